@@ -1,0 +1,28 @@
+//! Procedural macros for [sqlwright](https://docs.rs/sqlwright): `table!` and
+//! `#[derive(Row)]`. Use them through the `sqlwright` crate, which re-exports them.
+//!
+//! Each macro parses its input into a small model, validates it with errors that point at
+//! the offending tokens, then generates code that names runtime items by absolute path
+//! (`::sqlwright::...`). The entry points are thin shims over functions on
+//! `proc_macro2::TokenStream`, so expansions can be tested without a compiler run.
+
+mod row;
+mod table;
+
+use proc_macro::TokenStream;
+
+/// Declares one or more tables. See the `sqlwright` crate documentation.
+#[proc_macro]
+pub fn table(input: TokenStream) -> TokenStream {
+    table::expand(input.into())
+        .unwrap_or_else(syn::Error::into_compile_error)
+        .into()
+}
+
+/// Derives loading a struct from its own select clause: one column per field, by name.
+#[proc_macro_derive(Row, attributes(sqlwright))]
+pub fn derive_row(input: TokenStream) -> TokenStream {
+    row::expand(input.into())
+        .unwrap_or_else(syn::Error::into_compile_error)
+        .into()
+}

@@ -1,0 +1,130 @@
+//! `#[derive(Row)]`: a struct loaded from its own select clause, one column per field,
+//! matched by name.
+//!
+//! ```text
+//! #[derive(Row)]
+//! #[sqlwright(table = users)]
+//! struct User { id: i32, name: String, #[sqlwright(column = hair_color)] hair: Option<String> }
+//! ```
+//! generates `Selectable` (the select clause `(users::id, users::name, users::hair_color)`),
+//! `FromRow` for that clause's SQL row type, and a check that each field's type loads from
+//! its column's declared SQL type, reported at the field.
+
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote, quote_spanned};
+use syn::spanned::Spanned;
+use syn::{Data, DeriveInput, Fields, Ident, Path};
+
+struct Options {
+    table: Option<Path>,
+    column: Option<Ident>,
+}
+
+fn options(attrs: &[syn::Attribute], allow_table: bool) -> syn::Result<Options> {
+    let mut o = Options {
+        table: None,
+        column: None,
+    };
+    for attr in attrs.iter().filter(|a| a.path().is_ident("sqlwright")) {
+        attr.parse_nested_meta(|meta| {
+            if allow_table && meta.path.is_ident("table") {
+                o.table = Some(meta.value()?.parse()?);
+                Ok(())
+            } else if !allow_table && meta.path.is_ident("column") {
+                o.column = Some(meta.value()?.parse()?);
+                Ok(())
+            } else {
+                let expected = if allow_table {
+                    "table = ..."
+                } else {
+                    "column = ..."
+                };
+                Err(meta.error(format!("unknown sqlwright option; expected `{expected}`")))
+            }
+        })?;
+    }
+    Ok(o)
+}
+
+pub fn expand(input: TokenStream) -> syn::Result<TokenStream> {
+    let input: DeriveInput = syn::parse2(input)?;
+    let name = &input.ident;
+    let table = options(&input.attrs, true)?.table.ok_or_else(|| {
+        syn::Error::new(
+            name.span(),
+            "`#[derive(Row)]` needs the table: add `#[sqlwright(table = users)]`",
+        )
+    })?;
+    let fields = match &input.data {
+        Data::Struct(s) => match &s.fields {
+            Fields::Named(f) => &f.named,
+            _ => return Err(syn::Error::new(
+                name.span(),
+                "`#[derive(Row)]` needs a struct with named fields: fields match columns by name",
+            )),
+        },
+        _ => {
+            return Err(syn::Error::new(
+                name.span(),
+                "`#[derive(Row)]` works on structs only",
+            ))
+        }
+    };
+    if fields.is_empty() {
+        return Err(syn::Error::new(
+            name.span(),
+            "a row struct needs at least one field",
+        ));
+    }
+    if !input.generics.params.is_empty() {
+        return Err(syn::Error::new(
+            input.generics.span(),
+            "`#[derive(Row)]` does not support generic structs",
+        ));
+    }
+    let sp = quote!(::sqlwright::__private);
+
+    let mut columns = Vec::new();
+    let mut checks = Vec::new();
+    let mut sql_params = Vec::new();
+    let mut bounds = Vec::new();
+    let mut reads = Vec::new();
+    for (i, field) in fields.iter().enumerate() {
+        let fname = field.ident.as_ref().expect("named field");
+        let fty = &field.ty;
+        let column = options(&field.attrs, false)?
+            .column
+            .unwrap_or_else(|| fname.clone());
+        let col_path = quote_spanned!(column.span()=> #table::#column);
+        let st = format_ident!("__ST{}", i);
+        checks.push(quote_spanned! {fty.span()=>
+            __sqlwright_loads::<#fty, <#col_path as #sp::Expression>::SqlType>();
+        });
+        columns.push(col_path);
+        bounds.push(quote!(#fty: #sp::FromRow<#st>));
+        reads.push(quote!(#fname: <#fty as #sp::FromRow<#st>>::from_row(row)?));
+        sql_params.push(st);
+    }
+
+    Ok(quote! {
+        impl #sp::Selectable for #name {
+            type Columns = (#(#columns,)*);
+        }
+
+        impl<#(#sql_params,)*> #sp::FromRow<#sp::Tagged<#name, (#(#sql_params,)*)>> for #name
+        where
+            #(#bounds,)*
+        {
+            fn from_row(row: &mut #sp::RowReader<'_>) -> ::core::result::Result<Self, #sp::Error> {
+                ::core::result::Result::Ok(#name { #(#reads,)* })
+            }
+        }
+
+        const _: () = {
+            fn __sqlwright_loads<T: #sp::FromSqlValue<ST>, ST>() {}
+            fn __sqlwright_check() {
+                #(#checks)*
+            }
+        };
+    })
+}

@@ -1,0 +1,176 @@
+//! Code generation for one table: a module with the table type, a type per column, and
+//! the metadata. Per column only a handful of small impls are emitted: users pay for each
+//! on every build.
+
+use super::model::{Column, Table};
+use proc_macro2::TokenStream;
+use quote::quote;
+use syn::ext::IdentExt;
+
+/// The doc text of `#[doc = "..."]` attributes, joined by newlines.
+fn doc_text(docs: &[syn::Attribute]) -> String {
+    docs.iter()
+        .filter_map(|a| match &a.meta {
+            syn::Meta::NameValue(nv) => match &nv.value {
+                syn::Expr::Lit(syn::ExprLit {
+                    lit: syn::Lit::Str(s),
+                    ..
+                }) => Some(s.value().trim().to_string()),
+                _ => None,
+            },
+            _ => None,
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+pub fn table(t: &Table) -> TokenStream {
+    let name = &t.name;
+    let docs = &t.docs;
+    let sql_name = &t.sql_name;
+    let rust_name = name.unraw().to_string();
+    let doc = doc_text(&t.docs);
+    let cols: Vec<_> = t.columns.iter().map(|c| &c.name).collect();
+    let types: Vec<_> = t.columns.iter().map(|c| &c.ty).collect();
+    let pk_sql: Vec<_> = t
+        .primary_key
+        .iter()
+        .map(|k| t.column(k).map(|c| c.sql_name.clone()).unwrap_or_default())
+        .collect();
+    let metas = t.columns.iter().map(|c| column_meta(t, c));
+    let columns = t.columns.iter().map(column);
+    let table_doc = format!("The `{sql_name}` table as a FROM item.");
+    let all_doc = format!("All columns of `{sql_name}`, in declaration order.");
+    let sp = quote!(::sqlwright::__private);
+
+    quote! {
+        #(#docs)*
+        #[allow(non_camel_case_types, non_upper_case_globals, dead_code, unused_imports)]
+        pub mod #name {
+            use ::sqlwright::types::*;
+            use super::*;
+
+            #[doc = #table_doc]
+            #[derive(Clone, Copy, Default)]
+            pub struct table;
+
+            impl #sp::Table for table {
+                const SQL_NAME: &'static str = #sql_name;
+                const META: &'static #sp::TableMeta = &#sp::TableMeta {
+                    name: #rust_name,
+                    sql_name: #sql_name,
+                    columns: &[#(#metas),*],
+                    primary_key: &[#(#pk_sql),*],
+                    doc: #doc,
+                };
+                type AllColumns = (#(#cols,)*);
+                type AllSqlTypes = (#(#types,)*);
+            }
+
+            #[doc = #all_doc]
+            pub const all_columns: (#(#cols,)*) = (#(#cols,)*);
+
+            #(#columns)*
+        }
+    }
+}
+
+fn column_meta(t: &Table, c: &Column) -> TokenStream {
+    let sp = quote!(::sqlwright::__private);
+    let name = c.name.unraw().to_string();
+    let sql_name = &c.sql_name;
+    let ty = &c.ty;
+    let primary_key = t.primary_key.contains(&c.name);
+    let serial = c.serial;
+    let unique = c.unique;
+    let doc = doc_text(&c.docs);
+    let default = match &c.default {
+        Some(d) => quote!(::core::option::Option::Some(#d)),
+        None => quote!(::core::option::Option::None),
+    };
+    let references = match &c.references {
+        Some(r) => {
+            let col = &r.column;
+            let on_delete = r.on_delete.sql();
+            let on_update = r.on_update.sql();
+            quote!(::core::option::Option::Some(#sp::ForeignKeyMeta {
+                table: <<#col as #sp::Column>::Table as #sp::Table>::SQL_NAME,
+                column: <#col as #sp::Column>::NAME,
+                on_delete: #on_delete,
+                on_update: #on_update,
+            }))
+        }
+        None => quote!(::core::option::Option::None),
+    };
+    quote! {
+        #sp::ColumnMeta {
+            name: #name,
+            sql_name: #sql_name,
+            sql_type: <#ty as #sp::SqlType>::NAME,
+            nullable: <#ty as #sp::SqlType>::IS_NULLABLE,
+            primary_key: #primary_key,
+            serial: #serial,
+            unique: #unique,
+            default: #default,
+            references: #references,
+            doc: #doc,
+        }
+    }
+}
+
+fn column(c: &Column) -> TokenStream {
+    let sp = quote!(::sqlwright::__private);
+    let name = &c.name;
+    let docs = &c.docs;
+    let ty = &c.ty;
+    let sql_name = &c.sql_name;
+    let fallback_doc = format!("The `{sql_name}` column.");
+    let docs = if docs.is_empty() {
+        quote!(#[doc = #fallback_doc])
+    } else {
+        quote!(#(#docs)*)
+    };
+    quote! {
+        #docs
+        #[derive(Clone, Copy, Default)]
+        pub struct #name;
+
+        impl #sp::Column for #name {
+            type Table = table;
+            const NAME: &'static str = #sql_name;
+        }
+        impl #sp::Expression for #name {
+            type SqlType = #ty;
+        }
+        impl<F, I> #sp::AppearsIn<F, I> for #name
+        where
+            #name: #sp::ColumnInFrom<table, F, I>,
+        {
+            type Lifted = #sp::LiftColumn<#name, table, F, I>;
+        }
+        impl #sp::ValidGrouping<#sp::NoGroup, ()> for #name {
+            type Kind = #sp::Plain;
+        }
+        impl #sp::AsExpr<<#ty as #sp::SqlType>::NotNull> for #name {
+            type Expr = #name;
+            fn into_expr(self) -> #name {
+                self
+            }
+        }
+        impl #sp::Render for #name {
+            fn render<'a>(&'a self, out: &mut #sp::SqlWriter<'a>) {
+                out.column(<table as #sp::Table>::SQL_NAME, #sql_name);
+            }
+            fn is_atomic(&self) -> bool {
+                true
+            }
+            fn label(&self) -> ::core::option::Option<#sp::Label> {
+                ::core::option::Option::Some(#sp::Label::Column {
+                    table: <table as #sp::Table>::SQL_NAME,
+                    column: #sql_name,
+                })
+            }
+        }
+        ::sqlwright::__impl_operators!([] #name);
+    }
+}

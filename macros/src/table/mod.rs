@@ -1,0 +1,75 @@
+//! `table!`: parse into [`model`], then [`generate`].
+
+mod generate;
+mod model;
+mod parse;
+
+use proc_macro2::TokenStream;
+
+pub fn expand(input: TokenStream) -> syn::Result<TokenStream> {
+    let schema: model::Schema = syn::parse2(input)?;
+    Ok(schema.tables.iter().map(generate::table).collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use quote::quote;
+
+    fn err(input: TokenStream) -> String {
+        expand(input).unwrap_err().to_string()
+    }
+
+    #[test]
+    fn expands_a_table() {
+        let out = expand(quote! {
+            /// People.
+            users (id) {
+                #[serial] id -> Int4,
+                #[sql_name = "full name"] name -> Text,
+                r#type -> Nullable<Text>,
+            }
+        })
+        .unwrap()
+        .to_string();
+        assert!(out.contains("pub mod users"));
+        assert!(out.contains("\"full name\""));
+        assert!(out.contains("\"type\""));
+        assert!(out.contains("\" People.\""));
+    }
+
+    #[test]
+    fn unknown_attribute_is_named() {
+        let e = err(quote! { users (id) { #[colour] id -> Int4, } });
+        assert!(e.contains("unknown column attribute `colour`"), "{e}");
+    }
+
+    #[test]
+    fn primary_key_must_be_a_column() {
+        let e = err(quote! { users (uid) { id -> Int4, } });
+        assert!(
+            e.contains("primary key column `uid` is not declared"),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn duplicate_columns_are_rejected() {
+        let e = err(quote! { users (id) { id -> Int4, id -> Text, } });
+        assert!(e.contains("column `id` is declared twice"), "{e}");
+    }
+
+    #[test]
+    fn missing_primary_key_without_id() {
+        let e = err(quote! { users { name -> Text, } });
+        assert!(e.contains("needs a primary key"), "{e}");
+    }
+
+    #[test]
+    fn bad_references_action() {
+        let e = err(
+            quote! { posts (id) { id -> Int4, #[references(users::id, on_delete = explode)] user_id -> Int4, } },
+        );
+        assert!(e.contains("unknown action `explode`"), "{e}");
+    }
+}

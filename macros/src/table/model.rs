@@ -1,0 +1,131 @@
+//! What a `table!` declaration says, after parsing and validation.
+
+use proc_macro2::Span;
+use syn::{Attribute, Ident, Path, Type};
+
+pub struct Schema {
+    pub tables: Vec<Table>,
+}
+
+pub struct Table {
+    /// Doc comments and other attributes carried onto the module.
+    pub docs: Vec<Attribute>,
+    pub name: Ident,
+    pub sql_name: String,
+    pub primary_key: Vec<Ident>,
+    pub columns: Vec<Column>,
+}
+
+pub struct Column {
+    pub docs: Vec<Attribute>,
+    pub name: Ident,
+    pub sql_name: String,
+    pub ty: Type,
+    pub serial: bool,
+    pub unique: bool,
+    pub default: Option<String>,
+    pub references: Option<References>,
+}
+
+pub struct References {
+    /// The referenced column, `users::id`.
+    pub column: Path,
+    pub on_delete: Rule,
+    pub on_update: Rule,
+}
+
+#[derive(Clone, Copy)]
+pub enum Rule {
+    NoAction,
+    Restrict,
+    Cascade,
+    SetNull,
+    SetDefault,
+}
+
+impl Rule {
+    pub fn parse(ident: &Ident) -> syn::Result<Rule> {
+        Ok(match ident.to_string().as_str() {
+            "no_action" => Rule::NoAction,
+            "restrict" => Rule::Restrict,
+            "cascade" => Rule::Cascade,
+            "set_null" => Rule::SetNull,
+            "set_default" => Rule::SetDefault,
+            other => {
+                return Err(syn::Error::new(
+                    ident.span(),
+                    format!(
+                        "unknown action `{other}`; expected cascade, restrict, set_null, set_default or no_action"
+                    ),
+                ))
+            }
+        })
+    }
+
+    pub fn sql(self) -> &'static str {
+        match self {
+            Rule::NoAction => "NO ACTION",
+            Rule::Restrict => "RESTRICT",
+            Rule::Cascade => "CASCADE",
+            Rule::SetNull => "SET NULL",
+            Rule::SetDefault => "SET DEFAULT",
+        }
+    }
+}
+
+impl Table {
+    pub fn column(&self, name: &Ident) -> Option<&Column> {
+        self.columns.iter().find(|c| c.name == *name)
+    }
+
+    /// Checks what parsing alone cannot: unique column names, a primary key made of
+    /// declared columns.
+    pub fn validate(&mut self, name_span: Span) -> syn::Result<()> {
+        for (i, c) in self.columns.iter().enumerate() {
+            if self.columns[..i].iter().any(|d| d.name == c.name) {
+                return Err(syn::Error::new(
+                    c.name.span(),
+                    format!("column `{}` is declared twice", c.name),
+                ));
+            }
+            if self.columns[..i].iter().any(|d| d.sql_name == c.sql_name) {
+                return Err(syn::Error::new(
+                    c.name.span(),
+                    format!("two columns have the SQL name `{}`", c.sql_name),
+                ));
+            }
+        }
+        if self.columns.is_empty() {
+            return Err(syn::Error::new(
+                name_span,
+                "a table needs at least one column",
+            ));
+        }
+        if self.primary_key.is_empty() {
+            match self.columns.iter().find(|c| c.name == "id") {
+                Some(id) => self.primary_key.push(id.name.clone()),
+                None => {
+                    return Err(syn::Error::new(
+                        name_span,
+                        format!(
+                            "table `{}` needs a primary key: write `{} (key_column) {{ ... }}`",
+                            self.name, self.name
+                        ),
+                    ))
+                }
+            }
+        }
+        for key in &self.primary_key {
+            if self.column(key).is_none() {
+                return Err(syn::Error::new(
+                    key.span(),
+                    format!(
+                        "primary key column `{key}` is not declared in `{}`",
+                        self.name
+                    ),
+                ));
+            }
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,192 @@
+//! Parsing `table!` input into the model.
+
+use super::model::{Column, References, Rule, Schema, Table};
+use syn::ext::IdentExt;
+use syn::parse::{Parse, ParseStream};
+use syn::punctuated::Punctuated;
+use syn::spanned::Spanned;
+use syn::{braced, parenthesized, Attribute, Expr, ExprLit, Ident, Lit, Meta, Path, Token};
+
+impl Parse for Schema {
+    fn parse(input: ParseStream<'_>) -> syn::Result<Self> {
+        let mut tables = Vec::new();
+        while !input.is_empty() {
+            tables.push(input.parse()?);
+        }
+        if tables.is_empty() {
+            return Err(input.error("`table!` needs a table: `users (id) { id -> Int4, }`"));
+        }
+        Ok(Schema { tables })
+    }
+}
+
+/// The value of `#[name = "value"]`.
+fn string_value(meta: &Meta) -> syn::Result<String> {
+    let nv = meta.require_name_value()?;
+    match &nv.value {
+        Expr::Lit(ExprLit {
+            lit: Lit::Str(s), ..
+        }) => Ok(s.value()),
+        other => Err(syn::Error::new_spanned(other, "expected a string literal")),
+    }
+}
+
+fn check_sql_name(name: &str, span: proc_macro2::Span) -> syn::Result<()> {
+    if name.is_empty() || name.contains('\0') {
+        return Err(syn::Error::new(
+            span,
+            "a SQL name must be non-empty and contain no NUL byte",
+        ));
+    }
+    Ok(())
+}
+
+impl Parse for Table {
+    fn parse(input: ParseStream<'_>) -> syn::Result<Self> {
+        let attrs = input.call(Attribute::parse_outer)?;
+        let mut docs = Vec::new();
+        let mut sql_name = None;
+        for attr in attrs {
+            let path = attr.path();
+            if path.is_ident("doc") {
+                docs.push(attr);
+            } else if path.is_ident("sql_name") {
+                let name = string_value(&attr.meta)?;
+                check_sql_name(&name, attr.span())?;
+                sql_name = Some(name);
+            } else {
+                return Err(syn::Error::new_spanned(
+                    path,
+                    format!(
+                        "unknown table attribute `{}`; expected `sql_name` or a doc comment",
+                        path_text(path)
+                    ),
+                ));
+            }
+        }
+        let name = Ident::parse_any(input)?;
+        let mut primary_key = Vec::new();
+        if input.peek(syn::token::Paren) {
+            let keys;
+            parenthesized!(keys in input);
+            let list =
+                Punctuated::<Ident, Token![,]>::parse_terminated_with(&keys, Ident::parse_any)?;
+            if list.is_empty() {
+                return Err(keys.error("the primary key list is empty"));
+            }
+            primary_key.extend(list);
+        }
+        let body;
+        braced!(body in input);
+        let mut columns = Vec::new();
+        while !body.is_empty() {
+            columns.push(body.parse::<Column>()?);
+            if !body.is_empty() {
+                body.parse::<Token![,]>()?;
+            }
+        }
+        let mut table = Table {
+            docs,
+            sql_name: sql_name.unwrap_or_else(|| name.unraw().to_string()),
+            name,
+            primary_key,
+            columns,
+        };
+        table.validate(table.name.span())?;
+        Ok(table)
+    }
+}
+
+fn path_text(path: &Path) -> String {
+    path.segments
+        .iter()
+        .map(|s| s.ident.to_string())
+        .collect::<Vec<_>>()
+        .join("::")
+}
+
+impl Parse for Column {
+    fn parse(input: ParseStream<'_>) -> syn::Result<Self> {
+        let attrs = input.call(Attribute::parse_outer)?;
+        let mut column = Column {
+            docs: Vec::new(),
+            name: Ident::new("_", proc_macro2::Span::call_site()),
+            sql_name: String::new(),
+            ty: syn::parse_quote!(()),
+            serial: false,
+            unique: false,
+            default: None,
+            references: None,
+        };
+        let mut sql_name = None;
+        for attr in attrs {
+            let path = attr.path();
+            if path.is_ident("doc") {
+                column.docs.push(attr);
+            } else if path.is_ident("sql_name") {
+                let name = string_value(&attr.meta)?;
+                check_sql_name(&name, attr.span())?;
+                sql_name = Some(name);
+            } else if path.is_ident("serial") {
+                attr.meta.require_path_only()?;
+                column.serial = true;
+            } else if path.is_ident("unique") {
+                attr.meta.require_path_only()?;
+                column.unique = true;
+            } else if path.is_ident("default") {
+                column.default = Some(string_value(&attr.meta)?);
+            } else if path.is_ident("references") {
+                column.references = Some(attr.parse_args_with(parse_references)?);
+            } else {
+                return Err(syn::Error::new_spanned(
+                    path,
+                    format!(
+                        "unknown column attribute `{}`; expected one of sql_name, serial, unique, default, references",
+                        path_text(path)
+                    ),
+                ));
+            }
+        }
+        column.name = Ident::parse_any(input)?;
+        column.sql_name = sql_name.unwrap_or_else(|| column.name.unraw().to_string());
+        input.parse::<Token![->]>()?;
+        column.ty = input.parse()?;
+        Ok(column)
+    }
+}
+
+/// `users::id, on_delete = cascade, on_update = restrict`
+fn parse_references(input: ParseStream<'_>) -> syn::Result<References> {
+    let column: Path = input.parse()?;
+    if column.segments.len() < 2 {
+        return Err(syn::Error::new_spanned(
+            &column,
+            "expected a column path such as `users::id`",
+        ));
+    }
+    let mut refs = References {
+        column,
+        on_delete: Rule::NoAction,
+        on_update: Rule::NoAction,
+    };
+    while !input.is_empty() {
+        input.parse::<Token![,]>()?;
+        if input.is_empty() {
+            break;
+        }
+        let key: Ident = input.parse()?;
+        input.parse::<Token![=]>()?;
+        let value: Ident = Ident::parse_any(input)?;
+        match key.to_string().as_str() {
+            "on_delete" => refs.on_delete = Rule::parse(&value)?,
+            "on_update" => refs.on_update = Rule::parse(&value)?,
+            other => {
+                return Err(syn::Error::new(
+                    key.span(),
+                    format!("unknown option `{other}`; expected on_delete or on_update"),
+                ))
+            }
+        }
+    }
+    Ok(refs)
+}

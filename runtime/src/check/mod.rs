@@ -1,0 +1,107 @@
+//! The compile-time rules: FROM-clause membership, nullability from joins, grouping.
+//!
+//! A query's FROM clause is a type-level list `Cons<Src<T, N>, Cons<..., Nil>>`, where `N`
+//! says whether rows of `T` may be missing (outer joins). "Table `T` is in list `F`" is the
+//! trait [`HasSource<T, I>`], proven by an index `I` (`Here`, `There<Here>`, ...) that the
+//! compiler infers, so no impl per pair of tables is ever needed. Every builder method takes
+//! one rule trait whose index parameter is inferred and stored in the query's type.
+
+mod grouping;
+
+pub use grouping::{Agg, AggregateArg, Mix, Neutral, NoGroup, NotAggregate, Plain, ValidGrouping};
+
+use crate::query::Table;
+use crate::types::{BoolLike, Nullability};
+use std::marker::PhantomData;
+
+/// The end of a FROM list.
+pub struct Nil;
+/// A FROM list: entry `H` followed by the list `T`.
+pub struct Cons<H, T>(PhantomData<(H, T)>);
+/// A FROM-list entry: source `S` whose columns have nullability `N` in this query
+/// (`Null` on the optional side of an outer join).
+pub struct Src<S, N>(PhantomData<(S, N)>);
+/// Index: the entry is the head of the list.
+pub struct Here;
+/// Index: the entry is in the tail, at index `I`.
+pub struct There<I>(PhantomData<I>);
+
+/// The FROM list contains source `S`, at index `I`.
+pub trait HasSource<S, I> {
+    /// How `S`'s columns are seen in this query: `NotNull`, or `Null` after an outer join.
+    type Null: Nullability;
+}
+
+#[diagnostic::do_not_recommend]
+impl<S, N: Nullability, T> HasSource<S, Here> for Cons<Src<S, N>, T> {
+    type Null = N;
+}
+
+#[diagnostic::do_not_recommend]
+impl<H, S, T: HasSource<S, I>, I> HasSource<S, There<I>> for Cons<H, T> {
+    type Null = T::Null;
+}
+
+/// A column of table `T` is used in a query whose FROM list is `F`.
+#[diagnostic::on_unimplemented(
+    message = "column `{Self}` is not in the FROM clause of this query: its table `{T}` is not in it",
+    label = "`{Self}` belongs to `{T}`, which this query does not select from",
+    note = "join `{T}` first, or use a column of a table this query reads"
+)]
+pub trait ColumnInFrom<T, F, I> {
+    /// The nullability of the column's table in `F`.
+    type Null: Nullability;
+}
+
+#[diagnostic::do_not_recommend]
+impl<C: crate::query::Column<Table = T>, T: Table, F: HasSource<T, I>, I> ColumnInFrom<T, F, I>
+    for C
+{
+    type Null = F::Null;
+}
+
+/// The SQL type of column `C` of table `T` as seen through FROM list `F`.
+pub type LiftColumn<C, T, F, I> = <<C as ColumnInFrom<T, F, I>>::Null as Nullability>::Apply<
+    <C as crate::expr::Expression>::SqlType,
+>;
+
+/// An expression (or a tuple of them) whose columns all come from FROM list `F`.
+/// `Lifted` is its SQL type there, made nullable where a column sits on the optional
+/// side of an outer join.
+pub trait AppearsIn<F, I> {
+    /// The SQL type (or tuple of SQL types) seen through `F`.
+    type Lifted;
+}
+
+/// A valid WHERE condition for FROM list `F`: boolean, columns in `F`, and no aggregate.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` cannot be used as a WHERE condition of this query",
+    note = "a filter is a boolean expression over the tables in this query's FROM clause, with no aggregate"
+)]
+pub trait ValidWhere<F, I> {}
+
+impl<E, F, I, J> ValidWhere<F, (I, J)> for E
+where
+    E: AppearsIn<F, I> + ValidGrouping<NoGroup, J>,
+    <E as AppearsIn<F, I>>::Lifted: BoolLike,
+    <E as ValidGrouping<NoGroup, J>>::Kind: NotAggregate,
+{
+}
+
+/// A valid select clause for FROM list `F` and grouping `G`: `SqlType` is the row's SQL type.
+pub trait ValidSelect<F, G, I> {
+    /// The row's SQL type (a SQL type, a tuple of them, or a struct's `Tagged` row).
+    type SqlType;
+}
+
+impl<E, F, G, I, J> ValidSelect<F, G, (I, J)> for E
+where
+    E: AppearsIn<F, I> + ValidGrouping<G, J>,
+{
+    type SqlType = <E as AppearsIn<F, I>>::Lifted;
+}
+
+/// A valid ORDER BY list for FROM list `F` and grouping `G`.
+pub trait ValidOrder<F, G, I> {}
+
+impl<E, F, G, I, J> ValidOrder<F, G, (I, J)> for E where E: AppearsIn<F, I> + ValidGrouping<G, J> {}

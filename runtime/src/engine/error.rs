@@ -1,0 +1,275 @@
+//! The one error type of sqlwright, with variants typed by what went wrong.
+
+use std::fmt;
+
+/// Everything that can go wrong connecting, running a statement or reading its rows.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum Error {
+    /// The connection URL could not be parsed; `part` names the piece that is wrong.
+    InvalidUrl {
+        /// The part of the URL: `scheme`, `host`, `port`, `database`, `user`, a parameter...
+        part: String,
+        /// What is wrong with it.
+        reason: String,
+    },
+    /// The server could not be reached or refused the connection.
+    Connect {
+        /// `host:port/database` (never the password).
+        target: String,
+        /// The driver's explanation.
+        reason: String,
+    },
+    /// The connection broke while in use.
+    ConnectionLost(String),
+    /// The server rejected the statement (constraint violation, bad data, ...).
+    Database(Box<DatabaseError>),
+    /// A query expected to return a row returned none.
+    NotFound,
+    /// A query expected to return at most one row returned more.
+    MultipleRows,
+    /// A column of a result row did not decode into the Rust type it is loaded into.
+    Decode {
+        /// The column: `table.column` when known.
+        column: String,
+        /// What did not fit.
+        source: DecodeError,
+    },
+    /// A text parameter contains a NUL byte, which PostgreSQL cannot store.
+    NulInText,
+    /// A parameter could not be sent.
+    Parameter(String),
+    /// The driver failed in a way not covered above (a protocol or I/O problem).
+    Driver(String),
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Error::InvalidUrl { part, reason } => {
+                write!(f, "invalid database URL: {part}: {reason}")
+            }
+            Error::Connect { target, reason } => {
+                write!(f, "cannot connect to {target}: {reason}")
+            }
+            Error::ConnectionLost(reason) => write!(f, "connection lost: {reason}"),
+            Error::Database(e) => e.fmt(f),
+            Error::NotFound => f.write_str("the query returned no row"),
+            Error::MultipleRows => f.write_str("the query returned more than one row"),
+            Error::Decode { column, source } => {
+                write!(f, "cannot load column {column}: {source}")
+            }
+            Error::NulInText => f.write_str(
+                "a text parameter contains a NUL byte (\\0), which PostgreSQL cannot store",
+            ),
+            Error::Parameter(reason) => write!(f, "cannot send a parameter: {reason}"),
+            Error::Driver(reason) => write!(f, "database driver error: {reason}"),
+        }
+    }
+}
+
+impl std::error::Error for Error {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            Error::Decode { source, .. } => Some(source),
+            Error::Database(e) => Some(e),
+            _ => None,
+        }
+    }
+}
+
+/// Why a column value did not load.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum DecodeError {
+    /// The server sent a SQL type the Rust type cannot hold.
+    WrongType {
+        /// The Rust type it was loaded into.
+        rust: &'static str,
+        /// The SQL type the server sent.
+        sql: String,
+    },
+    /// The value is NULL but the Rust type is not an `Option`.
+    UnexpectedNull {
+        /// The Rust type it was loaded into.
+        rust: &'static str,
+    },
+    /// The bytes did not decode.
+    Invalid {
+        /// The Rust type it was loaded into.
+        rust: &'static str,
+        /// The driver's explanation.
+        reason: String,
+    },
+    /// The row has fewer columns than the Rust type reads.
+    MissingColumn,
+}
+
+impl fmt::Display for DecodeError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            DecodeError::WrongType { rust, sql } => {
+                write!(
+                    f,
+                    "the server sent SQL type `{sql}`, which does not load into Rust `{rust}`"
+                )
+            }
+            DecodeError::UnexpectedNull { rust } => {
+                write!(f, "the value is NULL, which does not load into Rust `{rust}` (use `Option<{rust}>`)")
+            }
+            DecodeError::Invalid { rust, reason } => {
+                write!(f, "the value does not decode as Rust `{rust}`: {reason}")
+            }
+            DecodeError::MissingColumn => f.write_str("the row has no such column"),
+        }
+    }
+}
+
+impl std::error::Error for DecodeError {}
+
+/// What kind of rule the server says a statement broke, from its SQLSTATE code.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum DbErrorKind {
+    /// 23505: a unique constraint or index.
+    UniqueViolation,
+    /// 23503: a foreign key.
+    ForeignKeyViolation,
+    /// 23502: a NOT NULL column.
+    NotNullViolation,
+    /// 23514: a CHECK constraint.
+    CheckViolation,
+    /// 40001: a serializable transaction conflicted; retry it.
+    SerializationFailure,
+    /// 40P01: a deadlock was detected; retry the transaction.
+    Deadlock,
+    /// 22003: a number is out of the range of its type (integer overflow).
+    NumericOutOfRange,
+    /// 22012: division by zero.
+    DivisionByZero,
+    /// 22P02 / 22007 / 22008: a value's text is invalid for its type.
+    InvalidValue,
+    /// 22001: a string is too long for its column.
+    StringTooLong,
+    /// 42P01: the table does not exist.
+    UndefinedTable,
+    /// 42703: the column does not exist.
+    UndefinedColumn,
+    /// Class 42 otherwise: a syntax or access rule.
+    SyntaxOrAccess,
+    /// Class 08: the connection failed.
+    Connection,
+    /// Anything else; see the SQLSTATE code.
+    Other,
+}
+
+impl DbErrorKind {
+    /// The kind of a SQLSTATE code.
+    pub fn from_sqlstate(code: &str) -> Self {
+        match code {
+            "23505" => DbErrorKind::UniqueViolation,
+            "23503" => DbErrorKind::ForeignKeyViolation,
+            "23502" => DbErrorKind::NotNullViolation,
+            "23514" => DbErrorKind::CheckViolation,
+            "40001" => DbErrorKind::SerializationFailure,
+            "40P01" => DbErrorKind::Deadlock,
+            "22003" => DbErrorKind::NumericOutOfRange,
+            "22012" => DbErrorKind::DivisionByZero,
+            "22P02" | "22007" | "22008" | "22021" => DbErrorKind::InvalidValue,
+            "22001" => DbErrorKind::StringTooLong,
+            "42P01" => DbErrorKind::UndefinedTable,
+            "42703" => DbErrorKind::UndefinedColumn,
+            c if c.starts_with("42") => DbErrorKind::SyntaxOrAccess,
+            c if c.starts_with("08") => DbErrorKind::Connection,
+            _ => DbErrorKind::Other,
+        }
+    }
+}
+
+/// An error reported by the server, with what it says about where it happened.
+#[derive(Debug, Clone)]
+pub struct DatabaseError {
+    /// The kind, from the SQLSTATE code.
+    pub kind: DbErrorKind,
+    /// The five-character SQLSTATE code.
+    pub code: String,
+    /// The server's primary message.
+    pub message: String,
+    /// The server's detail message, if any.
+    pub detail: Option<String>,
+    /// The constraint involved, if any.
+    pub constraint: Option<String>,
+    /// The table involved, if any.
+    pub table: Option<String>,
+    /// The column involved, if any.
+    pub column: Option<String>,
+}
+
+impl fmt::Display for DatabaseError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} (SQLSTATE {})", self.message, self.code)?;
+        if let Some(c) = &self.constraint {
+            write!(f, ", constraint {c}")?;
+        }
+        match (&self.table, &self.column) {
+            (Some(t), Some(c)) => write!(f, ", column {t}.{c}")?,
+            (Some(t), None) => write!(f, ", table {t}")?,
+            _ => {}
+        }
+        if let Some(d) = &self.detail {
+            write!(f, ": {d}")?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for DatabaseError {}
+
+impl Error {
+    /// The server's error, if this is one.
+    pub fn database_error(&self) -> Option<&DatabaseError> {
+        match self {
+            Error::Database(e) => Some(e),
+            _ => None,
+        }
+    }
+
+    /// The kind of the server's error, if this is one.
+    pub fn kind(&self) -> Option<DbErrorKind> {
+        self.database_error().map(|e| e.kind)
+    }
+
+    /// Maps an error from the driver.
+    pub(crate) fn from_driver(e: postgres::Error) -> Error {
+        if let Some(db) = e.as_db_error() {
+            return Error::Database(Box::new(DatabaseError {
+                kind: DbErrorKind::from_sqlstate(db.code().code()),
+                code: db.code().code().to_string(),
+                message: db.message().to_string(),
+                detail: db.detail().map(str::to_string),
+                constraint: db.constraint().map(str::to_string),
+                table: db.table().map(str::to_string),
+                column: db.column().map(str::to_string),
+            }));
+        }
+        if e.is_closed() {
+            return Error::ConnectionLost(e.to_string());
+        }
+        let mut source = std::error::Error::source(&e);
+        while let Some(s) = source {
+            if s.is::<crate::expr::NulInText>() {
+                return Error::NulInText;
+            }
+            if s.is::<std::io::Error>() {
+                return Error::ConnectionLost(e.to_string());
+            }
+            source = s.source();
+        }
+        let text = e.to_string();
+        if text.starts_with("error serializing parameter") {
+            let reason = std::error::Error::source(&e).map_or(text, |s| s.to_string());
+            return Error::Parameter(reason);
+        }
+        Error::Driver(text)
+    }
+}

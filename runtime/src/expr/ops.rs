@@ -1,0 +1,608 @@
+//! Operators: comparisons, boolean logic, arithmetic, LIKE, IN, BETWEEN, IS NULL, ordering.
+
+use super::{AsExpr, Bound, Expression, SqlValue};
+use crate::check::{AppearsIn, Mix, ValidGrouping};
+use crate::render::{operand, Render, SqlWriter};
+use crate::types::*;
+use std::marker::PhantomData;
+
+/// A binary operator: its SQL spelling and result type.
+pub trait BinaryOp {
+    /// The operator as SQL (`=`, `AND`, `+`, ...).
+    const SQL: &'static str;
+    /// The result type for operand types `L` and `R` (already lifted through joins).
+    type Out<L: SqlType, R: SqlType>: SqlType;
+}
+
+macro_rules! binary_ops {
+    ($($(#[$m:meta])* $name:ident = $sql:literal => |$l:ident, $r:ident| $out:ty;)*) => {$(
+        $(#[$m])*
+        pub struct $name;
+        impl BinaryOp for $name {
+            const SQL: &'static str = $sql;
+            type Out<$l: SqlType, $r: SqlType> = $out;
+        }
+    )*};
+}
+
+binary_ops! {
+    /// `=`
+    Eq = "=" => |L, R| NullableIf<L, R, Bool>;
+    /// `<>`
+    Ne = "<>" => |L, R| NullableIf<L, R, Bool>;
+    /// `<`
+    Lt = "<" => |L, R| NullableIf<L, R, Bool>;
+    /// `<=`
+    Le = "<=" => |L, R| NullableIf<L, R, Bool>;
+    /// `>`
+    Gt = ">" => |L, R| NullableIf<L, R, Bool>;
+    /// `>=`
+    Ge = ">=" => |L, R| NullableIf<L, R, Bool>;
+    /// `AND`
+    And = "AND" => |L, R| NullableIf<L, R, Bool>;
+    /// `OR`
+    Or = "OR" => |L, R| NullableIf<L, R, Bool>;
+    /// `LIKE`
+    Like = "LIKE" => |L, R| NullableIf<L, R, Bool>;
+    /// `NOT LIKE`
+    NotLike = "NOT LIKE" => |L, R| NullableIf<L, R, Bool>;
+    /// `ILIKE`
+    ILike = "ILIKE" => |L, R| NullableIf<L, R, Bool>;
+    /// `NOT ILIKE`
+    NotILike = "NOT ILIKE" => |L, R| NullableIf<L, R, Bool>;
+    /// `+`
+    Add = "+" => |L, R| NullableIf<L, R, <L as SqlType>::NotNull>;
+    /// `-`
+    Sub = "-" => |L, R| NullableIf<L, R, <L as SqlType>::NotNull>;
+    /// `*`
+    Mul = "*" => |L, R| NullableIf<L, R, <L as SqlType>::NotNull>;
+    /// `/`
+    Div = "/" => |L, R| NullableIf<L, R, <L as SqlType>::NotNull>;
+    /// `||` (text concatenation)
+    Concat = "||" => |L, R| NullableIf<L, R, <L as SqlType>::NotNull>;
+}
+
+/// `left OP right`.
+#[derive(Clone, Copy)]
+pub struct Binary<Op, L, R> {
+    left: L,
+    right: R,
+    _op: PhantomData<Op>,
+}
+
+impl<Op, L, R> Binary<Op, L, R> {
+    pub(crate) fn new(left: L, right: R) -> Self {
+        Binary {
+            left,
+            right,
+            _op: PhantomData,
+        }
+    }
+}
+
+impl<Op: BinaryOp, L: Expression, R: Expression> Expression for Binary<Op, L, R> {
+    type SqlType = Op::Out<L::SqlType, R::SqlType>;
+}
+
+#[diagnostic::do_not_recommend]
+impl<Op: BinaryOp, L, R, F, IL, IR> AppearsIn<F, (IL, IR)> for Binary<Op, L, R>
+where
+    L: AppearsIn<F, IL, Lifted: SqlType>,
+    R: AppearsIn<F, IR, Lifted: SqlType>,
+{
+    type Lifted = Op::Out<L::Lifted, R::Lifted>;
+}
+
+#[diagnostic::do_not_recommend]
+impl<Op, L, R, G, JL, JR> ValidGrouping<G, (JL, JR)> for Binary<Op, L, R>
+where
+    L: ValidGrouping<G, JL>,
+    R: ValidGrouping<G, JR>,
+    L::Kind: Mix<R::Kind>,
+{
+    type Kind = <L::Kind as Mix<R::Kind>>::Out;
+}
+
+impl<Op: BinaryOp, L: Render, R: Render> Render for Binary<Op, L, R> {
+    fn render<'a>(&'a self, out: &mut SqlWriter<'a>) {
+        operand(&self.left, out);
+        out.sql(" ");
+        out.sql(Op::SQL);
+        out.sql(" ");
+        operand(&self.right, out);
+    }
+}
+
+/// A unary form: its SQL shape and result type.
+pub trait UnaryOp {
+    /// Text before the operand.
+    const PREFIX: &'static str;
+    /// Text after the operand.
+    const SUFFIX: &'static str;
+    /// The result type for operand type `E`.
+    type Out<E: SqlType>: SqlType;
+}
+
+macro_rules! unary_ops {
+    ($($(#[$m:meta])* $name:ident = $pre:literal, $post:literal => |$e:ident| $out:ty;)*) => {$(
+        $(#[$m])*
+        pub struct $name;
+        impl UnaryOp for $name {
+            const PREFIX: &'static str = $pre;
+            const SUFFIX: &'static str = $post;
+            type Out<$e: SqlType> = $out;
+        }
+    )*};
+}
+
+unary_ops! {
+    /// `NOT e`
+    Not = "NOT ", "" => |E| E;
+    /// `e IS NULL`
+    IsNull = "", " IS NULL" => |E| Bool;
+    /// `e IS NOT NULL`
+    IsNotNull = "", " IS NOT NULL" => |E| Bool;
+    /// `-e`
+    Neg = "-", "" => |E| E;
+}
+
+/// `OP expr` or `expr OP`.
+#[derive(Clone, Copy)]
+pub struct Unary<Op, E> {
+    expr: E,
+    _op: PhantomData<Op>,
+}
+
+impl<Op, E> Unary<Op, E> {
+    pub(crate) fn new(expr: E) -> Self {
+        Unary {
+            expr,
+            _op: PhantomData,
+        }
+    }
+}
+
+impl<Op: UnaryOp, E: Expression> Expression for Unary<Op, E> {
+    type SqlType = Op::Out<E::SqlType>;
+}
+
+#[diagnostic::do_not_recommend]
+impl<Op: UnaryOp, E: AppearsIn<F, I, Lifted: SqlType>, F, I> AppearsIn<F, I> for Unary<Op, E> {
+    type Lifted = Op::Out<E::Lifted>;
+}
+
+#[diagnostic::do_not_recommend]
+impl<Op, E: ValidGrouping<G, J>, G, J> ValidGrouping<G, J> for Unary<Op, E> {
+    type Kind = E::Kind;
+}
+
+impl<Op: UnaryOp, E: Render> Render for Unary<Op, E> {
+    fn render<'a>(&'a self, out: &mut SqlWriter<'a>) {
+        out.sql(Op::PREFIX);
+        operand(&self.expr, out);
+        out.sql(Op::SUFFIX);
+    }
+}
+
+/// `expr = ANY($1)` / `expr <> ALL($1)`: membership in a list of values, bound as one
+/// array parameter (so the SQL text does not change with the list's length).
+pub struct InList<E, ST, T> {
+    expr: E,
+    values: Bound<Array<ST>, Vec<T>>,
+    negated: bool,
+}
+
+impl<E: Expression, ST: SqlType, T> Expression for InList<E, ST, T> {
+    type SqlType = NullableIf<E::SqlType, E::SqlType, Bool>;
+}
+
+#[diagnostic::do_not_recommend]
+impl<E: AppearsIn<F, I, Lifted: SqlType>, ST, T, F, I> AppearsIn<F, I> for InList<E, ST, T> {
+    type Lifted = NullableIf<E::Lifted, E::Lifted, Bool>;
+}
+
+#[diagnostic::do_not_recommend]
+impl<E: ValidGrouping<G, J>, ST, T, G, J> ValidGrouping<G, J> for InList<E, ST, T> {
+    type Kind = E::Kind;
+}
+
+impl<E: Render, ST: ArrayElement, T: SqlValue<ST>> Render for InList<E, ST, T>
+where
+    Vec<T>: SqlValue<Array<ST>>,
+{
+    fn render<'a>(&'a self, out: &mut SqlWriter<'a>) {
+        operand(&self.expr, out);
+        out.sql(if self.negated { " <> ALL(" } else { " = ANY(" });
+        self.values.render(out);
+        out.sql(")");
+    }
+}
+
+/// `expr [NOT] BETWEEN low AND high`.
+pub struct Between<E, Lo, Hi> {
+    expr: E,
+    low: Lo,
+    high: Hi,
+    negated: bool,
+}
+
+impl<E: Expression, Lo: Expression, Hi: Expression> Expression for Between<E, Lo, Hi> {
+    type SqlType = NullableIf<E::SqlType, NullableIf<Lo::SqlType, Hi::SqlType, Bool>, Bool>;
+}
+
+#[diagnostic::do_not_recommend]
+impl<E, Lo, Hi, F, IE, IL, IH> AppearsIn<F, (IE, IL, IH)> for Between<E, Lo, Hi>
+where
+    E: AppearsIn<F, IE, Lifted: SqlType>,
+    Lo: AppearsIn<F, IL, Lifted: SqlType>,
+    Hi: AppearsIn<F, IH, Lifted: SqlType>,
+{
+    type Lifted = NullableIf<E::Lifted, NullableIf<Lo::Lifted, Hi::Lifted, Bool>, Bool>;
+}
+
+#[diagnostic::do_not_recommend]
+impl<E, Lo, Hi, G, JE, JL, JH> ValidGrouping<G, (JE, JL, JH)> for Between<E, Lo, Hi>
+where
+    E: ValidGrouping<G, JE>,
+    Lo: ValidGrouping<G, JL>,
+    Hi: ValidGrouping<G, JH>,
+    ((E::Kind,), Lo::Kind, Hi::Kind): crate::expr::MixAll,
+{
+    type Kind = <((E::Kind,), Lo::Kind, Hi::Kind) as crate::expr::MixAll>::Out;
+}
+
+impl<E: Render, Lo: Render, Hi: Render> Render for Between<E, Lo, Hi> {
+    fn render<'a>(&'a self, out: &mut SqlWriter<'a>) {
+        operand(&self.expr, out);
+        out.sql(if self.negated {
+            " NOT BETWEEN "
+        } else {
+            " BETWEEN "
+        });
+        operand(&self.low, out);
+        out.sql(" AND ");
+        operand(&self.high, out);
+    }
+}
+
+/// Sort direction and NULL placement of an ORDER BY item.
+#[derive(Clone, Copy)]
+pub struct Ordered<E> {
+    expr: E,
+    desc: bool,
+    nulls: Option<bool>,
+}
+
+impl<E> Ordered<E> {
+    /// `NULLS FIRST`.
+    pub fn nulls_first(mut self) -> Self {
+        self.nulls = Some(true);
+        self
+    }
+    /// `NULLS LAST`.
+    pub fn nulls_last(mut self) -> Self {
+        self.nulls = Some(false);
+        self
+    }
+}
+
+#[diagnostic::do_not_recommend]
+impl<E: AppearsIn<F, I>, F, I> AppearsIn<F, I> for Ordered<E> {
+    type Lifted = E::Lifted;
+}
+
+#[diagnostic::do_not_recommend]
+impl<E: ValidGrouping<G, J>, G, J> ValidGrouping<G, J> for Ordered<E> {
+    type Kind = E::Kind;
+}
+
+impl<E: Render> Render for Ordered<E> {
+    fn render<'a>(&'a self, out: &mut SqlWriter<'a>) {
+        self.expr.render(out);
+        out.sql(if self.desc { " DESC" } else { " ASC" });
+        match self.nulls {
+            Some(true) => out.sql(" NULLS FIRST"),
+            Some(false) => out.sql(" NULLS LAST"),
+            None => {}
+        }
+    }
+}
+
+/// The SQL type a value compared with expression `E` must have: `E`'s type without NULL.
+pub type Operand<E> = <<E as Expression>::SqlType as SqlType>::NotNull;
+
+/// Methods every expression has: comparisons, NULL tests, LIKE, IN, BETWEEN, ordering.
+pub trait ExpressionMethods: Expression + Sized {
+    /// `self = rhs`.
+    fn eq<R: AsExpr<Operand<Self>>>(self, rhs: R) -> Binary<Eq, Self, R::Expr>
+    where
+        Self::SqlType: Comparable,
+    {
+        Binary::new(self, rhs.into_expr())
+    }
+    /// `self <> rhs`.
+    fn ne<R: AsExpr<Operand<Self>>>(self, rhs: R) -> Binary<Ne, Self, R::Expr>
+    where
+        Self::SqlType: Comparable,
+    {
+        Binary::new(self, rhs.into_expr())
+    }
+    /// `self < rhs`.
+    fn lt<R: AsExpr<Operand<Self>>>(self, rhs: R) -> Binary<Lt, Self, R::Expr>
+    where
+        Self::SqlType: Comparable,
+    {
+        Binary::new(self, rhs.into_expr())
+    }
+    /// `self <= rhs`.
+    fn le<R: AsExpr<Operand<Self>>>(self, rhs: R) -> Binary<Le, Self, R::Expr>
+    where
+        Self::SqlType: Comparable,
+    {
+        Binary::new(self, rhs.into_expr())
+    }
+    /// `self > rhs`.
+    fn gt<R: AsExpr<Operand<Self>>>(self, rhs: R) -> Binary<Gt, Self, R::Expr>
+    where
+        Self::SqlType: Comparable,
+    {
+        Binary::new(self, rhs.into_expr())
+    }
+    /// `self >= rhs`.
+    fn ge<R: AsExpr<Operand<Self>>>(self, rhs: R) -> Binary<Ge, Self, R::Expr>
+    where
+        Self::SqlType: Comparable,
+    {
+        Binary::new(self, rhs.into_expr())
+    }
+    /// `self IS NULL`.
+    #[allow(clippy::wrong_self_convention)]
+    fn is_null(self) -> Unary<IsNull, Self> {
+        Unary::new(self)
+    }
+    /// `self IS NOT NULL`.
+    #[allow(clippy::wrong_self_convention)]
+    fn is_not_null(self) -> Unary<IsNotNull, Self> {
+        Unary::new(self)
+    }
+    /// `self LIKE pattern` (text only).
+    fn like<R: AsExpr<Operand<Self>>>(self, pattern: R) -> Binary<Like, Self, R::Expr>
+    where
+        Self::SqlType: TextLike,
+    {
+        Binary::new(self, pattern.into_expr())
+    }
+    /// `self NOT LIKE pattern` (text only).
+    fn not_like<R: AsExpr<Operand<Self>>>(self, pattern: R) -> Binary<NotLike, Self, R::Expr>
+    where
+        Self::SqlType: TextLike,
+    {
+        Binary::new(self, pattern.into_expr())
+    }
+    /// `self ILIKE pattern`: case-insensitive LIKE (text only).
+    fn ilike<R: AsExpr<Operand<Self>>>(self, pattern: R) -> Binary<ILike, Self, R::Expr>
+    where
+        Self::SqlType: TextLike,
+    {
+        Binary::new(self, pattern.into_expr())
+    }
+    /// `self NOT ILIKE pattern` (text only).
+    fn not_ilike<R: AsExpr<Operand<Self>>>(self, pattern: R) -> Binary<NotILike, Self, R::Expr>
+    where
+        Self::SqlType: TextLike,
+    {
+        Binary::new(self, pattern.into_expr())
+    }
+    /// `self || rhs`: text concatenation.
+    fn concat<R: AsExpr<Operand<Self>>>(self, rhs: R) -> Binary<Concat, Self, R::Expr>
+    where
+        Self::SqlType: TextLike,
+    {
+        Binary::new(self, rhs.into_expr())
+    }
+    /// `self IN (values...)`, sent as one array parameter: `self = ANY($1)`.
+    /// An empty list matches no row.
+    fn in_<T, I>(self, values: I) -> InList<Self, Operand<Self>, T>
+    where
+        I: IntoIterator<Item = T>,
+        T: SqlValue<Operand<Self>>,
+        Operand<Self>: ArrayElement + Comparable,
+    {
+        InList {
+            expr: self,
+            values: Bound::new(values.into_iter().collect()),
+            negated: false,
+        }
+    }
+    /// `self NOT IN (values...)`, sent as one array parameter: `self <> ALL($1)`.
+    /// An empty list matches every non-NULL row.
+    fn not_in<T, I>(self, values: I) -> InList<Self, Operand<Self>, T>
+    where
+        I: IntoIterator<Item = T>,
+        T: SqlValue<Operand<Self>>,
+        Operand<Self>: ArrayElement + Comparable,
+    {
+        InList {
+            expr: self,
+            values: Bound::new(values.into_iter().collect()),
+            negated: true,
+        }
+    }
+    /// `self BETWEEN low AND high` (inclusive).
+    fn between<Lo, Hi>(self, low: Lo, high: Hi) -> Between<Self, Lo::Expr, Hi::Expr>
+    where
+        Lo: AsExpr<Operand<Self>>,
+        Hi: AsExpr<Operand<Self>>,
+        Self::SqlType: Comparable,
+    {
+        Between {
+            expr: self,
+            low: low.into_expr(),
+            high: high.into_expr(),
+            negated: false,
+        }
+    }
+    /// `self NOT BETWEEN low AND high`.
+    fn not_between<Lo, Hi>(self, low: Lo, high: Hi) -> Between<Self, Lo::Expr, Hi::Expr>
+    where
+        Lo: AsExpr<Operand<Self>>,
+        Hi: AsExpr<Operand<Self>>,
+        Self::SqlType: Comparable,
+    {
+        Between {
+            expr: self,
+            low: low.into_expr(),
+            high: high.into_expr(),
+            negated: true,
+        }
+    }
+    /// `self AND rhs` (also written `a & b`).
+    fn and<R: BoolExpression>(self, rhs: R) -> Binary<And, Self, R>
+    where
+        Self: BoolExpression,
+    {
+        Binary::new(self, rhs)
+    }
+    /// `self OR rhs` (also written `a | b`).
+    fn or<R: BoolExpression>(self, rhs: R) -> Binary<Or, Self, R>
+    where
+        Self: BoolExpression,
+    {
+        Binary::new(self, rhs)
+    }
+    /// Ascending order, for `order_by`.
+    fn asc(self) -> Ordered<Self> {
+        Ordered {
+            expr: self,
+            desc: false,
+            nulls: None,
+        }
+    }
+    /// Descending order, for `order_by`.
+    fn desc(self) -> Ordered<Self> {
+        Ordered {
+            expr: self,
+            desc: true,
+            nulls: None,
+        }
+    }
+}
+
+impl<E: Expression> ExpressionMethods for E {}
+
+/// An expression of SQL type `Bool` or `Nullable<Bool>`.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not a boolean SQL expression",
+    label = "`&`, `|`, `!` and `filter` need an expression of SQL type `Bool`",
+    note = "compare it first, e.g. `.eq(..)`, `.gt(..)`, `.is_null()`"
+)]
+pub trait BoolExpression: Expression {}
+
+#[diagnostic::do_not_recommend]
+impl<E: Expression<SqlType: BoolLike>> BoolExpression for E {}
+
+/// An expression with `+ - * /`.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not a numeric SQL expression",
+    label = "`+`, `-`, `*` and `/` need numeric operands"
+)]
+pub trait NumericExpression: Expression {}
+
+#[diagnostic::do_not_recommend]
+impl<E: Expression<SqlType: Arithmetic>> NumericExpression for E {}
+
+/// `BoolExpression`, stated with a lifetime so that an operator impl on a concrete column
+/// type is checked where it is used, not where it is declared (a bound without generic
+/// parameters would be checked eagerly, failing every non-boolean column).
+pub trait BoolOperand<'a> {}
+impl<E: BoolExpression> BoolOperand<'_> for E {}
+
+/// `NumericExpression`, stated with a lifetime for the same reason as [`BoolOperand`].
+pub trait NumericOperand<'a> {}
+impl<E: NumericExpression> NumericOperand<'_> for E {}
+
+/// Implements `& | !` and `+ - * /` for an expression type: Rust's operators must be
+/// implemented on each type, so the generated columns and every node call this.
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __impl_operators {
+    ([$($gen:tt)*] $ty:ty) => {
+        impl<'__a, $($gen)* __R: $crate::expr::BoolExpression> ::std::ops::BitAnd<__R> for $ty
+        where
+            Self: $crate::expr::BoolOperand<'__a>,
+        {
+            type Output = $crate::expr::Binary<$crate::expr::And, Self, __R>;
+            fn bitand(self, rhs: __R) -> Self::Output {
+                $crate::__private::binary(self, rhs)
+            }
+        }
+        impl<'__a, $($gen)* __R: $crate::expr::BoolExpression> ::std::ops::BitOr<__R> for $ty
+        where
+            Self: $crate::expr::BoolOperand<'__a>,
+        {
+            type Output = $crate::expr::Binary<$crate::expr::Or, Self, __R>;
+            fn bitor(self, rhs: __R) -> Self::Output {
+                $crate::__private::binary(self, rhs)
+            }
+        }
+        impl<'__a, $($gen)*> ::std::ops::Not for $ty
+        where
+            Self: $crate::expr::BoolOperand<'__a>,
+        {
+            type Output = $crate::expr::Unary<$crate::expr::Not, Self>;
+            fn not(self) -> Self::Output {
+                $crate::__private::unary(self)
+            }
+        }
+        $crate::__impl_operators!(@arith [$($gen)*] $ty, Add add);
+        $crate::__impl_operators!(@arith [$($gen)*] $ty, Sub sub);
+        $crate::__impl_operators!(@arith [$($gen)*] $ty, Mul mul);
+        $crate::__impl_operators!(@arith [$($gen)*] $ty, Div div);
+    };
+    (@arith [$($gen:tt)*] $ty:ty, $op:ident $method:ident) => {
+        impl<'__a, $($gen)* __R> ::std::ops::$op<__R> for $ty
+        where
+            Self: $crate::expr::NumericOperand<'__a>,
+            __R: $crate::expr::AsExpr<$crate::expr::Operand<Self>>,
+        {
+            type Output = $crate::expr::Binary<$crate::expr::$op, Self, __R::Expr>;
+            fn $method(self, rhs: __R) -> Self::Output {
+                $crate::__private::binary(self, rhs.into_expr())
+            }
+        }
+    };
+}
+
+crate::__impl_operators!([Op: BinaryOp, L: Expression, R: Expression,] Binary<Op, L, R>);
+crate::__impl_operators!([Op: UnaryOp, E: Expression,] Unary<Op, E>);
+crate::__impl_operators!([E: Expression, ST: SqlType, T,] InList<E, ST, T>);
+crate::__impl_operators!([E: Expression, Lo: Expression, Hi: Expression,] Between<E, Lo, Hi>);
+
+macro_rules! into_expr_for_nodes {
+    ($([$($gen:tt)*] $ty:ty;)*) => {$(
+        #[diagnostic::do_not_recommend]
+        impl<$($gen)* __ST: SqlType> AsExpr<__ST> for $ty
+        where
+            $ty: Expression<SqlType: SqlType<NotNull = __ST>>,
+        {
+            type Expr = Self;
+            fn into_expr(self) -> Self {
+                self
+            }
+        }
+    )*};
+}
+
+into_expr_for_nodes! {
+    [Op, L, R,] Binary<Op, L, R>;
+    [Op, E,] Unary<Op, E>;
+    [E, ST, T,] InList<E, ST, T>;
+    [E, Lo, Hi,] Between<E, Lo, Hi>;
+}
+
+impl<ST: SqlType, T: SqlValue<ST>> AsExpr<ST> for Bound<ST, T> {
+    type Expr = Self;
+    fn into_expr(self) -> Self {
+        self
+    }
+}

@@ -1,0 +1,103 @@
+//! # sqlwright
+//!
+//! SQL queries type-checked at compile time, run on PostgreSQL.
+//!
+//! [`table!`] declares a table; the compiler then checks every query built from it: a
+//! column of a table the query does not read, a comparison of text with a number, a
+//! non-boolean filter, or a struct whose fields do not match the selected columns is a
+//! build error whose first line says what is wrong. Values are always sent as bound
+//! parameters and identifiers are always quoted.
+//!
+//! ```no_run
+//! use sqlwright::prelude::*;
+//!
+//! sqlwright::table! {
+//!     /// People who buy things.
+//!     users (id) {
+//!         #[serial] id -> Int4,
+//!         name -> Text,
+//!         hair_color -> Nullable<Text>,
+//!     }
+//! }
+//!
+//! # fn main() -> Result<(), sqlwright::Error> {
+//! let mut conn = Connection::connect("postgres://postgres@localhost/shop")?;
+//! let rows /* : Vec<(String, Option<String>)> */ = users::table
+//!     .filter(users::name.like("A%") & users::hair_color.is_not_null())
+//!     .select((users::name, users::hair_color))
+//!     .order_by(users::name.desc())
+//!     .limit(10)
+//!     .load(&mut conn)?;
+//! # Ok(()) }
+//! ```
+//!
+//! ## Map
+//! - [`types`]: SQL types (`Int4`, `Text`, `Nullable<T>`, ...) and their Rust types.
+//! - [`expr`]: operators and the [`ExpressionMethods`](expr::ExpressionMethods) every
+//!   expression has (`eq`, `gt`, `like`, `in_`, `between`, `is_null`, `desc`, ...); `&`, `|`
+//!   and `!` combine conditions.
+//! - [`query`]: [`Select`](query::Select) and the methods a table starts it with.
+//! - [`check`]: the compile-time rules and how they are expressed as traits.
+//! - [`render`]: how a query becomes SQL text and parameters (`to_sql`, `debug_sql`).
+//! - [`engine`]: URLs, [`Connection`], and [`Error`].
+//! - `testing` (feature `testing`): throwaway PostgreSQL databases for tests.
+//!
+//! ## Cargo features
+//! | feature | default | what it adds |
+//! |---|---|---|
+//! | `chrono` | yes | `Date`, `Time`, `Timestamp`, `Timestamptz` as chrono types |
+//! | `uuid` | yes | `Uuid` as `uuid::Uuid` |
+//! | `serde_json` | yes | `Json`, `Jsonb` as `serde_json::Value` |
+//! | `rust_decimal` | yes | `Numeric` as `rust_decimal::Decimal` |
+//! | `testing` | no | `sqlwright::testing` |
+//!
+//! ## Reading sqlwright's compile errors
+//! The first line of each error says what is wrong in plain words and names the column or
+//! type: "column `title` is not in the FROM clause of this query", "`&str` cannot be used as
+//! a SQL `Int4` value", "cannot load SQL `Text` into Rust `i32`". The notes after it say
+//! how to fix it. Lines starting with "required for" name sqlwright's internal traits; they
+//! can be skipped.
+
+pub mod check;
+pub mod engine;
+pub mod expr;
+pub mod query;
+pub mod render;
+#[cfg(feature = "testing")]
+pub mod testing;
+pub mod types;
+
+pub use engine::{Connection, DatabaseUrl, Error};
+pub use sqlwright_macros::{table, Row};
+
+/// Everything a query needs in scope: `use sqlwright::prelude::*;`.
+pub mod prelude {
+    pub use crate::engine::{Connection, Error, Executor};
+    pub use crate::expr::ExpressionMethods;
+    pub use crate::query::{Selectable, TableQuery};
+    pub use crate::types::{
+        Array, Bool, Bytea, Date, Float4, Float8, Int2, Int4, Int8, Interval, Json, Jsonb,
+        Nullable, Numeric, PgInterval, Text, Time, Timestamp, Timestamptz, Uuid, Varchar,
+    };
+}
+
+/// Items the macros' generated code names. Not API: may change in any release.
+#[doc(hidden)]
+pub mod __private {
+    pub use crate::check::{AppearsIn, ColumnInFrom, LiftColumn, NoGroup, Plain, ValidGrouping};
+    pub use crate::engine::Error;
+    pub use crate::expr::{AsExpr, Expression};
+    pub use crate::query::{Column, ColumnMeta, ForeignKeyMeta, Selectable, Table, TableMeta};
+    pub use crate::render::{Label, Render, SqlWriter};
+    pub use crate::types::{FromRow, FromSqlValue, RowReader, SqlType, Tagged};
+
+    /// `left OP right`, for the generated operator impls.
+    pub fn binary<Op, L, R>(left: L, right: R) -> crate::expr::Binary<Op, L, R> {
+        crate::expr::Binary::new(left, right)
+    }
+
+    /// `OP expr`, for the generated operator impls.
+    pub fn unary<Op, E>(expr: E) -> crate::expr::Unary<Op, E> {
+        crate::expr::Unary::new(expr)
+    }
+}

@@ -1,0 +1,61 @@
+//! Runtime metadata of declared tables: what DDL, reflection and drift checks read.
+
+/// A declared table.
+#[derive(Debug)]
+pub struct TableMeta {
+    /// The Rust name of the table's module.
+    pub name: &'static str,
+    /// The table's SQL name.
+    pub sql_name: &'static str,
+    /// The columns, in declaration order.
+    pub columns: &'static [ColumnMeta],
+    /// The SQL names of the primary-key columns, in key order.
+    pub primary_key: &'static [&'static str],
+    /// The declaration's doc comment.
+    pub doc: &'static str,
+}
+
+impl TableMeta {
+    /// The column whose SQL name is `sql_name`.
+    pub fn column(&self, sql_name: &str) -> Option<&ColumnMeta> {
+        self.columns.iter().find(|c| c.sql_name == sql_name)
+    }
+}
+
+/// A declared column.
+#[derive(Debug)]
+pub struct ColumnMeta {
+    /// The Rust name of the column's type.
+    pub name: &'static str,
+    /// The column's SQL name.
+    pub sql_name: &'static str,
+    /// The SQL type as PostgreSQL spells it (`int4`, `text`, `int4[]`).
+    pub sql_type: &'static str,
+    /// Whether the column may hold NULL.
+    pub nullable: bool,
+    /// Whether the column is part of the primary key.
+    pub primary_key: bool,
+    /// Whether values come from a sequence (`#[serial]`).
+    pub serial: bool,
+    /// Whether the column alone is unique (`#[unique]`).
+    pub unique: bool,
+    /// The SQL default expression (`#[default = "now()"]`), as written in the declaration.
+    pub default: Option<&'static str>,
+    /// The foreign key declared on the column (`#[references(..)]`).
+    pub references: Option<ForeignKeyMeta>,
+    /// The declaration's doc comment.
+    pub doc: &'static str,
+}
+
+/// A foreign key declared on a column.
+#[derive(Debug)]
+pub struct ForeignKeyMeta {
+    /// The referenced table's SQL name.
+    pub table: &'static str,
+    /// The referenced column's SQL name.
+    pub column: &'static str,
+    /// `ON DELETE` action as SQL (`CASCADE`, `SET NULL`, `RESTRICT`, `NO ACTION`, `SET DEFAULT`).
+    pub on_delete: &'static str,
+    /// `ON UPDATE` action.
+    pub on_update: &'static str,
+}

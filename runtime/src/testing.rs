@@ -1,0 +1,389 @@
+//! Throwaway PostgreSQL databases for tests (feature `testing`).
+//!
+//! [`database()`] gives each caller a fresh, empty database, dropped when the returned
+//! [`TestDatabase`] is dropped. Where the server comes from:
+//!
+//! 1. `DATABASE_URL` set: that server; databases are created there and dropped after.
+//! 2. Otherwise a throwaway cluster started from the machine's `initdb`/`pg_ctl` (found on
+//!    `PATH`, through `pg_config --bindir`, or under `/usr/lib/postgresql/*/bin`; run as the
+//!    `postgres` user when the tests run as root, since `initdb` refuses root). It listens
+//!    on a free port of 127.0.0.1 with its socket in a temp dir, is shared by every test
+//!    process of the run, and stops by itself a few seconds after the last one exits.
+//! 3. Neither: an error that says how to install PostgreSQL or set `DATABASE_URL`.
+//!
+//! ```no_run
+//! let db = sqlwright::testing::database();
+//! let mut conn = db.connect().unwrap();
+//! conn.batch_execute("CREATE TABLE t (id int4)").unwrap();
+//! ```
+
+use crate::engine::{Connection, DatabaseUrl, Error};
+use std::fmt;
+use std::fs::{self, File};
+use std::io::Write as _;
+use std::net::{SocketAddr, TcpListener, TcpStream};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::OnceLock;
+use std::time::{Duration, Instant};
+
+/// Why no test database could be had.
+#[derive(Debug, Clone)]
+pub struct TestingError(String);
+
+impl fmt::Display for TestingError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+impl std::error::Error for TestingError {}
+
+fn fail(message: impl Into<String>) -> TestingError {
+    TestingError(message.into())
+}
+
+const INSTALL_HELP: &str = "sqlwright::testing needs PostgreSQL. Either install it \
+(Debian/Ubuntu: `apt-get install postgresql`; Fedora: `dnf install postgresql-server`; \
+macOS: `brew install postgresql`), so that `initdb` and `pg_ctl` are found on PATH, through \
+`pg_config --bindir` or under /usr/lib/postgresql/*/bin; or set DATABASE_URL to a server \
+where the user may create databases, e.g. DATABASE_URL=postgres://postgres:secret@localhost/postgres";
+
+/// A fresh database, dropped (with any open connections to it) when this value is dropped.
+pub struct TestDatabase {
+    url: DatabaseUrl,
+    admin: DatabaseUrl,
+    name: String,
+}
+
+impl fmt::Debug for TestDatabase {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "TestDatabase({})", self.url)
+    }
+}
+
+impl TestDatabase {
+    /// The database's URL (its password, if any, is redacted when displayed).
+    pub fn url(&self) -> &DatabaseUrl {
+        &self.url
+    }
+
+    /// The database's name.
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// A new connection to the database.
+    pub fn connect(&self) -> Result<Connection, Error> {
+        Connection::connect_url(&self.url)
+    }
+}
+
+impl Drop for TestDatabase {
+    fn drop(&mut self) {
+        if let Ok(mut admin) = Connection::connect_url(&self.admin) {
+            let mut sql = String::from("DROP DATABASE IF EXISTS ");
+            push_ident(&mut sql, &self.name);
+            sql.push_str(" WITH (FORCE)");
+            let _ = admin.batch_execute(&sql);
+        }
+    }
+}
+
+fn push_ident(sql: &mut String, name: &str) {
+    sql.push('"');
+    sql.push_str(&name.replace('"', "\"\""));
+    sql.push('"');
+}
+
+/// A fresh database; panics with a message saying what to install when there is no
+/// PostgreSQL to use. For tests, where a panic is the failure.
+pub fn database() -> TestDatabase {
+    try_database().unwrap_or_else(|e| panic!("{e}"))
+}
+
+/// A fresh database, or why there is none.
+pub fn try_database() -> Result<TestDatabase, TestingError> {
+    static SERVER: OnceLock<Result<DatabaseUrl, TestingError>> = OnceLock::new();
+    static COUNTER: AtomicUsize = AtomicUsize::new(0);
+    let admin = SERVER.get_or_init(server).clone()?;
+    let name = format!(
+        "sqlwright_test_{}_{}",
+        std::process::id(),
+        COUNTER.fetch_add(1, Ordering::Relaxed)
+    );
+    let mut conn = Connection::connect_url(&admin)
+        .map_err(|e| fail(format!("cannot reach the test server {admin}: {e}")))?;
+    let mut sql = String::from("DROP DATABASE IF EXISTS ");
+    push_ident(&mut sql, &name);
+    sql.push_str(" WITH (FORCE); CREATE DATABASE ");
+    push_ident(&mut sql, &name);
+    sql.push_str(" TEMPLATE template0 ENCODING 'UTF8'");
+    // DROP/CREATE DATABASE cannot run in one implicit transaction: send them apart.
+    for statement in sql.split("; ") {
+        conn.batch_execute(statement)
+            .map_err(|e| fail(format!("cannot create test database {name}: {e}")))?;
+    }
+    Ok(TestDatabase {
+        url: admin.with_database(&name),
+        admin,
+        name,
+    })
+}
+
+fn server() -> Result<DatabaseUrl, TestingError> {
+    match std::env::var("DATABASE_URL") {
+        Ok(url) if !url.trim().is_empty() => DatabaseUrl::parse(url.trim())
+            .map_err(|e| fail(format!("DATABASE_URL is not usable: {e}"))),
+        _ => Cluster::shared().map(|c| c.url()),
+    }
+}
+
+/// The throwaway cluster shared by the test processes of one user.
+struct Cluster {
+    dir: PathBuf,
+    port: u16,
+}
+
+fn is_root() -> bool {
+    Command::new("id")
+        .arg("-u")
+        .output()
+        .map(|o| String::from_utf8_lossy(&o.stdout).trim() == "0")
+        .unwrap_or(false)
+}
+
+fn user_id() -> String {
+    Command::new("id")
+        .arg("-u")
+        .output()
+        .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_string())
+        .unwrap_or_else(|_| "user".into())
+}
+
+/// Where `initdb` and `pg_ctl` are.
+fn find_bindir() -> Option<PathBuf> {
+    let has_tools = |dir: &Path| dir.join("initdb").is_file() && dir.join("pg_ctl").is_file();
+    if let Some(path) = std::env::var_os("PATH") {
+        if let Some(dir) = std::env::split_paths(&path).find(|d| has_tools(d)) {
+            return Some(dir);
+        }
+    }
+    if let Ok(out) = Command::new("pg_config").arg("--bindir").output() {
+        let dir = PathBuf::from(String::from_utf8_lossy(&out.stdout).trim());
+        if out.status.success() && has_tools(&dir) {
+            return Some(dir);
+        }
+    }
+    let mut versions: Vec<(u32, PathBuf)> = fs::read_dir("/usr/lib/postgresql")
+        .into_iter()
+        .flatten()
+        .flatten()
+        .filter_map(|e| {
+            let version = e.file_name().to_string_lossy().parse::<u32>().ok()?;
+            let bin = e.path().join("bin");
+            has_tools(&bin).then_some((version, bin))
+        })
+        .collect();
+    versions.sort();
+    versions.pop().map(|(_, bin)| bin)
+}
+
+impl Cluster {
+    fn url(&self) -> DatabaseUrl {
+        DatabaseUrl::parse(&format!(
+            "postgres://postgres@127.0.0.1:{}/postgres?application_name=sqlwright-tests",
+            self.port
+        ))
+        .expect("a URL built from a port number parses")
+    }
+
+    fn shared() -> Result<Cluster, TestingError> {
+        let bindir = find_bindir().ok_or_else(|| fail(INSTALL_HELP))?;
+        let root = is_root();
+        let dir = std::env::temp_dir().join(format!("sqlwright-pg-{}", user_id()));
+        let lock_path = std::env::temp_dir().join(format!("sqlwright-pg-{}.lock", user_id()));
+        let lock = File::create(&lock_path)
+            .map_err(|e| fail(format!("cannot create {}: {e}", lock_path.display())))?;
+        lock.lock()
+            .map_err(|e| fail(format!("cannot lock {}: {e}", lock_path.display())))?;
+
+        let running = fs::read_to_string(dir.join("port"))
+            .ok()
+            .and_then(|p| p.trim().parse::<u16>().ok())
+            .filter(|port| {
+                TcpStream::connect_timeout(
+                    &SocketAddr::from(([127, 0, 0, 1], *port)),
+                    Duration::from_secs(1),
+                )
+                .is_ok()
+            });
+        let cluster = match running {
+            Some(port) => Cluster {
+                dir: dir.clone(),
+                port,
+            },
+            None => Cluster::start(&bindir, &dir, &lock_path, root)?,
+        };
+        let clients = cluster.dir.join("clients");
+        fs::create_dir_all(&clients)
+            .and_then(|_| File::create(clients.join(std::process::id().to_string())).map(drop))
+            .map_err(|e| fail(format!("cannot register with the test cluster: {e}")))?;
+        drop(lock);
+        Ok(cluster)
+    }
+
+    fn start(bindir: &Path, dir: &Path, lock: &Path, root: bool) -> Result<Cluster, TestingError> {
+        let _ = fs::remove_dir_all(dir);
+        fs::create_dir_all(dir.join("sock"))
+            .and_then(|_| fs::create_dir_all(dir.join("clients")))
+            .map_err(|e| fail(format!("cannot create {}: {e}", dir.display())))?;
+        if root {
+            run(
+                Command::new("chown").args(["-R", "postgres:"]).arg(dir),
+                "chown",
+            )?;
+        }
+        let as_owner = |program: &str| {
+            let exe = bindir.join(program);
+            if root {
+                let mut c = Command::new("runuser");
+                c.args(["-u", "postgres", "--"]).arg(exe);
+                c
+            } else {
+                Command::new(exe)
+            }
+        };
+        let data = dir.join("data");
+        let mut initdb = as_owner("initdb");
+        initdb.arg("-D").arg(&data).args([
+            "-U",
+            "postgres",
+            "--auth=trust",
+            "-E",
+            "UTF8",
+            "--no-sync",
+        ]);
+        let mut with_locale = as_owner("initdb");
+        with_locale.arg("-D").arg(&data).args([
+            "-U",
+            "postgres",
+            "--auth=trust",
+            "-E",
+            "UTF8",
+            "--no-sync",
+            "--locale=C.UTF-8",
+        ]);
+        if run(&mut with_locale, "initdb").is_err() {
+            let _ = fs::remove_dir_all(&data);
+            run(initdb.arg("--locale=C"), "initdb")?;
+        }
+        let port = TcpListener::bind("127.0.0.1:0")
+            .and_then(|l| l.local_addr())
+            .map(|a| a.port())
+            .map_err(|e| fail(format!("cannot find a free port: {e}")))?;
+        let options = format!(
+            "-p {port} -k {} -c listen_addresses=127.0.0.1 -c fsync=off \
+             -c synchronous_commit=off -c full_page_writes=off -c max_connections=200",
+            dir.join("sock").display()
+        );
+        run(
+            as_owner("pg_ctl")
+                .arg("-D")
+                .arg(&data)
+                .arg("-l")
+                .arg(dir.join("server.log"))
+                .args(["-o", &options, "-w", "-t", "60", "start"]),
+            "pg_ctl start",
+        )
+        .map_err(|e| {
+            let log = fs::read_to_string(dir.join("server.log")).unwrap_or_default();
+            fail(format!("{e}\nserver log:\n{log}"))
+        })?;
+        fs::File::create(dir.join("port"))
+            .and_then(|mut f| writeln!(f, "{port}"))
+            .map_err(|e| fail(format!("cannot write the port file: {e}")))?;
+        spawn_reaper(bindir, dir, lock, root);
+        let deadline = Instant::now() + Duration::from_secs(30);
+        while TcpStream::connect(("127.0.0.1", port)).is_err() {
+            if Instant::now() > deadline {
+                return Err(fail(
+                    "the test cluster started but does not accept connections",
+                ));
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        Ok(Cluster {
+            dir: dir.to_path_buf(),
+            port,
+        })
+    }
+}
+
+fn run(command: &mut Command, what: &str) -> Result<(), TestingError> {
+    let out = command
+        .stdin(Stdio::null())
+        .output()
+        .map_err(|e| fail(format!("cannot run {what}: {e}")))?;
+    if out.status.success() {
+        Ok(())
+    } else {
+        Err(fail(format!(
+            "{what} failed ({}): {}{}",
+            out.status,
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        )))
+    }
+}
+
+/// Starts a detached watcher that stops the cluster once no registered test process has
+/// been alive for a few seconds (test binaries of one run follow each other closely).
+fn spawn_reaper(bindir: &Path, dir: &Path, lock: &Path, root: bool) {
+    let pg_ctl = bindir.join("pg_ctl");
+    let stop = if root {
+        format!(
+            "runuser -u postgres -- '{}' -D '{}/data' -m immediate stop",
+            pg_ctl.display(),
+            dir.display()
+        )
+    } else {
+        format!(
+            "'{}' -D '{}/data' -m immediate stop",
+            pg_ctl.display(),
+            dir.display()
+        )
+    };
+    let script = format!(
+        r#"
+idle=0
+while :; do
+  sleep 2
+  [ -d '{dir}' ] || exit 0
+  alive=0
+  for f in '{dir}'/clients/*; do
+    [ -e "$f" ] || continue
+    if kill -0 "$(basename "$f")" 2>/dev/null; then alive=1; else rm -f "$f"; fi
+  done
+  if [ "$alive" = 1 ]; then idle=0; else idle=$((idle+1)); fi
+  if [ "$idle" -ge 4 ]; then
+    if flock '{lock}' sh -c '
+      for f in "{dir}"/clients/*; do [ -e "$f" ] && kill -0 "$(basename "$f")" 2>/dev/null && exit 1; done
+      {stop} >/dev/null 2>&1
+      rm -rf "{dir}"
+    '; then exit 0; fi
+    idle=0
+  fi
+done
+"#,
+        dir = dir.display(),
+        lock = lock.display(),
+        stop = stop.replace('\'', "\""),
+    );
+    let _ = Command::new("setsid")
+        .args(["sh", "-c", &script])
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn();
+}

@@ -1,0 +1,267 @@
+//! Decoding result rows into Rust values, checked against the selected SQL types.
+
+use super::*;
+use crate::engine::error::{DecodeError, Error};
+use crate::render::Label;
+use postgres::types::FromSql;
+
+/// A Rust type that values of SQL type `ST` can be loaded into.
+///
+/// Implemented for the std, chrono, uuid, serde_json and rust_decimal types that match each
+/// SQL type, and for `Option<T>` of `Nullable<ST>`.
+#[diagnostic::on_unimplemented(
+    message = "cannot load SQL `{ST}` into Rust `{Self}`",
+    label = "this field or value does not match the selected SQL type",
+    note = "a nullable SQL type (`Nullable<_>`, or any column of an outer-joined table) loads only into `Option<_>`"
+)]
+pub trait FromSqlValue<ST: ?Sized>: Sized {
+    /// Decodes one value in PostgreSQL's binary format (`None` is NULL).
+    fn decode(ty: &Type, raw: Option<&[u8]>) -> Result<Self, DecodeError>;
+}
+
+/// Decodes through the `postgres` crate's `FromSql`, with our own NULL and type checks.
+pub(crate) fn decode_pg<T: for<'a> FromSql<'a>>(
+    ty: &Type,
+    raw: Option<&[u8]>,
+) -> Result<T, DecodeError> {
+    if !T::accepts(ty) {
+        return Err(DecodeError::WrongType {
+            rust: std::any::type_name::<T>(),
+            sql: ty.name().to_string(),
+        });
+    }
+    match raw {
+        None => Err(DecodeError::UnexpectedNull {
+            rust: std::any::type_name::<T>(),
+        }),
+        Some(bytes) => T::from_sql(ty, bytes).map_err(|e| DecodeError::Invalid {
+            rust: std::any::type_name::<T>(),
+            reason: e.to_string(),
+        }),
+    }
+}
+
+impl<T: FromSqlValue<ST>, ST: SqlType<Nullability = NotNull>> FromSqlValue<Nullable<ST>>
+    for Option<T>
+{
+    fn decode(ty: &Type, raw: Option<&[u8]>) -> Result<Self, DecodeError> {
+        match raw {
+            None => Ok(None),
+            some => T::decode(ty, some).map(Some),
+        }
+    }
+}
+
+/// The Rust type a SQL type loads into when the row type is inferred.
+#[diagnostic::on_unimplemented(
+    message = "SQL type `{Self}` has no default Rust type",
+    note = "enable the cargo feature that maps it (chrono, uuid, serde_json, rust_decimal), or load into a struct"
+)]
+pub trait DefaultRust: SqlType {
+    /// The Rust type.
+    type Rust: FromSqlValue<Self>;
+}
+
+impl<T: DefaultRust + SqlType<Nullability = NotNull>> DefaultRust for Nullable<T> {
+    type Rust = Option<T::Rust>;
+}
+
+macro_rules! pg_values {
+    ($($st:ty => $rust:ty $(, $cfg:literal)?;)*) => {$(
+        $(#[cfg(feature = $cfg)])?
+        impl FromSqlValue<$st> for $rust {
+            fn decode(ty: &Type, raw: Option<&[u8]>) -> Result<Self, DecodeError> {
+                decode_pg(ty, raw)
+            }
+        }
+        $(#[cfg(feature = $cfg)])?
+        impl DefaultRust for $st {
+            type Rust = $rust;
+        }
+        $(#[cfg(feature = $cfg)])?
+        impl FromSqlValue<Array<$st>> for Vec<$rust> {
+            fn decode(ty: &Type, raw: Option<&[u8]>) -> Result<Self, DecodeError> {
+                decode_pg(ty, raw)
+            }
+        }
+        $(#[cfg(feature = $cfg)])?
+        impl FromSqlValue<Array<Nullable<$st>>> for Vec<Option<$rust>> {
+            fn decode(ty: &Type, raw: Option<&[u8]>) -> Result<Self, DecodeError> {
+                decode_pg(ty, raw)
+            }
+        }
+        $(#[cfg(feature = $cfg)])?
+        impl DefaultRust for Array<$st> {
+            type Rust = Vec<$rust>;
+        }
+        $(#[cfg(feature = $cfg)])?
+        impl DefaultRust for Array<Nullable<$st>> {
+            type Rust = Vec<Option<$rust>>;
+        }
+    )*};
+}
+
+pg_values! {
+    Int2 => i16;
+    Int4 => i32;
+    Int8 => i64;
+    Float4 => f32;
+    Float8 => f64;
+    Text => String;
+    Bool => bool;
+    Bytea => Vec<u8>;
+    Interval => PgInterval;
+    Numeric => rust_decimal::Decimal, "rust_decimal";
+    Date => chrono::NaiveDate, "chrono";
+    Time => chrono::NaiveTime, "chrono";
+    Timestamp => chrono::NaiveDateTime, "chrono";
+    Timestamptz => chrono::DateTime<chrono::Utc>, "chrono";
+    Uuid => uuid::Uuid, "uuid";
+    Json => serde_json::Value, "serde_json";
+    Jsonb => serde_json::Value, "serde_json";
+}
+
+/// Where a row decoder reads from: the driver's row, the next column index, and the labels
+/// (`table.column`) the renderer recorded for the select list.
+pub struct RowReader<'r> {
+    row: &'r postgres::Row,
+    next: usize,
+    labels: &'r [Label],
+}
+
+/// Borrows the raw bytes of one column, whatever its type.
+struct Raw<'a>(Option<&'a [u8]>);
+impl<'a> FromSql<'a> for Raw<'a> {
+    fn from_sql(_: &Type, raw: &'a [u8]) -> Result<Self, Box<dyn std::error::Error + Sync + Send>> {
+        Ok(Raw(Some(raw)))
+    }
+    fn from_sql_null(_: &Type) -> Result<Self, Box<dyn std::error::Error + Sync + Send>> {
+        Ok(Raw(None))
+    }
+    fn accepts(_: &Type) -> bool {
+        true
+    }
+}
+
+impl<'r> RowReader<'r> {
+    pub(crate) fn new(row: &'r postgres::Row, labels: &'r [Label]) -> Self {
+        RowReader {
+            row,
+            next: 0,
+            labels,
+        }
+    }
+
+    /// Decodes the next column as `T` loaded from SQL type `ST`.
+    pub fn read<T: FromSqlValue<ST>, ST>(&mut self) -> Result<T, Error> {
+        let idx = self.next;
+        self.next += 1;
+        let label = || match self.labels.get(idx) {
+            Some(l) => l.to_string(),
+            None => self
+                .row
+                .columns()
+                .get(idx)
+                .map_or_else(|| format!("column {}", idx + 1), |c| c.name().to_string()),
+        };
+        let Some(column) = self.row.columns().get(idx) else {
+            return Err(Error::Decode {
+                column: label(),
+                source: DecodeError::MissingColumn,
+            });
+        };
+        let raw = self
+            .row
+            .try_get::<usize, Raw<'_>>(idx)
+            .map_err(|e| Error::Decode {
+                column: label(),
+                source: DecodeError::Invalid {
+                    rust: std::any::type_name::<T>(),
+                    reason: e.to_string(),
+                },
+            })?;
+        T::decode(column.type_(), raw.0).map_err(|source| Error::Decode {
+            column: label(),
+            source,
+        })
+    }
+
+    /// Number of columns in the row.
+    pub fn len(&self) -> usize {
+        self.row.len()
+    }
+
+    /// Whether the row has no columns.
+    pub fn is_empty(&self) -> bool {
+        self.row.is_empty()
+    }
+}
+
+/// A Rust value built from a row whose columns have SQL types `ST`.
+///
+/// `ST` is a SQL type (one column), a tuple of row types, or `Tagged<S, _>` for a struct `S`
+/// that derives [`Row`](crate::Row): such a struct loads only from its own select clause, so
+/// its fields always meet the columns of the same name.
+#[diagnostic::on_unimplemented(
+    message = "cannot load a row of SQL types `{ST}` into `{Self}`",
+    note = "a struct loads from its own select clause: `.select(Struct::as_select())`"
+)]
+pub trait FromRow<ST: ?Sized>: Sized {
+    /// Decodes the value from the next columns of `row`.
+    fn from_row(row: &mut RowReader<'_>) -> Result<Self, Error>;
+}
+
+impl<T: FromSqlValue<ST>, ST: SqlType> FromRow<ST> for T {
+    fn from_row(row: &mut RowReader<'_>) -> Result<Self, Error> {
+        row.read::<T, ST>()
+    }
+}
+
+/// The SQL row type of a struct's own select clause: `S` marks whose it is.
+pub struct Tagged<S, ST>(PhantomData<(S, ST)>);
+
+/// A row's SQL type and the Rust type it loads into when nothing is annotated.
+pub trait RowOf {
+    /// The inferred Rust row type.
+    type Row: FromRow<Self>;
+}
+
+impl<ST: DefaultRust> RowOf for ST {
+    type Row = ST::Rust;
+}
+
+impl<S: FromRow<Tagged<S, ST>>, ST> RowOf for Tagged<S, ST> {
+    type Row = S;
+}
+
+macro_rules! tuple_rows {
+    ($(($($t:ident $s:ident),+))*) => {$(
+        impl<$($t: FromRow<$s>, $s),+> FromRow<($($s,)+)> for ($($t,)+) {
+            fn from_row(row: &mut RowReader<'_>) -> Result<Self, Error> {
+                Ok(($($t::from_row(row)?,)+))
+            }
+        }
+        impl<$($s: RowOf),+> RowOf for ($($s,)+) {
+            type Row = ($($s::Row,)+);
+        }
+    )*};
+}
+
+tuple_rows! {
+    (A SA)
+    (A SA, B SB)
+    (A SA, B SB, C SC)
+    (A SA, B SB, C SC, D SD)
+    (A SA, B SB, C SC, D SD, E SE)
+    (A SA, B SB, C SC, D SD, E SE, F SF)
+    (A SA, B SB, C SC, D SD, E SE, F SF, G SG)
+    (A SA, B SB, C SC, D SD, E SE, F SF, G SG, H SH)
+    (A SA, B SB, C SC, D SD, E SE, F SF, G SG, H SH, I SI)
+    (A SA, B SB, C SC, D SD, E SE, F SF, G SG, H SH, I SI, J SJ)
+    (A SA, B SB, C SC, D SD, E SE, F SF, G SG, H SH, I SI, J SJ, K SK)
+    (A SA, B SB, C SC, D SD, E SE, F SF, G SG, H SH, I SI, J SJ, K SK, L SL)
+    (A SA, B SB, C SC, D SD, E SE, F SF, G SG, H SH, I SI, J SJ, K SK, L SL, M SM)
+    (A SA, B SB, C SC, D SD, E SE, F SF, G SG, H SH, I SI, J SJ, K SK, L SL, M SM, N SN)
+    (A SA, B SB, C SC, D SD, E SE, F SF, G SG, H SH, I SI, J SJ, K SK, L SL, M SM, N SN, O SO)
+    (A SA, B SB, C SC, D SD, E SE, F SF, G SG, H SH, I SI, J SJ, K SK, L SL, M SM, N SN, O SO, P SP)
+}

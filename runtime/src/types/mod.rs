@@ -1,0 +1,219 @@
+//! SQL types as Rust types, and how Rust values map to and from them.
+//!
+//! Every SQL type is a zero-sized marker (`Int4`, `Text`, `Nullable<Text>`, ...). Expressions
+//! carry one as their `SqlType`; operators are offered by category traits on these markers
+//! ([`Arithmetic`], [`TextLike`], [`BoolLike`], [`Comparable`]), never by a type's name.
+//! Rust values enter a query through [`crate::expr::AsExpr`] and leave it through
+//! [`FromSqlValue`].
+
+mod decode;
+mod interval;
+
+pub use decode::{DefaultRust, FromRow, FromSqlValue, RowOf, RowReader, Tagged};
+pub use interval::PgInterval;
+
+use postgres::types::Type;
+use std::marker::PhantomData;
+
+/// A SQL type: a marker that expressions carry in their type.
+///
+/// `PG_TYPE` is the type a bound parameter of this SQL type is declared with when the
+/// statement is prepared, so parameters never depend on the server's guess.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not a SQL type",
+    note = "SQL types live in `sqlwright::types` (Int4, Text, Nullable<Text>, ...)"
+)]
+pub trait SqlType: 'static {
+    /// The type's name as PostgreSQL spells it (`int4`, `text`, `int4[]`).
+    const NAME: &'static str;
+    /// Whether values of this type may be NULL.
+    const IS_NULLABLE: bool;
+    /// The PostgreSQL type used to declare parameters of this type.
+    const PG_TYPE: Type;
+    /// [`NotNull`] or [`Null`].
+    type Nullability: Nullability;
+    /// This type without NULL (`Nullable<T>` gives `T`).
+    type NotNull: SqlType<Nullability = NotNull>;
+    /// This type with NULL (`T` gives `Nullable<T>`).
+    type Nullable: SqlType<Nullability = Null>;
+}
+
+/// Type-level nullability flag of a SQL type: [`NotNull`] or [`Null`].
+pub trait Nullability: 'static {
+    /// `Null` when either side is `Null`.
+    type Or<N: Nullability>: Nullability;
+    /// Applies this nullability to a SQL type.
+    type Apply<T: SqlType>: SqlType;
+}
+
+/// The flag of SQL types that cannot hold NULL.
+pub struct NotNull;
+/// The flag of SQL types that can hold NULL.
+pub struct Null;
+
+impl Nullability for NotNull {
+    type Or<N: Nullability> = N;
+    type Apply<T: SqlType> = T;
+}
+impl Nullability for Null {
+    type Or<N: Nullability> = Null;
+    type Apply<T: SqlType> = T::Nullable;
+}
+
+/// `T` or NULL: the SQL type of a nullable column. Loads as `Option<_>`.
+pub struct Nullable<T>(PhantomData<T>);
+
+impl<T: SqlType<Nullability = NotNull>> SqlType for Nullable<T> {
+    const NAME: &'static str = T::NAME;
+    const IS_NULLABLE: bool = true;
+    const PG_TYPE: Type = T::PG_TYPE;
+    type Nullability = Null;
+    type NotNull = T;
+    type Nullable = Self;
+}
+
+/// The result type of a binary operation: `Out` made nullable when either operand is.
+pub type NullableIf<A, B, Out> = <<<A as SqlType>::Nullability as Nullability>::Or<
+    <B as SqlType>::Nullability,
+> as Nullability>::Apply<Out>;
+
+macro_rules! sql_types {
+    ($($(#[$m:meta])* $name:ident = $sql:literal, $pg:ident, $arr:ident;)*) => {$(
+        $(#[$m])*
+        pub struct $name;
+        impl SqlType for $name {
+            const NAME: &'static str = $sql;
+            const IS_NULLABLE: bool = false;
+            const PG_TYPE: Type = Type::$pg;
+            type Nullability = NotNull;
+            type NotNull = Self;
+            type Nullable = Nullable<Self>;
+        }
+        impl ArrayElement for $name {
+            const ARRAY_NAME: &'static str = concat!($sql, "[]");
+            const ARRAY_PG_TYPE: Type = Type::$arr;
+        }
+    )*};
+}
+
+sql_types! {
+    /// `smallint`: loads as `i16`.
+    Int2 = "int2", INT2, INT2_ARRAY;
+    /// `integer`: loads as `i32`.
+    Int4 = "int4", INT4, INT4_ARRAY;
+    /// `bigint`: loads as `i64`.
+    Int8 = "int8", INT8, INT8_ARRAY;
+    /// `real`: loads as `f32`.
+    Float4 = "float4", FLOAT4, FLOAT4_ARRAY;
+    /// `double precision`: loads as `f64`.
+    Float8 = "float8", FLOAT8, FLOAT8_ARRAY;
+    /// `numeric`: loads as `rust_decimal::Decimal` (feature `rust_decimal`).
+    Numeric = "numeric", NUMERIC, NUMERIC_ARRAY;
+    /// `text`: loads as `String`.
+    Text = "text", TEXT, TEXT_ARRAY;
+    /// `boolean`: loads as `bool`.
+    Bool = "bool", BOOL, BOOL_ARRAY;
+    /// `date`: loads as `chrono::NaiveDate` (feature `chrono`).
+    Date = "date", DATE, DATE_ARRAY;
+    /// `time`: loads as `chrono::NaiveTime` (feature `chrono`).
+    Time = "time", TIME, TIME_ARRAY;
+    /// `timestamp` (without time zone): loads as `chrono::NaiveDateTime` (feature `chrono`).
+    Timestamp = "timestamp", TIMESTAMP, TIMESTAMP_ARRAY;
+    /// `timestamptz`: loads as `chrono::DateTime<Utc>` (feature `chrono`).
+    Timestamptz = "timestamptz", TIMESTAMPTZ, TIMESTAMPTZ_ARRAY;
+    /// `interval`: loads as [`PgInterval`].
+    Interval = "interval", INTERVAL, INTERVAL_ARRAY;
+    /// `uuid`: loads as `uuid::Uuid` (feature `uuid`).
+    Uuid = "uuid", UUID, UUID_ARRAY;
+    /// `json`: loads as `serde_json::Value` (feature `serde_json`).
+    Json = "json", JSON, JSON_ARRAY;
+    /// `jsonb`: loads as `serde_json::Value` (feature `serde_json`).
+    Jsonb = "jsonb", JSONB, JSONB_ARRAY;
+    /// `bytea`: loads as `Vec<u8>`.
+    Bytea = "bytea", BYTEA, BYTEA_ARRAY;
+}
+
+/// `varchar` behaves as `text` in every operation; declared columns of either type compare
+/// with each other freely.
+pub type Varchar = Text;
+
+/// A SQL type that can be the element of an [`Array`].
+pub trait ArrayElement: SqlType {
+    /// The array type's name (`int4[]`).
+    const ARRAY_NAME: &'static str;
+    /// The array type's PostgreSQL type.
+    const ARRAY_PG_TYPE: Type;
+}
+
+impl<T: ArrayElement + SqlType<Nullability = NotNull>> ArrayElement for Nullable<T> {
+    const ARRAY_NAME: &'static str = T::ARRAY_NAME;
+    const ARRAY_PG_TYPE: Type = T::ARRAY_PG_TYPE;
+}
+
+/// A one-dimensional SQL array of `T` (`int4[]`); loads as `Vec<_>`.
+pub struct Array<T>(PhantomData<T>);
+
+impl<T: ArrayElement> SqlType for Array<T> {
+    const NAME: &'static str = T::ARRAY_NAME;
+    const IS_NULLABLE: bool = false;
+    const PG_TYPE: Type = T::ARRAY_PG_TYPE;
+    type Nullability = NotNull;
+    type NotNull = Self;
+    type Nullable = Nullable<Self>;
+}
+
+/// SQL types with `+ - * /`. `Output` is the result type before nullability.
+#[diagnostic::on_unimplemented(
+    message = "arithmetic is not defined for SQL type `{Self}`",
+    label = "`+ - * /` need numeric operands"
+)]
+pub trait Arithmetic: SqlType {}
+impl Arithmetic for Int2 {}
+impl Arithmetic for Int4 {}
+impl Arithmetic for Int8 {}
+impl Arithmetic for Float4 {}
+impl Arithmetic for Float8 {}
+impl Arithmetic for Numeric {}
+impl<T: Arithmetic + SqlType<Nullability = NotNull>> Arithmetic for Nullable<T> {}
+
+/// SQL types that `like`/`ilike` accept.
+#[diagnostic::on_unimplemented(
+    message = "`like`/`ilike` need a text expression, but this one has SQL type `{Self}`"
+)]
+pub trait TextLike: SqlType {}
+impl TextLike for Text {}
+impl<T: TextLike + SqlType<Nullability = NotNull>> TextLike for Nullable<T> {}
+
+/// `Bool` and `Nullable<Bool>`: what WHERE, `&`, `|` and `!` accept.
+#[diagnostic::on_unimplemented(
+    message = "expected a boolean SQL expression, found SQL type `{Self}`",
+    label = "`filter`, `&`, `|` and `!` need a `Bool` expression"
+)]
+pub trait BoolLike: SqlType {}
+impl BoolLike for Bool {}
+impl BoolLike for Nullable<Bool> {}
+
+/// SQL types with `=`, `<>`, `<`, ... (`json` has no equality in PostgreSQL).
+#[diagnostic::on_unimplemented(message = "SQL type `{Self}` cannot be compared")]
+pub trait Comparable: SqlType {}
+macro_rules! comparable { ($($t:ty),*) => { $(impl Comparable for $t {})* } }
+comparable!(
+    Int2,
+    Int4,
+    Int8,
+    Float4,
+    Float8,
+    Numeric,
+    Text,
+    Bool,
+    Date,
+    Time,
+    Timestamp,
+    Timestamptz,
+    Interval,
+    Uuid,
+    Jsonb,
+    Bytea
+);
+impl<T: ArrayElement + Comparable> Comparable for Array<T> {}
+impl<T: Comparable + SqlType<Nullability = NotNull>> Comparable for Nullable<T> {}
