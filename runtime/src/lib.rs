@@ -84,7 +84,7 @@ pub mod prelude {
 /// Items the macros' generated code names. Not API: may change in any release.
 #[doc(hidden)]
 pub mod __private {
-    pub use crate::check::{AppearsIn, ColumnInFrom, LiftColumn, NoGroup, Plain, ValidGrouping};
+    pub use crate::check::{AppearsIn, HasColumn, LiftColumn, NoGroup, Plain, ValidGrouping};
     pub use crate::engine::Error;
     pub use crate::expr::{AsExpr, Expression};
     pub use crate::query::{Column, ColumnMeta, ForeignKeyMeta, Selectable, Table, TableMeta};

@@ -142,11 +142,8 @@ fn column(c: &Column) -> TokenStream {
         impl #sp::Expression for #name {
             type SqlType = #ty;
         }
-        impl<F, I> #sp::AppearsIn<F, I> for #name
-        where
-            #name: #sp::ColumnInFrom<table, F, I>,
-        {
-            type Lifted = #sp::LiftColumn<#name, table, F, I>;
+        impl<F: #sp::HasColumn<#name, table, I>, I> #sp::AppearsIn<F, I> for #name {
+            type Lifted = #sp::LiftColumn<F, #name, table, I>;
         }
         impl #sp::ValidGrouping<#sp::NoGroup, ()> for #name {
             type Kind = #sp::Plain;

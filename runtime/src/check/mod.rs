@@ -10,8 +10,8 @@ mod grouping;
 
 pub use grouping::{Agg, AggregateArg, Mix, Neutral, NoGroup, NotAggregate, Plain, ValidGrouping};
 
-use crate::query::Table;
-use crate::types::{BoolLike, Nullability};
+use crate::expr::BoolExpression;
+use crate::types::Nullability;
 use std::marker::PhantomData;
 
 /// The end of a FROM list.
@@ -27,6 +27,11 @@ pub struct Here;
 pub struct There<I>(PhantomData<I>);
 
 /// The FROM list contains source `S`, at index `I`.
+#[diagnostic::on_unimplemented(
+    message = "`{S}` is not in the FROM clause of this query",
+    label = "this expression reads `{S}`, which this query does not select from",
+    note = "join `{S}` first, or use only columns of the tables this query reads"
+)]
 pub trait HasSource<S, I> {
     /// How `S`'s columns are seen in this query: `NotNull`, or `Null` after an outer join.
     type Null: Nullability;
@@ -42,28 +47,33 @@ impl<H, S, T: HasSource<S, I>, I> HasSource<S, There<I>> for Cons<H, T> {
     type Null = T::Null;
 }
 
-/// A column of table `T` is used in a query whose FROM list is `F`.
+/// The SQL type of column `C` (of table `T`) in FROM list `F`: nullable when `T` is on the
+/// optional side of an outer join.
+pub type LiftColumn<F, C, T, I> = <<F as HasColumn<C, T, I>>::Null as Nullability>::Apply<
+    <C as crate::expr::Expression>::SqlType,
+>;
+
+/// [`HasSource`] for a column `C` of table `S`: the same lookup, with the column named so
+/// that the error message can name it whichever way the compiler reaches it.
 #[diagnostic::on_unimplemented(
-    message = "column `{Self}` is not in the FROM clause of this query: its table `{T}` is not in it",
-    label = "`{Self}` belongs to `{T}`, which this query does not select from",
-    note = "join `{T}` first, or use a column of a table this query reads"
+    message = "column `{C}` is not in the FROM clause of this query: its table `{S}` is not in it",
+    label = "`{C}` belongs to `{S}`, which this query does not select from",
+    note = "join `{S}` first, or use a column of a table this query reads"
 )]
-pub trait ColumnInFrom<T, F, I> {
-    /// The nullability of the column's table in `F`.
+pub trait HasColumn<C, S, I> {
+    /// How `S`'s columns are seen in this query.
     type Null: Nullability;
 }
 
 #[diagnostic::do_not_recommend]
-impl<C: crate::query::Column<Table = T>, T: Table, F: HasSource<T, I>, I> ColumnInFrom<T, F, I>
-    for C
-{
-    type Null = F::Null;
+impl<C, S, N: Nullability, T> HasColumn<C, S, Here> for Cons<Src<S, N>, T> {
+    type Null = N;
 }
 
-/// The SQL type of column `C` of table `T` as seen through FROM list `F`.
-pub type LiftColumn<C, T, F, I> = <<C as ColumnInFrom<T, F, I>>::Null as Nullability>::Apply<
-    <C as crate::expr::Expression>::SqlType,
->;
+#[diagnostic::do_not_recommend]
+impl<C, H, S, T: HasColumn<C, S, I>, I> HasColumn<C, S, There<I>> for Cons<H, T> {
+    type Null = T::Null;
+}
 
 /// An expression (or a tuple of them) whose columns all come from FROM list `F`.
 /// `Lifted` is its SQL type there, made nullable where a column sits on the optional
@@ -82,8 +92,7 @@ pub trait ValidWhere<F, I> {}
 
 impl<E, F, I, J> ValidWhere<F, (I, J)> for E
 where
-    E: AppearsIn<F, I> + ValidGrouping<NoGroup, J>,
-    <E as AppearsIn<F, I>>::Lifted: BoolLike,
+    E: AppearsIn<F, I> + BoolExpression + ValidGrouping<NoGroup, J>,
     <E as ValidGrouping<NoGroup, J>>::Kind: NotAggregate,
 {
 }

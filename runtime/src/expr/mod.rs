@@ -40,7 +40,6 @@ pub trait AsExpr<ST: SqlType> {
 
 macro_rules! tuple_checks {
     ($(($($t:ident $i:ident $j:ident),+))*) => {$(
-        #[diagnostic::do_not_recommend]
         impl<Fr, $($t: AppearsIn<Fr, $i>, $i),+> AppearsIn<Fr, ($($i,)+)> for ($($t,)+) {
             type Lifted = ($($t::Lifted,)+);
         }
@@ -69,7 +68,6 @@ tuple_checks! {
 /// Kinds of a tuple fold left through [`Mix`].
 macro_rules! tuple_grouping {
     ($(($a:ident $ja:ident $(, $t:ident $j:ident)*))*) => {$(
-        #[diagnostic::do_not_recommend]
         impl<Gr, $a: ValidGrouping<Gr, $ja>, $ja, $($t: ValidGrouping<Gr, $j>, $j),*>
             ValidGrouping<Gr, ($ja, $($j,)*)> for ($a, $($t,)*)
         where
@@ -93,7 +91,6 @@ pub trait MixAll {
 
 macro_rules! mix_all {
     ($(($($t:ident)*))*) => {$(
-        #[diagnostic::do_not_recommend]
         impl<Acc, X $(, $t)*> MixAll for ((Acc,), X, $($t,)*)
         where
             Acc: Mix<X>,
@@ -104,7 +101,6 @@ macro_rules! mix_all {
     )*};
 }
 
-#[diagnostic::do_not_recommend]
 impl<Acc> MixAll for ((Acc,),) {
     type Out = Acc;
 }

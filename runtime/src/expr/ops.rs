@@ -84,16 +84,16 @@ impl<Op: BinaryOp, L: Expression, R: Expression> Expression for Binary<Op, L, R>
     type SqlType = Op::Out<L::SqlType, R::SqlType>;
 }
 
-#[diagnostic::do_not_recommend]
 impl<Op: BinaryOp, L, R, F, IL, IR> AppearsIn<F, (IL, IR)> for Binary<Op, L, R>
 where
-    L: AppearsIn<F, IL, Lifted: SqlType>,
-    R: AppearsIn<F, IR, Lifted: SqlType>,
+    L: AppearsIn<F, IL>,
+    R: AppearsIn<F, IR>,
+    L::Lifted: SqlType,
+    R::Lifted: SqlType,
 {
     type Lifted = Op::Out<L::Lifted, R::Lifted>;
 }
 
-#[diagnostic::do_not_recommend]
 impl<Op, L, R, G, JL, JR> ValidGrouping<G, (JL, JR)> for Binary<Op, L, R>
 where
     L: ValidGrouping<G, JL>,
@@ -166,12 +166,10 @@ impl<Op: UnaryOp, E: Expression> Expression for Unary<Op, E> {
     type SqlType = Op::Out<E::SqlType>;
 }
 
-#[diagnostic::do_not_recommend]
 impl<Op: UnaryOp, E: AppearsIn<F, I, Lifted: SqlType>, F, I> AppearsIn<F, I> for Unary<Op, E> {
     type Lifted = Op::Out<E::Lifted>;
 }
 
-#[diagnostic::do_not_recommend]
 impl<Op, E: ValidGrouping<G, J>, G, J> ValidGrouping<G, J> for Unary<Op, E> {
     type Kind = E::Kind;
 }
@@ -196,12 +194,10 @@ impl<E: Expression, ST: SqlType, T> Expression for InList<E, ST, T> {
     type SqlType = NullableIf<E::SqlType, E::SqlType, Bool>;
 }
 
-#[diagnostic::do_not_recommend]
 impl<E: AppearsIn<F, I, Lifted: SqlType>, ST, T, F, I> AppearsIn<F, I> for InList<E, ST, T> {
     type Lifted = NullableIf<E::Lifted, E::Lifted, Bool>;
 }
 
-#[diagnostic::do_not_recommend]
 impl<E: ValidGrouping<G, J>, ST, T, G, J> ValidGrouping<G, J> for InList<E, ST, T> {
     type Kind = E::Kind;
 }
@@ -230,7 +226,6 @@ impl<E: Expression, Lo: Expression, Hi: Expression> Expression for Between<E, Lo
     type SqlType = NullableIf<E::SqlType, NullableIf<Lo::SqlType, Hi::SqlType, Bool>, Bool>;
 }
 
-#[diagnostic::do_not_recommend]
 impl<E, Lo, Hi, F, IE, IL, IH> AppearsIn<F, (IE, IL, IH)> for Between<E, Lo, Hi>
 where
     E: AppearsIn<F, IE, Lifted: SqlType>,
@@ -240,7 +235,6 @@ where
     type Lifted = NullableIf<E::Lifted, NullableIf<Lo::Lifted, Hi::Lifted, Bool>, Bool>;
 }
 
-#[diagnostic::do_not_recommend]
 impl<E, Lo, Hi, G, JE, JL, JH> ValidGrouping<G, (JE, JL, JH)> for Between<E, Lo, Hi>
 where
     E: ValidGrouping<G, JE>,
@@ -286,12 +280,10 @@ impl<E> Ordered<E> {
     }
 }
 
-#[diagnostic::do_not_recommend]
 impl<E: AppearsIn<F, I>, F, I> AppearsIn<F, I> for Ordered<E> {
     type Lifted = E::Lifted;
 }
 
-#[diagnostic::do_not_recommend]
 impl<E: ValidGrouping<G, J>, G, J> ValidGrouping<G, J> for Ordered<E> {
     type Kind = E::Kind;
 }
@@ -366,37 +358,37 @@ pub trait ExpressionMethods: Expression + Sized {
         Unary::new(self)
     }
     /// `self LIKE pattern` (text only).
-    fn like<R: AsExpr<Operand<Self>>>(self, pattern: R) -> Binary<Like, Self, R::Expr>
+    fn like<R: AsExpr<Text>>(self, pattern: R) -> Binary<Like, Self, R::Expr>
     where
-        Self::SqlType: TextLike,
+        Self: TextExpression,
     {
         Binary::new(self, pattern.into_expr())
     }
     /// `self NOT LIKE pattern` (text only).
-    fn not_like<R: AsExpr<Operand<Self>>>(self, pattern: R) -> Binary<NotLike, Self, R::Expr>
+    fn not_like<R: AsExpr<Text>>(self, pattern: R) -> Binary<NotLike, Self, R::Expr>
     where
-        Self::SqlType: TextLike,
+        Self: TextExpression,
     {
         Binary::new(self, pattern.into_expr())
     }
     /// `self ILIKE pattern`: case-insensitive LIKE (text only).
-    fn ilike<R: AsExpr<Operand<Self>>>(self, pattern: R) -> Binary<ILike, Self, R::Expr>
+    fn ilike<R: AsExpr<Text>>(self, pattern: R) -> Binary<ILike, Self, R::Expr>
     where
-        Self::SqlType: TextLike,
+        Self: TextExpression,
     {
         Binary::new(self, pattern.into_expr())
     }
     /// `self NOT ILIKE pattern` (text only).
-    fn not_ilike<R: AsExpr<Operand<Self>>>(self, pattern: R) -> Binary<NotILike, Self, R::Expr>
+    fn not_ilike<R: AsExpr<Text>>(self, pattern: R) -> Binary<NotILike, Self, R::Expr>
     where
-        Self::SqlType: TextLike,
+        Self: TextExpression,
     {
         Binary::new(self, pattern.into_expr())
     }
     /// `self || rhs`: text concatenation.
-    fn concat<R: AsExpr<Operand<Self>>>(self, rhs: R) -> Binary<Concat, Self, R::Expr>
+    fn concat<R: AsExpr<Text>>(self, rhs: R) -> Binary<Concat, Self, R::Expr>
     where
-        Self::SqlType: TextLike,
+        Self: TextExpression,
     {
         Binary::new(self, rhs.into_expr())
     }
@@ -500,6 +492,16 @@ pub trait BoolExpression: Expression {}
 
 #[diagnostic::do_not_recommend]
 impl<E: Expression<SqlType: BoolLike>> BoolExpression for E {}
+
+/// An expression of SQL type `Text` or `Nullable<Text>`.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not a text SQL expression",
+    label = "`like`, `ilike` and `concat` need an expression of SQL type `Text`"
+)]
+pub trait TextExpression: Expression {}
+
+#[diagnostic::do_not_recommend]
+impl<E: Expression<SqlType: TextLike>> TextExpression for E {}
 
 /// An expression with `+ - * /`.
 #[diagnostic::on_unimplemented(

@@ -11,6 +11,13 @@ use crate::types::RowOf;
 pub type TableSelect<T, W = NoFilter> =
     Select<SingleFrom<T>, T, DefaultSelection<<T as Table>::AllColumns>, W>;
 
+/// A table's query with a select clause.
+pub type TableSelected<T, E, I> = Select<SingleFrom<T>, T, Selected<E, I>, NoFilter>;
+
+/// A table's query with an ORDER BY clause.
+pub type TableOrdered<T, E> =
+    Select<SingleFrom<T>, T, DefaultSelection<<T as Table>::AllColumns>, NoFilter, OrderBy<E>>;
+
 /// Starts a query from a table: every method is the same as on [`Select`].
 pub trait TableQuery: Table {
     /// `SELECT <all columns> FROM table`.
@@ -19,32 +26,24 @@ pub trait TableQuery: Table {
     }
 
     /// See [`Select::filter`].
-    fn filter<E, I>(self, condition: E) -> TableSelect<Self, Filter<E>>
-    where
-        E: ValidWhere<SingleFrom<Self>, I>,
-    {
-        self.query().filter(condition)
+    fn filter<E: ValidWhere<SingleFrom<Self>, I>, I>(self, e: E) -> TableSelect<Self, Filter<E>> {
+        self.query().filter(e)
     }
 
     /// See [`Select::select`].
-    #[allow(clippy::type_complexity)]
-    fn select<E, I>(self, selection: E) -> Select<SingleFrom<Self>, Self, Selected<E, I>, NoFilter>
-    where
-        E: ValidSelect<SingleFrom<Self>, NoGroup, I>,
-    {
-        self.query().select(selection)
+    fn select<E: ValidSelect<SingleFrom<Self>, NoGroup, I>, I>(
+        self,
+        e: E,
+    ) -> TableSelected<Self, E, I> {
+        self.query().select(e)
     }
 
     /// See [`Select::order_by`].
-    #[allow(clippy::type_complexity)]
-    fn order_by<E, I>(
+    fn order_by<E: ValidOrder<SingleFrom<Self>, NoGroup, I>, I>(
         self,
-        order: E,
-    ) -> Select<SingleFrom<Self>, Self, DefaultSelection<Self::AllColumns>, NoFilter, OrderBy<E>>
-    where
-        E: ValidOrder<SingleFrom<Self>, NoGroup, I>,
-    {
-        self.query().order_by(order)
+        e: E,
+    ) -> TableOrdered<Self, E> {
+        self.query().order_by(e)
     }
 
     /// See [`Select::limit`].

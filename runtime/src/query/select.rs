@@ -139,9 +139,8 @@ impl<T: Table> Select<SingleFrom<T>, T, DefaultSelection<T::AllColumns>> {
 
 impl<F, From, S, W, O, G> Select<F, From, S, W, O, G> {
     /// Adds a WHERE condition; several calls are ANDed.
-    pub fn filter<E, I>(self, condition: E) -> Select<F, From, S, W::Out, O, G>
+    pub fn filter<E: ValidWhere<F, I>, I>(self, condition: E) -> Select<F, From, S, W::Out, O, G>
     where
-        E: ValidWhere<F, I>,
         W: AddFilter<E>,
     {
         Select {
@@ -158,10 +157,10 @@ impl<F, From, S, W, O, G> Select<F, From, S, W, O, G> {
     }
 
     /// Sets ORDER BY to an expression, `expr.desc()`, or a tuple of them.
-    pub fn order_by<E, I>(self, order: E) -> Select<F, From, S, W, OrderBy<E>, G>
-    where
-        E: ValidOrder<F, G, I>,
-    {
+    pub fn order_by<E: ValidOrder<F, G, I>, I>(
+        self,
+        order: E,
+    ) -> Select<F, From, S, W, OrderBy<E>, G> {
         Select {
             from: self.from,
             select: self.select,
@@ -176,9 +175,11 @@ impl<F, From, S, W, O, G> Select<F, From, S, W, O, G> {
     }
 
     /// Appends to ORDER BY.
-    pub fn then_order_by<E, I>(self, order: E) -> Select<F, From, S, W, O::Out, G>
+    pub fn then_order_by<E: ValidOrder<F, G, I>, I>(
+        self,
+        order: E,
+    ) -> Select<F, From, S, W, O::Out, G>
     where
-        E: ValidOrder<F, G, I>,
         O: AddOrder<E>,
     {
         Select {
@@ -216,10 +217,10 @@ impl<F, From, S, W, O, G> Select<F, From, S, W, O, G> {
 impl<F, From, C, W, O, G> Select<F, From, DefaultSelection<C>, W, O, G> {
     /// Sets the select clause: a column, an expression, or a tuple of them. The row type
     /// of [`load`](Select::load) follows from it.
-    pub fn select<E, I>(self, selection: E) -> Select<F, From, Selected<E, I>, W, O, G>
-    where
-        E: ValidSelect<F, G, I>,
-    {
+    pub fn select<E: ValidSelect<F, G, I>, I>(
+        self,
+        selection: E,
+    ) -> Select<F, From, Selected<E, I>, W, O, G> {
         Select {
             from: self.from,
             select: Selected {

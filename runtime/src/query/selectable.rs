@@ -36,12 +36,10 @@ impl<S, C: Clone> Clone for AsSelect<S, C> {
 }
 impl<S, C: Copy> Copy for AsSelect<S, C> {}
 
-#[diagnostic::do_not_recommend]
 impl<S, C: AppearsIn<F, I>, F, I> AppearsIn<F, I> for AsSelect<S, C> {
     type Lifted = Tagged<S, C::Lifted>;
 }
 
-#[diagnostic::do_not_recommend]
 impl<S, C: ValidGrouping<G, J>, G, J> ValidGrouping<G, J> for AsSelect<S, C> {
     type Kind = C::Kind;
 }

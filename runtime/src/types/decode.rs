@@ -66,59 +66,193 @@ impl<T: DefaultRust + SqlType<Nullability = NotNull>> DefaultRust for Nullable<T
     type Rust = Option<T::Rust>;
 }
 
-macro_rules! pg_values {
-    ($($st:ty => $rust:ty $(, $cfg:literal)?;)*) => {$(
-        $(#[cfg(feature = $cfg)])?
-        impl FromSqlValue<$st> for $rust {
-            fn decode(ty: &Type, raw: Option<&[u8]>) -> Result<Self, DecodeError> {
-                decode_pg(ty, raw)
-            }
-        }
-        $(#[cfg(feature = $cfg)])?
-        impl DefaultRust for $st {
-            type Rust = $rust;
-        }
-        $(#[cfg(feature = $cfg)])?
-        impl FromSqlValue<Array<$st>> for Vec<$rust> {
-            fn decode(ty: &Type, raw: Option<&[u8]>) -> Result<Self, DecodeError> {
-                decode_pg(ty, raw)
-            }
-        }
-        $(#[cfg(feature = $cfg)])?
-        impl FromSqlValue<Array<Nullable<$st>>> for Vec<Option<$rust>> {
-            fn decode(ty: &Type, raw: Option<&[u8]>) -> Result<Self, DecodeError> {
-                decode_pg(ty, raw)
-            }
-        }
-        $(#[cfg(feature = $cfg)])?
-        impl DefaultRust for Array<$st> {
-            type Rust = Vec<$rust>;
-        }
-        $(#[cfg(feature = $cfg)])?
-        impl DefaultRust for Array<Nullable<$st>> {
-            type Rust = Vec<Option<$rust>>;
-        }
-    )*};
+// Written out rather than generated, so that a compiler note pointing at one of these
+// impls shows one line instead of a macro expansion.
+
+impl FromSqlValue<Int2> for i16 {
+    fn decode(ty: &Type, raw: Option<&[u8]>) -> Result<Self, DecodeError> {
+        decode_pg(ty, raw)
+    }
+}
+impl DefaultRust for Int2 {
+    type Rust = i16;
 }
 
-pg_values! {
-    Int2 => i16;
-    Int4 => i32;
-    Int8 => i64;
-    Float4 => f32;
-    Float8 => f64;
-    Text => String;
-    Bool => bool;
-    Bytea => Vec<u8>;
-    Interval => PgInterval;
-    Numeric => rust_decimal::Decimal, "rust_decimal";
-    Date => chrono::NaiveDate, "chrono";
-    Time => chrono::NaiveTime, "chrono";
-    Timestamp => chrono::NaiveDateTime, "chrono";
-    Timestamptz => chrono::DateTime<chrono::Utc>, "chrono";
-    Uuid => uuid::Uuid, "uuid";
-    Json => serde_json::Value, "serde_json";
-    Jsonb => serde_json::Value, "serde_json";
+impl FromSqlValue<Int4> for i32 {
+    fn decode(ty: &Type, raw: Option<&[u8]>) -> Result<Self, DecodeError> {
+        decode_pg(ty, raw)
+    }
+}
+impl DefaultRust for Int4 {
+    type Rust = i32;
+}
+
+impl FromSqlValue<Int8> for i64 {
+    fn decode(ty: &Type, raw: Option<&[u8]>) -> Result<Self, DecodeError> {
+        decode_pg(ty, raw)
+    }
+}
+impl DefaultRust for Int8 {
+    type Rust = i64;
+}
+
+impl FromSqlValue<Float4> for f32 {
+    fn decode(ty: &Type, raw: Option<&[u8]>) -> Result<Self, DecodeError> {
+        decode_pg(ty, raw)
+    }
+}
+impl DefaultRust for Float4 {
+    type Rust = f32;
+}
+
+impl FromSqlValue<Float8> for f64 {
+    fn decode(ty: &Type, raw: Option<&[u8]>) -> Result<Self, DecodeError> {
+        decode_pg(ty, raw)
+    }
+}
+impl DefaultRust for Float8 {
+    type Rust = f64;
+}
+
+impl FromSqlValue<Text> for String {
+    fn decode(ty: &Type, raw: Option<&[u8]>) -> Result<Self, DecodeError> {
+        decode_pg(ty, raw)
+    }
+}
+impl DefaultRust for Text {
+    type Rust = String;
+}
+
+impl FromSqlValue<Bool> for bool {
+    fn decode(ty: &Type, raw: Option<&[u8]>) -> Result<Self, DecodeError> {
+        decode_pg(ty, raw)
+    }
+}
+impl DefaultRust for Bool {
+    type Rust = bool;
+}
+
+impl FromSqlValue<Bytea> for Vec<u8> {
+    fn decode(ty: &Type, raw: Option<&[u8]>) -> Result<Self, DecodeError> {
+        decode_pg(ty, raw)
+    }
+}
+impl DefaultRust for Bytea {
+    type Rust = Vec<u8>;
+}
+
+impl FromSqlValue<Interval> for PgInterval {
+    fn decode(ty: &Type, raw: Option<&[u8]>) -> Result<Self, DecodeError> {
+        decode_pg(ty, raw)
+    }
+}
+impl DefaultRust for Interval {
+    type Rust = PgInterval;
+}
+
+#[cfg(feature = "rust_decimal")]
+impl FromSqlValue<Numeric> for rust_decimal::Decimal {
+    fn decode(ty: &Type, raw: Option<&[u8]>) -> Result<Self, DecodeError> {
+        decode_pg(ty, raw)
+    }
+}
+#[cfg(feature = "rust_decimal")]
+impl DefaultRust for Numeric {
+    type Rust = rust_decimal::Decimal;
+}
+
+#[cfg(feature = "chrono")]
+impl FromSqlValue<Date> for chrono::NaiveDate {
+    fn decode(ty: &Type, raw: Option<&[u8]>) -> Result<Self, DecodeError> {
+        decode_pg(ty, raw)
+    }
+}
+#[cfg(feature = "chrono")]
+impl DefaultRust for Date {
+    type Rust = chrono::NaiveDate;
+}
+
+#[cfg(feature = "chrono")]
+impl FromSqlValue<Time> for chrono::NaiveTime {
+    fn decode(ty: &Type, raw: Option<&[u8]>) -> Result<Self, DecodeError> {
+        decode_pg(ty, raw)
+    }
+}
+#[cfg(feature = "chrono")]
+impl DefaultRust for Time {
+    type Rust = chrono::NaiveTime;
+}
+
+#[cfg(feature = "chrono")]
+impl FromSqlValue<Timestamp> for chrono::NaiveDateTime {
+    fn decode(ty: &Type, raw: Option<&[u8]>) -> Result<Self, DecodeError> {
+        decode_pg(ty, raw)
+    }
+}
+#[cfg(feature = "chrono")]
+impl DefaultRust for Timestamp {
+    type Rust = chrono::NaiveDateTime;
+}
+
+#[cfg(feature = "chrono")]
+impl FromSqlValue<Timestamptz> for chrono::DateTime<chrono::Utc> {
+    fn decode(ty: &Type, raw: Option<&[u8]>) -> Result<Self, DecodeError> {
+        decode_pg(ty, raw)
+    }
+}
+#[cfg(feature = "chrono")]
+impl DefaultRust for Timestamptz {
+    type Rust = chrono::DateTime<chrono::Utc>;
+}
+
+#[cfg(feature = "uuid")]
+impl FromSqlValue<Uuid> for uuid::Uuid {
+    fn decode(ty: &Type, raw: Option<&[u8]>) -> Result<Self, DecodeError> {
+        decode_pg(ty, raw)
+    }
+}
+#[cfg(feature = "uuid")]
+impl DefaultRust for Uuid {
+    type Rust = uuid::Uuid;
+}
+
+#[cfg(feature = "serde_json")]
+impl FromSqlValue<Json> for serde_json::Value {
+    fn decode(ty: &Type, raw: Option<&[u8]>) -> Result<Self, DecodeError> {
+        decode_pg(ty, raw)
+    }
+}
+#[cfg(feature = "serde_json")]
+impl DefaultRust for Json {
+    type Rust = serde_json::Value;
+}
+
+#[cfg(feature = "serde_json")]
+impl FromSqlValue<Jsonb> for serde_json::Value {
+    fn decode(ty: &Type, raw: Option<&[u8]>) -> Result<Self, DecodeError> {
+        decode_pg(ty, raw)
+    }
+}
+#[cfg(feature = "serde_json")]
+impl DefaultRust for Jsonb {
+    type Rust = serde_json::Value;
+}
+
+/// Arrays load element by element; elements of `Nullable<_>` arrays as `Option<_>`.
+impl<T, ST> FromSqlValue<Array<ST>> for Vec<T>
+where
+    T: FromSqlValue<ST> + for<'a> FromSql<'a>,
+{
+    fn decode(ty: &Type, raw: Option<&[u8]>) -> Result<Self, DecodeError> {
+        decode_pg(ty, raw)
+    }
+}
+
+impl<ST: DefaultRust + ArrayElement> DefaultRust for Array<ST>
+where
+    ST::Rust: for<'a> FromSql<'a>,
+{
+    type Rust = Vec<ST::Rust>;
 }
 
 /// Where a row decoder reads from: the driver's row, the next column index, and the labels
@@ -203,18 +337,41 @@ impl<'r> RowReader<'r> {
 /// that derives [`Row`](crate::Row): such a struct loads only from its own select clause, so
 /// its fields always meet the columns of the same name.
 #[diagnostic::on_unimplemented(
-    message = "cannot load a row of SQL types `{ST}` into `{Self}`",
-    note = "a struct loads from its own select clause: `.select(Struct::as_select())`"
+    message = "cannot load SQL `{ST}` into `{Self}`",
+    note = "a struct that derives `Row` loads from its own select clause: `.select(Struct::as_select())`"
 )]
 pub trait FromRow<ST: ?Sized>: Sized {
     /// Decodes the value from the next columns of `row`.
     fn from_row(row: &mut RowReader<'_>) -> Result<Self, Error>;
 }
 
-impl<T: FromSqlValue<ST>, ST: SqlType> FromRow<ST> for T {
-    fn from_row(row: &mut RowReader<'_>) -> Result<Self, Error> {
-        row.read::<T, ST>()
-    }
+/// One column loads through [`FromSqlValue`]; one impl per SQL type (not one blanket
+/// impl over all), so that a tuple's impl is the only candidate for a tuple and a
+/// mismatch is reported at the element that does not fit.
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __from_row_via_value {
+    ($([$($gen:tt)*] $st:ty;)*) => {$(
+        impl<__T: $crate::types::FromSqlValue<$st>, $($gen)*> $crate::types::FromRow<$st> for __T {
+            fn from_row(
+                row: &mut $crate::types::RowReader<'_>,
+            ) -> ::core::result::Result<Self, $crate::Error> {
+                row.read::<__T, $st>()
+            }
+        }
+        impl<$($gen)*> $crate::types::RowOf for $st
+        where
+            $st: $crate::types::DefaultRust,
+        {
+            type Row = <$st as $crate::types::DefaultRust>::Rust;
+        }
+    )*};
+}
+
+crate::__from_row_via_value! {
+    [] Int2; [] Int4; [] Int8; [] Float4; [] Float8; [] Numeric; [] Text; [] Bool; [] Date;
+    [] Time; [] Timestamp; [] Timestamptz; [] Interval; [] Uuid; [] Json; [] Jsonb; [] Bytea;
+    [ST: SqlType<Nullability = NotNull>] Nullable<ST>; [ST: ArrayElement] Array<ST>;
 }
 
 /// The SQL row type of a struct's own select clause: `S` marks whose it is.
@@ -224,10 +381,6 @@ pub struct Tagged<S, ST>(PhantomData<(S, ST)>);
 pub trait RowOf {
     /// The inferred Rust row type.
     type Row: FromRow<Self>;
-}
-
-impl<ST: DefaultRust> RowOf for ST {
-    type Row = ST::Rust;
 }
 
 impl<S: FromRow<Tagged<S, ST>>, ST> RowOf for Tagged<S, ST> {

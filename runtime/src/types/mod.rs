@@ -78,9 +78,7 @@ pub type NullableIf<A, B, Out> = <<<A as SqlType>::Nullability as Nullability>::
 > as Nullability>::Apply<Out>;
 
 macro_rules! sql_types {
-    ($($(#[$m:meta])* $name:ident = $sql:literal, $pg:ident, $arr:ident;)*) => {$(
-        $(#[$m])*
-        pub struct $name;
+    ($($name:ident = $sql:literal, $pg:ident, $arr:ident;)*) => {$(
         impl SqlType for $name {
             const NAME: &'static str = $sql;
             const IS_NULLABLE: bool = false;
@@ -96,40 +94,58 @@ macro_rules! sql_types {
     )*};
 }
 
+/// `smallint`: loads as `i16`.
+pub struct Int2;
+/// `integer`: loads as `i32`.
+pub struct Int4;
+/// `bigint`: loads as `i64`.
+pub struct Int8;
+/// `real`: loads as `f32`.
+pub struct Float4;
+/// `double precision`: loads as `f64`.
+pub struct Float8;
+/// `numeric`: loads as `rust_decimal::Decimal` (feature `rust_decimal`).
+pub struct Numeric;
+/// `text`: loads as `String`.
+pub struct Text;
+/// `boolean`: loads as `bool`.
+pub struct Bool;
+/// `date`: loads as `chrono::NaiveDate` (feature `chrono`).
+pub struct Date;
+/// `time`: loads as `chrono::NaiveTime` (feature `chrono`).
+pub struct Time;
+/// `timestamp` (without time zone): loads as `chrono::NaiveDateTime` (feature `chrono`).
+pub struct Timestamp;
+/// `timestamptz`: loads as `chrono::DateTime<Utc>` (feature `chrono`).
+pub struct Timestamptz;
+/// `interval`: loads as [`PgInterval`].
+pub struct Interval;
+/// `uuid`: loads as `uuid::Uuid` (feature `uuid`).
+pub struct Uuid;
+/// `json`: loads as `serde_json::Value` (feature `serde_json`).
+pub struct Json;
+/// `jsonb`: loads as `serde_json::Value` (feature `serde_json`).
+pub struct Jsonb;
+/// `bytea`: loads as `Vec<u8>`.
+pub struct Bytea;
+
 sql_types! {
-    /// `smallint`: loads as `i16`.
     Int2 = "int2", INT2, INT2_ARRAY;
-    /// `integer`: loads as `i32`.
     Int4 = "int4", INT4, INT4_ARRAY;
-    /// `bigint`: loads as `i64`.
     Int8 = "int8", INT8, INT8_ARRAY;
-    /// `real`: loads as `f32`.
     Float4 = "float4", FLOAT4, FLOAT4_ARRAY;
-    /// `double precision`: loads as `f64`.
     Float8 = "float8", FLOAT8, FLOAT8_ARRAY;
-    /// `numeric`: loads as `rust_decimal::Decimal` (feature `rust_decimal`).
     Numeric = "numeric", NUMERIC, NUMERIC_ARRAY;
-    /// `text`: loads as `String`.
     Text = "text", TEXT, TEXT_ARRAY;
-    /// `boolean`: loads as `bool`.
     Bool = "bool", BOOL, BOOL_ARRAY;
-    /// `date`: loads as `chrono::NaiveDate` (feature `chrono`).
     Date = "date", DATE, DATE_ARRAY;
-    /// `time`: loads as `chrono::NaiveTime` (feature `chrono`).
     Time = "time", TIME, TIME_ARRAY;
-    /// `timestamp` (without time zone): loads as `chrono::NaiveDateTime` (feature `chrono`).
     Timestamp = "timestamp", TIMESTAMP, TIMESTAMP_ARRAY;
-    /// `timestamptz`: loads as `chrono::DateTime<Utc>` (feature `chrono`).
     Timestamptz = "timestamptz", TIMESTAMPTZ, TIMESTAMPTZ_ARRAY;
-    /// `interval`: loads as [`PgInterval`].
     Interval = "interval", INTERVAL, INTERVAL_ARRAY;
-    /// `uuid`: loads as `uuid::Uuid` (feature `uuid`).
     Uuid = "uuid", UUID, UUID_ARRAY;
-    /// `json`: loads as `serde_json::Value` (feature `serde_json`).
     Json = "json", JSON, JSON_ARRAY;
-    /// `jsonb`: loads as `serde_json::Value` (feature `serde_json`).
     Jsonb = "jsonb", JSONB, JSONB_ARRAY;
-    /// `bytea`: loads as `Vec<u8>`.
     Bytea = "bytea", BYTEA, BYTEA_ARRAY;
 }
 

@@ -1,0 +1,9 @@
+use sqlwright::prelude::*;
+sqlwright_ui_tests::schema!();
+
+fn main() {
+    let mut conn = Connection::connect("postgres://localhost/db").unwrap();
+    let _ = users::table
+        .select((users::id, users::hair_color))
+        .load_as::<(i32, String), _>(&mut conn);
+}

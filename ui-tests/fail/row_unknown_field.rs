@@ -1,0 +1,10 @@
+sqlwright_ui_tests::schema!();
+
+#[derive(sqlwright::Row)]
+#[sqlwright(table = users)]
+struct User {
+    id: i32,
+    nickname: String,
+}
+
+fn main() {}

@@ -1,0 +1,7 @@
+sqlwright::table! {
+    users (id) {
+        #[primary] id -> Int4,
+    }
+}
+
+fn main() {}

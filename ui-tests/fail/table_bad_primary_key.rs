@@ -1,0 +1,7 @@
+sqlwright::table! {
+    users (user_id) {
+        id -> Int4,
+    }
+}
+
+fn main() {}
