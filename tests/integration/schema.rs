@@ -11,10 +11,18 @@ sqlwright::table! {
     }
 }
 
-pub const USERS_DDL: &str = "CREATE TABLE users (
+pub const USERS: &str = "
+CREATE TABLE users (
     id serial PRIMARY KEY,
     name text NOT NULL,
     email text NOT NULL UNIQUE,
     hair_color text,
     age int4
-)";
+);
+INSERT INTO users (name, email, hair_color, age) VALUES
+    ('Ann', 'ann@example.com', 'red', 30),
+    ('Bob', 'bob@example.com', NULL, NULL),
+    ('Cid', 'cid@example.com', 'black', 41),
+    ('Dee', 'dee@example.com', 'red', 25),
+    ('Ёжик', 'ezhik@example.com', NULL, 7);
+";

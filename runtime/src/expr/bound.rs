@@ -126,15 +126,6 @@ macro_rules! sql_values {
                 Bound::new(self)
             }
         }
-        $(#[cfg(feature = $cfg)])?
-        impl SqlValue<Array<$st>> for Vec<$rust> {}
-        $(#[cfg(feature = $cfg)])?
-        impl AsExpr<Array<$st>> for Vec<$rust> {
-            type Expr = Bound<Array<$st>, Vec<$rust>>;
-            fn into_expr(self) -> Self::Expr {
-                Bound::new(self)
-            }
-        }
     )*};
 }
 
@@ -179,9 +170,10 @@ impl<'s> AsExpr<Bytea> for &'s [u8] {
         Bound::new(self)
     }
 }
-impl SqlValue<Array<Text>> for Vec<&str> {}
-impl<'s> AsExpr<Array<Text>> for Vec<&'s str> {
-    type Expr = Bound<Array<Text>, Vec<&'s str>>;
+/// Arrays bind from `Vec`s of values of the element type (`Option`s for nullable elements).
+impl<ST: ArrayElement, T: SqlValue<ST>> SqlValue<Array<ST>> for Vec<T> {}
+impl<ST: ArrayElement, T: SqlValue<ST>> AsExpr<Array<ST>> for Vec<T> {
+    type Expr = Bound<Array<ST>, Vec<T>>;
     fn into_expr(self) -> Self::Expr {
         Bound::new(self)
     }

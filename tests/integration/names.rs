@@ -1,0 +1,108 @@
+//! Unicode and reserved-word identifiers, and SQL names that differ from Rust names.
+
+use crate::setup;
+use sqlwright::prelude::*;
+
+sqlwright::table! {
+    /// The notes' users table.
+    пользователь_ (ид) {
+        ид -> Int4,
+        имя -> Text,
+        фамилия -> Nullable<Text>,
+    }
+    /// Reserved words as table and column names.
+    user (id) {
+        id -> Int4,
+        order -> Int4,
+        group -> Text,
+        select -> Nullable<Text>,
+        r#type -> Text,
+    }
+    #[sql_name = "Order Lines"]
+    order_lines (id) {
+        id -> Int4,
+        #[sql_name = "Qty \"x\""]
+        qty -> Int4,
+    }
+}
+
+const DDL: &str = r#"
+CREATE TABLE "пользователь_" ("ид" int4 PRIMARY KEY, "имя" text NOT NULL, "фамилия" text);
+INSERT INTO "пользователь_" VALUES (1, 'Петя', 'Иванов'), (2, 'Маша', NULL);
+CREATE TABLE "user" ("id" int4 PRIMARY KEY, "order" int4 NOT NULL, "group" text NOT NULL,
+    "select" text, "type" text NOT NULL);
+INSERT INTO "user" VALUES (1, 10, 'admins', NULL, 'human'), (2, 5, 'guests', 'x', 'bot');
+CREATE TABLE "Order Lines" ("id" int4 PRIMARY KEY, "Qty ""x""" int4 NOT NULL);
+INSERT INTO "Order Lines" VALUES (1, 3), (2, 4);
+"#;
+
+#[test]
+fn cyrillic_names() {
+    let mut db = setup(DDL);
+    let q = пользователь_::table
+        .filter(пользователь_::имя.like("П%"))
+        .select((пользователь_::имя, пользователь_::фамилия));
+    assert_eq!(
+        q.to_sql(),
+        r#"SELECT "пользователь_"."имя", "пользователь_"."фамилия" FROM "пользователь_" WHERE "пользователь_"."имя" LIKE $1"#
+    );
+    assert_eq!(
+        q.load(&mut db.conn).unwrap(),
+        vec![("Петя".to_string(), Some("Иванов".to_string()))]
+    );
+    let rows = пользователь_::table
+        .filter(пользователь_::фамилия.is_null())
+        .load(&mut db.conn)
+        .unwrap();
+    assert_eq!(rows, vec![(2, "Маша".to_string(), None)]);
+}
+
+#[test]
+fn reserved_words() {
+    let mut db = setup(DDL);
+    let q = user::table
+        .filter(user::order.gt(6) & user::r#type.eq("human"))
+        .select((user::group, user::select, user::r#type))
+        .order_by(user::order.desc());
+    assert_eq!(
+        q.to_sql(),
+        r#"SELECT "user"."group", "user"."select", "user"."type" FROM "user" WHERE ("user"."order" > $1) AND ("user"."type" = $2) ORDER BY "user"."order" DESC"#
+    );
+    assert_eq!(
+        q.load(&mut db.conn).unwrap(),
+        vec![("admins".to_string(), None, "human".to_string())]
+    );
+}
+
+#[test]
+fn sql_names_with_spaces_and_quotes() {
+    let mut db = setup(DDL);
+    let q = order_lines::table
+        .select(order_lines::qty)
+        .order_by(order_lines::qty.desc());
+    assert_eq!(
+        q.to_sql(),
+        r#"SELECT "Order Lines"."Qty ""x""" FROM "Order Lines" ORDER BY "Order Lines"."Qty ""x""" DESC"#
+    );
+    assert_eq!(q.load(&mut db.conn).unwrap(), vec![4, 3]);
+}
+
+#[test]
+fn metadata_describes_the_declaration() {
+    use sqlwright::query::Table;
+    let meta = <order_lines::table as Table>::META;
+    assert_eq!(meta.name, "order_lines");
+    assert_eq!(meta.sql_name, "Order Lines");
+    assert_eq!(meta.primary_key, ["id"]);
+    let qty = meta.column("Qty \"x\"").unwrap();
+    assert_eq!(
+        (qty.name, qty.sql_type, qty.nullable),
+        ("qty", "int4", false)
+    );
+    let users = <пользователь_::table as Table>::META;
+    assert_eq!(users.doc, "The notes' users table.");
+    assert!(users.column("фамилия").unwrap().nullable);
+    let reserved = <user::table as Table>::META;
+    assert_eq!(reserved.columns[4].name, "type");
+    assert_eq!(reserved.columns[4].sql_name, "type");
+}
