@@ -64,6 +64,7 @@ pub fn table(t: &Table) -> TokenStream {
                     doc: #doc,
                 };
                 type AllColumns = (#(#cols,)*);
+                const ALL_COLUMNS: Self::AllColumns = (#(#cols,)*);
                 type AllSqlTypes = (#(#types,)*);
             }
 

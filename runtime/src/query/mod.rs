@@ -26,7 +26,9 @@ pub trait Table: Copy + Default + 'static {
     /// Everything the declaration says about the table, for DDL, reflection and drift checks.
     const META: &'static TableMeta;
     /// The tuple of all columns, in declaration order.
-    type AllColumns: Copy + Default;
+    type AllColumns: Copy;
+    /// All columns, as a value.
+    const ALL_COLUMNS: Self::AllColumns;
     /// The tuple of the columns' declared SQL types.
     type AllSqlTypes;
 

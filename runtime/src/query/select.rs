@@ -125,7 +125,7 @@ impl<T: Table> Select<SingleFrom<T>, T, DefaultSelection<T::AllColumns>> {
     pub fn from_table(table: T) -> Self {
         Select {
             from: table,
-            select: DefaultSelection(T::AllColumns::default()),
+            select: DefaultSelection(T::ALL_COLUMNS),
             filter: NoFilter,
             order: NoOrder,
             group: NoGroup,

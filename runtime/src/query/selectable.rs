@@ -9,12 +9,14 @@ use std::marker::PhantomData;
 /// matched by name, so two fields of the same type can never swap.
 pub trait Selectable: Sized {
     /// The tuple of columns the struct's fields load from, in field order.
-    type Columns: Default;
+    type Columns;
+    /// The columns, as a value.
+    const COLUMNS: Self::Columns;
 
     /// The struct's select clause: `query.select(User::as_select())` loads `Vec<User>`.
     fn as_select() -> AsSelect<Self, Self::Columns> {
         AsSelect {
-            columns: Self::Columns::default(),
+            columns: Self::COLUMNS,
             _row: PhantomData,
         }
     }
