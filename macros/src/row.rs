@@ -109,7 +109,7 @@ pub fn expand(input: TokenStream) -> syn::Result<TokenStream> {
     Ok(quote! {
         impl #sp::Selectable for #name {
             type Columns = (#(#columns,)*);
-            const COLUMNS: Self::Columns = (#(#columns,)*);
+            const COLUMNS: Self::Columns = <Self::Columns as #sp::ColumnTuple>::VALUE;
         }
 
         impl<#(#sql_params,)*> #sp::FromRow<#sp::Tagged<#name, (#(#sql_params,)*)>> for #name

@@ -87,7 +87,9 @@ pub mod __private {
     pub use crate::check::{AppearsIn, HasColumn, LiftColumn, NoGroup, Plain, ValidGrouping};
     pub use crate::engine::Error;
     pub use crate::expr::{AsExpr, Expression};
-    pub use crate::query::{Column, ColumnMeta, ForeignKeyMeta, Selectable, Table, TableMeta};
+    pub use crate::query::{
+        Column, ColumnMeta, ColumnTuple, ForeignKeyMeta, Selectable, Table, TableMeta,
+    };
     pub use crate::render::{Label, Render, SqlWriter};
     pub use crate::types::{FromRow, FromSqlValue, RowReader, SqlType, Tagged};
 

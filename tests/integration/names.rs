@@ -106,3 +106,32 @@ fn metadata_describes_the_declaration() {
     assert_eq!(reserved.columns[4].name, "type");
     assert_eq!(reserved.columns[4].sql_name, "type");
 }
+
+sqlwright::table! {
+    /// A composite primary key.
+    memberships (group_id, user_id) {
+        group_id -> Int4,
+        user_id -> Int4,
+        role -> Text,
+    }
+}
+
+#[test]
+fn composite_primary_keys() {
+    use sqlwright::query::Table;
+    let meta = <memberships::table as Table>::META;
+    assert_eq!(meta.primary_key, ["group_id", "user_id"]);
+    assert!(meta.columns[0].primary_key && meta.columns[1].primary_key);
+    assert!(!meta.columns[2].primary_key);
+    let mut db = setup(
+        "CREATE TABLE memberships (group_id int4, user_id int4, role text NOT NULL,
+             PRIMARY KEY (group_id, user_id));
+         INSERT INTO memberships VALUES (1, 1, 'owner'), (1, 2, 'member'), (2, 1, 'member');",
+    );
+    let roles = memberships::table
+        .filter(memberships::group_id.eq(1) & memberships::user_id.eq(2))
+        .select(memberships::role)
+        .load(&mut db.conn)
+        .unwrap();
+    assert_eq!(roles, ["member"]);
+}

@@ -139,6 +139,7 @@ fn column(c: &Column) -> TokenStream {
         impl #sp::Column for #name {
             type Table = table;
             const NAME: &'static str = #sql_name;
+            const VALUE: Self = #name;
         }
         impl #sp::Expression for #name {
             type SqlType = #ty;

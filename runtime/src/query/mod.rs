@@ -44,6 +44,29 @@ pub trait Column: Expression + Copy + Default + 'static {
     type Table: Table;
     /// The column's SQL name.
     const NAME: &'static str;
+    /// The column as a value.
+    const VALUE: Self;
+}
+
+/// Tuples of columns as constant values (for the select clauses of `#[derive(Row)]`).
+pub trait ColumnTuple {
+    /// The tuple as a value.
+    const VALUE: Self;
+}
+
+macro_rules! column_tuples {
+    ($(($($t:ident)+))*) => {$(
+        impl<$($t: Column),+> ColumnTuple for ($($t,)+) {
+            const VALUE: Self = ($($t::VALUE,)+);
+        }
+    )*};
+}
+
+column_tuples! {
+    (A) (A B) (A B C) (A B C D) (A B C D E) (A B C D E F) (A B C D E F G) (A B C D E F G H)
+    (A B C D E F G H I) (A B C D E F G H I J) (A B C D E F G H I J K)
+    (A B C D E F G H I J K L) (A B C D E F G H I J K L M) (A B C D E F G H I J K L M N)
+    (A B C D E F G H I J K L M N O) (A B C D E F G H I J K L M N O P)
 }
 
 /// The FROM list of a query over table `T` alone.
