@@ -6,6 +6,8 @@
 //! (`::sqlwright::...`). The entry points are thin shims over functions on
 //! `proc_macro2::TokenStream`, so expansions can be tested without a compiler run.
 
+mod alias;
+mod ids;
 mod row;
 mod table;
 
@@ -15,6 +17,15 @@ use proc_macro::TokenStream;
 #[proc_macro]
 pub fn table(input: TokenStream) -> TokenStream {
     table::expand(input.into())
+        .unwrap_or_else(syn::Error::into_compile_error)
+        .into()
+}
+
+/// Declares aliases of tables, for self-joins and tables joined twice:
+/// `sqlwright::alias!(n1 = nation, n2 = nation);`.
+#[proc_macro]
+pub fn alias(input: TokenStream) -> TokenStream {
+    alias::expand(input.into())
         .unwrap_or_else(syn::Error::into_compile_error)
         .into()
 }

@@ -108,6 +108,7 @@ pub fn expand(input: TokenStream) -> syn::Result<TokenStream> {
 
     Ok(quote! {
         impl #sp::Selectable for #name {
+            type Table = #table::table;
             type Columns = (#(#columns,)*);
             const COLUMNS: Self::Columns = <Self::Columns as #sp::ColumnTuple>::VALUE;
         }

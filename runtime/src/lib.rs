@@ -68,13 +68,15 @@ pub mod testing;
 pub mod types;
 
 pub use engine::{Connection, DatabaseUrl, Error};
-pub use sqlwright_macros::{table, Row};
+pub use sqlwright_macros::{alias, table, Row};
 
 /// Everything a query needs in scope: `use sqlwright::prelude::*;`.
 pub mod prelude {
     pub use crate::engine::{Connection, Error, Executor};
-    pub use crate::expr::ExpressionMethods;
-    pub use crate::query::{Selectable, TableQuery};
+    pub use crate::expr::{
+        avg, count, count_distinct, count_star, max, min, sum, ExpressionMethods,
+    };
+    pub use crate::query::{AliasMethods, Selectable, SourceJoin, TableQuery};
     pub use crate::types::{
         Array, Bool, Bytea, Date, Float4, Float8, Int2, Int4, Int8, Interval, Json, Jsonb,
         Nullable, Numeric, PgInterval, Text, Time, Timestamp, Timestamptz, Uuid, Varchar,
@@ -84,11 +86,16 @@ pub mod prelude {
 /// Items the macros' generated code names. Not API: may change in any release.
 #[doc(hidden)]
 pub mod __private {
-    pub use crate::check::{AppearsIn, HasColumn, LiftColumn, NoGroup, Plain, ValidGrouping};
+    pub use crate::check::ids::{BEnd, B0, B1};
+    pub use crate::check::{
+        AppearsIn, ColumnMode, HasColumn, HasSource, LiftColumn, SourceMode, ValidGrouping,
+    };
     pub use crate::engine::Error;
     pub use crate::expr::{AsExpr, Expression};
+    pub use crate::expr::{Binary, Eq};
     pub use crate::query::{
-        Column, ColumnMeta, ColumnTuple, ForeignKeyMeta, Selectable, Table, TableMeta,
+        Alias, Child, Column, ColumnMeta, ColumnTuple, ForeignKeyMeta, JoinPath, Parent, Related,
+        Selectable, Source, Table, TableMeta, TableRow,
     };
     pub use crate::render::{Label, Render, SqlWriter};
     pub use crate::types::{FromRow, FromSqlValue, RowReader, SqlType, Tagged};

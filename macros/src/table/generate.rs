@@ -3,8 +3,9 @@
 //! on every build.
 
 use super::model::{Column, Table};
+use crate::ids;
 use proc_macro2::TokenStream;
-use quote::quote;
+use quote::{format_ident, quote};
 use syn::ext::IdentExt;
 
 /// The doc text of `#[doc = "..."]` attributes, joined by newlines.
@@ -38,7 +39,13 @@ pub fn table(t: &Table) -> TokenStream {
         .map(|k| t.column(k).map(|c| c.sql_name.clone()).unwrap_or_default())
         .collect();
     let metas = t.columns.iter().map(|c| column_meta(t, c));
-    let columns = t.columns.iter().map(column);
+    let columns = t.columns.iter().enumerate().map(|(i, c)| column(i, c));
+    let relations = relations(t);
+    let id = ids::source_id("table", &format!("{rust_name}/{sql_name}"));
+    let key_positions = t.primary_key.iter().map(|k| {
+        let pos = t.columns.iter().position(|c| c.name == *k).unwrap_or(0);
+        ids::bits(pos as u32, 8)
+    });
     let table_doc = format!("The `{sql_name}` table as a FROM item.");
     let all_doc = format!("All columns of `{sql_name}`, in declaration order.");
     let sp = quote!(::sqlwright::__private);
@@ -63,10 +70,25 @@ pub fn table(t: &Table) -> TokenStream {
                     primary_key: &[#(#pk_sql),*],
                     doc: #doc,
                 };
+                type KeyPositions = (#(#key_positions,)*);
                 type AllColumns = (#(#cols,)*);
                 const ALL_COLUMNS: Self::AllColumns = (#(#cols,)*);
                 type AllSqlTypes = (#(#types,)*);
             }
+
+            impl #sp::Source for table {
+                type Id = #id;
+                type Table = table;
+                const NAME: &'static str = #sql_name;
+            }
+            impl<F: #sp::HasSource<table, I>, I> #sp::AppearsIn<F, I> for table {
+                type Lifted = #sp::TableRow<table, F::Null>;
+            }
+            impl<G: #sp::SourceMode<table>> #sp::ValidGrouping<G, ()> for table {
+                type Kind = G::Kind;
+            }
+
+            #(#relations)*
 
             #[doc = #all_doc]
             pub const all_columns: (#(#cols,)*) = (#(#cols,)*);
@@ -119,13 +141,88 @@ fn column_meta(t: &Table, c: &Column) -> TokenStream {
     }
 }
 
-fn column(c: &Column) -> TokenStream {
+/// For each foreign key: a named join path, and (when it is the table's only key to that
+/// table) the relation that lets `join` find the ON condition by itself, in both directions.
+fn relations(t: &Table) -> Vec<TokenStream> {
+    let sp = quote!(::sqlwright::__private);
+    let target_of = |c: &Column| {
+        c.references.as_ref().map(|r| {
+            let mut table = r.column.clone();
+            if let Some(last) = table.segments.last_mut() {
+                last.ident = format_ident!("table");
+            }
+            table
+        })
+    };
+    let key = |p: &syn::Path| quote!(#p).to_string();
+    let mut out = Vec::new();
+    for c in &t.columns {
+        let (Some(r), Some(target)) = (&c.references, target_of(c)) else {
+            continue;
+        };
+        let col = &c.name;
+        let referenced = &r.column;
+        let on_ty = quote!(#sp::Binary<#sp::Eq, #col, #referenced>);
+        let path_name = r.name.clone().or_else(|| {
+            let n = c.name.unraw().to_string();
+            n.strip_suffix("_id")
+                .filter(|s| !s.is_empty())
+                .map(|s| format_ident!("{}", s, span = c.name.span()))
+        });
+        if let Some(path) = path_name {
+            let doc = format!(
+                "Join path along `{}`: `query.inner_join({}::{})` joins the referenced table.",
+                c.sql_name, t.name, path
+            );
+            out.push(quote! {
+                #[doc = #doc]
+                #[allow(non_camel_case_types)]
+                #[derive(Clone, Copy, Default)]
+                pub struct #path;
+                impl #sp::JoinPath for #path {
+                    type From = table;
+                    type To = #target;
+                    type On = #on_ty;
+                    fn on(self) -> #on_ty {
+                        #sp::binary(#col, #referenced)
+                    }
+                }
+            });
+        }
+        let same_target = t
+            .columns
+            .iter()
+            .filter_map(target_of)
+            .filter(|other| key(other) == key(&target))
+            .count();
+        if same_target == 1 {
+            out.push(quote! {
+                impl #sp::Related<#target, #sp::Child> for table {
+                    type On = #on_ty;
+                    fn on() -> #on_ty {
+                        #sp::binary(#col, #referenced)
+                    }
+                }
+                impl #sp::Related<table, #sp::Parent> for #target {
+                    type On = #on_ty;
+                    fn on() -> #on_ty {
+                        #sp::binary(#col, #referenced)
+                    }
+                }
+            });
+        }
+    }
+    out
+}
+
+fn column(position: usize, c: &Column) -> TokenStream {
     let sp = quote!(::sqlwright::__private);
     let name = &c.name;
     let docs = &c.docs;
     let ty = &c.ty;
     let sql_name = &c.sql_name;
     let fallback_doc = format!("The `{sql_name}` column.");
+    let position_bits = ids::bits(position as u32, 8);
     let docs = if docs.is_empty() {
         quote!(#[doc = #fallback_doc])
     } else {
@@ -140,6 +237,7 @@ fn column(c: &Column) -> TokenStream {
             type Table = table;
             const NAME: &'static str = #sql_name;
             const VALUE: Self = #name;
+            type Position = #position_bits;
         }
         impl #sp::Expression for #name {
             type SqlType = #ty;
@@ -147,8 +245,8 @@ fn column(c: &Column) -> TokenStream {
         impl<F: #sp::HasColumn<#name, table, I>, I> #sp::AppearsIn<F, I> for #name {
             type Lifted = #sp::LiftColumn<F, #name, table, I>;
         }
-        impl #sp::ValidGrouping<#sp::NoGroup, ()> for #name {
-            type Kind = #sp::Plain;
+        impl<G: #sp::ColumnMode<#name>> #sp::ValidGrouping<G, ()> for #name {
+            type Kind = G::Kind;
         }
         impl #sp::AsExpr<<#ty as #sp::SqlType>::NotNull> for #name {
             type Expr = #name;

@@ -30,6 +30,8 @@ pub struct Column {
 pub struct References {
     /// The referenced column, `users::id`.
     pub column: Path,
+    /// The join path's name (`name = author`); defaults to the column name without `_id`.
+    pub name: Option<Ident>,
     pub on_delete: Rule,
     pub on_update: Rule,
 }

@@ -166,6 +166,7 @@ fn parse_references(input: ParseStream<'_>) -> syn::Result<References> {
     }
     let mut refs = References {
         column,
+        name: None,
         on_delete: Rule::NoAction,
         on_update: Rule::NoAction,
     };
@@ -178,12 +179,13 @@ fn parse_references(input: ParseStream<'_>) -> syn::Result<References> {
         input.parse::<Token![=]>()?;
         let value: Ident = Ident::parse_any(input)?;
         match key.to_string().as_str() {
+            "name" => refs.name = Some(value),
             "on_delete" => refs.on_delete = Rule::parse(&value)?,
             "on_update" => refs.on_update = Rule::parse(&value)?,
             other => {
                 return Err(syn::Error::new(
                     key.span(),
-                    format!("unknown option `{other}`; expected on_delete or on_update"),
+                    format!("unknown option `{other}`; expected on_delete, on_update or name"),
                 ))
             }
         }

@@ -5,8 +5,155 @@
 //! Kinds combine through [`Mix`]; `Plain` with `Agg` has no combination, which is the
 //! compile error for a select list that mixes the two.
 
+use super::ids::{AllIn, Bool, ColumnId, ListHas, True};
+use crate::query::{Source, SourceColumn, Table};
+
 /// No GROUP BY clause.
 pub struct NoGroup;
+
+/// `GROUP BY g`: `G` is the grouped column or tuple of columns. `GroupBy<()>` is the single
+/// implicit group of an aggregate query without GROUP BY (HAVING alone).
+pub struct GroupBy<G>(pub(crate) G);
+
+/// What can be grouped by: a column, or a tuple of columns. `Ids` lists their identities.
+pub trait GroupList {
+    /// A tuple of [`ColumnId`]s.
+    type Ids;
+}
+
+/// The identity of a column as read from its source.
+pub type IdOf<C> =
+    ColumnId<<<C as SourceColumn>::Source as Source>::Id, <C as SourceColumn>::Position>;
+
+impl GroupList for () {
+    type Ids = ();
+}
+
+impl<C: SourceColumn> GroupList for C {
+    type Ids = (IdOf<C>,);
+}
+
+macro_rules! group_lists {
+    ($(($($t:ident)+))*) => {$(
+        impl<$($t: SourceColumn),+> GroupList for ($($t,)+) {
+            type Ids = ($(IdOf<$t>,)+);
+        }
+    )*};
+}
+
+group_lists! {
+    (A) (A B) (A B C) (A B C D) (A B C D E) (A B C D E F) (A B C D E F G) (A B C D E F G H)
+    (A B C D E F G H I) (A B C D E F G H I J) (A B C D E F G H I J K) (A B C D E F G H I J K L)
+}
+
+/// A tuple of column positions (a table's primary key), which gives column ids once the
+/// id of the source read is known.
+pub trait KeyIds {
+    /// A tuple of [`ColumnId`]s.
+    type With<SourceId>;
+}
+
+macro_rules! key_ids {
+    ($(($($t:ident)*))*) => {$(
+        impl<$($t),*> KeyIds for ($($t,)*) {
+            type With<Sid> = ($(ColumnId<Sid, $t>,)*);
+        }
+    )*};
+}
+
+key_ids! { () (A) (A B) (A B C) (A B C D) (A B C D E) (A B C D E F) (A B C D E F G) (A B C D E F G H) }
+
+/// The key column ids of source `S`.
+pub type KeysOf<S> =
+    <<<S as Source>::Table as Table>::KeyPositions as KeyIds>::With<<S as Source>::Id>;
+
+/// Whether column `C` may be used under this grouping: it is grouped, or its source's
+/// primary key is (PostgreSQL's functional dependency rule).
+pub trait GroupHas<C> {}
+
+impl<G, C> GroupHas<C> for G
+where
+    G: GroupList,
+    C: SourceColumn,
+    G::Ids: ListHas<IdOf<C>>,
+    KeysOf<C::Source>: AllIn<G::Ids>,
+    <<G::Ids as ListHas<IdOf<C>>>::Out as Bool>::Or<<KeysOf<C::Source> as AllIn<G::Ids>>::Out>:
+        ColumnGrouped<C>,
+{
+}
+
+/// The answer "column `C` is grouped" must be yes.
+#[diagnostic::on_unimplemented(
+    message = "column `{C}` must appear in GROUP BY or be used in an aggregate function",
+    label = "`{C}` is neither grouped nor aggregated",
+    note = "add it to `.group_by(..)`, group by its table's primary key, or wrap it in an aggregate such as `max(..)`"
+)]
+pub trait ColumnGrouped<C> {}
+#[diagnostic::do_not_recommend]
+impl<C> ColumnGrouped<C> for True {}
+
+/// Whether a whole source `S` may be selected under this grouping: its primary key is grouped.
+pub trait GroupKeys<S> {}
+
+impl<G, S> GroupKeys<S> for G
+where
+    G: GroupList,
+    S: Source,
+    KeysOf<S>: AllIn<G::Ids>,
+    <KeysOf<S> as AllIn<G::Ids>>::Out: SourceGrouped<S>,
+{
+}
+
+/// The answer "source `S`'s key is grouped" must be yes.
+#[diagnostic::on_unimplemented(
+    message = "all columns of `{S}` are selected, but its primary key is not in GROUP BY",
+    label = "group by the primary key of `{S}` to select it whole"
+)]
+pub trait SourceGrouped<S> {}
+#[diagnostic::do_not_recommend]
+impl<S> SourceGrouped<S> for True {}
+
+/// The grouping mode of a WHERE or ON condition: row by row, no aggregates.
+pub struct InsideWhere;
+/// The grouping mode of an aggregate's argument: row by row, no nested aggregates.
+pub struct InsideAggregate;
+
+/// The kind of column `C` under grouping mode `Self`: [`Plain`] row by row, [`Neutral`]
+/// when grouped. One impl per mode, all here, so each column needs one generated impl.
+pub trait ColumnMode<C> {
+    /// The column's kind.
+    type Kind;
+}
+impl<C> ColumnMode<C> for NoGroup {
+    type Kind = Plain;
+}
+impl<C> ColumnMode<C> for InsideWhere {
+    type Kind = Plain;
+}
+impl<C> ColumnMode<C> for InsideAggregate {
+    type Kind = Plain;
+}
+impl<C, X: GroupHas<C>> ColumnMode<C> for GroupBy<X> {
+    type Kind = Neutral;
+}
+
+/// The kind of a whole source `S` selected under grouping mode `Self`.
+pub trait SourceMode<S> {
+    /// The source's kind.
+    type Kind;
+}
+impl<S> SourceMode<S> for NoGroup {
+    type Kind = Plain;
+}
+impl<S> SourceMode<S> for InsideWhere {
+    type Kind = Plain;
+}
+impl<S> SourceMode<S> for InsideAggregate {
+    type Kind = Plain;
+}
+impl<S, X: GroupKeys<S>> SourceMode<S> for GroupBy<X> {
+    type Kind = Neutral;
+}
 
 /// Kind of an expression that reads columns row by row.
 pub struct Plain;

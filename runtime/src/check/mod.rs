@@ -6,9 +6,16 @@
 //! compiler infers, so no impl per pair of tables is ever needed. Every builder method takes
 //! one rule trait whose index parameter is inferred and stored in the query's type.
 
+mod from;
 mod grouping;
+pub mod ids;
 
-pub use grouping::{Agg, AggregateArg, Mix, Neutral, NoGroup, NotAggregate, Plain, ValidGrouping};
+pub use from::{AllNullable, Append, NotInFrom};
+pub use grouping::{
+    Agg, AggregateArg, ColumnGrouped, ColumnMode, GroupBy, GroupHas, GroupKeys, GroupList, IdOf,
+    InsideAggregate, InsideWhere, KeyIds, KeysOf, Mix, Neutral, NoGroup, NotAggregate, Plain,
+    SourceGrouped, SourceMode, ValidGrouping,
+};
 
 use crate::expr::BoolExpression;
 use crate::types::Nullability;
@@ -90,10 +97,8 @@ pub trait AppearsIn<F, I> {
 )]
 pub trait ValidWhere<F, I> {}
 
-impl<E, F, I, J> ValidWhere<F, (I, J)> for E
-where
-    E: AppearsIn<F, I> + BoolExpression + ValidGrouping<NoGroup, J>,
-    <E as ValidGrouping<NoGroup, J>>::Kind: NotAggregate,
+impl<E, F, I, J> ValidWhere<F, (I, J)> for E where
+    E: AppearsIn<F, I> + BoolExpression + ValidGrouping<InsideWhere, J>
 {
 }
 
@@ -101,6 +106,8 @@ where
 pub trait ValidSelect<F, G, I> {
     /// The row's SQL type (a SQL type, a tuple of them, or a struct's `Tagged` row).
     type SqlType;
+    /// Whether the list aggregates ([`Agg`]), reads rows ([`Plain`]) or neither.
+    type Kind;
 }
 
 impl<E, F, G, I, J> ValidSelect<F, G, (I, J)> for E
@@ -108,6 +115,7 @@ where
     E: AppearsIn<F, I> + ValidGrouping<G, J>,
 {
     type SqlType = <E as AppearsIn<F, I>>::Lifted;
+    type Kind = <E as ValidGrouping<G, J>>::Kind;
 }
 
 /// A valid ORDER BY list for FROM list `F` and grouping `G`.

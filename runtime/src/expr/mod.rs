@@ -4,9 +4,14 @@
 //! rule traits in [`crate::check`] add, per query, which tables it reads, its SQL type seen
 //! through outer joins, and whether it aggregates.
 
+mod aggregate;
 mod bound;
 mod ops;
 
+pub use aggregate::{
+    avg, count, count_distinct, count_star, max, min, sum, Aggregate, AggregateOf,
+    AggregatesAllowed, Averageable, CountStar, Summable,
+};
 pub(crate) use bound::NulInText;
 pub use bound::{Bound, SqlValue};
 pub use ops::*;
@@ -36,6 +41,21 @@ pub trait AsExpr<ST: SqlType> {
     type Expr: Expression;
     /// Converts into the expression.
     fn into_expr(self) -> Self::Expr;
+}
+
+/// A condition that may be absent (`filter_opt`): renders `TRUE` when `None`.
+pub struct Optional<E>(pub Option<E>);
+
+impl<E: crate::render::Render> crate::render::Render for Optional<E> {
+    fn render<'a>(&'a self, out: &mut crate::render::SqlWriter<'a>) {
+        match &self.0 {
+            Some(e) => e.render(out),
+            None => out.sql("TRUE"),
+        }
+    }
+    fn is_atomic(&self) -> bool {
+        self.0.as_ref().is_none_or(|e| e.is_atomic())
+    }
 }
 
 macro_rules! tuple_checks {

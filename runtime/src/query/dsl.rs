@@ -1,28 +1,41 @@
-//! Query methods called directly on a table: `users::table.filter(..)`.
+//! Query methods called directly on a table or alias: `users::table.filter(..)`.
 
-use super::select::{DefaultRow, Filter, NoFilter, OrderBy, RowType, Selected};
-use super::{DefaultSelection, Select, SingleFrom, Table};
-use crate::check::{NoGroup, ValidOrder, ValidSelect, ValidWhere};
+use super::clauses::{Filter, NoFilter, NoOrder, OrderBy};
+use super::group::ValidGroupBy;
+use super::join::{Appended, CrossJoin, Full, Inner, JoinFrom, JoinTarget, Left, Nulled, Right};
+use super::select::{Regroup, RowType, Selected, SingleFrom};
+use super::{DefaultSelection, Select, Source};
+use crate::check::{GroupBy, NoGroup, NotInFrom, ValidOrder};
+use crate::check::{ValidSelect, ValidWhere};
 use crate::engine::{Error, Executor};
-use crate::render::Render;
-use crate::types::RowOf;
+use crate::types::{NotNull, Null};
 
-/// The query of a whole table, as the table methods start it.
-pub type TableSelect<T, W = NoFilter> =
-    Select<SingleFrom<T>, T, DefaultSelection<<T as Table>::AllColumns>, W>;
+/// The query of a whole source, as the source methods start it.
+pub type TableSelect<S, W = NoFilter, O = NoOrder, G = NoGroup> =
+    Select<SingleFrom<S>, S, DefaultSelection<S>, W, O, G>;
 
-/// A table's query with a select clause.
-pub type TableSelected<T, E, I> = Select<SingleFrom<T>, T, Selected<E, I>, NoFilter>;
+/// A source's query after `select`.
+pub type TableSelected<S, E, I> = Select<
+    SingleFrom<S>,
+    S,
+    Selected<E, I>,
+    NoFilter,
+    NoOrder,
+    <<E as ValidSelect<SingleFrom<S>, NoGroup, I>>::Kind as Regroup<NoGroup>>::Out,
+>;
 
-/// A table's query with an ORDER BY clause.
-pub type TableOrdered<T, E> =
-    Select<SingleFrom<T>, T, DefaultSelection<<T as Table>::AllColumns>, NoFilter, OrderBy<E>>;
+/// The query after joining target `T` (kind `K`, FROM list `F2`) to a single source `S`.
+pub type TableJoined<S, F2, T, J, K> = Select<
+    F2,
+    JoinFrom<S, SingleFrom<S>, T, J, K>,
+    DefaultSelection<(S, <T as JoinTarget<SingleFrom<S>, J>>::Source)>,
+>;
 
-/// Starts a query from a table: every method is the same as on [`Select`].
-pub trait TableQuery: Table {
-    /// `SELECT <all columns> FROM table`.
+/// Starts a query from a table or alias: every method is the same as on [`Select`].
+pub trait TableQuery: Source {
+    /// `SELECT <all columns> FROM source`.
     fn query(self) -> TableSelect<Self> {
-        Select::from_table(self)
+        Select::from_source(self)
     }
 
     /// See [`Select::filter`].
@@ -34,7 +47,10 @@ pub trait TableQuery: Table {
     fn select<E: ValidSelect<SingleFrom<Self>, NoGroup, I>, I>(
         self,
         e: E,
-    ) -> TableSelected<Self, E, I> {
+    ) -> TableSelected<Self, E, I>
+    where
+        E::Kind: Regroup<NoGroup>,
+    {
         self.query().select(e)
     }
 
@@ -42,7 +58,7 @@ pub trait TableQuery: Table {
     fn order_by<E: ValidOrder<SingleFrom<Self>, NoGroup, I>, I>(
         self,
         e: E,
-    ) -> TableOrdered<Self, E> {
+    ) -> TableSelect<Self, NoFilter, OrderBy<E>> {
         self.query().order_by(e)
     }
 
@@ -56,26 +72,81 @@ pub trait TableQuery: Table {
         self.query().distinct()
     }
 
-    /// Every row of the table: see [`Select::load`].
+    /// See [`Select::group_by`].
+    fn group_by<E: ValidGroupBy<SingleFrom<Self>, I>, I>(
+        self,
+        e: E,
+    ) -> TableSelect<Self, NoFilter, NoOrder, GroupBy<E>> {
+        self.query().group_by(e)
+    }
+
+    /// See [`Select::inner_join`].
+    fn inner_join<T: JoinTarget<SingleFrom<Self>, J>, J>(
+        self,
+        target: T,
+    ) -> TableJoined<Self, Appended<SingleFrom<Self>, T::Source, NotNull>, T, J, Inner> {
+        self.query().inner_join(target)
+    }
+
+    /// See [`Select::left_join`].
+    fn left_join<T: JoinTarget<SingleFrom<Self>, J>, J>(
+        self,
+        target: T,
+    ) -> TableJoined<Self, Appended<SingleFrom<Self>, T::Source, Null>, T, J, Left> {
+        self.query().left_join(target)
+    }
+
+    /// See [`Select::right_join`].
+    fn right_join<T: JoinTarget<SingleFrom<Self>, J>, J>(
+        self,
+        target: T,
+    ) -> TableJoined<Self, Nulled<SingleFrom<Self>, T::Source, NotNull>, T, J, Right> {
+        self.query().right_join(target)
+    }
+
+    /// See [`Select::full_join`].
+    fn full_join<T: JoinTarget<SingleFrom<Self>, J>, J>(
+        self,
+        target: T,
+    ) -> TableJoined<Self, Nulled<SingleFrom<Self>, T::Source, Null>, T, J, Full> {
+        self.query().full_join(target)
+    }
+
+    /// See [`Select::cross_join`].
     #[allow(clippy::type_complexity)]
-    fn load<C: Executor + ?Sized>(
+    fn cross_join<S2: Source>(
+        self,
+        source: S2,
+    ) -> Select<
+        Appended<SingleFrom<Self>, S2, NotNull>,
+        CrossJoin<Self, S2>,
+        DefaultSelection<(Self, S2)>,
+    >
+    where
+        SingleFrom<Self>: NotInFrom<S2>,
+    {
+        self.query().cross_join(source)
+    }
+
+    /// Every row: see [`Select::load`].
+    fn load<C: Executor + ?Sized, J>(
         self,
         conn: &mut C,
-    ) -> Result<Vec<RowType<SingleFrom<Self>, DefaultSelection<Self::AllColumns>, NoGroup>>, Error>
+    ) -> Result<Vec<RowType<SingleFrom<Self>, DefaultSelection<Self>, NoGroup, J>>, Error>
     where
-        Self::AllColumns: Render,
-        <SingleFrom<Self> as DefaultRow>::SqlType: RowOf,
+        DefaultSelection<Self>:
+            super::SelectClause<SingleFrom<Self>, NoGroup, J, SqlType: crate::types::RowOf>,
     {
         self.query().load(conn)
     }
 
-    /// The number of rows in the table.
-    fn count<C: Executor + ?Sized>(self, conn: &mut C) -> Result<i64, Error>
+    /// The number of rows.
+    fn count<C: Executor + ?Sized, J>(self, conn: &mut C) -> Result<i64, Error>
     where
-        Self::AllColumns: Render,
+        DefaultSelection<Self>: super::SelectClause<SingleFrom<Self>, NoGroup, J>,
     {
         self.query().count(conn)
     }
 }
 
-impl<T: Table> TableQuery for T {}
+impl<S: Source> TableQuery for S {}

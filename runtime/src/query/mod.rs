@@ -1,41 +1,47 @@
 //! Tables, columns and the statements built from them.
 
+mod clauses;
 mod dsl;
+mod group;
+mod join;
 mod meta;
 mod select;
 mod selectable;
+mod source;
 
 pub use dsl::{TableQuery, TableSelect};
-pub use selectable::{AsSelect, Selectable};
+pub use join::{
+    Child, CrossJoin, Join, JoinKind, JoinPath, JoinTarget, OnClause, Parent, PushSource, Related,
+    SourceJoin,
+};
+pub use selectable::{AsSelect, Selectable, TaggedIn};
+pub use source::{Alias, AliasCol, AliasMethods, Source, SourceColumn, TableRow};
 
+pub use clauses::{
+    AddCondition, AddOrder, AllRows, Clause, Filter, Having, NoFilter, NoHaving, NoOrder, OrderBy,
+};
+pub use group::{ValidGroupBy, ValidHaving};
 pub use meta::{ColumnMeta, ForeignKeyMeta, TableMeta};
 pub use select::{
-    AddFilter, AddOrder, DefaultRow, DefaultSelection, Filter, FromClause, NoFilter, NoOrder,
-    OrderBy, OrderClause, RowType, Select, SelectClause, Selected, WhereClause,
+    DefaultSelection, FromClause, Regroup, RowType, Select, SelectClause, Selected, SingleFrom,
 };
 
-use crate::check::{Cons, Nil, Src};
 use crate::expr::Expression;
-use crate::render::SqlWriter;
-use crate::types::NotNull;
 
 /// A table declared with [`table!`](crate::table): the type `users::table`.
-pub trait Table: Copy + Default + 'static {
+pub trait Table: Source + Copy + Default + 'static {
     /// The table's SQL name.
     const SQL_NAME: &'static str;
     /// Everything the declaration says about the table, for DDL, reflection and drift checks.
     const META: &'static TableMeta;
+    /// The positions of the primary-key columns, as type-level ids.
+    type KeyPositions: crate::check::KeyIds;
     /// The tuple of all columns, in declaration order.
     type AllColumns: Copy;
     /// All columns, as a value.
     const ALL_COLUMNS: Self::AllColumns;
     /// The tuple of the columns' declared SQL types.
     type AllSqlTypes;
-
-    /// Writes this table as a FROM item.
-    fn render_from(out: &mut SqlWriter<'_>) {
-        out.ident(Self::SQL_NAME);
-    }
 }
 
 /// A column of a declared table: the types `users::id`, `users::name`, ...
@@ -46,6 +52,8 @@ pub trait Column: Expression + Copy + Default + 'static {
     const NAME: &'static str;
     /// The column as a value.
     const VALUE: Self;
+    /// The column's position in its table, as a type-level id.
+    type Position;
 }
 
 /// Tuples of columns as constant values (for the select clauses of `#[derive(Row)]`).
@@ -68,6 +76,3 @@ column_tuples! {
     (A B C D E F G H I J K L) (A B C D E F G H I J K L M) (A B C D E F G H I J K L M N)
     (A B C D E F G H I J K L M N O) (A B C D E F G H I J K L M N O P)
 }
-
-/// The FROM list of a query over table `T` alone.
-pub type SingleFrom<T> = Cons<Src<T, NotNull>, Nil>;

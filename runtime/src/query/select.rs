@@ -1,35 +1,71 @@
 //! SELECT statements as typed values.
 
-use super::{SingleFrom, Table};
-use crate::check::{Cons, Nil, NoGroup, Src, ValidOrder, ValidSelect, ValidWhere};
+use super::clauses::{
+    AddCondition, AddOrder, AllRows, Clause, NoFilter, NoHaving, NoOrder, OrderBy,
+};
+use super::Source;
+use crate::check::{Agg, Cons, GroupBy, Neutral, Nil, NoGroup, Plain, Src, ValidOrder};
+use crate::check::{ValidSelect, ValidWhere};
 use crate::engine::{Error, Executor};
-use crate::expr::{And, Binary};
 use crate::render::{Render, Rendered, SqlWriter};
-use crate::types::{FromRow, NotNull, RowOf};
+use crate::types::{FromRow, NotNull, RowOf, RowReader};
 use std::marker::PhantomData;
 
 /// A SELECT statement.
 ///
-/// `F` is the FROM list as a type (see [`crate::check`]), `From` the value that renders it,
-/// `S` the select clause, `W` the WHERE clause, `O` the ORDER BY clause, `G` the GROUP BY
-/// clause. Every builder method checks its argument against `F` and `G` where it is called,
-/// so a mistake is reported at the faulty call.
+/// `F` is the FROM list as a type (see [`crate::check`]), `From` the value that renders the
+/// FROM clause, `S` the select clause, `W` WHERE, `O` ORDER BY, `G` GROUP BY, `H` HAVING.
+/// Every builder method checks its argument against `F` and `G` where it is called, so a
+/// mistake is reported at the faulty call. The order is the one SQL reads in: joins, then
+/// `filter`, `group_by`, `having`, `select`, `order_by` (filters and ordering may repeat).
 #[must_use = "a query does nothing until it is run with `load`, `first`, `one`, ..."]
-pub struct Select<F, From, S, W = NoFilter, O = NoOrder, G = NoGroup> {
-    from: From,
-    select: S,
-    filter: W,
-    order: O,
-    group: G,
-    limit: Option<i64>,
-    offset: Option<i64>,
-    distinct: bool,
-    _from: PhantomData<F>,
+pub struct Select<F, From, S, W = NoFilter, O = NoOrder, G = NoGroup, H = NoHaving> {
+    pub(crate) from: From,
+    pub(crate) select: S,
+    pub(crate) filter: W,
+    pub(crate) order: O,
+    pub(crate) group: G,
+    pub(crate) having: H,
+    pub(crate) limit: Option<i64>,
+    pub(crate) offset: Option<i64>,
+    pub(crate) distinct: bool,
+    pub(crate) _from: PhantomData<F>,
 }
 
-/// The select clause when none was given: every column of the FROM clause (`C`).
+/// Rebuilds query `$q` (an identifier, usually `self`) with some parts replaced (and so,
+/// possibly, of another type): `rebuild!(self, filter: self.filter.add(c))`.
+macro_rules! rebuild {
+    ($q:ident, $($field:ident: $value:expr),* $(,)?) => {
+        Select {
+            from: rebuild!(@pick from $q [$($field: $value,)*]),
+            select: rebuild!(@pick select $q [$($field: $value,)*]),
+            filter: rebuild!(@pick filter $q [$($field: $value,)*]),
+            order: rebuild!(@pick order $q [$($field: $value,)*]),
+            group: rebuild!(@pick group $q [$($field: $value,)*]),
+            having: rebuild!(@pick having $q [$($field: $value,)*]),
+            limit: $q.limit,
+            offset: $q.offset,
+            distinct: $q.distinct,
+            _from: PhantomData,
+        }
+    };
+    (@pick $want:ident $q:ident []) => { $q.$want };
+    (@pick from $q:ident [from: $v:expr, $($rest:tt)*]) => { $v };
+    (@pick select $q:ident [select: $v:expr, $($rest:tt)*]) => { $v };
+    (@pick filter $q:ident [filter: $v:expr, $($rest:tt)*]) => { $v };
+    (@pick order $q:ident [order: $v:expr, $($rest:tt)*]) => { $v };
+    (@pick group $q:ident [group: $v:expr, $($rest:tt)*]) => { $v };
+    (@pick having $q:ident [having: $v:expr, $($rest:tt)*]) => { $v };
+    (@pick $want:ident $q:ident [$other:ident: $v:expr, $($rest:tt)*]) => {
+        rebuild!(@pick $want $q [$($rest)*])
+    };
+}
+pub(crate) use rebuild;
+
+/// The select clause when none was given: every column of the FROM clause's sources
+/// (`C` is one source, or a tuple of them after joins).
 #[derive(Clone, Copy, Default)]
-pub struct DefaultSelection<C>(C);
+pub struct DefaultSelection<C>(pub(crate) C);
 
 /// A select clause `E`, checked with index `I`.
 pub struct Selected<E, I> {
@@ -37,98 +73,78 @@ pub struct Selected<E, I> {
     _index: PhantomData<I>,
 }
 
-/// No WHERE clause.
-#[derive(Clone, Copy, Default)]
-pub struct NoFilter;
-/// `WHERE e`.
-pub struct Filter<E>(E);
-/// No ORDER BY clause.
-#[derive(Clone, Copy, Default)]
-pub struct NoOrder;
-/// `ORDER BY o`.
-pub struct OrderBy<O>(O);
-
-/// Adds a condition to a WHERE clause (ANDed with what is there).
-pub trait AddFilter<E> {
-    /// The resulting WHERE clause.
-    type Out;
-    /// Adds `e`.
-    fn add(self, e: E) -> Self::Out;
-}
-impl<E> AddFilter<E> for NoFilter {
-    type Out = Filter<E>;
-    fn add(self, e: E) -> Filter<E> {
-        Filter(e)
-    }
-}
-impl<W, E> AddFilter<E> for Filter<W> {
-    type Out = Filter<Binary<And, W, E>>;
-    fn add(self, e: E) -> Self::Out {
-        Filter(Binary::new(self.0, e))
-    }
-}
-
-/// Adds an item to an ORDER BY clause.
-pub trait AddOrder<O> {
-    /// The resulting ORDER BY clause.
-    type Out;
-    /// Adds `o` after the existing items.
-    fn add(self, o: O) -> Self::Out;
-}
-impl<O> AddOrder<O> for NoOrder {
-    type Out = OrderBy<O>;
-    fn add(self, o: O) -> OrderBy<O> {
-        OrderBy(o)
-    }
-}
-impl<P, O> AddOrder<O> for OrderBy<P> {
-    type Out = OrderBy<(P, O)>;
-    fn add(self, o: O) -> Self::Out {
-        OrderBy((self.0, o))
-    }
-}
-
-/// The SQL type of the row a FROM list gives when no select clause is given.
-pub trait DefaultRow {
-    /// The SQL type of the row.
-    type SqlType;
-}
-
-impl<T: Table> DefaultRow for Cons<Src<T, NotNull>, Nil> {
-    type SqlType = T::AllSqlTypes;
-}
-
-/// The select clause of a query: what it writes and the SQL type of its rows.
-pub trait SelectClause<F, G> {
+/// The select clause of a query: what it writes and the SQL type of its rows. `J` is an
+/// inferred index (the default selection is checked when the query runs).
+pub trait SelectClause<F, G, J> {
     /// The SQL type of a row.
     type SqlType;
     /// Writes the select list.
-    fn render_clause<'a>(&'a self, out: &mut SqlWriter<'a>);
+    fn render_list<'a>(&'a self, out: &mut SqlWriter<'a>);
 }
 
-impl<F: DefaultRow, G, C: Render> SelectClause<F, G> for DefaultSelection<C> {
-    type SqlType = F::SqlType;
-    fn render_clause<'a>(&'a self, out: &mut SqlWriter<'a>) {
+impl<C, F, G, I, K> SelectClause<F, G, (I, K)> for DefaultSelection<C>
+where
+    C: ValidSelect<F, G, (I, K)> + Render,
+{
+    type SqlType = C::SqlType;
+    fn render_list<'a>(&'a self, out: &mut SqlWriter<'a>) {
         self.0.render_select(out);
     }
 }
 
-impl<E: ValidSelect<F, G, I> + Render, F, G, I> SelectClause<F, G> for Selected<E, I> {
+impl<E: ValidSelect<F, G, I> + Render, F, G, I> SelectClause<F, G, ()> for Selected<E, I> {
     type SqlType = E::SqlType;
-    fn render_clause<'a>(&'a self, out: &mut SqlWriter<'a>) {
+    fn render_list<'a>(&'a self, out: &mut SqlWriter<'a>) {
         self.expr.render_select(out);
     }
 }
 
-impl<T: Table> Select<SingleFrom<T>, T, DefaultSelection<T::AllColumns>> {
-    /// `SELECT * FROM table`, with every column listed.
-    pub fn from_table(table: T) -> Self {
+/// How choosing a select list changes the grouping: a list of aggregates without GROUP BY
+/// makes the query one implicit group, so ORDER BY is then checked as under GROUP BY.
+pub trait Regroup<G> {
+    /// The grouping after the select clause.
+    type Out;
+    /// Converts the grouping value.
+    fn regroup(g: G) -> Self::Out;
+}
+impl Regroup<NoGroup> for Agg {
+    type Out = GroupBy<AllRows>;
+    fn regroup(_: NoGroup) -> GroupBy<AllRows> {
+        GroupBy(AllRows)
+    }
+}
+impl Regroup<NoGroup> for Plain {
+    type Out = NoGroup;
+    fn regroup(g: NoGroup) -> NoGroup {
+        g
+    }
+}
+impl Regroup<NoGroup> for Neutral {
+    type Out = NoGroup;
+    fn regroup(g: NoGroup) -> NoGroup {
+        g
+    }
+}
+impl<K, X> Regroup<GroupBy<X>> for K {
+    type Out = GroupBy<X>;
+    fn regroup(g: GroupBy<X>) -> GroupBy<X> {
+        g
+    }
+}
+
+/// The FROM list of a query over source `S` alone.
+pub type SingleFrom<S> = Cons<Src<S, NotNull>, Nil>;
+
+impl<S: Source> Select<SingleFrom<S>, S, DefaultSelection<S>> {
+    /// `SELECT <all columns> FROM source`.
+    pub fn from_source(source: S) -> Self {
         Select {
-            from: table,
-            select: DefaultSelection(T::ALL_COLUMNS),
+            from: source,
+            select: DefaultSelection(source),
             filter: NoFilter,
             order: NoOrder,
             group: NoGroup,
+            having: NoHaving,
             limit: None,
             offset: None,
             distinct: false,
@@ -137,62 +153,45 @@ impl<T: Table> Select<SingleFrom<T>, T, DefaultSelection<T::AllColumns>> {
     }
 }
 
-impl<F, From, S, W, O, G> Select<F, From, S, W, O, G> {
+impl<F, From, S, W, O, G, H> Select<F, From, S, W, O, G, H> {
     /// Adds a WHERE condition; several calls are ANDed.
-    pub fn filter<E: ValidWhere<F, I>, I>(self, condition: E) -> Select<F, From, S, W::Out, O, G>
+    pub fn filter<E: ValidWhere<F, I>, I>(self, condition: E) -> Select<F, From, S, W::Out, O, G, H>
     where
-        W: AddFilter<E>,
+        W: AddCondition<E>,
     {
-        Select {
-            from: self.from,
-            select: self.select,
-            filter: self.filter.add(condition),
-            order: self.order,
-            group: self.group,
-            limit: self.limit,
-            offset: self.offset,
-            distinct: self.distinct,
-            _from: PhantomData,
-        }
+        rebuild!(self, filter: self.filter.add(condition))
     }
 
-    /// Sets ORDER BY to an expression, `expr.desc()`, or a tuple of them.
+    /// Adds a WHERE condition when `condition` is `Some`, keeping the query's type either
+    /// way: for filters chosen at run time.
+    pub fn filter_opt<E: ValidWhere<F, I>, I>(
+        self,
+        condition: Option<E>,
+    ) -> Select<F, From, S, W::Out, O, G, H>
+    where
+        W: AddCondition<crate::expr::Optional<E>>,
+    {
+        rebuild!(self, filter: self.filter.add(crate::expr::Optional(condition)))
+    }
+
+    /// Sets ORDER BY to an expression, `expr.desc()`, or a tuple of them. Under GROUP BY,
+    /// the same grouping rule as for the select list applies.
     pub fn order_by<E: ValidOrder<F, G, I>, I>(
         self,
         order: E,
-    ) -> Select<F, From, S, W, OrderBy<E>, G> {
-        Select {
-            from: self.from,
-            select: self.select,
-            filter: self.filter,
-            order: OrderBy(order),
-            group: self.group,
-            limit: self.limit,
-            offset: self.offset,
-            distinct: self.distinct,
-            _from: PhantomData,
-        }
+    ) -> Select<F, From, S, W, OrderBy<E>, G, H> {
+        rebuild!(self, order: OrderBy(order))
     }
 
     /// Appends to ORDER BY.
     pub fn then_order_by<E: ValidOrder<F, G, I>, I>(
         self,
         order: E,
-    ) -> Select<F, From, S, W, O::Out, G>
+    ) -> Select<F, From, S, W, O::Out, G, H>
     where
         O: AddOrder<E>,
     {
-        Select {
-            from: self.from,
-            select: self.select,
-            filter: self.filter,
-            order: self.order.add(order),
-            group: self.group,
-            limit: self.limit,
-            offset: self.offset,
-            distinct: self.distinct,
-            _from: PhantomData,
-        }
+        rebuild!(self, order: self.order.add(order))
     }
 
     /// `LIMIT n`.
@@ -214,50 +213,55 @@ impl<F, From, S, W, O, G> Select<F, From, S, W, O, G> {
     }
 }
 
-impl<F, From, C, W, O, G> Select<F, From, DefaultSelection<C>, W, O, G> {
-    /// Sets the select clause: a column, an expression, or a tuple of them. The row type
-    /// of [`load`](Select::load) follows from it.
+impl<F, From, C, W, O, G, H> Select<F, From, DefaultSelection<C>, W, O, G, H> {
+    /// Sets the select clause: a column, an expression, a table, a `Row` struct's
+    /// `as_select()`, or a tuple of them. The row type of [`load`](Select::load) follows
+    /// from it.
+    #[allow(clippy::type_complexity)]
     pub fn select<E: ValidSelect<F, G, I>, I>(
         self,
         selection: E,
-    ) -> Select<F, From, Selected<E, I>, W, O, G> {
-        Select {
-            from: self.from,
+    ) -> Select<F, From, Selected<E, I>, W, O, <E::Kind as Regroup<G>>::Out, H>
+    where
+        E::Kind: Regroup<G>,
+    {
+        rebuild!(
+            self,
             select: Selected {
                 expr: selection,
                 _index: PhantomData,
             },
-            filter: self.filter,
-            order: self.order,
-            group: self.group,
-            limit: self.limit,
-            offset: self.offset,
-            distinct: self.distinct,
-            _from: PhantomData,
-        }
+            group: <E::Kind as Regroup<G>>::regroup(self.group),
+        )
     }
 }
 
 /// The Rust row type of a query: inferred from its select clause.
-pub type RowType<F, S, G> = <<S as SelectClause<F, G>>::SqlType as RowOf>::Row;
+pub type RowType<F, S, G, J> = <<S as SelectClause<F, G, J>>::SqlType as RowOf>::Row;
 
-impl<F, From, S, W, O, G> Select<F, From, S, W, O, G>
+impl<F, From, S, W, O, G, H> Select<F, From, S, W, O, G, H>
 where
-    From: FromClause,
-    S: SelectClause<F, G>,
-    W: WhereClause,
-    O: OrderClause,
+    From: super::FromClause,
+    W: Clause,
+    G: Clause,
+    H: Clause,
+    O: Clause,
 {
-    fn render_with<'a>(&'a self, out: &mut SqlWriter<'a>, limit: Option<&'a i64>) {
+    fn render_with<'a, J>(&'a self, out: &mut SqlWriter<'a>, limit: Option<&'a i64>)
+    where
+        S: SelectClause<F, G, J>,
+    {
         out.sql("SELECT ");
         if self.distinct {
             out.sql("DISTINCT ");
         }
-        self.select.render_clause(out);
+        self.select.render_list(out);
         out.sql(" FROM ");
         self.from.render_from(out);
-        self.filter.render_where(out);
-        self.order.render_order(out);
+        self.filter.render_clause(out);
+        self.group.render_clause(out);
+        self.having.render_clause(out);
+        self.order.render_clause(out);
         if let Some(limit) = limit.or(self.limit.as_ref()) {
             out.sql(" LIMIT ");
             out.bind(limit, postgres::types::Type::INT8);
@@ -269,28 +273,38 @@ where
     }
 
     /// The SQL text, parameters and column labels of this query, without running it.
-    pub fn render(&self) -> Rendered<'_> {
+    pub fn render<J>(&self) -> Rendered<'_>
+    where
+        S: SelectClause<F, G, J>,
+    {
         let mut out = SqlWriter::new();
         self.render_with(&mut out, None);
         out.finish()
     }
 
     /// The SQL text of this query.
-    pub fn to_sql(&self) -> String {
+    pub fn to_sql<J>(&self) -> String
+    where
+        S: SelectClause<F, G, J>,
+    {
         self.render().sql
     }
 
     /// The SQL text followed by the bound parameters, for logs and debugging.
-    pub fn debug_sql(&self) -> String {
+    pub fn debug_sql<J>(&self) -> String
+    where
+        S: SelectClause<F, G, J>,
+    {
         self.render().to_string()
     }
 
-    fn fetch<R, C: Executor + ?Sized>(
+    fn fetch<R, C: Executor + ?Sized, J>(
         &self,
         conn: &mut C,
         limit: Option<&i64>,
     ) -> Result<Vec<R>, Error>
     where
+        S: SelectClause<F, G, J>,
         R: FromRow<S::SqlType>,
     {
         let mut out = SqlWriter::new();
@@ -298,34 +312,40 @@ where
         let rendered = out.finish();
         let rows = conn.query_rows(&rendered)?;
         rows.iter()
-            .map(|row| R::from_row(&mut crate::types::RowReader::new(row, &rendered.labels)))
+            .map(|row| R::from_row(&mut RowReader::new(row, &rendered.labels)))
             .collect()
     }
 
     /// Runs the query and returns every row.
-    pub fn load<C: Executor + ?Sized>(self, conn: &mut C) -> Result<Vec<RowType<F, S, G>>, Error>
+    pub fn load<C: Executor + ?Sized, J>(
+        self,
+        conn: &mut C,
+    ) -> Result<Vec<RowType<F, S, G, J>>, Error>
     where
-        S::SqlType: RowOf,
+        S: SelectClause<F, G, J, SqlType: RowOf>,
     {
         self.fetch(conn, None)
     }
 
     /// Runs the query and loads every row into `R`, which must match the row's SQL types
     /// (a tuple of values, or a type implementing [`FromRow`]).
-    pub fn load_as<R: FromRow<S::SqlType>, C: Executor + ?Sized>(
+    pub fn load_as<R: FromRow<S::SqlType>, C: Executor + ?Sized, J>(
         self,
         conn: &mut C,
-    ) -> Result<Vec<R>, Error> {
+    ) -> Result<Vec<R>, Error>
+    where
+        S: SelectClause<F, G, J>,
+    {
         self.fetch(conn, None)
     }
 
     /// The first row, or `None` (runs with `LIMIT 1`).
-    pub fn first<C: Executor + ?Sized>(
+    pub fn first<C: Executor + ?Sized, J>(
         self,
         conn: &mut C,
-    ) -> Result<Option<RowType<F, S, G>>, Error>
+    ) -> Result<Option<RowType<F, S, G, J>>, Error>
     where
-        S::SqlType: RowOf,
+        S: SelectClause<F, G, J, SqlType: RowOf>,
     {
         let one = self.limit.map_or(1, |l| l.min(1));
         Ok(self.fetch(conn, Some(&one))?.into_iter().next())
@@ -333,9 +353,9 @@ where
 
     /// Exactly one row: [`Error::NotFound`] when there is none, [`Error::MultipleRows`]
     /// when there are more.
-    pub fn one<C: Executor + ?Sized>(self, conn: &mut C) -> Result<RowType<F, S, G>, Error>
+    pub fn one<C: Executor + ?Sized, J>(self, conn: &mut C) -> Result<RowType<F, S, G, J>, Error>
     where
-        S::SqlType: RowOf,
+        S: SelectClause<F, G, J, SqlType: RowOf>,
     {
         let two = self.limit.map_or(2, |l| l.min(2));
         let mut rows = self.fetch(conn, Some(&two))?;
@@ -348,12 +368,12 @@ where
 
     /// The single value of the only row, or `None` when there is no row;
     /// [`Error::MultipleRows`] when there are more (SQLAlchemy's `scalar()`).
-    pub fn scalar<C: Executor + ?Sized>(
+    pub fn scalar<C: Executor + ?Sized, J>(
         self,
         conn: &mut C,
-    ) -> Result<Option<RowType<F, S, G>>, Error>
+    ) -> Result<Option<RowType<F, S, G, J>>, Error>
     where
-        S::SqlType: RowOf,
+        S: SelectClause<F, G, J, SqlType: RowOf>,
     {
         let two = self.limit.map_or(2, |l| l.min(2));
         let mut rows = self.fetch(conn, Some(&two))?;
@@ -365,7 +385,10 @@ where
     }
 
     /// The number of rows this query returns: `SELECT COUNT(*) FROM (query) AS "q"`.
-    pub fn count<C: Executor + ?Sized>(self, conn: &mut C) -> Result<i64, Error> {
+    pub fn count<C: Executor + ?Sized, J>(self, conn: &mut C) -> Result<i64, Error>
+    where
+        S: SelectClause<F, G, J>,
+    {
         let mut out = SqlWriter::new();
         out.sql("SELECT COUNT(*) FROM (");
         self.render_with(&mut out, None);
@@ -373,48 +396,18 @@ where
         let rendered = out.finish();
         let rows = conn.query_rows(&rendered)?;
         let row = rows.first().ok_or(Error::NotFound)?;
-        crate::types::RowReader::new(row, &[]).read::<i64, crate::types::Int8>()
+        RowReader::new(row, &[]).read::<i64, crate::types::Int8>()
     }
 }
 
-/// A FROM clause value: a table, or (later) a join tree.
+/// A FROM clause value: a source, or a join tree.
 pub trait FromClause {
     /// Writes the FROM items.
     fn render_from<'a>(&'a self, out: &mut SqlWriter<'a>);
 }
 
-impl<T: Table> FromClause for T {
+impl<S: Source> FromClause for S {
     fn render_from<'a>(&'a self, out: &mut SqlWriter<'a>) {
-        T::render_from(out);
-    }
-}
-
-/// A WHERE clause value.
-pub trait WhereClause {
-    /// Writes ` WHERE ...` or nothing.
-    fn render_where<'a>(&'a self, out: &mut SqlWriter<'a>);
-}
-impl WhereClause for NoFilter {
-    fn render_where<'a>(&'a self, _: &mut SqlWriter<'a>) {}
-}
-impl<E: Render> WhereClause for Filter<E> {
-    fn render_where<'a>(&'a self, out: &mut SqlWriter<'a>) {
-        out.sql(" WHERE ");
-        self.0.render(out);
-    }
-}
-
-/// An ORDER BY clause value.
-pub trait OrderClause {
-    /// Writes ` ORDER BY ...` or nothing.
-    fn render_order<'a>(&'a self, out: &mut SqlWriter<'a>);
-}
-impl OrderClause for NoOrder {
-    fn render_order<'a>(&'a self, _: &mut SqlWriter<'a>) {}
-}
-impl<O: Render> OrderClause for OrderBy<O> {
-    fn render_order<'a>(&'a self, out: &mut SqlWriter<'a>) {
-        out.sql(" ORDER BY ");
-        self.0.render(out);
+        S::render_from(out);
     }
 }

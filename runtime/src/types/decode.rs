@@ -320,6 +320,17 @@ impl<'r> RowReader<'r> {
         })
     }
 
+    /// Whether the next `n` columns are all NULL (a missing row of an outer join).
+    pub fn next_are_null(&self, n: usize) -> bool {
+        (self.next..self.next + n)
+            .all(|i| matches!(self.row.try_get::<usize, Raw<'_>>(i), Ok(Raw(None))))
+    }
+
+    /// Skips the next `n` columns.
+    pub fn skip(&mut self, n: usize) {
+        self.next += n;
+    }
+
     /// Number of columns in the row.
     pub fn len(&self) -> usize {
         self.row.len()
@@ -381,10 +392,6 @@ pub struct Tagged<S, ST>(PhantomData<(S, ST)>);
 pub trait RowOf {
     /// The inferred Rust row type.
     type Row: FromRow<Self>;
-}
-
-impl<S: FromRow<Tagged<S, ST>>, ST> RowOf for Tagged<S, ST> {
-    type Row = S;
 }
 
 macro_rules! tuple_rows {

@@ -1,0 +1,152 @@
+//! Type-level identities: bit strings that name a table, an alias or a column, and
+//! type-level booleans computed from them.
+//!
+//! Membership proofs by inferred index (`HasSource<T, I>`) answer "where is `T`?" but cannot
+//! answer "is `T` absent?" nor "is this column one of those?" without ambiguity. For those
+//! questions every source carries an `Id` (a 64-bit hash of its name, spelled as a chain of
+//! [`B0`]/[`B1`] ending in [`BEnd`]) and every column a [`ColumnId`] (its source's id and its
+//! position), and equality is computed as an associated type: no inference, no ambiguity,
+//! and the walk stops at the first differing bit.
+
+use std::marker::PhantomData;
+
+/// Bit 0, followed by the rest of the id.
+pub struct B0<Rest>(PhantomData<Rest>);
+/// Bit 1, followed by the rest of the id.
+pub struct B1<Rest>(PhantomData<Rest>);
+/// The end of an id.
+pub struct BEnd;
+
+/// Type-level true.
+pub struct True;
+/// Type-level false.
+pub struct False;
+
+/// Type-level boolean operations.
+pub trait Bool {
+    /// `Self || B`.
+    type Or<B: Bool>: Bool;
+    /// `Self && B`.
+    type And<B: Bool>: Bool;
+    /// `!Self`.
+    type Not: Bool;
+}
+impl Bool for True {
+    type Or<B: Bool> = True;
+    type And<B: Bool> = B;
+    type Not = False;
+}
+impl Bool for False {
+    type Or<B: Bool> = B;
+    type And<B: Bool> = False;
+    type Not = True;
+}
+
+/// Computes whether two ids are equal.
+pub trait IdEq<Other> {
+    /// [`True`] or [`False`].
+    type Out: Bool;
+}
+impl IdEq<BEnd> for BEnd {
+    type Out = True;
+}
+impl<A, B> IdEq<B1<B>> for B0<A> {
+    type Out = False;
+}
+impl<A, B> IdEq<B0<B>> for B1<A> {
+    type Out = False;
+}
+impl<A: IdEq<B>, B> IdEq<B0<B>> for B0<A> {
+    type Out = A::Out;
+}
+impl<A: IdEq<B>, B> IdEq<B1<B>> for B1<A> {
+    type Out = A::Out;
+}
+
+/// The identity of a column: the id of the source it is read from and its position.
+pub struct ColumnId<Source, Position>(PhantomData<(Source, Position)>);
+
+impl<S1: IdEq<S2>, P1: IdEq<P2>, S2, P2> IdEq<ColumnId<S2, P2>> for ColumnId<S1, P1> {
+    type Out = <S1::Out as Bool>::And<P1::Out>;
+}
+
+/// `True` when the list (a tuple) holds an id equal to `Id`.
+pub trait ListHas<Id> {
+    /// [`True`] or [`False`].
+    type Out: Bool;
+}
+
+impl<Id> ListHas<Id> for () {
+    type Out = False;
+}
+
+macro_rules! list_has {
+    ($(($first:ident $($rest:ident)*))*) => {$(
+        impl<Id, $first: IdEq<Id>, $($rest),*> ListHas<Id> for ($first, $($rest,)*)
+        where
+            ($($rest,)*): ListHas<Id>,
+        {
+            type Out = <$first::Out as Bool>::Or<<($($rest,)*) as ListHas<Id>>::Out>;
+        }
+    )*};
+}
+
+list_has! {
+    (A) (A B) (A B C) (A B C D) (A B C D E) (A B C D E F) (A B C D E F G) (A B C D E F G H)
+    (A B C D E F G H I) (A B C D E F G H I J) (A B C D E F G H I J K) (A B C D E F G H I J K L)
+    (A B C D E F G H I J K L M) (A B C D E F G H I J K L M N) (A B C D E F G H I J K L M N O)
+    (A B C D E F G H I J K L M N O P)
+}
+
+/// `True` when every id of the tuple `Self` is in the list `L`.
+pub trait AllIn<L> {
+    /// [`True`] or [`False`].
+    type Out: Bool;
+}
+
+impl<L> AllIn<L> for () {
+    type Out = True;
+}
+
+macro_rules! all_in {
+    ($(($first:ident $($rest:ident)*))*) => {$(
+        impl<Lst: ListHas<$first>, $first, $($rest),*> AllIn<Lst> for ($first, $($rest,)*)
+        where
+            ($($rest,)*): AllIn<Lst>,
+        {
+            type Out = <Lst::Out as Bool>::And<<($($rest,)*) as AllIn<Lst>>::Out>;
+        }
+    )*};
+}
+
+all_in! {
+    (A) (A B) (A B C) (A B C D) (A B C D E) (A B C D E F) (A B C D E F G) (A B C D E F G H)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Compiles only when `T` is `True`; returns its name to use the parameter.
+    fn is_true<T: Bool<Not = False>>() -> bool {
+        std::any::type_name::<T>().ends_with("True")
+    }
+    fn is_false<T: Bool<Not = True>>() -> bool {
+        std::any::type_name::<T>().ends_with("False")
+    }
+
+    type X = B0<B1<BEnd>>;
+    type Y = B0<B0<BEnd>>;
+
+    #[test]
+    fn equality_and_lists() {
+        assert!(is_true::<<X as IdEq<X>>::Out>());
+        assert!(is_false::<<X as IdEq<Y>>::Out>());
+        assert!(is_true::<<(Y, X) as ListHas<X>>::Out>());
+        assert!(is_false::<<(Y, Y) as ListHas<X>>::Out>());
+        assert!(is_true::<<(X, Y) as AllIn<(Y, X, Y)>>::Out>());
+        assert!(is_false::<<(X, Y) as AllIn<(Y,)>>::Out>());
+        assert!(is_true::<<ColumnId<X, Y> as IdEq<ColumnId<X, Y>>>::Out>());
+        assert!(is_false::<<ColumnId<X, Y> as IdEq<ColumnId<X, X>>>::Out>());
+    }
+}
