@@ -74,7 +74,7 @@ pub use sqlwright_macros::{alias, table, Row};
 pub mod prelude {
     pub use crate::engine::{Connection, Error, Executor};
     pub use crate::expr::{
-        avg, count, count_distinct, count_star, max, min, sum, ExpressionMethods,
+        avg, count, count_distinct, count_star, max, min, sum, value, ExpressionMethods,
     };
     pub use crate::query::{AliasMethods, Selectable, SourceJoin, TableQuery};
     pub use crate::types::{

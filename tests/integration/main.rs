@@ -2,6 +2,8 @@
 //! Each test gets its own fresh database; each asserts the rendered SQL and the rows.
 
 mod errors;
+mod grouping;
+mod joins;
 mod names;
 mod operators;
 mod results;

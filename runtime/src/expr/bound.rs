@@ -179,6 +179,42 @@ impl<ST: ArrayElement, T: SqlValue<ST>> AsExpr<Array<ST>> for Vec<T> {
     }
 }
 
+/// The SQL type a Rust value has when nothing else says: `i32` is `Int4`, `&str` is `Text`.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` has no default SQL type; use `Bound::<SqlType, _>::new(value)`"
+)]
+pub trait NaturalSqlType {
+    /// The SQL type.
+    type SqlType: SqlType;
+}
+
+macro_rules! natural {
+    ($($rust:ty => $st:ty $(; $cfg:literal)?;)*) => {$(
+        $(#[cfg(feature = $cfg)])?
+        impl NaturalSqlType for $rust {
+            type SqlType = $st;
+        }
+    )*};
+}
+
+natural! {
+    i16 => Int2; i32 => Int4; i64 => Int8; f32 => Float4; f64 => Float8; bool => Bool;
+    String => Text; &str => Text; Vec<u8> => Bytea; PgInterval => Interval;
+    rust_decimal::Decimal => Numeric; "rust_decimal";
+    chrono::NaiveDate => Date; "chrono";
+    chrono::NaiveTime => Time; "chrono";
+    chrono::NaiveDateTime => Timestamp; "chrono";
+    chrono::DateTime<chrono::Utc> => Timestamptz; "chrono";
+    uuid::Uuid => Uuid; "uuid";
+    serde_json::Value => Jsonb; "serde_json";
+}
+
+/// A Rust value as an expression of its natural SQL type, sent as a bound parameter (never
+/// spliced into the SQL): `select((value(1), count_star()))`.
+pub fn value<T: NaturalSqlType + SqlValue<T::SqlType>>(v: T) -> Bound<T::SqlType, T> {
+    Bound::new(v)
+}
+
 /// `Option<T>` is a nullable value: `None` binds NULL.
 impl<ST: SqlType<Nullability = NotNull>, T: SqlValue<ST>> SqlValue<Nullable<ST>> for Option<T> {}
 impl<ST: SqlType<Nullability = NotNull>, T: SqlValue<ST>> AsExpr<Nullable<ST>> for Option<T> {

@@ -13,7 +13,7 @@ pub use aggregate::{
     AggregatesAllowed, Averageable, CountStar, Summable,
 };
 pub(crate) use bound::NulInText;
-pub use bound::{Bound, SqlValue};
+pub use bound::{value, Bound, NaturalSqlType, SqlValue};
 pub use ops::*;
 
 use crate::check::{AppearsIn, Mix, ValidGrouping};

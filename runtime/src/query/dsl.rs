@@ -1,5 +1,8 @@
 //! Query methods called directly on a table or alias: `users::table.filter(..)`.
 
+// Query types spell out their FROM lists; naming every piece would not make them clearer.
+#![allow(clippy::type_complexity)]
+
 use super::clauses::{Filter, NoFilter, NoOrder, OrderBy};
 use super::group::ValidGroupBy;
 use super::join::{Appended, CrossJoin, Full, Inner, JoinFrom, JoinTarget, Left, Nulled, Right};
@@ -11,8 +14,8 @@ use crate::engine::{Error, Executor};
 use crate::types::{NotNull, Null};
 
 /// The query of a whole source, as the source methods start it.
-pub type TableSelect<S, W = NoFilter, O = NoOrder, G = NoGroup> =
-    Select<SingleFrom<S>, S, DefaultSelection<S>, W, O, G>;
+pub type TableSelect<S, W = NoFilter, O = NoOrder, G = NoGroup, H = super::NoHaving> =
+    Select<SingleFrom<S>, S, DefaultSelection<S>, W, O, G, H>;
 
 /// A source's query after `select`.
 pub type TableSelected<S, E, I> = Select<
@@ -78,6 +81,14 @@ pub trait TableQuery: Source {
         e: E,
     ) -> TableSelect<Self, NoFilter, NoOrder, GroupBy<E>> {
         self.query().group_by(e)
+    }
+
+    /// See [`Select::having`]: an aggregate query without GROUP BY.
+    fn having<E: super::ValidHaving<SingleFrom<Self>, GroupBy<super::AllRows>, I>, I>(
+        self,
+        e: E,
+    ) -> TableSelect<Self, NoFilter, NoOrder, GroupBy<super::AllRows>, super::Having<E>> {
+        self.query().having(e)
     }
 
     /// See [`Select::inner_join`].

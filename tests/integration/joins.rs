@@ -1,0 +1,299 @@
+//! Every join kind, checked against the same SQL written by hand, with the NULL rows
+//! that outer joins produce.
+
+use crate::setup;
+use sqlwright::prelude::*;
+
+sqlwright::table! {
+    people (id) {
+        id -> Int4,
+        name -> Text,
+        #[references(people::id, name = referrer)]
+        referred_by -> Nullable<Int4>,
+    }
+    articles (id) {
+        id -> Int4,
+        #[references(people::id)]
+        author_id -> Int4,
+        #[references(people::id)]
+        editor_id -> Nullable<Int4>,
+        title -> Text,
+    }
+    remarks (id) {
+        id -> Int4,
+        #[references(articles::id)]
+        article_id -> Int4,
+        #[references(people::id)]
+        person_id -> Int4,
+        body -> Text,
+    }
+}
+
+sqlwright::alias!(editor = people, referrer_alias = people);
+
+pub const DDL: &str = "
+CREATE TABLE people (id int4 PRIMARY KEY, name text NOT NULL, referred_by int4 REFERENCES people);
+CREATE TABLE articles (id int4 PRIMARY KEY, author_id int4 NOT NULL REFERENCES people,
+    editor_id int4 REFERENCES people, title text NOT NULL);
+CREATE TABLE remarks (id int4 PRIMARY KEY, article_id int4 NOT NULL REFERENCES articles,
+    person_id int4 NOT NULL REFERENCES people, body text NOT NULL);
+INSERT INTO people VALUES (1, 'Ann', NULL), (2, 'Bob', 1), (3, 'Cid', 1), (4, 'Dee', 3);
+INSERT INTO articles VALUES (10, 1, 2, 'Rust'), (11, 1, NULL, 'SQL'), (12, 2, 1, 'Types'),
+    (13, 4, NULL, 'Lonely');
+INSERT INTO remarks VALUES (100, 10, 2, 'nice'), (101, 10, 3, 'long'), (102, 12, 1, 'ok'),
+    (103, 11, 2, 'hm');
+";
+
+/// Runs hand-written SQL and maps each row with `f`.
+fn by_hand<T>(db: &mut crate::Db, sql: &str, f: impl Fn(&postgres::Row) -> T) -> Vec<T> {
+    db.conn
+        .client()
+        .query(sql, &[])
+        .unwrap()
+        .iter()
+        .map(f)
+        .collect()
+}
+
+#[test]
+fn inner_join_on_the_declared_foreign_key() {
+    let mut db = setup(DDL);
+    let q = people::table
+        .inner_join(remarks::table)
+        .select((people::name, remarks::body))
+        .order_by(remarks::id);
+    assert_eq!(
+        q.to_sql(),
+        r#"SELECT "people"."name", "remarks"."body" FROM "people" INNER JOIN "remarks" ON "remarks"."person_id" = "people"."id" ORDER BY "remarks"."id""#
+    );
+    let typed: Vec<(String, String)> = q.load(&mut db.conn).unwrap();
+    let hand = by_hand(
+        &mut db,
+        "SELECT p.name, r.body FROM people p JOIN remarks r ON r.person_id = p.id ORDER BY r.id",
+        |r| (r.get(0), r.get(1)),
+    );
+    assert_eq!(typed, hand);
+    assert_eq!(typed.len(), 4);
+}
+
+#[test]
+fn left_join_gives_options_and_null_rows() {
+    let mut db = setup(DDL);
+    let q = people::table
+        .left_join(remarks::table)
+        .select((people::name, remarks::body, remarks::id))
+        .order_by((people::id, remarks::id));
+    let typed: Vec<(String, Option<String>, Option<i32>)> = q.load(&mut db.conn).unwrap();
+    let hand = by_hand(
+        &mut db,
+        "SELECT p.name, r.body, r.id FROM people p LEFT JOIN remarks r ON r.person_id = p.id
+         ORDER BY p.id, r.id",
+        |r| (r.get(0), r.get(1), r.get(2)),
+    );
+    assert_eq!(typed, hand);
+    assert!(
+        typed.contains(&("Dee".to_string(), None, None)),
+        "{typed:?}"
+    );
+}
+
+#[test]
+fn right_and_full_joins_make_the_other_side_optional() {
+    let mut db = setup(DDL);
+    // right join: every article, its remarks' ids optional on the left
+    let typed: Vec<(Option<i32>, String)> = remarks::table
+        .right_join(articles::table)
+        .select((remarks::id, articles::title))
+        .order_by((articles::id, remarks::id))
+        .load(&mut db.conn)
+        .unwrap();
+    let hand = by_hand(
+        &mut db,
+        "SELECT r.id, a.title FROM remarks r RIGHT JOIN articles a ON r.article_id = a.id
+         ORDER BY a.id, r.id",
+        |r| (r.get(0), r.get(1)),
+    );
+    assert_eq!(typed, hand);
+    assert!(typed.contains(&(None, "Lonely".to_string())));
+
+    // full join: both sides optional
+    let typed: Vec<(Option<String>, Option<String>)> = articles::table
+        .full_join(remarks::table)
+        .select((articles::title, remarks::body))
+        .order_by((articles::id, remarks::id))
+        .load(&mut db.conn)
+        .unwrap();
+    let hand = by_hand(
+        &mut db,
+        "SELECT a.title, r.body FROM articles a FULL JOIN remarks r ON r.article_id = a.id
+         ORDER BY a.id, r.id",
+        |r| (r.get(0), r.get(1)),
+    );
+    assert_eq!(typed, hand);
+}
+
+#[test]
+fn cross_join() {
+    let mut db = setup(DDL);
+    let typed: Vec<(i32, i32)> = people::table
+        .cross_join(articles::table)
+        .select((people::id, articles::id))
+        .filter(people::id.lt(3))
+        .order_by((people::id, articles::id))
+        .load(&mut db.conn)
+        .unwrap();
+    assert_eq!(typed.len(), 8);
+    let hand = by_hand(
+        &mut db,
+        "SELECT p.id, a.id FROM people p CROSS JOIN articles a WHERE p.id < 3 ORDER BY p.id, a.id",
+        |r| (r.get(0), r.get(1)),
+    );
+    assert_eq!(typed, hand);
+}
+
+#[test]
+fn three_tables_and_a_join_found_from_any_table_in_the_query() {
+    let mut db = setup(DDL);
+    // remarks relates to people (person_id) and articles (article_id): after people, the
+    // key to people is used; then articles joins on remarks.article_id.
+    let q = people::table
+        .inner_join(remarks::table)
+        .inner_join(articles::table.on(remarks::article_id.eq(articles::id)))
+        .filter(articles::title.ne("SQL"))
+        .select((people::name, articles::title, remarks::body))
+        .order_by(remarks::id);
+    let typed: Vec<(String, String, String)> = q.load(&mut db.conn).unwrap();
+    let hand = by_hand(
+        &mut db,
+        "SELECT p.name, a.title, r.body FROM people p JOIN remarks r ON r.person_id = p.id
+         JOIN articles a ON r.article_id = a.id WHERE a.title <> 'SQL' ORDER BY r.id",
+        |r| (r.get(0), r.get(1), r.get(2)),
+    );
+    assert_eq!(typed, hand);
+    // articles is found from remarks (not from people, whose two keys are ambiguous)
+    let n = remarks::table
+        .inner_join(articles::table)
+        .left_join(people::table.on(people::id.eq(remarks::person_id)))
+        .count(&mut db.conn)
+        .unwrap();
+    assert_eq!(n, 4);
+}
+
+#[test]
+fn named_join_paths_and_aliases_for_the_same_table_twice() {
+    let mut db = setup(DDL);
+    let q = articles::table
+        .inner_join(articles::author)
+        .left_join(editor.on(articles::editor_id.eq(editor.col(people::id))))
+        .select((articles::title, people::name, editor.col(people::name)))
+        .order_by(articles::id);
+    assert_eq!(
+        q.to_sql(),
+        r#"SELECT "articles"."title", "people"."name", "editor"."name" FROM "articles" INNER JOIN "people" ON "articles"."author_id" = "people"."id" LEFT JOIN "people" AS "editor" ON "articles"."editor_id" = "editor"."id" ORDER BY "articles"."id""#
+    );
+    let typed: Vec<(String, String, Option<String>)> = q.load(&mut db.conn).unwrap();
+    let hand = by_hand(
+        &mut db,
+        "SELECT a.title, au.name, ed.name FROM articles a JOIN people au ON a.author_id = au.id
+         LEFT JOIN people ed ON a.editor_id = ed.id ORDER BY a.id",
+        |r| (r.get(0), r.get(1), r.get(2)),
+    );
+    assert_eq!(typed, hand);
+    // the editor path alone
+    let edited: Vec<String> = articles::table
+        .inner_join(articles::editor)
+        .select(articles::title)
+        .order_by(articles::id)
+        .load(&mut db.conn)
+        .unwrap();
+    assert_eq!(edited, ["Rust", "Types"]);
+}
+
+#[test]
+fn self_join_through_an_alias() {
+    let mut db = setup(DDL);
+    let q = people::table
+        .left_join(referrer_alias.on(people::referred_by.eq(referrer_alias.col(people::id))))
+        .select((people::name, referrer_alias.col(people::name)))
+        .order_by(people::id);
+    let typed: Vec<(String, Option<String>)> = q.load(&mut db.conn).unwrap();
+    let hand = by_hand(
+        &mut db,
+        "SELECT p.name, r.name FROM people p LEFT JOIN people r ON p.referred_by = r.id ORDER BY p.id",
+        |r| (r.get(0), r.get(1)),
+    );
+    assert_eq!(typed, hand);
+    // the self-referencing key as a named path
+    let referred: Vec<(String, String)> = people::table
+        .inner_join(referrer_alias.on(people::referred_by.eq(referrer_alias.col(people::id))))
+        .filter(referrer_alias.col(people::name).eq("Ann"))
+        .select((people::name, referrer_alias.col(people::name)))
+        .order_by(people::name)
+        .load(&mut db.conn)
+        .unwrap();
+    assert_eq!(
+        referred,
+        [("Bob".into(), "Ann".into()), ("Cid".into(), "Ann".into())]
+    );
+}
+
+#[derive(sqlwright::Row, Debug, PartialEq)]
+#[sqlwright(table = remarks)]
+struct Remark {
+    id: i32,
+    body: String,
+}
+
+#[test]
+fn whole_tables_and_structs_through_outer_joins() {
+    let mut db = setup(DDL);
+    // the default selection of a join: each table whole, the optional one as Option<tuple>
+    let rows = people::table
+        .left_join(remarks::table)
+        .filter(people::id.gt(2))
+        .order_by((people::id, remarks::id))
+        .load(&mut db.conn)
+        .unwrap();
+    assert_eq!(
+        rows,
+        vec![
+            (
+                (3, "Cid".to_string(), Some(1)),
+                Some((101, 10, 3, "long".to_string()))
+            ),
+            ((4, "Dee".to_string(), Some(3)), None),
+        ]
+    );
+    // a struct of the optional table loads as Option<Struct>
+    let rows: Vec<(String, Option<Remark>)> = people::table
+        .left_join(remarks::table)
+        .filter(people::id.gt(2))
+        .select((people::name, Remark::as_select()))
+        .order_by(people::id)
+        .load(&mut db.conn)
+        .unwrap();
+    assert_eq!(
+        rows,
+        vec![
+            (
+                "Cid".to_string(),
+                Some(Remark {
+                    id: 101,
+                    body: "long".into()
+                })
+            ),
+            ("Dee".to_string(), None),
+        ]
+    );
+    // a whole table as one item of a select list
+    let rows = articles::table
+        .inner_join(articles::author)
+        .filter(articles::id.eq(12))
+        .select((articles::title, people::table))
+        .load(&mut db.conn)
+        .unwrap();
+    assert_eq!(
+        rows,
+        vec![("Types".to_string(), (2, "Bob".to_string(), Some(1)))]
+    );
+}
