@@ -14,9 +14,22 @@ macro_rules! schema {
             }
             posts (id) {
                 id -> Int4,
+                #[references(users::id)]
                 user_id -> Int4,
                 title -> Text,
             }
+            articles (id) {
+                id -> Int4,
+                #[references(users::id)]
+                author_id -> Int4,
+                #[references(users::id)]
+                editor_id -> Nullable<Int4>,
+            }
+            tags (id) {
+                id -> Int4,
+                label -> Text,
+            }
         }
+        sqlwright::alias!(other_user = users);
     };
 }

@@ -88,6 +88,16 @@ pub fn table(t: &Table) -> TokenStream {
                 type Kind = G::Kind;
             }
 
+            impl<F, T1, I, D, On> #sp::JoinTarget<F, #sp::ByKey<T1, I, D>, table, On> for table
+            where
+                table: #sp::Related<T1, D, On = On>,
+                F: #sp::HasSource<T1, I> + #sp::NotInFrom<table>,
+            {
+                fn into_on(self) -> On {
+                    <table as #sp::Related<T1, D>>::on()
+                }
+            }
+
             #(#relations)*
 
             #[doc = #all_doc]
@@ -187,6 +197,13 @@ fn relations(t: &Table) -> Vec<TokenStream> {
                         #sp::binary(#col, #referenced)
                     }
                 }
+                impl<F: #sp::HasSource<table, I> + #sp::NotInFrom<#target>, I>
+                    #sp::JoinTarget<F, #sp::ByPath<I>, #target, #on_ty> for #path
+                {
+                    fn into_on(self) -> #on_ty {
+                        #sp::binary(#col, #referenced)
+                    }
+                }
             });
         }
         let same_target = t
@@ -197,12 +214,14 @@ fn relations(t: &Table) -> Vec<TokenStream> {
             .count();
         if same_target == 1 {
             out.push(quote! {
+                #[diagnostic::do_not_recommend]
                 impl #sp::Related<#target, #sp::Child> for table {
                     type On = #on_ty;
                     fn on() -> #on_ty {
                         #sp::binary(#col, #referenced)
                     }
                 }
+                #[diagnostic::do_not_recommend]
                 impl #sp::Related<table, #sp::Parent> for #target {
                     type On = #on_ty;
                     fn on() -> #on_ty {

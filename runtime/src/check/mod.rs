@@ -103,19 +103,27 @@ impl<E, F, I, J> ValidWhere<F, (I, J)> for E where
 }
 
 /// A valid select clause for FROM list `F` and grouping `G`: `SqlType` is the row's SQL type.
-pub trait ValidSelect<F, G, I> {
+///
+/// `G2` is the grouping after this select list: a list of aggregates without GROUP BY makes
+/// the query one implicit group (see [`crate::query::Regroup`]). It is a parameter, not an
+/// associated type, so that `select`'s return type needs no projection and a mistake is
+/// reported once, at the argument.
+pub trait ValidSelect<F, G, I, G2 = G> {
     /// The row's SQL type (a SQL type, a tuple of them, or a struct's `Tagged` row).
     type SqlType;
-    /// Whether the list aggregates ([`Agg`]), reads rows ([`Plain`]) or neither.
-    type Kind;
+    /// The grouping after this select list.
+    fn regroup(g: G) -> G2;
 }
 
-impl<E, F, G, I, J> ValidSelect<F, G, (I, J)> for E
+impl<E, F, G, I, J, G2> ValidSelect<F, G, (I, J), G2> for E
 where
     E: AppearsIn<F, I> + ValidGrouping<G, J>,
+    <E as ValidGrouping<G, J>>::Kind: crate::query::Regroup<G, Out = G2>,
 {
     type SqlType = <E as AppearsIn<F, I>>::Lifted;
-    type Kind = <E as ValidGrouping<G, J>>::Kind;
+    fn regroup(g: G) -> G2 {
+        <<E as ValidGrouping<G, J>>::Kind as crate::query::Regroup<G>>::regroup(g)
+    }
 }
 
 /// A valid ORDER BY list for FROM list `F` and grouping `G`.

@@ -159,20 +159,23 @@ fn aggregate<K, E>(arg: E, distinct: bool) -> Aggregate<K, E> {
     }
 }
 
+// The argument's type is checked where the aggregate is used (select, having, order by),
+// not in the constructor as well: one mistake, one error.
+
 /// `SUM(e)`: `Int8` for `int2`/`int4`, `Numeric` for `int8`/`numeric`, nullable.
-pub fn sum<E: Expression<SqlType: SqlType<NotNull: Summable>>>(e: E) -> Aggregate<SumFn, E> {
+pub fn sum<E: Expression>(e: E) -> Aggregate<SumFn, E> {
     aggregate(e, false)
 }
 /// `AVG(e)`: `Numeric` for integers and `numeric`, `Float8` for floats, nullable.
-pub fn avg<E: Expression<SqlType: SqlType<NotNull: Averageable>>>(e: E) -> Aggregate<AvgFn, E> {
+pub fn avg<E: Expression>(e: E) -> Aggregate<AvgFn, E> {
     aggregate(e, false)
 }
 /// `MIN(e)`: the argument's type, nullable.
-pub fn min<E: Expression<SqlType: SqlType<NotNull: Comparable>>>(e: E) -> Aggregate<MinFn, E> {
+pub fn min<E: Expression>(e: E) -> Aggregate<MinFn, E> {
     aggregate(e, false)
 }
 /// `MAX(e)`: the argument's type, nullable.
-pub fn max<E: Expression<SqlType: SqlType<NotNull: Comparable>>>(e: E) -> Aggregate<MaxFn, E> {
+pub fn max<E: Expression>(e: E) -> Aggregate<MaxFn, E> {
     aggregate(e, false)
 }
 /// `COUNT(e)`: the number of rows where `e` is not NULL, `Int8`.

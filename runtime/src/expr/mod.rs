@@ -111,6 +111,7 @@ pub trait MixAll {
 
 macro_rules! mix_all {
     ($(($($t:ident)*))*) => {$(
+        #[diagnostic::do_not_recommend]
         impl<Acc, X $(, $t)*> MixAll for ((Acc,), X, $($t,)*)
         where
             Acc: Mix<X>,
@@ -121,6 +122,7 @@ macro_rules! mix_all {
     )*};
 }
 
+#[diagnostic::do_not_recommend]
 impl<Acc> MixAll for ((Acc,),) {
     type Out = Acc;
 }

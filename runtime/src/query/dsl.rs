@@ -5,8 +5,8 @@
 
 use super::clauses::{Filter, NoFilter, NoOrder, OrderBy};
 use super::group::ValidGroupBy;
-use super::join::{Appended, CrossJoin, Full, Inner, JoinFrom, JoinTarget, Left, Nulled, Right};
-use super::select::{Regroup, RowType, Selected, SingleFrom};
+use super::join::{Appended, CrossJoin, Full, Inner, Join, JoinTarget, Left, Nulled, Right};
+use super::select::{RowType, Selected, SingleFrom};
 use super::{DefaultSelection, Select, Source};
 use crate::check::{GroupBy, NoGroup, NotInFrom, ValidOrder};
 use crate::check::{ValidSelect, ValidWhere};
@@ -17,22 +17,13 @@ use crate::types::{NotNull, Null};
 pub type TableSelect<S, W = NoFilter, O = NoOrder, G = NoGroup, H = super::NoHaving> =
     Select<SingleFrom<S>, S, DefaultSelection<S>, W, O, G, H>;
 
-/// A source's query after `select`.
-pub type TableSelected<S, E, I> = Select<
-    SingleFrom<S>,
-    S,
-    Selected<E, I>,
-    NoFilter,
-    NoOrder,
-    <<E as ValidSelect<SingleFrom<S>, NoGroup, I>>::Kind as Regroup<NoGroup>>::Out,
->;
+/// A source's query after `select` (`G2`: the grouping the select list implies).
+pub type TableSelected<S, E, I, G2> =
+    Select<SingleFrom<S>, S, Selected<E, I>, NoFilter, NoOrder, G2>;
 
-/// The query after joining target `T` (kind `K`, FROM list `F2`) to a single source `S`.
-pub type TableJoined<S, F2, T, J, K> = Select<
-    F2,
-    JoinFrom<S, SingleFrom<S>, T, J, K>,
-    DefaultSelection<(S, <T as JoinTarget<SingleFrom<S>, J>>::Source)>,
->;
+/// The query after joining source `S2` (ON condition `On`, kind `K`, FROM list `F2`) to a
+/// single source `S`.
+pub type TableJoined<S, F2, S2, On, K> = Select<F2, Join<S, S2, On, K>, DefaultSelection<(S, S2)>>;
 
 /// Starts a query from a table or alias: every method is the same as on [`Select`].
 pub trait TableQuery: Source {
@@ -47,13 +38,10 @@ pub trait TableQuery: Source {
     }
 
     /// See [`Select::select`].
-    fn select<E: ValidSelect<SingleFrom<Self>, NoGroup, I>, I>(
+    fn select<E: ValidSelect<SingleFrom<Self>, NoGroup, I, G2>, I, G2>(
         self,
         e: E,
-    ) -> TableSelected<Self, E, I>
-    where
-        E::Kind: Regroup<NoGroup>,
-    {
+    ) -> TableSelected<Self, E, I, G2> {
         self.query().select(e)
     }
 
@@ -92,34 +80,34 @@ pub trait TableQuery: Source {
     }
 
     /// See [`Select::inner_join`].
-    fn inner_join<T: JoinTarget<SingleFrom<Self>, J>, J>(
+    fn inner_join<T: JoinTarget<SingleFrom<Self>, J, S, On>, J, S: Source, On>(
         self,
         target: T,
-    ) -> TableJoined<Self, Appended<SingleFrom<Self>, T::Source, NotNull>, T, J, Inner> {
+    ) -> TableJoined<Self, Appended<SingleFrom<Self>, S, NotNull>, S, On, Inner> {
         self.query().inner_join(target)
     }
 
     /// See [`Select::left_join`].
-    fn left_join<T: JoinTarget<SingleFrom<Self>, J>, J>(
+    fn left_join<T: JoinTarget<SingleFrom<Self>, J, S, On>, J, S: Source, On>(
         self,
         target: T,
-    ) -> TableJoined<Self, Appended<SingleFrom<Self>, T::Source, Null>, T, J, Left> {
+    ) -> TableJoined<Self, Appended<SingleFrom<Self>, S, Null>, S, On, Left> {
         self.query().left_join(target)
     }
 
     /// See [`Select::right_join`].
-    fn right_join<T: JoinTarget<SingleFrom<Self>, J>, J>(
+    fn right_join<T: JoinTarget<SingleFrom<Self>, J, S, On>, J, S: Source, On>(
         self,
         target: T,
-    ) -> TableJoined<Self, Nulled<SingleFrom<Self>, T::Source, NotNull>, T, J, Right> {
+    ) -> TableJoined<Self, Nulled<SingleFrom<Self>, S, NotNull>, S, On, Right> {
         self.query().right_join(target)
     }
 
     /// See [`Select::full_join`].
-    fn full_join<T: JoinTarget<SingleFrom<Self>, J>, J>(
+    fn full_join<T: JoinTarget<SingleFrom<Self>, J, S, On>, J, S: Source, On>(
         self,
         target: T,
-    ) -> TableJoined<Self, Nulled<SingleFrom<Self>, T::Source, Null>, T, J, Full> {
+    ) -> TableJoined<Self, Nulled<SingleFrom<Self>, S, Null>, S, On, Full> {
         self.query().full_join(target)
     }
 

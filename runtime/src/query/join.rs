@@ -9,7 +9,7 @@
 
 use super::{Source, Table};
 use crate::check::ValidGrouping;
-use crate::check::{AppearsIn, Append, HasSource, InsideWhere, NotInFrom, Src};
+use crate::check::{AppearsIn, Append, InsideWhere, NotInFrom, Src};
 use crate::expr::BoolExpression;
 use crate::render::{Render, SqlWriter};
 use crate::types::NotNull;
@@ -73,55 +73,27 @@ pub struct Written<I>(PhantomData<I>);
 pub struct ByPath<I>(PhantomData<I>);
 
 /// What can be joined to a query with FROM list `F`: the new source and its ON condition.
+///
+/// Implemented once per kind of target, so that the compiler reports the rule that failed:
+/// for every table by `table!` (through [`Related`]), for every named path by `table!`, and
+/// here for [`OnClause`].
 #[diagnostic::on_unimplemented(
     message = "`{Self}` cannot be joined to this query",
     note = "join a table related by one foreign key, a named path such as `posts::author`, or `table.on(condition)`"
 )]
-pub trait JoinTarget<F, J> {
-    /// The source that enters the FROM list.
-    type Source: Source;
-    /// The ON condition.
-    type On: Render;
+pub trait JoinTarget<F, J, S, On> {
     /// Splits into the ON condition.
-    fn into_on(self) -> Self::On;
+    fn into_on(self) -> On;
 }
 
-impl<T2, F, T1, I, D> JoinTarget<F, ByKey<T1, I, D>> for T2
-where
-    T2: Table + Related<T1, D>,
-    T2::On: Render,
-    F: HasSource<T1, I> + NotInFrom<T2>,
-{
-    type Source = T2;
-    type On = T2::On;
-    fn into_on(self) -> T2::On {
-        T2::on()
-    }
-}
-
-impl<S, E, F, I, J> JoinTarget<F, Written<(I, J)>> for OnClause<S, E>
+impl<S, E, F, I, J> JoinTarget<F, Written<(I, J)>, S, E> for OnClause<S, E>
 where
     S: Source,
     F: NotInFrom<S> + Append<Src<S, NotNull>>,
     E: AppearsIn<F::Out, I> + BoolExpression + ValidGrouping<InsideWhere, J> + Render,
 {
-    type Source = S;
-    type On = E;
     fn into_on(self) -> E {
         self.on
-    }
-}
-
-impl<P, F, I> JoinTarget<F, ByPath<I>> for P
-where
-    P: JoinPath,
-    P::On: Render,
-    F: HasSource<P::From, I> + NotInFrom<P::To>,
-{
-    type Source = P::To;
-    type On = P::On;
-    fn into_on(self) -> P::On {
-        JoinPath::on(self)
     }
 }
 
@@ -244,12 +216,6 @@ use super::select::{rebuild, DefaultSelection, Select};
 use crate::check::AllNullable;
 use crate::types::Null;
 
-/// The FROM value of a query after joining target `T` with kind `K`.
-pub type JoinFrom<From, F, T, J, K> =
-    Join<From, <T as JoinTarget<F, J>>::Source, <T as JoinTarget<F, J>>::On, K>;
-/// The default selection after joining target `T`.
-pub type JoinSelection<C, F, T, J> =
-    DefaultSelection<<C as PushSource<<T as JoinTarget<F, J>>::Source>>::Out>;
 /// The FROM list after appending source `S` with nullability `N`.
 pub type Appended<F, S, N> = <F as Append<Src<S, N>>>::Out;
 /// The FROM list after a right or full join: every earlier entry nullable, then `S`.
@@ -259,82 +225,58 @@ impl<F, From, C, W, O> Select<F, From, DefaultSelection<C>, W, O> {
     /// `INNER JOIN`: the ON condition comes from the one foreign key between `target` and a
     /// table of the query, from a named path (`posts::author`), or from `target.on(..)`.
     #[allow(clippy::type_complexity)]
-    pub fn inner_join<T: JoinTarget<F, J>, J>(
+    pub fn inner_join<T: JoinTarget<F, J, S, On>, J, S: Source, On>(
         self,
         target: T,
-    ) -> Select<
-        Appended<F, T::Source, NotNull>,
-        JoinFrom<From, F, T, J, Inner>,
-        JoinSelection<C, F, T, J>,
-        W,
-        O,
-    >
+    ) -> Select<Appended<F, S, NotNull>, Join<From, S, On, Inner>, DefaultSelection<C::Out>, W, O>
     where
-        F: Append<Src<T::Source, NotNull>>,
-        C: PushSource<T::Source>,
+        F: Append<Src<S, NotNull>>,
+        C: PushSource<S>,
     {
         let on = target.into_on();
-        rebuild!(self, from: Join::new(self.from, on), select: DefaultSelection(self.select.0.push(T::Source::default())))
+        rebuild!(self, from: Join::new(self.from, on), select: DefaultSelection(self.select.0.push(S::default())))
     }
 
     /// `LEFT JOIN`: the joined source's columns load as `Option<_>`.
     #[allow(clippy::type_complexity)]
-    pub fn left_join<T: JoinTarget<F, J>, J>(
+    pub fn left_join<T: JoinTarget<F, J, S, On>, J, S: Source, On>(
         self,
         target: T,
-    ) -> Select<
-        Appended<F, T::Source, Null>,
-        JoinFrom<From, F, T, J, Left>,
-        JoinSelection<C, F, T, J>,
-        W,
-        O,
-    >
+    ) -> Select<Appended<F, S, Null>, Join<From, S, On, Left>, DefaultSelection<C::Out>, W, O>
     where
-        F: Append<Src<T::Source, Null>>,
-        C: PushSource<T::Source>,
+        F: Append<Src<S, Null>>,
+        C: PushSource<S>,
     {
         let on = target.into_on();
-        rebuild!(self, from: Join::new(self.from, on), select: DefaultSelection(self.select.0.push(T::Source::default())))
+        rebuild!(self, from: Join::new(self.from, on), select: DefaultSelection(self.select.0.push(S::default())))
     }
 
     /// `RIGHT JOIN`: the columns of every source joined before load as `Option<_>`.
     #[allow(clippy::type_complexity)]
-    pub fn right_join<T: JoinTarget<F, J>, J>(
+    pub fn right_join<T: JoinTarget<F, J, S, On>, J, S: Source, On>(
         self,
         target: T,
-    ) -> Select<
-        Nulled<F, T::Source, NotNull>,
-        JoinFrom<From, F, T, J, Right>,
-        JoinSelection<C, F, T, J>,
-        W,
-        O,
-    >
+    ) -> Select<Nulled<F, S, NotNull>, Join<From, S, On, Right>, DefaultSelection<C::Out>, W, O>
     where
-        F: AllNullable<Out: Append<Src<T::Source, NotNull>>>,
-        C: PushSource<T::Source>,
+        F: AllNullable<Out: Append<Src<S, NotNull>>>,
+        C: PushSource<S>,
     {
         let on = target.into_on();
-        rebuild!(self, from: Join::new(self.from, on), select: DefaultSelection(self.select.0.push(T::Source::default())))
+        rebuild!(self, from: Join::new(self.from, on), select: DefaultSelection(self.select.0.push(S::default())))
     }
 
     /// `FULL JOIN`: every source's columns load as `Option<_>`.
     #[allow(clippy::type_complexity)]
-    pub fn full_join<T: JoinTarget<F, J>, J>(
+    pub fn full_join<T: JoinTarget<F, J, S, On>, J, S: Source, On>(
         self,
         target: T,
-    ) -> Select<
-        Nulled<F, T::Source, Null>,
-        JoinFrom<From, F, T, J, Full>,
-        JoinSelection<C, F, T, J>,
-        W,
-        O,
-    >
+    ) -> Select<Nulled<F, S, Null>, Join<From, S, On, Full>, DefaultSelection<C::Out>, W, O>
     where
-        F: AllNullable<Out: Append<Src<T::Source, Null>>>,
-        C: PushSource<T::Source>,
+        F: AllNullable<Out: Append<Src<S, Null>>>,
+        C: PushSource<S>,
     {
         let on = target.into_on();
-        rebuild!(self, from: Join::new(self.from, on), select: DefaultSelection(self.select.0.push(T::Source::default())))
+        rebuild!(self, from: Join::new(self.from, on), select: DefaultSelection(self.select.0.push(S::default())))
     }
 
     /// `CROSS JOIN`: every pair of rows.

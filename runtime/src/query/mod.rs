@@ -10,6 +10,12 @@ mod selectable;
 mod source;
 
 pub use dsl::{TableQuery, TableSelect};
+/// Index markers of the join impls that `table!` generates.
+#[doc(hidden)]
+pub mod join_markers {
+    pub use super::join::{ByKey, ByPath};
+}
+pub use crate::check::NotInFrom;
 pub use join::{
     Child, CrossJoin, Join, JoinKind, JoinPath, JoinTarget, OnClause, Parent, PushSource, Related,
     SourceJoin,

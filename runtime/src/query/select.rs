@@ -5,7 +5,7 @@ use super::clauses::{
 };
 use super::Source;
 use crate::check::{Agg, Cons, GroupBy, Neutral, Nil, NoGroup, Plain, Src, ValidOrder};
-use crate::check::{ValidSelect, ValidWhere};
+use crate::check::{AppearsIn, ValidSelect, ValidWhere};
 use crate::engine::{Error, Executor};
 use crate::render::{Render, Rendered, SqlWriter};
 use crate::types::{FromRow, NotNull, RowOf, RowReader};
@@ -82,9 +82,9 @@ pub trait SelectClause<F, G, J> {
     fn render_list<'a>(&'a self, out: &mut SqlWriter<'a>);
 }
 
-impl<C, F, G, I, K> SelectClause<F, G, (I, K)> for DefaultSelection<C>
+impl<C, F, G, I, K, G2> SelectClause<F, G, (I, K, G2)> for DefaultSelection<C>
 where
-    C: ValidSelect<F, G, (I, K)> + Render,
+    C: ValidSelect<F, G, (I, K), G2> + Render,
 {
     type SqlType = C::SqlType;
     fn render_list<'a>(&'a self, out: &mut SqlWriter<'a>) {
@@ -92,8 +92,9 @@ where
     }
 }
 
-impl<E: ValidSelect<F, G, I> + Render, F, G, I> SelectClause<F, G, ()> for Selected<E, I> {
-    type SqlType = E::SqlType;
+/// Checked by `select`; here only the row type is read back.
+impl<E: AppearsIn<F, I> + Render, F, G, I, J> SelectClause<F, G, ()> for Selected<E, (I, J)> {
+    type SqlType = E::Lifted;
     fn render_list<'a>(&'a self, out: &mut SqlWriter<'a>) {
         self.expr.render_select(out);
     }
@@ -217,21 +218,17 @@ impl<F, From, C, W, O, G, H> Select<F, From, DefaultSelection<C>, W, O, G, H> {
     /// Sets the select clause: a column, an expression, a table, a `Row` struct's
     /// `as_select()`, or a tuple of them. The row type of [`load`](Select::load) follows
     /// from it.
-    #[allow(clippy::type_complexity)]
-    pub fn select<E: ValidSelect<F, G, I>, I>(
+    pub fn select<E: ValidSelect<F, G, I, G2>, I, G2>(
         self,
         selection: E,
-    ) -> Select<F, From, Selected<E, I>, W, O, <E::Kind as Regroup<G>>::Out, H>
-    where
-        E::Kind: Regroup<G>,
-    {
+    ) -> Select<F, From, Selected<E, I>, W, O, G2, H> {
         rebuild!(
             self,
             select: Selected {
                 expr: selection,
                 _index: PhantomData,
             },
-            group: <E::Kind as Regroup<G>>::regroup(self.group),
+            group: E::regroup(self.group),
         )
     }
 }

@@ -1,0 +1,6 @@
+use sqlwright::prelude::*;
+sqlwright_ui_tests::schema!();
+
+fn main() {
+    let _ = posts::table.select(max(count(posts::id)));
+}

@@ -1,0 +1,8 @@
+use sqlwright::prelude::*;
+sqlwright_ui_tests::schema!();
+
+fn main() {
+    let _ = users::table
+        .inner_join(posts::table)
+        .inner_join(users::table.on(users::id.eq(posts::user_id)));
+}
