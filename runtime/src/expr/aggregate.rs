@@ -18,7 +18,9 @@ use crate::types::*;
     note = "WHERE and ON filter rows before grouping (use `.having(..)` for conditions on aggregates), and aggregates cannot be nested"
 )]
 pub trait AggregatesAllowed {}
+#[diagnostic::do_not_recommend]
 impl AggregatesAllowed for crate::check::NoGroup {}
+#[diagnostic::do_not_recommend]
 impl<G> AggregatesAllowed for crate::check::GroupBy<G> {}
 
 /// SQL types `sum` accepts, and its result type.

@@ -104,11 +104,13 @@ pub trait SourceColumn {
     type Position;
 }
 
+#[diagnostic::do_not_recommend]
 impl<C: Column> SourceColumn for C {
     type Source = C::Table;
     type Position = C::Position;
 }
 
+#[diagnostic::do_not_recommend]
 impl<A: Alias, C: Column> SourceColumn for AliasCol<A, C> {
     type Source = A;
     type Position = C::Position;
