@@ -1,0 +1,73 @@
+#!/usr/bin/env python3
+"""Time `cargo check` and `cargo build` of the generated sqlwright and Diesel crates, side
+by side in one run on the same machine.
+
+Dependencies are built first, untimed. Then, --reps times, for every variant x mode x
+crate in turn (interleaved, so a noisy machine slows all alike): touch the crate's sources
+and time one cargo invocation with CARGO_INCREMENTAL=0, which recompiles only that crate.
+Prints the median, min and max of each, and the sqlwright/Diesel ratio of the medians.
+
+Variants: full (tables, row structs and the 72 query functions), schema (tables and row
+structs only: --no-default-features).
+
+Usage: python3 benches/compile/gen.py && python3 benches/compile/measure.py [--reps 5]
+"""
+import argparse
+import os
+import statistics
+import subprocess
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+WORK = os.path.join(HERE, "work")
+CRATES = ["sqlwright_gen", "diesel_gen"]
+VARIANTS = {"full": [], "schema": ["--no-default-features"]}
+MODES = ["check", "build"]
+
+
+def cargo(mode, crate, variant, timed=True):
+    env = dict(os.environ, CARGO_TERM_COLOR="never", CARGO_INCREMENTAL="0")
+    cmd = ["cargo", mode, "-q", "-p", crate] + VARIANTS[variant]
+    if timed:
+        for f in os.listdir(os.path.join(WORK, crate, "src")):
+            os.utime(os.path.join(WORK, crate, "src", f))
+    t0 = time.perf_counter()
+    p = subprocess.run(cmd, cwd=WORK, env=env, capture_output=True, text=True)
+    wall = time.perf_counter() - t0
+    if p.returncode != 0:
+        raise SystemExit("%s failed:\n%s" % (" ".join(cmd), p.stderr[-4000:]))
+    return wall
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--reps", type=int, default=3)
+    ap.add_argument("--variants", default="full,schema")
+    ap.add_argument("--modes", default="check,build")
+    a = ap.parse_args()
+    variants = a.variants.split(",")
+    modes = a.modes.split(",")
+    for mode in modes:
+        for crate in CRATES:
+            for v in variants:
+                cargo(mode, crate, v, timed=False)  # dependencies, untimed
+    times = {}
+    for _ in range(a.reps):
+        for v in variants:
+            for mode in modes:
+                for crate in CRATES:
+                    times.setdefault((v, mode, crate), []).append(cargo(mode, crate, v))
+    print("| variant | mode | sqlwright median (min-max) | Diesel median (min-max) | ratio |")
+    print("|---|---|---:|---:|---:|")
+    for v in variants:
+        for mode in modes:
+            s = times[(v, mode, "sqlwright_gen")]
+            d = times[(v, mode, "diesel_gen")]
+            ms, md = statistics.median(s), statistics.median(d)
+            print("| %s | %s | %.2f s (%.2f-%.2f) | %.2f s (%.2f-%.2f) | %.2f |" % (
+                v, mode, ms, min(s), max(s), md, min(d), max(d), ms / md))
+    print("\n%d repetitions each, CARGO_INCREMENTAL=0, dependencies prebuilt." % a.reps)
+
+
+if __name__ == "__main__":
+    main()
