@@ -98,7 +98,7 @@ pub fn expand(input: TokenStream) -> syn::Result<TokenStream> {
         let col_path = quote_spanned!(column.span()=> #table::#column);
         let st = format_ident!("__ST{}", i);
         checks.push(quote_spanned! {fty.span()=>
-            __sqlwright_loads::<#fty, <#col_path as #sp::Expression>::SqlType>();
+            __sqlwright_loads::<#fty, <#col_path as #sp::ColumnDef>::SqlType>();
         });
         columns.push(col_path);
         bounds.push(quote!(#fty: #sp::FromRow<#st>));
@@ -109,7 +109,7 @@ pub fn expand(input: TokenStream) -> syn::Result<TokenStream> {
     Ok(quote! {
         impl #sp::Selectable for #name {
             type Table = #table::table;
-            type Columns = (#(#columns,)*);
+            type Columns = (#(#sp::Col<#columns>,)*);
             const COLUMNS: Self::Columns = <Self::Columns as #sp::ColumnTuple>::VALUE;
         }
 

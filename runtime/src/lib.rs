@@ -95,8 +95,8 @@ pub mod __private {
     pub use crate::expr::{Binary, Eq};
     pub use crate::query::join_markers::{ByKey, ByPath};
     pub use crate::query::{
-        Alias, Child, Column, ColumnMeta, ColumnTuple, ForeignKeyMeta, JoinPath, JoinTarget,
-        NotInFrom, Parent, Related, Selectable, Source, Table, TableMeta, TableRow,
+        Alias, Child, Col, Column, ColumnDef, ColumnMeta, ColumnTuple, ForeignKeyMeta, JoinPath,
+        JoinTarget, NotInFrom, Parent, Related, Selectable, Source, Table, TableMeta, TableRow,
     };
     pub use crate::render::{Label, Render, SqlWriter};
     pub use crate::types::{FromRow, FromSqlValue, RowReader, SqlType, Tagged};

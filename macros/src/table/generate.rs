@@ -31,7 +31,9 @@ pub fn table(t: &Table) -> TokenStream {
     let sql_name = &t.sql_name;
     let rust_name = name.unraw().to_string();
     let doc = doc_text(&t.docs);
+    let sp = quote!(::sqlwright::__private);
     let cols: Vec<_> = t.columns.iter().map(|c| &c.name).collect();
+    let col_types: Vec<_> = cols.iter().map(|c| quote!(#sp::Col<#c>)).collect();
     let types: Vec<_> = t.columns.iter().map(|c| &c.ty).collect();
     let pk_sql: Vec<_> = t
         .primary_key
@@ -48,7 +50,6 @@ pub fn table(t: &Table) -> TokenStream {
     });
     let table_doc = format!("The `{sql_name}` table as a FROM item.");
     let all_doc = format!("All columns of `{sql_name}`, in declaration order.");
-    let sp = quote!(::sqlwright::__private);
 
     quote! {
         #(#docs)*
@@ -71,7 +72,7 @@ pub fn table(t: &Table) -> TokenStream {
                     doc: #doc,
                 };
                 type KeyPositions = (#(#key_positions,)*);
-                type AllColumns = (#(#cols,)*);
+                type AllColumns = (#(#col_types,)*);
                 const ALL_COLUMNS: Self::AllColumns = (#(#cols,)*);
                 type AllSqlTypes = (#(#types,)*);
             }
@@ -101,7 +102,7 @@ pub fn table(t: &Table) -> TokenStream {
             #(#relations)*
 
             #[doc = #all_doc]
-            pub const all_columns: (#(#cols,)*) = (#(#cols,)*);
+            pub const all_columns: (#(#col_types,)*) = (#(#cols,)*);
 
             #(#columns)*
         }
@@ -127,8 +128,8 @@ fn column_meta(t: &Table, c: &Column) -> TokenStream {
             let on_delete = r.on_delete.sql();
             let on_update = r.on_update.sql();
             quote!(::core::option::Option::Some(#sp::ForeignKeyMeta {
-                table: <<#col as #sp::Column>::Table as #sp::Table>::SQL_NAME,
-                column: <#col as #sp::Column>::NAME,
+                table: <<#col as #sp::ColumnDef>::Table as #sp::Table>::SQL_NAME,
+                column: <#col as #sp::ColumnDef>::NAME,
                 on_delete: #on_delete,
                 on_update: #on_update,
             }))
@@ -172,7 +173,7 @@ fn relations(t: &Table) -> Vec<TokenStream> {
         };
         let col = &c.name;
         let referenced = &r.column;
-        let on_ty = quote!(#sp::Binary<#sp::Eq, #col, #referenced>);
+        let on_ty = quote!(#sp::Binary<#sp::Eq, #sp::Col<#col>, #sp::Col<#referenced>>);
         let path_name = r.name.clone().or_else(|| {
             let n = c.name.unraw().to_string();
             n.strip_suffix("_id")
@@ -247,46 +248,22 @@ fn column(position: usize, c: &Column) -> TokenStream {
     } else {
         quote!(#(#docs)*)
     };
+    // The marker type and the value share the column's name (type and value namespaces):
+    // `users::name` is the value, of type `Col<users::name>`. All behaviour is implemented
+    // once for `Col<_>` in the runtime; this is the only impl per column.
+    // The marker is an empty enum: it names a type only (a unit struct would also be a value).
     quote! {
         #docs
-        #[derive(Clone, Copy, Default)]
-        pub struct #name;
+        pub enum #name {}
 
-        impl #sp::Column for #name {
+        impl #sp::ColumnDef for #name {
             type Table = table;
+            type SqlType = #ty;
             const NAME: &'static str = #sql_name;
-            const VALUE: Self = #name;
             type Position = #position_bits;
         }
-        impl #sp::Expression for #name {
-            type SqlType = #ty;
-        }
-        impl<F: #sp::HasColumn<#name, table, I>, I> #sp::AppearsIn<F, I> for #name {
-            type Lifted = #sp::LiftColumn<F, #name, table, I>;
-        }
-        impl<G: #sp::ColumnMode<#name>> #sp::ValidGrouping<G, ()> for #name {
-            type Kind = G::Kind;
-        }
-        impl #sp::AsExpr<<#ty as #sp::SqlType>::NotNull> for #name {
-            type Expr = #name;
-            fn into_expr(self) -> #name {
-                self
-            }
-        }
-        impl #sp::Render for #name {
-            fn render<'a>(&'a self, out: &mut #sp::SqlWriter<'a>) {
-                out.column(<table as #sp::Table>::SQL_NAME, #sql_name);
-            }
-            fn is_atomic(&self) -> bool {
-                true
-            }
-            fn label(&self) -> ::core::option::Option<#sp::Label> {
-                ::core::option::Option::Some(#sp::Label::Column {
-                    table: <table as #sp::Table>::SQL_NAME,
-                    column: #sql_name,
-                })
-            }
-        }
-        ::sqlwright::__impl_operators!([] #name);
+
+        #docs
+        pub const #name: #sp::Col<#name> = #sp::Col::new();
     }
 }

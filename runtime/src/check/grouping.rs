@@ -78,7 +78,7 @@ where
     G::Ids: ListHas<IdOf<C>>,
     KeysOf<C::Source>: AllIn<G::Ids>,
     <<G::Ids as ListHas<IdOf<C>>>::Out as Bool>::Or<<KeysOf<C::Source> as AllIn<G::Ids>>::Out>:
-        ColumnGrouped<C>,
+        ColumnGrouped<C::Name>,
 {
 }
 

@@ -54,11 +54,9 @@ impl<H, S, T: HasSource<S, I>, I> HasSource<S, There<I>> for Cons<H, T> {
     type Null = T::Null;
 }
 
-/// The SQL type of column `C` (of table `T`) in FROM list `F`: nullable when `T` is on the
-/// optional side of an outer join.
-pub type LiftColumn<F, C, T, I> = <<F as HasColumn<C, T, I>>::Null as Nullability>::Apply<
-    <C as crate::expr::Expression>::SqlType,
->;
+/// The SQL type `ST` of column `C` (of source `T`) in FROM list `F`: nullable when `T` is on
+/// the optional side of an outer join.
+pub type LiftColumn<F, C, T, I, ST> = <<F as HasColumn<C, T, I>>::Null as Nullability>::Apply<ST>;
 
 /// [`HasSource`] for a column `C` of table `S`: the same lookup, with the column named so
 /// that the error message can name it whichever way the compiler reaches it.

@@ -221,7 +221,7 @@ crate::__impl_operators!([] CountStar);
 
 impl<K, E: Expression, ST: SqlType> super::AsExpr<ST> for Aggregate<K, E>
 where
-    Aggregate<K, E>: Expression<SqlType: SqlType<NotNull = ST>>,
+    Aggregate<K, E>: Expression<SqlType: crate::types::Compatible<ST>>,
 {
     type Expr = Self;
     fn into_expr(self) -> Self {

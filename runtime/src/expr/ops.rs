@@ -585,7 +585,7 @@ macro_rules! into_expr_for_nodes {
         #[diagnostic::do_not_recommend]
         impl<$($gen)* __ST: SqlType> AsExpr<__ST> for $ty
         where
-            $ty: Expression<SqlType: SqlType<NotNull = __ST>>,
+            $ty: Expression<SqlType: $crate::types::Compatible<__ST>>,
         {
             type Expr = Self;
             fn into_expr(self) -> Self {

@@ -1,6 +1,7 @@
 //! Tables, columns and the statements built from them.
 
 mod clauses;
+mod column;
 mod dsl;
 mod group;
 mod join;
@@ -26,6 +27,7 @@ pub use source::{Alias, AliasCol, AliasMethods, Source, SourceColumn, TableRow};
 pub use clauses::{
     AddCondition, AddOrder, AllRows, Clause, Filter, Having, NoFilter, NoHaving, NoOrder, OrderBy,
 };
+pub use column::{Col, ColumnDef};
 pub use group::{ValidGroupBy, ValidHaving};
 pub use meta::{ColumnMeta, ForeignKeyMeta, TableMeta};
 pub use select::{

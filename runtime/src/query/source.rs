@@ -55,7 +55,7 @@ impl<A: Alias, C: Column> Expression for AliasCol<A, C> {
 }
 
 impl<A: Alias, C: Column, F: HasColumn<Self, A, I>, I> AppearsIn<F, I> for AliasCol<A, C> {
-    type Lifted = crate::check::LiftColumn<F, Self, A, I>;
+    type Lifted = crate::check::LiftColumn<F, Self, A, I, C::SqlType>;
 }
 
 impl<A: Alias, C: Column, G: crate::check::ColumnMode<Self>> ValidGrouping<G, ()>
@@ -79,9 +79,10 @@ impl<A: Alias, C: Column> Render for AliasCol<A, C> {
     }
 }
 
+#[diagnostic::do_not_recommend]
 impl<A: Alias, C: Column, ST: SqlType> AsExpr<ST> for AliasCol<A, C>
 where
-    C::SqlType: SqlType<NotNull = ST>,
+    C::SqlType: crate::types::Compatible<ST>,
 {
     type Expr = Self;
     fn into_expr(self) -> Self {
@@ -102,18 +103,22 @@ pub trait SourceColumn {
     type Source: Source;
     /// The column's position in its table.
     type Position;
+    /// How the column is named in error messages.
+    type Name;
 }
 
 #[diagnostic::do_not_recommend]
-impl<C: Column> SourceColumn for C {
-    type Source = C::Table;
-    type Position = C::Position;
+impl<M: super::ColumnDef> SourceColumn for super::Col<M> {
+    type Source = M::Table;
+    type Position = M::Position;
+    type Name = M;
 }
 
 #[diagnostic::do_not_recommend]
 impl<A: Alias, C: Column> SourceColumn for AliasCol<A, C> {
     type Source = A;
     type Position = C::Position;
+    type Name = Self;
 }
 
 /// A whole source as one item of a select list: all its columns. `N` is its nullability in

@@ -178,6 +178,12 @@ impl<T: ArrayElement> SqlType for Array<T> {
     type Nullable = Nullable<Self>;
 }
 
+/// `Self` is `ST` or `Nullable<ST>`: an expression of type `Self` may stand where a value of
+/// `ST` is expected (comparisons accept a nullable side).
+pub trait Compatible<ST> {}
+impl<T: SqlType<Nullability = NotNull>> Compatible<T> for T {}
+impl<T: SqlType<Nullability = NotNull>> Compatible<T> for Nullable<T> {}
+
 /// SQL types with `+ - * /`. `Output` is the result type before nullability.
 #[diagnostic::on_unimplemented(
     message = "arithmetic is not defined for SQL type `{Self}`",
