@@ -89,16 +89,6 @@ pub fn table(t: &Table) -> TokenStream {
                 type Kind = G::Kind;
             }
 
-            impl<F, T1, I, D, On> #sp::JoinTarget<F, #sp::ByKey<T1, I, D>, table, On> for table
-            where
-                table: #sp::Related<T1, D, On = On>,
-                F: #sp::HasSource<T1, I> + #sp::NotInFrom<table>,
-            {
-                fn into_on(self) -> On {
-                    <table as #sp::Related<T1, D>>::on()
-                }
-            }
-
             #(#relations)*
 
             #[doc = #all_doc]
@@ -198,6 +188,7 @@ fn relations(t: &Table) -> Vec<TokenStream> {
                         #sp::binary(#col, #referenced)
                     }
                 }
+                #[diagnostic::do_not_recommend]
                 impl<F: #sp::HasSource<table, I> + #sp::NotInFrom<#target>, I>
                     #sp::JoinTarget<F, #sp::ByPath<I>, #target, #on_ty> for #path
                 {

@@ -38,6 +38,7 @@ pub trait Averageable: SqlType {
 
 macro_rules! agg_types {
     ($trait:ident $assoc:ident: $($arg:ty => $out:ty),*) => {$(
+        #[diagnostic::do_not_recommend]
         impl $trait for $arg {
             type $assoc = $out;
         }

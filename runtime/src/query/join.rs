@@ -9,7 +9,7 @@
 
 use super::{Source, Table};
 use crate::check::ValidGrouping;
-use crate::check::{AppearsIn, Append, InsideWhere, NotInFrom, Src};
+use crate::check::{AppearsIn, Append, HasSource, InsideWhere, NotInFrom, Src};
 use crate::expr::BoolExpression;
 use crate::render::{Render, SqlWriter};
 use crate::types::NotNull;
@@ -86,12 +86,18 @@ pub trait JoinTarget<F, J, S, On> {
     fn into_on(self) -> On;
 }
 
-impl<S, E, F, I, J> JoinTarget<F, Written<(I, J)>, S, E> for OnClause<S, E>
-where
-    S: Source,
-    F: NotInFrom<S> + Append<Src<S, NotNull>>,
-    E: AppearsIn<F::Out, I> + BoolExpression + ValidGrouping<InsideWhere, J> + Render,
-{
+/// A table joins along its one foreign key to a table already in the query. (Named paths
+/// get their impls from `table!`; a blanket here would compete with this one.)
+#[rustfmt::skip]
+impl<T: Table + Related<T1, D, On = On>, F: HasSource<T1, I> + NotInFrom<T>, T1, I, D, On> JoinTarget<F, ByKey<T1, I, D>, T, On> for T {
+    fn into_on(self) -> On {
+        T::on()
+    }
+}
+
+// One line, so that compiler notes quoting this impl stay short.
+#[rustfmt::skip]
+impl<S: Source, E: AppearsIn<F::Out, I> + BoolExpression + ValidGrouping<InsideWhere, J> + Render, F: NotInFrom<S> + Append<Src<S, NotNull>>, I, J> JoinTarget<F, Written<(I, J)>, S, E> for OnClause<S, E> {
     fn into_on(self) -> E {
         self.on
     }
