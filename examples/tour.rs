@@ -96,7 +96,7 @@ fn run() -> Result<(), Box<dyn std::error::Error>> {
     // the same table twice: a named foreign-key path, and an alias with an explicit ON
     let credits: Vec<(String, String, Option<String>)> = posts::table
         .inner_join(posts::author)
-        .left_join(editor.on(posts::editor_id.eq(editor.col(users::id))))
+        .left_join_on(editor, posts::editor_id.eq(editor.col(users::id)))
         .select((posts::title, users::name, editor.col(users::name)))
         .order_by(posts::id)
         .load(&mut conn)?;

@@ -155,7 +155,7 @@ fn grouping_by_joined_and_aliased_columns() {
     let mut db = setup(DDL);
     sqlwright::alias!(author = people);
     let typed: Vec<(String, i64)> = articles::table
-        .inner_join(author.on(articles::author_id.eq(author.col(people::id))))
+        .inner_join_on(author, articles::author_id.eq(author.col(people::id)))
         .group_by(author.col(people::name))
         .select((author.col(people::name), count_star()))
         .order_by(author.col(people::name))

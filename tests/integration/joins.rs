@@ -158,7 +158,7 @@ fn three_tables_and_a_join_found_from_any_table_in_the_query() {
     // key to people is used; then articles joins on remarks.article_id.
     let q = people::table
         .inner_join(remarks::table)
-        .inner_join(articles::table.on(remarks::article_id.eq(articles::id)))
+        .inner_join_on(articles::table, remarks::article_id.eq(articles::id))
         .filter(articles::title.ne("SQL"))
         .select((people::name, articles::title, remarks::body))
         .order_by(remarks::id);
@@ -173,7 +173,7 @@ fn three_tables_and_a_join_found_from_any_table_in_the_query() {
     // articles is found from remarks (not from people, whose two keys are ambiguous)
     let n = remarks::table
         .inner_join(articles::table)
-        .left_join(people::table.on(people::id.eq(remarks::person_id)))
+        .left_join_on(people::table, people::id.eq(remarks::person_id))
         .count(&mut db.conn)
         .unwrap();
     assert_eq!(n, 4);
@@ -184,7 +184,7 @@ fn named_join_paths_and_aliases_for_the_same_table_twice() {
     let mut db = setup(DDL);
     let q = articles::table
         .inner_join(articles::author)
-        .left_join(editor.on(articles::editor_id.eq(editor.col(people::id))))
+        .left_join_on(editor, articles::editor_id.eq(editor.col(people::id)))
         .select((articles::title, people::name, editor.col(people::name)))
         .order_by(articles::id);
     assert_eq!(
@@ -213,7 +213,10 @@ fn named_join_paths_and_aliases_for_the_same_table_twice() {
 fn self_join_through_an_alias() {
     let mut db = setup(DDL);
     let q = people::table
-        .left_join(referrer_alias.on(people::referred_by.eq(referrer_alias.col(people::id))))
+        .left_join_on(
+            referrer_alias,
+            people::referred_by.eq(referrer_alias.col(people::id)),
+        )
         .select((people::name, referrer_alias.col(people::name)))
         .order_by(people::id);
     let typed: Vec<(String, Option<String>)> = q.load(&mut db.conn).unwrap();
@@ -225,7 +228,10 @@ fn self_join_through_an_alias() {
     assert_eq!(typed, hand);
     // the self-referencing key as a named path
     let referred: Vec<(String, String)> = people::table
-        .inner_join(referrer_alias.on(people::referred_by.eq(referrer_alias.col(people::id))))
+        .inner_join_on(
+            referrer_alias,
+            people::referred_by.eq(referrer_alias.col(people::id)),
+        )
         .filter(referrer_alias.col(people::name).eq("Ann"))
         .select((people::name, referrer_alias.col(people::name)))
         .order_by(people::name)

@@ -2,5 +2,5 @@ use sqlwright::prelude::*;
 sqlwright_ui_tests::schema!();
 
 fn main() {
-    let _ = users::table.inner_join(posts::table.on(count_star().gt(1)));
+    let _ = users::table.inner_join_on(posts::table, count_star().gt(1));
 }

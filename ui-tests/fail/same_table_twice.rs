@@ -4,5 +4,5 @@ sqlwright_ui_tests::schema!();
 fn main() {
     let _ = users::table
         .inner_join(posts::table)
-        .inner_join(users::table.on(users::id.eq(posts::user_id)));
+        .inner_join_on(users::table, users::id.eq(posts::user_id));
 }

@@ -43,7 +43,7 @@ fn queries(conn: &mut Connection) {
     // the same table twice through an alias, on a named path
     let _: Result<Vec<(String, Option<String>)>, _> = articles::table
         .inner_join(articles::author)
-        .left_join(other_user.on(articles::editor_id.eq(other_user.col(users::id))))
+        .left_join_on(other_user, articles::editor_id.eq(other_user.col(users::id)))
         .select((users::name, other_user.col(users::name)))
         .load(&mut *conn);
     // ordering by an aggregate under GROUP BY, and HAVING on a grouped column

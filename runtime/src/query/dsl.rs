@@ -5,7 +5,9 @@
 
 use super::clauses::{Filter, NoFilter, NoOrder, OrderBy};
 use super::group::ValidGroupBy;
-use super::join::{Appended, CrossJoin, Full, Inner, Join, JoinTarget, Left, Nulled, Right};
+use super::join::{
+    Appended, CrossJoin, Full, Inner, Join, JoinTarget, Left, Nulled, Right, ValidOn,
+};
 use super::select::{RowType, Selected, SingleFrom};
 use super::{DefaultSelection, Select, Source};
 use crate::check::{GroupBy, NoGroup, NotInFrom, ValidOrder};
@@ -109,6 +111,54 @@ pub trait TableQuery: Source {
         target: T,
     ) -> TableJoined<Self, Nulled<SingleFrom<Self>, S, Null>, S, On, Full> {
         self.query().full_join(target)
+    }
+
+    /// See [`Select::inner_join_on`].
+    fn inner_join_on<S: Source, E: ValidOn<Appended<SingleFrom<Self>, S, NotNull>, I>, I>(
+        self,
+        source: S,
+        condition: E,
+    ) -> TableJoined<Self, Appended<SingleFrom<Self>, S, NotNull>, S, E, Inner>
+    where
+        SingleFrom<Self>: NotInFrom<S>,
+    {
+        self.query().inner_join_on(source, condition)
+    }
+
+    /// See [`Select::left_join_on`].
+    fn left_join_on<S: Source, E: ValidOn<Appended<SingleFrom<Self>, S, NotNull>, I>, I>(
+        self,
+        source: S,
+        condition: E,
+    ) -> TableJoined<Self, Appended<SingleFrom<Self>, S, Null>, S, E, Left>
+    where
+        SingleFrom<Self>: NotInFrom<S>,
+    {
+        self.query().left_join_on(source, condition)
+    }
+
+    /// See [`Select::right_join_on`].
+    fn right_join_on<S: Source, E: ValidOn<Appended<SingleFrom<Self>, S, NotNull>, I>, I>(
+        self,
+        source: S,
+        condition: E,
+    ) -> TableJoined<Self, Nulled<SingleFrom<Self>, S, NotNull>, S, E, Right>
+    where
+        SingleFrom<Self>: NotInFrom<S>,
+    {
+        self.query().right_join_on(source, condition)
+    }
+
+    /// See [`Select::full_join_on`].
+    fn full_join_on<S: Source, E: ValidOn<Appended<SingleFrom<Self>, S, NotNull>, I>, I>(
+        self,
+        source: S,
+        condition: E,
+    ) -> TableJoined<Self, Nulled<SingleFrom<Self>, S, Null>, S, E, Full>
+    where
+        SingleFrom<Self>: NotInFrom<S>,
+    {
+        self.query().full_join_on(source, condition)
     }
 
     /// See [`Select::cross_join`].

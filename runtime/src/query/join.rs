@@ -3,9 +3,11 @@
 //! `query.inner_join(x)` accepts, through one trait ([`JoinTarget`]):
 //! - a table related to a table already in the query by exactly one declared foreign key
 //!   (`#[references(..)]`): the ON condition is that key;
-//! - `source.on(condition)`: a table or alias with a written ON condition;
 //! - a named join path (`posts::author`): the foreign key `posts.author_id`, from a query
 //!   that already reads `posts`, to the table it references.
+//!
+//! `query.inner_join_on(source, condition)` joins a table or an alias with the ON condition
+//! written out (as SQLAlchemy's `join(target, onclause)`).
 
 use super::{Source, Table};
 use crate::check::ValidGrouping;
@@ -25,7 +27,7 @@ pub struct Parent;
 #[diagnostic::on_unimplemented(
     message = "no single foreign key links `{Self}` to a table of this query",
     label = "cannot derive the ON condition for this join",
-    note = "declare one with `#[references(..)]`, join along a named path (`posts::author`), or write it: `{Self}.on(condition)`"
+    note = "declare one with `#[references(..)]`, join along a named path (`posts::author`), or write it: `.inner_join_on({Self}, condition)`"
 )]
 pub trait Related<T, D> {
     /// The ON condition.
@@ -47,39 +49,18 @@ pub trait JoinPath: Copy {
     fn on(self) -> Self::On;
 }
 
-/// A source with a written ON condition: `posts::table.on(posts::user_id.eq(users::id))`.
-pub struct OnClause<S, E> {
-    on: E,
-    _source: PhantomData<S>,
-}
-
-/// `.on(condition)` on every table and alias.
-pub trait SourceJoin: Source {
-    /// Joins this source with the ON condition written out.
-    fn on<E>(self, condition: E) -> OnClause<Self, E> {
-        OnClause {
-            on: condition,
-            _source: PhantomData,
-        }
-    }
-}
-impl<S: Source> SourceJoin for S {}
-
 /// Index marker of a join found through [`Related`].
 pub struct ByKey<T, I, D>(PhantomData<(T, I, D)>);
-/// Index marker of a join with a written ON condition.
-pub struct Written<I>(PhantomData<I>);
 /// Index marker of a join along a named path.
 pub struct ByPath<I>(PhantomData<I>);
 
 /// What can be joined to a query with FROM list `F`: the new source and its ON condition.
 ///
-/// Implemented once per kind of target, so that the compiler reports the rule that failed:
-/// for every table by `table!` (through [`Related`]), for every named path by `table!`, and
-/// here for [`OnClause`].
+/// Implemented here for every table (through [`Related`]) and by `table!` for every named
+/// path, so that the compiler reports the rule that failed.
 #[diagnostic::on_unimplemented(
     message = "`{Self}` cannot be joined to this query",
-    note = "join a table related by one foreign key, a named path such as `posts::author`, or `table.on(condition)`"
+    note = "join a table related by exactly one foreign key or a named path such as `posts::author`; otherwise write the condition: `.inner_join_on(table, condition)`"
 )]
 pub trait JoinTarget<F, J, S, On> {
     /// Splits into the ON condition.
@@ -95,12 +76,17 @@ impl<T: Table + Related<T1, D, On = On>, F: HasSource<T1, I> + NotInFrom<T>, T1,
     }
 }
 
-// One line, so that compiler notes quoting this impl stay short.
-#[rustfmt::skip]
-impl<S: Source, E: AppearsIn<F::Out, I> + BoolExpression + ValidGrouping<InsideWhere, J> + Render, F: NotInFrom<S> + Append<Src<S, NotNull>>, I, J> JoinTarget<F, Written<(I, J)>, S, E> for OnClause<S, E> {
-    fn into_on(self) -> E {
-        self.on
-    }
+/// A valid ON condition for the FROM list `F` of the joined query: boolean, columns in `F`,
+/// and no aggregate.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` cannot be used as the ON condition of this join",
+    note = "an ON condition is a boolean expression over the joined tables, with no aggregate"
+)]
+pub trait ValidOn<F, I> {}
+
+impl<E, F, I, J> ValidOn<F, (I, J)> for E where
+    E: AppearsIn<F, I> + BoolExpression + ValidGrouping<InsideWhere, J>
+{
 }
 
 /// The kinds of join and their SQL.
@@ -227,10 +213,12 @@ pub type Appended<F, S, N> = <F as Append<Src<S, N>>>::Out;
 /// The FROM list after a right or full join: every earlier entry nullable, then `S`.
 pub type Nulled<F, S, N> = <<F as AllNullable>::Out as Append<Src<S, N>>>::Out;
 
+// Query types spell out their FROM lists; naming every piece would not make them clearer.
+#[allow(clippy::type_complexity)]
 impl<F, From, C, W, O> Select<F, From, DefaultSelection<C>, W, O> {
     /// `INNER JOIN`: the ON condition comes from the one foreign key between `target` and a
-    /// table of the query, from a named path (`posts::author`), or from `target.on(..)`.
-    #[allow(clippy::type_complexity)]
+    /// table of the query, or from a named path (`posts::author`); see also
+    /// [`inner_join_on`](Select::inner_join_on).
     pub fn inner_join<T: JoinTarget<F, J, S, On>, J, S: Source, On>(
         self,
         target: T,
@@ -244,7 +232,6 @@ impl<F, From, C, W, O> Select<F, From, DefaultSelection<C>, W, O> {
     }
 
     /// `LEFT JOIN`: the joined source's columns load as `Option<_>`.
-    #[allow(clippy::type_complexity)]
     pub fn left_join<T: JoinTarget<F, J, S, On>, J, S: Source, On>(
         self,
         target: T,
@@ -258,7 +245,6 @@ impl<F, From, C, W, O> Select<F, From, DefaultSelection<C>, W, O> {
     }
 
     /// `RIGHT JOIN`: the columns of every source joined before load as `Option<_>`.
-    #[allow(clippy::type_complexity)]
     pub fn right_join<T: JoinTarget<F, J, S, On>, J, S: Source, On>(
         self,
         target: T,
@@ -272,7 +258,6 @@ impl<F, From, C, W, O> Select<F, From, DefaultSelection<C>, W, O> {
     }
 
     /// `FULL JOIN`: every source's columns load as `Option<_>`.
-    #[allow(clippy::type_complexity)]
     pub fn full_join<T: JoinTarget<F, J, S, On>, J, S: Source, On>(
         self,
         target: T,
@@ -285,8 +270,59 @@ impl<F, From, C, W, O> Select<F, From, DefaultSelection<C>, W, O> {
         rebuild!(self, from: Join::new(self.from, on), select: DefaultSelection(self.select.0.push(S::default())))
     }
 
+    /// `INNER JOIN source ON condition`, with the condition written out.
+    pub fn inner_join_on<S: Source, E: ValidOn<Appended<F, S, NotNull>, I>, I>(
+        self,
+        source: S,
+        condition: E,
+    ) -> Select<Appended<F, S, NotNull>, Join<From, S, E, Inner>, DefaultSelection<C::Out>, W, O>
+    where
+        F: NotInFrom<S> + Append<Src<S, NotNull>>,
+        C: PushSource<S>,
+    {
+        rebuild!(self, from: Join::new(self.from, condition), select: DefaultSelection(self.select.0.push(source)))
+    }
+
+    /// `LEFT JOIN source ON condition`: the source's columns load as `Option<_>`.
+    pub fn left_join_on<S: Source, E: ValidOn<Appended<F, S, NotNull>, I>, I>(
+        self,
+        source: S,
+        condition: E,
+    ) -> Select<Appended<F, S, Null>, Join<From, S, E, Left>, DefaultSelection<C::Out>, W, O>
+    where
+        F: NotInFrom<S> + Append<Src<S, NotNull>> + Append<Src<S, Null>>,
+        C: PushSource<S>,
+    {
+        rebuild!(self, from: Join::new(self.from, condition), select: DefaultSelection(self.select.0.push(source)))
+    }
+
+    /// `RIGHT JOIN source ON condition`: the earlier sources' columns load as `Option<_>`.
+    pub fn right_join_on<S: Source, E: ValidOn<Appended<F, S, NotNull>, I>, I>(
+        self,
+        source: S,
+        condition: E,
+    ) -> Select<Nulled<F, S, NotNull>, Join<From, S, E, Right>, DefaultSelection<C::Out>, W, O>
+    where
+        F: NotInFrom<S> + Append<Src<S, NotNull>> + AllNullable<Out: Append<Src<S, NotNull>>>,
+        C: PushSource<S>,
+    {
+        rebuild!(self, from: Join::new(self.from, condition), select: DefaultSelection(self.select.0.push(source)))
+    }
+
+    /// `FULL JOIN source ON condition`: every source's columns load as `Option<_>`.
+    pub fn full_join_on<S: Source, E: ValidOn<Appended<F, S, NotNull>, I>, I>(
+        self,
+        source: S,
+        condition: E,
+    ) -> Select<Nulled<F, S, Null>, Join<From, S, E, Full>, DefaultSelection<C::Out>, W, O>
+    where
+        F: NotInFrom<S> + Append<Src<S, NotNull>> + AllNullable<Out: Append<Src<S, Null>>>,
+        C: PushSource<S>,
+    {
+        rebuild!(self, from: Join::new(self.from, condition), select: DefaultSelection(self.select.0.push(source)))
+    }
+
     /// `CROSS JOIN`: every pair of rows.
-    #[allow(clippy::type_complexity)]
     pub fn cross_join<S: Source>(
         self,
         source: S,

@@ -18,8 +18,7 @@ pub mod join_markers {
 }
 pub use crate::check::NotInFrom;
 pub use join::{
-    Child, CrossJoin, Join, JoinKind, JoinPath, JoinTarget, OnClause, Parent, PushSource, Related,
-    SourceJoin,
+    Child, CrossJoin, Join, JoinKind, JoinPath, JoinTarget, Parent, PushSource, Related, ValidOn,
 };
 pub use selectable::{AsSelect, Selectable, TaggedIn};
 pub use source::{Alias, AliasCol, AliasMethods, Source, SourceColumn, TableRow};
