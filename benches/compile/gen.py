@@ -136,7 +136,7 @@ class Renderer:
                 nullable.add(j["table"])
             on = "%s.eq(%s)" % (self.col(j["on"]["left"]), self.col(j["on"]["right"]))
             if self.lib == "sqlwright":
-                out.append(".%s_join(%s::table.on(%s))" % (kind, j["table"], on))
+                out.append(".%s_join_on(%s::table, %s)" % (kind, j["table"], on))
             else:
                 out.append(".%s_join(%s::table.on(%s))" % (kind, j["table"], on))
             self.joins(j, nullable, out, kind == "left")
