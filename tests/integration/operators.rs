@@ -241,3 +241,31 @@ fn ordering_limit_offset_distinct() {
     assert!(q.to_sql().starts_with("SELECT DISTINCT \"users\".\"id\", "));
     assert!(q.to_sql().ends_with(" LIMIT $1"));
 }
+
+#[test]
+fn optional_filters_keep_the_query_type() {
+    let mut db = setup(USERS);
+    // filters chosen at run time: the query's type is the same whichever are present
+    let search = |db: &mut crate::Db, name: Option<&str>, min_age: Option<i32>| {
+        users::table
+            .filter_opt(name.map(|n| users::name.like(n)))
+            .filter_opt(min_age.map(|a| users::age.ge(a)))
+            .select(users::name)
+            .order_by(users::id)
+            .load(&mut db.conn)
+            .unwrap()
+    };
+    assert_eq!(search(&mut db, None, None).len(), 5);
+    assert_eq!(search(&mut db, Some("%e%"), None), ["Dee"]);
+    assert_eq!(search(&mut db, None, Some(30)), ["Ann", "Cid"]);
+    assert_eq!(search(&mut db, Some("A%"), Some(30)), ["Ann"]);
+    let chosen = |keep: bool| Some(users::id.eq(1)).filter(|_| keep);
+    let q = users::table.filter_opt(chosen(true)).select(users::id);
+    assert_eq!(
+        q.to_sql(),
+        r#"SELECT "users"."id" FROM "users" WHERE "users"."id" = $1"#
+    );
+    let q = users::table.filter_opt(chosen(false)).select(users::id);
+    assert_eq!(q.to_sql(), r#"SELECT "users"."id" FROM "users" WHERE TRUE"#);
+    assert_eq!(q.load(&mut db.conn).unwrap().len(), 5);
+}

@@ -5,8 +5,10 @@
 //! Kinds combine through [`Mix`]; `Plain` with `Agg` has no combination, which is the
 //! compile error for a select list that mixes the two.
 
+use super::from::HasId;
 use super::ids::{AllIn, Bool, ColumnId, ListHas, True};
 use crate::query::{Source, SourceColumn, Table};
+use std::marker::PhantomData;
 
 /// No GROUP BY clause.
 pub struct NoGroup;
@@ -67,18 +69,26 @@ key_ids! { () (A) (A B) (A B C) (A B C D) (A B C D E) (A B C D E F) (A B C D E F
 pub type KeysOf<S> =
     <<<S as Source>::Table as Table>::KeyPositions as KeyIds>::With<<S as Source>::Id>;
 
-/// Whether column `C` may be used under this grouping: it is grouped, or its source's
-/// primary key is (PostgreSQL's functional dependency rule).
-pub trait GroupHas<C> {}
+/// Whether column `C` may be used under this grouping, in a query with FROM list `F`: it is
+/// grouped, or its source's primary key is (PostgreSQL's functional dependency rule). A
+/// column whose source is not in `F` passes here: that mistake is reported as not being in
+/// the FROM clause.
+pub trait GroupHas<C, F> {}
 
-impl<G, C> GroupHas<C> for G
+/// "`C` is grouped, or its key is, or its source is not in `F`".
+type GroupedOrAbsent<G, C, F> =
+    <<<<G as GroupList>::Ids as ListHas<IdOf<C>>>::Out as Bool>::Or<
+        <KeysOf<<C as SourceColumn>::Source> as AllIn<<G as GroupList>::Ids>>::Out,
+    > as Bool>::Or<<<F as HasId<<<C as SourceColumn>::Source as Source>::Id>>::Out as Bool>::Not>;
+
+impl<G, C, F> GroupHas<C, F> for G
 where
     G: GroupList,
     C: SourceColumn,
     G::Ids: ListHas<IdOf<C>>,
     KeysOf<C::Source>: AllIn<G::Ids>,
-    <<G::Ids as ListHas<IdOf<C>>>::Out as Bool>::Or<<KeysOf<C::Source> as AllIn<G::Ids>>::Out>:
-        ColumnGrouped<C::Name>,
+    F: HasId<<C::Source as Source>::Id>,
+    GroupedOrAbsent<G, C, F>: ColumnGrouped<C::Name>,
 {
 }
 
@@ -124,8 +134,16 @@ pub trait ColumnMode<C> {
     /// The column's kind.
     type Kind;
 }
-impl<C> ColumnMode<C> for NoGroup {
+/// Grouping mode `G` of a query whose FROM list is `F`: the select list, HAVING and ORDER BY
+/// are checked in this mode, so that a column of a table the query does not read is reported
+/// once (as not in the FROM clause), not also as not grouped.
+pub struct WithFrom<G, F>(PhantomData<(G, F)>);
+
+impl<C, F> ColumnMode<C> for WithFrom<NoGroup, F> {
     type Kind = Plain;
+}
+impl<C, F, X: GroupHas<C, F>> ColumnMode<C> for WithFrom<GroupBy<X>, F> {
+    type Kind = Neutral;
 }
 impl<C> ColumnMode<C> for InsideWhere {
     type Kind = Plain;
@@ -133,26 +151,23 @@ impl<C> ColumnMode<C> for InsideWhere {
 impl<C> ColumnMode<C> for InsideAggregate {
     type Kind = Plain;
 }
-impl<C, X: GroupHas<C>> ColumnMode<C> for GroupBy<X> {
-    type Kind = Neutral;
-}
 
 /// The kind of a whole source `S` selected under grouping mode `Self`.
 pub trait SourceMode<S> {
     /// The source's kind.
     type Kind;
 }
-impl<S> SourceMode<S> for NoGroup {
+impl<S, F> SourceMode<S> for WithFrom<NoGroup, F> {
     type Kind = Plain;
+}
+impl<S, F, X: GroupKeys<S>> SourceMode<S> for WithFrom<GroupBy<X>, F> {
+    type Kind = Neutral;
 }
 impl<S> SourceMode<S> for InsideWhere {
     type Kind = Plain;
 }
 impl<S> SourceMode<S> for InsideAggregate {
     type Kind = Plain;
-}
-impl<S, X: GroupKeys<S>> SourceMode<S> for GroupBy<X> {
-    type Kind = Neutral;
 }
 
 /// Kind of an expression that reads columns row by row.

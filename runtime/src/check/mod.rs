@@ -10,11 +10,11 @@ mod from;
 mod grouping;
 pub mod ids;
 
-pub use from::{AllNullable, Append, NotInFrom};
+pub use from::{AllNullable, Append, HasId, NotInFrom};
 pub use grouping::{
     Agg, AggregateArg, ColumnGrouped, ColumnMode, GroupBy, GroupHas, GroupKeys, GroupList, IdOf,
     InsideAggregate, InsideWhere, KeyIds, KeysOf, Mix, Neutral, NoGroup, NotAggregate, Plain,
-    SourceGrouped, SourceMode, ValidGrouping,
+    SourceGrouped, SourceMode, ValidGrouping, WithFrom,
 };
 
 use crate::expr::BoolExpression;
@@ -115,16 +115,19 @@ pub trait ValidSelect<F, G, I, G2 = G> {
 
 impl<E, F, G, I, J, G2> ValidSelect<F, G, (I, J), G2> for E
 where
-    E: AppearsIn<F, I> + ValidGrouping<G, J>,
-    <E as ValidGrouping<G, J>>::Kind: crate::query::Regroup<G, Out = G2>,
+    E: AppearsIn<F, I> + ValidGrouping<WithFrom<G, F>, J>,
+    <E as ValidGrouping<WithFrom<G, F>, J>>::Kind: crate::query::Regroup<G, Out = G2>,
 {
     type SqlType = <E as AppearsIn<F, I>>::Lifted;
     fn regroup(g: G) -> G2 {
-        <<E as ValidGrouping<G, J>>::Kind as crate::query::Regroup<G>>::regroup(g)
+        <<E as ValidGrouping<WithFrom<G, F>, J>>::Kind as crate::query::Regroup<G>>::regroup(g)
     }
 }
 
 /// A valid ORDER BY list for FROM list `F` and grouping `G`.
 pub trait ValidOrder<F, G, I> {}
 
-impl<E, F, G, I, J> ValidOrder<F, G, (I, J)> for E where E: AppearsIn<F, I> + ValidGrouping<G, J> {}
+impl<E, F, G, I, J> ValidOrder<F, G, (I, J)> for E where
+    E: AppearsIn<F, I> + ValidGrouping<WithFrom<G, F>, J>
+{
+}

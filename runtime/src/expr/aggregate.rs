@@ -19,9 +19,9 @@ use crate::types::*;
 )]
 pub trait AggregatesAllowed {}
 #[diagnostic::do_not_recommend]
-impl AggregatesAllowed for crate::check::NoGroup {}
+impl<F> AggregatesAllowed for crate::check::WithFrom<crate::check::NoGroup, F> {}
 #[diagnostic::do_not_recommend]
-impl<G> AggregatesAllowed for crate::check::GroupBy<G> {}
+impl<G, F> AggregatesAllowed for crate::check::WithFrom<crate::check::GroupBy<G>, F> {}
 
 /// SQL types `sum` accepts, and its result type.
 #[diagnostic::on_unimplemented(message = "`sum` is not defined for SQL type `{Self}`")]

@@ -39,6 +39,14 @@ pub trait TableQuery: Source {
         self.query().filter(e)
     }
 
+    /// See [`Select::filter_opt`].
+    fn filter_opt<E: ValidWhere<SingleFrom<Self>, I>, I>(
+        self,
+        e: Option<E>,
+    ) -> TableSelect<Self, Filter<crate::expr::Optional<E>>> {
+        self.query().filter_opt(e)
+    }
+
     /// See [`Select::select`].
     fn select<E: ValidSelect<SingleFrom<Self>, NoGroup, I, G2>, I, G2>(
         self,

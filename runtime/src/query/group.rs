@@ -22,7 +22,7 @@ impl<E: AppearsIn<F, I> + GroupList, F, I> ValidGroupBy<F, I> for E {}
 )]
 pub trait ValidHaving<F, G, I> {}
 impl<E, F, G, I, J> ValidHaving<F, G, (I, J)> for E where
-    E: AppearsIn<F, I> + BoolExpression + ValidGrouping<G, J>
+    E: AppearsIn<F, I> + BoolExpression + ValidGrouping<crate::check::WithFrom<G, F>, J>
 {
 }
 
