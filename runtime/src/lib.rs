@@ -4,9 +4,10 @@
 //!
 //! [`table!`] declares a table; the compiler then checks every query built from it: a
 //! column of a table the query does not read, a comparison of text with a number, a
-//! non-boolean filter, or a struct whose fields do not match the selected columns is a
-//! build error whose first line says what is wrong. Values are always sent as bound
-//! parameters and identifiers are always quoted.
+//! non-boolean filter, an ungrouped column next to an aggregate, or a struct whose fields
+//! do not match the selected columns is a build error whose first line says what is wrong.
+//! Columns of the optional side of an outer join load as `Option<_>`, decided by the
+//! compiler. Values are always sent as bound parameters and identifiers are always quoted.
 //!
 //! ```no_run
 //! use sqlwright::prelude::*;
@@ -18,6 +19,11 @@
 //!         name -> Text,
 //!         hair_color -> Nullable<Text>,
 //!     }
+//!     posts (id) {
+//!         #[serial] id -> Int4,
+//!         #[references(users::id)] user_id -> Int4,
+//!         title -> Text,
+//!     }
 //! }
 //!
 //! # fn main() -> Result<(), sqlwright::Error> {
@@ -28,6 +34,12 @@
 //!     .order_by(users::name.desc())
 //!     .limit(10)
 //!     .load(&mut conn)?;
+//!
+//! let per_user /* : Vec<(String, i64)> */ = users::table
+//!     .left_join(posts::table) // ON posts.user_id = users.id, from the declared key
+//!     .group_by(users::id)
+//!     .select((users::name, count(posts::id)))
+//!     .load(&mut conn)?;
 //! # Ok(()) }
 //! ```
 //!
@@ -36,7 +48,9 @@
 //! - [`expr`]: operators and the [`ExpressionMethods`](expr::ExpressionMethods) every
 //!   expression has (`eq`, `gt`, `like`, `in_`, `between`, `is_null`, `desc`, ...); `&`, `|`
 //!   and `!` combine conditions.
-//! - [`query`]: [`Select`](query::Select) and the methods a table starts it with.
+//! - [`query`]: [`Select`](query::Select) and the methods a table starts it with: joins
+//!   (`inner_join`, `left_join`, `right_join`, `full_join`, `cross_join`, `*_join_on`),
+//!   `filter`, `group_by`, `having`, `select`, `order_by`; [`alias!`] for a table read twice.
 //! - [`check`]: the compile-time rules and how they are expressed as traits.
 //! - [`render`]: how a query becomes SQL text and parameters (`to_sql`, `debug_sql`).
 //! - [`engine`]: URLs, [`Connection`], and [`Error`].

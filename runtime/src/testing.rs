@@ -255,28 +255,18 @@ impl Cluster {
             }
         };
         let data = dir.join("data");
-        let mut initdb = as_owner("initdb");
-        initdb.arg("-D").arg(&data).args([
-            "-U",
-            "postgres",
-            "--auth=trust",
-            "-E",
-            "UTF8",
-            "--no-sync",
-        ]);
-        let mut with_locale = as_owner("initdb");
-        with_locale.arg("-D").arg(&data).args([
-            "-U",
-            "postgres",
-            "--auth=trust",
-            "-E",
-            "UTF8",
-            "--no-sync",
-            "--locale=C.UTF-8",
-        ]);
-        if run(&mut with_locale, "initdb").is_err() {
+        // A UTF-8 locale makes ILIKE and lower() work on non-ASCII text; C is the fallback.
+        let initdb = |locale: &str| {
+            let mut c = as_owner("initdb");
+            c.arg("-D")
+                .arg(&data)
+                .args(["-U", "postgres", "--auth=trust", "-E", "UTF8"]);
+            c.args(["--no-sync", locale]);
+            run(&mut c, "initdb")
+        };
+        if initdb("--locale=C.UTF-8").is_err() {
             let _ = fs::remove_dir_all(&data);
-            run(initdb.arg("--locale=C"), "initdb")?;
+            initdb("--locale=C")?;
         }
         let port = TcpListener::bind("127.0.0.1:0")
             .and_then(|l| l.local_addr())

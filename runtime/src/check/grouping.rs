@@ -222,22 +222,3 @@ impl Mix<Neutral> for Agg {
 impl Mix<Agg> for Neutral {
     type Out = Agg;
 }
-
-/// Kinds allowed in WHERE: anything but an aggregate.
-#[diagnostic::on_unimplemented(
-    message = "aggregate functions are not allowed in WHERE",
-    label = "this filter contains an aggregate",
-    note = "filter on aggregates with `.having(..)` after `.group_by(..)`"
-)]
-pub trait NotAggregate {}
-impl NotAggregate for Plain {}
-impl NotAggregate for Neutral {}
-
-/// Kinds allowed as the argument of an aggregate: anything but another aggregate.
-#[diagnostic::on_unimplemented(
-    message = "aggregate function calls cannot be nested",
-    label = "this aggregate's argument is itself an aggregate"
-)]
-pub trait AggregateArg {}
-impl AggregateArg for Plain {}
-impl AggregateArg for Neutral {}

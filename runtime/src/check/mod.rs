@@ -12,9 +12,9 @@ pub mod ids;
 
 pub use from::{AllNullable, Append, HasId, NotInFrom};
 pub use grouping::{
-    Agg, AggregateArg, ColumnGrouped, ColumnMode, GroupBy, GroupHas, GroupKeys, GroupList, IdOf,
-    InsideAggregate, InsideWhere, KeyIds, KeysOf, Mix, Neutral, NoGroup, NotAggregate, Plain,
-    SourceGrouped, SourceMode, ValidGrouping, WithFrom,
+    Agg, ColumnGrouped, ColumnMode, GroupBy, GroupHas, GroupKeys, GroupList, IdOf, InsideAggregate,
+    InsideWhere, KeyIds, KeysOf, Mix, Neutral, NoGroup, Plain, SourceGrouped, SourceMode,
+    ValidGrouping, WithFrom,
 };
 
 use crate::expr::BoolExpression;
