@@ -191,3 +191,65 @@ fn inferred_row_types() {
     assert_eq!(whole[0].0, 2);
     assert_eq!(whole[0].10, None);
 }
+
+sqlwright::table! {
+    /// Wider than 16 columns: loads whole, and into a struct.
+    wide (c01) {
+        c01 -> Int4, c02 -> Int4, c03 -> Int4, c04 -> Int4, c05 -> Int4,
+        c06 -> Int4, c07 -> Int4, c08 -> Int4, c09 -> Int4, c10 -> Int4,
+        c11 -> Int4, c12 -> Int4, c13 -> Int4, c14 -> Int4, c15 -> Int4,
+        c16 -> Int4, c17 -> Int4, c18 -> Int4, c19 -> Text, c20 -> Nullable<Text>,
+    }
+}
+
+#[derive(sqlwright::Row, Debug, PartialEq)]
+#[sqlwright(table = wide)]
+struct Wide {
+    c01: i32,
+    c02: i32,
+    c03: i32,
+    c04: i32,
+    c05: i32,
+    c06: i32,
+    c07: i32,
+    c08: i32,
+    c09: i32,
+    c10: i32,
+    c11: i32,
+    c12: i32,
+    c13: i32,
+    c14: i32,
+    c15: i32,
+    c16: i32,
+    c17: i32,
+    c18: i32,
+    c19: String,
+    c20: Option<String>,
+}
+
+#[test]
+fn tables_wider_than_sixteen_columns() {
+    let cols: Vec<String> = (1..=18).map(|i| format!("c{i:02} int4 NOT NULL")).collect();
+    let mut db = setup(&format!(
+        "CREATE TABLE wide ({}, c19 text NOT NULL, c20 text);
+         INSERT INTO wide VALUES ({}, 'nineteen', NULL);",
+        cols.join(", "),
+        (1..=18)
+            .map(|i| i.to_string())
+            .collect::<Vec<_>>()
+            .join(", ")
+    ));
+    let row = wide::table.load(&mut db.conn).unwrap().remove(0);
+    assert_eq!(
+        (row.0, row.17, row.18.as_str(), row.19.clone()),
+        (1, 18, "nineteen", None)
+    );
+    let s = wide::table
+        .select(Wide::as_select())
+        .one(&mut db.conn)
+        .unwrap();
+    assert_eq!(
+        (s.c01, s.c18, s.c19.as_str(), s.c20),
+        (1, 18, "nineteen", None)
+    );
+}
