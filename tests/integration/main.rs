@@ -1,6 +1,7 @@
 //! Integration tests against a real PostgreSQL server, through `sqlwright::testing`.
 //! Each test gets its own fresh database; each asserts the rendered SQL and the rows.
 
+mod aggregate_types;
 mod errors;
 mod grouping;
 mod joins;

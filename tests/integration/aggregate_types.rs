@@ -1,0 +1,65 @@
+//! The result types the aggregates declare are the ones PostgreSQL reports.
+
+use crate::setup;
+use sqlwright::prelude::*;
+use sqlwright::types::SqlType;
+
+sqlwright::table! {
+    numbers (id) {
+        id -> Int4,
+        i2 -> Int2,
+        i8 -> Int8,
+        f4 -> Float4,
+        f8 -> Float8,
+        num -> Numeric,
+        iv -> Interval,
+    }
+}
+
+/// The type PostgreSQL gives `expr` over the table, by name (`bigint` -> `int8`, ...).
+fn server_type(db: &mut crate::Db, expr: &str) -> String {
+    let sql = format!("SELECT pg_typeof({expr})::regtype::oid::regtype::text FROM numbers");
+    let t: String = db.conn.client().query_one(&sql, &[]).unwrap().get(0);
+    match t.as_str() {
+        "smallint" => "int2",
+        "integer" => "int4",
+        "bigint" => "int8",
+        "real" => "float4",
+        "double precision" => "float8",
+        other => return other.to_string(),
+    }
+    .to_string()
+}
+
+fn declared<E: sqlwright::expr::Expression>(_: &E) -> &'static str {
+    <E::SqlType as SqlType>::NAME
+}
+
+#[test]
+fn aggregate_result_types_match_the_server() {
+    let mut db = setup(
+        "CREATE TABLE numbers (id int4 PRIMARY KEY, i2 int2 NOT NULL, i8 int8 NOT NULL,
+             f4 float4 NOT NULL, f8 float8 NOT NULL, num numeric NOT NULL, iv interval NOT NULL);",
+    );
+    let cases: Vec<(&str, &str)> = vec![
+        ("sum(id)", declared(&sum(numbers::id))),
+        ("sum(i2)", declared(&sum(numbers::i2))),
+        ("sum(i8)", declared(&sum(numbers::i8))),
+        ("sum(f4)", declared(&sum(numbers::f4))),
+        ("sum(f8)", declared(&sum(numbers::f8))),
+        ("sum(num)", declared(&sum(numbers::num))),
+        ("sum(iv)", declared(&sum(numbers::iv))),
+        ("avg(id)", declared(&avg(numbers::id))),
+        ("avg(i8)", declared(&avg(numbers::i8))),
+        ("avg(f4)", declared(&avg(numbers::f4))),
+        ("avg(num)", declared(&avg(numbers::num))),
+        ("avg(iv)", declared(&avg(numbers::iv))),
+        ("min(i2)", declared(&min(numbers::i2))),
+        ("max(f4)", declared(&max(numbers::f4))),
+        ("count(*)", declared(&count_star())),
+        ("count(num)", declared(&count(numbers::num))),
+    ];
+    for (expr, ours) in cases {
+        assert_eq!(server_type(&mut db, expr), ours, "{expr}");
+    }
+}
