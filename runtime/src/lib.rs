@@ -90,7 +90,9 @@ pub mod prelude {
     pub use crate::expr::{
         avg, count, count_distinct, count_star, max, min, sum, value, ExpressionMethods,
     };
-    pub use crate::query::{AliasMethods, Selectable, TableQuery};
+    pub use crate::query::{
+        delete, excluded, insert_into, update, AliasMethods, AssignMethods, Selectable, TableQuery,
+    };
     pub use crate::types::{
         Array, Bool, Bytea, Date, Float4, Float8, Int2, Int4, Int8, Interval, Json, Jsonb,
         Nullable, Numeric, PgInterval, Text, Time, Timestamp, Timestamptz, Uuid, Varchar,

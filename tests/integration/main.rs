@@ -11,6 +11,7 @@ mod results;
 mod rows;
 mod schema;
 mod types;
+mod writes;
 
 use sqlwright::testing::TestDatabase;
 use sqlwright::Connection;

@@ -1,14 +1,18 @@
 //! Tables, columns and the statements built from them.
 
+mod assign;
 mod clauses;
 mod column;
 mod dsl;
 mod group;
+mod insert;
 mod join;
 mod meta;
+mod returning;
 mod select;
 mod selectable;
 mod source;
+mod update;
 
 pub use dsl::{TableQuery, TableSelect};
 /// Index markers of the join impls that `table!` generates.
@@ -23,15 +27,19 @@ pub use join::{
 pub use selectable::{AsSelect, Selectable, TaggedIn};
 pub use source::{Alias, AliasCol, AliasMethods, Source, SourceColumn, TableRow};
 
+pub use assign::{excluded, Assign, AssignMethods, AssignTo, Assignments, Excluded, StoresInto};
 pub use clauses::{
     AddCondition, AddOrder, AllRows, Clause, Filter, Having, NoFilter, NoHaving, NoOrder, OrderBy,
 };
 pub use column::{Col, ColumnDef};
 pub use group::{ValidGroupBy, ValidHaving};
+pub use insert::{insert_into, ConflictTarget, Insert, InsertInto, InsertValues, OnConflict};
 pub use meta::{ColumnMeta, ForeignKeyMeta, TableMeta};
+pub use returning::{NoReturning, Returning, ValidReturning, WriteStatement};
 pub use select::{
     DefaultSelection, FromClause, Regroup, RowType, Select, SelectClause, Selected, SingleFrom,
 };
+pub use update::{delete, update, Delete, Update, UpdateTarget};
 
 use crate::expr::Expression;
 

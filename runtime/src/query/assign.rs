@@ -1,0 +1,207 @@
+//! Column assignments: `users::name.to("Петя")`, for INSERT, UPDATE and upserts.
+
+use super::{Col, ColumnDef, Table};
+use crate::check::{AppearsIn, ValidGrouping};
+use crate::expr::{AsExpr, Bound, Expression, SqlValue};
+use crate::render::{Render, SqlWriter};
+use crate::types::{NotNull, Null, Nullable, SqlType};
+
+/// `column = value` in an INSERT or UPDATE.
+pub struct Assign<C, E> {
+    pub(crate) value: E,
+    _column: std::marker::PhantomData<C>,
+}
+
+/// How a value is accepted for a column: a value or expression of the column's type
+/// ([`ByValue`]), or an `Option` for a nullable column ([`ByOption`]).
+pub struct ByValue;
+/// See [`ByValue`].
+pub struct ByOption;
+
+/// A value that may be stored in a column of SQL type `ST`.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` cannot be stored in a column of SQL type `{ST}`",
+    label = "expected a value of SQL type `{ST}`",
+    note = "a nullable column takes a value, `Some(value)` or `None`; a NOT NULL column takes no nullable expression"
+)]
+pub trait AssignTo<ST, J> {
+    /// The expression stored.
+    type Expr;
+    /// Converts into the expression.
+    fn into_assigned(self) -> Self::Expr;
+}
+
+/// An expression of type `Self` may be stored in a column of type `ST`: the same type, or
+/// a not-null value into a nullable column.
+#[diagnostic::on_unimplemented(
+    message = "an expression of SQL type `{Self}` cannot be stored in a column of SQL type `{ST}`",
+    note = "a nullable expression cannot be stored in a NOT NULL column"
+)]
+pub trait StoresInto<ST> {}
+impl<T: SqlType<Nullability = NotNull>> StoresInto<T> for T {}
+impl<T: SqlType<Nullability = NotNull>> StoresInto<Nullable<T>> for T {}
+impl<T: SqlType<Nullability = NotNull>> StoresInto<Nullable<T>> for Nullable<T> {}
+
+impl<V, ST> AssignTo<ST, ByValue> for V
+where
+    ST: SqlType,
+    V: AsExpr<ST::NotNull>,
+    <V::Expr as Expression>::SqlType: StoresInto<ST>,
+{
+    type Expr = V::Expr;
+    fn into_assigned(self) -> V::Expr {
+        self.into_expr()
+    }
+}
+
+impl<T, ST> AssignTo<ST, ByOption> for Option<T>
+where
+    ST: SqlType<Nullability = Null>,
+    T: SqlValue<ST::NotNull>,
+{
+    type Expr = Bound<ST, Option<T>>;
+    fn into_assigned(self) -> Self::Expr {
+        Bound::new(self)
+    }
+}
+
+/// `.to(value)` on every column.
+pub trait AssignMethods: Sized {
+    /// The column's declared SQL type.
+    type SqlType: SqlType;
+    /// `column = value`: a Rust value (`Some`/`None` for a nullable column), or an
+    /// expression such as `users::age + 1` in an UPDATE. Not `eq`, which is a comparison.
+    fn to<V: AssignTo<Self::SqlType, J>, J>(self, value: V) -> Assign<Self, V::Expr> {
+        Assign {
+            value: value.into_assigned(),
+            _column: std::marker::PhantomData,
+        }
+    }
+}
+
+impl<M: ColumnDef> AssignMethods for Col<M> {
+    type SqlType = M::SqlType;
+}
+
+/// A list of assignments to columns of table `T` (one, or a tuple), whose values read the
+/// FROM list `F` (`Nil` for INSERT: values cannot read the table).
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` cannot be assigned in a statement on `{T}`",
+    note = "assign columns of `{T}` only, each with `column.to(value)`"
+)]
+pub trait Assignments<T, F, I> {
+    /// Writes the column names: `"a", "b"`.
+    fn render_columns(out: &mut SqlWriter<'_>);
+    /// Writes the values: `$1, $2`.
+    fn render_values<'a>(&'a self, out: &mut SqlWriter<'a>);
+    /// Writes `"a" = $1, "b" = $2`.
+    fn render_set<'a>(&'a self, out: &mut SqlWriter<'a>);
+}
+
+/// One assignment belongs to table `T`.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` assigns a column that is not in `{T}`",
+    label = "this column belongs to another table"
+)]
+pub trait AssignmentOf<T> {}
+#[diagnostic::do_not_recommend]
+impl<M: ColumnDef<Table = T>, T: Table, E> AssignmentOf<T> for Assign<Col<M>, E> {}
+
+impl<M, E, T, F, I, J> Assignments<T, F, (I, J)> for Assign<Col<M>, E>
+where
+    M: ColumnDef,
+    T: Table,
+    Self: AssignmentOf<T>,
+    E: AppearsIn<F, I> + ValidGrouping<crate::check::InsideWhere, J> + Render,
+{
+    fn render_columns(out: &mut SqlWriter<'_>) {
+        out.ident(M::NAME);
+    }
+    fn render_values<'a>(&'a self, out: &mut SqlWriter<'a>) {
+        self.value.render(out);
+    }
+    fn render_set<'a>(&'a self, out: &mut SqlWriter<'a>) {
+        out.ident(M::NAME);
+        out.sql(" = ");
+        self.value.render(out);
+    }
+}
+
+macro_rules! assignment_tuples {
+    ($(($first:ident $fi:ident $(, $t:ident $i:ident)*))*) => {$(
+        #[allow(non_snake_case)]
+        impl<Tb, Fr, $first: Assignments<Tb, Fr, $fi>, $fi, $($t: Assignments<Tb, Fr, $i>, $i),*>
+            Assignments<Tb, Fr, ($fi, $($i,)*)> for ($first, $($t,)*)
+        {
+            fn render_columns(out: &mut SqlWriter<'_>) {
+                $first::render_columns(out);
+                $( out.sql(", "); $t::render_columns(out); )*
+            }
+            fn render_values<'a>(&'a self, out: &mut SqlWriter<'a>) {
+                let ($first, $($t,)*) = self;
+                $first.render_values(out);
+                $( out.sql(", "); $t.render_values(out); )*
+            }
+            fn render_set<'a>(&'a self, out: &mut SqlWriter<'a>) {
+                let ($first, $($t,)*) = self;
+                $first.render_set(out);
+                $( out.sql(", "); $t.render_set(out); )*
+            }
+        }
+    )*};
+}
+
+assignment_tuples! {
+    (A IA)
+    (A IA, B IB)
+    (A IA, B IB, C IC)
+    (A IA, B IB, C IC, D ID)
+    (A IA, B IB, C IC, D ID, E IE)
+    (A IA, B IB, C IC, D ID, E IE, F IF)
+    (A IA, B IB, C IC, D ID, E IE, F IF, G IG)
+    (A IA, B IB, C IC, D ID, E IE, F IF, G IG, H IH)
+    (A IA, B IB, C IC, D ID, E IE, F IF, G IG, H IH, I II)
+    (A IA, B IB, C IC, D ID, E IE, F IF, G IG, H IH, I II, J IJ)
+    (A IA, B IB, C IC, D ID, E IE, F IF, G IG, H IH, I II, J IJ, K IK)
+    (A IA, B IB, C IC, D ID, E IE, F IF, G IG, H IH, I II, J IJ, K IK, L IL)
+    (A IA, B IB, C IC, D ID, E IE, F IF, G IG, H IH, I II, J IJ, K IK, L IL, M IM)
+    (A IA, B IB, C IC, D ID, E IE, F IF, G IG, H IH, I II, J IJ, K IK, L IL, M IM, N IN)
+    (A IA, B IB, C IC, D ID, E IE, F IF, G IG, H IH, I II, J IJ, K IK, L IL, M IM, N IN, O IO)
+    (A IA, B IB, C IC, D ID, E IE, F IF, G IG, H IH, I II, J IJ, K IK, L IL, M IM, N IN, O IO, P IP)
+}
+
+/// `EXCLUDED.column` in `ON CONFLICT ... DO UPDATE`: the value the INSERT proposed.
+pub struct Excluded<C>(std::marker::PhantomData<C>);
+
+/// `EXCLUDED.column`: `users::name.to(excluded(users::name))` in an upsert.
+pub fn excluded<M: ColumnDef>(_: Col<M>) -> Excluded<Col<M>> {
+    Excluded(std::marker::PhantomData)
+}
+
+impl<M: ColumnDef> Expression for Excluded<Col<M>> {
+    type SqlType = M::SqlType;
+}
+impl<M: ColumnDef, F> AppearsIn<F, ()> for Excluded<Col<M>> {
+    type Lifted = M::SqlType;
+}
+impl<M: ColumnDef, G> ValidGrouping<G, ()> for Excluded<Col<M>> {
+    type Kind = crate::check::Neutral;
+}
+impl<M: ColumnDef> Render for Excluded<Col<M>> {
+    fn render<'a>(&'a self, out: &mut SqlWriter<'a>) {
+        out.sql("EXCLUDED.");
+        out.ident(M::NAME);
+    }
+    fn is_atomic(&self) -> bool {
+        true
+    }
+}
+impl<M: ColumnDef, ST: SqlType> AsExpr<ST> for Excluded<Col<M>>
+where
+    M::SqlType: crate::types::Compatible<ST>,
+{
+    type Expr = Self;
+    fn into_expr(self) -> Self {
+        self
+    }
+}

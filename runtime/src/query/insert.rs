@@ -1,0 +1,339 @@
+//! INSERT: one row, many rows, RETURNING, and upserts (`ON CONFLICT`).
+
+use super::assign::Assignments;
+use super::returning::{
+    render_write, run_execute, run_returning, NoReturning, ReturnedRow, Returning, ReturningClause,
+    ValidReturning, WriteStatement,
+};
+use super::{SingleFrom, Table};
+use crate::check::Nil;
+use crate::engine::{Error, Executor};
+use crate::render::{Rendered, SqlWriter};
+use crate::types::RowOf;
+use std::marker::PhantomData;
+
+/// `INSERT INTO table`: give it `values`.
+#[must_use = "an INSERT needs `.values(..)` and then `.execute(..)`"]
+pub struct InsertInto<T>(T);
+
+/// Starts `INSERT INTO table`.
+pub fn insert_into<T: Table>(table: T) -> InsertInto<T> {
+    InsertInto(table)
+}
+
+/// Index marker: one row of values.
+pub struct OneRow<I>(PhantomData<I>);
+/// Index marker: a `Vec` of rows.
+pub struct ManyRows<I>(PhantomData<I>);
+
+/// What `values` takes for table `T`: one row of assignments (`column.to(value)` or a
+/// tuple of them), or a `Vec` of such rows (all with the same columns).
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` cannot be inserted into `{T}`",
+    note = "insert `column.to(value)`, a tuple of them, or a Vec of such tuples, for columns of `{T}`"
+)]
+pub trait InsertValues<T, I> {
+    /// Writes ` ("a", "b") VALUES ($1, $2), ...`; `false` when there are no rows.
+    fn render_insert<'a>(&'a self, out: &mut SqlWriter<'a>) -> bool;
+}
+
+fn render_row<'a, T, A: Assignments<T, Nil, I>, I>(row: &'a A, out: &mut SqlWriter<'a>) {
+    out.sql("(");
+    row.render_values(out);
+    out.sql(")");
+}
+
+impl<T, A: Assignments<T, Nil, I>, I> InsertValues<T, ManyRows<I>> for Vec<A> {
+    fn render_insert<'a>(&'a self, out: &mut SqlWriter<'a>) -> bool {
+        if self.is_empty() {
+            return false;
+        }
+        out.sql(" (");
+        A::render_columns(out);
+        out.sql(") VALUES ");
+        for (i, row) in self.iter().enumerate() {
+            if i > 0 {
+                out.sql(", ");
+            }
+            render_row(row, out);
+        }
+        true
+    }
+}
+
+macro_rules! one_row {
+    ($([$($gen:tt)*] $ty:ty;)*) => {$(
+        impl<Tb, Ix, $($gen)*> InsertValues<Tb, OneRow<Ix>> for $ty
+        where
+            $ty: Assignments<Tb, Nil, Ix>,
+        {
+            fn render_insert<'a>(&'a self, out: &mut SqlWriter<'a>) -> bool {
+                out.sql(" (");
+                <$ty as Assignments<Tb, Nil, Ix>>::render_columns(out);
+                out.sql(") VALUES ");
+                render_row(self, out);
+                true
+            }
+        }
+    )*};
+}
+
+one_row! {
+    [C, E] super::Assign<C, E>;
+    [A] (A,);
+    [A, B] (A, B);
+    [A, B, C] (A, B, C);
+    [A, B, C, D] (A, B, C, D);
+    [A, B, C, D, E] (A, B, C, D, E);
+    [A, B, C, D, E, F] (A, B, C, D, E, F);
+    [A, B, C, D, E, F, G] (A, B, C, D, E, F, G);
+    [A, B, C, D, E, F, G, H] (A, B, C, D, E, F, G, H);
+    [A, B, C, D, E, F, G, H, I] (A, B, C, D, E, F, G, H, I);
+    [A, B, C, D, E, F, G, H, I, J] (A, B, C, D, E, F, G, H, I, J);
+    [A, B, C, D, E, F, G, H, I, J, K] (A, B, C, D, E, F, G, H, I, J, K);
+    [A, B, C, D, E, F, G, H, I, J, K, L] (A, B, C, D, E, F, G, H, I, J, K, L);
+    [A, B, C, D, E, F, G, H, I, J, K, L, M] (A, B, C, D, E, F, G, H, I, J, K, L, M);
+    [A, B, C, D, E, F, G, H, I, J, K, L, M, N] (A, B, C, D, E, F, G, H, I, J, K, L, M, N);
+    [A, B, C, D, E, F, G, H, I, J, K, L, M, N, O] (A, B, C, D, E, F, G, H, I, J, K, L, M, N, O);
+    [A, B, C, D, E, F, G, H, I, J, K, L, M, N, O, P] (A, B, C, D, E, F, G, H, I, J, K, L, M, N, O, P);
+}
+
+/// No ON CONFLICT clause.
+#[derive(Clone, Copy, Default)]
+pub struct NoConflict;
+/// `ON CONFLICT [(target)] DO NOTHING`.
+pub struct DoNothing<K>(PhantomData<K>);
+/// `ON CONFLICT (target) DO UPDATE SET ...`.
+pub struct DoUpdate<K, S> {
+    set: S,
+    _target: PhantomData<K>,
+}
+/// No conflict target: any constraint.
+pub struct AnyConstraint;
+
+/// A conflict target of table `T`: a column of it, or a tuple of its columns.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not a conflict target of `{T}`",
+    note = "name the columns of a unique constraint of `{T}`: `on_conflict(users::email)`"
+)]
+pub trait ConflictTarget<T> {
+    /// Writes `"a", "b"`.
+    fn render_target(out: &mut SqlWriter<'_>);
+}
+
+impl<M: super::ColumnDef<Table = T>, T> ConflictTarget<T> for super::Col<M> {
+    fn render_target(out: &mut SqlWriter<'_>) {
+        out.ident(M::NAME);
+    }
+}
+
+macro_rules! conflict_targets {
+    ($(($first:ident $($t:ident)*))*) => {$(
+        impl<Tb, $first: ConflictTarget<Tb>, $($t: ConflictTarget<Tb>),*> ConflictTarget<Tb>
+            for ($first, $($t,)*)
+        {
+            fn render_target(out: &mut SqlWriter<'_>) {
+                $first::render_target(out);
+                $( out.sql(", "); $t::render_target(out); )*
+            }
+        }
+    )*};
+}
+conflict_targets! { (A) (A B) (A B C) (A B C D) (A B C D E) (A B C D E F) }
+
+/// The ON CONFLICT clause of an INSERT into `T`.
+pub trait ConflictClause<T> {
+    /// Writes ` ON CONFLICT ...` or nothing.
+    fn render_conflict<'a>(&'a self, out: &mut SqlWriter<'a>);
+}
+impl<T> ConflictClause<T> for NoConflict {
+    fn render_conflict<'a>(&'a self, _: &mut SqlWriter<'a>) {}
+}
+impl<T> ConflictClause<T> for DoNothing<AnyConstraint> {
+    fn render_conflict<'a>(&'a self, out: &mut SqlWriter<'a>) {
+        out.sql(" ON CONFLICT DO NOTHING");
+    }
+}
+impl<T, K: ConflictTarget<T>> ConflictClause<T> for DoNothing<(K,)> {
+    fn render_conflict<'a>(&'a self, out: &mut SqlWriter<'a>) {
+        out.sql(" ON CONFLICT (");
+        K::render_target(out);
+        out.sql(") DO NOTHING");
+    }
+}
+impl<T, K: ConflictTarget<T>, S: Assignments<T, SingleFrom<T>, I>, I> ConflictClause<T>
+    for DoUpdate<(K, I), S>
+{
+    fn render_conflict<'a>(&'a self, out: &mut SqlWriter<'a>) {
+        out.sql(" ON CONFLICT (");
+        K::render_target(out);
+        out.sql(") DO UPDATE SET ");
+        self.set.render_set(out);
+    }
+}
+
+/// An INSERT statement into `T` with values `V` (checked with index `VI`), RETURNING `R`
+/// and ON CONFLICT `C`.
+#[must_use = "an INSERT does nothing until it is run with `execute`, `get_result`, ..."]
+pub struct Insert<T, V, VI, R = NoReturning, C = NoConflict> {
+    values: V,
+    returning: R,
+    conflict: C,
+    _table: PhantomData<(T, VI)>,
+}
+
+impl<T: Table> InsertInto<T> {
+    /// The row (or rows) to insert; columns not named take their defaults.
+    pub fn values<V: InsertValues<T, I>, I>(self, values: V) -> Insert<T, V, I> {
+        let _ = self.0;
+        Insert {
+            values,
+            returning: NoReturning,
+            conflict: NoConflict,
+            _table: PhantomData,
+        }
+    }
+}
+
+/// Conflict target being chosen: `.on_conflict(cols)` then `.do_nothing()` or
+/// `.do_update(set)`.
+pub struct OnConflict<T, V, VI, R, K> {
+    insert: Insert<T, V, VI, R>,
+    _target: PhantomData<K>,
+}
+
+impl<T: Table, V, VI, R> Insert<T, V, VI, R> {
+    /// `ON CONFLICT DO NOTHING`, for any constraint.
+    pub fn on_conflict_do_nothing(self) -> Insert<T, V, VI, R, DoNothing<AnyConstraint>> {
+        Insert {
+            values: self.values,
+            returning: self.returning,
+            conflict: DoNothing(PhantomData),
+            _table: PhantomData,
+        }
+    }
+
+    /// `ON CONFLICT (target)`: the columns of a unique constraint of the table.
+    pub fn on_conflict<K: ConflictTarget<T>>(self, target: K) -> OnConflict<T, V, VI, R, K> {
+        let _ = target;
+        OnConflict {
+            insert: self,
+            _target: PhantomData,
+        }
+    }
+}
+
+impl<T: Table, V, VI, R, K> OnConflict<T, V, VI, R, K> {
+    /// `... DO NOTHING`.
+    pub fn do_nothing(self) -> Insert<T, V, VI, R, DoNothing<(K,)>> {
+        Insert {
+            values: self.insert.values,
+            returning: self.insert.returning,
+            conflict: DoNothing(PhantomData),
+            _table: PhantomData,
+        }
+    }
+
+    /// `... DO UPDATE SET ...`: assignments that may read the existing row and
+    /// `excluded(column)`, the value the INSERT proposed.
+    pub fn do_update<S: Assignments<T, SingleFrom<T>, I>, I>(
+        self,
+        set: S,
+    ) -> Insert<T, V, VI, R, DoUpdate<(K, I), S>> {
+        Insert {
+            values: self.insert.values,
+            returning: self.insert.returning,
+            conflict: DoUpdate {
+                set,
+                _target: PhantomData,
+            },
+            _table: PhantomData,
+        }
+    }
+}
+
+impl<T: Table, V, VI, C> Insert<T, V, VI, NoReturning, C> {
+    /// `RETURNING e`: a column, an expression of the table's columns, the table itself
+    /// (the whole row), or a tuple of them.
+    pub fn returning<E: ValidReturning<T, I>, I>(
+        self,
+        e: E,
+    ) -> Insert<T, V, VI, Returning<E, I>, C> {
+        Insert {
+            values: self.values,
+            returning: Returning::new(e),
+            conflict: self.conflict,
+            _table: PhantomData,
+        }
+    }
+}
+
+impl<T, V, VI, R, C> WriteStatement for Insert<T, V, VI, R, C>
+where
+    T: Table,
+    V: InsertValues<T, VI>,
+    R: ReturningClause,
+    C: ConflictClause<T>,
+{
+    fn render_statement<'a>(&'a self, out: &mut SqlWriter<'a>) -> bool {
+        out.sql("INSERT INTO ");
+        out.ident(T::SQL_NAME);
+        if !self.values.render_insert(out) {
+            return false;
+        }
+        self.conflict.render_conflict(out);
+        self.returning.render_returning(out);
+        true
+    }
+}
+
+impl<T: Table, V: InsertValues<T, VI>, VI, R: ReturningClause, C: ConflictClause<T>>
+    Insert<T, V, VI, R, C>
+{
+    /// The SQL text and parameters, without running.
+    pub fn render(&self) -> Rendered<'_> {
+        render_write(self)
+    }
+
+    /// The SQL text.
+    pub fn to_sql(&self) -> String {
+        self.render().sql
+    }
+}
+
+impl<T: Table, V: InsertValues<T, VI>, VI, C: ConflictClause<T>> Insert<T, V, VI, NoReturning, C> {
+    /// Runs the INSERT: the number of rows inserted (0 for an empty `Vec`, without a round
+    /// trip; rows skipped by `DO NOTHING` are not counted).
+    pub fn execute<Conn: Executor + ?Sized>(self, conn: &mut Conn) -> Result<u64, Error> {
+        run_execute(&self, conn)
+    }
+}
+
+impl<T, V, VI, E, I, C> Insert<T, V, VI, Returning<E, I>, C>
+where
+    T: Table,
+    V: InsertValues<T, VI>,
+    E: ValidReturning<T, I> + crate::render::Render,
+    E::SqlType: RowOf,
+    C: ConflictClause<T>,
+{
+    /// Runs the INSERT and returns the RETURNING values of every row written.
+    pub fn get_results<Conn: Executor + ?Sized>(
+        self,
+        conn: &mut Conn,
+    ) -> Result<Vec<ReturnedRow<E, T, I>>, Error> {
+        run_returning(&self, conn)
+    }
+
+    /// Runs the INSERT of one row and returns its RETURNING values; [`Error::NotFound`]
+    /// when no row was written (a conflict skipped it).
+    pub fn get_result<Conn: Executor + ?Sized>(
+        self,
+        conn: &mut Conn,
+    ) -> Result<ReturnedRow<E, T, I>, Error> {
+        self.get_results(conn)?
+            .into_iter()
+            .next()
+            .ok_or(Error::NotFound)
+    }
+}

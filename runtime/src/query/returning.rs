@@ -1,0 +1,105 @@
+//! `RETURNING` for INSERT, UPDATE and DELETE, and running those statements.
+
+use super::SingleFrom;
+use crate::check::{AppearsIn, InsideWhere, ValidGrouping};
+use crate::engine::{Error, Executor};
+use crate::render::{Render, SqlWriter};
+use crate::types::{FromRow, RowOf, RowReader};
+use std::marker::PhantomData;
+
+/// No RETURNING clause.
+#[derive(Clone, Copy, Default)]
+pub struct NoReturning;
+
+/// `RETURNING e`, checked with index `I`.
+pub struct Returning<E, I> {
+    expr: E,
+    _index: PhantomData<I>,
+}
+
+/// A valid RETURNING list for a statement on table `T`: columns of `T` (or expressions of
+/// them), no aggregates.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` cannot be returned by a statement on `{T}`",
+    note = "RETURNING takes columns of the table the statement writes, or expressions of them"
+)]
+pub trait ValidReturning<T, I> {
+    /// The SQL type of a returned row.
+    type SqlType;
+}
+
+impl<E, T, I, J> ValidReturning<T, (I, J)> for E
+where
+    E: AppearsIn<SingleFrom<T>, I> + ValidGrouping<InsideWhere, J> + Render,
+{
+    type SqlType = E::Lifted;
+}
+
+impl<E, I> Returning<E, I> {
+    pub(crate) fn new(expr: E) -> Self {
+        Returning {
+            expr,
+            _index: PhantomData,
+        }
+    }
+}
+
+/// The RETURNING clause of a statement (or none).
+pub trait ReturningClause {
+    /// Writes ` RETURNING ...` or nothing.
+    fn render_returning<'a>(&'a self, out: &mut SqlWriter<'a>);
+}
+impl ReturningClause for NoReturning {
+    fn render_returning<'a>(&'a self, _: &mut SqlWriter<'a>) {}
+}
+impl<E: Render, I> ReturningClause for Returning<E, I> {
+    fn render_returning<'a>(&'a self, out: &mut SqlWriter<'a>) {
+        out.sql(" RETURNING ");
+        self.expr.render_select(out);
+    }
+}
+
+/// A statement that can write its SQL: INSERT, UPDATE, DELETE.
+pub trait WriteStatement {
+    /// Writes the whole statement. Returns `false` when there is nothing to run (an INSERT
+    /// of no rows).
+    fn render_statement<'a>(&'a self, out: &mut SqlWriter<'a>) -> bool;
+}
+
+/// Runs a statement without RETURNING: the number of rows it wrote.
+pub(crate) fn run_execute<S: WriteStatement, C: Executor + ?Sized>(
+    statement: &S,
+    conn: &mut C,
+) -> Result<u64, Error> {
+    let mut out = SqlWriter::new();
+    if !statement.render_statement(&mut out) {
+        return Ok(0);
+    }
+    conn.execute_rendered(&out.finish())
+}
+
+/// Runs a statement with RETURNING: the returned rows.
+pub(crate) fn run_returning<S: WriteStatement, R: FromRow<ST>, ST, C: Executor + ?Sized>(
+    statement: &S,
+    conn: &mut C,
+) -> Result<Vec<R>, Error> {
+    let mut out = SqlWriter::new();
+    if !statement.render_statement(&mut out) {
+        return Ok(Vec::new());
+    }
+    let rendered = out.finish();
+    let rows = conn.query_rows(&rendered)?;
+    rows.iter()
+        .map(|row| R::from_row(&mut RowReader::new(row, &rendered.labels)))
+        .collect()
+}
+
+/// The Rust row type a RETURNING list loads into.
+pub type ReturnedRow<E, T, I> = <<E as ValidReturning<T, I>>::SqlType as RowOf>::Row;
+
+/// The SQL text and parameters of a write statement, without running it.
+pub fn render_write<S: WriteStatement>(statement: &S) -> crate::render::Rendered<'_> {
+    let mut out = SqlWriter::new();
+    statement.render_statement(&mut out);
+    out.finish()
+}

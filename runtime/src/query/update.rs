@@ -1,0 +1,200 @@
+//! UPDATE and DELETE.
+
+use super::assign::Assignments;
+use super::clauses::{AddCondition, Clause, NoFilter};
+use super::returning::{
+    render_write, run_execute, run_returning, NoReturning, ReturnedRow, Returning, ReturningClause,
+    ValidReturning, WriteStatement,
+};
+use super::{SingleFrom, Table};
+use crate::check::ValidWhere;
+use crate::engine::{Error, Executor};
+use crate::render::{Render, Rendered, SqlWriter};
+use crate::types::RowOf;
+use std::marker::PhantomData;
+
+/// `UPDATE table [WHERE ...]`: give it `set`.
+#[must_use = "an UPDATE needs `.set(..)` and then `.execute(..)`"]
+pub struct UpdateTarget<T, W = NoFilter> {
+    filter: W,
+    _table: PhantomData<T>,
+}
+
+/// Starts `UPDATE table`.
+pub fn update<T: Table>(table: T) -> UpdateTarget<T> {
+    let _ = table;
+    UpdateTarget {
+        filter: NoFilter,
+        _table: PhantomData,
+    }
+}
+
+impl<T: Table, W> UpdateTarget<T, W> {
+    /// Adds a WHERE condition (several calls are ANDed). Without one, every row is updated.
+    pub fn filter<E: ValidWhere<SingleFrom<T>, I>, I>(self, condition: E) -> UpdateTarget<T, W::Out>
+    where
+        W: AddCondition<E>,
+    {
+        UpdateTarget {
+            filter: self.filter.add(condition),
+            _table: PhantomData,
+        }
+    }
+
+    /// `SET column = value, ...`: values may read the row's columns (`price.to(price * 2)`).
+    pub fn set<S: Assignments<T, SingleFrom<T>, I>, I>(self, set: S) -> Update<T, W, S, I> {
+        Update {
+            filter: self.filter,
+            set,
+            returning: NoReturning,
+            _table: PhantomData,
+        }
+    }
+}
+
+/// An UPDATE statement.
+#[must_use = "an UPDATE does nothing until it is run with `execute`, `get_results`, ..."]
+pub struct Update<T, W, S, SI, R = NoReturning> {
+    filter: W,
+    set: S,
+    returning: R,
+    _table: PhantomData<(T, SI)>,
+}
+
+impl<T: Table, W: Clause, S: Assignments<T, SingleFrom<T>, SI>, SI, R: ReturningClause>
+    WriteStatement for Update<T, W, S, SI, R>
+{
+    fn render_statement<'a>(&'a self, out: &mut SqlWriter<'a>) -> bool {
+        out.sql("UPDATE ");
+        out.ident(T::SQL_NAME);
+        out.sql(" SET ");
+        self.set.render_set(out);
+        self.filter.render_clause(out);
+        self.returning.render_returning(out);
+        true
+    }
+}
+
+/// `DELETE FROM table [WHERE ...]`.
+#[must_use = "a DELETE does nothing until it is run with `execute`, `get_results`, ..."]
+pub struct Delete<T, W = NoFilter, R = NoReturning> {
+    filter: W,
+    returning: R,
+    _table: PhantomData<T>,
+}
+
+/// Starts `DELETE FROM table`. Without a filter, every row is deleted.
+pub fn delete<T: Table>(table: T) -> Delete<T> {
+    let _ = table;
+    Delete {
+        filter: NoFilter,
+        returning: NoReturning,
+        _table: PhantomData,
+    }
+}
+
+impl<T: Table, W> Delete<T, W> {
+    /// Adds a WHERE condition (several calls are ANDed).
+    pub fn filter<E: ValidWhere<SingleFrom<T>, I>, I>(self, condition: E) -> Delete<T, W::Out>
+    where
+        W: AddCondition<E>,
+    {
+        Delete {
+            filter: self.filter.add(condition),
+            returning: NoReturning,
+            _table: PhantomData,
+        }
+    }
+
+    /// `RETURNING e`: columns of the deleted rows.
+    pub fn returning<E: ValidReturning<T, I>, I>(self, e: E) -> Delete<T, W, Returning<E, I>> {
+        Delete {
+            filter: self.filter,
+            returning: Returning::new(e),
+            _table: PhantomData,
+        }
+    }
+}
+
+impl<T: Table, W, S, SI> Update<T, W, S, SI> {
+    /// `RETURNING e`: columns of the updated rows, after the update.
+    pub fn returning<E: ValidReturning<T, I>, I>(
+        self,
+        e: E,
+    ) -> Update<T, W, S, SI, Returning<E, I>> {
+        Update {
+            filter: self.filter,
+            set: self.set,
+            returning: Returning::new(e),
+            _table: PhantomData,
+        }
+    }
+}
+
+impl<T: Table, W: Clause, R: ReturningClause> WriteStatement for Delete<T, W, R> {
+    fn render_statement<'a>(&'a self, out: &mut SqlWriter<'a>) -> bool {
+        out.sql("DELETE FROM ");
+        out.ident(T::SQL_NAME);
+        self.filter.render_clause(out);
+        self.returning.render_returning(out);
+        true
+    }
+}
+
+/// Running and showing UPDATE and DELETE statements.
+macro_rules! write_methods {
+    ($([$($gen:tt)*] $plain:ty, $with:ty;)*) => {$(
+        impl<$($gen)*> $plain
+        where
+            $plain: WriteStatement,
+        {
+            /// The SQL text and parameters, without running.
+            pub fn render(&self) -> Rendered<'_> {
+                render_write(self)
+            }
+            /// The SQL text.
+            pub fn to_sql(&self) -> String {
+                self.render().sql
+            }
+            /// Runs the statement: the number of rows written.
+            pub fn execute<Conn: Executor + ?Sized>(self, conn: &mut Conn) -> Result<u64, Error> {
+                run_execute(&self, conn)
+            }
+        }
+        impl<$($gen)* E: ValidReturning<T, I> + Render, I> $with
+        where
+            $with: WriteStatement,
+            E::SqlType: RowOf,
+        {
+            /// The SQL text and parameters, without running.
+            pub fn render(&self) -> Rendered<'_> {
+                render_write(self)
+            }
+            /// Runs the statement and returns the RETURNING values of every row written.
+            pub fn get_results<Conn: Executor + ?Sized>(
+                self,
+                conn: &mut Conn,
+            ) -> Result<Vec<ReturnedRow<E, T, I>>, Error> {
+                run_returning(&self, conn)
+            }
+            /// Runs the statement and returns the RETURNING values of its only row:
+            /// [`Error::NotFound`] when none was written, [`Error::MultipleRows`] when more were.
+            pub fn get_result<Conn: Executor + ?Sized>(
+                self,
+                conn: &mut Conn,
+            ) -> Result<ReturnedRow<E, T, I>, Error> {
+                let mut rows = self.get_results(conn)?;
+                match rows.len() {
+                    0 => Err(Error::NotFound),
+                    1 => Ok(rows.remove(0)),
+                    _ => Err(Error::MultipleRows),
+                }
+            }
+        }
+    )*};
+}
+
+write_methods! {
+    [T: Table, W, S, SI,] Update<T, W, S, SI>, Update<T, W, S, SI, Returning<E, I>>;
+    [T: Table, W,] Delete<T, W>, Delete<T, W, Returning<E, I>>;
+}

@@ -1,0 +1,252 @@
+//! INSERT, UPDATE and DELETE against the real server, checking the rows left in the table.
+
+use crate::schema::*;
+use crate::setup;
+use sqlwright::engine::DbErrorKind;
+use sqlwright::prelude::*;
+
+const EMPTY_USERS: &str = "
+CREATE TABLE users (
+    id serial PRIMARY KEY,
+    name text NOT NULL,
+    email text NOT NULL UNIQUE,
+    hair_color text,
+    age int4 CHECK (age >= 0)
+);";
+
+/// A whole `users` row.
+type UserRow = (i32, String, String, Option<String>, Option<i32>);
+
+fn all(db: &mut crate::Db) -> Vec<UserRow> {
+    users::table.order_by(users::id).load(&mut db.conn).unwrap()
+}
+
+#[test]
+fn insert_one_row_with_defaults_and_returning() {
+    let mut db = setup(EMPTY_USERS);
+    let q = insert_into(users::table).values((users::name.to("Петя"), users::email.to("p@x")));
+    assert_eq!(
+        q.to_sql(),
+        r#"INSERT INTO "users" ("name", "email") VALUES ($1, $2)"#
+    );
+    assert_eq!(q.execute(&mut db.conn).unwrap(), 1);
+    let id: i32 = insert_into(users::table)
+        .values((
+            users::name.to(String::from("Вася")),
+            users::email.to("v@x"),
+            users::hair_color.to("red"),
+            users::age.to(Some(30)),
+        ))
+        .returning(users::id)
+        .get_result(&mut db.conn)
+        .unwrap();
+    assert_eq!(id, 2);
+    let whole = insert_into(users::table)
+        .values((
+            users::name.to("Ann"),
+            users::email.to("a@x"),
+            users::hair_color.to(None::<&str>),
+        ))
+        .returning(users::table)
+        .get_result(&mut db.conn)
+        .unwrap();
+    assert_eq!(whole, (3, "Ann".into(), "a@x".into(), None, None));
+    assert_eq!(
+        all(&mut db),
+        vec![
+            (1, "Петя".into(), "p@x".into(), None, None),
+            (2, "Вася".into(), "v@x".into(), Some("red".into()), Some(30)),
+            (3, "Ann".into(), "a@x".into(), None, None),
+        ]
+    );
+}
+
+#[test]
+fn insert_many_rows_in_one_statement() {
+    let mut db = setup(EMPTY_USERS);
+    let rows: Vec<_> = ["a", "b", "c"]
+        .iter()
+        .map(|n| (users::name.to(*n), users::email.to(format!("{n}@x"))))
+        .collect();
+    let q = insert_into(users::table).values(rows);
+    assert_eq!(
+        q.to_sql(),
+        r#"INSERT INTO "users" ("name", "email") VALUES ($1, $2), ($3, $4), ($5, $6)"#
+    );
+    assert_eq!(q.execute(&mut db.conn).unwrap(), 3);
+    let ids = insert_into(users::table)
+        .values(vec![
+            (users::name.to("d"), users::email.to("d@x")),
+            (users::name.to("e"), users::email.to("e@x")),
+        ])
+        .returning((users::id, users::name))
+        .get_results(&mut db.conn)
+        .unwrap();
+    assert_eq!(ids, [(4, "d".to_string()), (5, "e".to_string())]);
+    // no rows: nothing is sent, nothing is inserted
+    let none: Vec<_> = ["x"]
+        .iter()
+        .filter(|_| false)
+        .map(|n| (users::name.to(*n), users::email.to(*n)))
+        .collect();
+    assert_eq!(
+        insert_into(users::table)
+            .values(none)
+            .execute(&mut db.conn)
+            .unwrap(),
+        0
+    );
+    assert_eq!(users::table.count(&mut db.conn).unwrap(), 5);
+}
+
+#[test]
+fn upserts() {
+    let mut db = setup(EMPTY_USERS);
+    insert_into(users::table)
+        .values((users::name.to("Ann"), users::email.to("a@x")))
+        .execute(&mut db.conn)
+        .unwrap();
+    let skipped = insert_into(users::table)
+        .values((users::name.to("Other Ann"), users::email.to("a@x")))
+        .on_conflict(users::email)
+        .do_nothing()
+        .execute(&mut db.conn)
+        .unwrap();
+    assert_eq!(skipped, 0);
+    let q = insert_into(users::table)
+        .values((
+            users::name.to("Ann B."),
+            users::email.to("a@x"),
+            users::age.to(Some(3)),
+        ))
+        .on_conflict(users::email)
+        .do_update((
+            users::name.to(excluded(users::name)),
+            users::age.to(users::age + 1),
+        ));
+    assert_eq!(
+        q.to_sql(),
+        r#"INSERT INTO "users" ("name", "email", "age") VALUES ($1, $2, $3) ON CONFLICT ("email") DO UPDATE SET "name" = EXCLUDED."name", "age" = "users"."age" + $4"#
+    );
+    assert_eq!(q.execute(&mut db.conn).unwrap(), 1);
+    assert_eq!(
+        all(&mut db),
+        vec![(1, "Ann B.".into(), "a@x".into(), None, None)]
+    );
+    let n = insert_into(users::table)
+        .values((users::name.to("Zed"), users::email.to("a@x")))
+        .on_conflict_do_nothing()
+        .execute(&mut db.conn)
+        .unwrap();
+    assert_eq!(n, 0);
+}
+
+#[test]
+fn update_with_expressions_and_returning() {
+    let mut db = setup(USERS);
+    let q = sqlwright::query::update(users::table)
+        .filter(users::age.is_not_null())
+        .set((
+            users::age.to(users::age * 2),
+            users::hair_color.to(None::<&str>),
+        ));
+    assert_eq!(
+        q.to_sql(),
+        r#"UPDATE "users" SET "age" = "users"."age" * $1, "hair_color" = $2 WHERE "users"."age" IS NOT NULL"#
+    );
+    assert_eq!(q.execute(&mut db.conn).unwrap(), 4);
+    let changed: Vec<(String, Option<i32>)> = update(users::table)
+        .filter(users::name.eq("Bob"))
+        .set(users::age.to(Some(50)))
+        .returning((users::name, users::age))
+        .get_results(&mut db.conn)
+        .unwrap();
+    assert_eq!(changed, [("Bob".to_string(), Some(50))]);
+    let ages = users::table
+        .select((users::name, users::age, users::hair_color))
+        .order_by(users::id)
+        .load(&mut db.conn)
+        .unwrap();
+    assert_eq!(
+        ages,
+        vec![
+            ("Ann".into(), Some(60), None),
+            ("Bob".into(), Some(50), None),
+            ("Cid".into(), Some(82), None),
+            ("Dee".into(), Some(50), None),
+            ("Ёжик".into(), Some(14), None),
+        ]
+    );
+}
+
+#[test]
+fn delete_with_filter_and_returning() {
+    let mut db = setup(USERS);
+    let q = delete(users::table).filter(users::hair_color.is_null());
+    assert_eq!(
+        q.to_sql(),
+        r#"DELETE FROM "users" WHERE "users"."hair_color" IS NULL"#
+    );
+    assert_eq!(q.execute(&mut db.conn).unwrap(), 2);
+    let gone: i32 = delete(users::table)
+        .filter(users::name.eq("Ann"))
+        .returning(users::id)
+        .get_result(&mut db.conn)
+        .unwrap();
+    assert_eq!(gone, 1);
+    let left: Vec<String> = users::table
+        .select(users::name)
+        .order_by(users::id)
+        .load(&mut db.conn)
+        .unwrap();
+    assert_eq!(left, ["Cid", "Dee"]);
+    assert!(matches!(
+        delete(users::table)
+            .filter(users::id.eq(99))
+            .returning(users::id)
+            .get_result(&mut db.conn),
+        Err(sqlwright::Error::NotFound)
+    ));
+}
+
+#[test]
+fn constraint_violations_are_typed_and_leave_the_connection_usable() {
+    let mut db = setup(EMPTY_USERS);
+    insert_into(users::table)
+        .values((users::name.to("Ann"), users::email.to("a@x")))
+        .execute(&mut db.conn)
+        .unwrap();
+    let err = insert_into(users::table)
+        .values((users::name.to("Bob"), users::email.to("a@x")))
+        .execute(&mut db.conn)
+        .unwrap_err();
+    assert_eq!(err.kind(), Some(DbErrorKind::UniqueViolation), "{err}");
+    let e = err.database_error().unwrap();
+    assert_eq!(e.constraint.as_deref(), Some("users_email_key"));
+    assert_eq!(e.table.as_deref(), Some("users"));
+    let err = insert_into(users::table)
+        .values((
+            users::name.to("Neg"),
+            users::email.to("n@x"),
+            users::age.to(Some(-1)),
+        ))
+        .execute(&mut db.conn)
+        .unwrap_err();
+    assert_eq!(err.kind(), Some(DbErrorKind::CheckViolation), "{err}");
+    assert_eq!(
+        err.database_error().unwrap().constraint.as_deref(),
+        Some("users_age_check")
+    );
+    let err = insert_into(users::table)
+        .values(users::name.to("No email"))
+        .execute(&mut db.conn)
+        .unwrap_err();
+    assert_eq!(err.kind(), Some(DbErrorKind::NotNullViolation), "{err}");
+    assert_eq!(
+        err.database_error().unwrap().column.as_deref(),
+        Some("email")
+    );
+    assert!(err.to_string().contains("users.email"), "{err}");
+    // nothing was lost, and the connection still works
+    assert_eq!(users::table.count(&mut db.conn).unwrap(), 1);
+}
