@@ -73,6 +73,7 @@
 //! can be skipped.
 
 pub mod check;
+pub mod ddl;
 pub mod engine;
 pub mod expr;
 pub mod query;
@@ -111,8 +112,9 @@ pub mod __private {
     pub use crate::expr::{Binary, Eq};
     pub use crate::query::join_markers::{ByKey, ByPath};
     pub use crate::query::{
-        Alias, Child, Col, Column, ColumnDef, ColumnMeta, ColumnTuple, ForeignKeyMeta, JoinPath,
-        JoinTarget, NotInFrom, Parent, Related, Selectable, Source, Table, TableMeta, TableRow,
+        Alias, Child, Col, Column, ColumnDef, ColumnMeta, ColumnTuple, ForeignKeyMeta, IndexMeta,
+        JoinPath, JoinTarget, NotInFrom, Parent, Related, Selectable, Source, Table, TableMeta,
+        TableRow,
     };
     pub use crate::render::{Label, Render, SqlWriter};
     pub use crate::types::{FromRow, FromSqlValue, RowReader, SqlType, Tagged};

@@ -10,6 +10,7 @@ mod operators;
 mod results;
 mod rows;
 mod schema;
+mod schemas;
 mod types;
 mod writes;
 

@@ -48,6 +48,17 @@ pub fn table(t: &Table) -> TokenStream {
         let pos = t.columns.iter().position(|c| c.name == *k).unwrap_or(0);
         ids::bits(pos as u32, 8)
     });
+    let sql_of = |k: &syn::Ident| t.column(k).map(|c| c.sql_name.clone()).unwrap_or_default();
+    let uniques = t.uniques.iter().map(|u| {
+        let names = u.iter().map(sql_of);
+        quote!(#(#names),*)
+    });
+    let checks = &t.checks;
+    let index_cols = t.indexes.iter().map(|(c, _)| {
+        let names = c.iter().map(sql_of);
+        quote!(#(#names),*)
+    });
+    let index_unique = t.indexes.iter().map(|(_, u)| *u);
     let table_doc = format!("The `{sql_name}` table as a FROM item.");
     let all_doc = format!("All columns of `{sql_name}`, in declaration order.");
 
@@ -69,6 +80,9 @@ pub fn table(t: &Table) -> TokenStream {
                     sql_name: #sql_name,
                     columns: &[#(#metas),*],
                     primary_key: &[#(#pk_sql),*],
+                    uniques: &[#(&[#uniques]),*],
+                    checks: &[#(#checks),*],
+                    indexes: &[#(#sp::IndexMeta { columns: &[#index_cols], unique: #index_unique }),*],
                     doc: #doc,
                 };
                 type KeyPositions = (#(#key_positions,)*);
@@ -108,10 +122,12 @@ fn column_meta(t: &Table, c: &Column) -> TokenStream {
     let serial = c.serial;
     let unique = c.unique;
     let doc = doc_text(&c.docs);
-    let default = match &c.default {
+    let opt = |v: &Option<String>| match v {
         Some(d) => quote!(::core::option::Option::Some(#d)),
         None => quote!(::core::option::Option::None),
     };
+    let default = opt(&c.default);
+    let check = opt(&c.check);
     let references = match &c.references {
         Some(r) => {
             let col = &r.column;
@@ -136,6 +152,7 @@ fn column_meta(t: &Table, c: &Column) -> TokenStream {
             serial: #serial,
             unique: #unique,
             default: #default,
+            check: #check,
             references: #references,
             doc: #doc,
         }
@@ -164,10 +181,21 @@ fn relations(t: &Table) -> Vec<TokenStream> {
         let col = &c.name;
         let referenced = &r.column;
         let on_ty = quote!(#sp::Binary<#sp::Eq, #sp::Col<#col>, #sp::Col<#referenced>>);
+        // The default path name is the column's without `_id`, unless that is the name of
+        // the referenced table's module (it would shadow it here) or of a column.
+        let module = r
+            .column
+            .segments
+            .iter()
+            .rev()
+            .nth(1)
+            .map(|s| s.ident.to_string());
         let path_name = r.name.clone().or_else(|| {
             let n = c.name.unraw().to_string();
             n.strip_suffix("_id")
                 .filter(|s| !s.is_empty())
+                .filter(|s| module.as_deref() != Some(*s))
+                .filter(|s| !t.columns.iter().any(|other| other.name == *s))
                 .map(|s| format_ident!("{}", s, span = c.name.span()))
         });
         if let Some(path) = path_name {

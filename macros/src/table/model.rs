@@ -14,6 +14,12 @@ pub struct Table {
     pub sql_name: String,
     pub primary_key: Vec<Ident>,
     pub columns: Vec<Column>,
+    /// `#[unique(a, b)]`: multi-column unique constraints.
+    pub uniques: Vec<Vec<Ident>>,
+    /// `#[check = "sql"]` on the table.
+    pub checks: Vec<String>,
+    /// `#[index(a, b)]` and `#[index(a, b, unique)]`.
+    pub indexes: Vec<(Vec<Ident>, bool)>,
 }
 
 pub struct Column {
@@ -24,6 +30,7 @@ pub struct Column {
     pub serial: bool,
     pub unique: bool,
     pub default: Option<String>,
+    pub check: Option<String>,
     pub references: Option<References>,
 }
 
@@ -125,6 +132,19 @@ impl Table {
                         "primary key column `{key}` is not declared in `{}`",
                         self.name
                     ),
+                ));
+            }
+        }
+        let named = self
+            .uniques
+            .iter()
+            .flatten()
+            .chain(self.indexes.iter().flat_map(|(c, _)| c));
+        for key in named {
+            if self.column(key).is_none() {
+                return Err(syn::Error::new(
+                    key.span(),
+                    format!("column `{key}` is not declared in `{}`", self.name),
                 ));
             }
         }

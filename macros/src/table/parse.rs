@@ -46,6 +46,16 @@ impl Parse for Table {
         let attrs = input.call(Attribute::parse_outer)?;
         let mut docs = Vec::new();
         let mut sql_name = None;
+        let (mut uniques, mut checks, mut indexes) = (Vec::new(), Vec::new(), Vec::new());
+        let column_list = |attr: &Attribute| {
+            attr.parse_args_with(|input: ParseStream<'_>| {
+                Punctuated::<Ident, Token![,]>::parse_separated_nonempty_with(
+                    input,
+                    Ident::parse_any,
+                )
+            })
+            .map(|list| list.into_iter().collect::<Vec<_>>())
+        };
         for attr in attrs {
             let path = attr.path();
             if path.is_ident("doc") {
@@ -54,11 +64,28 @@ impl Parse for Table {
                 let name = string_value(&attr.meta)?;
                 check_sql_name(&name, attr.span())?;
                 sql_name = Some(name);
+            } else if path.is_ident("unique") {
+                uniques.push(column_list(&attr)?);
+            } else if path.is_ident("check") {
+                checks.push(string_value(&attr.meta)?);
+            } else if path.is_ident("index") {
+                let mut cols = column_list(&attr)?;
+                let unique = cols.last().is_some_and(|l| l == "unique");
+                if unique {
+                    cols.pop();
+                }
+                if cols.is_empty() {
+                    return Err(syn::Error::new_spanned(
+                        &attr,
+                        "an index needs at least one column",
+                    ));
+                }
+                indexes.push((cols, unique));
             } else {
                 return Err(syn::Error::new_spanned(
                     path,
                     format!(
-                        "unknown table attribute `{}`; expected `sql_name` or a doc comment",
+                        "unknown table attribute `{}`; expected sql_name, unique(..), check, index(..) or a doc comment",
                         path_text(path)
                     ),
                 ));
@@ -91,6 +118,9 @@ impl Parse for Table {
             name,
             primary_key,
             columns,
+            uniques,
+            checks,
+            indexes,
         };
         table.validate(table.name.span())?;
         Ok(table)
@@ -116,6 +146,7 @@ impl Parse for Column {
             serial: false,
             unique: false,
             default: None,
+            check: None,
             references: None,
         };
         let mut sql_name = None;
@@ -135,13 +166,15 @@ impl Parse for Column {
                 column.unique = true;
             } else if path.is_ident("default") {
                 column.default = Some(string_value(&attr.meta)?);
+            } else if path.is_ident("check") {
+                column.check = Some(string_value(&attr.meta)?);
             } else if path.is_ident("references") {
                 column.references = Some(attr.parse_args_with(parse_references)?);
             } else {
                 return Err(syn::Error::new_spanned(
                     path,
                     format!(
-                        "unknown column attribute `{}`; expected one of sql_name, serial, unique, default, references",
+                        "unknown column attribute `{}`; expected one of sql_name, serial, unique, default, check, references",
                         path_text(path)
                     ),
                 ));

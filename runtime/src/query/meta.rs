@@ -11,6 +11,12 @@ pub struct TableMeta {
     pub columns: &'static [ColumnMeta],
     /// The SQL names of the primary-key columns, in key order.
     pub primary_key: &'static [&'static str],
+    /// Multi-column unique constraints (`#[unique(a, b)]`), by SQL column names.
+    pub uniques: &'static [&'static [&'static str]],
+    /// Table CHECK constraints (`#[check = "..."]`), as SQL.
+    pub checks: &'static [&'static str],
+    /// Indexes (`#[index(a, b)]`, `#[index(a, unique)]`).
+    pub indexes: &'static [IndexMeta],
     /// The declaration's doc comment.
     pub doc: &'static str,
 }
@@ -41,10 +47,21 @@ pub struct ColumnMeta {
     pub unique: bool,
     /// The SQL default expression (`#[default = "now()"]`), as written in the declaration.
     pub default: Option<&'static str>,
+    /// The column's CHECK constraint (`#[check = "age >= 0"]`), as SQL.
+    pub check: Option<&'static str>,
     /// The foreign key declared on the column (`#[references(..)]`).
     pub references: Option<ForeignKeyMeta>,
     /// The declaration's doc comment.
     pub doc: &'static str,
+}
+
+/// An index declared on a table.
+#[derive(Debug)]
+pub struct IndexMeta {
+    /// The SQL names of the indexed columns.
+    pub columns: &'static [&'static str],
+    /// Whether the index is unique.
+    pub unique: bool,
 }
 
 /// A foreign key declared on a column.

@@ -34,7 +34,7 @@ pub use clauses::{
 pub use column::{Col, ColumnDef};
 pub use group::{ValidGroupBy, ValidHaving};
 pub use insert::{insert_into, ConflictTarget, Insert, InsertInto, InsertValues, OnConflict};
-pub use meta::{ColumnMeta, ForeignKeyMeta, TableMeta};
+pub use meta::{ColumnMeta, ForeignKeyMeta, IndexMeta, TableMeta};
 pub use returning::{NoReturning, Returning, ValidReturning, WriteStatement};
 pub use select::{
     DefaultSelection, FromClause, Regroup, RowType, Select, SelectClause, Selected, SingleFrom,
