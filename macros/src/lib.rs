@@ -8,6 +8,7 @@
 
 mod alias;
 mod ids;
+mod insertable;
 mod row;
 mod table;
 
@@ -26,6 +27,14 @@ pub fn table(input: TokenStream) -> TokenStream {
 #[proc_macro]
 pub fn alias(input: TokenStream) -> TokenStream {
     alias::expand(input.into())
+        .unwrap_or_else(syn::Error::into_compile_error)
+        .into()
+}
+
+/// Derives inserting a struct: its fields go into the columns of the same names.
+#[proc_macro_derive(Insertable, attributes(sqlwright))]
+pub fn derive_insertable(input: TokenStream) -> TokenStream {
+    insertable::expand(input.into())
         .unwrap_or_else(syn::Error::into_compile_error)
         .into()
 }

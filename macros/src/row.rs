@@ -15,12 +15,12 @@ use quote::{format_ident, quote, quote_spanned};
 use syn::spanned::Spanned;
 use syn::{Data, DeriveInput, Fields, Ident, Path};
 
-struct Options {
-    table: Option<Path>,
-    column: Option<Ident>,
+pub struct Options {
+    pub table: Option<Path>,
+    pub column: Option<Ident>,
 }
 
-fn options(attrs: &[syn::Attribute], allow_table: bool) -> syn::Result<Options> {
+pub fn options(attrs: &[syn::Attribute], allow_table: bool) -> syn::Result<Options> {
     let mut o = Options {
         table: None,
         column: None,
@@ -55,27 +55,7 @@ pub fn expand(input: TokenStream) -> syn::Result<TokenStream> {
             "`#[derive(Row)]` needs the table: add `#[sqlwright(table = users)]`",
         )
     })?;
-    let fields = match &input.data {
-        Data::Struct(s) => match &s.fields {
-            Fields::Named(f) => &f.named,
-            _ => return Err(syn::Error::new(
-                name.span(),
-                "`#[derive(Row)]` needs a struct with named fields: fields match columns by name",
-            )),
-        },
-        _ => {
-            return Err(syn::Error::new(
-                name.span(),
-                "`#[derive(Row)]` works on structs only",
-            ))
-        }
-    };
-    if fields.is_empty() {
-        return Err(syn::Error::new(
-            name.span(),
-            "a row struct needs at least one field",
-        ));
-    }
+    let fields = named_fields(&input, "Row")?;
     if !input.generics.params.is_empty() {
         return Err(syn::Error::new(
             input.generics.span(),
@@ -129,4 +109,36 @@ pub fn expand(input: TokenStream) -> syn::Result<TokenStream> {
             }
         };
     })
+}
+
+/// The named fields of a struct, or an error naming the derive.
+pub fn named_fields<'a>(
+    input: &'a DeriveInput,
+    derive: &str,
+) -> syn::Result<&'a syn::punctuated::Punctuated<syn::Field, syn::Token![,]>> {
+    let name = &input.ident;
+    let fields = match &input.data {
+        Data::Struct(s) => match &s.fields {
+            Fields::Named(f) => &f.named,
+            _ => {
+                return Err(syn::Error::new(
+                    name.span(),
+                    format!("`#[derive({derive})]` needs a struct with named fields: fields match columns by name"),
+                ))
+            }
+        },
+        _ => {
+            return Err(syn::Error::new(
+                name.span(),
+                format!("`#[derive({derive})]` works on structs only"),
+            ))
+        }
+    };
+    if fields.is_empty() {
+        return Err(syn::Error::new(
+            name.span(),
+            "the struct needs at least one field",
+        ));
+    }
+    Ok(fields)
 }

@@ -83,7 +83,7 @@ pub mod testing;
 pub mod types;
 
 pub use engine::{Connection, DatabaseUrl, Error};
-pub use sqlwright_macros::{alias, table, Row};
+pub use sqlwright_macros::{alias, table, Insertable, Row};
 
 /// Everything a query needs in scope: `use sqlwright::prelude::*;`.
 pub mod prelude {
@@ -92,7 +92,8 @@ pub mod prelude {
         avg, count, count_distinct, count_star, max, min, sum, value, ExpressionMethods,
     };
     pub use crate::query::{
-        delete, excluded, insert_into, update, AliasMethods, AssignMethods, Selectable, TableQuery,
+        delete, excluded, insert_into, update, AliasMethods, AssignMethods, KeyQuery, Selectable,
+        TableQuery,
     };
     pub use crate::types::{
         Array, Bool, Bytea, Date, Float4, Float8, Int2, Int4, Int8, Interval, Json, Jsonb,
@@ -109,12 +110,12 @@ pub mod __private {
     };
     pub use crate::engine::Error;
     pub use crate::expr::{AsExpr, Expression};
-    pub use crate::expr::{Binary, Eq};
+    pub use crate::expr::{Binary, Bound, Eq, SqlValue};
     pub use crate::query::join_markers::{ByKey, ByPath};
     pub use crate::query::{
-        Alias, Child, Col, Column, ColumnDef, ColumnMeta, ColumnTuple, ForeignKeyMeta, IndexMeta,
-        JoinPath, JoinTarget, NotInFrom, Parent, Related, Selectable, Source, Table, TableMeta,
-        TableRow,
+        Alias, Assign, Child, Col, Column, ColumnDef, ColumnMeta, ColumnTuple, ForeignKeyMeta,
+        IndexMeta, Insertable, JoinPath, JoinTarget, NotInFrom, Parent, Related, Selectable,
+        Source, Table, TableMeta, TableRow,
     };
     pub use crate::render::{Label, Render, SqlWriter};
     pub use crate::types::{FromRow, FromSqlValue, RowReader, SqlType, Tagged};

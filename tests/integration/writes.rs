@@ -250,3 +250,114 @@ fn constraint_violations_are_typed_and_leave_the_connection_usable() {
     // nothing was lost, and the connection still works
     assert_eq!(users::table.count(&mut db.conn).unwrap(), 1);
 }
+
+#[derive(sqlwright::Insertable)]
+#[sqlwright(table = users)]
+struct NewUser<'a> {
+    name: &'a str,
+    email: String,
+    #[sqlwright(column = hair_color)]
+    hair: Option<&'a str>,
+}
+
+#[test]
+fn insert_structs_by_field_name() {
+    let mut db = setup(EMPTY_USERS);
+    let ann = NewUser {
+        name: "Ann",
+        email: "a@x".into(),
+        hair: Some("red"),
+    };
+    let q = insert_into(users::table).values(&ann);
+    assert_eq!(
+        q.to_sql(),
+        r#"INSERT INTO "users" ("name", "email", "hair_color") VALUES ($1, $2, $3)"#
+    );
+    assert_eq!(q.execute(&mut db.conn).unwrap(), 1);
+    let more = [
+        NewUser {
+            name: "Bob",
+            email: "b@x".into(),
+            hair: None,
+        },
+        NewUser {
+            name: "Cid",
+            email: "c@x".into(),
+            hair: Some("black"),
+        },
+    ];
+    let ids: Vec<i32> = insert_into(users::table)
+        .values(&more[..])
+        .returning(users::id)
+        .get_results(&mut db.conn)
+        .unwrap();
+    assert_eq!(ids, [2, 3]);
+    assert_eq!(
+        all(&mut db),
+        vec![
+            (1, "Ann".into(), "a@x".into(), Some("red".into()), None),
+            (2, "Bob".into(), "b@x".into(), None, None),
+            (3, "Cid".into(), "c@x".into(), Some("black".into()), None),
+        ]
+    );
+}
+
+#[derive(sqlwright::Row, Debug, PartialEq)]
+#[sqlwright(table = users)]
+struct User {
+    id: i32,
+    name: String,
+}
+
+#[test]
+fn rows_by_primary_key() {
+    let mut db = setup(USERS);
+    let q = users::table.by_key(3);
+    assert!(
+        q.to_sql().ends_with(r#"WHERE "users"."id" = $1"#),
+        "{}",
+        q.to_sql()
+    );
+    let cid = users::table.get(3, &mut db.conn).unwrap().unwrap();
+    assert_eq!((cid.0, cid.1.as_str()), (3, "Cid"));
+    assert_eq!(users::table.get(99, &mut db.conn).unwrap(), None);
+    assert!(matches!(
+        users::table.find(99, &mut db.conn),
+        Err(sqlwright::Error::NotFound)
+    ));
+    let user = users::table
+        .by_key(2)
+        .select(User::as_select())
+        .one(&mut db.conn)
+        .unwrap();
+    assert_eq!(
+        user,
+        User {
+            id: 2,
+            name: "Bob".into()
+        }
+    );
+}
+
+#[test]
+fn composite_primary_keys_by_key() {
+    use crate::names::memberships;
+    let mut db = setup(
+        "CREATE TABLE memberships (group_id int4, user_id int4, role text NOT NULL,
+             PRIMARY KEY (group_id, user_id));
+         INSERT INTO memberships VALUES (1, 1, 'owner'), (1, 2, 'member');",
+    );
+    let q = memberships::table.by_key((1, 2));
+    assert!(
+        q.to_sql().ends_with(
+            r#"WHERE ("memberships"."group_id" = $1) AND ("memberships"."user_id" = $2)"#
+        ),
+        "{}",
+        q.to_sql()
+    );
+    assert_eq!(
+        memberships::table.find((1, 2), &mut db.conn).unwrap().2,
+        "member"
+    );
+    assert_eq!(memberships::table.get((2, 1), &mut db.conn).unwrap(), None);
+}

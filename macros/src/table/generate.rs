@@ -59,6 +59,10 @@ pub fn table(t: &Table) -> TokenStream {
         quote!(#(#names),*)
     });
     let index_unique = t.indexes.iter().map(|(_, u)| *u);
+    let (pk_type, pk_value) = match t.primary_key.as_slice() {
+        [one] => (quote!(#sp::Col<#one>), quote!(#one)),
+        many => (quote!((#(#sp::Col<#many>,)*)), quote!((#(#many,)*))),
+    };
     let table_doc = format!("The `{sql_name}` table as a FROM item.");
     let all_doc = format!("All columns of `{sql_name}`, in declaration order.");
 
@@ -86,6 +90,8 @@ pub fn table(t: &Table) -> TokenStream {
                     doc: #doc,
                 };
                 type KeyPositions = (#(#key_positions,)*);
+                type PrimaryKey = #pk_type;
+                const PRIMARY_KEY: Self::PrimaryKey = #pk_value;
                 type AllColumns = (#(#col_types,)*);
                 const ALL_COLUMNS: Self::AllColumns = (#(#cols,)*);
                 type AllSqlTypes = (#(#types,)*);

@@ -156,7 +156,9 @@ impl<'s> AsExpr<Text> for &'s str {
         Bound::new(self)
     }
 }
-impl SqlValue<Text> for &String {}
+/// A reference binds like the value it refers to (for structs inserted by reference).
+#[diagnostic::do_not_recommend]
+impl<ST, T: SqlValue<ST>> SqlValue<ST> for &T {}
 impl<'s> AsExpr<Text> for &'s String {
     type Expr = Bound<Text, &'s str>;
     fn into_expr(self) -> Self::Expr {

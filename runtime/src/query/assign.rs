@@ -12,6 +12,17 @@ pub struct Assign<C, E> {
     _column: std::marker::PhantomData<C>,
 }
 
+impl<C, E> Assign<C, E> {
+    /// An assignment of an already typed value (for derived impls).
+    #[doc(hidden)]
+    pub fn from_value(value: E) -> Self {
+        Assign {
+            value,
+            _column: std::marker::PhantomData,
+        }
+    }
+}
+
 /// How a value is accepted for a column: a value or expression of the column's type
 /// ([`ByValue`]), or an `Option` for a nullable column ([`ByOption`]).
 pub struct ByValue;

@@ -9,10 +9,11 @@ use super::join::{
     Appended, CrossJoin, Full, Inner, Join, JoinTarget, Left, Nulled, Right, ValidOn,
 };
 use super::select::{RowType, Selected, SingleFrom};
-use super::{DefaultSelection, Select, Source};
+use super::{Col, DefaultSelection, Select, Source};
 use crate::check::{GroupBy, NoGroup, NotInFrom, ValidOrder};
 use crate::check::{ValidSelect, ValidWhere};
 use crate::engine::{Error, Executor};
+use crate::expr::{And, Binary, Eq};
 use crate::types::{NotNull, Null};
 
 /// The query of a whole source, as the source methods start it.
@@ -207,3 +208,108 @@ pub trait TableQuery: Source {
 }
 
 impl<S: Source> TableQuery for S {}
+
+/// A table's primary key compared with a key value: `id = $1`, or `a = $1 AND b = $2` for a
+/// composite key (give a tuple).
+#[diagnostic::on_unimplemented(
+    message = "`{K}` is not a value of the primary key `{Self}`",
+    note = "give the key's value, or a tuple of values for a composite key, in key order"
+)]
+pub trait KeyFilter<K, E> {
+    /// The condition.
+    fn key_filter(self, key: K) -> E;
+}
+
+impl<M: super::ColumnDef, K> KeyFilter<K, Binary<Eq, Col<M>, K::Expr>> for Col<M>
+where
+    K: crate::expr::AsExpr<<M::SqlType as crate::types::SqlType>::NotNull>,
+{
+    fn key_filter(self, key: K) -> Binary<Eq, Col<M>, K::Expr> {
+        Binary::new(self, key.into_expr())
+    }
+}
+
+macro_rules! key_filters {
+    ($(($first:ident $fk:ident $fe:ident $(, $t:ident $k:ident $e:ident)*))*) => {$(
+        #[allow(non_snake_case)]
+        impl<$first: KeyFilter<$fk, $fe>, $fk, $fe, $($t: KeyFilter<$k, $e>, $k, $e),*>
+            KeyFilter<($fk, $($k,)*), key_and!($fe $(, $e)*)> for ($first, $($t,)*)
+        {
+            fn key_filter(self, key: ($fk, $($k,)*)) -> key_and!($fe $(, $e)*) {
+                let ($first, $($t,)*) = self;
+                let ($fk, $($k,)*) = key;
+                key_and_value!($first.key_filter($fk) $(, $t.key_filter($k))*)
+            }
+        }
+    )*};
+}
+macro_rules! key_and {
+    ($a:ident) => { $a };
+    ($a:ident, $($rest:ident),+) => { Binary<And, $a, key_and!($($rest),+)> };
+}
+macro_rules! key_and_value {
+    ($a:expr) => { $a };
+    ($a:expr, $($rest:expr),+) => { Binary::new($a, key_and_value!($($rest),+)) };
+}
+key_filters! {
+    (A KA EA, B KB EB)
+    (A KA EA, B KB EB, C KC EC)
+    (A KA EA, B KB EB, C KC EC, D KD ED)
+}
+
+/// Rows by primary key: `users::table.get(5, &mut conn)`.
+pub trait KeyQuery: super::Table {
+    /// The query for the row whose primary key is `key` (a tuple for a composite key), to
+    /// refine with `select`: `users::table.by_key(5).select(User::as_select()).first(conn)`.
+    fn by_key<K, E: ValidWhere<SingleFrom<Self>, I>, I>(
+        self,
+        key: K,
+    ) -> TableSelect<Self, Filter<E>>
+    where
+        Self::PrimaryKey: KeyFilter<K, E>,
+    {
+        self.query().filter(Self::PRIMARY_KEY.key_filter(key))
+    }
+
+    /// The row whose primary key is `key`, or `None` (SQLAlchemy's `get`).
+    fn get<
+        K,
+        E: ValidWhere<SingleFrom<Self>, I> + crate::render::Render,
+        I,
+        C: Executor + ?Sized,
+        J,
+    >(
+        self,
+        key: K,
+        conn: &mut C,
+    ) -> Result<Option<RowType<SingleFrom<Self>, DefaultSelection<Self>, NoGroup, J>>, Error>
+    where
+        Self::PrimaryKey: KeyFilter<K, E>,
+        DefaultSelection<Self>:
+            super::SelectClause<SingleFrom<Self>, NoGroup, J, SqlType: crate::types::RowOf>,
+    {
+        self.by_key(key).first(conn)
+    }
+
+    /// The row whose primary key is `key`; [`Error::NotFound`] when there is none.
+    fn find<
+        K,
+        E: ValidWhere<SingleFrom<Self>, I> + crate::render::Render,
+        I,
+        C: Executor + ?Sized,
+        J,
+    >(
+        self,
+        key: K,
+        conn: &mut C,
+    ) -> Result<RowType<SingleFrom<Self>, DefaultSelection<Self>, NoGroup, J>, Error>
+    where
+        Self::PrimaryKey: KeyFilter<K, E>,
+        DefaultSelection<Self>:
+            super::SelectClause<SingleFrom<Self>, NoGroup, J, SqlType: crate::types::RowOf>,
+    {
+        self.by_key(key).one(conn)
+    }
+}
+
+impl<T: super::Table> KeyQuery for T {}

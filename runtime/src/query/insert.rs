@@ -43,6 +43,12 @@ fn render_row<'a, T, A: Assignments<T, Nil, I>, I>(row: &'a A, out: &mut SqlWrit
     out.sql(")");
 }
 
+impl<T, A: Assignments<T, Nil, I>, I> IntoInsertValues<T, ManyRows<I>, Vec<A>> for Vec<A> {
+    fn into_insert_values(self) -> Vec<A> {
+        self
+    }
+}
+
 impl<T, A: Assignments<T, Nil, I>, I> InsertValues<T, ManyRows<I>> for Vec<A> {
     fn render_insert<'a>(&'a self, out: &mut SqlWriter<'a>) -> bool {
         if self.is_empty() {
@@ -63,6 +69,14 @@ impl<T, A: Assignments<T, Nil, I>, I> InsertValues<T, ManyRows<I>> for Vec<A> {
 
 macro_rules! one_row {
     ($([$($gen:tt)*] $ty:ty;)*) => {$(
+        impl<Tb, Ix, $($gen)*> IntoInsertValues<Tb, OneRow<Ix>, $ty> for $ty
+        where
+            $ty: Assignments<Tb, Nil, Ix>,
+        {
+            fn into_insert_values(self) -> $ty {
+                self
+            }
+        }
         impl<Tb, Ix, $($gen)*> InsertValues<Tb, OneRow<Ix>> for $ty
         where
             $ty: Assignments<Tb, Nil, Ix>,
@@ -96,6 +110,44 @@ one_row! {
     [A, B, C, D, E, F, G, H, I, J, K, L, M, N] (A, B, C, D, E, F, G, H, I, J, K, L, M, N);
     [A, B, C, D, E, F, G, H, I, J, K, L, M, N, O] (A, B, C, D, E, F, G, H, I, J, K, L, M, N, O);
     [A, B, C, D, E, F, G, H, I, J, K, L, M, N, O, P] (A, B, C, D, E, F, G, H, I, J, K, L, M, N, O, P);
+}
+
+/// What `values` accepts for table `T`, and the rows `Out` it becomes: rows of
+/// assignments as they are, or a struct deriving `Insertable` (by reference), whose fields
+/// become assignments to the columns of the same names.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` cannot be inserted into `{T}`",
+    note = "insert `column.to(value)`, a tuple of them, a Vec of such tuples, or `&row` of a struct deriving `Insertable` for `{T}`"
+)]
+pub trait IntoInsertValues<T, I, Out> {
+    /// The rows to insert.
+    fn into_insert_values(self) -> Out;
+}
+
+/// A struct deriving `Insertable` for table `T`: its fields as assignments.
+pub trait Insertable<'x, T> {
+    /// The tuple of assignments, borrowing the struct's fields.
+    type Values;
+    /// The assignments.
+    fn values(&'x self) -> Self::Values;
+}
+
+impl<'x, T, S: Insertable<'x, T>, I> IntoInsertValues<T, OneRow<I>, S::Values> for &'x S
+where
+    S::Values: InsertValues<T, OneRow<I>>,
+{
+    fn into_insert_values(self) -> S::Values {
+        self.values()
+    }
+}
+
+impl<'x, T, S: Insertable<'x, T>, I> IntoInsertValues<T, ManyRows<I>, Vec<S::Values>> for &'x [S]
+where
+    Vec<S::Values>: InsertValues<T, ManyRows<I>>,
+{
+    fn into_insert_values(self) -> Vec<S::Values> {
+        self.iter().map(|s| s.values()).collect()
+    }
 }
 
 /// No ON CONFLICT clause.
@@ -183,11 +235,13 @@ pub struct Insert<T, V, VI, R = NoReturning, C = NoConflict> {
 }
 
 impl<T: Table> InsertInto<T> {
-    /// The row (or rows) to insert; columns not named take their defaults.
-    pub fn values<V: InsertValues<T, I>, I>(self, values: V) -> Insert<T, V, I> {
+    /// The row (or rows) to insert: assignments (`column.to(value)` or a tuple of them), a
+    /// `Vec` of such rows, a reference to a struct deriving `Insertable`, or a slice of
+    /// them. Columns not named take their defaults.
+    pub fn values<V: IntoInsertValues<T, I, Out>, I, Out>(self, values: V) -> Insert<T, Out, I> {
         let _ = self.0;
         Insert {
-            values,
+            values: values.into_insert_values(),
             returning: NoReturning,
             conflict: NoConflict,
             _table: PhantomData,

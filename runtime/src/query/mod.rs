@@ -14,7 +14,7 @@ mod selectable;
 mod source;
 mod update;
 
-pub use dsl::{TableQuery, TableSelect};
+pub use dsl::{KeyFilter, KeyQuery, TableQuery, TableSelect};
 /// Index markers of the join impls that `table!` generates.
 #[doc(hidden)]
 pub mod join_markers {
@@ -33,7 +33,10 @@ pub use clauses::{
 };
 pub use column::{Col, ColumnDef};
 pub use group::{ValidGroupBy, ValidHaving};
-pub use insert::{insert_into, ConflictTarget, Insert, InsertInto, InsertValues, OnConflict};
+pub use insert::{
+    insert_into, ConflictTarget, Insert, InsertInto, InsertValues, Insertable, IntoInsertValues,
+    OnConflict,
+};
 pub use meta::{ColumnMeta, ForeignKeyMeta, IndexMeta, TableMeta};
 pub use returning::{NoReturning, Returning, ValidReturning, WriteStatement};
 pub use select::{
@@ -51,6 +54,10 @@ pub trait Table: Source + Copy + Default + 'static {
     const META: &'static TableMeta;
     /// The positions of the primary-key columns, as type-level ids.
     type KeyPositions: crate::check::KeyIds;
+    /// The primary-key column (`Col<id>`), or the tuple of them for a composite key.
+    type PrimaryKey: Copy;
+    /// The primary key, as a value.
+    const PRIMARY_KEY: Self::PrimaryKey;
     /// The tuple of all columns, in declaration order.
     type AllColumns: Copy;
     /// All columns, as a value.
