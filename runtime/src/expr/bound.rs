@@ -115,38 +115,159 @@ impl<ST: SqlType, T: SqlValue<ST>> ToSql for Bound<ST, T> {
     }
 }
 
-macro_rules! sql_values {
-    ($($st:ty => $rust:ty $(; $cfg:literal)?;)*) => {$(
-        $(#[cfg(feature = $cfg)])?
-        impl SqlValue<$st> for $rust {}
-        $(#[cfg(feature = $cfg)])?
-        impl AsExpr<$st> for $rust {
-            type Expr = Bound<$st, $rust>;
-            fn into_expr(self) -> Self::Expr {
-                Bound::new(self)
-            }
-        }
-    )*};
+// Written out rather than generated, so that a compiler note pointing at one of these
+// impls shows one line instead of a macro expansion.
+
+impl SqlValue<Int2> for i16 {}
+impl AsExpr<Int2> for i16 {
+    type Expr = Bound<Int2, i16>;
+    fn into_expr(self) -> Self::Expr {
+        Bound::new(self)
+    }
 }
 
-sql_values! {
-    Int2 => i16;
-    Int4 => i32;
-    Int8 => i64;
-    Float4 => f32;
-    Float8 => f64;
-    Bool => bool;
-    Text => String;
-    Bytea => Vec<u8>;
-    Interval => PgInterval;
-    Numeric => rust_decimal::Decimal; "rust_decimal";
-    Date => chrono::NaiveDate; "chrono";
-    Time => chrono::NaiveTime; "chrono";
-    Timestamp => chrono::NaiveDateTime; "chrono";
-    Timestamptz => chrono::DateTime<chrono::Utc>; "chrono";
-    Uuid => uuid::Uuid; "uuid";
-    Json => serde_json::Value; "serde_json";
-    Jsonb => serde_json::Value; "serde_json";
+impl SqlValue<Int4> for i32 {}
+impl AsExpr<Int4> for i32 {
+    type Expr = Bound<Int4, i32>;
+    fn into_expr(self) -> Self::Expr {
+        Bound::new(self)
+    }
+}
+
+impl SqlValue<Int8> for i64 {}
+impl AsExpr<Int8> for i64 {
+    type Expr = Bound<Int8, i64>;
+    fn into_expr(self) -> Self::Expr {
+        Bound::new(self)
+    }
+}
+
+impl SqlValue<Float4> for f32 {}
+impl AsExpr<Float4> for f32 {
+    type Expr = Bound<Float4, f32>;
+    fn into_expr(self) -> Self::Expr {
+        Bound::new(self)
+    }
+}
+
+impl SqlValue<Float8> for f64 {}
+impl AsExpr<Float8> for f64 {
+    type Expr = Bound<Float8, f64>;
+    fn into_expr(self) -> Self::Expr {
+        Bound::new(self)
+    }
+}
+
+impl SqlValue<Bool> for bool {}
+impl AsExpr<Bool> for bool {
+    type Expr = Bound<Bool, bool>;
+    fn into_expr(self) -> Self::Expr {
+        Bound::new(self)
+    }
+}
+
+impl SqlValue<Text> for String {}
+impl AsExpr<Text> for String {
+    type Expr = Bound<Text, String>;
+    fn into_expr(self) -> Self::Expr {
+        Bound::new(self)
+    }
+}
+
+impl SqlValue<Bytea> for Vec<u8> {}
+impl AsExpr<Bytea> for Vec<u8> {
+    type Expr = Bound<Bytea, Vec<u8>>;
+    fn into_expr(self) -> Self::Expr {
+        Bound::new(self)
+    }
+}
+
+impl SqlValue<Interval> for PgInterval {}
+impl AsExpr<Interval> for PgInterval {
+    type Expr = Bound<Interval, PgInterval>;
+    fn into_expr(self) -> Self::Expr {
+        Bound::new(self)
+    }
+}
+
+#[cfg(feature = "rust_decimal")]
+impl SqlValue<Numeric> for rust_decimal::Decimal {}
+#[cfg(feature = "rust_decimal")]
+impl AsExpr<Numeric> for rust_decimal::Decimal {
+    type Expr = Bound<Numeric, rust_decimal::Decimal>;
+    fn into_expr(self) -> Self::Expr {
+        Bound::new(self)
+    }
+}
+
+#[cfg(feature = "chrono")]
+impl SqlValue<Date> for chrono::NaiveDate {}
+#[cfg(feature = "chrono")]
+impl AsExpr<Date> for chrono::NaiveDate {
+    type Expr = Bound<Date, chrono::NaiveDate>;
+    fn into_expr(self) -> Self::Expr {
+        Bound::new(self)
+    }
+}
+
+#[cfg(feature = "chrono")]
+impl SqlValue<Time> for chrono::NaiveTime {}
+#[cfg(feature = "chrono")]
+impl AsExpr<Time> for chrono::NaiveTime {
+    type Expr = Bound<Time, chrono::NaiveTime>;
+    fn into_expr(self) -> Self::Expr {
+        Bound::new(self)
+    }
+}
+
+#[cfg(feature = "chrono")]
+impl SqlValue<Timestamp> for chrono::NaiveDateTime {}
+#[cfg(feature = "chrono")]
+impl AsExpr<Timestamp> for chrono::NaiveDateTime {
+    type Expr = Bound<Timestamp, chrono::NaiveDateTime>;
+    fn into_expr(self) -> Self::Expr {
+        Bound::new(self)
+    }
+}
+
+#[cfg(feature = "chrono")]
+impl SqlValue<Timestamptz> for chrono::DateTime<chrono::Utc> {}
+#[cfg(feature = "chrono")]
+impl AsExpr<Timestamptz> for chrono::DateTime<chrono::Utc> {
+    type Expr = Bound<Timestamptz, chrono::DateTime<chrono::Utc>>;
+    fn into_expr(self) -> Self::Expr {
+        Bound::new(self)
+    }
+}
+
+#[cfg(feature = "uuid")]
+impl SqlValue<Uuid> for uuid::Uuid {}
+#[cfg(feature = "uuid")]
+impl AsExpr<Uuid> for uuid::Uuid {
+    type Expr = Bound<Uuid, uuid::Uuid>;
+    fn into_expr(self) -> Self::Expr {
+        Bound::new(self)
+    }
+}
+
+#[cfg(feature = "serde_json")]
+impl SqlValue<Json> for serde_json::Value {}
+#[cfg(feature = "serde_json")]
+impl AsExpr<Json> for serde_json::Value {
+    type Expr = Bound<Json, serde_json::Value>;
+    fn into_expr(self) -> Self::Expr {
+        Bound::new(self)
+    }
+}
+
+#[cfg(feature = "serde_json")]
+impl SqlValue<Jsonb> for serde_json::Value {}
+#[cfg(feature = "serde_json")]
+impl AsExpr<Jsonb> for serde_json::Value {
+    type Expr = Bound<Jsonb, serde_json::Value>;
+    fn into_expr(self) -> Self::Expr {
+        Bound::new(self)
+    }
 }
 
 impl SqlValue<Text> for &str {}
