@@ -38,21 +38,38 @@ fn run() -> Result<(), Box<dyn std::error::Error>> {
     let mut conn = db.connect()?;
     println!("connected to {}", db.url());
 
-    // Schema and data as plain SQL text for now; typed writes and create_all come next.
-    conn.batch_execute(
-        "CREATE TABLE users (
-            id serial PRIMARY KEY,
-            name text NOT NULL,
-            email text NOT NULL UNIQUE,
-            hair_color text,
-            age int4
-        );
-        INSERT INTO users (name, email, hair_color, age) VALUES
-            ('Alice', 'alice@example.com', 'red', 31),
-            ('Anton', 'anton@example.com', NULL, 45),
-            ('Петя', 'petya@example.com', 'black', 19),
-            ('Bob', 'bob@example.com', NULL, NULL);",
-    )?;
+    // CREATE TABLE from the declaration, then typed INSERTs.
+    const SCHEMA: sqlwright::ddl::Schema = sqlwright::schema!(users);
+    println!("\n{}", SCHEMA.create_sql(false));
+    SCHEMA.create_all(&mut conn, false)?;
+    let rows = vec![
+        (
+            users::name.to("Alice"),
+            users::email.to("alice@example.com"),
+            users::hair_color.to(Some("red")),
+            users::age.to(Some(31)),
+        ),
+        (
+            users::name.to("Anton"),
+            users::email.to("anton@example.com"),
+            users::hair_color.to(None),
+            users::age.to(Some(45)),
+        ),
+        (
+            users::name.to("Петя"),
+            users::email.to("petya@example.com"),
+            users::hair_color.to(Some("black")),
+            users::age.to(Some(19)),
+        ),
+        (
+            users::name.to("Bob"),
+            users::email.to("bob@example.com"),
+            users::hair_color.to(None),
+            users::age.to(None),
+        ),
+    ];
+    let inserted = insert_into(users::table).values(rows).execute(&mut conn)?;
+    println!("inserted {inserted} users");
 
     // The row type, Vec<(String, Option<String>)>, is inferred from the select clause.
     let query = users::table
@@ -94,6 +111,13 @@ fn run() -> Result<(), Box<dyn std::error::Error>> {
         .order_by(users::age.desc())
         .first(&mut conn)?;
     println!("oldest: {}", oldest.unwrap_or_default());
+
+    let renamed: String = update(users::table)
+        .filter(users::email.eq("bob@example.com"))
+        .set(users::name.to("Robert"))
+        .returning(users::name)
+        .get_result(&mut conn)?;
+    println!("renamed Bob to {renamed}");
 
     match users::table
         .filter(users::name.eq("Nobody"))
