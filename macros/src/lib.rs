@@ -7,6 +7,7 @@
 //! `proc_macro2::TokenStream`, so expansions can be tested without a compiler run.
 
 mod alias;
+mod changeset;
 mod ids;
 mod insertable;
 mod row;
@@ -35,6 +36,14 @@ pub fn alias(input: TokenStream) -> TokenStream {
 #[proc_macro_derive(Insertable, attributes(sqlwright))]
 pub fn derive_insertable(input: TokenStream) -> TokenStream {
     insertable::expand(input.into())
+        .unwrap_or_else(syn::Error::into_compile_error)
+        .into()
+}
+
+/// Derives updating from a struct of `Option` fields: `None` leaves a column unchanged.
+#[proc_macro_derive(Changeset, attributes(sqlwright))]
+pub fn derive_changeset(input: TokenStream) -> TokenStream {
+    changeset::expand(input.into())
         .unwrap_or_else(syn::Error::into_compile_error)
         .into()
 }

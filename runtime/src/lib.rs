@@ -83,7 +83,7 @@ pub mod testing;
 pub mod types;
 
 pub use engine::{Connection, DatabaseUrl, Error};
-pub use sqlwright_macros::{alias, table, Insertable, Row};
+pub use sqlwright_macros::{alias, table, Changeset, Insertable, Row};
 
 /// Everything a query needs in scope: `use sqlwright::prelude::*;`.
 pub mod prelude {
@@ -112,6 +112,7 @@ pub mod __private {
     pub use crate::expr::{AsExpr, Expression};
     pub use crate::expr::{Binary, Bound, Eq, SqlValue};
     pub use crate::query::join_markers::{ByKey, ByPath};
+    pub use crate::query::{set_item, Assignments, SingleFrom};
     pub use crate::query::{
         Alias, Assign, Child, Col, Column, ColumnDef, ColumnMeta, ColumnTuple, ForeignKeyMeta,
         IndexMeta, Insertable, JoinPath, JoinTarget, NotInFrom, Parent, Related, Selectable,

@@ -361,3 +361,55 @@ fn composite_primary_keys_by_key() {
     );
     assert_eq!(memberships::table.get((2, 1), &mut db.conn).unwrap(), None);
 }
+
+#[derive(sqlwright::Changeset)]
+#[sqlwright(table = users)]
+struct UserChanges<'a> {
+    name: Option<&'a str>,
+    /// `Some(None)` sets NULL; `None` leaves the column alone.
+    hair_color: Option<Option<&'a str>>,
+    age: Option<Option<i32>>,
+}
+
+#[test]
+fn update_from_a_changeset_skips_none_fields() {
+    let mut db = setup(USERS);
+    let changes = UserChanges {
+        name: Some("Anne"),
+        hair_color: Some(None),
+        age: None,
+    };
+    let q = update(users::table).filter(users::id.eq(1)).set(&changes);
+    assert_eq!(
+        q.to_sql(),
+        r#"UPDATE "users" SET "name" = $1, "hair_color" = $2 WHERE "users"."id" = $3"#
+    );
+    assert_eq!(q.execute(&mut db.conn).unwrap(), 1);
+    let ann = users::table.find(1, &mut db.conn).unwrap();
+    assert_eq!((ann.1.as_str(), ann.3, ann.4), ("Anne", None, Some(30)));
+    // nothing to change: no statement is sent
+    let nothing = UserChanges {
+        name: None,
+        hair_color: None,
+        age: None,
+    };
+    assert_eq!(
+        update(users::table)
+            .set(&nothing)
+            .execute(&mut db.conn)
+            .unwrap(),
+        0
+    );
+    // a NUL byte in a field is refused before anything is sent
+    let bad = UserChanges {
+        name: Some("a\0b"),
+        hair_color: None,
+        age: None,
+    };
+    let err = update(users::table)
+        .set(&bad)
+        .execute(&mut db.conn)
+        .unwrap_err();
+    assert!(matches!(err, sqlwright::Error::NulInText), "{err:?}");
+    assert_eq!(users::table.find(2, &mut db.conn).unwrap().1, "Bob");
+}

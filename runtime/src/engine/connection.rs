@@ -99,6 +99,9 @@ impl Connection {
 
 impl Executor for Connection {
     fn query_rows(&mut self, statement: &Rendered<'_>) -> Result<Vec<postgres::Row>, Error> {
+        if statement.nul_in_text {
+            return Err(Error::NulInText);
+        }
         let prepared = self.statement(&statement.sql, &statement.types)?;
         self.client
             .query(&prepared, &statement.params)
@@ -106,6 +109,9 @@ impl Executor for Connection {
     }
 
     fn execute_rendered(&mut self, statement: &Rendered<'_>) -> Result<u64, Error> {
+        if statement.nul_in_text {
+            return Err(Error::NulInText);
+        }
         let prepared = self.statement(&statement.sql, &statement.types)?;
         self.client
             .execute(&prepared, &statement.params)

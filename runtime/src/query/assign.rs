@@ -107,6 +107,21 @@ pub trait Assignments<T, F, I> {
     fn render_values<'a>(&'a self, out: &mut SqlWriter<'a>);
     /// Writes `"a" = $1, "b" = $2`.
     fn render_set<'a>(&'a self, out: &mut SqlWriter<'a>);
+    /// Whether there is nothing to assign (a changeset whose fields are all `None`).
+    fn is_empty(&self) -> bool {
+        false
+    }
+}
+
+/// Starts the next `"column" = ` of a SET list written field by field (derived changesets).
+#[doc(hidden)]
+pub fn set_item(out: &mut SqlWriter<'_>, first: &mut bool, column: &str) {
+    if !*first {
+        out.sql(", ");
+    }
+    *first = false;
+    out.ident(column);
+    out.sql(" = ");
 }
 
 /// One assignment belongs to table `T`.

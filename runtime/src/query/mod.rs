@@ -27,7 +27,9 @@ pub use join::{
 pub use selectable::{AsSelect, Selectable, TaggedIn};
 pub use source::{Alias, AliasCol, AliasMethods, Source, SourceColumn, TableRow};
 
-pub use assign::{excluded, Assign, AssignMethods, AssignTo, Assignments, Excluded, StoresInto};
+pub use assign::{
+    excluded, set_item, Assign, AssignMethods, AssignTo, Assignments, Excluded, StoresInto,
+};
 pub use clauses::{
     AddCondition, AddOrder, AllRows, Clause, Filter, Having, NoFilter, NoHaving, NoOrder, OrderBy,
 };

@@ -65,6 +65,9 @@ impl<T: Table, W: Clause, S: Assignments<T, SingleFrom<T>, SI>, SI, R: Returning
     WriteStatement for Update<T, W, S, SI, R>
 {
     fn render_statement<'a>(&'a self, out: &mut SqlWriter<'a>) -> bool {
+        if self.set.is_empty() {
+            return false;
+        }
         out.sql("UPDATE ");
         out.ident(T::SQL_NAME);
         out.sql(" SET ");

@@ -41,6 +41,7 @@ pub struct SqlWriter<'a> {
     params: Vec<Param<'a>>,
     types: Vec<Type>,
     labels: Vec<Label>,
+    nul_in_text: bool,
 }
 
 impl Default for SqlWriter<'_> {
@@ -57,6 +58,7 @@ impl<'a> SqlWriter<'a> {
             params: Vec::new(),
             types: Vec::new(),
             labels: Vec::new(),
+            nul_in_text: false,
         }
     }
 
@@ -91,6 +93,19 @@ impl<'a> SqlWriter<'a> {
         let _ = write!(self.sql, "${}", self.params.len());
     }
 
+    /// Binds a value that has not been wrapped in a [`crate::expr::Bound`] (fields of derived
+    /// structs, by reference): a text value holding a NUL byte is recorded, and the statement
+    /// is refused before it is sent.
+    pub fn bind_value<T: ToSql + Sync>(&mut self, value: &'a T, ty: Type) {
+        if [Type::TEXT, Type::VARCHAR, Type::BPCHAR, Type::NAME].contains(&ty) {
+            let mut buf = bytes::BytesMut::new();
+            if value.to_sql_checked(&ty, &mut buf).is_ok() && buf.contains(&0) {
+                self.nul_in_text = true;
+            }
+        }
+        self.bind(value, ty);
+    }
+
     /// Records the label of the next selected column.
     pub fn label(&mut self, label: Option<Label>) {
         let n = self.labels.len() + 1;
@@ -109,6 +124,7 @@ impl<'a> SqlWriter<'a> {
             params: self.params,
             types: self.types,
             labels: self.labels,
+            nul_in_text: self.nul_in_text,
         }
     }
 }
@@ -123,6 +139,8 @@ pub struct Rendered<'a> {
     pub types: Vec<Type>,
     /// The label of each selected column.
     pub labels: Vec<Label>,
+    /// Whether a text parameter holds a NUL byte (the statement must not be sent).
+    pub nul_in_text: bool,
 }
 
 impl fmt::Display for Rendered<'_> {

@@ -1,0 +1,92 @@
+//! `#[derive(Changeset)]`: a struct of `Option` fields for UPDATE; `None` leaves the column
+//! as it is: `update(users::table).filter(..).set(&changes)`.
+
+use crate::row::{named_fields, options};
+use proc_macro2::TokenStream;
+use quote::{quote, quote_spanned};
+use syn::spanned::Spanned;
+use syn::{DeriveInput, GenericArgument, PathArguments, Type};
+
+/// `X` of a field typed `Option<X>`.
+fn option_inner(ty: &Type) -> Option<&Type> {
+    let Type::Path(p) = ty else { return None };
+    let last = p.path.segments.last()?;
+    if last.ident != "Option" {
+        return None;
+    }
+    match &last.arguments {
+        PathArguments::AngleBracketed(a) => match a.args.first()? {
+            GenericArgument::Type(t) => Some(t),
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
+pub fn expand(input: TokenStream) -> syn::Result<TokenStream> {
+    let input: DeriveInput = syn::parse2(input)?;
+    let name = &input.ident;
+    let table = options(&input.attrs, true)?.table.ok_or_else(|| {
+        syn::Error::new(
+            name.span(),
+            "`#[derive(Changeset)]` needs the table: add `#[sqlwright(table = users)]`",
+        )
+    })?;
+    let fields = named_fields(&input, "Changeset")?;
+    let sp = quote!(::sqlwright::__private);
+    let mut sets = Vec::new();
+    let mut nones = Vec::new();
+    let mut checks = Vec::new();
+    for field in fields {
+        let fname = field.ident.as_ref().expect("named field");
+        let inner = option_inner(&field.ty).ok_or_else(|| {
+            syn::Error::new(
+                field.ty.span(),
+                "changeset fields are `Option<_>`: `None` leaves the column unchanged (use `Option<Option<_>>` to set a nullable column to NULL)",
+            )
+        })?;
+        let column = options(&field.attrs, false)?
+            .column
+            .unwrap_or_else(|| fname.clone());
+        let col = quote_spanned!(column.span()=> #table::#column);
+        let st = quote!(<#col as #sp::ColumnDef>::SqlType);
+        sets.push(quote! {
+            if let ::core::option::Option::Some(value) = &self.#fname {
+                #sp::set_item(out, &mut first, <#col as #sp::ColumnDef>::NAME);
+                out.bind_value(value, <#st as #sp::SqlType>::PG_TYPE);
+            }
+        });
+        nones.push(quote!(self.#fname.is_none()));
+        checks.push(quote_spanned! {inner.span()=>
+            __sqlwright_stores::<#inner, #st>();
+        });
+    }
+    let (_, ty_generics, where_clause) = input.generics.split_for_impl();
+    let params = &input.generics.params;
+    let where_preds = where_clause.map(|w| &w.predicates);
+    Ok(quote! {
+        impl<'__x, #params> #sp::Assignments<#table::table, #sp::SingleFrom<#table::table>, ()>
+            for &'__x #name #ty_generics
+        where
+            Self: '__x,
+            #where_preds
+        {
+            fn render_columns(_: &mut #sp::SqlWriter<'_>) {}
+            fn render_values<'__w>(&'__w self, _: &mut #sp::SqlWriter<'__w>) {}
+            fn render_set<'__w>(&'__w self, out: &mut #sp::SqlWriter<'__w>) {
+                let mut first = true;
+                #(#sets)*
+            }
+            fn is_empty(&self) -> bool {
+                true #(&& #nones)*
+            }
+        }
+
+        const _: () = {
+            fn __sqlwright_stores<T: #sp::SqlValue<ST>, ST>() {}
+            fn __sqlwright_check<#params>() #where_clause {
+                #(#checks)*
+            }
+        };
+    })
+}
