@@ -46,12 +46,60 @@ pub trait AssignTo<ST, J> {
 /// a not-null value into a nullable column.
 #[diagnostic::on_unimplemented(
     message = "an expression of SQL type `{Self}` cannot be stored in a column of SQL type `{ST}`",
-    note = "a nullable expression cannot be stored in a NOT NULL column"
+    note = "a column takes values of its own SQL type; a NOT NULL column takes no nullable expression"
 )]
 pub trait StoresInto<ST> {}
+#[diagnostic::do_not_recommend]
 impl<T: SqlType<Nullability = NotNull>> StoresInto<T> for T {}
+#[diagnostic::do_not_recommend]
 impl<T: SqlType<Nullability = NotNull>> StoresInto<Nullable<T>> for T {}
+#[diagnostic::do_not_recommend]
 impl<T: SqlType<Nullability = NotNull>> StoresInto<Nullable<T>> for Nullable<T> {}
+
+macro_rules! stores_tuples {
+    ($(($($a:ident $b:ident),+))*) => {$(
+        #[diagnostic::do_not_recommend]
+        impl<$($a: StoresInto<$b>, $b),+> StoresInto<($($b,)+)> for ($($a,)+) {}
+    )*};
+}
+stores_tuples! {
+    (A1 B1) (A1 B1, A2 B2) (A1 B1, A2 B2, A3 B3) (A1 B1, A2 B2, A3 B3, A4 B4)
+    (A1 B1, A2 B2, A3 B3, A4 B4, A5 B5) (A1 B1, A2 B2, A3 B3, A4 B4, A5 B5, A6 B6)
+    (A1 B1, A2 B2, A3 B3, A4 B4, A5 B5, A6 B6, A7 B7)
+    (A1 B1, A2 B2, A3 B3, A4 B4, A5 B5, A6 B6, A7 B7, A8 B8)
+}
+
+/// Columns of table `T` named by `INSERT ... SELECT`: one, or a tuple.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not a list of columns of `{T}`",
+    note = "name the target columns as a column of `{T}` or a tuple of them"
+)]
+pub trait ColumnList<T> {
+    /// Their declared SQL types (one type, or a tuple).
+    type Types;
+    /// Writes `"a", "b"`.
+    fn render_names(out: &mut SqlWriter<'_>);
+}
+
+impl<M: ColumnDef<Table = T>, T> ColumnList<T> for Col<M> {
+    type Types = M::SqlType;
+    fn render_names(out: &mut SqlWriter<'_>) {
+        out.ident(M::NAME);
+    }
+}
+
+macro_rules! column_lists {
+    ($(($first:ident $($t:ident)*))*) => {$(
+        impl<Tb, $first: ColumnList<Tb>, $($t: ColumnList<Tb>),*> ColumnList<Tb> for ($first, $($t,)*) {
+            type Types = ($first::Types, $($t::Types,)*);
+            fn render_names(out: &mut SqlWriter<'_>) {
+                $first::render_names(out);
+                $( out.sql(", "); $t::render_names(out); )*
+            }
+        }
+    )*};
+}
+column_lists! { (A) (A B) (A B C) (A B C D) (A B C D E) (A B C D E F) (A B C D E F G) (A B C D E F G H) }
 
 impl<V, ST> AssignTo<ST, ByValue> for V
 where

@@ -150,6 +150,27 @@ where
     }
 }
 
+/// `INSERT INTO t (cols) SELECT ...`: the rows of a query.
+pub struct FromSelect<Cols, Q> {
+    query: Q,
+    _columns: PhantomData<Cols>,
+}
+
+/// Index marker: rows of a query.
+pub struct SelectRows<J>(PhantomData<J>);
+
+// One line, so that compiler notes quoting this impl stay short.
+#[rustfmt::skip]
+impl<T, Cols: super::assign::ColumnList<T>, Q: super::select::SubSelect<J, SqlType: super::assign::StoresInto<Cols::Types>>, J> InsertValues<T, SelectRows<J>> for FromSelect<Cols, Q> {
+    fn render_insert<'a>(&'a self, out: &mut SqlWriter<'a>) -> bool {
+        out.sql(" (");
+        Cols::render_names(out);
+        out.sql(") ");
+        self.query.render_subselect(out);
+        true
+    }
+}
+
 /// No ON CONFLICT clause.
 #[derive(Clone, Copy, Default)]
 pub struct NoConflict;
@@ -242,6 +263,30 @@ impl<T: Table> InsertInto<T> {
         let _ = self.0;
         Insert {
             values: values.into_insert_values(),
+            returning: NoReturning,
+            conflict: NoConflict,
+            _table: PhantomData,
+        }
+    }
+}
+
+impl<T: Table> InsertInto<T> {
+    /// `INSERT INTO table (columns) SELECT ...`: the query's row types must fit the columns,
+    /// one by one (a column of `Int4` takes an `Int4` select item, ...).
+    pub fn from_select<Cols, Q, J>(
+        self,
+        columns: Cols,
+        query: Q,
+    ) -> Insert<T, FromSelect<Cols, Q>, SelectRows<J>>
+    where
+        FromSelect<Cols, Q>: InsertValues<T, SelectRows<J>>,
+    {
+        let _ = (self.0, columns);
+        Insert {
+            values: FromSelect {
+                query,
+                _columns: PhantomData,
+            },
             returning: NoReturning,
             conflict: NoConflict,
             _table: PhantomData,

@@ -397,6 +397,30 @@ where
     }
 }
 
+/// A SELECT usable inside another statement (`INSERT ... SELECT`): its row's SQL type and
+/// its SQL. `J` is the inferred index of its select clause.
+pub trait SubSelect<J> {
+    /// The SQL type of a row.
+    type SqlType;
+    /// Writes the whole SELECT.
+    fn render_subselect<'a>(&'a self, out: &mut SqlWriter<'a>);
+}
+
+impl<F, From, S, W, O, G, H, J> SubSelect<J> for Select<F, From, S, W, O, G, H>
+where
+    From: FromClause,
+    W: Clause,
+    G: Clause,
+    H: Clause,
+    O: Clause,
+    S: SelectClause<F, G, J>,
+{
+    type SqlType = S::SqlType;
+    fn render_subselect<'a>(&'a self, out: &mut SqlWriter<'a>) {
+        self.render_with(out, None);
+    }
+}
+
 /// A FROM clause value: a source, or a join tree.
 pub trait FromClause {
     /// Writes the FROM items.
