@@ -91,6 +91,7 @@ pub mod prelude {
     pub use crate::expr::{
         avg, count, count_distinct, count_star, max, min, sum, value, ExpressionMethods,
     };
+    pub use crate::query::Insertable as _;
     pub use crate::query::{
         delete, excluded, insert_into, update, AliasMethods, AssignMethods, KeyQuery, Selectable,
         TableQuery,

@@ -453,3 +453,47 @@ fn insert_select() {
         ]
     );
 }
+
+/// A loaded row that can be written back whole.
+#[derive(sqlwright::Row, sqlwright::Insertable, Debug, PartialEq)]
+#[sqlwright(table = users)]
+struct FullUser {
+    id: i32,
+    name: String,
+    email: String,
+    hair_color: Option<String>,
+    age: Option<i32>,
+}
+
+#[test]
+fn save_and_delete_loaded_rows_by_primary_key() {
+    let mut db = setup(USERS);
+    let mut bob = users::table
+        .by_key(2)
+        .select(FullUser::as_select())
+        .one(&mut db.conn)
+        .unwrap();
+    bob.age = Some(33);
+    bob.hair_color = Some("grey".into());
+    let saved = update(users::table)
+        .by_key(bob.id)
+        .set(bob.values())
+        .execute(&mut db.conn)
+        .unwrap();
+    assert_eq!(saved, 1);
+    let again = users::table
+        .by_key(2)
+        .select(FullUser::as_select())
+        .one(&mut db.conn)
+        .unwrap();
+    assert_eq!(again, bob);
+    assert_eq!(
+        delete(users::table)
+            .by_key(again.id)
+            .execute(&mut db.conn)
+            .unwrap(),
+        1
+    );
+    assert_eq!(users::table.get(2, &mut db.conn).unwrap(), None);
+    assert_eq!(users::table.count(&mut db.conn).unwrap(), 4);
+}

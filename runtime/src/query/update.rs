@@ -6,7 +6,7 @@ use super::returning::{
     render_write, run_execute, run_returning, NoReturning, ReturnedRow, Returning, ReturningClause,
     ValidReturning, WriteStatement,
 };
-use super::{SingleFrom, Table};
+use super::{KeyFilter, SingleFrom, Table};
 use crate::check::ValidWhere;
 use crate::engine::{Error, Executor};
 use crate::render::{Render, Rendered, SqlWriter};
@@ -41,7 +41,18 @@ impl<T: Table, W> UpdateTarget<T, W> {
         }
     }
 
-    /// `SET column = value, ...`: values may read the row's columns (`price.to(price * 2)`).
+    /// Only the row whose primary key is `key` (a tuple for a composite key).
+    pub fn by_key<K, E: ValidWhere<SingleFrom<T>, I>, I>(self, key: K) -> UpdateTarget<T, W::Out>
+    where
+        T::PrimaryKey: KeyFilter<K, E>,
+        W: AddCondition<E>,
+    {
+        self.filter(T::PRIMARY_KEY.key_filter(key))
+    }
+
+    /// `SET column = value, ...`: values may read the row's columns (`price.to(price * 2)`);
+    /// a `Changeset` struct by reference; or an `Insertable` struct's `values()`, to save a
+    /// whole loaded row: `update(users::table).by_key(user.id).set(user.values())`.
     pub fn set<S: Assignments<T, SingleFrom<T>, I>, I>(self, set: S) -> Update<T, W, S, I> {
         Update {
             filter: self.filter,
@@ -107,6 +118,15 @@ impl<T: Table, W> Delete<T, W> {
             returning: NoReturning,
             _table: PhantomData,
         }
+    }
+
+    /// Only the row whose primary key is `key` (a tuple for a composite key).
+    pub fn by_key<K, E: ValidWhere<SingleFrom<T>, I>, I>(self, key: K) -> Delete<T, W::Out>
+    where
+        T::PrimaryKey: KeyFilter<K, E>,
+        W: AddCondition<E>,
+    {
+        self.filter(T::PRIMARY_KEY.key_filter(key))
     }
 
     /// `RETURNING e`: columns of the deleted rows.
