@@ -93,8 +93,8 @@ pub mod prelude {
     };
     pub use crate::query::Insertable as _;
     pub use crate::query::{
-        delete, excluded, insert_into, update, AliasMethods, AssignMethods, KeyQuery, Selectable,
-        TableQuery,
+        delete, excluded, insert_into, update, AliasMethods, AssignMethods, KeyQuery, RowByKey,
+        Selectable, TableQuery,
     };
     pub use crate::types::{
         Array, Bool, Bytea, Date, Float4, Float8, Int2, Int4, Int8, Interval, Json, Jsonb,

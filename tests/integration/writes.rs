@@ -496,4 +496,12 @@ fn save_and_delete_loaded_rows_by_primary_key() {
     );
     assert_eq!(users::table.get(2, &mut db.conn).unwrap(), None);
     assert_eq!(users::table.count(&mut db.conn).unwrap(), 4);
+    // structs by key: Option from get, a typed NotFound from find
+    let ann = FullUser::get(1, &mut db.conn).unwrap().unwrap();
+    assert_eq!((ann.id, ann.name.as_str()), (1, "Ann"));
+    assert_eq!(FullUser::get(2, &mut db.conn).unwrap(), None);
+    assert!(matches!(
+        FullUser::find(2, &mut db.conn),
+        Err(sqlwright::Error::NotFound)
+    ));
 }

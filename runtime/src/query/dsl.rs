@@ -313,3 +313,43 @@ pub trait KeyQuery: super::Table {
 }
 
 impl<T: super::Table> KeyQuery for T {}
+
+/// Structs deriving `Row` loaded by primary key: `User::get(5, &mut conn)`.
+pub trait RowByKey: super::Selectable + Sized {
+    /// The struct of the row whose primary key is `key` (a tuple for a composite key), or
+    /// `None`.
+    fn get<K, E, I, JA, JB, C>(key: K, conn: &mut C) -> Result<Option<Self>, Error>
+    where
+        <Self::Table as super::Table>::PrimaryKey: KeyFilter<K, E>,
+        E: ValidWhere<SingleFrom<Self::Table>, I> + crate::render::Render,
+        super::AsSelect<Self, Self::Columns>: ValidSelect<SingleFrom<Self::Table>, NoGroup, (JA, JB), NoGroup>
+            + crate::check::AppearsIn<
+                SingleFrom<Self::Table>,
+                JA,
+                Lifted: crate::types::RowOf<Row = Self>,
+            > + crate::render::Render,
+        C: Executor + ?Sized,
+    {
+        let table = <Self::Table as Default>::default();
+        table.by_key(key).select(Self::as_select()).first(conn)
+    }
+
+    /// The struct of the row whose primary key is `key`; [`Error::NotFound`] when there is
+    /// none.
+    fn find<K, E, I, JA, JB, C>(key: K, conn: &mut C) -> Result<Self, Error>
+    where
+        <Self::Table as super::Table>::PrimaryKey: KeyFilter<K, E>,
+        E: ValidWhere<SingleFrom<Self::Table>, I> + crate::render::Render,
+        super::AsSelect<Self, Self::Columns>: ValidSelect<SingleFrom<Self::Table>, NoGroup, (JA, JB), NoGroup>
+            + crate::check::AppearsIn<
+                SingleFrom<Self::Table>,
+                JA,
+                Lifted: crate::types::RowOf<Row = Self>,
+            > + crate::render::Render,
+        C: Executor + ?Sized,
+    {
+        Self::get(key, conn)?.ok_or(Error::NotFound)
+    }
+}
+
+impl<S: super::Selectable> RowByKey for S {}

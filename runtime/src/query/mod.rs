@@ -14,7 +14,7 @@ mod selectable;
 mod source;
 mod update;
 
-pub use dsl::{KeyFilter, KeyQuery, TableQuery, TableSelect};
+pub use dsl::{KeyFilter, KeyQuery, RowByKey, TableQuery, TableSelect};
 /// Index markers of the join impls that `table!` generates.
 #[doc(hidden)]
 pub mod join_markers {
