@@ -240,3 +240,90 @@ fn notes_schemas_end_to_end() {
         .get(0);
     assert_eq!(left, 0);
 }
+
+sqlwright::table! {
+    #[unique(owner, title)]
+    #[index(created_day)]
+    #[index(slug, unique)]
+    #[check = "length(title) > 0"]
+    notes (id) {
+        #[serial] id -> Int8,
+        owner -> Int4,
+        title -> Text,
+        slug -> Text,
+        #[default = "CURRENT_DATE"] created_day -> Date,
+    }
+}
+
+#[test]
+fn multi_column_constraints_and_indexes() {
+    use sqlwright::query::Table;
+    let sql = <notes::table as Table>::META.create_table_sql(false);
+    assert!(
+        sql.contains("    UNIQUE (\"owner\", \"title\"),\n"),
+        "{sql}"
+    );
+    assert!(sql.contains("    CHECK (length(title) > 0)\n"), "{sql}");
+    assert!(
+        sql.contains("\"created_day\" date NOT NULL DEFAULT CURRENT_DATE"),
+        "{sql}"
+    );
+    assert!(
+        sql.contains("CREATE INDEX \"notes_created_day_idx\" ON \"notes\" (\"created_day\");"),
+        "{sql}"
+    );
+    assert!(
+        sql.contains("CREATE UNIQUE INDEX \"notes_slug_idx\" ON \"notes\" (\"slug\");"),
+        "{sql}"
+    );
+    let mut db = setup(&sql);
+    let row = |owner: i32, title: &'static str, slug: &'static str| {
+        (
+            notes::owner.to(owner),
+            notes::title.to(title),
+            notes::slug.to(slug),
+        )
+    };
+    insert_into(notes::table)
+        .values(row(1, "a", "s1"))
+        .execute(&mut db.conn)
+        .unwrap();
+    insert_into(notes::table)
+        .values(row(2, "a", "s2"))
+        .execute(&mut db.conn)
+        .unwrap();
+    let same_pair = insert_into(notes::table)
+        .values(row(1, "a", "s3"))
+        .execute(&mut db.conn);
+    assert_eq!(
+        same_pair.unwrap_err().kind(),
+        Some(DbErrorKind::UniqueViolation)
+    );
+    let same_slug = insert_into(notes::table)
+        .values(row(3, "b", "s1"))
+        .execute(&mut db.conn);
+    let err = same_slug.unwrap_err();
+    assert_eq!(
+        err.database_error().unwrap().constraint.as_deref(),
+        Some("notes_slug_idx")
+    );
+    let empty_title = insert_into(notes::table)
+        .values(row(3, "", "s4"))
+        .execute(&mut db.conn);
+    assert_eq!(
+        empty_title.unwrap_err().kind(),
+        Some(DbErrorKind::CheckViolation)
+    );
+    let day: chrono::NaiveDate = notes::table
+        .select(notes::created_day)
+        .first(&mut db.conn)
+        .unwrap()
+        .unwrap();
+    let today: chrono::NaiveDate = db
+        .conn
+        .client()
+        .query_one("SELECT CURRENT_DATE", &[])
+        .unwrap()
+        .get(0);
+    assert_eq!(day, today);
+}
