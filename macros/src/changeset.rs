@@ -1,7 +1,7 @@
 //! `#[derive(Changeset)]`: a struct of `Option` fields for UPDATE; `None` leaves the column
 //! as it is: `update(users::table).filter(..).set(&changes)`.
 
-use crate::row::{named_fields, options};
+use crate::row::{named_fields, options, table_option};
 use proc_macro2::TokenStream;
 use quote::{quote, quote_spanned};
 use syn::spanned::Spanned;
@@ -26,12 +26,7 @@ fn option_inner(ty: &Type) -> Option<&Type> {
 pub fn expand(input: TokenStream) -> syn::Result<TokenStream> {
     let input: DeriveInput = syn::parse2(input)?;
     let name = &input.ident;
-    let table = options(&input.attrs, true)?.table.ok_or_else(|| {
-        syn::Error::new(
-            name.span(),
-            "`#[derive(Changeset)]` needs the table: add `#[sqlwright(table = users)]`",
-        )
-    })?;
+    let table = table_option(&input, "Changeset")?;
     let fields = named_fields(&input, "Changeset")?;
     let sp = quote!(::sqlwright::__private);
     let mut sets = Vec::new();

@@ -1,7 +1,7 @@
 //! `#[derive(Insertable)]`: a struct whose fields are inserted into the columns of the same
 //! names: `insert_into(users::table).values(&new_user)` or `.values(&rows[..])`.
 
-use crate::row::{named_fields, options};
+use crate::row::{named_fields, options, table_option};
 use proc_macro2::TokenStream;
 use quote::{quote, quote_spanned};
 use syn::spanned::Spanned;
@@ -10,12 +10,7 @@ use syn::DeriveInput;
 pub fn expand(input: TokenStream) -> syn::Result<TokenStream> {
     let input: DeriveInput = syn::parse2(input)?;
     let name = &input.ident;
-    let table = options(&input.attrs, true)?.table.ok_or_else(|| {
-        syn::Error::new(
-            name.span(),
-            "`#[derive(Insertable)]` needs the table: add `#[sqlwright(table = users)]`",
-        )
-    })?;
+    let table = table_option(&input, "Insertable")?;
     let fields = named_fields(&input, "Insertable")?;
     let sp = quote!(::sqlwright::__private);
     let mut types = Vec::new();

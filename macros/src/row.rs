@@ -49,12 +49,7 @@ pub fn options(attrs: &[syn::Attribute], allow_table: bool) -> syn::Result<Optio
 pub fn expand(input: TokenStream) -> syn::Result<TokenStream> {
     let input: DeriveInput = syn::parse2(input)?;
     let name = &input.ident;
-    let table = options(&input.attrs, true)?.table.ok_or_else(|| {
-        syn::Error::new(
-            name.span(),
-            "`#[derive(Row)]` needs the table: add `#[sqlwright(table = users)]`",
-        )
-    })?;
+    let table = table_option(&input, "Row")?;
     let fields = named_fields(&input, "Row")?;
     if !input.generics.params.is_empty() {
         return Err(syn::Error::new(
@@ -141,4 +136,14 @@ pub fn named_fields<'a>(
         ));
     }
     Ok(fields)
+}
+
+/// The `#[sqlwright(table = ..)]` of a derive input, or an error naming the derive.
+pub fn table_option(input: &DeriveInput, derive: &str) -> syn::Result<Path> {
+    options(&input.attrs, true)?.table.ok_or_else(|| {
+        syn::Error::new(
+            input.ident.span(),
+            format!("`#[derive({derive})]` needs the table: add `#[sqlwright(table = users)]`"),
+        )
+    })
 }
