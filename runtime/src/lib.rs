@@ -51,6 +51,11 @@
 //! - [`query`]: [`Select`](query::Select) and the methods a table starts it with: joins
 //!   (`inner_join`, `left_join`, `right_join`, `full_join`, `cross_join`, `*_join_on`),
 //!   `filter`, `group_by`, `having`, `select`, `order_by`; [`alias!`] for a table read twice.
+//! - Writes: [`insert_into`](query::insert_into), [`update`](query::update),
+//!   [`delete`](query::delete) with `column.to(value)` assignments, RETURNING and upserts;
+//!   `#[derive(Insertable)]`, `#[derive(Changeset)]`; rows by primary key
+//!   ([`KeyQuery`](query::KeyQuery), [`RowByKey`](query::RowByKey)).
+//! - [`ddl`]: `CREATE TABLE` from the declarations, [`schema!`] with `create_all`/`drop_all`.
 //! - [`check`]: the compile-time rules and how they are expressed as traits.
 //! - [`render`]: how a query becomes SQL text and parameters (`to_sql`, `debug_sql`).
 //! - [`engine`]: URLs, [`Connection`], and [`Error`].

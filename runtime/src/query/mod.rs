@@ -1,4 +1,5 @@
-//! Tables, columns and the statements built from them.
+//! Tables, columns and the statements built from them: SELECT (with joins and grouping),
+//! INSERT, UPDATE and DELETE.
 
 mod assign;
 mod clauses;
