@@ -44,14 +44,11 @@ fn main() {
 fn run() -> Result<(), Box<dyn std::error::Error>> {
     let db = sqlwright::testing::try_database()?;
     let mut conn = db.connect()?;
+    // CREATE TABLE from the declarations, in foreign-key order
+    const SCHEMA: sqlwright::ddl::Schema = sqlwright::schema!(comments, posts, users);
+    SCHEMA.create_all(&mut conn, /* if_not_exists */ true)?;
     conn.batch_execute(
-        "CREATE TABLE users (id serial PRIMARY KEY, name text NOT NULL, email text NOT NULL UNIQUE,
-             hair_color text, age int4);
-         CREATE TABLE posts (id serial PRIMARY KEY, author_id int4 NOT NULL REFERENCES users,
-             editor_id int4 REFERENCES users, title text NOT NULL, likes int4 NOT NULL);
-         CREATE TABLE comments (id serial PRIMARY KEY, post_id int4 NOT NULL REFERENCES posts,
-             body text NOT NULL);
-         INSERT INTO users (name, email, hair_color, age) VALUES
+        "INSERT INTO users (name, email, hair_color, age) VALUES
              ('Alice', 'a@x', 'red', 31), ('Anton', 'an@x', NULL, 67), ('Bob', 'b@x', NULL, 17);
          INSERT INTO posts (author_id, editor_id, title, likes) VALUES
              (1, 2, 'Types', 10), (1, NULL, 'Joins', 3), (1, 3, 'Groups', 4), (2, 1, 'Rust', 1);
@@ -101,6 +98,27 @@ fn run() -> Result<(), Box<dyn std::error::Error>> {
         .order_by(posts::id)
         .load(&mut conn)?;
     println!("{credits:?}");
+
+    // writes: assignments are checked against the column's type (Some/None for nullable ones)
+    let id: i32 = insert_into(users::table)
+        .values((users::name.to("Петя"), users::email.to("p@example.com")))
+        .returning(users::id)
+        .get_result(&mut conn)?;
+    insert_into(users::table)
+        .values((users::name.to("Ann"), users::email.to("p@example.com")))
+        .on_conflict(users::email)
+        .do_update(users::name.to(excluded(users::name)))
+        .execute(&mut conn)?;
+    update(users::table)
+        .filter(users::id.eq(id))
+        .set(users::age.to(users::age + 1))
+        .execute(&mut conn)?;
+    let row = users::table.get(id, &mut conn)?;
+    let user: Option<User> = User::get(id, &mut conn)?;
+    println!("{row:?} {}", user.map(|u| u.name).unwrap_or_default());
+    delete(users::table)
+        .filter(users::id.eq(id))
+        .execute(&mut conn)?;
 
     let n: i64 = users::table
         .filter(users::hair_color.is_null())
