@@ -425,14 +425,12 @@ where
     }
 
     /// Runs the INSERT of one row and returns its RETURNING values; [`Error::NotFound`]
-    /// when no row was written (a conflict skipped it).
+    /// when no row was written (a conflict skipped it), [`Error::MultipleRows`] when more were
+    /// (use `get_results` for many rows).
     pub fn get_result<Conn: Executor + ?Sized>(
         self,
         conn: &mut Conn,
     ) -> Result<ReturnedRow<E, T, I>, Error> {
-        self.get_results(conn)?
-            .into_iter()
-            .next()
-            .ok_or(Error::NotFound)
+        crate::engine::exactly_one(self.get_results(conn)?)
     }
 }

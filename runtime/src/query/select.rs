@@ -355,12 +355,7 @@ where
         S: SelectClause<F, G, J, SqlType: RowOf>,
     {
         let two = self.limit.map_or(2, |l| l.min(2));
-        let mut rows = self.fetch(conn, Some(&two))?;
-        match rows.len() {
-            0 => Err(Error::NotFound),
-            1 => Ok(rows.remove(0)),
-            _ => Err(Error::MultipleRows),
-        }
+        crate::engine::exactly_one(self.fetch(conn, Some(&two))?)
     }
 
     /// The single value of the only row, or `None` when there is no row;
@@ -373,12 +368,7 @@ where
         S: SelectClause<F, G, J, SqlType: RowOf>,
     {
         let two = self.limit.map_or(2, |l| l.min(2));
-        let mut rows = self.fetch(conn, Some(&two))?;
-        match rows.len() {
-            0 => Ok(None),
-            1 => Ok(Some(rows.remove(0))),
-            _ => Err(Error::MultipleRows),
-        }
+        crate::engine::at_most_one(self.fetch(conn, Some(&two))?)
     }
 
     /// The number of rows this query returns: `SELECT COUNT(*) FROM (query) AS "q"`.

@@ -206,12 +206,7 @@ macro_rules! write_methods {
                 self,
                 conn: &mut Conn,
             ) -> Result<ReturnedRow<E, T, I>, Error> {
-                let mut rows = self.get_results(conn)?;
-                match rows.len() {
-                    0 => Err(Error::NotFound),
-                    1 => Ok(rows.remove(0)),
-                    _ => Err(Error::MultipleRows),
-                }
+                crate::engine::exactly_one(self.get_results(conn)?)
             }
         }
     )*};
