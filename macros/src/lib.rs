@@ -10,6 +10,7 @@ mod alias;
 mod changeset;
 mod ids;
 mod insertable;
+mod raw_row;
 mod row;
 mod table;
 
@@ -52,6 +53,15 @@ pub fn derive_changeset(input: TokenStream) -> TokenStream {
 #[proc_macro_derive(Row, attributes(sqlwright))]
 pub fn derive_row(input: TokenStream) -> TokenStream {
     row::expand(input.into())
+        .unwrap_or_else(syn::Error::into_compile_error)
+        .into()
+}
+
+/// Derives reading a struct from a row of hand-written SQL (`sqlwright::raw`), each field
+/// from the column of its name (or `#[sqlwright(column = name)]`).
+#[proc_macro_derive(RawRow, attributes(sqlwright))]
+pub fn derive_raw_row(input: TokenStream) -> TokenStream {
+    raw_row::expand(input.into())
         .unwrap_or_else(syn::Error::into_compile_error)
         .into()
 }

@@ -115,17 +115,23 @@ pub mod ddl;
 pub mod engine;
 pub mod expr;
 pub mod query;
+pub mod raw;
 pub mod render;
+pub mod session;
 #[cfg(feature = "testing")]
 pub mod testing;
 pub mod types;
 
-pub use engine::{Connection, DatabaseUrl, Error};
-pub use sqlwright_macros::{alias, table, Changeset, Insertable, Row};
+pub use engine::{
+    Connection, DatabaseUrl, Engine, Error, IsolationLevel, PooledConnection, Transaction,
+    SQL_LOG_TARGET,
+};
+pub use session::Session;
+pub use sqlwright_macros::{alias, table, Changeset, Insertable, RawRow, Row};
 
 /// Everything a query needs in scope: `use sqlwright::prelude::*;`.
 pub mod prelude {
-    pub use crate::engine::{Connection, Error, Executor};
+    pub use crate::engine::{Connection, Engine, Error, Executor, IsolationLevel};
     pub use crate::expr::{
         avg, count, count_distinct, count_star, max, min, sum, value, ExpressionMethods,
     };
@@ -134,6 +140,7 @@ pub mod prelude {
         delete, excluded, insert_into, update, AliasMethods, AssignMethods, KeyQuery, RowByKey,
         Selectable, TableQuery,
     };
+    pub use crate::session::Session;
     pub use crate::types::{
         Array, Bool, Bytea, Date, Float4, Float8, Int2, Int4, Int8, Interval, Json, Jsonb,
         Nullable, Numeric, PgInterval, Text, Time, Timestamp, Timestamptz, Uuid, Varchar,

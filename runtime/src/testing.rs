@@ -223,7 +223,7 @@ impl Cluster {
                 dir: dir.clone(),
                 port,
             },
-            None => Cluster::start(&bindir, &dir, &lock_path, root)?,
+            None => Cluster::start(&bindir, &dir, &lock_path, root, None)?,
         };
         let clients = cluster.dir.join("clients");
         fs::create_dir_all(&clients)
@@ -233,11 +233,21 @@ impl Cluster {
         Ok(cluster)
     }
 
-    fn start(bindir: &Path, dir: &Path, lock: &Path, root: bool) -> Result<Cluster, TestingError> {
+    fn start(
+        bindir: &Path,
+        dir: &Path,
+        lock: &Path,
+        root: bool,
+        password: Option<&str>,
+    ) -> Result<Cluster, TestingError> {
         let _ = fs::remove_dir_all(dir);
         fs::create_dir_all(dir.join("sock"))
             .and_then(|_| fs::create_dir_all(dir.join("clients")))
             .map_err(|e| fail(format!("cannot create {}: {e}", dir.display())))?;
+        if let Some(password) = password {
+            fs::write(dir.join("pwfile"), format!("{password}\n"))
+                .map_err(|e| fail(format!("cannot write the password file: {e}")))?;
+        }
         if root {
             run(
                 Command::new("chown").args(["-R", "postgres:"]).arg(dir),
@@ -260,7 +270,17 @@ impl Cluster {
             let mut c = as_owner("initdb");
             c.arg("-D")
                 .arg(&data)
-                .args(["-U", "postgres", "--auth=trust", "-E", "UTF8"]);
+                .args(["-U", "postgres", "-E", "UTF8"]);
+            if password.is_some() {
+                c.args([
+                    "--auth-local=trust",
+                    "--auth-host=scram-sha-256",
+                    "--pwfile",
+                ])
+                .arg(dir.join("pwfile"));
+            } else {
+                c.arg("--auth=trust");
+            }
             c.args(["--no-sync", locale]);
             run(&mut c, "initdb")
         };
@@ -376,4 +396,103 @@ done
         .stdout(Stdio::null())
         .stderr(Stdio::null())
         .spawn();
+}
+
+/// A PostgreSQL server of its own for one test, for what would disturb the shared one:
+/// restarting it, or password authentication (its `postgres` user has a password, given
+/// in [`url`](Self::url)). Stopped and removed when dropped.
+pub struct PrivateServer {
+    cluster: Cluster,
+    bindir: PathBuf,
+    root: bool,
+    password: String,
+}
+
+impl fmt::Debug for PrivateServer {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "PrivateServer(port {})", self.cluster.port)
+    }
+}
+
+impl PrivateServer {
+    /// Starts a new cluster from the machine's `initdb`/`pg_ctl` (never `DATABASE_URL`:
+    /// the test needs to control the server).
+    pub fn start() -> Result<PrivateServer, TestingError> {
+        static COUNTER: AtomicUsize = AtomicUsize::new(0);
+        let bindir = find_bindir().ok_or_else(|| fail(INSTALL_HELP))?;
+        let root = is_root();
+        let name = format!(
+            "sqlwright-pg-private-{}-{}",
+            std::process::id(),
+            COUNTER.fetch_add(1, Ordering::Relaxed)
+        );
+        let dir = std::env::temp_dir().join(&name);
+        let lock = std::env::temp_dir().join(format!("{name}.lock"));
+        File::create(&lock).map_err(|e| fail(format!("cannot create {}: {e}", lock.display())))?;
+        let password = format!("pw-{}", std::process::id());
+        let cluster = Cluster::start(&bindir, &dir, &lock, root, Some(&password))?;
+        File::create(
+            cluster
+                .dir
+                .join("clients")
+                .join(std::process::id().to_string()),
+        )
+        .map_err(|e| fail(format!("cannot register with the private cluster: {e}")))?;
+        Ok(PrivateServer {
+            cluster,
+            bindir,
+            root,
+            password,
+        })
+    }
+
+    /// The URL of its `postgres` database, password included.
+    pub fn url(&self) -> DatabaseUrl {
+        DatabaseUrl::parse(&format!(
+            "postgres://postgres:{}@127.0.0.1:{}/postgres?application_name=sqlwright-tests",
+            self.password, self.cluster.port
+        ))
+        .expect("a URL built from a port number parses")
+    }
+
+    /// The password of its `postgres` user.
+    pub fn password(&self) -> &str {
+        &self.password
+    }
+
+    fn pg_ctl(&self, args: &[&str]) -> Result<(), TestingError> {
+        let exe = self.bindir.join("pg_ctl");
+        let mut c = if self.root {
+            let mut c = Command::new("runuser");
+            c.args(["-u", "postgres", "--"]).arg(exe);
+            c
+        } else {
+            Command::new(exe)
+        };
+        c.arg("-D").arg(self.cluster.dir.join("data")).args(args);
+        run(&mut c, "pg_ctl")
+    }
+
+    /// Restarts the server (fast shutdown: open sessions are ended), waiting until it
+    /// accepts connections again.
+    pub fn restart(&self) -> Result<(), TestingError> {
+        self.pg_ctl(&["-m", "fast", "-w", "-t", "60", "restart"])?;
+        let deadline = Instant::now() + Duration::from_secs(30);
+        while TcpStream::connect(("127.0.0.1", self.cluster.port)).is_err() {
+            if Instant::now() > deadline {
+                return Err(fail(
+                    "the private cluster does not accept connections after restart",
+                ));
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        Ok(())
+    }
+}
+
+impl Drop for PrivateServer {
+    fn drop(&mut self) {
+        let _ = self.pg_ctl(&["-m", "immediate", "stop"]);
+        let _ = fs::remove_dir_all(&self.cluster.dir);
+    }
 }

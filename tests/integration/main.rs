@@ -2,15 +2,21 @@
 //! Each test gets its own fresh database; each asserts the rendered SQL and the rows.
 
 mod aggregate_types;
+mod engine;
 mod errors;
 mod grouping;
 mod joins;
 mod names;
 mod operators;
+mod pool;
+mod raw;
 mod results;
 mod rows;
 mod schema;
 mod schemas;
+mod session;
+mod streaming;
+mod transactions;
 mod types;
 mod writes;
 
@@ -28,4 +34,24 @@ pub fn setup(ddl: &str) -> Db {
     let mut conn = db.connect().expect("connect to the test database");
     conn.batch_execute(ddl).expect("apply the test schema");
     Db { conn, _db: db }
+}
+
+/// An engine on a fresh database with `ddl` applied, its settings adjusted by `configure`.
+pub struct EngineDb {
+    pub engine: sqlwright::Engine,
+    pub db: TestDatabase,
+}
+
+pub fn engine_setup(
+    ddl: &str,
+    configure: impl FnOnce(sqlwright::engine::EngineBuilder) -> sqlwright::engine::EngineBuilder,
+) -> EngineDb {
+    let db = sqlwright::testing::database();
+    db.connect()
+        .and_then(|mut c| c.batch_execute(ddl))
+        .expect("apply the test schema");
+    let engine = configure(sqlwright::Engine::builder_url(db.url().clone()))
+        .build()
+        .expect("build the engine");
+    EngineDb { engine, db }
 }

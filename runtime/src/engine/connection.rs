@@ -1,24 +1,50 @@
-//! A synchronous PostgreSQL connection with a prepared-statement cache.
+//! A synchronous PostgreSQL connection with a bounded prepared-statement cache, SQL
+//! logging, and the bookkeeping transactions and the pool rely on.
 
-use super::{DatabaseUrl, Error, Executor};
-use crate::render::Rendered;
+use super::log::{self, Echo};
+use super::{DatabaseUrl, Error};
+use crate::render::{Label, Rendered};
 use postgres::types::Type;
 use postgres::{Client, NoTls, Statement};
 use std::collections::HashMap;
+use std::time::{Duration, Instant};
+
+/// How many prepared statements a connection keeps by default.
+pub const DEFAULT_STATEMENT_CACHE: usize = 256;
 
 /// One connection to PostgreSQL. Statements are prepared once per SQL text and parameter
-/// types, then reused.
+/// types, kept in a least-recently-used cache of bounded size, and reused.
 pub struct Connection {
     client: Client,
-    statements: HashMap<String, Vec<(Vec<Type>, Statement)>>,
+    statements: HashMap<String, Vec<CachedStatement>>,
+    cached: usize,
+    capacity: usize,
+    tick: u64,
     target: String,
+    pub(crate) echo: Echo,
+    /// Open transaction levels: 0 outside a transaction, 1 in one, 2+ in savepoints.
+    pub(crate) depth: u32,
+    /// A statement failed inside the open transaction, so the server aborted it.
+    pub(crate) aborted: bool,
+    /// SQL text was run whose effect on the transaction state is unknown (`BEGIN` in
+    /// `batch_execute`, or the raw driver client was borrowed).
+    pub(crate) unknown_state: bool,
+    /// The connection broke, or its state could not be restored: never reuse it.
+    pub(crate) broken: bool,
+}
+
+struct CachedStatement {
+    types: Vec<Type>,
+    statement: Statement,
+    last_used: u64,
 }
 
 impl std::fmt::Debug for Connection {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Connection")
             .field("target", &self.target)
-            .field("cached_statements", &self.statements.len())
+            .field("cached_statements", &self.cached)
+            .field("transaction_depth", &self.depth)
             .finish()
     }
 }
@@ -34,8 +60,15 @@ impl Connection {
 
     /// Connects with an already parsed URL.
     pub fn connect_url(url: &DatabaseUrl) -> Result<Self, Error> {
+        Self::connect_config(url, url.to_config())
+    }
+
+    pub(crate) fn connect_config(
+        url: &DatabaseUrl,
+        config: postgres::Config,
+    ) -> Result<Self, Error> {
         let target = url.target();
-        let client = url.to_config().connect(NoTls).map_err(|e| {
+        let client = config.connect(NoTls).map_err(|e| {
             let reason = match e.as_db_error() {
                 Some(db) => format!("{} (SQLSTATE {})", db.message(), db.code().code()),
                 None => {
@@ -56,15 +89,34 @@ impl Connection {
         Ok(Connection {
             client,
             statements: HashMap::new(),
+            cached: 0,
+            capacity: DEFAULT_STATEMENT_CACHE,
+            tick: 0,
             target,
+            echo: Echo::default(),
+            depth: 0,
+            aborted: false,
+            unknown_state: false,
+            broken: false,
         })
     }
 
     /// Runs one or more SQL statements given as text, without parameters: for schema
     /// scripts and migrations. Never build this text from user data; queries built with
-    /// sqlwright send every value as a parameter.
+    /// sqlwright send every value as a parameter (and [`crate::raw::sql`] binds named
+    /// parameters for hand-written SQL).
     pub fn batch_execute(&mut self, sql: &str) -> Result<(), Error> {
-        self.client.batch_execute(sql).map_err(Error::from_driver)
+        self.unknown_state = true;
+        let started = Instant::now();
+        let result = self.client.batch_execute(sql).map_err(Error::from_driver);
+        log::statement(
+            &self.echo,
+            sql,
+            &[],
+            started.elapsed(),
+            result.as_ref().map(|_| None),
+        );
+        self.note(result)
     }
 
     /// Whether the connection is closed.
@@ -72,49 +124,274 @@ impl Connection {
         self.client.is_closed()
     }
 
-    /// The driver's client, for what sqlwright does not cover yet.
+    /// Whether a transaction is open on this connection.
+    pub fn in_transaction(&self) -> bool {
+        self.depth > 0
+    }
+
+    /// Checks that the server still answers (an empty statement, one round trip).
+    pub fn ping(&mut self) -> Result<(), Error> {
+        let result = self
+            .client
+            .simple_query("")
+            .map(drop)
+            .map_err(Error::from_driver);
+        self.note(result)
+    }
+
+    /// Prints every statement this connection runs to standard error, SQL in yellow on a
+    /// terminal (SQLAlchemy's `echo=True`). Statements are also `tracing` events under the
+    /// target [`SQL_LOG_TARGET`](crate::SQL_LOG_TARGET) whatever this says.
+    pub fn set_echo(&mut self, on: bool) {
+        self.echo.print = on;
+    }
+
+    /// Statements that take at least `threshold` are logged at WARN level.
+    pub fn set_slow_query_threshold(&mut self, threshold: Option<Duration>) {
+        self.echo.slow = threshold;
+    }
+
+    /// How many prepared statements to keep (least recently used are closed first);
+    /// at least 1.
+    pub fn set_statement_cache_size(&mut self, size: usize) {
+        self.capacity = size.max(1);
+        while self.cached > self.capacity {
+            self.evict();
+        }
+    }
+
+    /// How many prepared statements are cached now.
+    pub fn cached_statements(&self) -> usize {
+        self.cached
+    }
+
+    /// The driver's client, for what sqlwright does not cover yet. The pool treats a
+    /// connection whose client was borrowed as being in an unknown state and rolls back
+    /// any transaction on it before reuse.
     pub fn client(&mut self) -> &mut Client {
+        self.unknown_state = true;
         &mut self.client
     }
 
+    /// Records what an outcome means for the connection's state.
+    pub(crate) fn note<T>(&mut self, result: Result<T, Error>) -> Result<T, Error> {
+        if let Err(e) = &result {
+            if e.is_connection_lost() || self.client.is_closed() {
+                self.broken = true;
+            }
+            if self.depth > 0 {
+                self.aborted = true;
+            }
+        }
+        result
+    }
+
+    /// Runs transaction-control text (`BEGIN`, `SAVEPOINT`, ...) built by sqlwright itself.
+    pub(crate) fn control(&mut self, sql: &str) -> Result<(), Error> {
+        let started = Instant::now();
+        let result = self.client.batch_execute(sql).map_err(Error::from_driver);
+        log::statement(
+            &self.echo,
+            sql,
+            &[],
+            started.elapsed(),
+            result.as_ref().map(|_| None),
+        );
+        if let Err(e) = &result {
+            if e.is_connection_lost() || self.client.is_closed() {
+                self.broken = true;
+            }
+        }
+        result
+    }
+
     fn statement(&mut self, sql: &str, types: &[Type]) -> Result<Statement, Error> {
+        self.tick += 1;
+        let tick = self.tick;
         if let Some(found) = self
             .statements
-            .get(sql)
-            .and_then(|v| v.iter().find(|(t, _)| t == types))
+            .get_mut(sql)
+            .and_then(|v| v.iter_mut().find(|c| c.types == types))
         {
-            return Ok(found.1.clone());
+            found.last_used = tick;
+            return Ok(found.statement.clone());
         }
-        let statement = self
-            .client
-            .prepare_typed(sql, types)
-            .map_err(Error::from_driver)?;
+        let prepared = self.client.prepare_typed(sql, types);
+        let statement = self.note(prepared.map_err(Error::from_driver))?;
+        if self.cached >= self.capacity {
+            self.evict();
+        }
         self.statements
             .entry(sql.to_string())
             .or_default()
-            .push((types.to_vec(), statement.clone()));
+            .push(CachedStatement {
+                types: types.to_vec(),
+                statement: statement.clone(),
+                last_used: tick,
+            });
+        self.cached += 1;
         Ok(statement)
+    }
+
+    /// Closes the least recently used statement.
+    fn evict(&mut self) {
+        let oldest = self
+            .statements
+            .iter()
+            .flat_map(|(sql, v)| {
+                v.iter()
+                    .enumerate()
+                    .map(move |(i, c)| (c.last_used, sql, i))
+            })
+            .min_by_key(|(used, _, _)| *used)
+            .map(|(_, sql, i)| (sql.clone(), i));
+        if let Some((sql, i)) = oldest {
+            if let Some(v) = self.statements.get_mut(&sql) {
+                v.swap_remove(i);
+                if v.is_empty() {
+                    self.statements.remove(&sql);
+                }
+            }
+            self.cached -= 1;
+        }
+    }
+
+    fn check(statement: &Rendered<'_>) -> Result<(), Error> {
+        if statement.nul_in_text {
+            Err(Error::NulInText)
+        } else {
+            Ok(())
+        }
+    }
+
+    /// Runs a rendered statement and returns its rows.
+    pub fn query_rendered(
+        &mut self,
+        statement: &Rendered<'_>,
+    ) -> Result<Vec<postgres::Row>, Error> {
+        Self::check(statement)?;
+        let started = Instant::now();
+        let result = self
+            .statement(&statement.sql, &statement.types)
+            .and_then(|prepared| {
+                self.client
+                    .query(&prepared, &statement.params)
+                    .map_err(Error::from_driver)
+            });
+        log::statement(
+            &self.echo,
+            &statement.sql,
+            &statement.params,
+            started.elapsed(),
+            result.as_ref().map(|rows| Some(rows.len() as u64)),
+        );
+        self.note(result)
+    }
+
+    /// Runs a rendered statement and returns the number of rows it affected.
+    pub fn execute_rendered(&mut self, statement: &Rendered<'_>) -> Result<u64, Error> {
+        Self::check(statement)?;
+        let started = Instant::now();
+        let result = self
+            .statement(&statement.sql, &statement.types)
+            .and_then(|prepared| {
+                self.client
+                    .execute(&prepared, &statement.params)
+                    .map_err(Error::from_driver)
+            });
+        log::statement(
+            &self.echo,
+            &statement.sql,
+            &statement.params,
+            started.elapsed(),
+            result.as_ref().map(|n| Some(*n)),
+        );
+        self.note(result)
+    }
+
+    /// Runs a rendered statement and reads its rows one at a time as the server sends
+    /// them: memory stays bounded however many rows there are (the driver stops reading
+    /// the socket while the caller has not asked for the next row).
+    pub fn stream_rendered(&mut self, statement: &Rendered<'_>) -> Result<RowStream<'_>, Error> {
+        Self::check(statement)?;
+        let started = Instant::now();
+        let prepared = self.statement(&statement.sql, &statement.types)?;
+        let result = self
+            .client
+            .query_raw(&prepared, statement.params.iter().copied())
+            .map_err(Error::from_driver);
+        log::statement(
+            &self.echo,
+            &statement.sql,
+            &statement.params,
+            started.elapsed(),
+            result.as_ref().map(|_| None),
+        );
+        let rows = match result {
+            Ok(rows) => rows,
+            Err(e) => {
+                if e.is_connection_lost() {
+                    self.broken = true;
+                }
+                if self.depth > 0 {
+                    self.aborted = true;
+                }
+                return Err(e);
+            }
+        };
+        Ok(RowStream {
+            rows,
+            labels: statement.labels.clone(),
+            broken: &mut self.broken,
+            aborted: if self.depth > 0 {
+                Some(&mut self.aborted)
+            } else {
+                None
+            },
+        })
     }
 }
 
-impl Executor for Connection {
-    fn query_rows(&mut self, statement: &Rendered<'_>) -> Result<Vec<postgres::Row>, Error> {
-        if statement.nul_in_text {
-            return Err(Error::NulInText);
-        }
-        let prepared = self.statement(&statement.sql, &statement.types)?;
-        self.client
-            .query(&prepared, &statement.params)
-            .map_err(Error::from_driver)
+/// Rows read from the server as they arrive (see [`Connection::stream_rendered`]).
+pub struct RowStream<'c> {
+    rows: postgres::RowIter<'c>,
+    labels: Vec<Label>,
+    broken: &'c mut bool,
+    aborted: Option<&'c mut bool>,
+}
+
+impl std::fmt::Debug for RowStream<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("RowStream").finish_non_exhaustive()
+    }
+}
+
+impl RowStream<'_> {
+    /// The labels of the selected columns, for decode errors.
+    pub fn labels(&self) -> &[Label] {
+        &self.labels
     }
 
-    fn execute_rendered(&mut self, statement: &Rendered<'_>) -> Result<u64, Error> {
-        if statement.nul_in_text {
-            return Err(Error::NulInText);
+    /// The next row, `None` at the end.
+    pub fn next_row(&mut self) -> Option<Result<postgres::Row, Error>> {
+        use postgres::fallible_iterator::FallibleIterator as _;
+        match self.rows.next() {
+            Ok(row) => row.map(Ok),
+            Err(e) => {
+                let e = Error::from_driver(e);
+                if e.is_connection_lost() {
+                    *self.broken = true;
+                }
+                if let Some(aborted) = self.aborted.as_deref_mut() {
+                    *aborted = true;
+                }
+                Some(Err(e))
+            }
         }
-        let prepared = self.statement(&statement.sql, &statement.types)?;
-        self.client
-            .execute(&prepared, &statement.params)
-            .map_err(Error::from_driver)
+    }
+
+    /// The number of rows the statement affected, once every row has been read.
+    pub fn rows_affected(&self) -> Option<u64> {
+        self.rows.rows_affected()
     }
 }

@@ -20,8 +20,20 @@ pub enum Error {
         /// The driver's explanation.
         reason: String,
     },
-    /// The connection broke while in use.
+    /// The connection broke while in use (the server went away, restarted, or ended this
+    /// session). Whatever transaction was open is rolled back by the server.
     ConnectionLost(String),
+    /// No pooled connection became free within the engine's checkout timeout.
+    PoolTimeout {
+        /// How long the checkout waited.
+        waited: std::time::Duration,
+        /// How many connections the pool may open (`pool_size + max_overflow`).
+        max_connections: usize,
+    },
+    /// A statement inside this transaction failed earlier, so the server has aborted it;
+    /// it cannot commit. Roll back (return `Err` from the closure), or use a nested
+    /// transaction (a savepoint) around statements that may fail.
+    TransactionAborted,
     /// The server rejected the statement (constraint violation, bad data, ...).
     Database(Box<DatabaseError>),
     /// A query expected to return a row returned none.
@@ -41,6 +53,9 @@ pub enum Error {
     Parameter(String),
     /// The driver failed in a way not covered above (a protocol or I/O problem).
     Driver(String),
+    /// The API was used in a way that cannot work, found at run time (a nested transaction
+    /// asking for its own isolation level, a raw-SQL parameter without a value, ...).
+    Misuse(String),
 }
 
 impl fmt::Display for Error {
@@ -52,7 +67,24 @@ impl fmt::Display for Error {
             Error::Connect { target, reason } => {
                 write!(f, "cannot connect to {target}: {reason}")
             }
-            Error::ConnectionLost(reason) => write!(f, "connection lost: {reason}"),
+            Error::ConnectionLost(reason) => write!(
+                f,
+                "connection lost: {reason} (an open transaction was rolled back by the server; \
+                 the next statement on a new connection may succeed)"
+            ),
+            Error::PoolTimeout {
+                waited,
+                max_connections,
+            } => write!(
+                f,
+                "no pooled connection became free within {waited:?}: all {max_connections} \
+                 connections are in use (raise pool_size/max_overflow or the checkout timeout, \
+                 or return connections sooner)"
+            ),
+            Error::TransactionAborted => f.write_str(
+                "the transaction cannot commit: one of its statements failed, so the server \
+                 aborted it (roll back, or wrap statements that may fail in a nested transaction)",
+            ),
             Error::Database(e) => e.fmt(f),
             Error::NotFound => f.write_str("the query returned no row"),
             Error::MultipleRows => f.write_str("the query returned more than one row"),
@@ -64,6 +96,7 @@ impl fmt::Display for Error {
             ),
             Error::Parameter(reason) => write!(f, "cannot send a parameter: {reason}"),
             Error::Driver(reason) => write!(f, "database driver error: {reason}"),
+            Error::Misuse(reason) => f.write_str(reason),
         }
     }
 }
@@ -139,6 +172,14 @@ pub enum DbErrorKind {
     NotNullViolation,
     /// 23514: a CHECK constraint.
     CheckViolation,
+    /// 23P01: an exclusion constraint.
+    ExclusionViolation,
+    /// 57014: the statement ran longer than `statement_timeout` (or was cancelled).
+    StatementTimeout,
+    /// 25P02: a statement was sent to a transaction that an earlier error aborted.
+    InFailedTransaction,
+    /// 25006: a write in a read-only transaction.
+    ReadOnlyTransaction,
     /// 40001: a serializable transaction conflicted; retry it.
     SerializationFailure,
     /// 40P01: a deadlock was detected; retry the transaction.
@@ -171,6 +212,10 @@ impl DbErrorKind {
             "23503" => DbErrorKind::ForeignKeyViolation,
             "23502" => DbErrorKind::NotNullViolation,
             "23514" => DbErrorKind::CheckViolation,
+            "23P01" => DbErrorKind::ExclusionViolation,
+            "57014" => DbErrorKind::StatementTimeout,
+            "25P02" => DbErrorKind::InFailedTransaction,
+            "25006" => DbErrorKind::ReadOnlyTransaction,
             "40001" => DbErrorKind::SerializationFailure,
             "40P01" => DbErrorKind::Deadlock,
             "22003" => DbErrorKind::NumericOutOfRange,
@@ -183,6 +228,44 @@ impl DbErrorKind {
             c if c.starts_with("08") => DbErrorKind::Connection,
             _ => DbErrorKind::Other,
         }
+    }
+}
+
+impl DbErrorKind {
+    /// Whether running the whole transaction again may succeed (serialization failure or
+    /// deadlock).
+    pub fn is_retryable(self) -> bool {
+        matches!(
+            self,
+            DbErrorKind::SerializationFailure | DbErrorKind::Deadlock
+        )
+    }
+
+    /// What to do about it, in a few words; `None` when the server's message says it all.
+    fn advice(self) -> Option<&'static str> {
+        Some(match self {
+            DbErrorKind::UniqueViolation => {
+                "a row with the same key already exists; update that row, or insert with on_conflict"
+            }
+            DbErrorKind::ForeignKeyViolation => {
+                "the referenced row does not exist, or other rows still reference this one"
+            }
+            DbErrorKind::NotNullViolation => "give the column a value",
+            DbErrorKind::CheckViolation => "the row breaks the table's CHECK constraint",
+            DbErrorKind::ExclusionViolation => "the row conflicts with an existing row",
+            DbErrorKind::SerializationFailure | DbErrorKind::Deadlock => {
+                "run the transaction again (see transaction_with_retry)"
+            }
+            DbErrorKind::StatementTimeout => {
+                "the statement ran longer than statement_timeout; make it cheaper or raise the timeout"
+            }
+            DbErrorKind::InFailedTransaction => {
+                "an earlier statement of this transaction failed; roll back"
+            }
+            DbErrorKind::NumericOutOfRange => "the value does not fit the column's type",
+            DbErrorKind::ReadOnlyTransaction => "the transaction is read-only; open a read-write one to write",
+            _ => return None,
+        })
     }
 }
 
@@ -219,6 +302,9 @@ impl fmt::Display for DatabaseError {
         if let Some(d) = &self.detail {
             write!(f, ": {d}")?;
         }
+        if let Some(advice) = self.kind.advice() {
+            write!(f, " ({advice})")?;
+        }
         Ok(())
     }
 }
@@ -239,9 +325,29 @@ impl Error {
         self.database_error().map(|e| e.kind)
     }
 
+    /// Whether running the transaction again may succeed (serialization failure,
+    /// deadlock).
+    pub fn is_retryable(&self) -> bool {
+        self.kind().is_some_and(DbErrorKind::is_retryable)
+    }
+
+    /// Whether the connection this came from can no longer be used.
+    pub fn is_connection_lost(&self) -> bool {
+        matches!(self, Error::ConnectionLost(_))
+    }
+
     /// Maps an error from the driver.
     pub(crate) fn from_driver(e: postgres::Error) -> Error {
         if let Some(db) = e.as_db_error() {
+            // 57P01-57P03: the server ended this session (pg_terminate_backend, shutdown,
+            // restart); the connection is gone.
+            if db.code().code().starts_with("57P") {
+                return Error::ConnectionLost(format!(
+                    "{} (SQLSTATE {})",
+                    db.message(),
+                    db.code().code()
+                ));
+            }
             return Error::Database(Box::new(DatabaseError {
                 kind: DbErrorKind::from_sqlstate(db.code().code()),
                 code: db.code().code().to_string(),

@@ -1,11 +1,17 @@
-//! Connecting and executing: URLs, connections, the executor trait, errors.
+//! Connecting and executing: URLs, connections, pools, transactions, logging, errors.
 
 mod connection;
 pub(crate) mod error;
+mod log;
+mod pool;
+mod transaction;
 mod url;
 
-pub use connection::Connection;
+pub use connection::{Connection, RowStream, DEFAULT_STATEMENT_CACHE};
 pub use error::{DatabaseError, DbErrorKind, DecodeError, Error};
+pub use log::SQL_LOG_TARGET;
+pub use pool::{Engine, EngineBuilder, PoolState, PooledConnection};
+pub use transaction::{IsolationLevel, Transaction, TransactionBuilder, TransactionOptions};
 pub use url::{DatabaseUrl, Dialect};
 
 use crate::render::Rendered;
@@ -25,11 +31,99 @@ pub(crate) fn exactly_one<R>(rows: Vec<R>) -> Result<R, Error> {
     at_most_one(rows)?.ok_or(Error::NotFound)
 }
 
-/// Something that runs rendered statements: a connection, later a transaction or a pooled
-/// connection, and an async connection through the same methods of its own.
+/// Something statements run on: a [`Connection`], a [`PooledConnection`] from an
+/// [`Engine`], a [`Transaction`], or a [`Session`](crate::Session). Every query method takes
+/// `&mut impl Executor`, and transactions open from any of them.
 pub trait Executor {
+    /// The connection underneath.
+    fn connection(&mut self) -> &mut Connection;
+
     /// Runs a statement and returns its rows.
-    fn query_rows(&mut self, statement: &Rendered<'_>) -> Result<Vec<postgres::Row>, Error>;
+    fn query_rows(&mut self, statement: &Rendered<'_>) -> Result<Vec<postgres::Row>, Error> {
+        self.connection().query_rendered(statement)
+    }
+
     /// Runs a statement and returns the number of rows it affected.
-    fn execute_rendered(&mut self, statement: &Rendered<'_>) -> Result<u64, Error>;
+    fn execute_rendered(&mut self, statement: &Rendered<'_>) -> Result<u64, Error> {
+        self.connection().execute_rendered(statement)
+    }
+
+    /// Runs a statement and reads its rows as they arrive.
+    fn stream_rows(&mut self, statement: &Rendered<'_>) -> Result<RowStream<'_>, Error> {
+        self.connection().stream_rendered(statement)
+    }
+
+    /// Runs `f` in a transaction (a savepoint when one is already open): commits when `f`
+    /// returns `Ok`, rolls back when it returns `Err` or panics.
+    ///
+    /// ```no_run
+    /// # use sqlwright::prelude::*;
+    /// # fn demo(conn: &mut Connection) -> Result<(), sqlwright::Error> {
+    /// conn.transaction(|tx| {
+    ///     tx.batch_execute("UPDATE accounts SET balance = balance - 10 WHERE id = 1")?;
+    ///     tx.batch_execute("UPDATE accounts SET balance = balance + 10 WHERE id = 2")?;
+    ///     Ok::<_, sqlwright::Error>(())
+    /// })?;
+    /// # Ok(()) }
+    /// ```
+    fn transaction<T, E: From<Error>>(
+        &mut self,
+        f: impl FnOnce(&mut Transaction<'_>) -> Result<T, E>,
+    ) -> Result<T, E>
+    where
+        Self: Sized,
+    {
+        TransactionBuilder::new(self.connection()).run(f)
+    }
+
+    /// Opens a transaction (a savepoint when one is already open) as a guard: call
+    /// [`Transaction::commit`]; dropping it without committing rolls back.
+    fn begin(&mut self) -> Result<Transaction<'_>, Error>
+    where
+        Self: Sized,
+    {
+        TransactionBuilder::new(self.connection()).begin()
+    }
+
+    /// A transaction with options: isolation level, read-only, retries.
+    fn build_transaction(&mut self) -> TransactionBuilder<'_>
+    where
+        Self: Sized,
+    {
+        TransactionBuilder::new(self.connection())
+    }
+
+    /// Runs `f` in a transaction, again (up to `attempts` times in all) when it fails with
+    /// a serialization failure or a deadlock.
+    fn transaction_with_retry<T>(
+        &mut self,
+        attempts: u32,
+        f: impl FnMut(&mut Transaction<'_>) -> Result<T, Error>,
+    ) -> Result<T, Error>
+    where
+        Self: Sized,
+    {
+        TransactionBuilder::new(self.connection()).run_with_retry(attempts, f)
+    }
+
+    /// Runs SQL text without parameters (schema scripts); see
+    /// [`Connection::batch_execute`].
+    fn batch_execute(&mut self, sql: &str) -> Result<(), Error>
+    where
+        Self: Sized,
+    {
+        self.connection().batch_execute(sql)
+    }
+}
+
+impl Executor for Connection {
+    fn connection(&mut self) -> &mut Connection {
+        self
+    }
+}
+
+impl<E: Executor + ?Sized> Executor for &mut E {
+    fn connection(&mut self) -> &mut Connection {
+        (**self).connection()
+    }
 }

@@ -13,6 +13,7 @@ mod returning;
 mod select;
 mod selectable;
 mod source;
+mod stream;
 mod update;
 
 pub use dsl::{KeyFilter, KeyQuery, RowByKey, TableQuery, TableSelect};
@@ -38,13 +39,14 @@ pub use column::{Col, ColumnDef};
 pub use group::{ValidGroupBy, ValidHaving};
 pub use insert::{
     insert_into, ConflictTarget, Insert, InsertInto, InsertValues, Insertable, IntoInsertValues,
-    OnConflict,
+    ManyRows, OnConflict,
 };
 pub use meta::{ColumnMeta, ForeignKeyMeta, IndexMeta, TableMeta};
 pub use returning::{NoReturning, Returning, ValidReturning, WriteStatement};
 pub use select::{
     DefaultSelection, FromClause, Regroup, RowType, Select, SelectClause, Selected, SingleFrom,
 };
+pub use stream::{Batches, DecodeRow, Rows};
 pub use update::{delete, update, Delete, Update, UpdateTarget};
 
 use crate::expr::Expression;

@@ -3,11 +3,12 @@
 use super::clauses::{
     AddCondition, AddOrder, AllRows, Clause, NoFilter, NoHaving, NoOrder, OrderBy,
 };
+use super::Rows;
 use super::Source;
 use crate::check::{Agg, Cons, GroupBy, Neutral, Nil, NoGroup, Plain, Src, ValidOrder};
 use crate::check::{AppearsIn, ValidSelect, ValidWhere};
 use crate::engine::{Error, Executor};
-use crate::render::{Render, Rendered, SqlWriter};
+use crate::render::{Label, Render, Rendered, SqlWriter};
 use crate::types::{FromRow, NotNull, RowOf, RowReader};
 use std::marker::PhantomData;
 
@@ -371,6 +372,48 @@ where
         crate::engine::at_most_one(self.fetch(conn, Some(&two))?)
     }
 
+    /// Runs the query and reads its rows one at a time as the server sends them, without
+    /// holding them all in memory: for results too big to load at once.
+    ///
+    /// ```no_run
+    /// # use sqlwright::prelude::*;
+    /// # sqlwright::table! { users (id) { id -> Int4, name -> Text, } }
+    /// # fn demo(conn: &mut Connection) -> Result<(), sqlwright::Error> {
+    /// for row in users::table.select((users::id, users::name)).stream(conn)? {
+    ///     let (id, name) = row?;
+    ///     println!("{id} {name}");
+    /// }
+    /// // or in batches of 1000 rows (SQLAlchemy's fetchmany)
+    /// for batch in users::table.select(users::id).stream(conn)?.batches(1000) {
+    ///     let ids: Vec<i32> = batch?;
+    /// }
+    /// # Ok(()) }
+    /// ```
+    #[allow(clippy::type_complexity)]
+    pub fn stream<'c, C: Executor + ?Sized, J>(
+        self,
+        conn: &'c mut C,
+    ) -> Result<
+        Rows<
+            'c,
+            RowType<F, S, G, J>,
+            fn(postgres::Row, &[Label]) -> Result<RowType<F, S, G, J>, Error>,
+        >,
+        Error,
+    >
+    where
+        S: SelectClause<F, G, J, SqlType: RowOf>,
+    {
+        let mut out = SqlWriter::new();
+        self.render_with(&mut out, None);
+        let rendered = out.finish();
+        let stream = conn.stream_rows(&rendered)?;
+        Ok(Rows::new(
+            stream,
+            decode_row::<RowType<F, S, G, J>, S::SqlType>,
+        ))
+    }
+
     /// The number of rows this query returns: `SELECT COUNT(*) FROM (query) AS "q"`.
     pub fn count<C: Executor + ?Sized, J>(self, conn: &mut C) -> Result<i64, Error>
     where
@@ -421,4 +464,9 @@ impl<S: Source> FromClause for S {
     fn render_from<'a>(&'a self, out: &mut SqlWriter<'a>) {
         S::render_from(out);
     }
+}
+
+/// Decodes one streamed row into `R`.
+fn decode_row<R: FromRow<ST>, ST>(row: postgres::Row, labels: &[Label]) -> Result<R, Error> {
+    R::from_row(&mut RowReader::new(&row, labels))
 }

@@ -1,0 +1,119 @@
+//! SQL logging: every statement becomes a `tracing` event under [`SQL_LOG_TARGET`], and
+//! with echo on it is also printed to standard error.
+//!
+//! Each event carries the fields `sql`, `params` (as the driver would send them, shown with
+//! `Debug`), `elapsed_us`, `rows` (rows returned or affected, when known) and, for failed
+//! statements, `error`. Statements run at DEBUG level; a statement slower than the
+//! slow-query threshold at WARN; a failed one at DEBUG with its error (the error is also
+//! returned to the caller).
+
+use super::Error;
+use crate::render::Param;
+use std::fmt;
+use std::io::{IsTerminal as _, Write as _};
+use std::time::Duration;
+
+/// The `tracing` target of SQL statement events: filter on it
+/// (`RUST_LOG=sqlwright::sql=debug` with `tracing_subscriber::EnvFilter`).
+pub const SQL_LOG_TARGET: &str = "sqlwright::sql";
+
+/// What a connection does with the statements it runs.
+#[derive(Clone, Copy, Debug, Default)]
+pub(crate) struct Echo {
+    /// Print each statement to standard error.
+    pub print: bool,
+    /// Statements at least this slow are WARN events.
+    pub slow: Option<Duration>,
+}
+
+/// The parameters of a statement, shown as a list.
+pub struct Params<'p, 'a>(pub &'p [Param<'a>]);
+
+impl fmt::Debug for Params<'_, '_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_list().entries(self.0.iter()).finish()
+    }
+}
+
+impl fmt::Display for Params<'_, '_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(self, f)
+    }
+}
+
+/// Logs one statement. `outcome` is the row count (when known) or the error.
+pub(crate) fn statement(
+    echo: &Echo,
+    sql: &str,
+    params: &[Param<'_>],
+    elapsed: Duration,
+    outcome: Result<Option<u64>, &Error>,
+) {
+    let slow = echo.slow.is_some_and(|t| elapsed >= t);
+    let elapsed_us = elapsed.as_micros() as u64;
+    match (&outcome, slow) {
+        (Ok(rows), false) => tracing::debug!(
+            target: SQL_LOG_TARGET,
+            sql,
+            params = %Params(params),
+            elapsed_us,
+            rows = *rows,
+            "statement"
+        ),
+        (Ok(rows), true) => tracing::warn!(
+            target: SQL_LOG_TARGET,
+            sql,
+            params = %Params(params),
+            elapsed_us,
+            rows = *rows,
+            "slow statement"
+        ),
+        (Err(error), _) => tracing::debug!(
+            target: SQL_LOG_TARGET,
+            sql,
+            params = %Params(params),
+            elapsed_us,
+            error = %error,
+            "statement failed"
+        ),
+    }
+    if echo.print {
+        print(sql, params, elapsed, outcome, slow);
+    }
+}
+
+/// Prints a statement to standard error: SQL in yellow, then parameters, time and rows.
+fn print(
+    sql: &str,
+    params: &[Param<'_>],
+    elapsed: Duration,
+    outcome: Result<Option<u64>, &Error>,
+    slow: bool,
+) {
+    let stderr = std::io::stderr();
+    let color = stderr.is_terminal() && std::env::var_os("NO_COLOR").is_none();
+    let (yellow, dim, red, reset) = if color {
+        ("\x1b[33m", "\x1b[2m", "\x1b[31m", "\x1b[0m")
+    } else {
+        ("", "", "", "")
+    };
+    let mut line = format!("{yellow}{sql}{reset}\n{dim}  ");
+    if !params.is_empty() {
+        line.push_str(&format!("params {} · ", Params(params)));
+    }
+    line.push_str(&format!("{:.3} ms", elapsed.as_secs_f64() * 1000.0));
+    match outcome {
+        Ok(Some(rows)) => line.push_str(&format!(
+            " · {rows} row{}",
+            if rows == 1 { "" } else { "s" }
+        )),
+        Ok(None) => {}
+        Err(e) => line.push_str(&format!("{reset}{red} · failed: {e}")),
+    }
+    if slow {
+        line.push_str(" · SLOW");
+    }
+    line.push_str(reset);
+    line.push('\n');
+    let _ = stderr.lock().write_all(line.as_bytes());
+}

@@ -1,0 +1,463 @@
+//! The engine: a URL, connection settings, and a pool of connections.
+//!
+//! Semantics follow SQLAlchemy's `QueuePool`: up to `pool_size` connections stay open
+//! between uses; under load up to `max_overflow` more are opened and closed again as soon
+//! as they are returned; a checkout waits at most `checkout_timeout` for a free connection.
+//! A connection comes back to the pool only in a known-clean state: one returned inside a
+//! transaction is rolled back first, one that broke is closed. Before reuse, an idle
+//! connection is pinged (one empty statement), so a server restart costs the next checkout
+//! one reconnect instead of an error.
+//!
+//! We wrote this pool instead of using r2d2: r2d2 has no overflow connections that close on
+//! return (only an idle timeout checked by a background reaper every 30 seconds), and no
+//! hook that runs when a connection is returned, where the rollback of a left-open
+//! transaction belongs. What remains is a mutex, a condition variable and a `Vec`.
+
+use super::{log::Echo, Connection, DatabaseUrl, Error, Executor, IsolationLevel};
+use std::fmt;
+use std::ops::{Deref, DerefMut};
+use std::sync::{Arc, Condvar, Mutex, MutexGuard};
+use std::time::{Duration, Instant};
+
+/// Builds an [`Engine`]: `Engine::builder(url).pool_size(4).echo(true).build()?`.
+#[derive(Clone, Debug)]
+pub struct EngineBuilder {
+    url: Result<DatabaseUrl, String>,
+    pool_size: usize,
+    max_overflow: usize,
+    checkout_timeout: Duration,
+    connect_timeout: Option<Duration>,
+    isolation: Option<IsolationLevel>,
+    statement_timeout: Option<Duration>,
+    echo: bool,
+    slow_query: Option<Duration>,
+    pre_ping: bool,
+    statement_cache: usize,
+}
+
+impl EngineBuilder {
+    /// Connections kept open between uses (default 5).
+    pub fn pool_size(mut self, n: usize) -> Self {
+        self.pool_size = n;
+        self
+    }
+
+    /// Extra connections opened under load and closed when returned (default 10).
+    pub fn max_overflow(mut self, n: usize) -> Self {
+        self.max_overflow = n;
+        self
+    }
+
+    /// How long a checkout waits for a free connection before [`Error::PoolTimeout`]
+    /// (default 30 s).
+    pub fn checkout_timeout(mut self, timeout: Duration) -> Self {
+        self.checkout_timeout = timeout;
+        self
+    }
+
+    /// How long opening one connection may take (default: the URL's `connect_timeout`, or
+    /// the checkout timeout).
+    pub fn connect_timeout(mut self, timeout: Duration) -> Self {
+        self.connect_timeout = Some(timeout);
+        self
+    }
+
+    /// The isolation level of every transaction unless one asks for another (default:
+    /// the server's, normally READ COMMITTED).
+    pub fn isolation_level(mut self, level: IsolationLevel) -> Self {
+        self.isolation = Some(level);
+        self
+    }
+
+    /// Statements running longer are cancelled by the server with
+    /// [`DbErrorKind::StatementTimeout`](super::DbErrorKind::StatementTimeout).
+    pub fn statement_timeout(mut self, timeout: Duration) -> Self {
+        self.statement_timeout = Some(timeout);
+        self
+    }
+
+    /// Print each statement to standard error (SQLAlchemy's `echo=True`). Statements are
+    /// `tracing` events under [`SQL_LOG_TARGET`](super::SQL_LOG_TARGET) either way.
+    pub fn echo(mut self, on: bool) -> Self {
+        self.echo = on;
+        self
+    }
+
+    /// Statements taking at least this long are logged at WARN level.
+    pub fn slow_query_threshold(mut self, threshold: Duration) -> Self {
+        self.slow_query = Some(threshold);
+        self
+    }
+
+    /// Ping an idle connection before handing it out (default on). Off saves a round trip
+    /// per checkout; a connection the server closed then fails on first use.
+    pub fn pre_ping(mut self, on: bool) -> Self {
+        self.pre_ping = on;
+        self
+    }
+
+    /// Prepared statements kept per connection (default 256).
+    pub fn statement_cache_size(mut self, n: usize) -> Self {
+        self.statement_cache = n.max(1);
+        self
+    }
+
+    /// The engine. No connection is opened until the first checkout.
+    pub fn build(self) -> Result<Engine, Error> {
+        let url = self.url.clone().map_err(|reason| Error::InvalidUrl {
+            part: "url".into(),
+            reason,
+        })?;
+        if self.pool_size + self.max_overflow == 0 {
+            return Err(Error::Misuse(
+                "an engine needs pool_size + max_overflow of at least 1".into(),
+            ));
+        }
+        let mut config = url.to_config();
+        let mut options = config.get_options().unwrap_or_default().to_string();
+        if let Some(timeout) = self.statement_timeout {
+            options.push_str(&format!(
+                " -c statement_timeout={}",
+                timeout.as_millis().max(1)
+            ));
+        }
+        if let Some(level) = self.isolation {
+            options.push_str(&format!(
+                " -c default_transaction_isolation={}",
+                level.setting()
+            ));
+        }
+        if !options.trim().is_empty() {
+            config.options(options.trim());
+        }
+        let has_timeout = url.params.iter().any(|(k, _)| k == "connect_timeout");
+        match self.connect_timeout {
+            Some(t) => {
+                config.connect_timeout(t);
+            }
+            None if !has_timeout => {
+                config.connect_timeout(self.checkout_timeout.max(Duration::from_millis(1)));
+            }
+            None => {}
+        }
+        Ok(Engine {
+            inner: Arc::new(Inner {
+                url,
+                config,
+                settings: self,
+                state: Mutex::new(State {
+                    idle: Vec::new(),
+                    open: 0,
+                    peak: 0,
+                }),
+                freed: Condvar::new(),
+            }),
+        })
+    }
+}
+
+/// A database and a pool of connections to it; cheap to clone and share between threads.
+///
+/// ```no_run
+/// use sqlwright::prelude::*;
+/// use std::time::Duration;
+///
+/// let engine = Engine::builder("postgres://app:secret@localhost/shop")
+///     .pool_size(5)
+///     .max_overflow(10)
+///     .checkout_timeout(Duration::from_secs(5))
+///     .statement_timeout(Duration::from_secs(30))
+///     .echo(true)
+///     .build()?;
+/// let mut conn = engine.connect()?; // back to the pool when dropped
+/// conn.transaction(|tx| {
+///     tx.batch_execute("UPDATE stock SET n = n - 1")?;
+///     Ok::<_, sqlwright::Error>(())
+/// })?;
+/// # Ok::<(), sqlwright::Error>(())
+/// ```
+#[derive(Clone)]
+pub struct Engine {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    url: DatabaseUrl,
+    config: postgres::Config,
+    settings: EngineBuilder,
+    state: Mutex<State>,
+    freed: Condvar,
+}
+
+struct State {
+    idle: Vec<Connection>,
+    /// Connections open or being opened, idle or checked out.
+    open: usize,
+    /// The most connections ever open at once.
+    peak: usize,
+}
+
+/// A snapshot of the pool, for monitoring.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct PoolState {
+    /// Connections open (idle or in use).
+    pub open: usize,
+    /// Of those, idle in the pool.
+    pub idle: usize,
+    /// The most connections that were ever open at once.
+    pub peak: usize,
+}
+
+impl fmt::Debug for Engine {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Engine")
+            .field("url", &self.inner.url)
+            .field("pool_size", &self.inner.settings.pool_size)
+            .field("max_overflow", &self.inner.settings.max_overflow)
+            .field("state", &self.state())
+            .finish()
+    }
+}
+
+impl Engine {
+    /// An engine with default settings (pool_size 5, max_overflow 10, 30 s checkout
+    /// timeout): `Engine::new("postgres://user:pw@host/db")`.
+    pub fn new(url: &str) -> Result<Engine, Error> {
+        Engine::builder(url).build()
+    }
+
+    /// Starts building an engine; a bad URL is reported by
+    /// [`build`](EngineBuilder::build), naming the bad part.
+    pub fn builder(url: &str) -> EngineBuilder {
+        Self::builder_url_result(DatabaseUrl::parse(url))
+    }
+
+    /// Starts building an engine from a parsed URL.
+    pub fn builder_url(url: DatabaseUrl) -> EngineBuilder {
+        Self::builder_url_result(Ok(url))
+    }
+
+    fn builder_url_result(url: Result<DatabaseUrl, Error>) -> EngineBuilder {
+        EngineBuilder {
+            url: url.map_err(|e| match e {
+                Error::InvalidUrl { part, reason } => format!("{part}: {reason}"),
+                other => other.to_string(),
+            }),
+            pool_size: 5,
+            max_overflow: 10,
+            checkout_timeout: Duration::from_secs(30),
+            connect_timeout: None,
+            isolation: None,
+            statement_timeout: None,
+            echo: false,
+            slow_query: None,
+            pre_ping: true,
+            statement_cache: super::DEFAULT_STATEMENT_CACHE,
+        }
+    }
+
+    /// The URL (its password redacted when shown).
+    pub fn url(&self) -> &DatabaseUrl {
+        &self.inner.url
+    }
+
+    /// How many connections are open, idle, and were open at most.
+    pub fn state(&self) -> PoolState {
+        let state = self.inner.lock();
+        PoolState {
+            open: state.open,
+            idle: state.idle.len(),
+            peak: state.peak,
+        }
+    }
+
+    /// Closes the idle connections; checked-out ones return to the pool as usual.
+    pub fn dispose(&self) {
+        let idle = {
+            let mut state = self.inner.lock();
+            let idle = std::mem::take(&mut state.idle);
+            state.open -= idle.len();
+            idle
+        };
+        drop(idle);
+        self.inner.freed.notify_all();
+    }
+
+    /// Checks a connection out of the pool, opening one when none is idle and the pool
+    /// may grow, or waiting up to the checkout timeout. It goes back when dropped.
+    pub fn connect(&self) -> Result<PooledConnection, Error> {
+        let inner = &self.inner;
+        let settings = &inner.settings;
+        let max = settings.pool_size + settings.max_overflow;
+        let deadline = Instant::now() + settings.checkout_timeout;
+        let mut state = inner.lock();
+        loop {
+            if let Some(mut conn) = state.idle.pop() {
+                drop(state);
+                if !settings.pre_ping || conn.ping().is_ok() {
+                    return Ok(self.wrap(conn));
+                }
+                drop(conn);
+                state = inner.lock();
+                state.open -= 1;
+                continue;
+            }
+            if state.open < max {
+                state.open += 1;
+                state.peak = state.peak.max(state.open);
+                drop(state);
+                return match Connection::connect_config(&inner.url, inner.config.clone()) {
+                    Ok(mut conn) => {
+                        conn.echo = Echo {
+                            print: settings.echo,
+                            slow: settings.slow_query,
+                        };
+                        conn.set_statement_cache_size(settings.statement_cache);
+                        Ok(self.wrap(conn))
+                    }
+                    Err(e) => {
+                        inner.lock().open -= 1;
+                        inner.freed.notify_one();
+                        Err(e)
+                    }
+                };
+            }
+            let now = Instant::now();
+            if now >= deadline {
+                return Err(Error::PoolTimeout {
+                    waited: settings.checkout_timeout,
+                    max_connections: max,
+                });
+            }
+            state = inner
+                .freed
+                .wait_timeout(state, deadline - now)
+                .unwrap_or_else(|poisoned| poisoned.into_inner())
+                .0;
+        }
+    }
+
+    fn wrap(&self, conn: Connection) -> PooledConnection {
+        PooledConnection {
+            conn: Some(conn),
+            pool: Arc::clone(&self.inner),
+        }
+    }
+
+    /// Checks out a connection and runs `f` in a transaction on it (commit on `Ok`,
+    /// rollback on `Err` or panic).
+    pub fn transaction<T, E: From<Error>>(
+        &self,
+        f: impl FnOnce(&mut super::Transaction<'_>) -> Result<T, E>,
+    ) -> Result<T, E> {
+        let mut conn = self.connect()?;
+        conn.transaction(f)
+    }
+
+    /// Checks out a connection and runs `f` in a transaction on it, again (up to
+    /// `attempts` times) when it fails with a serialization failure or a deadlock.
+    pub fn transaction_with_retry<T>(
+        &self,
+        attempts: u32,
+        f: impl FnMut(&mut super::Transaction<'_>) -> Result<T, Error>,
+    ) -> Result<T, Error> {
+        let mut conn = self.connect()?;
+        conn.transaction_with_retry(attempts, f)
+    }
+}
+
+impl Inner {
+    fn lock(&self) -> MutexGuard<'_, State> {
+        // The state stays consistent even if a holder panicked: every update is one step.
+        self.state.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// Takes a connection back: cleaned and kept, or closed.
+    fn give_back(&self, mut conn: Connection) {
+        if !conn.broken && !conn.is_closed() && (conn.depth > 0 || conn.unknown_state) {
+            // Returned inside a transaction (a leaked guard, or `BEGIN` sent as text):
+            // roll it back before anyone else gets the connection.
+            match conn.control("ROLLBACK") {
+                Ok(()) => {
+                    conn.depth = 0;
+                    conn.aborted = false;
+                    conn.unknown_state = false;
+                }
+                Err(_) => conn.broken = true,
+            }
+        }
+        conn.echo = Echo {
+            print: self.settings.echo,
+            slow: self.settings.slow_query,
+        };
+        let mut state = self.lock();
+        let keep = !conn.broken && !conn.is_closed() && state.open <= self.settings.pool_size;
+        let closing = if keep {
+            state.idle.push(conn);
+            None
+        } else {
+            state.open -= 1;
+            Some(conn)
+        };
+        drop(state);
+        self.freed.notify_one();
+        drop(closing);
+    }
+}
+
+/// A connection checked out of an [`Engine`]; use it as a [`Connection`]. It returns to
+/// the pool when dropped.
+pub struct PooledConnection {
+    conn: Option<Connection>,
+    pool: Arc<Inner>,
+}
+
+impl fmt::Debug for PooledConnection {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_tuple("PooledConnection").field(&self.conn).finish()
+    }
+}
+
+impl PooledConnection {
+    /// Takes the connection out of the pool for good (the pool may open another).
+    pub fn detach(mut self) -> Connection {
+        let conn = self
+            .conn
+            .take()
+            .expect("a pooled connection holds its connection until dropped");
+        self.pool.lock().open -= 1;
+        self.pool.freed.notify_one();
+        conn
+    }
+}
+
+impl Deref for PooledConnection {
+    type Target = Connection;
+    fn deref(&self) -> &Connection {
+        self.conn
+            .as_ref()
+            .expect("a pooled connection holds its connection until dropped")
+    }
+}
+
+impl DerefMut for PooledConnection {
+    fn deref_mut(&mut self) -> &mut Connection {
+        self.conn
+            .as_mut()
+            .expect("a pooled connection holds its connection until dropped")
+    }
+}
+
+impl Executor for PooledConnection {
+    fn connection(&mut self) -> &mut Connection {
+        self
+    }
+}
+
+impl Drop for PooledConnection {
+    fn drop(&mut self) {
+        if let Some(conn) = self.conn.take() {
+            self.pool.give_back(conn);
+        }
+    }
+}

@@ -1,0 +1,328 @@
+//! Transactions: a closure form (commit on `Ok`, roll back on `Err` or panic), a guard form
+//! (explicit commit; dropped without commit = rolled back), savepoints for nested
+//! transactions, isolation levels, read-only transactions, and retries of serialization
+//! failures and deadlocks.
+
+use super::{Connection, Error, Executor};
+use std::fmt;
+use std::time::Duration;
+
+/// A transaction isolation level.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum IsolationLevel {
+    /// `READ UNCOMMITTED` (PostgreSQL runs it as READ COMMITTED).
+    ReadUncommitted,
+    /// `READ COMMITTED`, PostgreSQL's default.
+    ReadCommitted,
+    /// `REPEATABLE READ`.
+    RepeatableRead,
+    /// `SERIALIZABLE`.
+    Serializable,
+}
+
+impl IsolationLevel {
+    /// The SQL words.
+    pub fn as_sql(self) -> &'static str {
+        match self {
+            IsolationLevel::ReadUncommitted => "READ UNCOMMITTED",
+            IsolationLevel::ReadCommitted => "READ COMMITTED",
+            IsolationLevel::RepeatableRead => "REPEATABLE READ",
+            IsolationLevel::Serializable => "SERIALIZABLE",
+        }
+    }
+
+    /// The value of the `default_transaction_isolation` setting.
+    pub(crate) fn setting(self) -> &'static str {
+        match self {
+            IsolationLevel::ReadUncommitted => "read\\ uncommitted",
+            IsolationLevel::ReadCommitted => "read\\ committed",
+            IsolationLevel::RepeatableRead => "repeatable\\ read",
+            IsolationLevel::Serializable => "serializable",
+        }
+    }
+}
+
+impl fmt::Display for IsolationLevel {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_sql())
+    }
+}
+
+/// An open transaction (or, nested, a savepoint). Run statements through it as through a
+/// connection. [`commit`](Self::commit) makes its work permanent; dropping it without
+/// committing rolls it back, also when a panic unwinds past it.
+pub struct Transaction<'c> {
+    conn: &'c mut Connection,
+    /// This transaction's level: 1 for `BEGIN`, 2 and up for savepoints.
+    level: u32,
+    done: bool,
+}
+
+impl fmt::Debug for Transaction<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Transaction")
+            .field("level", &self.level)
+            .finish_non_exhaustive()
+    }
+}
+
+fn savepoint_name(level: u32) -> String {
+    format!("\"sqlwright_sp_{level}\"")
+}
+
+impl<'c> Transaction<'c> {
+    /// Opens a transaction on `conn`, or a savepoint when one is already open.
+    pub(crate) fn open(
+        conn: &'c mut Connection,
+        options: TransactionOptions,
+    ) -> Result<Self, Error> {
+        let level = conn.depth + 1;
+        if level == 1 {
+            let mut sql = String::from("BEGIN");
+            if let Some(isolation) = options.isolation {
+                sql.push_str(" ISOLATION LEVEL ");
+                sql.push_str(isolation.as_sql());
+            }
+            match options.read_only {
+                Some(true) => sql.push_str(" READ ONLY"),
+                Some(false) => sql.push_str(" READ WRITE"),
+                None => {}
+            }
+            conn.control(&sql)?;
+            conn.aborted = false;
+        } else {
+            if options.isolation.is_some() || options.read_only.is_some() {
+                return Err(Error::Misuse(
+                    "a nested transaction (a savepoint) cannot set its own isolation level or \
+                     read-only mode; set them on the outermost transaction"
+                        .into(),
+                ));
+            }
+            if conn.aborted {
+                return Err(Error::TransactionAborted);
+            }
+            conn.control(&format!("SAVEPOINT {}", savepoint_name(level)))?;
+        }
+        conn.depth = level;
+        Ok(Transaction {
+            conn,
+            level,
+            done: false,
+        })
+    }
+
+    /// Whether this is a savepoint inside another transaction.
+    pub fn is_nested(&self) -> bool {
+        self.level > 1
+    }
+
+    /// Makes the transaction's work permanent (for a savepoint: releases it into the
+    /// enclosing transaction). A transaction in which a statement failed cannot commit:
+    /// it is rolled back and [`Error::TransactionAborted`] returned.
+    pub fn commit(mut self) -> Result<(), Error> {
+        self.done = true;
+        self.finish(true)
+    }
+
+    /// Undoes the transaction's work (for a savepoint: back to where it began).
+    pub fn rollback(mut self) -> Result<(), Error> {
+        self.done = true;
+        self.finish(false)
+    }
+
+    fn finish(&mut self, commit: bool) -> Result<(), Error> {
+        let conn = &mut *self.conn;
+        if conn.depth != self.level {
+            conn.broken = true;
+            return Err(Error::Misuse(
+                "a transaction was finished while a nested one was still open".into(),
+            ));
+        }
+        conn.depth = self.level - 1;
+        let aborted = conn.aborted;
+        let result = if self.level == 1 {
+            let sql = if commit && !aborted {
+                "COMMIT"
+            } else {
+                "ROLLBACK"
+            };
+            let r = conn.control(sql);
+            conn.aborted = false;
+            r
+        } else {
+            let name = savepoint_name(self.level);
+            if commit && !aborted {
+                conn.control(&format!("RELEASE SAVEPOINT {name}"))
+            } else {
+                let r = conn.control(&format!(
+                    "ROLLBACK TO SAVEPOINT {name}; RELEASE SAVEPOINT {name}"
+                ));
+                if r.is_ok() {
+                    conn.aborted = false;
+                }
+                r
+            }
+        };
+        if let Err(e) = &result {
+            // A transaction whose end failed leaves the connection in an unknown state.
+            conn.broken = true;
+            if self.level == 1 {
+                conn.aborted = false;
+            }
+            let _ = e;
+        }
+        result?;
+        if commit && aborted {
+            return Err(Error::TransactionAborted);
+        }
+        Ok(())
+    }
+}
+
+impl Drop for Transaction<'_> {
+    fn drop(&mut self) {
+        if !self.done {
+            self.done = true;
+            // Errors are recorded on the connection (it is marked broken), and the pool
+            // discards it; there is nobody to return them to here.
+            let _ = self.finish(false);
+        }
+    }
+}
+
+impl Executor for Transaction<'_> {
+    fn connection(&mut self) -> &mut Connection {
+        self.conn
+    }
+}
+
+/// Options of a transaction: isolation level, read-only, retries.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct TransactionOptions {
+    /// The isolation level; `None` keeps the connection's default.
+    pub isolation: Option<IsolationLevel>,
+    /// `Some(true)` for `READ ONLY`, `Some(false)` for `READ WRITE`.
+    pub read_only: Option<bool>,
+}
+
+/// Builds a transaction with options: `conn.build_transaction().serializable().read_only()`.
+pub struct TransactionBuilder<'c> {
+    conn: &'c mut Connection,
+    options: TransactionOptions,
+}
+
+impl fmt::Debug for TransactionBuilder<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("TransactionBuilder")
+            .field("options", &self.options)
+            .finish_non_exhaustive()
+    }
+}
+
+impl<'c> TransactionBuilder<'c> {
+    pub(crate) fn new(conn: &'c mut Connection) -> Self {
+        TransactionBuilder {
+            conn,
+            options: TransactionOptions::default(),
+        }
+    }
+
+    /// Sets the isolation level.
+    pub fn isolation(mut self, level: IsolationLevel) -> Self {
+        self.options.isolation = Some(level);
+        self
+    }
+
+    /// `ISOLATION LEVEL SERIALIZABLE`.
+    pub fn serializable(self) -> Self {
+        self.isolation(IsolationLevel::Serializable)
+    }
+
+    /// `ISOLATION LEVEL REPEATABLE READ`.
+    pub fn repeatable_read(self) -> Self {
+        self.isolation(IsolationLevel::RepeatableRead)
+    }
+
+    /// `READ ONLY`: writes fail with a typed error.
+    pub fn read_only(mut self) -> Self {
+        self.options.read_only = Some(true);
+        self
+    }
+
+    /// `READ WRITE` (overrides a read-only default).
+    pub fn read_write(mut self) -> Self {
+        self.options.read_only = Some(false);
+        self
+    }
+
+    /// Opens the transaction as a guard.
+    pub fn begin(self) -> Result<Transaction<'c>, Error> {
+        Transaction::open(self.conn, self.options)
+    }
+
+    /// Runs `f` in the transaction: commits when it returns `Ok`, rolls back when it
+    /// returns `Err` or panics.
+    pub fn run<T, E: From<Error>>(
+        self,
+        f: impl FnOnce(&mut Transaction<'_>) -> Result<T, E>,
+    ) -> Result<T, E> {
+        run_in(self.conn, self.options, f)
+    }
+
+    /// Runs `f` in the transaction, running it again (up to `attempts` times in all) when
+    /// it or its commit fails with a serialization failure or a deadlock. Other errors, and
+    /// the last retryable one, are returned.
+    pub fn run_with_retry<T>(
+        self,
+        attempts: u32,
+        mut f: impl FnMut(&mut Transaction<'_>) -> Result<T, Error>,
+    ) -> Result<T, Error> {
+        let attempts = attempts.max(1);
+        let mut attempt = 1;
+        loop {
+            match run_in(self.conn, self.options, &mut f) {
+                Err(e) if e.is_retryable() && attempt < attempts => {
+                    tracing::debug!(
+                        target: super::SQL_LOG_TARGET,
+                        attempt,
+                        error = %e,
+                        "retrying transaction"
+                    );
+                    std::thread::sleep(backoff(attempt));
+                    attempt += 1;
+                }
+                other => return other,
+            }
+        }
+    }
+}
+
+/// A short, growing, jittered pause between attempts, so that two conflicting
+/// transactions do not collide again at once.
+fn backoff(attempt: u32) -> Duration {
+    let base = 2u64.saturating_pow(attempt.min(7)); // 2 .. 128 ms
+    let jitter = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| u64::from(d.subsec_nanos()) % (base * 1000));
+    Duration::from_micros(base * 1000 / 2 + jitter / 2)
+}
+
+fn run_in<T, E: From<Error>>(
+    conn: &mut Connection,
+    options: TransactionOptions,
+    f: impl FnOnce(&mut Transaction<'_>) -> Result<T, E>,
+) -> Result<T, E> {
+    let mut tx = Transaction::open(conn, options)?;
+    match f(&mut tx) {
+        Ok(value) => {
+            tx.commit()?;
+            Ok(value)
+        }
+        Err(e) => {
+            // The caller's error is the one to report; a failed rollback marks the
+            // connection broken.
+            let _ = tx.rollback();
+            Err(e)
+        }
+    }
+}

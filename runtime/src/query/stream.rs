@@ -1,0 +1,117 @@
+//! Reading a query's rows as they arrive, one at a time or in batches, without holding
+//! them all in memory.
+
+use crate::engine::{Error, RowStream};
+use crate::render::Label;
+use std::fmt;
+
+/// Decodes one row of a stream.
+pub trait DecodeRow<R> {
+    /// Decodes `row`; `labels` name the selected columns for errors.
+    fn decode(&mut self, row: postgres::Row, labels: &[Label]) -> Result<R, Error>;
+}
+
+impl<R, F: FnMut(postgres::Row, &[Label]) -> Result<R, Error>> DecodeRow<R> for F {
+    fn decode(&mut self, row: postgres::Row, labels: &[Label]) -> Result<R, Error> {
+        self(row, labels)
+    }
+}
+
+/// The rows of a query, decoded one at a time as the server sends them. Memory stays
+/// bounded: the driver reads the socket only as far as the rows asked for. Stops after the
+/// first error.
+pub struct Rows<'c, R, F> {
+    stream: RowStream<'c>,
+    decode: F,
+    done: bool,
+    _row: std::marker::PhantomData<fn() -> R>,
+}
+
+impl<R, F> fmt::Debug for Rows<'_, R, F> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Rows")
+            .field("done", &self.done)
+            .finish_non_exhaustive()
+    }
+}
+
+impl<'c, R, F: DecodeRow<R>> Rows<'c, R, F> {
+    pub(crate) fn new(stream: RowStream<'c>, decode: F) -> Self {
+        Rows {
+            stream,
+            decode,
+            done: false,
+            _row: std::marker::PhantomData,
+        }
+    }
+
+    /// Up to `n` rows at a time (SQLAlchemy's `fetchmany(n)`); `n` of 0 is taken as 1.
+    pub fn batches(self, n: usize) -> Batches<'c, R, F> {
+        Batches {
+            rows: self,
+            n: n.max(1),
+        }
+    }
+
+    /// The next `n` rows (fewer at the end, none after it).
+    pub fn fetch_many(&mut self, n: usize) -> Result<Vec<R>, Error> {
+        let mut out = Vec::with_capacity(n.min(1024));
+        while out.len() < n {
+            match self.next() {
+                Some(row) => out.push(row?),
+                None => break,
+            }
+        }
+        Ok(out)
+    }
+}
+
+impl<R, F: DecodeRow<R>> Iterator for Rows<'_, R, F> {
+    type Item = Result<R, Error>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        if self.done {
+            return None;
+        }
+        let item = match self.stream.next_row() {
+            None => None,
+            Some(Err(e)) => Some(Err(e)),
+            Some(Ok(row)) => Some(self.decode.decode(row, self.stream.labels())),
+        };
+        if !matches!(item, Some(Ok(_))) {
+            self.done = true;
+        }
+        item
+    }
+}
+
+/// A query's rows in batches of up to `n`: see [`Rows::batches`].
+pub struct Batches<'c, R, F> {
+    rows: Rows<'c, R, F>,
+    n: usize,
+}
+
+impl<R, F> fmt::Debug for Batches<'_, R, F> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Batches")
+            .field("n", &self.n)
+            .finish_non_exhaustive()
+    }
+}
+
+impl<'c, R, F: DecodeRow<R>> Batches<'c, R, F> {
+    pub(crate) fn new(stream: RowStream<'c>, n: usize, decode: F) -> Self {
+        Rows::new(stream, decode).batches(n)
+    }
+}
+
+impl<R, F: DecodeRow<R>> Iterator for Batches<'_, R, F> {
+    type Item = Result<Vec<R>, Error>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        match self.rows.fetch_many(self.n) {
+            Ok(batch) if batch.is_empty() => None,
+            other => Some(other),
+        }
+    }
+}

@@ -1,0 +1,524 @@
+//! Hand-written SQL with named parameters (SQLAlchemy's `text("... :max")`), and rows read
+//! by column name.
+//!
+//! `:name` placeholders become `$1`, `$2`, ... and their values are always sent as bound
+//! parameters, never spliced into the text. A `:name` inside a string literal, a quoted
+//! identifier, a dollar-quoted string or a comment is left alone, and so is a `::type`
+//! cast. Each value is declared with its Rust type's natural SQL type (`i64` is `int8`,
+//! `&str` is `text`; [`RawQuery::bind_as`] picks another).
+//!
+//! ```no_run
+//! use sqlwright::raw;
+//! # fn demo(conn: &mut sqlwright::Connection) -> Result<(), sqlwright::Error> {
+//! let rows = raw::sql("SELECT id, name FROM users WHERE id > :min AND name <> ':min'")
+//!     .bind("min", 10)
+//!     .load(conn)?;
+//! for row in &rows {
+//!     let id: i32 = row.get("id")?;
+//!     let name: String = row.get(1)?;
+//!     println!("{id} {name} {:?}", row.keys());
+//! }
+//!
+//! #[derive(sqlwright::RawRow)]
+//! struct Named { id: i32, name: String }
+//! let named: Vec<Named> = raw::sql("SELECT id, name FROM users").load_as(conn)?;
+//! # Ok(()) }
+//! ```
+
+use crate::engine::{DecodeError, Error, Executor};
+use crate::expr::{NaturalSqlType, SqlValue};
+use crate::render::{Param, Rendered};
+use crate::types::SqlType;
+use postgres::types::{FromSql, ToSql, Type};
+use std::fmt;
+
+/// A hand-written statement with `:name` parameters; see the [module docs](self).
+pub fn sql(text: &str) -> RawQuery<'_> {
+    RawQuery {
+        text,
+        values: Vec::new(),
+    }
+}
+
+/// A Rust value with a natural SQL type, bindable by name. `Option<T>` binds NULL for
+/// `None`.
+pub trait RawValue: ToSql + Sync {
+    /// The SQL type the parameter is declared with.
+    fn sql_type() -> Type;
+}
+
+impl<T: NaturalSqlType + ToSql + Sync> RawValue for T {
+    fn sql_type() -> Type {
+        <T::SqlType as SqlType>::PG_TYPE
+    }
+}
+
+impl<T: NaturalSqlType + ToSql + Sync> RawValue for Option<T> {
+    fn sql_type() -> Type {
+        <T::SqlType as SqlType>::PG_TYPE
+    }
+}
+
+/// Hand-written SQL text with named parameter values.
+pub struct RawQuery<'a> {
+    text: &'a str,
+    values: Vec<(String, Box<dyn ToSql + Sync + 'a>, Type)>,
+}
+
+impl fmt::Debug for RawQuery<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("RawQuery")
+            .field("text", &self.text)
+            .field(
+                "values",
+                &self
+                    .values
+                    .iter()
+                    .map(|(n, v, _)| (n, v))
+                    .collect::<Vec<_>>(),
+            )
+            .finish()
+    }
+}
+
+impl<'a> RawQuery<'a> {
+    /// Gives `:name` its value, declared with the value's natural SQL type.
+    pub fn bind<T: RawValue + 'a>(self, name: &str, value: T) -> Self {
+        self.bind_typed(name, value, T::sql_type())
+    }
+
+    /// Gives `:name` its value, declared as SQL type `ST` (`bind_as::<Array<Int4>, _>`).
+    pub fn bind_as<ST: SqlType, T: SqlValue<ST> + 'a>(self, name: &str, value: T) -> Self {
+        self.bind_typed(name, value, ST::PG_TYPE)
+    }
+
+    fn bind_typed<T: ToSql + Sync + 'a>(mut self, name: &str, value: T, ty: Type) -> Self {
+        let name = name.strip_prefix(':').unwrap_or(name).to_string();
+        self.values.retain(|(n, _, _)| *n != name);
+        self.values.push((name, Box::new(value), ty));
+        self
+    }
+
+    /// The statement as sent: `$n` placeholders, parameters in order, and whether a text
+    /// value holds a NUL byte. Errors name a parameter without a value, or a value no
+    /// parameter uses.
+    pub fn render(&self) -> Result<Rendered<'_>, Error> {
+        let parsed = parse_named(self.text)?;
+        let mut params: Vec<Param<'_>> = Vec::with_capacity(parsed.names.len());
+        let mut types = Vec::with_capacity(parsed.names.len());
+        let mut nul_in_text = false;
+        for name in &parsed.names {
+            let Some((_, value, ty)) = self.values.iter().find(|(n, _, _)| n == name) else {
+                return Err(Error::Misuse(format!(
+                    "raw SQL parameter `:{name}` has no value; add `.bind(\"{name}\", value)`"
+                )));
+            };
+            if [Type::TEXT, Type::VARCHAR, Type::BPCHAR, Type::NAME].contains(ty) {
+                let mut buf = bytes::BytesMut::new();
+                if value.to_sql_checked(ty, &mut buf).is_ok() && buf.contains(&0) {
+                    nul_in_text = true;
+                }
+            }
+            params.push(value.as_ref());
+            types.push(ty.clone());
+        }
+        if let Some((unused, _, _)) = self
+            .values
+            .iter()
+            .find(|(n, _, _)| !parsed.names.contains(n))
+        {
+            return Err(Error::Misuse(format!(
+                "a value was bound to `:{unused}`, but the SQL text has no such parameter"
+            )));
+        }
+        Ok(Rendered {
+            sql: parsed.sql,
+            params,
+            types,
+            labels: Vec::new(),
+            nul_in_text,
+        })
+    }
+
+    /// Runs the statement: every row, read by name or position.
+    pub fn load<C: Executor + ?Sized>(&self, conn: &mut C) -> Result<Vec<DynRow>, Error> {
+        let rendered = self.render()?;
+        Ok(conn
+            .query_rows(&rendered)?
+            .into_iter()
+            .map(DynRow)
+            .collect())
+    }
+
+    /// Runs the statement and maps each row into `T` by column name.
+    pub fn load_as<T: FromDynRow, C: Executor + ?Sized>(
+        &self,
+        conn: &mut C,
+    ) -> Result<Vec<T>, Error> {
+        let rendered = self.render()?;
+        conn.query_rows(&rendered)?
+            .into_iter()
+            .map(|row| T::from_dyn_row(&DynRow(row)))
+            .collect()
+    }
+
+    /// The first row, or `None`.
+    pub fn first<C: Executor + ?Sized>(&self, conn: &mut C) -> Result<Option<DynRow>, Error> {
+        let rendered = self.render()?;
+        let mut stream = conn.stream_rows(&rendered)?;
+        stream.next_row().transpose().map(|row| row.map(DynRow))
+    }
+
+    /// Exactly one row: [`Error::NotFound`] or [`Error::MultipleRows`] otherwise.
+    pub fn one<C: Executor + ?Sized>(&self, conn: &mut C) -> Result<DynRow, Error> {
+        crate::engine::exactly_one(self.load(conn)?)
+    }
+
+    /// The first column of the only row, or `None` when there is no row.
+    pub fn scalar<T: for<'r> FromSql<'r>, C: Executor + ?Sized>(
+        &self,
+        conn: &mut C,
+    ) -> Result<Option<T>, Error> {
+        crate::engine::at_most_one(self.load(conn)?)?
+            .map(|row| row.get(0))
+            .transpose()
+    }
+
+    /// Runs the statement: the number of rows it affected.
+    pub fn execute<C: Executor + ?Sized>(&self, conn: &mut C) -> Result<u64, Error> {
+        let rendered = self.render()?;
+        conn.execute_rendered(&rendered)
+    }
+
+    /// Runs the statement and reads its rows as they arrive, in batches of up to `n`
+    /// (SQLAlchemy's `fetchmany`).
+    pub fn batches<'c, C: Executor + ?Sized>(
+        &self,
+        conn: &'c mut C,
+        n: usize,
+    ) -> Result<impl Iterator<Item = Result<Vec<DynRow>, Error>> + 'c, Error> {
+        let rendered = self.render()?;
+        let stream = conn.stream_rows(&rendered)?;
+        Ok(crate::query::Batches::new(
+            stream,
+            n,
+            |row: postgres::Row, _: &[crate::render::Label]| Ok(DynRow(row)),
+        ))
+    }
+}
+
+/// A row of hand-written SQL: columns by name or position, each converted with a typed
+/// error when it does not fit.
+pub struct DynRow(postgres::Row);
+
+impl fmt::Debug for DynRow {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut map = f.debug_map();
+        for (i, column) in self.0.columns().iter().enumerate() {
+            map.entry(
+                &column.name(),
+                &self
+                    .0
+                    .try_get::<_, Shown>(i)
+                    .map_or_else(|_| "?".to_string(), |s| s.0),
+            );
+        }
+        map.finish()
+    }
+}
+
+/// A value's text for `Debug` output, when its type has a simple one.
+struct Shown(String);
+impl<'a> FromSql<'a> for Shown {
+    fn from_sql(
+        ty: &Type,
+        raw: &'a [u8],
+    ) -> Result<Self, Box<dyn std::error::Error + Sync + Send>> {
+        let text = match *ty {
+            Type::INT2 => i16::from_sql(ty, raw)?.to_string(),
+            Type::INT4 => i32::from_sql(ty, raw)?.to_string(),
+            Type::INT8 => i64::from_sql(ty, raw)?.to_string(),
+            Type::FLOAT4 => f32::from_sql(ty, raw)?.to_string(),
+            Type::FLOAT8 => f64::from_sql(ty, raw)?.to_string(),
+            Type::BOOL => bool::from_sql(ty, raw)?.to_string(),
+            Type::TEXT | Type::VARCHAR | Type::BPCHAR | Type::NAME => {
+                format!("{:?}", <&str>::from_sql(ty, raw)?)
+            }
+            _ => format!("<{}>", ty.name()),
+        };
+        Ok(Shown(text))
+    }
+    fn from_sql_null(_: &Type) -> Result<Self, Box<dyn std::error::Error + Sync + Send>> {
+        Ok(Shown("NULL".into()))
+    }
+    fn accepts(_: &Type) -> bool {
+        true
+    }
+}
+
+/// A column of a [`DynRow`]: its name (`&str`) or 0-based position (`usize`).
+pub trait ColumnKey: fmt::Display {
+    /// The column's position in `row`.
+    fn position(&self, row: &postgres::Row) -> Option<usize>;
+}
+
+impl ColumnKey for &str {
+    fn position(&self, row: &postgres::Row) -> Option<usize> {
+        row.columns().iter().position(|c| c.name() == *self)
+    }
+}
+
+impl ColumnKey for usize {
+    fn position(&self, row: &postgres::Row) -> Option<usize> {
+        (*self < row.len()).then_some(*self)
+    }
+}
+
+impl DynRow {
+    /// The column names, in order (SQLAlchemy's `keys()`).
+    pub fn keys(&self) -> Vec<&str> {
+        self.0.columns().iter().map(|c| c.name()).collect()
+    }
+
+    /// The number of columns.
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    /// Whether the row has no columns.
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// The SQL type name of a column (`int4`, `text`), if it exists.
+    pub fn sql_type(&self, key: impl ColumnKey) -> Option<&str> {
+        key.position(&self.0)
+            .map(|i| self.0.columns()[i].type_().name())
+    }
+
+    /// A column's value as `T`: an error names the column when there is no such column,
+    /// when its SQL type does not load into `T`, or when it is NULL and `T` is not an
+    /// `Option`.
+    pub fn get<T: for<'r> FromSql<'r>>(&self, key: impl ColumnKey) -> Result<T, Error> {
+        let rust = std::any::type_name::<T>();
+        let Some(i) = key.position(&self.0) else {
+            return Err(Error::Decode {
+                column: key.to_string(),
+                source: DecodeError::MissingColumn,
+            });
+        };
+        let column = &self.0.columns()[i];
+        let label = || column.name().to_string();
+        if !T::accepts(column.type_()) {
+            return Err(Error::Decode {
+                column: label(),
+                source: DecodeError::WrongType {
+                    rust,
+                    sql: column.type_().name().to_string(),
+                },
+            });
+        }
+        self.0.try_get::<_, T>(i).map_err(|e| {
+            let null =
+                std::error::Error::source(&e).is_some_and(|s| s.is::<postgres::types::WasNull>());
+            Error::Decode {
+                column: label(),
+                source: if null {
+                    DecodeError::UnexpectedNull { rust }
+                } else {
+                    DecodeError::Invalid {
+                        rust,
+                        reason: std::error::Error::source(&e)
+                            .map_or_else(|| e.to_string(), |s| s.to_string()),
+                    }
+                },
+            }
+        })
+    }
+
+    /// The driver's row.
+    pub fn into_inner(self) -> postgres::Row {
+        self.0
+    }
+}
+
+/// A struct filled from a [`DynRow`] by column name: `#[derive(RawRow)]`.
+pub trait FromDynRow: Sized {
+    /// Reads each field from the column of its name.
+    fn from_dyn_row(row: &DynRow) -> Result<Self, Error>;
+}
+
+/// The SQL text with `$n` placeholders and the parameter name of each `$n`.
+#[derive(Debug, PartialEq, Eq)]
+pub(crate) struct Parsed {
+    pub sql: String,
+    pub names: Vec<String>,
+}
+
+/// Replaces `:name` placeholders outside literals, quoted identifiers and comments.
+pub(crate) fn parse_named(text: &str) -> Result<Parsed, Error> {
+    let chars: Vec<char> = text.chars().collect();
+    let mut sql = String::with_capacity(text.len() + 8);
+    let mut names: Vec<String> = Vec::new();
+    let mut i = 0;
+    let copy_until =
+        |sql: &mut String, from: usize, to: usize| sql.extend(&chars[from..to.min(chars.len())]);
+    while i < chars.len() {
+        let c = chars[i];
+        let next = chars.get(i + 1).copied();
+        match c {
+            '\'' | '"' => {
+                // 'it''s' and "a""b": a doubled quote stays inside. E'..' escapes with \.
+                let escapes = c == '\''
+                    && i > 0
+                    && matches!(chars[i - 1], 'e' | 'E')
+                    && (i < 2 || !(chars[i - 2].is_alphanumeric() || chars[i - 2] == '_'));
+                let start = i;
+                i += 1;
+                while i < chars.len() {
+                    if escapes && chars[i] == '\\' {
+                        i += 2;
+                        continue;
+                    }
+                    if chars[i] == c {
+                        if chars.get(i + 1) == Some(&c) {
+                            i += 2;
+                            continue;
+                        }
+                        break;
+                    }
+                    i += 1;
+                }
+                i += 1;
+                copy_until(&mut sql, start, i);
+            }
+            '-' if next == Some('-') => {
+                let start = i;
+                while i < chars.len() && chars[i] != '\n' {
+                    i += 1;
+                }
+                copy_until(&mut sql, start, i);
+            }
+            '/' if next == Some('*') => {
+                let start = i;
+                let mut depth = 0;
+                while i < chars.len() {
+                    if chars[i] == '/' && chars.get(i + 1) == Some(&'*') {
+                        depth += 1;
+                        i += 2;
+                    } else if chars[i] == '*' && chars.get(i + 1) == Some(&'/') {
+                        depth -= 1;
+                        i += 2;
+                        if depth == 0 {
+                            break;
+                        }
+                    } else {
+                        i += 1;
+                    }
+                }
+                copy_until(&mut sql, start, i);
+            }
+            '$' if next.is_some_and(|n| n.is_ascii_digit())
+                && !(i > 0 && (chars[i - 1].is_alphanumeric() || chars[i - 1] == '_')) =>
+            {
+                return Err(Error::Misuse(
+                    "raw SQL uses a positional `$n` parameter; name it `:name` and bind it by name"
+                        .into(),
+                ));
+            }
+            '$' if !(i > 0 && (chars[i - 1].is_alphanumeric() || chars[i - 1] == '_')) => {
+                // A dollar quote $tag$ ... $tag$ (the tag may be empty).
+                let mut j = i + 1;
+                while j < chars.len() && (chars[j].is_alphanumeric() || chars[j] == '_') {
+                    j += 1;
+                }
+                if chars.get(j) == Some(&'$') {
+                    let tag: String = chars[i..=j].iter().collect();
+                    let tag: Vec<char> = tag.chars().collect();
+                    let start = i;
+                    i = j + 1;
+                    while i < chars.len() && !chars[i..].starts_with(&tag) {
+                        i += 1;
+                    }
+                    i += tag.len();
+                    copy_until(&mut sql, start, i);
+                } else {
+                    sql.push(c);
+                    i += 1;
+                }
+            }
+            ':' if next == Some(':') => {
+                sql.push_str("::");
+                i += 2;
+            }
+            ':' if next.is_some_and(|n| n.is_alphabetic() || n == '_')
+                && !(i > 0
+                    && (chars[i - 1].is_alphanumeric()
+                        || chars[i - 1] == '_'
+                        || chars[i - 1] == ':')) =>
+            {
+                let mut j = i + 1;
+                while j < chars.len() && (chars[j].is_alphanumeric() || chars[j] == '_') {
+                    j += 1;
+                }
+                let name: String = chars[i + 1..j].iter().collect();
+                let n = match names.iter().position(|x| *x == name) {
+                    Some(p) => p + 1,
+                    None => {
+                        names.push(name);
+                        names.len()
+                    }
+                };
+                sql.push('$');
+                sql.push_str(&n.to_string());
+                i = j;
+            }
+            _ => {
+                sql.push(c);
+                i += 1;
+            }
+        }
+    }
+    Ok(Parsed { sql, names })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::parse_named;
+
+    fn parse(text: &str) -> (String, Vec<String>) {
+        let p = parse_named(text).unwrap();
+        (p.sql, p.names)
+    }
+
+    #[test]
+    fn names_become_numbered_placeholders() {
+        let (sql, names) = parse("SELECT * FROM t WHERE a > :max AND b = :name OR c < :max");
+        assert_eq!(sql, "SELECT * FROM t WHERE a > $1 AND b = $2 OR c < $1");
+        assert_eq!(names, ["max", "name"]);
+    }
+
+    #[test]
+    fn literals_comments_casts_and_quoted_names_are_left_alone() {
+        let text = "SELECT ':a', 'it'':s', E'\\':b', \"x:c\", $$ :d $$, $q$ :e $q$, a::int4 \
+                    -- :f\n/* :g /* :h */ */ FROM t WHERE id = :id";
+        let (sql, names) = parse(text);
+        assert_eq!(names, ["id"]);
+        assert!(sql.ends_with("WHERE id = $1"), "{sql}");
+        assert!(
+            sql.contains("':a'") && sql.contains("a::int4") && sql.contains(":f"),
+            "{sql}"
+        );
+    }
+
+    #[test]
+    fn cyrillic_names_and_positional_placeholders() {
+        let (sql, names) = parse("SELECT :имя");
+        assert_eq!(
+            (sql.as_str(), names),
+            ("SELECT $1", vec!["имя".to_string()])
+        );
+        assert!(parse_named("SELECT $1").is_err());
+        assert!(parse_named("SELECT a$1 FROM t").is_ok());
+    }
+}

@@ -1,0 +1,309 @@
+//! A unit of work (SQLAlchemy's `Session`): collect new rows and changes, then write them
+//! all in one transaction.
+//!
+//! [`Session::add`] and [`Session::add_all`] take new rows (structs deriving
+//! [`Insertable`](crate::Insertable)); [`Session::add_write`] takes any UPDATE, DELETE or
+//! INSERT statement (changed rows: `update(users::table).by_key(id).set(&changes)`).
+//! [`Session::pending`] lists what will be written. [`Session::commit`] writes it in one
+//! transaction: the new rows of each struct type in multi-row INSERTs, tables that others
+//! reference first (so foreign keys hold), then the statements in the order they were added.
+//! When the commit fails, the transaction is rolled back (nothing is half-written), the error
+//! is returned, and the pending work stays for inspection; [`Session::rollback`] discards it
+//! and the session is ready for new work.
+//!
+//! Queries run through the session (it is an [`Executor`]) on its connection.
+//!
+//! ```no_run
+//! use sqlwright::prelude::*;
+//! # sqlwright::table! { users (id) { #[serial] id -> Int4, name -> Text, } }
+//! #[derive(sqlwright::Insertable)]
+//! #[sqlwright(table = users)]
+//! struct NewUser { name: String }
+//!
+//! # fn demo(engine: &Engine) -> Result<(), sqlwright::Error> {
+//! let mut session = engine.session()?;
+//! session.add(NewUser { name: "Петя".into() });
+//! session.add_all([NewUser { name: "Катя".into() }, NewUser { name: "Вася".into() }]);
+//! session.add_write(update(users::table).by_key(1).set(users::name.to("Пётр")));
+//! println!("{:?}", session.pending());
+//! session.commit()?; // one transaction: INSERT of 3 rows, then the UPDATE
+//! # Ok(()) }
+//! ```
+
+use crate::engine::{Connection, Engine, Error, Executor, PooledConnection};
+use crate::query::{
+    insert_into, InsertValues, Insertable, ManyRows, Table, TableMeta, WriteStatement,
+};
+use crate::render::SqlWriter;
+use std::any::{Any, TypeId};
+use std::fmt;
+use std::marker::PhantomData;
+
+/// A struct whose values a [`Session`] can insert into table `T`: any struct deriving
+/// [`Insertable`](crate::Insertable) that owns its data (no borrowed fields). `I` is an
+/// inferred index.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` cannot be added to a session",
+    note = "a session takes owned rows of a struct that derives `Insertable` (no borrowed fields)"
+)]
+pub trait SessionInsert<T, I>: Sized + 'static {
+    /// The table the rows go into.
+    fn table_meta() -> &'static TableMeta;
+    /// Inserts `rows` in as few multi-row statements as PostgreSQL's parameter limit
+    /// allows; the number of rows inserted.
+    fn insert_all(rows: &[Self], conn: &mut Connection) -> Result<u64, Error>;
+}
+
+impl<S, T, I> SessionInsert<T, I> for S
+where
+    S: 'static + for<'x> Insertable<'x, T>,
+    T: Table,
+    for<'x> Vec<<S as Insertable<'x, T>>::Values>: InsertValues<T, ManyRows<I>>,
+{
+    fn table_meta() -> &'static TableMeta {
+        T::META
+    }
+
+    fn insert_all(rows: &[Self], conn: &mut Connection) -> Result<u64, Error> {
+        // PostgreSQL takes at most 65535 parameters per statement; a row has at most one
+        // per column.
+        let per_statement = (65535 / T::META.columns.len().max(1)).max(1);
+        let mut written = 0;
+        for chunk in rows.chunks(per_statement) {
+            written += insert_into(T::default()).values(chunk).execute(conn)?;
+        }
+        Ok(written)
+    }
+}
+
+/// One item of a session's pending work.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Pending {
+    /// New rows for a table.
+    Insert {
+        /// The table's SQL name.
+        table: &'static str,
+        /// How many rows.
+        rows: usize,
+    },
+    /// A statement, shown as its SQL text.
+    Statement {
+        /// The SQL text with `$n` placeholders.
+        sql: String,
+    },
+}
+
+trait InsertGroup {
+    fn table(&self) -> &'static TableMeta;
+    fn len(&self) -> usize;
+    fn run(&self, conn: &mut Connection) -> Result<u64, Error>;
+    fn as_any(&mut self) -> &mut dyn Any;
+}
+
+struct Rows<S, T, I>(Vec<S>, PhantomData<fn() -> (T, I)>);
+
+impl<S: SessionInsert<T, I>, T: 'static, I: 'static> InsertGroup for Rows<S, T, I> {
+    fn table(&self) -> &'static TableMeta {
+        S::table_meta()
+    }
+    fn len(&self) -> usize {
+        self.0.len()
+    }
+    fn run(&self, conn: &mut Connection) -> Result<u64, Error> {
+        S::insert_all(&self.0, conn)
+    }
+    fn as_any(&mut self) -> &mut dyn Any {
+        self
+    }
+}
+
+trait PendingWrite {
+    fn sql(&self) -> String;
+    fn run(&self, conn: &mut Connection) -> Result<u64, Error>;
+}
+
+struct Write<S>(S);
+
+impl<S: WriteStatement> PendingWrite for Write<S> {
+    fn sql(&self) -> String {
+        let mut out = SqlWriter::new();
+        self.0.render_statement(&mut out);
+        out.finish().sql
+    }
+    fn run(&self, conn: &mut Connection) -> Result<u64, Error> {
+        let mut out = SqlWriter::new();
+        if !self.0.render_statement(&mut out) {
+            return Ok(0);
+        }
+        conn.execute_rendered(&out.finish())
+    }
+}
+
+/// A unit of work over a connection `C` (a [`PooledConnection`], `&mut Connection`, ...);
+/// statements it holds may borrow data that lives for `'s`. See the [module docs](self).
+pub struct Session<'s, C: Executor> {
+    conn: C,
+    inserts: Vec<(TypeId, Box<dyn InsertGroup>)>,
+    writes: Vec<Box<dyn PendingWrite + 's>>,
+}
+
+impl<C: Executor> fmt::Debug for Session<'_, C> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Session")
+            .field("pending", &self.pending())
+            .finish_non_exhaustive()
+    }
+}
+
+impl Engine {
+    /// A session on a connection checked out of this engine (returned when the session is
+    /// dropped).
+    pub fn session(&self) -> Result<Session<'static, PooledConnection>, Error> {
+        Ok(Session::new(self.connect()?))
+    }
+}
+
+impl<'s, C: Executor> Session<'s, C> {
+    /// A session writing through `conn`.
+    pub fn new(conn: C) -> Self {
+        Session {
+            conn,
+            inserts: Vec::new(),
+            writes: Vec::new(),
+        }
+    }
+
+    /// Adds a new row, inserted at [`commit`](Self::commit).
+    pub fn add<S: SessionInsert<T, I>, T: 'static, I: 'static>(&mut self, row: S) {
+        self.add_all([row]);
+    }
+
+    /// Adds new rows, inserted at [`commit`](Self::commit) with the others of their type in
+    /// multi-row INSERTs.
+    pub fn add_all<S: SessionInsert<T, I>, T: 'static, I: 'static>(
+        &mut self,
+        rows: impl IntoIterator<Item = S>,
+    ) {
+        let id = TypeId::of::<S>();
+        let index = match self.inserts.iter().position(|(t, _)| *t == id) {
+            Some(i) => i,
+            None => {
+                self.inserts
+                    .push((id, Box::new(Rows::<S, T, I>(Vec::new(), PhantomData))));
+                self.inserts.len() - 1
+            }
+        };
+        if let Some(group) = self.inserts[index]
+            .1
+            .as_any()
+            .downcast_mut::<Rows<S, T, I>>()
+        {
+            group.0.extend(rows);
+        }
+    }
+
+    /// Adds a write statement (UPDATE of changed rows, DELETE, INSERT), run at
+    /// [`commit`](Self::commit) after the new rows, in the order added.
+    pub fn add_write<S: WriteStatement + 's>(&mut self, statement: S) {
+        self.writes.push(Box::new(Write(statement)));
+    }
+
+    /// What [`commit`](Self::commit) will write, in the order it will write it.
+    pub fn pending(&self) -> Vec<Pending> {
+        let mut out: Vec<Pending> = self
+            .insert_order()
+            .into_iter()
+            .map(|i| {
+                let group = &self.inserts[i].1;
+                Pending::Insert {
+                    table: group.table().sql_name,
+                    rows: group.len(),
+                }
+            })
+            .collect();
+        out.extend(
+            self.writes
+                .iter()
+                .map(|w| Pending::Statement { sql: w.sql() }),
+        );
+        out
+    }
+
+    /// Whether there is nothing to write.
+    pub fn is_clean(&self) -> bool {
+        self.inserts.iter().all(|(_, g)| g.len() == 0) && self.writes.is_empty()
+    }
+
+    /// The insert groups, tables referenced by others first, otherwise in the order their
+    /// first row was added.
+    fn insert_order(&self) -> Vec<usize> {
+        let mut left: Vec<usize> = (0..self.inserts.len()).collect();
+        let mut order = Vec::with_capacity(left.len());
+        while !left.is_empty() {
+            // The first group whose table references no table still waiting (itself aside);
+            // with a cycle of foreign keys, the first group.
+            let pick = left
+                .iter()
+                .position(|&i| {
+                    let table = self.inserts[i].1.table();
+                    !table
+                        .columns
+                        .iter()
+                        .filter_map(|c| c.references.as_ref())
+                        .any(|fk| {
+                            fk.table != table.sql_name
+                                && left
+                                    .iter()
+                                    .any(|&j| self.inserts[j].1.table().sql_name == fk.table)
+                        })
+                })
+                .unwrap_or(0);
+            order.push(left.remove(pick));
+        }
+        order
+    }
+
+    /// Writes everything pending in one transaction. On success the pending work is
+    /// cleared and the number of rows written returned. On failure the transaction is rolled
+    /// back, nothing is written, and the pending work stays until
+    /// [`rollback`](Self::rollback).
+    pub fn commit(&mut self) -> Result<u64, Error> {
+        if self.is_clean() {
+            return Ok(0);
+        }
+        let order = self.insert_order();
+        let inserts = &self.inserts;
+        let writes = &self.writes;
+        let written = self.conn.transaction(|tx| {
+            let conn = tx.connection();
+            let mut n = 0;
+            for i in order {
+                n += inserts[i].1.run(conn)?;
+            }
+            for write in writes {
+                n += write.run(conn)?;
+            }
+            Ok::<_, Error>(n)
+        })?;
+        self.inserts.clear();
+        self.writes.clear();
+        Ok(written)
+    }
+
+    /// Discards the pending work.
+    pub fn rollback(&mut self) {
+        self.inserts.clear();
+        self.writes.clear();
+    }
+
+    /// The connection, back from the session (pending work is discarded).
+    pub fn into_inner(self) -> C {
+        self.conn
+    }
+}
+
+impl<C: Executor> Executor for Session<'_, C> {
+    fn connection(&mut self) -> &mut Connection {
+        self.conn.connection()
+    }
+}
