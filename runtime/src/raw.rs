@@ -215,13 +215,11 @@ impl fmt::Debug for DynRow {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let mut map = f.debug_map();
         for (i, column) in self.0.columns().iter().enumerate() {
-            map.entry(
-                &column.name(),
-                &self
-                    .0
-                    .try_get::<_, Shown>(i)
-                    .map_or_else(|_| "?".to_string(), |s| s.0),
-            );
+            let shown = self
+                .0
+                .try_get::<_, Shown>(i)
+                .map_or_else(|_| "?".to_string(), |s| s.0);
+            map.entry(&column.name(), &format_args!("{shown}"));
         }
         map.finish()
     }

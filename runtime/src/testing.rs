@@ -403,6 +403,7 @@ done
 /// in [`url`](Self::url)). Stopped and removed when dropped.
 pub struct PrivateServer {
     cluster: Cluster,
+    lock: PathBuf,
     bindir: PathBuf,
     root: bool,
     password: String,
@@ -440,6 +441,7 @@ impl PrivateServer {
         .map_err(|e| fail(format!("cannot register with the private cluster: {e}")))?;
         Ok(PrivateServer {
             cluster,
+            lock,
             bindir,
             root,
             password,
@@ -476,7 +478,10 @@ impl PrivateServer {
     /// Restarts the server (fast shutdown: open sessions are ended), waiting until it
     /// accepts connections again.
     pub fn restart(&self) -> Result<(), TestingError> {
-        self.pg_ctl(&["-m", "fast", "-w", "-t", "60", "restart"])?;
+        // With its log in a file, the new server does not hold our output pipe open.
+        let log = self.cluster.dir.join("server.log");
+        let log = log.to_string_lossy();
+        self.pg_ctl(&["-l", &log, "-m", "fast", "-w", "-t", "60", "restart"])?;
         let deadline = Instant::now() + Duration::from_secs(30);
         while TcpStream::connect(("127.0.0.1", self.cluster.port)).is_err() {
             if Instant::now() > deadline {
@@ -494,5 +499,6 @@ impl Drop for PrivateServer {
     fn drop(&mut self) {
         let _ = self.pg_ctl(&["-m", "immediate", "stop"]);
         let _ = fs::remove_dir_all(&self.cluster.dir);
+        let _ = fs::remove_file(&self.lock);
     }
 }

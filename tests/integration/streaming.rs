@@ -1,1 +1,88 @@
-//! placeholder
+//! Reading rows as they arrive: one at a time, in batches, stopped early.
+
+use crate::schema::*;
+use crate::setup;
+use sqlwright::prelude::*;
+
+const MANY_USERS: &str = "
+CREATE TABLE users (
+    id serial PRIMARY KEY,
+    name text NOT NULL,
+    email text NOT NULL UNIQUE,
+    hair_color text,
+    age int4
+);
+INSERT INTO users (name, email, age)
+    SELECT 'user' || n, 'u' || n || '@x', CASE WHEN n % 10 = 0 THEN NULL ELSE n END
+    FROM generate_series(1, 25000) AS n;";
+
+#[test]
+fn stream_reads_every_row_in_order() {
+    let mut db = setup(MANY_USERS);
+    let mut count = 0;
+    let mut nulls = 0;
+    let mut last = 0;
+    for row in users::table
+        .select((users::id, users::age))
+        .order_by(users::id)
+        .stream(&mut db.conn)
+        .unwrap()
+    {
+        let (id, age): (i32, Option<i32>) = row.unwrap();
+        assert_eq!(id, last + 1);
+        last = id;
+        count += 1;
+        nulls += usize::from(age.is_none());
+    }
+    assert_eq!((count, nulls), (25000, 2500));
+}
+
+#[test]
+fn batches_of_n_like_fetchmany() {
+    let mut db = setup(MANY_USERS);
+    let mut rows = users::table
+        .filter(users::id.le(2500))
+        .select(users::name)
+        .order_by(users::id)
+        .stream(&mut db.conn)
+        .unwrap();
+    let first = rows.fetch_many(3).unwrap();
+    assert_eq!(first, ["user1", "user2", "user3"]);
+    let sizes: Vec<usize> = rows.batches(1000).map(|b| b.unwrap().len()).collect();
+    assert_eq!(sizes, [1000, 1000, 497]);
+}
+
+#[test]
+fn a_stream_dropped_early_leaves_the_connection_usable() {
+    let mut db = setup(MANY_USERS);
+    {
+        let mut rows = users::table.select(users::id).stream(&mut db.conn).unwrap();
+        assert!(rows.next().unwrap().is_ok());
+    }
+    assert_eq!(users::table.count(&mut db.conn).unwrap(), 25000);
+    // Inside a transaction too.
+    db.conn
+        .transaction(|tx| {
+            let taken: Vec<i32> = users::table
+                .select(users::id)
+                .order_by(users::id)
+                .stream(tx)?
+                .take(5)
+                .collect::<Result<_, _>>()?;
+            assert_eq!(taken, [1, 2, 3, 4, 5]);
+            users::table.count(tx)
+        })
+        .unwrap();
+}
+
+#[test]
+fn a_decode_error_ends_the_stream_with_the_column_named() {
+    let mut db = setup(MANY_USERS);
+    db.conn
+        .batch_execute("ALTER TABLE users ALTER COLUMN age TYPE int8")
+        .unwrap();
+    let mut rows = users::table.select(users::age).stream(&mut db.conn).unwrap();
+    let err = rows.next().unwrap().unwrap_err();
+    assert!(err.to_string().contains("users.age"), "{err}");
+    assert!(rows.next().is_none());
+}

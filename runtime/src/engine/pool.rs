@@ -1,8 +1,8 @@
 //! The engine: a URL, connection settings, and a pool of connections.
 //!
 //! Semantics follow SQLAlchemy's `QueuePool`: up to `pool_size` connections stay open
-//! between uses; under load up to `max_overflow` more are opened and closed again as soon
-//! as they are returned; a checkout waits at most `checkout_timeout` for a free connection.
+//! between uses; under load up to `max_overflow` more are opened, and a connection returned
+//! while `pool_size` others are already idle is closed; a checkout waits at most `checkout_timeout` for a free connection.
 //! A connection comes back to the pool only in a known-clean state: one returned inside a
 //! transaction is rolled back first, one that broke is closed. Before reuse, an idle
 //! connection is pinged (one empty statement), so a server restart costs the next checkout
@@ -42,7 +42,8 @@ impl EngineBuilder {
         self
     }
 
-    /// Extra connections opened under load and closed when returned (default 10).
+    /// Extra connections opened under load (default 10); one returned while `pool_size`
+    /// connections are already idle is closed.
     pub fn max_overflow(mut self, n: usize) -> Self {
         self.max_overflow = n;
         self
@@ -391,7 +392,9 @@ impl Inner {
             slow: self.settings.slow_query,
         };
         let mut state = self.lock();
-        let keep = !conn.broken && !conn.is_closed() && state.open <= self.settings.pool_size;
+        // Kept while fewer than pool_size are idle (so under load an overflow connection
+        // goes to the next waiter); closed when the pool already has enough idle ones.
+        let keep = !conn.broken && !conn.is_closed() && state.idle.len() < self.settings.pool_size;
         let closing = if keep {
             state.idle.push(conn);
             None

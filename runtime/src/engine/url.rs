@@ -199,6 +199,18 @@ impl DatabaseUrl {
         url
     }
 
+    /// Sets or removes the password.
+    pub fn set_password(&mut self, password: Option<&str>) {
+        self.password = password.map(str::to_string);
+    }
+
+    /// The URL with query parameter `name` set to `value` (replacing an earlier value).
+    pub fn with_param(mut self, name: &str, value: &str) -> Self {
+        self.params.retain(|(k, _)| k != name);
+        self.params.push((name.to_string(), value.to_string()));
+        self
+    }
+
     /// `host:port/database`, for messages (never the password).
     pub fn target(&self) -> String {
         format!(
