@@ -457,6 +457,16 @@ impl PrivateServer {
         .expect("a URL built from a port number parses")
     }
 
+    /// The directory of its Unix socket.
+    pub fn socket_dir(&self) -> PathBuf {
+        self.cluster.dir.join("sock")
+    }
+
+    /// Its TCP port on 127.0.0.1 (the socket file carries the same number).
+    pub fn port(&self) -> u16 {
+        self.cluster.port
+    }
+
     /// The password of its `postgres` user.
     pub fn password(&self) -> &str {
         &self.password

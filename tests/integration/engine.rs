@@ -1,1 +1,156 @@
-//! placeholder
+//! Connections: SQL logging, the prepared-statement cache, URLs with sockets and escapes,
+//! and the typed errors not covered elsewhere.
+
+use crate::schema::*;
+use crate::session::capture_sql;
+use crate::setup;
+use sqlwright::engine::DbErrorKind;
+use sqlwright::prelude::*;
+use sqlwright::raw;
+use sqlwright::testing::PrivateServer;
+use std::time::Duration;
+
+#[test]
+fn statements_are_tracing_events_with_params_time_and_rows() {
+    let mut db = setup(USERS);
+    db.conn
+        .set_slow_query_threshold(Some(Duration::from_millis(150)));
+    let (_, log) = capture_sql(|| {
+        users::table
+            .filter(users::age.gt(20))
+            .select(users::name)
+            .load(&mut db.conn)
+            .unwrap();
+        let _ = raw::sql("SELECT pg_sleep(0.2)").execute(&mut db.conn);
+        let _ = raw::sql("SELECT * FROM nowhere").load(&mut db.conn);
+    });
+    assert_eq!(log.len(), 3, "{log:#?}");
+    assert!(log[0].starts_with("DEBUG"), "{}", log[0]);
+    assert!(
+        log[0].contains(r#"sql=SELECT "users"."name" FROM "users" WHERE "users"."age" > $1"#),
+        "{}",
+        log[0]
+    );
+    assert!(
+        log[0].contains("params=[20]") && log[0].contains("rows=3"),
+        "{}",
+        log[0]
+    );
+    assert!(log[0].contains("elapsed_us="), "{}", log[0]);
+    assert!(
+        log[1].starts_with(" WARN") || log[1].starts_with("WARN"),
+        "{}",
+        log[1]
+    );
+    assert!(log[1].contains("slow statement"), "{}", log[1]);
+    assert!(
+        log[2].contains("statement failed") && log[2].contains("nowhere"),
+        "{}",
+        log[2]
+    );
+}
+
+#[test]
+fn the_statement_cache_is_bounded_lru() {
+    let mut db = setup(USERS);
+    db.conn.set_statement_cache_size(2);
+    let prepared = |conn: &mut Connection| -> i64 {
+        // The driver prepares this counting statement too: leave it out.
+        conn.client()
+            .query_one(
+                "SELECT count(*) FROM pg_prepared_statements \
+                 WHERE statement NOT LIKE '%pg_prepared_statements%'",
+                &[],
+            )
+            .unwrap()
+            .get(0)
+    };
+    users::table.select(users::id).load(&mut db.conn).unwrap();
+    users::table.select(users::name).load(&mut db.conn).unwrap();
+    users::table.select(users::id).load(&mut db.conn).unwrap(); // id is now the newest
+    users::table
+        .select(users::email)
+        .load(&mut db.conn)
+        .unwrap(); // evicts name
+    assert_eq!(db.conn.cached_statements(), 2);
+    assert_eq!(prepared(&mut db.conn), 2);
+    let (_, log) = capture_sql(|| users::table.select(users::id).load(&mut db.conn).unwrap());
+    assert_eq!(log.len(), 1);
+    assert_eq!(db.conn.cached_statements(), 2);
+}
+
+#[test]
+fn unix_socket_hosts_and_percent_encoded_passwords() {
+    let server = PrivateServer::start().unwrap();
+    let socket = server.socket_dir();
+    let encoded: String = socket
+        .to_string_lossy()
+        .chars()
+        .map(|c| {
+            if c == '/' {
+                "%2F".to_string()
+            } else {
+                c.to_string()
+            }
+        })
+        .collect();
+    let mut conn = Connection::connect(&format!(
+        "postgres://postgres@{encoded}:{}/postgres",
+        server.port()
+    ))
+    .unwrap();
+    conn.batch_execute("ALTER USER postgres PASSWORD 'p@ss:w/rd%'")
+        .unwrap();
+    let url = format!(
+        "postgresql+postgres://postgres:p%40ss%3Aw%2Frd%25@127.0.0.1:{}/postgres",
+        server.port()
+    );
+    let mut tcp = Connection::connect(&url).unwrap();
+    assert_eq!(
+        raw::sql("SELECT 1").scalar::<i32, _>(&mut tcp).unwrap(),
+        Some(1)
+    );
+    let engine = Engine::new(&url).unwrap();
+    assert!(!format!("{engine:?}").contains("p@ss"), "{engine:?}");
+    // The socket also works given as the `host` parameter.
+    let mut by_param = Connection::connect(&format!(
+        "postgres:///postgres?host={}&port={}&user=postgres",
+        socket.display(),
+        server.port()
+    ))
+    .unwrap();
+    assert_eq!(
+        raw::sql("SELECT 2")
+            .scalar::<i32, _>(&mut by_param)
+            .unwrap(),
+        Some(2)
+    );
+}
+
+#[test]
+fn exclusion_violations_are_typed() {
+    let mut db = setup(
+        "CREATE TABLE rooms (room int4 NOT NULL, during int4range NOT NULL,
+                             CONSTRAINT no_overlap EXCLUDE USING gist (during WITH &&));",
+    );
+    raw::sql("INSERT INTO rooms VALUES (1, int4range(1, 5))")
+        .execute(&mut db.conn)
+        .unwrap();
+    let err = raw::sql("INSERT INTO rooms VALUES (1, int4range(3, 8))")
+        .execute(&mut db.conn)
+        .unwrap_err();
+    assert_eq!(err.kind(), Some(DbErrorKind::ExclusionViolation), "{err}");
+    let e = err.database_error().unwrap();
+    assert_eq!(
+        (e.constraint.as_deref(), e.table.as_deref()),
+        (Some("no_overlap"), Some("rooms"))
+    );
+    assert!(
+        err.to_string().contains("conflicts with an existing row"),
+        "{err}"
+    );
+    assert!(matches!(
+        raw::sql("SELECT 1").scalar::<i32, _>(&mut db.conn),
+        Ok(Some(1))
+    ));
+}

@@ -81,7 +81,10 @@ fn a_decode_error_ends_the_stream_with_the_column_named() {
     db.conn
         .batch_execute("ALTER TABLE users ALTER COLUMN age TYPE int8")
         .unwrap();
-    let mut rows = users::table.select(users::age).stream(&mut db.conn).unwrap();
+    let mut rows = users::table
+        .select(users::age)
+        .stream(&mut db.conn)
+        .unwrap();
     let err = rows.next().unwrap().unwrap_err();
     assert!(err.to_string().contains("users.age"), "{err}");
     assert!(rows.next().is_none());

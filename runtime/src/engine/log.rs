@@ -54,7 +54,7 @@ pub(crate) fn statement(
     match (&outcome, slow) {
         (Ok(rows), false) => tracing::debug!(
             target: SQL_LOG_TARGET,
-            sql,
+            sql = %sql,
             params = %Params(params),
             elapsed_us,
             rows = *rows,
@@ -62,7 +62,7 @@ pub(crate) fn statement(
         ),
         (Ok(rows), true) => tracing::warn!(
             target: SQL_LOG_TARGET,
-            sql,
+            sql = %sql,
             params = %Params(params),
             elapsed_us,
             rows = *rows,
@@ -70,7 +70,7 @@ pub(crate) fn statement(
         ),
         (Err(error), _) => tracing::debug!(
             target: SQL_LOG_TARGET,
-            sql,
+            sql = %sql,
             params = %Params(params),
             elapsed_us,
             error = %error,
