@@ -132,6 +132,8 @@ impl<'a> RawQuery<'a> {
             )));
         }
         Ok(Rendered {
+            key: crate::render::Fingerprint::of_text(&parsed.sql, &types),
+            has_text: true,
             sql: parsed.sql,
             params,
             types,

@@ -154,3 +154,38 @@ fn exclusion_violations_are_typed() {
         Ok(Some(1))
     ));
 }
+
+#[test]
+fn a_statement_seen_before_runs_without_building_its_text_again() {
+    let mut db = setup(USERS);
+    // The same shapes in every order: each result is right, whatever ran before it.
+    for _ in 0..2 {
+        for (min, limit, want) in [
+            (None, None, vec!["Ann", "Bob", "Cid", "Dee", "Ёжик"]),
+            (Some(26), None, vec!["Ann", "Cid"]),
+            (Some(26), Some(1), vec!["Ann"]),
+            (None, Some(2), vec!["Ann", "Bob"]),
+        ] {
+            let mut q = users::table
+                .select(users::name)
+                .filter_opt(min.map(|m| users::age.ge(m)))
+                .order_by(users::name);
+            if let Some(l) = limit {
+                q = q.limit(l);
+            }
+            assert_eq!(q.load(&mut db.conn).unwrap(), want, "{min:?} {limit:?}");
+        }
+    }
+    assert_eq!(db.conn.cached_statements(), 4);
+    // Logged with its text even when it was not built.
+    let (_, log) = capture_sql(|| users::table.select(users::name).load(&mut db.conn).unwrap());
+    let (_, again) = capture_sql(|| users::table.select(users::name).load(&mut db.conn).unwrap());
+    assert!(
+        log[0].contains(r#"sql=SELECT "users"."name" FROM "users""#),
+        "{log:?}"
+    );
+    assert!(
+        again[0].contains(r#"sql=SELECT "users"."name" FROM "users""#),
+        "{again:?}"
+    );
+}

@@ -7,6 +7,7 @@ use crate::render::{Label, Rendered};
 use postgres::types::Type;
 use postgres::{Client, NoTls, Statement};
 use std::collections::HashMap;
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 /// How many prepared statements a connection keeps by default.
@@ -16,8 +17,7 @@ pub const DEFAULT_STATEMENT_CACHE: usize = 256;
 /// types, kept in a least-recently-used cache of bounded size, and reused.
 pub struct Connection {
     client: Client,
-    statements: HashMap<String, Vec<CachedStatement>>,
-    cached: usize,
+    statements: HashMap<u64, CachedStatement>,
     capacity: usize,
     tick: u64,
     target: String,
@@ -34,6 +34,7 @@ pub struct Connection {
 }
 
 struct CachedStatement {
+    sql: Arc<str>,
     types: Vec<Type>,
     statement: Statement,
     last_used: u64,
@@ -43,7 +44,7 @@ impl std::fmt::Debug for Connection {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Connection")
             .field("target", &self.target)
-            .field("cached_statements", &self.cached)
+            .field("cached_statements", &self.statements.len())
             .field("transaction_depth", &self.depth)
             .finish()
     }
@@ -89,7 +90,6 @@ impl Connection {
         Ok(Connection {
             client,
             statements: HashMap::new(),
-            cached: 0,
             capacity: DEFAULT_STATEMENT_CACHE,
             tick: 0,
             target,
@@ -155,14 +155,20 @@ impl Connection {
     /// at least 1.
     pub fn set_statement_cache_size(&mut self, size: usize) {
         self.capacity = size.max(1);
-        while self.cached > self.capacity {
+        while self.statements.len() > self.capacity {
             self.evict();
         }
     }
 
     /// How many prepared statements are cached now.
     pub fn cached_statements(&self) -> usize {
-        self.cached
+        self.statements.len()
+    }
+
+    /// Whether a statement of this fingerprint and these parameter types is prepared, so
+    /// that it can run without its SQL text (see [`crate::render::SqlWriter`]).
+    pub fn knows(&self, key: u64, types: &[Type]) -> bool {
+        self.statements.get(&key).is_some_and(|c| c.types == types)
     }
 
     /// The driver's client, for what sqlwright does not cover yet. The pool treats a
@@ -205,32 +211,59 @@ impl Connection {
         result
     }
 
-    fn statement(&mut self, sql: &str, types: &[Type]) -> Result<Statement, Error> {
+    /// The prepared statement of `rendered` and its SQL text: from the cache, or
+    /// prepared now (which needs the text).
+    fn statement(&mut self, rendered: &Rendered<'_>) -> Result<(Statement, Arc<str>), Error> {
         self.tick += 1;
         let tick = self.tick;
         if let Some(found) = self
             .statements
-            .get_mut(sql)
-            .and_then(|v| v.iter_mut().find(|c| c.types == types))
+            .get_mut(&rendered.key)
+            .filter(|c| c.types == rendered.types)
         {
             found.last_used = tick;
-            return Ok(found.statement.clone());
+            return Ok((found.statement.clone(), Arc::clone(&found.sql)));
         }
-        let prepared = self.client.prepare_typed(sql, types);
+        if !rendered.has_text {
+            return Err(Error::Misuse(
+                "a statement rendered without its SQL text reached a connection that has not \
+                 prepared it; render it with SqlWriter::new()"
+                    .into(),
+            ));
+        }
+        let prepared = self.client.prepare_typed(&rendered.sql, &rendered.types);
         let statement = self.note(prepared.map_err(Error::from_driver))?;
-        if self.cached >= self.capacity {
+        if self.statements.len() >= self.capacity && !self.statements.contains_key(&rendered.key) {
             self.evict();
         }
-        self.statements
-            .entry(sql.to_string())
-            .or_default()
-            .push(CachedStatement {
-                types: types.to_vec(),
+        let sql: Arc<str> = Arc::from(rendered.sql.as_str());
+        self.statements.insert(
+            rendered.key,
+            CachedStatement {
+                sql: Arc::clone(&sql),
+                types: rendered.types.clone(),
                 statement: statement.clone(),
                 last_used: tick,
-            });
-        self.cached += 1;
-        Ok(statement)
+            },
+        );
+        Ok((statement, sql))
+    }
+
+    /// [`statement`](Self::statement), logging a statement that fails to prepare.
+    fn prepare_logged(
+        &mut self,
+        rendered: &Rendered<'_>,
+        started: Instant,
+    ) -> Result<(Statement, Arc<str>), Error> {
+        self.statement(rendered).inspect_err(|e| {
+            log::statement(
+                &self.echo,
+                &rendered.sql,
+                &rendered.params,
+                started.elapsed(),
+                Err(e),
+            );
+        })
     }
 
     /// Closes the least recently used statement.
@@ -238,21 +271,10 @@ impl Connection {
         let oldest = self
             .statements
             .iter()
-            .flat_map(|(sql, v)| {
-                v.iter()
-                    .enumerate()
-                    .map(move |(i, c)| (c.last_used, sql, i))
-            })
-            .min_by_key(|(used, _, _)| *used)
-            .map(|(_, sql, i)| (sql.clone(), i));
-        if let Some((sql, i)) = oldest {
-            if let Some(v) = self.statements.get_mut(&sql) {
-                v.swap_remove(i);
-                if v.is_empty() {
-                    self.statements.remove(&sql);
-                }
-            }
-            self.cached -= 1;
+            .min_by_key(|(_, c)| c.last_used)
+            .map(|(key, _)| *key);
+        if let Some(key) = oldest {
+            self.statements.remove(&key);
         }
     }
 
@@ -271,16 +293,14 @@ impl Connection {
     ) -> Result<Vec<postgres::Row>, Error> {
         Self::check(statement)?;
         let started = Instant::now();
+        let (prepared, sql) = self.prepare_logged(statement, started)?;
         let result = self
-            .statement(&statement.sql, &statement.types)
-            .and_then(|prepared| {
-                self.client
-                    .query(&prepared, &statement.params)
-                    .map_err(Error::from_driver)
-            });
+            .client
+            .query(&prepared, &statement.params)
+            .map_err(Error::from_driver);
         log::statement(
             &self.echo,
-            &statement.sql,
+            &sql,
             &statement.params,
             started.elapsed(),
             result.as_ref().map(|rows| Some(rows.len() as u64)),
@@ -292,16 +312,14 @@ impl Connection {
     pub fn execute_rendered(&mut self, statement: &Rendered<'_>) -> Result<u64, Error> {
         Self::check(statement)?;
         let started = Instant::now();
+        let (prepared, sql) = self.prepare_logged(statement, started)?;
         let result = self
-            .statement(&statement.sql, &statement.types)
-            .and_then(|prepared| {
-                self.client
-                    .execute(&prepared, &statement.params)
-                    .map_err(Error::from_driver)
-            });
+            .client
+            .execute(&prepared, &statement.params)
+            .map_err(Error::from_driver);
         log::statement(
             &self.echo,
-            &statement.sql,
+            &sql,
             &statement.params,
             started.elapsed(),
             result.as_ref().map(|n| Some(*n)),
@@ -315,14 +333,14 @@ impl Connection {
     pub fn stream_rendered(&mut self, statement: &Rendered<'_>) -> Result<RowStream<'_>, Error> {
         Self::check(statement)?;
         let started = Instant::now();
-        let prepared = self.statement(&statement.sql, &statement.types)?;
+        let (prepared, sql) = self.prepare_logged(statement, started)?;
         let result = self
             .client
             .query_raw(&prepared, statement.params.iter().copied())
             .map_err(Error::from_driver);
         log::statement(
             &self.echo,
-            &statement.sql,
+            &sql,
             &statement.params,
             started.elapsed(),
             result.as_ref().map(|_| None),

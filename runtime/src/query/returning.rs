@@ -71,11 +71,14 @@ pub(crate) fn run_execute<S: WriteStatement, C: Executor + ?Sized>(
     statement: &S,
     conn: &mut C,
 ) -> Result<u64, Error> {
-    let mut out = SqlWriter::new();
-    if !statement.render_statement(&mut out) {
+    let mut empty = false;
+    let rendered = crate::render::render_for(conn, |out| {
+        empty = !statement.render_statement(out);
+    });
+    if empty {
         return Ok(0);
     }
-    conn.execute_rendered(&out.finish())
+    conn.execute_rendered(&rendered)
 }
 
 /// Runs a statement with RETURNING: the returned rows.
@@ -83,11 +86,13 @@ pub(crate) fn run_returning<S: WriteStatement, R: FromRow<ST>, ST, C: Executor +
     statement: &S,
     conn: &mut C,
 ) -> Result<Vec<R>, Error> {
-    let mut out = SqlWriter::new();
-    if !statement.render_statement(&mut out) {
+    let mut empty = false;
+    let rendered = crate::render::render_for(conn, |out| {
+        empty = !statement.render_statement(out);
+    });
+    if empty {
         return Ok(Vec::new());
     }
-    let rendered = out.finish();
     let rows = conn.query_rows(&rendered)?;
     rows.iter()
         .map(|row| R::from_row(&mut RowReader::new(row, &rendered.labels)))

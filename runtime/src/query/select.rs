@@ -305,9 +305,7 @@ where
         S: SelectClause<F, G, J>,
         R: FromRow<S::SqlType>,
     {
-        let mut out = SqlWriter::new();
-        self.render_with(&mut out, limit);
-        let rendered = out.finish();
+        let rendered = crate::render::render_for(conn, |out| self.render_with(out, limit));
         let rows = conn.query_rows(&rendered)?;
         rows.iter()
             .map(|row| R::from_row(&mut RowReader::new(row, &rendered.labels)))
@@ -404,9 +402,7 @@ where
     where
         S: SelectClause<F, G, J, SqlType: RowOf>,
     {
-        let mut out = SqlWriter::new();
-        self.render_with(&mut out, None);
-        let rendered = out.finish();
+        let rendered = crate::render::render_for(conn, |out| self.render_with(out, None));
         let stream = conn.stream_rows(&rendered)?;
         Ok(Rows::new(
             stream,
@@ -419,11 +415,11 @@ where
     where
         S: SelectClause<F, G, J>,
     {
-        let mut out = SqlWriter::new();
-        out.sql("SELECT COUNT(*) FROM (");
-        self.render_with(&mut out, None);
-        out.sql(") AS \"q\"");
-        let rendered = out.finish();
+        let rendered = crate::render::render_for(conn, |out| {
+            out.sql("SELECT COUNT(*) FROM (");
+            self.render_with(out, None);
+            out.sql(") AS \"q\"");
+        });
         let rows = conn.query_rows(&rendered)?;
         let row = rows.first().ok_or(Error::NotFound)?;
         RowReader::new(row, &[]).read::<i64, crate::types::Int8>()

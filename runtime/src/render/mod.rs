@@ -36,12 +36,73 @@ impl fmt::Display for Label {
 }
 
 /// The output of rendering: SQL text, parameters, their types and column labels.
+///
+/// Every piece written also goes into a 64-bit fingerprint of the statement (the `key` of
+/// [`Rendered`]). A connection keys its prepared statements by that fingerprint, so a
+/// query it has run before is rendered with [`SqlWriter::fingerprint_only`]: the same walk
+/// collects the parameters, but no SQL text is built; the text is made once, the first
+/// time a statement of that shape runs. Only SQL that sqlwright writes (keywords, quoted
+/// identifiers, placeholders) is fingerprinted; values never are.
 pub struct SqlWriter<'a> {
     sql: String,
+    text: bool,
+    key: Fingerprint,
     params: Vec<Param<'a>>,
     types: Vec<Type>,
     labels: Vec<Label>,
     nul_in_text: bool,
+}
+
+/// A fast 64-bit hash of the pieces of a statement, in the order written.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Fingerprint(u64);
+
+const SEED: u64 = 0x243f_6a88_85a3_08d3;
+const MULTIPLIER: u64 = 0x9e37_79b9_7f4a_7c15;
+
+impl Fingerprint {
+    fn new() -> Self {
+        Fingerprint(SEED)
+    }
+
+    #[inline]
+    fn word(&mut self, w: u64) {
+        self.0 = (self.0.rotate_left(23) ^ w).wrapping_mul(MULTIPLIER);
+    }
+
+    #[inline]
+    fn bytes(&mut self, kind: u8, bytes: &[u8]) {
+        self.word(((bytes.len() as u64) << 8) | u64::from(kind));
+        let mut chunks = bytes.chunks_exact(8);
+        for chunk in &mut chunks {
+            let mut w = [0u8; 8];
+            w.copy_from_slice(chunk);
+            self.word(u64::from_le_bytes(w));
+        }
+        let rest = chunks.remainder();
+        if !rest.is_empty() {
+            let mut w = [0u8; 8];
+            w[..rest.len()].copy_from_slice(rest);
+            self.word(u64::from_le_bytes(w));
+        }
+    }
+
+    fn finish(self) -> u64 {
+        let mut h = self.0;
+        h ^= h >> 31;
+        h = h.wrapping_mul(0xbf58_476d_1ce4_e5b9);
+        h ^ (h >> 29)
+    }
+
+    /// The fingerprint of SQL text sent as it is (raw SQL, transaction control).
+    pub(crate) fn of_text(sql: &str, types: &[Type]) -> u64 {
+        let mut f = Fingerprint::new();
+        f.bytes(b't', sql.as_bytes());
+        for ty in types {
+            f.word(u64::from(ty.oid()));
+        }
+        f.finish()
+    }
 }
 
 impl Default for SqlWriter<'_> {
@@ -55,6 +116,8 @@ impl<'a> SqlWriter<'a> {
     pub fn new() -> Self {
         SqlWriter {
             sql: String::with_capacity(128),
+            text: true,
+            key: Fingerprint::new(),
             params: Vec::new(),
             types: Vec::new(),
             labels: Vec::new(),
@@ -62,13 +125,30 @@ impl<'a> SqlWriter<'a> {
         }
     }
 
+    /// A writer that collects parameters, labels and the fingerprint but builds no SQL
+    /// text: for statements whose text the connection already has.
+    pub fn fingerprint_only() -> Self {
+        SqlWriter {
+            sql: String::new(),
+            text: false,
+            ..Self::new()
+        }
+    }
+
     /// Appends SQL keywords or punctuation (never user data).
     pub fn sql(&mut self, text: &str) {
-        self.sql.push_str(text);
+        self.key.bytes(b's', text.as_bytes());
+        if self.text {
+            self.sql.push_str(text);
+        }
     }
 
     /// Appends a quoted identifier: `"name"`, with embedded quotes doubled.
     pub fn ident(&mut self, name: &str) {
+        self.key.bytes(b'i', name.as_bytes());
+        if !self.text {
+            return;
+        }
         self.sql.push('"');
         for ch in name.chars() {
             if ch == '"' {
@@ -82,15 +162,21 @@ impl<'a> SqlWriter<'a> {
     /// Appends a qualified column: `"table"."column"`.
     pub fn column(&mut self, table: &str, column: &str) {
         self.ident(table);
-        self.sql.push('.');
+        self.key.word(u64::from(b'.'));
+        if self.text {
+            self.sql.push('.');
+        }
         self.ident(column);
     }
 
     /// Appends a placeholder and records `value` as its parameter, declared as `ty`.
     pub fn bind(&mut self, value: Param<'a>, ty: Type) {
+        self.key.word(0x7000_0000_0000_0000 | u64::from(ty.oid()));
         self.params.push(value);
         self.types.push(ty);
-        let _ = write!(self.sql, "${}", self.params.len());
+        if self.text {
+            let _ = write!(self.sql, "${}", self.params.len());
+        }
     }
 
     /// Binds a value that has not been wrapped in a [`crate::expr::Bound`] (fields of derived
@@ -121,6 +207,8 @@ impl<'a> SqlWriter<'a> {
     pub fn finish(self) -> Rendered<'a> {
         Rendered {
             sql: self.sql,
+            key: self.key.finish(),
+            has_text: self.text,
             params: self.params,
             types: self.types,
             labels: self.labels,
@@ -131,8 +219,14 @@ impl<'a> SqlWriter<'a> {
 
 /// A rendered statement, ready to execute or to show.
 pub struct Rendered<'a> {
-    /// The SQL text with `$1`, `$2`, ... placeholders.
+    /// The SQL text with `$1`, `$2`, ... placeholders (empty when rendered with
+    /// [`SqlWriter::fingerprint_only`]).
     pub sql: String,
+    /// The statement's fingerprint: equal for statements of equal SQL text and parameter
+    /// types (see [`SqlWriter`]).
+    pub key: u64,
+    /// Whether `sql` holds the text.
+    pub has_text: bool,
     /// The parameters, in placeholder order.
     pub params: Vec<Param<'a>>,
     /// The declared type of each parameter.
@@ -168,6 +262,23 @@ impl fmt::Debug for Rendered<'_> {
             .field("params", &self.params)
             .finish()
     }
+}
+
+/// Renders a statement to run on `conn`: only its parameters and fingerprint when the
+/// connection already has the statement prepared, with its SQL text otherwise.
+pub(crate) fn render_for<'a, C: crate::engine::Executor + ?Sized>(
+    conn: &mut C,
+    mut write: impl FnMut(&mut SqlWriter<'a>),
+) -> Rendered<'a> {
+    let mut out = SqlWriter::fingerprint_only();
+    write(&mut out);
+    let rendered = out.finish();
+    if conn.connection().knows(rendered.key, &rendered.types) {
+        return rendered;
+    }
+    let mut out = SqlWriter::new();
+    write(&mut out);
+    out.finish()
 }
 
 /// A piece of a query that can write itself as SQL.
@@ -225,6 +336,35 @@ crate::for_tuples!(tuple_render);
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn fingerprints_agree_across_modes_and_tell_shapes_apart() {
+        let render = |mut w: SqlWriter<'static>, limit: bool| {
+            w.sql("SELECT ");
+            w.column("users", "name");
+            w.sql(" FROM ");
+            w.ident("users");
+            if limit {
+                w.sql(" LIMIT ");
+                w.bind(&5i64, Type::INT8);
+            }
+            w.finish()
+        };
+        let text = render(SqlWriter::new(), true);
+        let bare = render(SqlWriter::fingerprint_only(), true);
+        assert_eq!(text.sql, r#"SELECT "users"."name" FROM "users" LIMIT $1"#);
+        assert!(bare.sql.is_empty() && !bare.has_text && text.has_text);
+        assert_eq!(text.key, bare.key);
+        assert_eq!(bare.params.len(), 1);
+        assert_ne!(text.key, render(SqlWriter::new(), false).key);
+        // The same text split differently into identifiers is a different statement.
+        let mut a = SqlWriter::new();
+        a.ident("ab");
+        let mut b = SqlWriter::new();
+        b.ident("a");
+        b.ident("b");
+        assert_ne!(a.finish().key, b.finish().key);
+    }
+
     use super::*;
 
     #[test]
