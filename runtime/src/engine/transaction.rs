@@ -148,6 +148,8 @@ impl<'c> Transaction<'c> {
             };
             let r = conn.control(sql);
             conn.aborted = false;
+            // After our COMMIT or ROLLBACK no transaction is open, whatever text ran inside.
+            conn.unknown_state = false;
             r
         } else {
             let name = savepoint_name(self.level);
