@@ -58,7 +58,14 @@
 //! - [`ddl`]: `CREATE TABLE` from the declarations, [`schema!`] with `create_all`/`drop_all`.
 //! - [`check`]: the compile-time rules and how they are expressed as traits.
 //! - [`render`]: how a query becomes SQL text and parameters (`to_sql`, `debug_sql`).
-//! - [`engine`]: URLs, [`Connection`], and [`Error`].
+//! - [`engine`]: URLs, [`Connection`], the pooled [`Engine`], [`Transaction`]s (closure and
+//!   guard forms, savepoints, isolation, retries), SQL logging under [`SQL_LOG_TARGET`], and
+//!   the typed [`Error`].
+//! - [`session`]: [`Session`], a unit of work written in one transaction.
+//! - [`raw`]: hand-written SQL with `:name` parameters, rows by column name
+//!   (`#[derive(RawRow)]`).
+//! - Streaming: [`Select::stream`](query::Select::stream) reads rows as they arrive,
+//!   `.batches(n)` in groups (fetchmany).
 //! - `testing` (feature `testing`): throwaway PostgreSQL databases for tests.
 //!
 //! ## Cargo features
