@@ -42,17 +42,24 @@ pub fn sql(text: &str) -> RawQuery<'_> {
 
 /// A Rust value with a natural SQL type, bindable by name. `Option<T>` binds NULL for
 /// `None`.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` cannot be bound to a raw SQL parameter: it has no natural SQL type",
+    label = "no SQL type for this value",
+    note = "bind a type sqlwright maps (i32, i64, f64, bool, String, &str, chrono, uuid, ...), or name the SQL type: `.bind_as::<Int8, _>(name, value)`"
+)]
 pub trait RawValue: ToSql + Sync {
     /// The SQL type the parameter is declared with.
     fn sql_type() -> Type;
 }
 
+#[diagnostic::do_not_recommend]
 impl<T: NaturalSqlType + ToSql + Sync> RawValue for T {
     fn sql_type() -> Type {
         <T::SqlType as SqlType>::PG_TYPE
     }
 }
 
+#[diagnostic::do_not_recommend]
 impl<T: NaturalSqlType + ToSql + Sync> RawValue for Option<T> {
     fn sql_type() -> Type {
         <T::SqlType as SqlType>::PG_TYPE

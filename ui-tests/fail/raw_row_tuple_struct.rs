@@ -1,0 +1,4 @@
+#[derive(sqlwright::RawRow)]
+struct Pair(i32, String);
+
+fn main() {}
