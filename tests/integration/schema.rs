@@ -11,6 +11,16 @@ sqlwright::table! {
     }
 }
 
+/// The `users` table, empty.
+pub const EMPTY_USERS: &str = "
+CREATE TABLE users (
+    id serial PRIMARY KEY,
+    name text NOT NULL,
+    email text NOT NULL UNIQUE,
+    hair_color text,
+    age int4
+);";
+
 pub const USERS: &str = "
 CREATE TABLE users (
     id serial PRIMARY KEY,

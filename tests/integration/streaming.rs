@@ -5,20 +5,13 @@ use crate::setup;
 use sqlwright::prelude::*;
 
 const MANY_USERS: &str = "
-CREATE TABLE users (
-    id serial PRIMARY KEY,
-    name text NOT NULL,
-    email text NOT NULL UNIQUE,
-    hair_color text,
-    age int4
-);
 INSERT INTO users (name, email, age)
     SELECT 'user' || n, 'u' || n || '@x', CASE WHEN n % 10 = 0 THEN NULL ELSE n END
     FROM generate_series(1, 25000) AS n;";
 
 #[test]
 fn stream_reads_every_row_in_order() {
-    let mut db = setup(MANY_USERS);
+    let mut db = setup(&format!("{EMPTY_USERS}{MANY_USERS}"));
     let mut count = 0;
     let mut nulls = 0;
     let mut last = 0;
@@ -39,7 +32,7 @@ fn stream_reads_every_row_in_order() {
 
 #[test]
 fn batches_of_n_like_fetchmany() {
-    let mut db = setup(MANY_USERS);
+    let mut db = setup(&format!("{EMPTY_USERS}{MANY_USERS}"));
     let mut rows = users::table
         .filter(users::id.le(2500))
         .select(users::name)
@@ -54,7 +47,7 @@ fn batches_of_n_like_fetchmany() {
 
 #[test]
 fn a_stream_dropped_early_leaves_the_connection_usable() {
-    let mut db = setup(MANY_USERS);
+    let mut db = setup(&format!("{EMPTY_USERS}{MANY_USERS}"));
     {
         let mut rows = users::table.select(users::id).stream(&mut db.conn).unwrap();
         assert!(rows.next().unwrap().is_ok());
@@ -77,7 +70,7 @@ fn a_stream_dropped_early_leaves_the_connection_usable() {
 
 #[test]
 fn a_decode_error_ends_the_stream_with_the_column_named() {
-    let mut db = setup(MANY_USERS);
+    let mut db = setup(&format!("{EMPTY_USERS}{MANY_USERS}"));
     db.conn
         .batch_execute("ALTER TABLE users ALTER COLUMN age TYPE int8")
         .unwrap();

@@ -7,15 +7,6 @@ use sqlwright::engine::DbErrorKind;
 use sqlwright::prelude::*;
 use sqlwright::Error;
 
-const EMPTY_USERS: &str = "
-CREATE TABLE users (
-    id serial PRIMARY KEY,
-    name text NOT NULL,
-    email text NOT NULL UNIQUE,
-    hair_color text,
-    age int4
-);";
-
 fn add<E: Executor>(conn: &mut E, name: &str) -> Result<u64, Error> {
     insert_into(users::table)
         .values((users::name.to(name), users::email.to(format!("{name}@x"))))

@@ -291,38 +291,45 @@ impl Connection {
         &mut self,
         statement: &Rendered<'_>,
     ) -> Result<Vec<postgres::Row>, Error> {
-        Self::check(statement)?;
-        let started = Instant::now();
-        let (prepared, sql) = self.prepare_logged(statement, started)?;
-        let result = self
-            .client
-            .query(&prepared, &statement.params)
-            .map_err(Error::from_driver);
-        log::statement(
-            &self.echo,
-            &sql,
-            &statement.params,
-            started.elapsed(),
-            result.as_ref().map(|rows| Some(rows.len() as u64)),
-        );
-        self.note(result)
+        self.run(
+            statement,
+            |client, prepared, params| client.query(prepared, params),
+            |rows| rows.len() as u64,
+        )
     }
 
     /// Runs a rendered statement and returns the number of rows it affected.
     pub fn execute_rendered(&mut self, statement: &Rendered<'_>) -> Result<u64, Error> {
+        self.run(
+            statement,
+            |client, prepared, params| client.execute(prepared, params),
+            |n| *n,
+        )
+    }
+
+    /// Prepares (or finds) `statement`, runs it with `call`, logs it with the row count
+    /// `count` gives, and records what the outcome means for the connection.
+    fn run<T>(
+        &mut self,
+        statement: &Rendered<'_>,
+        call: impl FnOnce(
+            &mut Client,
+            &Statement,
+            &[crate::render::Param<'_>],
+        ) -> Result<T, postgres::Error>,
+        count: impl FnOnce(&T) -> u64,
+    ) -> Result<T, Error> {
         Self::check(statement)?;
         let started = Instant::now();
         let (prepared, sql) = self.prepare_logged(statement, started)?;
-        let result = self
-            .client
-            .execute(&prepared, &statement.params)
-            .map_err(Error::from_driver);
+        let result =
+            call(&mut self.client, &prepared, &statement.params).map_err(Error::from_driver);
         log::statement(
             &self.echo,
             &sql,
             &statement.params,
             started.elapsed(),
-            result.as_ref().map(|n| Some(*n)),
+            result.as_ref().map(|r| Some(count(r))),
         );
         self.note(result)
     }
