@@ -199,6 +199,20 @@ impl<'a> RawQuery<'a> {
         conn.execute_rendered(&rendered)
     }
 
+    /// Runs the statement and reads its rows one at a time as they arrive, without
+    /// holding them all in memory.
+    pub fn stream<'c, C: Executor + ?Sized>(
+        &self,
+        conn: &'c mut C,
+    ) -> Result<impl Iterator<Item = Result<DynRow, Error>> + 'c, Error> {
+        let rendered = self.render()?;
+        let stream = conn.stream_rows(&rendered)?;
+        Ok(crate::query::Rows::new(
+            stream,
+            |row: postgres::Row, _: &[crate::render::Label]| Ok(DynRow(row)),
+        ))
+    }
+
     /// Runs the statement and reads its rows as they arrive, in batches of up to `n`
     /// (SQLAlchemy's `fetchmany`).
     pub fn batches<'c, C: Executor + ?Sized>(

@@ -211,4 +211,10 @@ fn execute_counts_rows_and_fetchmany_reads_in_batches() {
         .map(|b| b.unwrap().len())
         .collect();
     assert_eq!(batches, [1000, 1000, 500]);
+    let sum: i64 = raw::sql("SELECT generate_series(1, 100)::int8 AS n")
+        .stream(&mut db.conn)
+        .unwrap()
+        .map(|row| row.unwrap().get::<i64>("n").unwrap())
+        .sum();
+    assert_eq!(sum, 5050);
 }
