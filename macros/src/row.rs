@@ -64,6 +64,7 @@ pub fn expand(input: TokenStream) -> syn::Result<TokenStream> {
     let mut sql_params = Vec::new();
     let mut bounds = Vec::new();
     let mut reads = Vec::new();
+    let mut fields_of = Vec::new();
     for (i, field) in fields.iter().enumerate() {
         let fname = field.ident.as_ref().expect("named field");
         let fty = &field.ty;
@@ -75,6 +76,14 @@ pub fn expand(input: TokenStream) -> syn::Result<TokenStream> {
         checks.push(quote_spanned! {fty.span()=>
             __sqlwright_loads::<#fty, <#col_path as #sp::ColumnDef>::SqlType>();
         });
+        fields_of.push(quote! {
+            impl #sp::Field<#col_path> for #name {
+                type Value = #fty;
+                fn field(&self) -> &#fty {
+                    &self.#fname
+                }
+            }
+        });
         columns.push(col_path);
         bounds.push(quote!(#fty: #sp::FromRow<#st>));
         reads.push(quote!(#fname: <#fty as #sp::FromRow<#st>>::from_row(row)?));
@@ -82,6 +91,8 @@ pub fn expand(input: TokenStream) -> syn::Result<TokenStream> {
     }
 
     Ok(quote! {
+        #(#fields_of)*
+
         impl #sp::Selectable for #name {
             type Table = #table::table;
             type Columns = (#(#sp::Col<#columns>,)*);

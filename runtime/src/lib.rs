@@ -123,6 +123,7 @@ pub mod engine;
 pub mod expr;
 pub mod query;
 pub mod raw;
+pub mod relation;
 pub mod render;
 pub mod session;
 #[cfg(feature = "testing")]
@@ -147,6 +148,7 @@ pub mod prelude {
         delete, excluded, insert_into, update, AliasMethods, AssignMethods, KeyQuery, RowByKey,
         Selectable, TableQuery,
     };
+    pub use crate::relation::{group_children, LoadMany, LoadOne, WithRelated};
     pub use crate::session::Session;
     pub use crate::types::{
         Array, Bool, Bytea, Date, Float4, Float8, Int2, Int4, Int8, Interval, Json, Jsonb,
@@ -171,6 +173,7 @@ pub mod __private {
         IndexMeta, Insertable, JoinPath, JoinTarget, NotInFrom, Parent, Related, Selectable,
         Source, Table, TableMeta, TableRow,
     };
+    pub use crate::relation::{Field, ForeignKey};
     pub use crate::render::{Label, Render, SqlWriter};
     pub use crate::types::{FromRow, FromSqlValue, RowReader, SqlType, Tagged};
 

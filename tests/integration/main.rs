@@ -10,6 +10,7 @@ mod names;
 mod operators;
 mod pool;
 mod raw;
+mod relations;
 mod results;
 mod rows;
 mod schema;

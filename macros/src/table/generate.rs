@@ -187,6 +187,13 @@ fn relations(t: &Table) -> Vec<TokenStream> {
         let col = &c.name;
         let referenced = &r.column;
         let on_ty = quote!(#sp::Binary<#sp::Eq, #sp::Col<#col>, #sp::Col<#referenced>>);
+        let unique = c.unique || (t.primary_key.len() == 1 && t.primary_key[0] == c.name);
+        out.push(quote! {
+            impl #sp::ForeignKey for #col {
+                type Referenced = #referenced;
+                const UNIQUE: bool = #unique;
+            }
+        });
         // The default path name is the column's without `_id`, unless that is the name of
         // the referenced table's module (it would shadow it here) or of a column.
         let module = r

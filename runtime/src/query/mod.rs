@@ -26,7 +26,7 @@ pub use crate::check::NotInFrom;
 pub use join::{
     Child, CrossJoin, Join, JoinKind, JoinPath, JoinTarget, Parent, PushSource, Related, ValidOn,
 };
-pub use selectable::{AsSelect, Selectable, TaggedIn};
+pub use selectable::{AsSelect, ColumnTypes, Selectable, TaggedIn};
 pub use source::{Alias, AliasCol, AliasMethods, Source, SourceColumn, TableRow};
 
 pub use assign::{
@@ -45,6 +45,7 @@ pub use meta::{ColumnMeta, ForeignKeyMeta, IndexMeta, TableMeta};
 pub use returning::{NoReturning, Returning, ValidReturning, WriteStatement};
 pub use select::{
     DefaultSelection, FromClause, Regroup, RowType, Select, SelectClause, Selected, SingleFrom,
+    SubSelect,
 };
 pub use stream::{Batches, DecodeRow, Rows};
 pub use update::{delete, update, Delete, Update, UpdateTarget};
