@@ -180,7 +180,16 @@ where
         out.sql(" = ANY(");
         out.bind(&keys, array.clone());
         out.sql(")");
+        order_by_key::<Ch::Table>(out);
     })
+}
+
+/// ` ORDER BY` the primary key of `T`, so related rows come in a stable order.
+fn order_by_key<T: Table>(out: &mut SqlWriter<'_>) {
+    for (i, column) in T::META.primary_key.iter().enumerate() {
+        out.sql(if i == 0 { " ORDER BY " } else { ", " });
+        out.column(T::SQL_NAME, column);
+    }
 }
 
 /// Groups `children` by their key in `FK`, in the order of `parents`.
@@ -326,6 +335,7 @@ impl<P> LoadMany<P> for [P] {
             out.sql(" IN (");
             keys.render_subselect(out);
             out.sql(")");
+            order_by_key::<Ch::Table>(out);
         })?;
         Ok(group::<P, Ch, FK, _>(self, children))
     }
@@ -419,6 +429,7 @@ impl<P> LoadMany<P> for [P] {
             out.sql(" = ANY(");
             out.bind(&keys, array.clone());
             out.sql(")");
+            order_by_key::<T::Table>(out);
         });
         let rows = conn.query_rows(&rendered)?;
         let mut slots: HashMap<<P::Value as KeyValue>::Key, usize> = HashMap::new();
