@@ -97,7 +97,7 @@ fn run() -> Result<(), Box<dyn std::error::Error>> {
         .select(Buyer::as_select())
         .order_by(покупатель_::id)
         .load(&mut *conn)?;
-    let products_of = buyers.load_through::<Product, _, _, _>(
+    let products_of = buyers.load_through::<Product, _, _>(
         корзина_::id_buyer,
         корзина_::id_product,
         &mut *conn,
@@ -120,7 +120,7 @@ fn run() -> Result<(), Box<dyn std::error::Error>> {
         .select(Product::as_select())
         .order_by(продукт_::id)
         .load(&mut *conn)?;
-    let buyers_of = products.load_through::<Buyer, _, _, _>(
+    let buyers_of = products.load_through::<Buyer, _, _>(
         корзина_::id_product,
         корзина_::id_buyer,
         &mut *conn,

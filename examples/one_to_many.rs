@@ -92,8 +92,7 @@ fn run() -> Result<(), Box<dyn std::error::Error>> {
         .order_by(фотографии_::id)
         .load(&mut *conn)?;
     // select-in: one statement for the profiles of all photos (the backref)
-    for (photo, profile) in
-        photos.with_parents::<Profile, _, _>(фотографии_::id_user, &mut *conn)?
+    for (photo, profile) in photos.with_parents::<Profile, _>(фотографии_::id_user, &mut *conn)?
     {
         println!(
             "{} belongs to {} {} (id {})",

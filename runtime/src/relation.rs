@@ -20,12 +20,13 @@
 //! mistake does not compile.
 //!
 //! ```no_run
+//! # fn main() {}
 //! use sqlwright::prelude::*;
 //! sqlwright::table! {
 //!     users (id) { #[serial] id -> Int4, name -> Text, }
 //!     photos (id) { #[serial] id -> Int4, #[references(users::id)] id_user -> Int4, path -> Text, }
 //! }
-//! #[derive(sqlwright::Row, Debug)]
+//! #[derive(sqlwright::Row, Debug, Clone)]
 //! #[sqlwright(table = users)]
 //! struct User { id: i32, name: String }
 //! #[derive(sqlwright::Row, Debug)]
@@ -139,15 +140,14 @@ where
 
 /// Runs `SELECT <R's columns> FROM <R's table> WHERE <filter>` with `filter` written by
 /// `where_`, and decodes the rows.
-fn select_where<'q, R, C>(
-    conn: &mut C,
+fn select_where<'q, R>(
+    conn: &mut (impl Executor + ?Sized),
     select: &'q crate::query::AsSelect<R, R::Columns>,
     mut where_: impl FnMut(&mut SqlWriter<'q>),
 ) -> Result<Vec<R>, Error>
 where
     R: RowStruct,
     R::Columns: Render,
-    C: Executor + ?Sized,
 {
     let rendered = render_for(conn, |out| {
         out.sql("SELECT ");
@@ -164,14 +164,16 @@ where
 }
 
 /// Children of the parents with keys `keys`, along foreign key `FK`.
-fn children_with_keys<Ch, FK, K, C>(keys: Vec<K>, conn: &mut C) -> Result<Vec<Ch>, Error>
+fn children_with_keys<Ch, FK, K>(
+    keys: Vec<K>,
+    conn: &mut (impl Executor + ?Sized),
+) -> Result<Vec<Ch>, Error>
 where
     FK: ForeignKey,
     Ch: RowStruct<Table = <FK as ColumnDef>::Table>,
     Ch::Columns: Render,
     K: ToSql + Sync,
     Array<<<FK as ColumnDef>::SqlType as SqlType>::NotNull>: SqlType,
-    C: Executor + ?Sized,
 {
     let select = Ch::as_select();
     let array = array_type::<FK>();
@@ -228,24 +230,10 @@ where
 pub trait LoadMany<P> {
     /// The children of every parent along foreign key `fk`, in one statement
     /// (`WHERE fk = ANY($1)`), aligned with the parents.
-    fn load_children<Ch, FK, C>(&self, fk: Col<FK>, conn: &mut C) -> Result<Vec<Vec<Ch>>, Error>
-    where
-        FK: ForeignKey,
-        P: Field<FK::Referenced, Value: KeyValue>,
-        Ch: RowStruct<Table = <FK as ColumnDef>::Table>
-            + Field<FK, Value: KeyValue<Key = <P::Value as KeyValue>::Key>>,
-        Ch::Columns: Render,
-        Array<<<FK as ColumnDef>::SqlType as SqlType>::NotNull>: SqlType,
-        C: Executor + ?Sized;
-
-    /// The children of the parents that `keys` (a query selecting the parents' referenced
-    /// column, usually the parents' own query) selects, in one statement
-    /// (`WHERE fk IN (SELECT ..)`), aligned with the parents.
-    fn load_children_in<Ch, FK, Q, J, C>(
+    fn load_children<Ch, FK>(
         &self,
         fk: Col<FK>,
-        keys: Q,
-        conn: &mut C,
+        conn: &mut (impl Executor + ?Sized),
     ) -> Result<Vec<Vec<Ch>>, Error>
     where
         FK: ForeignKey,
@@ -253,15 +241,31 @@ pub trait LoadMany<P> {
         Ch: RowStruct<Table = <FK as ColumnDef>::Table>
             + Field<FK, Value: KeyValue<Key = <P::Value as KeyValue>::Key>>,
         Ch::Columns: Render,
-        Q: SubSelect<J, SqlType = <FK::Referenced as ColumnDef>::SqlType>,
-        C: Executor + ?Sized;
+        Array<<<FK as ColumnDef>::SqlType as SqlType>::NotNull>: SqlType;
+
+    /// The children of the parents that `keys` (a query selecting the parents' referenced
+    /// column, usually the parents' own query) selects, in one statement
+    /// (`WHERE fk IN (SELECT ..)`), aligned with the parents.
+    fn load_children_in<Ch, FK, Q, J>(
+        &self,
+        fk: Col<FK>,
+        keys: Q,
+        conn: &mut (impl Executor + ?Sized),
+    ) -> Result<Vec<Vec<Ch>>, Error>
+    where
+        FK: ForeignKey,
+        P: Field<FK::Referenced, Value: KeyValue>,
+        Ch: RowStruct<Table = <FK as ColumnDef>::Table>
+            + Field<FK, Value: KeyValue<Key = <P::Value as KeyValue>::Key>>,
+        Ch::Columns: Render,
+        Q: SubSelect<J, SqlType = <FK::Referenced as ColumnDef>::SqlType>;
 
     /// The parent of every child along foreign key `fk`, in one statement, aligned with
     /// the children: the parent, or `Option` of it for a nullable key.
-    fn load_parents<Pa, FK, C>(
+    fn load_parents<Pa, FK>(
         &self,
         fk: Col<FK>,
-        conn: &mut C,
+        conn: &mut (impl Executor + ?Sized),
     ) -> Result<Vec<<P::Value as KeyValue>::Related<Pa>>, Error>
     where
         FK: ForeignKey,
@@ -270,17 +274,16 @@ pub trait LoadMany<P> {
             + Field<FK::Referenced, Value: KeyValue<Key = <P::Value as KeyValue>::Key>>
             + Clone,
         Pa::Columns: Render,
-        Array<<<FK::Referenced as ColumnDef>::SqlType as SqlType>::NotNull>: SqlType,
-        C: Executor + ?Sized;
+        Array<<<FK::Referenced as ColumnDef>::SqlType as SqlType>::NotNull>: SqlType;
 
     /// The rows of `T` related to each parent through an association table whose foreign
     /// key `to_parent` references the parents and `to_target` references `T`
     /// (many-to-many), in one statement, aligned with the parents.
-    fn load_through<T, FA, FB, C>(
+    fn load_through<T, FA, FB>(
         &self,
         to_parent: Col<FA>,
         to_target: Col<FB>,
-        conn: &mut C,
+        conn: &mut (impl Executor + ?Sized),
     ) -> Result<Vec<Vec<T>>, Error>
     where
         FA: ForeignKey,
@@ -289,12 +292,15 @@ pub trait LoadMany<P> {
         T: RowStruct<Table = <FB::Referenced as ColumnDef>::Table>,
         T::Columns: Render,
         Array<<<FA as ColumnDef>::SqlType as SqlType>::NotNull>: SqlType,
-        <P::Value as KeyValue>::Key: FromSqlValue<<<FA as ColumnDef>::SqlType as SqlType>::NotNull>,
-        C: Executor + ?Sized;
+        <P::Value as KeyValue>::Key: FromSqlValue<<<FA as ColumnDef>::SqlType as SqlType>::NotNull>;
 }
 
 impl<P> LoadMany<P> for [P] {
-    fn load_children<Ch, FK, C>(&self, _fk: Col<FK>, conn: &mut C) -> Result<Vec<Vec<Ch>>, Error>
+    fn load_children<Ch, FK>(
+        &self,
+        _fk: Col<FK>,
+        conn: &mut (impl Executor + ?Sized),
+    ) -> Result<Vec<Vec<Ch>>, Error>
     where
         FK: ForeignKey,
         P: Field<FK::Referenced, Value: KeyValue>,
@@ -302,7 +308,6 @@ impl<P> LoadMany<P> for [P] {
             + Field<FK, Value: KeyValue<Key = <P::Value as KeyValue>::Key>>,
         Ch::Columns: Render,
         Array<<<FK as ColumnDef>::SqlType as SqlType>::NotNull>: SqlType,
-        C: Executor + ?Sized,
     {
         if self.is_empty() {
             return Ok(Vec::new());
@@ -310,15 +315,15 @@ impl<P> LoadMany<P> for [P] {
         let mut keys: Vec<<P::Value as KeyValue>::Key> =
             self.iter().filter_map(|p| key_of(p).cloned()).collect();
         dedup(&mut keys);
-        let children = children_with_keys::<Ch, FK, _, C>(keys, conn)?;
+        let children = children_with_keys::<Ch, FK, _>(keys, conn)?;
         Ok(group::<P, Ch, FK, _>(self, children))
     }
 
-    fn load_children_in<Ch, FK, Q, J, C>(
+    fn load_children_in<Ch, FK, Q, J>(
         &self,
         _fk: Col<FK>,
         keys: Q,
-        conn: &mut C,
+        conn: &mut (impl Executor + ?Sized),
     ) -> Result<Vec<Vec<Ch>>, Error>
     where
         FK: ForeignKey,
@@ -327,7 +332,6 @@ impl<P> LoadMany<P> for [P] {
             + Field<FK, Value: KeyValue<Key = <P::Value as KeyValue>::Key>>,
         Ch::Columns: Render,
         Q: SubSelect<J, SqlType = <FK::Referenced as ColumnDef>::SqlType>,
-        C: Executor + ?Sized,
     {
         let select = Ch::as_select();
         let children = select_where(conn, &select, |out| {
@@ -340,10 +344,10 @@ impl<P> LoadMany<P> for [P] {
         Ok(group::<P, Ch, FK, _>(self, children))
     }
 
-    fn load_parents<Pa, FK, C>(
+    fn load_parents<Pa, FK>(
         &self,
         _fk: Col<FK>,
-        conn: &mut C,
+        conn: &mut (impl Executor + ?Sized),
     ) -> Result<Vec<<P::Value as KeyValue>::Related<Pa>>, Error>
     where
         FK: ForeignKey,
@@ -353,7 +357,6 @@ impl<P> LoadMany<P> for [P] {
             + Clone,
         Pa::Columns: Render,
         Array<<<FK::Referenced as ColumnDef>::SqlType as SqlType>::NotNull>: SqlType,
-        C: Executor + ?Sized,
     {
         let mut keys: Vec<<P::Value as KeyValue>::Key> =
             self.iter().filter_map(|c| key_of(c).cloned()).collect();
@@ -385,11 +388,11 @@ impl<P> LoadMany<P> for [P] {
             .collect()
     }
 
-    fn load_through<T, FA, FB, C>(
+    fn load_through<T, FA, FB>(
         &self,
         _to_parent: Col<FA>,
         _to_target: Col<FB>,
-        conn: &mut C,
+        conn: &mut (impl Executor + ?Sized),
     ) -> Result<Vec<Vec<T>>, Error>
     where
         FA: ForeignKey,
@@ -399,7 +402,6 @@ impl<P> LoadMany<P> for [P] {
         T::Columns: Render,
         Array<<<FA as ColumnDef>::SqlType as SqlType>::NotNull>: SqlType,
         <P::Value as KeyValue>::Key: FromSqlValue<<<FA as ColumnDef>::SqlType as SqlType>::NotNull>,
-        C: Executor + ?Sized,
     {
         let mut keys: Vec<<P::Value as KeyValue>::Key> =
             self.iter().filter_map(|p| key_of(p).cloned()).collect();
@@ -460,10 +462,41 @@ fn dedup<K: Eq + Hash + Clone>(keys: &mut Vec<K>) {
 /// Pairs each parent with its loaded children (select-in): `users.with_children(fk, conn)`.
 pub trait WithRelated<P>: Sized {
     /// Each parent with its children along `fk` (2 statements in all with the parents').
-    fn with_children<Ch, FK, C>(
+    fn with_children<Ch, FK>(
         self,
         fk: Col<FK>,
-        conn: &mut C,
+        conn: &mut (impl Executor + ?Sized),
+    ) -> Result<Vec<(P, Vec<Ch>)>, Error>
+    where
+        FK: ForeignKey,
+        P: Field<FK::Referenced, Value: KeyValue>,
+        Ch: RowStruct<Table = <FK as ColumnDef>::Table>
+            + Field<FK, Value: KeyValue<Key = <P::Value as KeyValue>::Key>>,
+        Ch::Columns: Render,
+        Array<<<FK as ColumnDef>::SqlType as SqlType>::NotNull>: SqlType;
+
+    /// Each child with its parent along `fk` (`Option` of it for a nullable key).
+    #[allow(clippy::type_complexity)]
+    fn with_parents<Pa, FK>(
+        self,
+        fk: Col<FK>,
+        conn: &mut (impl Executor + ?Sized),
+    ) -> Result<Vec<(P, <P::Value as KeyValue>::Related<Pa>)>, Error>
+    where
+        FK: ForeignKey,
+        P: Field<FK, Value: KeyValue>,
+        Pa: RowStruct<Table = <FK::Referenced as ColumnDef>::Table>
+            + Field<FK::Referenced, Value: KeyValue<Key = <P::Value as KeyValue>::Key>>
+            + Clone,
+        Pa::Columns: Render,
+        Array<<<FK::Referenced as ColumnDef>::SqlType as SqlType>::NotNull>: SqlType;
+}
+
+impl<P> WithRelated<P> for Vec<P> {
+    fn with_children<Ch, FK>(
+        self,
+        fk: Col<FK>,
+        conn: &mut (impl Executor + ?Sized),
     ) -> Result<Vec<(P, Vec<Ch>)>, Error>
     where
         FK: ForeignKey,
@@ -472,45 +505,15 @@ pub trait WithRelated<P>: Sized {
             + Field<FK, Value: KeyValue<Key = <P::Value as KeyValue>::Key>>,
         Ch::Columns: Render,
         Array<<<FK as ColumnDef>::SqlType as SqlType>::NotNull>: SqlType,
-        C: Executor + ?Sized;
-
-    /// Each child with its parent along `fk` (`Option` of it for a nullable key).
-    #[allow(clippy::type_complexity)]
-    fn with_parents<Pa, FK, C>(
-        self,
-        fk: Col<FK>,
-        conn: &mut C,
-    ) -> Result<Vec<(P, <P::Value as KeyValue>::Related<Pa>)>, Error>
-    where
-        FK: ForeignKey,
-        P: Field<FK, Value: KeyValue>,
-        Pa: RowStruct<Table = <FK::Referenced as ColumnDef>::Table>
-            + Field<FK::Referenced, Value: KeyValue<Key = <P::Value as KeyValue>::Key>>
-            + Clone,
-        Pa::Columns: Render,
-        Array<<<FK::Referenced as ColumnDef>::SqlType as SqlType>::NotNull>: SqlType,
-        C: Executor + ?Sized;
-}
-
-impl<P> WithRelated<P> for Vec<P> {
-    fn with_children<Ch, FK, C>(self, fk: Col<FK>, conn: &mut C) -> Result<Vec<(P, Vec<Ch>)>, Error>
-    where
-        FK: ForeignKey,
-        P: Field<FK::Referenced, Value: KeyValue>,
-        Ch: RowStruct<Table = <FK as ColumnDef>::Table>
-            + Field<FK, Value: KeyValue<Key = <P::Value as KeyValue>::Key>>,
-        Ch::Columns: Render,
-        Array<<<FK as ColumnDef>::SqlType as SqlType>::NotNull>: SqlType,
-        C: Executor + ?Sized,
     {
-        let children = self.load_children::<Ch, FK, C>(fk, conn)?;
+        let children = self.load_children::<Ch, FK>(fk, conn)?;
         Ok(self.into_iter().zip(children).collect())
     }
 
-    fn with_parents<Pa, FK, C>(
+    fn with_parents<Pa, FK>(
         self,
         fk: Col<FK>,
-        conn: &mut C,
+        conn: &mut (impl Executor + ?Sized),
     ) -> Result<Vec<(P, <P::Value as KeyValue>::Related<Pa>)>, Error>
     where
         FK: ForeignKey,
@@ -520,9 +523,8 @@ impl<P> WithRelated<P> for Vec<P> {
             + Clone,
         Pa::Columns: Render,
         Array<<<FK::Referenced as ColumnDef>::SqlType as SqlType>::NotNull>: SqlType,
-        C: Executor + ?Sized,
     {
-        let parents = self.load_parents::<Pa, FK, C>(fk, conn)?;
+        let parents = self.load_parents::<Pa, FK>(fk, conn)?;
         Ok(self.into_iter().zip(parents).collect())
     }
 }
@@ -531,7 +533,11 @@ impl<P> WithRelated<P> for Vec<P> {
 /// per call).
 pub trait LoadOne: Sized {
     /// This parent's children along `fk`.
-    fn children<Ch, FK, C>(&self, _fk: Col<FK>, conn: &mut C) -> Result<Vec<Ch>, Error>
+    fn children<Ch, FK>(
+        &self,
+        _fk: Col<FK>,
+        conn: &mut (impl Executor + ?Sized),
+    ) -> Result<Vec<Ch>, Error>
     where
         FK: ForeignKey,
         Self: Field<FK::Referenced, Value: KeyValue>,
@@ -539,17 +545,20 @@ pub trait LoadOne: Sized {
             + Field<FK, Value: KeyValue<Key = <Self::Value as KeyValue>::Key>>,
         Ch::Columns: Render,
         Array<<<FK as ColumnDef>::SqlType as SqlType>::NotNull>: SqlType,
-        C: Executor + ?Sized,
     {
         let Some(key) = key_of(self).cloned() else {
             return Ok(Vec::new());
         };
-        children_with_keys::<Ch, FK, _, C>(vec![key], conn)
+        children_with_keys::<Ch, FK, _>(vec![key], conn)
     }
 
     /// This parent's one child along a unique `fk` (one-to-one): `None` when it has none,
     /// [`Error::MultipleRows`] when the key is not unique after all.
-    fn child<Ch, FK, C>(&self, fk: Col<FK>, conn: &mut C) -> Result<Option<Ch>, Error>
+    fn child<Ch, FK>(
+        &self,
+        fk: Col<FK>,
+        conn: &mut (impl Executor + ?Sized),
+    ) -> Result<Option<Ch>, Error>
     where
         FK: ForeignKey,
         Self: Field<FK::Referenced, Value: KeyValue>,
@@ -557,16 +566,15 @@ pub trait LoadOne: Sized {
             + Field<FK, Value: KeyValue<Key = <Self::Value as KeyValue>::Key>>,
         Ch::Columns: Render,
         Array<<<FK as ColumnDef>::SqlType as SqlType>::NotNull>: SqlType,
-        C: Executor + ?Sized,
     {
-        crate::engine::at_most_one(self.children::<Ch, FK, C>(fk, conn)?)
+        crate::engine::at_most_one(self.children::<Ch, FK>(fk, conn)?)
     }
 
     /// This child's parent along `fk` (`Option` of it for a nullable key).
-    fn parent<Pa, FK, C>(
+    fn parent<Pa, FK>(
         &self,
         fk: Col<FK>,
-        conn: &mut C,
+        conn: &mut (impl Executor + ?Sized),
     ) -> Result<<Self::Value as KeyValue>::Related<Pa>, Error>
     where
         FK: ForeignKey,
@@ -576,9 +584,8 @@ pub trait LoadOne: Sized {
             + Clone,
         Pa::Columns: Render,
         Array<<<FK::Referenced as ColumnDef>::SqlType as SqlType>::NotNull>: SqlType,
-        C: Executor + ?Sized,
     {
-        let mut found = std::slice::from_ref(self).load_parents::<Pa, FK, C>(fk, conn)?;
+        let mut found = std::slice::from_ref(self).load_parents::<Pa, FK>(fk, conn)?;
         match found.pop() {
             Some(p) => Ok(p),
             None => <Self::Value as KeyValue>::related(None),
@@ -586,11 +593,11 @@ pub trait LoadOne: Sized {
     }
 
     /// The rows of `T` related to this one through an association table (many-to-many).
-    fn through<T, FA, FB, C>(
+    fn through<T, FA, FB>(
         &self,
         to_self: Col<FA>,
         to_target: Col<FB>,
-        conn: &mut C,
+        conn: &mut (impl Executor + ?Sized),
     ) -> Result<Vec<T>, Error>
     where
         FA: ForeignKey,
@@ -601,10 +608,9 @@ pub trait LoadOne: Sized {
         Array<<<FA as ColumnDef>::SqlType as SqlType>::NotNull>: SqlType,
         <Self::Value as KeyValue>::Key:
             FromSqlValue<<<FA as ColumnDef>::SqlType as SqlType>::NotNull>,
-        C: Executor + ?Sized,
     {
         let mut all =
-            std::slice::from_ref(self).load_through::<T, FA, FB, C>(to_self, to_target, conn)?;
+            std::slice::from_ref(self).load_through::<T, FA, FB>(to_self, to_target, conn)?;
         Ok(all.pop().unwrap_or_default())
     }
 }

@@ -184,7 +184,7 @@ impl<'s, C: Executor> Session<'s, C> {
         &mut self,
         rows: impl IntoIterator<Item = S>,
     ) {
-        let id = TypeId::of::<S>();
+        let id = TypeId::of::<Rows<S, T, I>>();
         let index = match self.inserts.iter().position(|(t, _)| *t == id) {
             Some(i) => i,
             None => {
@@ -240,22 +240,27 @@ impl<'s, C: Executor> Session<'s, C> {
         let mut left: Vec<usize> = (0..self.inserts.len()).collect();
         let mut order = Vec::with_capacity(left.len());
         while !left.is_empty() {
-            // The first group whose table references no table still waiting (itself aside);
-            // with a cycle of foreign keys, the first group.
-            let pick = left
-                .iter()
-                .position(|&i| {
-                    let table = self.inserts[i].1.table();
-                    !table
-                        .columns
+            // The first group whose table references no table still waiting (itself
+            // aside). With a cycle of foreign keys none is free: take a group that others
+            // wait for and that waits itself (one on the cycle), not one merely hanging off
+            // it.
+            let table_of = |i: usize| self.inserts[i].1.table();
+            let waits_for = |i: usize, j: usize| {
+                let (a, b) = (table_of(i), table_of(j));
+                a.sql_name != b.sql_name
+                    && a.columns
                         .iter()
                         .filter_map(|c| c.references.as_ref())
-                        .any(|fk| {
-                            fk.table != table.sql_name
-                                && left
-                                    .iter()
-                                    .any(|&j| self.inserts[j].1.table().sql_name == fk.table)
-                        })
+                        .any(|fk| fk.table == b.sql_name)
+            };
+            let pick = left
+                .iter()
+                .position(|&i| !left.iter().any(|&j| waits_for(i, j)))
+                .or_else(|| {
+                    left.iter().position(|&i| {
+                        left.iter().any(|&j| waits_for(j, i))
+                            && left.iter().any(|&j| waits_for(i, j))
+                    })
                 })
                 .unwrap_or(0);
             order.push(left.remove(pick));
@@ -266,7 +271,9 @@ impl<'s, C: Executor> Session<'s, C> {
     /// Writes everything pending in one transaction. On success the pending work is
     /// cleared and the number of rows written returned. On failure the transaction is rolled
     /// back, nothing is written, and the pending work stays until
-    /// [`rollback`](Self::rollback).
+    /// [`rollback`](Self::rollback). One exception: when the connection is lost while the
+    /// COMMIT itself is under way, whether it was written cannot be known; the error is
+    /// [`Error::ConnectionLost`] and committing the same work again may write it twice.
     pub fn commit(&mut self) -> Result<u64, Error> {
         if self.is_clean() {
             return Ok(0);

@@ -189,3 +189,64 @@ fn a_statement_seen_before_runs_without_building_its_text_again() {
         "{again:?}"
     );
 }
+
+#[test]
+fn a_cached_statement_outdated_by_a_schema_change_is_prepared_again() {
+    let mut db = setup(USERS);
+    let mut other = db.connect_again();
+    let count_columns = |conn: &mut Connection| {
+        raw::sql("SELECT * FROM users WHERE id = :id")
+            .bind("id", 1)
+            .one(conn)
+            .map(|r| r.len())
+    };
+    assert_eq!(count_columns(&mut db.conn).unwrap(), 5);
+    other
+        .batch_execute("ALTER TABLE users ADD COLUMN nickname text")
+        .unwrap();
+    // The server refuses the cached plan ("cached plan must not change result type"): it
+    // is prepared again, once, without the caller noticing.
+    assert_eq!(count_columns(&mut db.conn).unwrap(), 6);
+    // A typed query whose statement is cached, after its column changed type.
+    let ages = || users::table.select(users::age).filter(users::id.eq(1));
+    assert_eq!(ages().load(&mut db.conn).unwrap(), [Some(30)]);
+    other
+        .batch_execute("ALTER TABLE users ALTER COLUMN age TYPE int8")
+        .unwrap();
+    let first = ages().load(&mut db.conn);
+    assert!(
+        first.is_err(),
+        "the column's type no longer matches the declaration"
+    );
+    // After DISCARD ALL the server forgets every prepared statement: prepared again.
+    db.conn
+        .batch_execute("ALTER TABLE users ALTER COLUMN age TYPE int4")
+        .unwrap();
+    assert_eq!(ages().load(&mut db.conn).unwrap(), [Some(30)]);
+    db.conn.batch_execute("DISCARD ALL").unwrap();
+    // The statement was known, so the query ran without its text: the server's refusal
+    // (26000) is returned once and the stale statement forgotten; the next call prepares
+    // it again.
+    let err = ages().load(&mut db.conn).unwrap_err();
+    assert_eq!(
+        err.database_error().map(|e| e.code.as_str()),
+        Some("26000"),
+        "{err}"
+    );
+    let again = ages().load(&mut db.conn).unwrap();
+    assert_eq!(again, [Some(30)]);
+}
+
+#[test]
+fn extreme_pool_settings_do_not_panic() {
+    let e = crate::engine_setup("", |b| {
+        b.checkout_timeout(Duration::MAX)
+            .max_overflow(usize::MAX)
+            .statement_timeout(Duration::ZERO)
+    });
+    let mut conn = e.engine.connect().unwrap();
+    let timeout: Option<String> = raw::sql("SHOW statement_timeout")
+        .scalar(&mut *conn)
+        .unwrap();
+    assert_eq!(timeout.as_deref(), Some("0"));
+}

@@ -30,6 +30,13 @@ pub struct Db {
     _db: TestDatabase,
 }
 
+impl Db {
+    /// Another connection to the same database.
+    pub fn connect_again(&self) -> Connection {
+        self._db.connect().expect("connect to the test database")
+    }
+}
+
 pub fn setup(ddl: &str) -> Db {
     let db = sqlwright::testing::database();
     let mut conn = db.connect().expect("connect to the test database");

@@ -284,7 +284,7 @@ fn bad_url_wrong_password_and_unreachable_hosts_are_clear_errors() {
 
     // An address that does not answer: given up after the timeout.
     let engine = Engine::builder("postgres://me@10.255.255.1:5432/db")
-        .checkout_timeout(Duration::from_secs(1))
+        .connect_timeout(Duration::from_secs(1))
         .build()
         .unwrap();
     let started = Instant::now();

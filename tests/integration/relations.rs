@@ -121,10 +121,7 @@ fn one_to_many_lazy_is_one_statement_per_parent() {
     let (posts, log) = capture_sql(|| {
         users
             .iter()
-            .map(|u| {
-                u.children::<Post, _, _>(posts::user_id, &mut db.conn)
-                    .unwrap()
-            })
+            .map(|u| u.children::<Post, _>(posts::user_id, &mut db.conn).unwrap())
             .collect::<Vec<_>>()
     });
     assert_eq!(statements(&log), 3, "{log:#?}");
@@ -138,7 +135,7 @@ fn one_to_many_select_in_is_two_statements_for_any_number_of_parents() {
     let (loaded, log) = capture_sql(|| {
         let users = all_users(&mut db.conn);
         users
-            .with_children::<Post, _, _>(posts::user_id, &mut db.conn)
+            .with_children::<Post, _>(posts::user_id, &mut db.conn)
             .unwrap()
     });
     assert_eq!(statements(&log), 2, "{log:#?}");
@@ -170,7 +167,7 @@ fn one_to_many_select_in_is_two_statements_for_any_number_of_parents() {
     let users = all_users(&mut db.conn);
     let (children, log) = capture_sql(|| {
         users
-            .load_children::<Post, _, _>(posts::user_id, &mut db.conn)
+            .load_children::<Post, _>(posts::user_id, &mut db.conn)
             .unwrap()
     });
     assert_eq!(statements(&log), 1);
@@ -180,7 +177,7 @@ fn one_to_many_select_in_is_two_statements_for_any_number_of_parents() {
     // No parents: no statement at all.
     let (none, log) = capture_sql(|| {
         Vec::<User>::new()
-            .load_children::<Post, _, _>(posts::user_id, &mut db.conn)
+            .load_children::<Post, _>(posts::user_id, &mut db.conn)
             .unwrap()
     });
     assert!(none.is_empty() && log.is_empty());
@@ -225,7 +222,7 @@ fn one_to_many_subquery_selects_children_by_the_parent_query() {
             .load(&mut db.conn)
             .unwrap();
         let posts = users
-            .load_children_in::<Post, _, _, _, _>(
+            .load_children_in::<Post, _, _, _>(
                 posts::user_id,
                 parents().select(users::id),
                 &mut db.conn,
@@ -255,7 +252,7 @@ fn many_to_one_backref_both_strategies_and_nullable_keys() {
     let (authors, log) = capture_sql(|| {
         posts
             .clone()
-            .with_parents::<User, _, _>(posts::user_id, &mut db.conn)
+            .with_parents::<User, _>(posts::user_id, &mut db.conn)
             .unwrap()
     });
     assert_eq!(statements(&log), 1);
@@ -266,7 +263,7 @@ fn many_to_one_backref_both_strategies_and_nullable_keys() {
     assert_eq!(got, [("a1", "Ann"), ("a2", "Ann"), ("b1", "Bob")]);
     // A nullable key gives Option.
     let editors: Vec<Option<User>> = posts
-        .load_parents::<User, _, _>(posts::editor_id, &mut db.conn)
+        .load_parents::<User, _>(posts::editor_id, &mut db.conn)
         .unwrap();
     let names: Vec<Option<&str>> = editors
         .iter()
@@ -276,7 +273,7 @@ fn many_to_one_backref_both_strategies_and_nullable_keys() {
     // lazy: one statement.
     let (author, log) = capture_sql(|| {
         posts[2]
-            .parent::<User, _, _>(posts::user_id, &mut db.conn)
+            .parent::<User, _>(posts::user_id, &mut db.conn)
             .unwrap()
     });
     assert_eq!((author.name.as_str(), statements(&log)), ("Bob", 1));
@@ -317,7 +314,7 @@ fn many_to_many_through_an_association_table_with_a_composite_key() {
     let users = all_users(&mut db.conn);
     let (bought, log) = capture_sql(|| {
         users
-            .load_through::<Product, _, _, _>(basket::buyer_id, basket::product_id, &mut db.conn)
+            .load_through::<Product, _, _>(basket::buyer_id, basket::product_id, &mut db.conn)
             .unwrap()
     });
     assert_eq!(statements(&log), 1, "{log:#?}");
@@ -335,7 +332,7 @@ fn many_to_many_through_an_association_table_with_a_composite_key() {
         .load(&mut db.conn)
         .unwrap();
     let buyers = products
-        .load_through::<User, _, _, _>(basket::product_id, basket::buyer_id, &mut db.conn)
+        .load_through::<User, _, _>(basket::product_id, basket::buyer_id, &mut db.conn)
         .unwrap();
     let got: Vec<Vec<String>> = buyers
         .iter()
@@ -358,11 +355,11 @@ fn nested_users_posts_comments_in_three_statements() {
     let (tree, log) = capture_sql(|| {
         let users = all_users(&mut db.conn);
         let posts = users
-            .load_children::<Post, _, _>(posts::user_id, &mut db.conn)
+            .load_children::<Post, _>(posts::user_id, &mut db.conn)
             .unwrap();
         let flat: Vec<Post> = posts.iter().flatten().cloned().collect();
         let mut comments = flat
-            .load_children::<Comment, _, _>(comments::post_id, &mut db.conn)
+            .load_children::<Comment, _>(comments::post_id, &mut db.conn)
             .unwrap()
             .into_iter();
         users

@@ -299,3 +299,38 @@ fn deadlocks_are_typed_and_retryable() {
     );
     assert!(failed[0].is_retryable());
 }
+
+#[test]
+fn statements_sqlwright_did_not_see_still_block_a_commit() {
+    let mut db = setup(EMPTY_USERS);
+    let err = db
+        .conn
+        .transaction(|tx| {
+            add(tx, "Ann")?;
+            // Through the driver's own client: sqlwright does not see this error.
+            let _ = tx.connection().client().execute("SELECT 1/0", &[]);
+            Ok::<_, Error>(())
+        })
+        .unwrap_err();
+    assert!(matches!(err, Error::TransactionAborted), "{err}");
+    assert!(names(&mut db.conn).is_empty());
+}
+
+#[test]
+fn errors_found_before_sending_do_not_abort_the_transaction() {
+    let mut db = setup(EMPTY_USERS);
+    db.conn
+        .transaction(|tx| {
+            add(tx, "Ann")?;
+            assert!(matches!(add(tx, "Bad\0name"), Err(Error::NulInText)));
+            add(tx, "Bob")
+        })
+        .unwrap();
+    assert_eq!(names(&mut db.conn), ["Ann", "Bob"]);
+    // Retrying a nested transaction is refused: only the outermost one can be rerun.
+    let err = db
+        .conn
+        .transaction(|tx| tx.transaction_with_retry(3, |inner| add(inner, "Cid")))
+        .unwrap_err();
+    assert!(matches!(err, Error::Misuse(_)), "{err}");
+}

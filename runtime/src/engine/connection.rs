@@ -106,7 +106,9 @@ impl Connection {
     /// sqlwright send every value as a parameter (and [`crate::raw::sql`] binds named
     /// parameters for hand-written SQL).
     pub fn batch_execute(&mut self, sql: &str) -> Result<(), Error> {
-        self.unknown_state = true;
+        if may_control_transactions(sql) {
+            self.unknown_state = true;
+        }
         let started = Instant::now();
         let result = self.client.batch_execute(sql).map_err(Error::from_driver);
         log::statement(
@@ -185,7 +187,7 @@ impl Connection {
             if e.is_connection_lost() || self.client.is_closed() {
                 self.broken = true;
             }
-            if self.depth > 0 {
+            if self.depth > 0 && reached_server(e) {
                 self.aborted = true;
             }
         }
@@ -207,6 +209,9 @@ impl Connection {
             if e.is_connection_lost() || self.client.is_closed() {
                 self.broken = true;
             }
+            if self.depth > 0 {
+                self.aborted = true;
+            }
         }
         result
     }
@@ -216,11 +221,9 @@ impl Connection {
     fn statement(&mut self, rendered: &Rendered<'_>) -> Result<(Statement, Arc<str>), Error> {
         self.tick += 1;
         let tick = self.tick;
-        if let Some(found) = self
-            .statements
-            .get_mut(&rendered.key)
-            .filter(|c| c.types == rendered.types)
-        {
+        if let Some(found) = self.statements.get_mut(&rendered.key).filter(|c| {
+            c.types == rendered.types && (!rendered.has_text || *c.sql == *rendered.sql)
+        }) {
             found.last_used = tick;
             return Ok((found.statement.clone(), Arc::clone(&found.sql)));
         }
@@ -312,7 +315,7 @@ impl Connection {
     fn run<T>(
         &mut self,
         statement: &Rendered<'_>,
-        call: impl FnOnce(
+        call: impl Fn(
             &mut Client,
             &Statement,
             &[crate::render::Param<'_>],
@@ -322,8 +325,18 @@ impl Connection {
         Self::check(statement)?;
         let started = Instant::now();
         let (prepared, sql) = self.prepare_logged(statement, started)?;
-        let result =
+        let mut result =
             call(&mut self.client, &prepared, &statement.params).map_err(Error::from_driver);
+        if result.as_ref().is_err_and(is_stale_statement) {
+            // The schema changed under the prepared statement (or it was deallocated):
+            // forget it, and outside a transaction prepare it again and retry once.
+            self.statements.remove(&statement.key);
+            if self.depth == 0 && statement.has_text {
+                let (prepared, _) = self.prepare_logged(statement, started)?;
+                result = call(&mut self.client, &prepared, &statement.params)
+                    .map_err(Error::from_driver);
+            }
+        }
         log::statement(
             &self.echo,
             &sql,
@@ -355,10 +368,13 @@ impl Connection {
         let rows = match result {
             Ok(rows) => rows,
             Err(e) => {
+                if is_stale_statement(&e) {
+                    self.statements.remove(&statement.key);
+                }
                 if e.is_connection_lost() {
                     self.broken = true;
                 }
-                if self.depth > 0 {
+                if self.depth > 0 && reached_server(&e) {
                     self.aborted = true;
                 }
                 return Err(e);
@@ -375,6 +391,41 @@ impl Connection {
             },
         })
     }
+}
+
+/// Whether the server refused a cached prepared statement that no longer fits: its result
+/// type changed with the schema (0A000), or it no longer exists (26000, after `DISCARD
+/// ALL`).
+fn is_stale_statement(e: &Error) -> bool {
+    e.database_error().is_some_and(|db| {
+        db.code == "26000" || (db.code == "0A000" && db.message.contains("cached plan"))
+    })
+}
+
+/// Whether an error came from the server (so an open transaction is now aborted), rather
+/// than from checks made before anything was sent.
+pub(crate) fn reached_server(e: &Error) -> bool {
+    !matches!(e, Error::NulInText | Error::Parameter(_) | Error::Misuse(_))
+}
+
+/// Whether SQL text may open or end a transaction: then the pool cannot trust its own
+/// bookkeeping and rolls back before reuse. Errs on the side of "yes".
+fn may_control_transactions(sql: &str) -> bool {
+    let lower = sql.to_ascii_lowercase();
+    [
+        "begin",
+        "start",
+        "commit",
+        "rollback",
+        "abort",
+        "end",
+        "savepoint",
+        "release",
+        "prepare",
+        "call",
+    ]
+    .iter()
+    .any(|word| lower.contains(word))
 }
 
 /// Rows read from the server as they arrive (see [`Connection::stream_rendered`]).

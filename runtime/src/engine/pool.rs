@@ -57,7 +57,7 @@ impl EngineBuilder {
     }
 
     /// How long opening one connection may take (default: the URL's `connect_timeout`, or
-    /// the checkout timeout).
+    /// 10 seconds).
     pub fn connect_timeout(mut self, timeout: Duration) -> Self {
         self.connect_timeout = Some(timeout);
         self
@@ -109,7 +109,7 @@ impl EngineBuilder {
             part: "url".into(),
             reason,
         })?;
-        if self.pool_size + self.max_overflow == 0 {
+        if self.pool_size.saturating_add(self.max_overflow) == 0 {
             return Err(Error::Misuse(
                 "an engine needs pool_size + max_overflow of at least 1".into(),
             ));
@@ -117,10 +117,10 @@ impl EngineBuilder {
         let mut config = url.to_config();
         let mut options = config.get_options().unwrap_or_default().to_string();
         if let Some(timeout) = self.statement_timeout {
-            options.push_str(&format!(
-                " -c statement_timeout={}",
-                timeout.as_millis().max(1)
-            ));
+            // PostgreSQL takes milliseconds up to i32::MAX; 0 turns the timeout off.
+            let ms = timeout.as_millis().min(i32::MAX as u128);
+            let ms = if timeout.is_zero() { 0 } else { ms.max(1) };
+            options.push_str(&format!(" -c statement_timeout={ms}"));
         }
         if let Some(level) = self.isolation {
             options.push_str(&format!(
@@ -131,15 +131,9 @@ impl EngineBuilder {
         if !options.trim().is_empty() {
             config.options(options.trim());
         }
-        let has_timeout = url.params.iter().any(|(k, _)| k == "connect_timeout");
-        match self.connect_timeout {
-            Some(t) => {
-                config.connect_timeout(t);
-            }
-            None if !has_timeout => {
-                config.connect_timeout(self.checkout_timeout.max(Duration::from_millis(1)));
-            }
-            None => {}
+        // Otherwise the URL's connect_timeout, or 10 seconds.
+        if let Some(t) = self.connect_timeout {
+            config.connect_timeout(t.max(Duration::from_millis(1)));
         }
         Ok(Engine {
             inner: Arc::new(Inner {
@@ -289,8 +283,9 @@ impl Engine {
     pub fn connect(&self) -> Result<PooledConnection, Error> {
         let inner = &self.inner;
         let settings = &inner.settings;
-        let max = settings.pool_size + settings.max_overflow;
-        let deadline = Instant::now() + settings.checkout_timeout;
+        let max = settings.pool_size.saturating_add(settings.max_overflow);
+        // A timeout too long to add to now means "wait for ever".
+        let deadline = Instant::now().checked_add(settings.checkout_timeout);
         let mut state = inner.lock();
         loop {
             if let Some(mut conn) = state.idle.pop() {
@@ -307,34 +302,38 @@ impl Engine {
                 state.open += 1;
                 state.peak = state.peak.max(state.open);
                 drop(state);
-                return match Connection::connect_config(&inner.url, inner.config.clone()) {
-                    Ok(mut conn) => {
-                        conn.echo = Echo {
-                            print: settings.echo,
-                            slow: settings.slow_query,
-                        };
-                        conn.set_statement_cache_size(settings.statement_cache);
-                        Ok(self.wrap(conn))
-                    }
-                    Err(e) => {
-                        inner.lock().open -= 1;
-                        inner.freed.notify_one();
-                        Err(e)
-                    }
+                // Gives the slot back if connecting fails, or panics (the driver panics
+                // when it cannot start its runtime, e.g. out of file descriptors).
+                let slot = Slot(inner);
+                let mut conn = Connection::connect_config(&inner.url, inner.config.clone())?;
+                std::mem::forget(slot);
+                conn.echo = Echo {
+                    print: settings.echo,
+                    slow: settings.slow_query,
                 };
+                conn.set_statement_cache_size(settings.statement_cache);
+                return Ok(self.wrap(conn));
             }
             let now = Instant::now();
-            if now >= deadline {
-                return Err(Error::PoolTimeout {
-                    waited: settings.checkout_timeout,
-                    max_connections: max,
-                });
-            }
-            state = inner
-                .freed
-                .wait_timeout(state, deadline - now)
-                .unwrap_or_else(|poisoned| poisoned.into_inner())
-                .0;
+            state = match deadline {
+                Some(deadline) if now >= deadline => {
+                    return Err(Error::PoolTimeout {
+                        waited: settings.checkout_timeout,
+                        max_connections: max,
+                    });
+                }
+                Some(deadline) => {
+                    inner
+                        .freed
+                        .wait_timeout(state, deadline - now)
+                        .unwrap_or_else(|poisoned| poisoned.into_inner())
+                        .0
+                }
+                None => inner
+                    .freed
+                    .wait(state)
+                    .unwrap_or_else(|poisoned| poisoned.into_inner()),
+            };
         }
     }
 
@@ -364,6 +363,17 @@ impl Engine {
     ) -> Result<T, Error> {
         let mut conn = self.connect()?;
         conn.transaction_with_retry(attempts, f)
+    }
+}
+
+/// A pool slot taken for a connection being opened; dropped (not forgotten), it gives the
+/// slot back and wakes a waiter.
+struct Slot<'p>(&'p Inner);
+
+impl Drop for Slot<'_> {
+    fn drop(&mut self) {
+        self.0.lock().open -= 1;
+        self.0.freed.notify_one();
     }
 }
 

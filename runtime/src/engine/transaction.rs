@@ -138,24 +138,34 @@ impl<'c> Transaction<'c> {
                 "a transaction was finished while a nested one was still open".into(),
             ));
         }
-        conn.depth = self.level - 1;
+        if commit && !conn.aborted && conn.unknown_state && self.level == 1 {
+            // Statements ran outside sqlwright's view (the driver's client was borrowed):
+            // PostgreSQL answers COMMIT in an aborted transaction with a silent ROLLBACK,
+            // so ask first. A failure here marks the transaction aborted.
+            let _ = conn.control("SELECT 1");
+        }
         let aborted = conn.aborted;
         let result = if self.level == 1 {
+            conn.depth = 0;
             let sql = if commit && !aborted {
                 "COMMIT"
             } else {
                 "ROLLBACK"
             };
+            // Whatever the answer, no transaction is open afterwards (unless the connection
+            // is gone, which `control` records as broken).
             let r = conn.control(sql);
             conn.aborted = false;
-            // After our COMMIT or ROLLBACK no transaction is open, whatever text ran inside.
             conn.unknown_state = false;
             r
         } else {
             let name = savepoint_name(self.level);
+            conn.depth = self.level - 1;
             if commit && !aborted {
                 conn.control(&format!("RELEASE SAVEPOINT {name}"))
             } else {
+                // On failure `control` marks the enclosing transaction aborted: it can
+                // only roll back.
                 let r = conn.control(&format!(
                     "ROLLBACK TO SAVEPOINT {name}; RELEASE SAVEPOINT {name}"
                 ));
@@ -165,14 +175,6 @@ impl<'c> Transaction<'c> {
                 r
             }
         };
-        if let Err(e) = &result {
-            // A transaction whose end failed leaves the connection in an unknown state.
-            conn.broken = true;
-            if self.level == 1 {
-                conn.aborted = false;
-            }
-            let _ = e;
-        }
         result?;
         if commit && aborted {
             return Err(Error::TransactionAborted);
@@ -279,6 +281,13 @@ impl<'c> TransactionBuilder<'c> {
         attempts: u32,
         mut f: impl FnMut(&mut Transaction<'_>) -> Result<T, Error>,
     ) -> Result<T, Error> {
+        if self.conn.depth > 0 {
+            return Err(Error::Misuse(
+                "retrying a nested transaction cannot help: a serialization failure or \
+                 deadlock aborts the whole transaction; retry the outermost one"
+                    .into(),
+            ));
+        }
         let attempts = attempts.max(1);
         let mut attempt = 1;
         loop {
