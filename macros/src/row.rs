@@ -93,6 +93,8 @@ pub fn expand(input: TokenStream) -> syn::Result<TokenStream> {
     Ok(quote! {
         #(#fields_of)*
 
+        impl #sp::RowOfTable<#name> for #table::table {}
+
         impl #sp::Selectable for #name {
             type Table = #table::table;
             type Columns = (#(#sp::Col<#columns>,)*);

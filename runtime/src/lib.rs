@@ -173,7 +173,7 @@ pub mod __private {
         IndexMeta, Insertable, JoinPath, JoinTarget, NotInFrom, Parent, Related, Selectable,
         Source, Table, TableMeta, TableRow,
     };
-    pub use crate::relation::{Field, ForeignKey};
+    pub use crate::relation::{Field, ForeignKey, RowOfTable};
     pub use crate::render::{Label, Render, SqlWriter};
     pub use crate::types::{FromRow, FromSqlValue, RowReader, SqlType, Tagged};
 
