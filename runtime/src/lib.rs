@@ -62,6 +62,9 @@
 //!   guard forms, savepoints, isolation, retries), SQL logging under [`SQL_LOG_TARGET`], and
 //!   the typed [`Error`].
 //! - [`session`]: [`Session`], a unit of work written in one transaction.
+//! - [`relation`]: relationships from declared foreign keys (one-to-many, many-to-one,
+//!   one-to-one, many-to-many) and their loading strategies (lazy, select-in, joined,
+//!   subquery).
 //! - [`raw`]: hand-written SQL with `:name` parameters, rows by column name
 //!   (`#[derive(RawRow)]`).
 //! - Streaming: [`Select::stream`](query::Select::stream) reads rows as they arrive,
