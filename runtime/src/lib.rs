@@ -126,6 +126,7 @@ pub mod engine;
 pub mod expr;
 pub mod query;
 pub mod raw;
+pub mod reflect;
 pub mod relation;
 pub mod render;
 pub mod session;

@@ -10,6 +10,7 @@ mod names;
 mod operators;
 mod pool;
 mod raw;
+mod reflect;
 mod relations;
 mod results;
 mod rows;

@@ -1,0 +1,217 @@
+//! Reflection of schemas sqlwright did not create, and drift checks against `table!`.
+
+use crate::setup;
+use sqlwright::reflect::{reflect, verify_schema, Drift, ReflectOptions, RelationKind};
+
+const FOREIGN_SCHEMA: &str = r#"
+CREATE TYPE mood AS ENUM ('sad', 'ok', 'happy');
+CREATE TABLE "пользователь_" (
+    id int4 GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    "имя" varchar(255) NOT NULL,
+    "order" text,
+    balance numeric(15,2) NOT NULL DEFAULT 0,
+    tags text[] NOT NULL DEFAULT '{}',
+    extra jsonb,
+    feeling mood,
+    CONSTRAINT balance_ok CHECK (balance >= 0)
+);
+COMMENT ON TABLE "пользователь_" IS 'People.';
+COMMENT ON COLUMN "пользователь_"."имя" IS 'Their name.';
+CREATE TABLE memberships (
+    user_id int4 NOT NULL REFERENCES "пользователь_" (id) ON DELETE CASCADE,
+    group_id serial,
+    since date,
+    PRIMARY KEY (user_id, group_id),
+    UNIQUE (group_id, since)
+);
+CREATE INDEX memberships_since ON memberships (since);
+CREATE VIEW rich AS SELECT id, "имя" FROM "пользователь_" WHERE balance > 100;
+CREATE SCHEMA other;
+CREATE TABLE other.notes (id int8 PRIMARY KEY, user_id int4 REFERENCES "пользователь_" (id) ON UPDATE SET NULL);
+"#;
+
+#[test]
+fn reflects_tables_views_columns_keys_indexes_and_checks() {
+    let mut db = setup(FOREIGN_SCHEMA);
+    let catalog = reflect(&mut db.conn, &ReflectOptions::default()).unwrap();
+    let names: Vec<String> = catalog
+        .tables
+        .iter()
+        .map(|t| format!("{}.{}", t.schema, t.name))
+        .collect();
+    assert_eq!(
+        names,
+        [
+            "other.notes",
+            "public.memberships",
+            "public.rich",
+            "public.пользователь_"
+        ]
+    );
+    let users = catalog.table("пользователь_").unwrap();
+    assert_eq!(users.kind, RelationKind::Table);
+    assert_eq!(users.comment.as_deref(), Some("People."));
+    let col = |n: &str| users.column(n).unwrap();
+    assert!(col("id").serial && !col("id").nullable);
+    assert_eq!(col("имя").sql_type, "character varying(255)");
+    assert_eq!(col("имя").type_name, "varchar");
+    assert_eq!(col("имя").comment.as_deref(), Some("Their name."));
+    assert!(col("order").nullable);
+    assert_eq!(col("balance").sql_type, "numeric(15,2)");
+    assert_eq!(col("balance").default.as_deref(), Some("0"));
+    assert_eq!(col("tags").type_name, "text[]");
+    assert_eq!(col("extra").type_name, "jsonb");
+    assert!(col("feeling").is_enum);
+    assert_eq!(catalog.enums["public.mood"], ["sad", "ok", "happy"]);
+    assert_eq!(users.primary_key, ["id"]);
+    assert_eq!(users.checks[0].0, "balance_ok");
+    assert!(
+        users.checks[0].1.contains("balance >= "),
+        "{:?}",
+        users.checks
+    );
+    let err = users.column("nope").unwrap_err();
+    assert!(err.to_string().contains("no column `nope`"), "{err}");
+
+    let m = catalog.table("memberships").unwrap();
+    assert_eq!(m.primary_key, ["user_id", "group_id"]);
+    assert!(m.column("group_id").unwrap().serial);
+    assert_eq!(m.uniques[0].1, ["group_id", "since"]);
+    let fk = &m.foreign_keys[0];
+    assert_eq!(
+        (
+            fk.columns.clone(),
+            fk.referenced_table.as_str(),
+            fk.referenced_columns.clone(),
+            fk.on_delete,
+            fk.on_update
+        ),
+        (
+            vec!["user_id".to_string()],
+            "пользователь_",
+            vec!["id".to_string()],
+            "CASCADE",
+            "NO ACTION"
+        )
+    );
+    let idx = m
+        .indexes
+        .iter()
+        .find(|i| i.name == "memberships_since")
+        .unwrap();
+    assert_eq!(
+        (idx.columns.clone(), idx.unique, idx.primary),
+        (vec!["since".to_string()], false, false)
+    );
+    assert!(m
+        .indexes
+        .iter()
+        .any(|i| i.primary && i.columns == ["user_id", "group_id"]));
+
+    assert_eq!(catalog.table("rich").unwrap().kind, RelationKind::View);
+    let notes = catalog.table("other.notes").unwrap();
+    assert_eq!(notes.foreign_keys[0].on_update, "SET NULL");
+    assert!(catalog.table("missing").is_err());
+
+    // Only some schemas.
+    let only = reflect(
+        &mut db.conn,
+        &ReflectOptions {
+            schemas: vec!["other".into()],
+        },
+    )
+    .unwrap();
+    assert_eq!(only.tables.len(), 1);
+    assert_eq!(only.tables[0].foreign_keys[0].referenced_columns, ["id"]);
+}
+
+sqlwright::table! {
+    accounts (id) {
+        #[serial] id -> Int4,
+        owner -> Text,
+        balance -> Int8,
+        note -> Nullable<Text>,
+        gone -> Text,
+    }
+    missing_table (id) {
+        id -> Int4,
+    }
+}
+
+#[test]
+fn verify_schema_reports_each_kind_of_difference() {
+    let mut db = setup(
+        "CREATE TABLE accounts (
+             id serial,
+             owner varchar(100),
+             balance int4 NOT NULL,
+             note text NOT NULL,
+             added text NOT NULL
+         );",
+    );
+    let drift = verify_schema(
+        &mut db.conn,
+        &[
+            <accounts::table as sqlwright::query::Table>::META,
+            <missing_table::table as sqlwright::query::Table>::META,
+        ],
+    )
+    .unwrap();
+    let shown: Vec<String> = drift.iter().map(|d| d.to_string()).collect();
+    assert_eq!(
+        drift,
+        [
+            Drift::Nullability {
+                column: "accounts.owner".into(),
+                declared_nullable: false
+            },
+            Drift::Type {
+                column: "accounts.balance".into(),
+                declared: "int8".into(),
+                actual: "integer".into()
+            },
+            Drift::Nullability {
+                column: "accounts.note".into(),
+                declared_nullable: true
+            },
+            Drift::MissingColumn {
+                column: "accounts.gone".into()
+            },
+            Drift::UndeclaredColumn {
+                column: "accounts.added".into(),
+                has_default: false
+            },
+            Drift::PrimaryKey {
+                table: "accounts".into(),
+                declared: vec!["id".into()],
+                actual: vec![]
+            },
+            Drift::MissingTable {
+                table: "missing_table".into()
+            },
+        ],
+        "{shown:#?}"
+    );
+    assert!(
+        shown[1].contains("declared int8, the database has integer"),
+        "{}",
+        shown[1]
+    );
+    // After fixing the database, no drift.
+    db.conn
+        .batch_execute(
+            "ALTER TABLE accounts ALTER owner SET NOT NULL, ALTER balance TYPE int8,
+                 ALTER note DROP NOT NULL, ADD gone text NOT NULL, DROP added, ADD PRIMARY KEY (id);
+             CREATE TABLE missing_table (id int4 PRIMARY KEY);",
+        )
+        .unwrap();
+    let drift = verify_schema(
+        &mut db.conn,
+        &[
+            <accounts::table as sqlwright::query::Table>::META,
+            <missing_table::table as sqlwright::query::Table>::META,
+        ],
+    )
+    .unwrap();
+    assert!(drift.is_empty(), "{drift:#?}");
+}
