@@ -140,6 +140,21 @@ impl TableMeta {
             quote_list(&mut sql, index.columns);
             sql.push_str(");\n");
         }
+        // Doc comments become the database's comments (what `print-schema` reads back).
+        // The text comes from the declaration in the source, never from user data.
+        let literal = |text: &str| format!("'{}'", text.trim().replace('\'', "''"));
+        if !self.doc.trim().is_empty() {
+            sql.push_str("COMMENT ON TABLE ");
+            quote(&mut sql, self.sql_name);
+            sql.push_str(&format!(" IS {};\n", literal(self.doc)));
+        }
+        for c in self.columns.iter().filter(|c| !c.doc.trim().is_empty()) {
+            sql.push_str("COMMENT ON COLUMN ");
+            quote(&mut sql, self.sql_name);
+            sql.push('.');
+            quote(&mut sql, c.sql_name);
+            sql.push_str(&format!(" IS {};\n", literal(c.doc)));
+        }
         sql
     }
 }

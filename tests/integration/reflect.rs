@@ -215,3 +215,87 @@ fn verify_schema_reports_each_kind_of_difference() {
     .unwrap();
     assert!(drift.is_empty(), "{drift:#?}");
 }
+
+mod declared {
+    include!("../../ui-tests/pass/round_trip/declared.rs");
+}
+
+/// Creates the declared schema, reads it back, and prints it: the output must be the
+/// golden file that `ui-tests/pass/print_schema_round_trip.rs` compiles and compares with
+/// the declarations. `SQLWRIGHT_BLESS=1` rewrites the golden file.
+#[test]
+fn print_schema_round_trip() {
+    use sqlwright::reflect::{print_schema, PrintOptions};
+    let mut db = setup("");
+    sqlwright::schema!(declared::пользователь_, declared::order_lines)
+        .create_all(&mut db.conn, false)
+        .unwrap();
+    let catalog = reflect(&mut db.conn, &ReflectOptions::default()).unwrap();
+    let printed = print_schema(&catalog, &PrintOptions::default()).unwrap();
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../ui-tests/pass/round_trip/printed.rs"
+    );
+    if std::env::var_os("SQLWRIGHT_BLESS").is_some() {
+        std::fs::write(path, &printed).unwrap();
+    }
+    let golden = std::fs::read_to_string(path).unwrap_or_default();
+    assert_eq!(
+        printed, golden,
+        "print-schema output changed; rerun with SQLWRIGHT_BLESS=1 and review"
+    );
+}
+
+#[test]
+fn print_schema_filters_and_reports_unmapped_types() {
+    use sqlwright::reflect::{print_schema, PrintOptions};
+    let mut db = setup(FOREIGN_SCHEMA);
+    let catalog = reflect(&mut db.conn, &ReflectOptions::default()).unwrap();
+    let err = print_schema(&catalog, &PrintOptions::default()).unwrap_err();
+    assert_eq!(
+        err.0,
+        [("пользователь_.feeling".to_string(), "mood".to_string())]
+    );
+    assert!(err.to_string().contains("--map-type mood="), "{err}");
+    let printed = print_schema(
+        &catalog,
+        &PrintOptions {
+            map_types: vec![("mood".into(), "crate::Mood".into())],
+            except: vec!["other.notes".into()],
+            ..PrintOptions::default()
+        },
+    )
+    .unwrap();
+    assert!(
+        printed.contains("feeling -> Nullable<crate::Mood>,"),
+        "{printed}"
+    );
+    assert!(printed.contains("#[serial] id -> Int4,"), "{printed}");
+    assert!(
+        printed.contains("/// Their name.\n        имя -> Varchar,"),
+        "{printed}"
+    );
+    assert!(
+        printed.contains("r#order") || printed.contains(" order -> Nullable<Text>"),
+        "{printed}"
+    );
+    assert!(
+        printed.contains("Not declared (views, or tables without a primary key): public.rich"),
+        "{printed}"
+    );
+    assert!(!printed.contains("notes"), "{printed}");
+    // Referenced tables come first.
+    assert!(printed.find("пользователь_ (id)").unwrap() < printed.find("memberships (").unwrap());
+    let only = print_schema(
+        &catalog,
+        &PrintOptions {
+            only: vec!["memberships".into()],
+            ..PrintOptions::default()
+        },
+    )
+    .unwrap();
+    assert!(
+        only.contains("memberships (user_id, group_id)") && !only.contains("пользователь_ ("),
+        "{only}"
+    );
+}
