@@ -65,6 +65,8 @@
 //! - [`relation`]: relationships from declared foreign keys (one-to-many, many-to-one,
 //!   one-to-one, many-to-many) and their loading strategies (lazy, select-in, joined,
 //!   subquery).
+//! - [`reflect`]: an existing database's schema read at run time, `print_schema` and
+//!   `verify_schema`; [`dynamic`]: queries on reflected tables by column name.
 //! - [`raw`]: hand-written SQL with `:name` parameters, rows by column name
 //!   (`#[derive(RawRow)]`).
 //! - Streaming: [`Select::stream`](query::Select::stream) reads rows as they arrive,
@@ -122,6 +124,7 @@ pub(crate) use for_tuples;
 
 pub mod check;
 pub mod ddl;
+pub mod dynamic;
 pub mod engine;
 pub mod expr;
 pub mod query;

@@ -296,6 +296,10 @@ impl ColumnKey for usize {
 }
 
 impl DynRow {
+    pub(crate) fn new(row: postgres::Row) -> Self {
+        DynRow(row)
+    }
+
     /// The column names, in order (SQLAlchemy's `keys()`).
     pub fn keys(&self) -> Vec<&str> {
         self.0.columns().iter().map(|c| c.name()).collect()

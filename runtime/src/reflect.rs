@@ -93,6 +93,8 @@ pub struct ReflectedColumn {
     pub type_name: String,
     /// The type's schema (`pg_catalog` for built-in types).
     pub type_schema: String,
+    /// The type's OID (for an array, the array type's).
+    pub type_oid: u32,
     /// Whether the type is an enum.
     pub is_enum: bool,
     /// Whether NULL is allowed.
@@ -242,7 +244,7 @@ pub fn reflect(
     // Columns, with a name per attribute number for the constraints below.
     let columns = raw::sql(
         "SELECT a.attrelid::int8 AS rel, a.attnum, a.attname::text AS name,
-                format_type(a.atttypid, a.atttypmod) AS sql_type,
+                format_type(a.atttypid, a.atttypmod) AS sql_type, a.atttypid AS type_oid,
                 CASE WHEN t.typcategory = 'A' THEN et.typname::text || '[]' ELSE t.typname::text END AS type_name,
                 CASE WHEN t.typcategory = 'A' THEN etn.nspname::text ELSE tn.nspname::text END AS type_schema,
                 (CASE WHEN t.typcategory = 'A' THEN et.typtype ELSE t.typtype END) = 'e' AS is_enum,
@@ -279,6 +281,7 @@ pub fn reflect(
                 sql_type: row.get("sql_type")?,
                 type_name: row.get("type_name")?,
                 type_schema: row.get("type_schema")?,
+                type_oid: row.get("type_oid")?,
                 is_enum: row.get("is_enum")?,
                 nullable: row.get("nullable")?,
                 default,

@@ -1,0 +1,944 @@
+//! Queries on reflected tables, by name, without generated code (the notes'
+//! `session.query(obj_.c.column).all()` on `Table("name", meta)`).
+//!
+//! A [`ReflectedTable`] starts a SELECT, INSERT, UPDATE or DELETE whose columns are named
+//! by strings and whose values are [`Value`]s. What the compiler checks for `table!`
+//! declarations is checked here when the statement is built: an unknown column is an error
+//! naming the table and the column, and a value that does not fit the column's type is an
+//! error naming both types. The first such mistake is reported when the statement runs (or
+//! is rendered); nothing is sent then. SQL is written by the same [`SqlWriter`] as typed
+//! queries: identifiers quoted, values bound as parameters declared with the column's type.
+//!
+//! ```no_run
+//! use sqlwright::dynamic::{Cmp, Value};
+//! use sqlwright::reflect::{reflect, ReflectOptions};
+//! # fn demo(conn: &mut sqlwright::Connection) -> Result<(), sqlwright::Error> {
+//! let catalog = reflect(conn, &ReflectOptions::default())?;
+//! let users = catalog.table("users")?;
+//! let rows = users
+//!     .select()
+//!     .columns(["name", "age"])
+//!     .filter("age", Cmp::Gt, 30)
+//!     .order_by_desc("name")
+//!     .limit(10)
+//!     .load(conn)?;
+//! let name: String = rows[0].get("name")?;
+//! users.insert().value("name", "Ann").value("age", Value::Null).execute(conn)?;
+//! users.update().set("age", 31).filter("name", Cmp::Eq, "Ann").execute(conn)?;
+//! users.delete().filter("name", Cmp::Eq, "Ann").execute(conn)?;
+//! # Ok(()) }
+//! ```
+
+use crate::engine::{Error, Executor};
+use crate::raw::{DynRow, FromDynRow};
+use crate::reflect::{ReflectedColumn, ReflectedTable};
+use crate::render::{Rendered, SqlWriter};
+use bytes::BytesMut;
+use postgres::types::{IsNull, Kind, ToSql, Type};
+use std::fmt;
+use std::str::FromStr;
+
+/// A value for a column of a reflected table.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Value {
+    /// SQL NULL; fits any column (NOT NULL is the server's to enforce).
+    Null,
+    /// `bool`.
+    Bool(bool),
+    /// Any integer; fits integer columns it is in range of, and float and numeric columns.
+    Int(i64),
+    /// A float; fits `real`, `double precision` and `numeric`.
+    Float(f64),
+    /// Text; fits text-like columns, and enum and other types without a Rust mapping
+    /// (sent as text, converted by the server).
+    Text(String),
+    /// `bytea`.
+    Bytes(Vec<u8>),
+    /// `numeric`.
+    #[cfg(feature = "rust_decimal")]
+    Numeric(rust_decimal::Decimal),
+    /// `date`.
+    #[cfg(feature = "chrono")]
+    Date(chrono::NaiveDate),
+    /// `time`.
+    #[cfg(feature = "chrono")]
+    Time(chrono::NaiveTime),
+    /// `timestamp`.
+    #[cfg(feature = "chrono")]
+    Timestamp(chrono::NaiveDateTime),
+    /// `timestamptz`.
+    #[cfg(feature = "chrono")]
+    Timestamptz(chrono::DateTime<chrono::Utc>),
+    /// `uuid`.
+    #[cfg(feature = "uuid")]
+    Uuid(uuid::Uuid),
+    /// `json`, `jsonb`.
+    #[cfg(feature = "serde_json")]
+    Json(serde_json::Value),
+    /// An array; each element must fit the column's element type.
+    Array(Vec<Value>),
+}
+
+impl Value {
+    /// An array value from any values.
+    pub fn array<T: Into<Value>>(items: impl IntoIterator<Item = T>) -> Value {
+        Value::Array(items.into_iter().map(Into::into).collect())
+    }
+
+    /// What the value is, for error messages.
+    fn describe(&self) -> String {
+        match self {
+            Value::Null => "NULL".into(),
+            Value::Bool(_) => "a bool".into(),
+            Value::Int(i) => format!("the integer {i}"),
+            Value::Float(_) => "a float".into(),
+            Value::Text(_) => "a text value".into(),
+            Value::Bytes(_) => "a byte string".into(),
+            #[cfg(feature = "rust_decimal")]
+            Value::Numeric(_) => "a decimal".into(),
+            #[cfg(feature = "chrono")]
+            Value::Date(_) => "a date".into(),
+            #[cfg(feature = "chrono")]
+            Value::Time(_) => "a time".into(),
+            #[cfg(feature = "chrono")]
+            Value::Timestamp(_) => "a timestamp".into(),
+            #[cfg(feature = "chrono")]
+            Value::Timestamptz(_) => "a timestamptz".into(),
+            #[cfg(feature = "uuid")]
+            Value::Uuid(_) => "a uuid".into(),
+            #[cfg(feature = "serde_json")]
+            Value::Json(_) => "a JSON value".into(),
+            Value::Array(_) => "an array".into(),
+        }
+    }
+
+    /// Whether the value can be sent as a parameter of type `ty`.
+    fn fits(&self, ty: &Type) -> bool {
+        let text_like = [Type::TEXT, Type::VARCHAR, Type::BPCHAR, Type::NAME].contains(ty);
+        match self {
+            Value::Null => true,
+            Value::Bool(_) => *ty == Type::BOOL,
+            Value::Int(i) => match *ty {
+                Type::INT2 => i16::try_from(*i).is_ok(),
+                Type::INT4 => i32::try_from(*i).is_ok(),
+                Type::INT8 | Type::FLOAT4 | Type::FLOAT8 => true,
+                Type::NUMERIC => cfg!(feature = "rust_decimal"),
+                _ => false,
+            },
+            Value::Float(f) => match *ty {
+                Type::FLOAT4 | Type::FLOAT8 => true,
+                Type::NUMERIC => cfg!(feature = "rust_decimal") && f.is_finite(),
+                _ => false,
+            },
+            Value::Text(_) => text_like,
+            Value::Bytes(_) => *ty == Type::BYTEA,
+            #[cfg(feature = "rust_decimal")]
+            Value::Numeric(_) => *ty == Type::NUMERIC,
+            #[cfg(feature = "chrono")]
+            Value::Date(_) => *ty == Type::DATE,
+            #[cfg(feature = "chrono")]
+            Value::Time(_) => *ty == Type::TIME,
+            #[cfg(feature = "chrono")]
+            Value::Timestamp(_) => *ty == Type::TIMESTAMP,
+            #[cfg(feature = "chrono")]
+            Value::Timestamptz(_) => *ty == Type::TIMESTAMPTZ,
+            #[cfg(feature = "uuid")]
+            Value::Uuid(_) => *ty == Type::UUID,
+            #[cfg(feature = "serde_json")]
+            Value::Json(_) => [Type::JSON, Type::JSONB].contains(ty),
+            Value::Array(items) => match ty.kind() {
+                Kind::Array(element) => items.iter().all(|v| v.fits(element)),
+                _ => false,
+            },
+        }
+    }
+
+    /// Whether a text parameter (or an element of one) holds a NUL byte.
+    fn has_nul(&self) -> bool {
+        match self {
+            Value::Text(s) => s.contains('\0'),
+            Value::Array(items) => items.iter().any(Value::has_nul),
+            _ => false,
+        }
+    }
+}
+
+type BoxError = Box<dyn std::error::Error + Sync + Send>;
+
+impl ToSql for Value {
+    fn to_sql(&self, ty: &Type, out: &mut BytesMut) -> Result<IsNull, BoxError> {
+        match self {
+            Value::Null => Ok(IsNull::Yes),
+            Value::Bool(b) => b.to_sql(ty, out),
+            Value::Int(i) => match *ty {
+                Type::INT2 => i16::try_from(*i)?.to_sql(ty, out),
+                Type::INT4 => i32::try_from(*i)?.to_sql(ty, out),
+                Type::FLOAT4 => (*i as f32).to_sql(ty, out),
+                Type::FLOAT8 => (*i as f64).to_sql(ty, out),
+                #[cfg(feature = "rust_decimal")]
+                Type::NUMERIC => rust_decimal::Decimal::from(*i).to_sql(ty, out),
+                _ => i.to_sql(ty, out),
+            },
+            Value::Float(f) => match *ty {
+                Type::FLOAT4 => (*f as f32).to_sql(ty, out),
+                #[cfg(feature = "rust_decimal")]
+                Type::NUMERIC => rust_decimal::Decimal::try_from(*f)?.to_sql(ty, out),
+                _ => f.to_sql(ty, out),
+            },
+            Value::Text(s) => s.to_sql(ty, out),
+            Value::Bytes(b) => b.to_sql(ty, out),
+            #[cfg(feature = "rust_decimal")]
+            Value::Numeric(d) => d.to_sql(ty, out),
+            #[cfg(feature = "chrono")]
+            Value::Date(d) => d.to_sql(ty, out),
+            #[cfg(feature = "chrono")]
+            Value::Time(t) => t.to_sql(ty, out),
+            #[cfg(feature = "chrono")]
+            Value::Timestamp(t) => t.to_sql(ty, out),
+            #[cfg(feature = "chrono")]
+            Value::Timestamptz(t) => t.to_sql(ty, out),
+            #[cfg(feature = "uuid")]
+            Value::Uuid(u) => u.to_sql(ty, out),
+            #[cfg(feature = "serde_json")]
+            Value::Json(j) => postgres::types::Json(j).to_sql(ty, out),
+            Value::Array(items) => items.as_slice().to_sql(ty, out),
+        }
+    }
+
+    fn accepts(_: &Type) -> bool {
+        // Checked per value by `fits` before the statement is built.
+        true
+    }
+
+    postgres::types::to_sql_checked!();
+}
+
+macro_rules! value_from {
+    ($($rust:ty => $variant:ident via $conv:expr),* $(,)?) => {$(
+        impl From<$rust> for Value {
+            fn from(v: $rust) -> Value {
+                Value::$variant($conv(v))
+            }
+        }
+    )*};
+}
+
+value_from! {
+    bool => Bool via std::convert::identity,
+    i16 => Int via i64::from,
+    i32 => Int via i64::from,
+    i64 => Int via std::convert::identity,
+    u32 => Int via i64::from,
+    f32 => Float via f64::from,
+    f64 => Float via std::convert::identity,
+    String => Text via std::convert::identity,
+    &str => Text via str::to_string,
+    Vec<u8> => Bytes via std::convert::identity,
+    &[u8] => Bytes via <[u8]>::to_vec,
+}
+#[cfg(feature = "rust_decimal")]
+value_from! { rust_decimal::Decimal => Numeric via std::convert::identity }
+#[cfg(feature = "chrono")]
+value_from! {
+    chrono::NaiveDate => Date via std::convert::identity,
+    chrono::NaiveTime => Time via std::convert::identity,
+    chrono::NaiveDateTime => Timestamp via std::convert::identity,
+    chrono::DateTime<chrono::Utc> => Timestamptz via std::convert::identity,
+}
+#[cfg(feature = "uuid")]
+value_from! { uuid::Uuid => Uuid via std::convert::identity }
+#[cfg(feature = "serde_json")]
+value_from! { serde_json::Value => Json via std::convert::identity }
+
+impl<T: Into<Value>> From<Option<T>> for Value {
+    fn from(v: Option<T>) -> Value {
+        v.map_or(Value::Null, Into::into)
+    }
+}
+
+/// A comparison in a filter: `Cmp::Gt`, or parsed from `"="`, `"<>"`, `">="`, `"like"`, ...
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Cmp {
+    /// `=`
+    Eq,
+    /// `<>`
+    Ne,
+    /// `<`
+    Lt,
+    /// `<=`
+    Le,
+    /// `>`
+    Gt,
+    /// `>=`
+    Ge,
+    /// `LIKE` (text columns)
+    Like,
+    /// `NOT LIKE` (text columns)
+    NotLike,
+    /// `ILIKE` (text columns)
+    ILike,
+}
+
+impl Cmp {
+    fn sql(self) -> &'static str {
+        match self {
+            Cmp::Eq => " = ",
+            Cmp::Ne => " <> ",
+            Cmp::Lt => " < ",
+            Cmp::Le => " <= ",
+            Cmp::Gt => " > ",
+            Cmp::Ge => " >= ",
+            Cmp::Like => " LIKE ",
+            Cmp::NotLike => " NOT LIKE ",
+            Cmp::ILike => " ILIKE ",
+        }
+    }
+}
+
+impl FromStr for Cmp {
+    type Err = Error;
+    fn from_str(s: &str) -> Result<Cmp, Error> {
+        Ok(match s.trim().to_ascii_lowercase().as_str() {
+            "=" | "==" | "eq" => Cmp::Eq,
+            "<>" | "!=" | "ne" => Cmp::Ne,
+            "<" | "lt" => Cmp::Lt,
+            "<=" | "le" => Cmp::Le,
+            ">" | "gt" => Cmp::Gt,
+            ">=" | "ge" => Cmp::Ge,
+            "like" => Cmp::Like,
+            "not like" => Cmp::NotLike,
+            "ilike" => Cmp::ILike,
+            _ => return Err(Error::Misuse(format!(
+                "unknown comparison `{s}`; expected =, <>, <, <=, >, >=, like, not like or ilike"
+            ))),
+        })
+    }
+}
+
+/// A value resolved against its column: the parameter type, and the SQL type to cast to
+/// when the driver has no type for the column (enums, domains: sent as text).
+#[derive(Debug)]
+struct Param {
+    value: Value,
+    ty: Type,
+    cast: Option<(String, String)>,
+}
+
+#[derive(Debug)]
+enum Cond {
+    Compare(usize, Cmp, usize),
+    Null(usize, bool),
+    In(usize, Vec<usize>, bool),
+}
+
+/// What every dynamic statement holds: its table, the first mistake made while building
+/// it, its parameters, filters and RETURNING list.
+#[doc(hidden)]
+#[derive(Debug)]
+pub struct Parts<'t> {
+    table: &'t ReflectedTable,
+    error: Option<String>,
+    params: Vec<Param>,
+    conds: Vec<Cond>,
+    returning: Vec<usize>,
+}
+
+impl<'t> Parts<'t> {
+    fn new(table: &'t ReflectedTable) -> Self {
+        Parts {
+            table,
+            error: None,
+            params: Vec::new(),
+            conds: Vec::new(),
+            returning: Vec::new(),
+        }
+    }
+
+    fn fail(&mut self, error: Error) {
+        self.error.get_or_insert_with(|| error.to_string());
+    }
+
+    /// The position of column `name`, or the error naming it.
+    fn column(&mut self, name: &str) -> Option<usize> {
+        match self.table.column(name) {
+            Ok(_) => self.table.columns.iter().position(|c| c.name == name),
+            Err(e) => {
+                self.fail(e);
+                None
+            }
+        }
+    }
+
+    /// Records `value` as a parameter for column `col`, if it fits the column's type.
+    fn param(&mut self, col: usize, value: Value) -> Option<usize> {
+        let column = &self.table.columns[col];
+        let (ty, cast) = match Type::from_oid(column.type_oid) {
+            Some(ty) => (ty, None),
+            None if !column.type_name.ends_with("[]") => (
+                Type::TEXT,
+                Some((column.type_schema.clone(), column.type_name.clone())),
+            ),
+            None => {
+                self.fail(Error::Misuse(format!(
+                    "column `{}.{}` has type {}, which dynamic queries cannot bind",
+                    self.table.name, column.name, column.sql_type
+                )));
+                return None;
+            }
+        };
+        if !value.fits(&ty) {
+            self.fail(mismatch(self.table, column, &value));
+            return None;
+        }
+        self.params.push(Param { value, ty, cast });
+        Some(self.params.len() - 1)
+    }
+
+    fn text_column(&mut self, col: usize) -> bool {
+        let column = &self.table.columns[col];
+        let text = matches!(
+            column.type_name.as_str(),
+            "text" | "varchar" | "bpchar" | "name"
+        );
+        if !text {
+            self.fail(Error::Misuse(format!(
+                "LIKE needs a text column; `{}.{}` is {}",
+                self.table.name, column.name, column.sql_type
+            )));
+        }
+        text
+    }
+
+    fn filter(&mut self, column: &str, cmp: Cmp, value: Value) {
+        let Some(col) = self.column(column) else {
+            return;
+        };
+        if matches!(cmp, Cmp::Like | Cmp::NotLike | Cmp::ILike) && !self.text_column(col) {
+            return;
+        }
+        if value == Value::Null {
+            self.fail(Error::Misuse(format!(
+                "comparing `{}.{column}` with NULL matches no row; use filter_null / filter_not_null",
+                self.table.name
+            )));
+            return;
+        }
+        if let Some(p) = self.param(col, value) {
+            self.conds.push(Cond::Compare(col, cmp, p));
+        }
+    }
+
+    fn filter_null(&mut self, column: &str, not: bool) {
+        if let Some(col) = self.column(column) {
+            self.conds.push(Cond::Null(col, not));
+        }
+    }
+
+    fn filter_in(&mut self, column: &str, values: Vec<Value>, not: bool) {
+        let Some(col) = self.column(column) else {
+            return;
+        };
+        let mut params = Vec::with_capacity(values.len());
+        for v in values {
+            match self.param(col, v) {
+                Some(p) => params.push(p),
+                None => return,
+            }
+        }
+        self.conds.push(Cond::In(col, params, not));
+    }
+
+    fn returning(&mut self, columns: &[&str]) {
+        for c in columns {
+            if let Some(col) = self.column(c) {
+                self.returning.push(col);
+            }
+        }
+    }
+
+    fn name(&self, col: usize) -> &'t str {
+        &self.table.columns[col].name
+    }
+
+    fn write_table<'a>(&'a self, out: &mut SqlWriter<'a>) {
+        out.ident(&self.table.schema);
+        out.sql(".");
+        out.ident(&self.table.name);
+    }
+
+    fn write_param<'a>(&'a self, p: usize, out: &mut SqlWriter<'a>) {
+        let param = &self.params[p];
+        match &param.cast {
+            Some((schema, name)) => {
+                out.sql("CAST(");
+                out.bind(&param.value, param.ty.clone());
+                out.sql(" AS ");
+                out.ident(schema);
+                out.sql(".");
+                out.ident(name);
+                out.sql(")");
+            }
+            None => out.bind(&param.value, param.ty.clone()),
+        }
+    }
+
+    fn write_where<'a>(&'a self, out: &mut SqlWriter<'a>) {
+        for (i, cond) in self.conds.iter().enumerate() {
+            out.sql(if i == 0 { " WHERE " } else { " AND " });
+            match cond {
+                Cond::Compare(col, cmp, p) => {
+                    out.ident(self.name(*col));
+                    out.sql(cmp.sql());
+                    self.write_param(*p, out);
+                }
+                Cond::Null(col, not) => {
+                    out.ident(self.name(*col));
+                    out.sql(if *not { " IS NOT NULL" } else { " IS NULL" });
+                }
+                Cond::In(_, params, not) if params.is_empty() => {
+                    out.sql(if *not { "TRUE" } else { "FALSE" });
+                }
+                Cond::In(col, params, not) => {
+                    out.ident(self.name(*col));
+                    out.sql(if *not { " NOT IN (" } else { " IN (" });
+                    for (n, p) in params.iter().enumerate() {
+                        if n > 0 {
+                            out.sql(", ");
+                        }
+                        self.write_param(*p, out);
+                    }
+                    out.sql(")");
+                }
+            }
+        }
+    }
+
+    fn write_columns<'a>(&'a self, columns: &[usize], out: &mut SqlWriter<'a>) {
+        for (i, col) in columns.iter().enumerate() {
+            if i > 0 {
+                out.sql(", ");
+            }
+            out.ident(self.name(*col));
+        }
+    }
+
+    fn write_returning<'a>(&'a self, out: &mut SqlWriter<'a>) {
+        if !self.returning.is_empty() {
+            out.sql(" RETURNING ");
+            self.write_columns(&self.returning, out);
+        }
+    }
+
+    /// The statement, or the first mistake made while building it.
+    fn finish<'a>(&'a self, write: impl FnOnce(&mut SqlWriter<'a>)) -> Result<Rendered<'a>, Error> {
+        if let Some(e) = &self.error {
+            return Err(Error::Misuse(e.clone()));
+        }
+        if self.params.iter().any(|p| p.value.has_nul()) {
+            return Err(Error::NulInText);
+        }
+        let mut out = SqlWriter::new();
+        write(&mut out);
+        Ok(out.finish())
+    }
+}
+
+fn mismatch(table: &ReflectedTable, column: &ReflectedColumn, value: &Value) -> Error {
+    Error::Misuse(format!(
+        "{} does not fit column `{}.{}` of type {}",
+        value.describe(),
+        table.name,
+        column.name,
+        column.sql_type
+    ))
+}
+
+fn load_rows<C: Executor + ?Sized>(
+    rendered: Result<Rendered<'_>, Error>,
+    conn: &mut C,
+) -> Result<Vec<DynRow>, Error> {
+    Ok(conn
+        .query_rows(&rendered?)?
+        .into_iter()
+        .map(DynRow::new)
+        .collect())
+}
+
+/// The filters every dynamic statement with a WHERE clause has. All filters are combined
+/// with AND.
+pub trait DynFilter<'t>: Sized {
+    #[doc(hidden)]
+    fn __parts(&mut self) -> &mut Parts<'t>;
+
+    /// `column <cmp> value`.
+    fn filter(mut self, column: &str, cmp: Cmp, value: impl Into<Value>) -> Self {
+        self.__parts().filter(column, cmp, value.into());
+        self
+    }
+
+    /// `column IS NULL`.
+    fn filter_null(mut self, column: &str) -> Self {
+        self.__parts().filter_null(column, false);
+        self
+    }
+
+    /// `column IS NOT NULL`.
+    fn filter_not_null(mut self, column: &str) -> Self {
+        self.__parts().filter_null(column, true);
+        self
+    }
+
+    /// `column IN (values)`; an empty list matches no row.
+    fn filter_in<V: Into<Value>>(
+        mut self,
+        column: &str,
+        values: impl IntoIterator<Item = V>,
+    ) -> Self {
+        let values = values.into_iter().map(Into::into).collect();
+        self.__parts().filter_in(column, values, false);
+        self
+    }
+
+    /// `column NOT IN (values)`; an empty list matches every row.
+    fn filter_not_in<V: Into<Value>>(
+        mut self,
+        column: &str,
+        values: impl IntoIterator<Item = V>,
+    ) -> Self {
+        let values = values.into_iter().map(Into::into).collect();
+        self.__parts().filter_in(column, values, true);
+        self
+    }
+}
+
+impl ReflectedTable {
+    /// `SELECT` every column of this table; see [`DynSelect`].
+    pub fn select(&self) -> DynSelect<'_> {
+        DynSelect {
+            parts: Parts::new(self),
+            columns: (0..self.columns.len()).collect(),
+            order: Vec::new(),
+            limit: None,
+            offset: None,
+        }
+    }
+
+    /// `INSERT` one row; see [`DynInsert`].
+    pub fn insert(&self) -> DynInsert<'_> {
+        DynInsert {
+            parts: Parts::new(self),
+            values: Vec::new(),
+        }
+    }
+
+    /// `UPDATE` rows; see [`DynUpdate`].
+    pub fn update(&self) -> DynUpdate<'_> {
+        DynUpdate {
+            parts: Parts::new(self),
+            sets: Vec::new(),
+        }
+    }
+
+    /// `DELETE` rows; see [`DynDelete`].
+    pub fn delete(&self) -> DynDelete<'_> {
+        DynDelete {
+            parts: Parts::new(self),
+        }
+    }
+}
+
+/// A SELECT on a reflected table.
+#[derive(Debug)]
+pub struct DynSelect<'t> {
+    parts: Parts<'t>,
+    columns: Vec<usize>,
+    order: Vec<(usize, bool)>,
+    limit: Option<i64>,
+    offset: Option<i64>,
+}
+
+impl<'t> DynFilter<'t> for DynSelect<'t> {
+    fn __parts(&mut self) -> &mut Parts<'t> {
+        &mut self.parts
+    }
+}
+
+impl DynSelect<'_> {
+    /// Selects these columns, in this order, instead of all of them.
+    pub fn columns<'c>(mut self, columns: impl IntoIterator<Item = &'c str>) -> Self {
+        self.columns = columns
+            .into_iter()
+            .filter_map(|c| self.parts.column(c))
+            .collect();
+        if self.columns.is_empty() && self.parts.error.is_none() {
+            self.parts
+                .fail(Error::Misuse("a SELECT needs at least one column".into()));
+        }
+        self
+    }
+
+    /// `ORDER BY column` (ascending); calls add keys in order.
+    pub fn order_by(mut self, column: &str) -> Self {
+        if let Some(col) = self.parts.column(column) {
+            self.order.push((col, false));
+        }
+        self
+    }
+
+    /// `ORDER BY column DESC`.
+    pub fn order_by_desc(mut self, column: &str) -> Self {
+        if let Some(col) = self.parts.column(column) {
+            self.order.push((col, true));
+        }
+        self
+    }
+
+    /// `LIMIT n`.
+    pub fn limit(mut self, n: i64) -> Self {
+        self.limit = Some(n);
+        self
+    }
+
+    /// `OFFSET n`.
+    pub fn offset(mut self, n: i64) -> Self {
+        self.offset = Some(n);
+        self
+    }
+
+    /// The statement as it will be sent, or the first mistake in it.
+    pub fn render(&self) -> Result<Rendered<'_>, Error> {
+        let p = &self.parts;
+        p.finish(|out| {
+            out.sql("SELECT ");
+            p.write_columns(&self.columns, out);
+            out.sql(" FROM ");
+            p.write_table(out);
+            p.write_where(out);
+            for (i, (col, desc)) in self.order.iter().enumerate() {
+                out.sql(if i == 0 { " ORDER BY " } else { ", " });
+                out.ident(p.name(*col));
+                if *desc {
+                    out.sql(" DESC");
+                }
+            }
+            if let Some(n) = &self.limit {
+                out.sql(" LIMIT ");
+                out.bind(n, Type::INT8);
+            }
+            if let Some(n) = &self.offset {
+                out.sql(" OFFSET ");
+                out.bind(n, Type::INT8);
+            }
+        })
+    }
+
+    /// Every row, columns read by name or position.
+    pub fn load<C: Executor + ?Sized>(&self, conn: &mut C) -> Result<Vec<DynRow>, Error> {
+        load_rows(self.render(), conn)
+    }
+
+    /// Every row mapped into `T` by column name (`#[derive(RawRow)]`: the notes'
+    /// `mapper(Model, table)`).
+    pub fn load_as<T: FromDynRow, C: Executor + ?Sized>(
+        &self,
+        conn: &mut C,
+    ) -> Result<Vec<T>, Error> {
+        self.load(conn)?.iter().map(T::from_dyn_row).collect()
+    }
+
+    /// The first row, or `None`.
+    pub fn first<C: Executor + ?Sized>(&self, conn: &mut C) -> Result<Option<DynRow>, Error> {
+        Ok(self.load(conn)?.into_iter().next())
+    }
+
+    /// The number of rows the filters match (`SELECT count(*)`).
+    pub fn count<C: Executor + ?Sized>(&self, conn: &mut C) -> Result<i64, Error> {
+        let p = &self.parts;
+        let rendered = p.finish(|out| {
+            out.sql("SELECT count(*) FROM ");
+            p.write_table(out);
+            p.write_where(out);
+        });
+        let rows = load_rows(rendered, conn)?;
+        crate::engine::exactly_one(rows)?.get(0)
+    }
+}
+
+/// An INSERT of one row into a reflected table; columns not given get their defaults.
+#[derive(Debug)]
+pub struct DynInsert<'t> {
+    parts: Parts<'t>,
+    values: Vec<(usize, usize)>,
+}
+
+impl DynInsert<'_> {
+    /// Gives `column` a value.
+    pub fn value(mut self, column: &str, value: impl Into<Value>) -> Self {
+        if let Some(col) = self.parts.column(column) {
+            if self.values.iter().any(|(c, _)| *c == col) {
+                self.parts.fail(Error::Misuse(format!(
+                    "column `{}.{column}` is given two values",
+                    self.parts.table.name
+                )));
+            } else if let Some(p) = self.parts.param(col, value.into()) {
+                self.values.push((col, p));
+            }
+        }
+        self
+    }
+
+    /// `RETURNING` these columns (read them with [`DynInsert::load`]).
+    pub fn returning<'c>(mut self, columns: impl IntoIterator<Item = &'c str>) -> Self {
+        let columns: Vec<&str> = columns.into_iter().collect();
+        self.parts.returning(&columns);
+        self
+    }
+
+    /// The statement as it will be sent, or the first mistake in it.
+    pub fn render(&self) -> Result<Rendered<'_>, Error> {
+        let p = &self.parts;
+        p.finish(|out| {
+            out.sql("INSERT INTO ");
+            p.write_table(out);
+            if self.values.is_empty() {
+                out.sql(" DEFAULT VALUES");
+            } else {
+                out.sql(" (");
+                let cols: Vec<usize> = self.values.iter().map(|(c, _)| *c).collect();
+                p.write_columns(&cols, out);
+                out.sql(") VALUES (");
+                for (i, (_, param)) in self.values.iter().enumerate() {
+                    if i > 0 {
+                        out.sql(", ");
+                    }
+                    p.write_param(*param, out);
+                }
+                out.sql(")");
+            }
+            p.write_returning(out);
+        })
+    }
+}
+
+/// An UPDATE of a reflected table. Without a filter it changes every row.
+#[derive(Debug)]
+pub struct DynUpdate<'t> {
+    parts: Parts<'t>,
+    sets: Vec<(usize, usize)>,
+}
+
+impl<'t> DynFilter<'t> for DynUpdate<'t> {
+    fn __parts(&mut self) -> &mut Parts<'t> {
+        &mut self.parts
+    }
+}
+
+impl DynUpdate<'_> {
+    /// `SET column = value`.
+    pub fn set(mut self, column: &str, value: impl Into<Value>) -> Self {
+        if let Some(col) = self.parts.column(column) {
+            if let Some(p) = self.parts.param(col, value.into()) {
+                self.sets.push((col, p));
+            }
+        }
+        self
+    }
+
+    /// `RETURNING` these columns of the changed rows.
+    pub fn returning<'c>(mut self, columns: impl IntoIterator<Item = &'c str>) -> Self {
+        let columns: Vec<&str> = columns.into_iter().collect();
+        self.parts.returning(&columns);
+        self
+    }
+
+    /// The statement as it will be sent, or the first mistake in it.
+    pub fn render(&self) -> Result<Rendered<'_>, Error> {
+        let p = &self.parts;
+        if self.sets.is_empty() && p.error.is_none() {
+            return Err(Error::Misuse(format!(
+                "an UPDATE of `{}` needs at least one set(column, value)",
+                p.table.name
+            )));
+        }
+        p.finish(|out| {
+            out.sql("UPDATE ");
+            p.write_table(out);
+            for (i, (col, param)) in self.sets.iter().enumerate() {
+                out.sql(if i == 0 { " SET " } else { ", " });
+                out.ident(p.name(*col));
+                out.sql(" = ");
+                p.write_param(*param, out);
+            }
+            p.write_where(out);
+            p.write_returning(out);
+        })
+    }
+}
+
+/// A DELETE from a reflected table. Without a filter it deletes every row.
+#[derive(Debug)]
+pub struct DynDelete<'t> {
+    parts: Parts<'t>,
+}
+
+impl<'t> DynFilter<'t> for DynDelete<'t> {
+    fn __parts(&mut self) -> &mut Parts<'t> {
+        &mut self.parts
+    }
+}
+
+impl DynDelete<'_> {
+    /// `RETURNING` these columns of the deleted rows.
+    pub fn returning<'c>(mut self, columns: impl IntoIterator<Item = &'c str>) -> Self {
+        let columns: Vec<&str> = columns.into_iter().collect();
+        self.parts.returning(&columns);
+        self
+    }
+
+    /// The statement as it will be sent, or the first mistake in it.
+    pub fn render(&self) -> Result<Rendered<'_>, Error> {
+        let p = &self.parts;
+        p.finish(|out| {
+            out.sql("DELETE FROM ");
+            p.write_table(out);
+            p.write_where(out);
+            p.write_returning(out);
+        })
+    }
+}
+
+/// Running INSERT, UPDATE and DELETE: the row count, or the RETURNING rows.
+macro_rules! writes_run {
+    ($($ty:ident),*) => {$(
+        impl $ty<'_> {
+            /// Runs the statement: the number of rows it wrote.
+            pub fn execute<C: Executor + ?Sized>(&self, conn: &mut C) -> Result<u64, Error> {
+                conn.execute_rendered(&self.render()?)
+            }
+
+            /// Runs the statement: the rows of its RETURNING list.
+            pub fn load<C: Executor + ?Sized>(&self, conn: &mut C) -> Result<Vec<DynRow>, Error> {
+                load_rows(self.render(), conn)
+            }
+        }
+    )*};
+}
+
+writes_run!(DynInsert, DynUpdate, DynDelete);
+
+/// Display of every dynamic statement: the SQL and its parameters, or the mistake that
+/// stops it.
+macro_rules! display {
+    ($($ty:ident),*) => {$(
+        impl fmt::Display for $ty<'_> {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                match self.render() {
+                    Ok(r) => r.fmt(f),
+                    Err(e) => write!(f, "error: {e}"),
+                }
+            }
+        }
+    )*};
+}
+
+display!(DynSelect, DynInsert, DynUpdate, DynDelete);
