@@ -307,35 +307,72 @@ fn parse_host_port(text: &str) -> Result<(Option<String>, Option<u16>), Error> {
     Ok((Some(host), port))
 }
 
-impl fmt::Display for DatabaseUrl {
-    /// The URL with the password replaced by `***`.
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+/// `text` with every byte outside the URL's unreserved characters percent-encoded.
+fn percent_encode(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for b in text.bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~') {
+            out.push(char::from(b));
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+impl DatabaseUrl {
+    /// Writes the URL; `password` is what stands for the password, if there is one.
+    fn write(&self, f: &mut impl fmt::Write, password: Option<&str>) -> fmt::Result {
         f.write_str("postgres")?;
         if let Some(d) = &self.driver {
             write!(f, "+{d}")?;
         }
         f.write_str("://")?;
         if let Some(u) = &self.user {
-            f.write_str(u)?;
-            if self.password.is_some() {
-                f.write_str(":***")?;
+            f.write_str(&percent_encode(u))?;
+            if let Some(p) = password {
+                write!(f, ":{p}")?;
             }
             f.write_str("@")?;
         }
-        if let Some(h) = &self.host {
-            if h.contains(':') {
-                write!(f, "[{h}]")?;
-            } else if !h.starts_with('/') {
-                f.write_str(h)?;
-            }
+        let socket = self.host.as_deref().filter(|h| h.starts_with('/'));
+        match self.host.as_deref() {
+            Some(h) if h.contains(':') => write!(f, "[{h}]")?,
+            Some(h) if socket.is_none() => f.write_str(h)?,
+            _ => {}
         }
         if let Some(p) = self.port {
             write!(f, ":{p}")?;
         }
         if let Some(d) = &self.database {
-            write!(f, "/{d}")?;
+            write!(f, "/{}", percent_encode(d))?;
+        }
+        let params = socket
+            .map(|h| ("host", h))
+            .into_iter()
+            .chain(self.params.iter().map(|(k, v)| (k.as_str(), v.as_str())));
+        for (i, (key, value)) in params.enumerate() {
+            let sep = if i == 0 { '?' } else { '&' };
+            write!(f, "{sep}{key}={}", percent_encode(value))?;
         }
         Ok(())
+    }
+
+    /// The whole URL, password included, in a form [`DatabaseUrl::parse`] reads back: for
+    /// handing to another program (a child process's `DATABASE_URL`), never for logs.
+    pub fn to_string_with_password(&self) -> String {
+        let mut out = String::new();
+        let password = self.password.as_deref().map(percent_encode);
+        // Writing into a String cannot fail.
+        let _ = self.write(&mut out, password.as_deref());
+        out
+    }
+}
+
+impl fmt::Display for DatabaseUrl {
+    /// The URL with the password replaced by `***`.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.write(f, self.password.as_ref().map(|_| "***"))
     }
 }
 
@@ -432,6 +469,22 @@ mod tests {
             part_of(DatabaseUrl::parse("postgres://[::1/db").unwrap_err()),
             "host"
         );
+    }
+
+    #[test]
+    fn shows_socket_hosts_and_parameters_and_round_trips_with_the_password() {
+        let text = "postgres://b%C3%B8b:p%40ss%3Aw%2Frd@/my%20db?host=%2Ftmp%2Fpg%20sock&port=5433&application_name=a%26b";
+        let u = DatabaseUrl::parse(text).unwrap();
+        assert_eq!(u.host.as_deref(), Some("/tmp/pg sock"));
+        assert_eq!(
+            u.to_string(),
+            "postgres://b%C3%B8b:***@:5433/my%20db?host=%2Ftmp%2Fpg%20sock&application_name=a%26b"
+        );
+        let back = DatabaseUrl::parse(&u.to_string_with_password()).unwrap();
+        assert_eq!(back, u);
+        assert_eq!(back.password(), Some("p@ss:w/rd"));
+        let plain = DatabaseUrl::parse("postgres://[::1]:5999/x").unwrap();
+        assert_eq!(plain.to_string_with_password(), "postgres://[::1]:5999/x");
     }
 
     #[test]
