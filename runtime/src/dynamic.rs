@@ -10,7 +10,7 @@
 //! queries: identifiers quoted, values bound as parameters declared with the column's type.
 //!
 //! ```no_run
-//! use sqlwright::dynamic::{Cmp, Value};
+//! use sqlwright::dynamic::{DynFilter, Value};
 //! use sqlwright::reflect::{reflect, ReflectOptions};
 //! # fn demo(conn: &mut sqlwright::Connection) -> Result<(), sqlwright::Error> {
 //! let catalog = reflect(conn, &ReflectOptions::default())?;
@@ -18,14 +18,14 @@
 //! let rows = users
 //!     .select()
 //!     .columns(["name", "age"])
-//!     .filter("age", Cmp::Gt, 30)
+//!     .filter("age", ">", 30)
 //!     .order_by_desc("name")
 //!     .limit(10)
 //!     .load(conn)?;
 //! let name: String = rows[0].get("name")?;
 //! users.insert().value("name", "Ann").value("age", Value::Null).execute(conn)?;
-//! users.update().set("age", 31).filter("name", Cmp::Eq, "Ann").execute(conn)?;
-//! users.delete().filter("name", Cmp::Eq, "Ann").execute(conn)?;
+//! users.update().set("age", 31).filter("name", "=", "Ann").execute(conn)?;
+//! users.delete().filter("name", "=", "Ann").execute(conn)?;
 //! # Ok(()) }
 //! ```
 
@@ -36,7 +36,6 @@ use crate::render::{Rendered, SqlWriter};
 use bytes::BytesMut;
 use postgres::types::{IsNull, Kind, ToSql, Type};
 use std::fmt;
-use std::str::FromStr;
 
 /// A value for a column of a reflected table.
 #[derive(Clone, Debug, PartialEq)]
@@ -256,9 +255,11 @@ impl<T: Into<Value>> From<Option<T>> for Value {
     }
 }
 
-/// A comparison in a filter: `Cmp::Gt`, or parsed from `"="`, `"<>"`, `">="`, `"like"`, ...
+/// A comparison in a filter, from its SQL spelling. Private: its variants share names with
+/// the typed operators in `expr`, and rustc would then print those with full paths in
+/// compile errors.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Cmp {
+enum Cmp {
     /// `=`
     Eq,
     /// `<>`
@@ -295,9 +296,8 @@ impl Cmp {
     }
 }
 
-impl FromStr for Cmp {
-    type Err = Error;
-    fn from_str(s: &str) -> Result<Cmp, Error> {
+impl Cmp {
+    fn parse(s: &str) -> Result<Cmp, Error> {
         Ok(match s.trim().to_ascii_lowercase().as_str() {
             "=" | "==" | "eq" => Cmp::Eq,
             "<>" | "!=" | "ne" => Cmp::Ne,
@@ -308,9 +308,11 @@ impl FromStr for Cmp {
             "like" => Cmp::Like,
             "not like" => Cmp::NotLike,
             "ilike" => Cmp::ILike,
-            _ => return Err(Error::Misuse(format!(
+            _ => {
+                return Err(Error::Misuse(format!(
                 "unknown comparison `{s}`; expected =, <>, <, <=, >, >=, like, not like or ilike"
-            ))),
+            )))
+            }
         })
     }
 }
@@ -409,7 +411,11 @@ impl<'t> Parts<'t> {
         text
     }
 
-    fn filter(&mut self, column: &str, cmp: Cmp, value: Value) {
+    fn filter(&mut self, column: &str, op: &str, value: Value) {
+        let cmp = match Cmp::parse(op) {
+            Ok(cmp) => cmp,
+            Err(e) => return self.fail(e),
+        };
         let Some(col) = self.column(column) else {
             return;
         };
@@ -570,9 +576,10 @@ pub trait DynFilter<'t>: Sized {
     #[doc(hidden)]
     fn __parts(&mut self) -> &mut Parts<'t>;
 
-    /// `column <cmp> value`.
-    fn filter(mut self, column: &str, cmp: Cmp, value: impl Into<Value>) -> Self {
-        self.__parts().filter(column, cmp, value.into());
+    /// `column <op> value`, where `op` is one of `=`, `<>` (or `!=`), `<`, `<=`, `>`, `>=`,
+    /// `like`, `not like`, `ilike`.
+    fn filter(mut self, column: &str, op: &str, value: impl Into<Value>) -> Self {
+        self.__parts().filter(column, op, value.into());
         self
     }
 
