@@ -19,7 +19,7 @@
 use crate::engine::{Error, Executor};
 use crate::query::TableMeta;
 use crate::raw;
-use crate::types::{Array, Int8, Text};
+use crate::types::{Array, Int8, Text, BUILTIN_TYPES};
 use std::collections::HashMap;
 use std::fmt;
 
@@ -630,30 +630,17 @@ fn declared_type(type_name: &str, map: &[(String, String)]) -> Option<String> {
     if let Some(element) = type_name.strip_suffix("[]") {
         return declared_type(element, map).map(|e| format!("Array<{e}>"));
     }
-    Some(
-        match type_name {
-            "int2" => "Int2",
-            "int4" => "Int4",
-            "int8" => "Int8",
-            "float4" => "Float4",
-            "float8" => "Float8",
-            "numeric" => "Numeric",
-            "text" | "bpchar" | "name" => "Text",
-            "varchar" => "Varchar",
-            "bool" => "Bool",
-            "date" => "Date",
-            "time" => "Time",
-            "timestamp" => "Timestamp",
-            "timestamptz" => "Timestamptz",
-            "interval" => "Interval",
-            "uuid" => "Uuid",
-            "json" => "Json",
-            "jsonb" => "Jsonb",
-            "bytea" => "Bytea",
-            _ => return None,
-        }
-        .to_string(),
-    )
+    if type_name == "varchar" {
+        return Some("Varchar".into());
+    }
+    let canonical = match type_name {
+        "bpchar" | "name" => "text",
+        other => other,
+    };
+    BUILTIN_TYPES
+        .iter()
+        .find(|(_, sql)| *sql == canonical)
+        .map(|(marker, _)| marker.to_string())
 }
 
 const RUST_KEYWORDS: &[&str] = &[
@@ -790,6 +777,14 @@ pub fn print_schema(catalog: &Catalog, options: &PrintOptions) -> Result<String,
                 cols.push("unique".into());
             }
             out.push_str(&format!("    #[index({})]\n", cols.join(", ")));
+        }
+        for fk in table.foreign_keys.iter().filter(|fk| fk.columns.len() > 1) {
+            out.push_str(&format!(
+                "    // Not declared: composite foreign key ({}) -> {} ({}); `#[references]` takes one column.\n",
+                fk.columns.join(", "),
+                fk.referenced_table,
+                fk.referenced_columns.join(", ")
+            ));
         }
         let key: Vec<String> = table.primary_key.iter().map(|c| rust_ident(c).0).collect();
         out.push_str(&format!("    {ident} ({}) {{\n", key.join(", ")));

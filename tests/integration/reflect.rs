@@ -232,18 +232,7 @@ fn print_schema_round_trip() {
         .unwrap();
     let catalog = reflect(&mut db.conn, &ReflectOptions::default()).unwrap();
     let printed = print_schema(&catalog, &PrintOptions::default()).unwrap();
-    let path = concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/../ui-tests/pass/round_trip/printed.rs"
-    );
-    if std::env::var_os("SQLWRIGHT_BLESS").is_some() {
-        std::fs::write(path, &printed).unwrap();
-    }
-    let golden = std::fs::read_to_string(path).unwrap_or_default();
-    assert_eq!(
-        printed, golden,
-        "print-schema output changed; rerun with SQLWRIGHT_BLESS=1 and review"
-    );
+    compare_golden(&printed, "printed.rs");
 }
 
 #[test]
@@ -297,5 +286,92 @@ fn print_schema_filters_and_reports_unmapped_types() {
     assert!(
         only.contains("memberships (user_id, group_id)") && !only.contains("пользователь_ ("),
         "{only}"
+    );
+}
+
+/// The TPC-H schema as its users create it (dbgen's DDL with keys): reflected, printed, and
+/// compared with the golden file that `ui-tests/pass/print_schema_round_trip.rs` compiles.
+pub const TPCH_DDL: &str = "
+CREATE TABLE region (r_regionkey integer PRIMARY KEY, r_name char(25) NOT NULL, r_comment varchar(152));
+CREATE TABLE nation (n_nationkey integer PRIMARY KEY, n_name char(25) NOT NULL,
+    n_regionkey integer NOT NULL REFERENCES region, n_comment varchar(152));
+CREATE TABLE part (p_partkey integer PRIMARY KEY, p_name varchar(55) NOT NULL, p_mfgr char(25) NOT NULL,
+    p_brand char(10) NOT NULL, p_type varchar(25) NOT NULL, p_size integer NOT NULL,
+    p_container char(10) NOT NULL, p_retailprice decimal(15,2) NOT NULL, p_comment varchar(23) NOT NULL);
+CREATE TABLE supplier (s_suppkey integer PRIMARY KEY, s_name char(25) NOT NULL, s_address varchar(40) NOT NULL,
+    s_nationkey integer NOT NULL REFERENCES nation, s_phone char(15) NOT NULL,
+    s_acctbal decimal(15,2) NOT NULL, s_comment varchar(101) NOT NULL);
+CREATE TABLE partsupp (ps_partkey integer NOT NULL REFERENCES part, ps_suppkey integer NOT NULL REFERENCES supplier,
+    ps_availqty integer NOT NULL, ps_supplycost decimal(15,2) NOT NULL, ps_comment varchar(199) NOT NULL,
+    PRIMARY KEY (ps_partkey, ps_suppkey));
+CREATE TABLE customer (c_custkey integer PRIMARY KEY, c_name varchar(25) NOT NULL, c_address varchar(40) NOT NULL,
+    c_nationkey integer NOT NULL REFERENCES nation, c_phone char(15) NOT NULL, c_acctbal decimal(15,2) NOT NULL,
+    c_mktsegment char(10) NOT NULL, c_comment varchar(117) NOT NULL);
+CREATE TABLE orders (o_orderkey integer PRIMARY KEY, o_custkey integer NOT NULL REFERENCES customer,
+    o_orderstatus char(1) NOT NULL, o_totalprice decimal(15,2) NOT NULL, o_orderdate date NOT NULL,
+    o_orderpriority char(15) NOT NULL, o_clerk char(15) NOT NULL, o_shippriority integer NOT NULL,
+    o_comment varchar(79) NOT NULL);
+CREATE TABLE lineitem (l_orderkey integer NOT NULL REFERENCES orders, l_partkey integer NOT NULL REFERENCES part,
+    l_suppkey integer NOT NULL REFERENCES supplier, l_linenumber integer NOT NULL,
+    l_quantity decimal(15,2) NOT NULL, l_extendedprice decimal(15,2) NOT NULL, l_discount decimal(15,2) NOT NULL,
+    l_tax decimal(15,2) NOT NULL, l_returnflag char(1) NOT NULL, l_linestatus char(1) NOT NULL,
+    l_shipdate date NOT NULL, l_commitdate date NOT NULL, l_receiptdate date NOT NULL,
+    l_shipinstruct char(25) NOT NULL, l_shipmode char(10) NOT NULL, l_comment varchar(44) NOT NULL,
+    PRIMARY KEY (l_orderkey, l_linenumber),
+    FOREIGN KEY (l_partkey, l_suppkey) REFERENCES partsupp);
+";
+
+#[test]
+fn tpch_schema_prints_as_declarations_that_compile() {
+    use sqlwright::reflect::{print_schema, PrintOptions};
+    let mut db = setup(TPCH_DDL);
+    let catalog = reflect(&mut db.conn, &ReflectOptions::default()).unwrap();
+    let lineitem = catalog.table("lineitem").unwrap();
+    assert_eq!(lineitem.primary_key, ["l_orderkey", "l_linenumber"]);
+    assert_eq!(
+        lineitem.column("l_quantity").unwrap().sql_type,
+        "numeric(15,2)"
+    );
+    assert_eq!(
+        lineitem.column("l_returnflag").unwrap().sql_type,
+        "character(1)"
+    );
+    assert_eq!(lineitem.foreign_keys.len(), 4);
+    let printed = print_schema(&catalog, &PrintOptions::default()).unwrap();
+    assert!(
+        printed.contains("// Not declared: composite foreign key (l_partkey, l_suppkey) -> partsupp (ps_partkey, ps_suppkey)"),
+        "{printed}"
+    );
+    let at = |t: &str| printed.find(&format!("\n    {t} (")).unwrap();
+    for (referenced, referencing) in [
+        ("region", "nation"),
+        ("nation", "supplier"),
+        ("nation", "customer"),
+        ("customer", "orders"),
+        ("orders", "lineitem"),
+        ("part", "partsupp"),
+        ("supplier", "partsupp"),
+    ] {
+        assert!(
+            at(referenced) < at(referencing),
+            "{referenced} after {referencing}: {printed}"
+        );
+    }
+    compare_golden(&printed, "tpch_printed.rs");
+}
+
+/// `printed` must equal `ui-tests/pass/round_trip/<file>`; `SQLWRIGHT_BLESS=1` rewrites it.
+fn compare_golden(printed: &str, file: &str) {
+    let path = format!(
+        "{}/../ui-tests/pass/round_trip/{file}",
+        env!("CARGO_MANIFEST_DIR")
+    );
+    if std::env::var_os("SQLWRIGHT_BLESS").is_some() {
+        std::fs::write(&path, printed).unwrap();
+    }
+    let golden = std::fs::read_to_string(&path).unwrap_or_default();
+    assert_eq!(
+        printed, golden,
+        "print-schema output changed; rerun with SQLWRIGHT_BLESS=1 and review {path}"
     );
 }

@@ -9,6 +9,12 @@ mod printed {
     include!("round_trip/printed.rs");
 }
 
+// print-schema's output for the TPC-H schema (reflect::tpch_schema_prints_as_declarations_that_compile).
+mod tpch {
+    include!("round_trip/tpch_printed.rs");
+}
+
+use sqlwright::prelude::*;
 use sqlwright::query::{Table, TableMeta};
 
 fn summary(t: &TableMeta) -> String {
@@ -48,4 +54,15 @@ fn main() {
     for (a, b) in pairs {
         assert_eq!(summary(a), summary(b));
     }
+    // The printed TPC-H declarations are usable in typed queries: a join along the printed
+    // foreign key, and lineitem's composite primary key.
+    let sql = tpch::lineitem::table
+        .inner_join(tpch::orders::table)
+        .select((tpch::orders::o_orderdate, tpch::lineitem::l_quantity))
+        .to_sql();
+    assert!(sql.contains(r#"INNER JOIN "orders" ON "lineitem"."l_orderkey" = "orders"."o_orderkey""#), "{sql}");
+    assert_eq!(
+        <tpch::lineitem::table as Table>::META.primary_key,
+        ["l_orderkey", "l_linenumber"]
+    );
 }

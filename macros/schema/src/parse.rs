@@ -1,6 +1,6 @@
 //! Parsing `table!` input into the model.
 
-use super::model::{Column, References, Rule, Schema, Table};
+use crate::model::{Column, References, Rule, Schema, Table};
 use syn::ext::IdentExt;
 use syn::parse::{Parse, ParseStream};
 use syn::punctuated::Punctuated;

@@ -2,10 +2,10 @@
 //! the metadata. Per column only a handful of small impls are emitted: users pay for each
 //! on every build.
 
-use super::model::{Column, Table};
 use crate::ids;
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
+use sqlwright_schema::{Column, Table};
 use syn::ext::IdentExt;
 
 /// The doc text of `#[doc = "..."]` attributes, joined by newlines.

@@ -1,13 +1,11 @@
-//! `table!`: parse into [`model`], then [`generate`].
+//! `table!`: parse into a `sqlwright_schema::Schema`, then [`generate`].
 
 mod generate;
-mod model;
-mod parse;
 
 use proc_macro2::TokenStream;
 
 pub fn expand(input: TokenStream) -> syn::Result<TokenStream> {
-    let schema: model::Schema = syn::parse2(input)?;
+    let schema: sqlwright_schema::Schema = syn::parse2(input)?;
     Ok(schema.tables.iter().map(generate::table).collect())
 }
 

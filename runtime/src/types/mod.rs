@@ -91,7 +91,12 @@ macro_rules! sql_types {
             const ARRAY_NAME: &'static str = concat!($sql, "[]");
             const ARRAY_PG_TYPE: Type = Type::$arr;
         }
-    )*};
+    )*
+        /// The built-in SQL type markers and the PostgreSQL names they declare (`("Int4",
+        /// "int4")`): what `print-schema` writes for a reflected type, and how the CLI reads
+        /// declarations back. [`Varchar`] is `Text`.
+        pub const BUILTIN_TYPES: &[(&str, &str)] = &[$((stringify!($name), $sql)),*];
+    };
 }
 
 /// `smallint`: loads as `i16`.

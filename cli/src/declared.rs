@@ -1,0 +1,193 @@
+//! `table!` declarations read from Rust source files, as the runtime's [`TableMeta`], so
+//! `verify-schema` compares them with the database exactly as `sqlwright::verify_schema`
+//! does in a program.
+//!
+//! The declarations are parsed by `sqlwright-schema`, the same parser the `table!` macro
+//! uses. The metadata is leaked to get the `'static` lifetime `TableMeta` has: the command
+//! reads a handful of files once and exits.
+
+use sqlwright::query::{ColumnMeta, ForeignKeyMeta, IndexMeta, TableMeta};
+use sqlwright::types::BUILTIN_TYPES;
+use sqlwright_schema::{Schema, Table};
+use std::path::PathBuf;
+
+fn leak(text: String) -> &'static str {
+    Box::leak(text.into_boxed_str())
+}
+
+fn leak_slice<T>(items: Vec<T>) -> &'static [T] {
+    Box::leak(items.into_boxed_slice())
+}
+
+/// The tables declared in `files`, in order.
+pub fn read_files(
+    files: &[PathBuf],
+    map_types: &[(String, String)],
+) -> Result<Vec<TableMeta>, String> {
+    let mut tables = Vec::new();
+    for path in files {
+        let text = std::fs::read_to_string(path)
+            .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+        let file = syn::parse_file(&text)
+            .map_err(|e| format!("{}: not Rust source: {e}", path.display()))?;
+        collect(&file.items, &mut tables)
+            .map_err(|e| format!("{}: in a `table!` declaration: {e}", path.display()))?;
+    }
+    if tables.is_empty() {
+        return Err("no `table!` declarations found in the given files".into());
+    }
+    tables.iter().map(|t| meta(t, &tables, map_types)).collect()
+}
+
+/// Finds `table!` invocations among `items`, in inline modules too.
+fn collect(items: &[syn::Item], out: &mut Vec<Table>) -> syn::Result<()> {
+    for item in items {
+        match item {
+            syn::Item::Macro(m)
+                if m.mac
+                    .path
+                    .segments
+                    .last()
+                    .is_some_and(|s| s.ident == "table") =>
+            {
+                let schema: Schema = m.mac.parse_body()?;
+                out.extend(schema.tables);
+            }
+            syn::Item::Mod(m) => {
+                if let Some((_, items)) = &m.content {
+                    collect(items, out)?;
+                }
+            }
+            _ => {}
+        }
+    }
+    Ok(())
+}
+
+/// The PostgreSQL name of a declared column type, and whether it is `Nullable<..>`.
+fn sql_type(ty: &syn::Type, map: &[(String, String)]) -> Result<(String, bool), String> {
+    let shown = || quote_type(ty);
+    let syn::Type::Path(path) = ty else {
+        return Err(format!("`{}` is not an SQL type marker", shown()));
+    };
+    let last = path.path.segments.last().ok_or_else(shown)?;
+    let inner = || match &last.arguments {
+        syn::PathArguments::AngleBracketed(args) => args.args.iter().find_map(|a| match a {
+            syn::GenericArgument::Type(t) => Some(t),
+            _ => None,
+        }),
+        _ => None,
+    };
+    let marker = last.ident.to_string();
+    match marker.as_str() {
+        "Nullable" => {
+            let (name, _) = sql_type(inner().ok_or_else(shown)?, map)?;
+            return Ok((name, true));
+        }
+        "Array" => {
+            let (name, _) = sql_type(inner().ok_or_else(shown)?, map)?;
+            return Ok((format!("{name}[]"), false));
+        }
+        "Varchar" => return Ok(("text".into(), false)),
+        _ => {}
+    }
+    let written = shown();
+    if let Some((_, sql)) = BUILTIN_TYPES.iter().find(|(name, _)| *name == marker) {
+        return Ok((sql.to_string(), false));
+    }
+    map.iter()
+        .find(|(_, rust)| *rust == written || *rust == marker)
+        .map(|(sql, _)| (sql.clone(), false))
+        .ok_or_else(|| {
+            format!(
+                "column type `{written}` is not a built-in SQL type; name its SQL type with --map-type SQLNAME={written}"
+            )
+        })
+}
+
+/// A type as written, without the spaces token printing adds (`crate::Mood`, `Array<Text>`).
+fn quote_type(ty: &syn::Type) -> String {
+    quote::ToTokens::to_token_stream(ty)
+        .to_string()
+        .split_whitespace()
+        .collect()
+}
+
+fn meta(table: &Table, all: &[Table], map: &[(String, String)]) -> Result<TableMeta, String> {
+    let sql_name_of = |ident: &syn::Ident| {
+        table
+            .column(ident)
+            .map_or_else(|| ident.to_string(), |c| c.sql_name.clone())
+    };
+    let mut columns = Vec::with_capacity(table.columns.len());
+    for c in &table.columns {
+        let (sql, nullable) =
+            sql_type(&c.ty, map).map_err(|e| format!("{}.{}: {e}", table.sql_name, c.sql_name))?;
+        let references = c.references.as_ref().map(|r| {
+            let segments: Vec<String> = r
+                .column
+                .segments
+                .iter()
+                .map(|s| s.ident.to_string())
+                .collect();
+            let (target, column) = match segments.as_slice() {
+                [.., t, c] => (t.clone(), c.clone()),
+                _ => (String::new(), segments.join("::")),
+            };
+            let target_table = all.iter().find(|t| t.name == target.as_str());
+            let column_sql = target_table
+                .and_then(|t| t.columns.iter().find(|x| x.name == column.as_str()))
+                .map_or(column, |x| x.sql_name.clone());
+            ForeignKeyMeta {
+                table: leak(target_table.map_or(target, |t| t.sql_name.clone())),
+                column: leak(column_sql),
+                on_delete: r.on_delete.sql(),
+                on_update: r.on_update.sql(),
+            }
+        });
+        columns.push(ColumnMeta {
+            name: leak(c.name.to_string()),
+            sql_name: leak(c.sql_name.clone()),
+            sql_type: leak(sql),
+            nullable,
+            primary_key: table.primary_key.contains(&c.name),
+            serial: c.serial,
+            unique: c.unique,
+            default: c.default.clone().map(leak),
+            check: c.check.clone().map(leak),
+            references,
+            doc: "",
+        });
+    }
+    Ok(TableMeta {
+        name: leak(table.name.to_string()),
+        sql_name: leak(table.sql_name.clone()),
+        columns: leak_slice(columns),
+        primary_key: leak_slice(
+            table
+                .primary_key
+                .iter()
+                .map(|k| leak(sql_name_of(k)))
+                .collect(),
+        ),
+        uniques: leak_slice(
+            table
+                .uniques
+                .iter()
+                .map(|u| leak_slice(u.iter().map(|k| leak(sql_name_of(k))).collect()))
+                .collect(),
+        ),
+        checks: leak_slice(table.checks.iter().cloned().map(leak).collect()),
+        indexes: leak_slice(
+            table
+                .indexes
+                .iter()
+                .map(|(cols, unique)| IndexMeta {
+                    columns: leak_slice(cols.iter().map(|k| leak(sql_name_of(k))).collect()),
+                    unique: *unique,
+                })
+                .collect(),
+        ),
+        doc: "",
+    })
+}

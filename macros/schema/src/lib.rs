@@ -1,0 +1,11 @@
+//! The `table!` declaration syntax: [`parse`](syn::parse::Parse) into a [`Schema`] model,
+//! validated with errors that point at the offending tokens.
+//!
+//! Kept apart from code generation so that the `table!` macro (in `sqlwright-macros`) and
+//! the `sqlwright` CLI (`verify-schema` reads declarations from source files) parse
+//! declarations the same way.
+
+mod model;
+mod parse;
+
+pub use model::{Column, References, Rule, Schema, Table};
