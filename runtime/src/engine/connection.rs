@@ -234,22 +234,33 @@ impl Connection {
                     .into(),
             ));
         }
-        let prepared = self.client.prepare_typed(&rendered.sql, &rendered.types);
+        let sql: Arc<str> = Arc::from(rendered.sql.as_str());
+        let statement = self.prepare_text(rendered.key, &sql, &rendered.types)?;
+        Ok((statement, sql))
+    }
+
+    /// Prepares `sql` with parameter `types` and caches it under `key`.
+    fn prepare_text(
+        &mut self,
+        key: u64,
+        sql: &Arc<str>,
+        types: &[Type],
+    ) -> Result<Statement, Error> {
+        let prepared = self.client.prepare_typed(sql, types);
         let statement = self.note(prepared.map_err(Error::from_driver))?;
-        if self.statements.len() >= self.capacity && !self.statements.contains_key(&rendered.key) {
+        if self.statements.len() >= self.capacity && !self.statements.contains_key(&key) {
             self.evict();
         }
-        let sql: Arc<str> = Arc::from(rendered.sql.as_str());
         self.statements.insert(
-            rendered.key,
+            key,
             CachedStatement {
-                sql: Arc::clone(&sql),
-                types: rendered.types.clone(),
+                sql: Arc::clone(sql),
+                types: types.to_vec(),
                 statement: statement.clone(),
-                last_used: tick,
+                last_used: self.tick,
             },
         );
-        Ok((statement, sql))
+        Ok(statement)
     }
 
     /// [`statement`](Self::statement), logging a statement that fails to prepare.
@@ -330,9 +341,10 @@ impl Connection {
         if result.as_ref().is_err_and(is_stale_statement) {
             // The schema changed under the prepared statement (or it was deallocated):
             // forget it, and outside a transaction prepare it again and retry once.
+            // The text comes from the cache when the statement was rendered without it.
             self.statements.remove(&statement.key);
-            if self.depth == 0 && statement.has_text {
-                let (prepared, _) = self.prepare_logged(statement, started)?;
+            if self.depth == 0 {
+                let prepared = self.prepare_text(statement.key, &sql, &statement.types)?;
                 result = call(&mut self.client, &prepared, &statement.params)
                     .map_err(Error::from_driver);
             }
@@ -368,6 +380,9 @@ impl Connection {
         let rows = match result {
             Ok(rows) => rows,
             Err(e) => {
+                // Unlike `run`, no retry here: the rows borrow the client, and the borrow
+                // checker cannot yet see that a failed first try has released it. The
+                // stale statement is forgotten, so the next call prepares it again.
                 if is_stale_statement(&e) {
                     self.statements.remove(&statement.key);
                 }
