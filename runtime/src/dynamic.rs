@@ -794,13 +794,6 @@ impl DynInsert<'_> {
         self
     }
 
-    /// `RETURNING` these columns (read them with [`DynInsert::load`]).
-    pub fn returning<'c>(mut self, columns: impl IntoIterator<Item = &'c str>) -> Self {
-        let columns: Vec<&str> = columns.into_iter().collect();
-        self.parts.returning(&columns);
-        self
-    }
-
     /// The statement as it will be sent, or the first mistake in it.
     pub fn render(&self) -> Result<Rendered<'_>, Error> {
         let p = &self.parts;
@@ -851,13 +844,6 @@ impl DynUpdate<'_> {
         self
     }
 
-    /// `RETURNING` these columns of the changed rows.
-    pub fn returning<'c>(mut self, columns: impl IntoIterator<Item = &'c str>) -> Self {
-        let columns: Vec<&str> = columns.into_iter().collect();
-        self.parts.returning(&columns);
-        self
-    }
-
     /// The statement as it will be sent, or the first mistake in it.
     pub fn render(&self) -> Result<Rendered<'_>, Error> {
         let p = &self.parts;
@@ -895,13 +881,6 @@ impl<'t> DynFilter<'t> for DynDelete<'t> {
 }
 
 impl DynDelete<'_> {
-    /// `RETURNING` these columns of the deleted rows.
-    pub fn returning<'c>(mut self, columns: impl IntoIterator<Item = &'c str>) -> Self {
-        let columns: Vec<&str> = columns.into_iter().collect();
-        self.parts.returning(&columns);
-        self
-    }
-
     /// The statement as it will be sent, or the first mistake in it.
     pub fn render(&self) -> Result<Rendered<'_>, Error> {
         let p = &self.parts;
@@ -914,10 +893,18 @@ impl DynDelete<'_> {
     }
 }
 
-/// Running INSERT, UPDATE and DELETE: the row count, or the RETURNING rows.
+/// What INSERT, UPDATE and DELETE share: RETURNING, and running for the row count or the
+/// RETURNING rows.
 macro_rules! writes_run {
     ($($ty:ident),*) => {$(
         impl $ty<'_> {
+            /// `RETURNING` these columns of the written rows (read them with `load`).
+            pub fn returning<'c>(mut self, columns: impl IntoIterator<Item = &'c str>) -> Self {
+                let columns: Vec<&str> = columns.into_iter().collect();
+                self.parts.returning(&columns);
+                self
+            }
+
             /// Runs the statement: the number of rows it wrote.
             pub fn execute<C: Executor + ?Sized>(&self, conn: &mut C) -> Result<u64, Error> {
                 conn.execute_rendered(&self.render()?)
