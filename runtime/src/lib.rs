@@ -71,6 +71,8 @@
 //!   (`#[derive(RawRow)]`).
 //! - Streaming: [`Select::stream`](query::Select::stream) reads rows as they arrive,
 //!   `.batches(n)` in groups (fetchmany).
+//! - [`copy`]: bulk loads with binary `COPY ... FROM STDIN` ([`copy::copy_in`]) and
+//!   [`Select::copy_out`](query::Select::copy_out), with progress hooks.
 //! - `testing` (feature `testing`): throwaway PostgreSQL databases for tests.
 //!
 //! ## Cargo features
@@ -123,6 +125,7 @@ macro_rules! for_tuples {
 pub(crate) use for_tuples;
 
 pub mod check;
+pub mod copy;
 pub mod ddl;
 pub mod dynamic;
 pub mod engine;
@@ -146,6 +149,7 @@ pub use sqlwright_macros::{alias, table, Changeset, Insertable, RawRow, Row};
 
 /// Everything a query needs in scope: `use sqlwright::prelude::*;`.
 pub mod prelude {
+    pub use crate::copy::copy_in;
     pub use crate::engine::{Connection, Engine, Error, Executor, IsolationLevel};
     pub use crate::expr::{
         avg, count, count_distinct, count_star, max, min, sum, value, ExpressionMethods,
@@ -153,7 +157,7 @@ pub mod prelude {
     pub use crate::query::Insertable as _;
     pub use crate::query::{
         delete, excluded, insert_into, update, AliasMethods, AssignMethods, KeyQuery, RowByKey,
-        Selectable, TableQuery,
+        Selectable, TableQuery, WithProgress,
     };
     pub use crate::relation::{group_children, LoadMany, LoadOne, WithRelated};
     pub use crate::session::Session;

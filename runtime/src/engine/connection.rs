@@ -194,6 +194,65 @@ impl Connection {
         result
     }
 
+    /// Runs `COPY ... FROM STDIN` (`sql`, written by sqlwright) with `write` sending the
+    /// data and finishing it; logs the statement with the row count and records the outcome.
+    /// A `write` that fails without finishing aborts the COPY: nothing of it is stored.
+    pub(crate) fn copy_in_with(
+        &mut self,
+        sql: &str,
+        write: impl FnOnce(postgres::CopyInWriter<'_>) -> Result<u64, Error>,
+    ) -> Result<u64, Error> {
+        let started = Instant::now();
+        let result = self
+            .client
+            .copy_in(sql)
+            .map_err(Error::from_driver)
+            .and_then(write);
+        log::statement(
+            &self.echo,
+            sql,
+            &[],
+            started.elapsed(),
+            result.as_ref().map(|n| Some(*n)),
+        );
+        self.note(result)
+    }
+
+    /// The result column types of a statement (prepared, and cached like any other).
+    pub(crate) fn column_types(&mut self, rendered: &Rendered<'_>) -> Result<Vec<Type>, Error> {
+        let (statement, _) = self.prepare_logged(rendered, Instant::now())?;
+        Ok(statement
+            .columns()
+            .iter()
+            .map(|c| c.type_().clone())
+            .collect())
+    }
+
+    /// Starts `COPY ... TO STDOUT` (`sql`, written by sqlwright) and returns its data.
+    pub(crate) fn copy_out_reader(
+        &mut self,
+        sql: &str,
+    ) -> Result<postgres::CopyOutReader<'_>, Error> {
+        let started = Instant::now();
+        let result = self.client.copy_out(sql).map_err(Error::from_driver);
+        log::statement(
+            &self.echo,
+            sql,
+            &[],
+            started.elapsed(),
+            result.as_ref().map(|_| None),
+        );
+        if let Err(e) = &result {
+            if e.is_connection_lost() {
+                self.broken = true;
+            }
+            if self.depth > 0 && reached_server(e) {
+                self.aborted = true;
+            }
+        }
+        result
+    }
+
     /// Runs transaction-control text (`BEGIN`, `SAVEPOINT`, ...) built by sqlwright itself.
     pub(crate) fn control(&mut self, sql: &str) -> Result<(), Error> {
         let started = Instant::now();

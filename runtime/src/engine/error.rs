@@ -56,6 +56,16 @@ pub enum Error {
     /// The API was used in a way that cannot work, found at run time (a nested transaction
     /// asking for its own isolation level, a raw-SQL parameter without a value, ...).
     Misuse(String),
+    /// A row of a COPY could not be stored, so the COPY stored none of its rows.
+    Copy {
+        /// The 1-based number of the bad row, when known.
+        row: Option<u64>,
+        /// The column, when known.
+        column: Option<String>,
+        /// What was wrong with it: [`Error::NulInText`], [`Error::Parameter`], a
+        /// [`Error::Database`] error of the server (unique violation, numeric overflow, ...).
+        source: Box<Error>,
+    },
 }
 
 impl fmt::Display for Error {
@@ -97,6 +107,21 @@ impl fmt::Display for Error {
             Error::Parameter(reason) => write!(f, "cannot send a parameter: {reason}"),
             Error::Driver(reason) => write!(f, "database driver error: {reason}"),
             Error::Misuse(reason) => f.write_str(reason),
+            Error::Copy {
+                row,
+                column,
+                source,
+            } => {
+                f.write_str("COPY stored no rows: ")?;
+                match row {
+                    Some(n) => write!(f, "row {n}")?,
+                    None => f.write_str("a row")?,
+                }
+                if let Some(c) = column {
+                    write!(f, ", column {c}")?;
+                }
+                write!(f, ": {source}")
+            }
         }
     }
 }
@@ -106,6 +131,7 @@ impl std::error::Error for Error {
         match self {
             Error::Decode { source, .. } => Some(source),
             Error::Database(e) => Some(e),
+            Error::Copy { source, .. } => Some(source),
             _ => None,
         }
     }
@@ -286,6 +312,9 @@ pub struct DatabaseError {
     pub table: Option<String>,
     /// The column involved, if any.
     pub column: Option<String>,
+    /// Where the server was when it failed (its `CONTEXT` line: `COPY users, line 3,
+    /// column age: "x"`), if it said.
+    pub context: Option<String>,
 }
 
 impl fmt::Display for DatabaseError {
@@ -316,6 +345,7 @@ impl Error {
     pub fn database_error(&self) -> Option<&DatabaseError> {
         match self {
             Error::Database(e) => Some(e),
+            Error::Copy { source, .. } => source.database_error(),
             _ => None,
         }
     }
@@ -356,6 +386,7 @@ impl Error {
                 constraint: db.constraint().map(str::to_string),
                 table: db.table().map(str::to_string),
                 column: db.column().map(str::to_string),
+                context: db.where_().map(str::to_string),
             }));
         }
         if e.is_closed() {

@@ -47,7 +47,7 @@ pub use select::{
     DefaultSelection, FromClause, Regroup, RowType, Select, SelectClause, Selected, SingleFrom,
     SubSelect,
 };
-pub use stream::{Batches, DecodeRow, Rows};
+pub use stream::{Batches, DecodeRow, Progress, Rows, WithProgress};
 pub use update::{delete, update, Delete, Update, UpdateTarget};
 
 use crate::expr::Expression;

@@ -410,6 +410,26 @@ where
         ))
     }
 
+    /// Runs the query as `COPY (query) TO STDOUT (FORMAT binary)` and decodes its rows as
+    /// they arrive: the fastest way to read a whole table or a large result. COPY takes no
+    /// parameters, so a query with bound values is [`Error::Misuse`] (use
+    /// [`stream`](Self::stream)).
+    pub fn copy_out<'c, C: Executor + ?Sized, J>(
+        self,
+        conn: &'c mut C,
+    ) -> Result<crate::copy::CopyRows<'c, RowType<F, S, G, J>>, Error>
+    where
+        S: SelectClause<F, G, J, SqlType: RowOf>,
+    {
+        let mut out = SqlWriter::new();
+        self.render_with(&mut out, None);
+        crate::copy::copy_out(
+            out.finish(),
+            conn,
+            decode_copy_row::<RowType<F, S, G, J>, S::SqlType>,
+        )
+    }
+
     /// The number of rows this query returns: `SELECT COUNT(*) FROM (query) AS "q"`.
     pub fn count<C: Executor + ?Sized, J>(self, conn: &mut C) -> Result<i64, Error>
     where
@@ -465,4 +485,12 @@ impl<S: Source> FromClause for S {
 /// Decodes one streamed row into `R`.
 fn decode_row<R: FromRow<ST>, ST>(row: postgres::Row, labels: &[Label]) -> Result<R, Error> {
     R::from_row(&mut RowReader::new(&row, labels))
+}
+
+fn decode_copy_row<R: FromRow<ST>, ST>(
+    row: &postgres::binary_copy::BinaryCopyOutRow,
+    types: &[postgres::types::Type],
+    labels: &[Label],
+) -> Result<R, Error> {
+    R::from_row(&mut RowReader::from_copy(row, types, labels))
 }

@@ -115,3 +115,60 @@ impl<R, F: DecodeRow<R>> Iterator for Batches<'_, R, F> {
         }
     }
 }
+
+/// Long reads with a progress hook: `.on_progress(every, f)` on [`Rows`],
+/// [`CopyRows`](crate::copy::CopyRows) or any iterator of `Result<row, Error>`.
+pub trait WithProgress: Iterator + Sized {
+    /// Calls `f` with the number of rows read so far every `every` rows, and once more at
+    /// the end with the total.
+    fn on_progress<F: FnMut(u64)>(self, every: u64, f: F) -> Progress<Self, F> {
+        Progress {
+            inner: self,
+            every: every.max(1),
+            seen: 0,
+            f,
+            finished: false,
+        }
+    }
+}
+
+impl<R, I: Iterator<Item = Result<R, Error>>> WithProgress for I {}
+
+/// An iterator that reports progress; see [`WithProgress::on_progress`].
+pub struct Progress<I, F> {
+    inner: I,
+    every: u64,
+    seen: u64,
+    f: F,
+    finished: bool,
+}
+
+impl<I, F> fmt::Debug for Progress<I, F> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Progress")
+            .field("seen", &self.seen)
+            .finish_non_exhaustive()
+    }
+}
+
+impl<R, I: Iterator<Item = Result<R, Error>>, F: FnMut(u64)> Iterator for Progress<I, F> {
+    type Item = Result<R, Error>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        let item = self.inner.next();
+        match &item {
+            Some(Ok(_)) => {
+                self.seen += 1;
+                if self.seen.is_multiple_of(self.every) {
+                    (self.f)(self.seen);
+                }
+            }
+            None if !self.finished => {
+                self.finished = true;
+                (self.f)(self.seen);
+            }
+            _ => {}
+        }
+        item
+    }
+}

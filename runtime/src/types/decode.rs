@@ -258,9 +258,47 @@ where
 /// Where a row decoder reads from: the driver's row, the next column index, and the labels
 /// (`table.column`) the renderer recorded for the select list.
 pub struct RowReader<'r> {
-    row: &'r postgres::Row,
+    row: Source<'r>,
     next: usize,
     labels: &'r [Label],
+}
+
+/// A row as the driver gives it: from a query, or from binary `COPY ... TO STDOUT` (whose
+/// column types the caller knows).
+#[derive(Clone, Copy)]
+enum Source<'r> {
+    Query(&'r postgres::Row),
+    Copy(&'r postgres::binary_copy::BinaryCopyOutRow, &'r [Type]),
+}
+
+impl<'r> Source<'r> {
+    fn len(self) -> usize {
+        match self {
+            Source::Query(row) => row.len(),
+            Source::Copy(_, types) => types.len(),
+        }
+    }
+
+    fn type_(self, idx: usize) -> Option<&'r Type> {
+        match self {
+            Source::Query(row) => row.columns().get(idx).map(|c| c.type_()),
+            Source::Copy(_, types) => types.get(idx),
+        }
+    }
+
+    fn name(self, idx: usize) -> Option<&'r str> {
+        match self {
+            Source::Query(row) => row.columns().get(idx).map(|c| c.name()),
+            Source::Copy(..) => None,
+        }
+    }
+
+    fn raw(self, idx: usize) -> Result<Raw<'r>, postgres::Error> {
+        match self {
+            Source::Query(row) => row.try_get::<usize, Raw<'r>>(idx),
+            Source::Copy(row, _) => row.try_get::<Raw<'r>>(idx),
+        }
+    }
 }
 
 /// Borrows the raw bytes of one column, whatever its type.
@@ -280,7 +318,20 @@ impl<'a> FromSql<'a> for Raw<'a> {
 impl<'r> RowReader<'r> {
     pub(crate) fn new(row: &'r postgres::Row, labels: &'r [Label]) -> Self {
         RowReader {
-            row,
+            row: Source::Query(row),
+            next: 0,
+            labels,
+        }
+    }
+
+    /// A reader of a row of binary COPY output whose columns have `types`.
+    pub(crate) fn from_copy(
+        row: &'r postgres::binary_copy::BinaryCopyOutRow,
+        types: &'r [Type],
+        labels: &'r [Label],
+    ) -> Self {
+        RowReader {
+            row: Source::Copy(row, types),
             next: 0,
             labels,
         }
@@ -294,27 +345,23 @@ impl<'r> RowReader<'r> {
             Some(l) => l.to_string(),
             None => self
                 .row
-                .columns()
-                .get(idx)
-                .map_or_else(|| format!("column {}", idx + 1), |c| c.name().to_string()),
+                .name(idx)
+                .map_or_else(|| format!("column {}", idx + 1), str::to_string),
         };
-        let Some(column) = self.row.columns().get(idx) else {
+        let Some(ty) = self.row.type_(idx) else {
             return Err(Error::Decode {
                 column: label(),
                 source: DecodeError::MissingColumn,
             });
         };
-        let raw = self
-            .row
-            .try_get::<usize, Raw<'_>>(idx)
-            .map_err(|e| Error::Decode {
-                column: label(),
-                source: DecodeError::Invalid {
-                    rust: std::any::type_name::<T>(),
-                    reason: e.to_string(),
-                },
-            })?;
-        T::decode(column.type_(), raw.0).map_err(|source| Error::Decode {
+        let raw = self.row.raw(idx).map_err(|e| Error::Decode {
+            column: label(),
+            source: DecodeError::Invalid {
+                rust: std::any::type_name::<T>(),
+                reason: e.to_string(),
+            },
+        })?;
+        T::decode(ty, raw.0).map_err(|source| Error::Decode {
             column: label(),
             source,
         })
@@ -322,8 +369,7 @@ impl<'r> RowReader<'r> {
 
     /// Whether the next `n` columns are all NULL (a missing row of an outer join).
     pub fn next_are_null(&self, n: usize) -> bool {
-        (self.next..self.next + n)
-            .all(|i| matches!(self.row.try_get::<usize, Raw<'_>>(i), Ok(Raw(None))))
+        (self.next..self.next + n).all(|i| matches!(self.row.raw(i), Ok(Raw(None))))
     }
 
     /// Skips the next `n` columns.
@@ -338,7 +384,7 @@ impl<'r> RowReader<'r> {
 
     /// Whether the row has no columns.
     pub fn is_empty(&self) -> bool {
-        self.row.is_empty()
+        self.row.len() == 0
     }
 }
 

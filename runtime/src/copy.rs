@@ -1,0 +1,355 @@
+//! Bulk loads and dumps with PostgreSQL's `COPY` in its binary format.
+//!
+//! [`copy_in`] sends rows as `COPY "table" ("a", "b") FROM STDIN (FORMAT binary)`: each row
+//! is a tuple of `column.to(value)` assignments or a struct deriving
+//! [`Insertable`](crate::Insertable), checked against the table's columns at compile time
+//! exactly like `insert_into(..).values(..)`. The COPY is one statement: a bad row (a NUL
+//! byte in text, a value the server refuses, a constraint violation) gives
+//! [`Error::Copy`] naming the row and, when known, the column, and the table is left as it
+//! was.
+//!
+//! [`copy_out`] runs `COPY (SELECT ..) TO STDOUT (FORMAT binary)` for a query without
+//! parameters and yields its rows decoded into the query's Rust row type, as they arrive.
+//!
+//! ```no_run
+//! use sqlwright::prelude::*;
+//! sqlwright::table! { users (id) { #[serial] id -> Int4, name -> Text, age -> Nullable<Int4>, } }
+//! # fn demo(conn: &mut Connection) -> Result<(), sqlwright::Error> {
+//! let rows = (0..1_000_000).map(|i| (users::name.to(format!("user {i}")), users::age.to(Some(i % 90))));
+//! let stored = sqlwright::copy::copy_in(users::table)
+//!     .on_progress(100_000, |done| eprintln!("{done} rows"))
+//!     .rows(rows, conn)?;
+//! for row in users::table.select((users::id, users::name)).copy_out(conn)? {
+//!     let (id, name): (i32, String) = row?;
+//! }
+//! # Ok(()) }
+//! ```
+
+use crate::check::Nil;
+use crate::engine::{Error, Executor};
+use crate::query::{Assignments, Insertable, Table};
+use crate::render::{Param, Rendered, SqlWriter};
+use bytes::BytesMut;
+use postgres::binary_copy::BinaryCopyInWriter;
+use postgres::types::Type;
+use std::marker::PhantomData;
+
+/// Starts a bulk load into `table`; see the [module docs](self).
+pub fn copy_in<T: Table>(table: T) -> CopyIn<'static, T> {
+    CopyIn {
+        _table: table,
+        every: 0,
+        progress: None,
+    }
+}
+
+/// A bulk load into table `T`, with an optional progress hook.
+#[must_use = "a COPY needs `.rows(iter, conn)`"]
+pub struct CopyIn<'p, T> {
+    _table: T,
+    every: u64,
+    progress: Option<Box<dyn FnMut(u64) + 'p>>,
+}
+
+impl<T> std::fmt::Debug for CopyIn<'_, T> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("CopyIn")
+            .field("every", &self.every)
+            .finish()
+    }
+}
+
+/// Index marker: a row given as a tuple of assignments.
+pub struct ByAssignments<I>(PhantomData<I>);
+/// Index marker: a row given as a reference to an `Insertable` struct.
+pub struct ByStruct<I>(PhantomData<I>);
+
+/// One row of a COPY into table `T`: assignments to `T`'s columns, or an `Insertable`
+/// struct of `T` by reference.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` cannot be a row of a COPY into `{T}`",
+    note = "a COPY row is a tuple of `column.to(value)` for columns of `{T}`, or a reference to a struct deriving `Insertable` for it"
+)]
+pub trait CopyRow<T, I> {
+    /// Writes the column names: `"a", "b"`.
+    fn render_columns(out: &mut SqlWriter<'_>);
+    /// Renders the row's values (with SQL text when `text`) and hands them to `f`.
+    fn with_values<R>(&self, text: bool, f: impl FnOnce(Rendered<'_>) -> R) -> R;
+}
+
+fn rendered<'a, A: Assignments<T, Nil, I>, T, I>(values: &'a A, text: bool) -> Rendered<'a> {
+    let mut out = if text {
+        SqlWriter::new()
+    } else {
+        SqlWriter::fingerprint_only()
+    };
+    values.render_values(&mut out);
+    out.finish()
+}
+
+impl<T, I, A: Assignments<T, Nil, I>> CopyRow<T, ByAssignments<I>> for A {
+    fn render_columns(out: &mut SqlWriter<'_>) {
+        <A as Assignments<T, Nil, I>>::render_columns(out);
+    }
+    fn with_values<R>(&self, text: bool, f: impl FnOnce(Rendered<'_>) -> R) -> R {
+        f(rendered(self, text))
+    }
+}
+
+impl<'x, T, I, S> CopyRow<T, ByStruct<I>> for &'x S
+where
+    S: Insertable<'x, T>,
+    S::Values: Assignments<T, Nil, I>,
+{
+    fn render_columns(out: &mut SqlWriter<'_>) {
+        <S::Values as Assignments<T, Nil, I>>::render_columns(out);
+    }
+    fn with_values<R>(&self, text: bool, f: impl FnOnce(Rendered<'_>) -> R) -> R {
+        let values = (*self).values();
+        f(rendered(&values, text))
+    }
+}
+
+/// The quoted identifiers of a column list as written by `render_columns`: `"a", "b""c"`.
+fn column_names(list: &str) -> Vec<String> {
+    let mut names = Vec::new();
+    let mut chars = list.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c != '"' {
+            continue;
+        }
+        let mut name = String::new();
+        while let Some(c) = chars.next() {
+            if c == '"' {
+                if chars.peek() == Some(&'"') {
+                    chars.next();
+                    name.push('"');
+                } else {
+                    break;
+                }
+            } else {
+                name.push(c);
+            }
+        }
+        names.push(name);
+    }
+    names
+}
+
+/// Which of `params` cannot be sent as its type: its position and the error.
+fn failing_param(params: &[Param<'_>], types: &[Type]) -> Option<(usize, Error)> {
+    let mut buf = BytesMut::new();
+    params
+        .iter()
+        .zip(types)
+        .enumerate()
+        .find_map(|(i, (p, ty))| {
+            buf.clear();
+            p.to_sql_checked(ty, &mut buf).err().map(|e| {
+                let error = if e.is::<crate::expr::NulInText>() {
+                    Error::NulInText
+                } else {
+                    Error::Parameter(e.to_string())
+                };
+                (i, error)
+            })
+        })
+}
+
+/// The row and column a server error's `CONTEXT` names: `COPY users, line 3, column age: ..`.
+fn server_position(error: &Error, columns: &[String]) -> (Option<u64>, Option<String>) {
+    let Some(context) = error.database_error().and_then(|d| d.context.as_deref()) else {
+        return (None, None);
+    };
+    let row = context.split(", line ").nth(1).and_then(|rest| {
+        rest.split(|c: char| !c.is_ascii_digit())
+            .next()
+            .and_then(|n| n.parse().ok())
+    });
+    let column = context.split(", column ").nth(1).and_then(|rest| {
+        let name = rest.split(':').next().unwrap_or(rest);
+        columns.iter().find(|c| c.as_str() == name).cloned()
+    });
+    let column = column.or_else(|| error.database_error().and_then(|d| d.column.clone()));
+    (row, column)
+}
+
+impl<'p, T: Table> CopyIn<'p, T> {
+    /// Calls `f` with the number of rows sent so far every `every` rows, and once at the
+    /// end with the total.
+    pub fn on_progress<'q>(self, every: u64, f: impl FnMut(u64) + 'q) -> CopyIn<'q, T> {
+        CopyIn {
+            _table: self._table,
+            every: every.max(1),
+            progress: Some(Box::new(f)),
+        }
+    }
+
+    /// Sends `rows` in one `COPY` and returns how many were stored. No rows send nothing.
+    pub fn rows<R, I, C>(
+        mut self,
+        rows: impl IntoIterator<Item = R>,
+        conn: &mut C,
+    ) -> Result<u64, Error>
+    where
+        R: CopyRow<T, I>,
+        C: Executor + ?Sized,
+    {
+        let mut rows = rows.into_iter();
+        let Some(first) = rows.next() else {
+            if let Some(f) = &mut self.progress {
+                f(0);
+            }
+            return Ok(0);
+        };
+        let mut sql = SqlWriter::new();
+        sql.sql("COPY ");
+        sql.ident(T::SQL_NAME);
+        sql.sql(" (");
+        R::render_columns(&mut sql);
+        sql.sql(") FROM STDIN (FORMAT binary)");
+        let sql = sql.finish().sql;
+        let columns = column_names(&sql[sql.find('(').unwrap_or(0)..]);
+        // The first row fixes the parameter types and the shape every row must have: one
+        // plain value per column (an expression cannot be sent in COPY data).
+        let (types, key) = first.with_values(true, |r| {
+            let plain: Vec<String> = (1..=r.params.len()).map(|n| format!("${n}")).collect();
+            if r.params.len() != columns.len() || r.sql != plain.join(", ") {
+                return Err(Error::Misuse(format!(
+                    "COPY into `{}` takes plain values only, one per column; got `{}`",
+                    T::SQL_NAME,
+                    r.sql
+                )));
+            }
+            Ok((r.types, r.key))
+        })?;
+        let every = self.every;
+        let progress = &mut self.progress;
+        let bad_row = |row: u64, r: &Rendered<'_>| {
+            let (column, source) = match failing_param(&r.params, &r.types) {
+                Some((i, e)) => (columns.get(i).cloned(), e),
+                None => (None, Error::Parameter("the row could not be sent".into())),
+            };
+            Error::Copy {
+                row: Some(row),
+                column,
+                source: Box::new(source),
+            }
+        };
+        conn.connection().copy_in_with(&sql, |writer| {
+            let mut writer = BinaryCopyInWriter::new(writer, &types);
+            let mut write = |n: u64, r: Rendered<'_>| -> Result<(), Error> {
+                if r.key != key {
+                    return Err(Error::Misuse(format!(
+                        "COPY into `{}`: row {n} has another shape than row 1",
+                        T::SQL_NAME
+                    )));
+                }
+                writer.write_raw(r.params.iter().copied()).map_err(|e| {
+                    match Error::from_driver(e) {
+                        lost @ Error::ConnectionLost(_) => lost,
+                        _ => bad_row(n, &r),
+                    }
+                })
+            };
+            first.with_values(false, |r| write(1, r))?;
+            let mut n = 1u64;
+            for row in rows {
+                n += 1;
+                row.with_values(false, |r| write(n, r))?;
+                if let Some(f) = progress.as_mut().filter(|_| n.is_multiple_of(every)) {
+                    f(n);
+                }
+            }
+            let stored = writer.finish().map_err(|e| {
+                let error = Error::from_driver(e);
+                if error.database_error().is_none() {
+                    return error;
+                }
+                let (row, column) = server_position(&error, &columns);
+                Error::Copy {
+                    row,
+                    column,
+                    source: Box::new(error),
+                }
+            })?;
+            if let Some(f) = progress.as_mut() {
+                f(stored);
+            }
+            Ok(stored)
+        })
+    }
+}
+
+/// Decodes one row of binary COPY output.
+pub(crate) type DecodeCopy<R> = fn(
+    &postgres::binary_copy::BinaryCopyOutRow,
+    &[Type],
+    &[crate::render::Label],
+) -> Result<R, Error>;
+
+/// The rows of [`Select::copy_out`](crate::query::Select::copy_out), decoded as they
+/// arrive. Stops after the first error.
+pub struct CopyRows<'c, R> {
+    rows: postgres::binary_copy::BinaryCopyOutIter<'c>,
+    types: Vec<Type>,
+    labels: Vec<crate::render::Label>,
+    decode: DecodeCopy<R>,
+    done: bool,
+}
+
+impl<R> std::fmt::Debug for CopyRows<'_, R> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("CopyRows")
+            .field("types", &self.types)
+            .field("done", &self.done)
+            .finish_non_exhaustive()
+    }
+}
+
+impl<R> Iterator for CopyRows<'_, R> {
+    type Item = Result<R, Error>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        use postgres::fallible_iterator::FallibleIterator;
+        if self.done {
+            return None;
+        }
+        let item = match self.rows.next() {
+            Ok(None) => None,
+            Ok(Some(row)) => Some((self.decode)(&row, &self.types, &self.labels)),
+            Err(e) => Some(Err(Error::from_driver(e))),
+        };
+        if !matches!(item, Some(Ok(_))) {
+            self.done = true;
+        }
+        item
+    }
+}
+
+/// Runs `COPY (<rendered>) TO STDOUT (FORMAT binary)`: the rows of a query without
+/// parameters (COPY takes none; values are never written into SQL text).
+pub(crate) fn copy_out<'c, R, C: Executor + ?Sized>(
+    rendered: Rendered<'_>,
+    conn: &'c mut C,
+    decode: DecodeCopy<R>,
+) -> Result<CopyRows<'c, R>, Error> {
+    if !rendered.params.is_empty() {
+        return Err(Error::Misuse(format!(
+            "COPY cannot take parameters, and this query has {} bound value(s); read it with \
+             `.stream(conn)`, which is as lean on memory",
+            rendered.params.len()
+        )));
+    }
+    let conn = conn.connection();
+    let types = conn.column_types(&rendered)?;
+    let sql = format!("COPY ({}) TO STDOUT (FORMAT binary)", rendered.sql);
+    let reader = conn.copy_out_reader(&sql)?;
+    Ok(CopyRows {
+        rows: postgres::binary_copy::BinaryCopyOutIter::new(reader, &types),
+        types,
+        labels: rendered.labels,
+        decode,
+        done: false,
+    })
+}
