@@ -1,0 +1,565 @@
+//! The workloads: data set-up and the three implementations of each.
+
+use crate::{dl, peak_rss_kib, sw, Report, Run};
+use diesel::{
+    BelongingToDsl as _, Connection as _, ExpressionMethods as _, GroupedBy as _,
+    NullableExpressionMethods as _, QueryDsl as _, RunQueryDsl as _, SelectableHelper as _,
+};
+use postgres::types::ToSql;
+use sqlwright::prelude::*;
+use std::collections::HashMap;
+use std::time::Instant;
+
+/// One connection per implementation, to the same database.
+pub struct Env {
+    pub sw: sqlwright::Connection,
+    pub pg: postgres::Client,
+    pub dl: diesel::PgConnection,
+}
+
+const DDL: &str = "
+DROP TABLE IF EXISTS comments, posts, users, big;
+CREATE TABLE users (id serial PRIMARY KEY, name text NOT NULL, hair_color text);
+CREATE TABLE posts (id serial PRIMARY KEY, user_id int4 NOT NULL REFERENCES users, title text NOT NULL);
+CREATE TABLE comments (id serial PRIMARY KEY, post_id int4 NOT NULL REFERENCES posts, body text NOT NULL);
+CREATE TABLE big (id int4 PRIMARY KEY, name text NOT NULL);
+";
+
+impl Env {
+    pub fn connect(url: &str) -> Env {
+        let mut sw = sqlwright::Connection::connect(url).expect("sqlwright connects");
+        sw.batch_execute(DDL).expect("schema");
+        let pg = postgres::Client::connect(
+            &url.replace("postgres://", "postgresql://"),
+            postgres::NoTls,
+        )
+        .expect("postgres connects");
+        let dl = diesel::PgConnection::establish(&url.replace("postgres://", "postgresql://"))
+            .expect("diesel connects");
+        Env { sw, pg, dl }
+    }
+
+    fn reset(&mut self, sql: &str) {
+        self.sw
+            .batch_execute(&format!(
+                "TRUNCATE comments, posts, users RESTART IDENTITY CASCADE; {sql}; ANALYZE"
+            ))
+            .expect("reset data");
+    }
+}
+
+fn checksum<'a>(ids: impl Iterator<Item = i32>, names: impl Iterator<Item = &'a str>) -> u64 {
+    let ids: u64 = ids.map(|i| i as u64).sum();
+    let len: u64 = names.map(|n| n.len() as u64).sum();
+    ids * 31 + len
+}
+
+/// `SELECT id, name, hair_color FROM users`, all `n` rows.
+pub fn select_all(env: &mut Env, report: &mut Report, n: usize, rounds: usize) {
+    env.reset(&format!(
+        "INSERT INTO users (name, hair_color) SELECT 'User ' || i, CASE WHEN i % 2 = 0 THEN 'brown' END
+         FROM generate_series(1, {n}) i"
+    ));
+    let Env { sw, pg, dl } = env;
+    let stmt = pg
+        .prepare("SELECT id, name, hair_color FROM users")
+        .unwrap();
+    let mut runs: Vec<Run<'_>> = vec![
+        (
+            "sqlwright",
+            Box::new(|| {
+                let rows = sw::users::table
+                    .select((sw::users::id, sw::users::name, sw::users::hair_color))
+                    .load(&mut *sw)
+                    .unwrap();
+                checksum(rows.iter().map(|r| r.0), rows.iter().map(|r| r.1.as_str()))
+            }),
+        ),
+        (
+            "postgres",
+            Box::new(|| {
+                let rows: Vec<(i32, String, Option<String>)> = pg
+                    .query(&stmt, &[])
+                    .unwrap()
+                    .iter()
+                    .map(|r| (r.get(0), r.get(1), r.get(2)))
+                    .collect();
+                checksum(rows.iter().map(|r| r.0), rows.iter().map(|r| r.1.as_str()))
+            }),
+        ),
+        (
+            "diesel",
+            Box::new(|| {
+                let rows: Vec<(i32, String, Option<String>)> = dl::users::table
+                    .select((dl::users::id, dl::users::name, dl::users::hair_color))
+                    .load(&mut *dl)
+                    .unwrap();
+                checksum(rows.iter().map(|r| r.0), rows.iter().map(|r| r.1.as_str()))
+            }),
+        ),
+    ];
+    report.measure(&format!("select all users, {n} rows"), rounds, &mut runs);
+}
+
+/// `users LEFT JOIN posts WHERE hair_color = $1`, returning `n` rows.
+pub fn left_join(env: &mut Env, report: &mut Report, n: usize, rounds: usize) {
+    env.reset(&format!(
+        "INSERT INTO users (name, hair_color) SELECT 'User ' || i, CASE WHEN i <= {n} THEN 'brown' ELSE 'black' END
+         FROM generate_series(1, {}) i;
+         INSERT INTO posts (user_id, title) SELECT id, 'Post of ' || name FROM users",
+        2 * n
+    ));
+    let Env { sw, pg, dl } = env;
+    let stmt = pg
+        .prepare(
+            "SELECT users.name, posts.title FROM users LEFT JOIN posts ON posts.user_id = users.id
+             WHERE users.hair_color = $1",
+        )
+        .unwrap();
+    let sum = |rows: &[(String, Option<String>)]| -> u64 {
+        rows.iter()
+            .map(|r| (r.0.len() + r.1.as_ref().map_or(0, String::len)) as u64)
+            .sum()
+    };
+    let mut runs: Vec<Run<'_>> = vec![
+        (
+            "sqlwright",
+            Box::new(|| {
+                let rows = sw::users::table
+                    .left_join(sw::posts::table)
+                    .filter(sw::users::hair_color.eq("brown"))
+                    .select((sw::users::name, sw::posts::title))
+                    .load(&mut *sw)
+                    .unwrap();
+                sum(&rows)
+            }),
+        ),
+        (
+            "postgres",
+            Box::new(|| {
+                let rows: Vec<(String, Option<String>)> = pg
+                    .query(&stmt, &[&"brown"])
+                    .unwrap()
+                    .iter()
+                    .map(|r| (r.get(0), r.get(1)))
+                    .collect();
+                sum(&rows)
+            }),
+        ),
+        (
+            "diesel",
+            Box::new(|| {
+                let rows: Vec<(String, Option<String>)> = dl::users::table
+                    .left_join(dl::posts::table)
+                    .filter(dl::users::hair_color.eq("brown"))
+                    .select((dl::users::name, dl::posts::title.nullable()))
+                    .load(&mut *dl)
+                    .unwrap();
+                sum(&rows)
+            }),
+        ),
+    ];
+    report.measure(
+        &format!("users left join posts, {n} rows"),
+        rounds,
+        &mut runs,
+    );
+}
+
+/// A multi-row INSERT of `n` users per call.
+pub fn insert(env: &mut Env, report: &mut Report, n: usize, rounds: usize) {
+    env.reset("SELECT 1");
+    let names: Vec<String> = (0..n).map(|i| format!("New user {i}")).collect();
+    let hair: Vec<Option<&str>> = (0..n).map(|i| (i % 2 == 0).then_some("red")).collect();
+    let Env { sw, pg, dl } = env;
+    // The best hand-written code: one prepared statement for this row count, reused.
+    let mut sql = String::from("INSERT INTO users (name, hair_color) VALUES ");
+    for i in 0..n {
+        if i > 0 {
+            sql.push_str(", ");
+        }
+        sql.push_str(&format!("(${}, ${})", 2 * i + 1, 2 * i + 2));
+    }
+    let stmt = pg.prepare(&sql).unwrap();
+    let mut runs: Vec<Run<'_>> = vec![
+        (
+            "sqlwright",
+            Box::new(|| {
+                let rows: Vec<_> = names
+                    .iter()
+                    .zip(&hair)
+                    .map(|(name, hair)| {
+                        (
+                            sw::users::name.to(name.as_str()),
+                            sw::users::hair_color.to(*hair),
+                        )
+                    })
+                    .collect();
+                insert_into(sw::users::table)
+                    .values(rows)
+                    .execute(&mut *sw)
+                    .unwrap()
+            }),
+        ),
+        (
+            "postgres",
+            Box::new(|| {
+                let mut params: Vec<&(dyn ToSql + Sync)> = Vec::with_capacity(2 * n);
+                for (name, hair) in names.iter().zip(&hair) {
+                    params.push(name);
+                    params.push(hair);
+                }
+                pg.execute(&stmt, &params).unwrap()
+            }),
+        ),
+        (
+            "diesel",
+            Box::new(|| {
+                let rows: Vec<dl::NewUser<'_>> = names
+                    .iter()
+                    .zip(&hair)
+                    .map(|(name, hair)| dl::NewUser {
+                        name,
+                        hair_color: *hair,
+                    })
+                    .collect();
+                diesel::insert_into(dl::users::table)
+                    .values(&rows)
+                    .execute(&mut *dl)
+                    .unwrap() as u64
+            }),
+        ),
+    ];
+    report.measure(
+        &format!("insert {n} users in one statement"),
+        rounds,
+        &mut runs,
+    );
+}
+
+/// 100 users, their 1000 posts and the posts' 2000 comments: three statements each.
+pub fn associations(env: &mut Env, report: &mut Report, rounds: usize) {
+    env.reset(
+        "INSERT INTO users (name) SELECT 'User ' || i FROM generate_series(1, 100) i;
+         INSERT INTO posts (user_id, title) SELECT u.id, 'Post ' || p FROM users u, generate_series(1, 10) p;
+         INSERT INTO comments (post_id, body) SELECT p.id, 'Comment ' || c FROM posts p, generate_series(1, 2) c",
+    );
+    let Env { sw, pg, dl } = env;
+    let users_stmt = pg
+        .prepare("SELECT id, name, hair_color FROM users")
+        .unwrap();
+    let posts_stmt = pg
+        .prepare("SELECT id, user_id, title FROM posts WHERE user_id = ANY($1) ORDER BY id")
+        .unwrap();
+    let comments_stmt = pg
+        .prepare("SELECT id, post_id, body FROM comments WHERE post_id = ANY($1) ORDER BY id")
+        .unwrap();
+    let tally = |users: usize, posts: &[Vec<usize>], comments: usize| -> u64 {
+        (users as u64) * 1_000_000
+            + posts.iter().map(|p| p.len() as u64).sum::<u64>() * 1000
+            + comments as u64
+    };
+    let mut runs: Vec<Run<'_>> = vec![
+        (
+            "sqlwright",
+            Box::new(|| {
+                let users: Vec<sw::User> = sw::users::table
+                    .select(sw::User::as_select())
+                    .load(&mut *sw)
+                    .unwrap();
+                let posts: Vec<Vec<sw::Post>> =
+                    users.load_children(sw::posts::user_id, &mut *sw).unwrap();
+                let all_posts: Vec<sw::Post> = posts.into_iter().flatten().collect();
+                let comments: Vec<Vec<sw::Comment>> = all_posts
+                    .load_children(sw::comments::post_id, &mut *sw)
+                    .unwrap();
+                let per_user: Vec<Vec<usize>> = users
+                    .iter()
+                    .map(|u| {
+                        all_posts
+                            .iter()
+                            .filter(|p| p.user_id == u.id)
+                            .map(|_| 0)
+                            .collect()
+                    })
+                    .collect();
+                tally(users.len(), &per_user, comments.iter().map(Vec::len).sum())
+            }),
+        ),
+        (
+            "postgres",
+            Box::new(|| {
+                let users: Vec<(i32, String, Option<String>)> = pg
+                    .query(&users_stmt, &[])
+                    .unwrap()
+                    .iter()
+                    .map(|r| (r.get(0), r.get(1), r.get(2)))
+                    .collect();
+                let ids: Vec<i32> = users.iter().map(|u| u.0).collect();
+                let posts: Vec<(i32, i32, String)> = pg
+                    .query(&posts_stmt, &[&ids])
+                    .unwrap()
+                    .iter()
+                    .map(|r| (r.get(0), r.get(1), r.get(2)))
+                    .collect();
+                let post_ids: Vec<i32> = posts.iter().map(|p| p.0).collect();
+                let comments: Vec<(i32, i32, String)> = pg
+                    .query(&comments_stmt, &[&post_ids])
+                    .unwrap()
+                    .iter()
+                    .map(|r| (r.get(0), r.get(1), r.get(2)))
+                    .collect();
+                let mut by_user: HashMap<i32, Vec<usize>> = HashMap::new();
+                for p in &posts {
+                    by_user.entry(p.1).or_default().push(0);
+                }
+                let per_user: Vec<Vec<usize>> = users
+                    .iter()
+                    .map(|u| by_user.remove(&u.0).unwrap_or_default())
+                    .collect();
+                tally(users.len(), &per_user, comments.len())
+            }),
+        ),
+        (
+            "diesel",
+            Box::new(|| {
+                let users: Vec<dl::User> = dl::users::table
+                    .select(dl::User::as_select())
+                    .load(&mut *dl)
+                    .unwrap();
+                let posts: Vec<dl::Post> = dl::Post::belonging_to(&users)
+                    .select(dl::Post::as_select())
+                    .order(dl::posts::id)
+                    .load(&mut *dl)
+                    .unwrap();
+                let comments: Vec<dl::Comment> = dl::Comment::belonging_to(&posts)
+                    .select(dl::Comment::as_select())
+                    .order(dl::comments::id)
+                    .load(&mut *dl)
+                    .unwrap();
+                let n_comments = comments.len();
+                let grouped: Vec<Vec<dl::Post>> = posts.grouped_by(&users);
+                let per_user: Vec<Vec<usize>> = grouped
+                    .iter()
+                    .map(|p| p.iter().map(|_| 0).collect())
+                    .collect();
+                tally(users.len(), &per_user, n_comments)
+            }),
+        ),
+    ];
+    report.measure(
+        "users -> posts -> comments (100/1000/2000 rows, 3 statements)",
+        rounds,
+        &mut runs,
+    );
+}
+
+/// Bulk load of `n` users: sqlwright COPY, hand-written binary COPY, multi-row INSERTs.
+pub fn bulk_load(env: &mut Env, n: usize) {
+    let names: Vec<String> = (0..n).map(|i| format!("Bulk user {i}")).collect();
+    let hair = |i: usize| (i % 3 == 0).then_some("grey");
+    let mut times: HashMap<&str, Vec<f64>> = HashMap::new();
+    for round in 0..3 {
+        let order: [&str; 3] = match round {
+            0 => ["sqlwright COPY", "postgres binary COPY", "sqlwright INSERT"],
+            1 => ["postgres binary COPY", "sqlwright INSERT", "sqlwright COPY"],
+            _ => ["sqlwright INSERT", "sqlwright COPY", "postgres binary COPY"],
+        };
+        for which in order {
+            env.reset("SELECT 1");
+            let started = Instant::now();
+            let stored = match which {
+                "sqlwright COPY" => copy_in(sw::users::table)
+                    .rows(
+                        names.iter().enumerate().map(|(i, name)| {
+                            (
+                                sw::users::name.to(name.as_str()),
+                                sw::users::hair_color.to(hair(i)),
+                            )
+                        }),
+                        &mut env.sw,
+                    )
+                    .unwrap(),
+                "postgres binary COPY" => {
+                    use postgres::binary_copy::BinaryCopyInWriter;
+                    use postgres::types::Type;
+                    let sink = env
+                        .pg
+                        .copy_in("COPY users (name, hair_color) FROM STDIN (FORMAT binary)")
+                        .unwrap();
+                    let mut writer = BinaryCopyInWriter::new(sink, &[Type::TEXT, Type::TEXT]);
+                    for (i, name) in names.iter().enumerate() {
+                        writer.write(&[name, &hair(i)]).unwrap();
+                    }
+                    writer.finish().unwrap()
+                }
+                _ => {
+                    let mut tx = env.sw.begin().unwrap();
+                    let mut stored = 0;
+                    for (c, chunk) in names.chunks(1000).enumerate() {
+                        let rows: Vec<_> = chunk
+                            .iter()
+                            .enumerate()
+                            .map(|(i, name)| {
+                                (
+                                    sw::users::name.to(name.as_str()),
+                                    sw::users::hair_color.to(hair(c * 1000 + i)),
+                                )
+                            })
+                            .collect();
+                        stored += insert_into(sw::users::table)
+                            .values(rows)
+                            .execute(&mut tx)
+                            .unwrap();
+                    }
+                    tx.commit().unwrap();
+                    stored
+                }
+            };
+            assert_eq!(stored, n as u64, "{which}");
+            times
+                .entry(which)
+                .or_default()
+                .push(started.elapsed().as_secs_f64());
+        }
+    }
+    let med = |k: &str| {
+        let mut v = times[k].clone();
+        v.sort_by(f64::total_cmp);
+        v[v.len() / 2]
+    };
+    let (copy, raw, insert) = (
+        med("sqlwright COPY"),
+        med("postgres binary COPY"),
+        med("sqlwright INSERT"),
+    );
+    println!();
+    println!("| bulk load of {n} rows (median of 3) | seconds | rows/s | throughput vs raw COPY |");
+    println!("|---|---:|---:|---:|");
+    for (name, t) in [
+        ("sqlwright copy_in (binary)", copy),
+        ("postgres BinaryCopyInWriter", raw),
+        (
+            "sqlwright multi-row INSERT (1000 rows, one transaction)",
+            insert,
+        ),
+    ] {
+        println!("| {name} | {t:.2} | {:.0} | {:.2} |", n as f64 / t, raw / t);
+    }
+    println!(
+        "sqlwright COPY is {:.1}x faster than multi-row INSERT",
+        insert / copy
+    );
+}
+
+/// Streams `n` rows, each implementation in a process of its own, for its peak RSS.
+pub fn stream(env: &mut Env, url: &str, n: usize) {
+    env.sw
+        .batch_execute(&format!(
+            "TRUNCATE big; INSERT INTO big SELECT i, 'Streamed row number ' || i FROM generate_series(1, {n}) i; ANALYZE big"
+        ))
+        .unwrap();
+    println!();
+    println!("| stream {n} rows | seconds | peak RSS |");
+    println!("|---|---:|---:|");
+    let exe = std::env::current_exe().unwrap();
+    for which in [
+        "sqlwright stream",
+        "sqlwright copy_out",
+        "postgres query_raw",
+        "diesel load_iter",
+        "sqlwright load (all in memory)",
+    ] {
+        let out = std::process::Command::new(&exe)
+            .args(["--stream-child", which])
+            .env("BENCH_URL", url)
+            .output()
+            .unwrap();
+        let text = String::from_utf8_lossy(&out.stdout);
+        let mut parts = text.split_whitespace();
+        let (secs, rss) = (parts.next().unwrap_or("?"), parts.next().unwrap_or("?"));
+        let rss_mib = rss
+            .parse::<f64>()
+            .map_or("?".to_string(), |k| format!("{:.1} MiB", k / 1024.0));
+        println!("| {which} | {secs} | {rss_mib} |");
+        if !out.status.success() {
+            eprintln!("{which} failed: {}", String::from_utf8_lossy(&out.stderr));
+        }
+    }
+}
+
+/// In a child process: streams table `big` with one implementation; prints seconds, peak
+/// RSS in KiB, and a checksum.
+pub fn stream_child(which: &str) {
+    let url = std::env::var("BENCH_URL").unwrap();
+    let started = Instant::now();
+    let mut sum = 0u64;
+    let mut add = |id: i32, name: &str| sum += id as u64 + name.len() as u64;
+    match which {
+        "sqlwright stream" => {
+            let mut conn = sqlwright::Connection::connect(&url).unwrap();
+            for row in sw::big::table
+                .select((sw::big::id, sw::big::name))
+                .stream(&mut conn)
+                .unwrap()
+            {
+                let (id, name) = row.unwrap();
+                add(id, &name);
+            }
+        }
+        "sqlwright copy_out" => {
+            let mut conn = sqlwright::Connection::connect(&url).unwrap();
+            for row in sw::big::table
+                .select((sw::big::id, sw::big::name))
+                .copy_out(&mut conn)
+                .unwrap()
+            {
+                let (id, name) = row.unwrap();
+                add(id, &name);
+            }
+        }
+        "sqlwright load (all in memory)" => {
+            let mut conn = sqlwright::Connection::connect(&url).unwrap();
+            for (id, name) in sw::big::table
+                .select((sw::big::id, sw::big::name))
+                .load(&mut conn)
+                .unwrap()
+            {
+                add(id, &name);
+            }
+        }
+        "postgres query_raw" => {
+            use postgres::fallible_iterator::FallibleIterator;
+            let mut client = postgres::Client::connect(
+                &url.replace("postgres://", "postgresql://"),
+                postgres::NoTls,
+            )
+            .unwrap();
+            let stmt = client.prepare("SELECT id, name FROM big").unwrap();
+            let mut rows = client.query_raw(&stmt, std::iter::empty::<i32>()).unwrap();
+            while let Some(row) = rows.next().unwrap() {
+                add(row.get(0), row.get(1));
+            }
+        }
+        "diesel load_iter" => {
+            use diesel::pg::PgRowByRowLoadingMode;
+            let mut conn =
+                diesel::PgConnection::establish(&url.replace("postgres://", "postgresql://"))
+                    .unwrap();
+            let rows = dl::big::table
+                .select((dl::big::id, dl::big::name))
+                .load_iter::<(i32, String), PgRowByRowLoadingMode>(&mut conn)
+                .unwrap();
+            for row in rows {
+                let (id, name) = row.unwrap();
+                add(id, &name);
+            }
+        }
+        other => panic!("unknown stream implementation {other}"),
+    }
+    println!(
+        "{:.2} {} {sum}",
+        started.elapsed().as_secs_f64(),
+        peak_rss_kib()
+    );
+}

@@ -1,0 +1,163 @@
+//! Runtime benchmarks: each workload run by sqlwright, by hand-written `postgres` code with
+//! prepared statements (the practical limit), and by Diesel 2.3, interleaved round by round
+//! on one database so that a noisy machine slows all three alike. Prints medians of wall
+//! time and of this thread's CPU time, and the ratios. See BENCHMARKS.md.
+//!
+//! `cargo run --release --manifest-path benches/runtime/Cargo.toml [-- --quick] [-- only..]`
+//! Uses `DATABASE_URL` if set, else a throwaway cluster (as the tests do).
+
+mod data;
+mod dl;
+mod sw;
+
+use std::time::{Duration, Instant};
+
+/// CPU time of this thread so far (the sync drivers run their I/O on the calling thread).
+fn cpu_now() -> Duration {
+    let text = std::fs::read_to_string("/proc/thread-self/schedstat").unwrap_or_default();
+    let ns = text
+        .split_whitespace()
+        .next()
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(0);
+    Duration::from_nanos(ns)
+}
+
+fn median(v: &mut [Duration]) -> Duration {
+    v.sort();
+    v[v.len() / 2]
+}
+
+/// One implementation of a workload: its name and a run that returns a checksum (equal
+/// across implementations, so all three did the same work).
+pub type Run<'a> = (&'static str, Box<dyn FnMut() -> u64 + 'a>);
+
+pub struct Report;
+
+impl Report {
+    fn new() -> Self {
+        let header = "| workload | sqlwright | postgres | diesel | sqlwright/postgres | sqlwright/diesel | CPU sqlwright/postgres | CPU sqlwright/diesel |";
+        println!("{header}");
+        println!("|---|---:|---:|---:|---:|---:|---:|---:|");
+        Report
+    }
+
+    /// Runs `runs` interleaved for `rounds` rounds (after a warm-up) and prints a line.
+    pub fn measure(&mut self, name: &str, rounds: usize, runs: &mut [Run<'_>]) {
+        let warm = (rounds / 10).max(2);
+        let mut wall: Vec<Vec<Duration>> = vec![Vec::with_capacity(rounds); runs.len()];
+        let mut cpu: Vec<Vec<Duration>> = vec![Vec::with_capacity(rounds); runs.len()];
+        let mut checks = vec![0u64; runs.len()];
+        for round in 0..warm + rounds {
+            for k in 0..runs.len() {
+                // Rotate the order so no implementation always runs right after another.
+                let i = (k + round) % runs.len();
+                let (c0, t0) = (cpu_now(), Instant::now());
+                let check = (runs[i].1)();
+                let (t1, c1) = (Instant::now(), cpu_now());
+                if round >= warm {
+                    wall[i].push(t1 - t0);
+                    cpu[i].push(c1 - c0);
+                }
+                checks[i] = check;
+            }
+        }
+        assert!(
+            checks.windows(2).all(|w| w[0] == w[1]),
+            "{name}: implementations disagree: {checks:?}"
+        );
+        let walls: Vec<Duration> = wall.iter_mut().map(|w| median(w)).collect();
+        let cpus: Vec<Duration> = cpu.iter_mut().map(|c| median(c)).collect();
+        self.print(name, runs, &walls, &cpus);
+    }
+
+    fn print(&self, name: &str, runs: &[Run<'_>], walls: &[Duration], cpus: &[Duration]) {
+        let at = |n: &str| runs.iter().position(|r| r.0 == n);
+        let show = |d: Option<Duration>| d.map_or("-".to_string(), fmt);
+        let ratio = |a: Option<Duration>, b: Option<Duration>| match (a, b) {
+            (Some(a), Some(b)) if !b.is_zero() => {
+                format!("{:.2}", a.as_secs_f64() / b.as_secs_f64())
+            }
+            _ => "-".into(),
+        };
+        let w = |n| at(n).map(|i| walls[i]);
+        let c = |n| at(n).map(|i| cpus[i]);
+        let line = format!(
+            "| {name} | {} | {} | {} | {} | {} | {} | {} |",
+            show(w("sqlwright")),
+            show(w("postgres")),
+            show(w("diesel")),
+            ratio(w("sqlwright"), w("postgres")),
+            ratio(w("sqlwright"), w("diesel")),
+            ratio(c("sqlwright"), c("postgres")),
+            ratio(c("sqlwright"), c("diesel")),
+        );
+        println!("{line}");
+    }
+}
+
+pub fn fmt(d: Duration) -> String {
+    let us = d.as_secs_f64() * 1e6;
+    if us < 1_000.0 {
+        format!("{us:.1} µs")
+    } else if us < 1_000_000.0 {
+        format!("{:.2} ms", us / 1_000.0)
+    } else {
+        format!("{:.2} s", us / 1e6)
+    }
+}
+
+/// Peak resident memory of this process, in KiB.
+pub fn peak_rss_kib() -> u64 {
+    std::fs::read_to_string("/proc/self/status")
+        .unwrap_or_default()
+        .lines()
+        .find_map(|l| l.strip_prefix("VmHWM:"))
+        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
+        .unwrap_or(0)
+}
+
+fn main() {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    // A child process streaming rows, for its own peak RSS.
+    if let [mode, which] = args.as_slice() {
+        if mode == "--stream-child" {
+            data::stream_child(which);
+            return;
+        }
+    }
+    let quick = args.iter().any(|a| a == "--quick");
+    let only: Vec<&String> = args.iter().filter(|a| !a.starts_with("--")).collect();
+    let wanted = |name: &str| only.is_empty() || only.iter().any(|o| name.starts_with(o.as_str()));
+
+    let db = sqlwright::testing::database();
+    let url = db.url().to_string_with_password();
+    let mut env = data::Env::connect(&url);
+    let mut report = Report::new();
+    let scale = if quick { 10 } else { 1 };
+
+    if wanted("select") {
+        for (n, rounds) in [(1, 3000), (100, 1500), (10_000, 60)] {
+            data::select_all(&mut env, &mut report, n, (rounds / scale).max(5));
+        }
+    }
+    if wanted("join") {
+        for (n, rounds) in [(1, 3000), (100, 1500), (1_000, 300)] {
+            data::left_join(&mut env, &mut report, n, (rounds / scale).max(5));
+        }
+    }
+    if wanted("insert") {
+        for (n, rounds) in [(1, 1500), (10, 1000), (100, 400)] {
+            data::insert(&mut env, &mut report, n, (rounds / scale).max(5));
+        }
+    }
+    if wanted("assoc") {
+        data::associations(&mut env, &mut report, (300 / scale).max(5));
+    }
+    if wanted("bulk") {
+        data::bulk_load(&mut env, if quick { 100_000 } else { 1_000_000 });
+    }
+    if wanted("stream") {
+        data::stream(&mut env, &url, if quick { 500_000 } else { 5_000_000 });
+    }
+}
