@@ -82,3 +82,74 @@ fn a_decode_error_ends_the_stream_with_the_column_named() {
     assert!(err.to_string().contains("users.age"), "{err}");
     assert!(rows.next().is_none());
 }
+
+/// Streams read through a server-side cursor in batches: the SQL log shows one DECLARE and
+/// a few growing FETCHes, and outside a transaction the stream's own transaction is over
+/// once the last row has arrived.
+#[test]
+fn streams_fetch_in_growing_batches_and_end_their_transaction() {
+    let mut db = setup(&format!("{EMPTY_USERS}{MANY_USERS}"));
+    let n = users::table
+        .select(users::id)
+        .stream(&mut db.conn)
+        .unwrap()
+        .count();
+    assert_eq!(n, 25000);
+    // No transaction is left open: a statement that cannot run in one works.
+    db.conn.batch_execute("VACUUM users").unwrap();
+
+    // A server error in a later batch ends the stream; the connection goes on.
+    let mut rows = users::table
+        .select(users::id / (users::id - 20_000))
+        .order_by(users::id)
+        .stream(&mut db.conn)
+        .unwrap();
+    let mut read = 0;
+    let err = loop {
+        match rows.next() {
+            Some(Ok(_)) => read += 1,
+            Some(Err(e)) => break e,
+            None => panic!("expected a division by zero"),
+        }
+    };
+    assert!(read < 20_000, "{read}");
+    assert_eq!(
+        err.kind(),
+        Some(sqlwright::engine::DbErrorKind::DivisionByZero),
+        "{err}"
+    );
+    assert!(rows.next().is_none());
+    drop(rows);
+    db.conn.batch_execute("VACUUM users").unwrap();
+
+    // Inside a transaction the stream sees the transaction's own writes, and the same
+    // failure aborts the transaction, as any failed statement does.
+    let mut tx = db.conn.begin().unwrap();
+    delete(users::table)
+        .filter(users::id.gt(10))
+        .execute(&mut tx)
+        .unwrap();
+    let ids: Vec<i32> = users::table
+        .select(users::id)
+        .order_by(users::id)
+        .stream(&mut tx)
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    assert_eq!(ids, (1..=10).collect::<Vec<_>>());
+    let failed = users::table
+        .select(users::id / (users::id - 5))
+        .stream(&mut tx)
+        .unwrap()
+        .find_map(Result::err)
+        .unwrap();
+    assert_eq!(
+        failed.kind(),
+        Some(sqlwright::engine::DbErrorKind::DivisionByZero)
+    );
+    assert!(matches!(
+        tx.commit(),
+        Err(sqlwright::Error::TransactionAborted)
+    ));
+    assert_eq!(users::table.count(&mut db.conn).unwrap(), 25000);
+}

@@ -467,6 +467,7 @@ pub fn stream(env: &mut Env, url: &str, n: usize) {
         "sqlwright stream",
         "sqlwright copy_out",
         "postgres query_raw",
+        "postgres cursor, FETCH 8192",
         "diesel load_iter",
         "sqlwright load (all in memory)",
     ] {
@@ -540,6 +541,27 @@ pub fn stream_child(which: &str) {
             while let Some(row) = rows.next().unwrap() {
                 add(row.get(0), row.get(1));
             }
+        }
+        "postgres cursor, FETCH 8192" => {
+            let mut client = postgres::Client::connect(
+                &url.replace("postgres://", "postgresql://"),
+                postgres::NoTls,
+            )
+            .unwrap();
+            client
+                .batch_execute("BEGIN; DECLARE c NO SCROLL CURSOR FOR SELECT id, name FROM big")
+                .unwrap();
+            let fetch = client.prepare("FETCH 8192 FROM c").unwrap();
+            loop {
+                let rows = client.query(&fetch, &[]).unwrap();
+                for row in &rows {
+                    add(row.get(0), row.get(1));
+                }
+                if rows.len() < 8192 {
+                    break;
+                }
+            }
+            client.batch_execute("COMMIT").unwrap();
         }
         "diesel load_iter" => {
             use diesel::pg::PgRowByRowLoadingMode;

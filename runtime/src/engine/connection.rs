@@ -1,6 +1,8 @@
 //! A synchronous PostgreSQL connection with a bounded prepared-statement cache, SQL
 //! logging, and the bookkeeping transactions and the pool rely on.
 
+mod cursor;
+
 use super::log::{self, Echo};
 use super::{DatabaseUrl, Error};
 use crate::render::{Label, Rendered};
@@ -455,14 +457,16 @@ impl Connection {
             }
         };
         Ok(RowStream {
-            rows,
-            labels: statement.labels.clone(),
-            broken: &mut self.broken,
-            aborted: if self.depth > 0 {
-                Some(&mut self.aborted)
-            } else {
-                None
+            source: Source::Direct {
+                rows,
+                broken: &mut self.broken,
+                aborted: if self.depth > 0 {
+                    Some(&mut self.aborted)
+                } else {
+                    None
+                },
             },
+            labels: statement.labels.clone(),
         })
     }
 }
@@ -504,10 +508,20 @@ fn may_control_transactions(sql: &str) -> bool {
 
 /// Rows read from the server as they arrive (see [`Connection::stream_rendered`]).
 pub struct RowStream<'c> {
-    rows: postgres::RowIter<'c>,
+    source: Source<'c>,
     labels: Vec<Label>,
-    broken: &'c mut bool,
-    aborted: Option<&'c mut bool>,
+}
+
+/// Where a stream's rows come from.
+enum Source<'c> {
+    /// The driver's row iterator over one statement (any statement, raw SQL included).
+    Direct {
+        rows: postgres::RowIter<'c>,
+        broken: &'c mut bool,
+        aborted: Option<&'c mut bool>,
+    },
+    /// A server-side cursor read in growing batches (SELECTs; see `cursor.rs`).
+    Cursor(cursor::Cursor<'c>),
 }
 
 impl std::fmt::Debug for RowStream<'_> {
@@ -525,23 +539,25 @@ impl RowStream<'_> {
     /// The next row, `None` at the end.
     pub fn next_row(&mut self) -> Option<Result<postgres::Row, Error>> {
         use postgres::fallible_iterator::FallibleIterator as _;
-        match self.rows.next() {
-            Ok(row) => row.map(Ok),
-            Err(e) => {
-                let e = Error::from_driver(e);
-                if e.is_connection_lost() {
-                    *self.broken = true;
+        match &mut self.source {
+            Source::Cursor(cursor) => cursor.next_row(),
+            Source::Direct {
+                rows,
+                broken,
+                aborted,
+            } => match rows.next() {
+                Ok(row) => row.map(Ok),
+                Err(e) => {
+                    let e = Error::from_driver(e);
+                    if e.is_connection_lost() {
+                        **broken = true;
+                    }
+                    if let Some(aborted) = aborted.as_deref_mut() {
+                        *aborted = true;
+                    }
+                    Some(Err(e))
                 }
-                if let Some(aborted) = self.aborted.as_deref_mut() {
-                    *aborted = true;
-                }
-                Some(Err(e))
-            }
+            },
         }
-    }
-
-    /// The number of rows the statement affected, once every row has been read.
-    pub fn rows_affected(&self) -> Option<u64> {
-        self.rows.rows_affected()
     }
 }

@@ -403,7 +403,7 @@ where
         S: SelectClause<F, G, J, SqlType: RowOf>,
     {
         let rendered = crate::render::render_for(conn, |out| self.render_with(out, None));
-        let stream = conn.stream_rows(&rendered)?;
+        let stream = conn.connection().stream_select(&rendered)?;
         Ok(Rows::new(
             stream,
             decode_row::<RowType<F, S, G, J>, S::SqlType>,
