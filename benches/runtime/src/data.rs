@@ -15,6 +15,9 @@ pub struct Env {
     pub sw: sqlwright::Connection,
     pub pg: postgres::Client,
     pub dl: diesel::PgConnection,
+    /// A second hand-written connection: the same code on another server backend, the
+    /// control that shows how far apart two identical runs land on this machine.
+    pub pg2: postgres::Client,
 }
 
 const DDL: &str = "
@@ -34,9 +37,14 @@ impl Env {
             postgres::NoTls,
         )
         .expect("postgres connects");
+        let pg2 = postgres::Client::connect(
+            &url.replace("postgres://", "postgresql://"),
+            postgres::NoTls,
+        )
+        .expect("postgres connects");
         let dl = diesel::PgConnection::establish(&url.replace("postgres://", "postgresql://"))
             .expect("diesel connects");
-        Env { sw, pg, dl }
+        Env { sw, pg, dl, pg2 }
     }
 
     fn reset(&mut self, sql: &str) {
@@ -60,8 +68,11 @@ pub fn select_all(env: &mut Env, report: &mut Report, n: usize, rounds: usize) {
         "INSERT INTO users (name, hair_color) SELECT 'User ' || i, CASE WHEN i % 2 = 0 THEN 'brown' END
          FROM generate_series(1, {n}) i"
     ));
-    let Env { sw, pg, dl } = env;
+    let Env { sw, pg, dl, pg2 } = env;
     let stmt = pg
+        .prepare("SELECT id, name, hair_color FROM users")
+        .unwrap();
+    let stmt2 = pg2
         .prepare("SELECT id, name, hair_color FROM users")
         .unwrap();
     let mut runs: Vec<Run<'_>> = vec![
@@ -80,6 +91,18 @@ pub fn select_all(env: &mut Env, report: &mut Report, n: usize, rounds: usize) {
             Box::new(|| {
                 let rows: Vec<(i32, String, Option<String>)> = pg
                     .query(&stmt, &[])
+                    .unwrap()
+                    .iter()
+                    .map(|r| (r.get(0), r.get(1), r.get(2)))
+                    .collect();
+                checksum(rows.iter().map(|r| r.0), rows.iter().map(|r| r.1.as_str()))
+            }),
+        ),
+        (
+            "postgres, 2nd connection",
+            Box::new(|| {
+                let rows: Vec<(i32, String, Option<String>)> = pg2
+                    .query(&stmt2, &[])
                     .unwrap()
                     .iter()
                     .map(|r| (r.get(0), r.get(1), r.get(2)))
@@ -109,7 +132,7 @@ pub fn left_join(env: &mut Env, report: &mut Report, n: usize, rounds: usize) {
          INSERT INTO posts (user_id, title) SELECT id, 'Post of ' || name FROM users",
         2 * n
     ));
-    let Env { sw, pg, dl } = env;
+    let Env { sw, pg, dl, .. } = env;
     let stmt = pg
         .prepare(
             "SELECT users.name, posts.title FROM users LEFT JOIN posts ON posts.user_id = users.id
@@ -171,7 +194,7 @@ pub fn insert(env: &mut Env, report: &mut Report, n: usize, rounds: usize) {
     env.reset("SELECT 1");
     let names: Vec<String> = (0..n).map(|i| format!("New user {i}")).collect();
     let hair: Vec<Option<&str>> = (0..n).map(|i| (i % 2 == 0).then_some("red")).collect();
-    let Env { sw, pg, dl } = env;
+    let Env { sw, pg, dl, .. } = env;
     // The best hand-written code: one prepared statement for this row count, reused.
     let mut sql = String::from("INSERT INTO users (name, hair_color) VALUES ");
     for i in 0..n {
@@ -244,7 +267,7 @@ pub fn associations(env: &mut Env, report: &mut Report, rounds: usize) {
          INSERT INTO posts (user_id, title) SELECT u.id, 'Post ' || p FROM users u, generate_series(1, 10) p;
          INSERT INTO comments (post_id, body) SELECT p.id, 'Comment ' || c FROM posts p, generate_series(1, 2) c",
     );
-    let Env { sw, pg, dl } = env;
+    let Env { sw, pg, dl, .. } = env;
     let users_stmt = pg
         .prepare("SELECT id, name, hair_color FROM users")
         .unwrap();

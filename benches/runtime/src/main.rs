@@ -36,30 +36,51 @@ pub struct Report;
 
 impl Report {
     fn new() -> Self {
-        let header = "| workload | sqlwright | postgres | diesel | sqlwright/postgres | sqlwright/diesel | CPU sqlwright/postgres | CPU sqlwright/diesel |";
+        let header = "| workload | sqlwright | postgres | diesel | sqlwright/postgres | sqlwright/diesel | CPU sqlwright/postgres | CPU sqlwright/diesel | control: postgres on a 2nd connection/postgres |";
         println!("{header}");
-        println!("|---|---:|---:|---:|---:|---:|---:|---:|");
+        println!("|---|---:|---:|---:|---:|---:|---:|---:|---:|");
         Report
     }
 
     /// Runs `runs` interleaved for `rounds` rounds (after a warm-up) and prints a line.
+    /// Each round runs every implementation for a block of up to 10 calls in a row (in a
+    /// rotating order): a server backend that has just been idle while the other two ran
+    /// answers tens of microseconds later, which would otherwise swamp small queries.
     pub fn measure(&mut self, name: &str, rounds: usize, runs: &mut [Run<'_>]) {
+        // Under callgrind (benches/runtime/callgrind.sh): only one implementation, a fixed
+        // number of calls, no timing.
+        if let Ok(only) = std::env::var("BENCH_IMPL") {
+            let iters: usize = std::env::var("BENCH_ITERS")
+                .ok()
+                .and_then(|n| n.parse().ok())
+                .unwrap_or(100);
+            if let Some(run) = runs.iter_mut().find(|r| r.0 == only) {
+                for _ in 0..iters {
+                    std::hint::black_box((run.1)());
+                }
+            }
+            return;
+        }
+        let block = rounds.div_ceil(100).clamp(1, 10);
+        let rounds = rounds.div_ceil(block);
         let warm = (rounds / 10).max(2);
-        let mut wall: Vec<Vec<Duration>> = vec![Vec::with_capacity(rounds); runs.len()];
-        let mut cpu: Vec<Vec<Duration>> = vec![Vec::with_capacity(rounds); runs.len()];
+        let mut wall: Vec<Vec<Duration>> = vec![Vec::with_capacity(rounds * block); runs.len()];
+        let mut cpu: Vec<Vec<Duration>> = vec![Vec::with_capacity(rounds * block); runs.len()];
         let mut checks = vec![0u64; runs.len()];
         for round in 0..warm + rounds {
             for k in 0..runs.len() {
                 // Rotate the order so no implementation always runs right after another.
                 let i = (k + round) % runs.len();
-                let (c0, t0) = (cpu_now(), Instant::now());
-                let check = (runs[i].1)();
-                let (t1, c1) = (Instant::now(), cpu_now());
-                if round >= warm {
-                    wall[i].push(t1 - t0);
-                    cpu[i].push(c1 - c0);
+                for _ in 0..block {
+                    let (c0, t0) = (cpu_now(), Instant::now());
+                    let check = (runs[i].1)();
+                    let (t1, c1) = (Instant::now(), cpu_now());
+                    if round >= warm {
+                        wall[i].push(t1 - t0);
+                        cpu[i].push(c1 - c0);
+                    }
+                    checks[i] = check;
                 }
-                checks[i] = check;
             }
         }
         assert!(
@@ -83,7 +104,7 @@ impl Report {
         let w = |n| at(n).map(|i| walls[i]);
         let c = |n| at(n).map(|i| cpus[i]);
         let line = format!(
-            "| {name} | {} | {} | {} | {} | {} | {} | {} |",
+            "| {name} | {} | {} | {} | {} | {} | {} | {} | {} |",
             show(w("sqlwright")),
             show(w("postgres")),
             show(w("diesel")),
@@ -91,6 +112,7 @@ impl Report {
             ratio(w("sqlwright"), w("diesel")),
             ratio(c("sqlwright"), c("postgres")),
             ratio(c("sqlwright"), c("diesel")),
+            ratio(w("postgres, 2nd connection"), w("postgres")),
         );
         println!("{line}");
     }

@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Client instructions per call (valgrind's callgrind: repeatable on a noisy machine), for
+# sqlwright, hand-written postgres code and Diesel. Each workload runs under callgrind twice,
+# with N and 2N calls; the difference divided by N is the cost of one call, with connection
+# and data set-up cancelled out. The server is another process and is not counted.
+# Usage: benches/runtime/callgrind.sh [N] [workload...]   (default 100; select join insert assoc)
+set -euo pipefail
+cd "$(dirname "$0")"
+cargo build --release --quiet
+n=${1:-100}
+shift || true
+workloads=("${@:-select join insert assoc}")
+bin=target/release/sqlwright-runtime-bench
+instr() {
+    local out
+    out=$(mktemp)
+    BENCH_IMPL="$1" BENCH_ITERS="$2" valgrind --tool=callgrind --callgrind-out-file="$out.cg" \
+        "$bin" $3 >/dev/null 2>"$out"
+    grep -o 'Collected : [0-9]*' "$out" | grep -o '[0-9]*'
+    rm -f "$out" "$out.cg"
+}
+echo "| workload (all its sizes) | sqlwright | postgres | diesel | sqlwright/postgres | sqlwright/diesel |"
+echo "|---|---:|---:|---:|---:|---:|"
+for w in ${workloads[@]}; do
+    declare -A per
+    for impl in sqlwright postgres diesel; do
+        a=$(instr "$impl" "$n" "$w")
+        b=$(instr "$impl" "$((2 * n))" "$w")
+        per[$impl]=$(( (b - a) / n ))
+    done
+    python3 -c "
+s, p, d = ${per[sqlwright]}, ${per[postgres]}, ${per[diesel]}
+print(f'| $w | {s:,} | {p:,} | {d:,} | {s/p:.2f} | {s/d:.2f} |')"
+done
