@@ -380,7 +380,7 @@ pub fn associations(env: &mut Env, report: &mut Report, rounds: usize) {
 /// Bulk load of `n` users: sqlwright COPY, hand-written binary COPY, multi-row INSERTs.
 pub fn bulk_load(env: &mut Env, n: usize) {
     let names: Vec<String> = (0..n).map(|i| format!("Bulk user {i}")).collect();
-    let hair = |i: usize| (i % 3 == 0).then_some("grey");
+    let hair = |i: usize| i.is_multiple_of(3).then_some("grey");
     let mut times: HashMap<&str, Vec<f64>> = HashMap::new();
     for round in 0..3 {
         let order: [&str; 3] = match round {

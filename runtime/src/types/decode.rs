@@ -272,6 +272,7 @@ enum Source<'r> {
 }
 
 impl<'r> Source<'r> {
+    #[inline]
     fn len(self) -> usize {
         match self {
             Source::Query(row) => row.len(),
@@ -279,6 +280,7 @@ impl<'r> Source<'r> {
         }
     }
 
+    #[inline]
     fn type_(self, idx: usize) -> Option<&'r Type> {
         match self {
             Source::Query(row) => row.columns().get(idx).map(|c| c.type_()),
@@ -286,6 +288,7 @@ impl<'r> Source<'r> {
         }
     }
 
+    #[inline]
     fn name(self, idx: usize) -> Option<&'r str> {
         match self {
             Source::Query(row) => row.columns().get(idx).map(|c| c.name()),
@@ -293,6 +296,7 @@ impl<'r> Source<'r> {
         }
     }
 
+    #[inline]
     fn raw(self, idx: usize) -> Result<Raw<'r>, postgres::Error> {
         match self {
             Source::Query(row) => row.try_get::<usize, Raw<'r>>(idx),
@@ -304,12 +308,15 @@ impl<'r> Source<'r> {
 /// Borrows the raw bytes of one column, whatever its type.
 struct Raw<'a>(Option<&'a [u8]>);
 impl<'a> FromSql<'a> for Raw<'a> {
+    #[inline]
     fn from_sql(_: &Type, raw: &'a [u8]) -> Result<Self, Box<dyn std::error::Error + Sync + Send>> {
         Ok(Raw(Some(raw)))
     }
+    #[inline]
     fn from_sql_null(_: &Type) -> Result<Self, Box<dyn std::error::Error + Sync + Send>> {
         Ok(Raw(None))
     }
+    #[inline]
     fn accepts(_: &Type) -> bool {
         true
     }
@@ -338,6 +345,7 @@ impl<'r> RowReader<'r> {
     }
 
     /// Decodes the next column as `T` loaded from SQL type `ST`.
+    #[inline]
     pub fn read<T: FromSqlValue<ST>, ST>(&mut self) -> Result<T, Error> {
         let idx = self.next;
         self.next += 1;
