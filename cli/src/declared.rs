@@ -6,7 +6,7 @@
 //! uses. The metadata is leaked to get the `'static` lifetime `TableMeta` has: the command
 //! reads a handful of files once and exits.
 
-use sqlwright::query::{ColumnMeta, ForeignKeyMeta, IndexMeta, TableMeta};
+use sqlwright::query::{ColumnMeta, CompositeKeyMeta, ForeignKeyMeta, IndexMeta, TableMeta};
 use sqlwright::types::BUILTIN_TYPES;
 use sqlwright_schema::{Schema, Table};
 use std::path::PathBuf;
@@ -185,6 +185,34 @@ fn meta(table: &Table, all: &[Table], map: &[(String, String)]) -> Result<TableM
                 .map(|(cols, unique)| IndexMeta {
                     columns: leak_slice(cols.iter().map(|k| leak(sql_name_of(k))).collect()),
                     unique: *unique,
+                })
+                .collect(),
+        ),
+        foreign_keys: leak_slice(
+            table
+                .foreign_keys
+                .iter()
+                .map(|fk| {
+                    let target = fk.target.segments.last().map(|s| s.ident.to_string());
+                    let target_table = all.iter().find(|t| Some(t.name.to_string()) == target);
+                    let referenced = fk.referenced.iter().map(|r| {
+                        target_table
+                            .and_then(|t| t.column(r))
+                            .map_or_else(|| r.to_string(), |c| c.sql_name.clone())
+                    });
+                    CompositeKeyMeta {
+                        name: leak(fk.name.to_string()),
+                        columns: leak_slice(
+                            fk.columns.iter().map(|c| leak(sql_name_of(c))).collect(),
+                        ),
+                        table: leak(
+                            target_table
+                                .map_or_else(|| target.unwrap_or_default(), |t| t.sql_name.clone()),
+                        ),
+                        referenced: leak_slice(referenced.map(leak).collect()),
+                        on_delete: fk.on_delete.sql(),
+                        on_update: fk.on_update.sql(),
+                    }
                 })
                 .collect(),
         ),

@@ -121,6 +121,18 @@ impl TableMeta {
         for check in self.checks {
             items.push(format!("\n    CHECK ({check})"));
         }
+        for fk in self.foreign_keys.iter().filter(|fk| keep(fk.table)) {
+            let mut item = String::from("\n    ");
+            push_foreign_key(
+                &mut item,
+                fk.columns,
+                fk.table,
+                fk.referenced,
+                fk.on_delete,
+                fk.on_update,
+            );
+            items.push(item);
+        }
         sql.push_str(&items.join(","));
         sql.push_str("\n);\n");
         for index in self.indexes {
@@ -172,14 +184,11 @@ impl Schema {
         let mut left: Vec<&'static TableMeta> = self.tables.to_vec();
         while !left.is_empty() {
             let ready = left.iter().position(|t| {
-                t.columns
-                    .iter()
-                    .filter_map(|c| c.references.as_ref())
-                    .all(|fk| {
-                        fk.table == t.sql_name
-                            || done.iter().any(|d| d.sql_name == fk.table)
-                            || !left.iter().any(|l| l.sql_name == fk.table)
-                    })
+                referenced_tables(t).all(|target| {
+                    target == t.sql_name
+                        || done.iter().any(|d| d.sql_name == target)
+                        || !left.iter().any(|l| l.sql_name == target)
+                })
             });
             match ready {
                 Some(i) => done.push(left.remove(i)),
@@ -202,23 +211,42 @@ impl Schema {
                 name == table.sql_name || order[..i].iter().any(|t| t.sql_name == name)
             };
             sql.push_str(&table.create_sql_with(if_not_exists, &earlier));
-            for c in table.columns {
-                let Some(fk) = &c.references else { continue };
-                if earlier(fk.table) {
+            let single = table.columns.iter().filter_map(|c| {
+                c.references.as_ref().map(|fk| {
+                    (
+                        std::slice::from_ref(&c.sql_name),
+                        fk.table,
+                        std::slice::from_ref(&fk.column),
+                        fk.on_delete,
+                        fk.on_update,
+                    )
+                })
+            });
+            let composite = table.foreign_keys.iter().map(|fk| {
+                (
+                    fk.columns,
+                    fk.table,
+                    fk.referenced,
+                    fk.on_delete,
+                    fk.on_update,
+                )
+            });
+            for (columns, target, referenced, on_delete, on_update) in single.chain(composite) {
+                if earlier(target) {
                     continue;
                 }
                 deferred.push_str("ALTER TABLE ");
                 quote(&mut deferred, table.sql_name);
-                deferred.push_str(" ADD FOREIGN KEY (");
-                quote(&mut deferred, c.sql_name);
-                deferred.push_str(") REFERENCES ");
-                quote(&mut deferred, fk.table);
-                deferred.push_str(" (");
-                quote(&mut deferred, fk.column);
-                deferred.push_str(&format!(
-                    ") ON DELETE {} ON UPDATE {};\n",
-                    fk.on_delete, fk.on_update
-                ));
+                deferred.push_str(" ADD ");
+                push_foreign_key(
+                    &mut deferred,
+                    columns,
+                    target,
+                    referenced,
+                    on_delete,
+                    on_update,
+                );
+                deferred.push_str(";\n");
             }
         }
         sql + &deferred
@@ -248,4 +276,30 @@ impl Schema {
     pub fn drop_all(&self, conn: &mut Connection) -> Result<(), Error> {
         conn.batch_execute(&self.drop_sql(true))
     }
+}
+
+/// The tables `t`'s foreign keys reference.
+fn referenced_tables(t: &TableMeta) -> impl Iterator<Item = &'static str> + '_ {
+    t.columns
+        .iter()
+        .filter_map(|c| c.references.as_ref().map(|fk| fk.table))
+        .chain(t.foreign_keys.iter().map(|fk| fk.table))
+}
+
+/// `FOREIGN KEY ("a", "b") REFERENCES "t" ("x", "y") ON DELETE .. ON UPDATE ..`.
+fn push_foreign_key(
+    sql: &mut String,
+    columns: &[&str],
+    table: &str,
+    referenced: &[&str],
+    on_delete: &str,
+    on_update: &str,
+) {
+    sql.push_str("FOREIGN KEY (");
+    quote_list(sql, columns);
+    sql.push_str(") REFERENCES ");
+    quote(sql, table);
+    sql.push_str(" (");
+    quote_list(sql, referenced);
+    sql.push_str(&format!(") ON DELETE {on_delete} ON UPDATE {on_update}"));
 }

@@ -175,16 +175,16 @@ pub mod __private {
         AppearsIn, ColumnMode, HasColumn, HasSource, LiftColumn, SourceMode, ValidGrouping,
     };
     pub use crate::engine::Error;
+    pub use crate::expr::{And, Binary, Bound, Eq, SqlValue};
     pub use crate::expr::{AsExpr, Expression};
-    pub use crate::expr::{Binary, Bound, Eq, SqlValue};
     pub use crate::query::join_markers::{ByKey, ByPath};
     pub use crate::query::{set_item, Assignments, SingleFrom};
     pub use crate::query::{
-        Alias, Assign, Child, Col, Column, ColumnDef, ColumnMeta, ColumnTuple, ForeignKeyMeta,
-        IndexMeta, Insertable, JoinPath, JoinTarget, NotInFrom, Parent, Related, Selectable,
-        Source, Table, TableMeta, TableRow,
+        Alias, Assign, Child, Col, Column, ColumnDef, ColumnMeta, ColumnTuple, CompositeKeyMeta,
+        ForeignKeyMeta, IndexMeta, Insertable, JoinPath, JoinTarget, NotInFrom, Parent, Related,
+        Selectable, Source, Table, TableMeta, TableRow,
     };
-    pub use crate::relation::{Field, ForeignKey, RowOfTable};
+    pub use crate::relation::{Field, ForeignKey, Link, RowOfTable};
     pub use crate::render::{Label, Render, SqlWriter};
     pub use crate::types::{FromRow, FromSqlValue, RowReader, SqlType, Tagged};
 

@@ -779,12 +779,37 @@ pub fn print_schema(catalog: &Catalog, options: &PrintOptions) -> Result<String,
             out.push_str(&format!("    #[index({})]\n", cols.join(", ")));
         }
         for fk in table.foreign_keys.iter().filter(|fk| fk.columns.len() > 1) {
-            out.push_str(&format!(
-                "    // Not declared: composite foreign key ({}) -> {} ({}); `#[references]` takes one column.\n",
-                fk.columns.join(", "),
-                fk.referenced_table,
-                fk.referenced_columns.join(", ")
-            ));
+            let list = |names: &[String]| {
+                names
+                    .iter()
+                    .map(|c| rust_ident(c).0)
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            };
+            let target = idents
+                .get(&(fk.referenced_schema.clone(), fk.referenced_table.clone()))
+                .cloned()
+                .unwrap_or_else(|| rust_ident(&fk.referenced_table).0);
+            let mut attr = format!(
+                "    #[foreign_key(({}) -> {target} ({})",
+                list(&fk.columns),
+                list(&fk.referenced_columns)
+            );
+            // The join path is `to_<table>` unless a column has that name.
+            let path = format!("to_{}", target.trim_start_matches("r#"));
+            if table.columns.iter().any(|c| rust_ident(&c.name).0 == path) {
+                attr.push_str(&format!(", name = {path}_key"));
+            }
+            for (word, action) in [("on_delete", fk.on_delete), ("on_update", fk.on_update)] {
+                if action != "NO ACTION" {
+                    attr.push_str(&format!(
+                        ", {word} = {}",
+                        action.to_ascii_lowercase().replace(' ', "_")
+                    ));
+                }
+            }
+            attr.push_str(")]\n");
+            out.push_str(&attr);
         }
         let key: Vec<String> = table.primary_key.iter().map(|c| rust_ident(c).0).collect();
         out.push_str(&format!("    {ident} ({}) {{\n", key.join(", ")));

@@ -339,7 +339,7 @@ fn tpch_schema_prints_as_declarations_that_compile() {
     assert_eq!(lineitem.foreign_keys.len(), 4);
     let printed = print_schema(&catalog, &PrintOptions::default()).unwrap();
     assert!(
-        printed.contains("// Not declared: composite foreign key (l_partkey, l_suppkey) -> partsupp (ps_partkey, ps_suppkey)"),
+        printed.contains("    #[foreign_key((l_partkey, l_suppkey) -> partsupp (ps_partkey, ps_suppkey))]\n    lineitem ("),
         "{printed}"
     );
     let at = |t: &str| printed.find(&format!("\n    {t} (")).unwrap();

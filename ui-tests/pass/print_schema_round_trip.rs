@@ -65,4 +65,11 @@ fn main() {
         <tpch::lineitem::table as Table>::META.primary_key,
         ["l_orderkey", "l_linenumber"]
     );
+    // The composite foreign key lineitem (l_partkey, l_suppkey) -> partsupp is a join path.
+    let sql = tpch::lineitem::table
+        .inner_join(tpch::lineitem::to_partsupp)
+        .select(tpch::partsupp::ps_supplycost)
+        .to_sql();
+    assert!(sql.contains(r#""lineitem"."l_suppkey" = "partsupp"."ps_suppkey""#), "{sql}");
+    assert_eq!(<tpch::lineitem::table as Table>::META.foreign_keys[0].table, "partsupp");
 }

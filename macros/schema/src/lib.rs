@@ -8,4 +8,4 @@
 mod model;
 mod parse;
 
-pub use model::{Column, References, Rule, Schema, Table};
+pub use model::{Column, CompositeKey, References, Rule, Schema, Table};

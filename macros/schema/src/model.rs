@@ -20,6 +20,23 @@ pub struct Table {
     pub checks: Vec<String>,
     /// `#[index(a, b)]` and `#[index(a, b, unique)]`.
     pub indexes: Vec<(Vec<Ident>, bool)>,
+    /// `#[foreign_key((a, b) -> other (x, y), name = .., on_delete = ..)]`: foreign keys of
+    /// several columns.
+    pub foreign_keys: Vec<CompositeKey>,
+}
+
+/// A foreign key of several columns, declared on the table.
+pub struct CompositeKey {
+    /// The referencing columns of this table.
+    pub columns: Vec<Ident>,
+    /// The referenced table's module: `partsupp`, `super::partsupp`.
+    pub target: Path,
+    /// The referenced columns, in the same order.
+    pub referenced: Vec<Ident>,
+    /// The name of the join path and relation marker generated for it.
+    pub name: Ident,
+    pub on_delete: Rule,
+    pub on_update: Rule,
 }
 
 pub struct Column {
@@ -135,11 +152,37 @@ impl Table {
                 ));
             }
         }
+        for fk in &self.foreign_keys {
+            if fk
+                .target
+                .segments
+                .last()
+                .is_some_and(|s| s.ident == fk.name)
+            {
+                return Err(syn::Error::new(
+                    fk.name.span(),
+                    format!(
+                        "foreign key name `{}` would hide the module of the table it references; choose another",
+                        fk.name
+                    ),
+                ));
+            }
+            if self.column(&fk.name).is_some() {
+                return Err(syn::Error::new(
+                    fk.name.span(),
+                    format!(
+                        "foreign key name `{}` is also a column of `{}`; choose another with `name = ..`",
+                        fk.name, self.name
+                    ),
+                ));
+            }
+        }
         let named = self
             .uniques
             .iter()
             .flatten()
-            .chain(self.indexes.iter().flat_map(|(c, _)| c));
+            .chain(self.indexes.iter().flat_map(|(c, _)| c))
+            .chain(self.foreign_keys.iter().flat_map(|fk| &fk.columns));
         for key in named {
             if self.column(key).is_none() {
                 return Err(syn::Error::new(

@@ -1,6 +1,6 @@
 //! Parsing `table!` input into the model.
 
-use crate::model::{Column, References, Rule, Schema, Table};
+use crate::model::{Column, CompositeKey, References, Rule, Schema, Table};
 use syn::ext::IdentExt;
 use syn::parse::{Parse, ParseStream};
 use syn::punctuated::Punctuated;
@@ -47,6 +47,7 @@ impl Parse for Table {
         let mut docs = Vec::new();
         let mut sql_name = None;
         let (mut uniques, mut checks, mut indexes) = (Vec::new(), Vec::new(), Vec::new());
+        let mut foreign_keys = Vec::new();
         let column_list = |attr: &Attribute| {
             attr.parse_args_with(|input: ParseStream<'_>| {
                 Punctuated::<Ident, Token![,]>::parse_separated_nonempty_with(
@@ -81,11 +82,13 @@ impl Parse for Table {
                     ));
                 }
                 indexes.push((cols, unique));
+            } else if path.is_ident("foreign_key") {
+                foreign_keys.push(attr.parse_args_with(parse_composite_key)?);
             } else {
                 return Err(syn::Error::new_spanned(
                     path,
                     format!(
-                        "unknown table attribute `{}`; expected sql_name, unique(..), check, index(..) or a doc comment",
+                        "unknown table attribute `{}`; expected sql_name, unique(..), check, index(..), foreign_key(..) or a doc comment",
                         path_text(path)
                     ),
                 ));
@@ -121,6 +124,7 @@ impl Parse for Table {
             uniques,
             checks,
             indexes,
+            foreign_keys,
         };
         table.validate(table.name.span())?;
         Ok(table)
@@ -224,4 +228,59 @@ fn parse_references(input: ParseStream<'_>) -> syn::Result<References> {
         }
     }
     Ok(refs)
+}
+
+/// `(a, b) -> other (x, y), name = link, on_delete = cascade, on_update = restrict`
+fn parse_composite_key(input: ParseStream<'_>) -> syn::Result<CompositeKey> {
+    let idents = |input: ParseStream<'_>| -> syn::Result<Vec<Ident>> {
+        let list;
+        parenthesized!(list in input);
+        let names = Punctuated::<Ident, Token![,]>::parse_terminated_with(&list, Ident::parse_any)?;
+        Ok(names.into_iter().collect())
+    };
+    let columns = idents(input)?;
+    input.parse::<Token![->]>()?;
+    let target: Path = input.parse()?;
+    let referenced = idents(input)?;
+    if columns.len() < 2 || columns.len() != referenced.len() {
+        return Err(syn::Error::new_spanned(
+            &target,
+            "a table foreign key names two or more columns and as many referenced columns; \
+             one column is declared on the column: `#[references(users::id)]`",
+        ));
+    }
+    let mut key = CompositeKey {
+        columns,
+        // `to_<table>`: the referenced table's own name would hide its module here.
+        name: target
+            .segments
+            .last()
+            .map(|s| quote::format_ident!("to_{}", s.ident.unraw(), span = s.ident.span()))
+            .ok_or_else(|| syn::Error::new_spanned(&target, "expected a table"))?,
+        target,
+        referenced,
+        on_delete: Rule::NoAction,
+        on_update: Rule::NoAction,
+    };
+    while !input.is_empty() {
+        input.parse::<Token![,]>()?;
+        if input.is_empty() {
+            break;
+        }
+        let option: Ident = input.parse()?;
+        input.parse::<Token![=]>()?;
+        let value: Ident = Ident::parse_any(input)?;
+        match option.to_string().as_str() {
+            "name" => key.name = value,
+            "on_delete" => key.on_delete = Rule::parse(&value)?,
+            "on_update" => key.on_update = Rule::parse(&value)?,
+            other => {
+                return Err(syn::Error::new(
+                    option.span(),
+                    format!("unknown option `{other}`; expected name, on_delete or on_update"),
+                ))
+            }
+        }
+    }
+    Ok(key)
 }

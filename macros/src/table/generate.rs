@@ -5,7 +5,7 @@
 use crate::ids;
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
-use sqlwright_schema::{Column, Table};
+use sqlwright_schema::{Column, CompositeKey, Table};
 use syn::ext::IdentExt;
 
 /// The doc text of `#[doc = "..."]` attributes, joined by newlines.
@@ -43,6 +43,8 @@ pub fn table(t: &Table) -> TokenStream {
     let metas = t.columns.iter().map(|c| column_meta(t, c));
     let columns = t.columns.iter().enumerate().map(|(i, c)| column(i, c));
     let relations = relations(t);
+    let composites = t.foreign_keys.iter().map(composite_key);
+    let composite_metas = t.foreign_keys.iter().map(|fk| composite_meta(t, fk));
     let id = ids::source_id("table", &format!("{rust_name}/{sql_name}"));
     let key_positions = t.primary_key.iter().map(|k| {
         let pos = t.columns.iter().position(|c| c.name == *k).unwrap_or(0);
@@ -87,6 +89,7 @@ pub fn table(t: &Table) -> TokenStream {
                     uniques: &[#(&[#uniques]),*],
                     checks: &[#(#checks),*],
                     indexes: &[#(#sp::IndexMeta { columns: &[#index_cols], unique: #index_unique }),*],
+                    foreign_keys: &[#(#composite_metas),*],
                     doc: #doc,
                 };
                 type KeyPositions = (#(#key_positions,)*);
@@ -110,6 +113,7 @@ pub fn table(t: &Table) -> TokenStream {
             }
 
             #(#relations)*
+            #(#composites)*
 
             #[doc = #all_doc]
             pub const all_columns: (#(#col_types,)*) = (#(#cols,)*);
@@ -297,5 +301,97 @@ fn column(position: usize, c: &Column) -> TokenStream {
 
         #docs
         pub const #name: #sp::Col<#name> = #sp::Col::new();
+    }
+}
+
+/// The path of `item` in the referenced table's module: `partsupp::ps_partkey`.
+fn in_target(fk: &CompositeKey, item: &syn::Ident) -> syn::Path {
+    let mut path = fk.target.clone();
+    path.segments.push(syn::PathSegment::from(item.clone()));
+    path
+}
+
+fn composite_meta(t: &Table, fk: &CompositeKey) -> TokenStream {
+    let sp = quote!(::sqlwright::__private);
+    let name = fk.name.unraw().to_string();
+    let columns = fk
+        .columns
+        .iter()
+        .map(|c| t.column(c).map(|c| c.sql_name.clone()).unwrap_or_default());
+    let target = in_target(fk, &format_ident!("table"));
+    let referenced = fk.referenced.iter().map(|r| {
+        let r = in_target(fk, r);
+        quote!(<#r as #sp::ColumnDef>::NAME)
+    });
+    let (on_delete, on_update) = (fk.on_delete.sql(), fk.on_update.sql());
+    quote! {
+        #sp::CompositeKeyMeta {
+            name: #name,
+            columns: &[#(#columns),*],
+            table: <#target as #sp::Table>::SQL_NAME,
+            referenced: &[#(#referenced),*],
+            on_delete: #on_delete,
+            on_update: #on_update,
+        }
+    }
+}
+
+/// A foreign key of several columns: a named join path whose ON condition compares every
+/// pair of columns (`a = x AND b = y`), and the relation marker the loaders take.
+fn composite_key(fk: &CompositeKey) -> TokenStream {
+    let sp = quote!(::sqlwright::__private);
+    let name = &fk.name;
+    let target = in_target(fk, &format_ident!("table"));
+    let pairs: Vec<(TokenStream, TokenStream)> = fk
+        .columns
+        .iter()
+        .zip(&fk.referenced)
+        .map(|(c, r)| {
+            let r = in_target(fk, r);
+            (
+                quote!(#sp::Binary<#sp::Eq, #sp::Col<#c>, #sp::Col<#r>>),
+                quote!(#sp::binary::<#sp::Eq, _, _>(#c, #r)),
+            )
+        })
+        .collect();
+    let (mut on_ty, mut on) = pairs[0].clone();
+    for (ty, value) in &pairs[1..] {
+        on_ty = quote!(#sp::Binary<#sp::And, #on_ty, #ty>);
+        on = quote!(#sp::binary::<#sp::And, _, _>(#on, #value));
+    }
+    let child_cols = &fk.columns;
+    let parent_cols = fk.referenced.iter().map(|r| in_target(fk, r));
+    let doc = format!(
+        "The foreign key ({}) -> {}: a join path (`query.inner_join(this)`) and a relation for the loaders.",
+        fk.columns.iter().map(|c| c.to_string()).collect::<Vec<_>>().join(", "),
+        quote!(#target).to_string().replace(' ', "")
+    );
+    quote! {
+        #[doc = #doc]
+        #[allow(non_camel_case_types)]
+        #[derive(Clone, Copy, Default)]
+        pub struct #name;
+        impl #sp::JoinPath for #name {
+            type From = table;
+            type To = #target;
+            type On = #on_ty;
+            fn on(self) -> #on_ty {
+                #on
+            }
+        }
+        #[diagnostic::do_not_recommend]
+        impl<F: #sp::HasSource<table, I> + #sp::NotInFrom<#target>, I>
+            #sp::JoinTarget<F, #sp::ByPath<I>, #target, #on_ty> for #name
+        {
+            fn into_on(self) -> #on_ty {
+                #on
+            }
+        }
+        impl #sp::Link for #name {
+            type Child = table;
+            type Parent = #target;
+            type ChildKey = (#(#child_cols,)*);
+            type ParentKey = (#(#parent_cols,)*);
+        }
     }
 }

@@ -70,4 +70,40 @@ mod tests {
         );
         assert!(e.contains("unknown action `explode`"), "{e}");
     }
+
+    #[test]
+    fn composite_foreign_keys_are_checked() {
+        let e = err(quote! {
+            #[foreign_key((a) -> other (x))]
+            t (id) { id -> Int4, a -> Int4, }
+        });
+        assert!(e.contains("two or more columns"), "{e}");
+        let e = err(quote! {
+            #[foreign_key((a, b) -> other (x))]
+            t (id) { id -> Int4, a -> Int4, b -> Int4, }
+        });
+        assert!(e.contains("as many referenced columns"), "{e}");
+        let e = err(quote! {
+            #[foreign_key((a, c) -> other (x, y))]
+            t (id) { id -> Int4, a -> Int4, b -> Int4, }
+        });
+        assert!(e.contains("column `c` is not declared in `t`"), "{e}");
+        let e = err(quote! {
+            #[foreign_key((a, b) -> other (x, y), name = other)]
+            t (id) { id -> Int4, a -> Int4, b -> Int4, }
+        });
+        assert!(e.contains("would hide the module"), "{e}");
+        let e = err(quote! {
+            #[foreign_key((a, b) -> other (x, y), name = a)]
+            t (id) { id -> Int4, a -> Int4, b -> Int4, }
+        });
+        assert!(e.contains("is also a column of `t`"), "{e}");
+        let out = expand(quote! {
+            #[foreign_key((a, b) -> other (x, y), on_delete = cascade)]
+            t (id) { id -> Int4, a -> Int4, b -> Int4, }
+        })
+        .unwrap()
+        .to_string();
+        assert!(out.contains("pub struct to_other"), "{out}");
+    }
 }

@@ -17,6 +17,8 @@ pub struct TableMeta {
     pub checks: &'static [&'static str],
     /// Indexes (`#[index(a, b)]`, `#[index(a, unique)]`).
     pub indexes: &'static [IndexMeta],
+    /// Foreign keys of several columns (`#[foreign_key((a, b) -> other (x, y))]`).
+    pub foreign_keys: &'static [CompositeKeyMeta],
     /// The declaration's doc comment.
     pub doc: &'static str,
 }
@@ -74,5 +76,22 @@ pub struct ForeignKeyMeta {
     /// `ON DELETE` action as SQL (`CASCADE`, `SET NULL`, `RESTRICT`, `NO ACTION`, `SET DEFAULT`).
     pub on_delete: &'static str,
     /// `ON UPDATE` action.
+    pub on_update: &'static str,
+}
+
+/// A foreign key of several columns, declared on the table.
+#[derive(Debug)]
+pub struct CompositeKeyMeta {
+    /// The Rust name of its join path and relation marker.
+    pub name: &'static str,
+    /// The SQL names of the referencing columns.
+    pub columns: &'static [&'static str],
+    /// The referenced table's SQL name.
+    pub table: &'static str,
+    /// The SQL names of the referenced columns, in the same order.
+    pub referenced: &'static [&'static str],
+    /// `ON DELETE` action as SQL.
+    pub on_delete: &'static str,
+    /// `ON UPDATE` action as SQL.
     pub on_update: &'static str,
 }

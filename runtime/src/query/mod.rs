@@ -41,7 +41,7 @@ pub use insert::{
     insert_into, ConflictTarget, Insert, InsertInto, InsertValues, Insertable, IntoInsertValues,
     ManyRows, OnConflict,
 };
-pub use meta::{ColumnMeta, ForeignKeyMeta, IndexMeta, TableMeta};
+pub use meta::{ColumnMeta, CompositeKeyMeta, ForeignKeyMeta, IndexMeta, TableMeta};
 pub use returning::{NoReturning, Returning, ValidReturning, WriteStatement};
 pub use select::{
     DefaultSelection, FromClause, Regroup, RowType, Select, SelectClause, Selected, SingleFrom,

@@ -67,7 +67,7 @@ sqlwright::table! {
         ps_comment -> Varchar,
     }
 
-    // Not declared: composite foreign key (l_partkey, l_suppkey) -> partsupp (ps_partkey, ps_suppkey); `#[references]` takes one column.
+    #[foreign_key((l_partkey, l_suppkey) -> partsupp (ps_partkey, ps_suppkey))]
     lineitem (l_orderkey, l_linenumber) {
         #[references(orders::o_orderkey)] l_orderkey -> Int4,
         #[references(part::p_partkey)] l_partkey -> Int4,

@@ -47,6 +47,10 @@
 //! # Ok(()) }
 //! ```
 
+mod key;
+
+pub use key::{KeyColumns, Link, StructKey};
+
 use crate::engine::{Error, Executor};
 use crate::query::{Col, ColumnDef, Selectable, SubSelect, Table};
 use crate::render::{render_for, Render, SqlWriter};
@@ -177,26 +181,22 @@ where
         .collect()
 }
 
-/// Children of the parents with keys `keys`, along foreign key `FK`.
-fn children_with_keys<Ch, FK, K>(
+/// Children of the parents with keys `keys`, along link `L`.
+fn children_with_keys<Ch, L, K>(
     keys: Vec<K>,
     conn: &mut (impl Executor + ?Sized),
 ) -> Result<Vec<Ch>, Error>
 where
-    FK: ForeignKey,
-    <FK as ColumnDef>::Table: RowOfTable<Ch>,
+    L: Link,
+    L::Child: RowOfTable<Ch>,
     Ch: RowStruct,
     Ch::Columns: Render,
-    K: ToSql + Sync,
-    Array<<<FK as ColumnDef>::SqlType as SqlType>::NotNull>: SqlType,
+    L::ChildKey: KeyColumns<K>,
 {
     let select = Ch::as_select();
-    let array = array_type::<FK>();
+    let arrays = <L::ChildKey as KeyColumns<K>>::arrays(keys);
     select_where(conn, &select, |out| {
-        out.column(<Ch::Table as Table>::SQL_NAME, <FK as ColumnDef>::NAME);
-        out.sql(" = ANY(");
-        out.bind(&keys, array.clone());
-        out.sql(")");
+        <L::ChildKey as KeyColumns<K>>::render_in(<Ch::Table as Table>::SQL_NAME, &arrays, out);
         order_by_key::<Ch::Table>(out);
     })
 }
@@ -209,25 +209,22 @@ fn order_by_key<T: Table>(out: &mut SqlWriter<'_>) {
     }
 }
 
-/// Groups `children` by their key in `FK`, in the order of `parents`.
-fn group<P, Ch, FK, K>(parents: &[P], children: Vec<Ch>) -> Vec<Vec<Ch>>
+/// Groups `children` by their key in columns `CK`, in the order of `parents` (keyed by
+/// `PK`).
+fn group<P, Ch, PK, CK>(parents: &[P], children: Vec<Ch>) -> Vec<Vec<Ch>>
 where
-    FK: ForeignKey,
-    P: Field<FK::Referenced>,
-    P::Value: KeyValue<Key = K>,
-    Ch: Field<FK>,
-    Ch::Value: KeyValue<Key = K>,
-    K: Eq + Hash + Clone + ToSql + Sync + 'static,
+    P: StructKey<PK>,
+    Ch: StructKey<CK, Key = P::Key>,
 {
-    let mut slots: HashMap<K, Vec<usize>> = HashMap::with_capacity(parents.len());
+    let mut slots: HashMap<P::Key, Vec<usize>> = HashMap::with_capacity(parents.len());
     for (i, p) in parents.iter().enumerate() {
-        if let Some(k) = key_of(p) {
-            slots.entry(k.clone()).or_default().push(i);
+        if let Some(k) = p.struct_key() {
+            slots.entry(k).or_default().push(i);
         }
     }
     let mut out: Vec<Vec<Ch>> = (0..parents.len()).map(|_| Vec::new()).collect();
     for child in children {
-        let Some(indexes) = key_of(&child).and_then(|k| slots.get(k)) else {
+        let Some(indexes) = child.struct_key().and_then(|k| slots.get(&k)) else {
             continue;
         };
         match indexes.as_slice() {
@@ -241,22 +238,30 @@ where
     out
 }
 
+/// The keys of `rows` in columns `K`, without NULLs and duplicates.
+fn keys_of<R: StructKey<K>, K>(rows: &[R]) -> Vec<R::Key> {
+    let mut keys: Vec<R::Key> = rows.iter().filter_map(StructKey::struct_key).collect();
+    dedup(&mut keys);
+    keys
+}
+
 /// Loading the related rows of many structs at once (select-in and subquery strategies).
 pub trait LoadMany<P> {
-    /// The children of every parent along foreign key `fk`, in one statement
+    /// The children of every parent along foreign key `fk` (a foreign-key column, or the
+    /// marker of a `#[foreign_key(..)]` of several columns), in one statement
     /// (`WHERE fk = ANY($1)`), aligned with the parents.
-    fn load_children<Ch, FK>(
+    fn load_children<Ch, L>(
         &self,
-        fk: Col<FK>,
+        fk: L,
         conn: &mut (impl Executor + ?Sized),
     ) -> Result<Vec<Vec<Ch>>, Error>
     where
-        FK: ForeignKey,
-        P: Field<FK::Referenced, Value: KeyValue>,
-        <FK as ColumnDef>::Table: RowOfTable<Ch>,
-        Ch: RowStruct + Field<FK, Value: KeyValue<Key = <P::Value as KeyValue>::Key>>,
+        L: Link,
+        P: StructKey<L::ParentKey>,
+        L::Child: RowOfTable<Ch>,
+        Ch: RowStruct + StructKey<L::ChildKey, Key = <P as StructKey<L::ParentKey>>::Key>,
         Ch::Columns: Render,
-        Array<<<FK as ColumnDef>::SqlType as SqlType>::NotNull>: SqlType;
+        L::ChildKey: KeyColumns<<P as StructKey<L::ParentKey>>::Key>;
 
     /// The children of the parents that `keys` (a query selecting the parents' referenced
     /// column, usually the parents' own query) selects, in one statement
@@ -277,20 +282,19 @@ pub trait LoadMany<P> {
 
     /// The parent of every child along foreign key `fk`, in one statement, aligned with
     /// the children: the parent, or `Option` of it for a nullable key.
-    fn load_parents<Pa, FK>(
+    #[allow(clippy::type_complexity)]
+    fn load_parents<Pa, L>(
         &self,
-        fk: Col<FK>,
+        fk: L,
         conn: &mut (impl Executor + ?Sized),
-    ) -> Result<Vec<<P::Value as KeyValue>::Related<Pa>>, Error>
+    ) -> Result<Vec<<P as StructKey<L::ChildKey>>::Related<Pa>>, Error>
     where
-        FK: ForeignKey,
-        P: Field<FK, Value: KeyValue>,
-        <FK::Referenced as ColumnDef>::Table: RowOfTable<Pa>,
-        Pa: RowStruct
-            + Field<FK::Referenced, Value: KeyValue<Key = <P::Value as KeyValue>::Key>>
-            + Clone,
+        L: Link,
+        P: StructKey<L::ChildKey>,
+        L::Parent: RowOfTable<Pa>,
+        Pa: RowStruct + StructKey<L::ParentKey, Key = <P as StructKey<L::ChildKey>>::Key> + Clone,
         Pa::Columns: Render,
-        Array<<<FK::Referenced as ColumnDef>::SqlType as SqlType>::NotNull>: SqlType;
+        L::ParentKey: KeyColumns<<P as StructKey<L::ChildKey>>::Key>;
 
     /// The rows of `T` related to each parent through an association table whose foreign
     /// key `to_parent` references the parents and `to_target` references `T`
@@ -313,27 +317,29 @@ pub trait LoadMany<P> {
 }
 
 impl<P> LoadMany<P> for [P] {
-    fn load_children<Ch, FK>(
+    fn load_children<Ch, L>(
         &self,
-        _fk: Col<FK>,
+        _fk: L,
         conn: &mut (impl Executor + ?Sized),
     ) -> Result<Vec<Vec<Ch>>, Error>
     where
-        FK: ForeignKey,
-        P: Field<FK::Referenced, Value: KeyValue>,
-        <FK as ColumnDef>::Table: RowOfTable<Ch>,
-        Ch: RowStruct + Field<FK, Value: KeyValue<Key = <P::Value as KeyValue>::Key>>,
+        L: Link,
+        P: StructKey<L::ParentKey>,
+        L::Child: RowOfTable<Ch>,
+        Ch: RowStruct + StructKey<L::ChildKey, Key = <P as StructKey<L::ParentKey>>::Key>,
         Ch::Columns: Render,
-        Array<<<FK as ColumnDef>::SqlType as SqlType>::NotNull>: SqlType,
+        L::ChildKey: KeyColumns<<P as StructKey<L::ParentKey>>::Key>,
     {
         if self.is_empty() {
             return Ok(Vec::new());
         }
-        let mut keys: Vec<<P::Value as KeyValue>::Key> =
-            self.iter().filter_map(|p| key_of(p).cloned()).collect();
-        dedup(&mut keys);
-        let children = children_with_keys::<Ch, FK, _>(keys, conn)?;
-        Ok(group::<P, Ch, FK, _>(self, children))
+        let keys = keys_of::<P, L::ParentKey>(self);
+        let children = if keys.is_empty() {
+            Vec::new()
+        } else {
+            children_with_keys::<Ch, L, _>(keys, conn)?
+        };
+        Ok(group::<P, Ch, L::ParentKey, L::ChildKey>(self, children))
     }
 
     fn load_children_in<Ch, FK, Q, J>(
@@ -358,50 +364,44 @@ impl<P> LoadMany<P> for [P] {
             out.sql(")");
             order_by_key::<Ch::Table>(out);
         })?;
-        Ok(group::<P, Ch, FK, _>(self, children))
+        Ok(group::<P, Ch, FK::Referenced, FK>(self, children))
     }
 
-    fn load_parents<Pa, FK>(
+    fn load_parents<Pa, L>(
         &self,
-        _fk: Col<FK>,
+        _fk: L,
         conn: &mut (impl Executor + ?Sized),
-    ) -> Result<Vec<<P::Value as KeyValue>::Related<Pa>>, Error>
+    ) -> Result<Vec<<P as StructKey<L::ChildKey>>::Related<Pa>>, Error>
     where
-        FK: ForeignKey,
-        P: Field<FK, Value: KeyValue>,
-        <FK::Referenced as ColumnDef>::Table: RowOfTable<Pa>,
-        Pa: RowStruct
-            + Field<FK::Referenced, Value: KeyValue<Key = <P::Value as KeyValue>::Key>>
-            + Clone,
+        L: Link,
+        P: StructKey<L::ChildKey>,
+        L::Parent: RowOfTable<Pa>,
+        Pa: RowStruct + StructKey<L::ParentKey, Key = <P as StructKey<L::ChildKey>>::Key> + Clone,
         Pa::Columns: Render,
-        Array<<<FK::Referenced as ColumnDef>::SqlType as SqlType>::NotNull>: SqlType,
+        L::ParentKey: KeyColumns<<P as StructKey<L::ChildKey>>::Key>,
     {
-        let mut keys: Vec<<P::Value as KeyValue>::Key> =
-            self.iter().filter_map(|c| key_of(c).cloned()).collect();
-        dedup(&mut keys);
+        let keys = keys_of::<P, L::ChildKey>(self);
         let parents: Vec<Pa> = if keys.is_empty() {
             Vec::new()
         } else {
             let select = Pa::as_select();
-            let array = array_type::<FK::Referenced>();
+            let arrays = <L::ParentKey as KeyColumns<_>>::arrays(keys);
             select_where(conn, &select, |out| {
-                out.column(
+                <L::ParentKey as KeyColumns<_>>::render_in(
                     <Pa::Table as Table>::SQL_NAME,
-                    <FK::Referenced as ColumnDef>::NAME,
+                    &arrays,
+                    out,
                 );
-                out.sql(" = ANY(");
-                out.bind(&keys, array.clone());
-                out.sql(")");
             })?
         };
         let by_key: HashMap<_, Pa> = parents
             .into_iter()
-            .filter_map(|p| key_of(&p).cloned().map(|k| (k, p)))
+            .filter_map(|p| p.struct_key().map(|k| (k, p)))
             .collect();
         self.iter()
             .map(|child| {
-                let found = key_of(child).and_then(|k| by_key.get(k)).cloned();
-                <P::Value as KeyValue>::related(found)
+                let found = child.struct_key().and_then(|k| by_key.get(&k)).cloned();
+                <P as StructKey<L::ChildKey>>::related(found)
             })
             .collect()
     }
@@ -481,71 +481,67 @@ fn dedup<K: Eq + Hash + Clone>(keys: &mut Vec<K>) {
 /// Pairs each parent with its loaded children (select-in): `users.with_children(fk, conn)`.
 pub trait WithRelated<P>: Sized {
     /// Each parent with its children along `fk` (2 statements in all with the parents').
-    fn with_children<Ch, FK>(
+    fn with_children<Ch, L>(
         self,
-        fk: Col<FK>,
+        fk: L,
         conn: &mut (impl Executor + ?Sized),
     ) -> Result<Vec<(P, Vec<Ch>)>, Error>
     where
-        FK: ForeignKey,
-        P: Field<FK::Referenced, Value: KeyValue>,
-        <FK as ColumnDef>::Table: RowOfTable<Ch>,
-        Ch: RowStruct + Field<FK, Value: KeyValue<Key = <P::Value as KeyValue>::Key>>,
+        L: Link,
+        P: StructKey<L::ParentKey>,
+        L::Child: RowOfTable<Ch>,
+        Ch: RowStruct + StructKey<L::ChildKey, Key = <P as StructKey<L::ParentKey>>::Key>,
         Ch::Columns: Render,
-        Array<<<FK as ColumnDef>::SqlType as SqlType>::NotNull>: SqlType;
+        L::ChildKey: KeyColumns<<P as StructKey<L::ParentKey>>::Key>;
 
     /// Each child with its parent along `fk` (`Option` of it for a nullable key).
     #[allow(clippy::type_complexity)]
-    fn with_parents<Pa, FK>(
+    fn with_parents<Pa, L>(
         self,
-        fk: Col<FK>,
+        fk: L,
         conn: &mut (impl Executor + ?Sized),
-    ) -> Result<Vec<(P, <P::Value as KeyValue>::Related<Pa>)>, Error>
+    ) -> Result<Vec<(P, <P as StructKey<L::ChildKey>>::Related<Pa>)>, Error>
     where
-        FK: ForeignKey,
-        P: Field<FK, Value: KeyValue>,
-        <FK::Referenced as ColumnDef>::Table: RowOfTable<Pa>,
-        Pa: RowStruct
-            + Field<FK::Referenced, Value: KeyValue<Key = <P::Value as KeyValue>::Key>>
-            + Clone,
+        L: Link,
+        P: StructKey<L::ChildKey>,
+        L::Parent: RowOfTable<Pa>,
+        Pa: RowStruct + StructKey<L::ParentKey, Key = <P as StructKey<L::ChildKey>>::Key> + Clone,
         Pa::Columns: Render,
-        Array<<<FK::Referenced as ColumnDef>::SqlType as SqlType>::NotNull>: SqlType;
+        L::ParentKey: KeyColumns<<P as StructKey<L::ChildKey>>::Key>;
 }
 
 impl<P> WithRelated<P> for Vec<P> {
-    fn with_children<Ch, FK>(
+    fn with_children<Ch, L>(
         self,
-        fk: Col<FK>,
+        fk: L,
         conn: &mut (impl Executor + ?Sized),
     ) -> Result<Vec<(P, Vec<Ch>)>, Error>
     where
-        FK: ForeignKey,
-        P: Field<FK::Referenced, Value: KeyValue>,
-        <FK as ColumnDef>::Table: RowOfTable<Ch>,
-        Ch: RowStruct + Field<FK, Value: KeyValue<Key = <P::Value as KeyValue>::Key>>,
+        L: Link,
+        P: StructKey<L::ParentKey>,
+        L::Child: RowOfTable<Ch>,
+        Ch: RowStruct + StructKey<L::ChildKey, Key = <P as StructKey<L::ParentKey>>::Key>,
         Ch::Columns: Render,
-        Array<<<FK as ColumnDef>::SqlType as SqlType>::NotNull>: SqlType,
+        L::ChildKey: KeyColumns<<P as StructKey<L::ParentKey>>::Key>,
     {
-        let children = self.load_children::<Ch, FK>(fk, conn)?;
+        let children = self.load_children::<Ch, L>(fk, conn)?;
         Ok(self.into_iter().zip(children).collect())
     }
 
-    fn with_parents<Pa, FK>(
+    fn with_parents<Pa, L>(
         self,
-        fk: Col<FK>,
+        fk: L,
         conn: &mut (impl Executor + ?Sized),
-    ) -> Result<Vec<(P, <P::Value as KeyValue>::Related<Pa>)>, Error>
+    ) -> Result<Vec<(P, <P as StructKey<L::ChildKey>>::Related<Pa>)>, Error>
     where
-        FK: ForeignKey,
-        P: Field<FK, Value: KeyValue>,
-        <FK::Referenced as ColumnDef>::Table: RowOfTable<Pa>,
-        Pa: RowStruct
-            + Field<FK::Referenced, Value: KeyValue<Key = <P::Value as KeyValue>::Key>>
-            + Clone,
+        L: Link,
+        P: StructKey<L::ChildKey>,
+        L::Parent: RowOfTable<Pa>,
+        Pa: RowStruct + StructKey<L::ParentKey, Key = <P as StructKey<L::ChildKey>>::Key> + Clone,
         Pa::Columns: Render,
-        Array<<<FK::Referenced as ColumnDef>::SqlType as SqlType>::NotNull>: SqlType,
+        L::ParentKey: KeyColumns<<P as StructKey<L::ChildKey>>::Key>,
     {
-        let parents = self.load_parents::<Pa, FK>(fk, conn)?;
+        let parents = self.load_parents::<Pa, L>(fk, conn)?;
         Ok(self.into_iter().zip(parents).collect())
     }
 }
@@ -554,63 +550,55 @@ impl<P> WithRelated<P> for Vec<P> {
 /// per call).
 pub trait LoadOne: Sized {
     /// This parent's children along `fk`.
-    fn children<Ch, FK>(
-        &self,
-        _fk: Col<FK>,
-        conn: &mut (impl Executor + ?Sized),
-    ) -> Result<Vec<Ch>, Error>
+    fn children<Ch, L>(&self, _fk: L, conn: &mut (impl Executor + ?Sized)) -> Result<Vec<Ch>, Error>
     where
-        FK: ForeignKey,
-        Self: Field<FK::Referenced, Value: KeyValue>,
-        <FK as ColumnDef>::Table: RowOfTable<Ch>,
-        Ch: RowStruct + Field<FK, Value: KeyValue<Key = <Self::Value as KeyValue>::Key>>,
+        L: Link,
+        Self: StructKey<L::ParentKey>,
+        L::Child: RowOfTable<Ch>,
+        Ch: RowStruct + StructKey<L::ChildKey, Key = <Self as StructKey<L::ParentKey>>::Key>,
         Ch::Columns: Render,
-        Array<<<FK as ColumnDef>::SqlType as SqlType>::NotNull>: SqlType,
+        L::ChildKey: KeyColumns<<Self as StructKey<L::ParentKey>>::Key>,
     {
-        let Some(key) = key_of(self).cloned() else {
+        let Some(key) = self.struct_key() else {
             return Ok(Vec::new());
         };
-        children_with_keys::<Ch, FK, _>(vec![key], conn)
+        children_with_keys::<Ch, L, _>(vec![key], conn)
     }
 
     /// This parent's one child along a unique `fk` (one-to-one): `None` when it has none,
     /// [`Error::MultipleRows`] when the key is not unique after all.
-    fn child<Ch, FK>(
-        &self,
-        fk: Col<FK>,
-        conn: &mut (impl Executor + ?Sized),
-    ) -> Result<Option<Ch>, Error>
+    fn child<Ch, L>(&self, fk: L, conn: &mut (impl Executor + ?Sized)) -> Result<Option<Ch>, Error>
     where
-        FK: ForeignKey,
-        Self: Field<FK::Referenced, Value: KeyValue>,
-        <FK as ColumnDef>::Table: RowOfTable<Ch>,
-        Ch: RowStruct + Field<FK, Value: KeyValue<Key = <Self::Value as KeyValue>::Key>>,
+        L: Link,
+        Self: StructKey<L::ParentKey>,
+        L::Child: RowOfTable<Ch>,
+        Ch: RowStruct + StructKey<L::ChildKey, Key = <Self as StructKey<L::ParentKey>>::Key>,
         Ch::Columns: Render,
-        Array<<<FK as ColumnDef>::SqlType as SqlType>::NotNull>: SqlType,
+        L::ChildKey: KeyColumns<<Self as StructKey<L::ParentKey>>::Key>,
     {
-        crate::engine::at_most_one(self.children::<Ch, FK>(fk, conn)?)
+        crate::engine::at_most_one(self.children::<Ch, L>(fk, conn)?)
     }
 
     /// This child's parent along `fk` (`Option` of it for a nullable key).
-    fn parent<Pa, FK>(
+    fn parent<Pa, L>(
         &self,
-        fk: Col<FK>,
+        fk: L,
         conn: &mut (impl Executor + ?Sized),
-    ) -> Result<<Self::Value as KeyValue>::Related<Pa>, Error>
+    ) -> Result<<Self as StructKey<L::ChildKey>>::Related<Pa>, Error>
     where
-        FK: ForeignKey,
-        Self: Field<FK, Value: KeyValue>,
-        <FK::Referenced as ColumnDef>::Table: RowOfTable<Pa>,
+        L: Link,
+        Self: StructKey<L::ChildKey>,
+        L::Parent: RowOfTable<Pa>,
         Pa: RowStruct
-            + Field<FK::Referenced, Value: KeyValue<Key = <Self::Value as KeyValue>::Key>>
+            + StructKey<L::ParentKey, Key = <Self as StructKey<L::ChildKey>>::Key>
             + Clone,
         Pa::Columns: Render,
-        Array<<<FK::Referenced as ColumnDef>::SqlType as SqlType>::NotNull>: SqlType,
+        L::ParentKey: KeyColumns<<Self as StructKey<L::ChildKey>>::Key>,
     {
-        let mut found = std::slice::from_ref(self).load_parents::<Pa, FK>(fk, conn)?;
+        let mut found = std::slice::from_ref(self).load_parents::<Pa, L>(fk, conn)?;
         match found.pop() {
             Some(p) => Ok(p),
-            None => <Self::Value as KeyValue>::related(None),
+            None => <Self as StructKey<L::ChildKey>>::related(None),
         }
     }
 
@@ -643,19 +631,19 @@ impl<S: Selectable> LoadOne for S {}
 /// Groups the rows of a joined load, `(parent, Option<child>)` from a left join, into each
 /// parent with its children (the joined strategy: one statement). Parents come in the order
 /// of their first row; a parent without children gets an empty `Vec`.
-pub fn group_children<P, Ch, FK>(_fk: Col<FK>, rows: Vec<(P, Option<Ch>)>) -> Vec<(P, Vec<Ch>)>
+pub fn group_children<P, Ch, L>(_fk: L, rows: Vec<(P, Option<Ch>)>) -> Vec<(P, Vec<Ch>)>
 where
-    FK: ForeignKey,
-    P: Field<FK::Referenced, Value: KeyValue>,
+    L: Link,
+    P: StructKey<L::ParentKey>,
 {
-    let mut index: HashMap<<P::Value as KeyValue>::Key, usize> = HashMap::new();
+    let mut index: HashMap<P::Key, usize> = HashMap::new();
     let mut out: Vec<(P, Vec<Ch>)> = Vec::new();
     for (parent, child) in rows {
-        let slot = match key_of(&parent) {
-            Some(k) => match index.get(k) {
+        let slot = match parent.struct_key() {
+            Some(k) => match index.get(&k) {
                 Some(&i) => i,
                 None => {
-                    index.insert(k.clone(), out.len());
+                    index.insert(k, out.len());
                     out.push((parent, Vec::new()));
                     out.len() - 1
                 }

@@ -1,0 +1,169 @@
+//! Keys of relations: a foreign key of one column (`Col<FK>`) or of several (the marker
+//! `table!` generates for `#[foreign_key((a, b) -> other (x, y), name = ..)]`), the key a
+//! row struct holds in those columns, and the SQL that selects rows by many keys at once.
+
+use super::{Field, ForeignKey, KeyValue};
+use crate::engine::Error;
+use crate::query::{Col, ColumnDef, Table};
+use crate::render::SqlWriter;
+use crate::types::{Array, SqlType};
+use postgres::types::ToSql;
+use std::hash::Hash;
+
+/// A foreign key as the loaders take it: which table holds it, which it references, and
+/// the key columns on each side (one column marker, or a tuple of them).
+pub trait Link: Copy {
+    /// The table holding the foreign key.
+    type Child: Table;
+    /// The referenced table.
+    type Parent: Table;
+    /// The referencing column(s).
+    type ChildKey;
+    /// The referenced column(s), in the same order.
+    type ParentKey;
+}
+
+impl<FK: ForeignKey> Link for Col<FK> {
+    type Child = <FK as ColumnDef>::Table;
+    type Parent = <FK::Referenced as ColumnDef>::Table;
+    type ChildKey = FK;
+    type ParentKey = FK::Referenced;
+}
+
+/// The key a row struct holds in columns `K`: read from its fields for those columns
+/// (`#[derive(Row)]` generates a [`Field`] impl per field).
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` has no field that loads key column `{K}`",
+    label = "related rows are matched by that column",
+    note = "add a field for it to the struct: the foreign key on the child's struct, the referenced key on the parent's"
+)]
+pub trait StructKey<K> {
+    /// The key; a tuple for several columns.
+    type Key: Eq + Hash + Clone + 'static;
+    /// What a lookup by this key gives: the related row, or an `Option` of it when the
+    /// (first) key column is nullable.
+    type Related<P>;
+    /// The key, or `None` when a key column is NULL.
+    fn struct_key(&self) -> Option<Self::Key>;
+    /// The related row found for this key, or the right "none".
+    fn related<P>(found: Option<P>) -> Result<Self::Related<P>, Error>;
+}
+
+impl<S, M: ColumnDef> StructKey<M> for S
+where
+    S: Field<M, Value: KeyValue>,
+{
+    type Key = <S::Value as KeyValue>::Key;
+    type Related<P> = <S::Value as KeyValue>::Related<P>;
+    fn struct_key(&self) -> Option<Self::Key> {
+        self.field().key().cloned()
+    }
+    fn related<P>(found: Option<P>) -> Result<Self::Related<P>, Error> {
+        <S::Value as KeyValue>::related(found)
+    }
+}
+
+/// Selecting rows by many keys in one statement: `"t"."c" = ANY($1)` for one column,
+/// `("t"."a", "t"."b") IN (SELECT * FROM unnest($1, $2))` for several, one array
+/// parameter per column.
+pub trait KeyColumns<K> {
+    /// The keys as one array per column.
+    type Arrays;
+    /// Splits `keys` into arrays.
+    fn arrays(keys: Vec<K>) -> Self::Arrays;
+    /// Writes the condition on table `table`'s key columns.
+    fn render_in<'a>(table: &str, arrays: &'a Self::Arrays, out: &mut SqlWriter<'a>);
+    /// The column names, for ` ORDER BY` and joins.
+    fn names() -> Vec<&'static str>;
+}
+
+/// The SQL array type of keys of column `M`.
+fn array_type<M: ColumnDef>() -> postgres::types::Type
+where
+    Array<<M::SqlType as SqlType>::NotNull>: SqlType,
+{
+    <Array<<M::SqlType as SqlType>::NotNull> as SqlType>::PG_TYPE
+}
+
+impl<M: ColumnDef, K: ToSql + Sync + Clone> KeyColumns<K> for M
+where
+    Array<<M::SqlType as SqlType>::NotNull>: SqlType,
+{
+    type Arrays = Vec<K>;
+    fn arrays(keys: Vec<K>) -> Vec<K> {
+        keys
+    }
+    fn render_in<'a>(table: &str, arrays: &'a Vec<K>, out: &mut SqlWriter<'a>) {
+        out.column(table, M::NAME);
+        out.sql(" = ANY(");
+        out.bind(arrays, array_type::<M>());
+        out.sql(")");
+    }
+    fn names() -> Vec<&'static str> {
+        vec![M::NAME]
+    }
+}
+
+macro_rules! composite_keys {
+    ($(($($col:ident $key:ident $i:tt),+))*) => {$(
+        impl<S, $($col: ColumnDef),+> StructKey<($($col,)+)> for S
+        where
+            $(S: Field<$col, Value: KeyValue>,)+
+        {
+            type Key = ($(<<S as Field<$col>>::Value as KeyValue>::Key,)+);
+            type Related<P> = composite_keys!(@first_related S P $($col)+);
+            fn struct_key(&self) -> Option<Self::Key> {
+                Some(($(<S as Field<$col>>::field(self).key()?.clone(),)+))
+            }
+            fn related<P>(found: Option<P>) -> Result<Self::Related<P>, Error> {
+                composite_keys!(@first_fn S found $($col)+)
+            }
+        }
+
+        impl<$($col: ColumnDef,)+ $($key: ToSql + Sync + Clone,)+> KeyColumns<($($key,)+)> for ($($col,)+)
+        where
+            $(Array<<$col::SqlType as SqlType>::NotNull>: SqlType,)+
+        {
+            type Arrays = ($(Vec<$key>,)+);
+            fn arrays(keys: Vec<($($key,)+)>) -> Self::Arrays {
+                let mut arrays = ($(Vec::<$key>::with_capacity(keys.len()),)+);
+                for key in keys {
+                    $(arrays.$i.push(key.$i);)+
+                }
+                arrays
+            }
+            fn render_in<'a>(table: &str, arrays: &'a Self::Arrays, out: &mut SqlWriter<'a>) {
+                out.sql("(");
+                $(
+                    if $i > 0 {
+                        out.sql(", ");
+                    }
+                    out.column(table, $col::NAME);
+                )+
+                out.sql(") IN (SELECT * FROM unnest(");
+                $(
+                    if $i > 0 {
+                        out.sql(", ");
+                    }
+                    out.bind(&arrays.$i, array_type::<$col>());
+                )+
+                out.sql("))");
+            }
+            fn names() -> Vec<&'static str> {
+                vec![$($col::NAME),+]
+            }
+        }
+    )*};
+    (@first_related $s:ident $p:ident $first:ident $($rest:ident)*) => {
+        <<$s as Field<$first>>::Value as KeyValue>::Related<$p>
+    };
+    (@first_fn $s:ident $found:ident $first:ident $($rest:ident)*) => {
+        <<$s as Field<$first>>::Value as KeyValue>::related($found)
+    };
+}
+
+composite_keys! {
+    (A KA 0, B KB 1)
+    (A KA 0, B KB 1, C KC 2)
+    (A KA 0, B KB 1, C KC 2, D KD 3)
+}

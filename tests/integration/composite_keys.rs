@@ -1,0 +1,235 @@
+//! Foreign keys of several columns: DDL, joins along them, and every loading strategy.
+
+use crate::session::capture_sql;
+use crate::setup;
+use sqlwright::prelude::*;
+
+sqlwright::table! {
+    orders (id) {
+        #[serial] id -> Int4,
+        customer -> Text,
+    }
+    order_lines (order_id, line_no) {
+        #[references(orders::id, on_delete = cascade)] order_id -> Int4,
+        line_no -> Int4,
+        product -> Text,
+    }
+    /// Each shipment carries one order line, named by its two-column key.
+    #[foreign_key((order_id, line_no) -> order_lines (order_id, line_no), name = line, on_delete = cascade)]
+    shipments (id) {
+        #[serial] id -> Int4,
+        order_id -> Int4,
+        line_no -> Int4,
+        carrier -> Text,
+    }
+}
+
+const SCHEMA: sqlwright::ddl::Schema = sqlwright::schema!(shipments, order_lines, orders);
+
+#[derive(sqlwright::Row, Debug, Clone, PartialEq)]
+#[sqlwright(table = order_lines)]
+struct Line {
+    order_id: i32,
+    line_no: i32,
+    product: String,
+}
+
+#[derive(sqlwright::Row, Debug, Clone, PartialEq)]
+#[sqlwright(table = shipments)]
+struct Shipment {
+    id: i32,
+    order_id: i32,
+    line_no: i32,
+    carrier: String,
+}
+
+fn statements(log: &[String]) -> usize {
+    log.iter().filter(|l| l.contains(" statement ")).count()
+}
+
+fn fixture() -> crate::Db {
+    let mut db = setup("");
+    SCHEMA.create_all(&mut db.conn, false).unwrap();
+    db.conn
+        .batch_execute(
+            "INSERT INTO orders (customer) VALUES ('Ann'), ('Bob');
+             INSERT INTO order_lines VALUES (1, 1, 'milk'), (1, 2, 'bread'), (2, 1, 'milk');
+             INSERT INTO shipments (order_id, line_no, carrier) VALUES
+                 (1, 1, 'DHL'), (1, 1, 'UPS'), (2, 1, 'DHL');",
+        )
+        .unwrap();
+    db
+}
+
+fn lines(conn: &mut Connection) -> Vec<Line> {
+    order_lines::table
+        .select(Line::as_select())
+        .order_by((order_lines::order_id, order_lines::line_no))
+        .load(conn)
+        .unwrap()
+}
+
+fn carriers(shipments: &[Shipment]) -> Vec<&str> {
+    shipments.iter().map(|s| s.carrier.as_str()).collect()
+}
+
+#[test]
+fn ddl_declares_the_composite_key_and_the_database_enforces_it() {
+    let sql = SCHEMA.create_sql(false);
+    assert!(
+        sql.contains(r#"FOREIGN KEY ("order_id", "line_no") REFERENCES "order_lines" ("order_id", "line_no") ON DELETE CASCADE ON UPDATE NO ACTION"#),
+        "{sql}"
+    );
+    let order = sql.find("CREATE TABLE \"order_lines\"").unwrap();
+    assert!(
+        order < sql.find("CREATE TABLE \"shipments\"").unwrap(),
+        "{sql}"
+    );
+    let meta = <shipments::table as sqlwright::query::Table>::META;
+    assert_eq!(meta.foreign_keys[0].name, "line");
+    assert_eq!(meta.foreign_keys[0].referenced, ["order_id", "line_no"]);
+
+    let mut db = fixture();
+    let err = insert_into(shipments::table)
+        .values((
+            shipments::order_id.to(1),
+            shipments::line_no.to(9),
+            shipments::carrier.to("DHL"),
+        ))
+        .execute(&mut db.conn)
+        .unwrap_err();
+    assert_eq!(
+        err.kind(),
+        Some(sqlwright::engine::DbErrorKind::ForeignKeyViolation),
+        "{err}"
+    );
+    // ON DELETE CASCADE through the composite key.
+    delete(order_lines::table)
+        .filter(order_lines::order_id.eq(1) & order_lines::line_no.eq(1))
+        .execute(&mut db.conn)
+        .unwrap();
+    assert_eq!(shipments::table.count(&mut db.conn).unwrap(), 1);
+
+    // Reflection reads it back, and print-schema declares it again.
+    let catalog = sqlwright::reflect::reflect(&mut db.conn, &Default::default()).unwrap();
+    let fk = &catalog.table("shipments").unwrap().foreign_keys[0];
+    assert_eq!(fk.columns, ["order_id", "line_no"]);
+    assert_eq!(fk.referenced_columns, ["order_id", "line_no"]);
+    let printed = sqlwright::reflect::print_schema(&catalog, &Default::default()).unwrap();
+    assert!(
+        printed.contains("#[foreign_key((order_id, line_no) -> order_lines (order_id, line_no), on_delete = cascade)]"),
+        "{printed}"
+    );
+}
+
+#[test]
+fn joins_along_the_composite_key_compare_every_column() {
+    let mut db = fixture();
+    let query = shipments::table
+        .inner_join(shipments::line)
+        .select((shipments::carrier, order_lines::product))
+        .order_by(shipments::id);
+    assert!(
+        query.to_sql().contains(r#"INNER JOIN "order_lines" ON ("shipments"."order_id" = "order_lines"."order_id") AND ("shipments"."line_no" = "order_lines"."line_no")"#)
+            || query.to_sql().contains(r#"INNER JOIN "order_lines" ON "shipments"."order_id" = "order_lines"."order_id" AND "shipments"."line_no" = "order_lines"."line_no""#),
+        "{}",
+        query.to_sql()
+    );
+    let rows = query.load(&mut db.conn).unwrap();
+    assert_eq!(
+        rows,
+        [
+            ("DHL".to_string(), "milk".to_string()),
+            ("UPS".to_string(), "milk".to_string()),
+            ("DHL".to_string(), "milk".to_string()),
+        ]
+    );
+}
+
+#[test]
+fn lazy_and_select_in_loading_by_a_composite_key() {
+    let mut db = fixture();
+    let all = lines(&mut db.conn);
+    // lazy: one statement per call, both directions
+    let (first, log) = capture_sql(|| {
+        all[0]
+            .children::<Shipment, _>(shipments::line, &mut db.conn)
+            .unwrap()
+    });
+    assert_eq!(
+        (carriers(&first), statements(&log)),
+        (vec!["DHL", "UPS"], 1)
+    );
+    let line: Line = first[0].parent(shipments::line, &mut db.conn).unwrap();
+    assert_eq!(line, all[0]);
+
+    // select-in: one statement for all parents, lines without shipments kept
+    let (loaded, log) = capture_sql(|| {
+        all.clone()
+            .with_children::<Shipment, _>(shipments::line, &mut db.conn)
+            .unwrap()
+    });
+    assert_eq!(statements(&log), 1, "{log:#?}");
+    assert!(log[0].contains("IN (SELECT * FROM unnest("), "{log:#?}");
+    let got: Vec<(&str, Vec<&str>)> = loaded
+        .iter()
+        .map(|(l, s)| (l.product.as_str(), carriers(s)))
+        .collect();
+    assert_eq!(
+        got,
+        [
+            ("milk", vec!["DHL", "UPS"]),
+            ("bread", vec![]),
+            ("milk", vec!["DHL"])
+        ]
+    );
+
+    let shipments: Vec<Shipment> = shipments::table
+        .select(Shipment::as_select())
+        .order_by(shipments::id)
+        .load(&mut db.conn)
+        .unwrap();
+    let (with_lines, log) = capture_sql(|| {
+        shipments
+            .with_parents::<Line, _>(shipments::line, &mut db.conn)
+            .unwrap()
+    });
+    assert_eq!(statements(&log), 1, "{log:#?}");
+    let got: Vec<(&str, (i32, i32))> = with_lines
+        .iter()
+        .map(|(s, l)| (s.carrier.as_str(), (l.order_id, l.line_no)))
+        .collect();
+    assert_eq!(got, [("DHL", (1, 1)), ("UPS", (1, 1)), ("DHL", (2, 1))]);
+}
+
+#[test]
+fn joined_loading_groups_by_the_composite_key() {
+    let mut db = fixture();
+    let (rows, log) = capture_sql(|| {
+        order_lines::table
+            .left_join_on(
+                shipments::table,
+                shipments::order_id.eq(order_lines::order_id)
+                    & shipments::line_no.eq(order_lines::line_no),
+            )
+            .select((Line::as_select(), Shipment::as_select()))
+            .order_by((order_lines::order_id, order_lines::line_no))
+            .then_order_by(shipments::id)
+            .load(&mut db.conn)
+            .unwrap()
+    });
+    assert_eq!(statements(&log), 1);
+    let grouped = group_children(shipments::line, rows);
+    let got: Vec<(i32, i32, Vec<&str>)> = grouped
+        .iter()
+        .map(|(l, s)| (l.order_id, l.line_no, carriers(s)))
+        .collect();
+    assert_eq!(
+        got,
+        [
+            (1, 1, vec!["DHL", "UPS"]),
+            (1, 2, vec![]),
+            (2, 1, vec!["DHL"])
+        ]
+    );
+}
