@@ -285,10 +285,22 @@ fn many_to_one_backref_both_strategies_and_nullable_keys() {
 fn one_to_one_through_a_unique_key() {
     let mut db = fixture();
     let users = all_users(&mut db.conn);
-    let passports: Vec<Option<Passport>> = users
-        .iter()
-        .map(|u| u.child(passports::person_id, &mut db.conn).unwrap())
-        .collect();
+    // lazy: one statement per parent.
+    let (passports, log) = capture_sql(|| {
+        users
+            .iter()
+            .map(|u| u.child(passports::person_id, &mut db.conn).unwrap())
+            .collect::<Vec<Option<Passport>>>()
+    });
+    assert_eq!(statements(&log), 3, "{log:#?}");
+    // select-in: one statement for all parents, at most one child each.
+    let (all, log) = capture_sql(|| {
+        users
+            .load_children::<Passport, _>(passports::person_id, &mut db.conn)
+            .unwrap()
+    });
+    assert_eq!(statements(&log), 1, "{log:#?}");
+    assert_eq!(all.iter().map(Vec::len).collect::<Vec<_>>(), [1, 1, 0]);
     let numbers: Vec<Option<&str>> = passports
         .iter()
         .map(|p| p.as_ref().map(|p| p.number.as_str()))
