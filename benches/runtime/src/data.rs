@@ -290,22 +290,17 @@ pub fn associations(env: &mut Env, report: &mut Report, rounds: usize) {
                     .select(sw::User::as_select())
                     .load(&mut *sw)
                     .unwrap();
-                let posts: Vec<Vec<sw::Post>> =
-                    users.load_children(sw::posts::user_id, &mut *sw).unwrap();
+                let posts: Vec<Vec<sw::Post>> = users
+                    .load_children(sw::posts::user_id, &mut *sw)
+                    .unwrap();
+                let per_user: Vec<Vec<usize>> = posts
+                    .iter()
+                    .map(|p| p.iter().map(|_| 0).collect())
+                    .collect();
                 let all_posts: Vec<sw::Post> = posts.into_iter().flatten().collect();
                 let comments: Vec<Vec<sw::Comment>> = all_posts
                     .load_children(sw::comments::post_id, &mut *sw)
                     .unwrap();
-                let per_user: Vec<Vec<usize>> = users
-                    .iter()
-                    .map(|u| {
-                        all_posts
-                            .iter()
-                            .filter(|p| p.user_id == u.id)
-                            .map(|_| 0)
-                            .collect()
-                    })
-                    .collect();
                 tally(users.len(), &per_user, comments.iter().map(Vec::len).sum())
             }),
         ),

@@ -136,6 +136,7 @@ impl<'a> SqlWriter<'a> {
     }
 
     /// Appends SQL keywords or punctuation (never user data).
+    #[inline]
     pub fn sql(&mut self, text: &str) {
         self.key.bytes(b's', text.as_bytes());
         if self.text {
@@ -144,6 +145,7 @@ impl<'a> SqlWriter<'a> {
     }
 
     /// Appends a quoted identifier: `"name"`, with embedded quotes doubled.
+    #[inline]
     pub fn ident(&mut self, name: &str) {
         self.key.bytes(b'i', name.as_bytes());
         if !self.text {
@@ -160,6 +162,7 @@ impl<'a> SqlWriter<'a> {
     }
 
     /// Appends a qualified column: `"table"."column"`.
+    #[inline]
     pub fn column(&mut self, table: &str, column: &str) {
         self.ident(table);
         self.key.word(u64::from(b'.'));
@@ -170,6 +173,7 @@ impl<'a> SqlWriter<'a> {
     }
 
     /// Appends a placeholder and records `value` as its parameter, declared as `ty`.
+    #[inline]
     pub fn bind(&mut self, value: Param<'a>, ty: Type) {
         self.key.word(0x7000_0000_0000_0000 | u64::from(ty.oid()));
         self.params.push(value);
@@ -193,6 +197,7 @@ impl<'a> SqlWriter<'a> {
     }
 
     /// Records the label of the next selected column.
+    #[inline]
     pub fn label(&mut self, label: Option<Label>) {
         let n = self.labels.len() + 1;
         self.labels.push(label.unwrap_or(Label::Expression(n)));
