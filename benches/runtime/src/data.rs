@@ -290,9 +290,8 @@ pub fn associations(env: &mut Env, report: &mut Report, rounds: usize) {
                     .select(sw::User::as_select())
                     .load(&mut *sw)
                     .unwrap();
-                let posts: Vec<Vec<sw::Post>> = users
-                    .load_children(sw::posts::user_id, &mut *sw)
-                    .unwrap();
+                let posts: Vec<Vec<sw::Post>> =
+                    users.load_children(sw::posts::user_id, &mut *sw).unwrap();
                 let per_user: Vec<Vec<usize>> = posts
                     .iter()
                     .map(|p| p.iter().map(|_| 0).collect())
