@@ -510,7 +510,18 @@ pub fn stream(env: &mut Env, url: &str, n: usize) {
         "diesel load_iter",
         "sqlwright load (all in memory)",
     ] {
-        let out = std::process::Command::new(&exe)
+        // BENCH_CHILD_WRAPPER="valgrind --tool=callgrind" counts each child's instructions.
+        let wrapper = std::env::var("BENCH_CHILD_WRAPPER").unwrap_or_default();
+        let mut words = wrapper.split_whitespace();
+        let mut cmd = match words.next() {
+            Some(program) => {
+                let mut c = std::process::Command::new(program);
+                c.args(words).arg(&exe);
+                c
+            }
+            None => std::process::Command::new(&exe),
+        };
+        let out = cmd
             .args(["--stream-child", which])
             .env("BENCH_URL", url)
             .output()
@@ -578,7 +589,9 @@ pub fn stream_child(which: &str) {
             let stmt = client.prepare("SELECT id, name FROM big").unwrap();
             let mut rows = client.query_raw(&stmt, std::iter::empty::<i32>()).unwrap();
             while let Some(row) = rows.next().unwrap() {
-                add(row.get(0), row.get(1));
+                // Owned like the other implementations' rows (not a borrowed &str).
+                let (id, name): (i32, String) = (row.get(0), row.get(1));
+                add(id, &name);
             }
         }
         "postgres cursor, FETCH 8192" => {
@@ -594,7 +607,9 @@ pub fn stream_child(which: &str) {
             loop {
                 let rows = client.query(&fetch, &[]).unwrap();
                 for row in &rows {
-                    add(row.get(0), row.get(1));
+                    // Owned like the other implementations' rows (not a borrowed &str).
+                    let (id, name): (i32, String) = (row.get(0), row.get(1));
+                    add(id, &name);
                 }
                 if rows.len() < 8192 {
                     break;
