@@ -153,3 +153,36 @@ fn streams_fetch_in_growing_batches_and_end_their_transaction() {
     ));
     assert_eq!(users::table.count(&mut db.conn).unwrap(), 25000);
 }
+
+/// Two streams of different column lists on one connection: each decodes with its own
+/// columns (a FETCH prepared for the first cursor would describe the second one wrongly).
+#[test]
+fn consecutive_streams_of_different_shapes_decode_their_own_columns() {
+    let mut db = setup(&format!("{EMPTY_USERS}{MANY_USERS}"));
+    let ids: Vec<i32> = users::table
+        .select(users::id)
+        .order_by(users::id)
+        .limit(300)
+        .stream(&mut db.conn)
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    assert_eq!(ids.len(), 300);
+    let pairs: Vec<(String, i32)> = users::table
+        .select((users::name, users::id))
+        .order_by(users::id)
+        .limit(300)
+        .stream(&mut db.conn)
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    assert_eq!(pairs[299], ("user300".to_string(), 300));
+    let again: Vec<Option<i32>> = users::table
+        .select(users::age)
+        .order_by(users::id)
+        .stream(&mut db.conn)
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    assert_eq!((again.len(), again[9]), (25000, None));
+}

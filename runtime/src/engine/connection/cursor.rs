@@ -13,7 +13,6 @@
 //! any failing statement.
 
 use super::{log, Connection, Error, Rendered, RowStream, Source};
-use crate::render::Fingerprint;
 use postgres::{Row, Statement};
 use std::sync::Arc;
 use std::time::Instant;
@@ -102,18 +101,19 @@ impl Connection {
         Ok((statement, sql))
     }
 
+    /// `FETCH n` from the stream's cursor. Sent as an unnamed statement each time (one round
+    /// trip, like a prepared one): a prepared FETCH would keep the result columns of the
+    /// cursor it was first prepared against, and decode a later query's rows with them.
     fn fetch(&mut self, n: usize) -> Result<Vec<Row>, Error> {
         let started = Instant::now();
         let fetch = format!("FETCH {n} FROM {NAME}");
-        let key = Fingerprint::of_text(&fetch, &[]);
-        let (statement, sql) = self.derived_statement(key, &[], || fetch)?;
         let result = self
             .client
-            .query(&statement, &[])
+            .query_typed(&fetch, &[])
             .map_err(Error::from_driver);
         log::statement(
             &self.echo,
-            &sql,
+            &fetch,
             &[],
             started.elapsed(),
             result.as_ref().map(|rows| Some(rows.len() as u64)),
