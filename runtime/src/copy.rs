@@ -292,6 +292,7 @@ pub(crate) type DecodeCopy<R> = fn(
 /// arrive. Stops after the first error.
 pub struct CopyRows<'c, R> {
     rows: postgres::binary_copy::BinaryCopyOutIter<'c>,
+    flags: crate::engine::Flags<'c>,
     types: Vec<Type>,
     labels: Vec<crate::render::Label>,
     decode: DecodeCopy<R>,
@@ -318,7 +319,12 @@ impl<R> Iterator for CopyRows<'_, R> {
         let item = match self.rows.next() {
             Ok(None) => None,
             Ok(Some(row)) => Some((self.decode)(&row, &self.types, &self.labels)),
-            Err(e) => Some(Err(Error::from_driver(e))),
+            Err(e) => {
+                // A failure while the server runs the query: the transaction is aborted.
+                let e = Error::from_driver(e);
+                self.flags.failed(&e);
+                Some(Err(e))
+            }
         };
         if !matches!(item, Some(Ok(_))) {
             self.done = true;
@@ -344,9 +350,10 @@ pub(crate) fn copy_out<'c, R, C: Executor + ?Sized>(
     let conn = conn.connection();
     let types = conn.column_types(&rendered)?;
     let sql = format!("COPY ({}) TO STDOUT (FORMAT binary)", rendered.sql);
-    let reader = conn.copy_out_reader(&sql)?;
+    let (reader, flags) = conn.copy_out_reader(&sql)?;
     Ok(CopyRows {
         rows: postgres::binary_copy::BinaryCopyOutIter::new(reader, &types),
+        flags,
         types,
         labels: rendered.labels,
         decode,

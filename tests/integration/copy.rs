@@ -236,4 +236,32 @@ fn copy_out_decodes_typed_rows_and_refuses_parameters() {
         .on_progress(1_000, |n| streamed.push(n))
         .count();
     assert_eq!((n, streamed), (2_500, vec![1_000, 2_000, 2_500]));
+
+    // A failure while COPY runs the query aborts the caller's transaction, which then
+    // refuses to commit (nothing of it is kept).
+    let mut tx = db.conn.begin().unwrap();
+    delete(people::table)
+        .filter(people::id.gt(2_000))
+        .execute(&mut tx)
+        .unwrap();
+    let failed = people::table
+        .select(people::id / (people::id - people::id))
+        .copy_out(&mut tx)
+        .unwrap()
+        .find_map(Result::err)
+        .unwrap();
+    assert_eq!(failed.kind(), Some(DbErrorKind::DivisionByZero), "{failed}");
+    assert!(matches!(tx.commit(), Err(Error::TransactionAborted)));
+    assert_eq!(count(&mut db.conn), 2_500);
+    // After a column changes type, copy_out decodes with the new type.
+    db.conn
+        .batch_execute("ALTER TABLE people ALTER COLUMN age TYPE int8")
+        .unwrap();
+    let err = people::table
+        .select(people::age)
+        .copy_out(&mut db.conn)
+        .unwrap()
+        .find_map(Result::err)
+        .unwrap();
+    assert!(err.to_string().contains("people.age"), "{err}");
 }

@@ -220,9 +220,15 @@ impl Connection {
         self.note(result)
     }
 
-    /// The result column types of a statement (prepared, and cached like any other).
+    /// The result column types of a statement, asked of the server now (not from the
+    /// statement cache, whose description may predate a schema change).
     pub(crate) fn column_types(&mut self, rendered: &Rendered<'_>) -> Result<Vec<Type>, Error> {
-        let (statement, _) = self.prepare_logged(rendered, Instant::now())?;
+        let (_, sql) = self.prepare_logged(rendered, Instant::now())?;
+        let described = self
+            .client
+            .prepare_typed(&sql, &rendered.types)
+            .map_err(Error::from_driver);
+        let statement = self.note(described)?;
         Ok(statement
             .columns()
             .iter()
@@ -230,11 +236,12 @@ impl Connection {
             .collect())
     }
 
-    /// Starts `COPY ... TO STDOUT` (`sql`, written by sqlwright) and returns its data.
+    /// Starts `COPY ... TO STDOUT` (`sql`, written by sqlwright) and returns its data, with
+    /// the connection's state flags for failures that arrive while it is read.
     pub(crate) fn copy_out_reader(
         &mut self,
         sql: &str,
-    ) -> Result<postgres::CopyOutReader<'_>, Error> {
+    ) -> Result<(postgres::CopyOutReader<'_>, Flags<'_>), Error> {
         let started = Instant::now();
         let result = self.client.copy_out(sql).map_err(Error::from_driver);
         log::statement(
@@ -244,15 +251,23 @@ impl Connection {
             started.elapsed(),
             result.as_ref().map(|_| None),
         );
-        if let Err(e) = &result {
-            if e.is_connection_lost() {
-                self.broken = true;
-            }
-            if self.depth > 0 && reached_server(e) {
-                self.aborted = true;
+        let mut flags = Flags {
+            broken: &mut self.broken,
+            aborted: if self.depth > 0 {
+                Some(&mut self.aborted)
+            } else {
+                None
+            },
+        };
+        match result {
+            Ok(reader) => Ok((reader, flags)),
+            Err(e) => {
+                if reached_server(&e) {
+                    flags.failed(&e);
+                }
+                Err(e)
             }
         }
-        result
     }
 
     /// Runs transaction-control text (`BEGIN`, `SAVEPOINT`, ...) built by sqlwright itself.
@@ -459,11 +474,13 @@ impl Connection {
         Ok(RowStream {
             source: Source::Direct {
                 rows,
-                broken: &mut self.broken,
-                aborted: if self.depth > 0 {
-                    Some(&mut self.aborted)
-                } else {
-                    None
+                flags: Flags {
+                    broken: &mut self.broken,
+                    aborted: if self.depth > 0 {
+                        Some(&mut self.aborted)
+                    } else {
+                        None
+                    },
                 },
             },
             labels: statement.labels.clone(),
@@ -512,13 +529,33 @@ pub struct RowStream<'c> {
     labels: Vec<Label>,
 }
 
+/// The state flags of a connection, borrowed by a result read after the call that
+/// started it returned (a stream, a COPY out): a failure while reading it must still mark
+/// the connection broken, or its transaction aborted.
+pub(crate) struct Flags<'c> {
+    broken: &'c mut bool,
+    /// Set only inside a transaction.
+    aborted: Option<&'c mut bool>,
+}
+
+impl Flags<'_> {
+    /// Records a failure that came from the server or the socket.
+    pub(crate) fn failed(&mut self, e: &Error) {
+        if e.is_connection_lost() {
+            *self.broken = true;
+        }
+        if let Some(aborted) = self.aborted.as_deref_mut() {
+            *aborted = true;
+        }
+    }
+}
+
 /// Where a stream's rows come from.
 enum Source<'c> {
     /// The driver's row iterator over one statement (any statement, raw SQL included).
     Direct {
         rows: postgres::RowIter<'c>,
-        broken: &'c mut bool,
-        aborted: Option<&'c mut bool>,
+        flags: Flags<'c>,
     },
     /// A server-side cursor read in growing batches (SELECTs; see `cursor.rs`).
     Cursor(cursor::Cursor<'c>),
@@ -541,20 +578,11 @@ impl RowStream<'_> {
         use postgres::fallible_iterator::FallibleIterator as _;
         match &mut self.source {
             Source::Cursor(cursor) => cursor.next_row(),
-            Source::Direct {
-                rows,
-                broken,
-                aborted,
-            } => match rows.next() {
+            Source::Direct { rows, flags } => match rows.next() {
                 Ok(row) => row.map(Ok),
                 Err(e) => {
                     let e = Error::from_driver(e);
-                    if e.is_connection_lost() {
-                        **broken = true;
-                    }
-                    if let Some(aborted) = aborted.as_deref_mut() {
-                        *aborted = true;
-                    }
+                    flags.failed(&e);
                     Some(Err(e))
                 }
             },

@@ -7,6 +7,7 @@ mod pool;
 mod transaction;
 mod url;
 
+pub(crate) use connection::Flags;
 pub use connection::{Connection, RowStream, DEFAULT_STATEMENT_CACHE};
 pub use error::{DatabaseError, DbErrorKind, DecodeError, Error};
 pub use log::SQL_LOG_TARGET;
