@@ -202,14 +202,17 @@ impl<'p, T: Table> CopyIn<'p, T> {
             }
             return Ok(0);
         };
+        let mut list = SqlWriter::new();
+        R::render_columns(&mut list);
+        let list = list.finish().sql;
+        let columns = column_names(&list);
         let mut sql = SqlWriter::new();
         sql.sql("COPY ");
         sql.ident(T::SQL_NAME);
         sql.sql(" (");
-        R::render_columns(&mut sql);
+        sql.sql(&list);
         sql.sql(") FROM STDIN (FORMAT binary)");
         let sql = sql.finish().sql;
-        let columns = column_names(&sql[sql.find('(').unwrap_or(0)..]);
         // The first row fixes the parameter types and the shape every row must have: one
         // plain value per column (an expression cannot be sent in COPY data).
         let (types, key) = first.with_values(true, |r| {

@@ -235,18 +235,27 @@ impl Schema {
                 if earlier(target) {
                     continue;
                 }
-                deferred.push_str("ALTER TABLE ");
-                quote(&mut deferred, table.sql_name);
-                deferred.push_str(" ADD ");
-                push_foreign_key(
-                    &mut deferred,
-                    columns,
-                    target,
-                    referenced,
-                    on_delete,
-                    on_update,
+                // Named as PostgreSQL would name it, so that a second `create_all(.., true)`
+                // finds it (duplicate_object) instead of adding a copy.
+                let mut alter = String::from("ALTER TABLE ");
+                quote(&mut alter, table.sql_name);
+                alter.push_str(" ADD CONSTRAINT ");
+                quote(
+                    &mut alter,
+                    &format!("{}_{}_fkey", table.sql_name, columns.join("_")),
                 );
-                deferred.push_str(";\n");
+                alter.push(' ');
+                push_foreign_key(
+                    &mut alter, columns, target, referenced, on_delete, on_update,
+                );
+                if if_not_exists {
+                    deferred.push_str(&format!(
+                        "DO $sqlwright$ BEGIN {alter}; EXCEPTION WHEN duplicate_object THEN NULL; END $sqlwright$;\n"
+                    ));
+                } else {
+                    deferred.push_str(&alter);
+                    deferred.push_str(";\n");
+                }
             }
         }
         sql + &deferred

@@ -778,6 +778,7 @@ pub fn print_schema(catalog: &Catalog, options: &PrintOptions) -> Result<String,
             }
             out.push_str(&format!("    #[index({})]\n", cols.join(", ")));
         }
+        let mut used_paths: Vec<String> = Vec::new();
         for fk in table.foreign_keys.iter().filter(|fk| fk.columns.len() > 1) {
             let list = |names: &[String]| {
                 names
@@ -795,11 +796,22 @@ pub fn print_schema(catalog: &Catalog, options: &PrintOptions) -> Result<String,
                 list(&fk.columns),
                 list(&fk.referenced_columns)
             );
-            // The join path is `to_<table>` unless a column has that name.
-            let path = format!("to_{}", target.trim_start_matches("r#"));
-            if table.columns.iter().any(|c| rust_ident(&c.name).0 == path) {
-                attr.push_str(&format!(", name = {path}_key"));
+            // The join path is `to_<table>` unless a column, a single-column path
+            // (`to_x_id` gives `to_x`) or an earlier key of this table has that name.
+            let default = format!("to_{}", target.trim_start_matches("r#"));
+            let taken = |name: &str| {
+                used_paths.iter().any(|u| u == name)
+                    || table.columns.iter().any(|c| {
+                        let c = rust_ident(&c.name).0;
+                        c == name || c.strip_suffix("_id") == Some(name)
+                    })
+            };
+            let mut path = default.clone();
+            if taken(&path) {
+                path = format!("{default}_{}", list(&fk.columns).replace(", ", "_"));
+                attr.push_str(&format!(", name = {path}"));
             }
+            used_paths.push(path);
             for (word, action) in [("on_delete", fk.on_delete), ("on_update", fk.on_update)] {
                 if action != "NO ACTION" {
                     attr.push_str(&format!(

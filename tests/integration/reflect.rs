@@ -375,3 +375,31 @@ fn compare_golden(printed: &str, file: &str) {
         "print-schema output changed; rerun with SQLWRIGHT_BLESS=1 and review {path}"
     );
 }
+
+#[test]
+fn print_schema_names_two_composite_keys_to_one_table_apart() {
+    use sqlwright::reflect::{print_schema, PrintOptions};
+    let mut db = setup(
+        "CREATE TABLE airports (code text, term int4, PRIMARY KEY (code, term));
+         CREATE TABLE flights (id int4 PRIMARY KEY, dep_code text, dep_term int4, arr_code text, arr_term int4,
+             FOREIGN KEY (dep_code, dep_term) REFERENCES airports,
+             FOREIGN KEY (arr_code, arr_term) REFERENCES airports);",
+    );
+    let catalog = reflect(&mut db.conn, &ReflectOptions::default()).unwrap();
+    let printed = print_schema(&catalog, &PrintOptions::default()).unwrap();
+    let keys: Vec<&str> = printed
+        .lines()
+        .filter(|l| l.contains("#[foreign_key("))
+        .collect();
+    assert_eq!(keys.len(), 2, "{printed}");
+    assert_eq!(
+        keys.iter().filter(|k| k.contains("name = ")).count(),
+        1,
+        "{printed}"
+    );
+    assert!(
+        printed.contains("name = to_airports_arr_code_arr_term")
+            || printed.contains("name = to_airports_dep_code_dep_term"),
+        "{printed}"
+    );
+}

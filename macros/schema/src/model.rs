@@ -152,7 +152,27 @@ impl Table {
                 ));
             }
         }
-        for fk in &self.foreign_keys {
+        for (i, fk) in self.foreign_keys.iter().enumerate() {
+            if self.foreign_keys[..i]
+                .iter()
+                .any(|other| other.name == fk.name)
+            {
+                return Err(syn::Error::new(
+                    fk.name.span(),
+                    format!(
+                        "two foreign keys of `{}` are named `{}`; name one with `name = ..`",
+                        self.name, fk.name
+                    ),
+                ));
+            }
+            for (j, column) in fk.columns.iter().enumerate() {
+                if fk.columns[..j].contains(column) {
+                    return Err(syn::Error::new(
+                        column.span(),
+                        format!("column `{column}` appears twice in the foreign key"),
+                    ));
+                }
+            }
             if fk
                 .target
                 .segments

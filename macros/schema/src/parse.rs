@@ -242,6 +242,12 @@ fn parse_composite_key(input: ParseStream<'_>) -> syn::Result<CompositeKey> {
     input.parse::<Token![->]>()?;
     let target: Path = input.parse()?;
     let referenced = idents(input)?;
+    if columns.len() > 4 {
+        return Err(syn::Error::new_spanned(
+            &target,
+            "a table foreign key takes at most 4 columns",
+        ));
+    }
     if columns.len() < 2 || columns.len() != referenced.len() {
         return Err(syn::Error::new_spanned(
             &target,

@@ -98,6 +98,25 @@ mod tests {
             t (id) { id -> Int4, a -> Int4, b -> Int4, }
         });
         assert!(e.contains("is also a column of `t`"), "{e}");
+        let e = err(quote! {
+            #[foreign_key((a, b) -> other (x, y))]
+            #[foreign_key((b, a) -> other (y, x))]
+            t (id) { id -> Int4, a -> Int4, b -> Int4, }
+        });
+        assert!(
+            e.contains("two foreign keys of `t` are named `to_other`"),
+            "{e}"
+        );
+        let e = err(quote! {
+            #[foreign_key((a, a) -> other (x, y))]
+            t (id) { id -> Int4, a -> Int4, }
+        });
+        assert!(e.contains("column `a` appears twice"), "{e}");
+        let e = err(quote! {
+            #[foreign_key((a, b, c, d, e) -> other (v, w, x, y, z))]
+            t (id) { id -> Int4, a -> Int4, b -> Int4, c -> Int4, d -> Int4, e -> Int4, }
+        });
+        assert!(e.contains("at most 4 columns"), "{e}");
         let out = expand(quote! {
             #[foreign_key((a, b) -> other (x, y), on_delete = cascade)]
             t (id) { id -> Int4, a -> Int4, b -> Int4, }

@@ -40,8 +40,9 @@ impl<FK: ForeignKey> Link for Col<FK> {
 pub trait StructKey<K> {
     /// The key; a tuple for several columns.
     type Key: Eq + Hash + Clone + 'static;
-    /// What a lookup by this key gives: the related row, or an `Option` of it when the
-    /// (first) key column is nullable.
+    /// What a lookup by this key gives: the related row, or an `Option` of it when the key
+    /// column is nullable; always an `Option` for a key of several columns (PostgreSQL does
+    /// not check a composite key with a NULL part, so its parent may be missing).
     type Related<P>;
     /// The key, or `None` when a key column is NULL.
     fn struct_key(&self) -> Option<Self::Key>;
@@ -111,12 +112,12 @@ macro_rules! composite_keys {
             $(S: Field<$col, Value: KeyValue>,)+
         {
             type Key = ($(<<S as Field<$col>>::Value as KeyValue>::Key,)+);
-            type Related<P> = composite_keys!(@first_related S P $($col)+);
+            type Related<P> = Option<P>;
             fn struct_key(&self) -> Option<Self::Key> {
                 Some(($(<S as Field<$col>>::field(self).key()?.clone(),)+))
             }
-            fn related<P>(found: Option<P>) -> Result<Self::Related<P>, Error> {
-                composite_keys!(@first_fn S found $($col)+)
+            fn related<P>(found: Option<P>) -> Result<Option<P>, Error> {
+                Ok(found)
             }
         }
 
@@ -154,12 +155,6 @@ macro_rules! composite_keys {
             }
         }
     )*};
-    (@first_related $s:ident $p:ident $first:ident $($rest:ident)*) => {
-        <<$s as Field<$first>>::Value as KeyValue>::Related<$p>
-    };
-    (@first_fn $s:ident $found:ident $first:ident $($rest:ident)*) => {
-        <<$s as Field<$first>>::Value as KeyValue>::related($found)
-    };
 }
 
 composite_keys! {
