@@ -4,7 +4,7 @@ use super::SingleFrom;
 use crate::check::{AppearsIn, InsideWhere, ValidGrouping};
 use crate::engine::{Error, Executor};
 use crate::render::{Render, SqlWriter};
-use crate::types::{FromRow, RowOf, RowReader};
+use crate::types::{FromRow, RowOf};
 use std::marker::PhantomData;
 
 /// No RETURNING clause.
@@ -94,9 +94,7 @@ pub(crate) fn run_returning<S: WriteStatement, R: FromRow<ST>, ST, C: Executor +
         return Ok(Vec::new());
     }
     let rows = conn.query_rows(&rendered)?;
-    rows.iter()
-        .map(|row| R::from_row(&mut RowReader::new(row, &rendered.labels)))
-        .collect()
+    crate::types::decode_rows(&rows, &rendered.labels)
 }
 
 /// The Rust row type a RETURNING list loads into.

@@ -307,9 +307,7 @@ where
     {
         let rendered = crate::render::render_for(conn, |out| self.render_with(out, limit));
         let rows = conn.query_rows(&rendered)?;
-        rows.iter()
-            .map(|row| R::from_row(&mut RowReader::new(row, &rendered.labels)))
-            .collect()
+        crate::types::decode_rows(&rows, &rendered.labels)
     }
 
     /// Runs the query and returns every row.

@@ -176,9 +176,7 @@ where
         where_(out);
     });
     let rows = conn.query_rows(&rendered)?;
-    rows.iter()
-        .map(|row| R::from_row(&mut RowReader::new(row, &rendered.labels)))
-        .collect()
+    crate::types::decode_rows(&rows, &rendered.labels)
 }
 
 /// Children of the parents with keys `keys`, along link `L`.
@@ -216,23 +214,18 @@ where
     P: StructKey<PK>,
     Ch: StructKey<CK, Key = P::Key>,
 {
-    let mut slots: HashMap<P::Key, Vec<usize>> = HashMap::with_capacity(parents.len());
+    // The same parent twice in the list: the last copy gets the children (the others would
+    // need copies of them).
+    let mut slots: HashMap<P::Key, usize> = HashMap::with_capacity(parents.len());
     for (i, p) in parents.iter().enumerate() {
         if let Some(k) = p.struct_key() {
-            slots.entry(k).or_default().push(i);
+            slots.insert(k, i);
         }
     }
     let mut out: Vec<Vec<Ch>> = (0..parents.len()).map(|_| Vec::new()).collect();
     for child in children {
-        let Some(indexes) = child.struct_key().and_then(|k| slots.get(&k)) else {
-            continue;
-        };
-        match indexes.as_slice() {
-            [one] => out[*one].push(child),
-            // The same parent twice in the list: the last one gets the child, the others
-            // would need copies.
-            [.., last] => out[*last].push(child),
-            [] => {}
+        if let Some(&i) = child.struct_key().and_then(|k| slots.get(&k)) {
+            out[i].push(child);
         }
     }
     out

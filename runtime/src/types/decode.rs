@@ -396,6 +396,18 @@ impl<'r> RowReader<'r> {
     }
 }
 
+/// Decodes every row of a result into `R`, into a `Vec` allocated once for all of them.
+pub(crate) fn decode_rows<R: FromRow<ST>, ST>(
+    rows: &[postgres::Row],
+    labels: &[Label],
+) -> Result<Vec<R>, Error> {
+    let mut out = Vec::with_capacity(rows.len());
+    for row in rows {
+        out.push(R::from_row(&mut RowReader::new(row, labels))?);
+    }
+    Ok(out)
+}
+
 /// A Rust value built from a row whose columns have SQL types `ST`.
 ///
 /// `ST` is a SQL type (one column), a tuple of row types, or `Tagged<S, _>` for a struct `S`

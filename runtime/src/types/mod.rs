@@ -9,6 +9,7 @@
 mod decode;
 mod interval;
 
+pub(crate) use decode::decode_rows;
 pub use decode::{DefaultRust, FromRow, FromSqlValue, RowOf, RowReader, Tagged};
 pub use interval::PgInterval;
 
