@@ -113,7 +113,7 @@ impl Value {
 
     /// Whether the value can be sent as a parameter of type `ty`.
     fn fits(&self, ty: &Type) -> bool {
-        let text_like = [Type::TEXT, Type::VARCHAR, Type::BPCHAR, Type::NAME].contains(ty);
+        let text_like = crate::types::is_text(ty);
         match self {
             Value::Null => true,
             Value::Bool(_) => *ty == Type::BOOL,

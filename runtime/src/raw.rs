@@ -120,7 +120,7 @@ impl<'a> RawQuery<'a> {
                     "raw SQL parameter `:{name}` has no value; add `.bind(\"{name}\", value)`"
                 )));
             };
-            if [Type::TEXT, Type::VARCHAR, Type::BPCHAR, Type::NAME].contains(ty) {
+            if crate::types::is_text(ty) {
                 let mut buf = bytes::BytesMut::new();
                 if value.to_sql_checked(ty, &mut buf).is_ok() && buf.contains(&0) {
                     nul_in_text = true;

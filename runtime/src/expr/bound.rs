@@ -87,8 +87,7 @@ impl<ST: SqlType, T: SqlValue<ST>> ToSql for Bound<ST, T> {
     ) -> Result<IsNull, Box<dyn StdError + Sync + Send>> {
         let start = out.len();
         let is_null = self.value.to_sql(ty, out)?;
-        let textual = [Type::TEXT, Type::VARCHAR, Type::BPCHAR, Type::NAME];
-        if textual.contains(ty) && out[start..].contains(&0) {
+        if crate::types::is_text(ty) && out[start..].contains(&0) {
             return Err(Box::new(NulInText));
         }
         Ok(is_null)

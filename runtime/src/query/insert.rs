@@ -57,7 +57,13 @@ impl<T, A: Assignments<T, Nil, I>, I> InsertValues<T, ManyRows<I>> for Vec<A> {
         out.sql(" (");
         A::render_columns(out);
         out.sql(") VALUES ");
+        let before = out.param_count();
         for (i, row) in self.iter().enumerate() {
+            if i == 1 {
+                // Every row binds as many values as the first.
+                let per_row = out.param_count() - before;
+                out.reserve_params(per_row * (self.len() - 1));
+            }
             if i > 0 {
                 out.sql(", ");
             }

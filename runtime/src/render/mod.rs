@@ -187,13 +187,26 @@ impl<'a> SqlWriter<'a> {
     /// structs, by reference): a text value holding a NUL byte is recorded, and the statement
     /// is refused before it is sent.
     pub fn bind_value<T: ToSql + Sync>(&mut self, value: &'a T, ty: Type) {
-        if [Type::TEXT, Type::VARCHAR, Type::BPCHAR, Type::NAME].contains(&ty) {
+        if crate::types::is_text(&ty) {
             let mut buf = bytes::BytesMut::new();
             if value.to_sql_checked(&ty, &mut buf).is_ok() && buf.contains(&0) {
                 self.nul_in_text = true;
             }
         }
         self.bind(value, ty);
+    }
+
+    /// The number of parameters bound so far.
+    #[inline]
+    pub fn param_count(&self) -> usize {
+        self.params.len()
+    }
+
+    /// Makes room for `n` more parameters (a statement that knows how many it binds).
+    #[inline]
+    pub fn reserve_params(&mut self, n: usize) {
+        self.params.reserve(n);
+        self.types.reserve(n);
     }
 
     /// Records the label of the next selected column.

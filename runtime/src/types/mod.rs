@@ -10,6 +10,12 @@ mod decode;
 mod interval;
 
 pub(crate) use decode::decode_rows;
+
+/// Whether values of `ty` are text (where PostgreSQL refuses a NUL byte).
+#[inline]
+pub(crate) fn is_text(ty: &Type) -> bool {
+    matches!(*ty, Type::TEXT | Type::VARCHAR | Type::BPCHAR | Type::NAME)
+}
 pub use decode::{DefaultRust, FromRow, FromSqlValue, RowOf, RowReader, Tagged};
 pub use interval::PgInterval;
 
