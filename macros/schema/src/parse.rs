@@ -201,32 +201,13 @@ fn parse_references(input: ParseStream<'_>) -> syn::Result<References> {
             "expected a column path such as `users::id`",
         ));
     }
-    let mut refs = References {
+    let (name, on_delete, on_update) = key_options(input)?;
+    let refs = References {
         column,
-        name: None,
-        on_delete: Rule::NoAction,
-        on_update: Rule::NoAction,
+        name,
+        on_delete,
+        on_update,
     };
-    while !input.is_empty() {
-        input.parse::<Token![,]>()?;
-        if input.is_empty() {
-            break;
-        }
-        let key: Ident = input.parse()?;
-        input.parse::<Token![=]>()?;
-        let value: Ident = Ident::parse_any(input)?;
-        match key.to_string().as_str() {
-            "name" => refs.name = Some(value),
-            "on_delete" => refs.on_delete = Rule::parse(&value)?,
-            "on_update" => refs.on_update = Rule::parse(&value)?,
-            other => {
-                return Err(syn::Error::new(
-                    key.span(),
-                    format!("unknown option `{other}`; expected on_delete, on_update or name"),
-                ))
-            }
-        }
-    }
     Ok(refs)
 }
 
@@ -255,19 +236,28 @@ fn parse_composite_key(input: ParseStream<'_>) -> syn::Result<CompositeKey> {
              one column is declared on the column: `#[references(users::id)]`",
         ));
     }
-    let mut key = CompositeKey {
+    let (name, on_delete, on_update) = key_options(input)?;
+    // `to_<table>` by default: the referenced table's own name would hide its module here.
+    let default_name = target
+        .segments
+        .last()
+        .map(|s| quote::format_ident!("to_{}", s.ident.unraw(), span = s.ident.span()))
+        .ok_or_else(|| syn::Error::new_spanned(&target, "expected a table"))?;
+    let key = CompositeKey {
         columns,
-        // `to_<table>`: the referenced table's own name would hide its module here.
-        name: target
-            .segments
-            .last()
-            .map(|s| quote::format_ident!("to_{}", s.ident.unraw(), span = s.ident.span()))
-            .ok_or_else(|| syn::Error::new_spanned(&target, "expected a table"))?,
+        name: name.unwrap_or(default_name),
         target,
         referenced,
-        on_delete: Rule::NoAction,
-        on_update: Rule::NoAction,
+        on_delete,
+        on_update,
     };
+    Ok(key)
+}
+
+/// The options after a foreign key's columns: `, name = path, on_delete = cascade,
+/// on_update = restrict`.
+fn key_options(input: ParseStream<'_>) -> syn::Result<(Option<Ident>, Rule, Rule)> {
+    let (mut name, mut on_delete, mut on_update) = (None, Rule::NoAction, Rule::NoAction);
     while !input.is_empty() {
         input.parse::<Token![,]>()?;
         if input.is_empty() {
@@ -277,16 +267,16 @@ fn parse_composite_key(input: ParseStream<'_>) -> syn::Result<CompositeKey> {
         input.parse::<Token![=]>()?;
         let value: Ident = Ident::parse_any(input)?;
         match option.to_string().as_str() {
-            "name" => key.name = value,
-            "on_delete" => key.on_delete = Rule::parse(&value)?,
-            "on_update" => key.on_update = Rule::parse(&value)?,
+            "name" => name = Some(value),
+            "on_delete" => on_delete = Rule::parse(&value)?,
+            "on_update" => on_update = Rule::parse(&value)?,
             other => {
                 return Err(syn::Error::new(
                     option.span(),
-                    format!("unknown option `{other}`; expected name, on_delete or on_update"),
+                    format!("unknown option `{other}`; expected on_delete, on_update or name"),
                 ))
             }
         }
     }
-    Ok(key)
+    Ok((name, on_delete, on_update))
 }
