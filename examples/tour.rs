@@ -133,5 +133,38 @@ fn run() -> Result<(), Box<dyn std::error::Error>> {
         .first(&mut conn)?;
     println!("{n} {one} {first:?}");
     println!("{}", users::table.filter(users::id.eq(5)).debug_sql());
+
+    // bulk loads with binary COPY, and COPY out into typed rows
+    let people = [("Bulk 1", "b1@x"), ("Bulk 2", "b2@x")];
+    let stored = copy_in(users::table)
+        .on_progress(1_000, |n| println!("{n} rows copied"))
+        .rows(
+            people
+                .iter()
+                .map(|(name, email)| (users::name.to(*name), users::email.to(*email))),
+            &mut conn,
+        )?;
+    let dump: Vec<(i32, String)> = users::table
+        .select((users::id, users::name))
+        .copy_out(&mut conn)?
+        .collect::<Result<_, _>>()?;
+    println!("copied {stored} rows; {} rows dumped", dump.len());
+
+    // an existing database: reflection and queries by column name
+    use sqlwright::dynamic::DynFilter;
+    let catalog = sqlwright::reflect::reflect(&mut conn, &Default::default())?;
+    let reflected = catalog.table("users")?;
+    let rows = reflected
+        .select()
+        .columns(["name", "age"])
+        .filter("name", "like", "Bulk%")
+        .order_by_desc("name")
+        .load(&mut conn)?;
+    println!(
+        "{:?}",
+        rows.iter()
+            .map(|r| r.get::<String>("name"))
+            .collect::<Result<Vec<_>, _>>()?
+    );
     Ok(())
 }

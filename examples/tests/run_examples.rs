@@ -96,3 +96,12 @@ fn batch_job_streams_transforms_and_copies_every_row() {
     assert!(out.contains("  #1 Peter: 1.26 EUR"), "{out}");
     assert!(out.contains("  #3 Anna: 4.11 EUR"), "{out}");
 }
+
+#[test]
+fn quickstart_and_tour_run_to_the_end() {
+    let out = run("quickstart", &[]);
+    assert!(!out.is_empty());
+    let out = run("tour", &[]);
+    assert!(out.contains("copied 2 rows"), "{out}");
+    assert!(out.contains("[\"Bulk 2\", \"Bulk 1\"]"), "{out}");
+}
