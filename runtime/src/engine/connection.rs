@@ -251,14 +251,7 @@ impl Connection {
             started.elapsed(),
             result.as_ref().map(|_| None),
         );
-        let mut flags = Flags {
-            broken: &mut self.broken,
-            aborted: if self.depth > 0 {
-                Some(&mut self.aborted)
-            } else {
-                None
-            },
-        };
+        let mut flags = Flags::new(&mut self.broken, &mut self.aborted, self.depth);
         match result {
             Ok(reader) => Ok((reader, flags)),
             Err(e) => {
@@ -474,14 +467,7 @@ impl Connection {
         Ok(RowStream {
             source: Source::Direct {
                 rows,
-                flags: Flags {
-                    broken: &mut self.broken,
-                    aborted: if self.depth > 0 {
-                        Some(&mut self.aborted)
-                    } else {
-                        None
-                    },
-                },
+                flags: Flags::new(&mut self.broken, &mut self.aborted, self.depth),
             },
             labels: statement.labels.clone(),
         })
@@ -538,7 +524,16 @@ pub(crate) struct Flags<'c> {
     aborted: Option<&'c mut bool>,
 }
 
-impl Flags<'_> {
+impl<'c> Flags<'c> {
+    /// The flags of a connection `depth` transactions deep (taken field by field, so that
+    /// the driver's client can stay borrowed by the result beside them).
+    fn new(broken: &'c mut bool, aborted: &'c mut bool, depth: u32) -> Self {
+        Flags {
+            broken,
+            aborted: (depth > 0).then_some(aborted),
+        }
+    }
+
     /// Records a failure that came from the server or the socket.
     pub(crate) fn failed(&mut self, e: &Error) {
         if e.is_connection_lost() {
