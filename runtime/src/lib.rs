@@ -154,10 +154,11 @@ pub mod prelude {
     pub use crate::expr::{
         avg, count, count_distinct, count_star, max, min, sum, value, ExpressionMethods,
     };
+    pub use crate::expr::{OverMethod, TimeMethods};
     pub use crate::query::Insertable as _;
     pub use crate::query::{
-        delete, excluded, insert_into, update, AliasMethods, AssignMethods, KeyQuery, RowByKey,
-        Selectable, TableQuery, WithProgress,
+        delete, excluded, insert_into, update, AliasMethods, AssignMethods, Compound, DerivedTable,
+        KeyQuery, RowByKey, Selectable, SubqueryMethods, TableQuery, WithProgress,
     };
     pub use crate::relation::{group_children, LoadMany, LoadOne, WithRelated};
     pub use crate::session::Session;
@@ -168,9 +169,28 @@ pub mod prelude {
 }
 
 /// Items the macros' generated code names. Not API: may change in any release.
+/// Every SQL function and expression builder, for `use sqlwright::dsl::*;`: functions,
+/// `CASE`, `CAST`, window functions, ordered-set aggregates, subquery predicates, grouping
+/// sets. (The prelude holds only the basic aggregates, so that these names do not collide
+/// with a program's own.)
+pub mod dsl {
+    pub use crate::expr::{
+        abs, array_agg, avg, bool_and, bool_or, case_when, cast, ceil, char_length, coalesce,
+        concat, count, count_distinct, count_star, cume_dist, current_date, current_time,
+        current_timestamp, current_user, date_part, date_trunc, days, dense_rank, extract,
+        first_value, floor, greatest, grouping, lag, lag_or, last_value, lead, lead_or, least,
+        length, localtime, localtimestamp, lower, ltrim, max, min, mode, modulo, months, now,
+        nth_value, ntile, nullif, percent_rank, percentile_cont, percentile_disc, position, power,
+        random, rank, replace, round, round_to, row_number, rtrim, session_user, sqrt, string_agg,
+        substring, substring_from, sum, trim, upper, value, window, years, Field, FrameBound,
+        Sequence,
+    };
+    pub use crate::query::{all, any, cube, exists, grouping_sets, not_exists, rollup};
+}
+
 #[doc(hidden)]
 pub mod __private {
-    pub use crate::check::ids::{BEnd, B0, B1};
+    pub use crate::check::ids::{BEnd, NoKey, B0, B1};
     pub use crate::check::{
         AppearsIn, ColumnMode, HasColumn, HasSource, LiftColumn, SourceMode, ValidGrouping,
     };

@@ -7,6 +7,7 @@ mod copy;
 mod dynamic;
 mod engine;
 mod errors;
+mod expressions;
 mod grouping;
 mod joins;
 mod names;

@@ -23,6 +23,9 @@ pub struct Table {
     /// `#[foreign_key((a, b) -> other (x, y), name = .., on_delete = ..)]`: foreign keys of
     /// several columns.
     pub foreign_keys: Vec<CompositeKey>,
+    /// `#[derived]`: the shape of a derived table or CTE, not a stored table (no primary
+    /// key; grouping by its columns never implies other columns).
+    pub derived: bool,
 }
 
 /// A foreign key of several columns, declared on the table.
@@ -127,7 +130,14 @@ impl Table {
                 "a table needs at least one column",
             ));
         }
-        if self.primary_key.is_empty() {
+        if self.derived {
+            if let Some(key) = self.primary_key.first() {
+                return Err(syn::Error::new(
+                    key.span(),
+                    "a `#[derived]` table has no primary key: write `name { columns }`",
+                ));
+            }
+        } else if self.primary_key.is_empty() {
             match self.columns.iter().find(|c| c.name == "id") {
                 Some(id) => self.primary_key.push(id.name.clone()),
                 None => {

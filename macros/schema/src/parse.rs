@@ -48,6 +48,7 @@ impl Parse for Table {
         let mut sql_name = None;
         let (mut uniques, mut checks, mut indexes) = (Vec::new(), Vec::new(), Vec::new());
         let mut foreign_keys = Vec::new();
+        let mut derived = false;
         let column_list = |attr: &Attribute| {
             attr.parse_args_with(|input: ParseStream<'_>| {
                 Punctuated::<Ident, Token![,]>::parse_separated_nonempty_with(
@@ -82,13 +83,16 @@ impl Parse for Table {
                     ));
                 }
                 indexes.push((cols, unique));
+            } else if path.is_ident("derived") {
+                attr.meta.require_path_only()?;
+                derived = true;
             } else if path.is_ident("foreign_key") {
                 foreign_keys.push(attr.parse_args_with(parse_composite_key)?);
             } else {
                 return Err(syn::Error::new_spanned(
                     path,
                     format!(
-                        "unknown table attribute `{}`; expected sql_name, unique(..), check, index(..), foreign_key(..) or a doc comment",
+                        "unknown table attribute `{}`; expected sql_name, unique(..), check, index(..), foreign_key(..), derived or a doc comment",
                         path_text(path)
                     ),
                 ));
@@ -125,6 +129,7 @@ impl Parse for Table {
             checks,
             indexes,
             foreign_keys,
+            derived,
         };
         table.validate(table.name.span())?;
         Ok(table)

@@ -65,6 +65,13 @@ pub fn table(t: &Table) -> TokenStream {
         [one] => (quote!(#sp::Col<#one>), quote!(#one)),
         many => (quote!((#(#sp::Col<#many>,)*)), quote!((#(#many,)*))),
     };
+    // A derived table's key is a position no group list holds: grouping by its columns
+    // never makes its other columns grouped (PostgreSQL only infers that for real keys).
+    let key_positions: Vec<TokenStream> = if t.derived {
+        vec![quote!(#sp::NoKey)]
+    } else {
+        key_positions.collect()
+    };
     let table_doc = format!("The `{sql_name}` table as a FROM item.");
     let all_doc = format!("All columns of `{sql_name}`, in declaration order.");
 

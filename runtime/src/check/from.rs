@@ -2,7 +2,7 @@
 //! and full joins), and proving a source is not already in the list.
 
 use super::ids::{Bool, False, IdEq};
-use super::{Cons, Nil, Src};
+use super::{Cons, Nil, Outer, Src};
 use crate::query::Source;
 use crate::types::{Null, Nullability};
 
@@ -30,6 +30,10 @@ impl<S, N: Nullability, T: AllNullable> AllNullable for Cons<Src<S, N>, T> {
     type Out = Cons<Src<S, Null>, T::Out>;
 }
 
+impl<S, T: AllNullable> AllNullable for Cons<Outer<S>, T> {
+    type Out = Cons<Outer<S>, T::Out>;
+}
+
 /// Whether the list holds a source with id `Id`.
 pub trait HasId<Id> {
     /// [`super::ids::True`] or [`False`].
@@ -43,6 +47,10 @@ where
     S::Id: IdEq<Id>,
 {
     type Out = <<S::Id as IdEq<Id>>::Out as Bool>::Or<T::Out>;
+}
+
+impl<S, T: HasId<Id>, Id> HasId<Id> for Cons<Outer<S>, T> {
+    type Out = T::Out;
 }
 
 /// Source `S` is not yet in this FROM list.

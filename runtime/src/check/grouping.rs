@@ -152,6 +152,16 @@ impl<C> ColumnMode<C> for InsideAggregate {
     type Kind = Plain;
 }
 
+/// Grouping mode of HAVING: as the select list ([`WithFrom`]), but without window functions.
+pub struct InHaving<G, F>(PhantomData<(G, F)>);
+
+impl<C, G, F> ColumnMode<C> for InHaving<G, F>
+where
+    WithFrom<G, F>: ColumnMode<C>,
+{
+    type Kind = <WithFrom<G, F> as ColumnMode<C>>::Kind;
+}
+
 /// The kind of a whole source `S` selected under grouping mode `Self`.
 pub trait SourceMode<S> {
     /// The source's kind.
@@ -162,6 +172,12 @@ impl<S, F> SourceMode<S> for WithFrom<NoGroup, F> {
 }
 impl<S, F, X: GroupKeys<S>> SourceMode<S> for WithFrom<GroupBy<X>, F> {
     type Kind = Neutral;
+}
+impl<S, G, F> SourceMode<S> for InHaving<G, F>
+where
+    WithFrom<G, F>: SourceMode<S>,
+{
+    type Kind = <WithFrom<G, F> as SourceMode<S>>::Kind;
 }
 impl<S> SourceMode<S> for InsideWhere {
     type Kind = Plain;

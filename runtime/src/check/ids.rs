@@ -63,6 +63,41 @@ impl<A: IdEq<B>, B> IdEq<B1<B>> for B1<A> {
     type Out = A::Out;
 }
 
+/// The key position of a table without a primary key (a derived table): equal to nothing.
+pub struct NoKey;
+impl<X> IdEq<X> for NoKey {
+    type Out = False;
+}
+impl IdEq<NoKey> for BEnd {
+    type Out = False;
+}
+impl<A> IdEq<NoKey> for B0<A> {
+    type Out = False;
+}
+impl<A> IdEq<NoKey> for B1<A> {
+    type Out = False;
+}
+
+/// A tuple of ids (a grouping set) equals `Id` when it holds it: so a list of grouping
+/// sets "holds" every column of every set.
+impl<Id> IdEq<Id> for () {
+    type Out = False;
+}
+macro_rules! tuple_id_eq {
+    ($(($($t:ident)+))*) => {$(
+        impl<Id, $($t),+> IdEq<Id> for ($($t,)+)
+        where
+            ($($t,)+): ListHas<Id>,
+        {
+            type Out = <($($t,)+) as ListHas<Id>>::Out;
+        }
+    )*};
+}
+tuple_id_eq! {
+    (A) (A B) (A B C) (A B C D) (A B C D E) (A B C D E F) (A B C D E F G) (A B C D E F G H)
+    (A B C D E F G H I) (A B C D E F G H I J) (A B C D E F G H I J K) (A B C D E F G H I J K L)
+}
+
 /// The identity of a column: the id of the source it is read from and its position.
 pub struct ColumnId<Source, Position>(PhantomData<(Source, Position)>);
 

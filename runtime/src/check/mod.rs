@@ -12,9 +12,9 @@ pub mod ids;
 
 pub use from::{AllNullable, Append, HasId, NotInFrom};
 pub use grouping::{
-    Agg, ColumnGrouped, ColumnMode, GroupBy, GroupHas, GroupKeys, GroupList, IdOf, InsideAggregate,
-    InsideWhere, KeyIds, KeysOf, Mix, Neutral, NoGroup, Plain, SourceGrouped, SourceMode,
-    ValidGrouping, WithFrom,
+    Agg, ColumnGrouped, ColumnMode, GroupBy, GroupHas, GroupKeys, GroupList, IdOf, InHaving,
+    InsideAggregate, InsideWhere, KeyIds, KeysOf, Mix, Neutral, NoGroup, Plain, SourceGrouped,
+    SourceMode, ValidGrouping, WithFrom,
 };
 
 use crate::expr::BoolExpression;
@@ -28,6 +28,11 @@ pub struct Cons<H, T>(PhantomData<(H, T)>);
 /// A FROM-list entry: source `S` whose columns have nullability `N` in this query
 /// (`Null` on the optional side of an outer join).
 pub struct Src<S, N>(PhantomData<(S, N)>);
+/// A FROM-list entry of a correlated subquery: source `S` of an enclosing query, readable
+/// here (see `Select::correlate`). It is not written in this query's FROM clause, is not
+/// counted as one of its sources for grouping, and must be in scope where the subquery is
+/// used ([`OuterRefs`]).
+pub struct Outer<S>(PhantomData<S>);
 /// Index: the entry is the head of the list.
 pub struct Here;
 /// Index: the entry is in the tail, at index `I`.
@@ -53,6 +58,38 @@ impl<S, N: Nullability, T> HasSource<S, Here> for Cons<Src<S, N>, T> {
 impl<H, S, T: HasSource<S, I>, I> HasSource<S, There<I>> for Cons<H, T> {
     type Null = T::Null;
 }
+
+#[diagnostic::do_not_recommend]
+impl<S, T> HasSource<S, Here> for Cons<Outer<S>, T> {
+    type Null = crate::types::NotNull;
+}
+#[diagnostic::do_not_recommend]
+impl<C, S, T> HasColumn<C, S, Here> for Cons<Outer<S>, T> {
+    type Null = crate::types::NotNull;
+}
+
+/// Every outer source a (sub)query's FROM list `Self` reads is in scope in the enclosing
+/// FROM list `Fo`.
+pub trait OuterRefs<Fo, I> {}
+impl<Fo> OuterRefs<Fo, ()> for Nil {}
+impl<S, N, T: OuterRefs<Fo, I>, Fo, I> OuterRefs<Fo, I> for Cons<Src<S, N>, T> {}
+impl<S, T: OuterRefs<Fo, I>, Fo: OuterScope<S, J>, I, J> OuterRefs<Fo, (I, J)>
+    for Cons<Outer<S>, T>
+{
+}
+/// Both sides of a set operation.
+pub struct Both<A, B>(PhantomData<(A, B)>);
+impl<A: OuterRefs<Fo, I>, B: OuterRefs<Fo, J>, Fo, I, J> OuterRefs<Fo, (I, J)> for Both<A, B> {}
+
+/// The enclosing query reads source `S`, which a correlated subquery refers to.
+#[diagnostic::on_unimplemented(
+    message = "this subquery reads `{S}` of an outer query, but `{S}` is not in the FROM clause around it",
+    label = "the subquery is correlated with `{S}` (`.correlate({S})`)",
+    note = "use the subquery inside a query that reads `{S}`; a derived table (FROM) or a CTE cannot be correlated"
+)]
+pub trait OuterScope<S, I> {}
+#[diagnostic::do_not_recommend]
+impl<F: HasSource<S, I>, S, I> OuterScope<S, I> for F {}
 
 /// The SQL type `ST` of column `C` (of source `T`) in FROM list `F`: nullable when `T` is on
 /// the optional side of an outer join.

@@ -22,6 +22,11 @@ pub trait AggregatesAllowed {}
 impl<F> AggregatesAllowed for crate::check::WithFrom<crate::check::NoGroup, F> {}
 #[diagnostic::do_not_recommend]
 impl<G, F> AggregatesAllowed for crate::check::WithFrom<crate::check::GroupBy<G>, F> {}
+#[diagnostic::do_not_recommend]
+impl<G, F> AggregatesAllowed for crate::check::InHaving<G, F> where
+    crate::check::WithFrom<G, F>: AggregatesAllowed
+{
+}
 
 /// SQL types `sum` accepts, and its result type.
 #[diagnostic::on_unimplemented(message = "`sum` is not defined for SQL type `{Self}`")]

@@ -331,6 +331,54 @@ natural! {
     serde_json::Value => Jsonb; "serde_json";
 }
 
+/// A Rust value or an expression, as an expression: values become bound parameters of their
+/// natural SQL type. For operands whose SQL type is not fixed by the other side (the first
+/// branch of `CASE`, the right side of date arithmetic).
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is neither a SQL expression nor a Rust value with a default SQL type",
+    note = "wrap the value with its SQL type: `Bound::<SqlType, _>::new(value)`"
+)]
+pub trait IntoOperand {
+    /// The expression.
+    type Expr: Expression;
+    /// Converts.
+    fn into_operand(self) -> Self::Expr;
+}
+impl<E: Expression> IntoOperand for E {
+    type Expr = E;
+    fn into_operand(self) -> E {
+        self
+    }
+}
+impl<'a> IntoOperand for &'a str {
+    type Expr = Bound<Text, &'a str>;
+    fn into_operand(self) -> Self::Expr {
+        Bound::new(self)
+    }
+}
+macro_rules! operands {
+    ($($rust:ty => $st:ty $(; $cfg:literal)?;)*) => {$(
+        $(#[cfg(feature = $cfg)])?
+        impl IntoOperand for $rust {
+            type Expr = Bound<$st, $rust>;
+            fn into_operand(self) -> Self::Expr {
+                Bound::new(self)
+            }
+        }
+    )*};
+}
+operands! {
+    i16 => Int2; i32 => Int4; i64 => Int8; f32 => Float4; f64 => Float8; bool => Bool;
+    String => Text; Vec<u8> => Bytea; PgInterval => Interval;
+    rust_decimal::Decimal => Numeric; "rust_decimal";
+    chrono::NaiveDate => Date; "chrono";
+    chrono::NaiveTime => Time; "chrono";
+    chrono::NaiveDateTime => Timestamp; "chrono";
+    chrono::DateTime<chrono::Utc> => Timestamptz; "chrono";
+    uuid::Uuid => Uuid; "uuid";
+    serde_json::Value => Jsonb; "serde_json";
+}
+
 /// A Rust value as an expression of its natural SQL type, sent as a bound parameter (never
 /// spliced into the SQL): `select((value(1), count_star()))`.
 pub fn value<T: NaturalSqlType + SqlValue<T::SqlType>>(v: T) -> Bound<T::SqlType, T> {

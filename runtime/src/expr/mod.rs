@@ -6,15 +6,26 @@
 
 mod aggregate;
 mod bound;
+mod case;
+mod func;
 mod ops;
+mod window;
 
 pub use aggregate::{
     avg, count, count_distinct, count_star, max, min, sum, Aggregate, AggregateOf,
     AggregatesAllowed, Averageable, CountStar, Summable,
 };
 pub(crate) use bound::NulInText;
-pub use bound::{value, Bound, NaturalSqlType, SqlValue};
+pub use bound::{value, Bound, IntoOperand, NaturalSqlType, SqlValue};
+pub use case::{case_when, Case, CaseWhen, Else, NoElse};
+pub use func::*;
 pub use ops::*;
+pub use window::{
+    cume_dist, dense_rank, first_value, lag, lag_or, last_value, lead, lead_or, mode, nth_value,
+    ntile, percent_rank, percentile_cont, percentile_disc, rank, row_number, window, Empty,
+    FrameBound, NoArgs, OrderedSet, OrderedSetOf, Over, OverMethod, PartitionBy, WinFn, Window,
+    WindowCall, WindowOrder, WindowsAllowed, WithinGroup,
+};
 
 use crate::check::{AppearsIn, Mix, ValidGrouping};
 use crate::types::SqlType;

@@ -420,6 +420,23 @@ pub trait ExpressionMethods: Expression + Sized {
             negated: true,
         }
     }
+    /// `self IN (subquery)`: the subquery must select one column of this expression's type.
+    fn in_query<Q, J>(self, query: Q) -> crate::query::InQuery<Self, Q, J>
+    where
+        Q: crate::query::SubSelect<J, SqlType: crate::query::SingleColumn>,
+        crate::query::ColumnOf<Q, J>: Compatible<Operand<Self>>,
+    {
+        crate::query::InQuery::new(self, query, false)
+    }
+    /// `self NOT IN (subquery)` (NULL, so false in a filter, when the subquery returns a
+    /// NULL and no row equals `self`).
+    fn not_in_query<Q, J>(self, query: Q) -> crate::query::InQuery<Self, Q, J>
+    where
+        Q: crate::query::SubSelect<J, SqlType: crate::query::SingleColumn>,
+        crate::query::ColumnOf<Q, J>: Compatible<Operand<Self>>,
+    {
+        crate::query::InQuery::new(self, query, true)
+    }
     /// `self BETWEEN low AND high` (inclusive).
     fn between<Lo, Hi>(self, low: Lo, high: Hi) -> Between<Self, Lo::Expr, Hi::Expr>
     where

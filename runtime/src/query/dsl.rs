@@ -75,10 +75,11 @@ pub trait TableQuery: Source {
     }
 
     /// See [`Select::group_by`].
-    fn group_by<E: ValidGroupBy<SingleFrom<Self>, I>, I>(
+    #[allow(clippy::type_complexity)]
+    fn group_by<E: ValidGroupBy<SingleFrom<Self>, I> + super::GroupFrom<SingleFrom<Self>>, I>(
         self,
         e: E,
-    ) -> TableSelect<Self, NoFilter, NoOrder, GroupBy<E>> {
+    ) -> Select<E::Out, Self, DefaultSelection<Self>, NoFilter, NoOrder, GroupBy<E>> {
         self.query().group_by(e)
     }
 

@@ -2,8 +2,10 @@
 
 use super::clauses::{AddCondition, AllRows, NoHaving};
 use super::select::{rebuild, DefaultSelection, Select};
-use crate::check::{AppearsIn, GroupBy, GroupList, NoGroup, ValidGrouping};
+use super::SourceColumn;
+use crate::check::{AllNullable, AppearsIn, GroupBy, GroupList, NoGroup, ValidGrouping};
 use crate::expr::BoolExpression;
+use crate::render::{Render, SqlWriter};
 use std::marker::PhantomData;
 
 /// A valid GROUP BY list for FROM list `F`: columns (or a tuple of them) of its sources.
@@ -22,17 +24,20 @@ impl<E: AppearsIn<F, I> + GroupList, F, I> ValidGroupBy<F, I> for E {}
 )]
 pub trait ValidHaving<F, G, I> {}
 impl<E, F, G, I, J> ValidHaving<F, G, (I, J)> for E where
-    E: AppearsIn<F, I> + BoolExpression + ValidGrouping<crate::check::WithFrom<G, F>, J>
+    E: AppearsIn<F, I> + BoolExpression + ValidGrouping<crate::check::InHaving<G, F>, J>
 {
 }
 
 impl<F, From, C, W, O> Select<F, From, DefaultSelection<C>, W, O, NoGroup, NoHaving> {
     /// `GROUP BY columns`: afterwards every plain column in the select list, HAVING and
     /// ORDER BY must be grouped, or its table's primary key must be.
-    pub fn group_by<E: ValidGroupBy<F, I>, I>(
+    ///
+    /// `columns` may also be [`rollup`], [`cube`] or [`grouping_sets`]: then every column
+    /// loads as `Option<_>`, since a grouping set leaves the columns it does not group NULL.
+    pub fn group_by<E: ValidGroupBy<F, I> + GroupFrom<F>, I>(
         self,
         columns: E,
-    ) -> Select<F, From, DefaultSelection<C>, W, O, GroupBy<E>> {
+    ) -> Select<E::Out, From, DefaultSelection<C>, W, O, GroupBy<E>> {
         rebuild!(self, group: GroupBy(columns))
     }
 
@@ -67,4 +72,158 @@ impl<F, From, S, W, O, G, H> Select<F, From, S, W, O, GroupBy<G>, H> {
     {
         rebuild!(self, having: self.having.add(condition))
     }
+}
+
+/// The FROM list as seen after grouping by `Self`: unchanged for columns; every source
+/// nullable under grouping sets (their super-aggregate rows hold NULLs).
+pub trait GroupFrom<F> {
+    /// The FROM list after grouping.
+    type Out;
+}
+impl<F, C: SourceColumn> GroupFrom<F> for C {
+    type Out = F;
+}
+macro_rules! group_from_tuples {
+    ($(($($t:ident)+))*) => {$(
+        impl<Fr, $($t: SourceColumn),+> GroupFrom<Fr> for ($($t,)+) {
+            type Out = Fr;
+        }
+    )*};
+}
+group_from_tuples! {
+    (A) (A B) (A B C) (A B C D) (A B C D E) (A B C D E F) (A B C D E F G) (A B C D E F G H)
+    (A B C D E F G H I) (A B C D E F G H I J) (A B C D E F G H I J K) (A B C D E F G H I J K L)
+}
+
+/// `ROLLUP (a, b, ..)`: the groups `(a, b, ..)`, `(a, ..)`, ..., `()`.
+#[derive(Clone, Copy)]
+pub struct Rollup<T>(T);
+/// `CUBE (a, b, ..)`: every subset of the columns as a group.
+#[derive(Clone, Copy)]
+pub struct Cube<T>(T);
+/// `GROUPING SETS ((..), (..), ..)`.
+#[derive(Clone, Copy)]
+pub struct GroupingSets<T>(T);
+
+/// `ROLLUP (columns)`, for `group_by`: a column or a tuple of columns.
+pub fn rollup<T: GroupList>(columns: T) -> Rollup<T> {
+    Rollup(columns)
+}
+/// `CUBE (columns)`, for `group_by`: a column or a tuple of columns.
+pub fn cube<T: GroupList>(columns: T) -> Cube<T> {
+    Cube(columns)
+}
+/// `GROUPING SETS (..)`, for `group_by`: a tuple of sets, each a column, a tuple of columns,
+/// or `()` (the grand total).
+pub fn grouping_sets<T: GroupSets>(sets: T) -> GroupingSets<T> {
+    GroupingSets(sets)
+}
+
+impl<F: AllNullable, T> GroupFrom<F> for Rollup<T> {
+    type Out = F::Out;
+}
+impl<F: AllNullable, T> GroupFrom<F> for Cube<T> {
+    type Out = F::Out;
+}
+impl<F: AllNullable, T> GroupFrom<F> for GroupingSets<T> {
+    type Out = F::Out;
+}
+impl<T: GroupList> GroupList for Rollup<T> {
+    type Ids = T::Ids;
+}
+impl<T: GroupList> GroupList for Cube<T> {
+    type Ids = T::Ids;
+}
+impl<T: GroupSets> GroupList for GroupingSets<T> {
+    type Ids = T::Ids;
+}
+impl<T: AppearsIn<F, I>, F, I> AppearsIn<F, I> for Rollup<T> {
+    type Lifted = ();
+}
+impl<T: AppearsIn<F, I>, F, I> AppearsIn<F, I> for Cube<T> {
+    type Lifted = ();
+}
+impl<T: SetsIn<F, I>, F, I> AppearsIn<F, I> for GroupingSets<T> {
+    type Lifted = ();
+}
+impl<T: Render> Render for Rollup<T> {
+    fn render<'a>(&'a self, out: &mut SqlWriter<'a>) {
+        out.sql("ROLLUP (");
+        self.0.render(out);
+        out.sql(")");
+    }
+}
+impl<T: Render> Render for Cube<T> {
+    fn render<'a>(&'a self, out: &mut SqlWriter<'a>) {
+        out.sql("CUBE (");
+        self.0.render(out);
+        out.sql(")");
+    }
+}
+impl<T: GroupSets> Render for GroupingSets<T> {
+    fn render<'a>(&'a self, out: &mut SqlWriter<'a>) {
+        out.sql("GROUPING SETS (");
+        self.0.render_sets(out);
+        out.sql(")");
+    }
+}
+
+/// A tuple of grouping sets.
+pub trait GroupSets {
+    /// Every set's column ids.
+    type Ids;
+    /// Writes `(..), (..)`.
+    fn render_sets<'a>(&'a self, out: &mut SqlWriter<'a>);
+}
+/// One grouping set: a column, a tuple of columns, or `()`.
+pub trait GroupSet: GroupList {
+    /// Writes the columns (nothing for `()`).
+    fn render_set<'a>(&'a self, out: &mut SqlWriter<'a>);
+}
+impl GroupSet for () {
+    fn render_set<'a>(&'a self, _: &mut SqlWriter<'a>) {}
+}
+impl<T: GroupList + Render> GroupSet for T {
+    fn render_set<'a>(&'a self, out: &mut SqlWriter<'a>) {
+        self.render(out);
+    }
+}
+/// Every set's columns are in FROM list `F`.
+pub trait SetsIn<F, I> {}
+/// One set's columns are in FROM list `F`.
+pub trait SetIn<F, I> {}
+/// Index marker of the empty grouping set.
+pub struct GrandTotal;
+/// Index marker of a grouping set of columns.
+pub struct SetCols<I>(PhantomData<I>);
+impl<F> SetIn<F, GrandTotal> for () {}
+impl<T: AppearsIn<F, I> + GroupList, F, I> SetIn<F, SetCols<I>> for T {}
+
+macro_rules! group_sets {
+    ($(($($t:ident $i:ident)+))*) => {$(
+        #[allow(non_snake_case)]
+        impl<$($t: GroupSet),+> GroupSets for ($($t,)+) {
+            type Ids = ($($t::Ids,)+);
+            fn render_sets<'a>(&'a self, out: &mut SqlWriter<'a>) {
+                let ($($t,)+) = self;
+                let mut first = true;
+                $(
+                    if !first {
+                        out.sql(", ");
+                    }
+                    first = false;
+                    out.sql("(");
+                    $t.render_set(out);
+                    out.sql(")");
+                )+
+                let _ = first;
+            }
+        }
+        impl<Fr, $($t: SetIn<Fr, $i>, $i),+> SetsIn<Fr, ($($i,)+)> for ($($t,)+) {}
+    )*};
+}
+group_sets! {
+    (A IA) (A IA B IB) (A IA B IB C IC) (A IA B IB C IC D ID) (A IA B IB C IC D ID E IE)
+    (A IA B IB C IC D ID E IE F IF) (A IA B IB C IC D ID E IE F IF G IG)
+    (A IA B IB C IC D ID E IE F IF G IG H IH)
 }

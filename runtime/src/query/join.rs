@@ -145,6 +145,15 @@ impl<L: super::FromClause, S: Source, On: Render, K: JoinKind> super::FromClause
         out.sql(" ON ");
         self.on.render(out);
     }
+    fn has_ctes(&self) -> bool {
+        self.left.has_ctes()
+    }
+    fn recursive_ctes(&self) -> bool {
+        self.left.recursive_ctes()
+    }
+    fn render_ctes<'a>(&'a self, out: &mut SqlWriter<'a>, first: &mut bool) {
+        self.left.render_ctes(out, first);
+    }
 }
 
 /// A CROSS JOIN: no ON condition.
@@ -167,6 +176,15 @@ impl<L: super::FromClause, S: Source> super::FromClause for CrossJoin<L, S> {
         self.left.render_from(out);
         out.sql(Cross::SQL);
         S::render_from(out);
+    }
+    fn has_ctes(&self) -> bool {
+        self.left.has_ctes()
+    }
+    fn recursive_ctes(&self) -> bool {
+        self.left.recursive_ctes()
+    }
+    fn render_ctes<'a>(&'a self, out: &mut SqlWriter<'a>, first: &mut bool) {
+        self.left.render_ctes(out, first);
     }
 }
 

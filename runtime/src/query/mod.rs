@@ -12,8 +12,10 @@ mod meta;
 mod returning;
 mod select;
 mod selectable;
+mod setop;
 mod source;
 mod stream;
+mod subquery;
 mod update;
 
 pub use dsl::{KeyFilter, KeyQuery, RowByKey, TableQuery, TableSelect};
@@ -36,7 +38,10 @@ pub use clauses::{
     AddCondition, AddOrder, AllRows, Clause, Filter, Having, NoFilter, NoHaving, NoOrder, OrderBy,
 };
 pub use column::{Col, ColumnDef};
-pub use group::{ValidGroupBy, ValidHaving};
+pub use group::{
+    cube, grouping_sets, rollup, Cube, GroupFrom, GroupSet, GroupSets, GroupingSets, Rollup, SetIn,
+    SetsIn, ValidGroupBy, ValidHaving,
+};
 pub use insert::{
     insert_into, ConflictTarget, Insert, InsertInto, InsertValues, Insertable, IntoInsertValues,
     ManyRows, OnConflict,
@@ -47,7 +52,12 @@ pub use select::{
     DefaultSelection, FromClause, Regroup, RowType, Select, SelectClause, Selected, SingleFrom,
     SubSelect,
 };
+pub use setop::{Compound, SetKind, SetOp, UnionRow};
 pub use stream::{Batches, DecodeRow, Progress, Rows, WithProgress};
+pub use subquery::{
+    all, any, exists, not_exists, ColumnOf, Cte, CteDef, Derived, DerivedTable, Exists, FitsColumn,
+    FitsRow, InQuery, Quantified, ScalarSubquery, SingleColumn, SubqueryMethods, WithCte,
+};
 pub use update::{delete, update, Delete, Update, UpdateTarget};
 
 use crate::expr::Expression;

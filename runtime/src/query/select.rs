@@ -249,6 +249,16 @@ where
     where
         S: SelectClause<F, G, J>,
     {
+        if self.from.has_ctes() {
+            out.sql(if self.from.recursive_ctes() {
+                "WITH RECURSIVE "
+            } else {
+                "WITH "
+            });
+            let mut first = true;
+            self.from.render_ctes(out, &mut first);
+            out.sql(" ");
+        }
         out.sql("SELECT ");
         if self.distinct {
             out.sql("DISTINCT ");
@@ -454,6 +464,8 @@ where
 pub trait SubSelect<J> {
     /// The SQL type of a row.
     type SqlType;
+    /// Its FROM list (with the outer sources of a correlated subquery).
+    type FromList;
     /// Writes the whole SELECT.
     fn render_subselect<'a>(&'a self, out: &mut SqlWriter<'a>);
 }
@@ -468,6 +480,7 @@ where
     S: SelectClause<F, G, J>,
 {
     type SqlType = S::SqlType;
+    type FromList = F;
     fn render_subselect<'a>(&'a self, out: &mut SqlWriter<'a>) {
         self.render_with(out, None);
     }
@@ -477,6 +490,18 @@ where
 pub trait FromClause {
     /// Writes the FROM items.
     fn render_from<'a>(&'a self, out: &mut SqlWriter<'a>);
+    /// Whether a WITH clause comes with this FROM clause (see `Select::with`).
+    fn has_ctes(&self) -> bool {
+        false
+    }
+    /// Whether one of its CTEs is recursive (`WITH RECURSIVE`).
+    fn recursive_ctes(&self) -> bool {
+        false
+    }
+    /// Writes the CTEs, `name(cols) AS (query)`, separated by commas.
+    fn render_ctes<'a>(&'a self, out: &mut SqlWriter<'a>, first: &mut bool) {
+        let _ = (out, first);
+    }
 }
 
 impl<S: Source> FromClause for S {

@@ -51,6 +51,7 @@ pub struct SqlWriter<'a> {
     types: Vec<Type>,
     labels: Vec<Label>,
     nul_in_text: bool,
+    depth: u32,
 }
 
 /// A fast 64-bit hash of the pieces of a statement, in the order written.
@@ -122,6 +123,7 @@ impl<'a> SqlWriter<'a> {
             types: Vec::new(),
             labels: Vec::new(),
             nul_in_text: false,
+            depth: 0,
         }
     }
 
@@ -212,8 +214,24 @@ impl<'a> SqlWriter<'a> {
     /// Records the label of the next selected column.
     #[inline]
     pub fn label(&mut self, label: Option<Label>) {
+        if self.depth > 0 {
+            return;
+        }
         let n = self.labels.len() + 1;
         self.labels.push(label.unwrap_or(Label::Expression(n)));
+    }
+
+    /// Enters a nested query (a subquery, the right side of a UNION): its select list
+    /// records no labels, since its columns are not the statement's.
+    #[inline]
+    pub fn enter_subquery(&mut self) {
+        self.depth += 1;
+    }
+
+    /// Leaves a nested query.
+    #[inline]
+    pub fn leave_subquery(&mut self) {
+        self.depth = self.depth.saturating_sub(1);
     }
 
     /// The SQL text so far.

@@ -49,6 +49,8 @@ pub trait SqlType: 'static {
 pub trait Nullability: 'static {
     /// `Null` when either side is `Null`.
     type Or<N: Nullability>: Nullability;
+    /// `Null` only when both sides are `Null` (`coalesce`, `greatest`).
+    type And<N: Nullability>: Nullability;
     /// Applies this nullability to a SQL type.
     type Apply<T: SqlType>: SqlType;
 }
@@ -60,10 +62,12 @@ pub struct Null;
 
 impl Nullability for NotNull {
     type Or<N: Nullability> = N;
+    type And<N: Nullability> = NotNull;
     type Apply<T: SqlType> = T;
 }
 impl Nullability for Null {
     type Or<N: Nullability> = Null;
+    type And<N: Nullability> = N;
     type Apply<T: SqlType> = T::Nullable;
 }
 
@@ -83,6 +87,14 @@ impl<T: SqlType<Nullability = NotNull>> SqlType for Nullable<T> {
 pub type NullableIf<A, B, Out> = <<<A as SqlType>::Nullability as Nullability>::Or<
     <B as SqlType>::Nullability,
 > as Nullability>::Apply<Out>;
+
+/// `Out` made nullable only when both `A` and `B` are nullable.
+pub type NullableIfBoth<A, B, Out> = <<<A as SqlType>::Nullability as Nullability>::And<
+    <B as SqlType>::Nullability,
+> as Nullability>::Apply<Out>;
+
+/// `Out` with the nullability of `A`.
+pub type NullableAs<A, Out> = <<A as SqlType>::Nullability as Nullability>::Apply<Out>;
 
 macro_rules! sql_types {
     ($($name:ident = $sql:literal, $pg:ident, $arr:ident;)*) => {$(

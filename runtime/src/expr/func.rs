@@ -1,0 +1,1212 @@
+//! SQL functions with PostgreSQL's result types: text, math, conditional, date/time,
+//! `CAST`, `EXTRACT`, aggregates beyond the basic five, and [`sql_function!`] to declare
+//! one's own.
+//!
+//! A call is a [`Func`] node: the function's marker type `N` and a tuple of argument
+//! expressions. The marker implements [`Signature`] for the argument types it accepts,
+//! which gives the result type; the same signature is evaluated on the arguments' types as
+//! seen through outer joins, so a function of a nullable argument returns a nullable value
+//! exactly when PostgreSQL would (every function here is strict unless its docs say
+//! otherwise). A call with arguments of the wrong types does not compile, at the call.
+
+use super::{AggregatesAllowed, AsExpr, Expression, IntoOperand};
+use crate::check::{Agg, AppearsIn, InsideAggregate, Neutral, ValidGrouping};
+use crate::render::{Render, SqlWriter};
+use crate::types::*;
+use std::marker::PhantomData;
+
+/// The SQL types of a tuple of argument expressions.
+pub trait ArgTypes {
+    /// The tuple of the arguments' declared SQL types.
+    type SqlTypes;
+}
+
+macro_rules! arg_types {
+    ($(($($t:ident)+))*) => {$(
+        impl<$($t: Expression),+> ArgTypes for ($($t,)+) {
+            type SqlTypes = ($($t::SqlType,)+);
+        }
+    )*};
+}
+arg_types! { (A) (A B) (A B C) (A B C D) (A B C D E) (A B C D E F) (A B C D E F G) (A B C D E F G H) }
+
+/// A SQL function: its name and how a call of it is written.
+pub trait SqlFunction {
+    /// The function's SQL name.
+    const NAME: &'static str;
+    /// Writes a call: `NAME(arg, ...)` unless the function has its own syntax.
+    fn render_call<'a, A: Render>(args: &'a A, out: &mut SqlWriter<'a>) {
+        out.sql(Self::NAME);
+        out.sql("(");
+        args.render(out);
+        out.sql(")");
+    }
+}
+
+/// The argument types a function accepts, and its result type for them.
+#[diagnostic::on_unimplemented(
+    message = "SQL function `{Self}` is not defined for arguments of SQL types `{Args}`",
+    label = "wrong argument types for this function",
+    note = "PostgreSQL resolves functions by their argument types; cast an argument with `cast::<Type, _>(..)` if needed"
+)]
+pub trait Signature<Args> {
+    /// The result type.
+    type Out: SqlType;
+}
+
+/// A call of function `N` with the argument tuple `A`.
+pub struct Func<N, A> {
+    args: A,
+    _f: PhantomData<N>,
+}
+
+impl<N, A: Clone> Clone for Func<N, A> {
+    fn clone(&self) -> Self {
+        Func::new(self.args.clone())
+    }
+}
+impl<N, A: Copy> Copy for Func<N, A> {}
+
+impl<N, A> Func<N, A> {
+    /// A call of `N` with `args` (a tuple). The signature is checked where the call is used.
+    pub fn new(args: A) -> Self {
+        Func {
+            args,
+            _f: PhantomData,
+        }
+    }
+}
+
+impl<N: Signature<A::SqlTypes>, A: ArgTypes> Expression for Func<N, A> {
+    type SqlType = N::Out;
+}
+
+impl<N: Signature<A::Lifted>, A: AppearsIn<F, I>, F, I> AppearsIn<F, I> for Func<N, A> {
+    type Lifted = N::Out;
+}
+
+impl<N, A: ValidGrouping<G, J>, G, J> ValidGrouping<G, J> for Func<N, A> {
+    type Kind = A::Kind;
+}
+
+impl<N: SqlFunction, A: Render> Render for Func<N, A> {
+    fn render<'a>(&'a self, out: &mut SqlWriter<'a>) {
+        N::render_call(&self.args, out);
+    }
+    fn is_atomic(&self) -> bool {
+        true
+    }
+}
+
+/// A function without arguments, or an SQL keyword value (`CURRENT_DATE`), of type `Out`.
+pub struct Niladic<N>(PhantomData<N>);
+
+impl<N> Clone for Niladic<N> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+impl<N> Copy for Niladic<N> {}
+
+/// The SQL and type of a [`Niladic`] value.
+pub trait NiladicFunction {
+    /// Its SQL (`now()`, `CURRENT_DATE`).
+    const SQL: &'static str;
+    /// Its type.
+    type Out: SqlType;
+}
+
+impl<N: NiladicFunction> Expression for Niladic<N> {
+    type SqlType = N::Out;
+}
+impl<N: NiladicFunction, F> AppearsIn<F, ()> for Niladic<N> {
+    type Lifted = N::Out;
+}
+impl<N, G> ValidGrouping<G, ()> for Niladic<N> {
+    type Kind = Neutral;
+}
+impl<N: NiladicFunction> Render for Niladic<N> {
+    fn render<'a>(&'a self, out: &mut SqlWriter<'a>) {
+        out.sql(N::SQL);
+    }
+    fn is_atomic(&self) -> bool {
+        true
+    }
+}
+
+/// An aggregate call of function `N` over the argument tuple `A`: `NAME([DISTINCT] args)`.
+pub struct AggFunc<N, A> {
+    args: A,
+    distinct: bool,
+    _f: PhantomData<N>,
+}
+
+impl<N, A> AggFunc<N, A> {
+    /// An aggregate call of `N` with `args` (a tuple).
+    pub fn new(args: A) -> Self {
+        AggFunc {
+            args,
+            distinct: false,
+            _f: PhantomData,
+        }
+    }
+    /// `NAME(DISTINCT args)`.
+    pub fn distinct(mut self) -> Self {
+        self.distinct = true;
+        self
+    }
+}
+
+impl<N: Signature<A::SqlTypes>, A: ArgTypes> Expression for AggFunc<N, A> {
+    type SqlType = N::Out;
+}
+
+impl<N: Signature<A::Lifted>, A: AppearsIn<F, I>, F, I> AppearsIn<F, I> for AggFunc<N, A> {
+    type Lifted = N::Out;
+}
+
+impl<N, A: ValidGrouping<InsideAggregate, J>, G: AggregatesAllowed, J> ValidGrouping<G, J>
+    for AggFunc<N, A>
+{
+    type Kind = Agg;
+}
+
+impl<N: SqlFunction, A: Render> Render for AggFunc<N, A> {
+    fn render<'a>(&'a self, out: &mut SqlWriter<'a>) {
+        out.sql(N::NAME);
+        out.sql(if self.distinct { "(DISTINCT " } else { "(" });
+        self.args.render(out);
+        out.sql(")");
+    }
+    fn is_atomic(&self) -> bool {
+        true
+    }
+}
+
+impl<N, A: ValidGrouping<G, J>, G, J> crate::expr::window::WindowCall<G, J> for AggFunc<N, A> {
+    type Kind = A::Kind;
+}
+
+crate::__impl_operators!([N: Signature<<A as ArgTypes>::SqlTypes>, A: ArgTypes,] Func<N, A>);
+crate::__impl_operators!([N: Signature<<A as ArgTypes>::SqlTypes>, A: ArgTypes,] AggFunc<N, A>);
+crate::__impl_operators!([N: NiladicFunction,] Niladic<N>);
+
+macro_rules! as_expr_for {
+    ($([$($gen:tt)*] $ty:ty;)*) => {$(
+        #[diagnostic::do_not_recommend]
+        impl<$($gen)* __ST: SqlType> AsExpr<__ST> for $ty
+        where
+            $ty: Expression<SqlType: Compatible<__ST>>,
+        {
+            type Expr = Self;
+            fn into_expr(self) -> Self {
+                self
+            }
+        }
+    )*};
+}
+pub(crate) use as_expr_for;
+
+as_expr_for! {
+    [N, A,] Func<N, A>;
+    [N, A,] AggFunc<N, A>;
+    [N,] Niladic<N>;
+}
+
+/// Declares a function marker: a unit struct with its SQL name.
+macro_rules! functions {
+    ($($(#[$m:meta])* $name:ident = $sql:literal;)*) => {$(
+        $(#[$m])*
+        #[derive(Clone, Copy, Debug, Default)]
+        pub struct $name;
+        impl SqlFunction for $name {
+            const NAME: &'static str = $sql;
+        }
+    )*};
+}
+
+functions! {
+    /// `lower(text)`
+    Lower = "lower";
+    /// `upper(text)`
+    Upper = "upper";
+    /// `length(text)`
+    Length = "length";
+    /// `char_length(text)`
+    CharLength = "char_length";
+    /// `btrim(text)`, SQL's `trim(both from ..)`
+    Trim = "btrim";
+    /// `ltrim(text)`
+    Ltrim = "ltrim";
+    /// `rtrim(text)`
+    Rtrim = "rtrim";
+    /// `substr(text, from [, count])`, SQL's `substring(.. from .. for ..)`
+    Substring = "substr";
+    /// `strpos(text, needle)`, SQL's `position(needle in text)`
+    Position = "strpos";
+    /// `replace(text, from, to)`
+    Replace = "replace";
+    /// `concat(..)`
+    ConcatFn = "concat";
+    /// `floor(x)`
+    Floor = "floor";
+    /// `ceil(x)`
+    Ceil = "ceil";
+    /// `round(x [, digits])`
+    Round = "round";
+    /// `abs(x)`
+    Abs = "abs";
+    /// `mod(a, b)`
+    Mod = "mod";
+    /// `power(a, b)`
+    Power = "power";
+    /// `sqrt(x)`
+    Sqrt = "sqrt";
+    /// `coalesce(a, b, ..)`
+    Coalesce = "coalesce";
+    /// `nullif(a, b)`
+    NullIf = "nullif";
+    /// `greatest(a, b, ..)`
+    Greatest = "greatest";
+    /// `least(a, b, ..)`
+    Least = "least";
+    /// `array_agg(x)`
+    ArrayAgg = "array_agg";
+    /// `string_agg(text, separator)`
+    StringAgg = "string_agg";
+    /// `bool_and(bool)`
+    BoolAnd = "bool_and";
+    /// `bool_or(bool)`
+    BoolOr = "bool_or";
+    /// `date_trunc(field, timestamp)`
+    DateTrunc = "date_trunc";
+    /// `date_part(field, value)`
+    DatePart = "date_part";
+    /// `nextval(sequence)`
+    NextVal = "nextval";
+    /// `currval(sequence)`
+    CurrVal = "currval";
+    /// `grouping(columns..)`
+    Grouping = "grouping";
+}
+
+// ---- signatures -------------------------------------------------------------------------
+
+/// Text in, text out (nullability kept).
+macro_rules! text_to_text {
+    ($($f:ty),*) => {$(
+        impl<A: SqlType<NotNull = Text>> Signature<(A,)> for $f {
+            type Out = A;
+        }
+    )*};
+}
+text_to_text!(Lower, Upper, Trim, Ltrim, Rtrim);
+
+impl<A: SqlType<NotNull = Text>> Signature<(A,)> for Length {
+    type Out = NullableAs<A, Int4>;
+}
+impl<A: SqlType<NotNull = Text>> Signature<(A,)> for CharLength {
+    type Out = NullableAs<A, Int4>;
+}
+impl<A: SqlType<NotNull = Text>, B: SqlType<NotNull = Int4>> Signature<(A, B)> for Substring {
+    type Out = NullableIf<A, B, Text>;
+}
+impl<A: SqlType<NotNull = Text>, B: SqlType<NotNull = Int4>, C: SqlType<NotNull = Int4>>
+    Signature<(A, B, C)> for Substring
+{
+    type Out = NullableIf<A, NullableIf<B, C, Int4>, Text>;
+}
+impl<A: SqlType<NotNull = Text>, B: SqlType<NotNull = Text>> Signature<(A, B)> for Position {
+    type Out = NullableIf<A, B, Int4>;
+}
+impl<A: SqlType<NotNull = Text>, B: SqlType<NotNull = Text>, C: SqlType<NotNull = Text>>
+    Signature<(A, B, C)> for Replace
+{
+    type Out = NullableIf<A, NullableIf<B, C, Text>, Text>;
+}
+
+/// `concat` takes any values and ignores NULLs: never NULL.
+macro_rules! concat_sig {
+    ($(($($t:ident)+))*) => {$(
+        impl<$($t: SqlType),+> Signature<($($t,)+)> for ConcatFn {
+            type Out = Text;
+        }
+    )*};
+}
+concat_sig! { (A) (A B) (A B C) (A B C D) (A B C D E) (A B C D E F) (A B C D E F G) (A B C D E F G H) }
+
+/// SQL types that `floor`, `ceil`, `round`, `sqrt` and `power` accept: `numeric` and
+/// `double precision` (PostgreSQL has no integer versions).
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not `Numeric` or `Float8`",
+    note = "cast integers first: `cast::<Numeric, _>(..)`"
+)]
+pub trait Rounded: SqlType {}
+impl Rounded for Numeric {}
+impl Rounded for Float8 {}
+
+macro_rules! rounded {
+    ($($f:ty),*) => {$(
+        impl<A: SqlType<NotNull: Rounded>> Signature<(A,)> for $f {
+            type Out = A;
+        }
+    )*};
+}
+rounded!(Floor, Ceil, Round, Sqrt);
+
+impl<A: SqlType<NotNull = Numeric>, B: SqlType<NotNull = Int4>> Signature<(A, B)> for Round {
+    type Out = NullableIf<A, B, Numeric>;
+}
+impl<A: SqlType<NotNull: Arithmetic>> Signature<(A,)> for Abs {
+    type Out = A;
+}
+
+/// Integer and `numeric` types (`mod`).
+pub trait Exact: SqlType {}
+impl Exact for Int2 {}
+impl Exact for Int4 {}
+impl Exact for Int8 {}
+impl Exact for Numeric {}
+
+impl<A: SqlType<NotNull: Exact>, B: SqlType<NotNull = A::NotNull>> Signature<(A, B)> for Mod {
+    type Out = NullableIf<A, B, A::NotNull>;
+}
+impl<A: SqlType<NotNull: Rounded>, B: SqlType<NotNull = A::NotNull>> Signature<(A, B)> for Power {
+    type Out = NullableIf<A, B, A::NotNull>;
+}
+
+/// `coalesce`, `greatest` and `least` skip NULL arguments: NULL only when all are.
+macro_rules! null_skipping {
+    ($($f:ty),*) => {$(
+        impl<A: SqlType, B: SqlType<NotNull = A::NotNull>> Signature<(A, B)> for $f {
+            type Out = NullableIfBoth<A, B, A::NotNull>;
+        }
+        impl<A: SqlType, B: SqlType<NotNull = A::NotNull>, C: SqlType<NotNull = A::NotNull>>
+            Signature<(A, B, C)> for $f
+        {
+            type Out = NullableIfBoth<A, NullableIfBoth<B, C, A::NotNull>, A::NotNull>;
+        }
+    )*};
+}
+null_skipping!(Coalesce, Greatest, Least);
+
+impl<A: SqlType, B: SqlType<NotNull = A::NotNull>> Signature<(A, B)> for NullIf {
+    type Out = A::Nullable;
+}
+
+impl<A: ArrayElement> Signature<(A,)> for ArrayAgg {
+    type Out = Nullable<Array<A>>;
+}
+impl<A: SqlType<NotNull = Text>, B: SqlType<NotNull = Text>> Signature<(A, B)> for StringAgg {
+    type Out = Nullable<Text>;
+}
+impl<A: SqlType<NotNull = Bool>> Signature<(A,)> for BoolAnd {
+    type Out = Nullable<Bool>;
+}
+impl<A: SqlType<NotNull = Bool>> Signature<(A,)> for BoolOr {
+    type Out = Nullable<Bool>;
+}
+
+/// Types `date_trunc` accepts (and returns).
+pub trait Truncatable: SqlType {}
+impl Truncatable for Timestamp {}
+impl Truncatable for Timestamptz {}
+impl Truncatable for Interval {}
+
+impl<F: SqlType<NotNull = Text>, A: SqlType<NotNull: Truncatable>> Signature<(F, A)> for DateTrunc {
+    type Out = NullableIf<F, A, A::NotNull>;
+}
+
+/// Types `extract`/`date_part` read fields from.
+pub trait HasFields: SqlType {}
+impl HasFields for Date {}
+impl HasFields for Time {}
+impl HasFields for Timestamp {}
+impl HasFields for Timestamptz {}
+impl HasFields for Interval {}
+
+impl<F: SqlType<NotNull = Text>, A: SqlType<NotNull: HasFields>> Signature<(F, A)> for DatePart {
+    type Out = NullableIf<F, A, Float8>;
+}
+
+// ---- constructors -----------------------------------------------------------------------
+
+/// `lower(text)`: the text in lower case.
+pub fn lower<E: Expression>(e: E) -> Func<Lower, (E,)>
+where
+    Lower: Signature<(E::SqlType,)>,
+{
+    Func::new((e,))
+}
+/// `upper(text)`: the text in upper case.
+pub fn upper<E: Expression>(e: E) -> Func<Upper, (E,)>
+where
+    Upper: Signature<(E::SqlType,)>,
+{
+    Func::new((e,))
+}
+/// `length(text)`: the number of characters, `Int4`.
+pub fn length<E: Expression>(e: E) -> Func<Length, (E,)>
+where
+    Length: Signature<(E::SqlType,)>,
+{
+    Func::new((e,))
+}
+/// `char_length(text)`: the number of characters, `Int4`.
+pub fn char_length<E: Expression>(e: E) -> Func<CharLength, (E,)>
+where
+    CharLength: Signature<(E::SqlType,)>,
+{
+    Func::new((e,))
+}
+/// `trim(text)`: without leading and trailing spaces.
+pub fn trim<E: Expression>(e: E) -> Func<Trim, (E,)>
+where
+    Trim: Signature<(E::SqlType,)>,
+{
+    Func::new((e,))
+}
+/// `ltrim(text)`: without leading spaces.
+pub fn ltrim<E: Expression>(e: E) -> Func<Ltrim, (E,)>
+where
+    Ltrim: Signature<(E::SqlType,)>,
+{
+    Func::new((e,))
+}
+/// `rtrim(text)`: without trailing spaces.
+pub fn rtrim<E: Expression>(e: E) -> Func<Rtrim, (E,)>
+where
+    Rtrim: Signature<(E::SqlType,)>,
+{
+    Func::new((e,))
+}
+/// `substring(text from start for count)` (1-based start).
+pub fn substring<E: Expression, S: AsExpr<Int4>, C: AsExpr<Int4>>(
+    e: E,
+    start: S,
+    count: C,
+) -> Func<Substring, (E, S::Expr, C::Expr)>
+where
+    E::SqlType: SqlType<NotNull = Text>,
+{
+    Func::new((e, start.into_expr(), count.into_expr()))
+}
+/// `substring(text from start)`: from the 1-based `start` to the end.
+pub fn substring_from<E: Expression, S: AsExpr<Int4>>(
+    e: E,
+    start: S,
+) -> Func<Substring, (E, S::Expr)>
+where
+    E::SqlType: SqlType<NotNull = Text>,
+{
+    Func::new((e, start.into_expr()))
+}
+/// `position(needle in text)`: the 1-based position of `needle`, 0 when absent.
+pub fn position<N: AsExpr<Text>, E: Expression>(needle: N, text: E) -> Func<Position, (E, N::Expr)>
+where
+    E::SqlType: SqlType<NotNull = Text>,
+{
+    Func::new((text, needle.into_expr()))
+}
+/// `replace(text, from, to)`: every occurrence of `from` replaced by `to`.
+pub fn replace<E: Expression, A: AsExpr<Text>, B: AsExpr<Text>>(
+    e: E,
+    from: A,
+    to: B,
+) -> Func<Replace, (E, A::Expr, B::Expr)>
+where
+    E::SqlType: SqlType<NotNull = Text>,
+{
+    Func::new((e, from.into_expr(), to.into_expr()))
+}
+/// `concat(a, b, ..)` of a tuple of expressions of any types: NULLs are skipped, so the
+/// result is never NULL. (`a.concat(b)` is `||`, NULL when either is.)
+pub fn concat<A: ArgTypes>(args: A) -> Func<ConcatFn, A>
+where
+    ConcatFn: Signature<A::SqlTypes>,
+{
+    Func::new(args)
+}
+/// `floor(x)` of `numeric` or `double precision`.
+pub fn floor<E: Expression>(e: E) -> Func<Floor, (E,)>
+where
+    Floor: Signature<(E::SqlType,)>,
+{
+    Func::new((e,))
+}
+/// `ceil(x)` of `numeric` or `double precision`.
+pub fn ceil<E: Expression>(e: E) -> Func<Ceil, (E,)>
+where
+    Ceil: Signature<(E::SqlType,)>,
+{
+    Func::new((e,))
+}
+/// `round(x)` of `numeric` or `double precision`, to the nearest integer.
+pub fn round<E: Expression>(e: E) -> Func<Round, (E,)>
+where
+    Round: Signature<(E::SqlType,)>,
+{
+    Func::new((e,))
+}
+/// `round(x, digits)` of `numeric`.
+pub fn round_to<E: Expression, D: AsExpr<Int4>>(e: E, digits: D) -> Func<Round, (E, D::Expr)>
+where
+    E::SqlType: SqlType<NotNull = Numeric>,
+{
+    Func::new((e, digits.into_expr()))
+}
+/// `abs(x)` of any numeric type.
+pub fn abs<E: Expression>(e: E) -> Func<Abs, (E,)>
+where
+    Abs: Signature<(E::SqlType,)>,
+{
+    Func::new((e,))
+}
+/// `mod(a, b)` of integers or `numeric`.
+pub fn modulo<E: Expression, B: AsExpr<<E::SqlType as SqlType>::NotNull>>(
+    a: E,
+    b: B,
+) -> Func<Mod, (E, B::Expr)>
+where
+    Mod: Signature<(E::SqlType, <B::Expr as Expression>::SqlType)>,
+{
+    Func::new((a, b.into_expr()))
+}
+/// `power(a, b)` of `numeric` or `double precision`.
+pub fn power<E: Expression, B: AsExpr<<E::SqlType as SqlType>::NotNull>>(
+    a: E,
+    b: B,
+) -> Func<Power, (E, B::Expr)>
+where
+    Power: Signature<(E::SqlType, <B::Expr as Expression>::SqlType)>,
+{
+    Func::new((a, b.into_expr()))
+}
+/// `sqrt(x)` of `numeric` or `double precision`.
+pub fn sqrt<E: Expression>(e: E) -> Func<Sqrt, (E,)>
+where
+    Sqrt: Signature<(E::SqlType,)>,
+{
+    Func::new((e,))
+}
+/// `coalesce(a, b)`: `a` unless it is NULL, then `b`. NULL only when both may be.
+pub fn coalesce<E: Expression, B: AsExpr<<E::SqlType as SqlType>::NotNull>>(
+    a: E,
+    b: B,
+) -> Func<Coalesce, (E, B::Expr)>
+where
+    Coalesce: Signature<(E::SqlType, <B::Expr as Expression>::SqlType)>,
+{
+    Func::new((a, b.into_expr()))
+}
+/// `nullif(a, b)`: NULL when `a = b`, else `a` (always nullable).
+pub fn nullif<E: Expression, B: AsExpr<<E::SqlType as SqlType>::NotNull>>(
+    a: E,
+    b: B,
+) -> Func<NullIf, (E, B::Expr)>
+where
+    NullIf: Signature<(E::SqlType, <B::Expr as Expression>::SqlType)>,
+{
+    Func::new((a, b.into_expr()))
+}
+/// `greatest(a, b)`: the larger, ignoring NULLs.
+pub fn greatest<E: Expression, B: AsExpr<<E::SqlType as SqlType>::NotNull>>(
+    a: E,
+    b: B,
+) -> Func<Greatest, (E, B::Expr)>
+where
+    Greatest: Signature<(E::SqlType, <B::Expr as Expression>::SqlType)>,
+{
+    Func::new((a, b.into_expr()))
+}
+/// `least(a, b)`: the smaller, ignoring NULLs.
+pub fn least<E: Expression, B: AsExpr<<E::SqlType as SqlType>::NotNull>>(
+    a: E,
+    b: B,
+) -> Func<Least, (E, B::Expr)>
+where
+    Least: Signature<(E::SqlType, <B::Expr as Expression>::SqlType)>,
+{
+    Func::new((a, b.into_expr()))
+}
+/// `array_agg(x)`: the values of a group as an array (`Vec<_>`), NULL over no rows.
+pub fn array_agg<E: Expression>(e: E) -> AggFunc<ArrayAgg, (E,)>
+where
+    ArrayAgg: Signature<(E::SqlType,)>,
+{
+    AggFunc::new((e,))
+}
+/// `string_agg(text, separator)`: the texts of a group joined, NULL over no rows.
+pub fn string_agg<E: Expression, S: AsExpr<Text>>(
+    e: E,
+    separator: S,
+) -> AggFunc<StringAgg, (E, S::Expr)>
+where
+    E::SqlType: SqlType<NotNull = Text>,
+{
+    AggFunc::new((e, separator.into_expr()))
+}
+/// `bool_and(b)`: true when every value of the group is.
+pub fn bool_and<E: Expression>(e: E) -> AggFunc<BoolAnd, (E,)>
+where
+    BoolAnd: Signature<(E::SqlType,)>,
+{
+    AggFunc::new((e,))
+}
+/// `bool_or(b)`: true when some value of the group is.
+pub fn bool_or<E: Expression>(e: E) -> AggFunc<BoolOr, (E,)>
+where
+    BoolOr: Signature<(E::SqlType,)>,
+{
+    AggFunc::new((e,))
+}
+
+// ---- date and time ------------------------------------------------------------------------
+
+macro_rules! niladic {
+    ($($(#[$m:meta])* $fn_name:ident, $name:ident = $sql:literal => $out:ty;)*) => {$(
+        #[doc(hidden)]
+        #[derive(Clone, Copy, Debug, Default)]
+        pub struct $name;
+        impl NiladicFunction for $name {
+            const SQL: &'static str = $sql;
+            type Out = $out;
+        }
+        $(#[$m])*
+        pub fn $fn_name() -> Niladic<$name> {
+            Niladic(PhantomData)
+        }
+    )*};
+}
+
+niladic! {
+    /// `now()`: the start time of the current transaction, `timestamptz`.
+    now, Now = "now()" => Timestamptz;
+    /// `CURRENT_DATE`.
+    current_date, CurrentDate = "CURRENT_DATE" => Date;
+    /// `CURRENT_TIME` as `time` (the time of day in the session's time zone; PostgreSQL's
+    /// `timetz` has no Rust type here).
+    current_time, CurrentTime = "CAST(CURRENT_TIME AS time)" => Time;
+    /// `CURRENT_TIMESTAMP`, `timestamptz`.
+    current_timestamp, CurrentTimestamp = "CURRENT_TIMESTAMP" => Timestamptz;
+    /// `LOCALTIME`, `time`.
+    localtime, LocalTime = "LOCALTIME" => Time;
+    /// `LOCALTIMESTAMP`, `timestamp`.
+    localtimestamp, LocalTimestamp = "LOCALTIMESTAMP" => Timestamp;
+    /// `CURRENT_USER`.
+    current_user, CurrentUser = "CAST(CURRENT_USER AS text)" => Text;
+    /// `SESSION_USER`.
+    session_user, SessionUser = "CAST(SESSION_USER AS text)" => Text;
+    /// `random()`: a `double precision` in [0, 1).
+    random, Random = "random()" => Float8;
+}
+
+/// The fields `extract` and `date_trunc` name. Written by sqlwright as keywords, never
+/// taken from user text.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Field {
+    /// `century`
+    Century,
+    /// `day`
+    Day,
+    /// `decade`
+    Decade,
+    /// `dow` (day of week, Sunday = 0)
+    Dow,
+    /// `doy` (day of year)
+    Doy,
+    /// `epoch` (seconds since 1970-01-01 00:00 UTC)
+    Epoch,
+    /// `hour`
+    Hour,
+    /// `isodow` (Monday = 1)
+    IsoDow,
+    /// `isoyear`
+    IsoYear,
+    /// `microseconds`
+    Microseconds,
+    /// `millennium`
+    Millennium,
+    /// `milliseconds`
+    Milliseconds,
+    /// `minute`
+    Minute,
+    /// `month`
+    Month,
+    /// `quarter`
+    Quarter,
+    /// `second`
+    Second,
+    /// `week`
+    Week,
+    /// `year`
+    Year,
+}
+
+impl Field {
+    /// The field's SQL name.
+    pub fn sql(self) -> &'static str {
+        match self {
+            Field::Century => "century",
+            Field::Day => "day",
+            Field::Decade => "decade",
+            Field::Dow => "dow",
+            Field::Doy => "doy",
+            Field::Epoch => "epoch",
+            Field::Hour => "hour",
+            Field::IsoDow => "isodow",
+            Field::IsoYear => "isoyear",
+            Field::Microseconds => "microseconds",
+            Field::Millennium => "millennium",
+            Field::Milliseconds => "milliseconds",
+            Field::Minute => "minute",
+            Field::Month => "month",
+            Field::Quarter => "quarter",
+            Field::Second => "second",
+            Field::Week => "week",
+            Field::Year => "year",
+        }
+    }
+}
+
+/// `EXTRACT(field FROM value)`: `numeric` (PostgreSQL 14 and later), nullable as `value`.
+pub struct Extract<E> {
+    field: Field,
+    expr: E,
+}
+
+/// `EXTRACT(field FROM value)` of a date, time, timestamp or interval.
+pub fn extract<E: Expression>(field: Field, e: E) -> Extract<E>
+where
+    <E::SqlType as SqlType>::NotNull: HasFields,
+{
+    Extract { field, expr: e }
+}
+
+impl<E: Expression> Expression for Extract<E> {
+    type SqlType = NullableAs<E::SqlType, Numeric>;
+}
+impl<E: AppearsIn<F, I, Lifted: SqlType>, F, I> AppearsIn<F, I> for Extract<E> {
+    type Lifted = NullableAs<E::Lifted, Numeric>;
+}
+impl<E: ValidGrouping<G, J>, G, J> ValidGrouping<G, J> for Extract<E> {
+    type Kind = E::Kind;
+}
+impl<E: Render> Render for Extract<E> {
+    fn render<'a>(&'a self, out: &mut SqlWriter<'a>) {
+        out.sql("EXTRACT(");
+        out.sql(self.field.sql());
+        out.sql(" FROM ");
+        self.expr.render(out);
+        out.sql(")");
+    }
+    fn is_atomic(&self) -> bool {
+        true
+    }
+}
+crate::__impl_operators!([E: Expression,] Extract<E>);
+as_expr_for! { [E,] Extract<E>; }
+
+/// `date_part('field', value)`: `double precision`.
+pub fn date_part<E: Expression>(
+    field: Field,
+    e: E,
+) -> Func<DatePart, (super::Bound<Text, &'static str>, E)>
+where
+    DatePart: Signature<(Text, E::SqlType)>,
+{
+    Func::new((super::Bound::new(field.sql()), e))
+}
+
+/// `date_trunc('field', value)` of a timestamp or interval: the value truncated to `field`.
+pub fn date_trunc<E: Expression>(
+    field: Field,
+    e: E,
+) -> Func<DateTrunc, (super::Bound<Text, &'static str>, E)>
+where
+    DateTrunc: Signature<(Text, E::SqlType)>,
+{
+    Func::new((super::Bound::new(field.sql()), e))
+}
+
+/// An interval of `n` days, as a bound value.
+pub fn days(n: i32) -> super::Bound<Interval, PgInterval> {
+    super::Bound::new(PgInterval::new(0, n, 0))
+}
+/// An interval of `n` months, as a bound value.
+pub fn months(n: i32) -> super::Bound<Interval, PgInterval> {
+    super::Bound::new(PgInterval::new(n, 0, 0))
+}
+/// An interval of `n` years, as a bound value.
+pub fn years(n: i32) -> super::Bound<Interval, PgInterval> {
+    super::Bound::new(PgInterval::new(n.saturating_mul(12), 0, 0))
+}
+
+// ---- CAST -----------------------------------------------------------------------------------
+
+/// `CAST(e AS T)`.
+pub struct Cast<E, T> {
+    expr: E,
+    _t: PhantomData<fn() -> T>,
+}
+
+/// `CAST(e AS T)`: `e` converted to SQL type `T` (nullable when `e` is). Any SQL type can
+/// be named; PostgreSQL reports a conversion it does not know, or a value that does not
+/// convert, when the statement runs.
+pub fn cast<T: SqlType<Nullability = NotNull>, E: Expression>(e: E) -> Cast<E, T> {
+    Cast {
+        expr: e,
+        _t: PhantomData,
+    }
+}
+
+impl<E: Expression, T: SqlType<Nullability = NotNull>> Expression for Cast<E, T> {
+    type SqlType = NullableAs<E::SqlType, T>;
+}
+impl<E: AppearsIn<F, I, Lifted: SqlType>, T: SqlType<Nullability = NotNull>, F, I> AppearsIn<F, I>
+    for Cast<E, T>
+{
+    type Lifted = NullableAs<E::Lifted, T>;
+}
+impl<E: ValidGrouping<G, J>, T, G, J> ValidGrouping<G, J> for Cast<E, T> {
+    type Kind = E::Kind;
+}
+impl<E: Render, T: SqlType> Render for Cast<E, T> {
+    fn render<'a>(&'a self, out: &mut SqlWriter<'a>) {
+        out.sql("CAST(");
+        self.expr.render(out);
+        out.sql(" AS ");
+        out.sql(T::NAME);
+        out.sql(")");
+    }
+    fn is_atomic(&self) -> bool {
+        true
+    }
+}
+crate::__impl_operators!([E: Expression, T: SqlType<Nullability = NotNull>,] Cast<E, T>);
+as_expr_for! { [E, T,] Cast<E, T>; }
+
+// ---- date/time arithmetic -------------------------------------------------------------------
+
+/// `+` on dates and times: `date + interval` is a `timestamp`, `date + integer` a `date`,
+/// `timestamp[tz] + interval` keeps its type, `interval + interval` is an interval.
+#[diagnostic::on_unimplemented(message = "cannot add SQL type `{R}` to `{Self}`")]
+pub trait TimePlus<R> {
+    /// The type of the sum.
+    type Out: SqlType<Nullability = NotNull>;
+}
+/// `-` on dates and times: `date - date` is an `integer` (days), `date - interval` a
+/// `timestamp`, `timestamp - timestamp` an interval.
+#[diagnostic::on_unimplemented(message = "cannot subtract SQL type `{R}` from `{Self}`")]
+pub trait TimeMinus<R> {
+    /// The type of the difference.
+    type Out: SqlType<Nullability = NotNull>;
+}
+
+macro_rules! time_ops {
+    ($tr:ident: $($l:ty, $r:ty => $o:ty;)*) => {$(
+        impl $tr<$r> for $l {
+            type Out = $o;
+        }
+    )*};
+}
+time_ops! { TimePlus:
+    Date, Interval => Timestamp;
+    Date, Int4 => Date;
+    Date, Time => Timestamp;
+    Timestamp, Interval => Timestamp;
+    Timestamptz, Interval => Timestamptz;
+    Time, Interval => Time;
+    Interval, Interval => Interval;
+}
+time_ops! { TimeMinus:
+    Date, Interval => Timestamp;
+    Date, Int4 => Date;
+    Date, Date => Int4;
+    Timestamp, Interval => Timestamp;
+    Timestamptz, Interval => Timestamptz;
+    Timestamp, Timestamp => Interval;
+    Timestamptz, Timestamptz => Interval;
+    Time, Interval => Time;
+    Time, Time => Interval;
+    Interval, Interval => Interval;
+}
+
+/// `left + right` or `left - right` on dates and times.
+pub struct TimeArith<L, R, const PLUS: bool> {
+    left: L,
+    right: R,
+}
+
+type PlusOut<L, R> = <<L as SqlType>::NotNull as TimePlus<<R as SqlType>::NotNull>>::Out;
+type MinusOut<L, R> = <<L as SqlType>::NotNull as TimeMinus<<R as SqlType>::NotNull>>::Out;
+
+impl<L: Expression, R: Expression> Expression for TimeArith<L, R, true>
+where
+    <L::SqlType as SqlType>::NotNull: TimePlus<<R::SqlType as SqlType>::NotNull>,
+{
+    type SqlType = NullableIf<L::SqlType, R::SqlType, PlusOut<L::SqlType, R::SqlType>>;
+}
+impl<L: Expression, R: Expression> Expression for TimeArith<L, R, false>
+where
+    <L::SqlType as SqlType>::NotNull: TimeMinus<<R::SqlType as SqlType>::NotNull>,
+{
+    type SqlType = NullableIf<L::SqlType, R::SqlType, MinusOut<L::SqlType, R::SqlType>>;
+}
+impl<L, R, F, IL, IR> AppearsIn<F, (IL, IR)> for TimeArith<L, R, true>
+where
+    L: AppearsIn<F, IL, Lifted: SqlType>,
+    R: AppearsIn<F, IR, Lifted: SqlType>,
+    <L::Lifted as SqlType>::NotNull: TimePlus<<R::Lifted as SqlType>::NotNull>,
+{
+    type Lifted = NullableIf<L::Lifted, R::Lifted, PlusOut<L::Lifted, R::Lifted>>;
+}
+impl<L, R, F, IL, IR> AppearsIn<F, (IL, IR)> for TimeArith<L, R, false>
+where
+    L: AppearsIn<F, IL, Lifted: SqlType>,
+    R: AppearsIn<F, IR, Lifted: SqlType>,
+    <L::Lifted as SqlType>::NotNull: TimeMinus<<R::Lifted as SqlType>::NotNull>,
+{
+    type Lifted = NullableIf<L::Lifted, R::Lifted, MinusOut<L::Lifted, R::Lifted>>;
+}
+impl<L, R, G, JL, JR, const P: bool> ValidGrouping<G, (JL, JR)> for TimeArith<L, R, P>
+where
+    L: ValidGrouping<G, JL>,
+    R: ValidGrouping<G, JR>,
+    L::Kind: crate::check::Mix<R::Kind>,
+{
+    type Kind = <L::Kind as crate::check::Mix<R::Kind>>::Out;
+}
+impl<L: Render, R: Render, const P: bool> Render for TimeArith<L, R, P> {
+    fn render<'a>(&'a self, out: &mut SqlWriter<'a>) {
+        crate::render::operand(&self.left, out);
+        out.sql(if P { " + " } else { " - " });
+        crate::render::operand(&self.right, out);
+    }
+}
+as_expr_for! { [L, R,] TimeArith<L, R, true>; [L, R,] TimeArith<L, R, false>; }
+
+/// Date and time arithmetic: `plus` / `minus` with PostgreSQL's result types.
+pub trait TimeMethods: Expression + Sized {
+    /// `self + rhs`: `date + interval` (a timestamp), `date + n` days, `timestamp +
+    /// interval`, ...
+    fn plus<R: IntoOperand>(self, rhs: R) -> TimeArith<Self, R::Expr, true>
+    where
+        <Self::SqlType as SqlType>::NotNull:
+            TimePlus<<<R::Expr as Expression>::SqlType as SqlType>::NotNull>,
+    {
+        TimeArith {
+            left: self,
+            right: rhs.into_operand(),
+        }
+    }
+    /// `self - rhs`: `date - interval` (a timestamp), `date - n` days, `date - date`
+    /// (days), `timestamp - timestamp` (an interval), ...
+    fn minus<R: IntoOperand>(self, rhs: R) -> TimeArith<Self, R::Expr, false>
+    where
+        <Self::SqlType as SqlType>::NotNull:
+            TimeMinus<<<R::Expr as Expression>::SqlType as SqlType>::NotNull>,
+    {
+        TimeArith {
+            left: self,
+            right: rhs.into_operand(),
+        }
+    }
+}
+impl<E: Expression> TimeMethods for E {}
+
+// ---- sequences ------------------------------------------------------------------------------
+
+/// A sequence declared in code: `const ORDER_NUMBERS: Sequence = Sequence::new("order_numbers");`
+#[derive(Clone, Copy, Debug)]
+pub struct Sequence {
+    name: &'static str,
+}
+
+impl Sequence {
+    /// The sequence named `name` (its SQL name, quoted when written).
+    pub const fn new(name: &'static str) -> Self {
+        Sequence { name }
+    }
+    /// The sequence's SQL name.
+    pub fn name(&self) -> &'static str {
+        self.name
+    }
+    /// `nextval(sequence)`: advances the sequence, `Int8`.
+    pub fn nextval(&self) -> SequenceCall<true> {
+        SequenceCall { name: self.name }
+    }
+    /// `currval(sequence)`: the value `nextval` last returned in this session, `Int8`.
+    pub fn currval(&self) -> SequenceCall<false> {
+        SequenceCall { name: self.name }
+    }
+    /// `CREATE SEQUENCE IF NOT EXISTS "name"`.
+    pub fn create_sql(&self) -> String {
+        let mut out = SqlWriter::new();
+        out.sql("CREATE SEQUENCE IF NOT EXISTS ");
+        out.ident(self.name);
+        out.finish().sql
+    }
+    /// `DROP SEQUENCE IF EXISTS "name"`.
+    pub fn drop_sql(&self) -> String {
+        let mut out = SqlWriter::new();
+        out.sql("DROP SEQUENCE IF EXISTS ");
+        out.ident(self.name);
+        out.finish().sql
+    }
+}
+
+/// `nextval(..)` (`NEXT = true`) or `currval(..)` of a [`Sequence`]: `Int8`, never NULL.
+#[derive(Clone, Copy, Debug)]
+pub struct SequenceCall<const NEXT: bool> {
+    name: &'static str,
+}
+
+impl<const N: bool> Expression for SequenceCall<N> {
+    type SqlType = Int8;
+}
+impl<const N: bool, F> AppearsIn<F, ()> for SequenceCall<N> {
+    type Lifted = Int8;
+}
+impl<const N: bool, G> ValidGrouping<G, ()> for SequenceCall<N> {
+    type Kind = crate::check::Plain;
+}
+impl<const N: bool> Render for SequenceCall<N> {
+    fn render<'a>(&'a self, out: &mut SqlWriter<'a>) {
+        out.sql(if N { NextVal::NAME } else { CurrVal::NAME });
+        // The sequence is named by a quoted identifier inside a regclass literal, written
+        // from the declared name (code, not user input).
+        out.sql("('");
+        let mut quoted = SqlWriter::new();
+        quoted.ident(self.name);
+        let quoted = quoted.finish().sql.replace('\'', "''");
+        out.sql(&quoted);
+        out.sql("'::regclass)");
+    }
+    fn is_atomic(&self) -> bool {
+        true
+    }
+}
+crate::__impl_operators!([const N: bool,] SequenceCall<N>);
+as_expr_for! { [const N: bool,] SequenceCall<N>; }
+
+/// `grouping(columns)`: under ROLLUP, CUBE or GROUPING SETS, a bit mask of which of the
+/// columns (a column or a tuple of them) are rolled up in this row, `Int4`.
+pub fn grouping<A: AsArgs>(columns: A) -> Func<Grouping, A::Args> {
+    Func::new(columns.into_args())
+}
+
+/// A column, or a tuple of columns, as an argument tuple.
+pub trait AsArgs {
+    /// The argument tuple.
+    type Args;
+    /// Converts.
+    fn into_args(self) -> Self::Args;
+}
+impl<M: crate::query::ColumnDef> AsArgs for crate::query::Col<M> {
+    type Args = (Self,);
+    fn into_args(self) -> (Self,) {
+        (self,)
+    }
+}
+macro_rules! as_args {
+    ($(($($t:ident)+))*) => {$(
+        impl<$($t),+> AsArgs for ($($t,)+) {
+            type Args = Self;
+            fn into_args(self) -> Self {
+                self
+            }
+        }
+    )*};
+}
+as_args! { (A) (A B) (A B C) (A B C D) (A B C D E) (A B C D E F) }
+
+macro_rules! grouping_sig {
+    ($(($($t:ident)+))*) => {$(
+        impl<$($t),+> Signature<($($t,)+)> for Grouping {
+            type Out = Int4;
+        }
+    )*};
+}
+grouping_sig! { (A) (A B) (A B C) (A B C D) (A B C D E) (A B C D E F) }
+
+/// Whether any type of a tuple of SQL types is nullable.
+pub trait AnyNullable {
+    /// `Null` when one of them is.
+    type N: Nullability;
+}
+macro_rules! any_nullable {
+    ($(($($t:ident)+))*) => {$(
+        impl<$($t: SqlType),+> AnyNullable for ($($t,)+) {
+            type N = any_nullable!(@fold $($t)+);
+        }
+    )*};
+    (@fold $a:ident) => { $a::Nullability };
+    (@fold $a:ident $($rest:ident)+) => {
+        <$a::Nullability as Nullability>::Or<any_nullable!(@fold $($rest)+)>
+    };
+}
+any_nullable! { (A) (A B) (A B C) (A B C D) (A B C D E) (A B C D E F) (A B C D E F G) (A B C D E F G H) }
+
+/// Declares a SQL function (or aggregate) with a checked signature, as a Rust function that
+/// builds a call of it.
+///
+/// ```
+/// use sqlwright::prelude::*;
+/// sqlwright::table! { users (id) { id -> Int4, name -> Text, } }
+/// // `levenshtein(text, text) -> integer` from the fuzzystrmatch extension:
+/// sqlwright::sql_function!(fn levenshtein(a: Text, b: Text) -> Int4);
+/// // an aggregate: `aggregate fn name(args) -> result type`
+/// sqlwright::sql_function!(aggregate fn every(b: Bool) -> Nullable<Bool>);
+///
+/// let q = users::table.select((users::name, levenshtein(users::name, "alice")));
+/// assert_eq!(
+///     q.to_sql(),
+///     r#"SELECT "users"."name", levenshtein("users"."name", $1) FROM "users""#
+/// );
+/// let q = users::table.select(every(users::id.gt(0)));
+/// assert_eq!(q.to_sql(), r#"SELECT every("users"."id" > $1) FROM "users""#);
+/// ```
+///
+/// Arguments are declared with non-nullable SQL types and accept columns and expressions of
+/// that type (nullable ones too) and Rust values; a plain function is taken to be strict (its
+/// result is nullable when an argument is), an aggregate's result type is used as written.
+#[macro_export]
+macro_rules! sql_function {
+    ($(#[$m:meta])* fn $name:ident($($arg:ident: $ty:ty),+ $(,)?) -> $ret:ty) => {
+        $(#[$m])*
+        #[allow(non_camel_case_types)]
+        #[derive(Clone, Copy, Debug, Default)]
+        pub struct $name {}
+        impl $crate::expr::SqlFunction for $name {
+            const NAME: &'static str = stringify!($name);
+        }
+        #[allow(non_camel_case_types)]
+        impl<$($arg: $crate::types::SqlType<NotNull = $ty>),+> $crate::expr::Signature<($($arg,)+)> for $name {
+            type Out = <<($($arg,)+) as $crate::expr::AnyNullable>::N as $crate::types::Nullability>::Apply<$ret>;
+        }
+        $(#[$m])*
+        #[allow(non_camel_case_types, dead_code)]
+        pub fn $name<$($arg: $crate::expr::AsExpr<$ty>),+>($($arg: $arg),+) -> $crate::expr::Func<$name, ($($arg::Expr,)+)> {
+            $crate::expr::Func::new(($($crate::expr::AsExpr::into_expr($arg),)+))
+        }
+    };
+    ($(#[$m:meta])* aggregate fn $name:ident($($arg:ident: $ty:ty),+ $(,)?) -> $ret:ty) => {
+        $(#[$m])*
+        #[allow(non_camel_case_types)]
+        #[derive(Clone, Copy, Debug, Default)]
+        pub struct $name {}
+        impl $crate::expr::SqlFunction for $name {
+            const NAME: &'static str = stringify!($name);
+        }
+        #[allow(non_camel_case_types)]
+        impl<$($arg: $crate::types::SqlType<NotNull = $ty>),+> $crate::expr::Signature<($($arg,)+)> for $name {
+            type Out = $ret;
+        }
+        $(#[$m])*
+        #[allow(non_camel_case_types, dead_code)]
+        pub fn $name<$($arg: $crate::expr::AsExpr<$ty>),+>($($arg: $arg),+) -> $crate::expr::AggFunc<$name, ($($arg::Expr,)+)> {
+            $crate::expr::AggFunc::new(($($crate::expr::AsExpr::into_expr($arg),)+))
+        }
+    };
+}

@@ -1,0 +1,622 @@
+//! Window functions (`row_number() OVER (PARTITION BY .. ORDER BY .. ROWS ..)`), aggregates
+//! used as windows, and ordered-set aggregates (`percentile_cont(..) WITHIN GROUP (ORDER BY
+//! ..)`).
+//!
+//! A window call is allowed in the select list and ORDER BY; in WHERE, GROUP BY, HAVING, an
+//! ON condition or inside an aggregate it does not compile. Its arguments, PARTITION BY and
+//! ORDER BY are checked like the select list: in a grouped query they must be grouped
+//! columns or aggregates.
+
+use super::aggregate::{Aggregate, CountStar};
+use super::func::{ArgTypes, Signature, SqlFunction};
+use super::{AggregatesAllowed, AsExpr, Expression};
+use crate::check::{Agg, AppearsIn, InsideAggregate, Mix, Neutral, ValidGrouping, WithFrom};
+use crate::render::{Render, SqlWriter};
+use crate::types::*;
+use postgres::types::Type;
+use std::marker::PhantomData;
+
+/// Grouping modes in which a window function may appear: the select list and ORDER BY.
+#[diagnostic::on_unimplemented(
+    message = "window functions are not allowed here",
+    label = "`.over(..)` is used where windows are not computed",
+    note = "window functions run after WHERE, GROUP BY and HAVING: use them in `select` or `order_by`, or filter on them from an outer query"
+)]
+pub trait WindowsAllowed {}
+#[diagnostic::do_not_recommend]
+impl<G, F> WindowsAllowed for WithFrom<G, F> {}
+
+/// A call that can be used with `OVER`: the grouping kind of its arguments in mode `G`.
+pub trait WindowCall<G, J> {
+    /// The arguments' kind.
+    type Kind;
+}
+
+impl<K, E: ValidGrouping<G, J>, G, J> WindowCall<G, J> for Aggregate<K, E> {
+    type Kind = E::Kind;
+}
+impl<G> WindowCall<G, ()> for CountStar {
+    type Kind = Neutral;
+}
+impl<N, A: ValidGrouping<G, J>, G, J> WindowCall<G, J> for WinFn<N, A> {
+    type Kind = A::Kind;
+}
+
+/// The argument list of a window function without arguments.
+#[derive(Clone, Copy, Default)]
+pub struct NoArgs;
+impl ArgTypes for NoArgs {
+    type SqlTypes = ();
+}
+impl<F> AppearsIn<F, ()> for NoArgs {
+    type Lifted = ();
+}
+impl<G> ValidGrouping<G, ()> for NoArgs {
+    type Kind = Neutral;
+}
+impl Render for NoArgs {
+    fn render<'a>(&'a self, _: &mut SqlWriter<'a>) {}
+}
+
+/// A call of window function `N` with argument tuple `A`; usable only with `.over(..)`.
+pub struct WinFn<N, A> {
+    args: A,
+    _f: PhantomData<N>,
+}
+
+impl<N: Signature<A::SqlTypes>, A: ArgTypes> Expression for WinFn<N, A> {
+    type SqlType = N::Out;
+}
+impl<N: Signature<A::Lifted>, A: AppearsIn<F, I>, F, I> AppearsIn<F, I> for WinFn<N, A> {
+    type Lifted = N::Out;
+}
+
+/// A window function used without `OVER`.
+#[diagnostic::on_unimplemented(
+    message = "window function `{N}` needs `.over(..)`",
+    label = "add `.over(window())` or `.over(window().partition_by(..).order_by(..))`"
+)]
+pub trait NeedsOver<N> {}
+
+impl<N, A, G: NeedsOver<N>> ValidGrouping<G, ()> for WinFn<N, A> {
+    type Kind = Neutral;
+}
+
+impl<N: SqlFunction, A: Render> Render for WinFn<N, A> {
+    fn render<'a>(&'a self, out: &mut SqlWriter<'a>) {
+        out.sql(N::NAME);
+        out.sql("(");
+        self.args.render(out);
+        out.sql(")");
+    }
+    fn is_atomic(&self) -> bool {
+        true
+    }
+}
+
+/// `call OVER (window)`.
+pub struct Over<C, W> {
+    call: C,
+    window: W,
+}
+
+/// `.over(window)` on window functions and aggregates.
+pub trait OverMethod: Sized {
+    /// `self OVER (window)`: see [`window`].
+    fn over<P, O>(self, window: Window<P, O>) -> Over<Self, Window<P, O>> {
+        Over { call: self, window }
+    }
+}
+impl<N, A> OverMethod for WinFn<N, A> {}
+impl<K, E> OverMethod for Aggregate<K, E> {}
+impl<N, A> OverMethod for super::func::AggFunc<N, A> {}
+impl OverMethod for CountStar {}
+
+impl<C: Expression, W> Expression for Over<C, W> {
+    type SqlType = C::SqlType;
+}
+impl<C: AppearsIn<F, IC>, W: AppearsIn<F, IW>, F, IC, IW> AppearsIn<F, (IC, IW)> for Over<C, W> {
+    type Lifted = C::Lifted;
+}
+impl<C, W, G, JC, JW> ValidGrouping<G, (JC, JW)> for Over<C, W>
+where
+    G: WindowsAllowed,
+    C: WindowCall<G, JC>,
+    W: ValidGrouping<G, JW>,
+    C::Kind: Mix<W::Kind>,
+{
+    type Kind = <C::Kind as Mix<W::Kind>>::Out;
+}
+impl<C: Render, W: Render> Render for Over<C, W> {
+    fn render<'a>(&'a self, out: &mut SqlWriter<'a>) {
+        self.call.render(out);
+        out.sql(" OVER (");
+        self.window.render(out);
+        out.sql(")");
+    }
+    fn is_atomic(&self) -> bool {
+        true
+    }
+}
+crate::__impl_operators!([C: Expression, W,] Over<C, W>);
+super::func::as_expr_for! { [C, W,] Over<C, W>; }
+
+/// A window definition: `PARTITION BY`, `ORDER BY` and a frame, each optional.
+pub struct Window<P, O> {
+    partition: P,
+    order: O,
+    frame: Option<Frame>,
+}
+
+/// No `PARTITION BY` / no `ORDER BY` in a window.
+#[derive(Clone, Copy, Default)]
+pub struct Empty;
+/// `PARTITION BY e` (a tuple for several).
+pub struct PartitionBy<E>(E);
+/// `ORDER BY e` in a window (`e`, `e.desc()`, or a tuple).
+pub struct WindowOrder<E>(E);
+
+/// An empty window, `OVER ()`: the whole result (or group) is one partition.
+pub fn window() -> Window<Empty, Empty> {
+    Window {
+        partition: Empty,
+        order: Empty,
+        frame: None,
+    }
+}
+
+impl<P, O> Window<P, O> {
+    /// `PARTITION BY e` (an expression or a tuple of them).
+    pub fn partition_by<E>(self, e: E) -> Window<PartitionBy<E>, O> {
+        Window {
+            partition: PartitionBy(e),
+            order: self.order,
+            frame: self.frame,
+        }
+    }
+    /// `ORDER BY e` (an expression, `e.desc()`, or a tuple of them).
+    pub fn order_by<E>(self, e: E) -> Window<P, WindowOrder<E>> {
+        Window {
+            partition: self.partition,
+            order: WindowOrder(e),
+            frame: self.frame,
+        }
+    }
+    /// `ROWS BETWEEN start AND end`.
+    pub fn rows_between(mut self, start: FrameBound, end: FrameBound) -> Self {
+        self.frame = Some(Frame {
+            unit: "ROWS",
+            start,
+            end,
+        });
+        self
+    }
+    /// `RANGE BETWEEN start AND end` (offsets must suit the ORDER BY column's type).
+    pub fn range_between(mut self, start: FrameBound, end: FrameBound) -> Self {
+        self.frame = Some(Frame {
+            unit: "RANGE",
+            start,
+            end,
+        });
+        self
+    }
+    /// `GROUPS BETWEEN start AND end`: offsets count peer groups.
+    pub fn groups_between(mut self, start: FrameBound, end: FrameBound) -> Self {
+        self.frame = Some(Frame {
+            unit: "GROUPS",
+            start,
+            end,
+        });
+        self
+    }
+}
+
+/// One end of a window frame.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FrameBound {
+    /// `UNBOUNDED PRECEDING`
+    UnboundedPreceding,
+    /// `n PRECEDING` (bound as a parameter)
+    Preceding(i64),
+    /// `CURRENT ROW`
+    CurrentRow,
+    /// `n FOLLOWING` (bound as a parameter)
+    Following(i64),
+    /// `UNBOUNDED FOLLOWING`
+    UnboundedFollowing,
+}
+
+struct Frame {
+    unit: &'static str,
+    start: FrameBound,
+    end: FrameBound,
+}
+
+fn render_bound<'a>(b: &'a FrameBound, out: &mut SqlWriter<'a>) {
+    match b {
+        FrameBound::UnboundedPreceding => out.sql("UNBOUNDED PRECEDING"),
+        FrameBound::Preceding(n) => {
+            out.bind(n, Type::INT8);
+            out.sql(" PRECEDING");
+        }
+        FrameBound::CurrentRow => out.sql("CURRENT ROW"),
+        FrameBound::Following(n) => {
+            out.bind(n, Type::INT8);
+            out.sql(" FOLLOWING");
+        }
+        FrameBound::UnboundedFollowing => out.sql("UNBOUNDED FOLLOWING"),
+    }
+}
+
+impl<F> AppearsIn<F, ()> for Empty {
+    type Lifted = ();
+}
+impl<G> ValidGrouping<G, ()> for Empty {
+    type Kind = Neutral;
+}
+impl<E: AppearsIn<F, I>, F, I> AppearsIn<F, I> for PartitionBy<E> {
+    type Lifted = ();
+}
+impl<E: ValidGrouping<G, J>, G, J> ValidGrouping<G, J> for PartitionBy<E> {
+    type Kind = E::Kind;
+}
+impl<E: AppearsIn<F, I>, F, I> AppearsIn<F, I> for WindowOrder<E> {
+    type Lifted = ();
+}
+impl<E: ValidGrouping<G, J>, G, J> ValidGrouping<G, J> for WindowOrder<E> {
+    type Kind = E::Kind;
+}
+impl<P: AppearsIn<F, IP>, O: AppearsIn<F, IO>, F, IP, IO> AppearsIn<F, (IP, IO)> for Window<P, O> {
+    type Lifted = ();
+}
+impl<P, O, G, JP, JO> ValidGrouping<G, (JP, JO)> for Window<P, O>
+where
+    P: ValidGrouping<G, JP>,
+    O: ValidGrouping<G, JO>,
+    P::Kind: Mix<O::Kind>,
+{
+    type Kind = <P::Kind as Mix<O::Kind>>::Out;
+}
+
+/// Writes a window's parts.
+pub trait WindowPart {
+    /// Writes ` KEYWORD ..` or nothing; returns whether it wrote.
+    fn render_part<'a>(&'a self, out: &mut SqlWriter<'a>, first: bool) -> bool;
+}
+impl WindowPart for Empty {
+    fn render_part<'a>(&'a self, _: &mut SqlWriter<'a>, _: bool) -> bool {
+        false
+    }
+}
+impl<E: Render> WindowPart for PartitionBy<E> {
+    fn render_part<'a>(&'a self, out: &mut SqlWriter<'a>, first: bool) -> bool {
+        out.sql(if first {
+            "PARTITION BY "
+        } else {
+            " PARTITION BY "
+        });
+        self.0.render(out);
+        true
+    }
+}
+impl<E: Render> WindowPart for WindowOrder<E> {
+    fn render_part<'a>(&'a self, out: &mut SqlWriter<'a>, first: bool) -> bool {
+        out.sql(if first { "ORDER BY " } else { " ORDER BY " });
+        self.0.render(out);
+        true
+    }
+}
+
+impl<P: WindowPart, O: WindowPart> Render for Window<P, O> {
+    fn render<'a>(&'a self, out: &mut SqlWriter<'a>) {
+        let wrote = self.partition.render_part(out, true);
+        let wrote = self.order.render_part(out, !wrote) || wrote;
+        if let Some(frame) = &self.frame {
+            if wrote {
+                out.sql(" ");
+            }
+            out.sql(frame.unit);
+            out.sql(" BETWEEN ");
+            render_bound(&frame.start, out);
+            out.sql(" AND ");
+            render_bound(&frame.end, out);
+        }
+    }
+}
+
+macro_rules! window_functions {
+    ($($(#[$m:meta])* $fn_name:ident, $name:ident = $sql:literal => $out:ty;)*) => {$(
+        #[doc(hidden)]
+        #[derive(Clone, Copy, Debug, Default)]
+        pub struct $name;
+        impl SqlFunction for $name {
+            const NAME: &'static str = $sql;
+        }
+        impl Signature<()> for $name {
+            type Out = $out;
+        }
+        $(#[$m])*
+        pub fn $fn_name() -> WinFn<$name, NoArgs> {
+            WinFn { args: NoArgs, _f: PhantomData }
+        }
+    )*};
+}
+
+window_functions! {
+    /// `row_number()`: 1, 2, 3, ... within the partition.
+    row_number, RowNumber = "row_number" => Int8;
+    /// `rank()`: rank with gaps.
+    rank, Rank = "rank" => Int8;
+    /// `dense_rank()`: rank without gaps.
+    dense_rank, DenseRank = "dense_rank" => Int8;
+    /// `percent_rank()`: (rank - 1) / (rows - 1).
+    percent_rank, PercentRank = "percent_rank" => Float8;
+    /// `cume_dist()`: the fraction of rows up to this row's peers.
+    cume_dist, CumeDist = "cume_dist" => Float8;
+}
+
+macro_rules! value_window_functions {
+    ($($name:ident = $sql:literal;)*) => {$(
+        #[doc(hidden)]
+        #[derive(Clone, Copy, Debug, Default)]
+        pub struct $name;
+        impl SqlFunction for $name {
+            const NAME: &'static str = $sql;
+        }
+    )*};
+}
+value_window_functions! {
+    Ntile = "ntile";
+    Lag = "lag";
+    Lead = "lead";
+    FirstValue = "first_value";
+    LastValue = "last_value";
+    NthValue = "nth_value";
+}
+
+impl<A: SqlType<NotNull = Int4>> Signature<(A,)> for Ntile {
+    type Out = NullableAs<A, Int4>;
+}
+impl<A: SqlType> Signature<(A,)> for Lag {
+    type Out = A::Nullable;
+}
+impl<A: SqlType, B: SqlType<NotNull = Int4>> Signature<(A, B)> for Lag {
+    type Out = A::Nullable;
+}
+impl<A: SqlType, B: SqlType<NotNull = Int4>, C: SqlType<NotNull = A::NotNull>> Signature<(A, B, C)>
+    for Lag
+{
+    type Out = NullableIfBoth<A, C, A::NotNull>;
+}
+impl<A: SqlType> Signature<(A,)> for Lead {
+    type Out = A::Nullable;
+}
+impl<A: SqlType, B: SqlType<NotNull = Int4>> Signature<(A, B)> for Lead {
+    type Out = A::Nullable;
+}
+impl<A: SqlType, B: SqlType<NotNull = Int4>, C: SqlType<NotNull = A::NotNull>> Signature<(A, B, C)>
+    for Lead
+{
+    type Out = NullableIfBoth<A, C, A::NotNull>;
+}
+impl<A: SqlType> Signature<(A,)> for FirstValue {
+    type Out = A;
+}
+impl<A: SqlType> Signature<(A,)> for LastValue {
+    type Out = A;
+}
+impl<A: SqlType, B: SqlType<NotNull = Int4>> Signature<(A, B)> for NthValue {
+    type Out = A::Nullable;
+}
+
+fn win<N, A>(args: A) -> WinFn<N, A> {
+    WinFn {
+        args,
+        _f: PhantomData,
+    }
+}
+
+/// `ntile(n)`: the bucket number, 1 to `n`, dividing the partition as evenly as possible.
+pub fn ntile<N: AsExpr<Int4>>(n: N) -> WinFn<Ntile, (N::Expr,)> {
+    win((n.into_expr(),))
+}
+/// `lag(e)`: `e` of the previous row (NULL on the first).
+pub fn lag<E: Expression>(e: E) -> WinFn<Lag, (E,)> {
+    win((e,))
+}
+/// `lag(e, offset, default)`: `e` of the row `offset` rows before, else `default`.
+pub fn lag_or<E: Expression, O: AsExpr<Int4>, D: AsExpr<<E::SqlType as SqlType>::NotNull>>(
+    e: E,
+    offset: O,
+    default: D,
+) -> WinFn<Lag, (E, O::Expr, D::Expr)> {
+    win((e, offset.into_expr(), default.into_expr()))
+}
+/// `lead(e)`: `e` of the next row (NULL on the last).
+pub fn lead<E: Expression>(e: E) -> WinFn<Lead, (E,)> {
+    win((e,))
+}
+/// `lead(e, offset, default)`: `e` of the row `offset` rows after, else `default`.
+pub fn lead_or<E: Expression, O: AsExpr<Int4>, D: AsExpr<<E::SqlType as SqlType>::NotNull>>(
+    e: E,
+    offset: O,
+    default: D,
+) -> WinFn<Lead, (E, O::Expr, D::Expr)> {
+    win((e, offset.into_expr(), default.into_expr()))
+}
+/// `first_value(e)`: `e` of the first row of the frame.
+pub fn first_value<E: Expression>(e: E) -> WinFn<FirstValue, (E,)> {
+    win((e,))
+}
+/// `last_value(e)`: `e` of the last row of the frame (mind the default frame, which ends at
+/// the current row's last peer).
+pub fn last_value<E: Expression>(e: E) -> WinFn<LastValue, (E,)> {
+    win((e,))
+}
+/// `nth_value(e, n)`: `e` of the `n`-th row of the frame, NULL when there is none.
+pub fn nth_value<E: Expression, N: AsExpr<Int4>>(e: E, n: N) -> WinFn<NthValue, (E, N::Expr)> {
+    win((e, n.into_expr()))
+}
+
+// ---- ordered-set aggregates -----------------------------------------------------------------
+
+/// `NAME(args) WITHIN GROUP (ORDER BY e)`.
+pub struct WithinGroup<N, A, E> {
+    args: A,
+    order: E,
+    desc: bool,
+    _f: PhantomData<N>,
+}
+
+/// An ordered-set aggregate waiting for its `WITHIN GROUP (ORDER BY ..)`.
+pub struct OrderedSet<N, A> {
+    args: A,
+    _f: PhantomData<N>,
+}
+
+impl<N, A> OrderedSet<N, A> {
+    /// `WITHIN GROUP (ORDER BY e)`.
+    pub fn within_group<E: Expression>(self, e: E) -> WithinGroup<N, A, E>
+    where
+        N: OrderedSetOf<E::SqlType>,
+    {
+        WithinGroup {
+            args: self.args,
+            order: e,
+            desc: false,
+            _f: PhantomData,
+        }
+    }
+    /// `WITHIN GROUP (ORDER BY e DESC)`.
+    pub fn within_group_desc<E: Expression>(self, e: E) -> WithinGroup<N, A, E>
+    where
+        N: OrderedSetOf<E::SqlType>,
+    {
+        WithinGroup {
+            args: self.args,
+            order: e,
+            desc: true,
+            _f: PhantomData,
+        }
+    }
+}
+
+/// The result type of ordered-set aggregate `Self` over values of type `E`.
+#[diagnostic::on_unimplemented(message = "`{Self}` is not defined for values of SQL type `{E}`")]
+pub trait OrderedSetOf<E> {
+    /// The result type.
+    type Out: SqlType;
+}
+
+#[doc(hidden)]
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Mode;
+#[doc(hidden)]
+#[derive(Clone, Copy, Debug, Default)]
+pub struct PercentileCont;
+#[doc(hidden)]
+#[derive(Clone, Copy, Debug, Default)]
+pub struct PercentileDisc;
+
+impl<E: SqlType> OrderedSetOf<E> for Mode {
+    type Out = E::Nullable;
+}
+impl<E: SqlType> OrderedSetOf<E> for PercentileDisc {
+    type Out = E::Nullable;
+}
+/// Types `percentile_cont` interpolates (as `double precision`, or `interval`).
+pub trait Continuous: SqlType {
+    /// The interpolated type.
+    type Out: SqlType<Nullability = NotNull>;
+}
+impl Continuous for Float8 {
+    type Out = Float8;
+}
+impl Continuous for Float4 {
+    type Out = Float8;
+}
+impl Continuous for Numeric {
+    type Out = Float8;
+}
+impl Continuous for Int2 {
+    type Out = Float8;
+}
+impl Continuous for Int4 {
+    type Out = Float8;
+}
+impl Continuous for Int8 {
+    type Out = Float8;
+}
+impl Continuous for Interval {
+    type Out = Interval;
+}
+impl<E: SqlType<NotNull: Continuous>> OrderedSetOf<E> for PercentileCont {
+    type Out = Nullable<<E::NotNull as Continuous>::Out>;
+}
+
+/// `mode() WITHIN GROUP (ORDER BY e)`: the most frequent value.
+pub fn mode() -> OrderedSet<Mode, NoArgs> {
+    OrderedSet {
+        args: NoArgs,
+        _f: PhantomData,
+    }
+}
+/// `percentile_cont(fraction) WITHIN GROUP (ORDER BY e)`: the interpolated percentile.
+pub fn percentile_cont(fraction: f64) -> OrderedSet<PercentileCont, super::Bound<Float8, f64>> {
+    OrderedSet {
+        args: super::Bound::new(fraction),
+        _f: PhantomData,
+    }
+}
+/// `percentile_disc(fraction) WITHIN GROUP (ORDER BY e)`: the first value whose position
+/// reaches the fraction.
+pub fn percentile_disc(fraction: f64) -> OrderedSet<PercentileDisc, super::Bound<Float8, f64>> {
+    OrderedSet {
+        args: super::Bound::new(fraction),
+        _f: PhantomData,
+    }
+}
+
+/// The SQL names of the ordered-set aggregates.
+pub trait OrderedSetName {
+    /// `mode`, ...
+    const NAME: &'static str;
+}
+impl OrderedSetName for Mode {
+    const NAME: &'static str = "mode";
+}
+impl OrderedSetName for PercentileCont {
+    const NAME: &'static str = "percentile_cont";
+}
+impl OrderedSetName for PercentileDisc {
+    const NAME: &'static str = "percentile_disc";
+}
+
+impl<N: OrderedSetOf<E::SqlType>, A, E: Expression> Expression for WithinGroup<N, A, E> {
+    type SqlType = N::Out;
+}
+impl<N: OrderedSetOf<E::Lifted>, A, E: AppearsIn<F, I>, F, I> AppearsIn<F, I>
+    for WithinGroup<N, A, E>
+{
+    type Lifted = N::Out;
+}
+impl<N, A, E: ValidGrouping<InsideAggregate, J>, G: AggregatesAllowed, J> ValidGrouping<G, J>
+    for WithinGroup<N, A, E>
+{
+    type Kind = Agg;
+}
+impl<N: OrderedSetName, A: Render, E: Render> Render for WithinGroup<N, A, E> {
+    fn render<'a>(&'a self, out: &mut SqlWriter<'a>) {
+        out.sql(N::NAME);
+        out.sql("(");
+        self.args.render(out);
+        out.sql(") WITHIN GROUP (ORDER BY ");
+        self.order.render(out);
+        out.sql(if self.desc { " DESC)" } else { ")" });
+    }
+    fn is_atomic(&self) -> bool {
+        true
+    }
+}
+crate::__impl_operators!([N: OrderedSetOf<E::SqlType>, A, E: Expression,] WithinGroup<N, A, E>);
+super::func::as_expr_for! { [N, A, E,] WithinGroup<N, A, E>; }

@@ -1,0 +1,255 @@
+//! Set operations: `UNION [ALL]`, `INTERSECT [ALL]`, `EXCEPT [ALL]`.
+//!
+//! The two sides' rows must have the same column types in the same order (nullability may
+//! differ: a column is nullable in the result when it is on either side). ORDER BY, LIMIT
+//! and OFFSET apply to the whole result; ORDER BY names result columns by position.
+
+use super::select::{Select, SubSelect};
+use super::TableRow;
+use crate::check::Both;
+use crate::engine::{Error, Executor};
+use crate::render::{Rendered, SqlWriter};
+use crate::types::{FromRow, Nullability, NullableIf, RowOf, SqlType, Tagged};
+use postgres::types::Type;
+use std::marker::PhantomData;
+
+/// The row type of a set operation whose sides have rows `Self` and `R`.
+#[diagnostic::on_unimplemented(
+    message = "the two sides of this set operation have different column types: `{Self}` and `{R}`",
+    label = "the queries must select the same number of columns, of the same SQL types, in the same order"
+)]
+pub trait UnionRow<R> {
+    /// The result's row type.
+    type Out;
+}
+
+impl<A: SqlType, B: SqlType<NotNull = A::NotNull>> UnionRow<B> for A {
+    type Out = NullableIf<A, B, A::NotNull>;
+}
+
+impl<S, A: UnionRow<B>, B> UnionRow<Tagged<S, B>> for Tagged<S, A> {
+    type Out = Tagged<S, A::Out>;
+}
+
+impl<S, N1: Nullability, N2: Nullability> UnionRow<TableRow<S, N2>> for TableRow<S, N1> {
+    type Out = TableRow<S, N1::Or<N2>>;
+}
+
+macro_rules! union_rows {
+    ($(($($a:ident $b:ident)+))*) => {$(
+        impl<$($a: UnionRow<$b>, $b),+> UnionRow<($($b,)+)> for ($($a,)+) {
+            type Out = ($($a::Out,)+);
+        }
+    )*};
+}
+union_rows! {
+    (A0 B0) (A0 B0 A1 B1) (A0 B0 A1 B1 A2 B2) (A0 B0 A1 B1 A2 B2 A3 B3)
+    (A0 B0 A1 B1 A2 B2 A3 B3 A4 B4) (A0 B0 A1 B1 A2 B2 A3 B3 A4 B4 A5 B5)
+    (A0 B0 A1 B1 A2 B2 A3 B3 A4 B4 A5 B5 A6 B6)
+    (A0 B0 A1 B1 A2 B2 A3 B3 A4 B4 A5 B5 A6 B6 A7 B7)
+    (A0 B0 A1 B1 A2 B2 A3 B3 A4 B4 A5 B5 A6 B6 A7 B7 A8 B8)
+    (A0 B0 A1 B1 A2 B2 A3 B3 A4 B4 A5 B5 A6 B6 A7 B7 A8 B8 A9 B9)
+    (A0 B0 A1 B1 A2 B2 A3 B3 A4 B4 A5 B5 A6 B6 A7 B7 A8 B8 A9 B9 A10 B10)
+    (A0 B0 A1 B1 A2 B2 A3 B3 A4 B4 A5 B5 A6 B6 A7 B7 A8 B8 A9 B9 A10 B10 A11 B11)
+}
+
+/// Which set operation.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SetKind {
+    /// `UNION`: rows of either side, without duplicates.
+    Union,
+    /// `UNION ALL`: rows of both sides.
+    UnionAll,
+    /// `INTERSECT`: rows on both sides, without duplicates.
+    Intersect,
+    /// `INTERSECT ALL`
+    IntersectAll,
+    /// `EXCEPT`: rows of the left side that are not on the right, without duplicates.
+    Except,
+    /// `EXCEPT ALL`
+    ExceptAll,
+}
+
+impl SetKind {
+    fn sql(self) -> &'static str {
+        match self {
+            SetKind::Union => " UNION ",
+            SetKind::UnionAll => " UNION ALL ",
+            SetKind::Intersect => " INTERSECT ",
+            SetKind::IntersectAll => " INTERSECT ALL ",
+            SetKind::Except => " EXCEPT ",
+            SetKind::ExceptAll => " EXCEPT ALL ",
+        }
+    }
+}
+
+/// `(left) OP (right) [ORDER BY ..] [LIMIT ..] [OFFSET ..]`.
+#[must_use = "a query does nothing until it is run with `load`"]
+pub struct SetOp<L, R, JL, JR> {
+    left: L,
+    right: R,
+    kind: SetKind,
+    order: Vec<(usize, bool)>,
+    limit: Option<i64>,
+    offset: Option<i64>,
+    _j: PhantomData<(JL, JR)>,
+}
+
+/// Set operations on queries.
+pub trait Compound: Sized {
+    /// `self UNION other`.
+    fn union<R: SubSelect<JR>, JL, JR>(self, other: R) -> SetOp<Self, R, JL, JR>
+    where
+        Self: SubSelect<JL, SqlType: UnionRow<R::SqlType>>,
+    {
+        set_op(self, other, SetKind::Union)
+    }
+    /// `self UNION ALL other`.
+    fn union_all<R: SubSelect<JR>, JL, JR>(self, other: R) -> SetOp<Self, R, JL, JR>
+    where
+        Self: SubSelect<JL, SqlType: UnionRow<R::SqlType>>,
+    {
+        set_op(self, other, SetKind::UnionAll)
+    }
+    /// `self INTERSECT other`.
+    fn intersect<R: SubSelect<JR>, JL, JR>(self, other: R) -> SetOp<Self, R, JL, JR>
+    where
+        Self: SubSelect<JL, SqlType: UnionRow<R::SqlType>>,
+    {
+        set_op(self, other, SetKind::Intersect)
+    }
+    /// `self INTERSECT ALL other`.
+    fn intersect_all<R: SubSelect<JR>, JL, JR>(self, other: R) -> SetOp<Self, R, JL, JR>
+    where
+        Self: SubSelect<JL, SqlType: UnionRow<R::SqlType>>,
+    {
+        set_op(self, other, SetKind::IntersectAll)
+    }
+    /// `self EXCEPT other`.
+    fn except<R: SubSelect<JR>, JL, JR>(self, other: R) -> SetOp<Self, R, JL, JR>
+    where
+        Self: SubSelect<JL, SqlType: UnionRow<R::SqlType>>,
+    {
+        set_op(self, other, SetKind::Except)
+    }
+    /// `self EXCEPT ALL other`.
+    fn except_all<R: SubSelect<JR>, JL, JR>(self, other: R) -> SetOp<Self, R, JL, JR>
+    where
+        Self: SubSelect<JL, SqlType: UnionRow<R::SqlType>>,
+    {
+        set_op(self, other, SetKind::ExceptAll)
+    }
+}
+
+fn set_op<L, R, JL, JR>(left: L, right: R, kind: SetKind) -> SetOp<L, R, JL, JR> {
+    SetOp {
+        left,
+        right,
+        kind,
+        order: Vec::new(),
+        limit: None,
+        offset: None,
+        _j: PhantomData,
+    }
+}
+
+impl<F, From, S, W, O, G, H> Compound for Select<F, From, S, W, O, G, H> {}
+impl<L, R, JL, JR> Compound for SetOp<L, R, JL, JR> {}
+
+impl<L: SubSelect<JL, SqlType: UnionRow<R::SqlType>>, R: SubSelect<JR>, JL, JR> SubSelect<()>
+    for SetOp<L, R, JL, JR>
+{
+    type SqlType = <L::SqlType as UnionRow<R::SqlType>>::Out;
+    type FromList = Both<L::FromList, R::FromList>;
+    fn render_subselect<'a>(&'a self, out: &mut SqlWriter<'a>) {
+        out.sql("(");
+        self.left.render_subselect(out);
+        out.sql(")");
+        out.sql(self.kind.sql());
+        out.sql("(");
+        out.enter_subquery();
+        self.right.render_subselect(out);
+        out.leave_subquery();
+        out.sql(")");
+        if !self.order.is_empty() {
+            out.sql(" ORDER BY ");
+            for (i, (position, desc)) in self.order.iter().enumerate() {
+                if i > 0 {
+                    out.sql(", ");
+                }
+                // A position is an integer written by sqlwright, not user text; ORDER BY
+                // reads an integer literal as a column position, so it cannot be bound.
+                out.sql(&position.to_string());
+                out.sql(if *desc { " DESC" } else { " ASC" });
+            }
+        }
+        if let Some(limit) = &self.limit {
+            out.sql(" LIMIT ");
+            out.bind(limit, Type::INT8);
+        }
+        if let Some(offset) = &self.offset {
+            out.sql(" OFFSET ");
+            out.bind(offset, Type::INT8);
+        }
+    }
+}
+
+impl<L, R, JL, JR> SetOp<L, R, JL, JR>
+where
+    Self: SubSelect<()>,
+{
+    /// Adds `ORDER BY position` (1-based column position of the result), ascending.
+    pub fn order_by_column(mut self, position: usize) -> Self {
+        self.order.push((position, false));
+        self
+    }
+    /// Adds `ORDER BY position DESC`.
+    pub fn order_by_column_desc(mut self, position: usize) -> Self {
+        self.order.push((position, true));
+        self
+    }
+    /// `LIMIT n`.
+    pub fn limit(mut self, n: i64) -> Self {
+        self.limit = Some(n);
+        self
+    }
+    /// `OFFSET n`.
+    pub fn offset(mut self, n: i64) -> Self {
+        self.offset = Some(n);
+        self
+    }
+
+    /// The SQL text and parameters, without running.
+    pub fn render(&self) -> Rendered<'_> {
+        let mut out = SqlWriter::new();
+        self.render_subselect(&mut out);
+        out.finish()
+    }
+    /// The SQL text.
+    pub fn to_sql(&self) -> String {
+        self.render().sql
+    }
+
+    /// Runs the statement and loads every row into `T`, which must match the rows' SQL types.
+    pub fn load_as<T: FromRow<<Self as SubSelect<()>>::SqlType>, C: Executor + ?Sized>(
+        self,
+        conn: &mut C,
+    ) -> Result<Vec<T>, Error> {
+        let rendered = crate::render::render_for(conn, |out| self.render_subselect(out));
+        let rows = conn.query_rows(&rendered)?;
+        crate::types::decode_rows(&rows, &rendered.labels)
+    }
+
+    /// Runs the statement and returns every row, typed from the select lists.
+    #[allow(clippy::type_complexity)]
+    pub fn load<C: Executor + ?Sized>(
+        self,
+        conn: &mut C,
+    ) -> Result<Vec<<<Self as SubSelect<()>>::SqlType as RowOf>::Row>, Error>
+    where
+        <Self as SubSelect<()>>::SqlType: RowOf,
+        <<Self as SubSelect<()>>::SqlType as RowOf>::Row: FromRow<<Self as SubSelect<()>>::SqlType>,
+    {
+        self.load_as(conn)
+    }
+}

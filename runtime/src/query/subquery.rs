@@ -1,0 +1,485 @@
+//! Subqueries: scalar subqueries, `EXISTS`, `IN (SELECT ..)`, `ANY`/`ALL`, correlated
+//! subqueries, derived tables in FROM, and CTEs (`WITH`, `WITH RECURSIVE`).
+//!
+//! A subquery is any SELECT (or set operation). One that reads columns of an enclosing query
+//! declares which of its sources it reads with [`Select::correlate`]; where it is used, those
+//! sources must be in the enclosing query's FROM clause, or it does not compile.
+
+use super::select::{rebuild, DefaultSelection, FromClause, Select, SingleFrom, SubSelect};
+use super::{clauses::NoFilter, clauses::NoHaving, clauses::NoOrder, Source, Table};
+use crate::check::{AppearsIn, Append, Neutral, Nil, NoGroup, Outer, OuterRefs, ValidGrouping};
+use crate::expr::{AsExpr, Expression};
+use crate::render::{Render, SqlWriter};
+use crate::types::{Bool, Compatible, NotNull, Nullable, NullableIf, SqlType};
+use std::marker::PhantomData;
+
+/// The one column of a subquery used as a value.
+#[diagnostic::on_unimplemented(
+    message = "a subquery used as a value must select exactly one column, but its rows are `{Self}`",
+    label = "select a single column or expression in this subquery",
+    note = "`.select(column)` before `.scalar_subquery()`, `in_query`, `any` or `all`"
+)]
+pub trait SingleColumn {
+    /// The column's SQL type.
+    type Type: SqlType;
+}
+#[diagnostic::do_not_recommend]
+impl<T: SqlType> SingleColumn for T {
+    type Type = T;
+}
+
+/// The SQL type of the single column of subquery `Q`.
+pub type ColumnOf<Q, J> = <<Q as SubSelect<J>>::SqlType as SingleColumn>::Type;
+
+fn render_nested<'a, Q: SubSelect<J>, J>(q: &'a Q, out: &mut SqlWriter<'a>) {
+    out.sql("(");
+    out.enter_subquery();
+    q.render_subselect(out);
+    out.leave_subquery();
+    out.sql(")");
+}
+
+// ---- correlation ------------------------------------------------------------------------
+
+impl<F, From, S, W, O, G, H> Select<F, From, S, W, O, G, H> {
+    /// Declares that this (sub)query reads columns of `outer`, a table or alias of an
+    /// enclosing query (SQLAlchemy's `correlate`). Its columns may then be used in this
+    /// query's conditions; `outer` is not added to this query's FROM clause, and where the
+    /// subquery is used, `outer` must be in the FROM clause around it.
+    ///
+    /// ```
+    /// # use sqlwright::prelude::*;
+    /// # use sqlwright::expr::exists;
+    /// # sqlwright::table! { users (id) { id -> Int4, name -> Text, } posts (id) { id -> Int4, #[references(users::id)] user_id -> Int4, } }
+    /// let has_posts = exists(posts::table.correlate(users::table).filter(posts::user_id.eq(users::id)));
+    /// let q = users::table.filter(has_posts).select(users::name);
+    /// assert_eq!(
+    ///     q.to_sql(),
+    ///     r#"SELECT "users"."name" FROM "users" WHERE EXISTS (SELECT "posts"."id", "posts"."user_id" FROM "posts" WHERE "posts"."user_id" = "users"."id")"#
+    /// );
+    /// ```
+    pub fn correlate<T: Source>(self, outer: T) -> Select<F::Out, From, S, W, O, G, H>
+    where
+        F: Append<Outer<T>>,
+    {
+        let _ = outer;
+        rebuild!(self,)
+    }
+}
+
+// ---- scalar subquery ---------------------------------------------------------------------
+
+/// `(SELECT ..)` used as a value: its single column, NULL when it returns no row.
+pub struct ScalarSubquery<Q, J> {
+    query: Q,
+    _j: PhantomData<J>,
+}
+
+impl<Q: SubSelect<J, SqlType: SingleColumn>, J> Expression for ScalarSubquery<Q, J> {
+    type SqlType = <ColumnOf<Q, J> as SqlType>::Nullable;
+}
+impl<Q, J, Fo, I> AppearsIn<Fo, I> for ScalarSubquery<Q, J>
+where
+    Q: SubSelect<J, SqlType: SingleColumn, FromList: OuterRefs<Fo, I>>,
+{
+    type Lifted = <ColumnOf<Q, J> as SqlType>::Nullable;
+}
+impl<Q, J, G> ValidGrouping<G, ()> for ScalarSubquery<Q, J> {
+    type Kind = Neutral;
+}
+impl<Q: SubSelect<J>, J> Render for ScalarSubquery<Q, J> {
+    fn render<'a>(&'a self, out: &mut SqlWriter<'a>) {
+        render_nested(&self.query, out);
+    }
+    fn is_atomic(&self) -> bool {
+        true
+    }
+}
+crate::__impl_operators!([Q: SubSelect<J, SqlType: SingleColumn>, J,] ScalarSubquery<Q, J>);
+
+#[diagnostic::do_not_recommend]
+impl<Q, J, ST: SqlType> AsExpr<ST> for ScalarSubquery<Q, J>
+where
+    Self: Expression<SqlType: Compatible<ST>>,
+{
+    type Expr = Self;
+    fn into_expr(self) -> Self {
+        self
+    }
+}
+
+// ---- EXISTS -------------------------------------------------------------------------------
+
+/// `EXISTS (SELECT ..)` or `NOT EXISTS (SELECT ..)`.
+pub struct Exists<Q, J> {
+    query: Q,
+    negated: bool,
+    _j: PhantomData<J>,
+}
+
+/// `EXISTS (query)`: true when the query returns a row.
+pub fn exists<Q: SubSelect<J>, J>(query: Q) -> Exists<Q, J> {
+    Exists {
+        query,
+        negated: false,
+        _j: PhantomData,
+    }
+}
+/// `NOT EXISTS (query)`: true when the query returns no row.
+pub fn not_exists<Q: SubSelect<J>, J>(query: Q) -> Exists<Q, J> {
+    Exists {
+        query,
+        negated: true,
+        _j: PhantomData,
+    }
+}
+
+impl<Q: SubSelect<J>, J> Expression for Exists<Q, J> {
+    type SqlType = Bool;
+}
+impl<Q: SubSelect<J, FromList: OuterRefs<Fo, I>>, J, Fo, I> AppearsIn<Fo, I> for Exists<Q, J> {
+    type Lifted = Bool;
+}
+impl<Q, J, G> ValidGrouping<G, ()> for Exists<Q, J> {
+    type Kind = Neutral;
+}
+impl<Q: SubSelect<J>, J> Render for Exists<Q, J> {
+    fn render<'a>(&'a self, out: &mut SqlWriter<'a>) {
+        out.sql(if self.negated {
+            "NOT EXISTS "
+        } else {
+            "EXISTS "
+        });
+        render_nested(&self.query, out);
+    }
+}
+crate::__impl_operators!([Q: SubSelect<J>, J,] Exists<Q, J>);
+
+// ---- IN (subquery) ------------------------------------------------------------------------
+
+/// `expr [NOT] IN (SELECT ..)`.
+pub struct InQuery<E, Q, J> {
+    expr: E,
+    query: Q,
+    negated: bool,
+    _j: PhantomData<J>,
+}
+
+impl<E, Q, J> InQuery<E, Q, J> {
+    pub(crate) fn new(expr: E, query: Q, negated: bool) -> Self {
+        InQuery {
+            expr,
+            query,
+            negated,
+            _j: PhantomData,
+        }
+    }
+}
+
+impl<E: Expression, Q: SubSelect<J, SqlType: SingleColumn>, J> Expression for InQuery<E, Q, J> {
+    type SqlType = NullableIf<E::SqlType, ColumnOf<Q, J>, Bool>;
+}
+impl<E, Q, J, Fo, IE, IQ> AppearsIn<Fo, (IE, IQ)> for InQuery<E, Q, J>
+where
+    E: AppearsIn<Fo, IE, Lifted: SqlType>,
+    Q: SubSelect<J, SqlType: SingleColumn, FromList: OuterRefs<Fo, IQ>>,
+{
+    type Lifted = NullableIf<E::Lifted, ColumnOf<Q, J>, Bool>;
+}
+impl<E: ValidGrouping<G, K>, Q, J, G, K> ValidGrouping<G, K> for InQuery<E, Q, J> {
+    type Kind = E::Kind;
+}
+impl<E: Render, Q: SubSelect<J>, J> Render for InQuery<E, Q, J> {
+    fn render<'a>(&'a self, out: &mut SqlWriter<'a>) {
+        crate::render::operand(&self.expr, out);
+        out.sql(if self.negated { " NOT IN " } else { " IN " });
+        render_nested(&self.query, out);
+    }
+}
+crate::__impl_operators!([E: Expression, Q: SubSelect<J, SqlType: SingleColumn>, J,] InQuery<E, Q, J>);
+
+// ---- ANY / ALL ----------------------------------------------------------------------------
+
+/// `ANY (SELECT ..)` or `ALL (SELECT ..)`: the right side of a comparison,
+/// `x.gt(all(query))`.
+pub struct Quantified<Q, J> {
+    query: Q,
+    all: bool,
+    _j: PhantomData<J>,
+}
+
+/// `ANY (query)`, for comparisons: `price.eq(any(query))` is true when `price` equals some
+/// value the query returns.
+pub fn any<Q: SubSelect<J, SqlType: SingleColumn>, J>(query: Q) -> Quantified<Q, J> {
+    Quantified {
+        query,
+        all: false,
+        _j: PhantomData,
+    }
+}
+/// `ALL (query)`, for comparisons: `price.gt(all(query))` is true when `price` is greater
+/// than every value the query returns.
+pub fn all<Q: SubSelect<J, SqlType: SingleColumn>, J>(query: Q) -> Quantified<Q, J> {
+    Quantified {
+        query,
+        all: true,
+        _j: PhantomData,
+    }
+}
+
+impl<Q: SubSelect<J, SqlType: SingleColumn>, J> Expression for Quantified<Q, J> {
+    type SqlType = ColumnOf<Q, J>;
+}
+impl<Q, J, Fo, I> AppearsIn<Fo, I> for Quantified<Q, J>
+where
+    Q: SubSelect<J, SqlType: SingleColumn, FromList: OuterRefs<Fo, I>>,
+{
+    type Lifted = ColumnOf<Q, J>;
+}
+impl<Q, J, G> ValidGrouping<G, ()> for Quantified<Q, J> {
+    type Kind = Neutral;
+}
+impl<Q: SubSelect<J>, J> Render for Quantified<Q, J> {
+    fn render<'a>(&'a self, out: &mut SqlWriter<'a>) {
+        out.sql(if self.all { "ALL " } else { "ANY " });
+        render_nested(&self.query, out);
+    }
+    fn is_atomic(&self) -> bool {
+        true
+    }
+}
+#[diagnostic::do_not_recommend]
+impl<Q, J, ST: SqlType> AsExpr<ST> for Quantified<Q, J>
+where
+    Self: Expression<SqlType: Compatible<ST>>,
+{
+    type Expr = Self;
+    fn into_expr(self) -> Self {
+        self
+    }
+}
+
+/// `.scalar_subquery()` on queries.
+pub trait SubqueryMethods: Sized {
+    /// This query as a value: `(SELECT ..)`. It must select exactly one column; the value is
+    /// nullable (NULL when the query returns no row). A query returning several rows is an
+    /// error from the server when it runs.
+    fn scalar_subquery<J>(self) -> ScalarSubquery<Self, J>
+    where
+        Self: SubSelect<J, SqlType: SingleColumn>,
+    {
+        ScalarSubquery {
+            query: self,
+            _j: PhantomData,
+        }
+    }
+}
+impl<F, From, S, W, O, G, H> SubqueryMethods for Select<F, From, S, W, O, G, H> {}
+impl<L, R, JL, JR> SubqueryMethods for super::setop::SetOp<L, R, JL, JR> {}
+
+// ---- derived tables -------------------------------------------------------------------------
+
+/// A query's row type fits the columns of the table that names it: same SQL types in the same
+/// order (a non-nullable value may fill a column declared nullable).
+#[diagnostic::on_unimplemented(
+    message = "the query's rows `{Self}` do not match the declared columns `{Cols}`",
+    label = "select the declared columns' types, in their order",
+    note = "a derived table or CTE is declared with `table!` (with `#[derived]`); its columns name the query's columns in order"
+)]
+pub trait FitsRow<Cols> {}
+
+/// One value fits a declared column.
+pub trait FitsColumn<C> {}
+impl<A: SqlType> FitsColumn<A> for A {}
+impl<A: SqlType<Nullability = NotNull>> FitsColumn<Nullable<A>> for A {}
+
+impl<A: SqlType + FitsColumn<B>, B> FitsRow<(B,)> for A {}
+
+macro_rules! fits_rows {
+    ($(($($a:ident $b:ident)+))*) => {$(
+        impl<$($a: FitsColumn<$b>, $b),+> FitsRow<($($b,)+)> for ($($a,)+) {}
+    )*};
+}
+fits_rows! {
+    (A0 B0) (A0 B0 A1 B1) (A0 B0 A1 B1 A2 B2) (A0 B0 A1 B1 A2 B2 A3 B3)
+    (A0 B0 A1 B1 A2 B2 A3 B3 A4 B4) (A0 B0 A1 B1 A2 B2 A3 B3 A4 B4 A5 B5)
+    (A0 B0 A1 B1 A2 B2 A3 B3 A4 B4 A5 B5 A6 B6)
+    (A0 B0 A1 B1 A2 B2 A3 B3 A4 B4 A5 B5 A6 B6 A7 B7)
+    (A0 B0 A1 B1 A2 B2 A3 B3 A4 B4 A5 B5 A6 B6 A7 B7 A8 B8)
+    (A0 B0 A1 B1 A2 B2 A3 B3 A4 B4 A5 B5 A6 B6 A7 B7 A8 B8 A9 B9)
+    (A0 B0 A1 B1 A2 B2 A3 B3 A4 B4 A5 B5 A6 B6 A7 B7 A8 B8 A9 B9 A10 B10)
+    (A0 B0 A1 B1 A2 B2 A3 B3 A4 B4 A5 B5 A6 B6 A7 B7 A8 B8 A9 B9 A10 B10 A11 B11)
+}
+
+/// A derived table: `(query) AS "name"("col", ..)`, named by table `T`'s declaration.
+pub struct Derived<T, Q, J> {
+    query: Q,
+    _t: PhantomData<(T, J)>,
+}
+
+fn render_name_and_columns<T: Table>(out: &mut SqlWriter<'_>) {
+    out.ident(T::SQL_NAME);
+    out.sql("(");
+    for (i, c) in T::META.columns.iter().enumerate() {
+        if i > 0 {
+            out.sql(", ");
+        }
+        out.ident(c.sql_name);
+    }
+    out.sql(")");
+}
+
+impl<T: Table, Q: SubSelect<J>, J> FromClause for Derived<T, Q, J> {
+    fn render_from<'a>(&'a self, out: &mut SqlWriter<'a>) {
+        render_nested(&self.query, out);
+        out.sql(" AS ");
+        render_name_and_columns::<T>(out);
+    }
+}
+
+/// Queries over a derived table or a CTE named by a declared table.
+pub trait DerivedTable: Table {
+    /// `SELECT .. FROM (query) AS "name"("col", ..)`: a query over the rows of `query`,
+    /// whose columns are this table's columns (SQLAlchemy's `select_from(subquery)`). The
+    /// query's row must match the declared columns; it cannot be correlated.
+    ///
+    /// ```
+    /// # use sqlwright::prelude::*;
+    /// sqlwright::table! {
+    ///     orders (id) { id -> Int4, customer -> Text, total -> Int4, }
+    ///     /// The totals per customer: a derived table.
+    ///     #[derived]
+    ///     per_customer { customer -> Text, spent -> Nullable<Int8>, }
+    /// }
+    /// let totals = orders::table
+    ///     .group_by(orders::customer)
+    ///     .select((orders::customer, sum(orders::total)));
+    /// let q = per_customer::table
+    ///     .from_subquery(totals)
+    ///     .filter(per_customer::spent.gt(100))
+    ///     .select(per_customer::customer);
+    /// assert_eq!(
+    ///     q.to_sql(),
+    ///     r#"SELECT "per_customer"."customer" FROM (SELECT "orders"."customer", SUM("orders"."total") FROM "orders" GROUP BY "orders"."customer") AS "per_customer"("customer", "spent") WHERE "per_customer"."spent" > $1"#
+    /// );
+    /// ```
+    #[allow(clippy::type_complexity, clippy::wrong_self_convention)]
+    fn from_subquery<Q: SubSelect<J>, J, I>(
+        self,
+        query: Q,
+    ) -> Select<SingleFrom<Self>, Derived<Self, Q, J>, DefaultSelection<Self>>
+    where
+        Q::SqlType: FitsRow<Self::AllSqlTypes>,
+        Q::FromList: OuterRefs<Nil, I>,
+    {
+        Select {
+            from: Derived {
+                query,
+                _t: PhantomData,
+            },
+            select: DefaultSelection(self),
+            filter: NoFilter,
+            order: NoOrder,
+            group: NoGroup,
+            having: NoHaving,
+            limit: None,
+            offset: None,
+            distinct: false,
+            _from: PhantomData,
+        }
+    }
+
+    /// This table as a CTE defined by `query`: `"name"("col", ..) AS (query)`, attached to a
+    /// statement with [`Select::with`]. Queries read it like a table (`name::table`).
+    fn cte<Q: SubSelect<J>, J, I>(self, query: Q) -> Cte<Self, Q, J>
+    where
+        Q::SqlType: FitsRow<Self::AllSqlTypes>,
+        Q::FromList: OuterRefs<Nil, I>,
+    {
+        Cte {
+            query,
+            recursive: false,
+            _t: PhantomData,
+        }
+    }
+
+    /// A recursive CTE: `query` (usually `base.union_all(step)`, where `step` reads this
+    /// table) may read the CTE itself; the statement is written `WITH RECURSIVE`.
+    fn recursive_cte<Q: SubSelect<J>, J, I>(self, query: Q) -> Cte<Self, Q, J>
+    where
+        Q::SqlType: FitsRow<Self::AllSqlTypes>,
+        Q::FromList: OuterRefs<Nil, I>,
+    {
+        Cte {
+            query,
+            recursive: true,
+            _t: PhantomData,
+        }
+    }
+}
+impl<T: Table> DerivedTable for T {}
+
+// ---- CTEs -----------------------------------------------------------------------------------
+
+/// A common table expression: table `T`'s name and columns, defined by `query`.
+pub struct Cte<T, Q, J> {
+    query: Q,
+    recursive: bool,
+    _t: PhantomData<(T, J)>,
+}
+
+/// A FROM clause `From` with a CTE `C` attached (written in the statement's WITH clause).
+pub struct WithCte<C, From> {
+    cte: C,
+    from: From,
+}
+
+/// A CTE as a part of a WITH clause.
+pub trait CteDef {
+    /// Whether it is recursive.
+    fn is_recursive(&self) -> bool;
+    /// Writes `"name"("col", ..) AS (query)`.
+    fn render_cte<'a>(&'a self, out: &mut SqlWriter<'a>);
+}
+impl<T: Table, Q: SubSelect<J>, J> CteDef for Cte<T, Q, J> {
+    fn is_recursive(&self) -> bool {
+        self.recursive
+    }
+    fn render_cte<'a>(&'a self, out: &mut SqlWriter<'a>) {
+        render_name_and_columns::<T>(out);
+        out.sql(" AS ");
+        render_nested(&self.query, out);
+    }
+}
+
+impl<C: CteDef, From: FromClause> FromClause for WithCte<C, From> {
+    fn render_from<'a>(&'a self, out: &mut SqlWriter<'a>) {
+        self.from.render_from(out);
+    }
+    fn has_ctes(&self) -> bool {
+        true
+    }
+    fn recursive_ctes(&self) -> bool {
+        self.cte.is_recursive() || self.from.recursive_ctes()
+    }
+    fn render_ctes<'a>(&'a self, out: &mut SqlWriter<'a>, first: &mut bool) {
+        self.from.render_ctes(out, first);
+        if !*first {
+            out.sql(", ");
+        }
+        *first = false;
+        self.cte.render_cte(out);
+    }
+}
+
+impl<F, From, S, W, O, G, H> Select<F, From, S, W, O, G, H> {
+    /// Attaches a CTE (see [`DerivedTable::cte`]): the statement is written `WITH name AS
+    /// (..) SELECT ..`. Several calls add several CTEs, in order, so a later one may read an
+    /// earlier one. A query used as a subquery (in INSERT .. SELECT, or in the conditions of
+    /// UPDATE and DELETE) carries its CTEs with it.
+    ///
+    /// The CTE's table is read like any table: the query must select from it or join it.
+    pub fn with<C: CteDef>(self, cte: C) -> Select<F, WithCte<C, From>, S, W, O, G, H> {
+        rebuild!(self, from: WithCte { cte, from: self.from })
+    }
+}

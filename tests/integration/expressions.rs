@@ -1,0 +1,594 @@
+//! The expression language: functions, CASE, CAST, date arithmetic, window functions,
+//! ordered-set aggregates and grouping sets, each checked against the same SQL written by
+//! hand on a real server.
+
+use crate::setup;
+use chrono::{NaiveDate, NaiveDateTime};
+use rust_decimal::Decimal;
+use sqlwright::dsl::*;
+use sqlwright::prelude::*;
+
+sqlwright::table! {
+    staff (id) {
+        id -> Int4,
+        name -> Text,
+        dept -> Text,
+        city -> Nullable<Text>,
+        salary -> Numeric,
+        bonus -> Nullable<Int4>,
+        hired -> Date,
+        rating -> Float8,
+        active -> Bool,
+    }
+}
+
+pub const DDL: &str = "
+CREATE TABLE staff (id int4 PRIMARY KEY, name text NOT NULL, dept text NOT NULL, city text,
+    salary numeric(10,2) NOT NULL, bonus int4, hired date NOT NULL, rating float8 NOT NULL,
+    active bool NOT NULL);
+INSERT INTO staff VALUES
+    (1, '  Ann ', 'eng', 'Oslo', 100.50, 10, '2020-01-15', 4.5, true),
+    (2, 'Bob', 'eng', NULL, 90.00, NULL, '2021-03-01', 3.0, true),
+    (3, 'Cid', 'ops', 'Rome', 70.25, 5, '2019-07-30', 4.0, false),
+    (4, 'Dee', 'ops', 'Oslo', 80.00, NULL, '2022-11-11', 2.5, true),
+    (5, 'Eve', 'sales', 'Lima', 60.00, 7, '2018-02-28', 5.0, false);
+";
+
+fn by_hand<T>(db: &mut crate::Db, sql: &str, f: impl Fn(&postgres::Row) -> T) -> Vec<T> {
+    db.conn
+        .client()
+        .query(sql, &[])
+        .unwrap()
+        .iter()
+        .map(f)
+        .collect()
+}
+
+#[test]
+fn text_functions_have_postgres_types_and_nullability() {
+    let mut db = setup(DDL);
+    let q = staff::table
+        .select((
+            lower(staff::name),
+            upper(staff::city),
+            length(trim(staff::name)),
+            char_length(staff::name),
+            substring(staff::dept, 1, 2),
+            position("e", staff::dept),
+            replace(staff::dept, "o", "0"),
+            concat((staff::name, staff::bonus)),
+            staff::dept.concat("!"),
+            ltrim(staff::name),
+            rtrim(staff::name),
+            substring_from(staff::dept, 2),
+        ))
+        .order_by(staff::id);
+    type Row = (
+        String,
+        Option<String>,
+        i32,
+        i32,
+        String,
+        i32,
+        String,
+        String,
+        String,
+        String,
+        String,
+        String,
+    );
+    let typed: Vec<Row> = q.load(&mut db.conn).unwrap();
+    let hand: Vec<Row> = by_hand(
+        &mut db,
+        "SELECT lower(name), upper(city), length(trim(name)), char_length(name),
+                substring(dept from 1 for 2), position('e' in dept), replace(dept, 'o', '0'),
+                concat(name, bonus), dept || '!', ltrim(name), rtrim(name), substring(dept from 2)
+         FROM staff ORDER BY id",
+        |r| {
+            (
+                r.get(0),
+                r.get(1),
+                r.get(2),
+                r.get(3),
+                r.get(4),
+                r.get(5),
+                r.get(6),
+                r.get(7),
+                r.get(8),
+                r.get(9),
+                r.get(10),
+                r.get(11),
+            )
+        },
+    );
+    assert_eq!(typed, hand);
+    assert_eq!(typed[0].2, 3);
+    assert_eq!(typed[1].1, None);
+    assert_eq!(typed[1].7, "Bob");
+}
+
+#[test]
+fn math_and_conditional_functions() {
+    let mut db = setup(DDL);
+    let q = staff::table
+        .select((
+            floor(staff::salary),
+            ceil(staff::rating),
+            round(staff::salary),
+            round_to(staff::salary, 1),
+            abs(staff::bonus - 20),
+            modulo(staff::id, 2),
+            power(staff::rating, 2.0),
+            sqrt(staff::rating),
+            coalesce(staff::bonus, 0),
+            nullif(staff::dept, "eng"),
+            greatest(staff::bonus, staff::id),
+            least(staff::id, 3),
+        ))
+        .order_by(staff::id);
+    type Row = (
+        Decimal,
+        f64,
+        Decimal,
+        Decimal,
+        Option<i32>,
+        i32,
+        f64,
+        f64,
+        i32,
+        Option<String>,
+        i32,
+        i32,
+    );
+    let typed: Vec<Row> = q.load(&mut db.conn).unwrap();
+    let hand: Vec<Row> = by_hand(
+        &mut db,
+        "SELECT floor(salary), ceil(rating), round(salary), round(salary, 1), abs(bonus - 20),
+                mod(id, 2), power(rating, 2.0), sqrt(rating), coalesce(bonus, 0),
+                nullif(dept, 'eng'), greatest(bonus, id), least(id, 3)
+         FROM staff ORDER BY id",
+        |r| {
+            (
+                r.get(0),
+                r.get(1),
+                r.get(2),
+                r.get(3),
+                r.get(4),
+                r.get(5),
+                r.get(6),
+                r.get(7),
+                r.get(8),
+                r.get(9),
+                r.get(10),
+                r.get(11),
+            )
+        },
+    );
+    assert_eq!(typed, hand);
+    // coalesce with a non-null fallback is not nullable, nor is greatest of a nullable and a
+    // non-null column (PostgreSQL skips NULL arguments).
+    assert_eq!(typed[1].8, 0);
+    assert_eq!(typed[1].10, 2);
+}
+
+#[test]
+fn aggregates_beyond_the_basic_five() {
+    let mut db = setup(DDL);
+    let q = staff::table
+        .group_by(staff::dept)
+        .select((
+            staff::dept,
+            array_agg(staff::id),
+            string_agg(staff::name, ","),
+            bool_and(staff::active),
+            bool_or(staff::active),
+            array_agg(staff::bonus),
+        ))
+        .order_by(staff::dept);
+    type Row = (
+        String,
+        Option<Vec<i32>>,
+        Option<String>,
+        Option<bool>,
+        Option<bool>,
+        Option<Vec<Option<i32>>>,
+    );
+    let typed: Vec<Row> = q.load(&mut db.conn).unwrap();
+    let hand: Vec<Row> = by_hand(
+        &mut db,
+        "SELECT dept, array_agg(id), string_agg(name, ','), bool_and(active), bool_or(active),
+                array_agg(bonus)
+         FROM staff GROUP BY dept ORDER BY dept",
+        |r| (r.get(0), r.get(1), r.get(2), r.get(3), r.get(4), r.get(5)),
+    );
+    assert_eq!(typed, hand);
+    assert_eq!(typed[0].5, Some(vec![Some(10), None]));
+}
+
+#[test]
+fn date_time_functions_and_arithmetic() {
+    let mut db = setup(DDL);
+    let day = NaiveDate::from_ymd_opt(2021, 1, 1).unwrap();
+    let q = staff::table
+        .filter(staff::hired.lt(value(day).plus(365)))
+        .select((
+            extract(Field::Year, staff::hired),
+            date_part(Field::Month, staff::hired),
+            staff::hired.plus(days(10)),
+            staff::hired.plus(30),
+            staff::hired.minus(value(day)),
+            date_trunc(Field::Month, staff::hired.plus(months(1))),
+            staff::hired.minus(years(1)),
+        ))
+        .order_by(staff::id);
+    type Row = (
+        Decimal,
+        f64,
+        NaiveDateTime,
+        NaiveDate,
+        i32,
+        NaiveDateTime,
+        NaiveDateTime,
+    );
+    let typed: Vec<Row> = q.load(&mut db.conn).unwrap();
+    let hand: Vec<Row> = by_hand(
+        &mut db,
+        "SELECT extract(year from hired), date_part('month', hired), hired + interval '10 days',
+                hired + 30, hired - date '2021-01-01',
+                date_trunc('month', hired + interval '1 month'), hired - interval '1 year'
+         FROM staff WHERE hired < date '2021-01-01' + 365 ORDER BY id",
+        |r| {
+            (
+                r.get(0),
+                r.get(1),
+                r.get(2),
+                r.get(3),
+                r.get(4),
+                r.get(5),
+                r.get(6),
+            )
+        },
+    );
+    assert_eq!(typed, hand);
+    assert_eq!(typed.len(), 4);
+    assert_eq!(typed[0].0, Decimal::from(2020));
+
+    // The clock functions: types and plausibility (the server's clock, not the client's).
+    let (now_, date_, time_, ts, lt, lts, user, session, r): (
+        chrono::DateTime<chrono::Utc>,
+        NaiveDate,
+        chrono::NaiveTime,
+        chrono::DateTime<chrono::Utc>,
+        chrono::NaiveTime,
+        NaiveDateTime,
+        String,
+        String,
+        f64,
+    ) = staff::table
+        .select((
+            now(),
+            current_date(),
+            current_time(),
+            current_timestamp(),
+            localtime(),
+            localtimestamp(),
+            current_user(),
+            session_user(),
+            random(),
+        ))
+        .first(&mut db.conn)
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        now_, ts,
+        "now() and CURRENT_TIMESTAMP are the transaction start"
+    );
+    assert!((chrono::Utc::now() - now_).num_minutes().abs() < 60);
+    assert!((date_ - now_.date_naive()).num_days().abs() <= 1);
+    let _ = (time_, lt, lts);
+    let who: String = db
+        .conn
+        .client()
+        .query_one("SELECT CURRENT_USER::text", &[])
+        .unwrap()
+        .get(0);
+    assert_eq!((user, session), (who.clone(), who));
+    assert!((0.0..1.0).contains(&r));
+}
+
+#[test]
+fn cast_to_sql_types() {
+    let mut db = setup(DDL);
+    let q = staff::table
+        .select((
+            cast::<Text, _>(staff::id),
+            cast::<Int8, _>(staff::bonus),
+            cast::<Numeric, _>(staff::rating),
+            cast::<Int4, _>(staff::salary),
+            cast::<Date, _>(cast::<Text, _>(staff::hired)),
+        ))
+        .order_by(staff::id);
+    type Row = (String, Option<i64>, Decimal, i32, NaiveDate);
+    let typed: Vec<Row> = q.load(&mut db.conn).unwrap();
+    let hand: Vec<Row> = by_hand(
+        &mut db,
+        "SELECT CAST(id AS text), CAST(bonus AS int8), CAST(rating AS numeric),
+                CAST(salary AS int4), CAST(CAST(hired AS text) AS date)
+         FROM staff ORDER BY id",
+        |r| (r.get(0), r.get(1), r.get(2), r.get(3), r.get(4)),
+    );
+    assert_eq!(typed, hand);
+    assert_eq!(typed[0].3, 101, "numeric rounds when cast to int4");
+    // A value that does not convert is the server's error, typed, with nothing lost.
+    let err = staff::table
+        .select(cast::<Int4, _>(staff::name))
+        .load(&mut db.conn)
+        .unwrap_err();
+    assert!(err.to_string().contains("invalid input syntax"), "{err}");
+    assert_eq!(staff::table.count(&mut db.conn).unwrap(), 5);
+}
+
+#[test]
+fn case_when_types_and_nullability() {
+    let mut db = setup(DDL);
+    let band = case_when(staff::salary.ge(Decimal::from(90)), "high")
+        .when(staff::salary.ge(Decimal::from(70)), "mid")
+        .otherwise("low");
+    let no_else = case_when(staff::dept.eq("eng"), staff::id).end();
+    let nullable_branch = case_when(staff::active, staff::bonus).otherwise(0);
+    let q = staff::table
+        .select((staff::id, band, no_else, nullable_branch))
+        .order_by(staff::id);
+    assert_eq!(
+        q.to_sql(),
+        r#"SELECT "staff"."id", CASE WHEN "staff"."salary" >= $1 THEN $2 WHEN "staff"."salary" >= $3 THEN $4 ELSE $5 END, CASE WHEN "staff"."dept" = $6 THEN "staff"."id" END, CASE WHEN "staff"."active" THEN "staff"."bonus" ELSE $7 END FROM "staff" ORDER BY "staff"."id""#
+    );
+    // Types: ELSE of non-null branches gives String; no ELSE gives Option; a nullable branch
+    // gives Option.
+    let typed: Vec<(i32, String, Option<i32>, Option<i32>)> = q.load(&mut db.conn).unwrap();
+    let hand: Vec<(i32, String, Option<i32>, Option<i32>)> = by_hand(
+        &mut db,
+        "SELECT id, CASE WHEN salary >= 90 THEN 'high' WHEN salary >= 70 THEN 'mid' ELSE 'low' END,
+                CASE WHEN dept = 'eng' THEN id END,
+                CASE WHEN active THEN bonus ELSE 0 END
+         FROM staff ORDER BY id",
+        |r| (r.get(0), r.get(1), r.get(2), r.get(3)),
+    );
+    assert_eq!(typed, hand);
+    // CASE inside an aggregate, as TPC-H Q12 and Q14 use it.
+    let counted: (Option<i64>, Option<i64>) = staff::table
+        .select((
+            sum(case_when(staff::active, 1).otherwise(0)),
+            sum(case_when(!staff::active, 1).otherwise(0)),
+        ))
+        .one(&mut db.conn)
+        .unwrap();
+    assert_eq!(counted, (Some(3), Some(2)));
+}
+
+#[test]
+fn window_functions_with_partitions_orders_and_frames() {
+    let mut db = setup(DDL);
+    let by_dept = || {
+        window()
+            .partition_by(staff::dept)
+            .order_by(staff::salary.desc())
+    };
+    let q = staff::table
+        .select((
+            staff::id,
+            row_number().over(by_dept()),
+            rank().over(window().order_by(staff::dept)),
+            dense_rank().over(window().order_by(staff::dept)),
+            percent_rank().over(window().order_by(staff::id)),
+            cume_dist().over(window().order_by(staff::id)),
+            ntile(2).over(window().order_by(staff::id)),
+            lag(staff::name).over(window().order_by(staff::id)),
+            lead_or(staff::id, 2, -1).over(window().order_by(staff::id)),
+            first_value(staff::name).over(by_dept()),
+            sum(staff::salary).over(window().partition_by(staff::dept)),
+            count_star().over(
+                window()
+                    .order_by(staff::id)
+                    .rows_between(FrameBound::Preceding(1), FrameBound::CurrentRow),
+            ),
+        ))
+        .order_by(staff::id);
+    type Row = (
+        i32,
+        i64,
+        i64,
+        i64,
+        f64,
+        f64,
+        i32,
+        Option<String>,
+        i32,
+        String,
+        Option<Decimal>,
+        i64,
+    );
+    let typed: Vec<Row> = q.load(&mut db.conn).unwrap();
+    let hand: Vec<Row> = by_hand(
+        &mut db,
+        "SELECT id, row_number() OVER (PARTITION BY dept ORDER BY salary DESC),
+                rank() OVER (ORDER BY dept), dense_rank() OVER (ORDER BY dept),
+                percent_rank() OVER (ORDER BY id), cume_dist() OVER (ORDER BY id),
+                ntile(2) OVER (ORDER BY id), lag(name) OVER (ORDER BY id),
+                lead(id, 2, -1) OVER (ORDER BY id),
+                first_value(name) OVER (PARTITION BY dept ORDER BY salary DESC),
+                sum(salary) OVER (PARTITION BY dept),
+                count(*) OVER (ORDER BY id ROWS BETWEEN 1 PRECEDING AND CURRENT ROW)
+         FROM staff ORDER BY id",
+        |r| {
+            (
+                r.get(0),
+                r.get(1),
+                r.get(2),
+                r.get(3),
+                r.get(4),
+                r.get(5),
+                r.get(6),
+                r.get(7),
+                r.get(8),
+                r.get(9),
+                r.get(10),
+                r.get(11),
+            )
+        },
+    );
+    assert_eq!(typed, hand);
+    assert_eq!(
+        typed[4].8, -1,
+        "lead with a non-null default is not nullable"
+    );
+
+    // A window over an aggregate in a grouped query, and ordering by a window.
+    let q = staff::table
+        .group_by(staff::dept)
+        .select((
+            staff::dept,
+            sum(staff::salary),
+            rank().over(window().order_by(sum(staff::salary).desc())),
+        ))
+        .order_by(rank().over(window().order_by(sum(staff::salary).desc())));
+    let typed: Vec<(String, Option<Decimal>, i64)> = q.load(&mut db.conn).unwrap();
+    let hand: Vec<(String, Option<Decimal>, i64)> = by_hand(
+        &mut db,
+        "SELECT dept, sum(salary), rank() OVER (ORDER BY sum(salary) DESC) FROM staff
+         GROUP BY dept ORDER BY rank() OVER (ORDER BY sum(salary) DESC)",
+        |r| (r.get(0), r.get(1), r.get(2)),
+    );
+    assert_eq!(typed, hand);
+    assert_eq!(typed[0].0, "eng");
+}
+
+#[test]
+fn ordered_set_aggregates_and_grouping_sets() {
+    let mut db = setup(DDL);
+    let q = staff::table
+        .group_by(staff::dept)
+        .select((
+            staff::dept,
+            mode().within_group(staff::city),
+            percentile_cont(0.5).within_group(staff::rating),
+            percentile_disc(0.5).within_group_desc(staff::salary),
+        ))
+        .order_by(staff::dept);
+    type Row = (String, Option<String>, Option<f64>, Option<Decimal>);
+    let typed: Vec<Row> = q.load(&mut db.conn).unwrap();
+    let hand: Vec<Row> = by_hand(
+        &mut db,
+        "SELECT dept, mode() WITHIN GROUP (ORDER BY city),
+                percentile_cont(0.5) WITHIN GROUP (ORDER BY rating),
+                percentile_disc(0.5) WITHIN GROUP (ORDER BY salary DESC)
+         FROM staff GROUP BY dept ORDER BY dept",
+        |r| (r.get(0), r.get(1), r.get(2), r.get(3)),
+    );
+    assert_eq!(typed, hand);
+
+    // ROLLUP: the grouped columns come back as Option (NULL in the subtotal rows).
+    let q = staff::table
+        .group_by(rollup((staff::dept, staff::active)))
+        .select((
+            staff::dept,
+            staff::active,
+            count_star(),
+            grouping((staff::dept, staff::active)),
+        ))
+        .order_by((
+            staff::dept.asc().nulls_last(),
+            staff::active.asc().nulls_last(),
+        ));
+    let typed: Vec<(Option<String>, Option<bool>, i64, i32)> = q.load(&mut db.conn).unwrap();
+    let hand: Vec<(Option<String>, Option<bool>, i64, i32)> = by_hand(
+        &mut db,
+        "SELECT dept, active, count(*), grouping(dept, active) FROM staff
+         GROUP BY ROLLUP (dept, active) ORDER BY dept NULLS LAST, active NULLS LAST",
+        |r| (r.get(0), r.get(1), r.get(2), r.get(3)),
+    );
+    assert_eq!(typed, hand);
+    assert_eq!(typed.last().unwrap(), &(None, None, 5, 3));
+
+    let q = staff::table
+        .group_by(cube((staff::dept, staff::active)))
+        .select((staff::dept, staff::active, count_star()));
+    assert_eq!(
+        q.load(&mut db.conn).unwrap().len(),
+        by_hand(
+            &mut db,
+            "SELECT 1 FROM staff GROUP BY CUBE (dept, active)",
+            |_| ()
+        )
+        .len()
+    );
+    let q = staff::table
+        .group_by(grouping_sets((staff::dept, (staff::city,), ())))
+        .select((staff::dept, staff::city, count_star()))
+        .order_by((
+            staff::dept.asc().nulls_last(),
+            staff::city.asc().nulls_last(),
+        ));
+    assert_eq!(
+        q.to_sql(),
+        r#"SELECT "staff"."dept", "staff"."city", COUNT(*) FROM "staff" GROUP BY GROUPING SETS (("staff"."dept"), ("staff"."city"), ()) ORDER BY "staff"."dept" ASC NULLS LAST, "staff"."city" ASC NULLS LAST"#
+    );
+    let typed: Vec<(Option<String>, Option<String>, i64)> = q.load(&mut db.conn).unwrap();
+    let hand: Vec<(Option<String>, Option<String>, i64)> = by_hand(
+        &mut db,
+        "SELECT dept, city, count(*) FROM staff GROUP BY GROUPING SETS ((dept), (city), ())
+         ORDER BY dept NULLS LAST, city NULLS LAST",
+        |r| (r.get(0), r.get(1), r.get(2)),
+    );
+    assert_eq!(typed, hand);
+}
+
+sqlwright::sql_function!(
+    /// `pg_catalog.left(text, int)`.
+    fn left(s: Text, n: Int4) -> Text
+);
+sqlwright::sql_function!(aggregate fn every(b: Bool) -> Nullable<Bool>);
+
+#[test]
+fn user_declared_functions_and_sequences() {
+    let mut db = setup(DDL);
+    let q = staff::table
+        .group_by(staff::dept)
+        .select((staff::dept, left(staff::dept, 1), every(staff::active)))
+        .order_by(staff::dept);
+    let typed: Vec<(String, String, Option<bool>)> = q.load(&mut db.conn).unwrap();
+    assert_eq!(
+        typed,
+        vec![
+            ("eng".into(), "e".into(), Some(true)),
+            ("ops".into(), "o".into(), Some(false)),
+            ("sales".into(), "s".into(), Some(false)),
+        ]
+    );
+    // Nullability follows the arguments: `left(city, 1)` is Option.
+    let cities: Vec<Option<String>> = staff::table
+        .select(left(staff::city, 1))
+        .order_by(staff::id)
+        .load(&mut db.conn)
+        .unwrap();
+    assert_eq!(cities[1], None);
+
+    const TICKETS: Sequence = Sequence::new("ticket \"numbers\"");
+    db.conn.batch_execute(&TICKETS.create_sql()).unwrap();
+    let first: Vec<(i32, i64)> = staff::table
+        .select((staff::id, TICKETS.nextval()))
+        .order_by(staff::id)
+        .load(&mut db.conn)
+        .unwrap();
+    assert_eq!(
+        first.iter().map(|r| r.1).collect::<Vec<_>>(),
+        [1, 2, 3, 4, 5]
+    );
+    let current: i64 = staff::table
+        .select(TICKETS.currval())
+        .first(&mut db.conn)
+        .unwrap()
+        .unwrap();
+    assert_eq!(current, 5);
+    db.conn.batch_execute(&TICKETS.drop_sql()).unwrap();
+}
