@@ -22,6 +22,7 @@ mod schema;
 mod schemas;
 mod session;
 mod streaming;
+mod subqueries;
 mod transactions;
 mod types;
 mod writes;

@@ -74,6 +74,19 @@ pub trait TableQuery: Source {
         self.query().distinct()
     }
 
+    /// See [`Select::correlate`].
+    #[allow(clippy::type_complexity)]
+    fn correlate<T: Source>(
+        self,
+        outer: T,
+    ) -> Select<
+        <SingleFrom<Self> as crate::check::Append<crate::check::Outer<T>>>::Out,
+        Self,
+        DefaultSelection<Self>,
+    > {
+        self.query().correlate(outer)
+    }
+
     /// See [`Select::group_by`].
     #[allow(clippy::type_complexity)]
     fn group_by<E: ValidGroupBy<SingleFrom<Self>, I> + super::GroupFrom<SingleFrom<Self>>, I>(
