@@ -2,6 +2,7 @@
 //! INSERT, UPDATE and DELETE.
 
 mod assign;
+mod boxed;
 mod clauses;
 mod column;
 mod dsl;
@@ -33,6 +34,9 @@ pub use source::{Alias, AliasCol, AliasMethods, Source, SourceColumn, TableRow};
 
 pub use assign::{
     excluded, set_item, Assign, AssignMethods, AssignTo, Assignments, Excluded, StoresInto,
+};
+pub use boxed::{
+    BoxedColumns, BoxedFilter, BoxedOrder, DynamicRow, IntoBoxedFilter, IntoBoxedOrder,
 };
 pub use clauses::{
     AddCondition, AddOrder, AllRows, Clause, Filter, Having, NoFilter, NoHaving, NoOrder, OrderBy,

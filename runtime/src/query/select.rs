@@ -245,7 +245,7 @@ where
     H: Clause,
     O: Clause,
 {
-    fn render_with<'a, J>(&'a self, out: &mut SqlWriter<'a>, limit: Option<&'a i64>)
+    pub(crate) fn render_with<'a, J>(&'a self, out: &mut SqlWriter<'a>, limit: Option<&'a i64>)
     where
         S: SelectClause<F, G, J>,
     {

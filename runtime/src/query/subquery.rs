@@ -49,14 +49,19 @@ impl<F, From, S, W, O, G, H> Select<F, From, S, W, O, G, H> {
     ///
     /// ```
     /// # use sqlwright::prelude::*;
-    /// # use sqlwright::expr::exists;
-    /// # sqlwright::table! { users (id) { id -> Int4, name -> Text, } posts (id) { id -> Int4, #[references(users::id)] user_id -> Int4, } }
+    /// # use sqlwright::dsl::exists;
+    /// sqlwright::table! {
+    ///     users (id) { id -> Int4, name -> Text, }
+    ///     posts (id) { id -> Int4, #[references(users::id)] user_id -> Int4, }
+    /// }
+    /// # fn main() {
     /// let has_posts = exists(posts::table.correlate(users::table).filter(posts::user_id.eq(users::id)));
     /// let q = users::table.filter(has_posts).select(users::name);
     /// assert_eq!(
     ///     q.to_sql(),
     ///     r#"SELECT "users"."name" FROM "users" WHERE EXISTS (SELECT "posts"."id", "posts"."user_id" FROM "posts" WHERE "posts"."user_id" = "users"."id")"#
     /// );
+    /// # }
     /// ```
     pub fn correlate<T: Source>(self, outer: T) -> Select<F::Out, From, S, W, O, G, H>
     where

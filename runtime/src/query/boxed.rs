@@ -1,0 +1,227 @@
+//! Boxed queries: filters, orderings and select lists chosen at run time.
+//!
+//! A query's type records every condition it has, so `if name.is_some() { q = q.filter(..) }`
+//! would change `q`'s type. [`Select::into_boxed`] turns WHERE and ORDER BY into lists of
+//! boxed pieces: afterwards `filter` and `then_order_by` keep the query's type, so they can be
+//! added in loops and branches. Each piece is still checked where it is added (its columns
+//! must be in the FROM clause, a filter must be boolean), only its concrete type is erased.
+//! [`BoxedColumns`] does the same for a select list whose columns are chosen at run time; its
+//! rows load as [`DynRow`]s, read by column name or position.
+
+use super::clauses::{AddCondition, AddOrder, Clause, Filter, NoFilter, NoOrder, OrderBy};
+use super::select::{rebuild, FromClause, Select, SelectClause};
+use crate::check::ValidSelect;
+use crate::engine::{Error, Executor};
+use crate::raw::DynRow;
+use crate::render::{Render, SqlWriter};
+use std::marker::PhantomData;
+
+/// A WHERE clause of boxed conditions, ANDed.
+pub struct BoxedFilter<'a>(Vec<Box<dyn Render + 'a>>);
+/// An ORDER BY clause of boxed items.
+pub struct BoxedOrder<'a>(Vec<Box<dyn Render + 'a>>);
+
+/// A WHERE clause that can become a [`BoxedFilter`].
+pub trait IntoBoxedFilter<'a> {
+    /// Converts.
+    fn into_boxed(self) -> BoxedFilter<'a>;
+}
+impl<'a> IntoBoxedFilter<'a> for NoFilter {
+    fn into_boxed(self) -> BoxedFilter<'a> {
+        BoxedFilter(Vec::new())
+    }
+}
+impl<'a, E: Render + 'a> IntoBoxedFilter<'a> for Filter<E> {
+    fn into_boxed(self) -> BoxedFilter<'a> {
+        BoxedFilter(vec![Box::new(self.0)])
+    }
+}
+impl<'a> IntoBoxedFilter<'a> for BoxedFilter<'a> {
+    fn into_boxed(self) -> BoxedFilter<'a> {
+        self
+    }
+}
+
+/// An ORDER BY clause that can become a [`BoxedOrder`].
+pub trait IntoBoxedOrder<'a> {
+    /// Converts.
+    fn into_boxed(self) -> BoxedOrder<'a>;
+}
+impl<'a> IntoBoxedOrder<'a> for NoOrder {
+    fn into_boxed(self) -> BoxedOrder<'a> {
+        BoxedOrder(Vec::new())
+    }
+}
+impl<'a, E: Render + 'a> IntoBoxedOrder<'a> for OrderBy<E> {
+    fn into_boxed(self) -> BoxedOrder<'a> {
+        BoxedOrder(vec![Box::new(self.0)])
+    }
+}
+impl<'a> IntoBoxedOrder<'a> for BoxedOrder<'a> {
+    fn into_boxed(self) -> BoxedOrder<'a> {
+        self
+    }
+}
+
+impl<'a, E: Render + 'a> AddCondition<E> for BoxedFilter<'a> {
+    type Out = BoxedFilter<'a>;
+    fn add(mut self, e: E) -> Self {
+        self.0.push(Box::new(e));
+        self
+    }
+}
+impl<'a, E: Render + 'a> AddOrder<E> for BoxedOrder<'a> {
+    type Out = BoxedOrder<'a>;
+    fn add(mut self, e: E) -> Self {
+        self.0.push(Box::new(e));
+        self
+    }
+}
+
+fn render_list<'a>(items: &'a [Box<dyn Render + 'a>], out: &mut SqlWriter<'a>, sep: &str) {
+    for (i, item) in items.iter().enumerate() {
+        if i > 0 {
+            out.sql(sep);
+        }
+        item.render(out);
+    }
+}
+
+impl Clause for BoxedFilter<'_> {
+    fn render_clause<'b>(&'b self, out: &mut SqlWriter<'b>) {
+        if self.0.is_empty() {
+            return;
+        }
+        out.sql(" WHERE ");
+        for (i, item) in self.0.iter().enumerate() {
+            if i > 0 {
+                out.sql(" AND ");
+            }
+            crate::render::operand(item.as_ref(), out);
+        }
+    }
+}
+impl Clause for BoxedOrder<'_> {
+    fn render_clause<'b>(&'b self, out: &mut SqlWriter<'b>) {
+        if self.0.is_empty() {
+            return;
+        }
+        out.sql(" ORDER BY ");
+        render_list(&self.0, out, ", ");
+    }
+}
+
+impl<F, From, S, W, O, G, H> Select<F, From, S, W, O, G, H> {
+    /// The same query with its WHERE and ORDER BY boxed: further `filter`, `filter_opt` and
+    /// `then_order_by` calls keep its type, so they can be chosen at run time.
+    ///
+    /// ```
+    /// # use sqlwright::prelude::*;
+    /// # sqlwright::table! { users (id) { id -> Int4, name -> Text, age -> Int4, } }
+    /// fn search(name: Option<&str>, min_age: Option<i32>, by_age: bool) -> String {
+    ///     let mut q = users::table.select(users::name).into_boxed();
+    ///     if let Some(name) = name {
+    ///         q = q.filter(users::name.like(format!("{name}%")));
+    ///     }
+    ///     if let Some(age) = min_age {
+    ///         q = q.filter(users::age.ge(age));
+    ///     }
+    ///     q = if by_age { q.then_order_by(users::age.desc()) } else { q.then_order_by(users::name) };
+    ///     q.to_sql()
+    /// }
+    /// assert_eq!(
+    ///     search(Some("A"), Some(30), true),
+    ///     r#"SELECT "users"."name" FROM "users" WHERE ("users"."name" LIKE $1) AND ("users"."age" >= $2) ORDER BY "users"."age" DESC"#
+    /// );
+    /// assert_eq!(search(None, None, false), r#"SELECT "users"."name" FROM "users" ORDER BY "users"."name""#);
+    /// ```
+    pub fn into_boxed<'a>(self) -> Select<F, From, S, BoxedFilter<'a>, BoxedOrder<'a>, G, H>
+    where
+        W: IntoBoxedFilter<'a>,
+        O: IntoBoxedOrder<'a>,
+    {
+        rebuild!(self, filter: self.filter.into_boxed(), order: self.order.into_boxed())
+    }
+}
+
+/// A select list chosen at run time, for a query with FROM list `F` and grouping `G`: each
+/// item is checked as `select` checks it when it is pushed. Rows load as [`DynRow`]s.
+pub struct BoxedColumns<'a, F, G> {
+    items: Vec<Box<dyn Render + 'a>>,
+    _q: PhantomData<(F, G)>,
+}
+
+impl<'a, F, G> Default for BoxedColumns<'a, F, G> {
+    fn default() -> Self {
+        BoxedColumns {
+            items: Vec::new(),
+            _q: PhantomData,
+        }
+    }
+}
+
+impl<'a, F, G> BoxedColumns<'a, F, G> {
+    /// Adds a column or expression (of any type; aggregates need a GROUP BY first).
+    pub fn push<E: ValidSelect<F, G, I, G> + Render + 'a, I>(&mut self, e: E) -> &mut Self {
+        self.items.push(Box::new(e));
+        self
+    }
+    /// The number of items.
+    pub fn len(&self) -> usize {
+        self.items.len()
+    }
+    /// Whether there is no item.
+    pub fn is_empty(&self) -> bool {
+        self.items.is_empty()
+    }
+}
+
+/// The row type of a query whose select list was chosen at run time: loads as [`DynRow`].
+pub struct DynamicRow;
+
+impl<F, G> SelectClause<F, G, ()> for BoxedColumns<'_, F, G> {
+    type SqlType = DynamicRow;
+    fn render_list<'b>(&'b self, out: &mut SqlWriter<'b>) {
+        for (i, item) in self.items.iter().enumerate() {
+            if i > 0 {
+                out.sql(", ");
+            }
+            item.render_select(out);
+        }
+    }
+}
+
+impl<F, From, C, W, O, G, H> Select<F, From, super::DefaultSelection<C>, W, O, G, H> {
+    /// Sets a select list chosen at run time. An empty list is [`Error::Misuse`] when the
+    /// query runs.
+    pub fn select_boxed(
+        self,
+        columns: BoxedColumns<'_, F, G>,
+    ) -> Select<F, From, BoxedColumns<'_, F, G>, W, O, G, H> {
+        rebuild!(self, select: columns)
+    }
+}
+
+impl<'a, F, From, W, O, G, H> Select<F, From, BoxedColumns<'a, F, G>, W, O, G, H>
+where
+    From: FromClause,
+    W: Clause,
+    G: Clause,
+    H: Clause,
+    O: Clause,
+{
+    /// Runs the query; each row is read by column name or position.
+    pub fn load_dyn<C: Executor + ?Sized>(self, conn: &mut C) -> Result<Vec<DynRow>, Error> {
+        if self.select.is_empty() {
+            return Err(Error::Misuse(
+                "a boxed select list needs at least one column".into(),
+            ));
+        }
+        let rendered = crate::render::render_for(conn, |out| self.render_with::<()>(out, None));
+        Ok(conn
+            .query_rows(&rendered)?
+            .into_iter()
+            .map(DynRow::new)
+            .collect())
+    }
+}
