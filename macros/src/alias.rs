@@ -49,6 +49,9 @@ pub fn expand(input: TokenStream) -> syn::Result<TokenStream> {
                 const NAME: &'static str = #sql;
             }
             impl #sp::Alias for #name {}
+            impl #sp::ForeignKeys for #name {
+                type List = ();
+            }
 
             impl<F: #sp::HasSource<#name, I>, I> #sp::AppearsIn<F, I> for #name {
                 type Lifted = #sp::TableRow<#name, F::Null>;

@@ -197,11 +197,11 @@ pub mod __private {
     pub use crate::engine::Error;
     pub use crate::expr::{And, Binary, Bound, Eq, SqlValue};
     pub use crate::expr::{AsExpr, Expression};
-    pub use crate::query::join_markers::{ByKey, ByPath};
+    pub use crate::query::join_markers::ByPath;
     pub use crate::query::{set_item, Assignments, SingleFrom};
     pub use crate::query::{
-        Alias, Assign, Child, Col, Column, ColumnDef, ColumnMeta, ColumnTuple, CompositeKeyMeta,
-        ForeignKeyMeta, IndexMeta, Insertable, JoinPath, JoinTarget, NotInFrom, Parent, Related,
+        Alias, Assign, Col, Column, ColumnDef, ColumnMeta, ColumnTuple, CompositeKeyMeta, FkRef,
+        ForeignKeyMeta, ForeignKeys, IndexMeta, Insertable, JoinPath, JoinTarget, NotInFrom,
         Selectable, Source, Table, TableMeta, TableRow,
     };
     pub use crate::relation::{Field, ForeignKey, Link, RowOfTable};

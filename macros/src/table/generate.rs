@@ -189,8 +189,8 @@ fn relations(t: &Table) -> Vec<TokenStream> {
             table
         })
     };
-    let key = |p: &syn::Path| quote!(#p).to_string();
     let mut out = Vec::new();
+    let mut fk_list = Vec::new();
     for c in &t.columns {
         let (Some(r), Some(target)) = (&c.references, target_of(c)) else {
             continue;
@@ -250,31 +250,18 @@ fn relations(t: &Table) -> Vec<TokenStream> {
                 }
             });
         }
-        let same_target = t
-            .columns
-            .iter()
-            .filter_map(target_of)
-            .filter(|other| key(other) == key(&target))
-            .count();
-        if same_target == 1 {
-            out.push(quote! {
-                #[diagnostic::do_not_recommend]
-                impl #sp::Related<#target, #sp::Child> for table {
-                    type On = #on_ty;
-                    fn on() -> #on_ty {
-                        #sp::binary(#col, #referenced)
-                    }
-                }
-                #[diagnostic::do_not_recommend]
-                impl #sp::Related<table, #sp::Parent> for #target {
-                    type On = #on_ty;
-                    fn on() -> #on_ty {
-                        #sp::binary(#col, #referenced)
-                    }
-                }
-            });
-        }
+        fk_list.push(quote!(#sp::FkRef<<#target as #sp::Source>::Id, #on_ty>));
     }
+    // The key list joins search (`query.inner_join(table)`), innermost last.
+    let list = fk_list
+        .iter()
+        .rev()
+        .fold(quote!(()), |rest, fk| quote!((#fk, #rest)));
+    out.push(quote! {
+        impl #sp::ForeignKeys for table {
+            type List = #list;
+        }
+    });
     out
 }
 

@@ -21,6 +21,21 @@ pub struct GroupBy<G>(pub(crate) G);
 pub trait GroupList {
     /// A tuple of [`ColumnId`]s.
     type Ids;
+    /// [`True`] for ROLLUP, CUBE and GROUPING SETS, whose rows may hold NULL in any column.
+    type Sets: Bool;
+}
+
+/// The FROM list after grouping: unchanged, or every entry nullable under grouping sets
+/// (`Self` is the [`GroupList::Sets`] answer).
+pub trait NullAllIf<F> {
+    /// The FROM list.
+    type Out;
+}
+impl<F> NullAllIf<F> for super::ids::False {
+    type Out = F;
+}
+impl<F: super::AllNullable> NullAllIf<F> for True {
+    type Out = F::Out;
 }
 
 /// The identity of a column as read from its source.
@@ -29,16 +44,19 @@ pub type IdOf<C> =
 
 impl GroupList for () {
     type Ids = ();
+    type Sets = super::ids::False;
 }
 
 impl<C: SourceColumn> GroupList for C {
     type Ids = (IdOf<C>,);
+    type Sets = super::ids::False;
 }
 
 macro_rules! group_lists {
     ($(($($t:ident)+))*) => {$(
         impl<$($t: SourceColumn),+> GroupList for ($($t,)+) {
             type Ids = ($(IdOf<$t>,)+);
+            type Sets = super::ids::False;
         }
     )*};
 }

@@ -13,8 +13,8 @@ pub mod ids;
 pub use from::{AllNullable, Append, HasId, NotInFrom};
 pub use grouping::{
     Agg, ColumnGrouped, ColumnMode, GroupBy, GroupHas, GroupKeys, GroupList, IdOf, InHaving,
-    InsideAggregate, InsideWhere, KeyIds, KeysOf, Mix, Neutral, NoGroup, Plain, SourceGrouped,
-    SourceMode, ValidGrouping, WithFrom,
+    InsideAggregate, InsideWhere, KeyIds, KeysOf, Mix, Neutral, NoGroup, NullAllIf, Plain,
+    SourceGrouped, SourceMode, ValidGrouping, WithFrom,
 };
 
 use crate::expr::BoolExpression;

@@ -393,3 +393,6 @@ impl<ST: SqlType<Nullability = NotNull>, T: SqlValue<ST>> AsExpr<Nullable<ST>> f
         Bound::new(self)
     }
 }
+
+// A value on the left of an operator: `value(Decimal::ONE) - l_discount`.
+crate::__impl_operators!([ST: SqlType, T: SqlValue<ST>,] Bound<ST, T>);

@@ -29,6 +29,7 @@ pub struct AllRows;
 
 impl crate::check::GroupList for AllRows {
     type Ids = ();
+    type Sets = crate::check::ids::False;
 }
 
 /// Adds a condition to a WHERE or HAVING clause (ANDed with what is there).

@@ -88,11 +88,10 @@ pub trait TableQuery: Source {
     }
 
     /// See [`Select::group_by`].
-    #[allow(clippy::type_complexity)]
-    fn group_by<E: ValidGroupBy<SingleFrom<Self>, I> + super::GroupFrom<SingleFrom<Self>>, I>(
+    fn group_by<E: ValidGroupBy<SingleFrom<Self>, I, F2>, I, F2>(
         self,
         e: E,
-    ) -> Select<E::Out, Self, DefaultSelection<Self>, NoFilter, NoOrder, GroupBy<E>> {
+    ) -> Select<F2, Self, DefaultSelection<Self>, NoFilter, NoOrder, GroupBy<E>> {
         self.query().group_by(e)
     }
 

@@ -2,8 +2,8 @@
 
 use super::clauses::{AddCondition, AllRows, NoHaving};
 use super::select::{rebuild, DefaultSelection, Select};
-use super::SourceColumn;
-use crate::check::{AllNullable, AppearsIn, GroupBy, GroupList, NoGroup, ValidGrouping};
+use crate::check::ids::True;
+use crate::check::{AppearsIn, GroupBy, GroupList, NoGroup, NullAllIf, ValidGrouping};
 use crate::expr::BoolExpression;
 use crate::render::{Render, SqlWriter};
 use std::marker::PhantomData;
@@ -13,8 +13,17 @@ use std::marker::PhantomData;
     message = "`{Self}` cannot be grouped by in this query",
     note = "GROUP BY takes columns of the query's tables, or a tuple of them"
 )]
-pub trait ValidGroupBy<F, I> {}
-impl<E: AppearsIn<F, I> + GroupList, F, I> ValidGroupBy<F, I> for E {}
+///
+/// `F2` is the FROM list as seen after grouping (every entry nullable under grouping sets);
+/// a parameter rather than an associated type, so that `group_by`'s return type needs no
+/// projection and a mistake is reported once, at the argument.
+pub trait ValidGroupBy<F, I, F2> {}
+impl<E, F, I, F2> ValidGroupBy<F, I, F2> for E
+where
+    E: AppearsIn<F, I> + GroupList,
+    E::Sets: NullAllIf<F, Out = F2>,
+{
+}
 
 /// A valid HAVING condition under grouping `G`: boolean, columns in `F`, and every plain
 /// column grouped.
@@ -34,10 +43,10 @@ impl<F, From, C, W, O> Select<F, From, DefaultSelection<C>, W, O, NoGroup, NoHav
     ///
     /// `columns` may also be [`rollup`], [`cube`] or [`grouping_sets`]: then every column
     /// loads as `Option<_>`, since a grouping set leaves the columns it does not group NULL.
-    pub fn group_by<E: ValidGroupBy<F, I> + GroupFrom<F>, I>(
+    pub fn group_by<E: ValidGroupBy<F, I, F2>, I, F2>(
         self,
         columns: E,
-    ) -> Select<E::Out, From, DefaultSelection<C>, W, O, GroupBy<E>> {
+    ) -> Select<F2, From, DefaultSelection<C>, W, O, GroupBy<E>> {
         rebuild!(self, group: GroupBy(columns))
     }
 
@@ -74,27 +83,6 @@ impl<F, From, S, W, O, G, H> Select<F, From, S, W, O, GroupBy<G>, H> {
     }
 }
 
-/// The FROM list as seen after grouping by `Self`: unchanged for columns; every source
-/// nullable under grouping sets (their super-aggregate rows hold NULLs).
-pub trait GroupFrom<F> {
-    /// The FROM list after grouping.
-    type Out;
-}
-impl<F, C: SourceColumn> GroupFrom<F> for C {
-    type Out = F;
-}
-macro_rules! group_from_tuples {
-    ($(($($t:ident)+))*) => {$(
-        impl<Fr, $($t: SourceColumn),+> GroupFrom<Fr> for ($($t,)+) {
-            type Out = Fr;
-        }
-    )*};
-}
-group_from_tuples! {
-    (A) (A B) (A B C) (A B C D) (A B C D E) (A B C D E F) (A B C D E F G) (A B C D E F G H)
-    (A B C D E F G H I) (A B C D E F G H I J) (A B C D E F G H I J K) (A B C D E F G H I J K L)
-}
-
 /// `ROLLUP (a, b, ..)`: the groups `(a, b, ..)`, `(a, ..)`, ..., `()`.
 #[derive(Clone, Copy)]
 pub struct Rollup<T>(T);
@@ -119,23 +107,17 @@ pub fn grouping_sets<T: GroupSets>(sets: T) -> GroupingSets<T> {
     GroupingSets(sets)
 }
 
-impl<F: AllNullable, T> GroupFrom<F> for Rollup<T> {
-    type Out = F::Out;
-}
-impl<F: AllNullable, T> GroupFrom<F> for Cube<T> {
-    type Out = F::Out;
-}
-impl<F: AllNullable, T> GroupFrom<F> for GroupingSets<T> {
-    type Out = F::Out;
-}
 impl<T: GroupList> GroupList for Rollup<T> {
     type Ids = T::Ids;
+    type Sets = True;
 }
 impl<T: GroupList> GroupList for Cube<T> {
     type Ids = T::Ids;
+    type Sets = True;
 }
 impl<T: GroupSets> GroupList for GroupingSets<T> {
     type Ids = T::Ids;
+    type Sets = True;
 }
 impl<T: AppearsIn<F, I>, F, I> AppearsIn<F, I> for Rollup<T> {
     type Lifted = ();

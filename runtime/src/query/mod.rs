@@ -27,7 +27,8 @@ pub mod join_markers {
 }
 pub use crate::check::NotInFrom;
 pub use join::{
-    Child, CrossJoin, Join, JoinKind, JoinPath, JoinTarget, Parent, PushSource, Related, ValidOn,
+    Ambiguous, CrossJoin, FkRef, ForeignKeys, Found, Join, JoinKind, JoinPath, JoinSearch,
+    JoinTarget, LookupFk, Merge, NotFound, Pick, PushSource, UniqueJoin, ValidOn,
 };
 pub use selectable::{AsSelect, ColumnTypes, Selectable, TaggedIn};
 pub use source::{Alias, AliasCol, AliasMethods, Source, SourceColumn, TableRow};
@@ -43,8 +44,8 @@ pub use clauses::{
 };
 pub use column::{Col, ColumnDef};
 pub use group::{
-    cube, grouping_sets, rollup, Cube, GroupFrom, GroupSet, GroupSets, GroupingSets, Rollup, SetIn,
-    SetsIn, ValidGroupBy, ValidHaving,
+    cube, grouping_sets, rollup, Cube, GroupSet, GroupSets, GroupingSets, Rollup, SetIn, SetsIn,
+    ValidGroupBy, ValidHaving,
 };
 pub use insert::{
     insert_into, ConflictTarget, Insert, InsertInto, InsertValues, Insertable, IntoInsertValues,

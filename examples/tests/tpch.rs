@@ -1,0 +1,267 @@
+//! TPC-H at scale factor 0.01: the data is loaded once into a throwaway database, then each
+//! of the 22 typed queries (`tpch::queries`) must give the same columns and rows as its
+//! hand-written SQL text (`tpch::sql`, run over a plain `postgres::Client`), values
+//! compared as PostgreSQL prints them.
+//!
+//! Rows are compared in order where the order is determined: each query's rows are cut
+//! into runs of consecutive rows with equal values in the columns its ORDER BY sorts on;
+//! the runs must follow each other with the same sort values, and the rows within a run
+//! (rows that tie, whose order PostgreSQL may choose either way) must be the same as a
+//! multiset. A query whose ORDER BY is over unique keys thus compares row by row, and one
+//! without ORDER BY (the single-row aggregates Q6, Q14, Q17, Q19) as a multiset. The
+//! limited queries (Q2, Q3, Q10, Q18, Q21) have no ties at their limit at this scale
+//! factor, so which rows make the cut is determined too.
+//!
+//! A second test runs the example program (`--sql`) on a database of its own and checks
+//! its 22 CSV files.
+//!
+//! Loading takes about 7 s in a debug build (4 to 5 s of it `tpchgen` building its text
+//! pool), the 44 queries about 2 s; the two loads run side by side, 12 to 15 s in all on
+//! two cores.
+
+use sqlwright::query::Table;
+use sqlwright_examples::tpch::schema::{
+    customer, lineitem, nation, orders, part, partsupp, region, supplier,
+};
+use sqlwright_examples::tpch::{load, queries, sql, ResultSet};
+
+const SCALE_FACTOR: f64 = 0.01;
+
+/// Rows per table at scale factor 0.01.
+const TABLE_ROWS: [(&str, u64); 8] = [
+    ("region", 5),
+    ("nation", 25),
+    ("part", 2000),
+    ("supplier", 100),
+    ("partsupp", 8000),
+    ("customer", 1500),
+    ("orders", 15000),
+    ("lineitem", 60175),
+];
+
+/// Rows of each query at scale factor 0.01 with the validation parameters. Every query
+/// has some: Q17's one row is a NULL (no part of Brand#23 in MED BOX has small enough
+/// orders), Q8's two rows have a market share of 0 (Brazil supplies none of those parts).
+const QUERY_ROWS: [usize; 22] = [
+    4, 4, 10, 5, 5, 1, 4, 2, 173, 20, 359, 2, 33, 1, 1, 296, 1, 2, 1, 1, 1, 7,
+];
+
+/// For each query, the result columns (0-based) its ORDER BY sorts on; empty for none.
+const SORT_COLUMNS: [&[usize]; 22] = [
+    &[0, 1],       // Q1: l_returnflag, l_linestatus
+    &[0, 2, 1, 3], // Q2: s_acctbal desc, n_name, s_name, p_partkey
+    &[1, 2],       // Q3: revenue desc, o_orderdate
+    &[0],          // Q4: o_orderpriority
+    &[1],          // Q5: revenue desc
+    &[],           // Q6
+    &[0, 1, 2],    // Q7: supp_nation, cust_nation, l_year
+    &[0],          // Q8: o_year
+    &[0, 1],       // Q9: nation, o_year desc
+    &[2],          // Q10: revenue desc
+    &[1],          // Q11: value desc
+    &[0],          // Q12: l_shipmode
+    &[1, 0],       // Q13: custdist desc, c_count desc
+    &[],           // Q14
+    &[0],          // Q15: s_suppkey
+    &[3, 0, 1, 2], // Q16: supplier_cnt desc, p_brand, p_type, p_size
+    &[],           // Q17
+    &[4, 3],       // Q18: o_totalprice desc, o_orderdate
+    &[],           // Q19
+    &[0],          // Q20: s_name
+    &[1, 0],       // Q21: numwait desc, s_name
+    &[0],          // Q22: cntrycode
+];
+
+type Row = Vec<Option<String>>;
+
+/// `rows` cut into runs of consecutive rows with equal values in `columns`: each run's
+/// sort values and its rows, sorted.
+fn runs(rows: &[Row], columns: &[usize]) -> Vec<(Row, Vec<Row>)> {
+    let key = |row: &Row| -> Row { columns.iter().map(|&c| row[c].clone()).collect() };
+    let mut runs: Vec<(Row, Vec<Row>)> = Vec::new();
+    for row in rows {
+        let k = key(row);
+        match runs.last_mut() {
+            Some((last, members)) if *last == k => members.push(row.clone()),
+            _ => runs.push((k, vec![row.clone()])),
+        }
+    }
+    for (_, members) in &mut runs {
+        members.sort();
+    }
+    runs
+}
+
+/// Why `typed` differs from `expected` (the hand-written SQL's result) for query `n`.
+fn difference(n: usize, typed: &ResultSet, expected: &ResultSet) -> Option<String> {
+    if typed.columns.len() != expected.columns.len() {
+        return Some(format!(
+            "{} columns {:?}, the SQL has {} {:?}",
+            typed.columns.len(),
+            typed.columns,
+            expected.columns.len(),
+            expected.columns
+        ));
+    }
+    if typed.columns != expected.columns {
+        return Some(format!(
+            "columns {:?}, the SQL has {:?}",
+            typed.columns, expected.columns
+        ));
+    }
+    if let Some(row) = typed.rows.iter().find(|r| r.len() != typed.columns.len()) {
+        return Some(format!(
+            "a row of {} values for {} columns: {row:?}",
+            row.len(),
+            typed.columns.len()
+        ));
+    }
+    if typed.rows.len() != expected.rows.len() {
+        return Some(format!(
+            "{} rows, the SQL has {}",
+            typed.rows.len(),
+            expected.rows.len()
+        ));
+    }
+    let columns = SORT_COLUMNS[n - 1];
+    let (mine, theirs) = (runs(&typed.rows, columns), runs(&expected.rows, columns));
+    let at = mine.iter().zip(&theirs).position(|(a, b)| a != b)?;
+    Some(format!(
+        "rows differ (sort values {:?}):\n  typed: {:?}\n  SQL:   {:?}",
+        theirs[at].0, mine[at].1, theirs[at].1
+    ))
+}
+
+#[test]
+fn runs_compare_ties_as_sets_and_the_rest_in_order() {
+    let row = |a: &str, b: &str| vec![Some(a.to_string()), Some(b.to_string())];
+    let set = |rows: Vec<Row>| ResultSet {
+        columns: vec!["k".into(), "v".into()],
+        rows,
+    };
+    // Q5 sorts on column 1: equal values in it may come in any order.
+    let sql = set(vec![row("a", "2"), row("b", "1"), row("c", "1")]);
+    let swapped = set(vec![row("a", "2"), row("c", "1"), row("b", "1")]);
+    assert_eq!(difference(5, &swapped, &sql), None);
+    let reordered = set(vec![row("b", "1"), row("a", "2"), row("c", "1")]);
+    assert!(difference(5, &reordered, &sql).is_some());
+    // Q6 has no ORDER BY: any order.
+    let reversed = set(sql.rows.iter().rev().cloned().collect());
+    assert_eq!(difference(6, &reversed, &sql), None);
+    let changed = set(vec![row("a", "2"), row("b", "1"), row("c", "3")]);
+    assert!(difference(6, &changed, &sql).is_some());
+}
+
+#[test]
+fn typed_queries_give_the_hand_written_sqls_results() {
+    let db = sqlwright::testing::database();
+    let mut conn = db.connect().expect("a connection to the test database");
+    let started = std::time::Instant::now();
+    let stats = load::load(&mut conn, SCALE_FACTOR).expect("TPC-H data loads");
+    eprintln!("loaded in {:.1} s", started.elapsed().as_secs_f64());
+    for (table, rows) in TABLE_ROWS {
+        assert_eq!(stats.rows(table), Some(rows), "rows of {table}");
+    }
+    // The table! declarations match the tables the DDL made.
+    let drift = sqlwright::reflect::verify_schema(
+        &mut conn,
+        &[
+            <region::table as Table>::META,
+            <nation::table as Table>::META,
+            <part::table as Table>::META,
+            <supplier::table as Table>::META,
+            <partsupp::table as Table>::META,
+            <customer::table as Table>::META,
+            <orders::table as Table>::META,
+            <lineitem::table as Table>::META,
+        ],
+    )
+    .expect("the schema reflects");
+    assert!(drift.is_empty(), "table! declarations vs DDL: {drift:?}");
+    let mut client =
+        postgres::Client::connect(&db.url().to_string_with_password(), postgres::NoTls)
+            .expect("a plain postgres connection to the test database");
+
+    let mut failures = Vec::new();
+    for n in 1..=22 {
+        let expected = sql::run(&mut client, n).unwrap_or_else(|e| panic!("Q{n} (SQL): {e}"));
+        assert_eq!(
+            expected.rows.len(),
+            QUERY_ROWS[n - 1],
+            "rows of the hand-written Q{n}"
+        );
+        match queries::run(&mut conn, n) {
+            Err(e) => failures.push(format!("Q{n}: {e}")),
+            Ok(typed) => {
+                if let Some(why) = difference(n, &typed, &expected) {
+                    failures.push(format!("Q{n}: {why}"));
+                }
+            }
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "{} of 22 typed queries differ from the SQL:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
+}
+
+/// `target/<profile>/examples/<name>`, next to this test's own `deps/` directory (`cargo
+/// test` builds the examples).
+fn example(name: &str) -> std::path::PathBuf {
+    let exe = std::env::current_exe().expect("the test binary's path");
+    let profile = exe
+        .parent()
+        .and_then(|deps| deps.parent())
+        .expect("target/<profile>/deps");
+    profile.join("examples").join(name)
+}
+
+/// The example program loads into the database `DATABASE_URL` names (a fresh one here) and
+/// writes one CSV file per query: the hand-written SQL's results, header first.
+#[test]
+fn the_example_writes_a_csv_file_per_query() {
+    let db = sqlwright::testing::database();
+    let out = std::env::temp_dir().join(format!("sqlwright-tpch-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&out);
+    let path = example("tpch");
+    let run = std::process::Command::new(&path)
+        .args(["--sf", "0.01", "--sql", "--out"])
+        .arg(&out)
+        .env("DATABASE_URL", db.url().to_string_with_password())
+        .output()
+        .unwrap_or_else(|e| panic!("cannot run {}: {e}", path.display()));
+    let printed = String::from_utf8_lossy(&run.stdout);
+    assert!(
+        run.status.success(),
+        "tpch failed:\n{printed}\n{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    assert!(printed.contains("lineitem      60175 rows"), "{printed}");
+    assert!(printed.contains("Q09    173 rows"), "{printed}");
+
+    let mut client =
+        postgres::Client::connect(&db.url().to_string_with_password(), postgres::NoTls)
+            .expect("a plain postgres connection to the test database");
+    for n in 1..=22 {
+        let file = out.join(format!("q{n:02}.csv"));
+        let written = std::fs::read_to_string(&file)
+            .unwrap_or_else(|e| panic!("cannot read {}: {e}", file.display()));
+        let expected = sql::run(&mut client, n).unwrap_or_else(|e| panic!("Q{n}: {e}"));
+        assert_eq!(written, expected.to_csv(), "{}", file.display());
+    }
+    let q01 = std::fs::read_to_string(out.join("q01.csv")).expect("q01.csv");
+    assert!(
+        q01.starts_with(
+            "l_returnflag|l_linestatus|sum_qty|sum_base_price|sum_disc_price|sum_charge|\
+             avg_qty|avg_price|avg_disc|count_order\n\
+             A|F|380456.00|532348211.65|505822441.4861|526165934.000839|25.5751546114546921|\
+             35785.709306937349|0.05008133906964237698|14876\n"
+        ),
+        "{q01}"
+    );
+    let q17 = std::fs::read_to_string(out.join("q17.csv")).expect("q17.csv");
+    assert_eq!(q17, "avg_yearly\n\n", "Q17's one row is a NULL");
+    let _ = std::fs::remove_dir_all(&out);
+}

@@ -1,0 +1,821 @@
+//! The 22 TPC-H queries as typed sqlwright queries over the declarations of
+//! [`super::schema`], with the specification's validation parameters, their rows printed as
+//! PostgreSQL prints them (see [`super::text`]) so that they compare with [`super::sql`]'s
+//! hand-written SQL.
+//!
+//! Where the SQL text relies on PostgreSQL's implicit casts, the typed query says so:
+//! `ps_supplycost * ps_availqty` multiplies `numeric` by `integer`, written
+//! `ps_supplycost * cast::<Numeric, _>(ps_availqty)`. `date '..' + interval '3' month` is a
+//! timestamp, which PostgreSQL compares with a date column implicitly; here the sum is cast
+//! back to a date (midnight, so the same rows), and `date '..' - interval '90' day` is
+//! written `value(date).minus(90)` (date minus days is a date).
+//! Literal numbers keep the SQL text's scales (`100.00`, `7.0`, `0.2`), since the scale of
+//! a `numeric` result depends on them.
+
+use super::schema::*;
+use super::ResultSet;
+use chrono::NaiveDate;
+use rust_decimal::Decimal;
+use sqlwright::dsl::*;
+use sqlwright::prelude::*;
+use sqlwright::{Connection, Error};
+
+sqlwright::alias!(
+    n1 = nation,
+    n2 = nation,
+    l1 = lineitem,
+    l2 = lineitem,
+    l3 = lineitem
+);
+
+sqlwright::table! {
+    /// Q7's derived table.
+    #[derived]
+    shipping {
+        supp_nation -> Text,
+        cust_nation -> Text,
+        l_year -> Numeric,
+        volume -> Numeric,
+    }
+    /// Q8's derived table.
+    #[derived]
+    all_nations {
+        o_year -> Numeric,
+        volume -> Numeric,
+        nation -> Text,
+    }
+    /// Q9's derived table.
+    #[derived]
+    profit {
+        nation -> Text,
+        o_year -> Numeric,
+        amount -> Numeric,
+    }
+    /// Q13's derived table.
+    #[derived]
+    c_orders {
+        c_custkey -> Int4,
+        c_count -> Int8,
+    }
+    /// Q15's view, as a CTE.
+    #[derived]
+    revenue0 {
+        supplier_no -> Int4,
+        total_revenue -> Nullable<Numeric>,
+    }
+    /// Q22's derived table.
+    #[derived]
+    custsale {
+        cntrycode -> Text,
+        c_acctbal -> Numeric,
+    }
+}
+
+/// Runs query `n` (1 to 22) and returns its columns and rows as PostgreSQL prints them.
+pub fn run(conn: &mut Connection, n: usize) -> Result<ResultSet, Error> {
+    match n {
+        1 => q1(conn),
+        2 => q2(conn),
+        3 => q3(conn),
+        4 => q4(conn),
+        5 => q5(conn),
+        6 => q6(conn),
+        7 => q7(conn),
+        8 => q8(conn),
+        9 => q9(conn),
+        10 => q10(conn),
+        11 => q11(conn),
+        12 => q12(conn),
+        13 => q13(conn),
+        14 => q14(conn),
+        15 => q15(conn),
+        16 => q16(conn),
+        17 => q17(conn),
+        18 => q18(conn),
+        19 => q19(conn),
+        20 => q20(conn),
+        21 => q21(conn),
+        22 => q22(conn),
+        _ => Err(Error::Misuse(format!(
+            "there is no TPC-H query {n} (they are 1 to 22)"
+        ))),
+    }
+}
+
+/// A calendar date (the validation parameters are all valid dates).
+fn date(y: i32, m: u32, d: u32) -> NaiveDate {
+    NaiveDate::from_ymd_opt(y, m, d).unwrap_or_default()
+}
+
+/// A decimal literal: `dec(10000, 2)` is `100.00`.
+fn dec(mantissa: i64, scale: u32) -> Decimal {
+    Decimal::new(mantissa, scale)
+}
+
+/// `l_extendedprice * (1 - l_discount)`.
+macro_rules! disc_price {
+    () => {
+        lineitem::l_extendedprice * (value(Decimal::ONE) - lineitem::l_discount)
+    };
+    ($l:ident) => {
+        $l.col(lineitem::l_extendedprice) * (value(Decimal::ONE) - $l.col(lineitem::l_discount))
+    };
+}
+
+/// Q1: pricing summary report.
+pub fn q1(conn: &mut Connection) -> Result<ResultSet, Error> {
+    let rows = lineitem::table
+        .filter(lineitem::l_shipdate.le(value(date(1998, 12, 1)).minus(90)))
+        .group_by((lineitem::l_returnflag, lineitem::l_linestatus))
+        .select((
+            lineitem::l_returnflag,
+            lineitem::l_linestatus,
+            sum(lineitem::l_quantity),
+            sum(lineitem::l_extendedprice),
+            sum(disc_price!()),
+            sum(disc_price!() * (value(Decimal::ONE) + lineitem::l_tax)),
+            avg(lineitem::l_quantity),
+            avg(lineitem::l_extendedprice),
+            avg(lineitem::l_discount),
+            count_star(),
+        ))
+        .order_by((lineitem::l_returnflag, lineitem::l_linestatus))
+        .load(conn)?;
+    Ok(ResultSet::from_rows(
+        &[
+            "l_returnflag",
+            "l_linestatus",
+            "sum_qty",
+            "sum_base_price",
+            "sum_disc_price",
+            "sum_charge",
+            "avg_qty",
+            "avg_price",
+            "avg_disc",
+            "count_order",
+        ],
+        rows,
+    ))
+}
+
+/// Q2: minimum cost supplier (a correlated scalar subquery).
+pub fn q2(conn: &mut Connection) -> Result<ResultSet, Error> {
+    let cheapest = partsupp::table
+        .correlate(part::table)
+        .inner_join(supplier::table)
+        .inner_join(nation::table)
+        .inner_join(region::table)
+        .filter(part::p_partkey.eq(partsupp::ps_partkey))
+        .filter(region::r_name.eq("EUROPE"))
+        .select(min(partsupp::ps_supplycost));
+    let rows = part::table
+        .inner_join(partsupp::table)
+        .inner_join(supplier::table)
+        .inner_join(nation::table)
+        .inner_join(region::table)
+        .filter(part::p_size.eq(15))
+        .filter(part::p_type.like("%BRASS"))
+        .filter(region::r_name.eq("EUROPE"))
+        .filter(partsupp::ps_supplycost.eq(cheapest.scalar_subquery()))
+        .select((
+            supplier::s_acctbal,
+            supplier::s_name,
+            nation::n_name,
+            part::p_partkey,
+            part::p_mfgr,
+            supplier::s_address,
+            supplier::s_phone,
+            supplier::s_comment,
+        ))
+        .order_by((
+            supplier::s_acctbal.desc(),
+            nation::n_name,
+            supplier::s_name,
+            part::p_partkey,
+        ))
+        .limit(100)
+        .load(conn)?;
+    Ok(ResultSet::from_rows(
+        &[
+            "s_acctbal",
+            "s_name",
+            "n_name",
+            "p_partkey",
+            "p_mfgr",
+            "s_address",
+            "s_phone",
+            "s_comment",
+        ],
+        rows,
+    ))
+}
+
+/// Q3: shipping priority.
+pub fn q3(conn: &mut Connection) -> Result<ResultSet, Error> {
+    let day = date(1995, 3, 15);
+    let rows = customer::table
+        .inner_join(orders::table)
+        .inner_join(lineitem::table)
+        .filter(customer::c_mktsegment.eq("BUILDING"))
+        .filter(orders::o_orderdate.lt(day))
+        .filter(lineitem::l_shipdate.gt(day))
+        .group_by((
+            lineitem::l_orderkey,
+            orders::o_orderdate,
+            orders::o_shippriority,
+        ))
+        .select((
+            lineitem::l_orderkey,
+            sum(disc_price!()),
+            orders::o_orderdate,
+            orders::o_shippriority,
+        ))
+        .order_by((sum(disc_price!()).desc(), orders::o_orderdate))
+        .limit(10)
+        .load(conn)?;
+    Ok(ResultSet::from_rows(
+        &["l_orderkey", "revenue", "o_orderdate", "o_shippriority"],
+        rows,
+    ))
+}
+
+/// Q4: order priority checking (a correlated EXISTS).
+pub fn q4(conn: &mut Connection) -> Result<ResultSet, Error> {
+    let start = date(1993, 7, 1);
+    let late_line = lineitem::table
+        .correlate(orders::table)
+        .filter(lineitem::l_orderkey.eq(orders::o_orderkey))
+        .filter(lineitem::l_commitdate.lt(lineitem::l_receiptdate));
+    let rows = orders::table
+        .filter(orders::o_orderdate.ge(start))
+        .filter(orders::o_orderdate.lt(cast::<Date, _>(value(start).plus(months(3)))))
+        .filter(exists(late_line))
+        .group_by(orders::o_orderpriority)
+        .select((orders::o_orderpriority, count_star()))
+        .order_by(orders::o_orderpriority)
+        .load(conn)?;
+    Ok(ResultSet::from_rows(
+        &["o_orderpriority", "order_count"],
+        rows,
+    ))
+}
+
+/// Q5: local supplier volume.
+pub fn q5(conn: &mut Connection) -> Result<ResultSet, Error> {
+    let start = date(1994, 1, 1);
+    let rows = customer::table
+        .inner_join(orders::table)
+        .inner_join(lineitem::table)
+        .inner_join_on(
+            supplier::table,
+            lineitem::l_suppkey
+                .eq(supplier::s_suppkey)
+                .and(customer::c_nationkey.eq(supplier::s_nationkey)),
+        )
+        .inner_join_on(nation::table, supplier::s_nationkey.eq(nation::n_nationkey))
+        .inner_join(region::table)
+        .filter(region::r_name.eq("ASIA"))
+        .filter(orders::o_orderdate.ge(start))
+        .filter(orders::o_orderdate.lt(cast::<Date, _>(value(start).plus(years(1)))))
+        .group_by(nation::n_name)
+        .select((nation::n_name, sum(disc_price!())))
+        .order_by(sum(disc_price!()).desc())
+        .load(conn)?;
+    Ok(ResultSet::from_rows(&["n_name", "revenue"], rows))
+}
+
+/// Q6: forecasting revenue change.
+pub fn q6(conn: &mut Connection) -> Result<ResultSet, Error> {
+    let start = date(1994, 1, 1);
+    let rows = lineitem::table
+        .filter(lineitem::l_shipdate.ge(start))
+        .filter(lineitem::l_shipdate.lt(cast::<Date, _>(value(start).plus(years(1)))))
+        .filter(lineitem::l_discount.between(dec(5, 2), dec(7, 2)))
+        .filter(lineitem::l_quantity.lt(Decimal::from(24)))
+        .select(sum(lineitem::l_extendedprice * lineitem::l_discount))
+        .load(conn)?;
+    Ok(ResultSet::from_rows(
+        &["revenue"],
+        rows.into_iter().map(|r| (r,)),
+    ))
+}
+
+/// Q7: volume shipping (a derived table over two aliases of `nation`).
+pub fn q7(conn: &mut Connection) -> Result<ResultSet, Error> {
+    let pair = |a: &'static str, b: &'static str| {
+        n1.col(nation::n_name)
+            .eq(a)
+            .and(n2.col(nation::n_name).eq(b))
+    };
+    let lines = supplier::table
+        .inner_join(lineitem::table)
+        .inner_join(orders::table)
+        .inner_join(customer::table)
+        .inner_join_on(n1, supplier::s_nationkey.eq(n1.col(nation::n_nationkey)))
+        .inner_join_on(n2, customer::c_nationkey.eq(n2.col(nation::n_nationkey)))
+        .filter(pair("FRANCE", "GERMANY").or(pair("GERMANY", "FRANCE")))
+        .filter(lineitem::l_shipdate.between(date(1995, 1, 1), date(1996, 12, 31)))
+        .select((
+            n1.col(nation::n_name),
+            n2.col(nation::n_name),
+            extract(Field::Year, lineitem::l_shipdate),
+            disc_price!(),
+        ));
+    let rows = shipping::table
+        .from_subquery(lines)
+        .group_by((
+            shipping::supp_nation,
+            shipping::cust_nation,
+            shipping::l_year,
+        ))
+        .select((
+            shipping::supp_nation,
+            shipping::cust_nation,
+            shipping::l_year,
+            sum(shipping::volume),
+        ))
+        .order_by((
+            shipping::supp_nation,
+            shipping::cust_nation,
+            shipping::l_year,
+        ))
+        .load(conn)?;
+    Ok(ResultSet::from_rows(
+        &["supp_nation", "cust_nation", "l_year", "revenue"],
+        rows,
+    ))
+}
+
+/// Q8: national market share (CASE inside an aggregate, over a derived table).
+pub fn q8(conn: &mut Connection) -> Result<ResultSet, Error> {
+    let lines = part::table
+        .inner_join(lineitem::table)
+        .inner_join(supplier::table)
+        .inner_join(orders::table)
+        .inner_join(customer::table)
+        .inner_join_on(n1, customer::c_nationkey.eq(n1.col(nation::n_nationkey)))
+        .inner_join_on(
+            region::table,
+            n1.col(nation::n_regionkey).eq(region::r_regionkey),
+        )
+        .inner_join_on(n2, supplier::s_nationkey.eq(n2.col(nation::n_nationkey)))
+        .filter(region::r_name.eq("AMERICA"))
+        .filter(orders::o_orderdate.between(date(1995, 1, 1), date(1996, 12, 31)))
+        .filter(part::p_type.eq("ECONOMY ANODIZED STEEL"))
+        .select((
+            extract(Field::Year, orders::o_orderdate),
+            disc_price!(),
+            n2.col(nation::n_name),
+        ));
+    let brazil = || {
+        sum(
+            case_when(all_nations::nation.eq("BRAZIL"), all_nations::volume)
+                .otherwise(Decimal::ZERO),
+        )
+    };
+    let rows = all_nations::table
+        .from_subquery(lines)
+        .group_by(all_nations::o_year)
+        .select((all_nations::o_year, brazil() / sum(all_nations::volume)))
+        .order_by(all_nations::o_year)
+        .load(conn)?;
+    Ok(ResultSet::from_rows(&["o_year", "mkt_share"], rows))
+}
+
+/// Q9: product type profit measure (a join along the composite key lineitem -> partsupp).
+pub fn q9(conn: &mut Connection) -> Result<ResultSet, Error> {
+    let lines = part::table
+        .inner_join(lineitem::table)
+        .inner_join(supplier::table)
+        .inner_join(lineitem::to_partsupp)
+        .inner_join(orders::table)
+        .inner_join(nation::table)
+        .filter(part::p_name.like("%green%"))
+        .select((
+            nation::n_name,
+            extract(Field::Year, orders::o_orderdate),
+            disc_price!() - partsupp::ps_supplycost * lineitem::l_quantity,
+        ));
+    let rows = profit::table
+        .from_subquery(lines)
+        .group_by((profit::nation, profit::o_year))
+        .select((profit::nation, profit::o_year, sum(profit::amount)))
+        .order_by((profit::nation, profit::o_year.desc()))
+        .load(conn)?;
+    Ok(ResultSet::from_rows(
+        &["nation", "o_year", "sum_profit"],
+        rows,
+    ))
+}
+
+/// Q10: returned item reporting.
+pub fn q10(conn: &mut Connection) -> Result<ResultSet, Error> {
+    let start = date(1993, 10, 1);
+    let rows = customer::table
+        .inner_join(orders::table)
+        .inner_join(lineitem::table)
+        .inner_join(nation::table)
+        .filter(orders::o_orderdate.ge(start))
+        .filter(orders::o_orderdate.lt(cast::<Date, _>(value(start).plus(months(3)))))
+        .filter(lineitem::l_returnflag.eq("R"))
+        .group_by((
+            customer::c_custkey,
+            customer::c_name,
+            customer::c_acctbal,
+            customer::c_phone,
+            nation::n_name,
+            customer::c_address,
+            customer::c_comment,
+        ))
+        .select((
+            customer::c_custkey,
+            customer::c_name,
+            sum(disc_price!()),
+            customer::c_acctbal,
+            nation::n_name,
+            customer::c_address,
+            customer::c_phone,
+            customer::c_comment,
+        ))
+        .order_by(sum(disc_price!()).desc())
+        .limit(20)
+        .load(conn)?;
+    Ok(ResultSet::from_rows(
+        &[
+            "c_custkey",
+            "c_name",
+            "revenue",
+            "c_acctbal",
+            "n_name",
+            "c_address",
+            "c_phone",
+            "c_comment",
+        ],
+        rows,
+    ))
+}
+
+/// Q11: important stock identification (a scalar subquery in HAVING).
+pub fn q11(conn: &mut Connection) -> Result<ResultSet, Error> {
+    let value_of = || partsupp::ps_supplycost * cast::<Numeric, _>(partsupp::ps_availqty);
+    let german = || {
+        partsupp::table
+            .inner_join(supplier::table)
+            .inner_join(nation::table)
+            .filter(nation::n_name.eq("GERMANY"))
+    };
+    let threshold = german()
+        .select(sum(value_of()) * dec(1, 4))
+        .scalar_subquery();
+    let rows = german()
+        .group_by(partsupp::ps_partkey)
+        .having(sum(value_of()).gt(threshold))
+        .select((partsupp::ps_partkey, sum(value_of())))
+        .order_by(sum(value_of()).desc())
+        .load(conn)?;
+    Ok(ResultSet::from_rows(&["ps_partkey", "value"], rows))
+}
+
+/// Q12: shipping modes and order priority (CASE inside SUM).
+pub fn q12(conn: &mut Connection) -> Result<ResultSet, Error> {
+    let start = date(1994, 1, 1);
+    let urgent = || {
+        orders::o_orderpriority
+            .eq("1-URGENT")
+            .or(orders::o_orderpriority.eq("2-HIGH"))
+    };
+    let not_urgent = || {
+        orders::o_orderpriority
+            .ne("1-URGENT")
+            .and(orders::o_orderpriority.ne("2-HIGH"))
+    };
+    let rows = orders::table
+        .inner_join(lineitem::table)
+        .filter(lineitem::l_shipmode.in_(["MAIL", "SHIP"]))
+        .filter(lineitem::l_commitdate.lt(lineitem::l_receiptdate))
+        .filter(lineitem::l_shipdate.lt(lineitem::l_commitdate))
+        .filter(lineitem::l_receiptdate.ge(start))
+        .filter(lineitem::l_receiptdate.lt(cast::<Date, _>(value(start).plus(years(1)))))
+        .group_by(lineitem::l_shipmode)
+        .select((
+            lineitem::l_shipmode,
+            sum(case_when(urgent(), 1).otherwise(0)),
+            sum(case_when(not_urgent(), 1).otherwise(0)),
+        ))
+        .order_by(lineitem::l_shipmode)
+        .load(conn)?;
+    Ok(ResultSet::from_rows(
+        &["l_shipmode", "high_line_count", "low_line_count"],
+        rows,
+    ))
+}
+
+/// Q13: customer distribution (a LEFT JOIN with an extra ON condition, then a derived
+/// table grouped again).
+pub fn q13(conn: &mut Connection) -> Result<ResultSet, Error> {
+    let per_customer = customer::table
+        .left_join_on(
+            orders::table,
+            customer::c_custkey
+                .eq(orders::o_custkey)
+                .and(orders::o_comment.not_like("%special%requests%")),
+        )
+        .group_by(customer::c_custkey)
+        .select((customer::c_custkey, count(orders::o_orderkey)));
+    let rows = c_orders::table
+        .from_subquery(per_customer)
+        .group_by(c_orders::c_count)
+        .select((c_orders::c_count, count_star()))
+        .order_by((count_star().desc(), c_orders::c_count.desc()))
+        .load(conn)?;
+    Ok(ResultSet::from_rows(&["c_count", "custdist"], rows))
+}
+
+/// Q14: promotion effect.
+pub fn q14(conn: &mut Connection) -> Result<ResultSet, Error> {
+    let start = date(1995, 9, 1);
+    let promo = sum(case_when(part::p_type.like("PROMO%"), disc_price!()).otherwise(Decimal::ZERO));
+    let rows = lineitem::table
+        .inner_join(part::table)
+        .filter(lineitem::l_shipdate.ge(start))
+        .filter(lineitem::l_shipdate.lt(cast::<Date, _>(value(start).plus(months(1)))))
+        .select(value(dec(10000, 2)) * promo / sum(disc_price!()))
+        .load(conn)?;
+    Ok(ResultSet::from_rows(
+        &["promo_revenue"],
+        rows.into_iter().map(|r| (r,)),
+    ))
+}
+
+/// Q15: top supplier (the view as a CTE, read by the query and by its scalar subquery).
+pub fn q15(conn: &mut Connection) -> Result<ResultSet, Error> {
+    let start = date(1996, 1, 1);
+    let revenue = lineitem::table
+        .filter(lineitem::l_shipdate.ge(start))
+        .filter(lineitem::l_shipdate.lt(cast::<Date, _>(value(start).plus(months(3)))))
+        .group_by(lineitem::l_suppkey)
+        .select((lineitem::l_suppkey, sum(disc_price!())));
+    let best = revenue0::table
+        .select(max(revenue0::total_revenue))
+        .scalar_subquery();
+    let rows = supplier::table
+        .inner_join_on(
+            revenue0::table,
+            supplier::s_suppkey.eq(revenue0::supplier_no),
+        )
+        .filter(revenue0::total_revenue.eq(best))
+        .select((
+            supplier::s_suppkey,
+            supplier::s_name,
+            supplier::s_address,
+            supplier::s_phone,
+            revenue0::total_revenue,
+        ))
+        .order_by(supplier::s_suppkey)
+        .with(revenue0::table.cte(revenue))
+        .load(conn)?;
+    Ok(ResultSet::from_rows(
+        &[
+            "s_suppkey",
+            "s_name",
+            "s_address",
+            "s_phone",
+            "total_revenue",
+        ],
+        rows,
+    ))
+}
+
+/// Q16: parts/supplier relationship (NOT IN a subquery, COUNT(DISTINCT)).
+pub fn q16(conn: &mut Connection) -> Result<ResultSet, Error> {
+    let complaints = supplier::table
+        .filter(supplier::s_comment.like("%Customer%Complaints%"))
+        .select(supplier::s_suppkey);
+    let rows = partsupp::table
+        .inner_join(part::table)
+        .filter(part::p_brand.ne("Brand#45"))
+        .filter(part::p_type.not_like("MEDIUM POLISHED%"))
+        .filter(part::p_size.in_([49, 14, 23, 45, 19, 3, 36, 9]))
+        .filter(partsupp::ps_suppkey.not_in_query(complaints))
+        .group_by((part::p_brand, part::p_type, part::p_size))
+        .select((
+            part::p_brand,
+            part::p_type,
+            part::p_size,
+            count_distinct(partsupp::ps_suppkey),
+        ))
+        .order_by((
+            count_distinct(partsupp::ps_suppkey).desc(),
+            part::p_brand,
+            part::p_type,
+            part::p_size,
+        ))
+        .load(conn)?;
+    Ok(ResultSet::from_rows(
+        &["p_brand", "p_type", "p_size", "supplier_cnt"],
+        rows,
+    ))
+}
+
+/// Q17: small-quantity-order revenue (a correlated scalar subquery).
+pub fn q17(conn: &mut Connection) -> Result<ResultSet, Error> {
+    let small = l2
+        .query()
+        .correlate(part::table)
+        .filter(l2.col(lineitem::l_partkey).eq(part::p_partkey))
+        .select(value(dec(2, 1)) * avg(l2.col(lineitem::l_quantity)));
+    let rows = lineitem::table
+        .inner_join(part::table)
+        .filter(part::p_brand.eq("Brand#23"))
+        .filter(part::p_container.eq("MED BOX"))
+        .filter(lineitem::l_quantity.lt(small.scalar_subquery()))
+        .select(sum(lineitem::l_extendedprice) / dec(70, 1))
+        .load(conn)?;
+    Ok(ResultSet::from_rows(
+        &["avg_yearly"],
+        rows.into_iter().map(|r| (r,)),
+    ))
+}
+
+/// Q18: large volume customer (IN a grouped subquery with HAVING).
+pub fn q18(conn: &mut Connection) -> Result<ResultSet, Error> {
+    let big_orders = l2
+        .query()
+        .group_by(l2.col(lineitem::l_orderkey))
+        .having(sum(l2.col(lineitem::l_quantity)).gt(Decimal::from(300)))
+        .select(l2.col(lineitem::l_orderkey));
+    let rows = customer::table
+        .inner_join(orders::table)
+        .inner_join(lineitem::table)
+        .filter(orders::o_orderkey.in_query(big_orders))
+        .group_by((
+            customer::c_name,
+            customer::c_custkey,
+            orders::o_orderkey,
+            orders::o_orderdate,
+            orders::o_totalprice,
+        ))
+        .select((
+            customer::c_name,
+            customer::c_custkey,
+            orders::o_orderkey,
+            orders::o_orderdate,
+            orders::o_totalprice,
+            sum(lineitem::l_quantity),
+        ))
+        .order_by((orders::o_totalprice.desc(), orders::o_orderdate))
+        .limit(100)
+        .load(conn)?;
+    Ok(ResultSet::from_rows(
+        &[
+            "c_name",
+            "c_custkey",
+            "o_orderkey",
+            "o_orderdate",
+            "o_totalprice",
+            "sum",
+        ],
+        rows,
+    ))
+}
+
+/// Q19: discounted revenue (a disjunction of conjunctions).
+pub fn q19(conn: &mut Connection) -> Result<ResultSet, Error> {
+    let case = |brand: &'static str, containers: [&'static str; 4], qty: i64, size: i32| {
+        part::p_brand
+            .eq(brand)
+            .and(part::p_container.in_(containers))
+            .and(lineitem::l_quantity.ge(Decimal::from(qty)))
+            .and(lineitem::l_quantity.le(Decimal::from(qty + 10)))
+            .and(part::p_size.between(1, size))
+            .and(lineitem::l_shipmode.in_(["AIR", "AIR REG"]))
+            .and(lineitem::l_shipinstruct.eq("DELIVER IN PERSON"))
+    };
+    let rows = lineitem::table
+        .inner_join(part::table)
+        .filter(
+            case("Brand#12", ["SM CASE", "SM BOX", "SM PACK", "SM PKG"], 1, 5)
+                .or(case(
+                    "Brand#23",
+                    ["MED BAG", "MED BOX", "MED PKG", "MED PACK"],
+                    10,
+                    10,
+                ))
+                .or(case(
+                    "Brand#34",
+                    ["LG CASE", "LG BOX", "LG PACK", "LG PKG"],
+                    20,
+                    15,
+                )),
+        )
+        .select(sum(disc_price!()))
+        .load(conn)?;
+    Ok(ResultSet::from_rows(
+        &["revenue"],
+        rows.into_iter().map(|r| (r,)),
+    ))
+}
+
+/// Q20: potential part promotion (nested IN subqueries and a scalar subquery correlated
+/// with the middle one).
+pub fn q20(conn: &mut Connection) -> Result<ResultSet, Error> {
+    let start = date(1994, 1, 1);
+    let forest_parts = part::table
+        .filter(part::p_name.like("forest%"))
+        .select(part::p_partkey);
+    let shipped_half = lineitem::table
+        .correlate(partsupp::table)
+        .filter(lineitem::l_partkey.eq(partsupp::ps_partkey))
+        .filter(lineitem::l_suppkey.eq(partsupp::ps_suppkey))
+        .filter(lineitem::l_shipdate.ge(start))
+        .filter(lineitem::l_shipdate.lt(cast::<Date, _>(value(start).plus(years(1)))))
+        .select(value(dec(5, 1)) * sum(lineitem::l_quantity));
+    let suppliers = partsupp::table
+        .filter(partsupp::ps_partkey.in_query(forest_parts))
+        .filter(cast::<Numeric, _>(partsupp::ps_availqty).gt(shipped_half.scalar_subquery()))
+        .select(partsupp::ps_suppkey);
+    let rows = supplier::table
+        .inner_join(nation::table)
+        .filter(supplier::s_suppkey.in_query(suppliers))
+        .filter(nation::n_name.eq("CANADA"))
+        .select((supplier::s_name, supplier::s_address))
+        .order_by(supplier::s_name)
+        .load(conn)?;
+    Ok(ResultSet::from_rows(&["s_name", "s_address"], rows))
+}
+
+/// Q21: suppliers who kept orders waiting (EXISTS and NOT EXISTS over aliases of
+/// `lineitem`, correlated with a third).
+pub fn q21(conn: &mut Connection) -> Result<ResultSet, Error> {
+    let other_supplier = l2
+        .query()
+        .correlate(l1)
+        .filter(
+            l2.col(lineitem::l_orderkey)
+                .eq(l1.col(lineitem::l_orderkey)),
+        )
+        .filter(l2.col(lineitem::l_suppkey).ne(l1.col(lineitem::l_suppkey)));
+    let other_late = l3
+        .query()
+        .correlate(l1)
+        .filter(
+            l3.col(lineitem::l_orderkey)
+                .eq(l1.col(lineitem::l_orderkey)),
+        )
+        .filter(l3.col(lineitem::l_suppkey).ne(l1.col(lineitem::l_suppkey)))
+        .filter(
+            l3.col(lineitem::l_receiptdate)
+                .gt(l3.col(lineitem::l_commitdate)),
+        );
+    let rows = supplier::table
+        .inner_join_on(l1, supplier::s_suppkey.eq(l1.col(lineitem::l_suppkey)))
+        .inner_join_on(
+            orders::table,
+            orders::o_orderkey.eq(l1.col(lineitem::l_orderkey)),
+        )
+        .inner_join(nation::table)
+        .filter(orders::o_orderstatus.eq("F"))
+        .filter(
+            l1.col(lineitem::l_receiptdate)
+                .gt(l1.col(lineitem::l_commitdate)),
+        )
+        .filter(exists(other_supplier))
+        .filter(not_exists(other_late))
+        .filter(nation::n_name.eq("SAUDI ARABIA"))
+        .group_by(supplier::s_name)
+        .select((supplier::s_name, count_star()))
+        .order_by((count_star().desc(), supplier::s_name))
+        .limit(100)
+        .load(conn)?;
+    Ok(ResultSet::from_rows(&["s_name", "numwait"], rows))
+}
+
+/// Q22: global sales opportunity (SUBSTRING, IN a list, a scalar subquery and NOT EXISTS,
+/// in a derived table).
+pub fn q22(conn: &mut Connection) -> Result<ResultSet, Error> {
+    const CODES: [&str; 7] = ["13", "31", "23", "29", "30", "18", "17"];
+    let code = || substring(customer::c_phone, 1, 2);
+    let average = customer::table
+        .filter(customer::c_acctbal.gt(dec(0, 2)))
+        .filter(code().in_(CODES))
+        .select(avg(customer::c_acctbal))
+        .scalar_subquery();
+    let no_orders = orders::table
+        .correlate(customer::table)
+        .filter(orders::o_custkey.eq(customer::c_custkey));
+    let candidates = customer::table
+        .filter(code().in_(CODES))
+        .filter(customer::c_acctbal.gt(average))
+        .filter(not_exists(no_orders))
+        .select((code(), customer::c_acctbal));
+    let rows = custsale::table
+        .from_subquery(candidates)
+        .group_by(custsale::cntrycode)
+        .select((custsale::cntrycode, count_star(), sum(custsale::c_acctbal)))
+        .order_by(custsale::cntrycode)
+        .load(conn)?;
+    Ok(ResultSet::from_rows(
+        &["cntrycode", "numcust", "totacctbal"],
+        rows,
+    ))
+}
