@@ -295,6 +295,7 @@ functions! {
 /// Text in, text out (nullability kept).
 macro_rules! text_to_text {
     ($($f:ty),*) => {$(
+        #[diagnostic::do_not_recommend]
         impl<A: SqlType<NotNull = Text>> Signature<(A,)> for $f {
             type Out = A;
         }
@@ -302,23 +303,29 @@ macro_rules! text_to_text {
 }
 text_to_text!(Lower, Upper, Trim, Ltrim, Rtrim);
 
+#[diagnostic::do_not_recommend]
 impl<A: SqlType<NotNull = Text>> Signature<(A,)> for Length {
     type Out = NullableAs<A, Int4>;
 }
+#[diagnostic::do_not_recommend]
 impl<A: SqlType<NotNull = Text>> Signature<(A,)> for CharLength {
     type Out = NullableAs<A, Int4>;
 }
+#[diagnostic::do_not_recommend]
 impl<A: SqlType<NotNull = Text>, B: SqlType<NotNull = Int4>> Signature<(A, B)> for Substring {
     type Out = NullableIf<A, B, Text>;
 }
+#[diagnostic::do_not_recommend]
 impl<A: SqlType<NotNull = Text>, B: SqlType<NotNull = Int4>, C: SqlType<NotNull = Int4>>
     Signature<(A, B, C)> for Substring
 {
     type Out = NullableIf<A, NullableIf<B, C, Int4>, Text>;
 }
+#[diagnostic::do_not_recommend]
 impl<A: SqlType<NotNull = Text>, B: SqlType<NotNull = Text>> Signature<(A, B)> for Position {
     type Out = NullableIf<A, B, Int4>;
 }
+#[diagnostic::do_not_recommend]
 impl<A: SqlType<NotNull = Text>, B: SqlType<NotNull = Text>, C: SqlType<NotNull = Text>>
     Signature<(A, B, C)> for Replace
 {
@@ -328,6 +335,7 @@ impl<A: SqlType<NotNull = Text>, B: SqlType<NotNull = Text>, C: SqlType<NotNull 
 /// `concat` takes any values and ignores NULLs: never NULL.
 macro_rules! concat_sig {
     ($(($($t:ident)+))*) => {$(
+        #[diagnostic::do_not_recommend]
         impl<$($t: SqlType),+> Signature<($($t,)+)> for ConcatFn {
             type Out = Text;
         }
@@ -347,6 +355,7 @@ impl Rounded for Float8 {}
 
 macro_rules! rounded {
     ($($f:ty),*) => {$(
+        #[diagnostic::do_not_recommend]
         impl<A: SqlType<NotNull: Rounded>> Signature<(A,)> for $f {
             type Out = A;
         }
@@ -354,9 +363,11 @@ macro_rules! rounded {
 }
 rounded!(Floor, Ceil, Round, Sqrt);
 
+#[diagnostic::do_not_recommend]
 impl<A: SqlType<NotNull = Numeric>, B: SqlType<NotNull = Int4>> Signature<(A, B)> for Round {
     type Out = NullableIf<A, B, Numeric>;
 }
+#[diagnostic::do_not_recommend]
 impl<A: SqlType<NotNull: Arithmetic>> Signature<(A,)> for Abs {
     type Out = A;
 }
@@ -368,9 +379,11 @@ impl Exact for Int4 {}
 impl Exact for Int8 {}
 impl Exact for Numeric {}
 
+#[diagnostic::do_not_recommend]
 impl<A: SqlType<NotNull: Exact>, B: SqlType<NotNull = A::NotNull>> Signature<(A, B)> for Mod {
     type Out = NullableIf<A, B, A::NotNull>;
 }
+#[diagnostic::do_not_recommend]
 impl<A: SqlType<NotNull: Rounded>, B: SqlType<NotNull = A::NotNull>> Signature<(A, B)> for Power {
     type Out = NullableIf<A, B, A::NotNull>;
 }
@@ -378,9 +391,11 @@ impl<A: SqlType<NotNull: Rounded>, B: SqlType<NotNull = A::NotNull>> Signature<(
 /// `coalesce`, `greatest` and `least` skip NULL arguments: NULL only when all are.
 macro_rules! null_skipping {
     ($($f:ty),*) => {$(
+        #[diagnostic::do_not_recommend]
         impl<A: SqlType, B: SqlType<NotNull = A::NotNull>> Signature<(A, B)> for $f {
             type Out = NullableIfBoth<A, B, A::NotNull>;
         }
+        #[diagnostic::do_not_recommend]
         impl<A: SqlType, B: SqlType<NotNull = A::NotNull>, C: SqlType<NotNull = A::NotNull>>
             Signature<(A, B, C)> for $f
         {
@@ -390,19 +405,24 @@ macro_rules! null_skipping {
 }
 null_skipping!(Coalesce, Greatest, Least);
 
+#[diagnostic::do_not_recommend]
 impl<A: SqlType, B: SqlType<NotNull = A::NotNull>> Signature<(A, B)> for NullIf {
     type Out = A::Nullable;
 }
 
+#[diagnostic::do_not_recommend]
 impl<A: ArrayElement> Signature<(A,)> for ArrayAgg {
     type Out = Nullable<Array<A>>;
 }
+#[diagnostic::do_not_recommend]
 impl<A: SqlType<NotNull = Text>, B: SqlType<NotNull = Text>> Signature<(A, B)> for StringAgg {
     type Out = Nullable<Text>;
 }
+#[diagnostic::do_not_recommend]
 impl<A: SqlType<NotNull = Bool>> Signature<(A,)> for BoolAnd {
     type Out = Nullable<Bool>;
 }
+#[diagnostic::do_not_recommend]
 impl<A: SqlType<NotNull = Bool>> Signature<(A,)> for BoolOr {
     type Out = Nullable<Bool>;
 }
@@ -413,6 +433,7 @@ impl Truncatable for Timestamp {}
 impl Truncatable for Timestamptz {}
 impl Truncatable for Interval {}
 
+#[diagnostic::do_not_recommend]
 impl<F: SqlType<NotNull = Text>, A: SqlType<NotNull: Truncatable>> Signature<(F, A)> for DateTrunc {
     type Out = NullableIf<F, A, A::NotNull>;
 }
@@ -425,6 +446,7 @@ impl HasFields for Timestamp {}
 impl HasFields for Timestamptz {}
 impl HasFields for Interval {}
 
+#[diagnostic::do_not_recommend]
 impl<F: SqlType<NotNull = Text>, A: SqlType<NotNull: HasFields>> Signature<(F, A)> for DatePart {
     type Out = NullableIf<F, A, Float8>;
 }
@@ -432,52 +454,31 @@ impl<F: SqlType<NotNull = Text>, A: SqlType<NotNull: HasFields>> Signature<(F, A
 // ---- constructors -----------------------------------------------------------------------
 
 /// `lower(text)`: the text in lower case.
-pub fn lower<E: Expression>(e: E) -> Func<Lower, (E,)>
-where
-    Lower: Signature<(E::SqlType,)>,
-{
+pub fn lower<E: Expression>(e: E) -> Func<Lower, (E,)> {
     Func::new((e,))
 }
 /// `upper(text)`: the text in upper case.
-pub fn upper<E: Expression>(e: E) -> Func<Upper, (E,)>
-where
-    Upper: Signature<(E::SqlType,)>,
-{
+pub fn upper<E: Expression>(e: E) -> Func<Upper, (E,)> {
     Func::new((e,))
 }
 /// `length(text)`: the number of characters, `Int4`.
-pub fn length<E: Expression>(e: E) -> Func<Length, (E,)>
-where
-    Length: Signature<(E::SqlType,)>,
-{
+pub fn length<E: Expression>(e: E) -> Func<Length, (E,)> {
     Func::new((e,))
 }
 /// `char_length(text)`: the number of characters, `Int4`.
-pub fn char_length<E: Expression>(e: E) -> Func<CharLength, (E,)>
-where
-    CharLength: Signature<(E::SqlType,)>,
-{
+pub fn char_length<E: Expression>(e: E) -> Func<CharLength, (E,)> {
     Func::new((e,))
 }
 /// `trim(text)`: without leading and trailing spaces.
-pub fn trim<E: Expression>(e: E) -> Func<Trim, (E,)>
-where
-    Trim: Signature<(E::SqlType,)>,
-{
+pub fn trim<E: Expression>(e: E) -> Func<Trim, (E,)> {
     Func::new((e,))
 }
 /// `ltrim(text)`: without leading spaces.
-pub fn ltrim<E: Expression>(e: E) -> Func<Ltrim, (E,)>
-where
-    Ltrim: Signature<(E::SqlType,)>,
-{
+pub fn ltrim<E: Expression>(e: E) -> Func<Ltrim, (E,)> {
     Func::new((e,))
 }
 /// `rtrim(text)`: without trailing spaces.
-pub fn rtrim<E: Expression>(e: E) -> Func<Rtrim, (E,)>
-where
-    Rtrim: Signature<(E::SqlType,)>,
-{
+pub fn rtrim<E: Expression>(e: E) -> Func<Rtrim, (E,)> {
     Func::new((e,))
 }
 /// `substring(text from start for count)` (1-based start).
@@ -528,24 +529,15 @@ where
     Func::new(args)
 }
 /// `floor(x)` of `numeric` or `double precision`.
-pub fn floor<E: Expression>(e: E) -> Func<Floor, (E,)>
-where
-    Floor: Signature<(E::SqlType,)>,
-{
+pub fn floor<E: Expression>(e: E) -> Func<Floor, (E,)> {
     Func::new((e,))
 }
 /// `ceil(x)` of `numeric` or `double precision`.
-pub fn ceil<E: Expression>(e: E) -> Func<Ceil, (E,)>
-where
-    Ceil: Signature<(E::SqlType,)>,
-{
+pub fn ceil<E: Expression>(e: E) -> Func<Ceil, (E,)> {
     Func::new((e,))
 }
 /// `round(x)` of `numeric` or `double precision`, to the nearest integer.
-pub fn round<E: Expression>(e: E) -> Func<Round, (E,)>
-where
-    Round: Signature<(E::SqlType,)>,
-{
+pub fn round<E: Expression>(e: E) -> Func<Round, (E,)> {
     Func::new((e,))
 }
 /// `round(x, digits)` of `numeric`.
@@ -556,84 +548,57 @@ where
     Func::new((e, digits.into_expr()))
 }
 /// `abs(x)` of any numeric type.
-pub fn abs<E: Expression>(e: E) -> Func<Abs, (E,)>
-where
-    Abs: Signature<(E::SqlType,)>,
-{
+pub fn abs<E: Expression>(e: E) -> Func<Abs, (E,)> {
     Func::new((e,))
 }
 /// `mod(a, b)` of integers or `numeric`.
 pub fn modulo<E: Expression, B: AsExpr<<E::SqlType as SqlType>::NotNull>>(
     a: E,
     b: B,
-) -> Func<Mod, (E, B::Expr)>
-where
-    Mod: Signature<(E::SqlType, <B::Expr as Expression>::SqlType)>,
-{
+) -> Func<Mod, (E, B::Expr)> {
     Func::new((a, b.into_expr()))
 }
 /// `power(a, b)` of `numeric` or `double precision`.
 pub fn power<E: Expression, B: AsExpr<<E::SqlType as SqlType>::NotNull>>(
     a: E,
     b: B,
-) -> Func<Power, (E, B::Expr)>
-where
-    Power: Signature<(E::SqlType, <B::Expr as Expression>::SqlType)>,
-{
+) -> Func<Power, (E, B::Expr)> {
     Func::new((a, b.into_expr()))
 }
 /// `sqrt(x)` of `numeric` or `double precision`.
-pub fn sqrt<E: Expression>(e: E) -> Func<Sqrt, (E,)>
-where
-    Sqrt: Signature<(E::SqlType,)>,
-{
+pub fn sqrt<E: Expression>(e: E) -> Func<Sqrt, (E,)> {
     Func::new((e,))
 }
 /// `coalesce(a, b)`: `a` unless it is NULL, then `b`. NULL only when both may be.
 pub fn coalesce<E: Expression, B: AsExpr<<E::SqlType as SqlType>::NotNull>>(
     a: E,
     b: B,
-) -> Func<Coalesce, (E, B::Expr)>
-where
-    Coalesce: Signature<(E::SqlType, <B::Expr as Expression>::SqlType)>,
-{
+) -> Func<Coalesce, (E, B::Expr)> {
     Func::new((a, b.into_expr()))
 }
 /// `nullif(a, b)`: NULL when `a = b`, else `a` (always nullable).
 pub fn nullif<E: Expression, B: AsExpr<<E::SqlType as SqlType>::NotNull>>(
     a: E,
     b: B,
-) -> Func<NullIf, (E, B::Expr)>
-where
-    NullIf: Signature<(E::SqlType, <B::Expr as Expression>::SqlType)>,
-{
+) -> Func<NullIf, (E, B::Expr)> {
     Func::new((a, b.into_expr()))
 }
 /// `greatest(a, b)`: the larger, ignoring NULLs.
 pub fn greatest<E: Expression, B: AsExpr<<E::SqlType as SqlType>::NotNull>>(
     a: E,
     b: B,
-) -> Func<Greatest, (E, B::Expr)>
-where
-    Greatest: Signature<(E::SqlType, <B::Expr as Expression>::SqlType)>,
-{
+) -> Func<Greatest, (E, B::Expr)> {
     Func::new((a, b.into_expr()))
 }
 /// `least(a, b)`: the smaller, ignoring NULLs.
 pub fn least<E: Expression, B: AsExpr<<E::SqlType as SqlType>::NotNull>>(
     a: E,
     b: B,
-) -> Func<Least, (E, B::Expr)>
-where
-    Least: Signature<(E::SqlType, <B::Expr as Expression>::SqlType)>,
-{
+) -> Func<Least, (E, B::Expr)> {
     Func::new((a, b.into_expr()))
 }
 /// `array_agg(x)`: the values of a group as an array (`Vec<_>`), NULL over no rows.
-pub fn array_agg<E: Expression>(e: E) -> AggFunc<ArrayAgg, (E,)>
-where
-    ArrayAgg: Signature<(E::SqlType,)>,
-{
+pub fn array_agg<E: Expression>(e: E) -> AggFunc<ArrayAgg, (E,)> {
     AggFunc::new((e,))
 }
 /// `string_agg(text, separator)`: the texts of a group joined, NULL over no rows.
@@ -647,17 +612,11 @@ where
     AggFunc::new((e, separator.into_expr()))
 }
 /// `bool_and(b)`: true when every value of the group is.
-pub fn bool_and<E: Expression>(e: E) -> AggFunc<BoolAnd, (E,)>
-where
-    BoolAnd: Signature<(E::SqlType,)>,
-{
+pub fn bool_and<E: Expression>(e: E) -> AggFunc<BoolAnd, (E,)> {
     AggFunc::new((e,))
 }
 /// `bool_or(b)`: true when some value of the group is.
-pub fn bool_or<E: Expression>(e: E) -> AggFunc<BoolOr, (E,)>
-where
-    BoolOr: Signature<(E::SqlType,)>,
-{
+pub fn bool_or<E: Expression>(e: E) -> AggFunc<BoolOr, (E,)> {
     AggFunc::new((e,))
 }
 
@@ -1123,6 +1082,7 @@ as_args! { (A) (A B) (A B C) (A B C D) (A B C D E) (A B C D E F) }
 
 macro_rules! grouping_sig {
     ($(($($t:ident)+))*) => {$(
+        #[diagnostic::do_not_recommend]
         impl<$($t),+> Signature<($($t,)+)> for Grouping {
             type Out = Int4;
         }
@@ -1182,6 +1142,7 @@ macro_rules! sql_function {
             const NAME: &'static str = stringify!($name);
         }
         #[allow(non_camel_case_types)]
+        #[diagnostic::do_not_recommend]
         impl<$($arg: $crate::types::SqlType<NotNull = $ty>),+> $crate::expr::Signature<($($arg,)+)> for $name {
             type Out = <<($($arg,)+) as $crate::expr::AnyNullable>::N as $crate::types::Nullability>::Apply<$ret>;
         }
@@ -1200,6 +1161,7 @@ macro_rules! sql_function {
             const NAME: &'static str = stringify!($name);
         }
         #[allow(non_camel_case_types)]
+        #[diagnostic::do_not_recommend]
         impl<$($arg: $crate::types::SqlType<NotNull = $ty>),+> $crate::expr::Signature<($($arg,)+)> for $name {
             type Out = $ret;
         }

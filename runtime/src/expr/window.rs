@@ -332,6 +332,7 @@ macro_rules! window_functions {
         impl SqlFunction for $name {
             const NAME: &'static str = $sql;
         }
+        #[diagnostic::do_not_recommend]
         impl Signature<()> for $name {
             type Out = $out;
         }
@@ -374,37 +375,47 @@ value_window_functions! {
     NthValue = "nth_value";
 }
 
+#[diagnostic::do_not_recommend]
 impl<A: SqlType<NotNull = Int4>> Signature<(A,)> for Ntile {
     type Out = NullableAs<A, Int4>;
 }
+#[diagnostic::do_not_recommend]
 impl<A: SqlType> Signature<(A,)> for Lag {
     type Out = A::Nullable;
 }
+#[diagnostic::do_not_recommend]
 impl<A: SqlType, B: SqlType<NotNull = Int4>> Signature<(A, B)> for Lag {
     type Out = A::Nullable;
 }
+#[diagnostic::do_not_recommend]
 impl<A: SqlType, B: SqlType<NotNull = Int4>, C: SqlType<NotNull = A::NotNull>> Signature<(A, B, C)>
     for Lag
 {
     type Out = NullableIfBoth<A, C, A::NotNull>;
 }
+#[diagnostic::do_not_recommend]
 impl<A: SqlType> Signature<(A,)> for Lead {
     type Out = A::Nullable;
 }
+#[diagnostic::do_not_recommend]
 impl<A: SqlType, B: SqlType<NotNull = Int4>> Signature<(A, B)> for Lead {
     type Out = A::Nullable;
 }
+#[diagnostic::do_not_recommend]
 impl<A: SqlType, B: SqlType<NotNull = Int4>, C: SqlType<NotNull = A::NotNull>> Signature<(A, B, C)>
     for Lead
 {
     type Out = NullableIfBoth<A, C, A::NotNull>;
 }
+#[diagnostic::do_not_recommend]
 impl<A: SqlType> Signature<(A,)> for FirstValue {
     type Out = A;
 }
+#[diagnostic::do_not_recommend]
 impl<A: SqlType> Signature<(A,)> for LastValue {
     type Out = A;
 }
+#[diagnostic::do_not_recommend]
 impl<A: SqlType, B: SqlType<NotNull = Int4>> Signature<(A, B)> for NthValue {
     type Out = A::Nullable;
 }

@@ -23,20 +23,36 @@ pub trait UnionRow<R> {
     type Out;
 }
 
-impl<A: SqlType, B: SqlType<NotNull = A::NotNull>> UnionRow<B> for A {
+#[diagnostic::do_not_recommend]
+impl<A: SqlType, B: SqlType> UnionRow<B> for A
+where
+    A::NotNull: SameColumnType<B::NotNull>,
+{
     type Out = NullableIf<A, B, A::NotNull>;
 }
 
+/// A column of a set operation has the same SQL type on both sides.
+#[diagnostic::on_unimplemented(
+    message = "a column of this set operation is `{Self}` on the left and `{R}` on the right",
+    label = "the queries must select the same number of columns, of the same SQL types, in the same order",
+    note = "cast one side with `cast::<Type, _>(..)` if the values are compatible"
+)]
+pub trait SameColumnType<R> {}
+impl<T> SameColumnType<T> for T {}
+
+#[diagnostic::do_not_recommend]
 impl<S, A: UnionRow<B>, B> UnionRow<Tagged<S, B>> for Tagged<S, A> {
     type Out = Tagged<S, A::Out>;
 }
 
+#[diagnostic::do_not_recommend]
 impl<S, N1: Nullability, N2: Nullability> UnionRow<TableRow<S, N2>> for TableRow<S, N1> {
     type Out = TableRow<S, N1::Or<N2>>;
 }
 
 macro_rules! union_rows {
     ($(($($a:ident $b:ident)+))*) => {$(
+        #[diagnostic::do_not_recommend]
         impl<$($a: UnionRow<$b>, $b),+> UnionRow<($($b,)+)> for ($($a,)+) {
             type Out = ($($a::Out,)+);
         }

@@ -294,14 +294,21 @@ impl<L, R, JL, JR> SubqueryMethods for super::setop::SetOp<L, R, JL, JR> {}
 pub trait FitsRow<Cols> {}
 
 /// One value fits a declared column.
+#[diagnostic::on_unimplemented(
+    message = "the query selects a `{Self}` where the derived table declares a `{C}` column",
+    label = "the query's columns must have the declared columns' types, in their order",
+    note = "a derived table or CTE is declared with `table!` (with `#[derived]`); its columns name the query's columns in order"
+)]
 pub trait FitsColumn<C> {}
 impl<A: SqlType> FitsColumn<A> for A {}
 impl<A: SqlType<Nullability = NotNull>> FitsColumn<Nullable<A>> for A {}
 
+#[diagnostic::do_not_recommend]
 impl<A: SqlType + FitsColumn<B>, B> FitsRow<(B,)> for A {}
 
 macro_rules! fits_rows {
     ($(($($a:ident $b:ident)+))*) => {$(
+        #[diagnostic::do_not_recommend]
         impl<$($a: FitsColumn<$b>, $b),+> FitsRow<($($b,)+)> for ($($a,)+) {}
     )*};
 }
