@@ -13,11 +13,15 @@
 //! a `numeric` result depends on them.
 
 use super::schema::*;
+use super::text::PgRow;
 use super::ResultSet;
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 use sqlwright::dsl::*;
 use sqlwright::prelude::*;
+use sqlwright::query::{Clause, FromClause, RowType, Select, SelectClause};
+use sqlwright::render::Rendered;
+use sqlwright::types::RowOf;
 use sqlwright::{Connection, Error};
 
 sqlwright::alias!(
@@ -73,29 +77,131 @@ sqlwright::table! {
 
 /// Runs query `n` (1 to 22) and returns its columns and rows as PostgreSQL prints them.
 pub fn run(conn: &mut Connection, n: usize) -> Result<ResultSet, Error> {
+    dispatch(conn, n, ToResultSet)
+}
+
+/// Runs query `n` and returns how many rows it loaded, without printing them: the typed
+/// query's own cost (render, bind, execute, decode), for benchmarks.
+pub fn load_count(conn: &mut Connection, n: usize) -> Result<usize, Error> {
+    dispatch(conn, n, CountRows)
+}
+
+/// A typed query whose rows print as PostgreSQL would: what each TPC-H function builds.
+/// `J` is the select clause's inferred index.
+pub trait TypedQuery<J> {
+    /// The Rust type of a row.
+    type Row: PgRow;
+    /// Runs the query and loads its rows.
+    fn load_rows(self, conn: &mut Connection) -> Result<Vec<Self::Row>, Error>;
+    /// Its SQL and parameters, without running it.
+    fn rendered(&self) -> Rendered<'_>;
+}
+
+impl<F, From, S, W, O, G, H, J> TypedQuery<J> for Select<F, From, S, W, O, G, H>
+where
+    From: FromClause,
+    W: Clause,
+    G: Clause,
+    H: Clause,
+    O: Clause,
+    S: SelectClause<F, G, J, SqlType: RowOf>,
+    RowType<F, S, G, J>: PgRow,
+{
+    type Row = RowType<F, S, G, J>;
+    fn load_rows(self, conn: &mut Connection) -> Result<Vec<Self::Row>, Error> {
+        self.load(conn)
+    }
+    fn rendered(&self) -> Rendered<'_> {
+        self.render()
+    }
+}
+
+/// What to do with a TPC-H query once it is built.
+pub trait Rows {
+    /// The outcome.
+    type Out;
+    /// Runs (or otherwise uses) `query`, whose result has the given column names.
+    fn run<Q: TypedQuery<J>, J>(
+        self,
+        conn: &mut Connection,
+        columns: &[&str],
+        query: Q,
+    ) -> Result<Self::Out, Error>;
+}
+
+/// Loads the rows and prints them as PostgreSQL would ([`ResultSet::from_rows`]).
+pub struct ToResultSet;
+impl Rows for ToResultSet {
+    type Out = ResultSet;
+    fn run<Q: TypedQuery<J>, J>(
+        self,
+        conn: &mut Connection,
+        columns: &[&str],
+        query: Q,
+    ) -> Result<ResultSet, Error> {
+        Ok(ResultSet::from_rows(columns, query.load_rows(conn)?))
+    }
+}
+
+/// Loads the rows and counts them.
+pub struct CountRows;
+impl Rows for CountRows {
+    type Out = usize;
+    fn run<Q: TypedQuery<J>, J>(
+        self,
+        conn: &mut Connection,
+        _: &[&str],
+        query: Q,
+    ) -> Result<usize, Error> {
+        Ok(query.load_rows(conn)?.len())
+    }
+}
+
+/// Hands the connection and the query's rendered SQL and parameters to a function, without
+/// running the query: so that a benchmark can run the very same statement through the
+/// `postgres` crate.
+pub struct WithRendered<Fn>(pub Fn);
+impl<T, Fn: FnOnce(&mut Connection, &Rendered<'_>) -> T> Rows for WithRendered<Fn> {
+    type Out = T;
+    fn run<Q: TypedQuery<J>, J>(
+        self,
+        conn: &mut Connection,
+        _: &[&str],
+        query: Q,
+    ) -> Result<T, Error> {
+        Ok((self.0)(conn, &query.rendered()))
+    }
+}
+
+/// Runs query `n`'s builder and hands it to `v`.
+pub fn with_query<V: Rows>(conn: &mut Connection, n: usize, v: V) -> Result<V::Out, Error> {
+    dispatch(conn, n, v)
+}
+
+fn dispatch<V: Rows>(conn: &mut Connection, n: usize, v: V) -> Result<V::Out, Error> {
     match n {
-        1 => q1(conn),
-        2 => q2(conn),
-        3 => q3(conn),
-        4 => q4(conn),
-        5 => q5(conn),
-        6 => q6(conn),
-        7 => q7(conn),
-        8 => q8(conn),
-        9 => q9(conn),
-        10 => q10(conn),
-        11 => q11(conn),
-        12 => q12(conn),
-        13 => q13(conn),
-        14 => q14(conn),
-        15 => q15(conn),
-        16 => q16(conn),
-        17 => q17(conn),
-        18 => q18(conn),
-        19 => q19(conn),
-        20 => q20(conn),
-        21 => q21(conn),
-        22 => q22(conn),
+        1 => q1(conn, v),
+        2 => q2(conn, v),
+        3 => q3(conn, v),
+        4 => q4(conn, v),
+        5 => q5(conn, v),
+        6 => q6(conn, v),
+        7 => q7(conn, v),
+        8 => q8(conn, v),
+        9 => q9(conn, v),
+        10 => q10(conn, v),
+        11 => q11(conn, v),
+        12 => q12(conn, v),
+        13 => q13(conn, v),
+        14 => q14(conn, v),
+        15 => q15(conn, v),
+        16 => q16(conn, v),
+        17 => q17(conn, v),
+        18 => q18(conn, v),
+        19 => q19(conn, v),
+        20 => q20(conn, v),
+        21 => q21(conn, v),
+        22 => q22(conn, v),
         _ => Err(Error::Misuse(format!(
             "there is no TPC-H query {n} (they are 1 to 22)"
         ))),
@@ -123,8 +229,8 @@ macro_rules! disc_price {
 }
 
 /// Q1: pricing summary report.
-pub fn q1(conn: &mut Connection) -> Result<ResultSet, Error> {
-    let rows = lineitem::table
+pub fn q1<V: Rows>(conn: &mut Connection, v: V) -> Result<V::Out, Error> {
+    let query = lineitem::table
         .filter(lineitem::l_shipdate.le(value(date(1998, 12, 1)).minus(90)))
         .group_by((lineitem::l_returnflag, lineitem::l_linestatus))
         .select((
@@ -139,9 +245,9 @@ pub fn q1(conn: &mut Connection) -> Result<ResultSet, Error> {
             avg(lineitem::l_discount),
             count_star(),
         ))
-        .order_by((lineitem::l_returnflag, lineitem::l_linestatus))
-        .load(conn)?;
-    Ok(ResultSet::from_rows(
+        .order_by((lineitem::l_returnflag, lineitem::l_linestatus));
+    v.run(
+        conn,
         &[
             "l_returnflag",
             "l_linestatus",
@@ -154,12 +260,12 @@ pub fn q1(conn: &mut Connection) -> Result<ResultSet, Error> {
             "avg_disc",
             "count_order",
         ],
-        rows,
-    ))
+        query,
+    )
 }
 
 /// Q2: minimum cost supplier (a correlated scalar subquery).
-pub fn q2(conn: &mut Connection) -> Result<ResultSet, Error> {
+pub fn q2<V: Rows>(conn: &mut Connection, v: V) -> Result<V::Out, Error> {
     let cheapest = partsupp::table
         .correlate(part::table)
         .inner_join(supplier::table)
@@ -168,7 +274,7 @@ pub fn q2(conn: &mut Connection) -> Result<ResultSet, Error> {
         .filter(part::p_partkey.eq(partsupp::ps_partkey))
         .filter(region::r_name.eq("EUROPE"))
         .select(min(partsupp::ps_supplycost));
-    let rows = part::table
+    let query = part::table
         .inner_join(partsupp::table)
         .inner_join(supplier::table)
         .inner_join(nation::table)
@@ -193,9 +299,9 @@ pub fn q2(conn: &mut Connection) -> Result<ResultSet, Error> {
             supplier::s_name,
             part::p_partkey,
         ))
-        .limit(100)
-        .load(conn)?;
-    Ok(ResultSet::from_rows(
+        .limit(100);
+    v.run(
+        conn,
         &[
             "s_acctbal",
             "s_name",
@@ -206,14 +312,14 @@ pub fn q2(conn: &mut Connection) -> Result<ResultSet, Error> {
             "s_phone",
             "s_comment",
         ],
-        rows,
-    ))
+        query,
+    )
 }
 
 /// Q3: shipping priority.
-pub fn q3(conn: &mut Connection) -> Result<ResultSet, Error> {
+pub fn q3<V: Rows>(conn: &mut Connection, v: V) -> Result<V::Out, Error> {
     let day = date(1995, 3, 15);
-    let rows = customer::table
+    let query = customer::table
         .inner_join(orders::table)
         .inner_join(lineitem::table)
         .filter(customer::c_mktsegment.eq("BUILDING"))
@@ -231,39 +337,35 @@ pub fn q3(conn: &mut Connection) -> Result<ResultSet, Error> {
             orders::o_shippriority,
         ))
         .order_by((sum(disc_price!()).desc(), orders::o_orderdate))
-        .limit(10)
-        .load(conn)?;
-    Ok(ResultSet::from_rows(
+        .limit(10);
+    v.run(
+        conn,
         &["l_orderkey", "revenue", "o_orderdate", "o_shippriority"],
-        rows,
-    ))
+        query,
+    )
 }
 
 /// Q4: order priority checking (a correlated EXISTS).
-pub fn q4(conn: &mut Connection) -> Result<ResultSet, Error> {
+pub fn q4<V: Rows>(conn: &mut Connection, v: V) -> Result<V::Out, Error> {
     let start = date(1993, 7, 1);
     let late_line = lineitem::table
         .correlate(orders::table)
         .filter(lineitem::l_orderkey.eq(orders::o_orderkey))
         .filter(lineitem::l_commitdate.lt(lineitem::l_receiptdate));
-    let rows = orders::table
+    let query = orders::table
         .filter(orders::o_orderdate.ge(start))
         .filter(orders::o_orderdate.lt(cast::<Date, _>(value(start).plus(months(3)))))
         .filter(exists(late_line))
         .group_by(orders::o_orderpriority)
         .select((orders::o_orderpriority, count_star()))
-        .order_by(orders::o_orderpriority)
-        .load(conn)?;
-    Ok(ResultSet::from_rows(
-        &["o_orderpriority", "order_count"],
-        rows,
-    ))
+        .order_by(orders::o_orderpriority);
+    v.run(conn, &["o_orderpriority", "order_count"], query)
 }
 
 /// Q5: local supplier volume.
-pub fn q5(conn: &mut Connection) -> Result<ResultSet, Error> {
+pub fn q5<V: Rows>(conn: &mut Connection, v: V) -> Result<V::Out, Error> {
     let start = date(1994, 1, 1);
-    let rows = customer::table
+    let query = customer::table
         .inner_join(orders::table)
         .inner_join(lineitem::table)
         .inner_join_on(
@@ -279,29 +381,24 @@ pub fn q5(conn: &mut Connection) -> Result<ResultSet, Error> {
         .filter(orders::o_orderdate.lt(cast::<Date, _>(value(start).plus(years(1)))))
         .group_by(nation::n_name)
         .select((nation::n_name, sum(disc_price!())))
-        .order_by(sum(disc_price!()).desc())
-        .load(conn)?;
-    Ok(ResultSet::from_rows(&["n_name", "revenue"], rows))
+        .order_by(sum(disc_price!()).desc());
+    v.run(conn, &["n_name", "revenue"], query)
 }
 
 /// Q6: forecasting revenue change.
-pub fn q6(conn: &mut Connection) -> Result<ResultSet, Error> {
+pub fn q6<V: Rows>(conn: &mut Connection, v: V) -> Result<V::Out, Error> {
     let start = date(1994, 1, 1);
-    let rows = lineitem::table
+    let query = lineitem::table
         .filter(lineitem::l_shipdate.ge(start))
         .filter(lineitem::l_shipdate.lt(cast::<Date, _>(value(start).plus(years(1)))))
         .filter(lineitem::l_discount.between(dec(5, 2), dec(7, 2)))
         .filter(lineitem::l_quantity.lt(Decimal::from(24)))
-        .select(sum(lineitem::l_extendedprice * lineitem::l_discount))
-        .load(conn)?;
-    Ok(ResultSet::from_rows(
-        &["revenue"],
-        rows.into_iter().map(|r| (r,)),
-    ))
+        .select(sum(lineitem::l_extendedprice * lineitem::l_discount));
+    v.run(conn, &["revenue"], query)
 }
 
 /// Q7: volume shipping (a derived table over two aliases of `nation`).
-pub fn q7(conn: &mut Connection) -> Result<ResultSet, Error> {
+pub fn q7<V: Rows>(conn: &mut Connection, v: V) -> Result<V::Out, Error> {
     let pair = |a: &'static str, b: &'static str| {
         n1.col(nation::n_name)
             .eq(a)
@@ -321,7 +418,7 @@ pub fn q7(conn: &mut Connection) -> Result<ResultSet, Error> {
             extract(Field::Year, lineitem::l_shipdate),
             disc_price!(),
         ));
-    let rows = shipping::table
+    let query = shipping::table
         .from_subquery(lines)
         .group_by((
             shipping::supp_nation,
@@ -338,16 +435,16 @@ pub fn q7(conn: &mut Connection) -> Result<ResultSet, Error> {
             shipping::supp_nation,
             shipping::cust_nation,
             shipping::l_year,
-        ))
-        .load(conn)?;
-    Ok(ResultSet::from_rows(
+        ));
+    v.run(
+        conn,
         &["supp_nation", "cust_nation", "l_year", "revenue"],
-        rows,
-    ))
+        query,
+    )
 }
 
 /// Q8: national market share (CASE inside an aggregate, over a derived table).
-pub fn q8(conn: &mut Connection) -> Result<ResultSet, Error> {
+pub fn q8<V: Rows>(conn: &mut Connection, v: V) -> Result<V::Out, Error> {
     let lines = part::table
         .inner_join(lineitem::table)
         .inner_join(supplier::table)
@@ -373,17 +470,16 @@ pub fn q8(conn: &mut Connection) -> Result<ResultSet, Error> {
                 .otherwise(Decimal::ZERO),
         )
     };
-    let rows = all_nations::table
+    let query = all_nations::table
         .from_subquery(lines)
         .group_by(all_nations::o_year)
         .select((all_nations::o_year, brazil() / sum(all_nations::volume)))
-        .order_by(all_nations::o_year)
-        .load(conn)?;
-    Ok(ResultSet::from_rows(&["o_year", "mkt_share"], rows))
+        .order_by(all_nations::o_year);
+    v.run(conn, &["o_year", "mkt_share"], query)
 }
 
 /// Q9: product type profit measure (a join along the composite key lineitem -> partsupp).
-pub fn q9(conn: &mut Connection) -> Result<ResultSet, Error> {
+pub fn q9<V: Rows>(conn: &mut Connection, v: V) -> Result<V::Out, Error> {
     let lines = part::table
         .inner_join(lineitem::table)
         .inner_join(supplier::table)
@@ -396,22 +492,18 @@ pub fn q9(conn: &mut Connection) -> Result<ResultSet, Error> {
             extract(Field::Year, orders::o_orderdate),
             disc_price!() - partsupp::ps_supplycost * lineitem::l_quantity,
         ));
-    let rows = profit::table
+    let query = profit::table
         .from_subquery(lines)
         .group_by((profit::nation, profit::o_year))
         .select((profit::nation, profit::o_year, sum(profit::amount)))
-        .order_by((profit::nation, profit::o_year.desc()))
-        .load(conn)?;
-    Ok(ResultSet::from_rows(
-        &["nation", "o_year", "sum_profit"],
-        rows,
-    ))
+        .order_by((profit::nation, profit::o_year.desc()));
+    v.run(conn, &["nation", "o_year", "sum_profit"], query)
 }
 
 /// Q10: returned item reporting.
-pub fn q10(conn: &mut Connection) -> Result<ResultSet, Error> {
+pub fn q10<V: Rows>(conn: &mut Connection, v: V) -> Result<V::Out, Error> {
     let start = date(1993, 10, 1);
-    let rows = customer::table
+    let query = customer::table
         .inner_join(orders::table)
         .inner_join(lineitem::table)
         .inner_join(nation::table)
@@ -438,9 +530,9 @@ pub fn q10(conn: &mut Connection) -> Result<ResultSet, Error> {
             customer::c_comment,
         ))
         .order_by(sum(disc_price!()).desc())
-        .limit(20)
-        .load(conn)?;
-    Ok(ResultSet::from_rows(
+        .limit(20);
+    v.run(
+        conn,
         &[
             "c_custkey",
             "c_name",
@@ -451,12 +543,12 @@ pub fn q10(conn: &mut Connection) -> Result<ResultSet, Error> {
             "c_phone",
             "c_comment",
         ],
-        rows,
-    ))
+        query,
+    )
 }
 
 /// Q11: important stock identification (a scalar subquery in HAVING).
-pub fn q11(conn: &mut Connection) -> Result<ResultSet, Error> {
+pub fn q11<V: Rows>(conn: &mut Connection, v: V) -> Result<V::Out, Error> {
     let value_of = || partsupp::ps_supplycost * cast::<Numeric, _>(partsupp::ps_availqty);
     let german = || {
         partsupp::table
@@ -467,17 +559,16 @@ pub fn q11(conn: &mut Connection) -> Result<ResultSet, Error> {
     let threshold = german()
         .select(sum(value_of()) * dec(1, 4))
         .scalar_subquery();
-    let rows = german()
+    let query = german()
         .group_by(partsupp::ps_partkey)
         .having(sum(value_of()).gt(threshold))
         .select((partsupp::ps_partkey, sum(value_of())))
-        .order_by(sum(value_of()).desc())
-        .load(conn)?;
-    Ok(ResultSet::from_rows(&["ps_partkey", "value"], rows))
+        .order_by(sum(value_of()).desc());
+    v.run(conn, &["ps_partkey", "value"], query)
 }
 
 /// Q12: shipping modes and order priority (CASE inside SUM).
-pub fn q12(conn: &mut Connection) -> Result<ResultSet, Error> {
+pub fn q12<V: Rows>(conn: &mut Connection, v: V) -> Result<V::Out, Error> {
     let start = date(1994, 1, 1);
     let urgent = || {
         orders::o_orderpriority
@@ -489,7 +580,7 @@ pub fn q12(conn: &mut Connection) -> Result<ResultSet, Error> {
             .ne("1-URGENT")
             .and(orders::o_orderpriority.ne("2-HIGH"))
     };
-    let rows = orders::table
+    let query = orders::table
         .inner_join(lineitem::table)
         .filter(lineitem::l_shipmode.in_(["MAIL", "SHIP"]))
         .filter(lineitem::l_commitdate.lt(lineitem::l_receiptdate))
@@ -502,17 +593,17 @@ pub fn q12(conn: &mut Connection) -> Result<ResultSet, Error> {
             sum(case_when(urgent(), 1).otherwise(0)),
             sum(case_when(not_urgent(), 1).otherwise(0)),
         ))
-        .order_by(lineitem::l_shipmode)
-        .load(conn)?;
-    Ok(ResultSet::from_rows(
+        .order_by(lineitem::l_shipmode);
+    v.run(
+        conn,
         &["l_shipmode", "high_line_count", "low_line_count"],
-        rows,
-    ))
+        query,
+    )
 }
 
 /// Q13: customer distribution (a LEFT JOIN with an extra ON condition, then a derived
 /// table grouped again).
-pub fn q13(conn: &mut Connection) -> Result<ResultSet, Error> {
+pub fn q13<V: Rows>(conn: &mut Connection, v: V) -> Result<V::Out, Error> {
     let per_customer = customer::table
         .left_join_on(
             orders::table,
@@ -522,33 +613,28 @@ pub fn q13(conn: &mut Connection) -> Result<ResultSet, Error> {
         )
         .group_by(customer::c_custkey)
         .select((customer::c_custkey, count(orders::o_orderkey)));
-    let rows = c_orders::table
+    let query = c_orders::table
         .from_subquery(per_customer)
         .group_by(c_orders::c_count)
         .select((c_orders::c_count, count_star()))
-        .order_by((count_star().desc(), c_orders::c_count.desc()))
-        .load(conn)?;
-    Ok(ResultSet::from_rows(&["c_count", "custdist"], rows))
+        .order_by((count_star().desc(), c_orders::c_count.desc()));
+    v.run(conn, &["c_count", "custdist"], query)
 }
 
 /// Q14: promotion effect.
-pub fn q14(conn: &mut Connection) -> Result<ResultSet, Error> {
+pub fn q14<V: Rows>(conn: &mut Connection, v: V) -> Result<V::Out, Error> {
     let start = date(1995, 9, 1);
     let promo = sum(case_when(part::p_type.like("PROMO%"), disc_price!()).otherwise(Decimal::ZERO));
-    let rows = lineitem::table
+    let query = lineitem::table
         .inner_join(part::table)
         .filter(lineitem::l_shipdate.ge(start))
         .filter(lineitem::l_shipdate.lt(cast::<Date, _>(value(start).plus(months(1)))))
-        .select(value(dec(10000, 2)) * promo / sum(disc_price!()))
-        .load(conn)?;
-    Ok(ResultSet::from_rows(
-        &["promo_revenue"],
-        rows.into_iter().map(|r| (r,)),
-    ))
+        .select(value(dec(10000, 2)) * promo / sum(disc_price!()));
+    v.run(conn, &["promo_revenue"], query)
 }
 
 /// Q15: top supplier (the view as a CTE, read by the query and by its scalar subquery).
-pub fn q15(conn: &mut Connection) -> Result<ResultSet, Error> {
+pub fn q15<V: Rows>(conn: &mut Connection, v: V) -> Result<V::Out, Error> {
     let start = date(1996, 1, 1);
     let revenue = lineitem::table
         .filter(lineitem::l_shipdate.ge(start))
@@ -558,7 +644,7 @@ pub fn q15(conn: &mut Connection) -> Result<ResultSet, Error> {
     let best = revenue0::table
         .select(max(revenue0::total_revenue))
         .scalar_subquery();
-    let rows = supplier::table
+    let query = supplier::table
         .inner_join_on(
             revenue0::table,
             supplier::s_suppkey.eq(revenue0::supplier_no),
@@ -572,9 +658,9 @@ pub fn q15(conn: &mut Connection) -> Result<ResultSet, Error> {
             revenue0::total_revenue,
         ))
         .order_by(supplier::s_suppkey)
-        .with(revenue0::table.cte(revenue))
-        .load(conn)?;
-    Ok(ResultSet::from_rows(
+        .with(revenue0::table.cte(revenue));
+    v.run(
+        conn,
         &[
             "s_suppkey",
             "s_name",
@@ -582,16 +668,16 @@ pub fn q15(conn: &mut Connection) -> Result<ResultSet, Error> {
             "s_phone",
             "total_revenue",
         ],
-        rows,
-    ))
+        query,
+    )
 }
 
 /// Q16: parts/supplier relationship (NOT IN a subquery, COUNT(DISTINCT)).
-pub fn q16(conn: &mut Connection) -> Result<ResultSet, Error> {
+pub fn q16<V: Rows>(conn: &mut Connection, v: V) -> Result<V::Out, Error> {
     let complaints = supplier::table
         .filter(supplier::s_comment.like("%Customer%Complaints%"))
         .select(supplier::s_suppkey);
-    let rows = partsupp::table
+    let query = partsupp::table
         .inner_join(part::table)
         .filter(part::p_brand.ne("Brand#45"))
         .filter(part::p_type.not_like("MEDIUM POLISHED%"))
@@ -609,42 +695,38 @@ pub fn q16(conn: &mut Connection) -> Result<ResultSet, Error> {
             part::p_brand,
             part::p_type,
             part::p_size,
-        ))
-        .load(conn)?;
-    Ok(ResultSet::from_rows(
+        ));
+    v.run(
+        conn,
         &["p_brand", "p_type", "p_size", "supplier_cnt"],
-        rows,
-    ))
+        query,
+    )
 }
 
 /// Q17: small-quantity-order revenue (a correlated scalar subquery).
-pub fn q17(conn: &mut Connection) -> Result<ResultSet, Error> {
+pub fn q17<V: Rows>(conn: &mut Connection, v: V) -> Result<V::Out, Error> {
     let small = l2
         .query()
         .correlate(part::table)
         .filter(l2.col(lineitem::l_partkey).eq(part::p_partkey))
         .select(value(dec(2, 1)) * avg(l2.col(lineitem::l_quantity)));
-    let rows = lineitem::table
+    let query = lineitem::table
         .inner_join(part::table)
         .filter(part::p_brand.eq("Brand#23"))
         .filter(part::p_container.eq("MED BOX"))
         .filter(lineitem::l_quantity.lt(small.scalar_subquery()))
-        .select(sum(lineitem::l_extendedprice) / dec(70, 1))
-        .load(conn)?;
-    Ok(ResultSet::from_rows(
-        &["avg_yearly"],
-        rows.into_iter().map(|r| (r,)),
-    ))
+        .select(sum(lineitem::l_extendedprice) / dec(70, 1));
+    v.run(conn, &["avg_yearly"], query)
 }
 
 /// Q18: large volume customer (IN a grouped subquery with HAVING).
-pub fn q18(conn: &mut Connection) -> Result<ResultSet, Error> {
+pub fn q18<V: Rows>(conn: &mut Connection, v: V) -> Result<V::Out, Error> {
     let big_orders = l2
         .query()
         .group_by(l2.col(lineitem::l_orderkey))
         .having(sum(l2.col(lineitem::l_quantity)).gt(Decimal::from(300)))
         .select(l2.col(lineitem::l_orderkey));
-    let rows = customer::table
+    let query = customer::table
         .inner_join(orders::table)
         .inner_join(lineitem::table)
         .filter(orders::o_orderkey.in_query(big_orders))
@@ -664,9 +746,9 @@ pub fn q18(conn: &mut Connection) -> Result<ResultSet, Error> {
             sum(lineitem::l_quantity),
         ))
         .order_by((orders::o_totalprice.desc(), orders::o_orderdate))
-        .limit(100)
-        .load(conn)?;
-    Ok(ResultSet::from_rows(
+        .limit(100);
+    v.run(
+        conn,
         &[
             "c_name",
             "c_custkey",
@@ -675,12 +757,12 @@ pub fn q18(conn: &mut Connection) -> Result<ResultSet, Error> {
             "o_totalprice",
             "sum",
         ],
-        rows,
-    ))
+        query,
+    )
 }
 
 /// Q19: discounted revenue (a disjunction of conjunctions).
-pub fn q19(conn: &mut Connection) -> Result<ResultSet, Error> {
+pub fn q19<V: Rows>(conn: &mut Connection, v: V) -> Result<V::Out, Error> {
     let case = |brand: &'static str, containers: [&'static str; 4], qty: i64, size: i32| {
         part::p_brand
             .eq(brand)
@@ -691,7 +773,7 @@ pub fn q19(conn: &mut Connection) -> Result<ResultSet, Error> {
             .and(lineitem::l_shipmode.in_(["AIR", "AIR REG"]))
             .and(lineitem::l_shipinstruct.eq("DELIVER IN PERSON"))
     };
-    let rows = lineitem::table
+    let query = lineitem::table
         .inner_join(part::table)
         .filter(
             case("Brand#12", ["SM CASE", "SM BOX", "SM PACK", "SM PKG"], 1, 5)
@@ -708,17 +790,13 @@ pub fn q19(conn: &mut Connection) -> Result<ResultSet, Error> {
                     15,
                 )),
         )
-        .select(sum(disc_price!()))
-        .load(conn)?;
-    Ok(ResultSet::from_rows(
-        &["revenue"],
-        rows.into_iter().map(|r| (r,)),
-    ))
+        .select(sum(disc_price!()));
+    v.run(conn, &["revenue"], query)
 }
 
 /// Q20: potential part promotion (nested IN subqueries and a scalar subquery correlated
 /// with the middle one).
-pub fn q20(conn: &mut Connection) -> Result<ResultSet, Error> {
+pub fn q20<V: Rows>(conn: &mut Connection, v: V) -> Result<V::Out, Error> {
     let start = date(1994, 1, 1);
     let forest_parts = part::table
         .filter(part::p_name.like("forest%"))
@@ -734,19 +812,18 @@ pub fn q20(conn: &mut Connection) -> Result<ResultSet, Error> {
         .filter(partsupp::ps_partkey.in_query(forest_parts))
         .filter(cast::<Numeric, _>(partsupp::ps_availqty).gt(shipped_half.scalar_subquery()))
         .select(partsupp::ps_suppkey);
-    let rows = supplier::table
+    let query = supplier::table
         .inner_join(nation::table)
         .filter(supplier::s_suppkey.in_query(suppliers))
         .filter(nation::n_name.eq("CANADA"))
         .select((supplier::s_name, supplier::s_address))
-        .order_by(supplier::s_name)
-        .load(conn)?;
-    Ok(ResultSet::from_rows(&["s_name", "s_address"], rows))
+        .order_by(supplier::s_name);
+    v.run(conn, &["s_name", "s_address"], query)
 }
 
 /// Q21: suppliers who kept orders waiting (EXISTS and NOT EXISTS over aliases of
 /// `lineitem`, correlated with a third).
-pub fn q21(conn: &mut Connection) -> Result<ResultSet, Error> {
+pub fn q21<V: Rows>(conn: &mut Connection, v: V) -> Result<V::Out, Error> {
     let other_supplier = l2
         .query()
         .correlate(l1)
@@ -767,7 +844,7 @@ pub fn q21(conn: &mut Connection) -> Result<ResultSet, Error> {
             l3.col(lineitem::l_receiptdate)
                 .gt(l3.col(lineitem::l_commitdate)),
         );
-    let rows = supplier::table
+    let query = supplier::table
         .inner_join_on(l1, supplier::s_suppkey.eq(l1.col(lineitem::l_suppkey)))
         .inner_join_on(
             orders::table,
@@ -785,14 +862,13 @@ pub fn q21(conn: &mut Connection) -> Result<ResultSet, Error> {
         .group_by(supplier::s_name)
         .select((supplier::s_name, count_star()))
         .order_by((count_star().desc(), supplier::s_name))
-        .limit(100)
-        .load(conn)?;
-    Ok(ResultSet::from_rows(&["s_name", "numwait"], rows))
+        .limit(100);
+    v.run(conn, &["s_name", "numwait"], query)
 }
 
 /// Q22: global sales opportunity (SUBSTRING, IN a list, a scalar subquery and NOT EXISTS,
 /// in a derived table).
-pub fn q22(conn: &mut Connection) -> Result<ResultSet, Error> {
+pub fn q22<V: Rows>(conn: &mut Connection, v: V) -> Result<V::Out, Error> {
     const CODES: [&str; 7] = ["13", "31", "23", "29", "30", "18", "17"];
     let code = || substring(customer::c_phone, 1, 2);
     let average = customer::table
@@ -808,14 +884,10 @@ pub fn q22(conn: &mut Connection) -> Result<ResultSet, Error> {
         .filter(customer::c_acctbal.gt(average))
         .filter(not_exists(no_orders))
         .select((code(), customer::c_acctbal));
-    let rows = custsale::table
+    let query = custsale::table
         .from_subquery(candidates)
         .group_by(custsale::cntrycode)
         .select((custsale::cntrycode, count_star(), sum(custsale::c_acctbal)))
-        .order_by(custsale::cntrycode)
-        .load(conn)?;
-    Ok(ResultSet::from_rows(
-        &["cntrycode", "numcust", "totacctbal"],
-        rows,
-    ))
+        .order_by(custsale::cntrycode);
+    v.run(conn, &["cntrycode", "numcust", "totacctbal"], query)
 }

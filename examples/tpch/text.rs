@@ -235,6 +235,13 @@ pub trait PgRow {
     fn pg_row(&self) -> Vec<Option<String>>;
 }
 
+/// A single nullable value is a row of one column.
+impl<T: PgText> PgRow for Option<T> {
+    fn pg_row(&self) -> Vec<Option<String>> {
+        vec![self.pg_text()]
+    }
+}
+
 macro_rules! pg_row_tuples {
     ($(($($t:ident $i:tt),+))*) => {$(
         impl<$($t: PgText),+> PgRow for ($($t,)+) {

@@ -290,6 +290,18 @@ where
         out.finish()
     }
 
+    /// The parameters and fingerprint of this query without its SQL text: what rendering
+    /// costs when the connection already has the statement prepared (see
+    /// [`SqlWriter::fingerprint_only`]).
+    pub fn render_fingerprint<J>(&self) -> Rendered<'_>
+    where
+        S: SelectClause<F, G, J>,
+    {
+        let mut out = SqlWriter::fingerprint_only();
+        self.render_with(&mut out, None);
+        out.finish()
+    }
+
     /// The SQL text of this query.
     pub fn to_sql<J>(&self) -> String
     where
