@@ -180,6 +180,32 @@ fn three_tables_and_a_join_found_from_any_table_in_the_query() {
 }
 
 #[test]
+fn the_foreign_key_is_found_among_any_number_of_sources() {
+    let mut db = setup(DDL);
+    // With two sources in the query (articles and the alias editor), remarks joins along its
+    // one key to a source of the query (remarks.article_id): its key to people does not
+    // count, since people is only in the query as an alias.
+    let q = articles::table
+        .left_join_on(editor, articles::editor_id.eq(editor.col(people::id)))
+        .inner_join(remarks::table)
+        .inner_join_on(people::table, people::id.eq(remarks::person_id))
+        .select((articles::title, editor.col(people::name), people::name))
+        .order_by(remarks::id);
+    assert_eq!(
+        q.to_sql(),
+        r#"SELECT "articles"."title", "editor"."name", "people"."name" FROM "articles" LEFT JOIN "people" AS "editor" ON "articles"."editor_id" = "editor"."id" INNER JOIN "remarks" ON "remarks"."article_id" = "articles"."id" INNER JOIN "people" ON "people"."id" = "remarks"."person_id" ORDER BY "remarks"."id""#
+    );
+    let typed: Vec<(String, Option<String>, String)> = q.load(&mut db.conn).unwrap();
+    let hand = by_hand(
+        &mut db,
+        "SELECT a.title, e.name, p.name FROM articles a LEFT JOIN people e ON a.editor_id = e.id
+         JOIN remarks r ON r.article_id = a.id JOIN people p ON p.id = r.person_id ORDER BY r.id",
+        |r| (r.get(0), r.get(1), r.get(2)),
+    );
+    assert_eq!(typed, hand);
+}
+
+#[test]
 fn named_join_paths_and_aliases_for_the_same_table_twice() {
     let mut db = setup(DDL);
     let q = articles::table

@@ -48,6 +48,12 @@ sqlwright::table! {
     big {
         customer_id -> Int4,
     }
+    /// Spending per customer, as a CTE that a second one reads.
+    #[derived]
+    spend {
+        customer_id -> Int4,
+        total -> Nullable<Int8>,
+    }
 }
 
 sqlwright::alias!(other = purchases);
@@ -283,6 +289,29 @@ fn ctes_plain_and_recursive() {
         r#"WITH "big"("customer_id") AS (SELECT "purchases"."customer_id" FROM "purchases" GROUP BY "purchases"."customer_id" HAVING SUM("purchases"."amount") > $1) SELECT "customers"."name" FROM "customers" INNER JOIN "big" ON "big"."customer_id" = "customers"."id" WHERE "big"."customer_id" = (SELECT MAX("big"."customer_id") FROM "big")"#
     );
     assert_eq!(q.load(&mut db.conn).unwrap(), ["Cid"]);
+
+    // Two CTEs, the second reading the first.
+    let spend_cte = spend::table.cte(
+        purchases::table
+            .group_by(purchases::customer_id)
+            .select((purchases::customer_id, sum(purchases::amount))),
+    );
+    let big_from_spend = big::table.cte(
+        spend::table
+            .filter(spend::total.gt(100))
+            .select(spend::customer_id),
+    );
+    let q = customers::table
+        .inner_join_on(big::table, big::customer_id.eq(customers::id))
+        .select(customers::name)
+        .order_by(customers::name)
+        .with(spend_cte)
+        .with(big_from_spend);
+    assert_eq!(
+        q.to_sql(),
+        r#"WITH "spend"("customer_id", "total") AS (SELECT "purchases"."customer_id", SUM("purchases"."amount") FROM "purchases" GROUP BY "purchases"."customer_id"), "big"("customer_id") AS (SELECT "spend"."customer_id" FROM "spend" WHERE "spend"."total" > $1) SELECT "customers"."name" FROM "customers" INNER JOIN "big" ON "big"."customer_id" = "customers"."id" ORDER BY "customers"."name""#
+    );
+    assert_eq!(q.load(&mut db.conn).unwrap(), ["Ann", "Cid"]);
 
     // WITH RECURSIVE: the category tree below 'root', with depths.
     let base = categories::table
