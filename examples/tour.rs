@@ -26,6 +26,20 @@ sqlwright::table! {
 
 sqlwright::alias!(editor = users);
 
+sqlwright::table! {
+    /// Likes per author: a derived table (or CTE), declared like a table without a key.
+    #[derived]
+    totals {
+        author_id -> Int4,
+        likes -> Nullable<Int8>,
+    }
+    /// A recursive CTE: 1, 2, 3.
+    #[derived]
+    counter {
+        n -> Int4,
+    }
+}
+
 #[derive(sqlwright::Row)]
 #[sqlwright(table = users)]
 struct User {
@@ -150,6 +164,8 @@ fn run() -> Result<(), Box<dyn std::error::Error>> {
         .collect::<Result<_, _>>()?;
     println!("copied {stored} rows; {} rows dumped", dump.len());
 
+    expressions(&mut conn)?;
+
     // an existing database: reflection and queries by column name
     use sqlwright::dynamic::DynFilter;
     let catalog = sqlwright::reflect::reflect(&mut conn, &Default::default())?;
@@ -166,5 +182,150 @@ fn run() -> Result<(), Box<dyn std::error::Error>> {
             .map(|r| r.get::<String>("name"))
             .collect::<Result<Vec<_>, _>>()?
     );
+    Ok(())
+}
+
+/// The README's expression-language part.
+fn expressions(conn: &mut Connection) -> Result<(), Box<dyn std::error::Error>> {
+    use sqlwright::dsl::*;
+
+    // functions with PostgreSQL's result types: Vec<(String, i32, Option<String>, i32)>
+    let rows = users::table
+        .select((
+            lower(trim(users::name)),
+            length(users::name),
+            upper(users::hair_color),
+            coalesce(users::age, 0) * 2, // not nullable: the fallback is not
+        ))
+        .order_by(users::id)
+        .load(&mut *conn)?;
+    println!("{:?}", rows[0]);
+    // CASE: every branch of the first one's type; no ELSE (or a nullable branch) makes it Option
+    let band = case_when(users::age.ge(65), "senior")
+        .when(users::age.ge(18), "adult")
+        .otherwise("minor");
+    let bands: Vec<(String, String)> = users::table
+        .filter(users::age.is_not_null())
+        .select((users::name, band))
+        .order_by(users::id)
+        .load(&mut *conn)?;
+    println!("{bands:?}");
+    // CAST, EXTRACT (numeric), date arithmetic with PostgreSQL's types
+    let day = chrono::NaiveDate::from_ymd_opt(2026, 12, 1).unwrap_or_default();
+    let (year, id_text, week_later): (rust_decimal::Decimal, String, chrono::NaiveDateTime) =
+        users::table
+            .select((
+                extract(Field::Year, value(day).minus(30)), // date - integer = date
+                cast::<Text, _>(users::id),
+                value(day).plus(days(7)), // date + interval = timestamp
+            ))
+            .order_by(users::id)
+            .limit(1)
+            .one(&mut *conn)?;
+    println!("{year} {id_text} {week_later}");
+    // window functions, in select and order_by only
+    let ranked: Vec<(String, i64, Option<i64>, Option<String>)> = posts::table
+        .select((
+            posts::title,
+            rank().over(
+                window()
+                    .partition_by(posts::author_id)
+                    .order_by(posts::likes.desc()),
+            ),
+            sum(posts::likes).over(
+                window()
+                    .order_by(posts::id)
+                    .rows_between(FrameBound::Preceding(2), FrameBound::CurrentRow),
+            ),
+            lag(posts::title).over(window().order_by(posts::id)),
+        ))
+        .order_by(posts::id)
+        .load(&mut *conn)?;
+    println!("{ranked:?}");
+    // ordered-set aggregates, ROLLUP / CUBE / GROUPING SETS (grouped columns become Option)
+    let rolled: Vec<(Option<i32>, Option<f64>, i32)> = posts::table
+        .group_by(rollup(posts::author_id))
+        .select((
+            posts::author_id,
+            percentile_cont(0.5).within_group(posts::likes),
+            grouping(posts::author_id),
+        ))
+        .order_by(posts::author_id.asc().nulls_last())
+        .load(&mut *conn)?;
+    println!("{rolled:?}");
+    // subqueries: scalar, IN, EXISTS, ANY/ALL; a correlated one names the outer table it
+    // reads, and using it where that table is not in scope does not compile
+    let avg_likes = posts::table.select(avg(posts::likes)).scalar_subquery();
+    let has_posts = exists(
+        posts::table
+            .correlate(users::table)
+            .filter(posts::author_id.eq(users::id)),
+    );
+    let popular: Vec<String> = users::table
+        .filter(has_posts)
+        .filter(
+            users::id.in_query(
+                posts::table
+                    .filter(cast::<Numeric, _>(posts::likes).gt(avg_likes))
+                    .select(posts::author_id),
+            ),
+        )
+        .select(users::name)
+        .load(&mut *conn)?;
+    println!("{popular:?}");
+    // derived tables and CTEs are declared with table! (#[derived]) and read like tables; the
+    // query's row must match the declared columns
+    let per_author = || {
+        posts::table
+            .group_by(posts::author_id)
+            .select((posts::author_id, sum(posts::likes)))
+    };
+    let liked: Vec<i32> = totals::table
+        .from_subquery(per_author())
+        .filter(totals::likes.gt(5))
+        .select(totals::author_id)
+        .load(&mut *conn)?;
+    let with_totals: Vec<(String, Option<i64>)> = users::table
+        .inner_join_on(totals::table, totals::author_id.eq(users::id))
+        .select((users::name, totals::likes))
+        .order_by(users::name)
+        .with(totals::table.cte(per_author())) // WITH "totals"(..) AS (..) SELECT ..
+        .load(&mut *conn)?;
+    println!("{liked:?} {with_totals:?}");
+    let base = users::table.filter(users::id.eq(1)).select(value(1));
+    let step = counter::table
+        .filter(counter::n.lt(3))
+        .select(counter::n + 1);
+    let counted: Vec<i32> = counter::table
+        .select(counter::n)
+        .with(counter::table.recursive_cte(base.union_all(step))) // WITH RECURSIVE
+        .load(&mut *conn)?;
+    println!("{counted:?}");
+    // set operations: both sides' column types checked; ORDER BY result columns, LIMIT
+    let names: Vec<String> = users::table
+        .filter(users::age.gt(60))
+        .select(users::name)
+        .union(posts::table.select(posts::title))
+        .order_by_column(1)
+        .limit(10)
+        .load(&mut *conn)?;
+    println!("{names:?}");
+    // filters, orderings and columns chosen at run time; each piece still checked
+    let min_age = Some(18);
+    let mut q = users::table.select(users::name).into_boxed();
+    if let Some(min) = min_age {
+        q = q.filter(users::age.ge(min));
+    }
+    q = q.then_order_by(users::name);
+    println!("{:?}", q.load(&mut *conn)?);
+    // your own functions and aggregates, with checked signatures
+    sqlwright::sql_function!(fn left(s: Text, n: Int4) -> Text);
+    sqlwright::sql_function!(aggregate fn every(b: Bool) -> Nullable<Bool>);
+    let initials: Vec<(String, Option<bool>)> = users::table
+        .group_by(users::name)
+        .select((left(users::name, 1), every(users::age.gt(20))))
+        .order_by(users::name)
+        .load(&mut *conn)?;
+    println!("expressions done: {initials:?}");
     Ok(())
 }

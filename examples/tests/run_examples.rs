@@ -104,4 +104,12 @@ fn quickstart_and_tour_run_to_the_end() {
     let out = run("tour", &[]);
     assert!(out.contains("copied 2 rows"), "{out}");
     assert!(out.contains("[\"Bulk 2\", \"Bulk 1\"]"), "{out}");
+    // the expression-language part
+    assert!(
+        out.contains("[(\"Alice\", \"adult\"), (\"Anton\", \"senior\"), (\"Bob\", \"minor\")]"),
+        "{out}"
+    );
+    assert!(out.contains("[1, 2, 3]"), "{out}");
+    assert!(out.contains("(None, Some(3.5), 1)"), "{out}");
+    assert!(out.contains("expressions done"), "{out}");
 }
