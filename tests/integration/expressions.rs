@@ -2,7 +2,7 @@
 //! ordered-set aggregates and grouping sets, each checked against the same SQL written by
 //! hand on a real server.
 
-use crate::setup;
+use crate::{by_hand, setup};
 use chrono::{NaiveDate, NaiveDateTime};
 use rust_decimal::Decimal;
 use sqlwright::dsl::*;
@@ -33,16 +33,6 @@ INSERT INTO staff VALUES
     (4, 'Dee', 'ops', 'Oslo', 80.00, NULL, '2022-11-11', 2.5, true),
     (5, 'Eve', 'sales', 'Lima', 60.00, 7, '2018-02-28', 5.0, false);
 ";
-
-fn by_hand<T>(db: &mut crate::Db, sql: &str, f: impl Fn(&postgres::Row) -> T) -> Vec<T> {
-    db.conn
-        .client()
-        .query(sql, &[])
-        .unwrap()
-        .iter()
-        .map(f)
-        .collect()
-}
 
 #[test]
 fn text_functions_have_postgres_types_and_nullability() {

@@ -1,7 +1,7 @@
 //! Every join kind, checked against the same SQL written by hand, with the NULL rows
 //! that outer joins produce.
 
-use crate::setup;
+use crate::{by_hand, setup};
 use sqlwright::prelude::*;
 
 sqlwright::table! {
@@ -43,17 +43,6 @@ INSERT INTO articles VALUES (10, 1, 2, 'Rust'), (11, 1, NULL, 'SQL'), (12, 2, 1,
 INSERT INTO remarks VALUES (100, 10, 2, 'nice'), (101, 10, 3, 'long'), (102, 12, 1, 'ok'),
     (103, 11, 2, 'hm');
 ";
-
-/// Runs hand-written SQL and maps each row with `f`.
-fn by_hand<T>(db: &mut crate::Db, sql: &str, f: impl Fn(&postgres::Row) -> T) -> Vec<T> {
-    db.conn
-        .client()
-        .query(sql, &[])
-        .unwrap()
-        .iter()
-        .map(f)
-        .collect()
-}
 
 #[test]
 fn inner_join_on_the_declared_foreign_key() {

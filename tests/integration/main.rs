@@ -43,6 +43,17 @@ impl Db {
     }
 }
 
+/// Runs hand-written SQL and maps each row with `f`, to compare with a typed query.
+pub fn by_hand<T>(db: &mut Db, sql: &str, f: impl Fn(&postgres::Row) -> T) -> Vec<T> {
+    db.conn
+        .client()
+        .query(sql, &[])
+        .unwrap()
+        .iter()
+        .map(f)
+        .collect()
+}
+
 pub fn setup(ddl: &str) -> Db {
     let db = sqlwright::testing::database();
     let mut conn = db.connect().expect("connect to the test database");

@@ -2,7 +2,7 @@
 //! recursive, in SELECT, INSERT, UPDATE and DELETE) and set operations, checked against
 //! the same SQL written by hand.
 
-use crate::setup;
+use crate::{by_hand, setup};
 use sqlwright::dsl::*;
 use sqlwright::prelude::*;
 
@@ -72,16 +72,6 @@ INSERT INTO purchases VALUES (10, 1, 50), (11, 1, 70), (12, 2, 20), (13, 3, 200)
 INSERT INTO categories VALUES (1, NULL, 'root'), (2, 1, 'books'), (3, 1, 'music'),
     (4, 2, 'novels'), (5, 4, 'crime'), (6, NULL, 'other');
 ";
-
-fn by_hand<T>(db: &mut crate::Db, sql: &str, f: impl Fn(&postgres::Row) -> T) -> Vec<T> {
-    db.conn
-        .client()
-        .query(sql, &[])
-        .unwrap()
-        .iter()
-        .map(f)
-        .collect()
-}
 
 #[test]
 fn scalar_subqueries_uncorrelated_and_correlated() {

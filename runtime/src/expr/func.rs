@@ -453,34 +453,82 @@ impl<F: SqlType<NotNull = Text>, A: SqlType<NotNull: HasFields>> Signature<(F, A
 
 // ---- constructors -----------------------------------------------------------------------
 
-/// `lower(text)`: the text in lower case.
-pub fn lower<E: Expression>(e: E) -> Func<Lower, (E,)> {
-    Func::new((e,))
+/// Constructors of one-argument calls (`f(e)`), two-argument calls whose second argument
+/// has the first one's type (`f(a, b)`), and one-argument aggregates. Argument types are
+/// checked where the call is used.
+macro_rules! constructors {
+    (one: $($(#[$m:meta])* $name:ident => $marker:ident;)*) => {$(
+        $(#[$m])*
+        pub fn $name<E: Expression>(e: E) -> Func<$marker, (E,)> {
+            Func::new((e,))
+        }
+    )*};
+    (two: $($(#[$m:meta])* $name:ident => $marker:ident;)*) => {$(
+        $(#[$m])*
+        pub fn $name<E: Expression, B: AsExpr<<E::SqlType as SqlType>::NotNull>>(
+            a: E,
+            b: B,
+        ) -> Func<$marker, (E, B::Expr)> {
+            Func::new((a, b.into_expr()))
+        }
+    )*};
+    (aggregate: $($(#[$m:meta])* $name:ident => $marker:ident;)*) => {$(
+        $(#[$m])*
+        pub fn $name<E: Expression>(e: E) -> AggFunc<$marker, (E,)> {
+            AggFunc::new((e,))
+        }
+    )*};
 }
-/// `upper(text)`: the text in upper case.
-pub fn upper<E: Expression>(e: E) -> Func<Upper, (E,)> {
-    Func::new((e,))
+
+constructors! { one:
+    /// `lower(text)`: the text in lower case.
+    lower => Lower;
+    /// `upper(text)`: the text in upper case.
+    upper => Upper;
+    /// `length(text)`: the number of characters, `Int4`.
+    length => Length;
+    /// `char_length(text)`: the number of characters, `Int4`.
+    char_length => CharLength;
+    /// `trim(text)`: without leading and trailing spaces.
+    trim => Trim;
+    /// `ltrim(text)`: without leading spaces.
+    ltrim => Ltrim;
+    /// `rtrim(text)`: without trailing spaces.
+    rtrim => Rtrim;
+    /// `floor(x)` of `numeric` or `double precision`.
+    floor => Floor;
+    /// `ceil(x)` of `numeric` or `double precision`.
+    ceil => Ceil;
+    /// `round(x)` of `numeric` or `double precision`, to the nearest integer.
+    round => Round;
+    /// `abs(x)` of any numeric type.
+    abs => Abs;
+    /// `sqrt(x)` of `numeric` or `double precision`.
+    sqrt => Sqrt;
 }
-/// `length(text)`: the number of characters, `Int4`.
-pub fn length<E: Expression>(e: E) -> Func<Length, (E,)> {
-    Func::new((e,))
+constructors! { two:
+    /// `mod(a, b)` of integers or `numeric`.
+    modulo => Mod;
+    /// `power(a, b)` of `numeric` or `double precision`.
+    power => Power;
+    /// `coalesce(a, b)`: `a` unless it is NULL, then `b`. NULL only when both may be.
+    coalesce => Coalesce;
+    /// `nullif(a, b)`: NULL when `a = b`, else `a` (always nullable).
+    nullif => NullIf;
+    /// `greatest(a, b)`: the larger, ignoring NULLs.
+    greatest => Greatest;
+    /// `least(a, b)`: the smaller, ignoring NULLs.
+    least => Least;
 }
-/// `char_length(text)`: the number of characters, `Int4`.
-pub fn char_length<E: Expression>(e: E) -> Func<CharLength, (E,)> {
-    Func::new((e,))
+constructors! { aggregate:
+    /// `array_agg(x)`: the values of a group as an array (`Vec<_>`), NULL over no rows.
+    array_agg => ArrayAgg;
+    /// `bool_and(b)`: true when every value of the group is.
+    bool_and => BoolAnd;
+    /// `bool_or(b)`: true when some value of the group is.
+    bool_or => BoolOr;
 }
-/// `trim(text)`: without leading and trailing spaces.
-pub fn trim<E: Expression>(e: E) -> Func<Trim, (E,)> {
-    Func::new((e,))
-}
-/// `ltrim(text)`: without leading spaces.
-pub fn ltrim<E: Expression>(e: E) -> Func<Ltrim, (E,)> {
-    Func::new((e,))
-}
-/// `rtrim(text)`: without trailing spaces.
-pub fn rtrim<E: Expression>(e: E) -> Func<Rtrim, (E,)> {
-    Func::new((e,))
-}
+
 /// `substring(text from start for count)` (1-based start).
 pub fn substring<E: Expression, S: AsExpr<Int4>, C: AsExpr<Int4>>(
     e: E,
@@ -528,78 +576,12 @@ where
 {
     Func::new(args)
 }
-/// `floor(x)` of `numeric` or `double precision`.
-pub fn floor<E: Expression>(e: E) -> Func<Floor, (E,)> {
-    Func::new((e,))
-}
-/// `ceil(x)` of `numeric` or `double precision`.
-pub fn ceil<E: Expression>(e: E) -> Func<Ceil, (E,)> {
-    Func::new((e,))
-}
-/// `round(x)` of `numeric` or `double precision`, to the nearest integer.
-pub fn round<E: Expression>(e: E) -> Func<Round, (E,)> {
-    Func::new((e,))
-}
 /// `round(x, digits)` of `numeric`.
 pub fn round_to<E: Expression, D: AsExpr<Int4>>(e: E, digits: D) -> Func<Round, (E, D::Expr)>
 where
     E::SqlType: SqlType<NotNull = Numeric>,
 {
     Func::new((e, digits.into_expr()))
-}
-/// `abs(x)` of any numeric type.
-pub fn abs<E: Expression>(e: E) -> Func<Abs, (E,)> {
-    Func::new((e,))
-}
-/// `mod(a, b)` of integers or `numeric`.
-pub fn modulo<E: Expression, B: AsExpr<<E::SqlType as SqlType>::NotNull>>(
-    a: E,
-    b: B,
-) -> Func<Mod, (E, B::Expr)> {
-    Func::new((a, b.into_expr()))
-}
-/// `power(a, b)` of `numeric` or `double precision`.
-pub fn power<E: Expression, B: AsExpr<<E::SqlType as SqlType>::NotNull>>(
-    a: E,
-    b: B,
-) -> Func<Power, (E, B::Expr)> {
-    Func::new((a, b.into_expr()))
-}
-/// `sqrt(x)` of `numeric` or `double precision`.
-pub fn sqrt<E: Expression>(e: E) -> Func<Sqrt, (E,)> {
-    Func::new((e,))
-}
-/// `coalesce(a, b)`: `a` unless it is NULL, then `b`. NULL only when both may be.
-pub fn coalesce<E: Expression, B: AsExpr<<E::SqlType as SqlType>::NotNull>>(
-    a: E,
-    b: B,
-) -> Func<Coalesce, (E, B::Expr)> {
-    Func::new((a, b.into_expr()))
-}
-/// `nullif(a, b)`: NULL when `a = b`, else `a` (always nullable).
-pub fn nullif<E: Expression, B: AsExpr<<E::SqlType as SqlType>::NotNull>>(
-    a: E,
-    b: B,
-) -> Func<NullIf, (E, B::Expr)> {
-    Func::new((a, b.into_expr()))
-}
-/// `greatest(a, b)`: the larger, ignoring NULLs.
-pub fn greatest<E: Expression, B: AsExpr<<E::SqlType as SqlType>::NotNull>>(
-    a: E,
-    b: B,
-) -> Func<Greatest, (E, B::Expr)> {
-    Func::new((a, b.into_expr()))
-}
-/// `least(a, b)`: the smaller, ignoring NULLs.
-pub fn least<E: Expression, B: AsExpr<<E::SqlType as SqlType>::NotNull>>(
-    a: E,
-    b: B,
-) -> Func<Least, (E, B::Expr)> {
-    Func::new((a, b.into_expr()))
-}
-/// `array_agg(x)`: the values of a group as an array (`Vec<_>`), NULL over no rows.
-pub fn array_agg<E: Expression>(e: E) -> AggFunc<ArrayAgg, (E,)> {
-    AggFunc::new((e,))
 }
 /// `string_agg(text, separator)`: the texts of a group joined, NULL over no rows.
 pub fn string_agg<E: Expression, S: AsExpr<Text>>(
@@ -610,14 +592,6 @@ where
     E::SqlType: SqlType<NotNull = Text>,
 {
     AggFunc::new((e, separator.into_expr()))
-}
-/// `bool_and(b)`: true when every value of the group is.
-pub fn bool_and<E: Expression>(e: E) -> AggFunc<BoolAnd, (E,)> {
-    AggFunc::new((e,))
-}
-/// `bool_or(b)`: true when some value of the group is.
-pub fn bool_or<E: Expression>(e: E) -> AggFunc<BoolOr, (E,)> {
-    AggFunc::new((e,))
 }
 
 // ---- date and time ------------------------------------------------------------------------

@@ -140,8 +140,16 @@ pub type SingleFrom<S> = Cons<Src<S, NotNull>, Nil>;
 impl<S: Source> Select<SingleFrom<S>, S, DefaultSelection<S>> {
     /// `SELECT <all columns> FROM source`.
     pub fn from_source(source: S) -> Self {
+        Select::over(source, source)
+    }
+}
+
+impl<S: Source, From> Select<SingleFrom<S>, From, DefaultSelection<S>> {
+    /// `SELECT <all columns of source> FROM <from>`, where `from` writes `source` as a FROM
+    /// item (the source itself, or a derived table named by it).
+    pub(crate) fn over(source: S, from: From) -> Self {
         Select {
-            from: source,
+            from,
             select: DefaultSelection(source),
             filter: NoFilter,
             order: NoOrder,

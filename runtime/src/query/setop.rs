@@ -111,6 +111,8 @@ pub struct SetOp<L, R, JL, JR> {
     _j: PhantomData<(JL, JR)>,
 }
 
+// Written out, not generated: an error at one of these calls then shows the method, not a
+// macro expansion.
 /// Set operations on queries.
 pub trait Compound: Sized {
     /// `self UNION other`.

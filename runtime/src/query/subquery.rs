@@ -6,8 +6,8 @@
 //! sources must be in the enclosing query's FROM clause, or it does not compile.
 
 use super::select::{rebuild, DefaultSelection, FromClause, Select, SingleFrom, SubSelect};
-use super::{clauses::NoFilter, clauses::NoHaving, clauses::NoOrder, Source, Table};
-use crate::check::{AppearsIn, Append, Neutral, Nil, NoGroup, Outer, OuterRefs, ValidGrouping};
+use super::{Source, Table};
+use crate::check::{AppearsIn, Append, Neutral, Nil, Outer, OuterRefs, ValidGrouping};
 use crate::expr::{AsExpr, Expression};
 use crate::render::{Render, SqlWriter};
 use crate::types::{Bool, Compatible, NotNull, Nullable, NullableIf, SqlType};
@@ -384,21 +384,13 @@ pub trait DerivedTable: Table {
         Q::SqlType: FitsRow<Self::AllSqlTypes>,
         Q::FromList: OuterRefs<Nil, I>,
     {
-        Select {
-            from: Derived {
+        Select::over(
+            self,
+            Derived {
                 query,
                 _t: PhantomData,
             },
-            select: DefaultSelection(self),
-            filter: NoFilter,
-            order: NoOrder,
-            group: NoGroup,
-            having: NoHaving,
-            limit: None,
-            offset: None,
-            distinct: false,
-            _from: PhantomData,
-        }
+        )
     }
 
     /// This table as a CTE defined by `query`: `"name"("col", ..) AS (query)`, attached to a
@@ -408,11 +400,7 @@ pub trait DerivedTable: Table {
         Q::SqlType: FitsRow<Self::AllSqlTypes>,
         Q::FromList: OuterRefs<Nil, I>,
     {
-        Cte {
-            query,
-            recursive: false,
-            _t: PhantomData,
-        }
+        cte(query, false)
     }
 
     /// A recursive CTE: `query` (usually `base.union_all(step)`, where `step` reads this
@@ -422,14 +410,18 @@ pub trait DerivedTable: Table {
         Q::SqlType: FitsRow<Self::AllSqlTypes>,
         Q::FromList: OuterRefs<Nil, I>,
     {
-        Cte {
-            query,
-            recursive: true,
-            _t: PhantomData,
-        }
+        cte(query, true)
     }
 }
 impl<T: Table> DerivedTable for T {}
+
+fn cte<T, Q, J>(query: Q, recursive: bool) -> Cte<T, Q, J> {
+    Cte {
+        query,
+        recursive,
+        _t: PhantomData,
+    }
+}
 
 // ---- CTEs -----------------------------------------------------------------------------------
 
