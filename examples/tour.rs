@@ -253,7 +253,7 @@ fn expressions(conn: &mut Connection) -> Result<(), Box<dyn std::error::Error>> 
         .order_by(posts::author_id.asc().nulls_last())
         .load(&mut *conn)?;
     println!("{rolled:?}");
-    // subqueries: scalar, IN, EXISTS, ANY/ALL; a correlated one names the outer table it
+    // subqueries: scalar, IN, EXISTS, ANY/ALL (x.gt_all(q)); a correlated one names the outer table it
     // reads, and using it where that table is not in scope does not compile
     let avg_likes = posts::table.select(avg(posts::likes)).scalar_subquery();
     let has_posts = exists(

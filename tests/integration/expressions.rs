@@ -394,7 +394,7 @@ fn window_functions_with_partitions_orders_and_frames() {
         i32,
         Option<String>,
         i32,
-        String,
+        Option<String>,
         Option<Decimal>,
         i64,
     );

@@ -177,7 +177,7 @@ fn exists_in_and_quantified_comparisons() {
         .filter(purchases::customer_id.eq(1))
         .select(purchases::amount);
     let above_all: Vec<i32> = purchases::table
-        .filter(purchases::amount.gt(all(ones)))
+        .filter(purchases::amount.gt_all(ones))
         .select(purchases::id)
         .load(&mut db.conn)
         .unwrap();
@@ -186,12 +186,32 @@ fn exists_in_and_quantified_comparisons() {
         .filter(purchases::customer_id.eq(1))
         .select(purchases::amount);
     let equal_any: Vec<i32> = purchases::table
-        .filter(purchases::amount.eq(any(ones)))
+        .filter(purchases::amount.eq_any(ones))
         .select(purchases::id)
         .order_by(purchases::id)
         .load(&mut db.conn)
         .unwrap();
     assert_eq!(equal_any, [10, 11]);
+
+    // An outer column is nullable inside the subquery (its table may be on the optional side
+    // of an outer join out there), so the IN is typed Option<bool>: for a customer without
+    // purchases `NULL IN (no rows)` is false, and with rows it would be NULL, not a decode
+    // error.
+    let q = customers::table
+        .left_join(purchases::table)
+        .select((
+            customers::name,
+            purchases::amount.in_query(
+                other
+                    .query()
+                    .correlate(purchases::table)
+                    .filter(other.col(purchases::customer_id).eq(purchases::customer_id))
+                    .select(other.col(purchases::amount)),
+            ),
+        ))
+        .filter(customers::id.eq(4));
+    let dee: Vec<(String, Option<bool>)> = q.load(&mut db.conn).unwrap();
+    assert_eq!(dee, [("Dee".to_string(), Some(false))]);
 
     // A correlated subquery over an alias of the outer table (TPC-H Q21's shape): orders
     // with another purchase by the same customer.
@@ -422,6 +442,12 @@ fn set_operations_check_both_sides_and_order_the_whole() {
         .load(&mut db.conn)
         .unwrap();
     assert_eq!(both_all, ["NO", "NO"]);
+    let err = side("NO")
+        .union(side("SE"))
+        .order_by_column(0)
+        .load(&mut db.conn)
+        .unwrap_err();
+    assert!(matches!(err, sqlwright::Error::Misuse(_)), "{err}");
     let rest: Vec<String> = customers::table
         .select(customers::country)
         .except(side("NO"))

@@ -23,6 +23,11 @@ pub trait GroupList {
     type Ids;
     /// [`True`] for ROLLUP, CUBE and GROUPING SETS, whose rows may hold NULL in any column.
     type Sets: Bool;
+    /// The ids grouped in every grouping set: a table's key among them makes its other
+    /// columns grouped (PostgreSQL's functional dependency rule needs the key in each set).
+    /// `Ids` for a plain list; empty for ROLLUP and CUBE (their empty set groups nothing)
+    /// and for GROUPING SETS.
+    type Common;
 }
 
 /// The FROM list after grouping: unchanged, or every entry nullable under grouping sets
@@ -45,11 +50,13 @@ pub type IdOf<C> =
 impl GroupList for () {
     type Ids = ();
     type Sets = super::ids::False;
+    type Common = ();
 }
 
 impl<C: SourceColumn> GroupList for C {
     type Ids = (IdOf<C>,);
     type Sets = super::ids::False;
+    type Common = (IdOf<C>,);
 }
 
 macro_rules! group_lists {
@@ -57,6 +64,7 @@ macro_rules! group_lists {
         impl<$($t: SourceColumn),+> GroupList for ($($t,)+) {
             type Ids = ($(IdOf<$t>,)+);
             type Sets = super::ids::False;
+            type Common = ($(IdOf<$t>,)+);
         }
     )*};
 }
@@ -96,7 +104,7 @@ pub trait GroupHas<C, F> {}
 /// "`C` is grouped, or its key is, or its source is not in `F`".
 type GroupedOrAbsent<G, C, F> =
     <<<<G as GroupList>::Ids as ListHas<IdOf<C>>>::Out as Bool>::Or<
-        <KeysOf<<C as SourceColumn>::Source> as AllIn<<G as GroupList>::Ids>>::Out,
+        <KeysOf<<C as SourceColumn>::Source> as AllIn<<G as GroupList>::Common>>::Out,
     > as Bool>::Or<<<F as HasId<<<C as SourceColumn>::Source as Source>::Id>>::Out as Bool>::Not>;
 
 impl<G, C, F> GroupHas<C, F> for G
@@ -104,7 +112,7 @@ where
     G: GroupList,
     C: SourceColumn,
     G::Ids: ListHas<IdOf<C>>,
-    KeysOf<C::Source>: AllIn<G::Ids>,
+    KeysOf<C::Source>: AllIn<G::Common>,
     F: HasId<<C::Source as Source>::Id>,
     GroupedOrAbsent<G, C, F>: ColumnGrouped<C::Name>,
 {
@@ -127,8 +135,8 @@ impl<G, S> GroupKeys<S> for G
 where
     G: GroupList,
     S: Source,
-    KeysOf<S>: AllIn<G::Ids>,
-    <KeysOf<S> as AllIn<G::Ids>>::Out: SourceGrouped<S>,
+    KeysOf<S>: AllIn<G::Common>,
+    <KeysOf<S> as AllIn<G::Common>>::Out: SourceGrouped<S>,
 {
 }
 

@@ -29,7 +29,7 @@ pub struct Cons<H, T>(PhantomData<(H, T)>);
 /// (`Null` on the optional side of an outer join).
 pub struct Src<S, N>(PhantomData<(S, N)>);
 /// A FROM-list entry of a correlated subquery: source `S` of an enclosing query, readable
-/// here (see `Select::correlate`). It is not written in this query's FROM clause, is not
+/// here (see `Select::correlate`), as nullable. It is not written in this query's FROM clause, is not
 /// counted as one of its sources for grouping, and must be in scope where the subquery is
 /// used ([`OuterRefs`]).
 pub struct Outer<S>(PhantomData<S>);
@@ -59,13 +59,15 @@ impl<H, S, T: HasSource<S, I>, I> HasSource<S, There<I>> for Cons<H, T> {
     type Null = T::Null;
 }
 
+// An outer query's columns are seen as nullable: the outer source may be on the optional
+// side of an outer join there, which the subquery cannot know.
 #[diagnostic::do_not_recommend]
 impl<S, T> HasSource<S, Here> for Cons<Outer<S>, T> {
-    type Null = crate::types::NotNull;
+    type Null = crate::types::Null;
 }
 #[diagnostic::do_not_recommend]
 impl<C, S, T> HasColumn<C, S, Here> for Cons<Outer<S>, T> {
-    type Null = crate::types::NotNull;
+    type Null = crate::types::Null;
 }
 
 /// Every outer source a (sub)query's FROM list `Self` reads is in scope in the enclosing

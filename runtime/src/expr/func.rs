@@ -286,8 +286,6 @@ functions! {
     NextVal = "nextval";
     /// `currval(sequence)`
     CurrVal = "currval";
-    /// `grouping(columns..)`
-    Grouping = "grouping";
 }
 
 // ---- signatures -------------------------------------------------------------------------
@@ -702,7 +700,8 @@ impl Field {
     }
 }
 
-/// `EXTRACT(field FROM value)`: `numeric` (PostgreSQL 14 and later), nullable as `value`.
+/// `EXTRACT(field FROM value)`: `numeric` (PostgreSQL 14 and later; before 14 it was
+/// `double precision`), nullable as `value`.
 pub struct Extract<E> {
     field: Field,
     expr: E,
@@ -740,26 +739,40 @@ impl<E: Render> Render for Extract<E> {
 crate::__impl_operators!([E: Expression,] Extract<E>);
 as_expr_for! { [E,] Extract<E>; }
 
+/// A [`Field`] as a text literal (`'month'`), written by sqlwright from the enum: the same
+/// call written twice is then the same expression to PostgreSQL (`GROUP BY`/`ORDER BY`
+/// matching, expression indexes), which two parameters would not be.
+#[derive(Clone, Copy, Debug)]
+pub struct FieldName(Field);
+
+impl Expression for FieldName {
+    type SqlType = Text;
+}
+impl<F> AppearsIn<F, ()> for FieldName {
+    type Lifted = Text;
+}
+impl<G> ValidGrouping<G, ()> for FieldName {
+    type Kind = Neutral;
+}
+impl Render for FieldName {
+    fn render<'a>(&'a self, out: &mut SqlWriter<'a>) {
+        out.sql("'");
+        out.sql(self.0.sql());
+        out.sql("'");
+    }
+    fn is_atomic(&self) -> bool {
+        true
+    }
+}
+
 /// `date_part('field', value)`: `double precision`.
-pub fn date_part<E: Expression>(
-    field: Field,
-    e: E,
-) -> Func<DatePart, (super::Bound<Text, &'static str>, E)>
-where
-    DatePart: Signature<(Text, E::SqlType)>,
-{
-    Func::new((super::Bound::new(field.sql()), e))
+pub fn date_part<E: Expression>(field: Field, e: E) -> Func<DatePart, (FieldName, E)> {
+    Func::new((FieldName(field), e))
 }
 
 /// `date_trunc('field', value)` of a timestamp or interval: the value truncated to `field`.
-pub fn date_trunc<E: Expression>(
-    field: Field,
-    e: E,
-) -> Func<DateTrunc, (super::Bound<Text, &'static str>, E)>
-where
-    DateTrunc: Signature<(Text, E::SqlType)>,
-{
-    Func::new((super::Bound::new(field.sql()), e))
+pub fn date_trunc<E: Expression>(field: Field, e: E) -> Func<DateTrunc, (FieldName, E)> {
+    Func::new((FieldName(field), e))
 }
 
 /// An interval of `n` days, as a bound value.
@@ -1024,9 +1037,10 @@ crate::__impl_operators!([const N: bool,] SequenceCall<N>);
 as_expr_for! { [const N: bool,] SequenceCall<N>; }
 
 /// `grouping(columns)`: under ROLLUP, CUBE or GROUPING SETS, a bit mask of which of the
-/// columns (a column or a tuple of them) are rolled up in this row, `Int4`.
-pub fn grouping<A: AsArgs>(columns: A) -> Func<Grouping, A::Args> {
-    Func::new(columns.into_args())
+/// columns (a column or a tuple of them) are rolled up in this row, `Int4`. Only in a
+/// grouped query's select list, HAVING and ORDER BY, of grouped columns.
+pub fn grouping<A: AsArgs>(columns: A) -> GroupingCall<A::Args> {
+    GroupingCall(columns.into_args())
 }
 
 /// A column, or a tuple of columns, as an argument tuple.
@@ -1054,15 +1068,43 @@ macro_rules! as_args {
 }
 as_args! { (A) (A B) (A B C) (A B C D) (A B C D E) (A B C D E F) }
 
-macro_rules! grouping_sig {
-    ($(($($t:ident)+))*) => {$(
-        #[diagnostic::do_not_recommend]
-        impl<$($t),+> Signature<($($t,)+)> for Grouping {
-            type Out = Int4;
-        }
-    )*};
+/// `GROUPING(columns)`.
+#[derive(Clone, Copy)]
+pub struct GroupingCall<A>(A);
+
+/// Grouping modes where `grouping(..)` may appear: a grouped query's select list, HAVING and
+/// ORDER BY.
+#[diagnostic::on_unimplemented(
+    message = "`grouping(..)` is only allowed in a grouped query's select list, HAVING or ORDER BY",
+    label = "there is no GROUP BY here"
+)]
+pub trait GroupingAllowed {}
+#[diagnostic::do_not_recommend]
+impl<X, F> GroupingAllowed for crate::check::WithFrom<crate::check::GroupBy<X>, F> {}
+#[diagnostic::do_not_recommend]
+impl<X, F> GroupingAllowed for crate::check::InHaving<crate::check::GroupBy<X>, F> {}
+
+impl<A> Expression for GroupingCall<A> {
+    type SqlType = Int4;
 }
-grouping_sig! { (A) (A B) (A B C) (A B C D) (A B C D E) (A B C D E F) }
+impl<A: AppearsIn<F, I>, F, I> AppearsIn<F, I> for GroupingCall<A> {
+    type Lifted = Int4;
+}
+impl<A: ValidGrouping<G, J>, G: GroupingAllowed, J> ValidGrouping<G, J> for GroupingCall<A> {
+    type Kind = Neutral;
+}
+impl<A: Render> Render for GroupingCall<A> {
+    fn render<'a>(&'a self, out: &mut SqlWriter<'a>) {
+        out.sql("GROUPING(");
+        self.0.render(out);
+        out.sql(")");
+    }
+    fn is_atomic(&self) -> bool {
+        true
+    }
+}
+crate::__impl_operators!([A,] GroupingCall<A>);
+as_expr_for! { [A,] GroupingCall<A>; }
 
 /// Whether any type of a tuple of SQL types is nullable.
 pub trait AnyNullable {

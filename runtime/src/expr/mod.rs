@@ -21,10 +21,10 @@ pub use case::{case_when, Case, CaseWhen, Else, NoElse};
 pub use func::*;
 pub use ops::*;
 pub use window::{
-    cume_dist, dense_rank, first_value, lag, lag_or, last_value, lead, lead_or, mode, nth_value,
-    ntile, percent_rank, percentile_cont, percentile_disc, rank, row_number, window, Empty,
-    FrameBound, NoArgs, OrderedSet, OrderedSetOf, Over, OverMethod, PartitionBy, WinFn, Window,
-    WindowCall, WindowOrder, WindowsAllowed, WithinGroup,
+    cume_dist, dense_rank, first_value, lag, lag_by, lag_or, last_value, lead, lead_by, lead_or,
+    mode, nth_value, ntile, percent_rank, percentile_cont, percentile_disc, rank, row_number,
+    window, Empty, FrameBound, NoArgs, OrderedSet, OrderedSetOf, Over, OverMethod, PartitionBy,
+    WinFn, Window, WindowCall, WindowOrder, WindowsAllowed, WithinGroup,
 };
 
 use crate::check::{AppearsIn, Mix, ValidGrouping};

@@ -437,6 +437,114 @@ pub trait ExpressionMethods: Expression + Sized {
     {
         crate::query::InQuery::new(self, query, true)
     }
+    /// `self = ANY (subquery)`: true when `self =` some value the subquery returns.
+    fn eq_any<Q, J>(self, query: Q) -> Binary<Eq, Self, crate::query::Quantified<Q, J>>
+    where
+        Q: crate::query::SubSelect<J, SqlType: crate::query::SingleColumn>,
+        crate::query::ColumnOf<Q, J>: Compatible<Operand<Self>>,
+        Self::SqlType: Comparable,
+    {
+        Binary::new(self, crate::query::Quantified::new(query, false))
+    }
+    /// `self = ALL (subquery)`: true when `self =` every value the subquery returns.
+    fn eq_all<Q, J>(self, query: Q) -> Binary<Eq, Self, crate::query::Quantified<Q, J>>
+    where
+        Q: crate::query::SubSelect<J, SqlType: crate::query::SingleColumn>,
+        crate::query::ColumnOf<Q, J>: Compatible<Operand<Self>>,
+        Self::SqlType: Comparable,
+    {
+        Binary::new(self, crate::query::Quantified::new(query, true))
+    }
+    /// `self <> ANY (subquery)`: true when `self <>` some value the subquery returns.
+    fn ne_any<Q, J>(self, query: Q) -> Binary<Ne, Self, crate::query::Quantified<Q, J>>
+    where
+        Q: crate::query::SubSelect<J, SqlType: crate::query::SingleColumn>,
+        crate::query::ColumnOf<Q, J>: Compatible<Operand<Self>>,
+        Self::SqlType: Comparable,
+    {
+        Binary::new(self, crate::query::Quantified::new(query, false))
+    }
+    /// `self <> ALL (subquery)`: true when `self <>` every value the subquery returns.
+    fn ne_all<Q, J>(self, query: Q) -> Binary<Ne, Self, crate::query::Quantified<Q, J>>
+    where
+        Q: crate::query::SubSelect<J, SqlType: crate::query::SingleColumn>,
+        crate::query::ColumnOf<Q, J>: Compatible<Operand<Self>>,
+        Self::SqlType: Comparable,
+    {
+        Binary::new(self, crate::query::Quantified::new(query, true))
+    }
+    /// `self < ANY (subquery)`: true when `self <` some value the subquery returns.
+    fn lt_any<Q, J>(self, query: Q) -> Binary<Lt, Self, crate::query::Quantified<Q, J>>
+    where
+        Q: crate::query::SubSelect<J, SqlType: crate::query::SingleColumn>,
+        crate::query::ColumnOf<Q, J>: Compatible<Operand<Self>>,
+        Self::SqlType: Comparable,
+    {
+        Binary::new(self, crate::query::Quantified::new(query, false))
+    }
+    /// `self < ALL (subquery)`: true when `self <` every value the subquery returns.
+    fn lt_all<Q, J>(self, query: Q) -> Binary<Lt, Self, crate::query::Quantified<Q, J>>
+    where
+        Q: crate::query::SubSelect<J, SqlType: crate::query::SingleColumn>,
+        crate::query::ColumnOf<Q, J>: Compatible<Operand<Self>>,
+        Self::SqlType: Comparable,
+    {
+        Binary::new(self, crate::query::Quantified::new(query, true))
+    }
+    /// `self <= ANY (subquery)`: true when `self <=` some value the subquery returns.
+    fn le_any<Q, J>(self, query: Q) -> Binary<Le, Self, crate::query::Quantified<Q, J>>
+    where
+        Q: crate::query::SubSelect<J, SqlType: crate::query::SingleColumn>,
+        crate::query::ColumnOf<Q, J>: Compatible<Operand<Self>>,
+        Self::SqlType: Comparable,
+    {
+        Binary::new(self, crate::query::Quantified::new(query, false))
+    }
+    /// `self <= ALL (subquery)`: true when `self <=` every value the subquery returns.
+    fn le_all<Q, J>(self, query: Q) -> Binary<Le, Self, crate::query::Quantified<Q, J>>
+    where
+        Q: crate::query::SubSelect<J, SqlType: crate::query::SingleColumn>,
+        crate::query::ColumnOf<Q, J>: Compatible<Operand<Self>>,
+        Self::SqlType: Comparable,
+    {
+        Binary::new(self, crate::query::Quantified::new(query, true))
+    }
+    /// `self > ANY (subquery)`: true when `self >` some value the subquery returns.
+    fn gt_any<Q, J>(self, query: Q) -> Binary<Gt, Self, crate::query::Quantified<Q, J>>
+    where
+        Q: crate::query::SubSelect<J, SqlType: crate::query::SingleColumn>,
+        crate::query::ColumnOf<Q, J>: Compatible<Operand<Self>>,
+        Self::SqlType: Comparable,
+    {
+        Binary::new(self, crate::query::Quantified::new(query, false))
+    }
+    /// `self > ALL (subquery)`: true when `self >` every value the subquery returns.
+    fn gt_all<Q, J>(self, query: Q) -> Binary<Gt, Self, crate::query::Quantified<Q, J>>
+    where
+        Q: crate::query::SubSelect<J, SqlType: crate::query::SingleColumn>,
+        crate::query::ColumnOf<Q, J>: Compatible<Operand<Self>>,
+        Self::SqlType: Comparable,
+    {
+        Binary::new(self, crate::query::Quantified::new(query, true))
+    }
+    /// `self >= ANY (subquery)`: true when `self >=` some value the subquery returns.
+    fn ge_any<Q, J>(self, query: Q) -> Binary<Ge, Self, crate::query::Quantified<Q, J>>
+    where
+        Q: crate::query::SubSelect<J, SqlType: crate::query::SingleColumn>,
+        crate::query::ColumnOf<Q, J>: Compatible<Operand<Self>>,
+        Self::SqlType: Comparable,
+    {
+        Binary::new(self, crate::query::Quantified::new(query, false))
+    }
+    /// `self >= ALL (subquery)`: true when `self >=` every value the subquery returns.
+    fn ge_all<Q, J>(self, query: Q) -> Binary<Ge, Self, crate::query::Quantified<Q, J>>
+    where
+        Q: crate::query::SubSelect<J, SqlType: crate::query::SingleColumn>,
+        crate::query::ColumnOf<Q, J>: Compatible<Operand<Self>>,
+        Self::SqlType: Comparable,
+    {
+        Binary::new(self, crate::query::Quantified::new(query, true))
+    }
     /// `self BETWEEN low AND high` (inclusive).
     fn between<Lo, Hi>(self, low: Lo, high: Hi) -> Between<Self, Lo::Expr, Hi::Expr>
     where

@@ -191,7 +191,9 @@ impl<P, O> Window<P, O> {
         });
         self
     }
-    /// `RANGE BETWEEN start AND end` (offsets must suit the ORDER BY column's type).
+    /// `RANGE BETWEEN start AND end`. Offsets are sent as `bigint`, which PostgreSQL accepts
+    /// for an integer ORDER BY column; for other ORDER BY types use only `UNBOUNDED` and
+    /// `CURRENT ROW` bounds here.
     pub fn range_between(mut self, start: FrameBound, end: FrameBound) -> Self {
         self.frame = Some(Frame {
             unit: "RANGE",
@@ -391,7 +393,8 @@ impl<A: SqlType, B: SqlType<NotNull = Int4>> Signature<(A, B)> for Lag {
 impl<A: SqlType, B: SqlType<NotNull = Int4>, C: SqlType<NotNull = A::NotNull>> Signature<(A, B, C)>
     for Lag
 {
-    type Out = NullableIfBoth<A, C, A::NotNull>;
+    /// NULL when the offset is; otherwise when the value and the default both may be.
+    type Out = NullableIf<B, NullableIfBoth<A, C, A::NotNull>, A::NotNull>;
 }
 #[diagnostic::do_not_recommend]
 impl<A: SqlType> Signature<(A,)> for Lead {
@@ -405,15 +408,16 @@ impl<A: SqlType, B: SqlType<NotNull = Int4>> Signature<(A, B)> for Lead {
 impl<A: SqlType, B: SqlType<NotNull = Int4>, C: SqlType<NotNull = A::NotNull>> Signature<(A, B, C)>
     for Lead
 {
-    type Out = NullableIfBoth<A, C, A::NotNull>;
+    /// NULL when the offset is; otherwise when the value and the default both may be.
+    type Out = NullableIf<B, NullableIfBoth<A, C, A::NotNull>, A::NotNull>;
 }
 #[diagnostic::do_not_recommend]
 impl<A: SqlType> Signature<(A,)> for FirstValue {
-    type Out = A;
+    type Out = A::Nullable;
 }
 #[diagnostic::do_not_recommend]
 impl<A: SqlType> Signature<(A,)> for LastValue {
-    type Out = A;
+    type Out = A::Nullable;
 }
 #[diagnostic::do_not_recommend]
 impl<A: SqlType, B: SqlType<NotNull = Int4>> Signature<(A, B)> for NthValue {
@@ -443,6 +447,14 @@ pub fn lag_or<E: Expression, O: AsExpr<Int4>, D: AsExpr<<E::SqlType as SqlType>:
 ) -> WinFn<Lag, (E, O::Expr, D::Expr)> {
     win((e, offset.into_expr(), default.into_expr()))
 }
+/// `lag(e, offset)`: `e` of the row `offset` rows before (NULL when there is none).
+pub fn lag_by<E: Expression, O: AsExpr<Int4>>(e: E, offset: O) -> WinFn<Lag, (E, O::Expr)> {
+    win((e, offset.into_expr()))
+}
+/// `lead(e, offset)`: `e` of the row `offset` rows after (NULL when there is none).
+pub fn lead_by<E: Expression, O: AsExpr<Int4>>(e: E, offset: O) -> WinFn<Lead, (E, O::Expr)> {
+    win((e, offset.into_expr()))
+}
 /// `lead(e)`: `e` of the next row (NULL on the last).
 pub fn lead<E: Expression>(e: E) -> WinFn<Lead, (E,)> {
     win((e,))
@@ -455,12 +467,13 @@ pub fn lead_or<E: Expression, O: AsExpr<Int4>, D: AsExpr<<E::SqlType as SqlType>
 ) -> WinFn<Lead, (E, O::Expr, D::Expr)> {
     win((e, offset.into_expr(), default.into_expr()))
 }
-/// `first_value(e)`: `e` of the first row of the frame.
+/// `first_value(e)`: `e` of the first row of the frame (nullable: a frame that excludes the
+/// current row may be empty).
 pub fn first_value<E: Expression>(e: E) -> WinFn<FirstValue, (E,)> {
     win((e,))
 }
-/// `last_value(e)`: `e` of the last row of the frame (mind the default frame, which ends at
-/// the current row's last peer).
+/// `last_value(e)`: `e` of the last row of the frame (nullable, as a frame may be empty; mind
+/// the default frame, which ends at the current row's last peer).
 pub fn last_value<E: Expression>(e: E) -> WinFn<LastValue, (E,)> {
     win((e,))
 }

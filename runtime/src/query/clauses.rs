@@ -30,6 +30,7 @@ pub struct AllRows;
 impl crate::check::GroupList for AllRows {
     type Ids = ();
     type Sets = crate::check::ids::False;
+    type Common = ();
 }
 
 /// Adds a condition to a WHERE or HAVING clause (ANDed with what is there).

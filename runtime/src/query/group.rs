@@ -110,14 +110,17 @@ pub fn grouping_sets<T: GroupSets>(sets: T) -> GroupingSets<T> {
 impl<T: GroupList> GroupList for Rollup<T> {
     type Ids = T::Ids;
     type Sets = True;
+    type Common = ();
 }
 impl<T: GroupList> GroupList for Cube<T> {
     type Ids = T::Ids;
     type Sets = True;
+    type Common = ();
 }
 impl<T: GroupSets> GroupList for GroupingSets<T> {
     type Ids = T::Ids;
     type Sets = True;
+    type Common = ();
 }
 impl<T: AppearsIn<F, I>, F, I> AppearsIn<F, I> for Rollup<T> {
     type Lifted = ();

@@ -172,7 +172,10 @@ impl<T, Cols: super::assign::ColumnList<T>, Q: super::select::SubSelect<J, SqlTy
         out.sql(" (");
         Cols::render_names(out);
         out.sql(") ");
+        // The SELECT's columns are not the statement's (RETURNING labels its own).
+        out.enter_subquery();
         self.query.render_subselect(out);
+        out.leave_subquery();
         true
     }
 }

@@ -60,8 +60,8 @@ pub use select::{
 pub use setop::{Compound, SetKind, SetOp, UnionRow};
 pub use stream::{Batches, DecodeRow, Progress, Rows, WithProgress};
 pub use subquery::{
-    all, any, exists, not_exists, ColumnOf, Cte, CteDef, Derived, DerivedTable, Exists, FitsColumn,
-    FitsRow, InQuery, Quantified, ScalarSubquery, SingleColumn, SubqueryMethods, WithCte,
+    exists, not_exists, ColumnOf, Cte, CteDef, Derived, DerivedTable, Exists, FitsColumn, FitsRow,
+    InQuery, Quantified, ScalarSubquery, SingleColumn, SubqueryMethods, WithCte,
 };
 pub use update::{delete, update, Delete, Update, UpdateTarget};
 

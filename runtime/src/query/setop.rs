@@ -216,7 +216,9 @@ impl<L, R, JL, JR> SetOp<L, R, JL, JR>
 where
     Self: SubSelect<()>,
 {
-    /// Adds `ORDER BY position` (1-based column position of the result), ascending.
+    /// Adds `ORDER BY position` (1-based column position of the result), ascending. Position
+    /// 0 is [`Error::Misuse`] when the statement runs; one past the last column is the
+    /// server's error.
     pub fn order_by_column(mut self, position: usize) -> Self {
         self.order.push((position, false));
         self
@@ -253,6 +255,11 @@ where
         self,
         conn: &mut C,
     ) -> Result<Vec<T>, Error> {
+        if self.order.iter().any(|(position, _)| *position == 0) {
+            return Err(Error::Misuse(
+                "ORDER BY positions of a set operation count from 1".into(),
+            ));
+        }
         let rendered = crate::render::render_for(conn, |out| self.render_subselect(out));
         let rows = conn.query_rows(&rendered)?;
         crate::types::decode_rows(&rows, &rendered.labels)

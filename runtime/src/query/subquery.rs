@@ -17,7 +17,7 @@ use std::marker::PhantomData;
 #[diagnostic::on_unimplemented(
     message = "a subquery used as a value must select exactly one column, but its rows are `{Self}`",
     label = "select a single column or expression in this subquery",
-    note = "`.select(column)` before `.scalar_subquery()`, `in_query`, `any` or `all`"
+    note = "`.select(column)` before `.scalar_subquery()`, `in_query`, `eq_any`, `gt_all`, ..."
 )]
 pub trait SingleColumn {
     /// The column's SQL type.
@@ -205,30 +205,23 @@ crate::__impl_operators!([E: Expression, Q: SubSelect<J, SqlType: SingleColumn>,
 
 // ---- ANY / ALL ----------------------------------------------------------------------------
 
-/// `ANY (SELECT ..)` or `ALL (SELECT ..)`: the right side of a comparison,
-/// `x.gt(all(query))`.
+/// `ANY (SELECT ..)` or `ALL (SELECT ..)`: the right side of a comparison built by
+/// `x.gt_all(query)`, `x.eq_any(query)`, ...
 pub struct Quantified<Q, J> {
     query: Q,
     all: bool,
     _j: PhantomData<J>,
 }
 
-/// `ANY (query)`, for comparisons: `price.eq(any(query))` is true when `price` equals some
-/// value the query returns.
-pub fn any<Q: SubSelect<J, SqlType: SingleColumn>, J>(query: Q) -> Quantified<Q, J> {
-    Quantified {
-        query,
-        all: false,
-        _j: PhantomData,
-    }
-}
-/// `ALL (query)`, for comparisons: `price.gt(all(query))` is true when `price` is greater
-/// than every value the query returns.
-pub fn all<Q: SubSelect<J, SqlType: SingleColumn>, J>(query: Q) -> Quantified<Q, J> {
-    Quantified {
-        query,
-        all: true,
-        _j: PhantomData,
+impl<Q, J> Quantified<Q, J> {
+    /// `ANY (query)` (`all = false`) or `ALL (query)`: only the comparison methods
+    /// (`eq_any`, `gt_all`, ...) build one, so it is never used as a value of its own.
+    pub(crate) fn new(query: Q, all: bool) -> Self {
+        Quantified {
+            query,
+            all,
+            _j: PhantomData,
+        }
     }
 }
 
@@ -253,17 +246,6 @@ impl<Q: SubSelect<J>, J> Render for Quantified<Q, J> {
         true
     }
 }
-#[diagnostic::do_not_recommend]
-impl<Q, J, ST: SqlType> AsExpr<ST> for Quantified<Q, J>
-where
-    Self: Expression<SqlType: Compatible<ST>>,
-{
-    type Expr = Self;
-    fn into_expr(self) -> Self {
-        self
-    }
-}
-
 /// `.scalar_subquery()` on queries.
 pub trait SubqueryMethods: Sized {
     /// This query as a value: `(SELECT ..)`. It must select exactly one column; the value is

@@ -1,0 +1,7 @@
+use sqlwright::dsl::*;
+use sqlwright::prelude::*;
+sqlwright_ui_tests::schema!();
+
+fn main() {
+    let _ = users::table.filter(grouping(users::id).eq(0));
+}
