@@ -166,7 +166,25 @@ where
 /// A valid ORDER BY list for FROM list `F` and grouping `G`.
 pub trait ValidOrder<F, G, I> {}
 
-impl<E, F, G, I, J> ValidOrder<F, G, (I, J)> for E where
-    E: AppearsIn<F, I> + ValidGrouping<WithFrom<G, F>, J>
+impl<E, F, G, I, J> ValidOrder<F, G, (I, J)> for E
+where
+    E: AppearsIn<F, I> + ValidGrouping<WithFrom<G, F>, J>,
+    <E as ValidGrouping<WithFrom<G, F>, J>>::Kind: OrderKind<G>,
 {
 }
+
+/// An ORDER BY item of kind `Self` fits grouping `G`: without GROUP BY (and without an
+/// aggregate select list, which makes the query one group) rows are not grouped, so an
+/// aggregate cannot order them.
+#[diagnostic::on_unimplemented(
+    message = "an aggregate in ORDER BY needs GROUP BY or a select list of aggregates",
+    label = "this query's rows are not grouped",
+    note = "call `.select(..)` with aggregates (or `.group_by(..)`) before `.order_by(..)`"
+)]
+pub trait OrderKind<G> {}
+#[diagnostic::do_not_recommend]
+impl OrderKind<NoGroup> for Plain {}
+#[diagnostic::do_not_recommend]
+impl OrderKind<NoGroup> for Neutral {}
+#[diagnostic::do_not_recommend]
+impl<K, X> OrderKind<GroupBy<X>> for K {}

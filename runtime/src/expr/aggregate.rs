@@ -64,6 +64,8 @@ pub struct MinFn;
 pub struct MaxFn;
 /// `count`
 pub struct CountFn;
+/// `count(DISTINCT ..)`
+pub struct CountDistinctFn;
 
 /// The result type of aggregate `K` over argument type `A`, when defined.
 pub trait AggregateOf<K> {
@@ -95,6 +97,9 @@ where
     type Out = A::Nullable;
 }
 impl<A: SqlType> AggregateOf<CountFn> for A {
+    type Out = Int8;
+}
+impl<A: SqlType> AggregateOf<CountDistinctFn> for A {
     type Out = Int8;
 }
 
@@ -158,6 +163,9 @@ impl AggregateFnName for MaxFn {
 impl AggregateFnName for CountFn {
     const NAME: &'static str = "COUNT";
 }
+impl AggregateFnName for CountDistinctFn {
+    const NAME: &'static str = "COUNT";
+}
 
 fn aggregate<K, E>(arg: E, distinct: bool) -> Aggregate<K, E> {
     Aggregate {
@@ -191,7 +199,7 @@ pub fn count<E: Expression>(e: E) -> Aggregate<CountFn, E> {
     aggregate(e, false)
 }
 /// `COUNT(DISTINCT e)`, `Int8`.
-pub fn count_distinct<E: Expression>(e: E) -> Aggregate<CountFn, E> {
+pub fn count_distinct<E: Expression>(e: E) -> Aggregate<CountDistinctFn, E> {
     aggregate(e, true)
 }
 

@@ -13,7 +13,7 @@ mod window;
 
 pub use aggregate::{
     avg, count, count_distinct, count_star, max, min, sum, Aggregate, AggregateOf,
-    AggregatesAllowed, Averageable, CountStar, Summable,
+    AggregatesAllowed, Averageable, CountDistinctFn, CountStar, Summable,
 };
 pub(crate) use bound::NulInText;
 pub use bound::{value, Bound, IntoOperand, NaturalSqlType, SqlValue};
@@ -24,7 +24,7 @@ pub use window::{
     cume_dist, dense_rank, first_value, lag, lag_by, lag_or, last_value, lead, lead_by, lead_or,
     mode, nth_value, ntile, percent_rank, percentile_cont, percentile_disc, rank, row_number,
     window, Empty, FrameBound, NoArgs, OrderedSet, OrderedSetOf, Over, OverMethod, PartitionBy,
-    WinFn, Window, WindowCall, WindowOrder, WindowsAllowed, WithinGroup,
+    WinFn, Window, WindowCall, WindowOrder, Windowable, WindowsAllowed, WithinGroup,
 };
 
 use crate::check::{AppearsIn, Mix, ValidGrouping};

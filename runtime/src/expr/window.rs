@@ -26,6 +26,20 @@ pub trait WindowsAllowed {}
 #[diagnostic::do_not_recommend]
 impl<G, F> WindowsAllowed for WithFrom<G, F> {}
 
+/// The mode in which a window's arguments, PARTITION BY and ORDER BY are checked: as in the
+/// enclosing mode `G`, but without windows (PostgreSQL does not nest them).
+pub struct InWindow<G>(PhantomData<G>);
+impl<C, G: crate::check::ColumnMode<C>> crate::check::ColumnMode<C> for InWindow<G> {
+    type Kind = G::Kind;
+}
+impl<S, G: crate::check::SourceMode<S>> crate::check::SourceMode<S> for InWindow<G> {
+    type Kind = G::Kind;
+}
+#[diagnostic::do_not_recommend]
+impl<G: AggregatesAllowed> AggregatesAllowed for InWindow<G> {}
+#[diagnostic::do_not_recommend]
+impl<G: super::func::GroupingAllowed> super::func::GroupingAllowed for InWindow<G> {}
+
 /// A call that can be used with `OVER`: the grouping kind of its arguments in mode `G`.
 pub trait WindowCall<G, J> {
     /// The arguments' kind.
@@ -100,10 +114,20 @@ pub struct Over<C, W> {
     window: W,
 }
 
+/// A call that may run as a window: window functions and aggregates without DISTINCT.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` cannot be used as a window: PostgreSQL has no DISTINCT in window aggregates",
+    label = "remove DISTINCT, or aggregate in a subquery first"
+)]
+pub trait Windowable {}
+
 /// `.over(window)` on window functions and aggregates.
 pub trait OverMethod: Sized {
     /// `self OVER (window)`: see [`window`].
-    fn over<P, O>(self, window: Window<P, O>) -> Over<Self, Window<P, O>> {
+    fn over<P, O>(self, window: Window<P, O>) -> Over<Self, Window<P, O>>
+    where
+        Self: Windowable,
+    {
         Over { call: self, window }
     }
 }
@@ -111,6 +135,23 @@ impl<N, A> OverMethod for WinFn<N, A> {}
 impl<K, E> OverMethod for Aggregate<K, E> {}
 impl<N, A> OverMethod for super::func::AggFunc<N, A> {}
 impl OverMethod for CountStar {}
+#[diagnostic::do_not_recommend]
+impl<N, A> Windowable for WinFn<N, A> {}
+// Not `count_distinct`'s aggregate.
+#[diagnostic::do_not_recommend]
+impl<E> Windowable for Aggregate<super::aggregate::SumFn, E> {}
+#[diagnostic::do_not_recommend]
+impl<E> Windowable for Aggregate<super::aggregate::AvgFn, E> {}
+#[diagnostic::do_not_recommend]
+impl<E> Windowable for Aggregate<super::aggregate::MinFn, E> {}
+#[diagnostic::do_not_recommend]
+impl<E> Windowable for Aggregate<super::aggregate::MaxFn, E> {}
+#[diagnostic::do_not_recommend]
+impl<E> Windowable for Aggregate<super::aggregate::CountFn, E> {}
+#[diagnostic::do_not_recommend]
+impl<N, A> Windowable for super::func::AggFunc<N, A> {}
+#[diagnostic::do_not_recommend]
+impl Windowable for CountStar {}
 
 impl<C: Expression, W> Expression for Over<C, W> {
     type SqlType = C::SqlType;
@@ -121,8 +162,8 @@ impl<C: AppearsIn<F, IC>, W: AppearsIn<F, IW>, F, IC, IW> AppearsIn<F, (IC, IW)>
 impl<C, W, G, JC, JW> ValidGrouping<G, (JC, JW)> for Over<C, W>
 where
     G: WindowsAllowed,
-    C: WindowCall<G, JC>,
-    W: ValidGrouping<G, JW>,
+    C: WindowCall<InWindow<G>, JC>,
+    W: ValidGrouping<InWindow<G>, JW>,
     C::Kind: Mix<W::Kind>,
 {
     type Kind = <C::Kind as Mix<W::Kind>>::Out;
