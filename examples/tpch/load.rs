@@ -203,7 +203,7 @@ fn copy_checked<T, R, I, C>(
     conn: &mut C,
 ) -> Result<u64, LoadError>
 where
-    T: sqlwright::query::Table,
+    T: sqlwright::query::StoredTable,
     R: sqlwright::copy::CopyRow<T, I>,
     C: Executor,
 {

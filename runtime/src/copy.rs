@@ -35,7 +35,7 @@ use postgres::types::Type;
 use std::marker::PhantomData;
 
 /// Starts a bulk load into `table`; see the [module docs](self).
-pub fn copy_in<T: Table>(table: T) -> CopyIn<'static, T> {
+pub fn copy_in<T: crate::query::StoredTable>(table: T) -> CopyIn<'static, T> {
     CopyIn {
         _table: table,
         every: 0,

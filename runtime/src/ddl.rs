@@ -37,8 +37,19 @@ pub struct Schema {
 #[macro_export]
 macro_rules! schema {
     ($($($segment:ident)::+),+ $(,)?) => {
-        $crate::ddl::Schema::new(&[$(<$($segment)::+::table as $crate::query::Table>::META),+])
+        {
+            const TABLES: &[&$crate::query::TableMeta] =
+                &[$($crate::ddl::meta_of::<$($segment)::+::table>()),+];
+            $crate::ddl::Schema::new(TABLES)
+        }
     };
+}
+
+/// The metadata of a stored table, for [`schema!`](crate::schema): a `#[derived]` table there
+/// is a compile error.
+#[doc(hidden)]
+pub const fn meta_of<T: crate::query::StoredTable>() -> &'static TableMeta {
+    T::META
 }
 
 fn quote(out: &mut String, ident: &str) {

@@ -202,7 +202,7 @@ pub mod __private {
     pub use crate::query::{
         Alias, Assign, Col, Column, ColumnDef, ColumnMeta, ColumnTuple, CompositeKeyMeta, FkRef,
         ForeignKeyMeta, ForeignKeys, IndexMeta, Insertable, JoinPath, JoinTarget, NotInFrom,
-        Selectable, Source, Table, TableMeta, TableRow,
+        Selectable, Source, StoredTable, Table, TableMeta, TableRow,
     };
     pub use crate::relation::{Field, ForeignKey, Link, RowOfTable};
     pub use crate::render::{Label, Render, SqlWriter};

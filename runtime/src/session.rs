@@ -31,9 +31,7 @@
 //! ```
 
 use crate::engine::{Connection, Engine, Error, Executor, PooledConnection};
-use crate::query::{
-    insert_into, InsertValues, Insertable, ManyRows, Table, TableMeta, WriteStatement,
-};
+use crate::query::{insert_into, InsertValues, Insertable, ManyRows, TableMeta, WriteStatement};
 use crate::render::SqlWriter;
 use std::any::{Any, TypeId};
 use std::fmt;
@@ -57,7 +55,7 @@ pub trait SessionInsert<T, I>: Sized + 'static {
 impl<S, T, I> SessionInsert<T, I> for S
 where
     S: 'static + for<'x> Insertable<'x, T>,
-    T: Table,
+    T: crate::query::StoredTable,
     for<'x> Vec<<S as Insertable<'x, T>>::Values>: InsertValues<T, ManyRows<I>>,
 {
     fn table_meta() -> &'static TableMeta {

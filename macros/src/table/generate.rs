@@ -72,6 +72,11 @@ pub fn table(t: &Table) -> TokenStream {
     } else {
         key_positions.collect()
     };
+    let stored = if t.derived {
+        quote!()
+    } else {
+        quote!(#[diagnostic::do_not_recommend] impl #sp::StoredTable for table {})
+    };
     let table_doc = format!("The `{sql_name}` table as a FROM item.");
     let all_doc = format!("All columns of `{sql_name}`, in declaration order.");
 
@@ -106,6 +111,8 @@ pub fn table(t: &Table) -> TokenStream {
                 const ALL_COLUMNS: Self::AllColumns = (#(#cols,)*);
                 type AllSqlTypes = (#(#types,)*);
             }
+
+            #stored
 
             impl #sp::Source for table {
                 type Id = #id;

@@ -17,7 +17,7 @@ use std::marker::PhantomData;
 pub struct InsertInto<T>(T);
 
 /// Starts `INSERT INTO table`.
-pub fn insert_into<T: Table>(table: T) -> InsertInto<T> {
+pub fn insert_into<T: super::StoredTable>(table: T) -> InsertInto<T> {
     InsertInto(table)
 }
 

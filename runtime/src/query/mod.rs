@@ -87,6 +87,15 @@ pub trait Table: Source + Copy + Default + 'static {
     type AllSqlTypes;
 }
 
+/// A table stored in the database: every `table!` declaration except `#[derived]` ones, which
+/// name the rows of a query (a derived table or a CTE) and cannot be written to or created.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is a derived table (the shape of a query's rows), not a stored table",
+    label = "a derived table cannot be written to, copied into or created",
+    note = "derived tables and CTEs are read: `t::table.from_subquery(query)`, or `query.with(t::table.cte(..))`"
+)]
+pub trait StoredTable: Table {}
+
 /// A column of a declared table: the types `users::id`, `users::name`, ...
 pub trait Column: Expression + Copy + Default + 'static {
     /// The table the column belongs to.

@@ -21,7 +21,7 @@ pub struct UpdateTarget<T, W = NoFilter> {
 }
 
 /// Starts `UPDATE table`.
-pub fn update<T: Table>(table: T) -> UpdateTarget<T> {
+pub fn update<T: super::StoredTable>(table: T) -> UpdateTarget<T> {
     let _ = table;
     UpdateTarget {
         filter: NoFilter,
@@ -98,7 +98,7 @@ pub struct Delete<T, W = NoFilter, R = NoReturning> {
 }
 
 /// Starts `DELETE FROM table`. Without a filter, every row is deleted.
-pub fn delete<T: Table>(table: T) -> Delete<T> {
+pub fn delete<T: super::StoredTable>(table: T) -> Delete<T> {
     let _ = table;
     Delete {
         filter: NoFilter,
