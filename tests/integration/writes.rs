@@ -97,6 +97,38 @@ fn insert_many_rows_in_one_statement() {
         0
     );
     assert_eq!(users::table.count(&mut db.conn).unwrap(), 5);
+
+    // One prepared statement per row count: the same count runs again without preparing
+    // (its fingerprint is computed the same way with and without SQL text), another count
+    // is another statement.
+    let batch = |names: &[&str]| -> Vec<_> {
+        names
+            .iter()
+            .map(|n| {
+                (
+                    users::name.to(n.to_string()),
+                    users::email.to(format!("{n}@y")),
+                )
+            })
+            .collect()
+    };
+    let cached = db.conn.cached_statements();
+    insert_into(users::table)
+        .values(batch(&["f", "g"]))
+        .execute(&mut db.conn)
+        .unwrap();
+    assert_eq!(db.conn.cached_statements(), cached + 1);
+    insert_into(users::table)
+        .values(batch(&["h", "i"]))
+        .execute(&mut db.conn)
+        .unwrap();
+    assert_eq!(db.conn.cached_statements(), cached + 1);
+    insert_into(users::table)
+        .values(batch(&["j", "k", "l", "m"]))
+        .execute(&mut db.conn)
+        .unwrap();
+    assert_eq!(db.conn.cached_statements(), cached + 2);
+    assert_eq!(users::table.count(&mut db.conn).unwrap(), 13);
 }
 
 #[test]

@@ -57,6 +57,10 @@ impl<T, A: Assignments<T, Nil, I>, I> InsertValues<T, ManyRows<I>> for Vec<A> {
         out.sql(" (");
         A::render_columns(out);
         out.sql(") VALUES ");
+        // The row count is hashed once; the parentheses and commas between rows are then
+        // determined by it and are not hashed piece by piece (what each row writes inside
+        // its parentheses still is).
+        out.hash_count(self.len());
         let before = out.param_count();
         for (i, row) in self.iter().enumerate() {
             if i == 1 {
@@ -64,10 +68,9 @@ impl<T, A: Assignments<T, Nil, I>, I> InsertValues<T, ManyRows<I>> for Vec<A> {
                 let per_row = out.param_count() - before;
                 out.reserve_params(per_row * (self.len() - 1));
             }
-            if i > 0 {
-                out.sql(", ");
-            }
-            render_row(row, out);
+            out.sql_unhashed(if i == 0 { "(" } else { ", (" });
+            row.render_values(out);
+            out.sql_unhashed(")");
         }
         true
     }

@@ -146,6 +146,22 @@ impl<'a> SqlWriter<'a> {
         }
     }
 
+    /// Appends SQL punctuation without adding it to the fingerprint: only for pieces that the
+    /// rest of the fingerprint already determines (the separators between the rows of a
+    /// multi-row VALUES list, whose row count is hashed instead).
+    #[inline]
+    pub(crate) fn sql_unhashed(&mut self, text: &str) {
+        if self.text {
+            self.sql.push_str(text);
+        }
+    }
+
+    /// Adds a number to the fingerprint (a count that shapes the statement's text).
+    #[inline]
+    pub(crate) fn hash_count(&mut self, n: usize) {
+        self.key.word(0x5000_0000_0000_0000 | n as u64);
+    }
+
     /// Appends a quoted identifier: `"name"`, with embedded quotes doubled.
     #[inline]
     pub fn ident(&mut self, name: &str) {
