@@ -17,6 +17,27 @@ pub(crate) fn is_text(ty: &Type) -> bool {
     matches!(*ty, Type::TEXT | Type::VARCHAR | Type::BPCHAR | Type::NAME)
 }
 pub use decode::{DefaultRust, FromRow, FromSqlValue, RowOf, RowReader, Tagged};
+
+/// Whether `bytes` holds a NUL byte (which PostgreSQL refuses in text), eight bytes at a time:
+/// the check runs on every text parameter, most of them short, where a general `memchr`
+/// costs more in setup than in scanning.
+#[inline]
+pub(crate) fn has_nul(bytes: &[u8]) -> bool {
+    const LOW: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    let mut chunks = bytes.chunks_exact(8);
+    for chunk in &mut chunks {
+        let mut word = [0u8; 8];
+        word.copy_from_slice(chunk);
+        let v = u64::from_le_bytes(word);
+        // A byte of `v` is zero exactly when this sets its high bit (no false positives
+        // once any lower zero byte is accounted for: the answer is only "some byte is zero").
+        if v.wrapping_sub(LOW) & !v & HIGH != 0 {
+            return true;
+        }
+    }
+    chunks.remainder().contains(&0)
+}
 pub use interval::PgInterval;
 
 use postgres::types::Type;
@@ -263,3 +284,25 @@ comparable!(
 );
 impl<T: ArrayElement + Comparable> Comparable for Array<T> {}
 impl<T: Comparable + SqlType<Nullability = NotNull>> Comparable for Nullable<T> {}
+
+#[cfg(test)]
+mod nul_tests {
+    use super::has_nul;
+
+    #[test]
+    fn finds_a_nul_anywhere_and_only_a_nul() {
+        assert!(!has_nul(b""));
+        for len in 1..40 {
+            let clean: Vec<u8> = (0..len).map(|i| 1 + (i as u8 % 250)).collect();
+            assert!(!has_nul(&clean), "no NUL in {len} bytes");
+            let high: Vec<u8> = (0..len).map(|i| 0x80 | i as u8).collect();
+            assert!(!has_nul(&high), "no NUL in {len} high bytes");
+            for at in 0..len {
+                let mut with = clean.clone();
+                with[at] = 0;
+                assert!(has_nul(&with), "NUL at {at} of {len}");
+            }
+        }
+        assert!(!has_nul("Пётр — ünïcödé".as_bytes()));
+    }
+}
