@@ -326,15 +326,29 @@ pub fn associations(env: &mut Env, report: &mut Report, rounds: usize) {
                     .iter()
                     .map(|r| (r.get(0), r.get(1), r.get(2)))
                     .collect();
-                let mut by_user: HashMap<i32, Vec<usize>> = HashMap::new();
-                for p in &posts {
-                    by_user.entry(p.1).or_default().push(0);
+                // The same result as the others: each user's posts, each post's comments.
+                let post_ids_in_order: Vec<i32> = posts.iter().map(|p| p.0).collect();
+                let mut by_user: HashMap<i32, Vec<(i32, i32, String)>> = HashMap::new();
+                for p in posts {
+                    by_user.entry(p.1).or_default().push(p);
                 }
-                let per_user: Vec<Vec<usize>> = users
+                let per_user: Vec<Vec<(i32, i32, String)>> = users
                     .iter()
                     .map(|u| by_user.remove(&u.0).unwrap_or_default())
                     .collect();
-                tally(users.len(), &per_user, comments.len())
+                let mut by_post: HashMap<i32, Vec<(i32, i32, String)>> = HashMap::new();
+                for c in comments {
+                    by_post.entry(c.1).or_default().push(c);
+                }
+                let per_post: Vec<Vec<(i32, i32, String)>> = post_ids_in_order
+                    .iter()
+                    .map(|id| by_post.remove(id).unwrap_or_default())
+                    .collect();
+                let per_user: Vec<Vec<usize>> = per_user
+                    .iter()
+                    .map(|p| p.iter().map(|_| 0).collect())
+                    .collect();
+                tally(users.len(), &per_user, per_post.iter().map(Vec::len).sum())
             }),
         ),
         (
@@ -354,7 +368,8 @@ pub fn associations(env: &mut Env, report: &mut Report, rounds: usize) {
                     .order(dl::comments::id)
                     .load(&mut *dl)
                     .unwrap();
-                let n_comments = comments.len();
+                let per_post: Vec<Vec<dl::Comment>> = comments.grouped_by(&posts);
+                let n_comments: usize = per_post.iter().map(Vec::len).sum();
                 let grouped: Vec<Vec<dl::Post>> = posts.grouped_by(&users);
                 let per_user: Vec<Vec<usize>> = grouped
                     .iter()
