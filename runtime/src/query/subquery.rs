@@ -246,6 +246,7 @@ impl<Q: SubSelect<J>, J> Render for Quantified<Q, J> {
         true
     }
 }
+
 /// `.scalar_subquery()` on queries.
 pub trait SubqueryMethods: Sized {
     /// This query as a value: `(SELECT ..)`. It must select exactly one column; the value is
