@@ -193,6 +193,37 @@ fn aggregates_beyond_the_basic_five() {
     );
     assert_eq!(typed, hand);
     assert_eq!(typed[0].5, Some(vec![Some(10), None]));
+
+    // ORDER BY inside the aggregate, and DISTINCT with it.
+    let q = staff::table
+        .group_by(staff::dept)
+        .select((
+            staff::dept,
+            string_agg(staff::name, ",").order_by(staff::name.desc()),
+            array_agg(staff::id).order_by((staff::active.desc(), staff::id.desc())),
+            array_agg(staff::city).distinct().order_by(staff::city),
+        ))
+        .order_by(staff::dept);
+    assert_eq!(
+        q.to_sql(),
+        r#"SELECT "staff"."dept", string_agg("staff"."name", $1 ORDER BY "staff"."name" DESC), array_agg("staff"."id" ORDER BY "staff"."active" DESC, "staff"."id" DESC), array_agg(DISTINCT "staff"."city" ORDER BY "staff"."city") FROM "staff" GROUP BY "staff"."dept" ORDER BY "staff"."dept""#
+    );
+    type Ordered = (
+        String,
+        Option<String>,
+        Option<Vec<i32>>,
+        Option<Vec<Option<String>>>,
+    );
+    let typed: Vec<Ordered> = q.load(&mut db.conn).unwrap();
+    let hand: Vec<Ordered> = by_hand(
+        &mut db,
+        "SELECT dept, string_agg(name, ',' ORDER BY name DESC),
+                array_agg(id ORDER BY active DESC, id DESC), array_agg(DISTINCT city ORDER BY city)
+         FROM staff GROUP BY dept ORDER BY dept",
+        |r| (r.get(0), r.get(1), r.get(2), r.get(3)),
+    );
+    assert_eq!(typed, hand);
+    assert_eq!(typed[1].2, Some(vec![4, 3]));
 }
 
 #[test]

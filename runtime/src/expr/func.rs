@@ -155,6 +155,54 @@ impl<N, A> AggFunc<N, A> {
         self.distinct = true;
         self
     }
+    /// `NAME(args ORDER BY order)`: the order in which the group's values are aggregated
+    /// (`array_agg(x).order_by(y.desc())`, `string_agg(name, ", ").order_by(name)`); `order` is
+    /// an expression, `e.desc()`, or a tuple of them.
+    pub fn order_by<O>(self, order: O) -> AggOrdered<N, A, O> {
+        AggOrdered { call: self, order }
+    }
+}
+
+/// An aggregate call with an ORDER BY of its own: `NAME(args ORDER BY order)`.
+pub struct AggOrdered<N, A, O> {
+    call: AggFunc<N, A>,
+    order: O,
+}
+
+impl<N: Signature<A::SqlTypes>, A: ArgTypes, O> Expression for AggOrdered<N, A, O> {
+    type SqlType = N::Out;
+}
+
+impl<N: Signature<A::Lifted>, A: AppearsIn<F, IA>, O: AppearsIn<F, IO>, F, IA, IO>
+    AppearsIn<F, (IA, IO)> for AggOrdered<N, A, O>
+{
+    type Lifted = N::Out;
+}
+
+impl<N, A, O, G: AggregatesAllowed, JA, JO> ValidGrouping<G, (JA, JO)> for AggOrdered<N, A, O>
+where
+    A: ValidGrouping<InsideAggregate, JA>,
+    O: ValidGrouping<InsideAggregate, JO>,
+{
+    type Kind = Agg;
+}
+
+impl<N: SqlFunction, A: Render, O: Render> Render for AggOrdered<N, A, O> {
+    fn render<'a>(&'a self, out: &mut SqlWriter<'a>) {
+        out.sql(N::NAME);
+        out.sql(if self.call.distinct {
+            "(DISTINCT "
+        } else {
+            "("
+        });
+        self.call.args.render(out);
+        out.sql(" ORDER BY ");
+        self.order.render(out);
+        out.sql(")");
+    }
+    fn is_atomic(&self) -> bool {
+        true
+    }
 }
 
 impl<N: Signature<A::SqlTypes>, A: ArgTypes> Expression for AggFunc<N, A> {
@@ -189,6 +237,7 @@ impl<N, A: ValidGrouping<G, J>, G, J> crate::expr::window::WindowCall<G, J> for 
 
 crate::__impl_operators!([N: Signature<<A as ArgTypes>::SqlTypes>, A: ArgTypes,] Func<N, A>);
 crate::__impl_operators!([N: Signature<<A as ArgTypes>::SqlTypes>, A: ArgTypes,] AggFunc<N, A>);
+crate::__impl_operators!([N: Signature<<A as ArgTypes>::SqlTypes>, A: ArgTypes, O,] AggOrdered<N, A, O>);
 crate::__impl_operators!([N: NiladicFunction,] Niladic<N>);
 
 macro_rules! as_expr_for {
@@ -210,6 +259,7 @@ pub(crate) use as_expr_for;
 as_expr_for! {
     [N, A,] Func<N, A>;
     [N, A,] AggFunc<N, A>;
+    [N, A, O,] AggOrdered<N, A, O>;
     [N,] Niladic<N>;
 }
 
