@@ -8,7 +8,7 @@
 //! [`Error::Copy`] naming the row and, when known, the column, and the table is left as it
 //! was.
 //!
-//! [`copy_out`] runs `COPY (SELECT ..) TO STDOUT (FORMAT binary)` for a query without
+//! [`Select::copy_out`](crate::query::Select::copy_out) runs `COPY (SELECT ..) TO STDOUT (FORMAT binary)` for a query without
 //! parameters and yields its rows decoded into the query's Rust row type, as they arrive.
 //!
 //! ```no_run
