@@ -464,6 +464,52 @@ fn window_functions_with_partitions_orders_and_frames() {
         "lead with a non-null default is not nullable"
     );
 
+    // A frame that excludes the current row can be empty: first_value is then NULL.
+    // lag/lead with an offset; date_trunc written twice is one expression to PostgreSQL
+    // (the field is a literal, not two parameters).
+    let q = staff::table
+        .select((
+            staff::id,
+            first_value(staff::id).over(
+                window()
+                    .order_by(staff::id)
+                    .rows_between(FrameBound::Following(1), FrameBound::Following(2)),
+            ),
+            lag_by(staff::id, 2).over(window().order_by(staff::id)),
+            lead_by(staff::id, 2).over(window().order_by(staff::id)),
+        ))
+        .order_by(staff::id);
+    let typed: Vec<(i32, Option<i32>, Option<i32>, Option<i32>)> = q.load(&mut db.conn).unwrap();
+    assert_eq!(typed[4], (5, None, Some(3), None));
+    assert_eq!(typed[0], (1, Some(2), None, Some(3)));
+    let years: Vec<NaiveDateTime> = staff::table
+        .select(date_trunc(Field::Year, cast::<Timestamp, _>(staff::hired)))
+        .distinct()
+        .order_by(date_trunc(Field::Year, cast::<Timestamp, _>(staff::hired)))
+        .load(&mut db.conn)
+        .unwrap();
+    assert_eq!(years.len(), 5);
+
+    // RANGE frames by an interval over a date ORDER BY column.
+    let q = staff::table
+        .select((
+            staff::id,
+            count_star().over(window().order_by(staff::hired).range_between(
+                FrameBound::PrecedingBy(sqlwright::types::PgInterval::new(0, 800, 0)),
+                FrameBound::CurrentRow,
+            )),
+        ))
+        .order_by(staff::id);
+    let typed: Vec<(i32, i64)> = q.load(&mut db.conn).unwrap();
+    let hand: Vec<(i32, i64)> = by_hand(
+        &mut db,
+        "SELECT id, count(*) OVER (ORDER BY hired RANGE BETWEEN interval '800 days' PRECEDING
+         AND CURRENT ROW) FROM staff ORDER BY id",
+        |r| (r.get(0), r.get(1)),
+    );
+    assert_eq!(typed, hand);
+    assert!(typed.iter().any(|r| r.1 > 1), "{typed:?}");
+
     // A window over an aggregate in a grouped query, and ordering by a window.
     let q = staff::table
         .group_by(staff::dept)

@@ -232,9 +232,10 @@ impl<P, O> Window<P, O> {
         });
         self
     }
-    /// `RANGE BETWEEN start AND end`. Offsets are sent as `bigint`, which PostgreSQL accepts
-    /// for an integer ORDER BY column; for other ORDER BY types use only `UNBOUNDED` and
-    /// `CURRENT ROW` bounds here.
+    /// `RANGE BETWEEN start AND end`. Numeric offsets (`Preceding(n)`) are sent as `bigint`,
+    /// for an integer ORDER BY column; interval offsets (`PrecedingBy(days(7))`) for a date,
+    /// time or timestamp ORDER BY column. PostgreSQL wants exactly one ORDER BY column for a
+    /// RANGE frame with offsets.
     pub fn range_between(mut self, start: FrameBound, end: FrameBound) -> Self {
         self.frame = Some(Frame {
             unit: "RANGE",
@@ -265,6 +266,11 @@ pub enum FrameBound {
     CurrentRow,
     /// `n FOLLOWING` (bound as a parameter)
     Following(i64),
+    /// `interval PRECEDING`: for RANGE frames ordered by a date, time or timestamp
+    /// (`RANGE BETWEEN '7 days' PRECEDING AND CURRENT ROW`), bound as an `interval`.
+    PrecedingBy(PgInterval),
+    /// `interval FOLLOWING`, for RANGE frames ordered by a date, time or timestamp.
+    FollowingBy(PgInterval),
     /// `UNBOUNDED FOLLOWING`
     UnboundedFollowing,
 }
@@ -285,6 +291,14 @@ fn render_bound<'a>(b: &'a FrameBound, out: &mut SqlWriter<'a>) {
         FrameBound::CurrentRow => out.sql("CURRENT ROW"),
         FrameBound::Following(n) => {
             out.bind(n, Type::INT8);
+            out.sql(" FOLLOWING");
+        }
+        FrameBound::PrecedingBy(i) => {
+            out.bind(i, Type::INTERVAL);
+            out.sql(" PRECEDING");
+        }
+        FrameBound::FollowingBy(i) => {
+            out.bind(i, Type::INTERVAL);
             out.sql(" FOLLOWING");
         }
         FrameBound::UnboundedFollowing => out.sql("UNBOUNDED FOLLOWING"),
