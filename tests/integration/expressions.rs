@@ -479,7 +479,8 @@ fn window_functions_with_partitions_orders_and_frames() {
             lead_by(staff::id, 2).over(window().order_by(staff::id)),
         ))
         .order_by(staff::id);
-    let typed: Vec<(i32, Option<i32>, Option<i32>, Option<i32>)> = q.load(&mut db.conn).unwrap();
+    type Offsets = (i32, Option<i32>, Option<i32>, Option<i32>);
+    let typed: Vec<Offsets> = q.load(&mut db.conn).unwrap();
     assert_eq!(typed[4], (5, None, Some(3), None));
     assert_eq!(typed[0], (1, Some(2), None, Some(3)));
     let years: Vec<NaiveDateTime> = staff::table
