@@ -559,13 +559,14 @@ constructors! { two:
     modulo => Mod;
     /// `power(a, b)` of `numeric` or `double precision`.
     power => Power;
-    /// `coalesce(a, b)`: `a` unless it is NULL, then `b`. NULL only when both may be.
+    /// `coalesce(a, b)`: `a` unless it is NULL, then `b`. NULL only when both may be. For more
+    /// values nest it, `coalesce(a, coalesce(b, c))`: the same result.
     coalesce => Coalesce;
     /// `nullif(a, b)`: NULL when `a = b`, else `a` (always nullable).
     nullif => NullIf;
-    /// `greatest(a, b)`: the larger, ignoring NULLs.
+    /// `greatest(a, b)`: the larger, ignoring NULLs (nest it for more values).
     greatest => Greatest;
-    /// `least(a, b)`: the smaller, ignoring NULLs.
+    /// `least(a, b)`: the smaller, ignoring NULLs (nest it for more values).
     least => Least;
 }
 constructors! { aggregate:
