@@ -276,6 +276,41 @@ fn derived_tables_have_typed_named_columns() {
             ("Cid".to_string(), Some(205))
         ]
     );
+    // A derived table joined to a table: LEFT JOIN (SELECT ..) AS "totals"(..) ON ..
+    let per_customer = purchases::table.group_by(purchases::customer_id).select((
+        purchases::customer_id,
+        sum(purchases::amount),
+        count_star(),
+    ));
+    let q = customers::table
+        .query()
+        .left_join_subquery(
+            totals::table,
+            per_customer,
+            totals::customer_id.eq(customers::id),
+        )
+        .select((customers::name, totals::spent, totals::orders))
+        .order_by(customers::id);
+    assert_eq!(
+        q.to_sql(),
+        r#"SELECT "customers"."name", "totals"."spent", "totals"."orders" FROM "customers" LEFT JOIN (SELECT "purchases"."customer_id", SUM("purchases"."amount"), COUNT(*) FROM "purchases" GROUP BY "purchases"."customer_id") AS "totals"("customer_id", "spent", "orders") ON "totals"."customer_id" = "customers"."id" ORDER BY "customers"."id""#
+    );
+    let typed: Vec<(String, Option<i64>, Option<i64>)> = q.load(&mut db.conn).unwrap();
+    assert_eq!(typed[0], ("Ann".to_string(), Some(120), Some(2)));
+    assert_eq!(typed[3], ("Dee".to_string(), None, None));
+    let inner: Vec<String> = customers::table
+        .query()
+        .inner_join_subquery(
+            big::table,
+            purchases::table
+                .filter(purchases::amount.gt(100))
+                .select(purchases::customer_id),
+            big::customer_id.eq(customers::id),
+        )
+        .select(customers::name)
+        .load(&mut db.conn)
+        .unwrap();
+    assert_eq!(inner, ["Cid"]);
 }
 
 #[test]

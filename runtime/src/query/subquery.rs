@@ -470,3 +470,112 @@ impl<F, From, S, W, O, G, H> Select<F, From, S, W, O, G, H> {
         rebuild!(self, from: WithCte { cte, from: self.from })
     }
 }
+
+// ---- derived tables joined ------------------------------------------------------------------
+
+/// A FROM clause with a derived table joined: `left KIND (query) AS "t"(..) ON on`.
+pub struct JoinDerived<L, T, Q, J, On, K> {
+    left: L,
+    derived: Derived<T, Q, J>,
+    on: On,
+    _k: PhantomData<K>,
+}
+
+impl<L: FromClause, T: Table, Q: SubSelect<J>, J, On: Render, K: super::JoinKind> FromClause
+    for JoinDerived<L, T, Q, J, On, K>
+{
+    fn render_from<'a>(&'a self, out: &mut SqlWriter<'a>) {
+        self.left.render_from(out);
+        out.sql(K::SQL);
+        self.derived.render_from(out);
+        out.sql(" ON ");
+        self.on.render(out);
+    }
+    fn has_ctes(&self) -> bool {
+        self.left.has_ctes()
+    }
+    fn recursive_ctes(&self) -> bool {
+        self.left.recursive_ctes()
+    }
+    fn render_ctes<'a>(&'a self, out: &mut SqlWriter<'a>, first: &mut bool) {
+        self.left.render_ctes(out, first);
+    }
+}
+
+type WithSource<F, T, N> = <F as Append<crate::check::Src<T, N>>>::Out;
+
+// Query types spell out their FROM lists; naming every piece would not make them clearer.
+#[allow(clippy::type_complexity)]
+impl<F, From, C, W, O> Select<F, From, DefaultSelection<C>, W, O> {
+    /// `INNER JOIN (query) AS "t"("c1", ..) ON condition`: a derived table (declared with
+    /// `#[derived]`, as for [`DerivedTable::from_subquery`]) joined to this query.
+    pub fn inner_join_subquery<T, Q, J, I, E, IE>(
+        self,
+        table: T,
+        query: Q,
+        condition: E,
+    ) -> Select<
+        WithSource<F, T, NotNull>,
+        JoinDerived<From, T, Q, J, E, super::join::Inner>,
+        DefaultSelection<C::Out>,
+        W,
+        O,
+    >
+    where
+        T: Table,
+        Q: SubSelect<J>,
+        Q::SqlType: FitsRow<T::AllSqlTypes>,
+        Q::FromList: OuterRefs<Nil, I>,
+        F: crate::check::NotInFrom<T> + Append<crate::check::Src<T, NotNull>>,
+        E: super::ValidOn<WithSource<F, T, NotNull>, IE>,
+        C: super::PushSource<T>,
+    {
+        rebuild!(
+            self,
+            from: JoinDerived {
+                left: self.from,
+                derived: Derived { query, _t: PhantomData },
+                on: condition,
+                _k: PhantomData,
+            },
+            select: DefaultSelection(self.select.0.push(table)),
+        )
+    }
+
+    /// `LEFT JOIN (query) AS "t"("c1", ..) ON condition`: the derived table's columns load as
+    /// `Option<_>`.
+    pub fn left_join_subquery<T, Q, J, I, E, IE>(
+        self,
+        table: T,
+        query: Q,
+        condition: E,
+    ) -> Select<
+        WithSource<F, T, crate::types::Null>,
+        JoinDerived<From, T, Q, J, E, super::join::Left>,
+        DefaultSelection<C::Out>,
+        W,
+        O,
+    >
+    where
+        T: Table,
+        Q: SubSelect<J>,
+        Q::SqlType: FitsRow<T::AllSqlTypes>,
+        Q::FromList: OuterRefs<Nil, I>,
+        F: crate::check::NotInFrom<T>
+            + Append<crate::check::Src<T, NotNull>>
+            + Append<crate::check::Src<T, crate::types::Null>>,
+        E: super::ValidOn<WithSource<F, T, NotNull>, IE>,
+        C: super::PushSource<T>,
+    {
+        rebuild!(
+            self,
+            from: JoinDerived {
+                left: self.from,
+                derived: Derived { query, _t: PhantomData },
+                on: condition,
+                _k: PhantomData,
+            },
+            select: DefaultSelection(self.select.0.push(table)),
+        )
+    }
+}
