@@ -299,7 +299,6 @@ fn derived_tables_have_typed_named_columns() {
     assert_eq!(typed[0], ("Ann".to_string(), Some(120), Some(2)));
     assert_eq!(typed[3], ("Dee".to_string(), None, None));
     let inner: Vec<String> = customers::table
-        .query()
         .inner_join_subquery(
             big::table,
             purchases::table

@@ -147,6 +147,52 @@ pub trait TableQuery: Source {
         self.query().inner_join_on(source, condition)
     }
 
+    /// See [`Select::inner_join_subquery`].
+    #[allow(clippy::type_complexity)]
+    fn inner_join_subquery<T, Q, J, I, E, IE>(
+        self,
+        table: T,
+        query: Q,
+        condition: E,
+    ) -> Select<
+        Appended<SingleFrom<Self>, T, NotNull>,
+        super::subquery::JoinDerived<Self, T, Q, J, E, Inner>,
+        DefaultSelection<(Self, T)>,
+    >
+    where
+        T: super::Table,
+        Q: super::SubSelect<J>,
+        Q::SqlType: super::FitsRow<T::AllSqlTypes>,
+        Q::FromList: crate::check::OuterRefs<crate::check::Nil, I>,
+        SingleFrom<Self>: NotInFrom<T>,
+        E: ValidOn<Appended<SingleFrom<Self>, T, NotNull>, IE>,
+    {
+        self.query().inner_join_subquery(table, query, condition)
+    }
+
+    /// See [`Select::left_join_subquery`].
+    #[allow(clippy::type_complexity)]
+    fn left_join_subquery<T, Q, J, I, E, IE>(
+        self,
+        table: T,
+        query: Q,
+        condition: E,
+    ) -> Select<
+        Appended<SingleFrom<Self>, T, crate::types::Null>,
+        super::subquery::JoinDerived<Self, T, Q, J, E, super::join::Left>,
+        DefaultSelection<(Self, T)>,
+    >
+    where
+        T: super::Table,
+        Q: super::SubSelect<J>,
+        Q::SqlType: super::FitsRow<T::AllSqlTypes>,
+        Q::FromList: crate::check::OuterRefs<crate::check::Nil, I>,
+        SingleFrom<Self>: NotInFrom<T>,
+        E: ValidOn<Appended<SingleFrom<Self>, T, NotNull>, IE>,
+    {
+        self.query().left_join_subquery(table, query, condition)
+    }
+
     /// See [`Select::left_join_on`].
     fn left_join_on<S: Source, E: ValidOn<Appended<SingleFrom<Self>, S, NotNull>, I>, I>(
         self,
