@@ -281,18 +281,21 @@ impl<'r> Source<'r> {
     }
 
     #[inline]
-    fn type_(self, idx: usize) -> Option<&'r Type> {
-        match self {
-            Source::Query(row) => row.columns().get(idx).map(|c| c.type_()),
-            Source::Copy(_, types) => types.get(idx),
-        }
-    }
-
-    #[inline]
     fn name(self, idx: usize) -> Option<&'r str> {
         match self {
             Source::Query(row) => row.columns().get(idx).map(|c| c.name()),
             Source::Copy(..) => None,
+        }
+    }
+
+    #[inline]
+    fn decoded<T: FromSqlValue<ST>, ST: ?Sized>(
+        self,
+        idx: usize,
+    ) -> Result<Decoded<T, ST>, postgres::Error> {
+        match self {
+            Source::Query(row) => row.try_get::<usize, Decoded<T, ST>>(idx),
+            Source::Copy(row, _) => row.try_get::<Decoded<T, ST>>(idx),
         }
     }
 
@@ -302,6 +305,27 @@ impl<'r> Source<'r> {
             Source::Query(row) => row.try_get::<usize, Raw<'r>>(idx),
             Source::Copy(row, _) => row.try_get::<Raw<'r>>(idx),
         }
+    }
+}
+
+/// One column decoded by `T`'s [`FromSqlValue`] inside the driver's own column access: the
+/// outcome of the decoding, kept as a value so that the driver reports only its own errors.
+struct Decoded<T, ST: ?Sized>(Result<T, DecodeError>, PhantomData<fn() -> ST>);
+impl<'a, T: FromSqlValue<ST>, ST: ?Sized> FromSql<'a> for Decoded<T, ST> {
+    #[inline]
+    fn from_sql(
+        ty: &Type,
+        raw: &'a [u8],
+    ) -> Result<Self, Box<dyn std::error::Error + Sync + Send>> {
+        Ok(Decoded(T::decode(ty, Some(raw)), PhantomData))
+    }
+    #[inline]
+    fn from_sql_null(ty: &Type) -> Result<Self, Box<dyn std::error::Error + Sync + Send>> {
+        Ok(Decoded(T::decode(ty, None), PhantomData))
+    }
+    #[inline]
+    fn accepts(_: &Type) -> bool {
+        true
     }
 }
 
@@ -356,23 +380,28 @@ impl<'r> RowReader<'r> {
                 .name(idx)
                 .map_or_else(|| format!("column {}", idx + 1), str::to_string),
         };
-        let Some(ty) = self.row.type_(idx) else {
+        if idx >= self.row.len() {
             return Err(Error::Decode {
                 column: label(),
                 source: DecodeError::MissingColumn,
             });
-        };
-        let raw = self.row.raw(idx).map_err(|e| Error::Decode {
-            column: label(),
-            source: DecodeError::Invalid {
-                rust: std::any::type_name::<T>(),
-                reason: e.to_string(),
-            },
-        })?;
-        T::decode(ty, raw.0).map_err(|source| Error::Decode {
-            column: label(),
-            source,
-        })
+        }
+        // One pass through the driver: the column's type and bytes go straight to `T`'s
+        // decoder (no separate lookup of the type, no intermediate value).
+        match self.row.decoded::<T, ST>(idx) {
+            Ok(Decoded(Ok(value), _)) => Ok(value),
+            Ok(Decoded(Err(source), _)) => Err(Error::Decode {
+                column: label(),
+                source,
+            }),
+            Err(e) => Err(Error::Decode {
+                column: label(),
+                source: DecodeError::Invalid {
+                    rust: std::any::type_name::<T>(),
+                    reason: e.to_string(),
+                },
+            }),
+        }
     }
 
     /// Whether the next `n` columns are all NULL (a missing row of an outer join).
