@@ -935,36 +935,36 @@ pub struct TimeArith<L, R, const PLUS: bool> {
     right: R,
 }
 
-type PlusOut<L, R> = <<L as SqlType>::NotNull as TimePlus<<R as SqlType>::NotNull>>::Out;
-type MinusOut<L, R> = <<L as SqlType>::NotNull as TimeMinus<<R as SqlType>::NotNull>>::Out;
+/// `+` (`PLUS`) or `-` of SQL types `Self` and `R`: the result type, from [`TimePlus`] or
+/// [`TimeMinus`] (one bridge, so that each node impl below is written once).
+pub trait TimeResult<R, const PLUS: bool> {
+    /// The result type.
+    type Out: SqlType<Nullability = NotNull>;
+}
+impl<L: TimePlus<R>, R> TimeResult<R, true> for L {
+    type Out = L::Out;
+}
+impl<L: TimeMinus<R>, R> TimeResult<R, false> for L {
+    type Out = L::Out;
+}
 
-impl<L: Expression, R: Expression> Expression for TimeArith<L, R, true>
+/// The type of `l + r` / `l - r` for operand types `L` and `R`, NULL when either may be.
+type TimeOut<L, R, const P: bool> =
+    NullableIf<L, R, <<L as SqlType>::NotNull as TimeResult<<R as SqlType>::NotNull, P>>::Out>;
+
+impl<L: Expression, R: Expression, const P: bool> Expression for TimeArith<L, R, P>
 where
-    <L::SqlType as SqlType>::NotNull: TimePlus<<R::SqlType as SqlType>::NotNull>,
+    <L::SqlType as SqlType>::NotNull: TimeResult<<R::SqlType as SqlType>::NotNull, P>,
 {
-    type SqlType = NullableIf<L::SqlType, R::SqlType, PlusOut<L::SqlType, R::SqlType>>;
+    type SqlType = TimeOut<L::SqlType, R::SqlType, P>;
 }
-impl<L: Expression, R: Expression> Expression for TimeArith<L, R, false>
-where
-    <L::SqlType as SqlType>::NotNull: TimeMinus<<R::SqlType as SqlType>::NotNull>,
-{
-    type SqlType = NullableIf<L::SqlType, R::SqlType, MinusOut<L::SqlType, R::SqlType>>;
-}
-impl<L, R, F, IL, IR> AppearsIn<F, (IL, IR)> for TimeArith<L, R, true>
+impl<L, R, F, IL, IR, const P: bool> AppearsIn<F, (IL, IR)> for TimeArith<L, R, P>
 where
     L: AppearsIn<F, IL, Lifted: SqlType>,
     R: AppearsIn<F, IR, Lifted: SqlType>,
-    <L::Lifted as SqlType>::NotNull: TimePlus<<R::Lifted as SqlType>::NotNull>,
+    <L::Lifted as SqlType>::NotNull: TimeResult<<R::Lifted as SqlType>::NotNull, P>,
 {
-    type Lifted = NullableIf<L::Lifted, R::Lifted, PlusOut<L::Lifted, R::Lifted>>;
-}
-impl<L, R, F, IL, IR> AppearsIn<F, (IL, IR)> for TimeArith<L, R, false>
-where
-    L: AppearsIn<F, IL, Lifted: SqlType>,
-    R: AppearsIn<F, IR, Lifted: SqlType>,
-    <L::Lifted as SqlType>::NotNull: TimeMinus<<R::Lifted as SqlType>::NotNull>,
-{
-    type Lifted = NullableIf<L::Lifted, R::Lifted, MinusOut<L::Lifted, R::Lifted>>;
+    type Lifted = TimeOut<L::Lifted, R::Lifted, P>;
 }
 impl<L, R, G, JL, JR, const P: bool> ValidGrouping<G, (JL, JR)> for TimeArith<L, R, P>
 where
@@ -981,7 +981,7 @@ impl<L: Render, R: Render, const P: bool> Render for TimeArith<L, R, P> {
         crate::render::operand(&self.right, out);
     }
 }
-as_expr_for! { [L, R,] TimeArith<L, R, true>; [L, R,] TimeArith<L, R, false>; }
+as_expr_for! { [L, R, const P: bool,] TimeArith<L, R, P>; }
 
 /// Date and time arithmetic: `plus` / `minus` with PostgreSQL's result types.
 pub trait TimeMethods: Expression + Sized {

@@ -253,14 +253,8 @@ impl<L: super::FromClause, S: Source, On: Render, K: JoinKind> super::FromClause
         out.sql(" ON ");
         self.on.render(out);
     }
-    fn has_ctes(&self) -> bool {
-        self.left.has_ctes()
-    }
-    fn recursive_ctes(&self) -> bool {
-        self.left.recursive_ctes()
-    }
-    fn render_ctes<'a>(&'a self, out: &mut SqlWriter<'a>, first: &mut bool) {
-        self.left.render_ctes(out, first);
+    fn left(&self) -> Option<&dyn super::FromClause> {
+        Some(&self.left)
     }
 }
 
@@ -285,14 +279,8 @@ impl<L: super::FromClause, S: Source> super::FromClause for CrossJoin<L, S> {
         out.sql(Cross::SQL);
         S::render_from(out);
     }
-    fn has_ctes(&self) -> bool {
-        self.left.has_ctes()
-    }
-    fn recursive_ctes(&self) -> bool {
-        self.left.recursive_ctes()
-    }
-    fn render_ctes<'a>(&'a self, out: &mut SqlWriter<'a>, first: &mut bool) {
-        self.left.render_ctes(out, first);
+    fn left(&self) -> Option<&dyn super::FromClause> {
+        Some(&self.left)
     }
 }
 

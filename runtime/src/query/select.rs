@@ -510,17 +510,23 @@ where
 pub trait FromClause {
     /// Writes the FROM items.
     fn render_from<'a>(&'a self, out: &mut SqlWriter<'a>);
+    /// The FROM clause a join extends: where CTEs attached before the join are.
+    fn left(&self) -> Option<&dyn FromClause> {
+        None
+    }
     /// Whether a WITH clause comes with this FROM clause (see `Select::with`).
     fn has_ctes(&self) -> bool {
-        false
+        self.left().is_some_and(|l| l.has_ctes())
     }
     /// Whether one of its CTEs is recursive (`WITH RECURSIVE`).
     fn recursive_ctes(&self) -> bool {
-        false
+        self.left().is_some_and(|l| l.recursive_ctes())
     }
     /// Writes the CTEs, `name(cols) AS (query)`, separated by commas.
     fn render_ctes<'a>(&'a self, out: &mut SqlWriter<'a>, first: &mut bool) {
-        let _ = (out, first);
+        if let Some(left) = self.left() {
+            left.render_ctes(out, first);
+        }
     }
 }
 

@@ -491,14 +491,8 @@ impl<L: FromClause, T: Table, Q: SubSelect<J>, J, On: Render, K: super::JoinKind
         out.sql(" ON ");
         self.on.render(out);
     }
-    fn has_ctes(&self) -> bool {
-        self.left.has_ctes()
-    }
-    fn recursive_ctes(&self) -> bool {
-        self.left.recursive_ctes()
-    }
-    fn render_ctes<'a>(&'a self, out: &mut SqlWriter<'a>, first: &mut bool) {
-        self.left.render_ctes(out, first);
+    fn left(&self) -> Option<&dyn FromClause> {
+        Some(&self.left)
     }
 }
 
@@ -530,16 +524,7 @@ impl<F, From, C, W, O> Select<F, From, DefaultSelection<C>, W, O> {
         E: super::ValidOn<WithSource<F, T, NotNull>, IE>,
         C: super::PushSource<T>,
     {
-        rebuild!(
-            self,
-            from: JoinDerived {
-                left: self.from,
-                derived: Derived { query, _t: PhantomData },
-                on: condition,
-                _k: PhantomData,
-            },
-            select: DefaultSelection(self.select.0.push(table)),
-        )
+        self.join_derived(table, query, condition)
     }
 
     /// `LEFT JOIN (query) AS "t"("c1", ..) ON condition`: the derived table's columns load as
@@ -565,6 +550,19 @@ impl<F, From, C, W, O> Select<F, From, DefaultSelection<C>, W, O> {
             + Append<crate::check::Src<T, NotNull>>
             + Append<crate::check::Src<T, crate::types::Null>>,
         E: super::ValidOn<WithSource<F, T, NotNull>, IE>,
+        C: super::PushSource<T>,
+    {
+        self.join_derived(table, query, condition)
+    }
+
+    /// The query with `(query) AS "t"(..)` joined by `K` on `condition`, its FROM list `F2`.
+    fn join_derived<T, Q, J, E, K, F2>(
+        self,
+        table: T,
+        query: Q,
+        condition: E,
+    ) -> Select<F2, JoinDerived<From, T, Q, J, E, K>, DefaultSelection<C::Out>, W, O>
+    where
         C: super::PushSource<T>,
     {
         rebuild!(
