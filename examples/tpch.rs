@@ -85,11 +85,19 @@ fn run(options: &Options) -> Result<(), Box<dyn std::error::Error>> {
         .map_err(|e| format!("cannot create {}: {e}", options.out.display()))?;
     // Kept alive until the end: dropping it drops the throwaway database.
     let mut throwaway = None;
-    let mut conn = match std::env::var("DATABASE_URL") {
-        Ok(url) if !url.trim().is_empty() => Connection::connect(url.trim())?,
+    let url = match std::env::var("DATABASE_URL") {
+        Ok(url) if !url.trim().is_empty() => url.trim().to_string(),
         _ => throwaway
             .insert(sqlwright::testing::try_database()?)
-            .connect()?,
+            .url()
+            .to_string_with_password(),
+    };
+    let mut conn = Connection::connect(&url)?;
+    // The hand-written SQL runs through the `postgres` crate, on its own connection.
+    let mut client = if options.hand_written {
+        Some(postgres::Client::connect(&url, postgres::NoTls)?)
+    } else {
+        None
     };
 
     println!("loading TPC-H data at scale factor {}", options.sf);
@@ -121,8 +129,8 @@ fn run(options: &Options) -> Result<(), Box<dyn std::error::Error>> {
     let mut total = Duration::ZERO;
     for n in 1..=22 {
         let started = Instant::now();
-        let result = if options.hand_written {
-            sql::run(conn.client(), n).map_err(|e| format!("Q{n}: {e}"))?
+        let result = if let Some(client) = client.as_mut() {
+            sql::run(client, n).map_err(|e| format!("Q{n}: {e}"))?
         } else {
             queries::run(&mut conn, n).map_err(|e| format!("Q{n}: {e}"))?
         };

@@ -13,8 +13,8 @@
 //! - typed: `tpch::queries::load_count`: build the query, render, bind, execute (a statement
 //!   prepared once per connection) and decode every row into its Rust types;
 //! - raw: the very statement the typed query renders (same SQL text, same parameters),
-//!   prepared once with the `postgres` crate on the same server connection
-//!   (`Connection::client`), run with `Client::query`, every value decoded into the same
+//!   prepared once with the `postgres` crate on a connection of its own, run with
+//!   `Client::query`, every value decoded into the same
 //!   Rust types by column type; only execution and decoding are timed. typed / raw is the
 //!   DSL's overhead;
 //! - hand: the hand-written SQL of `tpch::sql` (literal values, PostgreSQL's implicit casts),
@@ -26,7 +26,7 @@
 //! when the server's time varies).
 //!
 //! `PLAN_CACHE_MODE=force_custom_plan` (or `force_generic_plan`) sets PostgreSQL's
-//! `plan_cache_mode` on the typed side's connection (shared by the raw side) first.
+//! `plan_cache_mode` on the typed side's connection and on the raw side's first.
 //!
 //! The second part builds a query with 3 joins, 5 filters, GROUP BY and ORDER BY and renders
 //! it, in a tight loop: the median time of one build + render.
@@ -112,25 +112,34 @@ fn main() {
     load::load(&mut conn, o.sf).expect("load TPC-H");
     let url = db.url().to_string_with_password();
     let mut client = postgres::Client::connect(&url, postgres::NoTls).expect("connect");
+    let mut plan_mode = None;
     if let Ok(mode) = std::env::var("PLAN_CACHE_MODE") {
         conn.batch_execute(&format!("SET plan_cache_mode = {mode}"))
             .expect("set plan_cache_mode");
+        plan_mode = Some(mode);
     }
     let statements: Vec<_> = sql::QUERIES
         .iter()
         .map(|q| client.prepare(q).expect("prepare"))
         .collect();
 
-    // The raw side runs on the typed side's own server connection (`Connection::client`),
-    // so that both run on the same backend, with its caches, with the same statement text.
+    // The raw side runs the typed side's statement text through the `postgres` crate on a
+    // connection of its own (sqlwright speaks the protocol itself, so the two cannot share
+    // one).
+    let mut raw_client = postgres::Client::connect(&url, postgres::NoTls).expect("connect");
+    if let Some(mode) = &plan_mode {
+        raw_client
+            .batch_execute(&format!("SET plan_cache_mode = {mode}"))
+            .expect("set plan_cache_mode");
+    }
     let mut cache: HashMap<String, postgres::Statement> = HashMap::new();
     let mut same_statement = |conn: &mut sqlwright::Connection, n: usize| -> (usize, Duration) {
         queries::with_query(
             conn,
             n,
             queries::WithRendered(
-                |conn: &mut sqlwright::Connection, r: &sqlwright::render::Rendered<'_>| {
-                    let client = conn.client();
+                |_: &mut sqlwright::Connection, r: &sqlwright::render::Rendered<'_>| {
+                    let client = &mut raw_client;
                     let statement = match cache.get(&r.sql) {
                         Some(statement) => statement.clone(),
                         None => {

@@ -358,8 +358,9 @@ mod tests {
     #[test]
     fn formats_like_the_server() {
         let db = sqlwright::testing::database();
-        let mut conn = db.connect().expect("a connection");
-        let client = conn.client();
+        let client =
+            &mut postgres::Client::connect(&db.url().to_string_with_password(), postgres::NoTls)
+                .expect("a connection");
 
         // float8: edge cases, 4000 values spread over 600 orders of magnitude, fractions.
         let floats = "SELECT f FROM (

@@ -26,13 +26,15 @@
 //! ```
 
 use crate::check::Nil;
+use crate::engine::wire::Span;
+use crate::engine::{Column, Connection, RawRow};
 use crate::engine::{Error, Executor};
 use crate::query::{Assignments, Insertable, Table};
 use crate::render::{Param, Rendered, SqlWriter};
 use bytes::BytesMut;
-use postgres::binary_copy::BinaryCopyInWriter;
-use postgres::types::Type;
+use postgres_types::Type;
 use std::marker::PhantomData;
+use std::sync::Arc;
 
 /// Starts a bulk load into `table`; see the [module docs](self).
 pub fn copy_in<T: crate::query::StoredTable>(table: T) -> CopyIn<'static, T> {
@@ -239,8 +241,7 @@ impl<'p, T: Table> CopyIn<'p, T> {
                 source: Box::new(source),
             }
         };
-        conn.connection().copy_in_with(&sql, |writer| {
-            let mut writer = BinaryCopyInWriter::new(writer, &types);
+        conn.connection().copy_in_with(&sql, |sink| {
             let mut write = |n: u64, r: Rendered<'_>| -> Result<(), Error> {
                 if r.key != key {
                     return Err(Error::Misuse(format!(
@@ -248,12 +249,16 @@ impl<'p, T: Table> CopyIn<'p, T> {
                         T::SQL_NAME
                     )));
                 }
-                writer.write_raw(r.params.iter().copied()).map_err(|e| {
-                    match Error::from_driver(e) {
-                        lost @ Error::ConnectionLost(_) => lost,
-                        _ => bad_row(n, &r),
-                    }
-                })
+                sink.row(&r.params, &types)
+                    .map_err(|(at, e)| match (at, e) {
+                        (_, lost @ Error::ConnectionLost(_)) => lost,
+                        (Some(i), source) => Error::Copy {
+                            row: Some(n),
+                            column: columns.get(i).cloned(),
+                            source: Box::new(source),
+                        },
+                        (None, _) => bad_row(n, &r),
+                    })
             };
             first.with_values(false, |r| write(1, r))?;
             let mut n = 1u64;
@@ -264,8 +269,7 @@ impl<'p, T: Table> CopyIn<'p, T> {
                     f(n);
                 }
             }
-            let stored = writer.finish().map_err(|e| {
-                let error = Error::from_driver(e);
+            let stored = sink.finish().map_err(|error| {
                 if error.database_error().is_none() {
                     return error;
                 }
@@ -285,54 +289,128 @@ impl<'p, T: Table> CopyIn<'p, T> {
 }
 
 /// Decodes one row of binary COPY output.
-pub(crate) type DecodeCopy<R> = fn(
-    &postgres::binary_copy::BinaryCopyOutRow,
-    &[Type],
-    &[crate::render::Label],
-) -> Result<R, Error>;
+pub(crate) type DecodeCopy<R> = for<'r> fn(RawRow<'r>, &[crate::render::Label]) -> Result<R, Error>;
 
 /// The rows of [`Select::copy_out`](crate::query::Select::copy_out), decoded as they
 /// arrive. Stops after the first error.
 pub struct CopyRows<'c, R> {
-    rows: postgres::binary_copy::BinaryCopyOutIter<'c>,
-    flags: crate::engine::Flags<'c>,
-    types: Vec<Type>,
+    conn: &'c mut Connection,
+    columns: Arc<[Column]>,
     labels: Vec<crate::render::Label>,
     decode: DecodeCopy<R>,
+    spans: Vec<Span>,
+    /// The file header has been read.
+    header: bool,
     done: bool,
 }
 
 impl<R> std::fmt::Debug for CopyRows<'_, R> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("CopyRows")
-            .field("types", &self.types)
+            .field("columns", &self.columns.len())
             .field("done", &self.done)
             .finish_non_exhaustive()
     }
+}
+
+/// The signature, flags and header extension that open binary COPY data: their length.
+fn header_len(data: &[u8]) -> Option<usize> {
+    const SIGNATURE: &[u8] = b"PGCOPY\n\xff\r\n\0";
+    if !data.starts_with(SIGNATURE) || data.len() < 19 {
+        return None;
+    }
+    let ext = u32::from_be_bytes([data[15], data[16], data[17], data[18]]) as usize;
+    Some(19 + ext).filter(|n| *n <= data.len())
+}
+
+/// One row of binary COPY data (`data` holds exactly one tuple): its values' spans, or
+/// `None` for the trailer.
+fn copy_spans(data: &[u8], columns: usize, spans: &mut Vec<Span>) -> Result<bool, Error> {
+    let bad = || Error::ConnectionLost("malformed binary COPY data".into());
+    spans.clear();
+    let count = i16::from_be_bytes([
+        *data.first().ok_or_else(bad)?,
+        *data.get(1).ok_or_else(bad)?,
+    ]);
+    if count == -1 {
+        return Ok(false);
+    }
+    if count as usize != columns {
+        return Err(bad());
+    }
+    let mut at = 2;
+    for _ in 0..count {
+        let head = data.get(at..at + 4).ok_or_else(bad)?;
+        let len = i32::from_be_bytes([head[0], head[1], head[2], head[3]]);
+        at += 4;
+        spans.push(Span::new(at, len));
+        if len > 0 {
+            at += len as usize;
+        }
+    }
+    if at > data.len() {
+        return Err(bad());
+    }
+    Ok(true)
 }
 
 impl<R> Iterator for CopyRows<'_, R> {
     type Item = Result<R, Error>;
 
     fn next(&mut self) -> Option<Self::Item> {
-        use postgres::fallible_iterator::FallibleIterator;
-        if self.done {
-            return None;
-        }
-        let item = match self.rows.next() {
-            Ok(None) => None,
-            Ok(Some(row)) => Some((self.decode)(&row, &self.types, &self.labels)),
-            Err(e) => {
-                // A failure while the server runs the query: the transaction is aborted.
-                let e = Error::from_driver(e);
-                self.flags.failed(&e);
-                Some(Err(e))
+        loop {
+            if self.done {
+                return None;
             }
-        };
-        if !matches!(item, Some(Ok(_))) {
-            self.done = true;
+            let Self {
+                conn,
+                columns,
+                labels,
+                decode,
+                spans,
+                header,
+                ..
+            } = self;
+            let item = conn.copy_out_next(|mut data: &[u8]| {
+                if !*header {
+                    let n = header_len(data).ok_or_else(|| {
+                        Error::ConnectionLost("malformed binary COPY header".into())
+                    })?;
+                    *header = true;
+                    data = &data[n..];
+                }
+                if !copy_spans(data, columns.len(), spans)? {
+                    return Ok(None);
+                }
+                decode(RawRow::new(columns, data, spans), labels).map(Some)
+            });
+            match item {
+                None => {
+                    self.done = true;
+                    return None;
+                }
+                // The trailer: the end message follows.
+                Some(Ok(Ok(None))) => continue,
+                Some(Ok(Ok(Some(row)))) => return Some(Ok(row)),
+                Some(Ok(Err(e))) | Some(Err(e)) => {
+                    self.done = true;
+                    return Some(Err(e));
+                }
+            }
         }
-        item
+    }
+}
+
+impl<R> Drop for CopyRows<'_, R> {
+    /// Rows left unread are read and dropped, so that the connection is ready for the
+    /// next statement (COPY cannot be stopped half-way without cancelling it).
+    fn drop(&mut self) {
+        while !self.done {
+            match self.conn.copy_out_next(|_| ()) {
+                Some(Ok(())) => {}
+                None | Some(Err(_)) => self.done = true,
+            }
+        }
     }
 }
 
@@ -351,15 +429,16 @@ pub(crate) fn copy_out<'c, R, C: Executor + ?Sized>(
         )));
     }
     let conn = conn.connection();
-    let types = conn.column_types(&rendered)?;
+    let columns = conn.columns_of(&rendered)?;
     let sql = format!("COPY ({}) TO STDOUT (FORMAT binary)", rendered.sql);
-    let (reader, flags) = conn.copy_out_reader(&sql)?;
+    conn.copy_out_start(&sql)?;
     Ok(CopyRows {
-        rows: postgres::binary_copy::BinaryCopyOutIter::new(reader, &types),
-        flags,
-        types,
+        conn,
+        columns,
         labels: rendered.labels,
         decode,
+        spans: Vec::new(),
+        header: false,
         done: false,
     })
 }

@@ -34,7 +34,7 @@ use crate::raw::{DynRow, FromDynRow};
 use crate::reflect::{ReflectedColumn, ReflectedTable};
 use crate::render::{Rendered, SqlWriter};
 use bytes::BytesMut;
-use postgres::types::{IsNull, Kind, ToSql, Type};
+use postgres_types::{IsNull, Kind, ToSql, Type};
 use std::fmt;
 
 /// A value for a column of a reflected table.
@@ -199,7 +199,7 @@ impl ToSql for Value {
             #[cfg(feature = "uuid")]
             Value::Uuid(u) => u.to_sql(ty, out),
             #[cfg(feature = "serde_json")]
-            Value::Json(j) => postgres::types::Json(j).to_sql(ty, out),
+            Value::Json(j) => postgres_types::Json(j).to_sql(ty, out),
             Value::Array(items) => items.as_slice().to_sql(ty, out),
         }
     }
@@ -209,7 +209,7 @@ impl ToSql for Value {
         true
     }
 
-    postgres::types::to_sql_checked!();
+    postgres_types::to_sql_checked!();
 }
 
 macro_rules! value_from {

@@ -25,11 +25,11 @@
 //! # Ok(()) }
 //! ```
 
-use crate::engine::{DecodeError, Error, Executor};
+use crate::engine::{DecodeError, Error, Executor, Row};
 use crate::expr::{NaturalSqlType, SqlValue};
 use crate::render::{Param, Rendered};
 use crate::types::SqlType;
-use postgres::types::{FromSql, ToSql, Type};
+use postgres_types::{FromSql, ToSql, Type};
 use std::fmt;
 
 /// A hand-written statement with `:name` parameters; see the [module docs](self).
@@ -209,7 +209,7 @@ impl<'a> RawQuery<'a> {
         let stream = conn.stream_rows(&rendered)?;
         Ok(crate::query::Rows::new(
             stream,
-            |row: postgres::Row, _: &[crate::render::Label]| Ok(DynRow(row)),
+            |row: crate::engine::RawRow<'_>, _: &[crate::render::Label]| Ok(DynRow(row.to_row())),
         ))
     }
 
@@ -225,23 +225,25 @@ impl<'a> RawQuery<'a> {
         Ok(crate::query::Batches::new(
             stream,
             n,
-            |row: postgres::Row, _: &[crate::render::Label]| Ok(DynRow(row)),
+            |row: crate::engine::RawRow<'_>, _: &[crate::render::Label]| Ok(DynRow(row.to_row())),
         ))
     }
 }
 
 /// A row of hand-written SQL: columns by name or position, each converted with a typed
 /// error when it does not fit.
-pub struct DynRow(postgres::Row);
+pub struct DynRow(Row);
 
 impl fmt::Debug for DynRow {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let mut map = f.debug_map();
         for (i, column) in self.0.columns().iter().enumerate() {
-            let shown = self
-                .0
-                .try_get::<_, Shown>(i)
-                .map_or_else(|_| "?".to_string(), |s| s.0);
+            let raw = self.0.raw().value(i);
+            let shown = match raw {
+                None => Ok(Shown("NULL".into())),
+                Some(bytes) => Shown::from_sql(column.type_(), bytes),
+            }
+            .map_or_else(|_| "?".to_string(), |s| s.0);
             map.entry(&column.name(), &format_args!("{shown}"));
         }
         map.finish()
@@ -280,23 +282,23 @@ impl<'a> FromSql<'a> for Shown {
 /// A column of a [`DynRow`]: its name (`&str`) or 0-based position (`usize`).
 pub trait ColumnKey: fmt::Display {
     /// The column's position in `row`.
-    fn position(&self, row: &postgres::Row) -> Option<usize>;
+    fn position(&self, row: &Row) -> Option<usize>;
 }
 
 impl ColumnKey for &str {
-    fn position(&self, row: &postgres::Row) -> Option<usize> {
+    fn position(&self, row: &Row) -> Option<usize> {
         row.columns().iter().position(|c| c.name() == *self)
     }
 }
 
 impl ColumnKey for usize {
-    fn position(&self, row: &postgres::Row) -> Option<usize> {
+    fn position(&self, row: &Row) -> Option<usize> {
         (*self < row.len()).then_some(*self)
     }
 }
 
 impl DynRow {
-    pub(crate) fn new(row: postgres::Row) -> Self {
+    pub(crate) fn new(row: Row) -> Self {
         DynRow(row)
     }
 
@@ -343,26 +345,25 @@ impl DynRow {
                 },
             });
         }
-        self.0.try_get::<_, T>(i).map_err(|e| {
-            let null =
-                std::error::Error::source(&e).is_some_and(|s| s.is::<postgres::types::WasNull>());
-            Error::Decode {
-                column: label(),
-                source: if null {
-                    DecodeError::UnexpectedNull { rust }
-                } else {
-                    DecodeError::Invalid {
-                        rust,
-                        reason: std::error::Error::source(&e)
-                            .map_or_else(|| e.to_string(), |s| s.to_string()),
-                    }
-                },
-            }
+        let decoded = match self.0.raw().value(i) {
+            Some(bytes) => T::from_sql(column.type_(), bytes),
+            None => T::from_sql_null(column.type_()),
+        };
+        decoded.map_err(|e| Error::Decode {
+            column: label(),
+            source: if e.is::<postgres_types::WasNull>() {
+                DecodeError::UnexpectedNull { rust }
+            } else {
+                DecodeError::Invalid {
+                    rust,
+                    reason: e.to_string(),
+                }
+            },
         })
     }
 
-    /// The driver's row.
-    pub fn into_inner(self) -> postgres::Row {
+    /// The row underneath.
+    pub fn into_inner(self) -> Row {
         self.0
     }
 }

@@ -19,7 +19,7 @@ sqlwright::table! {
 /// The type PostgreSQL gives `expr` over the table, by name (`bigint` -> `int8`, ...).
 fn server_type(db: &mut crate::Db, expr: &str) -> String {
     let sql = format!("SELECT pg_typeof({expr})::regtype::oid::regtype::text FROM numbers");
-    let t: String = db.conn.client().query_one(&sql, &[]).unwrap().get(0);
+    let t: String = db.client().query_one(&sql, &[]).unwrap().get(0);
     match t.as_str() {
         "smallint" => "int2",
         "integer" => "int4",

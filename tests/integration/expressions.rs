@@ -308,7 +308,6 @@ fn date_time_functions_and_arithmetic() {
     assert!((date_ - now_.date_naive()).num_days().abs() <= 1);
     let _ = (time_, lt, lts);
     let who: String = db
-        .conn
         .client()
         .query_one("SELECT CURRENT_USER::text", &[])
         .unwrap()

@@ -45,8 +45,7 @@ fn group_by_with_aggregates_of_postgres_types() {
 }
 
 fn by_hand<T: for<'a> FromHand<'a>>(db: &mut crate::Db, sql: &str) -> Vec<T> {
-    db.conn
-        .client()
+    db.client()
         .query(sql, &[])
         .unwrap()
         .iter()

@@ -33,10 +33,20 @@ use sqlwright::Connection;
 /// A connection to a fresh database with `ddl` applied; the database is dropped after.
 pub struct Db {
     pub conn: Connection,
+    hand: Option<postgres::Client>,
     _db: TestDatabase,
 }
 
 impl Db {
+    /// A `postgres` crate client on its own connection to the same database, for
+    /// hand-written comparisons that must not go through sqlwright.
+    pub fn client(&mut self) -> &mut postgres::Client {
+        let url = self._db.url().to_string_with_password();
+        self.hand.get_or_insert_with(|| {
+            postgres::Client::connect(&url, postgres::NoTls).expect("connect by hand")
+        })
+    }
+
     /// Another connection to the same database.
     pub fn connect_again(&self) -> Connection {
         self._db.connect().expect("connect to the test database")
@@ -45,20 +55,18 @@ impl Db {
 
 /// Runs hand-written SQL and maps each row with `f`, to compare with a typed query.
 pub fn by_hand<T>(db: &mut Db, sql: &str, f: impl Fn(&postgres::Row) -> T) -> Vec<T> {
-    db.conn
-        .client()
-        .query(sql, &[])
-        .unwrap()
-        .iter()
-        .map(f)
-        .collect()
+    db.client().query(sql, &[]).unwrap().iter().map(f).collect()
 }
 
 pub fn setup(ddl: &str) -> Db {
     let db = sqlwright::testing::database();
     let mut conn = db.connect().expect("connect to the test database");
     conn.batch_execute(ddl).expect("apply the test schema");
-    Db { conn, _db: db }
+    Db {
+        conn,
+        hand: None,
+        _db: db,
+    }
 }
 
 /// An engine on a fresh database with `ddl` applied, its settings adjusted by `configure`.

@@ -230,7 +230,6 @@ fn notes_schemas_end_to_end() {
 
     NOTES.drop_all(&mut db.conn).unwrap();
     let left: i64 = db
-        .conn
         .client()
         .query_one(
             "SELECT count(*) FROM pg_tables WHERE schemaname = 'public'",
@@ -320,7 +319,6 @@ fn multi_column_constraints_and_indexes() {
         .unwrap()
         .unwrap();
     let today: chrono::NaiveDate = db
-        .conn
         .client()
         .query_one("SELECT CURRENT_DATE", &[])
         .unwrap()

@@ -301,14 +301,14 @@ fn deadlocks_are_typed_and_retryable() {
 }
 
 #[test]
-fn statements_sqlwright_did_not_see_still_block_a_commit() {
+fn an_ignored_failure_still_blocks_the_commit() {
     let mut db = setup(EMPTY_USERS);
     let err = db
         .conn
         .transaction(|tx| {
             add(tx, "Ann")?;
-            // Through the driver's own client: sqlwright does not see this error.
-            let _ = tx.connection().client().execute("SELECT 1/0", &[]);
+            // The failure is dropped on the floor; the server aborted the transaction.
+            let _ = tx.connection().query_text("SELECT 1/0");
             Ok::<_, Error>(())
         })
         .unwrap_err();

@@ -65,7 +65,7 @@ macro_rules! round_trip {
             " = EXCLUDED.",
             stringify!($col)
         );
-        $db.conn.client().execute(sql, &[&value]).unwrap();
+        $db.client().execute(sql, &[&value]).unwrap();
         let found = $table::table
             .filter($table::$col.eq(value.clone()))
             .select(($table::id, $table::$col))
@@ -130,7 +130,6 @@ fn dates_times_intervals() {
     round_trip!(db, temporal, iv, PgInterval::new(14, 3, 4_000_001));
     let text: String = {
         let row = db
-            .conn
             .client()
             .query_one("SELECT iv::text FROM temporal WHERE id = 1", &[])
             .unwrap();
@@ -158,8 +157,7 @@ fn uuid_json_arrays() {
     round_trip!(db, documents, texts, vec![Some("x".to_string()), None]);
     // json has no equality operator in PostgreSQL: load it back by id.
     let doc = serde_json::json!({"k": "v"});
-    db.conn
-        .client()
+    db.client()
         .execute("UPDATE documents SET j = $1 WHERE id = 1", &[&doc])
         .unwrap();
     let loaded = documents::table

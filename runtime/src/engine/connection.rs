@@ -1,13 +1,12 @@
 //! A synchronous PostgreSQL connection with a bounded prepared-statement cache, SQL
 //! logging, and the bookkeeping transactions and the pool rely on.
 
-mod cursor;
-
 use super::log::{self, Echo};
+use super::wire::{self, RawRow, Row, Statement, Wire};
 use super::{DatabaseUrl, Error};
 use crate::render::{Label, Rendered};
-use postgres::types::Type;
-use postgres::{Client, NoTls, Statement};
+use bytes::{BufMut, BytesMut};
+use postgres_types::{ToSql, Type};
 use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -18,7 +17,7 @@ pub const DEFAULT_STATEMENT_CACHE: usize = 256;
 /// One connection to PostgreSQL. Statements are prepared once per SQL text and parameter
 /// types, kept in a least-recently-used cache of bounded size, and reused.
 pub struct Connection {
-    client: Client,
+    wire: Wire,
     statements: HashMap<u64, CachedStatement>,
     capacity: usize,
     tick: u64,
@@ -29,7 +28,7 @@ pub struct Connection {
     /// A statement failed inside the open transaction, so the server aborted it.
     pub(crate) aborted: bool,
     /// SQL text was run whose effect on the transaction state is unknown (`BEGIN` in
-    /// `batch_execute`, or the raw driver client was borrowed).
+    /// `batch_execute`).
     pub(crate) unknown_state: bool,
     /// The connection broke, or its state could not be restored: never reuse it.
     pub(crate) broken: bool,
@@ -66,31 +65,14 @@ impl Connection {
         Self::connect_config(url, url.to_config())
     }
 
-    pub(crate) fn connect_config(
-        url: &DatabaseUrl,
-        config: postgres::Config,
-    ) -> Result<Self, Error> {
+    pub(crate) fn connect_config(url: &DatabaseUrl, config: wire::Config) -> Result<Self, Error> {
         let target = url.target();
-        let client = config.connect(NoTls).map_err(|e| {
-            let reason = match e.as_db_error() {
-                Some(db) => format!("{} (SQLSTATE {})", db.message(), db.code().code()),
-                None => {
-                    let mut text = e.to_string();
-                    let mut source = std::error::Error::source(&e);
-                    while let Some(s) = source {
-                        text = format!("{text}: {s}");
-                        source = s.source();
-                    }
-                    text
-                }
-            };
-            Error::Connect {
-                target: target.clone(),
-                reason,
-            }
+        let wire = Wire::connect(&config).map_err(|reason| Error::Connect {
+            target: target.clone(),
+            reason,
         })?;
         Ok(Connection {
-            client,
+            wire,
             statements: HashMap::new(),
             capacity: DEFAULT_STATEMENT_CACHE,
             tick: 0,
@@ -112,7 +94,7 @@ impl Connection {
             self.unknown_state = true;
         }
         let started = Instant::now();
-        let result = self.client.batch_execute(sql).map_err(Error::from_driver);
+        let result = self.wire.simple_query(sql);
         log::statement(
             &self.echo,
             sql,
@@ -123,9 +105,30 @@ impl Connection {
         self.note(result)
     }
 
+    /// Runs SQL text without parameters through PostgreSQL's simple protocol and returns
+    /// the rows of its last statement that returned rows, each value as the server's text
+    /// (`None` for NULL): for administration and diagnostics (`SHOW ..`, catalog queries).
+    /// The statement is not prepared or cached. Never build this text from user data:
+    /// [`crate::raw::sql`] binds values as parameters.
+    pub fn query_text(&mut self, sql: &str) -> Result<Vec<Vec<Option<String>>>, Error> {
+        if may_control_transactions(sql) {
+            self.unknown_state = true;
+        }
+        let started = Instant::now();
+        let result = self.wire.simple_rows(sql);
+        log::statement(
+            &self.echo,
+            sql,
+            &[],
+            started.elapsed(),
+            result.as_ref().map(|rows| Some(rows.len() as u64)),
+        );
+        self.note(result)
+    }
+
     /// Whether the connection is closed.
     pub fn is_closed(&self) -> bool {
-        self.client.is_closed()
+        self.wire.is_closed()
     }
 
     /// Whether a transaction is open on this connection.
@@ -135,11 +138,7 @@ impl Connection {
 
     /// Checks that the server still answers (an empty statement, one round trip).
     pub fn ping(&mut self) -> Result<(), Error> {
-        let result = self
-            .client
-            .simple_query("")
-            .map(drop)
-            .map_err(Error::from_driver);
+        let result = self.wire.simple_query("");
         self.note(result)
     }
 
@@ -175,18 +174,10 @@ impl Connection {
         self.statements.get(&key).is_some_and(|c| c.types == types)
     }
 
-    /// The driver's client, for what sqlwright does not cover yet. The pool treats a
-    /// connection whose client was borrowed as being in an unknown state and rolls back
-    /// any transaction on it before reuse.
-    pub fn client(&mut self) -> &mut Client {
-        self.unknown_state = true;
-        &mut self.client
-    }
-
     /// Records what an outcome means for the connection's state.
     pub(crate) fn note<T>(&mut self, result: Result<T, Error>) -> Result<T, Error> {
         if let Err(e) = &result {
-            if e.is_connection_lost() || self.client.is_closed() {
+            if e.is_connection_lost() || self.wire.is_closed() {
                 self.broken = true;
             }
             if self.depth > 0 && reached_server(e) {
@@ -197,19 +188,39 @@ impl Connection {
     }
 
     /// Runs `COPY ... FROM STDIN` (`sql`, written by sqlwright) with `write` sending the
-    /// data and finishing it; logs the statement with the row count and records the outcome.
-    /// A `write` that fails without finishing aborts the COPY: nothing of it is stored.
+    /// data through a [`CopySink`] and finishing it; logs the statement with the row count
+    /// and records the outcome. A `write` that fails without finishing aborts the COPY:
+    /// nothing of it is stored.
     pub(crate) fn copy_in_with(
         &mut self,
         sql: &str,
-        write: impl FnOnce(postgres::CopyInWriter<'_>) -> Result<u64, Error>,
+        write: impl FnOnce(&mut CopySink<'_>) -> Result<u64, Error>,
     ) -> Result<u64, Error> {
         let started = Instant::now();
-        let result = self
-            .client
-            .copy_in(sql)
-            .map_err(Error::from_driver)
-            .and_then(write);
+        let result = self.wire.copy_in_start(sql).and_then(|()| {
+            let mut sink = CopySink {
+                wire: &mut self.wire,
+                data: BytesMut::with_capacity(COPY_CHUNK + 1024),
+                finished: false,
+            };
+            sink.data.put_slice(b"PGCOPY\n\xff\r\n\0");
+            sink.data.put_i32(0);
+            sink.data.put_i32(0);
+            let result = write(&mut sink);
+            if !sink.finished {
+                let reason = match &result {
+                    Err(e) => e.to_string(),
+                    Ok(_) => "the COPY was not finished".to_string(),
+                };
+                // The server then stores nothing; its answer is the expected error.
+                let aborted = sink.wire.copy_fail(&reason);
+                return match (result, aborted) {
+                    (Err(e), _) | (Ok(_), Err(e)) => Err(e),
+                    (Ok(_), Ok(())) => Err(Error::Misuse("the COPY was not finished".into())),
+                };
+            }
+            result
+        });
         log::statement(
             &self.echo,
             sql,
@@ -220,30 +231,22 @@ impl Connection {
         self.note(result)
     }
 
-    /// The result column types of a statement, asked of the server now (not from the
-    /// statement cache, whose description may predate a schema change).
-    pub(crate) fn column_types(&mut self, rendered: &Rendered<'_>) -> Result<Vec<Type>, Error> {
+    /// The result columns of a statement, asked of the server now (not from the statement
+    /// cache, whose description may predate a schema change).
+    pub(crate) fn columns_of(
+        &mut self,
+        rendered: &Rendered<'_>,
+    ) -> Result<Arc<[wire::Column]>, Error> {
         let (_, sql) = self.prepare_logged(rendered, Instant::now())?;
-        let described = self
-            .client
-            .prepare_typed(&sql, &rendered.types)
-            .map_err(Error::from_driver);
-        let statement = self.note(described)?;
-        Ok(statement
-            .columns()
-            .iter()
-            .map(|c| c.type_().clone())
-            .collect())
+        let described = self.wire.prepare(Arc::from(""), &sql, &rendered.types);
+        Ok(self.note(described)?.columns)
     }
 
-    /// Starts `COPY ... TO STDOUT` (`sql`, written by sqlwright) and returns its data, with
-    /// the connection's state flags for failures that arrive while it is read.
-    pub(crate) fn copy_out_reader(
-        &mut self,
-        sql: &str,
-    ) -> Result<(postgres::CopyOutReader<'_>, Flags<'_>), Error> {
+    /// Starts `COPY ... TO STDOUT` (`sql`, written by sqlwright); its data is then read
+    /// with [`Connection::copy_out_next`].
+    pub(crate) fn copy_out_start(&mut self, sql: &str) -> Result<(), Error> {
         let started = Instant::now();
-        let result = self.client.copy_out(sql).map_err(Error::from_driver);
+        let result = self.wire.copy_out_start(sql);
         log::statement(
             &self.echo,
             sql,
@@ -251,22 +254,24 @@ impl Connection {
             started.elapsed(),
             result.as_ref().map(|_| None),
         );
-        let mut flags = Flags::new(&mut self.broken, &mut self.aborted, self.depth);
-        match result {
-            Ok(reader) => Ok((reader, flags)),
-            Err(e) => {
-                if reached_server(&e) {
-                    flags.failed(&e);
-                }
-                Err(e)
-            }
+        self.note(result)
+    }
+
+    /// The next message of COPY TO STDOUT, handed to `f`; `None` at the end.
+    pub(crate) fn copy_out_next<R>(
+        &mut self,
+        f: impl FnOnce(&[u8]) -> R,
+    ) -> Option<Result<R, Error>> {
+        match self.wire.copy_out_next(f)? {
+            Ok(r) => Some(Ok(r)),
+            Err(e) => Some(self.note(Err(e))),
         }
     }
 
     /// Runs transaction-control text (`BEGIN`, `SAVEPOINT`, ...) built by sqlwright itself.
     pub(crate) fn control(&mut self, sql: &str) -> Result<(), Error> {
         let started = Instant::now();
-        let result = self.client.batch_execute(sql).map_err(Error::from_driver);
+        let result = self.wire.simple_query(sql);
         log::statement(
             &self.echo,
             sql,
@@ -275,7 +280,7 @@ impl Connection {
             result.as_ref().map(|_| None),
         );
         if let Err(e) = &result {
-            if e.is_connection_lost() || self.client.is_closed() {
+            if e.is_connection_lost() || self.wire.is_closed() {
                 self.broken = true;
             }
             if self.depth > 0 {
@@ -315,12 +320,13 @@ impl Connection {
         sql: &Arc<str>,
         types: &[Type],
     ) -> Result<Statement, Error> {
-        let prepared = self.client.prepare_typed(sql, types);
-        let statement = self.note(prepared.map_err(Error::from_driver))?;
+        let name = self.wire.statement_name();
+        let prepared = self.wire.prepare(name, sql, types);
+        let statement = self.note(prepared)?;
         if self.statements.len() >= self.capacity && !self.statements.contains_key(&key) {
             self.evict();
         }
-        self.statements.insert(
+        if let Some(old) = self.statements.insert(
             key,
             CachedStatement {
                 sql: Arc::clone(sql),
@@ -328,7 +334,9 @@ impl Connection {
                 statement: statement.clone(),
                 last_used: self.tick,
             },
-        );
+        ) {
+            self.wire.close_statement(old.statement.name);
+        }
         Ok(statement)
     }
 
@@ -357,7 +365,16 @@ impl Connection {
             .min_by_key(|(_, c)| c.last_used)
             .map(|(key, _)| *key);
         if let Some(key) = oldest {
-            self.statements.remove(&key);
+            if let Some(old) = self.statements.remove(&key) {
+                self.wire.close_statement(old.statement.name);
+            }
+        }
+    }
+
+    /// Forgets a cached statement (the server refused it as stale).
+    fn forget(&mut self, key: u64) {
+        if let Some(old) = self.statements.remove(&key) {
+            self.wire.close_statement(old.statement.name);
         }
     }
 
@@ -370,52 +387,52 @@ impl Connection {
     }
 
     /// Runs a rendered statement and returns its rows.
-    pub fn query_rendered(
+    pub fn query_rendered(&mut self, statement: &Rendered<'_>) -> Result<Vec<Row>, Error> {
+        let mut rows = Vec::new();
+        self.run(statement, &mut |row| {
+            rows.push(row.to_row());
+            Ok(())
+        })?;
+        Ok(rows)
+    }
+
+    /// Runs a rendered statement and hands each row to `sink` as it is read (decoded
+    /// straight from the connection's buffer); returns the row count. After an error from
+    /// `sink` the rest of the result is read and dropped, and that error is returned.
+    pub fn query_each(
         &mut self,
         statement: &Rendered<'_>,
-    ) -> Result<Vec<postgres::Row>, Error> {
-        self.run(
-            statement,
-            |client, prepared, params| client.query(prepared, params),
-            |rows| rows.len() as u64,
-        )
+        sink: &mut dyn FnMut(RawRow<'_>) -> Result<(), Error>,
+    ) -> Result<u64, Error> {
+        self.run(statement, sink)
     }
 
     /// Runs a rendered statement and returns the number of rows it affected.
     pub fn execute_rendered(&mut self, statement: &Rendered<'_>) -> Result<u64, Error> {
-        self.run(
-            statement,
-            |client, prepared, params| client.execute(prepared, params),
-            |n| *n,
-        )
+        self.run(statement, &mut |_| Ok(()))
     }
 
-    /// Prepares (or finds) `statement`, runs it with `call`, logs it with the row count
-    /// `count` gives, and records what the outcome means for the connection.
-    fn run<T>(
+    /// Prepares (or finds) `statement`, runs it handing each row to `sink`, logs it with
+    /// the row count, and records what the outcome means for the connection.
+    fn run(
         &mut self,
         statement: &Rendered<'_>,
-        call: impl Fn(
-            &mut Client,
-            &Statement,
-            &[crate::render::Param<'_>],
-        ) -> Result<T, postgres::Error>,
-        count: impl FnOnce(&T) -> u64,
-    ) -> Result<T, Error> {
+        sink: &mut dyn FnMut(RawRow<'_>) -> Result<(), Error>,
+    ) -> Result<u64, Error> {
         Self::check(statement)?;
         let started = Instant::now();
         let (prepared, sql) = self.prepare_logged(statement, started)?;
-        let mut result =
-            call(&mut self.client, &prepared, &statement.params).map_err(Error::from_driver);
+        let mut call =
+            |wire: &mut Wire, prepared: &Statement| wire.execute(prepared, &statement.params, sink);
+        let mut result = call(&mut self.wire, &prepared);
         if result.as_ref().is_err_and(is_stale_statement) {
             // The schema changed under the prepared statement (or it was deallocated):
             // forget it, and outside a transaction prepare it again and retry once.
             // The text comes from the cache when the statement was rendered without it.
-            self.statements.remove(&statement.key);
+            self.forget(statement.key);
             if self.depth == 0 {
                 let prepared = self.prepare_text(statement.key, &sql, &statement.types)?;
-                result = call(&mut self.client, &prepared, &statement.params)
-                    .map_err(Error::from_driver);
+                result = call(&mut self.wire, &prepared);
             }
         }
         log::statement(
@@ -423,22 +440,33 @@ impl Connection {
             &sql,
             &statement.params,
             started.elapsed(),
-            result.as_ref().map(|r| Some(count(r))),
+            result.as_ref().map(|n| Some(*n)),
         );
         self.note(result)
     }
 
     /// Runs a rendered statement and reads its rows one at a time as the server sends
-    /// them: memory stays bounded however many rows there are (the driver stops reading
-    /// the socket while the caller has not asked for the next row).
+    /// them: memory stays bounded however many rows there are. The rows come in batches of
+    /// [`STREAM_BATCH`] with the next batch always requested ahead, so the server produces
+    /// rows while the client decodes; a stream dropped early reads and drops at most the
+    /// two batches in flight. No transaction is opened (the statement's own implicit one
+    /// lasts until the end of the stream).
     pub fn stream_rendered(&mut self, statement: &Rendered<'_>) -> Result<RowStream<'_>, Error> {
         Self::check(statement)?;
         let started = Instant::now();
         let (prepared, sql) = self.prepare_logged(statement, started)?;
-        let result = self
-            .client
-            .query_raw(&prepared, statement.params.iter().copied())
-            .map_err(Error::from_driver);
+        let mut result = self
+            .wire
+            .start_portal(&prepared, &statement.params, STREAM_BATCH);
+        if result.as_ref().is_err_and(is_stale_statement) {
+            self.forget(statement.key);
+            if self.depth == 0 {
+                let prepared = self.prepare_text(statement.key, &sql, &statement.types)?;
+                result = self
+                    .wire
+                    .start_portal(&prepared, &statement.params, STREAM_BATCH);
+            }
+        }
         log::statement(
             &self.echo,
             &sql,
@@ -446,31 +474,69 @@ impl Connection {
             started.elapsed(),
             result.as_ref().map(|_| None),
         );
-        let rows = match result {
-            Ok(rows) => rows,
-            Err(e) => {
-                // Unlike `run`, no retry here: the rows borrow the client, and the borrow
-                // checker cannot yet see that a failed first try has released it. The
-                // stale statement is forgotten, so the next call prepares it again.
-                if is_stale_statement(&e) {
-                    self.statements.remove(&statement.key);
-                }
-                if e.is_connection_lost() {
-                    self.broken = true;
-                }
-                if self.depth > 0 && reached_server(&e) {
-                    self.aborted = true;
-                }
-                return Err(e);
-            }
-        };
+        self.note(result)?;
         Ok(RowStream {
-            source: Source::Direct {
-                rows,
-                flags: Flags::new(&mut self.broken, &mut self.aborted, self.depth),
-            },
+            conn: self,
             labels: statement.labels.clone(),
         })
+    }
+}
+
+/// Rows per batch of a stream (two batches are in flight at a time).
+pub const STREAM_BATCH: i32 = 4096;
+
+/// COPY data is handed to the connection in chunks of about this size.
+const COPY_CHUNK: usize = 64 * 1024;
+
+/// Where the rows of a binary `COPY ... FROM STDIN` are written (see
+/// [`Connection::copy_in_with`]).
+pub(crate) struct CopySink<'c> {
+    wire: &'c mut Wire,
+    data: BytesMut,
+    finished: bool,
+}
+
+impl CopySink<'_> {
+    /// Writes one row of `values` of `types`. When a value cannot be serialized, nothing
+    /// of the row is kept and its position and error are returned.
+    pub(crate) fn row(
+        &mut self,
+        values: &[&(dyn ToSql + Sync)],
+        types: &[Type],
+    ) -> Result<(), (Option<usize>, Error)> {
+        let start = self.data.len();
+        let count = i16::try_from(values.len()).map_err(|_| {
+            (
+                None,
+                Error::Misuse("a COPY row of over 32767 values".into()),
+            )
+        })?;
+        self.data.put_i16(count);
+        for (i, (value, ty)) in values.iter().zip(types).enumerate() {
+            if let Err(e) = wire::write_copy_value(*value, ty, &mut self.data) {
+                self.data.truncate(start);
+                let error = if e.is::<crate::expr::NulInText>() {
+                    Error::NulInText
+                } else {
+                    Error::Parameter(e.to_string())
+                };
+                return Err((Some(i), error));
+            }
+        }
+        if self.data.len() >= COPY_CHUNK {
+            self.wire.copy_data(&self.data).map_err(|e| (None, e))?;
+            self.data.clear();
+        }
+        Ok(())
+    }
+
+    /// Ends the data: the number of rows the server stored.
+    pub(crate) fn finish(&mut self) -> Result<u64, Error> {
+        self.finished = true;
+        self.data.put_i16(-1);
+        self.wire.copy_data(&self.data)?;
+        self.data.clear();
+        self.wire.copy_done()
     }
 }
 
@@ -510,50 +576,10 @@ fn may_control_transactions(sql: &str) -> bool {
 }
 
 /// Rows read from the server as they arrive (see [`Connection::stream_rendered`]).
+/// Dropping it early ends the statement (reading and dropping the batches in flight).
 pub struct RowStream<'c> {
-    source: Source<'c>,
+    conn: &'c mut Connection,
     labels: Vec<Label>,
-}
-
-/// The state flags of a connection, borrowed by a result read after the call that
-/// started it returned (a stream, a COPY out): a failure while reading it must still mark
-/// the connection broken, or its transaction aborted.
-pub(crate) struct Flags<'c> {
-    broken: &'c mut bool,
-    /// Set only inside a transaction.
-    aborted: Option<&'c mut bool>,
-}
-
-impl<'c> Flags<'c> {
-    /// The flags of a connection `depth` transactions deep (taken field by field, so that
-    /// the driver's client can stay borrowed by the result beside them).
-    fn new(broken: &'c mut bool, aborted: &'c mut bool, depth: u32) -> Self {
-        Flags {
-            broken,
-            aborted: (depth > 0).then_some(aborted),
-        }
-    }
-
-    /// Records a failure that came from the server or the socket.
-    pub(crate) fn failed(&mut self, e: &Error) {
-        if e.is_connection_lost() {
-            *self.broken = true;
-        }
-        if let Some(aborted) = self.aborted.as_deref_mut() {
-            *aborted = true;
-        }
-    }
-}
-
-/// Where a stream's rows come from.
-enum Source<'c> {
-    /// The driver's row iterator over one statement (any statement, raw SQL included).
-    Direct {
-        rows: postgres::RowIter<'c>,
-        flags: Flags<'c>,
-    },
-    /// A server-side cursor read in growing batches (SELECTs; see `cursor.rs`).
-    Cursor(cursor::Cursor<'c>),
 }
 
 impl std::fmt::Debug for RowStream<'_> {
@@ -568,19 +594,42 @@ impl RowStream<'_> {
         &self.labels
     }
 
-    /// The next row, `None` at the end.
-    pub fn next_row(&mut self) -> Option<Result<postgres::Row, Error>> {
-        use postgres::fallible_iterator::FallibleIterator as _;
-        match &mut self.source {
-            Source::Cursor(cursor) => cursor.next_row(),
-            Source::Direct { rows, flags } => match rows.next() {
-                Ok(row) => row.map(Ok),
-                Err(e) => {
-                    let e = Error::from_driver(e);
-                    flags.failed(&e);
-                    Some(Err(e))
+    /// The next row decoded by `decode` (from the connection's buffer, without copying
+    /// it), `None` at the end.
+    pub fn next_with<R>(
+        &mut self,
+        decode: impl FnOnce(RawRow<'_>, &[Label]) -> Result<R, Error>,
+    ) -> Option<Result<R, Error>> {
+        let labels = &self.labels;
+        match self.conn.wire.portal_next(|row| decode(row, labels))? {
+            Ok(r) => Some(Ok(r)),
+            Err(e) => {
+                if self.conn.wire.in_portal() {
+                    // A decode error: the statement itself is fine; end it.
+                    let ended = self.conn.wire.end_portal();
+                    if let Err(lost) = ended {
+                        let _ = self.conn.note(Err::<(), _>(lost));
+                    }
+                    return Some(Err(e));
                 }
-            },
+                Some(self.conn.note(Err(e)))
+            }
+        }
+    }
+
+    /// The next row, copied out of the connection's buffer; `None` at the end.
+    pub fn next_row(&mut self) -> Option<Result<Row, Error>> {
+        self.next_with(|row, _| Ok(row.to_row()))
+    }
+}
+
+impl Drop for RowStream<'_> {
+    /// A stream dropped before its end ends its statement, so the connection is ready
+    /// for the next one.
+    fn drop(&mut self) {
+        if self.conn.wire.in_portal() {
+            let ended = self.conn.wire.end_portal();
+            let _ = self.conn.note(ended);
         }
     }
 }

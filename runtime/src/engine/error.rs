@@ -366,47 +366,13 @@ impl Error {
         matches!(self, Error::ConnectionLost(_))
     }
 
-    /// Maps an error from the driver.
-    pub(crate) fn from_driver(e: postgres::Error) -> Error {
-        if let Some(db) = e.as_db_error() {
-            // 57P01-57P03: the server ended this session (pg_terminate_backend, shutdown,
-            // restart); the connection is gone.
-            if db.code().code().starts_with("57P") {
-                return Error::ConnectionLost(format!(
-                    "{} (SQLSTATE {})",
-                    db.message(),
-                    db.code().code()
-                ));
-            }
-            return Error::Database(Box::new(DatabaseError {
-                kind: DbErrorKind::from_sqlstate(db.code().code()),
-                code: db.code().code().to_string(),
-                message: db.message().to_string(),
-                detail: db.detail().map(str::to_string),
-                constraint: db.constraint().map(str::to_string),
-                table: db.table().map(str::to_string),
-                column: db.column().map(str::to_string),
-                context: db.where_().map(str::to_string),
-            }));
+    /// Maps an error the server sent: 57P01-57P03 (the server ended this session:
+    /// pg_terminate_backend, shutdown, restart) mean the connection is gone.
+    pub(crate) fn from_database(mut db: DatabaseError) -> Error {
+        if db.code.starts_with("57P") {
+            return Error::ConnectionLost(format!("{} (SQLSTATE {})", db.message, db.code));
         }
-        if e.is_closed() {
-            return Error::ConnectionLost(e.to_string());
-        }
-        let mut source = std::error::Error::source(&e);
-        while let Some(s) = source {
-            if s.is::<crate::expr::NulInText>() {
-                return Error::NulInText;
-            }
-            if s.is::<std::io::Error>() {
-                return Error::ConnectionLost(e.to_string());
-            }
-            source = s.source();
-        }
-        let text = e.to_string();
-        if text.starts_with("error serializing parameter") {
-            let reason = std::error::Error::source(&e).map_or(text, |s| s.to_string());
-            return Error::Parameter(reason);
-        }
-        Error::Driver(text)
+        db.kind = DbErrorKind::from_sqlstate(&db.code);
+        Error::Database(Box::new(db))
     }
 }

@@ -6,14 +6,15 @@ mod log;
 mod pool;
 mod transaction;
 mod url;
+pub(crate) mod wire;
 
-pub(crate) use connection::Flags;
-pub use connection::{Connection, RowStream, DEFAULT_STATEMENT_CACHE};
+pub use connection::{Connection, RowStream, DEFAULT_STATEMENT_CACHE, STREAM_BATCH};
 pub use error::{DatabaseError, DbErrorKind, DecodeError, Error};
 pub use log::SQL_LOG_TARGET;
 pub use pool::{Engine, EngineBuilder, PoolState, PooledConnection};
 pub use transaction::{IsolationLevel, Transaction, TransactionBuilder, TransactionOptions};
 pub use url::{DatabaseUrl, Dialect};
+pub use wire::{Column, RawRow, Row};
 
 use crate::render::Rendered;
 
@@ -40,8 +41,18 @@ pub trait Executor {
     fn connection(&mut self) -> &mut Connection;
 
     /// Runs a statement and returns its rows.
-    fn query_rows(&mut self, statement: &Rendered<'_>) -> Result<Vec<postgres::Row>, Error> {
+    fn query_rows(&mut self, statement: &Rendered<'_>) -> Result<Vec<Row>, Error> {
         self.connection().query_rendered(statement)
+    }
+
+    /// Runs a statement and hands each row to `sink` as it is read, decoded straight from
+    /// the connection's buffer; returns the row count.
+    fn query_each(
+        &mut self,
+        statement: &Rendered<'_>,
+        sink: &mut dyn FnMut(RawRow<'_>) -> Result<(), Error>,
+    ) -> Result<u64, Error> {
+        self.connection().query_each(statement, sink)
     }
 
     /// Runs a statement and returns the number of rows it affected.

@@ -115,7 +115,7 @@ impl EngineBuilder {
             ));
         }
         let mut config = url.to_config();
-        let mut options = config.get_options().unwrap_or_default().to_string();
+        let mut options = config.options.clone().unwrap_or_default();
         if let Some(timeout) = self.statement_timeout {
             // PostgreSQL takes milliseconds up to i32::MAX; 0 turns the timeout off.
             let ms = timeout.as_millis().min(i32::MAX as u128);
@@ -129,11 +129,11 @@ impl EngineBuilder {
             ));
         }
         if !options.trim().is_empty() {
-            config.options(options.trim());
+            config.options = Some(options.trim().to_string());
         }
         // Otherwise the URL's connect_timeout, or 10 seconds.
         if let Some(t) = self.connect_timeout {
-            config.connect_timeout(t.max(Duration::from_millis(1)));
+            config.connect_timeout = t.max(Duration::from_millis(1));
         }
         Ok(Engine {
             inner: Arc::new(Inner {
@@ -178,7 +178,7 @@ pub struct Engine {
 
 struct Inner {
     url: DatabaseUrl,
-    config: postgres::Config,
+    config: super::wire::Config,
     settings: EngineBuilder,
     state: Mutex<State>,
     freed: Condvar,

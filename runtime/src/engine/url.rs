@@ -222,36 +222,33 @@ impl DatabaseUrl {
     }
 
     /// The driver configuration for this URL.
-    pub(crate) fn to_config(&self) -> postgres::Config {
-        let mut config = postgres::Config::new();
-        match self.host.as_deref() {
-            Some(h) if h.starts_with('/') => config.host_path(h),
-            Some(h) => config.host(h),
-            None => config.host("localhost"),
+    pub(crate) fn to_config(&self) -> super::wire::Config {
+        use super::wire::{Config, Host};
+        let host = match self.host.as_deref() {
+            Some(h) if h.starts_with('/') => Host::Unix(h.into()),
+            Some(h) => Host::Tcp(h.to_string()),
+            None => Host::Tcp("localhost".to_string()),
         };
-        config.port(self.port.unwrap_or(5432));
-        if let Some(u) = &self.user {
-            config.user(u);
-        } else if let Ok(u) = std::env::var("USER") {
-            config.user(&u);
-        }
-        if let Some(p) = &self.password {
-            config.password(p);
-        }
-        if let Some(d) = &self.database {
-            config.dbname(d);
-        }
-        config.connect_timeout(Duration::from_secs(10));
+        let mut config = Config {
+            host,
+            port: self.port.unwrap_or(5432),
+            user: self
+                .user
+                .clone()
+                .or_else(|| std::env::var("USER").ok())
+                .unwrap_or_else(|| "postgres".to_string()),
+            password: self.password.clone(),
+            dbname: self.database.clone(),
+            options: None,
+            application_name: None,
+            connect_timeout: Duration::from_secs(10),
+        };
         for (k, v) in &self.params {
             match k.as_str() {
-                "application_name" => {
-                    config.application_name(v);
-                }
-                "options" => {
-                    config.options(v);
-                }
+                "application_name" => config.application_name = Some(v.clone()),
+                "options" => config.options = Some(v.clone()),
                 "connect_timeout" => {
-                    config.connect_timeout(Duration::from_secs(v.parse().unwrap_or(10)));
+                    config.connect_timeout = Duration::from_secs(v.parse().unwrap_or(10).max(1));
                 }
                 _ => {}
             }

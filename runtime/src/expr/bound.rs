@@ -5,7 +5,7 @@ use crate::check::{AppearsIn, Neutral, ValidGrouping};
 use crate::render::{Render, SqlWriter};
 use crate::types::*;
 use bytes::BytesMut;
-use postgres::types::{IsNull, ToSql, Type};
+use postgres_types::{IsNull, ToSql, Type};
 use std::error::Error as StdError;
 use std::fmt;
 use std::marker::PhantomData;

@@ -13,7 +13,7 @@ use super::{AggregatesAllowed, AsExpr, Expression};
 use crate::check::{Agg, AppearsIn, InsideAggregate, Mix, Neutral, ValidGrouping, WithFrom};
 use crate::render::{Render, SqlWriter};
 use crate::types::*;
-use postgres::types::Type;
+use postgres_types::Type;
 use std::marker::PhantomData;
 
 /// Grouping modes in which a window function may appear: the select list and ORDER BY.

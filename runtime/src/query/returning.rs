@@ -93,8 +93,7 @@ pub(crate) fn run_returning<S: WriteStatement, R: FromRow<ST>, ST, C: Executor +
     if empty {
         return Ok(Vec::new());
     }
-    let rows = conn.query_rows(&rendered)?;
-    crate::types::decode_rows(&rows, &rendered.labels)
+    crate::types::decode_rows(conn, &rendered)
 }
 
 /// The Rust row type a RETURNING list loads into.

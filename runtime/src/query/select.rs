@@ -7,7 +7,7 @@ use super::Rows;
 use super::Source;
 use crate::check::{Agg, Cons, GroupBy, Neutral, Nil, NoGroup, Plain, Src, ValidOrder};
 use crate::check::{AppearsIn, ValidSelect, ValidWhere};
-use crate::engine::{Error, Executor};
+use crate::engine::{Error, Executor, RawRow};
 use crate::render::{Label, Render, Rendered, SqlWriter};
 use crate::types::{FromRow, NotNull, RowOf, RowReader};
 use std::marker::PhantomData;
@@ -280,11 +280,11 @@ where
         self.order.render_clause(out);
         if let Some(limit) = limit.or(self.limit.as_ref()) {
             out.sql(" LIMIT ");
-            out.bind(limit, postgres::types::Type::INT8);
+            out.bind(limit, postgres_types::Type::INT8);
         }
         if let Some(offset) = &self.offset {
             out.sql(" OFFSET ");
-            out.bind(offset, postgres::types::Type::INT8);
+            out.bind(offset, postgres_types::Type::INT8);
         }
     }
 
@@ -336,8 +336,7 @@ where
         R: FromRow<S::SqlType>,
     {
         let rendered = crate::render::render_for(conn, |out| self.render_with(out, limit));
-        let rows = conn.query_rows(&rendered)?;
-        crate::types::decode_rows(&rows, &rendered.labels)
+        crate::types::decode_rows(conn, &rendered)
     }
 
     /// Runs the query and returns every row.
@@ -428,7 +427,7 @@ where
         Rows<
             'c,
             RowType<F, S, G, J>,
-            fn(postgres::Row, &[Label]) -> Result<RowType<F, S, G, J>, Error>,
+            for<'r> fn(RawRow<'r>, &[Label]) -> Result<RowType<F, S, G, J>, Error>,
         >,
         Error,
     >
@@ -436,7 +435,7 @@ where
         S: SelectClause<F, G, J, SqlType: RowOf>,
     {
         let rendered = crate::render::render_for(conn, |out| self.render_with(out, None));
-        let stream = conn.connection().stream_select(&rendered)?;
+        let stream = conn.stream_rows(&rendered)?;
         Ok(Rows::new(
             stream,
             decode_row::<RowType<F, S, G, J>, S::SqlType>,
@@ -459,7 +458,7 @@ where
         crate::copy::copy_out(
             out.finish(),
             conn,
-            decode_copy_row::<RowType<F, S, G, J>, S::SqlType>,
+            decode_row::<RowType<F, S, G, J>, S::SqlType>,
         )
     }
 
@@ -473,9 +472,9 @@ where
             self.render_with(out, None);
             out.sql(") AS \"q\"");
         });
-        let rows = conn.query_rows(&rendered)?;
-        let row = rows.first().ok_or(Error::NotFound)?;
-        RowReader::new(row, &[]).read::<i64, crate::types::Int8>()
+        let counts: Vec<i64> =
+            crate::types::decode_rows::<i64, crate::types::Int8, C>(conn, &rendered)?;
+        counts.first().copied().ok_or(Error::NotFound)
     }
 }
 
@@ -537,14 +536,6 @@ impl<S: Source> FromClause for S {
 }
 
 /// Decodes one streamed row into `R`.
-fn decode_row<R: FromRow<ST>, ST>(row: postgres::Row, labels: &[Label]) -> Result<R, Error> {
-    R::from_row(&mut RowReader::new(&row, labels))
-}
-
-fn decode_copy_row<R: FromRow<ST>, ST>(
-    row: &postgres::binary_copy::BinaryCopyOutRow,
-    types: &[postgres::types::Type],
-    labels: &[Label],
-) -> Result<R, Error> {
-    R::from_row(&mut RowReader::from_copy(row, types, labels))
+fn decode_row<R: FromRow<ST>, ST>(row: RawRow<'_>, labels: &[Label]) -> Result<R, Error> {
+    R::from_row(&mut RowReader::new(row, labels))
 }

@@ -10,7 +10,7 @@ use crate::check::Both;
 use crate::engine::{Error, Executor};
 use crate::render::{Rendered, SqlWriter};
 use crate::types::{FromRow, Nullability, NullableIf, RowOf, SqlType, Tagged};
-use postgres::types::Type;
+use postgres_types::Type;
 use std::marker::PhantomData;
 
 /// The row type of a set operation whose sides have rows `Self` and `R`.
@@ -261,8 +261,7 @@ where
             ));
         }
         let rendered = crate::render::render_for(conn, |out| self.render_subselect(out));
-        let rows = conn.query_rows(&rendered)?;
-        crate::types::decode_rows(&rows, &rendered.labels)
+        crate::types::decode_rows(conn, &rendered)
     }
 
     /// Runs the statement and returns every row, typed from the select lists.

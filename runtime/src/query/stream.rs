@@ -1,24 +1,25 @@
 //! Reading a query's rows as they arrive, one at a time or in batches, without holding
 //! them all in memory.
 
-use crate::engine::{Error, RowStream};
+use crate::engine::{Error, RawRow, RowStream};
 use crate::render::Label;
 use std::fmt;
 
 /// Decodes one row of a stream.
 pub trait DecodeRow<R> {
     /// Decodes `row`; `labels` name the selected columns for errors.
-    fn decode(&mut self, row: postgres::Row, labels: &[Label]) -> Result<R, Error>;
+    fn decode(&mut self, row: RawRow<'_>, labels: &[Label]) -> Result<R, Error>;
 }
 
-impl<R, F: FnMut(postgres::Row, &[Label]) -> Result<R, Error>> DecodeRow<R> for F {
-    fn decode(&mut self, row: postgres::Row, labels: &[Label]) -> Result<R, Error> {
+impl<R, F: FnMut(RawRow<'_>, &[Label]) -> Result<R, Error>> DecodeRow<R> for F {
+    #[inline]
+    fn decode(&mut self, row: RawRow<'_>, labels: &[Label]) -> Result<R, Error> {
         self(row, labels)
     }
 }
 
 /// The rows of a query, decoded one at a time as the server sends them. Memory stays
-/// bounded: the driver reads the socket only as far as the rows asked for. Stops after the
+/// bounded: the connection reads the socket only as far as the rows asked for. Stops after the
 /// first error.
 pub struct Rows<'c, R, F> {
     stream: RowStream<'c>,
@@ -73,11 +74,10 @@ impl<R, F: DecodeRow<R>> Iterator for Rows<'_, R, F> {
         if self.done {
             return None;
         }
-        let item = match self.stream.next_row() {
-            None => None,
-            Some(Err(e)) => Some(Err(e)),
-            Some(Ok(row)) => Some(self.decode.decode(row, self.stream.labels())),
-        };
+        let decode = &mut self.decode;
+        let item = self
+            .stream
+            .next_with(|row, labels| decode.decode(row, labels));
         if !matches!(item, Some(Ok(_))) {
             self.done = true;
         }

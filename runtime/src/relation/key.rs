@@ -7,7 +7,7 @@ use crate::engine::Error;
 use crate::query::{Col, ColumnDef, Table};
 use crate::render::SqlWriter;
 use crate::types::{Array, SqlType};
-use postgres::types::ToSql;
+use postgres_types::ToSql;
 use std::hash::Hash;
 
 /// A foreign key as the loaders take it: which table holds it, which it references, and
@@ -79,7 +79,7 @@ pub trait KeyColumns<K> {
 }
 
 /// The SQL array type of keys of column `M`.
-fn array_type<M: ColumnDef>() -> postgres::types::Type
+fn array_type<M: ColumnDef>() -> postgres_types::Type
 where
     Array<<M::SqlType as SqlType>::NotNull>: SqlType,
 {

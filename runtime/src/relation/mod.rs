@@ -55,7 +55,7 @@ use crate::engine::{Error, Executor};
 use crate::query::{Col, ColumnDef, Selectable, SubSelect, Table};
 use crate::render::{render_for, Render, SqlWriter};
 use crate::types::{Array, FromRow, FromSqlValue, RowReader, SqlType};
-use postgres::types::ToSql;
+use postgres_types::ToSql;
 use std::collections::HashMap;
 use std::hash::Hash;
 
@@ -149,7 +149,7 @@ where
 }
 
 /// The SQL array type of keys of column `M`.
-fn array_type<M: ColumnDef>() -> postgres::types::Type
+fn array_type<M: ColumnDef>() -> postgres_types::Type
 where
     Array<<M::SqlType as SqlType>::NotNull>: SqlType,
 {
@@ -175,8 +175,7 @@ where
         out.sql(" WHERE ");
         where_(out);
     });
-    let rows = conn.query_rows(&rendered)?;
-    crate::types::decode_rows(&rows, &rendered.labels)
+    crate::types::decode_rows(conn, &rendered)
 }
 
 /// Children of the parents with keys `keys`, along link `L`.
@@ -445,7 +444,6 @@ impl<P> LoadMany<P> for [P] {
             out.sql(")");
             order_by_key::<T::Table>(out);
         });
-        let rows = conn.query_rows(&rendered)?;
         let mut slots: HashMap<<P::Value as KeyValue>::Key, usize> = HashMap::new();
         for (i, p) in self.iter().enumerate() {
             if let Some(k) = key_of(p) {
@@ -453,15 +451,17 @@ impl<P> LoadMany<P> for [P] {
             }
         }
         let mut out: Vec<Vec<T>> = (0..self.len()).map(|_| Vec::new()).collect();
-        for row in &rows {
-            let mut reader = RowReader::new(row, &rendered.labels);
+        let labels = &rendered.labels;
+        conn.query_each(&rendered, &mut |row| {
+            let mut reader = RowReader::new(row, labels);
             let key: <P::Value as KeyValue>::Key =
                 reader.read::<_, <<FA as ColumnDef>::SqlType as SqlType>::NotNull>()?;
             let item = T::from_row(&mut reader)?;
             if let Some(&i) = slots.get(&key) {
                 out[i].push(item);
             }
-        }
+            Ok(())
+        })?;
         Ok(out)
     }
 }

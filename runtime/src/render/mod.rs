@@ -6,7 +6,7 @@
 //! come from that one walk, so placeholders and parameters cannot disagree. Identifiers
 //! are always quoted; values are always parameters.
 
-use postgres::types::{ToSql, Type};
+use postgres_types::{ToSql, Type};
 use std::fmt::{self, Write as _};
 
 /// A parameter as the driver takes it.

@@ -2,8 +2,9 @@
 
 use super::*;
 use crate::engine::error::{DecodeError, Error};
+use crate::engine::RawRow;
 use crate::render::Label;
-use postgres::types::FromSql;
+use postgres_types::FromSql;
 
 /// A Rust type that values of SQL type `ST` can be loaded into.
 ///
@@ -258,111 +259,17 @@ where
 /// Where a row decoder reads from: the driver's row, the next column index, and the labels
 /// (`table.column`) the renderer recorded for the select list.
 pub struct RowReader<'r> {
-    row: Source<'r>,
+    row: RawRow<'r>,
     next: usize,
     labels: &'r [Label],
 }
 
-/// A row as the driver gives it: from a query, or from binary `COPY ... TO STDOUT` (whose
-/// column types the caller knows).
-#[derive(Clone, Copy)]
-enum Source<'r> {
-    Query(&'r postgres::Row),
-    Copy(&'r postgres::binary_copy::BinaryCopyOutRow, &'r [Type]),
-}
-
-impl<'r> Source<'r> {
-    #[inline]
-    fn len(self) -> usize {
-        match self {
-            Source::Query(row) => row.len(),
-            Source::Copy(_, types) => types.len(),
-        }
-    }
-
-    #[inline]
-    fn name(self, idx: usize) -> Option<&'r str> {
-        match self {
-            Source::Query(row) => row.columns().get(idx).map(|c| c.name()),
-            Source::Copy(..) => None,
-        }
-    }
-
-    #[inline]
-    fn decoded<T: FromSqlValue<ST>, ST: ?Sized>(
-        self,
-        idx: usize,
-    ) -> Result<Decoded<T, ST>, postgres::Error> {
-        match self {
-            Source::Query(row) => row.try_get::<usize, Decoded<T, ST>>(idx),
-            Source::Copy(row, _) => row.try_get::<Decoded<T, ST>>(idx),
-        }
-    }
-
-    #[inline]
-    fn raw(self, idx: usize) -> Result<Raw<'r>, postgres::Error> {
-        match self {
-            Source::Query(row) => row.try_get::<usize, Raw<'r>>(idx),
-            Source::Copy(row, _) => row.try_get::<Raw<'r>>(idx),
-        }
-    }
-}
-
-/// One column decoded by `T`'s [`FromSqlValue`] inside the driver's own column access: the
-/// outcome of the decoding, kept as a value so that the driver reports only its own errors.
-struct Decoded<T, ST: ?Sized>(Result<T, DecodeError>, PhantomData<fn() -> ST>);
-impl<'a, T: FromSqlValue<ST>, ST: ?Sized> FromSql<'a> for Decoded<T, ST> {
-    #[inline]
-    fn from_sql(
-        ty: &Type,
-        raw: &'a [u8],
-    ) -> Result<Self, Box<dyn std::error::Error + Sync + Send>> {
-        Ok(Decoded(T::decode(ty, Some(raw)), PhantomData))
-    }
-    #[inline]
-    fn from_sql_null(ty: &Type) -> Result<Self, Box<dyn std::error::Error + Sync + Send>> {
-        Ok(Decoded(T::decode(ty, None), PhantomData))
-    }
-    #[inline]
-    fn accepts(_: &Type) -> bool {
-        true
-    }
-}
-
-/// Borrows the raw bytes of one column, whatever its type.
-struct Raw<'a>(Option<&'a [u8]>);
-impl<'a> FromSql<'a> for Raw<'a> {
-    #[inline]
-    fn from_sql(_: &Type, raw: &'a [u8]) -> Result<Self, Box<dyn std::error::Error + Sync + Send>> {
-        Ok(Raw(Some(raw)))
-    }
-    #[inline]
-    fn from_sql_null(_: &Type) -> Result<Self, Box<dyn std::error::Error + Sync + Send>> {
-        Ok(Raw(None))
-    }
-    #[inline]
-    fn accepts(_: &Type) -> bool {
-        true
-    }
-}
-
 impl<'r> RowReader<'r> {
-    pub(crate) fn new(row: &'r postgres::Row, labels: &'r [Label]) -> Self {
+    /// A reader of `row`, whose selected columns have `labels`.
+    #[inline]
+    pub(crate) fn new(row: RawRow<'r>, labels: &'r [Label]) -> Self {
         RowReader {
-            row: Source::Query(row),
-            next: 0,
-            labels,
-        }
-    }
-
-    /// A reader of a row of binary COPY output whose columns have `types`.
-    pub(crate) fn from_copy(
-        row: &'r postgres::binary_copy::BinaryCopyOutRow,
-        types: &'r [Type],
-        labels: &'r [Label],
-    ) -> Self {
-        RowReader {
-            row: Source::Copy(row, types),
+            row,
             next: 0,
             labels,
         }
@@ -377,36 +284,25 @@ impl<'r> RowReader<'r> {
             Some(l) => l.to_string(),
             None => self
                 .row
-                .name(idx)
-                .map_or_else(|| format!("column {}", idx + 1), str::to_string),
+                .columns()
+                .get(idx)
+                .map_or_else(|| format!("column {}", idx + 1), |c| c.name().to_string()),
         };
-        if idx >= self.row.len() {
+        let Some(column) = self.row.columns().get(idx) else {
             return Err(Error::Decode {
                 column: label(),
                 source: DecodeError::MissingColumn,
             });
-        }
-        // One pass through the driver: the column's type and bytes go straight to `T`'s
-        // decoder (no separate lookup of the type, no intermediate value).
-        match self.row.decoded::<T, ST>(idx) {
-            Ok(Decoded(Ok(value), _)) => Ok(value),
-            Ok(Decoded(Err(source), _)) => Err(Error::Decode {
-                column: label(),
-                source,
-            }),
-            Err(e) => Err(Error::Decode {
-                column: label(),
-                source: DecodeError::Invalid {
-                    rust: std::any::type_name::<T>(),
-                    reason: e.to_string(),
-                },
-            }),
-        }
+        };
+        T::decode(column.type_(), self.row.value(idx)).map_err(|source| Error::Decode {
+            column: label(),
+            source,
+        })
     }
 
     /// Whether the next `n` columns are all NULL (a missing row of an outer join).
     pub fn next_are_null(&self, n: usize) -> bool {
-        (self.next..self.next + n).all(|i| matches!(self.row.raw(i), Ok(Raw(None))))
+        (self.next..self.next + n).all(|i| self.row.value(i).is_none())
     }
 
     /// Skips the next `n` columns.
@@ -426,14 +322,16 @@ impl<'r> RowReader<'r> {
 }
 
 /// Decodes every row of a result into `R`, into a `Vec` allocated once for all of them.
-pub(crate) fn decode_rows<R: FromRow<ST>, ST>(
-    rows: &[postgres::Row],
-    labels: &[Label],
+pub(crate) fn decode_rows<R: FromRow<ST>, ST, C: crate::engine::Executor + ?Sized>(
+    conn: &mut C,
+    statement: &crate::render::Rendered<'_>,
 ) -> Result<Vec<R>, Error> {
-    let mut out = Vec::with_capacity(rows.len());
-    for row in rows {
+    let mut out = Vec::new();
+    let labels = &statement.labels;
+    conn.query_each(statement, &mut |row| {
         out.push(R::from_row(&mut RowReader::new(row, labels))?);
-    }
+        Ok(())
+    })?;
     Ok(out)
 }
 

@@ -1,7 +1,7 @@
 //! PostgreSQL's `interval`, which the `postgres` crate does not map.
 
 use bytes::{BufMut, BytesMut};
-use postgres::types::{accepts, to_sql_checked, FromSql, IsNull, ToSql, Type};
+use postgres_types::{accepts, to_sql_checked, FromSql, IsNull, ToSql, Type};
 use std::error::Error as StdError;
 
 /// A PostgreSQL `interval`: months, days and microseconds kept apart, as the server does

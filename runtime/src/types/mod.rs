@@ -40,7 +40,7 @@ pub(crate) fn has_nul(bytes: &[u8]) -> bool {
 }
 pub use interval::PgInterval;
 
-use postgres::types::Type;
+use postgres_types::Type;
 use std::marker::PhantomData;
 
 /// A SQL type: a marker that expressions carry in their type.
