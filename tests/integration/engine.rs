@@ -240,3 +240,75 @@ fn extreme_pool_settings_do_not_panic() {
         .unwrap();
     assert_eq!(timeout.as_deref(), Some("0"));
 }
+
+/// SQL text through the simple protocol: rows as the server's text, NULL as `None`, the
+/// statement not prepared; and result columns of types the client does not know by OID
+/// (an enum, an array of it) are named from the catalog and refused with a typed error.
+#[test]
+fn text_queries_and_types_known_only_to_the_catalog() {
+    let mut db = setup(
+        "CREATE TYPE mood AS ENUM ('sad', 'happy');
+         CREATE TABLE moods (id int4 PRIMARY KEY, m mood, ms mood[]);
+         INSERT INTO moods VALUES (1, 'happy', '{sad,happy}');",
+    );
+    let rows = db
+        .conn
+        .query_text("SELECT id, m, NULL::text FROM moods; SELECT 'second'")
+        .unwrap();
+    assert_eq!(
+        rows,
+        [
+            vec![Some("1".into()), Some("happy".into()), None],
+            vec![Some("second".into())]
+        ]
+    );
+    let rows = db
+        .conn
+        .query_text("SELECT id, m, NULL::text FROM moods")
+        .unwrap();
+    assert_eq!(rows, [vec![Some("1".into()), Some("happy".into()), None]]);
+    assert_eq!(db.conn.cached_statements(), 0);
+
+    let row = raw::sql("SELECT m, ms, id FROM moods")
+        .one(&mut db.conn)
+        .unwrap();
+    assert_eq!(row.sql_type("m"), Some("mood"));
+    assert_eq!(row.sql_type("ms"), Some("_mood"));
+    let err = row.get::<i32>("m").unwrap_err();
+    assert!(err.to_string().contains("mood"), "{err}");
+    assert_eq!(row.get::<i32>("id").unwrap(), 1);
+    // A cast makes it text.
+    let m: String = raw::sql("SELECT m::text FROM moods")
+        .scalar(&mut db.conn)
+        .unwrap()
+        .unwrap();
+    assert_eq!(m, "happy");
+
+    // A failing text query reports the server's error and leaves the connection usable.
+    let err = db.conn.query_text("SELECT 1/0").unwrap_err();
+    assert_eq!(err.kind(), Some(DbErrorKind::DivisionByZero), "{err}");
+    assert_eq!(
+        db.conn.query_text("SELECT 2").unwrap(),
+        [vec![Some("2".into())]]
+    );
+}
+
+/// A row that fails to decode in the middle of a result: the rest of the result is read
+/// and dropped, the error names the column, and the next statement runs normally.
+#[test]
+fn a_decode_error_mid_result_leaves_the_connection_in_step() {
+    // `name` is NOT NULL in the declaration, not in this table.
+    let mut db = setup(&EMPTY_USERS.replace("name text NOT NULL", "name text"));
+    db.conn
+        .batch_execute(
+            "INSERT INTO users (name, email, age)
+                SELECT 'u' || n, 'u' || n || '@x', n FROM generate_series(1, 5000) AS n;
+             UPDATE users SET name = NULL WHERE id = 2500;",
+        )
+        .unwrap();
+    let names = users::table.select(users::name).order_by(users::id);
+    let err = names.load(&mut db.conn).unwrap_err();
+    assert!(err.to_string().contains("users.name"), "{err}");
+    let count = users::table.count(&mut db.conn).unwrap();
+    assert_eq!(count, 5000);
+}

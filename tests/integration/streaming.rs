@@ -83,11 +83,10 @@ fn a_decode_error_ends_the_stream_with_the_column_named() {
     assert!(rows.next().is_none());
 }
 
-/// Streams read through a server-side cursor in batches: the SQL log shows one DECLARE and
-/// a few growing FETCHes, and outside a transaction the stream's own transaction is over
-/// once the last row has arrived.
+/// Streams read a portal in batches (several here): outside a transaction nothing is left
+/// open once the last row has arrived, and a failure in a later batch ends the stream.
 #[test]
-fn streams_fetch_in_growing_batches_and_end_their_transaction() {
+fn streams_span_batches_and_leave_nothing_open() {
     let mut db = setup(&format!("{EMPTY_USERS}{MANY_USERS}"));
     let n = users::table
         .select(users::id)
@@ -155,7 +154,7 @@ fn streams_fetch_in_growing_batches_and_end_their_transaction() {
 }
 
 /// Two streams of different column lists on one connection: each decodes with its own
-/// columns (a FETCH prepared for the first cursor would describe the second one wrongly).
+/// columns.
 #[test]
 fn consecutive_streams_of_different_shapes_decode_their_own_columns() {
     let mut db = setup(&format!("{EMPTY_USERS}{MANY_USERS}"));

@@ -106,7 +106,7 @@ impl Connection {
     }
 
     /// Runs SQL text without parameters through PostgreSQL's simple protocol and returns
-    /// the rows of its last statement that returned rows, each value as the server's text
+    /// the rows of every statement in it, in order, each value as the server's text
     /// (`None` for NULL): for administration and diagnostics (`SHOW ..`, catalog queries).
     /// The statement is not prepared or cached. Never build this text from user data:
     /// [`crate::raw::sql`] binds values as parameters.

@@ -562,8 +562,8 @@ impl Wire {
         self.until_ready(None).map(drop)
     }
 
-    /// Runs SQL text through the simple protocol and returns the rows of its last
-    /// statement that returned any, as text (`None` for NULL).
+    /// Runs SQL text through the simple protocol and returns the rows of all its
+    /// statements, as text (`None` for NULL).
     pub(crate) fn simple_rows(&mut self, sql: &str) -> Result<Vec<Vec<Option<String>>>, Error> {
         self.write_closes()?;
         frontend::query(sql, &mut self.wbuf).map_err(|_| Error::NulInText)?;

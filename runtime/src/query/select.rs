@@ -400,10 +400,11 @@ where
     /// Runs the query and reads its rows one at a time as the server sends them, without
     /// holding them all in memory: for results too big to load at once.
     ///
-    /// The rows come through a server-side cursor, fetched in batches that grow from 64 to
-    /// 8192 rows (memory stays bounded; 5 million rows peak at about 11 MiB of RSS). Outside
-    /// a transaction the stream opens its own and ends it after the last row or when it is
-    /// dropped; inside one, a failure aborts the transaction like any failed statement.
+    /// The server sends the rows in batches of 4096 with the next batch always requested
+    /// ahead, and each row is decoded from the connection's buffer when asked for, so
+    /// memory stays bounded (5 million rows peak at a few MiB of RSS). Dropping the stream
+    /// early ends the statement; inside a transaction, a failure aborts the transaction
+    /// like any failed statement.
     ///
     /// ```no_run
     /// # use sqlwright::prelude::*;
