@@ -312,3 +312,20 @@ fn a_decode_error_mid_result_leaves_the_connection_in_step() {
     let count = users::table.count(&mut db.conn).unwrap();
     assert_eq!(count, 5000);
 }
+
+/// Notices from the server (`RAISE NOTICE`, warnings) are INFO events under the SQL log
+/// target; the statement itself succeeds.
+#[test]
+fn server_notices_are_tracing_events() {
+    let mut db = setup(USERS);
+    let (result, log) = capture_sql(|| {
+        db.conn
+            .batch_execute("DO $$ BEGIN RAISE NOTICE 'hello from plpgsql'; END $$")
+    });
+    result.unwrap();
+    assert!(
+        log.iter()
+            .any(|l| l.contains("server notice: hello from plpgsql") && l.contains("NOTICE")),
+        "{log:?}"
+    );
+}

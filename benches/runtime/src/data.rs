@@ -18,6 +18,9 @@ pub struct Env {
     /// A second hand-written connection: the same code on another server backend, the
     /// control that shows how far apart two identical runs land on this machine.
     pub pg2: postgres::Client,
+    /// Schema and data set-up, on a connection of its own: no measured side's server
+    /// backend does the loading.
+    admin: postgres::Client,
 }
 
 const DDL: &str = "
@@ -29,9 +32,49 @@ CREATE TABLE big (id int4 PRIMARY KEY, name text NOT NULL);
 ";
 
 impl Env {
+    /// Pins this process and the server backends of the measured connections to one CPU
+    /// (`taskset`): small queries then cost what client and server do, without the
+    /// scheduler's cross-CPU wake-ups, which on this machine add 50-60 us to a call at
+    /// random, to one connection for a while and then another.
+    pub fn pin(&mut self, cpu: usize) {
+        use diesel::RunQueryDsl;
+        #[derive(diesel::QueryableByName)]
+        struct Pid {
+            #[diesel(sql_type = diesel::sql_types::Integer)]
+            pid: i32,
+        }
+        let mut pids = vec![std::process::id() as i32];
+        pids.push(
+            sqlwright::raw::sql("SELECT pg_backend_pid()")
+                .scalar::<i32, _>(&mut self.sw)
+                .unwrap()
+                .unwrap(),
+        );
+        for c in [&mut self.pg, &mut self.pg2] {
+            pids.push(c.query_one("SELECT pg_backend_pid()", &[]).unwrap().get(0));
+        }
+        let dl: Vec<Pid> = diesel::sql_query("SELECT pg_backend_pid() AS pid")
+            .load(&mut self.dl)
+            .unwrap();
+        pids.push(dl[0].pid);
+        for pid in pids {
+            let ok = std::process::Command::new("taskset")
+                .args(["-cp", &cpu.to_string(), &pid.to_string()])
+                .stdout(std::process::Stdio::null())
+                .status()
+                .is_ok_and(|s| s.success());
+            assert!(ok, "taskset -cp {cpu} {pid} failed");
+        }
+    }
+
     pub fn connect(url: &str) -> Env {
-        let mut sw = sqlwright::Connection::connect(url).expect("sqlwright connects");
-        sw.batch_execute(DDL).expect("schema");
+        let mut admin = postgres::Client::connect(
+            &url.replace("postgres://", "postgresql://"),
+            postgres::NoTls,
+        )
+        .expect("postgres connects");
+        admin.batch_execute(DDL).expect("schema");
+        let sw = sqlwright::Connection::connect(url).expect("sqlwright connects");
         let pg = postgres::Client::connect(
             &url.replace("postgres://", "postgresql://"),
             postgres::NoTls,
@@ -44,11 +87,17 @@ impl Env {
         .expect("postgres connects");
         let dl = diesel::PgConnection::establish(&url.replace("postgres://", "postgresql://"))
             .expect("diesel connects");
-        Env { sw, pg, dl, pg2 }
+        Env {
+            sw,
+            pg,
+            dl,
+            pg2,
+            admin,
+        }
     }
 
     fn reset(&mut self, sql: &str) {
-        self.sw
+        self.admin
             .batch_execute(&format!(
                 "TRUNCATE comments, posts, users RESTART IDENTITY CASCADE; {sql}; ANALYZE"
             ))
@@ -68,7 +117,9 @@ pub fn select_all(env: &mut Env, report: &mut Report, n: usize, rounds: usize) {
         "INSERT INTO users (name, hair_color) SELECT 'User ' || i, CASE WHEN i % 2 = 0 THEN 'brown' END
          FROM generate_series(1, {n}) i"
     ));
-    let Env { sw, pg, dl, pg2 } = env;
+    let Env {
+        sw, pg, dl, pg2, ..
+    } = env;
     let stmt = pg
         .prepare("SELECT id, name, hair_color FROM users")
         .unwrap();

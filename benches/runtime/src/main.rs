@@ -4,6 +4,7 @@
 //! time and of this thread's CPU time, and the ratios. See BENCHMARKS.md.
 //!
 //! `cargo run --release --manifest-path benches/runtime/Cargo.toml [-- --quick] [-- only..]`
+//! `-- --pin 0` pins the client and the measured connections' server backends to CPU 0.
 //! Uses `DATABASE_URL` if set, else a throwaway cluster (as the tests do).
 
 mod data;
@@ -149,12 +150,25 @@ fn main() {
         }
     }
     let quick = args.iter().any(|a| a == "--quick");
-    let only: Vec<&String> = args.iter().filter(|a| !a.starts_with("--")).collect();
+    let only: Vec<&String> = args
+        .iter()
+        .enumerate()
+        .filter(|(i, a)| !a.starts_with("--") && (*i == 0 || args[i - 1] != "--pin"))
+        .map(|(_, a)| a)
+        .collect();
     let wanted = |name: &str| only.is_empty() || only.iter().any(|o| name.starts_with(o.as_str()));
 
     let db = sqlwright::testing::database();
     let url = db.url().to_string_with_password();
     let mut env = data::Env::connect(&url);
+    let pin = args
+        .iter()
+        .position(|a| a == "--pin")
+        .map(|i| args.get(i + 1).and_then(|c| c.parse().ok()).unwrap_or(0));
+    if let Some(cpu) = pin {
+        env.pin(cpu);
+        println!("client and server backends pinned to CPU {cpu}\n");
+    }
     let mut report = Report::new();
     let scale = if quick { 10 } else { 1 };
 

@@ -261,9 +261,8 @@ pub(crate) struct Wire {
 /// The bookkeeping of a portal read in batches.
 #[derive(Debug)]
 struct PortalState {
+    /// Rows per Execute; two Executes are always outstanding until the last rows.
     batch: i32,
-    /// Execute messages sent and not yet answered.
-    in_flight: u32,
     columns: Arc<[Column]>,
 }
 
@@ -402,9 +401,8 @@ impl Wire {
                             .into(),
                     ));
                 }
-                Message::BackendKeyData(_)
-                | Message::ParameterStatus(_)
-                | Message::NoticeResponse(_) => {}
+                Message::NoticeResponse(body) => notice(body.fields()),
+                Message::BackendKeyData(_) | Message::ParameterStatus(_) => {}
                 Message::ErrorResponse(body) => return Err(db_error(body.fields())),
                 Message::ReadyForQuery(_) => return Ok(()),
                 _ => return Err(protocol("unexpected message while logging in")),
@@ -635,7 +633,7 @@ impl Wire {
                         .map_err(|e| lost(&e))?;
                     self.send()?;
                 }
-                Message::CopyOutResponse(_) | Message::CopyData(_) | Message::CopyDone => {}
+                Message::NoticeResponse(body) => notice(body.fields()),
                 _ => {}
             }
         }
@@ -677,9 +675,8 @@ impl Wire {
                     failed.get_or_insert_with(|| db_error(body.fields()));
                 }
                 Message::ReadyForQuery(_) => break,
-                Message::NoticeResponse(_)
-                | Message::ParameterStatus(_)
-                | Message::NotificationResponse(_) => {}
+                Message::NoticeResponse(body) => notice(body.fields()),
+                Message::ParameterStatus(_) | Message::NotificationResponse(_) => {}
                 _ => {
                     self.closed = true;
                     return Err(protocol("unexpected message after Parse"));
@@ -858,9 +855,8 @@ impl Wire {
                     failed.get_or_insert_with(|| db_error(body.fields()));
                 }
                 Message::ReadyForQuery(_) => break,
-                Message::NoticeResponse(_)
-                | Message::ParameterStatus(_)
-                | Message::NotificationResponse(_) => {}
+                Message::NoticeResponse(body) => notice(body.fields()),
+                Message::ParameterStatus(_) | Message::NotificationResponse(_) => {}
                 Message::CopyInResponse(_) | Message::CopyOutResponse(_) => {
                     self.closed = true;
                     return Err(protocol("COPY through a prepared statement"));
@@ -901,15 +897,14 @@ impl Wire {
         self.send()?;
         self.portal = Some(PortalState {
             batch,
-            in_flight: 2,
             columns: Arc::clone(&statement.columns),
         });
         // BindComplete, or the error Bind caused.
         loop {
             match self.read_message()? {
                 Message::BindComplete => return Ok(()),
+                Message::NoticeResponse(body) => notice(body.fields()),
                 Message::CloseComplete
-                | Message::NoticeResponse(_)
                 | Message::ParameterStatus(_)
                 | Message::NotificationResponse(_) => {}
                 Message::ErrorResponse(body) => {
@@ -958,10 +953,8 @@ impl Wire {
             };
             match message {
                 Message::PortalSuspended => {
-                    let state = self.portal.as_mut()?;
-                    state.in_flight -= 1;
-                    let batch = state.batch;
-                    state.in_flight += 1;
+                    // One batch done: ask for the one after the batch in flight.
+                    let batch = self.portal.as_ref()?.batch;
                     let sent = frontend::execute("", batch, &mut self.wbuf)
                         .map_err(|e| lost(&e))
                         .and_then(|()| {
@@ -974,9 +967,6 @@ impl Wire {
                     }
                 }
                 Message::CommandComplete(_) | Message::EmptyQueryResponse => {
-                    if let Some(state) = self.portal.as_mut() {
-                        state.in_flight -= 1;
-                    }
                     return self.end_portal().err().map(Err);
                 }
                 Message::ErrorResponse(body) => {
@@ -986,8 +976,8 @@ impl Wire {
                         Err(lost) => Err(lost),
                     });
                 }
-                Message::NoticeResponse(_)
-                | Message::ParameterStatus(_)
+                Message::NoticeResponse(body) => notice(body.fields()),
+                Message::ParameterStatus(_)
                 | Message::NotificationResponse(_)
                 | Message::CloseComplete => {}
                 _ => {
@@ -1027,8 +1017,8 @@ impl Wire {
                     let e = db_error(body.fields());
                     return self.until_ready(Some(e)).map(drop);
                 }
+                Message::NoticeResponse(body) => notice(body.fields()),
                 Message::CloseComplete
-                | Message::NoticeResponse(_)
                 | Message::ParameterStatus(_)
                 | Message::NotificationResponse(_) => {}
                 Message::ReadyForQuery(_) => {
@@ -1138,6 +1128,20 @@ fn rows_of_tag(tag: &str) -> u64 {
         .next()
         .and_then(|n| n.parse().ok())
         .unwrap_or(0)
+}
+
+/// A notice or warning from the server (`RAISE NOTICE`, "there is no transaction in
+/// progress"): an INFO event under the SQL log target.
+fn notice(mut fields: ErrorFields<'_>) {
+    let (mut severity, mut message) = (String::new(), String::new());
+    while let Ok(Some(field)) = fallible_iterator::FallibleIterator::next(&mut fields) {
+        match field.type_() {
+            b'V' => severity = String::from_utf8_lossy(field.value_bytes()).into_owned(),
+            b'M' => message = String::from_utf8_lossy(field.value_bytes()).into_owned(),
+            _ => {}
+        }
+    }
+    tracing::info!(target: super::SQL_LOG_TARGET, %severity, "server notice: {message}");
 }
 
 /// The server's error.
