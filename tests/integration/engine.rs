@@ -329,3 +329,29 @@ fn server_notices_are_tracing_events() {
         "{log:?}"
     );
 }
+
+/// A panic while a result is being read leaves the connection out of step with the
+/// server: it reports itself closed, the next statement is refused with `ConnectionLost`
+/// instead of reading the old result, and a pool drops such a connection.
+#[test]
+fn a_panic_mid_result_closes_the_connection() {
+    let mut db = setup(&format!(
+        "{EMPTY_USERS} INSERT INTO users (name, email) \
+         SELECT 'u' || n, 'u' || n || '@x' FROM generate_series(1, 3000) AS n;"
+    ));
+    let query = users::table.select(users::id);
+    let statement = query.render::<()>();
+    let conn = &mut db.conn;
+    let panicked = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        let mut seen = 0;
+        let _ = conn.query_each(&statement, &mut |_| {
+            seen += 1;
+            assert!(seen < 10, "the caller's decoder gives up");
+            Ok(())
+        });
+    }));
+    assert!(panicked.is_err());
+    assert!(db.conn.is_closed());
+    let err = users::table.count(&mut db.conn).unwrap_err();
+    assert!(err.is_connection_lost(), "{err}");
+}

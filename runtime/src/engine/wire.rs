@@ -255,6 +255,8 @@ pub(crate) struct Wire {
     closed: bool,
     /// A portal is being read (see [`Wire::start_portal`]).
     portal: Option<PortalState>,
+    /// A request was sent whose response has not been read to its ReadyForQuery.
+    pending: bool,
     next_statement: u64,
 }
 
@@ -292,6 +294,7 @@ impl Wire {
             to_close: Vec::new(),
             closed: false,
             portal: None,
+            pending: false,
             next_statement: 0,
         };
         wire.startup(config).map_err(|e| match e {
@@ -412,7 +415,8 @@ impl Wire {
 
     /// Whether the connection can no longer be used.
     pub(crate) fn is_closed(&self) -> bool {
-        self.closed
+        // A request still pending outside a call means an interrupted one: out of step.
+        self.closed || self.pending
     }
 
     /// A fresh name for a prepared statement.
@@ -426,8 +430,20 @@ impl Wire {
         self.to_close.push(name);
     }
 
-    /// Writes the Close messages of forgotten statements ahead of a request.
-    fn write_closes(&mut self) -> Result<(), Error> {
+    /// Starts a request: refuses when the previous one was never read to its end (a panic
+    /// while its result was read, or a leaked stream: the connection is out of step and is
+    /// closed), and writes the Close messages of forgotten statements ahead of it.
+    fn begin_request(&mut self) -> Result<(), Error> {
+        if self.pending {
+            self.closed = true;
+            self.wbuf.clear();
+            return Err(Error::ConnectionLost(
+                "a previous statement on this connection was interrupted before its result \
+                 was read (a panic, or a leaked stream); the connection cannot be used"
+                    .into(),
+            ));
+        }
+        self.pending = true;
         for name in self.to_close.drain(..) {
             frontend::close(b'S', &name, &mut self.wbuf).map_err(|e| lost(&e))?;
         }
@@ -554,7 +570,7 @@ impl Wire {
     /// Runs SQL text through the simple protocol (several statements allowed), discarding
     /// any rows.
     pub(crate) fn simple_query(&mut self, sql: &str) -> Result<(), Error> {
-        self.write_closes()?;
+        self.begin_request()?;
         frontend::query(sql, &mut self.wbuf).map_err(|_| Error::NulInText)?;
         self.send()?;
         self.until_ready(None).map(drop)
@@ -563,7 +579,7 @@ impl Wire {
     /// Runs SQL text through the simple protocol and returns the rows of all its
     /// statements, as text (`None` for NULL).
     pub(crate) fn simple_rows(&mut self, sql: &str) -> Result<Vec<Vec<Option<String>>>, Error> {
-        self.write_closes()?;
+        self.begin_request()?;
         frontend::query(sql, &mut self.wbuf).map_err(|_| Error::NulInText)?;
         self.send()?;
         let mut rows = Vec::new();
@@ -616,10 +632,11 @@ impl Wire {
             }
             match self.read_message()? {
                 Message::ReadyForQuery(_) => {
+                    self.pending = false;
                     return match failed {
                         Some(e) => Err(e),
                         None => Ok(count),
-                    }
+                    };
                 }
                 Message::ErrorResponse(body) => {
                     failed.get_or_insert_with(|| db_error(body.fields()));
@@ -647,7 +664,7 @@ impl Wire {
         sql: &str,
         types: &[Type],
     ) -> Result<Statement, Error> {
-        self.write_closes()?;
+        self.begin_request()?;
         frontend::parse(&name, sql, types.iter().map(Type::oid), &mut self.wbuf)
             .map_err(|_| Error::NulInText)?;
         frontend::describe(b'S', &name, &mut self.wbuf).map_err(|e| lost(&e))?;
@@ -674,7 +691,10 @@ impl Wire {
                 Message::ErrorResponse(body) => {
                     failed.get_or_insert_with(|| db_error(body.fields()));
                 }
-                Message::ReadyForQuery(_) => break,
+                Message::ReadyForQuery(_) => {
+                    self.pending = false;
+                    break;
+                }
                 Message::NoticeResponse(body) => notice(body.fields()),
                 Message::ParameterStatus(_) | Message::NotificationResponse(_) => {}
                 _ => {
@@ -825,7 +845,7 @@ impl Wire {
             self.wbuf.clear();
             return Err(e);
         }
-        self.write_closes()?;
+        self.begin_request()?;
         frontend::execute("", 0, &mut self.wbuf).map_err(|e| lost(&e))?;
         frontend::sync(&mut self.wbuf);
         self.send()?;
@@ -854,7 +874,10 @@ impl Wire {
                 Message::ErrorResponse(body) => {
                     failed.get_or_insert_with(|| db_error(body.fields()));
                 }
-                Message::ReadyForQuery(_) => break,
+                Message::ReadyForQuery(_) => {
+                    self.pending = false;
+                    break;
+                }
                 Message::NoticeResponse(body) => notice(body.fields()),
                 Message::ParameterStatus(_) | Message::NotificationResponse(_) => {}
                 Message::CopyInResponse(_) | Message::CopyOutResponse(_) => {
@@ -889,7 +912,7 @@ impl Wire {
             ));
         }
         self.write_bind(statement, params)?;
-        self.write_closes()?;
+        self.begin_request()?;
         for _ in 0..2 {
             frontend::execute("", batch, &mut self.wbuf).map_err(|e| lost(&e))?;
         }
@@ -1007,7 +1030,7 @@ impl Wire {
 
     /// Starts `COPY ... FROM STDIN`.
     pub(crate) fn copy_in_start(&mut self, sql: &str) -> Result<(), Error> {
-        self.write_closes()?;
+        self.begin_request()?;
         frontend::query(sql, &mut self.wbuf).map_err(|_| Error::NulInText)?;
         self.send()?;
         loop {
@@ -1022,9 +1045,10 @@ impl Wire {
                 | Message::ParameterStatus(_)
                 | Message::NotificationResponse(_) => {}
                 Message::ReadyForQuery(_) => {
+                    self.pending = false;
                     return Err(Error::Misuse(
                         "the statement is not a COPY FROM STDIN".into(),
-                    ))
+                    ));
                 }
                 _ => {}
             }
@@ -1062,7 +1086,7 @@ impl Wire {
 
     /// Starts `COPY ... TO STDOUT`.
     pub(crate) fn copy_out_start(&mut self, sql: &str) -> Result<(), Error> {
-        self.write_closes()?;
+        self.begin_request()?;
         frontend::query(sql, &mut self.wbuf).map_err(|_| Error::NulInText)?;
         self.send()?;
         loop {
@@ -1073,9 +1097,10 @@ impl Wire {
                     return self.until_ready(Some(e)).map(drop);
                 }
                 Message::ReadyForQuery(_) => {
+                    self.pending = false;
                     return Err(Error::Misuse(
                         "the statement is not a COPY TO STDOUT".into(),
-                    ))
+                    ));
                 }
                 _ => {}
             }
