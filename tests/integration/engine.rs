@@ -355,3 +355,22 @@ fn a_panic_mid_result_closes_the_connection() {
     let err = users::table.count(&mut db.conn).unwrap_err();
     assert!(err.is_connection_lost(), "{err}");
 }
+
+/// SQL text with a NUL byte cannot be sent (the protocol ends strings at NUL): a typed
+/// error, nothing sent, and the connection stays usable.
+#[test]
+fn sql_text_with_a_nul_byte_is_refused_before_sending() {
+    let mut db = setup(USERS);
+    for result in [
+        db.conn.batch_execute("SELECT 1\0; DROP TABLE users"),
+        db.conn.query_text("SELECT '\0'").map(drop),
+        raw::sql("SELECT 1 -- \0").execute(&mut db.conn).map(drop),
+    ] {
+        assert!(
+            matches!(result, Err(sqlwright::Error::NulInText)),
+            "{result:?}"
+        );
+    }
+    assert!(!db.conn.is_closed());
+    assert_eq!(users::table.count(&mut db.conn).unwrap(), 5);
+}

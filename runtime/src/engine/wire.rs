@@ -430,9 +430,9 @@ impl Wire {
         self.to_close.push(name);
     }
 
-    /// Starts a request: refuses when the previous one was never read to its end (a panic
-    /// while its result was read, or a leaked stream: the connection is out of step and is
-    /// closed), and writes the Close messages of forgotten statements ahead of it.
+    /// Before a request: refuses when the previous one was never read to its end (a
+    /// panic while its result was read, or a leaked stream): the connection is out of step
+    /// and is closed.
     fn begin_request(&mut self) -> Result<(), Error> {
         if self.pending {
             self.closed = true;
@@ -443,11 +443,34 @@ impl Wire {
                     .into(),
             ));
         }
-        self.pending = true;
-        for name in self.to_close.drain(..) {
-            frontend::close(b'S', &name, &mut self.wbuf).map_err(|e| lost(&e))?;
-        }
         Ok(())
+    }
+
+    /// Writes SQL text into a message with `write`; a NUL byte in it (which the protocol
+    /// cannot carry) is [`Error::NulInText`] and leaves nothing buffered.
+    fn write_text(
+        &mut self,
+        write: impl FnOnce(&mut BytesMut) -> io::Result<()>,
+    ) -> Result<(), Error> {
+        write(&mut self.wbuf).map_err(|_| {
+            self.wbuf.clear();
+            Error::NulInText
+        })
+    }
+
+    /// Sends a whole request, preceded by the Close messages of forgotten statements; its
+    /// response is then pending until ReadyForQuery is read.
+    fn send_request(&mut self) -> Result<(), Error> {
+        if !self.to_close.is_empty() {
+            let mut request = BytesMut::with_capacity(self.wbuf.len() + 32 * self.to_close.len());
+            for name in self.to_close.drain(..) {
+                frontend::close(b'S', &name, &mut request).map_err(|e| lost(&e))?;
+            }
+            request.extend_from_slice(&self.wbuf);
+            self.wbuf = request;
+        }
+        self.pending = true;
+        self.send()
     }
 
     /// Sends everything buffered.
@@ -571,8 +594,8 @@ impl Wire {
     /// any rows.
     pub(crate) fn simple_query(&mut self, sql: &str) -> Result<(), Error> {
         self.begin_request()?;
-        frontend::query(sql, &mut self.wbuf).map_err(|_| Error::NulInText)?;
-        self.send()?;
+        self.write_text(|buf| frontend::query(sql, buf))?;
+        self.send_request()?;
         self.until_ready(None).map(drop)
     }
 
@@ -580,8 +603,8 @@ impl Wire {
     /// statements, as text (`None` for NULL).
     pub(crate) fn simple_rows(&mut self, sql: &str) -> Result<Vec<Vec<Option<String>>>, Error> {
         self.begin_request()?;
-        frontend::query(sql, &mut self.wbuf).map_err(|_| Error::NulInText)?;
-        self.send()?;
+        self.write_text(|buf| frontend::query(sql, buf))?;
+        self.send_request()?;
         let mut rows = Vec::new();
         self.read_until_ready(None, &mut |message| {
             let mut values = Vec::new();
@@ -665,11 +688,10 @@ impl Wire {
         types: &[Type],
     ) -> Result<Statement, Error> {
         self.begin_request()?;
-        frontend::parse(&name, sql, types.iter().map(Type::oid), &mut self.wbuf)
-            .map_err(|_| Error::NulInText)?;
+        self.write_text(|buf| frontend::parse(&name, sql, types.iter().map(Type::oid), buf))?;
         frontend::describe(b'S', &name, &mut self.wbuf).map_err(|e| lost(&e))?;
         frontend::sync(&mut self.wbuf);
-        self.send()?;
+        self.send_request()?;
         let mut params: Vec<u32> = Vec::new();
         let mut columns: Vec<(String, u32)> = Vec::new();
         let mut failed = None;
@@ -840,15 +862,15 @@ impl Wire {
                 "a stream is still reading this connection".into(),
             ));
         }
+        self.begin_request()?;
         if let Err(e) = self.write_bind(statement, params) {
             // A Parse written ahead (catalog lookups) must not be sent half.
             self.wbuf.clear();
             return Err(e);
         }
-        self.begin_request()?;
         frontend::execute("", 0, &mut self.wbuf).map_err(|e| lost(&e))?;
         frontend::sync(&mut self.wbuf);
-        self.send()?;
+        self.send_request()?;
         let columns = &statement.columns;
         let mut failed: Option<Error> = None;
         let mut count = 0;
@@ -911,13 +933,13 @@ impl Wire {
                 "a stream is still reading this connection".into(),
             ));
         }
-        self.write_bind(statement, params)?;
         self.begin_request()?;
+        self.write_bind(statement, params)?;
         for _ in 0..2 {
             frontend::execute("", batch, &mut self.wbuf).map_err(|e| lost(&e))?;
         }
         frontend::flush(&mut self.wbuf);
-        self.send()?;
+        self.send_request()?;
         self.portal = Some(PortalState {
             batch,
             columns: Arc::clone(&statement.columns),
@@ -1031,8 +1053,8 @@ impl Wire {
     /// Starts `COPY ... FROM STDIN`.
     pub(crate) fn copy_in_start(&mut self, sql: &str) -> Result<(), Error> {
         self.begin_request()?;
-        frontend::query(sql, &mut self.wbuf).map_err(|_| Error::NulInText)?;
-        self.send()?;
+        self.write_text(|buf| frontend::query(sql, buf))?;
+        self.send_request()?;
         loop {
             match self.read_message()? {
                 Message::CopyInResponse(_) => return Ok(()),
@@ -1087,8 +1109,8 @@ impl Wire {
     /// Starts `COPY ... TO STDOUT`.
     pub(crate) fn copy_out_start(&mut self, sql: &str) -> Result<(), Error> {
         self.begin_request()?;
-        frontend::query(sql, &mut self.wbuf).map_err(|_| Error::NulInText)?;
-        self.send()?;
+        self.write_text(|buf| frontend::query(sql, buf))?;
+        self.send_request()?;
         loop {
             match self.read_message()? {
                 Message::CopyOutResponse(_) => return Ok(()),
