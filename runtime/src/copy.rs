@@ -442,3 +442,30 @@ pub(crate) fn copy_out<'c, R, C: Executor + ?Sized>(
         done: false,
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn binary_copy_headers_and_rows_are_parsed() {
+        let mut data = b"PGCOPY\n\xff\r\n\0".to_vec();
+        data.extend_from_slice(&0u32.to_be_bytes());
+        data.extend_from_slice(&4u32.to_be_bytes());
+        data.extend_from_slice(b"ext!");
+        assert_eq!(header_len(&data), Some(23));
+        assert_eq!(header_len(&data[..20]), None);
+        assert_eq!(header_len(b"NOTCOPY"), None);
+
+        let mut spans = Vec::new();
+        let row = b"\x00\x02\x00\x00\x00\x01x\xff\xff\xff\xff";
+        assert!(copy_spans(row, 2, &mut spans).unwrap());
+        assert_eq!(spans.len(), 2);
+        // The trailer.
+        assert!(!copy_spans(b"\xff\xff", 2, &mut spans).unwrap());
+        // Wrong column count, truncated data: errors, not panics.
+        assert!(copy_spans(row, 3, &mut spans).is_err());
+        assert!(copy_spans(&row[..7], 2, &mut spans).is_err());
+        assert!(copy_spans(b"", 2, &mut spans).is_err());
+    }
+}

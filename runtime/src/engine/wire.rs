@@ -1274,3 +1274,52 @@ pub(crate) fn write_copy_value(
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn row_counts_come_from_the_command_tag() {
+        assert_eq!(rows_of_tag("INSERT 0 5"), 5);
+        assert_eq!(rows_of_tag("SELECT 12"), 12);
+        assert_eq!(rows_of_tag("UPDATE 0"), 0);
+        assert_eq!(rows_of_tag("CREATE TABLE"), 0);
+        assert_eq!(rows_of_tag(""), 0);
+    }
+
+    #[test]
+    fn raw_rows_read_values_and_nulls_by_span() {
+        let columns: Arc<[Column]> = Arc::from([
+            Column::new("a".into(), Type::INT4),
+            Column::new("b".into(), Type::TEXT),
+        ]);
+        let buf = b"xx\x00\x00\x00\x07hi";
+        let spans = [Span::new(2, 4), Span::new(0, -1)];
+        let row = RawRow::new(&columns, buf, &spans);
+        assert_eq!(row.len(), 2);
+        assert_eq!(row.value(0), Some(&b"\x00\x00\x00\x07"[..]));
+        assert_eq!(row.value(1), None);
+        assert_eq!(row.value(2), None);
+        // A span past the end of the buffer reads as absent, not a panic.
+        let bad = [Span::new(6, 10)];
+        assert_eq!(RawRow::new(&columns, buf, &bad).value(0), None);
+        let owned = row.to_row();
+        assert_eq!(owned.raw().value(0), row.value(0));
+        assert_eq!(owned.columns()[1].name(), "b");
+    }
+
+    #[test]
+    fn copy_values_are_length_prefixed_and_null_is_minus_one() {
+        let mut out = BytesMut::new();
+        write_copy_value(&"héllo", &Type::TEXT, &mut out).unwrap();
+        write_copy_value(&None::<i32>, &Type::INT4, &mut out).unwrap();
+        write_copy_value(&7i32, &Type::INT4, &mut out).unwrap();
+        assert_eq!(
+            &out[..],
+            b"\x00\x00\x00\x06h\xc3\xa9llo\xff\xff\xff\xff\x00\x00\x00\x04\x00\x00\x00\x07"
+        );
+        // A value of the wrong type is refused.
+        assert!(write_copy_value(&7i32, &Type::TEXT, &mut out).is_err());
+    }
+}
