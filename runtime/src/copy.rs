@@ -392,7 +392,14 @@ impl<R> Iterator for CopyRows<'_, R> {
                 // The trailer: the end message follows.
                 Some(Ok(Ok(None))) => continue,
                 Some(Ok(Ok(Some(row)))) => return Some(Ok(row)),
-                Some(Ok(Err(e))) | Some(Err(e)) => {
+                Some(Ok(Err(e))) => {
+                    // A row that does not decode: the rest of the data is read and
+                    // dropped, so that the connection is in step for what follows.
+                    while let Some(Ok(())) = self.conn.copy_out_next(|_| ()) {}
+                    self.done = true;
+                    return Some(Err(e));
+                }
+                Some(Err(e)) => {
                     self.done = true;
                     return Some(Err(e));
                 }

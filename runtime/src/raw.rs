@@ -30,6 +30,7 @@ use crate::expr::{NaturalSqlType, SqlValue};
 use crate::render::{Param, Rendered};
 use crate::types::SqlType;
 use postgres_types::{FromSql, ToSql, Type};
+use std::collections::HashMap;
 use std::fmt;
 
 /// A hand-written statement with `:name` parameters; see the [module docs](self).
@@ -37,6 +38,7 @@ pub fn sql(text: &str) -> RawQuery<'_> {
     RawQuery {
         text,
         values: Vec::new(),
+        index: HashMap::new(),
     }
 }
 
@@ -70,6 +72,8 @@ impl<T: NaturalSqlType + ToSql + Sync> RawValue for Option<T> {
 pub struct RawQuery<'a> {
     text: &'a str,
     values: Vec<(String, Box<dyn ToSql + Sync + 'a>, Type)>,
+    /// Where each name's value is in `values`.
+    index: HashMap<String, usize>,
 }
 
 impl fmt::Debug for RawQuery<'_> {
@@ -101,8 +105,13 @@ impl<'a> RawQuery<'a> {
 
     fn bind_typed<T: ToSql + Sync + 'a>(mut self, name: &str, value: T, ty: Type) -> Self {
         let name = name.strip_prefix(':').unwrap_or(name).to_string();
-        self.values.retain(|(n, _, _)| *n != name);
-        self.values.push((name, Box::new(value), ty));
+        match self.index.get(&name) {
+            Some(&i) => self.values[i] = (name, Box::new(value), ty),
+            None => {
+                self.index.insert(name.clone(), self.values.len());
+                self.values.push((name, Box::new(value), ty));
+            }
+        }
         self
     }
 
@@ -111,11 +120,12 @@ impl<'a> RawQuery<'a> {
     /// parameter uses.
     pub fn render(&self) -> Result<Rendered<'_>, Error> {
         let parsed = parse_named(self.text)?;
+        let used: std::collections::HashSet<&String> = parsed.names.iter().collect();
         let mut params: Vec<Param<'_>> = Vec::with_capacity(parsed.names.len());
         let mut types = Vec::with_capacity(parsed.names.len());
         let mut nul_in_text = false;
         for name in &parsed.names {
-            let Some((_, value, ty)) = self.values.iter().find(|(n, _, _)| n == name) else {
+            let Some((_, value, ty)) = self.index.get(name).map(|&i| &self.values[i]) else {
                 return Err(Error::Misuse(format!(
                     "raw SQL parameter `:{name}` has no value; add `.bind(\"{name}\", value)`"
                 )));
@@ -129,11 +139,7 @@ impl<'a> RawQuery<'a> {
             params.push(value.as_ref());
             types.push(ty.clone());
         }
-        if let Some((unused, _, _)) = self
-            .values
-            .iter()
-            .find(|(n, _, _)| !parsed.names.contains(n))
-        {
+        if let Some((unused, _, _)) = self.values.iter().find(|(n, _, _)| !used.contains(n)) {
             return Err(Error::Misuse(format!(
                 "a value was bound to `:{unused}`, but the SQL text has no such parameter"
             )));
@@ -386,6 +392,7 @@ pub(crate) fn parse_named(text: &str) -> Result<Parsed, Error> {
     let chars: Vec<char> = text.chars().collect();
     let mut sql = String::with_capacity(text.len() + 8);
     let mut names: Vec<String> = Vec::new();
+    let mut positions: HashMap<String, usize> = HashMap::new();
     let mut i = 0;
     let copy_until =
         |sql: &mut String, from: usize, to: usize| sql.extend(&chars[from..to.min(chars.len())]);
@@ -488,10 +495,11 @@ pub(crate) fn parse_named(text: &str) -> Result<Parsed, Error> {
                     j += 1;
                 }
                 let name: String = chars[i + 1..j].iter().collect();
-                let n = match names.iter().position(|x| *x == name) {
-                    Some(p) => p + 1,
+                let n = match positions.get(&name) {
+                    Some(&p) => p,
                     None => {
-                        names.push(name);
+                        names.push(name.clone());
+                        positions.insert(name, names.len());
                         names.len()
                     }
                 };

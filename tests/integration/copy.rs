@@ -265,3 +265,54 @@ fn copy_out_decodes_typed_rows_and_refuses_parameters() {
         .unwrap();
     assert!(err.to_string().contains("people.age"), "{err}");
 }
+
+/// A row of COPY output that does not decode ends the rows with the column named, and the
+/// rest of the data is read, so the connection goes on.
+#[test]
+fn a_copy_out_decode_error_leaves_the_connection_in_step() {
+    let mut db = setup(DDL);
+    let rows = (1..=3_000).map(|i| {
+        (
+            people::name.to(format!("n{i}")),
+            people::age.to(Some(i)),
+            people::score.to(Decimal::new(1, 0)),
+        )
+    });
+    copy_in(people::table).rows(rows, &mut db.conn).unwrap();
+    db.conn
+        .batch_execute("ALTER TABLE people ALTER COLUMN age TYPE int8")
+        .unwrap();
+    let err = people::table
+        .select(people::age)
+        .copy_out(&mut db.conn)
+        .unwrap()
+        .find_map(Result::err)
+        .unwrap();
+    assert!(err.to_string().contains("people.age"), "{err}");
+    assert!(!db.conn.is_closed());
+    assert_eq!(count(&mut db.conn), 3_000);
+}
+
+/// A trigger that raises a notice for every row: the server sends notices while the client
+/// is still sending data. The COPY reads them as it goes (they are tracing events) instead
+/// of both sides blocking on full socket buffers.
+#[test]
+fn copy_in_reads_the_servers_notices_as_it_sends() {
+    let mut db = setup(&format!(
+        "{DDL}
+         CREATE FUNCTION chatty() RETURNS trigger LANGUAGE plpgsql AS $$
+         BEGIN RAISE NOTICE 'row % %', NEW.name, repeat('x', 200); RETURN NEW; END $$;
+         CREATE TRIGGER chatty BEFORE INSERT ON people FOR EACH ROW EXECUTE FUNCTION chatty();"
+    ));
+    let n = 200_000;
+    let rows = (1..=n).map(|i| {
+        (
+            people::name.to(format!("n{i}")),
+            people::age.to(None::<i32>),
+            people::score.to(Decimal::new(1, 0)),
+        )
+    });
+    let stored = copy_in(people::table).rows(rows, &mut db.conn).unwrap();
+    assert_eq!(stored, n as u64);
+    assert_eq!(count(&mut db.conn), i64::from(n));
+}

@@ -374,3 +374,19 @@ fn sql_text_with_a_nul_byte_is_refused_before_sending() {
     assert!(!db.conn.is_closed());
     assert_eq!(users::table.count(&mut db.conn).unwrap(), 5);
 }
+
+/// More parameters than the protocol can carry (65 535) is a parameter error, not a NUL.
+#[test]
+fn too_many_parameters_is_a_parameter_error() {
+    let mut db = setup(USERS);
+    let names: Vec<String> = (0..70_000).map(|i| format!("p{i}")).collect();
+    let list: Vec<String> = names.iter().map(|n| format!(":{n}")).collect();
+    let text = format!("SELECT 1 WHERE 1 IN ({})", list.join(", "));
+    let mut query = raw::sql(&text);
+    for (i, n) in names.iter().enumerate() {
+        query = query.bind(n, i as i64);
+    }
+    let err = query.execute(&mut db.conn).unwrap_err();
+    assert!(matches!(err, sqlwright::Error::Parameter(_)), "{err:?}");
+    assert_eq!(users::table.count(&mut db.conn).unwrap(), 5);
+}

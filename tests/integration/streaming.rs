@@ -185,3 +185,53 @@ fn consecutive_streams_of_different_shapes_decode_their_own_columns() {
         .unwrap();
     assert_eq!((again.len(), again[9]), (25000, None));
 }
+
+/// Statements without rows through a stream (hand-written SQL): they run once and their
+/// effect stays, whether the stream is read or dropped unread; a COPY is refused with a
+/// typed error and the connection stays usable.
+#[test]
+fn statements_without_rows_stream_once_and_keep_their_effect() {
+    let mut db = setup(&format!("{EMPTY_USERS}{MANY_USERS}"));
+    let rows: Vec<_> = sqlwright::raw::sql("UPDATE users SET age = 1 WHERE id <= 100")
+        .stream(&mut db.conn)
+        .unwrap()
+        .collect();
+    assert!(rows.is_empty(), "{rows:?}");
+    {
+        let _unread = sqlwright::raw::sql("UPDATE users SET age = 2 WHERE id <= 10")
+            .stream(&mut db.conn)
+            .unwrap();
+    }
+    let set: Vec<_> = sqlwright::raw::sql("SET application_name = 'streamed'")
+        .stream(&mut db.conn)
+        .unwrap()
+        .collect();
+    assert!(set.is_empty(), "{set:?}");
+    let ones = users::table
+        .filter(users::age.eq(1))
+        .count(&mut db.conn)
+        .unwrap();
+    let twos = users::table
+        .filter(users::age.eq(2))
+        .count(&mut db.conn)
+        .unwrap();
+    assert_eq!((ones, twos), (90, 10));
+
+    for sql in [
+        "COPY users TO STDOUT",
+        "COPY users (name, email) FROM STDIN",
+    ] {
+        let err = sqlwright::raw::sql(sql).execute(&mut db.conn).unwrap_err();
+        assert!(matches!(err, sqlwright::Error::Misuse(_)), "{err}");
+        let streamed = sqlwright::raw::sql(sql)
+            .stream(&mut db.conn)
+            .map(|rows| rows.collect::<Vec<_>>());
+        let err = match streamed {
+            Err(e) => e,
+            Ok(rows) => rows.into_iter().find_map(Result::err).unwrap(),
+        };
+        assert!(matches!(err, sqlwright::Error::Misuse(_)), "{err}");
+        assert!(!db.conn.is_closed());
+    }
+    assert_eq!(users::table.count(&mut db.conn).unwrap(), 25000);
+}

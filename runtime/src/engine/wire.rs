@@ -74,6 +74,9 @@ pub(crate) struct Statement {
     pub(crate) name: Arc<str>,
     pub(crate) params: Arc<[Type]>,
     pub(crate) columns: Arc<[Column]>,
+    /// The server described a result (RowDescription, possibly of zero columns), rather
+    /// than NoData (UPDATE without RETURNING, DDL, SET, ...).
+    pub(crate) returns_rows: bool,
 }
 
 /// Where one value lies in a row's bytes: `len` is -1 for NULL.
@@ -204,6 +207,22 @@ impl Socket {
             Socket::Unix(s) => s.set_read_timeout(t),
         }
     }
+
+    fn set_write_timeout(&self, t: Option<Duration>) -> io::Result<()> {
+        match self {
+            Socket::Tcp(s) => s.set_write_timeout(t),
+            #[cfg(unix)]
+            Socket::Unix(s) => s.set_write_timeout(t),
+        }
+    }
+
+    fn set_nonblocking(&self, on: bool) -> io::Result<()> {
+        match self {
+            Socket::Tcp(s) => s.set_nonblocking(on),
+            #[cfg(unix)]
+            Socket::Unix(s) => s.set_nonblocking(on),
+        }
+    }
 }
 
 impl Read for Socket {
@@ -237,6 +256,9 @@ impl Write for Socket {
 const READ_CHUNK: usize = 64 * 1024;
 /// Outgoing COPY data is sent once this much is buffered.
 const COPY_FLUSH: usize = 64 * 1024;
+/// How long a COPY write waits for room in the socket before reading the server's
+/// notices (see [`Wire::drain_during_copy`]).
+const COPY_WRITE_WAIT: Duration = Duration::from_millis(20);
 
 /// One connection speaking the protocol.
 pub(crate) struct Wire {
@@ -257,6 +279,11 @@ pub(crate) struct Wire {
     portal: Option<PortalState>,
     /// A request was sent whose response has not been read to its ReadyForQuery.
     pending: bool,
+    /// Types looked up in the catalog, by OID.
+    types: std::collections::HashMap<u32, Type>,
+    /// During COPY FROM STDIN: the server sent something other than a notice (its error),
+    /// so the rest of the data is not sent.
+    copy_refused: bool,
     next_statement: u64,
 }
 
@@ -295,6 +322,8 @@ impl Wire {
             closed: false,
             portal: None,
             pending: false,
+            types: std::collections::HashMap::new(),
+            copy_refused: false,
             next_statement: 0,
         };
         wire.startup(config).map_err(|e| match e {
@@ -452,9 +481,13 @@ impl Wire {
         &mut self,
         write: impl FnOnce(&mut BytesMut) -> io::Result<()>,
     ) -> Result<(), Error> {
-        write(&mut self.wbuf).map_err(|_| {
+        write(&mut self.wbuf).map_err(|e| {
             self.wbuf.clear();
-            Error::NulInText
+            if e.to_string().contains("null") {
+                Error::NulInText
+            } else {
+                Error::Parameter(e.to_string())
+            }
         })
     }
 
@@ -694,6 +727,7 @@ impl Wire {
         self.send_request()?;
         let mut params: Vec<u32> = Vec::new();
         let mut columns: Vec<(String, u32)> = Vec::new();
+        let mut returns_rows = false;
         let mut failed = None;
         loop {
             match self.read_message()? {
@@ -705,6 +739,7 @@ impl Wire {
                     }
                 }
                 Message::RowDescription(body) => {
+                    returns_rows = true;
                     let mut fields = body.fields();
                     while let Some(f) = fallible_next(&mut fields)? {
                         columns.push((f.name().to_string(), f.type_oid()));
@@ -741,6 +776,7 @@ impl Wire {
             name,
             params: param_types.into(),
             columns: cols.into(),
+            returns_rows,
         })
     }
 
@@ -750,8 +786,15 @@ impl Wire {
         if let Some(t) = Type::from_oid(oid) {
             return Ok(t);
         }
+        if let Some(t) = self.types.get(&oid) {
+            return Ok(t.clone());
+        }
+        // Arrays name their element type (typcategory 'A'); other types with a typelem
+        // (fixed-length subscriptable ones) are built in.
         let sql = format!(
-            "SELECT t.typname::text, n.nspname::text, t.typelem FROM pg_catalog.pg_type t \
+            "SELECT t.typname::text, n.nspname::text, \
+             CASE WHEN t.typcategory = 'A' THEN t.typelem ELSE 0 END \
+             FROM pg_catalog.pg_type t \
              JOIN pg_catalog.pg_namespace n ON n.oid = t.typnamespace WHERE t.oid = {oid}"
         );
         let statement = Statement {
@@ -762,6 +805,7 @@ impl Wire {
                 Column::new("nspname".into(), Type::TEXT),
                 Column::new("typelem".into(), Type::OID),
             ]),
+            returns_rows: true,
         };
         frontend::parse("", &sql, std::iter::empty(), &mut self.wbuf).map_err(|e| lost(&e))?;
         let mut found: Option<(String, String, u32)> = None;
@@ -782,11 +826,14 @@ impl Wire {
         })?;
         let (name, schema, elem) =
             found.unwrap_or_else(|| (format!("oid {oid}"), "pg_catalog".into(), 0));
-        let kind = match Type::from_oid(elem) {
-            Some(element) if elem != 0 => Kind::Array(element),
-            _ => Kind::Simple,
+        let kind = if elem != 0 && elem != oid {
+            Kind::Array(self.type_of(elem)?)
+        } else {
+            Kind::Simple
         };
-        Ok(Type::new(name, oid, kind, schema))
+        let ty = Type::new(name, oid, kind, schema);
+        self.types.insert(oid, ty.clone());
+        Ok(ty)
     }
 
     /// Writes Bind for `statement` with `params` into the unnamed portal. Nothing is
@@ -902,10 +949,8 @@ impl Wire {
                 }
                 Message::NoticeResponse(body) => notice(body.fields()),
                 Message::ParameterStatus(_) | Message::NotificationResponse(_) => {}
-                Message::CopyInResponse(_) | Message::CopyOutResponse(_) => {
-                    self.closed = true;
-                    return Err(protocol("COPY through a prepared statement"));
-                }
+                Message::CopyInResponse(_) => return Err(self.refuse_copy(true, true)),
+                Message::CopyOutResponse(_) => return Err(self.refuse_copy(false, true)),
                 _ => {
                     self.closed = true;
                     return Err(protocol("unexpected message after Execute"));
@@ -935,7 +980,10 @@ impl Wire {
         }
         self.begin_request()?;
         self.write_bind(statement, params)?;
-        for _ in 0..2 {
+        // A statement without rows runs to its end on the first Execute, and a second one
+        // would be an error that rolls it back: it gets one.
+        let executes = if statement.returns_rows { 2 } else { 1 };
+        for _ in 0..executes {
             frontend::execute("", batch, &mut self.wbuf).map_err(|e| lost(&e))?;
         }
         frontend::flush(&mut self.wbuf);
@@ -1025,6 +1073,11 @@ impl Wire {
                 Message::ParameterStatus(_)
                 | Message::NotificationResponse(_)
                 | Message::CloseComplete => {}
+                Message::CopyInResponse(_) | Message::CopyOutResponse(_) => {
+                    let copy_in = matches!(message, Message::CopyInResponse(_));
+                    self.portal = None;
+                    return Some(Err(self.refuse_copy(copy_in, false)));
+                }
                 _ => {
                     self.closed = true;
                     self.portal = None;
@@ -1050,6 +1103,112 @@ impl Wire {
         self.portal.is_some()
     }
 
+    /// A COPY reached through `execute` or a stream (hand-written SQL): abandoned, the
+    /// connection brought back in step, and [`Error::Misuse`] returned. `sync_sent`: the
+    /// request already ended with Sync (ignored by the server during COPY FROM STDIN).
+    fn refuse_copy(&mut self, copy_in: bool, sync_sent: bool) -> Error {
+        let ended = (|| {
+            if copy_in {
+                frontend::copy_fail("COPY is run with sqlwright's copy API", &mut self.wbuf)
+                    .map_err(|e| lost(&e))?;
+                frontend::sync(&mut self.wbuf);
+            } else if !sync_sent {
+                frontend::sync(&mut self.wbuf);
+            }
+            self.send()?;
+            self.until_ready(None)
+        })();
+        match ended {
+            Err(lost @ Error::ConnectionLost(_)) => lost,
+            _ => Error::Misuse(
+                "COPY .. FROM STDIN / TO STDOUT cannot run as a statement; use \
+                 sqlwright::copy::copy_in or Select::copy_out"
+                    .into(),
+            ),
+        }
+    }
+
+    /// During COPY FROM STDIN, when the socket will not take more data: reads what the
+    /// server sent meanwhile without waiting, and consumes the notices at its front (a
+    /// trigger's `RAISE NOTICE` per row would otherwise fill both directions' buffers and
+    /// block client and server on each other). Anything else (the server's error) stays
+    /// for [`Wire::copy_done`], and the rest of the data is not sent.
+    fn drain_during_copy(&mut self) -> Result<(), Error> {
+        self.socket.set_nonblocking(true).map_err(|e| lost(&e))?;
+        let read = loop {
+            match self.socket.read(&mut self.scratch) {
+                Ok(0) => {
+                    self.closed = true;
+                    break Err(Error::ConnectionLost(
+                        "the server closed the connection".into(),
+                    ));
+                }
+                Ok(n) => self.rbuf.extend_from_slice(&self.scratch[..n]),
+                Err(e) if e.kind() == io::ErrorKind::WouldBlock => break Ok(()),
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+                Err(e) => {
+                    self.closed = true;
+                    break Err(lost(&e));
+                }
+            }
+        };
+        self.socket.set_nonblocking(false).map_err(|e| lost(&e))?;
+        read?;
+        while self.rbuf.len() >= 5 {
+            let len = u32::from_be_bytes([self.rbuf[1], self.rbuf[2], self.rbuf[3], self.rbuf[4]])
+                as usize;
+            if self.rbuf[0] != b'N' && self.rbuf[0] != b'S' {
+                self.copy_refused = true;
+                break;
+            }
+            if self.rbuf.len() <= len {
+                break;
+            }
+            if let Message::NoticeResponse(body) = self.read_message()? {
+                notice(body.fields());
+            }
+        }
+        Ok(())
+    }
+
+    /// Sends buffered COPY data, reading the server's notices whenever the socket will not
+    /// take more (see [`Wire::drain_during_copy`]).
+    fn send_copy(&mut self) -> Result<(), Error> {
+        if self.closed {
+            self.wbuf.clear();
+            return Err(Error::ConnectionLost("the connection is closed".into()));
+        }
+        let mut at = 0;
+        while at < self.wbuf.len() && !self.copy_refused {
+            match self.socket.write(&self.wbuf[at..]) {
+                Ok(0) => {
+                    self.closed = true;
+                    self.wbuf.clear();
+                    return Err(Error::ConnectionLost(
+                        "the server closed the connection".into(),
+                    ));
+                }
+                Ok(n) => at += n,
+                Err(e)
+                    if matches!(
+                        e.kind(),
+                        io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut
+                    ) =>
+                {
+                    self.drain_during_copy()?;
+                }
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+                Err(e) => {
+                    self.closed = true;
+                    self.wbuf.clear();
+                    return Err(lost(&e));
+                }
+            }
+        }
+        self.wbuf.clear();
+        Ok(())
+    }
+
     /// Starts `COPY ... FROM STDIN`.
     pub(crate) fn copy_in_start(&mut self, sql: &str) -> Result<(), Error> {
         self.begin_request()?;
@@ -1057,7 +1216,13 @@ impl Wire {
         self.send_request()?;
         loop {
             match self.read_message()? {
-                Message::CopyInResponse(_) => return Ok(()),
+                Message::CopyInResponse(_) => {
+                    self.copy_refused = false;
+                    self.socket
+                        .set_write_timeout(Some(COPY_WRITE_WAIT))
+                        .map_err(|e| lost(&e))?;
+                    return Ok(());
+                }
                 Message::ErrorResponse(body) => {
                     let e = db_error(body.fields());
                     return self.until_ready(Some(e)).map(drop);
@@ -1079,26 +1244,38 @@ impl Wire {
 
     /// Buffers one CopyData message (sent when enough has gathered).
     pub(crate) fn copy_data(&mut self, data: &[u8]) -> Result<(), Error> {
+        if self.copy_refused {
+            // The server has refused the COPY and drops whatever follows.
+            return Ok(());
+        }
         frontend::CopyData::new(data)
             .map_err(|e| lost(&e))?
             .write(&mut self.wbuf);
         if self.wbuf.len() >= COPY_FLUSH {
-            self.send()?;
+            self.send_copy()?;
         }
         Ok(())
+    }
+
+    /// The end of COPY FROM STDIN's data: the last of it sent, writes back to blocking.
+    fn end_copy(&mut self) -> Result<(), Error> {
+        let sent = self.send_copy();
+        self.copy_refused = false;
+        self.socket.set_write_timeout(None).map_err(|e| lost(&e))?;
+        sent
     }
 
     /// Ends COPY FROM STDIN: the number of rows stored.
     pub(crate) fn copy_done(&mut self) -> Result<u64, Error> {
         frontend::copy_done(&mut self.wbuf);
-        self.send()?;
+        self.end_copy()?;
         self.until_ready(None)
     }
 
     /// Abandons COPY FROM STDIN: the server stores nothing of it.
     pub(crate) fn copy_fail(&mut self, reason: &str) -> Result<(), Error> {
         frontend::copy_fail(reason, &mut self.wbuf).map_err(|e| lost(&e))?;
-        self.send()?;
+        self.end_copy()?;
         // The server answers with its error for the failed COPY, which is expected.
         match self.until_ready(None) {
             Ok(_) | Err(Error::Database(_)) => Ok(()),
