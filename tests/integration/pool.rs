@@ -162,6 +162,15 @@ fn a_connection_returned_inside_a_transaction_is_rolled_back() {
         conn.batch_execute("BEGIN; UPDATE counter SET n = 2")
             .unwrap();
     }
+    {
+        // BEGIN as a prepared statement of hand-written SQL: no text sqlwright inspects,
+        // the server's transaction status tells.
+        let mut conn = e.engine.connect().unwrap();
+        raw::sql("BEGIN").execute(&mut *conn).unwrap();
+        raw::sql("UPDATE counter SET n = 3")
+            .execute(&mut *conn)
+            .unwrap();
+    }
     let mut conn = e.engine.connect().unwrap();
     assert!(!conn.in_transaction());
     let n: Option<i32> = raw::sql("SELECT n FROM counter")

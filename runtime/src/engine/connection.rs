@@ -131,6 +131,12 @@ impl Connection {
         self.wire.is_closed()
     }
 
+    /// Whether the server reported a transaction open after the last statement, however
+    /// it was opened (hand-written `BEGIN` included).
+    pub(crate) fn server_in_transaction(&self) -> bool {
+        self.wire.in_transaction()
+    }
+
     /// Whether a transaction is open on this connection.
     pub fn in_transaction(&self) -> bool {
         self.depth > 0

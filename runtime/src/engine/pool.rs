@@ -385,9 +385,13 @@ impl Inner {
 
     /// Takes a connection back: cleaned and kept, or closed.
     fn give_back(&self, mut conn: Connection) {
-        if !conn.broken && !conn.is_closed() && (conn.depth > 0 || conn.unknown_state) {
-            // Returned inside a transaction (a leaked guard, or `BEGIN` sent as text):
-            // roll it back before anyone else gets the connection.
+        if !conn.broken
+            && !conn.is_closed()
+            && (conn.depth > 0 || conn.unknown_state || conn.server_in_transaction())
+        {
+            // Returned inside a transaction (a leaked guard, or `BEGIN` sent as text, which
+            // the server's own transaction status shows): roll it back before anyone else
+            // gets the connection.
             match conn.control("ROLLBACK") {
                 Ok(()) => {
                     conn.depth = 0;

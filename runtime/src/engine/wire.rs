@@ -279,6 +279,9 @@ pub(crate) struct Wire {
     portal: Option<PortalState>,
     /// A request was sent whose response has not been read to its ReadyForQuery.
     pending: bool,
+    /// The transaction status of the last ReadyForQuery: `I` idle, `T` in a transaction,
+    /// `E` in a failed one.
+    status: u8,
     /// Types looked up in the catalog, by OID.
     types: std::collections::HashMap<u32, Type>,
     /// During COPY FROM STDIN: the server sent something other than a notice (its error),
@@ -324,6 +327,7 @@ impl Wire {
             pending: false,
             types: std::collections::HashMap::new(),
             copy_refused: false,
+            status: b'I',
             next_statement: 0,
         };
         wire.startup(config).map_err(|e| match e {
@@ -446,6 +450,12 @@ impl Wire {
     pub(crate) fn is_closed(&self) -> bool {
         // A request still pending outside a call means an interrupted one: out of step.
         self.closed || self.pending
+    }
+
+    /// Whether the server said, at the end of the last request, that a transaction is open
+    /// (whoever opened it: sqlwright, or `BEGIN` in hand-written SQL).
+    pub(crate) fn in_transaction(&self) -> bool {
+        self.status != b'I'
     }
 
     /// A fresh name for a prepared statement.
@@ -687,8 +697,9 @@ impl Wire {
                 continue;
             }
             match self.read_message()? {
-                Message::ReadyForQuery(_) => {
+                Message::ReadyForQuery(body) => {
                     self.pending = false;
+                    self.status = body.status();
                     return match failed {
                         Some(e) => Err(e),
                         None => Ok(count),
@@ -748,8 +759,9 @@ impl Wire {
                 Message::ErrorResponse(body) => {
                     failed.get_or_insert_with(|| db_error(body.fields()));
                 }
-                Message::ReadyForQuery(_) => {
+                Message::ReadyForQuery(body) => {
                     self.pending = false;
+                    self.status = body.status();
                     break;
                 }
                 Message::NoticeResponse(body) => notice(body.fields()),
@@ -943,8 +955,9 @@ impl Wire {
                 Message::ErrorResponse(body) => {
                     failed.get_or_insert_with(|| db_error(body.fields()));
                 }
-                Message::ReadyForQuery(_) => {
+                Message::ReadyForQuery(body) => {
                     self.pending = false;
+                    self.status = body.status();
                     break;
                 }
                 Message::NoticeResponse(body) => notice(body.fields()),
@@ -1231,8 +1244,9 @@ impl Wire {
                 Message::CloseComplete
                 | Message::ParameterStatus(_)
                 | Message::NotificationResponse(_) => {}
-                Message::ReadyForQuery(_) => {
+                Message::ReadyForQuery(body) => {
                     self.pending = false;
+                    self.status = body.status();
                     return Err(Error::Misuse(
                         "the statement is not a COPY FROM STDIN".into(),
                     ));
@@ -1295,8 +1309,9 @@ impl Wire {
                     let e = db_error(body.fields());
                     return self.until_ready(Some(e)).map(drop);
                 }
-                Message::ReadyForQuery(_) => {
+                Message::ReadyForQuery(body) => {
                     self.pending = false;
+                    self.status = body.status();
                     return Err(Error::Misuse(
                         "the statement is not a COPY TO STDOUT".into(),
                     ));
