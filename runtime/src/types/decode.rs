@@ -20,7 +20,7 @@ pub trait FromSqlValue<ST: ?Sized>: Sized {
     fn decode(ty: &Type, raw: Option<&[u8]>) -> Result<Self, DecodeError>;
 }
 
-/// Decodes through the `postgres` crate's `FromSql`, with our own NULL and type checks.
+/// Decodes through `postgres-types` `FromSql`, with our own NULL and type checks.
 pub(crate) fn decode_pg<T: for<'a> FromSql<'a>>(
     ty: &Type,
     raw: Option<&[u8]>,
@@ -256,7 +256,7 @@ where
     type Rust = Vec<ST::Rust>;
 }
 
-/// Where a row decoder reads from: the driver's row, the next column index, and the labels
+/// Where a row decoder reads from: the row as it arrived (borrowed from the connection), the next column index, and the labels
 /// (`table.column`) the renderer recorded for the select list.
 pub struct RowReader<'r> {
     row: RawRow<'r>,
