@@ -27,9 +27,6 @@ pub struct Connection {
     pub(crate) depth: u32,
     /// A statement failed inside the open transaction, so the server aborted it.
     pub(crate) aborted: bool,
-    /// SQL text was run whose effect on the transaction state is unknown (`BEGIN` in
-    /// `batch_execute`).
-    pub(crate) unknown_state: bool,
     /// The connection broke, or its state could not be restored: never reuse it.
     pub(crate) broken: bool,
 }
@@ -80,7 +77,6 @@ impl Connection {
             echo: Echo::default(),
             depth: 0,
             aborted: false,
-            unknown_state: false,
             broken: false,
         })
     }
@@ -90,9 +86,6 @@ impl Connection {
     /// sqlwright send every value as a parameter (and [`crate::raw::sql`] binds named
     /// parameters for hand-written SQL).
     pub fn batch_execute(&mut self, sql: &str) -> Result<(), Error> {
-        if may_control_transactions(sql) {
-            self.unknown_state = true;
-        }
         let started = Instant::now();
         let result = self.wire.simple_query(sql);
         log::statement(
@@ -111,9 +104,6 @@ impl Connection {
     /// The statement is not prepared or cached. Never build this text from user data:
     /// [`crate::raw::sql`] binds values as parameters.
     pub fn query_text(&mut self, sql: &str) -> Result<Vec<Vec<Option<String>>>, Error> {
-        if may_control_transactions(sql) {
-            self.unknown_state = true;
-        }
         let started = Instant::now();
         let result = self.wire.simple_rows(sql);
         log::statement(
@@ -135,6 +125,12 @@ impl Connection {
     /// it was opened (hand-written `BEGIN` included).
     pub(crate) fn server_in_transaction(&self) -> bool {
         self.wire.in_transaction()
+    }
+
+    /// Whether the server reported the open transaction failed (a statement in it failed,
+    /// whether or not the caller kept the error).
+    pub(crate) fn server_transaction_failed(&self) -> bool {
+        self.wire.transaction_failed()
     }
 
     /// Whether a transaction is open on this connection.
@@ -559,26 +555,6 @@ fn is_stale_statement(e: &Error) -> bool {
 /// than from checks made before anything was sent.
 pub(crate) fn reached_server(e: &Error) -> bool {
     !matches!(e, Error::NulInText | Error::Parameter(_) | Error::Misuse(_))
-}
-
-/// Whether SQL text may open or end a transaction: then the pool cannot trust its own
-/// bookkeeping and rolls back before reuse. Errs on the side of "yes".
-fn may_control_transactions(sql: &str) -> bool {
-    let lower = sql.to_ascii_lowercase();
-    [
-        "begin",
-        "start",
-        "commit",
-        "rollback",
-        "abort",
-        "end",
-        "savepoint",
-        "release",
-        "prepare",
-        "call",
-    ]
-    .iter()
-    .any(|word| lower.contains(word))
 }
 
 /// Rows read from the server as they arrive (see [`Connection::stream_rendered`]).

@@ -385,10 +385,7 @@ impl Inner {
 
     /// Takes a connection back: cleaned and kept, or closed.
     fn give_back(&self, mut conn: Connection) {
-        if !conn.broken
-            && !conn.is_closed()
-            && (conn.depth > 0 || conn.unknown_state || conn.server_in_transaction())
-        {
+        if !conn.broken && !conn.is_closed() && (conn.depth > 0 || conn.server_in_transaction()) {
             // Returned inside a transaction (a leaked guard, or `BEGIN` sent as text, which
             // the server's own transaction status shows): roll it back before anyone else
             // gets the connection.
@@ -396,7 +393,6 @@ impl Inner {
                 Ok(()) => {
                     conn.depth = 0;
                     conn.aborted = false;
-                    conn.unknown_state = false;
                 }
                 Err(_) => conn.broken = true,
             }

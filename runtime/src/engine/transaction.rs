@@ -138,11 +138,10 @@ impl<'c> Transaction<'c> {
                 "a transaction was finished while a nested one was still open".into(),
             ));
         }
-        if commit && !conn.aborted && conn.unknown_state && self.level == 1 {
-            // Statements ran outside sqlwright's view (the driver's client was borrowed):
-            // PostgreSQL answers COMMIT in an aborted transaction with a silent ROLLBACK,
-            // so ask first. A failure here marks the transaction aborted.
-            let _ = conn.control("SELECT 1");
+        if conn.server_transaction_failed() {
+            // The server's own status after the last statement: PostgreSQL answers COMMIT
+            // in a failed transaction with a silent ROLLBACK, so this is an error.
+            conn.aborted = true;
         }
         let aborted = conn.aborted;
         let result = if self.level == 1 {
@@ -156,7 +155,6 @@ impl<'c> Transaction<'c> {
             // is gone, which `control` records as broken).
             let r = conn.control(sql);
             conn.aborted = false;
-            conn.unknown_state = false;
             r
         } else {
             let name = savepoint_name(self.level);

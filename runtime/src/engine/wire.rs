@@ -458,6 +458,11 @@ impl Wire {
         self.status != b'I'
     }
 
+    /// Whether the server said the open transaction has failed.
+    pub(crate) fn transaction_failed(&self) -> bool {
+        self.status == b'E'
+    }
+
     /// A fresh name for a prepared statement.
     pub(crate) fn statement_name(&mut self) -> Arc<str> {
         self.next_statement += 1;
