@@ -458,6 +458,13 @@ impl Wire {
         self.status != b'I'
     }
 
+    /// A ReadyForQuery ended the request: nothing is pending, and `status` is the
+    /// server's transaction status.
+    fn ready(&mut self, status: u8) {
+        self.pending = false;
+        self.status = status;
+    }
+
     /// Whether the server said the open transaction has failed.
     pub(crate) fn transaction_failed(&self) -> bool {
         self.status == b'E'
@@ -703,8 +710,7 @@ impl Wire {
             }
             match self.read_message()? {
                 Message::ReadyForQuery(body) => {
-                    self.pending = false;
-                    self.status = body.status();
+                    self.ready(body.status());
                     return match failed {
                         Some(e) => Err(e),
                         None => Ok(count),
@@ -765,8 +771,7 @@ impl Wire {
                     failed.get_or_insert_with(|| db_error(body.fields()));
                 }
                 Message::ReadyForQuery(body) => {
-                    self.pending = false;
-                    self.status = body.status();
+                    self.ready(body.status());
                     break;
                 }
                 Message::NoticeResponse(body) => notice(body.fields()),
@@ -961,8 +966,7 @@ impl Wire {
                     failed.get_or_insert_with(|| db_error(body.fields()));
                 }
                 Message::ReadyForQuery(body) => {
-                    self.pending = false;
-                    self.status = body.status();
+                    self.ready(body.status());
                     break;
                 }
                 Message::NoticeResponse(body) => notice(body.fields()),
@@ -1250,8 +1254,7 @@ impl Wire {
                 | Message::ParameterStatus(_)
                 | Message::NotificationResponse(_) => {}
                 Message::ReadyForQuery(body) => {
-                    self.pending = false;
-                    self.status = body.status();
+                    self.ready(body.status());
                     return Err(Error::Misuse(
                         "the statement is not a COPY FROM STDIN".into(),
                     ));
@@ -1315,8 +1318,7 @@ impl Wire {
                     return self.until_ready(Some(e)).map(drop);
                 }
                 Message::ReadyForQuery(body) => {
-                    self.pending = false;
-                    self.status = body.status();
+                    self.ready(body.status());
                     return Err(Error::Misuse(
                         "the statement is not a COPY TO STDOUT".into(),
                     ));
