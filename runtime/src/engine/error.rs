@@ -23,6 +23,32 @@ pub enum Error {
     /// The connection broke while in use (the server went away, restarted, or ended this
     /// session). Whatever transaction was open is rolled back by the server.
     ConnectionLost(String),
+    /// The server did not answer within the client's own limit (the engine's
+    /// `request_timeout`, the connect deadline, a pre-ping inside the checkout timeout).
+    /// The connection is closed: its state on the server is unknown.
+    Timeout {
+        /// What was waited for: `a statement's answer`, `login`, ...
+        waiting_for: String,
+        /// How long the client waited.
+        waited: std::time::Duration,
+    },
+    /// The connection was lost after a statement that makes work permanent was sent
+    /// (COMMIT, RELEASE of the outermost savepoint, or a write outside a transaction) and
+    /// before its answer arrived: the work may or may not have been stored. Never retried
+    /// by sqlwright; check whether it landed, or make the write idempotent (see
+    /// RELIABILITY.md).
+    OutcomeUnknown {
+        /// The statement whose answer was lost: `COMMIT`, or the SQL text.
+        statement: String,
+        /// What broke the connection.
+        reason: String,
+    },
+    /// A result had more rows than the `max_rows` guard allows (engine, connection or
+    /// query); the rest of it was not kept.
+    TooManyRows {
+        /// The guard.
+        limit: u64,
+    },
     /// No pooled connection became free within the engine's checkout timeout.
     PoolTimeout {
         /// How long the checkout waited.
@@ -81,6 +107,23 @@ impl fmt::Display for Error {
                 f,
                 "connection lost: {reason} (an open transaction was rolled back by the server; \
                  the next statement on a new connection may succeed)"
+            ),
+            Error::Timeout {
+                waiting_for,
+                waited,
+            } => write!(
+                f,
+                "timed out after {waited:?} waiting for {waiting_for}; the connection was closed"
+            ),
+            Error::OutcomeUnknown { statement, reason } => write!(
+                f,
+                "the connection was lost before the server answered {statement}: {reason}; \
+                 the work may or may not have been stored (check before running it again)"
+            ),
+            Error::TooManyRows { limit } => write!(
+                f,
+                "the result has more than {limit} rows (the max_rows guard); \
+                 filter it, add .limit(..), or stream it"
             ),
             Error::PoolTimeout {
                 waited,
@@ -363,7 +406,10 @@ impl Error {
 
     /// Whether the connection this came from can no longer be used.
     pub fn is_connection_lost(&self) -> bool {
-        matches!(self, Error::ConnectionLost(_))
+        matches!(
+            self,
+            Error::ConnectionLost(_) | Error::Timeout { .. } | Error::OutcomeUnknown { .. }
+        )
     }
 
     /// Maps an error the server sent: 57P01-57P03 (the server ended this session:

@@ -1,0 +1,256 @@
+//! COPY FROM STDIN and COPY TO STDOUT.
+
+use super::*;
+
+impl Wire {
+    /// During COPY FROM STDIN, when the socket will not take more data: reads what the
+    /// server sent meanwhile without waiting, and consumes the notices at its front (a
+    /// trigger's `RAISE NOTICE` per row would otherwise fill both directions' buffers and
+    /// block client and server on each other). Anything else (the server's error) stays
+    /// for [`Wire::copy_done`], and the rest of the data is not sent.
+    pub(super) fn drain_during_copy(&mut self) -> Result<(), Error> {
+        self.socket.set_nonblocking(true).map_err(|e| lost(&e))?;
+        let read = loop {
+            match self.socket.read(&mut self.scratch) {
+                Ok(0) => {
+                    self.closed = true;
+                    break Err(Error::ConnectionLost(
+                        "the server closed the connection".into(),
+                    ));
+                }
+                Ok(n) => self.rbuf.extend_from_slice(&self.scratch[..n]),
+                Err(e) if e.kind() == io::ErrorKind::WouldBlock => break Ok(()),
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+                Err(e) => {
+                    self.closed = true;
+                    break Err(lost(&e));
+                }
+            }
+        };
+        self.socket.set_nonblocking(false).map_err(|e| lost(&e))?;
+        read?;
+        while self.rbuf.len() >= 5 {
+            let len = u32::from_be_bytes([self.rbuf[1], self.rbuf[2], self.rbuf[3], self.rbuf[4]])
+                as usize;
+            if self.rbuf[0] != b'N' && self.rbuf[0] != b'S' {
+                self.copy_refused = true;
+                break;
+            }
+            if self.rbuf.len() <= len {
+                break;
+            }
+            if let Message::NoticeResponse(body) = self.read_message()? {
+                notice(body.fields());
+            }
+        }
+        Ok(())
+    }
+
+    /// Sends buffered COPY data, reading the server's notices whenever the socket will not
+    /// take more (see [`Wire::drain_during_copy`]).
+    pub(super) fn send_copy(&mut self) -> Result<(), Error> {
+        if self.closed {
+            self.wbuf.clear();
+            return Err(Error::ConnectionLost("the connection is closed".into()));
+        }
+        let mut at = 0;
+        while at < self.wbuf.len() && !self.copy_refused {
+            match self.socket.write(&self.wbuf[at..]) {
+                Ok(0) => {
+                    self.closed = true;
+                    self.wbuf.clear();
+                    return Err(Error::ConnectionLost(
+                        "the server closed the connection".into(),
+                    ));
+                }
+                Ok(n) => at += n,
+                Err(e)
+                    if matches!(
+                        e.kind(),
+                        io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut
+                    ) =>
+                {
+                    self.drain_during_copy()?;
+                }
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+                Err(e) => {
+                    self.closed = true;
+                    self.wbuf.clear();
+                    return Err(lost(&e));
+                }
+            }
+        }
+        self.wbuf.clear();
+        Ok(())
+    }
+
+    /// Starts `COPY ... FROM STDIN`.
+    pub(crate) fn copy_in_start(&mut self, sql: &str) -> Result<(), Error> {
+        self.begin_request()?;
+        self.write_text(|buf| frontend::query(sql, buf))?;
+        self.send_request()?;
+        loop {
+            match self.read_message()? {
+                Message::CopyInResponse(_) => {
+                    self.copy_refused = false;
+                    self.socket
+                        .set_write_timeout(Some(COPY_WRITE_WAIT))
+                        .map_err(|e| lost(&e))?;
+                    return Ok(());
+                }
+                Message::ErrorResponse(body) => {
+                    let e = db_error(body.fields());
+                    return self.until_ready(Some(e)).map(drop);
+                }
+                Message::NoticeResponse(body) => notice(body.fields()),
+                Message::CloseComplete
+                | Message::ParameterStatus(_)
+                | Message::NotificationResponse(_) => {}
+                Message::ReadyForQuery(body) => {
+                    self.ready(body.status());
+                    return Err(Error::Misuse(
+                        "the statement is not a COPY FROM STDIN".into(),
+                    ));
+                }
+                _ => {}
+            }
+        }
+    }
+
+    /// Buffers one CopyData message (sent when enough has gathered).
+    pub(crate) fn copy_data(&mut self, data: &[u8]) -> Result<(), Error> {
+        if self.copy_refused {
+            // The server has refused the COPY and drops whatever follows.
+            return Ok(());
+        }
+        frontend::CopyData::new(data)
+            .map_err(|e| lost(&e))?
+            .write(&mut self.wbuf);
+        if self.wbuf.len() >= COPY_FLUSH {
+            self.send_copy()?;
+        }
+        Ok(())
+    }
+
+    /// The end of COPY FROM STDIN's data: the last of it sent, writes back to blocking.
+    pub(super) fn end_copy(&mut self) -> Result<(), Error> {
+        let sent = self.send_copy();
+        self.copy_refused = false;
+        self.socket.set_write_timeout(None).map_err(|e| lost(&e))?;
+        sent
+    }
+
+    /// Ends COPY FROM STDIN: the number of rows stored.
+    pub(crate) fn copy_done(&mut self) -> Result<u64, Error> {
+        frontend::copy_done(&mut self.wbuf);
+        self.end_copy()?;
+        self.until_ready(None)
+    }
+
+    /// Abandons COPY FROM STDIN: the server stores nothing of it.
+    pub(crate) fn copy_fail(&mut self, reason: &str) -> Result<(), Error> {
+        frontend::copy_fail(reason, &mut self.wbuf).map_err(|e| lost(&e))?;
+        self.end_copy()?;
+        // The server answers with its error for the failed COPY, which is expected.
+        match self.until_ready(None) {
+            Ok(_) | Err(Error::Database(_)) => Ok(()),
+            Err(e) => Err(e),
+        }
+    }
+
+    /// Starts `COPY ... TO STDOUT`.
+    pub(crate) fn copy_out_start(&mut self, sql: &str) -> Result<(), Error> {
+        self.begin_request()?;
+        self.write_text(|buf| frontend::query(sql, buf))?;
+        self.send_request()?;
+        loop {
+            match self.read_message()? {
+                Message::CopyOutResponse(_) => return Ok(()),
+                Message::ErrorResponse(body) => {
+                    let e = db_error(body.fields());
+                    return self.until_ready(Some(e)).map(drop);
+                }
+                Message::ReadyForQuery(body) => {
+                    self.ready(body.status());
+                    return Err(Error::Misuse(
+                        "the statement is not a COPY TO STDOUT".into(),
+                    ));
+                }
+                _ => {}
+            }
+        }
+    }
+
+    /// The next CopyData message of COPY TO STDOUT, handed to `f`; `None` at the end.
+    pub(crate) fn copy_out_next<R>(
+        &mut self,
+        f: impl FnOnce(&[u8]) -> R,
+    ) -> Option<Result<R, Error>> {
+        loop {
+            let (tag, total) = match self.fill_message() {
+                Ok(m) => m,
+                Err(e) => return Some(Err(e)),
+            };
+            if tag == b'd' {
+                let out = f(&self.rbuf[5..total]);
+                self.rbuf.advance(total);
+                return Some(Ok(out));
+            }
+            match self.read_message() {
+                Err(e) => return Some(Err(e)),
+                Ok(Message::CopyDone) => {}
+                Ok(Message::CommandComplete(_)) => {
+                    return self.until_ready(None).err().map(Err);
+                }
+                Ok(Message::ErrorResponse(body)) => {
+                    let e = db_error(body.fields());
+                    // Reads up to ReadyForQuery; a lost connection is recorded there.
+                    let _ = self.until_ready(None);
+                    return Some(Err(e));
+                }
+                Ok(_) => {}
+            }
+        }
+    }
+}
+
+/// A value's binary serialization for COPY: appends the 4-byte length and the bytes.
+pub(crate) fn write_copy_value(
+    value: &(dyn ToSql + Sync),
+    ty: &Type,
+    out: &mut BytesMut,
+) -> Result<(), Box<dyn std::error::Error + Sync + Send>> {
+    use bytes::BufMut;
+    let at = out.len();
+    out.put_i32(0);
+    match value.to_sql_checked(ty, out)? {
+        IsNull::Yes => {
+            out.truncate(at);
+            out.put_i32(-1);
+        }
+        IsNull::No => {
+            let len = i32::try_from(out.len() - at - 4).map_err(|_| "value over 2 GiB")?;
+            out[at..at + 4].copy_from_slice(&len.to_be_bytes());
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn copy_values_are_length_prefixed_and_null_is_minus_one() {
+        let mut out = BytesMut::new();
+        write_copy_value(&"héllo", &Type::TEXT, &mut out).unwrap();
+        write_copy_value(&None::<i32>, &Type::INT4, &mut out).unwrap();
+        write_copy_value(&7i32, &Type::INT4, &mut out).unwrap();
+        assert_eq!(
+            &out[..],
+            b"\x00\x00\x00\x06h\xc3\xa9llo\xff\xff\xff\xff\x00\x00\x00\x04\x00\x00\x00\x07"
+        );
+        // A value of the wrong type is refused.
+        assert!(write_copy_value(&7i32, &Type::TEXT, &mut out).is_err());
+    }
+}

@@ -1,0 +1,495 @@
+//! sqlwright's own synchronous PostgreSQL client: the frontend/backend protocol (version 3)
+//! spoken over a blocking socket, with messages encoded and parsed by the rust-postgres
+//! project's `postgres-protocol` and values by `postgres-types`.
+//!
+//! Why not the `postgres` crate: its blocking client drives the asynchronous
+//! `tokio-postgres` underneath, so every statement crosses a runtime, a channel and a
+//! task, and every row is allocated as its own object before anyone decodes it. Here a
+//! statement is one buffered write, and each row is decoded straight from the read buffer
+//! into the caller's Rust values (see BENCHMARKS.md for what that saves). Streaming keeps
+//! the server working while the client decodes: a portal is read in batches with the next
+//! batch always requested ahead (see [`Wire::start_portal`]).
+
+use super::Error;
+use bytes::{Buf, BytesMut};
+use postgres_protocol::authentication::{self, sasl};
+use postgres_protocol::message::backend::{ErrorFields, Message};
+use postgres_protocol::message::frontend;
+use postgres_types::{Format, IsNull, Kind, ToSql, Type};
+use std::io::{self, Read, Write};
+use std::net::{TcpStream, ToSocketAddrs};
+#[cfg(unix)]
+use std::os::unix::net::UnixStream;
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
+
+mod copy;
+mod portal;
+mod query;
+mod row;
+mod startup;
+use startup::open;
+
+pub(crate) use copy::write_copy_value;
+pub use row::{Column, RawRow, Row};
+pub(crate) use row::{Span, Statement};
+
+/// How to reach and log in to a server.
+#[derive(Debug, Clone)]
+pub(crate) struct Config {
+    pub(crate) host: Host,
+    pub(crate) port: u16,
+    pub(crate) user: String,
+    pub(crate) password: Option<String>,
+    pub(crate) dbname: Option<String>,
+    /// Command-line options for the server process (`-c name=value ...`).
+    pub(crate) options: Option<String>,
+    pub(crate) application_name: Option<String>,
+    pub(crate) connect_timeout: Duration,
+}
+
+/// A TCP host name or address, or the directory of a Unix-domain socket.
+#[derive(Debug, Clone)]
+pub(crate) enum Host {
+    Tcp(String),
+    Unix(PathBuf),
+}
+
+/// The socket under a connection.
+enum Socket {
+    Tcp(TcpStream),
+    #[cfg(unix)]
+    Unix(UnixStream),
+}
+
+impl Socket {
+    fn set_read_timeout(&self, t: Option<Duration>) -> io::Result<()> {
+        match self {
+            Socket::Tcp(s) => s.set_read_timeout(t),
+            #[cfg(unix)]
+            Socket::Unix(s) => s.set_read_timeout(t),
+        }
+    }
+
+    fn set_write_timeout(&self, t: Option<Duration>) -> io::Result<()> {
+        match self {
+            Socket::Tcp(s) => s.set_write_timeout(t),
+            #[cfg(unix)]
+            Socket::Unix(s) => s.set_write_timeout(t),
+        }
+    }
+
+    fn set_nonblocking(&self, on: bool) -> io::Result<()> {
+        match self {
+            Socket::Tcp(s) => s.set_nonblocking(on),
+            #[cfg(unix)]
+            Socket::Unix(s) => s.set_nonblocking(on),
+        }
+    }
+}
+
+impl Read for Socket {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        match self {
+            Socket::Tcp(s) => s.read(buf),
+            #[cfg(unix)]
+            Socket::Unix(s) => s.read(buf),
+        }
+    }
+}
+
+impl Write for Socket {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        match self {
+            Socket::Tcp(s) => s.write(buf),
+            #[cfg(unix)]
+            Socket::Unix(s) => s.write(buf),
+        }
+    }
+    fn flush(&mut self) -> io::Result<()> {
+        match self {
+            Socket::Tcp(s) => s.flush(),
+            #[cfg(unix)]
+            Socket::Unix(s) => s.flush(),
+        }
+    }
+}
+
+/// How many bytes one read of the socket asks for.
+const READ_CHUNK: usize = 64 * 1024;
+/// Outgoing COPY data is sent once this much is buffered.
+const COPY_FLUSH: usize = 64 * 1024;
+/// How long a COPY write waits for room in the socket before reading the server's
+/// notices (see [`Wire::drain_during_copy`]).
+const COPY_WRITE_WAIT: Duration = Duration::from_millis(20);
+
+/// One connection speaking the protocol.
+pub(crate) struct Wire {
+    socket: Socket,
+    /// Received bytes not yet parsed.
+    rbuf: BytesMut,
+    /// Where a socket read lands before it is appended to `rbuf`.
+    scratch: Box<[u8]>,
+    /// Messages not yet sent.
+    wbuf: BytesMut,
+    /// Value positions of the row being decoded (reused from row to row).
+    spans: Vec<Span>,
+    /// Prepared statements to close with the next request.
+    to_close: Vec<Arc<str>>,
+    /// The connection failed (socket error, protocol violation): never use it again.
+    closed: bool,
+    /// A portal is being read (see [`Wire::start_portal`]).
+    portal: Option<PortalState>,
+    /// A request was sent whose response has not been read to its ReadyForQuery.
+    pending: bool,
+    /// The transaction status of the last ReadyForQuery: `I` idle, `T` in a transaction,
+    /// `E` in a failed one.
+    status: u8,
+    /// Types looked up in the catalog, by OID.
+    types: std::collections::HashMap<u32, Type>,
+    /// During COPY FROM STDIN: the server sent something other than a notice (its error),
+    /// so the rest of the data is not sent.
+    copy_refused: bool,
+    next_statement: u64,
+}
+
+/// The bookkeeping of a portal read in batches.
+#[derive(Debug)]
+struct PortalState {
+    /// Rows per Execute; two Executes are always outstanding until the last rows.
+    batch: i32,
+    columns: Arc<[Column]>,
+}
+
+/// What a protocol failure says.
+fn protocol(what: impl Into<String>) -> Error {
+    Error::ConnectionLost(format!("protocol violation: {}", what.into()))
+}
+
+fn lost(e: &io::Error) -> Error {
+    Error::ConnectionLost(format!("connection to the server failed: {e}"))
+}
+
+impl Wire {
+    /// Opens a socket, logs in, and waits until the server is ready. Errors are plain text
+    /// for [`Error::Connect`].
+    pub(crate) fn connect(config: &Config) -> Result<Wire, String> {
+        let socket = open(config)?;
+        socket
+            .set_read_timeout(Some(config.connect_timeout))
+            .map_err(|e| e.to_string())?;
+        let mut wire = Wire {
+            socket,
+            rbuf: BytesMut::with_capacity(READ_CHUNK),
+            scratch: vec![0; READ_CHUNK].into_boxed_slice(),
+            wbuf: BytesMut::with_capacity(8 * 1024),
+            spans: Vec::new(),
+            to_close: Vec::new(),
+            closed: false,
+            portal: None,
+            pending: false,
+            types: std::collections::HashMap::new(),
+            copy_refused: false,
+            status: b'I',
+            next_statement: 0,
+        };
+        wire.startup(config).map_err(|e| match e {
+            Error::Database(db) => format!("{} (SQLSTATE {})", db.message, db.code),
+            Error::ConnectionLost(m) => m,
+            other => other.to_string(),
+        })?;
+        wire.socket
+            .set_read_timeout(None)
+            .map_err(|e| e.to_string())?;
+        Ok(wire)
+    }
+
+    /// Whether the connection can no longer be used.
+    pub(crate) fn is_closed(&self) -> bool {
+        // A request still pending outside a call means an interrupted one: out of step.
+        self.closed || self.pending
+    }
+
+    /// Whether the server said, at the end of the last request, that a transaction is open
+    /// (whoever opened it: sqlwright, or `BEGIN` in hand-written SQL).
+    pub(crate) fn in_transaction(&self) -> bool {
+        self.status != b'I'
+    }
+
+    /// A ReadyForQuery ended the request: nothing is pending, and `status` is the
+    /// server's transaction status.
+    pub(super) fn ready(&mut self, status: u8) {
+        self.pending = false;
+        self.status = status;
+    }
+
+    /// Whether the server said the open transaction has failed.
+    pub(crate) fn transaction_failed(&self) -> bool {
+        self.status == b'E'
+    }
+
+    /// A fresh name for a prepared statement.
+    pub(crate) fn statement_name(&mut self) -> Arc<str> {
+        self.next_statement += 1;
+        Arc::from(format!("sqlwright_{}", self.next_statement))
+    }
+
+    /// Forgets a prepared statement on the server (with the next request).
+    pub(crate) fn close_statement(&mut self, name: Arc<str>) {
+        self.to_close.push(name);
+    }
+
+    /// Before a request: refuses when the previous one was never read to its end (a
+    /// panic while its result was read, or a leaked stream): the connection is out of step
+    /// and is closed.
+    pub(super) fn begin_request(&mut self) -> Result<(), Error> {
+        if self.pending {
+            self.closed = true;
+            self.wbuf.clear();
+            return Err(Error::ConnectionLost(
+                "a previous statement on this connection was interrupted before its result \
+                 was read (a panic, or a leaked stream); the connection cannot be used"
+                    .into(),
+            ));
+        }
+        Ok(())
+    }
+
+    /// Writes SQL text into a message with `write`; a NUL byte in it (which the protocol
+    /// cannot carry) is [`Error::NulInText`] and leaves nothing buffered.
+    pub(super) fn write_text(
+        &mut self,
+        write: impl FnOnce(&mut BytesMut) -> io::Result<()>,
+    ) -> Result<(), Error> {
+        write(&mut self.wbuf).map_err(|e| {
+            self.wbuf.clear();
+            if e.to_string().contains("null") {
+                Error::NulInText
+            } else {
+                Error::Parameter(e.to_string())
+            }
+        })
+    }
+
+    /// Sends a whole request, preceded by the Close messages of forgotten statements; its
+    /// response is then pending until ReadyForQuery is read.
+    pub(super) fn send_request(&mut self) -> Result<(), Error> {
+        if !self.to_close.is_empty() {
+            let mut request = BytesMut::with_capacity(self.wbuf.len() + 32 * self.to_close.len());
+            for name in self.to_close.drain(..) {
+                frontend::close(b'S', &name, &mut request).map_err(|e| lost(&e))?;
+            }
+            request.extend_from_slice(&self.wbuf);
+            self.wbuf = request;
+        }
+        self.pending = true;
+        self.send()
+    }
+
+    /// Sends everything buffered.
+    pub(super) fn send(&mut self) -> Result<(), Error> {
+        if self.closed {
+            self.wbuf.clear();
+            return Err(Error::ConnectionLost("the connection is closed".into()));
+        }
+        let result = self.socket.write_all(&self.wbuf);
+        self.wbuf.clear();
+        result.map_err(|e| {
+            self.closed = true;
+            lost(&e)
+        })
+    }
+
+    /// Reads from the socket until `rbuf` holds a whole message; returns its tag and
+    /// total length (tag included).
+    #[inline]
+    pub(super) fn fill_message(&mut self) -> Result<(u8, usize), Error> {
+        loop {
+            if self.rbuf.len() >= 5 {
+                let len =
+                    u32::from_be_bytes([self.rbuf[1], self.rbuf[2], self.rbuf[3], self.rbuf[4]])
+                        as usize;
+                if len < 4 {
+                    self.closed = true;
+                    return Err(protocol("message length under 4"));
+                }
+                if self.rbuf.len() > len {
+                    return Ok((self.rbuf[0], len + 1));
+                }
+                self.rbuf.reserve(len + 1 - self.rbuf.len());
+            }
+            self.read_more()?;
+        }
+    }
+
+    #[cold]
+    pub(super) fn read_more(&mut self) -> Result<(), Error> {
+        if self.closed {
+            return Err(Error::ConnectionLost("the connection is closed".into()));
+        }
+        loop {
+            match self.socket.read(&mut self.scratch) {
+                Ok(0) => {
+                    self.closed = true;
+                    return Err(Error::ConnectionLost(
+                        "the server closed the connection".into(),
+                    ));
+                }
+                Ok(n) => {
+                    self.rbuf.extend_from_slice(&self.scratch[..n]);
+                    return Ok(());
+                }
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+                Err(e) => {
+                    self.closed = true;
+                    return Err(lost(&e));
+                }
+            }
+        }
+    }
+
+    /// The next message, parsed.
+    pub(super) fn read_message(&mut self) -> Result<Message, Error> {
+        self.fill_message()?;
+        match Message::parse(&mut self.rbuf) {
+            Ok(Some(m)) => Ok(m),
+            Ok(None) => {
+                self.closed = true;
+                Err(protocol("incomplete message"))
+            }
+            Err(e) => {
+                self.closed = true;
+                Err(protocol(e.to_string()))
+            }
+        }
+    }
+
+    /// Splits the DataRow message at the front of `rbuf` (`total` bytes) into `spans`.
+    #[inline]
+    pub(super) fn row_spans(&mut self, total: usize, columns: usize) -> Result<(), Error> {
+        let msg = &self.rbuf[..total];
+        self.spans.clear();
+        if total < 7 {
+            self.closed = true;
+            return Err(protocol("short DataRow"));
+        }
+        let count = u16::from_be_bytes([msg[5], msg[6]]) as usize;
+        if count != columns {
+            self.closed = true;
+            return Err(protocol(format!(
+                "a row of {count} values for {columns} columns"
+            )));
+        }
+        let mut at = 7;
+        for _ in 0..count {
+            let Some(head) = msg.get(at..at + 4) else {
+                self.closed = true;
+                return Err(protocol("DataRow ends early"));
+            };
+            let len = i32::from_be_bytes([head[0], head[1], head[2], head[3]]);
+            at += 4;
+            self.spans.push(Span::new(at, len));
+            if len > 0 {
+                at += len as usize;
+            }
+        }
+        if at > total {
+            self.closed = true;
+            return Err(protocol("DataRow ends early"));
+        }
+        Ok(())
+    }
+}
+
+/// The next item of a protocol iterator, with its error as a lost connection.
+pub(super) fn fallible_next<I: fallible_iterator::FallibleIterator<Error = io::Error>>(
+    it: &mut I,
+) -> Result<Option<I::Item>, Error> {
+    it.next().map_err(|e| protocol(e.to_string()))
+}
+
+/// The row count at the end of a CommandComplete tag (`INSERT 0 5`, `SELECT 3`).
+pub(super) fn rows_of_tag(tag: &str) -> u64 {
+    tag.rsplit(' ')
+        .next()
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(0)
+}
+
+/// A notice or warning from the server (`RAISE NOTICE`, "there is no transaction in
+/// progress"): an INFO event under the SQL log target.
+pub(super) fn notice(mut fields: ErrorFields<'_>) {
+    let (mut severity, mut message) = (String::new(), String::new());
+    while let Ok(Some(field)) = fallible_iterator::FallibleIterator::next(&mut fields) {
+        match field.type_() {
+            b'V' => severity = String::from_utf8_lossy(field.value_bytes()).into_owned(),
+            b'M' => message = String::from_utf8_lossy(field.value_bytes()).into_owned(),
+            _ => {}
+        }
+    }
+    tracing::info!(target: super::SQL_LOG_TARGET, %severity, "server notice: {message}");
+}
+
+/// The server's error.
+pub(crate) fn db_error(mut fields: ErrorFields<'_>) -> Error {
+    let mut e = super::error::DatabaseError {
+        kind: super::DbErrorKind::Other,
+        code: String::new(),
+        message: String::new(),
+        detail: None,
+        constraint: None,
+        table: None,
+        column: None,
+        context: None,
+    };
+    while let Ok(Some(field)) = fallible_iterator::FallibleIterator::next(&mut fields) {
+        let value = String::from_utf8_lossy(field.value_bytes()).into_owned();
+        match field.type_() {
+            b'C' => e.code = value,
+            b'M' => e.message = value,
+            b'D' => e.detail = Some(value),
+            b'n' => e.constraint = Some(value),
+            b't' => e.table = Some(value),
+            b'c' => e.column = Some(value),
+            b'W' => e.context = Some(value),
+            _ => {}
+        }
+    }
+    Error::from_database(e)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn row_counts_come_from_the_command_tag() {
+        assert_eq!(rows_of_tag("INSERT 0 5"), 5);
+        assert_eq!(rows_of_tag("SELECT 12"), 12);
+        assert_eq!(rows_of_tag("UPDATE 0"), 0);
+        assert_eq!(rows_of_tag("CREATE TABLE"), 0);
+        assert_eq!(rows_of_tag(""), 0);
+    }
+
+    #[test]
+    fn raw_rows_read_values_and_nulls_by_span() {
+        let columns: Arc<[Column]> = Arc::from([
+            Column::new("a".into(), Type::INT4),
+            Column::new("b".into(), Type::TEXT),
+        ]);
+        let buf = b"xx\x00\x00\x00\x07hi";
+        let spans = [Span::new(2, 4), Span::new(0, -1)];
+        let row = RawRow::new(&columns, buf, &spans);
+        assert_eq!(row.len(), 2);
+        assert_eq!(row.value(0), Some(&b"\x00\x00\x00\x07"[..]));
+        assert_eq!(row.value(1), None);
+        assert_eq!(row.value(2), None);
+        // A span past the end of the buffer reads as absent, not a panic.
+        let bad = [Span::new(6, 10)];
+        assert_eq!(RawRow::new(&columns, buf, &bad).value(0), None);
+        let owned = row.to_row();
+        assert_eq!(owned.raw().value(0), row.value(0));
+        assert_eq!(owned.columns()[1].name(), "b");
+    }
+}

@@ -1,0 +1,170 @@
+//! Streams: a portal read in pipelined batches.
+
+use super::*;
+
+impl Wire {
+    /// Starts reading a statement's rows in batches of `batch`: Bind, and two Execute
+    /// messages so that the server prepares the next batch while this one is decoded.
+    /// No Sync is sent until the end, so the unnamed portal lives on outside a transaction
+    /// too; rows are read with [`Wire::portal_next`].
+    pub(crate) fn start_portal(
+        &mut self,
+        statement: &Statement,
+        params: &[&(dyn ToSql + Sync)],
+        batch: i32,
+    ) -> Result<(), Error> {
+        if self.portal.is_some() {
+            return Err(Error::Misuse(
+                "a stream is still reading this connection".into(),
+            ));
+        }
+        self.begin_request()?;
+        self.write_bind(statement, params)?;
+        // A statement without rows runs to its end on the first Execute, and a second one
+        // would be an error that rolls it back: it gets one.
+        let executes = if statement.returns_rows { 2 } else { 1 };
+        for _ in 0..executes {
+            frontend::execute("", batch, &mut self.wbuf).map_err(|e| lost(&e))?;
+        }
+        frontend::flush(&mut self.wbuf);
+        self.send_request()?;
+        self.portal = Some(PortalState {
+            batch,
+            columns: Arc::clone(&statement.columns),
+        });
+        // BindComplete, or the error Bind caused.
+        loop {
+            match self.read_message()? {
+                Message::BindComplete => return Ok(()),
+                Message::NoticeResponse(body) => notice(body.fields()),
+                Message::CloseComplete
+                | Message::ParameterStatus(_)
+                | Message::NotificationResponse(_) => {}
+                Message::ErrorResponse(body) => {
+                    let e = db_error(body.fields());
+                    self.end_portal()?;
+                    return Err(e);
+                }
+                _ => {
+                    self.closed = true;
+                    return Err(protocol("unexpected message after Bind"));
+                }
+            }
+        }
+    }
+
+    /// The next row of the portal, decoded by `decode`; `None` after the last one (the
+    /// portal is then closed).
+    pub(crate) fn portal_next<R>(
+        &mut self,
+        decode: impl FnOnce(RawRow<'_>) -> Result<R, Error>,
+    ) -> Option<Result<R, Error>> {
+        let columns = Arc::clone(&self.portal.as_ref()?.columns);
+        loop {
+            let (tag, total) = match self.fill_message() {
+                Ok(m) => m,
+                Err(e) => {
+                    self.portal = None;
+                    return Some(Err(e));
+                }
+            };
+            if tag == b'D' {
+                if let Err(e) = self.row_spans(total, columns.len()) {
+                    self.portal = None;
+                    return Some(Err(e));
+                }
+                let result = decode(RawRow::new(&columns, &self.rbuf[..total], &self.spans));
+                self.rbuf.advance(total);
+                return Some(result);
+            }
+            let message = match self.read_message() {
+                Ok(m) => m,
+                Err(e) => {
+                    self.portal = None;
+                    return Some(Err(e));
+                }
+            };
+            match message {
+                Message::PortalSuspended => {
+                    // One batch done: ask for the one after the batch in flight.
+                    let batch = self.portal.as_ref()?.batch;
+                    let sent = frontend::execute("", batch, &mut self.wbuf)
+                        .map_err(|e| lost(&e))
+                        .and_then(|()| {
+                            frontend::flush(&mut self.wbuf);
+                            self.send()
+                        });
+                    if let Err(e) = sent {
+                        self.portal = None;
+                        return Some(Err(e));
+                    }
+                }
+                Message::CommandComplete(_) | Message::EmptyQueryResponse => {
+                    return self.end_portal().err().map(Err);
+                }
+                Message::ErrorResponse(body) => {
+                    let e = db_error(body.fields());
+                    return Some(match self.end_portal() {
+                        Ok(()) => Err(e),
+                        Err(lost) => Err(lost),
+                    });
+                }
+                Message::NoticeResponse(body) => notice(body.fields()),
+                Message::ParameterStatus(_)
+                | Message::NotificationResponse(_)
+                | Message::CloseComplete => {}
+                Message::CopyInResponse(_) | Message::CopyOutResponse(_) => {
+                    let copy_in = matches!(message, Message::CopyInResponse(_));
+                    self.portal = None;
+                    return Some(Err(self.refuse_copy(copy_in, false)));
+                }
+                _ => {
+                    self.closed = true;
+                    self.portal = None;
+                    return Some(Err(protocol("unexpected message while reading rows")));
+                }
+            }
+        }
+    }
+
+    /// Ends a portal (finished, failed, or abandoned): Sync, then everything the server
+    /// still sends (at most the batches in flight) is read and dropped.
+    pub(crate) fn end_portal(&mut self) -> Result<(), Error> {
+        if self.portal.take().is_none() {
+            return Ok(());
+        }
+        frontend::sync(&mut self.wbuf);
+        self.send()?;
+        self.until_ready(None).map(drop)
+    }
+
+    /// Whether a portal is being read.
+    pub(crate) fn in_portal(&self) -> bool {
+        self.portal.is_some()
+    }
+
+    /// A COPY reached through `execute` or a stream (hand-written SQL): abandoned, the
+    /// connection brought back in step, and [`Error::Misuse`] returned. `sync_sent`: the
+    /// request already ended with Sync (ignored by the server during COPY FROM STDIN).
+    pub(super) fn refuse_copy(&mut self, copy_in: bool, sync_sent: bool) -> Error {
+        let ended = (|| {
+            if copy_in {
+                frontend::copy_fail("COPY is run with sqlwright's copy API", &mut self.wbuf)
+                    .map_err(|e| lost(&e))?;
+                frontend::sync(&mut self.wbuf);
+            } else if !sync_sent {
+                frontend::sync(&mut self.wbuf);
+            }
+            self.send()?;
+            self.until_ready(None)
+        })();
+        match ended {
+            Err(lost @ Error::ConnectionLost(_)) => lost,
+            _ => Error::Misuse(
+                "COPY .. FROM STDIN / TO STDOUT cannot run as a statement; use \
+                 sqlwright::copy::copy_in or Select::copy_out"
+                    .into(),
+            ),
+        }
+    }
+}

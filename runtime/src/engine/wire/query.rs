@@ -1,0 +1,345 @@
+//! Statements: the simple protocol, Parse/Describe, Bind/Execute, catalog type lookups.
+
+use super::*;
+
+impl Wire {
+    /// Runs SQL text through the simple protocol (several statements allowed), discarding
+    /// any rows.
+    pub(crate) fn simple_query(&mut self, sql: &str) -> Result<(), Error> {
+        self.begin_request()?;
+        self.write_text(|buf| frontend::query(sql, buf))?;
+        self.send_request()?;
+        self.until_ready(None).map(drop)
+    }
+
+    /// Runs SQL text through the simple protocol and returns the rows of all its
+    /// statements, as text (`None` for NULL).
+    pub(crate) fn simple_rows(&mut self, sql: &str) -> Result<Vec<Vec<Option<String>>>, Error> {
+        self.begin_request()?;
+        self.write_text(|buf| frontend::query(sql, buf))?;
+        self.send_request()?;
+        let mut rows = Vec::new();
+        self.read_until_ready(None, &mut |message| {
+            let mut values = Vec::new();
+            let mut at = 7;
+            let count = message
+                .get(5..7)
+                .map_or(0, |c| u16::from_be_bytes([c[0], c[1]]));
+            for _ in 0..count {
+                let Some(head) = message.get(at..at + 4) else {
+                    break;
+                };
+                let len = i32::from_be_bytes([head[0], head[1], head[2], head[3]]);
+                at += 4;
+                if len < 0 {
+                    values.push(None);
+                } else {
+                    let end = (at + len as usize).min(message.len());
+                    values.push(Some(
+                        String::from_utf8_lossy(&message[at..end]).into_owned(),
+                    ));
+                    at = end;
+                }
+            }
+            rows.push(values);
+        })?;
+        Ok(rows)
+    }
+
+    /// Reads until ReadyForQuery: the first error seen (or `failed`) wins; otherwise the
+    /// row count of the last CommandComplete.
+    pub(super) fn until_ready(&mut self, failed: Option<Error>) -> Result<u64, Error> {
+        self.read_until_ready(failed, &mut |_| {})
+    }
+
+    /// [`until_ready`](Self::until_ready), handing each DataRow message to `row`.
+    pub(super) fn read_until_ready(
+        &mut self,
+        mut failed: Option<Error>,
+        row: &mut dyn FnMut(&[u8]),
+    ) -> Result<u64, Error> {
+        let mut count = 0;
+        loop {
+            let (tag, total) = self.fill_message()?;
+            if tag == b'D' {
+                row(&self.rbuf[..total]);
+                self.rbuf.advance(total);
+                continue;
+            }
+            match self.read_message()? {
+                Message::ReadyForQuery(body) => {
+                    self.ready(body.status());
+                    return match failed {
+                        Some(e) => Err(e),
+                        None => Ok(count),
+                    };
+                }
+                Message::ErrorResponse(body) => {
+                    failed.get_or_insert_with(|| db_error(body.fields()));
+                }
+                Message::CommandComplete(body) => {
+                    count = body.tag().map(rows_of_tag).unwrap_or(0);
+                }
+                Message::CopyInResponse(_) => {
+                    // COPY FROM STDIN in a script: refuse it, the server answers with an error.
+                    frontend::copy_fail("COPY FROM STDIN is not supported here", &mut self.wbuf)
+                        .map_err(|e| lost(&e))?;
+                    self.send()?;
+                }
+                Message::NoticeResponse(body) => notice(body.fields()),
+                _ => {}
+            }
+        }
+    }
+
+    /// Prepares `sql` under `name` ("" for the unnamed statement) with parameter `types`,
+    /// and describes it.
+    pub(crate) fn prepare(
+        &mut self,
+        name: Arc<str>,
+        sql: &str,
+        types: &[Type],
+    ) -> Result<Statement, Error> {
+        self.begin_request()?;
+        self.write_text(|buf| frontend::parse(&name, sql, types.iter().map(Type::oid), buf))?;
+        frontend::describe(b'S', &name, &mut self.wbuf).map_err(|e| lost(&e))?;
+        frontend::sync(&mut self.wbuf);
+        self.send_request()?;
+        let mut params: Vec<u32> = Vec::new();
+        let mut columns: Vec<(String, u32)> = Vec::new();
+        let mut returns_rows = false;
+        let mut failed = None;
+        loop {
+            match self.read_message()? {
+                Message::ParseComplete | Message::NoData | Message::CloseComplete => {}
+                Message::ParameterDescription(body) => {
+                    let mut it = body.parameters();
+                    while let Some(oid) = fallible_next(&mut it)? {
+                        params.push(oid);
+                    }
+                }
+                Message::RowDescription(body) => {
+                    returns_rows = true;
+                    let mut fields = body.fields();
+                    while let Some(f) = fallible_next(&mut fields)? {
+                        columns.push((f.name().to_string(), f.type_oid()));
+                    }
+                }
+                Message::ErrorResponse(body) => {
+                    failed.get_or_insert_with(|| db_error(body.fields()));
+                }
+                Message::ReadyForQuery(body) => {
+                    self.ready(body.status());
+                    break;
+                }
+                Message::NoticeResponse(body) => notice(body.fields()),
+                Message::ParameterStatus(_) | Message::NotificationResponse(_) => {}
+                _ => {
+                    self.closed = true;
+                    return Err(protocol("unexpected message after Parse"));
+                }
+            }
+        }
+        if let Some(e) = failed {
+            return Err(e);
+        }
+        let mut param_types = Vec::with_capacity(params.len());
+        for oid in params {
+            param_types.push(self.type_of(oid)?);
+        }
+        let mut cols = Vec::with_capacity(columns.len());
+        for (name, oid) in columns {
+            let ty = self.type_of(oid)?;
+            cols.push(Column::new(name, ty));
+        }
+        Ok(Statement {
+            name,
+            params: param_types.into(),
+            columns: cols.into(),
+            returns_rows,
+        })
+    }
+
+    /// The type of an OID: a built-in one, or looked up in the catalog (named, and
+    /// treated as an opaque value; arrays of built-in types keep their element).
+    pub(super) fn type_of(&mut self, oid: u32) -> Result<Type, Error> {
+        if let Some(t) = Type::from_oid(oid) {
+            return Ok(t);
+        }
+        if let Some(t) = self.types.get(&oid) {
+            return Ok(t.clone());
+        }
+        // Arrays name their element type (typcategory 'A'); other types with a typelem
+        // (fixed-length subscriptable ones) are built in.
+        let sql = format!(
+            "SELECT t.typname::text, n.nspname::text, \
+             CASE WHEN t.typcategory = 'A' THEN t.typelem ELSE 0 END \
+             FROM pg_catalog.pg_type t \
+             JOIN pg_catalog.pg_namespace n ON n.oid = t.typnamespace WHERE t.oid = {oid}"
+        );
+        let statement = Statement {
+            name: Arc::from(""),
+            params: Arc::from([]),
+            columns: Arc::from([
+                Column::new("typname".into(), Type::TEXT),
+                Column::new("nspname".into(), Type::TEXT),
+                Column::new("typelem".into(), Type::OID),
+            ]),
+            returns_rows: true,
+        };
+        frontend::parse("", &sql, std::iter::empty(), &mut self.wbuf).map_err(|e| lost(&e))?;
+        let mut found: Option<(String, String, u32)> = None;
+        self.execute(&statement, &[], &mut |row| {
+            use postgres_types::FromSql;
+            let text = |i: usize| {
+                row.value(i)
+                    .and_then(|v| <&str>::from_sql(&Type::TEXT, v).ok())
+                    .unwrap_or("")
+                    .to_string()
+            };
+            let elem = row
+                .value(2)
+                .and_then(|v| u32::from_sql(&Type::OID, v).ok())
+                .unwrap_or(0);
+            found = Some((text(0), text(1), elem));
+            Ok(())
+        })?;
+        let (name, schema, elem) =
+            found.unwrap_or_else(|| (format!("oid {oid}"), "pg_catalog".into(), 0));
+        let kind = if elem != 0 && elem != oid {
+            Kind::Array(self.type_of(elem)?)
+        } else {
+            Kind::Simple
+        };
+        let ty = Type::new(name, oid, kind, schema);
+        self.types.insert(oid, ty.clone());
+        Ok(ty)
+    }
+
+    /// Writes Bind for `statement` with `params` into the unnamed portal. Nothing is
+    /// written when a value fails to serialize.
+    pub(super) fn write_bind(
+        &mut self,
+        statement: &Statement,
+        params: &[&(dyn ToSql + Sync)],
+    ) -> Result<(), Error> {
+        if params.len() != statement.params.len() {
+            return Err(Error::Parameter(format!(
+                "the statement takes {} parameters, {} were given",
+                statement.params.len(),
+                params.len()
+            )));
+        }
+        let start = self.wbuf.len();
+        let mut failed: Option<(usize, String)> = None;
+        let mut index = 0;
+        let result = frontend::bind(
+            "",
+            &statement.name,
+            params
+                .iter()
+                .zip(statement.params.iter())
+                .map(|(p, t)| match p.encode_format(t) {
+                    Format::Binary => 1,
+                    Format::Text => 0,
+                }),
+            params.iter().zip(statement.params.iter()),
+            |(p, ty), buf| {
+                let i = index;
+                index += 1;
+                match p.to_sql_checked(ty, buf) {
+                    Ok(IsNull::No) => Ok(postgres_protocol::IsNull::No),
+                    Ok(IsNull::Yes) => Ok(postgres_protocol::IsNull::Yes),
+                    Err(e) => {
+                        failed = Some((i, e.to_string()));
+                        Err(e)
+                    }
+                }
+            },
+            Some(1),
+            &mut self.wbuf,
+        );
+        if let Err(e) = result {
+            self.wbuf.truncate(start);
+            if let Some((i, reason)) = failed {
+                if reason == crate::expr::NulInText.to_string() {
+                    return Err(Error::NulInText);
+                }
+                return Err(Error::Parameter(format!("parameter ${}: {reason}", i + 1)));
+            }
+            return Err(Error::Parameter(match e {
+                frontend::BindError::Conversion(e) => e.to_string(),
+                frontend::BindError::Serialization(e) => e.to_string(),
+            }));
+        }
+        Ok(())
+    }
+
+    /// Runs a prepared statement, handing each row to `sink` as it is read; returns the
+    /// number of rows affected (or returned). When `sink` fails, the rest of the result
+    /// is read and dropped and its error returned.
+    pub(crate) fn execute(
+        &mut self,
+        statement: &Statement,
+        params: &[&(dyn ToSql + Sync)],
+        sink: &mut dyn FnMut(RawRow<'_>) -> Result<(), Error>,
+    ) -> Result<u64, Error> {
+        if self.portal.is_some() {
+            return Err(Error::Misuse(
+                "a stream is still reading this connection".into(),
+            ));
+        }
+        self.begin_request()?;
+        if let Err(e) = self.write_bind(statement, params) {
+            // A Parse written ahead (catalog lookups) must not be sent half.
+            self.wbuf.clear();
+            return Err(e);
+        }
+        frontend::execute("", 0, &mut self.wbuf).map_err(|e| lost(&e))?;
+        frontend::sync(&mut self.wbuf);
+        self.send_request()?;
+        let columns = &statement.columns;
+        let mut failed: Option<Error> = None;
+        let mut count = 0;
+        loop {
+            let (tag, total) = self.fill_message()?;
+            if tag == b'D' {
+                if failed.is_none() {
+                    self.row_spans(total, columns.len())?;
+                    let row = RawRow::new(columns, &self.rbuf[..total], &self.spans);
+                    if let Err(e) = sink(row) {
+                        failed = Some(e);
+                    }
+                }
+                self.rbuf.advance(total);
+                continue;
+            }
+            match self.read_message()? {
+                Message::BindComplete | Message::ParseComplete | Message::CloseComplete => {}
+                Message::CommandComplete(body) => {
+                    count = body.tag().map(rows_of_tag).unwrap_or(0);
+                }
+                Message::EmptyQueryResponse => {}
+                Message::ErrorResponse(body) => {
+                    failed.get_or_insert_with(|| db_error(body.fields()));
+                }
+                Message::ReadyForQuery(body) => {
+                    self.ready(body.status());
+                    break;
+                }
+                Message::NoticeResponse(body) => notice(body.fields()),
+                Message::ParameterStatus(_) | Message::NotificationResponse(_) => {}
+                Message::CopyInResponse(_) => return Err(self.refuse_copy(true, true)),
+                Message::CopyOutResponse(_) => return Err(self.refuse_copy(false, true)),
+                _ => {
+                    self.closed = true;
+                    return Err(protocol("unexpected message after Execute"));
+                }
+            }
+        }
+        match failed {
+            Some(e) => Err(e),
+            None => Ok(count),
+        }
+    }
+}
