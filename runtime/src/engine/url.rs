@@ -242,6 +242,8 @@ impl DatabaseUrl {
             options: None,
             application_name: None,
             connect_timeout: Duration::from_secs(10),
+            keepalive: Some(super::wire::Keepalive::default()),
+            auth: super::wire::AuthMethods::default(),
         };
         for (k, v) in &self.params {
             match k.as_str() {

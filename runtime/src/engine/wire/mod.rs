@@ -46,7 +46,69 @@ pub(crate) struct Config {
     /// Command-line options for the server process (`-c name=value ...`).
     pub(crate) options: Option<String>,
     pub(crate) application_name: Option<String>,
+    /// A deadline for the whole connect: socket, TLS, login, and the server's first
+    /// ReadyForQuery.
     pub(crate) connect_timeout: Duration,
+    /// TCP keepalive probes (`None`: off). They find a peer that vanished (a host gone, a
+    /// network cut), not a server that is up but does not answer: that is what the
+    /// request timeout is for.
+    pub(crate) keepalive: Option<Keepalive>,
+    /// The authentication methods the client goes along with (libpq's `require_auth`).
+    pub(crate) auth: AuthMethods,
+}
+
+/// TCP keepalive settings (libpq's `keepalives_idle`, `keepalives_interval`,
+/// `keepalives_count`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Keepalive {
+    /// Idle time before the first probe.
+    pub(crate) idle: Duration,
+    /// Time between probes.
+    pub(crate) interval: Duration,
+    /// Unanswered probes before the connection is dropped.
+    pub(crate) count: u32,
+}
+
+impl Default for Keepalive {
+    /// One minute idle, then a probe every 10 s, 6 unanswered: a dead peer is found in
+    /// about two minutes instead of the kernel's default of over two hours.
+    fn default() -> Self {
+        Keepalive {
+            idle: Duration::from_secs(60),
+            interval: Duration::from_secs(10),
+            count: 6,
+        }
+    }
+}
+
+/// Which authentication requests from the server the client answers (libpq's
+/// `require_auth`). A server asking for another method gets no answer: the connect fails.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct AuthMethods {
+    /// No authentication at all (`trust`): `none`.
+    pub(crate) none: bool,
+    /// The password in clear text: `password`.
+    pub(crate) password: bool,
+    /// An MD5 hash of the password: `md5`.
+    pub(crate) md5: bool,
+    /// SCRAM-SHA-256, whose server proof is checked: `scram-sha-256`.
+    pub(crate) scram: bool,
+    /// Whether `password` was asked for explicitly. Without it, the cleartext password is
+    /// sent only over a Unix-domain socket (never in clear text over TCP).
+    pub(crate) cleartext_over_tcp: bool,
+}
+
+impl Default for AuthMethods {
+    /// Every method sqlwright speaks, except the cleartext password over TCP.
+    fn default() -> Self {
+        AuthMethods {
+            none: true,
+            password: true,
+            md5: true,
+            scram: true,
+            cleartext_over_tcp: false,
+        }
+    }
 }
 
 /// A TCP host name or address, or the directory of a Unix-domain socket.
