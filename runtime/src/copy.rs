@@ -242,6 +242,7 @@ impl<'p, T: Table> CopyIn<'p, T> {
             }
         };
         conn.connection().copy_in_with(&sql, |sink| {
+            let refused = std::cell::Cell::new(false);
             let mut write = |n: u64, r: Rendered<'_>| -> Result<(), Error> {
                 if r.key != key {
                     return Err(Error::Misuse(format!(
@@ -249,20 +250,26 @@ impl<'p, T: Table> CopyIn<'p, T> {
                         T::SQL_NAME
                     )));
                 }
-                sink.row(&r.params, &types)
-                    .map_err(|(at, e)| match (at, e) {
-                        (_, lost @ Error::ConnectionLost(_)) => lost,
-                        (Some(i), source) => Error::Copy {
-                            row: Some(n),
-                            column: columns.get(i).cloned(),
-                            source: Box::new(source),
-                        },
-                        (None, _) => bad_row(n, &r),
-                    })
+                let sent = sink.row(&r.params, &types);
+                refused.set(sink.refused());
+                sent.map_err(|(at, e)| match (at, e) {
+                    (_, lost @ Error::ConnectionLost(_)) => lost,
+                    (Some(i), source) => Error::Copy {
+                        row: Some(n),
+                        column: columns.get(i).cloned(),
+                        source: Box::new(source),
+                    },
+                    (None, _) => bad_row(n, &r),
+                })
             };
             first.with_values(false, |r| write(1, r))?;
             let mut n = 1u64;
             for row in rows {
+                if refused.get() {
+                    // The server refused a row already: pulling more rows from the
+                    // caller's iterator would only produce data it drops.
+                    break;
+                }
                 n += 1;
                 row.with_values(false, |r| write(n, r))?;
                 if let Some(f) = progress.as_mut().filter(|_| n.is_multiple_of(every)) {
@@ -393,9 +400,9 @@ impl<R> Iterator for CopyRows<'_, R> {
                 Some(Ok(Ok(None))) => continue,
                 Some(Ok(Ok(Some(row)))) => return Some(Ok(row)),
                 Some(Ok(Err(e))) => {
-                    // A row that does not decode: the rest of the data is read and
-                    // dropped, so that the connection is in step for what follows.
-                    while let Some(Ok(())) = self.conn.copy_out_next(|_| ()) {}
+                    // A row that does not decode: the rest of the data is dropped
+                    // (within a bound; past it the connection is closed).
+                    self.conn.abandon_copy_out();
                     self.done = true;
                     return Some(Err(e));
                 }
@@ -410,13 +417,13 @@ impl<R> Iterator for CopyRows<'_, R> {
 
 impl<R> Drop for CopyRows<'_, R> {
     /// Rows left unread are read and dropped, so that the connection is ready for the
-    /// next statement (COPY cannot be stopped half-way without cancelling it).
+    /// next statement (COPY cannot be stopped half-way without cancelling it) — but only
+    /// up to 4 MiB or 250 ms; past that the connection is closed instead (a pool then
+    /// opens a new one).
     fn drop(&mut self) {
-        while !self.done {
-            match self.conn.copy_out_next(|_| ()) {
-                Some(Ok(())) => {}
-                None | Some(Err(_)) => self.done = true,
-            }
+        if !self.done {
+            self.done = true;
+            self.conn.abandon_copy_out();
         }
     }
 }

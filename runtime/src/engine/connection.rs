@@ -11,6 +11,10 @@ use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+/// The longest message a connection accepts from the server by default (1 GiB and 1 MiB:
+/// PostgreSQL sends no value over 1 GiB); see [`Connection::set_max_message_size`].
+pub const DEFAULT_MAX_MESSAGE_SIZE: usize = wire::DEFAULT_MAX_MESSAGE;
+
 /// How many prepared statements a connection keeps by default.
 pub const DEFAULT_STATEMENT_CACHE: usize = 256;
 
@@ -29,6 +33,8 @@ pub struct Connection {
     pub(crate) aborted: bool,
     /// The connection broke, or its state could not be restored: never reuse it.
     pub(crate) broken: bool,
+    /// The `max_rows` guard of loads (0: none).
+    max_rows: u32,
 }
 
 struct CachedStatement {
@@ -78,7 +84,48 @@ impl Connection {
             depth: 0,
             aborted: false,
             broken: false,
+            max_rows: 0,
         })
+    }
+
+    /// The longest the connection waits for the server: for the answer to a statement,
+    /// for the next rows of a result, for the server to take data (`None`, the default
+    /// for a connection of its own, waits for ever; an [`Engine`](crate::Engine) with a
+    /// `statement_timeout` sets it to that plus a grace). It bounds each wait, not a
+    /// statement's whole run: a long result that keeps arriving is not cut off. When it
+    /// runs out the call fails with [`Error::Timeout`] and the connection is closed (its
+    /// state on the server is unknown; the server ends the session when it notices).
+    pub fn set_request_timeout(&mut self, timeout: Option<Duration>) -> Result<(), Error> {
+        let result = self.wire.set_request_timeout(timeout);
+        self.note(result)
+    }
+
+    /// The request timeout in force (see [`set_request_timeout`](Self::set_request_timeout)).
+    pub fn request_timeout(&self) -> Option<Duration> {
+        self.wire.request_timeout()
+    }
+
+    /// The longest message accepted from the server (default
+    /// [`DEFAULT_MAX_MESSAGE_SIZE`], enough for any row PostgreSQL can send; at least
+    /// 1 MiB). A longer one is [`Error::MessageTooLarge`] and closes the connection,
+    /// before the client buffers it.
+    pub fn set_max_message_size(&mut self, bytes: usize) {
+        self.wire.set_max_message(bytes);
+    }
+
+    /// A guard for jobs that must not run out of memory: a load (`load`, `first`,
+    /// `get_results`, relation loaders, raw queries) whose result has more than `rows` rows
+    /// is [`Error::TooManyRows`], and the server stops sending after one row more (`None`,
+    /// the default: no guard). Streams are not limited (they hold one row at a time).
+    /// A write with `RETURNING` has run to its end when its rows are counted: inside a
+    /// transaction the error rolls it back with the transaction; outside one it stays.
+    pub fn set_max_rows(&mut self, rows: Option<u64>) {
+        self.max_rows = rows.map_or(0, |n| u32::try_from(n.max(1)).unwrap_or(u32::MAX - 1));
+    }
+
+    /// The `max_rows` guard in force.
+    pub fn max_rows(&self) -> Option<u64> {
+        (self.max_rows > 0).then_some(u64::from(self.max_rows))
     }
 
     /// Runs one or more SQL statements given as text, without parameters: for schema
@@ -95,7 +142,7 @@ impl Connection {
             started.elapsed(),
             result.as_ref().map(|_| None),
         );
-        self.note(result)
+        self.settle(result, sql)
     }
 
     /// Runs SQL text without parameters through PostgreSQL's simple protocol and returns
@@ -144,6 +191,17 @@ impl Connection {
         self.note(result)
     }
 
+    /// [`ping`](Self::ping) that gives up at `deadline` ([`Error::Timeout`], and the
+    /// connection is closed).
+    pub(crate) fn ping_before(&mut self, deadline: Instant) -> Result<(), Error> {
+        let result = self
+            .wire
+            .within(deadline, "the answer to a pre-ping", |wire| {
+                wire.simple_query("")
+            });
+        self.note(result)
+    }
+
     /// Prints every statement this connection runs to standard error, SQL in yellow on a
     /// terminal (SQLAlchemy's `echo=True`). Statements are also `tracing` events under the
     /// target [`SQL_LOG_TARGET`](crate::SQL_LOG_TARGET) whatever this says.
@@ -174,6 +232,35 @@ impl Connection {
     /// that it can run without its SQL text (see [`crate::render::SqlWriter`]).
     pub fn knows(&self, key: u64, types: &[Type]) -> bool {
         self.statements.get(&key).is_some_and(|c| c.types == types)
+    }
+
+    /// A lost connection after `sql` was sent, where the server may have made its work
+    /// permanent (COMMIT, or a statement that may write outside a transaction), becomes
+    /// [`Error::OutcomeUnknown`]: retrying it could store the work twice.
+    fn settle<T>(&mut self, result: Result<T, Error>, sql: &str) -> Result<T, Error> {
+        let Err(e) = result else { return result };
+        let commits = if sql == "COMMIT" {
+            true
+        } else {
+            !self.wire.in_transaction() && self.depth == 0 && may_write(sql)
+        };
+        if commits && e.is_connection_lost() && self.wire.request_sent() {
+            let statement = if sql.len() > 200 {
+                let mut end = 200;
+                while !sql.is_char_boundary(end) {
+                    end -= 1;
+                }
+                format!("{}...", &sql[..end])
+            } else {
+                sql.to_string()
+            };
+            let reason = match &e {
+                Error::ConnectionLost(reason) => reason.clone(),
+                other => other.to_string(),
+            };
+            return self.note(Err(Error::OutcomeUnknown { statement, reason }));
+        }
+        self.note(Err(e))
     }
 
     /// Records what an outcome means for the connection's state.
@@ -230,7 +317,7 @@ impl Connection {
             started.elapsed(),
             result.as_ref().map(|n| Some(*n)),
         );
-        self.note(result)
+        self.settle(result, sql)
     }
 
     /// The result columns of a statement, asked of the server now (not from the statement
@@ -259,6 +346,13 @@ impl Connection {
         self.note(result)
     }
 
+    /// Drops the rest of a COPY TO STDOUT the caller stopped reading, within a bound
+    /// (past it the connection is closed; see `Wire::discard_rest`).
+    pub(crate) fn abandon_copy_out(&mut self) {
+        let ended = self.wire.discard_rest();
+        let _ = self.note(ended);
+    }
+
     /// The next message of COPY TO STDOUT, handed to `f`; `None` at the end.
     pub(crate) fn copy_out_next<R>(
         &mut self,
@@ -274,6 +368,11 @@ impl Connection {
     pub(crate) fn control(&mut self, sql: &str) -> Result<(), Error> {
         let started = Instant::now();
         let result = self.wire.simple_query(sql);
+        let result = if sql == "COMMIT" {
+            self.settle(result, sql)
+        } else {
+            result
+        };
         log::statement(
             &self.echo,
             sql,
@@ -382,10 +481,17 @@ impl Connection {
 
     fn check(statement: &Rendered<'_>) -> Result<(), Error> {
         if statement.nul_in_text {
-            Err(Error::NulInText)
-        } else {
-            Ok(())
+            return Err(Error::NulInText);
         }
+        if statement.types.len() > wire::MAX_PARAMS {
+            return Err(Error::Parameter(format!(
+                "the statement has {} parameters; PostgreSQL takes at most {} in one statement \
+                 (bind a list as one array parameter, `= ANY($1)`, or load rows with COPY)",
+                statement.types.len(),
+                wire::MAX_PARAMS
+            )));
+        }
+        Ok(())
     }
 
     /// Runs a rendered statement and returns its rows.
@@ -424,8 +530,14 @@ impl Connection {
         Self::check(statement)?;
         let started = Instant::now();
         let (prepared, sql) = self.prepare_logged(statement, started)?;
-        let mut call =
-            |wire: &mut Wire, prepared: &Statement| wire.execute(prepared, &statement.params, sink);
+        let max_rows = if prepared.returns_rows {
+            self.max_rows
+        } else {
+            0
+        };
+        let mut call = |wire: &mut Wire, prepared: &Statement| {
+            wire.execute(prepared, &statement.params, max_rows, sink)
+        };
         let mut result = call(&mut self.wire, &prepared);
         if result.as_ref().is_err_and(is_stale_statement) {
             // The schema changed under the prepared statement (or it was deallocated):
@@ -444,7 +556,7 @@ impl Connection {
             started.elapsed(),
             result.as_ref().map(|n| Some(*n)),
         );
-        self.note(result)
+        self.settle(result, &sql)
     }
 
     /// Runs a rendered statement and reads its rows one at a time as the server sends
@@ -532,6 +644,12 @@ impl CopySink<'_> {
         Ok(())
     }
 
+    /// Whether the server has refused the COPY already (a bad row): the rest of the rows
+    /// need not be produced; [`finish`](Self::finish) returns the server's error.
+    pub(crate) fn refused(&self) -> bool {
+        self.wire.copy_refused()
+    }
+
     /// Ends the data: the number of rows the server stored.
     pub(crate) fn finish(&mut self) -> Result<u64, Error> {
         self.finished = true;
@@ -549,6 +667,19 @@ fn is_stale_statement(e: &Error) -> bool {
     e.database_error().is_some_and(|db| {
         db.code == "26000" || (db.code == "0A000" && db.message.contains("cached plan"))
     })
+}
+
+/// Whether a statement may change data: anything but a query (`SELECT`, a parenthesised
+/// set operation, `VALUES`, `TABLE`, `SHOW`). Used only to say whether a lost answer
+/// leaves the outcome unknown, so it errs towards "may write".
+fn may_write(sql: &str) -> bool {
+    let head = sql.trim_start();
+    let word: String = head
+        .chars()
+        .take_while(|c| c.is_ascii_alphabetic())
+        .map(|c| c.to_ascii_uppercase())
+        .collect();
+    !(head.starts_with('(') || matches!(word.as_str(), "SELECT" | "VALUES" | "TABLE" | "SHOW"))
 }
 
 /// Whether an error came from the server (so an open transaction is now aborted), rather
@@ -610,7 +741,7 @@ impl Drop for RowStream<'_> {
     /// for the next one.
     fn drop(&mut self) {
         if self.conn.wire.in_portal() {
-            let ended = self.conn.wire.end_portal();
+            let ended = self.conn.wire.abandon_portal();
             let _ = self.conn.note(ended);
         }
     }

@@ -43,6 +43,14 @@ pub enum Error {
         /// What broke the connection.
         reason: String,
     },
+    /// The server sent a message longer than the connection accepts
+    /// (`max_message_size`, 1 GiB and a little by default); the connection was closed.
+    MessageTooLarge {
+        /// The length the message announced.
+        size: u64,
+        /// The limit.
+        limit: u64,
+    },
     /// A result had more rows than the `max_rows` guard allows (engine, connection or
     /// query); the rest of it was not kept.
     TooManyRows {
@@ -119,6 +127,11 @@ impl fmt::Display for Error {
                 f,
                 "the connection was lost before the server answered {statement}: {reason}; \
                  the work may or may not have been stored (check before running it again)"
+            ),
+            Error::MessageTooLarge { size, limit } => write!(
+                f,
+                "the server sent a message of {size} bytes, over this connection's limit of \
+                 {limit} (max_message_size); the connection was closed"
             ),
             Error::TooManyRows { limit } => write!(
                 f,
@@ -243,8 +256,11 @@ pub enum DbErrorKind {
     CheckViolation,
     /// 23P01: an exclusion constraint.
     ExclusionViolation,
-    /// 57014: the statement ran longer than `statement_timeout` (or was cancelled).
+    /// 57014: the statement ran longer than `statement_timeout`.
     StatementTimeout,
+    /// 57014: the statement was cancelled on request (a cancel request, or
+    /// `pg_cancel_backend` from another session), not by `statement_timeout`.
+    Canceled,
     /// 25P02: a statement was sent to a transaction that an earlier error aborted.
     InFailedTransaction,
     /// 25006: a write in a read-only transaction.
@@ -326,7 +342,9 @@ impl DbErrorKind {
                 "run the transaction again (see transaction_with_retry)"
             }
             DbErrorKind::StatementTimeout => {
-                "the statement ran longer than statement_timeout; make it cheaper or raise the timeout"
+                "the statement ran longer than statement_timeout (a stream is one statement: the \
+                 time its rows are read counts too); make it cheaper, read the stream faster or \
+                 in pages, or raise the timeout"
             }
             DbErrorKind::InFailedTransaction => {
                 "an earlier statement of this transaction failed; roll back"
@@ -358,11 +376,24 @@ pub struct DatabaseError {
     /// Where the server was when it failed (its `CONTEXT` line: `COPY users, line 3,
     /// column age: "x"`), if it said.
     pub context: Option<String>,
+    /// The server's hint, if it gave one.
+    pub hint: Option<String>,
 }
 
 impl fmt::Display for DatabaseError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{} (SQLSTATE {})", self.message, self.code)?;
+        match (self.message.is_empty(), self.code.is_empty()) {
+            (false, false) => write!(f, "{} (SQLSTATE {})", self.message, self.code)?,
+            (false, true) => f.write_str(&self.message)?,
+            (true, false) => write!(
+                f,
+                "the server reported an error without a message (SQLSTATE {})",
+                self.code
+            )?,
+            (true, true) => {
+                f.write_str("the server reported an error without a message or code")?
+            }
+        }
         if let Some(c) = &self.constraint {
             write!(f, ", constraint {c}")?;
         }
@@ -373,6 +404,9 @@ impl fmt::Display for DatabaseError {
         }
         if let Some(d) = &self.detail {
             write!(f, ": {d}")?;
+        }
+        if let Some(h) = &self.hint {
+            write!(f, " (hint: {h})")?;
         }
         if let Some(advice) = self.kind.advice() {
             write!(f, " ({advice})")?;
@@ -408,7 +442,10 @@ impl Error {
     pub fn is_connection_lost(&self) -> bool {
         matches!(
             self,
-            Error::ConnectionLost(_) | Error::Timeout { .. } | Error::OutcomeUnknown { .. }
+            Error::ConnectionLost(_)
+                | Error::Timeout { .. }
+                | Error::OutcomeUnknown { .. }
+                | Error::MessageTooLarge { .. }
         )
     }
 
@@ -419,6 +456,11 @@ impl Error {
             return Error::ConnectionLost(format!("{} (SQLSTATE {})", db.message, db.code));
         }
         db.kind = DbErrorKind::from_sqlstate(&db.code);
+        // 57014 is both; only the timeout's message names it (the server's English text,
+        // or a translation that keeps the setting's name).
+        if db.kind == DbErrorKind::StatementTimeout && !db.message.contains("statement timeout") {
+            db.kind = DbErrorKind::Canceled;
+        }
         Error::Database(Box::new(db))
     }
 }

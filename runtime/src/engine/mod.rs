@@ -8,10 +8,12 @@ mod transaction;
 mod url;
 pub(crate) mod wire;
 
-pub use connection::{Connection, RowStream, DEFAULT_STATEMENT_CACHE, STREAM_BATCH};
+pub use connection::{
+    Connection, RowStream, DEFAULT_MAX_MESSAGE_SIZE, DEFAULT_STATEMENT_CACHE, STREAM_BATCH,
+};
 pub use error::{DatabaseError, DbErrorKind, DecodeError, Error};
 pub use log::SQL_LOG_TARGET;
-pub use pool::{Engine, EngineBuilder, PoolState, PooledConnection};
+pub use pool::{Engine, EngineBuilder, PoolState, PooledConnection, REQUEST_TIMEOUT_GRACE};
 pub use transaction::{IsolationLevel, Transaction, TransactionBuilder, TransactionOptions};
 pub use url::{DatabaseUrl, Dialect};
 pub use wire::{Column, RawRow, Row};

@@ -33,7 +33,14 @@ pub struct EngineBuilder {
     slow_query: Option<Duration>,
     pre_ping: bool,
     statement_cache: usize,
+    request_timeout: Option<Option<Duration>>,
+    max_rows: Option<u64>,
+    max_message_size: usize,
 }
+
+/// What an engine with a `statement_timeout` adds to it for its request timeout: the
+/// server's cancel and the answer's trip back.
+pub const REQUEST_TIMEOUT_GRACE: Duration = Duration::from_secs(2);
 
 impl EngineBuilder {
     /// Connections kept open between uses (default 5).
@@ -71,9 +78,35 @@ impl EngineBuilder {
     }
 
     /// Statements running longer are cancelled by the server with
-    /// [`DbErrorKind::StatementTimeout`](super::DbErrorKind::StatementTimeout).
+    /// [`DbErrorKind::StatementTimeout`](super::DbErrorKind::StatementTimeout). Unless
+    /// [`request_timeout`](Self::request_timeout) says otherwise, the client then waits at
+    /// most this plus [`REQUEST_TIMEOUT_GRACE`] for any answer, so a server that stops
+    /// answering altogether cannot hang the caller either.
     pub fn statement_timeout(mut self, timeout: Duration) -> Self {
         self.statement_timeout = Some(timeout);
+        self
+    }
+
+    /// The longest each connection waits for the server (see
+    /// [`Connection::set_request_timeout`]); `None` waits for ever. Default: the
+    /// `statement_timeout` plus [`REQUEST_TIMEOUT_GRACE`] when there is one, otherwise
+    /// none — the client cannot know how long a legitimate statement of yours runs, and
+    /// TCP keepalives (on by default) already find a server host or network that is gone.
+    pub fn request_timeout(mut self, timeout: Option<Duration>) -> Self {
+        self.request_timeout = Some(timeout);
+        self
+    }
+
+    /// The `max_rows` guard on every connection (see [`Connection::set_max_rows`]).
+    pub fn max_rows(mut self, rows: u64) -> Self {
+        self.max_rows = Some(rows);
+        self
+    }
+
+    /// The longest message accepted from the server (see
+    /// [`Connection::set_max_message_size`]).
+    pub fn max_message_size(mut self, bytes: usize) -> Self {
+        self.max_message_size = bytes;
         self
     }
 
@@ -135,10 +168,18 @@ impl EngineBuilder {
         if let Some(t) = self.connect_timeout {
             config.connect_timeout = t.max(Duration::from_millis(1));
         }
+        let request_timeout = match self.request_timeout {
+            Some(chosen) => chosen,
+            None => self
+                .statement_timeout
+                .filter(|t| !t.is_zero())
+                .map(|t| t.saturating_add(REQUEST_TIMEOUT_GRACE)),
+        };
         Ok(Engine {
             inner: Arc::new(Inner {
                 url,
                 config,
+                request_timeout,
                 settings: self,
                 state: Mutex::new(State {
                     idle: Vec::new(),
@@ -179,6 +220,7 @@ pub struct Engine {
 struct Inner {
     url: DatabaseUrl,
     config: super::wire::Config,
+    request_timeout: Option<Duration>,
     settings: EngineBuilder,
     state: Mutex<State>,
     freed: Condvar,
@@ -248,6 +290,9 @@ impl Engine {
             slow_query: None,
             pre_ping: true,
             statement_cache: super::DEFAULT_STATEMENT_CACHE,
+            request_timeout: None,
+            max_rows: None,
+            max_message_size: super::DEFAULT_MAX_MESSAGE_SIZE,
         }
     }
 
@@ -290,7 +335,14 @@ impl Engine {
         loop {
             if let Some(mut conn) = state.idle.pop() {
                 drop(state);
-                if !settings.pre_ping || conn.ping().is_ok() {
+                // The pre-ping counts against the checkout timeout: a server that stopped
+                // answering costs the checkout no more than it.
+                let pinged = match deadline {
+                    _ if !settings.pre_ping => Ok(()),
+                    Some(deadline) => conn.ping_before(deadline),
+                    None => conn.ping(),
+                };
+                if pinged.is_ok() {
                     return Ok(self.wrap(conn));
                 }
                 drop(conn);
@@ -305,13 +357,33 @@ impl Engine {
                 // Gives the slot back if connecting fails, or panics (the driver panics
                 // when it cannot start its runtime, e.g. out of file descriptors).
                 let slot = Slot(inner);
-                let mut conn = Connection::connect_config(&inner.url, inner.config.clone())?;
-                std::mem::forget(slot);
+                // Opening a connection counts against the checkout timeout too.
+                let mut config = inner.config.clone();
+                if let Some(deadline) = deadline {
+                    let left = deadline.saturating_duration_since(Instant::now());
+                    if left < config.connect_timeout {
+                        config.connect_timeout = left.max(Duration::from_millis(1));
+                    }
+                }
+                let mut conn = match Connection::connect_config(&inner.url, config) {
+                    Ok(conn) => conn,
+                    Err(_) if deadline.is_some_and(|d| Instant::now() >= d) => {
+                        return Err(Error::PoolTimeout {
+                            waited: settings.checkout_timeout,
+                            max_connections: max,
+                        });
+                    }
+                    Err(e) => return Err(e),
+                };
                 conn.echo = Echo {
                     print: settings.echo,
                     slow: settings.slow_query,
                 };
                 conn.set_statement_cache_size(settings.statement_cache);
+                conn.set_max_rows(settings.max_rows);
+                conn.set_max_message_size(settings.max_message_size);
+                conn.set_request_timeout(inner.request_timeout)?;
+                std::mem::forget(slot);
                 return Ok(self.wrap(conn));
             }
             let now = Instant::now();

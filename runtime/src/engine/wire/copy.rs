@@ -13,18 +13,14 @@ impl Wire {
         let read = loop {
             match self.socket.read(&mut self.scratch) {
                 Ok(0) => {
-                    self.closed = true;
-                    break Err(Error::ConnectionLost(
+                    break Err(self.broke(Error::ConnectionLost(
                         "the server closed the connection".into(),
-                    ));
+                    )));
                 }
                 Ok(n) => self.rbuf.extend_from_slice(&self.scratch[..n]),
                 Err(e) if e.kind() == io::ErrorKind::WouldBlock => break Ok(()),
                 Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
-                Err(e) => {
-                    self.closed = true;
-                    break Err(lost(&e));
-                }
+                Err(e) => break Err(self.broke(lost(&e))),
             }
         };
         self.socket.set_nonblocking(false).map_err(|e| lost(&e))?;
@@ -32,6 +28,11 @@ impl Wire {
         while self.rbuf.len() >= 5 {
             let len = u32::from_be_bytes([self.rbuf[1], self.rbuf[2], self.rbuf[3], self.rbuf[4]])
                 as usize;
+            if len > self.max_message {
+                // fill_message reports it.
+                self.copy_refused = true;
+                break;
+            }
             if self.rbuf[0] != b'N' && self.rbuf[0] != b'S' {
                 self.copy_refused = true;
                 break;
@@ -47,41 +48,56 @@ impl Wire {
     }
 
     /// Sends buffered COPY data, reading the server's notices whenever the socket will not
-    /// take more (see [`Wire::drain_during_copy`]).
+    /// take more (see [`Wire::drain_during_copy`]). A server that takes no data for the
+    /// request timeout is [`Error::Timeout`].
     pub(super) fn send_copy(&mut self) -> Result<(), Error> {
-        if self.closed {
+        if self.closed.is_some() {
             self.wbuf.clear();
-            return Err(Error::ConnectionLost("the connection is closed".into()));
+            return Err(self.closed_error());
         }
         let mut at = 0;
-        while at < self.wbuf.len() && !self.copy_refused {
+        let mut stalled_since: Option<std::time::Instant> = None;
+        let result = loop {
+            if at >= self.wbuf.len() || self.copy_refused {
+                break Ok(());
+            }
             match self.socket.write(&self.wbuf[at..]) {
                 Ok(0) => {
-                    self.closed = true;
-                    self.wbuf.clear();
-                    return Err(Error::ConnectionLost(
+                    break Err(self.broke(Error::ConnectionLost(
                         "the server closed the connection".into(),
-                    ));
+                    )));
                 }
-                Ok(n) => at += n,
+                Ok(n) => {
+                    at += n;
+                    stalled_since = None;
+                }
                 Err(e)
                     if matches!(
                         e.kind(),
                         io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut
                     ) =>
                 {
-                    self.drain_during_copy()?;
+                    let since = *stalled_since.get_or_insert_with(std::time::Instant::now);
+                    if let Some(limit) = self.timeout.filter(|t| since.elapsed() >= *t) {
+                        self.waiting_for = "the server to take COPY data";
+                        break Err(self.timed_out(limit));
+                    }
+                    if let Err(e) = self.drain_during_copy() {
+                        break Err(e);
+                    }
                 }
                 Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
-                Err(e) => {
-                    self.closed = true;
-                    self.wbuf.clear();
-                    return Err(lost(&e));
-                }
+                Err(e) => break Err(self.broke(lost(&e))),
             }
-        }
+        };
         self.wbuf.clear();
-        Ok(())
+        result
+    }
+
+    /// Whether the server refused the COPY FROM STDIN under way (its error is read when
+    /// the COPY ends): the rest of the rows need not be produced.
+    pub(crate) fn copy_refused(&self) -> bool {
+        self.copy_refused
     }
 
     /// Starts `COPY ... FROM STDIN`.
@@ -99,7 +115,7 @@ impl Wire {
                     return Ok(());
                 }
                 Message::ErrorResponse(body) => {
-                    let e = db_error(body.fields());
+                    let e = self.server_error(body.fields());
                     return self.until_ready(Some(e)).map(drop);
                 }
                 Message::NoticeResponse(body) => notice(body.fields()),
@@ -128,6 +144,12 @@ impl Wire {
             .write(&mut self.wbuf);
         if self.wbuf.len() >= COPY_FLUSH {
             self.send_copy()?;
+            self.copy_flushes = self.copy_flushes.wrapping_add(1);
+            if self.copy_flushes.is_multiple_of(COPY_POLL_EVERY) && !self.copy_refused {
+                // A refused COPY (a bad row) is ended at once instead of after all the
+                // data: the server reads and drops what follows its error.
+                self.drain_during_copy()?;
+            }
         }
         Ok(())
     }
@@ -136,7 +158,10 @@ impl Wire {
     pub(super) fn end_copy(&mut self) -> Result<(), Error> {
         let sent = self.send_copy();
         self.copy_refused = false;
-        self.socket.set_write_timeout(None).map_err(|e| lost(&e))?;
+        let timeout = self.socket_timeout;
+        if let Err(e) = self.socket.set_write_timeout(timeout) {
+            return Err(self.broke(lost(&e)));
+        }
         sent
     }
 
@@ -167,7 +192,7 @@ impl Wire {
             match self.read_message()? {
                 Message::CopyOutResponse(_) => return Ok(()),
                 Message::ErrorResponse(body) => {
-                    let e = db_error(body.fields());
+                    let e = self.server_error(body.fields());
                     return self.until_ready(Some(e)).map(drop);
                 }
                 Message::ReadyForQuery(body) => {
@@ -203,7 +228,7 @@ impl Wire {
                     return self.until_ready(None).err().map(Err);
                 }
                 Ok(Message::ErrorResponse(body)) => {
-                    let e = db_error(body.fields());
+                    let e = self.server_error(body.fields());
                     // Reads up to ReadyForQuery; a lost connection is recorded there.
                     let _ = self.until_ready(None);
                     return Some(Err(e));

@@ -28,10 +28,12 @@ mod copy;
 mod portal;
 mod query;
 mod row;
+mod socket;
 mod startup;
-use startup::open;
+use socket::{open, Socket};
 
 pub(crate) use copy::write_copy_value;
+pub(crate) use query::MAX_PARAMS;
 pub use row::{Column, RawRow, Row};
 pub(crate) use row::{Span, Statement};
 
@@ -118,70 +120,18 @@ pub(crate) enum Host {
     Unix(PathBuf),
 }
 
-/// The socket under a connection.
-enum Socket {
-    Tcp(TcpStream),
-    #[cfg(unix)]
-    Unix(UnixStream),
-}
-
-impl Socket {
-    fn set_read_timeout(&self, t: Option<Duration>) -> io::Result<()> {
-        match self {
-            Socket::Tcp(s) => s.set_read_timeout(t),
-            #[cfg(unix)]
-            Socket::Unix(s) => s.set_read_timeout(t),
-        }
-    }
-
-    fn set_write_timeout(&self, t: Option<Duration>) -> io::Result<()> {
-        match self {
-            Socket::Tcp(s) => s.set_write_timeout(t),
-            #[cfg(unix)]
-            Socket::Unix(s) => s.set_write_timeout(t),
-        }
-    }
-
-    fn set_nonblocking(&self, on: bool) -> io::Result<()> {
-        match self {
-            Socket::Tcp(s) => s.set_nonblocking(on),
-            #[cfg(unix)]
-            Socket::Unix(s) => s.set_nonblocking(on),
-        }
-    }
-}
-
-impl Read for Socket {
-    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
-        match self {
-            Socket::Tcp(s) => s.read(buf),
-            #[cfg(unix)]
-            Socket::Unix(s) => s.read(buf),
-        }
-    }
-}
-
-impl Write for Socket {
-    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
-        match self {
-            Socket::Tcp(s) => s.write(buf),
-            #[cfg(unix)]
-            Socket::Unix(s) => s.write(buf),
-        }
-    }
-    fn flush(&mut self) -> io::Result<()> {
-        match self {
-            Socket::Tcp(s) => s.flush(),
-            #[cfg(unix)]
-            Socket::Unix(s) => s.flush(),
-        }
-    }
-}
+/// The longest message accepted from the server by default: PostgreSQL sends no value
+/// over 1 GiB, and a row or COPY message fits in its 1 GiB message buffer; the slack
+/// covers the message's own framing.
+pub(crate) const DEFAULT_MAX_MESSAGE: usize = (1 << 30) + (1 << 20);
 
 /// How many bytes one read of the socket asks for.
 const READ_CHUNK: usize = 64 * 1024;
 /// Outgoing COPY data is sent once this much is buffered.
 const COPY_FLUSH: usize = 64 * 1024;
+/// How often (in flushes of [`COPY_FLUSH`] bytes) COPY FROM STDIN looks for the server's
+/// refusal without waiting: every 1 MiB.
+const COPY_POLL_EVERY: u32 = 16;
 /// How long a COPY write waits for room in the socket before reading the server's
 /// notices (see [`Wire::drain_during_copy`]).
 const COPY_WRITE_WAIT: Duration = Duration::from_millis(20);
@@ -199,8 +149,26 @@ pub(crate) struct Wire {
     spans: Vec<Span>,
     /// Prepared statements to close with the next request.
     to_close: Vec<Arc<str>>,
-    /// The connection failed (socket error, protocol violation): never use it again.
-    closed: bool,
+    /// Why the connection failed (socket error, protocol violation, timeout): it is never
+    /// used again.
+    closed: Option<String>,
+    /// Bytes of the current request began going out (so the server may have run it).
+    sent: bool,
+    /// The longest one wait for the server may take (`None`: no limit).
+    timeout: Option<Duration>,
+    /// The timeout the socket has now (the request timeout, or what is left of a deadline).
+    socket_timeout: Option<Duration>,
+    /// A deadline for every wait (a login, a pool's pre-ping).
+    deadline: Option<std::time::Instant>,
+    /// When that deadline was set.
+    deadline_started: std::time::Instant,
+    /// What the waits are for, for [`Error::Timeout`].
+    waiting_for: &'static str,
+    /// The longest message accepted from the server.
+    max_message: usize,
+    /// A FATAL error the server sent (it closes the connection next): the reason given
+    /// when the socket then ends.
+    server_fatal: Option<String>,
     /// A portal is being read (see [`Wire::start_portal`]).
     portal: Option<PortalState>,
     /// A request was sent whose response has not been read to its ReadyForQuery.
@@ -213,6 +181,9 @@ pub(crate) struct Wire {
     /// During COPY FROM STDIN: the server sent something other than a notice (its error),
     /// so the rest of the data is not sent.
     copy_refused: bool,
+    /// COPY data messages flushed so far (every [`COPY_POLL_EVERY`]th, the server's
+    /// messages are looked at without waiting, to learn early that it refused the COPY).
+    copy_flushes: u32,
     next_statement: u64,
 }
 
@@ -237,10 +208,9 @@ impl Wire {
     /// Opens a socket, logs in, and waits until the server is ready. Errors are plain text
     /// for [`Error::Connect`].
     pub(crate) fn connect(config: &Config) -> Result<Wire, String> {
-        let socket = open(config)?;
-        socket
-            .set_read_timeout(Some(config.connect_timeout))
-            .map_err(|e| e.to_string())?;
+        let started = std::time::Instant::now();
+        let deadline = started + config.connect_timeout;
+        let socket = open(config, deadline)?;
         let mut wire = Wire {
             socket,
             rbuf: BytesMut::with_capacity(READ_CHUNK),
@@ -248,29 +218,65 @@ impl Wire {
             wbuf: BytesMut::with_capacity(8 * 1024),
             spans: Vec::new(),
             to_close: Vec::new(),
-            closed: false,
+            closed: None,
+            sent: false,
+            timeout: None,
+            socket_timeout: None,
+            deadline: None,
+            deadline_started: started,
+            waiting_for: "the server's answer",
+            max_message: DEFAULT_MAX_MESSAGE,
+            server_fatal: None,
             portal: None,
             pending: false,
             types: std::collections::HashMap::new(),
             copy_refused: false,
+            copy_flushes: 0,
             status: b'I',
             next_statement: 0,
         };
-        wire.startup(config).map_err(|e| match e {
-            Error::Database(db) => format!("{} (SQLSTATE {})", db.message, db.code),
+        let login = wire.within(deadline, "the server to finish the login", |wire| {
+            wire.startup(config)
+        });
+        login.map_err(|e| match e {
+            Error::Database(db) => db.to_string(),
             Error::ConnectionLost(m) => m,
+            Error::Timeout { waiting_for, .. } => format!(
+                "timed out after {:?} (connect_timeout) waiting for {waiting_for}",
+                config.connect_timeout
+            ),
             other => other.to_string(),
         })?;
-        wire.socket
-            .set_read_timeout(None)
-            .map_err(|e| e.to_string())?;
+        wire.set_request_timeout(None).map_err(|e| e.to_string())?;
         Ok(wire)
     }
 
     /// Whether the connection can no longer be used.
     pub(crate) fn is_closed(&self) -> bool {
         // A request still pending outside a call means an interrupted one: out of step.
-        self.closed || self.pending
+        self.closed.is_some() || self.pending
+    }
+
+    /// Whether bytes of the last request began going out: if the connection was lost
+    /// after that, the server may have run it.
+    pub(crate) fn request_sent(&self) -> bool {
+        self.sent
+    }
+
+    /// The longest message accepted from the server (at least 1 MiB).
+    pub(crate) fn set_max_message(&mut self, bytes: usize) {
+        self.max_message = bytes.max(1 << 20);
+    }
+
+    #[cfg(test)]
+    /// The TCP keepalive settings in force on the socket (`None`: off, or not TCP).
+    pub(crate) fn keepalive(&self) -> Option<Keepalive> {
+        self.socket.keepalive()
+    }
+
+    /// Whether the socket is a Unix-domain one.
+    pub(super) fn is_local(&self) -> bool {
+        self.socket.is_local()
     }
 
     /// Whether the server said, at the end of the last request, that a transaction is open
@@ -306,14 +312,18 @@ impl Wire {
     /// panic while its result was read, or a leaked stream): the connection is out of step
     /// and is closed.
     pub(super) fn begin_request(&mut self) -> Result<(), Error> {
-        if self.pending {
-            self.closed = true;
+        self.sent = false;
+        if self.closed.is_some() {
             self.wbuf.clear();
-            return Err(Error::ConnectionLost(
+            return Err(self.closed_error());
+        }
+        if self.pending {
+            self.wbuf.clear();
+            return Err(self.broke(Error::ConnectionLost(
                 "a previous statement on this connection was interrupted before its result \
                  was read (a panic, or a leaked stream); the connection cannot be used"
                     .into(),
-            ));
+            )));
         }
         Ok(())
     }
@@ -349,81 +359,13 @@ impl Wire {
         self.send()
     }
 
-    /// Sends everything buffered.
-    pub(super) fn send(&mut self) -> Result<(), Error> {
-        if self.closed {
-            self.wbuf.clear();
-            return Err(Error::ConnectionLost("the connection is closed".into()));
-        }
-        let result = self.socket.write_all(&self.wbuf);
-        self.wbuf.clear();
-        result.map_err(|e| {
-            self.closed = true;
-            lost(&e)
-        })
-    }
-
-    /// Reads from the socket until `rbuf` holds a whole message; returns its tag and
-    /// total length (tag included).
-    #[inline]
-    pub(super) fn fill_message(&mut self) -> Result<(u8, usize), Error> {
-        loop {
-            if self.rbuf.len() >= 5 {
-                let len =
-                    u32::from_be_bytes([self.rbuf[1], self.rbuf[2], self.rbuf[3], self.rbuf[4]])
-                        as usize;
-                if len < 4 {
-                    self.closed = true;
-                    return Err(protocol("message length under 4"));
-                }
-                if self.rbuf.len() > len {
-                    return Ok((self.rbuf[0], len + 1));
-                }
-                self.rbuf.reserve(len + 1 - self.rbuf.len());
-            }
-            self.read_more()?;
-        }
-    }
-
-    #[cold]
-    pub(super) fn read_more(&mut self) -> Result<(), Error> {
-        if self.closed {
-            return Err(Error::ConnectionLost("the connection is closed".into()));
-        }
-        loop {
-            match self.socket.read(&mut self.scratch) {
-                Ok(0) => {
-                    self.closed = true;
-                    return Err(Error::ConnectionLost(
-                        "the server closed the connection".into(),
-                    ));
-                }
-                Ok(n) => {
-                    self.rbuf.extend_from_slice(&self.scratch[..n]);
-                    return Ok(());
-                }
-                Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
-                Err(e) => {
-                    self.closed = true;
-                    return Err(lost(&e));
-                }
-            }
-        }
-    }
-
     /// The next message, parsed.
     pub(super) fn read_message(&mut self) -> Result<Message, Error> {
         self.fill_message()?;
         match Message::parse(&mut self.rbuf) {
             Ok(Some(m)) => Ok(m),
-            Ok(None) => {
-                self.closed = true;
-                Err(protocol("incomplete message"))
-            }
-            Err(e) => {
-                self.closed = true;
-                Err(protocol(e.to_string()))
-            }
+            Ok(None) => Err(self.broke(protocol("incomplete message"))),
+            Err(e) => Err(self.broke(protocol(e.to_string()))),
         }
     }
 
@@ -433,34 +375,46 @@ impl Wire {
         let msg = &self.rbuf[..total];
         self.spans.clear();
         if total < 7 {
-            self.closed = true;
-            return Err(protocol("short DataRow"));
+            return Err(self.broke(protocol("short DataRow")));
         }
         let count = u16::from_be_bytes([msg[5], msg[6]]) as usize;
         if count != columns {
-            self.closed = true;
-            return Err(protocol(format!(
+            return Err(self.broke(protocol(format!(
                 "a row of {count} values for {columns} columns"
-            )));
+            ))));
         }
         let mut at = 7;
         for _ in 0..count {
             let Some(head) = msg.get(at..at + 4) else {
-                self.closed = true;
-                return Err(protocol("DataRow ends early"));
+                return Err(self.broke(protocol("DataRow ends early")));
             };
             let len = i32::from_be_bytes([head[0], head[1], head[2], head[3]]);
             at += 4;
             self.spans.push(Span::new(at, len));
             if len > 0 {
                 at += len as usize;
+            } else if len < -1 {
+                return Err(self.broke(protocol(format!("a value of length {len}"))));
             }
         }
         if at > total {
-            self.closed = true;
-            return Err(protocol("DataRow ends early"));
+            return Err(self.broke(protocol("DataRow ends early")));
         }
         Ok(())
+    }
+
+    /// The server's error; a FATAL one (the server closes the connection next) is kept
+    /// as the reason the connection ends.
+    pub(super) fn server_error(&mut self, fields: ErrorFields<'_>) -> Error {
+        let (error, fatal) = db_error(fields);
+        if fatal {
+            self.server_fatal = Some(match &error {
+                Error::Database(db) => db.to_string(),
+                Error::ConnectionLost(m) => m.clone(),
+                other => other.to_string(),
+            });
+        }
+        error
     }
 }
 
@@ -494,7 +448,9 @@ pub(super) fn notice(mut fields: ErrorFields<'_>) {
 }
 
 /// The server's error.
-pub(crate) fn db_error(mut fields: ErrorFields<'_>) -> Error {
+/// The server's error, and whether it is FATAL (the server closes the connection next).
+pub(crate) fn db_error(mut fields: ErrorFields<'_>) -> (Error, bool) {
+    let mut fatal = false;
     let mut e = super::error::DatabaseError {
         kind: super::DbErrorKind::Other,
         code: String::new(),
@@ -504,6 +460,7 @@ pub(crate) fn db_error(mut fields: ErrorFields<'_>) -> Error {
         table: None,
         column: None,
         context: None,
+        hint: None,
     };
     while let Ok(Some(field)) = fallible_iterator::FallibleIterator::next(&mut fields) {
         let value = String::from_utf8_lossy(field.value_bytes()).into_owned();
@@ -515,10 +472,12 @@ pub(crate) fn db_error(mut fields: ErrorFields<'_>) -> Error {
             b't' => e.table = Some(value),
             b'c' => e.column = Some(value),
             b'W' => e.context = Some(value),
+            b'H' => e.hint = Some(value),
+            b'V' => fatal = value == "FATAL" || value == "PANIC",
             _ => {}
         }
     }
-    Error::from_database(e)
+    (Error::from_database(e), fatal)
 }
 
 #[cfg(test)]

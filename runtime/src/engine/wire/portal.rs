@@ -2,6 +2,11 @@
 
 use super::*;
 
+/// The most an abandoned result is read for (see [`Wire::discard_rest`]).
+pub(crate) const DISCARD_BYTES: usize = 4 << 20;
+/// The longest an abandoned result is read for.
+pub(crate) const DISCARD_TIME: std::time::Duration = std::time::Duration::from_millis(250);
+
 impl Wire {
     /// Starts reading a statement's rows in batches of `batch`: Bind, and two Execute
     /// messages so that the server prepares the next batch while this one is decoded.
@@ -41,13 +46,12 @@ impl Wire {
                 | Message::ParameterStatus(_)
                 | Message::NotificationResponse(_) => {}
                 Message::ErrorResponse(body) => {
-                    let e = db_error(body.fields());
+                    let e = self.server_error(body.fields());
                     self.end_portal()?;
                     return Err(e);
                 }
                 _ => {
-                    self.closed = true;
-                    return Err(protocol("unexpected message after Bind"));
+                    return Err(self.broke(protocol("unexpected message after Bind")));
                 }
             }
         }
@@ -103,7 +107,7 @@ impl Wire {
                     return self.end_portal().err().map(Err);
                 }
                 Message::ErrorResponse(body) => {
-                    let e = db_error(body.fields());
+                    let e = self.server_error(body.fields());
                     return Some(match self.end_portal() {
                         Ok(()) => Err(e),
                         Err(lost) => Err(lost),
@@ -119,9 +123,10 @@ impl Wire {
                     return Some(Err(self.refuse_copy(copy_in, false)));
                 }
                 _ => {
-                    self.closed = true;
                     self.portal = None;
-                    return Some(Err(protocol("unexpected message while reading rows")));
+                    return Some(Err(
+                        self.broke(protocol("unexpected message while reading rows"))
+                    ));
                 }
             }
         }
@@ -136,6 +141,51 @@ impl Wire {
         frontend::sync(&mut self.wbuf);
         self.send()?;
         self.until_ready(None).map(drop)
+    }
+
+    /// Ends a portal the caller stopped reading (a stream dropped early): Sync, then
+    /// what the server still sends is dropped, within a bound (see
+    /// [`Wire::discard_rest`]).
+    pub(crate) fn abandon_portal(&mut self) -> Result<(), Error> {
+        if self.portal.take().is_none() {
+            return Ok(());
+        }
+        frontend::sync(&mut self.wbuf);
+        self.send()?;
+        self.discard_rest()
+    }
+
+    /// Reads and drops the rest of the request under way, up to its ReadyForQuery — but
+    /// at most [`DISCARD_BYTES`] and for at most [`DISCARD_TIME`]. Past either, the
+    /// connection is closed instead: reading a large or slow remainder only to throw it
+    /// away would hold the caller for as long as the server takes (the server stops at
+    /// its next write to the closed socket).
+    pub(crate) fn discard_rest(&mut self) -> Result<(), Error> {
+        if !self.pending {
+            return Ok(());
+        }
+        let deadline = std::time::Instant::now() + DISCARD_TIME;
+        self.within(deadline, "the rest of an abandoned result", |wire| {
+            let mut dropped = 0usize;
+            loop {
+                let (tag, total) = wire.fill_message()?;
+                if tag == b'Z' {
+                    if let Message::ReadyForQuery(body) = wire.read_message()? {
+                        wire.ready(body.status());
+                    }
+                    return Ok(());
+                }
+                dropped += total;
+                if dropped > DISCARD_BYTES {
+                    return Err(wire.broke(Error::ConnectionLost(format!(
+                        "a result was abandoned with over {} KiB still to come; the connection \
+                         was closed rather than reading the rest",
+                        DISCARD_BYTES / 1024
+                    ))));
+                }
+                wire.rbuf.advance(total);
+            }
+        })
     }
 
     /// Whether a portal is being read.

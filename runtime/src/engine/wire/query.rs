@@ -2,6 +2,15 @@
 
 use super::*;
 
+/// The largest value PostgreSQL accepts (its 1 GiB allocation limit, less one byte).
+const MAX_VALUE: usize = (1 << 30) - 1;
+
+/// The most parameters one statement can have (the protocol counts them in 16 bits).
+pub(crate) const MAX_PARAMS: usize = 65535;
+
+/// How many array levels a catalog type lookup follows (see [`Wire::type_of`]).
+const MAX_TYPE_DEPTH: u32 = 4;
+
 impl Wire {
     /// Runs SQL text through the simple protocol (several statements allowed), discarding
     /// any rows.
@@ -75,7 +84,7 @@ impl Wire {
                     };
                 }
                 Message::ErrorResponse(body) => {
-                    failed.get_or_insert_with(|| db_error(body.fields()));
+                    failed.get_or_insert_with(|| self.server_error(body.fields()));
                 }
                 Message::CommandComplete(body) => {
                     count = body.tag().map(rows_of_tag).unwrap_or(0);
@@ -126,7 +135,7 @@ impl Wire {
                     }
                 }
                 Message::ErrorResponse(body) => {
-                    failed.get_or_insert_with(|| db_error(body.fields()));
+                    failed.get_or_insert_with(|| self.server_error(body.fields()));
                 }
                 Message::ReadyForQuery(body) => {
                     self.ready(body.status());
@@ -135,8 +144,7 @@ impl Wire {
                 Message::NoticeResponse(body) => notice(body.fields()),
                 Message::ParameterStatus(_) | Message::NotificationResponse(_) => {}
                 _ => {
-                    self.closed = true;
-                    return Err(protocol("unexpected message after Parse"));
+                    return Err(self.broke(protocol("unexpected message after Parse")));
                 }
             }
         }
@@ -163,6 +171,18 @@ impl Wire {
     /// The type of an OID: a built-in one, or looked up in the catalog (named, and
     /// treated as an opaque value; arrays of built-in types keep their element).
     pub(super) fn type_of(&mut self, oid: u32) -> Result<Type, Error> {
+        self.type_at_depth(oid, 0)
+    }
+
+    /// [`type_of`](Self::type_of) for an element type `depth` arrays down: PostgreSQL's
+    /// arrays of arrays are one type, so a chain deeper than a few links (or a cycle a
+    /// broken or hostile catalog answers with) is refused.
+    fn type_at_depth(&mut self, oid: u32, depth: u32) -> Result<Type, Error> {
+        if depth > MAX_TYPE_DEPTH {
+            return Err(self.broke(protocol(format!(
+                "array element types nest deeper than {MAX_TYPE_DEPTH} (type OID {oid})"
+            ))));
+        }
         if let Some(t) = Type::from_oid(oid) {
             return Ok(t);
         }
@@ -189,7 +209,7 @@ impl Wire {
         };
         frontend::parse("", &sql, std::iter::empty(), &mut self.wbuf).map_err(|e| lost(&e))?;
         let mut found: Option<(String, String, u32)> = None;
-        self.execute(&statement, &[], &mut |row| {
+        self.execute(&statement, &[], 0, &mut |row| {
             use postgres_types::FromSql;
             let text = |i: usize| {
                 row.value(i)
@@ -207,7 +227,7 @@ impl Wire {
         let (name, schema, elem) =
             found.unwrap_or_else(|| (format!("oid {oid}"), "pg_catalog".into(), 0));
         let kind = if elem != 0 && elem != oid {
-            Kind::Array(self.type_of(elem)?)
+            Kind::Array(self.type_at_depth(elem, depth + 1)?)
         } else {
             Kind::Simple
         };
@@ -247,7 +267,17 @@ impl Wire {
             |(p, ty), buf| {
                 let i = index;
                 index += 1;
+                let before = buf.len();
                 match p.to_sql_checked(ty, buf) {
+                    Ok(IsNull::No) if buf.len() - before > MAX_VALUE => {
+                        let reason = format!(
+                            "the value is {} bytes; PostgreSQL takes at most 1 GiB \
+                             ({MAX_VALUE} bytes) in one value",
+                            buf.len() - before
+                        );
+                        failed = Some((i, reason.clone()));
+                        Err(reason.into())
+                    }
                     Ok(IsNull::No) => Ok(postgres_protocol::IsNull::No),
                     Ok(IsNull::Yes) => Ok(postgres_protocol::IsNull::Yes),
                     Err(e) => {
@@ -278,10 +308,15 @@ impl Wire {
     /// Runs a prepared statement, handing each row to `sink` as it is read; returns the
     /// number of rows affected (or returned). When `sink` fails, the rest of the result
     /// is read and dropped and its error returned.
+    ///
+    /// `max_rows` (0: no limit) is a guard: a result with more rows is
+    /// [`Error::TooManyRows`], and the server stops after one row more (the portal is
+    /// closed with the request).
     pub(crate) fn execute(
         &mut self,
         statement: &Statement,
         params: &[&(dyn ToSql + Sync)],
+        max_rows: u32,
         sink: &mut dyn FnMut(RawRow<'_>) -> Result<(), Error>,
     ) -> Result<u64, Error> {
         if self.portal.is_some() {
@@ -295,7 +330,12 @@ impl Wire {
             self.wbuf.clear();
             return Err(e);
         }
-        frontend::execute("", 0, &mut self.wbuf).map_err(|e| lost(&e))?;
+        let limit = if max_rows == 0 {
+            0
+        } else {
+            i32::try_from(max_rows.saturating_add(1)).unwrap_or(i32::MAX)
+        };
+        frontend::execute("", limit, &mut self.wbuf).map_err(|e| lost(&e))?;
         frontend::sync(&mut self.wbuf);
         self.send_request()?;
         let columns = &statement.columns;
@@ -320,8 +360,13 @@ impl Wire {
                     count = body.tag().map(rows_of_tag).unwrap_or(0);
                 }
                 Message::EmptyQueryResponse => {}
+                Message::PortalSuspended => {
+                    failed.get_or_insert(Error::TooManyRows {
+                        limit: u64::from(max_rows),
+                    });
+                }
                 Message::ErrorResponse(body) => {
-                    failed.get_or_insert_with(|| db_error(body.fields()));
+                    failed.get_or_insert_with(|| self.server_error(body.fields()));
                 }
                 Message::ReadyForQuery(body) => {
                     self.ready(body.status());
@@ -332,8 +377,7 @@ impl Wire {
                 Message::CopyInResponse(_) => return Err(self.refuse_copy(true, true)),
                 Message::CopyOutResponse(_) => return Err(self.refuse_copy(false, true)),
                 _ => {
-                    self.closed = true;
-                    return Err(protocol("unexpected message after Execute"));
+                    return Err(self.broke(protocol("unexpected message after Execute")));
                 }
             }
         }

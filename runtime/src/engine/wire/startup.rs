@@ -31,23 +31,75 @@ impl Wire {
                     )
                 })
         };
+        let auth = config.auth;
+        let refuse = |method: &str, why: &str| {
+            Err(Error::ConnectionLost(format!(
+                "the server asks for {method}, which this connection does not allow ({why}); \
+                 nothing was sent"
+            )))
+        };
         let mut scram: Option<sasl::ScramSha256> = None;
+        // Whether the server has shown it knows the password (SCRAM's final message).
+        let mut scram_verified = false;
+        let mut authenticated_by: Option<&str> = None;
+        let mut ok = false;
         loop {
             match self.read_message()? {
-                Message::AuthenticationOk => {}
+                Message::AuthenticationOk => {
+                    if scram.is_some() && !scram_verified {
+                        return Err(Error::ConnectionLost(
+                            "the server ended SCRAM authentication without proving it knows \
+                             the password (no server signature); refusing the session"
+                                .into(),
+                        ));
+                    }
+                    if authenticated_by.is_none() && !auth.none {
+                        return refuse("no authentication", "require_auth does not include `none`");
+                    }
+                    ok = true;
+                }
                 Message::AuthenticationCleartextPassword => {
+                    if !auth.password {
+                        return refuse(
+                            "the password in clear text",
+                            "require_auth does not include `password`",
+                        );
+                    }
+                    if !self.is_local() && !auth.cleartext_over_tcp {
+                        return refuse(
+                            "the password in clear text over an unencrypted TCP connection",
+                            "allow it with require_auth=password, or use SCRAM on the server",
+                        );
+                    }
                     frontend::password_message(password()?, &mut self.wbuf)
                         .map_err(|e| lost(&e))?;
                     self.send()?;
+                    authenticated_by = Some("password");
                 }
                 Message::AuthenticationMd5Password(body) => {
+                    if !auth.md5 {
+                        return refuse(
+                            "an MD5 password hash",
+                            "require_auth does not include `md5`",
+                        );
+                    }
                     let hash =
                         authentication::md5_hash(config.user.as_bytes(), password()?, body.salt());
                     frontend::password_message(hash.as_bytes(), &mut self.wbuf)
                         .map_err(|e| lost(&e))?;
                     self.send()?;
+                    authenticated_by = Some("md5");
                 }
                 Message::AuthenticationSasl(body) => {
+                    if !auth.scram {
+                        return refuse(
+                            "SCRAM-SHA-256",
+                            "require_auth does not include `scram-sha-256`",
+                        );
+                    }
+                    if scram.is_some() {
+                        return Err(protocol("a second SASL exchange"));
+                    }
                     use postgres_protocol::message::backend::SaslMechanisms;
                     let mut mechanisms: SaslMechanisms<'_> = body.mechanisms();
                     let mut scram_offered = false;
@@ -71,6 +123,7 @@ impl Wire {
                     .map_err(|e| lost(&e))?;
                     self.send()?;
                     scram = Some(s);
+                    authenticated_by = Some("scram-sha-256");
                 }
                 Message::AuthenticationSaslContinue(body) => {
                     let s = scram
@@ -85,8 +138,14 @@ impl Wire {
                     let s = scram
                         .as_mut()
                         .ok_or_else(|| protocol("SASL final without SASL"))?;
-                    s.finish(body.data())
-                        .map_err(|e| Error::ConnectionLost(format!("SCRAM: {e}")))?;
+                    // Checks the server's signature: a server that does not know the
+                    // password (an impostor) fails here.
+                    s.finish(body.data()).map_err(|e| {
+                        Error::ConnectionLost(format!(
+                            "SCRAM: the server's proof does not verify: {e}"
+                        ))
+                    })?;
+                    scram_verified = true;
                 }
                 Message::AuthenticationKerberosV5
                 | Message::AuthenticationScmCredential
@@ -101,44 +160,13 @@ impl Wire {
                 }
                 Message::NoticeResponse(body) => notice(body.fields()),
                 Message::BackendKeyData(_) | Message::ParameterStatus(_) => {}
-                Message::ErrorResponse(body) => return Err(db_error(body.fields())),
-                Message::ReadyForQuery(_) => return Ok(()),
+                Message::ErrorResponse(body) => return Err(self.server_error(body.fields())),
+                Message::ReadyForQuery(_) if ok => return Ok(()),
+                Message::ReadyForQuery(_) => {
+                    return Err(protocol("ready for queries before authentication ended"))
+                }
                 _ => return Err(protocol("unexpected message while logging in")),
             }
-        }
-    }
-}
-
-/// Opens the socket a configuration names.
-pub(super) fn open(config: &Config) -> Result<Socket, String> {
-    match &config.host {
-        #[cfg(unix)]
-        Host::Unix(dir) => {
-            let path = dir.join(format!(".s.PGSQL.{}", config.port));
-            UnixStream::connect(&path)
-                .map(Socket::Unix)
-                .map_err(|e| format!("{}: {e}", path.display()))
-        }
-        #[cfg(not(unix))]
-        Host::Unix(dir) => Err(format!(
-            "{}: Unix-domain sockets are not available here",
-            dir.display()
-        )),
-        Host::Tcp(host) => {
-            let addrs = (host.as_str(), config.port)
-                .to_socket_addrs()
-                .map_err(|e| format!("cannot resolve {host}: {e}"))?;
-            let mut last = format!("{host} resolves to no address");
-            for addr in addrs {
-                match TcpStream::connect_timeout(&addr, config.connect_timeout) {
-                    Ok(s) => {
-                        let _ = s.set_nodelay(true);
-                        return Ok(Socket::Tcp(s));
-                    }
-                    Err(e) => last = format!("{addr}: {e}"),
-                }
-            }
-            Err(last)
         }
     }
 }

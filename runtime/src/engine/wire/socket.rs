@@ -1,0 +1,417 @@
+//! The socket under a connection: opening it (with a deadline and TCP keepalives),
+//! sending, and reading whole messages within the connection's limits (message size,
+//! request timeout, a deadline).
+
+use super::*;
+use std::time::Instant;
+
+/// The socket under a connection.
+pub(super) enum Socket {
+    Tcp(TcpStream),
+    #[cfg(unix)]
+    Unix(UnixStream),
+}
+
+impl Socket {
+    pub(super) fn set_read_timeout(&self, t: Option<Duration>) -> io::Result<()> {
+        match self {
+            Socket::Tcp(s) => s.set_read_timeout(t),
+            #[cfg(unix)]
+            Socket::Unix(s) => s.set_read_timeout(t),
+        }
+    }
+
+    pub(super) fn set_write_timeout(&self, t: Option<Duration>) -> io::Result<()> {
+        match self {
+            Socket::Tcp(s) => s.set_write_timeout(t),
+            #[cfg(unix)]
+            Socket::Unix(s) => s.set_write_timeout(t),
+        }
+    }
+
+    pub(super) fn set_nonblocking(&self, on: bool) -> io::Result<()> {
+        match self {
+            Socket::Tcp(s) => s.set_nonblocking(on),
+            #[cfg(unix)]
+            Socket::Unix(s) => s.set_nonblocking(on),
+        }
+    }
+
+    /// Closes both directions now (the server sees the connection end).
+    fn shutdown(&self) {
+        let _ = match self {
+            Socket::Tcp(s) => s.shutdown(std::net::Shutdown::Both),
+            #[cfg(unix)]
+            Socket::Unix(s) => s.shutdown(std::net::Shutdown::Both),
+        };
+    }
+
+    /// Whether this is a Unix-domain socket (local: nothing on it crosses a network).
+    pub(super) fn is_local(&self) -> bool {
+        !matches!(self, Socket::Tcp(_))
+    }
+
+    #[cfg(test)]
+    /// The TCP keepalive settings in force (`None` when off or not TCP), as the kernel
+    /// reports them.
+    pub(super) fn keepalive(&self) -> Option<Keepalive> {
+        let Socket::Tcp(s) = self else { return None };
+        let sock = socket2::SockRef::from(s);
+        if !sock.keepalive().ok()? {
+            return None;
+        }
+        Some(Keepalive {
+            idle: sock.tcp_keepalive_time().ok()?,
+            interval: sock.tcp_keepalive_interval().ok()?,
+            count: sock.tcp_keepalive_retries().ok()?,
+        })
+    }
+}
+
+impl Read for Socket {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        match self {
+            Socket::Tcp(s) => s.read(buf),
+            #[cfg(unix)]
+            Socket::Unix(s) => s.read(buf),
+        }
+    }
+}
+
+impl Write for Socket {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        match self {
+            Socket::Tcp(s) => s.write(buf),
+            #[cfg(unix)]
+            Socket::Unix(s) => s.write(buf),
+        }
+    }
+    fn flush(&mut self) -> io::Result<()> {
+        match self {
+            Socket::Tcp(s) => s.flush(),
+            #[cfg(unix)]
+            Socket::Unix(s) => s.flush(),
+        }
+    }
+}
+
+/// Opens the socket a configuration names, before `deadline`.
+pub(super) fn open(config: &Config, deadline: Instant) -> Result<Socket, String> {
+    let left = || {
+        let left = deadline.saturating_duration_since(Instant::now());
+        if left.is_zero() {
+            Err(format!(
+                "timed out after {:?} opening the connection",
+                config.connect_timeout
+            ))
+        } else {
+            Ok(left)
+        }
+    };
+    match &config.host {
+        #[cfg(unix)]
+        Host::Unix(dir) => {
+            let path = dir.join(format!(".s.PGSQL.{}", config.port));
+            UnixStream::connect(&path)
+                .map(Socket::Unix)
+                .map_err(|e| format!("{}: {e}", path.display()))
+        }
+        #[cfg(not(unix))]
+        Host::Unix(dir) => Err(format!(
+            "{}: Unix-domain sockets are not available here",
+            dir.display()
+        )),
+        Host::Tcp(host) => {
+            let addrs = (host.as_str(), config.port)
+                .to_socket_addrs()
+                .map_err(|e| format!("cannot resolve {host}: {e}"))?;
+            let mut last = format!("{host} resolves to no address");
+            for addr in addrs {
+                match TcpStream::connect_timeout(&addr, left()?) {
+                    Ok(s) => {
+                        let _ = s.set_nodelay(true);
+                        if let Some(k) = config.keepalive {
+                            let settings = socket2::TcpKeepalive::new()
+                                .with_time(k.idle)
+                                .with_interval(k.interval)
+                                .with_retries(k.count);
+                            socket2::SockRef::from(&s)
+                                .set_tcp_keepalive(&settings)
+                                .map_err(|e| format!("{addr}: cannot set TCP keepalive: {e}"))?;
+                        }
+                        return Ok(Socket::Tcp(s));
+                    }
+                    Err(e) if e.kind() == io::ErrorKind::TimedOut => {
+                        last = format!(
+                            "{addr}: timed out after {:?} opening the connection",
+                            config.connect_timeout
+                        );
+                    }
+                    Err(e) => last = format!("{addr}: {e}"),
+                }
+            }
+            Err(last)
+        }
+    }
+}
+
+/// Whether an I/O error is a socket timeout (`SO_RCVTIMEO`/`SO_SNDTIMEO` ran out).
+fn is_timeout(e: &io::Error) -> bool {
+    matches!(
+        e.kind(),
+        io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut
+    )
+}
+
+impl Wire {
+    /// Marks the connection unusable for `error`'s reason, shuts the socket, and returns
+    /// the error.
+    pub(super) fn broke(&mut self, error: Error) -> Error {
+        if self.closed.is_none() {
+            self.closed = Some(error.to_string());
+            self.socket.shutdown();
+        }
+        error
+    }
+
+    /// The error for using a connection that is closed, with the reason it closed.
+    pub(super) fn closed_error(&self) -> Error {
+        Error::ConnectionLost(match &self.closed {
+            Some(reason) => format!("the connection was closed earlier: {reason}"),
+            None => "the connection is closed".into(),
+        })
+    }
+
+    /// The client gave up waiting for the server.
+    pub(super) fn timed_out(&mut self, waited: Duration) -> Error {
+        let waiting_for = self.waiting_for.to_string();
+        self.broke(Error::Timeout {
+            waiting_for,
+            waited,
+        })
+    }
+
+    /// The longest the connection waits for the server to answer or take data: `None`
+    /// waits for ever. Applies to every wait from now on (each wait, not the sum: a
+    /// long result that keeps arriving is not cut off).
+    pub(crate) fn set_request_timeout(&mut self, timeout: Option<Duration>) -> Result<(), Error> {
+        let timeout = timeout.map(|t| t.max(Duration::from_millis(1)));
+        self.timeout = timeout;
+        self.socket_timeout = timeout;
+        let set = self
+            .socket
+            .set_read_timeout(timeout)
+            .and_then(|()| self.socket.set_write_timeout(timeout));
+        set.map_err(|e| self.broke(lost(&e)))
+    }
+
+    /// The request timeout in force.
+    pub(crate) fn request_timeout(&self) -> Option<Duration> {
+        self.timeout
+    }
+
+    /// Runs `f` with every wait ending by `deadline` (a pool's checkout, a login): a wait
+    /// past it is [`Error::Timeout`] and closes the connection.
+    pub(crate) fn within<T>(
+        &mut self,
+        deadline: Instant,
+        waiting_for: &'static str,
+        f: impl FnOnce(&mut Self) -> Result<T, Error>,
+    ) -> Result<T, Error> {
+        let saved = (self.deadline, self.deadline_started, self.waiting_for);
+        self.deadline = Some(deadline);
+        self.deadline_started = Instant::now();
+        self.waiting_for = waiting_for;
+        let result = f(self);
+        (self.deadline, self.deadline_started, self.waiting_for) = saved;
+        if self.closed.is_none() && self.socket_timeout != self.timeout {
+            // Back to the request timeout after the deadline shortened the socket's.
+            self.set_request_timeout(self.timeout)?;
+        }
+        result
+    }
+
+    /// Before a socket wait under a deadline: the socket's timeout shortened to what is
+    /// left of it, or [`Error::Timeout`] when nothing is left.
+    fn wait_budget(&mut self) -> Result<(), Error> {
+        let Some(deadline) = self.deadline else {
+            return Ok(());
+        };
+        let started = self.deadline_started;
+        let left = deadline.saturating_duration_since(Instant::now());
+        if left.is_zero() {
+            return Err(self.timed_out(deadline.saturating_duration_since(started)));
+        }
+        if self.socket_timeout != Some(left) {
+            let set = self
+                .socket
+                .set_read_timeout(Some(left))
+                .and_then(|()| self.socket.set_write_timeout(Some(left)));
+            set.map_err(|e| self.broke(lost(&e)))?;
+            self.socket_timeout = Some(left);
+        }
+        Ok(())
+    }
+
+    /// Sends everything buffered.
+    pub(super) fn send(&mut self) -> Result<(), Error> {
+        if self.closed.is_some() {
+            self.wbuf.clear();
+            return Err(self.closed_error());
+        }
+        self.sent = true;
+        let mut at = 0;
+        let result = loop {
+            if at == self.wbuf.len() {
+                break Ok(());
+            }
+            if let Err(e) = self.wait_budget() {
+                break Err(e);
+            }
+            match self.socket.write(&self.wbuf[at..]) {
+                Ok(0) => break Err(self.broke(lost(&io::ErrorKind::WriteZero.into()))),
+                Ok(n) => at += n,
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+                Err(e) if is_timeout(&e) && self.deadline.is_some() => {}
+                Err(e) if is_timeout(&e) => {
+                    let waited = self.timeout.unwrap_or_default();
+                    break Err(self.timed_out(waited));
+                }
+                Err(e) => break Err(self.broke(lost(&e))),
+            }
+        };
+        self.wbuf.clear();
+        result
+    }
+
+    /// Reads from the socket until `rbuf` holds a whole message; returns its tag and
+    /// total length (tag included). A message longer than the connection's limit closes
+    /// it with [`Error::MessageTooLarge`]; the buffer grows as bytes arrive, never by the
+    /// length a message announces.
+    #[inline]
+    pub(super) fn fill_message(&mut self) -> Result<(u8, usize), Error> {
+        loop {
+            if self.rbuf.len() >= 5 {
+                let len =
+                    u32::from_be_bytes([self.rbuf[1], self.rbuf[2], self.rbuf[3], self.rbuf[4]])
+                        as usize;
+                if self.rbuf.len() > len && len >= 4 {
+                    return Ok((self.rbuf[0], len + 1));
+                }
+                self.check_length(len)?;
+            }
+            self.read_more()?;
+        }
+    }
+
+    #[cold]
+    fn check_length(&mut self, len: usize) -> Result<(), Error> {
+        if len < 4 {
+            return Err(self.broke(protocol("message length under 4")));
+        }
+        if len > self.max_message {
+            return Err(self.broke(Error::MessageTooLarge {
+                size: len as u64,
+                limit: self.max_message as u64,
+            }));
+        }
+        Ok(())
+    }
+
+    #[cold]
+    pub(super) fn read_more(&mut self) -> Result<(), Error> {
+        if self.closed.is_some() {
+            return Err(self.closed_error());
+        }
+        loop {
+            self.wait_budget()?;
+            match self.socket.read(&mut self.scratch) {
+                Ok(0) => {
+                    let reason = match self.server_fatal.take() {
+                        Some(why) => format!("the server closed the connection: {why}"),
+                        None => "the server closed the connection".to_string(),
+                    };
+                    return Err(self.broke(Error::ConnectionLost(reason)));
+                }
+                Ok(n) => {
+                    self.rbuf.extend_from_slice(&self.scratch[..n]);
+                    return Ok(());
+                }
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+                // Under a deadline, the loop's next budget check decides.
+                Err(e) if is_timeout(&e) && self.deadline.is_some() => {}
+                Err(e) if is_timeout(&e) => {
+                    let waited = self.timeout.unwrap_or_default();
+                    return Err(self.timed_out(waited));
+                }
+                Err(e) => return Err(self.broke(lost(&e))),
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::net::TcpListener;
+
+    /// A server that lets anyone in: reads the startup message, answers
+    /// AuthenticationOk and ReadyForQuery, then waits for the client to leave.
+    fn trusting_server() -> (u16, std::thread::JoinHandle<()>) {
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let port = listener.local_addr().unwrap().port();
+        let handle = std::thread::spawn(move || {
+            let (mut s, _) = listener.accept().unwrap();
+            s.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+            let mut len = [0u8; 4];
+            s.read_exact(&mut len).unwrap();
+            let mut rest = vec![0u8; u32::from_be_bytes(len) as usize - 4];
+            s.read_exact(&mut rest).unwrap();
+            s.write_all(b"R\0\0\0\x08\0\0\0\0Z\0\0\0\x05I").unwrap();
+            let _ = s.read(&mut [0u8; 16]);
+        });
+        (port, handle)
+    }
+
+    fn config(port: u16, keepalive: Option<Keepalive>) -> Config {
+        Config {
+            host: Host::Tcp("127.0.0.1".into()),
+            port,
+            user: "u".into(),
+            password: None,
+            dbname: None,
+            options: None,
+            application_name: None,
+            connect_timeout: Duration::from_secs(5),
+            keepalive,
+            auth: AuthMethods::default(),
+        }
+    }
+
+    #[test]
+    fn tcp_keepalive_is_set_as_configured() {
+        let (port, server) = trusting_server();
+        let wire = Wire::connect(&config(port, Some(Keepalive::default()))).unwrap();
+        let k = wire.keepalive().expect("keepalive on");
+        assert_eq!(k, Keepalive::default());
+        drop(wire);
+        server.join().unwrap();
+
+        let custom = Keepalive {
+            idle: Duration::from_secs(7),
+            interval: Duration::from_secs(3),
+            count: 2,
+        };
+        let (port, server) = trusting_server();
+        let wire = Wire::connect(&config(port, Some(custom))).unwrap();
+        assert_eq!(wire.keepalive(), Some(custom));
+        drop(wire);
+        server.join().unwrap();
+
+        let (port, server) = trusting_server();
+        let wire = Wire::connect(&config(port, None)).unwrap();
+        assert_eq!(wire.keepalive(), None);
+        drop(wire);
+        server.join().unwrap();
+    }
+}
