@@ -149,6 +149,7 @@ impl<'a> RawQuery<'a> {
             has_text: true,
             sql: parsed.sql,
             params,
+            sensitive: Vec::new(),
             types,
             labels: Vec::new(),
             nul_in_text,

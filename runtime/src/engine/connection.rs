@@ -349,10 +349,10 @@ impl Connection {
         started: Instant,
     ) -> Result<(Statement, Arc<str>), Error> {
         self.statement(rendered).inspect_err(|e| {
-            log::statement(
+            log::rendered(
                 &self.echo,
                 &rendered.sql,
-                &rendered.params,
+                rendered,
                 started.elapsed(),
                 Err(e),
             );
@@ -437,10 +437,10 @@ impl Connection {
                 result = call(&mut self.wire, &prepared);
             }
         }
-        log::statement(
+        log::rendered(
             &self.echo,
             &sql,
-            &statement.params,
+            statement,
             started.elapsed(),
             result.as_ref().map(|n| Some(*n)),
         );
@@ -469,10 +469,10 @@ impl Connection {
                     .start_portal(&prepared, &statement.params, STREAM_BATCH);
             }
         }
-        log::statement(
+        log::rendered(
             &self.echo,
             &sql,
-            &statement.params,
+            statement,
             started.elapsed(),
             result.as_ref().map(|_| None),
         );
