@@ -3,8 +3,9 @@
 //! `<redacted>` in `tracing` events (and echo), yet reach the server unchanged.
 
 use crate::session::capture_sql;
-use crate::setup;
+use crate::{engine_setup, setup};
 use sqlwright::prelude::*;
+use sqlwright::raw;
 
 sqlwright::table! {
     accounts (id) {
@@ -194,4 +195,55 @@ fn values_bound_to_sensitive_columns_are_redacted_in_the_log() {
         "{}",
         q.debug_sql()
     );
+}
+
+#[test]
+fn the_global_switch_redacts_every_parameter() {
+    let mut db = setup(ACCOUNTS);
+    db.conn.set_redact_params(true);
+    let (rows, log) = capture_sql(|| {
+        insert_into(accounts::table)
+            .values((
+                accounts::login.to("visible-login"),
+                accounts::password_hash.to("hash-s3cret"),
+            ))
+            .execute(&mut db.conn)
+            .unwrap();
+        raw::sql("SELECT login FROM accounts WHERE login = :login")
+            .bind("login", "visible-login")
+            .load(&mut db.conn)
+            .unwrap()
+    });
+    assert_eq!(rows.len(), 1);
+    assert_eq!(log.len(), 2, "{log:#?}");
+    assert_hidden(&log, &["visible-login", "s3cret"], &[]);
+    assert!(
+        log[0].contains("params=[<redacted>, <redacted>]"),
+        "{}",
+        log[0]
+    );
+
+    // Off again: only sensitive columns stay hidden.
+    db.conn.set_redact_params(false);
+    let (_, log) = capture_sql(|| {
+        accounts::table
+            .filter(accounts::login.eq("visible-login"))
+            .count(&mut db.conn)
+            .unwrap()
+    });
+    assert_hidden(&log, &[], &["visible-login"]);
+
+    // An engine hands out connections that redact, also after one was given back.
+    let e = engine_setup(ACCOUNTS, |b| b.redact_params(true));
+    for _ in 0..2 {
+        let mut conn = e.engine.connect().unwrap();
+        let (count, log) = capture_sql(|| {
+            accounts::table
+                .filter(accounts::login.eq("engine-login"))
+                .count(&mut conn)
+                .unwrap()
+        });
+        assert_eq!(count, 0);
+        assert_hidden(&log, &["engine-login"], &[]);
+    }
 }

@@ -151,6 +151,12 @@ impl Connection {
         self.echo.print = on;
     }
 
+    /// Shows every parameter as `<redacted>` in echo and `tracing` events (default off:
+    /// only values bound against `#[sensitive]` columns are). The server gets them unchanged.
+    pub fn set_redact_params(&mut self, on: bool) {
+        self.echo.redact = on;
+    }
+
     /// Statements that take at least `threshold` are logged at WARN level.
     pub fn set_slow_query_threshold(&mut self, threshold: Option<Duration>) {
         self.echo.slow = threshold;

@@ -9,7 +9,7 @@
 //!
 //! Parameters bound against `#[sensitive]` columns (and raw parameters bound with
 //! `bind_sensitive`) are shown as [`REDACTED`](crate::render::REDACTED), in events and
-//! echo alike.
+//! echo alike; with `Connection::set_redact_params(true)` every parameter is.
 
 use super::Error;
 use crate::render::{Param, Rendered, ShownParams};
@@ -27,6 +27,8 @@ pub(crate) struct Echo {
     pub print: bool,
     /// Statements at least this slow are WARN events.
     pub slow: Option<Duration>,
+    /// Show every parameter as `<redacted>`.
+    pub redact: bool,
 }
 
 /// Logs one statement whose parameters are bound by position, none of them sensitive.
@@ -41,7 +43,7 @@ pub(crate) fn statement(
     let params = ShownParams {
         params,
         sensitive: &[],
-        all: false,
+        all: echo.redact,
     };
     log(echo, sql, params, elapsed, outcome);
 }
@@ -55,7 +57,13 @@ pub(crate) fn rendered(
     elapsed: Duration,
     outcome: Result<Option<u64>, &Error>,
 ) {
-    log(echo, sql, rendered.shown_params(false), elapsed, outcome);
+    log(
+        echo,
+        sql,
+        rendered.shown_params(echo.redact),
+        elapsed,
+        outcome,
+    );
 }
 
 fn log(
