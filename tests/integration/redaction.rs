@@ -195,6 +195,29 @@ fn values_bound_to_sensitive_columns_are_redacted_in_the_log() {
         "{}",
         q.debug_sql()
     );
+
+    // Raw SQL: parameters bound with `bind_sensitive`.
+    let (rows, log) = capture_sql(|| {
+        raw::sql("SELECT id FROM accounts WHERE password_hash = :hash AND login <> :login")
+            .bind_sensitive("hash", "hash-dee-s3cret")
+            .bind("login", "nobody")
+            .load(conn)
+            .unwrap()
+    });
+    assert_eq!(rows.len(), 1);
+    assert_hidden(&log, &["s3cret"], &[r#""nobody""#]);
+    let q = raw::sql("SELECT :a, :b")
+        .bind("a", 1)
+        .bind_sensitive("b", "hash-s3cret");
+    assert!(!format!("{q:?}").contains("s3cret"), "{q:?}");
+    assert!(
+        q.render()
+            .unwrap()
+            .to_string()
+            .ends_with("-- binds: [1, <redacted>]"),
+        "{}",
+        q.render().unwrap()
+    );
 }
 
 #[test]
