@@ -48,7 +48,9 @@ pub fn expand(input: TokenStream) -> syn::Result<TokenStream> {
         sets.push(quote! {
             if let ::core::option::Option::Some(value) = &self.#fname {
                 #sp::set_item(out, &mut first, <#col as #sp::ColumnDef>::NAME);
-                out.bind_value(value, <#st as #sp::SqlType>::PG_TYPE);
+                out.redacting(<#col as #sp::ColumnDef>::SENSITIVE, |out| {
+                    out.bind_value(value, <#st as #sp::SqlType>::PG_TYPE)
+                });
             }
         });
         nones.push(quote!(self.#fname.is_none()));

@@ -43,6 +43,20 @@
 //! # Ok(()) }
 //! ```
 //!
+//! ## Column attributes
+//! - `#[sql_name = "name"]`: the column's SQL name, when it differs from the Rust one.
+//! - `#[serial]`: an identity column, numbered by the database.
+//! - `#[unique]`, `#[default = "sql"]`, `#[check = "sql"]`, `#[references(users::id, ..)]`:
+//!   constraints, for [`ddl`] and for joins along the declared key.
+//! - `#[sensitive]`: a secret (`#[sensitive] password_hash -> Text`). Every value bound
+//!   against the column (compared with it in `eq`, `in_`, `between`, ...; assigned to it in
+//!   an INSERT, an UPDATE `set`, a changeset or an upsert) is shown as `<redacted>` in echo,
+//!   `tracing` events and `debug_sql`, and sent to the server unchanged. Only a plain column
+//!   (or an alias's column) is seen: a value compared with an expression over it
+//!   (`lower(password_hash)`) is shown. [`Connection::set_redact_params`] and
+//!   [`EngineBuilder::redact_params`](engine::EngineBuilder::redact_params) redact every
+//!   parameter; raw SQL marks one with [`bind_sensitive`](raw::RawQuery::bind_sensitive).
+//!
 //! ## Map
 //! - [`types`]: SQL types (`Int4`, `Text`, `Nullable<T>`, ...) and their Rust types.
 //! - [`expr`]: operators and the [`ExpressionMethods`](expr::ExpressionMethods) every

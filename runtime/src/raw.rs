@@ -7,6 +7,11 @@
 //! cast. Each value is declared with its Rust type's natural SQL type (`i64` is `int8`,
 //! `&str` is `text`; [`RawQuery::bind_as`] picks another).
 //!
+//! Raw SQL has no columns to mark `#[sensitive]`: a value bound with
+//! [`RawQuery::bind_sensitive`] is shown as `<redacted>` in echo, `tracing` events and
+//! `Debug` output; any other is shown unless the connection redacts every parameter
+//! ([`Connection::set_redact_params`](crate::Connection::set_redact_params)).
+//!
 //! ```no_run
 //! use sqlwright::raw;
 //! # fn demo(conn: &mut sqlwright::Connection) -> Result<(), sqlwright::Error> {
@@ -71,45 +76,70 @@ impl<T: NaturalSqlType + ToSql + Sync> RawValue for Option<T> {
 /// Hand-written SQL text with named parameter values.
 pub struct RawQuery<'a> {
     text: &'a str,
-    values: Vec<(String, Box<dyn ToSql + Sync + 'a>, Type)>,
+    /// Name, value, declared type, and whether the value is sensitive.
+    values: Vec<(String, Box<dyn ToSql + Sync + 'a>, Type, bool)>,
     /// Where each name's value is in `values`.
     index: HashMap<String, usize>,
 }
 
 impl fmt::Debug for RawQuery<'_> {
+    /// Shows the text and each name with its value (`<redacted>` for sensitive ones).
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let values = self.values.iter().map(|(n, v, _, sensitive)| {
+            let v: &dyn fmt::Debug = if *sensitive { &Redacted } else { v };
+            (n, v)
+        });
         f.debug_struct("RawQuery")
             .field("text", &self.text)
-            .field(
-                "values",
-                &self
-                    .values
-                    .iter()
-                    .map(|(n, v, _)| (n, v))
-                    .collect::<Vec<_>>(),
-            )
+            .field("values", &values.collect::<Vec<_>>())
             .finish()
+    }
+}
+
+/// A sensitive value in `Debug` output.
+struct Redacted;
+impl fmt::Debug for Redacted {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(crate::render::REDACTED)
     }
 }
 
 impl<'a> RawQuery<'a> {
     /// Gives `:name` its value, declared with the value's natural SQL type.
     pub fn bind<T: RawValue + 'a>(self, name: &str, value: T) -> Self {
-        self.bind_typed(name, value, T::sql_type())
+        self.bind_typed(name, value, T::sql_type(), false)
     }
 
     /// Gives `:name` its value, declared as SQL type `ST` (`bind_as::<Array<Int4>, _>`).
     pub fn bind_as<ST: SqlType, T: SqlValue<ST> + 'a>(self, name: &str, value: T) -> Self {
-        self.bind_typed(name, value, ST::PG_TYPE)
+        self.bind_typed(name, value, ST::PG_TYPE, false)
     }
 
-    fn bind_typed<T: ToSql + Sync + 'a>(mut self, name: &str, value: T, ty: Type) -> Self {
+    /// Like [`bind`](Self::bind), for a secret (a password, a token): the value is shown as
+    /// `<redacted>` wherever the statement is logged or shown, and sent unchanged.
+    pub fn bind_sensitive<T: RawValue + 'a>(self, name: &str, value: T) -> Self {
+        self.bind_typed(name, value, T::sql_type(), true)
+    }
+
+    fn bind_typed<T: ToSql + Sync + 'a>(
+        mut self,
+        name: &str,
+        value: T,
+        ty: Type,
+        sensitive: bool,
+    ) -> Self {
         let name = name.strip_prefix(':').unwrap_or(name).to_string();
+        let entry = (
+            name.clone(),
+            Box::new(value) as Box<dyn ToSql + Sync + 'a>,
+            ty,
+            sensitive,
+        );
         match self.index.get(&name) {
-            Some(&i) => self.values[i] = (name, Box::new(value), ty),
+            Some(&i) => self.values[i] = entry,
             None => {
-                self.index.insert(name.clone(), self.values.len());
-                self.values.push((name, Box::new(value), ty));
+                self.index.insert(name, self.values.len());
+                self.values.push(entry);
             }
         }
         self
@@ -123,9 +153,11 @@ impl<'a> RawQuery<'a> {
         let used: std::collections::HashSet<&String> = parsed.names.iter().collect();
         let mut params: Vec<Param<'_>> = Vec::with_capacity(parsed.names.len());
         let mut types = Vec::with_capacity(parsed.names.len());
+        let mut sensitive = Vec::new();
         let mut nul_in_text = false;
         for name in &parsed.names {
-            let Some((_, value, ty)) = self.index.get(name).map(|&i| &self.values[i]) else {
+            let Some((_, value, ty, secret)) = self.index.get(name).map(|&i| &self.values[i])
+            else {
                 return Err(Error::Misuse(format!(
                     "raw SQL parameter `:{name}` has no value; add `.bind(\"{name}\", value)`"
                 )));
@@ -136,10 +168,13 @@ impl<'a> RawQuery<'a> {
                     nul_in_text = true;
                 }
             }
+            if *secret {
+                sensitive.push(params.len());
+            }
             params.push(value.as_ref());
             types.push(ty.clone());
         }
-        if let Some((unused, _, _)) = self.values.iter().find(|(n, _, _)| !used.contains(n)) {
+        if let Some((unused, ..)) = self.values.iter().find(|(n, ..)| !used.contains(n)) {
             return Err(Error::Misuse(format!(
                 "a value was bound to `:{unused}`, but the SQL text has no such parameter"
             )));
@@ -149,6 +184,7 @@ impl<'a> RawQuery<'a> {
             has_text: true,
             sql: parsed.sql,
             params,
+            sensitive,
             types,
             labels: Vec::new(),
             nul_in_text,

@@ -16,6 +16,7 @@ mod names;
 mod operators;
 mod pool;
 mod raw;
+mod redaction;
 mod reflect;
 mod relations;
 mod results;

@@ -49,6 +49,8 @@ pub struct Column {
     pub ty: Type,
     pub serial: bool,
     pub unique: bool,
+    /// `#[sensitive]`: values bound against the column are redacted where they are logged.
+    pub sensitive: bool,
     pub default: Option<String>,
     pub check: Option<String>,
     pub references: Option<References>,

@@ -154,6 +154,7 @@ impl Parse for Column {
             ty: syn::parse_quote!(()),
             serial: false,
             unique: false,
+            sensitive: false,
             default: None,
             check: None,
             references: None,
@@ -173,6 +174,9 @@ impl Parse for Column {
             } else if path.is_ident("unique") {
                 attr.meta.require_path_only()?;
                 column.unique = true;
+            } else if path.is_ident("sensitive") {
+                attr.meta.require_path_only()?;
+                column.sensitive = true;
             } else if path.is_ident("default") {
                 column.default = Some(string_value(&attr.meta)?);
             } else if path.is_ident("check") {
@@ -183,7 +187,7 @@ impl Parse for Column {
                 return Err(syn::Error::new_spanned(
                     path,
                     format!(
-                        "unknown column attribute `{}`; expected one of sql_name, serial, unique, default, check, references",
+                        "unknown column attribute `{}`; expected one of sql_name, serial, unique, sensitive, default, check, references",
                         path_text(path)
                     ),
                 ));

@@ -280,6 +280,12 @@ fn column(position: usize, c: &Column) -> TokenStream {
     let sql_name = &c.sql_name;
     let fallback_doc = format!("The `{sql_name}` column.");
     let position_bits = ids::bits(position as u32, 8);
+    // Only `#[sensitive]` columns override the trait's default (`false`).
+    let sensitive = c.sensitive.then(|| {
+        quote!(
+            const SENSITIVE: bool = true;
+        )
+    });
     let docs = if docs.is_empty() {
         quote!(#[doc = #fallback_doc])
     } else {
@@ -298,6 +304,7 @@ fn column(position: usize, c: &Column) -> TokenStream {
             type SqlType = #ty;
             const NAME: &'static str = #sql_name;
             type Position = #position_bits;
+            #sensitive
         }
 
         #docs

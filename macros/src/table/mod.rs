@@ -37,6 +37,30 @@ mod tests {
     }
 
     #[test]
+    fn sensitive_columns_say_so_and_only_they() {
+        let out = expand(quote! {
+            users (id) {
+                id -> Int4,
+                #[sensitive] password_hash -> Text,
+            }
+        })
+        .unwrap()
+        .to_string();
+        assert_eq!(
+            out.matches("const SENSITIVE : bool = true").count(),
+            1,
+            "{out}"
+        );
+        let hash = out.find("pub enum password_hash").unwrap();
+        assert!(
+            out[hash..].contains("const SENSITIVE : bool = true"),
+            "{out}"
+        );
+        let e = err(quote! { users (id) { id -> Int4, #[sensitive(yes)] pw -> Text, } });
+        assert!(e.contains("unexpected token in attribute"), "{e}");
+    }
+
+    #[test]
     fn unknown_attribute_is_named() {
         let e = err(quote! { users (id) { #[colour] id -> Int4, } });
         assert!(e.contains("unknown column attribute `colour`"), "{e}");

@@ -209,6 +209,12 @@ impl Connection {
         self.echo.print = on;
     }
 
+    /// Shows every parameter as `<redacted>` in echo and `tracing` events (default off:
+    /// only values bound against `#[sensitive]` columns are). The server gets them unchanged.
+    pub fn set_redact_params(&mut self, on: bool) {
+        self.echo.redact = on;
+    }
+
     /// Statements that take at least `threshold` are logged at WARN level.
     pub fn set_slow_query_threshold(&mut self, threshold: Option<Duration>) {
         self.echo.slow = threshold;
@@ -448,10 +454,10 @@ impl Connection {
         started: Instant,
     ) -> Result<(Statement, Arc<str>), Error> {
         self.statement(rendered).inspect_err(|e| {
-            log::statement(
+            log::rendered(
                 &self.echo,
                 &rendered.sql,
-                &rendered.params,
+                rendered,
                 started.elapsed(),
                 Err(e),
             );
@@ -549,10 +555,10 @@ impl Connection {
                 result = call(&mut self.wire, &prepared);
             }
         }
-        log::statement(
+        log::rendered(
             &self.echo,
             &sql,
-            &statement.params,
+            statement,
             started.elapsed(),
             result.as_ref().map(|n| Some(*n)),
         );
@@ -581,10 +587,10 @@ impl Connection {
                     .start_portal(&prepared, &statement.params, STREAM_BATCH);
             }
         }
-        log::statement(
+        log::rendered(
             &self.echo,
             &sql,
-            &statement.params,
+            statement,
             started.elapsed(),
             result.as_ref().map(|_| None),
         );

@@ -6,10 +6,13 @@
 //! statements, `error`. Statements run at DEBUG level; a statement slower than the
 //! slow-query threshold at WARN; a failed one at DEBUG with its error (the error is also
 //! returned to the caller).
+//!
+//! Parameters bound against `#[sensitive]` columns (and raw parameters bound with
+//! `bind_sensitive`) are shown as [`REDACTED`](crate::render::REDACTED), in events and
+//! echo alike; with `Connection::set_redact_params(true)` every parameter is.
 
 use super::Error;
-use crate::render::Param;
-use std::fmt;
+use crate::render::{Param, Rendered, ShownParams};
 use std::io::{IsTerminal as _, Write as _};
 use std::time::Duration;
 
@@ -24,28 +27,49 @@ pub(crate) struct Echo {
     pub print: bool,
     /// Statements at least this slow are WARN events.
     pub slow: Option<Duration>,
+    /// Show every parameter as `<redacted>`.
+    pub redact: bool,
 }
 
-/// The parameters of a statement, shown as a list.
-pub struct Params<'p, 'a>(pub &'p [Param<'a>]);
-
-impl fmt::Debug for Params<'_, '_> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_list().entries(self.0.iter()).finish()
-    }
-}
-
-impl fmt::Display for Params<'_, '_> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        fmt::Debug::fmt(self, f)
-    }
-}
-
-/// Logs one statement. `outcome` is the row count (when known) or the error.
+/// Logs one statement whose parameters are bound by position, none of them sensitive.
+/// `outcome` is the row count (when known) or the error.
 pub(crate) fn statement(
     echo: &Echo,
     sql: &str,
     params: &[Param<'_>],
+    elapsed: Duration,
+    outcome: Result<Option<u64>, &Error>,
+) {
+    let params = ShownParams {
+        params,
+        sensitive: &[],
+        all: echo.redact,
+    };
+    log(echo, sql, params, elapsed, outcome);
+}
+
+/// Logs a rendered statement (its SQL text is `sql`: the rendering may have none), its
+/// sensitive parameters redacted.
+pub(crate) fn rendered(
+    echo: &Echo,
+    sql: &str,
+    rendered: &Rendered<'_>,
+    elapsed: Duration,
+    outcome: Result<Option<u64>, &Error>,
+) {
+    log(
+        echo,
+        sql,
+        rendered.shown_params(echo.redact),
+        elapsed,
+        outcome,
+    );
+}
+
+fn log(
+    echo: &Echo,
+    sql: &str,
+    params: ShownParams<'_, '_>,
     elapsed: Duration,
     outcome: Result<Option<u64>, &Error>,
 ) {
@@ -55,7 +79,7 @@ pub(crate) fn statement(
         (Ok(rows), false) => tracing::debug!(
             target: SQL_LOG_TARGET,
             sql = %sql,
-            params = %Params(params),
+            params = %params,
             elapsed_us,
             rows = *rows,
             "statement"
@@ -63,7 +87,7 @@ pub(crate) fn statement(
         (Ok(rows), true) => tracing::warn!(
             target: SQL_LOG_TARGET,
             sql = %sql,
-            params = %Params(params),
+            params = %params,
             elapsed_us,
             rows = *rows,
             "slow statement"
@@ -71,7 +95,7 @@ pub(crate) fn statement(
         (Err(error), _) => tracing::debug!(
             target: SQL_LOG_TARGET,
             sql = %sql,
-            params = %Params(params),
+            params = %params,
             elapsed_us,
             error = %error,
             "statement failed"
@@ -85,7 +109,7 @@ pub(crate) fn statement(
 /// Prints a statement to standard error: SQL in yellow, then parameters, time and rows.
 fn print(
     sql: &str,
-    params: &[Param<'_>],
+    params: ShownParams<'_, '_>,
     elapsed: Duration,
     outcome: Result<Option<u64>, &Error>,
     slow: bool,
@@ -98,8 +122,8 @@ fn print(
         ("", "", "", "")
     };
     let mut line = format!("{yellow}{sql}{reset}\n{dim}  ");
-    if !params.is_empty() {
-        line.push_str(&format!("params {} · ", Params(params)));
+    if !params.params.is_empty() {
+        line.push_str(&format!("params {params} · "));
     }
     line.push_str(&format!("{:.3} ms", elapsed.as_secs_f64() * 1000.0));
     match outcome {

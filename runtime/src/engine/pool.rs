@@ -30,6 +30,7 @@ pub struct EngineBuilder {
     isolation: Option<IsolationLevel>,
     statement_timeout: Option<Duration>,
     echo: bool,
+    redact_params: bool,
     slow_query: Option<Duration>,
     pre_ping: bool,
     statement_cache: usize,
@@ -114,6 +115,13 @@ impl EngineBuilder {
     /// `tracing` events under [`SQL_LOG_TARGET`](super::SQL_LOG_TARGET) either way.
     pub fn echo(mut self, on: bool) -> Self {
         self.echo = on;
+        self
+    }
+
+    /// Every connection shows all parameters as `<redacted>` in echo and `tracing` events
+    /// (see [`Connection::set_redact_params`]).
+    pub fn redact_params(mut self, on: bool) -> Self {
+        self.redact_params = on;
         self
     }
 
@@ -287,6 +295,7 @@ impl Engine {
             isolation: None,
             statement_timeout: None,
             echo: false,
+            redact_params: false,
             slow_query: None,
             pre_ping: true,
             statement_cache: super::DEFAULT_STATEMENT_CACHE,
@@ -378,6 +387,7 @@ impl Engine {
                 conn.echo = Echo {
                     print: settings.echo,
                     slow: settings.slow_query,
+                    redact: settings.redact_params,
                 };
                 conn.set_statement_cache_size(settings.statement_cache);
                 conn.set_max_rows(settings.max_rows);
@@ -472,6 +482,7 @@ impl Inner {
         conn.echo = Echo {
             print: self.settings.echo,
             slow: self.settings.slow_query,
+            redact: self.settings.redact_params,
         };
         let mut state = self.lock();
         // Kept while fewer than pool_size are idle (so under load an overflow connection

@@ -105,11 +105,15 @@ where
 
 impl<Op: BinaryOp, L: Render, R: Render> Render for Binary<Op, L, R> {
     fn render<'a>(&'a self, out: &mut SqlWriter<'a>) {
-        operand(&self.left, out);
-        out.sql(" ");
-        out.sql(Op::SQL);
-        out.sql(" ");
-        operand(&self.right, out);
+        // A value on either side of a `#[sensitive]` column is redacted in logs.
+        let sensitive = self.left.is_sensitive() || self.right.is_sensitive();
+        out.redacting(sensitive, |out| {
+            operand(&self.left, out);
+            out.sql(" ");
+            out.sql(Op::SQL);
+            out.sql(" ");
+            operand(&self.right, out);
+        });
     }
 }
 
@@ -209,7 +213,7 @@ where
     fn render<'a>(&'a self, out: &mut SqlWriter<'a>) {
         operand(&self.expr, out);
         out.sql(if self.negated { " <> ALL(" } else { " = ANY(" });
-        self.values.render(out);
+        out.redacting(self.expr.is_sensitive(), |out| self.values.render(out));
         out.sql(")");
     }
 }
@@ -253,9 +257,11 @@ impl<E: Render, Lo: Render, Hi: Render> Render for Between<E, Lo, Hi> {
         } else {
             " BETWEEN "
         });
-        operand(&self.low, out);
-        out.sql(" AND ");
-        operand(&self.high, out);
+        out.redacting(self.expr.is_sensitive(), |out| {
+            operand(&self.low, out);
+            out.sql(" AND ");
+            operand(&self.high, out);
+        });
     }
 }
 

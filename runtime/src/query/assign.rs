@@ -192,12 +192,12 @@ where
         out.ident(M::NAME);
     }
     fn render_values<'a>(&'a self, out: &mut SqlWriter<'a>) {
-        self.value.render(out);
+        out.redacting(M::SENSITIVE, |out| self.value.render(out));
     }
     fn render_set<'a>(&'a self, out: &mut SqlWriter<'a>) {
         out.ident(M::NAME);
         out.sql(" = ");
-        self.value.render(out);
+        out.redacting(M::SENSITIVE, |out| self.value.render(out));
     }
 }
 

@@ -23,6 +23,9 @@ pub trait ColumnDef: 'static {
     const NAME: &'static str;
     /// The position in the table, as a type-level id.
     type Position;
+    /// `#[sensitive]`: values bound against this column are shown as `<redacted>` where
+    /// statements are logged (see [`SqlWriter::redacting`]).
+    const SENSITIVE: bool = false;
 }
 
 /// The column described by marker `M`. Error messages show it as `Col<name>`.
@@ -51,6 +54,7 @@ impl<M: ColumnDef> Column for Col<M> {
     const NAME: &'static str = M::NAME;
     const VALUE: Self = Col::new();
     type Position = M::Position;
+    const SENSITIVE: bool = M::SENSITIVE;
 }
 
 impl<M: ColumnDef> Expression for Col<M> {
@@ -82,6 +86,9 @@ impl<M: ColumnDef> Render for Col<M> {
     }
     fn is_atomic(&self) -> bool {
         true
+    }
+    fn is_sensitive(&self) -> bool {
+        M::SENSITIVE
     }
     fn label(&self) -> Option<Label> {
         Some(Label::Column {

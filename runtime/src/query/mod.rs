@@ -106,6 +106,8 @@ pub trait Column: Expression + Copy + Default + 'static {
     const VALUE: Self;
     /// The column's position in its table, as a type-level id.
     type Position;
+    /// Whether values bound against the column are redacted in logs (`#[sensitive]`).
+    const SENSITIVE: bool = false;
 }
 
 /// Tuples of columns as constant values (for the select clauses of `#[derive(Row)]`).

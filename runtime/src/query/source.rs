@@ -71,6 +71,9 @@ impl<A: Alias, C: Column> Render for AliasCol<A, C> {
     fn is_atomic(&self) -> bool {
         true
     }
+    fn is_sensitive(&self) -> bool {
+        C::SENSITIVE
+    }
     fn label(&self) -> Option<Label> {
         Some(Label::Column {
             table: A::NAME,

@@ -97,7 +97,7 @@ where
     fn render_in<'a>(table: &str, arrays: &'a Vec<K>, out: &mut SqlWriter<'a>) {
         out.column(table, M::NAME);
         out.sql(" = ANY(");
-        out.bind(arrays, array_type::<M>());
+        out.redacting(M::SENSITIVE, |out| out.bind(arrays, array_type::<M>()));
         out.sql(")");
     }
     fn names() -> Vec<&'static str> {
@@ -146,7 +146,9 @@ macro_rules! composite_keys {
                     if $i > 0 {
                         out.sql(", ");
                     }
-                    out.bind(&arrays.$i, array_type::<$col>());
+                    out.redacting($col::SENSITIVE, |out| {
+                        out.bind(&arrays.$i, array_type::<$col>())
+                    });
                 )+
                 out.sql("))");
             }

@@ -440,7 +440,9 @@ impl<P> LoadMany<P> for [P] {
             out.sql(" WHERE ");
             out.column(link, <FA as ColumnDef>::NAME);
             out.sql(" = ANY(");
-            out.bind(&keys, array.clone());
+            out.redacting(<FA as ColumnDef>::SENSITIVE, |out| {
+                out.bind(&keys, array.clone())
+            });
             out.sql(")");
             order_by_key::<T::Table>(out);
         });

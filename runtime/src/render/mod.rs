@@ -12,6 +12,40 @@ use std::fmt::{self, Write as _};
 /// A parameter as the driver takes it.
 pub type Param<'a> = &'a (dyn ToSql + Sync);
 
+/// What logs, echo and [`Rendered`]'s `Display` show in place of a redacted parameter.
+pub const REDACTED: &str = "<redacted>";
+
+/// Parameters as they are shown (logs, echo, debug output): a list, with the redacted ones
+/// as [`REDACTED`].
+#[derive(Clone, Copy)]
+pub(crate) struct ShownParams<'p, 'a> {
+    pub params: &'p [Param<'a>],
+    /// Positions (0-based, ascending) of the parameters to redact.
+    pub sensitive: &'p [usize],
+    /// Redact every parameter.
+    pub all: bool,
+}
+
+impl fmt::Debug for ShownParams<'_, '_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut list = f.debug_list();
+        for (i, p) in self.params.iter().enumerate() {
+            if self.all || self.sensitive.binary_search(&i).is_ok() {
+                list.entry(&format_args!("{REDACTED}"));
+            } else {
+                list.entry(p);
+            }
+        }
+        list.finish()
+    }
+}
+
+impl fmt::Display for ShownParams<'_, '_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(self, f)
+    }
+}
+
 /// What a selected column is called in error messages: `table.column`, or its position.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Label {
@@ -43,11 +77,16 @@ impl fmt::Display for Label {
 /// collects the parameters, but no SQL text is built; the text is made once, the first
 /// time a statement of that shape runs. Only SQL that sqlwright writes (keywords, quoted
 /// identifiers, placeholders) is fingerprinted; values never are.
+///
+/// Parameters bound inside [`SqlWriter::redacting`] are recorded as sensitive: shown as
+/// [`REDACTED`] wherever the statement is logged, sent unchanged.
 pub struct SqlWriter<'a> {
     sql: String,
     text: bool,
     key: Fingerprint,
     params: Vec<Param<'a>>,
+    sensitive: Vec<usize>,
+    redacting: bool,
     types: Vec<Type>,
     labels: Vec<Label>,
     nul_in_text: bool,
@@ -120,6 +159,8 @@ impl<'a> SqlWriter<'a> {
             text: true,
             key: Fingerprint::new(),
             params: Vec::new(),
+            sensitive: Vec::new(),
+            redacting: false,
             types: Vec::new(),
             labels: Vec::new(),
             nul_in_text: false,
@@ -194,6 +235,9 @@ impl<'a> SqlWriter<'a> {
     #[inline]
     pub fn bind(&mut self, value: Param<'a>, ty: Type) {
         self.key.word(0x7000_0000_0000_0000 | u64::from(ty.oid()));
+        if self.redacting {
+            self.sensitive.push(self.params.len());
+        }
         self.params.push(value);
         self.types.push(ty);
         if self.text {
@@ -212,6 +256,17 @@ impl<'a> SqlWriter<'a> {
             }
         }
         self.bind(value, ty);
+    }
+
+    /// Runs `f`; when `on`, the parameters it binds are sensitive: logs show them as
+    /// [`REDACTED`], the server gets them unchanged. Called where a value is bound next to a
+    /// `#[sensitive]` column ([`Render::is_sensitive`]): compared with it, assigned to it.
+    #[inline]
+    pub fn redacting(&mut self, on: bool, f: impl FnOnce(&mut Self)) {
+        let outer = self.redacting;
+        self.redacting = outer || on;
+        f(self);
+        self.redacting = outer;
     }
 
     /// The number of parameters bound so far.
@@ -262,6 +317,7 @@ impl<'a> SqlWriter<'a> {
             key: self.key.finish(),
             has_text: self.text,
             params: self.params,
+            sensitive: self.sensitive,
             types: self.types,
             labels: self.labels,
             nul_in_text: self.nul_in_text,
@@ -281,6 +337,9 @@ pub struct Rendered<'a> {
     pub has_text: bool,
     /// The parameters, in placeholder order.
     pub params: Vec<Param<'a>>,
+    /// The positions in `params` (0-based, ascending) of the sensitive parameters, which
+    /// are shown as [`REDACTED`] (see [`SqlWriter::redacting`]).
+    pub sensitive: Vec<usize>,
     /// The declared type of each parameter.
     pub types: Vec<Type>,
     /// The label of each selected column.
@@ -289,19 +348,24 @@ pub struct Rendered<'a> {
     pub nul_in_text: bool,
 }
 
+impl<'a> Rendered<'a> {
+    /// The parameters as shown: sensitive ones redacted, or all of them when `all`.
+    pub(crate) fn shown_params(&self, all: bool) -> ShownParams<'_, 'a> {
+        ShownParams {
+            params: &self.params,
+            sensitive: &self.sensitive,
+            all,
+        }
+    }
+}
+
 impl fmt::Display for Rendered<'_> {
     /// Shows the SQL followed by its parameters, as a comment: for logs and debugging.
+    /// Sensitive parameters are shown as [`REDACTED`].
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.sql)?;
         if !self.params.is_empty() {
-            f.write_str(" -- binds: [")?;
-            for (i, p) in self.params.iter().enumerate() {
-                if i > 0 {
-                    f.write_str(", ")?;
-                }
-                write!(f, "{p:?}")?;
-            }
-            f.write_str("]")?;
+            write!(f, " -- binds: {:?}", self.shown_params(false))?;
         }
         Ok(())
     }
@@ -311,7 +375,7 @@ impl fmt::Debug for Rendered<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Rendered")
             .field("sql", &self.sql)
-            .field("params", &self.params)
+            .field("params", &self.shown_params(false))
             .finish()
     }
 }
@@ -340,6 +404,14 @@ pub trait Render {
 
     /// Whether the SQL is a single term that needs no parentheses as an operand.
     fn is_atomic(&self) -> bool {
+        false
+    }
+
+    /// Whether this is a column declared `#[sensitive]` (plain, or through an alias): the
+    /// nodes that bind a value next to a column (comparisons, `IN`, `BETWEEN`) then bind it
+    /// inside [`SqlWriter::redacting`]. Any other expression is not sensitive, even one that
+    /// reads a sensitive column (`lower(password)`).
+    fn is_sensitive(&self) -> bool {
         false
     }
 
@@ -441,5 +513,25 @@ mod tests {
         assert_eq!(r.sql, "$1 $2");
         assert_eq!(r.types, vec![Type::INT4, Type::TEXT]);
         assert_eq!(r.to_string(), "$1 $2 -- binds: [1, \"x\"]");
+    }
+
+    #[test]
+    fn parameters_bound_while_redacting_are_shown_redacted() {
+        let (a, b, c) = (1i32, "secret", 3i32);
+        let mut w = SqlWriter::new();
+        w.bind(&a, Type::INT4);
+        w.sql(" ");
+        // An inner scope that is off does not end the outer one.
+        w.redacting(true, |w| w.redacting(false, |w| w.bind(&b, Type::TEXT)));
+        w.sql(" ");
+        w.bind(&c, Type::INT4);
+        let r = w.finish();
+        assert_eq!(r.sensitive, vec![1]);
+        assert_eq!(r.to_string(), "$1 $2 $3 -- binds: [1, <redacted>, 3]");
+        assert_eq!(
+            r.shown_params(true).to_string(),
+            "[<redacted>, <redacted>, <redacted>]"
+        );
+        assert!(!format!("{r:?}").contains("secret"));
     }
 }
