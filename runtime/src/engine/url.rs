@@ -28,8 +28,9 @@ pub struct DatabaseUrl {
     pub port: Option<u16>,
     /// The database name.
     pub database: Option<String>,
-    /// Query parameters, such as `application_name` or `connect_timeout` (seconds).
-    pub params: Vec<(String, String)>,
+    /// Query parameters other than those naming the parts above, each checked by
+    /// [`DatabaseUrl::apply_param`].
+    params: Vec<(String, String)>,
 }
 
 const KNOWN_PARAMS: &[&str] = &[
@@ -154,35 +155,7 @@ impl DatabaseUrl {
             let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
             let key = percent_decode(key, "parameter name")?;
             let value = percent_decode(value, &key)?;
-            if !KNOWN_PARAMS.contains(&key.as_str()) {
-                return Err(bad(
-                    &key,
-                    format!("unknown parameter; known are {}", KNOWN_PARAMS.join(", ")),
-                ));
-            }
-            match key.as_str() {
-                "host" => url.host = Some(value),
-                "port" => url.port = Some(parse_port(&value)?),
-                "user" => url.user = Some(value),
-                "password" => url.password = Some(value),
-                "dbname" => url.database = Some(value),
-                "connect_timeout" => {
-                    value.parse::<u64>().map_err(|_| {
-                        bad("connect_timeout", "expected a whole number of seconds")
-                    })?;
-                    url.params.push((key, value));
-                }
-                "sslmode" => {
-                    if !matches!(value.as_str(), "disable" | "prefer" | "allow") {
-                        return Err(bad(
-                            "sslmode",
-                            format!("`{value}` needs TLS, which sqlwright does not support yet; use sslmode=disable"),
-                        ));
-                    }
-                    url.params.push((key, value));
-                }
-                _ => url.params.push((key, value)),
-            }
+            url.apply_param(&key, &value)?;
         }
         Ok(url)
     }
@@ -204,11 +177,59 @@ impl DatabaseUrl {
         self.password = password.map(str::to_string);
     }
 
-    /// The URL with query parameter `name` set to `value` (replacing an earlier value).
-    pub fn with_param(mut self, name: &str, value: &str) -> Self {
-        self.params.retain(|(k, _)| k != name);
-        self.params.push((name.to_string(), value.to_string()));
-        self
+    /// The URL with parameter `name` set to `value` (replacing an earlier value), checked
+    /// exactly as in a parsed URL: see [`DatabaseUrl::set_param`].
+    pub fn with_param(mut self, name: &str, value: &str) -> Result<Self, Error> {
+        self.set_param(name, value)?;
+        Ok(self)
+    }
+
+    /// Sets parameter `name` to `value` (replacing an earlier value), checked exactly as in
+    /// a parsed URL: a parameter sqlwright does not act on, or a value it cannot honour, is
+    /// [`Error::InvalidUrl`] naming the parameter, and leaves the URL unchanged.
+    ///
+    /// `host`, `port`, `user`, `password` and `dbname` set those parts of the URL (and are
+    /// not kept among [`DatabaseUrl::params`]). The others:
+    ///
+    /// - `application_name`: shown in the server's `pg_stat_activity`.
+    /// - `options`: command-line options for the server process (`-c name=value ...`).
+    /// - `connect_timeout`: whole seconds for the whole connect (default 10).
+    /// - `sslmode`: `disable`, `allow` or `prefer`. sqlwright has no TLS yet, so all three
+    ///   connect in plain text; `require`, `verify-ca` and `verify-full` are refused rather
+    ///   than silently connecting without TLS.
+    pub fn set_param(&mut self, name: &str, value: &str) -> Result<(), Error> {
+        self.apply_param(name, value)
+    }
+
+    /// The parameters, in the order they were set (not those naming parts of the URL).
+    pub fn params(&self) -> &[(String, String)] {
+        &self.params
+    }
+
+    /// The value of parameter `name`, if it is set.
+    pub fn param(&self, name: &str) -> Option<&str> {
+        self.params
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
+    }
+
+    /// The one check of a parameter, for [`DatabaseUrl::parse`] and the setters alike:
+    /// validates `name=value` and applies it, or changes nothing.
+    fn apply_param(&mut self, name: &str, value: &str) -> Result<(), Error> {
+        match name {
+            "host" => self.host = Some(value.to_string()),
+            "port" => self.port = Some(parse_port(value)?),
+            "user" => self.user = Some(value.to_string()),
+            "password" => self.password = Some(value.to_string()),
+            "dbname" => self.database = Some(value.to_string()),
+            _ => {
+                check_param(name, value)?;
+                self.params.retain(|(k, _)| k != name);
+                self.params.push((name.to_string(), value.to_string()));
+            }
+        }
+        Ok(())
     }
 
     /// `host:port/database`, for messages (never the password).
@@ -250,12 +271,58 @@ impl DatabaseUrl {
                 "application_name" => config.application_name = Some(v.clone()),
                 "options" => config.options = Some(v.clone()),
                 "connect_timeout" => {
-                    config.connect_timeout = Duration::from_secs(v.parse().unwrap_or(10).max(1));
+                    // Checked when the parameter was set.
+                    if let Ok(timeout) = parse_connect_timeout(v) {
+                        config.connect_timeout = timeout;
+                    }
                 }
                 _ => {}
             }
         }
         config
+    }
+}
+
+/// Checks a parameter kept among [`DatabaseUrl::params`].
+fn check_param(name: &str, value: &str) -> Result<(), Error> {
+    match name {
+        "application_name" | "options" => Ok(()),
+        "connect_timeout" => parse_connect_timeout(value).map(|_| ()),
+        "sslmode" => check_sslmode(value),
+        _ => Err(bad(
+            name,
+            format!("unknown parameter; known are {}", KNOWN_PARAMS.join(", ")),
+        )),
+    }
+}
+
+/// `connect_timeout`: whole seconds.
+fn parse_connect_timeout(value: &str) -> Result<Duration, Error> {
+    let secs = value
+        .parse::<u64>()
+        .map_err(|_| bad("connect_timeout", "expected a whole number of seconds"))?;
+    Ok(Duration::from_secs(secs.max(1)))
+}
+
+/// `sslmode`: only the modes that allow a connection without TLS, which is all sqlwright
+/// has for now.
+fn check_sslmode(value: &str) -> Result<(), Error> {
+    match value {
+        "disable" | "allow" | "prefer" => Ok(()),
+        "require" | "verify-ca" | "verify-full" => Err(bad(
+            "sslmode",
+            format!(
+                "`{value}` needs TLS, which sqlwright does not support yet; \
+                 use sslmode=disable"
+            ),
+        )),
+        _ => Err(bad(
+            "sslmode",
+            format!(
+                "`{value}` is not an sslmode (disable, allow, prefer, require, verify-ca, \
+                 verify-full)"
+            ),
+        )),
     }
 }
 
@@ -405,7 +472,8 @@ mod tests {
         assert_eq!(u.host.as_deref(), Some("db.example"));
         assert_eq!(u.port, Some(6543));
         assert_eq!(u.database.as_deref(), Some("shop"));
-        assert_eq!(u.params, vec![("application_name".into(), "app".into())]);
+        assert_eq!(u.params(), &[("application_name".into(), "app".into())]);
+        assert_eq!(u.param("application_name"), Some("app"));
     }
 
     #[test]
@@ -484,6 +552,63 @@ mod tests {
         assert_eq!(back.password(), Some("p@ss:w/rd"));
         let plain = DatabaseUrl::parse("postgres://[::1]:5999/x").unwrap();
         assert_eq!(plain.to_string_with_password(), "postgres://[::1]:5999/x");
+    }
+
+    #[test]
+    fn settings_through_the_api_are_checked_like_the_url() {
+        let u = DatabaseUrl::parse("postgres://h/db").unwrap();
+        for mode in ["require", "verify-ca", "verify-full", "junk"] {
+            let e = u.clone().with_param("sslmode", mode).unwrap_err();
+            assert_eq!(part_of(e), "sslmode");
+            let mut v = u.clone();
+            assert_eq!(
+                part_of(v.set_param("sslmode", mode).unwrap_err()),
+                "sslmode"
+            );
+            assert_eq!(v, u, "a refused setting changes nothing");
+        }
+        let e = u.clone().with_param("sslmode", "require").unwrap_err();
+        assert!(e.to_string().contains("TLS"), "{e}");
+        let e = u.clone().with_param("colour", "red").unwrap_err();
+        assert_eq!(part_of(e), "colour");
+        let e = u.clone().with_param("connect_timeout", "soon").unwrap_err();
+        assert_eq!(part_of(e), "connect_timeout");
+        let e = u.clone().with_param("port", "0").unwrap_err();
+        assert_eq!(part_of(e), "port");
+
+        let v = u.clone().with_param("sslmode", "prefer").unwrap();
+        assert_eq!(v.param("sslmode"), Some("prefer"));
+        let mut v = v.with_param("sslmode", "disable").unwrap();
+        assert_eq!(
+            v.params(),
+            &[("sslmode".to_string(), "disable".to_string())]
+        );
+        v.set_param("application_name", "app").unwrap();
+        assert_eq!(v.param("application_name"), Some("app"));
+        assert_eq!(v.param("connect_timeout"), None);
+        assert_eq!(
+            v.to_string(),
+            "postgres://h/db?sslmode=disable&application_name=app"
+        );
+
+        // The parameters that name parts of the URL set those parts, as in a URL.
+        let v = u
+            .with_param("port", "6000")
+            .unwrap()
+            .with_param("host", "/tmp/s")
+            .unwrap()
+            .with_param("user", "ann")
+            .unwrap()
+            .with_param("password", "pw")
+            .unwrap()
+            .with_param("dbname", "other")
+            .unwrap();
+        assert_eq!(v.port, Some(6000));
+        assert_eq!(v.host.as_deref(), Some("/tmp/s"));
+        assert_eq!(v.user.as_deref(), Some("ann"));
+        assert_eq!(v.password(), Some("pw"));
+        assert_eq!(v.database.as_deref(), Some("other"));
+        assert!(v.params().is_empty());
     }
 
     #[test]
