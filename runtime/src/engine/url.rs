@@ -1,6 +1,7 @@
 //! Connection URLs: `dialect[+driver]://user:password@host:port/database?param=value`.
 
 use super::error::Error;
+use super::wire::{AuthMethods, Config, Host, Keepalive};
 use std::fmt;
 use std::time::Duration;
 
@@ -43,6 +44,11 @@ const KNOWN_PARAMS: &[&str] = &[
     "password",
     "dbname",
     "options",
+    "keepalives",
+    "keepalives_idle",
+    "keepalives_interval",
+    "keepalives_count",
+    "require_auth",
 ];
 
 fn bad(part: &str, reason: impl Into<String>) -> Error {
@@ -197,6 +203,17 @@ impl DatabaseUrl {
     /// - `sslmode`: `disable`, `allow` or `prefer`. sqlwright has no TLS yet, so all three
     ///   connect in plain text; `require`, `verify-ca` and `verify-full` are refused rather
     ///   than silently connecting without TLS.
+    /// - `keepalives`: `1` (the default) sends TCP keepalive probes, `0` does not.
+    /// - `keepalives_idle`, `keepalives_interval`: whole seconds (at least 1) of idleness
+    ///   before the first probe (default 60) and between probes (default 10).
+    /// - `keepalives_count`: unanswered probes before the connection is dropped (default 6).
+    /// - `require_auth`: the authentication methods the client goes along with, as in
+    ///   libpq: a comma-separated list of `password`, `md5`, `scram-sha-256` and `none`
+    ///   (only those are allowed, and naming `password` allows the cleartext password over
+    ///   TCP, which is otherwise sent only over a Unix-domain socket), or a list of the same
+    ///   each negated with `!` (every method but those; `!gss`, `!sspi` and `!creds` are
+    ///   accepted, since sqlwright never uses those methods). `gss`, `sspi` and `creds`
+    ///   themselves are refused as unsupported.
     pub fn set_param(&mut self, name: &str, value: &str) -> Result<(), Error> {
         self.apply_param(name, value)
     }
@@ -243,14 +260,13 @@ impl DatabaseUrl {
     }
 
     /// The driver configuration for this URL.
-    pub(crate) fn to_config(&self) -> super::wire::Config {
-        use super::wire::{Config, Host};
+    pub(crate) fn to_config(&self) -> Result<Config, Error> {
         let host = match self.host.as_deref() {
             Some(h) if h.starts_with('/') => Host::Unix(h.into()),
             Some(h) => Host::Tcp(h.to_string()),
             None => Host::Tcp("localhost".to_string()),
         };
-        let mut config = Config {
+        Ok(Config {
             host,
             port: self.port.unwrap_or(5432),
             user: self
@@ -260,26 +276,18 @@ impl DatabaseUrl {
                 .unwrap_or_else(|| "postgres".to_string()),
             password: self.password.clone(),
             dbname: self.database.clone(),
-            options: None,
-            application_name: None,
-            connect_timeout: Duration::from_secs(10),
-            keepalive: Some(super::wire::Keepalive::default()),
-            auth: super::wire::AuthMethods::default(),
-        };
-        for (k, v) in &self.params {
-            match k.as_str() {
-                "application_name" => config.application_name = Some(v.clone()),
-                "options" => config.options = Some(v.clone()),
-                "connect_timeout" => {
-                    // Checked when the parameter was set.
-                    if let Ok(timeout) = parse_connect_timeout(v) {
-                        config.connect_timeout = timeout;
-                    }
-                }
-                _ => {}
-            }
-        }
-        config
+            options: self.param("options").map(str::to_string),
+            application_name: self.param("application_name").map(str::to_string),
+            connect_timeout: match self.param("connect_timeout") {
+                Some(t) => parse_connect_timeout(t)?,
+                None => Duration::from_secs(10),
+            },
+            keepalive: keepalive(|name| self.param(name))?,
+            auth: match self.param("require_auth") {
+                Some(methods) => parse_require_auth(methods)?,
+                None => AuthMethods::default(),
+            },
+        })
     }
 }
 
@@ -289,6 +297,11 @@ fn check_param(name: &str, value: &str) -> Result<(), Error> {
         "application_name" | "options" => Ok(()),
         "connect_timeout" => parse_connect_timeout(value).map(|_| ()),
         "sslmode" => check_sslmode(value),
+        "keepalives" => parse_keepalives(value).map(|_| ()),
+        "keepalives_idle" | "keepalives_interval" | "keepalives_count" => {
+            parse_positive(name, value).map(|_| ())
+        }
+        "require_auth" => parse_require_auth(value).map(|_| ()),
         _ => Err(bad(
             name,
             format!("unknown parameter; known are {}", KNOWN_PARAMS.join(", ")),
@@ -324,6 +337,112 @@ fn check_sslmode(value: &str) -> Result<(), Error> {
             ),
         )),
     }
+}
+
+/// `keepalives`: whether to send TCP keepalive probes.
+fn parse_keepalives(value: &str) -> Result<bool, Error> {
+    match value {
+        "1" => Ok(true),
+        "0" => Ok(false),
+        _ => Err(bad("keepalives", "expected 1 (on) or 0 (off)")),
+    }
+}
+
+/// A whole number of at least 1 (seconds or a count) for parameter `name`.
+fn parse_positive(name: &str, value: &str) -> Result<u32, Error> {
+    // Digits only: `u32::from_str` would also take a leading `+`.
+    let digits = value.bytes().all(|b| b.is_ascii_digit());
+    match value.parse::<u32>() {
+        Ok(n) if digits && (1..=i32::MAX.unsigned_abs()).contains(&n) => Ok(n),
+        _ => Err(bad(
+            name,
+            format!("expected a whole number from 1 to {}", i32::MAX),
+        )),
+    }
+}
+
+/// The keepalive settings from the `keepalives*` parameters that `param` looks up.
+fn keepalive<'a>(param: impl Fn(&str) -> Option<&'a str>) -> Result<Option<Keepalive>, Error> {
+    if let Some(on) = param("keepalives") {
+        if !parse_keepalives(on)? {
+            return Ok(None);
+        }
+    }
+    let mut keepalive = Keepalive::default();
+    if let Some(idle) = param("keepalives_idle") {
+        keepalive.idle = Duration::from_secs(parse_positive("keepalives_idle", idle)?.into());
+    }
+    if let Some(interval) = param("keepalives_interval") {
+        keepalive.interval =
+            Duration::from_secs(parse_positive("keepalives_interval", interval)?.into());
+    }
+    if let Some(count) = param("keepalives_count") {
+        keepalive.count = parse_positive("keepalives_count", count)?;
+    }
+    Ok(Some(keepalive))
+}
+
+/// `require_auth`, as libpq reads it: a comma-separated list of methods to allow, or of
+/// methods to exclude, each prefixed with `!`. Empty means the default.
+fn parse_require_auth(value: &str) -> Result<AuthMethods, Error> {
+    let fail = |reason: String| bad("require_auth", reason);
+    if value.is_empty() {
+        return Ok(AuthMethods::default());
+    }
+    let negated = value.starts_with('!');
+    let mut auth = if negated {
+        AuthMethods::default()
+    } else {
+        AuthMethods {
+            none: false,
+            password: false,
+            md5: false,
+            scram: false,
+            cleartext_over_tcp: false,
+        }
+    };
+    let allow = !negated;
+    let mut seen: Vec<&str> = Vec::new();
+    for item in value.split(',') {
+        let method = match item.strip_prefix('!') {
+            Some(method) if negated => method,
+            None if !negated => item,
+            _ => {
+                return Err(fail(
+                    "negated (`!md5`) and plain (`md5`) methods cannot be mixed".into(),
+                ))
+            }
+        };
+        if seen.contains(&method) {
+            return Err(fail(format!("`{method}` is named more than once")));
+        }
+        seen.push(method);
+        match method {
+            "none" => auth.none = allow,
+            "password" => {
+                auth.password = allow;
+                // Asked for explicitly: allowed over TCP as well.
+                auth.cleartext_over_tcp = allow;
+            }
+            "md5" => auth.md5 = allow,
+            "scram-sha-256" => auth.scram = allow,
+            // Never used, so excluding them changes nothing.
+            "gss" | "sspi" | "creds" if negated => {}
+            "gss" | "sspi" | "creds" => {
+                return Err(fail(format!(
+                    "`{method}` authentication is not supported by sqlwright"
+                )))
+            }
+            "" => return Err(fail("an empty method in the list".into())),
+            other => {
+                return Err(fail(format!(
+                    "unknown method `{other}`; known are password, md5, scram-sha-256 and \
+                     none, or the same each negated with `!`"
+                )))
+            }
+        }
+    }
+    Ok(auth)
 }
 
 fn parse_port(text: &str) -> Result<u16, Error> {
@@ -450,6 +569,7 @@ impl fmt::Debug for DatabaseUrl {
 
 #[cfg(test)]
 mod tests {
+    use super::super::wire::{AuthMethods, Config, Keepalive};
     use super::*;
 
     fn part_of(e: Error) -> String {
@@ -609,6 +729,164 @@ mod tests {
         assert_eq!(v.password(), Some("pw"));
         assert_eq!(v.database.as_deref(), Some("other"));
         assert!(v.params().is_empty());
+    }
+
+    fn config_of(url: &str) -> Result<Config, Error> {
+        DatabaseUrl::parse(url)?.to_config()
+    }
+
+    #[test]
+    fn keepalive_parameters() {
+        let keepalive = |query: &str| {
+            config_of(&format!("postgres://h/db{query}"))
+                .unwrap()
+                .keepalive
+        };
+        let secs = Duration::from_secs;
+        assert_eq!(keepalive(""), Some(Keepalive::default()));
+        assert_eq!(keepalive("?keepalives=1"), Some(Keepalive::default()));
+        assert_eq!(keepalive("?keepalives=0"), None);
+        assert_eq!(keepalive("?keepalives_idle=5&keepalives=0"), None);
+        assert_eq!(
+            keepalive("?keepalives_idle=30&keepalives_interval=5&keepalives_count=3"),
+            Some(Keepalive {
+                idle: secs(30),
+                interval: secs(5),
+                count: 3
+            })
+        );
+        assert_eq!(
+            keepalive("?keepalives=1&keepalives_count=2"),
+            Some(Keepalive {
+                count: 2,
+                ..Keepalive::default()
+            })
+        );
+        assert_eq!(
+            keepalive("?keepalives_interval=1"),
+            Some(Keepalive {
+                interval: secs(1),
+                ..Keepalive::default()
+            })
+        );
+        let u = DatabaseUrl::parse("postgres://h/db").unwrap();
+        let v = u.clone().with_param("keepalives_idle", "7").unwrap();
+        assert_eq!(v.to_config().unwrap().keepalive.unwrap().idle, secs(7));
+        for (name, value) in [
+            ("keepalives", "2"),
+            ("keepalives", "yes"),
+            ("keepalives", ""),
+            ("keepalives_idle", "0"),
+            ("keepalives_idle", "-1"),
+            ("keepalives_idle", "+5"),
+            ("keepalives_idle", " 5"),
+            ("keepalives_idle", "1.5"),
+            ("keepalives_idle", "1s"),
+            ("keepalives_idle", ""),
+            ("keepalives_interval", "0"),
+            ("keepalives_interval", "ten"),
+            ("keepalives_count", "0"),
+            ("keepalives_count", "99999999999"),
+        ] {
+            let url = format!("postgres://h/db?{name}={value}");
+            let e = DatabaseUrl::parse(&url).unwrap_err();
+            assert_eq!(part_of(e), name, "{url}");
+            let e = u.clone().with_param(name, value).unwrap_err();
+            assert_eq!(part_of(e), name, "{name}={value}");
+        }
+    }
+
+    #[test]
+    fn require_auth_parameter() {
+        let auth = |value: &str| -> Result<AuthMethods, Error> {
+            Ok(config_of(&format!("postgres://h/db?require_auth={value}"))?.auth)
+        };
+        let only = AuthMethods {
+            none: false,
+            password: false,
+            md5: false,
+            scram: false,
+            cleartext_over_tcp: false,
+        };
+        let all = AuthMethods::default();
+        assert_eq!(config_of("postgres://h/db").unwrap().auth, all);
+        assert_eq!(auth("").unwrap(), all);
+        assert_eq!(
+            auth("scram-sha-256").unwrap(),
+            AuthMethods {
+                scram: true,
+                ..only
+            }
+        );
+        assert_eq!(
+            auth("md5,scram-sha-256").unwrap(),
+            AuthMethods {
+                md5: true,
+                scram: true,
+                ..only
+            }
+        );
+        assert_eq!(auth("none").unwrap(), AuthMethods { none: true, ..only });
+        // Asking for the cleartext password explicitly allows it over TCP too.
+        assert_eq!(
+            auth("password").unwrap(),
+            AuthMethods {
+                password: true,
+                cleartext_over_tcp: true,
+                ..only
+            }
+        );
+        assert_eq!(
+            auth("scram-sha-256,password,none").unwrap(),
+            AuthMethods {
+                none: true,
+                password: true,
+                scram: true,
+                cleartext_over_tcp: true,
+                md5: false,
+            }
+        );
+        // A negated list removes methods from the default set.
+        assert_eq!(
+            auth("!password").unwrap(),
+            AuthMethods {
+                password: false,
+                ..all
+            }
+        );
+        assert_eq!(
+            auth("!none,!md5").unwrap(),
+            AuthMethods {
+                none: false,
+                md5: false,
+                ..all
+            }
+        );
+        // Methods sqlwright never uses may be excluded: that is what happens anyway.
+        assert_eq!(auth("!gss,!sspi").unwrap(), all);
+        let u = DatabaseUrl::parse("postgres://h/db").unwrap();
+        let v = u.clone().with_param("require_auth", "!md5").unwrap();
+        assert!(!v.to_config().unwrap().auth.md5);
+        for (value, says) in [
+            ("gss", "not supported"),
+            ("sspi", "not supported"),
+            ("scram-sha-256,gss", "not supported"),
+            ("password,!md5", "mixed"),
+            ("!password,md5", "mixed"),
+            ("md5,md5", "more than once"),
+            ("!md5,!md5", "more than once"),
+            ("kerberos", "unknown"),
+            ("SCRAM-SHA-256", "unknown"),
+            ("md5, none", "unknown"),
+            ("md5,", "empty"),
+            ("!", "empty"),
+        ] {
+            let e = auth(value).unwrap_err();
+            assert!(e.to_string().contains(says), "{value}: {e}");
+            assert_eq!(part_of(e), "require_auth", "{value}");
+            let e = u.clone().with_param("require_auth", value).unwrap_err();
+            assert_eq!(part_of(e), "require_auth", "{value}");
+        }
     }
 
     #[test]
