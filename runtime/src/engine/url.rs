@@ -117,13 +117,25 @@ impl DatabaseUrl {
             }
         };
 
-        let (main, query) = match rest.split_once('?') {
-            Some((m, q)) => (m, Some(q)),
-            None => (rest, None),
-        };
-        let (authority, path) = match main.split_once('/') {
-            Some((a, p)) => (a, Some(p)),
-            None => (main, None),
+        // The authority ends at the first `/` or `?`. An `@` after that means a user name
+        // or password with an unencoded `/` or `?` (or an unencoded `@` in the database
+        // name or a parameter): refused before anything else, so that no error can quote
+        // a piece of the password taken for a port, a database or a parameter.
+        let end = rest.find(['/', '?']).unwrap_or(rest.len());
+        let (authority, tail) = rest.split_at(end);
+        if tail.contains('@') {
+            return Err(bad(
+                "password",
+                "an `@` after the host: a `/` or `?` in the user name or password must be \
+                 written `%2F` or `%3F`, and an `@` in the database name or a parameter `%40`",
+            ));
+        }
+        let (path, query) = match tail.strip_prefix('/') {
+            Some(tail) => match tail.split_once('?') {
+                Some((p, q)) => (Some(p), Some(q)),
+                None => (Some(tail), None),
+            },
+            None => (None, tail.strip_prefix('?')),
         };
         let (userinfo, hostport) = match authority.rsplit_once('@') {
             Some((u, h)) => (Some(u), h),
@@ -447,12 +459,22 @@ fn parse_require_auth(value: &str) -> Result<AuthMethods, Error> {
 
 fn parse_port(text: &str) -> Result<u16, Error> {
     match text.parse::<u16>() {
-        Ok(0) | Err(_) => Err(bad(
-            "port",
-            format!("`{text}` is not a port number (1-65535)"),
-        )),
+        // The text is not quoted: in `user:password/db` (`@host` forgotten) it is the
+        // password.
+        Ok(0) | Err(_) => Err(bad("port", "expected a port number (1-65535)")),
         Ok(p) => Ok(p),
     }
+}
+
+/// The port after `host:`.
+fn parse_authority_port(text: &str) -> Result<u16, Error> {
+    parse_port(text).map_err(|_| {
+        bad(
+            "port",
+            "expected a port number (1-65535) after `host:`; a user name and password go \
+             before an `@`",
+        )
+    })
 }
 
 fn parse_host_port(text: &str) -> Result<(Option<String>, Option<u16>), Error> {
@@ -468,14 +490,14 @@ fn parse_host_port(text: &str) -> Result<(Option<String>, Option<u16>), Error> {
         })?;
         let port = match after {
             "" => None,
-            p => Some(parse_port(p.strip_prefix(':').ok_or_else(|| {
-                bad("port", "expected `:port` after the IPv6 address")
-            })?)?),
+            p => Some(parse_authority_port(p.strip_prefix(':').ok_or_else(
+                || bad("port", "expected `:port` after the IPv6 address"),
+            )?)?),
         };
         return Ok((Some(host.to_string()), port));
     }
     let (host, port) = match text.rsplit_once(':') {
-        Some((h, p)) => (h, Some(parse_port(p)?)),
+        Some((h, p)) => (h, Some(parse_authority_port(p)?)),
         None => (text, None),
     };
     if host.is_empty() {
@@ -656,6 +678,13 @@ mod tests {
             part_of(DatabaseUrl::parse("postgres://[::1/db").unwrap_err()),
             "host"
         );
+        let e = DatabaseUrl::parse("postgres://h/db?application_name=me@work").unwrap_err();
+        assert!(e.to_string().contains("%40"), "{e}");
+        let u = DatabaseUrl::parse("postgres://h/db?application_name=me%40work").unwrap();
+        assert_eq!(u.param("application_name"), Some("me@work"));
+        let u = DatabaseUrl::parse("postgres://u:p%2Fw%3Fd@h/d%40b").unwrap();
+        assert_eq!(u.password(), Some("p/w?d"));
+        assert_eq!(u.database.as_deref(), Some("d@b"));
     }
 
     #[test]
@@ -886,6 +915,67 @@ mod tests {
             assert_eq!(part_of(e), "require_auth", "{value}");
             let e = u.clone().with_param("require_auth", value).unwrap_err();
             assert_eq!(part_of(e), "require_auth", "{value}");
+        }
+    }
+
+    /// Every shape of unencoded password: each either parses whole, or fails with an error
+    /// that holds no part of it (every part contains `PW`, which nothing else does).
+    #[test]
+    fn errors_never_show_any_part_of_the_password() {
+        let specials = [
+            "/", "?", "#", "@", ":", "/?", "?/", "#/", "@/", "/@", "?@", "%", "%2", "&", "=", " ",
+            "[", "]", "[:", "//", "",
+        ];
+        let tails = [
+            "@h/db",
+            "@h:5432/db?application_name=x",
+            "@[::1]/db",
+            "@/db?host=/tmp",
+            "@h",
+            "@",
+            "@h/db?sslmode=disable&connect_timeout=5",
+            "@h/db?colour=red",
+        ];
+        let mut checked = 0;
+        for a in specials {
+            for b in specials {
+                for password in [format!("PWa{a}PWb{b}PWc"), format!("{a}PWa{b}")] {
+                    for user in ["u", "", "us%40er"] {
+                        for tail in tails {
+                            let url = format!("postgres://{user}:{password}{tail}");
+                            match DatabaseUrl::parse(&url) {
+                                Ok(u) => {
+                                    assert_eq!(u.password(), Some(password.as_str()), "{url}");
+                                    let shown = format!("{u} {u:?} {:?}", u.target());
+                                    assert!(!shown.contains("PW"), "{url}: {shown}");
+                                }
+                                Err(e) => {
+                                    let text = format!("{e} {e:?}");
+                                    assert!(!text.contains("PW"), "{url}: {text}");
+                                }
+                            }
+                            checked += 1;
+                        }
+                    }
+                }
+            }
+        }
+        assert!(checked > 20_000);
+        // Without an `@`, the text after `user:` is read as a port: not echoed either, in
+        // case it was a password whose `@host` was forgotten.
+        for url in [
+            "postgres://u:PWa",
+            "postgres://u:PWa/db",
+            "postgres://u:PWa?x=1",
+            "postgres://u:PW a",
+            "postgres://u:99999",
+        ] {
+            let e = DatabaseUrl::parse(url).unwrap_err();
+            let text = format!("{e} {e:?}");
+            assert!(
+                !text.contains("PW") && !text.contains("999"),
+                "{url}: {text}"
+            );
         }
     }
 
