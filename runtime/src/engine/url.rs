@@ -496,6 +496,12 @@ fn parse_host_port(text: &str) -> Result<(Option<String>, Option<u16>), Error> {
         };
         return Ok((Some(host.to_string()), port));
     }
+    if text.matches(':').count() > 1 {
+        return Err(bad(
+            "host",
+            "an IPv6 address must be written in brackets: `[::1]` or `[::1]:5432`",
+        ));
+    }
     let (host, port) = match text.rsplit_once(':') {
         Some((h, p)) => (h, Some(parse_authority_port(p)?)),
         None => (text, None),
@@ -535,8 +541,8 @@ impl DatabaseUrl {
             write!(f, "+{d}")?;
         }
         f.write_str("://")?;
-        if let Some(u) = &self.user {
-            f.write_str(&percent_encode(u))?;
+        if self.user.is_some() || password.is_some() {
+            f.write_str(&percent_encode(self.user.as_deref().unwrap_or("")))?;
             if let Some(p) = password {
                 write!(f, ":{p}")?;
             }
@@ -977,6 +983,37 @@ mod tests {
                 "{url}: {text}"
             );
         }
+    }
+
+    #[test]
+    fn a_password_without_a_user_name_round_trips() {
+        let u = DatabaseUrl::parse("postgres://:secret@host/db").unwrap();
+        assert_eq!(u.user, None);
+        assert_eq!(u.password(), Some("secret"));
+        assert_eq!(u.to_string(), "postgres://:***@host/db");
+        assert_eq!(u.to_string_with_password(), "postgres://:secret@host/db");
+        assert_eq!(DatabaseUrl::parse(&u.to_string_with_password()).unwrap(), u);
+        let mut u = DatabaseUrl::parse("postgres://host/db").unwrap();
+        u.set_password(Some(""));
+        assert_eq!(u.to_string_with_password(), "postgres://:@host/db");
+        assert_eq!(DatabaseUrl::parse(&u.to_string_with_password()).unwrap(), u);
+    }
+
+    #[test]
+    fn an_ipv6_host_needs_brackets() {
+        for url in [
+            "postgres://::1/db",
+            "postgres://::1:5432/db",
+            "postgres://u@fe80::1/db",
+            "postgres://2001:db8::7",
+        ] {
+            let e = DatabaseUrl::parse(url).unwrap_err();
+            assert!(e.to_string().contains("[::1]"), "{url}: {e}");
+            assert_eq!(part_of(e), "host", "{url}");
+        }
+        let u = DatabaseUrl::parse("postgres://[2001:db8::7]:6000").unwrap();
+        assert_eq!(u.host.as_deref(), Some("2001:db8::7"));
+        assert_eq!(u.port, Some(6000));
     }
 
     #[test]
