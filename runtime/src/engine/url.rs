@@ -13,7 +13,31 @@ pub enum Dialect {
     Postgres,
 }
 
-/// A parsed connection URL. The password never appears in `Debug` or `Display` output.
+/// A parsed connection URL, `postgres://user:password@host:port/database?param=value`,
+/// read as libpq reads it. The password never appears in `Debug` or `Display` output, nor
+/// in an error.
+///
+/// Parts are percent-encoded: a `/` or `?` in a user name or password must be written
+/// `%2F` or `%3F`, and an `@` after the host `%40`. An IPv6 address goes in brackets
+/// (`[::1]:5432`); a Unix-socket directory is written `%2Frun%2Fpostgresql` or given as
+/// `?host=/run/postgresql`. The parameters sqlwright acts on are listed at
+/// [`DatabaseUrl::set_param`]; any other is refused, in a URL and through the setters alike.
+///
+/// # Environment variables
+///
+/// When connecting, what the URL does not say is taken from libpq's environment
+/// variables; the URL wins, and a variable set to the empty string counts as unset:
+///
+/// - `PGHOST` (one host or socket directory), `PGPORT`, `PGDATABASE`, `PGPASSWORD`;
+/// - `PGUSER`, else `USER`, else `postgres`;
+/// - `PGAPPNAME` (`application_name`), `PGCONNECT_TIMEOUT` (`connect_timeout`),
+///   `PGSSLMODE` (`sslmode`), `PGREQUIREAUTH` (`require_auth`).
+///
+/// They are checked like the URL's parameters: `PGSSLMODE=require` fails the connect
+/// rather than connecting without TLS. Every other variable (`PGOPTIONS`, `PGSERVICE`,
+/// `PGPASSFILE`, `PGHOSTADDR`, `PGSSLROOTCERT`, ...) is ignored, and no password or service
+/// file is read. The fields, [`DatabaseUrl::params`] and `Display` hold only what the URL
+/// says; [`DatabaseUrl::target`] and connections take the environment into account.
 #[derive(Clone, PartialEq, Eq)]
 pub struct DatabaseUrl {
     /// The database kind.
@@ -262,46 +286,121 @@ impl DatabaseUrl {
         Ok(())
     }
 
-    /// `host:port/database`, for messages (never the password).
+    /// `host:port/database` that a connection goes to, for messages (never the password):
+    /// what the URL says, else what the environment says (see [`DatabaseUrl`]), else the
+    /// defaults.
     pub fn target(&self) -> String {
+        self.target_with(process_env)
+    }
+
+    fn target_with(&self, env: impl Fn(&str) -> Option<String>) -> String {
+        let env = |var: &str| env(var).filter(|v| !v.is_empty());
         format!(
             "{}:{}/{}",
-            self.host.as_deref().unwrap_or("localhost"),
-            self.port.unwrap_or(5432),
-            self.database.as_deref().unwrap_or("")
+            self.host
+                .clone()
+                .or_else(|| env("PGHOST"))
+                .unwrap_or_else(|| "localhost".into()),
+            self.port
+                .map(|p| p.to_string())
+                .or_else(|| env("PGPORT"))
+                .unwrap_or_else(|| "5432".into()),
+            self.database
+                .clone()
+                .or_else(|| env("PGDATABASE"))
+                .unwrap_or_default()
         )
     }
 
-    /// The driver configuration for this URL.
+    /// The driver configuration for this URL, with the environment filling in what the
+    /// URL does not say (see [`DatabaseUrl`]). Fails on an environment variable sqlwright
+    /// cannot honour, such as `PGSSLMODE=require`: never a silent plain-text connection.
     pub(crate) fn to_config(&self) -> Result<Config, Error> {
-        let host = match self.host.as_deref() {
+        self.to_config_with(process_env)
+    }
+
+    /// [`DatabaseUrl::to_config`] with `env` looking up environment variables.
+    fn to_config_with(&self, env: impl Fn(&str) -> Option<String>) -> Result<Config, Error> {
+        let env = |var: &str| env(var).filter(|v| !v.is_empty());
+        let text = |v: &str| Ok(v.to_string());
+        let host = match &self.host {
+            Some(h) => Some(h.clone()),
+            None => from_env(&env, "PGHOST", check_host)?.flatten(),
+        };
+        let host = match host {
             Some(h) if h.starts_with('/') => Host::Unix(h.into()),
-            Some(h) => Host::Tcp(h.to_string()),
+            Some(h) => Host::Tcp(h),
             None => Host::Tcp("localhost".to_string()),
         };
+        let port = match self.port {
+            Some(p) => p,
+            None => from_env(&env, "PGPORT", parse_port)?.unwrap_or(5432),
+        };
+        let user = match &self.user {
+            Some(u) => u.clone(),
+            None => env("PGUSER")
+                .or_else(|| env("USER"))
+                .unwrap_or_else(|| "postgres".to_string()),
+        };
+        // Only acted on by being checked: sqlwright connects without TLS.
+        self.setting("sslmode", "PGSSLMODE", &env, check_sslmode)?;
         Ok(Config {
             host,
-            port: self.port.unwrap_or(5432),
-            user: self
-                .user
-                .clone()
-                .or_else(|| std::env::var("USER").ok())
-                .unwrap_or_else(|| "postgres".to_string()),
-            password: self.password.clone(),
-            dbname: self.database.clone(),
+            port,
+            user,
+            password: self.password.clone().or_else(|| env("PGPASSWORD")),
+            dbname: self.database.clone().or_else(|| env("PGDATABASE")),
             options: self.param("options").map(str::to_string),
-            application_name: self.param("application_name").map(str::to_string),
-            connect_timeout: match self.param("connect_timeout") {
-                Some(t) => parse_connect_timeout(t)?,
-                None => Duration::from_secs(10),
-            },
+            application_name: self.setting("application_name", "PGAPPNAME", &env, text)?,
+            connect_timeout: self
+                .setting(
+                    "connect_timeout",
+                    "PGCONNECT_TIMEOUT",
+                    &env,
+                    parse_connect_timeout,
+                )?
+                .unwrap_or(Duration::from_secs(10)),
             keepalive: keepalive(|name| self.param(name))?,
-            auth: match self.param("require_auth") {
-                Some(methods) => parse_require_auth(methods)?,
-                None => AuthMethods::default(),
-            },
+            auth: self
+                .setting("require_auth", "PGREQUIREAUTH", &env, parse_require_auth)?
+                .unwrap_or_default(),
         })
     }
+
+    /// Parameter `name` read by `read`, or else environment variable `var`.
+    fn setting<T>(
+        &self,
+        name: &str,
+        var: &str,
+        env: &impl Fn(&str) -> Option<String>,
+        read: impl Fn(&str) -> Result<T, Error>,
+    ) -> Result<Option<T>, Error> {
+        match self.param(name) {
+            Some(value) => read(value).map(Some),
+            None => from_env(env, var, read),
+        }
+    }
+}
+
+/// Looks up a variable in the process's environment.
+fn process_env(var: &str) -> Option<String> {
+    std::env::var(var).ok()
+}
+
+/// Environment variable `var` read by `read`; an error names the variable (and never
+/// quotes `PGPASSWORD`, which nothing reads this way).
+fn from_env<T>(
+    env: &impl Fn(&str) -> Option<String>,
+    var: &str,
+    read: impl FnOnce(&str) -> Result<T, Error>,
+) -> Result<Option<T>, Error> {
+    let Some(value) = env(var) else {
+        return Ok(None);
+    };
+    read(&value).map(Some).map_err(|e| match e {
+        Error::InvalidUrl { reason, .. } => bad(var, format!("set in the environment: {reason}")),
+        other => other,
+    })
 }
 
 /// Checks a parameter kept among [`DatabaseUrl::params`].
@@ -612,7 +711,7 @@ impl fmt::Debug for DatabaseUrl {
 
 #[cfg(test)]
 mod tests {
-    use super::super::wire::{AuthMethods, Config, Keepalive};
+    use super::super::wire::{AuthMethods, Config, Host, Keepalive};
     use super::*;
 
     fn part_of(e: Error) -> String {
@@ -1279,6 +1378,152 @@ mod tests {
         );
         assert_eq!(parsed, 20_000, "only {parsed} URLs parse, {refused} do not");
         assert!(refused > 10_000, "only {refused} URLs are refused");
+    }
+
+    /// An environment of `vars` only.
+    fn env_of<'a>(vars: &'a [(&'a str, &'a str)]) -> impl Fn(&str) -> Option<String> + 'a {
+        move |name| {
+            vars.iter()
+                .find(|(k, _)| *k == name)
+                .map(|(_, v)| v.to_string())
+        }
+    }
+
+    const ENV: &[(&str, &str)] = &[
+        ("PGHOST", "envhost"),
+        ("PGPORT", "6001"),
+        ("PGUSER", "envuser"),
+        ("PGPASSWORD", "envpw"),
+        ("PGDATABASE", "envdb"),
+        ("PGAPPNAME", "envapp"),
+        ("PGCONNECT_TIMEOUT", "3"),
+        ("PGSSLMODE", "prefer"),
+        ("PGREQUIREAUTH", "scram-sha-256"),
+        ("USER", "osuser"),
+    ];
+
+    #[test]
+    fn the_environment_fills_in_what_the_url_does_not_say() {
+        let scram_only = AuthMethods {
+            none: false,
+            password: false,
+            md5: false,
+            scram: true,
+            cleartext_over_tcp: false,
+        };
+        let bare = DatabaseUrl::parse("postgres://").unwrap();
+        let c = bare.to_config_with(env_of(ENV)).unwrap();
+        assert!(
+            matches!(&c.host, Host::Tcp(h) if h == "envhost"),
+            "{:?}",
+            c.host
+        );
+        assert_eq!(c.port, 6001);
+        assert_eq!(c.user, "envuser");
+        assert_eq!(c.password.as_deref(), Some("envpw"));
+        assert_eq!(c.dbname.as_deref(), Some("envdb"));
+        assert_eq!(c.application_name.as_deref(), Some("envapp"));
+        assert_eq!(c.connect_timeout, Duration::from_secs(3));
+        assert_eq!(c.auth, scram_only);
+        assert_eq!(bare.target_with(env_of(ENV)), "envhost:6001/envdb");
+
+        // The URL wins over the environment.
+        let full = DatabaseUrl::parse(
+            "postgres://u:pw@h:7000/db?application_name=a&connect_timeout=4\
+             &require_auth=md5&sslmode=disable",
+        )
+        .unwrap();
+        let c = full.to_config_with(env_of(ENV)).unwrap();
+        assert!(matches!(&c.host, Host::Tcp(h) if h == "h"));
+        assert_eq!(c.port, 7000);
+        assert_eq!(c.user, "u");
+        assert_eq!(c.password.as_deref(), Some("pw"));
+        assert_eq!(c.dbname.as_deref(), Some("db"));
+        assert_eq!(c.application_name.as_deref(), Some("a"));
+        assert_eq!(c.connect_timeout, Duration::from_secs(4));
+        assert_eq!(
+            c.auth,
+            AuthMethods {
+                md5: true,
+                scram: false,
+                ..scram_only
+            }
+        );
+        assert_eq!(full.target_with(env_of(ENV)), "h:7000/db");
+        let c = full
+            .to_config_with(env_of(&[("PGSSLMODE", "require")]))
+            .unwrap();
+        assert_eq!(c.port, 7000);
+
+        // Nothing set: the defaults.
+        let c = bare.to_config_with(env_of(&[])).unwrap();
+        assert!(matches!(&c.host, Host::Tcp(h) if h == "localhost"));
+        assert_eq!(c.port, 5432);
+        assert_eq!(c.user, "postgres");
+        assert_eq!(c.password, None);
+        assert_eq!(c.dbname, None);
+        assert_eq!(c.application_name, None);
+        assert_eq!(c.connect_timeout, Duration::from_secs(10));
+        assert_eq!(c.auth, AuthMethods::default());
+        assert_eq!(bare.target_with(env_of(&[])), "localhost:5432/");
+        let c = bare.to_config_with(env_of(&[("USER", "osuser")])).unwrap();
+        assert_eq!(c.user, "osuser");
+
+        // Empty variables count as unset.
+        let empty: Vec<(&str, &str)> = ENV.iter().map(|(k, _)| (*k, "")).collect();
+        let c = bare.to_config_with(env_of(&empty)).unwrap();
+        assert!(matches!(&c.host, Host::Tcp(h) if h == "localhost"));
+        assert_eq!(
+            (c.port, c.user.as_str(), c.password),
+            (5432, "postgres", None)
+        );
+
+        // A socket directory.
+        let c = bare
+            .to_config_with(env_of(&[("PGHOST", "/run/pg")]))
+            .unwrap();
+        assert!(matches!(&c.host, Host::Unix(d) if d.as_os_str() == "/run/pg"));
+
+        // Variables sqlwright does not read change nothing.
+        let c = bare
+            .to_config_with(env_of(&[
+                ("PGOPTIONS", "-c search_path=x"),
+                ("PGSSLROOTCERT", "/x"),
+                ("PGSERVICE", "s"),
+                ("PGHOSTADDR", "10.0.0.1"),
+            ]))
+            .unwrap();
+        assert!(matches!(&c.host, Host::Tcp(h) if h == "localhost"));
+        assert_eq!(c.options, None);
+    }
+
+    #[test]
+    fn the_environment_is_checked_like_the_url() {
+        let bare = DatabaseUrl::parse("postgres://").unwrap();
+        for (var, value, says) in [
+            ("PGSSLMODE", "require", "TLS"),
+            ("PGSSLMODE", "verify-full", "TLS"),
+            ("PGSSLMODE", "sometimes", "sslmode"),
+            ("PGPORT", "abc", "port"),
+            ("PGPORT", "0", "port"),
+            ("PGCONNECT_TIMEOUT", "soon", "seconds"),
+            ("PGREQUIREAUTH", "gss", "not supported"),
+            ("PGREQUIREAUTH", "md5,!none", "mixed"),
+            ("PGHOST", "a b", "host"),
+            ("PGHOST", "h1,h2", "several hosts"),
+        ] {
+            let vars = [(var, value), ("PGPASSWORD", "PWsecret")];
+            let e = bare.to_config_with(env_of(&vars)).unwrap_err();
+            let text = e.to_string();
+            assert!(text.contains(says), "{var}={value}: {text}");
+            assert!(text.contains("environment"), "{var}={value}: {text}");
+            assert!(!text.contains("PW"), "{var}={value}: {text}");
+            assert_eq!(part_of(e), var);
+        }
+        for mode in ["disable", "allow", "prefer"] {
+            let vars = [("PGSSLMODE", mode)];
+            assert!(bare.to_config_with(env_of(&vars)).is_ok(), "{mode}");
+        }
     }
 
     #[test]
