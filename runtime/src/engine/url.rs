@@ -231,7 +231,8 @@ impl DatabaseUrl {
     /// [`Error::InvalidUrl`] naming the parameter, and leaves the URL unchanged.
     ///
     /// `host`, `port`, `user`, `password` and `dbname` set those parts of the URL (and are
-    /// not kept among [`DatabaseUrl::params`]). The others:
+    /// not kept among [`DatabaseUrl::params`]); an empty `host`, `user` or `dbname` unsets
+    /// it. The others:
     ///
     /// - `application_name`: shown in the server's `pg_stat_activity`.
     /// - `options`: command-line options for the server process (`-c name=value ...`).
