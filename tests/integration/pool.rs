@@ -18,7 +18,8 @@ fn thirty_two_threads_share_eight_connections() {
     let app = format!("pool-load-{}", std::process::id());
     let e = engine_setup(crate::schema::USERS, |b| b.pool_size(4).max_overflow(4));
     // A separate application_name tells the pool's sessions from the monitor's.
-    let engine = Engine::builder_url(e.db.url().clone().with_param("application_name", &app))
+    let url = e.db.url().clone().with_param("application_name", &app);
+    let engine = Engine::builder_url(url.unwrap())
         .pool_size(4)
         .max_overflow(4)
         .build()

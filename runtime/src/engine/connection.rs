@@ -65,7 +65,7 @@ impl Connection {
 
     /// Connects with an already parsed URL.
     pub fn connect_url(url: &DatabaseUrl) -> Result<Self, Error> {
-        Self::connect_config(url, url.to_config())
+        Self::connect_config(url, url.to_config()?)
     }
 
     pub(crate) fn connect_config(url: &DatabaseUrl, config: wire::Config) -> Result<Self, Error> {

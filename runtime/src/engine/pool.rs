@@ -155,7 +155,7 @@ impl EngineBuilder {
                 "an engine needs pool_size + max_overflow of at least 1".into(),
             ));
         }
-        let mut config = url.to_config();
+        let mut config = url.to_config()?;
         let mut options = config.options.clone().unwrap_or_default();
         if let Some(timeout) = self.statement_timeout {
             // PostgreSQL takes milliseconds up to i32::MAX; 0 turns the timeout off.
