@@ -56,7 +56,7 @@ impl FakeServer {
 
     /// Waits for the script to end and returns whether it ended without panicking.
     pub fn join(mut self) -> bool {
-        self.handle.take().map_or(true, |h| h.join().is_ok())
+        self.handle.take().is_none_or(|h| h.join().is_ok())
     }
 }
 

@@ -5,6 +5,7 @@
 use super::fake::Proxy;
 use crate::engine_setup;
 use sqlwright::engine::DbErrorKind;
+use sqlwright::prelude::Executor;
 use sqlwright::{raw, Connection, Error};
 use std::sync::atomic::{AtomicBool, AtomicU32, Ordering};
 use std::sync::Arc;
@@ -171,7 +172,8 @@ fn stored(db: &sqlwright::testing::TestDatabase) -> i64 {
 fn a_commit_whose_answer_is_lost_is_outcome_unknown_and_not_retried() {
     let db = sqlwright::testing::database();
     db.connect().unwrap().batch_execute(TABLE).unwrap();
-    let (mut conn, proxy) = through_proxy(&db, |tag, body| tag == b'Q' && body.starts_with(b"COMMIT"));
+    let (mut conn, proxy) =
+        through_proxy(&db, |tag, body| tag == b'Q' && body.starts_with(b"COMMIT"));
     let attempts = AtomicU32::new(0);
     let armed = Arc::clone(&proxy.armed);
     let err = conn
@@ -190,7 +192,11 @@ fn a_commit_whose_answer_is_lost_is_outcome_unknown_and_not_retried() {
     assert!(err.to_string().contains("may or may not"), "{err}");
     assert!(err.is_connection_lost());
     assert!(!err.is_retryable());
-    assert_eq!(attempts.load(Ordering::SeqCst), 1, "an unknown outcome is never retried");
+    assert_eq!(
+        attempts.load(Ordering::SeqCst),
+        1,
+        "an unknown outcome is never retried"
+    );
     // The server did commit: reporting "rolled back" would have made a retry write twice.
     assert_eq!(stored(&db), 1);
 }

@@ -332,3 +332,47 @@ fn ready_before_authentication_is_a_protocol_error() {
     assert!(err.to_string().contains("before authentication"), "{err}");
     assert!(server.join());
 }
+
+#[test]
+fn require_auth_allows_the_cleartext_password_when_asked_for_and_refuses_other_methods() {
+    // Allowed explicitly: the password goes, and the login completes.
+    let (tx, rx) = std::sync::mpsc::channel();
+    let server = FakeServer::start(move |mut peer| {
+        peer.startup();
+        peer.send(b'R', &3i32.to_be_bytes());
+        let _ = tx.send(peer.read().map(|(_, body)| body));
+        peer.send(b'R', &0i32.to_be_bytes());
+        peer.ready();
+        peer.until_closed();
+    });
+    let conn = connect(&server, "require_auth=password").unwrap();
+    let sent = rx.recv_timeout(Duration::from_secs(20)).unwrap().unwrap();
+    assert_eq!(sent, b"secret\0");
+    drop(conn);
+    assert!(server.join());
+
+    // SCRAM only: a server asking for an MD5 hash gets nothing.
+    let (server, answered) = asks_for(b"\0\0\0\x05salt");
+    let err = connect(&server, "require_auth=scram-sha-256").unwrap_err();
+    assert!(err.to_string().contains("MD5"), "{err}");
+    assert!(answered
+        .recv_timeout(Duration::from_secs(20))
+        .unwrap()
+        .is_none());
+    assert!(server.join());
+
+    // A password method required: a server that lets anyone in is refused.
+    let server = FakeServer::start(|mut peer| {
+        peer.login();
+        peer.until_closed();
+    });
+    let err = connect(&server, "require_auth=scram-sha-256").unwrap_err();
+    assert!(err.to_string().contains("no authentication"), "{err}");
+    assert!(server.join());
+
+    // Excluding a method: `!md5` refuses it, other methods still work.
+    let (server, _answered) = asks_for(b"\0\0\0\x05salt");
+    let err = connect(&server, "require_auth=!md5").unwrap_err();
+    assert!(err.to_string().contains("MD5"), "{err}");
+    assert!(server.join());
+}

@@ -1,0 +1,182 @@
+//! Guards a job can rely on: a row cap, a parameter count and size checked before
+//! anything is sent, streams and COPY abandoned without reading what is left, and a
+//! refused COPY that stops pulling the caller's rows.
+
+use crate::{engine_setup, setup};
+use sqlwright::prelude::*;
+use sqlwright::{raw, Error};
+use std::cell::Cell;
+use std::time::{Duration, Instant};
+
+sqlwright::table! {
+    items (id) {
+        id -> Int4,
+        label -> Text,
+    }
+}
+
+const ITEMS: &str = "CREATE TABLE items (id int4 PRIMARY KEY, label text NOT NULL);
+    INSERT INTO items SELECT g, 'item ' || g FROM generate_series(1, 50) g;";
+
+#[test]
+fn max_rows_refuses_a_larger_result_with_a_typed_error() {
+    let mut db = setup(ITEMS);
+    db.conn.set_max_rows(Some(10));
+    let err = items::table
+        .select(items::id)
+        .load(&mut db.conn)
+        .unwrap_err();
+    assert!(matches!(err, Error::TooManyRows { limit: 10 }), "{err:?}");
+    assert!(err.to_string().contains("more than 10 rows"), "{err}");
+    // Exactly the limit loads; the connection is in step after the refusal.
+    let ten = items::table
+        .select(items::id)
+        .filter(items::id.le(10))
+        .load(&mut db.conn)
+        .unwrap();
+    assert_eq!(ten.len(), 10);
+    // Raw SQL too; statements without rows and streams are not limited.
+    let err = raw::sql("SELECT * FROM items")
+        .load(&mut db.conn)
+        .unwrap_err();
+    assert!(matches!(err, Error::TooManyRows { .. }), "{err:?}");
+    let changed = raw::sql("UPDATE items SET label = label || '!'")
+        .execute(&mut db.conn)
+        .unwrap();
+    assert_eq!(changed, 50);
+    let streamed = items::table
+        .select(items::id)
+        .stream(&mut db.conn)
+        .unwrap()
+        .count();
+    assert_eq!(streamed, 50);
+    db.conn.set_max_rows(None);
+    assert_eq!(
+        items::table
+            .select(items::id)
+            .load(&mut db.conn)
+            .unwrap()
+            .len(),
+        50
+    );
+}
+
+#[test]
+fn max_rows_set_on_the_engine_holds_for_every_connection() {
+    let e = engine_setup(ITEMS, |b| b.max_rows(5));
+    let mut conn = e.engine.connect().unwrap();
+    assert_eq!(conn.max_rows(), Some(5));
+    let err = items::table.select(items::id).load(&mut conn).unwrap_err();
+    assert!(matches!(err, Error::TooManyRows { limit: 5 }), "{err:?}");
+}
+
+#[test]
+fn too_many_parameters_names_the_limit_before_sending() {
+    let mut db = setup(ITEMS);
+    let names: Vec<String> = (0..70_000).map(|i| format!("p{i}")).collect();
+    let list: Vec<String> = names.iter().map(|n| format!(":{n}")).collect();
+    let text = format!("SELECT id FROM items WHERE id IN ({})", list.join(", "));
+    let mut query = raw::sql(&text);
+    for (i, n) in names.iter().enumerate() {
+        query = query.bind(n, i as i32);
+    }
+    let err = query.load(&mut db.conn).unwrap_err();
+    assert!(matches!(err, Error::Parameter(_)), "{err:?}");
+    assert!(err.to_string().contains("at most 65535"), "{err}");
+    assert!(err.to_string().contains("70000"), "{err}");
+    assert_eq!(items::table.count(&mut db.conn).unwrap(), 50);
+}
+
+#[test]
+fn a_value_over_one_gibibyte_is_refused_before_it_is_sent() {
+    let mut db = setup(ITEMS);
+    let huge = "x".repeat((1 << 30) + 1);
+    let err = items::table
+        .select(items::id)
+        .filter(items::label.eq(huge.as_str()))
+        .load(&mut db.conn)
+        .unwrap_err();
+    drop(huge);
+    assert!(matches!(err, Error::Parameter(_)), "{err:?}");
+    assert!(err.to_string().contains("1 GiB"), "{err}");
+    assert!(!db.conn.is_closed());
+    // The next statement runs: nothing was sent, nothing is out of step.
+    assert_eq!(items::table.count(&mut db.conn).unwrap(), 50);
+}
+
+#[test]
+fn a_stream_dropped_early_on_a_slow_query_closes_instead_of_reading_on() {
+    let mut db = setup(ITEMS);
+    // The first batch comes at once; the second would take over ten minutes.
+    let slow = raw::sql(
+        "SELECT g, CASE WHEN g > 4096 THEN pg_sleep(0.2) END::text \
+         FROM generate_series(1, 100000) g",
+    );
+    let mut rows = slow.stream(&mut db.conn).unwrap();
+    assert!(rows.next().unwrap().is_ok());
+    let started = Instant::now();
+    drop(rows);
+    let took = started.elapsed();
+    assert!(took < Duration::from_secs(3), "dropping took {took:?}");
+    assert!(db.conn.is_closed());
+
+    // A stream dropped with little left keeps its connection.
+    let mut conn = db.connect_again();
+    let mut rows = items::table.select(items::id).stream(&mut conn).unwrap();
+    assert!(rows.next().unwrap().is_ok());
+    drop(rows);
+    assert!(!conn.is_closed());
+    assert_eq!(items::table.count(&mut conn).unwrap(), 50);
+}
+
+#[test]
+fn a_copy_out_dropped_with_much_left_closes_the_connection() {
+    let mut db = setup(
+        "CREATE TABLE items (id int4 PRIMARY KEY, label text NOT NULL);
+         INSERT INTO items SELECT g, repeat('x', 100) FROM generate_series(1, 300000) g;",
+    );
+    let mut rows = items::table
+        .select((items::id, items::label))
+        .copy_out(&mut db.conn)
+        .unwrap();
+    assert!(rows.next().unwrap().is_ok());
+    drop(rows);
+    assert!(db.conn.is_closed(), "30 MB were read only to be dropped");
+
+    // With little left, the rest is read and the connection kept.
+    let mut small = setup(ITEMS);
+    let mut rows = items::table
+        .select(items::id)
+        .copy_out(&mut small.conn)
+        .unwrap();
+    assert!(rows.next().unwrap().is_ok());
+    drop(rows);
+    assert!(!small.conn.is_closed());
+    assert_eq!(items::table.count(&mut small.conn).unwrap(), 50);
+}
+
+#[test]
+fn a_refused_copy_stops_pulling_the_callers_rows() {
+    let mut db = setup("CREATE TABLE items (id int4 PRIMARY KEY, label text NOT NULL);");
+    let pulled = Cell::new(0u64);
+    const ROWS: i32 = 2_000_000;
+    // Row 2 repeats row 1's key: the server refuses the COPY at once.
+    let rows = (0..ROWS).map(|i| {
+        pulled.set(pulled.get() + 1);
+        (
+            items::id.to(i.max(1)),
+            items::label.to("a label of some length"),
+        )
+    });
+    let err = copy_in(items::table).rows(rows, &mut db.conn).unwrap_err();
+    assert!(
+        matches!(&err, Error::Copy { source, .. } if source.database_error().is_some()),
+        "{err:?}"
+    );
+    assert!(
+        pulled.get() < u64::from(ROWS as u32) / 2,
+        "pulled {} of {ROWS} rows after the refusal",
+        pulled.get()
+    );
+    assert_eq!(items::table.count(&mut db.conn).unwrap(), 0);
+}
