@@ -251,3 +251,79 @@ fn tables_wider_than_sixteen_columns() {
         (1, 18, "nineteen", None)
     );
 }
+
+sqlwright::table! {
+    /// Values at the edges of what their Rust types hold.
+    edges (id) {
+        id -> Int4,
+        num -> Nullable<Numeric>,
+        wide -> Nullable<Numeric>,
+        nums -> Nullable<Array<Nullable<Numeric>>>,
+        t -> Nullable<Time>,
+        ints -> Nullable<Array<Int4>>,
+        maybe -> Nullable<Array<Nullable<Int4>>>,
+    }
+}
+
+const EDGES: &str = "CREATE TABLE edges (id int4 PRIMARY KEY, num numeric, wide numeric(40,30),
+    nums numeric[], t time, ints int4[], maybe int4[]);";
+
+/// The reason of a `DecodeError::Invalid` naming `edges.<column>`, or a panic showing what
+/// loaded instead.
+#[track_caller]
+fn invalid<T: std::fmt::Debug>(column: &str, result: Result<T, sqlwright::Error>) -> String {
+    use sqlwright::engine::DecodeError;
+    match result {
+        Err(sqlwright::Error::Decode {
+            column: c,
+            source: DecodeError::Invalid { reason, .. },
+        }) if c == format!("edges.{column}") => reason,
+        other => panic!("expected a decode error of edges.{column}, got {other:?}"),
+    }
+}
+
+/// Sets `edges.<column>` of row 1 to the SQL literal `value`.
+fn set_edge(db: &mut crate::Db, column: &str, value: &str) {
+    db.conn
+        .batch_execute(&format!(
+            "INSERT INTO edges (id, {column}) VALUES (1, {value})
+             ON CONFLICT (id) DO UPDATE SET {column} = EXCLUDED.{column}"
+        ))
+        .unwrap();
+}
+
+#[test]
+fn arrays_with_null_elements_and_empty_arrays_load() {
+    let mut db = setup(EDGES);
+    set_edge(&mut db, "maybe", "'{1,NULL,3}'");
+    set_edge(&mut db, "ints", "'{}'");
+    set_edge(&mut db, "nums", "ARRAY[1.5, NULL, -0.001]");
+    let row = edges::table
+        .select((edges::maybe, edges::ints, edges::nums))
+        .one(&mut db.conn)
+        .unwrap();
+    let d = |s: &str| Some(s.parse::<rust_decimal::Decimal>().unwrap());
+    assert_eq!(
+        row,
+        (
+            Some(vec![Some(1), None, Some(3)]),
+            Some(vec![]),
+            Some(vec![d("1.5"), None, d("-0.001")])
+        )
+    );
+    set_edge(&mut db, "maybe", "'{NULL,NULL}'");
+    set_edge(&mut db, "ints", "NULL");
+    set_edge(&mut db, "nums", "'{}'");
+    let row = edges::table
+        .select((edges::maybe, edges::ints, edges::nums))
+        .one(&mut db.conn)
+        .unwrap();
+    assert_eq!(row, (Some(vec![None, None]), None, Some(vec![])));
+    // A NULL element does not load into Vec<i32>.
+    set_edge(&mut db, "ints", "'{1,NULL}'");
+    let reason = invalid("ints", edges::table.select(edges::ints).load(&mut db.conn));
+    assert!(
+        reason.contains("element 2") && reason.contains("NULL"),
+        "{reason}"
+    );
+}

@@ -1,10 +1,11 @@
 //! Decoding result rows into Rust values, checked against the selected SQL types.
 
+use super::array::RawArray;
 use super::*;
 use crate::engine::error::{DecodeError, Error};
 use crate::engine::RawRow;
 use crate::render::Label;
-use postgres_types::FromSql;
+use postgres_types::{FromSql, Kind};
 
 /// A Rust type that values of SQL type `ST` can be loaded into.
 ///
@@ -240,12 +241,50 @@ impl DefaultRust for Jsonb {
 }
 
 /// Arrays load element by element; elements of `Nullable<_>` arrays as `Option<_>`.
+///
+/// The array is read by sqlwright itself, every count checked against the
+/// bytes present, and each element decoded as `T` loads it from `ST`.
 impl<T, ST> FromSqlValue<Array<ST>> for Vec<T>
 where
     T: FromSqlValue<ST> + for<'a> FromSql<'a>,
 {
     fn decode(ty: &Type, raw: Option<&[u8]>) -> Result<Self, DecodeError> {
-        decode_pg(ty, raw)
+        let rust = std::any::type_name::<Self>();
+        let member = match ty.kind() {
+            Kind::Array(member) if T::accepts(member) => member,
+            _ => {
+                return Err(DecodeError::WrongType {
+                    rust,
+                    sql: ty.name().to_string(),
+                })
+            }
+        };
+        let raw = raw.ok_or(DecodeError::UnexpectedNull { rust })?;
+        let invalid = |reason: String| DecodeError::Invalid { rust, reason };
+        let array = RawArray::parse(raw).map_err(invalid)?;
+        if array.element != member.oid() {
+            let sent = Type::from_oid(array.element).map_or_else(
+                || format!("OID {}", array.element),
+                |t| t.name().to_string(),
+            );
+            return Err(invalid(format!(
+                "the array's elements are of type {sent}, not the column's element type {}",
+                member.name()
+            )));
+        }
+        if let [_, _, ..] = array.dimensions() {
+            return Err(invalid(format!(
+                "the array has {} dimensions; a Vec holds one (select `ARRAY(SELECT unnest(column))` to flatten it)",
+                array.dimensions().len()
+            )));
+        }
+        let mut out = Vec::with_capacity(array.count);
+        for (i, element) in array.elements().enumerate() {
+            let value = T::decode(member, element.map_err(invalid)?)
+                .map_err(|e| invalid(format!("element {}: {e}", i + 1)))?;
+            out.push(value);
+        }
+        Ok(out)
     }
 }
 
@@ -433,4 +472,164 @@ tuple_rows! {
     (T0 S0, T1 S1, T2 S2, T3 S3, T4 S4, T5 S5, T6 S6, T7 S7, T8 S8, T9 S9, T10 S10, T11 S11, T12 S12, T13 S13, T14 S14, T15 S15, T16 S16, T17 S17, T18 S18, T19 S19, T20 S20, T21 S21, T22 S22, T23 S23, T24 S24, T25 S25, T26 S26, T27 S27, T28 S28, T29 S29)
     (T0 S0, T1 S1, T2 S2, T3 S3, T4 S4, T5 S5, T6 S6, T7 S7, T8 S8, T9 S9, T10 S10, T11 S11, T12 S12, T13 S13, T14 S14, T15 S15, T16 S16, T17 S17, T18 S18, T19 S19, T20 S20, T21 S21, T22 S22, T23 S23, T24 S24, T25 S25, T26 S26, T27 S27, T28 S28, T29 S29, T30 S30)
     (T0 S0, T1 S1, T2 S2, T3 S3, T4 S4, T5 S5, T6 S6, T7 S7, T8 S8, T9 S9, T10 S10, T11 S11, T12 S12, T13 S13, T14 S14, T15 S15, T16 S16, T17 S17, T18 S18, T19 S19, T20 S20, T21 S21, T22 S22, T23 S23, T24 S24, T25 S25, T26 S26, T27 S27, T28 S28, T29 S29, T30 S30, T31 S31)
+}
+
+#[cfg(test)]
+mod array_tests {
+    use super::*;
+
+    /// An array value as the server sends it: header, one (length, lower bound) pair per
+    /// dimension, then each element as its length and bytes (`None` is NULL).
+    fn array(
+        ndim: i32,
+        flags: i32,
+        oid: u32,
+        dims: &[(i32, i32)],
+        elems: &[Option<&[u8]>],
+    ) -> Vec<u8> {
+        let mut out = Vec::new();
+        out.extend_from_slice(&ndim.to_be_bytes());
+        out.extend_from_slice(&flags.to_be_bytes());
+        out.extend_from_slice(&oid.to_be_bytes());
+        for (len, lower) in dims {
+            out.extend_from_slice(&len.to_be_bytes());
+            out.extend_from_slice(&lower.to_be_bytes());
+        }
+        for e in elems {
+            match e {
+                None => out.extend_from_slice(&(-1i32).to_be_bytes()),
+                Some(b) => {
+                    out.extend_from_slice(&(b.len() as i32).to_be_bytes());
+                    out.extend_from_slice(b);
+                }
+            }
+        }
+        out
+    }
+
+    fn ints(raw: &[u8]) -> Result<Vec<i32>, DecodeError> {
+        <Vec<i32> as FromSqlValue<Array<Int4>>>::decode(&Type::INT4_ARRAY, Some(raw))
+    }
+
+    fn texts(raw: &[u8]) -> Result<Vec<String>, DecodeError> {
+        <Vec<String> as FromSqlValue<Array<Text>>>::decode(&Type::TEXT_ARRAY, Some(raw))
+    }
+
+    fn nullable_ints(raw: &[u8]) -> Result<Vec<Option<i32>>, DecodeError> {
+        <Vec<Option<i32>> as FromSqlValue<Array<Nullable<Int4>>>>::decode(
+            &Type::INT4_ARRAY,
+            Some(raw),
+        )
+    }
+
+    /// The error's reason, or a panic naming what decoded instead.
+    #[track_caller]
+    fn reason<T: std::fmt::Debug>(r: Result<T, DecodeError>) -> String {
+        match r {
+            Err(DecodeError::Invalid { reason, .. }) => reason,
+            other => panic!("expected DecodeError::Invalid, got {other:?}"),
+        }
+    }
+
+    const INT4: u32 = 23;
+    const ONE: &[u8] = &1i32.to_be_bytes();
+    const THREE: &[u8] = &3i32.to_be_bytes();
+
+    #[test]
+    fn well_formed_arrays_load() {
+        assert_eq!(
+            ints(&array(1, 0, INT4, &[(2, 1)], &[Some(ONE), Some(THREE)])),
+            Ok(vec![1, 3])
+        );
+        assert_eq!(ints(&array(0, 0, INT4, &[], &[])), Ok(vec![]));
+        assert_eq!(
+            nullable_ints(&array(
+                1,
+                1,
+                INT4,
+                &[(3, 1)],
+                &[Some(ONE), None, Some(THREE)]
+            )),
+            Ok(vec![Some(1), None, Some(3)])
+        );
+        assert_eq!(
+            texts(&array(1, 0, 25, &[(2, 1)], &[Some(b"ab"), Some(b"")])),
+            Ok(vec!["ab".to_string(), String::new()])
+        );
+    }
+
+    #[test]
+    fn counts_beyond_the_bytes_present_are_errors_not_allocations() {
+        // 2^31 - 2 elements claimed, none sent: no 48 GiB Vec<String>, an error.
+        let huge = array(1, 0, 25, &[(i32::MAX - 1, 1)], &[]);
+        assert!(reason(texts(&huge)).contains("elements"));
+        let huge = array(1, 0, INT4, &[(i32::MAX - 1, 1)], &[Some(ONE)]);
+        reason(ints(&huge));
+        // the last index would pass i32::MAX
+        reason(ints(&array(1, 0, INT4, &[(i32::MAX, 1)], &[Some(ONE)])));
+        // more claimed than sent by one
+        reason(ints(&array(
+            1,
+            0,
+            INT4,
+            &[(3, 1)],
+            &[Some(ONE), Some(THREE)],
+        )));
+        // dimensions whose product overflows
+        let dims = [(i32::MAX, 0), (i32::MAX, 0), (i32::MAX, 0)];
+        assert!(reason(ints(&array(3, 0, INT4, &dims, &[]))).contains("multiply"));
+    }
+
+    #[test]
+    fn negative_and_malformed_headers_are_errors() {
+        reason(ints(&array(1, 0, INT4, &[(-1, 1)], &[])));
+        reason(ints(&array(-1, 0, INT4, &[], &[])));
+        reason(ints(&array(i32::MAX, 0, INT4, &[], &[])));
+        reason(ints(&array(1, 0, INT4, &[], &[])));
+        reason(ints(&array(1, 7, INT4, &[(1, 1)], &[Some(ONE)])));
+        reason(ints(&[0, 0, 0, 1, 0, 0]));
+        reason(ints(&[]));
+    }
+
+    #[test]
+    fn several_dimensions_do_not_load_into_a_vec() {
+        let four = [Some(ONE), Some(THREE), Some(ONE), Some(THREE)];
+        let square = array(2, 0, INT4, &[(2, 1), (2, 1)], &four);
+        assert!(reason(ints(&square)).contains("2 dimensions"));
+    }
+
+    #[test]
+    fn malformed_elements_are_errors() {
+        // element length -2
+        let mut raw = array(1, 0, INT4, &[(1, 1)], &[]);
+        raw.extend_from_slice(&(-2i32).to_be_bytes());
+        reason(ints(&raw));
+        // element longer than the bytes left
+        let mut raw = array(1, 0, INT4, &[(1, 1)], &[]);
+        raw.extend_from_slice(&8i32.to_be_bytes());
+        raw.extend_from_slice(ONE);
+        reason(ints(&raw));
+        // a truncated length
+        let mut raw = array(1, 0, INT4, &[(1, 1)], &[]);
+        raw.extend_from_slice(&[0, 0]);
+        reason(ints(&raw));
+        // bytes after the last element
+        let mut raw = array(1, 0, INT4, &[(1, 1)], &[Some(ONE)]);
+        raw.push(0);
+        reason(ints(&raw));
+        // an element of the wrong size for int4
+        reason(ints(&array(1, 0, INT4, &[(1, 1)], &[Some(&[1, 2, 3])])));
+        // NULL in an array loaded into Vec<i32>
+        reason(ints(&array(1, 1, INT4, &[(1, 1)], &[None])));
+    }
+
+    #[test]
+    fn element_type_must_match_the_column() {
+        let text_elems = array(1, 0, 25, &[(1, 1)], &[Some(ONE)]);
+        assert!(reason(ints(&text_elems)).contains("text"));
+        assert!(matches!(
+            <Vec<i32> as FromSqlValue<Array<Int4>>>::decode(&Type::INT4, Some(&text_elems)),
+            Err(DecodeError::WrongType { .. })
+        ));
+    }
 }

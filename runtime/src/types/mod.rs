@@ -6,6 +6,7 @@
 //! Rust values enter a query through [`crate::expr::AsExpr`] and leave it through
 //! [`FromSqlValue`].
 
+mod array;
 mod decode;
 mod interval;
 
