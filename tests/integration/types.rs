@@ -327,3 +327,26 @@ fn arrays_with_null_elements_and_empty_arrays_load() {
         "{reason}"
     );
 }
+
+#[test]
+fn arrays_that_a_vec_would_misplace_are_errors() {
+    let mut db = setup(EDGES);
+    // Lower bound 0: a Vec would renumber the elements.
+    set_edge(&mut db, "ints", "'[0:2]={1,2,3}'");
+    let reason = invalid("ints", edges::table.select(edges::ints).load(&mut db.conn));
+    assert!(reason.contains("lower bound 0"), "{reason}");
+    // The slice `[:]` numbers from 1, as the message suggests.
+    db.conn
+        .batch_execute("UPDATE edges SET ints = ints[:]")
+        .unwrap();
+    let renumbered = edges::table.select(edges::ints).one(&mut db.conn).unwrap();
+    assert_eq!(renumbered, Some(vec![1, 2, 3]));
+    // Lower bound 1 written out is an ordinary array.
+    set_edge(&mut db, "ints", "'[1:3]={4,5,6}'");
+    let loaded = edges::table.select(edges::ints).one(&mut db.conn).unwrap();
+    assert_eq!(loaded, Some(vec![4, 5, 6]));
+    // Two dimensions.
+    set_edge(&mut db, "ints", "'{{1,2},{3,4}}'");
+    let reason = invalid("ints", edges::table.select(edges::ints).load(&mut db.conn));
+    assert!(reason.contains("2 dimensions"), "{reason}");
+}

@@ -243,7 +243,9 @@ impl DefaultRust for Jsonb {
 /// Arrays load element by element; elements of `Nullable<_>` arrays as `Option<_>`.
 ///
 /// The array is read by sqlwright itself, every count checked against the
-/// bytes present, and each element decoded as `T` loads it from `ST`.
+/// bytes present, and each element decoded as `T` loads it from `ST`. Only arrays of one
+/// dimension numbered from 1 load: another shape is a [`DecodeError::Invalid`], not a `Vec`
+/// that silently lost it.
 impl<T, ST> FromSqlValue<Array<ST>> for Vec<T>
 where
     T: FromSqlValue<ST> + for<'a> FromSql<'a>,
@@ -276,6 +278,12 @@ where
             return Err(invalid(format!(
                 "the array has {} dimensions; a Vec holds one (select `ARRAY(SELECT unnest(column))` to flatten it)",
                 array.dimensions().len()
+            )));
+        }
+        if let [(_, lower @ (..=0 | 2..))] = array.dimensions() {
+            return Err(invalid(format!(
+                "the array's indexes start at {lower} (lower bound {lower}, not 1), which a Vec would lose: \
+                 select `column[:]`, which numbers from 1, and `array_lower(column, 1)` if the bound matters"
             )));
         }
         let mut out = Vec::with_capacity(array.count);
@@ -596,6 +604,14 @@ mod array_tests {
         let four = [Some(ONE), Some(THREE), Some(ONE), Some(THREE)];
         let square = array(2, 0, INT4, &[(2, 1), (2, 1)], &four);
         assert!(reason(ints(&square)).contains("2 dimensions"));
+    }
+
+    #[test]
+    fn lower_bounds_other_than_one_do_not_load_into_a_vec() {
+        let elems = [Some(ONE), Some(THREE)];
+        assert!(reason(ints(&array(1, 0, INT4, &[(2, 0)], &elems))).contains("lower bound 0"));
+        assert!(reason(ints(&array(1, 0, INT4, &[(2, -5)], &elems))).contains("lower bound -5"));
+        assert!(reason(ints(&array(1, 0, INT4, &[(2, 2)], &elems))).contains("lower bound 2"));
     }
 
     #[test]
