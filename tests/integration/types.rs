@@ -350,3 +350,61 @@ fn arrays_that_a_vec_would_misplace_are_errors() {
     let reason = invalid("ints", edges::table.select(edges::ints).load(&mut db.conn));
     assert!(reason.contains("2 dimensions"), "{reason}");
 }
+
+#[test]
+fn numerics_load_exactly_or_not_at_all() {
+    use rust_decimal::Decimal;
+    let mut db = setup(EDGES);
+    let num = |db: &mut crate::Db, literal: &str| {
+        set_edge(db, "num", literal);
+        edges::table.select(edges::num).one(&mut db.conn)
+    };
+    let exact = |s: &str| Some(s.parse::<Decimal>().unwrap());
+    // Representable: 28 fractional digits, 29 significant ones, Decimal's extremes.
+    assert_eq!(
+        num(&mut db, "0.0000000000000000000000000001").unwrap(),
+        exact("0.0000000000000000000000000001")
+    );
+    assert_eq!(
+        num(&mut db, "123456789012345678901234567.89").unwrap(),
+        exact("123456789012345678901234567.89")
+    );
+    assert_eq!(
+        num(&mut db, "79228162514264337593543950335").unwrap(),
+        Some(Decimal::MAX)
+    );
+    assert_eq!(
+        num(&mut db, "-79228162514264337593543950335").unwrap(),
+        Some(Decimal::MIN)
+    );
+    assert_eq!(
+        num(&mut db, "1e28").unwrap(),
+        Some(Decimal::from_i128_with_scale(10i128.pow(28), 0))
+    );
+    // Trailing zeros beyond scale 28 are exact.
+    assert_eq!(
+        num(&mut db, "0.10000000000000000000000000000000000").unwrap(),
+        exact("0.1")
+    );
+    set_edge(&mut db, "wide", "1");
+    let wide = edges::table.select(edges::wide).one(&mut db.conn).unwrap();
+    assert_eq!(wide, Some(Decimal::ONE));
+    // Not representable: each an error that says why, never a rounded value.
+    for (literal, why) in [
+        ("1e-29", "28"),
+        ("0.12345678901234567890123456789", "28"),
+        ("1234567890123456789012345678.91", "significant"),
+        ("79228162514264337593543950336", "large"),
+        ("-1e29", "large"),
+        ("'NaN'", "NaN"),
+        ("'Infinity'", "Infinity"),
+        ("'-Infinity'", "Infinity"),
+    ] {
+        let reason = invalid("num", num(&mut db, literal));
+        assert!(reason.contains(why), "{literal}: {reason}");
+    }
+    // Inside an array, the same.
+    set_edge(&mut db, "nums", "ARRAY[1, 1e-29]");
+    let reason = invalid("nums", edges::table.select(edges::nums).load(&mut db.conn));
+    assert!(reason.contains("element 2"), "{reason}");
+}

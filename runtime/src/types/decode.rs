@@ -43,6 +43,23 @@ pub(crate) fn decode_pg<T: for<'a> FromSql<'a>>(
     }
 }
 
+/// The bytes of a value `T` accepts the SQL type of (as `postgres-types` judges), or the
+/// error for a wrong type or an unexpected NULL: for decoders sqlwright writes itself.
+pub(crate) fn checked_raw<'r, T: for<'a> FromSql<'a>>(
+    ty: &Type,
+    raw: Option<&'r [u8]>,
+) -> Result<&'r [u8], DecodeError> {
+    if !T::accepts(ty) {
+        return Err(DecodeError::WrongType {
+            rust: std::any::type_name::<T>(),
+            sql: ty.name().to_string(),
+        });
+    }
+    raw.ok_or(DecodeError::UnexpectedNull {
+        rust: std::any::type_name::<T>(),
+    })
+}
+
 impl<T: FromSqlValue<ST>, ST: SqlType<Nullability = NotNull>> FromSqlValue<Nullable<ST>>
     for Option<T>
 {
@@ -152,10 +169,17 @@ impl DefaultRust for Interval {
     type Rust = PgInterval;
 }
 
+/// Exactly the server's value, or [`DecodeError::Invalid`] saying why `Decimal` cannot hold
+/// it (NaN, an infinity, more than 28 significant fractional digits, a magnitude of 2^96 or
+/// more): never a rounded value.
 #[cfg(feature = "rust_decimal")]
 impl FromSqlValue<Numeric> for rust_decimal::Decimal {
     fn decode(ty: &Type, raw: Option<&[u8]>) -> Result<Self, DecodeError> {
-        decode_pg(ty, raw)
+        let bytes = checked_raw::<Self>(ty, raw)?;
+        super::numeric::decode(bytes).map_err(|reason| DecodeError::Invalid {
+            rust: std::any::type_name::<Self>(),
+            reason,
+        })
     }
 }
 #[cfg(feature = "rust_decimal")]

@@ -9,6 +9,8 @@
 mod array;
 mod decode;
 mod interval;
+#[cfg(feature = "rust_decimal")]
+mod numeric;
 
 pub(crate) use decode::decode_rows;
 
