@@ -408,3 +408,20 @@ fn numerics_load_exactly_or_not_at_all() {
     let reason = invalid("nums", edges::table.select(edges::nums).load(&mut db.conn));
     assert!(reason.contains("element 2"), "{reason}");
 }
+
+#[test]
+fn time_24_00_is_an_error() {
+    use chrono::NaiveTime;
+    let mut db = setup(EDGES);
+    set_edge(&mut db, "t", "'23:59:59.999999'");
+    let t = edges::table.select(edges::t).one(&mut db.conn).unwrap();
+    assert_eq!(t, NaiveTime::from_hms_micro_opt(23, 59, 59, 999_999));
+    set_edge(&mut db, "t", "'24:00'");
+    let reason = invalid("t", edges::table.select(edges::t).load(&mut db.conn));
+    assert!(reason.contains("24:00"), "{reason}");
+    // ... and loads as the interval the message suggests.
+    let iv: Option<PgInterval> = sqlwright::raw::sql("SELECT t - time '00:00' FROM edges")
+        .scalar(&mut db.conn)
+        .unwrap();
+    assert_eq!(iv, Some(PgInterval::new(0, 0, 86_400_000_000)));
+}

@@ -45,6 +45,7 @@ pub(crate) fn decode_pg<T: for<'a> FromSql<'a>>(
 
 /// The bytes of a value `T` accepts the SQL type of (as `postgres-types` judges), or the
 /// error for a wrong type or an unexpected NULL: for decoders sqlwright writes itself.
+#[cfg(any(feature = "rust_decimal", feature = "chrono"))]
 pub(crate) fn checked_raw<'r, T: for<'a> FromSql<'a>>(
     ty: &Type,
     raw: Option<&'r [u8]>,
@@ -198,10 +199,38 @@ impl DefaultRust for Date {
     type Rust = chrono::NaiveDate;
 }
 
+/// PostgreSQL's `time` runs to `24:00:00` inclusive; `NaiveTime` ends at 23:59:59.999999,
+/// so `24:00` is a [`DecodeError::Invalid`] (not the 00:00 of the same day).
 #[cfg(feature = "chrono")]
 impl FromSqlValue<Time> for chrono::NaiveTime {
     fn decode(ty: &Type, raw: Option<&[u8]>) -> Result<Self, DecodeError> {
-        decode_pg(ty, raw)
+        const DAY: i64 = 86_400_000_000;
+        let bytes = checked_raw::<Self>(ty, raw)?;
+        let invalid = |reason: String| DecodeError::Invalid {
+            rust: std::any::type_name::<Self>(),
+            reason,
+        };
+        let micros = <[u8; 8]>::try_from(bytes)
+            .map(i64::from_be_bytes)
+            .map_err(|_| invalid(format!("a time takes 8 bytes, {} came", bytes.len())))?;
+        if micros == DAY {
+            return Err(invalid(
+                "24:00:00 is a PostgreSQL time, but chrono::NaiveTime ends at 23:59:59.999999 \
+                 (load it as an interval: `column - time '00:00'`)"
+                    .into(),
+            ));
+        }
+        let time = (0..DAY).contains(&micros).then(|| {
+            chrono::NaiveTime::from_num_seconds_from_midnight_opt(
+                (micros / 1_000_000) as u32,
+                (micros % 1_000_000) as u32 * 1_000,
+            )
+        });
+        time.flatten().ok_or_else(|| {
+            invalid(format!(
+                "a time of {micros} microseconds after midnight is outside a day"
+            ))
+        })
     }
 }
 #[cfg(feature = "chrono")]
@@ -669,6 +698,55 @@ mod array_tests {
         assert!(reason(ints(&text_elems)).contains("text"));
         assert!(matches!(
             <Vec<i32> as FromSqlValue<Array<Int4>>>::decode(&Type::INT4, Some(&text_elems)),
+            Err(DecodeError::WrongType { .. })
+        ));
+    }
+}
+
+#[cfg(all(test, feature = "chrono"))]
+mod time_tests {
+    use super::*;
+    use chrono::NaiveTime;
+
+    fn time(micros: i64) -> Result<NaiveTime, DecodeError> {
+        <NaiveTime as FromSqlValue<Time>>::decode(&Type::TIME, Some(&micros.to_be_bytes()))
+    }
+
+    #[track_caller]
+    fn reason(r: Result<NaiveTime, DecodeError>) -> String {
+        match r {
+            Err(DecodeError::Invalid { reason, .. }) => reason,
+            other => panic!("expected DecodeError::Invalid, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn times_within_the_day_load() {
+        assert_eq!(time(0), Ok(NaiveTime::MIN));
+        assert_eq!(
+            time(86_399_999_999),
+            Ok(NaiveTime::from_hms_micro_opt(23, 59, 59, 999_999).unwrap())
+        );
+        assert_eq!(
+            time(3_723_000_004),
+            Ok(NaiveTime::from_hms_micro_opt(1, 2, 3, 4).unwrap())
+        );
+    }
+
+    #[test]
+    fn midnight_at_the_end_of_the_day_and_beyond_are_errors() {
+        assert!(reason(time(86_400_000_000)).contains("24:00"));
+        reason(time(86_400_000_001));
+        reason(time(-1));
+        reason(time(i64::MIN));
+        let seven = <NaiveTime as FromSqlValue<Time>>::decode(&Type::TIME, Some(&[0; 7]));
+        reason(seven);
+        assert!(matches!(
+            <NaiveTime as FromSqlValue<Time>>::decode(&Type::TIME, None),
+            Err(DecodeError::UnexpectedNull { .. })
+        ));
+        assert!(matches!(
+            <NaiveTime as FromSqlValue<Time>>::decode(&Type::TIMETZ, Some(&[0; 12])),
             Err(DecodeError::WrongType { .. })
         ));
     }
