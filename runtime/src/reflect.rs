@@ -605,17 +605,17 @@ pub struct UnmappedTypes(pub Vec<(String, String)>);
 
 impl fmt::Display for UnmappedTypes {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let Some(first) = self.0.iter().map(|(_, t)| t.as_str()).min() else {
+            return f.write_str("no column has a SQL type sqlwright does not map");
+        };
         writeln!(f, "these columns have SQL types sqlwright does not map:")?;
         for (column, ty) in &self.0 {
             writeln!(f, "  {column}: {ty}")?;
         }
-        let mut types: Vec<&str> = self.0.iter().map(|(_, t)| t.as_str()).collect();
-        types.sort();
-        types.dedup();
         write!(
             f,
             "map them to Rust SQL-type markers with --map-type, e.g. --map-type {}=crate::sql_types::MyType, or leave the tables out with --except",
-            types[0].trim_end_matches("[]")
+            first.trim_end_matches("[]")
         )
     }
 }
@@ -902,5 +902,23 @@ pub fn print_schema(catalog: &Catalog, options: &PrintOptions) -> Result<String,
         Ok(out)
     } else {
         Err(UnmappedTypes(unmapped))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn unmapped_types_display_with_none_and_with_some() {
+        let none = UnmappedTypes(vec![]).to_string();
+        assert_eq!(none, "no column has a SQL type sqlwright does not map");
+        let some = UnmappedTypes(vec![
+            ("t.a".into(), "mood[]".into()),
+            ("t.b".into(), "citext".into()),
+        ])
+        .to_string();
+        assert!(some.contains("  t.a: mood[]"), "{some}");
+        assert!(some.contains("--map-type citext="), "{some}");
     }
 }
