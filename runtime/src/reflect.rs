@@ -142,24 +142,58 @@ pub struct ReflectedIndex {
 }
 
 impl Catalog {
+    /// The table or view `name` in `schema`, both exactly as spelled (dots included), or
+    /// [`Error::Misuse`] naming them.
+    pub fn table_in(&self, schema: &str, name: &str) -> Result<&ReflectedTable, Error> {
+        self.tables
+            .iter()
+            .find(|t| t.schema == schema && t.name == name)
+            .ok_or_else(|| {
+                Error::Misuse(format!(
+                    "no table or view `{name}` in schema `{schema}` among the reflected ones"
+                ))
+            })
+    }
+
     /// The table or view named `name` (`"schema.name"` or just `"name"`), or
     /// [`Error::Misuse`] naming it.
+    ///
+    /// Names may hold dots: `name` is read as a whole table name (in any schema) and as
+    /// `schema.table` split at each of its dots, and the one table found by any reading is
+    /// the answer (`"a.b"` finds table `"a.b"` in `public`, and `"public.a.b"` too). When
+    /// readings find several tables, the error lists them: [`Catalog::table_in`] takes
+    /// the schema apart.
     pub fn table(&self, name: &str) -> Result<&ReflectedTable, Error> {
-        let (schema, table) = match name.split_once('.') {
-            Some((s, t)) => (Some(s), t),
-            None => (None, name),
+        let qualified = |t: &ReflectedTable| {
+            name.strip_prefix(t.schema.as_str())
+                .and_then(|rest| rest.strip_prefix('.'))
+                == Some(t.name.as_str())
         };
-        let mut found = self
+        let found: Vec<&ReflectedTable> = self
             .tables
             .iter()
-            .filter(|t| t.name == table && schema.is_none_or(|s| t.schema == s));
-        match (found.next(), found.next()) {
-            (Some(t), None) => Ok(t),
-            (Some(_), Some(_)) => Err(Error::Misuse(format!(
-                "table `{name}` exists in several schemas; name it as `schema.{name}`"
-            ))),
-            (None, _) => Err(Error::Misuse(format!(
+            .filter(|t| t.name == name || qualified(t))
+            .collect();
+        match found[..] {
+            [t] => Ok(t),
+            [] => Err(Error::Misuse(format!(
                 "no table or view `{name}` in the reflected schemas"
+            ))),
+            _ if found.iter().all(|t| t.name == name) => Err(Error::Misuse(format!(
+                "table `{name}` exists in several schemas ({}); name it as `schema.{name}`",
+                found
+                    .iter()
+                    .map(|t| t.schema.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ))),
+            _ => Err(Error::Misuse(format!(
+                "`{name}` names several tables: {}; pick one with `Catalog::table_in(schema, name)`",
+                found
+                    .iter()
+                    .map(|t| format!("table `{}` in schema `{}`", t.name, t.schema))
+                    .collect::<Vec<_>>()
+                    .join(", ")
             ))),
         }
     }
