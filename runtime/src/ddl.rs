@@ -260,9 +260,10 @@ impl Schema {
                     &mut alter, columns, target, referenced, on_delete, on_update,
                 );
                 if if_not_exists {
-                    deferred.push_str(&format!(
-                        "DO $sqlwright$ BEGIN {alter}; EXCEPTION WHEN duplicate_object THEN NULL; END $sqlwright$;\n"
-                    ));
+                    let body =
+                        format!("BEGIN {alter}; EXCEPTION WHEN duplicate_object THEN NULL; END");
+                    let tag = dollar_tag(&body);
+                    deferred.push_str(&format!("DO {tag} {body} {tag};\n"));
                 } else {
                     deferred.push_str(&alter);
                     deferred.push_str(";\n");
@@ -296,6 +297,19 @@ impl Schema {
     pub fn drop_all(&self, conn: &mut Connection) -> Result<(), Error> {
         conn.batch_execute(&self.drop_sql(true))
     }
+}
+
+/// A dollar-quote delimiter that `body` does not contain (`$sqlwright$`, else
+/// `$sqlwright1$`, `$sqlwright2$`, ...): names in the body are the declaration's, and one
+/// holding the delimiter would end the quoted text early.
+fn dollar_tag(body: &str) -> String {
+    (0..)
+        .map(|n| match n {
+            0 => "$sqlwright$".to_string(),
+            n => format!("$sqlwright{n}$"),
+        })
+        .find(|tag| !body.contains(tag.as_str()))
+        .unwrap_or_default()
 }
 
 /// The tables `t`'s foreign keys reference.

@@ -714,6 +714,11 @@ impl DynSelect<'_> {
 
     /// The statement as it will be sent, or the first mistake in it.
     pub fn render(&self) -> Result<Rendered<'_>, Error> {
+        self.render_limited(self.limit.as_ref())
+    }
+
+    /// The statement with `limit` in place of the query's own.
+    fn render_limited<'s>(&'s self, limit: Option<&'s i64>) -> Result<Rendered<'s>, Error> {
         let p = &self.parts;
         p.finish(|out| {
             out.sql("SELECT ");
@@ -728,7 +733,7 @@ impl DynSelect<'_> {
                     out.sql(" DESC");
                 }
             }
-            if let Some(n) = &self.limit {
+            if let Some(n) = limit {
                 out.sql(" LIMIT ");
                 out.bind(n, Type::INT8);
             }
@@ -753,9 +758,17 @@ impl DynSelect<'_> {
         self.load(conn)?.iter().map(T::from_dyn_row).collect()
     }
 
-    /// The first row, or `None`.
+    /// The first row, or `None`: the statement asks for one row (`LIMIT 1`, or the query's
+    /// own limit when smaller; its offset stays).
     pub fn first<C: Executor + ?Sized>(&self, conn: &mut C) -> Result<Option<DynRow>, Error> {
-        Ok(self.load(conn)?.into_iter().next())
+        static ONE: i64 = 1;
+        let limit = match &self.limit {
+            Some(n) if *n < ONE => n,
+            _ => &ONE,
+        };
+        Ok(load_rows(self.render_limited(Some(limit)), conn)?
+            .into_iter()
+            .next())
     }
 
     /// The number of rows the filters match (`SELECT count(*)`).

@@ -142,24 +142,58 @@ pub struct ReflectedIndex {
 }
 
 impl Catalog {
+    /// The table or view `name` in `schema`, both exactly as spelled (dots included), or
+    /// [`Error::Misuse`] naming them.
+    pub fn table_in(&self, schema: &str, name: &str) -> Result<&ReflectedTable, Error> {
+        self.tables
+            .iter()
+            .find(|t| t.schema == schema && t.name == name)
+            .ok_or_else(|| {
+                Error::Misuse(format!(
+                    "no table or view `{name}` in schema `{schema}` among the reflected ones"
+                ))
+            })
+    }
+
     /// The table or view named `name` (`"schema.name"` or just `"name"`), or
     /// [`Error::Misuse`] naming it.
+    ///
+    /// Names may hold dots: `name` is read as a whole table name (in any schema) and as
+    /// `schema.table` split at each of its dots, and the one table found by any reading is
+    /// the answer (`"a.b"` finds table `"a.b"` in `public`, and `"public.a.b"` too). When
+    /// readings find several tables, the error lists them: [`Catalog::table_in`] takes
+    /// the schema apart.
     pub fn table(&self, name: &str) -> Result<&ReflectedTable, Error> {
-        let (schema, table) = match name.split_once('.') {
-            Some((s, t)) => (Some(s), t),
-            None => (None, name),
+        let qualified = |t: &ReflectedTable| {
+            name.strip_prefix(t.schema.as_str())
+                .and_then(|rest| rest.strip_prefix('.'))
+                == Some(t.name.as_str())
         };
-        let mut found = self
+        let found: Vec<&ReflectedTable> = self
             .tables
             .iter()
-            .filter(|t| t.name == table && schema.is_none_or(|s| t.schema == s));
-        match (found.next(), found.next()) {
-            (Some(t), None) => Ok(t),
-            (Some(_), Some(_)) => Err(Error::Misuse(format!(
-                "table `{name}` exists in several schemas; name it as `schema.{name}`"
-            ))),
-            (None, _) => Err(Error::Misuse(format!(
+            .filter(|t| t.name == name || qualified(t))
+            .collect();
+        match found[..] {
+            [t] => Ok(t),
+            [] => Err(Error::Misuse(format!(
                 "no table or view `{name}` in the reflected schemas"
+            ))),
+            _ if found.iter().all(|t| t.name == name) => Err(Error::Misuse(format!(
+                "table `{name}` exists in several schemas ({}); name it as `schema.{name}`",
+                found
+                    .iter()
+                    .map(|t| t.schema.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ))),
+            _ => Err(Error::Misuse(format!(
+                "`{name}` names several tables: {}; pick one with `Catalog::table_in(schema, name)`",
+                found
+                    .iter()
+                    .map(|t| format!("table `{}` in schema `{}`", t.name, t.schema))
+                    .collect::<Vec<_>>()
+                    .join(", ")
             ))),
         }
     }
@@ -605,17 +639,17 @@ pub struct UnmappedTypes(pub Vec<(String, String)>);
 
 impl fmt::Display for UnmappedTypes {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let Some(first) = self.0.iter().map(|(_, t)| t.as_str()).min() else {
+            return f.write_str("no column has a SQL type sqlwright does not map");
+        };
         writeln!(f, "these columns have SQL types sqlwright does not map:")?;
         for (column, ty) in &self.0 {
             writeln!(f, "  {column}: {ty}")?;
         }
-        let mut types: Vec<&str> = self.0.iter().map(|(_, t)| t.as_str()).collect();
-        types.sort();
-        types.dedup();
         write!(
             f,
             "map them to Rust SQL-type markers with --map-type, e.g. --map-type {}=crate::sql_types::MyType, or leave the tables out with --except",
-            types[0].trim_end_matches("[]")
+            first.trim_end_matches("[]")
         )
     }
 }
@@ -902,5 +936,23 @@ pub fn print_schema(catalog: &Catalog, options: &PrintOptions) -> Result<String,
         Ok(out)
     } else {
         Err(UnmappedTypes(unmapped))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn unmapped_types_display_with_none_and_with_some() {
+        let none = UnmappedTypes(vec![]).to_string();
+        assert_eq!(none, "no column has a SQL type sqlwright does not map");
+        let some = UnmappedTypes(vec![
+            ("t.a".into(), "mood[]".into()),
+            ("t.b".into(), "citext".into()),
+        ])
+        .to_string();
+        assert!(some.contains("  t.a: mood[]"), "{some}");
+        assert!(some.contains("--map-type citext="), "{some}");
     }
 }

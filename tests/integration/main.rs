@@ -4,6 +4,7 @@
 mod aggregate_types;
 mod composite_keys;
 mod copy;
+mod ddl;
 mod dynamic;
 mod engine;
 mod errors;

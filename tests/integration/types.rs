@@ -251,3 +251,177 @@ fn tables_wider_than_sixteen_columns() {
         (1, 18, "nineteen", None)
     );
 }
+
+sqlwright::table! {
+    /// Values at the edges of what their Rust types hold.
+    edges (id) {
+        id -> Int4,
+        num -> Nullable<Numeric>,
+        wide -> Nullable<Numeric>,
+        nums -> Nullable<Array<Nullable<Numeric>>>,
+        t -> Nullable<Time>,
+        ints -> Nullable<Array<Int4>>,
+        maybe -> Nullable<Array<Nullable<Int4>>>,
+    }
+}
+
+const EDGES: &str = "CREATE TABLE edges (id int4 PRIMARY KEY, num numeric, wide numeric(40,30),
+    nums numeric[], t time, ints int4[], maybe int4[]);";
+
+/// The reason of a `DecodeError::Invalid` naming `edges.<column>`, or a panic showing what
+/// loaded instead.
+#[track_caller]
+fn invalid<T: std::fmt::Debug>(column: &str, result: Result<T, sqlwright::Error>) -> String {
+    use sqlwright::engine::DecodeError;
+    match result {
+        Err(sqlwright::Error::Decode {
+            column: c,
+            source: DecodeError::Invalid { reason, .. },
+        }) if c == format!("edges.{column}") => reason,
+        other => panic!("expected a decode error of edges.{column}, got {other:?}"),
+    }
+}
+
+/// Sets `edges.<column>` of row 1 to the SQL literal `value`.
+fn set_edge(db: &mut crate::Db, column: &str, value: &str) {
+    db.conn
+        .batch_execute(&format!(
+            "INSERT INTO edges (id, {column}) VALUES (1, {value})
+             ON CONFLICT (id) DO UPDATE SET {column} = EXCLUDED.{column}"
+        ))
+        .unwrap();
+}
+
+#[test]
+fn arrays_with_null_elements_and_empty_arrays_load() {
+    let mut db = setup(EDGES);
+    set_edge(&mut db, "maybe", "'{1,NULL,3}'");
+    set_edge(&mut db, "ints", "'{}'");
+    set_edge(&mut db, "nums", "ARRAY[1.5, NULL, -0.001]");
+    let row = edges::table
+        .select((edges::maybe, edges::ints, edges::nums))
+        .one(&mut db.conn)
+        .unwrap();
+    let d = |s: &str| Some(s.parse::<rust_decimal::Decimal>().unwrap());
+    assert_eq!(
+        row,
+        (
+            Some(vec![Some(1), None, Some(3)]),
+            Some(vec![]),
+            Some(vec![d("1.5"), None, d("-0.001")])
+        )
+    );
+    set_edge(&mut db, "maybe", "'{NULL,NULL}'");
+    set_edge(&mut db, "ints", "NULL");
+    set_edge(&mut db, "nums", "'{}'");
+    let row = edges::table
+        .select((edges::maybe, edges::ints, edges::nums))
+        .one(&mut db.conn)
+        .unwrap();
+    assert_eq!(row, (Some(vec![None, None]), None, Some(vec![])));
+    // A NULL element does not load into Vec<i32>.
+    set_edge(&mut db, "ints", "'{1,NULL}'");
+    let reason = invalid("ints", edges::table.select(edges::ints).load(&mut db.conn));
+    assert!(
+        reason.contains("element 2") && reason.contains("NULL"),
+        "{reason}"
+    );
+}
+
+#[test]
+fn arrays_that_a_vec_would_misplace_are_errors() {
+    let mut db = setup(EDGES);
+    // Lower bound 0: a Vec would renumber the elements.
+    set_edge(&mut db, "ints", "'[0:2]={1,2,3}'");
+    let reason = invalid("ints", edges::table.select(edges::ints).load(&mut db.conn));
+    assert!(reason.contains("lower bound 0"), "{reason}");
+    // The slice `[:]` numbers from 1, as the message suggests.
+    db.conn
+        .batch_execute("UPDATE edges SET ints = ints[:]")
+        .unwrap();
+    let renumbered = edges::table.select(edges::ints).one(&mut db.conn).unwrap();
+    assert_eq!(renumbered, Some(vec![1, 2, 3]));
+    // Lower bound 1 written out is an ordinary array.
+    set_edge(&mut db, "ints", "'[1:3]={4,5,6}'");
+    let loaded = edges::table.select(edges::ints).one(&mut db.conn).unwrap();
+    assert_eq!(loaded, Some(vec![4, 5, 6]));
+    // Two dimensions.
+    set_edge(&mut db, "ints", "'{{1,2},{3,4}}'");
+    let reason = invalid("ints", edges::table.select(edges::ints).load(&mut db.conn));
+    assert!(reason.contains("2 dimensions"), "{reason}");
+}
+
+#[test]
+fn numerics_load_exactly_or_not_at_all() {
+    use rust_decimal::Decimal;
+    let mut db = setup(EDGES);
+    let num = |db: &mut crate::Db, literal: &str| {
+        set_edge(db, "num", literal);
+        edges::table.select(edges::num).one(&mut db.conn)
+    };
+    let exact = |s: &str| Some(s.parse::<Decimal>().unwrap());
+    // Representable: 28 fractional digits, 29 significant ones, Decimal's extremes.
+    assert_eq!(
+        num(&mut db, "0.0000000000000000000000000001").unwrap(),
+        exact("0.0000000000000000000000000001")
+    );
+    assert_eq!(
+        num(&mut db, "123456789012345678901234567.89").unwrap(),
+        exact("123456789012345678901234567.89")
+    );
+    assert_eq!(
+        num(&mut db, "79228162514264337593543950335").unwrap(),
+        Some(Decimal::MAX)
+    );
+    assert_eq!(
+        num(&mut db, "-79228162514264337593543950335").unwrap(),
+        Some(Decimal::MIN)
+    );
+    assert_eq!(
+        num(&mut db, "1e28").unwrap(),
+        Some(Decimal::from_i128_with_scale(10i128.pow(28), 0))
+    );
+    // Trailing zeros beyond scale 28 are exact.
+    assert_eq!(
+        num(&mut db, "0.10000000000000000000000000000000000").unwrap(),
+        exact("0.1")
+    );
+    set_edge(&mut db, "wide", "1");
+    let wide = edges::table.select(edges::wide).one(&mut db.conn).unwrap();
+    assert_eq!(wide, Some(Decimal::ONE));
+    // Not representable: each an error that says why, never a rounded value.
+    for (literal, why) in [
+        ("1e-29", "28"),
+        ("0.12345678901234567890123456789", "28"),
+        ("1234567890123456789012345678.91", "significant"),
+        ("79228162514264337593543950336", "large"),
+        ("-1e29", "large"),
+        ("'NaN'", "NaN"),
+        ("'Infinity'", "Infinity"),
+        ("'-Infinity'", "Infinity"),
+    ] {
+        let reason = invalid("num", num(&mut db, literal));
+        assert!(reason.contains(why), "{literal}: {reason}");
+    }
+    // Inside an array, the same.
+    set_edge(&mut db, "nums", "ARRAY[1, 1e-29]");
+    let reason = invalid("nums", edges::table.select(edges::nums).load(&mut db.conn));
+    assert!(reason.contains("element 2"), "{reason}");
+}
+
+#[test]
+fn time_24_00_is_an_error() {
+    use chrono::NaiveTime;
+    let mut db = setup(EDGES);
+    set_edge(&mut db, "t", "'23:59:59.999999'");
+    let t = edges::table.select(edges::t).one(&mut db.conn).unwrap();
+    assert_eq!(t, NaiveTime::from_hms_micro_opt(23, 59, 59, 999_999));
+    set_edge(&mut db, "t", "'24:00'");
+    let reason = invalid("t", edges::table.select(edges::t).load(&mut db.conn));
+    assert!(reason.contains("24:00"), "{reason}");
+    // ... and loads as the interval the message suggests.
+    let iv: Option<PgInterval> = sqlwright::raw::sql("SELECT t - time '00:00' FROM edges")
+        .scalar(&mut db.conn)
+        .unwrap();
+    assert_eq!(iv, Some(PgInterval::new(0, 0, 86_400_000_000)));
+}

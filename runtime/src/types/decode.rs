@@ -1,10 +1,11 @@
 //! Decoding result rows into Rust values, checked against the selected SQL types.
 
+use super::array::RawArray;
 use super::*;
 use crate::engine::error::{DecodeError, Error};
 use crate::engine::RawRow;
 use crate::render::Label;
-use postgres_types::FromSql;
+use postgres_types::{FromSql, Kind};
 
 /// A Rust type that values of SQL type `ST` can be loaded into.
 ///
@@ -40,6 +41,24 @@ pub(crate) fn decode_pg<T: for<'a> FromSql<'a>>(
             reason: e.to_string(),
         }),
     }
+}
+
+/// The bytes of a value `T` accepts the SQL type of (as `postgres-types` judges), or the
+/// error for a wrong type or an unexpected NULL: for decoders sqlwright writes itself.
+#[cfg(any(feature = "rust_decimal", feature = "chrono"))]
+pub(crate) fn checked_raw<'r, T: for<'a> FromSql<'a>>(
+    ty: &Type,
+    raw: Option<&'r [u8]>,
+) -> Result<&'r [u8], DecodeError> {
+    if !T::accepts(ty) {
+        return Err(DecodeError::WrongType {
+            rust: std::any::type_name::<T>(),
+            sql: ty.name().to_string(),
+        });
+    }
+    raw.ok_or(DecodeError::UnexpectedNull {
+        rust: std::any::type_name::<T>(),
+    })
 }
 
 impl<T: FromSqlValue<ST>, ST: SqlType<Nullability = NotNull>> FromSqlValue<Nullable<ST>>
@@ -151,10 +170,17 @@ impl DefaultRust for Interval {
     type Rust = PgInterval;
 }
 
+/// Exactly the server's value, or [`DecodeError::Invalid`] saying why `Decimal` cannot hold
+/// it (NaN, an infinity, more than 28 significant fractional digits, a magnitude of 2^96 or
+/// more): never a rounded value.
 #[cfg(feature = "rust_decimal")]
 impl FromSqlValue<Numeric> for rust_decimal::Decimal {
     fn decode(ty: &Type, raw: Option<&[u8]>) -> Result<Self, DecodeError> {
-        decode_pg(ty, raw)
+        let bytes = checked_raw::<Self>(ty, raw)?;
+        super::numeric::decode(bytes).map_err(|reason| DecodeError::Invalid {
+            rust: std::any::type_name::<Self>(),
+            reason,
+        })
     }
 }
 #[cfg(feature = "rust_decimal")]
@@ -173,10 +199,38 @@ impl DefaultRust for Date {
     type Rust = chrono::NaiveDate;
 }
 
+/// PostgreSQL's `time` runs to `24:00:00` inclusive; `NaiveTime` ends at 23:59:59.999999,
+/// so `24:00` is a [`DecodeError::Invalid`] (not the 00:00 of the same day).
 #[cfg(feature = "chrono")]
 impl FromSqlValue<Time> for chrono::NaiveTime {
     fn decode(ty: &Type, raw: Option<&[u8]>) -> Result<Self, DecodeError> {
-        decode_pg(ty, raw)
+        const DAY: i64 = 86_400_000_000;
+        let bytes = checked_raw::<Self>(ty, raw)?;
+        let invalid = |reason: String| DecodeError::Invalid {
+            rust: std::any::type_name::<Self>(),
+            reason,
+        };
+        let micros = <[u8; 8]>::try_from(bytes)
+            .map(i64::from_be_bytes)
+            .map_err(|_| invalid(format!("a time takes 8 bytes, {} came", bytes.len())))?;
+        if micros == DAY {
+            return Err(invalid(
+                "24:00:00 is a PostgreSQL time, but chrono::NaiveTime ends at 23:59:59.999999 \
+                 (load it as an interval: `column - time '00:00'`)"
+                    .into(),
+            ));
+        }
+        let time = (0..DAY).contains(&micros).then(|| {
+            chrono::NaiveTime::from_num_seconds_from_midnight_opt(
+                (micros / 1_000_000) as u32,
+                (micros % 1_000_000) as u32 * 1_000,
+            )
+        });
+        time.flatten().ok_or_else(|| {
+            invalid(format!(
+                "a time of {micros} microseconds after midnight is outside a day"
+            ))
+        })
     }
 }
 #[cfg(feature = "chrono")]
@@ -240,12 +294,58 @@ impl DefaultRust for Jsonb {
 }
 
 /// Arrays load element by element; elements of `Nullable<_>` arrays as `Option<_>`.
+///
+/// The array is read by sqlwright itself, every count checked against the
+/// bytes present, and each element decoded as `T` loads it from `ST`. Only arrays of one
+/// dimension numbered from 1 load: another shape is a [`DecodeError::Invalid`], not a `Vec`
+/// that silently lost it.
 impl<T, ST> FromSqlValue<Array<ST>> for Vec<T>
 where
     T: FromSqlValue<ST> + for<'a> FromSql<'a>,
 {
     fn decode(ty: &Type, raw: Option<&[u8]>) -> Result<Self, DecodeError> {
-        decode_pg(ty, raw)
+        let rust = std::any::type_name::<Self>();
+        let member = match ty.kind() {
+            Kind::Array(member) if T::accepts(member) => member,
+            _ => {
+                return Err(DecodeError::WrongType {
+                    rust,
+                    sql: ty.name().to_string(),
+                })
+            }
+        };
+        let raw = raw.ok_or(DecodeError::UnexpectedNull { rust })?;
+        let invalid = |reason: String| DecodeError::Invalid { rust, reason };
+        let array = RawArray::parse(raw).map_err(invalid)?;
+        if array.element != member.oid() {
+            let sent = Type::from_oid(array.element).map_or_else(
+                || format!("OID {}", array.element),
+                |t| t.name().to_string(),
+            );
+            return Err(invalid(format!(
+                "the array's elements are of type {sent}, not the column's element type {}",
+                member.name()
+            )));
+        }
+        if let [_, _, ..] = array.dimensions() {
+            return Err(invalid(format!(
+                "the array has {} dimensions; a Vec holds one (select `ARRAY(SELECT unnest(column))` to flatten it)",
+                array.dimensions().len()
+            )));
+        }
+        if let [(_, lower @ (..=0 | 2..))] = array.dimensions() {
+            return Err(invalid(format!(
+                "the array's indexes start at {lower} (lower bound {lower}, not 1), which a Vec would lose: \
+                 select `column[:]`, which numbers from 1, and `array_lower(column, 1)` if the bound matters"
+            )));
+        }
+        let mut out = Vec::with_capacity(array.count);
+        for (i, element) in array.elements().enumerate() {
+            let value = T::decode(member, element.map_err(invalid)?)
+                .map_err(|e| invalid(format!("element {}: {e}", i + 1)))?;
+            out.push(value);
+        }
+        Ok(out)
     }
 }
 
@@ -433,4 +533,221 @@ tuple_rows! {
     (T0 S0, T1 S1, T2 S2, T3 S3, T4 S4, T5 S5, T6 S6, T7 S7, T8 S8, T9 S9, T10 S10, T11 S11, T12 S12, T13 S13, T14 S14, T15 S15, T16 S16, T17 S17, T18 S18, T19 S19, T20 S20, T21 S21, T22 S22, T23 S23, T24 S24, T25 S25, T26 S26, T27 S27, T28 S28, T29 S29)
     (T0 S0, T1 S1, T2 S2, T3 S3, T4 S4, T5 S5, T6 S6, T7 S7, T8 S8, T9 S9, T10 S10, T11 S11, T12 S12, T13 S13, T14 S14, T15 S15, T16 S16, T17 S17, T18 S18, T19 S19, T20 S20, T21 S21, T22 S22, T23 S23, T24 S24, T25 S25, T26 S26, T27 S27, T28 S28, T29 S29, T30 S30)
     (T0 S0, T1 S1, T2 S2, T3 S3, T4 S4, T5 S5, T6 S6, T7 S7, T8 S8, T9 S9, T10 S10, T11 S11, T12 S12, T13 S13, T14 S14, T15 S15, T16 S16, T17 S17, T18 S18, T19 S19, T20 S20, T21 S21, T22 S22, T23 S23, T24 S24, T25 S25, T26 S26, T27 S27, T28 S28, T29 S29, T30 S30, T31 S31)
+}
+
+#[cfg(test)]
+mod array_tests {
+    use super::*;
+
+    /// An array value as the server sends it: header, one (length, lower bound) pair per
+    /// dimension, then each element as its length and bytes (`None` is NULL).
+    fn array(
+        ndim: i32,
+        flags: i32,
+        oid: u32,
+        dims: &[(i32, i32)],
+        elems: &[Option<&[u8]>],
+    ) -> Vec<u8> {
+        let mut out = Vec::new();
+        out.extend_from_slice(&ndim.to_be_bytes());
+        out.extend_from_slice(&flags.to_be_bytes());
+        out.extend_from_slice(&oid.to_be_bytes());
+        for (len, lower) in dims {
+            out.extend_from_slice(&len.to_be_bytes());
+            out.extend_from_slice(&lower.to_be_bytes());
+        }
+        for e in elems {
+            match e {
+                None => out.extend_from_slice(&(-1i32).to_be_bytes()),
+                Some(b) => {
+                    out.extend_from_slice(&(b.len() as i32).to_be_bytes());
+                    out.extend_from_slice(b);
+                }
+            }
+        }
+        out
+    }
+
+    fn ints(raw: &[u8]) -> Result<Vec<i32>, DecodeError> {
+        <Vec<i32> as FromSqlValue<Array<Int4>>>::decode(&Type::INT4_ARRAY, Some(raw))
+    }
+
+    fn texts(raw: &[u8]) -> Result<Vec<String>, DecodeError> {
+        <Vec<String> as FromSqlValue<Array<Text>>>::decode(&Type::TEXT_ARRAY, Some(raw))
+    }
+
+    fn nullable_ints(raw: &[u8]) -> Result<Vec<Option<i32>>, DecodeError> {
+        <Vec<Option<i32>> as FromSqlValue<Array<Nullable<Int4>>>>::decode(
+            &Type::INT4_ARRAY,
+            Some(raw),
+        )
+    }
+
+    /// The error's reason, or a panic naming what decoded instead.
+    #[track_caller]
+    fn reason<T: std::fmt::Debug>(r: Result<T, DecodeError>) -> String {
+        match r {
+            Err(DecodeError::Invalid { reason, .. }) => reason,
+            other => panic!("expected DecodeError::Invalid, got {other:?}"),
+        }
+    }
+
+    const INT4: u32 = 23;
+    const ONE: &[u8] = &1i32.to_be_bytes();
+    const THREE: &[u8] = &3i32.to_be_bytes();
+
+    #[test]
+    fn well_formed_arrays_load() {
+        assert_eq!(
+            ints(&array(1, 0, INT4, &[(2, 1)], &[Some(ONE), Some(THREE)])),
+            Ok(vec![1, 3])
+        );
+        assert_eq!(ints(&array(0, 0, INT4, &[], &[])), Ok(vec![]));
+        assert_eq!(
+            nullable_ints(&array(
+                1,
+                1,
+                INT4,
+                &[(3, 1)],
+                &[Some(ONE), None, Some(THREE)]
+            )),
+            Ok(vec![Some(1), None, Some(3)])
+        );
+        assert_eq!(
+            texts(&array(1, 0, 25, &[(2, 1)], &[Some(b"ab"), Some(b"")])),
+            Ok(vec!["ab".to_string(), String::new()])
+        );
+    }
+
+    #[test]
+    fn counts_beyond_the_bytes_present_are_errors_not_allocations() {
+        // 2^31 - 2 elements claimed, none sent: no 48 GiB Vec<String>, an error.
+        let huge = array(1, 0, 25, &[(i32::MAX - 1, 1)], &[]);
+        assert!(reason(texts(&huge)).contains("elements"));
+        let huge = array(1, 0, INT4, &[(i32::MAX - 1, 1)], &[Some(ONE)]);
+        reason(ints(&huge));
+        // the last index would pass i32::MAX
+        reason(ints(&array(1, 0, INT4, &[(i32::MAX, 1)], &[Some(ONE)])));
+        // more claimed than sent by one
+        reason(ints(&array(
+            1,
+            0,
+            INT4,
+            &[(3, 1)],
+            &[Some(ONE), Some(THREE)],
+        )));
+        // dimensions whose product overflows
+        let dims = [(i32::MAX, 0), (i32::MAX, 0), (i32::MAX, 0)];
+        assert!(reason(ints(&array(3, 0, INT4, &dims, &[]))).contains("multiply"));
+    }
+
+    #[test]
+    fn negative_and_malformed_headers_are_errors() {
+        reason(ints(&array(1, 0, INT4, &[(-1, 1)], &[])));
+        reason(ints(&array(-1, 0, INT4, &[], &[])));
+        reason(ints(&array(i32::MAX, 0, INT4, &[], &[])));
+        reason(ints(&array(1, 0, INT4, &[], &[])));
+        reason(ints(&array(1, 7, INT4, &[(1, 1)], &[Some(ONE)])));
+        reason(ints(&[0, 0, 0, 1, 0, 0]));
+        reason(ints(&[]));
+    }
+
+    #[test]
+    fn several_dimensions_do_not_load_into_a_vec() {
+        let four = [Some(ONE), Some(THREE), Some(ONE), Some(THREE)];
+        let square = array(2, 0, INT4, &[(2, 1), (2, 1)], &four);
+        assert!(reason(ints(&square)).contains("2 dimensions"));
+    }
+
+    #[test]
+    fn lower_bounds_other_than_one_do_not_load_into_a_vec() {
+        let elems = [Some(ONE), Some(THREE)];
+        assert!(reason(ints(&array(1, 0, INT4, &[(2, 0)], &elems))).contains("lower bound 0"));
+        assert!(reason(ints(&array(1, 0, INT4, &[(2, -5)], &elems))).contains("lower bound -5"));
+        assert!(reason(ints(&array(1, 0, INT4, &[(2, 2)], &elems))).contains("lower bound 2"));
+    }
+
+    #[test]
+    fn malformed_elements_are_errors() {
+        // element length -2
+        let mut raw = array(1, 0, INT4, &[(1, 1)], &[]);
+        raw.extend_from_slice(&(-2i32).to_be_bytes());
+        reason(ints(&raw));
+        // element longer than the bytes left
+        let mut raw = array(1, 0, INT4, &[(1, 1)], &[]);
+        raw.extend_from_slice(&8i32.to_be_bytes());
+        raw.extend_from_slice(ONE);
+        reason(ints(&raw));
+        // a truncated length
+        let mut raw = array(1, 0, INT4, &[(1, 1)], &[]);
+        raw.extend_from_slice(&[0, 0]);
+        reason(ints(&raw));
+        // bytes after the last element
+        let mut raw = array(1, 0, INT4, &[(1, 1)], &[Some(ONE)]);
+        raw.push(0);
+        reason(ints(&raw));
+        // an element of the wrong size for int4
+        reason(ints(&array(1, 0, INT4, &[(1, 1)], &[Some(&[1, 2, 3])])));
+        // NULL in an array loaded into Vec<i32>
+        reason(ints(&array(1, 1, INT4, &[(1, 1)], &[None])));
+    }
+
+    #[test]
+    fn element_type_must_match_the_column() {
+        let text_elems = array(1, 0, 25, &[(1, 1)], &[Some(ONE)]);
+        assert!(reason(ints(&text_elems)).contains("text"));
+        assert!(matches!(
+            <Vec<i32> as FromSqlValue<Array<Int4>>>::decode(&Type::INT4, Some(&text_elems)),
+            Err(DecodeError::WrongType { .. })
+        ));
+    }
+}
+
+#[cfg(all(test, feature = "chrono"))]
+mod time_tests {
+    use super::*;
+    use chrono::NaiveTime;
+
+    fn time(micros: i64) -> Result<NaiveTime, DecodeError> {
+        <NaiveTime as FromSqlValue<Time>>::decode(&Type::TIME, Some(&micros.to_be_bytes()))
+    }
+
+    #[track_caller]
+    fn reason(r: Result<NaiveTime, DecodeError>) -> String {
+        match r {
+            Err(DecodeError::Invalid { reason, .. }) => reason,
+            other => panic!("expected DecodeError::Invalid, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn times_within_the_day_load() {
+        assert_eq!(time(0), Ok(NaiveTime::MIN));
+        assert_eq!(
+            time(86_399_999_999),
+            Ok(NaiveTime::from_hms_micro_opt(23, 59, 59, 999_999).unwrap())
+        );
+        assert_eq!(
+            time(3_723_000_004),
+            Ok(NaiveTime::from_hms_micro_opt(1, 2, 3, 4).unwrap())
+        );
+    }
+
+    #[test]
+    fn midnight_at_the_end_of_the_day_and_beyond_are_errors() {
+        assert!(reason(time(86_400_000_000)).contains("24:00"));
+        reason(time(86_400_000_001));
+        reason(time(-1));
+        reason(time(i64::MIN));
+        let seven = <NaiveTime as FromSqlValue<Time>>::decode(&Type::TIME, Some(&[0; 7]));
+        reason(seven);
+        assert!(matches!(
+            <NaiveTime as FromSqlValue<Time>>::decode(&Type::TIME, None),
+            Err(DecodeError::UnexpectedNull { .. })
+        ));
+        assert!(matches!(
+            <NaiveTime as FromSqlValue<Time>>::decode(&Type::TIMETZ, Some(&[0; 12])),
+            Err(DecodeError::WrongType { .. })
+        ));
+    }
 }

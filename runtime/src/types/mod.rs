@@ -6,8 +6,11 @@
 //! Rust values enter a query through [`crate::expr::AsExpr`] and leave it through
 //! [`FromSqlValue`].
 
+mod array;
 mod decode;
 mod interval;
+#[cfg(feature = "rust_decimal")]
+mod numeric;
 
 pub(crate) use decode::decode_rows;
 
