@@ -387,14 +387,27 @@ impl DynRow {
                 },
             });
         }
-        let decoded = match self.0.raw().value(i) {
+        let value = self.0.raw().value(i);
+        if let Some(bytes) = value {
+            crate::types::guard::check(column.type_(), bytes).map_err(|reason| Error::Decode {
+                column: label(),
+                source: DecodeError::Invalid { rust, reason },
+            })?;
+        }
+        let decoded = match value {
             Some(bytes) => T::from_sql(column.type_(), bytes),
             None => T::from_sql_null(column.type_()),
         };
         decoded.map_err(|e| Error::Decode {
             column: label(),
-            source: if e.is::<postgres_types::WasNull>() {
+            source: if e.is::<postgres_types::WasNull>() && value.is_none() {
                 DecodeError::UnexpectedNull { rust }
+            } else if e.is::<postgres_types::WasNull>() {
+                // The value is there: one of its elements is NULL.
+                DecodeError::Invalid {
+                    rust,
+                    reason: "an element is NULL; load the array into a Vec of Option".into(),
+                }
             } else {
                 DecodeError::Invalid {
                     rust,

@@ -376,3 +376,58 @@ fn require_auth_allows_the_cleartext_password_when_asked_for_and_refuses_other_m
     assert!(err.to_string().contains("MD5"), "{err}");
     assert!(server.join());
 }
+
+sqlwright::table! {
+    boxes (id) {
+        id -> Int4,
+        sizes -> Array<Int4>,
+    }
+}
+
+/// An int4[] value whose header claims `count` elements but carries one.
+fn lying_array(count: i32) -> Vec<u8> {
+    let mut out = Vec::new();
+    for word in [1, 0, 23, count, 1, 4, 7] {
+        out.extend_from_slice(&word.to_be_bytes());
+    }
+    out
+}
+
+/// A server answering one query with a row whose int4[] column claims 2^31-1 elements.
+fn lying_about_an_array() -> FakeServer {
+    FakeServer::start(|mut peer| {
+        peer.login();
+        peer.answer_query(&[("sizes", 1007)], |peer| {
+            let value = lying_array(i32::MAX);
+            peer.data_row(&[(value.len() as i32, &value)]);
+            peer.send(b'C', b"SELECT 1\0");
+            peer.ready();
+        });
+        peer.until_closed();
+    })
+}
+
+#[test]
+fn an_array_header_claiming_billions_of_elements_is_a_decode_error() {
+    use sqlwright::prelude::*;
+    // Typed: the select list's decoder.
+    let server = lying_about_an_array();
+    let mut conn = connect(&server, "").unwrap();
+    let err = boxes::table
+        .select(boxes::sizes)
+        .load(&mut conn)
+        .unwrap_err();
+    assert!(matches!(err, Error::Decode { .. }), "{err:?}");
+    assert!(!conn.is_closed(), "the connection stays in step");
+    drop(conn);
+    assert!(server.join());
+
+    // Raw rows decode through postgres-types, behind the same bounds.
+    let server = lying_about_an_array();
+    let mut conn = connect(&server, "").unwrap();
+    let rows = raw::sql("SELECT sizes FROM boxes").load(&mut conn).unwrap();
+    let err = rows[0].get::<Vec<i32>>("sizes").unwrap_err();
+    assert!(matches!(err, Error::Decode { .. }), "{err:?}");
+    drop(conn);
+    assert!(server.join());
+}

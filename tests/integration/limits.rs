@@ -180,3 +180,35 @@ fn a_refused_copy_stops_pulling_the_callers_rows() {
     );
     assert_eq!(items::table.count(&mut db.conn).unwrap(), 0);
 }
+
+#[test]
+fn raw_rows_are_exact_or_a_typed_error() {
+    let mut db = setup(ITEMS);
+    let row = raw::sql(
+        "SELECT ARRAY[1, NULL]::int4[] AS a, 1e-29::numeric AS n, '24:00'::time AS t, \
+         '[0:1]={1,2}'::int4[] AS b, 1.5::numeric AS ok",
+    )
+    .one(&mut db.conn)
+    .unwrap();
+    let null_element = row.get::<Vec<i32>>("a").unwrap_err().to_string();
+    assert!(null_element.contains("Vec of Option"), "{null_element}");
+    assert!(
+        !null_element.contains("Option<alloc::vec"),
+        "{null_element}"
+    );
+    assert_eq!(
+        row.get::<Vec<Option<i32>>>("a").unwrap(),
+        vec![Some(1), None]
+    );
+    assert!(row.get::<rust_decimal::Decimal>("n").is_err());
+    assert_eq!(
+        row.get::<rust_decimal::Decimal>("ok").unwrap(),
+        rust_decimal::Decimal::new(15, 1)
+    );
+    assert!(row.get::<chrono::NaiveTime>("t").is_err());
+    assert!(row
+        .get::<Vec<i32>>("b")
+        .unwrap_err()
+        .to_string()
+        .contains("start at 0"));
+}

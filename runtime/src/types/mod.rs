@@ -8,6 +8,7 @@
 
 mod array;
 mod decode;
+pub(crate) mod guard;
 mod interval;
 #[cfg(feature = "rust_decimal")]
 mod numeric;

@@ -1,0 +1,99 @@
+//! Checks of a value's bytes by its SQL type alone, for decoders sqlwright does not own
+//! (raw rows decode through `postgres-types`' `FromSql`): an array's counts are bounded
+//! by its bytes before anything allocates, and values the common Rust types would change
+//! silently (a NUMERIC past `Decimal`'s precision, `24:00` as a time) are refused.
+
+use super::array::RawArray;
+use postgres_types::{Kind, Type};
+
+/// What is wrong with `bytes` as a value of `ty`, if anything.
+pub(crate) fn check(ty: &Type, bytes: &[u8]) -> Result<(), String> {
+    match ty.kind() {
+        Kind::Array(member) => {
+            let array = RawArray::parse(bytes)?;
+            if array.element != member.oid() {
+                return Err(format!(
+                    "the array's elements are of type OID {}, not the column's element type {}",
+                    array.element,
+                    member.name()
+                ));
+            }
+            match array.dimensions() {
+                [] | [(_, 1)] => {}
+                [(_, lower)] => {
+                    return Err(format!(
+                        "the array's indexes start at {lower}, not 1, which a Vec would lose: \
+                         select `column[:]`, and `array_lower(column, 1)` if the bound matters"
+                    ))
+                }
+                more => {
+                    return Err(format!(
+                        "the array has {} dimensions; a Vec holds one",
+                        more.len()
+                    ))
+                }
+            }
+            for (i, element) in array.elements().enumerate() {
+                if let Some(bytes) = element? {
+                    check(member, bytes).map_err(|e| format!("element {}: {e}", i + 1))?;
+                }
+            }
+            Ok(())
+        }
+        #[cfg(feature = "rust_decimal")]
+        _ if *ty == Type::NUMERIC => super::numeric::decode(bytes).map(drop),
+        _ if *ty == Type::TIME && bytes == 86_400_000_000i64.to_be_bytes() => Err(
+            "24:00:00 is a PostgreSQL time, but a Rust time of day ends at 23:59:59.999999 \
+             (select it as an interval: `column - time '00:00'`)"
+                .into(),
+        ),
+        _ => Ok(()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn int_array(count: i32, lower: i32, elements: &[&[u8]]) -> Vec<u8> {
+        let mut out = Vec::new();
+        for word in [1, 0, Type::INT4.oid() as i32, count, lower] {
+            out.extend_from_slice(&word.to_be_bytes());
+        }
+        for e in elements {
+            out.extend_from_slice(&(e.len() as i32).to_be_bytes());
+            out.extend_from_slice(e);
+        }
+        out
+    }
+
+    #[test]
+    fn arrays_are_bounded_by_their_bytes_and_numbered_from_one() {
+        let one = 7i32.to_be_bytes();
+        assert!(check(&Type::INT4_ARRAY, &int_array(1, 1, &[&one])).is_ok());
+        // A header claiming 2^31-1 elements over one element's bytes.
+        assert!(check(&Type::INT4_ARRAY, &int_array(i32::MAX, 1, &[&one])).is_err());
+        assert!(check(&Type::INT4_ARRAY, &int_array(1, 0, &[&one]))
+            .unwrap_err()
+            .contains("start at 0"));
+        // An element type other than the column's.
+        assert!(check(&Type::TEXT_ARRAY, &int_array(1, 1, &[&one])).is_err());
+    }
+
+    #[test]
+    fn twenty_four_hundred_is_not_a_time_of_day() {
+        assert!(check(&Type::TIME, &86_400_000_000i64.to_be_bytes()).is_err());
+        assert!(check(&Type::TIME, &86_399_999_999i64.to_be_bytes()).is_ok());
+    }
+
+    #[cfg(feature = "rust_decimal")]
+    #[test]
+    fn numerics_past_decimal_precision_are_refused() {
+        // 1e-29: ndigits 1, weight -8 (base 10000), sign +, dscale 29, digit 1000.
+        let tiny = [0, 1, 0xff, 0xf8, 0, 0, 0, 29, 0x03, 0xe8];
+        assert!(check(&Type::NUMERIC, &tiny).is_err());
+        // 1.5: ndigits 2, weight 0, dscale 1, digits 1 and 5000.
+        let ok = [0, 2, 0, 0, 0, 0, 0, 1, 0, 1, 0x13, 0x88];
+        assert!(check(&Type::NUMERIC, &ok).is_ok());
+    }
+}
