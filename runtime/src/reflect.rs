@@ -403,7 +403,7 @@ pub fn reflect(
     // Indexes.
     let indexes = raw::sql(
         "SELECT x.indrelid::int8 AS rel, i.relname::text AS name, x.indisunique AS is_unique,
-                x.indisprimary AS is_primary, x.indkey::int2[] AS columns,
+                x.indisprimary AS is_primary, (x.indkey::int2[])[:] AS columns,
                 pg_get_indexdef(x.indexrelid) AS definition
          FROM pg_catalog.pg_index x JOIN pg_catalog.pg_class i ON i.oid = x.indexrelid
          WHERE x.indrelid::int8 = ANY(:rels)

@@ -18,8 +18,12 @@ pub(crate) fn check(ty: &Type, bytes: &[u8]) -> Result<(), String> {
                     member.name()
                 ));
             }
+            // int2vector and oidvector (catalog types) always number from 0: their bound
+            // is the type's, not the value's.
+            let zero_based = *ty == Type::INT2_VECTOR || *ty == Type::OID_VECTOR;
             match array.dimensions() {
                 [] | [(_, 1)] => {}
+                [(_, 0)] if zero_based => {}
                 [(_, lower)] => {
                     return Err(format!(
                         "the array's indexes start at {lower}, not 1, which a Vec would lose: \

@@ -1,0 +1,542 @@
+//! Connection URLs: `dialect[+driver]://user:password@host:port/database?param=value`.
+
+use super::error::Error;
+use super::wire::{AuthMethods, Config, Host, Keepalive};
+use std::fmt;
+use std::time::Duration;
+
+mod params;
+use params::*;
+
+/// The database a URL names.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Dialect {
+    /// `postgres://` or `postgresql://`.
+    Postgres,
+}
+
+/// A parsed connection URL, `postgres://user:password@host:port/database?param=value`,
+/// read as libpq reads it. The password never appears in `Debug` or `Display` output, nor
+/// in an error.
+///
+/// Parts are percent-encoded: a `/` or `?` in a user name or password must be written
+/// `%2F` or `%3F`, and an `@` after the host `%40`. An IPv6 address goes in brackets
+/// (`[::1]:5432`); a Unix-socket directory is written `%2Frun%2Fpostgresql` or given as
+/// `?host=/run/postgresql`. The parameters sqlwright acts on are listed at
+/// [`DatabaseUrl::set_param`]; any other is refused, in a URL and through the setters alike.
+///
+/// # Environment variables
+///
+/// When connecting, what the URL does not say is taken from libpq's environment
+/// variables; the URL wins, and a variable set to the empty string counts as unset:
+///
+/// - `PGHOST` (one host or socket directory), `PGPORT`, `PGDATABASE`, `PGPASSWORD`;
+/// - `PGUSER`, else `USER`, else `postgres`;
+/// - `PGAPPNAME` (`application_name`), `PGCONNECT_TIMEOUT` (`connect_timeout`),
+///   `PGSSLMODE` (`sslmode`), `PGREQUIREAUTH` (`require_auth`).
+///
+/// They are checked like the URL's parameters: `PGSSLMODE=require` fails the connect
+/// rather than connecting without TLS. Every other variable (`PGOPTIONS`, `PGSERVICE`,
+/// `PGPASSFILE`, `PGHOSTADDR`, `PGSSLROOTCERT`, ...) is ignored, and no password or service
+/// file is read. The fields, [`DatabaseUrl::params`] and `Display` hold only what the URL
+/// says; [`DatabaseUrl::target`] and connections take the environment into account.
+#[derive(Clone, PartialEq, Eq)]
+pub struct DatabaseUrl {
+    /// The database kind.
+    pub dialect: Dialect,
+    /// The driver named after `+`, if any (`postgresql+postgres://`).
+    pub driver: Option<String>,
+    /// The user name.
+    pub user: Option<String>,
+    password: Option<String>,
+    /// The host name, IP address, or directory of a Unix socket.
+    pub host: Option<String>,
+    /// The port.
+    pub port: Option<u16>,
+    /// The database name.
+    pub database: Option<String>,
+    /// Query parameters other than those naming the parts above, each checked by
+    /// [`DatabaseUrl::apply_param`].
+    params: Vec<(String, String)>,
+}
+
+const KNOWN_PARAMS: &[&str] = &[
+    "application_name",
+    "connect_timeout",
+    "sslmode",
+    "host",
+    "port",
+    "user",
+    "password",
+    "dbname",
+    "options",
+    "keepalives",
+    "keepalives_idle",
+    "keepalives_interval",
+    "keepalives_count",
+    "require_auth",
+];
+
+fn bad(part: &str, reason: impl Into<String>) -> Error {
+    Error::InvalidUrl {
+        part: part.to_string(),
+        reason: reason.into(),
+    }
+}
+
+/// Decodes `%XX` escapes; `part` names the URL part in errors.
+fn percent_decode(text: &str, part: &str) -> Result<String, Error> {
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%' {
+            let hex = bytes
+                .get(i + 1..i + 3)
+                .and_then(|h| std::str::from_utf8(h).ok())
+                .and_then(|h| u8::from_str_radix(h, 16).ok())
+                .ok_or_else(|| bad(part, "a `%` must be followed by two hex digits"))?;
+            out.push(hex);
+            i += 3;
+        } else {
+            out.push(bytes[i]);
+            i += 1;
+        }
+    }
+    String::from_utf8(out).map_err(|_| bad(part, "percent-escapes do not form UTF-8"))
+}
+
+impl DatabaseUrl {
+    /// Parses a URL, naming the part that is wrong when it cannot.
+    pub fn parse(url: &str) -> Result<Self, Error> {
+        let (scheme, rest) = url
+            .split_once("://")
+            .ok_or_else(|| bad("scheme", "expected `postgres://...` (no `://` found)"))?;
+        let (dialect_name, driver) = match scheme.split_once('+') {
+            Some((d, drv)) => (d, Some(drv)),
+            None => (scheme, None),
+        };
+        let dialect = match dialect_name.to_ascii_lowercase().as_str() {
+            "postgres" | "postgresql" => Dialect::Postgres,
+            "sqlite" | "mysql" | "mariadb" => {
+                return Err(bad(
+                    "scheme",
+                    format!("`{dialect_name}` is not supported yet; use postgres://"),
+                ))
+            }
+            "" => return Err(bad("scheme", "the scheme is empty; use postgres://")),
+            other => {
+                return Err(bad(
+                    "scheme",
+                    format!("unknown database `{other}`; use postgres://"),
+                ))
+            }
+        };
+        let driver = match driver {
+            None => None,
+            Some(d @ ("postgres" | "psycopg2" | "psycopg")) => Some(d.to_string()),
+            Some(d) => {
+                return Err(bad(
+                    "driver",
+                    format!("unknown driver `{d}`; sqlwright talks to PostgreSQL with `postgres`"),
+                ))
+            }
+        };
+
+        // The authority ends at the first `/` or `?`. An `@` after that means a user name
+        // or password with an unencoded `/` or `?` (or an unencoded `@` in the database
+        // name or a parameter): refused before anything else, so that no error can quote
+        // a piece of the password taken for a port, a database or a parameter.
+        let end = rest.find(['/', '?']).unwrap_or(rest.len());
+        let (authority, tail) = rest.split_at(end);
+        if tail.contains('@') {
+            return Err(bad(
+                "password",
+                "an `@` after the host: a `/` or `?` in the user name or password must be \
+                 written `%2F` or `%3F`, and an `@` in the database name or a parameter `%40`",
+            ));
+        }
+        let (path, query) = match tail.strip_prefix('/') {
+            Some(tail) => match tail.split_once('?') {
+                Some((p, q)) => (Some(p), Some(q)),
+                None => (Some(tail), None),
+            },
+            None => (None, tail.strip_prefix('?')),
+        };
+        let (userinfo, hostport) = match authority.rsplit_once('@') {
+            Some((u, h)) => (Some(u), h),
+            None => (None, authority),
+        };
+        let (user, password) = match userinfo {
+            None => (None, None),
+            Some(u) => match u.split_once(':') {
+                Some((name, pw)) => (
+                    Some(percent_decode(name, "user")?),
+                    Some(percent_decode(pw, "password")?),
+                ),
+                None => (Some(percent_decode(u, "user")?), None),
+            },
+        };
+        let (host, port) = parse_host_port(hostport)?;
+        let database = match path {
+            None | Some("") => None,
+            Some(p) if p.contains('/') => {
+                return Err(bad("database", "a database name cannot contain `/`"))
+            }
+            Some(p) => Some(percent_decode(p, "database")?),
+        };
+        let mut url = DatabaseUrl {
+            dialect,
+            driver,
+            user: user.filter(|u| !u.is_empty()),
+            password,
+            host,
+            port,
+            database,
+            params: Vec::new(),
+        };
+        for pair in query.unwrap_or("").split('&').filter(|p| !p.is_empty()) {
+            let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
+            let key = percent_decode(key, "parameter name")?;
+            let value = percent_decode(value, &key)?;
+            url.apply_param(&key, &value)?;
+        }
+        Ok(url)
+    }
+
+    /// The password, if the URL has one.
+    pub fn password(&self) -> Option<&str> {
+        self.password.as_deref()
+    }
+
+    /// The URL with the database name replaced.
+    pub fn with_database(&self, database: &str) -> Self {
+        let mut url = self.clone();
+        url.database = Some(database.to_string());
+        url
+    }
+
+    /// Sets or removes the password.
+    pub fn set_password(&mut self, password: Option<&str>) {
+        self.password = password.map(str::to_string);
+    }
+
+    /// The URL with parameter `name` set to `value` (replacing an earlier value), checked
+    /// exactly as in a parsed URL: see [`DatabaseUrl::set_param`].
+    pub fn with_param(mut self, name: &str, value: &str) -> Result<Self, Error> {
+        self.set_param(name, value)?;
+        Ok(self)
+    }
+
+    /// Sets parameter `name` to `value` (replacing an earlier value), checked exactly as in
+    /// a parsed URL: a parameter sqlwright does not act on, or a value it cannot honour, is
+    /// [`Error::InvalidUrl`] naming the parameter, and leaves the URL unchanged.
+    ///
+    /// `host`, `port`, `user`, `password` and `dbname` set those parts of the URL (and are
+    /// not kept among [`DatabaseUrl::params`]); an empty `host`, `user` or `dbname` unsets
+    /// it. The others:
+    ///
+    /// - `application_name`: shown in the server's `pg_stat_activity`.
+    /// - `options`: command-line options for the server process (`-c name=value ...`).
+    /// - `connect_timeout`: whole seconds for the whole connect (default 10).
+    /// - `sslmode`: `disable`, `allow` or `prefer`. sqlwright has no TLS yet, so all three
+    ///   connect in plain text; `require`, `verify-ca` and `verify-full` are refused rather
+    ///   than silently connecting without TLS.
+    /// - `keepalives`: `1` (the default) sends TCP keepalive probes, `0` does not.
+    /// - `keepalives_idle`, `keepalives_interval`: whole seconds (at least 1) of idleness
+    ///   before the first probe (default 60) and between probes (default 10).
+    /// - `keepalives_count`: unanswered probes before the connection is dropped (default 6).
+    /// - `require_auth`: the authentication methods the client goes along with, as in
+    ///   libpq: a comma-separated list of `password`, `md5`, `scram-sha-256` and `none`
+    ///   (only those are allowed, and naming `password` allows the cleartext password over
+    ///   TCP, which is otherwise sent only over a Unix-domain socket), or a list of the same
+    ///   each negated with `!` (every method but those; `!gss`, `!sspi` and `!creds` are
+    ///   accepted, since sqlwright never uses those methods). `gss`, `sspi` and `creds`
+    ///   themselves are refused as unsupported.
+    pub fn set_param(&mut self, name: &str, value: &str) -> Result<(), Error> {
+        self.apply_param(name, value)
+    }
+
+    /// The parameters, in the order they were set (not those naming parts of the URL).
+    pub fn params(&self) -> &[(String, String)] {
+        &self.params
+    }
+
+    /// The value of parameter `name`, if it is set.
+    pub fn param(&self, name: &str) -> Option<&str> {
+        self.params
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
+    }
+
+    /// The one check of a parameter, for [`DatabaseUrl::parse`] and the setters alike:
+    /// validates `name=value` and applies it, or changes nothing.
+    fn apply_param(&mut self, name: &str, value: &str) -> Result<(), Error> {
+        match name {
+            // Empty means unset, as in the URL itself (`postgres://@/`).
+            "host" => self.host = check_host(value)?,
+            "port" => self.port = Some(parse_port(value)?),
+            "user" => self.user = Some(value).filter(|v| !v.is_empty()).map(str::to_string),
+            "password" => self.password = Some(value.to_string()),
+            "dbname" => self.database = Some(value).filter(|v| !v.is_empty()).map(str::to_string),
+            _ => {
+                check_param(name, value)?;
+                self.params.retain(|(k, _)| k != name);
+                self.params.push((name.to_string(), value.to_string()));
+            }
+        }
+        Ok(())
+    }
+
+    /// `host:port/database` that a connection goes to, for messages (never the password):
+    /// what the URL says, else what the environment says (see [`DatabaseUrl`]), else the
+    /// defaults.
+    pub fn target(&self) -> String {
+        self.target_with(process_env)
+    }
+
+    fn target_with(&self, env: impl Fn(&str) -> Option<String>) -> String {
+        let env = |var: &str| env(var).filter(|v| !v.is_empty());
+        format!(
+            "{}:{}/{}",
+            self.host
+                .clone()
+                .or_else(|| env("PGHOST"))
+                .unwrap_or_else(|| "localhost".into()),
+            self.port
+                .map(|p| p.to_string())
+                .or_else(|| env("PGPORT"))
+                .unwrap_or_else(|| "5432".into()),
+            self.database
+                .clone()
+                .or_else(|| env("PGDATABASE"))
+                .unwrap_or_default()
+        )
+    }
+
+    /// The driver configuration for this URL, with the environment filling in what the
+    /// URL does not say (see [`DatabaseUrl`]). Fails on an environment variable sqlwright
+    /// cannot honour, such as `PGSSLMODE=require`: never a silent plain-text connection.
+    pub(crate) fn to_config(&self) -> Result<Config, Error> {
+        self.to_config_with(process_env)
+    }
+
+    /// [`DatabaseUrl::to_config`] with `env` looking up environment variables.
+    fn to_config_with(&self, env: impl Fn(&str) -> Option<String>) -> Result<Config, Error> {
+        let env = |var: &str| env(var).filter(|v| !v.is_empty());
+        let text = |v: &str| Ok(v.to_string());
+        let host = match &self.host {
+            Some(h) => Some(h.clone()),
+            None => from_env(&env, "PGHOST", check_host)?.flatten(),
+        };
+        let host = match host {
+            Some(h) if h.starts_with('/') => Host::Unix(h.into()),
+            Some(h) => Host::Tcp(h),
+            None => Host::Tcp("localhost".to_string()),
+        };
+        let port = match self.port {
+            Some(p) => p,
+            None => from_env(&env, "PGPORT", parse_port)?.unwrap_or(5432),
+        };
+        let user = match &self.user {
+            Some(u) => u.clone(),
+            None => env("PGUSER")
+                .or_else(|| env("USER"))
+                .unwrap_or_else(|| "postgres".to_string()),
+        };
+        // Only acted on by being checked: sqlwright connects without TLS.
+        self.setting("sslmode", "PGSSLMODE", &env, check_sslmode)?;
+        Ok(Config {
+            host,
+            port,
+            user,
+            password: self.password.clone().or_else(|| env("PGPASSWORD")),
+            dbname: self.database.clone().or_else(|| env("PGDATABASE")),
+            options: self.param("options").map(str::to_string),
+            application_name: self.setting("application_name", "PGAPPNAME", &env, text)?,
+            connect_timeout: self
+                .setting(
+                    "connect_timeout",
+                    "PGCONNECT_TIMEOUT",
+                    &env,
+                    parse_connect_timeout,
+                )?
+                .unwrap_or(Duration::from_secs(10)),
+            keepalive: keepalive(|name| self.param(name))?,
+            auth: self
+                .setting("require_auth", "PGREQUIREAUTH", &env, parse_require_auth)?
+                .unwrap_or_default(),
+        })
+    }
+
+    /// Parameter `name` read by `read`, or else environment variable `var`.
+    fn setting<T>(
+        &self,
+        name: &str,
+        var: &str,
+        env: &impl Fn(&str) -> Option<String>,
+        read: impl Fn(&str) -> Result<T, Error>,
+    ) -> Result<Option<T>, Error> {
+        match self.param(name) {
+            Some(value) => read(value).map(Some),
+            None => from_env(env, var, read),
+        }
+    }
+}
+
+fn parse_port(text: &str) -> Result<u16, Error> {
+    match text.parse::<u16>() {
+        // The text is not quoted: in `user:password/db` (`@host` forgotten) it is the
+        // password.
+        Ok(0) | Err(_) => Err(bad("port", "expected a port number (1-65535)")),
+        Ok(p) => Ok(p),
+    }
+}
+
+/// The port after `host:`.
+fn parse_authority_port(text: &str) -> Result<u16, Error> {
+    parse_port(text).map_err(|_| {
+        bad(
+            "port",
+            "expected a port number (1-65535) after `host:`; a user name and password go \
+             before an `@`",
+        )
+    })
+}
+
+fn parse_host_port(text: &str) -> Result<(Option<String>, Option<u16>), Error> {
+    if text.contains(',') {
+        return Err(several_hosts());
+    }
+    if let Some(rest) = text.strip_prefix('[') {
+        let (host, after) = rest.split_once(']').ok_or_else(|| {
+            bad(
+                "host",
+                "an IPv6 address opened with `[` is not closed with `]`",
+            )
+        })?;
+        let port = match after {
+            "" => None,
+            p => Some(parse_authority_port(p.strip_prefix(':').ok_or_else(
+                || bad("port", "expected `:port` after the IPv6 address"),
+            )?)?),
+        };
+        return Ok((check_host(&percent_decode(host, "host")?)?, port));
+    }
+    if text.matches(':').count() > 1 {
+        return Err(bad(
+            "host",
+            "an IPv6 address must be written in brackets: `[::1]` or `[::1]:5432`",
+        ));
+    }
+    let (host, port) = match text.rsplit_once(':') {
+        Some((h, p)) => (h, Some(parse_authority_port(p)?)),
+        None => (text, None),
+    };
+    Ok((check_host(&percent_decode(host, "host")?)?, port))
+}
+
+fn several_hosts() -> Error {
+    bad("host", "several hosts (`a,b`) are not supported; name one")
+}
+
+/// A decoded host, wherever it comes from: `None` when empty, a socket directory when it
+/// starts with `/`, otherwise a host name or IP address.
+fn check_host(host: &str) -> Result<Option<String>, Error> {
+    if host.contains(',') {
+        return Err(several_hosts());
+    }
+    if host.is_empty() {
+        return Ok(None);
+    }
+    if !host.starts_with('/')
+        && host
+            .chars()
+            .any(|c| c.is_whitespace() || matches!(c, '/' | '@' | '?' | '#' | '[' | ']'))
+    {
+        return Err(bad("host", format!("`{host}` is not a valid host name")));
+    }
+    Ok(Some(host.to_string()))
+}
+
+/// `text` with every byte outside the URL's unreserved characters percent-encoded.
+fn percent_encode(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for b in text.bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~') {
+            out.push(char::from(b));
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+impl DatabaseUrl {
+    /// Writes the URL; `password` is what stands for the password, if there is one.
+    fn write(&self, f: &mut impl fmt::Write, password: Option<&str>) -> fmt::Result {
+        f.write_str("postgres")?;
+        if let Some(d) = &self.driver {
+            write!(f, "+{d}")?;
+        }
+        f.write_str("://")?;
+        if self.user.is_some() || password.is_some() {
+            f.write_str(&percent_encode(self.user.as_deref().unwrap_or("")))?;
+            if let Some(p) = password {
+                write!(f, ":{p}")?;
+            }
+            f.write_str("@")?;
+        }
+        let socket = self.host.as_deref().filter(|h| h.starts_with('/'));
+        match self.host.as_deref() {
+            _ if socket.is_some() => {}
+            // An IPv6 address keeps its colons; they are what the brackets are for.
+            Some(h) if h.contains(':') => write!(f, "[{}]", percent_encode(h).replace("%3A", ":"))?,
+            Some(h) => f.write_str(&percent_encode(h))?,
+            None => {}
+        }
+        if let Some(p) = self.port {
+            write!(f, ":{p}")?;
+        }
+        if let Some(d) = &self.database {
+            write!(f, "/{}", percent_encode(d))?;
+        }
+        let params = socket
+            .map(|h| ("host", h))
+            .into_iter()
+            .chain(self.params.iter().map(|(k, v)| (k.as_str(), v.as_str())));
+        for (i, (key, value)) in params.enumerate() {
+            let sep = if i == 0 { '?' } else { '&' };
+            write!(f, "{sep}{key}={}", percent_encode(value))?;
+        }
+        Ok(())
+    }
+
+    /// The whole URL, password included, in a form [`DatabaseUrl::parse`] reads back: for
+    /// handing to another program (a child process's `DATABASE_URL`), never for logs.
+    pub fn to_string_with_password(&self) -> String {
+        let mut out = String::new();
+        let password = self.password.as_deref().map(percent_encode);
+        // Writing into a String cannot fail.
+        let _ = self.write(&mut out, password.as_deref());
+        out
+    }
+}
+
+impl fmt::Display for DatabaseUrl {
+    /// The URL with the password replaced by `***`.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.write(f, self.password.as_ref().map(|_| "***"))
+    }
+}
+
+impl fmt::Debug for DatabaseUrl {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "DatabaseUrl({self})")
+    }
+}
+
+#[cfg(test)]
+mod tests;

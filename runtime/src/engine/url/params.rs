@@ -1,0 +1,181 @@
+//! The URL parameters sqlwright acts on, and libpq's environment variables: each
+//! checked, and read into the connection settings.
+
+use super::*;
+
+/// Looks up a variable in the process's environment.
+pub(super) fn process_env(var: &str) -> Option<String> {
+    std::env::var(var).ok()
+}
+
+/// Environment variable `var` read by `read`; an error names the variable (and never
+/// quotes `PGPASSWORD`, which nothing reads this way).
+pub(super) fn from_env<T>(
+    env: &impl Fn(&str) -> Option<String>,
+    var: &str,
+    read: impl FnOnce(&str) -> Result<T, Error>,
+) -> Result<Option<T>, Error> {
+    let Some(value) = env(var) else {
+        return Ok(None);
+    };
+    read(&value).map(Some).map_err(|e| match e {
+        Error::InvalidUrl { reason, .. } => bad(var, format!("set in the environment: {reason}")),
+        other => other,
+    })
+}
+
+/// Checks a parameter kept among [`DatabaseUrl::params`].
+pub(super) fn check_param(name: &str, value: &str) -> Result<(), Error> {
+    match name {
+        "application_name" | "options" => Ok(()),
+        "connect_timeout" => parse_connect_timeout(value).map(|_| ()),
+        "sslmode" => check_sslmode(value),
+        "keepalives" => parse_keepalives(value).map(|_| ()),
+        "keepalives_idle" | "keepalives_interval" | "keepalives_count" => {
+            parse_positive(name, value).map(|_| ())
+        }
+        "require_auth" => parse_require_auth(value).map(|_| ()),
+        _ => Err(bad(
+            name,
+            format!("unknown parameter; known are {}", KNOWN_PARAMS.join(", ")),
+        )),
+    }
+}
+
+/// `connect_timeout`: whole seconds.
+pub(super) fn parse_connect_timeout(value: &str) -> Result<Duration, Error> {
+    let secs = value
+        .parse::<u64>()
+        .map_err(|_| bad("connect_timeout", "expected a whole number of seconds"))?;
+    Ok(Duration::from_secs(secs.max(1)))
+}
+
+/// `sslmode`: only the modes that allow a connection without TLS, which is all sqlwright
+/// has for now.
+pub(super) fn check_sslmode(value: &str) -> Result<(), Error> {
+    match value {
+        "disable" | "allow" | "prefer" => Ok(()),
+        "require" | "verify-ca" | "verify-full" => Err(bad(
+            "sslmode",
+            format!(
+                "`{value}` needs TLS, which sqlwright does not support yet; \
+                 use sslmode=disable"
+            ),
+        )),
+        _ => Err(bad(
+            "sslmode",
+            format!(
+                "`{value}` is not an sslmode (disable, allow, prefer, require, verify-ca, \
+                 verify-full)"
+            ),
+        )),
+    }
+}
+
+/// `keepalives`: whether to send TCP keepalive probes.
+pub(super) fn parse_keepalives(value: &str) -> Result<bool, Error> {
+    match value {
+        "1" => Ok(true),
+        "0" => Ok(false),
+        _ => Err(bad("keepalives", "expected 1 (on) or 0 (off)")),
+    }
+}
+
+/// A whole number of at least 1 (seconds or a count) for parameter `name`.
+pub(super) fn parse_positive(name: &str, value: &str) -> Result<u32, Error> {
+    // Digits only: `u32::from_str` would also take a leading `+`.
+    let digits = value.bytes().all(|b| b.is_ascii_digit());
+    match value.parse::<u32>() {
+        Ok(n) if digits && (1..=i32::MAX.unsigned_abs()).contains(&n) => Ok(n),
+        _ => Err(bad(
+            name,
+            format!("expected a whole number from 1 to {}", i32::MAX),
+        )),
+    }
+}
+
+/// The keepalive settings from the `keepalives*` parameters that `param` looks up.
+pub(super) fn keepalive<'a>(
+    param: impl Fn(&str) -> Option<&'a str>,
+) -> Result<Option<Keepalive>, Error> {
+    if let Some(on) = param("keepalives") {
+        if !parse_keepalives(on)? {
+            return Ok(None);
+        }
+    }
+    let mut keepalive = Keepalive::default();
+    if let Some(idle) = param("keepalives_idle") {
+        keepalive.idle = Duration::from_secs(parse_positive("keepalives_idle", idle)?.into());
+    }
+    if let Some(interval) = param("keepalives_interval") {
+        keepalive.interval =
+            Duration::from_secs(parse_positive("keepalives_interval", interval)?.into());
+    }
+    if let Some(count) = param("keepalives_count") {
+        keepalive.count = parse_positive("keepalives_count", count)?;
+    }
+    Ok(Some(keepalive))
+}
+
+/// `require_auth`, as libpq reads it: a comma-separated list of methods to allow, or of
+/// methods to exclude, each prefixed with `!`. Empty means the default.
+pub(super) fn parse_require_auth(value: &str) -> Result<AuthMethods, Error> {
+    let fail = |reason: String| bad("require_auth", reason);
+    if value.is_empty() {
+        return Ok(AuthMethods::default());
+    }
+    let negated = value.starts_with('!');
+    let mut auth = if negated {
+        AuthMethods::default()
+    } else {
+        AuthMethods {
+            none: false,
+            password: false,
+            md5: false,
+            scram: false,
+            cleartext_over_tcp: false,
+        }
+    };
+    let allow = !negated;
+    let mut seen: Vec<&str> = Vec::new();
+    for item in value.split(',') {
+        let method = match item.strip_prefix('!') {
+            Some(method) if negated => method,
+            None if !negated => item,
+            _ => {
+                return Err(fail(
+                    "negated (`!md5`) and plain (`md5`) methods cannot be mixed".into(),
+                ))
+            }
+        };
+        if seen.contains(&method) {
+            return Err(fail(format!("`{method}` is named more than once")));
+        }
+        seen.push(method);
+        match method {
+            "none" => auth.none = allow,
+            "password" => {
+                auth.password = allow;
+                // Asked for explicitly: allowed over TCP as well.
+                auth.cleartext_over_tcp = allow;
+            }
+            "md5" => auth.md5 = allow,
+            "scram-sha-256" => auth.scram = allow,
+            // Never used, so excluding them changes nothing.
+            "gss" | "sspi" | "creds" if negated => {}
+            "gss" | "sspi" | "creds" => {
+                return Err(fail(format!(
+                    "`{method}` authentication is not supported by sqlwright"
+                )))
+            }
+            "" => return Err(fail("an empty method in the list".into())),
+            other => {
+                return Err(fail(format!(
+                    "unknown method `{other}`; known are password, md5, scram-sha-256 and \
+                     none, or the same each negated with `!`"
+                )))
+            }
+        }
+    }
+    Ok(auth)
+}

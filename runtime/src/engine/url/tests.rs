@@ -1,0 +1,822 @@
+//! URL parsing, display and parameter tests, including a round-trip property test.
+
+use super::super::wire::{AuthMethods, Config, Host, Keepalive};
+use super::*;
+
+fn part_of(e: Error) -> String {
+    match e {
+        Error::InvalidUrl { part, .. } => part,
+        other => panic!("expected InvalidUrl, got {other:?}"),
+    }
+}
+
+#[test]
+fn parses_every_part() {
+    let u = DatabaseUrl::parse(
+        "postgresql+postgres://bob:s%40cret@db.example:6543/shop?application_name=app",
+    )
+    .unwrap();
+    assert_eq!(u.dialect, Dialect::Postgres);
+    assert_eq!(u.driver.as_deref(), Some("postgres"));
+    assert_eq!(u.user.as_deref(), Some("bob"));
+    assert_eq!(u.password(), Some("s@cret"));
+    assert_eq!(u.host.as_deref(), Some("db.example"));
+    assert_eq!(u.port, Some(6543));
+    assert_eq!(u.database.as_deref(), Some("shop"));
+    assert_eq!(u.params(), &[("application_name".into(), "app".into())]);
+    assert_eq!(u.param("application_name"), Some("app"));
+}
+
+#[test]
+fn never_shows_the_password() {
+    let u = DatabaseUrl::parse("postgres://bob:hunter2@localhost/db").unwrap();
+    assert!(!format!("{u}").contains("hunter2"));
+    assert!(!format!("{u:?}").contains("hunter2"));
+    assert_eq!(u.to_string(), "postgres://bob:***@localhost/db");
+}
+
+#[test]
+fn socket_dirs_and_ipv6() {
+    let u = DatabaseUrl::parse("postgres:///db?host=/tmp/sock&port=5433").unwrap();
+    assert_eq!(u.host.as_deref(), Some("/tmp/sock"));
+    assert_eq!(u.port, Some(5433));
+    let u = DatabaseUrl::parse("postgres://[::1]:5999/x").unwrap();
+    assert_eq!(u.host.as_deref(), Some("::1"));
+    assert_eq!(u.port, Some(5999));
+}
+
+#[test]
+fn names_the_bad_part() {
+    assert_eq!(
+        part_of(DatabaseUrl::parse("localhost/db").unwrap_err()),
+        "scheme"
+    );
+    assert_eq!(
+        part_of(DatabaseUrl::parse("oracle://h/db").unwrap_err()),
+        "scheme"
+    );
+    assert_eq!(
+        part_of(DatabaseUrl::parse("postgres+jdbc://h/db").unwrap_err()),
+        "driver"
+    );
+    assert_eq!(
+        part_of(DatabaseUrl::parse("postgres://h:99999/db").unwrap_err()),
+        "port"
+    );
+    assert_eq!(
+        part_of(DatabaseUrl::parse("postgres://h:abc/db").unwrap_err()),
+        "port"
+    );
+    assert_eq!(
+        part_of(DatabaseUrl::parse("postgres://h/a/b").unwrap_err()),
+        "database"
+    );
+    assert_eq!(
+        part_of(DatabaseUrl::parse("postgres://u:%zz@h/db").unwrap_err()),
+        "password"
+    );
+    assert_eq!(
+        part_of(DatabaseUrl::parse("postgres://h/db?colour=red").unwrap_err()),
+        "colour"
+    );
+    assert_eq!(
+        part_of(DatabaseUrl::parse("postgres://h/db?sslmode=require").unwrap_err()),
+        "sslmode"
+    );
+    assert_eq!(
+        part_of(DatabaseUrl::parse("postgres://[::1/db").unwrap_err()),
+        "host"
+    );
+    let e = DatabaseUrl::parse("postgres://h/db?application_name=me@work").unwrap_err();
+    assert!(e.to_string().contains("%40"), "{e}");
+    let u = DatabaseUrl::parse("postgres://h/db?application_name=me%40work").unwrap();
+    assert_eq!(u.param("application_name"), Some("me@work"));
+    let u = DatabaseUrl::parse("postgres://u:p%2Fw%3Fd@h/d%40b").unwrap();
+    assert_eq!(u.password(), Some("p/w?d"));
+    assert_eq!(u.database.as_deref(), Some("d@b"));
+}
+
+#[test]
+fn shows_socket_hosts_and_parameters_and_round_trips_with_the_password() {
+    let text = "postgres://b%C3%B8b:p%40ss%3Aw%2Frd@/my%20db?host=%2Ftmp%2Fpg%20sock&port=5433&application_name=a%26b";
+    let u = DatabaseUrl::parse(text).unwrap();
+    assert_eq!(u.host.as_deref(), Some("/tmp/pg sock"));
+    assert_eq!(
+        u.to_string(),
+        "postgres://b%C3%B8b:***@:5433/my%20db?host=%2Ftmp%2Fpg%20sock&application_name=a%26b"
+    );
+    let back = DatabaseUrl::parse(&u.to_string_with_password()).unwrap();
+    assert_eq!(back, u);
+    assert_eq!(back.password(), Some("p@ss:w/rd"));
+    let plain = DatabaseUrl::parse("postgres://[::1]:5999/x").unwrap();
+    assert_eq!(plain.to_string_with_password(), "postgres://[::1]:5999/x");
+}
+
+#[test]
+fn settings_through_the_api_are_checked_like_the_url() {
+    let u = DatabaseUrl::parse("postgres://h/db").unwrap();
+    for mode in ["require", "verify-ca", "verify-full", "junk"] {
+        let e = u.clone().with_param("sslmode", mode).unwrap_err();
+        assert_eq!(part_of(e), "sslmode");
+        let mut v = u.clone();
+        assert_eq!(
+            part_of(v.set_param("sslmode", mode).unwrap_err()),
+            "sslmode"
+        );
+        assert_eq!(v, u, "a refused setting changes nothing");
+    }
+    let e = u.clone().with_param("sslmode", "require").unwrap_err();
+    assert!(e.to_string().contains("TLS"), "{e}");
+    let e = u.clone().with_param("colour", "red").unwrap_err();
+    assert_eq!(part_of(e), "colour");
+    let e = u.clone().with_param("connect_timeout", "soon").unwrap_err();
+    assert_eq!(part_of(e), "connect_timeout");
+    let e = u.clone().with_param("port", "0").unwrap_err();
+    assert_eq!(part_of(e), "port");
+
+    let v = u.clone().with_param("sslmode", "prefer").unwrap();
+    assert_eq!(v.param("sslmode"), Some("prefer"));
+    let mut v = v.with_param("sslmode", "disable").unwrap();
+    assert_eq!(
+        v.params(),
+        &[("sslmode".to_string(), "disable".to_string())]
+    );
+    v.set_param("application_name", "app").unwrap();
+    assert_eq!(v.param("application_name"), Some("app"));
+    assert_eq!(v.param("connect_timeout"), None);
+    assert_eq!(
+        v.to_string(),
+        "postgres://h/db?sslmode=disable&application_name=app"
+    );
+
+    // The parameters that name parts of the URL set those parts, as in a URL.
+    let v = u
+        .with_param("port", "6000")
+        .unwrap()
+        .with_param("host", "/tmp/s")
+        .unwrap()
+        .with_param("user", "ann")
+        .unwrap()
+        .with_param("password", "pw")
+        .unwrap()
+        .with_param("dbname", "other")
+        .unwrap();
+    assert_eq!(v.port, Some(6000));
+    assert_eq!(v.host.as_deref(), Some("/tmp/s"));
+    assert_eq!(v.user.as_deref(), Some("ann"));
+    assert_eq!(v.password(), Some("pw"));
+    assert_eq!(v.database.as_deref(), Some("other"));
+    assert!(v.params().is_empty());
+}
+
+fn config_of(url: &str) -> Result<Config, Error> {
+    DatabaseUrl::parse(url)?.to_config()
+}
+
+#[test]
+fn keepalive_parameters() {
+    let keepalive = |query: &str| {
+        config_of(&format!("postgres://h/db{query}"))
+            .unwrap()
+            .keepalive
+    };
+    let secs = Duration::from_secs;
+    assert_eq!(keepalive(""), Some(Keepalive::default()));
+    assert_eq!(keepalive("?keepalives=1"), Some(Keepalive::default()));
+    assert_eq!(keepalive("?keepalives=0"), None);
+    assert_eq!(keepalive("?keepalives_idle=5&keepalives=0"), None);
+    assert_eq!(
+        keepalive("?keepalives_idle=30&keepalives_interval=5&keepalives_count=3"),
+        Some(Keepalive {
+            idle: secs(30),
+            interval: secs(5),
+            count: 3
+        })
+    );
+    assert_eq!(
+        keepalive("?keepalives=1&keepalives_count=2"),
+        Some(Keepalive {
+            count: 2,
+            ..Keepalive::default()
+        })
+    );
+    assert_eq!(
+        keepalive("?keepalives_interval=1"),
+        Some(Keepalive {
+            interval: secs(1),
+            ..Keepalive::default()
+        })
+    );
+    let u = DatabaseUrl::parse("postgres://h/db").unwrap();
+    let v = u.clone().with_param("keepalives_idle", "7").unwrap();
+    assert_eq!(v.to_config().unwrap().keepalive.unwrap().idle, secs(7));
+    for (name, value) in [
+        ("keepalives", "2"),
+        ("keepalives", "yes"),
+        ("keepalives", ""),
+        ("keepalives_idle", "0"),
+        ("keepalives_idle", "-1"),
+        ("keepalives_idle", "+5"),
+        ("keepalives_idle", " 5"),
+        ("keepalives_idle", "1.5"),
+        ("keepalives_idle", "1s"),
+        ("keepalives_idle", ""),
+        ("keepalives_interval", "0"),
+        ("keepalives_interval", "ten"),
+        ("keepalives_count", "0"),
+        ("keepalives_count", "99999999999"),
+    ] {
+        let url = format!("postgres://h/db?{name}={value}");
+        let e = DatabaseUrl::parse(&url).unwrap_err();
+        assert_eq!(part_of(e), name, "{url}");
+        let e = u.clone().with_param(name, value).unwrap_err();
+        assert_eq!(part_of(e), name, "{name}={value}");
+    }
+}
+
+#[test]
+fn require_auth_parameter() {
+    let auth = |value: &str| -> Result<AuthMethods, Error> {
+        Ok(config_of(&format!("postgres://h/db?require_auth={value}"))?.auth)
+    };
+    let only = AuthMethods {
+        none: false,
+        password: false,
+        md5: false,
+        scram: false,
+        cleartext_over_tcp: false,
+    };
+    let all = AuthMethods::default();
+    assert_eq!(config_of("postgres://h/db").unwrap().auth, all);
+    assert_eq!(auth("").unwrap(), all);
+    assert_eq!(
+        auth("scram-sha-256").unwrap(),
+        AuthMethods {
+            scram: true,
+            ..only
+        }
+    );
+    assert_eq!(
+        auth("md5,scram-sha-256").unwrap(),
+        AuthMethods {
+            md5: true,
+            scram: true,
+            ..only
+        }
+    );
+    assert_eq!(auth("none").unwrap(), AuthMethods { none: true, ..only });
+    // Asking for the cleartext password explicitly allows it over TCP too.
+    assert_eq!(
+        auth("password").unwrap(),
+        AuthMethods {
+            password: true,
+            cleartext_over_tcp: true,
+            ..only
+        }
+    );
+    assert_eq!(
+        auth("scram-sha-256,password,none").unwrap(),
+        AuthMethods {
+            none: true,
+            password: true,
+            scram: true,
+            cleartext_over_tcp: true,
+            md5: false,
+        }
+    );
+    // A negated list removes methods from the default set.
+    assert_eq!(
+        auth("!password").unwrap(),
+        AuthMethods {
+            password: false,
+            ..all
+        }
+    );
+    assert_eq!(
+        auth("!none,!md5").unwrap(),
+        AuthMethods {
+            none: false,
+            md5: false,
+            ..all
+        }
+    );
+    // Methods sqlwright never uses may be excluded: that is what happens anyway.
+    assert_eq!(auth("!gss,!sspi").unwrap(), all);
+    let u = DatabaseUrl::parse("postgres://h/db").unwrap();
+    let v = u.clone().with_param("require_auth", "!md5").unwrap();
+    assert!(!v.to_config().unwrap().auth.md5);
+    for (value, says) in [
+        ("gss", "not supported"),
+        ("sspi", "not supported"),
+        ("scram-sha-256,gss", "not supported"),
+        ("password,!md5", "mixed"),
+        ("!password,md5", "mixed"),
+        ("md5,md5", "more than once"),
+        ("!md5,!md5", "more than once"),
+        ("kerberos", "unknown"),
+        ("SCRAM-SHA-256", "unknown"),
+        ("md5, none", "unknown"),
+        ("md5,", "empty"),
+        ("!", "empty"),
+    ] {
+        let e = auth(value).unwrap_err();
+        assert!(e.to_string().contains(says), "{value}: {e}");
+        assert_eq!(part_of(e), "require_auth", "{value}");
+        let e = u.clone().with_param("require_auth", value).unwrap_err();
+        assert_eq!(part_of(e), "require_auth", "{value}");
+    }
+}
+
+/// Every shape of unencoded password: each either parses whole, or fails with an error
+/// that holds no part of it (every part contains `PW`, which nothing else does).
+#[test]
+fn errors_never_show_any_part_of_the_password() {
+    let specials = [
+        "/", "?", "#", "@", ":", "/?", "?/", "#/", "@/", "/@", "?@", "%", "%2", "&", "=", " ", "[",
+        "]", "[:", "//", "",
+    ];
+    let tails = [
+        "@h/db",
+        "@h:5432/db?application_name=x",
+        "@[::1]/db",
+        "@/db?host=/tmp",
+        "@h",
+        "@",
+        "@h/db?sslmode=disable&connect_timeout=5",
+        "@h/db?colour=red",
+    ];
+    let mut checked = 0;
+    for a in specials {
+        for b in specials {
+            for password in [format!("PWa{a}PWb{b}PWc"), format!("{a}PWa{b}")] {
+                for user in ["u", "", "us%40er"] {
+                    for tail in tails {
+                        let url = format!("postgres://{user}:{password}{tail}");
+                        match DatabaseUrl::parse(&url) {
+                            Ok(u) => {
+                                assert_eq!(u.password(), Some(password.as_str()), "{url}");
+                                let shown = format!("{u} {u:?} {:?}", u.target());
+                                assert!(!shown.contains("PW"), "{url}: {shown}");
+                            }
+                            Err(e) => {
+                                let text = format!("{e} {e:?}");
+                                assert!(!text.contains("PW"), "{url}: {text}");
+                            }
+                        }
+                        checked += 1;
+                    }
+                }
+            }
+        }
+    }
+    assert!(checked > 20_000);
+    // Without an `@`, the text after `user:` is read as a port: not echoed either, in
+    // case it was a password whose `@host` was forgotten.
+    for url in [
+        "postgres://u:PWa",
+        "postgres://u:PWa/db",
+        "postgres://u:PWa?x=1",
+        "postgres://u:PW a",
+        "postgres://u:99999",
+    ] {
+        let e = DatabaseUrl::parse(url).unwrap_err();
+        let text = format!("{e} {e:?}");
+        assert!(
+            !text.contains("PW") && !text.contains("999"),
+            "{url}: {text}"
+        );
+    }
+}
+
+#[test]
+fn a_password_without_a_user_name_round_trips() {
+    let u = DatabaseUrl::parse("postgres://:secret@host/db").unwrap();
+    assert_eq!(u.user, None);
+    assert_eq!(u.password(), Some("secret"));
+    assert_eq!(u.to_string(), "postgres://:***@host/db");
+    assert_eq!(u.to_string_with_password(), "postgres://:secret@host/db");
+    assert_eq!(DatabaseUrl::parse(&u.to_string_with_password()).unwrap(), u);
+    let mut u = DatabaseUrl::parse("postgres://host/db").unwrap();
+    u.set_password(Some(""));
+    assert_eq!(u.to_string_with_password(), "postgres://:@host/db");
+    assert_eq!(DatabaseUrl::parse(&u.to_string_with_password()).unwrap(), u);
+}
+
+#[test]
+fn an_ipv6_host_needs_brackets() {
+    for url in [
+        "postgres://::1/db",
+        "postgres://::1:5432/db",
+        "postgres://u@fe80::1/db",
+        "postgres://2001:db8::7",
+    ] {
+        let e = DatabaseUrl::parse(url).unwrap_err();
+        assert!(e.to_string().contains("[::1]"), "{url}: {e}");
+        assert_eq!(part_of(e), "host", "{url}");
+    }
+    let u = DatabaseUrl::parse("postgres://[2001:db8::7]:6000").unwrap();
+    assert_eq!(u.host.as_deref(), Some("2001:db8::7"));
+    assert_eq!(u.port, Some(6000));
+}
+
+/// What [`generated_urls_round_trip`] found, one case each.
+#[test]
+fn round_trips_found_by_the_generator() {
+    for (text, written) in [
+        // Empty `user`, `dbname` and `host` parameters unset those parts.
+        ("postgres://h/db?user=", "postgres://h/db"),
+        ("postgres://u@h/db?dbname=", "postgres://u@h"),
+        ("postgres://u@h/db?host=", "postgres://u@/db"),
+        // Host names are percent-encoded like every other part.
+        ("postgres://a%25b/db", "postgres://a%25b/db"),
+        ("postgres://h%C3%A9st", "postgres://h%C3%A9st"),
+        (
+            "postgres://[fe80::1%25eth0]:5/x",
+            "postgres://[fe80::1%25eth0]:5/x",
+        ),
+        // A socket directory with a colon is not an IPv6 address.
+        (
+            "postgres://%2Ftmp%2Fa%3Ab:1/db",
+            "postgres://:1/db?host=%2Ftmp%2Fa%3Ab",
+        ),
+    ] {
+        let u = DatabaseUrl::parse(text).unwrap();
+        assert_eq!(u.to_string_with_password(), written, "{text}");
+        assert_eq!(DatabaseUrl::parse(written).unwrap(), u, "{text}");
+    }
+    let u = DatabaseUrl::parse("postgres://[fe80::1%25eth0]/x").unwrap();
+    assert_eq!(u.host.as_deref(), Some("fe80::1%eth0"));
+    // Brackets belong around an address, not in a host name.
+    for text in [
+        "postgres://%5B%3A%3A1%5D/db",
+        "postgres://h/db?host=%5B%3A%3A1%5D",
+    ] {
+        assert_eq!(
+            part_of(DatabaseUrl::parse(text).unwrap_err()),
+            "host",
+            "{text}"
+        );
+    }
+    // libpq's lists of hosts are not supported.
+    for text in [
+        "postgres://h1,h2/db",
+        "postgres://h1:5432,h2:5433/db",
+        "postgres://h/db?host=h1,h2",
+    ] {
+        let e = DatabaseUrl::parse(text).unwrap_err();
+        assert!(e.to_string().contains("several hosts"), "{text}: {e}");
+    }
+}
+
+/// A small deterministic pseudo-random generator (xorshift64).
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        self.0
+    }
+
+    fn below(&mut self, n: usize) -> usize {
+        (self.next() % n as u64) as usize
+    }
+
+    fn pick<'a>(&mut self, items: &[&'a str]) -> &'a str {
+        items[self.below(items.len())]
+    }
+}
+
+/// A password made of `PW` pieces (which nothing else in a generated URL contains)
+/// and special characters, each written raw or percent-encoded.
+fn password(rng: &mut Rng) -> String {
+    const SPECIALS: &str = " !\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~é💡";
+    let specials: Vec<char> = SPECIALS.chars().collect();
+    let mut out = String::from("PW");
+    for _ in 0..rng.below(5) {
+        let c = specials[rng.below(specials.len())];
+        if rng.below(2) == 0 {
+            out.push(c);
+        } else {
+            let mut buf = [0; 4];
+            out.push_str(&percent_encode(c.encode_utf8(&mut buf)));
+        }
+        if rng.below(2) == 0 {
+            out.push_str("PW");
+        }
+    }
+    out
+}
+
+fn random_url(rng: &mut Rng) -> String {
+    const SCHEMES: &[&str] = &[
+        "postgres",
+        "postgresql",
+        "postgresql+postgres",
+        "postgres+psycopg2",
+        "PostgreSQL+psycopg",
+    ];
+    const USERS: &[&str] = &[
+        "",
+        "bob",
+        "b%C3%B8b",
+        "bøb",
+        "a%40b",
+        "a%3Ab",
+        "with%20space",
+        "x.y-z_~",
+        "%2F%3F%23",
+        "100%25",
+    ];
+    const HOSTS: &[&str] = &[
+        "",
+        "localhost",
+        "db.example.com",
+        "127.0.0.1",
+        "[::1]",
+        "[fe80::1%25eth0]",
+        "[2001:db8::7]",
+        "%2Ftmp",
+        "%2Fvar%2Frun%2Fpg%20x",
+        "%2Ftmp%2Fa%3Ab",
+        "h%C3%A9st",
+        "a%25b",
+        "h%3Ax",
+        "%5B%3A%3A1%5D",
+        "::1",
+        "h,j",
+        "h st",
+    ];
+    const PORTS: &[&str] = &["", ":5432", ":1", ":65535", ":0", ":", ":x"];
+    const DATABASES: &[&str] = &[
+        "",
+        "/",
+        "/db",
+        "/my%20db",
+        "/d%C3%A9j%C3%A0",
+        "/raw ünicode",
+        "/a%2Fb",
+        "/100%25",
+        "/a%3Fb",
+        "/a%40b",
+        "/%F0%9F%92%A1",
+        "/a#b",
+        "/a/b",
+    ];
+    const PARAMS: &[&str] = &[
+        "application_name=x%26y",
+        "application_name=",
+        "application_name=a b",
+        "application_name=%C3%A9",
+        "application%5Fname=enc",
+        "connect_timeout=5",
+        "sslmode=disable",
+        "sslmode=prefer",
+        "sslmode=allow",
+        "host=%2Ftmp%2Fs",
+        "host=other",
+        "host=",
+        "host=%3A%3A1",
+        "port=6000",
+        "user=someone",
+        "user=",
+        "password=PWq%2F1",
+        "password=",
+        "dbname=other%20db",
+        "dbname=",
+        "options=-c%20search_path%3Dx",
+        "keepalives=0",
+        "keepalives=1",
+        "keepalives_idle=30",
+        "keepalives_interval=3",
+        "keepalives_count=4",
+        "require_auth=scram-sha-256",
+        "require_auth=!password,!md5",
+        "require_auth=password",
+        "sslmode=require",
+        "keepalives_idle=abc",
+        "colour=red",
+        "",
+    ];
+    let mut url = format!("{}://", rng.pick(SCHEMES));
+    match rng.below(5) {
+        0 => {}
+        1 => url.push_str(&format!("{}@", rng.pick(USERS))),
+        2 => url.push_str(&format!("{}:@", rng.pick(USERS))),
+        _ => url.push_str(&format!("{}:{}@", rng.pick(USERS), password(rng))),
+    }
+    url.push_str(rng.pick(HOSTS));
+    url.push_str(rng.pick(PORTS));
+    url.push_str(rng.pick(DATABASES));
+    let params: Vec<&str> = (0..rng.below(5)).map(|_| rng.pick(PARAMS)).collect();
+    if !params.is_empty() {
+        url.push('?');
+        url.push_str(&params.join("&"));
+    }
+    url
+}
+
+/// Every URL that parses (20 000 of them, among as many again that do not) reads back
+/// the same from `to_string_with_password`, and neither its `Display` nor `Debug` nor
+/// any error shows the password.
+#[test]
+fn generated_urls_round_trip() {
+    let mut rng = Rng(0x5eed_0f59_17a1_1c00);
+    let (mut parsed, mut refused, mut failures) = (0, 0, Vec::new());
+    while parsed < 20_000 && refused < 100_000 {
+        let text = random_url(&mut rng);
+        let u = match DatabaseUrl::parse(&text) {
+            Ok(u) => u,
+            Err(e) => {
+                refused += 1;
+                let shown = format!("{e} {e:?}");
+                if shown.contains("PW") {
+                    failures.push(format!("{text}: error shows the password: {shown}"));
+                }
+                continue;
+            }
+        };
+        parsed += 1;
+        let shown = format!("{u} {u:?} {}", u.target());
+        if shown.contains("PW") {
+            failures.push(format!("{text}: shown with the password: {shown}"));
+        }
+        let written = u.to_string_with_password();
+        match DatabaseUrl::parse(&written) {
+            Ok(back) if back == u => {}
+            Ok(back) => failures.push(format!("{text} -> {written} -> {back:?} != {u:?}")),
+            Err(e) => failures.push(format!("{text} -> {written}: {e}")),
+        }
+        // The shown form is a URL too, with `***` for the password.
+        match DatabaseUrl::parse(&u.to_string()) {
+            Ok(mut back) => {
+                back.set_password(u.password());
+                if back != u {
+                    failures.push(format!("{text} shown as {u}: {back:?} != {u:?}"));
+                }
+            }
+            Err(e) => failures.push(format!("{text} shown as {u}: {e}")),
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "{} failures, such as:\n{}",
+        failures.len(),
+        failures[..failures.len().min(30)].join("\n")
+    );
+    assert_eq!(parsed, 20_000, "only {parsed} URLs parse, {refused} do not");
+    assert!(refused > 10_000, "only {refused} URLs are refused");
+}
+
+/// An environment of `vars` only.
+fn env_of<'a>(vars: &'a [(&'a str, &'a str)]) -> impl Fn(&str) -> Option<String> + 'a {
+    move |name| {
+        vars.iter()
+            .find(|(k, _)| *k == name)
+            .map(|(_, v)| v.to_string())
+    }
+}
+
+const ENV: &[(&str, &str)] = &[
+    ("PGHOST", "envhost"),
+    ("PGPORT", "6001"),
+    ("PGUSER", "envuser"),
+    ("PGPASSWORD", "envpw"),
+    ("PGDATABASE", "envdb"),
+    ("PGAPPNAME", "envapp"),
+    ("PGCONNECT_TIMEOUT", "3"),
+    ("PGSSLMODE", "prefer"),
+    ("PGREQUIREAUTH", "scram-sha-256"),
+    ("USER", "osuser"),
+];
+
+#[test]
+fn the_environment_fills_in_what_the_url_does_not_say() {
+    let scram_only = AuthMethods {
+        none: false,
+        password: false,
+        md5: false,
+        scram: true,
+        cleartext_over_tcp: false,
+    };
+    let bare = DatabaseUrl::parse("postgres://").unwrap();
+    let c = bare.to_config_with(env_of(ENV)).unwrap();
+    assert!(
+        matches!(&c.host, Host::Tcp(h) if h == "envhost"),
+        "{:?}",
+        c.host
+    );
+    assert_eq!(c.port, 6001);
+    assert_eq!(c.user, "envuser");
+    assert_eq!(c.password.as_deref(), Some("envpw"));
+    assert_eq!(c.dbname.as_deref(), Some("envdb"));
+    assert_eq!(c.application_name.as_deref(), Some("envapp"));
+    assert_eq!(c.connect_timeout, Duration::from_secs(3));
+    assert_eq!(c.auth, scram_only);
+    assert_eq!(bare.target_with(env_of(ENV)), "envhost:6001/envdb");
+
+    // The URL wins over the environment.
+    let full = DatabaseUrl::parse(
+        "postgres://u:pw@h:7000/db?application_name=a&connect_timeout=4\
+         &require_auth=md5&sslmode=disable",
+    )
+    .unwrap();
+    let c = full.to_config_with(env_of(ENV)).unwrap();
+    assert!(matches!(&c.host, Host::Tcp(h) if h == "h"));
+    assert_eq!(c.port, 7000);
+    assert_eq!(c.user, "u");
+    assert_eq!(c.password.as_deref(), Some("pw"));
+    assert_eq!(c.dbname.as_deref(), Some("db"));
+    assert_eq!(c.application_name.as_deref(), Some("a"));
+    assert_eq!(c.connect_timeout, Duration::from_secs(4));
+    assert_eq!(
+        c.auth,
+        AuthMethods {
+            md5: true,
+            scram: false,
+            ..scram_only
+        }
+    );
+    assert_eq!(full.target_with(env_of(ENV)), "h:7000/db");
+    let c = full
+        .to_config_with(env_of(&[("PGSSLMODE", "require")]))
+        .unwrap();
+    assert_eq!(c.port, 7000);
+
+    // Nothing set: the defaults.
+    let c = bare.to_config_with(env_of(&[])).unwrap();
+    assert!(matches!(&c.host, Host::Tcp(h) if h == "localhost"));
+    assert_eq!(c.port, 5432);
+    assert_eq!(c.user, "postgres");
+    assert_eq!(c.password, None);
+    assert_eq!(c.dbname, None);
+    assert_eq!(c.application_name, None);
+    assert_eq!(c.connect_timeout, Duration::from_secs(10));
+    assert_eq!(c.auth, AuthMethods::default());
+    assert_eq!(bare.target_with(env_of(&[])), "localhost:5432/");
+    let c = bare.to_config_with(env_of(&[("USER", "osuser")])).unwrap();
+    assert_eq!(c.user, "osuser");
+
+    // Empty variables count as unset.
+    let empty: Vec<(&str, &str)> = ENV.iter().map(|(k, _)| (*k, "")).collect();
+    let c = bare.to_config_with(env_of(&empty)).unwrap();
+    assert!(matches!(&c.host, Host::Tcp(h) if h == "localhost"));
+    assert_eq!(
+        (c.port, c.user.as_str(), c.password),
+        (5432, "postgres", None)
+    );
+
+    // A socket directory.
+    let c = bare
+        .to_config_with(env_of(&[("PGHOST", "/run/pg")]))
+        .unwrap();
+    assert!(matches!(&c.host, Host::Unix(d) if d.as_os_str() == "/run/pg"));
+
+    // Variables sqlwright does not read change nothing.
+    let c = bare
+        .to_config_with(env_of(&[
+            ("PGOPTIONS", "-c search_path=x"),
+            ("PGSSLROOTCERT", "/x"),
+            ("PGSERVICE", "s"),
+            ("PGHOSTADDR", "10.0.0.1"),
+        ]))
+        .unwrap();
+    assert!(matches!(&c.host, Host::Tcp(h) if h == "localhost"));
+    assert_eq!(c.options, None);
+}
+
+#[test]
+fn the_environment_is_checked_like_the_url() {
+    let bare = DatabaseUrl::parse("postgres://").unwrap();
+    for (var, value, says) in [
+        ("PGSSLMODE", "require", "TLS"),
+        ("PGSSLMODE", "verify-full", "TLS"),
+        ("PGSSLMODE", "sometimes", "sslmode"),
+        ("PGPORT", "abc", "port"),
+        ("PGPORT", "0", "port"),
+        ("PGCONNECT_TIMEOUT", "soon", "seconds"),
+        ("PGREQUIREAUTH", "gss", "not supported"),
+        ("PGREQUIREAUTH", "md5,!none", "mixed"),
+        ("PGHOST", "a b", "host"),
+        ("PGHOST", "h1,h2", "several hosts"),
+    ] {
+        let vars = [(var, value), ("PGPASSWORD", "PWsecret")];
+        let e = bare.to_config_with(env_of(&vars)).unwrap_err();
+        let text = e.to_string();
+        assert!(text.contains(says), "{var}={value}: {text}");
+        assert!(text.contains("environment"), "{var}={value}: {text}");
+        assert!(!text.contains("PW"), "{var}={value}: {text}");
+        assert_eq!(part_of(e), var);
+    }
+    for mode in ["disable", "allow", "prefer"] {
+        let vars = [("PGSSLMODE", mode)];
+        assert!(bare.to_config_with(env_of(&vars)).is_ok(), "{mode}");
+    }
+}
+
+#[test]
+fn bad_password_escape_does_not_echo_the_password() {
+    let e = DatabaseUrl::parse("postgres://u:topsecret%zz@h/db").unwrap_err();
+    assert!(!e.to_string().contains("topsecret"));
+}
