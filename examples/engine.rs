@@ -56,7 +56,8 @@ fn run() -> Result<(), Box<dyn std::error::Error>> {
         .pool_size(5)
         .max_overflow(10)
         .checkout_timeout(Duration::from_secs(5))
-        .statement_timeout(Duration::from_secs(30))
+        .statement_timeout(Duration::from_secs(30)) // the client then waits at most 32 s
+        .max_rows(100_000) // a load of more rows is Error::TooManyRows
         .slow_query_threshold(Duration::from_millis(100))
         .echo(!use_tracing)
         .build()?;

@@ -3,10 +3,9 @@
 
 use super::log::{self, Echo};
 use super::wire::{self, RawRow, Row, Statement, Wire};
-use super::{DatabaseUrl, Error};
-use crate::render::{Label, Rendered};
-use bytes::{BufMut, BytesMut};
-use postgres_types::{ToSql, Type};
+use super::{CopySink, DatabaseUrl, Error, RowStream, STREAM_BATCH};
+use crate::render::Rendered;
+use postgres_types::Type;
 use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -21,7 +20,7 @@ pub const DEFAULT_STATEMENT_CACHE: usize = 256;
 /// One connection to PostgreSQL. Statements are prepared once per SQL text and parameter
 /// types, kept in a least-recently-used cache of bounded size, and reused.
 pub struct Connection {
-    wire: Wire,
+    pub(super) wire: Wire,
     statements: HashMap<u64, CachedStatement>,
     capacity: usize,
     tick: u64,
@@ -292,30 +291,10 @@ impl Connection {
         write: impl FnOnce(&mut CopySink<'_>) -> Result<u64, Error>,
     ) -> Result<u64, Error> {
         let started = Instant::now();
-        let result = self.wire.copy_in_start(sql).and_then(|()| {
-            let mut sink = CopySink {
-                wire: &mut self.wire,
-                data: BytesMut::with_capacity(COPY_CHUNK + 1024),
-                finished: false,
-            };
-            sink.data.put_slice(b"PGCOPY\n\xff\r\n\0");
-            sink.data.put_i32(0);
-            sink.data.put_i32(0);
-            let result = write(&mut sink);
-            if !sink.finished {
-                let reason = match &result {
-                    Err(e) => e.to_string(),
-                    Ok(_) => "the COPY was not finished".to_string(),
-                };
-                // The server then stores nothing; its answer is the expected error.
-                let aborted = sink.wire.copy_fail(&reason);
-                return match (result, aborted) {
-                    (Err(e), _) | (Ok(_), Err(e)) => Err(e),
-                    (Ok(_), Ok(())) => Err(Error::Misuse("the COPY was not finished".into())),
-                };
-            }
-            result
-        });
+        let result = self
+            .wire
+            .copy_in_start(sql)
+            .and_then(|()| CopySink::run(&mut self.wire, write));
         log::statement(
             &self.echo,
             sql,
@@ -568,9 +547,10 @@ impl Connection {
     /// Runs a rendered statement and reads its rows one at a time as the server sends
     /// them: memory stays bounded however many rows there are. The rows come in batches of
     /// [`STREAM_BATCH`] with the next batch always requested ahead, so the server produces
-    /// rows while the client decodes; a stream dropped early reads and drops at most the
-    /// two batches in flight. No transaction is opened (the statement's own implicit one
-    /// lasts until the end of the stream).
+    /// rows while the client decodes; a stream dropped early reads and drops what is left
+    /// for at most 4 MiB and 250 ms, then closes the connection instead. No transaction is
+    /// opened (the statement's own implicit one lasts until the end of the stream), and
+    /// the server's `statement_timeout` counts the time the caller takes to read it.
     pub fn stream_rendered(&mut self, statement: &Rendered<'_>) -> Result<RowStream<'_>, Error> {
         Self::check(statement)?;
         let started = Instant::now();
@@ -595,74 +575,7 @@ impl Connection {
             result.as_ref().map(|_| None),
         );
         self.note(result)?;
-        Ok(RowStream {
-            conn: self,
-            labels: statement.labels.clone(),
-        })
-    }
-}
-
-/// Rows per batch of a stream (two batches are in flight at a time).
-pub const STREAM_BATCH: i32 = 4096;
-
-/// COPY data is handed to the connection in chunks of about this size.
-const COPY_CHUNK: usize = 64 * 1024;
-
-/// Where the rows of a binary `COPY ... FROM STDIN` are written (see
-/// [`Connection::copy_in_with`]).
-pub(crate) struct CopySink<'c> {
-    wire: &'c mut Wire,
-    data: BytesMut,
-    finished: bool,
-}
-
-impl CopySink<'_> {
-    /// Writes one row of `values` of `types`. When a value cannot be serialized, nothing
-    /// of the row is kept and its position and error are returned.
-    pub(crate) fn row(
-        &mut self,
-        values: &[&(dyn ToSql + Sync)],
-        types: &[Type],
-    ) -> Result<(), (Option<usize>, Error)> {
-        let start = self.data.len();
-        let count = i16::try_from(values.len()).map_err(|_| {
-            (
-                None,
-                Error::Misuse("a COPY row of over 32767 values".into()),
-            )
-        })?;
-        self.data.put_i16(count);
-        for (i, (value, ty)) in values.iter().zip(types).enumerate() {
-            if let Err(e) = wire::write_copy_value(*value, ty, &mut self.data) {
-                self.data.truncate(start);
-                let error = if e.is::<crate::expr::NulInText>() {
-                    Error::NulInText
-                } else {
-                    Error::Parameter(e.to_string())
-                };
-                return Err((Some(i), error));
-            }
-        }
-        if self.data.len() >= COPY_CHUNK {
-            self.wire.copy_data(&self.data).map_err(|e| (None, e))?;
-            self.data.clear();
-        }
-        Ok(())
-    }
-
-    /// Whether the server has refused the COPY already (a bad row): the rest of the rows
-    /// need not be produced; [`finish`](Self::finish) returns the server's error.
-    pub(crate) fn refused(&self) -> bool {
-        self.wire.copy_refused()
-    }
-
-    /// Ends the data: the number of rows the server stored.
-    pub(crate) fn finish(&mut self) -> Result<u64, Error> {
-        self.finished = true;
-        self.data.put_i16(-1);
-        self.wire.copy_data(&self.data)?;
-        self.data.clear();
-        self.wire.copy_done()
+        Ok(RowStream::new(self, statement.labels.clone()))
     }
 }
 
@@ -692,63 +605,4 @@ fn may_write(sql: &str) -> bool {
 /// than from checks made before anything was sent.
 pub(crate) fn reached_server(e: &Error) -> bool {
     !matches!(e, Error::NulInText | Error::Parameter(_) | Error::Misuse(_))
-}
-
-/// Rows read from the server as they arrive (see [`Connection::stream_rendered`]).
-/// Dropping it early ends the statement (reading and dropping the batches in flight).
-pub struct RowStream<'c> {
-    conn: &'c mut Connection,
-    labels: Vec<Label>,
-}
-
-impl std::fmt::Debug for RowStream<'_> {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("RowStream").finish_non_exhaustive()
-    }
-}
-
-impl RowStream<'_> {
-    /// The labels of the selected columns, for decode errors.
-    pub fn labels(&self) -> &[Label] {
-        &self.labels
-    }
-
-    /// The next row decoded by `decode` (from the connection's buffer, without copying
-    /// it), `None` at the end.
-    pub fn next_with<R>(
-        &mut self,
-        decode: impl FnOnce(RawRow<'_>, &[Label]) -> Result<R, Error>,
-    ) -> Option<Result<R, Error>> {
-        let labels = &self.labels;
-        match self.conn.wire.portal_next(|row| decode(row, labels))? {
-            Ok(r) => Some(Ok(r)),
-            Err(e) => {
-                if self.conn.wire.in_portal() {
-                    // A decode error: the statement itself is fine; end it.
-                    let ended = self.conn.wire.end_portal();
-                    if let Err(lost) = ended {
-                        let _ = self.conn.note(Err::<(), _>(lost));
-                    }
-                    return Some(Err(e));
-                }
-                Some(self.conn.note(Err(e)))
-            }
-        }
-    }
-
-    /// The next row, copied out of the connection's buffer; `None` at the end.
-    pub fn next_row(&mut self) -> Option<Result<Row, Error>> {
-        self.next_with(|row, _| Ok(row.to_row()))
-    }
-}
-
-impl Drop for RowStream<'_> {
-    /// A stream dropped before its end ends its statement, so the connection is ready
-    /// for the next one.
-    fn drop(&mut self) {
-        if self.conn.wire.in_portal() {
-            let ended = self.conn.wire.abandon_portal();
-            let _ = self.conn.note(ended);
-        }
-    }
 }

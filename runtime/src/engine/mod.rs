@@ -1,19 +1,21 @@
 //! Connecting and executing: URLs, connections, pools, transactions, logging, errors.
 
 mod connection;
+mod copy_sink;
 pub(crate) mod error;
 mod log;
 mod pool;
+mod stream;
 mod transaction;
 mod url;
 pub(crate) mod wire;
 
-pub use connection::{
-    Connection, RowStream, DEFAULT_MAX_MESSAGE_SIZE, DEFAULT_STATEMENT_CACHE, STREAM_BATCH,
-};
+pub use connection::{Connection, DEFAULT_MAX_MESSAGE_SIZE, DEFAULT_STATEMENT_CACHE};
+pub(crate) use copy_sink::CopySink;
 pub use error::{DatabaseError, DbErrorKind, DecodeError, Error};
 pub use log::SQL_LOG_TARGET;
 pub use pool::{Engine, EngineBuilder, PoolState, PooledConnection, REQUEST_TIMEOUT_GRACE};
+pub use stream::{RowStream, STREAM_BATCH};
 pub use transaction::{IsolationLevel, Transaction, TransactionBuilder, TransactionOptions};
 pub use url::{DatabaseUrl, Dialect};
 pub use wire::{Column, RawRow, Row};
