@@ -406,9 +406,22 @@ impl Connection {
         sql: &Arc<str>,
         types: &[Type],
     ) -> Result<Statement, Error> {
-        let name = self.wire.statement_name();
+        // A statement with an array parameter (`= ANY($1)`: `in_` lists, relation
+        // loaders) is planned with its values every time: a cached generic plan searches
+        // the array linearly for every row (see docs/design.md).
+        let per_values = types
+            .iter()
+            .any(|t| matches!(t.kind(), postgres_types::Kind::Array(_)));
+        let name = if per_values {
+            Arc::from("")
+        } else {
+            self.wire.statement_name()
+        };
         let prepared = self.wire.prepare(name, sql, types);
-        let statement = self.note(prepared)?;
+        let mut statement = self.note(prepared)?;
+        if per_values {
+            statement.reparse = Some(Arc::clone(sql));
+        }
         if self.statements.len() >= self.capacity && !self.statements.contains_key(&key) {
             self.evict();
         }

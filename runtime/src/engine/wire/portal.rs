@@ -24,7 +24,13 @@ impl Wire {
             ));
         }
         self.begin_request()?;
-        self.write_bind(statement, params)?;
+        if let Err(e) = self
+            .write_reparse(statement)
+            .and_then(|()| self.write_bind(statement, params))
+        {
+            self.wbuf.clear();
+            return Err(e);
+        }
         // A statement without rows runs to its end on the first Execute, and a second one
         // would be an error that rolls it back: it gets one.
         let executes = if statement.returns_rows { 2 } else { 1 };
