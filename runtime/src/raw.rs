@@ -188,6 +188,7 @@ impl<'a> RawQuery<'a> {
             types,
             labels: Vec::new(),
             nul_in_text,
+            plan_with_values: false,
         })
     }
 

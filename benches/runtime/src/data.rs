@@ -96,7 +96,23 @@ impl Env {
         }
     }
 
-    fn reset(&mut self, sql: &str) {
+    /// Fills `big` with `n` rows (`id` 1..=n), unless it holds that many already.
+    pub fn fill_big(&mut self, n: i64) {
+        let have: i64 = self
+            .admin
+            .query_one("SELECT count(*) FROM big", &[])
+            .unwrap()
+            .get(0);
+        if have != n {
+            self.admin
+                .batch_execute(&format!(
+                    "TRUNCATE big; INSERT INTO big SELECT g, 'name ' || g FROM generate_series(1, {n}) g; ANALYZE big"
+                ))
+                .expect("fill big");
+        }
+    }
+
+    pub fn reset(&mut self, sql: &str) {
         self.admin
             .batch_execute(&format!(
                 "TRUNCATE comments, posts, users RESTART IDENTITY CASCADE; {sql}; ANALYZE"

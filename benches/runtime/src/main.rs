@@ -9,6 +9,7 @@
 
 mod data;
 mod dl;
+mod plans;
 mod sw;
 
 use std::time::{Duration, Instant};
@@ -189,6 +190,20 @@ fn main() {
     }
     if wanted("assoc") {
         data::associations(&mut env, &mut report, (300 / scale).max(5));
+    }
+    if wanted("loading") {
+        plans::associations(&mut env, &mut report, (90 / scale).max(30));
+    }
+    if wanted("in_list") {
+        // BENCH_IN_LIST_SIZES=1,10 runs only those sizes.
+        let sizes: Option<Vec<usize>> = std::env::var("BENCH_IN_LIST_SIZES")
+            .ok()
+            .map(|v| v.split(',').filter_map(|n| n.parse().ok()).collect());
+        for (n, rounds) in [(1, 1500), (10, 1500), (100, 600), (1000, 150)] {
+            if sizes.as_ref().is_none_or(|s| s.contains(&n)) {
+                plans::in_list(&mut env, &mut report, n, (rounds / scale).max(30));
+            }
+        }
     }
     if wanted("bulk") {
         data::bulk_load(&mut env, if quick { 100_000 } else { 1_000_000 });

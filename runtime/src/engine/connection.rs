@@ -395,7 +395,12 @@ impl Connection {
             ));
         }
         let sql: Arc<str> = Arc::from(rendered.sql.as_str());
-        let statement = self.prepare_text(rendered.key, &sql, &rendered.types)?;
+        let statement = self.prepare_text(
+            rendered.key,
+            &sql,
+            &rendered.types,
+            rendered.plan_with_values,
+        )?;
         Ok((statement, sql))
     }
 
@@ -405,13 +410,11 @@ impl Connection {
         key: u64,
         sql: &Arc<str>,
         types: &[Type],
+        per_values: bool,
     ) -> Result<Statement, Error> {
-        // A statement with an array parameter (`= ANY($1)`: `in_` lists, relation
+        // A statement with a long array parameter (`= ANY($1)`: `in_` lists, relation
         // loaders) is planned with its values every time: a cached generic plan searches
-        // the array linearly for every row (see docs/design.md).
-        let per_values = types
-            .iter()
-            .any(|t| matches!(t.kind(), postgres_types::Kind::Array(_)));
+        // the array linearly for every row (see `SqlWriter::array_of`).
         let name = if per_values {
             Arc::from("")
         } else {
@@ -543,7 +546,12 @@ impl Connection {
             // The text comes from the cache when the statement was rendered without it.
             self.forget(statement.key);
             if self.depth == 0 {
-                let prepared = self.prepare_text(statement.key, &sql, &statement.types)?;
+                let prepared = self.prepare_text(
+                    statement.key,
+                    &sql,
+                    &statement.types,
+                    statement.plan_with_values,
+                )?;
                 result = call(&mut self.wire, &prepared);
             }
         }
@@ -574,7 +582,12 @@ impl Connection {
         if result.as_ref().is_err_and(is_stale_statement) {
             self.forget(statement.key);
             if self.depth == 0 {
-                let prepared = self.prepare_text(statement.key, &sql, &statement.types)?;
+                let prepared = self.prepare_text(
+                    statement.key,
+                    &sql,
+                    &statement.types,
+                    statement.plan_with_values,
+                )?;
                 result = self
                     .wire
                     .start_portal(&prepared, &statement.params, STREAM_BATCH);

@@ -31,6 +31,11 @@ impl<ST, T> Bound<ST, T> {
             _st: PhantomData,
         }
     }
+
+    /// The bound value.
+    pub(crate) fn value(&self) -> &T {
+        &self.value
+    }
 }
 
 /// A Rust type that can be sent to PostgreSQL as a value of SQL type `ST`.

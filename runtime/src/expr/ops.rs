@@ -213,6 +213,7 @@ where
     fn render<'a>(&'a self, out: &mut SqlWriter<'a>) {
         operand(&self.expr, out);
         out.sql(if self.negated { " <> ALL(" } else { " = ANY(" });
+        out.array_of(self.values.value().len());
         out.redacting(self.expr.is_sensitive(), |out| self.values.render(out));
         out.sql(")");
     }

@@ -97,6 +97,7 @@ where
     fn render_in<'a>(table: &str, arrays: &'a Vec<K>, out: &mut SqlWriter<'a>) {
         out.column(table, M::NAME);
         out.sql(" = ANY(");
+        out.array_of(arrays.len());
         out.redacting(M::SENSITIVE, |out| out.bind(arrays, array_type::<M>()));
         out.sql(")");
     }
@@ -142,6 +143,7 @@ macro_rules! composite_keys {
                     out.column(table, $col::NAME);
                 )+
                 out.sql(") IN (SELECT * FROM unnest(");
+                out.array_of(arrays.0.len());
                 $(
                     if $i > 0 {
                         out.sql(", ");

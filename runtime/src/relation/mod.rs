@@ -440,6 +440,7 @@ impl<P> LoadMany<P> for [P] {
             out.sql(" WHERE ");
             out.column(link, <FA as ColumnDef>::NAME);
             out.sql(" = ANY(");
+            out.array_of(keys.len());
             out.redacting(<FA as ColumnDef>::SENSITIVE, |out| {
                 out.bind(&keys, array.clone())
             });

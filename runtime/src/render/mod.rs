@@ -91,7 +91,13 @@ pub struct SqlWriter<'a> {
     labels: Vec<Label>,
     nul_in_text: bool,
     depth: u32,
+    plan_with_values: bool,
 }
+
+/// From how many elements an array parameter makes its statement planned with its values
+/// (see [`SqlWriter::array_of`]): PostgreSQL hashes `= ANY(array)` from 9 elements on
+/// (`MIN_ARRAY_SIZE_FOR_HASHED_SAOP`), but only for an array known at planning time.
+pub const PLAN_WITH_VALUES_FROM: usize = 9;
 
 /// A fast 64-bit hash of the pieces of a statement, in the order written.
 #[derive(Clone, Copy, Debug)]
@@ -165,6 +171,7 @@ impl<'a> SqlWriter<'a> {
             labels: Vec::new(),
             nul_in_text: false,
             depth: 0,
+            plan_with_values: false,
         }
     }
 
@@ -269,6 +276,19 @@ impl<'a> SqlWriter<'a> {
         self.redacting = outer;
     }
 
+    /// Notes an array parameter of `len` elements (an `in_` list, a relation loader's
+    /// keys). From [`PLAN_WITH_VALUES_FROM`] elements on, the statement is planned with its
+    /// values each time instead of prepared once: a cached generic plan cannot hash the
+    /// array and tests every row against every element, which on a column without an
+    /// index made relation loading several times slower (docs/design.md, "Plans that fit
+    /// the parameters"). Shorter arrays are searched element by element either way.
+    #[inline]
+    pub fn array_of(&mut self, len: usize) {
+        if len >= PLAN_WITH_VALUES_FROM {
+            self.plan_with_values = true;
+        }
+    }
+
     /// The number of parameters bound so far.
     #[inline]
     pub fn param_count(&self) -> usize {
@@ -311,8 +331,13 @@ impl<'a> SqlWriter<'a> {
     }
 
     /// Splits the writer into its parts.
-    pub fn finish(self) -> Rendered<'a> {
+    pub fn finish(mut self) -> Rendered<'a> {
+        if self.plan_with_values {
+            // Its own cache entry: the same text runs unnamed (see `array_of`).
+            self.key.word(0x6000_0000_0000_0001);
+        }
         Rendered {
+            plan_with_values: self.plan_with_values,
             sql: self.sql,
             key: self.key.finish(),
             has_text: self.text,
@@ -346,6 +371,9 @@ pub struct Rendered<'a> {
     pub labels: Vec<Label>,
     /// Whether a text parameter holds a NUL byte (the statement must not be sent).
     pub nul_in_text: bool,
+    /// Whether the statement is planned with its parameters' values each time rather than
+    /// prepared once (an array parameter of [`PLAN_WITH_VALUES_FROM`] elements or more).
+    pub plan_with_values: bool,
 }
 
 impl<'a> Rendered<'a> {
