@@ -458,6 +458,7 @@ pub fn bulk_load(env: &mut Env, n: usize) {
     let names: Vec<String> = (0..n).map(|i| format!("Bulk user {i}")).collect();
     let hair = |i: usize| i.is_multiple_of(3).then_some("grey");
     let mut times: HashMap<&str, Vec<f64>> = HashMap::new();
+    let mut cpu: HashMap<&str, Vec<f64>> = HashMap::new();
     for round in 0..3 {
         let order: [&str; 3] = match round {
             0 => ["sqlwright COPY", "postgres binary COPY", "sqlwright INSERT"],
@@ -467,6 +468,7 @@ pub fn bulk_load(env: &mut Env, n: usize) {
         for which in order {
             env.reset("SELECT 1");
             let started = Instant::now();
+            let cpu_started = crate::cpu_now();
             let stored = match which {
                 "sqlwright COPY" => copy_in(sw::users::table)
                     .rows(
@@ -520,6 +522,9 @@ pub fn bulk_load(env: &mut Env, n: usize) {
                 .entry(which)
                 .or_default()
                 .push(started.elapsed().as_secs_f64());
+            cpu.entry(which)
+                .or_default()
+                .push((crate::cpu_now() - cpu_started).as_secs_f64());
         }
     }
     let med = |k: &str| {
@@ -532,18 +537,31 @@ pub fn bulk_load(env: &mut Env, n: usize) {
         med("postgres binary COPY"),
         med("sqlwright INSERT"),
     );
+    let cpu_med = |k: &str| {
+        let mut v = cpu[k].clone();
+        v.sort_by(f64::total_cmp);
+        v[v.len() / 2]
+    };
     println!();
-    println!("| bulk load of {n} rows (median of 3) | seconds | rows/s | throughput vs raw COPY |");
-    println!("|---|---:|---:|---:|");
-    for (name, t) in [
-        ("sqlwright copy_in (binary)", copy),
-        ("postgres BinaryCopyInWriter", raw),
+    println!(
+        "| bulk load of {n} rows (median of 3) | seconds | rows/s | throughput vs raw COPY | client CPU s |"
+    );
+    println!("|---|---:|---:|---:|---:|");
+    for (name, key, t) in [
+        ("sqlwright copy_in (binary)", "sqlwright COPY", copy),
+        ("postgres BinaryCopyInWriter", "postgres binary COPY", raw),
         (
             "sqlwright multi-row INSERT (1000 rows, one transaction)",
+            "sqlwright INSERT",
             insert,
         ),
     ] {
-        println!("| {name} | {t:.2} | {:.0} | {:.2} |", n as f64 / t, raw / t);
+        println!(
+            "| {name} | {t:.2} | {:.0} | {:.2} | {:.2} |",
+            n as f64 / t,
+            raw / t,
+            cpu_med(key)
+        );
     }
     println!(
         "sqlwright COPY is {:.1}x faster than multi-row INSERT",

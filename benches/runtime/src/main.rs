@@ -15,7 +15,7 @@ mod sw;
 use std::time::{Duration, Instant};
 
 /// CPU time of this thread so far (the sync drivers run their I/O on the calling thread).
-fn cpu_now() -> Duration {
+pub fn cpu_now() -> Duration {
     let text = std::fs::read_to_string("/proc/thread-self/schedstat").unwrap_or_default();
     let ns = text
         .split_whitespace()
