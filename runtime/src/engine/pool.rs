@@ -93,6 +93,8 @@ impl EngineBuilder {
     /// `statement_timeout` plus [`REQUEST_TIMEOUT_GRACE`] when there is one, otherwise
     /// none — the client cannot know how long a legitimate statement of yours runs, and
     /// TCP keepalives (on by default) already find a server host or network that is gone.
+    /// Work that lifts its own statement timeout (`SET statement_timeout = 0` for a long
+    /// migration) lifts this one too, with [`Connection::set_request_timeout`].
     pub fn request_timeout(mut self, timeout: Option<Duration>) -> Self {
         self.request_timeout = Some(timeout);
         self
