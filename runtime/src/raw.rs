@@ -162,9 +162,11 @@ impl<'a> RawQuery<'a> {
                     "raw SQL parameter `:{name}` has no value; add `.bind(\"{name}\", value)`"
                 )));
             };
-            if crate::types::is_text(ty) {
+            if crate::types::is_text(ty) || matches!(ty.kind(), postgres_types::Kind::Array(_)) {
                 let mut buf = bytes::BytesMut::new();
-                if value.to_sql_checked(ty, &mut buf).is_ok() && buf.contains(&0) {
+                if value.to_sql_checked(ty, &mut buf).is_ok()
+                    && crate::types::text_has_nul(ty, &buf)
+                {
                     nul_in_text = true;
                 }
             }

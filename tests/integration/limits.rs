@@ -212,3 +212,27 @@ fn raw_rows_are_exact_or_a_typed_error() {
         .to_string()
         .contains("start at 0"));
 }
+
+#[test]
+fn a_nul_inside_a_text_array_is_refused_before_sending() {
+    let mut db = setup(ITEMS);
+    let labels = vec!["item 1".to_string(), "bad\0label".to_string()];
+    let err = items::table
+        .filter(items::label.in_(labels.clone()))
+        .select(items::id)
+        .load(&mut db.conn)
+        .unwrap_err();
+    assert!(matches!(err, Error::NulInText), "{err:?}");
+    let err = raw::sql("SELECT id FROM items WHERE label = ANY(:labels)")
+        .bind_as::<sqlwright::types::Array<sqlwright::types::Text>, _>("labels", labels)
+        .load(&mut db.conn)
+        .unwrap_err();
+    assert!(matches!(err, Error::NulInText), "{err:?}");
+    // Arrays without NUL in their text (their length words hold zero bytes) go through.
+    let ok = items::table
+        .filter(items::label.in_(["item 1".to_string(), "item 2".to_string()]))
+        .select(items::id)
+        .load(&mut db.conn)
+        .unwrap();
+    assert_eq!(ok, vec![1, 2]);
+}

@@ -92,7 +92,7 @@ impl<ST: SqlType, T: SqlValue<ST>> ToSql for Bound<ST, T> {
     ) -> Result<IsNull, Box<dyn StdError + Sync + Send>> {
         let start = out.len();
         let is_null = self.value.to_sql(ty, out)?;
-        if crate::types::is_text(ty) && crate::types::has_nul(&out[start..]) {
+        if crate::types::text_has_nul(ty, &out[start..]) {
             return Err(Box::new(NulInText));
         }
         Ok(is_null)

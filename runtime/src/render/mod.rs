@@ -256,9 +256,10 @@ impl<'a> SqlWriter<'a> {
     /// structs, by reference): a text value holding a NUL byte is recorded, and the statement
     /// is refused before it is sent.
     pub fn bind_value<T: ToSql + Sync>(&mut self, value: &'a T, ty: Type) {
-        if crate::types::is_text(&ty) {
+        if crate::types::is_text(&ty) || matches!(ty.kind(), postgres_types::Kind::Array(_)) {
             let mut buf = bytes::BytesMut::new();
-            if value.to_sql_checked(&ty, &mut buf).is_ok() && buf.contains(&0) {
+            if value.to_sql_checked(&ty, &mut buf).is_ok() && crate::types::text_has_nul(&ty, &buf)
+            {
                 self.nul_in_text = true;
             }
         }

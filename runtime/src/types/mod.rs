@@ -22,6 +22,24 @@ pub(crate) fn is_text(ty: &Type) -> bool {
 }
 pub use decode::{DefaultRust, FromRow, FromSqlValue, RowOf, RowReader, Tagged};
 
+/// Whether a value of `ty` in binary form (`bytes`) holds text with a NUL byte, which
+/// PostgreSQL refuses: a text value, or an element of a text array (whose length words
+/// hold zero bytes of their own, so elements are looked at one by one).
+#[inline]
+pub(crate) fn text_has_nul(ty: &Type, bytes: &[u8]) -> bool {
+    if is_text(ty) {
+        return has_nul(bytes);
+    }
+    match ty.kind() {
+        postgres_types::Kind::Array(member) if is_text(member) => array::RawArray::parse(bytes)
+            .is_ok_and(|a| {
+                a.elements()
+                    .any(|e| matches!(e, Ok(Some(text)) if has_nul(text)))
+            }),
+        _ => false,
+    }
+}
+
 /// Whether `bytes` holds a NUL byte (which PostgreSQL refuses in text), eight bytes at a time:
 /// the check runs on every text parameter, most of them short, where a general `memchr`
 /// costs more in setup than in scanning.
