@@ -1,7 +1,8 @@
 //! Hostile text values through every value path: a typed INSERT, typed filters (`eq`,
-//! `in_`, `like` with the pattern escaped) and a typed UPDATE `set`; raw SQL with bound
-//! `:name` parameters; dynamic queries on the reflected table (insert, `=`/`in`/`like`
-//! filters, update with RETURNING); and COPY.
+//! `in_`, `like` with the pattern escaped) and a typed UPDATE `set` with RETURNING; raw SQL
+//! with bound `:name` parameters (INSERT, SELECT, `= ANY(:list)` with a `text[]`, UPDATE);
+//! dynamic queries on the reflected table (insert, `=`/`in`/`like` filters, update with
+//! RETURNING); and COPY.
 //!
 //! Each value gets a row of its own on each path (ids `4 * n + path`). A value without NUL
 //! must be stored and read back byte for byte, and every filter must find exactly its row;
