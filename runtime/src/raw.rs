@@ -190,7 +190,6 @@ impl<'a> RawQuery<'a> {
             types,
             labels: Vec::new(),
             nul_in_text,
-            plan_with_values: false,
         })
     }
 

@@ -1,8 +1,8 @@
-//! Which statements are prepared once and which are planned with their values each time:
-//! a statement with an array parameter of 9 elements or more (`in_` lists, relation
-//! loaders) runs as the unnamed statement, parsed and planned with the array every time,
-//! because a cached generic plan searches the array linearly for every row (docs/design.md,
-//! "Plans that fit the parameters"). Everything else stays a named statement, prepared once.
+//! How lists are matched so that a prepared statement's plan fits every list: fewer than 9
+//! values as `= ANY($1)`, 9 or more as `IN (SELECT unnest($1))`, whose generic plan hashes
+//! the list (or probes an index) where `= ANY($1)`'s tests every row against every element
+//! (docs/design.md, "Plans that fit the parameters"). Both stay named statements, prepared
+//! once.
 
 use crate::setup;
 use sqlwright::prelude::*;
@@ -42,77 +42,82 @@ const SCHEMA: &str = "
     INSERT INTO posts SELECT g, 1 + g % 100, 'p' || g FROM generate_series(1, 2000) g;
     ANALYZE;";
 
-/// The server's prepared statements of this session: (text, generic plans, custom plans).
-fn prepared(conn: &mut Connection) -> Vec<(String, i64, i64)> {
+/// The server's prepared statements of this session: (name, text, executions).
+fn prepared(conn: &mut Connection) -> Vec<(String, String, i64)> {
     conn.query_text(
-        "SELECT statement, generic_plans, custom_plans FROM pg_prepared_statements \
+        "SELECT name, statement, generic_plans + custom_plans FROM pg_prepared_statements \
          WHERE statement LIKE '%posts%' OR statement LIKE '%users%'",
     )
     .unwrap()
     .into_iter()
     .map(|r| {
-        let n = |i: usize| r[i].as_deref().unwrap_or("0").parse().unwrap();
-        (r[0].clone().unwrap(), n(1), n(2))
+        let text = |i: usize| r[i].clone().unwrap_or_default();
+        (text(0), text(1), text(2).parse().unwrap())
     })
     .collect()
 }
 
-#[test]
-fn array_parameters_are_planned_with_their_values_and_scalars_are_prepared_once() {
-    let mut db = setup(SCHEMA);
-    for round in 0..10 {
-        let ids: Vec<i32> = (1..=50 + round).collect();
-        let found = users::table
-            .filter(users::id.in_(ids.clone()))
-            .select(users::id)
-            .load(&mut db.conn)
-            .unwrap();
-        assert_eq!(found.len(), ids.len());
-        let one = users::table
-            .filter(users::id.eq(round + 1))
-            .select(users::name)
-            .load(&mut db.conn)
-            .unwrap();
-        assert_eq!(one, vec![format!("u{}", round + 1)]);
-    }
-    // A short list (under 9 values) is searched element by element whatever the plan: it
-    // stays a named statement.
-    for round in 0..10 {
-        let few = users::table
-            .filter(users::id.in_([1, 2, round + 3]))
-            .select(users::id)
-            .load(&mut db.conn)
-            .unwrap();
-        assert_eq!(few.len(), 3);
-    }
-    let statements = prepared(&mut db.conn);
-    assert!(
-        statements
-            .iter()
-            .any(|(sql, g, c)| sql.contains("ANY") && g + c == 10),
-        "{statements:?}"
-    );
-    // The scalar query is one named statement, run ten times.
-    assert!(
-        statements
-            .iter()
-            .any(|(sql, g, c)| sql.contains("= $1") && g + c == 10),
-        "{statements:?}"
-    );
-    // The long lists are no named statement at all: the only one with ANY is the short
-    // lists' (ten executions).
-    assert_eq!(
-        statements
-            .iter()
-            .filter(|(sql, ..)| sql.contains("ANY"))
-            .count(),
-        1,
-        "{statements:?}"
-    );
+/// The generic plan PostgreSQL keeps for prepared statement `name`, run with `list`.
+fn generic_plan(conn: &mut Connection, name: &str, list: &str) -> String {
+    conn.batch_execute("SET plan_cache_mode = force_generic_plan")
+        .unwrap();
+    let plan = conn
+        .query_text(&format!("EXPLAIN EXECUTE {name}('{list}')"))
+        .unwrap()
+        .into_iter()
+        .map(|r| r[0].clone().unwrap_or_default())
+        .collect::<Vec<_>>()
+        .join("\n");
+    conn.batch_execute("RESET plan_cache_mode").unwrap();
+    plan
 }
 
 #[test]
-fn relation_loaders_are_planned_with_their_keys_every_time() {
+fn long_lists_are_matched_through_unnest_and_short_ones_with_any_both_prepared_once() {
+    let mut db = setup(SCHEMA);
+    for round in 0..10 {
+        let ids: Vec<i32> = (1..=50 + round).collect();
+        let found = posts::table
+            .filter(posts::user_id.in_(ids.clone()))
+            .select(posts::id)
+            .load(&mut db.conn)
+            .unwrap();
+        assert_eq!(found.len(), 20 * ids.len());
+        let few = posts::table
+            .filter(posts::user_id.in_([1, 2, round + 3]))
+            .select(posts::id)
+            .load(&mut db.conn)
+            .unwrap();
+        assert_eq!(few.len(), 60);
+        let outside = posts::table
+            .filter(posts::user_id.not_in(ids.clone()))
+            .select(posts::id)
+            .load(&mut db.conn)
+            .unwrap();
+        assert_eq!(outside.len() + found.len(), 2000);
+    }
+    let statements = prepared(&mut db.conn);
+    let find = |needle: &str| {
+        statements
+            .iter()
+            .find(|(_, sql, _)| sql.contains(needle))
+            .unwrap_or_else(|| panic!("no statement with {needle}: {statements:?}"))
+            .clone()
+    };
+    let (long, _, runs) = find(r#""posts"."user_id" IN (SELECT unnest($1))"#);
+    assert_eq!(runs, 10);
+    let (_, _, runs) = find(r#""posts"."user_id" = ANY($1)"#);
+    assert_eq!(runs, 10);
+    let (_, _, runs) = find("NOT IN (SELECT unnest($1))");
+    assert_eq!(runs, 10);
+    // The long list's generic plan hashes the list instead of testing every row against it.
+    let plan = generic_plan(&mut db.conn, &long, "{1,2,3,4,5,6,7,8,9,10}");
+    assert!(plan.contains("Hash"), "{plan}");
+    assert!(!plan.contains("= ANY"), "{plan}");
+}
+
+#[test]
+fn relation_loaders_keep_a_generic_plan_that_hashes_the_keys() {
     let mut db = setup(SCHEMA);
     let users: Vec<User> = users::table
         .select(User::as_select())
@@ -124,17 +129,20 @@ fn relation_loaders_are_planned_with_their_keys_every_time() {
         assert!(posts
             .iter()
             .zip(&users)
-            .all(|(ps, u)| ps.iter().all(|p| p.user_id == u.id)));
+            .all(|(ps, u)| ps.len() == 20 && ps.iter().all(|p| p.user_id == u.id)));
         assert!(posts
             .iter()
-            .all(|ps| ps.iter().all(|p| !p.title.is_empty())));
+            .flatten()
+            .all(|p| p.title == format!("p{}", p.id)));
     }
     let statements = prepared(&mut db.conn);
-    assert!(
-        statements.iter().all(|(sql, ..)| !sql.contains("ANY")),
-        "the loader's statement was prepared: {statements:?}"
-    );
-    // Its result is still streamed through the cached description: one statement per
-    // call, and the cache knows it.
-    assert!(db.conn.cached_statements() >= 2);
+    let (name, _, runs) = statements
+        .iter()
+        .find(|(_, sql, _)| sql.contains("unnest"))
+        .unwrap_or_else(|| panic!("the loader's statement: {statements:?}"))
+        .clone();
+    assert_eq!(runs, 12, "one prepared statement, run 12 times");
+    let plan = generic_plan(&mut db.conn, &name, "{1,2,3,4,5,6,7,8,9,10}");
+    assert!(plan.contains("Hash"), "{plan}");
+    assert!(!plan.contains("= ANY"), "{plan}");
 }

@@ -395,12 +395,7 @@ impl Connection {
             ));
         }
         let sql: Arc<str> = Arc::from(rendered.sql.as_str());
-        let statement = self.prepare_text(
-            rendered.key,
-            &sql,
-            &rendered.types,
-            rendered.plan_with_values,
-        )?;
+        let statement = self.prepare_text(rendered.key, &sql, &rendered.types)?;
         Ok((statement, sql))
     }
 
@@ -410,21 +405,10 @@ impl Connection {
         key: u64,
         sql: &Arc<str>,
         types: &[Type],
-        per_values: bool,
     ) -> Result<Statement, Error> {
-        // A statement with a long array parameter (`= ANY($1)`: `in_` lists, relation
-        // loaders) is planned with its values every time: a cached generic plan searches
-        // the array linearly for every row (see `SqlWriter::array_of`).
-        let name = if per_values {
-            Arc::from("")
-        } else {
-            self.wire.statement_name()
-        };
+        let name = self.wire.statement_name();
         let prepared = self.wire.prepare(name, sql, types);
-        let mut statement = self.note(prepared)?;
-        if per_values {
-            statement.reparse = Some(Arc::clone(sql));
-        }
+        let statement = self.note(prepared)?;
         if self.statements.len() >= self.capacity && !self.statements.contains_key(&key) {
             self.evict();
         }
@@ -546,12 +530,7 @@ impl Connection {
             // The text comes from the cache when the statement was rendered without it.
             self.forget(statement.key);
             if self.depth == 0 {
-                let prepared = self.prepare_text(
-                    statement.key,
-                    &sql,
-                    &statement.types,
-                    statement.plan_with_values,
-                )?;
+                let prepared = self.prepare_text(statement.key, &sql, &statement.types)?;
                 result = call(&mut self.wire, &prepared);
             }
         }
@@ -582,12 +561,7 @@ impl Connection {
         if result.as_ref().is_err_and(is_stale_statement) {
             self.forget(statement.key);
             if self.depth == 0 {
-                let prepared = self.prepare_text(
-                    statement.key,
-                    &sql,
-                    &statement.types,
-                    statement.plan_with_values,
-                )?;
+                let prepared = self.prepare_text(statement.key, &sql, &statement.types)?;
                 result = self
                     .wire
                     .start_portal(&prepared, &statement.params, STREAM_BATCH);

@@ -186,8 +186,9 @@ impl<Op: UnaryOp, E: Render> Render for Unary<Op, E> {
     }
 }
 
-/// `expr = ANY($1)` / `expr <> ALL($1)`: membership in a list of values, bound as one
-/// array parameter (so the SQL text does not change with the list's length).
+/// `expr = ANY($1)` / `expr <> ALL($1)`, from 9 values `expr [NOT] IN (SELECT
+/// unnest($1))`: membership in a list of values, bound as one array parameter (so the SQL
+/// text does not change with the list's length; see [`SqlWriter::in_array`]).
 pub struct InList<E, ST, T> {
     expr: E,
     values: Bound<Array<ST>, Vec<T>>,
@@ -212,10 +213,10 @@ where
 {
     fn render<'a>(&'a self, out: &mut SqlWriter<'a>) {
         operand(&self.expr, out);
-        out.sql(if self.negated { " <> ALL(" } else { " = ANY(" });
-        out.array_of(self.values.value().len());
-        out.redacting(self.expr.is_sensitive(), |out| self.values.render(out));
-        out.sql(")");
+        let sensitive = self.expr.is_sensitive();
+        out.in_array(self.values.value().len(), self.negated, |out| {
+            out.redacting(sensitive, |out| self.values.render(out))
+        });
     }
 }
 
@@ -399,7 +400,8 @@ pub trait ExpressionMethods: Expression + Sized {
     {
         Binary::new(self, rhs.into_expr())
     }
-    /// `self IN (values...)`, sent as one array parameter: `self = ANY($1)`.
+    /// `self IN (values...)`, sent as one array parameter: `self = ANY($1)`, or from 9
+    /// values `self IN (SELECT unnest($1))` (planned well by a prepared statement).
     /// An empty list matches no row.
     fn in_<T, I>(self, values: I) -> InList<Self, Operand<Self>, T>
     where

@@ -96,10 +96,9 @@ where
     }
     fn render_in<'a>(table: &str, arrays: &'a Vec<K>, out: &mut SqlWriter<'a>) {
         out.column(table, M::NAME);
-        out.sql(" = ANY(");
-        out.array_of(arrays.len());
-        out.redacting(M::SENSITIVE, |out| out.bind(arrays, array_type::<M>()));
-        out.sql(")");
+        out.in_array(arrays.len(), false, |out| {
+            out.redacting(M::SENSITIVE, |out| out.bind(arrays, array_type::<M>()))
+        });
     }
     fn names() -> Vec<&'static str> {
         vec![M::NAME]
@@ -143,7 +142,6 @@ macro_rules! composite_keys {
                     out.column(table, $col::NAME);
                 )+
                 out.sql(") IN (SELECT * FROM unnest(");
-                out.array_of(arrays.0.len());
                 $(
                     if $i > 0 {
                         out.sql(", ");

@@ -9,7 +9,7 @@
 //! | strategy | call | statements |
 //! |---|---|---|
 //! | lazy | `user.children(photos::id_user, conn)`, `photo.parent(photos::id_user, conn)` | one per call |
-//! | select-in | `users.load_children(photos::id_user, conn)`, `photos.load_parents(..)` | 1 for all parents (`= ANY($1)`) |
+//! | select-in | `users.load_children(photos::id_user, conn)`, `photos.load_parents(..)` | 1 for all parents (`= ANY($1)`, `IN (SELECT unnest($1))` from 9 keys) |
 //! | joined | a `left_join` selecting `(Parent, Child)` structs, then [`group_children`] | 1 |
 //! | subquery | `users.load_children_in(photos::id_user, parent_key_query, conn)` | 1 (`IN (SELECT ..)`) |
 //! | many-to-many | `buyers.load_through(basket::id_buyer, basket::id_product, conn)` | 1 |
@@ -194,16 +194,7 @@ where
     let arrays = <L::ChildKey as KeyColumns<K>>::arrays(keys);
     select_where(conn, &select, |out| {
         <L::ChildKey as KeyColumns<K>>::render_in(<Ch::Table as Table>::SQL_NAME, &arrays, out);
-        order_by_key::<Ch::Table>(out);
     })
-}
-
-/// ` ORDER BY` the primary key of `T`, so related rows come in a stable order.
-fn order_by_key<T: Table>(out: &mut SqlWriter<'_>) {
-    for (i, column) in T::META.primary_key.iter().enumerate() {
-        out.sql(if i == 0 { " ORDER BY " } else { ", " });
-        out.column(T::SQL_NAME, column);
-    }
 }
 
 /// Groups `children` by their key in columns `CK`, in the order of `parents` (keyed by
@@ -354,7 +345,6 @@ impl<P> LoadMany<P> for [P] {
             out.sql(" IN (");
             keys.render_subselect(out);
             out.sql(")");
-            order_by_key::<Ch::Table>(out);
         })?;
         Ok(group::<P, Ch, FK::Referenced, FK>(self, children))
     }
@@ -439,13 +429,11 @@ impl<P> LoadMany<P> for [P] {
             out.column(target, <FB::Referenced as ColumnDef>::NAME);
             out.sql(" WHERE ");
             out.column(link, <FA as ColumnDef>::NAME);
-            out.sql(" = ANY(");
-            out.array_of(keys.len());
-            out.redacting(<FA as ColumnDef>::SENSITIVE, |out| {
-                out.bind(&keys, array.clone())
+            out.in_array(keys.len(), false, |out| {
+                out.redacting(<FA as ColumnDef>::SENSITIVE, |out| {
+                    out.bind(&keys, array.clone())
+                })
             });
-            out.sql(")");
-            order_by_key::<T::Table>(out);
         });
         let mut slots: HashMap<<P::Value as KeyValue>::Key, usize> = HashMap::new();
         for (i, p) in self.iter().enumerate() {

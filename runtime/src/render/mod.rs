@@ -91,13 +91,13 @@ pub struct SqlWriter<'a> {
     labels: Vec<Label>,
     nul_in_text: bool,
     depth: u32,
-    plan_with_values: bool,
 }
 
-/// From how many elements an array parameter makes its statement planned with its values
-/// (see [`SqlWriter::array_of`]): PostgreSQL hashes `= ANY(array)` from 9 elements on
-/// (`MIN_ARRAY_SIZE_FOR_HASHED_SAOP`), but only for an array known at planning time.
-pub const PLAN_WITH_VALUES_FROM: usize = 9;
+/// From how many elements a list is matched as `IN (SELECT unnest($1))` rather than
+/// `= ANY($1)` (see [`SqlWriter::in_array`]): PostgreSQL hashes `= ANY(array)` from 9
+/// elements on (`MIN_ARRAY_SIZE_FOR_HASHED_SAOP`), but only for an array known when the
+/// statement is planned, never in a prepared statement's generic plan.
+pub const UNNEST_FROM: usize = 9;
 
 /// A fast 64-bit hash of the pieces of a statement, in the order written.
 #[derive(Clone, Copy, Debug)]
@@ -171,7 +171,6 @@ impl<'a> SqlWriter<'a> {
             labels: Vec::new(),
             nul_in_text: false,
             depth: 0,
-            plan_with_values: false,
         }
     }
 
@@ -277,17 +276,26 @@ impl<'a> SqlWriter<'a> {
         self.redacting = outer;
     }
 
-    /// Notes an array parameter of `len` elements (an `in_` list, a relation loader's
-    /// keys). From [`PLAN_WITH_VALUES_FROM`] elements on, the statement is planned with its
-    /// values each time instead of prepared once: a cached generic plan cannot hash the
-    /// array and tests every row against every element, which on a column without an
-    /// index made relation loading several times slower (docs/design.md, "Plans that fit
-    /// the parameters"). Shorter arrays are searched element by element either way.
+    /// Writes membership of the expression just written in a list of `len` values, bound
+    /// by `bind` as one array parameter: ` = ANY($n)` (` <> ALL($n)` when `negated`) for
+    /// fewer than [`UNNEST_FROM`] values, ` IN (SELECT unnest($n))` (`NOT IN`) from there
+    /// on. A prepared statement's generic plan cannot hash an array parameter, so `= ANY`
+    /// tests every row against every element — on a column without an index, relation
+    /// loading ran several times slower; the subquery form is hashed (or probes an index)
+    /// in a generic plan too. Below 9 values PostgreSQL searches the list element by
+    /// element in every plan, so the plain form loses nothing (docs/design.md, "Plans that
+    /// fit the parameters").
     #[inline]
-    pub fn array_of(&mut self, len: usize) {
-        if len >= PLAN_WITH_VALUES_FROM {
-            self.plan_with_values = true;
-        }
+    pub fn in_array(&mut self, len: usize, negated: bool, bind: impl FnOnce(&mut Self)) {
+        let unnest = len >= UNNEST_FROM;
+        self.sql(match (unnest, negated) {
+            (false, false) => " = ANY(",
+            (false, true) => " <> ALL(",
+            (true, false) => " IN (SELECT unnest(",
+            (true, true) => " NOT IN (SELECT unnest(",
+        });
+        bind(self);
+        self.sql(if unnest { "))" } else { ")" });
     }
 
     /// The number of parameters bound so far.
@@ -332,13 +340,8 @@ impl<'a> SqlWriter<'a> {
     }
 
     /// Splits the writer into its parts.
-    pub fn finish(mut self) -> Rendered<'a> {
-        if self.plan_with_values {
-            // Its own cache entry: the same text runs unnamed (see `array_of`).
-            self.key.word(0x6000_0000_0000_0001);
-        }
+    pub fn finish(self) -> Rendered<'a> {
         Rendered {
-            plan_with_values: self.plan_with_values,
             sql: self.sql,
             key: self.key.finish(),
             has_text: self.text,
@@ -372,9 +375,6 @@ pub struct Rendered<'a> {
     pub labels: Vec<Label>,
     /// Whether a text parameter holds a NUL byte (the statement must not be sent).
     pub nul_in_text: bool,
-    /// Whether the statement is planned with its parameters' values each time rather than
-    /// prepared once (an array parameter of [`PLAN_WITH_VALUES_FROM`] elements or more).
-    pub plan_with_values: bool,
 }
 
 impl<'a> Rendered<'a> {

@@ -305,10 +305,7 @@ impl Wire {
 
     /// Forgets a prepared statement on the server (with the next request).
     pub(crate) fn close_statement(&mut self, name: Arc<str>) {
-        // The unnamed statement is replaced by the next Parse; nothing to close.
-        if !name.is_empty() {
-            self.to_close.push(name);
-        }
+        self.to_close.push(name);
     }
 
     /// Before a request: refuses when the previous one was never read to its end (a

@@ -24,13 +24,7 @@ impl Wire {
             ));
         }
         self.begin_request()?;
-        if let Err(e) = self
-            .write_reparse(statement)
-            .and_then(|()| self.write_bind(statement, params))
-        {
-            self.wbuf.clear();
-            return Err(e);
-        }
+        self.write_bind(statement, params)?;
         // A statement without rows runs to its end on the first Execute, and a second one
         // would be an error that rolls it back: it gets one.
         let executes = if statement.returns_rows { 2 } else { 1 };

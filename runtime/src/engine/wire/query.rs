@@ -165,7 +165,6 @@ impl Wire {
             params: param_types.into(),
             columns: cols.into(),
             returns_rows,
-            reparse: None,
         })
     }
 
@@ -207,7 +206,6 @@ impl Wire {
                 Column::new("typelem".into(), Type::OID),
             ]),
             returns_rows: true,
-            reparse: None,
         };
         frontend::parse("", &sql, std::iter::empty(), &mut self.wbuf).map_err(|e| lost(&e))?;
         let mut found: Option<(String, String, u32)> = None;
@@ -236,16 +234,6 @@ impl Wire {
         let ty = Type::new(name, oid, kind, schema);
         self.types.insert(oid, ty.clone());
         Ok(ty)
-    }
-
-    /// For a statement planned with its values each time: Parse of its text as the
-    /// unnamed statement, ahead of its Bind (the server then plans it with the values).
-    pub(super) fn write_reparse(&mut self, statement: &Statement) -> Result<(), Error> {
-        if let Some(sql) = &statement.reparse {
-            let types = statement.params.iter().map(Type::oid);
-            self.write_text(|buf| frontend::parse("", sql, types, buf))?;
-        }
-        Ok(())
     }
 
     /// Writes Bind for `statement` with `params` into the unnamed portal. Nothing is
@@ -337,10 +325,7 @@ impl Wire {
             ));
         }
         self.begin_request()?;
-        if let Err(e) = self
-            .write_reparse(statement)
-            .and_then(|()| self.write_bind(statement, params))
-        {
+        if let Err(e) = self.write_bind(statement, params) {
             // A Parse written ahead (catalog lookups) must not be sent half.
             self.wbuf.clear();
             return Err(e);

@@ -35,10 +35,6 @@ pub(crate) struct Statement {
     /// The server described a result (RowDescription, possibly of zero columns), rather
     /// than NoData (UPDATE without RETURNING, DDL, SET, ...).
     pub(crate) returns_rows: bool,
-    /// For a statement planned with its values each time (see "Plans that fit the
-    /// parameters" in docs/design.md): its SQL text, parsed again as the unnamed
-    /// statement before every execution. `None`: a named statement, prepared once.
-    pub(crate) reparse: Option<Arc<str>>,
 }
 
 /// Where one value lies in a row's bytes: `len` is -1 for NULL.
