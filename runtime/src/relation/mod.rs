@@ -232,7 +232,9 @@ fn keys_of<R: StructKey<K>, K>(rows: &[R]) -> Vec<R::Key> {
 pub trait LoadMany<P> {
     /// The children of every parent along foreign key `fk` (a foreign-key column, or the
     /// marker of a `#[foreign_key(..)]` of several columns), in one statement
-    /// (`WHERE fk = ANY($1)`), aligned with the parents.
+    /// (`WHERE fk = ANY($1)`, from 9 keys `WHERE fk IN (SELECT unnest($1))`), aligned with
+    /// the parents. Each parent's children come in the order the server returns them; sort
+    /// them if the order matters.
     fn load_children<Ch, L>(
         &self,
         fk: L,
