@@ -92,7 +92,15 @@ impl<ST: SqlType, T: SqlValue<ST>> ToSql for Bound<ST, T> {
     ) -> Result<IsNull, Box<dyn StdError + Sync + Send>> {
         let start = out.len();
         let is_null = self.value.to_sql(ty, out)?;
-        if crate::types::text_has_nul(ty, &out[start..]) {
+        // Decided by the declared SQL type, a constant of each `Bound<ST, _>`: no check
+        // at all for the other types.
+        if crate::types::is_text(&ST::PG_TYPE) {
+            if crate::types::has_nul(&out[start..]) {
+                return Err(Box::new(NulInText));
+            }
+        } else if crate::types::is_text_array(&ST::PG_TYPE)
+            && crate::types::array_has_nul(&out[start..])
+        {
             return Err(Box::new(NulInText));
         }
         Ok(is_null)

@@ -22,22 +22,36 @@ pub(crate) fn is_text(ty: &Type) -> bool {
 }
 pub use decode::{DefaultRust, FromRow, FromSqlValue, RowOf, RowReader, Tagged};
 
+/// Whether values of `ty` are arrays of text (whose elements PostgreSQL checks for NUL).
+#[inline]
+pub(crate) fn is_text_array(ty: &Type) -> bool {
+    matches!(
+        *ty,
+        Type::TEXT_ARRAY | Type::VARCHAR_ARRAY | Type::BPCHAR_ARRAY | Type::NAME_ARRAY
+    )
+}
+
 /// Whether a value of `ty` in binary form (`bytes`) holds text with a NUL byte, which
 /// PostgreSQL refuses: a text value, or an element of a text array (whose length words
 /// hold zero bytes of their own, so elements are looked at one by one).
 #[inline]
 pub(crate) fn text_has_nul(ty: &Type, bytes: &[u8]) -> bool {
     if is_text(ty) {
-        return has_nul(bytes);
+        has_nul(bytes)
+    } else if is_text_array(ty) {
+        array_has_nul(bytes)
+    } else {
+        false
     }
-    match ty.kind() {
-        postgres_types::Kind::Array(member) if is_text(member) => array::RawArray::parse(bytes)
-            .is_ok_and(|a| {
-                a.elements()
-                    .any(|e| matches!(e, Ok(Some(text)) if has_nul(text)))
-            }),
-        _ => false,
-    }
+}
+
+/// Whether an element of a text array in binary form holds a NUL byte.
+#[cold]
+pub(crate) fn array_has_nul(bytes: &[u8]) -> bool {
+    array::RawArray::parse(bytes).is_ok_and(|a| {
+        a.elements()
+            .any(|e| matches!(e, Ok(Some(text)) if has_nul(text)))
+    })
 }
 
 /// Whether `bytes` holds a NUL byte (which PostgreSQL refuses in text), eight bytes at a time:
