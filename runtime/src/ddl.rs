@@ -146,6 +146,7 @@ impl TableMeta {
         }
         sql.push_str(&items.join(","));
         sql.push_str("\n);\n");
+        let mut used = Vec::new();
         for index in self.indexes {
             sql.push_str(if index.unique {
                 "CREATE UNIQUE INDEX "
@@ -155,7 +156,7 @@ impl TableMeta {
             if if_not_exists {
                 sql.push_str("IF NOT EXISTS ");
             }
-            let name = format!("{}_{}_idx", self.sql_name, index.columns.join("_"));
+            let name = object_name(self.sql_name, &index.columns.join("_"), "idx", &mut used);
             quote(&mut sql, &name);
             sql.push_str(" ON ");
             quote(&mut sql, self.sql_name);
@@ -242,6 +243,7 @@ impl Schema {
                     fk.on_update,
                 )
             });
+            let mut used = Vec::new();
             for (columns, target, referenced, on_delete, on_update) in single.chain(composite) {
                 if earlier(target) {
                     continue;
@@ -253,7 +255,7 @@ impl Schema {
                 alter.push_str(" ADD CONSTRAINT ");
                 quote(
                     &mut alter,
-                    &format!("{}_{}_fkey", table.sql_name, columns.join("_")),
+                    &object_name(table.sql_name, &columns.join("_"), "fkey", &mut used),
                 );
                 alter.push(' ');
                 push_foreign_key(
@@ -310,6 +312,51 @@ fn dollar_tag(body: &str) -> String {
         })
         .find(|tag| !body.contains(tag.as_str()))
         .unwrap_or_default()
+}
+
+/// PostgreSQL's longest identifier, in bytes (`NAMEDATALEN - 1`); longer ones are cut.
+const MAX_IDENTIFIER: usize = 63;
+
+/// A name for an index or constraint as PostgreSQL makes one (`makeObjectName`):
+/// `name1_name2_label`, the longer of `name1` and `name2` shortened (at a character
+/// boundary) until the whole fits in 63 bytes, so the label survives and the name never
+/// collapses into the table's own; a name already in `used` gets a number after the label
+/// (`_idx1`), as PostgreSQL's own choice of names does.
+fn object_name(name1: &str, name2: &str, label: &str, used: &mut Vec<String>) -> String {
+    let shorten = |text: &str, len: usize| {
+        let mut end = len.min(text.len());
+        while !text.is_char_boundary(end) {
+            end -= 1;
+        }
+        end
+    };
+    let mut pass = 0usize;
+    loop {
+        let label = match pass {
+            0 => label.to_string(),
+            n => format!("{label}{n}"),
+        };
+        let room = MAX_IDENTIFIER - label.len() - 1 - usize::from(!name2.is_empty());
+        let (mut n1, mut n2) = (name1.len(), name2.len());
+        while n1 + n2 > room {
+            if n1 > n2 {
+                n1 = shorten(name1, n1 - 1);
+            } else {
+                n2 = shorten(name2, n2 - 1);
+            }
+        }
+        let name = if name2.is_empty() {
+            format!("{}_{label}", &name1[..n1])
+        } else {
+            format!("{}_{}_{label}", &name1[..n1], &name2[..n2])
+        };
+        if !used.contains(&name) {
+            used.push(name.clone());
+            return name;
+        }
+        // `used` is finite: some number is free.
+        pass += 1;
+    }
 }
 
 /// The tables `t`'s foreign keys reference.

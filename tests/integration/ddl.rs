@@ -48,3 +48,58 @@ fn dollar_quote_tags_avoid_the_names_they_quote() {
         ]
     );
 }
+
+mod long {
+    sqlwright::table! {
+        /// A table whose name takes all of PostgreSQL's 63 bytes.
+        #[sql_name = "a_table_name_that_takes_every_one_of_the_sixty_three_bytes_wxyz"]
+        #[index(owner)]
+        #[index(owner, title)]
+        long_names (id) {
+            id -> Int4,
+            #[references(others::id)] owner -> Nullable<Int4>,
+            title -> Text,
+        }
+        others (id) {
+            id -> Int4,
+            #[references(long_names::id)] back -> Nullable<Int4>,
+        }
+    }
+}
+
+/// Index and constraint names built from a 63-byte table name are shortened as PostgreSQL
+/// shortens its own (the label kept), so they neither collide with the table nor with each
+/// other, and a second `create_all(.., true)` finds them.
+#[test]
+fn names_built_from_a_63_byte_table_name_fit_and_stay_distinct() {
+    const LONG: sqlwright::ddl::Schema = sqlwright::schema!(long::long_names, long::others);
+    let table = "a_table_name_that_takes_every_one_of_the_sixty_three_bytes_wxyz";
+    assert_eq!(table.len(), 63);
+    let mut db = setup("");
+    LONG.create_all(&mut db.conn, false).unwrap();
+    LONG.create_all(&mut db.conn, true).unwrap();
+    let mut names = |sql: &str| -> Vec<String> {
+        sqlwright::raw::sql(sql)
+            .load(&mut db.conn)
+            .unwrap()
+            .iter()
+            .map(|r| r.get("name").unwrap())
+            .collect()
+    };
+    let indexes = names(&format!(
+        "SELECT indexname::text AS name FROM pg_indexes WHERE tablename = '{table}' \
+         AND indexname NOT LIKE '%pkey' ORDER BY 1"
+    ));
+    assert_eq!(indexes.len(), 2, "{indexes:?}");
+    assert!(
+        indexes.iter().all(|n| n.len() <= 63 && n.ends_with("_idx")),
+        "{indexes:?}"
+    );
+    let keys =
+        names("SELECT conname::text AS name FROM pg_constraint WHERE contype = 'f' ORDER BY 1");
+    assert_eq!(keys.len(), 2, "{keys:?}");
+    assert!(
+        keys.iter().all(|n| n.len() <= 63 && n.ends_with("_fkey")),
+        "{keys:?}"
+    );
+}
