@@ -113,6 +113,17 @@ impl DatabaseUrl {
         let (scheme, rest) = url
             .split_once("://")
             .ok_or_else(|| bad("scheme", "expected `postgres://...` (no `://` found)"))?;
+        // Only letters, digits, `+`, `-` and `.` make a scheme; anything else (a
+        // `postgres:/` typo with a later `://`) may hold the password, so it is not quoted.
+        if !scheme
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'-' | b'.'))
+        {
+            return Err(bad(
+                "scheme",
+                "the text before the first `://` is not a scheme; expected `postgres://...`",
+            ));
+        }
         let (dialect_name, driver) = match scheme.split_once('+') {
             Some((d, drv)) => (d, Some(drv)),
             None => (scheme, None),
@@ -199,6 +210,15 @@ impl DatabaseUrl {
         for pair in query.unwrap_or("").split('&').filter(|p| !p.is_empty()) {
             let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
             let key = percent_decode(key, "parameter name")?;
+            // A name that is not a word (a `?` left unencoded in the user name or password
+            // with the `@` missing) may hold the password: it is not quoted.
+            if !key.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_') {
+                return Err(bad(
+                    "parameter name",
+                    "a parameter name is a word; a `?` in the user name or password must be \
+                     written `%3F`",
+                ));
+            }
             let value = percent_decode(value, &key)?;
             url.apply_param(&key, &value)?;
         }

@@ -820,3 +820,18 @@ fn bad_password_escape_does_not_echo_the_password() {
     let e = DatabaseUrl::parse("postgres://u:topsecret%zz@h/db").unwrap_err();
     assert!(!e.to_string().contains("topsecret"));
 }
+
+#[test]
+fn malformed_urls_found_by_the_fuzzer_do_not_quote_the_password() {
+    for url in [
+        // A raw `?` in the user name with the `@` missing: the query starts inside the
+        // userinfo, so the password lands in a parameter name.
+        "postgresql://w?ith%20%73:pace:pwSECRET:%40:0/a/b?connect_timeout=1",
+        // A `postgres:/` typo followed later by `://`: the password lands in the scheme.
+        "POSTGRES:/bob:SECRET@%5B%3A%3A1%5D://b",
+        "postgres+x:/bob:SECRET@h://b",
+    ] {
+        let e = DatabaseUrl::parse(url).unwrap_err();
+        assert!(!e.to_string().contains("SECRET"), "{url}: {e}");
+    }
+}
