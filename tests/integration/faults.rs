@@ -246,3 +246,40 @@ fn statement_timeout_counts_the_time_a_stream_is_read_and_the_error_says_so() {
     assert_eq!(err.kind(), Some(DbErrorKind::StatementTimeout), "{err:?}");
     assert!(err.to_string().contains("stream"), "{err}");
 }
+
+#[test]
+fn returning_a_connection_inside_a_transaction_to_a_hung_server_does_not_hang() {
+    let e = engine_setup(TABLE, |b| b.connect_timeout(Duration::from_secs(1)));
+    let mut conn = e.engine.connect().unwrap();
+    conn.batch_execute("BEGIN").unwrap();
+    let _stopped = Stopped::new(backend_pid(&mut conn));
+    let started = Instant::now();
+    // The pool rolls the transaction back on return, within the connect timeout.
+    drop(conn);
+    assert!(
+        started.elapsed() < Duration::from_secs(4),
+        "{:?}",
+        started.elapsed()
+    );
+    assert_eq!(
+        e.engine.state().idle,
+        0,
+        "the hung connection is not pooled"
+    );
+}
+
+#[test]
+fn settings_changed_on_a_checked_out_connection_go_back_to_the_engines() {
+    let e = engine_setup(TABLE, |b| {
+        b.statement_timeout(Duration::from_secs(1))
+            .max_rows(5)
+            .pool_size(1)
+    });
+    let mut conn = e.engine.connect().unwrap();
+    conn.set_request_timeout(None).unwrap();
+    conn.set_max_rows(None);
+    drop(conn);
+    let conn = e.engine.connect().unwrap();
+    assert_eq!(conn.request_timeout(), Some(Duration::from_secs(3)));
+    assert_eq!(conn.max_rows(), Some(5));
+}

@@ -351,8 +351,25 @@ impl Connection {
 
     /// Runs transaction-control text (`BEGIN`, `SAVEPOINT`, ...) built by sqlwright itself.
     pub(crate) fn control(&mut self, sql: &str) -> Result<(), Error> {
+        self.control_until(sql, None)
+    }
+
+    /// [`control`](Self::control) that gives up at `deadline` (the pool's ROLLBACK of a
+    /// connection returned inside a transaction: dropping a connection must not hang).
+    pub(crate) fn control_until(
+        &mut self,
+        sql: &str,
+        deadline: Option<Instant>,
+    ) -> Result<(), Error> {
         let started = Instant::now();
-        let result = self.wire.simple_query(sql);
+        let result = match deadline {
+            Some(deadline) => self
+                .wire
+                .within(deadline, "the answer to a ROLLBACK", |wire| {
+                    wire.simple_query(sql)
+                }),
+            None => self.wire.simple_query(sql),
+        };
         let result = if sql == "COMMIT" {
             self.settle(result, sql)
         } else {

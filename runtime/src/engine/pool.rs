@@ -473,7 +473,9 @@ impl Inner {
             // Returned inside a transaction (a leaked guard, or `BEGIN` sent as text, which
             // the server's own transaction status shows): roll it back before anyone else
             // gets the connection.
-            match conn.control("ROLLBACK") {
+            // Bounded: a drop must not hang on a server that stopped answering.
+            let deadline = Instant::now() + self.config.connect_timeout;
+            match conn.control_until("ROLLBACK", Some(deadline)) {
                 Ok(()) => {
                     conn.depth = 0;
                     conn.aborted = false;
@@ -486,6 +488,13 @@ impl Inner {
             slow: self.settings.slow_query,
             redact: self.settings.redact_params,
         };
+        // Settings a user changed on the checked-out connection go back to the engine's.
+        conn.set_max_rows(self.settings.max_rows);
+        if conn.request_timeout() != self.request_timeout
+            && conn.set_request_timeout(self.request_timeout).is_err()
+        {
+            conn.broken = true;
+        }
         let mut state = self.lock();
         // Kept while fewer than pool_size are idle (so under load an overflow connection
         // goes to the next waiter); closed when the pool already has enough idle ones.
