@@ -92,8 +92,9 @@ impl Connection {
     /// for a connection of its own, waits for ever; an [`Engine`](crate::Engine) with a
     /// `statement_timeout` sets it to that plus a grace). It bounds each wait, not a
     /// statement's whole run: a long result that keeps arriving is not cut off. When it
-    /// runs out the call fails with [`Error::Timeout`] and the connection is closed (its
-    /// state on the server is unknown; the server ends the session when it notices).
+    /// runs out, a cancel is sent for the statement (so the server's work stops too), the
+    /// call fails with [`Error::Timeout`] and the connection is closed (its state on the
+    /// server is unknown; the server ends the session when it notices).
     pub fn set_request_timeout(&mut self, timeout: Option<Duration>) -> Result<(), Error> {
         let result = self.wire.set_request_timeout(timeout);
         self.note(result)
@@ -160,6 +161,12 @@ impl Connection {
             result.as_ref().map(|rows| Some(rows.len() as u64)),
         );
         self.note(result)
+    }
+
+    /// A handle that cancels, from another thread, the statement this connection runs
+    /// (see [`CancelHandle`](super::CancelHandle)).
+    pub fn cancel_handle(&self) -> super::CancelHandle {
+        super::CancelHandle::new(self.wire.cancel_shared(), &self.target)
     }
 
     /// Whether the connection is closed.
