@@ -338,10 +338,10 @@ impl Connection {
         self.note(result)
     }
 
-    /// Drops the rest of a COPY TO STDOUT the caller stopped reading, within a bound
-    /// (past it the connection is closed; see `Wire::discard_rest`).
+    /// Cancels a COPY TO STDOUT the caller stopped reading and drops the rest, within a
+    /// bound (past it the connection is closed; see `Wire::drop_rest`).
     pub(crate) fn abandon_copy_out(&mut self) {
-        let ended = self.wire.discard_rest();
+        let ended = self.wire.abandon_copy_out();
         let _ = self.note(ended);
     }
 
@@ -554,8 +554,8 @@ impl Connection {
     /// Runs a rendered statement and reads its rows one at a time as the server sends
     /// them: memory stays bounded however many rows there are. The rows come in batches of
     /// [`STREAM_BATCH`] with the next batch always requested ahead, so the server produces
-    /// rows while the client decodes; a stream dropped early reads and drops what is left
-    /// for at most 4 MiB and 250 ms, then closes the connection instead. No transaction is
+    /// rows while the client decodes; a stream dropped early cancels the statement and keeps
+    /// the connection (see [`RowStream`]). No transaction is
     /// opened (the statement's own implicit one lasts until the end of the stream), and
     /// the server's `statement_timeout` counts the time the caller takes to read it.
     pub fn stream_rendered(&mut self, statement: &Rendered<'_>) -> Result<RowStream<'_>, Error> {

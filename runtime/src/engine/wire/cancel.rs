@@ -239,6 +239,15 @@ impl Wire {
         }
     }
 
+    /// Sends a cancel for the request in flight from this thread (a result was
+    /// abandoned): whether the server confirmed it.
+    pub(super) fn cancel_own_request(&mut self) -> bool {
+        if !self.pending {
+            return false;
+        }
+        matches!(self.cancel.cancel(), Ok(Outcome::Delivered))
+    }
+
     /// The client stops waiting for the request in flight and closes the connection: a
     /// cancel is sent so the server's work stops too, without waiting for the server's
     /// confirmation (the connection is not used again, so a late cancel harms nothing).
