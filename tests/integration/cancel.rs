@@ -276,7 +276,10 @@ fn a_cancel_the_server_never_confirms_discards_the_connection() {
 #[test]
 fn a_request_timeout_cancels_the_servers_work() {
     let db = sqlwright::testing::database();
-    let mut conn = db.connect().unwrap();
+    let upstream = server_address(&mut db.connect().unwrap());
+    let proxy = Proxy::start(upstream, Later::Delay(Duration::ZERO));
+    let mut conn = Connection::connect_url(&proxy.url(db.url())).unwrap();
+    let handle = conn.cancel_handle();
     let pid = conn.query_text("SELECT pg_backend_pid()").unwrap()[0][0]
         .clone()
         .unwrap();
@@ -305,4 +308,9 @@ fn a_request_timeout_cancels_the_servers_work() {
         }
     }
     assert!(!running, "backend {pid} still runs pg_sleep(30)");
+    assert_eq!(proxy.accepted(), 2, "one cancel was sent");
+    // The connection is closed: a handle has nothing left to cancel (a cancel sent now
+    // would be waited for, so counted, before `cancel` returns).
+    handle.cancel().unwrap();
+    assert_eq!(proxy.accepted(), 2);
 }

@@ -248,6 +248,11 @@ impl Wire {
         matches!(self.cancel.cancel(), Ok(Outcome::Delivered))
     }
 
+    /// The connection is closed: nothing runs on it any more, so a handle sends nothing.
+    pub(super) fn cancel_connection_closed(&mut self) {
+        self.cancel.lock().in_flight = false;
+    }
+
     /// The client stops waiting for the request in flight and closes the connection: a
     /// cancel is sent so the server's work stops too, without waiting for the server's
     /// confirmation (the connection is not used again, so a late cancel harms nothing).

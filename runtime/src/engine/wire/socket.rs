@@ -170,6 +170,7 @@ impl Wire {
         if self.closed.is_none() {
             self.closed = Some(error.to_string());
             self.socket.shutdown();
+            self.cancel_connection_closed();
         }
         error
     }
