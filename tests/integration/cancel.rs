@@ -2,6 +2,7 @@
 //! cancel that arrives after its statement finished, and the cancel sent when the client's
 //! own deadline runs out. (Streams and COPY OUT dropped early: limits.rs.)
 
+use crate::fake::{FakeServer, Peer};
 use sqlwright::engine::DbErrorKind;
 use sqlwright::testing::TestDatabase;
 use sqlwright::{raw, Connection, DatabaseUrl, Error};
@@ -313,4 +314,68 @@ fn a_request_timeout_cancels_the_servers_work() {
     // would be waited for, so counted, before `cancel` returns).
     handle.cancel().unwrap();
     assert_eq!(proxy.accepted(), 2);
+}
+
+/// A fake server that logs the client in without a cancel key (no BackendKeyData, as some
+/// poolers do), then runs `then`.
+fn keyless_server(then: impl FnOnce(&mut Peer) + Send + 'static) -> FakeServer {
+    FakeServer::start(move |mut peer| {
+        peer.startup();
+        peer.send(b'R', &0i32.to_be_bytes());
+        peer.ready();
+        then(&mut peer);
+        peer.until_closed();
+    })
+}
+
+#[test]
+fn without_a_cancel_key_cancel_is_a_typed_error_and_the_statement_runs_on() {
+    let server = keyless_server(|peer| {
+        peer.request().expect("the query");
+        thread::sleep(Duration::from_millis(600));
+        peer.send(b'C', b"SELECT 0\0");
+        peer.ready();
+    });
+    let mut conn = Connection::connect(&server.url("")).unwrap();
+    let handle = conn.cancel_handle();
+    let canceller = thread::spawn(move || {
+        thread::sleep(Duration::from_millis(200));
+        handle.cancel()
+    });
+    conn.batch_execute("SELECT pg_sleep(0.6)").unwrap();
+    let err = canceller.join().unwrap().unwrap_err();
+    assert!(matches!(err, Error::Connect { .. }), "{err:?}");
+    assert!(err.to_string().contains("no cancel key"), "{err}");
+    assert!(!conn.is_closed());
+    drop(conn);
+    assert!(server.join());
+}
+
+#[test]
+fn without_a_cancel_key_a_dropped_stream_is_read_within_the_old_bound_then_closed() {
+    let server = keyless_server(|peer| {
+        // Parse/Describe/Sync of the statement.
+        peer.request().expect("the client prepares");
+        peer.describe(&[("g", 23)]);
+        // Bind, Execute, Execute, Flush: one row, then the rest never comes.
+        while let Some((tag, _)) = peer.read() {
+            if tag == b'H' {
+                break;
+            }
+        }
+        peer.send(b'2', &[]);
+        peer.data_row(&[(4, &1i32.to_be_bytes())]);
+    });
+    let mut conn = Connection::connect(&server.url("")).unwrap();
+    let mut rows = raw::sql("SELECT g FROM generate_series(1, 1000000) g")
+        .stream(&mut conn)
+        .unwrap();
+    assert!(rows.next().unwrap().is_ok());
+    let started = Instant::now();
+    drop(rows);
+    let took = started.elapsed();
+    assert!(took < Duration::from_secs(1), "dropping took {took:?}");
+    assert!(conn.is_closed());
+    drop(conn);
+    assert!(server.join());
 }

@@ -254,17 +254,27 @@ impl Wire {
     }
 
     /// The client stops waiting for the request in flight and closes the connection: a
-    /// cancel is sent so the server's work stops too, without waiting for the server's
-    /// confirmation (the connection is not used again, so a late cancel harms nothing).
+    /// cancel is sent so the server's work stops too. It is sent from a thread of its own
+    /// (bounded by the connect timeout), so the caller's [`Error::Timeout`] comes when the
+    /// timeout ran out, not after a new socket to a server that may be unreachable; the
+    /// connection is not used again, so a late cancel harms nothing.
     pub(super) fn cancel_before_giving_up(&mut self) {
         if !self.pending || self.closed.is_some() {
             return;
         }
-        let key = self.cancel.lock().key;
-        if let Some(key) = key {
-            if let Err((_, e)) = send_cancel(&self.cancel.config, key, false) {
-                tracing::debug!("the cancel for a request the client gave up on failed: {e}");
-            }
+        let Some(key) = self.cancel.lock().key else {
+            return;
+        };
+        let shared = Arc::clone(&self.cancel);
+        let spawned = std::thread::Builder::new()
+            .name("sqlwright-cancel".into())
+            .spawn(move || {
+                if let Err((_, e)) = send_cancel(&shared.config, key, true) {
+                    tracing::debug!("the cancel for a request the client gave up on failed: {e}");
+                }
+            });
+        if let Err(e) = spawned {
+            tracing::debug!("no thread for the cancel of a request the client gave up on: {e}");
         }
     }
 }
