@@ -87,6 +87,30 @@ fn a_cancel_from_another_thread_stops_the_statement_and_keeps_the_connection() {
     assert!(!pooled.is_closed());
 }
 
+#[test]
+fn a_cancel_reaches_a_server_over_its_unix_socket() {
+    let db = sqlwright::testing::database();
+    let mut tcp = db.connect().unwrap();
+    let dirs = tcp.query_text("SHOW unix_socket_directories").unwrap();
+    let dir = dirs[0][0].clone().unwrap();
+    let dir = dir.split(',').next().unwrap().trim().to_string();
+    let url = db.url().clone().with_param("host", &dir).unwrap();
+    let mut conn = Connection::connect_url(&url).unwrap();
+    let client = conn
+        .query_text("SELECT coalesce(host(inet_client_addr()), 'local')")
+        .unwrap();
+    assert_eq!(
+        client[0][0].as_deref(),
+        Some("local"),
+        "not over the Unix socket"
+    );
+    let (result, cancelled, took) = cancel_while_running(&mut conn, &db, "SELECT pg_sleep(26)");
+    cancelled.unwrap();
+    assert_eq!(result.unwrap_err().kind(), Some(DbErrorKind::Canceled));
+    assert!(took < Duration::from_secs(10), "took {took:?}");
+    assert!(!conn.is_closed());
+}
+
 /// What a [`Proxy`] does with every connection after the first (the cancel requests).
 #[derive(Clone, Copy)]
 enum Later {
