@@ -59,3 +59,9 @@ impl CancelHandle {
         }
     }
 }
+
+/// A handle is shared with and moved to other threads.
+const _: fn() = || {
+    fn shareable<T: Clone + Send + Sync + 'static>() {}
+    shareable::<CancelHandle>();
+};
