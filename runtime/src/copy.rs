@@ -416,10 +416,11 @@ impl<R> Iterator for CopyRows<'_, R> {
 }
 
 impl<R> Drop for CopyRows<'_, R> {
-    /// Rows left unread are read and dropped, so that the connection is ready for the
-    /// next statement (COPY cannot be stopped half-way without cancelling it) — but only
-    /// up to 4 MiB or 250 ms; past that the connection is closed instead (a pool then
-    /// opens a new one).
+    /// Rows left unread are not read on: the COPY is cancelled (a CancelRequest to the
+    /// server), what was already on its way is read and dropped (for at most 2 s), and the
+    /// connection is ready for the next statement. When the cancel cannot be sent (the
+    /// server gave no cancel key), the rest is read for at most 4 MiB or 250 ms; past
+    /// that the connection is closed instead (a pool then opens a new one).
     fn drop(&mut self) {
         if !self.done {
             self.done = true;

@@ -92,8 +92,9 @@ impl Connection {
     /// for a connection of its own, waits for ever; an [`Engine`](crate::Engine) with a
     /// `statement_timeout` sets it to that plus a grace). It bounds each wait, not a
     /// statement's whole run: a long result that keeps arriving is not cut off. When it
-    /// runs out the call fails with [`Error::Timeout`] and the connection is closed (its
-    /// state on the server is unknown; the server ends the session when it notices).
+    /// runs out, a cancel is sent for the statement (so the server's work stops too), the
+    /// call fails with [`Error::Timeout`] and the connection is closed (its state on the
+    /// server is unknown; the server ends the session when it notices).
     pub fn set_request_timeout(&mut self, timeout: Option<Duration>) -> Result<(), Error> {
         let result = self.wire.set_request_timeout(timeout);
         self.note(result)
@@ -160,6 +161,12 @@ impl Connection {
             result.as_ref().map(|rows| Some(rows.len() as u64)),
         );
         self.note(result)
+    }
+
+    /// A handle that cancels, from another thread, the statement this connection runs
+    /// (see [`CancelHandle`](super::CancelHandle)).
+    pub fn cancel_handle(&self) -> super::CancelHandle {
+        super::CancelHandle::new(self.wire.cancel_shared(), &self.target)
     }
 
     /// Whether the connection is closed.
@@ -331,10 +338,10 @@ impl Connection {
         self.note(result)
     }
 
-    /// Drops the rest of a COPY TO STDOUT the caller stopped reading, within a bound
-    /// (past it the connection is closed; see `Wire::discard_rest`).
+    /// Cancels a COPY TO STDOUT the caller stopped reading and drops the rest, within a
+    /// bound (past it the connection is closed; see `Wire::drop_rest`).
     pub(crate) fn abandon_copy_out(&mut self) {
-        let ended = self.wire.discard_rest();
+        let ended = self.wire.abandon_copy_out();
         let _ = self.note(ended);
     }
 
@@ -564,8 +571,8 @@ impl Connection {
     /// Runs a rendered statement and reads its rows one at a time as the server sends
     /// them: memory stays bounded however many rows there are. The rows come in batches of
     /// [`STREAM_BATCH`] with the next batch always requested ahead, so the server produces
-    /// rows while the client decodes; a stream dropped early reads and drops what is left
-    /// for at most 4 MiB and 250 ms, then closes the connection instead. No transaction is
+    /// rows while the client decodes; a stream dropped early cancels the statement and keeps
+    /// the connection (see [`RowStream`]). No transaction is
     /// opened (the statement's own implicit one lasts until the end of the stream), and
     /// the server's `statement_timeout` counts the time the caller takes to read it.
     pub fn stream_rendered(&mut self, statement: &Rendered<'_>) -> Result<RowStream<'_>, Error> {

@@ -1,5 +1,6 @@
 //! Connecting and executing: URLs, connections, pools, transactions, logging, errors.
 
+mod cancel;
 mod connection;
 mod copy_sink;
 pub(crate) mod error;
@@ -10,6 +11,7 @@ mod transaction;
 mod url;
 pub(crate) mod wire;
 
+pub use cancel::CancelHandle;
 pub use connection::{Connection, DEFAULT_MAX_MESSAGE_SIZE, DEFAULT_STATEMENT_CACHE};
 pub(crate) use copy_sink::CopySink;
 pub use error::{DatabaseError, DbErrorKind, DecodeError, Error};

@@ -8,8 +8,10 @@ use crate::render::Label;
 pub const STREAM_BATCH: i32 = 4096;
 
 /// Rows read from the server as they arrive (see [`Connection::stream_rendered`]).
-/// Dropping it early ends the statement: what is left is read and dropped for at most
-/// 4 MiB and 250 ms, after which the connection is closed instead (a pool opens a new one).
+/// Dropping it early cancels the statement (a CancelRequest to the server) and reads what
+/// was already on its way (for at most 2 s), so the connection stays usable. When the
+/// cancel cannot be sent, what is left is read and dropped for at most 4 MiB and 250 ms,
+/// after which the connection is closed instead (a pool opens a new one).
 pub struct RowStream<'c> {
     conn: &'c mut Connection,
     labels: Vec<Label>,

@@ -24,13 +24,16 @@ use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 
+mod cancel;
 mod copy;
 mod portal;
 mod query;
 mod row;
 mod socket;
 mod startup;
-use socket::{open, Socket};
+use socket::{is_timeout, open, Socket};
+
+pub(crate) use cancel::{CancelShared, Outcome as CancelOutcome};
 
 pub(crate) use copy::write_copy_value;
 pub(crate) use query::MAX_PARAMS;
@@ -185,6 +188,10 @@ pub(crate) struct Wire {
     /// messages are looked at without waiting, to learn early that it refused the COPY).
     copy_flushes: u32,
     next_statement: u64,
+    /// What this connection shares with its cancel handles.
+    cancel: Arc<CancelShared>,
+    /// The server answered the request under way with a cancel's error (57014).
+    cancel_seen: bool,
 }
 
 /// The bookkeeping of a portal read in batches.
@@ -234,6 +241,8 @@ impl Wire {
             copy_flushes: 0,
             status: b'I',
             next_statement: 0,
+            cancel: CancelShared::new(config),
+            cancel_seen: false,
         };
         let login = wire.within(deadline, "the server to finish the login", |wire| {
             wire.startup(config)
@@ -290,6 +299,7 @@ impl Wire {
     pub(super) fn ready(&mut self, status: u8) {
         self.pending = false;
         self.status = status;
+        self.cancel_request_ended();
     }
 
     /// Whether the server said the open transaction has failed.
@@ -356,6 +366,7 @@ impl Wire {
             self.wbuf = request;
         }
         self.pending = true;
+        self.cancel_request_started();
         self.send()
     }
 
@@ -407,6 +418,9 @@ impl Wire {
     /// as the reason the connection ends.
     pub(super) fn server_error(&mut self, fields: ErrorFields<'_>) -> Error {
         let (error, fatal) = db_error(fields);
+        if error.database_error().map(|db| db.kind) == Some(super::DbErrorKind::Canceled) {
+            self.cancel_seen = true;
+        }
         if fatal {
             self.server_fatal = Some(match &error {
                 Error::Database(db) => db.to_string(),

@@ -2,10 +2,14 @@
 
 use super::*;
 
-/// The most an abandoned result is read for (see [`Wire::discard_rest`]).
+/// The most an abandoned result is read for when it could not be cancelled (see
+/// [`Wire::drop_rest`]).
 pub(crate) const DISCARD_BYTES: usize = 4 << 20;
 /// The longest an abandoned result is read for.
 pub(crate) const DISCARD_TIME: std::time::Duration = std::time::Duration::from_millis(250);
+/// The longest the rest of an abandoned result is read for once the server confirmed the
+/// cancel sent for it (the server stops at once; what is read is what was on its way).
+pub(crate) const CANCELLED_DISCARD_TIME: std::time::Duration = std::time::Duration::from_secs(2);
 
 impl Wire {
     /// Starts reading a statement's rows in batches of `batch`: Bind, and two Execute
@@ -143,44 +147,73 @@ impl Wire {
         self.until_ready(None).map(drop)
     }
 
-    /// Ends a portal the caller stopped reading (a stream dropped early): Sync, then
-    /// what the server still sends is dropped, within a bound (see
-    /// [`Wire::discard_rest`]).
+    /// Ends a portal the caller stopped reading (a stream dropped early): the statement is
+    /// cancelled, then Sync, and what the server still sends is read and dropped up to
+    /// ReadyForQuery (see [`Wire::drop_rest`]).
     pub(crate) fn abandon_portal(&mut self) -> Result<(), Error> {
         if self.portal.take().is_none() {
             return Ok(());
         }
+        let cancelled = self.cancel_own_request();
         frontend::sync(&mut self.wbuf);
         self.send()?;
-        self.discard_rest()
+        self.drop_rest(cancelled)
     }
 
-    /// Reads and drops the rest of the request under way, up to its ReadyForQuery — but
-    /// at most [`DISCARD_BYTES`] and for at most [`DISCARD_TIME`]. Past either, the
-    /// connection is closed instead: reading a large or slow remainder only to throw it
-    /// away would hold the caller for as long as the server takes (the server stops at
-    /// its next write to the closed socket).
-    pub(crate) fn discard_rest(&mut self) -> Result<(), Error> {
+    /// Ends a COPY TO STDOUT the caller stopped reading: cancelled, and the rest read and
+    /// dropped (see [`Wire::drop_rest`]).
+    pub(crate) fn abandon_copy_out(&mut self) -> Result<(), Error> {
+        if !self.pending || self.closed.is_some() {
+            return Ok(());
+        }
+        let cancelled = self.cancel_own_request();
+        self.drop_rest(cancelled)
+    }
+
+    /// Reads and drops the rest of the request under way, up to its ReadyForQuery. After
+    /// a cancel the server confirmed (`cancelled`), the server stops at once, so the rest
+    /// is what was already on its way, read for at most [`CANCELLED_DISCARD_TIME`]. Without
+    /// one (the server gave no cancel key, or it could not be reached), at most
+    /// [`DISCARD_BYTES`] and [`DISCARD_TIME`]. Past a limit, the connection is closed
+    /// instead: reading a large or slow remainder only to throw it away would hold the
+    /// caller for as long as the server takes (the server stops at its next write to the
+    /// closed socket).
+    pub(crate) fn drop_rest(&mut self, cancelled: bool) -> Result<(), Error> {
         if !self.pending {
             return Ok(());
         }
-        let deadline = std::time::Instant::now() + DISCARD_TIME;
+        let (time, bytes) = if cancelled {
+            (CANCELLED_DISCARD_TIME, usize::MAX)
+        } else {
+            (DISCARD_TIME, DISCARD_BYTES)
+        };
+        let deadline = std::time::Instant::now() + time;
         self.within(deadline, "the rest of an abandoned result", |wire| {
             let mut dropped = 0usize;
             loop {
                 let (tag, total) = wire.fill_message()?;
-                if tag == b'Z' {
-                    if let Message::ReadyForQuery(body) = wire.read_message()? {
-                        wire.ready(body.status());
+                match tag {
+                    b'Z' => {
+                        if let Message::ReadyForQuery(body) = wire.read_message()? {
+                            wire.ready(body.status());
+                        }
+                        return Ok(());
                     }
-                    return Ok(());
+                    b'E' => {
+                        // The cancel's error, or the statement's own: noted, then dropped.
+                        if let Message::ErrorResponse(body) = wire.read_message()? {
+                            let _ = wire.server_error(body.fields());
+                        }
+                        continue;
+                    }
+                    _ => {}
                 }
                 dropped += total;
-                if dropped > DISCARD_BYTES {
+                if dropped > bytes {
                     return Err(wire.broke(Error::ConnectionLost(format!(
                         "a result was abandoned with over {} KiB still to come; the connection \
                          was closed rather than reading the rest",
-                        DISCARD_BYTES / 1024
+                        bytes / 1024
                     ))));
                 }
                 wire.rbuf.advance(total);

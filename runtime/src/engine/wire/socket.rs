@@ -156,7 +156,7 @@ pub(super) fn open(config: &Config, deadline: Instant) -> Result<Socket, String>
 }
 
 /// Whether an I/O error is a socket timeout (`SO_RCVTIMEO`/`SO_SNDTIMEO` ran out).
-fn is_timeout(e: &io::Error) -> bool {
+pub(super) fn is_timeout(e: &io::Error) -> bool {
     matches!(
         e.kind(),
         io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut
@@ -170,6 +170,7 @@ impl Wire {
         if self.closed.is_none() {
             self.closed = Some(error.to_string());
             self.socket.shutdown();
+            self.cancel_connection_closed();
         }
         error
     }
@@ -183,7 +184,10 @@ impl Wire {
     }
 
     /// The client gave up waiting for the server.
+    /// The server's work is cancelled first (when a request is in flight and the server
+    /// gave a cancel key), so it does not run on after the client stopped waiting.
     pub(super) fn timed_out(&mut self, waited: Duration) -> Error {
+        self.cancel_before_giving_up();
         let waiting_for = self.waiting_for.to_string();
         self.broke(Error::Timeout {
             waiting_for,

@@ -159,7 +159,10 @@ impl Wire {
                     ));
                 }
                 Message::NoticeResponse(body) => notice(body.fields()),
-                Message::BackendKeyData(_) | Message::ParameterStatus(_) => {}
+                Message::BackendKeyData(body) => {
+                    self.keep_cancel_key(body.process_id(), body.secret_key());
+                }
+                Message::ParameterStatus(_) => {}
                 Message::ErrorResponse(body) => return Err(self.server_error(body.fields())),
                 Message::ReadyForQuery(_) if ok => return Ok(()),
                 Message::ReadyForQuery(_) => {
