@@ -155,8 +155,8 @@ pub mod testing;
 pub mod types;
 
 pub use engine::{
-    Connection, DatabaseUrl, Engine, Error, IsolationLevel, PooledConnection, Transaction,
-    SQL_LOG_TARGET,
+    Connection, DatabaseUrl, Engine, Error, IsolationLevel, PooledConnection, StatementCacheMode,
+    Transaction, SQL_LOG_TARGET,
 };
 pub use session::Session;
 pub use sqlwright_macros::{alias, table, Changeset, Insertable, RawRow, Row};

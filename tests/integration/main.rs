@@ -17,6 +17,7 @@ mod joins;
 mod limits;
 mod names;
 mod operators;
+mod pgbouncer;
 mod plans;
 mod pool;
 mod raw;

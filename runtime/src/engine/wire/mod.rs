@@ -30,6 +30,7 @@ mod query;
 mod row;
 mod socket;
 mod startup;
+mod unnamed;
 use socket::{open, Socket};
 
 pub(crate) use copy::write_copy_value;
@@ -185,6 +186,9 @@ pub(crate) struct Wire {
     /// messages are looked at without waiting, to learn early that it refused the COPY).
     copy_flushes: u32,
     next_statement: u64,
+    /// A portal's description differed from its statement's cached one (see
+    /// [`Wire::take_redescribe`]).
+    redescribe: bool,
 }
 
 /// The bookkeeping of a portal read in batches.
@@ -234,6 +238,7 @@ impl Wire {
             copy_flushes: 0,
             status: b'I',
             next_statement: 0,
+            redescribe: false,
         };
         let login = wire.within(deadline, "the server to finish the login", |wire| {
             wire.startup(config)
@@ -297,14 +302,31 @@ impl Wire {
         self.status == b'E'
     }
 
-    /// A fresh name for a prepared statement.
+    /// A fresh name for a prepared statement: unique in this process, and tagged with a
+    /// random number per process. A pooler that hands each transaction to any server
+    /// connection (PgBouncer in transaction mode) can then never bind one client's name
+    /// to another client's statement: a statement prepared elsewhere is "does not exist"
+    /// (26000), never a different statement.
     pub(crate) fn statement_name(&mut self) -> Arc<str> {
-        self.next_statement += 1;
-        Arc::from(format!("sqlwright_{}", self.next_statement))
+        use std::sync::atomic::{AtomicU64, Ordering};
+        static NEXT: AtomicU64 = AtomicU64::new(1);
+        static TAG: std::sync::OnceLock<u32> = std::sync::OnceLock::new();
+        let tag = TAG.get_or_init(|| {
+            use std::hash::{BuildHasher, Hasher};
+            let mut h = std::collections::hash_map::RandomState::new().build_hasher();
+            h.write_u32(std::process::id());
+            h.finish() as u32
+        });
+        self.next_statement = NEXT.fetch_add(1, Ordering::Relaxed);
+        Arc::from(format!("sqlwright_{tag:08x}_{}", self.next_statement))
     }
 
     /// Forgets a prepared statement on the server (with the next request).
     pub(crate) fn close_statement(&mut self, name: Arc<str>) {
+        if name.is_empty() {
+            // The unnamed statement is replaced by the next Parse.
+            return;
+        }
         self.to_close.push(name);
     }
 
