@@ -144,6 +144,8 @@ pub mod ddl;
 pub mod dynamic;
 pub mod engine;
 pub mod expr;
+#[cfg(feature = "postgres-interop")]
+pub mod interop;
 pub mod query;
 pub mod raw;
 pub mod reflect;

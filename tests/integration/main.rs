@@ -13,6 +13,7 @@ mod fake;
 mod faults;
 mod grouping;
 mod hostile;
+mod interop;
 mod joins;
 mod limits;
 mod names;

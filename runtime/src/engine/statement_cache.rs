@@ -3,7 +3,7 @@
 
 /// How a [`Connection`](crate::Connection) keeps the statements it runs (see
 /// [`Connection::set_statement_cache_mode`](crate::Connection::set_statement_cache_mode)
-/// and [`EngineBuilder::statement_cache_mode`](crate::EngineBuilder::statement_cache_mode)).
+/// and [`EngineBuilder::statement_cache_mode`](crate::engine::EngineBuilder::statement_cache_mode)).
 ///
 /// Which one a connection pooler needs: PgBouncer in `transaction` or `statement` pool mode
 /// before 1.21, or 1.21 and later without `max_prepared_statements`: `Unnamed` (or `Off`).
