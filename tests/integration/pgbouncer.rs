@@ -458,3 +458,40 @@ fn unnamed_statements_notice_a_changed_result_type() {
     );
     assert_eq!(conn.cached_statements(), 0);
 }
+
+#[test]
+fn an_engine_in_unnamed_mode_shares_pgbouncer() {
+    let db = sqlwright::testing::database();
+    db.connect().unwrap().batch_execute(USERS).unwrap();
+    let bouncer = Bouncer::start(&db);
+    let engine = Engine::builder(&bouncer.url())
+        .pool_size(3)
+        .max_overflow(3)
+        .statement_cache_mode(StatementCacheMode::Unnamed)
+        .build()
+        .unwrap();
+    std::thread::scope(|s| {
+        for client in 0..6 {
+            let engine = engine.clone();
+            s.spawn(move || {
+                for turn in 0..3 {
+                    let mut conn = engine.connect().unwrap();
+                    assert_eq!(conn.statement_cache_mode(), StatementCacheMode::Unnamed);
+                    let client = client * 10 + turn;
+                    workload(&mut conn, client, 2)
+                        .unwrap_or_else(|e| panic!("client {client}: {e}"));
+                }
+            });
+        }
+    });
+    // Settings sent as startup `options` (an engine's statement_timeout, isolation level)
+    // are refused by PgBouncer 1.18: a typed connect error, not settings silently lost.
+    let engine = Engine::builder(&bouncer.url())
+        .statement_timeout(Duration::from_secs(5))
+        .statement_cache_mode(StatementCacheMode::Unnamed)
+        .build()
+        .unwrap();
+    let err = engine.connect().unwrap_err();
+    assert!(matches!(err, Error::Connect { .. }), "{err:?}");
+    assert!(err.to_string().contains("options"), "{err}");
+}
