@@ -35,4 +35,29 @@ MSG
     have_postgres || { echo "PostgreSQL was installed but initdb is still not found." >&2; exit 1; }
 fi
 
+# The PgBouncer tests (tests/integration/pgbouncer.rs) start a pgbouncer of their own.
+have_pgbouncer() {
+    command -v pgbouncer >/dev/null 2>&1 || [ -x /usr/sbin/pgbouncer ]
+}
+
+if ! have_pgbouncer; then
+    echo "pgbouncer is missing; installing it." >&2
+    if command -v apt-get >/dev/null 2>&1 && [ "$(id -u)" = 0 ]; then
+        export DEBIAN_FRONTEND=noninteractive
+        apt-get update -qq
+        apt-get install -y -qq pgbouncer >/dev/null
+    elif command -v apt-get >/dev/null 2>&1 && command -v sudo >/dev/null 2>&1; then
+        sudo DEBIAN_FRONTEND=noninteractive apt-get update -qq
+        sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq pgbouncer >/dev/null
+    else
+        cat >&2 <<'MSG'
+Cannot install pgbouncer automatically here (no apt-get, or no root/sudo).
+Install it with your package manager (Fedora: dnf install pgbouncer;
+macOS: brew install pgbouncer): the PgBouncer tests need it.
+MSG
+        exit 1
+    fi
+    have_pgbouncer || { echo "pgbouncer was installed but is still not found." >&2; exit 1; }
+fi
+
 exec cargo test --workspace "$@"

@@ -144,6 +144,8 @@ pub mod ddl;
 pub mod dynamic;
 pub mod engine;
 pub mod expr;
+#[cfg(feature = "postgres-interop")]
+pub mod interop;
 pub mod query;
 pub mod raw;
 pub mod reflect;
@@ -156,7 +158,7 @@ pub mod types;
 
 pub use engine::{
     CancelHandle, Connection, DatabaseUrl, Engine, Error, IsolationLevel, PooledConnection,
-    Transaction, SQL_LOG_TARGET,
+    StatementCacheMode, Transaction, SQL_LOG_TARGET,
 };
 pub use session::Session;
 pub use sqlwright_macros::{alias, table, Changeset, Insertable, RawRow, Row};

@@ -18,8 +18,12 @@ use std::time::{Duration, Instant};
 fn wait_until_running(watcher: &mut Connection, sql: &str) -> bool {
     let deadline = Instant::now() + Duration::from_secs(10);
     let check = format!(
+        // Executing, not still being parsed or described (the first run prepares the
+        // statement in a request of its own, which shows the same text): pg_sleep waits
+        // on `PgSleep`.
         "SELECT count(*) FROM pg_stat_activity WHERE state = 'active' \
-         AND pid <> pg_backend_pid() AND query LIKE '{}%'",
+         AND pid <> pg_backend_pid() AND query LIKE '{}%' \
+         AND (query NOT LIKE '%pg_sleep%' OR wait_event = 'PgSleep')",
         sql.replace('\'', "''")
     );
     while Instant::now() < deadline {

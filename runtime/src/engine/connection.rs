@@ -3,7 +3,7 @@
 
 use super::log::{self, Echo};
 use super::wire::{self, RawRow, Row, Statement, Wire};
-use super::{CopySink, DatabaseUrl, Error, RowStream, STREAM_BATCH};
+use super::{CopySink, DatabaseUrl, Error, RowStream, StatementCacheMode, STREAM_BATCH};
 use crate::render::Rendered;
 use postgres_types::Type;
 use std::collections::HashMap;
@@ -34,6 +34,8 @@ pub struct Connection {
     pub(crate) broken: bool,
     /// The `max_rows` guard of loads (0: none).
     max_rows: u32,
+    /// How statements are kept (named on the server, or described on the client only).
+    mode: StatementCacheMode,
 }
 
 struct CachedStatement {
@@ -84,6 +86,7 @@ impl Connection {
             aborted: false,
             broken: false,
             max_rows: 0,
+            mode: StatementCacheMode::Named,
         })
     }
 
@@ -233,6 +236,24 @@ impl Connection {
         while self.statements.len() > self.capacity {
             self.evict();
         }
+    }
+
+    /// How statements are kept: named prepared statements (the default), or only their
+    /// descriptions on the client, for connection poolers that hand each transaction to any
+    /// server connection (see [`StatementCacheMode`]). Changing it empties the cache (the
+    /// named statements are closed with the next request).
+    pub fn set_statement_cache_mode(&mut self, mode: StatementCacheMode) {
+        if mode != self.mode {
+            for (_, old) in self.statements.drain() {
+                self.wire.close_statement(old.statement.name);
+            }
+            self.mode = mode;
+        }
+    }
+
+    /// The statement cache mode in force.
+    pub fn statement_cache_mode(&self) -> StatementCacheMode {
+        self.mode
     }
 
     /// How many prepared statements are cached now.
@@ -430,9 +451,15 @@ impl Connection {
         sql: &Arc<str>,
         types: &[Type],
     ) -> Result<Statement, Error> {
-        let name = self.wire.statement_name();
+        let name = match self.mode {
+            StatementCacheMode::Named => self.wire.statement_name(),
+            StatementCacheMode::Unnamed | StatementCacheMode::Off => Arc::from(""),
+        };
         let prepared = self.wire.prepare(name, sql, types);
         let statement = self.note(prepared)?;
+        if self.mode == StatementCacheMode::Off {
+            return Ok(statement);
+        }
         if self.statements.len() >= self.capacity && !self.statements.contains_key(&key) {
             self.evict();
         }
@@ -544,8 +571,14 @@ impl Connection {
         } else {
             0
         };
+        let text = Arc::clone(&sql);
         let mut call = |wire: &mut Wire, prepared: &Statement| {
-            wire.execute(prepared, &statement.params, max_rows, sink)
+            if prepared.name.is_empty() {
+                // Unnamed or no cache: parsed again in the same request.
+                wire.execute_text(prepared, &text, &statement.params, max_rows, sink)
+            } else {
+                wire.execute(prepared, &statement.params, max_rows, sink)
+            }
         };
         let mut result = call(&mut self.wire, &prepared);
         if result.as_ref().is_err_and(is_stale_statement) {
@@ -557,6 +590,10 @@ impl Connection {
                 let prepared = self.prepare_text(statement.key, &sql, &statement.types)?;
                 result = call(&mut self.wire, &prepared);
             }
+        }
+        if self.wire.take_redescribe() {
+            // The result's columns changed since the statement was described.
+            self.forget(statement.key);
         }
         log::rendered(
             &self.echo,
@@ -579,17 +616,22 @@ impl Connection {
         Self::check(statement)?;
         let started = Instant::now();
         let (prepared, sql) = self.prepare_logged(statement, started)?;
+        let text = prepared.name.is_empty().then_some(&*sql);
         let mut result = self
             .wire
-            .start_portal(&prepared, &statement.params, STREAM_BATCH);
+            .start_portal(&prepared, text, &statement.params, STREAM_BATCH);
         if result.as_ref().is_err_and(is_stale_statement) {
             self.forget(statement.key);
             if self.depth == 0 {
                 let prepared = self.prepare_text(statement.key, &sql, &statement.types)?;
+                let text = prepared.name.is_empty().then_some(&*sql);
                 result = self
                     .wire
-                    .start_portal(&prepared, &statement.params, STREAM_BATCH);
+                    .start_portal(&prepared, text, &statement.params, STREAM_BATCH);
             }
+        }
+        if self.wire.take_redescribe() {
+            self.forget(statement.key);
         }
         log::rendered(
             &self.echo,

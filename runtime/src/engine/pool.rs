@@ -34,6 +34,7 @@ pub struct EngineBuilder {
     slow_query: Option<Duration>,
     pre_ping: bool,
     statement_cache: usize,
+    statement_cache_mode: super::StatementCacheMode,
     request_timeout: Option<Option<Duration>>,
     max_rows: Option<u64>,
     max_message_size: usize,
@@ -143,6 +144,17 @@ impl EngineBuilder {
     /// Prepared statements kept per connection (default 256).
     pub fn statement_cache_size(mut self, n: usize) -> Self {
         self.statement_cache = n.max(1);
+        self
+    }
+
+    /// How connections keep statements (default [`StatementCacheMode::Named`]); behind
+    /// PgBouncer in transaction mode (before 1.21, or without `max_prepared_statements`)
+    /// use [`StatementCacheMode::Unnamed`].
+    ///
+    /// [`StatementCacheMode::Named`]: super::StatementCacheMode::Named
+    /// [`StatementCacheMode::Unnamed`]: super::StatementCacheMode::Unnamed
+    pub fn statement_cache_mode(mut self, mode: super::StatementCacheMode) -> Self {
+        self.statement_cache_mode = mode;
         self
     }
 
@@ -301,6 +313,7 @@ impl Engine {
             slow_query: None,
             pre_ping: true,
             statement_cache: super::DEFAULT_STATEMENT_CACHE,
+            statement_cache_mode: super::StatementCacheMode::Named,
             request_timeout: None,
             max_rows: None,
             max_message_size: super::DEFAULT_MAX_MESSAGE_SIZE,
@@ -392,6 +405,7 @@ impl Engine {
                     redact: settings.redact_params,
                 };
                 conn.set_statement_cache_size(settings.statement_cache);
+                conn.set_statement_cache_mode(settings.statement_cache_mode);
                 conn.set_max_rows(settings.max_rows);
                 conn.set_max_message_size(settings.max_message_size);
                 conn.set_request_timeout(inner.request_timeout)?;

@@ -31,6 +31,7 @@ mod query;
 mod row;
 mod socket;
 mod startup;
+mod unnamed;
 use socket::{is_timeout, open, Socket};
 
 pub(crate) use cancel::{CancelShared, Outcome as CancelOutcome};
@@ -192,6 +193,9 @@ pub(crate) struct Wire {
     cancel: Arc<CancelShared>,
     /// The server answered the request under way with a cancel's error (57014).
     cancel_seen: bool,
+    /// A portal's description differed from its statement's cached one (see
+    /// [`Wire::take_redescribe`]).
+    redescribe: bool,
 }
 
 /// The bookkeeping of a portal read in batches.
@@ -243,6 +247,7 @@ impl Wire {
             next_statement: 0,
             cancel: CancelShared::new(config),
             cancel_seen: false,
+            redescribe: false,
         };
         let login = wire.within(deadline, "the server to finish the login", |wire| {
             wire.startup(config)
@@ -307,14 +312,31 @@ impl Wire {
         self.status == b'E'
     }
 
-    /// A fresh name for a prepared statement.
+    /// A fresh name for a prepared statement: unique in this process, and tagged with a
+    /// random number per process. A pooler that hands each transaction to any server
+    /// connection (PgBouncer in transaction mode) can then never bind one client's name
+    /// to another client's statement: a statement prepared elsewhere is "does not exist"
+    /// (26000), never a different statement.
     pub(crate) fn statement_name(&mut self) -> Arc<str> {
-        self.next_statement += 1;
-        Arc::from(format!("sqlwright_{}", self.next_statement))
+        use std::sync::atomic::{AtomicU64, Ordering};
+        static NEXT: AtomicU64 = AtomicU64::new(1);
+        static TAG: std::sync::OnceLock<u32> = std::sync::OnceLock::new();
+        let tag = TAG.get_or_init(|| {
+            use std::hash::{BuildHasher, Hasher};
+            let mut h = std::collections::hash_map::RandomState::new().build_hasher();
+            h.write_u32(std::process::id());
+            h.finish() as u32
+        });
+        self.next_statement = NEXT.fetch_add(1, Ordering::Relaxed);
+        Arc::from(format!("sqlwright_{tag:08x}_{}", self.next_statement))
     }
 
     /// Forgets a prepared statement on the server (with the next request).
     pub(crate) fn close_statement(&mut self, name: Arc<str>) {
+        if name.is_empty() {
+            // The unnamed statement is replaced by the next Parse.
+            return;
+        }
         self.to_close.push(name);
     }
 

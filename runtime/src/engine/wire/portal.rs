@@ -16,9 +16,13 @@ impl Wire {
     /// messages so that the server prepares the next batch while this one is decoded.
     /// No Sync is sent until the end, so the unnamed portal lives on outside a transaction
     /// too; rows are read with [`Wire::portal_next`].
+    ///
+    /// With `text`, the statement is parsed as the unnamed statement in the same request
+    /// and the portal described (see [`Wire::execute_text`]).
     pub(crate) fn start_portal(
         &mut self,
         statement: &Statement,
+        text: Option<&str>,
         params: &[&(dyn ToSql + Sync)],
         batch: i32,
     ) -> Result<(), Error> {
@@ -28,7 +32,14 @@ impl Wire {
             ));
         }
         self.begin_request()?;
-        self.write_bind(statement, params)?;
+        let written = self
+            .write_parse_ahead(statement, text)
+            .and_then(|()| self.write_bind(statement, params))
+            .and_then(|()| self.write_describe_portal(text.is_some()));
+        if let Err(e) = written {
+            self.wbuf.clear();
+            return Err(e);
+        }
         // A statement without rows runs to its end on the first Execute, and a second one
         // would be an error that rolls it back: it gets one.
         let executes = if statement.returns_rows { 2 } else { 1 };
@@ -41,12 +52,32 @@ impl Wire {
             batch,
             columns: Arc::clone(&statement.columns),
         });
-        // BindComplete, or the error Bind caused.
+        // BindComplete (and the portal's description when asked for), or the error
+        // Parse or Bind caused.
+        let mut bound = false;
         loop {
             match self.read_message()? {
-                Message::BindComplete => return Ok(()),
+                Message::BindComplete if text.is_none() => return Ok(()),
+                Message::BindComplete => bound = true,
+                Message::NoData if bound => return Ok(()),
+                Message::RowDescription(body) if bound => {
+                    return match self.described_columns(&body, &statement.columns) {
+                        Ok(columns) => {
+                            if let Some(portal) = self.portal.as_mut() {
+                                portal.columns = columns;
+                            }
+                            Ok(())
+                        }
+                        Err(e) => {
+                            // The rows already asked for are read and dropped.
+                            self.end_portal()?;
+                            Err(e)
+                        }
+                    };
+                }
                 Message::NoticeResponse(body) => notice(body.fields()),
-                Message::CloseComplete
+                Message::ParseComplete
+                | Message::CloseComplete
                 | Message::ParameterStatus(_)
                 | Message::NotificationResponse(_) => {}
                 Message::ErrorResponse(body) => {

@@ -319,14 +319,33 @@ impl Wire {
         max_rows: u32,
         sink: &mut dyn FnMut(RawRow<'_>) -> Result<(), Error>,
     ) -> Result<u64, Error> {
+        self.run_statement(statement, None, params, max_rows, sink)
+    }
+
+    /// [`execute`](Self::execute), with `text` (when given) parsed as the unnamed
+    /// statement in the same request and the portal described (see
+    /// [`Wire::execute_text`]).
+    pub(super) fn run_statement(
+        &mut self,
+        statement: &Statement,
+        text: Option<&str>,
+        params: &[&(dyn ToSql + Sync)],
+        max_rows: u32,
+        sink: &mut dyn FnMut(RawRow<'_>) -> Result<(), Error>,
+    ) -> Result<u64, Error> {
         if self.portal.is_some() {
             return Err(Error::Misuse(
                 "a stream is still reading this connection".into(),
             ));
         }
         self.begin_request()?;
-        if let Err(e) = self.write_bind(statement, params) {
-            // A Parse written ahead (catalog lookups) must not be sent half.
+        let written = self
+            .write_parse_ahead(statement, text)
+            .and_then(|()| self.write_bind(statement, params))
+            .and_then(|()| self.write_describe_portal(text.is_some()));
+        if let Err(e) = written {
+            // A Parse written ahead (catalog lookups, unnamed statements) must not be
+            // sent half.
             self.wbuf.clear();
             return Err(e);
         }
@@ -338,7 +357,7 @@ impl Wire {
         frontend::execute("", limit, &mut self.wbuf).map_err(|e| lost(&e))?;
         frontend::sync(&mut self.wbuf);
         self.send_request()?;
-        let columns = &statement.columns;
+        let mut columns = Arc::clone(&statement.columns);
         let mut failed: Option<Error> = None;
         let mut count = 0;
         loop {
@@ -346,7 +365,7 @@ impl Wire {
             if tag == b'D' {
                 if failed.is_none() {
                     self.row_spans(total, columns.len())?;
-                    let row = RawRow::new(columns, &self.rbuf[..total], &self.spans);
+                    let row = RawRow::new(&columns, &self.rbuf[..total], &self.spans);
                     if let Err(e) = sink(row) {
                         failed = Some(e);
                     }
@@ -359,7 +378,15 @@ impl Wire {
                 Message::CommandComplete(body) => {
                     count = body.tag().map(rows_of_tag).unwrap_or(0);
                 }
-                Message::EmptyQueryResponse => {}
+                Message::EmptyQueryResponse | Message::NoData => {}
+                Message::RowDescription(body) if text.is_some() => {
+                    match self.described_columns(&body, &statement.columns) {
+                        Ok(described) => columns = described,
+                        Err(e) => {
+                            failed.get_or_insert(e);
+                        }
+                    }
+                }
                 Message::PortalSuspended => {
                     failed.get_or_insert(Error::TooManyRows {
                         limit: u64::from(max_rows),
