@@ -167,6 +167,7 @@ fn tls_on_a_real_server() {
             Some(
                 "local all all trust\n\
                  hostssl all certuser 127.0.0.1/32 cert\n\
+                 hostnossl all certuser 127.0.0.1/32 reject\n\
                  host all all 127.0.0.1/32 scram-sha-256\n",
             ),
         )
@@ -303,6 +304,20 @@ fn tls_on_a_real_server() {
         other => panic!("expected the server to refuse, got {other:?}"),
     }
 
+    // sslmode=allow: plain text first, which pg_hba rejects for this user, then TLS.
+    let mut allow = cert_url.clone();
+    allow.set_param("sslmode", "allow").unwrap();
+    let mut conn = Connection::connect_url(&allow).unwrap();
+    assert!(server_says_ssl(&mut conn));
+    // Over the Unix-domain socket TLS is not used: require refuses it, prefer goes on.
+    let mut local = with(&ip, &[("sslmode", "require")]);
+    local.host = Some(server.socket_dir().display().to_string());
+    let (kind, reason) = tls_kind(Connection::connect_url(&local));
+    assert_eq!(kind, TlsErrorKind::NotOffered, "{reason}");
+    local.set_param("sslmode", "prefer").unwrap();
+    let mut conn = Connection::connect_url(&local).unwrap();
+    assert!(!server_says_ssl(&mut conn));
+
     // A pool over TLS: several connections share one rustls configuration.
     let engine = sqlwright::Engine::builder_url(full)
         .pool_size(3)
@@ -353,8 +368,11 @@ fn require_refuses_a_server_without_tls_and_prefer_falls_back() {
 
 /// A TLS server of the test's own: answers the SSLRequest with `S`, shakes hands with
 /// `cert_pem`, and returns how many bytes of plain text (a startup message, a password)
-/// the client sent after the handshake.
-fn fake_tls_server(cert_pem: &str, key_pem: &str) -> (u16, std::thread::JoinHandle<usize>) {
+/// the client sent after the handshake, and the host name it sent (SNI).
+fn fake_tls_server(
+    cert_pem: &str,
+    key_pem: &str,
+) -> (u16, std::thread::JoinHandle<(usize, Option<String>)>) {
     use rustls::pki_types::pem::PemObject;
     use rustls::pki_types::{CertificateDer, PrivateKeyDer};
     let chain = vec![CertificateDer::from_pem_slice(cert_pem.as_bytes()).unwrap()];
@@ -400,7 +418,7 @@ fn fake_tls_server(cert_pem: &str, key_pem: &str) -> (u16, std::thread::JoinHand
                 Err(_) => break,
             }
         }
-        received
+        (received, conn.server_name().map(str::to_string))
     });
     (port, handle)
 }
@@ -436,11 +454,9 @@ fn a_certificate_that_fails_verification_gets_nothing() {
         let (kind, reason) = tls_kind(Connection::connect_url(&url));
         assert_eq!(kind, expected, "{reason}");
         assert!(!reason.contains("PWsecret"));
-        assert_eq!(
-            server.join().unwrap(),
-            0,
-            "{expected:?}: bytes reached the server"
-        );
+        let (received, sni) = server.join().unwrap();
+        assert_eq!(received, 0, "{expected:?}: bytes reached the server");
+        assert_eq!(sni.as_deref(), Some("localhost"));
     }
     // The same fake does see the session when the client goes on (require checks no
     // certificate): the assertion above can fail.
@@ -450,7 +466,10 @@ fn a_certificate_that_fails_verification_gets_nothing() {
     ))
     .unwrap();
     assert!(Connection::connect_url(&url).is_err());
-    assert!(server.join().unwrap() > 0);
+    let (received, sni) = server.join().unwrap();
+    assert!(received > 0);
+    // No SNI for an IP address.
+    assert_eq!(sni, None);
     // The IP-only certificate is right for 127.0.0.1 under verify-full.
     let (port, server) = fake_tls_server(&ip_only_cert, &ip_only_key);
     let url = DatabaseUrl::parse(&format!(
@@ -460,5 +479,16 @@ fn a_certificate_that_fails_verification_gets_nothing() {
     .unwrap();
     let e = Connection::connect_url(&url).unwrap_err();
     assert!(matches!(e, Error::Connect { .. }), "{e:?}");
-    assert!(server.join().unwrap() > 0);
+    assert!(server.join().unwrap().0 > 0);
+    // sslsni=0: no host name in the handshake.
+    let (port, server) = fake_tls_server(&pki.server_cert, &pki.server_key);
+    let url = DatabaseUrl::parse(&format!(
+        "postgres://u@localhost:{port}/db?sslmode=verify-full&sslrootcert={ca}&sslsni=0\
+         &connect_timeout=2"
+    ))
+    .unwrap();
+    assert!(Connection::connect_url(&url).is_err());
+    let (received, sni) = server.join().unwrap();
+    assert!(received > 0);
+    assert_eq!(sni, None);
 }
