@@ -492,3 +492,115 @@ fn a_certificate_that_fails_verification_gets_nothing() {
     assert!(received > 0);
     assert_eq!(sni, None);
 }
+
+/// A TLS server of the test's own that asks for SASL with `mechanisms` and returns what
+/// the client answered: the mechanism it chose and its client-first message (`None` when
+/// the client hung up instead).
+fn fake_scram_server(
+    pki: &Pki,
+    mechanisms: &'static [&'static str],
+) -> (u16, std::thread::JoinHandle<Option<(String, String)>>) {
+    use rustls::pki_types::pem::PemObject;
+    use rustls::pki_types::{CertificateDer, PrivateKeyDer};
+    let chain = vec![CertificateDer::from_pem_slice(pki.server_cert.as_bytes()).unwrap()];
+    let key = PrivateKeyDer::from_pem_slice(pki.server_key.as_bytes()).unwrap();
+    #[allow(deprecated)] // ring is what this workspace builds with
+    let provider = Arc::new(rustls::crypto::ring::default_provider());
+    let config = Arc::new(
+        rustls::ServerConfig::builder_with_provider(provider)
+            .with_safe_default_protocol_versions()
+            .unwrap()
+            .with_no_client_auth()
+            .with_single_cert(chain, key)
+            .unwrap(),
+    );
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let handle = std::thread::spawn(move || {
+        let (mut tcp, _) = listener.accept().unwrap();
+        tcp.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+        let mut request = [0u8; 8];
+        tcp.read_exact(&mut request).unwrap();
+        tcp.write_all(b"S").unwrap();
+        let conn = rustls::ServerConnection::new(config).unwrap();
+        let mut tls = rustls::StreamOwned::new(conn, tcp);
+        let mut len = [0u8; 4];
+        tls.read_exact(&mut len).ok()?;
+        let mut startup = vec![0u8; u32::from_be_bytes(len) as usize - 4];
+        tls.read_exact(&mut startup).ok()?;
+        let mut body = 10i32.to_be_bytes().to_vec();
+        for m in mechanisms {
+            body.extend_from_slice(m.as_bytes());
+            body.push(0);
+        }
+        body.push(0);
+        let mut message = vec![b'R'];
+        message.extend_from_slice(&(body.len() as u32 + 4).to_be_bytes());
+        message.extend_from_slice(&body);
+        tls.write_all(&message).unwrap();
+        tls.flush().unwrap();
+        let mut head = [0u8; 5];
+        tls.read_exact(&mut head).ok()?;
+        assert_eq!(head[0], b'p', "a SASLInitialResponse");
+        let len = u32::from_be_bytes([head[1], head[2], head[3], head[4]]) as usize;
+        let mut body = vec![0u8; len - 4];
+        tls.read_exact(&mut body).ok()?;
+        let nul = body.iter().position(|b| *b == 0)?;
+        let mechanism = String::from_utf8(body[..nul].to_vec()).ok()?;
+        let first = String::from_utf8_lossy(&body[nul + 5..]).into_owned();
+        Some((mechanism, first))
+    });
+    (port, handle)
+}
+
+/// SCRAM over TLS: SCRAM-SHA-256-PLUS with the certificate's hash when the server offers
+/// it; `y` (binding supported, not offered) when it does not; `channel_binding=require`
+/// hangs up rather than log in without it.
+#[test]
+fn scram_binds_to_the_tls_channel_when_offered() {
+    let pki = Pki::new();
+    let files = Files::new(&pki);
+    let ca = files.path("ca.pem");
+    let url = |port: u16, binding: &str| {
+        DatabaseUrl::parse(&format!(
+            "postgres://u:PWsecret@localhost:{port}/db?sslmode=verify-full&sslrootcert={ca}\
+             &channel_binding={binding}&connect_timeout=2"
+        ))
+        .unwrap()
+    };
+    let both: &[&str] = &["SCRAM-SHA-256-PLUS", "SCRAM-SHA-256"];
+    let plain: &[&str] = &["SCRAM-SHA-256"];
+    for (offered, binding, expected) in [
+        (
+            both,
+            "prefer",
+            Some(("SCRAM-SHA-256-PLUS", "p=tls-server-end-point,,")),
+        ),
+        (
+            both,
+            "require",
+            Some(("SCRAM-SHA-256-PLUS", "p=tls-server-end-point,,")),
+        ),
+        (both, "disable", Some(("SCRAM-SHA-256", "n,,"))),
+        (plain, "prefer", Some(("SCRAM-SHA-256", "y,,"))),
+        (plain, "require", None),
+    ] {
+        let (port, server) = fake_scram_server(&pki, offered);
+        let result = Connection::connect_url(&url(port, binding));
+        let answered = server.join().unwrap();
+        match expected {
+            Some((mechanism, header)) => {
+                // The fake stops after the first SASL message: the connect then fails.
+                assert!(result.is_err());
+                let (chosen, first) = answered.expect("a SASLInitialResponse");
+                assert_eq!(chosen, mechanism, "{offered:?} {binding}");
+                assert!(first.starts_with(header), "{binding}: {first}");
+            }
+            None => {
+                let (kind, reason) = tls_kind(result);
+                assert_eq!(kind, TlsErrorKind::ChannelBinding, "{reason}");
+                assert_eq!(answered, None, "nothing was sent for the password");
+            }
+        }
+    }
+}

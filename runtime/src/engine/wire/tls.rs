@@ -624,6 +624,79 @@ fn der_item(data: &[u8]) -> Option<(u8, &[u8], &[u8])> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::net::TcpListener;
+
+    /// A server without TLS: answers an SSLRequest `N`, then returns the next 16 bytes
+    /// (a CancelRequest) and closes.
+    fn plain_server() -> (u16, std::thread::JoinHandle<(bool, Vec<u8>)>) {
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let port = listener.local_addr().unwrap().port();
+        let handle = std::thread::spawn(move || {
+            let (mut s, _) = listener.accept().unwrap();
+            s.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+            let mut first = [0u8; 8];
+            if s.read_exact(&mut first).is_err() {
+                return (false, Vec::new());
+            }
+            let asked = first == SSL_REQUEST;
+            let mut rest = Vec::new();
+            if asked {
+                s.write_all(b"N").unwrap();
+            } else {
+                rest.extend_from_slice(&first);
+            }
+            let mut buf = [0u8; 16];
+            while rest.len() < 16 {
+                match s.read(&mut buf) {
+                    Ok(0) | Err(_) => break,
+                    Ok(n) => rest.extend_from_slice(&buf[..n]),
+                }
+            }
+            (asked, rest)
+        });
+        (port, handle)
+    }
+
+    fn config(port: u16, mode: SslMode) -> Config {
+        Config {
+            host: Host::Tcp("127.0.0.1".into()),
+            port,
+            user: "u".into(),
+            password: None,
+            dbname: None,
+            options: None,
+            application_name: None,
+            connect_timeout: Duration::from_secs(5),
+            keepalive: None,
+            auth: AuthMethods::default(),
+            tls: TlsSettings::new(mode),
+        }
+    }
+
+    #[test]
+    fn a_request_on_a_new_socket_follows_the_sessions_tls_settings() {
+        let cancel: Vec<u8> = [0, 0, 0, 16, 0x04, 0xd2, 0x16, 0x2e, 0, 0, 0, 7, 0, 0, 0, 9].into();
+        let deadline = || Instant::now() + Duration::from_secs(5);
+        // disable: no SSLRequest, the message as it is.
+        let (port, server) = plain_server();
+        send_on_new_socket(&config(port, SslMode::Disable), deadline(), &cancel).unwrap();
+        assert_eq!(server.join().unwrap(), (false, cancel.clone()));
+        // prefer: TLS asked for, refused, the message in plain text.
+        let (port, server) = plain_server();
+        send_on_new_socket(&config(port, SslMode::Prefer), deadline(), &cancel).unwrap();
+        assert_eq!(server.join().unwrap(), (true, cancel.clone()));
+        // require: refused by the server, so nothing is sent in plain text.
+        let (port, server) = plain_server();
+        let e = send_on_new_socket(&config(port, SslMode::Require), deadline(), &cancel);
+        assert!(matches!(
+            e,
+            Err(ConnectFail::Tls {
+                kind: TlsErrorKind::NotOffered,
+                ..
+            })
+        ));
+        assert_eq!(server.join().unwrap(), (true, Vec::new()));
+    }
 
     #[test]
     fn der_items_are_bounded_by_the_data() {
