@@ -505,6 +505,54 @@ impl PrivateServer {
     }
 }
 
+impl PrivateServer {
+    /// Reconfigures the server and restarts it: writes `files` (name, contents) into its
+    /// data directory, readable by the server alone (as a TLS key must be), appends
+    /// `settings` to `postgresql.conf` (e.g. `ssl = on`), and, when `hba` is given,
+    /// replaces `pg_hba.conf` with it.
+    pub fn configure(
+        &self,
+        files: &[(&str, &[u8])],
+        settings: &str,
+        hba: Option<&str>,
+    ) -> Result<(), TestingError> {
+        use std::os::unix::fs::PermissionsExt;
+        let data = self.cluster.dir.join("data");
+        let write = |name: &str, contents: &[u8], mode: u32| {
+            let path = data.join(name);
+            fs::write(&path, contents)
+                .and_then(|()| fs::set_permissions(&path, fs::Permissions::from_mode(mode)))
+                .map_err(|e| fail(format!("cannot write {}: {e}", path.display())))?;
+            if self.root {
+                run(Command::new("chown").arg("postgres:").arg(&path), "chown")?;
+            }
+            Ok(())
+        };
+        for (name, contents) in files {
+            if name.contains('/') || name.starts_with('.') {
+                return Err(fail(format!("`{name}`: a file name in the data directory")));
+            }
+            write(name, contents, 0o600)?;
+        }
+        let conf = data.join("postgresql.conf");
+        let mut text = fs::read_to_string(&conf)
+            .map_err(|e| fail(format!("cannot read {}: {e}", conf.display())))?;
+        text.push('\n');
+        text.push_str(settings);
+        text.push('\n');
+        write("postgresql.conf", text.as_bytes(), 0o600)?;
+        if let Some(hba) = hba {
+            write("pg_hba.conf", hba.as_bytes(), 0o600)?;
+        }
+        self.restart()
+    }
+
+    /// The server's log so far (for a test to show when the server misbehaves).
+    pub fn log(&self) -> String {
+        fs::read_to_string(self.cluster.dir.join("server.log")).unwrap_or_default()
+    }
+}
+
 impl Drop for PrivateServer {
     fn drop(&mut self) {
         let _ = self.pg_ctl(&["-m", "immediate", "stop"]);

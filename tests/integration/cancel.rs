@@ -190,6 +190,9 @@ impl Proxy {
             .with_param("host", "127.0.0.1")
             .and_then(|u| u.with_param("port", &self.port.to_string()))
             .and_then(|u| u.with_param("connect_timeout", "2"))
+            // Plain text, so that a swallowed cancel is one the server never confirmed,
+            // not a TLS request it never answered (which sends no cancel at all).
+            .and_then(|u| u.with_param("sslmode", "disable"))
             .unwrap()
     }
 

@@ -11,7 +11,10 @@ fn unparsable_url_names_the_part() {
         ("localhost:5432/db", "scheme"),
         ("mysql://localhost/db", "scheme"),
         ("postgres://localhost:port/db", "port"),
-        ("postgres://localhost/db?sslmode=verify-full", "sslmode"),
+        ("postgres://localhost/db?sslmode=sometimes", "sslmode"),
+        // Verifying against nothing is refused before connecting.
+        ("postgres://localhost/db?sslmode=verify-full", "sslrootcert"),
+        ("postgres://localhost/db?sslcrl=/x", "sslcrl"),
     ] {
         match Connection::connect(url) {
             Err(sqlwright::Error::InvalidUrl { part: p, reason }) => {

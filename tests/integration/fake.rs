@@ -60,6 +60,9 @@ impl FakeServer {
     }
 }
 
+/// The body of an SSLRequest (the request code 1234.5679).
+pub const SSL_REQUEST_CODE: [u8; 4] = [0x04, 0xd2, 0x16, 0x2f];
+
 /// The server's side of one connection.
 pub struct Peer {
     pub stream: TcpStream,
@@ -70,11 +73,19 @@ pub type Msg = (u8, Vec<u8>);
 
 impl Peer {
     /// Reads the untagged startup message; returns its parameters (`user`, `database`, ...).
+    /// An SSLRequest before it (the client's default `sslmode=prefer`) is answered `N`:
+    /// this server has no TLS.
     pub fn startup(&mut self) -> Vec<(String, String)> {
-        let mut len = [0u8; 4];
-        self.stream.read_exact(&mut len).unwrap();
-        let mut body = vec![0u8; u32::from_be_bytes(len) as usize - 4];
-        self.stream.read_exact(&mut body).unwrap();
+        let body = loop {
+            let mut len = [0u8; 4];
+            self.stream.read_exact(&mut len).unwrap();
+            let mut body = vec![0u8; u32::from_be_bytes(len) as usize - 4];
+            self.stream.read_exact(&mut body).unwrap();
+            if body != SSL_REQUEST_CODE {
+                break body;
+            }
+            self.stream.write_all(b"N").unwrap();
+        };
         let text: Vec<String> = body[4..]
             .split(|b| *b == 0)
             .map(|s| String::from_utf8_lossy(s).into_owned())
@@ -238,14 +249,21 @@ impl Proxy {
             });
             // Client to server: message by message, so the cut falls on a boundary.
             let (mut from_client, mut to_server) = (client.try_clone().unwrap(), server);
-            let mut len = [0u8; 4];
-            if from_client.read_exact(&mut len).is_err() {
-                return;
+            // The startup message, after any SSLRequest (the server's `N` comes back
+            // through the other direction's copy).
+            loop {
+                let mut len = [0u8; 4];
+                if from_client.read_exact(&mut len).is_err() {
+                    return;
+                }
+                let mut startup = vec![0u8; u32::from_be_bytes(len) as usize - 4];
+                from_client.read_exact(&mut startup).unwrap();
+                to_server.write_all(&len).unwrap();
+                to_server.write_all(&startup).unwrap();
+                if startup != SSL_REQUEST_CODE {
+                    break;
+                }
             }
-            let mut startup = vec![0u8; u32::from_be_bytes(len) as usize - 4];
-            from_client.read_exact(&mut startup).unwrap();
-            to_server.write_all(&len).unwrap();
-            to_server.write_all(&startup).unwrap();
             loop {
                 let mut head = [0u8; 5];
                 if from_client.read_exact(&mut head).is_err() {

@@ -33,6 +33,7 @@ mod schemas;
 mod session;
 mod streaming;
 mod subqueries;
+mod tls;
 mod transactions;
 mod types;
 mod writes;

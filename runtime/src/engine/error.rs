@@ -20,6 +20,17 @@ pub enum Error {
         /// The driver's explanation.
         reason: String,
     },
+    /// TLS could not be set up as the URL's `sslmode`, `sslrootcert` and `channel_binding`
+    /// demand. The connection was given up before any authentication: no password (nor
+    /// user name) was sent.
+    Tls {
+        /// `host:port/database` (never the password).
+        target: String,
+        /// What failed.
+        kind: TlsErrorKind,
+        /// The details.
+        reason: String,
+    },
     /// The connection broke while in use (the server went away, restarted, or ended this
     /// session). Whatever transaction was open is rolled back by the server.
     ConnectionLost(String),
@@ -111,6 +122,9 @@ impl fmt::Display for Error {
             Error::Connect { target, reason } => {
                 write!(f, "cannot connect to {target}: {reason}")
             }
+            Error::Tls { target, reason, .. } => {
+                write!(f, "cannot connect to {target} over TLS: {reason}")
+            }
             Error::ConnectionLost(reason) => write!(
                 f,
                 "connection lost: {reason} (an open transaction was rolled back by the server; \
@@ -191,6 +205,35 @@ impl std::error::Error for Error {
             _ => None,
         }
     }
+}
+
+/// What failed in setting up TLS ([`Error::Tls`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum TlsErrorKind {
+    /// `sslmode` is `require` or stronger and the server does not offer TLS (or the
+    /// connection is over a Unix-domain socket, where TLS is not used).
+    NotOffered,
+    /// The server's certificate is not signed by a certificate of `sslrootcert` (a wrong
+    /// CA, or a self-signed certificate).
+    UnknownIssuer,
+    /// The server's certificate is not valid for the host name (or IP address) connected
+    /// to (`verify-full`).
+    HostName,
+    /// The server's certificate has expired, or is not valid yet.
+    Expired,
+    /// The server's certificate is invalid in another way (bad signature, wrong purpose,
+    /// revoked, malformed).
+    InvalidCertificate,
+    /// The handshake failed otherwise (no common protocol version or cipher, an alert
+    /// from the server).
+    Handshake,
+    /// `sslrootcert`, `sslcert` or `sslkey` could not be read or holds no usable
+    /// certificate or key.
+    Files,
+    /// `channel_binding=require` cannot be met: no TLS, or the server does not offer
+    /// SCRAM-SHA-256-PLUS.
+    ChannelBinding,
 }
 
 /// Why a column value did not load.

@@ -15,7 +15,7 @@ pub(crate) mod wire;
 pub use cancel::CancelHandle;
 pub use connection::{Connection, DEFAULT_MAX_MESSAGE_SIZE, DEFAULT_STATEMENT_CACHE};
 pub(crate) use copy_sink::CopySink;
-pub use error::{DatabaseError, DbErrorKind, DecodeError, Error};
+pub use error::{DatabaseError, DbErrorKind, DecodeError, Error, TlsErrorKind};
 pub use log::SQL_LOG_TARGET;
 pub use pool::{Engine, EngineBuilder, PoolState, PooledConnection, REQUEST_TIMEOUT_GRACE};
 pub use statement_cache::StatementCacheMode;

@@ -1,7 +1,9 @@
 //! Connection URLs: `dialect[+driver]://user:password@host:port/database?param=value`.
 
 use super::error::Error;
-use super::wire::{AuthMethods, Config, Host, Keepalive};
+use super::wire::{
+    AuthMethods, ChannelBindingMode, Config, Host, Keepalive, RootCerts, SslMode, TlsSettings,
+};
 use std::fmt;
 use std::time::Duration;
 
@@ -34,12 +36,15 @@ pub enum Dialect {
 /// - `PGHOST` (one host or socket directory), `PGPORT`, `PGDATABASE`, `PGPASSWORD`;
 /// - `PGUSER`, else `USER`, else `postgres`;
 /// - `PGAPPNAME` (`application_name`), `PGCONNECT_TIMEOUT` (`connect_timeout`),
-///   `PGSSLMODE` (`sslmode`), `PGREQUIREAUTH` (`require_auth`).
+///   `PGSSLMODE` (`sslmode`), `PGSSLROOTCERT` (`sslrootcert`), `PGSSLCERT` (`sslcert`),
+///   `PGSSLKEY` (`sslkey`), `PGSSLSNI` (`sslsni`), `PGCHANNELBINDING`
+///   (`channel_binding`), `PGREQUIREAUTH` (`require_auth`).
 ///
-/// They are checked like the URL's parameters: `PGSSLMODE=require` fails the connect
-/// rather than connecting without TLS. Every other variable (`PGOPTIONS`, `PGSERVICE`,
-/// `PGPASSFILE`, `PGHOSTADDR`, `PGSSLROOTCERT`, ...) is ignored, and no password or service
-/// file is read. The fields, [`DatabaseUrl::params`] and `Display` hold only what the URL
+/// They are checked like the URL's parameters: `PGSSLMODE=sometimes` fails the connect.
+/// Every other variable (`PGOPTIONS`, `PGSERVICE`, `PGPASSFILE`, `PGHOSTADDR`,
+/// `PGSSLCRL`, ...) is ignored, and no password, service or certificate file is read
+/// from a default place (libpq's `~/.postgresql/root.crt` and `postgresql.crt` are not
+/// looked for: name them). The fields, [`DatabaseUrl::params`] and `Display` hold only what the URL
 /// says; [`DatabaseUrl::target`] and connections take the environment into account.
 #[derive(Clone, PartialEq, Eq)]
 pub struct DatabaseUrl {
@@ -76,6 +81,11 @@ const KNOWN_PARAMS: &[&str] = &[
     "keepalives_interval",
     "keepalives_count",
     "require_auth",
+    "sslrootcert",
+    "sslcert",
+    "sslkey",
+    "sslsni",
+    "channel_binding",
 ];
 
 fn bad(part: &str, reason: impl Into<String>) -> Error {
@@ -260,9 +270,27 @@ impl DatabaseUrl {
     /// - `application_name`: shown in the server's `pg_stat_activity`.
     /// - `options`: command-line options for the server process (`-c name=value ...`).
     /// - `connect_timeout`: whole seconds for the whole connect (default 10).
-    /// - `sslmode`: `disable`, `allow` or `prefer`. sqlwright has no TLS yet, so all three
-    ///   connect in plain text; `require`, `verify-ca` and `verify-full` are refused rather
-    ///   than silently connecting without TLS.
+    /// - `sslmode`, as in libpq: `disable` (plain text), `allow` (plain text; TLS when the
+    ///   server turns a plain session away), `prefer` (the default: TLS when the server
+    ///   offers it), `require` (TLS or no connection; the certificate is checked against
+    ///   `sslrootcert` when one is given, else not at all), `verify-ca` (the certificate
+    ///   chain is checked against `sslrootcert`), `verify-full` (the chain and the host
+    ///   name). `require` and stronger never fall back to plain text, nor use a
+    ///   Unix-domain socket. TLS is rustls with the `ring` provider.
+    /// - `sslrootcert`: a PEM file of the CA certificates to trust, or `system` for the
+    ///   platform's trust store (which implies `sslmode=verify-full`, and refuses weaker
+    ///   modes). `verify-ca` and `verify-full` need it.
+    /// - `sslcert`, `sslkey`: a client certificate (PEM chain) and its private key (PEM,
+    ///   PKCS#8, PKCS#1 or SEC1), for `cert` authentication; one without the other is
+    ///   refused.
+    /// - `sslsni`: `1` (the default) sends the host name in the handshake (never an IP
+    ///   address), `0` does not.
+    /// - `channel_binding`: `prefer` (the default) binds SCRAM to the TLS channel
+    ///   (SCRAM-SHA-256-PLUS, `tls-server-end-point`) when the server offers it,
+    ///   `require` refuses to log in any other way, `disable` never binds.
+    ///
+    ///   Other `ssl*` parameters (`sslcrl`, `sslpassword`, `sslcompression`, ...) and
+    ///   `gssencmode` are refused.
     /// - `keepalives`: `1` (the default) sends TCP keepalive probes, `0` does not.
     /// - `keepalives_idle`, `keepalives_interval`: whole seconds (at least 1) of idleness
     ///   before the first probe (default 60) and between probes (default 10).
@@ -338,7 +366,8 @@ impl DatabaseUrl {
 
     /// The driver configuration for this URL, with the environment filling in what the
     /// URL does not say (see [`DatabaseUrl`]). Fails on an environment variable sqlwright
-    /// cannot honour, such as `PGSSLMODE=require`: never a silent plain-text connection.
+    /// cannot honour, such as `PGSSLMODE=sometimes` or `PGSSLMODE=verify-full` without a
+    /// root certificate.
     pub(crate) fn to_config(&self) -> Result<Config, Error> {
         self.to_config_with(process_env)
     }
@@ -366,8 +395,20 @@ impl DatabaseUrl {
                 .or_else(|| env("USER"))
                 .unwrap_or_else(|| "postgres".to_string()),
         };
-        // Only acted on by being checked: sqlwright connects without TLS.
-        self.setting("sslmode", "PGSSLMODE", &env, check_sslmode)?;
+        let path = |name: &'static str| move |v: &str| parse_file(name, v);
+        let tls = tls_settings(
+            self.setting("sslmode", "PGSSLMODE", &env, parse_sslmode)?,
+            self.setting("sslrootcert", "PGSSLROOTCERT", &env, parse_root_certs)?,
+            self.setting("sslcert", "PGSSLCERT", &env, path("sslcert"))?,
+            self.setting("sslkey", "PGSSLKEY", &env, path("sslkey"))?,
+            self.setting("sslsni", "PGSSLSNI", &env, parse_sslsni)?,
+            self.setting(
+                "channel_binding",
+                "PGCHANNELBINDING",
+                &env,
+                parse_channel_binding,
+            )?,
+        )?;
         Ok(Config {
             host,
             port,
@@ -388,6 +429,7 @@ impl DatabaseUrl {
             auth: self
                 .setting("require_auth", "PGREQUIREAUTH", &env, parse_require_auth)?
                 .unwrap_or_default(),
+            tls,
         })
     }
 

@@ -29,7 +29,11 @@ pub(super) fn check_param(name: &str, value: &str) -> Result<(), Error> {
     match name {
         "application_name" | "options" => Ok(()),
         "connect_timeout" => parse_connect_timeout(value).map(|_| ()),
-        "sslmode" => check_sslmode(value),
+        "sslmode" => parse_sslmode(value).map(|_| ()),
+        "sslrootcert" => parse_root_certs(value).map(|_| ()),
+        "sslcert" | "sslkey" => parse_file(name, value).map(|_| ()),
+        "sslsni" => parse_sslsni(value).map(|_| ()),
+        "channel_binding" => parse_channel_binding(value).map(|_| ()),
         "keepalives" => parse_keepalives(value).map(|_| ()),
         "keepalives_idle" | "keepalives_interval" | "keepalives_count" => {
             parse_positive(name, value).map(|_| ())
@@ -50,26 +54,113 @@ pub(super) fn parse_connect_timeout(value: &str) -> Result<Duration, Error> {
     Ok(Duration::from_secs(secs.max(1)))
 }
 
-/// `sslmode`: only the modes that allow a connection without TLS, which is all sqlwright
-/// has for now.
-pub(super) fn check_sslmode(value: &str) -> Result<(), Error> {
+/// `sslmode`, with libpq's meanings.
+pub(super) fn parse_sslmode(value: &str) -> Result<SslMode, Error> {
+    Ok(match value {
+        "disable" => SslMode::Disable,
+        "allow" => SslMode::Allow,
+        "prefer" => SslMode::Prefer,
+        "require" => SslMode::Require,
+        "verify-ca" => SslMode::VerifyCa,
+        "verify-full" => SslMode::VerifyFull,
+        _ => {
+            return Err(bad(
+                "sslmode",
+                format!(
+                    "`{value}` is not an sslmode (disable, allow, prefer, require, verify-ca, \
+                     verify-full)"
+                ),
+            ))
+        }
+    })
+}
+
+/// `sslrootcert`: a PEM file, or `system` for the platform's trust store.
+pub(super) fn parse_root_certs(value: &str) -> Result<RootCerts, Error> {
     match value {
-        "disable" | "allow" | "prefer" => Ok(()),
-        "require" | "verify-ca" | "verify-full" => Err(bad(
-            "sslmode",
-            format!(
-                "`{value}` needs TLS, which sqlwright does not support yet; \
-                 use sslmode=disable"
-            ),
-        )),
+        "system" => Ok(RootCerts::System),
+        _ => parse_file("sslrootcert", value).map(RootCerts::File),
+    }
+}
+
+/// A file name for parameter `name` (read when connecting).
+pub(super) fn parse_file(name: &str, value: &str) -> Result<std::path::PathBuf, Error> {
+    if value.is_empty() {
+        return Err(bad(name, "expected a file name"));
+    }
+    Ok(value.into())
+}
+
+/// `sslsni`: whether to send the host name in the TLS handshake.
+pub(super) fn parse_sslsni(value: &str) -> Result<bool, Error> {
+    match value {
+        "1" => Ok(true),
+        "0" => Ok(false),
+        _ => Err(bad("sslsni", "expected 1 (on) or 0 (off)")),
+    }
+}
+
+/// `channel_binding`, with libpq's meanings.
+pub(super) fn parse_channel_binding(value: &str) -> Result<ChannelBindingMode, Error> {
+    match value {
+        "disable" => Ok(ChannelBindingMode::Disable),
+        "prefer" => Ok(ChannelBindingMode::Prefer),
+        "require" => Ok(ChannelBindingMode::Require),
         _ => Err(bad(
-            "sslmode",
-            format!(
-                "`{value}` is not an sslmode (disable, allow, prefer, require, verify-ca, \
-                 verify-full)"
-            ),
+            "channel_binding",
+            format!("`{value}` is not a channel_binding mode (disable, prefer, require)"),
         )),
     }
+}
+
+/// The TLS settings from the `ssl*` and `channel_binding` values `setting` reads (a
+/// parameter, else its environment variable), checked together as libpq does.
+pub(super) fn tls_settings(
+    mode: Option<SslMode>,
+    root_certs: Option<RootCerts>,
+    cert: Option<std::path::PathBuf>,
+    key: Option<std::path::PathBuf>,
+    sni: Option<bool>,
+    channel_binding: Option<ChannelBindingMode>,
+) -> Result<TlsSettings, Error> {
+    let mode = match (mode, &root_certs) {
+        // As libpq: the platform's roots are only worth anything with the host name checked.
+        (None, Some(RootCerts::System)) => SslMode::VerifyFull,
+        (Some(m), Some(RootCerts::System)) if m != SslMode::VerifyFull => {
+            return Err(bad(
+                "sslrootcert",
+                "sslrootcert=system needs sslmode=verify-full (any certificate the platform \
+                 trusts would do otherwise)",
+            ))
+        }
+        (mode, _) => mode.unwrap_or(SslMode::Prefer),
+    };
+    if matches!(mode, SslMode::VerifyCa | SslMode::VerifyFull) && root_certs.is_none() {
+        return Err(bad(
+            "sslrootcert",
+            "sslmode=verify-ca and verify-full need sslrootcert: the CA's certificate file \
+             (PEM), or `system` for the platform's trust store",
+        ));
+    }
+    let client_cert = match (cert, key) {
+        (Some(cert), Some(key)) => Some((cert, key)),
+        (None, None) => None,
+        (Some(_), None) => return Err(bad("sslkey", "sslcert is set without sslkey")),
+        (None, Some(_)) => return Err(bad("sslcert", "sslkey is set without sslcert")),
+    };
+    let channel_binding = channel_binding.unwrap_or(ChannelBindingMode::Prefer);
+    if channel_binding == ChannelBindingMode::Require && mode == SslMode::Disable {
+        return Err(bad(
+            "channel_binding",
+            "channel_binding=require needs TLS, and sslmode=disable turns it off",
+        ));
+    }
+    let mut tls = TlsSettings::new(mode);
+    tls.root_certs = root_certs;
+    tls.client_cert = client_cert;
+    tls.sni = sni.unwrap_or(true);
+    tls.channel_binding = channel_binding;
+    Ok(tls)
 }
 
 /// `keepalives`: whether to send TCP keepalive probes.

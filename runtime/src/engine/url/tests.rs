@@ -80,7 +80,7 @@ fn names_the_bad_part() {
         "colour"
     );
     assert_eq!(
-        part_of(DatabaseUrl::parse("postgres://h/db?sslmode=require").unwrap_err()),
+        part_of(DatabaseUrl::parse("postgres://h/db?sslmode=sometimes").unwrap_err()),
         "sslmode"
     );
     assert_eq!(
@@ -115,7 +115,7 @@ fn shows_socket_hosts_and_parameters_and_round_trips_with_the_password() {
 #[test]
 fn settings_through_the_api_are_checked_like_the_url() {
     let u = DatabaseUrl::parse("postgres://h/db").unwrap();
-    for mode in ["require", "verify-ca", "verify-full", "junk"] {
+    for mode in ["Require", "verify", "", "junk"] {
         let e = u.clone().with_param("sslmode", mode).unwrap_err();
         assert_eq!(part_of(e), "sslmode");
         let mut v = u.clone();
@@ -125,8 +125,31 @@ fn settings_through_the_api_are_checked_like_the_url() {
         );
         assert_eq!(v, u, "a refused setting changes nothing");
     }
-    let e = u.clone().with_param("sslmode", "require").unwrap_err();
-    assert!(e.to_string().contains("TLS"), "{e}");
+    for mode in [
+        "disable",
+        "allow",
+        "prefer",
+        "require",
+        "verify-ca",
+        "verify-full",
+    ] {
+        let v = u.clone().with_param("sslmode", mode).unwrap();
+        assert_eq!(v.param("sslmode"), Some(mode));
+    }
+    for (name, value) in [
+        ("sslsni", "yes"),
+        ("channel_binding", "always"),
+        ("sslrootcert", ""),
+        ("sslcert", ""),
+        ("sslkey", ""),
+        ("sslcrl", "/x"),
+        ("sslpassword", "x"),
+        ("sslcompression", "0"),
+        ("gssencmode", "disable"),
+    ] {
+        let e = u.clone().with_param(name, value).unwrap_err();
+        assert_eq!(part_of(e), name);
+    }
     let e = u.clone().with_param("colour", "red").unwrap_err();
     assert_eq!(part_of(e), "colour");
     let e = u.clone().with_param("connect_timeout", "soon").unwrap_err();
@@ -777,7 +800,7 @@ fn the_environment_fills_in_what_the_url_does_not_say() {
     let c = bare
         .to_config_with(env_of(&[
             ("PGOPTIONS", "-c search_path=x"),
-            ("PGSSLROOTCERT", "/x"),
+            ("PGSSLCRL", "/x"),
             ("PGSERVICE", "s"),
             ("PGHOSTADDR", "10.0.0.1"),
         ]))
@@ -790,9 +813,9 @@ fn the_environment_fills_in_what_the_url_does_not_say() {
 fn the_environment_is_checked_like_the_url() {
     let bare = DatabaseUrl::parse("postgres://").unwrap();
     for (var, value, says) in [
-        ("PGSSLMODE", "require", "TLS"),
-        ("PGSSLMODE", "verify-full", "TLS"),
         ("PGSSLMODE", "sometimes", "sslmode"),
+        ("PGSSLSNI", "2", "1 (on) or 0 (off)"),
+        ("PGCHANNELBINDING", "always", "not a channel_binding mode"),
         ("PGPORT", "abc", "port"),
         ("PGPORT", "0", "port"),
         ("PGCONNECT_TIMEOUT", "soon", "seconds"),
@@ -809,10 +832,88 @@ fn the_environment_is_checked_like_the_url() {
         assert!(!text.contains("PW"), "{var}={value}: {text}");
         assert_eq!(part_of(e), var);
     }
-    for mode in ["disable", "allow", "prefer"] {
+    for mode in ["disable", "allow", "prefer", "require"] {
         let vars = [("PGSSLMODE", mode)];
-        assert!(bare.to_config_with(env_of(&vars)).is_ok(), "{mode}");
+        let c = bare.to_config_with(env_of(&vars)).unwrap();
+        assert_eq!(c.tls.mode, parse_sslmode(mode).unwrap());
     }
+}
+
+#[test]
+fn tls_settings_are_read_and_checked_together() {
+    let bare = DatabaseUrl::parse("postgres://h/db").unwrap();
+    let none = env_of(&[]);
+    // libpq's default: TLS when the server offers it, SCRAM bound to it when it can be.
+    let c = bare.to_config_with(&none).unwrap();
+    assert_eq!(c.tls.mode, SslMode::Prefer);
+    assert_eq!(c.tls.channel_binding, ChannelBindingMode::Prefer);
+    assert!(c.tls.sni);
+    assert_eq!(c.tls.root_certs, None);
+
+    // verify-* without a root certificate is refused, not a check against nothing.
+    for mode in ["verify-ca", "verify-full"] {
+        let u = bare.clone().with_param("sslmode", mode).unwrap();
+        assert_eq!(part_of(u.to_config_with(&none).unwrap_err()), "sslrootcert");
+    }
+    let u = DatabaseUrl::parse(
+        "postgres://h/db?sslmode=verify-ca&sslrootcert=/ca.pem&sslsni=0&channel_binding=require",
+    )
+    .unwrap();
+    let c = u.to_config_with(&none).unwrap();
+    assert_eq!(c.tls.mode, SslMode::VerifyCa);
+    assert_eq!(c.tls.root_certs, Some(RootCerts::File("/ca.pem".into())));
+    assert!(!c.tls.sni);
+    assert_eq!(c.tls.channel_binding, ChannelBindingMode::Require);
+
+    // sslrootcert=system: verify-full by default, and refused with a weaker mode.
+    let u = bare.clone().with_param("sslrootcert", "system").unwrap();
+    let c = u.to_config_with(&none).unwrap();
+    assert_eq!(c.tls.mode, SslMode::VerifyFull);
+    assert_eq!(c.tls.root_certs, Some(RootCerts::System));
+    let weaker = u.with_param("sslmode", "require").unwrap();
+    assert_eq!(
+        part_of(weaker.to_config_with(&none).unwrap_err()),
+        "sslrootcert"
+    );
+
+    // A client certificate needs its key, and the key its certificate.
+    let u = bare.clone().with_param("sslcert", "/c.pem").unwrap();
+    assert_eq!(part_of(u.to_config_with(&none).unwrap_err()), "sslkey");
+    let u = bare.clone().with_param("sslkey", "/k.pem").unwrap();
+    assert_eq!(part_of(u.to_config_with(&none).unwrap_err()), "sslcert");
+
+    // channel_binding=require cannot be met with TLS turned off.
+    let u = bare
+        .clone()
+        .with_param("sslmode", "disable")
+        .unwrap()
+        .with_param("channel_binding", "require")
+        .unwrap();
+    assert_eq!(
+        part_of(u.to_config_with(&none).unwrap_err()),
+        "channel_binding"
+    );
+
+    // The environment fills in what the URL does not say; the URL wins.
+    let vars = [
+        ("PGSSLMODE", "verify-full"),
+        ("PGSSLROOTCERT", "/env-ca.pem"),
+        ("PGSSLCERT", "/env-c.pem"),
+        ("PGSSLKEY", "/env-k.pem"),
+    ];
+    let c = bare.to_config_with(env_of(&vars)).unwrap();
+    assert_eq!(c.tls.mode, SslMode::VerifyFull);
+    assert_eq!(
+        c.tls.root_certs,
+        Some(RootCerts::File("/env-ca.pem".into()))
+    );
+    assert_eq!(
+        c.tls.client_cert,
+        Some(("/env-c.pem".into(), "/env-k.pem".into()))
+    );
+    let u = bare.clone().with_param("sslmode", "require").unwrap();
+    let c = u.to_config_with(env_of(&vars)).unwrap();
+    assert_eq!(c.tls.mode, SslMode::Require);
 }
 
 #[test]

@@ -130,16 +130,15 @@ impl CancelShared {
 /// backend). All of it within `config.connect_timeout`. The error says whether bytes of the request may
 /// have gone out.
 ///
-/// The socket comes from [`open`], the one function that opens a connection's socket; a
-/// session over TLS must send its cancel over TLS too, so TLS negotiation belongs in that
-/// same path.
+/// The socket is opened like the session's ([`open_like_session`]): over TLS when the
+/// session's settings ask for it.
 pub(super) fn send_cancel(
     config: &Config,
     (pid, secret): (i32, i32),
     confirm: bool,
 ) -> Result<(), (bool, String)> {
     let deadline = Instant::now() + config.connect_timeout;
-    let mut socket = open(config, deadline).map_err(|e| (false, e))?;
+    let mut socket = open_like_session(config, deadline).map_err(|e| (false, e.to_string()))?;
     let mut packet = BytesMut::with_capacity(16);
     frontend::cancel_request(pid, secret, &mut packet);
     let left = || {

@@ -31,10 +31,13 @@ mod query;
 mod row;
 mod socket;
 mod startup;
+mod tls;
 mod unnamed;
 use socket::{is_timeout, open, Socket};
 
 pub(crate) use cancel::{CancelShared, Outcome as CancelOutcome};
+use tls::open_like_session;
+pub(crate) use tls::{ChannelBindingMode, ConnectFail, RootCerts, SslMode, TlsSettings};
 
 pub(crate) use copy::write_copy_value;
 pub(crate) use query::MAX_PARAMS;
@@ -61,6 +64,8 @@ pub(crate) struct Config {
     pub(crate) keepalive: Option<Keepalive>,
     /// The authentication methods the client goes along with (libpq's `require_auth`).
     pub(crate) auth: AuthMethods,
+    /// `sslmode`, certificates, SNI and channel binding.
+    pub(crate) tls: TlsSettings,
 }
 
 /// TCP keepalive settings (libpq's `keepalives_idle`, `keepalives_interval`,
@@ -216,12 +221,33 @@ fn lost(e: &io::Error) -> Error {
 }
 
 impl Wire {
-    /// Opens a socket, logs in, and waits until the server is ready. Errors are plain text
-    /// for [`Error::Connect`].
-    pub(crate) fn connect(config: &Config) -> Result<Wire, String> {
+    /// Opens a socket, sets up TLS as `sslmode` says, logs in, and waits until the server
+    /// is ready. Errors are plain text for [`Error::Connect`], or typed TLS failures.
+    pub(crate) fn connect(config: &Config) -> Result<Wire, ConnectFail> {
         let started = std::time::Instant::now();
         let deadline = started + config.connect_timeout;
-        let socket = open(config, deadline)?;
+        match config.tls.mode {
+            SslMode::Disable => Wire::connect_over(config, started, deadline, false),
+            // Plain text first; TLS when the server turns the plain session away.
+            SslMode::Allow => match Wire::connect_over(config, started, deadline, false) {
+                Err(ConnectFail::Refused(_)) => Wire::connect_over(config, started, deadline, true),
+                other => other,
+            },
+            _ => Wire::connect_over(config, started, deadline, true),
+        }
+    }
+
+    /// One connect attempt; `tls`: ask the server for TLS first (see `tls::start`).
+    fn connect_over(
+        config: &Config,
+        started: std::time::Instant,
+        deadline: std::time::Instant,
+        tls: bool,
+    ) -> Result<Wire, ConnectFail> {
+        let mut socket = open(config, deadline)?;
+        if tls {
+            socket = tls::start(socket, &config.host, &config.tls, deadline)?;
+        }
         let mut wire = Wire {
             socket,
             rbuf: BytesMut::with_capacity(READ_CHUNK),
@@ -253,15 +279,17 @@ impl Wire {
             wire.startup(config)
         });
         login.map_err(|e| match e {
-            Error::Database(db) => db.to_string(),
-            Error::ConnectionLost(m) => m,
-            Error::Timeout { waiting_for, .. } => format!(
+            Error::Database(db) => ConnectFail::Refused(db.to_string()),
+            Error::ConnectionLost(m) => ConnectFail::Failed(m),
+            Error::Timeout { waiting_for, .. } => ConnectFail::Failed(format!(
                 "timed out after {:?} (connect_timeout) waiting for {waiting_for}",
                 config.connect_timeout
-            ),
-            other => other.to_string(),
+            )),
+            Error::Tls { kind, reason, .. } => ConnectFail::Tls { kind, reason },
+            other => ConnectFail::Failed(other.to_string()),
         })?;
-        wire.set_request_timeout(None).map_err(|e| e.to_string())?;
+        wire.set_request_timeout(None)
+            .map_err(|e| ConnectFail::Failed(e.to_string()))?;
         Ok(wire)
     }
 

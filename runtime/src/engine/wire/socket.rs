@@ -10,6 +10,8 @@ pub(super) enum Socket {
     Tcp(TcpStream),
     #[cfg(unix)]
     Unix(UnixStream),
+    /// TLS over TCP (see `tls.rs`).
+    Tls(Box<super::tls::TlsStream>),
 }
 
 impl Socket {
@@ -18,6 +20,7 @@ impl Socket {
             Socket::Tcp(s) => s.set_read_timeout(t),
             #[cfg(unix)]
             Socket::Unix(s) => s.set_read_timeout(t),
+            Socket::Tls(s) => s.tcp().set_read_timeout(t),
         }
     }
 
@@ -26,6 +29,7 @@ impl Socket {
             Socket::Tcp(s) => s.set_write_timeout(t),
             #[cfg(unix)]
             Socket::Unix(s) => s.set_write_timeout(t),
+            Socket::Tls(s) => s.tcp().set_write_timeout(t),
         }
     }
 
@@ -34,28 +38,47 @@ impl Socket {
             Socket::Tcp(s) => s.set_nonblocking(on),
             #[cfg(unix)]
             Socket::Unix(s) => s.set_nonblocking(on),
+            Socket::Tls(s) => s.tcp().set_nonblocking(on),
         }
     }
 
     /// Closes both directions now (the server sees the connection end).
-    fn shutdown(&self) {
+    fn shutdown(&mut self) {
         let _ = match self {
             Socket::Tcp(s) => s.shutdown(std::net::Shutdown::Both),
             #[cfg(unix)]
             Socket::Unix(s) => s.shutdown(std::net::Shutdown::Both),
+            Socket::Tls(s) => {
+                s.shutdown();
+                Ok(())
+            }
         };
     }
 
     /// Whether this is a Unix-domain socket (local: nothing on it crosses a network).
     pub(super) fn is_local(&self) -> bool {
-        !matches!(self, Socket::Tcp(_))
+        matches!(self, Socket::Unix(_))
+    }
+
+    /// The `tls-server-end-point` data for SCRAM channel binding: `None` without TLS,
+    /// `Some(None)` over TLS with a certificate whose signature names no hash.
+    pub(super) fn tls_server_end_point(&self) -> Option<Option<&[u8]>> {
+        match self {
+            Socket::Tls(s) => Some(s.server_end_point()),
+            _ => None,
+        }
     }
 
     #[cfg(test)]
     /// The TCP keepalive settings in force (`None` when off or not TCP), as the kernel
     /// reports them.
     pub(super) fn keepalive(&self) -> Option<Keepalive> {
-        let Socket::Tcp(s) = self else { return None };
+        let s = match self {
+            Socket::Tcp(s) => s,
+            Socket::Tls(s) => s.tcp(),
+            #[cfg(unix)]
+            Socket::Unix(_) => return None,
+        };
         let sock = socket2::SockRef::from(s);
         if !sock.keepalive().ok()? {
             return None;
@@ -74,6 +97,7 @@ impl Read for Socket {
             Socket::Tcp(s) => s.read(buf),
             #[cfg(unix)]
             Socket::Unix(s) => s.read(buf),
+            Socket::Tls(s) => s.read(buf),
         }
     }
 }
@@ -84,6 +108,7 @@ impl Write for Socket {
             Socket::Tcp(s) => s.write(buf),
             #[cfg(unix)]
             Socket::Unix(s) => s.write(buf),
+            Socket::Tls(s) => s.write(buf),
         }
     }
     fn flush(&mut self) -> io::Result<()> {
@@ -91,6 +116,7 @@ impl Write for Socket {
             Socket::Tcp(s) => s.flush(),
             #[cfg(unix)]
             Socket::Unix(s) => s.flush(),
+            Socket::Tls(s) => s.flush(),
         }
     }
 }
@@ -266,13 +292,19 @@ impl Wire {
         self.sent = true;
         let mut at = 0;
         let result = loop {
-            if at == self.wbuf.len() {
-                break Ok(());
-            }
             if let Err(e) = self.wait_budget() {
                 break Err(e);
             }
-            match self.socket.write(&self.wbuf[at..]) {
+            let written = if at == self.wbuf.len() {
+                // What TLS still holds goes out (nothing to do for a plain socket).
+                match self.socket.flush() {
+                    Ok(()) => break Ok(()),
+                    Err(e) => Err(e),
+                }
+            } else {
+                self.socket.write(&self.wbuf[at..])
+            };
+            match written {
                 Ok(0) => break Err(self.broke(lost(&io::ErrorKind::WriteZero.into()))),
                 Ok(n) => at += n,
                 Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
@@ -389,6 +421,7 @@ mod tests {
             connect_timeout: Duration::from_secs(5),
             keepalive,
             auth: AuthMethods::default(),
+            tls: TlsSettings::new(SslMode::Disable),
         }
     }
 

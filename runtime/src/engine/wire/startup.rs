@@ -38,6 +38,19 @@ impl Wire {
                  nothing was sent"
             )))
         };
+        let binding = config.tls.channel_binding;
+        let end_point = self
+            .socket
+            .tls_server_end_point()
+            .map(|hash| hash.map(<[u8]>::to_vec));
+        let unbound = |what: &str| {
+            Err(Error::Tls {
+                target: String::new(),
+                kind: crate::engine::TlsErrorKind::ChannelBinding,
+                reason: format!("channel_binding=require, but {what}; no password was sent"),
+            })
+        };
+        let mut bound = false;
         let mut scram: Option<sasl::ScramSha256> = None;
         // Whether the server has shown it knows the password (SCRAM's final message).
         let mut scram_verified = false;
@@ -46,6 +59,9 @@ impl Wire {
         loop {
             match self.read_message()? {
                 Message::AuthenticationOk => {
+                    if binding == ChannelBindingMode::Require && !bound {
+                        return unbound("the server let the client in without SCRAM-SHA-256-PLUS");
+                    }
                     if scram.is_some() && !scram_verified {
                         return Err(Error::ConnectionLost(
                             "the server ended SCRAM authentication without proving it knows \
@@ -57,6 +73,12 @@ impl Wire {
                         return refuse("no authentication", "require_auth does not include `none`");
                     }
                     ok = true;
+                }
+                Message::AuthenticationCleartextPassword
+                | Message::AuthenticationMd5Password(_)
+                    if binding == ChannelBindingMode::Require =>
+                {
+                    return unbound("the server asks for a password, not SCRAM-SHA-256-PLUS");
                 }
                 Message::AuthenticationCleartextPassword => {
                     if !auth.password {
@@ -102,25 +124,54 @@ impl Wire {
                     }
                     use postgres_protocol::message::backend::SaslMechanisms;
                     let mut mechanisms: SaslMechanisms<'_> = body.mechanisms();
-                    let mut scram_offered = false;
+                    let (mut scram_offered, mut plus_offered) = (false, false);
                     while let Some(m) = fallible_next(&mut mechanisms)? {
                         scram_offered |= m == sasl::SCRAM_SHA_256;
+                        plus_offered |= m == sasl::SCRAM_SHA_256_PLUS;
                     }
-                    if !scram_offered {
+                    // Channel binding: over TLS, SCRAM-SHA-256-PLUS signs the server
+                    // certificate's hash, so a man in the middle holding another
+                    // certificate cannot relay the exchange.
+                    let (mechanism, channel) = match (binding, &end_point) {
+                        (ChannelBindingMode::Disable, _) => {
+                            (sasl::SCRAM_SHA_256, sasl::ChannelBinding::unsupported())
+                        }
+                        (_, Some(Some(hash))) if plus_offered => (
+                            sasl::SCRAM_SHA_256_PLUS,
+                            sasl::ChannelBinding::tls_server_end_point(hash.clone()),
+                        ),
+                        (ChannelBindingMode::Require, None) => {
+                            return unbound("the connection is not encrypted (no TLS)");
+                        }
+                        (ChannelBindingMode::Require, Some(_)) if !plus_offered => {
+                            return unbound("the server does not offer SCRAM-SHA-256-PLUS");
+                        }
+                        (ChannelBindingMode::Require, Some(_)) => {
+                            return unbound(
+                                "the server certificate's signature algorithm names no hash \
+                                 for tls-server-end-point",
+                            );
+                        }
+                        // TLS without a binding the server offers: "y", so that a server
+                        // that does offer one sees a downgrade.
+                        (ChannelBindingMode::Prefer, Some(_)) => {
+                            (sasl::SCRAM_SHA_256, sasl::ChannelBinding::unrequested())
+                        }
+                        (ChannelBindingMode::Prefer, None) => {
+                            (sasl::SCRAM_SHA_256, sasl::ChannelBinding::unsupported())
+                        }
+                    };
+                    if !scram_offered && mechanism == sasl::SCRAM_SHA_256 {
                         return Err(Error::ConnectionLost(
                             "the server offers no SASL mechanism sqlwright supports \
-                             (SCRAM-SHA-256)"
+                             (SCRAM-SHA-256, SCRAM-SHA-256-PLUS)"
                                 .into(),
                         ));
                     }
-                    let s =
-                        sasl::ScramSha256::new(password()?, sasl::ChannelBinding::unsupported());
-                    frontend::sasl_initial_response(
-                        sasl::SCRAM_SHA_256,
-                        s.message(),
-                        &mut self.wbuf,
-                    )
-                    .map_err(|e| lost(&e))?;
+                    bound = mechanism == sasl::SCRAM_SHA_256_PLUS;
+                    let s = sasl::ScramSha256::new(password()?, channel);
+                    frontend::sasl_initial_response(mechanism, s.message(), &mut self.wbuf)
+                        .map_err(|e| lost(&e))?;
                     self.send()?;
                     scram = Some(s);
                     authenticated_by = Some("scram-sha-256");

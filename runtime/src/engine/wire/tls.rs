@@ -1,0 +1,724 @@
+//! TLS under a connection: the SSLRequest, the handshake with rustls (the `ring` crypto
+//! provider: it builds with a C compiler alone), certificate checks as libpq's `sslmode`
+//! asks, and the `tls-server-end-point` hash that SCRAM's channel binding signs.
+
+use super::*;
+use crate::engine::error::TlsErrorKind;
+use rustls::client::danger::{HandshakeSignatureValid, ServerCertVerified, ServerCertVerifier};
+use rustls::client::WebPkiServerVerifier;
+use rustls::crypto::WebPkiSupportedAlgorithms;
+use rustls::pki_types::pem::PemObject;
+use rustls::pki_types::{CertificateDer, PrivateKeyDer, ServerName, UnixTime};
+use rustls::{CertificateError, ClientConfig, ClientConnection, DigitallySignedStruct};
+use std::sync::OnceLock;
+use std::time::Instant;
+
+/// libpq's `sslmode`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum SslMode {
+    /// Never TLS.
+    Disable,
+    /// Plain text first; TLS when the server refuses the plain-text session.
+    Allow,
+    /// TLS when the server offers it, else plain text (the default).
+    Prefer,
+    /// TLS or nothing; the certificate is checked only against an `sslrootcert`, if given.
+    Require,
+    /// TLS, the certificate chain checked against `sslrootcert`.
+    VerifyCa,
+    /// TLS, the chain and the host name checked.
+    VerifyFull,
+}
+
+impl SslMode {
+    /// Whether the connection must be encrypted (no plain-text fallback, ever).
+    pub(crate) fn requires_tls(self) -> bool {
+        matches!(
+            self,
+            SslMode::Require | SslMode::VerifyCa | SslMode::VerifyFull
+        )
+    }
+}
+
+/// libpq's `channel_binding`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum ChannelBindingMode {
+    /// Never binds SCRAM to the TLS channel.
+    Disable,
+    /// Binds when TLS is on and the server offers SCRAM-SHA-256-PLUS (the default).
+    Prefer,
+    /// Refuses any authentication but SCRAM-SHA-256-PLUS over TLS.
+    Require,
+}
+
+/// Where the certificates that sign the server's come from (`sslrootcert`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum RootCerts {
+    /// A PEM file.
+    File(PathBuf),
+    /// The platform's trust store (`sslrootcert=system`).
+    System,
+}
+
+/// The TLS settings of a connection.
+#[derive(Debug, Clone)]
+pub(crate) struct TlsSettings {
+    pub(crate) mode: SslMode,
+    pub(crate) root_certs: Option<RootCerts>,
+    /// A client certificate chain and its key (`sslcert`, `sslkey`), PEM files.
+    pub(crate) client_cert: Option<(PathBuf, PathBuf)>,
+    /// Whether to send the host name in the handshake (`sslsni`; never for an IP address).
+    pub(crate) sni: bool,
+    pub(crate) channel_binding: ChannelBindingMode,
+    /// The rustls configuration, built on first use and shared by the connections made
+    /// from these settings (a pool's), so files are read once.
+    cache: Arc<OnceLock<Arc<ClientConfig>>>,
+}
+
+impl Default for TlsSettings {
+    fn default() -> Self {
+        TlsSettings::new(SslMode::Prefer)
+    }
+}
+
+impl TlsSettings {
+    pub(crate) fn new(mode: SslMode) -> Self {
+        TlsSettings {
+            mode,
+            root_certs: None,
+            client_cert: None,
+            sni: true,
+            channel_binding: ChannelBindingMode::Prefer,
+            cache: Arc::new(OnceLock::new()),
+        }
+    }
+}
+
+/// Why a connect failed: plain text for [`Error::Connect`], or a typed TLS failure.
+#[derive(Debug)]
+pub(crate) enum ConnectFail {
+    /// The socket could not be opened, the session broke, or the client gave up.
+    Failed(String),
+    /// The server answered the login with an error (for `sslmode=allow`'s retry).
+    Refused(String),
+    /// TLS could not be set up as the settings demand.
+    Tls { kind: TlsErrorKind, reason: String },
+}
+
+impl From<String> for ConnectFail {
+    fn from(reason: String) -> Self {
+        ConnectFail::Failed(reason)
+    }
+}
+
+impl ConnectFail {
+    /// The public error, naming `target`.
+    pub(crate) fn into_error(self, target: String) -> Error {
+        match self {
+            ConnectFail::Failed(reason) | ConnectFail::Refused(reason) => {
+                Error::Connect { target, reason }
+            }
+            ConnectFail::Tls { kind, reason } => Error::Tls {
+                target,
+                kind,
+                reason,
+            },
+        }
+    }
+}
+
+impl std::fmt::Display for ConnectFail {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            ConnectFail::Failed(reason) | ConnectFail::Refused(reason) => f.write_str(reason),
+            ConnectFail::Tls { reason, .. } => f.write_str(reason),
+        }
+    }
+}
+
+fn tls_fail(kind: TlsErrorKind, reason: impl Into<String>) -> ConnectFail {
+    ConnectFail::Tls {
+        kind,
+        reason: reason.into(),
+    }
+}
+
+/// A TLS session over TCP.
+pub(super) struct TlsStream {
+    conn: ClientConnection,
+    tcp: TcpStream,
+    /// The server certificate's hash for `tls-server-end-point` channel binding (RFC
+    /// 5929), when its signature algorithm names one.
+    end_point: Option<Vec<u8>>,
+}
+
+impl TlsStream {
+    pub(super) fn tcp(&self) -> &TcpStream {
+        &self.tcp
+    }
+
+    pub(super) fn server_end_point(&self) -> Option<&[u8]> {
+        self.end_point.as_deref()
+    }
+
+    /// Sends the TLS records rustls has queued.
+    fn write_out(&mut self) -> io::Result<()> {
+        while self.conn.wants_write() {
+            if self.conn.write_tls(&mut self.tcp)? == 0 {
+                return Err(io::ErrorKind::WriteZero.into());
+            }
+        }
+        Ok(())
+    }
+
+    pub(super) fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        loop {
+            match self.conn.reader().read(buf) {
+                Ok(n) => return Ok(n),
+                // Nothing decrypted is waiting: read more records.
+                Err(e) if e.kind() == io::ErrorKind::WouldBlock => {}
+                Err(e) => return Err(e),
+            }
+            if self.conn.read_tls(&mut self.tcp)? == 0 {
+                return Ok(0);
+            }
+            let processed = self.conn.process_new_packets();
+            // An alert or a key update to answer; a failure here shows on the next write.
+            let _ = self.write_out();
+            processed.map_err(|e| io::Error::new(io::ErrorKind::InvalidData, e))?;
+        }
+    }
+
+    /// Takes plain text. Records queued earlier go out first (an error there leaves
+    /// nothing taken, so the caller may retry); the new ones are sent as far as the socket
+    /// takes them now, and the rest by the next write or [`TlsStream::flush`].
+    pub(super) fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        self.write_out()?;
+        let n = self.conn.writer().write(buf)?;
+        let _ = self.write_out();
+        Ok(n)
+    }
+
+    pub(super) fn flush(&mut self) -> io::Result<()> {
+        self.write_out()
+    }
+
+    pub(super) fn shutdown(&mut self) {
+        self.conn.send_close_notify();
+        let _ = self.write_out();
+        let _ = self.tcp.shutdown(std::net::Shutdown::Both);
+    }
+}
+
+/// The SSLRequest message: length 8, code 1234.5679.
+const SSL_REQUEST: [u8; 8] = [0, 0, 0, 8, 0x04, 0xd2, 0x16, 0x2f];
+
+/// Asks the server for TLS on a freshly opened socket and sets it up, as `settings`
+/// demand. `host` is the name connected to (checked against the certificate by
+/// `verify-full`, sent as SNI). A socket that must stay plain text is returned as it is.
+pub(super) fn start(
+    socket: Socket,
+    host: &Host,
+    settings: &TlsSettings,
+    deadline: Instant,
+) -> Result<Socket, ConnectFail> {
+    let mut tcp = match socket {
+        Socket::Tcp(tcp) => tcp,
+        other if settings.mode.requires_tls() => {
+            drop(other);
+            return Err(tls_fail(
+                TlsErrorKind::NotOffered,
+                format!(
+                    "sslmode={} needs TLS, which is not used over a Unix-domain socket; \
+                     connect over TCP, or use sslmode=prefer for a local socket",
+                    mode_name(settings.mode)
+                ),
+            ));
+        }
+        other => return Ok(other),
+    };
+    let timed_out = || ConnectFail::Failed("timed out setting up TLS (connect_timeout)".into());
+    let budget = |tcp: &TcpStream| -> Result<(), ConnectFail> {
+        let left = deadline.saturating_duration_since(Instant::now());
+        if left.is_zero() {
+            return Err(timed_out());
+        }
+        tcp.set_read_timeout(Some(left))
+            .and_then(|()| tcp.set_write_timeout(Some(left)))
+            .map_err(|e| ConnectFail::Failed(format!("cannot set a socket timeout: {e}")))
+    };
+    let io_fail = |e: io::Error| {
+        if matches!(
+            e.kind(),
+            io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut
+        ) {
+            timed_out()
+        } else {
+            ConnectFail::Failed(format!("connection to the server failed: {e}"))
+        }
+    };
+    budget(&tcp)?;
+    tcp.write_all(&SSL_REQUEST).map_err(io_fail)?;
+    let mut answer = [0u8; 1];
+    tcp.read_exact(&mut answer).map_err(io_fail)?;
+    match answer[0] {
+        b'S' => {}
+        b'N' if settings.mode.requires_tls() => {
+            return Err(tls_fail(
+                TlsErrorKind::NotOffered,
+                format!(
+                    "sslmode={} needs TLS and the server does not offer it (ssl=off); \
+                     nothing else was sent",
+                    mode_name(settings.mode)
+                ),
+            ))
+        }
+        b'N' => return Ok(Socket::Tcp(tcp)),
+        other => {
+            return Err(ConnectFail::Failed(format!(
+                "protocol violation: the server answered the TLS request with byte {other:#04x} \
+                 (expected `S` or `N`)"
+            )))
+        }
+    }
+    let config = client_config(settings)?;
+    let name = match host {
+        Host::Tcp(h) => h.trim_start_matches('[').trim_end_matches(']'),
+        Host::Unix(_) => "localhost",
+    };
+    let server_name = ServerName::try_from(name.to_string()).map_err(|_| {
+        tls_fail(
+            TlsErrorKind::HostName,
+            format!("`{name}` is not a host name or IP address TLS can check"),
+        )
+    })?;
+    let conn = ClientConnection::new(config, server_name)
+        .map_err(|e| tls_fail(TlsErrorKind::Handshake, format!("TLS setup: {e}")))?;
+    let mut stream = TlsStream {
+        conn,
+        tcp,
+        end_point: None,
+    };
+    while stream.conn.is_handshaking() {
+        budget(&stream.tcp)?;
+        if let Err(e) = stream.conn.complete_io(&mut stream.tcp) {
+            return Err(handshake_error(e, settings.mode));
+        }
+    }
+    stream.end_point = stream
+        .conn
+        .peer_certificates()
+        .and_then(|certs| certs.first())
+        .and_then(|cert| server_end_point(cert.as_ref()));
+    Ok(Socket::Tls(Box::new(stream)))
+}
+
+fn mode_name(mode: SslMode) -> &'static str {
+    match mode {
+        SslMode::Disable => "disable",
+        SslMode::Allow => "allow",
+        SslMode::Prefer => "prefer",
+        SslMode::Require => "require",
+        SslMode::VerifyCa => "verify-ca",
+        SslMode::VerifyFull => "verify-full",
+    }
+}
+
+/// A failed handshake, typed by what failed.
+fn handshake_error(e: io::Error, mode: SslMode) -> ConnectFail {
+    if matches!(
+        e.kind(),
+        io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut
+    ) {
+        return ConnectFail::Failed("timed out during the TLS handshake (connect_timeout)".into());
+    }
+    let Some(tls) = e.get_ref().and_then(|i| i.downcast_ref::<rustls::Error>()) else {
+        return tls_fail(
+            TlsErrorKind::Handshake,
+            format!("the TLS handshake failed: {e}"),
+        );
+    };
+    let mode = mode_name(mode);
+    let (kind, what) = match tls {
+        rustls::Error::InvalidCertificate(c) => match c {
+            CertificateError::UnknownIssuer => (
+                TlsErrorKind::UnknownIssuer,
+                "the server's certificate is not signed by a certificate in sslrootcert",
+            ),
+            CertificateError::NotValidForName | CertificateError::NotValidForNameContext { .. } => {
+                (
+                    TlsErrorKind::HostName,
+                    "the server's certificate is not valid for the host name connected to",
+                )
+            }
+            CertificateError::Expired
+            | CertificateError::ExpiredContext { .. }
+            | CertificateError::NotValidYet
+            | CertificateError::NotValidYetContext { .. } => (
+                TlsErrorKind::Expired,
+                "the server's certificate has expired or is not valid yet",
+            ),
+            _ => (
+                TlsErrorKind::InvalidCertificate,
+                "the server's certificate is not valid",
+            ),
+        },
+        _ => (TlsErrorKind::Handshake, "the TLS handshake failed"),
+    };
+    tls_fail(
+        kind,
+        format!("{what} (sslmode={mode}): {tls}; nothing else was sent"),
+    )
+}
+
+/// The rustls configuration for `settings`, built once per settings.
+fn client_config(settings: &TlsSettings) -> Result<Arc<ClientConfig>, ConnectFail> {
+    if let Some(config) = settings.cache.get() {
+        return Ok(Arc::clone(config));
+    }
+    let config = Arc::new(build_config(settings)?);
+    // A racing connect may have set it first: either is right.
+    Ok(Arc::clone(settings.cache.get_or_init(|| config)))
+}
+
+fn files(reason: String) -> ConnectFail {
+    tls_fail(TlsErrorKind::Files, reason)
+}
+
+fn build_config(settings: &TlsSettings) -> Result<ClientConfig, ConnectFail> {
+    // `ring` builds with a C compiler alone (aws-lc-rs needs cmake); rustls marks its
+    // provider deprecated only for lacking post-quantum key exchange.
+    #[allow(deprecated)]
+    let provider = Arc::new(rustls::crypto::ring::default_provider());
+    let chain = match &settings.root_certs {
+        None => None,
+        Some(source) => {
+            let mut roots = rustls::RootCertStore::empty();
+            match source {
+                RootCerts::File(path) => {
+                    let certs = CertificateDer::pem_file_iter(path)
+                        .and_then(|it| it.collect::<Result<Vec<_>, _>>())
+                        .map_err(|e| files(format!("sslrootcert {}: {e}", path.display())))?;
+                    if certs.is_empty() {
+                        return Err(files(format!(
+                            "sslrootcert {}: no certificate in the file",
+                            path.display()
+                        )));
+                    }
+                    for cert in certs {
+                        roots
+                            .add(cert)
+                            .map_err(|e| files(format!("sslrootcert {}: {e}", path.display())))?;
+                    }
+                }
+                RootCerts::System => {
+                    let found = rustls_native_certs::load_native_certs();
+                    let (added, _) = roots.add_parsable_certificates(found.certs);
+                    if added == 0 {
+                        let why = found
+                            .errors
+                            .first()
+                            .map(|e| format!(": {e}"))
+                            .unwrap_or_default();
+                        return Err(files(format!(
+                            "sslrootcert=system: the platform's trust store has no usable \
+                             certificate{why} (on Debian, install ca-certificates)"
+                        )));
+                    }
+                }
+            }
+            let verifier =
+                WebPkiServerVerifier::builder_with_provider(Arc::new(roots), Arc::clone(&provider))
+                    .build()
+                    .map_err(|e| files(format!("sslrootcert: {e}")))?;
+            Some(verifier)
+        }
+    };
+    let verifier = Verifier {
+        chain,
+        check_name: settings.mode == SslMode::VerifyFull,
+        algorithms: provider.signature_verification_algorithms,
+    };
+    let builder = ClientConfig::builder_with_provider(Arc::clone(&provider))
+        .with_safe_default_protocol_versions()
+        .map_err(|e| tls_fail(TlsErrorKind::Handshake, format!("TLS setup: {e}")))?
+        .dangerous()
+        .with_custom_certificate_verifier(Arc::new(verifier));
+    let mut config = match &settings.client_cert {
+        None => builder.with_no_client_auth(),
+        Some((cert, key)) => {
+            let chain = CertificateDer::pem_file_iter(cert)
+                .and_then(|it| it.collect::<Result<Vec<_>, _>>())
+                .map_err(|e| files(format!("sslcert {}: {e}", cert.display())))?;
+            if chain.is_empty() {
+                return Err(files(format!(
+                    "sslcert {}: no certificate in the file",
+                    cert.display()
+                )));
+            }
+            let key_der = PrivateKeyDer::from_pem_file(key)
+                .map_err(|e| files(format!("sslkey {}: {e}", key.display())))?;
+            builder
+                .with_client_auth_cert(chain, key_der)
+                .map_err(|e| files(format!("sslcert/sslkey: {e}")))?
+        }
+    };
+    config.enable_sni = settings.sni;
+    // What PostgreSQL 17's direct TLS expects; older servers ignore it.
+    config.alpn_protocols = vec![b"postgresql".to_vec()];
+    Ok(config)
+}
+
+/// Checks the server's certificate as the mode says: no check without root
+/// certificates (`require`, `prefer`), the chain with them, and the host name too for
+/// `verify-full`. The handshake's signatures are always checked (the server holds the
+/// certificate's key).
+#[derive(Debug)]
+struct Verifier {
+    chain: Option<Arc<WebPkiServerVerifier>>,
+    check_name: bool,
+    algorithms: WebPkiSupportedAlgorithms,
+}
+
+impl ServerCertVerifier for Verifier {
+    fn verify_server_cert(
+        &self,
+        end_entity: &CertificateDer<'_>,
+        intermediates: &[CertificateDer<'_>],
+        server_name: &ServerName<'_>,
+        ocsp_response: &[u8],
+        now: UnixTime,
+    ) -> Result<ServerCertVerified, rustls::Error> {
+        let Some(chain) = &self.chain else {
+            return Ok(ServerCertVerified::assertion());
+        };
+        // webpki checks the name only after the chain: a name error means the chain is good.
+        match chain.verify_server_cert(end_entity, intermediates, server_name, ocsp_response, now) {
+            Err(rustls::Error::InvalidCertificate(
+                CertificateError::NotValidForName | CertificateError::NotValidForNameContext { .. },
+            )) if !self.check_name => Ok(ServerCertVerified::assertion()),
+            other => other,
+        }
+    }
+
+    fn verify_tls12_signature(
+        &self,
+        message: &[u8],
+        cert: &CertificateDer<'_>,
+        dss: &DigitallySignedStruct,
+    ) -> Result<HandshakeSignatureValid, rustls::Error> {
+        rustls::crypto::verify_tls12_signature(message, cert, dss, &self.algorithms)
+    }
+
+    fn verify_tls13_signature(
+        &self,
+        message: &[u8],
+        cert: &CertificateDer<'_>,
+        dss: &DigitallySignedStruct,
+    ) -> Result<HandshakeSignatureValid, rustls::Error> {
+        rustls::crypto::verify_tls13_signature(message, cert, dss, &self.algorithms)
+    }
+
+    fn supported_verify_schemes(&self) -> Vec<rustls::SignatureScheme> {
+        self.algorithms.supported_schemes()
+    }
+}
+
+/// Opens a new socket to the server `config` names with the session's TLS settings: a
+/// CancelRequest goes over TLS when the session uses it (as libpq sends it), and `require`
+/// and stronger never send it in plain text.
+pub(super) fn open_like_session(config: &Config, deadline: Instant) -> Result<Socket, ConnectFail> {
+    let socket = open(config, deadline)?;
+    if matches!(config.tls.mode, SslMode::Disable | SslMode::Allow) {
+        return Ok(socket);
+    }
+    start(socket, &config.host, &config.tls, deadline)
+}
+
+/// The `tls-server-end-point` channel binding data (RFC 5929 section 4.1): the hash of
+/// the certificate's DER with the hash of its signature algorithm, SHA-256 for MD5 and
+/// SHA-1. `None` when the algorithm names no hash (Ed25519, RSA-PSS): PostgreSQL then
+/// offers no binding either.
+pub(super) fn server_end_point(cert: &[u8]) -> Option<Vec<u8>> {
+    use ring::digest;
+    let algorithm = match signature_oid(cert)? {
+        // md5WithRSAEncryption, sha1WithRSAEncryption, sha256WithRSAEncryption
+        [42, 134, 72, 134, 247, 13, 1, 1, 4 | 5 | 11] => &digest::SHA256,
+        // sha384WithRSAEncryption, sha512WithRSAEncryption
+        [42, 134, 72, 134, 247, 13, 1, 1, 12] => &digest::SHA384,
+        [42, 134, 72, 134, 247, 13, 1, 1, 13] => &digest::SHA512,
+        // ecdsa-with-SHA1
+        [42, 134, 72, 206, 61, 4, 1] => &digest::SHA256,
+        // ecdsa-with-SHA256, -SHA384, -SHA512
+        [42, 134, 72, 206, 61, 4, 3, 2] => &digest::SHA256,
+        [42, 134, 72, 206, 61, 4, 3, 3] => &digest::SHA384,
+        [42, 134, 72, 206, 61, 4, 3, 4] => &digest::SHA512,
+        _ => return None,
+    };
+    Some(digest::digest(algorithm, cert).as_ref().to_vec())
+}
+
+/// The OID of a certificate's `signatureAlgorithm`: `Certificate ::= SEQUENCE {
+/// tbsCertificate, signatureAlgorithm SEQUENCE { algorithm OID, ... }, signature }`.
+fn signature_oid(cert: &[u8]) -> Option<&[u8]> {
+    let (tag, body, _) = der_item(cert)?;
+    if tag != 0x30 {
+        return None;
+    }
+    let (_, _, rest) = der_item(body)?; // tbsCertificate
+    let (tag, algorithm, _) = der_item(rest)?;
+    if tag != 0x30 {
+        return None;
+    }
+    let (tag, oid, _) = der_item(algorithm)?;
+    (tag == 0x06).then_some(oid)
+}
+
+/// One DER item at the front of `data`: its tag, its contents, and what follows it.
+fn der_item(data: &[u8]) -> Option<(u8, &[u8], &[u8])> {
+    let tag = *data.first()?;
+    let first = *data.get(1)?;
+    let (len, head) = if first < 0x80 {
+        (usize::from(first), 2)
+    } else {
+        let count = usize::from(first & 0x7f);
+        if count == 0 || count > 4 {
+            return None;
+        }
+        let mut len = 0usize;
+        for b in data.get(2..2 + count)? {
+            len = (len << 8) | usize::from(*b);
+        }
+        (len, 2 + count)
+    };
+    let end = head.checked_add(len)?;
+    Some((tag, data.get(head..end)?, data.get(end..)?))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::net::TcpListener;
+
+    /// A server without TLS: answers an SSLRequest `N`, then returns the next 16 bytes
+    /// (a CancelRequest) and closes.
+    fn plain_server() -> (u16, std::thread::JoinHandle<(bool, Vec<u8>)>) {
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let port = listener.local_addr().unwrap().port();
+        let handle = std::thread::spawn(move || {
+            let (mut s, _) = listener.accept().unwrap();
+            s.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+            let mut first = [0u8; 8];
+            if s.read_exact(&mut first).is_err() {
+                return (false, Vec::new());
+            }
+            let asked = first == SSL_REQUEST;
+            let mut rest = Vec::new();
+            if asked {
+                s.write_all(b"N").unwrap();
+            } else {
+                rest.extend_from_slice(&first);
+            }
+            let mut buf = [0u8; 16];
+            while rest.len() < 16 {
+                match s.read(&mut buf) {
+                    Ok(0) | Err(_) => break,
+                    Ok(n) => rest.extend_from_slice(&buf[..n]),
+                }
+            }
+            (asked, rest)
+        });
+        (port, handle)
+    }
+
+    fn config(port: u16, mode: SslMode) -> Config {
+        Config {
+            host: Host::Tcp("127.0.0.1".into()),
+            port,
+            user: "u".into(),
+            password: None,
+            dbname: None,
+            options: None,
+            application_name: None,
+            connect_timeout: Duration::from_secs(5),
+            keepalive: None,
+            auth: AuthMethods::default(),
+            tls: TlsSettings::new(mode),
+        }
+    }
+
+    #[test]
+    fn a_request_on_a_new_socket_follows_the_sessions_tls_settings() {
+        let cancel: Vec<u8> = [0, 0, 0, 16, 0x04, 0xd2, 0x16, 0x2e, 0, 0, 0, 7, 0, 0, 0, 9].into();
+        let deadline = || Instant::now() + Duration::from_secs(5);
+        // disable: no SSLRequest, the message as it is.
+        let (port, server) = plain_server();
+        let mut s = open_like_session(&config(port, SslMode::Disable), deadline()).unwrap();
+        s.write_all(&cancel).unwrap();
+        drop(s);
+        assert_eq!(server.join().unwrap(), (false, cancel.clone()));
+        // prefer: TLS asked for, refused, the message in plain text.
+        let (port, server) = plain_server();
+        let mut s = open_like_session(&config(port, SslMode::Prefer), deadline()).unwrap();
+        s.write_all(&cancel).unwrap();
+        drop(s);
+        assert_eq!(server.join().unwrap(), (true, cancel.clone()));
+        // require: refused by the server, so nothing is sent in plain text.
+        let (port, server) = plain_server();
+        let e = open_like_session(&config(port, SslMode::Require), deadline());
+        assert!(matches!(
+            e,
+            Err(ConnectFail::Tls {
+                kind: TlsErrorKind::NotOffered,
+                ..
+            })
+        ));
+        assert_eq!(server.join().unwrap(), (true, Vec::new()));
+    }
+
+    #[test]
+    fn der_items_are_bounded_by_the_data() {
+        assert_eq!(
+            der_item(&[0x06, 2, 1, 2, 9]),
+            Some((6, &[1u8, 2][..], &[9u8][..]))
+        );
+        assert_eq!(
+            der_item(&[0x30, 0x81, 3, 1, 2, 3]).map(|i| i.1.len()),
+            Some(3)
+        );
+        // Lengths past the end, or absurdly long length fields, are refused, not panics.
+        assert_eq!(der_item(&[0x30, 5, 1]), None);
+        assert_eq!(der_item(&[0x30, 0x85, 1, 1, 1, 1, 1]), None);
+        assert_eq!(der_item(&[0x30, 0x82, 0xff]), None);
+        assert_eq!(der_item(&[]), None);
+        assert_eq!(signature_oid(&[0x30, 0]), None);
+    }
+
+    #[test]
+    fn end_point_hash_follows_the_signature_algorithm() {
+        // SEQUENCE { SEQUENCE {} (tbs), SEQUENCE { OID ecdsa-with-SHA384 }, BIT STRING }
+        let oid = [42u8, 134, 72, 206, 61, 4, 3, 3];
+        let mut alg = vec![0x06, oid.len() as u8];
+        alg.extend_from_slice(&oid);
+        let mut body = vec![0x30, 0];
+        body.push(0x30);
+        body.push(alg.len() as u8);
+        body.extend_from_slice(&alg);
+        body.extend_from_slice(&[0x03, 1, 0]);
+        let mut cert = vec![0x30, body.len() as u8];
+        cert.extend_from_slice(&body);
+        let hash = server_end_point(&cert).unwrap();
+        assert_eq!(hash.len(), 48);
+        assert_eq!(
+            hash,
+            ring::digest::digest(&ring::digest::SHA384, &cert).as_ref()
+        );
+        // Ed25519 (1.3.101.112): no hash to use.
+        let mut ed = cert.clone();
+        let at = ed.windows(oid.len()).position(|w| w == oid).unwrap();
+        ed.splice(at - 2..at + oid.len(), [0x06, 3, 43, 101, 112]);
+        ed[1] -= 5;
+        ed[5] -= 5;
+        assert_eq!(server_end_point(&ed), None);
+    }
+}
