@@ -69,7 +69,7 @@ impl Connection {
 
     pub(crate) fn connect_config(url: &DatabaseUrl, config: wire::Config) -> Result<Self, Error> {
         let target = url.target();
-        let wire = Wire::connect(&config).map_err(|reason| Error::Connect {
+        let wire = super::hosts::connect(&config).map_err(|reason| Error::Connect {
             target: target.clone(),
             reason,
         })?;

@@ -3,6 +3,7 @@
 mod connection;
 mod copy_sink;
 pub(crate) mod error;
+pub(crate) mod hosts;
 mod log;
 mod pool;
 mod stream;

@@ -385,6 +385,9 @@ mod tests {
             connect_timeout: Duration::from_secs(5),
             keepalive,
             auth: AuthMethods::default(),
+            hosts: Vec::new(),
+            session_attrs: Default::default(),
+            load_balance: false,
         }
     }
 

@@ -159,7 +159,8 @@ impl Wire {
                     ));
                 }
                 Message::NoticeResponse(body) => notice(body.fields()),
-                Message::BackendKeyData(_) | Message::ParameterStatus(_) => {}
+                Message::ParameterStatus(body) => self.note_parameter(&body)?,
+                Message::BackendKeyData(_) => {}
                 Message::ErrorResponse(body) => return Err(self.server_error(body.fields())),
                 Message::ReadyForQuery(_) if ok => return Ok(()),
                 Message::ReadyForQuery(_) => {
