@@ -24,6 +24,7 @@ mod raw;
 mod redaction;
 mod reflect;
 mod relations;
+mod replicas;
 mod replication;
 mod results;
 mod rows;

@@ -187,6 +187,12 @@ impl Drop for Node {
 /// primary's commits wait for the replica to have the WAL (`synchronous_standby_names`),
 /// so that a failover loses nothing acknowledged.
 pub fn pair(synchronous: bool) -> (Node, Node) {
+    let (primary, mut replicas) = primary_and_replicas(1, synchronous);
+    (primary, replicas.remove(0))
+}
+
+/// A primary and `n` hot-standby replicas streaming from it (see [`pair`]).
+pub fn primary_and_replicas(n: usize, synchronous: bool) -> (Node, Vec<Node>) {
     let mut primary = Node::new("primary");
     let data = primary.data();
     let mut c = primary.command("initdb");
@@ -213,6 +219,26 @@ pub fn pair(synchronous: bool) -> (Node, Node) {
     primary.append_conf("pg_hba.conf", "\nhost replication all 127.0.0.1/32 trust\n");
     primary.start();
 
+    let replicas: Vec<Node> = (0..n).map(|_| replica_of(&primary)).collect();
+    // Until the replicas stream (a synchronous primary waits for one to commit).
+    let deadline = Instant::now() + Duration::from_secs(60);
+    let mut conn = primary.connect();
+    let want = n.to_string();
+    loop {
+        let rows = conn
+            .query_text("SELECT count(*) FROM pg_stat_replication WHERE state = 'streaming'")
+            .unwrap();
+        if rows[0][0].as_deref() == Some(want.as_str()) {
+            break;
+        }
+        assert!(Instant::now() < deadline, "the replicas do not stream");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    (primary, replicas)
+}
+
+/// A replica of `primary`, started.
+fn replica_of(primary: &Node) -> Node {
     let mut replica = Node::new("replica");
     let rdata = replica.data();
     let port = primary.port.to_string();
@@ -239,20 +265,7 @@ pub fn pair(synchronous: bool) -> (Node, Node) {
         ),
     );
     replica.start();
-    // Until the replica streams (a synchronous primary waits for it to commit).
-    let deadline = Instant::now() + Duration::from_secs(60);
-    let mut conn = primary.connect();
-    loop {
-        let rows = conn
-            .query_text("SELECT count(*) FROM pg_stat_replication WHERE state = 'streaming'")
-            .unwrap();
-        if rows[0][0].as_deref() == Some("1") {
-            break;
-        }
-        assert!(Instant::now() < deadline, "the replica does not stream");
-        std::thread::sleep(Duration::from_millis(50));
-    }
-    (primary, replica)
+    replica
 }
 
 /// Waits (at most 30 s) until `replica` has replayed everything `primary` wrote so far.
