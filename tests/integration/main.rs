@@ -14,6 +14,7 @@ mod fake;
 mod faults;
 mod grouping;
 mod hostile;
+mod hosts;
 mod joins;
 mod limits;
 mod names;
