@@ -71,7 +71,7 @@ impl Connection {
 
     pub(crate) fn connect_config(url: &DatabaseUrl, config: wire::Config) -> Result<Self, Error> {
         let target = url.target();
-        let wire = Wire::connect(&config).map_err(|e| e.into_error(target.clone()))?;
+        let wire = super::hosts::connect(&config).map_err(|e| e.into_error(target.clone()))?;
         Ok(Connection {
             wire,
             statements: HashMap::new(),

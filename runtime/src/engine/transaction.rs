@@ -308,7 +308,7 @@ impl<'c> TransactionBuilder<'c> {
 
 /// A short, growing, jittered pause between attempts, so that two conflicting
 /// transactions do not collide again at once.
-fn backoff(attempt: u32) -> Duration {
+pub(super) fn backoff(attempt: u32) -> Duration {
     let base = 2u64.saturating_pow(attempt.min(7)); // 2 .. 128 ms
     let jitter = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)

@@ -1,6 +1,7 @@
 //! Connection URLs: `dialect[+driver]://user:password@host:port/database?param=value`.
 
 use super::error::Error;
+use super::hosts::{parse_load_balance, TargetSessionAttrs};
 use super::wire::{
     AuthMethods, ChannelBindingMode, Config, Host, Keepalive, RootCerts, SslMode, TlsSettings,
 };
@@ -25,7 +26,10 @@ pub enum Dialect {
 /// Parts are percent-encoded: a `/` or `?` in a user name or password must be written
 /// `%2F` or `%3F`, and an `@` after the host `%40`. An IPv6 address goes in brackets
 /// (`[::1]:5432`); a Unix-socket directory is written `%2Frun%2Fpostgresql` or given as
-/// `?host=/run/postgresql`. The parameters sqlwright acts on are listed at
+/// `?host=/run/postgresql`. Several hosts are listed as libpq lists them,
+/// `postgres://u@h1:5432,h2:5433/db` or `?host=h1,h2&port=5432` (one port for all, or one
+/// per host; see [`DatabaseUrl::hosts`]): a connection goes to the first that accepts it
+/// and fits `target_session_attrs`. The parameters sqlwright acts on are listed at
 /// [`DatabaseUrl::set_param`]; any other is refused, in a URL and through the setters alike.
 ///
 /// # Environment variables
@@ -33,12 +37,14 @@ pub enum Dialect {
 /// When connecting, what the URL does not say is taken from libpq's environment
 /// variables; the URL wins, and a variable set to the empty string counts as unset:
 ///
-/// - `PGHOST` (one host or socket directory), `PGPORT`, `PGDATABASE`, `PGPASSWORD`;
+/// - `PGHOST` (a host or socket directory, or a comma-separated list), `PGPORT` (one
+///   port, or one per host), `PGDATABASE`, `PGPASSWORD`;
 /// - `PGUSER`, else `USER`, else `postgres`;
 /// - `PGAPPNAME` (`application_name`), `PGCONNECT_TIMEOUT` (`connect_timeout`),
 ///   `PGSSLMODE` (`sslmode`), `PGSSLROOTCERT` (`sslrootcert`), `PGSSLCERT` (`sslcert`),
 ///   `PGSSLKEY` (`sslkey`), `PGSSLSNI` (`sslsni`), `PGCHANNELBINDING`
-///   (`channel_binding`), `PGREQUIREAUTH` (`require_auth`).
+///   (`channel_binding`), `PGREQUIREAUTH` (`require_auth`), `PGTARGETSESSIONATTRS`
+///   (`target_session_attrs`), `PGLOADBALANCEHOSTS` (`load_balance_hosts`).
 ///
 /// They are checked like the URL's parameters: `PGSSLMODE=sometimes` fails the connect.
 /// Every other variable (`PGOPTIONS`, `PGSERVICE`, `PGPASSFILE`, `PGHOSTADDR`,
@@ -55,10 +61,15 @@ pub struct DatabaseUrl {
     /// The user name.
     pub user: Option<String>,
     password: Option<String>,
-    /// The host name, IP address, or directory of a Unix socket.
+    /// The host name, IP address, or directory of a Unix socket; the first host when the
+    /// URL lists several (see [`DatabaseUrl::hosts`]).
     pub host: Option<String>,
-    /// The port.
+    /// The port; the first port when the URL lists one per host.
     pub port: Option<u16>,
+    /// The hosts after the first, when the URL lists several (`h1:5432,h2:5433`).
+    more_hosts: Vec<String>,
+    /// The ports after the first, when the URL lists one per host (`None`: the default).
+    more_ports: Vec<Option<u16>>,
     /// The database name.
     pub database: Option<String>,
     /// Query parameters other than those naming the parts above, each checked by
@@ -86,6 +97,8 @@ const KNOWN_PARAMS: &[&str] = &[
     "sslkey",
     "sslsni",
     "channel_binding",
+    "target_session_attrs",
+    "load_balance_hosts",
 ];
 
 fn bad(part: &str, reason: impl Into<String>) -> Error {
@@ -199,7 +212,7 @@ impl DatabaseUrl {
                 None => (Some(percent_decode(u, "user")?), None),
             },
         };
-        let (host, port) = parse_host_port(hostport)?;
+        let (hosts, ports) = parse_authority_hosts(hostport)?;
         let database = match path {
             None | Some("") => None,
             Some(p) if p.contains('/') => {
@@ -212,11 +225,15 @@ impl DatabaseUrl {
             driver,
             user: user.filter(|u| !u.is_empty()),
             password,
-            host,
-            port,
+            host: None,
+            port: None,
+            more_hosts: Vec::new(),
+            more_ports: Vec::new(),
             database,
             params: Vec::new(),
         };
+        url.set_hosts(hosts);
+        url.set_ports(ports);
         for pair in query.unwrap_or("").split('&').filter(|p| !p.is_empty()) {
             let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
             let key = percent_decode(key, "parameter name")?;
@@ -232,7 +249,74 @@ impl DatabaseUrl {
             let value = percent_decode(value, &key)?;
             url.apply_param(&key, &value)?;
         }
+        // After every parameter: libpq lets `port=` come before `host=`.
+        url.check_lists()?;
         Ok(url)
+    }
+
+    /// Each host the URL names with its port, in order (`None`: not said, so the
+    /// environment's or the default). A URL names one host unless it lists several
+    /// (`postgres://h1:5432,h2:5433/db`, `?host=h1,h2&port=5432`); one port applies to
+    /// every host.
+    pub fn hosts(&self) -> Vec<(Option<&str>, Option<u16>)> {
+        let ports = self.port_list();
+        self.host_list()
+            .into_iter()
+            .enumerate()
+            .map(|(i, h)| {
+                (
+                    h,
+                    if ports.len() == 1 {
+                        ports[0]
+                    } else {
+                        ports.get(i).copied().flatten()
+                    },
+                )
+            })
+            .collect()
+    }
+
+    fn host_list(&self) -> Vec<Option<&str>> {
+        std::iter::once(self.host.as_deref())
+            .chain(self.more_hosts.iter().map(|h| Some(h.as_str())))
+            .collect()
+    }
+
+    fn port_list(&self) -> Vec<Option<u16>> {
+        std::iter::once(self.port)
+            .chain(self.more_ports.iter().copied())
+            .collect()
+    }
+
+    fn set_hosts(&mut self, hosts: Vec<Option<String>>) {
+        let mut hosts = hosts.into_iter();
+        self.host = hosts.next().flatten();
+        self.more_hosts = hosts.flatten().collect();
+    }
+
+    fn set_ports(&mut self, ports: Vec<Option<u16>>) {
+        let mut ports = ports.into_iter();
+        self.port = ports.next().flatten();
+        self.more_ports = ports.collect();
+        // Only defaults: the same as one default port.
+        if self.port.is_none() && self.more_ports.iter().all(Option::is_none) {
+            self.more_ports.clear();
+        }
+    }
+
+    /// One port for every host, or one per host.
+    fn check_lists(&self) -> Result<(), Error> {
+        let (hosts, ports) = (1 + self.more_hosts.len(), 1 + self.more_ports.len());
+        if !self.more_hosts.is_empty() && self.host.is_none() {
+            return Err(bad("host", "an empty host in the list of hosts"));
+        }
+        if ports != 1 && ports != hosts {
+            return Err(bad(
+                "port",
+                format!("{ports} ports for {hosts} hosts: give one port for all, or one per host"),
+            ));
+        }
+        Ok(())
     }
 
     /// The password, if the URL has one.
@@ -265,11 +349,19 @@ impl DatabaseUrl {
     ///
     /// `host`, `port`, `user`, `password` and `dbname` set those parts of the URL (and are
     /// not kept among [`DatabaseUrl::params`]); an empty `host`, `user` or `dbname` unsets
-    /// it. The others:
+    /// it. `host` and `port` take comma-separated lists (one port for every host, or one
+    /// per host; an empty port in a list is the default, 5432). The others:
     ///
     /// - `application_name`: shown in the server's `pg_stat_activity`.
     /// - `options`: command-line options for the server process (`-c name=value ...`).
-    /// - `connect_timeout`: whole seconds for the whole connect (default 10).
+    /// - `connect_timeout`: whole seconds for the whole connect to one host (default 10);
+    ///   with several hosts, each has this long.
+    /// - `target_session_attrs`: which host's session to keep, as in libpq: `any` (the
+    ///   default), `read-write` (not a hot standby, `default_transaction_read_only` off),
+    ///   `read-only` (the opposite), `primary` (not a hot standby), `standby` (a hot
+    ///   standby), `prefer-standby` (a standby if one of the hosts is, otherwise any).
+    /// - `load_balance_hosts`: `disable` (the default: the hosts in the order given) or
+    ///   `random` (in a random order, spreading connections over the hosts).
     /// - `sslmode`, as in libpq: `disable` (plain text), `allow` (plain text; TLS when the
     ///   server turns a plain session away), `prefer` (the default: TLS when the server
     ///   offers it), `require` (TLS or no connection; the certificate is checked against
@@ -303,7 +395,14 @@ impl DatabaseUrl {
     ///   accepted, since sqlwright never uses those methods). `gss`, `sspi` and `creds`
     ///   themselves are refused as unsupported.
     pub fn set_param(&mut self, name: &str, value: &str) -> Result<(), Error> {
-        self.apply_param(name, value)
+        let before = self.clone();
+        let applied = self
+            .apply_param(name, value)
+            .and_then(|()| self.check_lists());
+        if applied.is_err() {
+            *self = before;
+        }
+        applied
     }
 
     /// The parameters, in the order they were set (not those naming parts of the URL).
@@ -324,8 +423,8 @@ impl DatabaseUrl {
     fn apply_param(&mut self, name: &str, value: &str) -> Result<(), Error> {
         match name {
             // Empty means unset, as in the URL itself (`postgres://@/`).
-            "host" => self.host = check_host(value)?,
-            "port" => self.port = Some(parse_port(value)?),
+            "host" => self.set_hosts(parse_host_list(value)?),
+            "port" => self.set_ports(parse_port_list(value)?),
             "user" => self.user = Some(value).filter(|v| !v.is_empty()).map(str::to_string),
             "password" => self.password = Some(value.to_string()),
             "dbname" => self.database = Some(value).filter(|v| !v.is_empty()).map(str::to_string),
@@ -347,16 +446,37 @@ impl DatabaseUrl {
 
     fn target_with(&self, env: impl Fn(&str) -> Option<String>) -> String {
         let env = |var: &str| env(var).filter(|v| !v.is_empty());
+        let list = |text: String| text.split(',').map(str::to_string).collect::<Vec<_>>();
+        let hosts: Vec<String> = if self.host.is_some() || !self.more_hosts.is_empty() {
+            self.host_list()
+                .into_iter()
+                .map(|h| h.unwrap_or("localhost").to_string())
+                .collect()
+        } else {
+            env("PGHOST").map_or_else(|| vec!["localhost".into()], list)
+        };
+        let ports: Vec<String> = if self.port.is_some() || !self.more_ports.is_empty() {
+            self.port_list()
+                .into_iter()
+                .map(|p| p.map_or_else(|| "5432".into(), |p| p.to_string()))
+                .collect()
+        } else {
+            env("PGPORT").map_or_else(|| vec!["5432".into()], list)
+        };
+        let pairs: Vec<String> = hosts
+            .iter()
+            .enumerate()
+            .map(|(i, h)| {
+                let port = match ports.len() {
+                    1 => ports[0].as_str(),
+                    _ => ports.get(i).map_or("", String::as_str),
+                };
+                format!("{h}:{}", if port.is_empty() { "5432" } else { port })
+            })
+            .collect();
         format!(
-            "{}:{}/{}",
-            self.host
-                .clone()
-                .or_else(|| env("PGHOST"))
-                .unwrap_or_else(|| "localhost".into()),
-            self.port
-                .map(|p| p.to_string())
-                .or_else(|| env("PGPORT"))
-                .unwrap_or_else(|| "5432".into()),
+            "{}/{}",
+            pairs.join(","),
             self.database
                 .clone()
                 .or_else(|| env("PGDATABASE"))
@@ -376,19 +496,45 @@ impl DatabaseUrl {
     fn to_config_with(&self, env: impl Fn(&str) -> Option<String>) -> Result<Config, Error> {
         let env = |var: &str| env(var).filter(|v| !v.is_empty());
         let text = |v: &str| Ok(v.to_string());
-        let host = match &self.host {
-            Some(h) => Some(h.clone()),
-            None => from_env(&env, "PGHOST", check_host)?.flatten(),
+        self.check_lists()?;
+        let hosts: Vec<Option<String>> = if self.host.is_some() || !self.more_hosts.is_empty() {
+            self.host_list()
+                .into_iter()
+                .map(|h| h.map(str::to_string))
+                .collect()
+        } else {
+            from_env(&env, "PGHOST", parse_host_list)?.unwrap_or_else(|| vec![None])
         };
-        let host = match host {
-            Some(h) if h.starts_with('/') => Host::Unix(h.into()),
-            Some(h) => Host::Tcp(h),
-            None => Host::Tcp("localhost".to_string()),
+        let ports: Vec<Option<u16>> = if self.port.is_some() || !self.more_ports.is_empty() {
+            self.port_list()
+        } else {
+            from_env(&env, "PGPORT", parse_port_list)?.unwrap_or_else(|| vec![None])
         };
-        let port = match self.port {
-            Some(p) => p,
-            None => from_env(&env, "PGPORT", parse_port)?.unwrap_or(5432),
-        };
+        if ports.len() != 1 && ports.len() != hosts.len() {
+            return Err(bad(
+                "port",
+                format!(
+                    "{} ports for {} hosts: give one port for all, or one per host",
+                    ports.len(),
+                    hosts.len()
+                ),
+            ));
+        }
+        let hosts: Vec<(Host, u16)> = hosts
+            .into_iter()
+            .enumerate()
+            .map(|(i, h)| {
+                let host = match h {
+                    Some(h) if h.starts_with('/') => Host::Unix(h.into()),
+                    Some(h) => Host::Tcp(h),
+                    None => Host::Tcp("localhost".to_string()),
+                };
+                let port = if ports.len() == 1 { ports[0] } else { ports[i] };
+                (host, port.unwrap_or(5432))
+            })
+            .collect();
+        let (host, port) = hosts[0].clone();
+        let hosts = if hosts.len() > 1 { hosts } else { Vec::new() };
         let user = match &self.user {
             Some(u) => u.clone(),
             None => env("PGUSER")
@@ -430,6 +576,23 @@ impl DatabaseUrl {
                 .setting("require_auth", "PGREQUIREAUTH", &env, parse_require_auth)?
                 .unwrap_or_default(),
             tls,
+            hosts,
+            session_attrs: self
+                .setting(
+                    "target_session_attrs",
+                    "PGTARGETSESSIONATTRS",
+                    &env,
+                    TargetSessionAttrs::parse,
+                )?
+                .unwrap_or_default(),
+            load_balance: self
+                .setting(
+                    "load_balance_hosts",
+                    "PGLOADBALANCEHOSTS",
+                    &env,
+                    parse_load_balance,
+                )?
+                .unwrap_or(false),
         })
     }
 
@@ -468,10 +631,54 @@ fn parse_authority_port(text: &str) -> Result<u16, Error> {
     })
 }
 
-fn parse_host_port(text: &str) -> Result<(Option<String>, Option<u16>), Error> {
-    if text.contains(',') {
-        return Err(several_hosts());
+/// The hosts and ports of the authority: one `host:port`, or a list of them.
+#[allow(clippy::type_complexity)]
+fn parse_authority_hosts(text: &str) -> Result<(Vec<Option<String>>, Vec<Option<u16>>), Error> {
+    if !text.contains(',') {
+        let (host, port) = parse_host_port(text)?;
+        return Ok((vec![host], vec![port]));
     }
+    let mut hosts = Vec::new();
+    let mut ports = Vec::new();
+    for item in text.split(',') {
+        let (host, port) = parse_host_port(item)?;
+        if host.is_none() {
+            return Err(bad("host", "an empty host in the list of hosts"));
+        }
+        hosts.push(host);
+        ports.push(port);
+    }
+    Ok((hosts, ports))
+}
+
+/// A `host` parameter or `PGHOST`: one host, or a comma-separated list of them.
+fn parse_host_list(text: &str) -> Result<Vec<Option<String>>, Error> {
+    if !text.contains(',') {
+        return Ok(vec![check_host(text)?]);
+    }
+    text.split(',')
+        .map(|h| match check_host(h)? {
+            None => Err(bad("host", "an empty host in the list of hosts")),
+            host => Ok(host),
+        })
+        .collect()
+}
+
+/// A `port` parameter or `PGPORT`: one port, or a comma-separated list of them (an empty
+/// item: the default, 5432).
+fn parse_port_list(text: &str) -> Result<Vec<Option<u16>>, Error> {
+    if !text.contains(',') {
+        return Ok(vec![Some(parse_port(text)?)]);
+    }
+    text.split(',')
+        .map(|p| match p {
+            "" => Ok(None),
+            p => parse_port(p).map(Some),
+        })
+        .collect()
+}
+
+fn parse_host_port(text: &str) -> Result<(Option<String>, Option<u16>), Error> {
     if let Some(rest) = text.strip_prefix('[') {
         let (host, after) = rest.split_once(']').ok_or_else(|| {
             bad(
@@ -500,16 +707,9 @@ fn parse_host_port(text: &str) -> Result<(Option<String>, Option<u16>), Error> {
     Ok((check_host(&percent_decode(host, "host")?)?, port))
 }
 
-fn several_hosts() -> Error {
-    bad("host", "several hosts (`a,b`) are not supported; name one")
-}
-
 /// A decoded host, wherever it comes from: `None` when empty, a socket directory when it
 /// starts with `/`, otherwise a host name or IP address.
 fn check_host(host: &str) -> Result<Option<String>, Error> {
-    if host.contains(',') {
-        return Err(several_hosts());
-    }
     if host.is_empty() {
         return Ok(None);
     }
@@ -536,6 +736,16 @@ fn percent_encode(text: &str) -> String {
     out
 }
 
+/// Writes a TCP host name or address.
+fn write_host(f: &mut impl fmt::Write, h: &str) -> fmt::Result {
+    // An IPv6 address keeps its colons; they are what the brackets are for.
+    if h.contains(':') {
+        write!(f, "[{}]", percent_encode(h).replace("%3A", ":"))
+    } else {
+        f.write_str(&percent_encode(h))
+    }
+}
+
 impl DatabaseUrl {
     /// Writes the URL; `password` is what stands for the password, if there is one.
     fn write(&self, f: &mut impl fmt::Write, password: Option<&str>) -> fmt::Result {
@@ -551,23 +761,54 @@ impl DatabaseUrl {
             }
             f.write_str("@")?;
         }
-        let socket = self.host.as_deref().filter(|h| h.starts_with('/'));
-        match self.host.as_deref() {
-            _ if socket.is_some() => {}
-            // An IPv6 address keeps its colons; they are what the brackets are for.
-            Some(h) if h.contains(':') => write!(f, "[{}]", percent_encode(h).replace("%3A", ":"))?,
-            Some(h) => f.write_str(&percent_encode(h))?,
-            None => {}
-        }
-        if let Some(p) = self.port {
-            write!(f, ":{p}")?;
+        // Hosts and ports that go among the parameters (socket directories, which the
+        // authority cannot hold, and one port for several hosts).
+        let mut leading: Vec<(&str, String)> = Vec::new();
+        let hosts = self.host_list();
+        let ports = self.port_list();
+        if hosts.len() == 1 {
+            let socket = self.host.as_deref().filter(|h| h.starts_with('/'));
+            match self.host.as_deref() {
+                _ if socket.is_some() => {}
+                Some(h) => write_host(f, h)?,
+                None => {}
+            }
+            if let Some(p) = self.port {
+                write!(f, ":{p}")?;
+            }
+            leading.extend(socket.map(|h| ("host", h.to_string())));
+        } else if hosts.iter().flatten().any(|h| h.starts_with('/')) {
+            let hosts: Vec<&str> = hosts.iter().map(|h| h.unwrap_or("")).collect();
+            leading.push(("host", hosts.join(",")));
+            if ports.iter().any(Option::is_some) {
+                let ports: Vec<String> = ports
+                    .iter()
+                    .map(|p| p.map_or_else(String::new, |p| p.to_string()))
+                    .collect();
+                leading.push(("port", ports.join(",")));
+            }
+        } else {
+            for (i, h) in hosts.iter().enumerate() {
+                if i > 0 {
+                    f.write_str(",")?;
+                }
+                write_host(f, h.unwrap_or(""))?;
+                if ports.len() == hosts.len() {
+                    if let Some(p) = ports[i] {
+                        write!(f, ":{p}")?;
+                    }
+                }
+            }
+            if let (1, Some(p)) = (ports.len(), self.port) {
+                leading.push(("port", p.to_string()));
+            }
         }
         if let Some(d) = &self.database {
             write!(f, "/{}", percent_encode(d))?;
         }
-        let params = socket
-            .map(|h| ("host", h))
-            .into_iter()
+        let params = leading
+            .iter()
+            .map(|(k, v)| (*k, v.as_str()))
             .chain(self.params.iter().map(|(k, v)| (k.as_str(), v.as_str())));
         for (i, (key, value)) in params.enumerate() {
             let sep = if i == 0 { '?' } else { '&' };

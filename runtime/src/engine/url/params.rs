@@ -39,6 +39,8 @@ pub(super) fn check_param(name: &str, value: &str) -> Result<(), Error> {
             parse_positive(name, value).map(|_| ())
         }
         "require_auth" => parse_require_auth(value).map(|_| ()),
+        "target_session_attrs" => TargetSessionAttrs::parse(value).map(|_| ()),
+        "load_balance_hosts" => parse_load_balance(value).map(|_| ()),
         _ => Err(bad(
             name,
             format!("unknown parameter; known are {}", KNOWN_PARAMS.join(", ")),

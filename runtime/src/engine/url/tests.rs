@@ -480,15 +480,131 @@ fn round_trips_found_by_the_generator() {
             "{text}"
         );
     }
-    // libpq's lists of hosts are not supported.
-    for text in [
-        "postgres://h1,h2/db",
-        "postgres://h1:5432,h2:5433/db",
-        "postgres://h/db?host=h1,h2",
+}
+
+#[test]
+fn lists_of_hosts_and_ports_as_libpq_reads_them() {
+    let hosts = |text: &str| {
+        let u = DatabaseUrl::parse(text).unwrap();
+        let c = u.to_config_with(env_of(&[])).unwrap();
+        let got: Vec<String> = c
+            .hosts
+            .iter()
+            .map(|(h, p)| super::super::hosts::describe(h, *p))
+            .collect();
+        (got, u)
+    };
+    let (got, u) = hosts("postgres://u@h1:5432,h2:5433/db");
+    assert_eq!(got, ["h1:5432", "h2:5433"]);
+    assert_eq!(
+        u.hosts(),
+        [(Some("h1"), Some(5432)), (Some("h2"), Some(5433))]
+    );
+    assert_eq!(u.host.as_deref(), Some("h1"));
+    assert_eq!(u.target(), "h1:5432,h2:5433/db");
+    // A port left out is the default; one port (the parameter) applies to all.
+    assert_eq!(hosts("postgres://h1,h2:6000/db").0, ["h1:5432", "h2:6000"]);
+    assert_eq!(
+        hosts("postgres://h1,[::1]/db?port=6000").0,
+        ["h1:6000", "[::1]:6000"]
+    );
+    assert_eq!(
+        hosts("postgres:///db?port=1,2&host=/s,h").0,
+        ["/s:1", "h:2"]
+    );
+    assert_eq!(
+        hosts("postgres://x/db?host=a,b,c&port=7").0,
+        ["a:7", "b:7", "c:7"]
+    );
+    // One host: no list.
+    assert!(hosts("postgres://h1/db").0.is_empty());
+    for (text, part) in [
+        ("postgres://h1,,h2/db", "host"),
+        ("postgres://h1,/db", "host"),
+        ("postgres://,h2/db", "host"),
+        ("postgres://h/db?host=a,,b", "host"),
+        ("postgres://h1,h2,h3/db?port=1,2", "port"),
+        ("postgres://h1:1,h2:2/db?host=a,b,c", "port"),
+        ("postgres://h1:x,h2/db", "port"),
+        (
+            "postgres://h/db?target_session_attrs=master",
+            "target_session_attrs",
+        ),
+        (
+            "postgres://h/db?load_balance_hosts=yes",
+            "load_balance_hosts",
+        ),
     ] {
-        let e = DatabaseUrl::parse(text).unwrap_err();
-        assert!(e.to_string().contains("several hosts"), "{text}: {e}");
+        assert_eq!(
+            part_of(DatabaseUrl::parse(text).unwrap_err()),
+            part,
+            "{text}"
+        );
     }
+    // A setter that would leave ports and hosts mismatched changes nothing.
+    let mut u = DatabaseUrl::parse("postgres://h1:1,h2:2/db").unwrap();
+    assert_eq!(part_of(u.set_param("host", "a,b,c").unwrap_err()), "port");
+    assert_eq!(u.hosts().len(), 2);
+    u.set_param("port", "9").unwrap();
+    assert_eq!(u.hosts(), [(Some("h1"), Some(9)), (Some("h2"), Some(9))]);
+    // Shown and read back.
+    for text in [
+        "postgres://u@h1:5432,h2:5433/db?target_session_attrs=read-write",
+        "postgres://h1,[::1]:7/db?load_balance_hosts=random",
+        "postgres://h1,h2/db?port=6000",
+        "postgres:///db?host=%2Fs%2Cx&port=1%2C2",
+        "postgres:///db?host=%2Fs%2Cx",
+    ] {
+        let u = DatabaseUrl::parse(text).unwrap();
+        assert_eq!(u.to_string(), text);
+        assert_eq!(DatabaseUrl::parse(&u.to_string()).unwrap(), u);
+    }
+    let c = DatabaseUrl::parse(
+        "postgres://h1,h2/db?target_session_attrs=prefer-standby&load_balance_hosts=random",
+    )
+    .unwrap()
+    .to_config_with(env_of(&[]))
+    .unwrap();
+    assert_eq!(
+        c.session_attrs,
+        super::super::hosts::TargetSessionAttrs::PreferStandby
+    );
+    assert!(c.load_balance);
+}
+
+#[test]
+fn host_and_port_lists_from_the_environment() {
+    let bare = DatabaseUrl::parse("postgres:///db").unwrap();
+    let vars = [("PGHOST", "e1,e2"), ("PGPORT", "1,2")];
+    let c = bare.to_config_with(env_of(&vars)).unwrap();
+    assert_eq!(c.hosts.len(), 2);
+    assert!(matches!(&c.hosts[1].0, Host::Tcp(h) if h == "e2"));
+    assert_eq!(c.hosts[1].1, 2);
+    assert_eq!(bare.target_with(env_of(&vars)), "e1:1,e2:2/db");
+    // The URL's hosts with the environment's one port.
+    let u = DatabaseUrl::parse("postgres://a,b/db").unwrap();
+    let c = u.to_config_with(env_of(&[("PGPORT", "9")])).unwrap();
+    assert_eq!((c.hosts[0].1, c.hosts[1].1), (9, 9));
+    let vars = [("PGHOST", "e1,e2,e3"), ("PGPORT", "1,2")];
+    assert_eq!(
+        part_of(bare.to_config_with(env_of(&vars)).unwrap_err()),
+        "port"
+    );
+    let vars = [
+        ("PGTARGETSESSIONATTRS", "standby"),
+        ("PGLOADBALANCEHOSTS", "random"),
+    ];
+    let c = bare.to_config_with(env_of(&vars)).unwrap();
+    assert_eq!(
+        c.session_attrs,
+        super::super::hosts::TargetSessionAttrs::Standby
+    );
+    assert!(c.load_balance);
+    let vars = [("PGTARGETSESSIONATTRS", "writer")];
+    assert_eq!(
+        part_of(bare.to_config_with(env_of(&vars)).unwrap_err()),
+        "PGTARGETSESSIONATTRS"
+    );
 }
 
 /// A small deterministic pseudo-random generator (xorshift64).
@@ -570,6 +686,10 @@ fn random_url(rng: &mut Rng) -> String {
         "::1",
         "h,j",
         "h st",
+        "h1:5432,h2:5433",
+        "a,[::1],b",
+        "a,,b",
+        "h1,%2Ftmp",
     ];
     const PORTS: &[&str] = &["", ":5432", ":1", ":65535", ":0", ":", ":x"];
     const DATABASES: &[&str] = &[
@@ -617,6 +737,14 @@ fn random_url(rng: &mut Rng) -> String {
         "require_auth=scram-sha-256",
         "require_auth=!password,!md5",
         "require_auth=password",
+        "host=a,b",
+        "host=a%2C%2Fs",
+        "port=1,2",
+        "port=3%2C",
+        "target_session_attrs=read-write",
+        "target_session_attrs=prefer-standby",
+        "load_balance_hosts=random",
+        "load_balance_hosts=sometimes",
         "sslmode=require",
         "keepalives_idle=abc",
         "colour=red",
@@ -822,7 +950,8 @@ fn the_environment_is_checked_like_the_url() {
         ("PGREQUIREAUTH", "gss", "not supported"),
         ("PGREQUIREAUTH", "md5,!none", "mixed"),
         ("PGHOST", "a b", "host"),
-        ("PGHOST", "h1,h2", "several hosts"),
+        ("PGHOST", "h1,,h2", "empty host"),
+        ("PGPORT", "1,x", "port"),
     ] {
         let vars = [(var, value), ("PGPASSWORD", "PWsecret")];
         let e = bare.to_config_with(env_of(&vars)).unwrap_err();

@@ -66,6 +66,13 @@ pub(crate) struct Config {
     pub(crate) auth: AuthMethods,
     /// `sslmode`, certificates, SNI and channel binding.
     pub(crate) tls: TlsSettings,
+    /// Every host to try, in order, when the URL lists several (empty: `host`, `port`);
+    /// see `engine::hosts`.
+    pub(crate) hosts: Vec<(Host, u16)>,
+    /// What the session must be (libpq's `target_session_attrs`).
+    pub(crate) session_attrs: crate::engine::hosts::TargetSessionAttrs,
+    /// Try the hosts in a random order (libpq's `load_balance_hosts=random`).
+    pub(crate) load_balance: bool,
 }
 
 /// TCP keepalive settings (libpq's `keepalives_idle`, `keepalives_interval`,
@@ -201,6 +208,8 @@ pub(crate) struct Wire {
     /// A portal's description differed from its statement's cached one (see
     /// [`Wire::take_redescribe`]).
     redescribe: bool,
+    /// What the server reported with ParameterStatus at login (`in_hot_standby`, ...).
+    server_params: Vec<(String, String)>,
 }
 
 /// The bookkeeping of a portal read in batches.
@@ -274,6 +283,7 @@ impl Wire {
             cancel: CancelShared::new(config),
             cancel_seen: false,
             redescribe: false,
+            server_params: Vec::new(),
         };
         let login = wire.within(deadline, "the server to finish the login", |wire| {
             wire.startup(config)
@@ -291,6 +301,27 @@ impl Wire {
         wire.set_request_timeout(None)
             .map_err(|e| ConnectFail::Failed(e.to_string()))?;
         Ok(wire)
+    }
+
+    /// A setting the server reported at login (ParameterStatus), such as `in_hot_standby`.
+    pub(crate) fn server_parameter(&self, name: &str) -> Option<&str> {
+        self.server_params
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
+    }
+
+    /// Records a ParameterStatus message.
+    pub(super) fn note_parameter(
+        &mut self,
+        body: &postgres_protocol::message::backend::ParameterStatusBody,
+    ) -> Result<(), Error> {
+        let name = body.name().map_err(|e| protocol(e.to_string()))?;
+        let value = body.value().map_err(|e| protocol(e.to_string()))?;
+        self.server_params.retain(|(k, _)| k != name);
+        self.server_params
+            .push((name.to_string(), value.to_string()));
+        Ok(())
     }
 
     /// Whether the connection can no longer be used.

@@ -422,6 +422,9 @@ mod tests {
             keepalive,
             auth: AuthMethods::default(),
             tls: TlsSettings::new(SslMode::Disable),
+            hosts: Vec::new(),
+            session_attrs: Default::default(),
+            load_balance: false,
         }
     }
 

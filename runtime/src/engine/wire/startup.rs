@@ -213,7 +213,7 @@ impl Wire {
                 Message::BackendKeyData(body) => {
                     self.keep_cancel_key(body.process_id(), body.secret_key());
                 }
-                Message::ParameterStatus(_) => {}
+                Message::ParameterStatus(body) => self.note_parameter(&body)?,
                 Message::ErrorResponse(body) => return Err(self.server_error(body.fields())),
                 Message::ReadyForQuery(_) if ok => return Ok(()),
                 Message::ReadyForQuery(_) => {

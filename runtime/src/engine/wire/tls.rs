@@ -644,6 +644,9 @@ mod tests {
             keepalive: None,
             auth: AuthMethods::default(),
             tls: TlsSettings::new(mode),
+            hosts: Vec::new(),
+            session_attrs: Default::default(),
+            load_balance: false,
         }
     }
 
