@@ -1,6 +1,7 @@
 //! URL parsing, display and parameter tests, including a round-trip property test.
 
 use super::super::wire::{AuthMethods, Config, Host, Keepalive};
+use super::display::percent_encode;
 use super::*;
 
 fn part_of(e: Error) -> String {
