@@ -2,10 +2,10 @@
 //! logging, and the bookkeeping transactions and the pool rely on.
 
 use super::log::{self, Echo};
+use super::statement_cache::CachedStatement;
 use super::wire::{self, RawRow, Row, Statement, Wire};
 use super::{CopySink, DatabaseUrl, Error, RowStream, StatementCacheMode, STREAM_BATCH};
 use crate::render::Rendered;
-use postgres_types::Type;
 use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -21,9 +21,9 @@ pub const DEFAULT_STATEMENT_CACHE: usize = 256;
 /// types, kept in a least-recently-used cache of bounded size, and reused.
 pub struct Connection {
     pub(super) wire: Wire,
-    statements: HashMap<u64, CachedStatement>,
-    capacity: usize,
-    tick: u64,
+    pub(super) statements: HashMap<u64, CachedStatement>,
+    pub(super) capacity: usize,
+    pub(super) tick: u64,
     target: String,
     pub(crate) echo: Echo,
     /// Open transaction levels: 0 outside a transaction, 1 in one, 2+ in savepoints.
@@ -35,14 +35,7 @@ pub struct Connection {
     /// The `max_rows` guard of loads (0: none).
     max_rows: u32,
     /// How statements are kept (named on the server, or described on the client only).
-    mode: StatementCacheMode,
-}
-
-struct CachedStatement {
-    sql: Arc<str>,
-    types: Vec<Type>,
-    statement: Statement,
-    last_used: u64,
+    pub(super) mode: StatementCacheMode,
 }
 
 impl std::fmt::Debug for Connection {
@@ -226,44 +219,6 @@ impl Connection {
         self.echo.slow = threshold;
     }
 
-    /// How many prepared statements to keep (least recently used are closed first);
-    /// at least 1.
-    pub fn set_statement_cache_size(&mut self, size: usize) {
-        self.capacity = size.max(1);
-        while self.statements.len() > self.capacity {
-            self.evict();
-        }
-    }
-
-    /// How statements are kept: named prepared statements (the default), or only their
-    /// descriptions on the client, for connection poolers that hand each transaction to any
-    /// server connection (see [`StatementCacheMode`]). Changing it empties the cache (the
-    /// named statements are closed with the next request).
-    pub fn set_statement_cache_mode(&mut self, mode: StatementCacheMode) {
-        if mode != self.mode {
-            for (_, old) in self.statements.drain() {
-                self.wire.close_statement(old.statement.name);
-            }
-            self.mode = mode;
-        }
-    }
-
-    /// The statement cache mode in force.
-    pub fn statement_cache_mode(&self) -> StatementCacheMode {
-        self.mode
-    }
-
-    /// How many prepared statements are cached now.
-    pub fn cached_statements(&self) -> usize {
-        self.statements.len()
-    }
-
-    /// Whether a statement of this fingerprint and these parameter types is prepared, so
-    /// that it can run without its SQL text (see [`crate::render::SqlWriter`]).
-    pub fn knows(&self, key: u64, types: &[Type]) -> bool {
-        self.statements.get(&key).is_some_and(|c| c.types == types)
-    }
-
     /// A lost connection after `sql` was sent, where the server may have made its work
     /// permanent (COMMIT, or a statement that may write outside a transaction), becomes
     /// [`Error::OutcomeUnknown`]: retrying it could store the work twice.
@@ -416,100 +371,6 @@ impl Connection {
             }
         }
         result
-    }
-
-    /// The prepared statement of `rendered` and its SQL text: from the cache, or
-    /// prepared now (which needs the text).
-    fn statement(&mut self, rendered: &Rendered<'_>) -> Result<(Statement, Arc<str>), Error> {
-        self.tick += 1;
-        let tick = self.tick;
-        if let Some(found) = self.statements.get_mut(&rendered.key).filter(|c| {
-            c.types == rendered.types && (!rendered.has_text || *c.sql == *rendered.sql)
-        }) {
-            found.last_used = tick;
-            return Ok((found.statement.clone(), Arc::clone(&found.sql)));
-        }
-        if !rendered.has_text {
-            return Err(Error::Misuse(
-                "a statement rendered without its SQL text reached a connection that has not \
-                 prepared it; render it with SqlWriter::new()"
-                    .into(),
-            ));
-        }
-        let sql: Arc<str> = Arc::from(rendered.sql.as_str());
-        let statement = self.prepare_text(rendered.key, &sql, &rendered.types)?;
-        Ok((statement, sql))
-    }
-
-    /// Prepares `sql` with parameter `types` and caches it under `key`.
-    fn prepare_text(
-        &mut self,
-        key: u64,
-        sql: &Arc<str>,
-        types: &[Type],
-    ) -> Result<Statement, Error> {
-        let name = match self.mode {
-            StatementCacheMode::Named => self.wire.statement_name(),
-            StatementCacheMode::Unnamed | StatementCacheMode::Off => Arc::from(""),
-        };
-        let prepared = self.wire.prepare(name, sql, types);
-        let statement = self.note(prepared)?;
-        if self.mode == StatementCacheMode::Off {
-            return Ok(statement);
-        }
-        if self.statements.len() >= self.capacity && !self.statements.contains_key(&key) {
-            self.evict();
-        }
-        if let Some(old) = self.statements.insert(
-            key,
-            CachedStatement {
-                sql: Arc::clone(sql),
-                types: types.to_vec(),
-                statement: statement.clone(),
-                last_used: self.tick,
-            },
-        ) {
-            self.wire.close_statement(old.statement.name);
-        }
-        Ok(statement)
-    }
-
-    /// [`statement`](Self::statement), logging a statement that fails to prepare.
-    fn prepare_logged(
-        &mut self,
-        rendered: &Rendered<'_>,
-        started: Instant,
-    ) -> Result<(Statement, Arc<str>), Error> {
-        self.statement(rendered).inspect_err(|e| {
-            log::rendered(
-                &self.echo,
-                &rendered.sql,
-                rendered,
-                started.elapsed(),
-                Err(e),
-            );
-        })
-    }
-
-    /// Closes the least recently used statement.
-    fn evict(&mut self) {
-        let oldest = self
-            .statements
-            .iter()
-            .min_by_key(|(_, c)| c.last_used)
-            .map(|(key, _)| *key);
-        if let Some(key) = oldest {
-            if let Some(old) = self.statements.remove(&key) {
-                self.wire.close_statement(old.statement.name);
-            }
-        }
-    }
-
-    /// Forgets a cached statement (the server refused it as stale).
-    fn forget(&mut self, key: u64) {
-        if let Some(old) = self.statements.remove(&key) {
-            self.wire.close_statement(old.statement.name);
-        }
     }
 
     fn check(statement: &Rendered<'_>) -> Result<(), Error> {

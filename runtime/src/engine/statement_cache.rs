@@ -1,5 +1,14 @@
 //! How a connection keeps the statements it runs: as named prepared statements on the
-//! server, or only as descriptions on the client (for connection poolers).
+//! server in a bounded least-recently-used cache, or only as descriptions on the client
+//! (for connection poolers).
+
+use super::log;
+use super::wire::Statement;
+use super::{Connection, Error};
+use crate::render::Rendered;
+use postgres_types::Type;
+use std::sync::Arc;
+use std::time::Instant;
 
 /// How a [`Connection`](crate::Connection) keeps the statements it runs (see
 /// [`Connection::set_statement_cache_mode`](crate::Connection::set_statement_cache_mode)
@@ -26,4 +35,149 @@ pub enum StatementCacheMode {
     /// No cache at all: each run describes the statement first (an extra round trip),
     /// then runs it as in `Unnamed`.
     Off,
+}
+
+/// A statement the connection has described (and, when named, prepared).
+pub(super) struct CachedStatement {
+    pub(super) sql: Arc<str>,
+    pub(super) types: Vec<Type>,
+    pub(super) statement: Statement,
+    pub(super) last_used: u64,
+}
+
+impl Connection {
+    /// How many prepared statements to keep (least recently used are closed first);
+    /// at least 1.
+    pub fn set_statement_cache_size(&mut self, size: usize) {
+        self.capacity = size.max(1);
+        while self.statements.len() > self.capacity {
+            self.evict();
+        }
+    }
+
+    /// How statements are kept: named prepared statements (the default), or only their
+    /// descriptions on the client, for connection poolers that hand each transaction to any
+    /// server connection (see [`StatementCacheMode`]). Changing it empties the cache (the
+    /// named statements are closed with the next request).
+    pub fn set_statement_cache_mode(&mut self, mode: StatementCacheMode) {
+        if mode != self.mode {
+            for (_, old) in self.statements.drain() {
+                self.wire.close_statement(old.statement.name);
+            }
+            self.mode = mode;
+        }
+    }
+
+    /// The statement cache mode in force.
+    pub fn statement_cache_mode(&self) -> StatementCacheMode {
+        self.mode
+    }
+
+    /// How many prepared statements are cached now.
+    pub fn cached_statements(&self) -> usize {
+        self.statements.len()
+    }
+
+    /// Whether a statement of this fingerprint and these parameter types is prepared, so
+    /// that it can run without its SQL text (see [`crate::render::SqlWriter`]).
+    pub fn knows(&self, key: u64, types: &[Type]) -> bool {
+        self.statements.get(&key).is_some_and(|c| c.types == types)
+    }
+
+    /// The prepared statement of `rendered` and its SQL text: from the cache, or
+    /// prepared now (which needs the text).
+    pub(super) fn statement(
+        &mut self,
+        rendered: &Rendered<'_>,
+    ) -> Result<(Statement, Arc<str>), Error> {
+        self.tick += 1;
+        let tick = self.tick;
+        if let Some(found) = self.statements.get_mut(&rendered.key).filter(|c| {
+            c.types == rendered.types && (!rendered.has_text || *c.sql == *rendered.sql)
+        }) {
+            found.last_used = tick;
+            return Ok((found.statement.clone(), Arc::clone(&found.sql)));
+        }
+        if !rendered.has_text {
+            return Err(Error::Misuse(
+                "a statement rendered without its SQL text reached a connection that has not \
+                 prepared it; render it with SqlWriter::new()"
+                    .into(),
+            ));
+        }
+        let sql: Arc<str> = Arc::from(rendered.sql.as_str());
+        let statement = self.prepare_text(rendered.key, &sql, &rendered.types)?;
+        Ok((statement, sql))
+    }
+
+    /// Prepares `sql` with parameter `types` and caches it under `key`.
+    pub(super) fn prepare_text(
+        &mut self,
+        key: u64,
+        sql: &Arc<str>,
+        types: &[Type],
+    ) -> Result<Statement, Error> {
+        let name = match self.mode {
+            StatementCacheMode::Named => self.wire.statement_name(),
+            StatementCacheMode::Unnamed | StatementCacheMode::Off => Arc::from(""),
+        };
+        let prepared = self.wire.prepare(name, sql, types);
+        let statement = self.note(prepared)?;
+        if self.mode == StatementCacheMode::Off {
+            return Ok(statement);
+        }
+        if self.statements.len() >= self.capacity && !self.statements.contains_key(&key) {
+            self.evict();
+        }
+        if let Some(old) = self.statements.insert(
+            key,
+            CachedStatement {
+                sql: Arc::clone(sql),
+                types: types.to_vec(),
+                statement: statement.clone(),
+                last_used: self.tick,
+            },
+        ) {
+            self.wire.close_statement(old.statement.name);
+        }
+        Ok(statement)
+    }
+
+    /// [`statement`](Self::statement), logging a statement that fails to prepare.
+    pub(super) fn prepare_logged(
+        &mut self,
+        rendered: &Rendered<'_>,
+        started: Instant,
+    ) -> Result<(Statement, Arc<str>), Error> {
+        self.statement(rendered).inspect_err(|e| {
+            log::rendered(
+                &self.echo,
+                &rendered.sql,
+                rendered,
+                started.elapsed(),
+                Err(e),
+            );
+        })
+    }
+
+    /// Closes the least recently used statement.
+    pub(super) fn evict(&mut self) {
+        let oldest = self
+            .statements
+            .iter()
+            .min_by_key(|(_, c)| c.last_used)
+            .map(|(key, _)| *key);
+        if let Some(key) = oldest {
+            if let Some(old) = self.statements.remove(&key) {
+                self.wire.close_statement(old.statement.name);
+            }
+        }
+    }
+
+    /// Forgets a cached statement (the server refused it as stale).
+    pub(super) fn forget(&mut self, key: u64) {
+        if let Some(old) = self.statements.remove(&key) {
+            self.wire.close_statement(old.statement.name);
+        }
+    }
 }
