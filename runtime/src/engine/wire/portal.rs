@@ -26,20 +26,7 @@ impl Wire {
         params: &[&(dyn ToSql + Sync)],
         batch: i32,
     ) -> Result<(), Error> {
-        if self.portal.is_some() {
-            return Err(Error::Misuse(
-                "a stream is still reading this connection".into(),
-            ));
-        }
-        self.begin_request()?;
-        let written = self
-            .write_parse_ahead(statement, text)
-            .and_then(|()| self.write_bind(statement, params))
-            .and_then(|()| self.write_describe_portal(text.is_some()));
-        if let Err(e) = written {
-            self.wbuf.clear();
-            return Err(e);
-        }
+        self.begin_statement(statement, text, params)?;
         // A statement without rows runs to its end on the first Execute, and a second one
         // would be an error that rolls it back: it gets one.
         let executes = if statement.returns_rows { 2 } else { 1 };

@@ -305,6 +305,33 @@ impl Wire {
         Ok(())
     }
 
+    /// The start of running `statement` (`text`: parsed again first, for an unnamed
+    /// one): refused while a stream reads the connection; then Parse (if any), Bind and
+    /// Describe of the portal are buffered — all of them or, when a value cannot be
+    /// sent, nothing (a Parse written ahead, by catalog lookups or unnamed statements,
+    /// must not be sent half).
+    pub(super) fn begin_statement(
+        &mut self,
+        statement: &Statement,
+        text: Option<&str>,
+        params: &[&(dyn ToSql + Sync)],
+    ) -> Result<(), Error> {
+        if self.portal.is_some() {
+            return Err(Error::Misuse(
+                "a stream is still reading this connection".into(),
+            ));
+        }
+        self.begin_request()?;
+        let written = self
+            .write_parse_ahead(statement, text)
+            .and_then(|()| self.write_bind(statement, params))
+            .and_then(|()| self.write_describe_portal(text.is_some()));
+        if written.is_err() {
+            self.wbuf.clear();
+        }
+        written
+    }
+
     /// Runs a prepared statement, handing each row to `sink` as it is read; returns the
     /// number of rows affected (or returned). When `sink` fails, the rest of the result
     /// is read and dropped and its error returned.
@@ -333,22 +360,7 @@ impl Wire {
         max_rows: u32,
         sink: &mut dyn FnMut(RawRow<'_>) -> Result<(), Error>,
     ) -> Result<u64, Error> {
-        if self.portal.is_some() {
-            return Err(Error::Misuse(
-                "a stream is still reading this connection".into(),
-            ));
-        }
-        self.begin_request()?;
-        let written = self
-            .write_parse_ahead(statement, text)
-            .and_then(|()| self.write_bind(statement, params))
-            .and_then(|()| self.write_describe_portal(text.is_some()));
-        if let Err(e) = written {
-            // A Parse written ahead (catalog lookups, unnamed statements) must not be
-            // sent half.
-            self.wbuf.clear();
-            return Err(e);
-        }
+        self.begin_statement(statement, text, params)?;
         let limit = if max_rows == 0 {
             0
         } else {
