@@ -75,6 +75,29 @@ pub(crate) struct Config {
     pub(crate) load_balance: bool,
 }
 
+#[cfg(test)]
+impl Config {
+    /// Settings for a test's own server on 127.0.0.1 `port`: plain TCP, no keepalives.
+    pub(crate) fn for_test(port: u16) -> Config {
+        Config {
+            host: Host::Tcp("127.0.0.1".into()),
+            port,
+            user: "u".into(),
+            password: None,
+            dbname: None,
+            options: None,
+            application_name: None,
+            connect_timeout: Duration::from_secs(5),
+            keepalive: None,
+            auth: AuthMethods::default(),
+            tls: TlsSettings::new(SslMode::Disable),
+            hosts: Vec::new(),
+            session_attrs: Default::default(),
+            load_balance: false,
+        }
+    }
+}
+
 /// TCP keepalive settings (libpq's `keepalives_idle`, `keepalives_interval`,
 /// `keepalives_count`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -633,20 +633,8 @@ mod tests {
 
     fn config(port: u16, mode: SslMode) -> Config {
         Config {
-            host: Host::Tcp("127.0.0.1".into()),
-            port,
-            user: "u".into(),
-            password: None,
-            dbname: None,
-            options: None,
-            application_name: None,
-            connect_timeout: Duration::from_secs(5),
-            keepalive: None,
-            auth: AuthMethods::default(),
             tls: TlsSettings::new(mode),
-            hosts: Vec::new(),
-            session_attrs: Default::default(),
-            load_balance: false,
+            ..Config::for_test(port)
         }
     }
 
