@@ -366,13 +366,8 @@ fn require_refuses_a_server_without_tls_and_prefer_falls_back() {
     assert_eq!(kind, TlsErrorKind::ChannelBinding, "{reason}");
 }
 
-/// A TLS server of the test's own: answers the SSLRequest with `S`, shakes hands with
-/// `cert_pem`, and returns how many bytes of plain text (a startup message, a password)
-/// the client sent after the handshake, and the host name it sent (SNI).
-fn fake_tls_server(
-    cert_pem: &str,
-    key_pem: &str,
-) -> (u16, std::thread::JoinHandle<(usize, Option<String>)>) {
+/// A rustls server configuration for `cert_pem` and `key_pem`, and a loopback listener.
+fn tls_listener(cert_pem: &str, key_pem: &str) -> (Arc<rustls::ServerConfig>, TcpListener, u16) {
     use rustls::pki_types::pem::PemObject;
     use rustls::pki_types::{CertificateDer, PrivateKeyDer};
     let chain = vec![CertificateDer::from_pem_slice(cert_pem.as_bytes()).unwrap()];
@@ -389,6 +384,17 @@ fn fake_tls_server(
     );
     let listener = TcpListener::bind("127.0.0.1:0").unwrap();
     let port = listener.local_addr().unwrap().port();
+    (config, listener, port)
+}
+
+/// A TLS server of the test's own: answers the SSLRequest with `S`, shakes hands with
+/// `cert_pem`, and returns how many bytes of plain text (a startup message, a password)
+/// the client sent after the handshake, and the host name it sent (SNI).
+fn fake_tls_server(
+    cert_pem: &str,
+    key_pem: &str,
+) -> (u16, std::thread::JoinHandle<(usize, Option<String>)>) {
+    let (config, listener, port) = tls_listener(cert_pem, key_pem);
     let handle = std::thread::spawn(move || {
         let (mut tcp, _) = listener.accept().unwrap();
         tcp.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
@@ -500,22 +506,7 @@ fn fake_scram_server(
     pki: &Pki,
     mechanisms: &'static [&'static str],
 ) -> (u16, std::thread::JoinHandle<Option<(String, String)>>) {
-    use rustls::pki_types::pem::PemObject;
-    use rustls::pki_types::{CertificateDer, PrivateKeyDer};
-    let chain = vec![CertificateDer::from_pem_slice(pki.server_cert.as_bytes()).unwrap()];
-    let key = PrivateKeyDer::from_pem_slice(pki.server_key.as_bytes()).unwrap();
-    #[allow(deprecated)] // ring is what this workspace builds with
-    let provider = Arc::new(rustls::crypto::ring::default_provider());
-    let config = Arc::new(
-        rustls::ServerConfig::builder_with_provider(provider)
-            .with_safe_default_protocol_versions()
-            .unwrap()
-            .with_no_client_auth()
-            .with_single_cert(chain, key)
-            .unwrap(),
-    );
-    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-    let port = listener.local_addr().unwrap().port();
+    let (config, listener, port) = tls_listener(&pki.server_cert, &pki.server_key);
     let handle = std::thread::spawn(move || {
         let (mut tcp, _) = listener.accept().unwrap();
         tcp.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
