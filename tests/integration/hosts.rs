@@ -128,3 +128,43 @@ fn connect_timeout_applies_to_each_host() {
     assert!(a.join());
     assert!(b.join());
 }
+
+#[test]
+fn a_checkout_over_several_silent_hosts_keeps_to_the_checkout_timeout() {
+    let silent: Vec<std::net::TcpListener> = (0..3)
+        .map(|_| std::net::TcpListener::bind("127.0.0.1:0").unwrap())
+        .collect();
+    let hosts: Vec<String> = silent
+        .iter()
+        .map(|l| format!("127.0.0.1:{}", l.local_addr().unwrap().port()))
+        .collect();
+    let url = format!(
+        "postgres://u@{}/db?connect_timeout=5&sslmode=disable",
+        hosts.join(",")
+    );
+    let engine = sqlwright::Engine::builder(&url)
+        .checkout_timeout(std::time::Duration::from_secs(1))
+        .build()
+        .unwrap();
+    let started = std::time::Instant::now();
+    let err = engine.connect().unwrap_err();
+    let took = started.elapsed();
+    assert!(took < std::time::Duration::from_millis(2500), "took {took:?}");
+    // The connect's own error, naming the hosts, not "all connections are in use".
+    assert!(matches!(err, sqlwright::Error::Connect { .. }), "{err:?}");
+    assert_eq!(engine.state().open, 0);
+}
+
+#[test]
+fn a_connect_timeout_past_a_day_or_of_zero_is_refused_not_a_panic() {
+    for t in ["18446744073709551615", "0", "86401"] {
+        let err = sqlwright::Connection::connect(&format!(
+            "postgres://u@127.0.0.1:1/db?connect_timeout={t}"
+        ))
+        .unwrap_err();
+        assert!(
+            matches!(&err, sqlwright::Error::InvalidUrl { part, .. } if part == "connect_timeout"),
+            "{t}: {err:?}"
+        );
+    }
+}

@@ -244,3 +244,32 @@ fn a_nul_inside_a_text_array_is_refused_before_sending() {
         .unwrap();
     assert_eq!(ok, vec![1, 2]);
 }
+
+#[test]
+fn a_stream_dropped_early_inside_a_transaction_never_fails_it_silently() {
+    let mut db = setup(ITEMS);
+    db.conn.batch_execute("BEGIN").unwrap();
+    raw::sql("INSERT INTO items VALUES (1000, 'kept')")
+        .execute(&mut db.conn)
+        .unwrap();
+    // The second batch takes the server a little while: a cancel sent now would land
+    // while it runs and fail the transaction.
+    let slow = raw::sql(
+        "SELECT g, CASE WHEN g > 4096 AND g % 8 = 0 THEN pg_sleep(0.0001) END::text \
+         FROM generate_series(1, 20000) g",
+    );
+    let mut rows = slow.stream(&mut db.conn).unwrap();
+    assert!(rows.next().unwrap().is_ok());
+    drop(rows);
+    // Either the rest was read and the transaction goes on, or the connection was closed
+    // (the transaction visibly gone) — never a transaction failed behind the caller's back.
+    match items::table.count(&mut db.conn) {
+        Ok(n) => {
+            assert_eq!(n, 51);
+            db.conn.batch_execute("COMMIT").unwrap();
+            let mut other = db.connect_again();
+            assert_eq!(items::table.count(&mut other).unwrap(), 51);
+        }
+        Err(e) => assert!(e.is_connection_lost(), "{e:?}"),
+    }
+}

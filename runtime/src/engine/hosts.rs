@@ -138,7 +138,15 @@ pub(crate) fn connect(config: &Config) -> Result<Wire, ConnectFail> {
     let mut fallback: Option<Wire> = None;
     for (host, port) in order {
         let name = describe(&host, port);
-        let one = for_host(config, host, port);
+        let mut one = for_host(config, host, port);
+        if let Some(by) = config.all_hosts_by {
+            let left = by.saturating_duration_since(Instant::now());
+            if left.is_zero() {
+                failures.push(format!("{name}: not tried, the checkout timeout ran out"));
+                continue;
+            }
+            one.connect_timeout = one.connect_timeout.min(left);
+        }
         let deadline = Instant::now() + one.connect_timeout;
         let mut wire = match Wire::connect(&one) {
             Ok(wire) => wire,

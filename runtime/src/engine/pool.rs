@@ -40,6 +40,10 @@ pub struct EngineBuilder {
     max_message_size: usize,
 }
 
+/// The least time a pre-ping gets: with less left of the checkout timeout, a healthy
+/// connection could be closed as hung for want of time.
+const PING_BUDGET: Duration = Duration::from_millis(5);
+
 /// What an engine with a `statement_timeout` adds to it for its request timeout: the
 /// server's cancel and the answer's trip back.
 pub const REQUEST_TIMEOUT_GRACE: Duration = Duration::from_secs(2);
@@ -188,7 +192,8 @@ impl EngineBuilder {
         }
         // Otherwise the URL's connect_timeout, or 10 seconds.
         if let Some(t) = self.connect_timeout {
-            config.connect_timeout = t.max(Duration::from_millis(1));
+            config.connect_timeout =
+                t.clamp(Duration::from_millis(1), super::url::MAX_CONNECT_TIMEOUT);
         }
         let request_timeout = match self.request_timeout {
             Some(chosen) => chosen,
@@ -361,6 +366,19 @@ impl Engine {
                 drop(state);
                 // The pre-ping counts against the checkout timeout: a server that stopped
                 // answering costs the checkout no more than it.
+                let left = deadline.map(|d| d.saturating_duration_since(Instant::now()));
+                if settings.pre_ping && left.is_some_and(|l| l < PING_BUDGET) {
+                    // Too little time left to tell a healthy connection from a hung one:
+                    // it goes back, and the checkout times out.
+                    let mut state = inner.lock();
+                    state.idle.push(conn);
+                    drop(state);
+                    inner.freed.notify_one();
+                    return Err(Error::PoolTimeout {
+                        waited: settings.checkout_timeout,
+                        max_connections: max,
+                    });
+                }
                 let pinged = match deadline {
                     _ if !settings.pre_ping => Ok(()),
                     Some(deadline) => conn.ping_before(deadline),
@@ -388,17 +406,11 @@ impl Engine {
                     if left < config.connect_timeout {
                         config.connect_timeout = left.max(Duration::from_millis(1));
                     }
+                    config.all_hosts_by = Some(deadline);
                 }
-                let mut conn = match Connection::connect_config(&inner.url, config) {
-                    Ok(conn) => conn,
-                    Err(_) if deadline.is_some_and(|d| Instant::now() >= d) => {
-                        return Err(Error::PoolTimeout {
-                            waited: settings.checkout_timeout,
-                            max_connections: max,
-                        });
-                    }
-                    Err(e) => return Err(e),
-                };
+                // A failed connect is reported as it is (a refused login, a host that does
+                // not answer in the time left), not as a full pool.
+                let mut conn = Connection::connect_config(&inner.url, config)?;
                 conn.echo = Echo {
                     print: settings.echo,
                     slow: settings.slow_query,

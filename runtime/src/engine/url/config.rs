@@ -162,6 +162,7 @@ impl DatabaseUrl {
                     parse_load_balance,
                 )?
                 .unwrap_or(false),
+            all_hosts_by: None,
         })
     }
 

@@ -13,6 +13,7 @@ mod display;
 mod hosts;
 mod params;
 use hosts::*;
+pub(crate) use params::MAX_CONNECT_TIMEOUT;
 use params::*;
 
 /// The database a URL names.

@@ -48,12 +48,27 @@ pub(super) fn check_param(name: &str, value: &str) -> Result<(), Error> {
     }
 }
 
-/// `connect_timeout`: whole seconds.
+/// The longest `connect_timeout` taken: a day (a deadline further away than that is a
+/// mistake, and `Instant + Duration` must not overflow).
+pub(crate) const MAX_CONNECT_TIMEOUT: Duration = Duration::from_secs(24 * 60 * 60);
+
+/// `connect_timeout`: whole seconds, 1 to a day. libpq reads 0 as "wait for ever", which
+/// sqlwright does not do: refused rather than silently changed.
 pub(super) fn parse_connect_timeout(value: &str) -> Result<Duration, Error> {
     let secs = value
         .parse::<u64>()
         .map_err(|_| bad("connect_timeout", "expected a whole number of seconds"))?;
-    Ok(Duration::from_secs(secs.max(1)))
+    if secs == 0 {
+        return Err(bad(
+            "connect_timeout",
+            "0 (wait for ever) is not supported; give a number of seconds",
+        ));
+    }
+    let timeout = Duration::from_secs(secs);
+    if timeout > MAX_CONNECT_TIMEOUT {
+        return Err(bad("connect_timeout", "at most 86400 seconds (a day)"));
+    }
+    Ok(timeout)
 }
 
 /// `sslmode`, with libpq's meanings.

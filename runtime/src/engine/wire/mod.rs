@@ -73,6 +73,9 @@ pub(crate) struct Config {
     pub(crate) session_attrs: crate::engine::hosts::TargetSessionAttrs,
     /// Try the hosts in a random order (libpq's `load_balance_hosts=random`).
     pub(crate) load_balance: bool,
+    /// A deadline for trying all the hosts (a pool's checkout): each host's
+    /// `connect_timeout` is cut to what is left of it.
+    pub(crate) all_hosts_by: Option<std::time::Instant>,
 }
 
 #[cfg(test)]
@@ -94,6 +97,7 @@ impl Config {
             hosts: Vec::new(),
             session_attrs: Default::default(),
             load_balance: false,
+            all_hosts_by: None,
         }
     }
 }

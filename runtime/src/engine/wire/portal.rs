@@ -172,7 +172,7 @@ impl Wire {
         if self.portal.take().is_none() {
             return Ok(());
         }
-        let cancelled = self.cancel_own_request();
+        let cancelled = self.cancel_unless_in_transaction();
         frontend::sync(&mut self.wbuf);
         self.send()?;
         self.drop_rest(cancelled)
@@ -184,8 +184,20 @@ impl Wire {
         if !self.pending || self.closed.is_some() {
             return Ok(());
         }
-        let cancelled = self.cancel_own_request();
+        let cancelled = self.cancel_unless_in_transaction();
         self.drop_rest(cancelled)
+    }
+
+    /// Cancels the request under way, unless it runs inside a transaction block: there a
+    /// cancel that lands while the server still produces rows fails the whole transaction,
+    /// which the caller would only learn from the next statement. Then the rest is read
+    /// within the bounds of [`Wire::drop_rest`] (past them the connection closes, which
+    /// ends the transaction visibly).
+    fn cancel_unless_in_transaction(&mut self) -> bool {
+        if self.in_transaction() {
+            return false;
+        }
+        self.cancel_own_request()
     }
 
     /// Reads and drops the rest of the request under way, up to its ReadyForQuery. After
