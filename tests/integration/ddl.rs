@@ -103,3 +103,37 @@ fn names_built_from_a_63_byte_table_name_fit_and_stay_distinct() {
         "{keys:?}"
     );
 }
+
+mod yearly {
+    sqlwright::table! {
+        #[index(created_at)]
+        customer_order_line_item_attribute_value_history_2023 (id) {
+            id -> Int4,
+            created_at -> Int8,
+        }
+        #[index(created_at)]
+        customer_order_line_item_attribute_value_history_2024 (id) {
+            id -> Int4,
+            created_at -> Int8,
+        }
+    }
+}
+
+/// Two long table names that share their first 50 bytes still get two index names.
+#[test]
+fn shortened_index_names_of_two_tables_stay_distinct() {
+    const YEARS: sqlwright::ddl::Schema = sqlwright::schema!(
+        yearly::customer_order_line_item_attribute_value_history_2023,
+        yearly::customer_order_line_item_attribute_value_history_2024
+    );
+    let mut db = setup("");
+    YEARS.create_all(&mut db.conn, false).unwrap();
+    YEARS.create_all(&mut db.conn, true).unwrap();
+    let count: i64 = sqlwright::raw::sql(
+        "SELECT count(*) FROM pg_indexes WHERE schemaname = 'public' AND indexname NOT LIKE '%pkey'",
+    )
+    .scalar(&mut db.conn)
+    .unwrap()
+    .unwrap();
+    assert_eq!(count, 2);
+}

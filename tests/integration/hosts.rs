@@ -149,7 +149,10 @@ fn a_checkout_over_several_silent_hosts_keeps_to_the_checkout_timeout() {
     let started = std::time::Instant::now();
     let err = engine.connect().unwrap_err();
     let took = started.elapsed();
-    assert!(took < std::time::Duration::from_millis(2500), "took {took:?}");
+    assert!(
+        took < std::time::Duration::from_millis(2500),
+        "took {took:?}"
+    );
     // The connect's own error, naming the hosts, not "all connections are in use".
     assert!(matches!(err, sqlwright::Error::Connect { .. }), "{err:?}");
     assert_eq!(engine.state().open, 0);
