@@ -166,8 +166,9 @@ impl ReplicatedEngine {
     /// `attempts` times in all, each on a connection checked out anew) when it fails with
     /// an error worth retrying ([`Error::is_retryable`]): on a replica, a recovery conflict
     /// (SQLSTATE 40001, "canceling statement due to conflict with recovery"), which may
-    /// also end the session; or when the connection is lost (the work is read-only, so
-    /// running it again is safe).
+    /// also end the session; or when the connection is lost (`Error::ConnectionLost`: the
+    /// work is read-only, so running it again is safe). `OutcomeUnknown`, `Timeout` and
+    /// `MessageTooLarge` are returned as they are.
     pub fn read_only_transaction_with_retry<T>(
         &self,
         attempts: u32,
@@ -177,7 +178,12 @@ impl ReplicatedEngine {
         let mut attempt = 1;
         loop {
             match self.read_only_transaction(&mut f) {
-                Err(e) if (e.is_retryable() || e.is_connection_lost()) && attempt < attempts => {
+                // A plain lost connection only: never an unknown outcome, a timeout (paid
+                // again each time) or an oversized message (that would come again).
+                Err(e)
+                    if (e.is_retryable() || matches!(e, Error::ConnectionLost(_)))
+                        && attempt < attempts =>
+                {
                     tracing::debug!(
                         target: super::SQL_LOG_TARGET,
                         attempt,

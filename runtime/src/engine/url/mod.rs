@@ -122,6 +122,7 @@ fn percent_decode(text: &str, part: &str) -> Result<String, Error> {
         if bytes[i] == b'%' {
             let hex = bytes
                 .get(i + 1..i + 3)
+                .filter(|h| h.iter().all(u8::is_ascii_hexdigit))
                 .and_then(|h| std::str::from_utf8(h).ok())
                 .and_then(|h| u8::from_str_radix(h, 16).ok())
                 .ok_or_else(|| bad(part, "a `%` must be followed by two hex digits"))?;

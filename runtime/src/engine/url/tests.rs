@@ -1066,3 +1066,16 @@ fn malformed_urls_found_by_the_fuzzer_do_not_quote_the_password() {
         assert!(!e.to_string().contains("SECRET"), "{url}: {e}");
     }
 }
+
+#[test]
+fn a_percent_escape_takes_two_hex_digits_and_no_sign() {
+    assert!(DatabaseUrl::parse("postgres://u:p%+1@h/db").is_err());
+    assert!(DatabaseUrl::parse("postgres://h/d%+1").is_err());
+    assert_eq!(
+        DatabaseUrl::parse("postgres://h/d%41")
+            .unwrap()
+            .database
+            .as_deref(),
+        Some("dA")
+    );
+}

@@ -196,7 +196,6 @@ impl Wire {
 
     /// A request goes out: a cancel from now on is for it.
     pub(super) fn cancel_request_started(&mut self) {
-        self.cancel_seen = false;
         let mut state = self.cancel.lock();
         state.request += 1;
         state.in_flight = true;
@@ -212,10 +211,8 @@ impl Wire {
         let deadline = Instant::now() + limit;
         let mut state = self.cancel.lock();
         state.in_flight = false;
-        if self.cancel_seen {
-            state.sent = Sent::Nothing;
-            return;
-        }
+        // A 57014 may come from elsewhere (`pg_cancel_backend`, a `RAISE` of that code)
+        // while our own cancel is still on its way: wait for it all the same.
         while state.sent == Sent::Sending {
             let left = deadline.saturating_duration_since(Instant::now());
             if left.is_zero() {
@@ -228,6 +225,8 @@ impl Wire {
         }
         let sent = std::mem::replace(&mut state.sent, Sent::Nothing);
         drop(state);
+        // A confirmed cancel, or none: nothing can still land. Unconfirmed — even after a
+        // 57014, which may have been someone else's — it could hit the next statement.
         if matches!(sent, Sent::Sending | Sent::Unknown) {
             self.broke(Error::ConnectionLost(
                 "a cancel request was sent for a statement that finished anyway, and the \

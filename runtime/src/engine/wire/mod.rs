@@ -230,8 +230,6 @@ pub(crate) struct Wire {
     next_statement: u64,
     /// What this connection shares with its cancel handles.
     cancel: Arc<CancelShared>,
-    /// The server answered the request under way with a cancel's error (57014).
-    cancel_seen: bool,
     /// A portal's description differed from its statement's cached one (see
     /// [`Wire::take_redescribe`]).
     redescribe: bool,
@@ -308,7 +306,6 @@ impl Wire {
             status: b'I',
             next_statement: 0,
             cancel: CancelShared::new(config),
-            cancel_seen: false,
             redescribe: false,
             server_params: Vec::new(),
         };
@@ -526,9 +523,6 @@ impl Wire {
     /// as the reason the connection ends.
     pub(super) fn server_error(&mut self, fields: ErrorFields<'_>) -> Error {
         let (error, fatal) = db_error(fields);
-        if error.database_error().map(|db| db.kind) == Some(super::DbErrorKind::Canceled) {
-            self.cancel_seen = true;
-        }
         if fatal {
             self.server_fatal = Some(match &error {
                 Error::Database(db) => db.to_string(),

@@ -60,6 +60,11 @@ impl Socket {
         matches!(self, Socket::Unix(_))
     }
 
+    /// Whether what is sent is encrypted (TLS).
+    pub(super) fn is_encrypted(&self) -> bool {
+        matches!(self, Socket::Tls(_))
+    }
+
     /// The `tls-server-end-point` data for SCRAM channel binding: `None` without TLS,
     /// `Some(None)` over TLS with a certificate whose signature names no hash.
     pub(super) fn tls_server_end_point(&self) -> Option<Option<&[u8]>> {

@@ -87,7 +87,9 @@ impl Wire {
                             "require_auth does not include `password`",
                         );
                     }
-                    if !self.is_local() && !auth.cleartext_over_tcp {
+                    // Over TLS (as over a Unix socket) the password does not cross a
+                    // network in clear text.
+                    if !self.is_local() && !self.socket.is_encrypted() && !auth.cleartext_over_tcp {
                         return refuse(
                             "the password in clear text over an unencrypted TCP connection",
                             "allow it with require_auth=password, or use SCRAM on the server",
