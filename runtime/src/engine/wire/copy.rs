@@ -58,10 +58,21 @@ impl Wire {
         let mut at = 0;
         let mut stalled_since: Option<std::time::Instant> = None;
         let result = loop {
-            if at >= self.wbuf.len() || self.copy_refused {
+            if self.copy_refused {
                 break Ok(());
             }
-            match self.socket.write(&self.wbuf[at..]) {
+            // All handed to the socket: over TLS, its last records may still wait in the
+            // TLS layer (a write that found the socket full): flushed the same way.
+            let step = if at >= self.wbuf.len() {
+                if !self.socket.is_encrypted() {
+                    break Ok(());
+                }
+                self.socket.flush().map(|()| usize::MAX)
+            } else {
+                self.socket.write(&self.wbuf[at..])
+            };
+            match step {
+                Ok(usize::MAX) => break Ok(()),
                 Ok(0) => {
                     break Err(self.broke(Error::ConnectionLost(
                         "the server closed the connection".into(),
