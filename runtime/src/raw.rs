@@ -391,7 +391,12 @@ impl DynRow {
         }
         let value = self.0.raw().value(i);
         if let Some(bytes) = value {
-            crate::types::guard::check(column.type_(), bytes).map_err(|reason| Error::Decode {
+            crate::types::guard::check(
+                column.type_(),
+                bytes,
+                crate::types::guard::Exact::of::<T>(),
+            )
+            .map_err(|reason| Error::Decode {
                 column: label(),
                 source: DecodeError::Invalid { rust, reason },
             })?;

@@ -273,3 +273,41 @@ fn a_stream_dropped_early_inside_a_transaction_never_fails_it_silently() {
         Err(e) => assert!(e.is_connection_lost(), "{e:?}"),
     }
 }
+
+/// A Rust type of the user's that takes any value's bytes as they are.
+struct AnyBytes(Vec<u8>);
+
+impl<'a> postgres::types::FromSql<'a> for AnyBytes {
+    fn from_sql(
+        _: &postgres::types::Type,
+        raw: &'a [u8],
+    ) -> Result<Self, Box<dyn std::error::Error + Sync + Send>> {
+        Ok(AnyBytes(raw.to_vec()))
+    }
+    fn accepts(_: &postgres::types::Type) -> bool {
+        true
+    }
+}
+
+#[test]
+fn raw_rows_leave_the_exactness_checks_to_the_types_that_need_them() {
+    let mut db = setup(ITEMS);
+    let row = raw::sql(
+        "SELECT 1e-29::numeric AS n, '24:00'::time AS t, '[0:1]={1,2}'::int4[] AS b, \
+         'NaN'::numeric AS nan",
+    )
+    .one(&mut db.conn)
+    .unwrap();
+    // A type of the user's gets the bytes as they are...
+    for column in ["n", "t", "b", "nan"] {
+        assert!(
+            !row.get::<AnyBytes>(column).unwrap().0.is_empty(),
+            "{column}"
+        );
+    }
+    // ...while the types that would change the value refuse it.
+    assert!(row.get::<rust_decimal::Decimal>("n").is_err());
+    assert!(row.get::<Option<rust_decimal::Decimal>>("nan").is_err());
+    assert!(row.get::<chrono::NaiveTime>("t").is_err());
+    assert!(row.get::<Vec<i32>>("b").is_err());
+}
