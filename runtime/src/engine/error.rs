@@ -302,7 +302,10 @@ pub enum DbErrorKind {
     /// 57014: the statement ran longer than `statement_timeout`.
     StatementTimeout,
     /// 57014: the statement was cancelled on request (a cancel request, or
-    /// `pg_cancel_backend` from another session), not by `statement_timeout`.
+    /// `pg_cancel_backend` from another session), not by `statement_timeout`. The two share
+    /// their SQLSTATE and are told apart by the server's message, which names the statement
+    /// timeout in English: a server whose `lc_messages` is another language reports its
+    /// timeouts as `Canceled` too.
     Canceled,
     /// 25P02: a statement was sent to a transaction that an earlier error aborted.
     InFailedTransaction,
