@@ -163,6 +163,7 @@ impl DatabaseUrl {
                 )?
                 .unwrap_or(false),
             all_hosts_by: None,
+            peer: None,
         })
     }
 

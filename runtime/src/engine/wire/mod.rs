@@ -76,6 +76,9 @@ pub(crate) struct Config {
     /// A deadline for trying all the hosts (a pool's checkout): each host's
     /// `connect_timeout` is cut to what is left of it.
     pub(crate) all_hosts_by: Option<std::time::Instant>,
+    /// The address a session connected to: its cancel requests go there, not to whatever
+    /// the host name resolves to by then (another server behind round-robin DNS).
+    pub(crate) peer: Option<std::net::SocketAddr>,
 }
 
 #[cfg(test)]
@@ -98,6 +101,7 @@ impl Config {
             session_attrs: Default::default(),
             load_balance: false,
             all_hosts_by: None,
+            peer: None,
         }
     }
 }
@@ -279,6 +283,7 @@ impl Wire {
         tls: bool,
     ) -> Result<Wire, ConnectFail> {
         let mut socket = open(config, deadline)?;
+        let peer = socket.peer_addr();
         if tls {
             socket = tls::start(socket, &config.host, &config.tls, deadline)?;
         }
@@ -305,7 +310,10 @@ impl Wire {
             copy_flushes: 0,
             status: b'I',
             next_statement: 0,
-            cancel: CancelShared::new(config),
+            cancel: CancelShared::new(&Config {
+                peer,
+                ..config.clone()
+            }),
             redescribe: false,
             server_params: Vec::new(),
         };

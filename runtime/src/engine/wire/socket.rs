@@ -56,6 +56,16 @@ impl Socket {
     }
 
     /// Whether this is a Unix-domain socket (local: nothing on it crosses a network).
+    /// The TCP peer's address (`None` for a Unix-domain socket).
+    pub(super) fn peer_addr(&self) -> Option<std::net::SocketAddr> {
+        match self {
+            Socket::Tcp(s) => s.peer_addr().ok(),
+            Socket::Tls(s) => s.tcp().peer_addr().ok(),
+            #[cfg(unix)]
+            Socket::Unix(_) => None,
+        }
+    }
+
     pub(super) fn is_local(&self) -> bool {
         matches!(self, Socket::Unix(_))
     }
@@ -153,9 +163,14 @@ pub(super) fn open(config: &Config, deadline: Instant) -> Result<Socket, String>
             dir.display()
         )),
         Host::Tcp(host) => {
-            let addrs = (host.as_str(), config.port)
-                .to_socket_addrs()
-                .map_err(|e| format!("cannot resolve {host}: {e}"))?;
+            let addrs: Vec<std::net::SocketAddr> = match config.peer {
+                // A session's own address (its cancel requests): not resolved again.
+                Some(addr) => vec![addr],
+                None => (host.as_str(), config.port)
+                    .to_socket_addrs()
+                    .map_err(|e| format!("cannot resolve {host}: {e}"))?
+                    .collect(),
+            };
             let mut last = format!("{host} resolves to no address");
             for addr in addrs {
                 match TcpStream::connect_timeout(&addr, left()?) {
@@ -419,6 +434,26 @@ mod tests {
             keepalive,
             ..Config::for_test(port)
         }
+    }
+
+    #[test]
+    fn a_known_peer_address_is_used_without_resolving_the_name_again() {
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let peer = listener.local_addr().unwrap();
+        let config = Config {
+            // A name that resolves nowhere: only the recorded address can be reached.
+            host: Host::Tcp("no-such-host.invalid".into()),
+            peer: Some(peer),
+            ..Config::for_test(peer.port())
+        };
+        let deadline = Instant::now() + Duration::from_secs(5);
+        let socket = open(&config, deadline).expect("connects to the recorded address");
+        assert_eq!(socket.peer_addr(), Some(peer));
+        let without = Config {
+            peer: None,
+            ..config
+        };
+        assert!(open(&without, deadline).is_err());
     }
 
     #[test]
