@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# The test command: makes sure PostgreSQL's server programs are installed (the tests start
-# a throwaway cluster from them unless DATABASE_URL names a server), then runs every test.
+# The test command: makes sure PostgreSQL's server programs (the tests start throwaway
+# clusters from them unless DATABASE_URL names a server) and pgbouncer (the pooler tests
+# start one) are installed, then runs every test.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -14,49 +15,40 @@ have_postgres() {
     compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null
 }
 
-if [ -z "${DATABASE_URL:-}" ] && ! have_postgres; then
-    echo "PostgreSQL's server programs (initdb, pg_ctl) are missing; installing them." >&2
-    if command -v apt-get >/dev/null 2>&1 && [ "$(id -u)" = 0 ]; then
-        export DEBIAN_FRONTEND=noninteractive
-        apt-get update -qq
-        apt-get install -y -qq postgresql >/dev/null
-    elif command -v apt-get >/dev/null 2>&1 && command -v sudo >/dev/null 2>&1; then
-        sudo DEBIAN_FRONTEND=noninteractive apt-get update -qq
-        sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null
-    else
-        cat >&2 <<'MSG'
-Cannot install PostgreSQL automatically here (no apt-get, or no root/sudo).
-Install it with your package manager (Fedora: dnf install postgresql-server;
-macOS: brew install postgresql), or set DATABASE_URL to a server where the user may
-create databases, e.g. DATABASE_URL=postgres://postgres:secret@localhost/postgres
-MSG
-        exit 1
-    fi
-    have_postgres || { echo "PostgreSQL was installed but initdb is still not found." >&2; exit 1; }
-fi
-
-# The PgBouncer tests (tests/integration/pgbouncer.rs) start a pgbouncer of their own.
 have_pgbouncer() {
     command -v pgbouncer >/dev/null 2>&1 || [ -x /usr/sbin/pgbouncer ]
 }
 
-if ! have_pgbouncer; then
-    echo "pgbouncer is missing; installing it." >&2
+# apt_install PACKAGE WHAT ELSEWHERE: installs PACKAGE with apt-get (as root, or through
+# sudo); where neither works, says what to install by hand (ELSEWHERE) and fails.
+apt_install() {
+    echo "$2 missing; installing $1." >&2
     if command -v apt-get >/dev/null 2>&1 && [ "$(id -u)" = 0 ]; then
         export DEBIAN_FRONTEND=noninteractive
         apt-get update -qq
-        apt-get install -y -qq pgbouncer >/dev/null
+        apt-get install -y -qq "$1" >/dev/null
     elif command -v apt-get >/dev/null 2>&1 && command -v sudo >/dev/null 2>&1; then
         sudo DEBIAN_FRONTEND=noninteractive apt-get update -qq
-        sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq pgbouncer >/dev/null
+        sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$1" >/dev/null
     else
-        cat >&2 <<'MSG'
-Cannot install pgbouncer automatically here (no apt-get, or no root/sudo).
-Install it with your package manager (Fedora: dnf install pgbouncer;
-macOS: brew install pgbouncer): the PgBouncer tests need it.
-MSG
+        echo "Cannot install $1 automatically here (no apt-get, or no root/sudo)." >&2
+        echo "$3" >&2
         exit 1
     fi
+}
+
+if [ -z "${DATABASE_URL:-}" ] && ! have_postgres; then
+    apt_install postgresql "PostgreSQL's server programs (initdb, pg_ctl) are" \
+        "Install it with your package manager (Fedora: dnf install postgresql-server;
+macOS: brew install postgresql), or set DATABASE_URL to a server where the user may
+create databases, e.g. DATABASE_URL=postgres://postgres:secret@localhost/postgres"
+    have_postgres || { echo "PostgreSQL was installed but initdb is still not found." >&2; exit 1; }
+fi
+
+if ! have_pgbouncer; then
+    apt_install pgbouncer "pgbouncer (for the PgBouncer tests) is" \
+        "Install it with your package manager (Fedora: dnf install pgbouncer;
+macOS: brew install pgbouncer): the PgBouncer tests need it."
     have_pgbouncer || { echo "pgbouncer was installed but is still not found." >&2; exit 1; }
 fi
 
