@@ -366,6 +366,27 @@ fn require_refuses_a_server_without_tls_and_prefer_falls_back() {
     assert_eq!(kind, TlsErrorKind::ChannelBinding, "{reason}");
 }
 
+/// The server's side of a TLS login up to the startup message: accepts one client,
+/// answers its SSLRequest with `S`, runs the handshake and reads the startup message
+/// (`None` when the client gave up first).
+fn tls_startup(
+    listener: &TcpListener,
+    config: Arc<rustls::ServerConfig>,
+) -> Option<rustls::StreamOwned<rustls::ServerConnection, std::net::TcpStream>> {
+    let (mut tcp, _) = listener.accept().unwrap();
+    tcp.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+    let mut request = [0u8; 8];
+    tcp.read_exact(&mut request).unwrap();
+    tcp.write_all(b"S").unwrap();
+    let conn = rustls::ServerConnection::new(config).unwrap();
+    let mut tls = rustls::StreamOwned::new(conn, tcp);
+    let mut len = [0u8; 4];
+    tls.read_exact(&mut len).ok()?;
+    let mut startup = vec![0u8; u32::from_be_bytes(len) as usize - 4];
+    tls.read_exact(&mut startup).ok()?;
+    Some(tls)
+}
+
 /// A rustls server configuration for `cert_pem` and `key_pem`, and a loopback listener.
 fn tls_listener(cert_pem: &str, key_pem: &str) -> (Arc<rustls::ServerConfig>, TcpListener, u16) {
     use rustls::pki_types::pem::PemObject;
@@ -508,17 +529,7 @@ fn fake_scram_server(
 ) -> (u16, std::thread::JoinHandle<Option<(String, String)>>) {
     let (config, listener, port) = tls_listener(&pki.server_cert, &pki.server_key);
     let handle = std::thread::spawn(move || {
-        let (mut tcp, _) = listener.accept().unwrap();
-        tcp.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
-        let mut request = [0u8; 8];
-        tcp.read_exact(&mut request).unwrap();
-        tcp.write_all(b"S").unwrap();
-        let conn = rustls::ServerConnection::new(config).unwrap();
-        let mut tls = rustls::StreamOwned::new(conn, tcp);
-        let mut len = [0u8; 4];
-        tls.read_exact(&mut len).ok()?;
-        let mut startup = vec![0u8; u32::from_be_bytes(len) as usize - 4];
-        tls.read_exact(&mut startup).ok()?;
+        let mut tls = tls_startup(&listener, config)?;
         let mut body = 10i32.to_be_bytes().to_vec();
         for m in mechanisms {
             body.extend_from_slice(m.as_bytes());
@@ -600,17 +611,7 @@ fn scram_binds_to_the_tls_channel_when_offered() {
 fn fake_cleartext_server(pki: &Pki) -> (u16, std::thread::JoinHandle<Option<Vec<u8>>>) {
     let (config, listener, port) = tls_listener(&pki.server_cert, &pki.server_key);
     let handle = std::thread::spawn(move || {
-        let (mut tcp, _) = listener.accept().unwrap();
-        tcp.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
-        let mut request = [0u8; 8];
-        tcp.read_exact(&mut request).unwrap();
-        tcp.write_all(b"S").unwrap();
-        let conn = rustls::ServerConnection::new(config).unwrap();
-        let mut tls = rustls::StreamOwned::new(conn, tcp);
-        let mut len = [0u8; 4];
-        tls.read_exact(&mut len).ok()?;
-        let mut startup = vec![0u8; u32::from_be_bytes(len) as usize - 4];
-        tls.read_exact(&mut startup).ok()?;
+        let mut tls = tls_startup(&listener, config)?;
         tls.write_all(b"R\0\0\0\x08\0\0\0\x03").unwrap();
         tls.flush().unwrap();
         let mut head = [0u8; 5];
