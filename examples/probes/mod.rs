@@ -24,6 +24,15 @@ pub mod values;
 use std::collections::BTreeMap;
 use std::fmt;
 
+/// What a deterministic probe runs: how many inputs, generated from which seed.
+#[derive(Clone, Debug)]
+pub struct Options {
+    /// How many inputs (each probe says of what).
+    pub count: u64,
+    /// The generator's seed.
+    pub seed: u64,
+}
+
 /// A small deterministic pseudo-random generator (xorshift64*), seeded through splitmix64
 /// so that every seed, 0 included, gives a good stream.
 #[derive(Clone, Debug)]

@@ -36,14 +36,8 @@ use std::time::{Duration, Instant};
 /// Names drawn per round.
 pub const NAMES_PER_ROUND: u64 = 8;
 
-/// What to run.
-#[derive(Clone, Debug)]
-pub struct Options {
-    /// How many names (rounded up to whole rounds of [`NAMES_PER_ROUND`]).
-    pub count: u64,
-    /// The generator's seed.
-    pub seed: u64,
-}
+/// What to run: how many names (rounded up to whole rounds of `NAMES_PER_ROUND`), from which seed.
+pub use super::Options;
 
 /// What the probe saw.
 #[derive(Debug, Default)]

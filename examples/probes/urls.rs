@@ -21,14 +21,8 @@ use std::fmt;
 use std::panic::{self, AssertUnwindSafe};
 use std::time::{Duration, Instant};
 
-/// What to run.
-#[derive(Clone, Debug)]
-pub struct Options {
-    /// How many URLs, and as many raw SQL texts.
-    pub count: u64,
-    /// The generator's seed.
-    pub seed: u64,
-}
+/// What to run: how many URLs, and as many raw SQL texts, from which seed.
+pub use super::Options;
 
 /// What the probe saw.
 #[derive(Debug, Default)]

@@ -45,14 +45,8 @@ const SENTINEL: [(i32, &str); 3] = [
     (3, "\u{1f600} \\ '' /* */"),
 ];
 
-/// What to run.
-#[derive(Clone, Debug)]
-pub struct Options {
-    /// How many values.
-    pub count: u64,
-    /// The generator's seed.
-    pub seed: u64,
-}
+/// What to run: how many values, from which seed.
+pub use super::Options;
 
 /// What the probe saw.
 #[derive(Debug, Default)]
