@@ -162,7 +162,7 @@ impl<'a> RawQuery<'a> {
                     "raw SQL parameter `:{name}` has no value; add `.bind(\"{name}\", value)`"
                 )));
             };
-            if crate::types::is_text(ty) || matches!(ty.kind(), postgres_types::Kind::Array(_)) {
+            if crate::types::is_text(ty) || crate::types::is_text_array(ty) {
                 let mut buf = bytes::BytesMut::new();
                 if value.to_sql_checked(ty, &mut buf).is_ok()
                     && crate::types::text_has_nul(ty, &buf)

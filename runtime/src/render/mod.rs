@@ -255,7 +255,7 @@ impl<'a> SqlWriter<'a> {
     /// structs, by reference): a text value holding a NUL byte is recorded, and the statement
     /// is refused before it is sent.
     pub fn bind_value<T: ToSql + Sync>(&mut self, value: &'a T, ty: Type) {
-        if crate::types::is_text(&ty) || matches!(ty.kind(), postgres_types::Kind::Array(_)) {
+        if crate::types::is_text(&ty) || crate::types::is_text_array(&ty) {
             let mut buf = bytes::BytesMut::new();
             if value.to_sql_checked(&ty, &mut buf).is_ok() && crate::types::text_has_nul(&ty, &buf)
             {
