@@ -2,8 +2,8 @@
 
 use crate::{dl, peak_rss_kib, sw, Report, Run};
 use diesel::{
-    BelongingToDsl as _, Connection as _, ExpressionMethods as _, GroupedBy as _,
-    NullableExpressionMethods as _, QueryDsl as _, RunQueryDsl as _, SelectableHelper as _,
+    Connection as _, ExpressionMethods as _, NullableExpressionMethods as _, QueryDsl as _,
+    RunQueryDsl as _,
 };
 use postgres::types::ToSql;
 use sqlwright::prelude::*;
@@ -322,132 +322,6 @@ pub fn insert(env: &mut Env, report: &mut Report, n: usize, rounds: usize) {
     ];
     report.measure(
         &format!("insert {n} users in one statement"),
-        rounds,
-        &mut runs,
-    );
-}
-
-/// 100 users, their 1000 posts and the posts' 2000 comments: three statements each.
-pub fn associations(env: &mut Env, report: &mut Report, rounds: usize) {
-    env.reset(
-        "INSERT INTO users (name) SELECT 'User ' || i FROM generate_series(1, 100) i;
-         INSERT INTO posts (user_id, title) SELECT u.id, 'Post ' || p FROM users u, generate_series(1, 10) p;
-         INSERT INTO comments (post_id, body) SELECT p.id, 'Comment ' || c FROM posts p, generate_series(1, 2) c",
-    );
-    let Env { sw, pg, dl, .. } = env;
-    let users_stmt = pg
-        .prepare("SELECT id, name, hair_color FROM users")
-        .unwrap();
-    let posts_stmt = pg
-        .prepare("SELECT id, user_id, title FROM posts WHERE user_id = ANY($1) ORDER BY id")
-        .unwrap();
-    let comments_stmt = pg
-        .prepare("SELECT id, post_id, body FROM comments WHERE post_id = ANY($1) ORDER BY id")
-        .unwrap();
-    let tally = |users: usize, posts: &[Vec<usize>], comments: usize| -> u64 {
-        (users as u64) * 1_000_000
-            + posts.iter().map(|p| p.len() as u64).sum::<u64>() * 1000
-            + comments as u64
-    };
-    let mut runs: Vec<Run<'_>> = vec![
-        (
-            "sqlwright",
-            Box::new(|| {
-                let users: Vec<sw::User> = sw::users::table
-                    .select(sw::User::as_select())
-                    .load(&mut *sw)
-                    .unwrap();
-                let posts: Vec<Vec<sw::Post>> =
-                    users.load_children(sw::posts::user_id, &mut *sw).unwrap();
-                let per_user: Vec<Vec<usize>> = posts
-                    .iter()
-                    .map(|p| p.iter().map(|_| 0).collect())
-                    .collect();
-                let all_posts: Vec<sw::Post> = posts.into_iter().flatten().collect();
-                let comments: Vec<Vec<sw::Comment>> = all_posts
-                    .load_children(sw::comments::post_id, &mut *sw)
-                    .unwrap();
-                tally(users.len(), &per_user, comments.iter().map(Vec::len).sum())
-            }),
-        ),
-        (
-            "postgres",
-            Box::new(|| {
-                let users: Vec<(i32, String, Option<String>)> = pg
-                    .query(&users_stmt, &[])
-                    .unwrap()
-                    .iter()
-                    .map(|r| (r.get(0), r.get(1), r.get(2)))
-                    .collect();
-                let ids: Vec<i32> = users.iter().map(|u| u.0).collect();
-                let posts: Vec<(i32, i32, String)> = pg
-                    .query(&posts_stmt, &[&ids])
-                    .unwrap()
-                    .iter()
-                    .map(|r| (r.get(0), r.get(1), r.get(2)))
-                    .collect();
-                let post_ids: Vec<i32> = posts.iter().map(|p| p.0).collect();
-                let comments: Vec<(i32, i32, String)> = pg
-                    .query(&comments_stmt, &[&post_ids])
-                    .unwrap()
-                    .iter()
-                    .map(|r| (r.get(0), r.get(1), r.get(2)))
-                    .collect();
-                // The same result as the others: each user's posts, each post's comments.
-                let post_ids_in_order: Vec<i32> = posts.iter().map(|p| p.0).collect();
-                let mut by_user: HashMap<i32, Vec<(i32, i32, String)>> = HashMap::new();
-                for p in posts {
-                    by_user.entry(p.1).or_default().push(p);
-                }
-                let per_user: Vec<Vec<(i32, i32, String)>> = users
-                    .iter()
-                    .map(|u| by_user.remove(&u.0).unwrap_or_default())
-                    .collect();
-                let mut by_post: HashMap<i32, Vec<(i32, i32, String)>> = HashMap::new();
-                for c in comments {
-                    by_post.entry(c.1).or_default().push(c);
-                }
-                let per_post: Vec<Vec<(i32, i32, String)>> = post_ids_in_order
-                    .iter()
-                    .map(|id| by_post.remove(id).unwrap_or_default())
-                    .collect();
-                let per_user: Vec<Vec<usize>> = per_user
-                    .iter()
-                    .map(|p| p.iter().map(|_| 0).collect())
-                    .collect();
-                tally(users.len(), &per_user, per_post.iter().map(Vec::len).sum())
-            }),
-        ),
-        (
-            "diesel",
-            Box::new(|| {
-                let users: Vec<dl::User> = dl::users::table
-                    .select(dl::User::as_select())
-                    .load(&mut *dl)
-                    .unwrap();
-                let posts: Vec<dl::Post> = dl::Post::belonging_to(&users)
-                    .select(dl::Post::as_select())
-                    .order(dl::posts::id)
-                    .load(&mut *dl)
-                    .unwrap();
-                let comments: Vec<dl::Comment> = dl::Comment::belonging_to(&posts)
-                    .select(dl::Comment::as_select())
-                    .order(dl::comments::id)
-                    .load(&mut *dl)
-                    .unwrap();
-                let per_post: Vec<Vec<dl::Comment>> = comments.grouped_by(&posts);
-                let n_comments: usize = per_post.iter().map(Vec::len).sum();
-                let grouped: Vec<Vec<dl::Post>> = posts.grouped_by(&users);
-                let per_user: Vec<Vec<usize>> = grouped
-                    .iter()
-                    .map(|p| p.iter().map(|_| 0).collect())
-                    .collect();
-                tally(users.len(), &per_user, n_comments)
-            }),
-        ),
-    ];
-    report.measure(
-        "users -> posts -> comments (100/1000/2000 rows, 3 statements)",
         rounds,
         &mut runs,
     );

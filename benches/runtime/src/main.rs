@@ -258,11 +258,23 @@ fn main() {
     }
     if wanted("assoc") {
         report.sa.next("assoc", 100, "assoc 100/1000/2000");
-        data::associations(&mut env, &mut report, (300 / scale).max(5));
+        plans::associations(
+            &mut env,
+            &mut report,
+            (300 / scale).max(5),
+            2,
+            "users -> posts -> comments (100/1000/2000 rows, 3 statements)",
+        );
     }
     if wanted("loading") {
         report.sa.next("loading", 100, "loading 100/1000/10 000");
-        plans::associations(&mut env, &mut report, (90 / scale).max(30));
+        plans::associations(
+            &mut env,
+            &mut report,
+            (90 / scale).max(30),
+            10,
+            "README loading: users -> posts -> comments (100/1000/10 000 rows, FKs without indexes)",
+        );
     }
     if wanted("in_list") {
         // BENCH_IN_LIST_SIZES=1,10 runs only those sizes.

@@ -13,16 +13,23 @@ use diesel::{
 use sqlwright::prelude::*;
 use std::collections::HashMap;
 
-/// Users -> posts -> comments, 100 / 1000 / 10 000 rows, loaded one level at a time:
-/// `load_children` (sqlwright), `belonging_to` + `grouped_by` (Diesel), and hand-written
-/// prepared statements with `= ANY($1)` grouped in a `HashMap`. Every side builds each
-/// user's posts and each post's comments.
-pub fn associations(env: &mut Env, report: &mut Report, rounds: usize) {
-    env.reset(
+/// Users -> posts -> comments, 100 users with 10 posts each and `comments_per_post`
+/// comments on each post, loaded one level at a time: `load_children` (sqlwright),
+/// `belonging_to` + `grouped_by` (Diesel), and hand-written prepared statements with
+/// `= ANY($1)` grouped in a `HashMap`. Every side builds each user's posts and each post's
+/// comments; `name` is the report's line.
+pub fn associations(
+    env: &mut Env,
+    report: &mut Report,
+    rounds: usize,
+    comments_per_post: usize,
+    name: &str,
+) {
+    env.reset(&format!(
         "INSERT INTO users (name) SELECT 'User ' || i FROM generate_series(1, 100) i;
          INSERT INTO posts (user_id, title) SELECT u.id, 'Post ' || p FROM users u, generate_series(1, 10) p;
-         INSERT INTO comments (post_id, body) SELECT p.id, 'Comment ' || c FROM posts p, generate_series(1, 10) c",
-    );
+         INSERT INTO comments (post_id, body) SELECT p.id, 'Comment ' || c FROM posts p, generate_series(1, {comments_per_post}) c"
+    ));
     let Env { sw, pg, dl, .. } = env;
     let users_stmt = pg
         .prepare("SELECT id, name, hair_color FROM users")
@@ -124,11 +131,7 @@ pub fn associations(env: &mut Env, report: &mut Report, rounds: usize) {
             }),
         ),
     ];
-    report.measure(
-        "README loading: users -> posts -> comments (100/1000/10 000 rows, FKs without indexes)",
-        rounds,
-        &mut runs,
-    );
+    report.measure(name, rounds, &mut runs);
 }
 
 /// `SELECT id, name FROM big WHERE id IN (...)` with `n` ids spread over 100 000 rows.
