@@ -150,7 +150,11 @@ fn main() {
                         }
                     };
                     let t = Instant::now();
-                    let rows = decode_all(&client.query(&statement, &r.params).expect("raw query"));
+                    let rows = decode_all(
+                        &client
+                            .query(&statement, &r.postgres_params())
+                            .expect("raw query"),
+                    );
                     (rows, t.elapsed())
                 },
             ),

@@ -122,7 +122,10 @@ impl From<sqlwright::Error> for LoadError {
 ///
 /// The tables are dropped with `CASCADE`: point this at a database whose `region`,
 /// `nation`, `part`, `supplier`, `partsupp`, `customer`, `orders` and `lineitem` may go.
-pub fn load<C: Executor>(conn: &mut C, sf: f64) -> Result<LoadStats, LoadError> {
+pub fn load<C: Executor<Backend = sqlwright::Postgres>>(
+    conn: &mut C,
+    sf: f64,
+) -> Result<LoadStats, LoadError> {
     if !(sf > 0.0 && sf <= MAX_SCALE_FACTOR) {
         return Err(LoadError::ScaleFactor(sf));
     }
@@ -205,7 +208,7 @@ fn copy_checked<T, R, I, C>(
 where
     T: sqlwright::query::StoredTable,
     R: sqlwright::copy::CopyRow<T, I>,
-    C: Executor,
+    C: Executor<Backend = sqlwright::Postgres>,
 {
     let mut failed = None;
     let rows = rows.map_while(|row| row.map_err(|e| failed = Some(e)).ok());
@@ -216,7 +219,7 @@ where
     }
 }
 
-fn load_region<C: Executor>(conn: &mut C) -> Result<u64, LoadError> {
+fn load_region<C: Executor<Backend = sqlwright::Postgres>>(conn: &mut C) -> Result<u64, LoadError> {
     let rows = RegionGenerator::new(1.0, 1, 1).into_iter().map(|r| {
         Ok::<_, LoadError>((
             region::r_regionkey.to(key("region.r_regionkey", r.r_regionkey)?),
@@ -227,7 +230,7 @@ fn load_region<C: Executor>(conn: &mut C) -> Result<u64, LoadError> {
     copy_checked(region::table, rows, conn)
 }
 
-fn load_nation<C: Executor>(conn: &mut C) -> Result<u64, LoadError> {
+fn load_nation<C: Executor<Backend = sqlwright::Postgres>>(conn: &mut C) -> Result<u64, LoadError> {
     let rows = NationGenerator::new(1.0, 1, 1).into_iter().map(|n| {
         Ok::<_, LoadError>((
             nation::n_nationkey.to(key("nation.n_nationkey", n.n_nationkey)?),
@@ -239,7 +242,10 @@ fn load_nation<C: Executor>(conn: &mut C) -> Result<u64, LoadError> {
     copy_checked(nation::table, rows, conn)
 }
 
-fn load_part<C: Executor>(conn: &mut C, sf: f64) -> Result<u64, LoadError> {
+fn load_part<C: Executor<Backend = sqlwright::Postgres>>(
+    conn: &mut C,
+    sf: f64,
+) -> Result<u64, LoadError> {
     let rows = PartGenerator::new(sf, 1, 1).into_iter().map(|p| {
         Ok::<_, LoadError>((
             part::p_partkey.to(key("part.p_partkey", p.p_partkey)?),
@@ -256,7 +262,10 @@ fn load_part<C: Executor>(conn: &mut C, sf: f64) -> Result<u64, LoadError> {
     copy_checked(part::table, rows, conn)
 }
 
-fn load_supplier<C: Executor>(conn: &mut C, sf: f64) -> Result<u64, LoadError> {
+fn load_supplier<C: Executor<Backend = sqlwright::Postgres>>(
+    conn: &mut C,
+    sf: f64,
+) -> Result<u64, LoadError> {
     let rows = SupplierGenerator::new(sf, 1, 1).into_iter().map(|s| {
         Ok::<_, LoadError>((
             supplier::s_suppkey.to(key("supplier.s_suppkey", s.s_suppkey)?),
@@ -271,7 +280,10 @@ fn load_supplier<C: Executor>(conn: &mut C, sf: f64) -> Result<u64, LoadError> {
     copy_checked(supplier::table, rows, conn)
 }
 
-fn load_partsupp<C: Executor>(conn: &mut C, sf: f64) -> Result<u64, LoadError> {
+fn load_partsupp<C: Executor<Backend = sqlwright::Postgres>>(
+    conn: &mut C,
+    sf: f64,
+) -> Result<u64, LoadError> {
     let rows = PartSuppGenerator::new(sf, 1, 1).into_iter().map(|ps| {
         Ok::<_, LoadError>((
             partsupp::ps_partkey.to(key("partsupp.ps_partkey", ps.ps_partkey)?),
@@ -284,7 +296,10 @@ fn load_partsupp<C: Executor>(conn: &mut C, sf: f64) -> Result<u64, LoadError> {
     copy_checked(partsupp::table, rows, conn)
 }
 
-fn load_customer<C: Executor>(conn: &mut C, sf: f64) -> Result<u64, LoadError> {
+fn load_customer<C: Executor<Backend = sqlwright::Postgres>>(
+    conn: &mut C,
+    sf: f64,
+) -> Result<u64, LoadError> {
     let rows = CustomerGenerator::new(sf, 1, 1).into_iter().map(|c| {
         Ok::<_, LoadError>((
             customer::c_custkey.to(key("customer.c_custkey", c.c_custkey)?),
@@ -300,7 +315,10 @@ fn load_customer<C: Executor>(conn: &mut C, sf: f64) -> Result<u64, LoadError> {
     copy_checked(customer::table, rows, conn)
 }
 
-fn load_orders<C: Executor>(conn: &mut C, sf: f64) -> Result<u64, LoadError> {
+fn load_orders<C: Executor<Backend = sqlwright::Postgres>>(
+    conn: &mut C,
+    sf: f64,
+) -> Result<u64, LoadError> {
     let rows = OrderGenerator::new(sf, 1, 1).into_iter().map(|o| {
         Ok::<_, LoadError>((
             orders::o_orderkey.to(key("orders.o_orderkey", o.o_orderkey)?),
@@ -317,7 +335,10 @@ fn load_orders<C: Executor>(conn: &mut C, sf: f64) -> Result<u64, LoadError> {
     copy_checked(orders::table, rows, conn)
 }
 
-fn load_lineitem<C: Executor>(conn: &mut C, sf: f64) -> Result<u64, LoadError> {
+fn load_lineitem<C: Executor<Backend = sqlwright::Postgres>>(
+    conn: &mut C,
+    sf: f64,
+) -> Result<u64, LoadError> {
     let rows = LineItemGenerator::new(sf, 1, 1).into_iter().map(|l| {
         Ok::<_, LoadError>((
             lineitem::l_orderkey.to(key("lineitem.l_orderkey", l.l_orderkey)?),

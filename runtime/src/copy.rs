@@ -25,6 +25,7 @@
 //! # Ok(()) }
 //! ```
 
+use crate::backend::Postgres;
 use crate::check::Nil;
 use crate::engine::wire::Span;
 use crate::engine::{Column, Connection, RawRow};
@@ -195,7 +196,7 @@ impl<'p, T: Table> CopyIn<'p, T> {
     ) -> Result<u64, Error>
     where
         R: CopyRow<T, I>,
-        C: Executor + ?Sized,
+        C: Executor<Backend = Postgres> + ?Sized,
     {
         let mut rows = rows.into_iter();
         let Some(first) = rows.next() else {
@@ -431,7 +432,7 @@ impl<R> Drop for CopyRows<'_, R> {
 
 /// Runs `COPY (<rendered>) TO STDOUT (FORMAT binary)`: the rows of a query without
 /// parameters (COPY takes none; values are never written into SQL text).
-pub(crate) fn copy_out<'c, R, C: Executor + ?Sized>(
+pub(crate) fn copy_out<'c, R, C: Executor<Backend = Postgres> + ?Sized>(
     rendered: Rendered<'_>,
     conn: &'c mut C,
     decode: DecodeCopy<R>,

@@ -29,6 +29,7 @@
 //! # Ok(()) }
 //! ```
 
+use crate::backend::Postgres;
 use crate::engine::{Error, Executor};
 use crate::raw::{DynRow, FromDynRow};
 use crate::reflect::{ReflectedColumn, ReflectedTable};
@@ -76,6 +77,37 @@ pub enum Value {
     Json(serde_json::Value),
     /// An array; each element must fit the column's element type.
     Array(Vec<Value>),
+}
+
+impl crate::backend::Encode for Value {
+    #[cfg(feature = "sqlite")]
+    fn to_sqlite(&self) -> Result<crate::backend::SqliteArg<'_>, String> {
+        use crate::backend::SqliteArg;
+        use std::borrow::Cow;
+        match self {
+            Value::Null => Ok(SqliteArg::Null),
+            Value::Bool(b) => b.to_sqlite(),
+            Value::Int(n) => Ok(SqliteArg::Integer(*n)),
+            Value::Float(x) => Ok(SqliteArg::Real(*x)),
+            Value::Text(t) => Ok(SqliteArg::Text(Cow::Borrowed(t))),
+            Value::Bytes(b) => Ok(SqliteArg::Blob(Cow::Borrowed(b))),
+            #[cfg(feature = "rust_decimal")]
+            Value::Numeric(d) => d.to_sqlite(),
+            #[cfg(feature = "chrono")]
+            Value::Date(d) => d.to_sqlite(),
+            #[cfg(feature = "chrono")]
+            Value::Time(t) => t.to_sqlite(),
+            #[cfg(feature = "chrono")]
+            Value::Timestamp(t) => t.to_sqlite(),
+            #[cfg(feature = "chrono")]
+            Value::Timestamptz(t) => t.to_sqlite(),
+            #[cfg(feature = "uuid")]
+            Value::Uuid(u) => u.to_sqlite(),
+            #[cfg(feature = "serde_json")]
+            Value::Json(j) => j.to_sqlite(),
+            Value::Array(items) => items.to_sqlite(),
+        }
+    }
 }
 
 impl Value {
@@ -559,7 +591,7 @@ fn mismatch(table: &ReflectedTable, column: &ReflectedColumn, value: &Value) -> 
     ))
 }
 
-fn load_rows<C: Executor + ?Sized>(
+fn load_rows<C: Executor<Backend = Postgres> + ?Sized>(
     rendered: Result<Rendered<'_>, Error>,
     conn: &mut C,
 ) -> Result<Vec<DynRow>, Error> {
@@ -745,13 +777,16 @@ impl DynSelect<'_> {
     }
 
     /// Every row, columns read by name or position.
-    pub fn load<C: Executor + ?Sized>(&self, conn: &mut C) -> Result<Vec<DynRow>, Error> {
+    pub fn load<C: Executor<Backend = Postgres> + ?Sized>(
+        &self,
+        conn: &mut C,
+    ) -> Result<Vec<DynRow>, Error> {
         load_rows(self.render(), conn)
     }
 
     /// Every row mapped into `T` by column name (`#[derive(RawRow)]`: the notes'
     /// `mapper(Model, table)`).
-    pub fn load_as<T: FromDynRow, C: Executor + ?Sized>(
+    pub fn load_as<T: FromDynRow, C: Executor<Backend = Postgres> + ?Sized>(
         &self,
         conn: &mut C,
     ) -> Result<Vec<T>, Error> {
@@ -760,7 +795,10 @@ impl DynSelect<'_> {
 
     /// The first row, or `None`: the statement asks for one row (`LIMIT 1`, or the query's
     /// own limit when smaller; its offset stays).
-    pub fn first<C: Executor + ?Sized>(&self, conn: &mut C) -> Result<Option<DynRow>, Error> {
+    pub fn first<C: Executor<Backend = Postgres> + ?Sized>(
+        &self,
+        conn: &mut C,
+    ) -> Result<Option<DynRow>, Error> {
         static ONE: i64 = 1;
         let limit = match &self.limit {
             Some(n) if *n < ONE => n,
@@ -772,7 +810,10 @@ impl DynSelect<'_> {
     }
 
     /// The number of rows the filters match (`SELECT count(*)`).
-    pub fn count<C: Executor + ?Sized>(&self, conn: &mut C) -> Result<i64, Error> {
+    pub fn count<C: Executor<Backend = Postgres> + ?Sized>(
+        &self,
+        conn: &mut C,
+    ) -> Result<i64, Error> {
         let p = &self.parts;
         let rendered = p.finish(|out| {
             out.sql("SELECT count(*) FROM ");
@@ -919,12 +960,12 @@ macro_rules! writes_run {
             }
 
             /// Runs the statement: the number of rows it wrote.
-            pub fn execute<C: Executor + ?Sized>(&self, conn: &mut C) -> Result<u64, Error> {
+            pub fn execute<C: Executor<Backend = Postgres> + ?Sized>(&self, conn: &mut C) -> Result<u64, Error> {
                 conn.execute_rendered(&self.render()?)
             }
 
             /// Runs the statement: the rows of its RETURNING list.
-            pub fn load<C: Executor + ?Sized>(&self, conn: &mut C) -> Result<Vec<DynRow>, Error> {
+            pub fn load<C: Executor<Backend = Postgres> + ?Sized>(&self, conn: &mut C) -> Result<Vec<DynRow>, Error> {
                 load_rows(self.render(), conn)
             }
         }

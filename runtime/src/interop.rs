@@ -115,7 +115,7 @@ impl<S: WriteStatement> ExecuteOn for S {
             .prepare_typed(&rendered.sql, &rendered.types)
             .map_err(from_postgres)?;
         client
-            .execute(&statement, &rendered.params)
+            .execute(&statement, &rendered.postgres_params())
             .map_err(from_postgres)
     }
 }
@@ -162,7 +162,7 @@ fn query_on<R: FromRow<ST>, ST: ?Sized, C: GenericClient>(
         .prepare_typed(&rendered.sql, &rendered.types)
         .map_err(from_postgres)?;
     let rows = client
-        .query(&statement, &rendered.params)
+        .query(&statement, &rendered.postgres_params())
         .map_err(from_postgres)?;
     let columns: Arc<[Column]> = statement
         .columns()
@@ -188,7 +188,10 @@ fn query_on<R: FromRow<ST>, ST: ?Sized, C: GenericClient>(
             }
         }
         let raw = RawRow::new(&columns, &buf, &spans);
-        out.push(R::from_row(&mut RowReader::new(raw, &rendered.labels))?);
+        out.push(R::from_row(&mut RowReader::new(
+            crate::engine::RowData::pg(raw),
+            &rendered.labels,
+        ))?);
     }
     Ok(out)
 }

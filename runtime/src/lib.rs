@@ -138,6 +138,7 @@ macro_rules! for_tuples {
 }
 pub(crate) use for_tuples;
 
+pub mod backend;
 pub mod check;
 pub mod copy;
 pub mod ddl;
@@ -156,11 +157,17 @@ pub mod session;
 pub mod testing;
 pub mod types;
 
+#[cfg(feature = "sqlite")]
+pub use backend::Sqlite;
+pub use backend::{Backend, Postgres};
 pub use engine::{
     CancelHandle, Connection, DatabaseUrl, Engine, Error, IsolationLevel, PooledConnection,
     StatementCacheMode, Transaction, SQL_LOG_TARGET,
 };
 pub use session::Session;
+/// A connection to SQLite (feature `sqlite`).
+#[cfg(feature = "sqlite")]
+pub type SqliteConnection = Connection<Sqlite>;
 pub use sqlwright_macros::{alias, table, Changeset, Insertable, RawRow, Row};
 
 /// Everything a query needs in scope: `use sqlwright::prelude::*;`.

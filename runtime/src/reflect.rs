@@ -228,7 +228,7 @@ fn action(code: &str) -> &'static str {
 
 /// Reads the schema of the database `conn` is connected to.
 pub fn reflect(
-    conn: &mut (impl Executor + ?Sized),
+    conn: &mut (impl Executor<Backend = crate::backend::Postgres> + ?Sized),
     options: &ReflectOptions,
 ) -> Result<Catalog, Error> {
     let relations = raw::sql(
@@ -564,7 +564,7 @@ fn same_type(declared: &str, actual: &ReflectedColumn) -> bool {
 /// Compares `table!` declarations with the live database: every difference, by
 /// `table.column`, table by table (empty when they agree).
 pub fn verify_schema(
-    conn: &mut (impl Executor + ?Sized),
+    conn: &mut (impl Executor<Backend = crate::backend::Postgres> + ?Sized),
     tables: &[&TableMeta],
 ) -> Result<Vec<Drift>, Error> {
     let catalog = reflect(conn, &ReflectOptions::default())?;

@@ -30,6 +30,7 @@
 //! # Ok(()) }
 //! ```
 
+use crate::backend::Backend;
 use crate::engine::{Connection, Engine, Error, Executor, PooledConnection};
 use crate::query::{insert_into, InsertValues, Insertable, ManyRows, TableMeta, WriteStatement};
 use crate::render::SqlWriter;
@@ -49,7 +50,7 @@ pub trait SessionInsert<T, I>: Sized + 'static {
     fn table_meta() -> &'static TableMeta;
     /// Inserts `rows` in as few multi-row statements as PostgreSQL's parameter limit
     /// allows; the number of rows inserted.
-    fn insert_all(rows: &[Self], conn: &mut Connection) -> Result<u64, Error>;
+    fn insert_all<B: Backend>(rows: &[Self], conn: &mut Connection<B>) -> Result<u64, Error>;
 }
 
 impl<S, T, I> SessionInsert<T, I> for S
@@ -62,7 +63,7 @@ where
         T::META
     }
 
-    fn insert_all(rows: &[Self], conn: &mut Connection) -> Result<u64, Error> {
+    fn insert_all<B: Backend>(rows: &[Self], conn: &mut Connection<B>) -> Result<u64, Error> {
         // PostgreSQL takes at most 65535 parameters per statement; a row has at most one
         // per column.
         let per_statement = (65535 / T::META.columns.len().max(1)).max(1);
@@ -91,23 +92,26 @@ pub enum Pending {
     },
 }
 
-trait InsertGroup {
+trait InsertGroup<B: Backend> {
     fn table(&self) -> &'static TableMeta;
     fn len(&self) -> usize;
-    fn run(&self, conn: &mut Connection) -> Result<u64, Error>;
+    fn run(&self, conn: &mut Connection<B>) -> Result<u64, Error>;
     fn as_any(&mut self) -> &mut dyn Any;
 }
 
+/// The pending rows of one struct type, for a backend's connection.
+type Group<B> = Box<dyn InsertGroup<B>>;
+
 struct Rows<S, T, I>(Vec<S>, PhantomData<fn() -> (T, I)>);
 
-impl<S: SessionInsert<T, I>, T: 'static, I: 'static> InsertGroup for Rows<S, T, I> {
+impl<S: SessionInsert<T, I>, T: 'static, I: 'static, B: Backend> InsertGroup<B> for Rows<S, T, I> {
     fn table(&self) -> &'static TableMeta {
         S::table_meta()
     }
     fn len(&self) -> usize {
         self.0.len()
     }
-    fn run(&self, conn: &mut Connection) -> Result<u64, Error> {
+    fn run(&self, conn: &mut Connection<B>) -> Result<u64, Error> {
         S::insert_all(&self.0, conn)
     }
     fn as_any(&mut self) -> &mut dyn Any {
@@ -115,21 +119,21 @@ impl<S: SessionInsert<T, I>, T: 'static, I: 'static> InsertGroup for Rows<S, T, 
     }
 }
 
-trait PendingWrite {
+trait PendingWrite<B: Backend> {
     fn sql(&self) -> String;
-    fn run(&self, conn: &mut Connection) -> Result<u64, Error>;
+    fn run(&self, conn: &mut Connection<B>) -> Result<u64, Error>;
 }
 
 struct Write<S>(S);
 
-impl<S: WriteStatement> PendingWrite for Write<S> {
+impl<S: WriteStatement, B: Backend> PendingWrite<B> for Write<S> {
     fn sql(&self) -> String {
         let mut out = SqlWriter::new();
         self.0.render_statement(&mut out);
         out.finish().sql
     }
-    fn run(&self, conn: &mut Connection) -> Result<u64, Error> {
-        let mut out = SqlWriter::new();
+    fn run(&self, conn: &mut Connection<B>) -> Result<u64, Error> {
+        let mut out = SqlWriter::for_dialect(B::DIALECT);
         if !self.0.render_statement(&mut out) {
             return Ok(0);
         }
@@ -141,8 +145,8 @@ impl<S: WriteStatement> PendingWrite for Write<S> {
 /// statements it holds may borrow data that lives for `'s`. See the [module docs](self).
 pub struct Session<'s, C: Executor> {
     conn: C,
-    inserts: Vec<(TypeId, Box<dyn InsertGroup>)>,
-    writes: Vec<Box<dyn PendingWrite + 's>>,
+    inserts: Vec<(TypeId, Group<C::Backend>)>,
+    writes: Vec<Box<dyn PendingWrite<C::Backend> + 's>>,
 }
 
 impl<C: Executor> fmt::Debug for Session<'_, C> {
@@ -308,7 +312,9 @@ impl<'s, C: Executor> Session<'s, C> {
 }
 
 impl<C: Executor> Executor for Session<'_, C> {
-    fn connection(&mut self) -> &mut Connection {
+    type Backend = C::Backend;
+    #[inline]
+    fn connection(&mut self) -> &mut Connection<C::Backend> {
         self.conn.connection()
     }
 }

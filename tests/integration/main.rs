@@ -2,6 +2,7 @@
 //! Each test gets its own fresh database; each asserts the rendered SQL and the rows.
 
 mod aggregate_types;
+mod both;
 mod cancel;
 mod composite_keys;
 mod copy;
@@ -24,6 +25,7 @@ mod operators;
 mod pgbouncer;
 mod plans;
 mod pool;
+mod portable;
 mod raw;
 mod redaction;
 mod reflect;

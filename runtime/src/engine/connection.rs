@@ -4,7 +4,8 @@
 use super::log::{self, Echo};
 use super::statement_cache::CachedStatement;
 use super::wire::{self, RawRow, Row, Statement, Wire};
-use super::{CopySink, DatabaseUrl, Error, RowStream, StatementCacheMode, STREAM_BATCH};
+use super::{CopySink, DatabaseUrl, Error, RowData, RowStream, StatementCacheMode, STREAM_BATCH};
+use crate::backend::{Backend, Postgres};
 use crate::render::Rendered;
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -17,14 +18,16 @@ pub const DEFAULT_MAX_MESSAGE_SIZE: usize = wire::DEFAULT_MAX_MESSAGE;
 /// How many prepared statements a connection keeps by default.
 pub const DEFAULT_STATEMENT_CACHE: usize = 256;
 
-/// One connection to PostgreSQL. Statements are prepared once per SQL text and parameter
-/// types, kept in a least-recently-used cache of bounded size, and reused.
-pub struct Connection {
-    pub(super) wire: Wire,
-    pub(super) statements: HashMap<u64, CachedStatement>,
-    pub(super) capacity: usize,
-    pub(super) tick: u64,
-    target: String,
+/// One connection to a database: `Connection` (that is, `Connection<Postgres>`) to
+/// PostgreSQL, [`SqliteConnection`](crate::SqliteConnection) to SQLite. Every query runs on
+/// either; what only one backend has (COPY, cancel, request timeouts) is a method of that
+/// backend's connection alone.
+///
+/// On PostgreSQL, statements are prepared once per SQL text and parameter types, kept in a
+/// least-recently-used cache of bounded size, and reused.
+pub struct Connection<B: Backend = Postgres> {
+    pub(crate) link: B::Link,
+    pub(crate) target: String,
     pub(crate) echo: Echo,
     /// Open transaction levels: 0 outside a transaction, 1 in one, 2+ in savepoints.
     pub(crate) depth: u32,
@@ -32,19 +35,147 @@ pub struct Connection {
     pub(crate) aborted: bool,
     /// The connection broke, or its state could not be restored: never reuse it.
     pub(crate) broken: bool,
+}
+
+/// PostgreSQL's part of a connection: the protocol client and the statement cache.
+pub struct PgLink {
+    pub(super) wire: Wire,
+    pub(super) statements: HashMap<u64, CachedStatement>,
+    pub(super) capacity: usize,
+    pub(super) tick: u64,
     /// The `max_rows` guard of loads (0: none).
     max_rows: u32,
     /// How statements are kept (named on the server, or described on the client only).
     pub(super) mode: StatementCacheMode,
 }
 
-impl std::fmt::Debug for Connection {
+impl<B: Backend> std::fmt::Debug for Connection<B> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Connection")
+            .field("backend", &B::DIALECT)
             .field("target", &self.target)
-            .field("cached_statements", &self.statements.len())
             .field("transaction_depth", &self.depth)
             .finish()
+    }
+}
+
+impl<B: Backend> Connection<B> {
+    /// Wraps a backend's link in a connection outside any transaction.
+    pub(crate) fn from_link(link: B::Link, target: String) -> Self {
+        Connection {
+            link,
+            target,
+            echo: Echo::default(),
+            depth: 0,
+            aborted: false,
+            broken: false,
+        }
+    }
+
+    /// Runs one or more SQL statements given as text, without parameters: for schema
+    /// scripts and migrations. Never build this text from user data; queries built with
+    /// sqlwright send every value as a parameter (and [`crate::raw::sql`] binds named
+    /// parameters for hand-written SQL).
+    pub fn batch_execute(&mut self, sql: &str) -> Result<(), Error> {
+        B::batch(self, sql)
+    }
+
+    /// Whether the connection is closed.
+    pub fn is_closed(&self) -> bool {
+        B::is_closed(&self.link)
+    }
+
+    /// Whether the database reported a transaction open after the last statement, however
+    /// it was opened (hand-written `BEGIN` included).
+    pub(crate) fn server_in_transaction(&self) -> bool {
+        B::server_in_transaction(&self.link)
+    }
+
+    /// Whether the database reported the open transaction failed (a statement in it failed,
+    /// whether or not the caller kept the error).
+    pub(crate) fn server_transaction_failed(&self) -> bool {
+        B::server_transaction_failed(&self.link)
+    }
+
+    /// Whether a transaction is open on this connection.
+    pub fn in_transaction(&self) -> bool {
+        self.depth > 0
+    }
+
+    /// Checks that the database still answers, giving up at `deadline` ([`Error::Timeout`],
+    /// and the connection is closed).
+    pub(crate) fn ping_before(&mut self, deadline: Instant) -> Result<(), Error> {
+        B::ping_before(self, deadline)
+    }
+
+    /// Prints every statement this connection runs to standard error, SQL in yellow on a
+    /// terminal (SQLAlchemy's `echo=True`). Statements are also `tracing` events under the
+    /// target [`SQL_LOG_TARGET`](crate::SQL_LOG_TARGET) whatever this says.
+    pub fn set_echo(&mut self, on: bool) {
+        self.echo.print = on;
+    }
+
+    /// Shows every parameter as `<redacted>` in echo and `tracing` events (default off:
+    /// only values bound against `#[sensitive]` columns are). The database gets them
+    /// unchanged.
+    pub fn set_redact_params(&mut self, on: bool) {
+        self.echo.redact = on;
+    }
+
+    /// Statements that take at least `threshold` are logged at WARN level.
+    pub fn set_slow_query_threshold(&mut self, threshold: Option<Duration>) {
+        self.echo.slow = threshold;
+    }
+
+    /// Records what an outcome means for the connection's state.
+    pub(crate) fn note<T>(&mut self, result: Result<T, Error>) -> Result<T, Error> {
+        if let Err(e) = &result {
+            if e.is_connection_lost() || B::is_closed(&self.link) {
+                self.broken = true;
+            }
+            if self.depth > 0 && reached_server(e) {
+                self.aborted = true;
+            }
+        }
+        result
+    }
+
+    /// Runs transaction-control text (`BEGIN`, `SAVEPOINT`, ...) built by sqlwright itself.
+    pub(crate) fn control(&mut self, sql: &str) -> Result<(), Error> {
+        B::control(self, sql, None)
+    }
+
+    /// [`control`](Self::control) that gives up at `deadline` (the pool's ROLLBACK of a
+    /// connection returned inside a transaction: dropping a connection must not hang).
+    pub(crate) fn control_until(
+        &mut self,
+        sql: &str,
+        deadline: Option<Instant>,
+    ) -> Result<(), Error> {
+        B::control(self, sql, deadline)
+    }
+
+    /// Whether a statement of this fingerprint and these parameter types is known to the
+    /// connection, so that it can run without its SQL text (see
+    /// [`crate::render::SqlWriter`]).
+    pub fn knows(&self, key: u64, types: &[postgres_types::Type]) -> bool {
+        B::knows(&self.link, key, types)
+    }
+
+    /// Runs a rendered statement and hands each row to `sink` as it is read (decoded
+    /// straight from the connection's buffer); returns the row count. After an error from
+    /// `sink` the rest of the result is read and dropped, and that error is returned.
+    pub fn query_each(
+        &mut self,
+        statement: &Rendered<'_>,
+        sink: &mut dyn FnMut(RowData<'_>) -> Result<(), Error>,
+    ) -> Result<u64, Error> {
+        B::run(self, statement, sink)
+    }
+
+    /// Runs a rendered statement and returns the number of rows it affected.
+    pub fn execute_rendered(&mut self, statement: &Rendered<'_>) -> Result<u64, Error> {
+        B::run(self, statement, &mut |_| Ok(()))
     }
 }
 
@@ -65,19 +196,15 @@ impl Connection {
     pub(crate) fn connect_config(url: &DatabaseUrl, config: wire::Config) -> Result<Self, Error> {
         let target = url.target();
         let wire = super::hosts::connect(&config).map_err(|e| e.into_error(target.clone()))?;
-        Ok(Connection {
+        let link = PgLink {
             wire,
             statements: HashMap::new(),
             capacity: DEFAULT_STATEMENT_CACHE,
             tick: 0,
-            target,
-            echo: Echo::default(),
-            depth: 0,
-            aborted: false,
-            broken: false,
             max_rows: 0,
             mode: StatementCacheMode::Named,
-        })
+        };
+        Ok(Connection::from_link(link, target))
     }
 
     /// The longest the connection waits for the server: for the answer to a statement,
@@ -89,13 +216,13 @@ impl Connection {
     /// call fails with [`Error::Timeout`] and the connection is closed (its state on the
     /// server is unknown; the server ends the session when it notices).
     pub fn set_request_timeout(&mut self, timeout: Option<Duration>) -> Result<(), Error> {
-        let result = self.wire.set_request_timeout(timeout);
+        let result = self.link.wire.set_request_timeout(timeout);
         self.note(result)
     }
 
     /// The request timeout in force (see [`set_request_timeout`](Self::set_request_timeout)).
     pub fn request_timeout(&self) -> Option<Duration> {
-        self.wire.request_timeout()
+        self.link.wire.request_timeout()
     }
 
     /// The longest message accepted from the server (default
@@ -103,7 +230,7 @@ impl Connection {
     /// 1 MiB). A longer one is [`Error::MessageTooLarge`] and closes the connection,
     /// before the client buffers it.
     pub fn set_max_message_size(&mut self, bytes: usize) {
-        self.wire.set_max_message(bytes);
+        self.link.wire.set_max_message(bytes);
     }
 
     /// A guard for jobs that must not run out of memory: a load (`load`, `first`,
@@ -113,21 +240,18 @@ impl Connection {
     /// A write with `RETURNING` has run to its end when its rows are counted: inside a
     /// transaction the error rolls it back with the transaction; outside one it stays.
     pub fn set_max_rows(&mut self, rows: Option<u64>) {
-        self.max_rows = rows.map_or(0, |n| u32::try_from(n.max(1)).unwrap_or(u32::MAX - 1));
+        self.link.max_rows = rows.map_or(0, |n| u32::try_from(n.max(1)).unwrap_or(u32::MAX - 1));
     }
 
     /// The `max_rows` guard in force.
     pub fn max_rows(&self) -> Option<u64> {
-        (self.max_rows > 0).then_some(u64::from(self.max_rows))
+        (self.link.max_rows > 0).then_some(u64::from(self.link.max_rows))
     }
 
-    /// Runs one or more SQL statements given as text, without parameters: for schema
-    /// scripts and migrations. Never build this text from user data; queries built with
-    /// sqlwright send every value as a parameter (and [`crate::raw::sql`] binds named
-    /// parameters for hand-written SQL).
-    pub fn batch_execute(&mut self, sql: &str) -> Result<(), Error> {
+    /// [`batch_execute`](Connection::batch_execute) on PostgreSQL: the simple protocol.
+    pub(crate) fn pg_batch(&mut self, sql: &str) -> Result<(), Error> {
         let started = Instant::now();
-        let result = self.wire.simple_query(sql);
+        let result = self.link.wire.simple_query(sql);
         log::statement(
             &self.echo,
             sql,
@@ -145,7 +269,7 @@ impl Connection {
     /// [`crate::raw::sql`] binds values as parameters.
     pub fn query_text(&mut self, sql: &str) -> Result<Vec<Vec<Option<String>>>, Error> {
         let started = Instant::now();
-        let result = self.wire.simple_rows(sql);
+        let result = self.link.wire.simple_rows(sql);
         log::statement(
             &self.echo,
             sql,
@@ -159,64 +283,24 @@ impl Connection {
     /// A handle that cancels, from another thread, the statement this connection runs
     /// (see [`CancelHandle`](super::CancelHandle)).
     pub fn cancel_handle(&self) -> super::CancelHandle {
-        super::CancelHandle::new(self.wire.cancel_shared(), &self.target)
-    }
-
-    /// Whether the connection is closed.
-    pub fn is_closed(&self) -> bool {
-        self.wire.is_closed()
-    }
-
-    /// Whether the server reported a transaction open after the last statement, however
-    /// it was opened (hand-written `BEGIN` included).
-    pub(crate) fn server_in_transaction(&self) -> bool {
-        self.wire.in_transaction()
-    }
-
-    /// Whether the server reported the open transaction failed (a statement in it failed,
-    /// whether or not the caller kept the error).
-    pub(crate) fn server_transaction_failed(&self) -> bool {
-        self.wire.transaction_failed()
-    }
-
-    /// Whether a transaction is open on this connection.
-    pub fn in_transaction(&self) -> bool {
-        self.depth > 0
+        super::CancelHandle::new(self.link.wire.cancel_shared(), &self.target)
     }
 
     /// Checks that the server still answers (an empty statement, one round trip).
     pub fn ping(&mut self) -> Result<(), Error> {
-        let result = self.wire.simple_query("");
+        let result = self.link.wire.simple_query("");
         self.note(result)
     }
 
-    /// [`ping`](Self::ping) that gives up at `deadline` ([`Error::Timeout`], and the
-    /// connection is closed).
-    pub(crate) fn ping_before(&mut self, deadline: Instant) -> Result<(), Error> {
+    /// The pre-ping of PostgreSQL's connections.
+    pub(crate) fn pg_ping_before(&mut self, deadline: Instant) -> Result<(), Error> {
         let result = self
+            .link
             .wire
             .within(deadline, "the answer to a pre-ping", |wire| {
                 wire.simple_query("")
             });
         self.note(result)
-    }
-
-    /// Prints every statement this connection runs to standard error, SQL in yellow on a
-    /// terminal (SQLAlchemy's `echo=True`). Statements are also `tracing` events under the
-    /// target [`SQL_LOG_TARGET`](crate::SQL_LOG_TARGET) whatever this says.
-    pub fn set_echo(&mut self, on: bool) {
-        self.echo.print = on;
-    }
-
-    /// Shows every parameter as `<redacted>` in echo and `tracing` events (default off:
-    /// only values bound against `#[sensitive]` columns are). The server gets them unchanged.
-    pub fn set_redact_params(&mut self, on: bool) {
-        self.echo.redact = on;
-    }
-
-    /// Statements that take at least `threshold` are logged at WARN level.
-    pub fn set_slow_query_threshold(&mut self, threshold: Option<Duration>) {
-        self.echo.slow = threshold;
     }
 
     /// A lost connection after `sql` was sent, where the server may have made its work
@@ -227,9 +311,9 @@ impl Connection {
         let commits = if sql == "COMMIT" {
             true
         } else {
-            !self.wire.in_transaction() && self.depth == 0 && may_write(sql)
+            !self.link.wire.in_transaction() && self.depth == 0 && may_write(sql)
         };
-        if commits && e.is_connection_lost() && self.wire.request_sent() {
+        if commits && e.is_connection_lost() && self.link.wire.request_sent() {
             let statement = if sql.len() > 200 {
                 let mut end = 200;
                 while !sql.is_char_boundary(end) {
@@ -248,19 +332,6 @@ impl Connection {
         self.note(Err(e))
     }
 
-    /// Records what an outcome means for the connection's state.
-    pub(crate) fn note<T>(&mut self, result: Result<T, Error>) -> Result<T, Error> {
-        if let Err(e) = &result {
-            if e.is_connection_lost() || self.wire.is_closed() {
-                self.broken = true;
-            }
-            if self.depth > 0 && reached_server(e) {
-                self.aborted = true;
-            }
-        }
-        result
-    }
-
     /// Runs `COPY ... FROM STDIN` (`sql`, written by sqlwright) with `write` sending the
     /// data through a [`CopySink`] and finishing it; logs the statement with the row count
     /// and records the outcome. A `write` that fails without finishing aborts the COPY:
@@ -272,9 +343,10 @@ impl Connection {
     ) -> Result<u64, Error> {
         let started = Instant::now();
         let result = self
+            .link
             .wire
             .copy_in_start(sql)
-            .and_then(|()| CopySink::run(&mut self.wire, write));
+            .and_then(|()| CopySink::run(&mut self.link.wire, write));
         log::statement(
             &self.echo,
             sql,
@@ -292,7 +364,7 @@ impl Connection {
         rendered: &Rendered<'_>,
     ) -> Result<Arc<[wire::Column]>, Error> {
         let (_, sql) = self.prepare_logged(rendered, Instant::now())?;
-        let described = self.wire.prepare(Arc::from(""), &sql, &rendered.types);
+        let described = self.link.wire.prepare(Arc::from(""), &sql, &rendered.types);
         Ok(self.note(described)?.columns)
     }
 
@@ -300,7 +372,7 @@ impl Connection {
     /// with [`Connection::copy_out_next`].
     pub(crate) fn copy_out_start(&mut self, sql: &str) -> Result<(), Error> {
         let started = Instant::now();
-        let result = self.wire.copy_out_start(sql);
+        let result = self.link.wire.copy_out_start(sql);
         log::statement(
             &self.echo,
             sql,
@@ -314,7 +386,7 @@ impl Connection {
     /// Cancels a COPY TO STDOUT the caller stopped reading and drops the rest, within a
     /// bound (past it the connection is closed; see `Wire::drop_rest`).
     pub(crate) fn abandon_copy_out(&mut self) {
-        let ended = self.wire.abandon_copy_out();
+        let ended = self.link.wire.abandon_copy_out();
         let _ = self.note(ended);
     }
 
@@ -323,32 +395,23 @@ impl Connection {
         &mut self,
         f: impl FnOnce(&[u8]) -> R,
     ) -> Option<Result<R, Error>> {
-        match self.wire.copy_out_next(f)? {
+        match self.link.wire.copy_out_next(f)? {
             Ok(r) => Some(Ok(r)),
             Err(e) => Some(self.note(Err(e))),
         }
     }
 
-    /// Runs transaction-control text (`BEGIN`, `SAVEPOINT`, ...) built by sqlwright itself.
-    pub(crate) fn control(&mut self, sql: &str) -> Result<(), Error> {
-        self.control_until(sql, None)
-    }
-
-    /// [`control`](Self::control) that gives up at `deadline` (the pool's ROLLBACK of a
-    /// connection returned inside a transaction: dropping a connection must not hang).
-    pub(crate) fn control_until(
-        &mut self,
-        sql: &str,
-        deadline: Option<Instant>,
-    ) -> Result<(), Error> {
+    /// Transaction control on PostgreSQL, giving up at `deadline` when there is one.
+    pub(crate) fn pg_control(&mut self, sql: &str, deadline: Option<Instant>) -> Result<(), Error> {
         let started = Instant::now();
         let result = match deadline {
             Some(deadline) => self
+                .link
                 .wire
                 .within(deadline, "the answer to a ROLLBACK", |wire| {
                     wire.simple_query(sql)
                 }),
-            None => self.wire.simple_query(sql),
+            None => self.link.wire.simple_query(sql),
         };
         let result = if sql == "COMMIT" {
             self.settle(result, sql)
@@ -363,7 +426,7 @@ impl Connection {
             result.as_ref().map(|_| None),
         );
         if let Err(e) = &result {
-            if e.is_connection_lost() || self.wire.is_closed() {
+            if e.is_connection_lost() || self.link.wire.is_closed() {
                 self.broken = true;
             }
             if self.depth > 0 {
@@ -391,32 +454,16 @@ impl Connection {
     /// Runs a rendered statement and returns its rows.
     pub fn query_rendered(&mut self, statement: &Rendered<'_>) -> Result<Vec<Row>, Error> {
         let mut rows = Vec::new();
-        self.run(statement, &mut |row| {
+        self.pg_run(statement, &mut |row| {
             rows.push(row.to_row());
             Ok(())
         })?;
         Ok(rows)
     }
 
-    /// Runs a rendered statement and hands each row to `sink` as it is read (decoded
-    /// straight from the connection's buffer); returns the row count. After an error from
-    /// `sink` the rest of the result is read and dropped, and that error is returned.
-    pub fn query_each(
-        &mut self,
-        statement: &Rendered<'_>,
-        sink: &mut dyn FnMut(RawRow<'_>) -> Result<(), Error>,
-    ) -> Result<u64, Error> {
-        self.run(statement, sink)
-    }
-
-    /// Runs a rendered statement and returns the number of rows it affected.
-    pub fn execute_rendered(&mut self, statement: &Rendered<'_>) -> Result<u64, Error> {
-        self.run(statement, &mut |_| Ok(()))
-    }
-
     /// Prepares (or finds) `statement`, runs it handing each row to `sink`, logs it with
     /// the row count, and records what the outcome means for the connection.
-    fn run(
+    pub(crate) fn pg_run(
         &mut self,
         statement: &Rendered<'_>,
         sink: &mut dyn FnMut(RawRow<'_>) -> Result<(), Error>,
@@ -425,7 +472,7 @@ impl Connection {
         let started = Instant::now();
         let (prepared, sql) = self.prepare_logged(statement, started)?;
         let max_rows = if prepared.returns_rows {
-            self.max_rows
+            self.link.max_rows
         } else {
             0
         };
@@ -438,7 +485,7 @@ impl Connection {
                 wire.execute(prepared, &statement.params, max_rows, sink)
             }
         };
-        let mut result = call(&mut self.wire, &prepared);
+        let mut result = call(&mut self.link.wire, &prepared);
         if result.as_ref().is_err_and(is_stale_statement) {
             // The schema changed under the prepared statement (or it was deallocated):
             // forget it, and outside a transaction prepare it again and retry once.
@@ -446,10 +493,10 @@ impl Connection {
             self.forget(statement.key);
             if self.depth == 0 {
                 let prepared = self.prepare_text(statement.key, &sql, &statement.types)?;
-                result = call(&mut self.wire, &prepared);
+                result = call(&mut self.link.wire, &prepared);
             }
         }
-        if self.wire.take_redescribe() {
+        if self.link.wire.take_redescribe() {
             // The result's columns changed since the statement was described.
             self.forget(statement.key);
         }
@@ -475,20 +522,22 @@ impl Connection {
         let started = Instant::now();
         let (prepared, sql) = self.prepare_logged(statement, started)?;
         let text = prepared.name.is_empty().then_some(&*sql);
-        let mut result = self
-            .wire
-            .start_portal(&prepared, text, &statement.params, STREAM_BATCH);
+        let mut result =
+            self.link
+                .wire
+                .start_portal(&prepared, text, &statement.params, STREAM_BATCH);
         if result.as_ref().is_err_and(is_stale_statement) {
             self.forget(statement.key);
             if self.depth == 0 {
                 let prepared = self.prepare_text(statement.key, &sql, &statement.types)?;
                 let text = prepared.name.is_empty().then_some(&*sql);
-                result = self
-                    .wire
-                    .start_portal(&prepared, text, &statement.params, STREAM_BATCH);
+                result =
+                    self.link
+                        .wire
+                        .start_portal(&prepared, text, &statement.params, STREAM_BATCH);
             }
         }
-        if self.wire.take_redescribe() {
+        if self.link.wire.take_redescribe() {
             self.forget(statement.key);
         }
         log::rendered(

@@ -3,7 +3,7 @@
 use super::wire::{self, Wire};
 use super::Error;
 use bytes::{BufMut, BytesMut};
-use postgres_types::{ToSql, Type};
+use postgres_types::Type;
 
 /// COPY data is handed to the connection in chunks of about this size.
 const COPY_CHUNK: usize = 64 * 1024;
@@ -51,7 +51,7 @@ impl<'c> CopySink<'c> {
     /// of the row is kept and its position and error are returned.
     pub(crate) fn row(
         &mut self,
-        values: &[&(dyn ToSql + Sync)],
+        values: &[crate::render::Param<'_>],
         types: &[Type],
     ) -> Result<(), (Option<usize>, Error)> {
         let start = self.data.len();

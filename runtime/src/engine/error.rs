@@ -331,6 +331,9 @@ pub enum DbErrorKind {
     SyntaxOrAccess,
     /// Class 08: the connection failed.
     Connection,
+    /// SQLite's `SQLITE_BUSY`: another connection holds the lock the statement needs, past
+    /// the busy timeout; run the transaction again.
+    Busy,
     /// Anything else; see the SQLSTATE code.
     Other,
 }
@@ -368,7 +371,7 @@ impl DbErrorKind {
     pub fn is_retryable(self) -> bool {
         matches!(
             self,
-            DbErrorKind::SerializationFailure | DbErrorKind::Deadlock
+            DbErrorKind::SerializationFailure | DbErrorKind::Deadlock | DbErrorKind::Busy
         )
     }
 
@@ -384,7 +387,7 @@ impl DbErrorKind {
             DbErrorKind::NotNullViolation => "give the column a value",
             DbErrorKind::CheckViolation => "the row breaks the table's CHECK constraint",
             DbErrorKind::ExclusionViolation => "the row conflicts with an existing row",
-            DbErrorKind::SerializationFailure | DbErrorKind::Deadlock => {
+            DbErrorKind::SerializationFailure | DbErrorKind::Deadlock | DbErrorKind::Busy => {
                 "run the transaction again (see transaction_with_retry)"
             }
             DbErrorKind::StatementTimeout => {

@@ -5,9 +5,11 @@ mod connection;
 mod copy_sink;
 pub(crate) mod error;
 pub(crate) mod hosts;
-mod log;
+pub(crate) mod log;
 mod pool;
+mod postgres;
 mod replicas;
+pub(crate) mod row_data;
 mod statement_cache;
 mod stream;
 mod transaction;
@@ -21,11 +23,14 @@ pub use error::{DatabaseError, DbErrorKind, DecodeError, Error, TlsErrorKind};
 pub use log::SQL_LOG_TARGET;
 pub use pool::{Engine, EngineBuilder, PoolState, PooledConnection, REQUEST_TIMEOUT_GRACE};
 pub use replicas::{ReplicaSession, ReplicatedEngine, REPLICA_RETRY_AFTER};
+pub use row_data::RowData;
 pub use statement_cache::StatementCacheMode;
 pub use stream::{RowStream, STREAM_BATCH};
 pub use transaction::{IsolationLevel, Transaction, TransactionBuilder, TransactionOptions};
 pub use url::{DatabaseUrl, Dialect};
 pub use wire::{Column, RawRow, Row};
+
+use crate::backend::{Backend, Postgres};
 
 use crate::render::Rendered;
 
@@ -48,11 +53,17 @@ pub(crate) fn exactly_one<R>(rows: Vec<R>) -> Result<R, Error> {
 /// [`Engine`], a [`Transaction`], or a [`Session`](crate::Session). Every query method takes
 /// `&mut impl Executor`, and transactions open from any of them.
 pub trait Executor {
-    /// The connection underneath.
-    fn connection(&mut self) -> &mut Connection;
+    /// The database the statements run on ([`Postgres`], [`Sqlite`](crate::Sqlite)).
+    type Backend: Backend;
 
-    /// Runs a statement and returns its rows.
-    fn query_rows(&mut self, statement: &Rendered<'_>) -> Result<Vec<Row>, Error> {
+    /// The connection underneath.
+    fn connection(&mut self) -> &mut Connection<Self::Backend>;
+
+    /// Runs a statement and returns its rows (PostgreSQL).
+    fn query_rows(&mut self, statement: &Rendered<'_>) -> Result<Vec<Row>, Error>
+    where
+        Self: Executor<Backend = Postgres>,
+    {
         self.connection().query_rendered(statement)
     }
 
@@ -61,7 +72,7 @@ pub trait Executor {
     fn query_each(
         &mut self,
         statement: &Rendered<'_>,
-        sink: &mut dyn FnMut(RawRow<'_>) -> Result<(), Error>,
+        sink: &mut dyn FnMut(RowData<'_>) -> Result<(), Error>,
     ) -> Result<u64, Error> {
         self.connection().query_each(statement, sink)
     }
@@ -72,7 +83,10 @@ pub trait Executor {
     }
 
     /// Runs a statement and reads its rows as they arrive.
-    fn stream_rows(&mut self, statement: &Rendered<'_>) -> Result<RowStream<'_>, Error> {
+    fn stream_rows(&mut self, statement: &Rendered<'_>) -> Result<RowStream<'_>, Error>
+    where
+        Self: Executor<Backend = Postgres>,
+    {
         self.connection().stream_rendered(statement)
     }
 
@@ -91,7 +105,7 @@ pub trait Executor {
     /// ```
     fn transaction<T, E: From<Error>>(
         &mut self,
-        f: impl FnOnce(&mut Transaction<'_>) -> Result<T, E>,
+        f: impl FnOnce(&mut Transaction<'_, Self::Backend>) -> Result<T, E>,
     ) -> Result<T, E>
     where
         Self: Sized,
@@ -101,7 +115,7 @@ pub trait Executor {
 
     /// Opens a transaction (a savepoint when one is already open) as a guard: call
     /// [`Transaction::commit`]; dropping it without committing rolls back.
-    fn begin(&mut self) -> Result<Transaction<'_>, Error>
+    fn begin(&mut self) -> Result<Transaction<'_, Self::Backend>, Error>
     where
         Self: Sized,
     {
@@ -109,7 +123,7 @@ pub trait Executor {
     }
 
     /// A transaction with options: isolation level, read-only, retries.
-    fn build_transaction(&mut self) -> TransactionBuilder<'_>
+    fn build_transaction(&mut self) -> TransactionBuilder<'_, Self::Backend>
     where
         Self: Sized,
     {
@@ -121,7 +135,7 @@ pub trait Executor {
     fn transaction_with_retry<T>(
         &mut self,
         attempts: u32,
-        f: impl FnMut(&mut Transaction<'_>) -> Result<T, Error>,
+        f: impl FnMut(&mut Transaction<'_, Self::Backend>) -> Result<T, Error>,
     ) -> Result<T, Error>
     where
         Self: Sized,
@@ -139,14 +153,18 @@ pub trait Executor {
     }
 }
 
-impl Executor for Connection {
-    fn connection(&mut self) -> &mut Connection {
+impl<B: Backend> Executor for Connection<B> {
+    type Backend = B;
+    #[inline]
+    fn connection(&mut self) -> &mut Connection<B> {
         self
     }
 }
 
 impl<E: Executor + ?Sized> Executor for &mut E {
-    fn connection(&mut self) -> &mut Connection {
+    type Backend = E::Backend;
+    #[inline]
+    fn connection(&mut self) -> &mut Connection<E::Backend> {
         (**self).connection()
     }
 }

@@ -582,6 +582,8 @@ impl DerefMut for PooledConnection {
 }
 
 impl Executor for PooledConnection {
+    type Backend = crate::backend::Postgres;
+    #[inline]
     fn connection(&mut self) -> &mut Connection {
         self
     }

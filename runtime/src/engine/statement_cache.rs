@@ -49,8 +49,8 @@ impl Connection {
     /// How many prepared statements to keep (least recently used are closed first);
     /// at least 1.
     pub fn set_statement_cache_size(&mut self, size: usize) {
-        self.capacity = size.max(1);
-        while self.statements.len() > self.capacity {
+        self.link.capacity = size.max(1);
+        while self.link.statements.len() > self.link.capacity {
             self.evict();
         }
     }
@@ -60,28 +60,22 @@ impl Connection {
     /// server connection (see [`StatementCacheMode`]). Changing it empties the cache (the
     /// named statements are closed with the next request).
     pub fn set_statement_cache_mode(&mut self, mode: StatementCacheMode) {
-        if mode != self.mode {
-            for (_, old) in self.statements.drain() {
-                self.wire.close_statement(old.statement.name);
+        if mode != self.link.mode {
+            for (_, old) in self.link.statements.drain() {
+                self.link.wire.close_statement(old.statement.name);
             }
-            self.mode = mode;
+            self.link.mode = mode;
         }
     }
 
     /// The statement cache mode in force.
     pub fn statement_cache_mode(&self) -> StatementCacheMode {
-        self.mode
+        self.link.mode
     }
 
     /// How many prepared statements are cached now.
     pub fn cached_statements(&self) -> usize {
-        self.statements.len()
-    }
-
-    /// Whether a statement of this fingerprint and these parameter types is prepared, so
-    /// that it can run without its SQL text (see [`crate::render::SqlWriter`]).
-    pub fn knows(&self, key: u64, types: &[Type]) -> bool {
-        self.statements.get(&key).is_some_and(|c| c.types == types)
+        self.link.statements.len()
     }
 
     /// The prepared statement of `rendered` and its SQL text: from the cache, or
@@ -90,9 +84,9 @@ impl Connection {
         &mut self,
         rendered: &Rendered<'_>,
     ) -> Result<(Statement, Arc<str>), Error> {
-        self.tick += 1;
-        let tick = self.tick;
-        if let Some(found) = self.statements.get_mut(&rendered.key).filter(|c| {
+        self.link.tick += 1;
+        let tick = self.link.tick;
+        if let Some(found) = self.link.statements.get_mut(&rendered.key).filter(|c| {
             c.types == rendered.types && (!rendered.has_text || *c.sql == *rendered.sql)
         }) {
             found.last_used = tick;
@@ -117,28 +111,30 @@ impl Connection {
         sql: &Arc<str>,
         types: &[Type],
     ) -> Result<Statement, Error> {
-        let name = match self.mode {
-            StatementCacheMode::Named => self.wire.statement_name(),
+        let name = match self.link.mode {
+            StatementCacheMode::Named => self.link.wire.statement_name(),
             StatementCacheMode::Unnamed | StatementCacheMode::Off => Arc::from(""),
         };
-        let prepared = self.wire.prepare(name, sql, types);
+        let prepared = self.link.wire.prepare(name, sql, types);
         let statement = self.note(prepared)?;
-        if self.mode == StatementCacheMode::Off {
+        if self.link.mode == StatementCacheMode::Off {
             return Ok(statement);
         }
-        if self.statements.len() >= self.capacity && !self.statements.contains_key(&key) {
+        if self.link.statements.len() >= self.link.capacity
+            && !self.link.statements.contains_key(&key)
+        {
             self.evict();
         }
-        if let Some(old) = self.statements.insert(
+        if let Some(old) = self.link.statements.insert(
             key,
             CachedStatement {
                 sql: Arc::clone(sql),
                 types: types.to_vec(),
                 statement: statement.clone(),
-                last_used: self.tick,
+                last_used: self.link.tick,
             },
         ) {
-            self.wire.close_statement(old.statement.name);
+            self.link.wire.close_statement(old.statement.name);
         }
         Ok(statement)
     }
@@ -163,21 +159,31 @@ impl Connection {
     /// Closes the least recently used statement.
     pub(super) fn evict(&mut self) {
         let oldest = self
+            .link
             .statements
             .iter()
             .min_by_key(|(_, c)| c.last_used)
             .map(|(key, _)| *key);
         if let Some(key) = oldest {
-            if let Some(old) = self.statements.remove(&key) {
-                self.wire.close_statement(old.statement.name);
+            if let Some(old) = self.link.statements.remove(&key) {
+                self.link.wire.close_statement(old.statement.name);
             }
         }
     }
 
     /// Forgets a cached statement (the server refused it as stale).
     pub(super) fn forget(&mut self, key: u64) {
-        if let Some(old) = self.statements.remove(&key) {
-            self.wire.close_statement(old.statement.name);
+        if let Some(old) = self.link.statements.remove(&key) {
+            self.link.wire.close_statement(old.statement.name);
         }
+    }
+}
+
+impl super::connection::PgLink {
+    /// Whether a statement of this fingerprint and these parameter types is prepared, so
+    /// that it can run without its SQL text (see [`crate::render::SqlWriter`]).
+    #[inline]
+    pub(crate) fn knows(&self, key: u64, types: &[Type]) -> bool {
+        self.statements.get(&key).is_some_and(|c| c.types == types)
     }
 }

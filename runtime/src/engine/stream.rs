@@ -40,12 +40,12 @@ impl<'c> RowStream<'c> {
         decode: impl FnOnce(RawRow<'_>, &[Label]) -> Result<R, Error>,
     ) -> Option<Result<R, Error>> {
         let labels = &self.labels;
-        match self.conn.wire.portal_next(|row| decode(row, labels))? {
+        match self.conn.link.wire.portal_next(|row| decode(row, labels))? {
             Ok(r) => Some(Ok(r)),
             Err(e) => {
-                if self.conn.wire.in_portal() {
+                if self.conn.link.wire.in_portal() {
                     // A decode error: the statement itself is fine; end it.
-                    let ended = self.conn.wire.end_portal();
+                    let ended = self.conn.link.wire.end_portal();
                     if let Err(lost) = ended {
                         let _ = self.conn.note(Err::<(), _>(lost));
                     }
@@ -66,8 +66,8 @@ impl Drop for RowStream<'_> {
     /// A stream dropped before its end ends its statement, so the connection is ready
     /// for the next one.
     fn drop(&mut self) {
-        if self.conn.wire.in_portal() {
-            let ended = self.conn.wire.abandon_portal();
+        if self.conn.link.wire.in_portal() {
+            let ended = self.conn.link.wire.abandon_portal();
             let _ = self.conn.note(ended);
         }
     }

@@ -4,6 +4,7 @@
 //! failures and deadlocks.
 
 use super::{Connection, Error, Executor};
+use crate::backend::{Backend, Postgres};
 use std::fmt;
 use std::time::Duration;
 
@@ -51,14 +52,14 @@ impl fmt::Display for IsolationLevel {
 /// An open transaction (or, nested, a savepoint). Run statements through it as through a
 /// connection. [`commit`](Self::commit) makes its work permanent; dropping it without
 /// committing rolls it back, also when a panic unwinds past it.
-pub struct Transaction<'c> {
-    conn: &'c mut Connection,
+pub struct Transaction<'c, B: Backend = Postgres> {
+    conn: &'c mut Connection<B>,
     /// This transaction's level: 1 for `BEGIN`, 2 and up for savepoints.
     level: u32,
     done: bool,
 }
 
-impl fmt::Debug for Transaction<'_> {
+impl<B: Backend> fmt::Debug for Transaction<'_, B> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Transaction")
             .field("level", &self.level)
@@ -70,24 +71,15 @@ fn savepoint_name(level: u32) -> String {
     format!("\"sqlwright_sp_{level}\"")
 }
 
-impl<'c> Transaction<'c> {
+impl<'c, B: Backend> Transaction<'c, B> {
     /// Opens a transaction on `conn`, or a savepoint when one is already open.
     pub(crate) fn open(
-        conn: &'c mut Connection,
+        conn: &'c mut Connection<B>,
         options: TransactionOptions,
     ) -> Result<Self, Error> {
         let level = conn.depth + 1;
         if level == 1 {
-            let mut sql = String::from("BEGIN");
-            if let Some(isolation) = options.isolation {
-                sql.push_str(" ISOLATION LEVEL ");
-                sql.push_str(isolation.as_sql());
-            }
-            match options.read_only {
-                Some(true) => sql.push_str(" READ ONLY"),
-                Some(false) => sql.push_str(" READ WRITE"),
-                None => {}
-            }
+            let sql = B::begin_sql(&options)?;
             conn.control(&sql)?;
             conn.aborted = false;
         } else {
@@ -181,7 +173,7 @@ impl<'c> Transaction<'c> {
     }
 }
 
-impl Drop for Transaction<'_> {
+impl<B: Backend> Drop for Transaction<'_, B> {
     fn drop(&mut self) {
         if !self.done {
             self.done = true;
@@ -192,8 +184,10 @@ impl Drop for Transaction<'_> {
     }
 }
 
-impl Executor for Transaction<'_> {
-    fn connection(&mut self) -> &mut Connection {
+impl<B: Backend> Executor for Transaction<'_, B> {
+    type Backend = B;
+    #[inline]
+    fn connection(&mut self) -> &mut Connection<B> {
         self.conn
     }
 }
@@ -208,12 +202,12 @@ pub struct TransactionOptions {
 }
 
 /// Builds a transaction with options: `conn.build_transaction().serializable().read_only()`.
-pub struct TransactionBuilder<'c> {
-    conn: &'c mut Connection,
+pub struct TransactionBuilder<'c, B: Backend = Postgres> {
+    conn: &'c mut Connection<B>,
     options: TransactionOptions,
 }
 
-impl fmt::Debug for TransactionBuilder<'_> {
+impl<B: Backend> fmt::Debug for TransactionBuilder<'_, B> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("TransactionBuilder")
             .field("options", &self.options)
@@ -221,8 +215,8 @@ impl fmt::Debug for TransactionBuilder<'_> {
     }
 }
 
-impl<'c> TransactionBuilder<'c> {
-    pub(crate) fn new(conn: &'c mut Connection) -> Self {
+impl<'c, B: Backend> TransactionBuilder<'c, B> {
+    pub(crate) fn new(conn: &'c mut Connection<B>) -> Self {
         TransactionBuilder {
             conn,
             options: TransactionOptions::default(),
@@ -258,7 +252,7 @@ impl<'c> TransactionBuilder<'c> {
     }
 
     /// Opens the transaction as a guard.
-    pub fn begin(self) -> Result<Transaction<'c>, Error> {
+    pub fn begin(self) -> Result<Transaction<'c, B>, Error> {
         Transaction::open(self.conn, self.options)
     }
 
@@ -266,7 +260,7 @@ impl<'c> TransactionBuilder<'c> {
     /// returns `Err` or panics.
     pub fn run<T, E: From<Error>>(
         self,
-        f: impl FnOnce(&mut Transaction<'_>) -> Result<T, E>,
+        f: impl FnOnce(&mut Transaction<'_, B>) -> Result<T, E>,
     ) -> Result<T, E> {
         run_in(self.conn, self.options, f)
     }
@@ -277,7 +271,7 @@ impl<'c> TransactionBuilder<'c> {
     pub fn run_with_retry<T>(
         self,
         attempts: u32,
-        mut f: impl FnMut(&mut Transaction<'_>) -> Result<T, Error>,
+        mut f: impl FnMut(&mut Transaction<'_, B>) -> Result<T, Error>,
     ) -> Result<T, Error> {
         if self.conn.depth > 0 {
             return Err(Error::Misuse(
@@ -316,10 +310,10 @@ pub(super) fn backoff(attempt: u32) -> Duration {
     Duration::from_micros(base * 1000 / 2 + jitter / 2)
 }
 
-fn run_in<T, E: From<Error>>(
-    conn: &mut Connection,
+fn run_in<T, E: From<Error>, B: Backend>(
+    conn: &mut Connection<B>,
     options: TransactionOptions,
-    f: impl FnOnce(&mut Transaction<'_>) -> Result<T, E>,
+    f: impl FnOnce(&mut Transaction<'_, B>) -> Result<T, E>,
 ) -> Result<T, E> {
     let mut tx = Transaction::open(conn, options)?;
     match f(&mut tx) {

@@ -43,7 +43,7 @@ impl<ST, T> Bound<ST, T> {
     message = "`{Self}` cannot be sent as a SQL `{ST}` value",
     label = "expected a Rust value of SQL type `{ST}`"
 )]
-pub trait SqlValue<ST>: ToSql + Sync {}
+pub trait SqlValue<ST>: crate::backend::Encode {}
 
 impl<ST: SqlType, T: SqlValue<ST>> Expression for Bound<ST, T> {
     type SqlType = ST;
@@ -124,6 +124,14 @@ impl<ST: SqlType, T: SqlValue<ST>> ToSql for Bound<ST, T> {
             .into());
         }
         self.to_sql(ty, out)
+    }
+}
+
+impl<ST: SqlType, T: SqlValue<ST>> crate::backend::Encode for Bound<ST, T> {
+    #[cfg(feature = "sqlite")]
+    #[inline]
+    fn to_sqlite(&self) -> Result<crate::backend::SqliteArg<'_>, String> {
+        self.value.to_sqlite()
     }
 }
 

@@ -10,6 +10,7 @@
 
 use super::clauses::{AddCondition, AddOrder, Clause, Filter, NoFilter, NoOrder, OrderBy};
 use super::select::{rebuild, FromClause, Select, SelectClause};
+use crate::backend::Postgres;
 use crate::check::ValidSelect;
 use crate::engine::{Error, Executor};
 use crate::raw::DynRow;
@@ -211,7 +212,10 @@ where
     O: Clause,
 {
     /// Runs the query; each row is read by column name or position.
-    pub fn load_dyn<C: Executor + ?Sized>(self, conn: &mut C) -> Result<Vec<DynRow>, Error> {
+    pub fn load_dyn<C: Executor<Backend = Postgres> + ?Sized>(
+        self,
+        conn: &mut C,
+    ) -> Result<Vec<DynRow>, Error> {
         if self.select.is_empty() {
             return Err(Error::Misuse(
                 "a boxed select list needs at least one column".into(),

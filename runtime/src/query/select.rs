@@ -5,6 +5,7 @@ use super::clauses::{
 };
 use super::Rows;
 use super::Source;
+use crate::backend::Postgres;
 use crate::check::{Agg, Cons, GroupBy, Neutral, Nil, NoGroup, Plain, Src, ValidOrder};
 use crate::check::{AppearsIn, ValidSelect, ValidWhere};
 use crate::engine::{Error, Executor, RawRow};
@@ -278,14 +279,7 @@ where
         self.group.render_clause(out);
         self.having.render_clause(out);
         self.order.render_clause(out);
-        if let Some(limit) = limit.or(self.limit.as_ref()) {
-            out.sql(" LIMIT ");
-            out.bind(limit, postgres_types::Type::INT8);
-        }
-        if let Some(offset) = &self.offset {
-            out.sql(" OFFSET ");
-            out.bind(offset, postgres_types::Type::INT8);
-        }
+        out.limit_offset(limit.or(self.limit.as_ref()), self.offset.as_ref());
     }
 
     /// The SQL text, parameters and column labels of this query, without running it.
@@ -421,7 +415,7 @@ where
     /// # Ok(()) }
     /// ```
     #[allow(clippy::type_complexity)]
-    pub fn stream<'c, C: Executor + ?Sized, J>(
+    pub fn stream<'c, C: Executor<Backend = Postgres> + ?Sized, J>(
         self,
         conn: &'c mut C,
     ) -> Result<
@@ -447,7 +441,7 @@ where
     /// they arrive: the fastest way to read a whole table or a large result. COPY takes no
     /// parameters, so a query with bound values is [`Error::Misuse`] (use
     /// [`stream`](Self::stream)).
-    pub fn copy_out<'c, C: Executor + ?Sized, J>(
+    pub fn copy_out<'c, C: Executor<Backend = Postgres> + ?Sized, J>(
         self,
         conn: &'c mut C,
     ) -> Result<crate::copy::CopyRows<'c, RowType<F, S, G, J>>, Error>
@@ -538,5 +532,5 @@ impl<S: Source> FromClause for S {
 
 /// Decodes one streamed row into `R`.
 fn decode_row<R: FromRow<ST>, ST>(row: RawRow<'_>, labels: &[Label]) -> Result<R, Error> {
-    R::from_row(&mut RowReader::new(row, labels))
+    R::from_row(&mut RowReader::new(crate::engine::RowData::pg(row), labels))
 }

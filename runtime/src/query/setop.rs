@@ -10,7 +10,6 @@ use crate::check::Both;
 use crate::engine::{Error, Executor};
 use crate::render::{Rendered, SqlWriter};
 use crate::types::{FromRow, Nullability, NullableIf, RowOf, SqlType, Tagged};
-use postgres_types::Type;
 use std::marker::PhantomData;
 
 /// The row type of a set operation whose sides have rows `Self` and `R`.
@@ -201,14 +200,7 @@ impl<L: SubSelect<JL, SqlType: UnionRow<R::SqlType>>, R: SubSelect<JR>, JL, JR> 
                 out.sql(if *desc { " DESC" } else { " ASC" });
             }
         }
-        if let Some(limit) = &self.limit {
-            out.sql(" LIMIT ");
-            out.bind(limit, Type::INT8);
-        }
-        if let Some(offset) = &self.offset {
-            out.sql(" OFFSET ");
-            out.bind(offset, Type::INT8);
-        }
+        out.limit_offset(self.limit.as_ref(), self.offset.as_ref());
     }
 }
 

@@ -33,11 +33,12 @@
 mod row;
 pub use row::{ColumnKey, DynRow, FromDynRow};
 
+use crate::backend::Postgres;
 use crate::engine::{DecodeError, Error, Executor, Row};
 use crate::expr::{NaturalSqlType, SqlValue};
 use crate::render::{Param, Rendered};
 use crate::types::SqlType;
-use postgres_types::{FromSql, ToSql, Type};
+use postgres_types::{FromSql, Type};
 use std::collections::HashMap;
 use std::fmt;
 
@@ -57,20 +58,20 @@ pub fn sql(text: &str) -> RawQuery<'_> {
     label = "no SQL type for this value",
     note = "bind a type sqlwright maps (i32, i64, f64, bool, String, &str, chrono, uuid, ...), or name the SQL type: `.bind_as::<Int8, _>(name, value)`"
 )]
-pub trait RawValue: ToSql + Sync {
+pub trait RawValue: crate::backend::Encode {
     /// The SQL type the parameter is declared with.
     fn sql_type() -> Type;
 }
 
 #[diagnostic::do_not_recommend]
-impl<T: NaturalSqlType + ToSql + Sync> RawValue for T {
+impl<T: NaturalSqlType + crate::backend::Encode> RawValue for T {
     fn sql_type() -> Type {
         <T::SqlType as SqlType>::PG_TYPE
     }
 }
 
 #[diagnostic::do_not_recommend]
-impl<T: NaturalSqlType + ToSql + Sync> RawValue for Option<T> {
+impl<T: NaturalSqlType + crate::backend::Encode> RawValue for Option<T> {
     fn sql_type() -> Type {
         <T::SqlType as SqlType>::PG_TYPE
     }
@@ -80,7 +81,7 @@ impl<T: NaturalSqlType + ToSql + Sync> RawValue for Option<T> {
 pub struct RawQuery<'a> {
     text: &'a str,
     /// Name, value, declared type, and whether the value is sensitive.
-    values: Vec<(String, Box<dyn ToSql + Sync + 'a>, Type, bool)>,
+    values: Vec<(String, Box<dyn crate::backend::Encode + 'a>, Type, bool)>,
     /// Where each name's value is in `values`.
     index: HashMap<String, usize>,
 }
@@ -124,7 +125,7 @@ impl<'a> RawQuery<'a> {
         self.bind_typed(name, value, T::sql_type(), true)
     }
 
-    fn bind_typed<T: ToSql + Sync + 'a>(
+    fn bind_typed<T: crate::backend::Encode + 'a>(
         mut self,
         name: &str,
         value: T,
@@ -134,7 +135,7 @@ impl<'a> RawQuery<'a> {
         let name = name.strip_prefix(':').unwrap_or(name).to_string();
         let entry = (
             name.clone(),
-            Box::new(value) as Box<dyn ToSql + Sync + 'a>,
+            Box::new(value) as Box<dyn crate::backend::Encode + 'a>,
             ty,
             sensitive,
         );
@@ -185,6 +186,7 @@ impl<'a> RawQuery<'a> {
             )));
         }
         Ok(Rendered {
+            dialect: crate::backend::Dialect::Postgres,
             key: crate::render::Fingerprint::of_text(&parsed.sql, &types),
             has_text: true,
             sql: parsed.sql,
@@ -197,7 +199,10 @@ impl<'a> RawQuery<'a> {
     }
 
     /// Runs the statement: every row, read by name or position.
-    pub fn load<C: Executor + ?Sized>(&self, conn: &mut C) -> Result<Vec<DynRow>, Error> {
+    pub fn load<C: Executor<Backend = Postgres> + ?Sized>(
+        &self,
+        conn: &mut C,
+    ) -> Result<Vec<DynRow>, Error> {
         let rendered = self.render()?;
         Ok(conn
             .query_rows(&rendered)?
@@ -207,7 +212,7 @@ impl<'a> RawQuery<'a> {
     }
 
     /// Runs the statement and maps each row into `T` by column name.
-    pub fn load_as<T: FromDynRow, C: Executor + ?Sized>(
+    pub fn load_as<T: FromDynRow, C: Executor<Backend = Postgres> + ?Sized>(
         &self,
         conn: &mut C,
     ) -> Result<Vec<T>, Error> {
@@ -219,19 +224,25 @@ impl<'a> RawQuery<'a> {
     }
 
     /// The first row, or `None`.
-    pub fn first<C: Executor + ?Sized>(&self, conn: &mut C) -> Result<Option<DynRow>, Error> {
+    pub fn first<C: Executor<Backend = Postgres> + ?Sized>(
+        &self,
+        conn: &mut C,
+    ) -> Result<Option<DynRow>, Error> {
         let rendered = self.render()?;
         let mut stream = conn.stream_rows(&rendered)?;
         stream.next_row().transpose().map(|row| row.map(DynRow))
     }
 
     /// Exactly one row: [`Error::NotFound`] or [`Error::MultipleRows`] otherwise.
-    pub fn one<C: Executor + ?Sized>(&self, conn: &mut C) -> Result<DynRow, Error> {
+    pub fn one<C: Executor<Backend = Postgres> + ?Sized>(
+        &self,
+        conn: &mut C,
+    ) -> Result<DynRow, Error> {
         crate::engine::exactly_one(self.load(conn)?)
     }
 
     /// The first column of the only row, or `None` when there is no row.
-    pub fn scalar<T: for<'r> FromSql<'r>, C: Executor + ?Sized>(
+    pub fn scalar<T: for<'r> FromSql<'r>, C: Executor<Backend = Postgres> + ?Sized>(
         &self,
         conn: &mut C,
     ) -> Result<Option<T>, Error> {
@@ -241,14 +252,17 @@ impl<'a> RawQuery<'a> {
     }
 
     /// Runs the statement: the number of rows it affected.
-    pub fn execute<C: Executor + ?Sized>(&self, conn: &mut C) -> Result<u64, Error> {
+    pub fn execute<C: Executor<Backend = Postgres> + ?Sized>(
+        &self,
+        conn: &mut C,
+    ) -> Result<u64, Error> {
         let rendered = self.render()?;
         conn.execute_rendered(&rendered)
     }
 
     /// Runs the statement and reads its rows one at a time as they arrive, without
     /// holding them all in memory.
-    pub fn stream<'c, C: Executor + ?Sized>(
+    pub fn stream<'c, C: Executor<Backend = Postgres> + ?Sized>(
         &self,
         conn: &'c mut C,
     ) -> Result<impl Iterator<Item = Result<DynRow, Error>> + 'c, Error> {
@@ -262,7 +276,7 @@ impl<'a> RawQuery<'a> {
 
     /// Runs the statement and reads its rows as they arrive, in batches of up to `n`
     /// (SQLAlchemy's `fetchmany`).
-    pub fn batches<'c, C: Executor + ?Sized>(
+    pub fn batches<'c, C: Executor<Backend = Postgres> + ?Sized>(
         &self,
         conn: &'c mut C,
         n: usize,

@@ -7,7 +7,6 @@ use crate::engine::Error;
 use crate::query::{Col, ColumnDef, Table};
 use crate::render::SqlWriter;
 use crate::types::{Array, SqlType};
-use postgres_types::ToSql;
 use std::hash::Hash;
 
 /// A foreign key as the loaders take it: which table holds it, which it references, and
@@ -86,7 +85,7 @@ where
     <Array<<M::SqlType as SqlType>::NotNull> as SqlType>::PG_TYPE
 }
 
-impl<M: ColumnDef, K: ToSql + Sync + Clone> KeyColumns<K> for M
+impl<M: ColumnDef, K: crate::backend::Encode + Clone> KeyColumns<K> for M
 where
     Array<<M::SqlType as SqlType>::NotNull>: SqlType,
 {
@@ -121,7 +120,7 @@ macro_rules! composite_keys {
             }
         }
 
-        impl<$($col: ColumnDef,)+ $($key: ToSql + Sync + Clone,)+> KeyColumns<($($key,)+)> for ($($col,)+)
+        impl<$($col: ColumnDef,)+ $($key: crate::backend::Encode + Clone,)+> KeyColumns<($($key,)+)> for ($($col,)+)
         where
             $(Array<<$col::SqlType as SqlType>::NotNull>: SqlType,)+
         {

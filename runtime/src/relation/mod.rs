@@ -55,7 +55,6 @@ use crate::engine::{Error, Executor};
 use crate::query::{Col, ColumnDef, Selectable, SubSelect, Table};
 use crate::render::{render_for, Render, SqlWriter};
 use crate::types::{Array, FromRow, FromSqlValue, RowReader, SqlType};
-use postgres_types::ToSql;
 use std::collections::HashMap;
 use std::hash::Hash;
 
@@ -84,7 +83,7 @@ pub trait Field<M> {
 /// A value that relates rows: a key, or an `Option` of one (a nullable foreign key).
 pub trait KeyValue {
     /// The key without NULL.
-    type Key: Eq + Hash + Clone + ToSql + Sync + 'static;
+    type Key: Eq + Hash + Clone + crate::backend::Encode + 'static;
     /// The value as a key; `None` for NULL.
     fn key(&self) -> Option<&Self::Key>;
     /// What a lookup by this value gives: the related row, or an `Option` of it for a

@@ -6,11 +6,13 @@
 //! come from that one walk, so placeholders and parameters cannot disagree. Identifiers
 //! are always quoted; values are always parameters.
 
-use postgres_types::{ToSql, Type};
+use crate::backend::{Dialect, Encode};
+use postgres_types::Type;
 use std::fmt::{self, Write as _};
 
-/// A parameter as the driver takes it.
-pub type Param<'a> = &'a (dyn ToSql + Sync);
+/// A parameter as the driver takes it: a value that says for itself how each backend
+/// stores it.
+pub type Param<'a> = &'a dyn Encode;
 
 /// What logs, echo and [`Rendered`]'s `Display` show in place of a redacted parameter.
 pub const REDACTED: &str = "<redacted>";
@@ -91,6 +93,7 @@ pub struct SqlWriter<'a> {
     labels: Vec<Label>,
     nul_in_text: bool,
     depth: u32,
+    dialect: Dialect,
 }
 
 /// From how many elements a list is matched as `IN (SELECT unnest($1))` rather than
@@ -158,8 +161,13 @@ impl Default for SqlWriter<'_> {
 }
 
 impl<'a> SqlWriter<'a> {
-    /// An empty writer.
+    /// An empty writer for PostgreSQL.
     pub fn new() -> Self {
+        Self::for_dialect(Dialect::Postgres)
+    }
+
+    /// An empty writer for the backend that spells SQL as `dialect` says.
+    pub fn for_dialect(dialect: Dialect) -> Self {
         SqlWriter {
             sql: String::with_capacity(128),
             text: true,
@@ -171,17 +179,29 @@ impl<'a> SqlWriter<'a> {
             labels: Vec::new(),
             nul_in_text: false,
             depth: 0,
+            dialect,
         }
     }
 
     /// A writer that collects parameters, labels and the fingerprint but builds no SQL
     /// text: for statements whose text the connection already has.
     pub fn fingerprint_only() -> Self {
+        Self::fingerprint_only_for(Dialect::Postgres)
+    }
+
+    /// [`fingerprint_only`](Self::fingerprint_only) for the backend of `dialect`.
+    pub fn fingerprint_only_for(dialect: Dialect) -> Self {
         SqlWriter {
             sql: String::new(),
             text: false,
-            ..Self::new()
+            ..Self::for_dialect(dialect)
         }
+    }
+
+    /// How the backend this statement is for spells SQL.
+    #[inline]
+    pub fn dialect(&self) -> Dialect {
+        self.dialect
     }
 
     /// Appends SQL keywords or punctuation (never user data).
@@ -247,14 +267,19 @@ impl<'a> SqlWriter<'a> {
         self.params.push(value);
         self.types.push(ty);
         if self.text {
-            let _ = write!(self.sql, "${}", self.params.len());
+            let _ = write!(
+                self.sql,
+                "{}{}",
+                self.dialect.placeholder_prefix(),
+                self.params.len()
+            );
         }
     }
 
     /// Binds a value that has not been wrapped in a [`crate::expr::Bound`] (fields of derived
     /// structs, by reference): a text value holding a NUL byte is recorded, and the statement
     /// is refused before it is sent.
-    pub fn bind_value<T: ToSql + Sync>(&mut self, value: &'a T, ty: Type) {
+    pub fn bind_value<T: Encode>(&mut self, value: &'a T, ty: Type) {
         if crate::types::is_text(&ty) || crate::types::is_text_array(&ty) {
             let mut buf = bytes::BytesMut::new();
             if value.to_sql_checked(&ty, &mut buf).is_ok() && crate::types::text_has_nul(&ty, &buf)
@@ -285,8 +310,22 @@ impl<'a> SqlWriter<'a> {
     /// in a generic plan too. Below 9 values PostgreSQL searches the list element by
     /// element in every plan, so the plain form loses nothing (docs/design.md, "Plans that
     /// fit the parameters").
+    ///
+    /// SQLite has no arrays: the list is bound as one JSON array (see
+    /// [`Encode::to_sqlite`]) and read with `json_each`, so the statement's text does not
+    /// depend on the list's length either.
     #[inline]
     pub fn in_array(&mut self, len: usize, negated: bool, bind: impl FnOnce(&mut Self)) {
+        if self.dialect == Dialect::Sqlite {
+            self.sql(if negated {
+                " NOT IN (SELECT value FROM json_each("
+            } else {
+                " IN (SELECT value FROM json_each("
+            });
+            bind(self);
+            self.sql("))");
+            return;
+        }
         let unnest = len >= UNNEST_FROM;
         self.sql(match (unnest, negated) {
             (false, false) => " = ANY(",
@@ -296,6 +335,22 @@ impl<'a> SqlWriter<'a> {
         });
         bind(self);
         self.sql(if unnest { "))" } else { ")" });
+    }
+
+    /// Writes ` LIMIT $n` and ` OFFSET $m` for whichever is given. SQLite takes OFFSET only
+    /// after a LIMIT: there an OFFSET alone gets `LIMIT -1` (no limit).
+    #[inline]
+    pub fn limit_offset(&mut self, limit: Option<&'a i64>, offset: Option<&'a i64>) {
+        if let Some(limit) = limit {
+            self.sql(" LIMIT ");
+            self.bind(limit, Type::INT8);
+        } else if offset.is_some() && self.dialect == Dialect::Sqlite {
+            self.sql(" LIMIT -1");
+        }
+        if let Some(offset) = offset {
+            self.sql(" OFFSET ");
+            self.bind(offset, Type::INT8);
+        }
     }
 
     /// The number of parameters bound so far.
@@ -346,6 +401,7 @@ impl<'a> SqlWriter<'a> {
             key: self.key.finish(),
             has_text: self.text,
             params: self.params,
+            dialect: self.dialect,
             sensitive: self.sensitive,
             types: self.types,
             labels: self.labels,
@@ -366,6 +422,8 @@ pub struct Rendered<'a> {
     pub has_text: bool,
     /// The parameters, in placeholder order.
     pub params: Vec<Param<'a>>,
+    /// The backend spelling the text is written in.
+    pub dialect: Dialect,
     /// The positions in `params` (0-based, ascending) of the sensitive parameters, which
     /// are shown as [`REDACTED`] (see [`SqlWriter::redacting`]).
     pub sensitive: Vec<usize>,
@@ -378,6 +436,14 @@ pub struct Rendered<'a> {
 }
 
 impl<'a> Rendered<'a> {
+    /// The parameters as the `postgres` crate takes them (`client.query(&sql, &params)`).
+    pub fn postgres_params(&self) -> Vec<&'a (dyn postgres_types::ToSql + Sync)> {
+        self.params
+            .iter()
+            .map(|p| *p as &(dyn postgres_types::ToSql + Sync))
+            .collect()
+    }
+
     /// The parameters as shown: sensitive ones redacted, or all of them when `all`.
     pub(crate) fn shown_params(&self, all: bool) -> ShownParams<'_, 'a> {
         ShownParams {
@@ -415,13 +481,15 @@ pub(crate) fn render_for<'a, C: crate::engine::Executor + ?Sized>(
     conn: &mut C,
     mut write: impl FnMut(&mut SqlWriter<'a>),
 ) -> Rendered<'a> {
-    let mut out = SqlWriter::fingerprint_only();
+    use crate::backend::Backend;
+    let dialect = <C::Backend as Backend>::DIALECT;
+    let mut out = SqlWriter::fingerprint_only_for(dialect);
     write(&mut out);
     let rendered = out.finish();
     if conn.connection().knows(rendered.key, &rendered.types) {
         return rendered;
     }
-    let mut out = SqlWriter::new();
+    let mut out = SqlWriter::for_dialect(dialect);
     write(&mut out);
     out.finish()
 }

@@ -15,6 +15,16 @@ mod numeric;
 
 pub(crate) use decode::decode_rows;
 
+/// How dates and times are written as SQLite text: ISO-8601, fixed width, so that text
+/// order is time order (and SQLAlchemy's `DateTime` reads them).
+#[cfg(all(feature = "sqlite", feature = "chrono"))]
+pub(crate) mod sqlite_format {
+    pub const DATE: &str = "%Y-%m-%d";
+    pub const TIME: &str = "%H:%M:%S%.6f";
+    pub const TIMESTAMP: &str = "%Y-%m-%d %H:%M:%S%.6f";
+    pub const TIMESTAMPTZ: &str = "%Y-%m-%d %H:%M:%S%.6f+00:00";
+}
+
 /// Whether values of `ty` are text (where PostgreSQL refuses a NUL byte).
 #[inline]
 pub(crate) fn is_text(ty: &Type) -> bool {

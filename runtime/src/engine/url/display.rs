@@ -28,6 +28,9 @@ pub(super) fn write_host(f: &mut impl fmt::Write, h: &str) -> fmt::Result {
 impl DatabaseUrl {
     /// Writes the URL; `password` is what stands for the password, if there is one.
     pub(super) fn write(&self, f: &mut impl fmt::Write, password: Option<&str>) -> fmt::Result {
+        if self.dialect == Dialect::Sqlite {
+            return self.write_sqlite(f);
+        }
         f.write_str("postgres")?;
         if let Some(d) = &self.driver {
             write!(f, "+{d}")?;

@@ -12,17 +12,12 @@ mod config;
 mod display;
 mod hosts;
 mod params;
+mod sqlite;
 use hosts::*;
 pub(crate) use params::MAX_CONNECT_TIMEOUT;
 use params::*;
 
-/// The database a URL names.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-#[non_exhaustive]
-pub enum Dialect {
-    /// `postgres://` or `postgresql://`.
-    Postgres,
-}
+pub use crate::backend::Dialect;
 
 /// A parsed connection URL, `postgres://user:password@host:port/database?param=value`,
 /// read as libpq reads it. The password never appears in `Debug` or `Display` output, nor
@@ -139,6 +134,15 @@ fn percent_decode(text: &str, part: &str) -> Result<String, Error> {
 impl DatabaseUrl {
     /// Parses a URL, naming the part that is wrong when it cannot.
     pub fn parse(url: &str) -> Result<Self, Error> {
+        if let Some((scheme, rest)) = url.split_once(':') {
+            let (name, driver) = match scheme.split_once('+') {
+                Some((d, drv)) => (d, Some(drv)),
+                None => (scheme, None),
+            };
+            if name.eq_ignore_ascii_case("sqlite") {
+                return Self::parse_sqlite(driver, rest);
+            }
+        }
         let (scheme, rest) = url
             .split_once("://")
             .ok_or_else(|| bad("scheme", "expected `postgres://...` (no `://` found)"))?;
@@ -159,10 +163,13 @@ impl DatabaseUrl {
         };
         let dialect = match dialect_name.to_ascii_lowercase().as_str() {
             "postgres" | "postgresql" => Dialect::Postgres,
-            "sqlite" | "mysql" | "mariadb" => {
+            "mysql" | "mariadb" | "oracle" | "mssql" => {
                 return Err(bad(
                     "scheme",
-                    format!("`{dialect_name}` is not supported yet; use postgres://"),
+                    format!(
+                        "`{dialect_name}` is not supported yet; sqlwright runs on PostgreSQL \
+                         (postgres://) and SQLite (sqlite:///path.db)"
+                    ),
                 ))
             }
             "" => return Err(bad("scheme", "the scheme is empty; use postgres://")),

@@ -23,7 +23,7 @@ impl Wire {
         &mut self,
         statement: &Statement,
         text: Option<&str>,
-        params: &[&(dyn ToSql + Sync)],
+        params: &[crate::render::Param<'_>],
         batch: i32,
     ) -> Result<(), Error> {
         self.begin_statement(statement, text, params)?;

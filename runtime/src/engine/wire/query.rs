@@ -241,7 +241,7 @@ impl Wire {
     pub(super) fn write_bind(
         &mut self,
         statement: &Statement,
-        params: &[&(dyn ToSql + Sync)],
+        params: &[crate::render::Param<'_>],
     ) -> Result<(), Error> {
         if params.len() != statement.params.len() {
             return Err(Error::Parameter(format!(
@@ -314,7 +314,7 @@ impl Wire {
         &mut self,
         statement: &Statement,
         text: Option<&str>,
-        params: &[&(dyn ToSql + Sync)],
+        params: &[crate::render::Param<'_>],
     ) -> Result<(), Error> {
         if self.portal.is_some() {
             return Err(Error::Misuse(
@@ -342,7 +342,7 @@ impl Wire {
     pub(crate) fn execute(
         &mut self,
         statement: &Statement,
-        params: &[&(dyn ToSql + Sync)],
+        params: &[crate::render::Param<'_>],
         max_rows: u32,
         sink: &mut dyn FnMut(RawRow<'_>) -> Result<(), Error>,
     ) -> Result<u64, Error> {
@@ -356,7 +356,7 @@ impl Wire {
         &mut self,
         statement: &Statement,
         text: Option<&str>,
-        params: &[&(dyn ToSql + Sync)],
+        params: &[crate::render::Param<'_>],
         max_rows: u32,
         sink: &mut dyn FnMut(RawRow<'_>) -> Result<(), Error>,
     ) -> Result<u64, Error> {

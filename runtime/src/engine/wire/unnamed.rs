@@ -22,7 +22,7 @@ impl Wire {
         &mut self,
         statement: &Statement,
         sql: &str,
-        params: &[&(dyn ToSql + Sync)],
+        params: &[crate::render::Param<'_>],
         max_rows: u32,
         sink: &mut dyn FnMut(RawRow<'_>) -> Result<(), Error>,
     ) -> Result<u64, Error> {

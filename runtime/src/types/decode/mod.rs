@@ -3,7 +3,8 @@
 use super::array::RawArray;
 use super::*;
 use crate::engine::error::{DecodeError, Error};
-use crate::engine::RawRow;
+use crate::engine::row_data::Inner;
+use crate::engine::RowData;
 use crate::render::Label;
 use postgres_types::{FromSql, Kind};
 
@@ -19,6 +20,10 @@ use postgres_types::{FromSql, Kind};
 pub trait FromSqlValue<ST: ?Sized>: Sized {
     /// Decodes one value in PostgreSQL's binary format (`None` is NULL).
     fn decode(ty: &Type, raw: Option<&[u8]>) -> Result<Self, DecodeError>;
+
+    /// Decodes one value as SQLite returned it.
+    #[cfg(feature = "sqlite")]
+    fn decode_sqlite(value: crate::backend::SqliteValue<'_>) -> Result<Self, DecodeError>;
 }
 
 /// Decodes through `postgres-types` `FromSql`, with our own NULL and type checks.
@@ -70,6 +75,14 @@ impl<T: FromSqlValue<ST>, ST: SqlType<Nullability = NotNull>> FromSqlValue<Nulla
             some => T::decode(ty, some).map(Some),
         }
     }
+
+    #[cfg(feature = "sqlite")]
+    fn decode_sqlite(value: crate::backend::SqliteValue<'_>) -> Result<Self, DecodeError> {
+        match value {
+            crate::backend::SqliteValue::Null => Ok(None),
+            some => T::decode_sqlite(some).map(Some),
+        }
+    }
 }
 
 /// The Rust type a SQL type loads into when the row type is inferred.
@@ -90,6 +103,10 @@ impl<T: DefaultRust + SqlType<Nullability = NotNull>> DefaultRust for Nullable<T
 // impls shows one line instead of a macro expansion.
 
 impl FromSqlValue<Int2> for i16 {
+    #[cfg(feature = "sqlite")]
+    fn decode_sqlite(value: crate::backend::SqliteValue<'_>) -> Result<Self, DecodeError> {
+        sqlite::int(value)
+    }
     fn decode(ty: &Type, raw: Option<&[u8]>) -> Result<Self, DecodeError> {
         decode_pg(ty, raw)
     }
@@ -99,6 +116,10 @@ impl DefaultRust for Int2 {
 }
 
 impl FromSqlValue<Int4> for i32 {
+    #[cfg(feature = "sqlite")]
+    fn decode_sqlite(value: crate::backend::SqliteValue<'_>) -> Result<Self, DecodeError> {
+        sqlite::int(value)
+    }
     fn decode(ty: &Type, raw: Option<&[u8]>) -> Result<Self, DecodeError> {
         decode_pg(ty, raw)
     }
@@ -108,6 +129,10 @@ impl DefaultRust for Int4 {
 }
 
 impl FromSqlValue<Int8> for i64 {
+    #[cfg(feature = "sqlite")]
+    fn decode_sqlite(value: crate::backend::SqliteValue<'_>) -> Result<Self, DecodeError> {
+        sqlite::int(value)
+    }
     fn decode(ty: &Type, raw: Option<&[u8]>) -> Result<Self, DecodeError> {
         decode_pg(ty, raw)
     }
@@ -117,6 +142,10 @@ impl DefaultRust for Int8 {
 }
 
 impl FromSqlValue<Float4> for f32 {
+    #[cfg(feature = "sqlite")]
+    fn decode_sqlite(value: crate::backend::SqliteValue<'_>) -> Result<Self, DecodeError> {
+        sqlite::float4(value)
+    }
     fn decode(ty: &Type, raw: Option<&[u8]>) -> Result<Self, DecodeError> {
         decode_pg(ty, raw)
     }
@@ -126,6 +155,10 @@ impl DefaultRust for Float4 {
 }
 
 impl FromSqlValue<Float8> for f64 {
+    #[cfg(feature = "sqlite")]
+    fn decode_sqlite(value: crate::backend::SqliteValue<'_>) -> Result<Self, DecodeError> {
+        sqlite::float(value)
+    }
     fn decode(ty: &Type, raw: Option<&[u8]>) -> Result<Self, DecodeError> {
         decode_pg(ty, raw)
     }
@@ -135,6 +168,10 @@ impl DefaultRust for Float8 {
 }
 
 impl FromSqlValue<Text> for String {
+    #[cfg(feature = "sqlite")]
+    fn decode_sqlite(value: crate::backend::SqliteValue<'_>) -> Result<Self, DecodeError> {
+        sqlite::text(value)
+    }
     fn decode(ty: &Type, raw: Option<&[u8]>) -> Result<Self, DecodeError> {
         decode_pg(ty, raw)
     }
@@ -144,6 +181,10 @@ impl DefaultRust for Text {
 }
 
 impl FromSqlValue<Bool> for bool {
+    #[cfg(feature = "sqlite")]
+    fn decode_sqlite(value: crate::backend::SqliteValue<'_>) -> Result<Self, DecodeError> {
+        sqlite::boolean(value)
+    }
     fn decode(ty: &Type, raw: Option<&[u8]>) -> Result<Self, DecodeError> {
         decode_pg(ty, raw)
     }
@@ -153,6 +194,10 @@ impl DefaultRust for Bool {
 }
 
 impl FromSqlValue<Bytea> for Vec<u8> {
+    #[cfg(feature = "sqlite")]
+    fn decode_sqlite(value: crate::backend::SqliteValue<'_>) -> Result<Self, DecodeError> {
+        sqlite::blob(value)
+    }
     fn decode(ty: &Type, raw: Option<&[u8]>) -> Result<Self, DecodeError> {
         decode_pg(ty, raw)
     }
@@ -162,6 +207,10 @@ impl DefaultRust for Bytea {
 }
 
 impl FromSqlValue<Interval> for PgInterval {
+    #[cfg(feature = "sqlite")]
+    fn decode_sqlite(value: crate::backend::SqliteValue<'_>) -> Result<Self, DecodeError> {
+        sqlite::none(value)
+    }
     fn decode(ty: &Type, raw: Option<&[u8]>) -> Result<Self, DecodeError> {
         decode_pg(ty, raw)
     }
@@ -175,6 +224,10 @@ impl DefaultRust for Interval {
 /// more): never a rounded value.
 #[cfg(feature = "rust_decimal")]
 impl FromSqlValue<Numeric> for rust_decimal::Decimal {
+    #[cfg(feature = "sqlite")]
+    fn decode_sqlite(value: crate::backend::SqliteValue<'_>) -> Result<Self, DecodeError> {
+        sqlite::decimal(value)
+    }
     fn decode(ty: &Type, raw: Option<&[u8]>) -> Result<Self, DecodeError> {
         let bytes = checked_raw::<Self>(ty, raw)?;
         super::numeric::decode(bytes).map_err(|reason| DecodeError::Invalid {
@@ -190,6 +243,10 @@ impl DefaultRust for Numeric {
 
 #[cfg(feature = "chrono")]
 impl FromSqlValue<Date> for chrono::NaiveDate {
+    #[cfg(feature = "sqlite")]
+    fn decode_sqlite(value: crate::backend::SqliteValue<'_>) -> Result<Self, DecodeError> {
+        sqlite::date(value)
+    }
     fn decode(ty: &Type, raw: Option<&[u8]>) -> Result<Self, DecodeError> {
         decode_pg(ty, raw)
     }
@@ -203,6 +260,10 @@ impl DefaultRust for Date {
 /// so `24:00` is a [`DecodeError::Invalid`] (not the 00:00 of the same day).
 #[cfg(feature = "chrono")]
 impl FromSqlValue<Time> for chrono::NaiveTime {
+    #[cfg(feature = "sqlite")]
+    fn decode_sqlite(value: crate::backend::SqliteValue<'_>) -> Result<Self, DecodeError> {
+        sqlite::time(value)
+    }
     fn decode(ty: &Type, raw: Option<&[u8]>) -> Result<Self, DecodeError> {
         const DAY: i64 = 86_400_000_000;
         let bytes = checked_raw::<Self>(ty, raw)?;
@@ -240,6 +301,10 @@ impl DefaultRust for Time {
 
 #[cfg(feature = "chrono")]
 impl FromSqlValue<Timestamp> for chrono::NaiveDateTime {
+    #[cfg(feature = "sqlite")]
+    fn decode_sqlite(value: crate::backend::SqliteValue<'_>) -> Result<Self, DecodeError> {
+        sqlite::timestamp(value)
+    }
     fn decode(ty: &Type, raw: Option<&[u8]>) -> Result<Self, DecodeError> {
         decode_pg(ty, raw)
     }
@@ -251,6 +316,10 @@ impl DefaultRust for Timestamp {
 
 #[cfg(feature = "chrono")]
 impl FromSqlValue<Timestamptz> for chrono::DateTime<chrono::Utc> {
+    #[cfg(feature = "sqlite")]
+    fn decode_sqlite(value: crate::backend::SqliteValue<'_>) -> Result<Self, DecodeError> {
+        sqlite::timestamptz(value)
+    }
     fn decode(ty: &Type, raw: Option<&[u8]>) -> Result<Self, DecodeError> {
         decode_pg(ty, raw)
     }
@@ -262,6 +331,10 @@ impl DefaultRust for Timestamptz {
 
 #[cfg(feature = "uuid")]
 impl FromSqlValue<Uuid> for uuid::Uuid {
+    #[cfg(feature = "sqlite")]
+    fn decode_sqlite(value: crate::backend::SqliteValue<'_>) -> Result<Self, DecodeError> {
+        sqlite::uuid(value)
+    }
     fn decode(ty: &Type, raw: Option<&[u8]>) -> Result<Self, DecodeError> {
         decode_pg(ty, raw)
     }
@@ -273,6 +346,10 @@ impl DefaultRust for Uuid {
 
 #[cfg(feature = "serde_json")]
 impl FromSqlValue<Json> for serde_json::Value {
+    #[cfg(feature = "sqlite")]
+    fn decode_sqlite(value: crate::backend::SqliteValue<'_>) -> Result<Self, DecodeError> {
+        sqlite::json(value)
+    }
     fn decode(ty: &Type, raw: Option<&[u8]>) -> Result<Self, DecodeError> {
         decode_pg(ty, raw)
     }
@@ -284,6 +361,10 @@ impl DefaultRust for Json {
 
 #[cfg(feature = "serde_json")]
 impl FromSqlValue<Jsonb> for serde_json::Value {
+    #[cfg(feature = "sqlite")]
+    fn decode_sqlite(value: crate::backend::SqliteValue<'_>) -> Result<Self, DecodeError> {
+        sqlite::json(value)
+    }
     fn decode(ty: &Type, raw: Option<&[u8]>) -> Result<Self, DecodeError> {
         decode_pg(ty, raw)
     }
@@ -303,6 +384,10 @@ impl<T, ST> FromSqlValue<Array<ST>> for Vec<T>
 where
     T: FromSqlValue<ST> + for<'a> FromSql<'a>,
 {
+    #[cfg(feature = "sqlite")]
+    fn decode_sqlite(value: crate::backend::SqliteValue<'_>) -> Result<Self, DecodeError> {
+        sqlite::none(value)
+    }
     fn decode(ty: &Type, raw: Option<&[u8]>) -> Result<Self, DecodeError> {
         let rust = std::any::type_name::<Self>();
         let member = match ty.kind() {
@@ -359,7 +444,7 @@ where
 /// Where a row decoder reads from: the row as it arrived (borrowed from the connection), the next column index, and the labels
 /// (`table.column`) the renderer recorded for the select list.
 pub struct RowReader<'r> {
-    row: RawRow<'r>,
+    row: RowData<'r>,
     next: usize,
     labels: &'r [Label],
 }
@@ -367,7 +452,7 @@ pub struct RowReader<'r> {
 impl<'r> RowReader<'r> {
     /// A reader of `row`, whose selected columns have `labels`.
     #[inline]
-    pub(crate) fn new(row: RawRow<'r>, labels: &'r [Label]) -> Self {
+    pub(crate) fn new(row: RowData<'r>, labels: &'r [Label]) -> Self {
         RowReader {
             row,
             next: 0,
@@ -384,17 +469,21 @@ impl<'r> RowReader<'r> {
             Some(l) => l.to_string(),
             None => self
                 .row
-                .columns()
-                .get(idx)
-                .map_or_else(|| format!("column {}", idx + 1), |c| c.name().to_string()),
+                .column_name(idx)
+                .unwrap_or_else(|| format!("column {}", idx + 1)),
         };
-        let Some(column) = self.row.columns().get(idx) else {
-            return Err(Error::Decode {
-                column: label(),
-                source: DecodeError::MissingColumn,
-            });
+        let decoded = match self.row.0 {
+            Inner::Pg(row) => match row.columns().get(idx) {
+                Some(column) => T::decode(column.type_(), row.value(idx)),
+                None => Err(DecodeError::MissingColumn),
+            },
+            #[cfg(feature = "sqlite")]
+            Inner::Sqlite(row) => match row.value(idx) {
+                Some(value) => T::decode_sqlite(value),
+                None => Err(DecodeError::MissingColumn),
+            },
         };
-        T::decode(column.type_(), self.row.value(idx)).map_err(|source| Error::Decode {
+        decoded.map_err(|source| Error::Decode {
             column: label(),
             source,
         })
@@ -402,7 +491,7 @@ impl<'r> RowReader<'r> {
 
     /// Whether the next `n` columns are all NULL (a missing row of an outer join).
     pub fn next_are_null(&self, n: usize) -> bool {
-        (self.next..self.next + n).all(|i| self.row.value(i).is_none())
+        (self.next..self.next + n).all(|i| self.row.is_null(i))
     }
 
     /// Skips the next `n` columns.
@@ -534,6 +623,9 @@ tuple_rows! {
     (T0 S0, T1 S1, T2 S2, T3 S3, T4 S4, T5 S5, T6 S6, T7 S7, T8 S8, T9 S9, T10 S10, T11 S11, T12 S12, T13 S13, T14 S14, T15 S15, T16 S16, T17 S17, T18 S18, T19 S19, T20 S20, T21 S21, T22 S22, T23 S23, T24 S24, T25 S25, T26 S26, T27 S27, T28 S28, T29 S29, T30 S30)
     (T0 S0, T1 S1, T2 S2, T3 S3, T4 S4, T5 S5, T6 S6, T7 S7, T8 S8, T9 S9, T10 S10, T11 S11, T12 S12, T13 S13, T14 S14, T15 S15, T16 S16, T17 S17, T18 S18, T19 S19, T20 S20, T21 S21, T22 S22, T23 S23, T24 S24, T25 S25, T26 S26, T27 S27, T28 S28, T29 S29, T30 S30, T31 S31)
 }
+
+#[cfg(feature = "sqlite")]
+mod sqlite;
 
 #[cfg(test)]
 mod tests;

@@ -1,4 +1,7 @@
-//! Throwaway PostgreSQL databases for tests (feature `testing`).
+//! Throwaway PostgreSQL and SQLite databases for tests (feature `testing`).
+//!
+//! [`sqlite_database()`] (feature `sqlite` too) gives a fresh SQLite file in a temporary
+//! directory, removed when dropped.
 //!
 //! [`database()`] gives each caller a fresh, empty database, dropped when the returned
 //! [`TestDatabase`] is dropped. Where the server comes from:
@@ -18,6 +21,11 @@
 //! ```
 
 use crate::engine::{Connection, DatabaseUrl, Error};
+
+#[cfg(feature = "sqlite")]
+mod sqlite;
+#[cfg(feature = "sqlite")]
+pub use sqlite::{sqlite_database, try_sqlite_database, SqliteDatabase};
 use std::fmt;
 use std::fs::{self, File};
 use std::io::Write as _;

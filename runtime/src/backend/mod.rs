@@ -1,0 +1,145 @@
+//! Backends: what differs between databases.
+//!
+//! A backend is a zero-sized type ([`Postgres`], [`Sqlite`]) that a connection carries:
+//! `Connection<Postgres>` (the default, spelled `Connection`), `Connection<Sqlite>`. Tables,
+//! columns, expressions and queries name no backend; the same query value runs on either.
+//! What a backend owns:
+//!
+//! - **Spelling**, as data: the [`Dialect`] the renderer asks for placeholders, identifier
+//!   quoting, function names and the forms of `IN` lists. A query is rendered once per run,
+//!   by one walk that is not generic in the backend.
+//! - **Values**: how each Rust value crosses into the database ([`Encode`]) and back
+//!   ([`FromSqlValue`](crate::types::FromSqlValue)), one small method per backend per type.
+//! - **Connections**: how statements are sent and rows read (the hidden `Driver` trait).
+//!
+//! See docs/design.md, "Backends", for why the backend enters the types at the connection
+//! and not earlier.
+
+use std::fmt;
+
+#[cfg(feature = "sqlite")]
+pub mod sqlite;
+mod value;
+
+pub use value::Encode;
+#[cfg(feature = "sqlite")]
+pub use value::{SqliteArg, SqliteValue};
+
+/// How a backend spells SQL: the renderer asks this, never the backend's type.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Dialect {
+    /// PostgreSQL: `$1` placeholders, `= ANY($1)` lists.
+    Postgres,
+    /// SQLite: `?1` placeholders, lists as `json_each(?1)`.
+    Sqlite,
+}
+
+impl Dialect {
+    /// The database's name as users know it.
+    pub fn name(self) -> &'static str {
+        match self {
+            Dialect::Postgres => "PostgreSQL",
+            Dialect::Sqlite => "SQLite",
+        }
+    }
+
+    /// The mark of the `n`th (1-based) parameter's place.
+    #[inline]
+    pub(crate) fn placeholder_prefix(self) -> char {
+        match self {
+            Dialect::Postgres => '$',
+            Dialect::Sqlite => '?',
+        }
+    }
+}
+
+impl fmt::Display for Dialect {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// A database sqlwright can run queries on. Implemented by [`Postgres`] and [`Sqlite`];
+/// a connection, a pool and a transaction carry one as a type parameter.
+pub trait Backend: driver::Driver + Sized + Send + 'static {
+    /// How the backend spells SQL.
+    const DIALECT: Dialect;
+}
+
+/// PostgreSQL, through sqlwright's own protocol client.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub struct Postgres;
+
+impl Backend for Postgres {
+    const DIALECT: Dialect = Dialect::Postgres;
+}
+
+/// SQLite, embedded (feature `sqlite`; the library is compiled in, nothing to install).
+#[cfg(feature = "sqlite")]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub struct Sqlite;
+
+/// What a connection of each backend does; not for use outside sqlwright.
+#[doc(hidden)]
+pub mod driver {
+    use crate::engine::{Connection, DatabaseUrl, Error, RowData, TransactionOptions};
+    use crate::render::Rendered;
+    use std::time::Instant;
+
+    /// The part of a connection that talks to the database.
+    pub trait Driver: Sized + Send + 'static {
+        /// The backend's state of a connection (socket, statement cache, handle).
+        type Link: Send;
+
+        /// Opens a connection to the database `url` names.
+        fn open(url: &DatabaseUrl) -> Result<Connection<Self>, Error>
+        where
+            Self: super::Backend;
+
+        /// Runs a rendered statement, handing each row to `sink`; returns the number of
+        /// rows read (a query) or affected (a write). Logs it and records the outcome.
+        fn run(
+            conn: &mut Connection<Self>,
+            statement: &Rendered<'_>,
+            sink: &mut dyn FnMut(RowData<'_>) -> Result<(), Error>,
+        ) -> Result<u64, Error>
+        where
+            Self: super::Backend;
+
+        /// Runs SQL text without parameters (one or more statements).
+        fn batch(conn: &mut Connection<Self>, sql: &str) -> Result<(), Error>
+        where
+            Self: super::Backend;
+
+        /// Runs transaction-control text written by sqlwright, giving up at `deadline`.
+        fn control(
+            conn: &mut Connection<Self>,
+            sql: &str,
+            deadline: Option<Instant>,
+        ) -> Result<(), Error>
+        where
+            Self: super::Backend;
+
+        /// The statement that opens a transaction with `options`, or why it cannot.
+        fn begin_sql(options: &TransactionOptions) -> Result<String, Error>;
+
+        /// Whether the connection has the statement of fingerprint `key` (so it can be
+        /// rendered without its text).
+        fn knows(link: &Self::Link, key: u64, types: &[postgres_types::Type]) -> bool;
+
+        /// Whether the connection is closed.
+        fn is_closed(link: &Self::Link) -> bool;
+
+        /// Whether the database reports a transaction open, however it was opened.
+        fn server_in_transaction(link: &Self::Link) -> bool;
+
+        /// Whether the database reports the open transaction failed.
+        fn server_transaction_failed(link: &Self::Link) -> bool;
+
+        /// Checks that the database still answers, giving up at `deadline`.
+        fn ping_before(conn: &mut Connection<Self>, deadline: Instant) -> Result<(), Error>
+        where
+            Self: super::Backend;
+    }
+}

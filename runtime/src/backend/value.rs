@@ -1,0 +1,255 @@
+//! How Rust values cross into each backend.
+
+use postgres_types::ToSql;
+#[cfg(feature = "sqlite")]
+use std::borrow::Cow;
+
+/// A Rust value that can be sent as a parameter to every compiled-in backend.
+///
+/// PostgreSQL takes it through `postgres-types`' [`ToSql`] (its binary format); SQLite
+/// through [`Encode::to_sqlite`]. Implemented for the Rust types that bind to sqlwright's
+/// SQL types (`i32`, `String`, `&str`, `chrono::NaiveDate`, ...), for `Option<T>` and
+/// references. A statement's parameters are `&dyn Encode`: each value says for itself how
+/// it is written, so a query is not compiled once per backend.
+pub trait Encode: ToSql + Sync {
+    /// The value as SQLite stores it: integers, floats, text, blobs; dates and times as
+    /// ISO-8601 text, decimals as text, UUIDs as hyphenated text, JSON as text, arrays as
+    /// JSON arrays (which SQLite reads with `json_each`).
+    #[cfg(feature = "sqlite")]
+    fn to_sqlite(&self) -> Result<SqliteArg<'_>, String>;
+}
+
+/// A value as it is bound to a SQLite statement.
+#[cfg(feature = "sqlite")]
+#[derive(Clone, Debug, PartialEq)]
+pub enum SqliteArg<'a> {
+    /// NULL.
+    Null,
+    /// A 64-bit integer (also booleans, as 0 and 1).
+    Integer(i64),
+    /// A double.
+    Real(f64),
+    /// Text.
+    Text(Cow<'a, str>),
+    /// Bytes.
+    Blob(Cow<'a, [u8]>),
+}
+
+/// A value as SQLite hands it back: one of its five storage classes.
+#[cfg(feature = "sqlite")]
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum SqliteValue<'a> {
+    /// NULL.
+    Null,
+    /// A 64-bit integer.
+    Integer(i64),
+    /// A double.
+    Real(f64),
+    /// Text (UTF-8 unless the database was filled from elsewhere).
+    Text(&'a [u8]),
+    /// Bytes.
+    Blob(&'a [u8]),
+}
+
+#[cfg(feature = "sqlite")]
+impl SqliteValue<'_> {
+    /// The storage class's name, for errors.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            SqliteValue::Null => "NULL",
+            SqliteValue::Integer(_) => "an integer",
+            SqliteValue::Real(_) => "a real",
+            SqliteValue::Text(_) => "text",
+            SqliteValue::Blob(_) => "a blob",
+        }
+    }
+}
+
+macro_rules! encode_int {
+    ($($t:ty),*) => {$(
+        impl Encode for $t {
+            #[cfg(feature = "sqlite")]
+            fn to_sqlite(&self) -> Result<SqliteArg<'_>, String> {
+                Ok(SqliteArg::Integer(i64::from(*self)))
+            }
+        }
+    )*};
+}
+encode_int!(i16, i32, i64, bool);
+
+impl Encode for f32 {
+    #[cfg(feature = "sqlite")]
+    fn to_sqlite(&self) -> Result<SqliteArg<'_>, String> {
+        Ok(SqliteArg::Real(f64::from(*self)))
+    }
+}
+
+impl Encode for f64 {
+    #[cfg(feature = "sqlite")]
+    fn to_sqlite(&self) -> Result<SqliteArg<'_>, String> {
+        Ok(SqliteArg::Real(*self))
+    }
+}
+
+impl Encode for String {
+    #[cfg(feature = "sqlite")]
+    fn to_sqlite(&self) -> Result<SqliteArg<'_>, String> {
+        Ok(SqliteArg::Text(Cow::Borrowed(self)))
+    }
+}
+
+impl Encode for &str {
+    #[cfg(feature = "sqlite")]
+    fn to_sqlite(&self) -> Result<SqliteArg<'_>, String> {
+        Ok(SqliteArg::Text(Cow::Borrowed(self)))
+    }
+}
+
+impl Encode for Vec<u8> {
+    #[cfg(feature = "sqlite")]
+    fn to_sqlite(&self) -> Result<SqliteArg<'_>, String> {
+        Ok(SqliteArg::Blob(Cow::Borrowed(self)))
+    }
+}
+
+impl Encode for &[u8] {
+    #[cfg(feature = "sqlite")]
+    fn to_sqlite(&self) -> Result<SqliteArg<'_>, String> {
+        Ok(SqliteArg::Blob(Cow::Borrowed(self)))
+    }
+}
+
+impl<T: Encode> Encode for &T {
+    #[cfg(feature = "sqlite")]
+    fn to_sqlite(&self) -> Result<SqliteArg<'_>, String> {
+        (**self).to_sqlite()
+    }
+}
+
+impl<T: Encode> Encode for Option<T> {
+    #[cfg(feature = "sqlite")]
+    fn to_sqlite(&self) -> Result<SqliteArg<'_>, String> {
+        match self {
+            Some(v) => v.to_sqlite(),
+            None => Ok(SqliteArg::Null),
+        }
+    }
+}
+
+impl Encode for crate::types::PgInterval {
+    #[cfg(feature = "sqlite")]
+    fn to_sqlite(&self) -> Result<SqliteArg<'_>, String> {
+        Err("an interval has no SQLite type".into())
+    }
+}
+
+/// An array goes to SQLite as a JSON array of its elements, which `json_each` reads
+/// (lists of `in_` and relation loaders): numbers as numbers, everything else as the text
+/// it is stored as.
+impl<T: Encode> Encode for Vec<T> {
+    #[cfg(feature = "sqlite")]
+    fn to_sqlite(&self) -> Result<SqliteArg<'_>, String> {
+        let mut json = String::with_capacity(2 + self.len() * 8);
+        json.push('[');
+        for (i, element) in self.iter().enumerate() {
+            if i > 0 {
+                json.push(',');
+            }
+            match element.to_sqlite()? {
+                SqliteArg::Null => json.push_str("null"),
+                SqliteArg::Integer(n) => json.push_str(&n.to_string()),
+                SqliteArg::Real(x) if x.is_finite() => json.push_str(&format!("{x:?}")),
+                SqliteArg::Real(x) => return Err(format!("{x} has no JSON form")),
+                SqliteArg::Text(text) => json_string(&mut json, &text),
+                SqliteArg::Blob(_) => {
+                    return Err("a list of byte strings cannot be sent to SQLite".into())
+                }
+            }
+        }
+        json.push(']');
+        Ok(SqliteArg::Text(Cow::Owned(json)))
+    }
+}
+
+/// Appends `text` as a JSON string.
+#[cfg(feature = "sqlite")]
+fn json_string(out: &mut String, text: &str) {
+    out.push('"');
+    for ch in text.chars() {
+        match ch {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            c if (c as u32) < 0x20 => out.push_str(&format!("\\u{:04x}", c as u32)),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+}
+
+#[cfg(feature = "rust_decimal")]
+impl Encode for rust_decimal::Decimal {
+    #[cfg(feature = "sqlite")]
+    fn to_sqlite(&self) -> Result<SqliteArg<'_>, String> {
+        Ok(SqliteArg::Text(Cow::Owned(self.to_string())))
+    }
+}
+
+#[cfg(feature = "chrono")]
+mod chrono_values {
+    use super::*;
+
+    impl Encode for chrono::NaiveDate {
+        #[cfg(feature = "sqlite")]
+        fn to_sqlite(&self) -> Result<SqliteArg<'_>, String> {
+            Ok(SqliteArg::Text(Cow::Owned(
+                self.format(crate::types::sqlite_format::DATE).to_string(),
+            )))
+        }
+    }
+
+    impl Encode for chrono::NaiveTime {
+        #[cfg(feature = "sqlite")]
+        fn to_sqlite(&self) -> Result<SqliteArg<'_>, String> {
+            Ok(SqliteArg::Text(Cow::Owned(
+                self.format(crate::types::sqlite_format::TIME).to_string(),
+            )))
+        }
+    }
+
+    impl Encode for chrono::NaiveDateTime {
+        #[cfg(feature = "sqlite")]
+        fn to_sqlite(&self) -> Result<SqliteArg<'_>, String> {
+            Ok(SqliteArg::Text(Cow::Owned(
+                self.format(crate::types::sqlite_format::TIMESTAMP)
+                    .to_string(),
+            )))
+        }
+    }
+
+    impl Encode for chrono::DateTime<chrono::Utc> {
+        #[cfg(feature = "sqlite")]
+        fn to_sqlite(&self) -> Result<SqliteArg<'_>, String> {
+            Ok(SqliteArg::Text(Cow::Owned(
+                self.naive_utc()
+                    .format(crate::types::sqlite_format::TIMESTAMPTZ)
+                    .to_string(),
+            )))
+        }
+    }
+}
+
+#[cfg(feature = "uuid")]
+impl Encode for uuid::Uuid {
+    #[cfg(feature = "sqlite")]
+    fn to_sqlite(&self) -> Result<SqliteArg<'_>, String> {
+        Ok(SqliteArg::Text(Cow::Owned(self.hyphenated().to_string())))
+    }
+}
+
+#[cfg(feature = "serde_json")]
+impl Encode for serde_json::Value {
+    #[cfg(feature = "sqlite")]
+    fn to_sqlite(&self) -> Result<SqliteArg<'_>, String> {
+        Ok(SqliteArg::Text(Cow::Owned(self.to_string())))
+    }
+}

@@ -1,0 +1,58 @@
+//! A row as a backend hands it over, before it is decoded.
+
+use super::RawRow;
+
+/// One result row as its backend delivered it, borrowed for the time a row decoder reads
+/// it: PostgreSQL's binary values, or a SQLite statement's current row.
+#[derive(Clone, Copy)]
+pub struct RowData<'r>(pub(crate) Inner<'r>);
+
+#[derive(Clone, Copy)]
+pub(crate) enum Inner<'r> {
+    Pg(RawRow<'r>),
+    #[cfg(feature = "sqlite")]
+    Sqlite(crate::backend::sqlite::SqliteRow<'r>),
+}
+
+impl<'r> RowData<'r> {
+    /// A PostgreSQL row.
+    #[inline]
+    pub(crate) fn pg(row: RawRow<'r>) -> Self {
+        RowData(Inner::Pg(row))
+    }
+
+    /// The number of values.
+    #[inline]
+    pub fn len(&self) -> usize {
+        match self.0 {
+            Inner::Pg(row) => row.len(),
+            #[cfg(feature = "sqlite")]
+            Inner::Sqlite(row) => row.len(),
+        }
+    }
+
+    /// Whether the row has no values.
+    #[inline]
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Whether value `i` is NULL (or missing).
+    #[inline]
+    pub fn is_null(&self, i: usize) -> bool {
+        match self.0 {
+            Inner::Pg(row) => row.value(i).is_none(),
+            #[cfg(feature = "sqlite")]
+            Inner::Sqlite(row) => row.is_null(i),
+        }
+    }
+
+    /// The name of column `i` as the database gave it.
+    pub fn column_name(&self, i: usize) -> Option<String> {
+        match self.0 {
+            Inner::Pg(row) => row.columns().get(i).map(|c| c.name().to_string()),
+            #[cfg(feature = "sqlite")]
+            Inner::Sqlite(row) => row.column_name(i),
+        }
+    }
+}

@@ -1,0 +1,83 @@
+//! One test body, run on every backend: `on_both!(name, ...)` makes `name::postgres` and
+//! `name::sqlite` tests of a function `fn name<B: TestBackend>()`.
+
+use sqlwright::backend::{Backend, Dialect};
+use sqlwright::ddl::Schema;
+use sqlwright::{Connection, Postgres, Sqlite};
+
+/// A backend the suite can make a fresh database of.
+pub trait TestBackend: Backend {
+    /// A fresh, empty database and a connection to it.
+    fn fresh() -> Fresh<Self>;
+}
+
+/// A connection to a fresh database, dropped with it.
+pub struct Fresh<B: Backend> {
+    pub conn: Connection<B>,
+    _keep: Keep,
+}
+
+#[allow(dead_code)]
+enum Keep {
+    Pg(sqlwright::testing::TestDatabase),
+    Sqlite(sqlwright::testing::SqliteDatabase),
+}
+
+impl TestBackend for Postgres {
+    fn fresh() -> Fresh<Self> {
+        let db = sqlwright::testing::database();
+        let conn = db.connect().expect("connect to the test database");
+        Fresh {
+            conn,
+            _keep: Keep::Pg(db),
+        }
+    }
+}
+
+impl TestBackend for Sqlite {
+    fn fresh() -> Fresh<Self> {
+        let db = sqlwright::testing::sqlite_database();
+        let conn = db.connect().expect("open the test database");
+        Fresh {
+            conn,
+            _keep: Keep::Sqlite(db),
+        }
+    }
+}
+
+/// A fresh database of backend `B` with `schema` created and `data` (portable SQL) run.
+pub fn with<B: TestBackend>(schema: Schema, data: &str) -> Fresh<B> {
+    let mut db = B::fresh();
+    schema
+        .create_all(&mut db.conn, false)
+        .expect("create the schema");
+    if !data.trim().is_empty() {
+        db.conn.batch_execute(data).expect("insert the test rows");
+    }
+    db
+}
+
+/// `sql`, written with PostgreSQL's `$n` placeholders, as backend `B` spells it.
+pub fn spelled<B: Backend>(sql: &str) -> String {
+    match B::DIALECT {
+        Dialect::Sqlite => sql.replace('$', "?"),
+        _ => sql.to_string(),
+    }
+}
+
+/// Makes `name::postgres` and `name::sqlite` tests of each generic `fn name<B: TestBackend>()`.
+#[macro_export]
+macro_rules! on_both {
+    ($($name:ident),* $(,)?) => {$(
+        mod $name {
+            #[test]
+            fn postgres() {
+                super::$name::<sqlwright::Postgres>()
+            }
+            #[test]
+            fn sqlite() {
+                super::$name::<sqlwright::Sqlite>()
+            }
+        }
+    )*};
+}

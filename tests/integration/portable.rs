@@ -1,0 +1,368 @@
+//! The portable language on every backend: the same `table!`, the same query values, run
+//! on PostgreSQL and on SQLite, with the same answers.
+
+use crate::both::{spelled, with, TestBackend};
+use crate::on_both;
+use sqlwright::dsl::*;
+use sqlwright::engine::DbErrorKind;
+use sqlwright::prelude::*;
+
+sqlwright::table! {
+    users (id) {
+        #[serial] id -> Int4,
+        name -> Text,
+        #[unique] email -> Text,
+        hair_color -> Nullable<Text>,
+        age -> Nullable<Int4>,
+    }
+    posts (id) {
+        #[serial] id -> Int4,
+        #[references(users::id, on_delete = cascade)] user_id -> Int4,
+        title -> Text,
+        score -> Int4,
+    }
+}
+
+const SCHEMA: sqlwright::ddl::Schema = sqlwright::schema!(users, posts);
+
+const ROWS: &str = "
+INSERT INTO users (name, email, hair_color, age) VALUES
+    ('Ann', 'ann@example.com', 'red', 30),
+    ('Bob', 'bob@example.com', NULL, NULL),
+    ('Cid', 'cid@example.com', 'black', 41),
+    ('Dee', 'dee@example.com', 'red', 25),
+    ('Ёжик', 'ezhik@example.com', NULL, 7);
+INSERT INTO posts (user_id, title, score) VALUES
+    (1, 'a1', 10), (1, 'a2', 20), (2, 'b1', 5), (4, 'd1', 7);
+";
+
+#[derive(sqlwright::Row, Debug, Clone, PartialEq)]
+#[sqlwright(table = users)]
+struct User {
+    id: i32,
+    name: String,
+    age: Option<i32>,
+}
+
+#[derive(sqlwright::Row, Debug, Clone, PartialEq)]
+#[sqlwright(table = posts)]
+struct Post {
+    id: i32,
+    user_id: i32,
+    title: String,
+}
+
+on_both!(
+    filters_and_order,
+    placeholders_are_the_backends,
+    joins_and_aggregates,
+    windows_and_subqueries,
+    writes_with_returning_and_upsert,
+    transactions_and_savepoints,
+    constraint_errors_are_typed,
+    relations_load_in_one_statement,
+    in_lists_of_any_length,
+);
+
+fn filters_and_order<B: TestBackend>() {
+    let mut db = with::<B>(SCHEMA, ROWS);
+    let names: Vec<String> = users::table
+        .filter(users::age.gt(20) & (users::hair_color.eq("red") | users::name.like("C%")))
+        .select(users::name)
+        .order_by(users::name.desc())
+        .load(&mut db.conn)
+        .unwrap();
+    assert_eq!(names, ["Dee", "Cid", "Ann"]);
+    let nulls: Vec<(String, Option<String>)> = users::table
+        .filter(users::hair_color.is_null())
+        .select((users::name, users::hair_color))
+        .order_by(users::id)
+        .load(&mut db.conn)
+        .unwrap();
+    assert_eq!(
+        nulls,
+        [("Bob".to_string(), None), ("Ёжик".to_string(), None)]
+    );
+    let page: Vec<User> = users::table
+        .select(User::as_select())
+        .order_by(users::id)
+        .limit(2)
+        .offset(1)
+        .load(&mut db.conn)
+        .unwrap();
+    assert_eq!(
+        page.iter().map(|u| u.name.as_str()).collect::<Vec<_>>(),
+        ["Bob", "Cid"]
+    );
+    let skipped: Vec<i32> = users::table
+        .select(users::id)
+        .order_by(users::id)
+        .offset(3)
+        .load(&mut db.conn)
+        .unwrap();
+    assert_eq!(skipped, [4, 5]);
+    assert_eq!(users::table.count(&mut db.conn).unwrap(), 5);
+    let between: Vec<String> = users::table
+        .filter(users::age.between(7, 30) & !users::name.eq("Dee"))
+        .select(users::name)
+        .order_by(users::age.asc())
+        .load(&mut db.conn)
+        .unwrap();
+    assert_eq!(between, ["Ёжик", "Ann"]);
+}
+
+fn placeholders_are_the_backends<B: TestBackend>() {
+    let mut db = with::<B>(SCHEMA, ROWS);
+    let mut log = Vec::new();
+    let q = users::table
+        .filter(users::age.gt(20) & users::name.ne("Cid"))
+        .select(users::name);
+    let (rows, sql) = crate::session::capture_sql(|| {
+        db.conn.set_echo(false);
+        q.load(&mut db.conn).unwrap()
+    });
+    log.extend(sql);
+    assert_eq!(rows.len(), 2);
+    let expected = spelled::<B>(
+        r#"SELECT "users"."name" FROM "users" WHERE ("users"."age" > $1) AND ("users"."name" <> $2)"#,
+    );
+    assert!(log.iter().any(|l| l.contains(&expected)), "{log:#?}");
+}
+
+fn joins_and_aggregates<B: TestBackend>() {
+    let mut db = with::<B>(SCHEMA, ROWS);
+    let per_user: Vec<(String, i64, Option<i64>)> = users::table
+        .left_join(posts::table)
+        .group_by(users::id)
+        .select((users::name, count(posts::id), sum(posts::score)))
+        .order_by(users::id)
+        .load(&mut db.conn)
+        .unwrap();
+    assert_eq!(
+        per_user,
+        vec![
+            ("Ann".into(), 2, Some(30)),
+            ("Bob".into(), 1, Some(5)),
+            ("Cid".into(), 0, None),
+            ("Dee".into(), 1, Some(7)),
+            ("Ёжик".into(), 0, None),
+        ]
+    );
+    let busy: Vec<String> = users::table
+        .inner_join(posts::table)
+        .group_by(users::id)
+        .having(count(posts::id).gt(1))
+        .select(users::name)
+        .load(&mut db.conn)
+        .unwrap();
+    assert_eq!(busy, ["Ann"]);
+    let titles: Vec<(String, Option<String>)> = posts::table
+        .right_join(users::table)
+        .filter(users::age.lt(30))
+        .select((users::name, posts::title))
+        .order_by(users::name)
+        .load(&mut db.conn)
+        .unwrap();
+    assert_eq!(
+        titles,
+        vec![("Dee".into(), Some("d1".into())), ("Ёжик".into(), None)]
+    );
+}
+
+fn windows_and_subqueries<B: TestBackend>() {
+    let mut db = with::<B>(SCHEMA, ROWS);
+    let ranked: Vec<(String, i64)> = posts::table
+        .select((
+            posts::title,
+            row_number().over(
+                window()
+                    .partition_by(posts::user_id)
+                    .order_by(posts::score.desc()),
+            ),
+        ))
+        .order_by(posts::id)
+        .load(&mut db.conn)
+        .unwrap();
+    assert_eq!(
+        ranked,
+        vec![
+            ("a1".into(), 2),
+            ("a2".into(), 1),
+            ("b1".into(), 1),
+            ("d1".into(), 1)
+        ]
+    );
+    let writers: Vec<String> = users::table
+        .filter(users::id.in_query(posts::table.select(posts::user_id)))
+        .select(users::name)
+        .order_by(users::id)
+        .load(&mut db.conn)
+        .unwrap();
+    assert_eq!(writers, ["Ann", "Bob", "Dee"]);
+}
+
+fn writes_with_returning_and_upsert<B: TestBackend>() {
+    let mut db = with::<B>(SCHEMA, ROWS);
+    let id: i32 = insert_into(users::table)
+        .values((users::name.to("Eve"), users::email.to("eve@example.com")))
+        .returning(users::id)
+        .get_result(&mut db.conn)
+        .unwrap();
+    assert_eq!(id, 6);
+    let skipped = insert_into(users::table)
+        .values((users::name.to("Other"), users::email.to("eve@example.com")))
+        .on_conflict(users::email)
+        .do_nothing()
+        .execute(&mut db.conn)
+        .unwrap();
+    assert_eq!(skipped, 0);
+    insert_into(users::table)
+        .values((
+            users::name.to("Eve Two"),
+            users::email.to("eve@example.com"),
+            users::age.to(Some(3)),
+        ))
+        .on_conflict(users::email)
+        .do_update((
+            users::name.to(excluded(users::name)),
+            users::age.to(users::age + 1),
+        ))
+        .execute(&mut db.conn)
+        .unwrap();
+    let changed: Vec<(String, Option<i32>)> = update(users::table)
+        .filter(users::id.eq(6))
+        .set(users::age.to(users::age * 2))
+        .returning((users::name, users::age))
+        .get_results(&mut db.conn)
+        .unwrap();
+    assert_eq!(changed, [("Eve Two".to_string(), None)]);
+    let gone: Vec<i32> = delete(users::table)
+        .filter(users::hair_color.is_null())
+        .returning(users::id)
+        .get_results(&mut db.conn)
+        .unwrap();
+    assert_eq!(gone.len(), 3);
+    // The foreign key cascaded: Bob's post went with him.
+    assert_eq!(posts::table.count(&mut db.conn).unwrap(), 3);
+    let many = (0..40)
+        .map(|i| {
+            (
+                users::name.to(format!("n{i}")),
+                users::email.to(format!("n{i}@x")),
+            )
+        })
+        .collect::<Vec<_>>();
+    let n = insert_into(users::table)
+        .values(many)
+        .execute(&mut db.conn)
+        .unwrap();
+    assert_eq!(n, 40);
+}
+
+fn transactions_and_savepoints<B: TestBackend>() {
+    let mut db = with::<B>(SCHEMA, ROWS);
+    let result: Result<(), Error> = db.conn.transaction(|tx| {
+        delete(posts::table).execute(tx)?;
+        Err(Error::NotFound)
+    });
+    assert!(matches!(result, Err(Error::NotFound)));
+    assert_eq!(posts::table.count(&mut db.conn).unwrap(), 4);
+    db.conn
+        .transaction(|tx| {
+            delete(posts::table).filter(posts::id.eq(1)).execute(tx)?;
+            let inner: Result<(), Error> = tx.transaction(|inner| {
+                delete(posts::table).execute(inner)?;
+                Err(Error::NotFound)
+            });
+            assert!(inner.is_err());
+            assert_eq!(posts::table.count(tx)?, 3);
+            Ok::<_, Error>(())
+        })
+        .unwrap();
+    assert_eq!(posts::table.count(&mut db.conn).unwrap(), 3);
+    let tx = db.conn.begin().unwrap();
+    drop(tx);
+    assert!(!db.conn.in_transaction());
+}
+
+fn constraint_errors_are_typed<B: TestBackend>() {
+    let mut db = with::<B>(SCHEMA, ROWS);
+    let dup = insert_into(users::table)
+        .values((users::name.to("Ann 2"), users::email.to("ann@example.com")))
+        .execute(&mut db.conn)
+        .unwrap_err();
+    let e = dup.database_error().expect("a database error");
+    assert_eq!(e.kind, DbErrorKind::UniqueViolation, "{dup}");
+    assert_eq!(e.code, "23505");
+    let orphan = insert_into(posts::table)
+        .values((
+            posts::user_id.to(99),
+            posts::title.to("x"),
+            posts::score.to(1),
+        ))
+        .execute(&mut db.conn)
+        .unwrap_err();
+    assert_eq!(
+        orphan.database_error().map(|e| e.kind),
+        Some(DbErrorKind::ForeignKeyViolation),
+        "{orphan}"
+    );
+}
+
+fn relations_load_in_one_statement<B: TestBackend>() {
+    let mut db = with::<B>(SCHEMA, ROWS);
+    let users: Vec<User> = users::table
+        .select(User::as_select())
+        .order_by(users::id)
+        .load(&mut db.conn)
+        .unwrap();
+    let loaded = users
+        .with_children::<Post, _>(posts::user_id, &mut db.conn)
+        .unwrap();
+    let got: Vec<(&str, Vec<&str>)> = loaded
+        .iter()
+        .map(|(u, p)| {
+            let mut titles: Vec<&str> = p.iter().map(|p| p.title.as_str()).collect();
+            titles.sort();
+            (u.name.as_str(), titles)
+        })
+        .collect();
+    assert_eq!(
+        got,
+        [
+            ("Ann", vec!["a1", "a2"]),
+            ("Bob", vec!["b1"]),
+            ("Cid", vec![]),
+            ("Dee", vec!["d1"]),
+            ("Ёжик", vec![]),
+        ]
+    );
+}
+
+fn in_lists_of_any_length<B: TestBackend>() {
+    let mut db = with::<B>(SCHEMA, ROWS);
+    for ids in [vec![], vec![2], (1..=20).collect::<Vec<i32>>()] {
+        let found: Vec<i32> = users::table
+            .filter(users::id.in_(ids.clone()))
+            .select(users::id)
+            .order_by(users::id)
+            .load(&mut db.conn)
+            .unwrap();
+        let expected: Vec<i32> = ids.iter().copied().filter(|i| *i <= 5).collect();
+        assert_eq!(found, expected);
+        let others: Vec<i32> = users::table
+            .filter(users::id.not_in(ids.clone()))
+            .select(users::id)
+            .order_by(users::id)
+            .load(&mut db.conn)
+            .unwrap();
+        assert_eq!(others.len() + expected.len(), 5);
+    }
+    let names: Vec<String> = users::table
+        .filter(users::name.in_(vec!["Ann", "Ёжик", "Nobody"]))
+        .select(users::name)
+        .order_by(users::name)
+        .load(&mut db.conn)
+        .unwrap();
+    assert_eq!(names, ["Ann", "Ёжик"]);
+}
