@@ -1,9 +1,16 @@
 //! sqlwright in five minutes: declare a table, create it, fill it, query it.
 //!
-//! Run with `cargo run --example quickstart`. It works in a throwaway database: on the
-//! server in `DATABASE_URL` if that is set, otherwise on a temporary PostgreSQL cluster
-//! started from the machine's own PostgreSQL installation.
-
+//! Run with `cargo run --example quickstart`. Which database it uses:
+//!
+//! - `DATABASE_URL` set (`postgres://...` or `sqlite:///path.db`): that database, as
+//!   SQLAlchemy's `create_engine(url)` would. It creates the `users` table if it is missing
+//!   and leaves the table and its rows there afterwards, for `psql`, `sqlite3` or your own
+//!   code to read; run twice, it finds the rows already there.
+//! - Otherwise a SQLite file in a new temporary directory, deleted at the end: nothing to
+//!   install.
+//!
+//! The same queries run on either backend: `run` is generic over it.
+use sqlwright::backend::Backend;
 use sqlwright::prelude::*;
 
 sqlwright::table! {
@@ -34,14 +41,45 @@ fn main() {
 }
 
 fn run() -> Result<(), Box<dyn std::error::Error>> {
-    let db = sqlwright::testing::try_database()?;
-    let mut conn = db.connect()?;
-    println!("connected to {}", db.url());
+    match std::env::var("DATABASE_URL") {
+        Ok(url) if !url.is_empty() => {
+            if url.starts_with("sqlite:") {
+                let mut conn = sqlwright::SqliteConnection::open(&url)?;
+                println!("using {url} (the table and its rows stay there)");
+                queries(&mut conn)
+            } else {
+                let mut conn = Connection::connect(&url)?;
+                println!(
+                    "using {} (the table and its rows stay there)",
+                    conn_target(&url)
+                );
+                queries(&mut conn)
+            }
+        }
+        _ => {
+            let db = sqlwright::testing::sqlite_database();
+            println!(
+                "using a throwaway SQLite database at {} (deleted at the end)",
+                db.path().display()
+            );
+            let mut conn = db.connect()?;
+            queries(&mut conn)
+        }
+    }
+}
 
-    // CREATE TABLE from the declaration, then typed INSERTs.
+/// The URL without its password, for printing.
+fn conn_target(url: &str) -> String {
+    sqlwright::DatabaseUrl::parse(url).map_or_else(|_| "DATABASE_URL".into(), |u| u.to_string())
+}
+
+/// Everything the quickstart does, on a connection of either backend.
+fn queries<B: Backend>(conn: &mut Connection<B>) -> Result<(), Box<dyn std::error::Error>> {
+    let mut conn = conn;
+    // CREATE TABLE from the declaration (if it is not there yet), then typed INSERTs.
     const SCHEMA: sqlwright::ddl::Schema = sqlwright::schema!(users);
-    println!("\n{}", SCHEMA.create_sql(false));
-    SCHEMA.create_all(&mut conn, false)?;
+    println!("\n{}", SCHEMA.create_sql_for(B::DIALECT, true));
+    SCHEMA.create_all(conn, true)?;
     let rows = vec![
         (
             users::name.to("Alice"),
@@ -68,7 +106,12 @@ fn run() -> Result<(), Box<dyn std::error::Error>> {
             users::age.to(None),
         ),
     ];
-    let inserted = insert_into(users::table).values(rows).execute(&mut conn)?;
+    // A second run finds the users there: their unique emails skip them.
+    let inserted = insert_into(users::table)
+        .values(rows)
+        .on_conflict(users::email)
+        .do_nothing()
+        .execute(&mut conn)?;
     println!("inserted {inserted} users");
 
     // The row type, Vec<(String, Option<String>)>, is inferred from the select clause.
@@ -76,7 +119,7 @@ fn run() -> Result<(), Box<dyn std::error::Error>> {
         .filter(users::name.like("A%") & users::age.gt(30))
         .select((users::name, users::hair_color))
         .order_by(users::name.desc());
-    println!("\n{}", query.debug_sql());
+    println!("\n{}", query.debug_sql_for(B::DIALECT));
     for (name, hair) in query.load(&mut conn)? {
         println!(
             "  {name:<6} hair: {}",

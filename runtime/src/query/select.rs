@@ -320,6 +320,17 @@ where
         self.render().to_string()
     }
 
+    /// [`debug_sql`](Self::debug_sql) as the backend of `dialect` spells it
+    /// (`users.debug_sql_for(Sqlite::DIALECT)`).
+    pub fn debug_sql_for<J>(&self, dialect: crate::backend::Dialect) -> String
+    where
+        S: SelectClause<F, G, J>,
+    {
+        let mut out = SqlWriter::for_dialect(dialect);
+        self.render_with(&mut out, None);
+        out.finish().to_string()
+    }
+
     fn fetch<R, C: Executor + ?Sized, J>(
         &self,
         conn: &mut C,
