@@ -366,3 +366,146 @@ fn in_lists_of_any_length<B: TestBackend>() {
         .unwrap();
     assert_eq!(names, ["Ann", "Ёжик"]);
 }
+
+sqlwright::table! {
+    kinds (id) {
+        #[serial] id -> Int4,
+        small -> Int2,
+        big -> Int8,
+        real4 -> Float4,
+        real8 -> Float8,
+        flag -> Bool,
+        bytes -> Bytea,
+        price -> Numeric,
+        day -> Date,
+        at -> Time,
+        stamp -> Timestamp,
+        stamptz -> Timestamptz,
+        uid -> Uuid,
+        doc -> Jsonb,
+        note -> Nullable<Text>,
+    }
+}
+
+const KINDS: sqlwright::ddl::Schema = sqlwright::schema!(kinds);
+
+on_both!(values_round_trip_exactly, a_value_too_big_names_its_column);
+
+fn values_round_trip_exactly<B: TestBackend>() {
+    use chrono::{NaiveDate, NaiveDateTime, NaiveTime, TimeZone, Utc};
+    use rust_decimal::Decimal;
+    use std::str::FromStr;
+    let mut db = with::<B>(KINDS, "");
+    let day = NaiveDate::from_ymd_opt(2024, 2, 29).unwrap();
+    let at = NaiveTime::from_hms_micro_opt(23, 59, 58, 123_456).unwrap();
+    let stamp = NaiveDateTime::new(day, at);
+    let stamptz = Utc.with_ymd_and_hms(1999, 12, 31, 23, 0, 1).unwrap();
+    let price = Decimal::from_str("12345678901234567.890123").unwrap();
+    let uid = uuid::Uuid::from_u128(0x0123_4567_89ab_cdef_0123_4567_89ab_cdef);
+    let doc = serde_json::json!({"a": [1, 2.5, "x"], "b": null});
+    let row = (
+        kinds::small.to(-32768i16),
+        kinds::big.to(i64::MAX),
+        kinds::real4.to(1.5f32),
+        kinds::real8.to(-0.1f64),
+        kinds::flag.to(true),
+        kinds::bytes.to(vec![0u8, 1, 255]),
+        kinds::price.to(price),
+        kinds::day.to(day),
+        kinds::at.to(at),
+        kinds::stamp.to(stamp),
+        kinds::stamptz.to(stamptz),
+        kinds::uid.to(uid),
+        kinds::doc.to(doc.clone()),
+        kinds::note.to(Some("Пётр\u{0} ok".replace('\u{0}', ""))),
+    );
+    insert_into(kinds::table)
+        .values(row)
+        .execute(&mut db.conn)
+        .unwrap();
+    let first = kinds::table
+        .select((
+            kinds::small,
+            kinds::big,
+            kinds::real4,
+            kinds::real8,
+            kinds::flag,
+            kinds::bytes,
+            kinds::price,
+        ))
+        .one(&mut db.conn)
+        .unwrap();
+    assert_eq!(
+        first,
+        (
+            -32768i16,
+            i64::MAX,
+            1.5f32,
+            -0.1f64,
+            true,
+            vec![0u8, 1, 255],
+            price
+        )
+    );
+    let second = kinds::table
+        .select((
+            kinds::day,
+            kinds::at,
+            kinds::stamp,
+            kinds::stamptz,
+            kinds::uid,
+            kinds::doc,
+            kinds::note,
+        ))
+        .one(&mut db.conn)
+        .unwrap();
+    assert_eq!(
+        second,
+        (
+            day,
+            at,
+            stamp,
+            stamptz,
+            uid,
+            doc,
+            Some("Пётр ok".to_string())
+        )
+    );
+    // Dates and timestamps compare as time on both (fixed-width text on SQLite).
+    let later: i64 = kinds::table
+        .filter(kinds::stamp.gt(NaiveDateTime::new(
+            day,
+            NaiveTime::from_hms_opt(9, 0, 0).unwrap(),
+        )))
+        .count(&mut db.conn)
+        .unwrap();
+    assert_eq!(later, 1);
+}
+
+fn a_value_too_big_names_its_column<B: TestBackend>() {
+    let mut db = with::<B>(SCHEMA, ROWS);
+    // A raw statement stores a number no Int4 holds (PostgreSQL refuses it at the write:
+    // its column is int4; SQLite's INTEGER column takes it, and the read refuses it).
+    let stored = db
+        .conn
+        .batch_execute("UPDATE users SET age = 3000000000 WHERE name = 'Ann'");
+    match stored {
+        Err(e) => {
+            assert_eq!(
+                e.database_error().map(|d| d.kind),
+                Some(DbErrorKind::NumericOutOfRange),
+                "{e}"
+            );
+        }
+        Ok(()) => {
+            let err = users::table
+                .filter(users::name.eq("Ann"))
+                .select(users::age)
+                .one(&mut db.conn)
+                .unwrap_err();
+            let text = err.to_string();
+            assert!(text.contains("users.age"), "{text}");
+            assert!(text.contains("3000000000"), "{text}");
+        }
+    }
+}
