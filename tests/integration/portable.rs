@@ -73,6 +73,13 @@ fn filters_and_order<B: TestBackend>() {
         .load(&mut db.conn)
         .unwrap();
     assert_eq!(names, ["Dee", "Cid", "Ann"]);
+    // LIKE matches case on both (SQLite's own LIKE would not).
+    let lower: Vec<String> = users::table
+        .filter(users::name.like("a%"))
+        .select(users::name)
+        .load(&mut db.conn)
+        .unwrap();
+    assert!(lower.is_empty(), "{lower:?}");
     let nulls: Vec<(String, Option<String>)> = users::table
         .filter(users::hair_color.is_null())
         .select((users::name, users::hair_color))

@@ -3,7 +3,7 @@
 
 use super::log::{self, Echo};
 use super::statement_cache::CachedStatement;
-use super::wire::{self, RawRow, Row, Statement, Wire};
+use super::wire::{self, Row, Statement, Wire};
 use super::{CopySink, DatabaseUrl, Error, RowData, RowStream, StatementCacheMode, STREAM_BATCH};
 use crate::backend::{Backend, Postgres};
 use crate::render::Rendered;
@@ -455,7 +455,7 @@ impl Connection {
     pub fn query_rendered(&mut self, statement: &Rendered<'_>) -> Result<Vec<Row>, Error> {
         let mut rows = Vec::new();
         self.pg_run(statement, &mut |row| {
-            rows.push(row.to_row());
+            rows.extend(row.as_pg().map(|row| row.to_row()));
             Ok(())
         })?;
         Ok(rows)
@@ -466,7 +466,7 @@ impl Connection {
     pub(crate) fn pg_run(
         &mut self,
         statement: &Rendered<'_>,
-        sink: &mut dyn FnMut(RawRow<'_>) -> Result<(), Error>,
+        sink: &mut dyn FnMut(crate::engine::RowData<'_>) -> Result<(), Error>,
     ) -> Result<u64, Error> {
         Self::check(statement)?;
         let started = Instant::now();

@@ -19,7 +19,7 @@ impl Driver for Postgres {
         statement: &Rendered<'_>,
         sink: &mut dyn FnMut(RowData<'_>) -> Result<(), Error>,
     ) -> Result<u64, Error> {
-        conn.pg_run(statement, &mut |row| sink(RowData::pg(row)))
+        conn.pg_run(statement, sink)
     }
 
     fn batch(conn: &mut Connection<Self>, sql: &str) -> Result<(), Error> {

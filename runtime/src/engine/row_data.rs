@@ -55,4 +55,14 @@ impl<'r> RowData<'r> {
             Inner::Sqlite(row) => row.column_name(i),
         }
     }
+
+    /// The PostgreSQL row inside, when it is one.
+    #[inline]
+    pub(crate) fn as_pg(&self) -> Option<RawRow<'r>> {
+        match self.0 {
+            Inner::Pg(row) => Some(row),
+            #[cfg(feature = "sqlite")]
+            Inner::Sqlite(_) => None,
+        }
+    }
 }

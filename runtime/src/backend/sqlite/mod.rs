@@ -1,8 +1,8 @@
 //! SQLite: an embedded database on `rusqlite` with SQLite compiled in.
 //!
-//! A connection opens its file with foreign keys enforced, write-ahead logging (files
-//! only), and a busy timeout; statements are prepared once per SQL text and kept in
-//! rusqlite's cache. Values are bound as SQLite's five storage classes (see
+//! A connection opens its file with foreign keys enforced, case-sensitive LIKE (as on
+//! PostgreSQL), write-ahead logging (files only), and a busy timeout; statements are
+//! prepared once per SQL text and kept in rusqlite's cache. Values are bound as SQLite's five storage classes (see
 //! [`Encode::to_sqlite`](crate::backend::Encode::to_sqlite)).
 
 mod errors;
@@ -118,7 +118,10 @@ impl Connection<Sqlite> {
         db.set_prepared_statement_cache_capacity(STATEMENT_CACHE);
         let busy = url.sqlite_busy_timeout()?.unwrap_or(DEFAULT_BUSY_TIMEOUT);
         db.busy_timeout(busy).map_err(fail)?;
-        db.execute_batch("PRAGMA foreign_keys = ON").map_err(fail)?;
+        // LIKE matches case as on PostgreSQL (SQLite's own LIKE ignores the case of ASCII
+        // letters): the same query must not find other rows on another backend.
+        db.execute_batch("PRAGMA foreign_keys = ON; PRAGMA case_sensitive_like = ON")
+            .map_err(fail)?;
         if path != ":memory:" && !path.is_empty() {
             // WAL lets readers go on while one connection writes; it is a property of the
             // file, kept once set.

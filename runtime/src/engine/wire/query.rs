@@ -211,6 +211,9 @@ impl Wire {
         let mut found: Option<(String, String, u32)> = None;
         self.execute(&statement, &[], 0, &mut |row| {
             use postgres_types::FromSql;
+            let Some(row) = row.as_pg() else {
+                return Ok(());
+            };
             let text = |i: usize| {
                 row.value(i)
                     .and_then(|v| <&str>::from_sql(&Type::TEXT, v).ok())
@@ -344,7 +347,7 @@ impl Wire {
         statement: &Statement,
         params: &[crate::render::Param<'_>],
         max_rows: u32,
-        sink: &mut dyn FnMut(RawRow<'_>) -> Result<(), Error>,
+        sink: &mut dyn FnMut(crate::engine::RowData<'_>) -> Result<(), Error>,
     ) -> Result<u64, Error> {
         self.run_statement(statement, None, params, max_rows, sink)
     }
@@ -358,7 +361,7 @@ impl Wire {
         text: Option<&str>,
         params: &[crate::render::Param<'_>],
         max_rows: u32,
-        sink: &mut dyn FnMut(RawRow<'_>) -> Result<(), Error>,
+        sink: &mut dyn FnMut(crate::engine::RowData<'_>) -> Result<(), Error>,
     ) -> Result<u64, Error> {
         self.begin_statement(statement, text, params)?;
         let limit = if max_rows == 0 {
@@ -378,7 +381,7 @@ impl Wire {
                 if failed.is_none() {
                     self.row_spans(total, columns.len())?;
                     let row = RawRow::new(&columns, &self.rbuf[..total], &self.spans);
-                    if let Err(e) = sink(row) {
+                    if let Err(e) = sink(crate::engine::RowData::pg(row)) {
                         failed = Some(e);
                     }
                 }

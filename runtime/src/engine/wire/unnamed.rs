@@ -24,7 +24,7 @@ impl Wire {
         sql: &str,
         params: &[crate::render::Param<'_>],
         max_rows: u32,
-        sink: &mut dyn FnMut(RawRow<'_>) -> Result<(), Error>,
+        sink: &mut dyn FnMut(crate::engine::RowData<'_>) -> Result<(), Error>,
     ) -> Result<u64, Error> {
         self.run_statement(statement, Some(sql), params, max_rows, sink)
     }
