@@ -230,6 +230,20 @@ fn run_on(
     }
 }
 
+/// Runs SQL text without parameters and logs it.
+fn logged_batch(conn: &mut Connection<Sqlite>, sql: &str) -> Result<(), Error> {
+    let started = Instant::now();
+    let result = conn.link.db.execute_batch(sql).map_err(from_rusqlite);
+    log::statement(
+        &conn.echo,
+        sql,
+        &[],
+        started.elapsed(),
+        result.as_ref().map(|_| None),
+    );
+    result
+}
+
 impl Driver for Sqlite {
     type Link = SqliteLink;
 
@@ -247,15 +261,7 @@ impl Driver for Sqlite {
     }
 
     fn batch(conn: &mut Connection<Self>, sql: &str) -> Result<(), Error> {
-        let started = Instant::now();
-        let result = conn.link.db.execute_batch(sql).map_err(from_rusqlite);
-        log::statement(
-            &conn.echo,
-            sql,
-            &[],
-            started.elapsed(),
-            result.as_ref().map(|_| None),
-        );
+        let result = logged_batch(conn, sql);
         conn.note(result)
     }
 
@@ -266,15 +272,7 @@ impl Driver for Sqlite {
     ) -> Result<(), Error> {
         // An embedded database answers at once or within its busy timeout: there is no
         // peer to wait for.
-        let started = Instant::now();
-        let result = conn.link.db.execute_batch(sql).map_err(from_rusqlite);
-        log::statement(
-            &conn.echo,
-            sql,
-            &[],
-            started.elapsed(),
-            result.as_ref().map(|_| None),
-        );
+        let result = logged_batch(conn, sql);
         if result.is_err() && conn.depth > 0 {
             conn.aborted = true;
         }
