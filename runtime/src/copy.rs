@@ -25,7 +25,7 @@
 //! # Ok(()) }
 //! ```
 
-use crate::backend::Postgres;
+use crate::backend::needs::{features, PostgresOnly};
 use crate::check::Nil;
 use crate::engine::wire::Span;
 use crate::engine::{Column, Connection, RawRow};
@@ -196,7 +196,8 @@ impl<'p, T: Table> CopyIn<'p, T> {
     ) -> Result<u64, Error>
     where
         R: CopyRow<T, I>,
-        C: Executor<Backend = Postgres> + ?Sized,
+        C: Executor + ?Sized,
+        C::Backend: PostgresOnly<features::COPY>,
     {
         let mut rows = rows.into_iter();
         let Some(first) = rows.next() else {
@@ -242,7 +243,8 @@ impl<'p, T: Table> CopyIn<'p, T> {
                 source: Box::new(source),
             }
         };
-        conn.connection().copy_in_with(&sql, |sink| {
+        let conn = <C::Backend as PostgresOnly<features::COPY>>::postgres(conn.connection());
+        conn.copy_in_with(&sql, |sink| {
             let refused = std::cell::Cell::new(false);
             let mut write = |n: u64, r: Rendered<'_>| -> Result<(), Error> {
                 if r.key != key {
@@ -432,11 +434,14 @@ impl<R> Drop for CopyRows<'_, R> {
 
 /// Runs `COPY (<rendered>) TO STDOUT (FORMAT binary)`: the rows of a query without
 /// parameters (COPY takes none; values are never written into SQL text).
-pub(crate) fn copy_out<'c, R, C: Executor<Backend = Postgres> + ?Sized>(
+pub(crate) fn copy_out<'c, R, C: Executor + ?Sized>(
     rendered: Rendered<'_>,
     conn: &'c mut C,
     decode: DecodeCopy<R>,
-) -> Result<CopyRows<'c, R>, Error> {
+) -> Result<CopyRows<'c, R>, Error>
+where
+    C::Backend: PostgresOnly<features::COPY>,
+{
     if !rendered.params.is_empty() {
         return Err(Error::Misuse(format!(
             "COPY cannot take parameters, and this query has {} bound value(s); read it with \
@@ -444,7 +449,7 @@ pub(crate) fn copy_out<'c, R, C: Executor<Backend = Postgres> + ?Sized>(
             rendered.params.len()
         )));
     }
-    let conn = conn.connection();
+    let conn = <C::Backend as PostgresOnly<features::COPY>>::postgres(conn.connection());
     let columns = conn.columns_of(&rendered)?;
     let sql = format!("COPY ({}) TO STDOUT (FORMAT binary)", rendered.sql);
     conn.copy_out_start(&sql)?;

@@ -17,9 +17,12 @@
 
 use std::fmt;
 
+pub mod needs;
 #[cfg(feature = "sqlite")]
 pub mod sqlite;
 mod value;
+
+pub use needs::{AvailableOn, Needs, Runs};
 
 pub use value::Encode;
 #[cfg(feature = "sqlite")]
@@ -62,10 +65,14 @@ impl fmt::Display for Dialect {
 
 /// A database sqlwright can run queries on. Implemented by [`Postgres`] and [`Sqlite`];
 /// a connection, a pool and a transaction carry one as a type parameter.
-pub trait Backend: driver::Driver + Sized + Send + 'static {
+pub trait Backend: driver::Driver + Runs<()> + Sized + Send + 'static {
     /// How the backend spells SQL.
     const DIALECT: Dialect;
 }
+
+/// The canonical form of needs `N`: queries run where `C::Backend: Runs<Canonical<N>>`, so
+/// that a feature the backend lacks is a compile error naming it (see [`needs`]).
+pub type Canonical<N> = <N as Needs>::Canon;
 
 /// PostgreSQL, through sqlwright's own protocol client.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]

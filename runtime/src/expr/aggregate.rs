@@ -132,6 +132,7 @@ impl<K, E: ValidGrouping<InsideAggregate, J>, G: AggregatesAllowed, J> ValidGrou
 }
 
 impl<K: AggregateFnName, E: Render> Render for Aggregate<K, E> {
+    type Needs = E::Needs;
     fn render<'a>(&'a self, out: &mut SqlWriter<'a>) {
         out.sql(K::NAME);
         out.sql(if self.distinct { "(DISTINCT " } else { "(" });
@@ -222,6 +223,7 @@ impl<G: AggregatesAllowed> ValidGrouping<G, ()> for CountStar {
     type Kind = Agg;
 }
 impl Render for CountStar {
+    type Needs = ();
     fn render<'a>(&'a self, out: &mut SqlWriter<'a>) {
         out.sql("COUNT(*)");
     }

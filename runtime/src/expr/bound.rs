@@ -60,6 +60,7 @@ impl<ST, T, G> ValidGrouping<G, ()> for Bound<ST, T> {
 }
 
 impl<ST: SqlType, T: SqlValue<ST>> Render for Bound<ST, T> {
+    type Needs = ST::Needs;
     fn render<'a>(&'a self, out: &mut SqlWriter<'a>) {
         out.bind(self, ST::PG_TYPE);
     }

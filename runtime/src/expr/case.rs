@@ -216,13 +216,17 @@ where
 
 /// Writes the `WHEN .. THEN ..` branches.
 pub trait RenderBranches {
+    /// What the branches need of the backend.
+    type Needs: crate::backend::Needs;
     /// Writes them in order.
     fn render_branches<'a>(&'a self, out: &mut SqlWriter<'a>);
 }
 impl RenderBranches for () {
+    type Needs = ();
     fn render_branches<'a>(&'a self, _: &mut SqlWriter<'a>) {}
 }
 impl<P: RenderBranches, C: Render, T: Render> RenderBranches for CaseWhen<P, C, T> {
+    type Needs = crate::backend::needs::All3<P::Needs, C::Needs, T::Needs>;
     fn render_branches<'a>(&'a self, out: &mut SqlWriter<'a>) {
         self.prev.render_branches(out);
         out.sql(" WHEN ");
@@ -233,6 +237,7 @@ impl<P: RenderBranches, C: Render, T: Render> RenderBranches for CaseWhen<P, C, 
 }
 
 impl<W: RenderBranches> Render for Case<W, NoElse> {
+    type Needs = W::Needs;
     fn render<'a>(&'a self, out: &mut SqlWriter<'a>) {
         out.sql("CASE");
         self.whens.render_branches(out);
@@ -243,6 +248,7 @@ impl<W: RenderBranches> Render for Case<W, NoElse> {
     }
 }
 impl<W: RenderBranches, E: Render> Render for Case<W, Else<E>> {
+    type Needs = crate::backend::needs::Both<W::Needs, E::Needs>;
     fn render<'a>(&'a self, out: &mut SqlWriter<'a>) {
         out.sql("CASE");
         self.whens.render_branches(out);

@@ -32,11 +32,22 @@ arg_types! { (A) (A B) (A B C) (A B C D) (A B C D E) (A B C D E F) (A B C D E F 
 
 /// A SQL function: its name and how a call of it is written.
 pub trait SqlFunction {
+    /// What the function needs of the backend: `()` where every backend has it.
+    type Needs: crate::backend::Needs;
     /// The function's SQL name.
     const NAME: &'static str;
+    /// Its name on SQLite, where that differs (`instr` for `strpos`).
+    const SQLITE_NAME: &'static str = Self::NAME;
+    /// The name as the backend of `out` spells it.
+    fn name_for(out: &SqlWriter<'_>) -> &'static str {
+        match out.dialect() {
+            crate::backend::Dialect::Sqlite => Self::SQLITE_NAME,
+            _ => Self::NAME,
+        }
+    }
     /// Writes a call: `NAME(arg, ...)` unless the function has its own syntax.
     fn render_call<'a, A: Render>(args: &'a A, out: &mut SqlWriter<'a>) {
-        out.sql(Self::NAME);
+        out.sql(Self::name_for(out));
         out.sql("(");
         args.render(out);
         out.sql(")");
@@ -90,6 +101,7 @@ impl<N, A: ValidGrouping<G, J>, G, J> ValidGrouping<G, J> for Func<N, A> {
 }
 
 impl<N: SqlFunction, A: Render> Render for Func<N, A> {
+    type Needs = crate::backend::needs::Both<N::Needs, A::Needs>;
     fn render<'a>(&'a self, out: &mut SqlWriter<'a>) {
         N::render_call(&self.args, out);
     }
@@ -110,6 +122,8 @@ impl<N> Copy for Niladic<N> {}
 
 /// The SQL and type of a [`Niladic`] value.
 pub trait NiladicFunction {
+    /// What it needs of the backend.
+    type Needs: crate::backend::Needs;
     /// Its SQL (`now()`, `CURRENT_DATE`).
     const SQL: &'static str;
     /// Its type.
@@ -126,6 +140,7 @@ impl<N, G> ValidGrouping<G, ()> for Niladic<N> {
     type Kind = Neutral;
 }
 impl<N: NiladicFunction> Render for Niladic<N> {
+    type Needs = N::Needs;
     fn render<'a>(&'a self, out: &mut SqlWriter<'a>) {
         out.sql(N::SQL);
     }
@@ -188,6 +203,7 @@ where
 }
 
 impl<N: SqlFunction, A: Render, O: Render> Render for AggOrdered<N, A, O> {
+    type Needs = crate::backend::needs::All3<N::Needs, A::Needs, O::Needs>;
     fn render<'a>(&'a self, out: &mut SqlWriter<'a>) {
         out.sql(N::NAME);
         out.sql(if self.call.distinct {
@@ -220,6 +236,7 @@ impl<N, A: ValidGrouping<InsideAggregate, J>, G: AggregatesAllowed, J> ValidGrou
 }
 
 impl<N: SqlFunction, A: Render> Render for AggFunc<N, A> {
+    type Needs = crate::backend::needs::Both<N::Needs, A::Needs>;
     fn render<'a>(&'a self, out: &mut SqlWriter<'a>) {
         out.sql(N::NAME);
         out.sql(if self.distinct { "(DISTINCT " } else { "(" });
@@ -265,15 +282,21 @@ as_expr_for! {
 
 /// Declares a function marker: a unit struct with its SQL name.
 macro_rules! functions {
-    ($($(#[$m:meta])* $name:ident = $sql:literal;)*) => {$(
+    ($($(#[$m:meta])* $name:ident = $sql:literal $(sqlite $lite:literal)? $([$needs:ty])?;)*) => {$(
         $(#[$m])*
         #[derive(Clone, Copy, Debug, Default)]
         pub struct $name;
         impl SqlFunction for $name {
+            type Needs = functions!(@needs $($needs)?);
             const NAME: &'static str = $sql;
+            $(const SQLITE_NAME: &'static str = $lite;)?
         }
     )*};
+    (@needs) => { () };
+    (@needs $needs:ty) => { $needs };
 }
+
+use crate::backend::needs::{features as lacks, PgOnly};
 
 functions! {
     /// `lower(text)`
@@ -283,9 +306,9 @@ functions! {
     /// `length(text)`
     Length = "length";
     /// `char_length(text)`
-    CharLength = "char_length";
+    CharLength = "char_length" sqlite "length";
     /// `btrim(text)`, SQL's `trim(both from ..)`
-    Trim = "btrim";
+    Trim = "btrim" sqlite "trim";
     /// `ltrim(text)`
     Ltrim = "ltrim";
     /// `rtrim(text)`
@@ -293,49 +316,49 @@ functions! {
     /// `substr(text, from [, count])`, SQL's `substring(.. from .. for ..)`
     Substring = "substr";
     /// `strpos(text, needle)`, SQL's `position(needle in text)`
-    Position = "strpos";
+    Position = "strpos" sqlite "instr";
     /// `replace(text, from, to)`
     Replace = "replace";
     /// `concat(..)`
     ConcatFn = "concat";
     /// `floor(x)`
-    Floor = "floor";
+    Floor = "floor" [PgOnly<lacks::PgFunctions>];
     /// `ceil(x)`
-    Ceil = "ceil";
+    Ceil = "ceil" [PgOnly<lacks::PgFunctions>];
     /// `round(x [, digits])`
     Round = "round";
     /// `abs(x)`
     Abs = "abs";
     /// `mod(a, b)`
-    Mod = "mod";
+    Mod = "mod" [PgOnly<lacks::PgFunctions>];
     /// `power(a, b)`
-    Power = "power";
+    Power = "power" [PgOnly<lacks::PgFunctions>];
     /// `sqrt(x)`
-    Sqrt = "sqrt";
+    Sqrt = "sqrt" [PgOnly<lacks::PgFunctions>];
     /// `coalesce(a, b, ..)`
     Coalesce = "coalesce";
     /// `nullif(a, b)`
     NullIf = "nullif";
     /// `greatest(a, b, ..)`
-    Greatest = "greatest";
+    Greatest = "greatest" [PgOnly<lacks::PgFunctions>];
     /// `least(a, b, ..)`
-    Least = "least";
+    Least = "least" [PgOnly<lacks::PgFunctions>];
     /// `array_agg(x)`
-    ArrayAgg = "array_agg";
+    ArrayAgg = "array_agg" [PgOnly<lacks::Arrays>];
     /// `string_agg(text, separator)`
     StringAgg = "string_agg";
     /// `bool_and(bool)`
-    BoolAnd = "bool_and";
+    BoolAnd = "bool_and" sqlite "min";
     /// `bool_or(bool)`
-    BoolOr = "bool_or";
+    BoolOr = "bool_or" sqlite "max";
     /// `date_trunc(field, timestamp)`
-    DateTrunc = "date_trunc";
+    DateTrunc = "date_trunc" [PgOnly<lacks::DateFunctions>];
     /// `date_part(field, value)`
-    DatePart = "date_part";
+    DatePart = "date_part" [PgOnly<lacks::DateFunctions>];
     /// `nextval(sequence)`
-    NextVal = "nextval";
+    NextVal = "nextval" [PgOnly<lacks::Sequences>];
     /// `currval(sequence)`
-    CurrVal = "currval";
+    CurrVal = "currval" [PgOnly<lacks::Sequences>];
 }
 
 // ---- signatures -------------------------------------------------------------------------
@@ -646,11 +669,12 @@ where
 // ---- date and time ------------------------------------------------------------------------
 
 macro_rules! niladic {
-    ($($(#[$m:meta])* $fn_name:ident, $name:ident = $sql:literal => $out:ty;)*) => {$(
+    ($($(#[$m:meta])* $fn_name:ident, $name:ident = $sql:literal $([$needs:ty])? => $out:ty;)*) => {$(
         #[doc(hidden)]
         #[derive(Clone, Copy, Debug, Default)]
         pub struct $name;
         impl NiladicFunction for $name {
+            type Needs = functions!(@needs $($needs)?);
             const SQL: &'static str = $sql;
             type Out = $out;
         }
@@ -663,24 +687,24 @@ macro_rules! niladic {
 
 niladic! {
     /// `now()`: the start time of the current transaction, `timestamptz`.
-    now, Now = "now()" => Timestamptz;
+    now, Now = "now()" [PgOnly<lacks::PgFunctions>] => Timestamptz;
     /// `CURRENT_DATE`.
     current_date, CurrentDate = "CURRENT_DATE" => Date;
     /// `CURRENT_TIME` as `time` (the time of day in the session's time zone; PostgreSQL's
     /// `timetz` has no Rust type here).
-    current_time, CurrentTime = "CAST(CURRENT_TIME AS time)" => Time;
+    current_time, CurrentTime = "CAST(CURRENT_TIME AS time)" [PgOnly<lacks::PgFunctions>] => Time;
     /// `CURRENT_TIMESTAMP`, `timestamptz`.
     current_timestamp, CurrentTimestamp = "CURRENT_TIMESTAMP" => Timestamptz;
     /// `LOCALTIME`, `time`.
-    localtime, LocalTime = "LOCALTIME" => Time;
+    localtime, LocalTime = "LOCALTIME" [PgOnly<lacks::PgFunctions>] => Time;
     /// `LOCALTIMESTAMP`, `timestamp`.
-    localtimestamp, LocalTimestamp = "LOCALTIMESTAMP" => Timestamp;
+    localtimestamp, LocalTimestamp = "LOCALTIMESTAMP" [PgOnly<lacks::PgFunctions>] => Timestamp;
     /// `CURRENT_USER`.
-    current_user, CurrentUser = "CAST(CURRENT_USER AS text)" => Text;
+    current_user, CurrentUser = "CAST(CURRENT_USER AS text)" [PgOnly<lacks::PgFunctions>] => Text;
     /// `SESSION_USER`.
-    session_user, SessionUser = "CAST(SESSION_USER AS text)" => Text;
+    session_user, SessionUser = "CAST(SESSION_USER AS text)" [PgOnly<lacks::PgFunctions>] => Text;
     /// `random()`: a `double precision` in [0, 1).
-    random, Random = "random()" => Float8;
+    random, Random = "random()" [PgOnly<lacks::PgFunctions>] => Float8;
 }
 
 /// The fields `extract` and `date_trunc` name. Written by sqlwright as keywords, never
@@ -776,6 +800,7 @@ impl<E: ValidGrouping<G, J>, G, J> ValidGrouping<G, J> for Extract<E> {
     type Kind = E::Kind;
 }
 impl<E: Render> Render for Extract<E> {
+    type Needs = crate::backend::needs::PgOnly<crate::backend::needs::features::DateFunctions>;
     fn render<'a>(&'a self, out: &mut SqlWriter<'a>) {
         out.sql("EXTRACT(");
         out.sql(self.field.sql());
@@ -806,6 +831,7 @@ impl<G> ValidGrouping<G, ()> for FieldName {
     type Kind = Neutral;
 }
 impl Render for FieldName {
+    type Needs = ();
     fn render<'a>(&'a self, out: &mut SqlWriter<'a>) {
         out.sql("'");
         out.sql(self.0.sql());
@@ -869,6 +895,10 @@ impl<E: ValidGrouping<G, J>, T, G, J> ValidGrouping<G, J> for Cast<E, T> {
     type Kind = E::Kind;
 }
 impl<E: Render, T: SqlType> Render for Cast<E, T> {
+    type Needs = crate::backend::needs::Both<
+        crate::backend::needs::PgOnly<crate::backend::needs::features::PgCasts>,
+        E::Needs,
+    >;
     fn render<'a>(&'a self, out: &mut SqlWriter<'a>) {
         out.sql("CAST(");
         self.expr.render(out);
@@ -975,6 +1005,7 @@ where
     type Kind = <L::Kind as crate::check::Mix<R::Kind>>::Out;
 }
 impl<L: Render, R: Render, const P: bool> Render for TimeArith<L, R, P> {
+    type Needs = crate::backend::needs::PgOnly<crate::backend::needs::features::Intervals>;
     fn render<'a>(&'a self, out: &mut SqlWriter<'a>) {
         crate::render::operand(&self.left, out);
         out.sql(if P { " + " } else { " - " });
@@ -1069,6 +1100,7 @@ impl<const N: bool, G> ValidGrouping<G, ()> for SequenceCall<N> {
     type Kind = crate::check::Plain;
 }
 impl<const N: bool> Render for SequenceCall<N> {
+    type Needs = crate::backend::needs::PgOnly<crate::backend::needs::features::Sequences>;
     fn render<'a>(&'a self, out: &mut SqlWriter<'a>) {
         out.sql(if N { NextVal::NAME } else { CurrVal::NAME });
         // The sequence is named by a quoted identifier inside a regclass literal, written
@@ -1145,6 +1177,8 @@ impl<A: ValidGrouping<G, J>, G: GroupingAllowed, J> ValidGrouping<G, J> for Grou
     type Kind = Neutral;
 }
 impl<A: Render> Render for GroupingCall<A> {
+    type Needs =
+        crate::backend::needs::PgOnly<crate::backend::needs::features::RollupCubeGroupingSets>;
     fn render<'a>(&'a self, out: &mut SqlWriter<'a>) {
         out.sql("GROUPING(");
         self.0.render(out);
@@ -1206,6 +1240,7 @@ macro_rules! sql_function {
         #[derive(Clone, Copy, Debug, Default)]
         pub struct $name {}
         impl $crate::expr::SqlFunction for $name {
+            type Needs = ();
             const NAME: &'static str = stringify!($name);
         }
         #[allow(non_camel_case_types)]
@@ -1225,6 +1260,7 @@ macro_rules! sql_function {
         #[derive(Clone, Copy, Debug, Default)]
         pub struct $name {}
         impl $crate::expr::SqlFunction for $name {
+            type Needs = ();
             const NAME: &'static str = stringify!($name);
         }
         #[allow(non_camel_case_types)]

@@ -58,6 +58,7 @@ pub trait AsExpr<ST: SqlType> {
 pub struct Optional<E>(pub Option<E>);
 
 impl<E: crate::render::Render> crate::render::Render for Optional<E> {
+    type Needs = E::Needs;
     fn render<'a>(&'a self, out: &mut crate::render::SqlWriter<'a>) {
         match &self.0 {
             Some(e) => e.render(out),

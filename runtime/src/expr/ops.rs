@@ -1,6 +1,7 @@
 //! Operators: comparisons, boolean logic, arithmetic, LIKE, IN, BETWEEN, IS NULL, ordering.
 
 use super::{AsExpr, Bound, Expression, SqlValue};
+use crate::backend::needs::{features, PgOnly};
 use crate::check::{AppearsIn, Mix, ValidGrouping};
 use crate::render::{operand, Render, SqlWriter};
 use crate::types::*;
@@ -8,6 +9,8 @@ use std::marker::PhantomData;
 
 /// A binary operator: its SQL spelling and result type.
 pub trait BinaryOp {
+    /// What the operator needs of the backend.
+    type Needs: crate::backend::Needs;
     /// The operator as SQL (`=`, `AND`, `+`, ...).
     const SQL: &'static str;
     /// The result type for operand types `L` and `R` (already lifted through joins).
@@ -15,14 +18,17 @@ pub trait BinaryOp {
 }
 
 macro_rules! binary_ops {
-    ($($(#[$m:meta])* $name:ident = $sql:literal => |$l:ident, $r:ident| $out:ty;)*) => {$(
+    ($($(#[$m:meta])* $name:ident = $sql:literal $([$needs:ty])? => |$l:ident, $r:ident| $out:ty;)*) => {$(
         $(#[$m])*
         pub struct $name;
         impl BinaryOp for $name {
+            type Needs = binary_ops!(@needs $($needs)?);
             const SQL: &'static str = $sql;
             type Out<$l: SqlType, $r: SqlType> = $out;
         }
     )*};
+    (@needs) => { () };
+    (@needs $needs:ty) => { $needs };
 }
 
 binary_ops! {
@@ -47,9 +53,9 @@ binary_ops! {
     /// `NOT LIKE`
     NotLike = "NOT LIKE" => |L, R| NullableIf<L, R, Bool>;
     /// `ILIKE`
-    ILike = "ILIKE" => |L, R| NullableIf<L, R, Bool>;
+    ILike = "ILIKE" [PgOnly<features::Ilike>] => |L, R| NullableIf<L, R, Bool>;
     /// `NOT ILIKE`
-    NotILike = "NOT ILIKE" => |L, R| NullableIf<L, R, Bool>;
+    NotILike = "NOT ILIKE" [PgOnly<features::Ilike>] => |L, R| NullableIf<L, R, Bool>;
     /// `+`
     Add = "+" => |L, R| NullableIf<L, R, <L as SqlType>::NotNull>;
     /// `-`
@@ -104,6 +110,7 @@ where
 }
 
 impl<Op: BinaryOp, L: Render, R: Render> Render for Binary<Op, L, R> {
+    type Needs = crate::backend::needs::All3<Op::Needs, L::Needs, R::Needs>;
     fn render<'a>(&'a self, out: &mut SqlWriter<'a>) {
         // A value on either side of a `#[sensitive]` column is redacted in logs.
         let sensitive = self.left.is_sensitive() || self.right.is_sensitive();
@@ -179,6 +186,7 @@ impl<Op, E: ValidGrouping<G, J>, G, J> ValidGrouping<G, J> for Unary<Op, E> {
 }
 
 impl<Op: UnaryOp, E: Render> Render for Unary<Op, E> {
+    type Needs = E::Needs;
     fn render<'a>(&'a self, out: &mut SqlWriter<'a>) {
         out.sql(Op::PREFIX);
         operand(&self.expr, out);
@@ -211,6 +219,7 @@ impl<E: Render, ST: ArrayElement, T: SqlValue<ST>> Render for InList<E, ST, T>
 where
     Vec<T>: SqlValue<Array<ST>>,
 {
+    type Needs = E::Needs;
     fn render<'a>(&'a self, out: &mut SqlWriter<'a>) {
         operand(&self.expr, out);
         let sensitive = self.expr.is_sensitive();
@@ -252,6 +261,7 @@ where
 }
 
 impl<E: Render, Lo: Render, Hi: Render> Render for Between<E, Lo, Hi> {
+    type Needs = crate::backend::needs::All3<E::Needs, Lo::Needs, Hi::Needs>;
     fn render<'a>(&'a self, out: &mut SqlWriter<'a>) {
         operand(&self.expr, out);
         out.sql(if self.negated {
@@ -297,6 +307,7 @@ impl<E: ValidGrouping<G, J>, G, J> ValidGrouping<G, J> for Ordered<E> {
 }
 
 impl<E: Render> Render for Ordered<E> {
+    type Needs = E::Needs;
     fn render<'a>(&'a self, out: &mut SqlWriter<'a>) {
         self.expr.render(out);
         out.sql(if self.desc { " DESC" } else { " ASC" });

@@ -69,6 +69,7 @@ impl<G> ValidGrouping<G, ()> for NoArgs {
     type Kind = Neutral;
 }
 impl Render for NoArgs {
+    type Needs = ();
     fn render<'a>(&'a self, _: &mut SqlWriter<'a>) {}
 }
 
@@ -97,6 +98,7 @@ impl<N, A, G: NeedsOver<N>> ValidGrouping<G, ()> for WinFn<N, A> {
 }
 
 impl<N: SqlFunction, A: Render> Render for WinFn<N, A> {
+    type Needs = crate::backend::needs::Both<N::Needs, A::Needs>;
     fn render<'a>(&'a self, out: &mut SqlWriter<'a>) {
         out.sql(N::NAME);
         out.sql("(");
@@ -169,6 +171,7 @@ where
     type Kind = <C::Kind as Mix<W::Kind>>::Out;
 }
 impl<C: Render, W: Render> Render for Over<C, W> {
+    type Needs = crate::backend::needs::Both<C::Needs, W::Needs>;
     fn render<'a>(&'a self, out: &mut SqlWriter<'a>) {
         self.call.render(out);
         out.sql(" OVER (");
@@ -337,15 +340,19 @@ where
 
 /// Writes a window's parts.
 pub trait WindowPart {
+    /// What the part needs of the backend.
+    type Needs: crate::backend::Needs;
     /// Writes ` KEYWORD ..` or nothing; returns whether it wrote.
     fn render_part<'a>(&'a self, out: &mut SqlWriter<'a>, first: bool) -> bool;
 }
 impl WindowPart for Empty {
+    type Needs = ();
     fn render_part<'a>(&'a self, _: &mut SqlWriter<'a>, _: bool) -> bool {
         false
     }
 }
 impl<E: Render> WindowPart for PartitionBy<E> {
+    type Needs = E::Needs;
     fn render_part<'a>(&'a self, out: &mut SqlWriter<'a>, first: bool) -> bool {
         out.sql(if first {
             "PARTITION BY "
@@ -357,6 +364,7 @@ impl<E: Render> WindowPart for PartitionBy<E> {
     }
 }
 impl<E: Render> WindowPart for WindowOrder<E> {
+    type Needs = E::Needs;
     fn render_part<'a>(&'a self, out: &mut SqlWriter<'a>, first: bool) -> bool {
         out.sql(if first { "ORDER BY " } else { " ORDER BY " });
         self.0.render(out);
@@ -365,6 +373,7 @@ impl<E: Render> WindowPart for WindowOrder<E> {
 }
 
 impl<P: WindowPart, O: WindowPart> Render for Window<P, O> {
+    type Needs = crate::backend::needs::Both<P::Needs, O::Needs>;
     fn render<'a>(&'a self, out: &mut SqlWriter<'a>) {
         let wrote = self.partition.render_part(out, true);
         let wrote = self.order.render_part(out, !wrote) || wrote;
@@ -387,6 +396,7 @@ macro_rules! window_functions {
         #[derive(Clone, Copy, Debug, Default)]
         pub struct $name;
         impl SqlFunction for $name {
+            type Needs = ();
             const NAME: &'static str = $sql;
         }
         #[diagnostic::do_not_recommend]
@@ -419,6 +429,7 @@ macro_rules! value_window_functions {
         #[derive(Clone, Copy, Debug, Default)]
         pub struct $name;
         impl SqlFunction for $name {
+            type Needs = ();
             const NAME: &'static str = $sql;
         }
     )*};
@@ -685,6 +696,8 @@ impl<N, A, E: ValidGrouping<InsideAggregate, J>, G: AggregatesAllowed, J> ValidG
     type Kind = Agg;
 }
 impl<N: OrderedSetName, A: Render, E: Render> Render for WithinGroup<N, A, E> {
+    type Needs =
+        crate::backend::needs::PgOnly<crate::backend::needs::features::WithinGroupAggregates>;
     fn render<'a>(&'a self, out: &mut SqlWriter<'a>) {
         out.sql(N::NAME);
         out.sql("(");

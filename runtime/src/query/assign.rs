@@ -262,6 +262,7 @@ impl<M: ColumnDef, G> ValidGrouping<G, ()> for Excluded<Col<M>> {
     type Kind = crate::check::Neutral;
 }
 impl<M: ColumnDef> Render for Excluded<Col<M>> {
+    type Needs = ();
     fn render<'a>(&'a self, out: &mut SqlWriter<'a>) {
         out.sql("EXCLUDED.");
         out.ident(M::NAME);

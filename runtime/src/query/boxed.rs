@@ -14,13 +14,13 @@ use crate::backend::Postgres;
 use crate::check::ValidSelect;
 use crate::engine::{Error, Executor};
 use crate::raw::DynRow;
-use crate::render::{Render, SqlWriter};
+use crate::render::{DynRender, Render, SqlWriter};
 use std::marker::PhantomData;
 
 /// A WHERE clause of boxed conditions, ANDed.
-pub struct BoxedFilter<'a>(Vec<Box<dyn Render + 'a>>);
+pub struct BoxedFilter<'a>(Vec<Box<dyn DynRender + 'a>>);
 /// An ORDER BY clause of boxed items.
-pub struct BoxedOrder<'a>(Vec<Box<dyn Render + 'a>>);
+pub struct BoxedOrder<'a>(Vec<Box<dyn DynRender + 'a>>);
 
 /// A WHERE clause that can become a [`BoxedFilter`].
 pub trait IntoBoxedFilter<'a> {
@@ -79,7 +79,7 @@ impl<'a, E: Render + 'a> AddOrder<E> for BoxedOrder<'a> {
     }
 }
 
-fn render_list<'a>(items: &'a [Box<dyn Render + 'a>], out: &mut SqlWriter<'a>, sep: &str) {
+fn render_list<'a>(items: &'a [Box<dyn DynRender + 'a>], out: &mut SqlWriter<'a>, sep: &str) {
     for (i, item) in items.iter().enumerate() {
         if i > 0 {
             out.sql(sep);
@@ -89,6 +89,7 @@ fn render_list<'a>(items: &'a [Box<dyn Render + 'a>], out: &mut SqlWriter<'a>, s
 }
 
 impl Clause for BoxedFilter<'_> {
+    type Needs = ();
     fn render_clause<'b>(&'b self, out: &mut SqlWriter<'b>) {
         if self.0.is_empty() {
             return;
@@ -98,11 +99,12 @@ impl Clause for BoxedFilter<'_> {
             if i > 0 {
                 out.sql(" AND ");
             }
-            crate::render::operand(item.as_ref(), out);
+            crate::render::operand(item, out);
         }
     }
 }
 impl Clause for BoxedOrder<'_> {
+    type Needs = ();
     fn render_clause<'b>(&'b self, out: &mut SqlWriter<'b>) {
         if self.0.is_empty() {
             return;
@@ -148,7 +150,7 @@ impl<F, From, S, W, O, G, H> Select<F, From, S, W, O, G, H> {
 /// A select list chosen at run time, for a query with FROM list `F` and grouping `G`: each
 /// item is checked as `select` checks it when it is pushed. Rows load as [`DynRow`]s.
 pub struct BoxedColumns<'a, F, G> {
-    items: Vec<Box<dyn Render + 'a>>,
+    items: Vec<Box<dyn DynRender + 'a>>,
     _q: PhantomData<(F, G)>,
 }
 
@@ -182,6 +184,7 @@ pub struct DynamicRow;
 
 impl<F, G> SelectClause<F, G, ()> for BoxedColumns<'_, F, G> {
     type SqlType = DynamicRow;
+    type Needs = ();
     fn render_list<'b>(&'b self, out: &mut SqlWriter<'b>) {
         for (i, item) in self.items.iter().enumerate() {
             if i > 0 {

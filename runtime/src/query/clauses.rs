@@ -87,44 +87,55 @@ impl<P, O> AddOrder<O> for OrderBy<P> {
 
 /// A clause that writes itself after the FROM clause (or nothing when absent).
 pub trait Clause {
+    /// What the clause needs of the backend.
+    type Needs: crate::backend::Needs;
     /// Writes ` KEYWORD ...` or nothing.
     fn render_clause<'a>(&'a self, out: &mut SqlWriter<'a>);
 }
 
 impl Clause for NoFilter {
+    type Needs = ();
     fn render_clause<'a>(&'a self, _: &mut SqlWriter<'a>) {}
 }
 impl<E: Render> Clause for Filter<E> {
+    type Needs = E::Needs;
     fn render_clause<'a>(&'a self, out: &mut SqlWriter<'a>) {
         out.sql(" WHERE ");
         self.0.render(out);
     }
 }
 impl Clause for NoGroup {
+    type Needs = ();
     fn render_clause<'a>(&'a self, _: &mut SqlWriter<'a>) {}
 }
 impl Clause for GroupBy<AllRows> {
+    type Needs = ();
     fn render_clause<'a>(&'a self, _: &mut SqlWriter<'a>) {}
 }
 impl<E: Render> Clause for GroupBy<E> {
+    type Needs = E::Needs;
     fn render_clause<'a>(&'a self, out: &mut SqlWriter<'a>) {
         out.sql(" GROUP BY ");
         self.0.render(out);
     }
 }
 impl Clause for NoHaving {
+    type Needs = ();
     fn render_clause<'a>(&'a self, _: &mut SqlWriter<'a>) {}
 }
 impl<E: Render> Clause for Having<E> {
+    type Needs = E::Needs;
     fn render_clause<'a>(&'a self, out: &mut SqlWriter<'a>) {
         out.sql(" HAVING ");
         self.0.render(out);
     }
 }
 impl Clause for NoOrder {
+    type Needs = ();
     fn render_clause<'a>(&'a self, _: &mut SqlWriter<'a>) {}
 }
 impl<O: Render> Clause for OrderBy<O> {
+    type Needs = O::Needs;
     fn render_clause<'a>(&'a self, out: &mut SqlWriter<'a>) {
         out.sql(" ORDER BY ");
         self.0.render(out);

@@ -81,6 +81,7 @@ where
 }
 
 impl<M: ColumnDef> Render for Col<M> {
+    type Needs = <M::SqlType as SqlType>::Needs;
     fn render<'a>(&'a self, out: &mut SqlWriter<'a>) {
         out.column(<M::Table as Table>::SQL_NAME, M::NAME);
     }

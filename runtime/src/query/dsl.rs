@@ -253,6 +253,7 @@ pub trait TableQuery: Source {
     where
         DefaultSelection<Self>:
             super::SelectClause<SingleFrom<Self>, NoGroup, J, SqlType: crate::types::RowOf>,
+        C::Backend: crate::backend::Runs<crate::backend::Canonical<TableNeeds<Self, NoFilter, J>>>,
     {
         self.query().load(conn)
     }
@@ -261,12 +262,38 @@ pub trait TableQuery: Source {
     fn count<C: Executor + ?Sized, J>(self, conn: &mut C) -> Result<i64, Error>
     where
         DefaultSelection<Self>: super::SelectClause<SingleFrom<Self>, NoGroup, J>,
+        C::Backend: crate::backend::Runs<crate::backend::Canonical<TableNeeds<Self, NoFilter, J>>>,
     {
         self.query().count(conn)
     }
 }
 
 impl<S: Source> TableQuery for S {}
+
+/// What loading struct `S` by a key filter `E` needs of the backend (the shape of
+/// [`SelectNeeds`](super::SelectNeeds) for that query).
+pub type RowNeeds<S, E> = crate::backend::needs::Both<
+    (),
+    crate::backend::needs::Both<
+        <super::AsSelect<S, <S as super::Selectable>::Columns> as crate::render::Render>::Needs,
+        crate::backend::needs::Both<
+            crate::backend::needs::All3<<E as crate::render::Render>::Needs, (), ()>,
+            (),
+        >,
+    >,
+>;
+
+/// What a query of table `T`'s own rows with WHERE clause `W` needs of the backend.
+pub type TableNeeds<T, W, J> = super::SelectNeeds<
+    SingleFrom<T>,
+    T,
+    DefaultSelection<T>,
+    W,
+    super::clauses::NoOrder,
+    NoGroup,
+    super::clauses::NoHaving,
+    J,
+>;
 
 /// A table's primary key compared with a key value: `id = $1`, or `a = $1 AND b = $2` for a
 /// composite key (give a tuple).
@@ -346,6 +373,9 @@ pub trait KeyQuery: super::Table {
         Self::PrimaryKey: KeyFilter<K, E>,
         DefaultSelection<Self>:
             super::SelectClause<SingleFrom<Self>, NoGroup, J, SqlType: crate::types::RowOf>,
+        C::Backend: crate::backend::Runs<
+            crate::backend::Canonical<TableNeeds<Self, super::clauses::Filter<E>, J>>,
+        >,
     {
         self.by_key(key).first(conn)
     }
@@ -366,6 +396,9 @@ pub trait KeyQuery: super::Table {
         Self::PrimaryKey: KeyFilter<K, E>,
         DefaultSelection<Self>:
             super::SelectClause<SingleFrom<Self>, NoGroup, J, SqlType: crate::types::RowOf>,
+        C::Backend: crate::backend::Runs<
+            crate::backend::Canonical<TableNeeds<Self, super::clauses::Filter<E>, J>>,
+        >,
     {
         self.by_key(key).one(conn)
     }
@@ -388,6 +421,7 @@ pub trait RowByKey: super::Selectable + Sized {
                 Lifted: crate::types::RowOf<Row = Self>,
             > + crate::render::Render,
         C: Executor + ?Sized,
+        C::Backend: crate::backend::Runs<crate::backend::Canonical<RowNeeds<Self, E>>>,
     {
         let table = <Self::Table as Default>::default();
         table.by_key(key).select(Self::as_select()).first(conn)
@@ -406,6 +440,7 @@ pub trait RowByKey: super::Selectable + Sized {
                 Lifted: crate::types::RowOf<Row = Self>,
             > + crate::render::Render,
         C: Executor + ?Sized,
+        C::Backend: crate::backend::Runs<crate::backend::Canonical<RowNeeds<Self, E>>>,
     {
         Self::get(key, conn)?.ok_or(Error::NotFound)
     }

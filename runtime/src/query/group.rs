@@ -132,6 +132,8 @@ impl<T: SetsIn<F, I>, F, I> AppearsIn<F, I> for GroupingSets<T> {
     type Lifted = ();
 }
 impl<T: Render> Render for Rollup<T> {
+    type Needs =
+        crate::backend::needs::PgOnly<crate::backend::needs::features::RollupCubeGroupingSets>;
     fn render<'a>(&'a self, out: &mut SqlWriter<'a>) {
         out.sql("ROLLUP (");
         self.0.render(out);
@@ -139,6 +141,8 @@ impl<T: Render> Render for Rollup<T> {
     }
 }
 impl<T: Render> Render for Cube<T> {
+    type Needs =
+        crate::backend::needs::PgOnly<crate::backend::needs::features::RollupCubeGroupingSets>;
     fn render<'a>(&'a self, out: &mut SqlWriter<'a>) {
         out.sql("CUBE (");
         self.0.render(out);
@@ -146,6 +150,8 @@ impl<T: Render> Render for Cube<T> {
     }
 }
 impl<T: GroupSets> Render for GroupingSets<T> {
+    type Needs =
+        crate::backend::needs::PgOnly<crate::backend::needs::features::RollupCubeGroupingSets>;
     fn render<'a>(&'a self, out: &mut SqlWriter<'a>) {
         out.sql("GROUPING SETS (");
         self.0.render_sets(out);

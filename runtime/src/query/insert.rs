@@ -386,6 +386,7 @@ where
     R: ReturningClause,
     C: ConflictClause<T>,
 {
+    type Needs = R::Needs;
     fn render_statement<'a>(&'a self, out: &mut SqlWriter<'a>) -> bool {
         out.sql("INSERT INTO ");
         out.ident(T::SQL_NAME);
@@ -415,7 +416,11 @@ impl<T: Table, V: InsertValues<T, VI>, VI, R: ReturningClause, C: ConflictClause
 impl<T: Table, V: InsertValues<T, VI>, VI, C: ConflictClause<T>> Insert<T, V, VI, NoReturning, C> {
     /// Runs the INSERT: the number of rows inserted (0 for an empty `Vec`, without a round
     /// trip; rows skipped by `DO NOTHING` are not counted).
-    pub fn execute<Conn: Executor + ?Sized>(self, conn: &mut Conn) -> Result<u64, Error> {
+    pub fn execute<Conn: Executor + ?Sized>(self, conn: &mut Conn) -> Result<u64, Error>
+    where
+        Conn::Backend:
+            crate::backend::Runs<crate::backend::Canonical<<Self as WriteStatement>::Needs>>,
+    {
         run_execute(&self, conn)
     }
 }
@@ -432,7 +437,11 @@ where
     pub fn get_results<Conn: Executor + ?Sized>(
         self,
         conn: &mut Conn,
-    ) -> Result<Vec<ReturnedRow<E, T, I>>, Error> {
+    ) -> Result<Vec<ReturnedRow<E, T, I>>, Error>
+    where
+        Conn::Backend:
+            crate::backend::Runs<crate::backend::Canonical<<Self as WriteStatement>::Needs>>,
+    {
         run_returning(&self, conn)
     }
 
@@ -442,7 +451,11 @@ where
     pub fn get_result<Conn: Executor + ?Sized>(
         self,
         conn: &mut Conn,
-    ) -> Result<ReturnedRow<E, T, I>, Error> {
+    ) -> Result<ReturnedRow<E, T, I>, Error>
+    where
+        Conn::Backend:
+            crate::backend::Runs<crate::backend::Canonical<<Self as WriteStatement>::Needs>>,
+    {
         crate::engine::exactly_one(self.get_results(conn)?)
     }
 }

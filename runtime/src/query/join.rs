@@ -246,6 +246,7 @@ impl<L, S, On, K> Join<L, S, On, K> {
 impl<L: super::FromClause, S: Source, On: Render, K: JoinKind> super::FromClause
     for Join<L, S, On, K>
 {
+    type Needs = crate::backend::needs::Both<L::Needs, On::Needs>;
     fn render_from<'a>(&'a self, out: &mut SqlWriter<'a>) {
         self.left.render_from(out);
         out.sql(K::SQL);
@@ -274,6 +275,7 @@ impl<L, S> CrossJoin<L, S> {
 }
 
 impl<L: super::FromClause, S: Source> super::FromClause for CrossJoin<L, S> {
+    type Needs = L::Needs;
     fn render_from<'a>(&'a self, out: &mut SqlWriter<'a>) {
         self.left.render_from(out);
         out.sql(Cross::SQL);

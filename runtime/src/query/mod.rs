@@ -54,8 +54,8 @@ pub use insert::{
 pub use meta::{ColumnMeta, CompositeKeyMeta, ForeignKeyMeta, IndexMeta, TableMeta};
 pub use returning::{NoReturning, Returning, ValidReturning, WriteStatement};
 pub use select::{
-    DefaultSelection, FromClause, Regroup, RowType, Select, SelectClause, Selected, SingleFrom,
-    SubSelect,
+    DefaultSelection, FromClause, Regroup, RowType, Select, SelectClause, SelectNeeds, Selected,
+    SingleFrom, SubSelect,
 };
 pub use setop::{Compound, SetKind, SetOp, UnionRow};
 pub use stream::{Batches, DecodeRow, Progress, Rows, WithProgress};

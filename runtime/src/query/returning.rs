@@ -46,13 +46,17 @@ impl<E, I> Returning<E, I> {
 
 /// The RETURNING clause of a statement (or none).
 pub trait ReturningClause {
+    /// What the RETURNING list needs of the backend.
+    type Needs: crate::backend::Needs;
     /// Writes ` RETURNING ...` or nothing.
     fn render_returning<'a>(&'a self, out: &mut SqlWriter<'a>);
 }
 impl ReturningClause for NoReturning {
+    type Needs = ();
     fn render_returning<'a>(&'a self, _: &mut SqlWriter<'a>) {}
 }
 impl<E: Render, I> ReturningClause for Returning<E, I> {
+    type Needs = E::Needs;
     fn render_returning<'a>(&'a self, out: &mut SqlWriter<'a>) {
         out.sql(" RETURNING ");
         self.expr.render_select(out);
@@ -61,6 +65,9 @@ impl<E: Render, I> ReturningClause for Returning<E, I> {
 
 /// A statement that can write its SQL: INSERT, UPDATE, DELETE.
 pub trait WriteStatement {
+    /// What the statement needs of the backend: its WHERE clause's and RETURNING list's
+    /// (values and assignments are not looked at yet).
+    type Needs: crate::backend::Needs;
     /// Writes the whole statement. Returns `false` when there is nothing to run (an INSERT
     /// of no rows).
     fn render_statement<'a>(&'a self, out: &mut SqlWriter<'a>) -> bool;

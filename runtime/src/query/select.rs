@@ -80,6 +80,8 @@ pub struct Selected<E, I> {
 pub trait SelectClause<F, G, J> {
     /// The SQL type of a row.
     type SqlType;
+    /// What the select list needs of the backend.
+    type Needs: crate::backend::Needs;
     /// Writes the select list.
     fn render_list<'a>(&'a self, out: &mut SqlWriter<'a>);
 }
@@ -89,6 +91,7 @@ where
     C: ValidSelect<F, G, (I, K), G2> + Render,
 {
     type SqlType = C::SqlType;
+    type Needs = C::Needs;
     fn render_list<'a>(&'a self, out: &mut SqlWriter<'a>) {
         self.0.render_select(out);
     }
@@ -97,6 +100,7 @@ where
 /// Checked by `select`; here only the row type is read back.
 impl<E: AppearsIn<F, I> + Render, F, G, I, J> SelectClause<F, G, ()> for Selected<E, (I, J)> {
     type SqlType = E::Lifted;
+    type Needs = E::Needs;
     fn render_list<'a>(&'a self, out: &mut SqlWriter<'a>) {
         self.expr.render_select(out);
     }
@@ -350,6 +354,8 @@ where
         conn: &mut C,
     ) -> Result<Vec<RowType<F, S, G, J>>, Error>
     where
+        C::Backend:
+            crate::backend::Runs<crate::backend::Canonical<SelectNeeds<F, From, S, W, O, G, H, J>>>,
         S: SelectClause<F, G, J, SqlType: RowOf>,
     {
         self.fetch(conn, None)
@@ -362,6 +368,8 @@ where
         conn: &mut C,
     ) -> Result<Vec<R>, Error>
     where
+        C::Backend:
+            crate::backend::Runs<crate::backend::Canonical<SelectNeeds<F, From, S, W, O, G, H, J>>>,
         S: SelectClause<F, G, J>,
     {
         self.fetch(conn, None)
@@ -373,6 +381,8 @@ where
         conn: &mut C,
     ) -> Result<Option<RowType<F, S, G, J>>, Error>
     where
+        C::Backend:
+            crate::backend::Runs<crate::backend::Canonical<SelectNeeds<F, From, S, W, O, G, H, J>>>,
         S: SelectClause<F, G, J, SqlType: RowOf>,
     {
         let one = self.limit.map_or(1, |l| l.min(1));
@@ -383,6 +393,8 @@ where
     /// when there are more.
     pub fn one<C: Executor + ?Sized, J>(self, conn: &mut C) -> Result<RowType<F, S, G, J>, Error>
     where
+        C::Backend:
+            crate::backend::Runs<crate::backend::Canonical<SelectNeeds<F, From, S, W, O, G, H, J>>>,
         S: SelectClause<F, G, J, SqlType: RowOf>,
     {
         let two = self.limit.map_or(2, |l| l.min(2));
@@ -396,6 +408,8 @@ where
         conn: &mut C,
     ) -> Result<Option<RowType<F, S, G, J>>, Error>
     where
+        C::Backend:
+            crate::backend::Runs<crate::backend::Canonical<SelectNeeds<F, From, S, W, O, G, H, J>>>,
         S: SelectClause<F, G, J, SqlType: RowOf>,
     {
         let two = self.limit.map_or(2, |l| l.min(2));
@@ -452,12 +466,13 @@ where
     /// they arrive: the fastest way to read a whole table or a large result. COPY takes no
     /// parameters, so a query with bound values is [`Error::Misuse`] (use
     /// [`stream`](Self::stream)).
-    pub fn copy_out<'c, C: Executor<Backend = Postgres> + ?Sized, J>(
+    pub fn copy_out<'c, C: Executor + ?Sized, J>(
         self,
         conn: &'c mut C,
     ) -> Result<crate::copy::CopyRows<'c, RowType<F, S, G, J>>, Error>
     where
         S: SelectClause<F, G, J, SqlType: RowOf>,
+        C::Backend: crate::backend::needs::PostgresOnly<crate::backend::needs::features::COPY>,
     {
         let mut out = SqlWriter::new();
         self.render_with(&mut out, None);
@@ -471,6 +486,8 @@ where
     /// The number of rows this query returns: `SELECT COUNT(*) FROM (query) AS "q"`.
     pub fn count<C: Executor + ?Sized, J>(self, conn: &mut C) -> Result<i64, Error>
     where
+        C::Backend:
+            crate::backend::Runs<crate::backend::Canonical<SelectNeeds<F, From, S, W, O, G, H, J>>>,
         S: SelectClause<F, G, J>,
     {
         let rendered = crate::render::render_for(conn, |out| {
@@ -491,6 +508,8 @@ pub trait SubSelect<J> {
     type SqlType;
     /// Its FROM list (with the outer sources of a correlated subquery).
     type FromList;
+    /// What the query needs of the backend.
+    type Needs: crate::backend::Needs;
     /// Writes the whole SELECT.
     fn render_subselect<'a>(&'a self, out: &mut SqlWriter<'a>);
 }
@@ -506,6 +525,7 @@ where
 {
     type SqlType = S::SqlType;
     type FromList = F;
+    type Needs = SelectNeeds<F, From, S, W, O, G, H, J>;
     fn render_subselect<'a>(&'a self, out: &mut SqlWriter<'a>) {
         self.render_with(out, None);
     }
@@ -513,6 +533,10 @@ where
 
 /// A FROM clause value: a source, or a join tree.
 pub trait FromClause {
+    /// What its sources, joins and derived tables need of the backend.
+    type Needs: crate::backend::Needs
+    where
+        Self: Sized;
     /// Writes the FROM items.
     fn render_from<'a>(&'a self, out: &mut SqlWriter<'a>);
     /// The FROM clause a join extends: where CTEs attached before the join are.
@@ -535,7 +559,24 @@ pub trait FromClause {
     }
 }
 
+/// The needs of a SELECT: its FROM list's, its select list's and its clauses'.
+pub type SelectNeeds<F, From, S, W, O, G, H, J> = crate::backend::needs::Both<
+    <From as FromClause>::Needs,
+    crate::backend::needs::Both<
+        <S as SelectClause<F, G, J>>::Needs,
+        crate::backend::needs::Both<
+            crate::backend::needs::All3<
+                <W as Clause>::Needs,
+                <G as Clause>::Needs,
+                <H as Clause>::Needs,
+            >,
+            <O as Clause>::Needs,
+        >,
+    >,
+>;
+
 impl<S: Source> FromClause for S {
+    type Needs = ();
     fn render_from<'a>(&'a self, out: &mut SqlWriter<'a>) {
         S::render_from(out);
     }

@@ -76,6 +76,7 @@ impl<S, C: ValidGrouping<G, J>, G, J> ValidGrouping<G, J> for AsSelect<S, C> {
 }
 
 impl<S, C: Render> Render for AsSelect<S, C> {
+    type Needs = C::Needs;
     fn render<'a>(&'a self, out: &mut SqlWriter<'a>) {
         self.columns.render(out);
     }

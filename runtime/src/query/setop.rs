@@ -178,6 +178,7 @@ impl<L: SubSelect<JL, SqlType: UnionRow<R::SqlType>>, R: SubSelect<JR>, JL, JR> 
 {
     type SqlType = <L::SqlType as UnionRow<R::SqlType>>::Out;
     type FromList = Both<L::FromList, R::FromList>;
+    type Needs = crate::backend::needs::Both<L::Needs, R::Needs>;
     fn render_subselect<'a>(&'a self, out: &mut SqlWriter<'a>) {
         out.sql("(");
         self.left.render_subselect(out);
@@ -246,7 +247,10 @@ where
     pub fn load_as<T: FromRow<<Self as SubSelect<()>>::SqlType>, C: Executor + ?Sized>(
         self,
         conn: &mut C,
-    ) -> Result<Vec<T>, Error> {
+    ) -> Result<Vec<T>, Error>
+    where
+        C::Backend: crate::backend::Runs<crate::backend::Canonical<<Self as SubSelect<()>>::Needs>>,
+    {
         if self.order.iter().any(|(position, _)| *position == 0) {
             return Err(Error::Misuse(
                 "ORDER BY positions of a set operation count from 1".into(),
@@ -265,6 +269,7 @@ where
     where
         <Self as SubSelect<()>>::SqlType: RowOf,
         <<Self as SubSelect<()>>::SqlType as RowOf>::Row: FromRow<<Self as SubSelect<()>>::SqlType>,
+        C::Backend: crate::backend::Runs<crate::backend::Canonical<<Self as SubSelect<()>>::Needs>>,
     {
         self.load_as(conn)
     }

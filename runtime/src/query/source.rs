@@ -65,6 +65,7 @@ impl<A: Alias, C: Column, G: crate::check::ColumnMode<Self>> ValidGrouping<G, ()
 }
 
 impl<A: Alias, C: Column> Render for AliasCol<A, C> {
+    type Needs = <<C as Expression>::SqlType as crate::types::SqlType>::Needs;
     fn render<'a>(&'a self, out: &mut SqlWriter<'a>) {
         out.column(A::NAME, C::NAME);
     }
@@ -180,6 +181,7 @@ fn render_all<S: Source>(out: &mut SqlWriter<'_>) {
 
 /// Every source renders, as a select item, as the list of its columns.
 impl<S: Source> Render for S {
+    type Needs = ();
     fn render<'a>(&'a self, out: &mut SqlWriter<'a>) {
         render_all::<S>(out);
     }

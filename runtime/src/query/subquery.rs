@@ -93,6 +93,7 @@ impl<Q, J, G> ValidGrouping<G, ()> for ScalarSubquery<Q, J> {
     type Kind = Neutral;
 }
 impl<Q: SubSelect<J>, J> Render for ScalarSubquery<Q, J> {
+    type Needs = Q::Needs;
     fn render<'a>(&'a self, out: &mut SqlWriter<'a>) {
         render_nested(&self.query, out);
     }
@@ -149,6 +150,7 @@ impl<Q, J, G> ValidGrouping<G, ()> for Exists<Q, J> {
     type Kind = Neutral;
 }
 impl<Q: SubSelect<J>, J> Render for Exists<Q, J> {
+    type Needs = Q::Needs;
     fn render<'a>(&'a self, out: &mut SqlWriter<'a>) {
         out.sql(if self.negated {
             "NOT EXISTS "
@@ -195,6 +197,7 @@ impl<E: ValidGrouping<G, K>, Q, J, G, K> ValidGrouping<G, K> for InQuery<E, Q, J
     type Kind = E::Kind;
 }
 impl<E: Render, Q: SubSelect<J>, J> Render for InQuery<E, Q, J> {
+    type Needs = crate::backend::needs::Both<E::Needs, Q::Needs>;
     fn render<'a>(&'a self, out: &mut SqlWriter<'a>) {
         crate::render::operand(&self.expr, out);
         out.sql(if self.negated { " NOT IN " } else { " IN " });
@@ -238,6 +241,10 @@ impl<Q, J, G> ValidGrouping<G, ()> for Quantified<Q, J> {
     type Kind = Neutral;
 }
 impl<Q: SubSelect<J>, J> Render for Quantified<Q, J> {
+    type Needs = crate::backend::needs::Both<
+        crate::backend::needs::PgOnly<crate::backend::needs::features::AnyAll>,
+        Q::Needs,
+    >;
     fn render<'a>(&'a self, out: &mut SqlWriter<'a>) {
         out.sql(if self.all { "ALL " } else { "ANY " });
         render_nested(&self.query, out);
@@ -325,6 +332,7 @@ fn render_name_and_columns<T: Table>(out: &mut SqlWriter<'_>) {
 }
 
 impl<T: Table, Q: SubSelect<J>, J> FromClause for Derived<T, Q, J> {
+    type Needs = Q::Needs;
     fn render_from<'a>(&'a self, out: &mut SqlWriter<'a>) {
         render_nested(&self.query, out);
         out.sql(" AS ");
@@ -423,12 +431,15 @@ pub struct WithCte<C, From> {
 
 /// A CTE as a part of a WITH clause.
 pub trait CteDef {
+    /// What its query needs of the backend.
+    type Needs: crate::backend::Needs;
     /// Whether it is recursive.
     fn is_recursive(&self) -> bool;
     /// Writes `"name"("col", ..) AS (query)`.
     fn render_cte<'a>(&'a self, out: &mut SqlWriter<'a>);
 }
 impl<T: Table, Q: SubSelect<J>, J> CteDef for Cte<T, Q, J> {
+    type Needs = Q::Needs;
     fn is_recursive(&self) -> bool {
         self.recursive
     }
@@ -440,6 +451,7 @@ impl<T: Table, Q: SubSelect<J>, J> CteDef for Cte<T, Q, J> {
 }
 
 impl<C: CteDef, From: FromClause> FromClause for WithCte<C, From> {
+    type Needs = crate::backend::needs::Both<C::Needs, From::Needs>;
     fn render_from<'a>(&'a self, out: &mut SqlWriter<'a>) {
         self.from.render_from(out);
     }
@@ -484,6 +496,7 @@ pub struct JoinDerived<L, T, Q, J, On, K> {
 impl<L: FromClause, T: Table, Q: SubSelect<J>, J, On: Render, K: super::JoinKind> FromClause
     for JoinDerived<L, T, Q, J, On, K>
 {
+    type Needs = crate::backend::needs::All3<L::Needs, Q::Needs, On::Needs>;
     fn render_from<'a>(&'a self, out: &mut SqlWriter<'a>) {
         self.left.render_from(out);
         out.sql(K::SQL);

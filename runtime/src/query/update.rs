@@ -75,6 +75,7 @@ pub struct Update<T, W, S, SI, R = NoReturning> {
 impl<T: Table, W: Clause, S: Assignments<T, SingleFrom<T>, SI>, SI, R: ReturningClause>
     WriteStatement for Update<T, W, S, SI, R>
 {
+    type Needs = crate::backend::needs::Both<W::Needs, R::Needs>;
     fn render_statement<'a>(&'a self, out: &mut SqlWriter<'a>) -> bool {
         if self.set.is_empty() {
             return false;
@@ -155,6 +156,7 @@ impl<T: Table, W, S, SI> Update<T, W, S, SI> {
 }
 
 impl<T: Table, W: Clause, R: ReturningClause> WriteStatement for Delete<T, W, R> {
+    type Needs = crate::backend::needs::Both<W::Needs, R::Needs>;
     fn render_statement<'a>(&'a self, out: &mut SqlWriter<'a>) -> bool {
         out.sql("DELETE FROM ");
         out.ident(T::SQL_NAME);
@@ -164,55 +166,115 @@ impl<T: Table, W: Clause, R: ReturningClause> WriteStatement for Delete<T, W, R>
     }
 }
 
-/// Running and showing UPDATE and DELETE statements.
-macro_rules! write_methods {
-    ($([$($gen:tt)*] $plain:ty, $with:ty;)*) => {$(
-        impl<$($gen)*> $plain
-        where
-            $plain: WriteStatement,
-        {
-            /// The SQL text and parameters, without running.
-            pub fn render(&self) -> Rendered<'_> {
-                render_write(self)
-            }
-            /// The SQL text.
-            pub fn to_sql(&self) -> String {
-                self.render().sql
-            }
-            /// Runs the statement: the number of rows written.
-            pub fn execute<Conn: Executor + ?Sized>(self, conn: &mut Conn) -> Result<u64, Error> {
-                run_execute(&self, conn)
-            }
-        }
-        impl<$($gen)* E: ValidReturning<T, I> + Render, I> $with
-        where
-            $with: WriteStatement,
-            E::SqlType: RowOf,
-        {
-            /// The SQL text and parameters, without running.
-            pub fn render(&self) -> Rendered<'_> {
-                render_write(self)
-            }
-            /// Runs the statement and returns the RETURNING values of every row written.
-            pub fn get_results<Conn: Executor + ?Sized>(
-                self,
-                conn: &mut Conn,
-            ) -> Result<Vec<ReturnedRow<E, T, I>>, Error> {
-                run_returning(&self, conn)
-            }
-            /// Runs the statement and returns the RETURNING values of its only row:
-            /// [`Error::NotFound`] when none was written, [`Error::MultipleRows`] when more were.
-            pub fn get_result<Conn: Executor + ?Sized>(
-                self,
-                conn: &mut Conn,
-            ) -> Result<ReturnedRow<E, T, I>, Error> {
-                crate::engine::exactly_one(self.get_results(conn)?)
-            }
-        }
-    )*};
+// Running and showing UPDATE and DELETE statements: written out for each (not generated),
+// so that an error in a bound points at plain code.
+
+impl<T: Table, W, S, SI> Update<T, W, S, SI>
+where
+    Update<T, W, S, SI>: WriteStatement,
+{
+    /// The SQL text and parameters, without running.
+    pub fn render(&self) -> Rendered<'_> {
+        render_write(self)
+    }
+    /// The SQL text.
+    pub fn to_sql(&self) -> String {
+        self.render().sql
+    }
+    /// Runs the statement: the number of rows written.
+    pub fn execute<Conn: Executor + ?Sized>(self, conn: &mut Conn) -> Result<u64, Error>
+    where
+        Conn::Backend:
+            crate::backend::Runs<crate::backend::Canonical<<Self as WriteStatement>::Needs>>,
+    {
+        run_execute(&self, conn)
+    }
+}
+impl<T: Table, W, S, SI, E: ValidReturning<T, I> + Render, I> Update<T, W, S, SI, Returning<E, I>>
+where
+    Update<T, W, S, SI, Returning<E, I>>: WriteStatement,
+    E::SqlType: RowOf,
+{
+    /// The SQL text and parameters, without running.
+    pub fn render(&self) -> Rendered<'_> {
+        render_write(self)
+    }
+    /// Runs the statement and returns the RETURNING values of every row written.
+    pub fn get_results<Conn: Executor + ?Sized>(
+        self,
+        conn: &mut Conn,
+    ) -> Result<Vec<ReturnedRow<E, T, I>>, Error>
+    where
+        Conn::Backend:
+            crate::backend::Runs<crate::backend::Canonical<<Self as WriteStatement>::Needs>>,
+    {
+        run_returning(&self, conn)
+    }
+    /// Runs the statement and returns the RETURNING values of its only row:
+    /// [`Error::NotFound`] when none was written, [`Error::MultipleRows`] when more were.
+    pub fn get_result<Conn: Executor + ?Sized>(
+        self,
+        conn: &mut Conn,
+    ) -> Result<ReturnedRow<E, T, I>, Error>
+    where
+        Conn::Backend:
+            crate::backend::Runs<crate::backend::Canonical<<Self as WriteStatement>::Needs>>,
+    {
+        crate::engine::exactly_one(self.get_results(conn)?)
+    }
 }
 
-write_methods! {
-    [T: Table, W, S, SI,] Update<T, W, S, SI>, Update<T, W, S, SI, Returning<E, I>>;
-    [T: Table, W,] Delete<T, W>, Delete<T, W, Returning<E, I>>;
+impl<T: Table, W> Delete<T, W>
+where
+    Delete<T, W>: WriteStatement,
+{
+    /// The SQL text and parameters, without running.
+    pub fn render(&self) -> Rendered<'_> {
+        render_write(self)
+    }
+    /// The SQL text.
+    pub fn to_sql(&self) -> String {
+        self.render().sql
+    }
+    /// Runs the statement: the number of rows written.
+    pub fn execute<Conn: Executor + ?Sized>(self, conn: &mut Conn) -> Result<u64, Error>
+    where
+        Conn::Backend:
+            crate::backend::Runs<crate::backend::Canonical<<Self as WriteStatement>::Needs>>,
+    {
+        run_execute(&self, conn)
+    }
+}
+impl<T: Table, W, E: ValidReturning<T, I> + Render, I> Delete<T, W, Returning<E, I>>
+where
+    Delete<T, W, Returning<E, I>>: WriteStatement,
+    E::SqlType: RowOf,
+{
+    /// The SQL text and parameters, without running.
+    pub fn render(&self) -> Rendered<'_> {
+        render_write(self)
+    }
+    /// Runs the statement and returns the RETURNING values of every row written.
+    pub fn get_results<Conn: Executor + ?Sized>(
+        self,
+        conn: &mut Conn,
+    ) -> Result<Vec<ReturnedRow<E, T, I>>, Error>
+    where
+        Conn::Backend:
+            crate::backend::Runs<crate::backend::Canonical<<Self as WriteStatement>::Needs>>,
+    {
+        run_returning(&self, conn)
+    }
+    /// Runs the statement and returns the RETURNING values of its only row:
+    /// [`Error::NotFound`] when none was written, [`Error::MultipleRows`] when more were.
+    pub fn get_result<Conn: Executor + ?Sized>(
+        self,
+        conn: &mut Conn,
+    ) -> Result<ReturnedRow<E, T, I>, Error>
+    where
+        Conn::Backend:
+            crate::backend::Runs<crate::backend::Canonical<<Self as WriteStatement>::Needs>>,
+    {
+        crate::engine::exactly_one(self.get_results(conn)?)
+    }
 }

@@ -496,6 +496,10 @@ pub(crate) fn render_for<'a, C: crate::engine::Executor + ?Sized>(
 
 /// A piece of a query that can write itself as SQL.
 pub trait Render {
+    /// What this piece needs of the backend (`()` when every backend has it; see
+    /// [`crate::backend::needs`]).
+    type Needs: crate::backend::Needs;
+
     /// Writes this piece's SQL and parameters.
     fn render<'a>(&'a self, out: &mut SqlWriter<'a>);
 
@@ -524,6 +528,52 @@ pub trait Render {
     }
 }
 
+/// A [`Render`] piece behind a pointer, with its needs erased: the pieces of boxed queries
+/// (WHERE, ORDER BY and select lists chosen at run time).
+pub trait DynRender {
+    /// [`Render::render`].
+    fn render_dyn<'a>(&'a self, out: &mut SqlWriter<'a>);
+    /// [`Render::render_select`].
+    fn render_select_dyn<'a>(&'a self, out: &mut SqlWriter<'a>);
+    /// [`Render::is_atomic`].
+    fn is_atomic_dyn(&self) -> bool;
+    /// [`Render::is_sensitive`].
+    fn is_sensitive_dyn(&self) -> bool;
+}
+
+impl<T: Render> DynRender for T {
+    fn render_dyn<'a>(&'a self, out: &mut SqlWriter<'a>) {
+        self.render(out);
+    }
+    fn render_select_dyn<'a>(&'a self, out: &mut SqlWriter<'a>) {
+        self.render_select(out);
+    }
+    fn is_atomic_dyn(&self) -> bool {
+        self.is_atomic()
+    }
+    fn is_sensitive_dyn(&self) -> bool {
+        self.is_sensitive()
+    }
+}
+
+/// A boxed piece needs nothing the type system can still see: boxed queries are checked for
+/// their backend when each piece is added (see [`crate::query::Select::into_boxed`]).
+impl Render for Box<dyn DynRender + '_> {
+    type Needs = ();
+    fn render<'a>(&'a self, out: &mut SqlWriter<'a>) {
+        (**self).render_dyn(out);
+    }
+    fn render_select<'a>(&'a self, out: &mut SqlWriter<'a>) {
+        (**self).render_select_dyn(out);
+    }
+    fn is_atomic(&self) -> bool {
+        (**self).is_atomic_dyn()
+    }
+    fn is_sensitive(&self) -> bool {
+        (**self).is_sensitive_dyn()
+    }
+}
+
 /// Renders `e`, parenthesised unless it is a single term.
 pub fn operand<'a, E: Render + ?Sized>(e: &'a E, out: &mut SqlWriter<'a>) {
     if e.is_atomic() {
@@ -539,6 +589,7 @@ macro_rules! tuple_render {
     ($(($first:ident $($t:ident)*))*) => {$(
         #[allow(non_snake_case)]
         impl<$first: Render, $($t: Render),*> Render for ($first, $($t,)*) {
+            type Needs = crate::__tuple_needs!($first $($t)*);
             fn render<'a>(&'a self, out: &mut SqlWriter<'a>) {
                 let ($first, $($t,)*) = self;
                 $first.render(out);
@@ -551,6 +602,16 @@ macro_rules! tuple_render {
             }
         }
     )*};
+}
+
+/// The needs of a tuple's elements, folded with [`Both`](crate::backend::needs::Both).
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __tuple_needs {
+    ($only:ident) => { <$only as $crate::render::Render>::Needs };
+    ($first:ident $($rest:ident)+) => {
+        $crate::backend::needs::Both<<$first as $crate::render::Render>::Needs, $crate::__tuple_needs!($($rest)+)>
+    };
 }
 
 crate::for_tuples!(tuple_render);

@@ -110,6 +110,9 @@ pub trait SqlType: 'static {
     type NotNull: SqlType<Nullability = NotNull>;
     /// This type with NULL (`T` gives `Nullable<T>`).
     type Nullable: SqlType<Nullability = Null>;
+    /// What values and columns of this type need of the backend (`()` for the types every
+    /// backend stores).
+    type Needs: crate::backend::Needs;
 }
 
 /// Type-level nullability flag of a SQL type: [`NotNull`] or [`Null`].
@@ -148,6 +151,7 @@ impl<T: SqlType<Nullability = NotNull>> SqlType for Nullable<T> {
     type Nullability = Null;
     type NotNull = T;
     type Nullable = Self;
+    type Needs = T::Needs;
 }
 
 /// The result type of a binary operation: `Out` made nullable when either operand is.
@@ -172,6 +176,7 @@ macro_rules! sql_types {
             type Nullability = NotNull;
             type NotNull = Self;
             type Nullable = Nullable<Self>;
+            type Needs = sql_types!(@needs $name);
         }
         impl ArrayElement for $name {
             const ARRAY_NAME: &'static str = concat!($sql, "[]");
@@ -183,6 +188,8 @@ macro_rules! sql_types {
         /// declarations back. [`Varchar`] is `Text`.
         pub const BUILTIN_TYPES: &[(&str, &str)] = &[$((stringify!($name), $sql)),*];
     };
+    (@needs Interval) => { crate::backend::needs::PgOnly<crate::backend::needs::features::Intervals> };
+    (@needs $other:ident) => { () };
 }
 
 /// `smallint`: loads as `i16`.
@@ -267,6 +274,7 @@ impl<T: ArrayElement> SqlType for Array<T> {
     type Nullability = NotNull;
     type NotNull = Self;
     type Nullable = Nullable<Self>;
+    type Needs = crate::backend::needs::PgOnly<crate::backend::needs::features::Arrays>;
 }
 
 /// `Self` is `ST` or `Nullable<ST>`: an expression of type `Self` may stand where a value of

@@ -1,0 +1,134 @@
+//! What a query needs of its backend, decided by the compiler at the call that runs it.
+//!
+//! Every piece of a query has a [`Needs`] type: `()` for what every backend has,
+//! [`PgOnly<F>`] for a feature `F` only PostgreSQL has, [`Both<A, B>`] for a piece made of
+//! two. Nothing is computed while a query is built. At `load`/`execute` the query's needs
+//! are folded into their canonical form ([`Needs::Canon`]: `()`, or the first `PgOnly<F>`),
+//! and the connection's backend must implement [`Runs`] for it:
+//!
+//! - PostgreSQL runs everything, without looking (so code generic over a query's parts
+//!   needs no bound on PostgreSQL);
+//! - every backend runs `()` (so code generic over the backend runs portable queries);
+//! - SQLite runs `PgOnly<F>` only where `F` implements [`AvailableOn<Sqlite>`], which no
+//!   feature does: the error names the feature and the backend, "`Ilike` is not available
+//!   on `Sqlite`".
+
+use std::marker::PhantomData;
+
+/// A query's needs in canonical form: `()`, or the first [`PgOnly<F>`] it uses.
+pub trait Canon {
+    /// This form followed by `Z`'s: the first feature wins.
+    type And<Z: Canon>: Canon;
+}
+
+impl Canon for () {
+    type And<Z: Canon> = Z;
+}
+
+impl<F> Canon for PgOnly<F> {
+    type And<Z: Canon> = Self;
+}
+
+/// What a piece of a query needs of the backend.
+pub trait Needs {
+    /// The canonical form.
+    type Canon: Canon;
+}
+
+/// Nothing beyond what every backend has.
+impl Needs for () {
+    type Canon = ();
+}
+
+/// The needs of two pieces.
+pub struct Both<A, B>(PhantomData<(A, B)>);
+
+impl<A: Needs, B: Needs> Needs for Both<A, B> {
+    type Canon = <A::Canon as Canon>::And<B::Canon>;
+}
+
+/// Feature `F`, which only PostgreSQL has.
+pub struct PgOnly<F>(PhantomData<F>);
+
+impl<F> Needs for PgOnly<F> {
+    type Canon = PgOnly<F>;
+}
+
+/// The needs of three pieces.
+pub type All3<A, B, C> = Both<A, Both<B, C>>;
+
+/// Feature `Self` exists on backend `B`.
+#[diagnostic::on_unimplemented(
+    message = "{Self} is not available on {B}",
+    label = "this query uses {Self}",
+    note = "the query type-checks for every backend, but runs only where its features exist: \
+            README's feature table lists them, and docs/design.md says what to write instead"
+)]
+pub trait AvailableOn<B> {}
+
+/// Backend `Self` runs a query whose canonical needs are `N`.
+pub trait Runs<N> {}
+
+#[diagnostic::do_not_recommend]
+impl<N> Runs<N> for super::Postgres {}
+
+/// The backends that lack PostgreSQL's own features: they run portable queries, and a
+/// `PgOnly<F>` one only where `F: AvailableOn<Self>` (never, so far).
+pub trait LacksPgFeatures {}
+
+#[cfg(feature = "sqlite")]
+impl LacksPgFeatures for super::Sqlite {}
+
+impl<B: LacksPgFeatures> Runs<()> for B {}
+
+impl<B: LacksPgFeatures, F: AvailableOn<B>> Runs<PgOnly<F>> for B {}
+
+/// A backend with PostgreSQL-only feature `F` (a method only PostgreSQL's connection has:
+/// COPY, streams); gives the PostgreSQL connection to use it on.
+#[diagnostic::on_unimplemented(
+    message = "{F} is not available on {Self}",
+    label = "this connection's backend has no {F}",
+    note = "README's feature table lists what each backend has"
+)]
+pub trait PostgresOnly<F>: super::Backend {
+    /// The connection, as PostgreSQL's.
+    fn postgres(conn: &mut crate::engine::Connection<Self>) -> &mut crate::engine::Connection;
+}
+
+#[diagnostic::do_not_recommend]
+impl<F> PostgresOnly<F> for super::Postgres {
+    #[inline]
+    fn postgres(conn: &mut crate::engine::Connection) -> &mut crate::engine::Connection {
+        conn
+    }
+}
+
+/// The features only PostgreSQL has, as they are named in errors.
+pub mod features {
+    /// `ILIKE` / `NOT ILIKE` (SQLite's LIKE is not the same: see docs/design.md).
+    pub struct Ilike;
+    /// Arrays: array types, array values and operators, `array_agg`, `ANY(array)`.
+    pub struct Arrays;
+    /// Intervals and date/time arithmetic with them.
+    pub struct Intervals;
+    /// `date_trunc`, `extract`, `date_part`.
+    pub struct DateFunctions;
+    /// `ROLLUP`, `CUBE`, `GROUPING SETS` and `grouping(..)`.
+    pub struct RollupCubeGroupingSets;
+    /// Ordered-set aggregates: `percentile_cont`, `percentile_disc`, `mode` `WITHIN GROUP`.
+    pub struct WithinGroupAggregates;
+    /// Sequences: `nextval`, `currval`.
+    pub struct Sequences;
+    /// PostgreSQL's own functions with no SQLite counterpart of the same meaning
+    /// (`greatest`/`least` with NULLs, `bool_and`/`bool_or`, `now()` as a timestamp, ...).
+    pub struct PgFunctions;
+    /// `CAST(.. AS type)` (SQLite reads a type name by its affinity: `CAST(x AS timestamp)`
+    /// would make a number).
+    pub struct PgCasts;
+    /// `= ANY (subquery)`, `> ALL (subquery)`.
+    pub struct AnyAll;
+    /// `COPY ... FROM STDIN` and `COPY ... TO STDOUT` (named as SQL spells it: `Copy` is
+    /// Rust's).
+    #[allow(non_camel_case_types)]
+    pub struct COPY;
+}
