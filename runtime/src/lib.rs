@@ -168,6 +168,10 @@ pub use session::Session;
 /// A connection to SQLite (feature `sqlite`).
 #[cfg(feature = "sqlite")]
 pub type SqliteConnection = Connection<Sqlite>;
+/// An engine (a pool of connections) for one SQLite database file (feature `sqlite`):
+/// `Engine::sqlite("sqlite:///app.db")`.
+#[cfg(feature = "sqlite")]
+pub type SqliteEngine = Engine<Sqlite>;
 pub use sqlwright_macros::{alias, table, Changeset, Insertable, RawRow, Row};
 
 /// Everything a query needs in scope: `use sqlwright::prelude::*;`.
