@@ -72,7 +72,7 @@
 //! - [`ddl`]: `CREATE TABLE` from the declarations, [`schema!`] with `create_all`/`drop_all`.
 //! - [`check`]: the compile-time rules and how they are expressed as traits.
 //! - [`render`]: how a query becomes SQL text and parameters (`to_sql`, `debug_sql`).
-//! - [`engine`]: URLs, [`Connection`], the pooled [`Engine`], [`Transaction`]s (closure and
+//! - [`engine`]: URLs, [`Connection`], the pooled [`Engine`] (on either backend), [`Transaction`]s (closure and
 //!   guard forms, savepoints, isolation, retries), SQL logging under [`SQL_LOG_TARGET`], and
 //!   the typed [`Error`].
 //! - [`session`]: [`Session`], a unit of work written in one transaction.

@@ -2,7 +2,8 @@
 //!
 //! Semantics follow SQLAlchemy's `QueuePool`: up to `pool_size` connections stay open
 //! between uses; under load up to `max_overflow` more are opened, and a connection returned
-//! while `pool_size` others are already idle is closed; a checkout waits at most `checkout_timeout` for a free connection.
+//! while `pool_size` others are already idle is closed; a checkout waits at most
+//! `checkout_timeout` for a free connection.
 //! A connection comes back to the pool only in a known-clean state: one returned inside a
 //! transaction is rolled back first, one that broke is closed. Before reuse, an idle
 //! connection is pinged (one empty statement), so a server restart costs the next checkout
@@ -12,6 +13,9 @@
 //! return (only an idle timeout checked by a background reaper every 30 seconds), and no
 //! hook that runs when a connection is returned, where the rollback of a left-open
 //! transaction belongs. What remains is a mutex, a condition variable and a `Vec`.
+//!
+//! The pool is the same for every backend; how a connection is opened, reset and its
+//! ROLLBACK bounded is the backend's (the hidden `driver::Pooled` trait).
 
 use super::{log::Echo, Connection, DatabaseUrl, EngineBuilder, Error, Executor};
 use crate::backend::{Backend, Postgres};
