@@ -76,8 +76,7 @@ impl Settings {
 /// ```
 ///
 /// On SQLite (feature `sqlite`) the same engine pools connections to one database file:
-/// `Engine::sqlite("sqlite:///app.db")` is an `Engine<Sqlite>`
-/// ([`SqliteEngine`](crate::SqliteEngine)).
+/// `Engine::sqlite("sqlite:///app.db")` is an `Engine<Sqlite>` (`SqliteEngine`).
 pub struct Engine<B: Backend = Postgres> {
     inner: Arc<Inner<B>>,
 }
