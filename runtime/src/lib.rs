@@ -72,7 +72,7 @@
 //! - [`ddl`]: `CREATE TABLE` from the declarations, [`schema!`] with `create_all`/`drop_all`.
 //! - [`check`]: the compile-time rules and how they are expressed as traits.
 //! - [`render`]: how a query becomes SQL text and parameters (`to_sql`, `debug_sql`).
-//! - [`engine`]: URLs, [`Connection`], the pooled [`Engine`], [`Transaction`]s (closure and
+//! - [`engine`]: URLs, [`Connection`], the pooled [`Engine`] (on either backend), [`Transaction`]s (closure and
 //!   guard forms, savepoints, isolation, retries), SQL logging under [`SQL_LOG_TARGET`], and
 //!   the typed [`Error`].
 //! - [`session`]: [`Session`], a unit of work written in one transaction.
@@ -168,6 +168,10 @@ pub use session::Session;
 /// A connection to SQLite (feature `sqlite`).
 #[cfg(feature = "sqlite")]
 pub type SqliteConnection = Connection<Sqlite>;
+/// An engine (a pool of connections) for one SQLite database file (feature `sqlite`):
+/// `Engine::sqlite("sqlite:///app.db")`.
+#[cfg(feature = "sqlite")]
+pub type SqliteEngine = Engine<Sqlite>;
 pub use sqlwright_macros::{alias, table, Changeset, Insertable, RawRow, Row};
 
 /// Everything a query needs in scope: `use sqlwright::prelude::*;`.

@@ -157,10 +157,10 @@ impl<C: Executor> fmt::Debug for Session<'_, C> {
     }
 }
 
-impl Engine {
+impl<B: Backend> Engine<B> {
     /// A session on a connection checked out of this engine (returned when the session is
     /// dropped).
-    pub fn session(&self) -> Result<Session<'static, PooledConnection>, Error> {
+    pub fn session(&self) -> Result<Session<'static, PooledConnection<B>>, Error> {
         Ok(Session::new(self.connect()?))
     }
 }

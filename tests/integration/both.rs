@@ -3,12 +3,24 @@
 
 use sqlwright::backend::{Backend, Dialect};
 use sqlwright::ddl::Schema;
-use sqlwright::{Connection, Postgres, Sqlite};
+use sqlwright::engine::EngineBuilder;
+use sqlwright::{Connection, Engine, Postgres, Sqlite};
 
 /// A backend the suite can make a fresh database of.
 pub trait TestBackend: Backend {
     /// A fresh, empty database and a connection to it.
     fn fresh() -> Fresh<Self>;
+
+    /// A fresh, empty database and an engine on it, its builder adjusted by `configure`.
+    fn engine(
+        configure: impl FnOnce(EngineBuilder<Self>) -> EngineBuilder<Self>,
+    ) -> FreshEngine<Self>;
+}
+
+/// An engine on a fresh database, dropped with it (the engine first).
+pub struct FreshEngine<B: Backend> {
+    pub engine: Engine<B>,
+    _keep: Keep,
 }
 
 /// A connection to a fresh database, dropped with it.
@@ -32,6 +44,19 @@ impl TestBackend for Postgres {
             _keep: Keep::Pg(db),
         }
     }
+
+    fn engine(
+        configure: impl FnOnce(EngineBuilder<Self>) -> EngineBuilder<Self>,
+    ) -> FreshEngine<Self> {
+        let db = sqlwright::testing::database();
+        let engine = configure(Engine::builder_url(db.url().clone()))
+            .build()
+            .expect("build the engine");
+        FreshEngine {
+            engine,
+            _keep: Keep::Pg(db),
+        }
+    }
 }
 
 impl TestBackend for Sqlite {
@@ -40,6 +65,19 @@ impl TestBackend for Sqlite {
         let conn = db.connect().expect("open the test database");
         Fresh {
             conn,
+            _keep: Keep::Sqlite(db),
+        }
+    }
+
+    fn engine(
+        configure: impl FnOnce(EngineBuilder<Self>) -> EngineBuilder<Self>,
+    ) -> FreshEngine<Self> {
+        let db = sqlwright::testing::sqlite_database();
+        let engine = configure(Engine::sqlite_builder_url(db.url().clone()))
+            .build()
+            .expect("build the engine");
+        FreshEngine {
+            engine,
             _keep: Keep::Sqlite(db),
         }
     }

@@ -9,6 +9,7 @@ mod copy;
 mod ddl;
 mod dynamic;
 mod engine;
+mod engine_both;
 mod errors;
 mod expressions;
 mod failover;

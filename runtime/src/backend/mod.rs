@@ -65,7 +65,7 @@ impl fmt::Display for Dialect {
 
 /// A database sqlwright can run queries on. Implemented by [`Postgres`] and [`Sqlite`];
 /// a connection, a pool and a transaction carry one as a type parameter.
-pub trait Backend: driver::Driver + Runs<()> + Sized + Send + 'static {
+pub trait Backend: driver::Driver + driver::Pooled + Runs<()> + Sized + Send + 'static {
     /// How the backend spells SQL.
     const DIALECT: Dialect;
 }
@@ -92,7 +92,8 @@ pub struct Sqlite;
 pub mod driver {
     use crate::engine::{Connection, DatabaseUrl, Error, RowData, TransactionOptions};
     use crate::render::Rendered;
-    use std::time::Instant;
+    use std::fmt;
+    use std::time::{Duration, Instant};
 
     /// The part of a connection that talks to the database.
     pub trait Driver: Sized + Send + 'static {
@@ -144,9 +145,42 @@ pub mod driver {
         /// Whether the database reports the open transaction failed.
         fn server_transaction_failed(link: &Self::Link) -> bool;
 
-        /// Checks that the database still answers, giving up at `deadline`.
-        fn ping_before(conn: &mut Connection<Self>, deadline: Instant) -> Result<(), Error>
+        /// Checks that the database still answers, giving up at `deadline` when there is
+        /// one (the pool's pre-ping).
+        fn ping_before(conn: &mut Connection<Self>, deadline: Option<Instant>) -> Result<(), Error>
         where
             Self: super::Backend;
+    }
+
+    /// What an [`Engine`](crate::Engine) needs of a backend to keep a pool of its
+    /// connections; the pool itself (slots, idle list, checkout deadline, the ROLLBACK of a
+    /// connection returned inside a transaction, the pre-ping through
+    /// [`Driver::ping_before`]) is written once, in `engine::pool`.
+    pub trait Pooled: Driver {
+        /// The backend's own engine options, set by methods of `EngineBuilder<Self>`.
+        type Options: Clone + fmt::Debug + Default + Send + Sync + 'static;
+
+        /// What an engine keeps to open connections: its URL and options, checked.
+        type Opener: Send + Sync + 'static;
+
+        /// Checks `url` and `options` once, when the engine is built.
+        fn opener(url: &DatabaseUrl, options: &Self::Options) -> Result<Self::Opener, Error>;
+
+        /// Opens a connection with the engine's options, giving up at `deadline`.
+        fn open_pooled(
+            opener: &Self::Opener,
+            deadline: Option<Instant>,
+        ) -> Result<Connection<Self>, Error>
+        where
+            Self: super::Backend;
+
+        /// Puts back the engine's settings on a returned connection (the user may have
+        /// changed them while it was checked out).
+        fn reset(opener: &Self::Opener, conn: &mut Connection<Self>) -> Result<(), Error>
+        where
+            Self: super::Backend;
+
+        /// The longest the ROLLBACK of a connection returned inside a transaction may take.
+        fn rollback_bound(opener: &Self::Opener) -> Duration;
     }
 }

@@ -102,9 +102,9 @@ impl<B: Backend> Connection<B> {
         self.depth > 0
     }
 
-    /// Checks that the database still answers, giving up at `deadline` ([`Error::Timeout`],
-    /// and the connection is closed).
-    pub(crate) fn ping_before(&mut self, deadline: Instant) -> Result<(), Error> {
+    /// Checks that the database still answers, giving up at `deadline` when there is one
+    /// ([`Error::Timeout`], and the connection is closed).
+    pub(crate) fn ping_before(&mut self, deadline: Option<Instant>) -> Result<(), Error> {
         B::ping_before(self, deadline)
     }
 

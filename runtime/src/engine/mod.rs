@@ -1,5 +1,6 @@
 //! Connecting and executing: URLs, connections, pools, transactions, logging, errors.
 
+mod builder;
 mod cancel;
 mod connection;
 mod copy_sink;
@@ -16,12 +17,13 @@ mod transaction;
 mod url;
 pub(crate) mod wire;
 
+pub use builder::EngineBuilder;
 pub use cancel::CancelHandle;
 pub use connection::{Connection, DEFAULT_MAX_MESSAGE_SIZE, DEFAULT_STATEMENT_CACHE};
 pub(crate) use copy_sink::CopySink;
 pub use error::{DatabaseError, DbErrorKind, DecodeError, Error, TlsErrorKind};
 pub use log::SQL_LOG_TARGET;
-pub use pool::{Engine, EngineBuilder, PoolState, PooledConnection, REQUEST_TIMEOUT_GRACE};
+pub use pool::{Engine, PoolState, PooledConnection, REQUEST_TIMEOUT_GRACE};
 pub use replicas::{ReplicaSession, ReplicatedEngine, REPLICA_RETRY_AFTER};
 pub use row_data::RowData;
 pub use statement_cache::StatementCacheMode;

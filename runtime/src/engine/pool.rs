@@ -2,7 +2,8 @@
 //!
 //! Semantics follow SQLAlchemy's `QueuePool`: up to `pool_size` connections stay open
 //! between uses; under load up to `max_overflow` more are opened, and a connection returned
-//! while `pool_size` others are already idle is closed; a checkout waits at most `checkout_timeout` for a free connection.
+//! while `pool_size` others are already idle is closed; a checkout waits at most
+//! `checkout_timeout` for a free connection.
 //! A connection comes back to the pool only in a known-clean state: one returned inside a
 //! transaction is rolled back first, one that broke is closed. Before reuse, an idle
 //! connection is pinged (one empty statement), so a server restart costs the next checkout
@@ -12,33 +13,16 @@
 //! return (only an idle timeout checked by a background reaper every 30 seconds), and no
 //! hook that runs when a connection is returned, where the rollback of a left-open
 //! transaction belongs. What remains is a mutex, a condition variable and a `Vec`.
+//!
+//! The pool is the same for every backend; how a connection is opened, reset and its
+//! ROLLBACK bounded is the backend's (the hidden `driver::Pooled` trait).
 
-use super::{log::Echo, Connection, DatabaseUrl, Error, Executor, IsolationLevel};
+use super::{log::Echo, Connection, DatabaseUrl, EngineBuilder, Error, Executor};
+use crate::backend::{Backend, Postgres};
 use std::fmt;
 use std::ops::{Deref, DerefMut};
 use std::sync::{Arc, Condvar, Mutex, MutexGuard};
 use std::time::{Duration, Instant};
-
-/// Builds an [`Engine`]: `Engine::builder(url).pool_size(4).echo(true).build()?`.
-#[derive(Clone, Debug)]
-pub struct EngineBuilder {
-    url: Result<DatabaseUrl, String>,
-    pool_size: usize,
-    max_overflow: usize,
-    checkout_timeout: Duration,
-    connect_timeout: Option<Duration>,
-    isolation: Option<IsolationLevel>,
-    statement_timeout: Option<Duration>,
-    echo: bool,
-    redact_params: bool,
-    slow_query: Option<Duration>,
-    pre_ping: bool,
-    statement_cache: usize,
-    statement_cache_mode: super::StatementCacheMode,
-    request_timeout: Option<Option<Duration>>,
-    max_rows: Option<u64>,
-    max_message_size: usize,
-}
 
 /// The least time a pre-ping gets: with less left of the checkout timeout, a healthy
 /// connection could be closed as hung for want of time.
@@ -48,174 +32,25 @@ const PING_BUDGET: Duration = Duration::from_millis(5);
 /// server's cancel and the answer's trip back.
 pub const REQUEST_TIMEOUT_GRACE: Duration = Duration::from_secs(2);
 
-impl EngineBuilder {
-    /// Connections kept open between uses (default 5).
-    pub fn pool_size(mut self, n: usize) -> Self {
-        self.pool_size = n;
-        self
-    }
+/// The pool's settings, the same on every backend.
+#[derive(Clone, Debug)]
+pub(crate) struct Settings {
+    pub pool_size: usize,
+    pub max_overflow: usize,
+    pub checkout_timeout: Duration,
+    pub echo: bool,
+    pub redact_params: bool,
+    pub slow_query: Option<Duration>,
+    pub pre_ping: bool,
+}
 
-    /// Extra connections opened under load (default 10); one returned while `pool_size`
-    /// connections are already idle is closed.
-    pub fn max_overflow(mut self, n: usize) -> Self {
-        self.max_overflow = n;
-        self
-    }
-
-    /// How long a checkout waits for a free connection before [`Error::PoolTimeout`]
-    /// (default 30 s).
-    pub fn checkout_timeout(mut self, timeout: Duration) -> Self {
-        self.checkout_timeout = timeout;
-        self
-    }
-
-    /// How long opening one connection may take (default: the URL's `connect_timeout`, or
-    /// 10 seconds).
-    pub fn connect_timeout(mut self, timeout: Duration) -> Self {
-        self.connect_timeout = Some(timeout);
-        self
-    }
-
-    /// The isolation level of every transaction unless one asks for another (default:
-    /// the server's, normally READ COMMITTED).
-    pub fn isolation_level(mut self, level: IsolationLevel) -> Self {
-        self.isolation = Some(level);
-        self
-    }
-
-    /// Statements running longer are cancelled by the server with
-    /// [`DbErrorKind::StatementTimeout`](super::DbErrorKind::StatementTimeout). Unless
-    /// [`request_timeout`](Self::request_timeout) says otherwise, the client then waits at
-    /// most this plus [`REQUEST_TIMEOUT_GRACE`] for any answer, so a server that stops
-    /// answering altogether cannot hang the caller either.
-    pub fn statement_timeout(mut self, timeout: Duration) -> Self {
-        self.statement_timeout = Some(timeout);
-        self
-    }
-
-    /// The longest each connection waits for the server (see
-    /// [`Connection::set_request_timeout`]); `None` waits for ever. Default: the
-    /// `statement_timeout` plus [`REQUEST_TIMEOUT_GRACE`] when there is one, otherwise
-    /// none — the client cannot know how long a legitimate statement of yours runs, and
-    /// TCP keepalives (on by default) already find a server host or network that is gone.
-    /// Work that lifts its own statement timeout (`SET statement_timeout = 0` for a long
-    /// migration) lifts this one too, with [`Connection::set_request_timeout`].
-    pub fn request_timeout(mut self, timeout: Option<Duration>) -> Self {
-        self.request_timeout = Some(timeout);
-        self
-    }
-
-    /// The `max_rows` guard on every connection (see [`Connection::set_max_rows`]).
-    pub fn max_rows(mut self, rows: u64) -> Self {
-        self.max_rows = Some(rows);
-        self
-    }
-
-    /// The longest message accepted from the server (see
-    /// [`Connection::set_max_message_size`]).
-    pub fn max_message_size(mut self, bytes: usize) -> Self {
-        self.max_message_size = bytes;
-        self
-    }
-
-    /// Print each statement to standard error (SQLAlchemy's `echo=True`). Statements are
-    /// `tracing` events under [`SQL_LOG_TARGET`](super::SQL_LOG_TARGET) either way.
-    pub fn echo(mut self, on: bool) -> Self {
-        self.echo = on;
-        self
-    }
-
-    /// Every connection shows all parameters as `<redacted>` in echo and `tracing` events
-    /// (see [`Connection::set_redact_params`]).
-    pub fn redact_params(mut self, on: bool) -> Self {
-        self.redact_params = on;
-        self
-    }
-
-    /// Statements taking at least this long are logged at WARN level.
-    pub fn slow_query_threshold(mut self, threshold: Duration) -> Self {
-        self.slow_query = Some(threshold);
-        self
-    }
-
-    /// Ping an idle connection before handing it out (default on). Off saves a round trip
-    /// per checkout; a connection the server closed then fails on first use.
-    pub fn pre_ping(mut self, on: bool) -> Self {
-        self.pre_ping = on;
-        self
-    }
-
-    /// Prepared statements kept per connection (default 256).
-    pub fn statement_cache_size(mut self, n: usize) -> Self {
-        self.statement_cache = n.max(1);
-        self
-    }
-
-    /// How connections keep statements (default [`StatementCacheMode::Named`]); behind
-    /// PgBouncer in transaction mode (before 1.21, or without `max_prepared_statements`)
-    /// use [`StatementCacheMode::Unnamed`].
-    ///
-    /// [`StatementCacheMode::Named`]: super::StatementCacheMode::Named
-    /// [`StatementCacheMode::Unnamed`]: super::StatementCacheMode::Unnamed
-    pub fn statement_cache_mode(mut self, mode: super::StatementCacheMode) -> Self {
-        self.statement_cache_mode = mode;
-        self
-    }
-
-    /// The engine. No connection is opened until the first checkout.
-    pub fn build(self) -> Result<Engine, Error> {
-        let url = self.url.clone().map_err(|reason| Error::InvalidUrl {
-            part: "url".into(),
-            reason,
-        })?;
-        if self.pool_size.saturating_add(self.max_overflow) == 0 {
-            return Err(Error::Misuse(
-                "an engine needs pool_size + max_overflow of at least 1".into(),
-            ));
+impl Settings {
+    fn echo(&self) -> Echo {
+        Echo {
+            print: self.echo,
+            slow: self.slow_query,
+            redact: self.redact_params,
         }
-        let mut config = url.to_config()?;
-        let mut options = config.options.clone().unwrap_or_default();
-        if let Some(timeout) = self.statement_timeout {
-            // PostgreSQL takes milliseconds up to i32::MAX; 0 turns the timeout off.
-            let ms = timeout.as_millis().min(i32::MAX as u128);
-            let ms = if timeout.is_zero() { 0 } else { ms.max(1) };
-            options.push_str(&format!(" -c statement_timeout={ms}"));
-        }
-        if let Some(level) = self.isolation {
-            options.push_str(&format!(
-                " -c default_transaction_isolation={}",
-                level.setting()
-            ));
-        }
-        if !options.trim().is_empty() {
-            config.options = Some(options.trim().to_string());
-        }
-        // Otherwise the URL's connect_timeout, or 10 seconds.
-        if let Some(t) = self.connect_timeout {
-            config.connect_timeout =
-                t.clamp(Duration::from_millis(1), super::url::MAX_CONNECT_TIMEOUT);
-        }
-        let request_timeout = match self.request_timeout {
-            Some(chosen) => chosen,
-            None => self
-                .statement_timeout
-                .filter(|t| !t.is_zero())
-                .map(|t| t.saturating_add(REQUEST_TIMEOUT_GRACE)),
-        };
-        Ok(Engine {
-            inner: Arc::new(Inner {
-                url,
-                config,
-                request_timeout,
-                settings: self,
-                state: Mutex::new(State {
-                    idle: Vec::new(),
-                    open: 0,
-                    peak: 0,
-                }),
-                freed: Condvar::new(),
-            }),
-        })
     }
 }
 
@@ -239,22 +74,31 @@ impl EngineBuilder {
 /// })?;
 /// # Ok::<(), sqlwright::Error>(())
 /// ```
-#[derive(Clone)]
-pub struct Engine {
-    inner: Arc<Inner>,
+///
+/// On SQLite (feature `sqlite`) the same engine pools connections to one database file:
+/// `Engine::sqlite("sqlite:///app.db")` is an `Engine<Sqlite>` (`SqliteEngine`).
+pub struct Engine<B: Backend = Postgres> {
+    inner: Arc<Inner<B>>,
 }
 
-struct Inner {
+impl<B: Backend> Clone for Engine<B> {
+    fn clone(&self) -> Self {
+        Engine {
+            inner: Arc::clone(&self.inner),
+        }
+    }
+}
+
+struct Inner<B: Backend> {
     url: DatabaseUrl,
-    config: super::wire::Config,
-    request_timeout: Option<Duration>,
-    settings: EngineBuilder,
-    state: Mutex<State>,
+    opener: B::Opener,
+    settings: Settings,
+    state: Mutex<State<B>>,
     freed: Condvar,
 }
 
-struct State {
-    idle: Vec<Connection>,
+struct State<B: Backend> {
+    idle: Vec<Connection<B>>,
     /// Connections open or being opened, idle or checked out.
     open: usize,
     /// The most connections ever open at once.
@@ -272,9 +116,10 @@ pub struct PoolState {
     pub peak: usize,
 }
 
-impl fmt::Debug for Engine {
+impl<B: Backend> fmt::Debug for Engine<B> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Engine")
+            .field("backend", &B::DIALECT)
             .field("url", &self.inner.url)
             .field("pool_size", &self.inner.settings.pool_size)
             .field("max_overflow", &self.inner.settings.max_overflow)
@@ -283,45 +128,60 @@ impl fmt::Debug for Engine {
     }
 }
 
-impl Engine {
-    /// An engine with default settings (pool_size 5, max_overflow 10, 30 s checkout
-    /// timeout): `Engine::new("postgres://user:pw@host/db")`.
+impl Engine<Postgres> {
+    /// A PostgreSQL engine with default settings (pool_size 5, max_overflow 10, 30 s
+    /// checkout timeout): `Engine::new("postgres://user:pw@host/db")`.
     pub fn new(url: &str) -> Result<Engine, Error> {
         Engine::builder(url).build()
     }
 
-    /// Starts building an engine; a bad URL is reported by
+    /// Starts building a PostgreSQL engine; a bad URL is reported by
     /// [`build`](EngineBuilder::build), naming the bad part.
     pub fn builder(url: &str) -> EngineBuilder {
-        Self::builder_url_result(DatabaseUrl::parse(url))
+        EngineBuilder::with_url(DatabaseUrl::parse(url))
     }
 
-    /// Starts building an engine from a parsed URL.
+    /// Starts building a PostgreSQL engine from a parsed URL.
     pub fn builder_url(url: DatabaseUrl) -> EngineBuilder {
-        Self::builder_url_result(Ok(url))
+        EngineBuilder::with_url(Ok(url))
+    }
+}
+
+#[cfg(feature = "sqlite")]
+impl Engine<crate::backend::Sqlite> {
+    /// A SQLite engine with default settings, pooling connections to one database file:
+    /// `Engine::sqlite("sqlite:///app.db")`. An in-memory database is refused (each
+    /// connection would get its own, empty).
+    pub fn sqlite(url: &str) -> Result<Self, Error> {
+        Self::sqlite_builder(url).build()
     }
 
-    fn builder_url_result(url: Result<DatabaseUrl, Error>) -> EngineBuilder {
-        EngineBuilder {
-            url: url.map_err(|e| match e {
-                Error::InvalidUrl { part, reason } => format!("{part}: {reason}"),
-                other => other.to_string(),
+    /// Starts building a SQLite engine; a bad URL is reported by
+    /// [`build`](EngineBuilder::build).
+    pub fn sqlite_builder(url: &str) -> EngineBuilder<crate::backend::Sqlite> {
+        EngineBuilder::with_url(DatabaseUrl::parse(url))
+    }
+
+    /// Starts building a SQLite engine from a parsed URL.
+    pub fn sqlite_builder_url(url: DatabaseUrl) -> EngineBuilder<crate::backend::Sqlite> {
+        EngineBuilder::with_url(Ok(url))
+    }
+}
+
+impl<B: Backend> Engine<B> {
+    pub(super) fn from_parts(url: DatabaseUrl, opener: B::Opener, settings: Settings) -> Self {
+        Engine {
+            inner: Arc::new(Inner {
+                url,
+                opener,
+                settings,
+                state: Mutex::new(State {
+                    idle: Vec::new(),
+                    open: 0,
+                    peak: 0,
+                }),
+                freed: Condvar::new(),
             }),
-            pool_size: 5,
-            max_overflow: 10,
-            checkout_timeout: Duration::from_secs(30),
-            connect_timeout: None,
-            isolation: None,
-            statement_timeout: None,
-            echo: false,
-            redact_params: false,
-            slow_query: None,
-            pre_ping: true,
-            statement_cache: super::DEFAULT_STATEMENT_CACHE,
-            statement_cache_mode: super::StatementCacheMode::Named,
-            request_timeout: None,
-            max_rows: None,
-            max_message_size: super::DEFAULT_MAX_MESSAGE_SIZE,
         }
     }
 
@@ -354,7 +214,7 @@ impl Engine {
 
     /// Checks a connection out of the pool, opening one when none is idle and the pool
     /// may grow, or waiting up to the checkout timeout. It goes back when dropped.
-    pub fn connect(&self) -> Result<PooledConnection, Error> {
+    pub fn connect(&self) -> Result<PooledConnection<B>, Error> {
         let inner = &self.inner;
         let settings = &inner.settings;
         let max = settings.pool_size.saturating_add(settings.max_overflow);
@@ -379,10 +239,10 @@ impl Engine {
                         max_connections: max,
                     });
                 }
-                let pinged = match deadline {
-                    _ if !settings.pre_ping => Ok(()),
-                    Some(deadline) => conn.ping_before(deadline),
-                    None => conn.ping(),
+                let pinged = if settings.pre_ping {
+                    conn.ping_before(deadline)
+                } else {
+                    Ok(())
                 };
                 if pinged.is_ok() {
                     return Ok(self.wrap(conn));
@@ -399,28 +259,11 @@ impl Engine {
                 // Gives the slot back if connecting fails, or panics (the driver panics
                 // when it cannot start its runtime, e.g. out of file descriptors).
                 let slot = Slot(inner);
-                // Opening a connection counts against the checkout timeout too.
-                let mut config = inner.config.clone();
-                if let Some(deadline) = deadline {
-                    let left = deadline.saturating_duration_since(Instant::now());
-                    if left < config.connect_timeout {
-                        config.connect_timeout = left.max(Duration::from_millis(1));
-                    }
-                    config.all_hosts_by = Some(deadline);
-                }
-                // A failed connect is reported as it is (a refused login, a host that does
-                // not answer in the time left), not as a full pool.
-                let mut conn = Connection::connect_config(&inner.url, config)?;
-                conn.echo = Echo {
-                    print: settings.echo,
-                    slow: settings.slow_query,
-                    redact: settings.redact_params,
-                };
-                conn.set_statement_cache_size(settings.statement_cache);
-                conn.set_statement_cache_mode(settings.statement_cache_mode);
-                conn.set_max_rows(settings.max_rows);
-                conn.set_max_message_size(settings.max_message_size);
-                conn.set_request_timeout(inner.request_timeout)?;
+                // Opening a connection counts against the checkout timeout too. A failed
+                // connect is reported as it is (a refused login, a host that does not
+                // answer in the time left), not as a full pool.
+                let mut conn = B::open_pooled(&inner.opener, deadline)?;
+                conn.echo = settings.echo();
                 std::mem::forget(slot);
                 return Ok(self.wrap(conn));
             }
@@ -447,7 +290,7 @@ impl Engine {
         }
     }
 
-    fn wrap(&self, conn: Connection) -> PooledConnection {
+    fn wrap(&self, conn: Connection<B>) -> PooledConnection<B> {
         PooledConnection {
             conn: Some(conn),
             pool: Arc::clone(&self.inner),
@@ -458,18 +301,19 @@ impl Engine {
     /// rollback on `Err` or panic).
     pub fn transaction<T, E: From<Error>>(
         &self,
-        f: impl FnOnce(&mut super::Transaction<'_>) -> Result<T, E>,
+        f: impl FnOnce(&mut super::Transaction<'_, B>) -> Result<T, E>,
     ) -> Result<T, E> {
         let mut conn = self.connect()?;
         conn.transaction(f)
     }
 
     /// Checks out a connection and runs `f` in a transaction on it, again (up to
-    /// `attempts` times) when it fails with a serialization failure or a deadlock.
+    /// `attempts` times) when it fails with a serialization failure, a deadlock, or (on
+    /// SQLite) a database busy past its busy timeout.
     pub fn transaction_with_retry<T>(
         &self,
         attempts: u32,
-        f: impl FnMut(&mut super::Transaction<'_>) -> Result<T, Error>,
+        f: impl FnMut(&mut super::Transaction<'_, B>) -> Result<T, Error>,
     ) -> Result<T, Error> {
         let mut conn = self.connect()?;
         conn.transaction_with_retry(attempts, f)
@@ -478,29 +322,29 @@ impl Engine {
 
 /// A pool slot taken for a connection being opened; dropped (not forgotten), it gives the
 /// slot back and wakes a waiter.
-struct Slot<'p>(&'p Inner);
+struct Slot<'p, B: Backend>(&'p Inner<B>);
 
-impl Drop for Slot<'_> {
+impl<B: Backend> Drop for Slot<'_, B> {
     fn drop(&mut self) {
         self.0.lock().open -= 1;
         self.0.freed.notify_one();
     }
 }
 
-impl Inner {
-    fn lock(&self) -> MutexGuard<'_, State> {
+impl<B: Backend> Inner<B> {
+    fn lock(&self) -> MutexGuard<'_, State<B>> {
         // The state stays consistent even if a holder panicked: every update is one step.
         self.state.lock().unwrap_or_else(|p| p.into_inner())
     }
 
     /// Takes a connection back: cleaned and kept, or closed.
-    fn give_back(&self, mut conn: Connection) {
+    fn give_back(&self, mut conn: Connection<B>) {
         if !conn.broken && !conn.is_closed() && (conn.depth > 0 || conn.server_in_transaction()) {
             // Returned inside a transaction (a leaked guard, or `BEGIN` sent as text, which
-            // the server's own transaction status shows): roll it back before anyone else
-            // gets the connection.
+            // the database's own transaction status shows): roll it back before anyone
+            // else gets the connection.
             // Bounded: a drop must not hang on a server that stopped answering.
-            let deadline = Instant::now() + self.config.connect_timeout;
+            let deadline = Instant::now() + B::rollback_bound(&self.opener);
             match conn.control_until("ROLLBACK", Some(deadline)) {
                 Ok(()) => {
                     conn.depth = 0;
@@ -509,16 +353,9 @@ impl Inner {
                 Err(_) => conn.broken = true,
             }
         }
-        conn.echo = Echo {
-            print: self.settings.echo,
-            slow: self.settings.slow_query,
-            redact: self.settings.redact_params,
-        };
         // Settings a user changed on the checked-out connection go back to the engine's.
-        conn.set_max_rows(self.settings.max_rows);
-        if conn.request_timeout() != self.request_timeout
-            && conn.set_request_timeout(self.request_timeout).is_err()
-        {
+        conn.echo = self.settings.echo();
+        if B::reset(&self.opener, &mut conn).is_err() {
             conn.broken = true;
         }
         let mut state = self.lock();
@@ -540,20 +377,20 @@ impl Inner {
 
 /// A connection checked out of an [`Engine`]; use it as a [`Connection`]. It returns to
 /// the pool when dropped.
-pub struct PooledConnection {
-    conn: Option<Connection>,
-    pool: Arc<Inner>,
+pub struct PooledConnection<B: Backend = Postgres> {
+    conn: Option<Connection<B>>,
+    pool: Arc<Inner<B>>,
 }
 
-impl fmt::Debug for PooledConnection {
+impl<B: Backend> fmt::Debug for PooledConnection<B> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_tuple("PooledConnection").field(&self.conn).finish()
     }
 }
 
-impl PooledConnection {
+impl<B: Backend> PooledConnection<B> {
     /// Takes the connection out of the pool for good (the pool may open another).
-    pub fn detach(mut self) -> Connection {
+    pub fn detach(mut self) -> Connection<B> {
         let conn = self
             .conn
             .take()
@@ -564,32 +401,32 @@ impl PooledConnection {
     }
 }
 
-impl Deref for PooledConnection {
-    type Target = Connection;
-    fn deref(&self) -> &Connection {
+impl<B: Backend> Deref for PooledConnection<B> {
+    type Target = Connection<B>;
+    fn deref(&self) -> &Connection<B> {
         self.conn
             .as_ref()
             .expect("a pooled connection holds its connection until dropped")
     }
 }
 
-impl DerefMut for PooledConnection {
-    fn deref_mut(&mut self) -> &mut Connection {
+impl<B: Backend> DerefMut for PooledConnection<B> {
+    fn deref_mut(&mut self) -> &mut Connection<B> {
         self.conn
             .as_mut()
             .expect("a pooled connection holds its connection until dropped")
     }
 }
 
-impl Executor for PooledConnection {
-    type Backend = crate::backend::Postgres;
+impl<B: Backend> Executor for PooledConnection<B> {
+    type Backend = B;
     #[inline]
-    fn connection(&mut self) -> &mut Connection {
+    fn connection(&mut self) -> &mut Connection<B> {
         self
     }
 }
 
-impl Drop for PooledConnection {
+impl<B: Backend> Drop for PooledConnection<B> {
     fn drop(&mut self) {
         if let Some(conn) = self.conn.take() {
             self.pool.give_back(conn);

@@ -6,6 +6,7 @@
 //! [`Encode::to_sqlite`](crate::backend::Encode::to_sqlite)).
 
 mod errors;
+mod pool;
 
 use super::driver::Driver;
 use super::{Backend, Sqlite, SqliteArg, SqliteValue};
@@ -317,7 +318,7 @@ impl Driver for Sqlite {
         false
     }
 
-    fn ping_before(conn: &mut Connection<Self>, _deadline: Instant) -> Result<(), Error> {
+    fn ping_before(conn: &mut Connection<Self>, _deadline: Option<Instant>) -> Result<(), Error> {
         conn.ping()
     }
 }

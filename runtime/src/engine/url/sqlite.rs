@@ -78,7 +78,8 @@ impl DatabaseUrl {
         })
     }
 
-    /// The `busy_timeout` of a SQLite URL, if it says one.
+    /// The `busy_timeout` of a SQLite URL, if it says one (read by the `sqlite` backend).
+    #[cfg_attr(not(feature = "sqlite"), allow(dead_code))]
     pub(crate) fn sqlite_busy_timeout(&self) -> Result<Option<Duration>, Error> {
         self.param("busy_timeout")
             .map(parse_busy_timeout)
