@@ -29,6 +29,7 @@ mod portable;
 mod raw;
 mod redaction;
 mod reflect;
+mod reflect_sqlite;
 mod relations;
 mod replicas;
 mod replication;
