@@ -80,7 +80,10 @@ fn reflects_tables_columns_types_keys_and_indexes() {
         .batch_execute(
             "CREATE VIEW regulars AS SELECT id, nickname FROM players WHERE active;
              CREATE TABLE legacy (code VARCHAR(8) PRIMARY KEY, born DATE, ok BOOLEAN NOT NULL,
-                 anything, CONSTRAINT short CHECK (length(code) <= 8)) WITHOUT ROWID;",
+                 anything, twice TEXT AS (code || code), CONSTRAINT short CHECK (length(code) <= 8)) WITHOUT ROWID;
+             CREATE TABLE gone (a INTEGER);
+             CREATE VIEW stale AS SELECT a FROM gone;
+             DROP TABLE gone;",
         )
         .unwrap();
     let catalog = reflect(&mut db.conn, &ReflectOptions::default()).unwrap();
@@ -97,6 +100,7 @@ fn reflects_tables_columns_types_keys_and_indexes() {
             "main.players",
             "main.regulars",
             "main.shirts",
+            "main.stale",
             "main.teams"
         ]
     );
@@ -201,6 +205,11 @@ fn reflects_tables_columns_types_keys_and_indexes() {
     assert_eq!(col("ok").type_name, "bool");
     assert_eq!(col("anything").type_name, "any");
     assert_eq!(
+        col("twice").type_name,
+        "text",
+        "generated columns are listed"
+    );
+    assert_eq!(
         legacy.checks,
         [("short".to_string(), "CHECK (length(code) <= 8)".to_string())]
     );
@@ -209,6 +218,9 @@ fn reflects_tables_columns_types_keys_and_indexes() {
     assert_eq!(view.kind, RelationKind::View);
     assert_eq!(view.columns.len(), 2);
     assert!(view.primary_key.is_empty());
+    // A view whose table is gone is listed, without columns.
+    let stale = catalog.table("stale").unwrap();
+    assert_eq!((stale.kind, stale.columns.len()), (RelationKind::View, 0));
 
     // SQLite has one database to read; another schema is an error naming it.
     let err = reflect(

@@ -1,5 +1,5 @@
 //! SQLite's reflection: the `main` database read through SQLite's pragma functions
-//! (`pragma_table_list`, `pragma_table_info`, `pragma_index_list`, `pragma_index_info`,
+//! (`pragma_table_list`, `pragma_table_xinfo`, `pragma_index_list`, `pragma_index_info`,
 //! `pragma_foreign_key_list`), every name bound as a parameter. Check constraints, and the
 //! `CHECK (col IN (0, 1))` that marks a boolean, are read from the `CREATE TABLE` text.
 //!
@@ -97,11 +97,11 @@ fn table(
     text: &str,
     texts: &HashMap<String, String>,
 ) -> rusqlite::Result<ReflectedTable> {
-    let mut statement = db.prepare(
-        "SELECT name, type, \"notnull\", dflt_value, pk FROM pragma_table_info(?1) ORDER BY cid",
-    )?;
-    let rows = statement
-        .query_map([&name], |r| {
+    let read_columns = || -> rusqlite::Result<Vec<_>> {
+        let mut statement = db.prepare(
+            "SELECT name, type, \"notnull\", dflt_value, pk FROM pragma_table_xinfo(?1) WHERE hidden <> 1 ORDER BY cid",
+        )?;
+        let rows = statement.query_map([&name], |r| {
             Ok((
                 r.get::<_, String>(0)?,
                 r.get::<_, String>(1)?,
@@ -109,8 +109,15 @@ fn table(
                 r.get::<_, Option<String>>(3)?,
                 r.get::<_, i64>(4)?,
             ))
-        })?
-        .collect::<rusqlite::Result<Vec<_>>>()?;
+        })?;
+        rows.collect()
+    };
+    let rows = match read_columns() {
+        // SQLite lets a table go while views still read it; such a view has no columns to
+        // read, and is listed without them rather than failing the whole reflection.
+        Err(_) if kind == RelationKind::View => Vec::new(),
+        other => other?,
+    };
     let mut key: Vec<(i64, String)> = rows
         .iter()
         .filter(|row| row.4 > 0)
@@ -168,13 +175,15 @@ fn table(
     })
 }
 
-/// Unique constraints (name and columns) and every index of `table`, ordered by name.
-#[allow(clippy::type_complexity)]
+/// Unique constraints: name and columns.
+type Uniques = Vec<(String, Vec<String>)>;
+
+/// Unique constraints and every index of `table`, ordered by name.
 fn indexes(
     db: &rusqlite::Connection,
     table: &str,
     texts: &HashMap<String, String>,
-) -> rusqlite::Result<(Vec<(String, Vec<String>)>, Vec<ReflectedIndex>)> {
+) -> rusqlite::Result<(Uniques, Vec<ReflectedIndex>)> {
     let mut statement =
         db.prepare("SELECT name, \"unique\", origin FROM pragma_index_list(?1) ORDER BY name")?;
     let list = statement
