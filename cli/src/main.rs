@@ -5,13 +5,15 @@
 //! - `sqlwright verify-schema FILE...` compares the `table!` declarations in Rust source
 //!   files with the live database and lists every difference by `table.column`.
 //!
-//! Both connect with `--database-url` or `DATABASE_URL`.
+//! Both connect with `--database-url` or `DATABASE_URL`: a PostgreSQL server
+//! (`postgres://...`) or a SQLite file (`sqlite:///relative.db`, `sqlite:////absolute.db`).
 
 mod declared;
 
 use clap::{Args, Parser, Subcommand};
-use sqlwright::reflect::{self, PrintOptions, ReflectOptions};
-use sqlwright::{Connection, DatabaseUrl};
+use sqlwright::backend::Dialect;
+use sqlwright::reflect::{self, Catalog, PrintOptions, ReflectOptions};
+use sqlwright::{Connection, DatabaseUrl, Sqlite};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -19,11 +21,12 @@ use std::process::ExitCode;
 #[command(
     name = "sqlwright",
     version,
-    about = "Print table! declarations for an existing PostgreSQL database, and check declarations against it",
+    about = "Print table! declarations for an existing PostgreSQL or SQLite database, and check declarations against it",
     after_help = "Exit status: 0 on success, 1 when verify-schema finds differences, 2 on an error."
 )]
 struct Cli {
-    /// The database: postgres://user:password@host:port/database (default: $DATABASE_URL).
+    /// The database: postgres://user:password@host:port/database, or a SQLite file as
+    /// sqlite:///relative/path.db or sqlite:////absolute/path.db (default: $DATABASE_URL).
     #[arg(long, env = "DATABASE_URL", hide_env_values = true, global = true)]
     database_url: Option<String>,
 
@@ -43,7 +46,8 @@ enum Command {
 
 #[derive(Args, Debug)]
 struct Common {
-    /// Read only this schema (repeatable; default: every schema but PostgreSQL's own).
+    /// Read only this schema (repeatable; default: every schema but PostgreSQL's own;
+    /// SQLite has one, `main`).
     #[arg(long = "schema", value_name = "SCHEMA")]
     schemas: Vec<String>,
     /// Map an SQL type sqlwright does not know to a Rust SQL-type marker:
@@ -87,12 +91,29 @@ fn parse_map(text: &str) -> Result<(String, String), String> {
     }
 }
 
-fn connect(url: Option<&str>) -> Result<Connection, String> {
+/// The schema of the database `url` names (PostgreSQL or SQLite).
+fn reflect_database(url: Option<&str>, common: &Common) -> Result<Catalog, String> {
     let url = url.ok_or(
-        "no database given: pass --database-url postgres://user:password@host/database or set DATABASE_URL",
+        "no database given: pass --database-url postgres://user:password@host/database (or sqlite:///path.db) or set DATABASE_URL",
     )?;
     let url = DatabaseUrl::parse(url).map_err(|e| e.to_string())?;
-    Connection::connect_url(&url).map_err(|e| e.to_string())
+    let options = ReflectOptions {
+        schemas: common.schemas.clone(),
+    };
+    let catalog = if url.dialect == Dialect::Sqlite {
+        // Opening a SQLite file that does not exist would create an empty one.
+        if let Some(path) = url.database.as_deref().filter(|p| *p != ":memory:") {
+            if !std::path::Path::new(path).is_file() {
+                return Err(format!("no SQLite database at {path}"));
+            }
+        }
+        let mut conn = Connection::<Sqlite>::open_url(&url).map_err(|e| e.to_string())?;
+        reflect::reflect(&mut conn, &options)
+    } else {
+        let mut conn = Connection::connect_url(&url).map_err(|e| e.to_string())?;
+        reflect::reflect(&mut conn, &options)
+    };
+    catalog.map_err(|e| e.to_string())
 }
 
 fn run(cli: Cli) -> Result<ExitCode, String> {
@@ -101,16 +122,10 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
         Command::VerifySchema(args) => declared::read_files(&args.files, &args.common.map_types)?,
         Command::PrintSchema(_) => Vec::new(),
     };
-    let mut conn = connect(cli.database_url.as_deref())?;
-    let reflect_in = |conn: &mut Connection, common: &Common| {
-        let options = ReflectOptions {
-            schemas: common.schemas.clone(),
-        };
-        reflect::reflect(conn, &options).map_err(|e| e.to_string())
-    };
+    let url = cli.database_url.as_deref();
     match cli.command {
         Command::PrintSchema(args) => {
-            let catalog = reflect_in(&mut conn, &args.common)?;
+            let catalog = reflect_database(url, &args.common)?;
             let options = PrintOptions {
                 only: args.only,
                 except: args.except,
@@ -125,7 +140,7 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
             Ok(ExitCode::SUCCESS)
         }
         Command::VerifySchema(args) => {
-            let catalog = reflect_in(&mut conn, &args.common)?;
+            let catalog = reflect_database(url, &args.common)?;
             let metas: Vec<&sqlwright::query::TableMeta> = tables.iter().collect();
             let drift = reflect::compare(&catalog, &metas);
             if drift.is_empty() {

@@ -468,7 +468,7 @@ fn push_foreign_key(
 /// integers and booleans `INTEGER`, floats `REAL`, bytes `BLOB`, and the rest (text,
 /// decimals, dates and times, UUIDs, JSON) `TEXT` in the forms
 /// [`Encode::to_sqlite`](crate::backend::Encode::to_sqlite) writes.
-fn sqlite_type(pg: &str) -> &'static str {
+pub(crate) fn sqlite_type(pg: &str) -> &'static str {
     match pg {
         "int2" | "int4" | "int8" | "bool" | "smallint" | "integer" | "bigint" | "boolean" => {
             "INTEGER"

@@ -30,6 +30,7 @@ mod portable;
 mod raw;
 mod redaction;
 mod reflect;
+mod reflect_sqlite;
 mod relations;
 mod replicas;
 mod replication;

@@ -38,6 +38,13 @@ pub struct SqliteLink {
     texts: HashMap<u64, Arc<str>>,
 }
 
+impl SqliteLink {
+    /// The rusqlite connection, for reading SQLite's own catalog (reflection).
+    pub(crate) fn db(&self) -> &rusqlite::Connection {
+        &self.db
+    }
+}
+
 /// A row of a SQLite result, borrowed while it is decoded.
 #[derive(Clone, Copy)]
 pub struct SqliteRow<'r>(&'r rusqlite::Row<'r>);

@@ -1,0 +1,202 @@
+//! Drift between `table!` declarations and a reflected schema.
+
+use super::{reflect, Catalog, ReflectOptions, ReflectedColumn, Reflects, RelationKind};
+use crate::backend::Dialect;
+use crate::engine::{Error, Executor};
+use crate::query::TableMeta;
+use std::fmt;
+
+/// One difference between a `table!` declaration and the live database.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Drift {
+    /// The declared table does not exist.
+    MissingTable {
+        /// The table.
+        table: String,
+    },
+    /// The declared column does not exist.
+    MissingColumn {
+        /// `table.column`.
+        column: String,
+    },
+    /// The database has a column the declaration lacks (harmless for reads; inserts
+    /// without it need a default).
+    UndeclaredColumn {
+        /// `table.column`.
+        column: String,
+        /// Whether the database can fill it on insert (nullable or with a default).
+        has_default: bool,
+    },
+    /// The column's type differs.
+    Type {
+        /// `table.column`.
+        column: String,
+        /// The declared SQL type.
+        declared: String,
+        /// The type in the database.
+        actual: String,
+    },
+    /// The column's nullability differs.
+    Nullability {
+        /// `table.column`.
+        column: String,
+        /// Whether the declaration allows NULL.
+        declared_nullable: bool,
+    },
+    /// The primary key differs.
+    PrimaryKey {
+        /// The table.
+        table: String,
+        /// Declared key columns.
+        declared: Vec<String>,
+        /// Key columns in the database.
+        actual: Vec<String>,
+    },
+}
+
+impl fmt::Display for Drift {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Drift::MissingTable { table } => {
+                write!(f, "{table}: declared, but the database has no such table")
+            }
+            Drift::MissingColumn { column } => {
+                write!(f, "{column}: declared, but the database has no such column")
+            }
+            Drift::UndeclaredColumn {
+                column,
+                has_default,
+            } => write!(
+                f,
+                "{column}: in the database, not declared{}",
+                if *has_default {
+                    ""
+                } else {
+                    " (NOT NULL without a default: inserts through the declaration will fail)"
+                }
+            ),
+            Drift::Type {
+                column,
+                declared,
+                actual,
+            } => {
+                write!(
+                    f,
+                    "{column}: declared {declared}, the database has {actual}"
+                )
+            }
+            Drift::Nullability {
+                column,
+                declared_nullable,
+            } => {
+                if *declared_nullable {
+                    write!(f, "{column}: declared Nullable, the database has NOT NULL")
+                } else {
+                    write!(f, "{column}: declared NOT NULL, the database allows NULL (loads of NULL will fail; declare Nullable<..>)")
+                }
+            }
+            Drift::PrimaryKey {
+                table,
+                declared,
+                actual,
+            } => write!(
+                f,
+                "{table}: declared primary key ({}), the database has ({})",
+                declared.join(", "),
+                actual.join(", ")
+            ),
+        }
+    }
+}
+
+/// Whether a declared SQL type name (`text`, `int4[]`) holds the values of a reflected one.
+///
+/// On SQLite the declared type is compared by the storage sqlwright declares it with
+/// (`int4` and `bool` are `INTEGER`, `date` and `numeric` are `TEXT`, ...): SQLite's
+/// types do not keep the difference (see docs/design.md, "Reflection on SQLite").
+fn same_type(dialect: Dialect, declared: &str, actual: &ReflectedColumn) -> bool {
+    if dialect == Dialect::Sqlite {
+        return crate::ddl::sqlite_type(declared) == storage(&actual.type_name);
+    }
+    let text_like = |t: &str| matches!(t, "text" | "varchar" | "bpchar" | "name");
+    let (d, a) = (declared, actual.type_name.as_str());
+    if d == a {
+        return true;
+    }
+    match (d.strip_suffix("[]"), a.strip_suffix("[]")) {
+        (Some(d), Some(a)) => d == a || (text_like(d) && text_like(a)),
+        (None, None) => text_like(d) && text_like(a),
+        _ => false,
+    }
+}
+
+/// The storage of a type [`reflect`] recovered on SQLite, as sqlwright declares it:
+/// `INTEGER`, `REAL`, `TEXT`, `BLOB`, or `ANY` (a column declared without a type, and
+/// arrays).
+fn storage(type_name: &str) -> &'static str {
+    match type_name {
+        "any" => "ANY",
+        other => crate::ddl::sqlite_type(other),
+    }
+}
+
+/// Compares `table!` declarations with the live database (PostgreSQL or SQLite): every
+/// difference, by `table.column`, table by table (empty when they agree).
+pub fn verify_schema<E>(conn: &mut E, tables: &[&TableMeta]) -> Result<Vec<Drift>, Error>
+where
+    E: Executor + ?Sized,
+    E::Backend: Reflects,
+{
+    let catalog = reflect(conn, &ReflectOptions::default())?;
+    Ok(compare(&catalog, tables))
+}
+
+/// The differences between `tables` and a reflected catalog.
+pub fn compare(catalog: &Catalog, tables: &[&TableMeta]) -> Vec<Drift> {
+    let mut out = Vec::new();
+    for meta in tables {
+        let Ok(live) = catalog.table(meta.sql_name) else {
+            out.push(Drift::MissingTable {
+                table: meta.sql_name.to_string(),
+            });
+            continue;
+        };
+        for column in meta.columns {
+            let name = format!("{}.{}", meta.sql_name, column.sql_name);
+            let Some(actual) = live.columns.iter().find(|c| c.name == column.sql_name) else {
+                out.push(Drift::MissingColumn { column: name });
+                continue;
+            };
+            if !same_type(catalog.dialect, column.sql_type, actual) {
+                out.push(Drift::Type {
+                    column: name.clone(),
+                    declared: column.sql_type.to_string(),
+                    actual: actual.sql_type.clone(),
+                });
+            }
+            if column.nullable != actual.nullable {
+                out.push(Drift::Nullability {
+                    column: name,
+                    declared_nullable: column.nullable,
+                });
+            }
+        }
+        for actual in &live.columns {
+            if meta.column(&actual.name).is_none() {
+                out.push(Drift::UndeclaredColumn {
+                    column: format!("{}.{}", meta.sql_name, actual.name),
+                    has_default: actual.nullable || actual.default.is_some() || actual.serial,
+                });
+            }
+        }
+        let declared: Vec<String> = meta.primary_key.iter().map(|s| s.to_string()).collect();
+        if live.kind != RelationKind::View && declared != live.primary_key {
+            out.push(Drift::PrimaryKey {
+                table: meta.sql_name.to_string(),
+                declared,
+                actual: live.primary_key.clone(),
+            });
+        }
+    }
+    out
+}
