@@ -516,3 +516,64 @@ fn a_value_too_big_names_its_column<B: TestBackend>() {
         }
     }
 }
+
+#[test]
+fn raw_sql_on_sqlite_binds_by_name_and_reads_by_name() {
+    use sqlwright::raw;
+    let mut db = with::<sqlwright::Sqlite>(SCHEMA, ROWS);
+    let q = raw::sql(
+        "SELECT name, age, hair_color FROM users WHERE age > :min OR name = :who ORDER BY id",
+    )
+    .bind("min", 26)
+    .bind("who", "Bob");
+    assert_eq!(
+        q.render_for(sqlwright::backend::Dialect::Sqlite)
+            .unwrap()
+            .sql,
+        "SELECT name, age, hair_color FROM users WHERE age > ?1 OR name = ?2 ORDER BY id"
+    );
+    let rows = q.load(&mut db.conn).unwrap();
+    assert_eq!(rows[0].keys(), ["name", "age", "hair_color"]);
+    let got: Vec<(String, Option<i32>, Option<String>)> = rows
+        .iter()
+        .map(|r| {
+            (
+                r.get("name").unwrap(),
+                r.get("age").unwrap(),
+                r.get(2).unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        got,
+        vec![
+            ("Ann".into(), Some(30), Some("red".into())),
+            ("Bob".into(), None, None),
+            ("Cid".into(), Some(41), Some("black".into())),
+        ]
+    );
+    // A NULL into a non-Option, a text into an integer, a missing column: typed errors
+    // naming the column.
+    let bob = &rows[1];
+    assert!(matches!(
+        bob.get::<i32>("age"),
+        Err(Error::Decode { ref column, .. }) if column == "age"
+    ));
+    assert!(bob
+        .get::<i64>("name")
+        .unwrap_err()
+        .to_string()
+        .contains("name"));
+    assert!(bob.get::<String>("nope").is_err());
+    let changed = raw::sql("UPDATE users SET age = :age WHERE name = :who")
+        .bind("age", 5)
+        .bind("who", "Bob")
+        .execute(&mut db.conn)
+        .unwrap();
+    assert_eq!(changed, 1);
+    let one = raw::sql("SELECT count(*) AS n FROM users WHERE age < :max")
+        .bind("max", 10)
+        .one(&mut db.conn)
+        .unwrap();
+    assert_eq!(one.get::<i64>("n").unwrap(), 2);
+}

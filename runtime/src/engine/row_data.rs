@@ -65,4 +65,14 @@ impl<'r> RowData<'r> {
             Inner::Sqlite(_) => None,
         }
     }
+
+    /// Value `i` of a SQLite row.
+    #[cfg(feature = "sqlite")]
+    #[inline]
+    pub(crate) fn sqlite_value(&self, i: usize) -> Option<crate::backend::SqliteValue<'r>> {
+        match self.0 {
+            Inner::Sqlite(row) => row.value(i),
+            Inner::Pg(_) => None,
+        }
+    }
 }

@@ -31,7 +31,49 @@
 //! ```
 
 mod row;
+#[cfg(feature = "sqlite")]
+mod sqlite;
 pub use row::{ColumnKey, DynRow, FromDynRow};
+#[cfg(feature = "sqlite")]
+pub use sqlite::{SqliteDynRow, SqliteGet};
+
+/// What hand-written SQL returns on each backend: [`DynRow`] on PostgreSQL,
+/// [`SqliteDynRow`] on SQLite. Not for use outside sqlwright.
+#[doc(hidden)]
+pub trait RawBackend: crate::backend::Backend {
+    /// A row read by column name or position.
+    type Row;
+    /// Runs `rendered` and keeps every row.
+    fn load_rows(
+        conn: &mut crate::engine::Connection<Self>,
+        rendered: &Rendered<'_>,
+    ) -> Result<Vec<Self::Row>, Error>;
+}
+
+impl RawBackend for Postgres {
+    type Row = DynRow;
+    fn load_rows(
+        conn: &mut crate::engine::Connection,
+        rendered: &Rendered<'_>,
+    ) -> Result<Vec<DynRow>, Error> {
+        Ok(conn
+            .query_rendered(rendered)?
+            .into_iter()
+            .map(DynRow)
+            .collect())
+    }
+}
+
+#[cfg(feature = "sqlite")]
+impl RawBackend for crate::backend::Sqlite {
+    type Row = SqliteDynRow;
+    fn load_rows(
+        conn: &mut crate::engine::Connection<Self>,
+        rendered: &Rendered<'_>,
+    ) -> Result<Vec<SqliteDynRow>, Error> {
+        sqlite::load(conn, rendered)
+    }
+}
 
 use crate::backend::Postgres;
 use crate::engine::{DecodeError, Error, Executor, Row};
@@ -153,7 +195,13 @@ impl<'a> RawQuery<'a> {
     /// value holds a NUL byte. Errors name a parameter without a value, or a value no
     /// parameter uses.
     pub fn render(&self) -> Result<Rendered<'_>, Error> {
-        let parsed = parse_named(self.text)?;
+        self.render_for(crate::backend::Dialect::Postgres)
+    }
+
+    /// [`render`](Self::render) with the placeholders of the backend of `dialect` (`?n`
+    /// on SQLite).
+    pub fn render_for(&self, dialect: crate::backend::Dialect) -> Result<Rendered<'_>, Error> {
+        let parsed = parse_named_with(self.text, dialect.placeholder_prefix())?;
         let used: std::collections::HashSet<&String> = parsed.names.iter().collect();
         let mut params: Vec<Param<'_>> = Vec::with_capacity(parsed.names.len());
         let mut types = Vec::with_capacity(parsed.names.len());
@@ -186,7 +234,7 @@ impl<'a> RawQuery<'a> {
             )));
         }
         Ok(Rendered {
-            dialect: crate::backend::Dialect::Postgres,
+            dialect,
             key: crate::render::Fingerprint::of_text(&parsed.sql, &types),
             has_text: true,
             sql: parsed.sql,
@@ -199,16 +247,15 @@ impl<'a> RawQuery<'a> {
     }
 
     /// Runs the statement: every row, read by name or position.
-    pub fn load<C: Executor<Backend = Postgres> + ?Sized>(
+    pub fn load<C: Executor + ?Sized>(
         &self,
         conn: &mut C,
-    ) -> Result<Vec<DynRow>, Error> {
-        let rendered = self.render()?;
-        Ok(conn
-            .query_rows(&rendered)?
-            .into_iter()
-            .map(DynRow)
-            .collect())
+    ) -> Result<Vec<<C::Backend as RawBackend>::Row>, Error>
+    where
+        C::Backend: RawBackend,
+    {
+        let rendered = self.render_for(<C::Backend as crate::backend::Backend>::DIALECT)?;
+        <C::Backend as RawBackend>::load_rows(conn.connection(), &rendered)
     }
 
     /// Runs the statement and maps each row into `T` by column name.
@@ -234,10 +281,13 @@ impl<'a> RawQuery<'a> {
     }
 
     /// Exactly one row: [`Error::NotFound`] or [`Error::MultipleRows`] otherwise.
-    pub fn one<C: Executor<Backend = Postgres> + ?Sized>(
+    pub fn one<C: Executor + ?Sized>(
         &self,
         conn: &mut C,
-    ) -> Result<DynRow, Error> {
+    ) -> Result<<C::Backend as RawBackend>::Row, Error>
+    where
+        C::Backend: RawBackend,
+    {
         crate::engine::exactly_one(self.load(conn)?)
     }
 
@@ -252,11 +302,8 @@ impl<'a> RawQuery<'a> {
     }
 
     /// Runs the statement: the number of rows it affected.
-    pub fn execute<C: Executor<Backend = Postgres> + ?Sized>(
-        &self,
-        conn: &mut C,
-    ) -> Result<u64, Error> {
-        let rendered = self.render()?;
+    pub fn execute<C: Executor + ?Sized>(&self, conn: &mut C) -> Result<u64, Error> {
+        let rendered = self.render_for(<C::Backend as crate::backend::Backend>::DIALECT)?;
         conn.execute_rendered(&rendered)
     }
 
@@ -299,7 +346,14 @@ pub(crate) struct Parsed {
 }
 
 /// Replaces `:name` placeholders outside literals, quoted identifiers and comments.
+#[cfg(test)]
 pub(crate) fn parse_named(text: &str) -> Result<Parsed, Error> {
+    parse_named_with(text, '$')
+}
+
+/// Replaces `:name` placeholders outside literals, quoted identifiers and comments with
+/// `prefix` and a number (`$1` on PostgreSQL, `?1` on SQLite).
+pub(crate) fn parse_named_with(text: &str, prefix: char) -> Result<Parsed, Error> {
     let chars: Vec<char> = text.chars().collect();
     let mut sql = String::with_capacity(text.len() + 8);
     let mut names: Vec<String> = Vec::new();
@@ -414,7 +468,7 @@ pub(crate) fn parse_named(text: &str) -> Result<Parsed, Error> {
                         names.len()
                     }
                 };
-                sql.push('$');
+                sql.push(prefix);
                 sql.push_str(&n.to_string());
                 i = j;
             }

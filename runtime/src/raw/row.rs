@@ -53,20 +53,25 @@ impl<'a> FromSql<'a> for Shown {
 
 /// A column of a [`DynRow`]: its name (`&str`) or 0-based position (`usize`).
 pub trait ColumnKey: fmt::Display {
-    /// The column's position in `row`.
-    fn position(&self, row: &Row) -> Option<usize>;
+    /// The column's position among columns called `names`.
+    fn position<'n>(&self, names: impl ExactSizeIterator<Item = &'n str>) -> Option<usize>;
 }
 
 impl ColumnKey for &str {
-    fn position(&self, row: &Row) -> Option<usize> {
-        row.columns().iter().position(|c| c.name() == *self)
+    fn position<'n>(&self, mut names: impl ExactSizeIterator<Item = &'n str>) -> Option<usize> {
+        names.position(|name| name == *self)
     }
 }
 
 impl ColumnKey for usize {
-    fn position(&self, row: &Row) -> Option<usize> {
-        (*self < row.len()).then_some(*self)
+    fn position<'n>(&self, names: impl ExactSizeIterator<Item = &'n str>) -> Option<usize> {
+        (*self < names.len()).then_some(*self)
     }
+}
+
+/// The names of a PostgreSQL row's columns.
+fn names(row: &Row) -> impl ExactSizeIterator<Item = &str> {
+    row.columns().iter().map(|c| c.name())
 }
 
 impl DynRow {
@@ -91,7 +96,7 @@ impl DynRow {
 
     /// The SQL type name of a column (`int4`, `text`), if it exists.
     pub fn sql_type(&self, key: impl ColumnKey) -> Option<&str> {
-        key.position(&self.0)
+        key.position(names(&self.0))
             .map(|i| self.0.columns()[i].type_().name())
     }
 
@@ -100,7 +105,7 @@ impl DynRow {
     /// `Option`.
     pub fn get<T: for<'r> FromSql<'r>>(&self, key: impl ColumnKey) -> Result<T, Error> {
         let rust = std::any::type_name::<T>();
-        let Some(i) = key.position(&self.0) else {
+        let Some(i) = key.position(names(&self.0)) else {
             return Err(Error::Decode {
                 column: key.to_string(),
                 source: DecodeError::MissingColumn,

@@ -49,7 +49,7 @@ impl SqliteLink {
 #[derive(Clone, Copy)]
 pub struct SqliteRow<'r>(&'r rusqlite::Row<'r>);
 
-impl SqliteRow<'_> {
+impl<'r> SqliteRow<'r> {
     pub(crate) fn len(&self) -> usize {
         self.0.as_ref().column_count()
     }
@@ -64,8 +64,9 @@ impl SqliteRow<'_> {
 
     /// Value `i`, `None` past the last column.
     #[inline]
-    pub(crate) fn value(&self, i: usize) -> Option<SqliteValue<'_>> {
-        Some(match self.0.get_ref(i).ok()? {
+    pub(crate) fn value(&self, i: usize) -> Option<SqliteValue<'r>> {
+        let row: &'r rusqlite::Row<'r> = self.0;
+        Some(match row.get_ref(i).ok()? {
             ValueRef::Null => SqliteValue::Null,
             ValueRef::Integer(n) => SqliteValue::Integer(n),
             ValueRef::Real(x) => SqliteValue::Real(x),
