@@ -81,3 +81,11 @@ macro_rules! on_both {
         }
     )*};
 }
+
+/// The SQL text of `debug_sql_for(B::DIALECT)`'s output, without its binds.
+pub fn text_of(debug: String) -> String {
+    match debug.split_once(" -- binds: ") {
+        Some((sql, _)) => sql.to_string(),
+        None => debug,
+    }
+}
