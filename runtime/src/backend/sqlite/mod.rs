@@ -152,6 +152,9 @@ impl Connection<Sqlite> {
         statement: &Rendered<'_>,
         sink: &mut dyn FnMut(RowData<'_>) -> Result<(), Error>,
     ) -> Result<u64, Error> {
+        if statement.nul_in_text {
+            return Err(Error::NulInText);
+        }
         if statement.params.len() > MAX_PARAMS {
             return Err(Error::Parameter(format!(
                 "the statement has {} parameters; SQLite takes at most {MAX_PARAMS} in one \
@@ -203,6 +206,11 @@ fn run_on(
         let value = param.to_sqlite().map_err(|reason| {
             Error::Parameter(format!("parameter {} for SQLite: {reason}", i + 1))
         })?;
+        // As on PostgreSQL, text never holds NUL: SQLite would store it and cut the value
+        // short in some functions; refused before the statement runs.
+        if matches!(&value, SqliteArg::Text(t) if t.contains('\0')) {
+            return Err(Error::NulInText);
+        }
         prepared
             .raw_bind_parameter(i + 1, value)
             .map_err(from_rusqlite)?;
