@@ -45,6 +45,22 @@ impl TestBackend for Sqlite {
     }
 }
 
+impl<B: Backend> Fresh<B> {
+    /// Hand-written SQL run on the same database by the `postgres` crate, each row mapped
+    /// with `f`, to compare with a typed query: on PostgreSQL; `None` on other backends.
+    pub fn by_hand<T>(&self, sql: &str, f: impl Fn(&postgres::Row) -> T) -> Option<Vec<T>> {
+        match &self._keep {
+            Keep::Pg(db) => {
+                let url = db.url().to_string_with_password();
+                let mut client =
+                    postgres::Client::connect(&url, postgres::NoTls).expect("connect by hand");
+                Some(client.query(sql, &[]).unwrap().iter().map(f).collect())
+            }
+            Keep::Sqlite(_) => None,
+        }
+    }
+}
+
 /// A fresh database of backend `B` with `schema` created and `data` (portable SQL) run.
 pub fn with<B: TestBackend>(schema: Schema, data: &str) -> Fresh<B> {
     let mut db = B::fresh();
