@@ -19,6 +19,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 pub(crate) use errors::from_rusqlite;
+use errors::in_failed_transaction;
 
 /// How long a statement waits for another connection's lock before it fails with
 /// [`DbErrorKind::Busy`](crate::engine::DbErrorKind::Busy) (URL: `busy_timeout`, in ms).
@@ -155,6 +156,9 @@ impl Connection<Sqlite> {
         if statement.nul_in_text {
             return Err(Error::NulInText);
         }
+        if self.depth > 0 && self.aborted {
+            return Err(in_failed_transaction());
+        }
         if statement.params.len() > MAX_PARAMS {
             return Err(Error::Parameter(format!(
                 "the statement has {} parameters; SQLite takes at most {MAX_PARAMS} in one \
@@ -269,6 +273,9 @@ impl Driver for Sqlite {
     }
 
     fn batch(conn: &mut Connection<Self>, sql: &str) -> Result<(), Error> {
+        if conn.depth > 0 && conn.aborted {
+            return Err(in_failed_transaction());
+        }
         let result = logged_batch(conn, sql);
         conn.note(result)
     }
