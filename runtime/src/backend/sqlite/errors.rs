@@ -53,6 +53,10 @@ pub(crate) fn from_rusqlite(e: rusqlite::Error) -> Error {
             DbErrorKind::UniqueViolation
         }
         ffi::SQLITE_CONSTRAINT_FOREIGNKEY => DbErrorKind::ForeignKeyViolation,
+        // ON DELETE/UPDATE RESTRICT fails at once, reported as a trigger's constraint.
+        ffi::SQLITE_CONSTRAINT_TRIGGER if message.starts_with("FOREIGN KEY constraint failed") => {
+            DbErrorKind::ForeignKeyViolation
+        }
         ffi::SQLITE_CONSTRAINT_NOTNULL => DbErrorKind::NotNullViolation,
         ffi::SQLITE_CONSTRAINT_CHECK => DbErrorKind::CheckViolation,
         _ => match code {
