@@ -14,6 +14,7 @@ mod expressions;
 mod failover;
 mod fake;
 mod faults;
+mod functions;
 mod grouping;
 mod hostile;
 mod hosts;
