@@ -1,4 +1,5 @@
-//! The result types the aggregates declare are the ones PostgreSQL reports.
+//! The result types the aggregates declare are the ones PostgreSQL reports, and what each
+//! backend computes loads into them.
 
 use crate::setup;
 use sqlwright::prelude::*;
@@ -62,4 +63,78 @@ fn aggregate_result_types_match_the_server() {
     for (expr, ours) in cases {
         assert_eq!(server_type(&mut db, expr), ours, "{expr}");
     }
+}
+
+/// `numbers` without its interval column (SQLite has no intervals).
+mod portable {
+    sqlwright::table! {
+        numbers (id) {
+            id -> Int4,
+            i2 -> Int2,
+            i8 -> Int8,
+            f4 -> Float4,
+            f8 -> Float8,
+            num -> Numeric,
+        }
+    }
+}
+
+crate::on_both!(aggregates_load_into_their_declared_types);
+
+/// What each backend computes loads into the Rust type of the declared result type.
+fn aggregates_load_into_their_declared_types<B: crate::both::TestBackend>() {
+    use portable::numbers;
+    use rust_decimal::Decimal;
+    let mut db = crate::both::with::<B>(
+        sqlwright::schema!(portable::numbers),
+        "INSERT INTO numbers VALUES (1, 2, 3, 1.5, 2.5, 10.25), (2, 4, 5, 0.5, 0.25, 0.75);",
+    );
+    let sums = numbers::table
+        .select((
+            sum(numbers::id),
+            sum(numbers::i2),
+            sum(numbers::i8),
+            sum(numbers::f4),
+            sum(numbers::f8),
+            sum(numbers::num),
+        ))
+        .one(&mut db.conn)
+        .unwrap();
+    assert_eq!(
+        sums,
+        (
+            Some(3i64),
+            Some(6i64),
+            Some(Decimal::from(8)),
+            Some(2.0f32),
+            Some(2.75f64),
+            Some(Decimal::from(11))
+        )
+    );
+    let others = numbers::table
+        .select((
+            avg(numbers::id),
+            avg(numbers::i8),
+            avg(numbers::f4),
+            avg(numbers::num),
+            min(numbers::i2),
+            max(numbers::f4),
+            count_star(),
+            count(numbers::num),
+        ))
+        .one(&mut db.conn)
+        .unwrap();
+    assert_eq!(
+        others,
+        (
+            Some(Decimal::new(15, 1)),
+            Some(Decimal::from(4)),
+            Some(1.0f64),
+            Some(Decimal::new(55, 1)),
+            Some(2i16),
+            Some(1.5f32),
+            2i64,
+            2i64
+        )
+    );
 }

@@ -83,6 +83,22 @@ impl TestBackend for Sqlite {
     }
 }
 
+impl<B: Backend> Fresh<B> {
+    /// Hand-written SQL run on the same database by the `postgres` crate, each row mapped
+    /// with `f`, to compare with a typed query: on PostgreSQL; `None` on other backends.
+    pub fn by_hand<T>(&self, sql: &str, f: impl Fn(&postgres::Row) -> T) -> Option<Vec<T>> {
+        match &self._keep {
+            Keep::Pg(db) => {
+                let url = db.url().to_string_with_password();
+                let mut client =
+                    postgres::Client::connect(&url, postgres::NoTls).expect("connect by hand");
+                Some(client.query(sql, &[]).unwrap().iter().map(f).collect())
+            }
+            Keep::Sqlite(_) => None,
+        }
+    }
+}
+
 /// A fresh database of backend `B` with `schema` created and `data` (portable SQL) run.
 pub fn with<B: TestBackend>(schema: Schema, data: &str) -> Fresh<B> {
     let mut db = B::fresh();
@@ -118,4 +134,12 @@ macro_rules! on_both {
             }
         }
     )*};
+}
+
+/// The SQL text of `debug_sql_for(B::DIALECT)`'s output, without its binds.
+pub fn text_of(debug: String) -> String {
+    match debug.split_once(" -- binds: ") {
+        Some((sql, _)) => sql.to_string(),
+        None => debug,
+    }
 }

@@ -1,13 +1,33 @@
-//! GROUP BY, HAVING and aggregates, checked against hand-written SQL.
+//! GROUP BY, HAVING and aggregates on PostgreSQL and SQLite, checked against the rows the
+//! data gives, and on PostgreSQL against hand-written SQL.
 
-use crate::joins::{articles, people, remarks, DDL};
-use crate::setup;
+use crate::both::{spelled, text_of, with, Fresh, TestBackend};
+use crate::joins::{articles, people, remarks, ROWS, SCHEMA};
+use crate::on_both;
 use rust_decimal::Decimal;
 use sqlwright::prelude::*;
 
-#[test]
-fn group_by_with_aggregates_of_postgres_types() {
-    let mut db = setup(DDL);
+on_both!(
+    group_by_with_aggregates_of_postgres_types,
+    having_and_ordering_by_aggregates,
+    functional_dependency_on_the_primary_key,
+    aggregate_only_queries_and_having_without_group_by,
+    grouping_by_joined_and_aliased_columns,
+);
+
+/// Asserts that `typed` are the rows `sql` gives when written by hand, on PostgreSQL.
+fn same_by_hand<B: TestBackend, T: for<'a> FromHand<'a> + PartialEq + std::fmt::Debug>(
+    db: &Fresh<B>,
+    typed: &[T],
+    sql: &str,
+) {
+    if let Some(hand) = db.by_hand(sql, |r| T::from_hand(r)) {
+        assert_eq!(typed, hand);
+    }
+}
+
+fn group_by_with_aggregates_of_postgres_types<B: TestBackend>() {
+    let mut db = with::<B>(SCHEMA, ROWS);
     let q = articles::table
         .group_by(articles::author_id)
         .select((
@@ -21,7 +41,7 @@ fn group_by_with_aggregates_of_postgres_types() {
         ))
         .order_by(articles::author_id);
     assert_eq!(
-        q.to_sql(),
+        text_of(q.debug_sql_for(B::DIALECT)),
         r#"SELECT "articles"."author_id", COUNT(*), SUM("articles"."id"), AVG("articles"."id"), MIN("articles"."title"), MAX("articles"."editor_id"), COUNT("articles"."editor_id") FROM "articles" GROUP BY "articles"."author_id" ORDER BY "articles"."author_id""#
     );
     type Row = (
@@ -34,23 +54,47 @@ fn group_by_with_aggregates_of_postgres_types() {
         i64,
     );
     let typed: Vec<Row> = q.load(&mut db.conn).unwrap();
-    let hand: Vec<Row> = by_hand(
-        &mut db,
+    same_by_hand::<B, Row>(
+        &db,
+        &typed,
         "SELECT author_id, count(*), sum(id), avg(id), min(title), max(editor_id), count(editor_id)
          FROM articles GROUP BY author_id ORDER BY author_id",
     );
-    assert_eq!(typed, hand);
     assert_eq!(typed[0].1, 2);
     assert_eq!(typed[0].3, Some(Decimal::new(105, 1)));
-}
-
-fn by_hand<T: for<'a> FromHand<'a>>(db: &mut crate::Db, sql: &str) -> Vec<T> {
-    db.client()
-        .query(sql, &[])
-        .unwrap()
-        .iter()
-        .map(T::from_hand)
-        .collect()
+    let title = |t: &str| Some(t.to_string());
+    assert_eq!(
+        typed,
+        vec![
+            (
+                1,
+                2,
+                Some(21),
+                Some(Decimal::new(105, 1)),
+                title("Rust"),
+                Some(2),
+                1
+            ),
+            (
+                2,
+                1,
+                Some(12),
+                Some(Decimal::from(12)),
+                title("Types"),
+                Some(1),
+                1
+            ),
+            (
+                4,
+                1,
+                Some(13),
+                Some(Decimal::from(13)),
+                title("Lonely"),
+                None,
+                0
+            ),
+        ]
+    );
 }
 
 /// Maps a driver row into a tuple, for comparing with hand-written SQL.
@@ -68,9 +112,8 @@ macro_rules! from_hand {
 }
 from_hand! { (A 0) (A 0, B 1) (A 0, B 1, C 2) (A 0, B 1, C 2, D 3, E 4, F 5, G 6) }
 
-#[test]
-fn having_and_ordering_by_aggregates() {
-    let mut db = setup(DDL);
+fn having_and_ordering_by_aggregates<B: TestBackend>() {
+    let mut db = with::<B>(SCHEMA, ROWS);
     let typed: Vec<(i32, i64)> = remarks::table
         .group_by(remarks::person_id)
         .having(count_star().gt(1))
@@ -78,18 +121,17 @@ fn having_and_ordering_by_aggregates() {
         .order_by(count_star().desc())
         .load(&mut db.conn)
         .unwrap();
-    let hand: Vec<(i32, i64)> = by_hand(
-        &mut db,
+    same_by_hand::<B, (i32, i64)>(
+        &db,
+        &typed,
         "SELECT person_id, count(*) FROM remarks GROUP BY person_id HAVING count(*) > 1
          ORDER BY count(*) DESC",
     );
-    assert_eq!(typed, hand);
     assert_eq!(typed, [(2, 2)]);
 }
 
-#[test]
-fn functional_dependency_on_the_primary_key() {
-    let mut db = setup(DDL);
+fn functional_dependency_on_the_primary_key<B: TestBackend>() {
+    let mut db = with::<B>(SCHEMA, ROWS);
     // grouped by people.id, so people.name may be selected without being grouped
     let q = people::table
         .left_join(remarks::table)
@@ -97,18 +139,19 @@ fn functional_dependency_on_the_primary_key() {
         .select((people::name, count(remarks::id)))
         .order_by(people::name);
     let typed: Vec<(String, i64)> = q.load(&mut db.conn).unwrap();
-    let hand: Vec<(String, i64)> = by_hand(
-        &mut db,
+    same_by_hand::<B, (String, i64)>(
+        &db,
+        &typed,
         "SELECT p.name, count(r.id) FROM people p LEFT JOIN remarks r ON r.person_id = p.id
          GROUP BY p.id ORDER BY p.name",
     );
-    assert_eq!(typed, hand);
     assert_eq!(typed.last(), Some(&("Dee".to_string(), 0)));
+    let n = |name: &str, count: i64| (name.to_string(), count);
+    assert_eq!(typed, [n("Ann", 1), n("Bob", 2), n("Cid", 1), n("Dee", 0)]);
 }
 
-#[test]
-fn aggregate_only_queries_and_having_without_group_by() {
-    let mut db = setup(DDL);
+fn aggregate_only_queries_and_having_without_group_by<B: TestBackend>() {
+    let mut db = with::<B>(SCHEMA, ROWS);
     let (n, first, last): (i64, Option<String>, Option<String>) = people::table
         .select((count_star(), min(people::name), max(people::name)))
         .one(&mut db.conn)
@@ -122,8 +165,8 @@ fn aggregate_only_queries_and_having_without_group_by() {
         .having(count_star().gt(3))
         .select(count_star());
     assert_eq!(
-        q.to_sql(),
-        r#"SELECT COUNT(*) FROM "people" HAVING COUNT(*) > $1"#
+        text_of(q.debug_sql_for(B::DIALECT)),
+        spelled::<B>(r#"SELECT COUNT(*) FROM "people" HAVING COUNT(*) > $1"#)
     );
     assert_eq!(q.load(&mut db.conn).unwrap(), [4]);
     let none = people::table
@@ -149,9 +192,8 @@ fn aggregate_only_queries_and_having_without_group_by() {
     assert_eq!(empty, None);
 }
 
-#[test]
-fn grouping_by_joined_and_aliased_columns() {
-    let mut db = setup(DDL);
+fn grouping_by_joined_and_aliased_columns<B: TestBackend>() {
+    let mut db = with::<B>(SCHEMA, ROWS);
     sqlwright::alias!(author = people);
     let typed: Vec<(String, i64)> = articles::table
         .inner_join_on(author, articles::author_id.eq(author.col(people::id)))
@@ -160,10 +202,12 @@ fn grouping_by_joined_and_aliased_columns() {
         .order_by(author.col(people::name))
         .load(&mut db.conn)
         .unwrap();
-    let hand: Vec<(String, i64)> = by_hand(
-        &mut db,
+    same_by_hand::<B, (String, i64)>(
+        &db,
+        &typed,
         "SELECT a.name, count(*) FROM articles JOIN people a ON author_id = a.id
          GROUP BY a.name ORDER BY a.name",
     );
-    assert_eq!(typed, hand);
+    let n = |name: &str, count: i64| (name.to_string(), count);
+    assert_eq!(typed, [n("Ann", 2), n("Bob", 1), n("Dee", 1)]);
 }

@@ -1,8 +1,22 @@
-//! Every join kind, checked against the same SQL written by hand, with the NULL rows
-//! that outer joins produce.
+//! Every join kind, on PostgreSQL and SQLite, with the NULL rows that outer joins produce:
+//! checked against the rows the data gives, and on PostgreSQL also against the same SQL
+//! written by hand.
 
-use crate::{by_hand, setup};
+use crate::both::{text_of, with, Fresh, TestBackend};
+use crate::on_both;
 use sqlwright::prelude::*;
+
+on_both!(
+    inner_join_on_the_declared_foreign_key,
+    left_join_gives_options_and_null_rows,
+    right_and_full_joins_make_the_other_side_optional,
+    cross_join,
+    three_tables_and_a_join_found_from_any_table_in_the_query,
+    the_foreign_key_is_found_among_any_number_of_sources,
+    named_join_paths_and_aliases_for_the_same_table_twice,
+    self_join_through_an_alias,
+    whole_tables_and_structs_through_outer_joins,
+);
 
 sqlwright::table! {
     people (id) {
@@ -31,64 +45,113 @@ sqlwright::table! {
 
 sqlwright::alias!(editor = people, referrer_alias = people);
 
-pub const DDL: &str = "
+pub const DDL: &str = concat!(
+    "
 CREATE TABLE people (id int4 PRIMARY KEY, name text NOT NULL, referred_by int4 REFERENCES people);
 CREATE TABLE articles (id int4 PRIMARY KEY, author_id int4 NOT NULL REFERENCES people,
     editor_id int4 REFERENCES people, title text NOT NULL);
 CREATE TABLE remarks (id int4 PRIMARY KEY, article_id int4 NOT NULL REFERENCES articles,
-    person_id int4 NOT NULL REFERENCES people, body text NOT NULL);
+    person_id int4 NOT NULL REFERENCES people, body text NOT NULL);",
+    rows!()
+);
+
+/// The tables, for [`with`] on any backend.
+pub const SCHEMA: sqlwright::ddl::Schema = sqlwright::schema!(people, articles, remarks);
+
+/// The rows of [`DDL`], as portable INSERT text.
+pub const ROWS: &str = rows!();
+
+macro_rules! rows {
+    () => {
+        "
 INSERT INTO people VALUES (1, 'Ann', NULL), (2, 'Bob', 1), (3, 'Cid', 1), (4, 'Dee', 3);
 INSERT INTO articles VALUES (10, 1, 2, 'Rust'), (11, 1, NULL, 'SQL'), (12, 2, 1, 'Types'),
     (13, 4, NULL, 'Lonely');
 INSERT INTO remarks VALUES (100, 10, 2, 'nice'), (101, 10, 3, 'long'), (102, 12, 1, 'ok'),
     (103, 11, 2, 'hm');
-";
+"
+    };
+}
+use rows;
 
-#[test]
-fn inner_join_on_the_declared_foreign_key() {
-    let mut db = setup(DDL);
+/// Asserts that `typed` are the rows `sql` gives when written by hand, on PostgreSQL.
+fn same_by_hand<B: TestBackend, T: PartialEq + std::fmt::Debug>(
+    db: &Fresh<B>,
+    typed: &[T],
+    sql: &str,
+    f: impl Fn(&postgres::Row) -> T,
+) {
+    if let Some(hand) = db.by_hand(sql, f) {
+        assert_eq!(typed, hand);
+    }
+}
+
+fn inner_join_on_the_declared_foreign_key<B: TestBackend>() {
+    let mut db = with::<B>(SCHEMA, ROWS);
     let q = people::table
         .inner_join(remarks::table)
         .select((people::name, remarks::body))
         .order_by(remarks::id);
     assert_eq!(
-        q.to_sql(),
+        text_of(q.debug_sql_for(B::DIALECT)),
         r#"SELECT "people"."name", "remarks"."body" FROM "people" INNER JOIN "remarks" ON "remarks"."person_id" = "people"."id" ORDER BY "remarks"."id""#
     );
     let typed: Vec<(String, String)> = q.load(&mut db.conn).unwrap();
-    let hand = by_hand(
-        &mut db,
+    same_by_hand(
+        &db,
+        &typed,
         "SELECT p.name, r.body FROM people p JOIN remarks r ON r.person_id = p.id ORDER BY r.id",
         |r| (r.get(0), r.get(1)),
     );
-    assert_eq!(typed, hand);
-    assert_eq!(typed.len(), 4);
+    let pairs = |rows: &[(&str, &str)]| -> Vec<(String, String)> {
+        rows.iter()
+            .map(|(a, b)| (a.to_string(), b.to_string()))
+            .collect()
+    };
+    assert_eq!(
+        typed,
+        pairs(&[
+            ("Bob", "nice"),
+            ("Cid", "long"),
+            ("Ann", "ok"),
+            ("Bob", "hm")
+        ])
+    );
 }
 
-#[test]
-fn left_join_gives_options_and_null_rows() {
-    let mut db = setup(DDL);
+fn left_join_gives_options_and_null_rows<B: TestBackend>() {
+    let mut db = with::<B>(SCHEMA, ROWS);
     let q = people::table
         .left_join(remarks::table)
         .select((people::name, remarks::body, remarks::id))
         .order_by((people::id, remarks::id));
     let typed: Vec<(String, Option<String>, Option<i32>)> = q.load(&mut db.conn).unwrap();
-    let hand = by_hand(
-        &mut db,
+    same_by_hand(
+        &db,
+        &typed,
         "SELECT p.name, r.body, r.id FROM people p LEFT JOIN remarks r ON r.person_id = p.id
          ORDER BY p.id, r.id",
         |r| (r.get(0), r.get(1), r.get(2)),
     );
-    assert_eq!(typed, hand);
     assert!(
         typed.contains(&("Dee".to_string(), None, None)),
         "{typed:?}"
     );
+    let some = |s: &str| Some(s.to_string());
+    assert_eq!(
+        typed,
+        vec![
+            ("Ann".to_string(), some("ok"), Some(102)),
+            ("Bob".to_string(), some("nice"), Some(100)),
+            ("Bob".to_string(), some("hm"), Some(103)),
+            ("Cid".to_string(), some("long"), Some(101)),
+            ("Dee".to_string(), None, None),
+        ]
+    );
 }
 
-#[test]
-fn right_and_full_joins_make_the_other_side_optional() {
-    let mut db = setup(DDL);
+fn right_and_full_joins_make_the_other_side_optional<B: TestBackend>() {
+    let mut db = with::<B>(SCHEMA, ROWS);
     // right join: every article, its remarks' ids optional on the left
     let typed: Vec<(Option<i32>, String)> = remarks::table
         .right_join(articles::table)
@@ -96,14 +159,24 @@ fn right_and_full_joins_make_the_other_side_optional() {
         .order_by((articles::id, remarks::id))
         .load(&mut db.conn)
         .unwrap();
-    let hand = by_hand(
-        &mut db,
+    same_by_hand(
+        &db,
+        &typed,
         "SELECT r.id, a.title FROM remarks r RIGHT JOIN articles a ON r.article_id = a.id
          ORDER BY a.id, r.id",
         |r| (r.get(0), r.get(1)),
     );
-    assert_eq!(typed, hand);
     assert!(typed.contains(&(None, "Lonely".to_string())));
+    assert_eq!(
+        typed,
+        vec![
+            (Some(100), "Rust".to_string()),
+            (Some(101), "Rust".to_string()),
+            (Some(103), "SQL".to_string()),
+            (Some(102), "Types".to_string()),
+            (None, "Lonely".to_string()),
+        ]
+    );
 
     // full join: both sides optional
     let typed: Vec<(Option<String>, Option<String>)> = articles::table
@@ -112,18 +185,28 @@ fn right_and_full_joins_make_the_other_side_optional() {
         .order_by((articles::id, remarks::id))
         .load(&mut db.conn)
         .unwrap();
-    let hand = by_hand(
-        &mut db,
+    same_by_hand(
+        &db,
+        &typed,
         "SELECT a.title, r.body FROM articles a FULL JOIN remarks r ON r.article_id = a.id
          ORDER BY a.id, r.id",
         |r| (r.get(0), r.get(1)),
     );
-    assert_eq!(typed, hand);
+    let some = |s: &str| Some(s.to_string());
+    assert_eq!(
+        typed,
+        vec![
+            (some("Rust"), some("nice")),
+            (some("Rust"), some("long")),
+            (some("SQL"), some("hm")),
+            (some("Types"), some("ok")),
+            (some("Lonely"), None),
+        ]
+    );
 }
 
-#[test]
-fn cross_join() {
-    let mut db = setup(DDL);
+fn cross_join<B: TestBackend>() {
+    let mut db = with::<B>(SCHEMA, ROWS);
     let typed: Vec<(i32, i32)> = people::table
         .cross_join(articles::table)
         .select((people::id, articles::id))
@@ -132,17 +215,23 @@ fn cross_join() {
         .load(&mut db.conn)
         .unwrap();
     assert_eq!(typed.len(), 8);
-    let hand = by_hand(
-        &mut db,
+    same_by_hand(
+        &db,
+        &typed,
         "SELECT p.id, a.id FROM people p CROSS JOIN articles a WHERE p.id < 3 ORDER BY p.id, a.id",
         |r| (r.get(0), r.get(1)),
     );
-    assert_eq!(typed, hand);
+    assert_eq!(
+        typed,
+        [1, 2]
+            .iter()
+            .flat_map(|p| [10, 11, 12, 13].map(|a| (*p, a)))
+            .collect::<Vec<_>>()
+    );
 }
 
-#[test]
-fn three_tables_and_a_join_found_from_any_table_in_the_query() {
-    let mut db = setup(DDL);
+fn three_tables_and_a_join_found_from_any_table_in_the_query<B: TestBackend>() {
+    let mut db = with::<B>(SCHEMA, ROWS);
     // remarks relates to people (person_id) and articles (article_id): after people, the
     // key to people is used; then articles joins on remarks.article_id.
     let q = people::table
@@ -152,13 +241,22 @@ fn three_tables_and_a_join_found_from_any_table_in_the_query() {
         .select((people::name, articles::title, remarks::body))
         .order_by(remarks::id);
     let typed: Vec<(String, String, String)> = q.load(&mut db.conn).unwrap();
-    let hand = by_hand(
-        &mut db,
+    same_by_hand(
+        &db,
+        &typed,
         "SELECT p.name, a.title, r.body FROM people p JOIN remarks r ON r.person_id = p.id
          JOIN articles a ON r.article_id = a.id WHERE a.title <> 'SQL' ORDER BY r.id",
         |r| (r.get(0), r.get(1), r.get(2)),
     );
-    assert_eq!(typed, hand);
+    let triple = |a: &str, b: &str, c: &str| (a.to_string(), b.to_string(), c.to_string());
+    assert_eq!(
+        typed,
+        vec![
+            triple("Bob", "Rust", "nice"),
+            triple("Cid", "Rust", "long"),
+            triple("Ann", "Types", "ok"),
+        ]
+    );
     // articles is found from remarks (not from people, whose two keys are ambiguous)
     let n = remarks::table
         .inner_join(articles::table)
@@ -168,9 +266,8 @@ fn three_tables_and_a_join_found_from_any_table_in_the_query() {
     assert_eq!(n, 4);
 }
 
-#[test]
-fn the_foreign_key_is_found_among_any_number_of_sources() {
-    let mut db = setup(DDL);
+fn the_foreign_key_is_found_among_any_number_of_sources<B: TestBackend>() {
+    let mut db = with::<B>(SCHEMA, ROWS);
     // With two sources in the query (articles and the alias editor), remarks joins along its
     // one key to a source of the query (remarks.article_id): its key to people does not
     // count, since people is only in the query as an alias.
@@ -181,39 +278,60 @@ fn the_foreign_key_is_found_among_any_number_of_sources() {
         .select((articles::title, editor.col(people::name), people::name))
         .order_by(remarks::id);
     assert_eq!(
-        q.to_sql(),
+        text_of(q.debug_sql_for(B::DIALECT)),
         r#"SELECT "articles"."title", "editor"."name", "people"."name" FROM "articles" LEFT JOIN "people" AS "editor" ON "articles"."editor_id" = "editor"."id" INNER JOIN "remarks" ON "remarks"."article_id" = "articles"."id" INNER JOIN "people" ON "people"."id" = "remarks"."person_id" ORDER BY "remarks"."id""#
     );
     let typed: Vec<(String, Option<String>, String)> = q.load(&mut db.conn).unwrap();
-    let hand = by_hand(
-        &mut db,
+    same_by_hand(
+        &db,
+        &typed,
         "SELECT a.title, e.name, p.name FROM articles a LEFT JOIN people e ON a.editor_id = e.id
          JOIN remarks r ON r.article_id = a.id JOIN people p ON p.id = r.person_id ORDER BY r.id",
         |r| (r.get(0), r.get(1), r.get(2)),
     );
-    assert_eq!(typed, hand);
+    let row =
+        |a: &str, e: Option<&str>, p: &str| (a.to_string(), e.map(String::from), p.to_string());
+    assert_eq!(
+        typed,
+        vec![
+            row("Rust", Some("Bob"), "Bob"),
+            row("Rust", Some("Bob"), "Cid"),
+            row("Types", Some("Ann"), "Ann"),
+            row("SQL", None, "Bob"),
+        ]
+    );
 }
 
-#[test]
-fn named_join_paths_and_aliases_for_the_same_table_twice() {
-    let mut db = setup(DDL);
+fn named_join_paths_and_aliases_for_the_same_table_twice<B: TestBackend>() {
+    let mut db = with::<B>(SCHEMA, ROWS);
     let q = articles::table
         .inner_join(articles::author)
         .left_join_on(editor, articles::editor_id.eq(editor.col(people::id)))
         .select((articles::title, people::name, editor.col(people::name)))
         .order_by(articles::id);
     assert_eq!(
-        q.to_sql(),
+        text_of(q.debug_sql_for(B::DIALECT)),
         r#"SELECT "articles"."title", "people"."name", "editor"."name" FROM "articles" INNER JOIN "people" ON "articles"."author_id" = "people"."id" LEFT JOIN "people" AS "editor" ON "articles"."editor_id" = "editor"."id" ORDER BY "articles"."id""#
     );
     let typed: Vec<(String, String, Option<String>)> = q.load(&mut db.conn).unwrap();
-    let hand = by_hand(
-        &mut db,
+    same_by_hand(
+        &db,
+        &typed,
         "SELECT a.title, au.name, ed.name FROM articles a JOIN people au ON a.author_id = au.id
          LEFT JOIN people ed ON a.editor_id = ed.id ORDER BY a.id",
         |r| (r.get(0), r.get(1), r.get(2)),
     );
-    assert_eq!(typed, hand);
+    let row =
+        |a: &str, au: &str, e: Option<&str>| (a.to_string(), au.to_string(), e.map(String::from));
+    assert_eq!(
+        typed,
+        vec![
+            row("Rust", "Ann", Some("Bob")),
+            row("SQL", "Ann", None),
+            row("Types", "Bob", Some("Ann")),
+            row("Lonely", "Dee", None),
+        ]
+    );
     // the editor path alone
     let edited: Vec<String> = articles::table
         .inner_join(articles::editor)
@@ -224,9 +342,8 @@ fn named_join_paths_and_aliases_for_the_same_table_twice() {
     assert_eq!(edited, ["Rust", "Types"]);
 }
 
-#[test]
-fn self_join_through_an_alias() {
-    let mut db = setup(DDL);
+fn self_join_through_an_alias<B: TestBackend>() {
+    let mut db = with::<B>(SCHEMA, ROWS);
     let q = people::table
         .left_join_on(
             referrer_alias,
@@ -235,12 +352,22 @@ fn self_join_through_an_alias() {
         .select((people::name, referrer_alias.col(people::name)))
         .order_by(people::id);
     let typed: Vec<(String, Option<String>)> = q.load(&mut db.conn).unwrap();
-    let hand = by_hand(
-        &mut db,
+    same_by_hand(
+        &db,
+        &typed,
         "SELECT p.name, r.name FROM people p LEFT JOIN people r ON p.referred_by = r.id ORDER BY p.id",
         |r| (r.get(0), r.get(1)),
     );
-    assert_eq!(typed, hand);
+    let some = |s: &str| Some(s.to_string());
+    assert_eq!(
+        typed,
+        vec![
+            ("Ann".to_string(), None),
+            ("Bob".to_string(), some("Ann")),
+            ("Cid".to_string(), some("Ann")),
+            ("Dee".to_string(), some("Cid")),
+        ]
+    );
     // the self-referencing key as a named path
     let referred: Vec<(String, String)> = people::table
         .inner_join_on(
@@ -265,9 +392,8 @@ struct Remark {
     body: String,
 }
 
-#[test]
-fn whole_tables_and_structs_through_outer_joins() {
-    let mut db = setup(DDL);
+fn whole_tables_and_structs_through_outer_joins<B: TestBackend>() {
+    let mut db = with::<B>(SCHEMA, ROWS);
     // the default selection of a join: each table whole, the optional one as Option<tuple>
     let rows = people::table
         .left_join(remarks::table)

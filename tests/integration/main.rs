@@ -15,6 +15,7 @@ mod expressions;
 mod failover;
 mod fake;
 mod faults;
+mod functions;
 mod grouping;
 mod hostile;
 mod hosts;

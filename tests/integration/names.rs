@@ -1,7 +1,16 @@
-//! Unicode and reserved-word identifiers, and SQL names that differ from Rust names.
+//! Unicode and reserved-word identifiers, and SQL names that differ from Rust names, on
+//! PostgreSQL and SQLite.
 
-use crate::setup;
+use crate::both::{spelled, text_of, with, Fresh, TestBackend};
+use crate::on_both;
 use sqlwright::prelude::*;
+
+on_both!(
+    cyrillic_names,
+    reserved_words,
+    sql_names_with_spaces_and_quotes,
+    composite_primary_keys,
+);
 
 sqlwright::table! {
     /// The notes' users table.
@@ -26,25 +35,28 @@ sqlwright::table! {
     }
 }
 
-const DDL: &str = r#"
-CREATE TABLE "пользователь_" ("ид" int4 PRIMARY KEY, "имя" text NOT NULL, "фамилия" text);
+/// The three tables with their rows, created by their declarations on backend `B`.
+fn fixture<B: TestBackend>() -> Fresh<B> {
+    with::<B>(
+        sqlwright::schema!(пользователь_, user, order_lines),
+        r#"
 INSERT INTO "пользователь_" VALUES (1, 'Петя', 'Иванов'), (2, 'Маша', NULL);
-CREATE TABLE "user" ("id" int4 PRIMARY KEY, "order" int4 NOT NULL, "group" text NOT NULL,
-    "select" text, "type" text NOT NULL);
 INSERT INTO "user" VALUES (1, 10, 'admins', NULL, 'human'), (2, 5, 'guests', 'x', 'bot');
-CREATE TABLE "Order Lines" ("id" int4 PRIMARY KEY, "Qty ""x""" int4 NOT NULL);
 INSERT INTO "Order Lines" VALUES (1, 3), (2, 4);
-"#;
+"#,
+    )
+}
 
-#[test]
-fn cyrillic_names() {
-    let mut db = setup(DDL);
+fn cyrillic_names<B: TestBackend>() {
+    let mut db = fixture::<B>();
     let q = пользователь_::table
         .filter(пользователь_::имя.like("П%"))
         .select((пользователь_::имя, пользователь_::фамилия));
     assert_eq!(
-        q.to_sql(),
-        r#"SELECT "пользователь_"."имя", "пользователь_"."фамилия" FROM "пользователь_" WHERE "пользователь_"."имя" LIKE $1"#
+        text_of(q.debug_sql_for(B::DIALECT)),
+        spelled::<B>(
+            r#"SELECT "пользователь_"."имя", "пользователь_"."фамилия" FROM "пользователь_" WHERE "пользователь_"."имя" LIKE $1"#
+        )
     );
     assert_eq!(
         q.load(&mut db.conn).unwrap(),
@@ -57,16 +69,17 @@ fn cyrillic_names() {
     assert_eq!(rows, vec![(2, "Маша".to_string(), None)]);
 }
 
-#[test]
-fn reserved_words() {
-    let mut db = setup(DDL);
+fn reserved_words<B: TestBackend>() {
+    let mut db = fixture::<B>();
     let q = user::table
         .filter(user::order.gt(6) & user::r#type.eq("human"))
         .select((user::group, user::select, user::r#type))
         .order_by(user::order.desc());
     assert_eq!(
-        q.to_sql(),
-        r#"SELECT "user"."group", "user"."select", "user"."type" FROM "user" WHERE ("user"."order" > $1) AND ("user"."type" = $2) ORDER BY "user"."order" DESC"#
+        text_of(q.debug_sql_for(B::DIALECT)),
+        spelled::<B>(
+            r#"SELECT "user"."group", "user"."select", "user"."type" FROM "user" WHERE ("user"."order" > $1) AND ("user"."type" = $2) ORDER BY "user"."order" DESC"#
+        )
     );
     assert_eq!(
         q.load(&mut db.conn).unwrap(),
@@ -74,15 +87,16 @@ fn reserved_words() {
     );
 }
 
-#[test]
-fn sql_names_with_spaces_and_quotes() {
-    let mut db = setup(DDL);
+fn sql_names_with_spaces_and_quotes<B: TestBackend>() {
+    let mut db = fixture::<B>();
     let q = order_lines::table
         .select(order_lines::qty)
         .order_by(order_lines::qty.desc());
     assert_eq!(
-        q.to_sql(),
-        r#"SELECT "Order Lines"."Qty ""x""" FROM "Order Lines" ORDER BY "Order Lines"."Qty ""x""" DESC"#
+        text_of(q.debug_sql_for(B::DIALECT)),
+        spelled::<B>(
+            r#"SELECT "Order Lines"."Qty ""x""" FROM "Order Lines" ORDER BY "Order Lines"."Qty ""x""" DESC"#
+        )
     );
     assert_eq!(q.load(&mut db.conn).unwrap(), vec![4, 3]);
 }
@@ -116,17 +130,15 @@ sqlwright::table! {
     }
 }
 
-#[test]
-fn composite_primary_keys() {
+fn composite_primary_keys<B: TestBackend>() {
     use sqlwright::query::Table;
     let meta = <memberships::table as Table>::META;
     assert_eq!(meta.primary_key, ["group_id", "user_id"]);
     assert!(meta.columns[0].primary_key && meta.columns[1].primary_key);
     assert!(!meta.columns[2].primary_key);
-    let mut db = setup(
-        "CREATE TABLE memberships (group_id int4, user_id int4, role text NOT NULL,
-             PRIMARY KEY (group_id, user_id));
-         INSERT INTO memberships VALUES (1, 1, 'owner'), (1, 2, 'member'), (2, 1, 'member');",
+    let mut db = with::<B>(
+        sqlwright::schema!(memberships),
+        "INSERT INTO memberships VALUES (1, 1, 'owner'), (1, 2, 'member'), (2, 1, 'member');",
     );
     let roles = memberships::table
         .filter(memberships::group_id.eq(1) & memberships::user_id.eq(2))

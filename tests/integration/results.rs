@@ -1,12 +1,15 @@
 //! Result shapes: all rows, first, one, scalar, count; and seeing SQL without running it.
 
+use crate::both::{spelled, with, TestBackend};
+use crate::on_both;
 use crate::schema::*;
-use crate::setup;
+use sqlwright::backend::Dialect;
 use sqlwright::prelude::*;
 
-#[test]
-fn first_one_scalar_count() {
-    let mut db = setup(USERS);
+on_both!(first_one_scalar_count, hostile_values_are_parameters);
+
+fn first_one_scalar_count<B: TestBackend>() {
+    let mut db = with::<B>(USERS_SCHEMA, USER_ROWS);
     let first = users::table
         .select(users::name)
         .order_by(users::id)
@@ -101,11 +104,17 @@ fn sql_and_parameters_without_running() {
             rendered.sql
         )
     );
+    assert_eq!(
+        q.debug_sql_for(Dialect::Sqlite),
+        format!(
+            "{} -- binds: [\"O'Brien; DROP TABLE users; --\", 18, 65, 5]",
+            spelled::<sqlwright::Sqlite>(&rendered.sql)
+        )
+    );
 }
 
-#[test]
-fn hostile_values_are_parameters() {
-    let mut db = setup(USERS);
+fn hostile_values_are_parameters<B: TestBackend>() {
+    let mut db = with::<B>(USERS_SCHEMA, USER_ROWS);
     let evil = "x' OR '1'='1";
     let n = users::table
         .filter(users::name.eq(evil))

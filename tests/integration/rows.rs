@@ -1,8 +1,11 @@
 //! Structs loaded from rows by field name.
 
+use crate::both::{spelled, text_of, with, TestBackend};
+use crate::on_both;
 use crate::schema::*;
-use crate::setup;
 use sqlwright::prelude::*;
+
+on_both!(load_structs_by_field_name);
 
 #[derive(sqlwright::Row, Debug, PartialEq)]
 #[sqlwright(table = users)]
@@ -15,16 +18,17 @@ struct User {
     hair: Option<String>,
 }
 
-#[test]
-fn load_structs_by_field_name() {
-    let mut db = setup(USERS);
+fn load_structs_by_field_name<B: TestBackend>() {
+    let mut db = with::<B>(USERS_SCHEMA, USER_ROWS);
     let q = users::table
         .filter(users::hair_color.eq("red"))
         .select(User::as_select())
         .order_by(users::id);
     assert_eq!(
-        q.to_sql(),
-        r#"SELECT "users"."id", "users"."email", "users"."name", "users"."hair_color" FROM "users" WHERE "users"."hair_color" = $1 ORDER BY "users"."id""#
+        text_of(q.debug_sql_for(B::DIALECT)),
+        spelled::<B>(
+            r#"SELECT "users"."id", "users"."email", "users"."name", "users"."hair_color" FROM "users" WHERE "users"."hair_color" = $1 ORDER BY "users"."id""#
+        )
     );
     let users: Vec<User> = q.load(&mut db.conn).unwrap();
     assert_eq!(

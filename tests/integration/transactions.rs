@@ -1,6 +1,8 @@
 //! Transactions: closure and guard forms, savepoints, isolation, read-only, retries, and
 //! what happens when a statement inside fails.
 
+use crate::both::{with, Fresh, TestBackend};
+use crate::on_both;
 use crate::schema::*;
 use crate::{engine_setup, setup};
 use sqlwright::engine::DbErrorKind;
@@ -13,7 +15,21 @@ fn add<E: Executor>(conn: &mut E, name: &str) -> Result<u64, Error> {
         .execute(conn)
 }
 
-fn names(conn: &mut Connection) -> Vec<String> {
+on_both!(
+    closure_commits_on_ok_and_rolls_back_on_err,
+    closure_rolls_back_on_panic_and_the_connection_stays_usable,
+    guard_commits_explicitly_and_rolls_back_when_dropped,
+    nested_transactions_are_savepoints,
+    a_failed_statement_makes_the_transaction_unable_to_commit,
+    errors_found_before_sending_do_not_abort_the_transaction,
+);
+
+/// `users`, empty, on backend `B`.
+fn empty<B: TestBackend>() -> Fresh<B> {
+    with::<B>(USERS_SCHEMA, "")
+}
+
+fn names<B: sqlwright::backend::Backend>(conn: &mut Connection<B>) -> Vec<String> {
     users::table
         .select(users::name)
         .order_by(users::name)
@@ -21,9 +37,8 @@ fn names(conn: &mut Connection) -> Vec<String> {
         .unwrap()
 }
 
-#[test]
-fn closure_commits_on_ok_and_rolls_back_on_err() {
-    let mut db = setup(EMPTY_USERS);
+fn closure_commits_on_ok_and_rolls_back_on_err<B: TestBackend>() {
+    let mut db = empty::<B>();
     let n = db
         .conn
         .transaction(|tx| {
@@ -45,9 +60,8 @@ fn closure_commits_on_ok_and_rolls_back_on_err() {
     assert_eq!(names(&mut db.conn), ["Ann", "Bob"]);
 }
 
-#[test]
-fn closure_rolls_back_on_panic_and_the_connection_stays_usable() {
-    let mut db = setup(EMPTY_USERS);
+fn closure_rolls_back_on_panic_and_the_connection_stays_usable<B: TestBackend>() {
+    let mut db = empty::<B>();
     let conn = &mut db.conn;
     let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
         let _ = conn.transaction(|tx| {
@@ -64,9 +78,8 @@ fn closure_rolls_back_on_panic_and_the_connection_stays_usable() {
     assert_eq!(names(&mut db.conn), ["Bob"]);
 }
 
-#[test]
-fn guard_commits_explicitly_and_rolls_back_when_dropped() {
-    let mut db = setup(EMPTY_USERS);
+fn guard_commits_explicitly_and_rolls_back_when_dropped<B: TestBackend>() {
+    let mut db = empty::<B>();
     let mut tx = db.conn.begin().unwrap();
     add(&mut tx, "Ann").unwrap();
     tx.commit().unwrap();
@@ -81,9 +94,8 @@ fn guard_commits_explicitly_and_rolls_back_when_dropped() {
     assert_eq!(names(&mut db.conn), ["Ann"]);
 }
 
-#[test]
-fn nested_transactions_are_savepoints() {
-    let mut db = setup(EMPTY_USERS);
+fn nested_transactions_are_savepoints<B: TestBackend>() {
+    let mut db = empty::<B>();
     db.conn
         .transaction(|tx| {
             add(tx, "Ann")?;
@@ -109,9 +121,8 @@ fn nested_transactions_are_savepoints() {
     assert_eq!(names(&mut db.conn), ["Ann", "Cid"]);
 }
 
-#[test]
-fn a_failed_statement_makes_the_transaction_unable_to_commit() {
-    let mut db = setup(EMPTY_USERS);
+fn a_failed_statement_makes_the_transaction_unable_to_commit<B: TestBackend>() {
+    let mut db = empty::<B>();
     add(&mut db.conn, "Ann").unwrap();
     let err = db
         .conn
@@ -316,9 +327,8 @@ fn an_ignored_failure_still_blocks_the_commit() {
     assert!(names(&mut db.conn).is_empty());
 }
 
-#[test]
-fn errors_found_before_sending_do_not_abort_the_transaction() {
-    let mut db = setup(EMPTY_USERS);
+fn errors_found_before_sending_do_not_abort_the_transaction<B: TestBackend>() {
+    let mut db = empty::<B>();
     db.conn
         .transaction(|tx| {
             add(tx, "Ann")?;

@@ -1,29 +1,54 @@
-//! INSERT, UPDATE and DELETE against the real server, checking the rows left in the table.
+//! INSERT, UPDATE and DELETE on PostgreSQL and SQLite, checking the rows left in the table.
 
+use crate::both::{spelled, text_of, with, Fresh, TestBackend};
+use crate::on_both;
 use crate::schema::*;
 use crate::setup;
+use sqlwright::backend::Dialect;
 use sqlwright::engine::DbErrorKind;
 use sqlwright::prelude::*;
 
-const EMPTY_USERS: &str = "
-CREATE TABLE users (
-    id serial PRIMARY KEY,
-    name text NOT NULL,
-    email text NOT NULL UNIQUE,
-    hair_color text,
-    age int4 CHECK (age >= 0)
-);";
+on_both!(
+    insert_one_row_with_defaults_and_returning,
+    insert_many_rows_in_one_statement,
+    upserts,
+    update_with_expressions_and_returning,
+    delete_with_filter_and_returning,
+    constraint_violations_are_typed_and_leave_the_connection_usable,
+    insert_structs_by_field_name,
+    rows_by_primary_key,
+    composite_primary_keys_by_key,
+    update_from_a_changeset_skips_none_fields,
+    insert_select,
+    save_and_delete_loaded_rows_by_primary_key,
+);
+
+/// The `users` table with a CHECK on `age`: the same SQL name, so `users::` queries run
+/// on it.
+mod checked {
+    sqlwright::table! {
+        users (id) {
+            #[serial] id -> Int4,
+            name -> Text,
+            #[unique] email -> Text,
+            hair_color -> Nullable<Text>,
+            #[check = "age >= 0"] age -> Nullable<Int4>,
+        }
+    }
+}
+
+/// `users`, empty, with `age >= 0` checked.
+const EMPTY_USERS: sqlwright::ddl::Schema = sqlwright::schema!(checked::users);
 
 /// A whole `users` row.
 type UserRow = (i32, String, String, Option<String>, Option<i32>);
 
-fn all(db: &mut crate::Db) -> Vec<UserRow> {
+fn all<B: TestBackend>(db: &mut Fresh<B>) -> Vec<UserRow> {
     users::table.order_by(users::id).load(&mut db.conn).unwrap()
 }
 
-#[test]
-fn insert_one_row_with_defaults_and_returning() {
-    let mut db = setup(EMPTY_USERS);
+fn insert_one_row_with_defaults_and_returning<B: TestBackend>() {
+    let mut db = with::<B>(EMPTY_USERS, "");
     let q = insert_into(users::table).values((users::name.to("Петя"), users::email.to("p@x")));
     assert_eq!(
         q.to_sql(),
@@ -61,9 +86,8 @@ fn insert_one_row_with_defaults_and_returning() {
     );
 }
 
-#[test]
-fn insert_many_rows_in_one_statement() {
-    let mut db = setup(EMPTY_USERS);
+fn insert_many_rows_in_one_statement<B: TestBackend>() {
+    let mut db = with::<B>(EMPTY_USERS, "");
     let rows: Vec<_> = ["a", "b", "c"]
         .iter()
         .map(|n| (users::name.to(*n), users::email.to(format!("{n}@x"))))
@@ -97,7 +121,11 @@ fn insert_many_rows_in_one_statement() {
         0
     );
     assert_eq!(users::table.count(&mut db.conn).unwrap(), 5);
+}
 
+#[test]
+fn one_prepared_statement_per_row_count() {
+    let mut db = setup(crate::schema::EMPTY_USERS);
     // One prepared statement per row count: the same count runs again without preparing
     // (its fingerprint is computed the same way with and without SQL text), another count
     // is another statement.
@@ -128,12 +156,11 @@ fn insert_many_rows_in_one_statement() {
         .execute(&mut db.conn)
         .unwrap();
     assert_eq!(db.conn.cached_statements(), cached + 2);
-    assert_eq!(users::table.count(&mut db.conn).unwrap(), 13);
+    assert_eq!(users::table.count(&mut db.conn).unwrap(), 8);
 }
 
-#[test]
-fn upserts() {
-    let mut db = setup(EMPTY_USERS);
+fn upserts<B: TestBackend>() {
+    let mut db = with::<B>(EMPTY_USERS, "");
     insert_into(users::table)
         .values((users::name.to("Ann"), users::email.to("a@x")))
         .execute(&mut db.conn)
@@ -173,9 +200,8 @@ fn upserts() {
     assert_eq!(n, 0);
 }
 
-#[test]
-fn update_with_expressions_and_returning() {
-    let mut db = setup(USERS);
+fn update_with_expressions_and_returning<B: TestBackend>() {
+    let mut db = with::<B>(USERS_SCHEMA, USER_ROWS);
     let q = sqlwright::query::update(users::table)
         .filter(users::age.is_not_null())
         .set((
@@ -211,9 +237,8 @@ fn update_with_expressions_and_returning() {
     );
 }
 
-#[test]
-fn delete_with_filter_and_returning() {
-    let mut db = setup(USERS);
+fn delete_with_filter_and_returning<B: TestBackend>() {
+    let mut db = with::<B>(USERS_SCHEMA, USER_ROWS);
     let q = delete(users::table).filter(users::hair_color.is_null());
     assert_eq!(
         q.to_sql(),
@@ -241,9 +266,8 @@ fn delete_with_filter_and_returning() {
     ));
 }
 
-#[test]
-fn constraint_violations_are_typed_and_leave_the_connection_usable() {
-    let mut db = setup(EMPTY_USERS);
+fn constraint_violations_are_typed_and_leave_the_connection_usable<B: TestBackend>() {
+    let mut db = with::<B>(EMPTY_USERS, "");
     insert_into(users::table)
         .values((users::name.to("Ann"), users::email.to("a@x")))
         .execute(&mut db.conn)
@@ -254,7 +278,12 @@ fn constraint_violations_are_typed_and_leave_the_connection_usable() {
         .unwrap_err();
     assert_eq!(err.kind(), Some(DbErrorKind::UniqueViolation), "{err}");
     let e = err.database_error().unwrap();
-    assert_eq!(e.constraint.as_deref(), Some("users_email_key"));
+    // PostgreSQL names the constraint it made; SQLite's unnamed constraint is reported as
+    // the columns it covers.
+    match B::DIALECT {
+        Dialect::Sqlite => assert_eq!(e.constraint.as_deref(), Some("users.email")),
+        _ => assert_eq!(e.constraint.as_deref(), Some("users_email_key")),
+    }
     assert_eq!(e.table.as_deref(), Some("users"));
     let err = insert_into(users::table)
         .values((
@@ -265,10 +294,13 @@ fn constraint_violations_are_typed_and_leave_the_connection_usable() {
         .execute(&mut db.conn)
         .unwrap_err();
     assert_eq!(err.kind(), Some(DbErrorKind::CheckViolation), "{err}");
-    assert_eq!(
-        err.database_error().unwrap().constraint.as_deref(),
-        Some("users_age_check")
-    );
+    // PostgreSQL names the constraint it made; SQLite reports an unnamed CHECK by its
+    // expression.
+    let constraint = err.database_error().unwrap().constraint.as_deref();
+    match B::DIALECT {
+        Dialect::Sqlite => assert_eq!(constraint, Some("age >= 0")),
+        _ => assert_eq!(constraint, Some("users_age_check")),
+    }
     let err = insert_into(users::table)
         .values(users::name.to("No email"))
         .execute(&mut db.conn)
@@ -292,9 +324,8 @@ struct NewUser<'a> {
     hair: Option<&'a str>,
 }
 
-#[test]
-fn insert_structs_by_field_name() {
-    let mut db = setup(EMPTY_USERS);
+fn insert_structs_by_field_name<B: TestBackend>() {
+    let mut db = with::<B>(EMPTY_USERS, "");
     let ann = NewUser {
         name: "Ann",
         email: "a@x".into(),
@@ -341,14 +372,13 @@ struct User {
     name: String,
 }
 
-#[test]
-fn rows_by_primary_key() {
-    let mut db = setup(USERS);
+fn rows_by_primary_key<B: TestBackend>() {
+    let mut db = with::<B>(USERS_SCHEMA, USER_ROWS);
     let q = users::table.by_key(3);
+    let sql = text_of(q.debug_sql_for(B::DIALECT));
     assert!(
-        q.to_sql().ends_with(r#"WHERE "users"."id" = $1"#),
-        "{}",
-        q.to_sql()
+        sql.ends_with(&spelled::<B>(r#"WHERE "users"."id" = $1"#)),
+        "{sql}"
     );
     let cid = users::table.get(3, &mut db.conn).unwrap().unwrap();
     assert_eq!((cid.0, cid.1.as_str()), (3, "Cid"));
@@ -371,21 +401,19 @@ fn rows_by_primary_key() {
     );
 }
 
-#[test]
-fn composite_primary_keys_by_key() {
+fn composite_primary_keys_by_key<B: TestBackend>() {
     use crate::names::memberships;
-    let mut db = setup(
-        "CREATE TABLE memberships (group_id int4, user_id int4, role text NOT NULL,
-             PRIMARY KEY (group_id, user_id));
-         INSERT INTO memberships VALUES (1, 1, 'owner'), (1, 2, 'member');",
+    let mut db = with::<B>(
+        sqlwright::schema!(memberships),
+        "INSERT INTO memberships VALUES (1, 1, 'owner'), (1, 2, 'member');",
     );
     let q = memberships::table.by_key((1, 2));
+    let sql = text_of(q.debug_sql_for(B::DIALECT));
     assert!(
-        q.to_sql().ends_with(
+        sql.ends_with(&spelled::<B>(
             r#"WHERE ("memberships"."group_id" = $1) AND ("memberships"."user_id" = $2)"#
-        ),
-        "{}",
-        q.to_sql()
+        )),
+        "{sql}"
     );
     assert_eq!(
         memberships::table.find((1, 2), &mut db.conn).unwrap().2,
@@ -403,9 +431,8 @@ struct UserChanges<'a> {
     age: Option<Option<i32>>,
 }
 
-#[test]
-fn update_from_a_changeset_skips_none_fields() {
-    let mut db = setup(USERS);
+fn update_from_a_changeset_skips_none_fields<B: TestBackend>() {
+    let mut db = with::<B>(USERS_SCHEMA, USER_ROWS);
     let changes = UserChanges {
         name: Some("Anne"),
         hair_color: Some(None),
@@ -444,6 +471,13 @@ fn update_from_a_changeset_skips_none_fields() {
         .unwrap_err();
     assert!(matches!(err, sqlwright::Error::NulInText), "{err:?}");
     assert_eq!(users::table.find(2, &mut db.conn).unwrap().1, "Bob");
+    // and so is one bound in an expression
+    let err = update(users::table)
+        .set(users::name.to("a\0b"))
+        .execute(&mut db.conn)
+        .unwrap_err();
+    assert!(matches!(err, sqlwright::Error::NulInText), "{err:?}");
+    assert_eq!(users::table.find(2, &mut db.conn).unwrap().1, "Bob");
 }
 
 sqlwright::table! {
@@ -455,12 +489,8 @@ sqlwright::table! {
     }
 }
 
-#[test]
-fn insert_select() {
-    let mut db = setup(&format!(
-        "{USERS} CREATE TABLE archive (id int4 GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY,
-             who text NOT NULL, contact text);"
-    ));
+fn insert_select<B: TestBackend>() {
+    let mut db = with::<B>(sqlwright::schema!(users, archive), USER_ROWS);
     let q = insert_into(archive::table).from_select(
         (archive::who, archive::contact),
         users::table
@@ -497,9 +527,8 @@ struct FullUser {
     age: Option<i32>,
 }
 
-#[test]
-fn save_and_delete_loaded_rows_by_primary_key() {
-    let mut db = setup(USERS);
+fn save_and_delete_loaded_rows_by_primary_key<B: TestBackend>() {
+    let mut db = with::<B>(USERS_SCHEMA, USER_ROWS);
     let mut bob = users::table
         .by_key(2)
         .select(FullUser::as_select())

@@ -512,6 +512,26 @@ pub trait SubSelect<J> {
     type Needs: crate::backend::Needs;
     /// Writes the whole SELECT.
     fn render_subselect<'a>(&'a self, out: &mut SqlWriter<'a>);
+    /// How it stands as a member of a compound SELECT where members take no parentheses
+    /// (SQLite): [`Member::Wrapped`] unless it says otherwise.
+    #[doc(hidden)]
+    fn member(&self) -> Member {
+        Member::Wrapped
+    }
+}
+
+/// How a query stands as a member of a compound SELECT on a backend that takes no
+/// parenthesised members (SQLite), whose compound operators group from left to right.
+#[doc(hidden)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Member {
+    /// A plain SELECT: written as it is.
+    Simple,
+    /// A compound SELECT without ORDER BY, LIMIT or OFFSET: written as it is on the left
+    /// (the grouping is the same), as `SELECT * FROM (..)` on the right.
+    Compound,
+    /// Anything else (ORDER BY, LIMIT, OFFSET, WITH): written as `SELECT * FROM (..)`.
+    Wrapped,
 }
 
 impl<F, From, S, W, O, G, H, J> SubSelect<J> for Select<F, From, S, W, O, G, H>
@@ -528,6 +548,20 @@ where
     type Needs = SelectNeeds<F, From, S, W, O, G, H, J>;
     fn render_subselect<'a>(&'a self, out: &mut SqlWriter<'a>) {
         self.render_with(out, None);
+    }
+    fn member(&self) -> Member {
+        if self.limit.is_some() || self.offset.is_some() || self.from.has_ctes() {
+            return Member::Wrapped;
+        }
+        // Whether there is an ORDER BY: written into a scratch writer, so the statement's
+        // own text and fingerprint are not touched.
+        let mut probe = SqlWriter::for_dialect(crate::backend::Dialect::Sqlite);
+        self.order.render_clause(&mut probe);
+        if probe.as_sql().is_empty() {
+            Member::Simple
+        } else {
+            Member::Wrapped
+        }
     }
 }
 

@@ -4,8 +4,9 @@
 //! differ: a column is nullable in the result when it is on either side). ORDER BY, LIMIT
 //! and OFFSET apply to the whole result; ORDER BY names result columns by position.
 
-use super::select::{Select, SubSelect};
+use super::select::{Member, Select, SubSelect};
 use super::TableRow;
+use crate::backend::Dialect;
 use crate::check::Both;
 use crate::engine::{Error, Executor};
 use crate::render::{Rendered, SqlWriter};
@@ -180,15 +181,47 @@ impl<L: SubSelect<JL, SqlType: UnionRow<R::SqlType>>, R: SubSelect<JR>, JL, JR> 
     type FromList = Both<L::FromList, R::FromList>;
     type Needs = crate::backend::needs::Both<L::Needs, R::Needs>;
     fn render_subselect<'a>(&'a self, out: &mut SqlWriter<'a>) {
-        out.sql("(");
-        self.left.render_subselect(out);
-        out.sql(")");
-        out.sql(self.kind.sql());
-        out.sql("(");
-        out.enter_subquery();
-        self.right.render_subselect(out);
-        out.leave_subquery();
-        out.sql(")");
+        if out.dialect() == Dialect::Sqlite {
+            // SQLite takes no parenthesised members and groups compound operators from left
+            // to right: a member with its own ORDER BY or LIMIT, and a compound on the
+            // right, are read from a subquery instead.
+            let wrap = |member: Member, left: bool| match member {
+                Member::Simple => false,
+                Member::Compound => !left,
+                Member::Wrapped => true,
+            };
+            let (left, right) = (
+                wrap(self.left.member(), true),
+                wrap(self.right.member(), false),
+            );
+            if left {
+                out.sql("SELECT * FROM (");
+            }
+            self.left.render_subselect(out);
+            if left {
+                out.sql(")");
+            }
+            out.sql(self.kind.sql());
+            out.enter_subquery();
+            if right {
+                out.sql("SELECT * FROM (");
+            }
+            self.right.render_subselect(out);
+            if right {
+                out.sql(")");
+            }
+            out.leave_subquery();
+        } else {
+            out.sql("(");
+            self.left.render_subselect(out);
+            out.sql(")");
+            out.sql(self.kind.sql());
+            out.sql("(");
+            out.enter_subquery();
+            self.right.render_subselect(out);
+            out.leave_subquery();
+            out.sql(")");
+        }
         if !self.order.is_empty() {
             out.sql(" ORDER BY ");
             for (i, (position, desc)) in self.order.iter().enumerate() {
@@ -202,6 +235,13 @@ impl<L: SubSelect<JL, SqlType: UnionRow<R::SqlType>>, R: SubSelect<JR>, JL, JR> 
             }
         }
         out.limit_offset(self.limit.as_ref(), self.offset.as_ref());
+    }
+    fn member(&self) -> Member {
+        if self.order.is_empty() && self.limit.is_none() && self.offset.is_none() {
+            Member::Compound
+        } else {
+            Member::Wrapped
+        }
     }
 }
 
@@ -241,6 +281,14 @@ where
     /// The SQL text.
     pub fn to_sql(&self) -> String {
         self.render().sql
+    }
+
+    /// The SQL text followed by the bound parameters, as the backend of `dialect` spells
+    /// it (`union.debug_sql_for(Sqlite::DIALECT)`).
+    pub fn debug_sql_for(&self, dialect: Dialect) -> String {
+        let mut out = SqlWriter::for_dialect(dialect);
+        self.render_subselect(&mut out);
+        out.finish().to_string()
     }
 
     /// Runs the statement and loads every row into `T`, which must match the rows' SQL types.

@@ -53,6 +53,10 @@ pub(crate) fn from_rusqlite(e: rusqlite::Error) -> Error {
             DbErrorKind::UniqueViolation
         }
         ffi::SQLITE_CONSTRAINT_FOREIGNKEY => DbErrorKind::ForeignKeyViolation,
+        // ON DELETE/UPDATE RESTRICT fails at once, reported as a trigger's constraint.
+        ffi::SQLITE_CONSTRAINT_TRIGGER if message.starts_with("FOREIGN KEY constraint failed") => {
+            DbErrorKind::ForeignKeyViolation
+        }
         ffi::SQLITE_CONSTRAINT_NOTNULL => DbErrorKind::NotNullViolation,
         ffi::SQLITE_CONSTRAINT_CHECK => DbErrorKind::CheckViolation,
         _ => match code {
@@ -90,6 +94,27 @@ pub(crate) fn from_rusqlite(e: rusqlite::Error) -> Error {
         constraint,
         table,
         column,
+        context: None,
+        hint: None,
+    }))
+}
+
+/// What PostgreSQL answers a statement sent to a transaction that an earlier failure
+/// aborted (25P02). SQLite undoes only the failed statement and would run the next one,
+/// but sqlwright rolls such a transaction back instead of committing it (as on PostgreSQL),
+/// so the statements in between are refused as they are there.
+pub(crate) fn in_failed_transaction() -> Error {
+    let kind = DbErrorKind::InFailedTransaction;
+    Error::Database(Box::new(DatabaseError {
+        kind,
+        code: "25P02".to_string(),
+        message: "current transaction is aborted, commands ignored until end of transaction \
+                  block"
+            .to_string(),
+        detail: Some("an earlier statement in this transaction failed (sqlwright)".into()),
+        constraint: None,
+        table: None,
+        column: None,
         context: None,
         hint: None,
     }))

@@ -20,6 +20,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 pub(crate) use errors::from_rusqlite;
+use errors::in_failed_transaction;
 
 /// How long a statement waits for another connection's lock before it fails with
 /// [`DbErrorKind::Busy`](crate::engine::DbErrorKind::Busy) (URL: `busy_timeout`, in ms).
@@ -161,6 +162,12 @@ impl Connection<Sqlite> {
         statement: &Rendered<'_>,
         sink: &mut dyn FnMut(RowData<'_>) -> Result<(), Error>,
     ) -> Result<u64, Error> {
+        if statement.nul_in_text {
+            return Err(Error::NulInText);
+        }
+        if self.depth > 0 && self.aborted {
+            return Err(in_failed_transaction());
+        }
         if statement.params.len() > MAX_PARAMS {
             return Err(Error::Parameter(format!(
                 "the statement has {} parameters; SQLite takes at most {MAX_PARAMS} in one \
@@ -212,6 +219,11 @@ fn run_on(
         let value = param.to_sqlite().map_err(|reason| {
             Error::Parameter(format!("parameter {} for SQLite: {reason}", i + 1))
         })?;
+        // As on PostgreSQL, text never holds NUL: SQLite would store it and cut the value
+        // short in some functions; refused before the statement runs.
+        if matches!(&value, SqliteArg::Text(t) if t.contains('\0')) {
+            return Err(Error::NulInText);
+        }
         prepared
             .raw_bind_parameter(i + 1, value)
             .map_err(from_rusqlite)?;
@@ -270,6 +282,9 @@ impl Driver for Sqlite {
     }
 
     fn batch(conn: &mut Connection<Self>, sql: &str) -> Result<(), Error> {
+        if conn.depth > 0 && conn.aborted {
+            return Err(in_failed_transaction());
+        }
         let result = logged_batch(conn, sql);
         conn.note(result)
     }
