@@ -104,19 +104,20 @@ use rows;
 
 fn scalar_subqueries_uncorrelated_and_correlated<B: TestBackend>() {
     let mut db = with::<B>(SCHEMA, ROWS);
-    // Uncorrelated, in WHERE: purchases above the average.
-    let average = purchases::table
-        .select(avg(purchases::amount))
+    // Uncorrelated, in WHERE: purchases above the smallest (the average, compared through a
+    // CAST, is PostgreSQL's: `scalar_subquery_compared_through_a_cast`).
+    let smallest = purchases::table
+        .select(min(purchases::amount))
         .scalar_subquery();
     let q = purchases::table
-        .filter(cast::<Numeric, _>(purchases::amount).gt(average))
+        .filter(purchases::amount.gt(smallest))
         .select(purchases::id)
         .order_by(purchases::id);
     assert_eq!(
         text_of(q.debug_sql_for(B::DIALECT)),
-        r#"SELECT "purchases"."id" FROM "purchases" WHERE CAST("purchases"."amount" AS numeric) > (SELECT AVG("purchases"."amount") FROM "purchases") ORDER BY "purchases"."id""#
+        r#"SELECT "purchases"."id" FROM "purchases" WHERE "purchases"."amount" > (SELECT MIN("purchases"."amount") FROM "purchases") ORDER BY "purchases"."id""#
     );
-    assert_eq!(q.load(&mut db.conn).unwrap(), vec![11, 13]);
+    assert_eq!(q.load(&mut db.conn).unwrap(), vec![10, 11, 12, 13, 15]);
 
     // Correlated, in the select list: each customer's largest purchase (NULL for none),
     // and the labels of the outer select list are unaffected by the subquery's.
@@ -250,6 +251,25 @@ fn exists_and_in<B: TestBackend>() {
         assert_eq!(typed, hand);
     }
     assert_eq!(typed, [10, 11, 12, 13, 14, 15]);
+}
+
+/// A scalar subquery compared through a CAST: PostgreSQL's (SQLite reads `CAST(.. AS
+/// numeric)` by affinity, and truncates where PostgreSQL rounds).
+#[test]
+fn scalar_subquery_compared_through_a_cast() {
+    let mut db = setup(DDL);
+    let average = purchases::table
+        .select(avg(purchases::amount))
+        .scalar_subquery();
+    let q = purchases::table
+        .filter(cast::<Numeric, _>(purchases::amount).gt(average))
+        .select(purchases::id)
+        .order_by(purchases::id);
+    assert_eq!(
+        q.to_sql(),
+        r#"SELECT "purchases"."id" FROM "purchases" WHERE CAST("purchases"."amount" AS numeric) > (SELECT AVG("purchases"."amount") FROM "purchases") ORDER BY "purchases"."id""#
+    );
+    assert_eq!(q.load(&mut db.conn).unwrap(), vec![11, 13]);
 }
 
 /// `> ALL (subquery)` and `= ANY (subquery)`: PostgreSQL's; SQLite has no quantified

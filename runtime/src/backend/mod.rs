@@ -22,7 +22,7 @@ pub mod needs;
 pub mod sqlite;
 mod value;
 
-pub use needs::{AvailableOn, Needs, Runs};
+pub use needs::{AvailableOn, Needs, Portable, Runs};
 
 pub use value::Encode;
 #[cfg(feature = "sqlite")]

@@ -57,6 +57,12 @@ impl<F> Needs for PgOnly<F> {
 /// The needs of three pieces.
 pub type All3<A, B, C> = Both<A, Both<B, C>>;
 
+/// A piece of a query that every backend runs: what code generic over both the backend and
+/// a piece asks of the piece (`fn names<B: Backend, E: ValidWhere<..> + Portable>(..)`).
+pub trait Portable: crate::render::Render<Needs: Needs<Canon = ()>> {}
+
+impl<T: crate::render::Render<Needs: Needs<Canon = ()>>> Portable for T {}
+
 /// Feature `Self` exists on backend `B`.
 #[diagnostic::on_unimplemented(
     message = "{Self} is not available on {B}",

@@ -154,21 +154,6 @@ impl Fingerprint {
     }
 }
 
-/// The SQLite name of a PostgreSQL function that SQLite has under another name, with the
-/// same arguments and the same meaning (a function call writes its name as one piece):
-/// `char_length` is `length` (characters, for text), `strpos(text, needle)` is
-/// `instr(text, needle)` (1-based, 0 when absent), `btrim` is `trim`. Anything else is
-/// written as it is.
-#[inline]
-fn sqlite_spelling(text: &str) -> &str {
-    match text {
-        "char_length" => "length",
-        "strpos" => "instr",
-        "btrim" => "trim",
-        _ => text,
-    }
-}
-
 impl Default for SqlWriter<'_> {
     fn default() -> Self {
         Self::new()
@@ -222,10 +207,6 @@ impl<'a> SqlWriter<'a> {
     /// Appends SQL keywords or punctuation (never user data).
     #[inline]
     pub fn sql(&mut self, text: &str) {
-        let text = match self.dialect {
-            Dialect::Sqlite => sqlite_spelling(text),
-            _ => text,
-        };
         self.key.bytes(b's', text.as_bytes());
         if self.text {
             self.sql.push_str(text);
