@@ -13,6 +13,7 @@
 //!   refused with a message saying why.
 //! - Otherwise a throwaway PostgreSQL database (`sqlwright::testing`: a temporary local
 //!   cluster), dropped at the end.
+//!
 //! The read and the load run on two connections at once: rows flow from the stream through
 //! the transformation into the COPY without ever being held all in memory.
 
