@@ -1,8 +1,19 @@
 //! A batch job: stream rows out of one table, transform them, and bulk-load the result into
 //! another with binary COPY, with a progress bar on the terminal.
 //!
-//! `cargo run --release --example batch_job -- [ROWS]` (200 000 rows by default). It works in
-//! a throwaway database (on `DATABASE_URL`'s server if set, else a temporary cluster).
+//! `cargo run --release --example batch_job -- [ROWS]` (200 000 rows by default).
+//!
+//! PostgreSQL only: streams, COPY and the server-side test data (`generate_series`) are
+//! PostgreSQL's. Which database it uses, and what it leaves behind:
+//!
+//! - `DATABASE_URL` set to a `postgres://` URL: that database, as `create_engine(url)` would.
+//!   The tables `raw_orders` and `clean_orders` are created if missing and stay there with
+//!   their rows; a run adds the raw orders 1..ROWS not there yet and cleans only the orders
+//!   not cleaned yet, so a second run works (and loads 0 rows). A `sqlite:///` URL is
+//!   refused with a message saying why.
+//! - Otherwise a throwaway PostgreSQL database (`sqlwright::testing`: a temporary local
+//!   cluster), dropped at the end.
+//!
 //! The read and the load run on two connections at once: rows flow from the stream through
 //! the transformation into the COPY without ever being held all in memory.
 
@@ -64,26 +75,34 @@ fn run() -> Result<(), Box<dyn std::error::Error>> {
         Some(n) => n.parse()?,
         None => 200_000,
     };
-    let db = sqlwright::testing::try_database()?;
-    let mut source = db.connect()?;
-    let mut target = db.connect()?;
-    SCHEMA.create_all(&mut source, false)?;
-    // Test data, made by the server.
+    let db = sqlwright_examples::postgres("batch_job", "streams, COPY, generate_series")?;
+    println!("{}", db.describe());
+    let mut source = Connection::connect_url(db.url())?;
+    let mut target = Connection::connect_url(db.url())?;
+    SCHEMA.create_all(&mut source, true)?;
+    // Test data, made by the server (the orders not there yet).
     sqlwright::raw::sql(
         "INSERT INTO raw_orders
          SELECT i, CASE i % 3 WHEN 0 THEN '  anna ' WHEN 1 THEN 'PETER' ELSE 'пётр' END,
                 (i * 137) % 100000, (ARRAY['EUR', 'USD', 'RUB'])[i % 3 + 1],
                 CASE WHEN i % 5 = 0 THEN ' ' WHEN i % 7 = 0 THEN 'gift' END
-         FROM generate_series(1, :n) AS i",
+         FROM generate_series(1, :n) AS i
+         ON CONFLICT (id) DO NOTHING",
     )
     .bind("n", total)
     .execute(&mut source)?;
 
-    let bar = ProgressBar::new(total as u64);
+    // Only the orders not cleaned yet: COPY has no ON CONFLICT.
+    let pending = || {
+        raw_orders::table
+            .filter(raw_orders::id.not_in_query(clean_orders::table.select(clean_orders::id)))
+    };
+    let todo = pending().count(&mut source)?;
+    let bar = ProgressBar::new(todo as u64);
     bar.set_style(ProgressStyle::with_template(
         "{elapsed_precise} [{bar:40}] {pos}/{len} rows ({per_sec}, {eta} left)",
     )?);
-    let rows = raw_orders::table
+    let rows = pending()
         .select((
             raw_orders::id,
             raw_orders::customer,

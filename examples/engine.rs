@@ -5,8 +5,18 @@
 //! `cargo run --example engine` prints each statement as it runs, SQL in yellow on a
 //! terminal (echo). `cargo run --example engine -- --tracing` shows the same statements as
 //! `tracing` events through a `tracing_subscriber` formatter instead, the way an
-//! application with its own logging would see them. Like the other examples it works in a
-//! throwaway database (the server in `DATABASE_URL`, or a temporary local cluster).
+//! application with its own logging would see them.
+//!
+//! PostgreSQL only: it uses raw SQL, streams, read-only transactions, `statement_timeout`
+//! and `max_rows`, which SQLite's engine does not have (the quickstart and the tour run on
+//! SQLite). Which database it uses, and what it leaves behind:
+//!
+//! - `DATABASE_URL` set to a `postgres://` URL: that database, as `create_engine(url)` would.
+//!   The table `accounts` is created if missing and stays there with its rows; the three
+//!   accounts are added only where missing, so a second run works (and moves 30 again). A
+//!   `sqlite:///` URL is refused with a message saying why.
+//! - Otherwise a throwaway PostgreSQL database (`sqlwright::testing`: a temporary local
+//!   cluster), dropped at the end.
 
 use sqlwright::prelude::*;
 use sqlwright::{raw, Error};
@@ -51,7 +61,11 @@ fn run() -> Result<(), Box<dyn std::error::Error>> {
             .without_time()
             .init();
     }
-    let db = sqlwright::testing::try_database()?;
+    let db = sqlwright_examples::postgres(
+        "the engine example",
+        "raw SQL, streams, read-only transactions, statement_timeout",
+    )?;
+    println!("{}", db.describe());
     let engine = Engine::builder_url(db.url().clone())
         .pool_size(5)
         .max_overflow(10)
@@ -64,27 +78,33 @@ fn run() -> Result<(), Box<dyn std::error::Error>> {
     println!("engine: {engine:?}\n");
 
     let mut conn = engine.connect()?;
-    sqlwright::schema!(accounts).create_all(&mut conn, false)?;
+    sqlwright::schema!(accounts).create_all(&mut conn, true)?;
 
-    // A unit of work: three new rows, one multi-row INSERT, one transaction.
+    // A unit of work: three new rows, one multi-row INSERT, one transaction (only the
+    // accounts not there yet: a second run finds them).
+    let there: Vec<i32> = accounts::table.select(accounts::id).load(&mut *conn)?;
     let mut session = sqlwright::Session::new(&mut *conn);
-    session.add_all([
-        NewAccount {
-            id: 1,
-            owner: "Петя".into(),
-            balance: 100,
-        },
-        NewAccount {
-            id: 2,
-            owner: "Катя".into(),
-            balance: 50,
-        },
-        NewAccount {
-            id: 3,
-            owner: "Вася".into(),
-            balance: 0,
-        },
-    ]);
+    session.add_all(
+        [
+            NewAccount {
+                id: 1,
+                owner: "Петя".into(),
+                balance: 100,
+            },
+            NewAccount {
+                id: 2,
+                owner: "Катя".into(),
+                balance: 50,
+            },
+            NewAccount {
+                id: 3,
+                owner: "Вася".into(),
+                balance: 0,
+            },
+        ]
+        .into_iter()
+        .filter(|a| !there.contains(&a.id)),
+    );
     println!("pending: {:?}", session.pending());
     session.commit()?;
 

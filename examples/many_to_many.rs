@@ -3,7 +3,18 @@
 //! `cargo run --example many_to_many [-- --echo]`: Петя buys Молоко and Колбаса, Катя buys
 //! Колбаса; prints each buyer's products and each product's buyers, each direction in one
 //! statement (select-in through the association table).
+//!
+//! Which database it uses, and what it leaves behind:
+//!
+//! - `DATABASE_URL` set (`postgres://...` or `sqlite:///path.db`): that database, as
+//!   `create_engine(url)` would. The tables `покупатель_`, `продукт_` and `корзина_` are
+//!   created if missing, and they and their rows stay there; a second run finds Петя and
+//!   adds nothing.
+//! - Otherwise a throwaway SQLite file in a temporary directory, deleted at the end.
+//!
+//! The queries run on either backend: `run_on` is generic over it.
 
+use sqlwright::backend::Backend;
 use sqlwright::prelude::*;
 
 sqlwright::table! {
@@ -50,25 +61,46 @@ fn main() {
 }
 
 fn run() -> Result<(), Box<dyn std::error::Error>> {
-    let db = sqlwright::testing::try_database()?;
-    let engine = Engine::builder_url(db.url().clone())
-        .echo(std::env::args().any(|a| a == "--echo"))
-        .build()?;
-    let mut conn = engine.connect()?;
-    sqlwright::schema!(покупатель_, продукт_, корзина_).create_all(&mut conn, false)?;
+    let echo = std::env::args().any(|a| a == "--echo");
+    let db = sqlwright_examples::portable()?;
+    println!("{}", db.describe());
+    if db.is_sqlite() {
+        run_on(
+            &Engine::sqlite_builder_url(db.url().clone())
+                .echo(echo)
+                .build()?,
+        )
+    } else {
+        run_on(&Engine::builder_url(db.url().clone()).echo(echo).build()?)
+    }
+}
 
+fn run_on<B: Backend>(engine: &Engine<B>) -> Result<(), Box<dyn std::error::Error>> {
+    let mut conn = engine.connect()?;
+    sqlwright::schema!(покупатель_, продукт_, корзина_).create_all(&mut conn, true)?;
+
+    // The buyers, products and basket in one transaction; a second run finds Петя there
+    // and adds nothing.
     conn.transaction(|tx| {
-        let buyer = |tx: &mut sqlwright::Transaction<'_>, name: &str, email: &str, phone: &str| {
-            insert_into(покупатель_::table)
-                .values((
-                    покупатель_::name.to(name),
-                    покупатель_::email.to(email),
-                    покупатель_::phone.to(phone),
-                ))
-                .returning(покупатель_::id)
-                .get_result(tx)
-        };
-        let product = |tx: &mut sqlwright::Transaction<'_>, name: &str, price: i32| {
+        let there = покупатель_::table
+            .filter(покупатель_::email.eq("peta@gmail.com"))
+            .count(&mut *tx)?;
+        if there > 0 {
+            println!("Петя is there already: nothing inserted");
+            return Ok(0);
+        }
+        let buyer =
+            |tx: &mut sqlwright::Transaction<'_, B>, name: &str, email: &str, phone: &str| {
+                insert_into(покупатель_::table)
+                    .values((
+                        покупатель_::name.to(name),
+                        покупатель_::email.to(email),
+                        покупатель_::phone.to(phone),
+                    ))
+                    .returning(покупатель_::id)
+                    .get_result(tx)
+            };
+        let product = |tx: &mut sqlwright::Transaction<'_, B>, name: &str, price: i32| {
             insert_into(продукт_::table)
                 .values((продукт_::name.to(name), продукт_::price.to(price)))
                 .returning(продукт_::id)
@@ -103,6 +135,10 @@ fn run() -> Result<(), Box<dyn std::error::Error>> {
         &mut *conn,
     )?;
     for (buyer, products) in buyers.iter().zip(&products_of) {
+        // The basket's order is whatever the database returns: sort by product for output
+        // that is the same on every backend.
+        let mut products: Vec<&Product> = products.iter().collect();
+        products.sort_by_key(|p| p.id);
         let names: Vec<String> = products
             .iter()
             .map(|p| format!("{} ({} ₽)", p.name, p.price))
@@ -126,6 +162,8 @@ fn run() -> Result<(), Box<dyn std::error::Error>> {
         &mut *conn,
     )?;
     for (product, buyers) in products.iter().zip(&buyers_of) {
+        let mut buyers: Vec<&Buyer> = buyers.iter().collect();
+        buyers.sort_by_key(|b| b.id);
         let names: Vec<&str> = buyers.iter().map(|b| b.name.as_str()).collect();
         println!(
             "{} (id {}) was bought by: {}",

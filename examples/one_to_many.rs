@@ -1,11 +1,21 @@
 //! The notes' one-to-many example: profiles and their photos, both directions.
 //!
-//! `cargo run --example one_to_many [-- --echo]`: creates the tables in a throwaway
-//! database (the server in `DATABASE_URL`, or a temporary local cluster), inserts Петя
-//! Федоров with three photos, then prints the profiles, each profile's photos (loaded
-//! lazily, one statement per profile, as SQLAlchemy's default `lazy='select'`), and each
-//! photo's profile (select-in: one statement for all photos). `--echo` shows the SQL.
+//! `cargo run --example one_to_many [-- --echo]`: creates the tables if they are missing,
+//! inserts Петя Федоров with three photos (unless he is there already), then prints the
+//! profiles, each profile's photos (loaded lazily, one statement per profile, as
+//! SQLAlchemy's default `lazy='select'`), and each photo's profile (select-in: one statement
+//! for all photos). `--echo` shows the SQL.
+//!
+//! Which database it uses, and what it leaves behind:
+//!
+//! - `DATABASE_URL` set (`postgres://...` or `sqlite:///path.db`): that database, as
+//!   `create_engine(url)` would. The tables `пользователь_` and `фотографии_` and their rows
+//!   stay there; a second run finds Петя and adds nothing.
+//! - Otherwise a throwaway SQLite file in a temporary directory, deleted at the end.
+//!
+//! The queries run on either backend: `run_on` is generic over it.
 
+use sqlwright::backend::Backend;
 use sqlwright::prelude::*;
 
 sqlwright::table! {
@@ -45,15 +55,38 @@ fn main() {
 }
 
 fn run() -> Result<(), Box<dyn std::error::Error>> {
-    let db = sqlwright::testing::try_database()?;
-    let engine = Engine::builder_url(db.url().clone())
-        .echo(std::env::args().any(|a| a == "--echo"))
-        .build()?;
+    let echo = std::env::args().any(|a| a == "--echo");
+    let db = sqlwright_examples::portable()?;
+    println!("{}", db.describe());
+    if db.is_sqlite() {
+        run_on(
+            &Engine::sqlite_builder_url(db.url().clone())
+                .echo(echo)
+                .build()?,
+        )
+    } else {
+        run_on(&Engine::builder_url(db.url().clone()).echo(echo).build()?)
+    }
+}
+
+fn run_on<B: Backend>(engine: &Engine<B>) -> Result<(), Box<dyn std::error::Error>> {
     let mut conn = engine.connect()?;
-    sqlwright::schema!(пользователь_, фотографии_).create_all(&mut conn, false)?;
+    sqlwright::schema!(пользователь_, фотографии_).create_all(&mut conn, true)?;
 
     // The profile and its photos in one transaction: the photos get the new profile's id.
+    // A second run finds Петя there and adds nothing.
     conn.transaction(|tx| {
+        let there = пользователь_::table
+            .filter(
+                пользователь_::f_name
+                    .eq("Петя")
+                    .and(пользователь_::l_name.eq("Федоров")),
+            )
+            .count(&mut *tx)?;
+        if there > 0 {
+            println!("Петя Федоров is there already: nothing inserted");
+            return Ok(0);
+        }
         let id: i32 = insert_into(пользователь_::table)
             .values((
                 пользователь_::f_name.to("Петя"),

@@ -4,7 +4,17 @@
 //! `cargo run --example one_to_one [-- --echo]`: inserts Петя Федоров with Паспорт_1,
 //! prints both directions, then tries a second passport for the same person and prints
 //! the typed unique-violation error (the expected outcome: the program exits 0).
+//!
+//! Which database it uses, and what it leaves behind:
+//!
+//! - `DATABASE_URL` set (`postgres://...` or `sqlite:///path.db`): that database, as
+//!   `create_engine(url)` would. The tables `сотрудник_` and `паспорт_` are created if
+//!   missing, and they and their rows stay there; a second run finds Петя and adds nothing.
+//! - Otherwise a throwaway SQLite file in a temporary directory, deleted at the end.
+//!
+//! The queries run on either backend: `run_on` is generic over it.
 
+use sqlwright::backend::Backend;
 use sqlwright::engine::DbErrorKind;
 use sqlwright::prelude::*;
 
@@ -48,14 +58,37 @@ fn main() {
 }
 
 fn run() -> Result<(), Box<dyn std::error::Error>> {
-    let db = sqlwright::testing::try_database()?;
-    let engine = Engine::builder_url(db.url().clone())
-        .echo(std::env::args().any(|a| a == "--echo"))
-        .build()?;
-    let mut conn = engine.connect()?;
-    sqlwright::schema!(сотрудник_, паспорт_).create_all(&mut conn, false)?;
+    let echo = std::env::args().any(|a| a == "--echo");
+    let db = sqlwright_examples::portable()?;
+    println!("{}", db.describe());
+    if db.is_sqlite() {
+        run_on(
+            &Engine::sqlite_builder_url(db.url().clone())
+                .echo(echo)
+                .build()?,
+        )
+    } else {
+        run_on(&Engine::builder_url(db.url().clone()).echo(echo).build()?)
+    }
+}
 
+fn run_on<B: Backend>(engine: &Engine<B>) -> Result<(), Box<dyn std::error::Error>> {
+    let mut conn = engine.connect()?;
+    sqlwright::schema!(сотрудник_, паспорт_).create_all(&mut conn, true)?;
+
+    // Петя and his passport in one transaction; a second run finds him and adds nothing.
     conn.transaction(|tx| {
+        let there = сотрудник_::table
+            .filter(
+                сотрудник_::f_name
+                    .eq("Петя")
+                    .and(сотрудник_::l_name.eq("Федоров")),
+            )
+            .count(&mut *tx)?;
+        if there > 0 {
+            println!("Петя Федоров is there already: nothing inserted");
+            return Ok(0);
+        }
         let id: i32 = insert_into(сотрудник_::table)
             .values((
                 сотрудник_::f_name.to("Петя"),

@@ -10,9 +10,19 @@
 //! ```
 //!
 //! Each prints one line of figures, then the first failures if there are any, and exits
-//! with status 1 when anything failed (2 on a usage error). `values` and `names` use a
-//! throwaway database (on `DATABASE_URL`'s server when it is set, else on a temporary
-//! cluster); `restart` starts a private server of its own; `urls` needs none.
+//! with status 1 when anything failed (2 on a usage error).
+//!
+//! PostgreSQL only: the probes check PostgreSQL's catalogs, raw SQL and server restarts.
+//! Which database `values` and `names` use, and what they leave behind:
+//!
+//! - `DATABASE_URL` set to a `postgres://` URL: that database, as `create_engine(url)` would.
+//!   They create their own tables there (`probe_values`/`probe_sentinel`, or one round of
+//!   hostile names at a time), check that nothing else in the database changed, and drop
+//!   what they made, so they leave the database as they found it and run again; a
+//!   `sqlite:///` URL is refused with a message.
+//! - Otherwise a throwaway PostgreSQL database (`sqlwright::testing`), dropped at the end.
+//!
+//! `restart` always starts a private server of its own; `urls` needs no database.
 
 use sqlwright_examples::probes::{names, restart, urls, values, Failures};
 use std::time::Duration;
@@ -91,20 +101,35 @@ fn show(summary: &dyn std::fmt::Display, failures: &Failures, passed: bool) -> b
     passed
 }
 
+/// `DATABASE_URL`'s PostgreSQL database, or a throwaway one.
+fn database() -> Result<sqlwright_examples::ExampleDatabase, Box<dyn std::error::Error>> {
+    let db = sqlwright_examples::postgres("probe", "PostgreSQL's catalogs and raw SQL")?;
+    println!("{}", db.describe());
+    Ok(db)
+}
+
 fn run(args: &Args) -> Result<bool, Box<dyn std::error::Error>> {
     Ok(match args.probe.as_str() {
         "values" => {
-            let r = values::run(&values::Options {
-                count: args.count.unwrap_or(100_000),
-                seed: args.seed,
-            })?;
+            let db = database()?;
+            let r = values::run_on(
+                &mut sqlwright::Connection::connect_url(db.url())?,
+                &values::Options {
+                    count: args.count.unwrap_or(100_000),
+                    seed: args.seed,
+                },
+            )?;
             show(&r, &r.failures, r.passed())
         }
         "names" => {
-            let r = names::run(&names::Options {
-                count: args.count.unwrap_or(5_000),
-                seed: args.seed,
-            })?;
+            let db = database()?;
+            let r = names::run_on(
+                &mut sqlwright::Connection::connect_url(db.url())?,
+                &names::Options {
+                    count: args.count.unwrap_or(5_000),
+                    seed: args.seed,
+                },
+            )?;
             show(&r, &r.failures, r.passed())
         }
         "urls" => {

@@ -41,36 +41,13 @@ fn main() {
 }
 
 fn run() -> Result<(), Box<dyn std::error::Error>> {
-    match std::env::var("DATABASE_URL") {
-        Ok(url) if !url.is_empty() => {
-            if url.starts_with("sqlite:") {
-                let mut conn = sqlwright::SqliteConnection::open(&url)?;
-                println!("using {url} (the table and its rows stay there)");
-                queries(&mut conn)
-            } else {
-                let mut conn = Connection::connect(&url)?;
-                println!(
-                    "using {} (the table and its rows stay there)",
-                    conn_target(&url)
-                );
-                queries(&mut conn)
-            }
-        }
-        _ => {
-            let db = sqlwright::testing::sqlite_database();
-            println!(
-                "using a throwaway SQLite database at {} (deleted at the end)",
-                db.path().display()
-            );
-            let mut conn = db.connect()?;
-            queries(&mut conn)
-        }
+    let db = sqlwright_examples::portable()?;
+    println!("{}", db.describe());
+    if db.is_sqlite() {
+        queries(&mut sqlwright::SqliteConnection::open_url(db.url())?)
+    } else {
+        queries(&mut Connection::connect_url(db.url())?)
     }
-}
-
-/// The URL without its password, for printing.
-fn conn_target(url: &str) -> String {
-    sqlwright::DatabaseUrl::parse(url).map_or_else(|_| "DATABASE_URL".into(), |u| u.to_string())
 }
 
 /// Everything the quickstart does, on a connection of either backend.

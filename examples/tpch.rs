@@ -10,9 +10,18 @@
 //! (`tpch-out` by default; made if missing), `--sql` to run the hand-written SQL texts of
 //! `tpch::sql` instead of the typed queries of `tpch::queries`.
 //!
-//! The data goes into a throwaway database (a temporary cluster started for the run), or,
-//! when `DATABASE_URL` is set, into that database: its tables `region`, `nation`, `part`,
-//! `supplier`, `partsupp`, `customer`, `orders` and `lineitem` are dropped and made anew.
+//! PostgreSQL only: the loader uses COPY and the queries PostgreSQL's date functions and
+//! intervals. Which database it uses, and what it leaves behind:
+//!
+//! - `DATABASE_URL` set to a `postgres://` URL: that database, as `create_engine(url)` would.
+//!   Where none of the tables `region`, `nation`, `part`, `supplier`, `partsupp`,
+//!   `customer`, `orders` and `lineitem` exist, they are created and loaded, and stay there
+//!   with their rows; where all eight exist with data, the queries run on that data as it
+//!   is (`--sf` is then ignored: drop the tables to load another scale factor), so a second
+//!   run works. Where only some exist, or `lineitem` is empty, it stops and says so rather
+//!   than drop tables it did not make. A `sqlite:///` URL is refused with a message.
+//! - Otherwise a throwaway PostgreSQL database (`sqlwright::testing`: a temporary local
+//!   cluster), dropped at the end.
 //!
 //! Each CSV file has a header line with the column names, then one line per row, fields
 //! separated by `|`, values as PostgreSQL prints them, NULL as an empty field.
@@ -26,8 +35,9 @@ const USAGE: &str = "usage: tpch [--sf SCALE_FACTOR] [--out DIR] [--sql]
   --sf F     TPC-H scale factor (default 0.01)
   --out DIR  directory for q01.csv .. q22.csv (default tpch-out)
   --sql      run the hand-written SQL instead of the typed queries
-DATABASE_URL, when set, names the database to load into (its TPC-H tables are replaced);
-otherwise a throwaway PostgreSQL cluster is used.";
+DATABASE_URL, when set, names the PostgreSQL database to work in (the TPC-H tables are
+created and loaded if none exist, else used as they are and kept); otherwise a throwaway
+PostgreSQL database is used.";
 
 struct Options {
     sf: f64,
@@ -83,15 +93,10 @@ fn seconds(d: Duration) -> String {
 fn run(options: &Options) -> Result<(), Box<dyn std::error::Error>> {
     std::fs::create_dir_all(&options.out)
         .map_err(|e| format!("cannot create {}: {e}", options.out.display()))?;
-    // Kept alive until the end: dropping it drops the throwaway database.
-    let mut throwaway = None;
-    let url = match std::env::var("DATABASE_URL") {
-        Ok(url) if !url.trim().is_empty() => url.trim().to_string(),
-        _ => throwaway
-            .insert(sqlwright::testing::try_database()?)
-            .url()
-            .to_string_with_password(),
-    };
+    // Kept alive until the end: dropping a throwaway database drops it.
+    let db = sqlwright_examples::postgres("tpch", "COPY, date functions, intervals")?;
+    println!("{}", db.describe());
+    let url = db.url().to_string_with_password();
     let mut conn = Connection::connect(&url)?;
     // The hand-written SQL runs through the `postgres` crate, on its own connection.
     let mut client = if options.hand_written {
@@ -100,23 +105,24 @@ fn run(options: &Options) -> Result<(), Box<dyn std::error::Error>> {
         None
     };
 
-    println!("loading TPC-H data at scale factor {}", options.sf);
-    let stats = load::load(&mut conn, options.sf)?;
-    for table in &stats.tables {
+    if db.is_throwaway() || tables_there(&mut conn)? == 0 {
+        println!("loading TPC-H data at scale factor {}", options.sf);
+        let stats = load::load(&mut conn, options.sf)?;
+        for table in &stats.tables {
+            println!(
+                "  {:<9} {:>9} rows  {}",
+                table.table,
+                table.rows,
+                seconds(table.elapsed)
+            );
+        }
         println!(
-            "  {:<9} {:>9} rows  {}",
-            table.table,
-            table.rows,
-            seconds(table.elapsed)
+            "  foreign keys and index {}, ANALYZE {}; loaded in {}",
+            seconds(stats.foreign_keys),
+            seconds(stats.analyze),
+            seconds(stats.total)
         );
     }
-    println!(
-        "  foreign keys and index {}, ANALYZE {}; loaded in {}",
-        seconds(stats.foreign_keys),
-        seconds(stats.analyze),
-        seconds(stats.total)
-    );
-
     let kind = if options.hand_written {
         "hand-written SQL"
     } else {
@@ -147,6 +153,50 @@ fn run(options: &Options) -> Result<(), Box<dyn std::error::Error>> {
     }
     println!("22 queries in {}", seconds(total));
     drop(conn);
-    drop(throwaway);
+    drop(db);
     Ok(())
+}
+
+const TABLES: [&str; 8] = [
+    "region", "nation", "part", "supplier", "partsupp", "customer", "orders", "lineitem",
+];
+
+/// How many of the eight TPC-H tables are in `DATABASE_URL`'s database: 0 (load them) or
+/// 8 with data (use them); anything else is an error, since loading drops the tables.
+fn tables_there(conn: &mut Connection) -> Result<usize, Box<dyn std::error::Error>> {
+    let mut there = Vec::new();
+    for table in TABLES {
+        let found: Option<bool> = sqlwright::raw::sql("SELECT to_regclass(:t) IS NOT NULL")
+            .bind("t", table)
+            .scalar(&mut *conn)?;
+        if found == Some(true) {
+            there.push(table);
+        }
+    }
+    if there.is_empty() {
+        return Ok(0);
+    }
+    if there.len() < TABLES.len() {
+        return Err(format!(
+            "DATABASE_URL's database has some of the TPC-H tables ({}) but not all; loading \
+             would drop them, which this example does not do to tables it did not make: \
+             drop them yourself, or point DATABASE_URL at another database",
+            there.join(", ")
+        )
+        .into());
+    }
+    let rows: Option<i64> =
+        sqlwright::raw::sql("SELECT count(*) FROM lineitem").scalar(&mut *conn)?;
+    if rows.unwrap_or(0) == 0 {
+        return Err(
+            "DATABASE_URL's database has the TPC-H tables but lineitem is empty; \
+                    drop the eight tables to have them loaded again"
+                .into(),
+        );
+    }
+    println!(
+        "the TPC-H tables are there already ({} lineitem rows): running on them (--sf ignored)",
+        rows.unwrap_or(0)
+    );
+    Ok(TABLES.len())
 }

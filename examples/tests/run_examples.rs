@@ -1,6 +1,9 @@
-//! Runs the notes' three relationship programs (built by `cargo test` with the other
-//! targets) and checks what they print, plain and with `--echo`.
+//! Runs the example programs (built by `cargo test` with the other targets) and checks what
+//! they print, plain and with `--echo`: without `DATABASE_URL` (a throwaway SQLite file for
+//! the portable ones), and with it naming a SQLite file or a PostgreSQL database, twice, the
+//! rows still there afterwards.
 
+use sqlwright::prelude::*;
 use std::path::PathBuf;
 use std::process::Command;
 
@@ -14,11 +17,17 @@ fn example(name: &str) -> PathBuf {
     profile.join("examples").join(name)
 }
 
-/// Standard output of the program (and standard error after it, when `with_stderr`).
-fn run_full(name: &str, args: &[&str], with_stderr: bool) -> String {
+/// Standard output of the program (and standard error after it, when `with_stderr`), run
+/// with `DATABASE_URL` set to `url` or removed.
+fn run_in(name: &str, args: &[&str], with_stderr: bool, url: Option<&str>) -> String {
     let path = example(name);
-    let out = Command::new(&path)
-        .args(args)
+    let mut command = Command::new(&path);
+    command.args(args);
+    match url {
+        Some(url) => command.env("DATABASE_URL", url),
+        None => command.env_remove("DATABASE_URL"),
+    };
+    let out = command
         .output()
         .unwrap_or_else(|e| panic!("cannot run {}: {e}", path.display()));
     let mut text = String::from_utf8_lossy(&out.stdout).into_owned();
@@ -33,8 +42,22 @@ fn run_full(name: &str, args: &[&str], with_stderr: bool) -> String {
     text
 }
 
+fn run_full(name: &str, args: &[&str], with_stderr: bool) -> String {
+    run_in(name, args, with_stderr, None)
+}
+
 fn run(name: &str, args: &[&str]) -> String {
     run_full(name, args, false)
+}
+
+/// A SQLite file in a new temporary directory, and its `sqlite:////..` URL.
+fn sqlite_file(tag: &str) -> (PathBuf, String) {
+    let dir = std::env::temp_dir().join(format!("sqlwright-examples-{tag}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("a temporary directory");
+    let file = dir.join("examples.db");
+    let url = format!("sqlite:///{}", file.display());
+    (dir, url)
 }
 
 #[test]
@@ -55,6 +78,29 @@ fn one_to_many_prints_the_profile_its_photos_and_each_photos_owner() {
 #[test]
 fn one_to_one_prints_both_directions_and_the_refused_second_passport() {
     let out = run("one_to_one", &[]);
+    for expected in [
+        "passport: Some(Passport { id: 1, id_person: 1, passport_number: \"Паспорт_1\" })",
+        "owner: Петя Федоров",
+        "second passport refused, as expected: UNIQUE constraint failed: паспорт_.id_person \
+         (SQLSTATE 23505), constraint паспорт_.id_person, column паспорт_.id_person",
+    ] {
+        assert!(out.contains(expected), "{expected:?} not in:\n{out}");
+    }
+    assert!(
+        out.contains("using a throwaway SQLite database at "),
+        "{out}"
+    );
+}
+
+#[test]
+fn one_to_one_on_postgresql_names_the_constraint_and_table() {
+    let db = sqlwright::testing::database();
+    let out = run_in(
+        "one_to_one",
+        &[],
+        false,
+        Some(&db.url().to_string_with_password()),
+    );
     for expected in [
         "passport: Some(Passport { id: 1, id_person: 1, passport_number: \"Паспорт_1\" })",
         "owner: Петя Федоров",
@@ -97,19 +143,164 @@ fn batch_job_streams_transforms_and_copies_every_row() {
     assert!(out.contains("  #3 Anna: 4.11 EUR"), "{out}");
 }
 
+/// The tour's output from `from` up to the next `== ` header (or the end).
+fn section<'a>(out: &'a str, from: &str) -> &'a str {
+    let start = out
+        .find(from)
+        .unwrap_or_else(|| panic!("{from:?} not in:\n{out}"));
+    let rest = &out[start + from.len()..];
+    &rest[..rest.find("\n== ").unwrap_or(rest.len())]
+}
+
 #[test]
 fn quickstart_and_tour_run_to_the_end() {
     let out = run("quickstart", &[]);
-    assert!(!out.is_empty());
-    let out = run("tour", &[]);
-    assert!(out.contains("copied 2 rows"), "{out}");
-    assert!(out.contains("[\"Bulk 2\", \"Bulk 1\"]"), "{out}");
-    // the expression-language part
     assert!(
-        out.contains("[(\"Alice\", \"adult\"), (\"Anton\", \"senior\"), (\"Bob\", \"minor\")]"),
+        out.contains("using a throwaway SQLite database at "),
         "{out}"
     );
+    assert!(out.contains("inserted 4 users"), "{out}");
+    assert!(out.contains("renamed Bob to Robert"), "{out}");
+    let out = run("tour", &[]);
+    // the portable part, the same on both backends
+    let lite = section(&out, "== the portable part, on SQLite ==");
+    let pg = section(&out, "== the portable part, on PostgreSQL ==");
+    for part in [lite, pg] {
+        for expected in [
+            "[(\"Anton\", None), (\"Alice\", Some(\"red\"))]",
+            "[(\"Alice\", 3, Some(17))]",
+            "[(\"Types\", \"Alice\", Some(\"Anton\")), (\"Joins\", \"Alice\", None), \
+             (\"Groups\", \"Alice\", Some(\"Bob\")), (\"Rust\", \"Anton\", Some(\"Alice\"))]",
+            "Some((4, \"Ann\", \"p@example.com\", None, None)) Ann",
+            "(\"alice\", 5, Some(\"RED\"), 62)",
+            "[(\"Alice\", \"adult\"), (\"Anton\", \"senior\"), (\"Bob\", \"minor\")]",
+            "(\"Joins\", 3, Some(13), Some(\"Types\"))",
+            "[(\"Alice\", Some(17)), (\"Anton\", Some(1))]",
+        ] {
+            assert!(part.contains(expected), "{expected:?} not in:\n{part}");
+        }
+    }
+    assert!(lite.contains("the portable part done on Sqlite"), "{lite}");
+    assert!(
+        lite.contains("WHERE \"users\".\"id\" = ?1 -- binds: [5]"),
+        "{lite}"
+    );
+    assert!(pg.contains("the portable part done on Postgres"), "{pg}");
+    assert!(
+        pg.contains("WHERE \"users\".\"id\" = $1 -- binds: [5]"),
+        "{pg}"
+    );
+    // the PostgreSQL-only part
+    let out = section(&out, "== the PostgreSQL-only part");
+    assert!(out.contains("copied 2 rows"), "{out}");
+    assert!(out.contains("[\"Bulk 2\", \"Bulk 1\"]"), "{out}");
     assert!(out.contains("[1, 2, 3]"), "{out}");
     assert!(out.contains("(None, Some(3.5), 1)"), "{out}");
-    assert!(out.contains("expressions done"), "{out}");
+    assert!(out.contains("expressions done: ["), "{out}");
+}
+
+// The examples' tables as far as counting their rows needs them.
+sqlwright::table! {
+    users (id) { id -> Int4, }
+    posts (id) { id -> Int4, }
+    покупатель_ (id) { id -> Int4, }
+    продукт_ (id) { id -> Int4, }
+    корзина_ (id) { id -> Int4, }
+}
+
+/// Opens the SQLite file the examples wrote, from this process.
+fn open_sqlite(url: &str) -> sqlwright::SqliteConnection {
+    sqlwright::SqliteConnection::open(url).expect("the examples' SQLite file")
+}
+
+#[test]
+fn examples_keep_their_rows_in_a_sqlite_database_url_and_run_again() {
+    let (dir, url) = sqlite_file("kept");
+    for round in 1..=2 {
+        let out = run_in("quickstart", &[], false, Some(&url));
+        assert!(out.contains("from DATABASE_URL"), "{out}");
+        let inserted = if round == 1 { 4 } else { 0 };
+        assert!(out.contains(&format!("inserted {inserted} users")), "{out}");
+        let out = run_in("many_to_many", &[], false, Some(&url));
+        assert!(
+            out.contains("Колбаса (id 1) was bought by: Петя, Катя"),
+            "{out}"
+        );
+        assert_eq!(
+            out.contains("Петя is there already: nothing inserted"),
+            round == 2,
+            "{out}"
+        );
+        let out = run_in("tour", &[], false, Some(&url));
+        assert!(out.contains("the portable part done on Sqlite"), "{out}");
+        assert!(
+            out.contains("skipped, DATABASE_URL names a SQLite database"),
+            "{out}"
+        );
+    }
+    // Still there after both runs, read by another program (this one): the quickstart's four
+    // users and the tour's three (its Петя is deleted again by the tour, its COPY is PostgreSQL's).
+    let mut conn = open_sqlite(&url);
+    let count = |n: Result<i64, sqlwright::Error>| n.expect("a count");
+    assert_eq!(count(users::table.count(&mut conn)), 4 + 3);
+    assert_eq!(count(posts::table.count(&mut conn)), 4);
+    assert_eq!(count(покупатель_::table.count(&mut conn)), 2);
+    assert_eq!(count(продукт_::table.count(&mut conn)), 2);
+    assert_eq!(count(корзина_::table.count(&mut conn)), 3);
+    drop(conn);
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+#[test]
+fn examples_keep_their_rows_in_a_postgresql_database_url_and_run_again() {
+    let db = sqlwright::testing::database();
+    let url = db.url().to_string_with_password();
+    for round in 1..=2 {
+        let out = run_in("one_to_many", &[], false, Some(&url));
+        assert!(out.contains("from DATABASE_URL"), "{out}");
+        assert!(
+            out.contains("Фото_3 belongs to Петя Федоров (id 1)"),
+            "{out}"
+        );
+        assert_eq!(
+            out.contains("Петя Федоров is there already"),
+            round == 2,
+            "{out}"
+        );
+        let out = run_in("batch_job", &["500"], false, Some(&url));
+        let loaded = if round == 1 { 500 } else { 0 };
+        assert!(
+            out.contains(&format!("loaded {loaded} cleaned orders")),
+            "{out}"
+        );
+    }
+    let mut conn = db.connect().expect("the test database");
+    let count = |conn: &mut sqlwright::Connection, sql: &str| {
+        sqlwright::raw::sql(sql)
+            .scalar::<i64, _>(conn)
+            .expect(sql)
+            .unwrap_or(0)
+    };
+    assert_eq!(count(&mut conn, "SELECT count(*) FROM фотографии_"), 3);
+    assert_eq!(count(&mut conn, "SELECT count(*) FROM пользователь_"), 1);
+    assert_eq!(count(&mut conn, "SELECT count(*) FROM clean_orders"), 500);
+}
+
+#[test]
+fn postgresql_only_examples_refuse_a_sqlite_url_and_say_why() {
+    let (dir, url) = sqlite_file("refused");
+    for name in ["engine", "batch_job"] {
+        let out = Command::new(example(name))
+            .env("DATABASE_URL", &url)
+            .output()
+            .expect("the example runs");
+        assert!(!out.status.success(), "{name} accepted {url}");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(err.contains("needs PostgreSQL"), "{err}");
+        assert!(
+            err.contains("DATABASE_URL names a SQLite database"),
+            "{err}"
+        );
+    }
+    let _ = std::fs::remove_dir_all(dir);
 }
