@@ -465,15 +465,16 @@ fn push_foreign_key(
 }
 
 /// The SQLite type a column of PostgreSQL type `pg` is declared with in a `STRICT` table:
-/// integers and booleans `INTEGER`, floats `REAL`, bytes `BLOB`, and the rest (text,
-/// decimals, dates and times, UUIDs, JSON) `TEXT` in the forms
+/// integers and booleans `INTEGER`, floats and decimals `REAL` (decimals that a double
+/// holds exactly, so that they compare as numbers), bytes `BLOB`, and the rest (text,
+/// dates and times, UUIDs, JSON) `TEXT` in the forms
 /// [`Encode::to_sqlite`](crate::backend::Encode::to_sqlite) writes.
 pub(crate) fn sqlite_type(pg: &str) -> &'static str {
     match pg {
         "int2" | "int4" | "int8" | "bool" | "smallint" | "integer" | "bigint" | "boolean" => {
             "INTEGER"
         }
-        "float4" | "float8" | "real" | "double precision" => "REAL",
+        "float4" | "float8" | "real" | "double precision" | "numeric" => "REAL",
         "bytea" => "BLOB",
         t if t.ends_with("[]") => "ANY",
         _ => "TEXT",

@@ -64,9 +64,9 @@ where
     }
 
     fn insert_all<B: Backend>(rows: &[Self], conn: &mut Connection<B>) -> Result<u64, Error> {
-        // PostgreSQL takes at most 65535 parameters per statement; a row has at most one
-        // per column.
-        let per_statement = (65535 / T::META.columns.len().max(1)).max(1);
+        // A statement takes at most the backend's number of parameters (65535 on
+        // PostgreSQL, 32766 on SQLite); a row has at most one per column.
+        let per_statement = (B::DIALECT.max_params() / T::META.columns.len().max(1)).max(1);
         let mut written = 0;
         for chunk in rows.chunks(per_statement) {
             written += insert_into(T::default()).values(chunk).execute(conn)?;

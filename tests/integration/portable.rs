@@ -407,7 +407,9 @@ fn values_round_trip_exactly<B: TestBackend>() {
     let at = NaiveTime::from_hms_micro_opt(23, 59, 58, 123_456).unwrap();
     let stamp = NaiveDateTime::new(day, at);
     let stamptz = Utc.with_ymd_and_hms(1999, 12, 31, 23, 0, 1).unwrap();
-    let price = Decimal::from_str("12345678901234567.890123").unwrap();
+    // 15 significant digits: exact on both (SQLite stores decimals as doubles, which hold
+    // 15 digits exactly; more is refused there, below).
+    let price = Decimal::from_str("1234567890.12345").unwrap();
     let uid = uuid::Uuid::from_u128(0x0123_4567_89ab_cdef_0123_4567_89ab_cdef);
     let doc = serde_json::json!({"a": [1, 2.5, "x"], "b": null});
     let row = (
@@ -478,6 +480,30 @@ fn values_round_trip_exactly<B: TestBackend>() {
             Some("Пётр ok".to_string())
         )
     );
+    // A decimal with more digits than a double holds: stored exactly on PostgreSQL, refused
+    // on SQLite with a typed error (never rounded).
+    let long = Decimal::from_str("12345678901234567.890123").unwrap();
+    let stored = update(kinds::table)
+        .set(kinds::price.to(long))
+        .execute(&mut db.conn);
+    match B::DIALECT {
+        sqlwright::backend::Dialect::Sqlite => {
+            let e = stored.unwrap_err();
+            assert!(matches!(e, Error::Parameter(_)), "{e:?}");
+            assert!(e.to_string().contains("12345678901234567.890123"), "{e}");
+        }
+        _ => {
+            assert_eq!(stored.unwrap(), 1);
+            let back: Decimal = kinds::table.select(kinds::price).one(&mut db.conn).unwrap();
+            assert_eq!(back, long);
+        }
+    }
+    // Decimals compare as numbers on both (100.5 > 90, which as text it is not).
+    let big = kinds::table
+        .filter(kinds::price.gt(Decimal::from(90)))
+        .count(&mut db.conn)
+        .unwrap();
+    assert_eq!(big, 1);
     // Dates and timestamps compare as time on both (fixed-width text on SQLite).
     let later: i64 = kinds::table
         .filter(kinds::stamp.gt(NaiveDateTime::new(

@@ -47,6 +47,15 @@ impl Dialect {
         }
     }
 
+    /// The most parameters one statement takes: PostgreSQL's 65535, SQLite's
+    /// `SQLITE_MAX_VARIABLE_NUMBER` (32766).
+    pub fn max_params(self) -> usize {
+        match self {
+            Dialect::Postgres => 65_535,
+            Dialect::Sqlite => 32_766,
+        }
+    }
+
     /// The mark of the `n`th (1-based) parameter's place.
     #[inline]
     pub(crate) fn placeholder_prefix(self) -> char {

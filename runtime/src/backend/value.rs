@@ -13,8 +13,8 @@ use std::borrow::Cow;
 /// it is written, so a query is not compiled once per backend.
 pub trait Encode: ToSql + Sync {
     /// The value as SQLite stores it: integers, floats, text, blobs; dates and times as
-    /// ISO-8601 text, decimals as text, UUIDs as hyphenated text, JSON as text, arrays as
-    /// JSON arrays (which SQLite reads with `json_each`).
+    /// ISO-8601 text, decimals as exact doubles (or an error), UUIDs as hyphenated text,
+    /// JSON as text, arrays as JSON arrays (which SQLite reads with `json_each`).
     #[cfg(feature = "sqlite")]
     fn to_sqlite(&self) -> Result<SqliteArg<'_>, String>;
 }
@@ -186,11 +186,25 @@ fn json_string(out: &mut String, text: &str) {
     out.push('"');
 }
 
+/// A decimal goes to SQLite as a REAL when the double holds it exactly (up to 15
+/// significant digits always do), so that comparisons and ORDER BY are numeric; one with
+/// more digits is refused rather than rounded (docs/design.md, "Decimals on SQLite").
 #[cfg(feature = "rust_decimal")]
 impl Encode for rust_decimal::Decimal {
     #[cfg(feature = "sqlite")]
     fn to_sqlite(&self) -> Result<SqliteArg<'_>, String> {
-        Ok(SqliteArg::Text(Cow::Owned(self.to_string())))
+        use rust_decimal::prelude::ToPrimitive;
+        use std::str::FromStr;
+        let exact = self
+            .to_f64()
+            .filter(|x| x.is_finite())
+            .filter(|x| rust_decimal::Decimal::from_str(&format!("{x:?}")).ok() == Some(*self));
+        exact.map(SqliteArg::Real).ok_or_else(|| {
+            format!(
+                "the decimal {self} has more significant digits than SQLite stores exactly \
+                 (a double: 15 digits always fit)"
+            )
+        })
     }
 }
 

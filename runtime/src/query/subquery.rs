@@ -334,6 +334,19 @@ fn render_name_and_columns<T: Table>(out: &mut SqlWriter<'_>) {
 impl<T: Table, Q: SubSelect<J>, J> FromClause for Derived<T, Q, J> {
     type Needs = Q::Needs;
     fn render_from<'a>(&'a self, out: &mut SqlWriter<'a>) {
+        if out.dialect() == crate::backend::Dialect::Sqlite {
+            // SQLite names a subquery's columns only in a CTE: `(WITH "t"("a", ..) AS
+            // (query) SELECT * FROM "t") AS "t"` reads the same rows under the same names.
+            out.sql("(WITH ");
+            render_name_and_columns::<T>(out);
+            out.sql(" AS ");
+            render_nested(&self.query, out);
+            out.sql(" SELECT * FROM ");
+            out.ident(T::SQL_NAME);
+            out.sql(") AS ");
+            out.ident(T::SQL_NAME);
+            return;
+        }
         render_nested(&self.query, out);
         out.sql(" AS ");
         render_name_and_columns::<T>(out);

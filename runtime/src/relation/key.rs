@@ -140,6 +140,33 @@ macro_rules! composite_keys {
                     }
                     out.column(table, $col::NAME);
                 )+
+                if out.dialect() == crate::backend::Dialect::Sqlite {
+                    // SQLite has no unnest: each list is a JSON array, read by json_each and
+                    // zipped by position (`key`).
+                    out.sql(") IN (SELECT ");
+                    $(
+                        if $i > 0 {
+                            out.sql(", ");
+                        }
+                        out.sql(concat!("\"k", $i, "\".value"));
+                    )+
+                    out.sql(" FROM ");
+                    $(
+                        if $i > 0 {
+                            out.sql(" JOIN ");
+                        }
+                        out.sql("json_each(");
+                        out.redacting($col::SENSITIVE, |out| {
+                            out.bind(&arrays.$i, array_type::<$col>())
+                        });
+                        out.sql(concat!(") AS \"k", $i, "\""));
+                        if $i > 0 {
+                            out.sql(concat!(" ON \"k", $i, "\".key = \"k0\".key"));
+                        }
+                    )+
+                    out.sql(")");
+                    return;
+                }
                 out.sql(") IN (SELECT * FROM unnest(");
                 $(
                     if $i > 0 {
