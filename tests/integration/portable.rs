@@ -396,7 +396,38 @@ sqlwright::table! {
 
 const KINDS: sqlwright::ddl::Schema = sqlwright::schema!(kinds);
 
-on_both!(values_round_trip_exactly, a_value_too_big_names_its_column);
+on_both!(
+    values_round_trip_exactly,
+    a_value_too_big_names_its_column,
+    for_each_reads_rows_one_at_a_time,
+);
+
+fn for_each_reads_rows_one_at_a_time<B: TestBackend>() {
+    let mut db = with::<B>(SCHEMA, ROWS);
+    let mut seen = Vec::new();
+    let n = users::table
+        .select((users::id, users::name))
+        .order_by(users::id)
+        .for_each(&mut db.conn, |(id, name)| {
+            seen.push(format!("{id}:{name}"));
+            Ok(())
+        })
+        .unwrap();
+    assert_eq!(n, 5);
+    assert_eq!(seen, ["1:Ann", "2:Bob", "3:Cid", "4:Dee", "5:Ёжик"]);
+    // An error from the closure stops and is returned; the connection goes on.
+    let mut calls = 0;
+    let err = users::table
+        .select(users::id)
+        .for_each(&mut db.conn, |_| {
+            calls += 1;
+            Err(Error::NotFound)
+        })
+        .unwrap_err();
+    assert!(matches!(err, Error::NotFound));
+    assert_eq!(calls, 1);
+    assert_eq!(users::table.count(&mut db.conn).unwrap(), 5);
+}
 
 fn values_round_trip_exactly<B: TestBackend>() {
     use chrono::{NaiveDate, NaiveDateTime, NaiveTime, TimeZone, Utc};

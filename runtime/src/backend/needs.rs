@@ -133,6 +133,10 @@ pub mod features {
     pub struct PgCasts;
     /// `= ANY (subquery)`, `> ALL (subquery)`.
     pub struct AnyAll;
+    /// Streams: a result read as an iterator while the statement runs (a PostgreSQL portal);
+    /// on SQLite, [`Select::for_each`](crate::query::Select::for_each) reads rows one at a
+    /// time into a closure.
+    pub struct Streams;
     /// `COPY ... FROM STDIN` and `COPY ... TO STDOUT` (named as SQL spells it: `Copy` is
     /// Rust's).
     #[allow(non_camel_case_types)]

@@ -5,7 +5,6 @@ use super::clauses::{
 };
 use super::Rows;
 use super::Source;
-use crate::backend::Postgres;
 use crate::check::{Agg, Cons, GroupBy, Neutral, Nil, NoGroup, Plain, Src, ValidOrder};
 use crate::check::{AppearsIn, ValidSelect, ValidWhere};
 use crate::engine::{Error, Executor, RawRow};
@@ -440,7 +439,7 @@ where
     /// # Ok(()) }
     /// ```
     #[allow(clippy::type_complexity)]
-    pub fn stream<'c, C: Executor<Backend = Postgres> + ?Sized, J>(
+    pub fn stream<'c, C: Executor + ?Sized, J>(
         self,
         conn: &'c mut C,
     ) -> Result<
@@ -453,13 +452,39 @@ where
     >
     where
         S: SelectClause<F, G, J, SqlType: RowOf>,
+        C::Backend: crate::backend::needs::PostgresOnly<crate::backend::needs::features::Streams>,
     {
+        use crate::backend::needs::{features::Streams, PostgresOnly};
+        let conn = <C::Backend as PostgresOnly<Streams>>::postgres(conn.connection());
         let rendered = crate::render::render_for(conn, |out| self.render_with(out, None));
-        let stream = conn.stream_rows(&rendered)?;
+        let stream = conn.stream_rendered(&rendered)?;
         Ok(Rows::new(
             stream,
             decode_row::<RowType<F, S, G, J>, S::SqlType>,
         ))
+    }
+
+    /// Runs the query and hands each row to `f` as it is read, without holding the rows in
+    /// memory, on any backend; returns how many rows there were. An error from `f` stops
+    /// the decoding and is returned (the rest of the result is read and dropped). On
+    /// PostgreSQL [`stream`](Self::stream) gives the same as an iterator.
+    pub fn for_each<C: Executor + ?Sized, J>(
+        self,
+        conn: &mut C,
+        mut f: impl FnMut(RowType<F, S, G, J>) -> Result<(), Error>,
+    ) -> Result<u64, Error>
+    where
+        S: SelectClause<F, G, J, SqlType: RowOf>,
+        C::Backend:
+            crate::backend::Runs<crate::backend::Canonical<SelectNeeds<F, From, S, W, O, G, H, J>>>,
+    {
+        let rendered = crate::render::render_for(conn, |out| self.render_with(out, None));
+        let labels = &rendered.labels;
+        conn.query_each(&rendered, &mut |row| {
+            f(<RowType<F, S, G, J> as FromRow<S::SqlType>>::from_row(
+                &mut RowReader::new(row, labels),
+            )?)
+        })
     }
 
     /// Runs the query as `COPY (query) TO STDOUT (FORMAT binary)` and decodes its rows as

@@ -48,6 +48,13 @@ pub trait RawBackend: crate::backend::Backend {
         conn: &mut crate::engine::Connection<Self>,
         rendered: &Rendered<'_>,
     ) -> Result<Vec<Self::Row>, Error>;
+    /// Runs `rendered` and keeps the first row.
+    fn first_row(
+        conn: &mut crate::engine::Connection<Self>,
+        rendered: &Rendered<'_>,
+    ) -> Result<Option<Self::Row>, Error> {
+        Ok(Self::load_rows(conn, rendered)?.into_iter().next())
+    }
 }
 
 impl RawBackend for Postgres {
@@ -61,6 +68,14 @@ impl RawBackend for Postgres {
             .into_iter()
             .map(DynRow)
             .collect())
+    }
+    /// Reads the first row of a stream: the server stops sending after it.
+    fn first_row(
+        conn: &mut crate::engine::Connection,
+        rendered: &Rendered<'_>,
+    ) -> Result<Option<DynRow>, Error> {
+        let mut stream = conn.stream_rendered(rendered)?;
+        stream.next_row().transpose().map(|row| row.map(DynRow))
     }
 }
 
@@ -271,13 +286,15 @@ impl<'a> RawQuery<'a> {
     }
 
     /// The first row, or `None`.
-    pub fn first<C: Executor<Backend = Postgres> + ?Sized>(
+    pub fn first<C: Executor + ?Sized>(
         &self,
         conn: &mut C,
-    ) -> Result<Option<DynRow>, Error> {
-        let rendered = self.render()?;
-        let mut stream = conn.stream_rows(&rendered)?;
-        stream.next_row().transpose().map(|row| row.map(DynRow))
+    ) -> Result<Option<<C::Backend as RawBackend>::Row>, Error>
+    where
+        C::Backend: RawBackend,
+    {
+        let rendered = self.render_for(<C::Backend as crate::backend::Backend>::DIALECT)?;
+        <C::Backend as RawBackend>::first_row(conn.connection(), &rendered)
     }
 
     /// Exactly one row: [`Error::NotFound`] or [`Error::MultipleRows`] otherwise.
