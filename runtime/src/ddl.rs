@@ -341,8 +341,9 @@ impl Schema {
         conn: &mut Connection<B>,
         if_not_exists: bool,
     ) -> Result<(), Error> {
-        let sql = self.create_sql_for(B::DIALECT, if_not_exists);
-        if B::DIALECT == Dialect::Sqlite {
+        let dialect = conn.dialect();
+        let sql = self.create_sql_for(dialect, if_not_exists);
+        if dialect == Dialect::Sqlite {
             // One script is one transaction on PostgreSQL; SQLite runs it statement by
             // statement, so it is wrapped.
             return conn.transaction(|tx| tx.batch_execute(&sql));
@@ -352,8 +353,9 @@ impl Schema {
 
     /// Drops every table that exists, dependents first, in one implicit transaction.
     pub fn drop_all<B: Backend>(&self, conn: &mut Connection<B>) -> Result<(), Error> {
-        let sql = self.drop_sql_for(B::DIALECT, true);
-        if B::DIALECT == Dialect::Sqlite {
+        let dialect = conn.dialect();
+        let sql = self.drop_sql_for(dialect, true);
+        if dialect == Dialect::Sqlite {
             return conn.transaction(|tx| tx.batch_execute(&sql));
         }
         conn.batch_execute(&sql)

@@ -168,6 +168,23 @@ pub use session::Session;
 /// A connection to SQLite (feature `sqlite`).
 #[cfg(feature = "sqlite")]
 pub type SqliteConnection = Connection<Sqlite>;
+/// A connection whose backend its URL picks at run time (feature `sqlite`): it runs the
+/// queries every backend runs.
+#[cfg(feature = "sqlite")]
+pub type AnyConnection = Connection<backend::Any>;
+/// An engine whose backend its URL picks at run time (feature `sqlite`).
+#[cfg(feature = "sqlite")]
+pub type AnyEngine = engine::Engine<backend::Any>;
+
+/// An engine on the database `url` names, PostgreSQL (`postgres://`) or SQLite
+/// (`sqlite:///path.db`), as SQLAlchemy's `create_engine(url)`: the backend is picked at run
+/// time, and the queries that compile for it are those every backend runs (feature
+/// `sqlite`). An application that knows its backend uses `Engine::new` or `Engine::sqlite`,
+/// which allow that backend's own features.
+#[cfg(feature = "sqlite")]
+pub fn create_engine(url: &str) -> Result<AnyEngine, Error> {
+    engine::Engine::any(url)
+}
 /// An engine (a pool of connections) for one SQLite database file (feature `sqlite`):
 /// `Engine::sqlite("sqlite:///app.db")`.
 #[cfg(feature = "sqlite")]

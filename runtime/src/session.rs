@@ -66,7 +66,7 @@ where
     fn insert_all<B: Backend>(rows: &[Self], conn: &mut Connection<B>) -> Result<u64, Error> {
         // A statement takes at most the backend's number of parameters (65535 on
         // PostgreSQL, 32766 on SQLite); a row has at most one per column.
-        let per_statement = (B::DIALECT.max_params() / T::META.columns.len().max(1)).max(1);
+        let per_statement = (conn.dialect().max_params() / T::META.columns.len().max(1)).max(1);
         let mut written = 0;
         for chunk in rows.chunks(per_statement) {
             written += insert_into(T::default()).values(chunk).execute(conn)?;
@@ -133,7 +133,7 @@ impl<S: WriteStatement, B: Backend> PendingWrite<B> for Write<S> {
         out.finish().sql
     }
     fn run(&self, conn: &mut Connection<B>) -> Result<u64, Error> {
-        let mut out = SqlWriter::for_dialect(B::DIALECT);
+        let mut out = SqlWriter::for_dialect(conn.dialect());
         if !self.0.render_statement(&mut out) {
             return Ok(0);
         }

@@ -2,6 +2,7 @@
 //! Each test gets its own fresh database; each asserts the rendered SQL and the rows.
 
 mod aggregate_types;
+mod any;
 mod both;
 mod cancel;
 mod composite_keys;

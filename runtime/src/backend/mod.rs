@@ -17,9 +17,13 @@
 
 use std::fmt;
 
+#[cfg(feature = "sqlite")]
+mod any;
 pub mod needs;
 #[cfg(feature = "sqlite")]
 pub mod sqlite;
+#[cfg(feature = "sqlite")]
+pub use any::{Any, AnyLink};
 mod value;
 
 pub use needs::{AvailableOn, Needs, Portable, Runs};
@@ -75,8 +79,15 @@ impl fmt::Display for Dialect {
 /// A database sqlwright can run queries on. Implemented by [`Postgres`] and [`Sqlite`];
 /// a connection, a pool and a transaction carry one as a type parameter.
 pub trait Backend: driver::Driver + driver::Pooled + Runs<()> + Sized + Send + 'static {
-    /// How the backend spells SQL.
+    /// How the backend spells SQL (for [`Any`], the one it starts as; a connection's own is
+    /// [`Connection::dialect`](crate::Connection::dialect)).
     const DIALECT: Dialect;
+
+    /// How a connection of this backend spells SQL.
+    #[doc(hidden)]
+    fn dialect_of(_link: &Self::Link) -> Dialect {
+        Self::DIALECT
+    }
 }
 
 /// The canonical form of needs `N`: queries run where `C::Backend: Runs<Canonical<N>>`, so
@@ -138,8 +149,9 @@ pub mod driver {
         where
             Self: super::Backend;
 
-        /// The statement that opens a transaction with `options`, or why it cannot.
-        fn begin_sql(options: &TransactionOptions) -> Result<String, Error>;
+        /// The statement that opens a transaction with `options` on this connection, or
+        /// why it cannot.
+        fn begin_sql(link: &Self::Link, options: &TransactionOptions) -> Result<String, Error>;
 
         /// Whether the connection has the statement of fingerprint `key` (so it can be
         /// rendered without its text).

@@ -67,7 +67,7 @@ impl Default for PgOptions {
 impl<B: Backend> EngineBuilder<B> {
     /// A builder for `url` with the default settings; a bad URL is reported by
     /// [`build`](Self::build), naming the bad part.
-    pub(super) fn with_url(url: Result<DatabaseUrl, Error>) -> Self {
+    pub(crate) fn with_url(url: Result<DatabaseUrl, Error>) -> Self {
         EngineBuilder {
             url: url.map_err(|e| match e {
                 Error::InvalidUrl { part, reason } => format!("{part}: {reason}"),

@@ -52,7 +52,7 @@ pub struct PgLink {
 impl<B: Backend> std::fmt::Debug for Connection<B> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Connection")
-            .field("backend", &B::DIALECT)
+            .field("backend", &self.dialect())
             .field("target", &self.target)
             .field("transaction_depth", &self.depth)
             .finish()
@@ -70,6 +70,13 @@ impl<B: Backend> Connection<B> {
             aborted: false,
             broken: false,
         }
+    }
+
+    /// How this connection's database spells SQL (for an [`Any`](crate::backend::Any)
+    /// connection, the backend its URL picked).
+    #[inline]
+    pub fn dialect(&self) -> crate::backend::Dialect {
+        B::dialect_of(&self.link)
     }
 
     /// Runs one or more SQL statements given as text, without parameters: for schema

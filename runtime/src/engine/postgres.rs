@@ -36,7 +36,7 @@ impl Driver for Postgres {
         conn.pg_control(sql, deadline)
     }
 
-    fn begin_sql(options: &TransactionOptions) -> Result<String, Error> {
+    fn begin_sql(_link: &Self::Link, options: &TransactionOptions) -> Result<String, Error> {
         let mut sql = String::from("BEGIN");
         if let Some(isolation) = options.isolation {
             sql.push_str(" ISOLATION LEVEL ");

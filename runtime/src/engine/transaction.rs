@@ -79,7 +79,7 @@ impl<'c, B: Backend> Transaction<'c, B> {
     ) -> Result<Self, Error> {
         let level = conn.depth + 1;
         if level == 1 {
-            let sql = B::begin_sql(&options)?;
+            let sql = B::begin_sql(&conn.link, &options)?;
             conn.control(&sql)?;
             conn.aborted = false;
         } else {

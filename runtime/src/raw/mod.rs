@@ -269,7 +269,7 @@ impl<'a> RawQuery<'a> {
     where
         C::Backend: RawBackend,
     {
-        let rendered = self.render_for(<C::Backend as crate::backend::Backend>::DIALECT)?;
+        let rendered = self.render_for(conn.connection().dialect())?;
         <C::Backend as RawBackend>::load_rows(conn.connection(), &rendered)
     }
 
@@ -293,7 +293,7 @@ impl<'a> RawQuery<'a> {
     where
         C::Backend: RawBackend,
     {
-        let rendered = self.render_for(<C::Backend as crate::backend::Backend>::DIALECT)?;
+        let rendered = self.render_for(conn.connection().dialect())?;
         <C::Backend as RawBackend>::first_row(conn.connection(), &rendered)
     }
 
@@ -320,7 +320,7 @@ impl<'a> RawQuery<'a> {
 
     /// Runs the statement: the number of rows it affected.
     pub fn execute<C: Executor + ?Sized>(&self, conn: &mut C) -> Result<u64, Error> {
-        let rendered = self.render_for(<C::Backend as crate::backend::Backend>::DIALECT)?;
+        let rendered = self.render_for(conn.connection().dialect())?;
         conn.execute_rendered(&rendered)
     }
 

@@ -481,8 +481,7 @@ pub(crate) fn render_for<'a, C: crate::engine::Executor + ?Sized>(
     conn: &mut C,
     mut write: impl FnMut(&mut SqlWriter<'a>),
 ) -> Rendered<'a> {
-    use crate::backend::Backend;
-    let dialect = <C::Backend as Backend>::DIALECT;
+    let dialect = conn.connection().dialect();
     let mut out = SqlWriter::fingerprint_only_for(dialect);
     write(&mut out);
     let rendered = out.finish();

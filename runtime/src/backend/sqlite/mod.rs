@@ -269,7 +269,7 @@ impl Driver for Sqlite {
     type Link = SqliteLink;
 
     fn open(url: &DatabaseUrl) -> Result<Connection<Self>, Error> {
-        Connection::open_url(url)
+        Connection::<Sqlite>::open_url(url)
     }
 
     #[inline]
@@ -307,7 +307,7 @@ impl Driver for Sqlite {
     /// is accepted; a weaker level or a read-only transaction is refused rather than
     /// silently run as something else. `BEGIN IMMEDIATE` takes the write lock at once, so
     /// two writers wait on the busy timeout instead of failing half-way.
-    fn begin_sql(options: &TransactionOptions) -> Result<String, Error> {
+    fn begin_sql(_link: &Self::Link, options: &TransactionOptions) -> Result<String, Error> {
         match options.isolation {
             None | Some(crate::engine::IsolationLevel::Serializable) => {}
             Some(other) => {

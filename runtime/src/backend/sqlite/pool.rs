@@ -56,7 +56,7 @@ impl Pooled for Sqlite {
         opener: &SqliteOpener,
         _deadline: Option<Instant>,
     ) -> Result<Connection<Self>, Error> {
-        Connection::open_url(&opener.url)
+        Connection::<Sqlite>::open_url(&opener.url)
     }
 
     fn reset(_opener: &SqliteOpener, _conn: &mut Connection<Self>) -> Result<(), Error> {
