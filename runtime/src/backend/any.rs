@@ -181,7 +181,7 @@ impl Connection<Any> {
 /// picked.
 pub enum AnyOpener {
     /// PostgreSQL's.
-    Postgres(<Postgres as Pooled>::Opener),
+    Postgres(Box<<Postgres as Pooled>::Opener>),
     /// SQLite's.
     Sqlite(<Sqlite as Pooled>::Opener),
 }
@@ -194,7 +194,9 @@ impl Pooled for Any {
 
     fn opener(url: &DatabaseUrl, _options: &()) -> Result<AnyOpener, Error> {
         Ok(match url.dialect {
-            Dialect::Postgres => AnyOpener::Postgres(Postgres::opener(url, &Default::default())?),
+            Dialect::Postgres => {
+                AnyOpener::Postgres(Box::new(Postgres::opener(url, &Default::default())?))
+            }
             Dialect::Sqlite => AnyOpener::Sqlite(Sqlite::opener(url, &Default::default())?),
         })
     }
