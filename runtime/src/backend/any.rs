@@ -183,7 +183,7 @@ pub enum AnyOpener {
     /// PostgreSQL's.
     Postgres(Box<<Postgres as Pooled>::Opener>),
     /// SQLite's.
-    Sqlite(<Sqlite as Pooled>::Opener),
+    Sqlite(Box<<Sqlite as Pooled>::Opener>),
 }
 
 impl Pooled for Any {
@@ -197,7 +197,9 @@ impl Pooled for Any {
             Dialect::Postgres => {
                 AnyOpener::Postgres(Box::new(Postgres::opener(url, &Default::default())?))
             }
-            Dialect::Sqlite => AnyOpener::Sqlite(Sqlite::opener(url, &Default::default())?),
+            Dialect::Sqlite => {
+                AnyOpener::Sqlite(Box::new(Sqlite::opener(url, &Default::default())?))
+            }
         })
     }
 
