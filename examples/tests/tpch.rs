@@ -16,19 +16,21 @@
 //! runs the 9 queries that compile for SQLite (`queries::PORTABLE`, the same typed values)
 //! on both, comparing their answers row by row: integers, text, dates and NULLs exactly;
 //! `char(n)` values without PostgreSQL's padding blanks; decimals within a relative 1e-9,
-//! since SQLite stores them as doubles and computes sums
-//! and averages in floating point (a double carries 15 to 17 significant digits, so the
-//! sums here, up to 10^9 with 2 decimals, keep about 6 digits more than the tolerance
-//! asks, and PostgreSQL's printed scale, `300.00` against SQLite's `300`, does not
-//! matter). At scale factor 0.01 the largest difference seen is 1.4e-16 relative (Q3's
-//! revenues, one unit in the last place of a double).
+//! since SQLite stores them as doubles and computes sums and averages in floating point (a
+//! double carries 15 to 17 significant digits, so the sums here, up to 10^9 with 2
+//! decimals, keep several digits more than the tolerance asks, and PostgreSQL's printed
+//! scale, `300.00` against SQLite's `300`, does not matter). At scale factor 0.01 the
+//! largest difference seen is 1.4e-16 relative (revenue sums, one unit in the last place
+//! of a double). The 13 other queries are compile errors on SQLite
+//! (`queries::POSTGRES_ONLY`), and `run_portable` refuses them by number.
 //!
 //! A third test runs the example program (`--sql`) on a database of its own and checks
 //! its 22 CSV files.
 //!
 //! Loading takes about 7 s in a debug build (4 to 5 s of it `tpchgen` building its text
-//! pool), the 44 queries about 2 s; the two loads run side by side, 12 to 15 s in all on
-//! two cores.
+//! pool, once per process), the 44 queries about 2 s; loading into SQLite (one transaction
+//! of multi-row INSERTs) about 2 s. The loads run side by side, 10 to 15 s in all on two
+//! cores.
 
 use sqlwright::query::Table;
 use sqlwright_examples::tpch::schema::{
