@@ -10,8 +10,10 @@
 //! (`tpch-out` by default; made if missing), `--sql` to run the hand-written SQL texts of
 //! `tpch::sql` instead of the typed queries of `tpch::queries`.
 //!
-//! PostgreSQL only: the loader uses COPY and the queries PostgreSQL's date functions and
-//! intervals. Which database it uses, and what it leaves behind:
+//! PostgreSQL only: the loader uses COPY and 13 of the queries PostgreSQL's date functions,
+//! intervals and casts (the library's `tpch::load::load_sqlite` and
+//! `tpch::queries::run_portable` run the other 9 on SQLite; `examples/tests/tpch.rs`
+//! compares their answers). Which database it uses, and what it leaves behind:
 //!
 //! - `DATABASE_URL` set to a `postgres://` URL: that database, as `create_engine(url)` would.
 //!   Where none of the tables `region`, `nation`, `part`, `supplier`, `partsupp`,

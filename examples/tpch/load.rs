@@ -1,8 +1,11 @@
-//! Loads TPC-H data made by the `tpchgen` crate into the schema of [`super::schema`].
+//! Loads TPC-H data made by the `tpchgen` crate into the schema of [`super::schema`], on
+//! PostgreSQL ([`load`]) or SQLite ([`load_sqlite`]), the same rows on both.
 //!
-//! Each table is one binary `COPY` through sqlwright's [`copy_in`], its rows built from the
-//! generator's rows as `column.to(value)` tuples of the `table!` declarations, so the
-//! compiler checks every value against its column. The foreign keys are added once the
+//! Rows are built from the generator's rows as `column.to(value)` tuples of the `table!`
+//! declarations, so the compiler checks every value against its column. On PostgreSQL
+//! each table is one binary `COPY` through sqlwright's [`copy_in`]; on SQLite, which has no
+//! COPY, multi-row `insert_into(table).values(rows)` statements of as many rows as fit
+//! SQLite's 32766 parameters, all in one transaction. The foreign keys are added once the
 //! data is in. The whole load is one transaction: a failure leaves no half-loaded tables
 //! behind. `ANALYZE` follows, so that the planner knows the tables' sizes before the
 //! queries run.
@@ -16,7 +19,12 @@ use super::schema::{
 };
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
+use sqlwright::backend::Dialect;
+use sqlwright::check::Nil;
+use sqlwright::copy::CopyRow;
 use sqlwright::prelude::*;
+use sqlwright::query::{Assignments, StoredTable};
+use sqlwright::{Postgres, Sqlite};
 use std::fmt;
 use std::time::{Duration, Instant};
 use tpchgen::dates::TPCHDate;
@@ -122,7 +130,7 @@ impl From<sqlwright::Error> for LoadError {
 ///
 /// The tables are dropped with `CASCADE`: point this at a database whose `region`,
 /// `nation`, `part`, `supplier`, `partsupp`, `customer`, `orders` and `lineitem` may go.
-pub fn load<C: Executor<Backend = sqlwright::Postgres>>(
+pub fn load<C: Executor<Backend = Postgres>>(
     conn: &mut C,
     sf: f64,
 ) -> Result<LoadStats, LoadError> {
@@ -133,27 +141,7 @@ pub fn load<C: Executor<Backend = sqlwright::Postgres>>(
     let (tables, foreign_keys) = conn.transaction(|tx| {
         tx.batch_execute(DROP)?;
         tx.batch_execute(CREATE_TABLES)?;
-        let mut tables = Vec::with_capacity(8);
-        let mut timed = |table: &'static str,
-                         copy: &mut dyn FnMut() -> Result<u64, LoadError>|
-         -> Result<(), LoadError> {
-            let started = Instant::now();
-            let rows = copy()?;
-            tables.push(TableStats {
-                table,
-                rows,
-                elapsed: started.elapsed(),
-            });
-            Ok(())
-        };
-        timed("region", &mut || load_region(tx))?;
-        timed("nation", &mut || load_nation(tx))?;
-        timed("part", &mut || load_part(tx, sf))?;
-        timed("supplier", &mut || load_supplier(tx, sf))?;
-        timed("partsupp", &mut || load_partsupp(tx, sf))?;
-        timed("customer", &mut || load_customer(tx, sf))?;
-        timed("orders", &mut || load_orders(tx, sf))?;
-        timed("lineitem", &mut || load_lineitem(tx, sf))?;
+        let tables = fill(&mut Copying(tx), sf)?;
         let checking = Instant::now();
         tx.batch_execute(ADD_FOREIGN_KEYS)?;
         tx.batch_execute(CREATE_INDEXES)?;
@@ -169,6 +157,140 @@ pub fn load<C: Executor<Backend = sqlwright::Postgres>>(
         analyze: analyzing.elapsed(),
         total: started.elapsed(),
     })
+}
+
+/// [`load`] for SQLite: drops the eight tables where they exist, creates them from the
+/// `table!` declarations (`STRICT` tables, foreign keys inline, as
+/// [`Schema::create_sql_for`](sqlwright::ddl::Schema::create_sql_for) writes them for
+/// SQLite), fills them with the same rows as [`load`] in multi-row INSERTs, adds the same
+/// index ([`CREATE_INDEXES`]) and runs `ANALYZE`, all but `ANALYZE` in one transaction.
+///
+/// The columns are typed as the declarations say, not as TPC-H's DDL: `char(n)` and
+/// `varchar(n)` are TEXT (tpchgen's values have no trailing blanks, so they compare and
+/// print as PostgreSQL's `char(n)` does), `decimal(15,2)` is REAL holding each value
+/// exactly (15 significant digits fit a double; sqlwright refuses a decimal that does
+/// not), dates are `YYYY-MM-DD` text. SQLite checks each foreign key as its row is
+/// inserted, so the tables are filled parents first.
+pub fn load_sqlite<C: Executor<Backend = Sqlite>>(
+    conn: &mut C,
+    sf: f64,
+) -> Result<LoadStats, LoadError> {
+    if !(sf > 0.0 && sf <= MAX_SCALE_FACTOR) {
+        return Err(LoadError::ScaleFactor(sf));
+    }
+    let schema =
+        sqlwright::schema!(region, nation, part, supplier, partsupp, customer, orders, lineitem);
+    let started = Instant::now();
+    let (tables, foreign_keys) = conn.transaction(|tx| {
+        tx.batch_execute(&schema.drop_sql_for(Dialect::Sqlite, true))?;
+        tx.batch_execute(&schema.create_sql_for(Dialect::Sqlite, false))?;
+        let tables = fill(&mut Inserting(tx), sf)?;
+        let indexing = Instant::now();
+        tx.batch_execute(CREATE_INDEXES)?;
+        Ok::<_, LoadError>((tables, indexing.elapsed()))
+    })?;
+    let analyzing = Instant::now();
+    conn.batch_execute("ANALYZE")?;
+    Ok(LoadStats {
+        scale_factor: sf,
+        tables,
+        foreign_keys,
+        analyze: analyzing.elapsed(),
+        total: started.elapsed(),
+    })
+}
+
+/// Generates the eight tables at scale factor `sf` into `store`, parents first, timing each.
+fn fill(store: &mut impl Store, sf: f64) -> Result<Vec<TableStats>, LoadError> {
+    let mut tables = Vec::with_capacity(8);
+    let mut timed = |table: &'static str,
+                     store: &mut dyn FnMut() -> Result<u64, LoadError>|
+     -> Result<(), LoadError> {
+        let started = Instant::now();
+        let rows = store()?;
+        tables.push(TableStats {
+            table,
+            rows,
+            elapsed: started.elapsed(),
+        });
+        Ok(())
+    };
+    timed("region", &mut || load_region(store))?;
+    timed("nation", &mut || load_nation(store))?;
+    timed("part", &mut || load_part(store, sf))?;
+    timed("supplier", &mut || load_supplier(store, sf))?;
+    timed("partsupp", &mut || load_partsupp(store, sf))?;
+    timed("customer", &mut || load_customer(store, sf))?;
+    timed("orders", &mut || load_orders(store, sf))?;
+    timed("lineitem", &mut || load_lineitem(store, sf))?;
+    Ok(tables)
+}
+
+/// Where generated rows go: a COPY per table on PostgreSQL ([`Copying`]), multi-row
+/// INSERTs on SQLite ([`Inserting`]). Each store stops at the first row that could not be
+/// built and returns its error.
+trait Store {
+    /// Stores `rows` into `table`; the number of rows stored.
+    fn store<T, R, I, J>(
+        &mut self,
+        table: T,
+        rows: impl Iterator<Item = Result<R, LoadError>>,
+    ) -> Result<u64, LoadError>
+    where
+        T: StoredTable + Copy,
+        R: CopyRow<T, I> + Assignments<T, Nil, J>;
+}
+
+/// Rows sent with one binary COPY per table.
+struct Copying<'c, C>(&'c mut C);
+
+impl<C: Executor<Backend = Postgres>> Store for Copying<'_, C> {
+    fn store<T, R, I, J>(
+        &mut self,
+        table: T,
+        rows: impl Iterator<Item = Result<R, LoadError>>,
+    ) -> Result<u64, LoadError>
+    where
+        T: StoredTable + Copy,
+        R: CopyRow<T, I> + Assignments<T, Nil, J>,
+    {
+        let mut failed = None;
+        let rows = rows.map_while(|row| row.map_err(|e| failed = Some(e)).ok());
+        let stored = copy_in(table).rows(rows, self.0)?;
+        match failed {
+            Some(e) => Err(e),
+            None => Ok(stored),
+        }
+    }
+}
+
+/// Rows inserted with multi-row INSERTs, each of as many rows as SQLite's parameter limit
+/// allows (one parameter per column: 2047 rows of `lineitem`'s 16 columns).
+struct Inserting<'c, C>(&'c mut C);
+
+impl<C: Executor<Backend = Sqlite>> Store for Inserting<'_, C> {
+    fn store<T, R, I, J>(
+        &mut self,
+        table: T,
+        rows: impl Iterator<Item = Result<R, LoadError>>,
+    ) -> Result<u64, LoadError>
+    where
+        T: StoredTable + Copy,
+        R: CopyRow<T, I> + Assignments<T, Nil, J>,
+    {
+        let per_statement = Dialect::Sqlite.max_params() / T::META.columns.len().max(1);
+        let mut stored = 0;
+        let mut chunk = Vec::with_capacity(per_statement);
+        for row in rows {
+            chunk.push(row?);
+            if chunk.len() == per_statement {
+                let full = std::mem::replace(&mut chunk, Vec::with_capacity(per_statement));
+                stored += insert_into(table).values(full).execute(self.0)?;
+            }
+        }
+        stored += insert_into(table).values(chunk).execute(self.0)?;
+        Ok(stored)
+    }
 }
 
 /// A key as the schema's `integer`.
@@ -198,28 +320,7 @@ fn date(column: &'static str, value: TPCHDate) -> Result<NaiveDate, LoadError> {
     })
 }
 
-/// Copies the rows `rows` yields into `T`, stopping at the first row that could not be
-/// built and returning its error.
-fn copy_checked<T, R, I, C>(
-    table: T,
-    rows: impl Iterator<Item = Result<R, LoadError>>,
-    conn: &mut C,
-) -> Result<u64, LoadError>
-where
-    T: sqlwright::query::StoredTable,
-    R: sqlwright::copy::CopyRow<T, I>,
-    C: Executor<Backend = sqlwright::Postgres>,
-{
-    let mut failed = None;
-    let rows = rows.map_while(|row| row.map_err(|e| failed = Some(e)).ok());
-    let stored = copy_in(table).rows(rows, conn)?;
-    match failed {
-        Some(e) => Err(e),
-        None => Ok(stored),
-    }
-}
-
-fn load_region<C: Executor<Backend = sqlwright::Postgres>>(conn: &mut C) -> Result<u64, LoadError> {
+fn load_region(store: &mut impl Store) -> Result<u64, LoadError> {
     let rows = RegionGenerator::new(1.0, 1, 1).into_iter().map(|r| {
         Ok::<_, LoadError>((
             region::r_regionkey.to(key("region.r_regionkey", r.r_regionkey)?),
@@ -227,10 +328,10 @@ fn load_region<C: Executor<Backend = sqlwright::Postgres>>(conn: &mut C) -> Resu
             region::r_comment.to(r.r_comment),
         ))
     });
-    copy_checked(region::table, rows, conn)
+    store.store(region::table, rows)
 }
 
-fn load_nation<C: Executor<Backend = sqlwright::Postgres>>(conn: &mut C) -> Result<u64, LoadError> {
+fn load_nation(store: &mut impl Store) -> Result<u64, LoadError> {
     let rows = NationGenerator::new(1.0, 1, 1).into_iter().map(|n| {
         Ok::<_, LoadError>((
             nation::n_nationkey.to(key("nation.n_nationkey", n.n_nationkey)?),
@@ -239,13 +340,10 @@ fn load_nation<C: Executor<Backend = sqlwright::Postgres>>(conn: &mut C) -> Resu
             nation::n_comment.to(n.n_comment),
         ))
     });
-    copy_checked(nation::table, rows, conn)
+    store.store(nation::table, rows)
 }
 
-fn load_part<C: Executor<Backend = sqlwright::Postgres>>(
-    conn: &mut C,
-    sf: f64,
-) -> Result<u64, LoadError> {
+fn load_part(store: &mut impl Store, sf: f64) -> Result<u64, LoadError> {
     let rows = PartGenerator::new(sf, 1, 1).into_iter().map(|p| {
         Ok::<_, LoadError>((
             part::p_partkey.to(key("part.p_partkey", p.p_partkey)?),
@@ -259,13 +357,10 @@ fn load_part<C: Executor<Backend = sqlwright::Postgres>>(
             part::p_comment.to(p.p_comment),
         ))
     });
-    copy_checked(part::table, rows, conn)
+    store.store(part::table, rows)
 }
 
-fn load_supplier<C: Executor<Backend = sqlwright::Postgres>>(
-    conn: &mut C,
-    sf: f64,
-) -> Result<u64, LoadError> {
+fn load_supplier(store: &mut impl Store, sf: f64) -> Result<u64, LoadError> {
     let rows = SupplierGenerator::new(sf, 1, 1).into_iter().map(|s| {
         Ok::<_, LoadError>((
             supplier::s_suppkey.to(key("supplier.s_suppkey", s.s_suppkey)?),
@@ -277,13 +372,10 @@ fn load_supplier<C: Executor<Backend = sqlwright::Postgres>>(
             supplier::s_comment.to(s.s_comment),
         ))
     });
-    copy_checked(supplier::table, rows, conn)
+    store.store(supplier::table, rows)
 }
 
-fn load_partsupp<C: Executor<Backend = sqlwright::Postgres>>(
-    conn: &mut C,
-    sf: f64,
-) -> Result<u64, LoadError> {
+fn load_partsupp(store: &mut impl Store, sf: f64) -> Result<u64, LoadError> {
     let rows = PartSuppGenerator::new(sf, 1, 1).into_iter().map(|ps| {
         Ok::<_, LoadError>((
             partsupp::ps_partkey.to(key("partsupp.ps_partkey", ps.ps_partkey)?),
@@ -293,13 +385,10 @@ fn load_partsupp<C: Executor<Backend = sqlwright::Postgres>>(
             partsupp::ps_comment.to(ps.ps_comment),
         ))
     });
-    copy_checked(partsupp::table, rows, conn)
+    store.store(partsupp::table, rows)
 }
 
-fn load_customer<C: Executor<Backend = sqlwright::Postgres>>(
-    conn: &mut C,
-    sf: f64,
-) -> Result<u64, LoadError> {
+fn load_customer(store: &mut impl Store, sf: f64) -> Result<u64, LoadError> {
     let rows = CustomerGenerator::new(sf, 1, 1).into_iter().map(|c| {
         Ok::<_, LoadError>((
             customer::c_custkey.to(key("customer.c_custkey", c.c_custkey)?),
@@ -312,13 +401,10 @@ fn load_customer<C: Executor<Backend = sqlwright::Postgres>>(
             customer::c_comment.to(c.c_comment),
         ))
     });
-    copy_checked(customer::table, rows, conn)
+    store.store(customer::table, rows)
 }
 
-fn load_orders<C: Executor<Backend = sqlwright::Postgres>>(
-    conn: &mut C,
-    sf: f64,
-) -> Result<u64, LoadError> {
+fn load_orders(store: &mut impl Store, sf: f64) -> Result<u64, LoadError> {
     let rows = OrderGenerator::new(sf, 1, 1).into_iter().map(|o| {
         Ok::<_, LoadError>((
             orders::o_orderkey.to(key("orders.o_orderkey", o.o_orderkey)?),
@@ -332,13 +418,10 @@ fn load_orders<C: Executor<Backend = sqlwright::Postgres>>(
             orders::o_comment.to(o.o_comment),
         ))
     });
-    copy_checked(orders::table, rows, conn)
+    store.store(orders::table, rows)
 }
 
-fn load_lineitem<C: Executor<Backend = sqlwright::Postgres>>(
-    conn: &mut C,
-    sf: f64,
-) -> Result<u64, LoadError> {
+fn load_lineitem(store: &mut impl Store, sf: f64) -> Result<u64, LoadError> {
     let rows = LineItemGenerator::new(sf, 1, 1).into_iter().map(|l| {
         Ok::<_, LoadError>((
             lineitem::l_orderkey.to(key("lineitem.l_orderkey", l.l_orderkey)?),
@@ -359,5 +442,5 @@ fn load_lineitem<C: Executor<Backend = sqlwright::Postgres>>(
             lineitem::l_comment.to(l.l_comment),
         ))
     });
-    copy_checked(lineitem::table, rows, conn)
+    store.store(lineitem::table, rows)
 }

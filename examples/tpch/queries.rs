@@ -11,15 +11,55 @@
 //! written `value(date).minus(90)` (date minus days is a date).
 //! Literal numbers keep the SQL text's scales (`100.00`, `7.0`, `0.2`), since the scale of
 //! a `numeric` result depends on them.
+//!
+//! # Backends
+//!
+//! Each `qN` is generic over the connection (`C: Executor`), so the same typed value runs
+//! on PostgreSQL and, where it uses nothing SQLite lacks, on SQLite: 9 of the 22 do
+//! ([`PORTABLE`], run by [`run_portable`]). The other 13 say what they need with a bound,
+//! `C::Backend: Runs<PgOnly<F>>`, which PostgreSQL meets and SQLite does not; calling one
+//! with a `Connection<Sqlite>` is a compile error whose first line names the feature
+//! ([`POSTGRES_ONLY`]). None is rewritten for SQLite: a rewrite would be another query.
+//!
+//! | Query | SQLite | First line of the compile error on a `Connection<Sqlite>` | Why |
+//! |-------|--------|------------------------------------------------------------|-----|
+//! | Q1  | no  | `Intervals is not available on sqlwright::Sqlite` | `date '1998-12-01' - interval '90' day` (date minus days) |
+//! | Q2  | yes | | |
+//! | Q3  | yes | | |
+//! | Q4  | no  | `PgCasts is not available on sqlwright::Sqlite` | `cast(date + interval '3' month as date)` (and the interval) |
+//! | Q5  | no  | `PgCasts is not available on sqlwright::Sqlite` | `cast(date + interval '1' year as date)` (and the interval) |
+//! | Q6  | no  | `PgCasts is not available on sqlwright::Sqlite` | `cast(date + interval '1' year as date)` (and the interval) |
+//! | Q7  | no  | `DateFunctions is not available on sqlwright::Sqlite` | `extract(year from l_shipdate)` |
+//! | Q8  | no  | `DateFunctions is not available on sqlwright::Sqlite` | `extract(year from o_orderdate)` |
+//! | Q9  | no  | `DateFunctions is not available on sqlwright::Sqlite` | `extract(year from o_orderdate)` |
+//! | Q10 | no  | `PgCasts is not available on sqlwright::Sqlite` | `cast(date + interval '3' month as date)` (and the interval) |
+//! | Q11 | no  | `PgCasts is not available on sqlwright::Sqlite` | `cast(ps_availqty as numeric)` |
+//! | Q12 | no  | `PgCasts is not available on sqlwright::Sqlite` | `cast(date + interval '1' year as date)` (and the interval) |
+//! | Q13 | yes | | |
+//! | Q14 | no  | `PgCasts is not available on sqlwright::Sqlite` | `cast(date + interval '1' month as date)` (and the interval) |
+//! | Q15 | no  | `PgCasts is not available on sqlwright::Sqlite` | `cast(date + interval '3' month as date)` (and the interval) |
+//! | Q16 | yes | | |
+//! | Q17 | yes | | |
+//! | Q18 | yes | | |
+//! | Q19 | yes | | |
+//! | Q20 | no  | `PgCasts is not available on sqlwright::Sqlite` | `cast(date + interval '1' year as date)`, `cast(ps_availqty as numeric)` |
+//! | Q21 | yes | | |
+//! | Q22 | yes | | `substring(c_phone, 1, 2)` is SQLite's `substr`, exact for a start of 1 |
+//!
+//! The error is the first feature the check meets in the query; where a query has two
+//! (a cast of a date plus an interval), both would have to exist on SQLite.
 
 use super::schema::*;
 use super::text::PgRow;
 use super::ResultSet;
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
+use sqlwright::backend::needs::features::{DateFunctions, Intervals, PgCasts};
+use sqlwright::backend::needs::PgOnly;
+use sqlwright::backend::{Canonical, Needs, Runs};
 use sqlwright::dsl::*;
 use sqlwright::prelude::*;
-use sqlwright::query::{Clause, FromClause, RowType, Select, SelectClause};
+use sqlwright::query::{Clause, FromClause, RowType, Select, SelectClause, SelectNeeds};
 use sqlwright::render::Rendered;
 use sqlwright::types::RowOf;
 use sqlwright::{Connection, Error};
@@ -80,6 +120,53 @@ pub fn run(conn: &mut Connection, n: usize) -> Result<ResultSet, Error> {
     dispatch(conn, n, ToResultSet)
 }
 
+/// The queries that compile for SQLite (and so for every backend), in order.
+pub const PORTABLE: [usize; 9] = [2, 3, 13, 16, 17, 18, 19, 21, 22];
+
+/// The queries that run on PostgreSQL only, each with the first line of the compile error
+/// it gives on a `Connection<Sqlite>` (see the module's table).
+pub const POSTGRES_ONLY: [(usize, &str); 13] = [
+    (1, "Intervals is not available on sqlwright::Sqlite"),
+    (4, "PgCasts is not available on sqlwright::Sqlite"),
+    (5, "PgCasts is not available on sqlwright::Sqlite"),
+    (6, "PgCasts is not available on sqlwright::Sqlite"),
+    (7, "DateFunctions is not available on sqlwright::Sqlite"),
+    (8, "DateFunctions is not available on sqlwright::Sqlite"),
+    (9, "DateFunctions is not available on sqlwright::Sqlite"),
+    (10, "PgCasts is not available on sqlwright::Sqlite"),
+    (11, "PgCasts is not available on sqlwright::Sqlite"),
+    (12, "PgCasts is not available on sqlwright::Sqlite"),
+    (14, "PgCasts is not available on sqlwright::Sqlite"),
+    (15, "PgCasts is not available on sqlwright::Sqlite"),
+    (20, "PgCasts is not available on sqlwright::Sqlite"),
+];
+
+/// Runs query `n`, one of [`PORTABLE`], on a connection of any backend (the very query
+/// [`run`] runs on PostgreSQL) and returns its columns and rows as PostgreSQL prints them.
+/// Any other `n` is [`Error::Misuse`], naming what the query lacks on SQLite.
+pub fn run_portable<C: Executor>(conn: &mut C, n: usize) -> Result<ResultSet, Error> {
+    let v = ToResultSet;
+    match n {
+        2 => q2(conn, v),
+        3 => q3(conn, v),
+        13 => q13(conn, v),
+        16 => q16(conn, v),
+        17 => q17(conn, v),
+        18 => q18(conn, v),
+        19 => q19(conn, v),
+        21 => q21(conn, v),
+        22 => q22(conn, v),
+        _ => Err(Error::Misuse(
+            match POSTGRES_ONLY.iter().find(|(q, _)| *q == n) {
+                Some((_, why)) => format!(
+                    "TPC-H query {n} runs on PostgreSQL only (on SQLite it is a compile error: {why})"
+                ),
+                None => format!("there is no TPC-H query {n} (they are 1 to 22)"),
+            },
+        )),
+    }
+}
+
 /// Runs query `n` and returns how many rows it loaded, without printing them: the typed
 /// query's own cost (render, bind, execute, decode), for benchmarks.
 pub fn load_count(conn: &mut Connection, n: usize) -> Result<usize, Error> {
@@ -91,8 +178,14 @@ pub fn load_count(conn: &mut Connection, n: usize) -> Result<usize, Error> {
 pub trait TypedQuery<J> {
     /// The Rust type of a row.
     type Row: PgRow;
+    /// What the query needs of a backend ([`SelectNeeds`]): it runs on a connection whose
+    /// backend `Runs<Canonical<Self::Needs>>`, PostgreSQL always, SQLite when the query
+    /// uses nothing it lacks.
+    type Needs: Needs;
     /// Runs the query and loads its rows.
-    fn load_rows(self, conn: &mut Connection) -> Result<Vec<Self::Row>, Error>;
+    fn load_rows<C: Executor>(self, conn: &mut C) -> Result<Vec<Self::Row>, Error>
+    where
+        C::Backend: Runs<Canonical<Self::Needs>>;
     /// Its SQL and parameters, without running it.
     fn rendered(&self) -> Rendered<'_>;
 }
@@ -106,9 +199,14 @@ where
     O: Clause,
     S: SelectClause<F, G, J, SqlType: RowOf>,
     RowType<F, S, G, J>: PgRow,
+    SelectNeeds<F, From, S, W, O, G, H, J>: Needs,
 {
     type Row = RowType<F, S, G, J>;
-    fn load_rows(self, conn: &mut Connection) -> Result<Vec<Self::Row>, Error> {
+    type Needs = SelectNeeds<F, From, S, W, O, G, H, J>;
+    fn load_rows<C: Executor>(self, conn: &mut C) -> Result<Vec<Self::Row>, Error>
+    where
+        C::Backend: Runs<Canonical<Self::Needs>>,
+    {
         self.load(conn)
     }
     fn rendered(&self) -> Rendered<'_> {
@@ -116,43 +214,46 @@ where
     }
 }
 
-/// What to do with a TPC-H query once it is built.
-pub trait Rows {
+/// What to do with a TPC-H query once it is built, on a connection `C` of either backend.
+pub trait Rows<C: Executor> {
     /// The outcome.
     type Out;
     /// Runs (or otherwise uses) `query`, whose result has the given column names.
     fn run<Q: TypedQuery<J>, J>(
         self,
-        conn: &mut Connection,
+        conn: &mut C,
         columns: &[&str],
         query: Q,
-    ) -> Result<Self::Out, Error>;
+    ) -> Result<Self::Out, Error>
+    where
+        C::Backend: Runs<Canonical<Q::Needs>>;
 }
 
 /// Loads the rows and prints them as PostgreSQL would ([`ResultSet::from_rows`]).
 pub struct ToResultSet;
-impl Rows for ToResultSet {
+impl<C: Executor> Rows<C> for ToResultSet {
     type Out = ResultSet;
     fn run<Q: TypedQuery<J>, J>(
         self,
-        conn: &mut Connection,
+        conn: &mut C,
         columns: &[&str],
         query: Q,
-    ) -> Result<ResultSet, Error> {
+    ) -> Result<ResultSet, Error>
+    where
+        C::Backend: Runs<Canonical<Q::Needs>>,
+    {
         Ok(ResultSet::from_rows(columns, query.load_rows(conn)?))
     }
 }
 
 /// Loads the rows and counts them.
 pub struct CountRows;
-impl Rows for CountRows {
+impl<C: Executor> Rows<C> for CountRows {
     type Out = usize;
-    fn run<Q: TypedQuery<J>, J>(
-        self,
-        conn: &mut Connection,
-        _: &[&str],
-        query: Q,
-    ) -> Result<usize, Error> {
+    fn run<Q: TypedQuery<J>, J>(self, conn: &mut C, _: &[&str], query: Q) -> Result<usize, Error>
+    where
+        C::Backend: Runs<Canonical<Q::Needs>>,
+    {
         Ok(query.load_rows(conn)?.len())
     }
 }
@@ -161,7 +262,7 @@ impl Rows for CountRows {
 /// running the query: so that a benchmark can run the very same statement through the
 /// `postgres` crate.
 pub struct WithRendered<Fn>(pub Fn);
-impl<T, Fn: FnOnce(&mut Connection, &Rendered<'_>) -> T> Rows for WithRendered<Fn> {
+impl<T, Fn: FnOnce(&mut Connection, &Rendered<'_>) -> T> Rows<Connection> for WithRendered<Fn> {
     type Out = T;
     fn run<Q: TypedQuery<J>, J>(
         self,
@@ -174,11 +275,15 @@ impl<T, Fn: FnOnce(&mut Connection, &Rendered<'_>) -> T> Rows for WithRendered<F
 }
 
 /// Runs query `n`'s builder and hands it to `v`.
-pub fn with_query<V: Rows>(conn: &mut Connection, n: usize, v: V) -> Result<V::Out, Error> {
+pub fn with_query<V: Rows<Connection>>(
+    conn: &mut Connection,
+    n: usize,
+    v: V,
+) -> Result<V::Out, Error> {
     dispatch(conn, n, v)
 }
 
-fn dispatch<V: Rows>(conn: &mut Connection, n: usize, v: V) -> Result<V::Out, Error> {
+fn dispatch<V: Rows<Connection>>(conn: &mut Connection, n: usize, v: V) -> Result<V::Out, Error> {
     match n {
         1 => q1(conn, v),
         2 => q2(conn, v),
@@ -229,7 +334,10 @@ macro_rules! disc_price {
 }
 
 /// Q1: pricing summary report.
-pub fn q1<V: Rows>(conn: &mut Connection, v: V) -> Result<V::Out, Error> {
+pub fn q1<C: Executor, V: Rows<C>>(conn: &mut C, v: V) -> Result<V::Out, Error>
+where
+    C::Backend: Runs<PgOnly<Intervals>>,
+{
     let query = lineitem::table
         .filter(lineitem::l_shipdate.le(value(date(1998, 12, 1)).minus(90)))
         .group_by((lineitem::l_returnflag, lineitem::l_linestatus))
@@ -265,7 +373,7 @@ pub fn q1<V: Rows>(conn: &mut Connection, v: V) -> Result<V::Out, Error> {
 }
 
 /// Q2: minimum cost supplier (a correlated scalar subquery).
-pub fn q2<V: Rows>(conn: &mut Connection, v: V) -> Result<V::Out, Error> {
+pub fn q2<C: Executor, V: Rows<C>>(conn: &mut C, v: V) -> Result<V::Out, Error> {
     let cheapest = partsupp::table
         .correlate(part::table)
         .inner_join(supplier::table)
@@ -317,7 +425,7 @@ pub fn q2<V: Rows>(conn: &mut Connection, v: V) -> Result<V::Out, Error> {
 }
 
 /// Q3: shipping priority.
-pub fn q3<V: Rows>(conn: &mut Connection, v: V) -> Result<V::Out, Error> {
+pub fn q3<C: Executor, V: Rows<C>>(conn: &mut C, v: V) -> Result<V::Out, Error> {
     let day = date(1995, 3, 15);
     let query = customer::table
         .inner_join(orders::table)
@@ -346,7 +454,10 @@ pub fn q3<V: Rows>(conn: &mut Connection, v: V) -> Result<V::Out, Error> {
 }
 
 /// Q4: order priority checking (a correlated EXISTS).
-pub fn q4<V: Rows>(conn: &mut Connection, v: V) -> Result<V::Out, Error> {
+pub fn q4<C: Executor, V: Rows<C>>(conn: &mut C, v: V) -> Result<V::Out, Error>
+where
+    C::Backend: Runs<PgOnly<PgCasts>>,
+{
     let start = date(1993, 7, 1);
     let late_line = lineitem::table
         .correlate(orders::table)
@@ -363,7 +474,10 @@ pub fn q4<V: Rows>(conn: &mut Connection, v: V) -> Result<V::Out, Error> {
 }
 
 /// Q5: local supplier volume.
-pub fn q5<V: Rows>(conn: &mut Connection, v: V) -> Result<V::Out, Error> {
+pub fn q5<C: Executor, V: Rows<C>>(conn: &mut C, v: V) -> Result<V::Out, Error>
+where
+    C::Backend: Runs<PgOnly<PgCasts>>,
+{
     let start = date(1994, 1, 1);
     let query = customer::table
         .inner_join(orders::table)
@@ -386,7 +500,10 @@ pub fn q5<V: Rows>(conn: &mut Connection, v: V) -> Result<V::Out, Error> {
 }
 
 /// Q6: forecasting revenue change.
-pub fn q6<V: Rows>(conn: &mut Connection, v: V) -> Result<V::Out, Error> {
+pub fn q6<C: Executor, V: Rows<C>>(conn: &mut C, v: V) -> Result<V::Out, Error>
+where
+    C::Backend: Runs<PgOnly<PgCasts>>,
+{
     let start = date(1994, 1, 1);
     let query = lineitem::table
         .filter(lineitem::l_shipdate.ge(start))
@@ -398,7 +515,10 @@ pub fn q6<V: Rows>(conn: &mut Connection, v: V) -> Result<V::Out, Error> {
 }
 
 /// Q7: volume shipping (a derived table over two aliases of `nation`).
-pub fn q7<V: Rows>(conn: &mut Connection, v: V) -> Result<V::Out, Error> {
+pub fn q7<C: Executor, V: Rows<C>>(conn: &mut C, v: V) -> Result<V::Out, Error>
+where
+    C::Backend: Runs<PgOnly<DateFunctions>>,
+{
     let pair = |a: &'static str, b: &'static str| {
         n1.col(nation::n_name)
             .eq(a)
@@ -444,7 +564,10 @@ pub fn q7<V: Rows>(conn: &mut Connection, v: V) -> Result<V::Out, Error> {
 }
 
 /// Q8: national market share (CASE inside an aggregate, over a derived table).
-pub fn q8<V: Rows>(conn: &mut Connection, v: V) -> Result<V::Out, Error> {
+pub fn q8<C: Executor, V: Rows<C>>(conn: &mut C, v: V) -> Result<V::Out, Error>
+where
+    C::Backend: Runs<PgOnly<DateFunctions>>,
+{
     let lines = part::table
         .inner_join(lineitem::table)
         .inner_join(supplier::table)
@@ -479,7 +602,10 @@ pub fn q8<V: Rows>(conn: &mut Connection, v: V) -> Result<V::Out, Error> {
 }
 
 /// Q9: product type profit measure (a join along the composite key lineitem -> partsupp).
-pub fn q9<V: Rows>(conn: &mut Connection, v: V) -> Result<V::Out, Error> {
+pub fn q9<C: Executor, V: Rows<C>>(conn: &mut C, v: V) -> Result<V::Out, Error>
+where
+    C::Backend: Runs<PgOnly<DateFunctions>>,
+{
     let lines = part::table
         .inner_join(lineitem::table)
         .inner_join(supplier::table)
@@ -501,7 +627,10 @@ pub fn q9<V: Rows>(conn: &mut Connection, v: V) -> Result<V::Out, Error> {
 }
 
 /// Q10: returned item reporting.
-pub fn q10<V: Rows>(conn: &mut Connection, v: V) -> Result<V::Out, Error> {
+pub fn q10<C: Executor, V: Rows<C>>(conn: &mut C, v: V) -> Result<V::Out, Error>
+where
+    C::Backend: Runs<PgOnly<PgCasts>>,
+{
     let start = date(1993, 10, 1);
     let query = customer::table
         .inner_join(orders::table)
@@ -548,7 +677,10 @@ pub fn q10<V: Rows>(conn: &mut Connection, v: V) -> Result<V::Out, Error> {
 }
 
 /// Q11: important stock identification (a scalar subquery in HAVING).
-pub fn q11<V: Rows>(conn: &mut Connection, v: V) -> Result<V::Out, Error> {
+pub fn q11<C: Executor, V: Rows<C>>(conn: &mut C, v: V) -> Result<V::Out, Error>
+where
+    C::Backend: Runs<PgOnly<PgCasts>>,
+{
     let value_of = || partsupp::ps_supplycost * cast::<Numeric, _>(partsupp::ps_availqty);
     let german = || {
         partsupp::table
@@ -568,7 +700,10 @@ pub fn q11<V: Rows>(conn: &mut Connection, v: V) -> Result<V::Out, Error> {
 }
 
 /// Q12: shipping modes and order priority (CASE inside SUM).
-pub fn q12<V: Rows>(conn: &mut Connection, v: V) -> Result<V::Out, Error> {
+pub fn q12<C: Executor, V: Rows<C>>(conn: &mut C, v: V) -> Result<V::Out, Error>
+where
+    C::Backend: Runs<PgOnly<PgCasts>>,
+{
     let start = date(1994, 1, 1);
     let urgent = || {
         orders::o_orderpriority
@@ -603,7 +738,7 @@ pub fn q12<V: Rows>(conn: &mut Connection, v: V) -> Result<V::Out, Error> {
 
 /// Q13: customer distribution (a LEFT JOIN with an extra ON condition, then a derived
 /// table grouped again).
-pub fn q13<V: Rows>(conn: &mut Connection, v: V) -> Result<V::Out, Error> {
+pub fn q13<C: Executor, V: Rows<C>>(conn: &mut C, v: V) -> Result<V::Out, Error> {
     let per_customer = customer::table
         .left_join_on(
             orders::table,
@@ -622,7 +757,10 @@ pub fn q13<V: Rows>(conn: &mut Connection, v: V) -> Result<V::Out, Error> {
 }
 
 /// Q14: promotion effect.
-pub fn q14<V: Rows>(conn: &mut Connection, v: V) -> Result<V::Out, Error> {
+pub fn q14<C: Executor, V: Rows<C>>(conn: &mut C, v: V) -> Result<V::Out, Error>
+where
+    C::Backend: Runs<PgOnly<PgCasts>>,
+{
     let start = date(1995, 9, 1);
     let promo = sum(case_when(part::p_type.like("PROMO%"), disc_price!()).otherwise(Decimal::ZERO));
     let query = lineitem::table
@@ -634,7 +772,10 @@ pub fn q14<V: Rows>(conn: &mut Connection, v: V) -> Result<V::Out, Error> {
 }
 
 /// Q15: top supplier (the view as a CTE, read by the query and by its scalar subquery).
-pub fn q15<V: Rows>(conn: &mut Connection, v: V) -> Result<V::Out, Error> {
+pub fn q15<C: Executor, V: Rows<C>>(conn: &mut C, v: V) -> Result<V::Out, Error>
+where
+    C::Backend: Runs<PgOnly<PgCasts>>,
+{
     let start = date(1996, 1, 1);
     let revenue = lineitem::table
         .filter(lineitem::l_shipdate.ge(start))
@@ -673,7 +814,7 @@ pub fn q15<V: Rows>(conn: &mut Connection, v: V) -> Result<V::Out, Error> {
 }
 
 /// Q16: parts/supplier relationship (NOT IN a subquery, COUNT(DISTINCT)).
-pub fn q16<V: Rows>(conn: &mut Connection, v: V) -> Result<V::Out, Error> {
+pub fn q16<C: Executor, V: Rows<C>>(conn: &mut C, v: V) -> Result<V::Out, Error> {
     let complaints = supplier::table
         .filter(supplier::s_comment.like("%Customer%Complaints%"))
         .select(supplier::s_suppkey);
@@ -704,7 +845,7 @@ pub fn q16<V: Rows>(conn: &mut Connection, v: V) -> Result<V::Out, Error> {
 }
 
 /// Q17: small-quantity-order revenue (a correlated scalar subquery).
-pub fn q17<V: Rows>(conn: &mut Connection, v: V) -> Result<V::Out, Error> {
+pub fn q17<C: Executor, V: Rows<C>>(conn: &mut C, v: V) -> Result<V::Out, Error> {
     let small = l2
         .query()
         .correlate(part::table)
@@ -720,7 +861,7 @@ pub fn q17<V: Rows>(conn: &mut Connection, v: V) -> Result<V::Out, Error> {
 }
 
 /// Q18: large volume customer (IN a grouped subquery with HAVING).
-pub fn q18<V: Rows>(conn: &mut Connection, v: V) -> Result<V::Out, Error> {
+pub fn q18<C: Executor, V: Rows<C>>(conn: &mut C, v: V) -> Result<V::Out, Error> {
     let big_orders = l2
         .query()
         .group_by(l2.col(lineitem::l_orderkey))
@@ -762,7 +903,7 @@ pub fn q18<V: Rows>(conn: &mut Connection, v: V) -> Result<V::Out, Error> {
 }
 
 /// Q19: discounted revenue (a disjunction of conjunctions).
-pub fn q19<V: Rows>(conn: &mut Connection, v: V) -> Result<V::Out, Error> {
+pub fn q19<C: Executor, V: Rows<C>>(conn: &mut C, v: V) -> Result<V::Out, Error> {
     let case = |brand: &'static str, containers: [&'static str; 4], qty: i64, size: i32| {
         part::p_brand
             .eq(brand)
@@ -796,7 +937,10 @@ pub fn q19<V: Rows>(conn: &mut Connection, v: V) -> Result<V::Out, Error> {
 
 /// Q20: potential part promotion (nested IN subqueries and a scalar subquery correlated
 /// with the middle one).
-pub fn q20<V: Rows>(conn: &mut Connection, v: V) -> Result<V::Out, Error> {
+pub fn q20<C: Executor, V: Rows<C>>(conn: &mut C, v: V) -> Result<V::Out, Error>
+where
+    C::Backend: Runs<PgOnly<PgCasts>>,
+{
     let start = date(1994, 1, 1);
     let forest_parts = part::table
         .filter(part::p_name.like("forest%"))
@@ -823,7 +967,7 @@ pub fn q20<V: Rows>(conn: &mut Connection, v: V) -> Result<V::Out, Error> {
 
 /// Q21: suppliers who kept orders waiting (EXISTS and NOT EXISTS over aliases of
 /// `lineitem`, correlated with a third).
-pub fn q21<V: Rows>(conn: &mut Connection, v: V) -> Result<V::Out, Error> {
+pub fn q21<C: Executor, V: Rows<C>>(conn: &mut C, v: V) -> Result<V::Out, Error> {
     let other_supplier = l2
         .query()
         .correlate(l1)
@@ -868,7 +1012,7 @@ pub fn q21<V: Rows>(conn: &mut Connection, v: V) -> Result<V::Out, Error> {
 
 /// Q22: global sales opportunity (SUBSTRING, IN a list, a scalar subquery and NOT EXISTS,
 /// in a derived table).
-pub fn q22<V: Rows>(conn: &mut Connection, v: V) -> Result<V::Out, Error> {
+pub fn q22<C: Executor, V: Rows<C>>(conn: &mut C, v: V) -> Result<V::Out, Error> {
     const CODES: [&str; 7] = ["13", "31", "23", "29", "30", "18", "17"];
     let code = || substring(customer::c_phone, 1, 2);
     let average = customer::table
