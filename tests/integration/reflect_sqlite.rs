@@ -128,7 +128,7 @@ fn reflects_tables_columns_types_keys_and_indexes() {
             ("active", "INTEGER", "bool", false),
             ("nickname", "TEXT", "text", false),
             ("rating", "REAL", "float8", true),
-            ("salary", "TEXT", "text", true),
+            ("salary", "REAL", "float8", true),
             ("joined", "TEXT", "text", false),
             ("seen", "TEXT", "text", true),
             ("token", "TEXT", "text", false),
