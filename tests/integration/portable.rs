@@ -634,3 +634,42 @@ fn raw_sql_on_sqlite_binds_by_name_and_reads_by_name() {
         .unwrap();
     assert_eq!(one.get::<i64>("n").unwrap(), 2);
 }
+
+/// A boxed piece's type is erased, so what it needs is checked when it is written: a
+/// PostgreSQL-only piece on SQLite is a typed error before anything is sent.
+#[test]
+fn boxed_pieces_are_checked_for_the_backend_when_written() {
+    let mut db = with::<sqlwright::Sqlite>(SCHEMA, ROWS);
+    let portable = users::table
+        .select(users::name)
+        .into_boxed()
+        .filter(users::age.gt(20))
+        .then_order_by(users::name.desc());
+    assert_eq!(portable.load(&mut db.conn).unwrap(), ["Dee", "Cid", "Ann"]);
+    let err = users::table
+        .select(users::name)
+        .into_boxed()
+        .filter(users::age.gt(20))
+        .filter(users::name.ilike("a%"))
+        .load(&mut db.conn)
+        .unwrap_err();
+    assert!(
+        matches!(
+            err,
+            Error::Unsupported {
+                feature: "Ilike",
+                backend: "SQLite"
+            }
+        ),
+        "{err:?}"
+    );
+    // The same boxed query runs on PostgreSQL.
+    let mut pg = crate::both::with::<sqlwright::Postgres>(SCHEMA, ROWS);
+    let found = users::table
+        .select(users::name)
+        .into_boxed()
+        .filter(users::name.ilike("a%"))
+        .load(&mut pg.conn)
+        .unwrap();
+    assert_eq!(found, ["Ann"]);
+}

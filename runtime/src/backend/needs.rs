@@ -19,14 +19,30 @@ use std::marker::PhantomData;
 pub trait Canon {
     /// This form followed by `Z`'s: the first feature wins.
     type And<Z: Canon>: Canon;
+    /// The feature, by name, when there is one (the pieces of boxed queries, whose types
+    /// are erased, are checked with it when they are written).
+    const LACKS: Option<&'static str>;
 }
 
 impl Canon for () {
     type And<Z: Canon> = Z;
+    const LACKS: Option<&'static str> = None;
 }
 
-impl<F> Canon for PgOnly<F> {
+impl<F: Feature> Canon for PgOnly<F> {
     type And<Z: Canon> = Self;
+    const LACKS: Option<&'static str> = Some(F::NAME);
+}
+
+/// A feature some backend lacks, with its name for errors.
+pub trait Feature {
+    /// The name, as errors spell it.
+    const NAME: &'static str;
+}
+
+/// The feature that needs `N` use first, by name, if any.
+pub const fn lacks<N: Needs>() -> Option<&'static str> {
+    <N::Canon as Canon>::LACKS
 }
 
 /// What a piece of a query needs of the backend.
@@ -50,7 +66,7 @@ impl<A: Needs, B: Needs> Needs for Both<A, B> {
 /// Feature `F`, which only PostgreSQL has.
 pub struct PgOnly<F>(PhantomData<F>);
 
-impl<F> Needs for PgOnly<F> {
+impl<F: Feature> Needs for PgOnly<F> {
     type Canon = PgOnly<F>;
 }
 
@@ -141,4 +157,41 @@ pub mod features {
     /// Rust's).
     #[allow(non_camel_case_types)]
     pub struct COPY;
+
+    impl super::Feature for Ilike {
+        const NAME: &'static str = "Ilike";
+    }
+    impl super::Feature for Arrays {
+        const NAME: &'static str = "Arrays";
+    }
+    impl super::Feature for Intervals {
+        const NAME: &'static str = "Intervals";
+    }
+    impl super::Feature for DateFunctions {
+        const NAME: &'static str = "DateFunctions";
+    }
+    impl super::Feature for RollupCubeGroupingSets {
+        const NAME: &'static str = "RollupCubeGroupingSets";
+    }
+    impl super::Feature for WithinGroupAggregates {
+        const NAME: &'static str = "WithinGroupAggregates";
+    }
+    impl super::Feature for Sequences {
+        const NAME: &'static str = "Sequences";
+    }
+    impl super::Feature for PgFunctions {
+        const NAME: &'static str = "PgFunctions";
+    }
+    impl super::Feature for PgCasts {
+        const NAME: &'static str = "PgCasts";
+    }
+    impl super::Feature for AnyAll {
+        const NAME: &'static str = "AnyAll";
+    }
+    impl super::Feature for Streams {
+        const NAME: &'static str = "Streams";
+    }
+    impl super::Feature for COPY {
+        const NAME: &'static str = "COPY";
+    }
 }

@@ -13,6 +13,15 @@ pub enum Error {
         /// What is wrong with it.
         reason: String,
     },
+    /// A piece of a boxed query (chosen at run time, its type erased) uses a feature the
+    /// connection's backend lacks; the statement was not sent. Everywhere else the same
+    /// mistake is a compile error.
+    Unsupported {
+        /// The feature (`Ilike`, `Arrays`, ...), as compile errors name it.
+        feature: &'static str,
+        /// The backend.
+        backend: &'static str,
+    },
     /// The server could not be reached or refused the connection.
     Connect {
         /// `host:port/database` (never the password).
@@ -116,6 +125,11 @@ pub enum Error {
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
+            Error::Unsupported { feature, backend } => write!(
+                f,
+                "{feature} is not available on {backend}: a boxed piece of the query uses it \
+                 (the statement was not sent)"
+            ),
             Error::InvalidUrl { part, reason } => {
                 write!(f, "invalid database URL: {part}: {reason}")
             }

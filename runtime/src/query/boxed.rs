@@ -18,9 +18,19 @@ use crate::render::{DynRender, Render, SqlWriter};
 use std::marker::PhantomData;
 
 /// A WHERE clause of boxed conditions, ANDed.
-pub struct BoxedFilter<'a>(Vec<Box<dyn DynRender + 'a>>);
+pub struct BoxedFilter<'a>(Vec<Piece<'a>>);
 /// An ORDER BY clause of boxed items.
-pub struct BoxedOrder<'a>(Vec<Box<dyn DynRender + 'a>>);
+pub struct BoxedOrder<'a>(Vec<Piece<'a>>);
+
+/// A boxed piece, with the PostgreSQL-only feature it uses (its type, which said so, is
+/// erased; see [`SqlWriter::needs_postgres`]).
+struct Piece<'a>(Box<dyn DynRender + 'a>, Option<&'static str>);
+
+impl<'a> Piece<'a> {
+    fn new<E: Render + 'a>(e: E) -> Self {
+        Piece(Box::new(e), crate::backend::needs::lacks::<E::Needs>())
+    }
+}
 
 /// A WHERE clause that can become a [`BoxedFilter`].
 pub trait IntoBoxedFilter<'a> {
@@ -34,7 +44,7 @@ impl<'a> IntoBoxedFilter<'a> for NoFilter {
 }
 impl<'a, E: Render + 'a> IntoBoxedFilter<'a> for Filter<E> {
     fn into_boxed(self) -> BoxedFilter<'a> {
-        BoxedFilter(vec![Box::new(self.0)])
+        BoxedFilter(vec![Piece::new(self.0)])
     }
 }
 impl<'a> IntoBoxedFilter<'a> for BoxedFilter<'a> {
@@ -55,7 +65,7 @@ impl<'a> IntoBoxedOrder<'a> for NoOrder {
 }
 impl<'a, E: Render + 'a> IntoBoxedOrder<'a> for OrderBy<E> {
     fn into_boxed(self) -> BoxedOrder<'a> {
-        BoxedOrder(vec![Box::new(self.0)])
+        BoxedOrder(vec![Piece::new(self.0)])
     }
 }
 impl<'a> IntoBoxedOrder<'a> for BoxedOrder<'a> {
@@ -67,23 +77,24 @@ impl<'a> IntoBoxedOrder<'a> for BoxedOrder<'a> {
 impl<'a, E: Render + 'a> AddCondition<E> for BoxedFilter<'a> {
     type Out = BoxedFilter<'a>;
     fn add(mut self, e: E) -> Self {
-        self.0.push(Box::new(e));
+        self.0.push(Piece::new(e));
         self
     }
 }
 impl<'a, E: Render + 'a> AddOrder<E> for BoxedOrder<'a> {
     type Out = BoxedOrder<'a>;
     fn add(mut self, e: E) -> Self {
-        self.0.push(Box::new(e));
+        self.0.push(Piece::new(e));
         self
     }
 }
 
-fn render_list<'a>(items: &'a [Box<dyn DynRender + 'a>], out: &mut SqlWriter<'a>, sep: &str) {
-    for (i, item) in items.iter().enumerate() {
+fn render_list<'a>(items: &'a [Piece<'a>], out: &mut SqlWriter<'a>, sep: &str) {
+    for (i, Piece(item, lacks)) in items.iter().enumerate() {
         if i > 0 {
             out.sql(sep);
         }
+        out.needs_postgres(*lacks);
         item.render(out);
     }
 }
@@ -95,10 +106,11 @@ impl Clause for BoxedFilter<'_> {
             return;
         }
         out.sql(" WHERE ");
-        for (i, item) in self.0.iter().enumerate() {
+        for (i, Piece(item, lacks)) in self.0.iter().enumerate() {
             if i > 0 {
                 out.sql(" AND ");
             }
+            out.needs_postgres(*lacks);
             crate::render::operand(item, out);
         }
     }

@@ -258,6 +258,7 @@ impl<'a> RawQuery<'a> {
             types,
             labels: Vec::new(),
             nul_in_text,
+            lacking: None,
         })
     }
 

@@ -94,6 +94,7 @@ pub struct SqlWriter<'a> {
     nul_in_text: bool,
     depth: u32,
     dialect: Dialect,
+    lacking: Option<&'static str>,
 }
 
 /// From how many elements a list is matched as `IN (SELECT unnest($1))` rather than
@@ -180,6 +181,7 @@ impl<'a> SqlWriter<'a> {
             nul_in_text: false,
             depth: 0,
             dialect,
+            lacking: None,
         }
     }
 
@@ -195,6 +197,16 @@ impl<'a> SqlWriter<'a> {
             sql: String::new(),
             text: false,
             ..Self::for_dialect(dialect)
+        }
+    }
+
+    /// Records that a piece written here uses PostgreSQL-only `feature` (`None`: nothing):
+    /// a piece of a boxed query, whose type no longer says. On another backend the statement
+    /// is then refused before it is sent ([`Error::Unsupported`](crate::Error::Unsupported)).
+    #[inline]
+    pub fn needs_postgres(&mut self, feature: Option<&'static str>) {
+        if self.dialect != Dialect::Postgres && self.lacking.is_none() {
+            self.lacking = feature;
         }
     }
 
@@ -406,6 +418,7 @@ impl<'a> SqlWriter<'a> {
             types: self.types,
             labels: self.labels,
             nul_in_text: self.nul_in_text,
+            lacking: self.lacking,
         }
     }
 }
@@ -433,6 +446,9 @@ pub struct Rendered<'a> {
     pub labels: Vec<Label>,
     /// Whether a text parameter holds a NUL byte (the statement must not be sent).
     pub nul_in_text: bool,
+    /// A PostgreSQL-only feature a boxed piece uses, on a statement for another backend
+    /// (the statement must not be sent).
+    pub lacking: Option<&'static str>,
 }
 
 impl<'a> Rendered<'a> {

@@ -165,6 +165,12 @@ impl Connection<Sqlite> {
         if statement.nul_in_text {
             return Err(Error::NulInText);
         }
+        if let Some(feature) = statement.lacking {
+            return Err(Error::Unsupported {
+                feature,
+                backend: "SQLite",
+            });
+        }
         if self.depth > 0 && self.aborted {
             return Err(in_failed_transaction());
         }
