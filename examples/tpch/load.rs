@@ -238,7 +238,7 @@ trait Store {
     ) -> Result<u64, LoadError>
     where
         T: StoredTable + Copy,
-        R: CopyRow<T, I> + Assignments<T, Nil, J>;
+        R: CopyRow<T, I> + Assignments<T, Nil, J, Needs: sqlwright::backend::Needs<Canon = ()>>;
 }
 
 /// Rows sent with one binary COPY per table.
@@ -252,7 +252,7 @@ impl<C: Executor<Backend = Postgres>> Store for Copying<'_, C> {
     ) -> Result<u64, LoadError>
     where
         T: StoredTable + Copy,
-        R: CopyRow<T, I> + Assignments<T, Nil, J>,
+        R: CopyRow<T, I> + Assignments<T, Nil, J, Needs: sqlwright::backend::Needs<Canon = ()>>,
     {
         let mut failed = None;
         let rows = rows.map_while(|row| row.map_err(|e| failed = Some(e)).ok());
@@ -276,7 +276,7 @@ impl<C: Executor<Backend = Sqlite>> Store for Inserting<'_, C> {
     ) -> Result<u64, LoadError>
     where
         T: StoredTable + Copy,
-        R: CopyRow<T, I> + Assignments<T, Nil, J>,
+        R: CopyRow<T, I> + Assignments<T, Nil, J, Needs: sqlwright::backend::Needs<Canon = ()>>,
     {
         let per_statement = Dialect::Sqlite.max_params() / T::META.columns.len().max(1);
         let mut stored = 0;

@@ -68,6 +68,9 @@ pub fn expand(input: TokenStream) -> syn::Result<TokenStream> {
             Self: '__x,
             #where_preds
         {
+            // Values of the columns' own types, bound as parameters: what a SET of the
+            // same columns needs.
+            type Needs = ();
             fn render_columns(_: &mut #sp::SqlWriter<'_>) {}
             fn render_values<'__w>(&'__w self, _: &mut #sp::SqlWriter<'__w>) {}
             fn render_set<'__w>(&'__w self, out: &mut #sp::SqlWriter<'__w>) {

@@ -149,6 +149,8 @@ impl<M: ColumnDef> AssignMethods for Col<M> {
     note = "assign columns of `{T}` only, each with `column.to(value)`"
 )]
 pub trait Assignments<T, F, I> {
+    /// What the assigned values need of the backend.
+    type Needs: crate::backend::Needs;
     /// Writes the column names: `"a", "b"`.
     fn render_columns(out: &mut SqlWriter<'_>);
     /// Writes the values: `$1, $2`.
@@ -188,6 +190,7 @@ where
     Self: AssignmentOf<T>,
     E: AppearsIn<F, I> + ValidGrouping<crate::check::InsideWhere, J> + Render,
 {
+    type Needs = E::Needs;
     fn render_columns(out: &mut SqlWriter<'_>) {
         out.ident(M::NAME);
     }
@@ -207,6 +210,7 @@ macro_rules! assignment_tuples {
         impl<Tb, Fr, $first: Assignments<Tb, Fr, $fi>, $fi, $($t: Assignments<Tb, Fr, $i>, $i),*>
             Assignments<Tb, Fr, ($fi, $($i,)*)> for ($first, $($t,)*)
         {
+            type Needs = assignment_tuples!(@needs $first $fi $($t $i)*);
             fn render_columns(out: &mut SqlWriter<'_>) {
                 $first::render_columns(out);
                 $( out.sql(", "); $t::render_columns(out); )*
@@ -223,6 +227,13 @@ macro_rules! assignment_tuples {
             }
         }
     )*};
+    (@needs $only:ident $oi:ident) => { <$only as Assignments<Tb, Fr, $oi>>::Needs };
+    (@needs $first:ident $fi:ident $($t:ident $i:ident)+) => {
+        crate::backend::needs::Both<
+            <$first as Assignments<Tb, Fr, $fi>>::Needs,
+            assignment_tuples!(@needs $($t $i)+),
+        >
+    };
 }
 
 assignment_tuples! {

@@ -33,6 +33,8 @@ pub struct ManyRows<I>(PhantomData<I>);
     note = "insert `column.to(value)`, a tuple of them, or a Vec of such tuples, for columns of `{T}`"
 )]
 pub trait InsertValues<T, I> {
+    /// What the values need of the backend.
+    type Needs: crate::backend::Needs;
     /// Writes ` ("a", "b") VALUES ($1, $2), ...`; `false` when there are no rows.
     fn render_insert<'a>(&'a self, out: &mut SqlWriter<'a>) -> bool;
 }
@@ -50,6 +52,7 @@ impl<T, A: Assignments<T, Nil, I>, I> IntoInsertValues<T, ManyRows<I>, Vec<A>> f
 }
 
 impl<T, A: Assignments<T, Nil, I>, I> InsertValues<T, ManyRows<I>> for Vec<A> {
+    type Needs = A::Needs;
     fn render_insert<'a>(&'a self, out: &mut SqlWriter<'a>) -> bool {
         if self.is_empty() {
             return false;
@@ -90,6 +93,7 @@ macro_rules! one_row {
         where
             $ty: Assignments<Tb, Nil, Ix>,
         {
+            type Needs = <$ty as Assignments<Tb, Nil, Ix>>::Needs;
             fn render_insert<'a>(&'a self, out: &mut SqlWriter<'a>) -> bool {
                 out.sql(" (");
                 <$ty as Assignments<Tb, Nil, Ix>>::render_columns(out);
@@ -171,6 +175,7 @@ pub struct SelectRows<J>(PhantomData<J>);
 // One line, so that compiler notes quoting this impl stay short.
 #[rustfmt::skip]
 impl<T, Cols: super::assign::ColumnList<T>, Q: super::select::SubSelect<J, SqlType: super::assign::StoresInto<Cols::Types>>, J> InsertValues<T, SelectRows<J>> for FromSelect<Cols, Q> {
+    type Needs = Q::Needs;
     fn render_insert<'a>(&'a self, out: &mut SqlWriter<'a>) -> bool {
         out.sql(" (");
         Cols::render_names(out);
@@ -228,18 +233,23 @@ conflict_targets! { (A) (A B) (A B C) (A B C D) (A B C D E) (A B C D E F) }
 
 /// The ON CONFLICT clause of an INSERT into `T`.
 pub trait ConflictClause<T> {
+    /// What the clause needs of the backend (the values of DO UPDATE SET).
+    type Needs: crate::backend::Needs;
     /// Writes ` ON CONFLICT ...` or nothing.
     fn render_conflict<'a>(&'a self, out: &mut SqlWriter<'a>);
 }
 impl<T> ConflictClause<T> for NoConflict {
+    type Needs = ();
     fn render_conflict<'a>(&'a self, _: &mut SqlWriter<'a>) {}
 }
 impl<T> ConflictClause<T> for DoNothing<AnyConstraint> {
+    type Needs = ();
     fn render_conflict<'a>(&'a self, out: &mut SqlWriter<'a>) {
         out.sql(" ON CONFLICT DO NOTHING");
     }
 }
 impl<T, K: ConflictTarget<T>> ConflictClause<T> for DoNothing<(K,)> {
+    type Needs = ();
     fn render_conflict<'a>(&'a self, out: &mut SqlWriter<'a>) {
         out.sql(" ON CONFLICT (");
         K::render_target(out);
@@ -249,6 +259,7 @@ impl<T, K: ConflictTarget<T>> ConflictClause<T> for DoNothing<(K,)> {
 impl<T, K: ConflictTarget<T>, S: Assignments<T, SingleFrom<T>, I>, I> ConflictClause<T>
     for DoUpdate<(K, I), S>
 {
+    type Needs = S::Needs;
     fn render_conflict<'a>(&'a self, out: &mut SqlWriter<'a>) {
         out.sql(" ON CONFLICT (");
         K::render_target(out);
@@ -386,7 +397,7 @@ where
     R: ReturningClause,
     C: ConflictClause<T>,
 {
-    type Needs = R::Needs;
+    type Needs = crate::backend::needs::All3<V::Needs, C::Needs, R::Needs>;
     fn render_statement<'a>(&'a self, out: &mut SqlWriter<'a>) -> bool {
         out.sql("INSERT INTO ");
         out.ident(T::SQL_NAME);

@@ -52,6 +52,7 @@ pub use insert::{
     ManyRows, OnConflict,
 };
 pub use meta::{ColumnMeta, CompositeKeyMeta, ForeignKeyMeta, IndexMeta, TableMeta};
+pub(crate) use returning::run_execute;
 pub use returning::{NoReturning, Returning, ValidReturning, WriteStatement};
 pub use select::{
     DefaultSelection, FromClause, Regroup, RowType, Select, SelectClause, SelectNeeds, Selected,

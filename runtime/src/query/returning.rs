@@ -65,8 +65,8 @@ impl<E: Render, I> ReturningClause for Returning<E, I> {
 
 /// A statement that can write its SQL: INSERT, UPDATE, DELETE.
 pub trait WriteStatement {
-    /// What the statement needs of the backend: its WHERE clause's and RETURNING list's
-    /// (values and assignments are not looked at yet).
+    /// What the statement needs of the backend: its values' or assignments', WHERE
+    /// clause's and RETURNING list's.
     type Needs: crate::backend::Needs;
     /// Writes the whole statement. Returns `false` when there is nothing to run (an INSERT
     /// of no rows).

@@ -75,7 +75,7 @@ pub struct Update<T, W, S, SI, R = NoReturning> {
 impl<T: Table, W: Clause, S: Assignments<T, SingleFrom<T>, SI>, SI, R: ReturningClause>
     WriteStatement for Update<T, W, S, SI, R>
 {
-    type Needs = crate::backend::needs::Both<W::Needs, R::Needs>;
+    type Needs = crate::backend::needs::All3<S::Needs, W::Needs, R::Needs>;
     fn render_statement<'a>(&'a self, out: &mut SqlWriter<'a>) -> bool {
         if self.set.is_empty() {
             return false;
