@@ -290,7 +290,9 @@ fn a_cancel_the_server_never_confirms_discards_the_connection() {
     let upstream = server_address(&mut db.connect().unwrap());
     let proxy = Proxy::start(upstream, Later::Swallow);
     let mut conn = Connection::connect_url(&proxy.url(db.url())).unwrap();
-    let (result, cancelled, took) = cancel_while_running(&mut conn, &db, "SELECT pg_sleep(0.3)");
+    // 1.5 s: long enough that the watcher, polling pg_stat_activity on a loaded machine,
+    // still finds the statement running when it sends the cancel.
+    let (result, cancelled, took) = cancel_while_running(&mut conn, &db, "SELECT pg_sleep(1.5)");
     // The cancel went out but was never confirmed (connect_timeout=2 in the proxy's URL).
     let err = cancelled.unwrap_err();
     assert!(matches!(err, Error::Connect { .. }), "{err:?}");
