@@ -1,0 +1,77 @@
+//! The writer: fingerprints, quoting, placeholders, redaction.
+
+use super::*;
+use postgres_types::Type;
+
+#[test]
+fn fingerprints_agree_across_modes_and_tell_shapes_apart() {
+    let render = |mut w: SqlWriter<'static>, limit: bool| {
+        w.sql("SELECT ");
+        w.column("users", "name");
+        w.sql(" FROM ");
+        w.ident("users");
+        if limit {
+            w.sql(" LIMIT ");
+            w.bind(&5i64, Type::INT8);
+        }
+        w.finish()
+    };
+    let text = render(SqlWriter::new(), true);
+    let bare = render(SqlWriter::fingerprint_only(), true);
+    assert_eq!(text.sql, r#"SELECT "users"."name" FROM "users" LIMIT $1"#);
+    assert!(bare.sql.is_empty() && !bare.has_text && text.has_text);
+    assert_eq!(text.key, bare.key);
+    assert_eq!(bare.params.len(), 1);
+    assert_ne!(text.key, render(SqlWriter::new(), false).key);
+    // The same text split differently into identifiers is a different statement.
+    let mut a = SqlWriter::new();
+    a.ident("ab");
+    let mut b = SqlWriter::new();
+    b.ident("a");
+    b.ident("b");
+    assert_ne!(a.finish().key, b.finish().key);
+}
+
+#[test]
+fn identifiers_are_quoted_and_escaped() {
+    let mut w = SqlWriter::new();
+    w.ident("order");
+    w.sql(" ");
+    w.ident("we\"ird");
+    w.sql(" ");
+    w.column("пользователь_", "имя");
+    assert_eq!(w.as_sql(), r#""order" "we""ird" "пользователь_"."имя""#);
+}
+
+#[test]
+fn placeholders_count_parameters() {
+    let (a, b) = (1i32, "x");
+    let mut w = SqlWriter::new();
+    w.bind(&a, Type::INT4);
+    w.sql(" ");
+    w.bind(&b, Type::TEXT);
+    let r = w.finish();
+    assert_eq!(r.sql, "$1 $2");
+    assert_eq!(r.types, vec![Type::INT4, Type::TEXT]);
+    assert_eq!(r.to_string(), "$1 $2 -- binds: [1, \"x\"]");
+}
+
+#[test]
+fn parameters_bound_while_redacting_are_shown_redacted() {
+    let (a, b, c) = (1i32, "secret", 3i32);
+    let mut w = SqlWriter::new();
+    w.bind(&a, Type::INT4);
+    w.sql(" ");
+    // An inner scope that is off does not end the outer one.
+    w.redacting(true, |w| w.redacting(false, |w| w.bind(&b, Type::TEXT)));
+    w.sql(" ");
+    w.bind(&c, Type::INT4);
+    let r = w.finish();
+    assert_eq!(r.sensitive, vec![1]);
+    assert_eq!(r.to_string(), "$1 $2 $3 -- binds: [1, <redacted>, 3]");
+    assert_eq!(
+        r.shown_params(true).to_string(),
+        "[<redacted>, <redacted>, <redacted>]"
+    );
+    assert!(!format!("{r:?}").contains("secret"));
+}
