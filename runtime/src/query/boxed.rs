@@ -9,7 +9,8 @@
 //! rows load as [`DynRow`]s, read by column name or position.
 
 use super::clauses::{AddCondition, AddOrder, Clause, Filter, NoFilter, NoOrder, OrderBy};
-use super::select::{rebuild, FromClause, Select, SelectClause};
+use super::compose::FromClause;
+use super::select::{rebuild, Select, SelectClause};
 use crate::backend::Postgres;
 use crate::check::ValidSelect;
 use crate::engine::{Error, Executor};

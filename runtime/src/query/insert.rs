@@ -174,7 +174,7 @@ pub struct SelectRows<J>(PhantomData<J>);
 
 // One line, so that compiler notes quoting this impl stay short.
 #[rustfmt::skip]
-impl<T, Cols: super::assign::ColumnList<T>, Q: super::select::SubSelect<J, SqlType: super::assign::StoresInto<Cols::Types>>, J> InsertValues<T, SelectRows<J>> for FromSelect<Cols, Q> {
+impl<T, Cols: super::assign::ColumnList<T>, Q: super::compose::SubSelect<J, SqlType: super::assign::StoresInto<Cols::Types>>, J> InsertValues<T, SelectRows<J>> for FromSelect<Cols, Q> {
     type Needs = Q::Needs;
     fn render_insert<'a>(&'a self, out: &mut SqlWriter<'a>) -> bool {
         out.sql(" (");

@@ -5,6 +5,7 @@ mod assign;
 mod boxed;
 mod clauses;
 mod column;
+mod compose;
 mod dsl;
 mod group;
 mod insert;
@@ -43,6 +44,7 @@ pub use clauses::{
     AddCondition, AddOrder, AllRows, Clause, Filter, Having, NoFilter, NoHaving, NoOrder, OrderBy,
 };
 pub use column::{Col, ColumnDef};
+pub use compose::{FromClause, Member, SelectNeeds, SubSelect};
 pub use group::{
     cube, grouping_sets, rollup, Cube, GroupSet, GroupSets, GroupingSets, Rollup, SetIn, SetsIn,
     ValidGroupBy, ValidHaving,
@@ -54,10 +56,7 @@ pub use insert::{
 pub use meta::{ColumnMeta, CompositeKeyMeta, ForeignKeyMeta, IndexMeta, TableMeta};
 pub(crate) use returning::run_execute;
 pub use returning::{NoReturning, Returning, ValidReturning, WriteStatement};
-pub use select::{
-    DefaultSelection, FromClause, Regroup, RowType, Select, SelectClause, SelectNeeds, Selected,
-    SingleFrom, SubSelect,
-};
+pub use select::{DefaultSelection, Regroup, RowType, Select, SelectClause, Selected, SingleFrom};
 pub use setop::{Compound, SetKind, SetOp, UnionRow};
 pub use stream::{Batches, DecodeRow, Progress, Rows, WithProgress};
 pub use subquery::{

@@ -4,7 +4,8 @@
 //! differ: a column is nullable in the result when it is on either side). ORDER BY, LIMIT
 //! and OFFSET apply to the whole result; ORDER BY names result columns by position.
 
-use super::select::{Member, Select, SubSelect};
+use super::compose::{Member, SubSelect};
+use super::select::Select;
 use super::TableRow;
 use crate::backend::Dialect;
 use crate::check::Both;

@@ -5,7 +5,8 @@
 //! declares which of its sources it reads with [`Select::correlate`]; where it is used, those
 //! sources must be in the enclosing query's FROM clause, or it does not compile.
 
-use super::select::{rebuild, DefaultSelection, FromClause, Select, SingleFrom, SubSelect};
+use super::compose::{FromClause, SubSelect};
+use super::select::{rebuild, DefaultSelection, Select, SingleFrom};
 use super::{Source, Table};
 use crate::check::{AppearsIn, Append, Neutral, Nil, Outer, OuterRefs, ValidGrouping};
 use crate::expr::{AsExpr, Expression};
