@@ -6,8 +6,8 @@
 //! `DIR/q01.csv` .. `DIR/q22.csv`.
 //!
 //! On SQLite, [`load::load_sqlite`] loads the same rows into a SQLite database and
-//! [`queries::run_portable`] runs the 9 queries that compile for SQLite
-//! ([`queries::PORTABLE`]); the other 13 are compile errors there, each listed with the
+//! [`queries::run_portable`] runs the 10 queries that compile for SQLite
+//! ([`queries::PORTABLE`]); the other 12 are compile errors there, each listed with the
 //! feature it lacks ([`queries::POSTGRES_ONLY`]). The example program stays on PostgreSQL.
 
 pub mod load;

@@ -894,9 +894,12 @@ impl<E: AppearsIn<F, I, Lifted: SqlType>, T: SqlType<Nullability = NotNull>, F, 
 impl<E: ValidGrouping<G, J>, T, G, J> ValidGrouping<G, J> for Cast<E, T> {
     type Kind = E::Kind;
 }
-impl<E: Render, T: SqlType> Render for Cast<E, T> {
+impl<E: Render + Expression, T: SqlType> Render for Cast<E, T>
+where
+    <E::SqlType as SqlType>::NotNull: super::casts::CastTo<T>,
+{
     type Needs = crate::backend::needs::Both<
-        crate::backend::needs::PgOnly<crate::backend::needs::features::PgCasts>,
+        <<E::SqlType as SqlType>::NotNull as super::casts::CastTo<T>>::Needs,
         E::Needs,
     >;
     fn render<'a>(&'a self, out: &mut SqlWriter<'a>) {
@@ -910,6 +913,7 @@ impl<E: Render, T: SqlType> Render for Cast<E, T> {
         true
     }
 }
+
 crate::__impl_operators!([E: Expression, T: SqlType<Nullability = NotNull>,] Cast<E, T>);
 as_expr_for! { [E, T,] Cast<E, T>; }
 

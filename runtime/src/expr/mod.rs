@@ -7,6 +7,7 @@
 mod aggregate;
 mod bound;
 mod case;
+pub mod casts;
 mod func;
 mod ops;
 mod window;
