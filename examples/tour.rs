@@ -344,8 +344,7 @@ fn portable_expressions<B: Backend>(
         .load(&mut *conn)?;
     println!("{popular:?}");
     // derived tables and CTEs are declared with table! (#[derived]) and read like tables; the
-    // query's row must match the declared columns (a derived table in FROM is below, on
-    // PostgreSQL only: SQLite does not parse its column list, `AS "totals"("author_id", ..)`)
+    // query's row must match the declared columns
     let per_author = || {
         posts::table
             .group_by(posts::author_id)
@@ -358,8 +357,36 @@ fn portable_expressions<B: Backend>(
         .with(totals::table.cte(per_author())) // WITH "totals"(..) AS (..) SELECT ..
         .load(&mut *conn)?;
     println!("{with_totals:?}");
-    // (a recursive CTE and set operations are below, on PostgreSQL only: sqlwright puts each
-    // side of UNION in parentheses, which SQLite does not parse)
+    // a derived table: FROM (SELECT ..) AS "totals"("author_id", "likes") on PostgreSQL,
+    // (WITH "totals"("author_id", "likes") AS (SELECT ..) SELECT * FROM "totals") on SQLite
+    let per_author = posts::table
+        .group_by(posts::author_id)
+        .select((posts::author_id, sum(posts::likes)));
+    let liked: Vec<i32> = totals::table
+        .from_subquery(per_author)
+        .filter(totals::likes.gt(5))
+        .select(totals::author_id)
+        .load(&mut *conn)?;
+    println!("{liked:?}");
+    // a recursive CTE, and set operations
+    let base = users::table.filter(users::id.eq(1)).select(value(1));
+    let step = counter::table
+        .filter(counter::n.lt(3))
+        .select(counter::n + 1);
+    let counted: Vec<i32> = counter::table
+        .select(counter::n)
+        .with(counter::table.recursive_cte(base.union_all(step))) // WITH RECURSIVE
+        .load(&mut *conn)?;
+    println!("{counted:?}");
+    // set operations: both sides' column types checked; ORDER BY result columns, LIMIT
+    let names: Vec<String> = users::table
+        .filter(users::age.gt(60))
+        .select(users::name)
+        .union(posts::table.select(posts::title))
+        .order_by_column(1)
+        .limit(10)
+        .load(&mut *conn)?;
+    println!("{names:?}");
     // filters, orderings and columns chosen at run time; each piece still checked
     let min_age = Some(18);
     let mut q = users::table.select(users::name).into_boxed();
@@ -444,35 +471,6 @@ fn postgres_only(conn: &mut Connection) -> Result<(), Box<dyn std::error::Error>
         .select(users::name)
         .load(&mut *conn)?;
     println!("{popular:?}");
-    // a derived table: FROM (SELECT ..) AS "totals"("author_id", "likes")
-    let per_author = posts::table
-        .group_by(posts::author_id)
-        .select((posts::author_id, sum(posts::likes)));
-    let liked: Vec<i32> = totals::table
-        .from_subquery(per_author)
-        .filter(totals::likes.gt(5))
-        .select(totals::author_id)
-        .load(&mut *conn)?;
-    println!("{liked:?}");
-    // a recursive CTE, and set operations
-    let base = users::table.filter(users::id.eq(1)).select(value(1));
-    let step = counter::table
-        .filter(counter::n.lt(3))
-        .select(counter::n + 1);
-    let counted: Vec<i32> = counter::table
-        .select(counter::n)
-        .with(counter::table.recursive_cte(base.union_all(step))) // WITH RECURSIVE
-        .load(&mut *conn)?;
-    println!("{counted:?}");
-    // set operations: both sides' column types checked; ORDER BY result columns, LIMIT
-    let names: Vec<String> = users::table
-        .filter(users::age.gt(60))
-        .select(users::name)
-        .union(posts::table.select(posts::title))
-        .order_by_column(1)
-        .limit(10)
-        .load(&mut *conn)?;
-    println!("{names:?}");
     // your own functions and aggregates, with checked signatures
     sqlwright::sql_function!(fn left(s: Text, n: Int4) -> Text);
     sqlwright::sql_function!(aggregate fn every(b: Bool) -> Nullable<Bool>);
