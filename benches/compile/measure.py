@@ -7,6 +7,9 @@ crate in turn (interleaved, so a noisy machine slows all alike): touch the crate
 and time one cargo invocation with CARGO_INCREMENTAL=0, which recompiles only that crate.
 Prints the median, min and max of each, and the sqlwright/Diesel ratio of the medians.
 
+Crates: sqlwright_gen (PostgreSQL), diesel_gen, and sqlwright_sqlite_gen (the same sqlwright
+queries on a SqliteConnection, sqlwright built with its `sqlite` feature).
+
 Variants: full (tables, row structs and the 72 query functions), schema (tables and row
 structs only: --no-default-features).
 
@@ -20,7 +23,7 @@ import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 WORK = os.path.join(HERE, "work")
-CRATES = ["sqlwright_gen", "diesel_gen"]
+CRATES = ["sqlwright_gen", "diesel_gen", "sqlwright_sqlite_gen"]
 VARIANTS = {"full": [], "schema": ["--no-default-features"]}
 MODES = ["check", "build"]
 
@@ -57,15 +60,17 @@ def main():
             for mode in modes:
                 for crate in CRATES:
                     times.setdefault((v, mode, crate), []).append(cargo(mode, crate, v))
-    print("| variant | mode | sqlwright median (min-max) | Diesel median (min-max) | ratio |")
-    print("|---|---|---:|---:|---:|")
+    print("| variant | mode | sqlwright median (min-max) | Diesel median (min-max) | ratio "
+          "| sqlwright on SQLite (min-max) | ratio to Diesel |")
+    print("|---|---|---:|---:|---:|---:|---:|")
     for v in variants:
         for mode in modes:
             s = times[(v, mode, "sqlwright_gen")]
             d = times[(v, mode, "diesel_gen")]
-            ms, md = statistics.median(s), statistics.median(d)
-            print("| %s | %s | %.2f s (%.2f-%.2f) | %.2f s (%.2f-%.2f) | %.2f |" % (
-                v, mode, ms, min(s), max(s), md, min(d), max(d), ms / md))
+            q = times[(v, mode, "sqlwright_sqlite_gen")]
+            ms, md, mq = statistics.median(s), statistics.median(d), statistics.median(q)
+            print("| %s | %s | %.2f s (%.2f-%.2f) | %.2f s (%.2f-%.2f) | %.2f | %.2f s (%.2f-%.2f) | %.2f |" % (
+                v, mode, ms, min(s), max(s), md, min(d), max(d), ms / md, mq, min(q), max(q), mq / md))
     print("\n%d repetitions each, CARGO_INCREMENTAL=0, dependencies prebuilt." % a.reps)
 
 

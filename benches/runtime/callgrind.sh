@@ -28,8 +28,8 @@ instr() {
     grep -o 'Collected : [0-9]*' "$out" | grep -o '[0-9]*'
     rm -f "$out" "$out.cg"
 }
-b=${impls[1]}
-echo "| workload (all its sizes) | sqlwright | $b | diesel | sqlwright/$b | sqlwright/diesel |"
+base=${impls[1]}
+echo "| workload (all its sizes) | sqlwright | $base | diesel | sqlwright/$base | sqlwright/diesel |"
 echo "|---|---:|---:|---:|---:|---:|"
 for w in ${workloads[@]}; do
     declare -A per
@@ -39,6 +39,6 @@ for w in ${workloads[@]}; do
         per[$impl]=$(( (b - a) / n ))
     done
     python3 -c "
-s, p, d = ${per[sqlwright]}, ${per[$b]}, ${per[diesel]}
+s, p, d = ${per[sqlwright]}, ${per[$base]}, ${per[diesel]}
 print(f'| $w | {s:,} | {p:,} | {d:,} | {s/p:.2f} | {s/d:.2f} |')"
 done
