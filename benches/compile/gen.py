@@ -14,6 +14,8 @@ All 100 queries are rendered (72 SELECTs, 14 INSERTs, 14 UPDATEs), with the 40 t
 columns, 40 foreign keys and 40 row structs.
 
 Usage: python3 benches/compile/gen.py [--out benches/compile/work]
+User scale (320 tables, 400 queries):
+       python3 benches/compile/gen.py --copies 8 --queries 400 --out benches/compile/work-scale
 """
 import argparse
 import json
@@ -329,11 +331,50 @@ def write(path, text):
         f.write(text)
 
 
+def scaled(spec, copies, queries):
+    """The spec at user scale: its tables `copies` times (`accounts_0`, `accounts_1`, ...,
+    foreign keys within each copy) and `queries` queries, each a query of the spec run on
+    one copy, every (query, copy) pair at most once, spread evenly over the copies."""
+    names = {t["name"] for t in spec["tables"]}
+
+    def rename(v, r):
+        if isinstance(v, dict):
+            return {k: rename(x, r) for k, x in v.items()}
+        if isinstance(v, list):
+            return [rename(x, r) for x in v]
+        if isinstance(v, str) and v in names:
+            return "%s_%d" % (v, r)
+        return v
+
+    out = dict(spec)
+    out["tables"] = [rename(t, r) for r in range(copies) for t in spec["tables"]]
+    out["foreign_keys"] = [rename(f, r) for r in range(copies) for f in spec["foreign_keys"]]
+    base = spec["queries"]
+    picked, seen, j = [], set(), 0
+    while len(picked) < queries:
+        q, r = j % len(base), (j // len(base) * 2 + j % 2) % copies
+        j += 1
+        if (q, r) in seen:
+            continue
+        seen.add((q, r))
+        one = rename(base[q], r)
+        one["name"] = "%s_%d" % (base[q]["name"], r)
+        picked.append(one)
+    out["queries"] = picked
+    return out
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--out", default=os.path.join(HERE, "work"))
+    ap.add_argument("--copies", type=int, default=1,
+                    help="user scale: the spec's 40 tables this many times (8: 320 tables)")
+    ap.add_argument("--queries", type=int, default=None,
+                    help="with --copies: this many queries spread over the copies (400)")
     a = ap.parse_args()
     spec = json.load(open(os.path.join(HERE, "spec.json")))
+    if a.copies > 1:
+        spec = scaled(spec, a.copies, a.queries or len(spec["queries"]))
     runtime = os.path.relpath(os.path.join(ROOT, "runtime"), a.out)
     write(os.path.join(a.out, "Cargo.toml"), WORKSPACE_TOML % {"runtime": runtime})
     deps = {
