@@ -288,7 +288,7 @@ members = ["sqlwright_gen", "diesel_gen", "sqlwright_sqlite_gen"]
 
 [workspace.dependencies]
 sqlwright = { path = "%(runtime)s" }
-diesel = { version = "2.3", default-features = false, features = ["postgres", "chrono", "numeric"] }
+diesel = { version = "=2.3.14", default-features = false, features = ["postgres", "chrono", "numeric"] }
 
 [profile.dev]
 debug = "line-tables-only"
