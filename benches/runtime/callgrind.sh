@@ -4,6 +4,9 @@
 # with N and 2N calls; the difference divided by N is the cost of one call, with connection
 # and data set-up cancelled out. The server is another process and is not counted.
 # Usage: benches/runtime/callgrind.sh [N] [workload...]   (default 100; select join insert assoc)
+# BENCH_SQLITE=1 benches/runtime/callgrind.sh [N] [workload...]: the SQLite column (sqlwright,
+# hand-written rusqlite, Diesel). SQLite runs in-process, so there the count is everything:
+# client library and database engine.
 set -euo pipefail
 cd "$(dirname "$0")"
 cargo build --release --quiet
@@ -11,24 +14,31 @@ n=${1:-100}
 shift || true
 workloads=("${@:-select join insert assoc}")
 bin=target/release/sqlwright-runtime-bench
+impls=(sqlwright postgres diesel)
+mode=()
+if [[ -n "${BENCH_SQLITE:-}" ]]; then
+    impls=(sqlwright rusqlite diesel)
+    mode=(--sqlite)
+fi
 instr() {
     local out
     out=$(mktemp)
     BENCH_IMPL="$1" BENCH_ITERS="$2" valgrind --tool=callgrind --callgrind-out-file="$out.cg" \
-        "$bin" $3 >/dev/null 2>"$out"
+        "$bin" "${mode[@]}" $3 >/dev/null 2>"$out"
     grep -o 'Collected : [0-9]*' "$out" | grep -o '[0-9]*'
     rm -f "$out" "$out.cg"
 }
-echo "| workload (all its sizes) | sqlwright | postgres | diesel | sqlwright/postgres | sqlwright/diesel |"
+base=${impls[1]}
+echo "| workload (all its sizes) | sqlwright | $base | diesel | sqlwright/$base | sqlwright/diesel |"
 echo "|---|---:|---:|---:|---:|---:|"
 for w in ${workloads[@]}; do
     declare -A per
-    for impl in sqlwright postgres diesel; do
+    for impl in "${impls[@]}"; do
         a=$(instr "$impl" "$n" "$w")
         b=$(instr "$impl" "$((2 * n))" "$w")
         per[$impl]=$(( (b - a) / n ))
     done
     python3 -c "
-s, p, d = ${per[sqlwright]}, ${per[postgres]}, ${per[diesel]}
+s, p, d = ${per[sqlwright]}, ${per[$base]}, ${per[diesel]}
 print(f'| $w | {s:,} | {p:,} | {d:,} | {s/p:.2f} | {s/d:.2f} |')"
 done

@@ -9,12 +9,15 @@
 //! `-- --pin 0` pins the client and the measured connections' server backends to CPU 0.
 //! `-- --no-sqlalchemy` leaves SQLAlchemy out.
 //! Uses `DATABASE_URL` if set, else a throwaway cluster (as the tests do).
+//! `-- --sqlite` runs the SQLite column instead (`sqlite.rs`: sqlwright vs hand-written
+//! `rusqlite` vs Diesel on one database file; no PostgreSQL needed).
 
 mod chart;
 mod data;
 mod dl;
 mod plans;
 mod sqlalchemy;
+mod sqlite;
 mod sw;
 
 use std::time::{Duration, Instant};
@@ -42,14 +45,17 @@ pub type Run<'a> = (&'static str, Box<dyn FnMut() -> u64 + 'a>);
 pub struct Report {
     /// The SQLAlchemy side (when it runs), and every measured workload's medians.
     sa: sqlalchemy::SqlAlchemy,
+    /// The hand-written side: `postgres`, or `rusqlite` in the SQLite column.
+    base: &'static str,
 }
 
 impl Report {
-    fn new(sa: sqlalchemy::SqlAlchemy) -> Self {
-        let header = "| workload | sqlwright | postgres | diesel | sqlwright/postgres | sqlwright/diesel | CPU sqlwright/postgres | CPU sqlwright/diesel | control: postgres on a 2nd connection/postgres |";
+    fn new(sa: sqlalchemy::SqlAlchemy, base: &'static str) -> Self {
+        let b = base;
+        let header = format!("| workload | sqlwright | {b} | diesel | sqlwright/{b} | sqlwright/diesel | CPU sqlwright/{b} | CPU sqlwright/diesel | control: {b} on a 2nd connection/{b} |");
         println!("{header}");
         println!("|---|---:|---:|---:|---:|---:|---:|---:|---:|");
-        Report { sa }
+        Report { sa, base }
     }
 
     /// Runs `runs` interleaved for `rounds` rounds (after a warm-up) and prints a line.
@@ -154,13 +160,13 @@ impl Report {
         let line = format!(
             "| {name} | {} | {} | {} | {} | {} | {} | {} | {} |",
             show(w("sqlwright")),
-            show(w("postgres")),
+            show(w(self.base)),
             show(w("diesel")),
-            ratio(w("sqlwright"), w("postgres")),
+            ratio(w("sqlwright"), w(self.base)),
             ratio(w("sqlwright"), w("diesel")),
-            ratio(c("sqlwright"), c("postgres")),
+            ratio(c("sqlwright"), c(self.base)),
             ratio(c("sqlwright"), c("diesel")),
-            ratio(w("postgres, 2nd connection"), w("postgres")),
+            ratio(w(&format!("{}, 2nd connection", self.base)), w(self.base)),
         );
         println!("{line}");
     }
@@ -214,6 +220,14 @@ fn main() {
         .map(|(_, a)| a)
         .collect();
     let wanted = |name: &str| only.is_empty() || only.iter().any(|o| name.starts_with(o.as_str()));
+    let scale = if quick { 10 } else { 1 };
+
+    if args.iter().any(|a| a == "--sqlite") {
+        let sa = sqlalchemy::SqlAlchemy::start("", Some("the SQLite column is Rust only"));
+        let mut report = Report::new(sa, "rusqlite");
+        sqlite::run(&mut report, &wanted, scale);
+        return;
+    }
 
     let db = sqlwright::testing::database();
     let url = db.url().to_string_with_password();
@@ -235,8 +249,7 @@ fn main() {
         sa.pin(cpu);
         println!("client and server backends pinned to CPU {cpu}\n");
     }
-    let mut report = Report::new(sa);
-    let scale = if quick { 10 } else { 1 };
+    let mut report = Report::new(sa, "postgres");
 
     if wanted("select") {
         for (n, rounds) in [(1, 3000), (100, 1500), (10_000, 60)] {

@@ -461,7 +461,7 @@ impl<'r> RowReader<'r> {
     }
 
     /// Decodes the next column as `T` loaded from SQL type `ST`.
-    #[inline]
+    #[inline(always)]
     pub fn read<T: FromSqlValue<ST>, ST>(&mut self) -> Result<T, Error> {
         let idx = self.next;
         self.next += 1;
@@ -546,6 +546,7 @@ pub trait FromRow<ST: ?Sized>: Sized {
 macro_rules! __from_row_via_value {
     ($([$($gen:tt)*] $st:ty;)*) => {$(
         impl<__T: $crate::types::FromSqlValue<$st>, $($gen)*> $crate::types::FromRow<$st> for __T {
+            #[inline(always)]
             fn from_row(
                 row: &mut $crate::types::RowReader<'_>,
             ) -> ::core::result::Result<Self, $crate::Error> {
@@ -579,6 +580,7 @@ pub trait RowOf {
 macro_rules! tuple_rows {
     ($(($($t:ident $s:ident),+))*) => {$(
         impl<$($t: FromRow<$s>, $s),+> FromRow<($($s,)+)> for ($($t,)+) {
+            #[inline(always)]
             fn from_row(row: &mut RowReader<'_>) -> Result<Self, Error> {
                 Ok(($($t::from_row(row)?,)+))
             }
