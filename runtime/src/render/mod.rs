@@ -228,7 +228,11 @@ impl<'a> SqlWriter<'a> {
             self.sensitive.push(self.params.len());
         }
         self.params.push(value);
-        self.types.push(ty);
+        // Declared types are PostgreSQL's (its statements are prepared with them); another
+        // backend binds by storage class and does not keep them.
+        if self.dialect == Dialect::Postgres {
+            self.types.push(ty);
+        }
         if self.text {
             let _ = write!(
                 self.sql,
@@ -326,7 +330,9 @@ impl<'a> SqlWriter<'a> {
     #[inline]
     pub fn reserve_params(&mut self, n: usize) {
         self.params.reserve(n);
-        self.types.reserve(n);
+        if self.dialect == Dialect::Postgres {
+            self.types.reserve(n);
+        }
     }
 
     /// Records the label of the next selected column.
@@ -392,6 +398,7 @@ pub struct Rendered<'a> {
     /// are shown as [`REDACTED`] (see [`SqlWriter::redacting`]).
     pub sensitive: Vec<usize>,
     /// The declared type of each parameter.
+    /// (PostgreSQL's statements only; empty for another backend's).
     pub types: Vec<Type>,
     /// The label of each selected column.
     pub labels: Vec<Label>,

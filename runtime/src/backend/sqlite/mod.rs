@@ -227,7 +227,7 @@ fn run_on(
         })?;
         // As on PostgreSQL, text never holds NUL: SQLite would store it and cut the value
         // short in some functions; refused before the statement runs.
-        if matches!(&value, SqliteArg::Text(t) if t.contains('\0')) {
+        if matches!(&value, SqliteArg::Text(t) if crate::types::has_nul(t.as_bytes())) {
             return Err(Error::NulInText);
         }
         prepared
