@@ -1,6 +1,6 @@
 //! Backends: what differs between databases.
 //!
-//! A backend is a zero-sized type ([`Postgres`], [`Sqlite`]) that a connection carries:
+//! A backend is a zero-sized type ([`Postgres`], `Sqlite`) that a connection carries:
 //! `Connection<Postgres>` (the default, spelled `Connection`), `Connection<Sqlite>`. Tables,
 //! columns, expressions and queries name no backend; the same query value runs on either.
 //! What a backend owns:
@@ -76,10 +76,10 @@ impl fmt::Display for Dialect {
     }
 }
 
-/// A database sqlwright can run queries on. Implemented by [`Postgres`] and [`Sqlite`];
+/// A database sqlwright can run queries on. Implemented by [`Postgres`] and `Sqlite`;
 /// a connection, a pool and a transaction carry one as a type parameter.
 pub trait Backend: driver::Driver + driver::Pooled + Runs<()> + Sized + Send + 'static {
-    /// How the backend spells SQL (for [`Any`], the one it starts as; a connection's own is
+    /// How the backend spells SQL (for `Any`, the one it starts as; a connection's own is
     /// [`Connection::dialect`](crate::Connection::dialect)).
     const DIALECT: Dialect;
 

@@ -7,7 +7,7 @@ use std::borrow::Cow;
 /// A Rust value that can be sent as a parameter to every compiled-in backend.
 ///
 /// PostgreSQL takes it through `postgres-types`' [`ToSql`] (its binary format); SQLite
-/// through [`Encode::to_sqlite`]. Implemented for the Rust types that bind to sqlwright's
+/// through `Encode::to_sqlite` (feature `sqlite`). Implemented for the Rust types that bind to sqlwright's
 /// SQL types (`i32`, `String`, `&str`, `chrono::NaiveDate`, ...), for `Option<T>` and
 /// references. A statement's parameters are `&dyn Encode`: each value says for itself how
 /// it is written, so a query is not compiled once per backend.

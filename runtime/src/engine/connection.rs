@@ -19,7 +19,7 @@ pub const DEFAULT_MAX_MESSAGE_SIZE: usize = wire::DEFAULT_MAX_MESSAGE;
 pub const DEFAULT_STATEMENT_CACHE: usize = 256;
 
 /// One connection to a database: `Connection` (that is, `Connection<Postgres>`) to
-/// PostgreSQL, [`SqliteConnection`](crate::SqliteConnection) to SQLite. Every query runs on
+/// PostgreSQL, `SqliteConnection` to SQLite (feature `sqlite`). Every query runs on
 /// either; what only one backend has (COPY, cancel, request timeouts) is a method of that
 /// backend's connection alone.
 ///
@@ -72,7 +72,7 @@ impl<B: Backend> Connection<B> {
         }
     }
 
-    /// How this connection's database spells SQL (for an [`Any`](crate::backend::Any)
+    /// How this connection's database spells SQL (for an `Any`
     /// connection, the backend its URL picked).
     #[inline]
     pub fn dialect(&self) -> crate::backend::Dialect {

@@ -55,7 +55,7 @@ pub(crate) fn exactly_one<R>(rows: Vec<R>) -> Result<R, Error> {
 /// [`Engine`], a [`Transaction`], or a [`Session`](crate::Session). Every query method takes
 /// `&mut impl Executor`, and transactions open from any of them.
 pub trait Executor {
-    /// The database the statements run on ([`Postgres`], [`Sqlite`](crate::Sqlite)).
+    /// The database the statements run on ([`Postgres`], `Sqlite`).
     type Backend: Backend;
 
     /// The connection underneath.

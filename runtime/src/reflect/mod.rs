@@ -32,7 +32,7 @@ use crate::engine::{Connection, Error, Executor};
 use std::collections::HashMap;
 
 /// A backend whose schema [`reflect`] reads: [`Postgres`] and
-/// [`Sqlite`](crate::Sqlite).
+/// `Sqlite`.
 pub trait Reflects: Backend {
     /// Reads the schema of the database `conn` is connected to.
     #[doc(hidden)]

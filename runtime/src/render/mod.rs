@@ -279,7 +279,7 @@ impl<'a> SqlWriter<'a> {
     /// fit the parameters").
     ///
     /// SQLite has no arrays: the list is bound as one JSON array (see
-    /// [`Encode::to_sqlite`]) and read with `json_each`, so the statement's text does not
+    /// `Encode::to_sqlite`) and read with `json_each`, so the statement's text does not
     /// depend on the list's length either.
     #[inline]
     pub fn in_array(&mut self, len: usize, negated: bool, bind: impl FnOnce(&mut Self)) {
