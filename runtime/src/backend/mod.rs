@@ -32,6 +32,9 @@ pub use value::Encode;
 #[cfg(feature = "sqlite")]
 pub use value::{SqliteArg, SqliteValue};
 
+/// The most parameters one SQLite statement takes (`SQLITE_MAX_VARIABLE_NUMBER`).
+const SQLITE_MAX_PARAMS: usize = 32_766;
+
 /// How a backend spells SQL: the renderer asks this, never the backend's type.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -55,8 +58,8 @@ impl Dialect {
     /// `SQLITE_MAX_VARIABLE_NUMBER` (32766).
     pub fn max_params(self) -> usize {
         match self {
-            Dialect::Postgres => 65_535,
-            Dialect::Sqlite => 32_766,
+            Dialect::Postgres => crate::engine::wire::MAX_PARAMS,
+            Dialect::Sqlite => SQLITE_MAX_PARAMS,
         }
     }
 

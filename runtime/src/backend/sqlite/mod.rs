@@ -29,9 +29,6 @@ pub const DEFAULT_BUSY_TIMEOUT: Duration = Duration::from_secs(5);
 /// How many statements a connection keeps prepared.
 const STATEMENT_CACHE: usize = 256;
 
-/// The most parameters one statement takes (SQLite's `SQLITE_MAX_VARIABLE_NUMBER`).
-pub const MAX_PARAMS: usize = 32_766;
-
 /// SQLite's part of a connection.
 pub struct SqliteLink {
     db: rusqlite::Connection,
@@ -174,10 +171,10 @@ impl Connection<Sqlite> {
         if self.depth > 0 && self.aborted {
             return Err(in_failed_transaction());
         }
-        if statement.params.len() > MAX_PARAMS {
+        let max = super::Dialect::Sqlite.max_params();
+        if statement.params.len() > max {
             return Err(Error::Parameter(format!(
-                "the statement has {} parameters; SQLite takes at most {MAX_PARAMS} in one \
-                 statement",
+                "the statement has {} parameters; SQLite takes at most {max} in one statement",
                 statement.params.len()
             )));
         }
