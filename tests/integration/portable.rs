@@ -673,3 +673,19 @@ fn boxed_pieces_are_checked_for_the_backend_when_written() {
         .unwrap();
     assert_eq!(found, ["Ann"]);
 }
+
+/// A SQLite connection remembers statement texts by fingerprint up to a bound; past it,
+/// forgotten statements are rendered with their text again and run as before.
+#[test]
+fn many_distinct_statements_stay_within_a_bound_and_run_again() {
+    use sqlwright::raw;
+    let mut db = with::<sqlwright::Sqlite>(SCHEMA, ROWS);
+    let names = || users::table.select(users::name).order_by(users::id).limit(2);
+    assert_eq!(names().load(&mut db.conn).unwrap(), ["Ann", "Bob"]);
+    for i in 0..1100 {
+        let text = format!("SELECT {i} AS n");
+        let row = raw::sql(&text).one(&mut db.conn).unwrap();
+        assert_eq!(row.get::<i64>("n").unwrap(), i);
+    }
+    assert_eq!(names().load(&mut db.conn).unwrap(), ["Ann", "Bob"]);
+}

@@ -29,6 +29,11 @@ pub const DEFAULT_BUSY_TIMEOUT: Duration = Duration::from_secs(5);
 /// How many statements a connection keeps prepared.
 const STATEMENT_CACHE: usize = 256;
 
+/// How many statement texts a connection remembers by fingerprint before it forgets them
+/// all (a statement whose text is forgotten is rendered with its text again: nothing is
+/// lost but that work).
+const KNOWN_TEXTS: usize = 4 * STATEMENT_CACHE;
+
 /// SQLite's part of a connection.
 pub struct SqliteLink {
     db: rusqlite::Connection,
@@ -180,6 +185,11 @@ impl Connection<Sqlite> {
         }
         let started = Instant::now();
         let sql = if statement.has_text {
+            if self.link.texts.len() >= KNOWN_TEXTS && !self.link.texts.contains_key(&statement.key)
+            {
+                // Bounded like the statement cache: forgotten texts are rendered again.
+                self.link.texts.clear();
+            }
             let text = self
                 .link
                 .texts
