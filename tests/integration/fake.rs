@@ -285,8 +285,10 @@ impl Proxy {
                 if cutting {
                     // Give the server time to act on it, then drop the client.
                     std::thread::sleep(Duration::from_millis(300));
-                    let _ = client.shutdown(Shutdown::Both);
+                    // Marked before the client sees the cut, so a test that reads the mark
+                    // after its call fails cannot find it unset (it did once, under load).
                     done2.store(true, Ordering::SeqCst);
+                    let _ = client.shutdown(Shutdown::Both);
                     // Keep the server side open a moment, then close it too.
                     std::thread::sleep(Duration::from_millis(200));
                     let _ = to_server.shutdown(Shutdown::Both);

@@ -680,7 +680,12 @@ fn boxed_pieces_are_checked_for_the_backend_when_written() {
 fn many_distinct_statements_stay_within_a_bound_and_run_again() {
     use sqlwright::raw;
     let mut db = with::<sqlwright::Sqlite>(SCHEMA, ROWS);
-    let names = || users::table.select(users::name).order_by(users::id).limit(2);
+    let names = || {
+        users::table
+            .select(users::name)
+            .order_by(users::id)
+            .limit(2)
+    };
     assert_eq!(names().load(&mut db.conn).unwrap(), ["Ann", "Bob"]);
     for i in 0..1100 {
         let text = format!("SELECT {i} AS n");
