@@ -2,6 +2,7 @@
 //! the metadata. Per column only a handful of small impls are emitted: users pay for each
 //! on every build.
 
+use super::types::absolute;
 use crate::ids;
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
@@ -34,7 +35,7 @@ pub fn table(t: &Table) -> TokenStream {
     let sp = quote!(::sqlwright::__private);
     let cols: Vec<_> = t.columns.iter().map(|c| &c.name).collect();
     let col_types: Vec<_> = cols.iter().map(|c| quote!(#sp::Col<#c>)).collect();
-    let types: Vec<_> = t.columns.iter().map(|c| &c.ty).collect();
+    let types: Vec<_> = t.columns.iter().map(|c| absolute(&c.ty)).collect();
     let pk_sql: Vec<_> = t
         .primary_key
         .iter()
@@ -133,6 +134,15 @@ pub fn table(t: &Table) -> TokenStream {
             pub const all_columns: (#(#col_types,)*) = (#(#cols,)*);
 
             #(#columns)*
+
+            // Each column's name a second time in the type namespace: rustc shortens a
+            // type's path in an error message to its last name only when no other item has
+            // it, so without these a column unique in the crate would read `name` and one
+            // shared by two tables `users::id`. With them, every column reads `users::name`.
+            #[doc(hidden)]
+            pub mod __sqlwright_names {
+                #(pub enum #cols {})*
+            }
         }
     }
 }
@@ -141,7 +151,7 @@ fn column_meta(t: &Table, c: &Column) -> TokenStream {
     let sp = quote!(::sqlwright::__private);
     let name = c.name.unraw().to_string();
     let sql_name = &c.sql_name;
-    let ty = &c.ty;
+    let ty = absolute(&c.ty);
     let primary_key = t.primary_key.contains(&c.name);
     let serial = c.serial;
     let unique = c.unique;
@@ -276,7 +286,7 @@ fn column(position: usize, c: &Column) -> TokenStream {
     let sp = quote!(::sqlwright::__private);
     let name = &c.name;
     let docs = &c.docs;
-    let ty = &c.ty;
+    let ty = absolute(&c.ty);
     let sql_name = &c.sql_name;
     let fallback_doc = format!("The `{sql_name}` column.");
     let position_bits = ids::bits(position as u32, 8);

@@ -1,6 +1,7 @@
 //! `table!`: parse into a `sqlwright_schema::Schema`, then [`generate`].
 
 mod generate;
+mod types;
 
 use proc_macro2::TokenStream;
 

@@ -1,0 +1,96 @@
+//! Column types written with absolute paths.
+//!
+//! rustc shortens a type's path in an error message (`Int4` instead of
+//! `sqlwright::types::Int4`) only when no other item has that name, and it counts every name
+//! the crate reaches through a glob import as taken. A column declared `id -> Int4` and
+//! resolved through `use ::sqlwright::types::*` would make every message that mentions `Int4`
+//! spell the whole path; resolved as `::sqlwright::types::Int4`, it does not.
+
+use syn::{GenericArgument, PathArguments, Type};
+
+/// The SQL type markers of `sqlwright::types` a declaration may name bare: the scalar types
+/// of `BUILTIN_TYPES`, their alias `Varchar`, and the wrappers.
+const SQL_TYPES: &[&str] = &[
+    "Int2",
+    "Int4",
+    "Int8",
+    "Float4",
+    "Float8",
+    "Numeric",
+    "Text",
+    "Varchar",
+    "Bool",
+    "Date",
+    "Time",
+    "Timestamp",
+    "Timestamptz",
+    "Interval",
+    "Uuid",
+    "Json",
+    "Jsonb",
+    "Bytea",
+    "Nullable",
+    "Array",
+];
+
+/// `ty` with each bare name of a built-in SQL type (`Int4`, `Nullable<Text>`) made absolute
+/// (`::sqlwright::types::Int4`); other paths (a type of one's own) are kept as written.
+pub fn absolute(ty: &Type) -> Type {
+    let mut ty = ty.clone();
+    rewrite(&mut ty);
+    ty
+}
+
+fn rewrite(ty: &mut Type) {
+    match ty {
+        Type::Path(p) if p.qself.is_none() => {
+            for segment in &mut p.path.segments {
+                if let PathArguments::AngleBracketed(args) = &mut segment.arguments {
+                    for arg in &mut args.args {
+                        if let GenericArgument::Type(t) = arg {
+                            rewrite(t);
+                        }
+                    }
+                }
+            }
+            let bare = p.path.leading_colon.is_none() && p.path.segments.len() == 1;
+            let name = p.path.segments[0].ident.to_string();
+            if bare && SQL_TYPES.contains(&name.as_str()) {
+                let last = p.path.segments[0].clone();
+                p.path = syn::parse_quote!(::sqlwright::types::#last);
+            }
+        }
+        Type::Group(g) => rewrite(&mut g.elem),
+        Type::Paren(p) => rewrite(&mut p.elem),
+        Type::Tuple(t) => t.elems.iter_mut().for_each(rewrite),
+        Type::Array(a) => rewrite(&mut a.elem),
+        _ => {}
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use quote::ToTokens;
+
+    fn abs(ty: &str) -> String {
+        absolute(&syn::parse_str(ty).unwrap())
+            .into_token_stream()
+            .to_string()
+    }
+
+    #[test]
+    fn built_in_names_become_absolute_and_others_stay() {
+        assert_eq!(abs("Int4"), ":: sqlwright :: types :: Int4");
+        assert_eq!(
+            abs("Nullable<Array<Text>>"),
+            ":: sqlwright :: types :: Nullable < :: sqlwright :: types :: Array < :: sqlwright :: types :: Text > >"
+        );
+        assert_eq!(abs("Mood"), "Mood");
+        assert_eq!(abs("my::Int4"), "my :: Int4");
+        assert_eq!(
+            abs("Nullable<Mood>"),
+            ":: sqlwright :: types :: Nullable < Mood >"
+        );
+    }
+}
