@@ -12,6 +12,7 @@ pub(crate) mod guard;
 mod interval;
 #[cfg(feature = "rust_decimal")]
 mod numeric;
+mod promote;
 
 pub(crate) use decode::decode_rows;
 
@@ -85,6 +86,10 @@ pub(crate) fn has_nul(bytes: &[u8]) -> bool {
     chunks.remainder().contains(&0)
 }
 pub use interval::PgInterval;
+pub use promote::{
+    ArithValue, NotNumeric, NumericRank, Promoted, RankFloat4, RankFloat8, RankInt2, RankInt4,
+    RankInt8, RankNumeric,
+};
 
 use postgres_types::Type;
 use std::marker::PhantomData;
@@ -113,6 +118,9 @@ pub trait SqlType: 'static {
     /// What values and columns of this type need of the backend (`()` for the types every
     /// backend stores).
     type Needs: crate::backend::Needs;
+    /// Where the type sits in PostgreSQL's arithmetic promotion ([`NotNumeric`] for a type
+    /// without `+ - * /`): the result type of `a + b` is computed from the two ranks.
+    type Rank: NumericRank;
 }
 
 /// Type-level nullability flag of a SQL type: [`NotNull`] or [`Null`].
@@ -152,6 +160,7 @@ impl<T: SqlType<Nullability = NotNull>> SqlType for Nullable<T> {
     type NotNull = T;
     type Nullable = Self;
     type Needs = T::Needs;
+    type Rank = T::Rank;
 }
 
 /// The result type of a binary operation: `Out` made nullable when either operand is.
@@ -177,6 +186,7 @@ macro_rules! sql_types {
             type NotNull = Self;
             type Nullable = Nullable<Self>;
             type Needs = sql_types!(@needs $name);
+            type Rank = sql_types!(@rank $name);
         }
         impl ArrayElement for $name {
             const ARRAY_NAME: &'static str = concat!($sql, "[]");
@@ -190,6 +200,13 @@ macro_rules! sql_types {
     };
     (@needs Interval) => { crate::backend::needs::PgOnly<crate::backend::needs::features::Intervals> };
     (@needs $other:ident) => { () };
+    (@rank Int2) => { RankInt2 };
+    (@rank Int4) => { RankInt4 };
+    (@rank Int8) => { RankInt8 };
+    (@rank Numeric) => { RankNumeric };
+    (@rank Float4) => { RankFloat4 };
+    (@rank Float8) => { RankFloat8 };
+    (@rank $other:ident) => { NotNumeric };
 }
 
 /// `smallint`: loads as `i16`.
@@ -275,6 +292,7 @@ impl<T: ArrayElement> SqlType for Array<T> {
     type NotNull = Self;
     type Nullable = Nullable<Self>;
     type Needs = crate::backend::needs::PgOnly<crate::backend::needs::features::Arrays>;
+    type Rank = NotNumeric;
 }
 
 /// `Self` is `ST` or `Nullable<ST>`: an expression of type `Self` may stand where a value of
