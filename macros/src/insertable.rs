@@ -25,7 +25,7 @@ pub fn expand(input: TokenStream) -> syn::Result<TokenStream> {
         let col = quote_spanned!(column.span()=> #table::#column);
         let st = quote!(<#col as #sp::ColumnDef>::SqlType);
         types.push(quote!(#sp::Assign<#sp::Col<#col>, #sp::Bound<#st, &'__x #fty>>));
-        values.push(quote!(#sp::Assign::from_value(#sp::Bound::new(&self.#fname))));
+        values.push(quote!(#sp::Assign::from_value(#sp::Bound::unchecked(&self.#fname))));
         checks.push(quote_spanned! {fty.span()=>
             __sqlwright_stores::<#fty, #st>();
         });

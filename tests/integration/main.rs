@@ -29,6 +29,7 @@ mod pgbouncer;
 mod plans;
 mod pool;
 mod portable;
+mod promotion;
 mod raw;
 mod redaction;
 mod reflect;

@@ -305,9 +305,12 @@ fn column(position: usize, c: &Column) -> TokenStream {
     // `users::name` is the value, of type `Col<users::name>`. All behaviour is implemented
     // once for `Col<_>` in the runtime; this is the only impl per column.
     // The marker is an empty enum: it names a type only (a unit struct would also be a value).
+    // Spanned at the column's declaration: an error whose subject is the column (`users::id`
+    // is not a boolean) shows that line, with the declared type.
+    let marker = quote::quote_spanned!(name.span()=> pub enum #name {});
     quote! {
         #docs
-        pub enum #name {}
+        #marker
 
         impl #sp::ColumnDef for #name {
             type Table = table;

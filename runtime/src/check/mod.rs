@@ -17,7 +17,7 @@ pub use grouping::{
     SourceGrouped, SourceMode, ValidGrouping, WithFrom,
 };
 
-use crate::expr::BoolExpression;
+use crate::expr::{ctx, Expression, IsBool, Shown, ShownAs};
 use crate::types::Nullability;
 use std::marker::PhantomData;
 
@@ -134,8 +134,11 @@ pub trait AppearsIn<F, I> {
 )]
 pub trait ValidWhere<F, I> {}
 
-impl<E, F, I, J> ValidWhere<F, (I, J)> for E where
-    E: AppearsIn<F, I> + BoolExpression + ValidGrouping<InsideWhere, J>
+impl<E, F, I, J> ValidWhere<F, (I, J)> for E
+where
+    E: AppearsIn<F, I> + Expression + Shown + ValidGrouping<InsideWhere, J>,
+    // Checked on the condition's name, so that the error names the column.
+    ShownAs<E>: IsBool<E::SqlType, ctx::filter>,
 {
 }
 

@@ -233,7 +233,7 @@ impl Render for CountStar {
 }
 
 crate::__impl_operators!([K, E: Expression<SqlType: AggregateOf<K>>,] Aggregate<K, E>);
-crate::__impl_operators!([] CountStar);
+crate::__impl_operators!([] CountStar, shown = Self, arith = Int8, CountStar);
 
 impl<K, E: Expression, ST: SqlType> super::AsExpr<ST> for Aggregate<K, E>
 where
@@ -250,4 +250,8 @@ impl super::AsExpr<Int8> for CountStar {
     fn into_expr(self) -> Self {
         self
     }
+}
+super::operand::operand_for! {
+    [K, E: Expression,] Aggregate<K, E>;
+    [] CountStar;
 }

@@ -1,6 +1,6 @@
 //! Rust values as bound parameters.
 
-use super::{AsExpr, Expression};
+use super::{AsExpr, Expression, RustValue};
 use crate::check::{AppearsIn, Neutral, ValidGrouping};
 use crate::render::{Render, SqlWriter};
 use crate::types::*;
@@ -18,14 +18,31 @@ pub struct Bound<ST, T> {
 
 impl<ST, T: Clone> Clone for Bound<ST, T> {
     fn clone(&self) -> Self {
-        Bound::new(self.value.clone())
+        Bound {
+            value: self.value.clone(),
+            _st: PhantomData,
+        }
     }
 }
 impl<ST, T: Copy> Copy for Bound<ST, T> {}
 
 impl<ST, T> Bound<ST, T> {
     /// Binds `value` as SQL type `ST`.
-    pub fn new(value: T) -> Self {
+    pub fn new(value: T) -> Self
+    where
+        T: SqlValue<ST>,
+    {
+        Bound {
+            value,
+            _st: PhantomData,
+        }
+    }
+
+    /// Binds `value` as SQL type `ST` without asking `T: SqlValue<ST>` here: for callers that
+    /// check it in another form (`Option<T>` for a nullable `ST`, a derive's own per-field
+    /// check), or that need `ST` inferred from where the value goes. Not API.
+    #[doc(hidden)]
+    pub fn unchecked(value: T) -> Self {
         Bound {
             value,
             _st: PhantomData,
@@ -45,7 +62,12 @@ impl<ST, T> Bound<ST, T> {
 )]
 pub trait SqlValue<ST>: crate::backend::Encode {}
 
-impl<ST: SqlType, T: SqlValue<ST>> Expression for Bound<ST, T> {
+// The impls below ask of the value only that it can be sent (`Encode`); that it is a value of
+// `ST` is asked where a `Bound` is made (`Bound::new`, and the operand traits, which report a
+// mismatch). A mistaken operand so still makes an expression that the rest of the query, and
+// `load`, accept: the mistake is reported once, where it is written.
+
+impl<ST: SqlType, T> Expression for Bound<ST, T> {
     type SqlType = ST;
 }
 
@@ -59,7 +81,7 @@ impl<ST, T, G> ValidGrouping<G, ()> for Bound<ST, T> {
     type Kind = Neutral;
 }
 
-impl<ST: SqlType, T: SqlValue<ST>> Render for Bound<ST, T> {
+impl<ST: SqlType, T: crate::backend::Encode> Render for Bound<ST, T> {
     type Needs = ST::Needs;
     fn render<'a>(&'a self, out: &mut SqlWriter<'a>) {
         out.bind(self, ST::PG_TYPE);
@@ -85,7 +107,7 @@ impl fmt::Display for NulInText {
 }
 impl StdError for NulInText {}
 
-impl<ST: SqlType, T: SqlValue<ST>> ToSql for Bound<ST, T> {
+impl<ST: SqlType, T: crate::backend::Encode> ToSql for Bound<ST, T> {
     fn to_sql(
         &self,
         ty: &Type,
@@ -128,7 +150,7 @@ impl<ST: SqlType, T: SqlValue<ST>> ToSql for Bound<ST, T> {
     }
 }
 
-impl<ST: SqlType, T: SqlValue<ST>> crate::backend::Encode for Bound<ST, T> {
+impl<ST: SqlType, T: crate::backend::Encode> crate::backend::Encode for Bound<ST, T> {
     #[cfg(feature = "sqlite")]
     #[inline]
     fn to_sqlite(&self) -> Result<crate::backend::SqliteArg<'_>, String> {
@@ -138,6 +160,34 @@ impl<ST: SqlType, T: SqlValue<ST>> crate::backend::Encode for Bound<ST, T> {
 
 // Written out rather than generated, so that a compiler note pointing at one of these
 // impls shows one line instead of a macro expansion.
+
+impl RustValue for i16 {}
+impl RustValue for i32 {}
+impl RustValue for i64 {}
+impl RustValue for f32 {}
+impl RustValue for f64 {}
+impl RustValue for bool {}
+impl RustValue for String {}
+impl RustValue for str {}
+impl RustValue for [u8] {}
+impl RustValue for PgInterval {}
+impl<T> RustValue for Vec<T> {}
+impl<T> RustValue for Option<T> {}
+impl<T: RustValue + ?Sized> RustValue for &T {}
+#[cfg(feature = "rust_decimal")]
+impl RustValue for rust_decimal::Decimal {}
+#[cfg(feature = "chrono")]
+impl RustValue for chrono::NaiveDate {}
+#[cfg(feature = "chrono")]
+impl RustValue for chrono::NaiveTime {}
+#[cfg(feature = "chrono")]
+impl RustValue for chrono::NaiveDateTime {}
+#[cfg(feature = "chrono")]
+impl RustValue for chrono::DateTime<chrono::Utc> {}
+#[cfg(feature = "uuid")]
+impl RustValue for uuid::Uuid {}
+#[cfg(feature = "serde_json")]
+impl RustValue for serde_json::Value {}
 
 impl SqlValue<Int2> for i16 {}
 impl AsExpr<Int2> for i16 {
@@ -417,4 +467,4 @@ impl<ST: SqlType<Nullability = NotNull>, T: SqlValue<ST>> AsExpr<Nullable<ST>> f
 }
 
 // A value on the left of an operator: `value(Decimal::ONE) - l_discount`.
-crate::__impl_operators!([ST: SqlType, T: SqlValue<ST>,] Bound<ST, T>);
+crate::__impl_operators!([ST: SqlType, T: SqlValue<ST>,] Bound<ST, T>, shown = T);

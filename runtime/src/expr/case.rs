@@ -4,7 +4,8 @@
 //! that type (a mismatch does not compile, at the branch). The result is nullable when a
 //! branch is, or when there is no `ELSE` (no branch matching gives NULL).
 
-use super::{AsExpr, BoolExpression, Expression, IntoOperand};
+use super::operand::{ctx, Branch, IsBool, SameBranchType};
+use super::{Expression, IntoOperand, Shown, ShownAs};
 use crate::check::{AppearsIn, Mix, ValidGrouping};
 use crate::render::{Render, SqlWriter};
 use crate::types::*;
@@ -31,10 +32,11 @@ pub struct NoElse;
 
 /// Starts `CASE WHEN condition THEN value`: `value` (an expression, or a Rust value of its
 /// natural SQL type) fixes the type of every branch.
-pub fn case_when<C: BoolExpression, T: IntoOperand>(
-    condition: C,
-    then: T,
-) -> CaseWhen<(), C, T::Expr> {
+pub fn case_when<C, T: IntoOperand>(condition: C, then: T) -> CaseWhen<(), C, T::Expr>
+where
+    C: Expression + Shown,
+    ShownAs<C>: IsBool<C::SqlType, ctx::case_when>,
+{
     CaseWhen {
         prev: (),
         cond: condition,
@@ -65,22 +67,28 @@ where
     Self: CaseBranches,
 {
     /// Adds `WHEN condition THEN value`; `value` must have the first branch's type.
-    pub fn when<C2: BoolExpression, T2: AsExpr<CaseType<Self>>>(
-        self,
-        condition: C2,
-        then: T2,
-    ) -> CaseWhen<Self, C2, T2::Expr> {
+    pub fn when<C2, T2>(self, condition: C2, then: T2) -> CaseWhen<Self, C2, T2::Expr>
+    where
+        C2: Expression + Shown,
+        ShownAs<C2>: IsBool<C2::SqlType, ctx::case_when>,
+        T2: Branch<CaseType<Self>>,
+        T2::Shown: SameBranchType<CaseType<Self>, T2::SqlType>,
+    {
         CaseWhen {
             prev: self,
             cond: condition,
-            then: then.into_expr(),
+            then: then.into_branch(),
         }
     }
     /// Ends with `ELSE value`; `value` must have the first branch's type.
-    pub fn otherwise<E: AsExpr<CaseType<Self>>>(self, value: E) -> Case<Self, Else<E::Expr>> {
+    pub fn otherwise<E>(self, value: E) -> Case<Self, Else<E::Expr>>
+    where
+        E: Branch<CaseType<Self>>,
+        E::Shown: SameBranchType<CaseType<Self>, E::SqlType>,
+    {
         Case {
             whens: self,
-            otherwise: Else(value.into_expr()),
+            otherwise: Else(value.into_branch()),
         }
     }
     /// Ends without `ELSE`: NULL when no condition holds.

@@ -257,21 +257,7 @@ crate::__impl_operators!([N: Signature<<A as ArgTypes>::SqlTypes>, A: ArgTypes,]
 crate::__impl_operators!([N: Signature<<A as ArgTypes>::SqlTypes>, A: ArgTypes, O,] AggOrdered<N, A, O>);
 crate::__impl_operators!([N: NiladicFunction,] Niladic<N>);
 
-macro_rules! as_expr_for {
-    ($([$($gen:tt)*] $ty:ty;)*) => {$(
-        #[diagnostic::do_not_recommend]
-        impl<$($gen)* __ST: SqlType> AsExpr<__ST> for $ty
-        where
-            $ty: Expression<SqlType: Compatible<__ST>>,
-        {
-            type Expr = Self;
-            fn into_expr(self) -> Self {
-                self
-            }
-        }
-    )*};
-}
-pub(crate) use as_expr_for;
+pub(crate) use super::operand::as_expr_for;
 
 as_expr_for! {
     [N, A,] Func<N, A>;
@@ -1017,6 +1003,10 @@ impl<L: Render, R: Render, const P: bool> Render for TimeArith<L, R, P> {
     }
 }
 as_expr_for! { [L, R, const P: bool,] TimeArith<L, R, P>; }
+impl<L, R, const P: bool> super::Shown for TimeArith<L, R, P> {
+    type As = Self;
+    type Wait<X> = X;
+}
 
 /// Date and time arithmetic: `plus` / `minus` with PostgreSQL's result types.
 pub trait TimeMethods: Expression + Sized {

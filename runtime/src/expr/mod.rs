@@ -9,6 +9,7 @@ mod bound;
 mod case;
 pub mod casts;
 mod func;
+pub(crate) mod operand;
 mod ops;
 mod window;
 
@@ -20,6 +21,10 @@ pub(crate) use bound::NulInText;
 pub use bound::{value, Bound, IntoOperand, NaturalSqlType, SqlValue};
 pub use case::{case_when, Case, CaseWhen, Else, NoElse};
 pub use func::*;
+pub use operand::{
+    ctx, ArithRhs, Branch, Compared, ComparesAs, IsBool, IsNumeric, IsText, ListValue, RustValue,
+    SameBranchType, Shown, ShownAs,
+};
 pub use ops::*;
 pub use window::{
     cume_dist, dense_rank, first_value, lag, lag_by, lag_or, last_value, lead, lead_by, lead_or,

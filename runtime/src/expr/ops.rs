@@ -1,6 +1,7 @@
 //! Operators: comparisons, boolean logic, arithmetic, LIKE, IN, BETWEEN, IS NULL, ordering.
 
-use super::{AsExpr, Bound, Expression, SqlValue};
+use super::operand::{ctx, Compared, ComparesAs, IsBool, IsText, ListValue};
+use super::{AsExpr, Bound, Expression, Shown, ShownAs, SqlValue};
 use crate::backend::needs::{features, PgOnly};
 use crate::check::{AppearsIn, Mix, ValidGrouping};
 use crate::render::{operand, Render, SqlWriter};
@@ -56,14 +57,14 @@ binary_ops! {
     ILike = "ILIKE" [PgOnly<features::Ilike>] => |L, R| NullableIf<L, R, Bool>;
     /// `NOT ILIKE`
     NotILike = "NOT ILIKE" [PgOnly<features::Ilike>] => |L, R| NullableIf<L, R, Bool>;
-    /// `+`
-    Add = "+" => |L, R| NullableIf<L, R, <L as SqlType>::NotNull>;
+    /// `+` (of two numeric types: the wider, as [`Promoted`])
+    Add = "+" => |L, R| NullableIf<L, R, Promoted<L, R>>;
     /// `-`
-    Sub = "-" => |L, R| NullableIf<L, R, <L as SqlType>::NotNull>;
+    Sub = "-" => |L, R| NullableIf<L, R, Promoted<L, R>>;
     /// `*`
-    Mul = "*" => |L, R| NullableIf<L, R, <L as SqlType>::NotNull>;
-    /// `/`
-    Div = "/" => |L, R| NullableIf<L, R, <L as SqlType>::NotNull>;
+    Mul = "*" => |L, R| NullableIf<L, R, Promoted<L, R>>;
+    /// `/` (integer division of two integers, as in PostgreSQL)
+    Div = "/" => |L, R| NullableIf<L, R, Promoted<L, R>>;
     /// `||` (text concatenation)
     Concat = "||" => |L, R| NullableIf<L, R, <L as SqlType>::NotNull>;
 }
@@ -215,10 +216,9 @@ impl<E: ValidGrouping<G, J>, ST, T, G, J> ValidGrouping<G, J> for InList<E, ST, 
     type Kind = E::Kind;
 }
 
-impl<E: Render, ST: ArrayElement, T: SqlValue<ST>> Render for InList<E, ST, T>
-where
-    Vec<T>: SqlValue<Array<ST>>,
-{
+// The list's values were checked by `in_` (`ListValue`); rendering asks only that they can be
+// sent, so that a mistaken list is reported there, once.
+impl<E: Render, ST: ArrayElement, T: crate::backend::Encode> Render for InList<E, ST, T> {
     type Needs = E::Needs;
     fn render<'a>(&'a self, out: &mut SqlWriter<'a>) {
         operand(&self.expr, out);
@@ -322,49 +322,73 @@ impl<E: Render> Render for Ordered<E> {
 /// The SQL type a value compared with expression `E` must have: `E`'s type without NULL.
 pub type Operand<E> = <<E as Expression>::SqlType as SqlType>::NotNull;
 
+/// `R` as the right side of a comparison with `E`.
+pub type CmpExpr<E, R> = <R as Compared<Operand<E>, ShownAs<E>>>::Expr;
+
 /// Methods every expression has: comparisons, NULL tests, LIKE, IN, BETWEEN, ordering.
 pub trait ExpressionMethods: Expression + Sized {
     /// `self = rhs`.
-    fn eq<R: AsExpr<Operand<Self>>>(self, rhs: R) -> Binary<Eq, Self, R::Expr>
+    ///
+    /// `rhs` is a Rust value of `self`'s SQL type (`i32` for an `Int4` column) or an expression
+    /// of that type; a mismatch is reported with the names of both sides.
+    fn eq<R>(self, rhs: R) -> Binary<Eq, Self, CmpExpr<Self, R>>
     where
+        Self: Shown,
         Self::SqlType: Comparable,
+        R: Compared<Operand<Self>, ShownAs<Self>>,
+        R::Shown: ComparesAs<Operand<Self>, ShownAs<Self>, R::SqlType>,
     {
-        Binary::new(self, rhs.into_expr())
+        Binary::new(self, rhs.into_compared())
     }
     /// `self <> rhs`.
-    fn ne<R: AsExpr<Operand<Self>>>(self, rhs: R) -> Binary<Ne, Self, R::Expr>
+    fn ne<R>(self, rhs: R) -> Binary<Ne, Self, CmpExpr<Self, R>>
     where
+        Self: Shown,
         Self::SqlType: Comparable,
+        R: Compared<Operand<Self>, ShownAs<Self>>,
+        R::Shown: ComparesAs<Operand<Self>, ShownAs<Self>, R::SqlType>,
     {
-        Binary::new(self, rhs.into_expr())
+        Binary::new(self, rhs.into_compared())
     }
     /// `self < rhs`.
-    fn lt<R: AsExpr<Operand<Self>>>(self, rhs: R) -> Binary<Lt, Self, R::Expr>
+    fn lt<R>(self, rhs: R) -> Binary<Lt, Self, CmpExpr<Self, R>>
     where
+        Self: Shown,
         Self::SqlType: Comparable,
+        R: Compared<Operand<Self>, ShownAs<Self>>,
+        R::Shown: ComparesAs<Operand<Self>, ShownAs<Self>, R::SqlType>,
     {
-        Binary::new(self, rhs.into_expr())
+        Binary::new(self, rhs.into_compared())
     }
     /// `self <= rhs`.
-    fn le<R: AsExpr<Operand<Self>>>(self, rhs: R) -> Binary<Le, Self, R::Expr>
+    fn le<R>(self, rhs: R) -> Binary<Le, Self, CmpExpr<Self, R>>
     where
+        Self: Shown,
         Self::SqlType: Comparable,
+        R: Compared<Operand<Self>, ShownAs<Self>>,
+        R::Shown: ComparesAs<Operand<Self>, ShownAs<Self>, R::SqlType>,
     {
-        Binary::new(self, rhs.into_expr())
+        Binary::new(self, rhs.into_compared())
     }
     /// `self > rhs`.
-    fn gt<R: AsExpr<Operand<Self>>>(self, rhs: R) -> Binary<Gt, Self, R::Expr>
+    fn gt<R>(self, rhs: R) -> Binary<Gt, Self, CmpExpr<Self, R>>
     where
+        Self: Shown,
         Self::SqlType: Comparable,
+        R: Compared<Operand<Self>, ShownAs<Self>>,
+        R::Shown: ComparesAs<Operand<Self>, ShownAs<Self>, R::SqlType>,
     {
-        Binary::new(self, rhs.into_expr())
+        Binary::new(self, rhs.into_compared())
     }
     /// `self >= rhs`.
-    fn ge<R: AsExpr<Operand<Self>>>(self, rhs: R) -> Binary<Ge, Self, R::Expr>
+    fn ge<R>(self, rhs: R) -> Binary<Ge, Self, CmpExpr<Self, R>>
     where
+        Self: Shown,
         Self::SqlType: Comparable,
+        R: Compared<Operand<Self>, ShownAs<Self>>,
+        R::Shown: ComparesAs<Operand<Self>, ShownAs<Self>, R::SqlType>,
     {
-        Binary::new(self, rhs.into_expr())
+        Binary::new(self, rhs.into_compared())
     }
     /// `self IS NULL`.
     #[allow(clippy::wrong_self_convention)]
@@ -379,35 +403,40 @@ pub trait ExpressionMethods: Expression + Sized {
     /// `self LIKE pattern` (text only).
     fn like<R: AsExpr<Text>>(self, pattern: R) -> Binary<Like, Self, R::Expr>
     where
-        Self: TextExpression,
+        Self: Shown,
+        ShownAs<Self>: IsText<Self::SqlType, ctx::like>,
     {
         Binary::new(self, pattern.into_expr())
     }
     /// `self NOT LIKE pattern` (text only).
     fn not_like<R: AsExpr<Text>>(self, pattern: R) -> Binary<NotLike, Self, R::Expr>
     where
-        Self: TextExpression,
+        Self: Shown,
+        ShownAs<Self>: IsText<Self::SqlType, ctx::not_like>,
     {
         Binary::new(self, pattern.into_expr())
     }
     /// `self ILIKE pattern`: case-insensitive LIKE (text only).
     fn ilike<R: AsExpr<Text>>(self, pattern: R) -> Binary<ILike, Self, R::Expr>
     where
-        Self: TextExpression,
+        Self: Shown,
+        ShownAs<Self>: IsText<Self::SqlType, ctx::ilike>,
     {
         Binary::new(self, pattern.into_expr())
     }
     /// `self NOT ILIKE pattern` (text only).
     fn not_ilike<R: AsExpr<Text>>(self, pattern: R) -> Binary<NotILike, Self, R::Expr>
     where
-        Self: TextExpression,
+        Self: Shown,
+        ShownAs<Self>: IsText<Self::SqlType, ctx::not_ilike>,
     {
         Binary::new(self, pattern.into_expr())
     }
     /// `self || rhs`: text concatenation.
     fn concat<R: AsExpr<Text>>(self, rhs: R) -> Binary<Concat, Self, R::Expr>
     where
-        Self: TextExpression,
+        Self: Shown,
+        ShownAs<Self>: IsText<Self::SqlType, ctx::concat>,
     {
         Binary::new(self, rhs.into_expr())
     }
@@ -416,8 +445,9 @@ pub trait ExpressionMethods: Expression + Sized {
     /// An empty list matches no row.
     fn in_<T, I>(self, values: I) -> InList<Self, Operand<Self>, T>
     where
+        Self: Shown,
         I: IntoIterator<Item = T>,
-        T: SqlValue<Operand<Self>>,
+        T: ListValue<Operand<Self>, ShownAs<Self>>,
         Operand<Self>: ArrayElement + Comparable,
     {
         InList {
@@ -430,8 +460,9 @@ pub trait ExpressionMethods: Expression + Sized {
     /// An empty list matches every non-NULL row.
     fn not_in<T, I>(self, values: I) -> InList<Self, Operand<Self>, T>
     where
+        Self: Shown,
         I: IntoIterator<Item = T>,
-        T: SqlValue<Operand<Self>>,
+        T: ListValue<Operand<Self>, ShownAs<Self>>,
         Operand<Self>: ArrayElement + Comparable,
     {
         InList {
@@ -566,44 +597,64 @@ pub trait ExpressionMethods: Expression + Sized {
         Binary::new(self, crate::query::Quantified::new(query, true))
     }
     /// `self BETWEEN low AND high` (inclusive).
-    fn between<Lo, Hi>(self, low: Lo, high: Hi) -> Between<Self, Lo::Expr, Hi::Expr>
+    fn between<Lo, Hi>(
+        self,
+        low: Lo,
+        high: Hi,
+    ) -> Between<Self, CmpExpr<Self, Lo>, CmpExpr<Self, Hi>>
     where
-        Lo: AsExpr<Operand<Self>>,
-        Hi: AsExpr<Operand<Self>>,
+        Self: Shown,
         Self::SqlType: Comparable,
+        Lo: Compared<Operand<Self>, ShownAs<Self>>,
+        Lo::Shown: ComparesAs<Operand<Self>, ShownAs<Self>, Lo::SqlType>,
+        Hi: Compared<Operand<Self>, ShownAs<Self>>,
+        Hi::Shown: ComparesAs<Operand<Self>, ShownAs<Self>, Hi::SqlType>,
     {
         Between {
             expr: self,
-            low: low.into_expr(),
-            high: high.into_expr(),
+            low: low.into_compared(),
+            high: high.into_compared(),
             negated: false,
         }
     }
     /// `self NOT BETWEEN low AND high`.
-    fn not_between<Lo, Hi>(self, low: Lo, high: Hi) -> Between<Self, Lo::Expr, Hi::Expr>
+    fn not_between<Lo, Hi>(
+        self,
+        low: Lo,
+        high: Hi,
+    ) -> Between<Self, CmpExpr<Self, Lo>, CmpExpr<Self, Hi>>
     where
-        Lo: AsExpr<Operand<Self>>,
-        Hi: AsExpr<Operand<Self>>,
+        Self: Shown,
         Self::SqlType: Comparable,
+        Lo: Compared<Operand<Self>, ShownAs<Self>>,
+        Lo::Shown: ComparesAs<Operand<Self>, ShownAs<Self>, Lo::SqlType>,
+        Hi: Compared<Operand<Self>, ShownAs<Self>>,
+        Hi::Shown: ComparesAs<Operand<Self>, ShownAs<Self>, Hi::SqlType>,
     {
         Between {
             expr: self,
-            low: low.into_expr(),
-            high: high.into_expr(),
+            low: low.into_compared(),
+            high: high.into_compared(),
             negated: true,
         }
     }
     /// `self AND rhs` (also written `a & b`).
-    fn and<R: BoolExpression>(self, rhs: R) -> Binary<And, Self, R>
+    fn and<R>(self, rhs: R) -> Binary<And, Self, R>
     where
-        Self: BoolExpression,
+        Self: Shown,
+        R: Expression + Shown,
+        ShownAs<Self>: IsBool<Self::SqlType, ctx::and>,
+        ShownAs<R>: IsBool<R::SqlType, ctx::and>,
     {
         Binary::new(self, rhs)
     }
     /// `self OR rhs` (also written `a | b`).
-    fn or<R: BoolExpression>(self, rhs: R) -> Binary<Or, Self, R>
+    fn or<R>(self, rhs: R) -> Binary<Or, Self, R>
     where
-        Self: BoolExpression,
+        Self: Shown,
+        R: Expression + Shown,
+        ShownAs<Self>: IsBool<Self::SqlType, ctx::or>,
+        ShownAs<R>: IsBool<R::SqlType, ctx::or>,
     {
         Binary::new(self, rhs)
     }
@@ -668,30 +719,41 @@ impl<E: BoolExpression> BoolOperand<'_> for E {}
 pub trait NumericOperand<'a> {}
 impl<E: NumericExpression> NumericOperand<'_> for E {}
 
-/// Implements `& | !` and `+ - * /` for an expression type: Rust's operators must be
-/// implemented on each type, so the generated columns and every node call this.
+/// The SQL type a Rust value takes on the right of `+ - * /` beside expression `E`.
+#[doc(hidden)]
+pub type ArithOf<E> = ArithValue<<E as Expression>::SqlType>;
+
+/// Implements [`Shown`] (the expression's name in errors: `shown = ..`, itself by default),
+/// `& | !` and `+ - * /` for an expression type: Rust's operators must be implemented on each
+/// type, so the columns and every node call this.
+///
+/// The checks of `&`, `|` and `+ - * /` are bounds on the operands' names, and the left
+/// operand's is reached through the right one's type ([`Shown::Wait`], [`ArithRhs::Left`]):
+/// Rust picks an operator impl before it knows the right operand's type, so a check stated
+/// on the left operand alone would fail there with "no implementation for `L & R`"; stated
+/// this way it is reported afterwards, with its own message.
 #[doc(hidden)]
 #[macro_export]
 macro_rules! __impl_operators {
     ([$($gen:tt)*] $ty:ty) => {
-        impl<'__a, $($gen)* __R: $crate::expr::BoolExpression> ::std::ops::BitAnd<__R> for $ty
-        where
-            Self: $crate::expr::BoolOperand<'__a>,
-        {
-            type Output = $crate::expr::Binary<$crate::expr::And, Self, __R>;
-            fn bitand(self, rhs: __R) -> Self::Output {
-                $crate::__private::binary(self, rhs)
-            }
+        $crate::__impl_operators!([$($gen)*] $ty, shown = Self);
+    };
+    ([$($gen:tt)*] $ty:ty, shown = $shown:ty) => {
+        $crate::__impl_operators!(
+            [$($gen)*] $ty, shown = $shown,
+            arith = $crate::expr::ArithOf<Self>, $crate::expr::ShownAs<Self>
+        );
+    };
+    // `arith`: the SQL type a Rust value takes on the right of `+`, and the type's name, written
+    // out for a type without parameters (whose projections in a where clause would be
+    // normalised before the clause is, and then not found).
+    ([$($gen:tt)*] $ty:ty, shown = $shown:ty, arith = $v:ty, $l:ty) => {
+        impl<$($gen)*> $crate::expr::Shown for $ty {
+            type As = $shown;
+            type Wait<__L> = __L;
         }
-        impl<'__a, $($gen)* __R: $crate::expr::BoolExpression> ::std::ops::BitOr<__R> for $ty
-        where
-            Self: $crate::expr::BoolOperand<'__a>,
-        {
-            type Output = $crate::expr::Binary<$crate::expr::Or, Self, __R>;
-            fn bitor(self, rhs: __R) -> Self::Output {
-                $crate::__private::binary(self, rhs)
-            }
-        }
+        $crate::__impl_operators!(@bool [$($gen)*] $ty, BitAnd bitand And and);
+        $crate::__impl_operators!(@bool [$($gen)*] $ty, BitOr bitor Or or);
         impl<'__a, $($gen)*> ::std::ops::Not for $ty
         where
             Self: $crate::expr::BoolOperand<'__a>,
@@ -701,20 +763,48 @@ macro_rules! __impl_operators {
                 $crate::__private::unary(self)
             }
         }
-        $crate::__impl_operators!(@arith [$($gen)*] $ty, Add add);
-        $crate::__impl_operators!(@arith [$($gen)*] $ty, Sub sub);
-        $crate::__impl_operators!(@arith [$($gen)*] $ty, Mul mul);
-        $crate::__impl_operators!(@arith [$($gen)*] $ty, Div div);
+        $crate::__impl_operators!(@arith [$($gen)*] $ty, Add add, $v, $l);
+        $crate::__impl_operators!(@arith [$($gen)*] $ty, Sub sub, $v, $l);
+        $crate::__impl_operators!(@arith [$($gen)*] $ty, Mul mul, $v, $l);
+        $crate::__impl_operators!(@arith [$($gen)*] $ty, Div div, $v, $l);
     };
-    (@arith [$($gen:tt)*] $ty:ty, $op:ident $method:ident) => {
-        impl<'__a, $($gen)* __R> ::std::ops::$op<__R> for $ty
+    (@bool [$($gen:tt)*] $ty:ty, $tr:ident $method:ident $op:ident $ctx:ident) => {
+        impl<$($gen)* __R> ::std::ops::$tr<__R> for $ty
         where
-            Self: $crate::expr::NumericOperand<'__a>,
-            __R: $crate::expr::AsExpr<$crate::expr::Operand<Self>>,
+            Self: $crate::expr::Expression + $crate::expr::Shown,
+            __R: $crate::expr::Expression + $crate::expr::Shown,
+            <__R as $crate::expr::Shown>::Wait<$crate::expr::ShownAs<Self>>: $crate::expr::IsBool<
+                <Self as $crate::expr::Expression>::SqlType,
+                $crate::expr::ctx::$ctx,
+            >,
+            $crate::expr::ShownAs<__R>: $crate::expr::IsBool<
+                <__R as $crate::expr::Expression>::SqlType,
+                $crate::expr::ctx::$ctx,
+            >,
         {
-            type Output = $crate::expr::Binary<$crate::expr::$op, Self, __R::Expr>;
+            type Output = $crate::expr::Binary<$crate::expr::$op, Self, __R>;
             fn $method(self, rhs: __R) -> Self::Output {
-                $crate::__private::binary(self, rhs.into_expr())
+                $crate::__private::binary(self, rhs)
+            }
+        }
+    };
+    (@arith [$($gen:tt)*] $ty:ty, $op:ident $method:ident, $v:ty, $l:ty) => {
+        impl<$($gen)* __R> ::std::ops::$op<__R> for $ty
+        where
+            Self: $crate::expr::Expression + $crate::expr::Shown,
+            __R: $crate::expr::ArithRhs<$v, $l>,
+            <__R as $crate::expr::ArithRhs<$v, $l>>::Left:
+                $crate::expr::IsNumeric<<Self as $crate::expr::Expression>::SqlType>,
+            <__R as $crate::expr::ArithRhs<$v, $l>>::Shown:
+                $crate::expr::IsNumeric<<__R as $crate::expr::ArithRhs<$v, $l>>::SqlType>,
+        {
+            type Output = $crate::expr::Binary<
+                $crate::expr::$op,
+                Self,
+                <__R as $crate::expr::ArithRhs<$v, $l>>::Expr,
+            >;
+            fn $method(self, rhs: __R) -> Self::Output {
+                $crate::__private::binary(self, $crate::expr::ArithRhs::into_arith(rhs))
             }
         }
     };
@@ -725,22 +815,7 @@ crate::__impl_operators!([Op: UnaryOp, E: Expression,] Unary<Op, E>);
 crate::__impl_operators!([E: Expression, ST: SqlType, T,] InList<E, ST, T>);
 crate::__impl_operators!([E: Expression, Lo: Expression, Hi: Expression,] Between<E, Lo, Hi>);
 
-macro_rules! into_expr_for_nodes {
-    ($([$($gen:tt)*] $ty:ty;)*) => {$(
-        #[diagnostic::do_not_recommend]
-        impl<$($gen)* __ST: SqlType> AsExpr<__ST> for $ty
-        where
-            $ty: Expression<SqlType: $crate::types::Compatible<__ST>>,
-        {
-            type Expr = Self;
-            fn into_expr(self) -> Self {
-                self
-            }
-        }
-    )*};
-}
-
-into_expr_for_nodes! {
+super::operand::as_expr_for! {
     [Op, L, R,] Binary<Op, L, R>;
     [Op, E,] Unary<Op, E>;
     [E, ST, T,] InList<E, ST, T>;
@@ -753,3 +828,4 @@ impl<ST: SqlType, T: SqlValue<ST>> AsExpr<ST> for Bound<ST, T> {
         self
     }
 }
+super::operand::operand_for! { [ST: SqlType, T: SqlValue<ST>,] Bound<ST, T>; }

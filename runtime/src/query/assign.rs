@@ -120,7 +120,7 @@ where
 {
     type Expr = Bound<ST, Option<T>>;
     fn into_assigned(self) -> Self::Expr {
-        Bound::new(self)
+        Bound::unchecked(self)
     }
 }
 
@@ -266,6 +266,11 @@ pub fn excluded<M: ColumnDef>(_: Col<M>) -> Excluded<Col<M>> {
 impl<M: ColumnDef> Expression for Excluded<Col<M>> {
     type SqlType = M::SqlType;
 }
+impl<M: ColumnDef> crate::expr::Shown for Excluded<Col<M>> {
+    type As = Self;
+    type Wait<L> = L;
+}
+crate::expr::operand::operand_for! { [M: ColumnDef,] Excluded<Col<M>>; }
 impl<M: ColumnDef, F> AppearsIn<F, ()> for Excluded<Col<M>> {
     type Lifted = M::SqlType;
 }

@@ -28,7 +28,8 @@ pub trait ColumnDef: 'static {
     const SENSITIVE: bool = false;
 }
 
-/// The column described by marker `M`. Error messages show it as `Col<name>`.
+/// The column described by marker `M`. Error messages name it by its marker, `users::name`
+/// ([`Shown`](crate::expr::Shown)).
 pub struct Col<M>(PhantomData<fn() -> M>);
 
 impl<M> Col<M> {
@@ -99,4 +100,5 @@ impl<M: ColumnDef> Render for Col<M> {
     }
 }
 
-crate::__impl_operators!([M: ColumnDef,] Col<M>);
+crate::__impl_operators!([M: ColumnDef,] Col<M>, shown = M);
+crate::expr::operand::operand_for! { [M: ColumnDef,] Col<M>; }

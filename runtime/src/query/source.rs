@@ -95,6 +95,7 @@ where
 }
 
 crate::__impl_operators!([A: Alias, C: Column,] AliasCol<A, C>);
+crate::expr::operand::operand_for! { [A: Alias, C: Column,] AliasCol<A, C>; }
 
 /// Where a column is read from, and its identity there: a table's own column, or a column
 /// of an alias.

@@ -103,6 +103,7 @@ impl<Q: SubSelect<J>, J> Render for ScalarSubquery<Q, J> {
     }
 }
 crate::__impl_operators!([Q: SubSelect<J, SqlType: SingleColumn>, J,] ScalarSubquery<Q, J>);
+crate::expr::operand::operand_for! { [Q: SubSelect<J, SqlType: SingleColumn>, J,] ScalarSubquery<Q, J>; }
 
 #[diagnostic::do_not_recommend]
 impl<Q, J, ST: SqlType> AsExpr<ST> for ScalarSubquery<Q, J>
