@@ -69,7 +69,10 @@ pub fn expand(input: TokenStream) -> syn::Result<TokenStream> {
             .column
             .unwrap_or_else(|| fname.clone());
         let col_path = quote_spanned!(column.span()=> #table::#column);
+        // Not recommended: a missing key field is reported by its own message, without a
+        // list of the fields the struct has.
         fields_of.push(quote! {
+            #[diagnostic::do_not_recommend]
             impl #sp::Field<#col_path> for #name {
                 type Value = #fty;
                 fn field(&self) -> &#fty {
@@ -89,6 +92,7 @@ pub fn expand(input: TokenStream) -> syn::Result<TokenStream> {
     Ok(quote! {
         #(#fields_of)*
 
+        #[diagnostic::do_not_recommend]
         impl #sp::RowOfTable<#name> for #table::table {}
 
         impl #sp::Selectable for #name {
