@@ -8,6 +8,7 @@ mod cancel;
 mod composite_keys;
 mod copy;
 mod ddl;
+mod distinct;
 mod dynamic;
 mod engine;
 mod engine_both;
