@@ -349,12 +349,13 @@ functions! {
 
 // ---- signatures -------------------------------------------------------------------------
 
-/// Text in, text out (nullability kept).
+/// Text in, text out (nullability kept). The result is `Text` whatever the argument, so a
+/// call with a mistaken argument (reported once, where it is used) still loads as text.
 macro_rules! text_to_text {
     ($($f:ty),*) => {$(
         #[diagnostic::do_not_recommend]
         impl<A: SqlType<NotNull = Text>> Signature<(A,)> for $f {
-            type Out = A;
+            type Out = NullableAs<A, Text>;
         }
     )*};
 }

@@ -18,8 +18,9 @@
 //!
 //! Every SQL type has a [`NumericRank`], non-numeric ones [`NotNumeric`], and the join of two
 //! ranks is defined for every pair: the result type of any `+` is computable, also for a
-//! mistaken one (then it is the left operand's type). The mistake itself is reported where
-//! the operator is written, and nothing downstream (the select list, `load`) fails again.
+//! mistaken one (then it is the numeric operand's type, or the left one's when neither is).
+//! The mistake itself is reported where the operator is written, and nothing downstream (the
+//! select list, `load`) fails again.
 
 use super::*;
 
@@ -101,15 +102,18 @@ rank!(RankFloat4 => Float4, dispatch WithFloat4;
 rank!(RankFloat8 => Float8, dispatch WithFloat8;
     RankFloat8 RankFloat8 RankFloat8 RankFloat8 RankFloat8 RankFloat8);
 
+// A mistaken operand takes the other operand's rank: `name + 1` (reported where it is written)
+// is still an `Int4` expression, so the query it is selected in, and what it loads into, are
+// what the user meant.
 impl NumericRank for NotNumeric {
-    type Join<R: NumericRank> = NotNumeric;
+    type Join<R: NumericRank> = R;
     type Sql<Other: SqlType<Nullability = NotNull>> = Other;
-    type WithInt2 = NotNumeric;
-    type WithInt4 = NotNumeric;
-    type WithInt8 = NotNumeric;
-    type WithNumeric = NotNumeric;
-    type WithFloat4 = NotNumeric;
-    type WithFloat8 = NotNumeric;
+    type WithInt2 = RankInt2;
+    type WithInt4 = RankInt4;
+    type WithInt8 = RankInt8;
+    type WithNumeric = RankNumeric;
+    type WithFloat4 = RankFloat4;
+    type WithFloat8 = RankFloat8;
 }
 
 #[cfg(test)]
@@ -136,9 +140,11 @@ mod tests {
         assert!(is::<Promoted<Numeric, Float4>, Float8>());
         assert!(is::<Promoted<Float4, Float8>, Float8>());
         assert!(is::<Promoted<Nullable<Int4>, Numeric>, Numeric>());
-        // A mistaken pair keeps the left type, so the expression still has one.
-        assert!(is::<Promoted<Text, Int4>, Text>());
+        // A mistaken pair takes the numeric operand's type, so the expression still has one.
+        assert!(is::<Promoted<Text, Int4>, Int4>());
         assert!(is::<Promoted<Int4, Text>, Int4>());
+        assert!(is::<Promoted<Text, Nullable<Float8>>, Float8>());
+        assert!(is::<Promoted<Text, Bool>, Text>());
         assert!(is::<ArithValue<Nullable<Int8>>, Int8>());
         assert!(is::<ArithValue<Text>, Int4>());
     }
