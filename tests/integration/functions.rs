@@ -31,7 +31,7 @@ fn text_functions_have_postgres_types_and_nullability<B: TestBackend>() {
             substring(staff::dept, 1, 2),
             position("e", staff::dept),
             replace(staff::dept, "o", "0"),
-            concat((staff::name, staff::bonus)),
+            concat(staff::name, staff::bonus),
             staff::dept.concat("!"),
             ltrim(staff::name),
             rtrim(staff::name),

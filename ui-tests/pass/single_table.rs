@@ -21,4 +21,12 @@ fn main() {
     let _ = q.to_sql();
     let _ = users::table.filter(users::hair_color.eq("red")).select(User::as_select());
     let _ = users::table.filter(users::name.eq(users::hair_color));
+    // `concat` of any values, nested for more than two; CASE branches of one type.
+    let labels = users::table.select((
+        sqlwright::dsl::concat(users::name, sqlwright::dsl::concat(" #", users::id)),
+        sqlwright::dsl::case_when(users::active, users::name).otherwise(users::hair_color),
+        users::id * users::id - 1,
+        users::id.eq(&5),
+    ));
+    let _ = labels.to_sql();
 }

@@ -627,13 +627,14 @@ where
 {
     Func::new((e, from.into_expr(), to.into_expr()))
 }
-/// `concat(a, b, ..)` of a tuple of expressions of any types: NULLs are skipped, so the
-/// result is never NULL. (`a.concat(b)` is `||`, NULL when either is.)
-pub fn concat<A: ArgTypes>(args: A) -> Func<ConcatFn, A>
-where
-    ConcatFn: Signature<A::SqlTypes>,
-{
-    Func::new(args)
+/// `concat(a, b)` of two values or expressions of any types, as text: NULLs are skipped, so
+/// the result is never NULL. For more, nest it: `concat(users::name, concat(" ", users::id))`
+/// is what `concat(name, ' ', id)` gives. (`a.concat(b)` is `||`, NULL when either is.)
+///
+/// Two arguments, like every function here that SQL calls with a list (`coalesce`,
+/// `greatest`): Rust has no variadic functions, and `concat(a, b)` is what one writes first.
+pub fn concat<A: IntoOperand, B: IntoOperand>(a: A, b: B) -> Func<ConcatFn, (A::Expr, B::Expr)> {
+    Func::new((a.into_operand(), b.into_operand()))
 }
 /// `round(x, digits)` of `numeric`.
 pub fn round_to<E: Expression, D: AsExpr<Int4>>(e: E, digits: D) -> Func<Round, (E, D::Expr)>

@@ -84,7 +84,7 @@ impl<S, ST: TextLike, C> IsText<ST, C> for S {}
 #[diagnostic::on_unimplemented(
     message = "`+ - * /` need numbers, but `{Self}` has SQL type `{ST}`",
     label = "not a number",
-    note = "cast it to a number first, e.g. `cast::<Numeric, _>(..)`; text is joined with `a.concat(b)` or `concat((a, b))`"
+    note = "cast it to a number first, e.g. `cast::<Numeric, _>(..)`; text is joined with `a.concat(b)` or `concat(a, b)`"
 )]
 pub trait IsNumeric<ST> {}
 #[diagnostic::do_not_recommend]
