@@ -29,8 +29,9 @@ pub use ops::*;
 pub use window::{
     cume_dist, dense_rank, first_value, lag, lag_by, lag_or, last_value, lead, lead_by, lead_or,
     mode, nth_value, ntile, percent_rank, percentile_cont, percentile_disc, rank, row_number,
-    window, Empty, FrameBound, NoArgs, OrderedSet, OrderedSetOf, Over, OverMethod, PartitionBy,
-    WinFn, Window, WindowCall, WindowOrder, Windowable, WindowsAllowed, WithinGroup,
+    window, CumeDist, DenseRank, Empty, FirstValue, FrameBound, Lag, LastValue, Lead, NoArgs,
+    NthValue, Ntile, OrderedSet, OrderedSetOf, Over, OverMethod, PartitionBy, PercentRank, Rank,
+    RowNumber, WinFn, Window, WindowCall, WindowOrder, Windowable, WindowsAllowed, WithinGroup,
 };
 
 use crate::check::{AppearsIn, Mix, ValidGrouping};

@@ -18,9 +18,9 @@ use std::marker::PhantomData;
 
 /// Grouping modes in which a window function may appear: the select list and ORDER BY.
 #[diagnostic::on_unimplemented(
-    message = "window functions are not allowed here",
+    message = "window functions are only allowed in `select` and `order_by`",
     label = "`.over(..)` is used where windows are not computed",
-    note = "window functions run after WHERE, GROUP BY and HAVING: use them in `select` or `order_by`, or filter on them from an outer query"
+    note = "window functions run after WHERE, GROUP BY and HAVING, and not inside an aggregate or another window: filter on one from an outer query"
 )]
 pub trait WindowsAllowed {}
 #[diagnostic::do_not_recommend]
@@ -118,42 +118,54 @@ pub struct Over<C, W> {
     window: W,
 }
 
-/// A call that may run as a window: window functions and aggregates without DISTINCT.
+/// A call that may run as a window (a [`OverMethod::Call`]): window functions and aggregates
+/// without DISTINCT. Only `count_distinct`'s aggregate is not.
 #[diagnostic::on_unimplemented(
-    message = "`{Self}` cannot be used as a window: PostgreSQL has no DISTINCT in window aggregates",
+    message = "`count_distinct(..)` cannot be used with `.over(..)`: PostgreSQL has no DISTINCT in window aggregates",
     label = "remove DISTINCT, or aggregate in a subquery first"
 )]
 pub trait Windowable {}
 
 /// `.over(window)` on window functions and aggregates.
 pub trait OverMethod: Sized {
+    /// The call as errors name it, without its arguments (an aggregate by its kind,
+    /// `CountDistinctFn`), and what [`Windowable`] is asked of.
+    type Call;
     /// `self OVER (window)`: see [`window`].
     fn over<P, O>(self, window: Window<P, O>) -> Over<Self, Window<P, O>>
     where
-        Self: Windowable,
+        Self::Call: Windowable,
     {
         Over { call: self, window }
     }
 }
-impl<N, A> OverMethod for WinFn<N, A> {}
-impl<K, E> OverMethod for Aggregate<K, E> {}
-impl<N, A> OverMethod for super::func::AggFunc<N, A> {}
-impl OverMethod for CountStar {}
+impl<N, A> OverMethod for WinFn<N, A> {
+    type Call = WinFn<N, NoArgs>;
+}
+impl<K, E> OverMethod for Aggregate<K, E> {
+    type Call = K;
+}
+impl<N, A> OverMethod for super::func::AggFunc<N, A> {
+    type Call = super::func::AggFunc<N, ()>;
+}
+impl OverMethod for CountStar {
+    type Call = CountStar;
+}
 #[diagnostic::do_not_recommend]
-impl<N, A> Windowable for WinFn<N, A> {}
+impl<N> Windowable for WinFn<N, NoArgs> {}
 // Not `count_distinct`'s aggregate.
 #[diagnostic::do_not_recommend]
-impl<E> Windowable for Aggregate<super::aggregate::SumFn, E> {}
+impl Windowable for super::aggregate::SumFn {}
 #[diagnostic::do_not_recommend]
-impl<E> Windowable for Aggregate<super::aggregate::AvgFn, E> {}
+impl Windowable for super::aggregate::AvgFn {}
 #[diagnostic::do_not_recommend]
-impl<E> Windowable for Aggregate<super::aggregate::MinFn, E> {}
+impl Windowable for super::aggregate::MinFn {}
 #[diagnostic::do_not_recommend]
-impl<E> Windowable for Aggregate<super::aggregate::MaxFn, E> {}
+impl Windowable for super::aggregate::MaxFn {}
 #[diagnostic::do_not_recommend]
-impl<E> Windowable for Aggregate<super::aggregate::CountFn, E> {}
+impl Windowable for super::aggregate::CountFn {}
 #[diagnostic::do_not_recommend]
-impl<N, A> Windowable for super::func::AggFunc<N, A> {}
+impl<N> Windowable for super::func::AggFunc<N, ()> {}
 #[diagnostic::do_not_recommend]
 impl Windowable for CountStar {}
 
@@ -394,7 +406,7 @@ impl<P: WindowPart, O: WindowPart> Render for Window<P, O> {
 
 macro_rules! window_functions {
     ($($(#[$m:meta])* $fn_name:ident, $name:ident = $sql:literal => $out:ty;)*) => {$(
-        #[doc(hidden)]
+        /// The window function's marker (what compile errors call it).
         #[derive(Clone, Copy, Debug, Default)]
         pub struct $name;
         impl SqlFunction for $name {
@@ -427,7 +439,7 @@ window_functions! {
 
 macro_rules! value_window_functions {
     ($($name:ident = $sql:literal;)*) => {$(
-        #[doc(hidden)]
+        /// The window function's marker (what compile errors call it).
         #[derive(Clone, Copy, Debug, Default)]
         pub struct $name;
         impl SqlFunction for $name {
