@@ -38,8 +38,10 @@ pub trait RustValue {}
 /// only, spelled as the methods are.
 #[allow(non_camel_case_types)]
 pub mod ctx {
-    /// `filter` (and every WHERE or ON condition).
+    /// `filter` (a WHERE condition).
     pub enum filter {}
+    /// An ON condition (`inner_join_on`, ...).
+    pub enum on {}
     /// `&` / `.and(..)`.
     pub enum and {}
     /// `|` / `.or(..)`.
@@ -73,8 +75,7 @@ impl<S, ST: BoolLike, C> IsBool<ST, C> for S {}
 /// `Self` (an operand's name) has a text SQL type `ST`, as `C` needs.
 #[diagnostic::on_unimplemented(
     message = "`{C}` needs text, but `{Self}` has SQL type `{ST}`",
-    label = "not text",
-    note = "cast it first: `cast::<Text, _>(..)`"
+    label = "not text: `cast::<Text, _>(..)` makes text of it"
 )]
 pub trait IsText<ST, C> {}
 #[diagnostic::do_not_recommend]
@@ -93,8 +94,7 @@ impl<S, ST: Arithmetic> IsNumeric<ST> for S {}
 /// `Self` (an expression's name), of SQL type `X`, can be compared with `L`, of type `ST`.
 #[diagnostic::on_unimplemented(
     message = "`{Self}` cannot be compared with `{L}`: it has SQL type `{X}`, not `{ST}`",
-    label = "of another SQL type",
-    note = "cast one side to the other's type: `cast::<Type, _>(..)`"
+    label = "of another SQL type: cast one side to the other's, `cast::<Type, _>(..)`"
 )]
 pub trait ComparesAs<ST, L, X> {}
 #[diagnostic::do_not_recommend]
@@ -104,8 +104,7 @@ impl<S, ST, L, X: Compatible<ST>> ComparesAs<ST, L, X> for S {}
 /// branch has SQL type `ST`.
 #[diagnostic::on_unimplemented(
     message = "`{Self}` has SQL type `{X}`, but this CASE's first branch has `{ST}`",
-    label = "of another SQL type than the first THEN",
-    note = "every THEN and the ELSE have the first THEN's type; cast where needed: `cast::<Type, _>(..)`"
+    label = "every THEN and the ELSE have the first THEN's type: cast it, `cast::<Type, _>(..)`"
 )]
 pub trait SameBranchType<ST, X> {}
 #[diagnostic::do_not_recommend]

@@ -13,7 +13,7 @@ use super::{Col, ColumnDef, Source, Table};
 use crate::check::ids::IdEq;
 use crate::check::ValidGrouping;
 use crate::check::{AppearsIn, Append, Cons, InsideWhere, Nil, NotInFrom, Outer, Src};
-use crate::expr::BoolExpression;
+use crate::expr::{ctx, Expression, IsBool, Shown, ShownAs};
 use crate::expr::{Binary, Eq};
 use crate::render::{Render, SqlWriter};
 use crate::types::NotNull;
@@ -192,8 +192,11 @@ where
 )]
 pub trait ValidOn<F, I> {}
 
-impl<E, F, I, J> ValidOn<F, (I, J)> for E where
-    E: AppearsIn<F, I> + BoolExpression + ValidGrouping<InsideWhere, J>
+impl<E, F, I, J> ValidOn<F, (I, J)> for E
+where
+    E: AppearsIn<F, I> + Expression + Shown + ValidGrouping<InsideWhere, J>,
+    // Checked on the condition's name, so that the error names the column.
+    ShownAs<E>: IsBool<E::SqlType, ctx::on>,
 {
 }
 
