@@ -71,7 +71,10 @@ fn arithmetic_result_types_match_the_server_for_every_pair() {
     }
 }
 
-crate::on_both!(promoted_arithmetic_loads_into_the_promoted_type);
+crate::on_both!(
+    promoted_arithmetic_loads_into_the_promoted_type,
+    numeric_types_compare_with_each_other,
+);
 
 /// Each backend's result of a mixed operation loads into the Rust type of the promoted SQL
 /// type; a nullable operand makes it an `Option`.
@@ -130,4 +133,33 @@ fn promoted_arithmetic_loads_into_the_promoted_type<B: crate::both::TestBackend>
         .load(&mut db.conn)
         .unwrap();
     assert_eq!(scaled, [Decimal::new(15, 1), Decimal::from(3)]);
+}
+
+/// Two numeric columns of different types compare, as in PostgreSQL (`int4 < numeric`); a
+/// Rust value still takes the other side's type.
+fn numeric_types_compare_with_each_other<B: crate::both::TestBackend>() {
+    let mut db = crate::both::with::<B>(
+        sqlwright::schema!(measures),
+        "INSERT INTO measures VALUES (1, 2, 3, 1.5, 2.5, 10.25, NULL), (2, 4, 5, 0.5, 0.25, 0.75, 4.5);",
+    );
+    let small: Vec<i32> = measures::table
+        .filter(measures::small.lt(measures::big))
+        .select(measures::id)
+        .order_by(measures::id)
+        .load(&mut db.conn)
+        .unwrap();
+    assert_eq!(small, [1, 2]);
+    let cheap: Vec<i32> = measures::table
+        .filter(measures::price.lt(measures::id).or(measures::real8.le(measures::small)))
+        .select(measures::id)
+        .order_by(measures::id)
+        .load(&mut db.conn)
+        .unwrap();
+    assert_eq!(cheap, [2]);
+    let between: Vec<i32> = measures::table
+        .filter(measures::real4.between(measures::id, measures::price))
+        .select(measures::id)
+        .load(&mut db.conn)
+        .unwrap();
+    assert_eq!(between, [1]);
 }

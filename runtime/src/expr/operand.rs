@@ -91,14 +91,31 @@ pub trait IsNumeric<ST> {}
 #[diagnostic::do_not_recommend]
 impl<S, ST: Arithmetic> IsNumeric<ST> for S {}
 
-/// `Self` (an expression's name), of SQL type `X`, can be compared with `L`, of type `ST`.
+/// `Self` (an expression's name), of SQL type `X`, can be compared with `L`, of type `ST`: the
+/// same type, or two numeric types ([`RanksCompare`]).
 #[diagnostic::on_unimplemented(
     message = "`{Self}` cannot be compared with `{L}`: it has SQL type `{X}`, not `{ST}`",
     label = "of another SQL type: cast one side to the other's, `cast::<Type, _>(..)`"
 )]
 pub trait ComparesAs<ST, L, X> {}
 #[diagnostic::do_not_recommend]
-impl<S, ST, L, X: Compatible<ST>> ComparesAs<ST, L, X> for S {}
+impl<S, ST: SqlType, L, X: SqlType> ComparesAs<ST, L, X> for S where
+    X::Rank: RanksCompare<ST::Rank, X, ST>
+{
+}
+
+/// Whether an expression of SQL type `X` (of rank `Self`) compares with one of type `ST` (of
+/// rank `R`): two numeric types always do (PostgreSQL has cross-type integer operators and
+/// casts the narrower side implicitly: `int4 = int8`, `int4 < numeric`); other types only
+/// with their own type.
+pub trait RanksCompare<R, X, ST> {}
+impl<X: Compatible<ST>, ST> RanksCompare<NotNumeric, X, ST> for NotNumeric {}
+macro_rules! numeric_ranks_compare {
+    ($($a:ident)*) => { numeric_ranks_compare!(@each [$($a)*] $($a)*); };
+    (@each $all:tt $($a:ident)*) => { $(numeric_ranks_compare!(@row $a $all);)* };
+    (@row $a:ident [$($b:ident)*]) => { $(impl<X, ST> RanksCompare<$b, X, ST> for $a {})* };
+}
+numeric_ranks_compare!(RankInt2 RankInt4 RankInt8 RankNumeric RankFloat4 RankFloat8);
 
 /// `Self` (an expression's name), of SQL type `X`, can be a branch of a CASE whose first
 /// branch has SQL type `ST`.
