@@ -248,7 +248,7 @@ pub mod __private {
         ForeignKeyMeta, ForeignKeys, IndexMeta, Insertable, JoinPath, JoinTarget, NotInFrom,
         Selectable, Source, StoredTable, Table, TableMeta, TableRow,
     };
-    pub use crate::relation::{Field, ForeignKey, Link, RowOfTable};
+    pub use crate::relation::{ChildOf, Field, ForeignKey, Link, RowOfTable};
     pub use crate::render::{Label, Render, SqlWriter};
     pub use crate::types::{FromRow, FromSqlValue, RowReader, SqlType, Tagged};
 

@@ -211,6 +211,10 @@ fn relations(t: &Table) -> Vec<TokenStream> {
                 type Referenced = #referenced;
                 const UNIQUE: bool = #unique;
             }
+            #[diagnostic::do_not_recommend]
+            impl #sp::ChildOf<#sp::Col<#col>> for table {
+                type Key = #col;
+            }
         });
         // The default path name is the column's without `_id`, unless that is the name of
         // the referenced table's module (it would shadow it here) or of a column.
@@ -394,6 +398,10 @@ fn composite_key(fk: &CompositeKey) -> TokenStream {
             fn into_on(self) -> #on_ty {
                 #on
             }
+        }
+        #[diagnostic::do_not_recommend]
+        impl #sp::ChildOf<#name> for table {
+            type Key = (#(#child_cols,)*);
         }
         impl #sp::Link for #name {
             type Child = table;
