@@ -32,6 +32,8 @@ pub fn expand(input: TokenStream) -> syn::Result<TokenStream> {
     let mut sets = Vec::new();
     let mut nones = Vec::new();
     let mut checks = Vec::new();
+    let mut seen = Vec::new();
+    let mut errors = Vec::new();
     for field in fields {
         let fname = field.ident.as_ref().expect("named field");
         let inner = option_inner(&field.ty).ok_or_else(|| {
@@ -43,6 +45,12 @@ pub fn expand(input: TokenStream) -> syn::Result<TokenStream> {
         let column = options(&field.attrs, false)?
             .column
             .unwrap_or_else(|| fname.clone());
+        // A column written twice is reported, and its second field left out, so that the
+        // rest of the expansion (and every statement using it) reports nothing more.
+        if let Err(e) = crate::row::column_once(&mut seen, &column, fname) {
+            errors.push(e.to_compile_error());
+            continue;
+        }
         let col = quote_spanned!(column.span()=> #table::#column);
         let st = quote!(<#col as #sp::ColumnDef>::SqlType);
         sets.push(quote! {
@@ -61,9 +69,29 @@ pub fn expand(input: TokenStream) -> syn::Result<TokenStream> {
     let (_, ty_generics, where_clause) = input.generics.split_for_impl();
     let params = &input.generics.params;
     let where_preds = where_clause.map(|w| &w.predicates);
-    Ok(quote! {
-        impl<'__x, #params> #sp::Assignments<#table::table, #sp::SingleFrom<#table::table>, ()>
+    let (lifetimes, others): (Vec<_>, Vec<_>) = params
+        .iter()
+        .partition(|p| matches!(p, syn::GenericParam::Lifetime(_)));
+    // Any UPDATE may be given the changeset; one of another table is refused by name. Spanned
+    // at the struct's name, so that an error's note points there (not at the derive).
+    let check = quote_spanned! {name.span()=>
+        impl<'__x, #(#lifetimes,)* #(#others,)* __T>
+            ::sqlwright::__private::Assignments<__T, ::sqlwright::__private::UpdateSet, ()>
             for &'__x #name #ty_generics
+        where
+            Self: '__x,
+            __T: ::sqlwright::__private::IsTable<#table::table>,
+            <__T as ::sqlwright::__private::IsTable<#table::table>>::Out:
+                ::sqlwright::__private::ChangesetOf<__T, #table::table, #name #ty_generics>,
+            #where_preds
+        {
+        }
+    };
+    Ok(quote! {
+        #(#errors)*
+        #check
+
+        impl<'__x, #params> #sp::AssignList for &'__x #name #ty_generics
         where
             Self: '__x,
             #where_preds

@@ -46,6 +46,25 @@ pub fn options(attrs: &[syn::Attribute], allow_table: bool) -> syn::Result<Optio
     Ok(o)
 }
 
+/// For the write derives: a column is written by one field only (PostgreSQL refuses a
+/// column named twice). `seen` holds the columns and fields so far.
+pub fn column_once(
+    seen: &mut Vec<(String, Ident)>,
+    column: &Ident,
+    field: &Ident,
+) -> syn::Result<()> {
+    use syn::ext::IdentExt;
+    let name = column.unraw().to_string();
+    if let Some((_, first)) = seen.iter().find(|(c, _)| *c == name) {
+        return Err(syn::Error::new(
+            column.span(),
+            format!("column `{name}` is written by two fields, `{first}` and `{field}`: each column takes one value"),
+        ));
+    }
+    seen.push((name, field.clone()));
+    Ok(())
+}
+
 pub fn expand(input: TokenStream) -> syn::Result<TokenStream> {
     let input: DeriveInput = syn::parse2(input)?;
     let name = &input.ident;

@@ -61,6 +61,7 @@ pub fn table(t: &Table) -> TokenStream {
         quote!(#(#names),*)
     });
     let index_unique = t.indexes.iter().map(|(_, u)| *u);
+    let unique_keys = unique_keys(t);
     let (pk_type, pk_value) = match t.primary_key.as_slice() {
         [one] => (quote!(#sp::Col<#one>), quote!(#one)),
         many => (quote!((#(#sp::Col<#many>,)*)), quote!((#(#many,)*))),
@@ -110,6 +111,7 @@ pub fn table(t: &Table) -> TokenStream {
                 type AllColumns = (#(#col_types,)*);
                 const ALL_COLUMNS: Self::AllColumns = (#(#cols,)*);
                 type AllSqlTypes = (#(#types,)*);
+                type UniqueKeys = #unique_keys;
             }
 
             #stored
@@ -135,6 +137,35 @@ pub fn table(t: &Table) -> TokenStream {
             #(#columns)*
         }
     }
+}
+
+/// The list `(key, (key, .. ()))` of the table's unique keys as tuples of column positions:
+/// the primary key, each `#[unique]` column, each `#[unique(..)]` and `#[index(.., unique)]`.
+/// A derived table has none.
+fn unique_keys(t: &Table) -> TokenStream {
+    if t.derived {
+        return quote!(());
+    }
+    let position = |k: &syn::Ident| t.columns.iter().position(|c| c.name == *k).unwrap_or(0);
+    let mut keys: Vec<Vec<usize>> = vec![t.primary_key.iter().map(position).collect()];
+    keys.extend(
+        t.columns
+            .iter()
+            .enumerate()
+            .filter(|(_, c)| c.unique)
+            .map(|(i, _)| vec![i]),
+    );
+    keys.extend(t.uniques.iter().map(|u| u.iter().map(position).collect()));
+    keys.extend(
+        t.indexes
+            .iter()
+            .filter(|(_, unique)| *unique)
+            .map(|(c, _)| c.iter().map(position).collect()),
+    );
+    keys.iter().rev().fold(quote!(()), |rest, key| {
+        let positions = key.iter().map(|&p| ids::bits(p as u32, 8));
+        quote!(((#(#positions,)*), #rest))
+    })
 }
 
 fn column_meta(t: &Table, c: &Column) -> TokenStream {

@@ -9,6 +9,7 @@
 mod from;
 mod grouping;
 pub mod ids;
+pub mod writes;
 
 pub use from::{AllNullable, Append, HasId, NotInFrom};
 pub use grouping::{

@@ -35,7 +35,8 @@ pub use selectable::{AsSelect, ColumnTypes, Selectable, TaggedIn};
 pub use source::{Alias, AliasCol, AliasMethods, Source, SourceColumn, TableRow};
 
 pub use assign::{
-    excluded, set_item, Assign, AssignMethods, AssignTo, Assignments, Excluded, StoresInto,
+    excluded, set_item, Assign, AssignList, AssignMethods, AssignTo, Assignment, Assignments,
+    ColumnList, ColumnNames, Excluded, StoresInto,
 };
 pub use boxed::{
     BoxedColumns, BoxedFilter, BoxedOrder, DynamicRow, IntoBoxedFilter, IntoBoxedOrder,
@@ -50,12 +51,14 @@ pub use group::{
     ValidGroupBy, ValidHaving,
 };
 pub use insert::{
-    insert_into, ConflictTarget, Insert, InsertInto, InsertValues, Insertable, IntoInsertValues,
-    ManyRows, OnConflict,
+    insert_into, ConflictClause, ConflictTarget, Insert, InsertInto, InsertRows, InsertValues,
+    Insertable, IntoInsertValues, ManyRows, OnConflict, TargetNames, UniqueTarget,
 };
 pub use meta::{ColumnMeta, CompositeKeyMeta, ForeignKeyMeta, IndexMeta, TableMeta};
 pub(crate) use returning::run_execute;
-pub use returning::{NoReturning, Returning, ValidReturning, WriteStatement};
+pub use returning::{
+    NoReturning, ReturnedRow, Returning, ReturningClause, ValidReturning, WriteStatement,
+};
 pub use select::{DefaultSelection, Regroup, RowType, Select, SelectClause, Selected, SingleFrom};
 pub use setop::{Compound, SetKind, SetOp, UnionRow};
 pub use stream::{Batches, DecodeRow, Progress, Rows, WithProgress};
@@ -85,6 +88,9 @@ pub trait Table: Source + Copy + Default + 'static {
     const ALL_COLUMNS: Self::AllColumns;
     /// The tuple of the columns' declared SQL types.
     type AllSqlTypes;
+    /// The primary key and every declared unique constraint or unique index, as a list
+    /// `(key, (key, ..()))` of tuples of column positions: what an ON CONFLICT target may name.
+    type UniqueKeys;
 }
 
 /// A table stored in the database: every `table!` declaration except `#[derived]` ones, which
