@@ -1,6 +1,13 @@
 use sqlwright::prelude::*;
 sqlwright_ui_tests::schema!();
 
-fn main() {
-    let _ = users::table.inner_join_on(posts::table, count_star().gt(1));
+#[allow(dead_code)]
+fn user_posts(conn: &mut Connection) -> Result<Vec<(String, String)>, sqlwright::Error> {
+    let rows = users::table
+        .inner_join_on(posts::table, count_star().gt(1))
+        .select((users::name, posts::title))
+        .load(conn)?;
+    Ok(rows)
 }
+
+fn main() {}

@@ -1,6 +1,13 @@
 use sqlwright::prelude::*;
 sqlwright_ui_tests::schema!();
 
-fn main() {
-    let _ = users::table.select(users::name).order_by(count_star());
+#[allow(dead_code)]
+fn names(conn: &mut Connection) -> Result<Vec<String>, sqlwright::Error> {
+    let names = users::table
+        .select(users::name)
+        .order_by(count_star())
+        .load(conn)?;
+    Ok(names)
 }
+
+fn main() {}

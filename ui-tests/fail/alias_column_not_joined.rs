@@ -1,6 +1,12 @@
 use sqlwright::prelude::*;
 sqlwright_ui_tests::schema!();
 
-fn main() {
-    let _ = users::table.select(other_user.col(users::name));
+#[allow(dead_code)]
+fn names(conn: &mut Connection) -> Result<Vec<String>, sqlwright::Error> {
+    let names = users::table
+        .select(other_user.col(users::name))
+        .load(conn)?;
+    Ok(names)
 }
+
+fn main() {}

@@ -1,6 +1,13 @@
 use sqlwright::prelude::*;
 sqlwright_ui_tests::schema!();
 
-fn main() {
-    let _ = users::table.filter(users::id & users::active);
+#[allow(dead_code)]
+fn names(conn: &mut Connection) -> Result<Vec<String>, sqlwright::Error> {
+    let names = users::table
+        .filter(users::id & users::active)
+        .select(users::name)
+        .load(conn)?;
+    Ok(names)
 }
+
+fn main() {}

@@ -9,7 +9,14 @@ sqlwright::table! {
     }
 }
 
-fn main() {
+#[allow(dead_code)]
+fn post_counts(conn: &mut Connection) -> Result<Vec<(i32, i64)>, sqlwright::Error> {
     let per_user = posts::table.select((posts::user_id, posts::title));
-    let _ = counts::table.from_subquery(per_user);
+    let rows = counts::table
+        .from_subquery(per_user)
+        .select((counts::user_id, counts::posts))
+        .load(conn)?;
+    Ok(rows)
 }
+
+fn main() {}

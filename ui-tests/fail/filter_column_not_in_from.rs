@@ -1,6 +1,13 @@
 use sqlwright::prelude::*;
 sqlwright_ui_tests::schema!();
 
-fn main() {
-    let _ = users::table.filter(posts::title.eq("Hello"));
+#[allow(dead_code)]
+fn names(conn: &mut Connection) -> Result<Vec<String>, sqlwright::Error> {
+    let names = users::table
+        .filter(posts::title.eq("Hello"))
+        .select(users::name)
+        .load(conn)?;
+    Ok(names)
 }
+
+fn main() {}

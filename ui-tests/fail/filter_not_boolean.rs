@@ -1,6 +1,13 @@
 use sqlwright::prelude::*;
 sqlwright_ui_tests::schema!();
 
-fn main() {
-    let _ = users::table.filter(users::name);
+#[allow(dead_code)]
+fn ids(conn: &mut Connection) -> Result<Vec<i32>, sqlwright::Error> {
+    let ids = users::table
+        .filter(users::name)
+        .select(users::id)
+        .load(conn)?;
+    Ok(ids)
 }
+
+fn main() {}

@@ -1,6 +1,13 @@
 use sqlwright::prelude::*;
 sqlwright_ui_tests::schema!();
 
-fn main() {
-    let _ = users::table.group_by(posts::user_id);
+#[allow(dead_code)]
+fn counts(conn: &mut Connection) -> Result<Vec<i64>, sqlwright::Error> {
+    let counts = users::table
+        .group_by(posts::user_id)
+        .select(count_star())
+        .load(conn)?;
+    Ok(counts)
 }
+
+fn main() {}

@@ -2,6 +2,13 @@ use sqlwright::dsl::*;
 use sqlwright::prelude::*;
 sqlwright_ui_tests::schema!();
 
-fn main() {
-    let _ = users::table.filter(grouping(users::id).eq(0));
+#[allow(dead_code)]
+fn names(conn: &mut Connection) -> Result<Vec<String>, sqlwright::Error> {
+    let names = users::table
+        .filter(grouping(users::id).eq(0))
+        .select(users::name)
+        .load(conn)?;
+    Ok(names)
 }
+
+fn main() {}

@@ -1,6 +1,13 @@
 use sqlwright::prelude::*;
 sqlwright_ui_tests::schema!();
 
-fn main() {
-    let _ = users::table.having(users::id.gt(1));
+#[allow(dead_code)]
+fn count(conn: &mut Connection) -> Result<Vec<i64>, sqlwright::Error> {
+    let counts = users::table
+        .having(users::id.gt(1))
+        .select(count_star())
+        .load(conn)?;
+    Ok(counts)
 }
+
+fn main() {}

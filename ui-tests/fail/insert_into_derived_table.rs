@@ -9,7 +9,13 @@ sqlwright::table! {
     }
 }
 
-fn main() {
+#[allow(dead_code)]
+fn add(conn: &mut Connection) -> Result<u64, sqlwright::Error> {
     // A derived table names a query's rows: there is nothing to insert into.
-    let _ = insert_into(counts::table).values((counts::user_id.to(1), counts::posts.to(2i64)));
+    let n = insert_into(counts::table)
+        .values((counts::user_id.to(1), counts::posts.to(2i64)))
+        .execute(conn)?;
+    Ok(n)
 }
+
+fn main() {}

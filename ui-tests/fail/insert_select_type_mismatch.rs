@@ -1,10 +1,16 @@
 use sqlwright::prelude::*;
 sqlwright_ui_tests::schema!();
 
-fn main() {
+#[allow(dead_code)]
+fn copy_users(conn: &mut Connection) -> Result<u64, sqlwright::Error> {
     // posts.title (Text) cannot take users.id (Int4)
-    let _ = insert_into(posts::table).from_select(
-        (posts::user_id, posts::title),
-        users::table.select((users::id, users::id)),
-    );
+    let n = insert_into(posts::table)
+        .from_select(
+            (posts::user_id, posts::title),
+            users::table.select((users::id, users::id)),
+        )
+        .execute(conn)?;
+    Ok(n)
 }
+
+fn main() {}

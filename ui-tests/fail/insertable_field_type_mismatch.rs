@@ -1,3 +1,4 @@
+use sqlwright::prelude::*;
 sqlwright_ui_tests::schema!();
 
 #[derive(sqlwright::Insertable)]
@@ -5,6 +6,13 @@ sqlwright_ui_tests::schema!();
 struct NewUser {
     name: String,
     active: i32,
+}
+
+#[allow(dead_code)]
+fn add(conn: &mut Connection) -> Result<u64, sqlwright::Error> {
+    let row = NewUser { name: "Ann".to_string(), active: 1 };
+    let n = insert_into(users::table).values(&row).execute(conn)?;
+    Ok(n)
 }
 
 fn main() {}

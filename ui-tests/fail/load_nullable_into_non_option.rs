@@ -1,9 +1,12 @@
 use sqlwright::prelude::*;
 sqlwright_ui_tests::schema!();
 
-fn main() {
-    let mut conn = Connection::connect("postgres://localhost/db").unwrap();
-    let _rows: Result<Vec<(i32, String)>, _> = users::table
+#[allow(dead_code)]
+fn hair_colors(conn: &mut Connection) -> Result<Vec<(i32, String)>, sqlwright::Error> {
+    let rows: Vec<(i32, String)> = users::table
         .select((users::id, users::hair_color))
-        .load_as(&mut conn);
+        .load_as(conn)?;
+    Ok(rows)
 }
+
+fn main() {}

@@ -1,6 +1,12 @@
 use sqlwright::prelude::*;
 sqlwright_ui_tests::schema!();
 
-fn main() {
-    let _ = posts::table.select(max(count(posts::id)));
+#[allow(dead_code)]
+fn most(conn: &mut Connection) -> Result<Vec<Option<i64>>, sqlwright::Error> {
+    let most = posts::table
+        .select(max(count(posts::id)))
+        .load(conn)?;
+    Ok(most)
 }
+
+fn main() {}

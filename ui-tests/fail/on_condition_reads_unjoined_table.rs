@@ -1,6 +1,13 @@
 use sqlwright::prelude::*;
 sqlwright_ui_tests::schema!();
 
-fn main() {
-    let _ = users::table.inner_join_on(posts::table, posts::user_id.eq(articles::author_id));
+#[allow(dead_code)]
+fn user_posts(conn: &mut Connection) -> Result<Vec<(String, String)>, sqlwright::Error> {
+    let rows = users::table
+        .inner_join_on(posts::table, posts::user_id.eq(articles::author_id))
+        .select((users::name, posts::title))
+        .load(conn)?;
+    Ok(rows)
 }
+
+fn main() {}

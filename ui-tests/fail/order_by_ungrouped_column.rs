@@ -1,9 +1,14 @@
 use sqlwright::prelude::*;
 sqlwright_ui_tests::schema!();
 
-fn main() {
-    let _ = posts::table
+#[allow(dead_code)]
+fn counts(conn: &mut Connection) -> Result<Vec<(i32, i64)>, sqlwright::Error> {
+    let counts = posts::table
         .group_by(posts::user_id)
         .select((posts::user_id, count_star()))
-        .order_by(posts::title);
+        .order_by(posts::title)
+        .load(conn)?;
+    Ok(counts)
 }
+
+fn main() {}

@@ -27,8 +27,10 @@ struct Shipment {
     order_id: i32,
 }
 
-fn demo(lines: &[Line], conn: &mut Connection) {
-    let _ = lines.load_children::<Shipment, _>(shipments::line, conn);
+#[allow(dead_code)]
+fn shipments_of(lines: &[Line], conn: &mut Connection) -> Result<Vec<Vec<Shipment>>, sqlwright::Error> {
+    let shipments = lines.load_children::<Shipment, _>(shipments::line, conn)?;
+    Ok(shipments)
 }
 
 fn main() {}

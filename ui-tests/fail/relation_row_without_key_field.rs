@@ -15,9 +15,11 @@ struct Post {
     title: String,
 }
 
-fn load(users: &[User], conn: &mut Connection) {
+#[allow(dead_code)]
+fn posts_of(users: &[User], conn: &mut Connection) -> Result<Vec<Vec<Post>>, sqlwright::Error> {
     // Post does not load posts.user_id, so its rows cannot be matched to users
-    let _ = users.load_children::<Post, _>(posts::user_id, conn);
+    let posts = users.load_children::<Post, _>(posts::user_id, conn)?;
+    Ok(posts)
 }
 
 fn main() {}

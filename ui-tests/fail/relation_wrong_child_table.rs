@@ -15,9 +15,11 @@ struct Tag {
     label: String,
 }
 
-fn load(users: &[User], conn: &mut Connection) {
+#[allow(dead_code)]
+fn tags_of(users: &[User], conn: &mut Connection) -> Result<Vec<Vec<Tag>>, sqlwright::Error> {
     // posts.user_id links users to posts, not to tags
-    let _ = users.load_children::<Tag, _>(posts::user_id, conn);
+    let tags = users.load_children::<Tag, _>(posts::user_id, conn)?;
+    Ok(tags)
 }
 
 fn main() {}

@@ -1,3 +1,4 @@
+use sqlwright::prelude::*;
 sqlwright_ui_tests::schema!();
 
 #[derive(sqlwright::Row)]
@@ -5,6 +6,12 @@ sqlwright_ui_tests::schema!();
 struct User {
     id: i32,
     name: i64,
+}
+
+#[allow(dead_code)]
+fn all_users(conn: &mut Connection) -> Result<Vec<User>, sqlwright::Error> {
+    let users = users::table.select(User::as_select()).load(conn)?;
+    Ok(users)
 }
 
 fn main() {}

@@ -8,11 +8,13 @@ struct NewUser<'a> {
     active: bool,
 }
 
-fn add(conn: &mut sqlwright::Connection) {
+#[allow(dead_code)]
+fn add(conn: &mut sqlwright::Connection) -> Result<u64, sqlwright::Error> {
     let mut session = sqlwright::Session::new(conn);
     let name = String::from("Ann");
     session.add(NewUser { id: 1, name: &name, active: true });
-    session.commit().unwrap();
+    let n = session.commit()?;
+    Ok(n)
 }
 
 fn main() {}

@@ -1,6 +1,12 @@
 use sqlwright::prelude::*;
 sqlwright_ui_tests::schema!();
 
-fn main() {
-    let _ = users::table.select(users::nmae);
+#[allow(dead_code)]
+fn names(conn: &mut Connection) -> Result<Vec<String>, sqlwright::Error> {
+    let names = users::table
+        .select(users::nmae)
+        .load(conn)?;
+    Ok(names)
 }
+
+fn main() {}

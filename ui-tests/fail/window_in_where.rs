@@ -2,7 +2,14 @@ use sqlwright::dsl::*;
 use sqlwright::prelude::*;
 sqlwright_ui_tests::schema!();
 
-fn main() {
+#[allow(dead_code)]
+fn names(conn: &mut Connection) -> Result<Vec<String>, sqlwright::Error> {
     // A window function is computed after WHERE: filtering on it is an error.
-    let _ = users::table.filter(row_number().over(window().order_by(users::id)).gt(1));
+    let names = users::table
+        .filter(row_number().over(window().order_by(users::id)).gt(1))
+        .select(users::name)
+        .load(conn)?;
+    Ok(names)
 }
+
+fn main() {}
