@@ -36,17 +36,19 @@ pub fn expand(input: TokenStream) -> syn::Result<TokenStream> {
     let mut errors = Vec::new();
     for field in fields {
         let fname = field.ident.as_ref().expect("named field");
-        let inner = option_inner(&field.ty).ok_or_else(|| {
-            syn::Error::new(
-                field.ty.span(),
-                "changeset fields are `Option<_>`: `None` leaves the column unchanged (use `Option<Option<_>>` to set a nullable column to NULL)",
-            )
-        })?;
         let column = options(&field.attrs, false)?
             .column
             .unwrap_or_else(|| fname.clone());
-        // A column written twice is reported, and its second field left out, so that the
-        // rest of the expansion (and every statement using it) reports nothing more.
+        // A field that is not an `Option`, or that writes a column already written, is
+        // reported and left out, so that the rest of the expansion (and every statement
+        // using it) reports nothing more.
+        let Some(inner) = option_inner(&field.ty) else {
+            errors.push(syn::Error::new(
+                field.ty.span(),
+                "changeset fields are `Option<_>`: `None` leaves the column unchanged (use `Option<Option<_>>` to set a nullable column to NULL)",
+            ).to_compile_error());
+            continue;
+        };
         if let Err(e) = crate::row::column_once(&mut seen, &column, fname) {
             errors.push(e.to_compile_error());
             continue;
@@ -63,7 +65,7 @@ pub fn expand(input: TokenStream) -> syn::Result<TokenStream> {
         });
         nones.push(quote!(self.#fname.is_none()));
         checks.push(quote_spanned! {inner.span()=>
-            __sqlwright_stores::<#inner, #st>();
+            __sqlwright_stores::<#inner, #col, #st>();
         });
     }
     let (_, ty_generics, where_clause) = input.generics.split_for_impl();
@@ -111,7 +113,7 @@ pub fn expand(input: TokenStream) -> syn::Result<TokenStream> {
         }
 
         const _: () = {
-            fn __sqlwright_stores<T: #sp::SqlValue<ST>, ST>() {}
+            fn __sqlwright_stores<T: #sp::FieldFits<C, ST>, C, ST>() {}
             fn __sqlwright_check<#params>() #where_clause {
                 #(#checks)*
             }

@@ -35,7 +35,7 @@ pub fn expand(input: TokenStream) -> syn::Result<TokenStream> {
         types.push(quote!(#sp::Assign<#sp::Col<#col>, #sp::Bound<#st, &'__x #fty>>));
         values.push(quote!(#sp::Assign::from_value(#sp::Bound::new(&self.#fname))));
         checks.push(quote_spanned! {fty.span()=>
-            __sqlwright_stores::<#fty, #st>();
+            __sqlwright_stores::<#fty, #col, #st>();
         });
     }
     let (_, ty_generics, where_clause) = input.generics.split_for_impl();
@@ -56,7 +56,7 @@ pub fn expand(input: TokenStream) -> syn::Result<TokenStream> {
         }
 
         const _: () = {
-            fn __sqlwright_stores<T: #sp::SqlValue<ST>, ST>() {}
+            fn __sqlwright_stores<T: #sp::FieldFits<C, ST>, C, ST>() {}
             fn __sqlwright_check<#params>() #where_clause {
                 #(#checks)*
             }

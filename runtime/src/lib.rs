@@ -234,8 +234,8 @@ pub mod dsl {
 
 #[doc(hidden)]
 pub mod __private {
-    pub use crate::check::ids::{BEnd, NoKey, B0, B1};
-    pub use crate::check::writes::{ChangesetOf, IsTable, UpdateSet};
+    pub use crate::check::ids::{BEnd, False, NoKey, True, B0, B1};
+    pub use crate::check::writes::{ChangesetOf, FieldFits, IsTable, UpdateSet};
     pub use crate::check::{
         AppearsIn, ColumnMode, HasColumn, HasSource, LiftColumn, SourceMode, ValidGrouping,
     };

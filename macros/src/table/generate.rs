@@ -74,9 +74,9 @@ pub fn table(t: &Table) -> TokenStream {
         key_positions.collect()
     };
     let stored = if t.derived {
-        quote!()
+        quote!(#sp::False)
     } else {
-        quote!(#[diagnostic::do_not_recommend] impl #sp::StoredTable for table {})
+        quote!(#sp::True)
     };
     let table_doc = format!("The `{sql_name}` table as a FROM item.");
     let all_doc = format!("All columns of `{sql_name}`, in declaration order.");
@@ -111,10 +111,9 @@ pub fn table(t: &Table) -> TokenStream {
                 type AllColumns = (#(#col_types,)*);
                 const ALL_COLUMNS: Self::AllColumns = (#(#cols,)*);
                 type AllSqlTypes = (#(#types,)*);
+                type Stored = #stored;
                 type UniqueKeys = #unique_keys;
             }
-
-            #stored
 
             impl #sp::Source for table {
                 type Id = #id;
@@ -135,6 +134,13 @@ pub fn table(t: &Table) -> TokenStream {
             pub const all_columns: (#(#col_types,)*) = (#(#cols,)*);
 
             #(#columns)*
+
+            // Each column's name also names a type here, so that compiler messages print the
+            // column as `users::name`, not `name` (rustc shortens a path to its last segment
+            // when no other item has that name).
+            mod __sqlwright_names {
+                #(type #cols = ();)*
+            }
         }
     }
 }

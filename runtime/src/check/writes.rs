@@ -206,3 +206,14 @@ impl<T, Of, S> ChangesetOf<T, Of, S> for True {}
 pub trait InsertableInto<T, Of, S> {}
 #[diagnostic::do_not_recommend]
 impl<T, Of, S> InsertableInto<T, Of, S> for True {}
+
+/// A field of Rust type `Self`, in a struct deriving `Insertable` or `Changeset`, holds the
+/// values of column `C`, of SQL type `ST`.
+#[diagnostic::on_unimplemented(
+    message = "a field of type `{Self}` cannot hold the values of `{C}`",
+    label = "`{C}` has SQL type `{ST}`",
+    note = "a field's Rust type is one its column's SQL type takes: `i32` for `Int4`, `String` or `&str` for `Text`, an `Option` for a nullable column"
+)]
+pub trait FieldFits<C, ST> {}
+#[diagnostic::do_not_recommend]
+impl<T: crate::expr::SqlValue<ST>, C, ST> FieldFits<C, ST> for T {}

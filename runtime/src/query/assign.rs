@@ -36,7 +36,7 @@ pub struct ByOption;
 
 /// A value that may be stored in column `C` of SQL type `ST`.
 #[diagnostic::on_unimplemented(
-    message = "the value assigned to `{C}` is not of its SQL type `{ST}`",
+    message = "the value assigned to `{C}` does not fit the column's SQL type",
     label = "`{Self}` is not a value of SQL type `{ST}`",
     note = "a column takes a value or expression of its own SQL type; a nullable column also takes `Some(value)` or `None`, a NOT NULL column no nullable expression"
 )]
@@ -214,6 +214,10 @@ pub trait Assignments<T, K, I>: AssignList {}
 /// A valid SET list (of an UPDATE, `K` = [`UpdateSet`], or of ON CONFLICT DO UPDATE, `K` =
 /// [`DoUpdateSet`]) for table `T`: the rule `set` and `do_update` check, stated once over
 /// [`Assignments`] so that a compiler error does not list every tuple impl.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` cannot be a SET list of a statement on `{T}`",
+    note = "assign columns of `{T}` with `column.to(value)`, a tuple of them, or `&changes` of a struct deriving `Changeset`"
+)]
 pub trait ValidSet<T, K, I> {}
 impl<S: Assignments<T, K, I>, T, K, I> ValidSet<T, K, I> for S {}
 

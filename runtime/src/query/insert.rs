@@ -168,6 +168,10 @@ impl<V: IntoInsertValues<T, I, Out>, T, I, Out> ValidValues<T, I, Out> for V {}
 /// What `from_select` checks: the target columns `Self` are columns of `T`, each once
 /// ([`ColumnList`]), and the rows of query `Q` fit them ([`RowsFit`]). One trait with no
 /// projection in `from_select`'s bounds, so that a mistake is one error at the columns.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` cannot be the columns of an INSERT ... SELECT into `{T}`",
+    note = "name the target columns as a column of `{T}` or a tuple of them"
+)]
 pub trait SelectInto<T, Q, J> {}
 impl<Cols, T, Q, J> SelectInto<T, Q, J> for Cols
 where
@@ -241,8 +245,8 @@ impl<Cols: ColumnNames, Q: SubSelect<J>, J> InsertRows<SelectRows<J>> for FromSe
 /// The rows of the SELECT of `INSERT ... SELECT`, of SQL type `Self`, fit the columns `N`
 /// of SQL types `ST`, one by one.
 #[diagnostic::on_unimplemented(
-    message = "the SELECT's rows `{Self}` do not fit the columns `{N}` of SQL types `{ST}`",
-    label = "columns of SQL types `{ST}`",
+    message = "the SELECT's rows do not fit the columns `{N}`",
+    label = "the columns' SQL types are `{ST}`, the SELECT's `{Self}`",
     note = "select one item per column, each of the column's SQL type (a NOT NULL column takes no nullable item)"
 )]
 pub trait RowsFit<ST, N> {}
@@ -327,6 +331,10 @@ macro_rules! conflict_targets {
 conflict_targets! { (A) (A B) (A B C) (A B C D) (A B C D E) (A B C D E F) }
 
 /// A conflict target `Self` that is a unique key of `T`: checked by `on_conflict`.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not a conflict target of `{T}`",
+    note = "name the columns of the primary key or of a unique constraint: `on_conflict(users::email)`"
+)]
 pub trait UniqueTarget<T> {}
 impl<T, K> UniqueTarget<T> for K
 where
