@@ -179,3 +179,25 @@ pub fn table_option(input: &DeriveInput, derive: &str) -> syn::Result<Path> {
         )
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_column_is_written_by_one_field() {
+        let mut seen = Vec::new();
+        let (name, nick) = (format_ident!("name"), format_ident!("nick"));
+        column_once(&mut seen, &name, &name).unwrap();
+        let e = column_once(&mut seen, &name, &nick)
+            .unwrap_err()
+            .to_string();
+        assert_eq!(
+            e,
+            "column `name` is written by two fields, `name` and `nick`: each column takes one value"
+        );
+        let r#type = format_ident!("r#type");
+        column_once(&mut seen, &r#type, &r#type).unwrap();
+        assert!(column_once(&mut seen, &format_ident!("type"), &nick).is_err());
+    }
+}

@@ -217,3 +217,27 @@ impl<T, Of, S> InsertableInto<T, Of, S> for True {}
 pub trait FieldFits<C, ST> {}
 #[diagnostic::do_not_recommend]
 impl<T: crate::expr::SqlValue<ST>, C, ST> FieldFits<C, ST> for T {}
+
+#[cfg(test)]
+mod tests {
+    use super::super::ids::{BEnd, B0, B1};
+    use super::*;
+
+    fn is_true<T: Bool<Not = False>>() {}
+    fn is_false<T: Bool<Not = True>>() {}
+
+    type P0 = B0<B0<BEnd>>;
+    type P1 = B1<B0<BEnd>>;
+    type P2 = B0<B1<BEnd>>;
+    /// A primary key `(P0)` and a unique constraint `(P1, P2)`.
+    type Keys = ((P0,), ((P1, P2), ()));
+
+    #[test]
+    fn a_conflict_target_is_a_key_in_any_order_and_nothing_more() {
+        is_true::<<Keys as IsUniqueKey<(P0,)>>::Out>();
+        is_true::<<Keys as IsUniqueKey<(P2, P1)>>::Out>();
+        is_false::<<Keys as IsUniqueKey<(P1,)>>::Out>();
+        is_false::<<Keys as IsUniqueKey<(P0, P1)>>::Out>();
+        is_false::<<Keys as IsUniqueKey<(P0, P1, P2)>>::Out>();
+    }
+}
