@@ -57,6 +57,7 @@ use rust_decimal::Decimal;
 use sqlwright::backend::needs::features::{DateFunctions, Intervals, PgCasts};
 use sqlwright::backend::needs::PgOnly;
 use sqlwright::backend::{Canonical, Needs, Runs};
+use sqlwright::check::GroupingComplete;
 use sqlwright::dsl::*;
 use sqlwright::prelude::*;
 use sqlwright::query::{Clause, FromClause, RowType, Select, SelectClause, SelectNeeds};
@@ -182,10 +183,14 @@ pub trait TypedQuery<J> {
     /// backend `Runs<Canonical<Self::Needs>>`, PostgreSQL always, SQLite when the query
     /// uses nothing it lacks.
     type Needs: Needs;
+    /// Its grouping state: complete (not a select list mixing aggregates and plain
+    /// columns without GROUP BY) for every backend, which `load` checks.
+    type Grouping;
     /// Runs the query and loads its rows.
     fn load_rows<C: Executor>(self, conn: &mut C) -> Result<Vec<Self::Row>, Error>
     where
-        C::Backend: Runs<Canonical<Self::Needs>>;
+        C::Backend: Runs<Canonical<Self::Needs>>,
+        Self::Grouping: GroupingComplete<C::Backend>;
     /// Its SQL and parameters, without running it.
     fn rendered(&self) -> Rendered<'_>;
 }
@@ -203,9 +208,11 @@ where
 {
     type Row = RowType<F, S, G, J>;
     type Needs = SelectNeeds<F, From, S, W, O, G, H, J>;
+    type Grouping = G;
     fn load_rows<C: Executor>(self, conn: &mut C) -> Result<Vec<Self::Row>, Error>
     where
         C::Backend: Runs<Canonical<Self::Needs>>,
+        G: GroupingComplete<C::Backend>,
     {
         self.load(conn)
     }
@@ -226,7 +233,8 @@ pub trait Rows<C: Executor> {
         query: Q,
     ) -> Result<Self::Out, Error>
     where
-        C::Backend: Runs<Canonical<Q::Needs>>;
+        C::Backend: Runs<Canonical<Q::Needs>>,
+        Q::Grouping: GroupingComplete<C::Backend>;
 }
 
 /// Loads the rows and prints them as PostgreSQL would ([`ResultSet::from_rows`]).
@@ -241,6 +249,7 @@ impl<C: Executor> Rows<C> for ToResultSet {
     ) -> Result<ResultSet, Error>
     where
         C::Backend: Runs<Canonical<Q::Needs>>,
+        Q::Grouping: GroupingComplete<C::Backend>,
     {
         Ok(ResultSet::from_rows(columns, query.load_rows(conn)?))
     }
@@ -253,6 +262,7 @@ impl<C: Executor> Rows<C> for CountRows {
     fn run<Q: TypedQuery<J>, J>(self, conn: &mut C, _: &[&str], query: Q) -> Result<usize, Error>
     where
         C::Backend: Runs<Canonical<Q::Needs>>,
+        Q::Grouping: GroupingComplete<C::Backend>,
     {
         Ok(query.load_rows(conn)?.len())
     }

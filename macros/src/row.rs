@@ -11,7 +11,7 @@
 //! its column's declared SQL type, reported at the field.
 
 use proc_macro2::TokenStream;
-use quote::{format_ident, quote, quote_spanned};
+use quote::{quote, quote_spanned};
 use syn::spanned::Spanned;
 use syn::{Data, DeriveInput, Fields, Ident, Path};
 
@@ -79,23 +79,19 @@ pub fn expand(input: TokenStream) -> syn::Result<TokenStream> {
     let sp = quote!(::sqlwright::__private);
 
     let mut columns = Vec::new();
-    let mut checks = Vec::new();
-    let mut sql_params = Vec::new();
-    let mut bounds = Vec::new();
     let mut reads = Vec::new();
     let mut fields_of = Vec::new();
-    for (i, field) in fields.iter().enumerate() {
+    for field in fields {
         let fname = field.ident.as_ref().expect("named field");
         let fty = &field.ty;
         let column = options(&field.attrs, false)?
             .column
             .unwrap_or_else(|| fname.clone());
         let col_path = quote_spanned!(column.span()=> #table::#column);
-        let st = format_ident!("__ST{}", i);
-        checks.push(quote_spanned! {fty.span()=>
-            __sqlwright_loads::<#fty, <#col_path as #sp::ColumnDef>::SqlType>();
-        });
+        // Not recommended: a missing key field is reported by its own message, without a
+        // list of the fields the struct has.
         fields_of.push(quote! {
+            #[diagnostic::do_not_recommend]
             impl #sp::Field<#col_path> for #name {
                 type Value = #fty;
                 fn field(&self) -> &#fty {
@@ -103,15 +99,19 @@ pub fn expand(input: TokenStream) -> syn::Result<TokenStream> {
                 }
             }
         });
+        // Read in the body, not required by a where-clause: a field that does not fit its
+        // column is then one error at the field, and the impl still exists for the queries
+        // that load the struct (they add no error of their own).
+        reads.push(quote_spanned! {fty.span()=>
+            #fname: row.read::<#fty, <#col_path as #sp::ColumnDef>::SqlType>()?
+        });
         columns.push(col_path);
-        bounds.push(quote!(#fty: #sp::FromRow<#st>));
-        reads.push(quote!(#fname: <#fty as #sp::FromRow<#st>>::from_row(row)?));
-        sql_params.push(st);
     }
 
     Ok(quote! {
         #(#fields_of)*
 
+        #[diagnostic::do_not_recommend]
         impl #sp::RowOfTable<#name> for #table::table {}
 
         impl #sp::Selectable for #name {
@@ -120,21 +120,11 @@ pub fn expand(input: TokenStream) -> syn::Result<TokenStream> {
             const COLUMNS: Self::Columns = <Self::Columns as #sp::ColumnTuple>::VALUE;
         }
 
-        impl<#(#sql_params,)*> #sp::FromRow<#sp::Tagged<#name, (#(#sql_params,)*)>> for #name
-        where
-            #(#bounds,)*
-        {
+        impl #sp::FromRow<#sp::Tagged<#name, (#(<#columns as #sp::ColumnDef>::SqlType,)*)>> for #name {
             fn from_row(row: &mut #sp::RowReader<'_>) -> ::core::result::Result<Self, #sp::Error> {
                 ::core::result::Result::Ok(#name { #(#reads,)* })
             }
         }
-
-        const _: () = {
-            fn __sqlwright_loads<T: #sp::FromSqlValue<ST>, ST>() {}
-            fn __sqlwright_check() {
-                #(#checks)*
-            }
-        };
     })
 }
 
@@ -183,6 +173,7 @@ pub fn table_option(input: &DeriveInput, derive: &str) -> syn::Result<Path> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use quote::format_ident;
 
     #[test]
     fn a_column_is_written_by_one_field() {

@@ -9,6 +9,7 @@ mod composite_keys;
 mod conflicts;
 mod copy;
 mod ddl;
+mod distinct;
 mod dynamic;
 mod engine;
 mod engine_both;

@@ -52,4 +52,54 @@ fn queries(conn: &mut Connection) {
         .having(posts::user_id.gt(3) & count_star().gt(1))
         .select((posts::user_id, max(posts::title)))
         .order_by(count_star().desc());
+    // group_by after select (SQLAlchemy's order), with HAVING and ORDER BY after it
+    let _: Result<Vec<(i32, i64)>, _> = posts::table
+        .select((posts::user_id, count_star()))
+        .group_by(posts::user_id)
+        .having(count_star().gt(1))
+        .order_by(count_star().desc())
+        .load(&mut *conn);
+    // functional dependency after select: grouped by the key of a joined table
+    let _: Result<Vec<(String, i64)>, _> = users::table
+        .inner_join(posts::table)
+        .select((users::name, count_star()))
+        .group_by(users::id)
+        .load(&mut *conn);
+    // DISTINCT before or after select, ordered by selected columns (or any expression over
+    // them), or over a whole table
+    let _: Result<Vec<(String, Option<String>)>, _> = users::table
+        .distinct()
+        .select((users::name, users::hair_color))
+        .order_by((users::hair_color.desc(), users::name))
+        .load(&mut *conn);
+    let _: Result<Vec<String>, _> = users::table
+        .order_by(users::name)
+        .select(users::name)
+        .distinct()
+        .load(&mut *conn);
+    let _: Result<Vec<(i32, String)>, _> = posts::table
+        .inner_join(users::table)
+        .select((posts::id, users::name))
+        .distinct()
+        .order_by(posts::id)
+        .then_order_by(users::name)
+        .load(&mut *conn);
+    let _ = users::table.distinct().order_by(users::name);
+    // DISTINCT ON with ORDER BY starting with its columns in any order, then anything else
+    let _: Result<Vec<(i32, String)>, _> = posts::table
+        .distinct_on(posts::user_id)
+        .select((posts::user_id, posts::title))
+        .order_by((posts::user_id, posts::id.desc()))
+        .load(&mut *conn);
+    let _: Result<Vec<String>, _> = posts::table
+        .select(posts::title)
+        .distinct_on((posts::user_id, posts::title))
+        .order_by((posts::title.desc(), posts::user_id, posts::id))
+        .load(&mut *conn);
+    let _: Result<Vec<String>, _> = posts::table
+        .distinct_on(posts::user_id)
+        .order_by(posts::user_id)
+        .then_order_by(posts::id.desc())
+        .select(posts::title)
+        .load(&mut *conn);
 }

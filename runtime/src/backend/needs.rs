@@ -144,6 +144,8 @@ pub mod features {
     /// PostgreSQL's own functions with no SQLite counterpart of the same meaning
     /// (`greatest`/`least` with NULLs, `bool_and`/`bool_or`, `now()` as a timestamp, ...).
     pub struct PgFunctions;
+    /// `SELECT DISTINCT ON (..)`.
+    pub struct DistinctOn;
     /// `CAST(.. AS type)` (SQLite reads a type name by its affinity: `CAST(x AS timestamp)`
     /// would make a number).
     pub struct PgCasts;
@@ -158,6 +160,9 @@ pub mod features {
     #[allow(non_camel_case_types)]
     pub struct COPY;
 
+    impl super::Feature for DistinctOn {
+        const NAME: &'static str = "DistinctOn";
+    }
     impl super::Feature for Ilike {
         const NAME: &'static str = "Ilike";
     }

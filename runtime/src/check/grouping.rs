@@ -168,6 +168,9 @@ pub struct WithFrom<G, F>(PhantomData<(G, F)>);
 impl<C, F> ColumnMode<C> for WithFrom<NoGroup, F> {
     type Kind = Plain;
 }
+impl<C, F> ColumnMode<C> for WithFrom<MixedNoGroup, F> {
+    type Kind = Plain;
+}
 impl<C, F, X: GroupHas<C, F>> ColumnMode<C> for WithFrom<GroupBy<X>, F> {
     type Kind = Neutral;
 }
@@ -194,6 +197,9 @@ pub trait SourceMode<S> {
     type Kind;
 }
 impl<S, F> SourceMode<S> for WithFrom<NoGroup, F> {
+    type Kind = Plain;
+}
+impl<S, F> SourceMode<S> for WithFrom<MixedNoGroup, F> {
     type Kind = Plain;
 }
 impl<S, F, X: GroupKeys<S>> SourceMode<S> for WithFrom<GroupBy<X>, F> {
@@ -225,42 +231,58 @@ pub trait ValidGrouping<G, J> {
     type Kind;
 }
 
+/// Kind of an expression or list that has both an aggregate and a plain column: wrong
+/// without GROUP BY, which may still follow (`.select(..).group_by(..)`), so the query
+/// carries [`MixedNoGroup`] and the mistake is reported where the query is run.
+pub struct Mixed;
+
 /// Combines two kinds: the kind of an expression built from both.
-#[diagnostic::on_unimplemented(
-    message = "cannot mix aggregate expressions and plain columns without GROUP BY",
-    label = "this select list has both an aggregate and a plain column",
-    note = "add `.group_by(..)` with the plain columns, or aggregate them too"
-)]
 pub trait Mix<K> {
     /// The combined kind.
     type Out;
 }
 
-#[diagnostic::do_not_recommend]
-impl Mix<Plain> for Plain {
-    type Out = Plain;
+macro_rules! mix {
+    ($($a:ty, $b:ty => $out:ty;)*) => {$(
+        #[diagnostic::do_not_recommend]
+        impl Mix<$b> for $a {
+            type Out = $out;
+        }
+    )*};
 }
-#[diagnostic::do_not_recommend]
-impl Mix<Neutral> for Plain {
-    type Out = Plain;
+mix! {
+    Plain, Plain => Plain;
+    Plain, Neutral => Plain;
+    Neutral, Plain => Plain;
+    Neutral, Neutral => Neutral;
+    Agg, Agg => Agg;
+    Agg, Neutral => Agg;
+    Neutral, Agg => Agg;
+    Plain, Agg => Mixed;
+    Agg, Plain => Mixed;
+    Mixed, Mixed => Mixed;
+    Mixed, Plain => Mixed;
+    Mixed, Agg => Mixed;
+    Mixed, Neutral => Mixed;
+    Plain, Mixed => Mixed;
+    Agg, Mixed => Mixed;
+    Neutral, Mixed => Mixed;
 }
+
+/// The grouping state of a query whose select list mixes aggregates and plain columns
+/// without GROUP BY: fine if `.group_by(..)` follows, an error where the query is run.
+pub struct MixedNoGroup;
+
+/// The query's grouping is complete: not [`MixedNoGroup`]. `B` is the backend the query
+/// runs on (any): a parameter the compiler knows only once the connection's type is, so
+/// the mistake is reported with this message rather than as a missing method.
+#[diagnostic::on_unimplemented(
+    message = "cannot mix aggregate expressions and plain columns without GROUP BY",
+    label = "this query selects both an aggregate and a plain column, and has no `.group_by(..)`",
+    note = "add `.group_by(..)` with the plain columns, or aggregate them too"
+)]
+pub trait GroupingComplete<B> {}
 #[diagnostic::do_not_recommend]
-impl Mix<Plain> for Neutral {
-    type Out = Plain;
-}
+impl<B> GroupingComplete<B> for NoGroup {}
 #[diagnostic::do_not_recommend]
-impl Mix<Neutral> for Neutral {
-    type Out = Neutral;
-}
-#[diagnostic::do_not_recommend]
-impl Mix<Agg> for Agg {
-    type Out = Agg;
-}
-#[diagnostic::do_not_recommend]
-impl Mix<Neutral> for Agg {
-    type Out = Agg;
-}
-#[diagnostic::do_not_recommend]
-impl Mix<Agg> for Neutral {
-    type Out = Agg;
-}
+impl<B, X> GroupingComplete<B> for GroupBy<X> {}

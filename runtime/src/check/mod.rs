@@ -6,6 +6,7 @@
 //! compiler infers, so no impl per pair of tables is ever needed. Every builder method takes
 //! one rule trait whose index parameter is inferred and stored in the query's type.
 
+pub mod distinct;
 mod from;
 mod grouping;
 pub mod ids;
@@ -13,9 +14,9 @@ pub mod writes;
 
 pub use from::{AllNullable, Append, HasId, NotInFrom};
 pub use grouping::{
-    Agg, ColumnGrouped, ColumnMode, GroupBy, GroupHas, GroupKeys, GroupList, IdOf, InHaving,
-    InsideAggregate, InsideWhere, KeyIds, KeysOf, Mix, Neutral, NoGroup, NullAllIf, Plain,
-    SourceGrouped, SourceMode, ValidGrouping, WithFrom,
+    Agg, ColumnGrouped, ColumnMode, GroupBy, GroupHas, GroupKeys, GroupList, GroupingComplete,
+    IdOf, InHaving, InsideAggregate, InsideWhere, KeyIds, KeysOf, Mix, Mixed, MixedNoGroup,
+    Neutral, NoGroup, NullAllIf, Plain, SourceGrouped, SourceMode, ValidGrouping, WithFrom,
 };
 
 use crate::expr::BoolExpression;
@@ -153,9 +154,9 @@ pub trait ValidSelect<F, G, I, G2 = G> {
     fn regroup(g: G) -> G2;
 }
 
-impl<E, F, G, I, J, G2> ValidSelect<F, G, (I, J), G2> for E
+impl<E, F, G, I, J, G2, ST> ValidSelect<F, G, (I, J, ST), G2> for E
 where
-    E: AppearsIn<F, I> + ValidGrouping<WithFrom<G, F>, J>,
+    E: AppearsIn<F, I, Lifted = ST> + ValidGrouping<WithFrom<G, F>, J>,
     <E as ValidGrouping<WithFrom<G, F>, J>>::Kind: crate::query::Regroup<G, Out = G2>,
 {
     type SqlType = <E as AppearsIn<F, I>>::Lifted;
@@ -189,3 +190,6 @@ impl OrderKind<NoGroup> for Plain {}
 impl OrderKind<NoGroup> for Neutral {}
 #[diagnostic::do_not_recommend]
 impl<K, X> OrderKind<GroupBy<X>> for K {}
+// Already an error where the query runs (see `GroupingComplete`): not reported twice.
+#[diagnostic::do_not_recommend]
+impl<K> OrderKind<MixedNoGroup> for K {}

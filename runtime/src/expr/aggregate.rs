@@ -13,7 +13,7 @@ use crate::types::*;
 /// Grouping modes in which an aggregate may appear: not inside WHERE, not inside another
 /// aggregate.
 #[diagnostic::on_unimplemented(
-    message = "aggregate functions are not allowed here (`{Self}`)",
+    message = "aggregate functions are not allowed in WHERE, ON, SET, RETURNING or inside another aggregate",
     label = "an aggregate is used where only row-level expressions are allowed",
     note = "WHERE and ON filter rows before grouping (use `.having(..)` for conditions on aggregates), and aggregates cannot be nested"
 )]
@@ -22,6 +22,10 @@ pub trait AggregatesAllowed {}
 impl<F> AggregatesAllowed for crate::check::WithFrom<crate::check::NoGroup, F> {}
 #[diagnostic::do_not_recommend]
 impl<G, F> AggregatesAllowed for crate::check::WithFrom<crate::check::GroupBy<G>, F> {}
+#[diagnostic::do_not_recommend]
+impl<F> AggregatesAllowed for crate::check::WithFrom<crate::check::MixedNoGroup, F> {}
+#[diagnostic::do_not_recommend]
+impl AggregatesAllowed for crate::check::distinct::Probe {}
 #[diagnostic::do_not_recommend]
 impl<G, F> AggregatesAllowed for crate::check::InHaving<G, F> where
     crate::check::WithFrom<G, F>: AggregatesAllowed

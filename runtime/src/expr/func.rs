@@ -1170,6 +1170,8 @@ pub trait GroupingAllowed {}
 impl<X, F> GroupingAllowed for crate::check::WithFrom<crate::check::GroupBy<X>, F> {}
 #[diagnostic::do_not_recommend]
 impl<X, F> GroupingAllowed for crate::check::InHaving<crate::check::GroupBy<X>, F> {}
+#[diagnostic::do_not_recommend]
+impl GroupingAllowed for crate::check::distinct::Probe {}
 
 impl<A> Expression for GroupingCall<A> {
     type SqlType = Int4;

@@ -25,6 +25,8 @@ use std::marker::PhantomData;
 pub trait WindowsAllowed {}
 #[diagnostic::do_not_recommend]
 impl<G, F> WindowsAllowed for WithFrom<G, F> {}
+#[diagnostic::do_not_recommend]
+impl WindowsAllowed for crate::check::distinct::Probe {}
 
 /// The mode in which a window's arguments, PARTITION BY and ORDER BY are checked: as in the
 /// enclosing mode `G`, but without windows (PostgreSQL does not nest them).

@@ -219,7 +219,23 @@ impl<F, From, C, W, O, G, H> Select<F, From, super::DefaultSelection<C>, W, O, G
     }
 }
 
-impl<'a, F, From, W, O, G, H> Select<F, From, BoxedColumns<'a, F, G>, W, O, G, H>
+/// A select list chosen at run time, possibly under DISTINCT.
+pub trait DynSelect<F, G>: SelectClause<F, G, ()> {
+    /// Whether it has no column (an error when the query runs).
+    fn is_empty(&self) -> bool;
+}
+impl<F, G> DynSelect<F, G> for BoxedColumns<'_, F, G> {
+    fn is_empty(&self) -> bool {
+        self.items.is_empty()
+    }
+}
+impl<F, G, K: super::DistinctKind> DynSelect<F, G> for super::Distinct<BoxedColumns<'_, F, G>, K> {
+    fn is_empty(&self) -> bool {
+        self.inner.items.is_empty()
+    }
+}
+
+impl<F, From, S: DynSelect<F, G>, W, O, G, H> Select<F, From, S, W, O, G, H>
 where
     From: FromClause,
     W: Clause,

@@ -108,6 +108,10 @@ impl Clause for NoGroup {
     type Needs = ();
     fn render_clause<'a>(&'a self, _: &mut SqlWriter<'a>) {}
 }
+impl Clause for crate::check::MixedNoGroup {
+    type Needs = ();
+    fn render_clause<'a>(&'a self, _: &mut SqlWriter<'a>) {}
+}
 impl Clause for GroupBy<AllRows> {
     type Needs = ();
     fn render_clause<'a>(&'a self, _: &mut SqlWriter<'a>) {}

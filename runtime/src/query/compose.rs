@@ -47,6 +47,7 @@ where
     H: Clause,
     O: Clause,
     S: SelectClause<F, G, J>,
+    G: crate::check::GroupingComplete<()>,
 {
     type SqlType = S::SqlType;
     type FromList = F;

@@ -70,8 +70,23 @@ pub trait TableQuery: Source {
     }
 
     /// See [`Select::distinct`].
-    fn distinct(self) -> TableSelect<Self> {
+    fn distinct(
+        self,
+    ) -> Select<SingleFrom<Self>, Self, super::Distinct<DefaultSelection<Self>, super::All>> {
         self.query().distinct()
+    }
+
+    /// See [`Select::distinct_on`].
+    fn distinct_on<X, IX>(
+        self,
+        columns: X,
+    ) -> Select<SingleFrom<Self>, Self, super::Distinct<DefaultSelection<Self>, super::On<X>>>
+    where
+        X: crate::check::distinct::DistinctOnList
+            + crate::check::AppearsIn<SingleFrom<Self>, IX>
+            + crate::render::Render,
+    {
+        self.query().distinct_on(columns)
     }
 
     /// See [`Select::correlate`].
@@ -410,16 +425,14 @@ impl<T: super::Table> KeyQuery for T {}
 pub trait RowByKey: super::Selectable + Sized {
     /// The struct of the row whose primary key is `key` (a tuple for a composite key), or
     /// `None`.
-    fn get<K, E, I, JA, JB, C>(key: K, conn: &mut C) -> Result<Option<Self>, Error>
+    fn get<K, E, I, JA, JB, ST, C>(key: K, conn: &mut C) -> Result<Option<Self>, Error>
     where
         <Self::Table as super::Table>::PrimaryKey: KeyFilter<K, E>,
         E: ValidWhere<SingleFrom<Self::Table>, I> + crate::render::Render,
-        super::AsSelect<Self, Self::Columns>: ValidSelect<SingleFrom<Self::Table>, NoGroup, (JA, JB), NoGroup>
-            + crate::check::AppearsIn<
-                SingleFrom<Self::Table>,
-                JA,
-                Lifted: crate::types::RowOf<Row = Self>,
-            > + crate::render::Render,
+        super::AsSelect<Self, Self::Columns>: ValidSelect<SingleFrom<Self::Table>, NoGroup, (JA, JB, ST), NoGroup>
+            + crate::check::AppearsIn<SingleFrom<Self::Table>, JA, Lifted = ST>
+            + crate::render::Render,
+        ST: crate::types::RowOf<Row = Self>,
         C: Executor + ?Sized,
         C::Backend: crate::backend::Runs<crate::backend::Canonical<RowNeeds<Self, E>>>,
     {
@@ -429,16 +442,14 @@ pub trait RowByKey: super::Selectable + Sized {
 
     /// The struct of the row whose primary key is `key`; [`Error::NotFound`] when there is
     /// none.
-    fn find<K, E, I, JA, JB, C>(key: K, conn: &mut C) -> Result<Self, Error>
+    fn find<K, E, I, JA, JB, ST, C>(key: K, conn: &mut C) -> Result<Self, Error>
     where
         <Self::Table as super::Table>::PrimaryKey: KeyFilter<K, E>,
         E: ValidWhere<SingleFrom<Self::Table>, I> + crate::render::Render,
-        super::AsSelect<Self, Self::Columns>: ValidSelect<SingleFrom<Self::Table>, NoGroup, (JA, JB), NoGroup>
-            + crate::check::AppearsIn<
-                SingleFrom<Self::Table>,
-                JA,
-                Lifted: crate::types::RowOf<Row = Self>,
-            > + crate::render::Render,
+        super::AsSelect<Self, Self::Columns>: ValidSelect<SingleFrom<Self::Table>, NoGroup, (JA, JB, ST), NoGroup>
+            + crate::check::AppearsIn<SingleFrom<Self::Table>, JA, Lifted = ST>
+            + crate::render::Render,
+        ST: crate::types::RowOf<Row = Self>,
         C: Executor + ?Sized,
         C::Backend: crate::backend::Runs<crate::backend::Canonical<RowNeeds<Self, E>>>,
     {

@@ -1,9 +1,12 @@
 //! GROUP BY and HAVING.
 
 use super::clauses::{AddCondition, AllRows, NoHaving};
-use super::select::{rebuild, DefaultSelection, Select};
+use super::clauses::{NoOrder, OrderBy};
+use super::distinct::{Distinct, Unselected};
+use super::select::{rebuild, DefaultSelection, Select, Selected};
 use crate::check::ids::True;
 use crate::check::{AppearsIn, GroupBy, GroupList, NoGroup, NullAllIf, ValidGrouping};
+use crate::check::{ValidOrder, ValidSelect};
 use crate::expr::BoolExpression;
 use crate::render::{Render, SqlWriter};
 use std::marker::PhantomData;
@@ -37,36 +40,94 @@ impl<E, F, G, I, J> ValidHaving<F, G, (I, J)> for E where
 {
 }
 
-impl<F, From, C, W, O> Select<F, From, DefaultSelection<C>, W, O, NoGroup, NoHaving> {
-    /// `GROUP BY columns`: afterwards every plain column in the select list, HAVING and
-    /// ORDER BY must be grouped, or its table's primary key must be.
-    ///
-    /// `columns` may also be [`rollup`], [`cube`] or [`grouping_sets`]: then every column
-    /// loads as `Option<_>`, since a grouping set leaves the columns it does not group NULL.
-    pub fn group_by<E: ValidGroupBy<F, I, F2>, I, F2>(
-        self,
-        columns: E,
-    ) -> Select<F2, From, DefaultSelection<C>, W, O, GroupBy<E>> {
-        rebuild!(self, group: GroupBy(columns))
-    }
-
+impl<F, From, S: Unselected, W, O> Select<F, From, S, W, O, NoGroup, NoHaving> {
     /// `HAVING condition` without GROUP BY: the query becomes one group, so it may select
     /// only aggregates.
     #[allow(clippy::type_complexity)]
     pub fn having<E: ValidHaving<F, GroupBy<AllRows>, I>, I>(
         self,
         condition: E,
-    ) -> Select<
-        F,
-        From,
-        DefaultSelection<C>,
-        W,
-        O,
-        GroupBy<AllRows>,
-        <NoHaving as AddCondition<E>>::Out,
-    > {
+    ) -> Select<F, From, S, W, O, GroupBy<AllRows>, <NoHaving as AddCondition<E>>::Out> {
         let _ = PhantomData::<I>;
         rebuild!(self, group: GroupBy(AllRows), having: self.having.add(condition))
+    }
+}
+
+/// The grouping of a query whose select list was set before `group_by`: none, the single
+/// group of an aggregate select list, or a list that mixes aggregates and plain columns.
+pub trait Ungrouped {}
+impl Ungrouped for NoGroup {}
+impl Ungrouped for GroupBy<AllRows> {}
+impl Ungrouped for crate::check::MixedNoGroup {}
+
+/// A select clause, checked again under a new grouping `G` and FROM list `F` when it was
+/// set before `group_by` (the default one is checked where the query runs).
+pub trait Reselect<F, G, I> {
+    /// The select clause with its new check.
+    type Out;
+    /// Converts it.
+    fn reselect(self) -> Self::Out;
+}
+impl<C, F, G> Reselect<F, G, ()> for DefaultSelection<C> {
+    type Out = Self;
+    fn reselect(self) -> Self {
+        self
+    }
+}
+impl<C, K, F, G> Reselect<F, G, ()> for Distinct<DefaultSelection<C>, K> {
+    type Out = Self;
+    fn reselect(self) -> Self {
+        self
+    }
+}
+impl<E: ValidSelect<F, G, I2>, I, F, G, I2> Reselect<F, G, I2> for Selected<E, I> {
+    type Out = Selected<E, I2>;
+    fn reselect(self) -> Selected<E, I2> {
+        self.recheck()
+    }
+}
+impl<E: ValidSelect<F, G, I2>, I, K, F, G, I2> Reselect<F, G, I2> for Distinct<Selected<E, I>, K> {
+    type Out = Distinct<Selected<E, I2>, K>;
+    fn reselect(self) -> Self::Out {
+        self.map(Selected::recheck)
+    }
+}
+
+/// An ORDER BY already set, checked again under a new grouping `G` and FROM list `F`.
+pub trait Reorder<F, G, I> {}
+impl<F, G> Reorder<F, G, ()> for NoOrder {}
+impl<X: ValidOrder<F, G, I>, F, G, I> Reorder<F, G, I> for OrderBy<X> {}
+
+/// GROUP BY columns `Self` fit a select clause `S` and ORDER BY `O` set before them: both
+/// are checked again under the grouping (`SOut` is the select clause with its new check).
+pub trait RegroupFor<S, O, F, SOut, J> {
+    /// The select clause with its new check.
+    fn regroup(select: S) -> SOut;
+}
+impl<X, S, O, F, SOut, IS, IO> RegroupFor<S, O, F, SOut, (IS, IO)> for X
+where
+    S: Reselect<F, GroupBy<X>, IS, Out = SOut>,
+    O: Reorder<F, GroupBy<X>, IO>,
+{
+    fn regroup(select: S) -> SOut {
+        select.reselect()
+    }
+}
+
+impl<F, From, S, W, O, G: Ungrouped> Select<F, From, S, W, O, G, NoHaving> {
+    /// `GROUP BY columns`: afterwards every plain column in the select list, HAVING and
+    /// ORDER BY must be grouped, or its table's primary key must be. It may come before or
+    /// after `select` (SQL's order, or SQLAlchemy's `select(..).group_by(..)`): the select
+    /// list and ORDER BY are checked against the grouping either way.
+    ///
+    /// `columns` may also be [`rollup`], [`cube`] or [`grouping_sets`]: then every column
+    /// loads as `Option<_>`, since a grouping set leaves the columns it does not group NULL.
+    #[allow(clippy::type_complexity)]
+    pub fn group_by<E: ValidGroupBy<F, I, F2> + RegroupFor<S, O, F2, S2, J>, I, F2, S2, J>(
+        self,
+        columns: E,
+    ) -> Select<F2, From, S2, W, O, GroupBy<E>> {
+        rebuild!(self, select: E::regroup(self.select), group: GroupBy(columns))
     }
 }
 

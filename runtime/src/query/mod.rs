@@ -6,6 +6,7 @@ mod boxed;
 mod clauses;
 mod column;
 mod compose;
+mod distinct;
 mod dsl;
 mod group;
 mod insert;
@@ -46,9 +47,14 @@ pub use clauses::{
 };
 pub use column::{Col, ColumnDef};
 pub use compose::{FromClause, Member, SelectNeeds, SubSelect};
+pub use distinct::{
+    All, AppendItemFor, AppendRule, Distinct, DistinctKind, FitsDistinct, Free, NotDistinct, On,
+    OnFits, OrderItemFor, OrderRule, OrderUnder, ProbeSelect, SelectFor, UnderDistinct,
+    UnderDistinctOn, Unselected,
+};
 pub use group::{
-    cube, grouping_sets, rollup, Cube, GroupSet, GroupSets, GroupingSets, Rollup, SetIn, SetsIn,
-    ValidGroupBy, ValidHaving,
+    cube, grouping_sets, rollup, Cube, GroupSet, GroupSets, GroupingSets, RegroupFor, Reorder,
+    Reselect, Rollup, SetIn, SetsIn, Ungrouped, ValidGroupBy, ValidHaving,
 };
 pub use insert::{
     insert_into, ConflictClause, ConflictTarget, Insert, InsertInto, InsertRows, InsertValues,

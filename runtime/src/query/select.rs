@@ -4,10 +4,12 @@ use super::clauses::{
     AddCondition, AddOrder, AllRows, Clause, NoFilter, NoHaving, NoOrder, OrderBy,
 };
 use super::compose::SelectNeeds;
+use super::distinct::{AppendItemFor, OrderItemFor, SelectFor, Unselected};
 use super::Rows;
 use super::Source;
-use crate::check::{Agg, Cons, GroupBy, Neutral, Nil, NoGroup, Plain, Src, ValidOrder};
-use crate::check::{AppearsIn, ValidSelect, ValidWhere};
+use crate::check::{Agg, Cons, GroupBy, GroupingComplete, MixedNoGroup, Neutral, Nil, NoGroup};
+use crate::check::{Plain, Src, ValidOrder};
+use crate::check::{ValidSelect, ValidWhere};
 use crate::engine::{Error, Executor, RawRow};
 use crate::render::{Label, Render, Rendered, SqlWriter};
 use crate::types::{FromRow, NotNull, RowOf, RowReader};
@@ -30,7 +32,6 @@ pub struct Select<F, From, S, W = NoFilter, O = NoOrder, G = NoGroup, H = NoHavi
     pub(crate) having: H,
     pub(crate) limit: Option<i64>,
     pub(crate) offset: Option<i64>,
-    pub(crate) distinct: bool,
     pub(crate) _from: PhantomData<F>,
 }
 
@@ -47,7 +48,6 @@ macro_rules! rebuild {
             having: rebuild!(@pick having $q [$($field: $value,)*]),
             limit: $q.limit,
             offset: $q.offset,
-            distinct: $q.distinct,
             _from: PhantomData,
         }
     };
@@ -75,6 +75,20 @@ pub struct Selected<E, I> {
     _index: PhantomData<I>,
 }
 
+impl<E, I> Selected<E, I> {
+    pub(crate) fn new(expr: E) -> Self {
+        Selected {
+            expr,
+            _index: PhantomData,
+        }
+    }
+
+    /// The same select list with the index of a new check.
+    pub(crate) fn recheck<I2>(self) -> Selected<E, I2> {
+        Selected::new(self.expr)
+    }
+}
+
 /// The select clause of a query: what it writes and the SQL type of its rows. `J` is an
 /// inferred index (the default selection is checked when the query runs).
 pub trait SelectClause<F, G, J> {
@@ -86,9 +100,9 @@ pub trait SelectClause<F, G, J> {
     fn render_list<'a>(&'a self, out: &mut SqlWriter<'a>);
 }
 
-impl<C, F, G, I, K, G2> SelectClause<F, G, (I, K, G2)> for DefaultSelection<C>
+impl<C, F, G, I, K, ST, G2> SelectClause<F, G, (I, K, ST, G2)> for DefaultSelection<C>
 where
-    C: ValidSelect<F, G, (I, K), G2> + Render,
+    C: ValidSelect<F, G, (I, K, ST), G2> + Render,
 {
     type SqlType = C::SqlType;
     type Needs = C::Needs;
@@ -97,9 +111,12 @@ where
     }
 }
 
-/// Checked by `select`; here only the row type is read back.
-impl<E: AppearsIn<F, I> + Render, F, G, I, J> SelectClause<F, G, ()> for Selected<E, (I, J)> {
-    type SqlType = E::Lifted;
+/// Checked by `select`, which found the row type `ST`; here nothing is checked again, so a
+/// mistake in the select list is reported once, not again where the query runs. (A list
+/// that mixes aggregates and plain columns is reported where the query runs, see
+/// [`GroupingComplete`].)
+impl<E: Render, F, G, I, J, ST> SelectClause<F, G, ()> for Selected<E, (I, J, ST)> {
+    type SqlType = ST;
     type Needs = E::Needs;
     fn render_list<'a>(&'a self, out: &mut SqlWriter<'a>) {
         self.expr.render_select(out);
@@ -132,6 +149,12 @@ impl Regroup<NoGroup> for Neutral {
         g
     }
 }
+impl Regroup<NoGroup> for crate::check::Mixed {
+    type Out = MixedNoGroup;
+    fn regroup(_: NoGroup) -> MixedNoGroup {
+        MixedNoGroup
+    }
+}
 impl<K, X> Regroup<GroupBy<X>> for K {
     type Out = GroupBy<X>;
     fn regroup(g: GroupBy<X>) -> GroupBy<X> {
@@ -162,7 +185,6 @@ impl<S: Source, From> Select<SingleFrom<S>, From, DefaultSelection<S>> {
             having: NoHaving,
             limit: None,
             offset: None,
-            distinct: false,
             _from: PhantomData,
         }
     }
@@ -191,7 +213,7 @@ impl<F, From, S, W, O, G, H> Select<F, From, S, W, O, G, H> {
 
     /// Sets ORDER BY to an expression, `expr.desc()`, or a tuple of them. Under GROUP BY,
     /// the same grouping rule as for the select list applies.
-    pub fn order_by<E: ValidOrder<F, G, I>, I>(
+    pub fn order_by<E: ValidOrder<F, G, I> + OrderItemFor<S, J>, I, J>(
         self,
         order: E,
     ) -> Select<F, From, S, W, OrderBy<E>, G, H> {
@@ -199,7 +221,7 @@ impl<F, From, S, W, O, G, H> Select<F, From, S, W, O, G, H> {
     }
 
     /// Appends to ORDER BY.
-    pub fn then_order_by<E: ValidOrder<F, G, I>, I>(
+    pub fn then_order_by<E: ValidOrder<F, G, I> + AppendItemFor<S, J>, I, J>(
         self,
         order: E,
     ) -> Select<F, From, S, W, O::Out, G, H>
@@ -220,28 +242,19 @@ impl<F, From, S, W, O, G, H> Select<F, From, S, W, O, G, H> {
         self.offset = Some(n);
         self
     }
-
-    /// `SELECT DISTINCT`.
-    pub fn distinct(mut self) -> Self {
-        self.distinct = true;
-        self
-    }
 }
 
-impl<F, From, C, W, O, G, H> Select<F, From, DefaultSelection<C>, W, O, G, H> {
+impl<F, From, S: Unselected, W, O, G, H> Select<F, From, S, W, O, G, H> {
     /// Sets the select clause: a column, an expression, a table, a `Row` struct's
     /// `as_select()`, or a tuple of them. The row type of [`load`](Select::load) follows
     /// from it.
-    pub fn select<E: ValidSelect<F, G, I, G2>, I, G2>(
+    pub fn select<E: ValidSelect<F, G, I, G2> + SelectFor<S, O, I, J>, I, G2, J>(
         self,
         selection: E,
-    ) -> Select<F, From, Selected<E, I>, W, O, G2, H> {
+    ) -> Select<F, From, S::With<E, I>, W, O, G2, H> {
         rebuild!(
             self,
-            select: Selected {
-                expr: selection,
-                _index: PhantomData,
-            },
+            select: self.select.with(selection),
             group: E::regroup(self.group),
         )
     }
@@ -273,9 +286,6 @@ where
             out.sql(" ");
         }
         out.sql("SELECT ");
-        if self.distinct {
-            out.sql("DISTINCT ");
-        }
         self.select.render_list(out);
         out.sql(" FROM ");
         self.from.render_from(out);
@@ -356,6 +366,7 @@ where
     where
         C::Backend:
             crate::backend::Runs<crate::backend::Canonical<SelectNeeds<F, From, S, W, O, G, H, J>>>,
+        G: GroupingComplete<C::Backend>,
         S: SelectClause<F, G, J, SqlType: RowOf>,
     {
         self.fetch(conn, None)
@@ -370,6 +381,7 @@ where
     where
         C::Backend:
             crate::backend::Runs<crate::backend::Canonical<SelectNeeds<F, From, S, W, O, G, H, J>>>,
+        G: GroupingComplete<C::Backend>,
         S: SelectClause<F, G, J>,
     {
         self.fetch(conn, None)
@@ -383,6 +395,7 @@ where
     where
         C::Backend:
             crate::backend::Runs<crate::backend::Canonical<SelectNeeds<F, From, S, W, O, G, H, J>>>,
+        G: GroupingComplete<C::Backend>,
         S: SelectClause<F, G, J, SqlType: RowOf>,
     {
         let one = self.limit.map_or(1, |l| l.min(1));
@@ -395,6 +408,7 @@ where
     where
         C::Backend:
             crate::backend::Runs<crate::backend::Canonical<SelectNeeds<F, From, S, W, O, G, H, J>>>,
+        G: GroupingComplete<C::Backend>,
         S: SelectClause<F, G, J, SqlType: RowOf>,
     {
         let two = self.limit.map_or(2, |l| l.min(2));
@@ -410,6 +424,7 @@ where
     where
         C::Backend:
             crate::backend::Runs<crate::backend::Canonical<SelectNeeds<F, From, S, W, O, G, H, J>>>,
+        G: GroupingComplete<C::Backend>,
         S: SelectClause<F, G, J, SqlType: RowOf>,
     {
         let two = self.limit.map_or(2, |l| l.min(2));
@@ -454,6 +469,7 @@ where
     where
         S: SelectClause<F, G, J, SqlType: RowOf>,
         C::Backend: crate::backend::needs::PostgresOnly<crate::backend::needs::features::Streams>,
+        G: GroupingComplete<C::Backend>,
     {
         use crate::backend::needs::{features::Streams, PostgresOnly};
         let conn = <C::Backend as PostgresOnly<Streams>>::postgres(conn.connection());
@@ -478,6 +494,7 @@ where
         S: SelectClause<F, G, J, SqlType: RowOf>,
         C::Backend:
             crate::backend::Runs<crate::backend::Canonical<SelectNeeds<F, From, S, W, O, G, H, J>>>,
+        G: GroupingComplete<C::Backend>,
     {
         let rendered = crate::render::render_for(conn, |out| self.render_with(out, None));
         let labels = &rendered.labels;
@@ -499,6 +516,7 @@ where
     where
         S: SelectClause<F, G, J, SqlType: RowOf>,
         C::Backend: crate::backend::needs::PostgresOnly<crate::backend::needs::features::COPY>,
+        G: GroupingComplete<C::Backend>,
     {
         let mut out = SqlWriter::new();
         self.render_with(&mut out, None);
@@ -514,6 +532,7 @@ where
     where
         C::Backend:
             crate::backend::Runs<crate::backend::Canonical<SelectNeeds<F, From, S, W, O, G, H, J>>>,
+        G: GroupingComplete<C::Backend>,
         S: SelectClause<F, G, J>,
     {
         let rendered = crate::render::render_for(conn, |out| {

@@ -117,44 +117,44 @@ pub struct SetOp<L, R, JL, JR> {
 /// Set operations on queries.
 pub trait Compound: Sized {
     /// `self UNION other`.
-    fn union<R: SubSelect<JR>, JL, JR>(self, other: R) -> SetOp<Self, R, JL, JR>
+    fn union<R: SubSelect<JR>, JL, JR, ST>(self, other: R) -> SetOp<Self, R, JL, (JR, ST)>
     where
-        Self: SubSelect<JL, SqlType: UnionRow<R::SqlType>>,
+        Self: SubSelect<JL, SqlType: UnionRow<R::SqlType, Out = ST>>,
     {
         set_op(self, other, SetKind::Union)
     }
     /// `self UNION ALL other`.
-    fn union_all<R: SubSelect<JR>, JL, JR>(self, other: R) -> SetOp<Self, R, JL, JR>
+    fn union_all<R: SubSelect<JR>, JL, JR, ST>(self, other: R) -> SetOp<Self, R, JL, (JR, ST)>
     where
-        Self: SubSelect<JL, SqlType: UnionRow<R::SqlType>>,
+        Self: SubSelect<JL, SqlType: UnionRow<R::SqlType, Out = ST>>,
     {
         set_op(self, other, SetKind::UnionAll)
     }
     /// `self INTERSECT other`.
-    fn intersect<R: SubSelect<JR>, JL, JR>(self, other: R) -> SetOp<Self, R, JL, JR>
+    fn intersect<R: SubSelect<JR>, JL, JR, ST>(self, other: R) -> SetOp<Self, R, JL, (JR, ST)>
     where
-        Self: SubSelect<JL, SqlType: UnionRow<R::SqlType>>,
+        Self: SubSelect<JL, SqlType: UnionRow<R::SqlType, Out = ST>>,
     {
         set_op(self, other, SetKind::Intersect)
     }
     /// `self INTERSECT ALL other`.
-    fn intersect_all<R: SubSelect<JR>, JL, JR>(self, other: R) -> SetOp<Self, R, JL, JR>
+    fn intersect_all<R: SubSelect<JR>, JL, JR, ST>(self, other: R) -> SetOp<Self, R, JL, (JR, ST)>
     where
-        Self: SubSelect<JL, SqlType: UnionRow<R::SqlType>>,
+        Self: SubSelect<JL, SqlType: UnionRow<R::SqlType, Out = ST>>,
     {
         set_op(self, other, SetKind::IntersectAll)
     }
     /// `self EXCEPT other`.
-    fn except<R: SubSelect<JR>, JL, JR>(self, other: R) -> SetOp<Self, R, JL, JR>
+    fn except<R: SubSelect<JR>, JL, JR, ST>(self, other: R) -> SetOp<Self, R, JL, (JR, ST)>
     where
-        Self: SubSelect<JL, SqlType: UnionRow<R::SqlType>>,
+        Self: SubSelect<JL, SqlType: UnionRow<R::SqlType, Out = ST>>,
     {
         set_op(self, other, SetKind::Except)
     }
     /// `self EXCEPT ALL other`.
-    fn except_all<R: SubSelect<JR>, JL, JR>(self, other: R) -> SetOp<Self, R, JL, JR>
+    fn except_all<R: SubSelect<JR>, JL, JR, ST>(self, other: R) -> SetOp<Self, R, JL, (JR, ST)>
     where
-        Self: SubSelect<JL, SqlType: UnionRow<R::SqlType>>,
+        Self: SubSelect<JL, SqlType: UnionRow<R::SqlType, Out = ST>>,
     {
         set_op(self, other, SetKind::ExceptAll)
     }
@@ -175,10 +175,10 @@ fn set_op<L, R, JL, JR>(left: L, right: R, kind: SetKind) -> SetOp<L, R, JL, JR>
 impl<F, From, S, W, O, G, H> Compound for Select<F, From, S, W, O, G, H> {}
 impl<L, R, JL, JR> Compound for SetOp<L, R, JL, JR> {}
 
-impl<L: SubSelect<JL, SqlType: UnionRow<R::SqlType>>, R: SubSelect<JR>, JL, JR> SubSelect<()>
-    for SetOp<L, R, JL, JR>
-{
-    type SqlType = <L::SqlType as UnionRow<R::SqlType>>::Out;
+/// Checked by the set operation's method, which found the row type `ST`: not again here, so
+/// a mismatch is reported once.
+impl<L: SubSelect<JL>, R: SubSelect<JR>, JL, JR, ST> SubSelect<()> for SetOp<L, R, JL, (JR, ST)> {
+    type SqlType = ST;
     type FromList = Both<L::FromList, R::FromList>;
     type Needs = crate::backend::needs::Both<L::Needs, R::Needs>;
     fn render_subselect<'a>(&'a self, out: &mut SqlWriter<'a>) {

@@ -24,9 +24,25 @@ pub trait SingleColumn {
     /// The column's SQL type.
     type Type: SqlType;
 }
-#[diagnostic::do_not_recommend]
-impl<T: SqlType> SingleColumn for T {
-    type Type = T;
+// One impl per SQL type, not a blanket one over `SqlType`: a row of several columns then
+// matches no impl, so its type is not inferred as the "column" and the mistake is reported
+// once, where the subquery is made.
+macro_rules! single_columns {
+    ($([$($gen:tt)*] $st:ty;)*) => {$(
+        #[diagnostic::do_not_recommend]
+        impl<$($gen)*> SingleColumn for $st {
+            type Type = $st;
+        }
+    )*};
+}
+single_columns! {
+    [] crate::types::Int2; [] crate::types::Int4; [] crate::types::Int8;
+    [] crate::types::Float4; [] crate::types::Float8; [] crate::types::Numeric;
+    [] crate::types::Text; [] Bool; [] crate::types::Date; [] crate::types::Time;
+    [] crate::types::Timestamp; [] crate::types::Timestamptz; [] crate::types::Interval;
+    [] crate::types::Uuid; [] crate::types::Json; [] crate::types::Jsonb; [] crate::types::Bytea;
+    [ST: SqlType<Nullability = NotNull>] Nullable<ST>;
+    [ST: crate::types::ArrayElement] crate::types::Array<ST>;
 }
 
 /// The SQL type of the single column of subquery `Q`.
@@ -81,19 +97,21 @@ pub struct ScalarSubquery<Q, J> {
     _j: PhantomData<J>,
 }
 
-impl<Q: SubSelect<J, SqlType: SingleColumn>, J> Expression for ScalarSubquery<Q, J> {
-    type SqlType = <ColumnOf<Q, J> as SqlType>::Nullable;
+// `J` is `(index of the query, SQL type of its column)`: `scalar_subquery` checks the single
+// column once and records its type, so a query of two columns is reported there only.
+impl<Q, J, T: SqlType> Expression for ScalarSubquery<Q, (J, T)> {
+    type SqlType = T::Nullable;
 }
-impl<Q, J, Fo, I> AppearsIn<Fo, I> for ScalarSubquery<Q, J>
+impl<Q, J, T: SqlType, Fo, I> AppearsIn<Fo, I> for ScalarSubquery<Q, (J, T)>
 where
-    Q: SubSelect<J, SqlType: SingleColumn, FromList: OuterRefs<Fo, I>>,
+    Q: SubSelect<J, FromList: OuterRefs<Fo, I>>,
 {
-    type Lifted = <ColumnOf<Q, J> as SqlType>::Nullable;
+    type Lifted = T::Nullable;
 }
 impl<Q, J, G> ValidGrouping<G, ()> for ScalarSubquery<Q, J> {
     type Kind = Neutral;
 }
-impl<Q: SubSelect<J>, J> Render for ScalarSubquery<Q, J> {
+impl<Q: SubSelect<J>, J, T> Render for ScalarSubquery<Q, (J, T)> {
     type Needs = Q::Needs;
     fn render<'a>(&'a self, out: &mut SqlWriter<'a>) {
         render_nested(&self.query, out);
@@ -102,10 +120,10 @@ impl<Q: SubSelect<J>, J> Render for ScalarSubquery<Q, J> {
         true
     }
 }
-crate::__impl_operators!([Q: SubSelect<J, SqlType: SingleColumn>, J,] ScalarSubquery<Q, J>);
+crate::__impl_operators!([Q, J, T: SqlType,] ScalarSubquery<Q, (J, T)>);
 
 #[diagnostic::do_not_recommend]
-impl<Q, J, ST: SqlType> AsExpr<ST> for ScalarSubquery<Q, J>
+impl<Q, J, T: SqlType, ST: SqlType> AsExpr<ST> for ScalarSubquery<Q, (J, T)>
 where
     Self: Expression<SqlType: Compatible<ST>>,
 {
@@ -260,9 +278,9 @@ pub trait SubqueryMethods: Sized {
     /// This query as a value: `(SELECT ..)`. It must select exactly one column; the value is
     /// nullable (NULL when the query returns no row). A query returning several rows is an
     /// error from the server when it runs.
-    fn scalar_subquery<J>(self) -> ScalarSubquery<Self, J>
+    fn scalar_subquery<J, T>(self) -> ScalarSubquery<Self, (J, T)>
     where
-        Self: SubSelect<J, SqlType: SingleColumn>,
+        Self: SubSelect<J, SqlType: SingleColumn<Type = T>>,
     {
         ScalarSubquery {
             query: self,
