@@ -59,7 +59,10 @@ impl<ST, T, G> ValidGrouping<G, ()> for Bound<ST, T> {
     type Kind = Neutral;
 }
 
-impl<ST: SqlType, T: SqlValue<ST>> Render for Bound<ST, T> {
+// Rendering and encoding ask only that the value can be sent: whether it fits `ST` is
+// checked where the `Bound` is made (`AsExpr`, `.to(..)`, the derives), so a misfit is
+// reported there once, not again by every statement that renders it.
+impl<ST: SqlType, T: crate::backend::Encode> Render for Bound<ST, T> {
     type Needs = ST::Needs;
     fn render<'a>(&'a self, out: &mut SqlWriter<'a>) {
         out.bind(self, ST::PG_TYPE);
@@ -85,7 +88,7 @@ impl fmt::Display for NulInText {
 }
 impl StdError for NulInText {}
 
-impl<ST: SqlType, T: SqlValue<ST>> ToSql for Bound<ST, T> {
+impl<ST: SqlType, T: crate::backend::Encode> ToSql for Bound<ST, T> {
     fn to_sql(
         &self,
         ty: &Type,
@@ -128,7 +131,7 @@ impl<ST: SqlType, T: SqlValue<ST>> ToSql for Bound<ST, T> {
     }
 }
 
-impl<ST: SqlType, T: SqlValue<ST>> crate::backend::Encode for Bound<ST, T> {
+impl<ST: SqlType, T: crate::backend::Encode> crate::backend::Encode for Bound<ST, T> {
     #[cfg(feature = "sqlite")]
     #[inline]
     fn to_sqlite(&self) -> Result<crate::backend::SqliteArg<'_>, String> {

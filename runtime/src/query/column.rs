@@ -28,7 +28,7 @@ pub trait ColumnDef: 'static {
     const SENSITIVE: bool = false;
 }
 
-/// The column described by marker `M`. Error messages show it as `Col<name>`.
+/// The column described by marker `M`. Error messages show it as `Col<users::name>`.
 pub struct Col<M>(PhantomData<fn() -> M>);
 
 impl<M> Col<M> {
