@@ -70,7 +70,8 @@ pub use setop::{Compound, SetKind, SetOp, UnionRow};
 pub use stream::{Batches, DecodeRow, Progress, Rows, WithProgress};
 pub use subquery::{
     exists, not_exists, ColumnOf, Cte, CteDef, Derived, DerivedTable, Exists, FitsColumn, FitsRow,
-    InQuery, JoinDerived, Quantified, ScalarSubquery, SingleColumn, SubqueryMethods, WithCte,
+    InQuery, JoinDerived, Quantified, ScalarQuery, ScalarSubquery, SingleColumn, SubqueryMethods,
+    WithCte,
 };
 pub use update::{delete, update, Delete, Update, UpdateTarget};
 

@@ -191,6 +191,9 @@ pub trait ChildOf<L> {
     type Key;
 }
 
+/// The key of the parents in struct `P` along link `L`.
+pub type ParentKeyOf<P, L> = <P as StructKey<<L as Link>::ParentKey>>::Key;
+
 /// The key columns by which the children in struct `Ch` are matched along link `L`.
 pub type ChildKeyOf<Ch, L> = <<Ch as Selectable>::Table as ChildOf<L>>::Key;
 
@@ -249,17 +252,17 @@ pub trait LoadMany<P> {
     /// (`WHERE fk = ANY($1)`, from 9 keys `WHERE fk IN (SELECT unnest($1))`), aligned with
     /// the parents. Each parent's children come in the order the server returns them; sort
     /// them if the order matters.
-    fn load_children<Ch, L>(
+    // The key bound is written inline so that an error quotes one short line.
+    #[allow(clippy::multiple_bound_locations)]
+    fn load_children<Ch: StructKey<ChildKeyOf<Ch, L>, Key = ParentKeyOf<P, L>>, L: Link>(
         &self,
         fk: L,
         conn: &mut (impl Executor + ?Sized),
     ) -> Result<Vec<Vec<Ch>>, Error>
     where
-        L: Link,
         P: StructKey<L::ParentKey>,
         Ch: RowStruct,
         Ch::Table: ChildOf<L>,
-        Ch: StructKey<ChildKeyOf<Ch, L>, Key = <P as StructKey<L::ParentKey>>::Key>,
         Ch::Columns: Render,
         ChildKeyOf<Ch, L>: KeyColumns<<P as StructKey<L::ParentKey>>::Key>;
 
@@ -317,17 +320,17 @@ pub trait LoadMany<P> {
 }
 
 impl<P> LoadMany<P> for [P] {
-    fn load_children<Ch, L>(
+    // The key bound is written inline so that an error quotes one short line.
+    #[allow(clippy::multiple_bound_locations)]
+    fn load_children<Ch: StructKey<ChildKeyOf<Ch, L>, Key = ParentKeyOf<P, L>>, L: Link>(
         &self,
         _fk: L,
         conn: &mut (impl Executor + ?Sized),
     ) -> Result<Vec<Vec<Ch>>, Error>
     where
-        L: Link,
         P: StructKey<L::ParentKey>,
         Ch: RowStruct,
         Ch::Table: ChildOf<L>,
-        Ch: StructKey<ChildKeyOf<Ch, L>, Key = <P as StructKey<L::ParentKey>>::Key>,
         Ch::Columns: Render,
         ChildKeyOf<Ch, L>: KeyColumns<<P as StructKey<L::ParentKey>>::Key>,
     {
