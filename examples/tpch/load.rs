@@ -20,10 +20,10 @@ use super::schema::{
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 use sqlwright::backend::Dialect;
-use sqlwright::check::Nil;
+use sqlwright::check::writes::InsertColumns;
 use sqlwright::copy::CopyRow;
 use sqlwright::prelude::*;
-use sqlwright::query::{Assignments, StoredTable};
+use sqlwright::query::{AssignList, Assignments, StoredTable};
 use sqlwright::{Postgres, Sqlite};
 use std::fmt;
 use std::time::{Duration, Instant};
@@ -238,7 +238,9 @@ trait Store {
     ) -> Result<u64, LoadError>
     where
         T: StoredTable + Copy,
-        R: CopyRow<T, I> + Assignments<T, Nil, J, Needs: sqlwright::backend::Needs<Canon = ()>>;
+        R: CopyRow<T, I>
+            + Assignments<T, InsertColumns, J>
+            + AssignList<Needs: sqlwright::backend::Needs<Canon = ()>>;
 }
 
 /// Rows sent with one binary COPY per table.
@@ -252,7 +254,9 @@ impl<C: Executor<Backend = Postgres>> Store for Copying<'_, C> {
     ) -> Result<u64, LoadError>
     where
         T: StoredTable + Copy,
-        R: CopyRow<T, I> + Assignments<T, Nil, J, Needs: sqlwright::backend::Needs<Canon = ()>>,
+        R: CopyRow<T, I>
+            + Assignments<T, InsertColumns, J>
+            + AssignList<Needs: sqlwright::backend::Needs<Canon = ()>>,
     {
         let mut failed = None;
         let rows = rows.map_while(|row| row.map_err(|e| failed = Some(e)).ok());
@@ -276,7 +280,9 @@ impl<C: Executor<Backend = Sqlite>> Store for Inserting<'_, C> {
     ) -> Result<u64, LoadError>
     where
         T: StoredTable + Copy,
-        R: CopyRow<T, I> + Assignments<T, Nil, J, Needs: sqlwright::backend::Needs<Canon = ()>>,
+        R: CopyRow<T, I>
+            + Assignments<T, InsertColumns, J>
+            + AssignList<Needs: sqlwright::backend::Needs<Canon = ()>>,
     {
         let per_statement = Dialect::Sqlite.max_params() / T::META.columns.len().max(1);
         let mut stored = 0;

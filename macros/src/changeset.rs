@@ -32,17 +32,27 @@ pub fn expand(input: TokenStream) -> syn::Result<TokenStream> {
     let mut sets = Vec::new();
     let mut nones = Vec::new();
     let mut checks = Vec::new();
+    let mut seen = Vec::new();
+    let mut errors = Vec::new();
     for field in fields {
         let fname = field.ident.as_ref().expect("named field");
-        let inner = option_inner(&field.ty).ok_or_else(|| {
-            syn::Error::new(
-                field.ty.span(),
-                "changeset fields are `Option<_>`: `None` leaves the column unchanged (use `Option<Option<_>>` to set a nullable column to NULL)",
-            )
-        })?;
         let column = options(&field.attrs, false)?
             .column
             .unwrap_or_else(|| fname.clone());
+        // A field that is not an `Option`, or that writes a column already written, is
+        // reported and left out, so that the rest of the expansion (and every statement
+        // using it) reports nothing more.
+        let Some(inner) = option_inner(&field.ty) else {
+            errors.push(syn::Error::new(
+                field.ty.span(),
+                "changeset fields are `Option<_>`: `None` leaves the column unchanged (use `Option<Option<_>>` to set a nullable column to NULL)",
+            ).to_compile_error());
+            continue;
+        };
+        if let Err(e) = crate::row::column_once(&mut seen, &column, fname) {
+            errors.push(e.to_compile_error());
+            continue;
+        }
         let col = quote_spanned!(column.span()=> #table::#column);
         let st = quote!(<#col as #sp::ColumnDef>::SqlType);
         sets.push(quote! {
@@ -55,15 +65,35 @@ pub fn expand(input: TokenStream) -> syn::Result<TokenStream> {
         });
         nones.push(quote!(self.#fname.is_none()));
         checks.push(quote_spanned! {inner.span()=>
-            __sqlwright_stores::<#inner, #st>();
+            __sqlwright_stores::<#inner, #col, #st>();
         });
     }
     let (_, ty_generics, where_clause) = input.generics.split_for_impl();
     let params = &input.generics.params;
     let where_preds = where_clause.map(|w| &w.predicates);
-    Ok(quote! {
-        impl<'__x, #params> #sp::Assignments<#table::table, #sp::SingleFrom<#table::table>, ()>
+    let (lifetimes, others): (Vec<_>, Vec<_>) = params
+        .iter()
+        .partition(|p| matches!(p, syn::GenericParam::Lifetime(_)));
+    // Any UPDATE may be given the changeset; one of another table is refused by name. Spanned
+    // at the struct's name, so that an error's note points there (not at the derive).
+    let check = quote_spanned! {name.span()=>
+        impl<'__x, #(#lifetimes,)* #(#others,)* __T>
+            ::sqlwright::__private::Assignments<__T, ::sqlwright::__private::UpdateSet, ()>
             for &'__x #name #ty_generics
+        where
+            Self: '__x,
+            __T: ::sqlwright::__private::IsTable<#table::table>,
+            <__T as ::sqlwright::__private::IsTable<#table::table>>::Out:
+                ::sqlwright::__private::ChangesetOf<__T, #table::table, #name #ty_generics>,
+            #where_preds
+        {
+        }
+    };
+    Ok(quote! {
+        #(#errors)*
+        #check
+
+        impl<'__x, #params> #sp::AssignList for &'__x #name #ty_generics
         where
             Self: '__x,
             #where_preds
@@ -83,7 +113,7 @@ pub fn expand(input: TokenStream) -> syn::Result<TokenStream> {
         }
 
         const _: () = {
-            fn __sqlwright_stores<T: #sp::SqlValue<ST>, ST>() {}
+            fn __sqlwright_stores<T: #sp::FieldFits<C, ST>, C, ST>() {}
             fn __sqlwright_check<#params>() #where_clause {
                 #(#checks)*
             }

@@ -61,7 +61,12 @@ pub fn derive_row(input: TokenStream) -> TokenStream {
 /// from the column of its name (or `#[sqlwright(column = name)]`).
 #[proc_macro_derive(RawRow, attributes(sqlwright))]
 pub fn derive_raw_row(input: TokenStream) -> TokenStream {
-    raw_row::expand(input.into())
-        .unwrap_or_else(syn::Error::into_compile_error)
+    let input: proc_macro2::TokenStream = input.into();
+    raw_row::expand(input.clone())
+        .unwrap_or_else(|e| {
+            let mut out = e.into_compile_error();
+            out.extend(raw_row::fallback(input));
+            out
+        })
         .into()
 }

@@ -38,3 +38,25 @@ pub fn expand(input: TokenStream) -> syn::Result<TokenStream> {
         }
     })
 }
+
+/// What a `RawRow` derive that failed still generates: the impl, so that the queries loading
+/// the struct add no error to the derive's own; it returns an error, and is never built
+/// (the derive's error stops the build).
+pub fn fallback(input: TokenStream) -> TokenStream {
+    let Ok(input) = syn::parse2::<DeriveInput>(input) else {
+        return TokenStream::new();
+    };
+    let name = &input.ident;
+    let (impl_generics, ty_generics, where_clause) = input.generics.split_for_impl();
+    quote! {
+        impl #impl_generics ::sqlwright::raw::FromDynRow for #name #ty_generics #where_clause {
+            fn from_dyn_row(
+                _: &::sqlwright::raw::DynRow,
+            ) -> ::core::result::Result<Self, ::sqlwright::Error> {
+                ::core::result::Result::Err(::sqlwright::Error::Misuse(
+                    "the RawRow derive of this struct failed".into(),
+                ))
+            }
+        }
+    }
+}

@@ -46,6 +46,25 @@ pub fn options(attrs: &[syn::Attribute], allow_table: bool) -> syn::Result<Optio
     Ok(o)
 }
 
+/// For the write derives: a column is written by one field only (PostgreSQL refuses a
+/// column named twice). `seen` holds the columns and fields so far.
+pub fn column_once(
+    seen: &mut Vec<(String, Ident)>,
+    column: &Ident,
+    field: &Ident,
+) -> syn::Result<()> {
+    use syn::ext::IdentExt;
+    let name = column.unraw().to_string();
+    if let Some((_, first)) = seen.iter().find(|(c, _)| *c == name) {
+        return Err(syn::Error::new(
+            column.span(),
+            format!("column `{name}` is written by two fields, `{first}` and `{field}`: each column takes one value"),
+        ));
+    }
+    seen.push((name, field.clone()));
+    Ok(())
+}
+
 pub fn expand(input: TokenStream) -> syn::Result<TokenStream> {
     let input: DeriveInput = syn::parse2(input)?;
     let name = &input.ident;
@@ -149,4 +168,27 @@ pub fn table_option(input: &DeriveInput, derive: &str) -> syn::Result<Path> {
             format!("`#[derive({derive})]` needs the table: add `#[sqlwright(table = users)]`"),
         )
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use quote::format_ident;
+
+    #[test]
+    fn a_column_is_written_by_one_field() {
+        let mut seen = Vec::new();
+        let (name, nick) = (format_ident!("name"), format_ident!("nick"));
+        column_once(&mut seen, &name, &name).unwrap();
+        let e = column_once(&mut seen, &name, &nick)
+            .unwrap_err()
+            .to_string();
+        assert_eq!(
+            e,
+            "column `name` is written by two fields, `name` and `nick`: each column takes one value"
+        );
+        let r#type = format_ident!("r#type");
+        column_once(&mut seen, &r#type, &r#type).unwrap();
+        assert!(column_once(&mut seen, &format_ident!("type"), &nick).is_err());
+    }
 }

@@ -26,11 +26,11 @@
 //! ```
 
 use crate::backend::needs::{features, PostgresOnly};
-use crate::check::Nil;
+use crate::check::writes::InsertColumns;
 use crate::engine::wire::Span;
 use crate::engine::{Column, Connection, RawRow};
 use crate::engine::{Error, Executor};
-use crate::query::{Assignments, Insertable, Table};
+use crate::query::{AssignList, Assignments, Insertable, Table};
 use crate::render::{Param, Rendered, SqlWriter};
 use bytes::BytesMut;
 use postgres_types::Type;
@@ -80,7 +80,7 @@ pub trait CopyRow<T, I> {
     fn with_values<R>(&self, text: bool, f: impl FnOnce(Rendered<'_>) -> R) -> R;
 }
 
-fn rendered<'a, A: Assignments<T, Nil, I>, T, I>(values: &'a A, text: bool) -> Rendered<'a> {
+fn rendered<A: AssignList>(values: &A, text: bool) -> Rendered<'_> {
     let mut out = if text {
         SqlWriter::new()
     } else {
@@ -90,9 +90,9 @@ fn rendered<'a, A: Assignments<T, Nil, I>, T, I>(values: &'a A, text: bool) -> R
     out.finish()
 }
 
-impl<T, I, A: Assignments<T, Nil, I>> CopyRow<T, ByAssignments<I>> for A {
+impl<T, I, A: Assignments<T, InsertColumns, I>> CopyRow<T, ByAssignments<I>> for A {
     fn render_columns(out: &mut SqlWriter<'_>) {
-        <A as Assignments<T, Nil, I>>::render_columns(out);
+        <A as AssignList>::render_columns(out);
     }
     fn with_values<R>(&self, text: bool, f: impl FnOnce(Rendered<'_>) -> R) -> R {
         f(rendered(self, text))
@@ -101,11 +101,11 @@ impl<T, I, A: Assignments<T, Nil, I>> CopyRow<T, ByAssignments<I>> for A {
 
 impl<'x, T, I, S> CopyRow<T, ByStruct<I>> for &'x S
 where
-    S: Insertable<'x, T>,
-    S::Values: Assignments<T, Nil, I>,
+    S: Insertable<'x, Table = T>,
+    S::Values: Assignments<T, InsertColumns, I>,
 {
     fn render_columns(out: &mut SqlWriter<'_>) {
-        <S::Values as Assignments<T, Nil, I>>::render_columns(out);
+        <S::Values as AssignList>::render_columns(out);
     }
     fn with_values<R>(&self, text: bool, f: impl FnOnce(Rendered<'_>) -> R) -> R {
         let values = (*self).values();

@@ -32,8 +32,7 @@ use crate::engine::error::DatabaseError;
 use crate::engine::wire::{Column, RawRow, Span};
 use crate::engine::Error;
 use crate::query::{
-    Clause, Delete, FromClause, Insert, Returning, Select, SelectClause, Update, ValidReturning,
-    WriteStatement,
+    Clause, Delete, FromClause, Insert, Returning, Select, SelectClause, Update, WriteStatement,
 };
 use crate::render::{Rendered, SqlWriter};
 use crate::types::{FromRow, RowOf, RowReader};
@@ -78,13 +77,11 @@ where
 /// `LoadOn` for the write statements with RETURNING.
 macro_rules! returning_load_on {
     ($([$($gen:tt)*] $ty:ty;)*) => {$(
-        impl<$($gen)* E, I> LoadOn<I> for $ty
+        impl<$($gen)* E, ST: RowOf> LoadOn<()> for $ty
         where
             $ty: WriteStatement,
-            E: ValidReturning<T, I>,
-            E::SqlType: RowOf,
         {
-            type Row = <E::SqlType as RowOf>::Row;
+            type Row = <ST as RowOf>::Row;
 
             fn load_on<Cl: GenericClient>(
                 &self,
@@ -100,9 +97,9 @@ macro_rules! returning_load_on {
 }
 
 returning_load_on! {
-    [T, V, VI, C,] Insert<T, V, VI, Returning<E, I>, C>;
-    [T, W, S, SI,] Update<T, W, S, SI, Returning<E, I>>;
-    [T, W,] Delete<T, W, Returning<E, I>>;
+    [T, V, VI, C,] Insert<T, V, VI, Returning<E, ST>, C>;
+    [T, W, S,] Update<T, W, S, Returning<E, ST>>;
+    [T, W,] Delete<T, W, Returning<E, ST>>;
 }
 
 impl<S: WriteStatement> ExecuteOn for S {

@@ -234,7 +234,8 @@ pub mod dsl {
 
 #[doc(hidden)]
 pub mod __private {
-    pub use crate::check::ids::{BEnd, NoKey, B0, B1};
+    pub use crate::check::ids::{BEnd, False, NoKey, True, B0, B1};
+    pub use crate::check::writes::{ChangesetOf, FieldFits, IsTable, UpdateSet};
     pub use crate::check::{
         AppearsIn, ColumnMode, HasColumn, HasSource, LiftColumn, SourceMode, ValidGrouping,
     };
@@ -242,13 +243,13 @@ pub mod __private {
     pub use crate::expr::{And, Binary, Bound, Eq, SqlValue};
     pub use crate::expr::{AsExpr, Expression};
     pub use crate::query::join_markers::ByPath;
-    pub use crate::query::{set_item, Assignments, SingleFrom};
+    pub use crate::query::{set_item, AssignList, Assignments, SingleFrom};
     pub use crate::query::{
         Alias, Assign, Col, Column, ColumnDef, ColumnMeta, ColumnTuple, CompositeKeyMeta, FkRef,
         ForeignKeyMeta, ForeignKeys, IndexMeta, Insertable, JoinPath, JoinTarget, NotInFrom,
         Selectable, Source, StoredTable, Table, TableMeta, TableRow,
     };
-    pub use crate::relation::{Field, ForeignKey, Link, RowOfTable};
+    pub use crate::relation::{ChildOf, Field, ForeignKey, Link, RowOfTable};
     pub use crate::render::{Label, Render, SqlWriter};
     pub use crate::types::{FromRow, FromSqlValue, RowReader, SqlType, Tagged};
 

@@ -31,8 +31,9 @@
 //! ```
 
 use crate::backend::Backend;
+use crate::check::writes::InsertColumns;
 use crate::engine::{Connection, Engine, Error, Executor, PooledConnection};
-use crate::query::{insert_into, InsertValues, Insertable, ManyRows, TableMeta, WriteStatement};
+use crate::query::{insert_into, Assignments, Insertable, TableMeta, WriteStatement};
 use crate::render::SqlWriter;
 use std::any::{Any, TypeId};
 use std::fmt;
@@ -55,9 +56,9 @@ pub trait SessionInsert<T, I>: Sized + 'static {
 
 impl<S, T, I> SessionInsert<T, I> for S
 where
-    S: 'static + for<'x> Insertable<'x, T>,
+    S: 'static + for<'x> Insertable<'x, Table = T>,
     T: crate::query::StoredTable,
-    for<'x> Vec<<S as Insertable<'x, T>>::Values>: InsertValues<T, ManyRows<I>>,
+    for<'x> <S as Insertable<'x>>::Values: Assignments<T, InsertColumns, I>,
 {
     fn table_meta() -> &'static TableMeta {
         T::META
@@ -71,7 +72,8 @@ where
         for chunk in rows.chunks(per_statement) {
             // The rows' values are of their columns' declared types (checked for the
             // backend where the table's queries are), so the statement runs unchecked here.
-            let insert = insert_into(T::default()).values(chunk);
+            let rows: Vec<_> = chunk.iter().map(|row| row.values()).collect();
+            let insert = insert_into(T::default()).values(rows);
             written += crate::query::run_execute(&insert, conn)?;
         }
         Ok(written)

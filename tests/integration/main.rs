@@ -6,6 +6,7 @@ mod any;
 mod both;
 mod cancel;
 mod composite_keys;
+mod conflicts;
 mod copy;
 mod ddl;
 mod distinct;

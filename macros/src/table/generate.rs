@@ -62,6 +62,7 @@ pub fn table(t: &Table) -> TokenStream {
         quote!(#(#names),*)
     });
     let index_unique = t.indexes.iter().map(|(_, u)| *u);
+    let unique_keys = unique_keys(t);
     let (pk_type, pk_value) = match t.primary_key.as_slice() {
         [one] => (quote!(#sp::Col<#one>), quote!(#one)),
         many => (quote!((#(#sp::Col<#many>,)*)), quote!((#(#many,)*))),
@@ -74,9 +75,9 @@ pub fn table(t: &Table) -> TokenStream {
         key_positions.collect()
     };
     let stored = if t.derived {
-        quote!()
+        quote!(#sp::False)
     } else {
-        quote!(#[diagnostic::do_not_recommend] impl #sp::StoredTable for table {})
+        quote!(#sp::True)
     };
     let table_doc = format!("The `{sql_name}` table as a FROM item.");
     let all_doc = format!("All columns of `{sql_name}`, in declaration order.");
@@ -111,9 +112,9 @@ pub fn table(t: &Table) -> TokenStream {
                 type AllColumns = (#(#col_types,)*);
                 const ALL_COLUMNS: Self::AllColumns = (#(#cols,)*);
                 type AllSqlTypes = (#(#types,)*);
+                type Stored = #stored;
+                type UniqueKeys = #unique_keys;
             }
-
-            #stored
 
             impl #sp::Source for table {
                 type Id = #id;
@@ -135,16 +136,43 @@ pub fn table(t: &Table) -> TokenStream {
 
             #(#columns)*
 
-            // Each column's name a second time in the type namespace: rustc shortens a
-            // type's path in an error message to its last name only when no other item has
-            // it, so without these a column unique in the crate would read `name` and one
-            // shared by two tables `users::id`. With them, every column reads `users::name`.
-            #[doc(hidden)]
-            pub mod __sqlwright_names {
-                #(pub enum #cols {})*
+            // Each column's name also names a type here, so that compiler messages print the
+            // column as `users::name`, not `name` (rustc shortens a path to its last segment
+            // when no other item has that name).
+            mod __sqlwright_names {
+                #(type #cols = ();)*
             }
         }
     }
+}
+
+/// The list `(key, (key, .. ()))` of the table's unique keys as tuples of column positions:
+/// the primary key, each `#[unique]` column, each `#[unique(..)]` and `#[index(.., unique)]`.
+/// A derived table has none.
+fn unique_keys(t: &Table) -> TokenStream {
+    if t.derived {
+        return quote!(());
+    }
+    let position = |k: &syn::Ident| t.columns.iter().position(|c| c.name == *k).unwrap_or(0);
+    let mut keys: Vec<Vec<usize>> = vec![t.primary_key.iter().map(position).collect()];
+    keys.extend(
+        t.columns
+            .iter()
+            .enumerate()
+            .filter(|(_, c)| c.unique)
+            .map(|(i, _)| vec![i]),
+    );
+    keys.extend(t.uniques.iter().map(|u| u.iter().map(position).collect()));
+    keys.extend(
+        t.indexes
+            .iter()
+            .filter(|(_, unique)| *unique)
+            .map(|(c, _)| c.iter().map(position).collect()),
+    );
+    keys.iter().rev().fold(quote!(()), |rest, key| {
+        let positions = key.iter().map(|&p| ids::bits(p as u32, 8));
+        quote!(((#(#positions,)*), #rest))
+    })
 }
 
 fn column_meta(t: &Table, c: &Column) -> TokenStream {
@@ -220,6 +248,10 @@ fn relations(t: &Table) -> Vec<TokenStream> {
             impl #sp::ForeignKey for #col {
                 type Referenced = #referenced;
                 const UNIQUE: bool = #unique;
+            }
+            #[diagnostic::do_not_recommend]
+            impl #sp::ChildOf<#sp::Col<#col>> for table {
+                type Key = #col;
             }
         });
         // The default path name is the column's without `_id`, unless that is the name of
@@ -407,6 +439,10 @@ fn composite_key(fk: &CompositeKey) -> TokenStream {
             fn into_on(self) -> #on_ty {
                 #on
             }
+        }
+        #[diagnostic::do_not_recommend]
+        impl #sp::ChildOf<#name> for table {
+            type Key = (#(#child_cols,)*);
         }
         impl #sp::Link for #name {
             type Child = table;

@@ -62,6 +62,55 @@ mod tests {
     }
 
     #[test]
+    fn unique_keys_list_every_declared_key() {
+        let out = expand(quote! {
+            #[unique(b, a)]
+            #[index(c, unique)]
+            #[index(a)]
+            t (id) { id -> Int4, a -> Int4, #[unique] b -> Int4, c -> Int4, }
+        })
+        .unwrap()
+        .to_string()
+        .replace(' ', "");
+        let keys = &out[out.find("typeUniqueKeys=").unwrap()..];
+        let keys = &keys[..keys.find(';').unwrap()];
+        let bits = |p: u32| crate::ids::bits(p, 8).to_string().replace(' ', "");
+        let key = |ps: &[u32]| {
+            let inner: String = ps.iter().map(|&p| format!("{},", bits(p))).collect();
+            format!("({inner})")
+        };
+        // The primary key, the `#[unique]` column, `#[unique(b, a)]`, the unique index; not
+        // the plain index.
+        let expected = format!(
+            "typeUniqueKeys=({},({},({},({},()))))",
+            key(&[0]),
+            key(&[2]),
+            key(&[2, 1]),
+            key(&[3])
+        );
+        assert_eq!(keys, expected);
+        let derived = expand(quote! { #[derived] d { a -> Int4, } })
+            .unwrap()
+            .to_string();
+        assert!(
+            derived.replace(' ', "").contains("typeUniqueKeys=();"),
+            "{derived}"
+        );
+    }
+
+    #[test]
+    fn columns_also_name_a_private_type_for_messages() {
+        let out = expand(quote! { users (id) { id -> Int4, name -> Text, } })
+            .unwrap()
+            .to_string()
+            .replace(' ', "");
+        assert!(
+            out.contains("mod__sqlwright_names{typeid=();typename=();}"),
+            "{out}"
+        );
+    }
+
+    #[test]
     fn unknown_attribute_is_named() {
         let e = err(quote! { users (id) { #[colour] id -> Int4, } });
         assert!(e.contains("unknown column attribute `colour`"), "{e}");

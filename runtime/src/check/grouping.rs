@@ -121,8 +121,7 @@ where
 /// The answer "column `C` is grouped" must be yes.
 #[diagnostic::on_unimplemented(
     message = "column `{C}` must appear in GROUP BY or be used in an aggregate function",
-    label = "`{C}` is neither grouped nor aggregated",
-    note = "add it to `.group_by(..)`, group by its table's primary key, or wrap it in an aggregate such as `max(..)`"
+    label = "add `{C}` to `.group_by(..)`, group by its table's primary key, or aggregate it (`max(..)`)"
 )]
 pub trait ColumnGrouped<C> {}
 #[diagnostic::do_not_recommend]

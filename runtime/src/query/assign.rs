@@ -1,7 +1,12 @@
 //! Column assignments: `users::name.to("Петя")`, for INSERT, UPDATE and upserts.
 
-use super::{Col, ColumnDef, Table};
-use crate::check::{AppearsIn, ValidGrouping};
+use super::{Col, ColumnDef, SingleFrom, Source};
+use crate::check::ids::IdEq;
+use crate::check::writes::{
+    ColumnItem, DistinctColumns, DoUpdateSet, InsertColumns, InsertsInto, SameTable, UpdateSet,
+    UpdatesIn, UpsertsIn,
+};
+use crate::check::{AppearsIn, InsideWhere, Nil, ValidGrouping};
 use crate::expr::{AsExpr, Bound, Expression, SqlValue};
 use crate::render::{Render, SqlWriter};
 use crate::types::{NotNull, Null, Nullable, SqlType};
@@ -29,13 +34,13 @@ pub struct ByValue;
 /// See [`ByValue`].
 pub struct ByOption;
 
-/// A value that may be stored in a column of SQL type `ST`.
+/// A value that may be stored in column `C` of SQL type `ST`.
 #[diagnostic::on_unimplemented(
-    message = "`{Self}` cannot be stored in a column of SQL type `{ST}`",
-    label = "expected a value of SQL type `{ST}`",
-    note = "a nullable column takes a value, `Some(value)` or `None`; a NOT NULL column takes no nullable expression"
+    message = "the value assigned to `{C}` does not fit the column's SQL type",
+    label = "`{Self}` is not a value of SQL type `{ST}`",
+    note = "a column takes a value or expression of its own SQL type; a nullable column also takes `Some(value)` or `None`, a NOT NULL column no nullable expression"
 )]
-pub trait AssignTo<ST, J> {
+pub trait AssignTo<C, ST, J> {
     /// The expression stored.
     type Expr;
     /// Converts into the expression.
@@ -69,39 +74,69 @@ stores_tuples! {
     (A1 B1, A2 B2, A3 B3, A4 B4, A5 B5, A6 B6, A7 B7, A8 B8)
 }
 
-/// Columns of table `T` named by `INSERT ... SELECT`: one, or a tuple.
-#[diagnostic::on_unimplemented(
-    message = "`{Self}` is not a list of columns of `{T}`",
-    note = "name the target columns as a column of `{T}` or a tuple of them"
-)]
-pub trait ColumnList<T> {
-    /// Their declared SQL types (one type, or a tuple).
-    type Types;
+/// The column names of `INSERT ... SELECT` (one column, or a tuple), as they are written.
+/// Holds for any columns, checked or not; [`ColumnList`] is the check.
+pub trait ColumnNames {
     /// Writes `"a", "b"`.
     fn render_names(out: &mut SqlWriter<'_>);
 }
 
-impl<M: ColumnDef<Table = T>, T> ColumnList<T> for Col<M> {
-    type Types = M::SqlType;
+impl<M: ColumnDef> ColumnNames for Col<M> {
     fn render_names(out: &mut SqlWriter<'_>) {
         out.ident(M::NAME);
     }
 }
 
+/// Columns of table `T` named by `INSERT ... SELECT`: one, or a tuple (each once: checked
+/// apart, by [`DistinctColumns`]).
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not a list of columns of `{T}`",
+    note = "name the target columns as a column of `{T}` or a tuple of them"
+)]
+pub trait ColumnList<T>: ColumnNames {
+    /// Their declared SQL types (one type, or a tuple).
+    type Types;
+    /// Their marker types (`users::name`), for messages.
+    type Names;
+}
+
+impl<M: ColumnDef, T: Source> ColumnList<T> for Col<M>
+where
+    <M::Table as Source>::Id: IdEq<T::Id>,
+    SameTable<M::Table, T>: InsertsInto<T, M, M::Table>,
+{
+    type Types = M::SqlType;
+    type Names = M;
+}
+
+impl<M: ColumnDef> ColumnItem for Col<M> {
+    type Column = M;
+    type Position = M::Position;
+}
+
+/// One column is named once.
+impl<K, M: ColumnDef> DistinctColumns<K> for Col<M> {}
+
 macro_rules! column_lists {
     ($(($first:ident $($t:ident)*))*) => {$(
-        impl<Tb, $first: ColumnList<Tb>, $($t: ColumnList<Tb>),*> ColumnList<Tb> for ($first, $($t,)*) {
-            type Types = ($first::Types, $($t::Types,)*);
+        impl<$first: ColumnNames, $($t: ColumnNames),*> ColumnNames for ($first, $($t,)*) {
             fn render_names(out: &mut SqlWriter<'_>) {
                 $first::render_names(out);
                 $( out.sql(", "); $t::render_names(out); )*
             }
         }
+        impl<Tb, $first: ColumnList<Tb>, $($t: ColumnList<Tb>),*> ColumnList<Tb>
+            for ($first, $($t,)*)
+        {
+            type Types = ($first::Types, $($t::Types,)*);
+            type Names = ($first::Names, $($t::Names,)*);
+        }
     )*};
 }
 column_lists! { (A) (A B) (A B C) (A B C D) (A B C D E) (A B C D E F) (A B C D E F G) (A B C D E F G H) }
 
-impl<V, ST> AssignTo<ST, ByValue> for V
+#[diagnostic::do_not_recommend]
+impl<V, C, ST> AssignTo<C, ST, ByValue> for V
 where
     ST: SqlType,
     V: AsExpr<ST::NotNull>,
@@ -113,7 +148,8 @@ where
     }
 }
 
-impl<T, ST> AssignTo<ST, ByOption> for Option<T>
+#[diagnostic::do_not_recommend]
+impl<T, C, ST> AssignTo<C, ST, ByOption> for Option<T>
 where
     ST: SqlType<Nullability = Null>,
     T: SqlValue<ST::NotNull>,
@@ -126,11 +162,13 @@ where
 
 /// `.to(value)` on every column.
 pub trait AssignMethods: Sized {
+    /// The column's marker type (`users::name`).
+    type Column;
     /// The column's declared SQL type.
     type SqlType: SqlType;
     /// `column = value`: a Rust value (`Some`/`None` for a nullable column), or an
     /// expression such as `users::age + 1` in an UPDATE. Not `eq`, which is a comparison.
-    fn to<V: AssignTo<Self::SqlType, J>, J>(self, value: V) -> Assign<Self, V::Expr> {
+    fn to<V: AssignTo<Self::Column, Self::SqlType, J>, J>(self, value: V) -> Assign<Self, V::Expr> {
         Assign {
             value: value.into_assigned(),
             _column: std::marker::PhantomData,
@@ -139,16 +177,17 @@ pub trait AssignMethods: Sized {
 }
 
 impl<M: ColumnDef> AssignMethods for Col<M> {
+    type Column = M;
     type SqlType = M::SqlType;
 }
 
-/// A list of assignments to columns of table `T` (one, or a tuple), whose values read the
-/// FROM list `F` (`Nil` for INSERT: values cannot read the table).
-#[diagnostic::on_unimplemented(
-    message = "`{Self}` cannot be assigned in a statement on `{T}`",
-    note = "assign columns of `{T}` only, each with `column.to(value)`"
-)]
-pub trait Assignments<T, F, I> {
+/// A list of assignments as the write statements render it: one `column.to(value)`, a
+/// tuple of them, or a derived changeset by reference.
+///
+/// It holds for every list `.to(..)` and the derives build, checked or not: the checks
+/// ([`Assignments`]) are made where the list is given (`values`, `set`, `do_update`), and
+/// running the statement asks only this, so that a mistake is reported once.
+pub trait AssignList {
     /// What the assigned values need of the backend.
     type Needs: crate::backend::Needs;
     /// Writes the column names: `"a", "b"`.
@@ -163,6 +202,32 @@ pub trait Assignments<T, F, I> {
     }
 }
 
+/// A valid list of assignments in clause `K` ([`InsertColumns`], [`UpdateSet`],
+/// [`DoUpdateSet`]) of a statement on table `T`: columns of `T`, each once, with values
+/// that read only what the clause may read.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` cannot be assigned in a statement on `{T}`",
+    note = "assign columns of `{T}` only, each with `column.to(value)`"
+)]
+pub trait Assignments<T, K, I>: AssignList {}
+
+/// A valid SET list (of an UPDATE, `K` = [`UpdateSet`], or of ON CONFLICT DO UPDATE, `K` =
+/// [`DoUpdateSet`]) for table `T`: the rule `set` and `do_update` check, stated once over
+/// [`Assignments`] so that a compiler error does not list every tuple impl.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` cannot be a SET list of a statement on `{T}`",
+    note = "assign columns of `{T}` with `column.to(value)`, a tuple of them, or `&changes` of a struct deriving `Changeset`"
+)]
+pub trait ValidSet<T, K, I> {}
+impl<S: Assignments<T, K, I>, T, K, I> ValidSet<T, K, I> for S {}
+
+/// One `column.to(value)` in clause `K` of a statement on table `T`.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an assignment",
+    note = "write each assignment as `column.to(value)`"
+)]
+pub trait Assignment<T, K, I>: AssignList + ColumnItem {}
+
 /// Starts the next `"column" = ` of a SET list written field by field (derived changesets).
 #[doc(hidden)]
 pub fn set_item(out: &mut SqlWriter<'_>, first: &mut bool, column: &str) {
@@ -174,22 +239,7 @@ pub fn set_item(out: &mut SqlWriter<'_>, first: &mut bool, column: &str) {
     out.sql(" = ");
 }
 
-/// One assignment belongs to table `T`.
-#[diagnostic::on_unimplemented(
-    message = "`{Self}` assigns a column that is not in `{T}`",
-    label = "this column belongs to another table"
-)]
-pub trait AssignmentOf<T> {}
-#[diagnostic::do_not_recommend]
-impl<M: ColumnDef<Table = T>, T: Table, E> AssignmentOf<T> for Assign<Col<M>, E> {}
-
-impl<M, E, T, F, I, J> Assignments<T, F, (I, J)> for Assign<Col<M>, E>
-where
-    M: ColumnDef,
-    T: Table,
-    Self: AssignmentOf<T>,
-    E: AppearsIn<F, I> + ValidGrouping<crate::check::InsideWhere, J> + Render,
-{
+impl<M: ColumnDef, E: Render> AssignList for Assign<Col<M>, E> {
     type Needs = E::Needs;
     fn render_columns(out: &mut SqlWriter<'_>) {
         out.ident(M::NAME);
@@ -204,13 +254,48 @@ where
     }
 }
 
+impl<M: ColumnDef, E> ColumnItem for Assign<Col<M>, E> {
+    type Column = M;
+    type Position = M::Position;
+}
+
+// One impl per clause, each naming its own rule, so that an error's notes are one step
+// shorter than through a dispatch on the clause. `Assignments` repeats the bounds of
+// `Assignment` rather than asking `Self: Assignment`, for the same reason.
+macro_rules! assignment_in {
+    ($($clause:ident $rule:ident $from:ty;)*) => {$(
+        impl<M, E, T, I, J> Assignment<T, $clause, (I, J)> for Assign<Col<M>, E>
+        where
+            M: ColumnDef,
+            T: Source,
+            <M::Table as Source>::Id: IdEq<T::Id>,
+            SameTable<M::Table, T>: $rule<T, M, M::Table>,
+            E: AppearsIn<$from, I> + ValidGrouping<InsideWhere, J> + Render,
+        {
+        }
+        impl<M, E, T, I, J> Assignments<T, $clause, (I, J)> for Assign<Col<M>, E>
+        where
+            M: ColumnDef,
+            T: Source,
+            <M::Table as Source>::Id: IdEq<T::Id>,
+            SameTable<M::Table, T>: $rule<T, M, M::Table>,
+            E: AppearsIn<$from, I> + ValidGrouping<InsideWhere, J> + Render,
+        {
+        }
+    )*};
+}
+
+assignment_in! {
+    InsertColumns InsertsInto Nil;
+    UpdateSet UpdatesIn SingleFrom<T>;
+    DoUpdateSet UpsertsIn SingleFrom<T>;
+}
+
 macro_rules! assignment_tuples {
     ($(($first:ident $fi:ident $(, $t:ident $i:ident)*))*) => {$(
         #[allow(non_snake_case)]
-        impl<Tb, Fr, $first: Assignments<Tb, Fr, $fi>, $fi, $($t: Assignments<Tb, Fr, $i>, $i),*>
-            Assignments<Tb, Fr, ($fi, $($i,)*)> for ($first, $($t,)*)
-        {
-            type Needs = assignment_tuples!(@needs $first $fi $($t $i)*);
+        impl<$first: AssignList, $($t: AssignList),*> AssignList for ($first, $($t,)*) {
+            type Needs = assignment_tuples!(@needs $first $($t)*);
             fn render_columns(out: &mut SqlWriter<'_>) {
                 $first::render_columns(out);
                 $( out.sql(", "); $t::render_columns(out); )*
@@ -226,13 +311,17 @@ macro_rules! assignment_tuples {
                 $( out.sql(", "); $t.render_set(out); )*
             }
         }
+
+        impl<Tb, Kd, $first: Assignment<Tb, Kd, $fi>, $fi, $($t: Assignment<Tb, Kd, $i>, $i),*>
+            Assignments<Tb, Kd, ($fi, $($i,)*)> for ($first, $($t,)*)
+        where
+            Self: DistinctColumns<Kd>,
+        {
+        }
     )*};
-    (@needs $only:ident $oi:ident) => { <$only as Assignments<Tb, Fr, $oi>>::Needs };
-    (@needs $first:ident $fi:ident $($t:ident $i:ident)+) => {
-        crate::backend::needs::Both<
-            <$first as Assignments<Tb, Fr, $fi>>::Needs,
-            assignment_tuples!(@needs $($t $i)+),
-        >
+    (@needs $only:ident) => { <$only as AssignList>::Needs };
+    (@needs $first:ident $($t:ident)+) => {
+        crate::backend::needs::Both<<$first as AssignList>::Needs, assignment_tuples!(@needs $($t)+)>
     };
 }
 

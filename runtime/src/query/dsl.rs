@@ -313,14 +313,18 @@ pub type TableNeeds<T, W, J> = super::SelectNeeds<
 /// A table's primary key compared with a key value: `id = $1`, or `a = $1 AND b = $2` for a
 /// composite key (give a tuple).
 #[diagnostic::on_unimplemented(
-    message = "`{K}` is not a value of the primary key `{Self}`",
-    note = "give the key's value, or a tuple of values for a composite key, in key order"
+    message = "`{K}` is not a value of this table's primary key",
+    label = "`get`, `find` and `by_key` take the primary key's value",
+    note = "give a value of the key column's type, or a tuple of them for a composite key, in key order"
 )]
 pub trait KeyFilter<K, E> {
     /// The condition.
     fn key_filter(self, key: K) -> E;
 }
 
+// Not recommended: a key of the wrong type is reported as this trait's message, naming the
+// primary key, not as the comparison inside it.
+#[diagnostic::do_not_recommend]
 impl<M: super::ColumnDef, K> KeyFilter<K, Binary<Eq, Col<M>, K::Expr>> for Col<M>
 where
     K: crate::expr::AsExpr<<M::SqlType as crate::types::SqlType>::NotNull>,
@@ -333,6 +337,7 @@ where
 macro_rules! key_filters {
     ($(($first:ident $fk:ident $fe:ident $(, $t:ident $k:ident $e:ident)*))*) => {$(
         #[allow(non_snake_case)]
+        #[diagnostic::do_not_recommend]
         impl<$first: KeyFilter<$fk, $fe>, $fk, $fe, $($t: KeyFilter<$k, $e>, $k, $e),*>
             KeyFilter<($fk, $($k,)*), key_and!($fe $(, $e)*)> for ($first, $($t,)*)
         {

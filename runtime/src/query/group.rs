@@ -13,8 +13,8 @@ use std::marker::PhantomData;
 
 /// A valid GROUP BY list for FROM list `F`: columns (or a tuple of them) of its sources.
 #[diagnostic::on_unimplemented(
-    message = "`{Self}` cannot be grouped by in this query",
-    note = "GROUP BY takes columns of the query's tables, or a tuple of them"
+    message = "GROUP BY takes columns of the query's tables (or a tuple of them), and this is not one",
+    label = "not a column: group by the columns it reads, or select it from a derived table and group by that"
 )]
 ///
 /// `F2` is the FROM list as seen after grouping (every entry nullable under grouping sets);

@@ -1,14 +1,19 @@
 //! INSERT: one row, many rows, RETURNING, and upserts (`ON CONFLICT`).
 
-use super::assign::Assignments;
+use super::assign::{AssignList, Assignments, ColumnList, ColumnNames, StoresInto, ValidSet};
+use super::compose::SubSelect;
 use super::returning::{
     render_write, run_execute, run_returning, NoReturning, ReturnedRow, Returning, ReturningClause,
     ValidReturning, WriteStatement,
 };
-use super::{SingleFrom, Table};
-use crate::check::Nil;
+use super::{Col, ColumnDef, Source, Table};
+use crate::check::ids::{Bool, IdEq};
+use crate::check::writes::{
+    ColumnItem, DistinctColumns, DoUpdateSet, InsertColumns, InsertableInto, IsTable, IsUniqueKey,
+    TargetVerdict,
+};
 use crate::engine::{Error, Executor};
-use crate::render::{Rendered, SqlWriter};
+use crate::render::{Render, Rendered, SqlWriter};
 use crate::types::RowOf;
 use std::marker::PhantomData;
 
@@ -26,32 +31,41 @@ pub struct OneRow<I>(PhantomData<I>);
 /// Index marker: a `Vec` of rows.
 pub struct ManyRows<I>(PhantomData<I>);
 
-/// What `values` takes for table `T`: one row of assignments (`column.to(value)` or a
-/// tuple of them), or a `Vec` of such rows (all with the same columns).
-#[diagnostic::on_unimplemented(
-    message = "`{Self}` cannot be inserted into `{T}`",
-    note = "insert `column.to(value)`, a tuple of them, or a Vec of such tuples, for columns of `{T}`"
-)]
-pub trait InsertValues<T, I> {
+/// The rows of an INSERT as the statement renders them: one row of assignments, a `Vec` of
+/// rows, or the rows of a query. Holds for anything `values` and `from_select` return,
+/// checked or not ([`InsertValues`] is the check), so running reports no mistake twice.
+pub trait InsertRows<I> {
     /// What the values need of the backend.
     type Needs: crate::backend::Needs;
     /// Writes ` ("a", "b") VALUES ($1, $2), ...`; `false` when there are no rows.
     fn render_insert<'a>(&'a self, out: &mut SqlWriter<'a>) -> bool;
 }
 
-fn render_row<'a, T, A: Assignments<T, Nil, I>, I>(row: &'a A, out: &mut SqlWriter<'a>) {
+/// What `values` takes for table `T`: one row of assignments (`column.to(value)` or a
+/// tuple of them), or a `Vec` of such rows (all with the same columns).
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` cannot be inserted into `{T}`",
+    note = "insert `column.to(value)`, a tuple of them, or a Vec of such tuples, for columns of `{T}`"
+)]
+pub trait InsertValues<T, I>: InsertRows<I> {}
+
+fn render_row<'a, A: AssignList>(row: &'a A, out: &mut SqlWriter<'a>) {
     out.sql("(");
     row.render_values(out);
     out.sql(")");
 }
 
-impl<T, A: Assignments<T, Nil, I>, I> IntoInsertValues<T, ManyRows<I>, Vec<A>> for Vec<A> {
+impl<T, A: Assignments<T, InsertColumns, I>, I> IntoInsertValues<T, ManyRows<I>, Vec<A>>
+    for Vec<A>
+{
     fn into_insert_values(self) -> Vec<A> {
         self
     }
 }
 
-impl<T, A: Assignments<T, Nil, I>, I> InsertValues<T, ManyRows<I>> for Vec<A> {
+impl<T, A: Assignments<T, InsertColumns, I>, I> InsertValues<T, ManyRows<I>> for Vec<A> {}
+
+impl<A: AssignList, I> InsertRows<ManyRows<I>> for Vec<A> {
     type Needs = A::Needs;
     fn render_insert<'a>(&'a self, out: &mut SqlWriter<'a>) -> bool {
         if self.is_empty() {
@@ -83,7 +97,7 @@ macro_rules! one_row {
     ($([$($gen:tt)*] $ty:ty;)*) => {$(
         impl<Tb, Ix, $($gen)*> IntoInsertValues<Tb, OneRow<Ix>, $ty> for $ty
         where
-            $ty: Assignments<Tb, Nil, Ix>,
+            $ty: Assignments<Tb, InsertColumns, Ix>,
         {
             fn into_insert_values(self) -> $ty {
                 self
@@ -91,12 +105,17 @@ macro_rules! one_row {
         }
         impl<Tb, Ix, $($gen)*> InsertValues<Tb, OneRow<Ix>> for $ty
         where
-            $ty: Assignments<Tb, Nil, Ix>,
+            $ty: Assignments<Tb, InsertColumns, Ix>,
         {
-            type Needs = <$ty as Assignments<Tb, Nil, Ix>>::Needs;
+        }
+        impl<Ix, $($gen)*> InsertRows<OneRow<Ix>> for $ty
+        where
+            $ty: AssignList,
+        {
+            type Needs = <$ty as AssignList>::Needs;
             fn render_insert<'a>(&'a self, out: &mut SqlWriter<'a>) -> bool {
                 out.sql(" (");
-                <$ty as Assignments<Tb, Nil, Ix>>::render_columns(out);
+                <$ty as AssignList>::render_columns(out);
                 out.sql(") VALUES ");
                 render_row(self, out);
                 true
@@ -137,26 +156,63 @@ pub trait IntoInsertValues<T, I, Out> {
     fn into_insert_values(self) -> Out;
 }
 
-/// A struct deriving `Insertable` for table `T`: its fields as assignments.
-pub trait Insertable<'x, T> {
+/// What `values` checks: [`IntoInsertValues`], stated once over it so that a compiler error
+/// does not list every tuple impl.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` cannot be inserted into `{T}`",
+    note = "insert `column.to(value)`, a tuple of them, a Vec of such tuples, or `&row` of a struct deriving `Insertable` for `{T}`"
+)]
+pub trait ValidValues<T, I, Out>: IntoInsertValues<T, I, Out> {}
+impl<V: IntoInsertValues<T, I, Out>, T, I, Out> ValidValues<T, I, Out> for V {}
+
+/// What `from_select` checks: the target columns `Self` are columns of `T`, each once
+/// ([`ColumnList`]), and the rows of query `Q` fit them ([`RowsFit`]). One trait with no
+/// projection in `from_select`'s bounds, so that a mistake is one error at the columns.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` cannot be the columns of an INSERT ... SELECT into `{T}`",
+    note = "name the target columns as a column of `{T}` or a tuple of them"
+)]
+pub trait SelectInto<T, Q, J> {}
+impl<Cols, T, Q, J> SelectInto<T, Q, J> for Cols
+where
+    Cols: ColumnList<T> + DistinctColumns<InsertColumns>,
+    Q: SubSelect<J>,
+    Q::SqlType: RowsFit<Cols::Types, Cols::Names>,
+{
+}
+
+/// A struct deriving `Insertable`: its table, and its fields as assignments to the columns
+/// of the same names.
+///
+/// The derive checks the fields (each a column of the table, once, of a Rust type that the
+/// column's SQL type takes), so `values(&row)` checks only that the INSERT is into the
+/// struct's table.
+pub trait Insertable<'x> {
+    /// The table the struct is a row of.
+    type Table;
     /// The tuple of assignments, borrowing the struct's fields.
     type Values;
     /// The assignments.
     fn values(&'x self) -> Self::Values;
 }
 
-impl<'x, T, S: Insertable<'x, T>, I> IntoInsertValues<T, OneRow<I>, S::Values> for &'x S
+/// Index marker: rows of a struct deriving `Insertable`, checked by the derive.
+pub struct Derived;
+
+impl<'x, T, S: Insertable<'x>> IntoInsertValues<T, OneRow<Derived>, S::Values> for &'x S
 where
-    S::Values: InsertValues<T, OneRow<I>>,
+    T: IsTable<S::Table>,
+    <T as IsTable<S::Table>>::Out: InsertableInto<T, S::Table, S>,
 {
     fn into_insert_values(self) -> S::Values {
         self.values()
     }
 }
 
-impl<'x, T, S: Insertable<'x, T>, I> IntoInsertValues<T, ManyRows<I>, Vec<S::Values>> for &'x [S]
+impl<'x, T, S: Insertable<'x>> IntoInsertValues<T, ManyRows<Derived>, Vec<S::Values>> for &'x [S]
 where
-    Vec<S::Values>: InsertValues<T, ManyRows<I>>,
+    T: IsTable<S::Table>,
+    <T as IsTable<S::Table>>::Out: InsertableInto<T, S::Table, S>,
 {
     fn into_insert_values(self) -> Vec<S::Values> {
         self.iter().map(|s| s.values()).collect()
@@ -172,9 +228,7 @@ pub struct FromSelect<Cols, Q> {
 /// Index marker: rows of a query.
 pub struct SelectRows<J>(PhantomData<J>);
 
-// One line, so that compiler notes quoting this impl stay short.
-#[rustfmt::skip]
-impl<T, Cols: super::assign::ColumnList<T>, Q: super::compose::SubSelect<J, SqlType: super::assign::StoresInto<Cols::Types>>, J> InsertValues<T, SelectRows<J>> for FromSelect<Cols, Q> {
+impl<Cols: ColumnNames, Q: SubSelect<J>, J> InsertRows<SelectRows<J>> for FromSelect<Cols, Q> {
     type Needs = Q::Needs;
     fn render_insert<'a>(&'a self, out: &mut SqlWriter<'a>) -> bool {
         out.sql(" (");
@@ -187,6 +241,17 @@ impl<T, Cols: super::assign::ColumnList<T>, Q: super::compose::SubSelect<J, SqlT
         true
     }
 }
+
+/// The rows of the SELECT of `INSERT ... SELECT`, of SQL type `Self`, fit the columns `N`
+/// of SQL types `ST`, one by one.
+#[diagnostic::on_unimplemented(
+    message = "the SELECT's rows do not fit the columns `{N}`",
+    label = "the columns' SQL types are `{ST}`, the SELECT's `{Self}`",
+    note = "select one item per column, each of the column's SQL type (a NOT NULL column takes no nullable item)"
+)]
+pub trait RowsFit<ST, N> {}
+#[diagnostic::do_not_recommend]
+impl<R: StoresInto<ST>, ST, N> RowsFit<ST, N> for R {}
 
 /// No ON CONFLICT clause.
 #[derive(Clone, Copy, Default)]
@@ -201,54 +266,103 @@ pub struct DoUpdate<K, S> {
 /// No conflict target: any constraint.
 pub struct AnyConstraint;
 
-/// A conflict target of table `T`: a column of it, or a tuple of its columns.
-#[diagnostic::on_unimplemented(
-    message = "`{Self}` is not a conflict target of `{T}`",
-    note = "name the columns of a unique constraint of `{T}`: `on_conflict(users::email)`"
-)]
-pub trait ConflictTarget<T> {
+/// The columns of an ON CONFLICT target as they are written: a column, or a tuple of them.
+pub trait TargetNames {
     /// Writes `"a", "b"`.
     fn render_target(out: &mut SqlWriter<'_>);
 }
 
-impl<M: super::ColumnDef<Table = T>, T> ConflictTarget<T> for super::Col<M> {
+impl<M: ColumnDef> TargetNames for Col<M> {
     fn render_target(out: &mut SqlWriter<'_>) {
         out.ident(M::NAME);
     }
 }
 
+/// A conflict target of table `T`: a column, or a tuple of columns. Whether it is a key of
+/// `T` is computed ([`ConflictTarget::Verdict`]), so that every mistake is one error.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not a conflict target",
+    note = "name the columns of a unique constraint: `on_conflict(users::email)`"
+)]
+pub trait ConflictTarget<T>: TargetNames {
+    /// The columns' positions, a tuple.
+    type Positions;
+    /// The columns' marker types (`users::email`, or a tuple), for messages.
+    type Names;
+    /// [`True`] when every column is a column of `T`.
+    type Own: Bool;
+}
+
+/// Whether column `M` is a column of table `T`.
+type OwnColumn<M, T> = <<<M as ColumnDef>::Table as Source>::Id as IdEq<<T as Source>::Id>>::Out;
+
+impl<M: ColumnDef, T: Table> ConflictTarget<T> for Col<M>
+where
+    <M::Table as Source>::Id: IdEq<T::Id>,
+{
+    type Positions = (M::Position,);
+    type Names = M;
+    type Own = OwnColumn<M, T>;
+}
+
 macro_rules! conflict_targets {
     ($(($first:ident $($t:ident)*))*) => {$(
-        impl<Tb, $first: ConflictTarget<Tb>, $($t: ConflictTarget<Tb>),*> ConflictTarget<Tb>
-            for ($first, $($t,)*)
-        {
+        impl<$first: TargetNames, $($t: TargetNames),*> TargetNames for ($first, $($t,)*) {
             fn render_target(out: &mut SqlWriter<'_>) {
                 $first::render_target(out);
                 $( out.sql(", "); $t::render_target(out); )*
             }
         }
+        impl<Tb, $first, $($t),*> ConflictTarget<Tb> for ($first, $($t,)*)
+        where
+            $first: ConflictTarget<Tb> + ColumnItem,
+            $($t: ConflictTarget<Tb> + ColumnItem,)*
+        {
+            type Positions = ($first::Position, $($t::Position,)*);
+            type Names = ($first::Column, $($t::Column,)*);
+            type Own = conflict_targets!(@own Tb $first $($t)*);
+        }
     )*};
+    (@own $tb:ident $only:ident) => { <$only as ConflictTarget<$tb>>::Own };
+    (@own $tb:ident $first:ident $($t:ident)+) => {
+        <<$first as ConflictTarget<$tb>>::Own as Bool>::And<conflict_targets!(@own $tb $($t)+)>
+    };
 }
 conflict_targets! { (A) (A B) (A B C) (A B C D) (A B C D E) (A B C D E F) }
 
-/// The ON CONFLICT clause of an INSERT into `T`.
-pub trait ConflictClause<T> {
+/// A conflict target `Self` that is a unique key of `T`: checked by `on_conflict`.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not a conflict target of `{T}`",
+    note = "name the columns of the primary key or of a unique constraint: `on_conflict(users::email)`"
+)]
+pub trait UniqueTarget<T> {}
+impl<T, K> UniqueTarget<T> for K
+where
+    T: Table,
+    K: ConflictTarget<T>,
+    T::UniqueKeys: IsUniqueKey<K::Positions>,
+    (K::Own, <T::UniqueKeys as IsUniqueKey<K::Positions>>::Out): TargetVerdict<K::Names, T>,
+{
+}
+
+/// The ON CONFLICT clause of an INSERT.
+pub trait ConflictClause {
     /// What the clause needs of the backend (the values of DO UPDATE SET).
     type Needs: crate::backend::Needs;
     /// Writes ` ON CONFLICT ...` or nothing.
     fn render_conflict<'a>(&'a self, out: &mut SqlWriter<'a>);
 }
-impl<T> ConflictClause<T> for NoConflict {
+impl ConflictClause for NoConflict {
     type Needs = ();
     fn render_conflict<'a>(&'a self, _: &mut SqlWriter<'a>) {}
 }
-impl<T> ConflictClause<T> for DoNothing<AnyConstraint> {
+impl ConflictClause for DoNothing<AnyConstraint> {
     type Needs = ();
     fn render_conflict<'a>(&'a self, out: &mut SqlWriter<'a>) {
         out.sql(" ON CONFLICT DO NOTHING");
     }
 }
-impl<T, K: ConflictTarget<T>> ConflictClause<T> for DoNothing<(K,)> {
+impl<K: TargetNames> ConflictClause for DoNothing<(K,)> {
     type Needs = ();
     fn render_conflict<'a>(&'a self, out: &mut SqlWriter<'a>) {
         out.sql(" ON CONFLICT (");
@@ -256,9 +370,7 @@ impl<T, K: ConflictTarget<T>> ConflictClause<T> for DoNothing<(K,)> {
         out.sql(") DO NOTHING");
     }
 }
-impl<T, K: ConflictTarget<T>, S: Assignments<T, SingleFrom<T>, I>, I> ConflictClause<T>
-    for DoUpdate<(K, I), S>
-{
+impl<K: TargetNames, S: AssignList> ConflictClause for DoUpdate<K, S> {
     type Needs = S::Needs;
     fn render_conflict<'a>(&'a self, out: &mut SqlWriter<'a>) {
         out.sql(" ON CONFLICT (");
@@ -282,7 +394,7 @@ impl<T: Table> InsertInto<T> {
     /// The row (or rows) to insert: assignments (`column.to(value)` or a tuple of them), a
     /// `Vec` of such rows, a reference to a struct deriving `Insertable`, or a slice of
     /// them. Columns not named take their defaults.
-    pub fn values<V: IntoInsertValues<T, I, Out>, I, Out>(self, values: V) -> Insert<T, Out, I> {
+    pub fn values<V: ValidValues<T, I, Out>, I, Out>(self, values: V) -> Insert<T, Out, I> {
         let _ = self.0;
         Insert {
             values: values.into_insert_values(),
@@ -291,19 +403,14 @@ impl<T: Table> InsertInto<T> {
             _table: PhantomData,
         }
     }
-}
 
-impl<T: Table> InsertInto<T> {
     /// `INSERT INTO table (columns) SELECT ...`: the query's row types must fit the columns,
     /// one by one (a column of `Int4` takes an `Int4` select item, ...).
-    pub fn from_select<Cols, Q, J>(
+    pub fn from_select<Cols: SelectInto<T, Q, J>, Q, J>(
         self,
         columns: Cols,
         query: Q,
-    ) -> Insert<T, FromSelect<Cols, Q>, SelectRows<J>>
-    where
-        FromSelect<Cols, Q>: InsertValues<T, SelectRows<J>>,
-    {
+    ) -> Insert<T, FromSelect<Cols, Q>, SelectRows<J>> {
         let _ = (self.0, columns);
         Insert {
             values: FromSelect {
@@ -335,8 +442,9 @@ impl<T: Table, V, VI, R> Insert<T, V, VI, R> {
         }
     }
 
-    /// `ON CONFLICT (target)`: the columns of a unique constraint of the table.
-    pub fn on_conflict<K: ConflictTarget<T>>(self, target: K) -> OnConflict<T, V, VI, R, K> {
+    /// `ON CONFLICT (target)`: the columns of the table's primary key or of one of its
+    /// unique constraints (declared in `table!`), in any order.
+    pub fn on_conflict<K: UniqueTarget<T>>(self, target: K) -> OnConflict<T, V, VI, R, K> {
         let _ = target;
         OnConflict {
             insert: self,
@@ -358,10 +466,10 @@ impl<T: Table, V, VI, R, K> OnConflict<T, V, VI, R, K> {
 
     /// `... DO UPDATE SET ...`: assignments that may read the existing row and
     /// `excluded(column)`, the value the INSERT proposed.
-    pub fn do_update<S: Assignments<T, SingleFrom<T>, I>, I>(
+    pub fn do_update<S: ValidSet<T, DoUpdateSet, I>, I>(
         self,
         set: S,
-    ) -> Insert<T, V, VI, R, DoUpdate<(K, I), S>> {
+    ) -> Insert<T, V, VI, R, DoUpdate<K, S>> {
         Insert {
             values: self.insert.values,
             returning: self.insert.returning,
@@ -377,10 +485,10 @@ impl<T: Table, V, VI, R, K> OnConflict<T, V, VI, R, K> {
 impl<T: Table, V, VI, C> Insert<T, V, VI, NoReturning, C> {
     /// `RETURNING e`: a column, an expression of the table's columns, the table itself
     /// (the whole row), or a tuple of them.
-    pub fn returning<E: ValidReturning<T, I>, I>(
+    pub fn returning<E: ValidReturning<T, I, SqlType = ST>, I, ST>(
         self,
         e: E,
-    ) -> Insert<T, V, VI, Returning<E, I>, C> {
+    ) -> Insert<T, V, VI, Returning<E, ST>, C> {
         Insert {
             values: self.values,
             returning: Returning::new(e),
@@ -390,12 +498,15 @@ impl<T: Table, V, VI, C> Insert<T, V, VI, NoReturning, C> {
     }
 }
 
+// Running: the bounds below hold for every statement the builder methods return, checked
+// or not, so that a mistake is reported once, where it was made.
+
 impl<T, V, VI, R, C> WriteStatement for Insert<T, V, VI, R, C>
 where
     T: Table,
-    V: InsertValues<T, VI>,
+    V: InsertRows<VI>,
     R: ReturningClause,
-    C: ConflictClause<T>,
+    C: ConflictClause,
 {
     type Needs = crate::backend::needs::All3<V::Needs, C::Needs, R::Needs>;
     fn render_statement<'a>(&'a self, out: &mut SqlWriter<'a>) -> bool {
@@ -410,7 +521,7 @@ where
     }
 }
 
-impl<T: Table, V: InsertValues<T, VI>, VI, R: ReturningClause, C: ConflictClause<T>>
+impl<T: Table, V: InsertRows<VI>, VI, R: ReturningClause, C: ConflictClause>
     Insert<T, V, VI, R, C>
 {
     /// The SQL text and parameters, without running.
@@ -424,7 +535,7 @@ impl<T: Table, V: InsertValues<T, VI>, VI, R: ReturningClause, C: ConflictClause
     }
 }
 
-impl<T: Table, V: InsertValues<T, VI>, VI, C: ConflictClause<T>> Insert<T, V, VI, NoReturning, C> {
+impl<T: Table, V: InsertRows<VI>, VI, C: ConflictClause> Insert<T, V, VI, NoReturning, C> {
     /// Runs the INSERT: the number of rows inserted (0 for an empty `Vec`, without a round
     /// trip; rows skipped by `DO NOTHING` are not counted).
     pub fn execute<Conn: Executor + ?Sized>(self, conn: &mut Conn) -> Result<u64, Error>
@@ -436,19 +547,19 @@ impl<T: Table, V: InsertValues<T, VI>, VI, C: ConflictClause<T>> Insert<T, V, VI
     }
 }
 
-impl<T, V, VI, E, I, C> Insert<T, V, VI, Returning<E, I>, C>
+impl<T, V, VI, E, ST, C> Insert<T, V, VI, Returning<E, ST>, C>
 where
     T: Table,
-    V: InsertValues<T, VI>,
-    E: ValidReturning<T, I> + crate::render::Render,
-    E::SqlType: RowOf,
-    C: ConflictClause<T>,
+    V: InsertRows<VI>,
+    E: Render,
+    ST: RowOf,
+    C: ConflictClause,
 {
     /// Runs the INSERT and returns the RETURNING values of every row written.
     pub fn get_results<Conn: Executor + ?Sized>(
         self,
         conn: &mut Conn,
-    ) -> Result<Vec<ReturnedRow<E, T, I>>, Error>
+    ) -> Result<Vec<ReturnedRow<ST>>, Error>
     where
         Conn::Backend:
             crate::backend::Runs<crate::backend::Canonical<<Self as WriteStatement>::Needs>>,
@@ -462,7 +573,7 @@ where
     pub fn get_result<Conn: Executor + ?Sized>(
         self,
         conn: &mut Conn,
-    ) -> Result<ReturnedRow<E, T, I>, Error>
+    ) -> Result<ReturnedRow<ST>, Error>
     where
         Conn::Backend:
             crate::backend::Runs<crate::backend::Canonical<<Self as WriteStatement>::Needs>>,

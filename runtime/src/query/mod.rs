@@ -36,7 +36,8 @@ pub use selectable::{AsSelect, ColumnTypes, Selectable, TaggedIn};
 pub use source::{Alias, AliasCol, AliasMethods, Source, SourceColumn, TableRow};
 
 pub use assign::{
-    excluded, set_item, Assign, AssignMethods, AssignTo, Assignments, Excluded, StoresInto,
+    excluded, set_item, Assign, AssignList, AssignMethods, AssignTo, Assignment, Assignments,
+    ColumnList, ColumnNames, Excluded, StoresInto,
 };
 pub use boxed::{
     BoxedColumns, BoxedFilter, BoxedOrder, DynamicRow, IntoBoxedFilter, IntoBoxedOrder,
@@ -56,18 +57,21 @@ pub use group::{
     Reselect, Rollup, SetIn, SetsIn, Ungrouped, ValidGroupBy, ValidHaving,
 };
 pub use insert::{
-    insert_into, ConflictTarget, Insert, InsertInto, InsertValues, Insertable, IntoInsertValues,
-    ManyRows, OnConflict,
+    insert_into, ConflictClause, ConflictTarget, Insert, InsertInto, InsertRows, InsertValues,
+    Insertable, IntoInsertValues, ManyRows, OnConflict, TargetNames, UniqueTarget,
 };
 pub use meta::{ColumnMeta, CompositeKeyMeta, ForeignKeyMeta, IndexMeta, TableMeta};
 pub(crate) use returning::run_execute;
-pub use returning::{NoReturning, Returning, ValidReturning, WriteStatement};
+pub use returning::{
+    NoReturning, ReturnedRow, Returning, ReturningClause, ValidReturning, WriteStatement,
+};
 pub use select::{DefaultSelection, Regroup, RowType, Select, SelectClause, Selected, SingleFrom};
 pub use setop::{Compound, SetKind, SetOp, UnionRow};
 pub use stream::{Batches, DecodeRow, Progress, Rows, WithProgress};
 pub use subquery::{
     exists, not_exists, ColumnOf, Cte, CteDef, Derived, DerivedTable, Exists, FitsColumn, FitsRow,
-    InQuery, JoinDerived, Quantified, ScalarSubquery, SingleColumn, SubqueryMethods, WithCte,
+    InQuery, JoinDerived, Quantified, ScalarQuery, ScalarSubquery, SingleColumn, SubqueryMethods,
+    WithCte,
 };
 pub use update::{delete, update, Delete, Update, UpdateTarget};
 
@@ -91,16 +95,28 @@ pub trait Table: Source + Copy + Default + 'static {
     const ALL_COLUMNS: Self::AllColumns;
     /// The tuple of the columns' declared SQL types.
     type AllSqlTypes;
+    /// [`True`](crate::check::ids::True) for a stored table, `False` for a `#[derived]` one
+    /// (see [`StoredTable`]).
+    type Stored;
+    /// The primary key and every declared unique constraint or unique index, as a list
+    /// `(key, (key, ..()))` of tuples of column positions: what an ON CONFLICT target may name.
+    type UniqueKeys;
 }
 
 /// A table stored in the database: every `table!` declaration except `#[derived]` ones, which
 /// name the rows of a query (a derived table or a CTE) and cannot be written to or created.
+pub trait StoredTable: Table {}
+impl<T: Table> StoredTable for T where T::Stored: Writable<T> {}
+
+/// The answer "`T` is stored" must be yes (`Self` is [`Table::Stored`]).
 #[diagnostic::on_unimplemented(
-    message = "`{Self}` is a derived table (the shape of a query's rows), not a stored table",
+    message = "`{T}` is a derived table (the shape of a query's rows), not a stored table",
     label = "a derived table cannot be written to, copied into or created",
     note = "derived tables and CTEs are read: `t::table.from_subquery(query)`, or `query.with(t::table.cte(..))`"
 )]
-pub trait StoredTable: Table {}
+pub trait Writable<T> {}
+#[diagnostic::do_not_recommend]
+impl<T> Writable<T> for crate::check::ids::True {}
 
 /// A column of a declared table: the types `users::id`, `users::name`, ...
 pub trait Column: Expression + Copy + Default + 'static {

@@ -11,10 +11,11 @@ use std::marker::PhantomData;
 #[derive(Clone, Copy, Default)]
 pub struct NoReturning;
 
-/// `RETURNING e`, checked with index `I`.
-pub struct Returning<E, I> {
+/// `RETURNING e`, whose rows are of SQL type `ST` (found when `returning` checked `e`, and
+/// kept here so that running the statement does not check it again).
+pub struct Returning<E, ST> {
     expr: E,
-    _index: PhantomData<I>,
+    _row: PhantomData<ST>,
 }
 
 /// A valid RETURNING list for a statement on table `T`: columns of `T` (or expressions of
@@ -35,11 +36,11 @@ where
     type SqlType = E::Lifted;
 }
 
-impl<E, I> Returning<E, I> {
+impl<E, ST> Returning<E, ST> {
     pub(crate) fn new(expr: E) -> Self {
         Returning {
             expr,
-            _index: PhantomData,
+            _row: PhantomData,
         }
     }
 }
@@ -55,7 +56,7 @@ impl ReturningClause for NoReturning {
     type Needs = ();
     fn render_returning<'a>(&'a self, _: &mut SqlWriter<'a>) {}
 }
-impl<E: Render, I> ReturningClause for Returning<E, I> {
+impl<E: Render, ST> ReturningClause for Returning<E, ST> {
     type Needs = E::Needs;
     fn render_returning<'a>(&'a self, out: &mut SqlWriter<'a>) {
         out.sql(" RETURNING ");
@@ -103,8 +104,8 @@ pub(crate) fn run_returning<S: WriteStatement, R: FromRow<ST>, ST, C: Executor +
     crate::types::decode_rows(conn, &rendered)
 }
 
-/// The Rust row type a RETURNING list loads into.
-pub type ReturnedRow<E, T, I> = <<E as ValidReturning<T, I>>::SqlType as RowOf>::Row;
+/// The Rust row type a RETURNING list of SQL type `ST` loads into.
+pub type ReturnedRow<ST> = <ST as RowOf>::Row;
 
 /// The SQL text and parameters of a write statement, without running it.
 pub fn render_write<S: WriteStatement>(statement: &S) -> crate::render::Rendered<'_> {

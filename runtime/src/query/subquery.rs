@@ -274,6 +274,10 @@ impl<Q: SubSelect<J>, J> Render for Quantified<Q, J> {
     }
 }
 
+/// A query that can stand as a value: it selects one column, of SQL type `T`.
+pub trait ScalarQuery<J, T> {}
+impl<Q: SubSelect<J>, J, T> ScalarQuery<J, T> for Q where Q::SqlType: SingleColumn<Type = T> {}
+
 /// `.scalar_subquery()` on queries.
 pub trait SubqueryMethods: Sized {
     /// This query as a value: `(SELECT ..)`. It must select exactly one column; the value is
@@ -281,7 +285,7 @@ pub trait SubqueryMethods: Sized {
     /// error from the server when it runs.
     fn scalar_subquery<J, T>(self) -> ScalarSubquery<Self, (J, T)>
     where
-        Self: SubSelect<J, SqlType: SingleColumn<Type = T>>,
+        Self: ScalarQuery<J, T>,
     {
         ScalarSubquery {
             query: self,

@@ -1,12 +1,13 @@
 //! UPDATE and DELETE.
 
-use super::assign::Assignments;
+use super::assign::{AssignList, ValidSet};
 use super::clauses::{AddCondition, Clause, NoFilter};
 use super::returning::{
     render_write, run_execute, run_returning, NoReturning, ReturnedRow, Returning, ReturningClause,
     ValidReturning, WriteStatement,
 };
 use super::{KeyFilter, SingleFrom, Table};
+use crate::check::writes::UpdateSet;
 use crate::check::ValidWhere;
 use crate::engine::{Error, Executor};
 use crate::render::{Render, Rendered, SqlWriter};
@@ -53,7 +54,7 @@ impl<T: Table, W> UpdateTarget<T, W> {
     /// `SET column = value, ...`: values may read the row's columns (`price.to(price * 2)`);
     /// a `Changeset` struct by reference; or an `Insertable` struct's `values()`, to save a
     /// whole loaded row: `update(users::table).by_key(user.id).set(user.values())`.
-    pub fn set<S: Assignments<T, SingleFrom<T>, I>, I>(self, set: S) -> Update<T, W, S, I> {
+    pub fn set<S: ValidSet<T, UpdateSet, I>, I>(self, set: S) -> Update<T, W, S> {
         Update {
             filter: self.filter,
             set,
@@ -65,16 +66,16 @@ impl<T: Table, W> UpdateTarget<T, W> {
 
 /// An UPDATE statement.
 #[must_use = "an UPDATE does nothing until it is run with `execute`, `get_results`, ..."]
-pub struct Update<T, W, S, SI, R = NoReturning> {
+pub struct Update<T, W, S, R = NoReturning> {
     filter: W,
     set: S,
     returning: R,
-    _table: PhantomData<(T, SI)>,
+    _table: PhantomData<T>,
 }
 
-impl<T: Table, W: Clause, S: Assignments<T, SingleFrom<T>, SI>, SI, R: ReturningClause>
-    WriteStatement for Update<T, W, S, SI, R>
-{
+// Running needs only what holds for every statement the builder methods return, checked or
+// not, so that a mistake is reported once, where it was made.
+impl<T: Table, W: Clause, S: AssignList, R: ReturningClause> WriteStatement for Update<T, W, S, R> {
     type Needs = crate::backend::needs::All3<S::Needs, W::Needs, R::Needs>;
     fn render_statement<'a>(&'a self, out: &mut SqlWriter<'a>) -> bool {
         if self.set.is_empty() {
@@ -131,7 +132,10 @@ impl<T: Table, W> Delete<T, W> {
     }
 
     /// `RETURNING e`: columns of the deleted rows.
-    pub fn returning<E: ValidReturning<T, I>, I>(self, e: E) -> Delete<T, W, Returning<E, I>> {
+    pub fn returning<E: ValidReturning<T, I, SqlType = ST>, I, ST>(
+        self,
+        e: E,
+    ) -> Delete<T, W, Returning<E, ST>> {
         Delete {
             filter: self.filter,
             returning: Returning::new(e),
@@ -140,12 +144,12 @@ impl<T: Table, W> Delete<T, W> {
     }
 }
 
-impl<T: Table, W, S, SI> Update<T, W, S, SI> {
+impl<T: Table, W, S> Update<T, W, S> {
     /// `RETURNING e`: columns of the updated rows, after the update.
-    pub fn returning<E: ValidReturning<T, I>, I>(
+    pub fn returning<E: ValidReturning<T, I, SqlType = ST>, I, ST>(
         self,
         e: E,
-    ) -> Update<T, W, S, SI, Returning<E, I>> {
+    ) -> Update<T, W, S, Returning<E, ST>> {
         Update {
             filter: self.filter,
             set: self.set,
@@ -169,9 +173,9 @@ impl<T: Table, W: Clause, R: ReturningClause> WriteStatement for Delete<T, W, R>
 // Running and showing UPDATE and DELETE statements: written out for each (not generated),
 // so that an error in a bound points at plain code.
 
-impl<T: Table, W, S, SI> Update<T, W, S, SI>
+impl<T: Table, W, S> Update<T, W, S>
 where
-    Update<T, W, S, SI>: WriteStatement,
+    Update<T, W, S>: WriteStatement,
 {
     /// The SQL text and parameters, without running.
     pub fn render(&self) -> Rendered<'_> {
@@ -190,10 +194,9 @@ where
         run_execute(&self, conn)
     }
 }
-impl<T: Table, W, S, SI, E: ValidReturning<T, I> + Render, I> Update<T, W, S, SI, Returning<E, I>>
+impl<T: Table, W, S, E: Render, ST: RowOf> Update<T, W, S, Returning<E, ST>>
 where
-    Update<T, W, S, SI, Returning<E, I>>: WriteStatement,
-    E::SqlType: RowOf,
+    Update<T, W, S, Returning<E, ST>>: WriteStatement,
 {
     /// The SQL text and parameters, without running.
     pub fn render(&self) -> Rendered<'_> {
@@ -203,7 +206,7 @@ where
     pub fn get_results<Conn: Executor + ?Sized>(
         self,
         conn: &mut Conn,
-    ) -> Result<Vec<ReturnedRow<E, T, I>>, Error>
+    ) -> Result<Vec<ReturnedRow<ST>>, Error>
     where
         Conn::Backend:
             crate::backend::Runs<crate::backend::Canonical<<Self as WriteStatement>::Needs>>,
@@ -215,7 +218,7 @@ where
     pub fn get_result<Conn: Executor + ?Sized>(
         self,
         conn: &mut Conn,
-    ) -> Result<ReturnedRow<E, T, I>, Error>
+    ) -> Result<ReturnedRow<ST>, Error>
     where
         Conn::Backend:
             crate::backend::Runs<crate::backend::Canonical<<Self as WriteStatement>::Needs>>,
@@ -245,10 +248,9 @@ where
         run_execute(&self, conn)
     }
 }
-impl<T: Table, W, E: ValidReturning<T, I> + Render, I> Delete<T, W, Returning<E, I>>
+impl<T: Table, W, E: Render, ST: RowOf> Delete<T, W, Returning<E, ST>>
 where
-    Delete<T, W, Returning<E, I>>: WriteStatement,
-    E::SqlType: RowOf,
+    Delete<T, W, Returning<E, ST>>: WriteStatement,
 {
     /// The SQL text and parameters, without running.
     pub fn render(&self) -> Rendered<'_> {
@@ -258,7 +260,7 @@ where
     pub fn get_results<Conn: Executor + ?Sized>(
         self,
         conn: &mut Conn,
-    ) -> Result<Vec<ReturnedRow<E, T, I>>, Error>
+    ) -> Result<Vec<ReturnedRow<ST>>, Error>
     where
         Conn::Backend:
             crate::backend::Runs<crate::backend::Canonical<<Self as WriteStatement>::Needs>>,
@@ -270,7 +272,7 @@ where
     pub fn get_result<Conn: Executor + ?Sized>(
         self,
         conn: &mut Conn,
-    ) -> Result<ReturnedRow<E, T, I>, Error>
+    ) -> Result<ReturnedRow<ST>, Error>
     where
         Conn::Backend:
             crate::backend::Runs<crate::backend::Canonical<<Self as WriteStatement>::Needs>>,

@@ -49,6 +49,9 @@ pub trait StructKey<K> {
     fn related<P>(found: Option<P>) -> Result<Self::Related<P>, Error>;
 }
 
+// Not recommended: a missing field is then reported as this trait's own message, naming the
+// key column, without the list of the struct's fields.
+#[diagnostic::do_not_recommend]
 impl<S, M: ColumnDef> StructKey<M> for S
 where
     S: Field<M, Value: KeyValue>,
@@ -106,6 +109,7 @@ where
 
 macro_rules! composite_keys {
     ($(($($col:ident $key:ident $i:tt),+))*) => {$(
+        #[diagnostic::do_not_recommend]
         impl<S, $($col: ColumnDef),+> StructKey<($($col,)+)> for S
         where
             $(S: Field<$col, Value: KeyValue>,)+

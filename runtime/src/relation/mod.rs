@@ -177,22 +177,40 @@ where
     crate::types::decode_rows(conn, &rendered)
 }
 
-/// Children of the parents with keys `keys`, along link `L`.
-fn children_with_keys<Ch, L, K>(
+/// The table of the structs loaded as children along link `L` is `Self`, the table holding
+/// the foreign key; `Key` is the foreign key's column(s). `table!` writes one impl per
+/// foreign key, so that a struct of another table matches no impl and its key is not
+/// looked for (one error, not two).
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` does not hold this foreign key, so its rows cannot be loaded as children along it",
+    label = "a foreign key of another table",
+    note = "load the struct of the table that holds the foreign key: `users.load_children::<Post, _>(posts::user_id, conn)`"
+)]
+pub trait ChildOf<L> {
+    /// The foreign key's column(s).
+    type Key;
+}
+
+/// The key of the parents in struct `P` along link `L`.
+pub type ParentKeyOf<P, L> = <P as StructKey<<L as Link>::ParentKey>>::Key;
+
+/// The key columns by which the children in struct `Ch` are matched along link `L`.
+pub type ChildKeyOf<Ch, L> = <<Ch as Selectable>::Table as ChildOf<L>>::Key;
+
+/// Children in struct `Ch` whose columns `CK` hold one of `keys`.
+fn children_in<Ch, CK, K>(
     keys: Vec<K>,
     conn: &mut (impl Executor + ?Sized),
 ) -> Result<Vec<Ch>, Error>
 where
-    L: Link,
-    L::Child: RowOfTable<Ch>,
     Ch: RowStruct,
     Ch::Columns: Render,
-    L::ChildKey: KeyColumns<K>,
+    CK: KeyColumns<K>,
 {
     let select = Ch::as_select();
-    let arrays = <L::ChildKey as KeyColumns<K>>::arrays(keys);
+    let arrays = CK::arrays(keys);
     select_where(conn, &select, |out| {
-        <L::ChildKey as KeyColumns<K>>::render_in(<Ch::Table as Table>::SQL_NAME, &arrays, out);
+        CK::render_in(<Ch::Table as Table>::SQL_NAME, &arrays, out);
     })
 }
 
@@ -234,18 +252,19 @@ pub trait LoadMany<P> {
     /// (`WHERE fk = ANY($1)`, from 9 keys `WHERE fk IN (SELECT unnest($1))`), aligned with
     /// the parents. Each parent's children come in the order the server returns them; sort
     /// them if the order matters.
-    fn load_children<Ch, L>(
+    // The key bound is written inline so that an error quotes one short line.
+    #[allow(clippy::multiple_bound_locations)]
+    fn load_children<Ch: StructKey<ChildKeyOf<Ch, L>, Key = ParentKeyOf<P, L>>, L: Link>(
         &self,
         fk: L,
         conn: &mut (impl Executor + ?Sized),
     ) -> Result<Vec<Vec<Ch>>, Error>
     where
-        L: Link,
         P: StructKey<L::ParentKey>,
-        L::Child: RowOfTable<Ch>,
-        Ch: RowStruct + StructKey<L::ChildKey, Key = <P as StructKey<L::ParentKey>>::Key>,
+        Ch: RowStruct,
+        Ch::Table: ChildOf<L>,
         Ch::Columns: Render,
-        L::ChildKey: KeyColumns<<P as StructKey<L::ParentKey>>::Key>;
+        ChildKeyOf<Ch, L>: KeyColumns<<P as StructKey<L::ParentKey>>::Key>;
 
     /// The children of the parents that `keys` (a query selecting the parents' referenced
     /// column, usually the parents' own query) selects, in one statement
@@ -301,18 +320,19 @@ pub trait LoadMany<P> {
 }
 
 impl<P> LoadMany<P> for [P] {
-    fn load_children<Ch, L>(
+    // The key bound is written inline so that an error quotes one short line.
+    #[allow(clippy::multiple_bound_locations)]
+    fn load_children<Ch: StructKey<ChildKeyOf<Ch, L>, Key = ParentKeyOf<P, L>>, L: Link>(
         &self,
         _fk: L,
         conn: &mut (impl Executor + ?Sized),
     ) -> Result<Vec<Vec<Ch>>, Error>
     where
-        L: Link,
         P: StructKey<L::ParentKey>,
-        L::Child: RowOfTable<Ch>,
-        Ch: RowStruct + StructKey<L::ChildKey, Key = <P as StructKey<L::ParentKey>>::Key>,
+        Ch: RowStruct,
+        Ch::Table: ChildOf<L>,
         Ch::Columns: Render,
-        L::ChildKey: KeyColumns<<P as StructKey<L::ParentKey>>::Key>,
+        ChildKeyOf<Ch, L>: KeyColumns<<P as StructKey<L::ParentKey>>::Key>,
     {
         if self.is_empty() {
             return Ok(Vec::new());
@@ -321,9 +341,11 @@ impl<P> LoadMany<P> for [P] {
         let children = if keys.is_empty() {
             Vec::new()
         } else {
-            children_with_keys::<Ch, L, _>(keys, conn)?
+            children_in::<Ch, ChildKeyOf<Ch, L>, _>(keys, conn)?
         };
-        Ok(group::<P, Ch, L::ParentKey, L::ChildKey>(self, children))
+        Ok(group::<P, Ch, L::ParentKey, ChildKeyOf<Ch, L>>(
+            self, children,
+        ))
     }
 
     fn load_children_in<Ch, FK, Q, J>(
@@ -474,10 +496,11 @@ pub trait WithRelated<P>: Sized {
     where
         L: Link,
         P: StructKey<L::ParentKey>,
-        L::Child: RowOfTable<Ch>,
-        Ch: RowStruct + StructKey<L::ChildKey, Key = <P as StructKey<L::ParentKey>>::Key>,
+        Ch: RowStruct,
+        Ch::Table: ChildOf<L>,
+        Ch: StructKey<ChildKeyOf<Ch, L>, Key = <P as StructKey<L::ParentKey>>::Key>,
         Ch::Columns: Render,
-        L::ChildKey: KeyColumns<<P as StructKey<L::ParentKey>>::Key>;
+        ChildKeyOf<Ch, L>: KeyColumns<<P as StructKey<L::ParentKey>>::Key>;
 
     /// Each child with its parent along `fk` (`Option` of it for a nullable key).
     #[allow(clippy::type_complexity)]
@@ -504,10 +527,11 @@ impl<P> WithRelated<P> for Vec<P> {
     where
         L: Link,
         P: StructKey<L::ParentKey>,
-        L::Child: RowOfTable<Ch>,
-        Ch: RowStruct + StructKey<L::ChildKey, Key = <P as StructKey<L::ParentKey>>::Key>,
+        Ch: RowStruct,
+        Ch::Table: ChildOf<L>,
+        Ch: StructKey<ChildKeyOf<Ch, L>, Key = <P as StructKey<L::ParentKey>>::Key>,
         Ch::Columns: Render,
-        L::ChildKey: KeyColumns<<P as StructKey<L::ParentKey>>::Key>,
+        ChildKeyOf<Ch, L>: KeyColumns<<P as StructKey<L::ParentKey>>::Key>,
     {
         let children = self.load_children::<Ch, L>(fk, conn)?;
         Ok(self.into_iter().zip(children).collect())
@@ -539,15 +563,16 @@ pub trait LoadOne: Sized {
     where
         L: Link,
         Self: StructKey<L::ParentKey>,
-        L::Child: RowOfTable<Ch>,
-        Ch: RowStruct + StructKey<L::ChildKey, Key = <Self as StructKey<L::ParentKey>>::Key>,
+        Ch: RowStruct,
+        Ch::Table: ChildOf<L>,
+        Ch: StructKey<ChildKeyOf<Ch, L>, Key = <Self as StructKey<L::ParentKey>>::Key>,
         Ch::Columns: Render,
-        L::ChildKey: KeyColumns<<Self as StructKey<L::ParentKey>>::Key>,
+        ChildKeyOf<Ch, L>: KeyColumns<<Self as StructKey<L::ParentKey>>::Key>,
     {
         let Some(key) = self.struct_key() else {
             return Ok(Vec::new());
         };
-        children_with_keys::<Ch, L, _>(vec![key], conn)
+        children_in::<Ch, ChildKeyOf<Ch, L>, _>(vec![key], conn)
     }
 
     /// This parent's one child along a unique `fk` (one-to-one): `None` when it has none,
@@ -556,10 +581,11 @@ pub trait LoadOne: Sized {
     where
         L: Link,
         Self: StructKey<L::ParentKey>,
-        L::Child: RowOfTable<Ch>,
-        Ch: RowStruct + StructKey<L::ChildKey, Key = <Self as StructKey<L::ParentKey>>::Key>,
+        Ch: RowStruct,
+        Ch::Table: ChildOf<L>,
+        Ch: StructKey<ChildKeyOf<Ch, L>, Key = <Self as StructKey<L::ParentKey>>::Key>,
         Ch::Columns: Render,
-        L::ChildKey: KeyColumns<<Self as StructKey<L::ParentKey>>::Key>,
+        ChildKeyOf<Ch, L>: KeyColumns<<Self as StructKey<L::ParentKey>>::Key>,
     {
         crate::engine::at_most_one(self.children::<Ch, L>(fk, conn)?)
     }
