@@ -150,7 +150,11 @@ fn numeric_types_compare_with_each_other<B: crate::both::TestBackend>() {
         .unwrap();
     assert_eq!(small, [1, 2]);
     let cheap: Vec<i32> = measures::table
-        .filter(measures::price.lt(measures::id).or(measures::real8.le(measures::small)))
+        .filter(
+            measures::price
+                .lt(measures::id)
+                .or(measures::real8.le(measures::small)),
+        )
         .select(measures::id)
         .order_by(measures::id)
         .load(&mut db.conn)
