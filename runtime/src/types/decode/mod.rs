@@ -14,8 +14,7 @@ use postgres_types::{FromSql, Kind};
 /// SQL type, and for `Option<T>` of `Nullable<ST>`.
 #[diagnostic::on_unimplemented(
     message = "cannot load SQL `{ST}` into Rust `{Self}`",
-    label = "this field or value does not match the selected SQL type",
-    note = "a nullable SQL type (`Nullable<_>`, or any column of an outer-joined table) loads only into `Option<_>`"
+    label = "not the Rust type of this SQL type (a nullable one, `Nullable<_>` or a column of an outer-joined table, loads only into `Option<_>`)"
 )]
 pub trait FromSqlValue<ST: ?Sized>: Sized {
     /// Decodes one value in PostgreSQL's binary format (`None` is NULL).
