@@ -17,9 +17,14 @@ sqlwright::table! {
     }
 }
 
-/// The type PostgreSQL gives `expr` over the table, by name (`bigint` -> `int8`, ...).
+/// The type PostgreSQL gives `expr` over table `numbers`.
 fn server_type(db: &mut crate::Db, expr: &str) -> String {
-    let sql = format!("SELECT pg_typeof({expr})::regtype::oid::regtype::text FROM numbers");
+    server_type_over(db, "numbers", expr)
+}
+
+/// The type PostgreSQL gives `expr` over `table`, by name (`bigint` -> `int8`, ...).
+pub fn server_type_over(db: &mut crate::Db, table: &str, expr: &str) -> String {
+    let sql = format!("SELECT pg_typeof({expr})::regtype::oid::regtype::text FROM {table}");
     let t: String = db.client().query_one(&sql, &[]).unwrap().get(0);
     match t.as_str() {
         "smallint" => "int2",

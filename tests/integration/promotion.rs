@@ -17,19 +17,9 @@ sqlwright::table! {
     }
 }
 
-/// The type PostgreSQL gives `expr` over the table, by name (`bigint` -> `int8`, ...).
+/// The type PostgreSQL gives `expr` over table `measures`.
 fn server_type(db: &mut crate::Db, expr: &str) -> String {
-    let sql = format!("SELECT pg_typeof({expr})::regtype::oid::regtype::text FROM measures");
-    let t: String = db.client().query_one(&sql, &[]).unwrap().get(0);
-    match t.as_str() {
-        "smallint" => "int2",
-        "integer" => "int4",
-        "bigint" => "int8",
-        "real" => "float4",
-        "double precision" => "float8",
-        other => return other.to_string(),
-    }
-    .to_string()
+    crate::aggregate_types::server_type_over(db, "measures", expr)
 }
 
 fn declared<E: sqlwright::expr::Expression>(_: &E) -> &'static str {

@@ -73,14 +73,20 @@ pub trait Unselected {
 impl<C> Unselected for DefaultSelection<C> {
     type With<E, I> = Selected<E, I>;
     fn with<E, I>(self, expr: E) -> Selected<E, I> {
-        Selected::new(expr)
+        Selected {
+            expr,
+            _index: PhantomData,
+        }
     }
 }
 impl<C, K> Unselected for Distinct<DefaultSelection<C>, K> {
     type With<E, I> = Distinct<Selected<E, I>, K>;
     fn with<E, I>(self, expr: E) -> Distinct<Selected<E, I>, K> {
         Distinct {
-            inner: Selected::new(expr),
+            inner: Selected {
+                expr,
+                _index: PhantomData,
+            },
             kind: self.kind,
         }
     }

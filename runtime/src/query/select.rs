@@ -71,8 +71,8 @@ pub struct DefaultSelection<C>(pub(crate) C);
 
 /// A select clause `E`, checked with index `I`.
 pub struct Selected<E, I> {
-    expr: E,
-    _index: PhantomData<I>,
+    pub(crate) expr: E,
+    pub(crate) _index: PhantomData<I>,
 }
 
 impl<E, I> Selected<E, I> {
