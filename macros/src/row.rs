@@ -120,7 +120,12 @@ pub fn expand(input: TokenStream) -> syn::Result<TokenStream> {
             const COLUMNS: Self::Columns = <Self::Columns as #sp::ColumnTuple>::VALUE;
         }
 
-        impl #sp::FromRow<#sp::Tagged<#name, (#(<#columns as #sp::ColumnDef>::SqlType,)*)>> for #name {
+        // Generic over the row type (`__D`, which must be the declared one) so that it is
+        // compiled only where a query loads the struct, as a generic impl is.
+        impl<__D> #sp::FromRow<#sp::Tagged<#name, __D>> for #name
+        where
+            __D: #sp::SameType<(#(<#columns as #sp::ColumnDef>::SqlType,)*)>,
+        {
             fn from_row(row: &mut #sp::RowReader<'_>) -> ::core::result::Result<Self, #sp::Error> {
                 ::core::result::Result::Ok(#name { #(#reads,)* })
             }

@@ -253,6 +253,11 @@ pub mod __private {
     pub use crate::render::{Label, Render, SqlWriter};
     pub use crate::types::{FromRow, FromSqlValue, RowReader, SqlType, Tagged};
 
+    /// `Self` is `T`: a bound that holds for one type only, which keeps an impl generic (and
+    /// so compiled only where it is used) while it serves one type.
+    pub trait SameType<T> {}
+    impl<T> SameType<T> for T {}
+
     /// `left OP right`, for the generated operator impls.
     pub fn binary<Op, L, R>(left: L, right: R) -> crate::expr::Binary<Op, L, R> {
         crate::expr::Binary::new(left, right)

@@ -22,7 +22,7 @@ pub use bound::{value, Bound, IntoOperand, NaturalSqlType, SqlValue};
 pub use case::{case_when, Case, CaseWhen, Else, NoElse};
 pub use func::*;
 pub use operand::{
-    ctx, ArithRhs, Branch, Compared, ComparesAs, IsBool, IsNumeric, IsText, ListValue,
+    ctx, ArithRhs, Branch, Compared, ComparesAs, FromRhs, IsBool, IsNumeric, IsText, ListValue,
     RanksCompare, RustValue, SameBranchType, Shown, ShownAs,
 };
 pub use ops::*;

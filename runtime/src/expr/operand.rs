@@ -137,14 +137,37 @@ impl<S, ST, X: Compatible<ST>> SameBranchType<ST, X> for S {}
     note = "a Rust value takes the SQL type of what it is compared with: `i32` for `Int4`, `i64` for `Int8`, `&str` or `String` for `Text`, `rust_decimal::Decimal` for `Numeric`, ..."
 )]
 pub trait Compared<ST, L> {
-    /// The expression it becomes.
+    /// The expression it becomes (built by [`FromRhs`]).
     type Expr: Expression;
     /// Its name in errors.
     type Shown;
     /// Its SQL type.
     type SqlType: SqlType;
-    /// Converts.
-    fn into_compared(self) -> Self::Expr;
+}
+
+/// Builds expression `Self` from right operand `R`: a Rust value bound as `Bound<ST, R>`, an
+/// expression as itself. The checks ([`Compared`], [`ArithRhs`], `AssignTo`) name the other
+/// side and say which expression an operand becomes; the building does not depend on the other
+/// side, so it is compiled once per value type and SQL type, not once per column it meets.
+pub trait FromRhs<R> {
+    /// Builds it.
+    fn from_rhs(rhs: R) -> Self;
+}
+impl<ST, T> FromRhs<T> for Bound<ST, T> {
+    fn from_rhs(rhs: T) -> Self {
+        Bound::unchecked(rhs)
+    }
+}
+impl<E> FromRhs<E> for E {
+    fn from_rhs(rhs: E) -> E {
+        rhs
+    }
+}
+/// `&String` is bound as `&str` (as `AsExpr` makes it).
+impl<'a> FromRhs<&'a String> for Bound<Text, &'a str> {
+    fn from_rhs(rhs: &'a String) -> Self {
+        Bound::unchecked(rhs.as_str())
+    }
 }
 
 /// A Rust value or an expression on the right of `+ - * /`, beside `L` (the left operand's
@@ -155,7 +178,7 @@ pub trait Compared<ST, L> {
     note = "for a value of another numeric type, bind it with its own: `value(2.5)`, `value(Decimal::ONE)`"
 )]
 pub trait ArithRhs<ST, L> {
-    /// The expression it becomes.
+    /// The expression it becomes (built by [`FromRhs`]).
     type Expr: Expression;
     /// Its name in errors.
     type Shown;
@@ -163,8 +186,6 @@ pub trait ArithRhs<ST, L> {
     type SqlType: SqlType;
     /// `L`, reached through `Self` (see [`Shown::Wait`]).
     type Left;
-    /// Converts.
-    fn into_arith(self) -> Self::Expr;
 }
 
 /// A Rust value or an expression as a later branch of a CASE whose first branch has SQL type
@@ -200,9 +221,6 @@ impl<T: RustValue + SqlValue<ST>, ST: SqlType, L> Compared<ST, L> for T {
     type Expr = Bound<ST, T>;
     type Shown = T;
     type SqlType = ST;
-    fn into_compared(self) -> Self::Expr {
-        Bound::new(self)
-    }
 }
 
 #[diagnostic::do_not_recommend]
@@ -211,9 +229,6 @@ impl<T: RustValue + SqlValue<ST>, ST: SqlType, L> ArithRhs<ST, L> for T {
     type Shown = T;
     type SqlType = ST;
     type Left = L;
-    fn into_arith(self) -> Self::Expr {
-        Bound::new(self)
-    }
 }
 
 #[diagnostic::do_not_recommend]
@@ -240,9 +255,6 @@ macro_rules! operand_for {
             type Expr = Self;
             type Shown = <$ty as $crate::expr::Shown>::As;
             type SqlType = <$ty as $crate::expr::Expression>::SqlType;
-            fn into_compared(self) -> Self {
-                self
-            }
         }
         #[diagnostic::do_not_recommend]
         impl<$($gen)* __ST: $crate::types::SqlType, __L> $crate::expr::ArithRhs<__ST, __L> for $ty
@@ -253,9 +265,6 @@ macro_rules! operand_for {
             type Shown = <$ty as $crate::expr::Shown>::As;
             type SqlType = <$ty as $crate::expr::Expression>::SqlType;
             type Left = __L;
-            fn into_arith(self) -> Self {
-                self
-            }
         }
         #[diagnostic::do_not_recommend]
         impl<$($gen)* __ST: $crate::types::SqlType> $crate::expr::Branch<__ST> for $ty

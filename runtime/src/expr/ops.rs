@@ -1,6 +1,6 @@
 //! Operators: comparisons, boolean logic, arithmetic, LIKE, IN, BETWEEN, IS NULL, ordering.
 
-use super::operand::{ctx, Compared, ComparesAs, IsBool, IsText, ListValue};
+use super::operand::{ctx, Compared, ComparesAs, FromRhs, IsBool, IsText, ListValue};
 use super::{AsExpr, Bound, Expression, Shown, ShownAs, SqlValue};
 use crate::backend::needs::{features, PgOnly};
 use crate::check::{AppearsIn, Mix, ValidGrouping};
@@ -337,8 +337,9 @@ pub trait ExpressionMethods: Expression + Sized {
         Self::SqlType: Comparable,
         R: Compared<Operand<Self>, ShownAs<Self>>,
         R::Shown: ComparesAs<Operand<Self>, ShownAs<Self>, R::SqlType>,
+        R::Expr: FromRhs<R>,
     {
-        Binary::new(self, rhs.into_compared())
+        Binary::new(self, FromRhs::from_rhs(rhs))
     }
     /// `self <> rhs`.
     fn ne<R>(self, rhs: R) -> Binary<Ne, Self, CmpExpr<Self, R>>
@@ -347,8 +348,9 @@ pub trait ExpressionMethods: Expression + Sized {
         Self::SqlType: Comparable,
         R: Compared<Operand<Self>, ShownAs<Self>>,
         R::Shown: ComparesAs<Operand<Self>, ShownAs<Self>, R::SqlType>,
+        R::Expr: FromRhs<R>,
     {
-        Binary::new(self, rhs.into_compared())
+        Binary::new(self, FromRhs::from_rhs(rhs))
     }
     /// `self < rhs`.
     fn lt<R>(self, rhs: R) -> Binary<Lt, Self, CmpExpr<Self, R>>
@@ -357,8 +359,9 @@ pub trait ExpressionMethods: Expression + Sized {
         Self::SqlType: Comparable,
         R: Compared<Operand<Self>, ShownAs<Self>>,
         R::Shown: ComparesAs<Operand<Self>, ShownAs<Self>, R::SqlType>,
+        R::Expr: FromRhs<R>,
     {
-        Binary::new(self, rhs.into_compared())
+        Binary::new(self, FromRhs::from_rhs(rhs))
     }
     /// `self <= rhs`.
     fn le<R>(self, rhs: R) -> Binary<Le, Self, CmpExpr<Self, R>>
@@ -367,8 +370,9 @@ pub trait ExpressionMethods: Expression + Sized {
         Self::SqlType: Comparable,
         R: Compared<Operand<Self>, ShownAs<Self>>,
         R::Shown: ComparesAs<Operand<Self>, ShownAs<Self>, R::SqlType>,
+        R::Expr: FromRhs<R>,
     {
-        Binary::new(self, rhs.into_compared())
+        Binary::new(self, FromRhs::from_rhs(rhs))
     }
     /// `self > rhs`.
     fn gt<R>(self, rhs: R) -> Binary<Gt, Self, CmpExpr<Self, R>>
@@ -377,8 +381,9 @@ pub trait ExpressionMethods: Expression + Sized {
         Self::SqlType: Comparable,
         R: Compared<Operand<Self>, ShownAs<Self>>,
         R::Shown: ComparesAs<Operand<Self>, ShownAs<Self>, R::SqlType>,
+        R::Expr: FromRhs<R>,
     {
-        Binary::new(self, rhs.into_compared())
+        Binary::new(self, FromRhs::from_rhs(rhs))
     }
     /// `self >= rhs`.
     fn ge<R>(self, rhs: R) -> Binary<Ge, Self, CmpExpr<Self, R>>
@@ -387,8 +392,9 @@ pub trait ExpressionMethods: Expression + Sized {
         Self::SqlType: Comparable,
         R: Compared<Operand<Self>, ShownAs<Self>>,
         R::Shown: ComparesAs<Operand<Self>, ShownAs<Self>, R::SqlType>,
+        R::Expr: FromRhs<R>,
     {
-        Binary::new(self, rhs.into_compared())
+        Binary::new(self, FromRhs::from_rhs(rhs))
     }
     /// `self IS NULL`.
     #[allow(clippy::wrong_self_convention)]
@@ -609,11 +615,13 @@ pub trait ExpressionMethods: Expression + Sized {
         Lo::Shown: ComparesAs<Operand<Self>, ShownAs<Self>, Lo::SqlType>,
         Hi: Compared<Operand<Self>, ShownAs<Self>>,
         Hi::Shown: ComparesAs<Operand<Self>, ShownAs<Self>, Hi::SqlType>,
+        Lo::Expr: FromRhs<Lo>,
+        Hi::Expr: FromRhs<Hi>,
     {
         Between {
             expr: self,
-            low: low.into_compared(),
-            high: high.into_compared(),
+            low: FromRhs::from_rhs(low),
+            high: FromRhs::from_rhs(high),
             negated: false,
         }
     }
@@ -630,11 +638,13 @@ pub trait ExpressionMethods: Expression + Sized {
         Lo::Shown: ComparesAs<Operand<Self>, ShownAs<Self>, Lo::SqlType>,
         Hi: Compared<Operand<Self>, ShownAs<Self>>,
         Hi::Shown: ComparesAs<Operand<Self>, ShownAs<Self>, Hi::SqlType>,
+        Lo::Expr: FromRhs<Lo>,
+        Hi::Expr: FromRhs<Hi>,
     {
         Between {
             expr: self,
-            low: low.into_compared(),
-            high: high.into_compared(),
+            low: FromRhs::from_rhs(low),
+            high: FromRhs::from_rhs(high),
             negated: true,
         }
     }
@@ -797,6 +807,7 @@ macro_rules! __impl_operators {
                 $crate::expr::IsNumeric<<Self as $crate::expr::Expression>::SqlType>,
             <__R as $crate::expr::ArithRhs<$v, $l>>::Shown:
                 $crate::expr::IsNumeric<<__R as $crate::expr::ArithRhs<$v, $l>>::SqlType>,
+            <__R as $crate::expr::ArithRhs<$v, $l>>::Expr: $crate::expr::FromRhs<__R>,
         {
             type Output = $crate::expr::Binary<
                 $crate::expr::$op,
@@ -804,7 +815,7 @@ macro_rules! __impl_operators {
                 <__R as $crate::expr::ArithRhs<$v, $l>>::Expr,
             >;
             fn $method(self, rhs: __R) -> Self::Output {
-                $crate::__private::binary(self, $crate::expr::ArithRhs::into_arith(rhs))
+                $crate::__private::binary(self, $crate::expr::FromRhs::from_rhs(rhs))
             }
         }
     };

@@ -41,10 +41,9 @@ pub struct ByOption;
     note = "a column takes a value or expression of its own SQL type; a nullable column also takes `Some(value)` or `None`, a NOT NULL column no nullable expression"
 )]
 pub trait AssignTo<C, ST, J> {
-    /// The expression stored.
+    /// The expression stored (built by [`FromRhs`](crate::expr::FromRhs), which does not
+    /// depend on the column, so it is compiled once per value type and SQL type).
     type Expr;
-    /// Converts into the expression.
-    fn into_assigned(self) -> Self::Expr;
 }
 
 /// An expression of type `Self` may be stored in a column of type `ST`: the same type, or
@@ -143,9 +142,6 @@ where
     <V::Expr as Expression>::SqlType: StoresInto<ST>,
 {
     type Expr = V::Expr;
-    fn into_assigned(self) -> V::Expr {
-        self.into_expr()
-    }
 }
 
 #[diagnostic::do_not_recommend]
@@ -155,9 +151,6 @@ where
     T: SqlValue<ST::NotNull>,
 {
     type Expr = Bound<ST, Option<T>>;
-    fn into_assigned(self) -> Self::Expr {
-        Bound::unchecked(self)
-    }
 }
 
 /// `.to(value)` on every column.
@@ -168,9 +161,12 @@ pub trait AssignMethods: Sized {
     type SqlType: SqlType;
     /// `column = value`: a Rust value (`Some`/`None` for a nullable column), or an
     /// expression such as `users::age + 1` in an UPDATE. Not `eq`, which is a comparison.
-    fn to<V: AssignTo<Self::Column, Self::SqlType, J>, J>(self, value: V) -> Assign<Self, V::Expr> {
+    fn to<V: AssignTo<Self::Column, Self::SqlType, J>, J>(self, value: V) -> Assign<Self, V::Expr>
+    where
+        V::Expr: crate::expr::FromRhs<V>,
+    {
         Assign {
-            value: value.into_assigned(),
+            value: crate::expr::FromRhs::from_rhs(value),
             _column: std::marker::PhantomData,
         }
     }
