@@ -3,7 +3,7 @@
 //! PostgreSQL requires that a `SELECT DISTINCT` is ordered only by what it selects, and that
 //! the ORDER BY of a `SELECT DISTINCT ON (..)` starts with the DISTINCT ON expressions.
 //!
-//! The first rule is checked on columns: the grouping walk ([`ValidGrouping`]) is run in the
+//! The first rule is checked on columns: the grouping walk ([`super::ValidGrouping`]) is run in the
 //! mode [`Probe`], where a column's kind is [`Reads<C>`] and kinds combine into a tree of
 //! the columns read; every column an ORDER BY item reads must be read by the select list.
 //! That is what PostgreSQL's rule implies (an ORDER BY expression equal to a select item

@@ -279,7 +279,7 @@ impl<M: ColumnDef> TargetNames for Col<M> {
 }
 
 /// A conflict target of table `T`: a column, or a tuple of columns. Whether it is a key of
-/// `T` is computed ([`ConflictTarget::Verdict`]), so that every mistake is one error.
+/// `T` is computed (from [`ConflictTarget::Positions`]), so that every mistake is one error.
 #[diagnostic::on_unimplemented(
     message = "`{Self}` is not a conflict target",
     note = "name the columns of a unique constraint: `on_conflict(users::email)`"
@@ -289,7 +289,7 @@ pub trait ConflictTarget<T>: TargetNames {
     type Positions;
     /// The columns' marker types (`users::email`, or a tuple), for messages.
     type Names;
-    /// [`True`] when every column is a column of `T`.
+    /// [`True`](crate::check::ids::True) when every column is a column of `T`.
     type Own: Bool;
 }
 
