@@ -21,7 +21,9 @@ use std::marker::PhantomData;
 /// FROM clause, `S` the select clause, `W` WHERE, `O` ORDER BY, `G` GROUP BY, `H` HAVING.
 /// Every builder method checks its argument against `F` and `G` where it is called, so a
 /// mistake is reported at the faulty call. The order is the one SQL reads in: joins, then
-/// `filter`, `group_by`, `having`, `select`, `order_by` (filters and ordering may repeat).
+/// `filter`, `group_by`, `having`, `select`, `distinct`, `order_by` (filters and ordering
+/// may repeat); `group_by` may also follow `select` (the select list is then checked again),
+/// and `distinct` may come anywhere after the joins.
 #[must_use = "a query does nothing until it is run with `load`, `first`, `one`, ..."]
 pub struct Select<F, From, S, W = NoFilter, O = NoOrder, G = NoGroup, H = NoHaving> {
     pub(crate) from: From,
