@@ -335,10 +335,42 @@ fn optional_filters_keep_the_query_type<B: TestBackend>() {
         text_of(q.debug_sql_for(B::DIALECT)),
         spelled::<B>(r#"SELECT "users"."id" FROM "users" WHERE "users"."id" = $1"#)
     );
+    // an absent condition adds nothing to the SQL: no `WHERE TRUE`, no `AND TRUE`
     let q = users::table.filter_opt(chosen(false)).select(users::id);
     assert_eq!(
         text_of(q.debug_sql_for(B::DIALECT)),
-        r#"SELECT "users"."id" FROM "users" WHERE TRUE"#
+        r#"SELECT "users"."id" FROM "users""#
     );
     assert_eq!(q.load(&mut db.conn).unwrap().len(), 5);
+    let q = users::table
+        .filter_opt(chosen(false))
+        .filter(users::age.gt(20))
+        .filter_opt(chosen(false))
+        .select(users::id);
+    assert_eq!(
+        text_of(q.debug_sql_for(B::DIALECT)),
+        spelled::<B>(r#"SELECT "users"."id" FROM "users" WHERE "users"."age" > $1"#)
+    );
+    assert_eq!(q.load(&mut db.conn).unwrap().len(), 3);
+    let q = users::table
+        .filter(users::age.gt(20))
+        .filter_opt(chosen(true))
+        .select(users::id);
+    assert_eq!(
+        text_of(q.debug_sql_for(B::DIALECT)),
+        spelled::<B>(
+            r#"SELECT "users"."id" FROM "users" WHERE ("users"."age" > $1) AND ("users"."id" = $2)"#
+        )
+    );
+    assert_eq!(q.load(&mut db.conn).unwrap(), [1]);
+    // the same statement run with and without the condition: two statements, both right
+    for keep in [true, false, true, false] {
+        let n = users::table
+            .filter_opt(chosen(keep))
+            .select(users::id)
+            .load(&mut db.conn)
+            .unwrap()
+            .len();
+        assert_eq!(n, if keep { 1 } else { 5 });
+    }
 }

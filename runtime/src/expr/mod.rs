@@ -61,7 +61,8 @@ pub trait AsExpr<ST: SqlType> {
     fn into_expr(self) -> Self::Expr;
 }
 
-/// A condition that may be absent (`filter_opt`): renders `TRUE` when `None`.
+/// A condition that may be absent (`filter_opt`): left out of `AND` and of WHERE when
+/// `None` (and written `TRUE` anywhere else).
 pub struct Optional<E>(pub Option<E>);
 
 impl<E: crate::render::Render> crate::render::Render for Optional<E> {
@@ -74,6 +75,9 @@ impl<E: crate::render::Render> crate::render::Render for Optional<E> {
     }
     fn is_atomic(&self) -> bool {
         self.0.as_ref().is_none_or(|e| e.is_atomic())
+    }
+    fn is_absent(&self) -> bool {
+        self.0.as_ref().is_none_or(|e| e.is_absent())
     }
 }
 

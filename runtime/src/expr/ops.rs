@@ -16,6 +16,24 @@ pub trait BinaryOp {
     const SQL: &'static str;
     /// The result type for operand types `L` and `R` (already lifted through joins).
     type Out<L: SqlType, R: SqlType>: SqlType;
+    /// Whether this is `AND`, which leaves out an absent side (`filter_opt(None)`).
+    const IS_AND: bool = false;
+}
+
+/// Whether two strings are equal, at compile time.
+const fn same_text(a: &str, b: &str) -> bool {
+    let (a, b) = (a.as_bytes(), b.as_bytes());
+    if a.len() != b.len() {
+        return false;
+    }
+    let mut i = 0;
+    while i < a.len() {
+        if a[i] != b[i] {
+            return false;
+        }
+        i += 1;
+    }
+    true
 }
 
 macro_rules! binary_ops {
@@ -26,6 +44,7 @@ macro_rules! binary_ops {
             type Needs = binary_ops!(@needs $($needs)?);
             const SQL: &'static str = $sql;
             type Out<$l: SqlType, $r: SqlType> = $out;
+            const IS_AND: bool = same_text($sql, "AND");
         }
     )*};
     (@needs) => { () };
@@ -112,7 +131,19 @@ where
 
 impl<Op: BinaryOp, L: Render, R: Render> Render for Binary<Op, L, R> {
     type Needs = crate::backend::needs::All3<Op::Needs, L::Needs, R::Needs>;
+    fn is_absent(&self) -> bool {
+        Op::IS_AND && self.left.is_absent() && self.right.is_absent()
+    }
     fn render<'a>(&'a self, out: &mut SqlWriter<'a>) {
+        if Op::IS_AND {
+            // `filter_opt(None)` on one side: the other side alone (`TRUE` when both are).
+            match (self.left.is_absent(), self.right.is_absent()) {
+                (true, true) => return out.sql("TRUE"),
+                (true, false) => return self.right.render(out),
+                (false, true) => return self.left.render(out),
+                (false, false) => {}
+            }
+        }
         // A value on either side of a `#[sensitive]` column is redacted in logs.
         let sensitive = self.left.is_sensitive() || self.right.is_sensitive();
         out.redacting(sensitive, |out| {

@@ -100,6 +100,9 @@ impl Clause for NoFilter {
 impl<E: Render> Clause for Filter<E> {
     type Needs = E::Needs;
     fn render_clause<'a>(&'a self, out: &mut SqlWriter<'a>) {
+        if self.0.is_absent() {
+            return;
+        }
         out.sql(" WHERE ");
         self.0.render(out);
     }

@@ -481,6 +481,12 @@ pub trait Render {
         false
     }
 
+    /// Whether this is a condition that is absent (`filter_opt(None)`): `AND` then writes
+    /// only its other side, and a WHERE clause of nothing else is left out.
+    fn is_absent(&self) -> bool {
+        false
+    }
+
     /// Whether this is a column declared `#[sensitive]` (plain, or through an alias): the
     /// nodes that bind a value next to a column (comparisons, `IN`, `BETWEEN`) then bind it
     /// inside [`SqlWriter::redacting`]. Any other expression is not sensitive, even one that
