@@ -191,45 +191,6 @@ pub fn create_engine(url: &str) -> Result<AnyEngine, Error> {
 pub type SqliteEngine = Engine<Sqlite>;
 pub use sqlwright_macros::{alias, table, Changeset, Insertable, RawRow, Row};
 
-// The value crates sqlwright's SQL types load into and bind from, re-exported so that a
-// program uses the versions sqlwright was built with, without naming them itself.
-/// `chrono`, as sqlwright uses it: `Date`, `Time`, `Timestamp` and `Timestamptz` values.
-///
-/// ```
-/// use sqlwright::types::{Date, FromSqlValue};
-/// fn loads<T: FromSqlValue<Date>>() {}
-/// loads::<sqlwright::chrono::NaiveDate>();
-/// ```
-#[cfg(feature = "chrono")]
-pub use chrono;
-/// `rust_decimal`, as sqlwright uses it: `Numeric` values.
-///
-/// ```
-/// use sqlwright::types::{FromSqlValue, Numeric};
-/// fn loads<T: FromSqlValue<Numeric>>() {}
-/// loads::<sqlwright::rust_decimal::Decimal>();
-/// ```
-#[cfg(feature = "rust_decimal")]
-pub use rust_decimal;
-/// `serde_json`, as sqlwright uses it: `Json` and `Jsonb` values.
-///
-/// ```
-/// use sqlwright::types::{FromSqlValue, Jsonb};
-/// fn loads<T: FromSqlValue<Jsonb>>() {}
-/// loads::<sqlwright::serde_json::Value>();
-/// ```
-#[cfg(feature = "serde_json")]
-pub use serde_json;
-/// `uuid`, as sqlwright uses it: `Uuid` values.
-///
-/// ```
-/// use sqlwright::types::{FromSqlValue, Uuid};
-/// fn loads<T: FromSqlValue<Uuid>>() {}
-/// loads::<sqlwright::uuid::Uuid>();
-/// ```
-#[cfg(feature = "uuid")]
-pub use uuid;
-
 /// Everything a query needs in scope: `use sqlwright::prelude::*;`.
 pub mod prelude {
     pub use crate::copy::copy_in;
