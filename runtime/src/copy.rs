@@ -267,6 +267,12 @@ impl<'p, T: Table> CopyIn<'p, T> {
             };
             first.with_values(false, |r| write(1, r))?;
             let mut n = 1u64;
+            // The count last reported: the total is reported at the end unless it just was.
+            let mut reported = None;
+            if let Some(f) = progress.as_mut().filter(|_| n.is_multiple_of(every)) {
+                f(n);
+                reported = Some(n);
+            }
             for row in rows {
                 if refused.get() {
                     // The server refused a row already: pulling more rows from the
@@ -277,6 +283,7 @@ impl<'p, T: Table> CopyIn<'p, T> {
                 row.with_values(false, |r| write(n, r))?;
                 if let Some(f) = progress.as_mut().filter(|_| n.is_multiple_of(every)) {
                     f(n);
+                    reported = Some(n);
                 }
             }
             let stored = sink.finish().map_err(|error| {
@@ -290,7 +297,7 @@ impl<'p, T: Table> CopyIn<'p, T> {
                     source: Box::new(error),
                 }
             })?;
-            if let Some(f) = progress.as_mut() {
+            if let Some(f) = progress.as_mut().filter(|_| reported != Some(stored)) {
                 f(stored);
             }
             Ok(stored)

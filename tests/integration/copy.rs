@@ -87,9 +87,33 @@ fn copy_in_tuples_and_structs_with_progress() {
         3
     );
     assert_eq!(count(&mut db.conn), 10_003);
-    // No rows: nothing is sent.
+    // No rows: nothing is sent, and progress reports 0 once.
     let none: Vec<NewPerson> = Vec::new();
-    assert_eq!(copy_in(people::table).rows(&none, &mut db.conn).unwrap(), 0);
+    let mut zero = Vec::new();
+    assert_eq!(
+        copy_in(people::table)
+            .on_progress(10, |n| zero.push(n))
+            .rows(&none, &mut db.conn)
+            .unwrap(),
+        0
+    );
+    assert_eq!(zero, [0]);
+    // a total that is a multiple of `every`: reported once
+    let mut again = Vec::new();
+    let stored = copy_in(people::table)
+        .on_progress(2_000, |n| again.push(n))
+        .rows(
+            (0..4_000).map(|i| {
+                (
+                    people::name.to(format!("q{i}")),
+                    people::age.to(None::<i32>),
+                    people::score.to(Decimal::ONE),
+                )
+            }),
+            &mut db.conn,
+        )
+        .unwrap();
+    assert_eq!((stored, again), (4_000, vec![2_000, 4_000]));
 }
 
 fn row(name: &str, score: Decimal) -> NewPerson {
@@ -236,6 +260,26 @@ fn copy_out_decodes_typed_rows_and_refuses_parameters() {
         .on_progress(1_000, |n| streamed.push(n))
         .count();
     assert_eq!((n, streamed), (2_500, vec![1_000, 2_000, 2_500]));
+    // A total that is a multiple of `every` is reported once, not again at the end; an
+    // empty result reports 0 once.
+    let mut streamed = Vec::new();
+    let n = people::table
+        .filter(people::id.le(2_000))
+        .select(people::id)
+        .stream(&mut db.conn)
+        .unwrap()
+        .on_progress(1_000, |n| streamed.push(n))
+        .count();
+    assert_eq!((n, streamed), (2_000, vec![1_000, 2_000]));
+    let mut streamed = Vec::new();
+    let n = people::table
+        .filter(people::id.lt(0))
+        .select(people::id)
+        .stream(&mut db.conn)
+        .unwrap()
+        .on_progress(1_000, |n| streamed.push(n))
+        .count();
+    assert_eq!((n, streamed), (0, vec![0]));
 
     // A failure while COPY runs the query aborts the caller's transaction, which then
     // refuses to commit (nothing of it is kept).

@@ -119,8 +119,8 @@ impl<R, F: DecodeRow<R>> Iterator for Batches<'_, R, F> {
 /// Long reads with a progress hook: `.on_progress(every, f)` on [`Rows`],
 /// [`CopyRows`](crate::copy::CopyRows) or any iterator of `Result<row, Error>`.
 pub trait WithProgress: Iterator + Sized {
-    /// Calls `f` with the number of rows read so far every `every` rows, and once more at
-    /// the end with the total.
+    /// Calls `f` with the number of rows read so far every `every` rows, and at the end with
+    /// the total (once: not again when the last call already gave it).
     fn on_progress<F: FnMut(u64)>(self, every: u64, f: F) -> Progress<Self, F> {
         Progress {
             inner: self,
@@ -165,7 +165,10 @@ impl<R, I: Iterator<Item = Result<R, Error>>, F: FnMut(u64)> Iterator for Progre
             }
             None if !self.finished => {
                 self.finished = true;
-                (self.f)(self.seen);
+                // The total, unless the last report was it already (a multiple of `every`).
+                if self.seen == 0 || !self.seen.is_multiple_of(self.every) {
+                    (self.f)(self.seen);
+                }
             }
             _ => {}
         }
