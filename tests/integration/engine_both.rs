@@ -36,7 +36,29 @@ on_both!(
     engine_transactions_commit_and_roll_back,
     engine_settings_reach_every_connection_and_come_back,
     a_session_over_the_engine,
+    log_lines_name_their_connection,
 );
+
+fn log_lines_name_their_connection<B: TestBackend>() {
+    let e = engine::<B>(|b| b.pool_size(2).max_overflow(0));
+    let mut a = e.engine.connect().unwrap();
+    let mut b = e.engine.connect().unwrap();
+    let (ida, idb) = (a.id(), b.id());
+    assert_ne!(ida, idb);
+    let (_, log) = capture_sql(|| {
+        items::table.count(&mut a).unwrap();
+        items::table.count(&mut b).unwrap();
+    });
+    assert_eq!(log.len(), 2, "{log:?}");
+    assert!(log[0].contains(&format!("conn={ida} ")), "{log:?}");
+    assert!(log[1].contains(&format!("conn={idb} ")), "{log:?}");
+    // Back in the pool and out again, a connection keeps its number.
+    drop(a);
+    let mut again = e.engine.connect().unwrap();
+    assert_eq!(again.id(), ida);
+    let (_, log) = capture_sql(|| items::table.count(&mut again).unwrap());
+    assert!(log[0].contains(&format!("conn={ida} ")), "{log:?}");
+}
 
 /// An engine on a fresh database with the `items` table.
 fn engine<B: TestBackend>(

@@ -65,7 +65,10 @@ impl<B: Backend> Connection<B> {
         Connection {
             link,
             target,
-            echo: Echo::default(),
+            echo: Echo {
+                conn: super::log::next_connection_id(),
+                ..Echo::default()
+            },
             depth: 0,
             aborted: false,
             broken: false,
@@ -113,6 +116,13 @@ impl<B: Backend> Connection<B> {
     /// ([`Error::Timeout`], and the connection is closed).
     pub(crate) fn ping_before(&mut self, deadline: Option<Instant>) -> Result<(), Error> {
         B::ping_before(self, deadline)
+    }
+
+    /// This connection's number in the process (1, 2, ... in the order connections are
+    /// made): the `conn` that echo lines and SQL log events show, so that the statements of
+    /// several connections (a pool's, or a worker's) can be told apart.
+    pub fn id(&self) -> u64 {
+        self.echo.conn
     }
 
     /// Prints every statement this connection runs to standard error, SQL in yellow on a

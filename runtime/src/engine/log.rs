@@ -1,7 +1,7 @@
 //! SQL logging: every statement becomes a `tracing` event under [`SQL_LOG_TARGET`], and
 //! with echo on it is also printed to standard error.
 //!
-//! Each event carries the fields `sql`, `params` (as the driver would send them, shown with
+//! Each event carries the fields `conn` (the connection's number, `Connection::id`), `sql`, `params` (as the driver would send them, shown with
 //! `Debug`), `elapsed_us`, `rows` (rows returned or affected, when known) and, for failed
 //! statements, `error`. Statements run at DEBUG level; a statement slower than the
 //! slow-query threshold at WARN; a failed one at DEBUG with its error (the error is also
@@ -29,6 +29,15 @@ pub(crate) struct Echo {
     pub slow: Option<Duration>,
     /// Show every parameter as `<redacted>`.
     pub redact: bool,
+    /// The connection's number in this process (see `Connection::id`), shown with each
+    /// statement so that the lines of several connections can be told apart.
+    pub conn: u64,
+}
+
+/// The next connection number: 1, 2, ... in the order connections are made.
+pub(crate) fn next_connection_id() -> u64 {
+    static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
+    NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
 }
 
 /// Logs one statement whose parameters are bound by position, none of them sensitive.
@@ -78,6 +87,7 @@ fn log(
     match (&outcome, slow) {
         (Ok(rows), false) => tracing::debug!(
             target: SQL_LOG_TARGET,
+            conn = echo.conn,
             sql = %sql,
             params = %params,
             elapsed_us,
@@ -86,6 +96,7 @@ fn log(
         ),
         (Ok(rows), true) => tracing::warn!(
             target: SQL_LOG_TARGET,
+            conn = echo.conn,
             sql = %sql,
             params = %params,
             elapsed_us,
@@ -94,6 +105,7 @@ fn log(
         ),
         (Err(error), _) => tracing::debug!(
             target: SQL_LOG_TARGET,
+            conn = echo.conn,
             sql = %sql,
             params = %params,
             elapsed_us,
@@ -102,12 +114,13 @@ fn log(
         ),
     }
     if echo.print {
-        print(sql, params, elapsed, outcome, slow);
+        print(echo.conn, sql, params, elapsed, outcome, slow);
     }
 }
 
 /// Prints a statement to standard error: SQL in yellow, then parameters, time and rows.
 fn print(
+    conn: u64,
     sql: &str,
     params: ShownParams<'_, '_>,
     elapsed: Duration,
@@ -121,7 +134,7 @@ fn print(
     } else {
         ("", "", "", "")
     };
-    let mut line = format!("{yellow}{sql}{reset}\n{dim}  ");
+    let mut line = format!("{yellow}{sql}{reset}\n{dim}  conn {conn} · ");
     if !params.params.is_empty() {
         line.push_str(&format!("params {params} · "));
     }

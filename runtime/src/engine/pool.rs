@@ -45,11 +45,13 @@ pub(crate) struct Settings {
 }
 
 impl Settings {
-    fn echo(&self) -> Echo {
+    /// The engine's echo settings for connection number `conn`.
+    fn echo(&self, conn: u64) -> Echo {
         Echo {
             print: self.echo,
             slow: self.slow_query,
             redact: self.redact_params,
+            conn,
         }
     }
 }
@@ -263,7 +265,7 @@ impl<B: Backend> Engine<B> {
                 // connect is reported as it is (a refused login, a host that does not
                 // answer in the time left), not as a full pool.
                 let mut conn = B::open_pooled(&inner.opener, deadline)?;
-                conn.echo = settings.echo();
+                conn.echo = settings.echo(conn.echo.conn);
                 std::mem::forget(slot);
                 return Ok(self.wrap(conn));
             }
@@ -354,7 +356,7 @@ impl<B: Backend> Inner<B> {
             }
         }
         // Settings a user changed on the checked-out connection go back to the engine's.
-        conn.echo = self.settings.echo();
+        conn.echo = self.settings.echo(conn.echo.conn);
         if B::reset(&self.opener, &mut conn).is_err() {
             conn.broken = true;
         }
