@@ -9,6 +9,7 @@ mod bound;
 mod case;
 pub mod casts;
 mod func;
+mod methods;
 pub(crate) mod operand;
 mod ops;
 mod window;
@@ -21,6 +22,7 @@ pub(crate) use bound::NulInText;
 pub use bound::{value, Bound, IntoOperand, NaturalSqlType, SqlValue};
 pub use case::{case_when, Case, CaseWhen, Else, NoElse};
 pub use func::*;
+pub use methods::*;
 pub use operand::{
     ctx, ArithRhs, Branch, Compared, ComparesAs, FromRhs, IsBool, IsNumeric, IsText, ListValue,
     RanksCompare, RustValue, SameBranchType, Shown, ShownAs,

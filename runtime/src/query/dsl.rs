@@ -171,7 +171,7 @@ pub trait TableQuery: Source {
         condition: E,
     ) -> Select<
         Appended<SingleFrom<Self>, T, NotNull>,
-        super::subquery::JoinDerived<Self, T, Q, J, E, Inner>,
+        super::derived::JoinDerived<Self, T, Q, J, E, Inner>,
         DefaultSelection<(Self, T)>,
     >
     where
@@ -194,7 +194,7 @@ pub trait TableQuery: Source {
         condition: E,
     ) -> Select<
         Appended<SingleFrom<Self>, T, crate::types::Null>,
-        super::subquery::JoinDerived<Self, T, Q, J, E, super::join::Left>,
+        super::derived::JoinDerived<Self, T, Q, J, E, super::join::Left>,
         DefaultSelection<(Self, T)>,
     >
     where

@@ -6,6 +6,7 @@ mod boxed;
 mod clauses;
 mod column;
 mod compose;
+mod derived;
 mod distinct;
 mod dsl;
 mod group;
@@ -47,6 +48,7 @@ pub use clauses::{
 };
 pub use column::{Col, ColumnDef};
 pub use compose::{FromClause, Member, SelectNeeds, SubSelect};
+pub use derived::{Cte, CteDef, Derived, DerivedTable, FitsColumn, FitsRow, JoinDerived, WithCte};
 pub use distinct::{
     All, AppendItemFor, AppendRule, Distinct, DistinctKind, FitsDistinct, Free, NotDistinct, On,
     OnFits, OrderItemFor, OrderRule, OrderUnder, ProbeSelect, SelectFor, UnderDistinct,
@@ -69,9 +71,8 @@ pub use select::{DefaultSelection, Regroup, RowType, Select, SelectClause, Selec
 pub use setop::{Compound, SetKind, SetOp, UnionRow};
 pub use stream::{Batches, DecodeRow, Progress, Rows, WithProgress};
 pub use subquery::{
-    exists, not_exists, ColumnOf, Cte, CteDef, Derived, DerivedTable, Exists, FitsColumn, FitsRow,
-    InQuery, JoinDerived, Quantified, ScalarQuery, ScalarSubquery, SingleColumn, SubqueryMethods,
-    WithCte,
+    exists, not_exists, ColumnOf, Exists, InQuery, Quantified, ScalarQuery, ScalarSubquery,
+    SingleColumn, SubqueryMethods,
 };
 pub use update::{delete, update, Delete, Update, UpdateTarget};
 
