@@ -8,6 +8,7 @@ mod aggregate;
 mod bound;
 mod case;
 pub mod casts;
+mod datetime;
 mod func;
 mod methods;
 pub(crate) mod operand;
@@ -21,6 +22,7 @@ pub use aggregate::{
 pub(crate) use bound::NulInText;
 pub use bound::{value, Bound, IntoOperand, NaturalSqlType, SqlValue};
 pub use case::{case_when, Case, CaseWhen, Else, NoElse};
+pub use datetime::*;
 pub use func::*;
 pub use methods::*;
 pub use operand::{

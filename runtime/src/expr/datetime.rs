@@ -1,0 +1,397 @@
+//! Date and time functions (`now()`, `current_date`, `extract`, `date_part`, `date_trunc`),
+//! `CAST`, and date/time arithmetic with intervals, with PostgreSQL's result types.
+
+use super::func::*;
+use super::{Expression, IntoOperand};
+use crate::backend::needs::{features as lacks, PgOnly};
+use crate::check::{AppearsIn, Neutral, ValidGrouping};
+use crate::render::{Render, SqlWriter};
+use crate::types::*;
+use std::marker::PhantomData;
+
+// ---- date and time ------------------------------------------------------------------------
+
+macro_rules! niladic {
+    ($($(#[$m:meta])* $fn_name:ident, $name:ident = $sql:literal $([$needs:ty])? => $out:ty;)*) => {$(
+        #[doc(hidden)]
+        #[derive(Clone, Copy, Debug, Default)]
+        pub struct $name;
+        impl NiladicFunction for $name {
+            type Needs = niladic!(@needs $($needs)?);
+            const SQL: &'static str = $sql;
+            type Out = $out;
+        }
+        $(#[$m])*
+        pub fn $fn_name() -> Niladic<$name> {
+            Niladic(PhantomData)
+        }
+    )*};
+    (@needs) => { () };
+    (@needs $needs:ty) => { $needs };
+}
+
+niladic! {
+    /// `now()`: the start time of the current transaction, `timestamptz`.
+    now, Now = "now()" [PgOnly<lacks::PgFunctions>] => Timestamptz;
+    /// `CURRENT_DATE`.
+    current_date, CurrentDate = "CURRENT_DATE" => Date;
+    /// `CURRENT_TIME` as `time` (the time of day in the session's time zone; PostgreSQL's
+    /// `timetz` has no Rust type here).
+    current_time, CurrentTime = "CAST(CURRENT_TIME AS time)" [PgOnly<lacks::PgFunctions>] => Time;
+    /// `CURRENT_TIMESTAMP`, `timestamptz`.
+    current_timestamp, CurrentTimestamp = "CURRENT_TIMESTAMP" => Timestamptz;
+    /// `LOCALTIME`, `time`.
+    localtime, LocalTime = "LOCALTIME" [PgOnly<lacks::PgFunctions>] => Time;
+    /// `LOCALTIMESTAMP`, `timestamp`.
+    localtimestamp, LocalTimestamp = "LOCALTIMESTAMP" [PgOnly<lacks::PgFunctions>] => Timestamp;
+    /// `CURRENT_USER`.
+    current_user, CurrentUser = "CAST(CURRENT_USER AS text)" [PgOnly<lacks::PgFunctions>] => Text;
+    /// `SESSION_USER`.
+    session_user, SessionUser = "CAST(SESSION_USER AS text)" [PgOnly<lacks::PgFunctions>] => Text;
+    /// `random()`: a `double precision` in [0, 1).
+    random, Random = "random()" [PgOnly<lacks::PgFunctions>] => Float8;
+}
+
+/// The fields `extract` and `date_trunc` name. Written by sqlwright as keywords, never
+/// taken from user text.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Field {
+    /// `century`
+    Century,
+    /// `day`
+    Day,
+    /// `decade`
+    Decade,
+    /// `dow` (day of week, Sunday = 0)
+    Dow,
+    /// `doy` (day of year)
+    Doy,
+    /// `epoch` (seconds since 1970-01-01 00:00 UTC)
+    Epoch,
+    /// `hour`
+    Hour,
+    /// `isodow` (Monday = 1)
+    IsoDow,
+    /// `isoyear`
+    IsoYear,
+    /// `microseconds`
+    Microseconds,
+    /// `millennium`
+    Millennium,
+    /// `milliseconds`
+    Milliseconds,
+    /// `minute`
+    Minute,
+    /// `month`
+    Month,
+    /// `quarter`
+    Quarter,
+    /// `second`
+    Second,
+    /// `week`
+    Week,
+    /// `year`
+    Year,
+}
+
+impl Field {
+    /// The field's SQL name.
+    pub fn sql(self) -> &'static str {
+        match self {
+            Field::Century => "century",
+            Field::Day => "day",
+            Field::Decade => "decade",
+            Field::Dow => "dow",
+            Field::Doy => "doy",
+            Field::Epoch => "epoch",
+            Field::Hour => "hour",
+            Field::IsoDow => "isodow",
+            Field::IsoYear => "isoyear",
+            Field::Microseconds => "microseconds",
+            Field::Millennium => "millennium",
+            Field::Milliseconds => "milliseconds",
+            Field::Minute => "minute",
+            Field::Month => "month",
+            Field::Quarter => "quarter",
+            Field::Second => "second",
+            Field::Week => "week",
+            Field::Year => "year",
+        }
+    }
+}
+
+/// `EXTRACT(field FROM value)`: `numeric` (PostgreSQL 14 and later; before 14 it was
+/// `double precision`), nullable as `value`.
+pub struct Extract<E> {
+    field: Field,
+    expr: E,
+}
+
+/// `EXTRACT(field FROM value)` of a date, time, timestamp or interval.
+pub fn extract<E: Expression>(field: Field, e: E) -> Extract<E>
+where
+    <E::SqlType as SqlType>::NotNull: HasFields,
+{
+    Extract { field, expr: e }
+}
+
+impl<E: Expression> Expression for Extract<E> {
+    type SqlType = NullableAs<E::SqlType, Numeric>;
+}
+impl<E: AppearsIn<F, I, Lifted: SqlType>, F, I> AppearsIn<F, I> for Extract<E> {
+    type Lifted = NullableAs<E::Lifted, Numeric>;
+}
+impl<E: ValidGrouping<G, J>, G, J> ValidGrouping<G, J> for Extract<E> {
+    type Kind = E::Kind;
+}
+impl<E: Render> Render for Extract<E> {
+    type Needs = crate::backend::needs::PgOnly<crate::backend::needs::features::DateFunctions>;
+    fn render<'a>(&'a self, out: &mut SqlWriter<'a>) {
+        out.sql("EXTRACT(");
+        out.sql(self.field.sql());
+        out.sql(" FROM ");
+        self.expr.render(out);
+        out.sql(")");
+    }
+    fn is_atomic(&self) -> bool {
+        true
+    }
+}
+crate::__impl_operators!([E: Expression,] Extract<E>);
+as_expr_for! { [E,] Extract<E>; }
+
+/// A [`Field`] as a text literal (`'month'`), written by sqlwright from the enum: the same
+/// call written twice is then the same expression to PostgreSQL (`GROUP BY`/`ORDER BY`
+/// matching, expression indexes), which two parameters would not be.
+#[derive(Clone, Copy, Debug)]
+pub struct FieldName(Field);
+
+impl Expression for FieldName {
+    type SqlType = Text;
+}
+impl<F> AppearsIn<F, ()> for FieldName {
+    type Lifted = Text;
+}
+impl<G> ValidGrouping<G, ()> for FieldName {
+    type Kind = Neutral;
+}
+impl Render for FieldName {
+    type Needs = ();
+    fn render<'a>(&'a self, out: &mut SqlWriter<'a>) {
+        out.sql("'");
+        out.sql(self.0.sql());
+        out.sql("'");
+    }
+    fn is_atomic(&self) -> bool {
+        true
+    }
+}
+
+/// `date_part('field', value)`: `double precision`.
+pub fn date_part<E: Expression>(field: Field, e: E) -> Func<DatePart, (FieldName, E)> {
+    Func::new((FieldName(field), e))
+}
+
+/// `date_trunc('field', value)` of a timestamp or interval: the value truncated to `field`.
+pub fn date_trunc<E: Expression>(field: Field, e: E) -> Func<DateTrunc, (FieldName, E)> {
+    Func::new((FieldName(field), e))
+}
+
+/// An interval of `n` days, as a bound value.
+pub fn days(n: i32) -> super::Bound<Interval, PgInterval> {
+    super::Bound::new(PgInterval::new(0, n, 0))
+}
+/// An interval of `n` months, as a bound value.
+pub fn months(n: i32) -> super::Bound<Interval, PgInterval> {
+    super::Bound::new(PgInterval::new(n, 0, 0))
+}
+/// An interval of `n` years, as a bound value.
+pub fn years(n: i32) -> super::Bound<Interval, PgInterval> {
+    super::Bound::new(PgInterval::new(n.saturating_mul(12), 0, 0))
+}
+
+// ---- CAST -----------------------------------------------------------------------------------
+
+/// `CAST(e AS T)`.
+pub struct Cast<E, T> {
+    expr: E,
+    _t: PhantomData<fn() -> T>,
+}
+
+/// `CAST(e AS T)`: `e` converted to SQL type `T` (nullable when `e` is). Any SQL type can
+/// be named; PostgreSQL reports a conversion it does not know, or a value that does not
+/// convert, when the statement runs.
+pub fn cast<T: SqlType<Nullability = NotNull>, E: Expression>(e: E) -> Cast<E, T> {
+    Cast {
+        expr: e,
+        _t: PhantomData,
+    }
+}
+
+impl<E: Expression, T: SqlType<Nullability = NotNull>> Expression for Cast<E, T> {
+    type SqlType = NullableAs<E::SqlType, T>;
+}
+impl<E: AppearsIn<F, I, Lifted: SqlType>, T: SqlType<Nullability = NotNull>, F, I> AppearsIn<F, I>
+    for Cast<E, T>
+{
+    type Lifted = NullableAs<E::Lifted, T>;
+}
+impl<E: ValidGrouping<G, J>, T, G, J> ValidGrouping<G, J> for Cast<E, T> {
+    type Kind = E::Kind;
+}
+impl<E: Render + Expression, T: SqlType> Render for Cast<E, T>
+where
+    <E::SqlType as SqlType>::NotNull: super::casts::CastTo<T>,
+{
+    type Needs = crate::backend::needs::Both<
+        <<E::SqlType as SqlType>::NotNull as super::casts::CastTo<T>>::Needs,
+        E::Needs,
+    >;
+    fn render<'a>(&'a self, out: &mut SqlWriter<'a>) {
+        out.sql("CAST(");
+        self.expr.render(out);
+        out.sql(" AS ");
+        out.sql(T::NAME);
+        out.sql(")");
+    }
+    fn is_atomic(&self) -> bool {
+        true
+    }
+}
+
+crate::__impl_operators!([E: Expression, T: SqlType<Nullability = NotNull>,] Cast<E, T>);
+as_expr_for! { [E, T,] Cast<E, T>; }
+
+// ---- date/time arithmetic -------------------------------------------------------------------
+
+/// `+` on dates and times: `date + interval` is a `timestamp`, `date + integer` a `date`,
+/// `timestamp[tz] + interval` keeps its type, `interval + interval` is an interval.
+#[diagnostic::on_unimplemented(message = "cannot add SQL type `{R}` to `{Self}`")]
+pub trait TimePlus<R> {
+    /// The type of the sum.
+    type Out: SqlType<Nullability = NotNull>;
+}
+/// `-` on dates and times: `date - date` is an `integer` (days), `date - interval` a
+/// `timestamp`, `timestamp - timestamp` an interval.
+#[diagnostic::on_unimplemented(message = "cannot subtract SQL type `{R}` from `{Self}`")]
+pub trait TimeMinus<R> {
+    /// The type of the difference.
+    type Out: SqlType<Nullability = NotNull>;
+}
+
+macro_rules! time_ops {
+    ($tr:ident: $($l:ty, $r:ty => $o:ty;)*) => {$(
+        impl $tr<$r> for $l {
+            type Out = $o;
+        }
+    )*};
+}
+time_ops! { TimePlus:
+    Date, Interval => Timestamp;
+    Date, Int4 => Date;
+    Date, Time => Timestamp;
+    Timestamp, Interval => Timestamp;
+    Timestamptz, Interval => Timestamptz;
+    Time, Interval => Time;
+    Interval, Interval => Interval;
+}
+time_ops! { TimeMinus:
+    Date, Interval => Timestamp;
+    Date, Int4 => Date;
+    Date, Date => Int4;
+    Timestamp, Interval => Timestamp;
+    Timestamptz, Interval => Timestamptz;
+    Timestamp, Timestamp => Interval;
+    Timestamptz, Timestamptz => Interval;
+    Time, Interval => Time;
+    Time, Time => Interval;
+    Interval, Interval => Interval;
+}
+
+/// `left + right` or `left - right` on dates and times.
+pub struct TimeArith<L, R, const PLUS: bool> {
+    left: L,
+    right: R,
+}
+
+/// `+` (`PLUS`) or `-` of SQL types `Self` and `R`: the result type, from [`TimePlus`] or
+/// [`TimeMinus`] (one bridge, so that each node impl below is written once).
+pub trait TimeResult<R, const PLUS: bool> {
+    /// The result type.
+    type Out: SqlType<Nullability = NotNull>;
+}
+impl<L: TimePlus<R>, R> TimeResult<R, true> for L {
+    type Out = L::Out;
+}
+impl<L: TimeMinus<R>, R> TimeResult<R, false> for L {
+    type Out = L::Out;
+}
+
+/// The type of `l + r` / `l - r` for operand types `L` and `R`, NULL when either may be.
+type TimeOut<L, R, const P: bool> =
+    NullableIf<L, R, <<L as SqlType>::NotNull as TimeResult<<R as SqlType>::NotNull, P>>::Out>;
+
+impl<L: Expression, R: Expression, const P: bool> Expression for TimeArith<L, R, P>
+where
+    <L::SqlType as SqlType>::NotNull: TimeResult<<R::SqlType as SqlType>::NotNull, P>,
+{
+    type SqlType = TimeOut<L::SqlType, R::SqlType, P>;
+}
+impl<L, R, F, IL, IR, const P: bool> AppearsIn<F, (IL, IR)> for TimeArith<L, R, P>
+where
+    L: AppearsIn<F, IL, Lifted: SqlType>,
+    R: AppearsIn<F, IR, Lifted: SqlType>,
+    <L::Lifted as SqlType>::NotNull: TimeResult<<R::Lifted as SqlType>::NotNull, P>,
+{
+    type Lifted = TimeOut<L::Lifted, R::Lifted, P>;
+}
+impl<L, R, G, JL, JR, const P: bool> ValidGrouping<G, (JL, JR)> for TimeArith<L, R, P>
+where
+    L: ValidGrouping<G, JL>,
+    R: ValidGrouping<G, JR>,
+    L::Kind: crate::check::Mix<R::Kind>,
+{
+    type Kind = <L::Kind as crate::check::Mix<R::Kind>>::Out;
+}
+impl<L: Render, R: Render, const P: bool> Render for TimeArith<L, R, P> {
+    type Needs = crate::backend::needs::PgOnly<crate::backend::needs::features::Intervals>;
+    fn render<'a>(&'a self, out: &mut SqlWriter<'a>) {
+        crate::render::operand(&self.left, out);
+        out.sql(if P { " + " } else { " - " });
+        crate::render::operand(&self.right, out);
+    }
+}
+as_expr_for! { [L, R, const P: bool,] TimeArith<L, R, P>; }
+impl<L, R, const P: bool> super::Shown for TimeArith<L, R, P> {
+    type As = Self;
+    type Wait<X> = X;
+}
+
+/// Date and time arithmetic: `plus` / `minus` with PostgreSQL's result types.
+pub trait TimeMethods: Expression + Sized {
+    /// `self + rhs`: `date + interval` (a timestamp), `date + n` days, `timestamp +
+    /// interval`, ...
+    fn plus<R: IntoOperand>(self, rhs: R) -> TimeArith<Self, R::Expr, true>
+    where
+        <Self::SqlType as SqlType>::NotNull:
+            TimePlus<<<R::Expr as Expression>::SqlType as SqlType>::NotNull>,
+    {
+        TimeArith {
+            left: self,
+            right: rhs.into_operand(),
+        }
+    }
+    /// `self - rhs`: `date - interval` (a timestamp), `date - n` days, `date - date`
+    /// (days), `timestamp - timestamp` (an interval), ...
+    fn minus<R: IntoOperand>(self, rhs: R) -> TimeArith<Self, R::Expr, false>
+    where
+        <Self::SqlType as SqlType>::NotNull:
+            TimeMinus<<<R::Expr as Expression>::SqlType as SqlType>::NotNull>,
+    {
+        TimeArith {
+            left: self,
+            right: rhs.into_operand(),
+        }
+    }
+}
+impl<E: Expression> TimeMethods for E {}
