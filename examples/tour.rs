@@ -221,6 +221,12 @@ fn portable<B: Backend>(conn: &mut Connection<B>) -> Result<(), Box<dyn std::err
         .order_by(count_star().desc())
         .load(&mut conn)?;
     println!("{per_author:?}");
+    // GROUP BY an expression: the same expression in the select list counts as grouped
+    let by_name: Vec<(String, i64)> = users::table
+        .group_by(sqlwright::dsl::lower(users::name))
+        .select((sqlwright::dsl::lower(users::name), count_star()))
+        .load(&mut conn)?;
+    println!("{by_name:?}");
 
     // the same table twice: a named foreign-key path, and an alias with an explicit ON
     let credits: Vec<(String, String, Option<String>)> = posts::table

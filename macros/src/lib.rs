@@ -24,6 +24,20 @@ pub fn table(input: TokenStream) -> TokenStream {
         .into()
 }
 
+/// The type-level id of a function or operator marker, for the grouping rule that matches
+/// a GROUP BY expression with the same expression elsewhere: `__name_id!(fn lower)`.
+/// Not API: used by the `sqlwright` crate's own macros.
+#[doc(hidden)]
+#[proc_macro]
+pub fn __name_id(input: TokenStream) -> TokenStream {
+    let text = input
+        .to_string()
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(":");
+    ids::bits(ids::hash(&text), 32).into()
+}
+
 /// Declares aliases of tables, for self-joins and tables joined twice:
 /// `sqlwright::alias!(n1 = nation, n2 = nation);`.
 #[proc_macro]

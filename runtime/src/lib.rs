@@ -138,6 +138,9 @@ macro_rules! for_tuples {
 }
 pub(crate) use for_tuples;
 
+// The crate's own macros name items by absolute path (`::sqlwright::..`), as in users' code.
+extern crate self as sqlwright;
+
 pub mod backend;
 pub mod check;
 pub mod copy;
@@ -252,6 +255,7 @@ pub mod __private {
     pub use crate::relation::{ChildOf, Field, ForeignKey, Link, RowOfTable};
     pub use crate::render::{Label, Render, SqlWriter};
     pub use crate::types::{FromRow, FromSqlValue, RowReader, SqlType, Tagged};
+    pub use sqlwright_macros::__name_id as name_id;
 
     /// `Self` is `T`: a bound that holds for one type only, which keeps an impl generic (and
     /// so compiled only where it is used) while it serves one type.

@@ -19,6 +19,7 @@ mod failover;
 mod fake;
 mod faults;
 mod functions;
+mod group_exprs;
 mod grouping;
 mod hostile;
 mod hosts;

@@ -1,13 +1,15 @@
+use sqlwright::dsl::*;
 use sqlwright::prelude::*;
 sqlwright_ui_tests::schema!();
 
+// Grouped by lower(name): the expression is grouped, the column it reads is not.
 #[allow(dead_code)]
-fn counts(conn: &mut Connection) -> Result<Vec<i64>, sqlwright::Error> {
-    let counts = users::table
-        .group_by(users::id + 1)
-        .select(count_star())
+fn names(conn: &mut Connection) -> Result<Vec<(String, i64)>, sqlwright::Error> {
+    let names = users::table
+        .group_by(lower(users::name))
+        .select((users::name, count_star()))
         .load(conn)?;
-    Ok(counts)
+    Ok(names)
 }
 
 fn main() {}

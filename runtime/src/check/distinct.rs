@@ -30,6 +30,9 @@ impl<C> ColumnMode<C> for Probe {
 impl<S> SourceMode<S> for Probe {
     type Kind = Wildcard;
 }
+impl<E> super::identity::GroupedExpr<E> for Probe {
+    type Out = super::ids::False;
+}
 
 macro_rules! mix_probe {
     ($($k:ty),*) => {$(

@@ -6,6 +6,7 @@
 //! compile error for a select list that mixes the two.
 
 use super::from::HasId;
+use super::identity::ExprKey;
 use super::ids::{AllIn, Bool, ColumnId, ListHas, True};
 use crate::query::{Source, SourceColumn, Table};
 use std::marker::PhantomData;
@@ -13,13 +14,14 @@ use std::marker::PhantomData;
 /// No GROUP BY clause.
 pub struct NoGroup;
 
-/// `GROUP BY g`: `G` is the grouped column or tuple of columns. `GroupBy<()>` is the single
+/// `GROUP BY g`: `G` is the grouped column or expression, or a tuple of them. `GroupBy<()>` is the single
 /// implicit group of an aggregate query without GROUP BY (HAVING alone).
 pub struct GroupBy<G>(pub(crate) G);
 
-/// What can be grouped by: a column, or a tuple of columns. `Ids` lists their identities.
+/// What can be grouped by: a column or an expression, or a tuple of them. `Ids` lists their
+/// identities.
 pub trait GroupList {
-    /// A tuple of [`ColumnId`]s.
+    /// A tuple of [`ColumnId`]s and expression ids ([`ExprKey::Id`]).
     type Ids;
     /// [`True`] for ROLLUP, CUBE and GROUPING SETS, whose rows may hold NULL in any column.
     type Sets: Bool;
@@ -53,18 +55,19 @@ impl GroupList for () {
     type Common = ();
 }
 
-impl<C: SourceColumn> GroupList for C {
-    type Ids = (IdOf<C>,);
+/// A column or an expression: its identity is its [`ExprKey::Id`] (a column's is [`IdOf`]).
+impl<C: ExprKey> GroupList for C {
+    type Ids = (C::Id,);
     type Sets = super::ids::False;
-    type Common = (IdOf<C>,);
+    type Common = (C::Id,);
 }
 
 macro_rules! group_lists {
     ($(($($t:ident)+))*) => {$(
-        impl<$($t: SourceColumn),+> GroupList for ($($t,)+) {
-            type Ids = ($(IdOf<$t>,)+);
+        impl<$($t: ExprKey),+> GroupList for ($($t,)+) {
+            type Ids = ($($t::Id,)+);
             type Sets = super::ids::False;
-            type Common = ($(IdOf<$t>,)+);
+            type Common = ($($t::Id,)+);
         }
     )*};
 }

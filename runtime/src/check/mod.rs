@@ -9,6 +9,7 @@
 pub mod distinct;
 mod from;
 mod grouping;
+pub mod identity;
 pub mod ids;
 pub mod writes;
 

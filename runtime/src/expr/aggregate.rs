@@ -13,7 +13,7 @@ use crate::types::*;
 /// Grouping modes in which an aggregate may appear: not inside WHERE, not inside another
 /// aggregate.
 #[diagnostic::on_unimplemented(
-    message = "aggregate functions are not allowed in WHERE, ON, SET, RETURNING or inside another aggregate",
+    message = "aggregate functions are not allowed in WHERE, ON, GROUP BY, SET, RETURNING or inside another aggregate",
     label = "an aggregate is used where only row-level expressions are allowed",
     note = "WHERE and ON filter rows before grouping (use `.having(..)` for conditions on aggregates), and aggregates cannot be nested"
 )]
@@ -257,5 +257,10 @@ impl super::AsExpr<Int8> for CountStar {
 }
 super::operand::operand_for! {
     [K, E: Expression,] Aggregate<K, E>;
+    [] CountStar;
+}
+
+crate::check::identity::opaque_keys! {
+    [K, E] Aggregate<K, E>;
     [] CountStar;
 }

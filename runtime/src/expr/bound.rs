@@ -468,3 +468,7 @@ impl<ST: SqlType<Nullability = NotNull>, T: SqlValue<ST>> AsExpr<Nullable<ST>> f
 
 // A value on the left of an operator: `value(Decimal::ONE) - l_discount`.
 crate::__impl_operators!([ST: SqlType, T: SqlValue<ST>,] Bound<ST, T>, shown = T);
+
+crate::check::identity::opaque_keys! {
+    [ST, T] Bound<ST, T>;
+}

@@ -271,3 +271,7 @@ impl<W: RenderBranches, E: Render> Render for Case<W, Else<E>> {
 
 crate::__impl_operators!([W: CaseBranches + BranchesNull, E: ElseBranch,] Case<W, E>);
 super::func::as_expr_for! { [W, E,] Case<W, E>; }
+
+crate::check::identity::opaque_keys! {
+    [W, E] Case<W, E>;
+}

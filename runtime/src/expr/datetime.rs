@@ -4,6 +4,7 @@
 use super::func::*;
 use super::{Expression, IntoOperand};
 use crate::backend::needs::{features as lacks, PgOnly};
+use crate::check::identity::{ExprKey, NameId, NodeOf};
 use crate::check::{AppearsIn, Neutral, ValidGrouping};
 use crate::render::{Render, SqlWriter};
 use crate::types::*;
@@ -122,6 +123,7 @@ impl Field {
 
 /// `EXTRACT(field FROM value)`: `numeric` (PostgreSQL 14 and later; before 14 it was
 /// `double precision`), nullable as `value`.
+#[derive(Clone, Copy)]
 pub struct Extract<E> {
     field: Field,
     expr: E,
@@ -141,8 +143,11 @@ impl<E: Expression> Expression for Extract<E> {
 impl<E: AppearsIn<F, I, Lifted: SqlType>, F, I> AppearsIn<F, I> for Extract<E> {
     type Lifted = NullableAs<E::Lifted, Numeric>;
 }
-impl<E: ValidGrouping<G, J>, G, J> ValidGrouping<G, J> for Extract<E> {
-    type Kind = E::Kind;
+crate::check::identity::keyed_grouping!([E,] Extract<E> => E);
+impl<E: ExprKey> ExprKey for Extract<E> {
+    // The field is a value, not part of the type: `extract(Field::Year, d)` matches
+    // `extract(Field::Month, d)` here, and PostgreSQL tells them apart.
+    type Id = NodeOf<ExtractNode, (E,)>;
 }
 impl<E: Render> Render for Extract<E> {
     type Needs = crate::backend::needs::PgOnly<crate::backend::needs::features::DateFunctions>;
@@ -174,6 +179,9 @@ impl<F> AppearsIn<F, ()> for FieldName {
 }
 impl<G> ValidGrouping<G, ()> for FieldName {
     type Kind = Neutral;
+}
+impl ExprKey for FieldName {
+    type Id = NodeOf<FieldNode, ()>;
 }
 impl Render for FieldName {
     type Needs = ();
@@ -217,6 +225,15 @@ pub struct Cast<E, T> {
     expr: E,
     _t: PhantomData<fn() -> T>,
 }
+impl<E: Clone, T> Clone for Cast<E, T> {
+    fn clone(&self) -> Self {
+        Cast {
+            expr: self.expr.clone(),
+            _t: PhantomData,
+        }
+    }
+}
+impl<E: Copy, T> Copy for Cast<E, T> {}
 
 /// `CAST(e AS T)`: `e` converted to SQL type `T` (nullable when `e` is). Any SQL type can
 /// be named; PostgreSQL reports a conversion it does not know, or a value that does not
@@ -236,8 +253,9 @@ impl<E: AppearsIn<F, I, Lifted: SqlType>, T: SqlType<Nullability = NotNull>, F, 
 {
     type Lifted = NullableAs<E::Lifted, T>;
 }
-impl<E: ValidGrouping<G, J>, T, G, J> ValidGrouping<G, J> for Cast<E, T> {
-    type Kind = E::Kind;
+crate::check::identity::keyed_grouping!([E, T,] Cast<E, T> => E);
+impl<E: ExprKey, T> ExprKey for Cast<E, T> {
+    type Id = NodeOf<CastNode, (E,)>;
 }
 impl<E: Render + Expression, T: SqlType> Render for Cast<E, T>
 where
@@ -345,13 +363,27 @@ where
 {
     type Lifted = TimeOut<L::Lifted, R::Lifted, P>;
 }
-impl<L, R, G, JL, JR, const P: bool> ValidGrouping<G, (JL, JR)> for TimeArith<L, R, P>
+crate::check::identity::keyed_grouping!([L, R, const P: bool,] TimeArith<L, R, P> => (L, R));
+impl<L: ExprKey, R: ExprKey, const P: bool> ExprKey for TimeArith<L, R, P>
 where
-    L: ValidGrouping<G, JL>,
-    R: ValidGrouping<G, JR>,
-    L::Kind: crate::check::Mix<R::Kind>,
+    TimeNode<P>: NameId,
 {
-    type Kind = <L::Kind as crate::check::Mix<R::Kind>>::Out;
+    type Id = NodeOf<TimeNode<P>, (L, R)>;
+}
+
+/// The marker of `+` (`P`) or `-` on dates and times, for [`ExprKey`].
+#[doc(hidden)]
+pub struct TimeNode<const P: bool>;
+impl NameId for TimeNode<true> {
+    type Id = ::sqlwright::__private::name_id!(node time_plus);
+}
+impl NameId for TimeNode<false> {
+    type Id = ::sqlwright::__private::name_id!(node time_minus);
+}
+crate::check::identity::name_ids! {
+    ExtractNode = extract;
+    FieldNode = field;
+    CastNode = cast;
 }
 impl<L: Render, R: Render, const P: bool> Render for TimeArith<L, R, P> {
     type Needs = crate::backend::needs::PgOnly<crate::backend::needs::features::Intervals>;

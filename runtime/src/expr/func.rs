@@ -10,6 +10,7 @@
 //! otherwise). A call with arguments of the wrong types does not compile, at the call.
 
 use super::{AggregatesAllowed, AsExpr, Expression, IntoOperand};
+use crate::check::identity::{ArgKeys, ExprKey, NameId, NodeOf};
 use crate::check::{Agg, AppearsIn, InsideAggregate, Neutral, ValidGrouping};
 use crate::render::{Render, SqlWriter};
 use crate::types::*;
@@ -96,8 +97,18 @@ impl<N: Signature<A::Lifted>, A: AppearsIn<F, I>, F, I> AppearsIn<F, I> for Func
     type Lifted = N::Out;
 }
 
-impl<N, A: ValidGrouping<G, J>, G, J> ValidGrouping<G, J> for Func<N, A> {
-    type Kind = A::Kind;
+crate::check::identity::keyed_grouping!([N, A,] Func<N, A> => A);
+
+impl<N: NameId, A: ArgKeys> ExprKey for Func<N, A> {
+    type Id = NodeOf<N, A>;
+}
+
+crate::check::identity::opaque_keys! {
+    [N] Niladic<N>;
+    [N, A] AggFunc<N, A>;
+    [N, A, O] AggOrdered<N, A, O>;
+    [const NEXT: bool] SequenceCall<NEXT>;
+    [A] GroupingCall<A>;
 }
 
 impl<N: SqlFunction, A: Render> Render for Func<N, A> {
@@ -276,6 +287,9 @@ macro_rules! functions {
             type Needs = functions!(@needs $($needs)?);
             const NAME: &'static str = $sql;
             $(const SQLITE_NAME: &'static str = $lite;)?
+        }
+        impl NameId for $name {
+            type Id = ::sqlwright::__private::name_id!(fn $name);
         }
     )*};
     (@needs) => { () };
@@ -856,6 +870,9 @@ macro_rules! sql_function {
             type Needs = ();
             const NAME: &'static str = stringify!($name);
         }
+        impl $crate::check::identity::NameId for $name {
+            type Id = $crate::__private::name_id!(user_fn $name);
+        }
         #[allow(non_camel_case_types)]
         #[diagnostic::do_not_recommend]
         impl<$($arg: $crate::types::SqlType<NotNull = $ty>),+> $crate::expr::Signature<($($arg,)+)> for $name {
@@ -875,6 +892,9 @@ macro_rules! sql_function {
         impl $crate::expr::SqlFunction for $name {
             type Needs = ();
             const NAME: &'static str = stringify!($name);
+        }
+        impl $crate::check::identity::NameId for $name {
+            type Id = $crate::__private::name_id!(user_fn $name);
         }
         #[allow(non_camel_case_types)]
         #[diagnostic::do_not_recommend]

@@ -2,7 +2,8 @@
 
 use super::{AsExpr, Bound, Expression, SqlValue};
 use crate::backend::needs::{features, PgOnly};
-use crate::check::{AppearsIn, Mix, ValidGrouping};
+use crate::check::identity::{ExprKey, NameId, NodeOf};
+use crate::check::{AppearsIn, ValidGrouping};
 use crate::render::{operand, Render, SqlWriter};
 use crate::types::*;
 use std::marker::PhantomData;
@@ -44,6 +45,9 @@ macro_rules! binary_ops {
             const SQL: &'static str = $sql;
             type Out<$l: SqlType, $r: SqlType> = $out;
             const IS_AND: bool = same_text($sql, "AND");
+        }
+        impl crate::check::identity::NameId for $name {
+            type Id = ::sqlwright::__private::name_id!(op $name);
         }
     )*};
     (@needs) => { () };
@@ -119,13 +123,10 @@ where
     type Lifted = Op::Out<L::Lifted, R::Lifted>;
 }
 
-impl<Op, L, R, G, JL, JR> ValidGrouping<G, (JL, JR)> for Binary<Op, L, R>
-where
-    L: ValidGrouping<G, JL>,
-    R: ValidGrouping<G, JR>,
-    L::Kind: Mix<R::Kind>,
-{
-    type Kind = <L::Kind as Mix<R::Kind>>::Out;
+crate::check::identity::keyed_grouping!([Op, L, R,] Binary<Op, L, R> => (L, R));
+
+impl<Op: NameId, L: ExprKey, R: ExprKey> ExprKey for Binary<Op, L, R> {
+    type Id = NodeOf<Op, (L, R)>;
 }
 
 impl<Op: BinaryOp, L: Render, R: Render> Render for Binary<Op, L, R> {
@@ -174,6 +175,9 @@ macro_rules! unary_ops {
             const SUFFIX: &'static str = $post;
             type Out<$e: SqlType> = $out;
         }
+        impl crate::check::identity::NameId for $name {
+            type Id = ::sqlwright::__private::name_id!(unary $name);
+        }
     )*};
 }
 
@@ -212,8 +216,10 @@ impl<Op: UnaryOp, E: AppearsIn<F, I, Lifted: SqlType>, F, I> AppearsIn<F, I> for
     type Lifted = Op::Out<E::Lifted>;
 }
 
-impl<Op, E: ValidGrouping<G, J>, G, J> ValidGrouping<G, J> for Unary<Op, E> {
-    type Kind = E::Kind;
+crate::check::identity::keyed_grouping!([Op, E,] Unary<Op, E> => E);
+
+impl<Op: NameId, E: ExprKey> ExprKey for Unary<Op, E> {
+    type Id = NodeOf<Op, (E,)>;
 }
 
 impl<Op: UnaryOp, E: Render> Render for Unary<Op, E> {
@@ -244,6 +250,12 @@ impl<E: AppearsIn<F, I, Lifted: SqlType>, ST, T, F, I> AppearsIn<F, I> for InLis
 
 impl<E: ValidGrouping<G, J>, ST, T, G, J> ValidGrouping<G, J> for InList<E, ST, T> {
     type Kind = E::Kind;
+}
+
+crate::check::identity::opaque_keys! {
+    [E, ST, T] InList<E, ST, T>;
+    [E, Lo, Hi] Between<E, Lo, Hi>;
+    [E] Ordered<E>;
 }
 
 // The list's values were checked by `in_` (`ListValue`); rendering asks only that they can be

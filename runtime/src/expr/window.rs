@@ -37,6 +37,11 @@ impl<C, G: crate::check::ColumnMode<C>> crate::check::ColumnMode<C> for InWindow
 impl<S, G: crate::check::SourceMode<S>> crate::check::SourceMode<S> for InWindow<G> {
     type Kind = G::Kind;
 }
+impl<E, G: crate::check::identity::GroupedExpr<E>> crate::check::identity::GroupedExpr<E>
+    for InWindow<G>
+{
+    type Out = G::Out;
+}
 #[diagnostic::do_not_recommend]
 impl<G: AggregatesAllowed> AggregatesAllowed for InWindow<G> {}
 #[diagnostic::do_not_recommend]
@@ -726,3 +731,10 @@ impl<N: OrderedSetName, A: Render, E: Render> Render for WithinGroup<N, A, E> {
 }
 crate::__impl_operators!([N: OrderedSetOf<E::SqlType>, A, E: Expression,] WithinGroup<N, A, E>);
 super::func::as_expr_for! { [N, A, E,] WithinGroup<N, A, E>; }
+
+crate::check::identity::opaque_keys! {
+    [] NoArgs;
+    [N, A] WinFn<N, A>;
+    [C, W] Over<C, W>;
+    [N, A, E] WithinGroup<N, A, E>;
+}

@@ -381,3 +381,7 @@ where
         self
     }
 }
+
+crate::check::identity::opaque_keys! {
+    [M] Excluded<Col<M>>;
+}

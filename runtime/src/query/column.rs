@@ -70,6 +70,10 @@ impl<M: ColumnDef, G: ColumnMode<Self>> ValidGrouping<G, ()> for Col<M> {
     type Kind = G::Kind;
 }
 
+impl<M: ColumnDef> crate::check::identity::ExprKey for Col<M> {
+    type Id = crate::check::IdOf<Self>;
+}
+
 #[diagnostic::do_not_recommend]
 impl<M: ColumnDef, ST: SqlType> AsExpr<ST> for Col<M>
 where

@@ -11,19 +11,20 @@ use crate::expr::BoolExpression;
 use crate::render::{Render, SqlWriter};
 use std::marker::PhantomData;
 
-/// A valid GROUP BY list for FROM list `F`: columns (or a tuple of them) of its sources.
+/// A valid GROUP BY list for FROM list `F`: columns or expressions of its sources (or a
+/// tuple of them), without aggregates or window functions.
 #[diagnostic::on_unimplemented(
-    message = "GROUP BY takes columns of the query's tables (or a tuple of them), and this is not one",
-    label = "not a column: group by the columns it reads, or select it from a derived table and group by that"
+    message = "GROUP BY takes columns or expressions of the query's tables (or a tuple of them), and this is not one",
+    label = "not a column or an expression of them"
 )]
 ///
 /// `F2` is the FROM list as seen after grouping (every entry nullable under grouping sets);
 /// a parameter rather than an associated type, so that `group_by`'s return type needs no
 /// projection and a mistake is reported once, at the argument.
 pub trait ValidGroupBy<F, I, F2> {}
-impl<E, F, I, F2> ValidGroupBy<F, I, F2> for E
+impl<E, F, I, J, F2> ValidGroupBy<F, (I, J), F2> for E
 where
-    E: AppearsIn<F, I> + GroupList,
+    E: AppearsIn<F, I> + GroupList + ValidGrouping<crate::check::InsideWhere, J>,
     E::Sets: NullAllIf<F, Out = F2>,
 {
 }
@@ -182,6 +183,17 @@ impl<T: GroupSets> GroupList for GroupingSets<T> {
     type Ids = T::Ids;
     type Sets = True;
     type Common = ();
+}
+// A grouping set's items are checked for aggregates as a plain list's are; GROUPING SETS'
+// own sets (which may be `()`) are left to the server.
+impl<T: ValidGrouping<G, J>, G, J> ValidGrouping<G, J> for Rollup<T> {
+    type Kind = T::Kind;
+}
+impl<T: ValidGrouping<G, J>, G, J> ValidGrouping<G, J> for Cube<T> {
+    type Kind = T::Kind;
+}
+impl<T, G> ValidGrouping<G, ()> for GroupingSets<T> {
+    type Kind = crate::check::Neutral;
 }
 impl<T: AppearsIn<F, I>, F, I> AppearsIn<F, I> for Rollup<T> {
     type Lifted = ();

@@ -112,3 +112,7 @@ impl<S: Selectable + FromRow<Declared<S>>> FromRow<TaggedIn<S, Null>> for Option
         }
     }
 }
+
+crate::check::identity::opaque_keys! {
+    [S, C] AsSelect<S, C>;
+}

@@ -64,6 +64,10 @@ impl<A: Alias, C: Column, G: crate::check::ColumnMode<Self>> ValidGrouping<G, ()
     type Kind = G::Kind;
 }
 
+impl<A: Alias, C: Column> crate::check::identity::ExprKey for AliasCol<A, C> {
+    type Id = crate::check::IdOf<Self>;
+}
+
 impl<A: Alias, C: Column> Render for AliasCol<A, C> {
     type Needs = <<C as Expression>::SqlType as crate::types::SqlType>::Needs;
     fn render<'a>(&'a self, out: &mut SqlWriter<'a>) {

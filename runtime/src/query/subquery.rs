@@ -295,3 +295,10 @@ pub trait SubqueryMethods: Sized {
 }
 impl<F, From, S, W, O, G, H> SubqueryMethods for Select<F, From, S, W, O, G, H> {}
 impl<L, R, JL, JR> SubqueryMethods for super::setop::SetOp<L, R, JL, JR> {}
+
+crate::check::identity::opaque_keys! {
+    [Q, J] ScalarSubquery<Q, J>;
+    [Q, J] Exists<Q, J>;
+    [E, Q, J] InQuery<E, Q, J>;
+    [Q, J] Quantified<Q, J>;
+}
