@@ -129,12 +129,12 @@ fn run_on<B: Backend>(engine: &Engine<B>) -> Result<(), Box<dyn std::error::Erro
         .select(Buyer::as_select())
         .order_by(покупатель_::id)
         .load(&mut *conn)?;
-    let products_of = buyers.load_through::<Product, _, _>(
+    let products_of = buyers.with_through::<Product, _, _>(
         корзина_::id_buyer,
         корзина_::id_product,
         &mut *conn,
     )?;
-    for (buyer, products) in buyers.iter().zip(&products_of) {
+    for (buyer, products) in &products_of {
         // The basket's order is whatever the database returns: sort by product for output
         // that is the same on every backend.
         let mut products: Vec<&Product> = products.iter().collect();
@@ -156,12 +156,12 @@ fn run_on<B: Backend>(engine: &Engine<B>) -> Result<(), Box<dyn std::error::Erro
         .select(Product::as_select())
         .order_by(продукт_::id)
         .load(&mut *conn)?;
-    let buyers_of = products.load_through::<Buyer, _, _>(
+    let buyers_of = products.with_through::<Buyer, _, _>(
         корзина_::id_product,
         корзина_::id_buyer,
         &mut *conn,
     )?;
-    for (product, buyers) in products.iter().zip(&buyers_of) {
+    for (product, buyers) in &buyers_of {
         let mut buyers: Vec<&Buyer> = buyers.iter().collect();
         buyers.sort_by_key(|b| b.id);
         let names: Vec<&str> = buyers.iter().map(|b| b.name.as_str()).collect();
@@ -172,6 +172,5 @@ fn run_on<B: Backend>(engine: &Engine<B>) -> Result<(), Box<dyn std::error::Erro
             names.join(", ")
         );
     }
-    let _ = buyers.iter().map(|b| b.id).sum::<i32>();
     Ok(())
 }

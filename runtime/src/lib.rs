@@ -207,7 +207,7 @@ pub mod prelude {
         delete, excluded, insert_into, update, AliasMethods, AssignMethods, Compound, DerivedTable,
         KeyQuery, RowByKey, Selectable, SubqueryMethods, TableQuery, WithProgress,
     };
-    pub use crate::relation::{group_children, LoadMany, LoadOne, WithRelated};
+    pub use crate::relation::{group_children, LoadMany, LoadOne, WithGrandchildren, WithRelated};
     pub use crate::session::Session;
     pub use crate::types::{
         Array, Bool, Bytea, Date, Float4, Float8, Int2, Int4, Int8, Interval, Json, Jsonb,

@@ -19,7 +19,7 @@ sqlwright::table! {
     }
 }
 
-#[derive(sqlwright::Row, Debug)]
+#[derive(sqlwright::Row, Debug, Clone)]
 #[sqlwright(table = users)]
 struct User {
     id: i32,
@@ -124,7 +124,13 @@ fn relation_loaders_keep_a_generic_plan_that_hashes_the_keys() {
         .load(&mut db.conn)
         .unwrap();
     for _ in 0..12 {
-        let posts: Vec<Vec<Post>> = users.load_children(posts::user_id, &mut db.conn).unwrap();
+        let posts: Vec<Vec<Post>> = users
+            .clone()
+            .with_children(posts::user_id, &mut db.conn)
+            .unwrap()
+            .into_iter()
+            .map(|(_, posts)| posts)
+            .collect();
         assert_eq!(posts.iter().map(Vec::len).sum::<usize>(), 2000);
         assert!(posts
             .iter()

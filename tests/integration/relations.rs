@@ -183,8 +183,12 @@ fn one_to_many_select_in_is_two_statements_for_any_number_of_parents<B: TestBack
     let users = all_users(&mut db.conn);
     let (children, log) = capture_sql(|| {
         users
-            .load_children::<Post, _>(posts::user_id, &mut db.conn)
+            .clone()
+            .with_children::<Post, _>(posts::user_id, &mut db.conn)
             .unwrap()
+            .into_iter()
+            .map(|(_, related)| related)
+            .collect::<Vec<_>>()
     });
     assert_eq!(statements(&log), 1);
     assert_eq!(children.len(), 503);
@@ -193,8 +197,12 @@ fn one_to_many_select_in_is_two_statements_for_any_number_of_parents<B: TestBack
     // No parents: no statement at all.
     let (none, log) = capture_sql(|| {
         Vec::<User>::new()
-            .load_children::<Post, _>(posts::user_id, &mut db.conn)
+            .clone()
+            .with_children::<Post, _>(posts::user_id, &mut db.conn)
             .unwrap()
+            .into_iter()
+            .map(|(_, related)| related)
+            .collect::<Vec<_>>()
     });
     assert!(none.is_empty() && log.is_empty());
 }
@@ -236,12 +244,16 @@ fn one_to_many_subquery_selects_children_by_the_parent_query<B: TestBackend>() {
             .load(&mut db.conn)
             .unwrap();
         let posts = users
-            .load_children_in::<Post, _, _, _>(
+            .clone()
+            .with_children_in::<Post, _, _, _>(
                 posts::user_id,
                 parents().select(users::id),
                 &mut db.conn,
             )
-            .unwrap();
+            .unwrap()
+            .into_iter()
+            .map(|(_, related)| related)
+            .collect::<Vec<_>>();
         (users, posts)
     });
     assert_eq!(statements(&log), 2, "{log:#?}");
@@ -276,8 +288,12 @@ fn many_to_one_backref_both_strategies_and_nullable_keys<B: TestBackend>() {
     assert_eq!(got, [("a1", "Ann"), ("a2", "Ann"), ("b1", "Bob")]);
     // A nullable key gives Option.
     let editors: Vec<Option<User>> = posts
-        .load_parents::<User, _>(posts::editor_id, &mut db.conn)
-        .unwrap();
+        .clone()
+        .with_parents::<User, _>(posts::editor_id, &mut db.conn)
+        .unwrap()
+        .into_iter()
+        .map(|(_, related)| related)
+        .collect::<Vec<_>>();
     let names: Vec<Option<&str>> = editors
         .iter()
         .map(|e| e.as_ref().map(|u| u.name.as_str()))
@@ -308,8 +324,12 @@ fn one_to_one_through_a_unique_key<B: TestBackend>() {
     // select-in: one statement for all parents, at most one child each.
     let (all, log) = capture_sql(|| {
         users
-            .load_children::<Passport, _>(passports::person_id, &mut db.conn)
+            .clone()
+            .with_children::<Passport, _>(passports::person_id, &mut db.conn)
             .unwrap()
+            .into_iter()
+            .map(|(_, related)| related)
+            .collect::<Vec<_>>()
     });
     assert_eq!(statements(&log), 1, "{log:#?}");
     assert_eq!(all.iter().map(Vec::len).collect::<Vec<_>>(), [1, 1, 0]);
@@ -337,8 +357,12 @@ fn many_to_many_through_an_association_table_with_a_composite_key<B: TestBackend
     let users = all_users(&mut db.conn);
     let (bought, log) = capture_sql(|| {
         users
-            .load_through::<Product, _, _>(basket::buyer_id, basket::product_id, &mut db.conn)
+            .clone()
+            .with_through::<Product, _, _>(basket::buyer_id, basket::product_id, &mut db.conn)
             .unwrap()
+            .into_iter()
+            .map(|(_, related)| related)
+            .collect::<Vec<_>>()
     });
     assert_eq!(statements(&log), 1, "{log:#?}");
     let names = |ps: &Vec<Product>| {
@@ -355,8 +379,12 @@ fn many_to_many_through_an_association_table_with_a_composite_key<B: TestBackend
         .load(&mut db.conn)
         .unwrap();
     let buyers = products
-        .load_through::<User, _, _>(basket::product_id, basket::buyer_id, &mut db.conn)
-        .unwrap();
+        .clone()
+        .with_through::<User, _, _>(basket::product_id, basket::buyer_id, &mut db.conn)
+        .unwrap()
+        .into_iter()
+        .map(|(_, related)| related)
+        .collect::<Vec<_>>();
     let got: Vec<Vec<String>> = buyers
         .iter()
         .map(|us| {
@@ -375,26 +403,12 @@ fn many_to_many_through_an_association_table_with_a_composite_key<B: TestBackend
 fn nested_users_posts_comments_in_three_statements<B: TestBackend>() {
     let mut db = fixture::<B>();
     let (tree, log) = capture_sql(|| {
-        let users = all_users(&mut db.conn);
-        let posts = users
-            .load_children::<Post, _>(posts::user_id, &mut db.conn)
-            .unwrap();
-        let flat: Vec<Post> = posts.iter().flatten().cloned().collect();
-        let mut comments = flat
-            .load_children::<Comment, _>(comments::post_id, &mut db.conn)
+        // three statements: users, all their posts, all the posts' comments
+        all_users(&mut db.conn)
+            .with_children::<Post, _>(posts::user_id, &mut db.conn)
             .unwrap()
-            .into_iter();
-        users
-            .into_iter()
-            .zip(posts)
-            .map(|(u, ps)| {
-                let with: Vec<(Post, Vec<Comment>)> = ps
-                    .into_iter()
-                    .map(|p| (p, comments.next().unwrap_or_default()))
-                    .collect();
-                (u, with)
-            })
-            .collect::<Vec<_>>()
+            .with_grandchildren::<Comment, _>(comments::post_id, &mut db.conn)
+            .unwrap()
     });
     assert_eq!(statements(&log), 3, "{log:#?}");
     let shape: Vec<(String, Vec<(String, usize)>)> = tree

@@ -28,8 +28,8 @@ struct Shipment {
 }
 
 #[allow(dead_code)]
-fn shipments_of(lines: &[Line], conn: &mut Connection) -> Result<Vec<Vec<Shipment>>, sqlwright::Error> {
-    let shipments = lines.load_children::<Shipment, _>(shipments::line, conn)?;
+fn shipments_of(lines: Vec<Line>, conn: &mut Connection) -> Result<Vec<(Line, Vec<Shipment>)>, sqlwright::Error> {
+    let shipments = lines.with_children::<Shipment, _>(shipments::line, conn)?;
     Ok(shipments)
 }
 

@@ -16,9 +16,9 @@ struct Post {
 }
 
 #[allow(dead_code)]
-fn posts_of(users: &[User], conn: &mut Connection) -> Result<Vec<Vec<Post>>, sqlwright::Error> {
+fn posts_of(users: Vec<User>, conn: &mut Connection) -> Result<Vec<(User, Vec<Post>)>, sqlwright::Error> {
     // Post does not load posts.user_id, so its rows cannot be matched to users
-    let posts = users.load_children::<Post, _>(posts::user_id, conn)?;
+    let posts = users.with_children::<Post, _>(posts::user_id, conn)?;
     Ok(posts)
 }
 

@@ -16,9 +16,9 @@ struct Tag {
 }
 
 #[allow(dead_code)]
-fn tags_of(users: &[User], conn: &mut Connection) -> Result<Vec<Vec<Tag>>, sqlwright::Error> {
+fn tags_of(users: Vec<User>, conn: &mut Connection) -> Result<Vec<(User, Vec<Tag>)>, sqlwright::Error> {
     // posts.user_id links users to posts, not to tags
-    let tags = users.load_children::<Tag, _>(posts::user_id, conn)?;
+    let tags = users.with_children::<Tag, _>(posts::user_id, conn)?;
     Ok(tags)
 }
 

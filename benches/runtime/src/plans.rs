@@ -14,7 +14,7 @@ use sqlwright::prelude::*;
 use std::collections::HashMap;
 
 /// Users -> posts -> comments, 100 users with 10 posts each and `comments_per_post`
-/// comments on each post, loaded one level at a time: `load_children` (sqlwright),
+/// comments on each post, loaded one level at a time: `with_children` + `with_grandchildren` (sqlwright),
 /// `belonging_to` + `grouped_by` (Diesel), and hand-written prepared statements with
 /// `= ANY($1)` grouped in a `HashMap`. Every side builds each user's posts and each post's
 /// comments; `name` is the report's line.
@@ -52,16 +52,16 @@ pub fn associations(
                     .select(sw::User::as_select())
                     .load(&mut *sw)
                     .unwrap();
-                let posts: Vec<Vec<sw::Post>> =
-                    users.load_children(sw::posts::user_id, &mut *sw).unwrap();
-                let all_posts: Vec<sw::Post> = posts.into_iter().flatten().collect();
-                let comments: Vec<Vec<sw::Comment>> = all_posts
-                    .load_children(sw::comments::post_id, &mut *sw)
+                let tree: Vec<(sw::User, Vec<(sw::Post, Vec<sw::Comment>)>)> = users
+                    .with_children(sw::posts::user_id, &mut *sw)
+                    .unwrap()
+                    .with_grandchildren(sw::comments::post_id, &mut *sw)
                     .unwrap();
+                let posts = tree.iter().flat_map(|(_, posts)| posts);
                 tally(
-                    users.len(),
-                    all_posts.len(),
-                    comments.iter().map(Vec::len).sum(),
+                    tree.len(),
+                    posts.clone().count(),
+                    posts.map(|(_, comments)| comments.len()).sum(),
                 )
             }),
         ),

@@ -318,7 +318,7 @@ fn json_ids(ids: impl Iterator<Item = i32>) -> String {
 }
 
 /// Users -> posts -> comments (100 / 1000 / 2000 rows, indexed foreign keys), one
-/// level at a time: `load_children` (sqlwright), `belonging_to` + `grouped_by` (Diesel,
+/// level at a time: `with_children` + `with_grandchildren` (sqlwright), `belonging_to` + `grouped_by` (Diesel,
 /// `IN (?, ?, ...)`), and hand-written cached statements `IN (SELECT value FROM
 /// json_each(?1))` (the statement sqlwright sends) grouped in a `HashMap`.
 fn associations(env: &mut Env, report: &mut Report, rounds: usize) {
@@ -342,16 +342,16 @@ fn associations(env: &mut Env, report: &mut Report, rounds: usize) {
                     .select(sw::User::as_select())
                     .load(&mut *sw)
                     .unwrap();
-                let posts: Vec<Vec<sw::Post>> =
-                    users.load_children(sw::posts::user_id, &mut *sw).unwrap();
-                let all_posts: Vec<sw::Post> = posts.into_iter().flatten().collect();
-                let comments: Vec<Vec<sw::Comment>> = all_posts
-                    .load_children(sw::comments::post_id, &mut *sw)
+                let tree: Vec<(sw::User, Vec<(sw::Post, Vec<sw::Comment>)>)> = users
+                    .with_children(sw::posts::user_id, &mut *sw)
+                    .unwrap()
+                    .with_grandchildren(sw::comments::post_id, &mut *sw)
                     .unwrap();
+                let posts = tree.iter().flat_map(|(_, posts)| posts);
                 tally(
-                    users.len(),
-                    all_posts.len(),
-                    comments.iter().map(Vec::len).sum(),
+                    tree.len(),
+                    posts.clone().count(),
+                    posts.map(|(_, comments)| comments.len()).sum(),
                 )
             }),
         ),

@@ -9,13 +9,13 @@
 //! | strategy | call | statements |
 //! |---|---|---|
 //! | lazy | `user.children(photos::id_user, conn)`, `photo.parent(photos::id_user, conn)` | one per call |
-//! | select-in | `users.load_children(photos::id_user, conn)`, `photos.load_parents(..)` | 1 for all parents (`= ANY($1)`, `IN (SELECT unnest($1))` from 9 keys) |
+//! | select-in | `users.with_children(photos::id_user, conn)`, `photos.with_parents(..)` | 1 for all parents (`= ANY($1)`, `IN (SELECT unnest($1))` from 9 keys) |
 //! | joined | a `left_join` selecting `(Parent, Child)` structs, then [`group_children`] | 1 |
-//! | subquery | `users.load_children_in(photos::id_user, parent_key_query, conn)` | 1 (`IN (SELECT ..)`) |
-//! | many-to-many | `buyers.load_through(basket::id_buyer, basket::id_product, conn)` | 1 |
+//! | subquery | `users.with_children_in(photos::id_user, parent_key_query, conn)` | 1 (`IN (SELECT ..)`) |
+//! | many-to-many | `buyers.with_through(basket::id_buyer, basket::id_product, conn)` | 1 |
 //!
-//! Nested loading is the same calls one level down (users, then their posts, then the
-//! posts' comments: three statements with select-in). SQLAlchemy's `noload` and `raise`
+//! Nested loading goes one level down with `with_grandchildren` (users, then their posts,
+//! then the posts' comments: three statements with select-in, each row where it belongs). SQLAlchemy's `noload` and `raise`
 //! need no API: a relation that was not loaded is not in the value you hold, so using it by
 //! mistake does not compile.
 //!
@@ -48,9 +48,11 @@
 //! ```
 
 mod key;
+mod many;
 mod one;
 
 pub use key::{KeyColumns, Link, StructKey};
+pub use many::{LoadMany, WithGrandchildren, WithRelated};
 pub use one::{group_children, LoadOne};
 
 use crate::engine::{Error, Executor};
@@ -186,7 +188,7 @@ where
 #[diagnostic::on_unimplemented(
     message = "`{Self}` does not hold this foreign key, so its rows cannot be loaded as children along it",
     label = "a foreign key of another table",
-    note = "load the struct of the table that holds the foreign key: `users.load_children::<Post, _>(posts::user_id, conn)`"
+    note = "load the struct of the table that holds the foreign key: `users.with_children::<Post, _>(posts::user_id, conn)`"
 )]
 pub trait ChildOf<L> {
     /// The foreign key's column(s).
@@ -247,8 +249,9 @@ fn keys_of<R: StructKey<K>, K>(rows: &[R]) -> Vec<R::Key> {
     keys
 }
 
-/// Loading the related rows of many structs at once (select-in and subquery strategies).
-pub trait LoadMany<P> {
+/// Loading the related rows of many structs at once (select-in and subquery strategies),
+/// aligned with them: what [`WithRelated`] pairs up.
+pub(crate) trait Aligned<P> {
     /// The children of every parent along foreign key `fk` (a foreign-key column, or the
     /// marker of a `#[foreign_key(..)]` of several columns), in one statement
     /// (`WHERE fk = ANY($1)`, from 9 keys `WHERE fk IN (SELECT unnest($1))`), aligned with
@@ -321,7 +324,7 @@ pub trait LoadMany<P> {
         <P::Value as KeyValue>::Key: FromSqlValue<<<FA as ColumnDef>::SqlType as SqlType>::NotNull>;
 }
 
-impl<P> LoadMany<P> for [P] {
+impl<P> Aligned<P> for [P] {
     // The key bound is written inline so that an error quotes one short line.
     #[allow(clippy::multiple_bound_locations)]
     fn load_children<Ch: StructKey<ChildKeyOf<Ch, L>, Key = ParentKeyOf<P, L>>, L: Link>(
@@ -485,74 +488,4 @@ impl<P> LoadMany<P> for [P] {
 fn dedup<K: Eq + Hash + Clone>(keys: &mut Vec<K>) {
     let mut seen = std::collections::HashSet::with_capacity(keys.len());
     keys.retain(|k| seen.insert(k.clone()));
-}
-
-/// Pairs each parent with its loaded children (select-in): `users.with_children(fk, conn)`.
-pub trait WithRelated<P>: Sized {
-    /// Each parent with its children along `fk` (2 statements in all with the parents').
-    fn with_children<Ch, L>(
-        self,
-        fk: L,
-        conn: &mut (impl Executor + ?Sized),
-    ) -> Result<Vec<(P, Vec<Ch>)>, Error>
-    where
-        L: Link,
-        P: StructKey<L::ParentKey>,
-        Ch: RowStruct,
-        Ch::Table: ChildOf<L>,
-        Ch: StructKey<ChildKeyOf<Ch, L>, Key = <P as StructKey<L::ParentKey>>::Key>,
-        Ch::Columns: Render,
-        ChildKeyOf<Ch, L>: KeyColumns<<P as StructKey<L::ParentKey>>::Key>;
-
-    /// Each child with its parent along `fk` (`Option` of it for a nullable key).
-    #[allow(clippy::type_complexity)]
-    fn with_parents<Pa, L>(
-        self,
-        fk: L,
-        conn: &mut (impl Executor + ?Sized),
-    ) -> Result<Vec<(P, <P as StructKey<L::ChildKey>>::Related<Pa>)>, Error>
-    where
-        L: Link,
-        P: StructKey<L::ChildKey>,
-        L::Parent: RowOfTable<Pa>,
-        Pa: RowStruct + StructKey<L::ParentKey, Key = <P as StructKey<L::ChildKey>>::Key> + Clone,
-        Pa::Columns: Render,
-        L::ParentKey: KeyColumns<<P as StructKey<L::ChildKey>>::Key>;
-}
-
-impl<P> WithRelated<P> for Vec<P> {
-    fn with_children<Ch, L>(
-        self,
-        fk: L,
-        conn: &mut (impl Executor + ?Sized),
-    ) -> Result<Vec<(P, Vec<Ch>)>, Error>
-    where
-        L: Link,
-        P: StructKey<L::ParentKey>,
-        Ch: RowStruct,
-        Ch::Table: ChildOf<L>,
-        Ch: StructKey<ChildKeyOf<Ch, L>, Key = <P as StructKey<L::ParentKey>>::Key>,
-        Ch::Columns: Render,
-        ChildKeyOf<Ch, L>: KeyColumns<<P as StructKey<L::ParentKey>>::Key>,
-    {
-        let children = self.load_children::<Ch, L>(fk, conn)?;
-        Ok(self.into_iter().zip(children).collect())
-    }
-
-    fn with_parents<Pa, L>(
-        self,
-        fk: L,
-        conn: &mut (impl Executor + ?Sized),
-    ) -> Result<Vec<(P, <P as StructKey<L::ChildKey>>::Related<Pa>)>, Error>
-    where
-        L: Link,
-        P: StructKey<L::ChildKey>,
-        L::Parent: RowOfTable<Pa>,
-        Pa: RowStruct + StructKey<L::ParentKey, Key = <P as StructKey<L::ChildKey>>::Key> + Clone,
-        Pa::Columns: Render,
-        L::ParentKey: KeyColumns<<P as StructKey<L::ChildKey>>::Key>,
-    {
-        let parents = self.load_parents::<Pa, L>(fk, conn)?;
-        Ok(self.into_iter().zip(parents).collect())
-    }
 }

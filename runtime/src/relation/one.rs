@@ -2,8 +2,8 @@
 //! joined load grouped by parent (the joined strategy).
 
 use super::{
-    children_in, ChildKeyOf, ChildOf, Field, ForeignKey, KeyColumns, KeyValue, Link, LoadMany,
-    RowOfTable, RowStruct, StructKey,
+    children_in, ChildKeyOf, ChildOf, Field, ForeignKey, KeyColumns, KeyValue, Link, RowOfTable,
+    RowStruct, StructKey,
 };
 use crate::engine::{Error, Executor};
 use crate::query::{Col, ColumnDef, Selectable};
@@ -62,7 +62,8 @@ pub trait LoadOne: Sized {
         Pa::Columns: Render,
         L::ParentKey: KeyColumns<<Self as StructKey<L::ChildKey>>::Key>,
     {
-        let mut found = std::slice::from_ref(self).load_parents::<Pa, L>(fk, conn)?;
+        let mut found =
+            super::Aligned::load_parents::<Pa, L>(std::slice::from_ref(self), fk, conn)?;
         match found.pop() {
             Some(p) => Ok(p),
             None => <Self as StructKey<L::ChildKey>>::related(None),
@@ -87,8 +88,12 @@ pub trait LoadOne: Sized {
         <Self::Value as KeyValue>::Key:
             FromSqlValue<<<FA as ColumnDef>::SqlType as SqlType>::NotNull>,
     {
-        let mut all =
-            std::slice::from_ref(self).load_through::<T, FA, FB>(to_self, to_target, conn)?;
+        let mut all = super::Aligned::load_through::<T, FA, FB>(
+            std::slice::from_ref(self),
+            to_self,
+            to_target,
+            conn,
+        )?;
         Ok(all.pop().unwrap_or_default())
     }
 }
