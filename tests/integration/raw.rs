@@ -3,6 +3,7 @@
 use crate::schema::USERS;
 use crate::setup;
 use sqlwright::engine::DecodeError;
+use sqlwright::prelude::*;
 use sqlwright::raw;
 use sqlwright::Error;
 
@@ -217,4 +218,73 @@ fn execute_counts_rows_and_fetchmany_reads_in_batches() {
         .map(|row| row.unwrap().get::<i64>("n").unwrap())
         .sum();
     assert_eq!(sum, 5050);
+}
+
+#[test]
+fn a_value_of_the_wrong_type_names_its_parameter_and_both_types() {
+    let mut db = setup(USERS);
+    // text where the server compares with an integer column
+    let err = raw::sql("SELECT name FROM users WHERE name <> :name AND id = :id")
+        .bind("name", "x")
+        .bind("id", "1")
+        .load(&mut db.conn)
+        .unwrap_err();
+    match &err {
+        Error::ParameterType {
+            name,
+            position,
+            bound,
+            expected,
+            source,
+        } => {
+            assert_eq!((name.as_str(), *position), ("id", 2));
+            assert_eq!((bound.as_str(), expected.as_str()), ("text", "int4"));
+            assert_eq!(
+                source.database_error().map(|d| d.code.as_str()),
+                Some("42883")
+            );
+        }
+        other => panic!("{other:?}"),
+    }
+    let text = err.to_string();
+    assert!(
+        text.starts_with(
+            "raw SQL parameter `:id` ($2) is bound as text, but the statement reads it as int4"
+        ) && text.contains(".bind_as::<Int4, _>(\"id\", ..)"),
+        "{text}"
+    );
+    // text for an integer column of an INSERT; the kind of the server's error still shows
+    let err = raw::sql("INSERT INTO users (name, email, age) VALUES (:name, :email, :age)")
+        .bind("name", "Eve")
+        .bind("email", "eve@example.com")
+        .bind("age", "thirty")
+        .execute(&mut db.conn)
+        .unwrap_err();
+    assert!(
+        matches!(&err, Error::ParameterType { name, position: 3, expected, .. } if name == "age" && expected == "int4"),
+        "{err:?}"
+    );
+    assert!(err.database_error().is_some());
+    // the connection goes on, and a right value works
+    let n = raw::sql("INSERT INTO users (name, email, age) VALUES (:name, :email, :age)")
+        .bind("name", "Eve")
+        .bind("email", "eve@example.com")
+        .bind("age", 33)
+        .execute(&mut db.conn)
+        .unwrap();
+    assert_eq!(n, 1);
+    // inside a transaction the failed statement aborted it: the server's own error comes
+    // back unchanged (asking again would only be refused)
+    let err = db
+        .conn
+        .transaction(|tx| {
+            raw::sql("SELECT name FROM users WHERE id = :id")
+                .bind("id", "1")
+                .load(tx)
+        })
+        .unwrap_err();
+    assert!(
+        matches!(&err, Error::Database(d) if d.code == "42883"),
+        "{err:?}"
+    );
 }

@@ -91,6 +91,17 @@ pub trait Backend: driver::Driver + driver::Pooled + Runs<()> + Sized + Send + '
     fn dialect_of(_link: &Self::Link) -> Dialect {
         Self::DIALECT
     }
+
+    /// `err`, from running hand-written SQL `query` on `conn`, explained where the backend
+    /// can say more (which parameter's type the server refused).
+    #[doc(hidden)]
+    fn explain_raw(
+        _conn: &mut crate::engine::Connection<Self>,
+        _query: &crate::raw::RawQuery<'_>,
+        err: crate::engine::Error,
+    ) -> crate::engine::Error {
+        err
+    }
 }
 
 /// The canonical form of needs `N`: queries run where `C::Backend: Runs<Canonical<N>>`, so
@@ -103,6 +114,14 @@ pub struct Postgres;
 
 impl Backend for Postgres {
     const DIALECT: Dialect = Dialect::Postgres;
+
+    fn explain_raw(
+        conn: &mut crate::engine::Connection,
+        query: &crate::raw::RawQuery<'_>,
+        err: crate::engine::Error,
+    ) -> crate::engine::Error {
+        crate::raw::explain_type_error(conn, query, err)
+    }
 }
 
 /// SQLite, embedded (feature `sqlite`; the library is compiled in, nothing to install).

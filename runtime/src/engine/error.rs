@@ -105,6 +105,21 @@ pub enum Error {
     NulInText,
     /// A parameter could not be sent.
     Parameter(String),
+    /// A raw-SQL parameter was bound as a SQL type that does not fit where the statement
+    /// uses it (text bound where the server reads an integer): which parameter, and both
+    /// types.
+    ParameterType {
+        /// The parameter's name in the SQL text (`id` for `:id`).
+        name: String,
+        /// Its placeholder number (`1` for `$1`).
+        position: usize,
+        /// The SQL type it was bound as (the Rust value's natural type, or `bind_as`'s).
+        bound: String,
+        /// The SQL type PostgreSQL reads at that place.
+        expected: String,
+        /// The server's error.
+        source: Box<Error>,
+    },
     /// The driver failed in a way not covered above (a protocol or I/O problem).
     Driver(String),
     /// The API was used in a way that cannot work, found at run time (a nested transaction
@@ -189,6 +204,29 @@ impl fmt::Display for Error {
                 "a text parameter contains a NUL byte (\\0), which PostgreSQL cannot store",
             ),
             Error::Parameter(reason) => write!(f, "cannot send a parameter: {reason}"),
+            Error::ParameterType {
+                name,
+                position,
+                bound,
+                expected,
+                source,
+            } => {
+                write!(
+                    f,
+                    "raw SQL parameter `:{name}` (${position}) is bound as {bound}, but the \
+                     statement reads it as {expected}: bind a value of that type"
+                )?;
+                if let Some((marker, _)) = crate::types::BUILTIN_TYPES
+                    .iter()
+                    .find(|(_, sql)| *sql == expected.as_str())
+                {
+                    write!(
+                        f,
+                        ", or declare it with `.bind_as::<{marker}, _>(\"{name}\", ..)`"
+                    )?;
+                }
+                write!(f, " ({source})")
+            }
             Error::Driver(reason) => write!(f, "database driver error: {reason}"),
             Error::Misuse(reason) => f.write_str(reason),
             Error::Copy {
@@ -216,6 +254,7 @@ impl std::error::Error for Error {
             Error::Decode { source, .. } => Some(source),
             Error::Database(e) => Some(e),
             Error::Copy { source, .. } => Some(source),
+            Error::ParameterType { source, .. } => Some(source),
             _ => None,
         }
     }
@@ -486,6 +525,7 @@ impl Error {
         match self {
             Error::Database(e) => Some(e),
             Error::Copy { source, .. } => source.database_error(),
+            Error::ParameterType { source, .. } => source.database_error(),
             _ => None,
         }
     }

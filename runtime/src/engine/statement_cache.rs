@@ -187,3 +187,25 @@ impl super::connection::PgLink {
         self.statements.get(&key).is_some_and(|c| c.types == types)
     }
 }
+
+impl Connection {
+    /// The types PostgreSQL infers for the parameters of `sql` when none is declared, or
+    /// `None` when that cannot be asked without side effects (a statement cache mode for
+    /// poolers, where a named statement may land on another server connection) or the
+    /// server cannot infer them. For explaining a raw statement's type error: the
+    /// statement is prepared under a fresh name and closed with the next request.
+    pub(crate) fn inferred_param_types(&mut self, sql: &str) -> Option<Vec<Type>> {
+        if self.link.mode != StatementCacheMode::Named {
+            return None;
+        }
+        let name = self.link.wire.statement_name();
+        let prepared = self.link.wire.prepare(Arc::clone(&name), sql, &[]);
+        match prepared {
+            Ok(statement) => {
+                self.link.wire.close_statement(name);
+                Some(statement.params.to_vec())
+            }
+            Err(_) => None,
+        }
+    }
+}

@@ -5,7 +5,11 @@
 //! parameters, never spliced into the text. A `:name` inside a string literal, a quoted
 //! identifier, a dollar-quoted string or a comment is left alone, and so is a `::type`
 //! cast. Each value is declared with its Rust type's natural SQL type (`i64` is `int8`,
-//! `&str` is `text`; [`RawQuery::bind_as`] picks another).
+//! `&str` is `text`; [`RawQuery::bind_as`] picks another). When PostgreSQL refuses a
+//! value's type where the statement uses it (text compared with an integer column), the
+//! error is [`Error::ParameterType`](crate::Error::ParameterType): which `:name`, the type
+//! it was bound as and the type the server reads there (asked of the server by preparing
+//! the statement once more without declared types, outside a failed transaction).
 //!
 //! Raw SQL has no columns to mark `#[sensitive]`: a value bound with
 //! [`RawQuery::bind_sensitive`] is shown as `<redacted>` in echo, `tracing` events and
@@ -54,6 +58,14 @@ pub trait RawBackend: crate::backend::Backend {
         rendered: &Rendered<'_>,
     ) -> Result<Option<Self::Row>, Error> {
         Ok(Self::load_rows(conn, rendered)?.into_iter().next())
+    }
+    /// `err`, from running `query`, explained where the backend can say more.
+    fn explain(
+        _conn: &mut crate::engine::Connection<Self>,
+        _query: &RawQuery<'_>,
+        err: Error,
+    ) -> Error {
+        err
     }
 }
 
@@ -271,7 +283,9 @@ impl<'a> RawQuery<'a> {
         C::Backend: RawBackend,
     {
         let rendered = self.render_for(conn.connection().dialect())?;
-        <C::Backend as RawBackend>::load_rows(conn.connection(), &rendered)
+        <C::Backend as RawBackend>::load_rows(conn.connection(), &rendered).map_err(|e| {
+            <C::Backend as crate::backend::Backend>::explain_raw(conn.connection(), self, e)
+        })
     }
 
     /// Runs the statement and maps each row into `T` by column name.
@@ -280,7 +294,8 @@ impl<'a> RawQuery<'a> {
         conn: &mut C,
     ) -> Result<Vec<T>, Error> {
         let rendered = self.render()?;
-        conn.query_rows(&rendered)?
+        conn.query_rows(&rendered)
+            .map_err(|e| explain_type_error(conn.connection(), self, e))?
             .into_iter()
             .map(|row| T::from_dyn_row(&DynRow(row)))
             .collect()
@@ -295,7 +310,9 @@ impl<'a> RawQuery<'a> {
         C::Backend: RawBackend,
     {
         let rendered = self.render_for(conn.connection().dialect())?;
-        <C::Backend as RawBackend>::first_row(conn.connection(), &rendered)
+        <C::Backend as RawBackend>::first_row(conn.connection(), &rendered).map_err(|e| {
+            <C::Backend as crate::backend::Backend>::explain_raw(conn.connection(), self, e)
+        })
     }
 
     /// Exactly one row: [`Error::NotFound`] or [`Error::MultipleRows`] otherwise.
@@ -322,7 +339,9 @@ impl<'a> RawQuery<'a> {
     /// Runs the statement: the number of rows it affected.
     pub fn execute<C: Executor + ?Sized>(&self, conn: &mut C) -> Result<u64, Error> {
         let rendered = self.render_for(conn.connection().dialect())?;
-        conn.execute_rendered(&rendered)
+        conn.execute_rendered(&rendered).map_err(|e| {
+            <C::Backend as crate::backend::Backend>::explain_raw(conn.connection(), self, e)
+        })
     }
 
     /// Runs the statement and reads its rows one at a time as they arrive, without
@@ -537,5 +556,53 @@ mod tests {
         );
         assert!(parse_named("SELECT $1").is_err());
         assert!(parse_named("SELECT a$1 FROM t").is_ok());
+    }
+}
+
+/// SQLSTATEs of a parameter whose declared type does not fit where it is used:
+/// `undefined_function` (`integer = text` has no operator) and `datatype_mismatch` (a text
+/// value for an integer column).
+const TYPE_MISMATCH: [&str; 2] = ["42883", "42804"];
+
+/// `err` as [`Error::ParameterType`] when the server refused a parameter's declared type:
+/// the statement is prepared once more with no declared types, and the first parameter
+/// whose inferred type differs from its declared one is named.
+pub(crate) fn explain_type_error(
+    conn: &mut crate::engine::Connection,
+    query: &RawQuery<'_>,
+    err: Error,
+) -> Error {
+    let Some(db) = err.database_error() else {
+        return err;
+    };
+    if !TYPE_MISMATCH.contains(&db.code.as_str()) {
+        return err;
+    }
+    let Ok(rendered) = query.render() else {
+        return err;
+    };
+    let Ok(parsed) = parse_named_with(
+        query.text,
+        crate::backend::Dialect::Postgres.placeholder_prefix(),
+    ) else {
+        return err;
+    };
+    let Some(inferred) = conn.inferred_param_types(&rendered.sql) else {
+        return err;
+    };
+    let mismatch = rendered
+        .types
+        .iter()
+        .zip(&inferred)
+        .position(|(declared, wanted)| declared != wanted && *wanted != Type::UNKNOWN);
+    match (mismatch, mismatch.and_then(|i| parsed.names.get(i))) {
+        (Some(i), Some(name)) => Error::ParameterType {
+            name: name.clone(),
+            position: i + 1,
+            bound: rendered.types[i].name().to_string(),
+            expected: inferred[i].name().to_string(),
+            source: Box::new(err),
+        },
+        _ => err,
     }
 }
