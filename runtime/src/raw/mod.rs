@@ -518,47 +518,6 @@ pub(crate) fn parse_named_with(text: &str, prefix: char) -> Result<Parsed, Error
     Ok(Parsed { sql, names })
 }
 
-#[cfg(test)]
-mod tests {
-    use super::parse_named;
-
-    fn parse(text: &str) -> (String, Vec<String>) {
-        let p = parse_named(text).unwrap();
-        (p.sql, p.names)
-    }
-
-    #[test]
-    fn names_become_numbered_placeholders() {
-        let (sql, names) = parse("SELECT * FROM t WHERE a > :max AND b = :name OR c < :max");
-        assert_eq!(sql, "SELECT * FROM t WHERE a > $1 AND b = $2 OR c < $1");
-        assert_eq!(names, ["max", "name"]);
-    }
-
-    #[test]
-    fn literals_comments_casts_and_quoted_names_are_left_alone() {
-        let text = "SELECT ':a', 'it'':s', E'\\':b', \"x:c\", $$ :d $$, $q$ :e $q$, a::int4 \
-                    -- :f\n/* :g /* :h */ */ FROM t WHERE id = :id";
-        let (sql, names) = parse(text);
-        assert_eq!(names, ["id"]);
-        assert!(sql.ends_with("WHERE id = $1"), "{sql}");
-        assert!(
-            sql.contains("':a'") && sql.contains("a::int4") && sql.contains(":f"),
-            "{sql}"
-        );
-    }
-
-    #[test]
-    fn cyrillic_names_and_positional_placeholders() {
-        let (sql, names) = parse("SELECT :имя");
-        assert_eq!(
-            (sql.as_str(), names),
-            ("SELECT $1", vec!["имя".to_string()])
-        );
-        assert!(parse_named("SELECT $1").is_err());
-        assert!(parse_named("SELECT a$1 FROM t").is_ok());
-    }
-}
-
 /// SQLSTATEs of a parameter whose declared type does not fit where it is used:
 /// `undefined_function` (`integer = text` has no operator) and `datatype_mismatch` (a text
 /// value for an integer column).
@@ -604,5 +563,46 @@ pub(crate) fn explain_type_error(
             source: Box::new(err),
         },
         _ => err,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::parse_named;
+
+    fn parse(text: &str) -> (String, Vec<String>) {
+        let p = parse_named(text).unwrap();
+        (p.sql, p.names)
+    }
+
+    #[test]
+    fn names_become_numbered_placeholders() {
+        let (sql, names) = parse("SELECT * FROM t WHERE a > :max AND b = :name OR c < :max");
+        assert_eq!(sql, "SELECT * FROM t WHERE a > $1 AND b = $2 OR c < $1");
+        assert_eq!(names, ["max", "name"]);
+    }
+
+    #[test]
+    fn literals_comments_casts_and_quoted_names_are_left_alone() {
+        let text = "SELECT ':a', 'it'':s', E'\\':b', \"x:c\", $$ :d $$, $q$ :e $q$, a::int4 \
+                    -- :f\n/* :g /* :h */ */ FROM t WHERE id = :id";
+        let (sql, names) = parse(text);
+        assert_eq!(names, ["id"]);
+        assert!(sql.ends_with("WHERE id = $1"), "{sql}");
+        assert!(
+            sql.contains("':a'") && sql.contains("a::int4") && sql.contains(":f"),
+            "{sql}"
+        );
+    }
+
+    #[test]
+    fn cyrillic_names_and_positional_placeholders() {
+        let (sql, names) = parse("SELECT :имя");
+        assert_eq!(
+            (sql.as_str(), names),
+            ("SELECT $1", vec!["имя".to_string()])
+        );
+        assert!(parse_named("SELECT $1").is_err());
+        assert!(parse_named("SELECT a$1 FROM t").is_ok());
     }
 }
