@@ -165,6 +165,9 @@ pub use engine::{
     StatementCacheMode, Transaction, SQL_LOG_TARGET,
 };
 pub use session::Session;
+/// A `jsonb`/`json` value as a serde type (feature `serde_json`).
+#[cfg(feature = "serde_json")]
+pub use types::json::Json;
 /// A connection to SQLite (feature `sqlite`).
 #[cfg(feature = "sqlite")]
 pub type SqliteConnection = Connection<Sqlite>;
@@ -198,7 +201,7 @@ pub mod prelude {
     pub use crate::expr::{
         avg, count, count_distinct, count_star, max, min, sum, value, ExpressionMethods,
     };
-    pub use crate::expr::{OverMethod, TimeMethods};
+    pub use crate::expr::{ArrayMethods, JsonMethods, OverMethod, TimeMethods};
     pub use crate::query::Insertable as _;
     pub use crate::query::{
         delete, excluded, insert_into, update, AliasMethods, AssignMethods, Compound, DerivedTable,
@@ -219,14 +222,15 @@ pub mod prelude {
 /// with a program's own.)
 pub mod dsl {
     pub use crate::expr::{
-        abs, array_agg, avg, bool_and, bool_or, case_when, cast, ceil, char_length, coalesce,
-        concat, count, count_distinct, count_star, cume_dist, current_date, current_time,
-        current_timestamp, current_user, date_part, date_trunc, days, dense_rank, extract,
-        first_value, floor, greatest, grouping, lag, lag_by, lag_or, last_value, lead, lead_by,
-        lead_or, least, length, localtime, localtimestamp, lower, ltrim, max, min, mode, modulo,
-        months, now, nth_value, ntile, nullif, percent_rank, percentile_cont, percentile_disc,
-        position, power, random, rank, replace, round, round_to, row_number, rtrim, session_user,
-        sqrt, string_agg, substring, substring_from, sum, trim, upper, value, window, years, Field,
+        abs, array_agg, array_length, avg, bool_and, bool_or, cardinality, case_when, cast, ceil,
+        char_length, coalesce, concat, count, count_distinct, count_star, cume_dist, current_date,
+        current_time, current_timestamp, current_user, date_part, date_trunc, days, dense_rank,
+        extract, first_value, floor, greatest, grouping, jsonb_agg, jsonb_build_object, lag,
+        lag_by, lag_or, last_value, lead, lead_by, lead_or, least, length, localtime,
+        localtimestamp, lower, ltrim, max, min, mode, modulo, months, now, nth_value, ntile,
+        nullif, percent_rank, percentile_cont, percentile_disc, position, power, random, rank,
+        replace, round, round_to, row_number, rtrim, session_user, sqrt, string_agg, substring,
+        substring_from, sum, to_jsonb, trim, unnest, upper, value, window, years, Field,
         FrameBound, Sequence,
     };
     pub use crate::query::{cube, exists, grouping_sets, not_exists, rollup};
