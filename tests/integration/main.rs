@@ -24,6 +24,7 @@ mod hostile;
 mod hosts;
 mod interop;
 mod joins;
+mod json_arrays;
 mod limits;
 mod names;
 mod operators;
