@@ -11,6 +11,7 @@ use crate::backend::needs::{features, All3, PgOnly};
 use crate::check::{AppearsIn, Mix, ValidGrouping};
 use crate::render::{operand, Render, SqlWriter};
 use crate::types::*;
+use std::marker::PhantomData;
 
 /// Array types, nullable or not, with their element type.
 pub trait ArrayType: SqlType {
@@ -38,9 +39,15 @@ impl<S, ST: ArrayType, C> IsArray<ST, C> for S {
     type Elem = ST::Elem;
 }
 
-/// The element type of array expression `E`, without NULL: what `any_eq` compares with.
-pub type ElementOf<E, C> =
-    <<ShownAs<E> as IsArray<<E as Expression>::SqlType, C>>::Elem as SqlType>::NotNull;
+/// The element type of array expression `E` (nullable when its elements may be NULL).
+pub type ElementOf<E, C> = <ShownAs<E> as IsArray<<E as Expression>::SqlType, C>>::Elem;
+
+/// The element type of array expression `E` without NULL: what `any_eq` compares with.
+pub type ElementOperand<E, C> = <ElementOf<E, C> as SqlType>::NotNull;
+
+/// The elements of array `C` (a column's name), as errors call them: "`7` cannot be compared
+/// with `Elements<posts::tags>`, of SQL type `Text`".
+pub struct Elements<C>(PhantomData<C>);
 
 /// `&&`: the arrays have an element in common.
 pub struct Overlaps;
@@ -52,28 +59,40 @@ impl BinaryOp for Overlaps {
 
 /// `value = ANY(array)`: the value is one of the array's elements. NULL (false in a filter)
 /// when either is NULL, or when no element equals the value and some element is NULL.
-#[derive(Clone, Copy)]
-pub struct AnyEq<A, V> {
+/// `El` is the array's element type, which makes the result nullable when elements may be.
+pub struct AnyEq<A, V, El> {
     array: A,
     value: V,
+    _elem: PhantomData<El>,
 }
 
-/// The result type of `value = ANY(array)`.
-pub type AnyEqType<V, A> = NullableIf<V, NullableIf<A, <A as ArrayType>::Elem, Bool>, Bool>;
+impl<A: Clone, V: Clone, El> Clone for AnyEq<A, V, El> {
+    fn clone(&self) -> Self {
+        AnyEq {
+            array: self.array.clone(),
+            value: self.value.clone(),
+            _elem: PhantomData,
+        }
+    }
+}
+impl<A: Copy, V: Copy, El> Copy for AnyEq<A, V, El> {}
 
-impl<A: Expression<SqlType: ArrayType>, V: Expression> Expression for AnyEq<A, V> {
-    type SqlType = AnyEqType<V::SqlType, A::SqlType>;
+/// The result type of `value = ANY(array)`, for elements of type `El`.
+pub type AnyEqType<V, A, El> = NullableIf<V, NullableIf<A, El, Bool>, Bool>;
+
+impl<A: Expression, V: Expression, El: SqlType> Expression for AnyEq<A, V, El> {
+    type SqlType = AnyEqType<V::SqlType, A::SqlType, El>;
 }
 
-impl<A, V, F, IA, IV> AppearsIn<F, (IA, IV)> for AnyEq<A, V>
+impl<A, V, El: SqlType, F, IA, IV> AppearsIn<F, (IA, IV)> for AnyEq<A, V, El>
 where
-    A: AppearsIn<F, IA, Lifted: ArrayType>,
+    A: AppearsIn<F, IA, Lifted: SqlType>,
     V: AppearsIn<F, IV, Lifted: SqlType>,
 {
-    type Lifted = AnyEqType<V::Lifted, A::Lifted>;
+    type Lifted = AnyEqType<V::Lifted, A::Lifted, El>;
 }
 
-impl<A, V, G, JA, JV> ValidGrouping<G, (JA, JV)> for AnyEq<A, V>
+impl<A, V, El, G, JA, JV> ValidGrouping<G, (JA, JV)> for AnyEq<A, V, El>
 where
     A: ValidGrouping<G, JA>,
     V: ValidGrouping<G, JV>,
@@ -82,7 +101,7 @@ where
     type Kind = <A::Kind as Mix<V::Kind>>::Out;
 }
 
-impl<A: Render, V: Render> Render for AnyEq<A, V> {
+impl<A: Render, V: Render, El> Render for AnyEq<A, V, El> {
     type Needs = All3<PgOnly<features::Arrays>, V::Needs, A::Needs>;
     fn render<'a>(&'a self, out: &mut SqlWriter<'a>) {
         let sensitive = self.array.is_sensitive() || self.value.is_sensitive();
@@ -95,8 +114,8 @@ impl<A: Render, V: Render> Render for AnyEq<A, V> {
     }
 }
 
-crate::__impl_operators!([A: Expression<SqlType: ArrayType>, V: Expression,] AnyEq<A, V>);
-super::operand::as_expr_for! { [A, V,] AnyEq<A, V>; }
+crate::__impl_operators!([A: Expression, V: Expression, El: SqlType,] AnyEq<A, V, El>);
+super::operand::as_expr_for! { [A, V, El,] AnyEq<A, V, El>; }
 
 /// Operators of arrays beyond containment (which [`JsonMethods`](super::JsonMethods) has).
 ///
@@ -126,20 +145,27 @@ pub trait ArrayMethods: Expression + Sized {
     }
     /// `value = ANY(self)`: `value` (a Rust value of the element type, or an expression) is
     /// one of the array's elements: "the rows whose tags include `rust`".
+    #[allow(clippy::type_complexity)]
     fn any_eq<R>(
         self,
         value: R,
-    ) -> AnyEq<Self, <R as Compared<ElementOf<Self, ctx::any_eq>, ShownAs<Self>>>::Expr>
+    ) -> AnyEq<
+        Self,
+        <R as Compared<ElementOperand<Self, ctx::any_eq>, Elements<ShownAs<Self>>>>::Expr,
+        ElementOf<Self, ctx::any_eq>,
+    >
     where
         Self: Shown,
         ShownAs<Self>: IsArray<Self::SqlType, ctx::any_eq>,
-        R: Compared<ElementOf<Self, ctx::any_eq>, ShownAs<Self>>,
-        R::Shown: ComparesAs<ElementOf<Self, ctx::any_eq>, ShownAs<Self>, R::SqlType>,
+        R: Compared<ElementOperand<Self, ctx::any_eq>, Elements<ShownAs<Self>>>,
+        R::Shown:
+            ComparesAs<ElementOperand<Self, ctx::any_eq>, Elements<ShownAs<Self>>, R::SqlType>,
         R::Expr: FromRhs<R>,
     {
         AnyEq {
             array: self,
             value: FromRhs::from_rhs(value),
+            _elem: PhantomData,
         }
     }
 }
