@@ -128,7 +128,7 @@ super::operand::as_expr_for! { [A, V, El,] AnyEq<A, V, El>; }
 ///     .select(posts::id);
 /// assert_eq!(
 ///     q.to_sql(),
-///     r#"SELECT "posts"."id" FROM "posts" WHERE $1 = ANY("posts"."tags") AND "posts"."tags" && $2"#
+///     r#"SELECT "posts"."id" FROM "posts" WHERE ($1 = ANY("posts"."tags")) AND ("posts"."tags" && $2)"#
 /// );
 /// ```
 pub trait ArrayMethods: Expression + Sized {
