@@ -563,3 +563,85 @@ fn unnest_as_a_from_source() {
         .unwrap();
     assert_eq!(found, [1, 3]);
 }
+
+sqlwright::table! {
+    notes (id) {
+        id -> Int4,
+        body -> Jsonb,
+        extra -> Nullable<Jsonb>,
+    }
+}
+
+const NOTES: sqlwright::ddl::Schema = sqlwright::schema!(notes);
+
+#[derive(sqlwright::Insertable, sqlwright::Row, Debug, PartialEq)]
+#[sqlwright(table = notes)]
+struct Note {
+    id: i32,
+    body: Json<Attributes>,
+    extra: Option<Json<Attributes>>,
+}
+
+crate::on_both!(json_values_are_portable);
+
+/// `Json<T>` is a value: it is written, read, compared for equality and assigned on every
+/// backend (SQLite stores the JSON text); only the operators are PostgreSQL's.
+fn json_values_are_portable<B: crate::both::TestBackend>() {
+    let mut db = crate::both::with::<B>(NOTES, "");
+    let lamp = Attributes {
+        color: "red".into(),
+        legs: None,
+    };
+    let chair = Attributes {
+        color: "blue".into(),
+        legs: Some(4),
+    };
+    let rows = [
+        Note {
+            id: 1,
+            body: Json(lamp.clone()),
+            extra: None,
+        },
+        Note {
+            id: 2,
+            body: Json(chair.clone()),
+            extra: Some(Json(lamp.clone())),
+        },
+    ];
+    insert_into(notes::table)
+        .values(&rows[..])
+        .execute(&mut db.conn)
+        .unwrap();
+    let loaded: Vec<Note> = notes::table
+        .select(Note::as_select())
+        .order_by(notes::id)
+        .load(&mut db.conn)
+        .unwrap();
+    assert_eq!(loaded, rows);
+    let found: Vec<i32> = notes::table
+        .filter(notes::body.eq(Json(chair.clone())))
+        .select(notes::id)
+        .load(&mut db.conn)
+        .unwrap();
+    assert_eq!(found, [2]);
+    update(notes::table)
+        .filter(notes::id.eq(1))
+        .set(notes::extra.to(Some(Json(chair.clone()))))
+        .execute(&mut db.conn)
+        .unwrap();
+    let extra = notes::table
+        .filter(notes::id.eq(1))
+        .select(notes::extra)
+        .load_as::<Option<Json<Attributes>>, _, _>(&mut db.conn)
+        .unwrap();
+    assert_eq!(extra, [Some(Json(chair))]);
+    // a document of another shape: the typed error, on both
+    let err = notes::table
+        .select(notes::body)
+        .load_as::<Json<Vec<i32>>, _, _>(&mut db.conn)
+        .unwrap_err();
+    assert!(
+        matches!(&err, sqlwright::Error::Decode { column, .. } if column == "notes.body"),
+        "{err:?}"
+    );
+}
