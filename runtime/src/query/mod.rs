@@ -75,7 +75,7 @@ pub use subquery::{
     exists, not_exists, ColumnOf, Exists, InQuery, Quantified, ScalarQuery, ScalarSubquery,
     SingleColumn, SubqueryMethods,
 };
-pub use unnest::{FromUnnest, OneColumn, Unnest, UnnestElement};
+pub use unnest::{FromUnnest, OneColumn, ReadsNoTable, Unnest, UnnestArray, UnnestElement};
 pub use update::{delete, update, Delete, Update, UpdateTarget};
 
 use crate::expr::Expression;

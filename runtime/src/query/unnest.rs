@@ -7,8 +7,9 @@ use super::{FromClause, Table};
 use crate::backend::needs::{features, Both, PgOnly};
 use crate::check::{AppearsIn, Nil};
 use crate::expr::AsExpr;
+use crate::expr::{Shown, ShownAs};
 use crate::render::{Render, SqlWriter};
-use crate::types::{Array, ArrayElement, SqlType};
+use crate::types::{Array, ArrayElement};
 use std::marker::PhantomData;
 
 /// `unnest(array) AS "t"("c")`: the rows of an array, named by table `T`'s declaration.
@@ -39,6 +40,36 @@ pub trait OneColumn {
 impl<C: ArrayElement> OneColumn for (C,) {
     type SqlType = C;
 }
+
+/// `Self` (a Rust value's type) is an array of `ST`, the one column of the table it is unnested
+/// into.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` cannot be unnested into a column of SQL type `{ST}`",
+    label = "expected a `Vec` of the column's Rust type, or an array expression of `{ST}`"
+)]
+pub trait UnnestArray<ST> {
+    /// The array expression.
+    type Expr: Render;
+    /// Converts.
+    fn into_array(self) -> Self::Expr;
+}
+#[diagnostic::do_not_recommend]
+impl<A: AsExpr<Array<ST>, Expr: Render>, ST: ArrayElement> UnnestArray<ST> for A {
+    type Expr = A::Expr;
+    fn into_array(self) -> A::Expr {
+        self.into_expr()
+    }
+}
+
+/// `Self` (an expression's name) reads no table, as an array unnested in FROM must.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` reads a table, but `from_unnest` takes an array that reads none",
+    label = "a `Vec` of values, or an expression over values only",
+    note = "`unnest(column)` in a select list expands each row's array"
+)]
+pub trait ReadsNoTable<E, I> {}
+#[diagnostic::do_not_recommend]
+impl<S, E: AppearsIn<Nil, I>, I> ReadsNoTable<E, I> for S {}
 
 /// The element type of the array a one-column table `T` unnests.
 pub type UnnestElement<T> = <<T as Table>::AllSqlTypes as OneColumn>::SqlType;
@@ -72,14 +103,14 @@ pub trait FromUnnest: Table {
     ) -> Select<SingleFrom<Self>, Unnest<Self, A::Expr>, DefaultSelection<Self>>
     where
         Self::AllSqlTypes: OneColumn,
-        A: AsExpr<Array<UnnestElement<Self>>>,
-        A::Expr: AppearsIn<Nil, I>,
-        Array<UnnestElement<Self>>: SqlType,
+        A: UnnestArray<UnnestElement<Self>>,
+        A::Expr: Shown,
+        ShownAs<A::Expr>: ReadsNoTable<A::Expr, I>,
     {
         Select::over(
             self,
             Unnest {
-                array: array.into_expr(),
+                array: array.into_array(),
                 _t: PhantomData,
             },
         )
