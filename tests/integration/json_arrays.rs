@@ -213,6 +213,23 @@ fn jsonb_functions() {
     );
     let built: serde_json::Value = q.one(&mut db.conn).unwrap();
     assert_eq!(built, json!({"id": 1, "name": "lamp"}));
+    // a Rust value as a member: bound with its natural type (`Json<T>` as jsonb)
+    let built: serde_json::Value = products::table
+        .filter(products::id.eq(2))
+        .select(jsonb_build_object((
+            "name",
+            products::name,
+            "attrs",
+            Json(Color { color: "teal" }),
+            "n",
+            7,
+        )))
+        .one(&mut db.conn)
+        .unwrap();
+    assert_eq!(
+        built,
+        json!({"name": "chair", "attrs": {"color": "teal"}, "n": 7})
+    );
 
     let q = products::table
         .select((to_jsonb(products::tags), to_jsonb(products::scores)))

@@ -110,6 +110,18 @@ impl<T: Serialize + std::fmt::Debug + Sync> AsExpr<JsonSql> for Json<T> {
     }
 }
 
+/// Where nothing else gives the SQL type (`value(..)`, raw SQL's `bind`, a function argument),
+/// a `Json<T>` is `jsonb`.
+impl<T: Serialize + std::fmt::Debug + Sync> crate::expr::NaturalSqlType for Json<T> {
+    type SqlType = Jsonb;
+}
+impl<T: Serialize + std::fmt::Debug + Sync> crate::expr::IntoOperand for Json<T> {
+    type Expr = Bound<Jsonb, Json<T>>;
+    fn into_operand(self) -> Self::Expr {
+        Bound::new(self)
+    }
+}
+
 /// Reads the JSON text of a `json` or `jsonb` value as `T`.
 fn decode_json<T: DeserializeOwned>(ty: &Type, raw: Option<&[u8]>) -> Result<Json<T>, DecodeError> {
     let rust = std::any::type_name::<T>();
@@ -179,3 +191,57 @@ macro_rules! json_loads {
     )*};
 }
 json_loads!(Jsonb, JsonSql);
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[derive(serde::Deserialize, Debug, PartialEq)]
+    struct Point {
+        x: i32,
+    }
+
+    #[test]
+    fn decodes_json_and_jsonb_text_and_says_why_not() {
+        let ok = decode_json::<Point>(&Type::JSONB, Some(b"\x01{\"x\": 3}")).unwrap();
+        assert_eq!(ok, Json(Point { x: 3 }));
+        let ok = decode_json::<Point>(&Type::JSON, Some(br#"{"x": -1, "y": 2}"#)).unwrap();
+        assert_eq!(ok, Json(Point { x: -1 }));
+        let reason = |e: DecodeError| match e {
+            DecodeError::Invalid { rust, reason } => {
+                assert!(rust.ends_with("Point"), "{rust}");
+                reason
+            }
+            other => panic!("not Invalid: {other:?}"),
+        };
+        let missing = decode_json::<Point>(&Type::JSONB, Some(b"\x01{}")).unwrap_err();
+        assert!(reason(missing).contains("missing field `x`"));
+        let wrong = decode_json::<Point>(&Type::JSON, Some(br#"{"x": "3"}"#)).unwrap_err();
+        assert!(reason(wrong).contains("invalid type: string"));
+        let version = decode_json::<Point>(&Type::JSONB, Some(b"\x02{}")).unwrap_err();
+        assert!(reason(version).contains("version byte 1"));
+        let empty = decode_json::<Point>(&Type::JSONB, Some(b"")).unwrap_err();
+        assert!(reason(empty).contains("None"));
+        assert!(matches!(
+            decode_json::<Point>(&Type::JSONB, None),
+            Err(DecodeError::UnexpectedNull { .. })
+        ));
+        assert!(matches!(
+            decode_json::<Point>(&Type::TEXT, Some(b"{}")),
+            Err(DecodeError::WrongType { .. })
+        ));
+    }
+
+    #[test]
+    fn encodes_jsonb_with_its_version_byte() {
+        let mut out = BytesMut::new();
+        let doc = Json(std::collections::BTreeMap::from([("a", 1)]));
+        doc.to_sql(&Type::JSONB, &mut out).unwrap();
+        assert_eq!(&out[..], b"\x01{\"a\":1}");
+        out.clear();
+        doc.to_sql(&Type::JSON, &mut out).unwrap();
+        assert_eq!(&out[..], b"{\"a\":1}");
+        assert!(<Json<i32> as ToSql>::accepts(&Type::JSONB));
+        assert!(!<Json<i32> as ToSql>::accepts(&Type::TEXT));
+    }
+}
