@@ -166,8 +166,8 @@ impl JsonKey for i32 {
 /// A list of keys as one `text[]` parameter (paths, `?|`, `?&`).
 pub type TextArray = Bound<Array<Text>, Vec<String>>;
 
-fn text_array<I: IntoIterator<Item: Into<String>>>(items: I) -> TextArray {
-    Bound::new(items.into_iter().map(Into::into).collect())
+fn text_array<I: IntoIterator<Item: AsRef<str>>>(items: I) -> TextArray {
+    Bound::new(items.into_iter().map(|k| k.as_ref().to_owned()).collect())
 }
 
 /// JSON operators, and containment (`@>`, `<@`) of `jsonb` documents and of arrays.
@@ -209,7 +209,7 @@ pub trait JsonMethods: Expression + Sized {
     where
         Self: Shown,
         ShownAs<Self>: IsJson<Self::SqlType, ctx::get_path>,
-        I: IntoIterator<Item: Into<String>>,
+        I: IntoIterator<Item: AsRef<str>>,
     {
         Binary::new(self, text_array(path))
     }
@@ -218,7 +218,7 @@ pub trait JsonMethods: Expression + Sized {
     where
         Self: Shown,
         ShownAs<Self>: IsJson<Self::SqlType, ctx::get_path_text>,
-        I: IntoIterator<Item: Into<String>>,
+        I: IntoIterator<Item: AsRef<str>>,
     {
         Binary::new(self, text_array(path))
     }
@@ -235,7 +235,7 @@ pub trait JsonMethods: Expression + Sized {
     where
         Self: Shown,
         ShownAs<Self>: IsJsonb<Self::SqlType, ctx::has_any_key>,
-        I: IntoIterator<Item: Into<String>>,
+        I: IntoIterator<Item: AsRef<str>>,
     {
         Binary::new(self, text_array(keys))
     }
@@ -244,7 +244,7 @@ pub trait JsonMethods: Expression + Sized {
     where
         Self: Shown,
         ShownAs<Self>: IsJsonb<Self::SqlType, ctx::has_all_keys>,
-        I: IntoIterator<Item: Into<String>>,
+        I: IntoIterator<Item: AsRef<str>>,
     {
         Binary::new(self, text_array(keys))
     }
