@@ -61,7 +61,10 @@
 //! - [`types`]: SQL types (`Int4`, `Text`, `Nullable<T>`, ...) and their Rust types.
 //! - [`expr`]: operators and the [`ExpressionMethods`](expr::ExpressionMethods) every
 //!   expression has (`eq`, `gt`, `like`, `in_`, `between`, `is_null`, `desc`, ...); `&`, `|`
-//!   and `!` combine conditions.
+//!   and `!` combine conditions; [`JsonMethods`](expr::JsonMethods) (`get`, `get_text`,
+//!   `contains`, `has_key`, ...) and [`ArrayMethods`](expr::ArrayMethods) (`any_eq`,
+//!   `overlaps`) for `jsonb`/`json` and array columns, and [`Json<T>`](Json) for a serde
+//!   type as a JSON column's value.
 //! - [`query`]: [`Select`](query::Select) and the methods a table starts it with: joins
 //!   (`inner_join`, `left_join`, `right_join`, `full_join`, `cross_join`, `*_join_on`),
 //!   `filter`, `group_by`, `having`, `select`, `order_by`; [`alias!`] for a table read twice.
@@ -94,7 +97,7 @@
 //! |---|---|---|
 //! | `chrono` | yes | `Date`, `Time`, `Timestamp`, `Timestamptz` as chrono types |
 //! | `uuid` | yes | `Uuid` as `uuid::Uuid` |
-//! | `serde_json` | yes | `Json`, `Jsonb` as `serde_json::Value` |
+//! | `serde_json` | yes | `Json`, `Jsonb` as `serde_json::Value`, or as a serde type through [`Json<T>`](Json) |
 //! | `rust_decimal` | yes | `Numeric` as `rust_decimal::Decimal` |
 //! | `testing` | no | `sqlwright::testing` |
 //!
