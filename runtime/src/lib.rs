@@ -228,13 +228,13 @@ pub mod dsl {
         abs, array_agg, array_length, avg, bool_and, bool_or, cardinality, case_when, cast, ceil,
         char_length, coalesce, concat, count, count_distinct, count_star, cume_dist, current_date,
         current_time, current_timestamp, current_user, date_part, date_trunc, days, dense_rank,
-        extract, first_value, floor, greatest, grouping, jsonb_agg, jsonb_build_object, lag,
-        lag_by, lag_or, last_value, lead, lead_by, lead_or, least, length, localtime,
-        localtimestamp, lower, ltrim, max, min, mode, modulo, months, now, nth_value, ntile,
-        nullif, percent_rank, percentile_cont, percentile_disc, position, power, random, rank,
-        replace, round, round_to, row_number, rtrim, session_user, sqrt, string_agg, substring,
-        substring_from, sum, to_jsonb, trim, unnest, upper, value, window, years, Field,
-        FrameBound, Sequence,
+        extract, first_value, floor, greatest, grouping, json_agg, json_build_object, jsonb_agg,
+        jsonb_build_object, lag, lag_by, lag_or, last_value, lead, lead_by, lead_or, least, length,
+        localtime, localtimestamp, lower, ltrim, max, min, mode, modulo, months, now, nth_value,
+        ntile, nullif, percent_rank, percentile_cont, percentile_disc, position, power, random,
+        rank, replace, round, round_to, row_number, rtrim, session_user, sqrt, string_agg,
+        substring, substring_from, sum, to_json, to_jsonb, trim, unnest, upper, value, window,
+        years, Field, FrameBound, Sequence,
     };
     pub use crate::query::{cube, exists, grouping_sets, not_exists, rollup};
 }

@@ -268,6 +268,22 @@ fn jsonb_functions() {
             (3, Some(json!([[]]))),
         ]
     );
+    // the `json` forms: the same values, of type `json`
+    let q = products::table.filter(products::id.eq(1)).select((
+        json_build_object(("id", products::id)),
+        to_json(products::name),
+    ));
+    assert_eq!(
+        q.to_sql(),
+        r#"SELECT json_build_object($1, "products"."id"), to_json("products"."name") FROM "products" WHERE "products"."id" = $2"#
+    );
+    let (built, name): (serde_json::Value, serde_json::Value) = q.one(&mut db.conn).unwrap();
+    assert_eq!((built, name), (json!({"id": 1}), json!("lamp")));
+    let ids: Option<serde_json::Value> = products::table
+        .select(json_agg(products::id).order_by(products::id))
+        .one(&mut db.conn)
+        .unwrap();
+    assert_eq!(ids, Some(json!([1, 2, 3])));
     let none: Option<serde_json::Value> = products::table
         .filter(products::id.gt(10))
         .select(jsonb_agg(products::id))

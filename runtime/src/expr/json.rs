@@ -1,6 +1,6 @@
 //! JSON operators (`->`, `->>`, `#>`, `#>>`, `?`, `?|`, `?&`), containment (`@>`, `<@`, for
 //! `jsonb` and arrays alike) and the JSON functions `jsonb_build_object`, `jsonb_agg` and
-//! `to_jsonb`.
+//! `to_jsonb` (and their `json` forms).
 //!
 //! Each operator is a method of [`JsonMethods`] whose check is a bound on the operand's name
 //! (as in `operand.rs`), so `users::name.get("a")` is one error naming `users::name` and the
@@ -156,6 +156,12 @@ impl JsonKey for String {
         Bound::new(self)
     }
 }
+impl<'a> JsonKey for &'a String {
+    type Expr = Bound<Text, &'a str>;
+    fn into_key(self) -> Self::Expr {
+        Bound::new(self.as_str())
+    }
+}
 impl JsonKey for i32 {
     type Expr = Bound<Int4, i32>;
     fn into_key(self) -> Self::Expr {
@@ -305,6 +311,12 @@ json_functions! {
     JsonbAgg = "jsonb_agg";
     /// `to_jsonb(value)`
     ToJsonb = "to_jsonb";
+    /// `json_build_object(key, value, ..)`
+    JsonBuildObject = "json_build_object";
+    /// `json_agg(value)`
+    JsonAgg = "json_agg";
+    /// `to_json(value)`
+    ToJson = "to_json";
 }
 
 #[diagnostic::do_not_recommend]
@@ -314,6 +326,30 @@ impl<A: SqlType> Signature<(A,)> for ToJsonb {
 #[diagnostic::do_not_recommend]
 impl<A: SqlType> Signature<(A,)> for JsonbAgg {
     type Out = Nullable<Jsonb>;
+}
+#[diagnostic::do_not_recommend]
+impl<A: SqlType> Signature<(A,)> for ToJson {
+    type Out = NullableAs<A, Json>;
+}
+#[diagnostic::do_not_recommend]
+impl<A: SqlType> Signature<(A,)> for JsonAgg {
+    type Out = Nullable<Json>;
+}
+
+/// `to_json(value)`: as [`to_jsonb`], of type `json` (keeps the text as built: key order and
+/// duplicate keys).
+pub fn to_json<E: IntoOperand>(value: E) -> Func<ToJson, (E::Expr,)> {
+    Func::new((value.into_operand(),))
+}
+
+/// `json_agg(value)`: as [`jsonb_agg`], of type `json`.
+pub fn json_agg<E: Expression>(value: E) -> AggFunc<JsonAgg, (E,)> {
+    AggFunc::new((value,))
+}
+
+/// `json_build_object(key, value, ..)`: as [`jsonb_build_object`], of type `json`.
+pub fn json_build_object<P: KeysAndValues>(pairs: P) -> Func<JsonBuildObject, P::Args> {
+    Func::new(pairs.into_args())
 }
 
 /// `to_jsonb(value)`: any value as `jsonb` (a row's column as a number, string, array, ...);
@@ -333,7 +369,7 @@ pub fn jsonb_agg<E: Expression>(value: E) -> AggFunc<JsonbAgg, (E,)> {
 /// expression or Rust value.
 #[diagnostic::on_unimplemented(
     message = "`{Self}` is not a list of keys and values",
-    label = "`jsonb_build_object` takes a tuple `(key, value, key, value, ..)` of up to 8 pairs, keys text"
+    label = "`jsonb_build_object` takes a tuple `(key, value, key, value, ..)` of up to 4 pairs, keys text"
 )]
 pub trait KeysAndValues {
     /// The argument expressions.
@@ -357,6 +393,12 @@ macro_rules! keys_and_values {
             for JsonbBuildObject
         {
             type Out = Jsonb;
+        }
+        #[diagnostic::do_not_recommend]
+        impl<$($k: SqlType<NotNull = Text>, $v: SqlType),+> Signature<($($k, $v,)+)>
+            for JsonBuildObject
+        {
+            type Out = Json;
         }
     )*};
 }
