@@ -61,7 +61,10 @@
 //! - [`types`]: SQL types (`Int4`, `Text`, `Nullable<T>`, ...) and their Rust types.
 //! - [`expr`]: operators and the [`ExpressionMethods`](expr::ExpressionMethods) every
 //!   expression has (`eq`, `gt`, `like`, `in_`, `between`, `is_null`, `desc`, ...); `&`, `|`
-//!   and `!` combine conditions.
+//!   and `!` combine conditions; [`JsonMethods`](expr::JsonMethods) (`get`, `get_text`,
+//!   `contains`, `has_key`, ...) and [`ArrayMethods`](expr::ArrayMethods) (`any_eq`,
+//!   `overlaps`) for `jsonb`/`json` and array columns, and [`Json<T>`](Json) for a serde
+//!   type as a JSON column's value.
 //! - [`query`]: [`Select`](query::Select) and the methods a table starts it with: joins
 //!   (`inner_join`, `left_join`, `right_join`, `full_join`, `cross_join`, `*_join_on`),
 //!   `filter`, `group_by`, `having`, `select`, `order_by`; [`alias!`] for a table read twice.
@@ -94,7 +97,7 @@
 //! |---|---|---|
 //! | `chrono` | yes | `Date`, `Time`, `Timestamp`, `Timestamptz` as chrono types |
 //! | `uuid` | yes | `Uuid` as `uuid::Uuid` |
-//! | `serde_json` | yes | `Json`, `Jsonb` as `serde_json::Value` |
+//! | `serde_json` | yes | `Json`, `Jsonb` as `serde_json::Value`, or as a serde type through [`Json<T>`](Json) |
 //! | `rust_decimal` | yes | `Numeric` as `rust_decimal::Decimal` |
 //! | `testing` | no | `sqlwright::testing` |
 //!
@@ -168,6 +171,9 @@ pub use engine::{
     StatementCacheMode, Transaction, SQL_LOG_TARGET,
 };
 pub use session::Session;
+/// A `jsonb`/`json` value as a serde type (feature `serde_json`).
+#[cfg(feature = "serde_json")]
+pub use types::json::Json;
 /// A connection to SQLite (feature `sqlite`).
 #[cfg(feature = "sqlite")]
 pub type SqliteConnection = Connection<Sqlite>;
@@ -201,11 +207,11 @@ pub mod prelude {
     pub use crate::expr::{
         avg, count, count_distinct, count_star, max, min, sum, value, ExpressionMethods,
     };
-    pub use crate::expr::{OverMethod, TimeMethods};
+    pub use crate::expr::{ArrayMethods, JsonMethods, OverMethod, TimeMethods};
     pub use crate::query::Insertable as _;
     pub use crate::query::{
         delete, excluded, insert_into, update, AliasMethods, AssignMethods, Compound, DerivedTable,
-        KeyQuery, RowByKey, Selectable, SubqueryMethods, TableQuery, WithProgress,
+        FromUnnest, KeyQuery, RowByKey, Selectable, SubqueryMethods, TableQuery, WithProgress,
     };
     pub use crate::relation::{group_children, LoadMany, LoadOne, WithGrandchildren, WithRelated};
     pub use crate::session::Session;
@@ -222,15 +228,16 @@ pub mod prelude {
 /// with a program's own.)
 pub mod dsl {
     pub use crate::expr::{
-        abs, array_agg, avg, bool_and, bool_or, case_when, cast, ceil, char_length, coalesce,
-        concat, count, count_distinct, count_star, cume_dist, current_date, current_time,
-        current_timestamp, current_user, date_part, date_trunc, days, dense_rank, extract,
-        first_value, floor, greatest, grouping, lag, lag_by, lag_or, last_value, lead, lead_by,
-        lead_or, least, length, localtime, localtimestamp, lower, ltrim, max, min, mode, modulo,
-        months, now, nth_value, ntile, nullif, percent_rank, percentile_cont, percentile_disc,
-        position, power, random, rank, replace, round, round_to, row_number, rtrim, session_user,
-        sqrt, string_agg, substring, substring_from, sum, trim, upper, value, window, years, Field,
-        FrameBound, Sequence,
+        abs, array_agg, array_length, avg, bool_and, bool_or, cardinality, case_when, cast, ceil,
+        char_length, coalesce, concat, count, count_distinct, count_star, cume_dist, current_date,
+        current_time, current_timestamp, current_user, date_part, date_trunc, days, dense_rank,
+        extract, first_value, floor, greatest, grouping, json_agg, json_build_object, jsonb_agg,
+        jsonb_build_object, lag, lag_by, lag_or, last_value, lead, lead_by, lead_or, least, length,
+        localtime, localtimestamp, lower, ltrim, max, min, mode, modulo, months, now, nth_value,
+        ntile, nullif, percent_rank, percentile_cont, percentile_disc, position, power, random,
+        rank, replace, round, round_to, row_number, rtrim, session_user, sqrt, string_agg,
+        substring, substring_from, sum, to_json, to_jsonb, trim, unnest, upper, value, window,
+        years, Field, FrameBound, Sequence,
     };
     pub use crate::query::{cube, exists, grouping_sets, not_exists, rollup};
 }

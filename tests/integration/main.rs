@@ -25,6 +25,8 @@ mod hostile;
 mod hosts;
 mod interop;
 mod joins;
+mod json_arrays;
+mod json_values;
 mod limits;
 mod names;
 mod operators;

@@ -133,6 +133,10 @@ pub mod features {
     pub struct Arrays;
     /// Intervals and date/time arithmetic with them.
     pub struct Intervals;
+    /// PostgreSQL's JSON operators and functions (`->`, `->>`, `#>`, `@>`, `?`,
+    /// `jsonb_build_object`, `jsonb_agg`, `to_jsonb`): SQLite's JSON functions differ in
+    /// name and meaning, so they are not written instead.
+    pub struct JsonOperators;
     /// `date_trunc`, `extract`, `date_part`.
     pub struct DateFunctions;
     /// `ROLLUP`, `CUBE`, `GROUPING SETS` and `grouping(..)`.
@@ -168,6 +172,9 @@ pub mod features {
     }
     impl super::Feature for Arrays {
         const NAME: &'static str = "Arrays";
+    }
+    impl super::Feature for JsonOperators {
+        const NAME: &'static str = "JsonOperators";
     }
     impl super::Feature for Intervals {
         const NAME: &'static str = "Intervals";

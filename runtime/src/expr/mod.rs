@@ -5,11 +5,13 @@
 //! through outer joins, and whether it aggregates.
 
 mod aggregate;
+mod array;
 mod bound;
 mod case;
 pub mod casts;
 mod datetime;
 mod func;
+mod json;
 mod methods;
 pub(crate) mod operand;
 mod ops;
@@ -19,11 +21,13 @@ pub use aggregate::{
     avg, count, count_distinct, count_star, max, min, sum, Aggregate, AggregateOf,
     AggregatesAllowed, Averageable, CountDistinctFn, CountStar, Summable,
 };
+pub use array::*;
 pub(crate) use bound::NulInText;
 pub use bound::{value, Bound, IntoOperand, NaturalSqlType, SqlValue};
 pub use case::{case_when, Case, CaseWhen, Else, NoElse};
 pub use datetime::*;
 pub use func::*;
+pub use json::*;
 pub use methods::*;
 pub use operand::{
     ctx, ArithRhs, Branch, Compared, ComparesAs, FromRhs, IsBool, IsNumeric, IsText, ListValue,

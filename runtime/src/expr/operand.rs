@@ -58,6 +58,28 @@ pub mod ctx {
     pub enum not_ilike {}
     /// `.concat(..)` (`||`).
     pub enum concat {}
+    /// `.get(..)` (`->`).
+    pub enum get {}
+    /// `.get_text(..)` (`->>`).
+    pub enum get_text {}
+    /// `.get_path(..)` (`#>`).
+    pub enum get_path {}
+    /// `.get_path_text(..)` (`#>>`).
+    pub enum get_path_text {}
+    /// `.contains(..)` (`@>`).
+    pub enum contains {}
+    /// `.contained_by(..)` (`<@`).
+    pub enum contained_by {}
+    /// `.has_key(..)` (`?`).
+    pub enum has_key {}
+    /// `.has_any_key(..)` (`?|`).
+    pub enum has_any_key {}
+    /// `.has_all_keys(..)` (`?&`).
+    pub enum has_all_keys {}
+    /// `.overlaps(..)` (`&&`).
+    pub enum overlaps {}
+    /// `.any_eq(..)` (`= ANY(array)`).
+    pub enum any_eq {}
 }
 
 // ---- checks on a named operand ---------------------------------------------------------------

@@ -57,7 +57,7 @@ pub struct Derived<T, Q, J> {
     _t: PhantomData<(T, J)>,
 }
 
-fn render_name_and_columns<T: Table>(out: &mut SqlWriter<'_>) {
+pub(super) fn render_name_and_columns<T: Table>(out: &mut SqlWriter<'_>) {
     out.ident(T::SQL_NAME);
     out.sql("(");
     for (i, c) in T::META.columns.iter().enumerate() {

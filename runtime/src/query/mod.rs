@@ -20,6 +20,7 @@ mod setop;
 mod source;
 mod stream;
 mod subquery;
+mod unnest;
 mod update;
 
 pub use dsl::{KeyFilter, KeyQuery, RowByKey, TableQuery, TableSelect};
@@ -74,6 +75,7 @@ pub use subquery::{
     exists, not_exists, ColumnOf, Exists, InQuery, Quantified, ScalarQuery, ScalarSubquery,
     SingleColumn, SubqueryMethods,
 };
+pub use unnest::{FromUnnest, OneColumn, ReadsNoTable, Unnest, UnnestArray, UnnestElement};
 pub use update::{delete, update, Delete, Update, UpdateTarget};
 
 use crate::expr::Expression;

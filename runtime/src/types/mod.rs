@@ -10,6 +10,8 @@ mod array;
 mod decode;
 pub(crate) mod guard;
 mod interval;
+#[cfg(feature = "serde_json")]
+pub(crate) mod json;
 #[cfg(feature = "rust_decimal")]
 mod numeric;
 mod promote;
