@@ -56,6 +56,9 @@ impl BinaryOp for Overlaps {
     const SQL: &'static str = "&&";
     type Out<L: SqlType, R: SqlType> = NullableIf<L, R, Bool>;
 }
+impl crate::check::identity::NameId for Overlaps {
+    type Id = ::sqlwright::__private::name_id!(op Overlaps);
+}
 
 /// `value = ANY(array)`: the value is one of the array's elements. NULL (false in a filter)
 /// when either is NULL, or when no element equals the value and some element is NULL.
@@ -183,6 +186,9 @@ macro_rules! array_functions {
             type Needs = PgOnly<features::Arrays>;
             const NAME: &'static str = $sql;
         }
+        impl crate::check::identity::NameId for $name {
+            type Id = ::sqlwright::__private::name_id!(fn $name);
+        }
     )*};
 }
 
@@ -228,4 +234,8 @@ pub fn cardinality<E: Expression>(array: E) -> Func<Cardinality, (E,)> {
 /// [`FromUnnest::from_unnest`](crate::query::FromUnnest::from_unnest).
 pub fn unnest<E: Expression>(array: E) -> Func<Unnest, (E,)> {
     Func::new((array,))
+}
+
+crate::check::identity::opaque_keys! {
+    [A, V, El] AnyEq<A, V, El>;
 }

@@ -32,7 +32,7 @@ macro_rules! arg_types {
 arg_types! { (A) (A B) (A B C) (A B C D) (A B C D E) (A B C D E F) (A B C D E F G) (A B C D E F G H) }
 
 /// A SQL function: its name and how a call of it is written.
-pub trait SqlFunction {
+pub trait SqlFunction: NameId {
     /// What the function needs of the backend: `()` where every backend has it.
     type Needs: crate::backend::Needs;
     /// The function's SQL name.

@@ -96,6 +96,9 @@ macro_rules! json_ops {
             const SQL: &'static str = $sql;
             type Out<$l: SqlType, $r: SqlType> = $out;
         }
+        impl crate::check::identity::NameId for $name {
+            type Id = ::sqlwright::__private::name_id!(op $name);
+        }
     )*};
 }
 
@@ -123,6 +126,9 @@ impl<N: crate::backend::Needs> BinaryOp for Contains<N> {
     const SQL: &'static str = "@>";
     type Out<L: SqlType, R: SqlType> = NullableIf<L, R, Bool>;
 }
+impl<N> crate::check::identity::NameId for Contains<N> {
+    type Id = ::sqlwright::__private::name_id!(op Contains);
+}
 
 /// `<@`: the left side is contained in the right.
 pub struct ContainedBy<N>(PhantomData<N>);
@@ -130,6 +136,9 @@ impl<N: crate::backend::Needs> BinaryOp for ContainedBy<N> {
     type Needs = N;
     const SQL: &'static str = "<@";
     type Out<L: SqlType, R: SqlType> = NullableIf<L, R, Bool>;
+}
+impl<N> crate::check::identity::NameId for ContainedBy<N> {
+    type Id = ::sqlwright::__private::name_id!(op ContainedBy);
 }
 
 /// A key or index for `->` and `->>`: a text key (`&str`, `String`) or an array index
@@ -300,6 +309,9 @@ macro_rules! json_functions {
         impl SqlFunction for $name {
             type Needs = PgOnly<features::JsonOperators>;
             const NAME: &'static str = $sql;
+        }
+        impl crate::check::identity::NameId for $name {
+            type Id = ::sqlwright::__private::name_id!(fn $name);
         }
     )*};
 }

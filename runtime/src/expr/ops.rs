@@ -9,7 +9,7 @@ use crate::types::*;
 use std::marker::PhantomData;
 
 /// A binary operator: its SQL spelling and result type.
-pub trait BinaryOp {
+pub trait BinaryOp: NameId {
     /// What the operator needs of the backend.
     type Needs: crate::backend::Needs;
     /// The operator as SQL (`=`, `AND`, `+`, ...).
@@ -157,7 +157,7 @@ impl<Op: BinaryOp, L: Render, R: Render> Render for Binary<Op, L, R> {
 }
 
 /// A unary form: its SQL shape and result type.
-pub trait UnaryOp {
+pub trait UnaryOp: NameId {
     /// Text before the operand.
     const PREFIX: &'static str;
     /// Text after the operand.

@@ -418,6 +418,9 @@ macro_rules! window_functions {
             type Needs = ();
             const NAME: &'static str = $sql;
         }
+        impl crate::check::identity::NameId for $name {
+            type Id = ::sqlwright::__private::name_id!(window $name);
+        }
         #[diagnostic::do_not_recommend]
         impl Signature<()> for $name {
             type Out = $out;
@@ -450,6 +453,9 @@ macro_rules! value_window_functions {
         impl SqlFunction for $name {
             type Needs = ();
             const NAME: &'static str = $sql;
+        }
+        impl crate::check::identity::NameId for $name {
+            type Id = ::sqlwright::__private::name_id!(window $name);
         }
     )*};
 }
