@@ -8,6 +8,7 @@
 
 mod alias;
 mod changeset;
+mod db_enum;
 mod ids;
 mod insertable;
 mod raw_row;
@@ -29,6 +30,17 @@ pub fn table(input: TokenStream) -> TokenStream {
 #[proc_macro]
 pub fn alias(input: TokenStream) -> TokenStream {
     alias::expand(input.into())
+        .unwrap_or_else(syn::Error::into_compile_error)
+        .into()
+}
+
+/// Derives mapping a Rust enum of unit variants to SQL labels: a declared enum type
+/// (`#[sqlwright(sql_type = OrderStatus)]`) and/or text (`#[sqlwright(text)]`, the default
+/// without `sql_type`); labels are the variant names in snake case unless
+/// `#[sqlwright(rename_all = "..")]` or a variant's `#[sqlwright(rename = "..")]` says.
+#[proc_macro_derive(DbEnum, attributes(sqlwright))]
+pub fn derive_db_enum(input: TokenStream) -> TokenStream {
+    db_enum::expand(input.into())
         .unwrap_or_else(syn::Error::into_compile_error)
         .into()
 }

@@ -1,5 +1,6 @@
 //! `table!`: parse into a `sqlwright_schema::Schema`, then [`generate`].
 
+mod enums;
 mod generate;
 mod types;
 
@@ -7,7 +8,10 @@ use proc_macro2::TokenStream;
 
 pub fn expand(input: TokenStream) -> syn::Result<TokenStream> {
     let schema: sqlwright_schema::Schema = syn::parse2(input)?;
-    Ok(schema.tables.iter().map(generate::table).collect())
+    let enums = schema.enums.iter().map(enums::sql_enum);
+    Ok(enums
+        .chain(schema.tables.iter().map(generate::table))
+        .collect())
 }
 
 #[cfg(test)]
