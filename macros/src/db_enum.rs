@@ -184,6 +184,71 @@ pub fn expand(input: TokenStream) -> syn::Result<TokenStream> {
         ));
     }
 
+    let ty = quote!(::sqlwright::types);
+    // The variants must be exactly the declared type's labels: checked when the program is
+    // built, so that no label of the type fails to load and no variant fails to store.
+    let label_check = o.sql_type.as_ref().map(|st| {
+        quote_spanned! {st.span()=>
+            const _: () = ::core::assert!(
+                #ty::same_labels(
+                    <#name as #ty::DbEnum>::LABELS,
+                    <#st as #ty::EnumType>::META.labels,
+                ),
+                "the labels of this `DbEnum` (its variants, renamed) differ from the labels its `sql_type` declares",
+            );
+        }
+    });
+    let label = quote! {
+        match self {
+            #(Self::#variants => #labels,)*
+        }
+    };
+    let from_label = quote! {
+        match label {
+            #(#labels => ::core::option::Option::Some(Self::#variants),)*
+            _ => ::core::option::Option::None,
+        }
+    };
+    let mut out = impls(name, &o, &labels, label, from_label);
+    out.extend(label_check);
+    Ok(out)
+}
+
+/// What a `DbEnum` derive that failed still generates: the impls, with no labels, so that
+/// the queries using the type add no error to the derive's own (the derive's error stops
+/// the build, so they are never run).
+pub fn fallback(input: TokenStream) -> TokenStream {
+    let Ok(input) = syn::parse2::<DeriveInput>(input) else {
+        return TokenStream::new();
+    };
+    if !input.generics.params.is_empty() {
+        return TokenStream::new();
+    }
+    let o = options(&input).unwrap_or(Options {
+        sql_type: None,
+        text: false,
+        rename_all: RenameAll::Snake,
+    });
+    let label = quote! {
+        let _ = self;
+        ""
+    };
+    let from_label = quote! {
+        let _ = label;
+        ::core::option::Option::None
+    };
+    impls(&input.ident, &o, &[], label, from_label)
+}
+
+/// The impls of a `DbEnum`: the trait (`label` and `from_label` bodies given), sending
+/// (`ToSql`, `Encode`), and per SQL type it maps to, a value of it and a load from it.
+fn impls(
+    name: &syn::Ident,
+    o: &Options,
+    labels: &[String],
+    label: TokenStream,
+    from_label: TokenStream,
+) -> TokenStream {
     let sp = quote!(::sqlwright::__private);
     let ty = quote!(::sqlwright::types);
     let mut sql_types = Vec::new();
@@ -193,6 +258,20 @@ pub fn expand(input: TokenStream) -> syn::Result<TokenStream> {
     if o.text || o.sql_type.is_none() {
         sql_types.push(quote!(#ty::Text));
     }
+    // A column of the declared type loads into the enum; `Text` columns load through the
+    // runtime's impl for every `FromSqlValue<Text>` type.
+    let from_row = o.sql_type.as_ref().map(|st| {
+        quote! {
+            impl #ty::FromRow<#st> for #name {
+                #[inline(always)]
+                fn from_row(
+                    row: &mut #ty::RowReader<'_>,
+                ) -> ::core::result::Result<Self, ::sqlwright::Error> {
+                    row.read::<Self, #st>()
+                }
+            }
+        }
+    });
     let per_type = sql_types.iter().map(|st| {
         quote! {
             impl #sp::SqlValue<#st> for #name {}
@@ -224,32 +303,14 @@ pub fn expand(input: TokenStream) -> syn::Result<TokenStream> {
             }
         }
     });
-    // The variants must be exactly the declared type's labels: checked when the program is
-    // built, so that no label of the type fails to load and no variant fails to store.
-    let label_check = o.sql_type.as_ref().map(|st| {
-        quote_spanned! {st.span()=>
-            const _: () = ::core::assert!(
-                #ty::same_labels(
-                    <#name as #ty::DbEnum>::LABELS,
-                    <#st as #ty::EnumType>::META.labels,
-                ),
-                "the labels of this `DbEnum` (its variants, renamed) differ from the labels its `sql_type` declares",
-            );
-        }
-    });
-    Ok(quote! {
+    quote! {
         impl #ty::DbEnum for #name {
             const LABELS: &'static [&'static str] = &[#(#labels),*];
             fn label(&self) -> &'static str {
-                match self {
-                    #(Self::#variants => #labels,)*
-                }
+                #label
             }
             fn from_label(label: &str) -> ::core::option::Option<Self> {
-                match label {
-                    #(#labels => ::core::option::Option::Some(Self::#variants),)*
-                    _ => ::core::option::Option::None,
-                }
+                #from_label
             }
         }
 
@@ -299,8 +360,8 @@ pub fn expand(input: TokenStream) -> syn::Result<TokenStream> {
         impl #sp::RustValue for #name {}
 
         #(#per_type)*
-        #label_check
-    })
+        #from_row
+    }
 }
 
 #[cfg(test)]

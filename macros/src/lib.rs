@@ -40,8 +40,13 @@ pub fn alias(input: TokenStream) -> TokenStream {
 /// `#[sqlwright(rename_all = "..")]` or a variant's `#[sqlwright(rename = "..")]` says.
 #[proc_macro_derive(DbEnum, attributes(sqlwright))]
 pub fn derive_db_enum(input: TokenStream) -> TokenStream {
-    db_enum::expand(input.into())
-        .unwrap_or_else(syn::Error::into_compile_error)
+    let input: proc_macro2::TokenStream = input.into();
+    db_enum::expand(input.clone())
+        .unwrap_or_else(|e| {
+            let mut out = e.into_compile_error();
+            out.extend(db_enum::fallback(input));
+            out
+        })
         .into()
 }
 

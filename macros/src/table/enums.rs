@@ -74,6 +74,16 @@ pub fn sql_enum(e: &SqlEnum) -> TokenStream {
                 }
             }
         }
+        // Written per Rust type (here and by `DbEnum`), not as one blanket impl over enum
+        // types: a blanket `FromRow` impl buries the messages of mistaken tuple loads.
+        impl #ty::FromRow<#name> for ::std::string::String {
+            #[inline(always)]
+            fn from_row(
+                row: &mut #ty::RowReader<'_>,
+            ) -> ::core::result::Result<Self, ::sqlwright::Error> {
+                row.read::<Self, #name>()
+            }
+        }
         impl #ty::RowOf for #name {
             type Row = ::std::string::String;
         }

@@ -68,15 +68,6 @@ pub trait DbEnum: Sized + 'static {
     fn from_label(label: &str) -> Option<Self>;
 }
 
-/// A single column of an enum type loads through [`FromSqlValue`](super::FromSqlValue), as
-/// the built-in types' columns do.
-impl<T: super::FromSqlValue<E>, E: EnumType> super::FromRow<E> for T {
-    #[inline(always)]
-    fn from_row(row: &mut super::RowReader<'_>) -> Result<Self, crate::Error> {
-        row.read::<T, E>()
-    }
-}
-
 /// Decodes a label read from PostgreSQL (an enum value, or text) with `from_label`: the
 /// column must be text or the enum type `sql_name`, and an unknown label is
 /// [`DecodeError::UnknownLabel`]. Not API: for the code `table!` and `DbEnum` generate.
