@@ -431,3 +431,16 @@ fn verify_schema_reports_label_differences() {
          (pending, paid, refunded, shipped, on hold); not declared: refunded"
     );
 }
+
+#[test]
+fn copy_in_sends_labels_in_binary_form() {
+    let mut db = with::<Postgres>(SCHEMA, "");
+    let stored = copy_in(orders::table).rows(&rows(), &mut db.conn).unwrap();
+    assert_eq!(stored, 4);
+    let all: Vec<Order> = orders::table
+        .select(Order::as_select())
+        .order_by(orders::id)
+        .load(&mut db.conn)
+        .unwrap();
+    assert_eq!(all, rows());
+}
