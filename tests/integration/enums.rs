@@ -7,6 +7,7 @@ use crate::both::{text_of, with, TestBackend};
 use crate::on_both;
 use sqlwright::backend::Dialect;
 use sqlwright::ddl::Schema;
+use sqlwright::dsl::cast;
 use sqlwright::engine::DecodeError;
 use sqlwright::prelude::*;
 use sqlwright::{Changeset, DbEnum, Error, Insertable, Postgres, Row, Sqlite};
@@ -198,6 +199,18 @@ fn text_mapping_and_unknown_text_labels<B: TestBackend>() {
         .load(&mut db.conn)
         .unwrap();
     assert_eq!(stored, ["WEB_SHOP", "PHONE", "WEB_SHOP", "PHONE"]);
+    // An enum column as text: the label, on both backends.
+    let as_text = orders::table
+        .select(cast::<Text, _>(orders::status).concat("/"))
+        .order_by(orders::id);
+    assert!(
+        text_of(as_text.debug_sql_for(B::DIALECT))
+            .starts_with("SELECT CAST(\"orders\".\"status\" AS text) || "),
+        "{}",
+        as_text.debug_sql_for(B::DIALECT)
+    );
+    let labels: Vec<String> = as_text.load(&mut db.conn).unwrap();
+    assert_eq!(labels, ["paid/", "pending/", "on hold/", "shipped/"]);
     // Text that is no label of the Rust enum: a typed error naming table.column and label.
     db.conn
         .batch_execute("UPDATE orders SET channel = 'FAX' WHERE id = 3")
@@ -319,6 +332,16 @@ fn order_by_follows_the_declared_order_on_postgres() {
             Status::OnHold
         ]
     );
+    // Text cast to the type (PostgreSQL's), the name quoted: the explicit way to compare
+    // with a label held as a string.
+    let from_text = orders::table
+        .filter(orders::status.eq(cast::<OrderStatus, _>(value("paid"))))
+        .select(orders::id);
+    assert_eq!(
+        from_text.to_sql(),
+        "SELECT \"orders\".\"id\" FROM \"orders\" WHERE \"orders\".\"status\" = CAST($1 AS \"order_status\")"
+    );
+    assert_eq!(from_text.load(&mut db.conn).unwrap(), [1]);
     let later: Vec<i32> = orders::table
         .filter(orders::status.gt(Status::Paid))
         .select(orders::id)

@@ -52,6 +52,19 @@ pub fn sql_enum(e: &SqlEnum) -> TokenStream {
             const ARRAY_PG_TYPE: #sp::PgType = #sp::PgType::TEXT_ARRAY;
         }
         impl #ty::Comparable for #name {}
+        // The label as text is the same on both backends (SQLite stores the text); text to
+        // the type is PostgreSQL's (SQLite's CAST reads the name by affinity).
+        impl ::sqlwright::expr::casts::CastTo<#name> for #name {
+            type Needs = ();
+        }
+        impl ::sqlwright::expr::casts::CastTo<#ty::Text> for #name {
+            type Needs = ();
+        }
+        impl ::sqlwright::expr::casts::CastTo<#name> for #ty::Text {
+            type Needs = ::sqlwright::backend::needs::PgOnly<
+                ::sqlwright::backend::needs::features::PgCasts,
+            >;
+        }
         impl #ty::DefaultRust for #name {
             type Rust = ::std::string::String;
         }
