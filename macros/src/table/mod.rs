@@ -115,6 +115,24 @@ mod tests {
     }
 
     #[test]
+    fn enums_expand_to_sql_type_markers() {
+        let out = expand(quote! {
+            enum OrderStatus { pending, "on hold" }
+            #[sql_name = "mood"] enum Feeling { sad }
+            orders (id) { id -> Int4, status -> OrderStatus, }
+        })
+        .unwrap()
+        .to_string();
+        assert!(out.contains("pub enum OrderStatus { }"), "{out}");
+        assert!(out.contains("\"order_status\""), "{out}");
+        assert!(out.contains("\"order_status[]\""), "{out}");
+        assert!(out.contains("\"pending\" , \"on hold\""), "{out}");
+        assert!(out.contains("\"mood\""), "{out}");
+        let e = err(quote! { enum E { a } enum E { b } t (id) { id -> Int4, } });
+        assert!(e.contains("enum `E` is declared twice"), "{e}");
+    }
+
+    #[test]
     fn unknown_attribute_is_named() {
         let e = err(quote! { users (id) { #[colour] id -> Int4, } });
         assert!(e.contains("unknown column attribute `colour`"), "{e}");
