@@ -308,6 +308,12 @@ fn sqlite_stores_labels_as_checked_text() {
         .load(&mut db.conn)
         .unwrap();
     assert_eq!(on_hold, [rows().remove(2)]);
+    // What create_all made verifies clean against the declaration.
+    let meta = <orders::table as sqlwright::query::Table>::META;
+    assert_eq!(
+        sqlwright::reflect::verify_schema(&mut db.conn, &[meta]).unwrap(),
+        []
+    );
 }
 
 #[test]
