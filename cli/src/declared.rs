@@ -7,8 +7,8 @@
 //! reads a handful of files once and exits.
 
 use sqlwright::query::{ColumnMeta, CompositeKeyMeta, ForeignKeyMeta, IndexMeta, TableMeta};
-use sqlwright::types::BUILTIN_TYPES;
-use sqlwright_schema::{Schema, Table};
+use sqlwright::types::{EnumMeta, BUILTIN_TYPES};
+use sqlwright_schema::{Schema, SqlEnum, Table};
 use std::path::PathBuf;
 
 fn leak(text: String) -> &'static str {
@@ -24,23 +24,45 @@ pub fn read_files(
     files: &[PathBuf],
     map_types: &[(String, String)],
 ) -> Result<Vec<TableMeta>, String> {
-    let mut tables = Vec::new();
+    let (mut tables, mut enums) = (Vec::new(), Vec::new());
     for path in files {
         let text = std::fs::read_to_string(path)
             .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
         let file = syn::parse_file(&text)
             .map_err(|e| format!("{}: not Rust source: {e}", path.display()))?;
-        collect(&file.items, &mut tables)
+        collect(&file.items, &mut tables, &mut enums)
             .map_err(|e| format!("{}: in a `table!` declaration: {e}", path.display()))?;
     }
     if tables.is_empty() {
         return Err("no `table!` declarations found in the given files".into());
     }
-    tables.iter().map(|t| meta(t, &tables, map_types)).collect()
+    let enums: Vec<(String, &'static EnumMeta)> = enums
+        .into_iter()
+        .map(|e: SqlEnum| {
+            let labels = leak_slice(e.labels.into_iter().map(leak).collect());
+            let meta = Box::leak(Box::new(EnumMeta {
+                sql_name: leak(e.sql_name),
+                labels,
+            }));
+            (e.name.to_string(), &*meta)
+        })
+        .collect();
+    let types = Types {
+        map: map_types,
+        enums: &enums,
+    };
+    tables.iter().map(|t| meta(t, &tables, &types)).collect()
+}
+
+/// How declared column types are named in SQL: `--map-type` pairs, and the enum types
+/// declared in the files (Rust name, type).
+struct Types<'a> {
+    map: &'a [(String, String)],
+    enums: &'a [(String, &'static EnumMeta)],
 }
 
 /// Finds `table!` invocations among `items`, in inline modules too.
-fn collect(items: &[syn::Item], out: &mut Vec<Table>) -> syn::Result<()> {
+fn collect(items: &[syn::Item], out: &mut Vec<Table>, enums: &mut Vec<SqlEnum>) -> syn::Result<()> {
     for item in items {
         match item {
             syn::Item::Macro(m)
@@ -52,10 +74,11 @@ fn collect(items: &[syn::Item], out: &mut Vec<Table>) -> syn::Result<()> {
             {
                 let schema: Schema = m.mac.parse_body()?;
                 out.extend(schema.tables);
+                enums.extend(schema.enums);
             }
             syn::Item::Mod(m) => {
                 if let Some((_, items)) = &m.content {
-                    collect(items, out)?;
+                    collect(items, out, enums)?;
                 }
             }
             _ => {}
@@ -64,8 +87,13 @@ fn collect(items: &[syn::Item], out: &mut Vec<Table>) -> syn::Result<()> {
     Ok(())
 }
 
+/// A declared column type: its PostgreSQL name, whether it is `Nullable<..>`, and the
+/// enum type declared in the files that it is (or is an array of).
+type ColumnType = (String, bool, Option<&'static EnumMeta>);
+
 /// The PostgreSQL name of a declared column type, and whether it is `Nullable<..>`.
-fn sql_type(ty: &syn::Type, map: &[(String, String)]) -> Result<(String, bool), String> {
+fn sql_type(ty: &syn::Type, types: &Types<'_>) -> Result<ColumnType, String> {
+    let map = types.map;
     let shown = || quote_type(ty);
     let syn::Type::Path(path) = ty else {
         return Err(format!("`{}` is not an SQL type marker", shown()));
@@ -81,23 +109,26 @@ fn sql_type(ty: &syn::Type, map: &[(String, String)]) -> Result<(String, bool), 
     let marker = last.ident.to_string();
     match marker.as_str() {
         "Nullable" => {
-            let (name, _) = sql_type(inner().ok_or_else(shown)?, map)?;
-            return Ok((name, true));
+            let (name, _, e) = sql_type(inner().ok_or_else(shown)?, types)?;
+            return Ok((name, true, e));
         }
         "Array" => {
-            let (name, _) = sql_type(inner().ok_or_else(shown)?, map)?;
-            return Ok((format!("{name}[]"), false));
+            let (name, _, e) = sql_type(inner().ok_or_else(shown)?, types)?;
+            return Ok((format!("{name}[]"), false, e));
         }
-        "Varchar" => return Ok(("text".into(), false)),
+        "Varchar" => return Ok(("text".into(), false, None)),
         _ => {}
     }
     let written = shown();
     if let Some((_, sql)) = BUILTIN_TYPES.iter().find(|(name, _)| *name == marker) {
-        return Ok((sql.to_string(), false));
+        return Ok((sql.to_string(), false, None));
+    }
+    if let Some((_, e)) = types.enums.iter().find(|(rust, _)| *rust == marker) {
+        return Ok((e.sql_name.to_string(), false, Some(*e)));
     }
     map.iter()
         .find(|(_, rust)| *rust == written || *rust == marker)
-        .map(|(sql, _)| (sql.clone(), false))
+        .map(|(sql, _)| (sql.clone(), false, None))
         .ok_or_else(|| {
             format!(
                 "column type `{written}` is not a built-in SQL type; name its SQL type with --map-type SQLNAME={written}"
@@ -113,7 +144,7 @@ fn quote_type(ty: &syn::Type) -> String {
         .collect()
 }
 
-fn meta(table: &Table, all: &[Table], map: &[(String, String)]) -> Result<TableMeta, String> {
+fn meta(table: &Table, all: &[Table], types: &Types<'_>) -> Result<TableMeta, String> {
     let sql_name_of = |ident: &syn::Ident| {
         table
             .column(ident)
@@ -121,8 +152,8 @@ fn meta(table: &Table, all: &[Table], map: &[(String, String)]) -> Result<TableM
     };
     let mut columns = Vec::with_capacity(table.columns.len());
     for c in &table.columns {
-        let (sql, nullable) =
-            sql_type(&c.ty, map).map_err(|e| format!("{}.{}: {e}", table.sql_name, c.sql_name))?;
+        let (sql, nullable, enum_type) = sql_type(&c.ty, types)
+            .map_err(|e| format!("{}.{}: {e}", table.sql_name, c.sql_name))?;
         let references = c.references.as_ref().map(|r| {
             let segments: Vec<String> = r
                 .column
@@ -149,6 +180,7 @@ fn meta(table: &Table, all: &[Table], map: &[(String, String)]) -> Result<TableM
             name: leak(c.name.to_string()),
             sql_name: leak(c.sql_name.clone()),
             sql_type: leak(sql),
+            enum_type,
             nullable,
             primary_key: table.primary_key.contains(&c.name),
             serial: c.serial,

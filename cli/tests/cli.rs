@@ -43,20 +43,30 @@ fn print_schema_then_verify_schema_round_trip_and_drift() {
     let schema_rs = dir.join("schema.rs");
     let schema_path = schema_rs.to_str().unwrap();
 
-    // An unmapped enum is named, with the option that fixes it; nothing is written.
-    let out = sqlwright(Some(&url), &["print-schema", "-o", schema_path]);
-    assert_eq!(out.status.code(), Some(2), "{}", text(&out.stderr));
+    // An enum type is declared beside the tables, and verify-schema reads it back: the
+    // same labels match, a label added to the type behind the declaration's back is drift.
+    let enum_rs = dir.join("enums.rs");
+    let enum_path = enum_rs.to_str().unwrap();
+    let out = sqlwright(Some(&url), &["print-schema", "-o", enum_path]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let printed = std::fs::read_to_string(&enum_rs).unwrap();
+    assert!(printed.contains("    enum Mood { sad, ok }\n"), "{printed}");
+    assert!(printed.contains("feeling -> Nullable<Mood>,"), "{printed}");
+    let out = sqlwright(Some(&url), &["verify-schema", enum_path]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stdout));
+    db.connect()
+        .unwrap()
+        .batch_execute("ALTER TYPE mood ADD VALUE 'happy'")
+        .unwrap();
+    let out = sqlwright(Some(&url), &["verify-schema", enum_path]);
+    let report = text(&out.stdout);
+    assert_eq!(out.status.code(), Some(1), "{report}{}", text(&out.stderr));
     assert!(
-        text(&out.stderr).contains("Users.feeling: mood"),
-        "{}",
-        text(&out.stderr)
+        report.contains(
+            "enum mood: declared (sad, ok), the database has (sad, ok, happy); not declared: happy"
+        ),
+        "{report}"
     );
-    assert!(
-        text(&out.stderr).contains("--map-type mood="),
-        "{}",
-        text(&out.stderr)
-    );
-    assert!(!schema_rs.exists());
 
     let out = sqlwright(
         Some(&url),

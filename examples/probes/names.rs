@@ -171,6 +171,7 @@ impl Round {
             name: "probe",
             sql_name: name,
             sql_type: ty,
+            enum_type: None,
             nullable: true,
             primary_key: false,
             serial: false,

@@ -59,7 +59,7 @@ pub fn expand(input: TokenStream) -> syn::Result<TokenStream> {
             if let ::core::option::Option::Some(value) = &self.#fname {
                 #sp::set_item(out, &mut first, <#col as #sp::ColumnDef>::NAME);
                 out.redacting(<#col as #sp::ColumnDef>::SENSITIVE, |out| {
-                    out.bind_value(value, <#st as #sp::SqlType>::PG_TYPE)
+                    out.bind_value_as::<#st, _>(value)
                 });
             }
         });

@@ -8,6 +8,7 @@
 
 mod alias;
 mod changeset;
+mod db_enum;
 mod ids;
 mod insertable;
 mod raw_row;
@@ -44,6 +45,22 @@ pub fn __name_id(input: TokenStream) -> TokenStream {
 pub fn alias(input: TokenStream) -> TokenStream {
     alias::expand(input.into())
         .unwrap_or_else(syn::Error::into_compile_error)
+        .into()
+}
+
+/// Derives mapping a Rust enum of unit variants to SQL labels: a declared enum type
+/// (`#[sqlwright(sql_type = OrderStatus)]`) and/or text (`#[sqlwright(text)]`, the default
+/// without `sql_type`); labels are the variant names in snake case unless
+/// `#[sqlwright(rename_all = "..")]` or a variant's `#[sqlwright(rename = "..")]` says.
+#[proc_macro_derive(DbEnum, attributes(sqlwright))]
+pub fn derive_db_enum(input: TokenStream) -> TokenStream {
+    let input: proc_macro2::TokenStream = input.into();
+    db_enum::expand(input.clone())
+        .unwrap_or_else(|e| {
+            let mut out = e.into_compile_error();
+            out.extend(db_enum::fallback(input));
+            out
+        })
         .into()
 }
 

@@ -113,6 +113,45 @@ where
     }
 }
 
+/// Whether `sql` is `$1, $2, .., $count`: plain values, each maybe cast to a declared enum
+/// type (`$2::"order_status"`), whose label is sent in COPY's binary form as it is.
+fn plain_values(sql: &str, count: usize) -> bool {
+    let mut rest = sql;
+    for n in 1..=count {
+        if n > 1 {
+            let Some(r) = rest.strip_prefix(", ") else {
+                return false;
+            };
+            rest = r;
+        }
+        let Some(r) = rest.strip_prefix(&format!("${n}")) else {
+            return false;
+        };
+        rest = r;
+        if let Some(r) = rest.strip_prefix("::\"") {
+            // A quoted type name, its quotes doubled.
+            let mut chars = r.char_indices().peekable();
+            let mut end = None;
+            while let Some((i, c)) = chars.next() {
+                if c == '"' {
+                    if chars.peek().is_some_and(|&(_, c)| c == '"') {
+                        chars.next();
+                    } else {
+                        end = Some(i + 1);
+                        break;
+                    }
+                }
+            }
+            let Some(end) = end else {
+                return false;
+            };
+            rest = &r[end..];
+            rest = rest.strip_prefix("[]").unwrap_or(rest);
+        }
+    }
+    rest.is_empty()
+}
+
 /// The quoted identifiers of a column list as written by `render_columns`: `"a", "b""c"`.
 fn column_names(list: &str) -> Vec<String> {
     let mut names = Vec::new();
@@ -220,8 +259,7 @@ impl<'p, T: Table> CopyIn<'p, T> {
         // The first row fixes the parameter types and the shape every row must have: one
         // plain value per column (an expression cannot be sent in COPY data).
         let (types, key) = first.with_values(true, |r| {
-            let plain: Vec<String> = (1..=r.params.len()).map(|n| format!("${n}")).collect();
-            if r.params.len() != columns.len() || r.sql != plain.join(", ") {
+            if r.params.len() != columns.len() || !plain_values(&r.sql, r.params.len()) {
                 return Err(Error::Misuse(format!(
                     "COPY into `{}` takes plain values only, one per column; got `{}`",
                     T::SQL_NAME,
@@ -495,5 +533,16 @@ mod tests {
         assert!(copy_spans(row, 3, &mut spans).is_err());
         assert!(copy_spans(&row[..7], 2, &mut spans).is_err());
         assert!(copy_spans(b"", 2, &mut spans).is_err());
+    }
+
+    #[test]
+    fn plain_values_may_be_cast_to_enum_types() {
+        assert!(plain_values("$1, $2", 2));
+        assert!(plain_values(r#"$1, $2::"order_status", $3::"a""b"[]"#, 3));
+        assert!(!plain_values("$1, $2", 3));
+        assert!(!plain_values("$1 + 1, $2", 2));
+        assert!(!plain_values(r#"$1::"open"#, 1));
+        assert!(!plain_values("$1::int4", 1));
+        assert!(!plain_values("$2, $1", 2));
     }
 }

@@ -95,6 +95,8 @@ impl TableMeta {
             item.push(' ');
             if sqlite {
                 item.push_str(sqlite_type(c.sql_type));
+            } else if let Some(ty) = crate::ddl_enums::pg_type(c) {
+                item.push_str(&ty);
             } else {
                 item.push_str(c.sql_type);
             }
@@ -122,6 +124,9 @@ impl TableMeta {
                 item.push_str(" CHECK (");
                 quote(&mut item, c.sql_name);
                 item.push_str(" IN (0, 1))");
+            }
+            if sqlite {
+                item.push_str(&crate::ddl_enums::sqlite_check(c));
             }
             if let Some(fk) = &c.references {
                 if keep(fk.table) {
@@ -235,7 +240,8 @@ impl Schema {
         done
     }
 
-    /// The `CREATE TABLE` statements of every table in dependency order. Foreign keys to
+    /// The `CREATE TYPE` statements of the enum types the tables use, then the `CREATE
+    /// TABLE` statements of every table in dependency order. Foreign keys to
     /// tables created later (reference cycles) are added afterwards with `ALTER TABLE`.
     pub fn create_sql(&self, if_not_exists: bool) -> String {
         self.create_sql_for(Dialect::Postgres, if_not_exists)
@@ -252,7 +258,8 @@ impl Schema {
                 .map(|t| t.create_sql_with(dialect, if_not_exists, &|_| true))
                 .collect();
         }
-        let mut sql = String::new();
+        let types = crate::ddl_enums::used_by(&order);
+        let mut sql = crate::ddl_enums::create_types(&types, if_not_exists);
         let mut deferred = String::new();
         for (i, table) in order.iter().enumerate() {
             let earlier = |name: &str| {
@@ -311,7 +318,8 @@ impl Schema {
         sql + &deferred
     }
 
-    /// `DROP TABLE` for every table, dependents first.
+    /// `DROP TABLE` for every table, dependents first; then, on PostgreSQL, `DROP TYPE` for
+    /// the enum types their columns use.
     pub fn drop_sql(&self, if_exists: bool) -> String {
         self.drop_sql_for(Dialect::Postgres, if_exists)
     }
@@ -330,6 +338,11 @@ impl Schema {
             } else {
                 " CASCADE;\n"
             });
+        }
+        if dialect == Dialect::Postgres {
+            sql.push_str(&crate::ddl_enums::drop_types(&crate::ddl_enums::used_by(
+                self.tables,
+            )));
         }
         sql
     }
@@ -365,7 +378,7 @@ impl Schema {
 /// A dollar-quote delimiter that `body` does not contain (`$sqlwright$`, else
 /// `$sqlwright1$`, `$sqlwright2$`, ...): names in the body are the declaration's, and one
 /// holding the delimiter would end the quoted text early.
-fn dollar_tag(body: &str) -> String {
+pub(crate) fn dollar_tag(body: &str) -> String {
     (0..)
         .map(|n| match n {
             0 => "$sqlwright$".to_string(),

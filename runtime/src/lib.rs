@@ -148,6 +148,7 @@ pub mod backend;
 pub mod check;
 pub mod copy;
 pub mod ddl;
+mod ddl_enums;
 pub mod dynamic;
 pub mod engine;
 pub mod expr;
@@ -198,7 +199,8 @@ pub fn create_engine(url: &str) -> Result<AnyEngine, Error> {
 /// `Engine::sqlite("sqlite:///app.db")`.
 #[cfg(feature = "sqlite")]
 pub type SqliteEngine = Engine<Sqlite>;
-pub use sqlwright_macros::{alias, table, Changeset, Insertable, RawRow, Row};
+pub use sqlwright_macros::{alias, table, Changeset, DbEnum, Insertable, RawRow, Row};
+pub use types::DbEnum;
 
 /// Everything a query needs in scope: `use sqlwright::prelude::*;`.
 pub mod prelude {
@@ -244,12 +246,15 @@ pub mod dsl {
 
 #[doc(hidden)]
 pub mod __private {
+    pub use crate::backend::Encode;
     pub use crate::check::ids::{BEnd, False, NoKey, True, B0, B1};
     pub use crate::check::writes::{ChangesetOf, FieldFits, IsTable, UpdateSet};
     pub use crate::check::{
         AppearsIn, ColumnMode, HasColumn, HasSource, LiftColumn, SourceMode, ValidGrouping,
     };
+    pub use crate::engine::DecodeError;
     pub use crate::engine::Error;
+    pub use crate::expr::RustValue;
     pub use crate::expr::{And, Binary, Bound, Eq, SqlValue};
     pub use crate::expr::{AsExpr, Expression};
     pub use crate::query::join_markers::ByPath;
@@ -262,6 +267,8 @@ pub mod __private {
     pub use crate::relation::{ChildOf, Field, ForeignKey, Link, RowOfTable};
     pub use crate::render::{Label, Render, SqlWriter};
     pub use crate::types::{FromRow, FromSqlValue, RowReader, SqlType, Tagged};
+    pub use bytes::BytesMut;
+    pub use postgres_types::{IsNull, ToSql, Type as PgType};
     pub use sqlwright_macros::__name_id as name_id;
 
     /// `Self` is `T`: a bound that holds for one type only, which keeps an impl generic (and

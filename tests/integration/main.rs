@@ -13,6 +13,7 @@ mod distinct;
 mod dynamic;
 mod engine;
 mod engine_both;
+mod enums;
 mod errors;
 mod expressions;
 mod failover;

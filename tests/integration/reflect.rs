@@ -285,24 +285,42 @@ fn print_schema_round_trip() {
 fn print_schema_filters_and_reports_unmapped_types() {
     use sqlwright::reflect::{print_schema, PrintOptions};
     let mut db = setup(FOREIGN_SCHEMA);
+    db.conn
+        .batch_execute(r#"ALTER TABLE "пользователь_" ADD COLUMN spot point"#)
+        .unwrap();
     let catalog = reflect(&mut db.conn, &ReflectOptions::default()).unwrap();
     let err = print_schema(&catalog, &PrintOptions::default()).unwrap_err();
     assert_eq!(
         err.0,
-        [("пользователь_.feeling".to_string(), "mood".to_string())]
+        [("пользователь_.spot".to_string(), "point".to_string())]
     );
-    assert!(err.to_string().contains("--map-type mood="), "{err}");
+    assert!(err.to_string().contains("--map-type point="), "{err}");
+    let point = ("point".to_string(), "crate::Point".to_string());
+    // An enum type is declared beside the tables, unless a type map names it.
+    let declared = print_schema(
+        &catalog,
+        &PrintOptions {
+            map_types: vec![point.clone()],
+            ..PrintOptions::default()
+        },
+    )
+    .unwrap();
+    assert!(
+        declared.contains("    enum Mood { sad, ok, happy }\n")
+            && declared.contains("feeling -> Nullable<Mood>,"),
+        "{declared}"
+    );
     let printed = print_schema(
         &catalog,
         &PrintOptions {
-            map_types: vec![("mood".into(), "crate::Mood".into())],
+            map_types: vec![("mood".into(), "crate::Mood".into()), point],
             except: vec!["other.notes".into()],
             ..PrintOptions::default()
         },
     )
     .unwrap();
     assert!(
-        printed.contains("feeling -> Nullable<crate::Mood>,"),
+        printed.contains("feeling -> Nullable<crate::Mood>,") && !printed.contains("enum Mood"),
         "{printed}"
     );
     assert!(printed.contains("#[serial] id -> Int4,"), "{printed}");

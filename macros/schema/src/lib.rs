@@ -5,7 +5,9 @@
 //! the `sqlwright` CLI (`verify-schema` reads declarations from source files) parse
 //! declarations the same way.
 
+mod enums;
 mod model;
 mod parse;
 
+pub use enums::{snake_case, SqlEnum};
 pub use model::{Column, CompositeKey, References, Rule, Schema, Table};

@@ -5,6 +5,8 @@ use syn::{Attribute, Ident, Path, Type};
 
 pub struct Schema {
     pub tables: Vec<Table>,
+    /// `enum Name { labels }`: PostgreSQL enum types declared beside the tables.
+    pub enums: Vec<crate::enums::SqlEnum>,
 }
 
 pub struct Table {

@@ -1,5 +1,6 @@
 //! Parsing `table!` input into the model.
 
+use crate::enums::{peek_enum, SqlEnum};
 use crate::model::{Column, CompositeKey, References, Rule, Schema, Table};
 use syn::ext::IdentExt;
 use syn::parse::{Parse, ParseStream};
@@ -9,14 +10,28 @@ use syn::{braced, parenthesized, Attribute, Expr, ExprLit, Ident, Lit, Meta, Pat
 
 impl Parse for Schema {
     fn parse(input: ParseStream<'_>) -> syn::Result<Self> {
-        let mut tables = Vec::new();
+        let (mut tables, mut enums) = (Vec::new(), Vec::<SqlEnum>::new());
         while !input.is_empty() {
-            tables.push(input.parse()?);
+            if peek_enum(input) {
+                let e: SqlEnum = input.parse()?;
+                if enums
+                    .iter()
+                    .any(|d| d.name == e.name || d.sql_name == e.sql_name)
+                {
+                    return Err(syn::Error::new(
+                        e.name.span(),
+                        format!("enum `{}` is declared twice", e.name),
+                    ));
+                }
+                enums.push(e);
+            } else {
+                tables.push(input.parse()?);
+            }
         }
-        if tables.is_empty() {
+        if tables.is_empty() && enums.is_empty() {
             return Err(input.error("`table!` needs a table: `users (id) { id -> Int4, }`"));
         }
-        Ok(Schema { tables })
+        Ok(Schema { tables, enums })
     }
 }
 
@@ -31,7 +46,7 @@ fn string_value(meta: &Meta) -> syn::Result<String> {
     }
 }
 
-fn check_sql_name(name: &str, span: proc_macro2::Span) -> syn::Result<()> {
+pub(crate) fn check_sql_name(name: &str, span: proc_macro2::Span) -> syn::Result<()> {
     if name.is_empty() || name.contains('\0') {
         return Err(syn::Error::new(
             span,

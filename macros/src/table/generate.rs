@@ -209,6 +209,7 @@ fn column_meta(t: &Table, c: &Column) -> TokenStream {
             name: #name,
             sql_name: #sql_name,
             sql_type: <#ty as #sp::SqlType>::NAME,
+            enum_type: <#ty as #sp::SqlType>::ENUM,
             nullable: <#ty as #sp::SqlType>::IS_NULLABLE,
             primary_key: #primary_key,
             serial: #serial,

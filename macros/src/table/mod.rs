@@ -1,5 +1,6 @@
 //! `table!`: parse into a `sqlwright_schema::Schema`, then [`generate`].
 
+mod enums;
 mod generate;
 mod types;
 
@@ -7,7 +8,10 @@ use proc_macro2::TokenStream;
 
 pub fn expand(input: TokenStream) -> syn::Result<TokenStream> {
     let schema: sqlwright_schema::Schema = syn::parse2(input)?;
-    Ok(schema.tables.iter().map(generate::table).collect())
+    let enums = schema.enums.iter().map(enums::sql_enum);
+    Ok(enums
+        .chain(schema.tables.iter().map(generate::table))
+        .collect())
 }
 
 #[cfg(test)]
@@ -108,6 +112,24 @@ mod tests {
             out.contains("mod__sqlwright_names{typeid=();typename=();}"),
             "{out}"
         );
+    }
+
+    #[test]
+    fn enums_expand_to_sql_type_markers() {
+        let out = expand(quote! {
+            enum OrderStatus { pending, "on hold" }
+            #[sql_name = "mood"] enum Feeling { sad }
+            orders (id) { id -> Int4, status -> OrderStatus, }
+        })
+        .unwrap()
+        .to_string();
+        assert!(out.contains("pub enum OrderStatus { }"), "{out}");
+        assert!(out.contains("\"order_status\""), "{out}");
+        assert!(out.contains("\"order_status[]\""), "{out}");
+        assert!(out.contains("\"pending\" , \"on hold\""), "{out}");
+        assert!(out.contains("\"mood\""), "{out}");
+        let e = err(quote! { enum E { a } enum E { b } t (id) { id -> Int4, } });
+        assert!(e.contains("enum `E` is declared twice"), "{e}");
     }
 
     #[test]

@@ -314,6 +314,14 @@ pub enum DecodeError {
     },
     /// The row has fewer columns than the Rust type reads.
     MissingColumn,
+    /// The value is a label that the Rust enum it is loaded into has no variant for (a
+    /// label added to the database's enum type, or text that is not a label).
+    UnknownLabel {
+        /// The Rust enum.
+        rust: &'static str,
+        /// The label read.
+        label: String,
+    },
 }
 
 impl fmt::Display for DecodeError {
@@ -332,6 +340,10 @@ impl fmt::Display for DecodeError {
                 write!(f, "the value does not decode as Rust `{rust}`: {reason}")
             }
             DecodeError::MissingColumn => f.write_str("the row has no such column"),
+            DecodeError::UnknownLabel { rust, label } => write!(
+                f,
+                "the label `{label}` is not a variant of Rust enum `{rust}` (was it added to the database's type?)"
+            ),
         }
     }
 }

@@ -269,7 +269,16 @@ where
         out.sql("CAST(");
         self.expr.render(out);
         out.sql(" AS ");
-        out.sql(T::NAME);
+        match T::ENUM {
+            // A declared enum type's name is an identifier of the program's, quoted.
+            Some(e) => {
+                out.ident(e.sql_name);
+                if T::NAME.ends_with("[]") {
+                    out.sql("[]");
+                }
+            }
+            None => out.sql(T::NAME),
+        }
         out.sql(")");
     }
     fn is_atomic(&self) -> bool {

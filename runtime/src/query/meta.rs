@@ -39,6 +39,8 @@ pub struct ColumnMeta {
     pub sql_name: &'static str,
     /// The SQL type as PostgreSQL spells it (`int4`, `text`, `int4[]`).
     pub sql_type: &'static str,
+    /// The enum type declared in `table!` that the column's type is (or is an array of).
+    pub enum_type: Option<&'static crate::types::EnumMeta>,
     /// Whether the column may hold NULL.
     pub nullable: bool,
     /// Whether the column is part of the primary key.

@@ -20,6 +20,7 @@
 
 mod postgres;
 mod print;
+mod print_enums;
 #[cfg(feature = "sqlite")]
 mod sqlite;
 mod verify;

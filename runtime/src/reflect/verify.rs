@@ -52,6 +52,16 @@ pub enum Drift {
         /// Key columns in the database.
         actual: Vec<String>,
     },
+    /// An enum type's labels differ (in which labels, or in their order, which is the
+    /// type's sort order).
+    EnumLabels {
+        /// The type's SQL name.
+        sql_type: String,
+        /// The declared labels.
+        declared: Vec<String>,
+        /// The labels in the database.
+        actual: Vec<String>,
+    },
 }
 
 impl fmt::Display for Drift {
@@ -105,6 +115,38 @@ impl fmt::Display for Drift {
                 declared.join(", "),
                 actual.join(", ")
             ),
+            Drift::EnumLabels {
+                sql_type,
+                declared,
+                actual,
+            } => {
+                let missing: Vec<&str> = declared
+                    .iter()
+                    .filter(|l| !actual.contains(l))
+                    .map(String::as_str)
+                    .collect();
+                let extra: Vec<&str> = actual
+                    .iter()
+                    .filter(|l| !declared.contains(l))
+                    .map(String::as_str)
+                    .collect();
+                write!(
+                    f,
+                    "enum {sql_type}: declared ({}), the database has ({})",
+                    declared.join(", "),
+                    actual.join(", ")
+                )?;
+                if !extra.is_empty() {
+                    write!(f, "; not declared: {}", extra.join(", "))?;
+                }
+                if !missing.is_empty() {
+                    write!(f, "; not in the database: {}", missing.join(", "))?;
+                }
+                if extra.is_empty() && missing.is_empty() {
+                    f.write_str("; the same labels in another order (the sort order differs)")?;
+                }
+                Ok(())
+            }
         }
     }
 }
@@ -153,7 +195,7 @@ where
 
 /// The differences between `tables` and a reflected catalog.
 pub fn compare(catalog: &Catalog, tables: &[&TableMeta]) -> Vec<Drift> {
-    let mut out = Vec::new();
+    let mut out = enum_drift(catalog, tables);
     for meta in tables {
         let Ok(live) = catalog.table(meta.sql_name) else {
             out.push(Drift::MissingTable {
@@ -196,6 +238,53 @@ pub fn compare(catalog: &Catalog, tables: &[&TableMeta]) -> Vec<Drift> {
                 declared,
                 actual: live.primary_key.clone(),
             });
+        }
+    }
+    out
+}
+
+/// The enum types the declared columns use whose labels differ from the database's type of
+/// that name (in any schema: the first in schema order). A type missing from the database
+/// shows as its columns' type drift.
+fn enum_drift(catalog: &Catalog, tables: &[&TableMeta]) -> Vec<Drift> {
+    let mut found: Vec<(&String, &Vec<String>)> = catalog
+        .enums
+        .iter()
+        .filter(|(name, _)| {
+            tables
+                .iter()
+                .flat_map(|t| t.columns)
+                .filter_map(|c| c.enum_type)
+                .any(|e| name.rsplit_once('.').is_some_and(|(_, n)| n == e.sql_name))
+        })
+        .collect();
+    found.sort();
+    let mut out = Vec::new();
+    let mut seen: Vec<&str> = Vec::new();
+    for e in tables
+        .iter()
+        .flat_map(|t| t.columns)
+        .filter_map(|c| c.enum_type)
+    {
+        if seen.contains(&e.sql_name) {
+            continue;
+        }
+        seen.push(e.sql_name);
+        let live = found
+            .iter()
+            .find(|(name, _)| name.rsplit_once('.').is_some_and(|(_, n)| n == e.sql_name));
+        if let Some((_, actual)) = live {
+            if !actual
+                .iter()
+                .map(String::as_str)
+                .eq(e.labels.iter().copied())
+            {
+                out.push(Drift::EnumLabels {
+                    sql_type: e.sql_name.to_string(),
+                    declared: e.labels.iter().map(|l| l.to_string()).collect(),
+                    actual: actual.to_vec(),
+                });
+            }
         }
     }
     out

@@ -103,6 +103,7 @@ pub struct SqlWriter<'a> {
 /// statement is planned, never in a prepared statement's generic plan.
 pub const UNNEST_FROM: usize = 9;
 
+mod cast;
 mod fingerprint;
 pub(crate) use fingerprint::Fingerprint;
 

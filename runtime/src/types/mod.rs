@@ -8,6 +8,7 @@
 
 mod array;
 mod decode;
+mod enums;
 pub(crate) mod guard;
 mod interval;
 #[cfg(feature = "serde_json")]
@@ -87,6 +88,12 @@ pub(crate) fn has_nul(bytes: &[u8]) -> bool {
     }
     chunks.remainder().contains(&0)
 }
+#[doc(hidden)]
+pub use enums::{label_accepts, label_from_pg, label_to_sql, same_labels};
+#[cfg(feature = "sqlite")]
+#[doc(hidden)]
+pub use enums::{label_from_sqlite, label_to_sqlite};
+pub use enums::{DbEnum, EnumMeta, EnumType};
 pub use interval::PgInterval;
 pub use promote::{
     ArithValue, NotNumeric, NumericRank, Promoted, RankFloat4, RankFloat8, RankInt2, RankInt4,
@@ -123,6 +130,9 @@ pub trait SqlType: 'static {
     /// Where the type sits in PostgreSQL's arithmetic promotion ([`NotNumeric`] for a type
     /// without `+ - * /`): the result type of `a + b` is computed from the two ranks.
     type Rank: NumericRank;
+    /// The enum type declared in `table!` that this type is, or is an array of (`None` for
+    /// the built-in types): DDL creates it, and parameters are cast to it on PostgreSQL.
+    const ENUM: Option<&'static EnumMeta> = None;
 }
 
 /// Type-level nullability flag of a SQL type: [`NotNull`] or [`Null`].
@@ -163,6 +173,7 @@ impl<T: SqlType<Nullability = NotNull>> SqlType for Nullable<T> {
     type Nullable = Self;
     type Needs = T::Needs;
     type Rank = T::Rank;
+    const ENUM: Option<&'static EnumMeta> = T::ENUM;
 }
 
 /// The result type of a binary operation: `Out` made nullable when either operand is.
@@ -295,6 +306,7 @@ impl<T: ArrayElement> SqlType for Array<T> {
     type Nullable = Nullable<Self>;
     type Needs = crate::backend::needs::PgOnly<crate::backend::needs::features::Arrays>;
     type Rank = NotNumeric;
+    const ENUM: Option<&'static EnumMeta> = T::ENUM;
 }
 
 /// `Self` is `ST` or `Nullable<ST>`: an expression of type `Self` may stand where a value of

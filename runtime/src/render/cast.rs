@@ -1,0 +1,35 @@
+//! Parameters of declared enum types: cast to the type in the SQL text on PostgreSQL.
+
+use super::{Param, SqlWriter};
+use crate::backend::{Dialect, Encode};
+use crate::types::SqlType;
+
+impl<'a> SqlWriter<'a> {
+    /// Binds `value` as a parameter of SQL type `ST`, declared as `ST::PG_TYPE`. A value of
+    /// an enum type declared in `table!` is sent as text and, on PostgreSQL, cast to the
+    /// type (`$1::"order_status"`, `$1::"order_status"[]` for a list): the type's OID is
+    /// not known when the program is built, and the cast makes the server check the label.
+    #[inline]
+    pub fn bind_as<ST: SqlType>(&mut self, value: Param<'a>) {
+        self.bind(value, ST::PG_TYPE);
+        self.enum_cast::<ST>();
+    }
+
+    /// [`bind_value`](Self::bind_value) with the cast of [`bind_as`](Self::bind_as).
+    #[inline]
+    pub fn bind_value_as<ST: SqlType, T: Encode>(&mut self, value: &'a T) {
+        self.bind_value(value, ST::PG_TYPE);
+        self.enum_cast::<ST>();
+    }
+
+    #[inline]
+    fn enum_cast<ST: SqlType>(&mut self) {
+        if let (Some(e), Dialect::Postgres) = (ST::ENUM, self.dialect()) {
+            self.sql("::");
+            self.ident(e.sql_name);
+            if ST::NAME.ends_with("[]") {
+                self.sql("[]");
+            }
+        }
+    }
+}
