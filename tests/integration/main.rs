@@ -40,6 +40,7 @@ mod raw;
 mod redaction;
 mod reflect;
 mod reflect_sqlite;
+mod relation_writes;
 mod relations;
 mod replicas;
 mod replication;

@@ -47,10 +47,12 @@
 //! # Ok(()) }
 //! ```
 
+mod insert;
 mod key;
 mod many;
 mod one;
 
+pub use insert::insert_with_children;
 pub use key::{KeyColumns, Link, StructKey};
 pub use many::{LoadMany, WithGrandchildren, WithRelated};
 pub use one::{group_children, LoadOne};
