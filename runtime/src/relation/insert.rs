@@ -22,6 +22,7 @@ type ParentTable<FK> = <<FK as ForeignKey>::Referenced as ColumnDef>::Table;
 /// written when any statement fails.
 ///
 /// ```no_run
+/// # fn main() {}
 /// use sqlwright::prelude::*;
 /// sqlwright::table! {
 ///     orders (id) { #[serial] id -> Int4, customer -> Text, }
