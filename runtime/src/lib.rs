@@ -245,9 +245,10 @@ pub mod __private {
     pub use crate::query::join_markers::ByPath;
     pub use crate::query::{set_item, AssignList, Assignments, SingleFrom};
     pub use crate::query::{
-        Alias, Assign, Col, Column, ColumnDef, ColumnMeta, ColumnTuple, CompositeKeyMeta, FkRef,
-        ForeignKeyMeta, ForeignKeys, IndexMeta, Insertable, JoinPath, JoinTarget, NotInFrom,
-        Selectable, Source, StoredTable, Table, TableMeta, TableRow,
+        Alias, Assign, CheckMeta, Col, Column, ColumnDef, ColumnMeta, ColumnTuple,
+        CompositeKeyMeta, FkRef, ForeignKeyMeta, ForeignKeys, IndexMeta, Insertable, JoinPath,
+        JoinTarget, NotInFrom, Selectable, Source, StoredTable, Table, TableMeta, TableRow,
+        UniqueMeta,
     };
     pub use crate::relation::{ChildOf, Field, ForeignKey, Link, RowOfTable};
     pub use crate::render::{Label, Render, SqlWriter};

@@ -44,6 +44,7 @@ mod rows;
 mod schema;
 mod schemas;
 mod session;
+mod sized;
 mod streaming;
 mod subqueries;
 mod tls;

@@ -7,5 +7,6 @@
 
 mod model;
 mod parse;
+mod sized;
 
-pub use model::{Column, CompositeKey, References, Rule, Schema, Table};
+pub use model::{Check, Column, CompositeKey, References, Rule, Schema, Table, Unique};

@@ -19,6 +19,7 @@ const SQL_TYPES: &[&str] = &[
     "Numeric",
     "Text",
     "Varchar",
+    "Char",
     "Bool",
     "Date",
     "Time",

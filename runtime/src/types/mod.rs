@@ -268,6 +268,10 @@ sql_types! {
 /// with each other freely.
 pub type Varchar = Text;
 
+/// `char(n)` (`bpchar`, blank-padded) behaves as `text` in every operation, as [`Varchar`]
+/// does; `table!` takes it with its length only: `Char(10)`.
+pub type Char = Text;
+
 /// A SQL type that can be the element of an [`Array`].
 pub trait ArrayElement: SqlType {
     /// The array type's name (`int4[]`).
