@@ -50,6 +50,7 @@ mod subqueries;
 mod tls;
 mod transactions;
 mod types;
+mod types_more;
 mod writes;
 
 use sqlwright::testing::TestDatabase;

@@ -186,10 +186,7 @@ impl Parse for Column {
             } else if path.is_ident("unique") {
                 if !matches!(attr.meta, Meta::Path(_)) {
                     column.unique_name = Some(attr.parse_args_with(|input: ParseStream<'_>| {
-                        let name = named_option(
-                            input,
-                            "`#[unique]` or `#[unique(name = \"users_email_key\")]`",
-                        )?;
+                        let name = named_option(input, "`#[unique(name = \"users_email_key\")]`")?;
                         if !input.is_empty() {
                             return Err(input.error("expected only `name = \"..\"`"));
                         }
@@ -340,12 +337,14 @@ fn key_options(input: ParseStream<'_>) -> syn::Result<KeyOptions> {
             "name" => options.name = Some(value),
             "on_delete" => options.on_delete = Rule::parse(&value)?,
             "on_update" => options.on_update = Rule::parse(&value)?,
-            other => return Err(syn::Error::new(
-                option.span(),
-                format!(
+            other => {
+                return Err(syn::Error::new(
+                    option.span(),
+                    format!(
                     "unknown option `{other}`; expected on_delete, on_update, name or constraint"
                 ),
-            )),
+                ))
+            }
         }
     }
     Ok(options)

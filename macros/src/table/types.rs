@@ -30,6 +30,9 @@ const SQL_TYPES: &[&str] = &[
     "Json",
     "Jsonb",
     "Bytea",
+    "Inet",
+    "Cidr",
+    "MacAddr",
     "Nullable",
     "Array",
 ];
