@@ -142,6 +142,8 @@ pub mod backend;
 pub mod check;
 pub mod copy;
 pub mod ddl;
+#[doc(hidden)]
+pub mod deps;
 pub mod dynamic;
 pub mod engine;
 pub mod expr;
