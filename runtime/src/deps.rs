@@ -4,7 +4,8 @@
 //!
 //! The module is `#[doc(hidden)]`, and not the crate root: rustc then keeps the crates' names
 //! out of the short paths it prints in compile errors (see docs/design.md, "The value crates
-//! are re-exported under a hidden `deps`"). It is API all the same.
+//! are re-exported under a hidden `deps`"). It is API all the same
+//! (`tests/integration/types_more.rs` uses it).
 
 #[cfg(feature = "chrono")]
 pub use chrono;

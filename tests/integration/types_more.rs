@@ -374,3 +374,60 @@ fn network_columns_reflect_and_print_as_their_markers() {
     .unwrap();
     assert_eq!(drift, []);
 }
+
+/// The re-exported value crates are the ones sqlwright binds: a program names
+/// `sqlwright::deps::rust_decimal::Decimal` and needs no `rust_decimal` of its own.
+#[test]
+fn re_exported_value_crates_bind_and_load() {
+    use sqlwright::deps::{chrono as c, rust_decimal::Decimal, serde_json, time as t, uuid};
+    sqlwright::table! {
+        deps_values (id) {
+            id -> Int4,
+            price -> Numeric(12, 2),
+            day -> Date,
+            at -> Timestamptz,
+            u -> Uuid,
+            doc -> Jsonb,
+        }
+    }
+    let mut db = setup("");
+    sqlwright::schema!(deps_values)
+        .create_all(&mut db.conn, false)
+        .unwrap();
+    let day = c::NaiveDate::from_ymd_opt(2024, 2, 29).unwrap();
+    let at = t::OffsetDateTime::from_unix_timestamp(-1).unwrap();
+    let u = uuid::Uuid::from_u128(7);
+    let doc = serde_json::json!({"k": [1, 2]});
+    insert_into(deps_values::table)
+        .values((
+            deps_values::id.to(1),
+            deps_values::price.to(Decimal::new(1999, 2)),
+            deps_values::day.to(day),
+            deps_values::at.to(at),
+            deps_values::u.to(u),
+            deps_values::doc.to(doc.clone()),
+        ))
+        .execute(&mut db.conn)
+        .unwrap();
+    let q = deps_values::table
+        .filter(deps_values::price.lt(Decimal::new(2000, 2)))
+        .select((
+            deps_values::price,
+            deps_values::day,
+            deps_values::u,
+            deps_values::doc,
+        ));
+    assert_eq!(
+        q.to_sql(),
+        r#"SELECT "deps_values"."price", "deps_values"."day", "deps_values"."u", "deps_values"."doc" FROM "deps_values" WHERE "deps_values"."price" < $1"#
+    );
+    assert_eq!(
+        q.load(&mut db.conn).unwrap(),
+        [(Decimal::new(1999, 2), day, u, doc)]
+    );
+    let loaded: Vec<t::OffsetDateTime> = deps_values::table
+        .select(deps_values::at)
+        .load_as(&mut db.conn)
+        .unwrap();
+    assert_eq!(loaded, [at]);
+}
