@@ -229,6 +229,11 @@ fn violations_name_the_declared_constraint_and_a_long_value_is_the_servers_error
     let e = add(&long, "1").execute(&mut db.conn).unwrap_err();
     assert_eq!(e.kind(), Some(DbErrorKind::StringTooLong), "{e}");
     assert!(e.to_string().contains("character varying(255)"), "{e}");
+    assert!(
+        e.to_string()
+            .contains("longer than the column's declared length"),
+        "{e}"
+    );
 
     // numeric(12,2) rounds on the server: what comes back is what it kept.
     add("c@x", "1.005").execute(&mut db.conn).unwrap();

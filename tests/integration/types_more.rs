@@ -351,6 +351,17 @@ fn network_types_round_trip_compare_and_read_as_text() {
         .load(&mut db.conn)
         .unwrap();
     assert_eq!(below, [1]);
+    // `value(..)` knows their SQL types.
+    let constants: Vec<(IpAddr, [u8; 6], Option<bool>)> = hosts::table
+        .filter(hosts::id.eq(1))
+        .select((
+            value(v6),
+            value(MacAddress(mac)),
+            hosts::mac.eq(value(MacAddress(mac))),
+        ))
+        .load_as(&mut db.conn)
+        .unwrap();
+    assert_eq!(constants, [(v6, mac, Some(true))]);
 }
 
 #[test]
