@@ -247,7 +247,9 @@ fn violations_name_the_declared_constraint_and_a_long_value_is_the_servers_error
 
 crate::on_both!(sized_columns_store_and_load_as_their_rust_types,);
 
-fn sized_columns_store_and_load_as_their_rust_types<B: TestBackend>() {
+fn sized_columns_store_and_load_as_their_rust_types<
+    B: TestBackend + sqlwright::reflect::Reflects,
+>() {
     let mut db = with::<B>(SHOP, "");
     let q = insert_into(customers::table)
         .values((
@@ -265,4 +267,11 @@ fn sized_columns_store_and_load_as_their_rust_types<B: TestBackend>() {
         .load(&mut db.conn)
         .unwrap();
     assert_eq!(found, [1]);
+    // The declarations agree with what create_all made (SQLite compares storage only).
+    let drift = verify_schema(
+        &mut db.conn,
+        &[meta::<customers::table>(), meta::<orders::table>()],
+    )
+    .unwrap();
+    assert_eq!(drift, []);
 }
