@@ -162,12 +162,9 @@ mod text {
         let (naive, offset) = text.split_at(at);
         let sign: i8 = if offset.starts_with('-') { -1 } else { 1 };
         let (hours, minutes) = offset[1..].split_once(':').unwrap_or((&offset[1..], "0"));
-        let offset = UtcOffset::from_hms(
-            sign * hours.parse::<i8>().ok()?,
-            sign * minutes.parse::<i8>().ok()?,
-            0,
-        )
-        .ok()?;
+        // Digits only (`u8` takes no sign), then signed: no overflow on hostile text.
+        let part = |digits: &str| digits.parse::<u8>().ok().and_then(|n| i8::try_from(n).ok());
+        let offset = UtcOffset::from_hms(sign * part(hours)?, sign * part(minutes)?, 0).ok()?;
         parse_timestamp(naive).map(|t| t.assume_offset(offset))
     }
 
@@ -200,6 +197,8 @@ mod text {
                 Some(ts.assume_utc())
             );
             assert_eq!(parse_date("1969-13-01"), None);
+            assert_eq!(parse_timestamptz("1969-07-20 20:17:40+-128:00"), None);
+            assert_eq!(parse_timestamptz("1969-07-20 20:17:40+200:00"), None);
             assert_eq!(parse_time("25:00:00"), None);
         }
     }
