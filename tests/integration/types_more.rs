@@ -442,3 +442,48 @@ fn re_exported_value_crates_bind_and_load() {
         .unwrap();
     assert_eq!(loaded, [at]);
 }
+
+mod net_arrays {
+    sqlwright::table! {
+        fleets (id) {
+            id -> Int4,
+            macs -> Array<MacAddr>,
+            nets -> Nullable<Array<Cidr>>,
+        }
+    }
+}
+
+/// Arrays of the wrapped types bind and load through the wrappers.
+#[test]
+fn arrays_of_mac_addresses_and_networks_round_trip() {
+    use net_arrays::fleets;
+    let mut db = setup("");
+    sqlwright::schema!(net_arrays::fleets)
+        .create_all(&mut db.conn, false)
+        .unwrap();
+    let macs = vec![MacAddress([0, 1, 2, 3, 4, 5]), MacAddress([0xff; 6])];
+    let nets = vec![
+        Network("192.168.0.0/16".parse().unwrap()),
+        Network("fe80::/10".parse().unwrap()),
+    ];
+    insert_into(fleets::table)
+        .values((
+            fleets::id.to(1),
+            fleets::macs.to(macs.clone()),
+            fleets::nets.to(Some(nets.clone())),
+        ))
+        .execute(&mut db.conn)
+        .unwrap();
+    assert_eq!(
+        by_hand_text(
+            &mut db,
+            "SELECT macs::text || ' ' || nets::text FROM fleets"
+        ),
+        "{00:01:02:03:04:05,ff:ff:ff:ff:ff:ff} {192.168.0.0/16,fe80::/10}"
+    );
+    let rows: Vec<(Vec<MacAddress>, Option<Vec<Network>>)> = fleets::table
+        .select((fleets::macs, fleets::nets))
+        .load_as(&mut db.conn)
+        .unwrap();
+    assert_eq!(rows, [(macs, Some(nets))]);
+}

@@ -9,7 +9,8 @@
 //! | [`MacAddr`] | `[u8; 6]`, [`MacAddress`] | [`MacAddress`] |
 //!
 //! `IpNetwork` and `[u8; 6]` belong to other crates, which `postgres-types` cannot send:
-//! they bind through the two small wrappers, [`Network`] and [`MacAddress`].
+//! they bind through the two small wrappers, [`Network`] and [`MacAddress`], which also load
+//! arrays (`Vec<MacAddress>`, `Vec<Network>`; `Vec<IpAddr>` for `Array<Inet>`).
 
 use super::decode::FromSqlValue;
 use super::{Inet, MacAddr};
@@ -186,6 +187,15 @@ impl ToSql for MacAddress {
     }
     postgres_types::to_sql_checked!();
 }
+/// Also what `Vec<MacAddress>` loads an `Array<MacAddr>` through.
+impl<'a> postgres_types::FromSql<'a> for MacAddress {
+    fn from_sql(ty: &Type, raw: &'a [u8]) -> Result<Self, Box<dyn StdError + Sync + Send>> {
+        Ok(MacAddress(decode_mac::<Self>(ty, Some(raw))?))
+    }
+    fn accepts(ty: &Type) -> bool {
+        *ty == Type::MACADDR
+    }
+}
 impl RustValue for MacAddress {}
 impl SqlValue<MacAddr> for MacAddress {}
 impl AsExpr<MacAddr> for MacAddress {
@@ -268,6 +278,15 @@ mod with_ipnetwork {
             *ty == Type::INET || *ty == Type::CIDR
         }
         postgres_types::to_sql_checked!();
+    }
+    /// Also what `Vec<Network>` loads an `Array<Inet>` or `Array<Cidr>` through.
+    impl<'a> postgres_types::FromSql<'a> for Network {
+        fn from_sql(ty: &Type, raw: &'a [u8]) -> Result<Self, Box<dyn StdError + Sync + Send>> {
+            Ok(Network(decode_network::<Self>(ty, Some(raw))?))
+        }
+        fn accepts(ty: &Type) -> bool {
+            *ty == Type::INET || *ty == Type::CIDR
+        }
     }
     impl RustValue for Network {}
     impl crate::backend::Encode for Network {
