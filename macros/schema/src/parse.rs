@@ -73,11 +73,7 @@ impl Parse for Table {
                 checks.push(parse_check(&attr)?);
             } else if path.is_ident("primary_key") {
                 primary_key_name = Some(attr.parse_args_with(|input: ParseStream<'_>| {
-                    let name = named_option(input, "`#[primary_key(name = \"users_pkey\")]`")?;
-                    if !input.is_empty() {
-                        return Err(input.error("expected only `name = \"..\"`"));
-                    }
-                    Ok(name)
+                    only_name(input, "`#[primary_key(name = \"users_pkey\")]`")
                 })?);
             } else if path.is_ident("index") {
                 let mut cols = column_list(&attr)?;
@@ -186,11 +182,7 @@ impl Parse for Column {
             } else if path.is_ident("unique") {
                 if !matches!(attr.meta, Meta::Path(_)) {
                     column.unique_name = Some(attr.parse_args_with(|input: ParseStream<'_>| {
-                        let name = named_option(input, "`#[unique(name = \"users_email_key\")]`")?;
-                        if !input.is_empty() {
-                            return Err(input.error("expected only `name = \"..\"`"));
-                        }
-                        Ok(name)
+                        only_name(input, "`#[unique(name = \"users_email_key\")]`")
                     })?);
                 }
                 column.unique = true;
@@ -372,7 +364,7 @@ fn constraint_name(input: ParseStream<'_>, example: &str) -> syn::Result<String>
     Ok(name)
 }
 
-/// `name = "..."`, the only option of `#[primary_key(..)]` and a column's `#[unique(..)]`.
+/// `name = "..."`.
 fn named_option(input: ParseStream<'_>, example: &str) -> syn::Result<String> {
     let option: Ident = input
         .parse()
@@ -385,6 +377,15 @@ fn named_option(input: ParseStream<'_>, example: &str) -> syn::Result<String> {
     }
     input.parse::<Token![=]>()?;
     constraint_name(input, example)
+}
+
+/// `name = "..."` and nothing else: `#[primary_key(..)]`, a column's `#[unique(..)]`.
+fn only_name(input: ParseStream<'_>, example: &str) -> syn::Result<String> {
+    let name = named_option(input, example)?;
+    if !input.is_empty() {
+        return Err(input.error(format!("expected only `name = \"..\"`: {example}")));
+    }
+    Ok(name)
 }
 
 /// A table's `#[unique(a, b)]` or `#[unique(a, b, name = "t_a_b_key")]`.
