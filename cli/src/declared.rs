@@ -6,7 +6,9 @@
 //! uses. The metadata is leaked to get the `'static` lifetime `TableMeta` has: the command
 //! reads a handful of files once and exits.
 
-use sqlwright::query::{ColumnMeta, CompositeKeyMeta, ForeignKeyMeta, IndexMeta, TableMeta};
+use sqlwright::query::{
+    CheckMeta, ColumnMeta, CompositeKeyMeta, ForeignKeyMeta, IndexMeta, TableMeta, UniqueMeta,
+};
 use sqlwright::types::{EnumMeta, BUILTIN_TYPES};
 use sqlwright_schema::{Schema, SqlEnum, Table};
 use std::path::PathBuf;
@@ -116,7 +118,7 @@ fn sql_type(ty: &syn::Type, types: &Types<'_>) -> Result<ColumnType, String> {
             let (name, _, e) = sql_type(inner().ok_or_else(shown)?, types)?;
             return Ok((format!("{name}[]"), false, e));
         }
-        "Varchar" => return Ok(("text".into(), false, None)),
+        "Varchar" | "Char" => return Ok(("text".into(), false, None)),
         _ => {}
     }
     let written = shown();
@@ -142,6 +144,13 @@ fn quote_type(ty: &syn::Type) -> String {
         .to_string()
         .split_whitespace()
         .collect()
+}
+
+fn check_meta(check: &sqlwright_schema::Check) -> CheckMeta {
+    CheckMeta {
+        sql: leak(check.sql.clone()),
+        name: check.name.clone().map(leak),
+    }
 }
 
 fn meta(table: &Table, all: &[Table], types: &Types<'_>) -> Result<TableMeta, String> {
@@ -172,6 +181,7 @@ fn meta(table: &Table, all: &[Table], types: &Types<'_>) -> Result<TableMeta, St
             ForeignKeyMeta {
                 table: leak(target_table.map_or(target, |t| t.sql_name.clone())),
                 column: leak(column_sql),
+                constraint: r.constraint.clone().map(leak),
                 on_delete: r.on_delete.sql(),
                 on_update: r.on_update.sql(),
             }
@@ -181,12 +191,14 @@ fn meta(table: &Table, all: &[Table], types: &Types<'_>) -> Result<TableMeta, St
             sql_name: leak(c.sql_name.clone()),
             sql_type: leak(sql),
             enum_type,
+            sized_type: c.sized_type.clone().map(leak),
             nullable,
             primary_key: table.primary_key.contains(&c.name),
             serial: c.serial,
             unique: c.unique,
+            unique_name: c.unique_name.clone().map(leak),
             default: c.default.clone().map(leak),
-            check: c.check.clone().map(leak),
+            check: c.check.as_ref().map(check_meta),
             references,
             doc: "",
         });
@@ -202,14 +214,18 @@ fn meta(table: &Table, all: &[Table], types: &Types<'_>) -> Result<TableMeta, St
                 .map(|k| leak(sql_name_of(k)))
                 .collect(),
         ),
+        primary_key_name: table.primary_key_name.clone().map(leak),
         uniques: leak_slice(
             table
                 .uniques
                 .iter()
-                .map(|u| leak_slice(u.iter().map(|k| leak(sql_name_of(k))).collect()))
+                .map(|u| UniqueMeta {
+                    columns: leak_slice(u.columns.iter().map(|k| leak(sql_name_of(k))).collect()),
+                    name: u.name.clone().map(leak),
+                })
                 .collect(),
         ),
-        checks: leak_slice(table.checks.iter().cloned().map(leak).collect()),
+        checks: leak_slice(table.checks.iter().map(check_meta).collect()),
         indexes: leak_slice(
             table
                 .indexes
@@ -242,6 +258,7 @@ fn meta(table: &Table, all: &[Table], types: &Types<'_>) -> Result<TableMeta, St
                                 .map_or_else(|| target.unwrap_or_default(), |t| t.sql_name.clone()),
                         ),
                         referenced: leak_slice(referenced.map(leak).collect()),
+                        constraint: fk.constraint.clone().map(leak),
                         on_delete: fk.on_delete.sql(),
                         on_update: fk.on_update.sql(),
                     }

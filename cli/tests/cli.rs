@@ -28,7 +28,8 @@ CREATE TABLE posts (
     id serial PRIMARY KEY,
     user_id int8 NOT NULL REFERENCES "Users" (id) ON DELETE CASCADE,
     title text NOT NULL,
-    "type" text
+    "type" text,
+    slug varchar(20) CONSTRAINT posts_slug_uq UNIQUE
 );
 CREATE TABLE logs (at timestamptz NOT NULL, line text);
 "#;
@@ -85,8 +86,7 @@ fn print_schema_then_verify_schema_round_trip_and_drift() {
         "{printed}"
     );
     assert!(
-        printed.contains("#[serial] #[unique] name -> Varchar,")
-            || printed.contains("#[unique] name -> Varchar,"),
+        printed.contains("#[unique] name -> Varchar(40),"),
         "{printed}"
     );
     assert!(
@@ -94,6 +94,10 @@ fn print_schema_then_verify_schema_round_trip_and_drift() {
         "{printed}"
     );
     assert!(printed.contains("r#type -> Nullable<Text>,"), "{printed}");
+    assert!(
+        printed.contains("#[unique(name = \"posts_slug_uq\")] slug -> Nullable<Varchar(20)>,"),
+        "{printed}"
+    );
     assert!(
         printed.contains("Not declared (views, or tables without a primary key): public.logs"),
         "{printed}"
@@ -150,7 +154,9 @@ fn print_schema_then_verify_schema_round_trip_and_drift() {
         .unwrap()
         .batch_execute(
             r#"ALTER TABLE posts DROP COLUMN title, ALTER COLUMN "type" SET NOT NULL,
-                   ALTER COLUMN user_id TYPE int4, ADD COLUMN body text NOT NULL DEFAULT '';
+                   ALTER COLUMN user_id TYPE int4, ADD COLUMN body text NOT NULL DEFAULT '',
+                   ALTER COLUMN slug TYPE varchar(30);
+               ALTER TABLE posts RENAME CONSTRAINT posts_slug_uq TO posts_slug_unique;
                DROP TABLE "Users" CASCADE;"#,
         )
         .unwrap();
@@ -168,7 +174,9 @@ fn print_schema_then_verify_schema_round_trip_and_drift() {
     let report = text(&out.stdout);
     assert_eq!(out.status.code(), Some(1), "{report}{}", text(&out.stderr));
     for expected in [
-        "5 differences between the declarations and the database:",
+        "7 differences between the declarations and the database:",
+        "posts.slug: declared varchar(20), the database has character varying(30)",
+        "posts: unique (slug) is declared \"posts_slug_uq\", the database names it \"posts_slug_unique\"",
         "Users: declared, but the database has no such table",
         "posts.user_id: declared int8, the database has integer",
         "posts.title: declared, but the database has no such column",

@@ -25,7 +25,7 @@ use super::{hostile_name, hostile_text, shown, Failures, Rng};
 use postgres::types::Type;
 use sqlwright::ddl::Schema;
 use sqlwright::dynamic::{DynFilter, Value};
-use sqlwright::query::{ColumnMeta, ForeignKeyMeta, IndexMeta, TableMeta};
+use sqlwright::query::{ColumnMeta, ForeignKeyMeta, IndexMeta, TableMeta, UniqueMeta};
 use sqlwright::raw;
 use sqlwright::reflect::{reflect, Catalog, ReflectOptions, ReflectedTable};
 use sqlwright::render::SqlWriter;
@@ -172,10 +172,12 @@ impl Round {
             sql_name: name,
             sql_type: ty,
             enum_type: None,
+            sized_type: None,
             nullable: true,
             primary_key: false,
             serial: false,
             unique: false,
+            unique_name: None,
             default: None,
             check: None,
             references: None,
@@ -203,6 +205,7 @@ impl Round {
                     references: Some(ForeignKeyMeta {
                         table: self.b,
                         column: self.bk,
+                        constraint: None,
                         on_delete: "SET NULL",
                         on_update: "NO ACTION",
                     }),
@@ -210,7 +213,11 @@ impl Round {
                 },
             ]),
             primary_key: leak_slice(vec![self.k]),
-            uniques: leak_slice(vec![leak_slice(vec![self.c1, self.c2])]),
+            primary_key_name: None,
+            uniques: leak_slice(vec![UniqueMeta {
+                columns: leak_slice(vec![self.c1, self.c2]),
+                name: None,
+            }]),
             checks: &[],
             indexes: leak_slice(vec![IndexMeta {
                 columns: leak_slice(vec![self.c2]),
@@ -233,6 +240,7 @@ impl Round {
                     references: Some(ForeignKeyMeta {
                         table: self.a,
                         column: self.c2,
+                        constraint: None,
                         on_delete: "CASCADE",
                         on_update: "NO ACTION",
                     }),
@@ -240,6 +248,7 @@ impl Round {
                 },
             ]),
             primary_key: leak_slice(vec![self.bk]),
+            primary_key_name: None,
             uniques: &[],
             checks: &[],
             indexes: &[],

@@ -59,6 +59,15 @@ fn quote(out: &mut String, ident: &str) {
     out.push('"');
 }
 
+/// ` CONSTRAINT "name"` before a constraint the declaration names; nothing otherwise
+/// (PostgreSQL then picks the name).
+fn push_name(out: &mut String, name: Option<&str>) {
+    if let Some(name) = name {
+        out.push_str(" CONSTRAINT ");
+        quote(out, name);
+    }
+}
+
 fn quote_list(out: &mut String, idents: &[&str]) {
     for (i, ident) in idents.iter().enumerate() {
         if i > 0 {
@@ -94,11 +103,12 @@ impl TableMeta {
             quote(&mut item, c.sql_name);
             item.push(' ');
             if sqlite {
+                // SQLite keeps no sizes (a STRICT table takes its five storage types only).
                 item.push_str(sqlite_type(c.sql_type));
             } else if let Some(ty) = crate::ddl_enums::pg_type(c) {
                 item.push_str(&ty);
             } else {
-                item.push_str(c.sql_type);
+                item.push_str(c.sized_type.unwrap_or(c.sql_type));
             }
             if c.serial && !sqlite {
                 // On SQLite an INTEGER primary key is the rowid, numbered by the database.
@@ -112,11 +122,13 @@ impl TableMeta {
                 item.push_str(default);
             }
             if c.unique {
+                push_name(&mut item, c.unique_name);
                 item.push_str(" UNIQUE");
             }
             if let Some(check) = c.check {
+                push_name(&mut item, check.name);
                 item.push_str(" CHECK (");
-                item.push_str(check);
+                item.push_str(check.sql);
                 item.push(')');
             }
             if sqlite && c.sql_type == "bool" {
@@ -130,6 +142,7 @@ impl TableMeta {
             }
             if let Some(fk) = &c.references {
                 if keep(fk.table) {
+                    push_name(&mut item, fk.constraint);
                     item.push_str(" REFERENCES ");
                     quote(&mut item, fk.table);
                     item.push_str(" (");
@@ -142,21 +155,30 @@ impl TableMeta {
             }
             items.push(item);
         }
-        let mut key = String::from("\n    PRIMARY KEY (");
+        let mut key = String::from("\n   ");
+        push_name(&mut key, self.primary_key_name);
+        key.push_str(" PRIMARY KEY (");
         quote_list(&mut key, self.primary_key);
         key.push(')');
         items.push(key);
         for unique in self.uniques {
-            let mut item = String::from("\n    UNIQUE (");
-            quote_list(&mut item, unique);
+            let mut item = String::from("\n   ");
+            push_name(&mut item, unique.name);
+            item.push_str(" UNIQUE (");
+            quote_list(&mut item, unique.columns);
             item.push(')');
             items.push(item);
         }
         for check in self.checks {
-            items.push(format!("\n    CHECK ({check})"));
+            let mut item = String::from("\n   ");
+            push_name(&mut item, check.name);
+            item.push_str(&format!(" CHECK ({})", check.sql));
+            items.push(item);
         }
         for fk in self.foreign_keys.iter().filter(|fk| keep(fk.table)) {
-            let mut item = String::from("\n    ");
+            let mut item = String::from("\n   ");
+            push_name(&mut item, fk.constraint);
+            item.push(' ');
             push_foreign_key(
                 &mut item,
                 fk.columns,
@@ -274,6 +296,7 @@ impl Schema {
                         std::slice::from_ref(&fk.column),
                         fk.on_delete,
                         fk.on_update,
+                        fk.constraint,
                     )
                 })
             });
@@ -284,22 +307,25 @@ impl Schema {
                     fk.referenced,
                     fk.on_delete,
                     fk.on_update,
+                    fk.constraint,
                 )
             });
             let mut used = Vec::new();
-            for (columns, target, referenced, on_delete, on_update) in single.chain(composite) {
+            for (columns, target, referenced, on_delete, on_update, name) in single.chain(composite)
+            {
                 if earlier(target) {
                     continue;
                 }
-                // Named as PostgreSQL would name it, so that a second `create_all(.., true)`
-                // finds it (duplicate_object) instead of adding a copy.
+                // Named as declared, or as PostgreSQL would name it, so that a second
+                // `create_all(.., true)` finds it (duplicate_object) instead of adding a copy.
+                let name = match name {
+                    Some(name) => name.to_string(),
+                    None => object_name(table.sql_name, &columns.join("_"), "fkey", &mut used),
+                };
                 let mut alter = String::from("ALTER TABLE ");
                 quote(&mut alter, table.sql_name);
                 alter.push_str(" ADD CONSTRAINT ");
-                quote(
-                    &mut alter,
-                    &object_name(table.sql_name, &columns.join("_"), "fkey", &mut used),
-                );
+                quote(&mut alter, &name);
                 alter.push(' ');
                 push_foreign_key(
                     &mut alter, columns, target, referenced, on_delete, on_update,
@@ -398,7 +424,7 @@ const MAX_IDENTIFIER: usize = 63;
 /// names share a prefix do not get one index name (index names are unique in a schema). A
 /// name already in `used` (two indexes of one table) gets a number after the label
 /// (`_idx1`), as PostgreSQL's own choice of names does.
-fn object_name(name1: &str, name2: &str, label: &str, used: &mut Vec<String>) -> String {
+pub(crate) fn object_name(name1: &str, name2: &str, label: &str, used: &mut Vec<String>) -> String {
     let shorten = |text: &str, len: usize| {
         let mut end = len.min(text.len());
         while !text.is_char_boundary(end) {

@@ -47,7 +47,14 @@
 //! - `#[sql_name = "name"]`: the column's SQL name, when it differs from the Rust one.
 //! - `#[serial]`: an identity column, numbered by the database.
 //! - `#[unique]`, `#[default = "sql"]`, `#[check = "sql"]`, `#[references(users::id, ..)]`:
-//!   constraints, for [`ddl`] and for joins along the declared key.
+//!   constraints, for [`ddl`] and for joins along the declared key. A constraint may be
+//!   named: `#[unique(name = "users_email_key")]`, `#[check("age >= 0", name = "..")]`,
+//!   `#[references(users::id, constraint = "..")]`; on the table, `#[primary_key(name =
+//!   "..")]` and `#[unique(a, b, name = "..")]`.
+//!
+//! A type may carry a size, which [`ddl`] writes and `verify_schema` compares:
+//! `Varchar(255)`, `Char(2)`, `Numeric(12, 2)`, `Timestamp(3)`, `Timestamptz(3)`, `Time(0)`
+//! (for the type checker they are `Text`, `Numeric`, `Timestamp`, ...).
 //! - `#[sensitive]`: a secret (`#[sensitive] password_hash -> Text`). Every value bound
 //!   against the column (compared with it in `eq`, `in_`, `between`, ...; assigned to it in
 //!   an INSERT, an UPDATE `set`, a changeset or an upsert) is shown as `<redacted>` in echo,
@@ -99,7 +106,15 @@
 //! | `uuid` | yes | `Uuid` as `uuid::Uuid` |
 //! | `serde_json` | yes | `Json`, `Jsonb` as `serde_json::Value`, or as a serde type through [`Json<T>`](Json) |
 //! | `rust_decimal` | yes | `Numeric` as `rust_decimal::Decimal` |
+//! | `time` | no | `Date`, `Time`, `Timestamp`, `Timestamptz` as `time` crate types |
+//! | `ipnetwork` | no | `Inet`, `Cidr` as `ipnetwork::IpNetwork` (`Inet` loads as `std::net::IpAddr` without it) |
+//! | `sqlite` | no | the SQLite backend (SQLite compiled in) |
+//! | `postgres-interop` | no | typed queries on a `postgres::Client` (`sqlwright::interop`) |
 //! | `testing` | no | `sqlwright::testing` |
+//!
+//! The crates of these value types are re-exported, so a program needs no matching
+//! dependency of its own: `sqlwright::deps::chrono`, `::uuid`, `::rust_decimal`,
+//! `::serde_json`, `::time`, `::ipnetwork` (each with its feature).
 //!
 //! ## Reading sqlwright's compile errors
 //! The first line of each error says what is wrong in plain words and names the column or
@@ -149,6 +164,8 @@ pub mod check;
 pub mod copy;
 pub mod ddl;
 mod ddl_enums;
+#[doc(hidden)]
+pub mod deps;
 pub mod dynamic;
 pub mod engine;
 pub mod expr;
@@ -260,9 +277,10 @@ pub mod __private {
     pub use crate::query::join_markers::ByPath;
     pub use crate::query::{set_item, AssignList, Assignments, SingleFrom};
     pub use crate::query::{
-        Alias, Assign, Col, Column, ColumnDef, ColumnMeta, ColumnTuple, CompositeKeyMeta, FkRef,
-        ForeignKeyMeta, ForeignKeys, IndexMeta, Insertable, JoinPath, JoinTarget, NotInFrom,
-        Selectable, Source, StoredTable, Table, TableMeta, TableRow,
+        Alias, Assign, CheckMeta, Col, Column, ColumnDef, ColumnMeta, ColumnTuple,
+        CompositeKeyMeta, FkRef, ForeignKeyMeta, ForeignKeys, IndexMeta, Insertable, JoinPath,
+        JoinTarget, NotInFrom, Selectable, Source, StoredTable, Table, TableMeta, TableRow,
+        UniqueMeta,
     };
     pub use crate::relation::{ChildOf, Field, ForeignKey, Link, RowOfTable};
     pub use crate::render::{Label, Render, SqlWriter};

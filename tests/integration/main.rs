@@ -49,11 +49,13 @@ mod rows;
 mod schema;
 mod schemas;
 mod session;
+mod sized;
 mod streaming;
 mod subqueries;
 mod tls;
 mod transactions;
 mod types;
+mod types_more;
 mod writes;
 
 use sqlwright::testing::TestDatabase;

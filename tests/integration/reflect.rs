@@ -325,7 +325,7 @@ fn print_schema_filters_and_reports_unmapped_types() {
     );
     assert!(printed.contains("#[serial] id -> Int4,"), "{printed}");
     assert!(
-        printed.contains("/// Their name.\n        имя -> Varchar,"),
+        printed.contains("/// Their name.\n        имя -> Varchar(255),"),
         "{printed}"
     );
     assert!(

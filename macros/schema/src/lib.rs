@@ -8,6 +8,7 @@
 mod enums;
 mod model;
 mod parse;
+mod sized;
 
 pub use enums::{snake_case, SqlEnum};
-pub use model::{Column, CompositeKey, References, Rule, Schema, Table};
+pub use model::{Check, Column, CompositeKey, References, Rule, Schema, Table, Unique};

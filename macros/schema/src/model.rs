@@ -15,11 +15,13 @@ pub struct Table {
     pub name: Ident,
     pub sql_name: String,
     pub primary_key: Vec<Ident>,
+    /// `#[primary_key(name = "users_pk")]`: the primary key constraint's SQL name.
+    pub primary_key_name: Option<String>,
     pub columns: Vec<Column>,
-    /// `#[unique(a, b)]`: multi-column unique constraints.
-    pub uniques: Vec<Vec<Ident>>,
-    /// `#[check = "sql"]` on the table.
-    pub checks: Vec<String>,
+    /// `#[unique(a, b)]`, `#[unique(a, b, name = "..")]`: multi-column unique constraints.
+    pub uniques: Vec<Unique>,
+    /// `#[check = "sql"]`, `#[check("sql", name = "..")]` on the table.
+    pub checks: Vec<Check>,
     /// `#[index(a, b)]` and `#[index(a, b, unique)]`.
     pub indexes: Vec<(Vec<Ident>, bool)>,
     /// `#[foreign_key((a, b) -> other (x, y), name = .., on_delete = ..)]`: foreign keys of
@@ -40,8 +42,24 @@ pub struct CompositeKey {
     pub referenced: Vec<Ident>,
     /// The name of the join path and relation marker generated for it.
     pub name: Ident,
+    /// `constraint = "orders_customer_fk"`: the constraint's SQL name.
+    pub constraint: Option<String>,
     pub on_delete: Rule,
     pub on_update: Rule,
+}
+
+/// A unique constraint of several columns.
+pub struct Unique {
+    pub columns: Vec<Ident>,
+    /// `name = ".."`: the constraint's SQL name.
+    pub name: Option<String>,
+}
+
+/// A CHECK constraint: SQL written by the declaration's author.
+pub struct Check {
+    pub sql: String,
+    /// `name = ".."`: the constraint's SQL name.
+    pub name: Option<String>,
 }
 
 pub struct Column {
@@ -49,12 +67,17 @@ pub struct Column {
     pub name: Ident,
     pub sql_name: String,
     pub ty: Type,
+    /// The SQL type with its size, when the declaration gives one (`Varchar(255)` gives
+    /// `varchar(255)`, `Array<Varchar(20)>` `varchar(20)[]`).
+    pub sized_type: Option<String>,
     pub serial: bool,
     pub unique: bool,
+    /// `#[unique(name = "..")]`: the column's unique constraint's SQL name.
+    pub unique_name: Option<String>,
     /// `#[sensitive]`: values bound against the column are redacted where they are logged.
     pub sensitive: bool,
     pub default: Option<String>,
-    pub check: Option<String>,
+    pub check: Option<Check>,
     pub references: Option<References>,
 }
 
@@ -63,6 +86,8 @@ pub struct References {
     pub column: Path,
     /// The join path's name (`name = author`); defaults to the column name without `_id`.
     pub name: Option<Ident>,
+    /// `constraint = "posts_user_fk"`: the constraint's SQL name.
+    pub constraint: Option<String>,
     pub on_delete: Rule,
     pub on_update: Rule,
 }
@@ -211,10 +236,39 @@ impl Table {
                 ));
             }
         }
+        let mut constraint_names: Vec<&str> = Vec::new();
+        let declared = self
+            .primary_key_name
+            .iter()
+            .chain(self.uniques.iter().filter_map(|u| u.name.as_ref()))
+            .chain(self.checks.iter().filter_map(|c| c.name.as_ref()))
+            .chain(
+                self.foreign_keys
+                    .iter()
+                    .filter_map(|fk| fk.constraint.as_ref()),
+            )
+            .chain(self.columns.iter().flat_map(|c| {
+                c.unique_name
+                    .iter()
+                    .chain(c.check.iter().filter_map(|k| k.name.as_ref()))
+                    .chain(c.references.iter().filter_map(|r| r.constraint.as_ref()))
+            }));
+        for name in declared {
+            if constraint_names.contains(&name.as_str()) {
+                return Err(syn::Error::new(
+                    name_span,
+                    format!(
+                        "two constraints of `{}` are named \"{name}\"; a table's constraint names differ",
+                        self.name
+                    ),
+                ));
+            }
+            constraint_names.push(name);
+        }
         let named = self
             .uniques
             .iter()
-            .flatten()
+            .flat_map(|u| &u.columns)
             .chain(self.indexes.iter().flat_map(|(c, _)| c))
             .chain(self.foreign_keys.iter().flat_map(|fk| &fk.columns));
         for key in named {

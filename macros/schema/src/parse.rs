@@ -1,7 +1,7 @@
 //! Parsing `table!` input into the model.
 
 use crate::enums::{peek_enum, SqlEnum};
-use crate::model::{Column, CompositeKey, References, Rule, Schema, Table};
+use crate::model::{Check, Column, CompositeKey, References, Rule, Schema, Table, Unique};
 use syn::ext::IdentExt;
 use syn::parse::{Parse, ParseStream};
 use syn::punctuated::Punctuated;
@@ -64,6 +64,7 @@ impl Parse for Table {
         let (mut uniques, mut checks, mut indexes) = (Vec::new(), Vec::new(), Vec::new());
         let mut foreign_keys = Vec::new();
         let mut derived = false;
+        let mut primary_key_name = None;
         let column_list = |attr: &Attribute| {
             attr.parse_args_with(|input: ParseStream<'_>| {
                 Punctuated::<Ident, Token![,]>::parse_separated_nonempty_with(
@@ -82,9 +83,13 @@ impl Parse for Table {
                 check_sql_name(&name, attr.span())?;
                 sql_name = Some(name);
             } else if path.is_ident("unique") {
-                uniques.push(column_list(&attr)?);
+                uniques.push(attr.parse_args_with(parse_unique)?);
             } else if path.is_ident("check") {
-                checks.push(string_value(&attr.meta)?);
+                checks.push(parse_check(&attr)?);
+            } else if path.is_ident("primary_key") {
+                primary_key_name = Some(attr.parse_args_with(|input: ParseStream<'_>| {
+                    only_name(input, "`#[primary_key(name = \"users_pkey\")]`")
+                })?);
             } else if path.is_ident("index") {
                 let mut cols = column_list(&attr)?;
                 let unique = cols.last().is_some_and(|l| l == "unique");
@@ -107,7 +112,7 @@ impl Parse for Table {
                 return Err(syn::Error::new_spanned(
                     path,
                     format!(
-                        "unknown table attribute `{}`; expected sql_name, unique(..), check, index(..), foreign_key(..), derived or a doc comment",
+                        "unknown table attribute `{}`; expected sql_name, unique(..), check, primary_key(name = ..), index(..), foreign_key(..), derived or a doc comment",
                         path_text(path)
                     ),
                 ));
@@ -139,6 +144,7 @@ impl Parse for Table {
             sql_name: sql_name.unwrap_or_else(|| name.unraw().to_string()),
             name,
             primary_key,
+            primary_key_name,
             columns,
             uniques,
             checks,
@@ -167,8 +173,10 @@ impl Parse for Column {
             name: Ident::new("_", proc_macro2::Span::call_site()),
             sql_name: String::new(),
             ty: syn::parse_quote!(()),
+            sized_type: None,
             serial: false,
             unique: false,
+            unique_name: None,
             sensitive: false,
             default: None,
             check: None,
@@ -187,7 +195,11 @@ impl Parse for Column {
                 attr.meta.require_path_only()?;
                 column.serial = true;
             } else if path.is_ident("unique") {
-                attr.meta.require_path_only()?;
+                if !matches!(attr.meta, Meta::Path(_)) {
+                    column.unique_name = Some(attr.parse_args_with(|input: ParseStream<'_>| {
+                        only_name(input, "`#[unique(name = \"users_email_key\")]`")
+                    })?);
+                }
                 column.unique = true;
             } else if path.is_ident("sensitive") {
                 attr.meta.require_path_only()?;
@@ -195,7 +207,7 @@ impl Parse for Column {
             } else if path.is_ident("default") {
                 column.default = Some(string_value(&attr.meta)?);
             } else if path.is_ident("check") {
-                column.check = Some(string_value(&attr.meta)?);
+                column.check = Some(parse_check(&attr)?);
             } else if path.is_ident("references") {
                 column.references = Some(attr.parse_args_with(parse_references)?);
             } else {
@@ -211,7 +223,7 @@ impl Parse for Column {
         column.name = Ident::parse_any(input)?;
         column.sql_name = sql_name.unwrap_or_else(|| column.name.unraw().to_string());
         input.parse::<Token![->]>()?;
-        column.ty = input.parse()?;
+        (column.ty, column.sized_type) = crate::sized::parse_column_type(input)?;
         Ok(column)
     }
 }
@@ -225,10 +237,16 @@ fn parse_references(input: ParseStream<'_>) -> syn::Result<References> {
             "expected a column path such as `users::id`",
         ));
     }
-    let (name, on_delete, on_update) = key_options(input)?;
+    let KeyOptions {
+        name,
+        constraint,
+        on_delete,
+        on_update,
+    } = key_options(input)?;
     let refs = References {
         column,
         name,
+        constraint,
         on_delete,
         on_update,
     };
@@ -260,7 +278,12 @@ fn parse_composite_key(input: ParseStream<'_>) -> syn::Result<CompositeKey> {
              one column is declared on the column: `#[references(users::id)]`",
         ));
     }
-    let (name, on_delete, on_update) = key_options(input)?;
+    let KeyOptions {
+        name,
+        constraint,
+        on_delete,
+        on_update,
+    } = key_options(input)?;
     // `to_<table>` by default: the referenced table's own name would hide its module here.
     let default_name = target
         .segments
@@ -270,6 +293,7 @@ fn parse_composite_key(input: ParseStream<'_>) -> syn::Result<CompositeKey> {
     let key = CompositeKey {
         columns,
         name: name.unwrap_or(default_name),
+        constraint,
         target,
         referenced,
         on_delete,
@@ -278,10 +302,23 @@ fn parse_composite_key(input: ParseStream<'_>) -> syn::Result<CompositeKey> {
     Ok(key)
 }
 
-/// The options after a foreign key's columns: `, name = path, on_delete = cascade,
-/// on_update = restrict`.
-fn key_options(input: ParseStream<'_>) -> syn::Result<(Option<Ident>, Rule, Rule)> {
-    let (mut name, mut on_delete, mut on_update) = (None, Rule::NoAction, Rule::NoAction);
+/// The options after a foreign key's columns.
+struct KeyOptions {
+    name: Option<Ident>,
+    constraint: Option<String>,
+    on_delete: Rule,
+    on_update: Rule,
+}
+
+/// The options after a foreign key's columns: `, name = path, constraint = "..",
+/// on_delete = cascade, on_update = restrict`.
+fn key_options(input: ParseStream<'_>) -> syn::Result<KeyOptions> {
+    let mut options = KeyOptions {
+        name: None,
+        constraint: None,
+        on_delete: Rule::NoAction,
+        on_update: Rule::NoAction,
+    };
     while !input.is_empty() {
         input.parse::<Token![,]>()?;
         if input.is_empty() {
@@ -289,18 +326,133 @@ fn key_options(input: ParseStream<'_>) -> syn::Result<(Option<Ident>, Rule, Rule
         }
         let option: Ident = input.parse()?;
         input.parse::<Token![=]>()?;
+        if option == "constraint" {
+            options.constraint = Some(constraint_name(
+                input,
+                "`constraint = \"posts_user_id_fkey\"`",
+            )?);
+            continue;
+        }
+        if option == "name" && input.peek(syn::LitStr) {
+            return Err(input.error(
+                "`name = ..` names the join path with an identifier (`name = author`); \
+                 the constraint's SQL name is `constraint = \"..\"`",
+            ));
+        }
         let value: Ident = Ident::parse_any(input)?;
         match option.to_string().as_str() {
-            "name" => name = Some(value),
-            "on_delete" => on_delete = Rule::parse(&value)?,
-            "on_update" => on_update = Rule::parse(&value)?,
+            "name" => options.name = Some(value),
+            "on_delete" => options.on_delete = Rule::parse(&value)?,
+            "on_update" => options.on_update = Rule::parse(&value)?,
             other => {
                 return Err(syn::Error::new(
                     option.span(),
-                    format!("unknown option `{other}`; expected on_delete, on_update or name"),
+                    format!(
+                    "unknown option `{other}`; expected on_delete, on_update, name or constraint"
+                ),
                 ))
             }
         }
     }
-    Ok((name, on_delete, on_update))
+    Ok(options)
+}
+
+/// A constraint's SQL name: a non-empty string literal of at most 63 bytes (PostgreSQL
+/// cuts longer names, and the cut one would never match the declaration again).
+fn constraint_name(input: ParseStream<'_>, example: &str) -> syn::Result<String> {
+    let expected = || {
+        input.error(format!(
+            "expected the constraint's name as a string: {example}"
+        ))
+    };
+    if !input.peek(syn::LitStr) {
+        return Err(expected());
+    }
+    let lit: syn::LitStr = input.parse()?;
+    let name = lit.value();
+    if name.is_empty() || name.contains('\0') || name.len() > 63 {
+        return Err(syn::Error::new(
+            lit.span(),
+            "a constraint name is 1 to 63 bytes (PostgreSQL's limit) without a NUL byte",
+        ));
+    }
+    Ok(name)
+}
+
+/// `name = "..."`.
+fn named_option(input: ParseStream<'_>, example: &str) -> syn::Result<String> {
+    let option: Ident = input
+        .parse()
+        .map_err(|_| input.error(format!("expected `name = \"..\"`: {example}")))?;
+    if option != "name" {
+        return Err(syn::Error::new(
+            option.span(),
+            format!("unknown option `{option}`; expected `name = \"..\"`: {example}"),
+        ));
+    }
+    input.parse::<Token![=]>()?;
+    constraint_name(input, example)
+}
+
+/// `name = "..."` and nothing else: `#[primary_key(..)]`, a column's `#[unique(..)]`.
+fn only_name(input: ParseStream<'_>, example: &str) -> syn::Result<String> {
+    let name = named_option(input, example)?;
+    if !input.is_empty() {
+        return Err(input.error(format!("expected only `name = \"..\"`: {example}")));
+    }
+    Ok(name)
+}
+
+/// A table's `#[unique(a, b)]` or `#[unique(a, b, name = "t_a_b_key")]`.
+fn parse_unique(input: ParseStream<'_>) -> syn::Result<Unique> {
+    let mut columns = Vec::new();
+    let mut name = None;
+    while !input.is_empty() {
+        if input.peek(Ident::peek_any) && input.peek2(Token![=]) {
+            name = Some(named_option(
+                input,
+                "`#[unique(a, b, name = \"t_a_b_key\")]`",
+            )?);
+            if !input.is_empty() {
+                return Err(input.error("`name = \"..\"` comes last"));
+            }
+            break;
+        }
+        columns.push(Ident::parse_any(input)?);
+        if !input.is_empty() {
+            input.parse::<Token![,]>()?;
+        }
+    }
+    if columns.is_empty() {
+        return Err(input.error("a unique constraint needs at least one column: `#[unique(a, b)]`"));
+    }
+    Ok(Unique { columns, name })
+}
+
+/// `#[check = "sql"]` or `#[check("sql", name = "..")]`.
+fn parse_check(attr: &Attribute) -> syn::Result<Check> {
+    if let Meta::NameValue(_) = attr.meta {
+        return Ok(Check {
+            sql: string_value(&attr.meta)?,
+            name: None,
+        });
+    }
+    attr.parse_args_with(|input: ParseStream<'_>| {
+        let example = "`#[check(\"price > 0\", name = \"price_positive\")]`";
+        let sql: syn::LitStr = input
+            .parse()
+            .map_err(|_| input.error(format!("expected the check's SQL as a string: {example}")))?;
+        let mut name = None;
+        if !input.is_empty() {
+            input.parse::<Token![,]>()?;
+            name = Some(named_option(input, example)?);
+        }
+        if !input.is_empty() {
+            return Err(input.error(format!("expected only the SQL and a name: {example}")));
+        }
+        Ok(Check {
+            sql: sql.value(),
+            name,
+        })
+    })
 }

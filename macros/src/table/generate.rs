@@ -6,7 +6,7 @@ use super::types::absolute;
 use crate::ids;
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
-use sqlwright_schema::{Column, CompositeKey, Table};
+use sqlwright_schema::{Check, Column, CompositeKey, Table};
 use syn::ext::IdentExt;
 
 /// The doc text of `#[doc = "..."]` attributes, joined by newlines.
@@ -53,10 +53,12 @@ pub fn table(t: &Table) -> TokenStream {
     });
     let sql_of = |k: &syn::Ident| t.column(k).map(|c| c.sql_name.clone()).unwrap_or_default();
     let uniques = t.uniques.iter().map(|u| {
-        let names = u.iter().map(sql_of);
-        quote!(#(#names),*)
+        let names = u.columns.iter().map(sql_of);
+        let name = opt_str(&u.name);
+        quote!(#sp::UniqueMeta { columns: &[#(#names),*], name: #name })
     });
-    let checks = &t.checks;
+    let checks = t.checks.iter().map(check_meta);
+    let primary_key_name = opt_str(&t.primary_key_name);
     let index_cols = t.indexes.iter().map(|(c, _)| {
         let names = c.iter().map(sql_of);
         quote!(#(#names),*)
@@ -100,7 +102,8 @@ pub fn table(t: &Table) -> TokenStream {
                     sql_name: #sql_name,
                     columns: &[#(#metas),*],
                     primary_key: &[#(#pk_sql),*],
-                    uniques: &[#(&[#uniques]),*],
+                    primary_key_name: #primary_key_name,
+                    uniques: &[#(#uniques),*],
                     checks: &[#(#checks),*],
                     indexes: &[#(#sp::IndexMeta { columns: &[#index_cols], unique: #index_unique }),*],
                     foreign_keys: &[#(#composite_metas),*],
@@ -162,7 +165,11 @@ fn unique_keys(t: &Table) -> TokenStream {
             .filter(|(_, c)| c.unique)
             .map(|(i, _)| vec![i]),
     );
-    keys.extend(t.uniques.iter().map(|u| u.iter().map(position).collect()));
+    keys.extend(
+        t.uniques
+            .iter()
+            .map(|u| u.columns.iter().map(position).collect()),
+    );
     keys.extend(
         t.indexes
             .iter()
@@ -175,6 +182,20 @@ fn unique_keys(t: &Table) -> TokenStream {
     })
 }
 
+/// `Some("text")` or `None`, as tokens.
+fn opt_str(v: &Option<String>) -> TokenStream {
+    match v {
+        Some(d) => quote!(::core::option::Option::Some(#d)),
+        None => quote!(::core::option::Option::None),
+    }
+}
+
+fn check_meta(check: &Check) -> TokenStream {
+    let sql = &check.sql;
+    let name = opt_str(&check.name);
+    quote!(::sqlwright::__private::CheckMeta { sql: #sql, name: #name })
+}
+
 fn column_meta(t: &Table, c: &Column) -> TokenStream {
     let sp = quote!(::sqlwright::__private);
     let name = c.name.unraw().to_string();
@@ -184,20 +205,26 @@ fn column_meta(t: &Table, c: &Column) -> TokenStream {
     let serial = c.serial;
     let unique = c.unique;
     let doc = doc_text(&c.docs);
-    let opt = |v: &Option<String>| match v {
-        Some(d) => quote!(::core::option::Option::Some(#d)),
+    let default = opt_str(&c.default);
+    let check = match &c.check {
+        Some(check) => {
+            let meta = check_meta(check);
+            quote!(::core::option::Option::Some(#meta))
+        }
         None => quote!(::core::option::Option::None),
     };
-    let default = opt(&c.default);
-    let check = opt(&c.check);
+    let sized_type = opt_str(&c.sized_type);
+    let unique_name = opt_str(&c.unique_name);
     let references = match &c.references {
         Some(r) => {
             let col = &r.column;
             let on_delete = r.on_delete.sql();
             let on_update = r.on_update.sql();
+            let constraint = opt_str(&r.constraint);
             quote!(::core::option::Option::Some(#sp::ForeignKeyMeta {
                 table: <<#col as #sp::ColumnDef>::Table as #sp::Table>::SQL_NAME,
                 column: <#col as #sp::ColumnDef>::NAME,
+                constraint: #constraint,
                 on_delete: #on_delete,
                 on_update: #on_update,
             }))
@@ -210,10 +237,12 @@ fn column_meta(t: &Table, c: &Column) -> TokenStream {
             sql_name: #sql_name,
             sql_type: <#ty as #sp::SqlType>::NAME,
             enum_type: <#ty as #sp::SqlType>::ENUM,
+            sized_type: #sized_type,
             nullable: <#ty as #sp::SqlType>::IS_NULLABLE,
             primary_key: #primary_key,
             serial: #serial,
             unique: #unique,
+            unique_name: #unique_name,
             default: #default,
             check: #check,
             references: #references,
@@ -378,12 +407,14 @@ fn composite_meta(t: &Table, fk: &CompositeKey) -> TokenStream {
         quote!(<#r as #sp::ColumnDef>::NAME)
     });
     let (on_delete, on_update) = (fk.on_delete.sql(), fk.on_update.sql());
+    let constraint = opt_str(&fk.constraint);
     quote! {
         #sp::CompositeKeyMeta {
             name: #name,
             columns: &[#(#columns),*],
             table: <#target as #sp::Table>::SQL_NAME,
             referenced: &[#(#referenced),*],
+            constraint: #constraint,
             on_delete: #on_delete,
             on_update: #on_update,
         }

@@ -133,6 +133,49 @@ mod tests {
     }
 
     #[test]
+    fn sizes_and_constraint_names_reach_the_metadata() {
+        let out = expand(quote! {
+            #[primary_key(name = "t_pk")]
+            #[unique(a, b, name = "t_ab")]
+            #[check("a > 0", name = "t_a_positive")]
+            t (id) {
+                id -> Int4,
+                #[unique(name = "t_a_key")] a -> Varchar(40),
+                b -> Nullable<Numeric(12, 2)>,
+                #[references(other::id, constraint = "t_other_fk")] c -> Int4,
+            }
+        })
+        .unwrap()
+        .to_string()
+        .replace(' ', "");
+        for expected in [
+            "primary_key_name:::core::option::Option::Some(\"t_pk\")",
+            "name:::core::option::Option::Some(\"t_ab\")",
+            "sql:\"a>0\",name:::core::option::Option::Some(\"t_a_positive\")",
+            "sized_type:::core::option::Option::Some(\"varchar(40)\")",
+            "unique_name:::core::option::Option::Some(\"t_a_key\")",
+            "sized_type:::core::option::Option::Some(\"numeric(12,2)\")",
+            "constraint:::core::option::Option::Some(\"t_other_fk\")",
+            // The type checker sees the plain types.
+            "typeAllSqlTypes=(::sqlwright::types::Int4,::sqlwright::types::Varchar,::sqlwright::types::Nullable<::sqlwright::types::Numeric>,",
+        ] {
+            assert!(out.contains(expected), "{expected} not in {out}");
+        }
+        let e = err(quote! {
+            #[unique(a, name = "dup")]
+            t (id) { id -> Int4, #[unique(name = "dup")] a -> Int4, }
+        });
+        assert!(
+            e.contains("two constraints of `t` are named \"dup\""),
+            "{e}"
+        );
+        let e = err(quote! { t (id) { id -> Int4, #[unique(nme = "x")] a -> Int4, } });
+        assert!(e.contains("unknown option `nme`"), "{e}");
+        let e = err(quote! { #[primary_key(name = "")] t (id) { id -> Int4, } });
+        assert!(e.contains("1 to 63 bytes"), "{e}");
+    }
+
+    #[test]
     fn unknown_attribute_is_named() {
         let e = err(quote! { users (id) { #[colour] id -> Int4, } });
         assert!(e.contains("unknown column attribute `colour`"), "{e}");

@@ -19,6 +19,7 @@ const SQL_TYPES: &[&str] = &[
     "Numeric",
     "Text",
     "Varchar",
+    "Char",
     "Bool",
     "Date",
     "Time",
@@ -29,6 +30,9 @@ const SQL_TYPES: &[&str] = &[
     "Json",
     "Jsonb",
     "Bytea",
+    "Inet",
+    "Cidr",
+    "MacAddr",
     "Nullable",
     "Array",
 ];

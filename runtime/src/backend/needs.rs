@@ -163,6 +163,8 @@ pub mod features {
     /// Rust's).
     #[allow(non_camel_case_types)]
     pub struct COPY;
+    /// The network types `inet`, `cidr` and `macaddr`: their columns and values.
+    pub struct NetworkTypes;
 
     impl super::Feature for DistinctOn {
         const NAME: &'static str = "DistinctOn";
@@ -205,5 +207,8 @@ pub mod features {
     }
     impl super::Feature for COPY {
         const NAME: &'static str = "COPY";
+    }
+    impl super::Feature for NetworkTypes {
+        const NAME: &'static str = "NetworkTypes";
     }
 }

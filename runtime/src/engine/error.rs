@@ -464,6 +464,9 @@ impl DbErrorKind {
                 "an earlier statement of this transaction failed; roll back"
             }
             DbErrorKind::NumericOutOfRange => "the value does not fit the column's type",
+            DbErrorKind::StringTooLong => {
+                "the value is longer than the column's declared length (`Varchar(n)`, `Char(n)`)"
+            }
             DbErrorKind::ReadOnlyTransaction => "the transaction is read-only; open a read-write one to write",
             _ => return None,
         })

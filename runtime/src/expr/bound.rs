@@ -399,6 +399,13 @@ natural! {
     chrono::NaiveTime => Time; "chrono";
     chrono::NaiveDateTime => Timestamp; "chrono";
     chrono::DateTime<chrono::Utc> => Timestamptz; "chrono";
+    chrono::DateTime<chrono::FixedOffset> => Timestamptz; "chrono";
+    chrono::DateTime<chrono::Local> => Timestamptz; "chrono";
+    time::Date => Date; "time";
+    time::Time => Time; "time";
+    time::PrimitiveDateTime => Timestamp; "time";
+    time::OffsetDateTime => Timestamptz; "time";
+    std::net::IpAddr => Inet; crate::types::MacAddress => MacAddr;
     uuid::Uuid => Uuid; "uuid";
     serde_json::Value => Jsonb; "serde_json";
 }
@@ -447,6 +454,13 @@ operands! {
     chrono::NaiveTime => Time; "chrono";
     chrono::NaiveDateTime => Timestamp; "chrono";
     chrono::DateTime<chrono::Utc> => Timestamptz; "chrono";
+    chrono::DateTime<chrono::FixedOffset> => Timestamptz; "chrono";
+    chrono::DateTime<chrono::Local> => Timestamptz; "chrono";
+    time::Date => Date; "time";
+    time::Time => Time; "time";
+    time::PrimitiveDateTime => Timestamp; "time";
+    time::OffsetDateTime => Timestamptz; "time";
+    std::net::IpAddr => Inet; crate::types::MacAddress => MacAddr;
     uuid::Uuid => Uuid; "uuid";
     serde_json::Value => Jsonb; "serde_json";
 }

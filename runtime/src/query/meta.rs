@@ -11,10 +11,12 @@ pub struct TableMeta {
     pub columns: &'static [ColumnMeta],
     /// The SQL names of the primary-key columns, in key order.
     pub primary_key: &'static [&'static str],
-    /// Multi-column unique constraints (`#[unique(a, b)]`), by SQL column names.
-    pub uniques: &'static [&'static [&'static str]],
-    /// Table CHECK constraints (`#[check = "..."]`), as SQL.
-    pub checks: &'static [&'static str],
+    /// The primary key constraint's name (`#[primary_key(name = "..")]`), if declared.
+    pub primary_key_name: Option<&'static str>,
+    /// Multi-column unique constraints (`#[unique(a, b)]`).
+    pub uniques: &'static [UniqueMeta],
+    /// Table CHECK constraints (`#[check = "..."]`).
+    pub checks: &'static [CheckMeta],
     /// Indexes (`#[index(a, b)]`, `#[index(a, unique)]`).
     pub indexes: &'static [IndexMeta],
     /// Foreign keys of several columns (`#[foreign_key((a, b) -> other (x, y))]`).
@@ -41,6 +43,10 @@ pub struct ColumnMeta {
     pub sql_type: &'static str,
     /// The enum type declared in `table!` that the column's type is (or is an array of).
     pub enum_type: Option<&'static crate::types::EnumMeta>,
+    /// The SQL type with the size the declaration gives it (`varchar(255)`,
+    /// `numeric(12,2)`, `timestamptz(3)`, `varchar(20)[]`), which DDL writes and
+    /// `verify_schema` compares; `None` when the declaration gives no size.
+    pub sized_type: Option<&'static str>,
     /// Whether the column may hold NULL.
     pub nullable: bool,
     /// Whether the column is part of the primary key.
@@ -49,10 +55,12 @@ pub struct ColumnMeta {
     pub serial: bool,
     /// Whether the column alone is unique (`#[unique]`).
     pub unique: bool,
+    /// That unique constraint's name (`#[unique(name = "..")]`), if declared.
+    pub unique_name: Option<&'static str>,
     /// The SQL default expression (`#[default = "now()"]`), as written in the declaration.
     pub default: Option<&'static str>,
-    /// The column's CHECK constraint (`#[check = "age >= 0"]`), as SQL.
-    pub check: Option<&'static str>,
+    /// The column's CHECK constraint (`#[check = "age >= 0"]`).
+    pub check: Option<CheckMeta>,
     /// The foreign key declared on the column (`#[references(..)]`).
     pub references: Option<ForeignKeyMeta>,
     /// The declaration's doc comment.
@@ -75,6 +83,8 @@ pub struct ForeignKeyMeta {
     pub table: &'static str,
     /// The referenced column's SQL name.
     pub column: &'static str,
+    /// The constraint's name (`constraint = ".."`), if declared.
+    pub constraint: Option<&'static str>,
     /// `ON DELETE` action as SQL (`CASCADE`, `SET NULL`, `RESTRICT`, `NO ACTION`, `SET DEFAULT`).
     pub on_delete: &'static str,
     /// `ON UPDATE` action.
@@ -92,8 +102,28 @@ pub struct CompositeKeyMeta {
     pub table: &'static str,
     /// The SQL names of the referenced columns, in the same order.
     pub referenced: &'static [&'static str],
+    /// The constraint's name (`constraint = ".."`), if declared.
+    pub constraint: Option<&'static str>,
     /// `ON DELETE` action as SQL.
     pub on_delete: &'static str,
     /// `ON UPDATE` action as SQL.
     pub on_update: &'static str,
+}
+
+/// A unique constraint declared on a table.
+#[derive(Debug)]
+pub struct UniqueMeta {
+    /// The SQL names of its columns.
+    pub columns: &'static [&'static str],
+    /// Its name (`#[unique(a, b, name = "..")]`), if declared.
+    pub name: Option<&'static str>,
+}
+
+/// A CHECK constraint declared on a table or column.
+#[derive(Debug, Clone, Copy)]
+pub struct CheckMeta {
+    /// The condition, as SQL written in the declaration.
+    pub sql: &'static str,
+    /// Its name (`#[check("..", name = "..")]`), if declared.
+    pub name: Option<&'static str>,
 }

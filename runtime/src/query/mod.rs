@@ -63,7 +63,9 @@ pub use insert::{
     insert_into, ConflictClause, ConflictTarget, Insert, InsertInto, InsertRows, InsertValues,
     Insertable, IntoInsertValues, ManyRows, OnConflict, TargetNames, UniqueTarget,
 };
-pub use meta::{ColumnMeta, CompositeKeyMeta, ForeignKeyMeta, IndexMeta, TableMeta};
+pub use meta::{
+    CheckMeta, ColumnMeta, CompositeKeyMeta, ForeignKeyMeta, IndexMeta, TableMeta, UniqueMeta,
+};
 pub(crate) use returning::run_execute;
 pub use returning::{
     NoReturning, ReturnedRow, Returning, ReturningClause, ValidReturning, WriteStatement,

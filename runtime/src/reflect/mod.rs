@@ -133,6 +133,9 @@ pub struct ReflectedTable {
     pub columns: Vec<ReflectedColumn>,
     /// Primary-key column names, in key order (empty when there is none).
     pub primary_key: Vec<String>,
+    /// The primary key constraint's name (`users_pkey`); `None` when there is no primary
+    /// key, and on SQLite, which keeps no constraint names.
+    pub primary_key_name: Option<String>,
     /// Unique constraints: name and columns.
     pub uniques: Vec<(String, Vec<String>)>,
     /// Foreign keys.
@@ -149,7 +152,8 @@ pub struct ReflectedTable {
 pub struct ReflectedColumn {
     /// Its name.
     pub name: String,
-    /// The type as PostgreSQL writes it, with length or precision: `character varying(255)`,
+    /// The type as PostgreSQL writes it, with length or precision (see
+    /// [`ReflectedColumn::size`]): `character varying(255)`,
     /// `numeric(15,2)`, `integer[]`. On SQLite, the type as declared (`INTEGER`,
     /// `VARCHAR(40)`), empty when none is.
     pub sql_type: String,
@@ -266,6 +270,25 @@ impl Catalog {
                     .join(", ")
             ))),
         }
+    }
+}
+
+impl ReflectedColumn {
+    /// The size written in [`sql_type`](Self::sql_type): `[255]` for `character
+    /// varying(255)`, `[12, 2]` for `numeric(12,2)`, `[3]` for `timestamp(3) with time
+    /// zone` and for `character varying(3)[]`; empty for a type without one.
+    pub fn size(&self) -> Vec<u32> {
+        let Some((_, rest)) = self.sql_type.split_once('(') else {
+            return Vec::new();
+        };
+        let Some((inside, _)) = rest.split_once(')') else {
+            return Vec::new();
+        };
+        inside
+            .split(',')
+            .map(|n| n.trim().parse::<u32>())
+            .collect::<Result<Vec<u32>, _>>()
+            .unwrap_or_default()
     }
 }
 

@@ -59,6 +59,7 @@ pub(super) fn reflect(
             comment: row.get("comment")?,
             columns: Vec::new(),
             primary_key: Vec::new(),
+            primary_key_name: None,
             uniques: Vec::new(),
             foreign_keys: Vec::new(),
             indexes: Vec::new(),
@@ -149,7 +150,10 @@ pub(super) fn reflect(
         let name: String = row.get("name")?;
         let keys: Vec<i16> = row.get::<Option<Vec<i16>>>("columns")?.unwrap_or_default();
         match row.get::<String>("kind")?.as_str() {
-            "p" => tables[i].primary_key = column_names(rel, &keys),
+            "p" => {
+                tables[i].primary_key = column_names(rel, &keys);
+                tables[i].primary_key_name = Some(name);
+            }
             "u" => tables[i].uniques.push((name, column_names(rel, &keys))),
             "c" => tables[i].checks.push((name, row.get("definition")?)),
             "f" => {

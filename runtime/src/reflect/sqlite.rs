@@ -165,6 +165,7 @@ fn table(
         comment: None,
         columns,
         primary_key,
+        primary_key_name: None,
         uniques,
         indexes,
         checks: checks

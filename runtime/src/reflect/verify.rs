@@ -62,6 +62,19 @@ pub enum Drift {
         /// The labels in the database.
         actual: Vec<String>,
     },
+    /// A constraint the declaration names has another name in the database, or none
+    /// (compared on PostgreSQL; SQLite keeps no constraint names).
+    ConstraintName {
+        /// The table.
+        table: String,
+        /// Which constraint: `primary key (id)`, `unique (email)`, `foreign key (user_id)`,
+        /// `check`.
+        constraint: String,
+        /// The declared name.
+        declared: String,
+        /// The name in the database; `None` when it has no such constraint.
+        actual: Option<String>,
+    },
 }
 
 impl fmt::Display for Drift {
@@ -147,6 +160,24 @@ impl fmt::Display for Drift {
                 }
                 Ok(())
             }
+            Drift::ConstraintName {
+                table,
+                constraint,
+                declared,
+                actual: Some(actual),
+            } => write!(
+                f,
+                "{table}: {constraint} is declared \"{declared}\", the database names it \"{actual}\""
+            ),
+            Drift::ConstraintName {
+                table,
+                constraint,
+                declared,
+                actual: None,
+            } => write!(
+                f,
+                "{table}: {constraint} \"{declared}\" is declared, the database has no such constraint"
+            ),
         }
     }
 }
@@ -209,10 +240,17 @@ pub fn compare(catalog: &Catalog, tables: &[&TableMeta]) -> Vec<Drift> {
                 out.push(Drift::MissingColumn { column: name });
                 continue;
             };
-            if !same_type(catalog.dialect, column.sql_type, actual) {
+            let sized = column
+                .sized_type
+                .filter(|_| catalog.dialect == Dialect::Postgres);
+            let agrees = match sized {
+                Some(sized) => same_sized_type(sized, actual),
+                None => same_type(catalog.dialect, column.sql_type, actual),
+            };
+            if !agrees {
                 out.push(Drift::Type {
                     column: name.clone(),
-                    declared: column.sql_type.to_string(),
+                    declared: sized.unwrap_or(column.sql_type).to_string(),
                     actual: actual.sql_type.clone(),
                 });
             }
@@ -238,6 +276,9 @@ pub fn compare(catalog: &Catalog, tables: &[&TableMeta]) -> Vec<Drift> {
                 declared,
                 actual: live.primary_key.clone(),
             });
+        }
+        if catalog.dialect == Dialect::Postgres {
+            constraint_names(meta, live, &mut out);
         }
     }
     out
@@ -288,4 +329,103 @@ fn enum_drift(catalog: &Catalog, tables: &[&TableMeta]) -> Vec<Drift> {
         }
     }
     out
+}
+
+/// Whether a declared sized type (`varchar(255)`, `numeric(12,2)`, `char(3)[]`) is the
+/// reflected one, size included.
+fn same_sized_type(declared: &str, actual: &ReflectedColumn) -> bool {
+    let (base, rest) = declared.split_once('(').unwrap_or((declared, ""));
+    let array = if rest.ends_with("[]") { "[]" } else { "" };
+    let base = match base {
+        "char" => "bpchar",
+        other => other,
+    };
+    let size: Vec<u32> = rest
+        .split(')')
+        .next()
+        .unwrap_or("")
+        .split(',')
+        .filter_map(|n| n.trim().parse().ok())
+        .collect();
+    actual.type_name == format!("{base}{array}") && actual.size() == size
+}
+
+/// The constraints `meta` names, compared by name with the live table's.
+fn constraint_names(meta: &TableMeta, live: &super::ReflectedTable, out: &mut Vec<Drift>) {
+    let mut check = |constraint: String, declared: Option<&str>, actual: Option<&str>| {
+        if let Some(declared) = declared {
+            if actual != Some(declared) {
+                out.push(Drift::ConstraintName {
+                    table: meta.sql_name.to_string(),
+                    constraint,
+                    declared: declared.to_string(),
+                    actual: actual.map(str::to_string),
+                });
+            }
+        }
+    };
+    let list = |columns: &[&str]| format!("({})", columns.join(", "));
+    let same = |a: &[String], b: &[&str]| a.iter().map(String::as_str).eq(b.iter().copied());
+    check(
+        format!("primary key {}", list(meta.primary_key)),
+        meta.primary_key_name,
+        live.primary_key_name.as_deref(),
+    );
+    let unique_named = |columns: &[&str]| {
+        live.uniques
+            .iter()
+            .find(|(_, c)| same(c, columns))
+            .map(|(n, _)| n.as_str())
+    };
+    let fk_named = |columns: &[&str]| {
+        live.foreign_keys
+            .iter()
+            .find(|fk| same(&fk.columns, columns))
+            .map(|fk| fk.name.as_str())
+    };
+    let check_named = |name: Option<&str>| {
+        live.checks
+            .iter()
+            .find(|(n, _)| Some(n.as_str()) == name)
+            .map(|(n, _)| n.as_str())
+    };
+    for c in meta.columns {
+        let one = std::slice::from_ref(&c.sql_name);
+        check(
+            format!("unique {}", list(one)),
+            c.unique_name,
+            unique_named(one),
+        );
+        if let Some(fk) = &c.references {
+            check(
+                format!("foreign key {}", list(one)),
+                fk.constraint,
+                fk_named(one),
+            );
+        }
+        if let Some(k) = c.check {
+            check(
+                format!("check on {}", c.sql_name),
+                k.name,
+                check_named(k.name),
+            );
+        }
+    }
+    for u in meta.uniques {
+        check(
+            format!("unique {}", list(u.columns)),
+            u.name,
+            unique_named(u.columns),
+        );
+    }
+    for fk in meta.foreign_keys {
+        check(
+            format!("foreign key {}", list(fk.columns)),
+            fk.constraint,
+            fk_named(fk.columns),
+        );
+    }
+    for k in meta.checks {
+        check("check".to_string(), k.name, check_named(k.name));
+    }
 }

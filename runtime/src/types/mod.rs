@@ -7,15 +7,20 @@
 //! [`FromSqlValue`].
 
 mod array;
+#[cfg(feature = "chrono")]
+mod chrono_zones;
 mod decode;
 mod enums;
 pub(crate) mod guard;
 mod interval;
 #[cfg(feature = "serde_json")]
 pub(crate) mod json;
+mod network;
 #[cfg(feature = "rust_decimal")]
 mod numeric;
 mod promote;
+#[cfg(feature = "time")]
+mod time_crate;
 
 pub(crate) use decode::decode_rows;
 
@@ -95,6 +100,9 @@ pub use enums::{label_accepts, label_from_pg, label_to_sql, same_labels};
 pub use enums::{label_from_sqlite, label_to_sqlite};
 pub use enums::{DbEnum, EnumMeta, EnumType};
 pub use interval::PgInterval;
+pub use network::MacAddress;
+#[cfg(feature = "ipnetwork")]
+pub use network::Network;
 pub use promote::{
     ArithValue, NotNumeric, NumericRank, Promoted, RankFloat4, RankFloat8, RankInt2, RankInt4,
     RankInt8, RankNumeric,
@@ -212,6 +220,9 @@ macro_rules! sql_types {
         pub const BUILTIN_TYPES: &[(&str, &str)] = &[$((stringify!($name), $sql)),*];
     };
     (@needs Interval) => { crate::backend::needs::PgOnly<crate::backend::needs::features::Intervals> };
+    (@needs Inet) => { crate::backend::needs::PgOnly<crate::backend::needs::features::NetworkTypes> };
+    (@needs Cidr) => { crate::backend::needs::PgOnly<crate::backend::needs::features::NetworkTypes> };
+    (@needs MacAddr) => { crate::backend::needs::PgOnly<crate::backend::needs::features::NetworkTypes> };
     (@needs $other:ident) => { () };
     (@rank Int2) => { RankInt2 };
     (@rank Int4) => { RankInt4 };
@@ -244,7 +255,8 @@ pub struct Date;
 pub struct Time;
 /// `timestamp` (without time zone): loads as `chrono::NaiveDateTime` (feature `chrono`).
 pub struct Timestamp;
-/// `timestamptz`: loads as `chrono::DateTime<Utc>` (feature `chrono`).
+/// `timestamptz`: loads as `chrono::DateTime<Utc>` (feature `chrono`), also as
+/// `DateTime<FixedOffset>` (offset `+00:00`: the server sends UTC) and `DateTime<Local>`.
 pub struct Timestamptz;
 /// `interval`: loads as [`PgInterval`].
 pub struct Interval;
@@ -256,6 +268,14 @@ pub struct Json;
 pub struct Jsonb;
 /// `bytea`: loads as `Vec<u8>`.
 pub struct Bytea;
+/// `inet`, an IP address with an optional prefix length: loads as `std::net::IpAddr`, or
+/// `ipnetwork::IpNetwork` (feature `ipnetwork`). PostgreSQL only.
+pub struct Inet;
+/// `cidr`, an IP network: loads as `ipnetwork::IpNetwork` (feature `ipnetwork`).
+/// PostgreSQL only.
+pub struct Cidr;
+/// `macaddr`: loads as `[u8; 6]` (binds from [`MacAddress`]). PostgreSQL only.
+pub struct MacAddr;
 
 sql_types! {
     Int2 = "int2", INT2, INT2_ARRAY;
@@ -275,11 +295,18 @@ sql_types! {
     Json = "json", JSON, JSON_ARRAY;
     Jsonb = "jsonb", JSONB, JSONB_ARRAY;
     Bytea = "bytea", BYTEA, BYTEA_ARRAY;
+    Inet = "inet", INET, INET_ARRAY;
+    Cidr = "cidr", CIDR, CIDR_ARRAY;
+    MacAddr = "macaddr", MACADDR, MACADDR_ARRAY;
 }
 
 /// `varchar` behaves as `text` in every operation; declared columns of either type compare
 /// with each other freely.
 pub type Varchar = Text;
+
+/// `char(n)` (`bpchar`, blank-padded) behaves as `text` in every operation, as [`Varchar`]
+/// does; `table!` takes it with its length only: `Char(10)`.
+pub type Char = Text;
 
 /// A SQL type that can be the element of an [`Array`].
 pub trait ArrayElement: SqlType {
@@ -366,7 +393,10 @@ comparable!(
     Interval,
     Uuid,
     Jsonb,
-    Bytea
+    Bytea,
+    Inet,
+    Cidr,
+    MacAddr
 );
 impl<T: ArrayElement + Comparable> Comparable for Array<T> {}
 impl<T: Comparable + SqlType<Nullability = NotNull>> Comparable for Nullable<T> {}

@@ -3,68 +3,68 @@
 sqlwright::table! {
     part (p_partkey) {
         p_partkey -> Int4,
-        p_name -> Varchar,
-        p_mfgr -> Text,
-        p_brand -> Text,
-        p_type -> Varchar,
+        p_name -> Varchar(55),
+        p_mfgr -> Char(25),
+        p_brand -> Char(10),
+        p_type -> Varchar(25),
         p_size -> Int4,
-        p_container -> Text,
-        p_retailprice -> Numeric,
-        p_comment -> Varchar,
+        p_container -> Char(10),
+        p_retailprice -> Numeric(15, 2),
+        p_comment -> Varchar(23),
     }
 
     region (r_regionkey) {
         r_regionkey -> Int4,
-        r_name -> Text,
-        r_comment -> Nullable<Varchar>,
+        r_name -> Char(25),
+        r_comment -> Nullable<Varchar(152)>,
     }
 
     nation (n_nationkey) {
         n_nationkey -> Int4,
-        n_name -> Text,
+        n_name -> Char(25),
         #[references(region::r_regionkey)] n_regionkey -> Int4,
-        n_comment -> Nullable<Varchar>,
+        n_comment -> Nullable<Varchar(152)>,
     }
 
     customer (c_custkey) {
         c_custkey -> Int4,
-        c_name -> Varchar,
-        c_address -> Varchar,
+        c_name -> Varchar(25),
+        c_address -> Varchar(40),
         #[references(nation::n_nationkey)] c_nationkey -> Int4,
-        c_phone -> Text,
-        c_acctbal -> Numeric,
-        c_mktsegment -> Text,
-        c_comment -> Varchar,
+        c_phone -> Char(15),
+        c_acctbal -> Numeric(15, 2),
+        c_mktsegment -> Char(10),
+        c_comment -> Varchar(117),
     }
 
     orders (o_orderkey) {
         o_orderkey -> Int4,
         #[references(customer::c_custkey)] o_custkey -> Int4,
-        o_orderstatus -> Text,
-        o_totalprice -> Numeric,
+        o_orderstatus -> Char(1),
+        o_totalprice -> Numeric(15, 2),
         o_orderdate -> Date,
-        o_orderpriority -> Text,
-        o_clerk -> Text,
+        o_orderpriority -> Char(15),
+        o_clerk -> Char(15),
         o_shippriority -> Int4,
-        o_comment -> Varchar,
+        o_comment -> Varchar(79),
     }
 
     supplier (s_suppkey) {
         s_suppkey -> Int4,
-        s_name -> Text,
-        s_address -> Varchar,
+        s_name -> Char(25),
+        s_address -> Varchar(40),
         #[references(nation::n_nationkey)] s_nationkey -> Int4,
-        s_phone -> Text,
-        s_acctbal -> Numeric,
-        s_comment -> Varchar,
+        s_phone -> Char(15),
+        s_acctbal -> Numeric(15, 2),
+        s_comment -> Varchar(101),
     }
 
     partsupp (ps_partkey, ps_suppkey) {
         #[references(part::p_partkey)] ps_partkey -> Int4,
         #[references(supplier::s_suppkey)] ps_suppkey -> Int4,
         ps_availqty -> Int4,
-        ps_supplycost -> Numeric,
-        ps_comment -> Varchar,
+        ps_supplycost -> Numeric(15, 2),
+        ps_comment -> Varchar(199),
     }
 
     #[foreign_key((l_partkey, l_suppkey) -> partsupp (ps_partkey, ps_suppkey))]
@@ -73,17 +73,17 @@ sqlwright::table! {
         #[references(part::p_partkey)] l_partkey -> Int4,
         #[references(supplier::s_suppkey)] l_suppkey -> Int4,
         l_linenumber -> Int4,
-        l_quantity -> Numeric,
-        l_extendedprice -> Numeric,
-        l_discount -> Numeric,
-        l_tax -> Numeric,
-        l_returnflag -> Text,
-        l_linestatus -> Text,
+        l_quantity -> Numeric(15, 2),
+        l_extendedprice -> Numeric(15, 2),
+        l_discount -> Numeric(15, 2),
+        l_tax -> Numeric(15, 2),
+        l_returnflag -> Char(1),
+        l_linestatus -> Char(1),
         l_shipdate -> Date,
         l_commitdate -> Date,
         l_receiptdate -> Date,
-        l_shipinstruct -> Text,
-        l_shipmode -> Text,
-        l_comment -> Varchar,
+        l_shipinstruct -> Char(25),
+        l_shipmode -> Char(10),
+        l_comment -> Varchar(44),
     }
 }

@@ -127,8 +127,13 @@ macro_rules! __from_row_via_value {
 crate::__from_row_via_value! {
     [] Int2; [] Int4; [] Int8; [] Float4; [] Float8; [] Numeric; [] Text; [] Bool; [] Date;
     [] Time; [] Timestamp; [] Timestamptz; [] Interval; [] Uuid; [] Json; [] Jsonb; [] Bytea;
+    [] Inet; [] MacAddr;
     [ST: SqlType<Nullability = NotNull>] Nullable<ST>; [ST: ArrayElement] Array<ST>;
 }
+
+// `cidr` loads only as `ipnetwork::IpNetwork`.
+#[cfg(feature = "ipnetwork")]
+crate::__from_row_via_value! { [] Cidr; }
 
 /// The SQL row type of a struct's own select clause: `S` marks whose it is.
 pub struct Tagged<S, ST>(PhantomData<(S, ST)>);

@@ -1,0 +1,205 @@
+//! The `time` crate (feature `time`) as an alternative to chrono: `time::Date`, `time::Time`,
+//! `time::PrimitiveDateTime` and `time::OffsetDateTime` bind to and load from `Date`, `Time`,
+//! `Timestamp` and `Timestamptz`.
+//!
+//! PostgreSQL takes and sends them in binary through `postgres-types`; SQLite stores them as
+//! the same ISO-8601 text chrono's values are stored as (see `sqlite_format`), so a column
+//! written with one crate reads with the other. An `OffsetDateTime` is stored as the same
+//! instant in UTC, and loads with offset `+00:00`.
+
+use super::decode::{decode_pg, FromSqlValue};
+use super::{Date, Time, Timestamp, Timestamptz};
+use crate::engine::error::DecodeError;
+use crate::expr::{AsExpr, Bound, RustValue, SqlValue};
+use postgres_types::Type;
+
+macro_rules! time_value {
+    ($($rust:ty => $st:ident, $to_text:path, $from_text:path;)*) => {$(
+        impl FromSqlValue<$st> for $rust {
+            #[cfg(feature = "sqlite")]
+            fn decode_sqlite(value: crate::backend::SqliteValue<'_>) -> Result<Self, DecodeError> {
+                sqlite::decode(value, $from_text)
+            }
+            fn decode(ty: &Type, raw: Option<&[u8]>) -> Result<Self, DecodeError> {
+                decode_pg(ty, raw)
+            }
+        }
+        impl RustValue for $rust {}
+        impl SqlValue<$st> for $rust {}
+        impl AsExpr<$st> for $rust {
+            type Expr = Bound<$st, $rust>;
+            fn into_expr(self) -> Self::Expr {
+                Bound::new(self)
+            }
+        }
+        impl crate::backend::Encode for $rust {
+            #[cfg(feature = "sqlite")]
+            fn to_sqlite(&self) -> Result<crate::backend::SqliteArg<'_>, String> {
+                Ok(crate::backend::SqliteArg::Text($to_text(self).into()))
+            }
+        }
+    )*};
+}
+
+time_value! {
+    time::Date => Date, text::date, text::parse_date;
+    time::Time => Time, text::time, text::parse_time;
+    time::PrimitiveDateTime => Timestamp, text::timestamp, text::parse_timestamp;
+    time::OffsetDateTime => Timestamptz, text::timestamptz, text::parse_timestamptz;
+}
+
+#[cfg(feature = "sqlite")]
+mod sqlite {
+    use super::*;
+    use crate::backend::SqliteValue;
+
+    /// A value stored as text, parsed by `parse`.
+    pub(super) fn decode<T>(
+        value: SqliteValue<'_>,
+        parse: fn(&str) -> Option<T>,
+    ) -> Result<T, DecodeError> {
+        let rust = std::any::type_name::<T>();
+        match value {
+            SqliteValue::Text(bytes) => {
+                let text = std::str::from_utf8(bytes).map_err(|e| DecodeError::Invalid {
+                    rust,
+                    reason: format!("not UTF-8: {e}"),
+                })?;
+                parse(text).ok_or_else(|| DecodeError::Invalid {
+                    rust,
+                    reason: format!("`{text}` is not an ISO-8601 date or time of that kind"),
+                })
+            }
+            SqliteValue::Null => Err(DecodeError::UnexpectedNull { rust }),
+            other => Err(DecodeError::WrongType {
+                rust,
+                sql: format!("{} value", other.kind()),
+            }),
+        }
+    }
+}
+
+/// The text forms, written and read without the `time` crate's formatting features: fixed
+/// width, so that text order is time order (for years 0 to 9999).
+#[cfg_attr(not(feature = "sqlite"), allow(dead_code))]
+mod text {
+    use time::{Date, Month, OffsetDateTime, PrimitiveDateTime, Time, UtcOffset};
+
+    pub fn date(d: &Date) -> String {
+        format!("{:04}-{:02}-{:02}", d.year(), u8::from(d.month()), d.day())
+    }
+
+    pub fn time(t: &Time) -> String {
+        format!(
+            "{:02}:{:02}:{:02}.{:06}",
+            t.hour(),
+            t.minute(),
+            t.second(),
+            t.microsecond()
+        )
+    }
+
+    pub fn timestamp(t: &PrimitiveDateTime) -> String {
+        format!("{} {}", date(&t.date()), time(&t.time()))
+    }
+
+    pub fn timestamptz(t: &OffsetDateTime) -> String {
+        let utc = t.to_offset(UtcOffset::UTC);
+        format!("{} {}+00:00", date(&utc.date()), time(&utc.time()))
+    }
+
+    /// `YYYY-MM-DD` (a leading `-` for years before 1).
+    pub fn parse_date(text: &str) -> Option<Date> {
+        let (negative, rest) = match text.strip_prefix('-') {
+            Some(rest) => (true, rest),
+            None => (false, text),
+        };
+        let mut parts = rest.splitn(3, '-');
+        let year: i32 = parts.next()?.parse().ok()?;
+        let month: u8 = parts.next()?.parse().ok()?;
+        let day: u8 = parts.next()?.parse().ok()?;
+        let year = if negative { -year } else { year };
+        Date::from_calendar_date(year, Month::try_from(month).ok()?, day).ok()
+    }
+
+    /// `HH:MM:SS[.f..]`, up to nanoseconds.
+    pub fn parse_time(text: &str) -> Option<Time> {
+        let (whole, fraction) = text.split_once('.').unwrap_or((text, ""));
+        let mut parts = whole.splitn(3, ':');
+        let hour: u8 = parts.next()?.parse().ok()?;
+        let minute: u8 = parts.next()?.parse().ok()?;
+        let second: u8 = parts.next()?.parse().ok()?;
+        if fraction.len() > 9 || !fraction.bytes().all(|b| b.is_ascii_digit()) {
+            return None;
+        }
+        let nanos: u32 = if fraction.is_empty() {
+            0
+        } else {
+            format!("{fraction:0<9}").parse().ok()?
+        };
+        Time::from_hms_nano(hour, minute, second, nanos).ok()
+    }
+
+    /// `YYYY-MM-DD HH:MM:SS[.f..]`, with `T` accepted for the space.
+    pub fn parse_timestamp(text: &str) -> Option<PrimitiveDateTime> {
+        let split = text.rfind([' ', 'T'])?;
+        let date = parse_date(&text[..split])?;
+        let time = parse_time(&text[split + 1..])?;
+        Some(PrimitiveDateTime::new(date, time))
+    }
+
+    /// A timestamp with an offset (`+00:00`, `-05:30`, `Z`) or without one (UTC, as
+    /// SQLite's `CURRENT_TIMESTAMP` writes it).
+    pub fn parse_timestamptz(text: &str) -> Option<OffsetDateTime> {
+        if let Some(naive) = text.strip_suffix('Z') {
+            return parse_timestamp(naive).map(PrimitiveDateTime::assume_utc);
+        }
+        let time_start = text.rfind([' ', 'T'])? + 1;
+        let sign_at = text[time_start..].rfind(['+', '-']).map(|i| time_start + i);
+        let Some(at) = sign_at else {
+            return parse_timestamp(text).map(PrimitiveDateTime::assume_utc);
+        };
+        let (naive, offset) = text.split_at(at);
+        let sign: i8 = if offset.starts_with('-') { -1 } else { 1 };
+        let (hours, minutes) = offset[1..].split_once(':').unwrap_or((&offset[1..], "0"));
+        // Digits only (`u8` takes no sign), then signed: no overflow on hostile text.
+        let part = |digits: &str| digits.parse::<u8>().ok().and_then(|n| i8::try_from(n).ok());
+        let offset = UtcOffset::from_hms(sign * part(hours)?, sign * part(minutes)?, 0).ok()?;
+        parse_timestamp(naive).map(|t| t.assume_offset(offset))
+    }
+
+    #[cfg(test)]
+    mod tests {
+        use super::*;
+
+        #[test]
+        fn text_forms_round_trip_and_match_chronos() {
+            let d = Date::from_calendar_date(1969, Month::July, 20).unwrap();
+            assert_eq!(date(&d), "1969-07-20");
+            assert_eq!(parse_date("1969-07-20"), Some(d));
+            let t = Time::from_hms_micro(20, 17, 40, 5).unwrap();
+            assert_eq!(time(&t), "20:17:40.000005");
+            assert_eq!(parse_time("20:17:40.000005"), Some(t));
+            assert_eq!(parse_time("20:17:40"), Time::from_hms(20, 17, 40).ok());
+            let ts = PrimitiveDateTime::new(d, t);
+            assert_eq!(timestamp(&ts), "1969-07-20 20:17:40.000005");
+            assert_eq!(parse_timestamp("1969-07-20T20:17:40.000005"), Some(ts));
+            let offset = UtcOffset::from_hms(5, 30, 0).unwrap();
+            let at = ts.assume_offset(offset);
+            assert_eq!(timestamptz(&at), "1969-07-20 14:47:40.000005+00:00");
+            assert_eq!(parse_timestamptz(&timestamptz(&at)), Some(at));
+            assert_eq!(
+                parse_timestamptz("1969-07-20 20:17:40.000005+05:30"),
+                Some(at)
+            );
+            assert_eq!(
+                parse_timestamptz("1969-07-20 20:17:40.000005"),
+                Some(ts.assume_utc())
+            );
+            assert_eq!(parse_date("1969-13-01"), None);
+            assert_eq!(parse_timestamptz("1969-07-20 20:17:40+-128:00"), None);
+            assert_eq!(parse_timestamptz("1969-07-20 20:17:40+200:00"), None);
+            assert_eq!(parse_time("25:00:00"), None);
+        }
+    }
+}

@@ -1,0 +1,16 @@
+use sqlwright::prelude::*;
+
+sqlwright::table! {
+    users (id) {
+        id -> Int4,
+        email -> Varchar(x),
+    }
+}
+
+#[allow(dead_code)]
+fn emails(conn: &mut Connection) -> Result<Vec<String>, sqlwright::Error> {
+    let emails = users::table.select(users::email).load(conn)?;
+    Ok(emails)
+}
+
+fn main() {}
