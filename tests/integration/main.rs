@@ -25,6 +25,7 @@ mod hosts;
 mod interop;
 mod joins;
 mod limits;
+mod locking;
 mod names;
 mod operators;
 mod pgbouncer;

@@ -10,6 +10,7 @@ pub mod distinct;
 mod from;
 mod grouping;
 pub mod ids;
+pub mod lock;
 pub mod writes;
 
 pub use from::{AllNullable, Append, HasId, NotInFrom};

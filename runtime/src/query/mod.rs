@@ -12,6 +12,7 @@ mod dsl;
 mod group;
 mod insert;
 mod join;
+mod lock;
 mod meta;
 mod returning;
 mod select;
@@ -61,6 +62,10 @@ pub use group::{
 pub use insert::{
     insert_into, ConflictClause, ConflictTarget, Insert, InsertInto, InsertRows, InsertValues,
     Insertable, IntoInsertValues, ManyRows, OnConflict, TargetNames, UniqueTarget,
+};
+pub use lock::{
+    AllSources, ForKeyShare, ForNoKeyUpdate, ForShare, ForUpdate, LockScope, LockStrength,
+    LockWait, Locked, LockedNeeds, NoWait, NotSetOperation, Of, SkipLocked, Wait,
 };
 pub use meta::{ColumnMeta, CompositeKeyMeta, ForeignKeyMeta, IndexMeta, TableMeta};
 pub(crate) use returning::run_execute;
