@@ -6,6 +6,7 @@
 //! or runs with a short `lock_timeout`.
 
 use crate::setup;
+use sqlwright::dsl::{row_number, window};
 use sqlwright::engine::DbErrorKind;
 use sqlwright::prelude::*;
 use sqlwright::Connection;
@@ -454,4 +455,25 @@ fn job_queue_workers_claim_every_job_exactly_once() {
         .count(&mut conn)
         .unwrap();
     assert_eq!(undone, 0);
+}
+
+#[test]
+fn a_window_function_in_a_locked_query_is_the_servers_typed_error() {
+    // Not refused at compile time (see docs/design.md): PostgreSQL refuses it, before
+    // locking anything, with SQLSTATE 0A000.
+    let mut db = setup(DDL);
+    let q = jobs::table
+        .select((jobs::id, row_number().over(window().order_by(jobs::id))))
+        .for_update();
+    assert!(q.to_sql().ends_with(" FOR UPDATE"), "{}", q.to_sql());
+    let err = q.load(&mut db.conn).unwrap_err();
+    let db_err = err.database_error().expect("the server's error");
+    assert_eq!(db_err.code, "0A000", "{err}");
+    assert!(db_err.message.contains("window functions"), "{err}");
+    // the whole table, as `users::table.for_update()` reads it
+    let all: Vec<(i32, Option<i32>, String, bool, i32)> = db
+        .conn
+        .transaction(|tx| jobs::table.for_update().skip_locked().load(tx))
+        .unwrap();
+    assert_eq!(all.len(), 4);
 }

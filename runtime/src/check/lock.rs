@@ -5,63 +5,32 @@
 //! PostgreSQL refuses a locking clause on a query whose rows are not rows of tables: with
 //! GROUP BY or HAVING, with aggregates, with DISTINCT, with window functions, with
 //! UNION/INTERSECT/EXCEPT; and on a table on the optional side of an outer join, whose
-//! missing rows cannot be locked. Each rule is one trait whose message names the clause. The
-//! rules are chained (HAVING, then grouping, then the select list), each asking the next
-//! from its passing impl, so a query breaking two of them is still one error.
+//! missing rows cannot be locked. Each rule is one leaf trait whose message names the
+//! clause. The rules are chained (the select clause, then the grouping), each asking the
+//! next from its passing impl, so a query breaking two of them is still one error; each
+//! leaf has one impl, marked `do_not_recommend`, for a type no query part is ([`Unlocked`]),
+//! and each rule a method asks has one blanket impl, so that rustc lists no impls under the
+//! error. Window functions are left to the server (see docs/design.md).
 
-use super::grouping::{ColumnMode, GroupBy, MixedNoGroup, Neutral, NoGroup, SourceMode};
+use super::grouping::{GroupBy, MixedNoGroup, NoGroup};
 use super::ids::True;
-use super::{Cons, HasSource, Nil, Src, ValidGrouping};
-use crate::query::{AllRows, NoHaving, Source, Table};
+use super::{Cons, HasSource, Nil, Src};
+use crate::query::{Source, Table};
 use crate::types::NotNull;
-use std::marker::PhantomData;
 
-/// HAVING `Self` (then the grouping `G` and select clause `S`) allows a locking clause.
-#[diagnostic::on_unimplemented(
-    message = "FOR UPDATE / FOR SHARE cannot be used with HAVING",
-    label = "this query has a HAVING clause: its rows are groups, not rows of a table",
-    note = "lock the rows in a query without grouping, and aggregate in another statement"
-)]
-pub trait LockHaving<G, S, J> {}
-#[diagnostic::do_not_recommend]
-impl<G: LockGrouping<S, J>, S, J> LockHaving<G, S, J> for NoHaving {}
+/// A query with select clause `Self` and grouping `G` allows a locking clause: the rule
+/// `Select::for_update` asks. One blanket impl, so that rustc reports the rule beneath it
+/// that failed, not a list of impls.
+pub trait LockRules<G, J> {}
+impl<S: LockSelect<G, J>, G, J> LockRules<G, J> for S {}
 
-/// Grouping `Self` (then the select clause `S`) allows a locking clause.
-#[diagnostic::on_unimplemented(
-    message = "FOR UPDATE / FOR SHARE cannot be used with GROUP BY",
-    label = "this query groups its rows: a group is not a row of a table",
-    note = "lock the rows in a query without grouping, and aggregate in another statement"
-)]
-pub trait LockGrouping<S, J> {}
-#[diagnostic::do_not_recommend]
-impl<S: LockSelect<J>, J> LockGrouping<S, J> for NoGroup {}
-// A select list mixing aggregates and columns without GROUP BY is reported where the query
-// runs (`GroupingComplete`); not a second time here.
-#[diagnostic::do_not_recommend]
-impl<S: LockSelect<J>, J> LockGrouping<S, J> for MixedNoGroup {}
-// A select list of aggregates (or HAVING, checked before) makes the query one group.
-#[diagnostic::do_not_recommend]
-impl<S: NoAggregates, J> LockGrouping<S, J> for GroupBy<AllRows> {}
-
-/// An aggregate select list refuses a locking clause (`Self` is the select clause).
-#[diagnostic::on_unimplemented(
-    message = "FOR UPDATE / FOR SHARE cannot be used with aggregate functions",
-    label = "this query selects aggregates: its one row is computed, not a row of a table",
-    note = "lock the rows in a query that selects them, and aggregate in another statement"
-)]
-pub trait NoAggregates {}
-
-/// Select clause `Self` allows a locking clause: no DISTINCT, no window function.
-pub trait LockSelect<J> {}
-#[diagnostic::do_not_recommend]
-impl<C> LockSelect<()> for crate::query::DefaultSelection<C> {}
-#[diagnostic::do_not_recommend]
-impl<E: ValidGrouping<LockProbe, J>, I, J> LockSelect<J> for crate::query::Selected<E, I> {}
-// A select list chosen at run time: a window function in it is the server's error.
-#[diagnostic::do_not_recommend]
-impl<F, G> LockSelect<()> for crate::query::BoxedColumns<'_, F, G> {}
-#[diagnostic::do_not_recommend]
-impl<S, K: NotDistinct> LockSelect<()> for crate::query::Distinct<S, K> {}
+/// Select clause `Self` allows a locking clause: no DISTINCT; then grouping `G` is asked.
+pub trait LockSelect<G, J> {}
+impl<C, G: LockGrouping> LockSelect<G, ()> for crate::query::DefaultSelection<C> {}
+impl<E, I, G: LockGrouping> LockSelect<G, ()> for crate::query::Selected<E, I> {}
+// A select list chosen at run time.
+impl<F, G2, G: LockGrouping> LockSelect<G, ()> for crate::query::BoxedColumns<'_, F, G2> {}
+impl<S, K: NoDistinct, G> LockSelect<G, ()> for crate::query::Distinct<S, K> {}
 
 /// DISTINCT refuses a locking clause (`Self` is `All` or `On<..>`).
 #[diagnostic::on_unimplemented(
@@ -69,39 +38,39 @@ impl<S, K: NotDistinct> LockSelect<()> for crate::query::Distinct<S, K> {}
     label = "this query is DISTINCT: a row of its result may stand for several rows of a table",
     note = "lock the rows in a query without DISTINCT"
 )]
-pub trait NotDistinct {}
+pub trait NoDistinct {}
+#[diagnostic::do_not_recommend]
+impl NoDistinct for Unlocked {}
 
-/// The grouping mode in which a locked query's select list is walked: everything a select
-/// list may hold passes, except window functions (`W` is [`WindowFunction`], which is asked
-/// [`NoWindows`] so that the error has that trait's message).
-pub struct LockProbe<W = WindowFunction>(PhantomData<W>);
-/// What a window function in a locked query is reported as.
-pub struct WindowFunction;
-impl<C, W> ColumnMode<C> for LockProbe<W> {
-    type Kind = Neutral;
-}
-impl<S, W> SourceMode<S> for LockProbe<W> {
-    type Kind = Neutral;
-}
+/// Grouping `Self` allows a locking clause: none. HAVING and a select list of aggregates
+/// make the query one group (`GroupBy<AllRows>`), so they are refused here too.
+pub trait LockGrouping {}
 #[diagnostic::do_not_recommend]
-impl<W> crate::expr::AggregatesAllowed for LockProbe<W> {}
+impl LockGrouping for NoGroup {}
+// A select list mixing aggregates and columns without GROUP BY is reported where the query
+// runs (`GroupingComplete`), not a second time here.
 #[diagnostic::do_not_recommend]
-impl<W> crate::expr::GroupingAllowed for LockProbe<W> {}
-#[diagnostic::do_not_recommend]
-impl<W: NoWindows> crate::expr::WindowsAllowed for LockProbe<W> {}
+impl LockGrouping for MixedNoGroup {}
+impl<X: NotGrouped> LockGrouping for GroupBy<X> {}
 
-/// Window functions refuse a locking clause.
+/// Aggregates, GROUP BY and HAVING refuse a locking clause (`Self` is what the query is
+/// grouped by: `AllRows` for aggregates without GROUP BY).
 #[diagnostic::on_unimplemented(
-    message = "FOR UPDATE / FOR SHARE cannot be used with window functions",
-    label = "this query computes a window function over its rows",
-    note = "lock the rows in a query without `.over(..)`, and compute the window in another statement"
+    message = "FOR UPDATE / FOR SHARE cannot be used with aggregate functions, GROUP BY or HAVING",
+    label = "this query groups its rows: a group is not a row of a table",
+    note = "lock the rows in a query without grouping, and aggregate in another statement"
 )]
-pub trait NoWindows {}
+pub trait NotGrouped {}
+#[diagnostic::do_not_recommend]
+impl NotGrouped for Unlocked {}
+
+/// A type no query part is: the one impl of each leaf rule here, so that rustc does not list
+/// the rule's other impls under an error.
+pub struct Unlocked;
 
 /// A source a locking clause may lock: a stored table, or an alias of one. A derived table
 /// or a CTE is not (name the tables to lock with `.of(..)`).
 pub trait LockableSource: Source {}
-#[diagnostic::do_not_recommend]
 impl<S: Source> LockableSource for S where <S::Table as Table>::Stored: Stored<S> {}
 
 /// The answer "`S` is a stored table" must be yes.
@@ -118,32 +87,53 @@ impl<S> Stored<S> for True {}
 /// of an outer join.
 #[diagnostic::on_unimplemented(
     message = "FOR UPDATE / FOR SHARE cannot lock `{S}`: it is on the nullable side of an outer join",
-    label = "a row missing from `{S}` cannot be locked",
-    note = "name the tables to lock with `.of(..)`, leaving out `{S}`"
+    label = "a missing row cannot be locked: lock only the other tables, with `.of(..)`"
 )]
 pub trait LockableSide<S> {}
 #[diagnostic::do_not_recommend]
 impl<S> LockableSide<S> for NotNull {}
 
-/// Every source of FROM list `Self` can be locked (a locking clause without `OF`).
-pub trait AllLockable {}
-#[diagnostic::do_not_recommend]
-impl AllLockable for Nil {}
-#[diagnostic::do_not_recommend]
-impl<S: LockableSource, N: LockableSide<S>, T: AllLockable> AllLockable for Cons<Src<S, N>, T> {}
+/// The sources that locking scope `L` locks in FROM list `Self` can be locked: with no `OF`
+/// ([`AllSources`](crate::query::AllSources)) every source must be (a stored table or an
+/// alias of one, not on the nullable side of an outer join), checked where the query runs;
+/// an `OF` list was checked by `.of(..)`. `B` is the backend of the connection it runs on, so
+/// that rustc reports a failure with the leaf rule's message after choosing the method (see
+/// docs/design.md, "Compile errors").
+pub trait LockableFrom<L, B> {}
+
+/// A connection (`Self`) runs a query locking the sources `L` of FROM list `F`: the rule the
+/// run methods ask (one blanket impl over [`LockableFrom`]).
+pub trait RunsLocked<F, L> {}
+impl<C: crate::engine::Executor + ?Sized, F: LockableFrom<L, C::Backend>, L> RunsLocked<F, L>
+    for C
+{
+}
+impl<B> LockableFrom<crate::query::AllSources, B> for Nil {}
+impl<S: LockableSource, N: LockableSide<S>, T: LockableFrom<crate::query::AllSources, B>, B>
+    LockableFrom<crate::query::AllSources, B> for Cons<Src<S, N>, T>
+{
+}
+impl<F, T, I, B> LockableFrom<crate::query::Of<T, I>, B> for F {}
 
 /// The `OF` list `Self` (a source or a tuple of them) names sources of FROM list `F` that
-/// can be locked; `I` is the inferred index.
-pub trait LockTargets<F, I> {
+/// can be locked; `I` is the inferred index. (The rule `.of(..)` asks: one blanket impl over
+/// [`LockTargets`].)
+pub trait OfList<F, I> {}
+impl<T: LockTargets<F, I>, F, I> OfList<F, I> for T {}
+
+/// [`OfList`], per source and tuple.
+pub trait LockTargets<F, I> {}
+
+impl<S: LockableSource, F: HasSource<S, I>, I> LockTargets<F, I> for S where F::Null: LockableSide<S>
+{}
+
+/// The names an `OF` list writes (checked by [`LockTargets`] where it was given).
+pub trait TargetNames {
     /// Writes the names, comma separated.
     fn render_names(out: &mut crate::render::SqlWriter<'_>);
 }
 
-#[diagnostic::do_not_recommend]
-impl<S: LockableSource, F: HasSource<S, I>, I> LockTargets<F, I> for S
-where
-    F::Null: LockableSide<S>,
-{
+impl<S: Source> TargetNames for S {
     fn render_names(out: &mut crate::render::SqlWriter<'_>) {
         out.ident(S::NAME);
     }
@@ -151,10 +141,12 @@ where
 
 macro_rules! lock_target_tuples {
     ($(($s0:ident $i0:ident $($s:ident $i:ident)+))*) => {$(
-        #[diagnostic::do_not_recommend]
         impl<F, $s0: LockTargets<F, $i0>, $i0, $($s: LockTargets<F, $i>, $i),+>
             LockTargets<F, ($i0, $($i,)+)> for ($s0, $($s,)+)
         {
+        }
+
+        impl<$s0: TargetNames, $($s: TargetNames),+> TargetNames for ($s0, $($s,)+) {
             fn render_names(out: &mut crate::render::SqlWriter<'_>) {
                 $s0::render_names(out);
                 $(

@@ -14,7 +14,7 @@ use super::select::{RowType, Select, SelectClause};
 use super::setop::SetOp;
 use super::Rows;
 use crate::backend::needs::{features::RowLocks, Both, PgOnly};
-use crate::check::lock::{AllLockable, LockHaving, LockTargets};
+use crate::check::lock::{LockRules, OfList, RunsLocked, TargetNames};
 use crate::check::GroupingComplete;
 use crate::engine::{Error, Executor, RawRow};
 use crate::render::{Label, Rendered, SqlWriter};
@@ -118,16 +118,16 @@ pub struct AllSources;
 /// the FROM list at index `I`.
 pub struct Of<T, I>(PhantomData<(T, I)>);
 
-/// Which sources of FROM list `F` a locking clause locks: every one (each must be
-/// lockable: checked where the query runs) or those named by `.of(..)` (checked there).
-pub trait LockScope<F> {
+/// Which sources a locking clause locks, and how it writes them: every one (no `OF`) or
+/// those named by `.of(..)`.
+pub trait LockNames {
     /// Writes ` OF ..` or nothing.
     fn render_of(out: &mut SqlWriter<'_>);
 }
-impl<F: AllLockable> LockScope<F> for AllSources {
+impl LockNames for AllSources {
     fn render_of(_: &mut SqlWriter<'_>) {}
 }
-impl<F, T: LockTargets<F, I>, I> LockScope<F> for Of<T, I> {
+impl<T: TargetNames, I> LockNames for Of<T, I> {
     fn render_of(out: &mut SqlWriter<'_>) {
         out.sql(" OF ");
         T::render_names(out);
@@ -138,37 +138,29 @@ impl<F, From, S, W, O, G, H> Select<F, From, S, W, O, G, H> {
     /// `FOR UPDATE` (Diesel's `for_update`, SQLAlchemy's `with_for_update()`): locks the
     /// rows read, until the transaction ends, against updates, deletes and other locks.
     /// Call it last: only `.of(..)`, `.skip_locked()` or `.no_wait()` may follow.
-    pub fn for_update<J>(self) -> Locked<Self, ForUpdate>
-    where
-        H: LockHaving<G, S, J>,
-    {
+    #[rustfmt::skip] // one line: the note under a refused query's error is shorter
+    pub fn for_update<J>(self) -> Locked<Self, ForUpdate> where S: LockRules<G, J> {
         Locked::new(self)
     }
 
     /// `FOR NO KEY UPDATE` (SQLAlchemy's `with_for_update(key_share=True)`): as
     /// [`for_update`](Self::for_update), but rows referencing these may still be inserted.
-    pub fn for_no_key_update<J>(self) -> Locked<Self, ForNoKeyUpdate>
-    where
-        H: LockHaving<G, S, J>,
-    {
+    #[rustfmt::skip] // one line: the note under a refused query's error is shorter
+    pub fn for_no_key_update<J>(self) -> Locked<Self, ForNoKeyUpdate> where S: LockRules<G, J> {
         Locked::new(self)
     }
 
     /// `FOR SHARE` (SQLAlchemy's `with_for_update(read=True)`): the rows may not change
     /// until the transaction ends; other transactions may share the lock.
-    pub fn for_share<J>(self) -> Locked<Self, ForShare>
-    where
-        H: LockHaving<G, S, J>,
-    {
+    #[rustfmt::skip] // one line: the note under a refused query's error is shorter
+    pub fn for_share<J>(self) -> Locked<Self, ForShare> where S: LockRules<G, J> {
         Locked::new(self)
     }
 
     /// `FOR KEY SHARE` (SQLAlchemy's `with_for_update(read=True, key_share=True)`): the
     /// rows' keys may not change, nor the rows be deleted.
-    pub fn for_key_share<J>(self) -> Locked<Self, ForKeyShare>
-    where
-        H: LockHaving<G, S, J>,
-    {
+    #[rustfmt::skip] // one line: the note under a refused query's error is shorter
+    pub fn for_key_share<J>(self) -> Locked<Self, ForKeyShare> where S: LockRules<G, J> {
         Locked::new(self)
     }
 }
@@ -210,7 +202,8 @@ impl<F, From, S, W, O, G, H, M, Wt> Locked<Select<F, From, S, W, O, G, H>, M, Al
     /// `OF t, ..`: lock only the rows of these sources (a table or alias of the FROM
     /// clause, or a tuple of up to 4), for a join whose other tables are only read, or whose
     /// outer join's optional side cannot be locked.
-    pub fn of<T: LockTargets<F, I>, I>(
+    #[allow(clippy::type_complexity)]
+    pub fn of<T: OfList<F, I>, I>(
         self,
         tables: T,
     ) -> Locked<Select<F, From, S, W, O, G, H>, M, Of<T, I>, Wt> {
@@ -227,7 +220,7 @@ where
     H: super::Clause,
     O: super::Clause,
     M: LockStrength,
-    L: LockScope<F>,
+    L: LockNames,
     Wt: LockWait,
 {
     fn render_with<'a, J>(&'a self, out: &mut SqlWriter<'a>, limit: Option<&'a i64>)
@@ -280,7 +273,7 @@ where
     }
 
     /// Runs the query, locking its rows, and returns every row.
-    pub fn load<C: Executor + ?Sized, J>(
+    pub fn load<C: Executor + ?Sized + RunsLocked<F, L>, J>(
         self,
         conn: &mut C,
     ) -> Result<Vec<RowType<F, S, G, J>>, Error>
@@ -294,7 +287,7 @@ where
     }
 
     /// Runs the query and loads every row into `R` (see [`Select::load_as`]).
-    pub fn load_as<R: FromRow<S::SqlType>, C: Executor + ?Sized, J>(
+    pub fn load_as<R: FromRow<S::SqlType>, C: Executor + ?Sized + RunsLocked<F, L>, J>(
         self,
         conn: &mut C,
     ) -> Result<Vec<R>, Error>
@@ -308,7 +301,7 @@ where
     }
 
     /// The first row, or `None` (runs with `LIMIT 1`, so only that row is locked).
-    pub fn first<C: Executor + ?Sized, J>(
+    pub fn first<C: Executor + ?Sized + RunsLocked<F, L>, J>(
         self,
         conn: &mut C,
     ) -> Result<Option<RowType<F, S, G, J>>, Error>
@@ -324,7 +317,10 @@ where
 
     /// Exactly one row: [`Error::NotFound`] when there is none, [`Error::MultipleRows`]
     /// when there are more (runs with `LIMIT 2`).
-    pub fn one<C: Executor + ?Sized, J>(self, conn: &mut C) -> Result<RowType<F, S, G, J>, Error>
+    pub fn one<C: Executor + ?Sized + RunsLocked<F, L>, J>(
+        self,
+        conn: &mut C,
+    ) -> Result<RowType<F, S, G, J>, Error>
     where
         C::Backend:
             crate::backend::Runs<crate::backend::Canonical<LockedNeeds<F, From, S, W, O, G, H, J>>>,
@@ -338,7 +334,7 @@ where
     /// Runs the query and reads its rows as the server sends them (see
     /// [`Select::stream`]); each row is locked as it is read.
     #[allow(clippy::type_complexity)]
-    pub fn stream<'c, C: Executor + ?Sized, J>(
+    pub fn stream<'c, C: Executor + ?Sized + RunsLocked<F, L>, J>(
         self,
         conn: &'c mut C,
     ) -> Result<
@@ -366,7 +362,7 @@ where
 
     /// Runs the query and hands each row to `f` as it is read (see [`Select::for_each`]);
     /// returns how many rows there were.
-    pub fn for_each<C: Executor + ?Sized, J>(
+    pub fn for_each<C: Executor + ?Sized + RunsLocked<F, L>, J>(
         self,
         conn: &mut C,
         mut f: impl FnMut(RowType<F, S, G, J>) -> Result<(), Error>,
@@ -396,7 +392,7 @@ fn decode_row<R: FromRow<ST>, ST>(row: RawRow<'_>, labels: &[Label]) -> Result<R
     R::from_row(&mut RowReader::new(crate::engine::RowData::pg(row), labels))
 }
 
-/// A set operation refuses a locking clause (`Self` is its left query).
+/// A set operation refuses a locking clause.
 #[diagnostic::on_unimplemented(
     message = "FOR UPDATE / FOR SHARE cannot be used with UNION, INTERSECT or EXCEPT",
     label = "the rows of a set operation are not rows of one table",
@@ -404,37 +400,40 @@ fn decode_row<R: FromRow<ST>, ST>(row: RawRow<'_>, labels: &[Label]) -> Result<R
 )]
 pub trait NotSetOperation {}
 
+/// What a locking clause on a set operation is reported as.
+pub struct SetOperation<'a>(PhantomData<&'a ()>);
+
 impl<Lq, R, JL, JR> SetOp<Lq, R, JL, JR> {
     /// Not allowed: PostgreSQL refuses a locking clause on UNION, INTERSECT and EXCEPT. The
     /// method exists so that the compile error says so.
-    pub fn for_update(self) -> Locked<Self, ForUpdate>
+    pub fn for_update(self) -> Self
     where
-        Lq: NotSetOperation,
+        for<'a> SetOperation<'a>: NotSetOperation,
     {
-        Locked::new(self)
+        self
     }
 
     /// Not allowed, as [`for_update`](Self::for_update).
-    pub fn for_no_key_update(self) -> Locked<Self, ForNoKeyUpdate>
+    pub fn for_no_key_update(self) -> Self
     where
-        Lq: NotSetOperation,
+        for<'a> SetOperation<'a>: NotSetOperation,
     {
-        Locked::new(self)
+        self
     }
 
     /// Not allowed, as [`for_update`](Self::for_update).
-    pub fn for_share(self) -> Locked<Self, ForShare>
+    pub fn for_share(self) -> Self
     where
-        Lq: NotSetOperation,
+        for<'a> SetOperation<'a>: NotSetOperation,
     {
-        Locked::new(self)
+        self
     }
 
     /// Not allowed, as [`for_update`](Self::for_update).
-    pub fn for_key_share(self) -> Locked<Self, ForKeyShare>
+    pub fn for_key_share(self) -> Self
     where
-        Lq: NotSetOperation,
+        for<'a> SetOperation<'a>: NotSetOperation,
     {
-        Locked::new(self)
+        self
     }
 }

@@ -64,8 +64,8 @@ pub use insert::{
     Insertable, IntoInsertValues, ManyRows, OnConflict, TargetNames, UniqueTarget,
 };
 pub use lock::{
-    AllSources, ForKeyShare, ForNoKeyUpdate, ForShare, ForUpdate, LockScope, LockStrength,
-    LockWait, Locked, LockedNeeds, NoWait, NotSetOperation, Of, SkipLocked, Wait,
+    AllSources, ForKeyShare, ForNoKeyUpdate, ForShare, ForUpdate, LockNames, LockStrength,
+    LockWait, Locked, LockedNeeds, NoWait, NotSetOperation, Of, SetOperation, SkipLocked, Wait,
 };
 pub use meta::{ColumnMeta, CompositeKeyMeta, ForeignKeyMeta, IndexMeta, TableMeta};
 pub(crate) use returning::run_execute;
