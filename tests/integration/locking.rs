@@ -31,6 +31,15 @@ sqlwright::table! {
     }
 }
 
+sqlwright::table! {
+    /// The jobs per owner, as a derived table.
+    #[derived]
+    per_owner {
+        owner_id -> Nullable<Int4>,
+        jobs -> Int8,
+    }
+}
+
 sqlwright::alias!(boss = owners);
 
 const DDL: &str = "
@@ -476,4 +485,65 @@ fn a_window_function_in_a_locked_query_is_the_servers_typed_error() {
         .transaction(|tx| jobs::table.for_update().skip_locked().load(tx))
         .unwrap();
     assert_eq!(all.len(), 4);
+}
+
+#[test]
+fn a_derived_table_is_read_while_of_locks_the_stored_one_and_a_session_locks_in_its_transaction() {
+    let mut db = setup(DDL);
+    let mut second = other(&db);
+    let counts = jobs::table
+        .group_by(jobs::owner_id)
+        .select((jobs::owner_id, count_star()));
+    let mut tx = db.conn.begin().unwrap();
+    let q = per_owner::table
+        .from_subquery(counts)
+        .inner_join_on(owners::table, owners::id.eq(per_owner::owner_id))
+        .select((owners::name, per_owner::jobs))
+        .order_by(owners::name)
+        .for_share()
+        .of(owners::table);
+    assert!(
+        q.to_sql().ends_with(" FOR SHARE OF \"owners\""),
+        "{}",
+        q.to_sql()
+    );
+    let rows: Vec<(String, i64)> = q.load(&mut tx).unwrap();
+    assert_eq!(rows, [("ann".into(), 2), ("bob".into(), 1)]);
+    let err = owners::table
+        .for_update()
+        .no_wait()
+        .load(&mut second)
+        .unwrap_err();
+    assert!(err.is_lock_not_available(), "{err}");
+    // the grouped jobs were read, not locked
+    let free: Vec<i32> = jobs::table
+        .select(jobs::id)
+        .order_by(jobs::id)
+        .for_update()
+        .no_wait()
+        .load(&mut second)
+        .unwrap();
+    assert_eq!(free, [1, 2, 3, 4]);
+    tx.rollback().unwrap();
+
+    // a Session over a transaction: its reads lock in that transaction
+    let mut tx = db.conn.begin().unwrap();
+    let mut session = sqlwright::Session::new(&mut tx);
+    let mine: Vec<i32> = jobs::table
+        .filter(jobs::id.eq(4))
+        .select(jobs::id)
+        .for_update()
+        .load(&mut session)
+        .unwrap();
+    assert_eq!(mine, [4]);
+    let free: Vec<i32> = jobs::table
+        .select(jobs::id)
+        .order_by(jobs::id)
+        .for_update()
+        .skip_locked()
+        .load(&mut second)
+        .unwrap();
+    assert_eq!(free, [1, 2, 3]);
+    drop(session);
+    tx.commit().unwrap();
 }

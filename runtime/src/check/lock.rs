@@ -77,7 +77,7 @@ impl<S: Source> LockableSource for S where <S::Table as Table>::Stored: Stored<S
 #[diagnostic::on_unimplemented(
     message = "FOR UPDATE / FOR SHARE cannot lock `{S}`: it is a derived table or a CTE, not a stored table",
     label = "the rows of `{S}` are computed by a query",
-    note = "name the stored tables to lock with `.of(..)`, or lock inside the query that reads them"
+    note = "name the stored tables to lock with `.of(..)`"
 )]
 pub trait Stored<S> {}
 #[diagnostic::do_not_recommend]
