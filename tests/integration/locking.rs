@@ -95,6 +95,20 @@ fn each_locking_form_renders_and_runs_in_a_transaction() {
         pending().for_update().of(jobs::table).no_wait().to_sql(),
         format!("{base} FOR UPDATE OF \"jobs\" NOWAIT")
     );
+    // filter, order_by, limit and offset after the locking clause: the same SQL
+    let after = jobs::table
+        .select((jobs::id, jobs::payload))
+        .for_update()
+        .skip_locked()
+        .filter(jobs::done.eq(false))
+        .order_by(jobs::id)
+        .limit(1)
+        .offset(0);
+    assert_eq!(
+        after.to_sql(),
+        format!("{base} LIMIT $2 OFFSET $3 FOR UPDATE SKIP LOCKED")
+    );
+    assert_eq!(after.load(&mut db.conn).unwrap(), [(1, "a".to_string())]);
     let joined = jobs::table
         .inner_join(owners::table)
         .select((jobs::id, owners::name))

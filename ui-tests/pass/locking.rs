@@ -29,6 +29,16 @@ fn locked(conn: &mut Connection) -> Result<(), sqlwright::Error> {
             .for_share()
             .no_wait()
             .one(tx)?;
+        // filter, order_by and limit after the locking clause (Diesel's order)
+        let _: Option<i32> = users::table
+            .select(users::id)
+            .for_update()
+            .skip_locked()
+            .filter(users::active)
+            .order_by(users::id)
+            .then_order_by(users::name)
+            .limit(1)
+            .first(tx)?;
         // a join: every table, one of them, both, an alias
         let _: Vec<(String, String)> = posts::table
             .inner_join(users::table)

@@ -1,21 +1,24 @@
 //! Row locking: `SELECT .. FOR UPDATE | FOR NO KEY UPDATE | FOR SHARE | FOR KEY SHARE
 //! [OF t, ..] [NOWAIT | SKIP LOCKED]` (PostgreSQL).
 //!
-//! A locking clause is written last in SQL, and it is called last here: `for_update()` (or
-//! `for_share()`, ..) turns a finished [`Select`] into a [`Locked`] query, which takes only
-//! `.of(..)`, `.skip_locked()` or `.no_wait()` before it runs. Where PostgreSQL refuses the
+//! A locking clause is written last in SQL: `for_update()` (or `for_share()`, ..) turns a
+//! [`Select`] whose select list, joins, grouping and DISTINCT are final into a [`Locked`]
+//! query, which takes `.of(..)`, `.skip_locked()` or `.no_wait()`, and still `filter`,
+//! `order_by`, `limit` and `offset` (which the locking rules do not depend on). Where PostgreSQL refuses the
 //! clause (GROUP BY, HAVING, aggregates, DISTINCT, window functions, set operations, the
 //! nullable side of an outer join) the query does not compile; see [`crate::check::lock`].
 //! SQLite has no row locks: running a locked query on it is the compile error "RowLocks is
 //! not available on sqlwright::Sqlite".
 
+use super::clauses::{AddCondition, AddOrder, OrderBy};
 use super::compose::{FromClause, SelectNeeds};
+use super::distinct::{AppendItemFor, OrderItemFor};
 use super::select::{RowType, Select, SelectClause};
 use super::setop::SetOp;
 use super::Rows;
 use crate::backend::needs::{features::RowLocks, Both, PgOnly};
 use crate::check::lock::{LockRules, OfList, RunsLocked, TargetNames};
-use crate::check::GroupingComplete;
+use crate::check::{GroupingComplete, ValidOrder, ValidWhere};
 use crate::engine::{Error, Executor, RawRow};
 use crate::render::{Label, Rendered, SqlWriter};
 use crate::types::{FromRow, RowOf, RowReader};
@@ -137,7 +140,9 @@ impl<T: TargetNames, I> LockNames for Of<T, I> {
 impl<F, From, S, W, O, G, H> Select<F, From, S, W, O, G, H> {
     /// `FOR UPDATE` (Diesel's `for_update`, SQLAlchemy's `with_for_update()`): locks the
     /// rows read, until the transaction ends, against updates, deletes and other locks.
-    /// Call it last: only `.of(..)`, `.skip_locked()` or `.no_wait()` may follow.
+    /// Call it after `select`, the joins, `group_by` and `distinct` (the rules it checks
+    /// depend on them); `.of(..)`, `.skip_locked()`/`.no_wait()`, `filter`, `order_by`,
+    /// `limit` and `offset` may follow.
     #[rustfmt::skip] // one line: the note under a refused query's error is shorter
     pub fn for_update<J>(self) -> Locked<Self, ForUpdate> where S: LockRules<G, J> {
         Locked::new(self)
@@ -195,6 +200,65 @@ impl<Q, M, L> Locked<Q, M, L, Wait> {
     /// ([`Error::is_lock_not_available`]) instead of waiting.
     pub fn no_wait(self) -> Locked<Q, M, L, NoWait> {
         self.retype()
+    }
+}
+
+/// The clauses a locking clause does not depend on may still be added after it, in the order
+/// Diesel and SQLAlchemy allow (`.for_update().filter(..).limit(1)`): each is checked as on
+/// [`Select`], and the SQL is the same as when they come first.
+impl<F, From, S, W, O, G, H, M, L, Wt> Locked<Select<F, From, S, W, O, G, H>, M, L, Wt> {
+    #[allow(clippy::type_complexity)]
+    fn map<W2, O2>(
+        self,
+        f: impl FnOnce(Select<F, From, S, W, O, G, H>) -> Select<F, From, S, W2, O2, G, H>,
+    ) -> Locked<Select<F, From, S, W2, O2, G, H>, M, L, Wt> {
+        Locked {
+            query: f(self.query),
+            _lock: PhantomData,
+        }
+    }
+
+    /// See [`Select::filter`].
+    #[allow(clippy::type_complexity)]
+    pub fn filter<E: ValidWhere<F, I>, I>(
+        self,
+        condition: E,
+    ) -> Locked<Select<F, From, S, W::Out, O, G, H>, M, L, Wt>
+    where
+        W: AddCondition<E>,
+    {
+        self.map(|q| q.filter(condition))
+    }
+
+    /// See [`Select::order_by`].
+    #[allow(clippy::type_complexity)]
+    pub fn order_by<E: ValidOrder<F, G, I> + OrderItemFor<S, J>, I, J>(
+        self,
+        order: E,
+    ) -> Locked<Select<F, From, S, W, OrderBy<E>, G, H>, M, L, Wt> {
+        self.map(|q| q.order_by(order))
+    }
+
+    /// See [`Select::then_order_by`].
+    #[allow(clippy::type_complexity)]
+    pub fn then_order_by<E: ValidOrder<F, G, I> + AppendItemFor<S, J>, I, J>(
+        self,
+        order: E,
+    ) -> Locked<Select<F, From, S, W, O::Out, G, H>, M, L, Wt>
+    where
+        O: AddOrder<E>,
+    {
+        self.map(|q| q.then_order_by(order))
+    }
+
+    /// See [`Select::limit`].
+    pub fn limit(self, n: i64) -> Self {
+        self.map(|q| q.limit(n))
+    }
+
+    /// See [`Select::offset`].
+    pub fn offset(self, n: i64) -> Self {
+        self.map(|q| q.offset(n))
     }
 }
 
