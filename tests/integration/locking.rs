@@ -561,3 +561,63 @@ fn a_derived_table_is_read_while_of_locks_the_stored_one_and_a_session_locks_in_
     drop(session);
     tx.commit().unwrap();
 }
+
+#[test]
+fn a_locked_subquery_claims_a_job_in_one_statement() {
+    let mut db = setup(DDL);
+    let mut second = other(&db);
+    let next = || {
+        jobs::table
+            .filter(jobs::done.eq(false))
+            .select(jobs::id)
+            .order_by(jobs::id)
+            .limit(1)
+            .for_update()
+            .skip_locked()
+    };
+    let claim = || {
+        update(jobs::table)
+            .filter(jobs::id.in_query(next()))
+            .set(jobs::done.to(true))
+            .returning(jobs::id)
+    };
+    let sql = claim().render().sql;
+    assert!(
+        sql.starts_with("UPDATE \"jobs\" SET \"done\" = $1 WHERE \"jobs\".\"id\" IN (SELECT "),
+        "{sql}"
+    );
+    assert!(
+        sql.ends_with(" LIMIT $3 FOR UPDATE SKIP LOCKED) RETURNING \"jobs\".\"id\""),
+        "{sql}"
+    );
+
+    // another transaction holds job 1: the claim skips it and takes job 2
+    let mut held = second.begin().unwrap();
+    let one: Vec<i32> = jobs::table
+        .filter(jobs::id.eq(1))
+        .select(jobs::id)
+        .for_update()
+        .load(&mut held)
+        .unwrap();
+    assert_eq!(one, [1]);
+    assert_eq!(claim().get_results(&mut db.conn).unwrap(), [2]);
+    assert_eq!(claim().get_results(&mut db.conn).unwrap(), [3]);
+    held.rollback().unwrap();
+    assert_eq!(claim().get_results(&mut db.conn).unwrap(), [1]);
+    assert_eq!(claim().get_results(&mut db.conn).unwrap(), [4]);
+    assert!(claim().get_results(&mut db.conn).unwrap().is_empty());
+    let done: i64 = jobs::table
+        .filter(jobs::done.eq(true))
+        .count(&mut db.conn)
+        .unwrap();
+    assert_eq!(done, 4);
+
+    // under EXISTS too (nothing is left to claim)
+    let claimed = jobs::table
+        .filter(sqlwright::query::exists(next()))
+        .select(jobs::id)
+        .order_by(jobs::id)
+        .load(&mut db.conn)
+        .unwrap();
+    assert!(claimed.is_empty(), "{claimed:?}");
+}

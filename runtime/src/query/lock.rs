@@ -5,19 +5,21 @@
 //! [`Select`] whose select list, joins, grouping and DISTINCT are final into a [`Locked`]
 //! query, which takes `.of(..)`, `.skip_locked()` or `.no_wait()`, and still `filter`,
 //! `order_by`, `limit` and `offset` (which the locking rules do not depend on). Where PostgreSQL refuses the
-//! clause (GROUP BY, HAVING, aggregates, DISTINCT, window functions, set operations, the
-//! nullable side of an outer join) the query does not compile; see [`crate::check::lock`].
+//! clause (GROUP BY, HAVING, aggregates, DISTINCT, set operations and their members, the
+//! nullable side of an outer join) the query does not compile; see [`crate::check::lock`]
+//! (window functions are the server's error). A locked query may be a subquery, a derived
+//! table or a CTE body: `UPDATE .. WHERE id IN (SELECT .. FOR UPDATE SKIP LOCKED LIMIT 1)`.
 //! SQLite has no row locks: running a locked query on it is the compile error "RowLocks is
 //! not available on sqlwright::Sqlite".
 
 use super::clauses::{AddCondition, AddOrder, OrderBy};
-use super::compose::{FromClause, SelectNeeds};
+use super::compose::{FromClause, SelectNeeds, SubSelect};
 use super::distinct::{AppendItemFor, OrderItemFor};
 use super::select::{RowType, Select, SelectClause};
 use super::setop::SetOp;
 use super::Rows;
 use crate::backend::needs::{features::RowLocks, Both, PgOnly};
-use crate::check::lock::{LockRules, OfList, RunsLocked, TargetNames};
+use crate::check::lock::{LockRules, LockableFrom, OfList, RunsLocked, TargetNames};
 use crate::check::{GroupingComplete, ValidOrder, ValidWhere};
 use crate::engine::{Error, Executor, RawRow};
 use crate::render::{Label, Rendered, SqlWriter};
@@ -446,6 +448,52 @@ where
         })
     }
 }
+
+/// A locked query inside another statement: a subquery (`in_query`, `exists`, a scalar
+/// subquery), a derived table or a CTE, where PostgreSQL locks the rows it reads (the job
+/// queue's one-statement claim, `UPDATE .. WHERE id IN (SELECT .. FOR UPDATE SKIP LOCKED
+/// LIMIT 1)`). Not a member of a set operation ([`SetMember`]).
+impl<F, From, S, W, O, G, H, M, L, Wt, J> SubSelect<J>
+    for Locked<Select<F, From, S, W, O, G, H>, M, L, Wt>
+where
+    From: FromClause,
+    W: super::Clause,
+    G: super::Clause + GroupingComplete<()>,
+    H: super::Clause,
+    O: super::Clause,
+    M: LockStrength,
+    L: LockNames,
+    Wt: LockWait,
+    S: SelectClause<F, G, J>,
+    F: LockableFrom<L, ()>,
+{
+    type SqlType = S::SqlType;
+    type FromList = F;
+    type Needs = LockedNeeds<F, From, S, W, O, G, H, J>;
+    fn render_subselect<'a>(&'a self, out: &mut SqlWriter<'a>) {
+        self.render_with(out, None);
+    }
+}
+
+/// A query that may be a member of a set operation (the right side of `union`, ..): any
+/// but a locked one. One blanket impl over [`SetMemberKind`].
+pub trait SetMember {}
+impl<Q: SetMemberKind> SetMember for Q {}
+
+/// [`SetMember`], per kind of query.
+pub trait SetMemberKind {}
+impl<F, From, S, W, O, G, H> SetMemberKind for Select<F, From, S, W, O, G, H> {}
+impl<Lq, R, JL, JR> SetMemberKind for SetOp<Lq, R, JL, JR> {}
+impl<Q, M: NotInSetOperation, L, Wt> SetMemberKind for Locked<Q, M, L, Wt> {}
+
+/// A locked query (`Self` is its lock strength) refuses to be a set operation's member.
+#[diagnostic::on_unimplemented(
+    message = "FOR UPDATE / FOR SHARE cannot be used in a member of UNION, INTERSECT or EXCEPT",
+    label = "a locked query: lock its rows in a statement of their own, in the same transaction"
+)]
+pub trait NotInSetOperation {}
+#[diagnostic::do_not_recommend]
+impl NotInSetOperation for crate::check::lock::Unlocked {}
 
 /// The needs of a locked SELECT: row locks (PostgreSQL's), then the query's own.
 pub type LockedNeeds<F, From, S, W, O, G, H, J> =

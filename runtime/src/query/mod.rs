@@ -65,7 +65,8 @@ pub use insert::{
 };
 pub use lock::{
     AllSources, ForKeyShare, ForNoKeyUpdate, ForShare, ForUpdate, LockNames, LockStrength,
-    LockWait, Locked, LockedNeeds, NoWait, NotSetOperation, Of, SetOperation, SkipLocked, Wait,
+    LockWait, Locked, LockedNeeds, NoWait, NotInSetOperation, NotSetOperation, Of, SetMember,
+    SetMemberKind, SetOperation, SkipLocked, Wait,
 };
 pub use meta::{ColumnMeta, CompositeKeyMeta, ForeignKeyMeta, IndexMeta, TableMeta};
 pub(crate) use returning::run_execute;
