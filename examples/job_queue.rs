@@ -46,7 +46,9 @@ fn work(payload: &str) -> i64 {
 }
 
 /// Claims one job no other worker holds, does it and marks it done, in one transaction:
-/// `Ok(false)` when no job is left to claim.
+/// `Ok(false)` when no job is left to claim. (When the work is SQL too, one statement can
+/// claim and mark: `update(queued_jobs::table).filter(queued_jobs::id.in_query(next_job
+/// .for_update().skip_locked())).set(..).returning(..)`, see tests/integration/locking/.)
 fn claim_one(conn: &mut PooledConnection, worker: i32) -> Result<bool, Error> {
     conn.transaction(|tx| {
         let job = queued_jobs::table
