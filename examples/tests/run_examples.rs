@@ -143,6 +143,30 @@ fn batch_job_streams_transforms_and_copies_every_row() {
     assert!(out.contains("  #3 Anna: 4.11 EUR"), "{out}");
 }
 
+#[test]
+fn job_queue_workers_claim_every_job_exactly_once() {
+    let out = run("job_queue", &["300", "4"]);
+    assert!(out.contains("300 jobs to do, 4 workers"), "{out}");
+    assert!(out.contains("FOR UPDATE SKIP LOCKED"), "{out}");
+    let done: usize = out
+        .lines()
+        .filter_map(|l| l.trim().strip_prefix("worker "))
+        .map(|l| {
+            let n = l
+                .split(" did ")
+                .nth(1)
+                .and_then(|r| r.strip_suffix(" jobs"));
+            n.expect("`worker k did n jobs`").parse::<usize>().unwrap()
+        })
+        .sum();
+    assert_eq!(done, 300, "{out}");
+    assert!(out.contains("processed 300 jobs"), "{out}");
+    assert!(
+        out.contains("every job was claimed exactly once; none is left"),
+        "{out}"
+    );
+}
+
 /// The tour's output from `from` up to the next `== ` header (or the end).
 fn section<'a>(out: &'a str, from: &str) -> &'a str {
     let start = out
@@ -275,6 +299,10 @@ fn examples_keep_their_rows_in_a_postgresql_database_url_and_run_again() {
             out.contains(&format!("loaded {loaded} cleaned orders")),
             "{out}"
         );
+        // a second run adds 50 jobs and does only those
+        let out = run_in("job_queue", &["50", "3"], false, Some(&url));
+        assert!(out.contains("50 jobs to do, 3 workers"), "{out}");
+        assert!(out.contains("processed 50 jobs"), "{out}");
     }
     let mut conn = db.connect().expect("the test database");
     let count = |conn: &mut sqlwright::Connection, sql: &str| {
@@ -286,12 +314,19 @@ fn examples_keep_their_rows_in_a_postgresql_database_url_and_run_again() {
     assert_eq!(count(&mut conn, "SELECT count(*) FROM фотографии_"), 3);
     assert_eq!(count(&mut conn, "SELECT count(*) FROM пользователь_"), 1);
     assert_eq!(count(&mut conn, "SELECT count(*) FROM clean_orders"), 500);
+    assert_eq!(
+        count(
+            &mut conn,
+            "SELECT count(*) FROM queued_jobs WHERE attempts = 1 AND done_by IS NOT NULL"
+        ),
+        100
+    );
 }
 
 #[test]
 fn postgresql_only_examples_refuse_a_sqlite_url_and_say_why() {
     let (dir, url) = sqlite_file("refused");
-    for name in ["engine", "batch_job"] {
+    for name in ["engine", "batch_job", "job_queue"] {
         let out = Command::new(example(name))
             .env("DATABASE_URL", &url)
             .output()

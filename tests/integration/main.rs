@@ -29,6 +29,7 @@ mod joins;
 mod json_arrays;
 mod json_values;
 mod limits;
+mod locking;
 mod names;
 mod operators;
 mod pgbouncer;

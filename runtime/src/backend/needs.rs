@@ -159,6 +159,9 @@ pub mod features {
     /// on SQLite, [`Select::for_each`](crate::query::Select::for_each) reads rows one at a
     /// time into a closure.
     pub struct Streams;
+    /// Row locks: `SELECT .. FOR UPDATE`, `FOR SHARE`, `NOWAIT`, `SKIP LOCKED` (SQLite locks
+    /// the whole database for a write transaction, and has no locking clause).
+    pub struct RowLocks;
     /// `COPY ... FROM STDIN` and `COPY ... TO STDOUT` (named as SQL spells it: `Copy` is
     /// Rust's).
     #[allow(non_camel_case_types)]
@@ -204,6 +207,9 @@ pub mod features {
     }
     impl super::Feature for Streams {
         const NAME: &'static str = "Streams";
+    }
+    impl super::Feature for RowLocks {
+        const NAME: &'static str = "RowLocks";
     }
     impl super::Feature for COPY {
         const NAME: &'static str = "COPY";

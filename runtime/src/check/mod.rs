@@ -11,6 +11,7 @@ mod from;
 mod grouping;
 pub mod identity;
 pub mod ids;
+pub mod lock;
 pub mod writes;
 
 pub use from::{AllNullable, Append, HasId, NotInFrom};

@@ -380,6 +380,9 @@ pub enum DbErrorKind {
     SerializationFailure,
     /// 40P01: a deadlock was detected; retry the transaction.
     Deadlock,
+    /// 55P03: a lock could not be taken: a row or table is locked by another transaction,
+    /// and the statement asked for `NOWAIT` or waited longer than `lock_timeout`.
+    LockNotAvailable,
     /// 22003: a number is out of the range of its type (integer overflow).
     NumericOutOfRange,
     /// 22012: division by zero.
@@ -417,6 +420,7 @@ impl DbErrorKind {
             "25006" => DbErrorKind::ReadOnlyTransaction,
             "40001" => DbErrorKind::SerializationFailure,
             "40P01" => DbErrorKind::Deadlock,
+            "55P03" => DbErrorKind::LockNotAvailable,
             "22003" => DbErrorKind::NumericOutOfRange,
             "22012" => DbErrorKind::DivisionByZero,
             "22P02" | "22007" | "22008" | "22021" => DbErrorKind::InvalidValue,
@@ -459,6 +463,10 @@ impl DbErrorKind {
                 "the statement ran longer than statement_timeout (a stream is one statement: the \
                  time its rows are read counts too); make it cheaper, read the stream faster or \
                  in pages, or raise the timeout"
+            }
+            DbErrorKind::LockNotAvailable => {
+                "another transaction holds a lock on the rows; try again later, or skip the \
+                 locked rows with skip_locked()"
             }
             DbErrorKind::InFailedTransaction => {
                 "an earlier statement of this transaction failed; roll back"
@@ -554,6 +562,13 @@ impl Error {
     /// deadlock).
     pub fn is_retryable(&self) -> bool {
         self.kind().is_some_and(DbErrorKind::is_retryable)
+    }
+
+    /// Whether a lock was not available: the server's 55P03, from a locking query with
+    /// `NOWAIT` (`.for_update().no_wait()`) on a row another transaction holds, or from a
+    /// wait longer than `lock_timeout`. The transaction is aborted, as after any error.
+    pub fn is_lock_not_available(&self) -> bool {
+        self.kind() == Some(DbErrorKind::LockNotAvailable)
     }
 
     /// Whether the connection this came from can no longer be used.

@@ -69,6 +69,26 @@ pub trait TableQuery: Source {
         self.query().limit(n)
     }
 
+    /// See [`Select::for_update`].
+    fn for_update(self) -> super::Locked<TableSelect<Self>, super::ForUpdate> {
+        self.query().for_update()
+    }
+
+    /// See [`Select::for_no_key_update`].
+    fn for_no_key_update(self) -> super::Locked<TableSelect<Self>, super::ForNoKeyUpdate> {
+        self.query().for_no_key_update()
+    }
+
+    /// See [`Select::for_share`].
+    fn for_share(self) -> super::Locked<TableSelect<Self>, super::ForShare> {
+        self.query().for_share()
+    }
+
+    /// See [`Select::for_key_share`].
+    fn for_key_share(self) -> super::Locked<TableSelect<Self>, super::ForKeyShare> {
+        self.query().for_key_share()
+    }
+
     /// See [`Select::distinct`].
     fn distinct(
         self,

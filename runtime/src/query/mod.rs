@@ -12,6 +12,7 @@ mod dsl;
 mod group;
 mod insert;
 mod join;
+mod lock;
 mod meta;
 mod returning;
 mod select;
@@ -62,6 +63,11 @@ pub use group::{
 pub use insert::{
     insert_into, ConflictClause, ConflictTarget, Insert, InsertInto, InsertRows, InsertValues,
     Insertable, IntoInsertValues, ManyRows, OnConflict, TargetNames, UniqueTarget,
+};
+pub use lock::{
+    AllSources, ForKeyShare, ForNoKeyUpdate, ForShare, ForUpdate, LockNames, LockStrength,
+    LockWait, Locked, LockedNeeds, NoWait, NotInSetOperation, NotSetOperation, Of, SetMember,
+    SetMemberKind, SetOperation, SkipLocked, Wait,
 };
 pub use meta::{
     CheckMeta, ColumnMeta, CompositeKeyMeta, ForeignKeyMeta, IndexMeta, TableMeta, UniqueMeta,

@@ -115,11 +115,15 @@ pub struct SetOp<L, R, JL, JR> {
 // Written out, not generated: an error at one of these calls then shows the method, not a
 // macro expansion.
 /// Set operations on queries.
+// `R: SetMember` (no locked query as a member) sits in the where clauses, apart from
+// `R: SubSelect`, so that the note under a set operation's other errors shows the same lines.
+#[allow(clippy::multiple_bound_locations)]
 pub trait Compound: Sized {
     /// `self UNION other`.
     fn union<R: SubSelect<JR>, JL, JR, ST>(self, other: R) -> SetOp<Self, R, JL, (JR, ST)>
     where
         Self: SubSelect<JL, SqlType: UnionRow<R::SqlType, Out = ST>>,
+        R: super::SetMember,
     {
         set_op(self, other, SetKind::Union)
     }
@@ -127,6 +131,7 @@ pub trait Compound: Sized {
     fn union_all<R: SubSelect<JR>, JL, JR, ST>(self, other: R) -> SetOp<Self, R, JL, (JR, ST)>
     where
         Self: SubSelect<JL, SqlType: UnionRow<R::SqlType, Out = ST>>,
+        R: super::SetMember,
     {
         set_op(self, other, SetKind::UnionAll)
     }
@@ -134,6 +139,7 @@ pub trait Compound: Sized {
     fn intersect<R: SubSelect<JR>, JL, JR, ST>(self, other: R) -> SetOp<Self, R, JL, (JR, ST)>
     where
         Self: SubSelect<JL, SqlType: UnionRow<R::SqlType, Out = ST>>,
+        R: super::SetMember,
     {
         set_op(self, other, SetKind::Intersect)
     }
@@ -141,6 +147,7 @@ pub trait Compound: Sized {
     fn intersect_all<R: SubSelect<JR>, JL, JR, ST>(self, other: R) -> SetOp<Self, R, JL, (JR, ST)>
     where
         Self: SubSelect<JL, SqlType: UnionRow<R::SqlType, Out = ST>>,
+        R: super::SetMember,
     {
         set_op(self, other, SetKind::IntersectAll)
     }
@@ -148,6 +155,7 @@ pub trait Compound: Sized {
     fn except<R: SubSelect<JR>, JL, JR, ST>(self, other: R) -> SetOp<Self, R, JL, (JR, ST)>
     where
         Self: SubSelect<JL, SqlType: UnionRow<R::SqlType, Out = ST>>,
+        R: super::SetMember,
     {
         set_op(self, other, SetKind::Except)
     }
@@ -155,6 +163,7 @@ pub trait Compound: Sized {
     fn except_all<R: SubSelect<JR>, JL, JR, ST>(self, other: R) -> SetOp<Self, R, JL, (JR, ST)>
     where
         Self: SubSelect<JL, SqlType: UnionRow<R::SqlType, Out = ST>>,
+        R: super::SetMember,
     {
         set_op(self, other, SetKind::ExceptAll)
     }

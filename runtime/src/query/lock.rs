@@ -1,0 +1,551 @@
+//! Row locking: `SELECT .. FOR UPDATE | FOR NO KEY UPDATE | FOR SHARE | FOR KEY SHARE
+//! [OF t, ..] [NOWAIT | SKIP LOCKED]` (PostgreSQL).
+//!
+//! A locking clause is written last in SQL: `for_update()` (or `for_share()`, ..) turns a
+//! [`Select`] whose select list, joins, grouping and DISTINCT are final into a [`Locked`]
+//! query, which takes `.of(..)`, `.skip_locked()` or `.no_wait()`, and still `filter`,
+//! `order_by`, `limit` and `offset` (which the locking rules do not depend on). Where PostgreSQL refuses the
+//! clause (GROUP BY, HAVING, aggregates, DISTINCT, set operations and their members, the
+//! nullable side of an outer join) the query does not compile; see [`crate::check::lock`]
+//! (window functions are the server's error). A locked query may be a subquery, a derived
+//! table or a CTE body: `UPDATE .. WHERE id IN (SELECT .. FOR UPDATE SKIP LOCKED LIMIT 1)`.
+//! SQLite has no row locks: running a locked query on it is the compile error "RowLocks is
+//! not available on sqlwright::Sqlite".
+
+use super::clauses::{AddCondition, AddOrder, OrderBy};
+use super::compose::{FromClause, SelectNeeds, SubSelect};
+use super::distinct::{AppendItemFor, OrderItemFor};
+use super::select::{RowType, Select, SelectClause};
+use super::setop::SetOp;
+use super::Rows;
+use crate::backend::needs::{features::RowLocks, Both, PgOnly};
+use crate::check::lock::{LockRules, LockableFrom, OfList, RunsLocked, TargetNames};
+use crate::check::{GroupingComplete, ValidOrder, ValidWhere};
+use crate::engine::{Error, Executor, RawRow};
+use crate::render::{Label, Rendered, SqlWriter};
+use crate::types::{FromRow, RowOf, RowReader};
+use std::marker::PhantomData;
+
+/// A SELECT with a locking clause: lock strength `M` ([`ForUpdate`], [`ForNoKeyUpdate`],
+/// [`ForShare`], [`ForKeyShare`]), the sources it locks `L` ([`AllSources`] or [`Of`]) and what it
+/// does about rows another transaction has locked `Wt` ([`Wait`], [`NoWait`],
+/// [`SkipLocked`]).
+///
+/// The locks are held until the transaction ends, so a locked query belongs in
+/// [`transaction`](crate::engine::Executor::transaction) (outside one, each statement is its
+/// own transaction and the locks end with it).
+///
+/// ```no_run
+/// # use sqlwright::prelude::*;
+/// # sqlwright::table! { jobs (id) { id -> Int4, done -> Bool, } }
+/// # fn demo(conn: &mut Connection) -> Result<(), sqlwright::Error> {
+/// conn.transaction(|tx| {
+///     // claim one job no other worker holds
+///     let job: Option<i32> = jobs::table
+///         .filter(jobs::done.eq(false))
+///         .select(jobs::id)
+///         .order_by(jobs::id)
+///         .limit(1)
+///         .for_update()
+///         .skip_locked()
+///         .first(tx)?;
+///     if let Some(id) = job {
+///         update(jobs::table).filter(jobs::id.eq(id)).set(jobs::done.to(true)).execute(tx)?;
+///     }
+///     Ok::<_, sqlwright::Error>(())
+/// })
+/// # }
+/// ```
+#[must_use = "a query does nothing until it is run with `load`, `first`, `one`, ..."]
+pub struct Locked<Q, M, L = AllSources, Wt = Wait> {
+    query: Q,
+    _lock: PhantomData<(M, L, Wt)>,
+}
+
+/// `FOR UPDATE`: the rows may be updated or deleted by this transaction; blocks every other
+/// lock on them.
+pub struct ForUpdate;
+/// `FOR NO KEY UPDATE`: as `FOR UPDATE`, but lets `FOR KEY SHARE` through (rows referencing
+/// these may still be inserted), for updates that do not change a key.
+pub struct ForNoKeyUpdate;
+/// `FOR SHARE`: the rows may not change until this transaction ends; other `FOR SHARE`
+/// locks are let through.
+pub struct ForShare;
+/// `FOR KEY SHARE`: the rows' keys may not change (nor the rows be deleted); blocks only
+/// `FOR UPDATE`.
+pub struct ForKeyShare;
+
+/// A lock strength, as SQL writes it.
+pub trait LockStrength {
+    /// ` FOR UPDATE`, ...
+    const SQL: &'static str;
+}
+impl LockStrength for ForUpdate {
+    const SQL: &'static str = " FOR UPDATE";
+}
+impl LockStrength for ForNoKeyUpdate {
+    const SQL: &'static str = " FOR NO KEY UPDATE";
+}
+impl LockStrength for ForShare {
+    const SQL: &'static str = " FOR SHARE";
+}
+impl LockStrength for ForKeyShare {
+    const SQL: &'static str = " FOR KEY SHARE";
+}
+
+/// Wait for rows another transaction has locked (the default; bounded by the session's
+/// `lock_timeout` and `statement_timeout`).
+pub struct Wait;
+/// `NOWAIT`: fail at once when a row is locked, with [`DbErrorKind::LockNotAvailable`](
+/// crate::engine::DbErrorKind::LockNotAvailable).
+pub struct NoWait;
+/// `SKIP LOCKED`: leave out the rows another transaction has locked.
+pub struct SkipLocked;
+
+/// What a locked query does about rows locked by another transaction.
+pub trait LockWait {
+    /// Nothing, ` NOWAIT` or ` SKIP LOCKED`.
+    const SQL: &'static str;
+}
+impl LockWait for Wait {
+    const SQL: &'static str = "";
+}
+impl LockWait for NoWait {
+    const SQL: &'static str = " NOWAIT";
+}
+impl LockWait for SkipLocked {
+    const SQL: &'static str = " SKIP LOCKED";
+}
+
+/// Lock the rows of every source of the FROM clause (no `OF`).
+pub struct AllSources;
+/// `OF t, ..`: lock the rows of the sources `T` (a source or a tuple of up to 4), found in
+/// the FROM list at index `I`.
+pub struct Of<T, I>(PhantomData<(T, I)>);
+
+/// Which sources a locking clause locks, and how it writes them: every one (no `OF`) or
+/// those named by `.of(..)`.
+pub trait LockNames {
+    /// Writes ` OF ..` or nothing.
+    fn render_of(out: &mut SqlWriter<'_>);
+}
+impl LockNames for AllSources {
+    fn render_of(_: &mut SqlWriter<'_>) {}
+}
+impl<T: TargetNames, I> LockNames for Of<T, I> {
+    fn render_of(out: &mut SqlWriter<'_>) {
+        out.sql(" OF ");
+        T::render_names(out);
+    }
+}
+
+impl<F, From, S, W, O, G, H> Select<F, From, S, W, O, G, H> {
+    /// `FOR UPDATE` (Diesel's `for_update`, SQLAlchemy's `with_for_update()`): locks the
+    /// rows read, until the transaction ends, against updates, deletes and other locks.
+    /// Call it after `select`, the joins, `group_by` and `distinct` (the rules it checks
+    /// depend on them); `.of(..)`, `.skip_locked()`/`.no_wait()`, `filter`, `order_by`,
+    /// `limit` and `offset` may follow.
+    #[rustfmt::skip] // one line: the note under a refused query's error is shorter
+    pub fn for_update<J>(self) -> Locked<Self, ForUpdate> where S: LockRules<G, J> {
+        Locked::new(self)
+    }
+
+    /// `FOR NO KEY UPDATE` (SQLAlchemy's `with_for_update(key_share=True)`): as
+    /// [`for_update`](Self::for_update), but rows referencing these may still be inserted.
+    #[rustfmt::skip] // one line: the note under a refused query's error is shorter
+    pub fn for_no_key_update<J>(self) -> Locked<Self, ForNoKeyUpdate> where S: LockRules<G, J> {
+        Locked::new(self)
+    }
+
+    /// `FOR SHARE` (SQLAlchemy's `with_for_update(read=True)`): the rows may not change
+    /// until the transaction ends; other transactions may share the lock.
+    #[rustfmt::skip] // one line: the note under a refused query's error is shorter
+    pub fn for_share<J>(self) -> Locked<Self, ForShare> where S: LockRules<G, J> {
+        Locked::new(self)
+    }
+
+    /// `FOR KEY SHARE` (SQLAlchemy's `with_for_update(read=True, key_share=True)`): the
+    /// rows' keys may not change, nor the rows be deleted.
+    #[rustfmt::skip] // one line: the note under a refused query's error is shorter
+    pub fn for_key_share<J>(self) -> Locked<Self, ForKeyShare> where S: LockRules<G, J> {
+        Locked::new(self)
+    }
+}
+
+impl<Q, M> Locked<Q, M> {
+    fn new(query: Q) -> Self {
+        Locked {
+            query,
+            _lock: PhantomData,
+        }
+    }
+}
+
+impl<Q, M, L, Wt> Locked<Q, M, L, Wt> {
+    fn retype<L2, Wt2>(self) -> Locked<Q, M, L2, Wt2> {
+        Locked {
+            query: self.query,
+            _lock: PhantomData,
+        }
+    }
+}
+
+impl<Q, M, L> Locked<Q, M, L, Wait> {
+    /// `SKIP LOCKED`: rows another transaction has locked are left out of the result (the
+    /// job-queue pattern: each worker claims rows no other worker holds).
+    pub fn skip_locked(self) -> Locked<Q, M, L, SkipLocked> {
+        self.retype()
+    }
+
+    /// `NOWAIT`: when a row is locked by another transaction, fail at once with
+    /// [`DbErrorKind::LockNotAvailable`](crate::engine::DbErrorKind::LockNotAvailable)
+    /// ([`Error::is_lock_not_available`]) instead of waiting.
+    pub fn no_wait(self) -> Locked<Q, M, L, NoWait> {
+        self.retype()
+    }
+}
+
+/// The clauses a locking clause does not depend on may still be added after it, in the order
+/// Diesel and SQLAlchemy allow (`.for_update().filter(..).limit(1)`): each is checked as on
+/// [`Select`], and the SQL is the same as when they come first.
+impl<F, From, S, W, O, G, H, M, L, Wt> Locked<Select<F, From, S, W, O, G, H>, M, L, Wt> {
+    #[allow(clippy::type_complexity)]
+    fn map<W2, O2>(
+        self,
+        f: impl FnOnce(Select<F, From, S, W, O, G, H>) -> Select<F, From, S, W2, O2, G, H>,
+    ) -> Locked<Select<F, From, S, W2, O2, G, H>, M, L, Wt> {
+        Locked {
+            query: f(self.query),
+            _lock: PhantomData,
+        }
+    }
+
+    /// See [`Select::filter`].
+    #[allow(clippy::type_complexity)]
+    pub fn filter<E: ValidWhere<F, I>, I>(
+        self,
+        condition: E,
+    ) -> Locked<Select<F, From, S, W::Out, O, G, H>, M, L, Wt>
+    where
+        W: AddCondition<E>,
+    {
+        self.map(|q| q.filter(condition))
+    }
+
+    /// See [`Select::order_by`].
+    #[allow(clippy::type_complexity)]
+    pub fn order_by<E: ValidOrder<F, G, I> + OrderItemFor<S, J>, I, J>(
+        self,
+        order: E,
+    ) -> Locked<Select<F, From, S, W, OrderBy<E>, G, H>, M, L, Wt> {
+        self.map(|q| q.order_by(order))
+    }
+
+    /// See [`Select::then_order_by`].
+    #[allow(clippy::type_complexity)]
+    pub fn then_order_by<E: ValidOrder<F, G, I> + AppendItemFor<S, J>, I, J>(
+        self,
+        order: E,
+    ) -> Locked<Select<F, From, S, W, O::Out, G, H>, M, L, Wt>
+    where
+        O: AddOrder<E>,
+    {
+        self.map(|q| q.then_order_by(order))
+    }
+
+    /// See [`Select::limit`].
+    pub fn limit(self, n: i64) -> Self {
+        self.map(|q| q.limit(n))
+    }
+
+    /// See [`Select::offset`].
+    pub fn offset(self, n: i64) -> Self {
+        self.map(|q| q.offset(n))
+    }
+}
+
+impl<F, From, S, W, O, G, H, M, Wt> Locked<Select<F, From, S, W, O, G, H>, M, AllSources, Wt> {
+    /// `OF t, ..`: lock only the rows of these sources (a table or alias of the FROM
+    /// clause, or a tuple of up to 4), for a join whose other tables are only read, or whose
+    /// outer join's optional side cannot be locked.
+    #[allow(clippy::type_complexity)]
+    pub fn of<T: OfList<F, I>, I>(
+        self,
+        tables: T,
+    ) -> Locked<Select<F, From, S, W, O, G, H>, M, Of<T, I>, Wt> {
+        let _ = tables;
+        self.retype()
+    }
+}
+
+impl<F, From, S, W, O, G, H, M, L, Wt> Locked<Select<F, From, S, W, O, G, H>, M, L, Wt>
+where
+    From: FromClause,
+    W: super::Clause,
+    G: super::Clause,
+    H: super::Clause,
+    O: super::Clause,
+    M: LockStrength,
+    L: LockNames,
+    Wt: LockWait,
+{
+    fn render_with<'a, J>(&'a self, out: &mut SqlWriter<'a>, limit: Option<&'a i64>)
+    where
+        S: SelectClause<F, G, J>,
+    {
+        self.query.render_with(out, limit);
+        out.sql(M::SQL);
+        L::render_of(out);
+        out.sql(Wt::SQL);
+    }
+
+    /// The SQL text, parameters and column labels of this query, without running it.
+    pub fn render<J>(&self) -> Rendered<'_>
+    where
+        S: SelectClause<F, G, J>,
+    {
+        let mut out = SqlWriter::new();
+        self.render_with(&mut out, None);
+        out.finish()
+    }
+
+    /// The SQL text of this query.
+    pub fn to_sql<J>(&self) -> String
+    where
+        S: SelectClause<F, G, J>,
+    {
+        self.render().sql
+    }
+
+    /// The SQL text followed by the bound parameters, for logs and debugging.
+    pub fn debug_sql<J>(&self) -> String
+    where
+        S: SelectClause<F, G, J>,
+    {
+        self.render().to_string()
+    }
+
+    fn fetch<R, C: Executor + ?Sized, J>(
+        &self,
+        conn: &mut C,
+        limit: Option<&i64>,
+    ) -> Result<Vec<R>, Error>
+    where
+        S: SelectClause<F, G, J>,
+        R: FromRow<S::SqlType>,
+    {
+        let rendered = crate::render::render_for(conn, |out| self.render_with(out, limit));
+        crate::types::decode_rows(conn, &rendered)
+    }
+
+    /// Runs the query, locking its rows, and returns every row.
+    pub fn load<C: Executor + ?Sized + RunsLocked<F, L>, J>(
+        self,
+        conn: &mut C,
+    ) -> Result<Vec<RowType<F, S, G, J>>, Error>
+    where
+        C::Backend:
+            crate::backend::Runs<crate::backend::Canonical<LockedNeeds<F, From, S, W, O, G, H, J>>>,
+        G: GroupingComplete<C::Backend>,
+        S: SelectClause<F, G, J, SqlType: RowOf>,
+    {
+        self.fetch(conn, None)
+    }
+
+    /// Runs the query and loads every row into `R` (see [`Select::load_as`]).
+    pub fn load_as<R: FromRow<S::SqlType>, C: Executor + ?Sized + RunsLocked<F, L>, J>(
+        self,
+        conn: &mut C,
+    ) -> Result<Vec<R>, Error>
+    where
+        C::Backend:
+            crate::backend::Runs<crate::backend::Canonical<LockedNeeds<F, From, S, W, O, G, H, J>>>,
+        G: GroupingComplete<C::Backend>,
+        S: SelectClause<F, G, J>,
+    {
+        self.fetch(conn, None)
+    }
+
+    /// The first row, or `None` (runs with `LIMIT 1`, so only that row is locked).
+    pub fn first<C: Executor + ?Sized + RunsLocked<F, L>, J>(
+        self,
+        conn: &mut C,
+    ) -> Result<Option<RowType<F, S, G, J>>, Error>
+    where
+        C::Backend:
+            crate::backend::Runs<crate::backend::Canonical<LockedNeeds<F, From, S, W, O, G, H, J>>>,
+        G: GroupingComplete<C::Backend>,
+        S: SelectClause<F, G, J, SqlType: RowOf>,
+    {
+        let one = self.query.limit.map_or(1, |l| l.min(1));
+        Ok(self.fetch(conn, Some(&one))?.into_iter().next())
+    }
+
+    /// Exactly one row: [`Error::NotFound`] when there is none, [`Error::MultipleRows`]
+    /// when there are more (runs with `LIMIT 2`).
+    pub fn one<C: Executor + ?Sized + RunsLocked<F, L>, J>(
+        self,
+        conn: &mut C,
+    ) -> Result<RowType<F, S, G, J>, Error>
+    where
+        C::Backend:
+            crate::backend::Runs<crate::backend::Canonical<LockedNeeds<F, From, S, W, O, G, H, J>>>,
+        G: GroupingComplete<C::Backend>,
+        S: SelectClause<F, G, J, SqlType: RowOf>,
+    {
+        let two = self.query.limit.map_or(2, |l| l.min(2));
+        crate::engine::exactly_one(self.fetch(conn, Some(&two))?)
+    }
+
+    /// Runs the query and reads its rows as the server sends them (see
+    /// [`Select::stream`]); each row is locked as it is read.
+    #[allow(clippy::type_complexity)]
+    pub fn stream<'c, C: Executor + ?Sized + RunsLocked<F, L>, J>(
+        self,
+        conn: &'c mut C,
+    ) -> Result<
+        Rows<
+            'c,
+            RowType<F, S, G, J>,
+            for<'r> fn(RawRow<'r>, &[Label]) -> Result<RowType<F, S, G, J>, Error>,
+        >,
+        Error,
+    >
+    where
+        S: SelectClause<F, G, J, SqlType: RowOf>,
+        C::Backend: crate::backend::needs::PostgresOnly<crate::backend::needs::features::Streams>,
+        G: GroupingComplete<C::Backend>,
+    {
+        use crate::backend::needs::{features::Streams, PostgresOnly};
+        let conn = <C::Backend as PostgresOnly<Streams>>::postgres(conn.connection());
+        let rendered = crate::render::render_for(conn, |out| self.render_with(out, None));
+        let stream = conn.stream_rendered(&rendered)?;
+        Ok(Rows::new(
+            stream,
+            decode_row::<RowType<F, S, G, J>, S::SqlType>,
+        ))
+    }
+
+    /// Runs the query and hands each row to `f` as it is read (see [`Select::for_each`]);
+    /// returns how many rows there were.
+    pub fn for_each<C: Executor + ?Sized + RunsLocked<F, L>, J>(
+        self,
+        conn: &mut C,
+        mut f: impl FnMut(RowType<F, S, G, J>) -> Result<(), Error>,
+    ) -> Result<u64, Error>
+    where
+        S: SelectClause<F, G, J, SqlType: RowOf>,
+        C::Backend:
+            crate::backend::Runs<crate::backend::Canonical<LockedNeeds<F, From, S, W, O, G, H, J>>>,
+        G: GroupingComplete<C::Backend>,
+    {
+        let rendered = crate::render::render_for(conn, |out| self.render_with(out, None));
+        let labels = &rendered.labels;
+        conn.query_each(&rendered, &mut |row| {
+            f(<RowType<F, S, G, J> as FromRow<S::SqlType>>::from_row(
+                &mut RowReader::new(row, labels),
+            )?)
+        })
+    }
+}
+
+/// A locked query inside another statement: a subquery (`in_query`, `exists`, a scalar
+/// subquery), a derived table or a CTE, where PostgreSQL locks the rows it reads (the job
+/// queue's one-statement claim, `UPDATE .. WHERE id IN (SELECT .. FOR UPDATE SKIP LOCKED
+/// LIMIT 1)`). Not a member of a set operation ([`SetMember`]).
+impl<F, From, S, W, O, G, H, M, L, Wt, J> SubSelect<J>
+    for Locked<Select<F, From, S, W, O, G, H>, M, L, Wt>
+where
+    From: FromClause,
+    W: super::Clause,
+    G: super::Clause + GroupingComplete<()>,
+    H: super::Clause,
+    O: super::Clause,
+    M: LockStrength,
+    L: LockNames,
+    Wt: LockWait,
+    S: SelectClause<F, G, J>,
+    F: LockableFrom<L, ()>,
+{
+    type SqlType = S::SqlType;
+    type FromList = F;
+    type Needs = LockedNeeds<F, From, S, W, O, G, H, J>;
+    fn render_subselect<'a>(&'a self, out: &mut SqlWriter<'a>) {
+        self.render_with(out, None);
+    }
+}
+
+/// A query that may be a member of a set operation (the right side of `union`, ..): any
+/// but a locked one. One blanket impl over [`SetMemberKind`].
+pub trait SetMember {}
+impl<Q: SetMemberKind> SetMember for Q {}
+
+/// [`SetMember`], per kind of query.
+pub trait SetMemberKind {}
+impl<F, From, S, W, O, G, H> SetMemberKind for Select<F, From, S, W, O, G, H> {}
+impl<Lq, R, JL, JR> SetMemberKind for SetOp<Lq, R, JL, JR> {}
+impl<Q, M: NotInSetOperation, L, Wt> SetMemberKind for Locked<Q, M, L, Wt> {}
+
+/// A locked query (`Self` is its lock strength) refuses to be a set operation's member.
+#[diagnostic::on_unimplemented(
+    message = "FOR UPDATE / FOR SHARE cannot be used in a member of UNION, INTERSECT or EXCEPT",
+    label = "a locked query: lock its rows in a statement of their own, in the same transaction"
+)]
+pub trait NotInSetOperation {}
+#[diagnostic::do_not_recommend]
+impl NotInSetOperation for crate::check::lock::Unlocked {}
+
+/// The needs of a locked SELECT: row locks (PostgreSQL's), then the query's own.
+pub type LockedNeeds<F, From, S, W, O, G, H, J> =
+    Both<PgOnly<RowLocks>, SelectNeeds<F, From, S, W, O, G, H, J>>;
+
+/// Decodes one streamed row into `R`.
+fn decode_row<R: FromRow<ST>, ST>(row: RawRow<'_>, labels: &[Label]) -> Result<R, Error> {
+    R::from_row(&mut RowReader::new(crate::engine::RowData::pg(row), labels))
+}
+
+/// A set operation refuses a locking clause.
+#[diagnostic::on_unimplemented(
+    message = "FOR UPDATE / FOR SHARE cannot be used with UNION, INTERSECT or EXCEPT",
+    label = "the rows of a set operation are not rows of one table",
+    note = "lock the rows in a query of their own, inside the same transaction"
+)]
+pub trait NotSetOperation {}
+
+/// What a locking clause on a set operation is reported as.
+pub struct SetOperation<'a>(PhantomData<&'a ()>);
+
+impl<Lq, R, JL, JR> SetOp<Lq, R, JL, JR> {
+    /// Not allowed: PostgreSQL refuses a locking clause on UNION, INTERSECT and EXCEPT. The
+    /// method exists so that the compile error says so.
+    pub fn for_update(self) -> Self
+    where
+        for<'a> SetOperation<'a>: NotSetOperation,
+    {
+        self
+    }
+
+    /// Not allowed, as [`for_update`](Self::for_update).
+    pub fn for_no_key_update(self) -> Self
+    where
+        for<'a> SetOperation<'a>: NotSetOperation,
+    {
+        self
+    }
+
+    /// Not allowed, as [`for_update`](Self::for_update).
+    pub fn for_share(self) -> Self
+    where
+        for<'a> SetOperation<'a>: NotSetOperation,
+    {
+        self
+    }
+
+    /// Not allowed, as [`for_update`](Self::for_update).
+    pub fn for_key_share(self) -> Self
+    where
+        for<'a> SetOperation<'a>: NotSetOperation,
+    {
+        self
+    }
+}
