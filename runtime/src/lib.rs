@@ -205,7 +205,7 @@ pub mod prelude {
     pub use crate::query::Insertable as _;
     pub use crate::query::{
         delete, excluded, insert_into, update, AliasMethods, AssignMethods, Compound, DerivedTable,
-        KeyQuery, RowByKey, Selectable, SubqueryMethods, TableQuery, WithProgress,
+        KeyQuery, LateralJoins, RowByKey, Selectable, SubqueryMethods, TableQuery, WithProgress,
     };
     pub use crate::relation::{group_children, LoadMany, LoadOne, WithRelated};
     pub use crate::session::Session;

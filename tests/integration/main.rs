@@ -25,6 +25,7 @@ mod hostile;
 mod hosts;
 mod interop;
 mod joins;
+mod lateral;
 mod limits;
 mod names;
 mod operators;

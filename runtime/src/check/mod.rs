@@ -11,6 +11,7 @@ mod from;
 mod grouping;
 pub mod identity;
 pub mod ids;
+mod lateral;
 pub mod writes;
 
 pub use from::{AllNullable, Append, HasId, NotInFrom};
@@ -19,6 +20,7 @@ pub use grouping::{
     IdOf, InHaving, InsideAggregate, InsideWhere, KeyIds, KeysOf, Mix, Mixed, MixedNoGroup,
     Neutral, NoGroup, NullAllIf, Plain, SourceGrouped, SourceMode, ValidGrouping, WithFrom,
 };
+pub use lateral::{LateralRefs, LateralScope, ReadByLateralOnly, Uncorrelated};
 
 use crate::expr::{ctx, Expression, IsBool, Shown, ShownAs};
 use crate::types::Nullability;

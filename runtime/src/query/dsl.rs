@@ -164,7 +164,7 @@ pub trait TableQuery: Source {
 
     /// See [`Select::inner_join_subquery`].
     #[allow(clippy::type_complexity)]
-    fn inner_join_subquery<T, Q, J, I, E, IE>(
+    fn inner_join_subquery<T, Q, J, E, IE>(
         self,
         table: T,
         query: Q,
@@ -178,7 +178,7 @@ pub trait TableQuery: Source {
         T: super::Table,
         Q: super::SubSelect<J>,
         Q::SqlType: super::FitsRow<T::AllSqlTypes>,
-        Q::FromList: crate::check::OuterRefs<crate::check::Nil, I>,
+        Q::FromList: crate::check::Uncorrelated,
         SingleFrom<Self>: NotInFrom<T>,
         E: ValidOn<Appended<SingleFrom<Self>, T, NotNull>, IE>,
     {
@@ -187,7 +187,7 @@ pub trait TableQuery: Source {
 
     /// See [`Select::left_join_subquery`].
     #[allow(clippy::type_complexity)]
-    fn left_join_subquery<T, Q, J, I, E, IE>(
+    fn left_join_subquery<T, Q, J, E, IE>(
         self,
         table: T,
         query: Q,
@@ -201,7 +201,7 @@ pub trait TableQuery: Source {
         T: super::Table,
         Q: super::SubSelect<J>,
         Q::SqlType: super::FitsRow<T::AllSqlTypes>,
-        Q::FromList: crate::check::OuterRefs<crate::check::Nil, I>,
+        Q::FromList: crate::check::Uncorrelated,
         SingleFrom<Self>: NotInFrom<T>,
         E: ValidOn<Appended<SingleFrom<Self>, T, NotNull>, IE>,
     {

@@ -12,6 +12,7 @@ mod dsl;
 mod group;
 mod insert;
 mod join;
+mod lateral;
 mod meta;
 mod returning;
 mod select;
@@ -62,6 +63,7 @@ pub use insert::{
     insert_into, ConflictClause, ConflictTarget, Insert, InsertInto, InsertRows, InsertValues,
     Insertable, IntoInsertValues, ManyRows, OnConflict, TargetNames, UniqueTarget,
 };
+pub use lateral::{JoinLateral, Lateral, LateralJoins, OnTrue};
 pub use meta::{ColumnMeta, CompositeKeyMeta, ForeignKeyMeta, IndexMeta, TableMeta};
 pub(crate) use returning::run_execute;
 pub use returning::{
