@@ -152,7 +152,7 @@ pub mod features {
     /// `= ANY (subquery)`, `> ALL (subquery)`.
     pub struct AnyAll;
     /// `JOIN LATERAL (subquery)`: a subquery in FROM that reads the tables joined before it.
-    pub struct LateralJoins;
+    pub struct Lateral;
     /// Streams: a result read as an iterator while the statement runs (a PostgreSQL portal);
     /// on SQLite, [`Select::for_each`](crate::query::Select::for_each) reads rows one at a
     /// time into a closure.
@@ -195,8 +195,8 @@ pub mod features {
     impl super::Feature for AnyAll {
         const NAME: &'static str = "AnyAll";
     }
-    impl super::Feature for LateralJoins {
-        const NAME: &'static str = "LateralJoins";
+    impl super::Feature for Lateral {
+        const NAME: &'static str = "Lateral";
     }
     impl super::Feature for Streams {
         const NAME: &'static str = "Streams";

@@ -9,15 +9,20 @@
 use super::{Both, Cons, HasSource, Nil, Outer, Src};
 
 /// Every outer source a LATERAL subquery's FROM list `Self` reads is joined before it, in
-/// FROM list `Fo`.
+/// FROM list `Fo`. (One blanket impl over [`LateralRefsEach`], so that a failure is reported
+/// at the source it names, without a list of this trait's impls.)
 pub trait LateralRefs<Fo, I> {}
-impl<Fo> LateralRefs<Fo, ()> for Nil {}
-impl<S, N, T: LateralRefs<Fo, I>, Fo, I> LateralRefs<Fo, I> for Cons<Src<S, N>, T> {}
-impl<S, T: LateralRefs<Fo, I>, Fo: LateralScope<S, J>, I, J> LateralRefs<Fo, (I, J)>
+impl<L: LateralRefsEach<Fo, I>, Fo, I> LateralRefs<Fo, I> for L {}
+
+/// [`LateralRefs`], entry by entry.
+pub trait LateralRefsEach<Fo, I> {}
+impl<Fo> LateralRefsEach<Fo, ()> for Nil {}
+impl<S, N, T: LateralRefsEach<Fo, I>, Fo, I> LateralRefsEach<Fo, I> for Cons<Src<S, N>, T> {}
+impl<S, T: LateralRefsEach<Fo, I>, Fo: LateralScope<S, J>, I, J> LateralRefsEach<Fo, (I, J)>
     for Cons<Outer<S>, T>
 {
 }
-impl<A: LateralRefs<Fo, I>, B: LateralRefs<Fo, J>, Fo, I, J> LateralRefs<Fo, (I, J)>
+impl<A: LateralRefsEach<Fo, I>, B: LateralRefsEach<Fo, J>, Fo, I, J> LateralRefsEach<Fo, (I, J)>
     for Both<A, B>
 {
 }
@@ -32,18 +37,23 @@ pub trait LateralScope<S, I> {}
 #[diagnostic::do_not_recommend]
 impl<F: HasSource<S, I>, S, I> LateralScope<S, I> for F {}
 
-/// A FROM list that reads no outer source: the query of a derived table or a CTE.
+/// A FROM list that reads no outer source: the query of a derived table or a CTE (one
+/// blanket impl over [`UncorrelatedEach`], as for [`LateralRefs`]).
 pub trait Uncorrelated {}
-impl Uncorrelated for Nil {}
-impl<S, N, T: Uncorrelated> Uncorrelated for Cons<Src<S, N>, T> {}
-impl<S: ReadByLateralOnly, T: Uncorrelated> Uncorrelated for Cons<Outer<S>, T> {}
-impl<A: Uncorrelated, B: Uncorrelated> Uncorrelated for Both<A, B> {}
+impl<L: UncorrelatedEach> Uncorrelated for L {}
 
-/// Implemented by no source: a derived table or a CTE whose query is correlated with `Self`
-/// is reported with this message.
+/// [`Uncorrelated`], entry by entry.
+pub trait UncorrelatedEach {}
+impl UncorrelatedEach for Nil {}
+impl<S, N, T: UncorrelatedEach> UncorrelatedEach for Cons<Src<S, N>, T> {}
+impl<S, T: UncorrelatedEach> UncorrelatedEach for Cons<Outer<S>, T> where Self: ReadsNoOuter<S> {}
+impl<A: UncorrelatedEach, B: UncorrelatedEach> UncorrelatedEach for Both<A, B> {}
+
+/// Implemented by no FROM list: a derived table or a CTE whose query is correlated with
+/// source `S` is reported with this message.
 #[diagnostic::on_unimplemented(
-    message = "a derived table or CTE cannot read `{Self}` of another query",
-    label = "this query is correlated with `{Self}` (`.correlate({Self})`)",
+    message = "a derived table or CTE cannot read `{S}` of another query",
+    label = "this query is correlated with `{S}` (`.correlate({S})`)",
     note = "to read the tables joined before it, join the query LATERAL: `.left_join_lateral(table, query)` or `.inner_join_lateral(table, query)`"
 )]
-pub trait ReadByLateralOnly {}
+pub trait ReadsNoOuter<S> {}

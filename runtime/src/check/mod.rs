@@ -20,7 +20,9 @@ pub use grouping::{
     IdOf, InHaving, InsideAggregate, InsideWhere, KeyIds, KeysOf, Mix, Mixed, MixedNoGroup,
     Neutral, NoGroup, NullAllIf, Plain, SourceGrouped, SourceMode, ValidGrouping, WithFrom,
 };
-pub use lateral::{LateralRefs, LateralScope, ReadByLateralOnly, Uncorrelated};
+pub use lateral::{
+    LateralRefs, LateralRefsEach, LateralScope, ReadsNoOuter, Uncorrelated, UncorrelatedEach,
+};
 
 use crate::expr::{ctx, Expression, IsBool, Shown, ShownAs};
 use crate::types::Nullability;

@@ -43,7 +43,7 @@ impl Render for OnTrue {
 impl<L: FromClause, T: Table, Q: SubSelect<J>, J, On: Render, K: JoinKind> FromClause
     for JoinLateral<L, T, Q, J, On, K>
 {
-    type Needs = All3<L::Needs, Both<PgOnly<features::LateralJoins>, Q::Needs>, On::Needs>;
+    type Needs = All3<L::Needs, Both<PgOnly<features::Lateral>, Q::Needs>, On::Needs>;
     fn render_from<'a>(&'a self, out: &mut SqlWriter<'a>) {
         self.left.render_from(out);
         out.sql(K::SQL);
@@ -62,7 +62,7 @@ impl<L: FromClause, T: Table, Q: SubSelect<J>, J, On: Render, K: JoinKind> FromC
 /// The query after a LATERAL join of table `T` (query `Q`, ON condition `On`, kind `K`) to a
 /// query with FROM list `F`, FROM clause `From` and default selection `C`; `N` is `Null`
 /// under a LEFT join.
-pub type Lateral<F, From, C, T, Q, J, On, K, N, W, O> =
+pub type LateralJoined<F, From, C, T, Q, J, On, K, N, W, O> =
     Select<Appended<F, T, N>, JoinLateral<From, T, Q, J, On, K>, DefaultSelection<C>, W, O>;
 
 impl<F, From, C, W, O> Select<F, From, DefaultSelection<C>, W, O> {
@@ -96,16 +96,14 @@ impl<F, From, C, W, O> Select<F, From, DefaultSelection<C>, W, O> {
     /// );
     /// # }
     /// ```
-    pub fn left_join_lateral<T, Q, J, I>(
+    pub fn left_join_lateral<T, Q: SubSelect<J, FromList: LateralRefs<F, I>>, J, I>(
         self,
         table: T,
         query: Q,
-    ) -> Lateral<F, From, C::Out, T, Q, J, OnTrue, Left, Null, W, O>
+    ) -> LateralJoined<F, From, C::Out, T, Q, J, OnTrue, Left, Null, W, O>
     where
         T: Table,
-        Q: SubSelect<J>,
         Q::SqlType: FitsRow<T::AllSqlTypes>,
-        Q::FromList: LateralRefs<F, I>,
         F: NotInFrom<T> + Append<Src<T, Null>>,
         C: PushSource<T>,
     {
@@ -115,16 +113,14 @@ impl<F, From, C, W, O> Select<F, From, DefaultSelection<C>, W, O> {
     /// `INNER JOIN LATERAL (query) AS "t"("c1", ..) ON TRUE`: as
     /// [`left_join_lateral`](Select::left_join_lateral), but a row the query gives no row for
     /// is left out, and the columns load as they are declared.
-    pub fn inner_join_lateral<T, Q, J, I>(
+    pub fn inner_join_lateral<T, Q: SubSelect<J, FromList: LateralRefs<F, I>>, J, I>(
         self,
         table: T,
         query: Q,
-    ) -> Lateral<F, From, C::Out, T, Q, J, OnTrue, Inner, NotNull, W, O>
+    ) -> LateralJoined<F, From, C::Out, T, Q, J, OnTrue, Inner, NotNull, W, O>
     where
         T: Table,
-        Q: SubSelect<J>,
         Q::SqlType: FitsRow<T::AllSqlTypes>,
-        Q::FromList: LateralRefs<F, I>,
         F: NotInFrom<T> + Append<Src<T, NotNull>>,
         C: PushSource<T>,
     {
@@ -133,17 +129,15 @@ impl<F, From, C, W, O> Select<F, From, DefaultSelection<C>, W, O> {
 
     /// `LEFT JOIN LATERAL (query) AS "t"(..) ON condition`: the condition may read the
     /// LATERAL table's columns and those of the tables joined before it.
-    pub fn left_join_lateral_on<T, Q, J, I, E, IE>(
+    pub fn left_join_lateral_on<T, Q: SubSelect<J, FromList: LateralRefs<F, I>>, J, I, E, IE>(
         self,
         table: T,
         query: Q,
         condition: E,
-    ) -> Lateral<F, From, C::Out, T, Q, J, E, Left, Null, W, O>
+    ) -> LateralJoined<F, From, C::Out, T, Q, J, E, Left, Null, W, O>
     where
         T: Table,
-        Q: SubSelect<J>,
         Q::SqlType: FitsRow<T::AllSqlTypes>,
-        Q::FromList: LateralRefs<F, I>,
         F: NotInFrom<T> + Append<Src<T, NotNull>> + Append<Src<T, Null>>,
         E: ValidOn<Appended<F, T, NotNull>, IE>,
         C: PushSource<T>,
@@ -152,17 +146,15 @@ impl<F, From, C, W, O> Select<F, From, DefaultSelection<C>, W, O> {
     }
 
     /// `INNER JOIN LATERAL (query) AS "t"(..) ON condition`.
-    pub fn inner_join_lateral_on<T, Q, J, I, E, IE>(
+    pub fn inner_join_lateral_on<T, Q: SubSelect<J, FromList: LateralRefs<F, I>>, J, I, E, IE>(
         self,
         table: T,
         query: Q,
         condition: E,
-    ) -> Lateral<F, From, C::Out, T, Q, J, E, Inner, NotNull, W, O>
+    ) -> LateralJoined<F, From, C::Out, T, Q, J, E, Inner, NotNull, W, O>
     where
         T: Table,
-        Q: SubSelect<J>,
         Q::SqlType: FitsRow<T::AllSqlTypes>,
-        Q::FromList: LateralRefs<F, I>,
         F: NotInFrom<T> + Append<Src<T, NotNull>>,
         E: ValidOn<Appended<F, T, NotNull>, IE>,
         C: PushSource<T>,
@@ -198,49 +190,50 @@ impl<F, From, C, W, O> Select<F, From, DefaultSelection<C>, W, O> {
 /// Each is the same as on [`Select`].
 pub trait LateralJoins: Source {
     /// See [`Select::left_join_lateral`].
-    fn left_join_lateral<T, Q, J, I>(
+    fn left_join_lateral<T, Q: SubSelect<J, FromList: LateralRefs<SingleFrom<Self>, I>>, J, I>(
         self,
         table: T,
         query: Q,
-    ) -> Lateral<SingleFrom<Self>, Self, (Self, T), T, Q, J, OnTrue, Left, Null, NoF, NoO>
+    ) -> LateralJoined<SingleFrom<Self>, Self, (Self, T), T, Q, J, OnTrue, Left, Null, NoF, NoO>
     where
         T: Table,
-        Q: SubSelect<J>,
         Q::SqlType: FitsRow<T::AllSqlTypes>,
-        Q::FromList: LateralRefs<SingleFrom<Self>, I>,
         SingleFrom<Self>: NotInFrom<T>,
     {
         self.query().left_join_lateral(table, query)
     }
 
     /// See [`Select::inner_join_lateral`].
-    fn inner_join_lateral<T, Q, J, I>(
+    fn inner_join_lateral<T, Q: SubSelect<J, FromList: LateralRefs<SingleFrom<Self>, I>>, J, I>(
         self,
         table: T,
         query: Q,
-    ) -> Lateral<SingleFrom<Self>, Self, (Self, T), T, Q, J, OnTrue, Inner, NotNull, NoF, NoO>
+    ) -> LateralJoined<SingleFrom<Self>, Self, (Self, T), T, Q, J, OnTrue, Inner, NotNull, NoF, NoO>
     where
         T: Table,
-        Q: SubSelect<J>,
         Q::SqlType: FitsRow<T::AllSqlTypes>,
-        Q::FromList: LateralRefs<SingleFrom<Self>, I>,
         SingleFrom<Self>: NotInFrom<T>,
     {
         self.query().inner_join_lateral(table, query)
     }
 
     /// See [`Select::left_join_lateral_on`].
-    fn left_join_lateral_on<T, Q, J, I, E, IE>(
+    fn left_join_lateral_on<
+        T,
+        Q: SubSelect<J, FromList: LateralRefs<SingleFrom<Self>, I>>,
+        J,
+        I,
+        E,
+        IE,
+    >(
         self,
         table: T,
         query: Q,
         condition: E,
-    ) -> Lateral<SingleFrom<Self>, Self, (Self, T), T, Q, J, E, Left, Null, NoF, NoO>
+    ) -> LateralJoined<SingleFrom<Self>, Self, (Self, T), T, Q, J, E, Left, Null, NoF, NoO>
     where
         T: Table,
-        Q: SubSelect<J>,
         Q::SqlType: FitsRow<T::AllSqlTypes>,
-        Q::FromList: LateralRefs<SingleFrom<Self>, I>,
         SingleFrom<Self>: NotInFrom<T>,
         E: ValidOn<Appended<SingleFrom<Self>, T, NotNull>, IE>,
     {
@@ -248,17 +241,22 @@ pub trait LateralJoins: Source {
     }
 
     /// See [`Select::inner_join_lateral_on`].
-    fn inner_join_lateral_on<T, Q, J, I, E, IE>(
+    fn inner_join_lateral_on<
+        T,
+        Q: SubSelect<J, FromList: LateralRefs<SingleFrom<Self>, I>>,
+        J,
+        I,
+        E,
+        IE,
+    >(
         self,
         table: T,
         query: Q,
         condition: E,
-    ) -> Lateral<SingleFrom<Self>, Self, (Self, T), T, Q, J, E, Inner, NotNull, NoF, NoO>
+    ) -> LateralJoined<SingleFrom<Self>, Self, (Self, T), T, Q, J, E, Inner, NotNull, NoF, NoO>
     where
         T: Table,
-        Q: SubSelect<J>,
         Q::SqlType: FitsRow<T::AllSqlTypes>,
-        Q::FromList: LateralRefs<SingleFrom<Self>, I>,
         SingleFrom<Self>: NotInFrom<T>,
         E: ValidOn<Appended<SingleFrom<Self>, T, NotNull>, IE>,
     {

@@ -63,7 +63,7 @@ pub use insert::{
     insert_into, ConflictClause, ConflictTarget, Insert, InsertInto, InsertRows, InsertValues,
     Insertable, IntoInsertValues, ManyRows, OnConflict, TargetNames, UniqueTarget,
 };
-pub use lateral::{JoinLateral, Lateral, LateralJoins, OnTrue};
+pub use lateral::{JoinLateral, LateralJoined, LateralJoins, OnTrue};
 pub use meta::{ColumnMeta, CompositeKeyMeta, ForeignKeyMeta, IndexMeta, TableMeta};
 pub(crate) use returning::run_execute;
 pub use returning::{
