@@ -6,6 +6,9 @@
 //! of them is in the FROM clause before the join ([`LateralRefs`]). Its columns are named by
 //! a `#[derived]` table, as for [`inner_join_subquery`](Select::inner_join_subquery).
 
+// Query types spell out their FROM lists; naming every piece would not make them clearer.
+#![allow(clippy::type_complexity)]
+
 use super::compose::{FromClause, SubSelect};
 use super::derived::{render_name_and_columns, FitsRow};
 use super::join::{Appended, Inner, JoinKind, Left, PushSource, ValidOn};
@@ -163,7 +166,6 @@ impl<F, From, C, W, O> Select<F, From, DefaultSelection<C>, W, O> {
     }
 
     /// The query with `LATERAL (query) AS "t"(..)` joined by `K` on `on`, its FROM list `F2`.
-    #[allow(clippy::type_complexity)]
     fn join_lateral<T, Q, J, On, K, F2>(
         self,
         table: T,
