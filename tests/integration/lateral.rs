@@ -322,3 +322,42 @@ fn lateral_join_after_a_left_join_and_inside_a_subquery() {
     // Latest orders: Ann 90 (gold, 100: no), Bob 60 (basic, 20: yes), Dee 80 (gold: no).
     assert_eq!(names, ["Bob"]);
 }
+
+#[test]
+fn a_lateral_subquery_reads_an_earlier_lateral_one() {
+    let mut db = setup(DDL);
+    // For each of a customer's two latest orders, what the customer had ordered before it:
+    // the second subquery reads `customers` and the first LATERAL table, `recent`.
+    let before = orders::table
+        .correlate(customers::table)
+        .correlate(recent::table)
+        .filter(
+            orders::customer_id
+                .eq(customers::id)
+                .and(orders::ordered_at.lt(recent::ordered_at)),
+        )
+        .select((count_star(), sum(orders::total), max(orders::ordered_at)));
+    let q = customers::table
+        .inner_join_lateral(recent::table, latest_three!().limit(2))
+        .inner_join_lateral(stats::table, before)
+        .select((customers::name, recent::id, stats::orders, stats::spent))
+        .order_by((customers::id, recent::id));
+    assert_eq!(
+        q.to_sql(),
+        format!(
+            r#"SELECT "customers"."name", "recent"."id", "stats"."orders", "stats"."spent" FROM "customers" INNER JOIN LATERAL {LATEST_THREE} ON TRUE INNER JOIN LATERAL (SELECT COUNT(*), SUM("orders"."total"), MAX("orders"."ordered_at") FROM "orders" WHERE ("orders"."customer_id" = "customers"."id") AND ("orders"."ordered_at" < "recent"."ordered_at")) AS "stats"("orders", "spent", "last_order") ON TRUE ORDER BY "customers"."id", "recent"."id""#
+        )
+    );
+    let rows: Vec<(String, i32, i64, Option<i64>)> = q.load(&mut db.conn).unwrap();
+    let row = |n: &str, id, c, s| (n.to_string(), id, c, s);
+    assert_eq!(
+        rows,
+        [
+            row("Ann", 12, 2, Some(160)),
+            row("Ann", 13, 3, Some(460)),
+            row("Bob", 20, 0, None),
+            row("Bob", 21, 1, Some(15)),
+            row("Dee", 30, 0, None),
+        ]
+    );
+}
