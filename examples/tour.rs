@@ -3,9 +3,9 @@
 //! The portable part (everything both backends have: filters, joins, GROUP BY, writes,
 //! upserts, functions, CASE, windows, subqueries, CTEs, set operations, boxed queries) is one
 //! function generic over the backend, `portable<B: Backend>`; the PostgreSQL-only part (COPY
-//! in and out, dates and intervals, ROLLUP and `percentile_cont`, the functions `left` and
-//! `every`, dynamic queries on a reflected table) is `postgres_only`, which would not compile
-//! on a SQLite connection.
+//! in and out, dates and intervals, ROLLUP and `percentile_cont`, LATERAL joins, the functions
+//! `left` and `every`, dynamic queries on a reflected table) is `postgres_only`, which would
+//! not compile on a SQLite connection.
 //!
 //! Which database it uses, and what it leaves behind:
 //!
@@ -57,6 +57,12 @@ sqlwright::table! {
     #[derived]
     counter {
         n -> Int4,
+    }
+    /// A user's best posts: a LATERAL subquery's rows.
+    #[derived]
+    best {
+        title -> Text,
+        likes -> Int4,
     }
 }
 
@@ -407,7 +413,7 @@ fn portable_expressions<B: Backend>(
 /// What only PostgreSQL has: each of these would be a compile error on a SQLite connection.
 fn postgres_only(conn: &mut Connection) -> Result<(), Box<dyn std::error::Error>> {
     use sqlwright::dsl::*;
-    println!("\n== the PostgreSQL-only part (COPY, dates and intervals, ROLLUP, percentile_cont, left/every, dynamic queries) ==");
+    println!("\n== the PostgreSQL-only part (COPY, dates and intervals, ROLLUP, percentile_cont, LATERAL, left/every, dynamic queries) ==");
     // bulk loads with binary COPY, and COPY out into typed rows
     // (COPY has no ON CONFLICT: only the people not there yet, so that it runs again)
     let emails = ["b1@x", "b2@x"];
@@ -457,6 +463,20 @@ fn postgres_only(conn: &mut Connection) -> Result<(), Box<dyn std::error::Error>
         .order_by(posts::author_id.asc().nulls_last())
         .load(&mut *conn)?;
     println!("{rolled:?}");
+    // LATERAL: each user with their two best posts; the subquery reads `users`, joined before
+    // it, and a user without posts gets one row of NULLs
+    let best_two = posts::table
+        .correlate(users::table)
+        .filter(posts::author_id.eq(users::id))
+        .order_by(posts::likes.desc())
+        .limit(2)
+        .select((posts::title, posts::likes));
+    let best: Vec<(String, Option<String>)> = users::table
+        .left_join_lateral(best::table, best_two) // LEFT JOIN LATERAL (..) AS "best"(..) ON TRUE
+        .select((users::name, best::title))
+        .order_by((users::name, best::likes.desc()))
+        .load(&mut *conn)?;
+    println!("best posts: {best:?}");
     // subqueries: scalar, IN, EXISTS, ANY/ALL (x.gt_all(q)); a correlated one names the outer table it
     // reads, and using it where that table is not in scope does not compile
     let avg_likes = posts::table.select(avg(posts::likes)).scalar_subquery();

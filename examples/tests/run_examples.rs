@@ -222,6 +222,13 @@ fn quickstart_and_tour_run_to_the_end() {
     assert!(out.contains("copied 2 rows"), "{out}");
     assert!(out.contains("[\"Bulk 2\", \"Bulk 1\"]"), "{out}");
     assert!(out.contains("(None, Some(3.5), 1)"), "{out}");
+    assert!(
+        out.contains(
+            "best posts: [(\"Alice\", Some(\"Types\")), (\"Alice\", Some(\"Groups\")), \
+             (\"Anton\", Some(\"Rust\")), (\"Bob\", None)"
+        ),
+        "{out}"
+    );
     assert!(out.contains("expressions done: ["), "{out}");
 }
 

@@ -230,7 +230,8 @@ pub mod prelude {
     pub use crate::query::Insertable as _;
     pub use crate::query::{
         delete, excluded, insert_into, update, AliasMethods, AssignMethods, Compound, DerivedTable,
-        FromUnnest, KeyQuery, RowByKey, Selectable, SubqueryMethods, TableQuery, WithProgress,
+        FromUnnest, KeyQuery, LateralJoins, RowByKey, Selectable, SubqueryMethods, TableQuery,
+        WithProgress,
     };
     pub use crate::relation::{group_children, LoadMany, LoadOne, WithGrandchildren, WithRelated};
     pub use crate::session::Session;

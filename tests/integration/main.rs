@@ -28,6 +28,7 @@ mod interop;
 mod joins;
 mod json_arrays;
 mod json_values;
+mod lateral;
 mod limits;
 mod locking;
 mod names;

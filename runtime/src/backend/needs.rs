@@ -155,6 +155,8 @@ pub mod features {
     pub struct PgCasts;
     /// `= ANY (subquery)`, `> ALL (subquery)`.
     pub struct AnyAll;
+    /// `JOIN LATERAL (subquery)`: a subquery in FROM that reads the tables joined before it.
+    pub struct Lateral;
     /// Streams: a result read as an iterator while the statement runs (a PostgreSQL portal);
     /// on SQLite, [`Select::for_each`](crate::query::Select::for_each) reads rows one at a
     /// time into a closure.
@@ -204,6 +206,9 @@ pub mod features {
     }
     impl super::Feature for AnyAll {
         const NAME: &'static str = "AnyAll";
+    }
+    impl super::Feature for Lateral {
+        const NAME: &'static str = "Lateral";
     }
     impl super::Feature for Streams {
         const NAME: &'static str = "Streams";

@@ -11,6 +11,7 @@ mod from;
 mod grouping;
 pub mod identity;
 pub mod ids;
+mod lateral;
 pub mod lock;
 pub mod writes;
 
@@ -19,6 +20,9 @@ pub use grouping::{
     Agg, ColumnGrouped, ColumnMode, GroupBy, GroupHas, GroupKeys, GroupList, GroupingComplete,
     IdOf, InHaving, InsideAggregate, InsideWhere, KeyIds, KeysOf, Mix, Mixed, MixedNoGroup,
     Neutral, NoGroup, NullAllIf, Plain, SourceGrouped, SourceMode, ValidGrouping, WithFrom,
+};
+pub use lateral::{
+    LateralRefs, LateralRefsEach, LateralScope, ReadsNoOuter, Uncorrelated, UncorrelatedEach,
 };
 
 use crate::expr::{ctx, Expression, IsBool, Shown, ShownAs};

@@ -5,7 +5,7 @@ use super::compose::{FromClause, SubSelect};
 use super::select::{rebuild, DefaultSelection, Select, SingleFrom};
 use super::subquery::render_nested;
 use super::Table;
-use crate::check::{Append, Nil, OuterRefs};
+use crate::check::{Append, Uncorrelated};
 use crate::render::{Render, SqlWriter};
 use crate::types::{NotNull, Nullable, SqlType};
 use std::marker::PhantomData;
@@ -118,13 +118,12 @@ pub trait DerivedTable: Table {
     /// );
     /// ```
     #[allow(clippy::type_complexity, clippy::wrong_self_convention)]
-    fn from_subquery<Q: SubSelect<J>, J, I>(
+    fn from_subquery<Q: SubSelect<J, FromList: Uncorrelated>, J>(
         self,
         query: Q,
     ) -> Select<SingleFrom<Self>, Derived<Self, Q, J>, DefaultSelection<Self>>
     where
         Q::SqlType: FitsRow<Self::AllSqlTypes>,
-        Q::FromList: OuterRefs<Nil, I>,
     {
         Select::over(
             self,
@@ -137,20 +136,18 @@ pub trait DerivedTable: Table {
 
     /// This table as a CTE defined by `query`: `"name"("col", ..) AS (query)`, attached to a
     /// statement with [`Select::with`]. Queries read it like a table (`name::table`).
-    fn cte<Q: SubSelect<J>, J, I>(self, query: Q) -> Cte<Self, Q, J>
+    fn cte<Q: SubSelect<J, FromList: Uncorrelated>, J>(self, query: Q) -> Cte<Self, Q, J>
     where
         Q::SqlType: FitsRow<Self::AllSqlTypes>,
-        Q::FromList: OuterRefs<Nil, I>,
     {
         cte(query, false)
     }
 
     /// A recursive CTE: `query` (usually `base.union_all(step)`, where `step` reads this
     /// table) may read the CTE itself; the statement is written `WITH RECURSIVE`.
-    fn recursive_cte<Q: SubSelect<J>, J, I>(self, query: Q) -> Cte<Self, Q, J>
+    fn recursive_cte<Q: SubSelect<J, FromList: Uncorrelated>, J>(self, query: Q) -> Cte<Self, Q, J>
     where
         Q::SqlType: FitsRow<Self::AllSqlTypes>,
-        Q::FromList: OuterRefs<Nil, I>,
     {
         cte(query, true)
     }
@@ -267,7 +264,7 @@ type WithSource<F, T, N> = <F as Append<crate::check::Src<T, N>>>::Out;
 impl<F, From, C, W, O> Select<F, From, DefaultSelection<C>, W, O> {
     /// `INNER JOIN (query) AS "t"("c1", ..) ON condition`: a derived table (declared with
     /// `#[derived]`, as for [`DerivedTable::from_subquery`]) joined to this query.
-    pub fn inner_join_subquery<T, Q, J, I, E, IE>(
+    pub fn inner_join_subquery<T, Q: SubSelect<J, FromList: Uncorrelated>, J, E, IE>(
         self,
         table: T,
         query: Q,
@@ -281,9 +278,7 @@ impl<F, From, C, W, O> Select<F, From, DefaultSelection<C>, W, O> {
     >
     where
         T: Table,
-        Q: SubSelect<J>,
         Q::SqlType: FitsRow<T::AllSqlTypes>,
-        Q::FromList: OuterRefs<Nil, I>,
         F: crate::check::NotInFrom<T> + Append<crate::check::Src<T, NotNull>>,
         E: super::ValidOn<WithSource<F, T, NotNull>, IE>,
         C: super::PushSource<T>,
@@ -293,7 +288,7 @@ impl<F, From, C, W, O> Select<F, From, DefaultSelection<C>, W, O> {
 
     /// `LEFT JOIN (query) AS "t"("c1", ..) ON condition`: the derived table's columns load as
     /// `Option<_>`.
-    pub fn left_join_subquery<T, Q, J, I, E, IE>(
+    pub fn left_join_subquery<T, Q: SubSelect<J, FromList: Uncorrelated>, J, E, IE>(
         self,
         table: T,
         query: Q,
@@ -307,9 +302,7 @@ impl<F, From, C, W, O> Select<F, From, DefaultSelection<C>, W, O> {
     >
     where
         T: Table,
-        Q: SubSelect<J>,
         Q::SqlType: FitsRow<T::AllSqlTypes>,
-        Q::FromList: OuterRefs<Nil, I>,
         F: crate::check::NotInFrom<T>
             + Append<crate::check::Src<T, NotNull>>
             + Append<crate::check::Src<T, crate::types::Null>>,

@@ -9,8 +9,8 @@ use super::join::{
     Appended, CrossJoin, Full, Inner, Join, JoinTarget, Left, Nulled, Right, ValidOn,
 };
 use super::select::{RowType, Selected, SingleFrom};
-use super::{Col, DefaultSelection, Select, Source};
-use crate::check::{GroupBy, NoGroup, NotInFrom, ValidOrder};
+use super::{Col, DefaultSelection, Select, Source, SubSelect};
+use crate::check::{GroupBy, NoGroup, NotInFrom, Uncorrelated, ValidOrder};
 use crate::check::{ValidSelect, ValidWhere};
 use crate::engine::{Error, Executor};
 use crate::expr::{And, Binary, Eq};
@@ -184,7 +184,7 @@ pub trait TableQuery: Source {
 
     /// See [`Select::inner_join_subquery`].
     #[allow(clippy::type_complexity)]
-    fn inner_join_subquery<T, Q, J, I, E, IE>(
+    fn inner_join_subquery<T, Q: SubSelect<J, FromList: Uncorrelated>, J, E, IE>(
         self,
         table: T,
         query: Q,
@@ -196,9 +196,7 @@ pub trait TableQuery: Source {
     >
     where
         T: super::Table,
-        Q: super::SubSelect<J>,
         Q::SqlType: super::FitsRow<T::AllSqlTypes>,
-        Q::FromList: crate::check::OuterRefs<crate::check::Nil, I>,
         SingleFrom<Self>: NotInFrom<T>,
         E: ValidOn<Appended<SingleFrom<Self>, T, NotNull>, IE>,
     {
@@ -207,7 +205,7 @@ pub trait TableQuery: Source {
 
     /// See [`Select::left_join_subquery`].
     #[allow(clippy::type_complexity)]
-    fn left_join_subquery<T, Q, J, I, E, IE>(
+    fn left_join_subquery<T, Q: SubSelect<J, FromList: Uncorrelated>, J, E, IE>(
         self,
         table: T,
         query: Q,
@@ -219,9 +217,7 @@ pub trait TableQuery: Source {
     >
     where
         T: super::Table,
-        Q: super::SubSelect<J>,
         Q::SqlType: super::FitsRow<T::AllSqlTypes>,
-        Q::FromList: crate::check::OuterRefs<crate::check::Nil, I>,
         SingleFrom<Self>: NotInFrom<T>,
         E: ValidOn<Appended<SingleFrom<Self>, T, NotNull>, IE>,
     {

@@ -12,6 +12,7 @@ mod dsl;
 mod group;
 mod insert;
 mod join;
+mod lateral;
 mod lock;
 mod meta;
 mod returning;
@@ -64,6 +65,7 @@ pub use insert::{
     insert_into, ConflictClause, ConflictTarget, Insert, InsertInto, InsertRows, InsertValues,
     Insertable, IntoInsertValues, ManyRows, OnConflict, TargetNames, UniqueTarget,
 };
+pub use lateral::{JoinLateral, LateralJoined, LateralJoins, OnTrue};
 pub use lock::{
     AllSources, ForKeyShare, ForNoKeyUpdate, ForShare, ForUpdate, LockNames, LockStrength,
     LockWait, Locked, LockedNeeds, NoWait, NotInSetOperation, NotSetOperation, Of, SetMember,
