@@ -6,7 +6,8 @@
 //! (the enum type first), adds the customers and products it does not find, places a batch
 //! of orders (each with its lines, in one call), lets the workers pay every pending order,
 //! then prints the customers' order tree, two product searches on the JSONB attributes, the
-//! revenue per month and the orders per status. The fixed data is in `examples/shop/`.
+//! revenue per month and the orders per status. The tables and row types are in
+//! `examples/shop/schema.rs`, the fixed data in `examples/shop/mod.rs`.
 //!
 //! PostgreSQL only: `SKIP LOCKED`, enum types (`CREATE TYPE .. AS ENUM`), JSONB operators
 //! and `date_trunc` are PostgreSQL's (on SQLite each is a compile error naming it). Which
@@ -21,7 +22,6 @@
 //! - Otherwise a throwaway PostgreSQL database (`sqlwright::testing`: a temporary local
 //!   cluster), dropped at the end.
 
-use serde::{Deserialize, Serialize};
 use sqlwright::deps::chrono::{NaiveDate, NaiveDateTime};
 use sqlwright::deps::rust_decimal::Decimal;
 use sqlwright::deps::serde_json::json;
@@ -29,133 +29,9 @@ use sqlwright::dsl::{count_star, date_trunc, sum, Field};
 use sqlwright::prelude::*;
 use sqlwright::relation::insert_with_children;
 use sqlwright::{Error, Json};
+use sqlwright_examples::shop::schema::*;
 use sqlwright_examples::shop::{CUSTOMERS, ORDERS, PRODUCTS};
 use std::time::Duration;
-
-sqlwright::table! {
-    /// Where an order is: placed, paid by a worker, shipped, or cancelled.
-    enum OrderStatus { pending, paid, shipped, cancelled }
-
-    customers (id) {
-        #[serial] id -> Int4,
-        #[unique(name = "customers_email_key")] email -> Varchar(200),
-        name -> Varchar(100),
-    }
-    products (id) {
-        #[serial] id -> Int4,
-        #[unique(name = "products_sku_key")] sku -> Varchar(20),
-        name -> Varchar(200),
-        price -> Numeric(12, 2),
-        /// Color, size and tags: `Attributes` below.
-        attributes -> Jsonb,
-    }
-    orders (id) {
-        #[serial] id -> Int4,
-        #[references(customers::id, constraint = "orders_customer_fk")] customer_id -> Int4,
-        status -> OrderStatus,
-        ordered_at -> Timestamp,
-        /// The sum of the lines, written by the worker that paid the order.
-        total -> Nullable<Numeric(12, 2)>,
-        /// The worker that paid it, and how many times a worker claimed it (1, if the
-        /// queue works).
-        paid_by -> Nullable<Int4>,
-        claims -> Int4,
-    }
-    order_lines (id) {
-        #[serial] id -> Int4,
-        #[references(orders::id, on_delete = cascade)] order_id -> Int4,
-        #[references(products::id)] product_id -> Int4,
-        quantity -> Int4,
-        unit_price -> Numeric(12, 2),
-    }
-}
-
-/// The Rust side of `order_status`: the labels are the variants in snake_case, checked
-/// against the declared type at build time.
-#[derive(sqlwright::DbEnum, Debug, Clone, Copy, PartialEq, Eq)]
-#[sqlwright(sql_type = OrderStatus)]
-enum Status {
-    Pending,
-    Paid,
-    Shipped,
-    Cancelled,
-}
-
-/// A product's JSONB `attributes`, decoded with serde through `sqlwright::Json`.
-#[derive(Serialize, Deserialize, Debug, Clone, PartialEq)]
-struct Attributes {
-    color: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    size: Option<String>,
-    tags: Vec<String>,
-}
-
-#[derive(sqlwright::Row, Debug, Clone)]
-#[sqlwright(table = customers)]
-struct Customer {
-    id: i32,
-    name: String,
-}
-
-#[derive(sqlwright::Insertable)]
-#[sqlwright(table = customers)]
-struct NewCustomer<'a> {
-    email: &'a str,
-    name: &'a str,
-}
-
-#[derive(sqlwright::Row, Debug)]
-#[sqlwright(table = products)]
-struct Product {
-    sku: String,
-    price: Decimal,
-    attributes: Json<Attributes>,
-}
-
-#[derive(sqlwright::Insertable)]
-#[sqlwright(table = products)]
-struct NewProduct<'a> {
-    sku: &'a str,
-    name: &'a str,
-    price: Decimal,
-    attributes: Json<Attributes>,
-}
-
-#[derive(sqlwright::Row, Debug, Clone)]
-#[sqlwright(table = orders)]
-struct Order {
-    id: i32,
-    customer_id: i32,
-    status: Status,
-}
-
-#[derive(sqlwright::Insertable)]
-#[sqlwright(table = orders)]
-struct NewOrder {
-    customer_id: i32,
-    status: Status,
-    ordered_at: NaiveDateTime,
-    claims: i32,
-}
-
-#[derive(sqlwright::Row, Debug)]
-#[sqlwright(table = order_lines)]
-struct Line {
-    id: i32,
-    order_id: i32,
-    quantity: i32,
-}
-
-/// A line as placed: `order_id` is left out, `insert_with_children` fills it in.
-#[derive(sqlwright::Insertable)]
-#[sqlwright(table = order_lines)]
-struct NewLine {
-    product_id: i32,
-    quantity: i32,
-    unit_price: Decimal,
-}
-
-const SCHEMA: sqlwright::ddl::Schema = sqlwright::schema!(customers, products, orders, order_lines);
 
 fn main() {
     if let Err(e) = run() {

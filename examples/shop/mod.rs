@@ -1,5 +1,8 @@
 //! The shop example's fixed data (`examples/shop.rs` is the program): plain Rust values, so
-//! that its test computes what the program must print from the same rows it inserts.
+//! that its test computes what the program must print from the same rows it inserts. Its
+//! tables are in [`schema`].
+
+pub mod schema;
 
 /// Customers: email (unique) and name.
 pub const CUSTOMERS: [(&str, &str); 3] = [
