@@ -147,18 +147,25 @@ fn place_orders(conn: &mut Connection) -> Result<usize, Box<dyn std::error::Erro
     Ok(ORDERS.len())
 }
 
-/// Pays one pending order no other worker holds, in one transaction: `Ok(false)` when none
-/// is left.
-fn pay_one(engine: &Engine, worker: i32) -> Result<bool, Error> {
-    engine.transaction(|tx| {
-        let claimed = orders::table
+/// The first pending order no other transaction holds, locked until this one ends (a macro:
+/// one query written once, its type left to the compiler).
+macro_rules! next_pending {
+    () => {
+        orders::table
             .filter(orders::status.eq(Status::Pending))
             .select(orders::id)
             .order_by(orders::id)
             .limit(1)
             .for_update()
             .skip_locked()
-            .first(tx)?;
+    };
+}
+
+/// Pays one pending order no other worker holds, in one transaction: `Ok(false)` when none
+/// is left.
+fn pay_one(engine: &Engine, worker: i32) -> Result<bool, Error> {
+    engine.transaction(|tx| {
+        let claimed = next_pending!().first(tx)?;
         let Some(id) = claimed else {
             return Ok(false);
         };
@@ -188,6 +195,7 @@ fn work_through_queue(engine: &Engine, workers: usize) -> Result<(), Box<dyn std
         .filter(orders::status.eq(Status::Pending))
         .count(&mut engine.connect()?)?;
     println!("{pending} pending orders, {workers} workers");
+    println!("each worker claims with: {}", next_pending!().to_sql());
     let done: Vec<Result<i64, Error>> = std::thread::scope(|s| {
         let handles: Vec<_> = (1..=workers as i32)
             .map(|worker| {
@@ -292,13 +300,13 @@ fn search_products(conn: &mut Connection) -> Result<(), Error> {
 /// and how many orders are in each status.
 fn report(conn: &mut Connection) -> Result<(), Error> {
     let month = date_trunc(Field::Month, orders::ordered_at);
-    let monthly: Vec<(NaiveDateTime, i64, Option<Decimal>)> = orders::table
+    let monthly = orders::table
         .filter(orders::status.eq(Status::Paid))
         .group_by(month)
         .select((month, count_star(), sum(orders::total)))
-        .order_by(month)
-        .load(conn)?;
-    println!("revenue per month:");
+        .order_by(month);
+    println!("revenue per month: {}", monthly.to_sql());
+    let monthly: Vec<(NaiveDateTime, i64, Option<Decimal>)> = monthly.load(conn)?;
     for (month, orders, revenue) in monthly {
         let revenue = revenue.unwrap_or_default();
         println!(

@@ -235,7 +235,6 @@ fn shop_expectations(rounds: i64) -> Vec<String> {
         }
     }
     months.sort();
-    lines.push("revenue per month:".into());
     for (month, n, cents) in months {
         lines.push(format!(
             "  2026-{month:02}: {} paid orders, {}",
@@ -289,6 +288,23 @@ fn check_shop(out: &str, rounds: i64, workers: usize) {
             "{expected:?} not in:\n{out}"
         );
     }
+    assert!(
+        out.contains(
+            "each worker claims with: SELECT \"orders\".\"id\" FROM \"orders\" \
+             WHERE \"orders\".\"status\" = $1::\"order_status\" ORDER BY \"orders\".\"id\" \
+             LIMIT $2 FOR UPDATE SKIP LOCKED\n"
+        ),
+        "{out}"
+    );
+    let month = "date_trunc('month', \"orders\".\"ordered_at\")";
+    assert!(
+        out.contains(&format!(
+            "revenue per month: SELECT {month}, COUNT(*), SUM(\"orders\".\"total\") \
+             FROM \"orders\" WHERE \"orders\".\"status\" = $1::\"order_status\" \
+             GROUP BY {month} ORDER BY {month}\n"
+        )),
+        "{out}"
+    );
     let report = &out[out.find("revenue per month:").expect("a report")..];
     let months: Vec<&str> = report
         .lines()
