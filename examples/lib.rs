@@ -9,6 +9,10 @@ pub mod tpch;
 #[path = "probes/mod.rs"]
 pub mod probes;
 
+// `#[path]` as for `tpch`: `shop.rs` is the program, `shop/` its fixed data.
+#[path = "shop/mod.rs"]
+pub mod shop;
+
 use sqlwright::engine::Dialect;
 use sqlwright::testing::{SqliteDatabase, TestDatabase};
 use sqlwright::DatabaseUrl;

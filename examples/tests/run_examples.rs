@@ -167,6 +167,169 @@ fn job_queue_workers_claim_every_job_exactly_once() {
     );
 }
 
+/// `cents` as the report prints a `numeric(12, 2)`: `138.20`.
+fn money(cents: i64) -> String {
+    format!("{}.{:02}", cents / 100, cents % 100)
+}
+
+/// The lines the shop example must print after `rounds` runs on one database, computed from
+/// its fixed data (each run places the same batch of orders, the workers pay every one not
+/// cancelled).
+fn shop_expectations(rounds: i64) -> Vec<String> {
+    use sqlwright_examples::shop::{price_cents, CUSTOMERS, ORDERS, PRODUCTS};
+    let mut lines = Vec::new();
+    // the tree: each customer's orders in the order they were placed, run after run
+    for (email, name) in CUSTOMERS {
+        let theirs: Vec<_> = ORDERS.iter().filter(|o| o.customer == email).collect();
+        let cancelled = theirs.iter().filter(|o| o.cancelled).count() as i64 * rounds;
+        let one_run: Vec<String> = theirs
+            .iter()
+            .map(|o| {
+                let items: i32 = o.lines.iter().map(|&(_, q)| q).sum();
+                format!("{} lines/{items} items", o.lines.len())
+            })
+            .collect();
+        let all: Vec<String> = (0..rounds).flat_map(|_| one_run.clone()).collect();
+        lines.push(format!(
+            "  {name}: {} orders ({cancelled} cancelled): [{}]",
+            all.len(),
+            all.join(", ")
+        ));
+    }
+    // the JSONB searches, by SKU
+    let mut red: Vec<_> = PRODUCTS.iter().filter(|p| p.color == "red").collect();
+    red.sort_by_key(|p| p.sku);
+    for p in red {
+        lines.push(format!(
+            "  {} at {}: size {}, tags {}",
+            p.sku,
+            money(p.price_cents),
+            p.size.unwrap_or("-"),
+            p.tags.join("+")
+        ));
+    }
+    let mut summer: Vec<_> = PRODUCTS
+        .iter()
+        .filter(|p| p.tags.contains(&"summer"))
+        .map(|p| p.sku)
+        .collect();
+    summer.sort();
+    lines.push(format!(
+        "summer products (attributes @> tags [summer]): {}",
+        summer.join(", ")
+    ));
+    // revenue per month of the paid (not cancelled) orders
+    let mut months: Vec<(u32, i64, i64)> = Vec::new();
+    for o in ORDERS.iter().filter(|o| !o.cancelled) {
+        let cents: i64 = o
+            .lines
+            .iter()
+            .map(|&(sku, q)| price_cents(sku) * i64::from(q))
+            .sum();
+        match months.iter_mut().find(|(m, _, _)| *m == o.month) {
+            Some((_, n, total)) => {
+                *n += 1;
+                *total += cents;
+            }
+            None => months.push((o.month, 1, cents)),
+        }
+    }
+    months.sort();
+    for (month, n, cents) in months {
+        lines.push(format!(
+            "  2026-{month:02}: {} paid orders, {}",
+            n * rounds,
+            money(cents * rounds)
+        ));
+    }
+    let cancelled = ORDERS.iter().filter(|o| o.cancelled).count() as i64;
+    let paid = ORDERS.len() as i64 - cancelled;
+    lines.push("orders per status:".into());
+    lines.push(format!("  Paid: {}", paid * rounds));
+    lines.push(format!("  Cancelled: {}", cancelled * rounds));
+    lines
+}
+
+/// Checks the shop example's output after `rounds` runs: this run's batch paid by the
+/// workers, each order once, and the tree, searches and report computed from the data.
+fn check_shop(out: &str, rounds: i64, workers: usize) {
+    use sqlwright_examples::shop::ORDERS;
+    let batch = ORDERS.len();
+    let pending = ORDERS.iter().filter(|o| !o.cancelled).count();
+    assert!(out.contains(&format!("placed {batch} orders")), "{out}");
+    assert!(
+        out.contains(&format!("{pending} pending orders, {workers} workers")),
+        "{out}"
+    );
+    let paid: Vec<usize> = out
+        .lines()
+        .filter_map(|l| l.trim().strip_prefix("worker "))
+        .map(|l| {
+            let n = l
+                .split(" paid ")
+                .nth(1)
+                .and_then(|r| r.strip_suffix(" orders"));
+            n.expect("`worker k paid n orders`").parse().unwrap()
+        })
+        .collect();
+    assert_eq!(paid.len(), workers, "{out}");
+    assert_eq!(paid.iter().sum::<usize>(), pending, "{out}");
+    assert!(
+        out.contains(&format!(
+            "paid {pending} orders, each claimed exactly once; none is pending"
+        )),
+        "{out}"
+    );
+    // the report's lines, in order, right after their headers
+    let all: Vec<&str> = out.lines().collect();
+    for expected in shop_expectations(rounds) {
+        assert!(
+            all.contains(&expected.as_str()),
+            "{expected:?} not in:\n{out}"
+        );
+    }
+    assert!(
+        out.contains(
+            "each worker claims with: SELECT \"orders\".\"id\" FROM \"orders\" \
+             WHERE \"orders\".\"status\" = $1::\"order_status\" ORDER BY \"orders\".\"id\" \
+             LIMIT $2 FOR UPDATE SKIP LOCKED\n"
+        ),
+        "{out}"
+    );
+    let month = "date_trunc('month', \"orders\".\"ordered_at\")";
+    assert!(
+        out.contains(&format!(
+            "revenue per month: SELECT {month}, COUNT(*), SUM(\"orders\".\"total\") \
+             FROM \"orders\" WHERE \"orders\".\"status\" = $1::\"order_status\" \
+             GROUP BY {month} ORDER BY {month}\n"
+        )),
+        "{out}"
+    );
+    let report = &out[out.find("revenue per month:").expect("a report")..];
+    let months: Vec<&str> = report
+        .lines()
+        .skip(1)
+        .take_while(|l| l.starts_with("  "))
+        .collect();
+    assert_eq!(months.len(), 3, "{report}");
+}
+
+#[test]
+fn shop_places_orders_pays_them_once_and_reports_by_month() {
+    let out = run("shop", &["3"]);
+    assert!(
+        out.contains("using a throwaway PostgreSQL database"),
+        "{out}"
+    );
+    assert!(out.contains("added 3 customers"), "{out}");
+    assert!(out.contains("added 4 products"), "{out}");
+    check_shop(&out, 1, 3);
+    // the report's numbers, worked out by hand from examples/shop/mod.rs
+    assert!(out.contains("  2026-01: 3 paid orders, 138.20"), "{out}");
+    assert!(out.contains("  Ann: 5 orders (1 cancelled): ["), "{out}");
+    assert!(out.contains("  Cid: 0 orders (0 cancelled): []"), "{out}");
+}
+
 /// The tour's output from `from` up to the next `== ` header (or the end).
 fn section<'a>(out: &'a str, from: &str) -> &'a str {
     let start = out
@@ -310,6 +473,11 @@ fn examples_keep_their_rows_in_a_postgresql_database_url_and_run_again() {
         let out = run_in("job_queue", &["50", "3"], false, Some(&url));
         assert!(out.contains("50 jobs to do, 3 workers"), "{out}");
         assert!(out.contains("processed 50 jobs"), "{out}");
+        // customers and products once, a new batch of orders each run, the report over both
+        let out = run_in("shop", &["2"], false, Some(&url));
+        let added = if round == 1 { 3 } else { 0 };
+        assert!(out.contains(&format!("added {added} customers")), "{out}");
+        check_shop(&out, round, 2);
     }
     let mut conn = db.connect().expect("the test database");
     let count = |conn: &mut sqlwright::Connection, sql: &str| {
@@ -328,12 +496,24 @@ fn examples_keep_their_rows_in_a_postgresql_database_url_and_run_again() {
         ),
         100
     );
+    let paid_once = sqlwright_examples::shop::ORDERS
+        .iter()
+        .filter(|o| !o.cancelled)
+        .count() as i64;
+    assert_eq!(
+        count(
+            &mut conn,
+            "SELECT count(*) FROM orders WHERE status = 'paid' AND claims = 1 AND total IS NOT NULL"
+        ),
+        2 * paid_once
+    );
+    assert_eq!(count(&mut conn, "SELECT count(*) FROM customers"), 3);
 }
 
 #[test]
 fn postgresql_only_examples_refuse_a_sqlite_url_and_say_why() {
     let (dir, url) = sqlite_file("refused");
-    for name in ["engine", "batch_job", "job_queue"] {
+    for name in ["engine", "batch_job", "job_queue", "shop"] {
         let out = Command::new(example(name))
             .env("DATABASE_URL", &url)
             .output()
