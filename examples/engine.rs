@@ -138,7 +138,7 @@ fn run() -> Result<(), Box<dyn std::error::Error>> {
         .serializable()
         .read_only()
         .run_with_retry(3, |tx| {
-            raw::sql("SELECT sum(balance)::int8 FROM accounts").scalar::<i64, _>(tx)
+            raw::sql("SELECT sum(balance)::int8 FROM accounts").scalar::<i64>(tx)
         })?;
     println!("\ntotal balance: {total:?}");
 

@@ -363,7 +363,7 @@ pub fn run_on(conn: &mut Connection, options: &Options) -> Result<Report, Error>
         let (failed, objects) = (check.failed, check.objects);
         report.objects_checked += objects;
         // Whatever happened, the round's tables go, and nothing else may have changed.
-        let _ = round.schema().drop_all(conn);
+        let _ = round.schema().drop_all(conn, true);
         let now = public_state(conn)?;
         if now != baseline {
             report.injections += 1;
@@ -426,9 +426,9 @@ fn run_round(conn: &mut Connection, r: &Round, if_not_exists: bool, check: &mut 
         Err(e) => check.fail(format!("reflect: {e}")),
     }
     raw_checks(conn, r, check);
-    let dropped = schema.drop_all(conn);
+    let dropped = schema.drop_all(conn, true);
     check.ok("drop_all", dropped);
-    let again = schema.drop_all(conn);
+    let again = schema.drop_all(conn, true);
     check.ok("drop_all a second time", again);
 }
 

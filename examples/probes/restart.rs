@@ -193,7 +193,7 @@ fn terminate_clients(server: &PrivateServer, admin: &mut Option<Connection>) -> 
         "SELECT count(*) FILTER (WHERE pg_terminate_backend(pid)) FROM pg_stat_activity
          WHERE backend_type = 'client backend' AND pid <> pg_backend_pid()",
     )
-    .scalar::<i64, _>(conn)
+    .scalar::<i64>(conn)
     .ok()
     .flatten()
     .map_or(0, |n| n as u64)

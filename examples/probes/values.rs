@@ -263,7 +263,7 @@ pub fn run_on(conn: &mut Connection, options: &Options) -> Result<Report, Error>
         verify(conn, &stored, &before, &mut report)?;
         delete(probe_values::table).execute(conn)?;
     }
-    SCHEMA.drop_all(conn)?;
+    SCHEMA.drop_all(conn, true)?;
     report.elapsed = started.elapsed();
     Ok(report)
 }
@@ -435,7 +435,7 @@ fn raw_sql(c: &mut Check<'_, '_>, conn: &mut Connection, _: &ReflectedTable) {
         raw::sql("SELECT id FROM probe_values WHERE id = :id AND body = ANY(:bodies)")
             .bind("id", id)
             .bind_as::<Array<Text>, _>("bodies", vec![v, "other"])
-            .scalar::<i32, _>(conn),
+            .scalar::<i32>(conn),
         Some(id),
     );
     c.expect(

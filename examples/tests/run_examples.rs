@@ -482,7 +482,7 @@ fn examples_keep_their_rows_in_a_postgresql_database_url_and_run_again() {
     let mut conn = db.connect().expect("the test database");
     let count = |conn: &mut sqlwright::Connection, sql: &str| {
         sqlwright::raw::sql(sql)
-            .scalar::<i64, _>(conn)
+            .scalar::<i64>(conn)
             .expect(sql)
             .unwrap_or(0)
     };

@@ -28,7 +28,7 @@
 use crate::backend::needs::{features, PostgresOnly};
 use crate::check::writes::InsertColumns;
 use crate::engine::wire::Span;
-use crate::engine::{Column, Connection, RawRow};
+use crate::engine::{Column, Connection, RowRef};
 use crate::engine::{Error, Executor};
 use crate::query::{AssignList, Assignments, Insertable, Table};
 use crate::render::{Param, Rendered, SqlWriter};
@@ -344,7 +344,7 @@ impl<'p, T: Table> CopyIn<'p, T> {
 }
 
 /// Decodes one row of binary COPY output.
-pub(crate) type DecodeCopy<R> = for<'r> fn(RawRow<'r>, &[crate::render::Label]) -> Result<R, Error>;
+pub(crate) type DecodeCopy<R> = for<'r> fn(RowRef<'r>, &[crate::render::Label]) -> Result<R, Error>;
 
 /// The rows of [`Select::copy_out`](crate::query::Select::copy_out), decoded as they
 /// arrive. Stops after the first error.
@@ -437,7 +437,7 @@ impl<R> Iterator for CopyRows<'_, R> {
                 if !copy_spans(data, columns.len(), spans)? {
                     return Ok(None);
                 }
-                decode(RawRow::new(columns, data, spans), labels).map(Some)
+                decode(RowRef::new(columns, data, spans), labels).map(Some)
             });
             match item {
                 None => {

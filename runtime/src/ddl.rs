@@ -366,9 +366,10 @@ impl Schema {
             });
         }
         if dialect == Dialect::Postgres {
-            sql.push_str(&crate::ddl_enums::drop_types(&crate::ddl_enums::used_by(
-                self.tables,
-            )));
+            sql.push_str(&crate::ddl_enums::drop_types(
+                &crate::ddl_enums::used_by(self.tables),
+                if_exists,
+            ));
         }
         sql
     }
@@ -390,10 +391,17 @@ impl Schema {
         conn.batch_execute(&sql)
     }
 
-    /// Drops every table that exists, dependents first, in one implicit transaction.
-    pub fn drop_all<B: Backend>(&self, conn: &mut Connection<B>) -> Result<(), Error> {
+    /// Drops every table (`DROP TABLE IF EXISTS` when `if_exists`), dependents first, then
+    /// the enum types they use, in one implicit transaction: all or nothing. The flag is
+    /// [`create_all`](Self::create_all)'s, turned around (SQLAlchemy's `checkfirst` on
+    /// both): without it, a table that is not there is an error.
+    pub fn drop_all<B: Backend>(
+        &self,
+        conn: &mut Connection<B>,
+        if_exists: bool,
+    ) -> Result<(), Error> {
         let dialect = conn.dialect();
-        let sql = self.drop_sql_for(dialect, true);
+        let sql = self.drop_sql_for(dialect, if_exists);
         if dialect == Dialect::Sqlite {
             return conn.transaction(|tx| tx.batch_execute(&sql));
         }

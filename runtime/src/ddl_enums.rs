@@ -61,13 +61,17 @@ pub(crate) fn create_types(types: &[&EnumMeta], if_not_exists: bool) -> String {
     sql
 }
 
-/// `DROP TYPE IF EXISTS "name";` for each type, after the tables. Without `CASCADE`: a
+/// `DROP TYPE [IF EXISTS] "name";` for each type, after the tables. Without `CASCADE`: a
 /// column of another table still of the type makes the statement fail, naming it, rather
 /// than losing that column.
-pub(crate) fn drop_types(types: &[&EnumMeta]) -> String {
+pub(crate) fn drop_types(types: &[&EnumMeta], if_exists: bool) -> String {
     let mut sql = String::new();
     for e in types.iter().rev() {
-        sql.push_str("DROP TYPE IF EXISTS ");
+        sql.push_str(if if_exists {
+            "DROP TYPE IF EXISTS "
+        } else {
+            "DROP TYPE "
+        });
         quote(&mut sql, e.sql_name);
         sql.push_str(";\n");
     }

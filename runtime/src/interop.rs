@@ -29,7 +29,7 @@
 //! implements `postgres::GenericClient` works: a `Client` or a `postgres::Transaction`.
 
 use crate::engine::error::DatabaseError;
-use crate::engine::wire::{Column, RawRow, Span};
+use crate::engine::wire::{Column, RowRef, Span};
 use crate::engine::Error;
 use crate::query::{
     Clause, Delete, FromClause, Insert, Returning, Select, SelectClause, Update, WriteStatement,
@@ -184,7 +184,7 @@ fn query_on<R: FromRow<ST>, ST: ?Sized, C: GenericClient>(
                 }
             }
         }
-        let raw = RawRow::new(&columns, &buf, &spans);
+        let raw = RowRef::new(&columns, &buf, &spans);
         out.push(R::from_row(&mut RowReader::new(
             crate::engine::RowData::pg(raw),
             &rendered.labels,

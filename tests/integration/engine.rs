@@ -103,7 +103,7 @@ fn unix_socket_hosts_and_percent_encoded_passwords() {
     );
     let mut tcp = Connection::connect(&url).unwrap();
     assert_eq!(
-        raw::sql("SELECT 1").scalar::<i32, _>(&mut tcp).unwrap(),
+        raw::sql("SELECT 1").scalar::<i32>(&mut tcp).unwrap(),
         Some(1)
     );
     let engine = Engine::new(&url).unwrap();
@@ -116,9 +116,7 @@ fn unix_socket_hosts_and_percent_encoded_passwords() {
     ))
     .unwrap();
     assert_eq!(
-        raw::sql("SELECT 2")
-            .scalar::<i32, _>(&mut by_param)
-            .unwrap(),
+        raw::sql("SELECT 2").scalar::<i32>(&mut by_param).unwrap(),
         Some(2)
     );
 }
@@ -146,7 +144,7 @@ fn exclusion_violations_are_typed() {
         "{err}"
     );
     assert!(matches!(
-        raw::sql("SELECT 1").scalar::<i32, _>(&mut db.conn),
+        raw::sql("SELECT 1").scalar::<i32>(&mut db.conn),
         Ok(Some(1))
     ));
 }

@@ -274,10 +274,10 @@ fn create_all_and_drop_all_manage_the_type() {
     // Without IF NOT EXISTS, an existing type is the server's error.
     let err = SCHEMA.create_all(&mut db.conn, false).unwrap_err();
     assert!(err.to_string().contains("order_status"), "{err}");
-    SCHEMA.drop_all(&mut db.conn).unwrap();
+    SCHEMA.drop_all(&mut db.conn, true).unwrap();
     assert!(labels(&mut db).is_empty());
     // Dropped when absent: nothing to do.
-    SCHEMA.drop_all(&mut db.conn).unwrap();
+    SCHEMA.drop_all(&mut db.conn, true).unwrap();
 }
 
 #[test]

@@ -167,7 +167,7 @@ fn through_proxy(
 fn stored(db: &sqlwright::testing::TestDatabase) -> i64 {
     let mut conn = db.connect().unwrap();
     raw::sql("SELECT count(*) FROM ledger")
-        .scalar::<i64, _>(&mut conn)
+        .scalar::<i64>(&mut conn)
         .unwrap()
         .unwrap()
 }

@@ -233,10 +233,7 @@ fn the_pool_recovers_after_a_server_restart() {
     {
         let (mut a, mut b) = (engine.connect().unwrap(), engine.connect().unwrap());
         for conn in [&mut a, &mut b] {
-            assert_eq!(
-                raw::sql("SELECT 1").scalar::<i32, _>(conn).unwrap(),
-                Some(1)
-            );
+            assert_eq!(raw::sql("SELECT 1").scalar::<i32>(conn).unwrap(), Some(1));
         }
     }
     assert_eq!(engine.state().idle, 2);
@@ -244,7 +241,7 @@ fn the_pool_recovers_after_a_server_restart() {
     // Both idle connections are dead; the checkout finds out and reconnects.
     let mut conn = engine.connect().unwrap();
     assert_eq!(
-        raw::sql("SELECT 2").scalar::<i32, _>(&mut *conn).unwrap(),
+        raw::sql("SELECT 2").scalar::<i32>(&mut *conn).unwrap(),
         Some(2)
     );
     drop(conn);
@@ -323,7 +320,7 @@ fn statement_timeout_cancels_long_statements() {
     );
     assert!(err.to_string().contains("statement_timeout"), "{err}");
     assert_eq!(
-        raw::sql("SELECT 1").scalar::<i32, _>(&mut *conn).unwrap(),
+        raw::sql("SELECT 1").scalar::<i32>(&mut *conn).unwrap(),
         Some(1)
     );
 }

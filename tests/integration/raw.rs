@@ -38,12 +38,12 @@ fn named_parameters_are_bound_never_spliced() {
     let evil = "x'; DROP TABLE users; --";
     let found = raw::sql("SELECT count(*) FROM users WHERE name = :name")
         .bind("name", evil)
-        .scalar::<i64, _>(&mut db.conn)
+        .scalar::<i64>(&mut db.conn)
         .unwrap();
     assert_eq!(found, Some(0));
     assert_eq!(
         raw::sql("SELECT count(*) FROM users")
-            .scalar::<i64, _>(&mut db.conn)
+            .scalar::<i64>(&mut db.conn)
             .unwrap(),
         Some(5)
     );
@@ -83,12 +83,12 @@ fn missing_extra_and_positional_parameters_are_errors() {
     let v = raw::sql("SELECT :v::int4")
         .bind("v", 1)
         .bind("v", None::<i32>)
-        .scalar::<Option<i32>, _>(&mut db.conn)
+        .scalar::<Option<i32>>(&mut db.conn)
         .unwrap();
     assert_eq!(v, Some(None));
     let arr = raw::sql("SELECT cardinality(:ids)")
         .bind_as::<sqlwright::types::Array<sqlwright::types::Int4>, _>("ids", vec![1, 2, 3])
-        .scalar::<i32, _>(&mut db.conn)
+        .scalar::<i32>(&mut db.conn)
         .unwrap();
     assert_eq!(arr, Some(3));
 }

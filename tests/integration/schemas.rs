@@ -228,7 +228,7 @@ fn notes_schemas_end_to_end() {
     delete(покупатель_::table).execute(&mut db.conn).unwrap();
     assert_eq!(корзина_::table.count(&mut db.conn).unwrap(), 0);
 
-    NOTES.drop_all(&mut db.conn).unwrap();
+    NOTES.drop_all(&mut db.conn, true).unwrap();
     let left: i64 = db
         .client()
         .query_one(
@@ -238,6 +238,10 @@ fn notes_schemas_end_to_end() {
         .unwrap()
         .get(0);
     assert_eq!(left, 0);
+    // without IF EXISTS, dropping what is not there is the server's error; with it, nothing
+    let err = NOTES.drop_all(&mut db.conn, false).unwrap_err();
+    assert_eq!(err.kind(), Some(DbErrorKind::UndefinedTable), "{err}");
+    NOTES.drop_all(&mut db.conn, true).unwrap();
 }
 
 sqlwright::table! {

@@ -191,7 +191,7 @@ fn tls_on_a_real_server() {
     // The data path over TLS: a select, a stream long enough for many TLS records, a COPY
     // in and out.
     let n = raw::sql("SELECT count(*) FROM generate_series(1, 1000)")
-        .scalar::<i64, _>(&mut conn)
+        .scalar::<i64>(&mut conn)
         .unwrap();
     assert_eq!(n, Some(1000));
     let mut sum = 0i64;

@@ -155,7 +155,7 @@ fn isolation_level_and_read_only_per_transaction_and_per_engine() {
     let mut conn = e.engine.connect().unwrap();
     let level = |tx: &mut sqlwright::Transaction<'_>| -> Result<String, Error> {
         Ok(sqlwright::raw::sql("SHOW transaction_isolation")
-            .scalar::<String, _>(tx)?
+            .scalar::<String>(tx)?
             .unwrap_or_default())
     };
     assert_eq!(conn.transaction(level).unwrap(), "repeatable read");

@@ -46,7 +46,7 @@ impl Env {
         let mut pids = vec![std::process::id() as i32];
         pids.push(
             sqlwright::raw::sql("SELECT pg_backend_pid()")
-                .scalar::<i32, _>(&mut self.sw)
+                .scalar::<i32>(&mut self.sw)
                 .unwrap()
                 .unwrap(),
         );

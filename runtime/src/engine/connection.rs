@@ -3,7 +3,7 @@
 
 use super::log::{self, Echo};
 use super::statement_cache::CachedStatement;
-use super::wire::{self, Row, Statement, Wire};
+use super::wire::{self, OwnedRow, Statement, Wire};
 use super::{CopySink, DatabaseUrl, Error, RowData, RowStream, StatementCacheMode, STREAM_BATCH};
 use crate::backend::{Backend, Postgres};
 use crate::render::Rendered;
@@ -469,7 +469,7 @@ impl Connection {
     }
 
     /// Runs a rendered statement and returns its rows.
-    pub fn query_rendered(&mut self, statement: &Rendered<'_>) -> Result<Vec<Row>, Error> {
+    pub fn query_rendered(&mut self, statement: &Rendered<'_>) -> Result<Vec<OwnedRow>, Error> {
         let mut rows = Vec::new();
         self.pg_run(statement, &mut |row| {
             rows.extend(row.as_pg().map(|row| row.to_row()));

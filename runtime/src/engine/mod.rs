@@ -30,7 +30,7 @@ pub use statement_cache::StatementCacheMode;
 pub use stream::{RowStream, STREAM_BATCH};
 pub use transaction::{IsolationLevel, Transaction, TransactionBuilder, TransactionOptions};
 pub use url::{DatabaseUrl, Dialect};
-pub use wire::{Column, RawRow, Row};
+pub use wire::{Column, OwnedRow, RowRef};
 
 use crate::backend::{Backend, Postgres};
 
@@ -62,7 +62,7 @@ pub trait Executor {
     fn connection(&mut self) -> &mut Connection<Self::Backend>;
 
     /// Runs a statement and returns its rows (PostgreSQL).
-    fn query_rows(&mut self, statement: &Rendered<'_>) -> Result<Vec<Row>, Error>
+    fn query_rows(&mut self, statement: &Rendered<'_>) -> Result<Vec<OwnedRow>, Error>
     where
         Self: Executor<Backend = Postgres>,
     {

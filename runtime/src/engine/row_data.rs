@@ -1,6 +1,6 @@
 //! A row as a backend hands it over, before it is decoded.
 
-use super::RawRow;
+use super::RowRef;
 
 /// One result row as its backend delivered it, borrowed for the time a row decoder reads
 /// it: PostgreSQL's binary values, or a SQLite statement's current row.
@@ -9,7 +9,7 @@ pub struct RowData<'r>(pub(crate) Inner<'r>);
 
 #[derive(Clone, Copy)]
 pub(crate) enum Inner<'r> {
-    Pg(RawRow<'r>),
+    Pg(RowRef<'r>),
     #[cfg(feature = "sqlite")]
     Sqlite(crate::backend::sqlite::SqliteRow<'r>),
 }
@@ -17,7 +17,7 @@ pub(crate) enum Inner<'r> {
 impl<'r> RowData<'r> {
     /// A PostgreSQL row.
     #[inline]
-    pub(crate) fn pg(row: RawRow<'r>) -> Self {
+    pub(crate) fn pg(row: RowRef<'r>) -> Self {
         RowData(Inner::Pg(row))
     }
 
@@ -58,7 +58,7 @@ impl<'r> RowData<'r> {
 
     /// The PostgreSQL row inside, when it is one.
     #[inline]
-    pub(crate) fn as_pg(&self) -> Option<RawRow<'r>> {
+    pub(crate) fn as_pg(&self) -> Option<RowRef<'r>> {
         match self.0 {
             Inner::Pg(row) => Some(row),
             #[cfg(feature = "sqlite")]

@@ -1,6 +1,6 @@
 //! Rows read from the server as the caller asks for them.
 
-use super::wire::{RawRow, Row};
+use super::wire::{OwnedRow, RowRef};
 use super::{Connection, Error};
 use crate::render::Label;
 
@@ -37,7 +37,7 @@ impl<'c> RowStream<'c> {
     /// it), `None` at the end.
     pub fn next_with<R>(
         &mut self,
-        decode: impl FnOnce(RawRow<'_>, &[Label]) -> Result<R, Error>,
+        decode: impl FnOnce(RowRef<'_>, &[Label]) -> Result<R, Error>,
     ) -> Option<Result<R, Error>> {
         let labels = &self.labels;
         match self.conn.link.wire.portal_next(|row| decode(row, labels))? {
@@ -57,7 +57,7 @@ impl<'c> RowStream<'c> {
     }
 
     /// The next row, copied out of the connection's buffer; `None` at the end.
-    pub fn next_row(&mut self) -> Option<Result<Row, Error>> {
+    pub fn next_row(&mut self) -> Option<Result<OwnedRow, Error>> {
         self.next_with(|row, _| Ok(row.to_row()))
     }
 }

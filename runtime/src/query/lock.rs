@@ -21,7 +21,7 @@ use super::Rows;
 use crate::backend::needs::{features::RowLocks, Both, PgOnly};
 use crate::check::lock::{LockRules, LockableFrom, OfList, RunsLocked, TargetNames};
 use crate::check::{GroupingComplete, ValidOrder, ValidWhere};
-use crate::engine::{Error, Executor, RawRow};
+use crate::engine::{Error, Executor, RowRef};
 use crate::render::{Label, Rendered, SqlWriter};
 use crate::types::{FromRow, RowOf, RowReader};
 use std::marker::PhantomData;
@@ -407,7 +407,7 @@ where
         Rows<
             'c,
             RowType<F, S, G, J>,
-            for<'r> fn(RawRow<'r>, &[Label]) -> Result<RowType<F, S, G, J>, Error>,
+            for<'r> fn(RowRef<'r>, &[Label]) -> Result<RowType<F, S, G, J>, Error>,
         >,
         Error,
     >
@@ -500,7 +500,7 @@ pub type LockedNeeds<F, From, S, W, O, G, H, J> =
     Both<PgOnly<RowLocks>, SelectNeeds<F, From, S, W, O, G, H, J>>;
 
 /// Decodes one streamed row into `R`.
-fn decode_row<R: FromRow<ST>, ST>(row: RawRow<'_>, labels: &[Label]) -> Result<R, Error> {
+fn decode_row<R: FromRow<ST>, ST>(row: RowRef<'_>, labels: &[Label]) -> Result<R, Error> {
     R::from_row(&mut RowReader::new(crate::engine::RowData::pg(row), labels))
 }
 

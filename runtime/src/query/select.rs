@@ -10,7 +10,7 @@ use super::Source;
 use crate::check::{Agg, Cons, GroupBy, GroupingComplete, MixedNoGroup, Neutral, Nil, NoGroup};
 use crate::check::{Plain, Src, ValidOrder};
 use crate::check::{ValidSelect, ValidWhere};
-use crate::engine::{Error, Executor, RawRow};
+use crate::engine::{Error, Executor, RowRef};
 use crate::render::{Label, Render, Rendered, SqlWriter};
 use crate::types::{FromRow, NotNull, RowOf, RowReader};
 use std::marker::PhantomData;
@@ -464,7 +464,7 @@ where
         Rows<
             'c,
             RowType<F, S, G, J>,
-            for<'r> fn(RawRow<'r>, &[Label]) -> Result<RowType<F, S, G, J>, Error>,
+            for<'r> fn(RowRef<'r>, &[Label]) -> Result<RowType<F, S, G, J>, Error>,
         >,
         Error,
     >
@@ -549,6 +549,6 @@ where
 }
 
 /// Decodes one streamed row into `R`.
-fn decode_row<R: FromRow<ST>, ST>(row: RawRow<'_>, labels: &[Label]) -> Result<R, Error> {
+fn decode_row<R: FromRow<ST>, ST>(row: RowRef<'_>, labels: &[Label]) -> Result<R, Error> {
     R::from_row(&mut RowReader::new(crate::engine::RowData::pg(row), labels))
 }

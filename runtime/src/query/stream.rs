@@ -1,19 +1,19 @@
 //! Reading a query's rows as they arrive, one at a time or in batches, without holding
 //! them all in memory.
 
-use crate::engine::{Error, RawRow, RowStream};
+use crate::engine::{Error, RowRef, RowStream};
 use crate::render::Label;
 use std::fmt;
 
 /// Decodes one row of a stream.
 pub trait DecodeRow<R> {
     /// Decodes `row`; `labels` name the selected columns for errors.
-    fn decode(&mut self, row: RawRow<'_>, labels: &[Label]) -> Result<R, Error>;
+    fn decode(&mut self, row: RowRef<'_>, labels: &[Label]) -> Result<R, Error>;
 }
 
-impl<R, F: FnMut(RawRow<'_>, &[Label]) -> Result<R, Error>> DecodeRow<R> for F {
+impl<R, F: FnMut(RowRef<'_>, &[Label]) -> Result<R, Error>> DecodeRow<R> for F {
     #[inline]
-    fn decode(&mut self, row: RawRow<'_>, labels: &[Label]) -> Result<R, Error> {
+    fn decode(&mut self, row: RowRef<'_>, labels: &[Label]) -> Result<R, Error> {
         self(row, labels)
     }
 }

@@ -103,7 +103,7 @@ impl RawBackend for crate::backend::Sqlite {
 }
 
 use crate::backend::Postgres;
-use crate::engine::{DecodeError, Error, Executor, Row};
+use crate::engine::{DecodeError, Error, Executor, OwnedRow};
 use crate::expr::{NaturalSqlType, SqlValue};
 use crate::render::{Param, Rendered};
 use crate::types::SqlType;
@@ -326,10 +326,11 @@ impl<'a> RawQuery<'a> {
         crate::engine::exactly_one(self.load(conn)?)
     }
 
-    /// The first column of the only row, or `None` when there is no row.
-    pub fn scalar<T: for<'r> FromSql<'r>, C: Executor<Backend = Postgres> + ?Sized>(
+    /// The first column of the only row, or `None` when there is no row: `scalar::<i64>(conn)`,
+    /// as `row.get::<i64>(..)` names only the value's type.
+    pub fn scalar<T: for<'r> FromSql<'r>>(
         &self,
-        conn: &mut C,
+        conn: &mut (impl Executor<Backend = Postgres> + ?Sized),
     ) -> Result<Option<T>, Error> {
         crate::engine::at_most_one(self.load(conn)?)?
             .map(|row| row.get(0))
@@ -354,7 +355,7 @@ impl<'a> RawQuery<'a> {
         let stream = conn.stream_rows(&rendered)?;
         Ok(crate::query::Rows::new(
             stream,
-            |row: crate::engine::RawRow<'_>, _: &[crate::render::Label]| Ok(DynRow(row.to_row())),
+            |row: crate::engine::RowRef<'_>, _: &[crate::render::Label]| Ok(DynRow(row.to_row())),
         ))
     }
 
@@ -370,7 +371,7 @@ impl<'a> RawQuery<'a> {
         Ok(crate::query::Batches::new(
             stream,
             n,
-            |row: crate::engine::RawRow<'_>, _: &[crate::render::Label]| Ok(DynRow(row.to_row())),
+            |row: crate::engine::RowRef<'_>, _: &[crate::render::Label]| Ok(DynRow(row.to_row())),
         ))
     }
 }

@@ -4,7 +4,7 @@ use super::*;
 
 /// A row of hand-written SQL: columns by name or position, each converted with a typed
 /// error when it does not fit.
-pub struct DynRow(pub(super) Row);
+pub struct DynRow(pub(super) OwnedRow);
 
 impl fmt::Debug for DynRow {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -70,12 +70,12 @@ impl ColumnKey for usize {
 }
 
 /// The names of a PostgreSQL row's columns.
-fn names(row: &Row) -> impl ExactSizeIterator<Item = &str> {
+fn names(row: &OwnedRow) -> impl ExactSizeIterator<Item = &str> {
     row.columns().iter().map(|c| c.name())
 }
 
 impl DynRow {
-    pub(crate) fn new(row: Row) -> Self {
+    pub(crate) fn new(row: OwnedRow) -> Self {
         DynRow(row)
     }
 
@@ -158,7 +158,7 @@ impl DynRow {
     }
 
     /// The row underneath.
-    pub fn into_inner(self) -> Row {
+    pub fn into_inner(self) -> OwnedRow {
         self.0
     }
 }

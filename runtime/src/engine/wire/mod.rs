@@ -43,7 +43,7 @@ pub(crate) use tls::{ChannelBindingMode, ConnectFail, RootCerts, SslMode, TlsSet
 pub(crate) use config::{AuthMethods, Config, Host, Keepalive};
 pub(crate) use copy::write_copy_value;
 pub(crate) use query::MAX_PARAMS;
-pub use row::{Column, RawRow, Row};
+pub use row::{Column, OwnedRow, RowRef};
 pub(crate) use row::{Span, Statement};
 
 /// The longest message accepted from the server by default: PostgreSQL sends no value
@@ -503,14 +503,14 @@ mod tests {
         ]);
         let buf = b"xx\x00\x00\x00\x07hi";
         let spans = [Span::new(2, 4), Span::new(0, -1)];
-        let row = RawRow::new(&columns, buf, &spans);
+        let row = RowRef::new(&columns, buf, &spans);
         assert_eq!(row.len(), 2);
         assert_eq!(row.value(0), Some(&b"\x00\x00\x00\x07"[..]));
         assert_eq!(row.value(1), None);
         assert_eq!(row.value(2), None);
         // A span past the end of the buffer reads as absent, not a panic.
         let bad = [Span::new(6, 10)];
-        assert_eq!(RawRow::new(&columns, buf, &bad).value(0), None);
+        assert_eq!(RowRef::new(&columns, buf, &bad).value(0), None);
         let owned = row.to_row();
         assert_eq!(owned.raw().value(0), row.value(0));
         assert_eq!(owned.columns()[1].name(), "b");

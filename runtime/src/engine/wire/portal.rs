@@ -83,7 +83,7 @@ impl Wire {
     /// portal is then closed).
     pub(crate) fn portal_next<R>(
         &mut self,
-        decode: impl FnOnce(RawRow<'_>) -> Result<R, Error>,
+        decode: impl FnOnce(RowRef<'_>) -> Result<R, Error>,
     ) -> Option<Result<R, Error>> {
         let columns = Arc::clone(&self.portal.as_ref()?.columns);
         loop {
@@ -99,7 +99,7 @@ impl Wire {
                     self.portal = None;
                     return Some(Err(e));
                 }
-                let result = decode(RawRow::new(&columns, &self.rbuf[..total], &self.spans));
+                let result = decode(RowRef::new(&columns, &self.rbuf[..total], &self.spans));
                 self.rbuf.advance(total);
                 return Some(result);
             }

@@ -380,7 +380,7 @@ impl Wire {
             if tag == b'D' {
                 if failed.is_none() {
                     self.row_spans(total, columns.len())?;
-                    let row = RawRow::new(&columns, &self.rbuf[..total], &self.spans);
+                    let row = RowRef::new(&columns, &self.rbuf[..total], &self.spans);
                     if let Err(e) = sink(crate::engine::RowData::pg(row)) {
                         failed = Some(e);
                     }

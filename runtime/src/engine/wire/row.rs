@@ -57,15 +57,15 @@ impl Span {
 /// A row as it arrived, borrowed from the read buffer: column descriptions and each
 /// value's bytes (binary format).
 #[derive(Clone, Copy)]
-pub struct RawRow<'r> {
+pub struct RowRef<'r> {
     columns: &'r Arc<[Column]>,
     buf: &'r [u8],
     spans: &'r [Span],
 }
 
-impl<'r> RawRow<'r> {
+impl<'r> RowRef<'r> {
     pub(crate) fn new(columns: &'r Arc<[Column]>, buf: &'r [u8], spans: &'r [Span]) -> Self {
-        RawRow {
+        RowRef {
             columns,
             buf,
             spans,
@@ -102,8 +102,8 @@ impl<'r> RawRow<'r> {
     }
 
     /// Copies the row out of the read buffer.
-    pub fn to_row(&self) -> Row {
-        Row {
+    pub fn to_row(&self) -> OwnedRow {
+        OwnedRow {
             columns: Arc::clone(self.columns),
             buf: self.buf.to_vec(),
             spans: self.spans.to_vec(),
@@ -111,27 +111,27 @@ impl<'r> RawRow<'r> {
     }
 }
 
-/// A row owned by the caller (see [`RawRow`] for one borrowed from the connection).
+/// A row owned by the caller (see [`RowRef`] for one borrowed from the connection).
 #[derive(Clone)]
-pub struct Row {
+pub struct OwnedRow {
     columns: Arc<[Column]>,
     buf: Vec<u8>,
     spans: Vec<Span>,
 }
 
-impl std::fmt::Debug for Row {
+impl std::fmt::Debug for OwnedRow {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Row")
+        f.debug_struct("OwnedRow")
             .field("columns", &self.columns.len())
             .finish_non_exhaustive()
     }
 }
 
-impl Row {
+impl OwnedRow {
     /// The row as a borrowed view.
     #[inline]
-    pub fn raw(&self) -> RawRow<'_> {
-        RawRow::new(&self.columns, &self.buf, &self.spans)
+    pub fn raw(&self) -> RowRef<'_> {
+        RowRef::new(&self.columns, &self.buf, &self.spans)
     }
 
     /// The columns.
