@@ -157,7 +157,9 @@ pub fn expand(input: TokenStream) -> syn::Result<TokenStream> {
         }
         let label = match rename(&v.attrs)? {
             Some(lit) => lit.value(),
-            None => o.rename_all.apply(&v.ident.to_string()),
+            None => o
+                .rename_all
+                .apply(&syn::ext::IdentExt::unraw(&v.ident).to_string()),
         };
         if label.is_empty() || label.contains('\0') {
             return Err(syn::Error::new(
@@ -403,6 +405,14 @@ mod tests {
         .unwrap()
         .to_string();
         assert!(out.contains("\"on-hold\" , \"done\""), "{out}");
+    }
+
+    #[test]
+    fn raw_identifiers_lose_their_prefix() {
+        let out = expand(quote! { enum S { r#type, r#Match } })
+            .unwrap()
+            .to_string();
+        assert!(out.contains("\"type\" , \"match\""), "{out}");
     }
 
     #[test]

@@ -129,6 +129,9 @@ fn check(rendered: &Rendered<'_>) -> Result<(), Error> {
     if rendered.nul_in_text {
         return Err(Error::NulInText);
     }
+    for param in &rendered.params {
+        param.check().map_err(Error::Parameter)?;
+    }
     Ok(())
 }
 

@@ -473,3 +473,32 @@ fn copy_in_sends_labels_in_binary_form() {
         .unwrap();
     assert_eq!(all, rows());
 }
+
+mod arrays {
+    use super::OrderStatus;
+    use crate::both::with;
+    use sqlwright::prelude::*;
+    use sqlwright::Postgres;
+
+    sqlwright::table! {
+        histories (id) {
+            id -> Int4,
+            #[sql_name = "steps"] steps -> Array<OrderStatus>,
+        }
+    }
+
+    #[test]
+    fn an_array_of_an_enum_type_loads_as_its_labels() {
+        let mut db = with::<Postgres>(
+            sqlwright::schema!(histories),
+            "INSERT INTO histories VALUES (1, ARRAY['pending', 'paid', 'on hold']::order_status[]),
+                                          (2, '{}');",
+        );
+        let steps: Vec<Vec<String>> = histories::table
+            .select(histories::steps)
+            .order_by(histories::id)
+            .load(&mut db.conn)
+            .unwrap();
+        assert_eq!(steps, [vec!["pending", "paid", "on hold"], vec![]]);
+    }
+}

@@ -253,6 +253,18 @@ fn a_value_of_the_wrong_type_names_its_parameter_and_both_types() {
         ) && text.contains(".bind_as::<Int4, _>(\"id\", ..)"),
         "{text}"
     );
+    // an int8 where the server reads int4 converts; the text column compared with a number
+    // is the one named
+    let err = raw::sql("SELECT name FROM users WHERE id = :a AND name = :b")
+        .bind("a", 1i64)
+        .bind("b", 5i64)
+        .load(&mut db.conn)
+        .unwrap_err();
+    assert!(
+        matches!(&err, Error::ParameterType { name, position: 2, bound, expected, .. }
+            if name == "b" && bound == "int8" && expected == "text"),
+        "{err:?}"
+    );
     // text for an integer column of an INSERT; the kind of the server's error still shows
     let err = raw::sql("INSERT INTO users (name, email, age) VALUES (:name, :email, :age)")
         .bind("name", "Eve")

@@ -182,6 +182,24 @@ fn time_crate_values_round_trip<B: TestBackend>() {
             Some(Utc.with_ymd_and_hms(9999, 12, 31, 23, 0, 0).unwrap())
         )]
     );
+    // A value with no UTC form in the time crate's range is a typed error, not a panic,
+    // and the connection goes on.
+    let beyond = time::PrimitiveDateTime::new(
+        time::Date::from_calendar_date(9999, time::Month::December, 31).unwrap(),
+        time::Time::from_hms(23, 30, 0).unwrap(),
+    )
+    .assume_offset(time::UtcOffset::from_hms(-5, 0, 0).unwrap());
+    let err: sqlwright::Error = moments::table
+        .filter(moments::tstz.lt(beyond))
+        .select(moments::id)
+        .load(&mut db.conn)
+        .map(|ids: Vec<i32>| ids.len())
+        .unwrap_err();
+    assert!(
+        matches!(&err, sqlwright::Error::Parameter(r) if r.contains("no UTC form")),
+        "{err:?}"
+    );
+    assert_eq!(moments::table.count(&mut db.conn).unwrap(), 2);
 }
 
 /// On SQLite the time crate writes the text chrono writes: ISO-8601, UTC for `timestamptz`.

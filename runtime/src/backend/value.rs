@@ -17,6 +17,14 @@ pub trait Encode: ToSql + Sync {
     /// JSON as text, arrays as JSON arrays (which SQLite reads with `json_each`).
     #[cfg(feature = "sqlite")]
     fn to_sqlite(&self) -> Result<SqliteArg<'_>, String>;
+
+    /// Whether the value can be sent: an error for one whose encoding would fail in a way
+    /// the encoder cannot report (a `time::OffsetDateTime` that has no UTC form). Asked
+    /// before the value is written.
+    #[doc(hidden)]
+    fn check(&self) -> Result<(), String> {
+        Ok(())
+    }
 }
 
 /// A value as it is bound to a SQLite statement.
@@ -124,6 +132,9 @@ impl<T: Encode> Encode for &T {
     fn to_sqlite(&self) -> Result<SqliteArg<'_>, String> {
         (**self).to_sqlite()
     }
+    fn check(&self) -> Result<(), String> {
+        (**self).check()
+    }
 }
 
 impl<T: Encode> Encode for Option<T> {
@@ -133,6 +144,9 @@ impl<T: Encode> Encode for Option<T> {
             Some(v) => v.to_sqlite(),
             None => Ok(SqliteArg::Null),
         }
+    }
+    fn check(&self) -> Result<(), String> {
+        self.as_ref().map_or(Ok(()), Encode::check)
     }
 }
 
@@ -147,6 +161,9 @@ impl Encode for crate::types::PgInterval {
 /// (lists of `in_` and relation loaders): numbers as numbers, everything else as the text
 /// it is stored as.
 impl<T: Encode> Encode for Vec<T> {
+    fn check(&self) -> Result<(), String> {
+        self.iter().try_for_each(Encode::check)
+    }
     #[cfg(feature = "sqlite")]
     fn to_sqlite(&self) -> Result<SqliteArg<'_>, String> {
         let mut json = String::with_capacity(2 + self.len() * 8);

@@ -195,11 +195,19 @@ impl Connection {
     /// server cannot infer them. For explaining a raw statement's type error: the
     /// statement is prepared under a fresh name and closed with the next request.
     pub(crate) fn inferred_param_types(&mut self, sql: &str) -> Option<Vec<Type>> {
-        if self.link.mode != StatementCacheMode::Named {
+        self.try_prepare(sql, &[])
+    }
+
+    /// The parameter types of `sql` prepared with `types` declared (`Type::UNKNOWN` for
+    /// one the server is to infer), or `None` when the server refuses it or asking would
+    /// have effects (see [`inferred_param_types`](Self::inferred_param_types)): in a
+    /// pooler cache mode, or inside a transaction, which a refused statement would abort.
+    pub(crate) fn try_prepare(&mut self, sql: &str, types: &[Type]) -> Option<Vec<Type>> {
+        if self.link.mode != StatementCacheMode::Named || self.link.wire.in_transaction() {
             return None;
         }
         let name = self.link.wire.statement_name();
-        let prepared = self.link.wire.prepare(Arc::clone(&name), sql, &[]);
+        let prepared = self.link.wire.prepare(Arc::clone(&name), sql, types);
         match prepared {
             Ok(statement) => {
                 self.link.wire.close_statement(name);

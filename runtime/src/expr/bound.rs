@@ -156,6 +156,10 @@ impl<ST: SqlType, T: crate::backend::Encode> crate::backend::Encode for Bound<ST
     fn to_sqlite(&self) -> Result<crate::backend::SqliteArg<'_>, String> {
         self.value.to_sqlite()
     }
+    #[inline]
+    fn check(&self) -> Result<(), String> {
+        self.value.check()
+    }
 }
 
 // Written out rather than generated, so that a compiler note pointing at one of these

@@ -9,7 +9,7 @@
 //! value's type where the statement uses it (text compared with an integer column), the
 //! error is [`Error::ParameterType`](crate::Error::ParameterType): which `:name`, the type
 //! it was bound as and the type the server reads there (asked of the server by preparing
-//! the statement once more without declared types, outside a failed transaction).
+//! the statement again without declared types, outside a transaction).
 //!
 //! Raw SQL has no columns to mark `#[sensitive]`: a value bound with
 //! [`RawQuery::bind_sensitive`] is shown as `<redacted>` in echo, `tracing` events and
@@ -550,11 +550,22 @@ pub(crate) fn explain_type_error(
     let Some(inferred) = conn.inferred_param_types(&rendered.sql) else {
         return err;
     };
+    // A parameter whose declared type differs may still be one the server converts
+    // (`int4` where it reads `int8`): the culprit is the first whose type, left to the
+    // server, makes the statement prepare (a few tries, on the error path only).
     let mismatch = rendered
         .types
         .iter()
         .zip(&inferred)
-        .position(|(declared, wanted)| declared != wanted && *wanted != Type::UNKNOWN);
+        .enumerate()
+        .filter(|(_, (declared, wanted))| declared != wanted && **wanted != Type::UNKNOWN)
+        .map(|(i, _)| i)
+        .take(8)
+        .find(|&i| {
+            let mut types = rendered.types.clone();
+            types[i] = Type::UNKNOWN;
+            conn.try_prepare(&rendered.sql, &types).is_some()
+        });
     match (mismatch, mismatch.and_then(|i| parsed.names.get(i))) {
         (Some(i), Some(name)) => Error::ParameterType {
             name: name.clone(),

@@ -143,8 +143,9 @@ where
 
 /// Binds the parent's key as a value of foreign-key column `FK`.
 fn bind_key<'a, FK: ColumnDef, K: crate::backend::Encode>(key: &'a K, out: &mut SqlWriter<'a>) {
+    // (cast to the key's type when it is a `table!` enum)
     out.redacting(FK::SENSITIVE, |out| {
-        out.bind_value(key, <<FK::SqlType as SqlType>::NotNull as SqlType>::PG_TYPE)
+        out.bind_value_as::<<FK::SqlType as SqlType>::NotNull, _>(key)
     });
 }
 

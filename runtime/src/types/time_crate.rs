@@ -35,10 +35,35 @@ macro_rules! time_value {
         impl crate::backend::Encode for $rust {
             #[cfg(feature = "sqlite")]
             fn to_sqlite(&self) -> Result<crate::backend::SqliteArg<'_>, String> {
+                InRange::in_range(self)?;
                 Ok(crate::backend::SqliteArg::Text($to_text(self).into()))
+            }
+            fn check(&self) -> Result<(), String> {
+                InRange::in_range(self)
             }
         }
     )*};
+}
+
+/// Whether a value has a form PostgreSQL and SQLite take: an `OffsetDateTime` within a
+/// day of the `time` crate's limits may have no UTC form (`to_offset` would panic).
+trait InRange {
+    fn in_range(&self) -> Result<(), String> {
+        Ok(())
+    }
+}
+impl InRange for time::Date {}
+impl InRange for time::Time {}
+impl InRange for time::PrimitiveDateTime {}
+impl InRange for time::OffsetDateTime {
+    fn in_range(&self) -> Result<(), String> {
+        match self.checked_to_offset(time::UtcOffset::UTC) {
+            Some(_) => Ok(()),
+            None => Err(format!(
+                "{self} has no UTC form within the `time` crate's range"
+            )),
+        }
+    }
 }
 
 time_value! {
@@ -85,8 +110,15 @@ mod sqlite {
 mod text {
     use time::{Date, Month, OffsetDateTime, PrimitiveDateTime, Time, UtcOffset};
 
+    /// `YYYY-MM-DD`, as chrono writes it: years before 0 as `-0001`, after 9999 with a `+`.
     pub fn date(d: &Date) -> String {
-        format!("{:04}-{:02}-{:02}", d.year(), u8::from(d.month()), d.day())
+        let year = d.year();
+        let year = match year {
+            0..=9999 => format!("{year:04}"),
+            y if y < 0 => format!("-{:04}", -i64::from(y)),
+            y => format!("+{y}"),
+        };
+        format!("{year}-{:02}-{:02}", u8::from(d.month()), d.day())
     }
 
     pub fn time(t: &Time) -> String {
@@ -104,7 +136,8 @@ mod text {
     }
 
     pub fn timestamptz(t: &OffsetDateTime) -> String {
-        let utc = t.to_offset(UtcOffset::UTC);
+        // `in_range` refused a value without a UTC form before it got here.
+        let utc = t.checked_to_offset(UtcOffset::UTC).unwrap_or(*t);
         format!("{} {}+00:00", date(&utc.date()), time(&utc.time()))
     }
 
@@ -112,7 +145,7 @@ mod text {
     pub fn parse_date(text: &str) -> Option<Date> {
         let (negative, rest) = match text.strip_prefix('-') {
             Some(rest) => (true, rest),
-            None => (false, text),
+            None => (false, text.strip_prefix('+').unwrap_or(text)),
         };
         let mut parts = rest.splitn(3, '-');
         let year: i32 = parts.next()?.parse().ok()?;
@@ -201,5 +234,40 @@ mod text {
             assert_eq!(parse_timestamptz("1969-07-20 20:17:40+200:00"), None);
             assert_eq!(parse_time("25:00:00"), None);
         }
+
+        #[test]
+        fn years_before_0001_are_written_as_chrono_writes_them() {
+            let d = Date::from_calendar_date(-1, Month::March, 4).unwrap();
+            assert_eq!(date(&d), "-0001-03-04");
+            assert_eq!(parse_date("-0001-03-04"), Some(d));
+            let chrono = chrono::NaiveDate::from_ymd_opt(-1, 3, 4)
+                .unwrap()
+                .to_string();
+            assert_eq!(chrono, "-0001-03-04");
+            assert_eq!(
+                parse_date("+2026-01-02"),
+                Date::from_calendar_date(2026, Month::January, 2).ok()
+            );
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::backend::Encode;
+
+    #[test]
+    fn an_offset_date_time_without_a_utc_form_is_refused_not_a_panic() {
+        let late = time::PrimitiveDateTime::new(
+            time::Date::from_calendar_date(9999, time::Month::December, 31).unwrap(),
+            time::Time::from_hms(23, 30, 0).unwrap(),
+        )
+        .assume_offset(time::UtcOffset::from_hms(-5, 0, 0).unwrap());
+        let err = late.check().unwrap_err();
+        assert!(err.contains("no UTC form"), "{err}");
+        #[cfg(feature = "sqlite")]
+        assert!(late.to_sqlite().is_err());
+        let fine = late.replace_offset(time::UtcOffset::UTC);
+        assert!(fine.check().is_ok());
     }
 }

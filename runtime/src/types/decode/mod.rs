@@ -379,7 +379,7 @@ impl DefaultRust for Jsonb {
 /// bytes present, and each element decoded as `T` loads it from `ST`. Only arrays of one
 /// dimension numbered from 1 load: another shape is a [`DecodeError::Invalid`], not a `Vec`
 /// that silently lost it.
-impl<T, ST> FromSqlValue<Array<ST>> for Vec<T>
+impl<T, ST: SqlType> FromSqlValue<Array<ST>> for Vec<T>
 where
     T: FromSqlValue<ST> + for<'a> FromSql<'a>,
 {
@@ -390,7 +390,13 @@ where
     fn decode(ty: &Type, raw: Option<&[u8]>) -> Result<Self, DecodeError> {
         let rust = std::any::type_name::<Self>();
         let member = match ty.kind() {
-            Kind::Array(member) if T::accepts(member) => member,
+            // A `table!` enum's elements arrive as the enum type, which `T` (a `String`)
+            // does not name but reads as text.
+            Kind::Array(member)
+                if T::accepts(member) || ST::ENUM.is_some_and(|e| e.sql_name == member.name()) =>
+            {
+                member
+            }
             _ => {
                 return Err(DecodeError::WrongType {
                     rust,
