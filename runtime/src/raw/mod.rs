@@ -34,9 +34,11 @@
 //! # Ok(()) }
 //! ```
 
+mod explain;
 mod row;
 #[cfg(feature = "sqlite")]
 mod sqlite;
+pub(crate) use explain::explain_type_error;
 pub use row::{ColumnKey, DynRow, FromDynRow};
 #[cfg(feature = "sqlite")]
 pub use sqlite::{SqliteDynRow, SqliteGet};
@@ -517,65 +519,6 @@ pub(crate) fn parse_named_with(text: &str, prefix: char) -> Result<Parsed, Error
         }
     }
     Ok(Parsed { sql, names })
-}
-
-/// SQLSTATEs of a parameter whose declared type does not fit where it is used:
-/// `undefined_function` (`integer = text` has no operator) and `datatype_mismatch` (a text
-/// value for an integer column).
-const TYPE_MISMATCH: [&str; 2] = ["42883", "42804"];
-
-/// `err` as [`Error::ParameterType`] when the server refused a parameter's declared type:
-/// the statement is prepared once more with no declared types, and the first parameter
-/// whose inferred type differs from its declared one is named.
-pub(crate) fn explain_type_error(
-    conn: &mut crate::engine::Connection,
-    query: &RawQuery<'_>,
-    err: Error,
-) -> Error {
-    let Some(db) = err.database_error() else {
-        return err;
-    };
-    if !TYPE_MISMATCH.contains(&db.code.as_str()) {
-        return err;
-    }
-    let Ok(rendered) = query.render() else {
-        return err;
-    };
-    let Ok(parsed) = parse_named_with(
-        query.text,
-        crate::backend::Dialect::Postgres.placeholder_prefix(),
-    ) else {
-        return err;
-    };
-    let Some(inferred) = conn.inferred_param_types(&rendered.sql) else {
-        return err;
-    };
-    // A parameter whose declared type differs may still be one the server converts
-    // (`int4` where it reads `int8`): the culprit is the first whose type, left to the
-    // server, makes the statement prepare (a few tries, on the error path only).
-    let mismatch = rendered
-        .types
-        .iter()
-        .zip(&inferred)
-        .enumerate()
-        .filter(|(_, (declared, wanted))| declared != wanted && **wanted != Type::UNKNOWN)
-        .map(|(i, _)| i)
-        .take(8)
-        .find(|&i| {
-            let mut types = rendered.types.clone();
-            types[i] = Type::UNKNOWN;
-            conn.try_prepare(&rendered.sql, &types).is_some()
-        });
-    match (mismatch, mismatch.and_then(|i| parsed.names.get(i))) {
-        (Some(i), Some(name)) => Error::ParameterType {
-            name: name.clone(),
-            position: i + 1,
-            bound: rendered.types[i].name().to_string(),
-            expected: inferred[i].name().to_string(),
-            source: Box::new(err),
-        },
-        _ => err,
-    }
 }
 
 #[cfg(test)]
