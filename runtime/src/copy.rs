@@ -291,6 +291,13 @@ impl<'p, T: Table> CopyIn<'p, T> {
                         T::SQL_NAME
                     )));
                 }
+                if let Some((at, reason)) = &r.refused {
+                    return Err(Error::Copy {
+                        row: Some(n),
+                        column: columns.get(*at).cloned(),
+                        source: Box::new(Error::Parameter(reason.clone())),
+                    });
+                }
                 let sent = sink.row(&r.params, &types);
                 refused.set(sink.refused());
                 sent.map_err(|(at, e)| match (at, e) {

@@ -129,8 +129,8 @@ fn check(rendered: &Rendered<'_>) -> Result<(), Error> {
     if rendered.nul_in_text {
         return Err(Error::NulInText);
     }
-    for param in &rendered.params {
-        param.check().map_err(Error::Parameter)?;
+    if let Some((_, reason)) = &rendered.refused {
+        return Err(Error::Parameter(reason.clone()));
     }
     Ok(())
 }

@@ -19,8 +19,9 @@ pub trait Encode: ToSql + Sync {
     fn to_sqlite(&self) -> Result<SqliteArg<'_>, String>;
 
     /// Whether the value can be sent: an error for one whose encoding would fail in a way
-    /// the encoder cannot report (a `time::OffsetDateTime` that has no UTC form). Asked
-    /// before the value is written.
+    /// the encoder cannot report (a `time::OffsetDateTime` that has no UTC form, which
+    /// `postgres-types` would panic on). Asked where the value is bound, so the statement
+    /// is refused before anything is written.
     #[doc(hidden)]
     fn check(&self) -> Result<(), String> {
         Ok(())

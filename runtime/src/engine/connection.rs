@@ -457,6 +457,9 @@ impl Connection {
         if statement.nul_in_text {
             return Err(Error::NulInText);
         }
+        if let Some((_, reason)) = &statement.refused {
+            return Err(Error::Parameter(reason.clone()));
+        }
         if statement.types.len() > wire::MAX_PARAMS {
             return Err(Error::Parameter(format!(
                 "the statement has {} parameters; PostgreSQL takes at most {} in one statement \

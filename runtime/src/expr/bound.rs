@@ -84,6 +84,7 @@ impl<ST, T, G> ValidGrouping<G, ()> for Bound<ST, T> {
 impl<ST: SqlType, T: crate::backend::Encode> Render for Bound<ST, T> {
     type Needs = ST::Needs;
     fn render<'a>(&'a self, out: &mut SqlWriter<'a>) {
+        out.check_value(&self.value);
         out.bind_as::<ST>(self);
     }
     fn is_atomic(&self) -> bool {

@@ -243,6 +243,9 @@ impl<'a> RawQuery<'a> {
                     "raw SQL parameter `:{name}` has no value; add `.bind(\"{name}\", value)`"
                 )));
             };
+            if let Err(reason) = value.check() {
+                return Err(Error::Parameter(format!("`:{name}`: {reason}")));
+            }
             if crate::types::is_text(ty) || crate::types::is_text_array(ty) {
                 let mut buf = bytes::BytesMut::new();
                 if value.to_sql_checked(ty, &mut buf).is_ok()
@@ -272,6 +275,7 @@ impl<'a> RawQuery<'a> {
             types,
             labels: Vec::new(),
             nul_in_text,
+            refused: None,
             lacking: None,
         })
     }

@@ -204,12 +204,13 @@ impl<P, Ch> WithGrandchildren<P, Ch> for Vec<(P, Vec<Ch>)> {
             .flat_map(|(_, children)| children.iter().filter_map(StructKey::struct_key))
             .collect();
         super::dedup(&mut keys);
+        let parents = keys.len();
         let grandchildren = if keys.is_empty() {
             Vec::new()
         } else {
             super::children_in::<G, ChildKeyOf<G, L>, _>(keys, conn)?
         };
-        let mut by_key: HashMap<_, Vec<G>> = HashMap::new();
+        let mut by_key: HashMap<_, Vec<G>> = HashMap::with_capacity(parents);
         for g in grandchildren {
             if let Some(k) = g.struct_key() {
                 by_key.entry(k).or_default().push(g);

@@ -22,6 +22,18 @@ impl<'a> SqlWriter<'a> {
         self.enum_cast::<ST>();
     }
 
+    /// Records a value that cannot be sent ([`Encode::check`]), as the parameter about to be
+    /// bound: the statement is refused before it is sent. Called with the value's own type,
+    /// so that the check costs nothing for the values that always pass it.
+    #[inline]
+    pub(crate) fn check_value<T: Encode + ?Sized>(&mut self, value: &T) {
+        if let Err(reason) = value.check() {
+            if self.refused.is_none() {
+                self.refused = Some((self.params.len(), reason));
+            }
+        }
+    }
+
     #[inline]
     fn enum_cast<ST: SqlType>(&mut self) {
         if let (Some(e), Dialect::Postgres) = (ST::ENUM, self.dialect()) {

@@ -92,6 +92,7 @@ pub struct SqlWriter<'a> {
     types: Vec<Type>,
     labels: Vec<Label>,
     nul_in_text: bool,
+    refused: Option<(usize, String)>,
     depth: u32,
     dialect: Dialect,
     lacking: Option<&'static str>,
@@ -131,6 +132,7 @@ impl<'a> SqlWriter<'a> {
             types: Vec::new(),
             labels: Vec::new(),
             nul_in_text: false,
+            refused: None,
             depth: 0,
             dialect,
             lacking: None,
@@ -248,6 +250,7 @@ impl<'a> SqlWriter<'a> {
     /// structs, by reference): a text value holding a NUL byte is recorded, and the statement
     /// is refused before it is sent.
     pub fn bind_value<T: Encode>(&mut self, value: &'a T, ty: Type) {
+        self.check_value(value);
         if crate::types::is_text(&ty) || crate::types::is_text_array(&ty) {
             let mut buf = bytes::BytesMut::new();
             if value.to_sql_checked(&ty, &mut buf).is_ok() && crate::types::text_has_nul(&ty, &buf)
@@ -376,6 +379,7 @@ impl<'a> SqlWriter<'a> {
             types: self.types,
             labels: self.labels,
             nul_in_text: self.nul_in_text,
+            refused: self.refused,
             lacking: self.lacking,
         }
     }
@@ -405,6 +409,8 @@ pub struct Rendered<'a> {
     pub labels: Vec<Label>,
     /// Whether a text parameter holds a NUL byte (the statement must not be sent).
     pub nul_in_text: bool,
+    /// A parameter that cannot be sent (its position and why): the statement must not be.
+    pub refused: Option<(usize, String)>,
     /// A PostgreSQL-only feature a boxed piece uses, on a statement for another backend
     /// (the statement must not be sent).
     pub lacking: Option<&'static str>,

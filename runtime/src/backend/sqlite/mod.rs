@@ -167,6 +167,9 @@ impl Connection<Sqlite> {
         if statement.nul_in_text {
             return Err(Error::NulInText);
         }
+        if let Some((_, reason)) = &statement.refused {
+            return Err(Error::Parameter(reason.clone()));
+        }
         if let Some(feature) = statement.lacking {
             return Err(Error::Unsupported {
                 feature,

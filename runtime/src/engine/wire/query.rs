@@ -271,10 +271,6 @@ impl Wire {
                 let i = index;
                 index += 1;
                 let before = buf.len();
-                if let Err(reason) = p.check() {
-                    failed = Some((i, reason.clone()));
-                    return Err(reason.into());
-                }
                 match p.to_sql_checked(ty, buf) {
                     Ok(IsNull::No) if buf.len() - before > MAX_VALUE => {
                         let reason = format!(
