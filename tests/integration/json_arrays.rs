@@ -428,3 +428,29 @@ fn unnest_as_a_from_source() {
         .unwrap();
     assert_eq!(found, [1, 3]);
 }
+
+/// A JSON member as a GROUP BY item, selected again and ordered by: the same expression
+/// (its key is a bound value, so it is grouped through the document column).
+#[test]
+fn grouped_by_a_json_member_and_an_array_length() {
+    let mut db = with_rows();
+    // by the document: its members are expressions of a grouped column
+    let rows: Vec<(Option<String>, i64)> = products::table
+        .group_by(products::attributes)
+        .select((products::attributes.get_text("color"), count_star()))
+        .order_by(products::attributes.get_text("color"))
+        .load(&mut db.conn)
+        .unwrap();
+    assert_eq!(
+        rows,
+        [(Some("blue".into()), 1), (Some("red".into()), 1), (None, 1)]
+    );
+    // by a function of a column, with no value in it: matched as the same expression
+    let by_len: Vec<(i32, i64)> = products::table
+        .group_by(cardinality(products::tags))
+        .select((cardinality(products::tags), count_star()))
+        .order_by(cardinality(products::tags))
+        .load(&mut db.conn)
+        .unwrap();
+    assert_eq!(by_len, [(0, 1), (1, 1), (2, 1)]);
+}

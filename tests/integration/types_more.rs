@@ -202,6 +202,41 @@ fn time_crate_values_round_trip<B: TestBackend>() {
     assert_eq!(moments::table.count(&mut db.conn).unwrap(), 2);
 }
 
+/// A `time::OffsetDateTime` without a UTC form in a COPY: the row and column are named, and
+/// nothing is stored.
+#[test]
+fn a_time_value_without_a_utc_form_stops_a_copy_naming_its_row() {
+    let mut db = with::<sqlwright::Postgres>(MOMENTS, "");
+    let fine = time::OffsetDateTime::UNIX_EPOCH;
+    let beyond = time::PrimitiveDateTime::new(
+        time::Date::from_calendar_date(9999, time::Month::December, 31).unwrap(),
+        time::Time::from_hms(23, 30, 0).unwrap(),
+    )
+    .assume_offset(time::UtcOffset::from_hms(-5, 0, 0).unwrap());
+    let rows = (1..4).map(|id| {
+        let at = if id == 2 { beyond } else { fine };
+        (moments::id.to(id), moments::tstz.to(Some(at)))
+    });
+    let err = copy_in(moments::table)
+        .rows(rows, &mut db.conn)
+        .unwrap_err();
+    match &err {
+        sqlwright::Error::Copy {
+            row: Some(2),
+            column: Some(column),
+            source,
+        } => {
+            assert_eq!(column, "tstz");
+            assert!(
+                matches!(&**source, sqlwright::Error::Parameter(r) if r.contains("no UTC form")),
+                "{source:?}"
+            );
+        }
+        other => panic!("{other:?}"),
+    }
+    assert_eq!(moments::table.count(&mut db.conn).unwrap(), 0);
+}
+
 /// On SQLite the time crate writes the text chrono writes: ISO-8601, UTC for `timestamptz`.
 #[test]
 fn time_crate_values_are_iso_text_on_sqlite() {
