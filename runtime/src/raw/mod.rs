@@ -7,7 +7,7 @@
 //! cast. Each value is declared with its Rust type's natural SQL type (`i64` is `int8`,
 //! `&str` is `text`; [`RawQuery::bind_as`] picks another). When PostgreSQL refuses a
 //! value's type where the statement uses it (text compared with an integer column), the
-//! error is [`Error::ParameterType`](crate::Error::ParameterType): which `:name`, the type
+//! error is [`Error::ParameterType`]: which `:name`, the type
 //! it was bound as and the type the server reads there (asked of the server by preparing
 //! the statement again without declared types, outside a transaction).
 //!
