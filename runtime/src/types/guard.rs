@@ -12,6 +12,7 @@ use postgres_types::{Kind, Type};
 #[derive(Clone, Copy, Debug, Default)]
 pub(crate) struct Exact {
     /// `rust_decimal::Decimal` (28 fractional digits, 96 bits, no NaN).
+    #[cfg_attr(not(feature = "rust_decimal"), allow(dead_code))]
     pub(crate) decimal: bool,
     /// `chrono::NaiveTime` (no 24:00).
     pub(crate) time: bool,

@@ -102,10 +102,29 @@ pub trait FromRow<ST: ?Sized>: Sized {
 
 /// One column loads through [`FromSqlValue`]; one impl per SQL type (not one blanket
 /// impl over all), so that a tuple's impl is the only candidate for a tuple and a
-/// mismatch is reported at the element that does not fit.
+/// mismatch is reported at the element that does not fit. `RowOf` gives the type's default
+/// Rust type as a whole row (written by `table!` for the enum types it declares).
 #[doc(hidden)]
 #[macro_export]
 macro_rules! __from_row_via_value {
+    ($([$($gen:tt)*] $st:ty;)*) => {
+        $crate::__from_row_only! { $([$($gen)*] $st;)* }
+        $(
+            impl<$($gen)*> $crate::types::RowOf for $st
+            where
+                $st: $crate::types::DefaultRust,
+            {
+                type Row = <$st as $crate::types::DefaultRust>::Rust;
+            }
+        )*
+    };
+}
+
+/// The `FromRow` half of [`__from_row_via_value`]: for the SQL types whose default Rust
+/// type comes with a feature (a row of `Date` loads as `time::Date` without chrono).
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __from_row_only {
     ($([$($gen:tt)*] $st:ty;)*) => {$(
         impl<__T: $crate::types::FromSqlValue<$st>, $($gen)*> $crate::types::FromRow<$st> for __T {
             #[inline(always)]
@@ -115,21 +134,31 @@ macro_rules! __from_row_via_value {
                 row.read::<__T, $st>()
             }
         }
-        impl<$($gen)*> $crate::types::RowOf for $st
-        where
-            $st: $crate::types::DefaultRust,
-        {
-            type Row = <$st as $crate::types::DefaultRust>::Rust;
+    )*};
+}
+
+/// `RowOf` of the SQL types whose default Rust type needs feature `$feature`.
+macro_rules! row_of_with {
+    ($feature:literal: $($st:ty),*) => {$(
+        #[cfg(feature = $feature)]
+        impl crate::types::RowOf for $st {
+            type Row = <$st as crate::types::DefaultRust>::Rust;
         }
     )*};
 }
 
 crate::__from_row_via_value! {
-    [] Int2; [] Int4; [] Int8; [] Float4; [] Float8; [] Numeric; [] Text; [] Bool; [] Date;
-    [] Time; [] Timestamp; [] Timestamptz; [] Interval; [] Uuid; [] Json; [] Jsonb; [] Bytea;
+    [] Int2; [] Int4; [] Int8; [] Float4; [] Float8; [] Text; [] Bool; [] Interval; [] Bytea;
     [] Inet; [] MacAddr;
     [ST: SqlType<Nullability = NotNull>] Nullable<ST>; [ST: ArrayElement] Array<ST>;
 }
+crate::__from_row_only! {
+    [] Numeric; [] Date; [] Time; [] Timestamp; [] Timestamptz; [] Uuid; [] Json; [] Jsonb;
+}
+row_of_with!("rust_decimal": Numeric);
+row_of_with!("chrono": Date, Time, Timestamp, Timestamptz);
+row_of_with!("uuid": Uuid);
+row_of_with!("serde_json": Json, Jsonb);
 
 // `cidr` loads only as `ipnetwork::IpNetwork`.
 #[cfg(feature = "ipnetwork")]
