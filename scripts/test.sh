@@ -52,4 +52,8 @@ macOS: brew install pgbouncer): the PgBouncer tests need it."
     have_pgbouncer || { echo "pgbouncer was installed but is still not found." >&2; exit 1; }
 fi
 
+# The library must also build without its default features (no value crates): a user who
+# turns them off gets a crate that compiles. A check, not a test run: it takes seconds.
+cargo check -q -p sqlwright --no-default-features
+
 exec cargo test --workspace "$@"
