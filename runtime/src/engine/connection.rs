@@ -4,7 +4,7 @@
 use super::log::{self, Echo};
 use super::statement_cache::CachedStatement;
 use super::wire::{self, OwnedRow, Statement, Wire};
-use super::{CopySink, DatabaseUrl, Error, RowData, RowStream, StatementCacheMode, STREAM_BATCH};
+use super::{DatabaseUrl, Error, RowData, RowStream, StatementCacheMode, STREAM_BATCH};
 use crate::backend::{Backend, Postgres};
 use crate::render::Rendered;
 use std::collections::HashMap;
@@ -323,7 +323,7 @@ impl Connection {
     /// A lost connection after `sql` was sent, where the server may have made its work
     /// permanent (COMMIT, or a statement that may write outside a transaction), becomes
     /// [`Error::OutcomeUnknown`]: retrying it could store the work twice.
-    fn settle<T>(&mut self, result: Result<T, Error>, sql: &str) -> Result<T, Error> {
+    pub(super) fn settle<T>(&mut self, result: Result<T, Error>, sql: &str) -> Result<T, Error> {
         let Err(e) = result else { return result };
         let commits = if sql == "COMMIT" {
             true
@@ -349,31 +349,6 @@ impl Connection {
         self.note(Err(e))
     }
 
-    /// Runs `COPY ... FROM STDIN` (`sql`, written by sqlwright) with `write` sending the
-    /// data through a [`CopySink`] and finishing it; logs the statement with the row count
-    /// and records the outcome. A `write` that fails without finishing aborts the COPY:
-    /// nothing of it is stored.
-    pub(crate) fn copy_in_with(
-        &mut self,
-        sql: &str,
-        write: impl FnOnce(&mut CopySink<'_>) -> Result<u64, Error>,
-    ) -> Result<u64, Error> {
-        let started = Instant::now();
-        let result = self
-            .link
-            .wire
-            .copy_in_start(sql)
-            .and_then(|()| CopySink::run(&mut self.link.wire, write));
-        log::statement(
-            &self.echo,
-            sql,
-            &[],
-            started.elapsed(),
-            result.as_ref().map(|n| Some(*n)),
-        );
-        self.settle(result, sql)
-    }
-
     /// The result columns of a statement, asked of the server now (not from the statement
     /// cache, whose description may predate a schema change).
     pub(crate) fn columns_of(
@@ -383,39 +358,6 @@ impl Connection {
         let (_, sql) = self.prepare_logged(rendered, Instant::now())?;
         let described = self.link.wire.prepare(Arc::from(""), &sql, &rendered.types);
         Ok(self.note(described)?.columns)
-    }
-
-    /// Starts `COPY ... TO STDOUT` (`sql`, written by sqlwright); its data is then read
-    /// with [`Connection::copy_out_next`].
-    pub(crate) fn copy_out_start(&mut self, sql: &str) -> Result<(), Error> {
-        let started = Instant::now();
-        let result = self.link.wire.copy_out_start(sql);
-        log::statement(
-            &self.echo,
-            sql,
-            &[],
-            started.elapsed(),
-            result.as_ref().map(|_| None),
-        );
-        self.note(result)
-    }
-
-    /// Cancels a COPY TO STDOUT the caller stopped reading and drops the rest, within a
-    /// bound (past it the connection is closed; see `Wire::drop_rest`).
-    pub(crate) fn abandon_copy_out(&mut self) {
-        let ended = self.link.wire.abandon_copy_out();
-        let _ = self.note(ended);
-    }
-
-    /// The next message of COPY TO STDOUT, handed to `f`; `None` at the end.
-    pub(crate) fn copy_out_next<R>(
-        &mut self,
-        f: impl FnOnce(&[u8]) -> R,
-    ) -> Option<Result<R, Error>> {
-        match self.link.wire.copy_out_next(f)? {
-            Ok(r) => Some(Ok(r)),
-            Err(e) => Some(self.note(Err(e))),
-        }
     }
 
     /// Transaction control on PostgreSQL, giving up at `deadline` when there is one.

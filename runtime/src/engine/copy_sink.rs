@@ -1,9 +1,11 @@
 //! The data side of a binary `COPY ... FROM STDIN`.
 
+use super::log;
 use super::wire::{self, Wire};
-use super::Error;
+use super::{Connection, Error};
 use bytes::{BufMut, BytesMut};
 use postgres_types::Type;
+use std::time::Instant;
 
 /// COPY data is handed to the connection in chunks of about this size.
 const COPY_CHUNK: usize = 64 * 1024;
@@ -93,5 +95,66 @@ impl<'c> CopySink<'c> {
         self.wire.copy_data(&self.data)?;
         self.data.clear();
         self.wire.copy_done()
+    }
+}
+
+/// COPY on a connection: the statements logged and their outcome recorded as any other's.
+impl Connection {
+    /// Runs `COPY ... FROM STDIN` (`sql`, written by sqlwright) with `write` sending the
+    /// data through a [`CopySink`] and finishing it; logs the statement with the row count
+    /// and records the outcome. A `write` that fails without finishing aborts the COPY:
+    /// nothing of it is stored.
+    pub(crate) fn copy_in_with(
+        &mut self,
+        sql: &str,
+        write: impl FnOnce(&mut CopySink<'_>) -> Result<u64, Error>,
+    ) -> Result<u64, Error> {
+        let started = Instant::now();
+        let result = self
+            .link
+            .wire
+            .copy_in_start(sql)
+            .and_then(|()| CopySink::run(&mut self.link.wire, write));
+        log::statement(
+            &self.echo,
+            sql,
+            &[],
+            started.elapsed(),
+            result.as_ref().map(|n| Some(*n)),
+        );
+        self.settle(result, sql)
+    }
+
+    /// Starts `COPY ... TO STDOUT` (`sql`, written by sqlwright); its data is then read
+    /// with [`Connection::copy_out_next`].
+    pub(crate) fn copy_out_start(&mut self, sql: &str) -> Result<(), Error> {
+        let started = Instant::now();
+        let result = self.link.wire.copy_out_start(sql);
+        log::statement(
+            &self.echo,
+            sql,
+            &[],
+            started.elapsed(),
+            result.as_ref().map(|_| None),
+        );
+        self.note(result)
+    }
+
+    /// Cancels a COPY TO STDOUT the caller stopped reading and drops the rest, within a
+    /// bound (past it the connection is closed; see `Wire::drop_rest`).
+    pub(crate) fn abandon_copy_out(&mut self) {
+        let ended = self.link.wire.abandon_copy_out();
+        let _ = self.note(ended);
+    }
+
+    /// The next message of COPY TO STDOUT, handed to `f`; `None` at the end.
+    pub(crate) fn copy_out_next<R>(
+        &mut self,
+        f: impl FnOnce(&[u8]) -> R,
+    ) -> Option<Result<R, Error>> {
+        match self.link.wire.copy_out_next(f)? {
+            Ok(r) => Some(Ok(r)),
+            Err(e) => Some(self.note(Err(e))),
+        }
     }
 }

@@ -20,7 +20,6 @@ pub(crate) mod wire;
 pub use builder::EngineBuilder;
 pub use cancel::CancelHandle;
 pub use connection::{Connection, DEFAULT_MAX_MESSAGE_SIZE, DEFAULT_STATEMENT_CACHE};
-pub(crate) use copy_sink::CopySink;
 pub use error::{DatabaseError, DbErrorKind, DecodeError, Error, TlsErrorKind};
 pub use log::SQL_LOG_TARGET;
 pub use pool::{Engine, PoolState, PooledConnection, REQUEST_TIMEOUT_GRACE};

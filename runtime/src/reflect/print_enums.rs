@@ -62,7 +62,9 @@ pub(super) fn declare(
     (out, types)
 }
 
-/// The SQL name `table!` gives an enum of Rust name `name` (the macro's rule: snake case).
+/// The SQL name `table!` gives an enum of Rust name `name`: the macro's rule
+/// (`sqlwright_schema::snake_case`), written again here because the runtime does not depend
+/// on the macro's parser; a test holds the two to the same answers.
 fn sqlwright_snake_case(name: &str) -> String {
     let chars: Vec<char> = name.chars().collect();
     let mut out = String::new();
@@ -97,5 +99,28 @@ mod tests {
             sqlwright_snake_case(&pascal_case("Weird Name")),
             "Weird Name"
         );
+    }
+
+    #[test]
+    fn the_macro_names_enums_by_the_same_rule() {
+        for name in [
+            "OrderStatus",
+            "HTTPCode",
+            "Mood",
+            "A",
+            "ABC",
+            "Enum2faKind",
+            "X11Display",
+            "already_snake",
+            "ÉtatCivil",
+            "IPv6Kind",
+            "Version2B",
+        ] {
+            assert_eq!(
+                sqlwright_snake_case(name),
+                sqlwright_schema::snake_case(name),
+                "{name}"
+            );
+        }
     }
 }

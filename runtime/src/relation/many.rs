@@ -16,6 +16,10 @@ use std::collections::HashMap;
 /// Pairs each row of a collection with its related rows, in one statement per call
 /// (select-in): `users.with_children(posts::author_id, conn)`.
 pub trait WithRelated<P>: Sized {
+    /// The rows, owned (the collection this is implemented for).
+    #[doc(hidden)]
+    fn into_parents(self) -> Vec<P>;
+
     /// Each parent with its children along `fk` (a foreign-key column, or the marker of a
     /// `#[foreign_key(..)]` of several columns): one statement for all parents
     /// (`WHERE fk = ANY($1)`, from 9 keys `WHERE fk IN (SELECT unnest($1))`). Each parent's
@@ -32,7 +36,12 @@ pub trait WithRelated<P>: Sized {
         Ch: RowStruct,
         Ch::Table: ChildOf<L>,
         Ch::Columns: Render,
-        ChildKeyOf<Ch, L>: KeyColumns<<P as StructKey<L::ParentKey>>::Key>;
+        ChildKeyOf<Ch, L>: KeyColumns<<P as StructKey<L::ParentKey>>::Key>,
+    {
+        let parents = self.into_parents();
+        let children = Aligned::load_children::<Ch, L>(&parents[..], fk, conn)?;
+        Ok(parents.into_iter().zip(children).collect())
+    }
 
     /// Each child with its parent along `fk` (`Option` of it for a nullable key): one
     /// statement for all children.
@@ -48,7 +57,12 @@ pub trait WithRelated<P>: Sized {
         L::Parent: RowOfTable<Pa>,
         Pa: RowStruct + StructKey<L::ParentKey, Key = <P as StructKey<L::ChildKey>>::Key> + Clone,
         Pa::Columns: Render,
-        L::ParentKey: KeyColumns<<P as StructKey<L::ChildKey>>::Key>;
+        L::ParentKey: KeyColumns<<P as StructKey<L::ChildKey>>::Key>,
+    {
+        let children = self.into_parents();
+        let parents = Aligned::load_parents::<Pa, L>(&children[..], fk, conn)?;
+        Ok(children.into_iter().zip(parents).collect())
+    }
 
     /// Each parent with its children along `fk`, selected by the parents' own query
     /// instead of their keys (`WHERE fk IN (SELECT ..)`): `keys` selects the referenced
@@ -65,7 +79,12 @@ pub trait WithRelated<P>: Sized {
         <FK as ColumnDef>::Table: RowOfTable<Ch>,
         Ch: RowStruct + Field<FK, Value: KeyValue<Key = <P::Value as KeyValue>::Key>>,
         Ch::Columns: Render,
-        Q: SubSelect<J, SqlType = <FK::Referenced as ColumnDef>::SqlType>;
+        Q: SubSelect<J, SqlType = <FK::Referenced as ColumnDef>::SqlType>,
+    {
+        let parents = self.into_parents();
+        let children = Aligned::load_children_in::<Ch, FK, Q, J>(&parents[..], fk, keys, conn)?;
+        Ok(parents.into_iter().zip(children).collect())
+    }
 
     /// Each parent with the rows of `T` related to it through an association table whose
     /// foreign key `to_parent` references the parents and `to_target` references `T`
@@ -84,81 +103,17 @@ pub trait WithRelated<P>: Sized {
         T: RowStruct,
         T::Columns: Render,
         Array<<<FA as ColumnDef>::SqlType as SqlType>::NotNull>: SqlType,
-        <P::Value as KeyValue>::Key: FromSqlValue<<<FA as ColumnDef>::SqlType as SqlType>::NotNull>;
+        <P::Value as KeyValue>::Key: FromSqlValue<<<FA as ColumnDef>::SqlType as SqlType>::NotNull>,
+    {
+        let parents = self.into_parents();
+        let targets = Aligned::load_through::<T, FA, FB>(&parents[..], to_parent, to_target, conn)?;
+        Ok(parents.into_iter().zip(targets).collect())
+    }
 }
 
 impl<P> WithRelated<P> for Vec<P> {
-    // The key bound is written inline so that an error quotes one short line.
-    #[allow(clippy::multiple_bound_locations)]
-    fn with_children<Ch: StructKey<ChildKeyOf<Ch, L>, Key = ParentKeyOf<P, L>>, L: Link>(
-        self,
-        fk: L,
-        conn: &mut (impl Executor + ?Sized),
-    ) -> Result<Vec<(P, Vec<Ch>)>, Error>
-    where
-        P: StructKey<L::ParentKey>,
-        Ch: RowStruct,
-        Ch::Table: ChildOf<L>,
-        Ch::Columns: Render,
-        ChildKeyOf<Ch, L>: KeyColumns<<P as StructKey<L::ParentKey>>::Key>,
-    {
-        let children = Aligned::load_children::<Ch, L>(&self[..], fk, conn)?;
-        Ok(self.into_iter().zip(children).collect())
-    }
-
-    fn with_parents<Pa, L>(
-        self,
-        fk: L,
-        conn: &mut (impl Executor + ?Sized),
-    ) -> Result<Vec<(P, <P as StructKey<L::ChildKey>>::Related<Pa>)>, Error>
-    where
-        L: Link,
-        P: StructKey<L::ChildKey>,
-        L::Parent: RowOfTable<Pa>,
-        Pa: RowStruct + StructKey<L::ParentKey, Key = <P as StructKey<L::ChildKey>>::Key> + Clone,
-        Pa::Columns: Render,
-        L::ParentKey: KeyColumns<<P as StructKey<L::ChildKey>>::Key>,
-    {
-        let parents = Aligned::load_parents::<Pa, L>(&self[..], fk, conn)?;
-        Ok(self.into_iter().zip(parents).collect())
-    }
-
-    fn with_children_in<Ch, FK, Q, J>(
-        self,
-        fk: Col<FK>,
-        keys: Q,
-        conn: &mut (impl Executor + ?Sized),
-    ) -> Result<Vec<(P, Vec<Ch>)>, Error>
-    where
-        FK: ForeignKey,
-        P: Field<FK::Referenced, Value: KeyValue>,
-        <FK as ColumnDef>::Table: RowOfTable<Ch>,
-        Ch: RowStruct + Field<FK, Value: KeyValue<Key = <P::Value as KeyValue>::Key>>,
-        Ch::Columns: Render,
-        Q: SubSelect<J, SqlType = <FK::Referenced as ColumnDef>::SqlType>,
-    {
-        let children = Aligned::load_children_in::<Ch, FK, Q, J>(&self[..], fk, keys, conn)?;
-        Ok(self.into_iter().zip(children).collect())
-    }
-
-    fn with_through<T, FA, FB>(
-        self,
-        to_parent: Col<FA>,
-        to_target: Col<FB>,
-        conn: &mut (impl Executor + ?Sized),
-    ) -> Result<Vec<(P, Vec<T>)>, Error>
-    where
-        FA: ForeignKey,
-        FB: ForeignKey<Table = <FA as ColumnDef>::Table>,
-        P: Field<FA::Referenced, Value: KeyValue>,
-        <FB::Referenced as ColumnDef>::Table: RowOfTable<T>,
-        T: RowStruct,
-        T::Columns: Render,
-        Array<<<FA as ColumnDef>::SqlType as SqlType>::NotNull>: SqlType,
-        <P::Value as KeyValue>::Key: FromSqlValue<<<FA as ColumnDef>::SqlType as SqlType>::NotNull>,
-    {
-        let targets = Aligned::load_through::<T, FA, FB>(&self[..], to_parent, to_target, conn)?;
-        Ok(self.into_iter().zip(targets).collect())
+    fn into_parents(self) -> Vec<P> {
+        self
     }
 }
 
@@ -239,6 +194,10 @@ impl<P, Ch> WithGrandchildren<P, Ch> for Vec<(P, Vec<Ch>)> {
 /// The names the README once taught for the subquery and many-to-many strategies, which
 /// return the related rows aligned with the parents rather than paired with them.
 pub trait LoadMany<P> {
+    /// The rows (the slice this is implemented for).
+    #[doc(hidden)]
+    fn parents(&self) -> &[P];
+
     /// The children of the parents that `keys` selects, aligned with the parents.
     #[deprecated(note = "use `with_children_in`, which pairs each parent with its children")]
     fn load_children_in<Ch, FK, Q, J>(
@@ -253,7 +212,10 @@ pub trait LoadMany<P> {
         <FK as ColumnDef>::Table: RowOfTable<Ch>,
         Ch: RowStruct + Field<FK, Value: KeyValue<Key = <P::Value as KeyValue>::Key>>,
         Ch::Columns: Render,
-        Q: SubSelect<J, SqlType = <FK::Referenced as ColumnDef>::SqlType>;
+        Q: SubSelect<J, SqlType = <FK::Referenced as ColumnDef>::SqlType>,
+    {
+        Aligned::load_children_in(self.parents(), fk, keys, conn)
+    }
 
     /// The rows of `T` related to each parent through an association table, aligned with
     /// the parents.
@@ -272,43 +234,14 @@ pub trait LoadMany<P> {
         T: RowStruct,
         T::Columns: Render,
         Array<<<FA as ColumnDef>::SqlType as SqlType>::NotNull>: SqlType,
-        <P::Value as KeyValue>::Key: FromSqlValue<<<FA as ColumnDef>::SqlType as SqlType>::NotNull>;
+        <P::Value as KeyValue>::Key: FromSqlValue<<<FA as ColumnDef>::SqlType as SqlType>::NotNull>,
+    {
+        Aligned::load_through(self.parents(), to_parent, to_target, conn)
+    }
 }
 
 impl<P> LoadMany<P> for [P] {
-    fn load_children_in<Ch, FK, Q, J>(
-        &self,
-        fk: Col<FK>,
-        keys: Q,
-        conn: &mut (impl Executor + ?Sized),
-    ) -> Result<Vec<Vec<Ch>>, Error>
-    where
-        FK: ForeignKey,
-        P: Field<FK::Referenced, Value: KeyValue>,
-        <FK as ColumnDef>::Table: RowOfTable<Ch>,
-        Ch: RowStruct + Field<FK, Value: KeyValue<Key = <P::Value as KeyValue>::Key>>,
-        Ch::Columns: Render,
-        Q: SubSelect<J, SqlType = <FK::Referenced as ColumnDef>::SqlType>,
-    {
-        Aligned::load_children_in(self, fk, keys, conn)
-    }
-
-    fn load_through<T, FA, FB>(
-        &self,
-        to_parent: Col<FA>,
-        to_target: Col<FB>,
-        conn: &mut (impl Executor + ?Sized),
-    ) -> Result<Vec<Vec<T>>, Error>
-    where
-        FA: ForeignKey,
-        FB: ForeignKey<Table = <FA as ColumnDef>::Table>,
-        P: Field<FA::Referenced, Value: KeyValue>,
-        <FB::Referenced as ColumnDef>::Table: RowOfTable<T>,
-        T: RowStruct,
-        T::Columns: Render,
-        Array<<<FA as ColumnDef>::SqlType as SqlType>::NotNull>: SqlType,
-        <P::Value as KeyValue>::Key: FromSqlValue<<<FA as ColumnDef>::SqlType as SqlType>::NotNull>,
-    {
-        Aligned::load_through(self, to_parent, to_target, conn)
+    fn parents(&self) -> &[P] {
+        self
     }
 }

@@ -17,37 +17,6 @@ pub type Param<'a> = &'a dyn Encode;
 /// What logs, echo and [`Rendered`]'s `Display` show in place of a redacted parameter.
 pub const REDACTED: &str = "<redacted>";
 
-/// Parameters as they are shown (logs, echo, debug output): a list, with the redacted ones
-/// as [`REDACTED`].
-#[derive(Clone, Copy)]
-pub(crate) struct ShownParams<'p, 'a> {
-    pub params: &'p [Param<'a>],
-    /// Positions (0-based, ascending) of the parameters to redact.
-    pub sensitive: &'p [usize],
-    /// Redact every parameter.
-    pub all: bool,
-}
-
-impl fmt::Debug for ShownParams<'_, '_> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let mut list = f.debug_list();
-        for (i, p) in self.params.iter().enumerate() {
-            if self.all || self.sensitive.binary_search(&i).is_ok() {
-                list.entry(&format_args!("{REDACTED}"));
-            } else {
-                list.entry(p);
-            }
-        }
-        list.finish()
-    }
-}
-
-impl fmt::Display for ShownParams<'_, '_> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        fmt::Debug::fmt(self, f)
-    }
-}
-
 /// What a selected column is called in error messages: `table.column`, or its position.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Label {
@@ -106,7 +75,10 @@ pub const UNNEST_FROM: usize = 9;
 
 mod cast;
 mod fingerprint;
+mod rendered;
 pub(crate) use fingerprint::Fingerprint;
+pub use rendered::Rendered;
+pub(crate) use rendered::ShownParams;
 
 impl Default for SqlWriter<'_> {
     fn default() -> Self {
@@ -382,77 +354,6 @@ impl<'a> SqlWriter<'a> {
             refused: self.refused,
             lacking: self.lacking,
         }
-    }
-}
-
-/// A rendered statement, ready to execute or to show.
-pub struct Rendered<'a> {
-    /// The SQL text with `$1`, `$2`, ... placeholders (empty when rendered with
-    /// [`SqlWriter::fingerprint_only`]).
-    pub sql: String,
-    /// The statement's fingerprint: equal for statements of equal SQL text and parameter
-    /// types (see [`SqlWriter`]).
-    pub key: u64,
-    /// Whether `sql` holds the text.
-    pub has_text: bool,
-    /// The parameters, in placeholder order.
-    pub params: Vec<Param<'a>>,
-    /// The backend spelling the text is written in.
-    pub dialect: Dialect,
-    /// The positions in `params` (0-based, ascending) of the sensitive parameters, which
-    /// are shown as [`REDACTED`] (see [`SqlWriter::redacting`]).
-    pub sensitive: Vec<usize>,
-    /// The declared type of each parameter.
-    /// (PostgreSQL's statements only; empty for another backend's).
-    pub types: Vec<Type>,
-    /// The label of each selected column.
-    pub labels: Vec<Label>,
-    /// Whether a text parameter holds a NUL byte (the statement must not be sent).
-    pub nul_in_text: bool,
-    /// A parameter that cannot be sent (its position and why): the statement must not be.
-    pub refused: Option<(usize, String)>,
-    /// A PostgreSQL-only feature a boxed piece uses, on a statement for another backend
-    /// (the statement must not be sent).
-    pub lacking: Option<&'static str>,
-}
-
-impl<'a> Rendered<'a> {
-    /// The parameters as the `postgres` crate takes them (`client.query(&sql, &params)`).
-    pub fn postgres_params(&self) -> Vec<&'a (dyn postgres_types::ToSql + Sync)> {
-        self.params
-            .iter()
-            .map(|p| *p as &(dyn postgres_types::ToSql + Sync))
-            .collect()
-    }
-
-    /// The parameters as shown: sensitive ones redacted, or all of them when `all`.
-    pub(crate) fn shown_params(&self, all: bool) -> ShownParams<'_, 'a> {
-        ShownParams {
-            params: &self.params,
-            sensitive: &self.sensitive,
-            all,
-        }
-    }
-}
-
-impl fmt::Display for Rendered<'_> {
-    /// Shows the SQL followed by its parameters, as a comment: for logs and debugging.
-    /// Sensitive parameters are shown as [`REDACTED`].
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.sql)?;
-        if !self.params.is_empty() {
-            write!(f, " -- binds: {:?}", self.shown_params(false))?;
-        }
-        Ok(())
-    }
-}
-
-impl fmt::Debug for Rendered<'_> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Rendered")
-            .field("sql", &self.sql)
-            .field("params", &self.shown_params(false))
-            .finish()
     }
 }
 
