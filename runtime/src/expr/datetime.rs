@@ -2,6 +2,7 @@
 //! `CAST`, and date/time arithmetic with intervals, with PostgreSQL's result types.
 
 use super::func::*;
+use super::signatures::HasFields;
 use super::{Expression, IntoOperand};
 use crate::backend::needs::{features as lacks, PgOnly};
 use crate::check::identity::{ExprKey, NameId, NodeOf};

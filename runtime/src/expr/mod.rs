@@ -15,6 +15,8 @@ mod json;
 mod methods;
 pub(crate) mod operand;
 mod ops;
+mod signatures;
+mod special;
 mod window;
 
 pub use aggregate::{
@@ -34,6 +36,8 @@ pub use operand::{
     RanksCompare, RustValue, SameBranchType, Shown, ShownAs,
 };
 pub use ops::*;
+pub use signatures::{Exact, HasFields, Rounded, Truncatable};
+pub use special::*;
 pub use window::{
     cume_dist, dense_rank, first_value, lag, lag_by, lag_or, last_value, lead, lead_by, lead_or,
     mode, nth_value, ntile, percent_rank, percentile_cont, percentile_disc, rank, row_number,

@@ -45,7 +45,7 @@ impl<E, G: crate::check::identity::GroupedExpr<E>> crate::check::identity::Group
 #[diagnostic::do_not_recommend]
 impl<G: AggregatesAllowed> AggregatesAllowed for InWindow<G> {}
 #[diagnostic::do_not_recommend]
-impl<G: super::func::GroupingAllowed> super::func::GroupingAllowed for InWindow<G> {}
+impl<G: super::special::GroupingAllowed> super::special::GroupingAllowed for InWindow<G> {}
 
 /// A call that can be used with `OVER`: the grouping kind of its arguments in mode `G`.
 pub trait WindowCall<G, J> {
