@@ -15,6 +15,7 @@ mod json;
 mod methods;
 pub(crate) mod operand;
 mod ops;
+mod ordered_set;
 mod signatures;
 mod special;
 mod window;
@@ -36,14 +37,17 @@ pub use operand::{
     RanksCompare, RustValue, SameBranchType, Shown, ShownAs,
 };
 pub use ops::*;
+pub use ordered_set::{
+    mode, percentile_cont, percentile_disc, OrderedSet, OrderedSetOf, WithinGroup,
+};
 pub use signatures::{Exact, HasFields, Rounded, Truncatable};
 pub use special::*;
 pub use window::{
     cume_dist, dense_rank, first_value, lag, lag_by, lag_or, last_value, lead, lead_by, lead_or,
-    mode, nth_value, ntile, percent_rank, percentile_cont, percentile_disc, rank, row_number,
-    window, CumeDist, DenseRank, Empty, FirstValue, FrameBound, Lag, LastValue, Lead, NoArgs,
-    NthValue, Ntile, OrderedSet, OrderedSetOf, Over, OverMethod, PartitionBy, PercentRank, Rank,
-    RowNumber, WinFn, Window, WindowCall, WindowOrder, Windowable, WindowsAllowed, WithinGroup,
+    nth_value, ntile, percent_rank, rank, row_number, window, CumeDist, DenseRank, Empty,
+    FirstValue, FrameBound, Lag, LastValue, Lead, NoArgs, NthValue, Ntile, Over, OverMethod,
+    PartitionBy, PercentRank, Rank, RowNumber, WinFn, Window, WindowCall, WindowOrder, Windowable,
+    WindowsAllowed,
 };
 
 use crate::check::{AppearsIn, Mix, ValidGrouping};
