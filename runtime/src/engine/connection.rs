@@ -3,7 +3,7 @@
 
 use super::log::{self, Echo};
 use super::statement_cache::CachedStatement;
-use super::wire::{self, OwnedRow, Statement, Wire};
+use super::wire::{self, OwnedRow, Wire};
 use super::{DatabaseUrl, Error, RowData, RowStream, StatementCacheMode, STREAM_BATCH};
 use crate::backend::{Backend, Postgres};
 use crate::render::Rendered;
@@ -267,8 +267,13 @@ impl Connection {
 
     /// [`batch_execute`](Connection::batch_execute) on PostgreSQL: the simple protocol.
     pub(crate) fn pg_batch(&mut self, sql: &str) -> Result<(), Error> {
+        wire::now(self.pg_batch_io(sql))
+    }
+
+    /// [`pg_batch`](Self::pg_batch), on either kind of socket.
+    pub(crate) async fn pg_batch_io(&mut self, sql: &str) -> Result<(), Error> {
         let started = Instant::now();
-        let result = self.link.wire.simple_query(sql);
+        let result = self.link.wire.simple_query(sql).await;
         log::statement(
             &self.echo,
             sql,
@@ -285,8 +290,16 @@ impl Connection {
     /// The statement is not prepared or cached. Never build this text from user data:
     /// [`crate::raw::sql`] binds values as parameters.
     pub fn query_text(&mut self, sql: &str) -> Result<Vec<Vec<Option<String>>>, Error> {
+        wire::now(self.query_text_io(sql))
+    }
+
+    /// [`query_text`](Self::query_text), on either kind of socket.
+    pub(crate) async fn query_text_io(
+        &mut self,
+        sql: &str,
+    ) -> Result<Vec<Vec<Option<String>>>, Error> {
         let started = Instant::now();
-        let result = self.link.wire.simple_rows(sql);
+        let result = self.link.wire.simple_rows(sql).await;
         log::statement(
             &self.echo,
             sql,
@@ -305,18 +318,26 @@ impl Connection {
 
     /// Checks that the server still answers (an empty statement, one round trip).
     pub fn ping(&mut self) -> Result<(), Error> {
-        let result = self.link.wire.simple_query("");
+        wire::now(self.ping_io())
+    }
+
+    /// [`ping`](Self::ping), on either kind of socket.
+    pub(crate) async fn ping_io(&mut self) -> Result<(), Error> {
+        let result = self.link.wire.simple_query("").await;
         self.note(result)
     }
 
     /// The pre-ping of PostgreSQL's connections.
     pub(crate) fn pg_ping_before(&mut self, deadline: Instant) -> Result<(), Error> {
-        let result = self
-            .link
-            .wire
-            .within(deadline, "the answer to a pre-ping", |wire| {
-                wire.simple_query("")
-            });
+        wire::now(self.ping_before_io(deadline))
+    }
+
+    /// [`pg_ping_before`](Self::pg_ping_before), on either kind of socket.
+    pub(crate) async fn ping_before_io(&mut self, deadline: Instant) -> Result<(), Error> {
+        let wire = &mut self.link.wire;
+        let saved = wire.enter_deadline(deadline, "the answer to a pre-ping");
+        let result = wire.simple_query("").await;
+        let result = wire.leave_deadline(saved, result);
         self.note(result)
     }
 
@@ -355,22 +376,37 @@ impl Connection {
         &mut self,
         rendered: &Rendered<'_>,
     ) -> Result<Arc<[wire::Column]>, Error> {
-        let (_, sql) = self.prepare_logged(rendered, Instant::now())?;
-        let described = self.link.wire.prepare(Arc::from(""), &sql, &rendered.types);
-        Ok(self.note(described)?.columns)
+        wire::now(async {
+            let (_, sql) = self.prepare_logged(rendered, Instant::now()).await?;
+            let described = self
+                .link
+                .wire
+                .prepare(Arc::from(""), &sql, &rendered.types)
+                .await;
+            Ok(self.note(described)?.columns)
+        })
     }
 
     /// Transaction control on PostgreSQL, giving up at `deadline` when there is one.
     pub(crate) fn pg_control(&mut self, sql: &str, deadline: Option<Instant>) -> Result<(), Error> {
+        wire::now(self.pg_control_io(sql, deadline))
+    }
+
+    /// [`pg_control`](Self::pg_control), on either kind of socket.
+    pub(crate) async fn pg_control_io(
+        &mut self,
+        sql: &str,
+        deadline: Option<Instant>,
+    ) -> Result<(), Error> {
         let started = Instant::now();
+        let wire = &mut self.link.wire;
         let result = match deadline {
-            Some(deadline) => self
-                .link
-                .wire
-                .within(deadline, "the answer to a ROLLBACK", |wire| {
-                    wire.simple_query(sql)
-                }),
-            None => self.link.wire.simple_query(sql),
+            Some(deadline) => {
+                let saved = wire.enter_deadline(deadline, "the answer to a ROLLBACK");
+                let result = wire.simple_query(sql).await;
+                wire.leave_deadline(saved, result)
+            }
+            None => wire.simple_query(sql).await,
         };
         let result = if sql == "COMMIT" {
             self.settle(result, sql)
@@ -430,32 +466,49 @@ impl Connection {
         statement: &Rendered<'_>,
         sink: &mut dyn FnMut(crate::engine::RowData<'_>) -> Result<(), Error>,
     ) -> Result<u64, Error> {
+        wire::now(self.pg_run_io(statement, sink))
+    }
+
+    /// [`pg_run`](Self::pg_run), on either kind of socket.
+    pub(crate) async fn pg_run_io(
+        &mut self,
+        statement: &Rendered<'_>,
+        sink: &mut dyn FnMut(crate::engine::RowData<'_>) -> Result<(), Error>,
+    ) -> Result<u64, Error> {
         Self::check(statement)?;
         let started = Instant::now();
-        let (prepared, sql) = self.prepare_logged(statement, started)?;
+        let (prepared, sql) = self.prepare_logged(statement, started).await?;
         let max_rows = if prepared.returns_rows {
             self.link.max_rows
         } else {
             0
         };
-        let text = Arc::clone(&sql);
-        let mut call = |wire: &mut Wire, prepared: &Statement| {
-            if prepared.name.is_empty() {
-                // Unnamed or no cache: parsed again in the same request.
-                wire.execute_text(prepared, &text, &statement.params, max_rows, sink)
-            } else {
-                wire.execute(prepared, &statement.params, max_rows, sink)
-            }
+        let wire = &mut self.link.wire;
+        let mut result = if prepared.name.is_empty() {
+            // Unnamed or no cache: parsed again in the same request.
+            wire.execute_text(&prepared, &sql, &statement.params, max_rows, sink)
+                .await
+        } else {
+            wire.execute(&prepared, &statement.params, max_rows, sink)
+                .await
         };
-        let mut result = call(&mut self.link.wire, &prepared);
         if result.as_ref().is_err_and(is_stale_statement) {
             // The schema changed under the prepared statement (or it was deallocated):
             // forget it, and outside a transaction prepare it again and retry once.
             // The text comes from the cache when the statement was rendered without it.
             self.forget(statement.key);
             if self.depth == 0 {
-                let prepared = self.prepare_text(statement.key, &sql, &statement.types)?;
-                result = call(&mut self.link.wire, &prepared);
+                let prepared = self
+                    .prepare_text(statement.key, &sql, &statement.types)
+                    .await?;
+                let wire = &mut self.link.wire;
+                result = if prepared.name.is_empty() {
+                    wire.execute_text(&prepared, &sql, &statement.params, max_rows, sink)
+                        .await
+                } else {
+                    wire.execute(&prepared, &statement.params, max_rows, sink)
+                        .await
+                };
             }
         }
         if self.link.wire.take_redescribe() {
@@ -480,23 +533,34 @@ impl Connection {
     /// opened (the statement's own implicit one lasts until the end of the stream), and
     /// the server's `statement_timeout` counts the time the caller takes to read it.
     pub fn stream_rendered(&mut self, statement: &Rendered<'_>) -> Result<RowStream<'_>, Error> {
+        wire::now(self.start_stream_io(statement))?;
+        Ok(RowStream::new(self, statement.labels.clone()))
+    }
+
+    /// The start of [`stream_rendered`](Self::stream_rendered), on either kind of socket:
+    /// the portal is open when this returns `Ok`.
+    pub(crate) async fn start_stream_io(&mut self, statement: &Rendered<'_>) -> Result<(), Error> {
         Self::check(statement)?;
         let started = Instant::now();
-        let (prepared, sql) = self.prepare_logged(statement, started)?;
+        let (prepared, sql) = self.prepare_logged(statement, started).await?;
         let text = prepared.name.is_empty().then_some(&*sql);
-        let mut result =
-            self.link
-                .wire
-                .start_portal(&prepared, text, &statement.params, STREAM_BATCH);
+        let mut result = self
+            .link
+            .wire
+            .start_portal(&prepared, text, &statement.params, STREAM_BATCH)
+            .await;
         if result.as_ref().is_err_and(is_stale_statement) {
             self.forget(statement.key);
             if self.depth == 0 {
-                let prepared = self.prepare_text(statement.key, &sql, &statement.types)?;
+                let prepared = self
+                    .prepare_text(statement.key, &sql, &statement.types)
+                    .await?;
                 let text = prepared.name.is_empty().then_some(&*sql);
-                result =
-                    self.link
-                        .wire
-                        .start_portal(&prepared, text, &statement.params, STREAM_BATCH);
+                result = self
+                    .link
+                    .wire
+                    .start_portal(&prepared, text, &statement.params, STREAM_BATCH)
+                    .await;
             }
         }
         if self.link.wire.take_redescribe() {
@@ -509,8 +573,7 @@ impl Connection {
             started.elapsed(),
             result.as_ref().map(|_| None),
         );
-        self.note(result)?;
-        Ok(RowStream::new(self, statement.labels.clone()))
+        self.note(result)
     }
 }
 

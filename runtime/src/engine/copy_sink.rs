@@ -42,7 +42,7 @@ impl<'c> CopySink<'c> {
             Err(e) => e.to_string(),
             Ok(_) => "the COPY was not finished".to_string(),
         };
-        let aborted = sink.wire.copy_fail(&reason);
+        let aborted = wire::now(sink.wire.copy_fail(&reason));
         match (result, aborted) {
             (Err(e), _) | (Ok(_), Err(e)) => Err(e),
             (Ok(_), Ok(())) => Err(Error::Misuse("the COPY was not finished".into())),
@@ -76,7 +76,7 @@ impl<'c> CopySink<'c> {
             }
         }
         if self.data.len() >= COPY_CHUNK {
-            self.wire.copy_data(&self.data).map_err(|e| (None, e))?;
+            wire::now(self.wire.copy_data(&self.data)).map_err(|e| (None, e))?;
             self.data.clear();
         }
         Ok(())
@@ -92,9 +92,9 @@ impl<'c> CopySink<'c> {
     pub(crate) fn finish(&mut self) -> Result<u64, Error> {
         self.finished = true;
         self.data.put_i16(-1);
-        self.wire.copy_data(&self.data)?;
+        wire::now(self.wire.copy_data(&self.data))?;
         self.data.clear();
-        self.wire.copy_done()
+        wire::now(self.wire.copy_done())
     }
 }
 
@@ -110,10 +110,7 @@ impl Connection {
         write: impl FnOnce(&mut CopySink<'_>) -> Result<u64, Error>,
     ) -> Result<u64, Error> {
         let started = Instant::now();
-        let result = self
-            .link
-            .wire
-            .copy_in_start(sql)
+        let result = wire::now(self.link.wire.copy_in_start(sql))
             .and_then(|()| CopySink::run(&mut self.link.wire, write));
         log::statement(
             &self.echo,
@@ -129,7 +126,7 @@ impl Connection {
     /// with [`Connection::copy_out_next`].
     pub(crate) fn copy_out_start(&mut self, sql: &str) -> Result<(), Error> {
         let started = Instant::now();
-        let result = self.link.wire.copy_out_start(sql);
+        let result = wire::now(self.link.wire.copy_out_start(sql));
         log::statement(
             &self.echo,
             sql,
@@ -143,7 +140,7 @@ impl Connection {
     /// Cancels a COPY TO STDOUT the caller stopped reading and drops the rest, within a
     /// bound (past it the connection is closed; see `Wire::drop_rest`).
     pub(crate) fn abandon_copy_out(&mut self) {
-        let ended = self.link.wire.abandon_copy_out();
+        let ended = wire::now(self.link.wire.abandon_copy_out());
         let _ = self.note(ended);
     }
 
@@ -152,7 +149,7 @@ impl Connection {
         &mut self,
         f: impl FnOnce(&[u8]) -> R,
     ) -> Option<Result<R, Error>> {
-        match self.link.wire.copy_out_next(f)? {
+        match wire::now(self.link.wire.copy_out_next(f))? {
             Ok(r) => Some(Ok(r)),
             Err(e) => Some(self.note(Err(e))),
         }

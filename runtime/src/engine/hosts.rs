@@ -225,9 +225,11 @@ fn session_state(wire: &mut Wire, deadline: Instant) -> Result<SessionState, Err
     }
     // An older server: what libpq asks. A standby's transactions are read-only, so
     // `transaction_read_only` covers both for read-write and read-only.
-    let rows = wire.within(deadline, "the server's session state", |wire| {
-        wire.simple_rows("SELECT pg_catalog.pg_is_in_recovery(), pg_catalog.current_setting('transaction_read_only')")
-    })?;
+    let saved = wire.enter_deadline(deadline, "the server's session state");
+    let rows = super::wire::now(wire.simple_rows(
+        "SELECT pg_catalog.pg_is_in_recovery(), pg_catalog.current_setting('transaction_read_only')",
+    ));
+    let rows = wire.leave_deadline(saved, rows)?;
     let value = |i: usize| {
         rows.first()
             .and_then(|row| row.get(i))

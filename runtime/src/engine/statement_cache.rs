@@ -3,7 +3,7 @@
 //! (for connection poolers).
 
 use super::log;
-use super::wire::Statement;
+use super::wire::{self, Statement};
 use super::{Connection, Error};
 use crate::render::Rendered;
 use postgres_types::Type;
@@ -80,7 +80,7 @@ impl Connection {
 
     /// The prepared statement of `rendered` and its SQL text: from the cache, or
     /// prepared now (which needs the text).
-    pub(super) fn statement(
+    pub(super) async fn statement(
         &mut self,
         rendered: &Rendered<'_>,
     ) -> Result<(Statement, Arc<str>), Error> {
@@ -100,12 +100,14 @@ impl Connection {
             ));
         }
         let sql: Arc<str> = Arc::from(rendered.sql.as_str());
-        let statement = self.prepare_text(rendered.key, &sql, &rendered.types)?;
+        let statement = self
+            .prepare_text(rendered.key, &sql, &rendered.types)
+            .await?;
         Ok((statement, sql))
     }
 
     /// Prepares `sql` with parameter `types` and caches it under `key`.
-    pub(super) fn prepare_text(
+    pub(super) async fn prepare_text(
         &mut self,
         key: u64,
         sql: &Arc<str>,
@@ -115,7 +117,7 @@ impl Connection {
             StatementCacheMode::Named => self.link.wire.statement_name(),
             StatementCacheMode::Unnamed | StatementCacheMode::Off => Arc::from(""),
         };
-        let prepared = self.link.wire.prepare(name, sql, types);
+        let prepared = self.link.wire.prepare(name, sql, types).await;
         let statement = self.note(prepared)?;
         if self.link.mode == StatementCacheMode::Off {
             return Ok(statement);
@@ -140,12 +142,12 @@ impl Connection {
     }
 
     /// [`statement`](Self::statement), logging a statement that fails to prepare.
-    pub(super) fn prepare_logged(
+    pub(super) async fn prepare_logged(
         &mut self,
         rendered: &Rendered<'_>,
         started: Instant,
     ) -> Result<(Statement, Arc<str>), Error> {
-        self.statement(rendered).inspect_err(|e| {
+        self.statement(rendered).await.inspect_err(|e| {
             log::rendered(
                 &self.echo,
                 &rendered.sql,
@@ -207,7 +209,7 @@ impl Connection {
             return None;
         }
         let name = self.link.wire.statement_name();
-        let prepared = self.link.wire.prepare(Arc::clone(&name), sql, types);
+        let prepared = wire::now(self.link.wire.prepare(Arc::clone(&name), sql, types));
         match prepared {
             Ok(statement) => {
                 self.link.wire.close_statement(name);

@@ -1,6 +1,6 @@
 //! Rows read from the server as the caller asks for them.
 
-use super::wire::{OwnedRow, RowRef};
+use super::wire::{self, OwnedRow, RowRef};
 use super::{Connection, Error};
 use crate::render::Label;
 
@@ -40,12 +40,12 @@ impl<'c> RowStream<'c> {
         decode: impl FnOnce(RowRef<'_>, &[Label]) -> Result<R, Error>,
     ) -> Option<Result<R, Error>> {
         let labels = &self.labels;
-        match self.conn.link.wire.portal_next(|row| decode(row, labels))? {
+        match wire::now(self.conn.link.wire.portal_next(|row| decode(row, labels)))? {
             Ok(r) => Some(Ok(r)),
             Err(e) => {
                 if self.conn.link.wire.in_portal() {
                     // A decode error: the statement itself is fine; end it.
-                    let ended = self.conn.link.wire.end_portal();
+                    let ended = wire::now(self.conn.link.wire.end_portal());
                     if let Err(lost) = ended {
                         let _ = self.conn.note(Err::<(), _>(lost));
                     }
@@ -67,7 +67,7 @@ impl Drop for RowStream<'_> {
     /// for the next one.
     fn drop(&mut self) {
         if self.conn.link.wire.in_portal() {
-            let ended = self.conn.link.wire.abandon_portal();
+            let ended = wire::now(self.conn.link.wire.abandon_portal());
             let _ = self.conn.note(ended);
         }
     }

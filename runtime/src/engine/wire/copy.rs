@@ -8,7 +8,7 @@ impl Wire {
     /// trigger's `RAISE NOTICE` per row would otherwise fill both directions' buffers and
     /// block client and server on each other). Anything else (the server's error) stays
     /// for [`Wire::copy_done`], and the rest of the data is not sent.
-    pub(super) fn drain_during_copy(&mut self) -> Result<(), Error> {
+    pub(super) async fn drain_during_copy(&mut self) -> Result<(), Error> {
         self.socket.set_nonblocking(true).map_err(|e| lost(&e))?;
         let read = loop {
             match self.socket.read(&mut self.scratch) {
@@ -40,7 +40,7 @@ impl Wire {
             if self.rbuf.len() <= len {
                 break;
             }
-            if let Message::NoticeResponse(body) = self.read_message()? {
+            if let Message::NoticeResponse(body) = self.read_message().await? {
                 notice(body.fields());
             }
         }
@@ -50,7 +50,7 @@ impl Wire {
     /// Sends buffered COPY data, reading the server's notices whenever the socket will not
     /// take more (see [`Wire::drain_during_copy`]). A server that takes no data for the
     /// request timeout is [`Error::Timeout`].
-    pub(super) fn send_copy(&mut self) -> Result<(), Error> {
+    pub(super) async fn send_copy(&mut self) -> Result<(), Error> {
         if self.closed.is_some() {
             self.wbuf.clear();
             return Err(self.closed_error());
@@ -93,7 +93,7 @@ impl Wire {
                         self.waiting_for = "the server to take COPY data";
                         break Err(self.timed_out(limit));
                     }
-                    if let Err(e) = self.drain_during_copy() {
+                    if let Err(e) = self.drain_during_copy().await {
                         break Err(e);
                     }
                 }
@@ -112,12 +112,12 @@ impl Wire {
     }
 
     /// Starts `COPY ... FROM STDIN`.
-    pub(crate) fn copy_in_start(&mut self, sql: &str) -> Result<(), Error> {
+    pub(crate) async fn copy_in_start(&mut self, sql: &str) -> Result<(), Error> {
         self.begin_request()?;
         self.write_text(|buf| frontend::query(sql, buf))?;
-        self.send_request()?;
+        self.send_request().await?;
         loop {
-            match self.read_message()? {
+            match self.read_message().await? {
                 Message::CopyInResponse(_) => {
                     self.copy_refused = false;
                     self.socket
@@ -127,7 +127,7 @@ impl Wire {
                 }
                 Message::ErrorResponse(body) => {
                     let e = self.server_error(body.fields());
-                    return self.until_ready(Some(e)).map(drop);
+                    return self.until_ready(Some(e)).await.map(drop);
                 }
                 Message::NoticeResponse(body) => notice(body.fields()),
                 Message::CloseComplete
@@ -145,7 +145,7 @@ impl Wire {
     }
 
     /// Buffers one CopyData message (sent when enough has gathered).
-    pub(crate) fn copy_data(&mut self, data: &[u8]) -> Result<(), Error> {
+    pub(crate) async fn copy_data(&mut self, data: &[u8]) -> Result<(), Error> {
         if self.copy_refused {
             // The server has refused the COPY and drops whatever follows.
             return Ok(());
@@ -154,20 +154,20 @@ impl Wire {
             .map_err(|e| lost(&e))?
             .write(&mut self.wbuf);
         if self.wbuf.len() >= COPY_FLUSH {
-            self.send_copy()?;
+            self.send_copy().await?;
             self.copy_flushes = self.copy_flushes.wrapping_add(1);
             if self.copy_flushes.is_multiple_of(COPY_POLL_EVERY) && !self.copy_refused {
                 // A refused COPY (a bad row) is ended at once instead of after all the
                 // data: the server reads and drops what follows its error.
-                self.drain_during_copy()?;
+                self.drain_during_copy().await?;
             }
         }
         Ok(())
     }
 
     /// The end of COPY FROM STDIN's data: the last of it sent, writes back to blocking.
-    pub(super) fn end_copy(&mut self) -> Result<(), Error> {
-        let sent = self.send_copy();
+    pub(super) async fn end_copy(&mut self) -> Result<(), Error> {
+        let sent = self.send_copy().await;
         self.copy_refused = false;
         let timeout = self.socket_timeout;
         if let Err(e) = self.socket.set_write_timeout(timeout) {
@@ -177,34 +177,34 @@ impl Wire {
     }
 
     /// Ends COPY FROM STDIN: the number of rows stored.
-    pub(crate) fn copy_done(&mut self) -> Result<u64, Error> {
+    pub(crate) async fn copy_done(&mut self) -> Result<u64, Error> {
         frontend::copy_done(&mut self.wbuf);
-        self.end_copy()?;
-        self.until_ready(None)
+        self.end_copy().await?;
+        self.until_ready(None).await
     }
 
     /// Abandons COPY FROM STDIN: the server stores nothing of it.
-    pub(crate) fn copy_fail(&mut self, reason: &str) -> Result<(), Error> {
+    pub(crate) async fn copy_fail(&mut self, reason: &str) -> Result<(), Error> {
         frontend::copy_fail(reason, &mut self.wbuf).map_err(|e| lost(&e))?;
-        self.end_copy()?;
+        self.end_copy().await?;
         // The server answers with its error for the failed COPY, which is expected.
-        match self.until_ready(None) {
+        match self.until_ready(None).await {
             Ok(_) | Err(Error::Database(_)) => Ok(()),
             Err(e) => Err(e),
         }
     }
 
     /// Starts `COPY ... TO STDOUT`.
-    pub(crate) fn copy_out_start(&mut self, sql: &str) -> Result<(), Error> {
+    pub(crate) async fn copy_out_start(&mut self, sql: &str) -> Result<(), Error> {
         self.begin_request()?;
         self.write_text(|buf| frontend::query(sql, buf))?;
-        self.send_request()?;
+        self.send_request().await?;
         loop {
-            match self.read_message()? {
+            match self.read_message().await? {
                 Message::CopyOutResponse(_) => return Ok(()),
                 Message::ErrorResponse(body) => {
                     let e = self.server_error(body.fields());
-                    return self.until_ready(Some(e)).map(drop);
+                    return self.until_ready(Some(e)).await.map(drop);
                 }
                 Message::ReadyForQuery(body) => {
                     self.ready(body.status());
@@ -218,12 +218,12 @@ impl Wire {
     }
 
     /// The next CopyData message of COPY TO STDOUT, handed to `f`; `None` at the end.
-    pub(crate) fn copy_out_next<R>(
+    pub(crate) async fn copy_out_next<R>(
         &mut self,
         f: impl FnOnce(&[u8]) -> R,
     ) -> Option<Result<R, Error>> {
         loop {
-            let (tag, total) = match self.fill_message() {
+            let (tag, total) = match self.fill_message().await {
                 Ok(m) => m,
                 Err(e) => return Some(Err(e)),
             };
@@ -232,16 +232,16 @@ impl Wire {
                 self.rbuf.advance(total);
                 return Some(Ok(out));
             }
-            match self.read_message() {
+            match self.read_message().await {
                 Err(e) => return Some(Err(e)),
                 Ok(Message::CopyDone) => {}
                 Ok(Message::CommandComplete(_)) => {
-                    return self.until_ready(None).err().map(Err);
+                    return self.until_ready(None).await.err().map(Err);
                 }
                 Ok(Message::ErrorResponse(body)) => {
                     let e = self.server_error(body.fields());
                     // Reads up to ReadyForQuery; a lost connection is recorded there.
-                    let _ = self.until_ready(None);
+                    let _ = self.until_ready(None).await;
                     return Some(Err(e));
                 }
                 Ok(_) => {}

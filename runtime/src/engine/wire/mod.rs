@@ -32,9 +32,11 @@ mod query;
 mod row;
 mod socket;
 mod startup;
+mod sync;
 mod tls;
 mod unnamed;
 use socket::{is_timeout, open, Socket};
+pub(crate) use sync::now;
 
 pub(crate) use cancel::{CancelShared, Outcome as CancelOutcome};
 use tls::open_like_session;
@@ -196,9 +198,9 @@ impl Wire {
             redescribe: false,
             server_params: Vec::new(),
         };
-        let login = wire.within(deadline, "the server to finish the login", |wire| {
-            wire.startup(config)
-        });
+        let saved = wire.enter_deadline(deadline, "the server to finish the login");
+        let login = now(wire.startup(config));
+        let login = wire.leave_deadline(saved, login);
         login.map_err(|e| match e {
             Error::Database(db) => ConnectFail::Refused(db.to_string()),
             Error::ConnectionLost(m) => ConnectFail::Failed(m),
@@ -348,7 +350,7 @@ impl Wire {
 
     /// Sends a whole request, preceded by the Close messages of forgotten statements; its
     /// response is then pending until ReadyForQuery is read.
-    pub(super) fn send_request(&mut self) -> Result<(), Error> {
+    pub(super) async fn send_request(&mut self) -> Result<(), Error> {
         if !self.to_close.is_empty() {
             let mut request = BytesMut::with_capacity(self.wbuf.len() + 32 * self.to_close.len());
             for name in self.to_close.drain(..) {
@@ -359,12 +361,12 @@ impl Wire {
         }
         self.pending = true;
         self.cancel_request_started();
-        self.send()
+        self.send().await
     }
 
     /// The next message, parsed.
-    pub(super) fn read_message(&mut self) -> Result<Message, Error> {
-        self.fill_message()?;
+    pub(super) async fn read_message(&mut self) -> Result<Message, Error> {
+        self.fill_message().await?;
         match Message::parse(&mut self.rbuf) {
             Ok(Some(m)) => Ok(m),
             Ok(None) => Err(self.broke(protocol("incomplete message"))),

@@ -19,7 +19,7 @@ impl Wire {
     ///
     /// With `text`, the statement is parsed as the unnamed statement in the same request
     /// and the portal described (see [`Wire::execute_text`]).
-    pub(crate) fn start_portal(
+    pub(crate) async fn start_portal(
         &mut self,
         statement: &Statement,
         text: Option<&str>,
@@ -34,7 +34,7 @@ impl Wire {
             frontend::execute("", batch, &mut self.wbuf).map_err(|e| lost(&e))?;
         }
         frontend::flush(&mut self.wbuf);
-        self.send_request()?;
+        self.send_request().await?;
         self.portal = Some(PortalState {
             batch,
             columns: Arc::clone(&statement.columns),
@@ -43,7 +43,7 @@ impl Wire {
         // Parse or Bind caused.
         let mut bound = false;
         loop {
-            match self.read_message()? {
+            match self.read_message().await? {
                 Message::BindComplete if text.is_none() => return Ok(()),
                 Message::BindComplete => bound = true,
                 Message::NoData if bound => return Ok(()),
@@ -57,7 +57,7 @@ impl Wire {
                         }
                         Err(e) => {
                             // The rows already asked for are read and dropped.
-                            self.end_portal()?;
+                            self.end_portal().await?;
                             Err(e)
                         }
                     };
@@ -69,7 +69,7 @@ impl Wire {
                 | Message::NotificationResponse(_) => {}
                 Message::ErrorResponse(body) => {
                     let e = self.server_error(body.fields());
-                    self.end_portal()?;
+                    self.end_portal().await?;
                     return Err(e);
                 }
                 _ => {
@@ -81,13 +81,13 @@ impl Wire {
 
     /// The next row of the portal, decoded by `decode`; `None` after the last one (the
     /// portal is then closed).
-    pub(crate) fn portal_next<R>(
+    pub(crate) async fn portal_next<R>(
         &mut self,
         decode: impl FnOnce(RowRef<'_>) -> Result<R, Error>,
     ) -> Option<Result<R, Error>> {
         let columns = Arc::clone(&self.portal.as_ref()?.columns);
         loop {
-            let (tag, total) = match self.fill_message() {
+            let (tag, total) = match self.fill_message().await {
                 Ok(m) => m,
                 Err(e) => {
                     self.portal = None;
@@ -103,7 +103,7 @@ impl Wire {
                 self.rbuf.advance(total);
                 return Some(result);
             }
-            let message = match self.read_message() {
+            let message = match self.read_message().await {
                 Ok(m) => m,
                 Err(e) => {
                     self.portal = None;
@@ -114,23 +114,24 @@ impl Wire {
                 Message::PortalSuspended => {
                     // One batch done: ask for the one after the batch in flight.
                     let batch = self.portal.as_ref()?.batch;
-                    let sent = frontend::execute("", batch, &mut self.wbuf)
-                        .map_err(|e| lost(&e))
-                        .and_then(|()| {
+                    let sent = match frontend::execute("", batch, &mut self.wbuf) {
+                        Ok(()) => {
                             frontend::flush(&mut self.wbuf);
-                            self.send()
-                        });
+                            self.send().await
+                        }
+                        Err(e) => Err(lost(&e)),
+                    };
                     if let Err(e) = sent {
                         self.portal = None;
                         return Some(Err(e));
                     }
                 }
                 Message::CommandComplete(_) | Message::EmptyQueryResponse => {
-                    return self.end_portal().err().map(Err);
+                    return self.end_portal().await.err().map(Err);
                 }
                 Message::ErrorResponse(body) => {
                     let e = self.server_error(body.fields());
-                    return Some(match self.end_portal() {
+                    return Some(match self.end_portal().await {
                         Ok(()) => Err(e),
                         Err(lost) => Err(lost),
                     });
@@ -142,7 +143,7 @@ impl Wire {
                 Message::CopyInResponse(_) | Message::CopyOutResponse(_) => {
                     let copy_in = matches!(message, Message::CopyInResponse(_));
                     self.portal = None;
-                    return Some(Err(self.refuse_copy(copy_in, false)));
+                    return Some(Err(self.refuse_copy(copy_in, false).await));
                 }
                 _ => {
                     self.portal = None;
@@ -156,36 +157,36 @@ impl Wire {
 
     /// Ends a portal (finished, failed, or abandoned): Sync, then everything the server
     /// still sends (at most the batches in flight) is read and dropped.
-    pub(crate) fn end_portal(&mut self) -> Result<(), Error> {
+    pub(crate) async fn end_portal(&mut self) -> Result<(), Error> {
         if self.portal.take().is_none() {
             return Ok(());
         }
         frontend::sync(&mut self.wbuf);
-        self.send()?;
-        self.until_ready(None).map(drop)
+        self.send().await?;
+        self.until_ready(None).await.map(drop)
     }
 
     /// Ends a portal the caller stopped reading (a stream dropped early): the statement is
     /// cancelled, then Sync, and what the server still sends is read and dropped up to
     /// ReadyForQuery (see [`Wire::drop_rest`]).
-    pub(crate) fn abandon_portal(&mut self) -> Result<(), Error> {
+    pub(crate) async fn abandon_portal(&mut self) -> Result<(), Error> {
         if self.portal.take().is_none() {
             return Ok(());
         }
         let cancelled = self.cancel_unless_in_transaction();
         frontend::sync(&mut self.wbuf);
-        self.send()?;
-        self.drop_rest(cancelled)
+        self.send().await?;
+        self.drop_rest(cancelled).await
     }
 
     /// Ends a COPY TO STDOUT the caller stopped reading: cancelled, and the rest read and
     /// dropped (see [`Wire::drop_rest`]).
-    pub(crate) fn abandon_copy_out(&mut self) -> Result<(), Error> {
+    pub(crate) async fn abandon_copy_out(&mut self) -> Result<(), Error> {
         if !self.pending || self.closed.is_some() {
             return Ok(());
         }
         let cancelled = self.cancel_unless_in_transaction();
-        self.drop_rest(cancelled)
+        self.drop_rest(cancelled).await
     }
 
     /// Cancels the request under way, unless it runs inside a transaction block: there a
@@ -208,7 +209,7 @@ impl Wire {
     /// instead: reading a large or slow remainder only to throw it away would hold the
     /// caller for as long as the server takes (the server stops at its next write to the
     /// closed socket).
-    pub(crate) fn drop_rest(&mut self, cancelled: bool) -> Result<(), Error> {
+    pub(crate) async fn drop_rest(&mut self, cancelled: bool) -> Result<(), Error> {
         if !self.pending {
             return Ok(());
         }
@@ -218,21 +219,22 @@ impl Wire {
             (DISCARD_TIME, DISCARD_BYTES)
         };
         let deadline = std::time::Instant::now() + time;
-        self.within(deadline, "the rest of an abandoned result", |wire| {
+        let saved = self.enter_deadline(deadline, "the rest of an abandoned result");
+        let result = async {
             let mut dropped = 0usize;
             loop {
-                let (tag, total) = wire.fill_message()?;
+                let (tag, total) = self.fill_message().await?;
                 match tag {
                     b'Z' => {
-                        if let Message::ReadyForQuery(body) = wire.read_message()? {
-                            wire.ready(body.status());
+                        if let Message::ReadyForQuery(body) = self.read_message().await? {
+                            self.ready(body.status());
                         }
                         return Ok(());
                     }
                     b'E' => {
                         // The cancel's error, or the statement's own: noted, then dropped.
-                        if let Message::ErrorResponse(body) = wire.read_message()? {
-                            let _ = wire.server_error(body.fields());
+                        if let Message::ErrorResponse(body) = self.read_message().await? {
+                            let _ = self.server_error(body.fields());
                         }
                         continue;
                     }
@@ -240,15 +242,17 @@ impl Wire {
                 }
                 dropped += total;
                 if dropped > bytes {
-                    return Err(wire.broke(Error::ConnectionLost(format!(
+                    return Err(self.broke(Error::ConnectionLost(format!(
                         "a result was abandoned with over {} KiB still to come; the connection \
                          was closed rather than reading the rest",
                         bytes / 1024
                     ))));
                 }
-                wire.rbuf.advance(total);
+                self.rbuf.advance(total);
             }
-        })
+        }
+        .await;
+        self.leave_deadline(saved, result)
     }
 
     /// Whether a portal is being read.
@@ -259,8 +263,8 @@ impl Wire {
     /// A COPY reached through `execute` or a stream (hand-written SQL): abandoned, the
     /// connection brought back in step, and [`Error::Misuse`] returned. `sync_sent`: the
     /// request already ended with Sync (ignored by the server during COPY FROM STDIN).
-    pub(super) fn refuse_copy(&mut self, copy_in: bool, sync_sent: bool) -> Error {
-        let ended = (|| {
+    pub(super) async fn refuse_copy(&mut self, copy_in: bool, sync_sent: bool) -> Error {
+        let ended = async {
             if copy_in {
                 frontend::copy_fail("COPY is run with sqlwright's copy API", &mut self.wbuf)
                     .map_err(|e| lost(&e))?;
@@ -268,9 +272,10 @@ impl Wire {
             } else if !sync_sent {
                 frontend::sync(&mut self.wbuf);
             }
-            self.send()?;
-            self.until_ready(None)
-        })();
+            self.send().await?;
+            self.until_ready(None).await
+        }
+        .await;
         match ended {
             Err(lost @ Error::ConnectionLost(_)) => lost,
             _ => Error::Misuse(

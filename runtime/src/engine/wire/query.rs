@@ -14,19 +14,22 @@ const MAX_TYPE_DEPTH: u32 = 4;
 impl Wire {
     /// Runs SQL text through the simple protocol (several statements allowed), discarding
     /// any rows.
-    pub(crate) fn simple_query(&mut self, sql: &str) -> Result<(), Error> {
+    pub(crate) async fn simple_query(&mut self, sql: &str) -> Result<(), Error> {
         self.begin_request()?;
         self.write_text(|buf| frontend::query(sql, buf))?;
-        self.send_request()?;
-        self.until_ready(None).map(drop)
+        self.send_request().await?;
+        self.until_ready(None).await.map(drop)
     }
 
     /// Runs SQL text through the simple protocol and returns the rows of all its
     /// statements, as text (`None` for NULL).
-    pub(crate) fn simple_rows(&mut self, sql: &str) -> Result<Vec<Vec<Option<String>>>, Error> {
+    pub(crate) async fn simple_rows(
+        &mut self,
+        sql: &str,
+    ) -> Result<Vec<Vec<Option<String>>>, Error> {
         self.begin_request()?;
         self.write_text(|buf| frontend::query(sql, buf))?;
-        self.send_request()?;
+        self.send_request().await?;
         let mut rows = Vec::new();
         self.read_until_ready(None, &mut |message| {
             let mut values = Vec::new();
@@ -51,31 +54,32 @@ impl Wire {
                 }
             }
             rows.push(values);
-        })?;
+        })
+        .await?;
         Ok(rows)
     }
 
     /// Reads until ReadyForQuery: the first error seen (or `failed`) wins; otherwise the
     /// row count of the last CommandComplete.
-    pub(super) fn until_ready(&mut self, failed: Option<Error>) -> Result<u64, Error> {
-        self.read_until_ready(failed, &mut |_| {})
+    pub(super) async fn until_ready(&mut self, failed: Option<Error>) -> Result<u64, Error> {
+        self.read_until_ready(failed, &mut |_| {}).await
     }
 
     /// [`until_ready`](Self::until_ready), handing each DataRow message to `row`.
-    pub(super) fn read_until_ready(
+    pub(super) async fn read_until_ready(
         &mut self,
         mut failed: Option<Error>,
         row: &mut dyn FnMut(&[u8]),
     ) -> Result<u64, Error> {
         let mut count = 0;
         loop {
-            let (tag, total) = self.fill_message()?;
+            let (tag, total) = self.fill_message().await?;
             if tag == b'D' {
                 row(&self.rbuf[..total]);
                 self.rbuf.advance(total);
                 continue;
             }
-            match self.read_message()? {
+            match self.read_message().await? {
                 Message::ReadyForQuery(body) => {
                     self.ready(body.status());
                     return match failed {
@@ -93,7 +97,7 @@ impl Wire {
                     // COPY FROM STDIN in a script: refuse it, the server answers with an error.
                     frontend::copy_fail("COPY FROM STDIN is not supported here", &mut self.wbuf)
                         .map_err(|e| lost(&e))?;
-                    self.send()?;
+                    self.send().await?;
                 }
                 Message::NoticeResponse(body) => notice(body.fields()),
                 _ => {}
@@ -103,7 +107,7 @@ impl Wire {
 
     /// Prepares `sql` under `name` ("" for the unnamed statement) with parameter `types`,
     /// and describes it.
-    pub(crate) fn prepare(
+    pub(crate) async fn prepare(
         &mut self,
         name: Arc<str>,
         sql: &str,
@@ -113,13 +117,13 @@ impl Wire {
         self.write_text(|buf| frontend::parse(&name, sql, types.iter().map(Type::oid), buf))?;
         frontend::describe(b'S', &name, &mut self.wbuf).map_err(|e| lost(&e))?;
         frontend::sync(&mut self.wbuf);
-        self.send_request()?;
+        self.send_request().await?;
         let mut params: Vec<u32> = Vec::new();
         let mut columns: Vec<(String, u32)> = Vec::new();
         let mut returns_rows = false;
         let mut failed = None;
         loop {
-            match self.read_message()? {
+            match self.read_message().await? {
                 Message::ParseComplete | Message::NoData | Message::CloseComplete => {}
                 Message::ParameterDescription(body) => {
                     let mut it = body.parameters();
@@ -153,11 +157,11 @@ impl Wire {
         }
         let mut param_types = Vec::with_capacity(params.len());
         for oid in params {
-            param_types.push(self.type_of(oid)?);
+            param_types.push(self.type_of(oid).await?);
         }
         let mut cols = Vec::with_capacity(columns.len());
         for (name, oid) in columns {
-            let ty = self.type_of(oid)?;
+            let ty = self.type_of(oid).await?;
             cols.push(Column::new(name, ty));
         }
         Ok(Statement {
@@ -170,73 +174,80 @@ impl Wire {
 
     /// The type of an OID: a built-in one, or looked up in the catalog (named, and
     /// treated as an opaque value; arrays of built-in types keep their element).
-    pub(super) fn type_of(&mut self, oid: u32) -> Result<Type, Error> {
-        self.type_at_depth(oid, 0)
+    pub(super) async fn type_of(&mut self, oid: u32) -> Result<Type, Error> {
+        self.type_at_depth(oid, 0).await
     }
 
     /// [`type_of`](Self::type_of) for an element type `depth` arrays down: PostgreSQL's
     /// arrays of arrays are one type, so a chain deeper than a few links (or a cycle a
     /// broken or hostile catalog answers with) is refused.
-    fn type_at_depth(&mut self, oid: u32, depth: u32) -> Result<Type, Error> {
-        if depth > MAX_TYPE_DEPTH {
-            return Err(self.broke(protocol(format!(
-                "array element types nest deeper than {MAX_TYPE_DEPTH} (type OID {oid})"
-            ))));
-        }
-        if let Some(t) = Type::from_oid(oid) {
-            return Ok(t);
-        }
-        if let Some(t) = self.types.get(&oid) {
-            return Ok(t.clone());
-        }
-        // Arrays name their element type (typcategory 'A'); other types with a typelem
-        // (fixed-length subscriptable ones) are built in.
-        let sql = format!(
-            "SELECT t.typname::text, n.nspname::text, \
+    fn type_at_depth(
+        &mut self,
+        oid: u32,
+        depth: u32,
+    ) -> std::pin::Pin<Box<dyn std::future::Future<Output = Result<Type, Error>> + '_>> {
+        Box::pin(async move {
+            if depth > MAX_TYPE_DEPTH {
+                return Err(self.broke(protocol(format!(
+                    "array element types nest deeper than {MAX_TYPE_DEPTH} (type OID {oid})"
+                ))));
+            }
+            if let Some(t) = Type::from_oid(oid) {
+                return Ok(t);
+            }
+            if let Some(t) = self.types.get(&oid) {
+                return Ok(t.clone());
+            }
+            // Arrays name their element type (typcategory 'A'); other types with a typelem
+            // (fixed-length subscriptable ones) are built in.
+            let sql = format!(
+                "SELECT t.typname::text, n.nspname::text, \
              CASE WHEN t.typcategory = 'A' THEN t.typelem ELSE 0 END \
              FROM pg_catalog.pg_type t \
              JOIN pg_catalog.pg_namespace n ON n.oid = t.typnamespace WHERE t.oid = {oid}"
-        );
-        let statement = Statement {
-            name: Arc::from(""),
-            params: Arc::from([]),
-            columns: Arc::from([
-                Column::new("typname".into(), Type::TEXT),
-                Column::new("nspname".into(), Type::TEXT),
-                Column::new("typelem".into(), Type::OID),
-            ]),
-            returns_rows: true,
-        };
-        frontend::parse("", &sql, std::iter::empty(), &mut self.wbuf).map_err(|e| lost(&e))?;
-        let mut found: Option<(String, String, u32)> = None;
-        self.execute(&statement, &[], 0, &mut |row| {
-            use postgres_types::FromSql;
-            let Some(row) = row.as_pg() else {
-                return Ok(());
+            );
+            let statement = Statement {
+                name: Arc::from(""),
+                params: Arc::from([]),
+                columns: Arc::from([
+                    Column::new("typname".into(), Type::TEXT),
+                    Column::new("nspname".into(), Type::TEXT),
+                    Column::new("typelem".into(), Type::OID),
+                ]),
+                returns_rows: true,
             };
-            let text = |i: usize| {
-                row.value(i)
-                    .and_then(|v| <&str>::from_sql(&Type::TEXT, v).ok())
-                    .unwrap_or("")
-                    .to_string()
+            frontend::parse("", &sql, std::iter::empty(), &mut self.wbuf).map_err(|e| lost(&e))?;
+            let mut found: Option<(String, String, u32)> = None;
+            self.execute(&statement, &[], 0, &mut |row| {
+                use postgres_types::FromSql;
+                let Some(row) = row.as_pg() else {
+                    return Ok(());
+                };
+                let text = |i: usize| {
+                    row.value(i)
+                        .and_then(|v| <&str>::from_sql(&Type::TEXT, v).ok())
+                        .unwrap_or("")
+                        .to_string()
+                };
+                let elem = row
+                    .value(2)
+                    .and_then(|v| u32::from_sql(&Type::OID, v).ok())
+                    .unwrap_or(0);
+                found = Some((text(0), text(1), elem));
+                Ok(())
+            })
+            .await?;
+            let (name, schema, elem) =
+                found.unwrap_or_else(|| (format!("oid {oid}"), "pg_catalog".into(), 0));
+            let kind = if elem != 0 && elem != oid {
+                Kind::Array(self.type_at_depth(elem, depth + 1).await?)
+            } else {
+                Kind::Simple
             };
-            let elem = row
-                .value(2)
-                .and_then(|v| u32::from_sql(&Type::OID, v).ok())
-                .unwrap_or(0);
-            found = Some((text(0), text(1), elem));
-            Ok(())
-        })?;
-        let (name, schema, elem) =
-            found.unwrap_or_else(|| (format!("oid {oid}"), "pg_catalog".into(), 0));
-        let kind = if elem != 0 && elem != oid {
-            Kind::Array(self.type_at_depth(elem, depth + 1)?)
-        } else {
-            Kind::Simple
-        };
-        let ty = Type::new(name, oid, kind, schema);
-        self.types.insert(oid, ty.clone());
-        Ok(ty)
+            let ty = Type::new(name, oid, kind, schema);
+            self.types.insert(oid, ty.clone());
+            Ok(ty)
+        })
     }
 
     /// Writes Bind for `statement` with `params` into the unnamed portal. Nothing is
@@ -342,7 +353,7 @@ impl Wire {
     /// `max_rows` (0: no limit) is a guard: a result with more rows is
     /// [`Error::TooManyRows`], and the server stops after one row more (the portal is
     /// closed with the request).
-    pub(crate) fn execute(
+    pub(crate) async fn execute(
         &mut self,
         statement: &Statement,
         params: &[crate::render::Param<'_>],
@@ -350,12 +361,13 @@ impl Wire {
         sink: &mut dyn FnMut(crate::engine::RowData<'_>) -> Result<(), Error>,
     ) -> Result<u64, Error> {
         self.run_statement(statement, None, params, max_rows, sink)
+            .await
     }
 
     /// [`execute`](Self::execute), with `text` (when given) parsed as the unnamed
     /// statement in the same request and the portal described (see
     /// [`Wire::execute_text`]).
-    pub(super) fn run_statement(
+    pub(super) async fn run_statement(
         &mut self,
         statement: &Statement,
         text: Option<&str>,
@@ -371,12 +383,12 @@ impl Wire {
         };
         frontend::execute("", limit, &mut self.wbuf).map_err(|e| lost(&e))?;
         frontend::sync(&mut self.wbuf);
-        self.send_request()?;
+        self.send_request().await?;
         let mut columns = Arc::clone(&statement.columns);
         let mut failed: Option<Error> = None;
         let mut count = 0;
         loop {
-            let (tag, total) = self.fill_message()?;
+            let (tag, total) = self.fill_message().await?;
             if tag == b'D' {
                 if failed.is_none() {
                     self.row_spans(total, columns.len())?;
@@ -388,7 +400,7 @@ impl Wire {
                 self.rbuf.advance(total);
                 continue;
             }
-            match self.read_message()? {
+            match self.read_message().await? {
                 Message::BindComplete | Message::ParseComplete | Message::CloseComplete => {}
                 Message::CommandComplete(body) => {
                     count = body.tag().map(rows_of_tag).unwrap_or(0);
@@ -416,8 +428,8 @@ impl Wire {
                 }
                 Message::NoticeResponse(body) => notice(body.fields()),
                 Message::ParameterStatus(_) | Message::NotificationResponse(_) => {}
-                Message::CopyInResponse(_) => return Err(self.refuse_copy(true, true)),
-                Message::CopyOutResponse(_) => return Err(self.refuse_copy(false, true)),
+                Message::CopyInResponse(_) => return Err(self.refuse_copy(true, true).await),
+                Message::CopyOutResponse(_) => return Err(self.refuse_copy(false, true).await),
                 _ => {
                     return Err(self.broke(protocol("unexpected message after Execute")));
                 }

@@ -106,6 +106,56 @@ impl Socket {
     }
 }
 
+impl Socket {
+    /// One read. A blocking socket waits here (its timeout set on the socket); an async
+    /// one awaits the runtime, for at most `timeout`.
+    #[inline]
+    pub(super) async fn read_io(
+        &mut self,
+        buf: &mut [u8],
+        timeout: Option<Duration>,
+    ) -> io::Result<usize> {
+        match self {
+            #[cfg(feature = "tokio")]
+            Socket::Async(s) => s.read(buf, timeout).await,
+            _ => {
+                let _ = timeout;
+                self.read(buf)
+            }
+        }
+    }
+
+    /// One write (see [`read_io`](Self::read_io)).
+    #[inline]
+    pub(super) async fn write_io(
+        &mut self,
+        buf: &[u8],
+        timeout: Option<Duration>,
+    ) -> io::Result<usize> {
+        match self {
+            #[cfg(feature = "tokio")]
+            Socket::Async(s) => s.write(buf, timeout).await,
+            _ => {
+                let _ = timeout;
+                self.write(buf)
+            }
+        }
+    }
+
+    /// Sends what a TLS layer still holds (see [`read_io`](Self::read_io)).
+    #[inline]
+    pub(super) async fn flush_io(&mut self, timeout: Option<Duration>) -> io::Result<()> {
+        match self {
+            #[cfg(feature = "tokio")]
+            Socket::Async(s) => s.flush(timeout).await,
+            _ => {
+                let _ = timeout;
+                self.flush()
+            }
+        }
+    }
+}
+
 impl Read for Socket {
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
         match self {
@@ -201,6 +251,9 @@ pub(super) fn open(config: &Config, deadline: Instant) -> Result<Socket, String>
     }
 }
 
+/// The deadline state a [`Wire::enter_deadline`] replaced.
+pub(crate) struct Saved(Option<Instant>, Instant, &'static str);
+
 /// Whether an I/O error is a socket timeout (`SO_RCVTIMEO`/`SO_SNDTIMEO` ran out).
 pub(super) fn is_timeout(e: &io::Error) -> bool {
     matches!(
@@ -260,20 +313,24 @@ impl Wire {
         self.timeout
     }
 
-    /// Runs `f` with every wait ending by `deadline` (a pool's checkout, a login): a wait
-    /// past it is [`Error::Timeout`] and closes the connection.
-    pub(crate) fn within<T>(
-        &mut self,
-        deadline: Instant,
-        waiting_for: &'static str,
-        f: impl FnOnce(&mut Self) -> Result<T, Error>,
-    ) -> Result<T, Error> {
-        let saved = (self.deadline, self.deadline_started, self.waiting_for);
+    /// Makes every wait from now on end by `deadline` (a pool's checkout, a login): a
+    /// wait past it is [`Error::Timeout`] and closes the connection. Undone by
+    /// [`leave_deadline`](Self::leave_deadline), which gets what this returns.
+    pub(crate) fn enter_deadline(&mut self, deadline: Instant, waiting_for: &'static str) -> Saved {
+        let saved = Saved(self.deadline, self.deadline_started, self.waiting_for);
         self.deadline = Some(deadline);
         self.deadline_started = Instant::now();
         self.waiting_for = waiting_for;
-        let result = f(self);
-        (self.deadline, self.deadline_started, self.waiting_for) = saved;
+        saved
+    }
+
+    /// Ends what [`enter_deadline`](Self::enter_deadline) began, passing `result` on.
+    pub(crate) fn leave_deadline<T>(
+        &mut self,
+        saved: Saved,
+        result: Result<T, Error>,
+    ) -> Result<T, Error> {
+        (self.deadline, self.deadline_started, self.waiting_for) = (saved.0, saved.1, saved.2);
         if self.closed.is_none() && self.socket_timeout != self.timeout {
             // Back to the request timeout after the deadline shortened the socket's.
             self.set_request_timeout(self.timeout)?;
@@ -304,7 +361,7 @@ impl Wire {
     }
 
     /// Sends everything buffered.
-    pub(super) fn send(&mut self) -> Result<(), Error> {
+    pub(super) async fn send(&mut self) -> Result<(), Error> {
         if self.closed.is_some() {
             self.wbuf.clear();
             return Err(self.closed_error());
@@ -317,12 +374,14 @@ impl Wire {
             }
             let written = if at == self.wbuf.len() {
                 // What TLS still holds goes out (nothing to do for a plain socket).
-                match self.socket.flush() {
+                match self.socket.flush_io(self.socket_timeout).await {
                     Ok(()) => break Ok(()),
                     Err(e) => Err(e),
                 }
             } else {
-                self.socket.write(&self.wbuf[at..])
+                self.socket
+                    .write_io(&self.wbuf[at..], self.socket_timeout)
+                    .await
             };
             match written {
                 Ok(0) => break Err(self.broke(lost(&io::ErrorKind::WriteZero.into()))),
@@ -345,7 +404,7 @@ impl Wire {
     /// it with [`Error::MessageTooLarge`]; the buffer grows as bytes arrive, never by the
     /// length a message announces.
     #[inline]
-    pub(super) fn fill_message(&mut self) -> Result<(u8, usize), Error> {
+    pub(super) async fn fill_message(&mut self) -> Result<(u8, usize), Error> {
         loop {
             if self.rbuf.len() >= 5 {
                 let len =
@@ -356,7 +415,7 @@ impl Wire {
                 }
                 self.check_length(len)?;
             }
-            self.read_more()?;
+            self.read_more().await?;
         }
     }
 
@@ -374,14 +433,17 @@ impl Wire {
         Ok(())
     }
 
-    #[cold]
-    pub(super) fn read_more(&mut self) -> Result<(), Error> {
+    pub(super) async fn read_more(&mut self) -> Result<(), Error> {
         if self.closed.is_some() {
             return Err(self.closed_error());
         }
         loop {
             self.wait_budget()?;
-            match self.socket.read(&mut self.scratch) {
+            let read = self
+                .socket
+                .read_io(&mut self.scratch, self.socket_timeout)
+                .await;
+            match read {
                 Ok(0) => {
                     let reason = match self.server_fatal.take() {
                         Some(why) => format!("the server closed the connection: {why}"),

@@ -3,7 +3,7 @@
 use super::*;
 
 impl Wire {
-    pub(super) fn startup(&mut self, config: &Config) -> Result<(), Error> {
+    pub(super) async fn startup(&mut self, config: &Config) -> Result<(), Error> {
         let mut params: Vec<(&str, &str)> = vec![
             ("user", &config.user),
             ("client_encoding", "UTF8"),
@@ -19,7 +19,7 @@ impl Wire {
             params.push(("application_name", a));
         }
         frontend::startup_message(params.iter().copied(), &mut self.wbuf).map_err(|e| lost(&e))?;
-        self.send()?;
+        self.send().await?;
         let password = || {
             config
                 .password
@@ -57,7 +57,7 @@ impl Wire {
         let mut authenticated_by: Option<&str> = None;
         let mut ok = false;
         loop {
-            match self.read_message()? {
+            match self.read_message().await? {
                 Message::AuthenticationOk => {
                     if binding == ChannelBindingMode::Require && !bound {
                         return unbound("the server let the client in without SCRAM-SHA-256-PLUS");
@@ -97,7 +97,7 @@ impl Wire {
                     }
                     frontend::password_message(password()?, &mut self.wbuf)
                         .map_err(|e| lost(&e))?;
-                    self.send()?;
+                    self.send().await?;
                     authenticated_by = Some("password");
                 }
                 Message::AuthenticationMd5Password(body) => {
@@ -111,7 +111,7 @@ impl Wire {
                         authentication::md5_hash(config.user.as_bytes(), password()?, body.salt());
                     frontend::password_message(hash.as_bytes(), &mut self.wbuf)
                         .map_err(|e| lost(&e))?;
-                    self.send()?;
+                    self.send().await?;
                     authenticated_by = Some("md5");
                 }
                 Message::AuthenticationSasl(body) => {
@@ -174,7 +174,7 @@ impl Wire {
                     let s = sasl::ScramSha256::new(password()?, channel);
                     frontend::sasl_initial_response(mechanism, s.message(), &mut self.wbuf)
                         .map_err(|e| lost(&e))?;
-                    self.send()?;
+                    self.send().await?;
                     scram = Some(s);
                     authenticated_by = Some("scram-sha-256");
                 }
@@ -185,7 +185,7 @@ impl Wire {
                     s.update(body.data())
                         .map_err(|e| Error::ConnectionLost(format!("SCRAM: {e}")))?;
                     frontend::sasl_response(s.message(), &mut self.wbuf).map_err(|e| lost(&e))?;
-                    self.send()?;
+                    self.send().await?;
                 }
                 Message::AuthenticationSaslFinal(body) => {
                     let s = scram

@@ -18,7 +18,7 @@ impl Wire {
     /// Runs `statement` (a description of `sql` made earlier, on this or another server
     /// connection) by parsing `sql` again as the unnamed statement, with the parameter
     /// types of the description, in the same request as its Bind and Execute.
-    pub(crate) fn execute_text(
+    pub(crate) async fn execute_text(
         &mut self,
         statement: &Statement,
         sql: &str,
@@ -27,6 +27,7 @@ impl Wire {
         sink: &mut dyn FnMut(crate::engine::RowData<'_>) -> Result<(), Error>,
     ) -> Result<u64, Error> {
         self.run_statement(statement, Some(sql), params, max_rows, sink)
+            .await
     }
 
     /// Writes Parse of `text` as the unnamed statement with the described parameter types
