@@ -184,6 +184,8 @@ pub mod types;
 #[cfg(feature = "sqlite")]
 pub use backend::Sqlite;
 pub use backend::{Backend, Postgres};
+#[cfg(feature = "tokio")]
+pub use engine::AsyncConnection;
 pub use engine::{
     CancelHandle, Connection, DatabaseUrl, Engine, Error, IsolationLevel, PooledConnection,
     StatementCacheMode, Transaction, SQL_LOG_TARGET,

@@ -319,7 +319,7 @@ fn tls_on_a_real_server() {
     assert!(!server_says_ssl(&mut conn));
 
     // A pool over TLS: several connections share one rustls configuration.
-    let engine = sqlwright::Engine::builder_url(full)
+    let engine = sqlwright::Engine::builder_url(full.clone())
         .pool_size(3)
         .build()
         .unwrap();
@@ -336,6 +336,46 @@ fn tls_on_a_real_server() {
         assert!(h.join().unwrap());
     }
     drop(engine);
+
+    // The async connection: the same TLS setup, checks and typed failures (tokio-rustls).
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    runtime.block_on(async {
+        let mut conn = sqlwright::AsyncConnection::connect_url(&full)
+            .await
+            .unwrap();
+        let ssl = conn
+            .query_text("SELECT ssl FROM pg_stat_ssl WHERE pid = pg_backend_pid()")
+            .await
+            .unwrap();
+        assert_eq!(ssl[0][0].as_deref(), Some("t"));
+        // Many TLS records: 50 000 rows of 100 bytes.
+        let rows = conn
+            .query_text("SELECT g, repeat('x', 100) FROM generate_series(1, 50000) g")
+            .await
+            .unwrap();
+        assert_eq!(rows.len(), 50000);
+        assert_eq!(rows[49999][0].as_deref(), Some("50000"));
+        let wrong_ca = with(
+            &localhost,
+            &[
+                ("sslmode", "verify-full"),
+                ("sslrootcert", &files.path("other-ca.pem")),
+            ],
+        );
+        match sqlwright::AsyncConnection::connect_url(&wrong_ca).await {
+            Err(Error::Tls { kind, .. }) => assert_eq!(kind, TlsErrorKind::UnknownIssuer),
+            other => panic!("expected a TLS error, got {other:?}"),
+        }
+        // verify-full to an address the certificate does not name.
+        let by_ip = with(&ip, &[("sslmode", "verify-full"), ("sslrootcert", &ca)]);
+        match sqlwright::AsyncConnection::connect_url(&by_ip).await {
+            Err(Error::Tls { kind, .. }) => assert_eq!(kind, TlsErrorKind::HostName),
+            other => panic!("expected a TLS error, got {other:?}"),
+        }
+    });
     drop(server);
 }
 

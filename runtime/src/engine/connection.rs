@@ -211,8 +211,23 @@ impl Connection {
     }
 
     pub(crate) fn connect_config(url: &DatabaseUrl, config: wire::Config) -> Result<Self, Error> {
+        wire::now(Self::connect_config_io(
+            url,
+            config,
+            wire::SocketKind::Blocking,
+        ))
+    }
+
+    /// [`connect_config`](Self::connect_config) on either kind of socket.
+    pub(crate) async fn connect_config_io(
+        url: &DatabaseUrl,
+        config: wire::Config,
+        kind: wire::SocketKind,
+    ) -> Result<Self, Error> {
         let target = url.target();
-        let wire = super::hosts::connect(&config).map_err(|e| e.into_error(target.clone()))?;
+        let wire = super::hosts::connect(&config, kind)
+            .await
+            .map_err(|e| e.into_error(target.clone()))?;
         let link = PgLink {
             wire,
             statements: HashMap::new(),
@@ -470,10 +485,10 @@ impl Connection {
     }
 
     /// [`pg_run`](Self::pg_run), on either kind of socket.
-    pub(crate) async fn pg_run_io(
+    pub(crate) async fn pg_run_io<S: wire::Sink + ?Sized>(
         &mut self,
         statement: &Rendered<'_>,
-        sink: &mut dyn FnMut(crate::engine::RowData<'_>) -> Result<(), Error>,
+        sink: &mut S,
     ) -> Result<u64, Error> {
         Self::check(statement)?;
         let started = Instant::now();

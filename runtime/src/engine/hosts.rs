@@ -3,7 +3,7 @@
 //! (`target_session_attrs`).
 
 use super::error::{Error, TlsErrorKind};
-use super::wire::{Config, ConnectFail, Host, Wire};
+use super::wire::{Config, ConnectFail, Host, SocketKind, Wire};
 use std::time::Instant;
 
 /// What a session must be to be kept (libpq's `target_session_attrs`).
@@ -116,7 +116,7 @@ pub(crate) fn describe(host: &Host, port: u16) -> String {
 /// login and fits `config.session_attrs`, each host within its own `connect_timeout`. The
 /// error names each host and why it was passed over; when every host failed its TLS
 /// checks, it is the TLS error (of the first host's kind).
-pub(crate) fn connect(config: &Config) -> Result<Wire, ConnectFail> {
+pub(crate) async fn connect(config: &Config, kind: SocketKind) -> Result<Wire, ConnectFail> {
     let mut order: Vec<(Host, u16)> = if config.hosts.is_empty() {
         vec![(config.host.clone(), config.port)]
     } else {
@@ -129,7 +129,7 @@ pub(crate) fn connect(config: &Config) -> Result<Wire, ConnectFail> {
     if order.len() == 1 && attrs == TargetSessionAttrs::Any {
         // One host, nothing to check: exactly the single-host connect.
         let (host, port) = order.swap_remove(0);
-        return Wire::connect(&for_host(config, host, port));
+        return Wire::connect(&for_host(config, host, port), kind).await;
     }
     let mut failures: Vec<String> = Vec::new();
     // The TLS failure's kind while every host so far failed at TLS.
@@ -148,7 +148,7 @@ pub(crate) fn connect(config: &Config) -> Result<Wire, ConnectFail> {
             one.connect_timeout = one.connect_timeout.min(left);
         }
         let deadline = Instant::now() + one.connect_timeout;
-        let mut wire = match Wire::connect(&one) {
+        let mut wire = match Wire::connect(&one, kind).await {
             Ok(wire) => wire,
             Err(fail) => {
                 let kind = match &fail {
@@ -167,7 +167,7 @@ pub(crate) fn connect(config: &Config) -> Result<Wire, ConnectFail> {
         if attrs == TargetSessionAttrs::Any {
             return Ok(wire);
         }
-        let state = match session_state(&mut wire, deadline) {
+        let state = match session_state(&mut wire, deadline).await {
             Ok(state) => state,
             Err(e) => {
                 failures.push(format!("{name}: cannot tell the session's state: {e}"));
@@ -212,7 +212,7 @@ fn for_host(config: &Config, host: Host, port: u16) -> Config {
 /// The session's state: from what the server reported at login (PostgreSQL 14 and later
 /// report `in_hot_standby` and `default_transaction_read_only`), otherwise asked (one
 /// round trip, within `deadline`).
-fn session_state(wire: &mut Wire, deadline: Instant) -> Result<SessionState, Error> {
+async fn session_state(wire: &mut Wire, deadline: Instant) -> Result<SessionState, Error> {
     let reported = |wire: &Wire, name: &str| wire.server_parameter(name).map(|v| v == "on");
     if let (Some(hot_standby), Some(read_only)) = (
         reported(wire, "in_hot_standby"),
@@ -226,9 +226,12 @@ fn session_state(wire: &mut Wire, deadline: Instant) -> Result<SessionState, Err
     // An older server: what libpq asks. A standby's transactions are read-only, so
     // `transaction_read_only` covers both for read-write and read-only.
     let saved = wire.enter_deadline(deadline, "the server's session state");
-    let rows = super::wire::now(wire.simple_rows(
-        "SELECT pg_catalog.pg_is_in_recovery(), pg_catalog.current_setting('transaction_read_only')",
-    ));
+    let rows = wire
+        .simple_rows(
+            "SELECT pg_catalog.pg_is_in_recovery(), \
+             pg_catalog.current_setting('transaction_read_only')",
+        )
+        .await;
     let rows = wire.leave_deadline(saved, rows)?;
     let value = |i: usize| {
         rows.first()

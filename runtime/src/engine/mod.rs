@@ -1,5 +1,7 @@
 //! Connecting and executing: URLs, connections, pools, transactions, logging, errors.
 
+#[cfg(feature = "tokio")]
+mod async_connection;
 mod builder;
 mod cancel;
 mod connection;
@@ -17,6 +19,8 @@ mod transaction;
 mod url;
 pub(crate) mod wire;
 
+#[cfg(feature = "tokio")]
+pub use async_connection::AsyncConnection;
 pub use builder::EngineBuilder;
 pub use cancel::CancelHandle;
 pub use connection::{Connection, DEFAULT_MAX_MESSAGE_SIZE, DEFAULT_STATEMENT_CACHE};

@@ -67,9 +67,14 @@ impl Wire {
                 if !self.socket.is_encrypted() {
                     break Ok(());
                 }
-                self.socket.flush().map(|()| usize::MAX)
+                self.socket
+                    .flush_io(Some(COPY_WRITE_WAIT))
+                    .await
+                    .map(|()| usize::MAX)
             } else {
-                self.socket.write(&self.wbuf[at..])
+                self.socket
+                    .write_io(&self.wbuf[at..], Some(COPY_WRITE_WAIT))
+                    .await
             };
             match step {
                 Ok(usize::MAX) => break Ok(()),

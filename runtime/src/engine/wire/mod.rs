@@ -34,9 +34,11 @@ mod socket;
 mod startup;
 mod sync;
 mod tls;
+#[cfg(feature = "tokio")]
+mod tokio_socket;
 mod unnamed;
 use socket::{is_timeout, open, Socket};
-pub(crate) use sync::now;
+pub(crate) use sync::{now, Sink};
 
 pub(crate) use cancel::{CancelShared, Outcome as CancelOutcome};
 use tls::open_like_session;
@@ -63,6 +65,16 @@ const COPY_POLL_EVERY: u32 = 16;
 /// How long a COPY write waits for room in the socket before reading the server's
 /// notices (see [`Wire::drain_during_copy`]).
 const COPY_WRITE_WAIT: Duration = Duration::from_millis(20);
+
+/// Which kind of socket a connection opens.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum SocketKind {
+    /// A blocking socket, for the blocking API.
+    Blocking,
+    /// A tokio socket, for the async API.
+    #[cfg(feature = "tokio")]
+    Tokio,
+}
 
 /// One connection speaking the protocol.
 pub(crate) struct Wire {
@@ -142,32 +154,52 @@ fn lost(e: &io::Error) -> Error {
 impl Wire {
     /// Opens a socket, sets up TLS as `sslmode` says, logs in, and waits until the server
     /// is ready. Errors are plain text for [`Error::Connect`], or typed TLS failures.
-    pub(crate) fn connect(config: &Config) -> Result<Wire, ConnectFail> {
+    pub(crate) async fn connect(config: &Config, kind: SocketKind) -> Result<Wire, ConnectFail> {
         let started = std::time::Instant::now();
         let deadline = started + config.connect_timeout;
         match config.tls.mode {
-            SslMode::Disable => Wire::connect_over(config, started, deadline, false),
+            SslMode::Disable => Wire::connect_over(config, kind, started, deadline, false).await,
             // Plain text first; TLS when the server turns the plain session away.
-            SslMode::Allow => match Wire::connect_over(config, started, deadline, false) {
-                Err(ConnectFail::Refused(_)) => Wire::connect_over(config, started, deadline, true),
-                other => other,
-            },
-            _ => Wire::connect_over(config, started, deadline, true),
+            SslMode::Allow => {
+                match Wire::connect_over(config, kind, started, deadline, false).await {
+                    Err(ConnectFail::Refused(_)) => {
+                        Wire::connect_over(config, kind, started, deadline, true).await
+                    }
+                    other => other,
+                }
+            }
+            _ => Wire::connect_over(config, kind, started, deadline, true).await,
         }
     }
 
     /// One connect attempt; `tls`: ask the server for TLS first (see `tls::start`).
-    fn connect_over(
+    async fn connect_over(
         config: &Config,
+        kind: SocketKind,
         started: std::time::Instant,
         deadline: std::time::Instant,
         tls: bool,
     ) -> Result<Wire, ConnectFail> {
-        let mut socket = open(config, deadline)?;
-        let peer = socket.peer_addr();
-        if tls {
-            socket = tls::start(socket, &config.host, &config.tls, deadline)?;
-        }
+        let (socket, peer) = match kind {
+            SocketKind::Blocking => {
+                let mut socket = open(config, deadline)?;
+                let peer = socket.peer_addr();
+                if tls {
+                    socket = tls::start(socket, &config.host, &config.tls, deadline)?;
+                }
+                (socket, peer)
+            }
+            #[cfg(feature = "tokio")]
+            SocketKind::Tokio => {
+                let mut socket = tokio_socket::open(config, deadline).await?;
+                let peer = socket.peer_addr();
+                if tls {
+                    socket =
+                        tls::on_tokio::start(socket, &config.host, &config.tls, deadline).await?;
+                }
+                (Socket::Async(Box::new(socket)), peer)
+            }
+        };
         let mut wire = Wire {
             socket,
             rbuf: BytesMut::with_capacity(READ_CHUNK),
@@ -199,7 +231,7 @@ impl Wire {
             server_params: Vec::new(),
         };
         let saved = wire.enter_deadline(deadline, "the server to finish the login");
-        let login = now(wire.startup(config));
+        let login = wire.startup(config).await;
         let login = wire.leave_deadline(saved, login);
         login.map_err(|e| match e {
             Error::Database(db) => ConnectFail::Refused(db.to_string()),

@@ -69,7 +69,7 @@ impl Wire {
     pub(super) async fn read_until_ready(
         &mut self,
         mut failed: Option<Error>,
-        row: &mut dyn FnMut(&[u8]),
+        row: &mut (dyn FnMut(&[u8]) + Send),
     ) -> Result<u64, Error> {
         let mut count = 0;
         loop {
@@ -185,7 +185,7 @@ impl Wire {
         &mut self,
         oid: u32,
         depth: u32,
-    ) -> std::pin::Pin<Box<dyn std::future::Future<Output = Result<Type, Error>> + '_>> {
+    ) -> std::pin::Pin<Box<dyn std::future::Future<Output = Result<Type, Error>> + Send + '_>> {
         Box::pin(async move {
             if depth > MAX_TYPE_DEPTH {
                 return Err(self.broke(protocol(format!(
@@ -218,7 +218,7 @@ impl Wire {
             };
             frontend::parse("", &sql, std::iter::empty(), &mut self.wbuf).map_err(|e| lost(&e))?;
             let mut found: Option<(String, String, u32)> = None;
-            self.execute(&statement, &[], 0, &mut |row| {
+            let mut take = |row: crate::engine::RowData<'_>| {
                 use postgres_types::FromSql;
                 let Some(row) = row.as_pg() else {
                     return Ok(());
@@ -235,8 +235,8 @@ impl Wire {
                     .unwrap_or(0);
                 found = Some((text(0), text(1), elem));
                 Ok(())
-            })
-            .await?;
+            };
+            self.execute(&statement, &[], 0, &mut take).await?;
             let (name, schema, elem) =
                 found.unwrap_or_else(|| (format!("oid {oid}"), "pg_catalog".into(), 0));
             let kind = if elem != 0 && elem != oid {
@@ -353,12 +353,12 @@ impl Wire {
     /// `max_rows` (0: no limit) is a guard: a result with more rows is
     /// [`Error::TooManyRows`], and the server stops after one row more (the portal is
     /// closed with the request).
-    pub(crate) async fn execute(
+    pub(crate) async fn execute<S: Sink + ?Sized>(
         &mut self,
         statement: &Statement,
         params: &[crate::render::Param<'_>],
         max_rows: u32,
-        sink: &mut dyn FnMut(crate::engine::RowData<'_>) -> Result<(), Error>,
+        sink: &mut S,
     ) -> Result<u64, Error> {
         self.run_statement(statement, None, params, max_rows, sink)
             .await
@@ -367,13 +367,13 @@ impl Wire {
     /// [`execute`](Self::execute), with `text` (when given) parsed as the unnamed
     /// statement in the same request and the portal described (see
     /// [`Wire::execute_text`]).
-    pub(super) async fn run_statement(
+    pub(super) async fn run_statement<S: Sink + ?Sized>(
         &mut self,
         statement: &Statement,
         text: Option<&str>,
         params: &[crate::render::Param<'_>],
         max_rows: u32,
-        sink: &mut dyn FnMut(crate::engine::RowData<'_>) -> Result<(), Error>,
+        sink: &mut S,
     ) -> Result<u64, Error> {
         self.begin_statement(statement, text, params)?;
         let limit = if max_rows == 0 {

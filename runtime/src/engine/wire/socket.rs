@@ -12,6 +12,9 @@ pub(super) enum Socket {
     Unix(UnixStream),
     /// TLS over TCP (see `tls.rs`).
     Tls(Box<super::tls::TlsStream>),
+    /// A socket of the tokio runtime (see `tokio_socket.rs`).
+    #[cfg(feature = "tokio")]
+    Async(Box<super::tokio_socket::AsyncSocket>),
 }
 
 impl Socket {
@@ -21,6 +24,9 @@ impl Socket {
             #[cfg(unix)]
             Socket::Unix(s) => s.set_read_timeout(t),
             Socket::Tls(s) => s.tcp().set_read_timeout(t),
+            // Each wait is given its time when it starts.
+            #[cfg(feature = "tokio")]
+            Socket::Async(_) => Ok(()),
         }
     }
 
@@ -30,6 +36,8 @@ impl Socket {
             #[cfg(unix)]
             Socket::Unix(s) => s.set_write_timeout(t),
             Socket::Tls(s) => s.tcp().set_write_timeout(t),
+            #[cfg(feature = "tokio")]
+            Socket::Async(_) => Ok(()),
         }
     }
 
@@ -39,6 +47,8 @@ impl Socket {
             #[cfg(unix)]
             Socket::Unix(s) => s.set_nonblocking(on),
             Socket::Tls(s) => s.tcp().set_nonblocking(on),
+            #[cfg(feature = "tokio")]
+            Socket::Async(_) => Ok(()),
         }
     }
 
@@ -49,6 +59,11 @@ impl Socket {
             #[cfg(unix)]
             Socket::Unix(s) => s.shutdown(std::net::Shutdown::Both),
             Socket::Tls(s) => {
+                s.shutdown();
+                Ok(())
+            }
+            #[cfg(feature = "tokio")]
+            Socket::Async(s) => {
                 s.shutdown();
                 Ok(())
             }
@@ -63,16 +78,26 @@ impl Socket {
             Socket::Tls(s) => s.tcp().peer_addr().ok(),
             #[cfg(unix)]
             Socket::Unix(_) => None,
+            #[cfg(feature = "tokio")]
+            Socket::Async(s) => s.peer_addr(),
         }
     }
 
     pub(super) fn is_local(&self) -> bool {
-        matches!(self, Socket::Unix(_))
+        match self {
+            #[cfg(feature = "tokio")]
+            Socket::Async(s) => s.is_local(),
+            other => matches!(other, Socket::Unix(_)),
+        }
     }
 
     /// Whether what is sent is encrypted (TLS).
     pub(super) fn is_encrypted(&self) -> bool {
-        matches!(self, Socket::Tls(_))
+        match self {
+            #[cfg(feature = "tokio")]
+            Socket::Async(s) => s.is_encrypted(),
+            other => matches!(other, Socket::Tls(_)),
+        }
     }
 
     /// The `tls-server-end-point` data for SCRAM channel binding: `None` without TLS,
@@ -80,6 +105,8 @@ impl Socket {
     pub(super) fn tls_server_end_point(&self) -> Option<Option<&[u8]>> {
         match self {
             Socket::Tls(s) => Some(s.server_end_point()),
+            #[cfg(feature = "tokio")]
+            Socket::Async(s) => s.tls_server_end_point(),
             _ => None,
         }
     }
@@ -88,13 +115,14 @@ impl Socket {
     /// The TCP keepalive settings in force (`None` when off or not TCP), as the kernel
     /// reports them.
     pub(super) fn keepalive(&self) -> Option<Keepalive> {
-        let s = match self {
-            Socket::Tcp(s) => s,
-            Socket::Tls(s) => s.tcp(),
+        let sock = match self {
+            Socket::Tcp(s) => socket2::SockRef::from(s),
+            Socket::Tls(s) => socket2::SockRef::from(s.tcp()),
             #[cfg(unix)]
             Socket::Unix(_) => return None,
+            #[cfg(feature = "tokio")]
+            Socket::Async(s) => s.tcp_ref()?,
         };
-        let sock = socket2::SockRef::from(s);
         if !sock.keepalive().ok()? {
             return None;
         }
@@ -163,6 +191,9 @@ impl Read for Socket {
             #[cfg(unix)]
             Socket::Unix(s) => s.read(buf),
             Socket::Tls(s) => s.read(buf),
+            // Only a non-waiting read reaches here (COPY's drain).
+            #[cfg(feature = "tokio")]
+            Socket::Async(s) => s.read_now(buf),
         }
     }
 }
@@ -174,6 +205,8 @@ impl Write for Socket {
             #[cfg(unix)]
             Socket::Unix(s) => s.write(buf),
             Socket::Tls(s) => s.write(buf),
+            #[cfg(feature = "tokio")]
+            Socket::Async(_) => Err(io::ErrorKind::WouldBlock.into()),
         }
     }
     fn flush(&mut self) -> io::Result<()> {
@@ -182,6 +215,8 @@ impl Write for Socket {
             #[cfg(unix)]
             Socket::Unix(s) => s.flush(),
             Socket::Tls(s) => s.flush(),
+            #[cfg(feature = "tokio")]
+            Socket::Async(_) => Ok(()),
         }
     }
 }
@@ -521,7 +556,11 @@ mod tests {
     #[test]
     fn tcp_keepalive_is_set_as_configured() {
         let (port, server) = trusting_server();
-        let wire = Wire::connect(&config(port, Some(Keepalive::default()))).unwrap();
+        let wire = now(Wire::connect(
+            &config(port, Some(Keepalive::default())),
+            SocketKind::Blocking,
+        ))
+        .unwrap();
         let k = wire.keepalive().expect("keepalive on");
         assert_eq!(k, Keepalive::default());
         drop(wire);
@@ -533,13 +572,17 @@ mod tests {
             count: 2,
         };
         let (port, server) = trusting_server();
-        let wire = Wire::connect(&config(port, Some(custom))).unwrap();
+        let wire = now(Wire::connect(
+            &config(port, Some(custom)),
+            SocketKind::Blocking,
+        ))
+        .unwrap();
         assert_eq!(wire.keepalive(), Some(custom));
         drop(wire);
         server.join().unwrap();
 
         let (port, server) = trusting_server();
-        let wire = Wire::connect(&config(port, None)).unwrap();
+        let wire = now(Wire::connect(&config(port, None), SocketKind::Blocking)).unwrap();
         assert_eq!(wire.keepalive(), None);
         drop(wire);
         server.join().unwrap();

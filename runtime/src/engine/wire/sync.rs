@@ -27,6 +27,12 @@ impl<T> Outcome for Result<T, Error> {
     }
 }
 
+impl<T> Outcome for Result<T, super::ConnectFail> {
+    fn would_wait() -> Self {
+        Err(super::ConnectFail::Failed(misuse().to_string()))
+    }
+}
+
 impl<T> Outcome for Option<Result<T, Error>> {
     fn would_wait() -> Self {
         Some(Err(misuse()))
@@ -44,3 +50,10 @@ pub(crate) fn now<T: Outcome>(work: impl Future<Output = T>) -> T {
         Poll::Pending => T::would_wait(),
     }
 }
+
+/// The callback rows are handed to, down the read loops: `dyn FnMut` for the blocking API,
+/// `dyn FnMut + Send` for the async one (so that its futures are `Send`). Generic over the
+/// two, the loops are compiled twice at most.
+pub(crate) trait Sink: FnMut(crate::engine::RowData<'_>) -> Result<(), Error> {}
+
+impl<S: FnMut(crate::engine::RowData<'_>) -> Result<(), Error> + ?Sized> Sink for S {}

@@ -18,13 +18,13 @@ impl Wire {
     /// Runs `statement` (a description of `sql` made earlier, on this or another server
     /// connection) by parsing `sql` again as the unnamed statement, with the parameter
     /// types of the description, in the same request as its Bind and Execute.
-    pub(crate) async fn execute_text(
+    pub(crate) async fn execute_text<S: Sink + ?Sized>(
         &mut self,
         statement: &Statement,
         sql: &str,
         params: &[crate::render::Param<'_>],
         max_rows: u32,
-        sink: &mut dyn FnMut(crate::engine::RowData<'_>) -> Result<(), Error>,
+        sink: &mut S,
     ) -> Result<u64, Error> {
         self.run_statement(statement, Some(sql), params, max_rows, sink)
             .await

@@ -224,18 +224,10 @@ pub(super) fn start(
 ) -> Result<Socket, ConnectFail> {
     let mut tcp = match socket {
         Socket::Tcp(tcp) => tcp,
-        other if settings.mode.requires_tls() => {
-            drop(other);
-            return Err(tls_fail(
-                TlsErrorKind::NotOffered,
-                format!(
-                    "sslmode={} needs TLS, which is not used over a Unix-domain socket; \
-                     connect over TCP, or use sslmode=prefer for a local socket",
-                    mode_name(settings.mode)
-                ),
-            ));
+        other => {
+            drop_unless_plain_allowed(settings)?;
+            return Ok(other);
         }
-        other => return Ok(other),
     };
     let timed_out = || ConnectFail::Failed("timed out setting up TLS (connect_timeout)".into());
     let budget = |tcp: &TcpStream| -> Result<(), ConnectFail> {
@@ -261,37 +253,10 @@ pub(super) fn start(
     tcp.write_all(&SSL_REQUEST).map_err(io_fail)?;
     let mut answer = [0u8; 1];
     tcp.read_exact(&mut answer).map_err(io_fail)?;
-    match answer[0] {
-        b'S' => {}
-        b'N' if settings.mode.requires_tls() => {
-            return Err(tls_fail(
-                TlsErrorKind::NotOffered,
-                format!(
-                    "sslmode={} needs TLS and the server does not offer it (ssl=off); \
-                     nothing else was sent",
-                    mode_name(settings.mode)
-                ),
-            ))
-        }
-        b'N' => return Ok(Socket::Tcp(tcp)),
-        other => {
-            return Err(ConnectFail::Failed(format!(
-                "protocol violation: the server answered the TLS request with byte {other:#04x} \
-                 (expected `S` or `N`)"
-            )))
-        }
+    if !server_agrees(answer[0], settings)? {
+        return Ok(Socket::Tcp(tcp));
     }
-    let config = client_config(settings)?;
-    let name = match host {
-        Host::Tcp(h) => h.trim_start_matches('[').trim_end_matches(']'),
-        Host::Unix(_) => "localhost",
-    };
-    let server_name = ServerName::try_from(name.to_string()).map_err(|_| {
-        tls_fail(
-            TlsErrorKind::HostName,
-            format!("`{name}` is not a host name or IP address TLS can check"),
-        )
-    })?;
+    let (config, server_name) = session_for(host, settings)?;
     let conn = ClientConnection::new(config, server_name)
         .map_err(|e| tls_fail(TlsErrorKind::Handshake, format!("TLS setup: {e}")))?;
     let mut stream = TlsStream {
@@ -311,6 +276,61 @@ pub(super) fn start(
         .and_then(|certs| certs.first())
         .and_then(|cert| server_end_point(cert.as_ref()));
     Ok(Socket::Tls(Box::new(stream)))
+}
+
+/// A socket that cannot carry TLS (a Unix-domain one): refused when the mode needs TLS.
+fn drop_unless_plain_allowed(settings: &TlsSettings) -> Result<(), ConnectFail> {
+    if !settings.mode.requires_tls() {
+        return Ok(());
+    }
+    Err(tls_fail(
+        TlsErrorKind::NotOffered,
+        format!(
+            "sslmode={} needs TLS, which is not used over a Unix-domain socket; connect over \
+             TCP, or use sslmode=prefer for a local socket",
+            mode_name(settings.mode)
+        ),
+    ))
+}
+
+/// The server's one-byte answer to SSLRequest: `true` to go on with TLS, `false` to stay
+/// in plain text (when the mode allows it).
+fn server_agrees(answer: u8, settings: &TlsSettings) -> Result<bool, ConnectFail> {
+    match answer {
+        b'S' => Ok(true),
+        b'N' if settings.mode.requires_tls() => Err(tls_fail(
+            TlsErrorKind::NotOffered,
+            format!(
+                "sslmode={} needs TLS and the server does not offer it (ssl=off); nothing \
+                 else was sent",
+                mode_name(settings.mode)
+            ),
+        )),
+        b'N' => Ok(false),
+        other => Err(ConnectFail::Failed(format!(
+            "protocol violation: the server answered the TLS request with byte {other:#04x} \
+             (expected `S` or `N`)"
+        ))),
+    }
+}
+
+/// The rustls configuration and the name the certificate is checked against.
+fn session_for(
+    host: &Host,
+    settings: &TlsSettings,
+) -> Result<(Arc<ClientConfig>, ServerName<'static>), ConnectFail> {
+    let config = client_config(settings)?;
+    let name = match host {
+        Host::Tcp(h) => h.trim_start_matches('[').trim_end_matches(']'),
+        Host::Unix(_) => "localhost",
+    };
+    let server_name = ServerName::try_from(name.to_string()).map_err(|_| {
+        tls_fail(
+            TlsErrorKind::HostName,
+            format!("`{name}` is not a host name or IP address TLS can check"),
+        )
+    })?;
+    Ok((config, server_name))
 }
 
 fn mode_name(mode: SslMode) -> &'static str {
@@ -595,5 +615,7 @@ fn der_item(data: &[u8]) -> Option<(u8, &[u8], &[u8])> {
     Some((tag, data.get(head..end)?, data.get(end..)?))
 }
 
+#[cfg(feature = "tokio")]
+pub(super) mod on_tokio;
 #[cfg(test)]
 mod tests;

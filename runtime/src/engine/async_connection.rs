@@ -1,0 +1,139 @@
+//! The async connection (feature `tokio`): the same protocol client as [`Connection`],
+//! on a tokio socket (TCP, Unix-domain, or TLS through `tokio-rustls`). Every read loop,
+//! the statement cache, logging and error handling are the blocking connection's own code;
+//! only the socket differs (see the "Async" section of docs/design.md).
+
+use super::wire::SocketKind;
+use super::{Connection, DatabaseUrl, Error, OwnedRow, RowData};
+use crate::backend::Postgres;
+use crate::render::Rendered;
+use std::time::Duration;
+
+/// A PostgreSQL connection driven by the tokio runtime.
+///
+/// ```no_run
+/// # async fn demo() -> Result<(), sqlwright::Error> {
+/// let mut conn = sqlwright::AsyncConnection::connect("postgres://app@localhost/shop").await?;
+/// conn.batch_execute("CREATE TABLE IF NOT EXISTS notes (id serial PRIMARY KEY, body text)")
+///     .await?;
+/// let rows = conn.query_text("SELECT count(*) FROM notes").await?;
+/// println!("{:?}", rows[0][0]);
+/// # Ok(()) }
+/// ```
+///
+/// A future of this connection dropped before it finished (a timeout, a `select!` that
+/// took another branch) leaves the request pending: the connection then refuses further
+/// use with [`Error::ConnectionLost`] ([`is_closed`](Self::is_closed) says so), and is
+/// dropped. Typed queries, transactions, streams and the pool are not async yet (issue
+/// #21); this type runs SQL text and rendered statements.
+#[derive(Debug)]
+pub struct AsyncConnection {
+    inner: Connection<Postgres>,
+}
+
+impl AsyncConnection {
+    /// Connects to the database a URL names (`postgres://user:password@host:port/db`, with
+    /// the same options as [`Connection::connect`]: TLS, several hosts, timeouts).
+    pub async fn connect(url: &str) -> Result<Self, Error> {
+        Self::connect_url(&DatabaseUrl::parse(url)?).await
+    }
+
+    /// Connects with an already parsed URL.
+    pub async fn connect_url(url: &DatabaseUrl) -> Result<Self, Error> {
+        let config = url.to_config()?;
+        let inner = Connection::connect_config_io(url, config, SocketKind::Tokio).await?;
+        Ok(AsyncConnection { inner })
+    }
+
+    /// Runs SQL text without parameters (several statements allowed), discarding rows.
+    pub async fn batch_execute(&mut self, sql: &str) -> Result<(), Error> {
+        self.inner.pg_batch_io(sql).await
+    }
+
+    /// SQL text through the simple protocol: the rows of every statement, each value as
+    /// the server's text (see [`Connection::query_text`]).
+    pub async fn query_text(&mut self, sql: &str) -> Result<Vec<Vec<Option<String>>>, Error> {
+        self.inner.query_text_io(sql).await
+    }
+
+    /// Checks that the server still answers (one round trip).
+    pub async fn ping(&mut self) -> Result<(), Error> {
+        self.inner.ping_io().await
+    }
+
+    /// Runs a rendered statement, handing each row to `sink` as it is read (see
+    /// [`Connection::query_each`]); returns the row count.
+    pub async fn query_each(
+        &mut self,
+        statement: &Rendered<'_>,
+        sink: &mut (dyn FnMut(RowData<'_>) -> Result<(), Error> + Send),
+    ) -> Result<u64, Error> {
+        self.inner.pg_run_io(statement, sink).await
+    }
+
+    /// Runs a rendered statement and returns its rows.
+    pub async fn query_rendered(
+        &mut self,
+        statement: &Rendered<'_>,
+    ) -> Result<Vec<OwnedRow>, Error> {
+        let mut rows = Vec::new();
+        self.inner
+            .pg_run_io(statement, &mut |row: RowData<'_>| {
+                rows.extend(row.as_pg().map(|row| row.to_row()));
+                Ok(())
+            })
+            .await?;
+        Ok(rows)
+    }
+
+    /// Runs a rendered statement and returns the number of rows it affected.
+    pub async fn execute_rendered(&mut self, statement: &Rendered<'_>) -> Result<u64, Error> {
+        self.inner
+            .pg_run_io(statement, &mut |_: RowData<'_>| Ok(()))
+            .await
+    }
+
+    /// The longest each wait for the server may take (see
+    /// [`Connection::set_request_timeout`]): past it the statement is cancelled, the call
+    /// fails with [`Error::Timeout`] and the connection is closed.
+    pub fn set_request_timeout(&mut self, timeout: Option<Duration>) -> Result<(), Error> {
+        self.inner.set_request_timeout(timeout)
+    }
+
+    /// Whether the connection can no longer be used (lost, timed out, or a future of it
+    /// dropped half-way).
+    pub fn is_closed(&self) -> bool {
+        self.inner.is_closed()
+    }
+
+    /// Whether a transaction is open on the server.
+    pub fn in_transaction(&self) -> bool {
+        self.inner.server_in_transaction()
+    }
+
+    /// Logs every statement (see [`Connection::set_echo`]).
+    pub fn set_echo(&mut self, on: bool) {
+        self.inner.set_echo(on);
+    }
+
+    /// A handle that cancels the statement this connection runs, from another task or
+    /// thread (see [`CancelHandle`](super::CancelHandle)).
+    pub fn cancel_handle(&self) -> super::CancelHandle {
+        self.inner.cancel_handle()
+    }
+
+    /// The connection's number in the log.
+    pub fn id(&self) -> u64 {
+        self.inner.id()
+    }
+}
+
+#[allow(dead_code)]
+fn _is_send() {
+    fn send<T: Send>(_: T) {}
+    // The futures of the async connection can move between a runtime's threads.
+    let _ = |conn: &'static mut AsyncConnection| send(conn.batch_execute("SELECT 1"));
+    let _ = |conn: &'static mut AsyncConnection, r: &'static Rendered<'static>| {
+        send(conn.query_rendered(r))
+    };
+}

@@ -1,0 +1,134 @@
+//! The async connection on a real server: the same protocol client as the blocking one on
+//! a tokio socket (TCP and Unix-domain), its timeouts, and what a dropped future leaves.
+
+use sqlwright::testing::{self, PrivateServer};
+use sqlwright::{AsyncConnection, Connection, DatabaseUrl, Error};
+use std::time::Duration;
+
+fn runtime() -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .unwrap()
+}
+
+#[test]
+fn sql_runs_over_tcp_and_the_futures_move_between_threads() {
+    let db = testing::database();
+    let url = db.url().clone();
+    runtime().block_on(async move {
+        let mut conn = AsyncConnection::connect_url(&url).await.unwrap();
+        conn.batch_execute(
+            "CREATE TABLE notes (id serial PRIMARY KEY, body text NOT NULL);
+             INSERT INTO notes (body) SELECT 'note ' || g FROM generate_series(1, 300) g;",
+        )
+        .await
+        .unwrap();
+        let rows = conn
+            .query_text("SELECT count(*), max(body) FROM notes")
+            .await
+            .unwrap();
+        assert_eq!(rows, vec![vec![Some("300".into()), Some("note 99".into())]]);
+        conn.ping().await.unwrap();
+        // A server error is typed, and the connection stays usable.
+        match conn
+            .batch_execute("INSERT INTO notes (body) VALUES (NULL)")
+            .await
+        {
+            Err(Error::Database(db)) => assert_eq!(db.code, "23502"),
+            other => panic!("expected a not-null violation, got {other:?}"),
+        }
+        assert!(!conn.is_closed());
+        // Tasks on a multi-threaded runtime, each with a connection of its own.
+        let mut tasks = Vec::new();
+        for i in 0..8 {
+            let url = url.clone();
+            tasks.push(tokio::spawn(async move {
+                let mut conn = AsyncConnection::connect_url(&url).await?;
+                let rows = conn
+                    .query_text(&format!("SELECT count(*) FROM notes WHERE id % 8 = {i}"))
+                    .await?;
+                Ok::<_, Error>(rows[0][0].clone().unwrap().parse::<i64>().unwrap())
+            }));
+        }
+        let mut total = 0;
+        for t in tasks {
+            total += t.await.unwrap().unwrap();
+        }
+        assert_eq!(total, 300);
+    });
+}
+
+#[test]
+fn a_unix_socket_works_as_over_tcp() {
+    let server = PrivateServer::start().unwrap();
+    let mut url = server.url();
+    url.host = Some(server.socket_dir().display().to_string());
+    let url: DatabaseUrl = url;
+    runtime().block_on(async move {
+        let mut conn = AsyncConnection::connect_url(&url).await.unwrap();
+        let rows = conn
+            .query_text("SELECT inet_server_addr() IS NULL")
+            .await
+            .unwrap();
+        // No server address: the session came over the Unix-domain socket.
+        assert_eq!(rows[0][0].as_deref(), Some("t"));
+    });
+}
+
+#[test]
+fn a_request_timeout_cancels_the_statement_and_closes_the_connection() {
+    let db = testing::database();
+    let url = db.url().clone();
+    runtime().block_on(async move {
+        let mut conn = AsyncConnection::connect_url(&url).await.unwrap();
+        conn.set_request_timeout(Some(Duration::from_millis(200)))
+            .unwrap();
+        let started = std::time::Instant::now();
+        match conn.batch_execute("SELECT pg_sleep(30)").await {
+            Err(Error::Timeout { .. }) => {}
+            other => panic!("expected a timeout, got {other:?}"),
+        }
+        assert!(started.elapsed() < Duration::from_secs(10));
+        assert!(conn.is_closed());
+        // The cancel reached the server: nothing of it is still running.
+        let mut check = Connection::connect_url(&url).unwrap();
+        let mut left = 1;
+        for _ in 0..50 {
+            let rows = check
+                .query_text(
+                    "SELECT count(*) FROM pg_stat_activity WHERE query = 'SELECT pg_sleep(30)'",
+                )
+                .unwrap();
+            left = rows[0][0].as_deref().unwrap().parse::<i64>().unwrap();
+            if left == 0 {
+                break;
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        assert_eq!(left, 0);
+    });
+}
+
+#[test]
+fn a_future_dropped_half_way_leaves_a_connection_that_refuses_further_use() {
+    let db = testing::database();
+    let url = db.url().clone();
+    runtime().block_on(async move {
+        let mut conn = AsyncConnection::connect_url(&url).await.unwrap();
+        let given_up = tokio::time::timeout(
+            Duration::from_millis(100),
+            conn.batch_execute("SELECT pg_sleep(2)"),
+        )
+        .await;
+        assert!(given_up.is_err(), "the statement should still be running");
+        assert!(conn.is_closed());
+        match conn.query_text("SELECT 1").await {
+            Err(Error::ConnectionLost(reason)) => {
+                assert!(reason.contains("interrupted"), "{reason}")
+            }
+            other => panic!("expected ConnectionLost, got {other:?}"),
+        }
+    });
+}
