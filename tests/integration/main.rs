@@ -32,6 +32,7 @@ mod json_values;
 mod lateral;
 mod limits;
 mod locking;
+mod modes;
 mod names;
 mod operators;
 mod pgbouncer;

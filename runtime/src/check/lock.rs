@@ -104,10 +104,7 @@ pub trait LockableFrom<L, B> {}
 /// A connection (`Self`) runs a query locking the sources `L` of FROM list `F`: the rule the
 /// run methods ask (one blanket impl over [`LockableFrom`]).
 pub trait RunsLocked<F, L> {}
-impl<C: crate::engine::Executor + ?Sized, F: LockableFrom<L, C::Backend>, L> RunsLocked<F, L>
-    for C
-{
-}
+impl<C: crate::engine::Runner + ?Sized, F: LockableFrom<L, C::Backend>, L> RunsLocked<F, L> for C {}
 impl<B> LockableFrom<crate::query::AllSources, B> for Nil {}
 impl<S: LockableSource, N: LockableSide<S>, T: LockableFrom<crate::query::AllSources, B>, B>
     LockableFrom<crate::query::AllSources, B> for Cons<Src<S, N>, T>

@@ -128,6 +128,15 @@ impl AsyncConnection {
     }
 }
 
+impl super::Runner for AsyncConnection {
+    type Backend = Postgres;
+    type Mode = super::runner::Async;
+    #[inline]
+    fn __connection(&mut self) -> &mut Connection<Postgres> {
+        &mut self.inner
+    }
+}
+
 #[allow(dead_code)]
 fn _is_send() {
     fn send<T: Send>(_: T) {}

@@ -13,6 +13,7 @@ mod pool;
 mod postgres;
 mod replicas;
 pub(crate) mod row_data;
+pub mod runner;
 mod statement_cache;
 mod stream;
 mod transaction;
@@ -29,6 +30,9 @@ pub use log::SQL_LOG_TARGET;
 pub use pool::{Engine, PoolState, PooledConnection, REQUEST_TIMEOUT_GRACE};
 pub use replicas::{ReplicaSession, ReplicatedEngine, REPLICA_RETRY_AFTER};
 pub use row_data::RowData;
+#[cfg(feature = "tokio")]
+pub use runner::{Async, BoxFuture};
+pub use runner::{Blocking, Mode, Ran, Runner};
 pub use statement_cache::StatementCacheMode;
 pub use stream::{RowStream, STREAM_BATCH};
 pub use transaction::{IsolationLevel, Transaction, TransactionBuilder, TransactionOptions};

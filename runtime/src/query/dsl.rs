@@ -12,6 +12,7 @@ use super::select::{RowType, Selected, SingleFrom};
 use super::{Col, DefaultSelection, Select, Source, SubSelect};
 use crate::check::{GroupBy, NoGroup, NotInFrom, Uncorrelated, ValidOrder};
 use crate::check::{ValidSelect, ValidWhere};
+use crate::engine::runner::{Job, Ran, Runner, Work};
 use crate::engine::{Error, Executor};
 use crate::expr::{And, Binary, Eq};
 use crate::types::{NotNull, Null};
@@ -277,23 +278,35 @@ pub trait TableQuery: Source {
     }
 
     /// Every row: see [`Select::load`].
-    fn load<C: Executor + ?Sized, J>(
+    #[allow(clippy::type_complexity)]
+    fn load<'c, C: Runner + ?Sized, J>(
         self,
-        conn: &mut C,
-    ) -> Result<Vec<RowType<SingleFrom<Self>, DefaultSelection<Self>, NoGroup, J>>, Error>
+        conn: &'c mut C,
+    ) -> Ran<'c, C, Vec<RowType<SingleFrom<Self>, DefaultSelection<Self>, NoGroup, J>>>
     where
         DefaultSelection<Self>:
             super::SelectClause<SingleFrom<Self>, NoGroup, J, SqlType: crate::types::RowOf>,
         C::Backend: crate::backend::Runs<crate::backend::Canonical<TableNeeds<Self, NoFilter, J>>>,
+        Job<
+            TableSelect<Self>,
+            RowType<SingleFrom<Self>, DefaultSelection<Self>, NoGroup, J>,
+            Vec<RowType<SingleFrom<Self>, DefaultSelection<Self>, NoGroup, J>>,
+        >: Work<
+            'c,
+            C::Backend,
+            C::Mode,
+            Output = Vec<RowType<SingleFrom<Self>, DefaultSelection<Self>, NoGroup, J>>,
+        >,
     {
         self.query().load(conn)
     }
 
     /// The number of rows.
-    fn count<C: Executor + ?Sized, J>(self, conn: &mut C) -> Result<i64, Error>
+    fn count<'c, C: Runner + ?Sized, J>(self, conn: &'c mut C) -> Ran<'c, C, i64>
     where
         DefaultSelection<Self>: super::SelectClause<SingleFrom<Self>, NoGroup, J>,
         C::Backend: crate::backend::Runs<crate::backend::Canonical<TableNeeds<Self, NoFilter, J>>>,
+        Job<TableSelect<Self>, i64, i64>: Work<'c, C::Backend, C::Mode, Output = i64>,
     {
         self.query().count(conn)
     }
@@ -394,17 +407,19 @@ pub trait KeyQuery: super::Table {
     }
 
     /// The row whose primary key is `key`, or `None` (SQLAlchemy's `get`).
+    #[allow(clippy::type_complexity)]
     fn get<
+        'c,
         K,
         E: ValidWhere<SingleFrom<Self>, I> + crate::render::Render,
         I,
-        C: Executor + ?Sized,
+        C: Runner + ?Sized,
         J,
     >(
         self,
         key: K,
-        conn: &mut C,
-    ) -> Result<Option<RowType<SingleFrom<Self>, DefaultSelection<Self>, NoGroup, J>>, Error>
+        conn: &'c mut C,
+    ) -> Ran<'c, C, Option<RowType<SingleFrom<Self>, DefaultSelection<Self>, NoGroup, J>>>
     where
         Self::PrimaryKey: KeyFilter<K, E>,
         DefaultSelection<Self>:
@@ -412,28 +427,50 @@ pub trait KeyQuery: super::Table {
         C::Backend: crate::backend::Runs<
             crate::backend::Canonical<TableNeeds<Self, super::clauses::Filter<E>, J>>,
         >,
+        Job<
+            TableSelect<Self, Filter<E>>,
+            RowType<SingleFrom<Self>, DefaultSelection<Self>, NoGroup, J>,
+            Option<RowType<SingleFrom<Self>, DefaultSelection<Self>, NoGroup, J>>,
+        >: Work<
+            'c,
+            C::Backend,
+            C::Mode,
+            Output = Option<RowType<SingleFrom<Self>, DefaultSelection<Self>, NoGroup, J>>,
+        >,
     {
         self.by_key(key).first(conn)
     }
 
     /// The row whose primary key is `key`; [`Error::NotFound`] when there is none.
+    #[allow(clippy::type_complexity)]
     fn find<
+        'c,
         K,
         E: ValidWhere<SingleFrom<Self>, I> + crate::render::Render,
         I,
-        C: Executor + ?Sized,
+        C: Runner + ?Sized,
         J,
     >(
         self,
         key: K,
-        conn: &mut C,
-    ) -> Result<RowType<SingleFrom<Self>, DefaultSelection<Self>, NoGroup, J>, Error>
+        conn: &'c mut C,
+    ) -> Ran<'c, C, RowType<SingleFrom<Self>, DefaultSelection<Self>, NoGroup, J>>
     where
         Self::PrimaryKey: KeyFilter<K, E>,
         DefaultSelection<Self>:
             super::SelectClause<SingleFrom<Self>, NoGroup, J, SqlType: crate::types::RowOf>,
         C::Backend: crate::backend::Runs<
             crate::backend::Canonical<TableNeeds<Self, super::clauses::Filter<E>, J>>,
+        >,
+        Job<
+            TableSelect<Self, Filter<E>>,
+            RowType<SingleFrom<Self>, DefaultSelection<Self>, NoGroup, J>,
+            RowType<SingleFrom<Self>, DefaultSelection<Self>, NoGroup, J>,
+        >: Work<
+            'c,
+            C::Backend,
+            C::Mode,
+            Output = RowType<SingleFrom<Self>, DefaultSelection<Self>, NoGroup, J>,
         >,
     {
         self.by_key(key).one(conn)

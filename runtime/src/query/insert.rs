@@ -3,7 +3,7 @@
 use super::assign::{AssignList, Assignments, ColumnList, ColumnNames, StoresInto, ValidSet};
 use super::compose::SubSelect;
 use super::returning::{
-    render_write, run_execute, run_returning, NoReturning, ReturnedRow, Returning, ReturningClause,
+    execute_job, render_write, returning_job, NoReturning, ReturnedRow, Returning, ReturningClause,
     ValidReturning, WriteStatement,
 };
 use super::{Col, ColumnDef, Source, Table};
@@ -12,8 +12,10 @@ use crate::check::writes::{
     ColumnItem, DistinctColumns, DoUpdateSet, InsertColumns, InsertableInto, IsTable, IsUniqueKey,
     TargetVerdict,
 };
-use crate::engine::{Error, Executor};
+use crate::engine::runner::{self, Job, Ran, Runner, Work};
+
 use crate::render::{Render, Rendered, SqlWriter};
+use crate::types::FromRow;
 use crate::types::RowOf;
 use std::marker::PhantomData;
 
@@ -538,12 +540,13 @@ impl<T: Table, V: InsertRows<VI>, VI, R: ReturningClause, C: ConflictClause>
 impl<T: Table, V: InsertRows<VI>, VI, C: ConflictClause> Insert<T, V, VI, NoReturning, C> {
     /// Runs the INSERT: the number of rows inserted (0 for an empty `Vec`, without a round
     /// trip; rows skipped by `DO NOTHING` are not counted).
-    pub fn execute<Conn: Executor + ?Sized>(self, conn: &mut Conn) -> Result<u64, Error>
+    pub fn execute<'c, Conn: Runner + ?Sized>(self, conn: &'c mut Conn) -> Ran<'c, Conn, u64>
     where
         Conn::Backend:
             crate::backend::Runs<crate::backend::Canonical<<Self as WriteStatement>::Needs>>,
+        Job<Self, (), u64>: Work<'c, Conn::Backend, Conn::Mode, Output = u64>,
     {
-        run_execute(&self, conn)
+        execute_job(self).run(conn.__connection())
     }
 }
 
@@ -556,28 +559,34 @@ where
     C: ConflictClause,
 {
     /// Runs the INSERT and returns the RETURNING values of every row written.
-    pub fn get_results<Conn: Executor + ?Sized>(
+    pub fn get_results<'c, Conn: Runner + ?Sized>(
         self,
-        conn: &mut Conn,
-    ) -> Result<Vec<ReturnedRow<ST>>, Error>
+        conn: &'c mut Conn,
+    ) -> Ran<'c, Conn, Vec<ReturnedRow<ST>>>
     where
         Conn::Backend:
             crate::backend::Runs<crate::backend::Canonical<<Self as WriteStatement>::Needs>>,
+        ReturnedRow<ST>: FromRow<ST>,
+        Job<Self, ReturnedRow<ST>, Vec<ReturnedRow<ST>>>:
+            Work<'c, Conn::Backend, Conn::Mode, Output = Vec<ReturnedRow<ST>>>,
     {
-        run_returning(&self, conn)
+        returning_job::<_, ST, _>(self, runner::all).run(conn.__connection())
     }
 
     /// Runs the INSERT of one row and returns its RETURNING values; [`Error::NotFound`]
     /// when no row was written (a conflict skipped it), [`Error::MultipleRows`] when more were
     /// (use `get_results` for many rows).
-    pub fn get_result<Conn: Executor + ?Sized>(
+    pub fn get_result<'c, Conn: Runner + ?Sized>(
         self,
-        conn: &mut Conn,
-    ) -> Result<ReturnedRow<ST>, Error>
+        conn: &'c mut Conn,
+    ) -> Ran<'c, Conn, ReturnedRow<ST>>
     where
         Conn::Backend:
             crate::backend::Runs<crate::backend::Canonical<<Self as WriteStatement>::Needs>>,
+        ReturnedRow<ST>: FromRow<ST>,
+        Job<Self, ReturnedRow<ST>, ReturnedRow<ST>>:
+            Work<'c, Conn::Backend, Conn::Mode, Output = ReturnedRow<ST>>,
     {
-        crate::engine::exactly_one(self.get_results(conn)?)
+        returning_job::<_, ST, _>(self, runner::exactly_one).run(conn.__connection())
     }
 }

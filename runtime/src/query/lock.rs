@@ -21,6 +21,7 @@ use super::Rows;
 use crate::backend::needs::{features::RowLocks, Both, PgOnly};
 use crate::check::lock::{LockRules, LockableFrom, OfList, RunsLocked, TargetNames};
 use crate::check::{GroupingComplete, ValidOrder, ValidWhere};
+use crate::engine::runner::{self, Job, Ran, Runner, Work};
 use crate::engine::{Error, Executor, RowRef};
 use crate::render::{Label, Rendered, SqlWriter};
 use crate::types::{FromRow, RowOf, RowReader};
@@ -325,76 +326,92 @@ where
         self.render().to_string()
     }
 
-    fn fetch<R, C: Executor + ?Sized, J>(
-        &self,
-        conn: &mut C,
-        limit: Option<&i64>,
-    ) -> Result<Vec<R>, Error>
+    /// One run of the query: its rows decoded as `R` and made into `T` by `finish`.
+    fn job<R: FromRow<S::SqlType>, T, J>(
+        self,
+        limit: Option<i64>,
+        finish: fn(Vec<R>, u64) -> Result<T, Error>,
+    ) -> Job<Self, R, T>
     where
         S: SelectClause<F, G, J>,
-        R: FromRow<S::SqlType>,
     {
-        let rendered = crate::render::render_for(conn, |out| self.render_with(out, limit));
-        crate::types::decode_rows(conn, &rendered)
+        Job::rows(
+            self,
+            limit,
+            |query, limit, out| {
+                query.render_with(out, limit);
+                Ok(true)
+            },
+            <R as FromRow<S::SqlType>>::from_row,
+            finish,
+        )
     }
 
     /// Runs the query, locking its rows, and returns every row.
-    pub fn load<C: Executor + ?Sized + RunsLocked<F, L>, J>(
+    pub fn load<'c, C: Runner + ?Sized + RunsLocked<F, L>, J>(
         self,
-        conn: &mut C,
-    ) -> Result<Vec<RowType<F, S, G, J>>, Error>
+        conn: &'c mut C,
+    ) -> Ran<'c, C, Vec<RowType<F, S, G, J>>>
     where
         C::Backend:
             crate::backend::Runs<crate::backend::Canonical<LockedNeeds<F, From, S, W, O, G, H, J>>>,
         G: GroupingComplete<C::Backend>,
         S: SelectClause<F, G, J, SqlType: RowOf>,
+        Job<Self, RowType<F, S, G, J>, Vec<RowType<F, S, G, J>>>:
+            Work<'c, C::Backend, C::Mode, Output = Vec<RowType<F, S, G, J>>>,
     {
-        self.fetch(conn, None)
+        self.job(None, runner::all).run(conn.__connection())
     }
 
     /// Runs the query and loads every row into `R` (see [`Select::load_as`]).
-    pub fn load_as<R: FromRow<S::SqlType>, C: Executor + ?Sized + RunsLocked<F, L>, J>(
+    pub fn load_as<'c, R: FromRow<S::SqlType>, C: Runner + ?Sized + RunsLocked<F, L>, J>(
         self,
-        conn: &mut C,
-    ) -> Result<Vec<R>, Error>
+        conn: &'c mut C,
+    ) -> Ran<'c, C, Vec<R>>
     where
         C::Backend:
             crate::backend::Runs<crate::backend::Canonical<LockedNeeds<F, From, S, W, O, G, H, J>>>,
         G: GroupingComplete<C::Backend>,
         S: SelectClause<F, G, J>,
+        Job<Self, R, Vec<R>>: Work<'c, C::Backend, C::Mode, Output = Vec<R>>,
     {
-        self.fetch(conn, None)
+        self.job(None, runner::all).run(conn.__connection())
     }
 
     /// The first row, or `None` (runs with `LIMIT 1`, so only that row is locked).
-    pub fn first<C: Executor + ?Sized + RunsLocked<F, L>, J>(
+    pub fn first<'c, C: Runner + ?Sized + RunsLocked<F, L>, J>(
         self,
-        conn: &mut C,
-    ) -> Result<Option<RowType<F, S, G, J>>, Error>
+        conn: &'c mut C,
+    ) -> Ran<'c, C, Option<RowType<F, S, G, J>>>
     where
         C::Backend:
             crate::backend::Runs<crate::backend::Canonical<LockedNeeds<F, From, S, W, O, G, H, J>>>,
         G: GroupingComplete<C::Backend>,
         S: SelectClause<F, G, J, SqlType: RowOf>,
+        Job<Self, RowType<F, S, G, J>, Option<RowType<F, S, G, J>>>:
+            Work<'c, C::Backend, C::Mode, Output = Option<RowType<F, S, G, J>>>,
     {
         let one = self.query.limit.map_or(1, |l| l.min(1));
-        Ok(self.fetch(conn, Some(&one))?.into_iter().next())
+        self.job(Some(one), runner::first).run(conn.__connection())
     }
 
     /// Exactly one row: [`Error::NotFound`] when there is none, [`Error::MultipleRows`]
     /// when there are more (runs with `LIMIT 2`).
-    pub fn one<C: Executor + ?Sized + RunsLocked<F, L>, J>(
+    pub fn one<'c, C: Runner + ?Sized + RunsLocked<F, L>, J>(
         self,
-        conn: &mut C,
-    ) -> Result<RowType<F, S, G, J>, Error>
+        conn: &'c mut C,
+    ) -> Ran<'c, C, RowType<F, S, G, J>>
     where
         C::Backend:
             crate::backend::Runs<crate::backend::Canonical<LockedNeeds<F, From, S, W, O, G, H, J>>>,
         G: GroupingComplete<C::Backend>,
         S: SelectClause<F, G, J, SqlType: RowOf>,
+        Job<Self, RowType<F, S, G, J>, RowType<F, S, G, J>>:
+            Work<'c, C::Backend, C::Mode, Output = RowType<F, S, G, J>>,
     {
         let two = self.query.limit.map_or(2, |l| l.min(2));
-        crate::engine::exactly_one(self.fetch(conn, Some(&two))?)
+        self.job(Some(two), runner::exactly_one)
+            .run(conn.__connection())
     }
 
     /// Runs the query and reads its rows as the server sends them (see

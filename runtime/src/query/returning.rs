@@ -2,6 +2,7 @@
 
 use super::SingleFrom;
 use crate::check::{AppearsIn, InsideWhere, ValidGrouping};
+use crate::engine::runner::Job;
 use crate::engine::{Error, Executor};
 use crate::render::{Render, SqlWriter};
 use crate::types::{FromRow, RowOf};
@@ -89,19 +90,29 @@ pub(crate) fn run_execute<S: WriteStatement, C: Executor + ?Sized>(
     conn.execute_rendered(&rendered)
 }
 
-/// Runs a statement with RETURNING: the returned rows.
-pub(crate) fn run_returning<S: WriteStatement, R: FromRow<ST>, ST, C: Executor + ?Sized>(
-    statement: &S,
-    conn: &mut C,
-) -> Result<Vec<R>, Error> {
-    let mut empty = false;
-    let rendered = crate::render::render_for(conn, |out| {
-        empty = !statement.render_statement(out);
-    });
-    if empty {
-        return Ok(Vec::new());
-    }
-    crate::types::decode_rows(conn, &rendered)
+/// One run of a write statement: the number of rows it wrote.
+pub(crate) fn execute_job<S: WriteStatement>(statement: S) -> Job<S, (), u64> {
+    Job::affected(statement, |statement, _, out| {
+        Ok(statement.render_statement(out))
+    })
+}
+
+/// One run of a write statement with RETURNING: its rows, made into `T` by `finish`.
+pub(crate) fn returning_job<S: WriteStatement, ST, T>(
+    statement: S,
+    finish: fn(Vec<ReturnedRow<ST>>, u64) -> Result<T, Error>,
+) -> Job<S, ReturnedRow<ST>, T>
+where
+    ST: RowOf,
+    ReturnedRow<ST>: FromRow<ST>,
+{
+    Job::rows(
+        statement,
+        None,
+        |statement, _, out| Ok(statement.render_statement(out)),
+        <ReturnedRow<ST> as FromRow<ST>>::from_row,
+        finish,
+    )
 }
 
 /// The Rust row type a RETURNING list of SQL type `ST` loads into.

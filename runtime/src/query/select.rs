@@ -10,6 +10,7 @@ use super::Source;
 use crate::check::{Agg, Cons, GroupBy, GroupingComplete, MixedNoGroup, Neutral, Nil, NoGroup};
 use crate::check::{Plain, Src, ValidOrder};
 use crate::check::{ValidSelect, ValidWhere};
+use crate::engine::runner::{self, Job, Ran, Runner, Work};
 use crate::engine::{Error, Executor, RowRef};
 use crate::render::{Label, Render, Rendered, SqlWriter};
 use crate::types::{FromRow, NotNull, RowOf, RowReader};
@@ -347,90 +348,110 @@ where
         out.finish().to_string()
     }
 
-    fn fetch<R, C: Executor + ?Sized, J>(
-        &self,
-        conn: &mut C,
-        limit: Option<&i64>,
-    ) -> Result<Vec<R>, Error>
+    /// One run of the query on `C`: its rows decoded as `R` and made into `T` by
+    /// `finish`, with `LIMIT limit` when given.
+    fn job<R: FromRow<S::SqlType>, T, J>(
+        self,
+        limit: Option<i64>,
+        finish: fn(Vec<R>, u64) -> Result<T, Error>,
+    ) -> Job<Self, R, T>
     where
         S: SelectClause<F, G, J>,
-        R: FromRow<S::SqlType>,
     {
-        let rendered = crate::render::render_for(conn, |out| self.render_with(out, limit));
-        crate::types::decode_rows(conn, &rendered)
+        Job::rows(
+            self,
+            limit,
+            |query, limit, out| {
+                query.render_with(out, limit);
+                Ok(true)
+            },
+            <R as FromRow<S::SqlType>>::from_row,
+            finish,
+        )
     }
 
     /// Runs the query and returns every row.
-    pub fn load<C: Executor + ?Sized, J>(
+    pub fn load<'c, C: Runner + ?Sized, J>(
         self,
-        conn: &mut C,
-    ) -> Result<Vec<RowType<F, S, G, J>>, Error>
+        conn: &'c mut C,
+    ) -> Ran<'c, C, Vec<RowType<F, S, G, J>>>
     where
         C::Backend:
             crate::backend::Runs<crate::backend::Canonical<SelectNeeds<F, From, S, W, O, G, H, J>>>,
         G: GroupingComplete<C::Backend>,
         S: SelectClause<F, G, J, SqlType: RowOf>,
+        Job<Self, RowType<F, S, G, J>, Vec<RowType<F, S, G, J>>>:
+            Work<'c, C::Backend, C::Mode, Output = Vec<RowType<F, S, G, J>>>,
     {
-        self.fetch(conn, None)
+        self.job(None, runner::all).run(conn.__connection())
     }
 
     /// Runs the query and loads every row into `R`, which must match the row's SQL types
     /// (a tuple of values, or a type implementing [`FromRow`]).
-    pub fn load_as<R: FromRow<S::SqlType>, C: Executor + ?Sized, J>(
+    pub fn load_as<'c, R: FromRow<S::SqlType>, C: Runner + ?Sized, J>(
         self,
-        conn: &mut C,
-    ) -> Result<Vec<R>, Error>
+        conn: &'c mut C,
+    ) -> Ran<'c, C, Vec<R>>
     where
         C::Backend:
             crate::backend::Runs<crate::backend::Canonical<SelectNeeds<F, From, S, W, O, G, H, J>>>,
         G: GroupingComplete<C::Backend>,
         S: SelectClause<F, G, J>,
+        Job<Self, R, Vec<R>>: Work<'c, C::Backend, C::Mode, Output = Vec<R>>,
     {
-        self.fetch(conn, None)
+        self.job(None, runner::all).run(conn.__connection())
     }
 
     /// The first row, or `None` (runs with `LIMIT 1`).
-    pub fn first<C: Executor + ?Sized, J>(
+    pub fn first<'c, C: Runner + ?Sized, J>(
         self,
-        conn: &mut C,
-    ) -> Result<Option<RowType<F, S, G, J>>, Error>
+        conn: &'c mut C,
+    ) -> Ran<'c, C, Option<RowType<F, S, G, J>>>
     where
         C::Backend:
             crate::backend::Runs<crate::backend::Canonical<SelectNeeds<F, From, S, W, O, G, H, J>>>,
         G: GroupingComplete<C::Backend>,
         S: SelectClause<F, G, J, SqlType: RowOf>,
+        Job<Self, RowType<F, S, G, J>, Option<RowType<F, S, G, J>>>:
+            Work<'c, C::Backend, C::Mode, Output = Option<RowType<F, S, G, J>>>,
     {
         let one = self.limit.map_or(1, |l| l.min(1));
-        Ok(self.fetch(conn, Some(&one))?.into_iter().next())
+        self.job(Some(one), runner::first).run(conn.__connection())
     }
 
     /// Exactly one row: [`Error::NotFound`] when there is none, [`Error::MultipleRows`]
     /// when there are more.
-    pub fn one<C: Executor + ?Sized, J>(self, conn: &mut C) -> Result<RowType<F, S, G, J>, Error>
+    pub fn one<'c, C: Runner + ?Sized, J>(self, conn: &'c mut C) -> Ran<'c, C, RowType<F, S, G, J>>
     where
         C::Backend:
             crate::backend::Runs<crate::backend::Canonical<SelectNeeds<F, From, S, W, O, G, H, J>>>,
         G: GroupingComplete<C::Backend>,
         S: SelectClause<F, G, J, SqlType: RowOf>,
+        Job<Self, RowType<F, S, G, J>, RowType<F, S, G, J>>:
+            Work<'c, C::Backend, C::Mode, Output = RowType<F, S, G, J>>,
     {
         let two = self.limit.map_or(2, |l| l.min(2));
-        crate::engine::exactly_one(self.fetch(conn, Some(&two))?)
+        self.job(Some(two), runner::exactly_one)
+            .run(conn.__connection())
     }
 
     /// The single value of the only row, or `None` when there is no row;
     /// [`Error::MultipleRows`] when there are more (SQLAlchemy's `scalar()`).
-    pub fn scalar<C: Executor + ?Sized, J>(
+    pub fn scalar<'c, C: Runner + ?Sized, J>(
         self,
-        conn: &mut C,
-    ) -> Result<Option<RowType<F, S, G, J>>, Error>
+        conn: &'c mut C,
+    ) -> Ran<'c, C, Option<RowType<F, S, G, J>>>
     where
         C::Backend:
             crate::backend::Runs<crate::backend::Canonical<SelectNeeds<F, From, S, W, O, G, H, J>>>,
         G: GroupingComplete<C::Backend>,
         S: SelectClause<F, G, J, SqlType: RowOf>,
+        Job<Self, RowType<F, S, G, J>, Option<RowType<F, S, G, J>>>:
+            Work<'c, C::Backend, C::Mode, Output = Option<RowType<F, S, G, J>>>,
     {
         let two = self.limit.map_or(2, |l| l.min(2));
-        crate::engine::at_most_one(self.fetch(conn, Some(&two))?)
+        self.job(Some(two), runner::at_most_one)
+            .run(conn.__connection())
     }
 
     /// Runs the query and reads its rows one at a time as the server sends them, without
@@ -530,21 +551,27 @@ where
     }
 
     /// The number of rows this query returns: `SELECT COUNT(*) FROM (query) AS "q"`.
-    pub fn count<C: Executor + ?Sized, J>(self, conn: &mut C) -> Result<i64, Error>
+    pub fn count<'c, C: Runner + ?Sized, J>(self, conn: &'c mut C) -> Ran<'c, C, i64>
     where
         C::Backend:
             crate::backend::Runs<crate::backend::Canonical<SelectNeeds<F, From, S, W, O, G, H, J>>>,
         G: GroupingComplete<C::Backend>,
         S: SelectClause<F, G, J>,
+        Job<Self, i64, i64>: Work<'c, C::Backend, C::Mode, Output = i64>,
     {
-        let rendered = crate::render::render_for(conn, |out| {
-            out.sql("SELECT COUNT(*) FROM (");
-            self.render_with(out, None);
-            out.sql(") AS \"q\"");
-        });
-        let counts: Vec<i64> =
-            crate::types::decode_rows::<i64, crate::types::Int8, C>(conn, &rendered)?;
-        counts.first().copied().ok_or(Error::NotFound)
+        Job::rows(
+            self,
+            None,
+            |query, _, out| {
+                out.sql("SELECT COUNT(*) FROM (");
+                query.render_with(out, None);
+                out.sql(") AS \"q\"");
+                Ok(true)
+            },
+            <i64 as FromRow<crate::types::Int8>>::from_row,
+            |counts, _| counts.first().copied().ok_or(Error::NotFound),
+        )
+        .run(conn.__connection())
     }
 }
 

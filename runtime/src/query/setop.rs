@@ -9,7 +9,8 @@ use super::select::Select;
 use super::TableRow;
 use crate::backend::Dialect;
 use crate::check::Both;
-use crate::engine::{Error, Executor};
+use crate::engine::runner::{self, Job, Ran, Runner, Work};
+use crate::engine::Error;
 use crate::render::{Rendered, SqlWriter};
 use crate::types::{FromRow, Nullability, NullableIf, RowOf, SqlType, Tagged};
 use std::marker::PhantomData;
@@ -302,32 +303,52 @@ where
     }
 
     /// Runs the statement and loads every row into `T`, which must match the rows' SQL types.
-    pub fn load_as<T: FromRow<<Self as SubSelect<()>>::SqlType>, C: Executor + ?Sized>(
+    pub fn load_as<'c, T: FromRow<<Self as SubSelect<()>>::SqlType>, C: Runner + ?Sized>(
         self,
-        conn: &mut C,
-    ) -> Result<Vec<T>, Error>
+        conn: &'c mut C,
+    ) -> Ran<'c, C, Vec<T>>
     where
         C::Backend: crate::backend::Runs<crate::backend::Canonical<<Self as SubSelect<()>>::Needs>>,
+        Job<Self, T, Vec<T>>: Work<'c, C::Backend, C::Mode, Output = Vec<T>>,
     {
-        if self.order.iter().any(|(position, _)| *position == 0) {
-            return Err(Error::Misuse(
-                "ORDER BY positions of a set operation count from 1".into(),
-            ));
-        }
-        let rendered = crate::render::render_for(conn, |out| self.render_subselect(out));
-        crate::types::decode_rows(conn, &rendered)
+        Job::rows(
+            self,
+            None,
+            |query, _, out| {
+                if query.order.iter().any(|(position, _)| *position == 0) {
+                    return Err(Error::Misuse(
+                        "ORDER BY positions of a set operation count from 1".into(),
+                    ));
+                }
+                query.render_subselect(out);
+                Ok(true)
+            },
+            <T as FromRow<<Self as SubSelect<()>>::SqlType>>::from_row,
+            runner::all,
+        )
+        .run(conn.__connection())
     }
 
     /// Runs the statement and returns every row, typed from the select lists.
     #[allow(clippy::type_complexity)]
-    pub fn load<C: Executor + ?Sized>(
+    pub fn load<'c, C: Runner + ?Sized>(
         self,
-        conn: &mut C,
-    ) -> Result<Vec<<<Self as SubSelect<()>>::SqlType as RowOf>::Row>, Error>
+        conn: &'c mut C,
+    ) -> Ran<'c, C, Vec<<<Self as SubSelect<()>>::SqlType as RowOf>::Row>>
     where
         <Self as SubSelect<()>>::SqlType: RowOf,
         <<Self as SubSelect<()>>::SqlType as RowOf>::Row: FromRow<<Self as SubSelect<()>>::SqlType>,
         C::Backend: crate::backend::Runs<crate::backend::Canonical<<Self as SubSelect<()>>::Needs>>,
+        Job<
+            Self,
+            <<Self as SubSelect<()>>::SqlType as RowOf>::Row,
+            Vec<<<Self as SubSelect<()>>::SqlType as RowOf>::Row>,
+        >: Work<
+            'c,
+            C::Backend,
+            C::Mode,
+            Output = Vec<<<Self as SubSelect<()>>::SqlType as RowOf>::Row>,
+        >,
     {
         self.load_as(conn)
     }

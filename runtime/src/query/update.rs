@@ -3,14 +3,16 @@
 use super::assign::{AssignList, ValidSet};
 use super::clauses::{AddCondition, Clause, NoFilter};
 use super::returning::{
-    render_write, run_execute, run_returning, NoReturning, ReturnedRow, Returning, ReturningClause,
+    execute_job, render_write, returning_job, NoReturning, ReturnedRow, Returning, ReturningClause,
     ValidReturning, WriteStatement,
 };
 use super::{KeyFilter, SingleFrom, Table};
 use crate::check::writes::UpdateSet;
 use crate::check::ValidWhere;
-use crate::engine::{Error, Executor};
+use crate::engine::runner::{self, Job, Ran, Runner, Work};
+
 use crate::render::{Render, Rendered, SqlWriter};
+use crate::types::FromRow;
 use crate::types::RowOf;
 use std::marker::PhantomData;
 
@@ -186,12 +188,13 @@ where
         self.render().sql
     }
     /// Runs the statement: the number of rows written.
-    pub fn execute<Conn: Executor + ?Sized>(self, conn: &mut Conn) -> Result<u64, Error>
+    pub fn execute<'c, Conn: Runner + ?Sized>(self, conn: &'c mut Conn) -> Ran<'c, Conn, u64>
     where
         Conn::Backend:
             crate::backend::Runs<crate::backend::Canonical<<Self as WriteStatement>::Needs>>,
+        Job<Self, (), u64>: Work<'c, Conn::Backend, Conn::Mode, Output = u64>,
     {
-        run_execute(&self, conn)
+        execute_job(self).run(conn.__connection())
     }
 }
 impl<T: Table, W, S, E: Render, ST: RowOf> Update<T, W, S, Returning<E, ST>>
@@ -203,27 +206,33 @@ where
         render_write(self)
     }
     /// Runs the statement and returns the RETURNING values of every row written.
-    pub fn get_results<Conn: Executor + ?Sized>(
+    pub fn get_results<'c, Conn: Runner + ?Sized>(
         self,
-        conn: &mut Conn,
-    ) -> Result<Vec<ReturnedRow<ST>>, Error>
+        conn: &'c mut Conn,
+    ) -> Ran<'c, Conn, Vec<ReturnedRow<ST>>>
     where
         Conn::Backend:
             crate::backend::Runs<crate::backend::Canonical<<Self as WriteStatement>::Needs>>,
+        ReturnedRow<ST>: FromRow<ST>,
+        Job<Self, ReturnedRow<ST>, Vec<ReturnedRow<ST>>>:
+            Work<'c, Conn::Backend, Conn::Mode, Output = Vec<ReturnedRow<ST>>>,
     {
-        run_returning(&self, conn)
+        returning_job::<_, ST, _>(self, runner::all).run(conn.__connection())
     }
     /// Runs the statement and returns the RETURNING values of its only row:
     /// [`Error::NotFound`] when none was written, [`Error::MultipleRows`] when more were.
-    pub fn get_result<Conn: Executor + ?Sized>(
+    pub fn get_result<'c, Conn: Runner + ?Sized>(
         self,
-        conn: &mut Conn,
-    ) -> Result<ReturnedRow<ST>, Error>
+        conn: &'c mut Conn,
+    ) -> Ran<'c, Conn, ReturnedRow<ST>>
     where
         Conn::Backend:
             crate::backend::Runs<crate::backend::Canonical<<Self as WriteStatement>::Needs>>,
+        ReturnedRow<ST>: FromRow<ST>,
+        Job<Self, ReturnedRow<ST>, ReturnedRow<ST>>:
+            Work<'c, Conn::Backend, Conn::Mode, Output = ReturnedRow<ST>>,
     {
-        crate::engine::exactly_one(self.get_results(conn)?)
+        returning_job::<_, ST, _>(self, runner::exactly_one).run(conn.__connection())
     }
 }
 
@@ -240,12 +249,13 @@ where
         self.render().sql
     }
     /// Runs the statement: the number of rows written.
-    pub fn execute<Conn: Executor + ?Sized>(self, conn: &mut Conn) -> Result<u64, Error>
+    pub fn execute<'c, Conn: Runner + ?Sized>(self, conn: &'c mut Conn) -> Ran<'c, Conn, u64>
     where
         Conn::Backend:
             crate::backend::Runs<crate::backend::Canonical<<Self as WriteStatement>::Needs>>,
+        Job<Self, (), u64>: Work<'c, Conn::Backend, Conn::Mode, Output = u64>,
     {
-        run_execute(&self, conn)
+        execute_job(self).run(conn.__connection())
     }
 }
 impl<T: Table, W, E: Render, ST: RowOf> Delete<T, W, Returning<E, ST>>
@@ -257,26 +267,32 @@ where
         render_write(self)
     }
     /// Runs the statement and returns the RETURNING values of every row written.
-    pub fn get_results<Conn: Executor + ?Sized>(
+    pub fn get_results<'c, Conn: Runner + ?Sized>(
         self,
-        conn: &mut Conn,
-    ) -> Result<Vec<ReturnedRow<ST>>, Error>
+        conn: &'c mut Conn,
+    ) -> Ran<'c, Conn, Vec<ReturnedRow<ST>>>
     where
         Conn::Backend:
             crate::backend::Runs<crate::backend::Canonical<<Self as WriteStatement>::Needs>>,
+        ReturnedRow<ST>: FromRow<ST>,
+        Job<Self, ReturnedRow<ST>, Vec<ReturnedRow<ST>>>:
+            Work<'c, Conn::Backend, Conn::Mode, Output = Vec<ReturnedRow<ST>>>,
     {
-        run_returning(&self, conn)
+        returning_job::<_, ST, _>(self, runner::all).run(conn.__connection())
     }
     /// Runs the statement and returns the RETURNING values of its only row:
     /// [`Error::NotFound`] when none was written, [`Error::MultipleRows`] when more were.
-    pub fn get_result<Conn: Executor + ?Sized>(
+    pub fn get_result<'c, Conn: Runner + ?Sized>(
         self,
-        conn: &mut Conn,
-    ) -> Result<ReturnedRow<ST>, Error>
+        conn: &'c mut Conn,
+    ) -> Ran<'c, Conn, ReturnedRow<ST>>
     where
         Conn::Backend:
             crate::backend::Runs<crate::backend::Canonical<<Self as WriteStatement>::Needs>>,
+        ReturnedRow<ST>: FromRow<ST>,
+        Job<Self, ReturnedRow<ST>, ReturnedRow<ST>>:
+            Work<'c, Conn::Backend, Conn::Mode, Output = ReturnedRow<ST>>,
     {
-        crate::engine::exactly_one(self.get_results(conn)?)
+        returning_job::<_, ST, _>(self, runner::exactly_one).run(conn.__connection())
     }
 }

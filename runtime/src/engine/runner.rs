@@ -1,0 +1,204 @@
+//! Blocking or async: the run methods of queries (`load`, `first`, `execute`, ...) take
+//! any [`Runner`], and what they return follows from it — `Result<T, Error>` on a
+//! blocking connection, a future of it on an async one. The bounds that check a query
+//! are the same in both modes, so an async query gets the same compile errors; the
+//! blocking path runs exactly the code it ran before (see docs/design.md, "Async").
+
+use super::{Connection, Error, Executor};
+use crate::backend::Backend;
+use crate::render::SqlWriter;
+use crate::types::RowReader;
+
+/// Blocking or async.
+pub trait Mode {
+    /// What a run method returns, for a result `T`, borrowing the connection for `'c`.
+    type Out<'c, T: 'c>;
+}
+
+/// Runs on the calling thread: run methods return `Result<T, Error>`.
+#[derive(Debug)]
+pub enum Blocking {}
+
+impl Mode for Blocking {
+    type Out<'c, T: 'c> = Result<T, Error>;
+}
+
+/// Runs on the tokio runtime: run methods return a future of `Result<T, Error>`.
+#[cfg(feature = "tokio")]
+#[derive(Debug)]
+pub enum Async {}
+
+/// A boxed future that may move between a runtime's threads.
+#[cfg(feature = "tokio")]
+pub type BoxFuture<'c, T> = std::pin::Pin<Box<dyn std::future::Future<Output = T> + Send + 'c>>;
+
+#[cfg(feature = "tokio")]
+impl Mode for Async {
+    type Out<'c, T: 'c> = BoxFuture<'c, Result<T, Error>>;
+}
+
+/// What a query's run method returns on runner `C`: `Result<T, Error>`, or a future of it.
+pub type Ran<'c, C, T> = <<C as Runner>::Mode as Mode>::Out<'c, T>;
+
+/// Something queries run on: every [`Executor`] (a connection, pooled connection,
+/// transaction or session) blocking, and the async connection.
+pub trait Runner {
+    /// The database the statements run on.
+    type Backend: Backend;
+    /// Blocking or async.
+    type Mode: Mode;
+    #[doc(hidden)]
+    fn __connection(&mut self) -> &mut Connection<Self::Backend>;
+}
+
+impl<E: Executor + ?Sized> Runner for E {
+    type Backend = E::Backend;
+    type Mode = Blocking;
+    #[inline]
+    fn __connection(&mut self) -> &mut Connection<E::Backend> {
+        self.connection()
+    }
+}
+
+/// How one run of a statement goes in a mode: render, run, collect. Implemented by
+/// [`Job`] for every mode; on an async connection the query and its rows must be `Send`.
+#[doc(hidden)]
+#[diagnostic::on_unimplemented(
+    message = "this query cannot run on an async connection",
+    note = "the query's values and the row type must be `Send` for the future to move \
+            between the runtime's threads"
+)]
+pub trait Work<'c, B: Backend, M: Mode> {
+    /// What the run gives.
+    type Output: 'c;
+    /// Runs on `conn`.
+    fn run(self, conn: &'c mut Connection<B>) -> M::Out<'c, Self::Output>;
+}
+
+/// Writes a statement; `Ok(false)` when there is nothing to run (an INSERT of no rows),
+/// an error when the statement cannot be written.
+#[doc(hidden)]
+pub type WriteFn<Q> = for<'q> fn(&'q Q, Option<&'q i64>, &mut SqlWriter<'q>) -> Result<bool, Error>;
+
+/// Decodes one row.
+#[doc(hidden)]
+pub type DecodeFn<R> = fn(&mut RowReader<'_>) -> Result<R, Error>;
+
+/// One run of a query: the query, how it writes itself, how its rows decode (none for a
+/// statement whose row count is its result), and what the rows become.
+#[doc(hidden)]
+pub struct Job<Q, R, T> {
+    query: Q,
+    limit: Option<i64>,
+    write: WriteFn<Q>,
+    decode: Option<DecodeFn<R>>,
+    finish: fn(Vec<R>, u64) -> Result<T, Error>,
+}
+
+impl<Q, R, T> Job<Q, R, T> {
+    /// A query whose rows decode with `decode` and become `finish(rows, count)`.
+    pub(crate) fn rows(
+        query: Q,
+        limit: Option<i64>,
+        write: WriteFn<Q>,
+        decode: DecodeFn<R>,
+        finish: fn(Vec<R>, u64) -> Result<T, Error>,
+    ) -> Self {
+        Job {
+            query,
+            limit,
+            write,
+            decode: Some(decode),
+            finish,
+        }
+    }
+}
+
+impl<Q> Job<Q, (), u64> {
+    /// A statement whose result is the number of rows it affected.
+    pub(crate) fn affected(query: Q, write: WriteFn<Q>) -> Self {
+        Job {
+            query,
+            limit: None,
+            write,
+            decode: None,
+            finish: |_, count| Ok(count),
+        }
+    }
+}
+
+/// All the rows.
+pub(crate) fn all<R>(rows: Vec<R>, _: u64) -> Result<Vec<R>, Error> {
+    Ok(rows)
+}
+
+/// The first row, if any.
+pub(crate) fn first<R>(rows: Vec<R>, _: u64) -> Result<Option<R>, Error> {
+    Ok(rows.into_iter().next())
+}
+
+/// The only row ([`Error::NotFound`], [`Error::MultipleRows`] otherwise).
+pub(crate) fn exactly_one<R>(rows: Vec<R>, _: u64) -> Result<R, Error> {
+    super::exactly_one(rows)
+}
+
+/// The only row or none ([`Error::MultipleRows`] for more).
+pub(crate) fn at_most_one<R>(rows: Vec<R>, _: u64) -> Result<Option<R>, Error> {
+    super::at_most_one(rows)
+}
+
+impl<'c, B: Backend, Q, R, T: 'c> Work<'c, B, Blocking> for Job<Q, R, T> {
+    type Output = T;
+    #[inline]
+    fn run(self, conn: &'c mut Connection<B>) -> Result<T, Error> {
+        let mut written = Ok(true);
+        let rendered = crate::render::render_for(conn, |out| {
+            written = (self.write)(&self.query, self.limit.as_ref(), out);
+        });
+        if !written? {
+            return (self.finish)(Vec::new(), 0);
+        }
+        let Some(decode) = self.decode else {
+            let count = conn.execute_rendered(&rendered)?;
+            return (self.finish)(Vec::new(), count);
+        };
+        let mut rows = Vec::new();
+        let labels = &rendered.labels;
+        let count = conn.query_each(&rendered, &mut |row| {
+            rows.push(decode(&mut RowReader::new(row, labels))?);
+            Ok(())
+        })?;
+        (self.finish)(rows, count)
+    }
+}
+
+#[cfg(feature = "tokio")]
+impl<'c, Q: Send + 'c, R: Send + 'c, T: Send + 'c> Work<'c, crate::Postgres, Async>
+    for Job<Q, R, T>
+{
+    type Output = T;
+    fn run(self, conn: &'c mut Connection<crate::Postgres>) -> BoxFuture<'c, Result<T, Error>> {
+        Box::pin(async move {
+            let mut written = Ok(true);
+            let rendered = crate::render::render_for(conn, |out| {
+                written = (self.write)(&self.query, self.limit.as_ref(), out);
+            });
+            if !written? {
+                return (self.finish)(Vec::new(), 0);
+            }
+            let mut rows = Vec::new();
+            let count = match self.decode {
+                None => conn.pg_run_io(&rendered, &mut |_| Ok(())).await?,
+                Some(decode) => {
+                    let labels = &rendered.labels;
+                    let mut sink = |row: crate::engine::RowData<'_>| {
+                        rows.push(decode(&mut RowReader::new(row, labels))?);
+                        Ok(())
+                    };
+                    conn.pg_run_io(&rendered, &mut sink).await?
+                }
+            };
+            (self.finish)(rows, count)
+        })
+    }
+}
