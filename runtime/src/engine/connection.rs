@@ -513,9 +513,8 @@ impl Connection {
             // The text comes from the cache when the statement was rendered without it.
             self.forget(statement.key);
             if self.depth == 0 {
-                let prepared = self
-                    .prepare_text(statement.key, &sql, &statement.types)
-                    .await?;
+                let prepared =
+                    Box::pin(self.prepare_text(statement.key, &sql, &statement.types)).await?;
                 let wire = &mut self.link.wire;
                 result = if prepared.name.is_empty() {
                     wire.execute_text(&prepared, &sql, &statement.params, max_rows, sink)

@@ -78,20 +78,20 @@ impl Connection {
         self.link.statements.len()
     }
 
-    /// The prepared statement of `rendered` and its SQL text: from the cache, or
-    /// prepared now (which needs the text).
-    pub(super) async fn statement(
-        &mut self,
-        rendered: &Rendered<'_>,
-    ) -> Result<(Statement, Arc<str>), Error> {
+    /// The prepared statement of `rendered` and its SQL text, when the cache has it.
+    #[inline]
+    pub(super) fn cached(&mut self, rendered: &Rendered<'_>) -> Option<(Statement, Arc<str>)> {
         self.link.tick += 1;
         let tick = self.link.tick;
-        if let Some(found) = self.link.statements.get_mut(&rendered.key).filter(|c| {
+        let found = self.link.statements.get_mut(&rendered.key).filter(|c| {
             c.types == rendered.types && (!rendered.has_text || *c.sql == *rendered.sql)
-        }) {
-            found.last_used = tick;
-            return Ok((found.statement.clone(), Arc::clone(&found.sql)));
-        }
+        })?;
+        found.last_used = tick;
+        Some((found.statement.clone(), Arc::clone(&found.sql)))
+    }
+
+    /// Prepares `rendered` (which needs its text) when the cache does not have it.
+    async fn prepare_new(&mut self, rendered: &Rendered<'_>) -> Result<(Statement, Arc<str>), Error> {
         if !rendered.has_text {
             return Err(Error::Misuse(
                 "a statement rendered without its SQL text reached a connection that has not \
@@ -141,13 +141,18 @@ impl Connection {
         Ok(statement)
     }
 
-    /// [`statement`](Self::statement), logging a statement that fails to prepare.
+    /// The prepared statement of `rendered` and its SQL text: from the cache, or prepared
+    /// now, logging a statement that fails to prepare.
     pub(super) async fn prepare_logged(
         &mut self,
         rendered: &Rendered<'_>,
         started: Instant,
     ) -> Result<(Statement, Arc<str>), Error> {
-        self.statement(rendered).await.inspect_err(|e| {
+        if let Some(found) = self.cached(rendered) {
+            return Ok(found);
+        }
+        // Boxed: the rare path keeps its state off the caller's future.
+        Box::pin(self.prepare_new(rendered)).await.inspect_err(|e| {
             log::rendered(
                 &self.echo,
                 &rendered.sql,

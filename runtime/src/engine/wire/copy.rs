@@ -228,7 +228,7 @@ impl Wire {
         f: impl FnOnce(&[u8]) -> R,
     ) -> Option<Result<R, Error>> {
         loop {
-            let (tag, total) = match self.fill_message().await {
+            let (tag, total) = match next_message!(self) {
                 Ok(m) => m,
                 Err(e) => return Some(Err(e)),
             };

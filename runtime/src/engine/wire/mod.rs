@@ -24,6 +24,17 @@ use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 
+/// The next whole message's tag and length: from the buffer without an await when it is
+/// there (the common case: many rows arrive in one read), else read.
+macro_rules! next_message {
+    ($wire:expr) => {
+        match $wire.buffered() {
+            Some(whole) => Ok(whole),
+            None => $wire.fill_more().await,
+        }
+    };
+}
+
 mod cancel;
 mod config;
 mod copy;
@@ -398,7 +409,7 @@ impl Wire {
 
     /// The next message, parsed.
     pub(super) async fn read_message(&mut self) -> Result<Message, Error> {
-        self.fill_message().await?;
+        next_message!(self)?;
         match Message::parse(&mut self.rbuf) {
             Ok(Some(m)) => Ok(m),
             Ok(None) => Err(self.broke(protocol("incomplete message"))),

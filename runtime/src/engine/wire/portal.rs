@@ -87,7 +87,7 @@ impl Wire {
     ) -> Option<Result<R, Error>> {
         let columns = Arc::clone(&self.portal.as_ref()?.columns);
         loop {
-            let (tag, total) = match self.fill_message().await {
+            let (tag, total) = match next_message!(self) {
                 Ok(m) => m,
                 Err(e) => {
                     self.portal = None;
@@ -223,7 +223,7 @@ impl Wire {
         let result = async {
             let mut dropped = 0usize;
             loop {
-                let (tag, total) = self.fill_message().await?;
+                let (tag, total) = next_message!(self)?;
                 match tag {
                     b'Z' => {
                         if let Message::ReadyForQuery(body) = self.read_message().await? {

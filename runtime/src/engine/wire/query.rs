@@ -73,7 +73,7 @@ impl Wire {
     ) -> Result<u64, Error> {
         let mut count = 0;
         loop {
-            let (tag, total) = self.fill_message().await?;
+            let (tag, total) = next_message!(self)?;
             if tag == b'D' {
                 row(&self.rbuf[..total]);
                 self.rbuf.advance(total);
@@ -388,7 +388,7 @@ impl Wire {
         let mut failed: Option<Error> = None;
         let mut count = 0;
         loop {
-            let (tag, total) = self.fill_message().await?;
+            let (tag, total) = next_message!(self)?;
             if tag == b'D' {
                 if failed.is_none() {
                     self.row_spans(total, columns.len())?;
@@ -428,8 +428,8 @@ impl Wire {
                 }
                 Message::NoticeResponse(body) => notice(body.fields()),
                 Message::ParameterStatus(_) | Message::NotificationResponse(_) => {}
-                Message::CopyInResponse(_) => return Err(self.refuse_copy(true, true).await),
-                Message::CopyOutResponse(_) => return Err(self.refuse_copy(false, true).await),
+                Message::CopyInResponse(_) => return Err(Box::pin(self.refuse_copy(true, true)).await),
+                Message::CopyOutResponse(_) => return Err(Box::pin(self.refuse_copy(false, true)).await),
                 _ => {
                     return Err(self.broke(protocol("unexpected message after Execute")));
                 }

@@ -434,12 +434,25 @@ impl Wire {
         result
     }
 
-    /// Reads from the socket until `rbuf` holds a whole message; returns its tag and
-    /// total length (tag included). A message longer than the connection's limit closes
-    /// it with [`Error::MessageTooLarge`]; the buffer grows as bytes arrive, never by the
-    /// length a message announces.
-    #[inline]
-    pub(super) async fn fill_message(&mut self) -> Result<(u8, usize), Error> {
+    /// The tag and total length of the message at the front of `rbuf` when it is there
+    /// whole: plain code, so that a read loop awaits only at a refill (see `next_message!`).
+    #[inline(always)]
+    pub(super) fn buffered(&self) -> Option<(u8, usize)> {
+        if self.rbuf.len() >= 5 {
+            let len = u32::from_be_bytes([self.rbuf[1], self.rbuf[2], self.rbuf[3], self.rbuf[4]])
+                as usize;
+            if self.rbuf.len() > len && len >= 4 {
+                return Some((self.rbuf[0], len + 1));
+            }
+        }
+        None
+    }
+
+    /// Reads until `rbuf` holds a whole message; returns its tag and total length (tag
+    /// included). A message longer than the connection's limit closes it with
+    /// [`Error::MessageTooLarge`]; the buffer grows as bytes arrive, never by the length a
+    /// message announces.
+    pub(super) async fn fill_more(&mut self) -> Result<(u8, usize), Error> {
         loop {
             if self.rbuf.len() >= 5 {
                 let len =
