@@ -1,4 +1,4 @@
-//! The README's API tour, as a program that runs: `cargo run --example tour`.
+//! The API tour (the guide's "Reading data" chapter, docs/guide/src/reading.md, shows the same queries), as a program that runs: `cargo run --example tour`.
 //!
 //! The portable part (everything both backends have: filters, joins, GROUP BY, writes,
 //! upserts, functions, CASE, windows, subqueries, CTEs, set operations, boxed queries) is one
