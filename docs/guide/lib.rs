@@ -24,4 +24,9 @@ macro_rules! pages {
 pages! {
     readme => "../../README.md",
     installation => "src/installation.md",
+    engines => "src/engines.md",
+    logging => "src/logging.md",
+    existing_databases => "src/existing-databases.md",
+    core => "src/core.md",
+    raw_sql => "src/raw-sql.md",
 }
