@@ -29,4 +29,8 @@ pages! {
     existing_databases => "src/existing-databases.md",
     core => "src/core.md",
     raw_sql => "src/raw-sql.md",
+    models => "src/models.md",
+    updates => "src/updates.md",
+    transactions => "src/transactions.md",
+    relationships => "src/relationships.md",
 }
