@@ -30,6 +30,7 @@ pages! {
     core => "src/core.md",
     raw_sql => "src/raw-sql.md",
     models => "src/models.md",
+    reading => "src/reading.md",
     updates => "src/updates.md",
     transactions => "src/transactions.md",
     relationships => "src/relationships.md",
