@@ -34,4 +34,7 @@ pages! {
     updates => "src/updates.md",
     transactions => "src/transactions.md",
     relationships => "src/relationships.md",
+    batch_jobs => "src/batch-jobs.md",
+    backends => "src/backends.md",
+    production => "src/production.md",
 }
