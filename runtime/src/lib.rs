@@ -227,9 +227,9 @@ pub fn create_engine(url: &str) -> Result<AnyEngine, Error> {
 /// `Engine::sqlite("sqlite:///app.db")`.
 #[cfg(feature = "sqlite")]
 pub type SqliteEngine = Engine<Sqlite>;
+pub use sqlwright_macros::alias;
 #[doc = include_str!("../doc/table.md")]
 pub use sqlwright_macros::table;
-pub use sqlwright_macros::alias;
 #[doc = include_str!("../doc/derive_changeset.md")]
 pub use sqlwright_macros::Changeset;
 #[doc = include_str!("../doc/derive_db_enum.md")]
