@@ -1,4 +1,5 @@
-//! The README's API tour, as a program that runs: `cargo run --example tour`.
+//! The API tour as one program that runs: `cargo run --example tour`. The guide's "Reading
+//! data" chapter (docs/guide/src/reading.md) explains the same queries, block by block.
 //!
 //! The portable part (everything both backends have: filters, joins, GROUP BY, writes,
 //! upserts, functions, CASE, windows, subqueries, CTEs, set operations, boxed queries) is one
@@ -185,8 +186,8 @@ fn sample_rows<B: Backend>(conn: &mut Connection<B>) -> Result<(), sqlwright::Er
     })
 }
 
-/// What both backends run: the README's tour and the portable half of its expression
-/// language, generic over the backend.
+/// What both backends run: the API tour and the portable half of the expression language,
+/// generic over the backend.
 fn portable<B: Backend>(conn: &mut Connection<B>) -> Result<(), Box<dyn std::error::Error>> {
     let mut conn = conn;
     // CREATE TABLE from the declarations, in foreign-key order
@@ -288,7 +289,7 @@ fn portable<B: Backend>(conn: &mut Connection<B>) -> Result<(), Box<dyn std::err
     Ok(())
 }
 
-/// The README's expression-language part that both backends have.
+/// The expression-language part that both backends have.
 fn portable_expressions<B: Backend>(
     conn: &mut Connection<B>,
 ) -> Result<(), Box<dyn std::error::Error>> {
@@ -336,7 +337,7 @@ fn portable_expressions<B: Backend>(
     println!("{ranked:?}");
     // subqueries: scalar, IN, EXISTS, ANY/ALL (x.gt_all(q)); a correlated one names the outer
     // table it reads, and using it where that table is not in scope does not compile (the
-    // README's version, comparing with avg(..) through a numeric cast, is PostgreSQL's: below)
+    // version comparing with avg(..) through a numeric cast is PostgreSQL's: below)
     let most_likes = posts::table.select(max(posts::likes)).scalar_subquery();
     let has_posts = exists(
         posts::table

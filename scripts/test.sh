@@ -56,4 +56,11 @@ fi
 # turns them off gets a crate that compiles. A check, not a test run: it takes seconds.
 cargo check -q -p sqlwright --no-default-features
 
+# The publishable crates package (metadata, files, dependency order: cargo packages the
+# workspace crates that depend on each other together). Without verification it takes under a
+# second; the full `cargo package` (which builds each package) takes minutes, so run it before
+# a release: cargo package -p sqlwright-schema -p sqlwright-macros -p sqlwright -p sqlwright-cli
+cargo package -q --offline --no-verify --allow-dirty \
+    -p sqlwright-schema -p sqlwright-macros -p sqlwright -p sqlwright-cli
+
 exec cargo test --workspace "$@"

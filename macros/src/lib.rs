@@ -6,6 +6,8 @@
 //! (`::sqlwright::...`). The entry points are thin shims over functions on
 //! `proc_macro2::TokenStream`, so expansions can be tested without a compiler run.
 
+#![deny(missing_docs)]
+
 mod alias;
 mod changeset;
 mod db_enum;

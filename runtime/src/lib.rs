@@ -1,6 +1,6 @@
 //! # sqlwright
 //!
-//! SQL queries type-checked at compile time, run on PostgreSQL.
+//! SQL queries type-checked at compile time, run on PostgreSQL or SQLite.
 //!
 //! [`table!`] declares a table; the compiler then checks every query built from it: a
 //! column of a table the query does not read, a comparison of text with a number, a
@@ -9,11 +9,11 @@
 //! Columns of the optional side of an outer join load as `Option<_>`, decided by the
 //! compiler. Values are always sent as bound parameters and identifiers are always quoted.
 //!
-//! ```no_run
+//! ```
 //! use sqlwright::prelude::*;
 //!
 //! sqlwright::table! {
-//!     /// People who buy things.
+//!     /// People who write posts.
 //!     users (id) {
 //!         #[serial] id -> Int4,
 //!         name -> Text,
@@ -26,45 +26,52 @@
 //!     }
 //! }
 //!
-//! # fn main() -> Result<(), sqlwright::Error> {
-//! let mut conn = Connection::connect("postgres://postgres@localhost/shop")?;
-//! let rows /* : Vec<(String, Option<String>)> */ = users::table
-//!     .filter(users::name.like("A%") & users::hair_color.is_not_null())
-//!     .select((users::name, users::hair_color))
-//!     .order_by(users::name.desc())
-//!     .limit(10)
-//!     .load(&mut conn)?;
+//! # #[cfg(feature = "sqlite")]
+//! fn main() -> Result<(), sqlwright::Error> {
+//!     // SQLite in memory (feature `sqlite`); PostgreSQL: Connection::connect("postgres://..")
+//!     let mut conn = sqlwright::SqliteConnection::open_in_memory()?;
+//!     sqlwright::schema!(users, posts).create_all(&mut conn, true)?;
+//!     let ann: i32 = insert_into(users::table)
+//!         .values((users::name.to("Ann"), users::hair_color.to(Some("red"))))
+//!         .returning(users::id)
+//!         .get_result(&mut conn)?;
+//!     insert_into(posts::table)
+//!         .values(vec![
+//!             (posts::user_id.to(ann), posts::title.to("Types")),
+//!             (posts::user_id.to(ann), posts::title.to("Joins")),
+//!         ])
+//!         .execute(&mut conn)?;
 //!
-//! let per_user /* : Vec<(String, i64)> */ = users::table
-//!     .left_join(posts::table) // ON posts.user_id = users.id, from the declared key
-//!     .group_by(users::id)
-//!     .select((users::name, count(posts::id)))
-//!     .load(&mut conn)?;
-//! # Ok(()) }
+//!     let rows: Vec<(String, Option<String>)> = users::table
+//!         .filter(users::name.like("A%") & users::hair_color.is_not_null())
+//!         .select((users::name, users::hair_color))
+//!         .order_by(users::name.desc())
+//!         .limit(10)
+//!         .load(&mut conn)?;
+//!     assert_eq!(rows, [("Ann".to_string(), Some("red".to_string()))]);
+//!
+//!     let per_user: Vec<(String, i64)> = users::table
+//!         .left_join(posts::table) // ON posts.user_id = users.id, from the declared key
+//!         .group_by(users::id)
+//!         .select((users::name, count(posts::id)))
+//!         .load(&mut conn)?;
+//!     assert_eq!(per_user, [("Ann".to_string(), 2)]);
+//!     Ok(())
+//! }
+//! # #[cfg(not(feature = "sqlite"))]
+//! # fn main() {}
 //! ```
 //!
-//! ## Column attributes
-//! - `#[sql_name = "name"]`: the column's SQL name, when it differs from the Rust one.
-//! - `#[serial]`: an identity column, numbered by the database.
-//! - `#[unique]`, `#[default = "sql"]`, `#[check = "sql"]`, `#[references(users::id, ..)]`:
-//!   constraints, for [`ddl`] and for joins along the declared key. A constraint may be
-//!   named: `#[unique(name = "users_email_key")]`, `#[check("age >= 0", name = "..")]`,
-//!   `#[references(users::id, constraint = "..")]`; on the table, `#[primary_key(name =
-//!   "..")]` and `#[unique(a, b, name = "..")]`.
-//!
-//! A type may carry a size, which [`ddl`] writes and `verify_schema` compares:
-//! `Varchar(255)`, `Char(2)`, `Numeric(12, 2)`, `Timestamp(3)`, `Timestamptz(3)`, `Time(0)`
-//! (for the type checker they are `Text`, `Numeric`, `Timestamp`, ...).
-//! - `#[sensitive]`: a secret (`#[sensitive] password_hash -> Text`). Every value bound
-//!   against the column (compared with it in `eq`, `in_`, `between`, ...; assigned to it in
-//!   an INSERT, an UPDATE `set`, a changeset or an upsert) is shown as `<redacted>` in echo,
-//!   `tracing` events and `debug_sql`, and sent to the server unchanged. Only a plain column
-//!   (or an alias's column) is seen: a value compared with an expression over it
-//!   (`lower(password_hash)`) is shown. [`Connection::set_redact_params`] and
-//!   [`EngineBuilder::redact_params`](engine::EngineBuilder::redact_params) redact every
-//!   parameter; raw SQL marks one with [`bind_sensitive`](raw::RawQuery::bind_sensitive).
+//! The guide (`docs/guide/` in the repository: installation, engines, models, reading,
+//! writing, transactions, relationships, batch jobs, backends, production, and pages for
+//! readers coming from SQLAlchemy or Diesel) explains each part with examples that run.
+//! [`table!`] documents every attribute a declaration takes; each derive ([`Row`],
+//! [`Insertable`], [`Changeset`], [`RawRow`], [`DbEnum`]) its attributes and the errors a
+//! mismatch gives.
 //!
 //! ## Map
+//! - [`prelude`]: what a program imports (`use sqlwright::prelude::*`); [`dsl`]: every SQL
+//!   function and expression builder (`use sqlwright::dsl::*`).
 //! - [`types`]: SQL types (`Int4`, `Text`, `Nullable<T>`, ...) and their Rust types.
 //! - [`expr`]: operators and the [`ExpressionMethods`](expr::ExpressionMethods) every
 //!   expression has (`eq`, `gt`, `like`, `in_`, `between`, `is_null`, `desc`, ...); `&`, `|`
@@ -97,7 +104,9 @@
 //!   `.batches(n)` in groups (fetchmany).
 //! - [`copy`]: bulk loads with binary `COPY ... FROM STDIN` ([`copy::copy_in`]) and
 //!   [`Select::copy_out`](query::Select::copy_out), with progress hooks.
-//! - `testing` (feature `testing`): throwaway PostgreSQL databases for tests.
+//! - `testing` (feature `testing`): throwaway PostgreSQL and SQLite databases for tests.
+//! - [`backend`]: [`Postgres`], `Sqlite` (feature `sqlite`) and the run-time `Any`, and how a
+//!   feature a backend lacks becomes a compile error naming it.
 //!
 //! ## Cargo features
 //! | feature | default | what it adds |
@@ -122,6 +131,8 @@
 //! a SQL `Int4` value", "cannot load SQL `Text` into Rust `i32`". The notes after it say
 //! how to fix it. Lines starting with "required for" name sqlwright's internal traits; they
 //! can be skipped.
+
+#![deny(missing_docs)]
 
 /// Calls macro `$m` with every tuple arity sqlwright supports, `(T0) (T0 T1) ...` up to 32
 /// elements: one list for every tuple impl that follows it.
@@ -218,7 +229,19 @@ pub fn create_engine(url: &str) -> Result<AnyEngine, Error> {
 /// `Engine::sqlite("sqlite:///app.db")`.
 #[cfg(feature = "sqlite")]
 pub type SqliteEngine = Engine<Sqlite>;
-pub use sqlwright_macros::{alias, table, Changeset, DbEnum, Insertable, RawRow, Row};
+pub use sqlwright_macros::alias;
+#[doc = include_str!("../doc/table.md")]
+pub use sqlwright_macros::table;
+#[doc = include_str!("../doc/derive_changeset.md")]
+pub use sqlwright_macros::Changeset;
+#[doc = include_str!("../doc/derive_db_enum.md")]
+pub use sqlwright_macros::DbEnum;
+#[doc = include_str!("../doc/derive_insertable.md")]
+pub use sqlwright_macros::Insertable;
+#[doc = include_str!("../doc/derive_raw_row.md")]
+pub use sqlwright_macros::RawRow;
+#[doc = include_str!("../doc/derive_row.md")]
+pub use sqlwright_macros::Row;
 pub use types::DbEnum;
 
 /// Everything a query needs in scope: `use sqlwright::prelude::*;`.
@@ -243,11 +266,11 @@ pub mod prelude {
     };
 }
 
-/// Items the macros' generated code names. Not API: may change in any release.
 /// Every SQL function and expression builder, for `use sqlwright::dsl::*;`: functions,
 /// `CASE`, `CAST`, window functions, ordered-set aggregates, subquery predicates, grouping
 /// sets. (The prelude holds only the basic aggregates, so that these names do not collide
-/// with a program's own.)
+/// with a program's own.) This module is API: its names follow the crate's version, and a
+/// glob import of it is the intended use.
 pub mod dsl {
     pub use crate::expr::{
         abs, array_agg, array_length, avg, bool_and, bool_or, cardinality, case_when, cast, ceil,
@@ -264,6 +287,8 @@ pub mod dsl {
     pub use crate::query::{cube, exists, grouping_sets, not_exists, rollup};
 }
 
+/// Items the macros' generated code names. Not API: may change in any release, and never
+/// to be imported by a program.
 #[doc(hidden)]
 pub mod __private {
     pub use crate::backend::Encode;

@@ -5,6 +5,8 @@
 //! the `sqlwright` CLI (`verify-schema` reads declarations from source files) parse
 //! declarations the same way.
 
+#![deny(missing_docs)]
+
 mod enums;
 mod model;
 mod parse;

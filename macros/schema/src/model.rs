@@ -3,20 +3,27 @@
 use proc_macro2::Span;
 use syn::{Attribute, Ident, Path, Type};
 
+/// One `table!` invocation: its tables and enum types.
 pub struct Schema {
+    /// The tables, in declaration order.
     pub tables: Vec<Table>,
     /// `enum Name { labels }`: PostgreSQL enum types declared beside the tables.
     pub enums: Vec<crate::enums::SqlEnum>,
 }
 
+/// A declared table.
 pub struct Table {
     /// Doc comments and other attributes carried onto the module.
     pub docs: Vec<Attribute>,
+    /// The table's Rust name, which names its module.
     pub name: Ident,
+    /// The table's SQL name: `#[sql_name = ".."]`, else the Rust name.
     pub sql_name: String,
+    /// The primary key's columns, in declaration order (empty for a `#[derived]` table).
     pub primary_key: Vec<Ident>,
     /// `#[primary_key(name = "users_pk")]`: the primary key constraint's SQL name.
     pub primary_key_name: Option<String>,
+    /// The columns, in declaration order.
     pub columns: Vec<Column>,
     /// `#[unique(a, b)]`, `#[unique(a, b, name = "..")]`: multi-column unique constraints.
     pub uniques: Vec<Unique>,
@@ -44,12 +51,15 @@ pub struct CompositeKey {
     pub name: Ident,
     /// `constraint = "orders_customer_fk"`: the constraint's SQL name.
     pub constraint: Option<String>,
+    /// `on_delete = ..`: what deleting a referenced row does.
     pub on_delete: Rule,
+    /// `on_update = ..`: what changing a referenced key does.
     pub on_update: Rule,
 }
 
 /// A unique constraint of several columns.
 pub struct Unique {
+    /// The columns, in declaration order.
     pub columns: Vec<Ident>,
     /// `name = ".."`: the constraint's SQL name.
     pub name: Option<String>,
@@ -57,30 +67,42 @@ pub struct Unique {
 
 /// A CHECK constraint: SQL written by the declaration's author.
 pub struct Check {
+    /// The condition, as SQL text.
     pub sql: String,
     /// `name = ".."`: the constraint's SQL name.
     pub name: Option<String>,
 }
 
+/// A declared column.
 pub struct Column {
+    /// Doc comments carried onto the column's item.
     pub docs: Vec<Attribute>,
+    /// The column's Rust name.
     pub name: Ident,
+    /// The column's SQL name: `#[sql_name = ".."]`, else the Rust name.
     pub sql_name: String,
+    /// The declared SQL type (`Nullable<Text>`), sizes removed (`Varchar(255)` is `Varchar`).
     pub ty: Type,
     /// The SQL type with its size, when the declaration gives one (`Varchar(255)` gives
     /// `varchar(255)`, `Array<Varchar(20)>` `varchar(20)[]`).
     pub sized_type: Option<String>,
+    /// `#[serial]`: an identity column, numbered by the database.
     pub serial: bool,
+    /// `#[unique]`: a unique constraint on this column alone.
     pub unique: bool,
     /// `#[unique(name = "..")]`: the column's unique constraint's SQL name.
     pub unique_name: Option<String>,
     /// `#[sensitive]`: values bound against the column are redacted where they are logged.
     pub sensitive: bool,
+    /// `#[default = "sql"]`: the column's default, as SQL text.
     pub default: Option<String>,
+    /// `#[check = "sql"]` or `#[check("sql", name = "..")]` on the column.
     pub check: Option<Check>,
+    /// `#[references(table::column, ..)]`: a foreign key of this column alone.
     pub references: Option<References>,
 }
 
+/// A single-column foreign key: `#[references(users::id, on_delete = cascade)]`.
 pub struct References {
     /// The referenced column, `users::id`.
     pub column: Path,
@@ -88,20 +110,30 @@ pub struct References {
     pub name: Option<Ident>,
     /// `constraint = "posts_user_fk"`: the constraint's SQL name.
     pub constraint: Option<String>,
+    /// `on_delete = ..`: what deleting a referenced row does.
     pub on_delete: Rule,
+    /// `on_update = ..`: what changing a referenced key does.
     pub on_update: Rule,
 }
 
+/// A foreign key's referential action.
 #[derive(Clone, Copy)]
 pub enum Rule {
+    /// `NO ACTION` (the default): refuse, checked at the end of the statement.
     NoAction,
+    /// `RESTRICT`: refuse at once.
     Restrict,
+    /// `CASCADE`: delete or update the referencing rows too.
     Cascade,
+    /// `SET NULL`: set the referencing columns to NULL.
     SetNull,
+    /// `SET DEFAULT`: set the referencing columns to their defaults.
     SetDefault,
 }
 
 impl Rule {
+    /// Reads an action's name: `cascade`, `restrict`, `set_null`, `set_default`,
+    /// `no_action`.
     pub fn parse(ident: &Ident) -> syn::Result<Rule> {
         Ok(match ident.to_string().as_str() {
             "no_action" => Rule::NoAction,
@@ -120,6 +152,7 @@ impl Rule {
         })
     }
 
+    /// The action as SQL: `CASCADE`, `SET NULL`, ...
     pub fn sql(self) -> &'static str {
         match self {
             Rule::NoAction => "NO ACTION",
@@ -132,6 +165,7 @@ impl Rule {
 }
 
 impl Table {
+    /// The column of Rust name `name`.
     pub fn column(&self, name: &Ident) -> Option<&Column> {
         self.columns.iter().find(|c| c.name == *name)
     }

@@ -17,7 +17,7 @@ use std::time::Instant;
 /// Which one a connection pooler needs: PgBouncer in `transaction` or `statement` pool mode
 /// before 1.21, or 1.21 and later without `max_prepared_statements`: `Unnamed` (or `Off`).
 /// PgBouncer 1.21+ with `max_prepared_statements` set, and any pooler in session mode:
-/// `Named`. See the README's "Production" section for other poolers.
+/// `Named`. See the guide's "Production connections" chapter for other poolers.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub enum StatementCacheMode {
