@@ -31,6 +31,7 @@ mod json_values;
 mod lateral;
 mod limits;
 mod locking;
+mod migrations;
 mod names;
 mod operators;
 mod pgbouncer;
