@@ -22,15 +22,25 @@ pub struct EmbeddedMigration {
 /// [`embed_migrations!`](crate::embed_migrations): apply them at start-up with
 /// [`run_pending`](Self::run_pending).
 ///
+/// The path is relative to the crate's `Cargo.toml` (usually `"migrations"`; this example
+/// lives in sqlwright's own crate and uses its test fixtures):
+///
 /// ```no_run
 /// static MIGRATIONS: sqlwright::migrate::EmbeddedMigrations =
-///     sqlwright::embed_migrations!("migrations");
+///     sqlwright::embed_migrations!("../tests/fixtures/migrations");
 ///
 /// # fn main() -> Result<(), Box<dyn std::error::Error>> {
 /// let mut conn = sqlwright::Connection::connect("postgres://postgres@localhost/shop")?;
 /// let applied = MIGRATIONS.run_pending(&mut conn)?;
 /// println!("applied {applied:?}");
 /// # Ok(()) }
+/// ```
+///
+/// A directory that is not there is a compile error naming it:
+///
+/// ```compile_fail
+/// static MIGRATIONS: sqlwright::migrate::EmbeddedMigrations =
+///     sqlwright::embed_migrations!("no/such/directory");
 /// ```
 #[derive(Debug)]
 pub struct EmbeddedMigrations {

@@ -82,15 +82,15 @@ pub enum MigrateError {
         /// Whether the migration is now marked dirty (it ran outside a transaction).
         dirty: bool,
         /// The database's error.
-        source: Error,
+        source: Box<Error>,
     },
     /// The database failed outside a migration's SQL (the bookkeeping table, the lock).
-    Database(Error),
+    Database(Box<Error>),
 }
 
 impl From<Error> for MigrateError {
     fn from(e: Error) -> Self {
-        MigrateError::Database(e)
+        MigrateError::Database(Box::new(e))
     }
 }
 
@@ -166,8 +166,8 @@ impl fmt::Display for MigrateError {
 impl std::error::Error for MigrateError {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match self {
-            MigrateError::Failed { source, .. } => Some(source),
-            MigrateError::Database(e) => Some(e),
+            MigrateError::Failed { source, .. } => Some(&**source),
+            MigrateError::Database(e) => Some(&**e),
             _ => None,
         }
     }

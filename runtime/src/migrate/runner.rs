@@ -377,7 +377,7 @@ fn apply<B: MigrationBackend>(
         name: m.name().into(),
         file: "up.sql",
         dirty,
-        source,
+        source: Box::new(source),
     };
     let applied = if m.up_in_transaction() {
         conn.transaction(|tx| {
@@ -444,7 +444,7 @@ fn unapply<B: MigrationBackend>(
         name: m.name().into(),
         file: "down.sql",
         dirty,
-        source,
+        source: Box::new(source),
     };
     let delete = "DELETE FROM sqlwright_migrations WHERE version = :v";
     let reverted = if m.down_in_transaction() {
