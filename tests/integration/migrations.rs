@@ -378,6 +378,62 @@ fn a_failed_migration_outside_a_transaction_is_dirty_until_resolved<B: Db>() {
     assert_eq!(notes_of(&mut conn), ["e5"]);
 }
 
+fn a_down_sql_outside_a_transaction_reverts_or_goes_dirty<B: Db>() {
+    let (_keep, url) = B::fresh();
+    let mut conn = B::connect_to(&url);
+    let concurrently = if B::DIALECT == Dialect::Postgres {
+        " CONCURRENTLY"
+    } else {
+        ""
+    };
+    let d = dir::<B>(
+        "down",
+        &[
+            CREATE_EVENTS,
+            (
+                "2_index",
+                &format!("-- sqlwright: no-transaction\nCREATE INDEX{concurrently} events_note ON events (note);"),
+                &format!("-- sqlwright: no-transaction\nDROP INDEX{concurrently} events_note;"),
+            ),
+        ],
+    );
+    let m = Migrations::from_dir(&d).unwrap();
+    assert!(!m.get(2).unwrap().down_in_transaction());
+    assert_eq!(m.run(&mut conn, Target::Latest).unwrap(), [1, 2]);
+    assert_eq!(m.revert(&mut conn, 1).unwrap(), [2]);
+    use MigrationState::*;
+    assert_eq!(states(&m, &mut conn), [(1, Applied), (2, Pending)]);
+    // The index is gone: making it again works.
+    conn.batch_execute("CREATE INDEX events_note ON events (note)")
+        .unwrap();
+    conn.batch_execute("DROP INDEX events_note").unwrap();
+
+    // A down.sql that fails half-way marks the migration dirty.
+    std::fs::write(
+        d.join("2_index/down.sql"),
+        format!("-- sqlwright: no-transaction\nDROP INDEX{concurrently} events_note;\nDROP INDEX no_such_index;"),
+    )
+    .unwrap();
+    let m = Migrations::from_dir(&d).unwrap();
+    assert_eq!(m.run(&mut conn, Target::Latest).unwrap(), [2]);
+    let err = m.revert(&mut conn, 1).unwrap_err();
+    assert!(
+        matches!(
+            &err,
+            MigrateError::Failed {
+                version: 2,
+                file: "down.sql",
+                dirty: true,
+                ..
+            }
+        ),
+        "{err}"
+    );
+    assert_eq!(states(&m, &mut conn), [(1, Applied), (2, Dirty)]);
+    m.resolve(&mut conn, 2, Resolution::RolledBack).unwrap();
+    assert_eq!(states(&m, &mut conn), [(1, Applied), (2, Pending)]);
+}
+
 fn concurrent_runners_apply_each_migration_once<B: Db>() {
     let (_keep, url) = B::fresh();
     let events: Vec<_> = (1..=6).map(event).collect();
@@ -506,6 +562,7 @@ on_both!(
     edited_missing_and_out_of_order_migrations_are_refused,
     a_failed_migration_in_a_transaction_leaves_nothing,
     a_failed_migration_outside_a_transaction_is_dirty_until_resolved,
+    a_down_sql_outside_a_transaction_reverts_or_goes_dirty,
     concurrent_runners_apply_each_migration_once,
     embedded_migrations_run_pending_at_start_up,
     replay_reads_the_schema_on_a_scratch_database,
