@@ -434,6 +434,27 @@ fn a_down_sql_outside_a_transaction_reverts_or_goes_dirty<B: Db>() {
     assert_eq!(states(&m, &mut conn), [(1, Applied), (2, Pending)]);
 }
 
+fn empty_files_from_migration_new_apply_and_revert<B: Db>() {
+    let (_keep, url) = B::fresh();
+    let mut conn = B::connect_to(&url);
+    let d = dir::<B>(
+        "empty",
+        &[
+            ("20261206143000_todo", "", ""),
+            ("20261206143001_comment", "-- nothing yet\n", ""),
+        ],
+    );
+    let m = Migrations::from_dir(&d).unwrap();
+    assert_eq!(
+        m.run(&mut conn, Target::Latest).unwrap(),
+        [20261206143000, 20261206143001]
+    );
+    assert_eq!(
+        m.revert(&mut conn, 2).unwrap(),
+        [20261206143001, 20261206143000]
+    );
+}
+
 fn concurrent_runners_apply_each_migration_once<B: Db>() {
     let (_keep, url) = B::fresh();
     let events: Vec<_> = (1..=6).map(event).collect();
@@ -563,6 +584,7 @@ on_both!(
     a_failed_migration_in_a_transaction_leaves_nothing,
     a_failed_migration_outside_a_transaction_is_dirty_until_resolved,
     a_down_sql_outside_a_transaction_reverts_or_goes_dirty,
+    empty_files_from_migration_new_apply_and_revert,
     concurrent_runners_apply_each_migration_once,
     embedded_migrations_run_pending_at_start_up,
     replay_reads_the_schema_on_a_scratch_database,
