@@ -292,3 +292,49 @@ fn a_dirty_migration_blocks_runs_until_resolved() {
         "nothing to apply: the database is up to date\n"
     );
 }
+
+#[test]
+fn a_run_waits_for_the_lock_another_run_holds_on_postgres() {
+    let db = sqlwright::testing::database();
+    let url = db.url().to_string_with_password();
+    let dir = scratch("wait-pg");
+    write(&dir, "1_t", "CREATE TABLE t (x INTEGER);", "DROP TABLE t;");
+    let key = sqlwright::migrate::ADVISORY_LOCK_KEY;
+    let mut holder = db.connect().unwrap();
+    holder
+        .batch_execute(&format!("SELECT pg_advisory_lock({key})"))
+        .unwrap();
+    let child = command(&url, &dir, &["--echo", "run"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    // Until the process is seen waiting for the lock in this database (bounded, not timed).
+    let waiting = "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted \
+                   AND database = (SELECT oid FROM pg_database WHERE datname = current_database())";
+    let mut seen = false;
+    for _ in 0..1000 {
+        if holder.query_text(waiting).unwrap()[0][0].as_deref() == Some("1") {
+            seen = true;
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
+    assert!(seen, "the second run never waited for the lock");
+    // While it waits it has done nothing, not even the bookkeeping table.
+    let table = holder
+        .query_text("SELECT to_regclass('sqlwright_migrations')::text")
+        .unwrap();
+    assert_eq!(table[0][0], None);
+    holder
+        .batch_execute(&format!("SELECT pg_advisory_unlock({key})"))
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stderr).contains("waiting for another migration run to finish"),
+        "{}",
+        text(&out.stderr)
+    );
+    assert_eq!(text(&out.stdout), "applied 1_t\n");
+}

@@ -314,7 +314,17 @@ fn locked<B: MigrationBackend, T>(
 ) -> Result<T, MigrateError> {
     let echo_before = conn.echo.print;
     conn.set_echo(echo_before || echo);
-    let result = B::lock(conn).map_err(MigrateError::from).and_then(|()| {
+    let locked = B::try_lock(conn).and_then(|free| {
+        if free {
+            return Ok(());
+        }
+        note(
+            echo,
+            format_args!("waiting for another migration run to finish (it holds the lock)"),
+        );
+        B::lock(conn)
+    });
+    let result = locked.map_err(MigrateError::from).and_then(|()| {
         let result = conn
             .batch_execute(B::CREATE_TABLE)
             .map_err(MigrateError::from)

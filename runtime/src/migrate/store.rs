@@ -41,6 +41,10 @@ pub trait MigrationBackend: Backend {
     #[doc(hidden)]
     const CREATE_TABLE: &'static str;
 
+    /// Takes the lock of migration runs if it is free; `false` when another run holds it.
+    #[doc(hidden)]
+    fn try_lock(conn: &mut Connection<Self>) -> Result<bool, Error>;
+
     /// Takes the lock of migration runs, waiting for another run to finish.
     #[doc(hidden)]
     fn lock(conn: &mut Connection<Self>) -> Result<(), Error>;
@@ -76,6 +80,11 @@ impl MigrationBackend for Postgres {
         applied_at timestamptz NOT NULL DEFAULT now(), \
         duration_ms bigint NOT NULL DEFAULT 0, \
         dirty boolean NOT NULL DEFAULT false)";
+
+    fn try_lock(conn: &mut Connection<Self>) -> Result<bool, Error> {
+        let rows = conn.query_text(&format!("SELECT pg_try_advisory_lock({ADVISORY_LOCK_KEY})"))?;
+        Ok(rows.first().and_then(|r| r.first()) == Some(&Some("t".to_string())))
+    }
 
     fn lock(conn: &mut Connection<Self>) -> Result<(), Error> {
         conn.batch_execute(&format!("SELECT pg_advisory_lock({ADVISORY_LOCK_KEY})"))
@@ -124,6 +133,10 @@ impl MigrationBackend for crate::Sqlite {
         applied_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%d %H:%M:%f+00', 'now')), \
         duration_ms INTEGER NOT NULL DEFAULT 0, \
         dirty INTEGER NOT NULL DEFAULT 0)";
+
+    fn try_lock(_conn: &mut Connection<Self>) -> Result<bool, Error> {
+        Ok(true)
+    }
 
     fn lock(_conn: &mut Connection<Self>) -> Result<(), Error> {
         Ok(())
