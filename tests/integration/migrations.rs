@@ -103,7 +103,10 @@ fn notes_of<B: Db>(conn: &mut Connection<B>) -> Vec<String> {
         .unwrap()
 }
 
-fn states<B: Db>(m: &Migrations, conn: &mut Connection<B>) -> Vec<(u64, MigrationState)> {
+fn states<B: MigrationBackend>(
+    m: &Migrations,
+    conn: &mut Connection<B>,
+) -> Vec<(u64, MigrationState)> {
     m.status(conn)
         .unwrap()
         .into_iter()
@@ -589,3 +592,32 @@ on_both!(
     embedded_migrations_run_pending_at_start_up,
     replay_reads_the_schema_on_a_scratch_database,
 );
+
+/// An `AnyConnection` (the backend its URL picks) runs the same migrations.
+#[test]
+fn embedded_migrations_on_an_any_connection() {
+    let pg = sqlwright::testing::database();
+    let lite = sqlwright::testing::sqlite_database();
+    for url in [pg.url(), lite.url()] {
+        let mut conn = sqlwright::AnyConnection::open_url(url).unwrap();
+        assert_eq!(
+            EMBEDDED.run_pending(&mut conn).unwrap(),
+            [20260101000000, 20260102000000],
+            "{url}"
+        );
+        let m = EMBEDDED.migrations().unwrap();
+        assert_eq!(m.revert(&mut conn, 1).unwrap(), [20260102000000]);
+        use MigrationState::*;
+        assert_eq!(
+            states(&m, &mut conn),
+            [(20260101000000, Applied), (20260102000000, Pending)]
+        );
+        assert_eq!(EMBEDDED.run_pending(&mut conn).unwrap(), [20260102000000]);
+        let bodies: Vec<String> = notes::table
+            .select(notes::body)
+            .order_by(notes::id)
+            .load(&mut conn)
+            .unwrap();
+        assert_eq!(bodies, ["first", "second"], "{url}");
+    }
+}

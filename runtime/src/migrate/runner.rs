@@ -325,8 +325,7 @@ fn locked<B: MigrationBackend, T>(
         B::lock(conn)
     });
     let result = locked.map_err(MigrateError::from).and_then(|()| {
-        let result = conn
-            .batch_execute(B::CREATE_TABLE)
+        let result = B::create_table(conn)
             .map_err(MigrateError::from)
             .and_then(|()| body(conn));
         let unlocked = B::unlock(conn);

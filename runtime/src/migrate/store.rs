@@ -35,11 +35,12 @@ pub struct AppliedRow {
     pub dirty: bool,
 }
 
-/// A backend migrations run on: [`Postgres`] and [`Sqlite`](crate::Sqlite).
+/// A backend migrations run on: [`Postgres`], [`Sqlite`](crate::Sqlite) and
+/// [`Any`](crate::backend::Any) (the backend its URL picked).
 pub trait MigrationBackend: Backend {
-    /// `CREATE TABLE IF NOT EXISTS` of the bookkeeping table.
+    /// Creates the bookkeeping table if there is none.
     #[doc(hidden)]
-    const CREATE_TABLE: &'static str;
+    fn create_table(conn: &mut Connection<Self>) -> Result<(), Error>;
 
     /// Takes the lock of migration runs if it is free; `false` when another run holds it.
     #[doc(hidden)]
@@ -72,14 +73,18 @@ fn version_param(version: u64) -> i64 {
     i64::try_from(version).unwrap_or(i64::MAX)
 }
 
-impl MigrationBackend for Postgres {
-    const CREATE_TABLE: &'static str = "CREATE TABLE IF NOT EXISTS sqlwright_migrations (\
+const PG_CREATE_TABLE: &str = "CREATE TABLE IF NOT EXISTS sqlwright_migrations (\
         version bigint PRIMARY KEY, \
         name text NOT NULL, \
         checksum text NOT NULL, \
         applied_at timestamptz NOT NULL DEFAULT now(), \
         duration_ms bigint NOT NULL DEFAULT 0, \
         dirty boolean NOT NULL DEFAULT false)";
+
+impl MigrationBackend for Postgres {
+    fn create_table(conn: &mut Connection<Self>) -> Result<(), Error> {
+        conn.batch_execute(PG_CREATE_TABLE)
+    }
 
     fn try_lock(conn: &mut Connection<Self>) -> Result<bool, Error> {
         let rows = conn.query_text(&format!("SELECT pg_try_advisory_lock({ADVISORY_LOCK_KEY})"))?;
@@ -125,14 +130,19 @@ impl MigrationBackend for Postgres {
 }
 
 #[cfg(feature = "sqlite")]
-impl MigrationBackend for crate::Sqlite {
-    const CREATE_TABLE: &'static str = "CREATE TABLE IF NOT EXISTS sqlwright_migrations (\
+const SQLITE_CREATE_TABLE: &str = "CREATE TABLE IF NOT EXISTS sqlwright_migrations (\
         version INTEGER PRIMARY KEY, \
         name TEXT NOT NULL, \
         checksum TEXT NOT NULL, \
         applied_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%d %H:%M:%f+00', 'now')), \
         duration_ms INTEGER NOT NULL DEFAULT 0, \
         dirty INTEGER NOT NULL DEFAULT 0)";
+
+#[cfg(feature = "sqlite")]
+impl MigrationBackend for crate::Sqlite {
+    fn create_table(conn: &mut Connection<Self>) -> Result<(), Error> {
+        conn.batch_execute(SQLITE_CREATE_TABLE)
+    }
 
     fn try_lock(_conn: &mut Connection<Self>) -> Result<bool, Error> {
         Ok(true)
@@ -173,5 +183,47 @@ impl MigrationBackend for crate::Sqlite {
         // SQLite's own parser cuts the text into statements (trigger bodies included), and
         // outside a transaction each one commits by itself.
         conn.batch_execute(sql)
+    }
+}
+
+/// A connection whose URL picked its backend: each call goes to that backend's form.
+#[cfg(feature = "sqlite")]
+impl MigrationBackend for crate::backend::Any {
+    fn create_table(conn: &mut Connection<Self>) -> Result<(), Error> {
+        use crate::backend::any::per_backend;
+        per_backend(conn, Postgres::create_table, crate::Sqlite::create_table)
+    }
+
+    fn try_lock(conn: &mut Connection<Self>) -> Result<bool, Error> {
+        use crate::backend::any::per_backend;
+        per_backend(conn, Postgres::try_lock, crate::Sqlite::try_lock)
+    }
+
+    fn lock(conn: &mut Connection<Self>) -> Result<(), Error> {
+        use crate::backend::any::per_backend;
+        per_backend(conn, Postgres::lock, crate::Sqlite::lock)
+    }
+
+    fn unlock(conn: &mut Connection<Self>) -> Result<(), Error> {
+        use crate::backend::any::per_backend;
+        per_backend(conn, Postgres::unlock, crate::Sqlite::unlock)
+    }
+
+    fn read(conn: &mut Connection<Self>, version: Option<u64>) -> Result<Vec<AppliedRow>, Error> {
+        use crate::backend::any::per_backend;
+        per_backend(
+            conn,
+            |c| Postgres::read(c, version),
+            |c| crate::Sqlite::read(c, version),
+        )
+    }
+
+    fn run_untransacted(conn: &mut Connection<Self>, sql: &str) -> Result<(), Error> {
+        use crate::backend::any::per_backend;
+        per_backend(
+            conn,
+            |c| Postgres::run_untransacted(c, sql),
+            |c| crate::Sqlite::run_untransacted(c, sql),
+        )
     }
 }
