@@ -593,18 +593,24 @@ on_both!(
     replay_reads_the_schema_on_a_scratch_database,
 );
 
-/// An `AnyConnection` (the backend its URL picks) runs the same migrations.
+/// An engine's pooled connection and an `AnyConnection` (the backend the URL picks) run the
+/// same migrations.
 #[test]
 fn embedded_migrations_on_an_any_connection() {
     let pg = sqlwright::testing::database();
     let lite = sqlwright::testing::sqlite_database();
     for url in [pg.url(), lite.url()] {
-        let mut conn = sqlwright::AnyConnection::open_url(url).unwrap();
+        // At start-up, on a connection of the application's pool.
+        let engine = sqlwright::create_engine(&url.to_string_with_password()).unwrap();
         assert_eq!(
-            EMBEDDED.run_pending(&mut conn).unwrap(),
+            EMBEDDED
+                .run_pending(&mut engine.connect().unwrap())
+                .unwrap(),
             [20260101000000, 20260102000000],
             "{url}"
         );
+        let mut conn = sqlwright::AnyConnection::open_url(url).unwrap();
+        assert_eq!(EMBEDDED.run_pending(&mut conn).unwrap(), Vec::<u64>::new());
         let m = EMBEDDED.migrations().unwrap();
         assert_eq!(m.revert(&mut conn, 1).unwrap(), [20260102000000]);
         use MigrationState::*;
