@@ -326,6 +326,10 @@ fn a_run_waits_for_the_lock_another_run_holds_on_postgres() {
         .query_text("SELECT to_regclass('sqlwright_migrations')::text")
         .unwrap();
     assert_eq!(table[0][0], None);
+    // `status` takes no lock: it answers at once.
+    let out = sqlwright(&url, &dir, &["status"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert_eq!(text(&out.stdout), "pending  1_t\n");
     holder
         .batch_execute(&format!("SELECT pg_advisory_unlock({key})"))
         .unwrap();

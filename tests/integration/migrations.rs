@@ -128,6 +128,11 @@ fn run_revert_redo_and_status<B: Db>() {
         states(&m, &mut conn),
         [(1, Pending), (2, Pending), (3, Pending)]
     );
+    assert!(
+        conn.batch_execute("SELECT * FROM sqlwright_migrations")
+            .is_err(),
+        "status writes nothing, not even the bookkeeping table"
+    );
 
     assert_eq!(m.run(&mut conn, Target::Version(2)).unwrap(), [1, 2]);
     assert_eq!(notes_of(&mut conn), ["e1"]);

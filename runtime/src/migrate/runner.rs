@@ -69,15 +69,20 @@ pub struct MigrationStatus {
 
 impl Migrations {
     /// Every migration, of the files and of the bookkeeping table, by version, with where
-    /// it stands. Creates the bookkeeping table when there is none.
+    /// it stands. Reads only: it takes no lock (a run in progress shows as far as it got)
+    /// and writes nothing (without a bookkeeping table, everything is pending).
     pub fn status<E>(&self, conn: &mut E) -> Result<Vec<MigrationStatus>, MigrateError>
     where
         E: Executor + ?Sized,
         E::Backend: MigrationBackend,
     {
         let conn = start(conn.connection())?;
-        locked(conn, self.echo, |conn| {
-            let rows = <E::Backend as MigrationBackend>::read(conn, None)?;
+        echoing(conn, self.echo, |conn| {
+            let rows = if <E::Backend as MigrationBackend>::has_table(conn)? {
+                <E::Backend as MigrationBackend>::read(conn, None)?
+            } else {
+                Vec::new()
+            };
             Ok(self.states(&rows))
         })
     }
@@ -150,9 +155,10 @@ impl Migrations {
             }
             let mut done = Vec::new();
             for row in rows.iter().rev().take(steps) {
-                let m = self
-                    .get(row.version)
-                    .expect("checked: every applied one has files");
+                let m = self.get(row.version).ok_or_else(|| MigrateError::Missing {
+                    version: row.version,
+                    name: row.name.clone(),
+                })?;
                 if unapply(conn, m, self.echo)? {
                     done.push(m.version);
                 }
@@ -178,7 +184,12 @@ impl Migrations {
                 ));
             };
             self.check(&rows, Some(newest.version))?;
-            let m = self.get(newest.version).expect("checked: it has files");
+            let m = self
+                .get(newest.version)
+                .ok_or_else(|| MigrateError::Missing {
+                    version: newest.version,
+                    name: newest.name.clone(),
+                })?;
             unapply(conn, m, self.echo)?;
             apply(conn, m, self.echo)?;
             Ok(m.version)
@@ -312,28 +323,39 @@ fn locked<B: MigrationBackend, T>(
     echo: bool,
     body: impl FnOnce(&mut Connection<B>) -> Result<T, MigrateError>,
 ) -> Result<T, MigrateError> {
+    echoing(conn, echo, |conn| {
+        let locked = B::try_lock(conn).and_then(|free| {
+            if free {
+                return Ok(());
+            }
+            note(
+                echo,
+                format_args!("waiting for another migration run to finish (it holds the lock)"),
+            );
+            B::lock(conn)
+        });
+        locked.map_err(MigrateError::from).and_then(|()| {
+            let result = B::create_table(conn)
+                .map_err(MigrateError::from)
+                .and_then(|()| body(conn));
+            let unlocked = B::unlock(conn);
+            match (result, unlocked) {
+                (Ok(_), Err(e)) => Err(e.into()),
+                (result, _) => result,
+            }
+        })
+    })
+}
+
+/// Runs `body` with the connection's echo on when `echo` is, then as it was.
+fn echoing<B: MigrationBackend, T>(
+    conn: &mut Connection<B>,
+    echo: bool,
+    body: impl FnOnce(&mut Connection<B>) -> Result<T, MigrateError>,
+) -> Result<T, MigrateError> {
     let echo_before = conn.echo.print;
     conn.set_echo(echo_before || echo);
-    let locked = B::try_lock(conn).and_then(|free| {
-        if free {
-            return Ok(());
-        }
-        note(
-            echo,
-            format_args!("waiting for another migration run to finish (it holds the lock)"),
-        );
-        B::lock(conn)
-    });
-    let result = locked.map_err(MigrateError::from).and_then(|()| {
-        let result = B::create_table(conn)
-            .map_err(MigrateError::from)
-            .and_then(|()| body(conn));
-        let unlocked = B::unlock(conn);
-        match (result, unlocked) {
-            (Ok(_), Err(e)) => Err(e.into()),
-            (result, _) => result,
-        }
-    });
+    let result = body(conn);
     conn.set_echo(echo_before);
     result
 }

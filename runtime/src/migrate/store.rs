@@ -42,6 +42,10 @@ pub trait MigrationBackend: Backend {
     #[doc(hidden)]
     fn create_table(conn: &mut Connection<Self>) -> Result<(), Error>;
 
+    /// Whether the bookkeeping table exists.
+    #[doc(hidden)]
+    fn has_table(conn: &mut Connection<Self>) -> Result<bool, Error>;
+
     /// Takes the lock of migration runs if it is free; `false` when another run holds it.
     #[doc(hidden)]
     fn try_lock(conn: &mut Connection<Self>) -> Result<bool, Error>;
@@ -84,6 +88,12 @@ const PG_CREATE_TABLE: &str = "CREATE TABLE IF NOT EXISTS sqlwright_migrations (
 impl MigrationBackend for Postgres {
     fn create_table(conn: &mut Connection<Self>) -> Result<(), Error> {
         conn.batch_execute(PG_CREATE_TABLE)
+    }
+
+    fn has_table(conn: &mut Connection<Self>) -> Result<bool, Error> {
+        // Where the unqualified CREATE TABLE puts it: the search path's first schema.
+        let rows = conn.query_text("SELECT to_regclass('sqlwright_migrations') IS NOT NULL")?;
+        Ok(rows.first().and_then(|r| r.first()) == Some(&Some("t".to_string())))
     }
 
     fn try_lock(conn: &mut Connection<Self>) -> Result<bool, Error> {
@@ -144,6 +154,18 @@ impl MigrationBackend for crate::Sqlite {
         conn.batch_execute(SQLITE_CREATE_TABLE)
     }
 
+    fn has_table(conn: &mut Connection<Self>) -> Result<bool, Error> {
+        let rows = raw::sql(
+            "SELECT count(*) AS n FROM sqlite_master \
+             WHERE type = 'table' AND name = 'sqlwright_migrations'",
+        )
+        .load(conn)?;
+        Ok(match rows.first() {
+            Some(row) => row.get::<i64>("n")? > 0,
+            None => false,
+        })
+    }
+
     fn try_lock(_conn: &mut Connection<Self>) -> Result<bool, Error> {
         Ok(true)
     }
@@ -192,6 +214,11 @@ impl MigrationBackend for crate::backend::Any {
     fn create_table(conn: &mut Connection<Self>) -> Result<(), Error> {
         use crate::backend::any::per_backend;
         per_backend(conn, Postgres::create_table, crate::Sqlite::create_table)
+    }
+
+    fn has_table(conn: &mut Connection<Self>) -> Result<bool, Error> {
+        use crate::backend::any::per_backend;
+        per_backend(conn, Postgres::has_table, crate::Sqlite::has_table)
     }
 
     fn try_lock(conn: &mut Connection<Self>) -> Result<bool, Error> {
