@@ -32,6 +32,7 @@ mod lateral;
 mod limits;
 mod locking;
 mod migrations;
+mod migrations_embed;
 mod names;
 mod operators;
 mod pgbouncer;

@@ -1,13 +1,13 @@
 //! Migrations (`sqlwright::migrate`) on both backends: run, revert, redo and status with the
 //! bookkeeping they leave; edited, missing and out-of-order migrations refused; a failed
 //! migration leaves nothing (in a transaction) or a dirty mark (outside one) that blocks
-//! runs until resolved; concurrent runners apply each migration once; embedded migrations;
-//! the replay on a scratch database.
+//! runs until resolved; concurrent runners apply each migration once. Embedded migrations
+//! and the replay are in `migrations_embed.rs`.
 
 use crate::on_both;
 use sqlwright::backend::Dialect;
 use sqlwright::migrate::{
-    self, MigrateError, MigrationBackend, MigrationState, Migrations, Resolution, Target,
+    MigrateError, MigrationBackend, MigrationState, Migrations, Resolution, Target,
 };
 use sqlwright::prelude::*;
 use sqlwright::{DatabaseUrl, Postgres, Sqlite};
@@ -18,10 +18,6 @@ sqlwright::table! {
         id -> Int4,
         note -> Text,
     }
-    notes (id) {
-        id -> Int4,
-        body -> Text,
-    }
     sqlwright_migrations (version) {
         version -> Int8,
         name -> Text,
@@ -31,7 +27,7 @@ sqlwright::table! {
 }
 
 /// A backend the tests make a fresh database of, reachable by URL from several connections.
-trait Db: MigrationBackend + sqlwright::reflect::Reflects {
+pub(crate) trait Db: MigrationBackend + sqlwright::reflect::Reflects {
     /// A fresh database (kept while the box lives) and its URL.
     fn fresh() -> (Box<dyn std::any::Any>, DatabaseUrl);
     /// A new connection to it.
@@ -62,7 +58,7 @@ impl Db for Sqlite {
 
 /// A fresh migrations directory for test `tag` on backend `B`, holding `files`
 /// (`(directory, up.sql, down.sql)`).
-fn dir<B: Db>(tag: &str, files: &[(&str, &str, &str)]) -> PathBuf {
+pub(crate) fn dir<B: Db>(tag: &str, files: &[(&str, &str, &str)]) -> PathBuf {
     let dir = std::env::temp_dir().join(format!(
         "sqlwright-migrations-{}-{tag}-{}",
         std::process::id(),
@@ -75,13 +71,13 @@ fn dir<B: Db>(tag: &str, files: &[(&str, &str, &str)]) -> PathBuf {
     dir
 }
 
-fn write(dir: &Path, name: &str, up: &str, down: &str) {
+pub(crate) fn write(dir: &Path, name: &str, up: &str, down: &str) {
     std::fs::create_dir_all(dir.join(name)).unwrap();
     std::fs::write(dir.join(name).join("up.sql"), up).unwrap();
     std::fs::write(dir.join(name).join("down.sql"), down).unwrap();
 }
 
-const CREATE_EVENTS: (&str, &str, &str) = (
+pub(crate) const CREATE_EVENTS: (&str, &str, &str) = (
     "1_create_events",
     "CREATE TABLE events (id INTEGER PRIMARY KEY, note TEXT NOT NULL);",
     "DROP TABLE events;",
@@ -103,7 +99,7 @@ fn notes_of<B: Db>(conn: &mut Connection<B>) -> Vec<String> {
         .unwrap()
 }
 
-fn states<B: MigrationBackend>(
+pub(crate) fn states<B: MigrationBackend>(
     m: &Migrations,
     conn: &mut Connection<B>,
 ) -> Vec<(u64, MigrationState)> {
@@ -498,94 +494,6 @@ fn concurrent_runners_apply_each_migration_once<B: Db>() {
     assert_eq!(notes_of(&mut conn), ["e1", "e2", "e3", "e4", "e5", "e6"]);
 }
 
-static EMBEDDED: migrate::EmbeddedMigrations = sqlwright::embed_migrations!("fixtures/migrations");
-
-fn embedded_migrations_run_pending_at_start_up<B: Db>() {
-    let (_keep, url) = B::fresh();
-    let mut conn = B::connect_to(&url);
-    assert_eq!(
-        EMBEDDED.run_pending(&mut conn).unwrap(),
-        [20260101000000, 20260102000000]
-    );
-    assert_eq!(EMBEDDED.run_pending(&mut conn).unwrap(), Vec::<u64>::new());
-    let bodies: Vec<String> = notes::table
-        .select(notes::body)
-        .order_by(notes::id)
-        .load(&mut conn)
-        .unwrap();
-    assert_eq!(bodies, ["first", "second"]);
-    // The same files read from the directory at run time are the same migrations: same
-    // checksums, so the CLI sees them applied.
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/migrations");
-    let from_dir = Migrations::from_dir(dir).unwrap();
-    use MigrationState::*;
-    assert_eq!(
-        states(&from_dir, &mut conn),
-        [(20260101000000, Applied), (20260102000000, Applied)]
-    );
-    let embedded = EMBEDDED.migrations().unwrap();
-    assert_eq!(
-        embedded.iter().map(|m| m.checksum()).collect::<Vec<_>>(),
-        from_dir.iter().map(|m| m.checksum()).collect::<Vec<_>>()
-    );
-    // Inside a transaction they are refused: each migration commits its own.
-    let mut tx = conn.begin().unwrap();
-    let err = EMBEDDED.run_pending(&mut tx).unwrap_err();
-    assert!(err.to_string().contains("outside a transaction"), "{err}");
-}
-
-fn replay_reads_the_schema_on_a_scratch_database<B: Db>() {
-    let (_keep, url) = B::fresh();
-    let d = dir::<B>(
-        "replay",
-        &[
-            CREATE_EVENTS,
-            (
-                "2_extra",
-                "ALTER TABLE events ADD COLUMN extra TEXT;",
-                "ALTER TABLE events DROP COLUMN extra;",
-            ),
-        ],
-    );
-    let m = Migrations::from_dir(&d).unwrap();
-    let catalog = migrate::replay(&url, &m).unwrap();
-    assert_eq!(catalog.dialect, B::DIALECT);
-    let names: Vec<&str> = catalog.tables.iter().map(|t| t.name.as_str()).collect();
-    assert_eq!(names, ["events"], "the bookkeeping table is left out");
-    let columns: Vec<&str> = catalog.tables[0]
-        .columns
-        .iter()
-        .map(|c| c.name.as_str())
-        .collect();
-    assert_eq!(columns, ["id", "note", "extra"]);
-    // The target database was not touched.
-    let mut conn = B::connect_to(&url);
-    let target = sqlwright::reflect::reflect(&mut conn, &Default::default()).unwrap();
-    assert!(target.tables.is_empty(), "{:?}", target.tables);
-
-    // A failing migration is the replay's error, and the scratch database is gone too.
-    write(&d, "3_broken", "INSERT INTO no_such_table VALUES (1);", "");
-    let err = migrate::replay(&url, &Migrations::from_dir(&d).unwrap()).unwrap_err();
-    assert!(
-        matches!(err, MigrateError::Failed { version: 3, .. }),
-        "{err}"
-    );
-    if B::DIALECT == Dialect::Postgres {
-        let mut admin = Connection::connect_url(&url).unwrap();
-        let left = admin
-            .query_text(&format!(
-                "SELECT count(*) FROM pg_database WHERE datname LIKE 'sqlwright\\_scratch\\_{}\\_%'",
-                std::process::id()
-            ))
-            .unwrap();
-        assert_eq!(
-            left[0][0].as_deref(),
-            Some("0"),
-            "scratch databases dropped"
-        );
-    }
-}
-
 on_both!(
     run_revert_redo_and_status,
     edited_missing_and_out_of_order_migrations_are_refused,
@@ -594,41 +502,4 @@ on_both!(
     a_down_sql_outside_a_transaction_reverts_or_goes_dirty,
     empty_files_from_migration_new_apply_and_revert,
     concurrent_runners_apply_each_migration_once,
-    embedded_migrations_run_pending_at_start_up,
-    replay_reads_the_schema_on_a_scratch_database,
 );
-
-/// An engine's pooled connection and an `AnyConnection` (the backend the URL picks) run the
-/// same migrations.
-#[test]
-fn embedded_migrations_on_an_any_connection() {
-    let pg = sqlwright::testing::database();
-    let lite = sqlwright::testing::sqlite_database();
-    for url in [pg.url(), lite.url()] {
-        // At start-up, on a connection of the application's pool.
-        let engine = sqlwright::create_engine(&url.to_string_with_password()).unwrap();
-        assert_eq!(
-            EMBEDDED
-                .run_pending(&mut engine.connect().unwrap())
-                .unwrap(),
-            [20260101000000, 20260102000000],
-            "{url}"
-        );
-        let mut conn = sqlwright::AnyConnection::open_url(url).unwrap();
-        assert_eq!(EMBEDDED.run_pending(&mut conn).unwrap(), Vec::<u64>::new());
-        let m = EMBEDDED.migrations().unwrap();
-        assert_eq!(m.revert(&mut conn, 1).unwrap(), [20260102000000]);
-        use MigrationState::*;
-        assert_eq!(
-            states(&m, &mut conn),
-            [(20260101000000, Applied), (20260102000000, Pending)]
-        );
-        assert_eq!(EMBEDDED.run_pending(&mut conn).unwrap(), [20260102000000]);
-        let bodies: Vec<String> = notes::table
-            .select(notes::body)
-            .order_by(notes::id)
-            .load(&mut conn)
-            .unwrap();
-        assert_eq!(bodies, ["first", "second"], "{url}");
-    }
-}
