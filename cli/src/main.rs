@@ -5,10 +5,14 @@
 //! - `sqlwright verify-schema FILE...` compares the `table!` declarations in Rust source
 //!   files with the live database and lists every difference by `table.column`.
 //!
-//! Both connect with `--database-url` or `DATABASE_URL`: a PostgreSQL server
+//! - `sqlwright migration new|run|revert|redo|status|resolve` manages migrations as
+//!   `up.sql`/`down.sql` files (see `sqlwright::migrate`).
+//!
+//! All connect with `--database-url` or `DATABASE_URL`: a PostgreSQL server
 //! (`postgres://...`) or a SQLite file (`sqlite:///relative.db`, `sqlite:////absolute.db`).
 
 mod declared;
+mod migration;
 
 use clap::{Args, Parser, Subcommand};
 use sqlwright::backend::Dialect;
@@ -21,8 +25,8 @@ use std::process::ExitCode;
 #[command(
     name = "sqlwright",
     version,
-    about = "Print table! declarations for an existing PostgreSQL or SQLite database, and check declarations against it",
-    after_help = "Exit status: 0 on success, 1 when verify-schema finds differences, 2 on an error."
+    about = "Print table! declarations for an existing PostgreSQL or SQLite database, check declarations against it, and run migrations",
+    after_help = "Exit status: 0 on success, 1 when verify-schema finds differences (or `migration status` a changed, missing or dirty migration), 2 on an error."
 )]
 struct Cli {
     /// The database: postgres://user:password@host:port/database, or a SQLite file as
@@ -42,6 +46,8 @@ enum Command {
     /// Compare the `table!` declarations in Rust source files with the database: missing
     /// tables and columns, types, nullability, primary keys.
     VerifySchema(VerifyArgs),
+    /// Migrations as SQL files: new, run, revert, redo, status (list), resolve.
+    Migration(migration::MigrationArgs),
 }
 
 #[derive(Args, Debug)]
@@ -120,10 +126,11 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
     // Declarations are read before connecting: a mistake in them needs no database.
     let tables = match &cli.command {
         Command::VerifySchema(args) => declared::read_files(&args.files, &args.common.map_types)?,
-        Command::PrintSchema(_) => Vec::new(),
+        Command::PrintSchema(_) | Command::Migration(_) => Vec::new(),
     };
     let url = cli.database_url.as_deref();
     match cli.command {
+        Command::Migration(args) => migration::run(args, url),
         Command::PrintSchema(args) => {
             let catalog = reflect_database(url, &args.common)?;
             let options = PrintOptions {

@@ -13,6 +13,7 @@ mod changeset;
 mod db_enum;
 mod ids;
 mod insertable;
+mod migrations;
 mod raw_row;
 mod row;
 mod table;
@@ -39,6 +40,17 @@ pub fn __name_id(input: TokenStream) -> TokenStream {
         .collect::<Vec<_>>()
         .join(":");
     ids::bits(ids::hash(&text), 32).into()
+}
+
+/// The migrations of a directory (relative to the crate's `Cargo.toml`), compiled into the
+/// program: `sqlwright::embed_migrations!("migrations")` is a
+/// `sqlwright::migrate::EmbeddedMigrations`. A missing directory, a malformed migration
+/// directory name or a missing `up.sql`/`down.sql` is a compile error naming the path.
+#[proc_macro]
+pub fn embed_migrations(input: TokenStream) -> TokenStream {
+    migrations::expand(input.into())
+        .unwrap_or_else(syn::Error::into_compile_error)
+        .into()
 }
 
 /// Declares aliases of tables, for self-joins and tables joined twice:

@@ -98,6 +98,8 @@
 //!   subquery).
 //! - [`reflect`]: an existing database's schema read at run time, `print_schema` and
 //!   `verify_schema`; [`dynamic`]: queries on reflected tables by column name.
+//! - [`migrate`]: migrations as `up.sql`/`down.sql` files, run, reverted and checked with
+//!   a lock and a bookkeeping table; [`embed_migrations!`] compiles them into the program.
 //! - [`raw`]: hand-written SQL with `:name` parameters, rows by column name
 //!   (`#[derive(RawRow)]`).
 //! - Streaming: [`Select::stream`](query::Select::stream) reads rows as they arrive,
@@ -182,6 +184,7 @@ pub mod engine;
 pub mod expr;
 #[cfg(feature = "postgres-interop")]
 pub mod interop;
+pub mod migrate;
 pub mod query;
 pub mod raw;
 pub mod reflect;
@@ -242,6 +245,15 @@ pub use sqlwright_macros::Insertable;
 pub use sqlwright_macros::RawRow;
 #[doc = include_str!("../doc/derive_row.md")]
 pub use sqlwright_macros::Row;
+/// Compiles a migrations directory into the program: `embed_migrations!("migrations")`
+/// (relative to the crate's `Cargo.toml`) is a [`migrate::EmbeddedMigrations`] whose
+/// `run_pending(&mut conn)` applies what the database has not had yet. A missing directory,
+/// a malformed migration directory name or a missing `up.sql`/`down.sql` is a compile
+/// error naming the path; each file is included with `include_str!`, so editing one
+/// rebuilds the program. A migration directory *added* later is seen on the next build of
+/// the crate: add `println!("cargo:rerun-if-changed=migrations");` to its `build.rs` to
+/// make adding one trigger that build.
+pub use sqlwright_macros::embed_migrations;
 pub use types::DbEnum;
 
 /// Everything a query needs in scope: `use sqlwright::prelude::*;`.

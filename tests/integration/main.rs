@@ -32,6 +32,8 @@ mod json_values;
 mod lateral;
 mod limits;
 mod locking;
+mod migrations;
+mod migrations_embed;
 mod modes;
 mod names;
 mod operators;

@@ -59,6 +59,19 @@ fn on_inner<T>(
     result
 }
 
+/// Runs `pg` or `lite` on the inner connection (with the outer one's state), for code that
+/// has one form per backend (the migration runner's bookkeeping).
+pub(crate) fn per_backend<T>(
+    conn: &mut Connection<Any>,
+    pg: impl FnOnce(&mut Connection<Postgres>) -> Result<T, Error>,
+    lite: impl FnOnce(&mut Connection<Sqlite>) -> Result<T, Error>,
+) -> Result<T, Error> {
+    on_inner(conn, |inner| match inner {
+        Inner::Postgres(c) => pg(c),
+        Inner::Sqlite(c) => lite(c),
+    })
+}
+
 impl Driver for Any {
     type Link = AnyLink;
 

@@ -18,7 +18,7 @@
 use std::fmt;
 
 #[cfg(feature = "sqlite")]
-mod any;
+pub(crate) mod any;
 pub mod needs;
 #[cfg(feature = "sqlite")]
 pub mod sqlite;
