@@ -171,6 +171,7 @@ pub mod engine;
 pub mod expr;
 #[cfg(feature = "postgres-interop")]
 pub mod interop;
+pub mod migrate;
 pub mod query;
 pub mod raw;
 pub mod reflect;

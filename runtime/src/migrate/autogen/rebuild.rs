@@ -1,0 +1,91 @@
+//! SQLite's table rebuild, for the changes its `ALTER TABLE` cannot make (a type,
+//! nullability or default, a key or constraint, dropping a column something uses): the
+//! recipe of <https://www.sqlite.org/lang_altertable.html#otheralter>. A new table
+//! `"_new_x"` with the target definition, the kept columns copied into it, the old table
+//! dropped, the new one renamed, its indexes created.
+
+use super::diff::{Diff, Names, Phase};
+use super::lint::Warning;
+use super::model::{Column, Source, Table};
+use super::sql::{create_table, q, q_list};
+use crate::backend::Dialect;
+
+pub(super) fn rebuild(
+    names: &Names<'_, '_>,
+    f: &Table<'_>,
+    t: &Table<'_>,
+    columns: &[Option<usize>],
+    dropped: &[&Column<'_>],
+    d: &mut Diff,
+) {
+    let scratch = format!("_new_{}", t.name);
+    let (table, indexes) = match t.source {
+        Source::Declared(meta) => {
+            // The declaration's own `CREATE TABLE` (as `create_all` writes it), under the
+            // scratch name; its indexes after the rename.
+            let sql = meta.create_sql_with(Dialect::Sqlite, false, &|_| true);
+            let end = ") STRICT;\n";
+            let (table, indexes) = match sql.find(end) {
+                Some(at) => (
+                    sql[..at + end.len()].to_string(),
+                    sql[at + end.len()..].to_string(),
+                ),
+                None => (sql, String::new()),
+            };
+            let head = format!("CREATE TABLE {} (", q(&t.name));
+            let table = table.replacen(&head, &format!("CREATE TABLE {} (", q(&scratch)), 1);
+            (table, indexes)
+        }
+        Source::Live => create_table(Dialect::Sqlite, t, &scratch, true),
+    };
+    let (mut into, mut select) = (Vec::new(), Vec::new());
+    for (tc, fc) in columns.iter().enumerate() {
+        if let Some(fc) = fc {
+            into.push(t.columns[tc].name.clone());
+            select.push(f.columns[*fc].name.clone());
+        }
+    }
+    let mut sql = table;
+    sql.push_str(&format!(
+        "INSERT INTO {} ({}) SELECT {} FROM {};\n",
+        q(&scratch),
+        q_list(&into),
+        q_list(&select),
+        q(&t.name)
+    ));
+    sql.push_str(&format!("DROP TABLE {};\n", q(&t.name)));
+    sql.push_str(&format!(
+        "ALTER TABLE {} RENAME TO {};\n",
+        q(&scratch),
+        q(&t.name)
+    ));
+    sql.push_str(&indexes);
+    let step = d.push_step(
+        Phase::Columns,
+        sql,
+        format!(
+            "rebuild table {} (SQLite's ALTER TABLE cannot make the change)",
+            t.name
+        ),
+    );
+    step.warning = Some(Warning::rebuilds_table(&t.name));
+    for c in dropped {
+        let step = d.push_step(
+            Phase::Columns,
+            String::new(),
+            format!("drop column {}.{} (in the rebuild)", t.name, c.name),
+        );
+        step.loses = Some(format!("column {}.{} and its values", t.name, c.name));
+        step.warning = Some(Warning::drops_column(&t.name, &c.name));
+    }
+    d.rebuilds = true;
+    let referenced = names
+        .from
+        .tables
+        .iter()
+        .filter(|other| other.name != f.name)
+        .any(|other| other.foreign_keys.iter().any(|fk| fk.table == f.name));
+    if referenced {
+        d.rebuilds_referenced = true;
+    }
+}
