@@ -3,6 +3,7 @@
 
 mod aggregate_types;
 mod any;
+mod autogen;
 mod both;
 mod cancel;
 mod composite_keys;

@@ -79,11 +79,11 @@ impl Warning {
         Warning {
             kind: WarningKind::NotNullWithoutDefault,
             subject: format!("{table}.{column}"),
-            advice: "SET NOT NULL reads every row under an ACCESS EXCLUSIVE lock, and fails \
-                     on a NULL. Safe recipe (PostgreSQL 12+): ADD CONSTRAINT .. CHECK (column \
-                     IS NOT NULL) NOT VALID, VALIDATE CONSTRAINT in a later migration, then \
-                     SET NOT NULL (which uses the check instead of scanning) and drop the \
-                     check."
+            advice: "making a column NOT NULL reads every row (on PostgreSQL under an \
+                     ACCESS EXCLUSIVE lock) and fails on a NULL. Safe recipe: fill the NULLs \
+                     first, in batches; on PostgreSQL 12+ add CHECK (column IS NOT NULL) NOT \
+                     VALID, VALIDATE CONSTRAINT in a later migration, then SET NOT NULL \
+                     (which uses the check instead of scanning) and drop the check."
                 .into(),
         }
     }

@@ -69,6 +69,32 @@ pub(super) fn rebuild(
         ),
     );
     step.warning = Some(Warning::rebuilds_table(&t.name));
+    for (tc, fc) in columns.iter().enumerate() {
+        let c = &t.columns[tc];
+        let what = match fc {
+            None => format!("add column {}.{} (in the rebuild)", t.name, c.name),
+            Some(fc) if f.columns[*fc].name != c.name => format!(
+                "rename column {}.{} to {} (in the rebuild)",
+                t.name, f.columns[*fc].name, c.name
+            ),
+            Some(fc) => {
+                let a = &f.columns[*fc];
+                if a.nullable && !c.nullable {
+                    let step = d.push_step(
+                        Phase::Columns,
+                        String::new(),
+                        format!("make {}.{} NOT NULL (in the rebuild)", t.name, c.name),
+                    );
+                    step.warning = Some(Warning::sets_not_null(&t.name, &c.name));
+                }
+                continue;
+            }
+        };
+        let step = d.push_step(Phase::Columns, String::new(), what);
+        if fc.is_none() && !c.nullable && c.default.is_none() && !c.serial {
+            step.warning = Some(Warning::not_null_without_default(&t.name, &c.name));
+        }
+    }
     for c in dropped {
         let step = d.push_step(
             Phase::Columns,
