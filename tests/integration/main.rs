@@ -4,6 +4,7 @@
 mod aggregate_types;
 mod any;
 mod autogen;
+mod autogen_constraints;
 mod both;
 mod cancel;
 mod composite_keys;

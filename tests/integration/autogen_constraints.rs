@@ -1,0 +1,292 @@
+//! Migration autogenerate of keys, constraints, indexes, enum types and comments, on
+//! PostgreSQL and SQLite (where most of them are a table rebuild), and a SQLite rebuild of
+//! a table other tables reference with ON DELETE CASCADE, which must not cascade.
+
+use crate::autogen::{down, settled, up};
+use crate::both::{with, TestBackend};
+use crate::on_both;
+use sqlwright::backend::Dialect;
+use sqlwright::migrate::autogen::WarningKind;
+use sqlwright::prelude::*;
+use sqlwright::query::{Table, TableMeta};
+use sqlwright::reflect::Reflects;
+
+mod c1 {
+    sqlwright::table! {
+        parents (id) {
+            id -> Int4,
+            name -> Text,
+        }
+        tags (id) {
+            id -> Int4,
+            label -> Text,
+        }
+        children (id) {
+            id -> Int4,
+            parent_id -> Int4,
+            code -> Text,
+            #[default = "1"] size -> Int4,
+        }
+    }
+}
+
+mod c2 {
+    sqlwright::table! {
+        parents (id) {
+            id -> Int4,
+            name -> Text,
+        }
+        tags (label) {
+            id -> Int4,
+            label -> Text,
+        }
+        #[index(parent_id, code)]
+        #[check("size < 100", name = "children_size_small")]
+        children (id) {
+            id -> Int4,
+            #[references(parents::id, on_delete = cascade, on_update = restrict)]
+            parent_id -> Int4,
+            #[unique(name = "children_code_unique")] code -> Text,
+            #[check = "size > 0"] #[default = "2"] size -> Int4,
+        }
+    }
+}
+
+const C1: sqlwright::ddl::Schema = sqlwright::schema!(c1::parents, c1::tags, c1::children);
+const C1_ROWS: &str = "
+INSERT INTO parents (id, name) VALUES (1, 'p1'), (2, 'p2');
+INSERT INTO tags (id, label) VALUES (1, 'a'), (2, 'b');
+INSERT INTO children (id, parent_id, code) VALUES (1, 1, 'x'), (2, 2, 'y');
+";
+
+fn c1() -> [&'static TableMeta; 3] {
+    [
+        <c1::parents::table as Table>::META,
+        <c1::tags::table as Table>::META,
+        <c1::children::table as Table>::META,
+    ]
+}
+
+fn c2() -> [&'static TableMeta; 3] {
+    [
+        <c2::parents::table as Table>::META,
+        <c2::tags::table as Table>::META,
+        <c2::children::table as Table>::META,
+    ]
+}
+
+on_both!(
+    keys_constraints_and_indexes,
+    enum_types_gain_and_lose_labels,
+    comments_are_written_on_postgres_only,
+    rebuilding_a_referenced_table_does_not_cascade,
+);
+
+fn keys_constraints_and_indexes<B: TestBackend + Reflects>() {
+    let mut db = with::<B>(C1, C1_ROWS);
+    let plan = up(&mut db, &c2());
+    let kinds: Vec<WarningKind> = plan.warnings.iter().map(|w| w.kind).collect();
+    if B::DIALECT == Dialect::Postgres {
+        for sql in [
+            "ALTER TABLE \"tags\" DROP CONSTRAINT \"tags_pkey\";",
+            "ALTER TABLE \"tags\" ADD PRIMARY KEY (\"label\");",
+            "ALTER TABLE \"children\" ADD CONSTRAINT \"children_code_unique\" UNIQUE (\"code\");",
+            "ALTER TABLE \"children\" ADD CONSTRAINT \"children_size_small\" CHECK (size < 100);",
+            "ALTER TABLE \"children\" ADD CONSTRAINT \"children_parent_id_fkey\" FOREIGN KEY (\"parent_id\") REFERENCES \"parents\" (\"id\") ON DELETE CASCADE ON UPDATE RESTRICT;",
+            "CREATE INDEX \"children_parent_id_code_idx\" ON \"children\" (\"parent_id\", \"code\");",
+            "ALTER TABLE \"children\" ALTER COLUMN \"size\" SET DEFAULT 2;",
+        ] {
+            assert!(plan.up.contains(sql), "{sql}\nnot in\n{}", plan.up);
+        }
+        assert!(kinds.contains(&WarningKind::ForeignKeyValidation), "{kinds:?}");
+        assert!(kinds.contains(&WarningKind::BlockingIndex), "{kinds:?}");
+        let at = |sql: &str| plan.up.find(sql).unwrap();
+        assert!(at("DROP CONSTRAINT \"tags_pkey\"") < at("ADD PRIMARY KEY"));
+    } else {
+        assert!(plan.up.contains("CREATE TABLE \"_new_tags\""), "{}", plan.up);
+        assert!(plan.up.contains("CREATE TABLE \"_new_children\""), "{}", plan.up);
+        assert!(!plan.up.contains("_new_parents"), "{}", plan.up);
+        assert!(plan.up.ends_with("DROP TABLE \"_sqlwright_fk_check\";\n"), "{}", plan.up);
+        assert!(plan.up_in_transaction, "nothing references the rebuilt tables");
+        assert!(kinds.contains(&WarningKind::RewritesTable), "{kinds:?}");
+    }
+    // The rows were kept, and the new constraints hold on both backends.
+    let codes: Vec<(String, i32)> = c2::children::table
+        .select((c2::children::code, c2::children::size))
+        .order_by(c2::children::id)
+        .load(&mut db.conn)
+        .unwrap();
+    assert_eq!(codes, [("x".to_string(), 1), ("y".to_string(), 1)]);
+    let twice = insert_into(c2::children::table)
+        .values((
+            c2::children::id.to(3),
+            c2::children::parent_id.to(1),
+            c2::children::code.to("x"),
+        ))
+        .execute(&mut db.conn);
+    assert!(twice.is_err(), "the unique constraint holds");
+    let too_big = insert_into(c2::children::table)
+        .values((
+            c2::children::id.to(3),
+            c2::children::parent_id.to(1),
+            c2::children::code.to("z"),
+            c2::children::size.to(500),
+        ))
+        .execute(&mut db.conn);
+    assert!(too_big.is_err(), "the check holds");
+    delete(c2::parents::table)
+        .filter(c2::parents::id.eq(1))
+        .execute(&mut db.conn)
+        .unwrap();
+    assert_eq!(c2::children::table.count(&mut db.conn).unwrap(), 1, "cascaded");
+    down(&mut db, &plan, &c1());
+}
+
+mod e1 {
+    sqlwright::table! {
+        enum Mood { happy, sad }
+        diary (id) {
+            id -> Int4,
+            mood -> Mood,
+        }
+    }
+}
+
+mod e2 {
+    sqlwright::table! {
+        enum Mood { happy, "so-so", sad }
+        enum Weather { sun, rain }
+        diary (id) {
+            id -> Int4,
+            mood -> Mood,
+            weather -> Nullable<Weather>,
+        }
+    }
+}
+
+fn enum_types_gain_and_lose_labels<B: TestBackend + Reflects>() {
+    let mut db = with::<B>(
+        sqlwright::schema!(e1::diary),
+        "INSERT INTO diary (id, mood) VALUES (1, 'sad'), (2, 'happy')",
+    );
+    let old = [<e1::diary::table as Table>::META];
+    let new = [<e2::diary::table as Table>::META];
+    let plan = up(&mut db, &new);
+    if B::DIALECT == Dialect::Postgres {
+        assert!(
+            plan.up.contains("ALTER TYPE \"mood\" ADD VALUE 'so-so' AFTER 'happy';"),
+            "{}",
+            plan.up
+        );
+        assert!(plan.up.contains("CREATE TYPE \"weather\" AS ENUM ('sun', 'rain');"));
+        // Down cannot remove a label from a type: it makes the type again.
+        assert!(plan.down.contains("ALTER TYPE \"mood\" RENAME TO \"_old_mood\";"), "{}", plan.down);
+        assert!(plan.down.contains("DROP TYPE \"weather\";"), "{}", plan.down);
+        assert!(
+            plan.down_data_loss.iter().any(|l| l.contains("loses labels so-so")),
+            "{:?}",
+            plan.down_data_loss
+        );
+    } else {
+        // SQLite: the labels are a CHECK, changed by a rebuild.
+        assert!(plan.up.contains("CREATE TABLE \"_new_diary\""), "{}", plan.up);
+    }
+    let moods: Vec<String> = e2::diary::table
+        .select(e2::diary::mood)
+        .order_by(e2::diary::id)
+        .load(&mut db.conn)
+        .unwrap();
+    assert_eq!(moods, ["sad", "happy"]);
+    down(&mut db, &plan, &old);
+}
+
+mod d1 {
+    sqlwright::table! {
+        notes (id) {
+            id -> Int4,
+            body -> Text,
+        }
+    }
+}
+
+mod d2 {
+    sqlwright::table! {
+        /// What people wrote.
+        notes (id) {
+            id -> Int4,
+            /// The text, as written.
+            body -> Text,
+        }
+    }
+}
+
+fn comments_are_written_on_postgres_only<B: TestBackend + Reflects>() {
+    let mut db = with::<B>(sqlwright::schema!(d1::notes), "");
+    let old = [<d1::notes::table as Table>::META];
+    let new = [<d2::notes::table as Table>::META];
+    if B::DIALECT == Dialect::Sqlite {
+        let plan = crate::autogen::plan_to(&mut db, &new);
+        assert!(plan.is_empty(), "{:?}", plan.actions);
+        assert!(plan.notes.iter().any(|n| n.contains("SQLite has no COMMENT ON")));
+        settled(&mut db, &new);
+        return;
+    }
+    let plan = up(&mut db, &new);
+    assert!(plan.up.contains("COMMENT ON TABLE \"notes\" IS 'What people wrote.';"), "{}", plan.up);
+    assert!(plan.up.contains("COMMENT ON COLUMN \"notes\".\"body\" IS 'The text, as written.';"));
+    assert!(plan.down.contains("COMMENT ON TABLE \"notes\" IS NULL;"), "{}", plan.down);
+    down(&mut db, &plan, &old);
+}
+
+mod o1 {
+    sqlwright::table! {
+        owners (id) {
+            id -> Int4,
+            name -> Nullable<Text>,
+        }
+        pets (id) {
+            id -> Int4,
+            #[references(owners::id, on_delete = cascade)] owner_id -> Int4,
+        }
+    }
+}
+
+mod o2 {
+    sqlwright::table! {
+        owners (id) {
+            id -> Int4,
+            #[default = "'nobody'"] name -> Text,
+        }
+        pets (id) {
+            id -> Int4,
+            #[references(owners::id, on_delete = cascade)] owner_id -> Int4,
+        }
+    }
+}
+
+fn rebuilding_a_referenced_table_does_not_cascade<B: TestBackend + Reflects>() {
+    let mut db = with::<B>(
+        sqlwright::schema!(o1::owners, o1::pets),
+        "INSERT INTO owners (id, name) VALUES (1, 'ann'), (2, 'bob');
+         INSERT INTO pets (id, owner_id) VALUES (1, 1), (2, 2), (3, 2);",
+    );
+    let old = [<o1::owners::table as Table>::META, <o1::pets::table as Table>::META];
+    let new = [<o2::owners::table as Table>::META, <o2::pets::table as Table>::META];
+    let plan = up(&mut db, &new);
+    if B::DIALECT == Dialect::Sqlite {
+        // Dropping the old `owners` with foreign keys on would delete every pet.
+        assert!(!plan.up_in_transaction);
+        assert!(plan.up_file().starts_with("-- sqlwright: no-transaction\n"));
+        assert!(plan.up.starts_with("PRAGMA foreign_keys=OFF;\nBEGIN;\n"), "{}", plan.up);
+    } else {
+        assert!(plan.up_in_transaction);
+    }
+    assert_eq!(o2::pets::table.count(&mut db.conn).unwrap(), 3);
+    down(&mut db, &plan, &old);
+    assert_eq!(o1::pets::table.count(&mut db.conn).unwrap(), 3);
+    // Keys are enforced again afterwards.
+    let orphan = insert_into(o1::pets::table)
+        .values((o1::pets::id.to(9), o1::pets::owner_id.to(99)))
+        .execute(&mut db.conn);
+    assert!(orphan.is_err());
+}
