@@ -104,6 +104,7 @@ fn v2() -> [&'static TableMeta; 2] {
 }
 
 on_both!(
+    an_empty_database_gets_every_table_in_key_order,
     tables_and_columns_come_and_go,
     renames_keep_the_rows,
     a_table_dropped_is_created_again_by_down,
@@ -294,4 +295,30 @@ fn a_table_dropped_is_created_again_by_down<B: TestBackend + Reflects>() {
         .up_file()
         .contains("--   - table posts and all its rows\n"));
     down(&mut db, &plan, &v2());
+}
+
+mod k {
+    sqlwright::table! {
+        // Declared before the table it references: created after it, dropped before it.
+        pets (id) {
+            #[serial] id -> Int4,
+            #[references(owners::id)] owner_id -> Int4,
+        }
+        owners (id) {
+            #[serial] id -> Int4,
+        }
+    }
+}
+
+fn an_empty_database_gets_every_table_in_key_order<B: TestBackend + Reflects>() {
+    let mut db = B::fresh();
+    let tables = [
+        <k::pets::table as Table>::META,
+        <k::owners::table as Table>::META,
+    ];
+    let plan = up(&mut db, &tables);
+    assert_eq!(plan.actions, ["create table owners", "create table pets"]);
+    assert_eq!(plan.down_actions, ["drop table pets", "drop table owners"]);
+    assert!(plan.warnings.is_empty(), "{:?}", plan.warnings);
+    down(&mut db, &plan, &[]);
 }

@@ -98,16 +98,34 @@ fn keys_constraints_and_indexes<B: TestBackend + Reflects>() {
         ] {
             assert!(plan.up.contains(sql), "{sql}\nnot in\n{}", plan.up);
         }
-        assert!(kinds.contains(&WarningKind::ForeignKeyValidation), "{kinds:?}");
+        assert!(
+            kinds.contains(&WarningKind::ForeignKeyValidation),
+            "{kinds:?}"
+        );
         assert!(kinds.contains(&WarningKind::BlockingIndex), "{kinds:?}");
         let at = |sql: &str| plan.up.find(sql).unwrap();
         assert!(at("DROP CONSTRAINT \"tags_pkey\"") < at("ADD PRIMARY KEY"));
     } else {
-        assert!(plan.up.contains("CREATE TABLE \"_new_tags\""), "{}", plan.up);
-        assert!(plan.up.contains("CREATE TABLE \"_new_children\""), "{}", plan.up);
+        assert!(
+            plan.up.contains("CREATE TABLE \"_new_tags\""),
+            "{}",
+            plan.up
+        );
+        assert!(
+            plan.up.contains("CREATE TABLE \"_new_children\""),
+            "{}",
+            plan.up
+        );
         assert!(!plan.up.contains("_new_parents"), "{}", plan.up);
-        assert!(plan.up.ends_with("DROP TABLE \"_sqlwright_fk_check\";\n"), "{}", plan.up);
-        assert!(plan.up_in_transaction, "nothing references the rebuilt tables");
+        assert!(
+            plan.up.ends_with("DROP TABLE \"_sqlwright_fk_check\";\n"),
+            "{}",
+            plan.up
+        );
+        assert!(
+            plan.up_in_transaction,
+            "nothing references the rebuilt tables"
+        );
         assert!(kinds.contains(&WarningKind::RewritesTable), "{kinds:?}");
     }
     // The rows were kept, and the new constraints hold on both backends.
@@ -138,7 +156,11 @@ fn keys_constraints_and_indexes<B: TestBackend + Reflects>() {
         .filter(c2::parents::id.eq(1))
         .execute(&mut db.conn)
         .unwrap();
-    assert_eq!(c2::children::table.count(&mut db.conn).unwrap(), 1, "cascaded");
+    assert_eq!(
+        c2::children::table.count(&mut db.conn).unwrap(),
+        1,
+        "cascaded"
+    );
     down(&mut db, &plan, &c1());
 }
 
@@ -174,22 +196,40 @@ fn enum_types_gain_and_lose_labels<B: TestBackend + Reflects>() {
     let plan = up(&mut db, &new);
     if B::DIALECT == Dialect::Postgres {
         assert!(
-            plan.up.contains("ALTER TYPE \"mood\" ADD VALUE 'so-so' AFTER 'happy';"),
+            plan.up
+                .contains("ALTER TYPE \"mood\" ADD VALUE 'so-so' AFTER 'happy';"),
             "{}",
             plan.up
         );
-        assert!(plan.up.contains("CREATE TYPE \"weather\" AS ENUM ('sun', 'rain');"));
+        assert!(plan
+            .up
+            .contains("CREATE TYPE \"weather\" AS ENUM ('sun', 'rain');"));
         // Down cannot remove a label from a type: it makes the type again.
-        assert!(plan.down.contains("ALTER TYPE \"mood\" RENAME TO \"_old_mood\";"), "{}", plan.down);
-        assert!(plan.down.contains("DROP TYPE \"weather\";"), "{}", plan.down);
         assert!(
-            plan.down_data_loss.iter().any(|l| l.contains("loses labels so-so")),
+            plan.down
+                .contains("ALTER TYPE \"mood\" RENAME TO \"_old_mood\";"),
+            "{}",
+            plan.down
+        );
+        assert!(
+            plan.down.contains("DROP TYPE \"weather\";"),
+            "{}",
+            plan.down
+        );
+        assert!(
+            plan.down_data_loss
+                .iter()
+                .any(|l| l.contains("loses labels so-so")),
             "{:?}",
             plan.down_data_loss
         );
     } else {
         // SQLite: the labels are a CHECK, changed by a rebuild.
-        assert!(plan.up.contains("CREATE TABLE \"_new_diary\""), "{}", plan.up);
+        assert!(
+            plan.up.contains("CREATE TABLE \"_new_diary\""),
+            "{}",
+            plan.up
+        );
     }
     let moods: Vec<String> = e2::diary::table
         .select(e2::diary::mood)
@@ -227,14 +267,28 @@ fn comments_are_written_on_postgres_only<B: TestBackend + Reflects>() {
     if B::DIALECT == Dialect::Sqlite {
         let plan = crate::autogen::plan_to(&mut db, &new);
         assert!(plan.is_empty(), "{:?}", plan.actions);
-        assert!(plan.notes.iter().any(|n| n.contains("SQLite has no COMMENT ON")));
+        assert!(plan
+            .notes
+            .iter()
+            .any(|n| n.contains("SQLite has no COMMENT ON")));
         settled(&mut db, &new);
         return;
     }
     let plan = up(&mut db, &new);
-    assert!(plan.up.contains("COMMENT ON TABLE \"notes\" IS 'What people wrote.';"), "{}", plan.up);
-    assert!(plan.up.contains("COMMENT ON COLUMN \"notes\".\"body\" IS 'The text, as written.';"));
-    assert!(plan.down.contains("COMMENT ON TABLE \"notes\" IS NULL;"), "{}", plan.down);
+    assert!(
+        plan.up
+            .contains("COMMENT ON TABLE \"notes\" IS 'What people wrote.';"),
+        "{}",
+        plan.up
+    );
+    assert!(plan
+        .up
+        .contains("COMMENT ON COLUMN \"notes\".\"body\" IS 'The text, as written.';"));
+    assert!(
+        plan.down.contains("COMMENT ON TABLE \"notes\" IS NULL;"),
+        "{}",
+        plan.down
+    );
     down(&mut db, &plan, &old);
 }
 
@@ -270,14 +324,24 @@ fn rebuilding_a_referenced_table_does_not_cascade<B: TestBackend + Reflects>() {
         "INSERT INTO owners (id, name) VALUES (1, 'ann'), (2, 'bob');
          INSERT INTO pets (id, owner_id) VALUES (1, 1), (2, 2), (3, 2);",
     );
-    let old = [<o1::owners::table as Table>::META, <o1::pets::table as Table>::META];
-    let new = [<o2::owners::table as Table>::META, <o2::pets::table as Table>::META];
+    let old = [
+        <o1::owners::table as Table>::META,
+        <o1::pets::table as Table>::META,
+    ];
+    let new = [
+        <o2::owners::table as Table>::META,
+        <o2::pets::table as Table>::META,
+    ];
     let plan = up(&mut db, &new);
     if B::DIALECT == Dialect::Sqlite {
         // Dropping the old `owners` with foreign keys on would delete every pet.
         assert!(!plan.up_in_transaction);
         assert!(plan.up_file().starts_with("-- sqlwright: no-transaction\n"));
-        assert!(plan.up.starts_with("PRAGMA foreign_keys=OFF;\nBEGIN;\n"), "{}", plan.up);
+        assert!(
+            plan.up.starts_with("PRAGMA foreign_keys=OFF;\nBEGIN;\n"),
+            "{}",
+            plan.up
+        );
     } else {
         assert!(plan.up_in_transaction);
     }

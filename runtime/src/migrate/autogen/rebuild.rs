@@ -16,6 +16,7 @@ pub(super) fn rebuild(
     t: &Table<'_>,
     columns: &[Option<usize>],
     dropped: &[&Column<'_>],
+    details: &[String],
     d: &mut Diff,
 ) {
     let scratch = format!("_new_{}", t.name);
@@ -69,6 +70,13 @@ pub(super) fn rebuild(
         ),
     );
     step.warning = Some(Warning::rebuilds_table(&t.name));
+    for detail in details {
+        d.push_step(
+            Phase::Columns,
+            String::new(),
+            format!("{detail} (in the rebuild)"),
+        );
+    }
     for (tc, fc) in columns.iter().enumerate() {
         let c = &t.columns[tc];
         let what = match fc {
