@@ -64,6 +64,7 @@ mod v1 {
             name -> Text,
             age -> Nullable<Int4>,
             legacy -> Nullable<Text>,
+            rating -> Nullable<Text>,
         }
     }
 }
@@ -76,6 +77,7 @@ mod v2 {
             age -> Int8,
             nickname -> Nullable<Text>,
             #[default = "0"] score -> Int4,
+            rating -> Nullable<Float8>,
         }
         #[index(title)]
         #[unique(user_id, title)]
@@ -107,6 +109,7 @@ on_both!(
     an_empty_database_gets_every_table_in_key_order,
     tables_and_columns_come_and_go,
     renames_keep_the_rows,
+    names_are_quoted,
     a_table_dropped_is_created_again_by_down,
 );
 
@@ -193,6 +196,48 @@ fn tables_and_columns_come_and_go<B: TestBackend + Reflects>() {
         .load(&mut db.conn)
         .unwrap();
     assert_eq!(names, ["Bob"]);
+}
+
+mod q1 {
+    sqlwright::table! {
+        #[sql_name = "odd \"name\""]
+        odd (id) {
+            id -> Int4,
+            #[sql_name = "a b"] ab -> Nullable<Text>,
+        }
+    }
+}
+
+mod q2 {
+    sqlwright::table! {
+        #[sql_name = "odd \"name\""]
+        #[index(cd)]
+        odd (id) {
+            id -> Int4,
+            #[sql_name = "a b"] #[default = "'it''s'"] ab -> Nullable<Text>,
+            #[sql_name = "c\"d"] cd -> Nullable<Int4>,
+        }
+    }
+}
+
+fn names_are_quoted<B: TestBackend + Reflects>() {
+    let mut db = with::<B>(
+        sqlwright::schema!(q1::odd),
+        "INSERT INTO \"odd \"\"name\"\"\" (id, \"a b\") VALUES (1, 'x')",
+    );
+    let plan = up(&mut db, &[<q2::odd::table as Table>::META]);
+    assert!(plan.up.contains("\"odd \"\"name\"\"\""), "{}", plan.up);
+    assert!(
+        plan.up_file().contains("add column odd \"name\".c\"d"),
+        "{}",
+        plan.up_file()
+    );
+    let values: Vec<Option<String>> = q2::odd::table
+        .select(q2::odd::ab)
+        .load(&mut db.conn)
+        .unwrap();
+    assert_eq!(values, [Some("x".to_string())]);
+    down(&mut db, &plan, &[<q1::odd::table as Table>::META]);
 }
 
 mod r1 {
