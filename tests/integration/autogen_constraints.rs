@@ -21,6 +21,10 @@ mod c1 {
             id -> Int4,
             label -> Text,
         }
+        tagged (id) {
+            id -> Int4,
+            #[references(tags::id)] tag_id -> Int4,
+        }
         children (id) {
             id -> Int4,
             parent_id -> Int4,
@@ -37,8 +41,12 @@ mod c2 {
             name -> Text,
         }
         tags (label) {
-            id -> Int4,
+            #[unique] id -> Int4,
             label -> Text,
+        }
+        tagged (id) {
+            id -> Int4,
+            #[references(tags::id)] tag_id -> Int4,
         }
         #[index(parent_id, code)]
         #[check("size < 100", name = "children_size_small")]
@@ -52,25 +60,29 @@ mod c2 {
     }
 }
 
-const C1: sqlwright::ddl::Schema = sqlwright::schema!(c1::parents, c1::tags, c1::children);
+const C1: sqlwright::ddl::Schema =
+    sqlwright::schema!(c1::parents, c1::tags, c1::tagged, c1::children);
 const C1_ROWS: &str = "
 INSERT INTO parents (id, name) VALUES (1, 'p1'), (2, 'p2');
 INSERT INTO tags (id, label) VALUES (1, 'a'), (2, 'b');
+INSERT INTO tagged (id, tag_id) VALUES (1, 2);
 INSERT INTO children (id, parent_id, code) VALUES (1, 1, 'x'), (2, 2, 'y');
 ";
 
-fn c1() -> [&'static TableMeta; 3] {
+fn c1() -> [&'static TableMeta; 4] {
     [
         <c1::parents::table as Table>::META,
         <c1::tags::table as Table>::META,
+        <c1::tagged::table as Table>::META,
         <c1::children::table as Table>::META,
     ]
 }
 
-fn c2() -> [&'static TableMeta; 3] {
+fn c2() -> [&'static TableMeta; 4] {
     [
         <c2::parents::table as Table>::META,
         <c2::tags::table as Table>::META,
+        <c2::tagged::table as Table>::META,
         <c2::children::table as Table>::META,
     ]
 }
@@ -104,7 +116,16 @@ fn keys_constraints_and_indexes<B: TestBackend + Reflects>() {
         );
         assert!(kinds.contains(&WarningKind::BlockingIndex), "{kinds:?}");
         let at = |sql: &str| plan.up.find(sql).unwrap();
+        // The key `tagged` references changes: its foreign key goes first, comes back last.
+        assert!(
+            at("\"tagged\" DROP CONSTRAINT \"tagged_tag_id_fkey\"")
+                < at("DROP CONSTRAINT \"tags_pkey\"")
+        );
         assert!(at("DROP CONSTRAINT \"tags_pkey\"") < at("ADD PRIMARY KEY"));
+        assert!(
+            at("ADD CONSTRAINT \"tags_id_key\" UNIQUE")
+                < at("\"tagged\" ADD CONSTRAINT \"tagged_tag_id_fkey\"")
+        );
     } else {
         assert!(
             plan.up.contains("CREATE TABLE \"_new_tags\""),
@@ -118,14 +139,14 @@ fn keys_constraints_and_indexes<B: TestBackend + Reflects>() {
         );
         assert!(!plan.up.contains("_new_parents"), "{}", plan.up);
         assert!(
-            plan.up.ends_with("DROP TABLE \"_sqlwright_fk_check\";\n"),
+            plan.up.ends_with(
+                "DROP TABLE \"_sqlwright_fk_check\";\nCOMMIT;\nPRAGMA foreign_keys=ON;\n"
+            ),
             "{}",
             plan.up
         );
-        assert!(
-            plan.up_in_transaction,
-            "nothing references the rebuilt tables"
-        );
+        // `tagged` references the rebuilt `tags`: foreign keys off, outside the transaction.
+        assert!(!plan.up_in_transaction);
         assert!(kinds.contains(&WarningKind::RewritesTable), "{kinds:?}");
     }
     // The rows were kept, and the new constraints hold on both backends.

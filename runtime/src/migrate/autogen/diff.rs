@@ -143,10 +143,61 @@ pub(super) fn diff(from: &Model<'_>, to: &Model<'_>, dialect: Dialect) -> Diff {
         }
         super::table::table(&names, p.to, p.from, &p.columns, dialect, &mut d);
     }
+    if dialect == Dialect::Postgres {
+        rekey_references(&names, &pairs, &mut d);
+    }
     create_tables(&names, &table_pairs, dialect, &mut d);
     drop_tables(from, &table_pairs, &mut d);
     d.steps.sort_by_key(|s| s.phase);
     d
+}
+
+/// PostgreSQL refuses to drop a primary key that foreign keys depend on: those that stay
+/// are dropped before the key changes and added again after.
+fn rekey_references(names: &Names<'_, '_>, pairs: &[Pair], d: &mut Diff) {
+    for p in pairs {
+        let (f, t) = (&names.from.tables[p.from], &names.to.tables[p.to]);
+        let key: Vec<String> = f
+            .primary_key
+            .iter()
+            .map(|c| names.column(&f.name, c))
+            .collect();
+        if key == t.primary_key || f.primary_key.is_empty() {
+            continue;
+        }
+        for other in pairs {
+            let (qf, qt) = (&names.from.tables[other.from], &names.to.tables[other.to]);
+            let kept = super::table::foreign_key_matches(names, qf, qt);
+            for (i, fk) in qf.foreign_keys.iter().enumerate() {
+                let Some(j) = kept[i].filter(|_| fk.table == f.name) else {
+                    continue;
+                };
+                let again = &qt.foreign_keys[j];
+                d.push_step(
+                    Phase::DropForeignKeys,
+                    format!(
+                        "ALTER TABLE {} DROP CONSTRAINT {};\n",
+                        q(&qt.name),
+                        q(&fk.name)
+                    ),
+                    format!(
+                        "drop foreign key {} on {} (the key of {} changes)",
+                        fk.name, qt.name, t.name
+                    ),
+                );
+                d.push_step(
+                    Phase::AddForeignKeys,
+                    format!(
+                        "ALTER TABLE {} ADD CONSTRAINT {} {};\n",
+                        q(&qt.name),
+                        q(&again.name),
+                        foreign_key(again)
+                    ),
+                    format!("add foreign key {} on {} again", again.name, qt.name),
+                );
+            }
+        }
+    }
 }
 
 /// Names on the `from` side translated to the `to` side (through table and column renames),

@@ -3,7 +3,7 @@
 
 use super::diff::{add_column, index_sql, list, shown_type, Diff, Names, Phase};
 use super::lint::Warning;
-use super::model::{normalize, Column, ForeignKey, Type};
+use super::model::{normalize, Column, ForeignKey, Table, Type};
 use super::sql::{foreign_key, literal, q};
 use crate::backend::Dialect;
 
@@ -21,30 +21,7 @@ pub(super) fn table(
     let (f, t) = (&names.from.tables[fi], &names.to.tables[ti]);
     let col = |name: &String| names.column(&f.name, name);
     let cols = |list: &[String]| -> Vec<String> { list.iter().map(col).collect() };
-    let fk_key = |fk: &ForeignKey| -> FkKey {
-        (
-            cols(&fk.columns),
-            names.table(&fk.table),
-            fk.referenced
-                .iter()
-                .map(|r| names.column(&fk.table, r))
-                .collect(),
-            fk.on_delete.clone(),
-            fk.on_update.clone(),
-        )
-    };
-    let to_key = |fk: &ForeignKey| -> FkKey {
-        (
-            fk.columns.clone(),
-            fk.table.clone(),
-            fk.referenced.clone(),
-            fk.on_delete.clone(),
-            fk.on_update.clone(),
-        )
-    };
-    let fk_match = matches(&f.foreign_keys, &t.foreign_keys, |a, b| {
-        fk_key(a) == to_key(b)
-    });
+    let fk_match = foreign_key_matches(names, f, t);
     let unique_match = matches(&f.uniques, &t.uniques, |a, b| cols(&a.columns) == b.columns);
     let check_match = matches(&f.checks, &t.checks, |a, b| {
         normalize(&a.sql) == normalize(&b.sql)
@@ -494,6 +471,40 @@ fn comment_column(d: &mut Diff, table: &str, column: &str, comment: Option<&str>
         ),
         format!("set the comment of column {table}.{column}"),
     );
+}
+
+/// For each foreign key of `f` (a `from` table), the one of `t` (its `to` table) that is
+/// the same after the renames.
+pub(super) fn foreign_key_matches(
+    names: &Names<'_, '_>,
+    f: &Table<'_>,
+    t: &Table<'_>,
+) -> Vec<Option<usize>> {
+    let key = |fk: &ForeignKey| -> FkKey {
+        (
+            fk.columns
+                .iter()
+                .map(|c| names.column(&f.name, c))
+                .collect(),
+            names.table(&fk.table),
+            fk.referenced
+                .iter()
+                .map(|r| names.column(&fk.table, r))
+                .collect(),
+            fk.on_delete.clone(),
+            fk.on_update.clone(),
+        )
+    };
+    let to_key = |fk: &ForeignKey| -> FkKey {
+        (
+            fk.columns.clone(),
+            fk.table.clone(),
+            fk.referenced.clone(),
+            fk.on_delete.clone(),
+            fk.on_update.clone(),
+        )
+    };
+    matches(&f.foreign_keys, &t.foreign_keys, |a, b| key(a) == to_key(b))
 }
 
 /// For each of `from`, the first unclaimed one of `to` that `same` accepts.
