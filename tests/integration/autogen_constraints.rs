@@ -37,7 +37,7 @@ mod c1 {
 mod c2 {
     sqlwright::table! {
         parents (id) {
-            id -> Int4,
+            #[serial] id -> Int4,
             name -> Text,
         }
         tags (label) {
@@ -182,6 +182,14 @@ fn keys_constraints_and_indexes<B: TestBackend + Reflects>() {
         1,
         "cascaded"
     );
+    assert_eq!(c2::tagged::table.count(&mut db.conn).unwrap(), 1);
+    // `parents.id` numbers new rows now, after the ones there.
+    let id: i32 = insert_into(c2::parents::table)
+        .values(c2::parents::name.to("p3"))
+        .returning(c2::parents::id)
+        .get_result(&mut db.conn)
+        .unwrap();
+    assert_eq!(id, 3);
     down(&mut db, &plan, &c1());
 }
 

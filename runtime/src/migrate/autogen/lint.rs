@@ -2,7 +2,34 @@
 //! table, each with the safe way to do it instead. Warnings are advice for the reviewer of
 //! the generated file; the plan itself is not changed by them.
 
+use super::model::Type;
 use std::fmt;
+
+/// Whether changing a column from type `from` (live) to `to` (declared) rewrites the table.
+/// PostgreSQL keeps the rows as they are when `varchar` becomes `text` or a longer (or
+/// unbounded) `varchar`; other changes, and anything it cannot tell, count as rewrites.
+pub(super) fn rewrites(from: Type<'_>, to: Type<'_>) -> bool {
+    let (Type::Live(live), Type::Declared(declared)) = (from, to) else {
+        return true;
+    };
+    if !matches!(live.type_name.as_str(), "varchar" | "text") {
+        return true;
+    }
+    let length = |sized: &str| {
+        sized
+            .strip_prefix("varchar(")
+            .and_then(|rest| rest.strip_suffix(')'))
+            .and_then(|n| n.parse::<u32>().ok())
+    };
+    match (declared.sized_type, declared.sql_type) {
+        (None, "text" | "varchar") => false,
+        (Some(sized), _) => match (length(sized), live.size().as_slice()) {
+            (Some(new), [old]) => new < *old,
+            _ => true,
+        },
+        _ => true,
+    }
+}
 
 /// What a [`Warning`] is about.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

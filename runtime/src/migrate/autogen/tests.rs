@@ -213,3 +213,42 @@ fn a_catalog_of_another_backend_is_refused() {
 fn names_cannot_break_out_of_the_header_comment() {
     assert_eq!(comment_line("a\nDROP TABLE x; --"), "a DROP TABLE x; --");
 }
+
+mod sized {
+    crate::table! {
+        notes (id) {
+            id -> Int4,
+            wide -> Varchar(80),
+            narrow -> Varchar(10),
+            free -> Text,
+            number -> Int8,
+        }
+    }
+}
+
+#[test]
+fn widening_a_varchar_is_no_rewrite() {
+    use super::model::Type;
+    let live = |type_name: &str, sql_type: &str| crate::reflect::ReflectedColumn {
+        name: "c".into(),
+        sql_type: sql_type.into(),
+        type_name: type_name.into(),
+        type_schema: "pg_catalog".into(),
+        type_oid: 0,
+        is_enum: false,
+        nullable: false,
+        default: None,
+        serial: false,
+        comment: None,
+    };
+    let meta = <sized::notes::table as crate::query::Table>::META;
+    let column = |name: &str| Type::Declared(meta.column(name).unwrap());
+    let varchar40 = live("varchar", "character varying(40)");
+    let text = live("text", "text");
+    let int4 = live("int4", "integer");
+    assert!(!lint::rewrites(Type::Live(&varchar40), column("wide")));
+    assert!(lint::rewrites(Type::Live(&varchar40), column("narrow")));
+    assert!(!lint::rewrites(Type::Live(&varchar40), column("free")));
+    assert!(lint::rewrites(Type::Live(&text), column("narrow")));
+    assert!(lint::rewrites(Type::Live(&int4), column("number")));
+}
