@@ -50,6 +50,7 @@ mod c2 {
         }
         #[index(parent_id, code)]
         #[check("size < 100", name = "children_size_small")]
+        #[check = "code IN ('x', 'y', 'z')"]
         children (id) {
             id -> Int4,
             #[references(parents::id, on_delete = cascade, on_update = restrict)]

@@ -389,20 +389,46 @@ pub(super) fn normalize(sql: &str) -> String {
             }
             ':' if rest.starts_with(':') => {
                 let end = rest[1..]
-                    .find(|d: char| {
-                        !(d.is_alphanumeric() || matches!(d, '_' | '"' | '.' | '[' | ']'))
-                    })
+                    .find(|d: char| !(d.is_alphanumeric() || matches!(d, '_' | '"' | '.')))
                     .map_or(rest.len(), |e| e + 1);
                 rest = &rest[end..];
                 while let Some(word) = TYPE_WORDS.iter().find(|w| rest.starts_with(*w)) {
                     rest = &rest[word.len()..];
+                }
+                if let Some(after) = rest.strip_prefix("[]") {
+                    rest = after;
                 }
             }
             c if c.is_whitespace() || matches!(c, '(' | ')' | '"') => {}
             c => out.extend(c.to_lowercase()),
         }
     }
-    out
+    any_array_as_in(out)
+}
+
+/// PostgreSQL reads `x IN ('a', 'b')` back as `x = ANY (ARRAY['a', 'b'])` (and `NOT IN` as
+/// `<> ALL (ARRAY[..])`): in normalized text, `=anyarray[..]` becomes `in..` again.
+fn any_array_as_in(mut text: String) -> String {
+    for (long, short) in [("=anyarray[", "in"), ("<>allarray[", "notin")] {
+        while let Some(at) = text.find(long) {
+            let rest = &text[at + long.len()..];
+            // The closing bracket outside literals.
+            let mut quoted = false;
+            let close = rest.char_indices().find(|&(_, c)| {
+                if c == '\'' {
+                    quoted = !quoted;
+                }
+                c == ']' && !quoted
+            });
+            let Some((close, _)) = close else {
+                break;
+            };
+            let items = rest[..close].to_string();
+            let after = rest[close + 1..].to_string();
+            text = format!("{}{short}{items}{after}", &text[..at]);
+        }
+    }
+    text
 }
 
 #[cfg(test)]
@@ -413,11 +439,20 @@ mod tests {
     fn read_back_defaults_and_checks_compare_equal() {
         assert_eq!(normalize("'a b'::text"), normalize("'a b'"));
         assert_eq!(normalize("((age >= 0))"), normalize("\"age\" >= 0"));
+        assert_eq!(normalize("'{a}'::character varying[]"), normalize("'{a}'"));
         assert_eq!(
             normalize("'x'::character varying"),
             normalize("'x'::varchar")
         );
         assert_eq!(normalize("now()"), normalize("NOW()"));
+        assert_eq!(
+            normalize("((code = ANY (ARRAY['x'::text, 'y]'::text])))"),
+            normalize("code IN ('x', 'y]')")
+        );
+        assert_eq!(
+            normalize("(code <> ALL (ARRAY['x'::text]))"),
+            normalize("code NOT IN ('x')")
+        );
         assert_ne!(normalize("'A'"), normalize("'a'"));
         assert_ne!(normalize("'it''s'"), normalize("'it'"));
         assert_eq!(
