@@ -50,6 +50,7 @@ pub(super) struct Diff {
 
 impl Diff {
     pub(super) fn push_step(&mut self, phase: Phase, sql: String, what: String) -> &mut Step {
+        let at = self.steps.len();
         self.steps.push(Step {
             phase,
             sql,
@@ -57,7 +58,7 @@ impl Diff {
             loses: None,
             warning: None,
         });
-        self.steps.last_mut().expect("just pushed")
+        &mut self.steps[at]
     }
 }
 
