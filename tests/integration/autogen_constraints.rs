@@ -384,3 +384,57 @@ fn rebuilding_a_referenced_table_does_not_cascade<B: TestBackend + Reflects>() {
         .execute(&mut db.conn);
     assert!(orphan.is_err());
 }
+
+mod f1 {
+    sqlwright::table! {
+        owners (id) { id -> Int4, }
+        cars (id) { id -> Int4, }
+    }
+}
+
+mod f2 {
+    sqlwright::table! {
+        owners (id) { id -> Int4, }
+        cars (id) {
+            id -> Int4,
+            #[references(owners::id, on_delete = set_null)] owner_id -> Nullable<Int4>,
+        }
+    }
+}
+
+on_both!(a_nullable_key_column_is_added_without_a_rebuild);
+
+fn a_nullable_key_column_is_added_without_a_rebuild<B: TestBackend + Reflects>() {
+    let mut db = with::<B>(
+        sqlwright::schema!(f1::owners, f1::cars),
+        "INSERT INTO owners (id) VALUES (1); INSERT INTO cars (id) VALUES (7)",
+    );
+    let old = [
+        <f1::owners::table as Table>::META,
+        <f1::cars::table as Table>::META,
+    ];
+    let new = [
+        <f2::owners::table as Table>::META,
+        <f2::cars::table as Table>::META,
+    ];
+    let plan = up(&mut db, &new);
+    assert!(!plan.up.contains("_new_"), "{}", plan.up);
+    if B::DIALECT == Dialect::Sqlite {
+        assert!(
+            plan.up.contains("ADD COLUMN \"owner_id\" INTEGER REFERENCES \"owners\" (\"id\") ON DELETE SET NULL ON UPDATE NO ACTION;"),
+            "{}",
+            plan.up
+        );
+    }
+    update(f2::cars::table)
+        .set(f2::cars::owner_id.to(Some(1)))
+        .execute(&mut db.conn)
+        .unwrap();
+    delete(f2::owners::table).execute(&mut db.conn).unwrap();
+    let owners: Vec<Option<i32>> = f2::cars::table
+        .select(f2::cars::owner_id)
+        .load(&mut db.conn)
+        .unwrap();
+    assert_eq!(owners, [None], "ON DELETE SET NULL holds");
+    down(&mut db, &plan, &old);
+}

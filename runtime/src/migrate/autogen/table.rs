@@ -49,9 +49,23 @@ pub(super) fn table(
         .map(|(tc, _)| &t.columns[tc])
         .collect();
 
+    // SQLite adds a nullable column without a default with its foreign key inline: such a
+    // key needs no rebuild.
+    let inline_key = |j: usize| {
+        let fk = &t.foreign_keys[j];
+        dialect == Dialect::Sqlite
+            && fk.columns.len() == 1
+            && added
+                .iter()
+                .any(|c| c.name == fk.columns[0] && c.nullable && c.default.is_none())
+    };
     if dialect == Dialect::Sqlite {
+        let new_keys: Vec<usize> = (0..t.foreign_keys.len())
+            .filter(|j| !fk_match.contains(&Some(*j)))
+            .collect();
         let constraints_change = primary_key_changes
-            || unmatched(&fk_match, t.foreign_keys.len())
+            || fk_match.iter().any(Option::is_none)
+            || new_keys.iter().any(|j| !inline_key(*j))
             || unmatched(&unique_match, t.uniques.len())
             || unmatched(&check_match, t.checks.len());
         let columns_change = paired.iter().any(|(a, b)| {
@@ -177,9 +191,24 @@ pub(super) fn table(
         }
     }
     for c in &added {
+        let mut sql = add_column(dialect, &t.name, c);
+        let inline = (0..t.foreign_keys.len()).find(|&j| {
+            !fk_match.contains(&Some(j)) && inline_key(j) && t.foreign_keys[j].columns[0] == c.name
+        });
+        if let Some(j) = inline {
+            let fk = &t.foreign_keys[j];
+            let reference = format!(
+                " REFERENCES {} ({}) ON DELETE {} ON UPDATE {};\n",
+                q(&fk.table),
+                list(&fk.referenced),
+                fk.on_delete,
+                fk.on_update
+            );
+            sql = sql.trim_end().trim_end_matches(';').to_string() + &reference;
+        }
         let step = d.push_step(
             Phase::Columns,
-            add_column(dialect, &t.name, c),
+            sql,
             format!("add column {}.{}", t.name, c.name),
         );
         if !c.nullable && c.default.is_none() && !c.serial {
