@@ -438,3 +438,66 @@ fn a_nullable_key_column_is_added_without_a_rebuild<B: TestBackend + Reflects>()
     assert_eq!(owners, [None], "ON DELETE SET NULL holds");
     down(&mut db, &plan, &old);
 }
+
+mod u1 {
+    sqlwright::table! {
+        codes (id) {
+            id -> Int4,
+            #[unique] code -> Text,
+        }
+        uses (id) {
+            id -> Int4,
+            #[references(codes::code)] code -> Text,
+        }
+    }
+}
+
+mod u2 {
+    sqlwright::table! {
+        codes (code) {
+            id -> Int4,
+            code -> Text,
+        }
+        uses (id) {
+            id -> Int4,
+            #[references(codes::code)] code -> Text,
+        }
+    }
+}
+
+on_both!(a_key_that_foreign_keys_reference_is_replaced);
+
+fn a_key_that_foreign_keys_reference_is_replaced<B: TestBackend + Reflects>() {
+    let mut db = with::<B>(
+        sqlwright::schema!(u1::codes, u1::uses),
+        "INSERT INTO codes (id, code) VALUES (1, 'a'), (2, 'b'); INSERT INTO uses (id, code) VALUES (1, 'b')",
+    );
+    let old = [
+        <u1::codes::table as Table>::META,
+        <u1::uses::table as Table>::META,
+    ];
+    let new = [
+        <u2::codes::table as Table>::META,
+        <u2::uses::table as Table>::META,
+    ];
+    // The unique constraint on `code` goes (the primary key takes its place) while `uses`
+    // references it: its foreign key is dropped first and added again last.
+    let plan = up(&mut db, &new);
+    if B::DIALECT == Dialect::Postgres {
+        let at = |sql: &str| {
+            plan.up
+                .find(sql)
+                .unwrap_or_else(|| panic!("{sql} not in\n{}", plan.up))
+        };
+        assert!(
+            at("\"uses\" DROP CONSTRAINT \"uses_code_fkey\"")
+                < at("DROP CONSTRAINT \"codes_code_key\"")
+        );
+        assert!(
+            at("ADD PRIMARY KEY (\"code\")") < at("\"uses\" ADD CONSTRAINT \"uses_code_fkey\"")
+        );
+    }
+    assert_eq!(u2::uses::table.count(&mut db.conn).unwrap(), 1);
+    down(&mut db, &plan, &old);
+    assert_eq!(u1::uses::table.count(&mut db.conn).unwrap(), 1);
+}

@@ -153,24 +153,33 @@ pub(super) fn diff(from: &Model<'_>, to: &Model<'_>, dialect: Dialect) -> Diff {
     d
 }
 
-/// PostgreSQL refuses to drop a primary key that foreign keys depend on: those that stay
-/// are dropped before the key changes and added again after.
+/// PostgreSQL refuses to drop a primary key or unique constraint that foreign keys depend
+/// on: those keys that stay are dropped before it changes and added again after.
 fn rekey_references(names: &Names<'_, '_>, pairs: &[Pair], d: &mut Diff) {
     for p in pairs {
         let (f, t) = (&names.from.tables[p.from], &names.to.tables[p.to]);
-        let key: Vec<String> = f
-            .primary_key
-            .iter()
-            .map(|c| names.column(&f.name, c))
-            .collect();
-        if key == t.primary_key || f.primary_key.is_empty() {
+        let to_names = |columns: &[String]| -> Vec<String> {
+            columns.iter().map(|c| names.column(&f.name, c)).collect()
+        };
+        // The keys of `f` (in `from` names) that go away.
+        let mut dropped: Vec<&[String]> = Vec::new();
+        if !f.primary_key.is_empty() && to_names(&f.primary_key) != t.primary_key {
+            dropped.push(&f.primary_key);
+        }
+        for u in &f.uniques {
+            if !t.uniques.iter().any(|v| v.columns == to_names(&u.columns)) {
+                dropped.push(&u.columns);
+            }
+        }
+        if dropped.is_empty() {
             continue;
         }
         for other in pairs {
             let (qf, qt) = (&names.from.tables[other.from], &names.to.tables[other.to]);
             let kept = super::table::foreign_key_matches(names, qf, qt);
             for (i, fk) in qf.foreign_keys.iter().enumerate() {
-                let Some(j) = kept[i].filter(|_| fk.table == f.name) else {
+                let depends = fk.table == f.name && dropped.contains(&fk.referenced.as_slice());
+                let Some(j) = kept[i].filter(|_| depends) else {
                     continue;
                 };
                 let again = &qt.foreign_keys[j];
