@@ -99,78 +99,13 @@ pub(super) fn table(
             || dropped.iter().any(|c| uses(c))
             || added.iter().any(|c| hard_add(c))
         {
-            let mut details = Vec::new();
-            if primary_key_changes {
-                details.push(format!(
-                    "set the primary key of {} to ({})",
-                    t.name,
-                    t.primary_key.join(", ")
-                ));
-            }
-            let mut changed = |what: &str,
-                               from_names: Vec<&str>,
-                               found: &[Option<usize>],
-                               to_names: Vec<&str>| {
-                for (i, name) in from_names.iter().enumerate() {
-                    if found[i].is_none() {
-                        details.push(format!("drop {what} {name} on {}", t.name));
-                    }
-                }
-                for (j, name) in to_names.iter().enumerate() {
-                    if !found.contains(&Some(j)) {
-                        details.push(format!("add {what} {name} on {}", t.name));
-                    }
-                }
-            };
-            changed(
-                "foreign key",
-                f.foreign_keys.iter().map(|k| k.name.as_str()).collect(),
-                &fk_match,
-                t.foreign_keys.iter().map(|k| k.name.as_str()).collect(),
+            let details = super::rebuild::details(
+                f,
+                t,
+                &paired,
+                [&fk_match, &unique_match, &check_match],
+                primary_key_changes,
             );
-            changed(
-                "unique constraint",
-                f.uniques.iter().map(|k| k.name.as_str()).collect(),
-                &unique_match,
-                t.uniques.iter().map(|k| k.name.as_str()).collect(),
-            );
-            let check_name = |k: &super::model::Check| {
-                if k.name.is_empty() {
-                    format!("({})", k.sql)
-                } else {
-                    k.name.clone()
-                }
-            };
-            let (from_checks, to_checks): (Vec<String>, Vec<String>) = (
-                f.checks.iter().map(check_name).collect(),
-                t.checks.iter().map(check_name).collect(),
-            );
-            changed(
-                "check",
-                from_checks.iter().map(String::as_str).collect(),
-                &check_match,
-                to_checks.iter().map(String::as_str).collect(),
-            );
-            for (a, b) in &paired {
-                if !same_type(dialect, a.ty, b.ty) || is_bool(a.ty) != is_bool(b.ty) {
-                    details.push(format!(
-                        "change the type of {}.{} from {} to {}",
-                        t.name,
-                        b.name,
-                        shown_type(dialect, a.ty),
-                        shown_type(dialect, b.ty)
-                    ));
-                }
-                if a.default.as_deref().map(normalize) != b.default.as_deref().map(normalize) {
-                    details.push(match &b.default {
-                        Some(v) => format!("set the default of {}.{} to {v}", t.name, b.name),
-                        None => format!("drop the default of {}.{}", t.name, b.name),
-                    });
-                }
-                if !a.nullable && b.nullable {
-                    details.push(format!("allow NULL in {}.{}", t.name, b.name));
-                }
-            }
             super::rebuild::rebuild(names, f, t, columns, &dropped, &details, d);
             return;
         }
