@@ -81,6 +81,12 @@ pub struct PlanOptions {
     /// The migration bookkeeping table `sqlwright_migrations`, and tables whose names
     /// start with `_sqlwright`, are always left alone.
     pub ignore_tables: Vec<String>,
+    /// The PostgreSQL schema the declared tables live in; empty means `public` (where
+    /// `create_all` puts them when the search path is the default). Tables of other
+    /// schemas are left alone. Names in the SQL are not schema-qualified (as in
+    /// `create_all`): run it with that schema first on the `search_path`. SQLite reads its
+    /// `main` database whatever this says.
+    pub schema: String,
 }
 
 /// The migration from the `live` schema to the `declared` tables, for `dialect` (which
@@ -111,7 +117,11 @@ pub fn plan_with(
         }
     }
     let declared_model = model::declared(declared, dialect);
-    let live_model = model::live(live, &options.ignore_tables);
+    let schema = match options.schema.as_str() {
+        "" => "public",
+        other => other,
+    };
+    let live_model = model::live(live, schema, &options.ignore_tables);
     let up = diff::diff(&live_model, &declared_model, dialect);
     let down = diff::diff(&declared_model, &live_model, dialect);
     let mut notes = Vec::new();

@@ -234,15 +234,15 @@ pub(super) fn declared<'a>(tables: &[&'a TableMeta], dialect: Dialect) -> Model<
     Model { tables: out, enums }
 }
 
-/// The model of a reflected catalog: its ordinary tables (in `public` on PostgreSQL),
+/// The model of a reflected catalog: its ordinary tables (in `schema` on PostgreSQL),
 /// without sqlwright's own and those `ignore` names.
-pub(super) fn live<'a>(catalog: &'a Catalog, ignore: &[String]) -> Model<'a> {
+pub(super) fn live<'a>(catalog: &'a Catalog, schema: &str, ignore: &[String]) -> Model<'a> {
     let pg = catalog.dialect == Dialect::Postgres;
     let mut tables = Vec::new();
     let mut used_enums: Vec<String> = Vec::new();
     for t in &catalog.tables {
         if t.kind != RelationKind::Table
-            || (pg && t.schema != "public")
+            || (pg && t.schema != schema)
             || is_internal(&t.name)
             || ignore.contains(&t.name)
         {

@@ -171,6 +171,7 @@ fn a_sqlite_rebuild_of_a_referenced_table_runs_outside_the_transaction() {
         Dialect::Sqlite,
         &PlanOptions {
             ignore_tables: vec!["notes".into()],
+            ..PlanOptions::default()
         },
     )
     .unwrap();
@@ -251,4 +252,23 @@ fn widening_a_varchar_is_no_rewrite() {
     assert!(!lint::rewrites(Type::Live(&varchar40), column("free")));
     assert!(lint::rewrites(Type::Live(&text), column("narrow")));
     assert!(lint::rewrites(Type::Live(&int4), column("number")));
+}
+
+#[test]
+fn tables_of_another_schema_are_left_alone() {
+    let options = PlanOptions {
+        schema: "sales".into(),
+        ..PlanOptions::default()
+    };
+    // `users` is in `public`: for a plan in `sales` it does not exist (created), and it is
+    // not dropped either.
+    let plan = plan_with(
+        &[new::people::table::META],
+        &live(Dialect::Postgres),
+        Dialect::Postgres,
+        &options,
+    )
+    .unwrap();
+    assert!(plan.up.contains("CREATE TABLE \"people\""), "{}", plan.up);
+    assert!(!plan.up.contains("\"users\""), "{}", plan.up);
 }
