@@ -232,6 +232,9 @@ pub(super) fn table(
                     q(&b.name),
                     q(&t.name)
                 )
+            } else if matches!(a.ty, Type::Live(l) if l.default.is_some()) {
+                // A `serial`: its numbers come from a `nextval(..)` default.
+                format!("{} DROP DEFAULT;\n", alter(&b.name))
             } else {
                 format!("{} DROP IDENTITY IF EXISTS;\n", alter(&b.name))
             };
