@@ -446,7 +446,7 @@ impl Connection {
         result
     }
 
-    fn check(statement: &Rendered<'_>) -> Result<(), Error> {
+    pub(super) fn check(statement: &Rendered<'_>) -> Result<(), Error> {
         if statement.nul_in_text {
             return Err(Error::NulInText);
         }
@@ -594,7 +594,7 @@ impl Connection {
 /// Whether the server refused a cached prepared statement that no longer fits: its result
 /// type changed with the schema (0A000), or it no longer exists (26000, after `DISCARD
 /// ALL`).
-fn is_stale_statement(e: &Error) -> bool {
+pub(super) fn is_stale_statement(e: &Error) -> bool {
     e.database_error().is_some_and(|db| {
         db.code == "26000" || (db.code == "0A000" && db.message.contains("cached plan"))
     })

@@ -9,6 +9,7 @@ mod copy_sink;
 pub(crate) mod error;
 pub(crate) mod hosts;
 pub(crate) mod log;
+mod pipeline;
 mod pool;
 mod postgres;
 mod replicas;

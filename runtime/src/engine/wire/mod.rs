@@ -38,6 +38,7 @@ macro_rules! next_message {
 mod cancel;
 mod config;
 mod copy;
+mod pipeline;
 mod portal;
 mod query;
 mod row;
@@ -57,6 +58,7 @@ pub(crate) use tls::{ChannelBindingMode, ConnectFail, RootCerts, SslMode, TlsSet
 
 pub(crate) use config::{AuthMethods, Config, Host, Keepalive};
 pub(crate) use copy::write_copy_value;
+pub(crate) use pipeline::Piped;
 pub(crate) use query::MAX_PARAMS;
 pub use row::{Column, OwnedRow, RowRef};
 pub(crate) use row::{Span, Statement};
