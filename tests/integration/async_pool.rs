@@ -2,6 +2,7 @@
 //! pool's size and overflow, the checkout timeout, broken and interrupted connections
 //! replaced, transactions left open rolled back, and 1000 tasks on ten connections.
 
+use crate::session::capture_sql;
 use sqlwright::prelude::*;
 use sqlwright::testing::{self, TestDatabase};
 use sqlwright::{AsyncConnection, AsyncEngine, AsyncPooledConnection, DatabaseUrl, Error};
@@ -137,7 +138,10 @@ fn overflow_connections_open_under_load_and_close_when_returned() {
         let mut conn = engine.connect().await.unwrap();
         assert_eq!(items::table.count(&mut conn).await.unwrap(), 100);
         assert_eq!(engine.state().open, 2);
-        drop(conn);
+        // Detached, a connection leaves the pool for good.
+        let mut own: AsyncConnection = conn.detach();
+        own.ping().await.unwrap();
+        assert_eq!(engine.state().open, 1);
         engine.dispose();
         assert_eq!(engine.state().open, 0);
     });
@@ -344,4 +348,38 @@ fn a_thousand_tasks_share_ten_connections() {
         let mut monitor = AsyncConnection::connect_url(db.url()).await.unwrap();
         assert_eq!(sessions(&mut monitor, app).await.0, state.open);
     });
+}
+
+#[test]
+fn pooled_connections_log_as_the_engine_says() {
+    let (_db, url) = database("apool-log");
+    let engine = Engine::builder_url(url)
+        .pool_size(1)
+        .max_overflow(0)
+        .redact_params(true)
+        .build_async()
+        .unwrap();
+    // On this thread, where the log is captured.
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    // The second round gets the same connection back from the pool.
+    for _ in 0..2 {
+        let (count, log) = capture_sql(|| {
+            runtime.block_on(async {
+                let mut conn = engine.connect().await.unwrap();
+                items::table
+                    .filter(items::label.eq("secret-label"))
+                    .count(&mut conn)
+                    .await
+                    .unwrap()
+            })
+        });
+        assert_eq!(count, 0);
+        assert_eq!(log.len(), 1, "{log:#?}");
+        assert!(log[0].contains("params=[<redacted>]"), "{}", log[0]);
+        assert!(!log[0].contains("secret-label"), "{}", log[0]);
+    }
+    assert_eq!(engine.state().peak, 1);
 }
