@@ -383,3 +383,39 @@ fn pooled_connections_log_as_the_engine_says() {
     }
     assert_eq!(engine.state().peak, 1);
 }
+
+/// Polls `future` once and drops it: a checkout abandoned half-way (a timeout, a `select!`).
+async fn poll_once_and_drop<F: Future>(future: F) {
+    let mut future = std::pin::pin!(future);
+    std::future::poll_fn(|cx| {
+        let _ = future.as_mut().poll(cx);
+        Poll::Ready(())
+    })
+    .await;
+}
+
+#[test]
+fn a_checkout_dropped_half_way_never_hands_out_a_connection_out_of_step() {
+    let (_db, url) = database("apool-dropped");
+    runtime().block_on(async move {
+        let engine = Engine::builder_url(url)
+            .pool_size(1)
+            .max_overflow(0)
+            .build_async()
+            .unwrap();
+        // Dropped while connecting, then while pre-pinging an idle connection.
+        poll_once_and_drop(engine.connect()).await;
+        assert!(engine.state().open <= 1, "{:?}", engine.state());
+        drop(engine.connect().await.unwrap());
+        assert_eq!(engine.state().idle, 1);
+        poll_once_and_drop(engine.connect()).await;
+        assert!(engine.state().open <= 1, "{:?}", engine.state());
+        // The next checkout gets a connection in step, whichever it is.
+        for _ in 0..3 {
+            let mut conn = engine.connect().await.unwrap();
+            assert!(!conn.is_closed());
+            assert_eq!(items::table.count(&mut conn).await.unwrap(), 100);
+        }
+        assert_eq!(engine.state().open, 1);
+    });
+}
