@@ -49,16 +49,44 @@ async fn backend_pid(conn: &mut AsyncPooledConnection) -> String {
     rows[0][0].clone().unwrap()
 }
 
+sqlwright::table! {
+    /// The server's view of its sessions.
+    pg_stat_activity (pid) {
+        pid -> Int4,
+        application_name -> Text,
+        state -> Nullable<Text>,
+    }
+}
+
 /// Sessions with application name `app`, and how many of them are idle inside a
-/// transaction, seen from `monitor` (a connection of the test's own).
+/// transaction, seen from `monitor` (a connection of the test's own, under another name).
 async fn sessions(monitor: &mut AsyncConnection, app: &str) -> (usize, usize) {
-    let sql = format!(
-        "SELECT count(*), count(*) FILTER (WHERE state LIKE 'idle in transaction%') \
-         FROM pg_stat_activity WHERE application_name = '{app}' AND pid <> pg_backend_pid()"
-    );
-    let rows = monitor.query_text(&sql).await.unwrap();
-    let n = |i: usize| rows[0][i].as_deref().unwrap().parse().unwrap();
-    (n(0), n(1))
+    let states: Vec<Option<String>> = pg_stat_activity::table
+        .filter(pg_stat_activity::application_name.eq(app))
+        .select(pg_stat_activity::state)
+        .load(monitor)
+        .await
+        .unwrap();
+    let in_transaction = states
+        .iter()
+        .filter(|s| {
+            s.as_deref()
+                .is_some_and(|s| s.starts_with("idle in transaction"))
+        })
+        .count();
+    (states.len(), in_transaction)
+}
+
+/// Ends the pool's one server session in `broken_and_interrupted_connections_are_replaced`.
+async fn terminate(killer: &mut AsyncConnection) {
+    assert_eq!(sessions(killer, "apool-broken").await.0, 1);
+    killer
+        .batch_execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity \
+             WHERE application_name = 'apool-broken'",
+        )
+        .await
+        .unwrap();
 }
 
 #[test]
@@ -186,34 +214,27 @@ fn a_checkout_waits_for_a_returned_connection_then_times_out() {
 
 #[test]
 fn broken_and_interrupted_connections_are_replaced() {
-    let app = "apool-broken";
-    let (_db, url) = database(app);
+    let (db, url) = database("apool-broken");
     runtime().block_on(async move {
         let engine = Engine::builder_url(url.clone())
             .pool_size(1)
             .max_overflow(0)
             .build_async()
             .unwrap();
-        let mut killer = AsyncConnection::connect_url(&url).await.unwrap();
+        let mut killer = AsyncConnection::connect_url(db.url()).await.unwrap();
 
         // Killed while idle in the pool: the pre-ping at checkout finds it gone.
         let mut conn = engine.connect().await.unwrap();
         let first = backend_pid(&mut conn).await;
         drop(conn);
-        killer
-            .batch_execute(&format!("SELECT pg_terminate_backend({first})"))
-            .await
-            .unwrap();
+        terminate(&mut killer).await;
         let mut conn = engine.connect().await.unwrap();
         let second = backend_pid(&mut conn).await;
         assert_ne!(first, second);
 
         // Killed while checked out: the query fails, and the broken connection is closed
         // on return instead of going back.
-        killer
-            .batch_execute(&format!("SELECT pg_terminate_backend({second})"))
-            .await
-            .unwrap();
+        terminate(&mut killer).await;
         assert!(items::table.count(&mut conn).await.is_err());
         assert!(conn.is_closed());
         drop(conn);
