@@ -4,6 +4,7 @@
 mod aggregate_types;
 mod any;
 mod async_conn;
+mod async_pool;
 mod autogen;
 mod autogen_constraints;
 mod both;

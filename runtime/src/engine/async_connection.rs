@@ -28,7 +28,7 @@ use std::time::Duration;
 /// #21); this type runs SQL text and rendered statements.
 #[derive(Debug)]
 pub struct AsyncConnection {
-    inner: Connection<Postgres>,
+    pub(super) inner: Connection<Postgres>,
 }
 
 impl AsyncConnection {

@@ -2,6 +2,8 @@
 
 #[cfg(feature = "tokio")]
 mod async_connection;
+#[cfg(feature = "tokio")]
+mod async_pool;
 mod builder;
 mod cancel;
 mod connection;
@@ -23,6 +25,8 @@ pub(crate) mod wire;
 
 #[cfg(feature = "tokio")]
 pub use async_connection::AsyncConnection;
+#[cfg(feature = "tokio")]
+pub use async_pool::{AsyncEngine, AsyncPooledConnection};
 pub use builder::EngineBuilder;
 pub use cancel::CancelHandle;
 pub use connection::{Connection, DEFAULT_MAX_MESSAGE_SIZE, DEFAULT_STATEMENT_CACHE};
