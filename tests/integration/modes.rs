@@ -229,11 +229,11 @@ both_modes! {
         let mut none = vec![(books::writer_id.to(1), books::title.to("x"), books::pages.to(1))];
         none.clear();
         let counts = go!(Batch::new()
-            .add(insert_into(writers::table)
+            .with(insert_into(writers::table)
                 .values((writers::name.to("Eve"), writers::email.to("eve@x"))))
-            .add(update(books::table).set(books::pages.to(books::pages + 1)))
-            .add(insert_into(books::table).values(none))
-            .add(delete(books::table).filter(books::title.eq("Gamma")))
+            .with(update(books::table).set(books::pages.to(books::pages + 1)))
+            .with(insert_into(books::table).values(none))
+            .with(delete(books::table).filter(books::title.eq("Gamma")))
             .execute(&mut conn))
         .unwrap();
         assert_eq!(counts, [1, 3, 0, 1]);
@@ -246,11 +246,11 @@ both_modes! {
 
         // A failure names its statement; outside a transaction nothing of the batch stays.
         match go!(Batch::new()
-            .add(insert_into(writers::table)
+            .with(insert_into(writers::table)
                 .values((writers::name.to("Fay"), writers::email.to("fay@x"))))
-            .add(insert_into(writers::table)
+            .with(insert_into(writers::table)
                 .values((writers::name.to("Ann again"), writers::email.to("ann@x"))))
-            .add(delete(books::table))
+            .with(delete(books::table))
             .execute(&mut conn))
         {
             Err(Error::Batch { index, source }) => {
@@ -265,8 +265,8 @@ both_modes! {
         // Inside a transaction, the failure fails it, and the connection says so.
         go!(conn.batch_execute("BEGIN")).unwrap();
         let failed = go!(Batch::new()
-            .add(delete(books::table).filter(books::id.eq(1)))
-            .add(insert_into(writers::table)
+            .with(delete(books::table).filter(books::id.eq(1)))
+            .with(insert_into(writers::table)
                 .values((writers::name.to("Dup"), writers::email.to("bob@x"))))
             .execute(&mut conn));
         assert!(matches!(failed, Err(Error::Batch { index: 1, .. })), "{failed:?}");

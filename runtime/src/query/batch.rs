@@ -32,9 +32,9 @@ impl<S: WriteStatement> Item for S {
 /// # sqlwright::table! { items (id) { #[serial] id -> Int4, name -> Text, stock -> Int4, } }
 /// # fn demo(conn: &mut Connection) -> Result<(), sqlwright::Error> {
 /// let counts = sqlwright::query::Batch::new()
-///     .add(insert_into(items::table).values((items::name.to("pen"), items::stock.to(10))))
-///     .add(update(items::table).filter(items::name.eq("ink")).set(items::stock.to(0)))
-///     .add(delete(items::table).filter(items::stock.lt(0)))
+///     .with(insert_into(items::table).values((items::name.to("pen"), items::stock.to(10))))
+///     .with(update(items::table).filter(items::name.eq("ink")).set(items::stock.to(0)))
+///     .with(delete(items::table).filter(items::stock.lt(0)))
 ///     .execute(conn)?; // on an async connection: `.execute(&mut conn).await?`
 /// assert_eq!(counts.len(), 3);
 /// # Ok(()) }
@@ -59,7 +59,7 @@ impl<'a> Batch<'a> {
     }
 
     /// The batch with `statement` added at its end.
-    pub fn add<S>(mut self, statement: S) -> Self
+    pub fn with<S>(mut self, statement: S) -> Self
     where
         S: WriteStatement + Send + 'a,
         Postgres: crate::backend::Runs<crate::backend::Canonical<S::Needs>>,
