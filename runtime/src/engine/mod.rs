@@ -2,6 +2,8 @@
 
 #[cfg(feature = "tokio")]
 mod async_connection;
+#[cfg(feature = "tokio")]
+mod async_transaction;
 mod builder;
 mod cancel;
 mod connection;
@@ -22,6 +24,8 @@ pub(crate) mod wire;
 
 #[cfg(feature = "tokio")]
 pub use async_connection::AsyncConnection;
+#[cfg(feature = "tokio")]
+pub use async_transaction::{AsyncTransaction, AsyncTransactionBuilder};
 pub use builder::EngineBuilder;
 pub use cancel::CancelHandle;
 pub use connection::{Connection, DEFAULT_MAX_MESSAGE_SIZE, DEFAULT_STATEMENT_CACHE};
