@@ -3,6 +3,7 @@
 
 mod aggregate_types;
 mod any;
+mod async_cancel;
 mod async_conn;
 mod async_tx;
 mod both;
