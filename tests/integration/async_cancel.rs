@@ -28,8 +28,8 @@ sqlwright::table! {
 /// More polls than any operation here needs: past it the test fails instead of looping.
 const MAX_POLLS: usize = 3000;
 
-/// A loopback proxy in front of the test server: the client's bytes go through as they
-/// come, the server's one at a time. Its threads end within 120 s, or when it is dropped
+/// A loopback proxy in front of the test server: the client's bytes go through `up`
+/// bytes per write, the server's one at a time. Its threads end within 120 s, or when it is dropped
 /// and its connections close.
 struct Trickle {
     port: u16,
@@ -37,7 +37,7 @@ struct Trickle {
 }
 
 impl Trickle {
-    fn start(upstream: (String, u16)) -> Trickle {
+    fn start(upstream: (String, u16), up: usize) -> Trickle {
         let listener = TcpListener::bind("127.0.0.1:0").unwrap();
         listener.set_nonblocking(true).unwrap();
         let port = listener.local_addr().unwrap().port();
@@ -57,7 +57,7 @@ impl Trickle {
                     s.set_nodelay(true).unwrap();
                 }
                 let (c2, s2) = (client.try_clone().unwrap(), server.try_clone().unwrap());
-                thread::spawn(move || pump(c2, s2, usize::MAX));
+                thread::spawn(move || pump(c2, s2, up));
                 thread::spawn(move || pump(server, client, 1));
             }
         });
@@ -91,7 +91,7 @@ fn pump(mut from: TcpStream, mut to: TcpStream, step: usize) {
             if to.write_all(chunk).is_err() {
                 break 'copy;
             }
-            if step == 1 {
+            if step < buf.len() {
                 thread::sleep(Duration::from_micros(20));
             }
         }
@@ -170,7 +170,7 @@ fn setup(db: &testing::TestDatabase) -> (DatabaseUrl, Connection, Trickle) {
     watcher
         .batch_execute("CREATE TABLE marks (id int4 PRIMARY KEY, note text NOT NULL)")
         .unwrap();
-    let proxy = Trickle::start(server_address(&mut watcher));
+    let proxy = Trickle::start(server_address(&mut watcher), usize::MAX);
     (proxy.url(db.url()), watcher, proxy)
 }
 
@@ -247,5 +247,29 @@ fn a_transaction_dropped_at_any_await_is_rolled_back_or_committed_whole() {
         assert_eq!(rows[0][0], rows[0][1], "{rows:?}");
         assert_eq!(rows[0][2].as_deref(), Some("0"), "{rows:?}");
         assert!(rows[0][0].as_deref() != Some("0"), "the last run commits");
+    });
+}
+
+#[test]
+fn a_request_dropped_half_sent_closes_the_connection() {
+    let db = testing::database();
+    let mut watcher = db.connect().unwrap();
+    // The client's bytes go through slowly: a large request waits for room to be sent.
+    let proxy = Trickle::start(server_address(&mut watcher), 1024);
+    runtime().block_on(async {
+        let mut conn = AsyncConnection::connect_url(&proxy.url(db.url()))
+            .await
+            .unwrap();
+        let sql = format!("SELECT length('{}')", "x".repeat(64 << 20));
+        let finished = poll_at_most(conn.batch_execute(&sql), 3).await;
+        assert!(finished.is_none(), "64 MiB went out at once");
+        // The server got part of a message: nothing can bring it back in step.
+        assert!(conn.is_closed());
+        match conn.query_text("SELECT 1").await {
+            Err(Error::ConnectionLost(reason)) => {
+                assert!(reason.contains("being sent"), "{reason}")
+            }
+            other => panic!("expected ConnectionLost, got {other:?}"),
+        }
     });
 }

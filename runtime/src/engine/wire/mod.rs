@@ -370,11 +370,11 @@ impl Wire {
     /// out of step and closed; an async one is brought back in step, and an owed
     /// rollback sent, first (see `recover.rs`).
     pub(super) async fn begin_request(&mut self) -> Result<(), Error> {
-        self.sent = false;
         if self.closed.is_some() || self.pending || self.owed != 0 {
+            // Reads `sent` (was the interrupted request half sent?), then clears it.
             Box::pin(self.restore()).await?;
-            self.sent = false;
         }
+        self.sent = false;
         Ok(())
     }
 

@@ -36,12 +36,15 @@ impl Wire {
 
     /// Brings the connection back in step before a request (see the module's doc).
     pub(super) async fn restore(&mut self) -> Result<(), Error> {
+        let recoverable = self.recoverable();
+        // What this request's own failure says (see `Connection::settle`): not sent.
+        self.sent = false;
         if self.closed.is_some() {
             self.wbuf.clear();
             return Err(self.closed_error());
         }
         if self.pending {
-            if !self.recoverable() {
+            if !recoverable {
                 self.wbuf.clear();
                 let reason = if self.is_async() {
                     "a statement on this connection was dropped while it was being sent; the \
