@@ -81,7 +81,7 @@ impl From<Error> for AppError {
 }
 
 #[test]
-fn the_closure_form_commits_on_ok_and_rolls_back_on_err_panic_and_drop() {
+fn both_forms_roll_back_on_err_panic_and_drop() {
     let db = testing::database();
     let rt = runtime();
     let mut conn = rt.block_on(connect(&db));
@@ -115,6 +115,26 @@ fn the_closure_form_commits_on_ok_and_rolls_back_on_err_panic_and_drop() {
     assert!(panicked.is_err());
     assert!(!conn.in_transaction());
     assert_eq!(committed(&db), [1]);
+
+    // The guard form: a panic unwinding past the guard leaves its rollback owed, sent
+    // ahead of the connection's next request.
+    let panicked = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        rt.block_on(async {
+            let mut tx = conn.begin().await?;
+            add(&mut tx, 5).await?;
+            boom()
+        })
+    }));
+    assert!(panicked.is_err());
+    assert_eq!(
+        idle_in_transaction(&db),
+        1,
+        "the rollback waits for the next request"
+    );
+    let count = rt.block_on(items::table.count(&mut conn)).unwrap();
+    assert_eq!(count, 1);
+    assert!(!conn.in_transaction());
+    assert_eq!(idle_in_transaction(&db), 0);
 
     // Dropped by a timeout while a statement runs: the next use reads the statement's
     // end, rolls back, and answers.
