@@ -273,3 +273,76 @@ fn a_request_dropped_half_sent_closes_the_connection() {
         }
     });
 }
+
+#[test]
+fn transactions_dropped_at_random_points_under_load_leave_nothing_open() {
+    let db = testing::database();
+    let mut watcher = db.connect().unwrap();
+    watcher
+        .batch_execute("CREATE TABLE marks (id int4 PRIMARY KEY, note text NOT NULL)")
+        .unwrap();
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .unwrap();
+    let tasks: Vec<_> = (0..6)
+        .map(|task: i32| {
+            let url = db.url().clone();
+            rt.spawn(async move {
+                let mut conn = AsyncConnection::connect_url(&url).await?;
+                // A fixed pseudo-random sequence per task: which await each drop hits
+                // varies with the machine's load; what must hold does not.
+                let mut seed = 0x9E37_79B9_u32.wrapping_mul(task as u32 + 1);
+                for round in 0..40 {
+                    seed = seed.wrapping_mul(1_664_525).wrapping_add(1_013_904_223);
+                    let budget = Duration::from_micros(u64::from(seed >> 20) % 4000);
+                    let id = task * 1000 + round;
+                    let work = conn.transaction(async |tx| {
+                        insert_into(marks::table)
+                            .values((marks::id.to(id), marks::note.to("outer")))
+                            .execute(&mut *tx)
+                            .await?;
+                        tx.transaction(async |sp| {
+                            insert_into(marks::table)
+                                .values((marks::id.to(id + 500), marks::note.to("inner")))
+                                .execute(sp)
+                                .await
+                        })
+                        .await?;
+                        Ok::<_, Error>(())
+                    });
+                    // Finished (and then it must have worked) or dropped: either way
+                    // nothing may stay open.
+                    if let Ok(finished) = tokio::time::timeout(budget, work).await {
+                        finished?;
+                    }
+                    let rows = conn.query_text("SELECT 1").await?;
+                    assert_eq!(rows, vec![vec![Some("1".to_string())]]);
+                    assert!(!conn.in_transaction());
+                }
+                Ok::<_, Error>(())
+            })
+        })
+        .collect();
+    for task in tasks {
+        rt.block_on(task).unwrap().unwrap();
+    }
+    let open = watcher
+        .query_text(
+            "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() \
+             AND pid <> pg_backend_pid() AND state LIKE 'idle in transaction%'",
+        )
+        .unwrap();
+    assert_eq!(open[0][0].as_deref(), Some("0"));
+    // Each outer row was committed with its savepoint's row, or neither was.
+    let unpaired = watcher
+        .query_text(
+            "SELECT count(*) FROM marks o WHERE o.id % 1000 < 500 AND NOT EXISTS \
+             (SELECT 1 FROM marks i WHERE i.id = o.id + 500) \
+             OR o.id % 1000 >= 500 AND NOT EXISTS \
+             (SELECT 1 FROM marks i WHERE i.id = o.id - 500)",
+        )
+        .unwrap();
+    assert_eq!(unpaired[0][0].as_deref(), Some("0"));
+}
