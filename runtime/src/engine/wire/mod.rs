@@ -371,8 +371,12 @@ impl Wire {
     /// rollback sent, first (see `recover.rs`).
     pub(super) async fn begin_request(&mut self) -> Result<(), Error> {
         if self.closed.is_some() || self.pending || self.owed != 0 {
-            // Reads `sent` (was the interrupted request half sent?), then clears it.
-            Box::pin(self.restore()).await?;
+            // `sent` still tells whether the interrupted request went out.
+            if let Err(e) = Box::pin(self.restore()).await {
+                // This request sent nothing (see `Connection::settle`).
+                self.sent = false;
+                return Err(e);
+            }
         }
         self.sent = false;
         Ok(())

@@ -36,15 +36,12 @@ impl Wire {
 
     /// Brings the connection back in step before a request (see the module's doc).
     pub(super) async fn restore(&mut self) -> Result<(), Error> {
-        let recoverable = self.recoverable();
-        // What this request's own failure says (see `Connection::settle`): not sent.
-        self.sent = false;
         if self.closed.is_some() {
             self.wbuf.clear();
             return Err(self.closed_error());
         }
         if self.pending {
-            if !recoverable {
+            if !self.recoverable() {
                 self.wbuf.clear();
                 let reason = if self.is_async() {
                     "a statement on this connection was dropped while it was being sent; the \
@@ -89,8 +86,8 @@ impl Wire {
         let portal = self.portal.take().is_some();
         let cancelled = self.cancel_off_thread().await;
         if portal {
-            // A portal is read without Sync: its end is asked for now.
-            self.sent = false;
+            // A portal is read without Sync: its end is asked for now (part of the
+            // request already sent, so a drop during this send closes the connection).
             frontend::sync(&mut self.wbuf);
             self.send().await?;
         }
