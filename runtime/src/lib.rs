@@ -199,7 +199,9 @@ pub mod types;
 pub use backend::Sqlite;
 pub use backend::{Backend, Postgres};
 #[cfg(feature = "tokio")]
-pub use engine::{AsyncConnection, AsyncEngine, AsyncPooledConnection};
+pub use engine::{
+    AsyncConnection, AsyncEngine, AsyncPooledConnection, AsyncTransaction, AsyncTransactionBuilder,
+};
 pub use engine::{
     CancelHandle, Connection, DatabaseUrl, Engine, Error, IsolationLevel, PooledConnection,
     StatementCacheMode, Transaction, SQL_LOG_TARGET,

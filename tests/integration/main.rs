@@ -3,8 +3,10 @@
 
 mod aggregate_types;
 mod any;
+mod async_cancel;
 mod async_conn;
 mod async_pool;
+mod async_tx;
 mod autogen;
 mod autogen_constraints;
 mod both;

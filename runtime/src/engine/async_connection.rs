@@ -22,10 +22,11 @@ use std::time::Duration;
 /// ```
 ///
 /// A future of this connection dropped before it finished (a timeout, a `select!` that
-/// took another branch) leaves the request pending: the connection then refuses further
-/// use with [`Error::ConnectionLost`] ([`is_closed`](Self::is_closed) says so), and is
-/// dropped. Typed queries, transactions, streams and the pool are not async yet (issue
-/// #21); this type runs SQL text and rendered statements.
+/// took another branch) is finished by the next use: a statement that was sent is
+/// cancelled (outside a transaction block) and its answer read to its end, within the
+/// bounds of an abandoned stream's; one dropped before any of it was sent never
+/// happened; one dropped half-sent closes the connection ([`is_closed`](Self::is_closed)
+/// says so). Transactions: [`begin`](Self::begin), [`transaction`](Self::transaction).
 #[derive(Debug)]
 pub struct AsyncConnection {
     pub(super) inner: Connection<Postgres>,
@@ -101,7 +102,7 @@ impl AsyncConnection {
     }
 
     /// Whether the connection can no longer be used (lost, timed out, or a future of it
-    /// dropped half-way).
+    /// dropped while its request was half sent).
     pub fn is_closed(&self) -> bool {
         self.inner.is_closed()
     }

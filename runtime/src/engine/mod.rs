@@ -4,6 +4,8 @@
 mod async_connection;
 #[cfg(feature = "tokio")]
 mod async_pool;
+#[cfg(feature = "tokio")]
+mod async_transaction;
 mod builder;
 mod cancel;
 mod connection;
@@ -27,6 +29,8 @@ pub(crate) mod wire;
 pub use async_connection::AsyncConnection;
 #[cfg(feature = "tokio")]
 pub use async_pool::{AsyncEngine, AsyncPooledConnection};
+#[cfg(feature = "tokio")]
+pub use async_transaction::{AsyncTransaction, AsyncTransactionBuilder};
 pub use builder::EngineBuilder;
 pub use cancel::CancelHandle;
 pub use connection::{Connection, DEFAULT_MAX_MESSAGE_SIZE, DEFAULT_STATEMENT_CACHE};

@@ -118,7 +118,7 @@ impl Wire {
 
     /// Starts `COPY ... FROM STDIN`.
     pub(crate) async fn copy_in_start(&mut self, sql: &str) -> Result<(), Error> {
-        self.begin_request()?;
+        self.begin_request().await?;
         self.write_text(|buf| frontend::query(sql, buf))?;
         self.send_request().await?;
         loop {
@@ -201,7 +201,7 @@ impl Wire {
 
     /// Starts `COPY ... TO STDOUT`.
     pub(crate) async fn copy_out_start(&mut self, sql: &str) -> Result<(), Error> {
-        self.begin_request()?;
+        self.begin_request().await?;
         self.write_text(|buf| frontend::query(sql, buf))?;
         self.send_request().await?;
         loop {

@@ -25,7 +25,7 @@ impl Wire {
                 "a stream is still reading this connection".into(),
             ));
         }
-        self.begin_request()?;
+        self.begin_request().await?;
         for (index, (statement, text, params)) in statements.iter().enumerate() {
             let written = self
                 .write_parse_ahead(statement, *text)

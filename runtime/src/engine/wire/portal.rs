@@ -26,7 +26,7 @@ impl Wire {
         params: &[crate::render::Param<'_>],
         batch: i32,
     ) -> Result<(), Error> {
-        self.begin_statement(statement, text, params)?;
+        self.begin_statement(statement, text, params).await?;
         // A statement without rows runs to its end on the first Execute, and a second one
         // would be an error that rolls it back: it gets one.
         let executes = if statement.returns_rows { 2 } else { 1 };
