@@ -20,7 +20,7 @@ impl Wire {
         &mut self,
         statements: &[Piped<'_, '_>],
     ) -> Result<Vec<u64>, Error> {
-        if self.portal.is_some() {
+        if self.portal.is_some() && !self.recoverable() {
             return Err(Error::Misuse(
                 "a stream is still reading this connection".into(),
             ));
