@@ -9,7 +9,10 @@ use crate::backend::Postgres;
 use crate::render::Rendered;
 use std::time::Duration;
 
-/// A PostgreSQL connection driven by the tokio runtime.
+/// A PostgreSQL connection driven by the tokio runtime: the blocking [`Connection`]'s
+/// protocol client, statement cache and logging on a tokio socket. Every typed query runs on
+/// it with the blocking method names, awaited (`users::table.load(&mut conn).await?`), as
+/// does a [`Batch`](crate::query::Batch); the compiler checks it the same way.
 ///
 /// ```no_run
 /// # async fn demo() -> Result<(), sqlwright::Error> {
