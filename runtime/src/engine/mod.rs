@@ -2,6 +2,8 @@
 
 #[cfg(feature = "tokio")]
 mod async_connection;
+#[cfg(feature = "tokio")]
+mod async_rows;
 mod builder;
 mod cancel;
 mod connection;
@@ -16,12 +18,15 @@ pub(crate) mod row_data;
 pub mod runner;
 mod statement_cache;
 mod stream;
+pub mod stream_job;
 mod transaction;
 mod url;
 pub(crate) mod wire;
 
 #[cfg(feature = "tokio")]
 pub use async_connection::AsyncConnection;
+#[cfg(feature = "tokio")]
+pub use async_rows::{AsyncBatches, AsyncRows};
 pub use builder::EngineBuilder;
 pub use cancel::CancelHandle;
 pub use connection::{Connection, DEFAULT_MAX_MESSAGE_SIZE, DEFAULT_STATEMENT_CACHE};

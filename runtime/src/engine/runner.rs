@@ -179,6 +179,7 @@ impl<'c, Q: Send + 'c, R: Send + 'c, T: Send + 'c> Work<'c, crate::Postgres, Asy
     type Output = T;
     fn run(self, conn: &'c mut Connection<crate::Postgres>) -> BoxFuture<'c, Result<T, Error>> {
         Box::pin(async move {
+            conn.settle_owed().await?;
             let mut written = Ok(true);
             let rendered = crate::render::render_for(conn, |out| {
                 written = (self.write)(&self.query, self.limit.as_ref(), out);

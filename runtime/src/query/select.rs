@@ -5,12 +5,12 @@ use super::clauses::{
 };
 use super::compose::SelectNeeds;
 use super::distinct::{AppendItemFor, OrderItemFor, SelectFor, Unselected};
-use super::Rows;
 use super::Source;
 use crate::check::{Agg, Cons, GroupBy, GroupingComplete, MixedNoGroup, Neutral, Nil, NoGroup};
 use crate::check::{Plain, Src, ValidOrder};
 use crate::check::{ValidSelect, ValidWhere};
 use crate::engine::runner::{self, Job, Ran, Runner, Work};
+use crate::engine::stream_job::{ForEachJob, StreamJob, Streamed};
 use crate::engine::{Error, Executor, RowRef};
 use crate::render::{Label, Render, Rendered, SqlWriter};
 use crate::types::{FromRow, NotNull, RowOf, RowReader};
@@ -478,54 +478,55 @@ where
     /// # Ok(()) }
     /// ```
     #[allow(clippy::type_complexity)]
-    pub fn stream<'c, C: Executor + ?Sized, J>(
+    pub fn stream<'c, C: Runner + ?Sized, J>(
         self,
         conn: &'c mut C,
-    ) -> Result<
-        Rows<
-            'c,
-            RowType<F, S, G, J>,
-            for<'r> fn(RowRef<'r>, &[Label]) -> Result<RowType<F, S, G, J>, Error>,
-        >,
-        Error,
-    >
+    ) -> Ran<'c, C, Streamed<'c, C, Self, RowType<F, S, G, J>>>
     where
         S: SelectClause<F, G, J, SqlType: RowOf>,
         C::Backend: crate::backend::needs::PostgresOnly<crate::backend::needs::features::Streams>,
         G: GroupingComplete<C::Backend>,
+        StreamJob<Self, RowType<F, S, G, J>>: Work<'c, C::Backend, C::Mode>,
     {
-        use crate::backend::needs::{features::Streams, PostgresOnly};
-        let conn = <C::Backend as PostgresOnly<Streams>>::postgres(conn.connection());
-        let rendered = crate::render::render_for(conn, |out| self.render_with(out, None));
-        let stream = conn.stream_rendered(&rendered)?;
-        Ok(Rows::new(
-            stream,
-            decode_row::<RowType<F, S, G, J>, S::SqlType>,
-        ))
+        StreamJob {
+            query: self,
+            render: |query, conn| {
+                Ok(crate::render::render_for(conn, |out| {
+                    query.render_with(out, None)
+                }))
+            },
+            decode: decode_row::<RowType<F, S, G, J>, S::SqlType>,
+        }
+        .run(conn.__connection())
     }
 
     /// Runs the query and hands each row to `f` as it is read, without holding the rows in
     /// memory, on any backend; returns how many rows there were. An error from `f` stops
     /// the decoding and is returned (the rest of the result is read and dropped). On
     /// PostgreSQL [`stream`](Self::stream) gives the same as an iterator.
-    pub fn for_each<C: Executor + ?Sized, J>(
+    pub fn for_each<'c, C: Runner + ?Sized, J, Each>(
         self,
-        conn: &mut C,
-        mut f: impl FnMut(RowType<F, S, G, J>) -> Result<(), Error>,
-    ) -> Result<u64, Error>
+        conn: &'c mut C,
+        f: Each,
+    ) -> Ran<'c, C, u64>
     where
+        Each: FnMut(RowType<F, S, G, J>) -> Result<(), Error> + 'c,
         S: SelectClause<F, G, J, SqlType: RowOf>,
         C::Backend:
             crate::backend::Runs<crate::backend::Canonical<SelectNeeds<F, From, S, W, O, G, H, J>>>,
         G: GroupingComplete<C::Backend>,
+        ForEachJob<Self, RowType<F, S, G, J>, Each>: Work<'c, C::Backend, C::Mode, Output = u64>,
     {
-        let rendered = crate::render::render_for(conn, |out| self.render_with(out, None));
-        let labels = &rendered.labels;
-        conn.query_each(&rendered, &mut |row| {
-            f(<RowType<F, S, G, J> as FromRow<S::SqlType>>::from_row(
-                &mut RowReader::new(row, labels),
-            )?)
-        })
+        ForEachJob {
+            query: self,
+            write: |query, _, out| {
+                query.render_with(out, None);
+                Ok(true)
+            },
+            decode: <RowType<F, S, G, J> as FromRow<S::SqlType>>::from_row,
+            each: f,
+        }
+        .run(conn.__connection())
     }
 
     /// Runs the query as `COPY (query) TO STDOUT (FORMAT binary)` and decodes its rows as
