@@ -199,7 +199,7 @@ pub mod types;
 pub use backend::Sqlite;
 pub use backend::{Backend, Postgres};
 #[cfg(feature = "tokio")]
-pub use engine::{AsyncBatches, AsyncConnection, AsyncRows};
+pub use engine::{AsyncBatches, AsyncConnection, AsyncCopyRows, AsyncRows};
 pub use engine::{
     CancelHandle, Connection, DatabaseUrl, Engine, Error, IsolationLevel, PooledConnection,
     StatementCacheMode, Transaction, SQL_LOG_TARGET,

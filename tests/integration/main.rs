@@ -4,6 +4,7 @@
 mod aggregate_types;
 mod any;
 mod async_conn;
+mod async_copy;
 mod async_streams;
 mod both;
 mod cancel;

@@ -206,11 +206,15 @@ impl<'c, R: Send + 'c> Stream for AsyncBatches<'c, R> {
 }
 
 impl Connection<Postgres> {
-    /// Before an async request: ends the portal a stream dropped early left open (see
-    /// the module docs). Nothing to do, and no future, in the common case.
+    /// Before an async request: ends the portal or COPY TO STDOUT a stream dropped early
+    /// left open (see the module docs). Nothing to do, and no future, in the common case.
     pub(crate) async fn settle_owed(&mut self) -> Result<(), Error> {
         if self.link.wire.portal_owed() {
             let ended = Box::pin(self.link.wire.abandon_portal()).await;
+            self.note(ended)?;
+        } else if self.link.wire.copy_out_owed() {
+            self.link.wire.owe_copy_out(false);
+            let ended = Box::pin(self.link.wire.abandon_copy_out()).await;
             self.note(ended)?;
         }
         Ok(())

@@ -3,6 +3,8 @@
 #[cfg(feature = "tokio")]
 mod async_connection;
 #[cfg(feature = "tokio")]
+mod async_copy;
+#[cfg(feature = "tokio")]
 mod async_rows;
 mod builder;
 mod cancel;
@@ -26,10 +28,16 @@ pub(crate) mod wire;
 #[cfg(feature = "tokio")]
 pub use async_connection::AsyncConnection;
 #[cfg(feature = "tokio")]
+pub use async_copy::AsyncCopyRows;
+#[cfg(feature = "tokio")]
+pub(crate) use async_copy::CopyFeed;
+#[cfg(feature = "tokio")]
 pub use async_rows::{AsyncBatches, AsyncRows};
 pub use builder::EngineBuilder;
 pub use cancel::CancelHandle;
 pub use connection::{Connection, DEFAULT_MAX_MESSAGE_SIZE, DEFAULT_STATEMENT_CACHE};
+#[cfg(feature = "tokio")]
+pub(crate) use copy_sink::CopySink;
 pub use error::{DatabaseError, DbErrorKind, DecodeError, Error, TlsErrorKind};
 pub use log::SQL_LOG_TARGET;
 pub use pool::{Engine, PoolState, PooledConnection, REQUEST_TIMEOUT_GRACE};

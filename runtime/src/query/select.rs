@@ -11,7 +11,7 @@ use crate::check::{Plain, Src, ValidOrder};
 use crate::check::{ValidSelect, ValidWhere};
 use crate::engine::runner::{self, Job, Ran, Runner, Work};
 use crate::engine::stream_job::{ForEachJob, StreamJob, Streamed};
-use crate::engine::{Error, Executor, RowRef};
+use crate::engine::{Error, RowRef};
 use crate::render::{Label, Render, Rendered, SqlWriter};
 use crate::types::{FromRow, NotNull, RowOf, RowReader};
 use std::marker::PhantomData;
@@ -533,22 +533,26 @@ where
     /// they arrive: the fastest way to read a whole table or a large result. COPY takes no
     /// parameters, so a query with bound values is [`Error::Misuse`] (use
     /// [`stream`](Self::stream)).
-    pub fn copy_out<'c, C: Executor + ?Sized, J>(
+    #[allow(clippy::type_complexity)]
+    pub fn copy_out<'c, C: Runner + ?Sized, J>(
         self,
         conn: &'c mut C,
-    ) -> Result<crate::copy::CopyRows<'c, RowType<F, S, G, J>>, Error>
+    ) -> Ran<'c, C, crate::copy::CopiedOut<'c, C, Self, RowType<F, S, G, J>>>
     where
         S: SelectClause<F, G, J, SqlType: RowOf>,
         C::Backend: crate::backend::needs::PostgresOnly<crate::backend::needs::features::COPY>,
         G: GroupingComplete<C::Backend>,
+        crate::copy::CopyOutJob<Self, RowType<F, S, G, J>>: Work<'c, C::Backend, C::Mode>,
     {
-        let mut out = SqlWriter::new();
-        self.render_with(&mut out, None);
-        crate::copy::copy_out(
-            out.finish(),
-            conn,
-            decode_row::<RowType<F, S, G, J>, S::SqlType>,
-        )
+        crate::copy::CopyOutJob {
+            query: self,
+            write: |query, _, out| {
+                query.render_with(out, None);
+                Ok(true)
+            },
+            decode: decode_row::<RowType<F, S, G, J>, S::SqlType>,
+        }
+        .run(conn.__connection())
     }
 
     /// The number of rows this query returns: `SELECT COUNT(*) FROM (query) AS "q"`.
