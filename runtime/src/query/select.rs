@@ -463,6 +463,10 @@ where
     /// early ends the statement; inside a transaction, a failure aborts the transaction
     /// like any failed statement.
     ///
+    /// On an async connection (feature `tokio`) the same call returns a future of an
+    /// [`AsyncRows`](crate::AsyncRows), a `futures::Stream` read the same way:
+    /// `let mut rows = query.stream(&mut conn).await?; while let Some(row) = rows.next().await`.
+    ///
     /// ```no_run
     /// # use sqlwright::prelude::*;
     /// # sqlwright::table! { users (id) { id -> Int4, name -> Text, } }
@@ -503,7 +507,9 @@ where
     /// Runs the query and hands each row to `f` as it is read, without holding the rows in
     /// memory, on any backend; returns how many rows there were. An error from `f` stops
     /// the decoding and is returned (the rest of the result is read and dropped). On
-    /// PostgreSQL [`stream`](Self::stream) gives the same as an iterator.
+    /// PostgreSQL [`stream`](Self::stream) gives the same as an iterator. On an async
+    /// connection it returns a future; `f` is still a plain closure, called as each row
+    /// is decoded from the read buffer (for async work per row, use `stream`).
     pub fn for_each<'c, C: Runner + ?Sized, J, Each>(
         self,
         conn: &'c mut C,
