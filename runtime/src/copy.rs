@@ -383,29 +383,32 @@ pub(crate) fn decode_copy_message<R>(
 
 /// One `copy_out` of a query: the query, how it writes itself, how its rows decode.
 #[doc(hidden)]
-pub struct CopyOutJob<Q, R> {
+pub struct CopyOutJob<Q, R, B: crate::backend::Backend = crate::backend::Postgres> {
     pub(crate) query: Q,
     pub(crate) write: crate::engine::runner::WriteFn<Q>,
     pub(crate) decode: DecodeCopy<R>,
+    /// The connection as PostgreSQL's (see `StreamJob`).
+    pub(crate) postgres: crate::engine::stream_job::ToPostgres<B>,
 }
 
 /// What `copy_out` of rows `R` gives on runner `C`: [`CopyRows`] (an `Iterator`) on a
 /// blocking connection, [`AsyncCopyRows`](crate::AsyncCopyRows) (a `futures::Stream`) on
 /// an async one.
-pub type CopiedOut<'c, C, Q, R> = <CopyOutJob<Q, R> as crate::engine::runner::Work<
-    'c,
-    <C as crate::engine::Runner>::Backend,
-    <C as crate::engine::Runner>::Mode,
->>::Output;
+pub type CopiedOut<'c, C, Q, R> =
+    <CopyOutJob<Q, R, <C as crate::engine::Runner>::Backend> as crate::engine::runner::Work<
+        'c,
+        <C as crate::engine::Runner>::Backend,
+        <C as crate::engine::Runner>::Mode,
+    >>::Output;
 
-impl<'c, B: PostgresOnly<features::COPY>, Q, R: 'c>
-    crate::engine::runner::Work<'c, B, crate::engine::Blocking> for CopyOutJob<Q, R>
+impl<'c, B: crate::backend::Backend, Q, R: 'c>
+    crate::engine::runner::Work<'c, B, crate::engine::Blocking> for CopyOutJob<Q, R, B>
 {
     type Output = CopyRows<'c, R>;
     fn run(self, conn: &'c mut Connection<B>) -> Result<CopyRows<'c, R>, Error> {
         let mut out = SqlWriter::new();
         (self.write)(&self.query, None, &mut out)?;
-        copy_out(out.finish(), B::postgres(conn), self.decode)
+        copy_out(out.finish(), (self.postgres)(conn), self.decode)
     }
 }
 

@@ -167,7 +167,7 @@ impl<R> Drop for AsyncCopyRows<'_, R> {
     }
 }
 
-impl<'c, Q: Send + 'c, R: Send + 'c> Work<'c, Postgres, Async> for CopyOutJob<Q, R> {
+impl<'c, Q: Send + 'c, R: Send + 'c> Work<'c, Postgres, Async> for CopyOutJob<Q, R, Postgres> {
     type Output = AsyncCopyRows<'c, R>;
     fn run(
         self,

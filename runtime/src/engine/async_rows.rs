@@ -221,7 +221,7 @@ impl Connection<Postgres> {
     }
 }
 
-impl<'c, Q: Send + 'c, R: Send + 'c> Work<'c, Postgres, Async> for StreamJob<Q, R> {
+impl<'c, Q: Send + 'c, R: Send + 'c> Work<'c, Postgres, Async> for StreamJob<Q, R, Postgres> {
     type Output = AsyncRows<'c, R>;
     fn run(
         self,

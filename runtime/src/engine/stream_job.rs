@@ -5,7 +5,6 @@
 
 use super::runner::{Blocking, DecodeFn, Work, WriteFn};
 use super::{Connection, Error, RowRef};
-use crate::backend::needs::{features::Streams, PostgresOnly};
 use crate::backend::{Backend, Postgres};
 use crate::query::Rows;
 use crate::render::{Label, Rendered};
@@ -18,27 +17,34 @@ pub type RowDecode<R> = for<'r> fn(RowRef<'r>, &[Label]) -> Result<R, Error>;
 #[doc(hidden)]
 pub type RenderFn<Q> = for<'q> fn(&'q Q, &mut Connection<Postgres>) -> Result<Rendered<'q>, Error>;
 
-/// One stream of a query: the query, how it writes itself, how its rows decode.
+/// One stream of a query: the query, how it writes itself, how its rows decode, and the
+/// connection as PostgreSQL's (given where the backend's `PostgresOnly` bound is checked,
+/// so that a stream on SQLite is that one error).
 #[doc(hidden)]
-pub struct StreamJob<Q, R> {
+pub struct StreamJob<Q, R, B: Backend = Postgres> {
     pub(crate) query: Q,
     pub(crate) render: RenderFn<Q>,
     pub(crate) decode: RowDecode<R>,
+    pub(crate) postgres: ToPostgres<B>,
 }
+
+/// A connection of backend `B` as PostgreSQL's.
+#[doc(hidden)]
+pub type ToPostgres<B> = fn(&mut Connection<B>) -> &mut Connection<Postgres>;
 
 /// What a `stream` of rows `R` gives on runner `C`: [`Rows`] (an `Iterator`) on a blocking
 /// connection, [`AsyncRows`](super::AsyncRows) (a `futures::Stream`) on an async one.
-pub type Streamed<'c, C, Q, R> = <StreamJob<Q, R> as Work<
+pub type Streamed<'c, C, Q, R> = <StreamJob<Q, R, <C as super::Runner>::Backend> as Work<
     'c,
     <C as super::Runner>::Backend,
     <C as super::Runner>::Mode,
 >>::Output;
 
-impl<'c, B: PostgresOnly<Streams>, Q, R: 'c> Work<'c, B, Blocking> for StreamJob<Q, R> {
+impl<'c, B: Backend, Q, R: 'c> Work<'c, B, Blocking> for StreamJob<Q, R, B> {
     type Output = Rows<'c, R, RowDecode<R>>;
     #[inline]
     fn run(self, conn: &'c mut Connection<B>) -> Result<Self::Output, Error> {
-        let conn = B::postgres(conn);
+        let conn = (self.postgres)(conn);
         let rendered = (self.render)(&self.query, conn)?;
         let stream = conn.stream_rendered(&rendered)?;
         Ok(Rows::new(stream, self.decode))

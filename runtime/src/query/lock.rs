@@ -18,6 +18,7 @@ use super::distinct::{AppendItemFor, OrderItemFor};
 use super::select::{RowType, Select, SelectClause};
 use super::setop::SetOp;
 use crate::backend::needs::{features::RowLocks, Both, PgOnly};
+use crate::backend::needs::{features::Streams, PostgresOnly};
 use crate::check::lock::{LockRules, LockableFrom, OfList, RunsLocked, TargetNames};
 use crate::check::{GroupingComplete, ValidOrder, ValidWhere};
 use crate::engine::runner::{self, Job, Ran, Runner, Work};
@@ -425,7 +426,7 @@ where
         S: SelectClause<F, G, J, SqlType: RowOf>,
         C::Backend: crate::backend::needs::PostgresOnly<crate::backend::needs::features::Streams>,
         G: GroupingComplete<C::Backend>,
-        StreamJob<Self, RowType<F, S, G, J>>: Work<'c, C::Backend, C::Mode>,
+        StreamJob<Self, RowType<F, S, G, J>, C::Backend>: Work<'c, C::Backend, C::Mode>,
     {
         StreamJob {
             query: self,
@@ -435,6 +436,7 @@ where
                 }))
             },
             decode: decode_row::<RowType<F, S, G, J>, S::SqlType>,
+            postgres: <C::Backend as PostgresOnly<Streams>>::postgres,
         }
         .run(conn.__connection())
     }

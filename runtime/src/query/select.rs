@@ -6,6 +6,7 @@ use super::clauses::{
 use super::compose::SelectNeeds;
 use super::distinct::{AppendItemFor, OrderItemFor, SelectFor, Unselected};
 use super::Source;
+use crate::backend::needs::{features::Streams, PostgresOnly};
 use crate::check::{Agg, Cons, GroupBy, GroupingComplete, MixedNoGroup, Neutral, Nil, NoGroup};
 use crate::check::{Plain, Src, ValidOrder};
 use crate::check::{ValidSelect, ValidWhere};
@@ -490,7 +491,7 @@ where
         S: SelectClause<F, G, J, SqlType: RowOf>,
         C::Backend: crate::backend::needs::PostgresOnly<crate::backend::needs::features::Streams>,
         G: GroupingComplete<C::Backend>,
-        StreamJob<Self, RowType<F, S, G, J>>: Work<'c, C::Backend, C::Mode>,
+        StreamJob<Self, RowType<F, S, G, J>, C::Backend>: Work<'c, C::Backend, C::Mode>,
     {
         StreamJob {
             query: self,
@@ -500,6 +501,7 @@ where
                 }))
             },
             decode: decode_row::<RowType<F, S, G, J>, S::SqlType>,
+            postgres: <C::Backend as PostgresOnly<Streams>>::postgres,
         }
         .run(conn.__connection())
     }
@@ -548,7 +550,8 @@ where
         S: SelectClause<F, G, J, SqlType: RowOf>,
         C::Backend: crate::backend::needs::PostgresOnly<crate::backend::needs::features::COPY>,
         G: GroupingComplete<C::Backend>,
-        crate::copy::CopyOutJob<Self, RowType<F, S, G, J>>: Work<'c, C::Backend, C::Mode>,
+        crate::copy::CopyOutJob<Self, RowType<F, S, G, J>, C::Backend>:
+            Work<'c, C::Backend, C::Mode>,
     {
         crate::copy::CopyOutJob {
             query: self,
@@ -557,6 +560,7 @@ where
                 Ok(true)
             },
             decode: decode_row::<RowType<F, S, G, J>, S::SqlType>,
+            postgres: <C::Backend as PostgresOnly<crate::backend::needs::features::COPY>>::postgres,
         }
         .run(conn.__connection())
     }

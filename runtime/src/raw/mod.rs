@@ -399,6 +399,7 @@ impl<'a> RawQuery<'a> {
             query: self,
             render: |query, _| query.render(),
             decode: |row, _| Ok(DynRow(row.to_row())),
+            postgres: |conn| conn,
         }
         .run(conn.__connection())
     }
