@@ -18,12 +18,20 @@ sqlwright::table! {
         n -> Int4,
         label -> Text,
     }
+    /// Declared NOT NULL here, but the database holds a NULL in row 3: a decode error.
+    loose (id) {
+        id -> Int4,
+        v -> Text,
+    }
 }
 
 /// 50 000 rows; `n` is `id % 100`, so its sum is 500 times 0 + 1 + .. + 99.
 const SCHEMA: &str = "
 CREATE TABLE items (id serial PRIMARY KEY, n int4 NOT NULL, label text NOT NULL);
 INSERT INTO items (n, label) SELECT g % 100, 'item ' || g FROM generate_series(1, 50000) g;
+CREATE TABLE loose (id int4 PRIMARY KEY, v text);
+INSERT INTO loose SELECT g, CASE WHEN g = 3 THEN NULL ELSE 'v' || g END
+FROM generate_series(1, 20000) g;
 ";
 const ROWS: u64 = 50_000;
 const SUM: i64 = 500 * 4950;
@@ -121,6 +129,33 @@ both_modes! {
         assert!(read < 1000, "{read}");
         let first = go!(items::table.select(items::id).order_by(items::id).first(&mut conn));
         assert_eq!(first.unwrap(), Some(1));
+    }
+
+    fn a_row_that_does_not_decode_ends_the_stream_and_the_statement(conn) {
+        for _ in 0..2 {
+            let mut rows = go!(loose::table.select(loose::v).order_by(loose::id).stream(&mut conn))
+                .unwrap();
+            assert_eq!(go!(rows.next()).unwrap().unwrap(), "v1");
+            assert_eq!(go!(rows.next()).unwrap().unwrap(), "v2");
+            match go!(rows.next()) {
+                Some(Err(Error::Decode { .. })) => {}
+                other => panic!("expected a decode error, got {other:?}"),
+            }
+            assert!(go!(rows.next()).is_none());
+            drop(rows);
+            let count = go!(loose::table.count(&mut conn)).unwrap();
+            assert_eq!(count, 20_000);
+        }
+        // The same through COPY: the rest of the COPY is dropped, the connection kept.
+        let mut copied = go!(loose::table.select(loose::v).order_by(loose::id).copy_out(&mut conn))
+            .unwrap();
+        assert_eq!(go!(copied.next()).unwrap().unwrap(), "v1");
+        assert_eq!(go!(copied.next()).unwrap().unwrap(), "v2");
+        assert!(matches!(go!(copied.next()), Some(Err(Error::Decode { .. }))));
+        assert!(go!(copied.next()).is_none());
+        drop(copied);
+        let count = go!(loose::table.count(&mut conn)).unwrap();
+        assert_eq!(count, 20_000);
     }
 
     fn for_each_hands_over_every_row(conn) {
