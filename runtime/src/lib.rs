@@ -200,7 +200,8 @@ pub use backend::Sqlite;
 pub use backend::{Backend, Postgres};
 #[cfg(feature = "tokio")]
 pub use engine::{
-    AsyncConnection, AsyncEngine, AsyncPooledConnection, AsyncTransaction, AsyncTransactionBuilder,
+    AsyncBatches, AsyncConnection, AsyncCopyRows, AsyncEngine, AsyncPooledConnection, AsyncRows,
+    AsyncTransaction, AsyncTransactionBuilder,
 };
 pub use engine::{
     CancelHandle, Connection, DatabaseUrl, Engine, Error, IsolationLevel, PooledConnection,

@@ -51,17 +51,20 @@ impl AsyncConnection {
 
     /// Runs SQL text without parameters (several statements allowed), discarding rows.
     pub async fn batch_execute(&mut self, sql: &str) -> Result<(), Error> {
+        self.inner.settle_owed().await?;
         self.inner.pg_batch_io(sql).await
     }
 
     /// SQL text through the simple protocol: the rows of every statement, each value as
     /// the server's text (see [`Connection::query_text`]).
     pub async fn query_text(&mut self, sql: &str) -> Result<Vec<Vec<Option<String>>>, Error> {
+        self.inner.settle_owed().await?;
         self.inner.query_text_io(sql).await
     }
 
     /// Checks that the server still answers (one round trip).
     pub async fn ping(&mut self) -> Result<(), Error> {
+        self.inner.settle_owed().await?;
         self.inner.ping_io().await
     }
 
@@ -72,6 +75,7 @@ impl AsyncConnection {
         statement: &Rendered<'_>,
         sink: &mut (dyn FnMut(RowData<'_>) -> Result<(), Error> + Send),
     ) -> Result<u64, Error> {
+        self.inner.settle_owed().await?;
         self.inner.pg_run_io(statement, sink).await
     }
 
@@ -80,6 +84,7 @@ impl AsyncConnection {
         &mut self,
         statement: &Rendered<'_>,
     ) -> Result<Vec<OwnedRow>, Error> {
+        self.inner.settle_owed().await?;
         let mut rows = Vec::new();
         self.inner
             .pg_run_io(statement, &mut |row: RowData<'_>| {
@@ -92,6 +97,7 @@ impl AsyncConnection {
 
     /// Runs a rendered statement and returns the number of rows it affected.
     pub async fn execute_rendered(&mut self, statement: &Rendered<'_>) -> Result<u64, Error> {
+        self.inner.settle_owed().await?;
         self.inner
             .pg_run_io(statement, &mut |_: RowData<'_>| Ok(()))
             .await
@@ -105,9 +111,10 @@ impl AsyncConnection {
     }
 
     /// Whether the connection can no longer be used (lost, timed out, or a future of it
-    /// dropped while its request was half sent).
+    /// dropped while its request was half sent). A stream dropped early does not close
+    /// it: its statement is ended at the next use.
     pub fn is_closed(&self) -> bool {
-        self.inner.is_closed()
+        self.inner.is_closed() && !self.inner.link.wire.portal_owed()
     }
 
     /// Whether a transaction is open on the server.

@@ -6,6 +6,10 @@ mod async_connection;
 mod async_pool;
 #[cfg(feature = "tokio")]
 mod async_transaction;
+#[cfg(feature = "tokio")]
+mod async_copy;
+#[cfg(feature = "tokio")]
+mod async_rows;
 mod builder;
 mod cancel;
 mod connection;
@@ -21,6 +25,7 @@ pub(crate) mod row_data;
 pub mod runner;
 mod statement_cache;
 mod stream;
+pub mod stream_job;
 mod transaction;
 mod url;
 pub(crate) mod wire;
@@ -31,9 +36,17 @@ pub use async_connection::AsyncConnection;
 pub use async_pool::{AsyncEngine, AsyncPooledConnection};
 #[cfg(feature = "tokio")]
 pub use async_transaction::{AsyncTransaction, AsyncTransactionBuilder};
+#[cfg(feature = "tokio")]
+pub use async_copy::AsyncCopyRows;
+#[cfg(feature = "tokio")]
+pub(crate) use async_copy::CopyFeed;
+#[cfg(feature = "tokio")]
+pub use async_rows::{AsyncBatches, AsyncRows};
 pub use builder::EngineBuilder;
 pub use cancel::CancelHandle;
 pub use connection::{Connection, DEFAULT_MAX_MESSAGE_SIZE, DEFAULT_STATEMENT_CACHE};
+#[cfg(feature = "tokio")]
+pub(crate) use copy_sink::CopySink;
 pub use error::{DatabaseError, DbErrorKind, DecodeError, Error, TlsErrorKind};
 pub use log::SQL_LOG_TARGET;
 pub use pool::{Engine, PoolState, PooledConnection, REQUEST_TIMEOUT_GRACE};

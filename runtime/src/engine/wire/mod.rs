@@ -144,6 +144,10 @@ pub(crate) struct Wire {
     /// COPY data messages flushed so far (every [`COPY_POLL_EVERY`]th, the server's
     /// messages are looked at without waiting, to learn early that it refused the COPY).
     copy_flushes: u32,
+    /// A COPY TO STDOUT stream of an async connection was dropped before its end: the
+    /// COPY's abandon is owed, done before the next request.
+    #[cfg(feature = "tokio")]
+    copy_out_owed: bool,
     next_statement: u64,
     /// What this connection shares with its cancel handles.
     cancel: Arc<CancelShared>,
@@ -243,6 +247,8 @@ impl Wire {
             types: std::collections::HashMap::new(),
             copy_refused: false,
             copy_flushes: 0,
+            #[cfg(feature = "tokio")]
+            copy_out_owed: false,
             status: b'I',
             next_statement: 0,
             cancel: CancelShared::new(&Config {
