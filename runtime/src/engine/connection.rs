@@ -391,15 +391,21 @@ impl Connection {
         &mut self,
         rendered: &Rendered<'_>,
     ) -> Result<Arc<[wire::Column]>, Error> {
-        wire::now(async {
-            let (_, sql) = self.prepare_logged(rendered, Instant::now()).await?;
-            let described = self
-                .link
-                .wire
-                .prepare(Arc::from(""), &sql, &rendered.types)
-                .await;
-            Ok(self.note(described)?.columns)
-        })
+        wire::now(self.columns_of_io(rendered))
+    }
+
+    /// [`columns_of`](Self::columns_of), on either kind of socket.
+    pub(crate) async fn columns_of_io(
+        &mut self,
+        rendered: &Rendered<'_>,
+    ) -> Result<Arc<[wire::Column]>, Error> {
+        let (_, sql) = self.prepare_logged(rendered, Instant::now()).await?;
+        let described = self
+            .link
+            .wire
+            .prepare(Arc::from(""), &sql, &rendered.types)
+            .await;
+        Ok(self.note(described)?.columns)
     }
 
     /// Transaction control on PostgreSQL, giving up at `deadline` when there is one.

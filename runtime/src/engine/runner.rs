@@ -203,6 +203,7 @@ impl<'c, Q: Send + 'c, D: Decode<Row: Send + 'c> + 'c, T: Send + 'c>
     type Output = T;
     fn run(self, conn: &'c mut Connection<crate::Postgres>) -> BoxFuture<'c, Result<T, Error>> {
         Box::pin(async move {
+            conn.settle_owed().await?;
             let mut written = Ok(true);
             let rendered = crate::render::render_for(conn, |out| {
                 written = (self.write)(&self.query, self.limit.as_ref(), out);

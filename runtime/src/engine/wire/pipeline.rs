@@ -20,12 +20,12 @@ impl Wire {
         &mut self,
         statements: &[Piped<'_, '_>],
     ) -> Result<Vec<u64>, Error> {
-        if self.portal.is_some() {
+        if self.portal.is_some() && !self.recoverable() {
             return Err(Error::Misuse(
                 "a stream is still reading this connection".into(),
             ));
         }
-        self.begin_request()?;
+        self.begin_request().await?;
         for (index, (statement, text, params)) in statements.iter().enumerate() {
             let written = self
                 .write_parse_ahead(statement, *text)
