@@ -4,6 +4,7 @@
 mod aggregate_types;
 mod any;
 mod async_conn;
+mod async_relations;
 mod both;
 mod cancel;
 mod composite_keys;

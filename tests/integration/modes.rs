@@ -87,6 +87,7 @@ macro_rules! both_modes {
         }
     )*};
 }
+pub(crate) use both_modes;
 
 both_modes! {
     fn reads(conn) {
