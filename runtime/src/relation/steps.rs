@@ -187,6 +187,9 @@ where
 /// The not-NULL SQL type of column `M`.
 type NotNullOf<M> = <<M as ColumnDef>::SqlType as SqlType>::NotNull;
 
+/// What a [`Through`] step's rows and state become.
+type FinishThrough<K, T, St, Out> = fn(St, Vec<(K, T)>) -> Result<Out, Error>;
+
 /// The rows of `T` related through an association table whose foreign key `FA` references
 /// the rows the loader was called on and `FB` references `T`: `SELECT <FA>, <T's columns>
 /// FROM <link> JOIN <T's table> ON <FB> = <T's key> WHERE <FA> = ANY($1)`, each row read as
@@ -196,16 +199,12 @@ pub struct Through<FA, FB, T: Selectable, K, St, Out> {
     select: AsSelect<T, T::Columns>,
     keys: Vec<K>,
     state: St,
-    finish: fn(St, Vec<(K, T)>) -> Result<Out, Error>,
+    finish: FinishThrough<K, T, St, Out>,
     columns: PhantomData<fn() -> (FA, FB)>,
 }
 
 impl<FA, FB, T: RowStruct, K, St, Out> Through<FA, FB, T, K, St, Out> {
-    pub(crate) fn new(
-        keys: Vec<K>,
-        state: St,
-        finish: fn(St, Vec<(K, T)>) -> Result<Out, Error>,
-    ) -> Self {
+    pub(crate) fn new(keys: Vec<K>, state: St, finish: FinishThrough<K, T, St, Out>) -> Self {
         Through {
             select: T::as_select(),
             keys,
