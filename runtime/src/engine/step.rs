@@ -4,10 +4,10 @@
 //!   state. [`Load`] runs it through [`Work`], so a method over any [`Runner`](super::Runner)
 //!   returns `Result<T, Error>` or a future of it, as the query run methods do. The blocking
 //!   run is the same plain code the loaders ran before: render, `query_each`, finish.
-//! - [`Io`]: a connection in a mode, for work of several statements that depend on each
+//! - `Io`: a connection in a mode, for work of several statements that depend on each
 //!   other (reflection reads its tables, then their columns by the tables' oids). The body
 //!   is one `async fn` generic over `Io`; the blocking API polls it once through
-//!   [`wire::now`](super::wire::now) (its socket never waits), the async API awaits it.
+//!   `wire::now` (its socket never waits), the async API awaits it.
 
 use super::runner::{Blocking, Work};
 use super::{Connection, Error, RowData};
