@@ -160,7 +160,9 @@ where
     Ch: StructKey<PK>,
     G: StructKey<GK, Key = Ch::Key>,
 {
-    let mut by_key: HashMap<_, Vec<G>> = HashMap::new();
+    // As many slots as children (the keys looked up), so the map never grows.
+    let children = tree.iter().map(|(_, c)| c.len()).sum();
+    let mut by_key: HashMap<_, Vec<G>> = HashMap::with_capacity(children);
     for g in grandchildren {
         if let Some(k) = g.struct_key() {
             by_key.entry(k).or_default().push(g);
