@@ -15,6 +15,7 @@ mod replicas;
 pub(crate) mod row_data;
 pub mod runner;
 mod statement_cache;
+#[doc(hidden)]
 pub mod step;
 mod stream;
 mod transaction;
