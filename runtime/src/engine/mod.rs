@@ -3,13 +3,13 @@
 #[cfg(feature = "tokio")]
 mod async_connection;
 #[cfg(feature = "tokio")]
-mod async_pool;
-#[cfg(feature = "tokio")]
-mod async_transaction;
-#[cfg(feature = "tokio")]
 mod async_copy;
 #[cfg(feature = "tokio")]
+mod async_pool;
+#[cfg(feature = "tokio")]
 mod async_rows;
+#[cfg(feature = "tokio")]
+mod async_transaction;
 mod builder;
 mod cancel;
 mod connection;
@@ -24,6 +24,8 @@ mod replicas;
 pub(crate) mod row_data;
 pub mod runner;
 mod statement_cache;
+#[doc(hidden)]
+pub mod step;
 mod stream;
 pub mod stream_job;
 mod transaction;
@@ -33,15 +35,15 @@ pub(crate) mod wire;
 #[cfg(feature = "tokio")]
 pub use async_connection::AsyncConnection;
 #[cfg(feature = "tokio")]
-pub use async_pool::{AsyncEngine, AsyncPooledConnection};
-#[cfg(feature = "tokio")]
-pub use async_transaction::{AsyncTransaction, AsyncTransactionBuilder};
-#[cfg(feature = "tokio")]
 pub use async_copy::AsyncCopyRows;
 #[cfg(feature = "tokio")]
 pub(crate) use async_copy::CopyFeed;
 #[cfg(feature = "tokio")]
+pub use async_pool::{AsyncEngine, AsyncPooledConnection};
+#[cfg(feature = "tokio")]
 pub use async_rows::{AsyncBatches, AsyncRows};
+#[cfg(feature = "tokio")]
+pub use async_transaction::{AsyncTransaction, AsyncTransactionBuilder};
 pub use builder::EngineBuilder;
 pub use cancel::CancelHandle;
 pub use connection::{Connection, DEFAULT_MAX_MESSAGE_SIZE, DEFAULT_STATEMENT_CACHE};

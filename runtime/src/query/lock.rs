@@ -23,7 +23,7 @@ use crate::check::lock::{LockRules, LockableFrom, OfList, RunsLocked, TargetName
 use crate::check::{GroupingComplete, ValidOrder, ValidWhere};
 use crate::engine::runner::{self, As, Job, Ran, Runner, Work};
 use crate::engine::stream_job::{ForEachJob, StreamJob, Streamed};
-use crate::engine::{Error, Executor, RowRef};
+use crate::engine::{Error, RowRef};
 use crate::render::{Label, Rendered, SqlWriter};
 use crate::types::{FromRow, RowOf, RowReader};
 use std::marker::PhantomData;

@@ -12,7 +12,7 @@ use crate::check::{Plain, Src, ValidOrder};
 use crate::check::{ValidSelect, ValidWhere};
 use crate::engine::runner::{self, As, Job, Ran, Runner, Work};
 use crate::engine::stream_job::{ForEachJob, StreamJob, Streamed};
-use crate::engine::{Error, Executor, RowRef};
+use crate::engine::{Error, RowRef};
 use crate::render::{Label, Render, Rendered, SqlWriter};
 use crate::types::{FromRow, NotNull, RowOf, RowReader};
 use std::marker::PhantomData;
