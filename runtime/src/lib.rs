@@ -198,6 +198,8 @@ pub mod types;
 #[cfg(feature = "sqlite")]
 pub use backend::Sqlite;
 pub use backend::{Backend, Postgres};
+#[cfg(all(feature = "tokio", feature = "sqlite"))]
+pub use engine::AsyncSqliteConnection;
 #[cfg(feature = "tokio")]
 pub use engine::{
     AsyncBatches, AsyncConnection, AsyncCopyRows, AsyncEngine, AsyncPooledConnection, AsyncRows,

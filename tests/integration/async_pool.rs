@@ -243,21 +243,38 @@ fn broken_and_interrupted_connections_are_replaced() {
         let third = backend_pid(&mut conn).await;
         assert_ne!(third, second);
 
-        // A query future dropped half-way leaves the connection out of step: it is
-        // closed on return, never handed out again.
+        // A query future dropped half-way: the connection is not out of step for good.
+        // Returned to the pool, a clean-up task cancels the statement and reads its answer
+        // to the end before the connection is idle again; the next checkout gets it in step.
         {
-            let mut query = std::pin::pin!(conn.batch_execute("SELECT pg_sleep(0.2)"));
+            let mut query = std::pin::pin!(conn.batch_execute("SELECT pg_sleep(30)"));
             std::future::poll_fn(|cx| {
                 assert!(query.as_mut().poll(cx).is_pending());
                 Poll::Ready(())
             })
             .await;
         }
-        assert!(conn.is_closed());
+        assert!(!conn.is_closed());
         drop(conn);
-        assert_eq!(engine.state().open, 0);
         let mut conn = engine.connect().await.unwrap();
-        assert_ne!(backend_pid(&mut conn).await, third);
+        // The clean-up runs in its own task: wait for it (bounded), well under the 30 s
+        // the statement would take on its own.
+        let mut sleeping = 1;
+        for _ in 0..50 {
+            let rows = sqlwright::raw::sql(
+                "SELECT count(*) FROM pg_stat_activity WHERE query = 'SELECT pg_sleep(30)' \
+                 AND state = 'active'",
+            )
+            .load(&mut conn)
+            .await
+            .unwrap();
+            sleeping = rows[0].get::<i64>(0).unwrap();
+            if sleeping == 0 {
+                break;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        }
+        assert_eq!(sleeping, 0, "the interrupted statement was cancelled");
         assert_eq!(items::table.count(&mut conn).await.unwrap(), 100);
     });
 }

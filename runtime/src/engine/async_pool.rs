@@ -266,7 +266,10 @@ impl Drop for AsyncPooledConnection {
             return;
         };
         let inner = &conn.inner;
-        let dirty = inner.depth > 0 || inner.server_in_transaction();
+        // An interrupted request may still run on the server (holding locks): it is
+        // cancelled and read to its end before the connection is idle again.
+        let dirty =
+            inner.depth > 0 || inner.server_in_transaction() || inner.link.wire.interrupted();
         if !dirty || inner.broken || inner.is_closed() {
             give_back(conn);
             return;
@@ -282,8 +285,9 @@ impl Drop for AsyncPooledConnection {
     }
 }
 
-/// Rolls back a connection returned inside a transaction, then gives it back (or closes
-/// it when the ROLLBACK fails).
+/// Rolls back a connection returned inside a transaction (after finishing an interrupted
+/// request: the ROLLBACK's request does that first), then gives it back (or closes it when
+/// that fails).
 async fn clean_up(mut conn: Object<Manager>) {
     let Some(pool) = Object::pool(&conn) else {
         return;

@@ -8,6 +8,8 @@ mod async_copy;
 mod async_pool;
 #[cfg(feature = "tokio")]
 mod async_rows;
+#[cfg(all(feature = "tokio", feature = "sqlite"))]
+mod async_sqlite;
 #[cfg(feature = "tokio")]
 mod async_transaction;
 mod builder;
@@ -42,6 +44,8 @@ pub(crate) use async_copy::CopyFeed;
 pub use async_pool::{AsyncEngine, AsyncPooledConnection};
 #[cfg(feature = "tokio")]
 pub use async_rows::{AsyncBatches, AsyncRows};
+#[cfg(all(feature = "tokio", feature = "sqlite"))]
+pub use async_sqlite::AsyncSqliteConnection;
 #[cfg(feature = "tokio")]
 pub use async_transaction::{AsyncTransaction, AsyncTransactionBuilder};
 pub use builder::EngineBuilder;

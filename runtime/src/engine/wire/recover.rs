@@ -23,6 +23,12 @@ impl Wire {
         self.is_async() && !(self.writing && self.sent)
     }
 
+    /// Whether a request was interrupted (its future dropped) and waits for the next use
+    /// to bring the connection back in step (see [`recoverable`](Self::recoverable)).
+    pub(crate) fn interrupted(&self) -> bool {
+        self.closed.is_none() && self.pending && self.recoverable()
+    }
+
     fn is_async(&self) -> bool {
         #[cfg(feature = "tokio")]
         {
