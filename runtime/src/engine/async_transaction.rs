@@ -246,33 +246,7 @@ impl fmt::Debug for AsyncTransactionBuilder<'_> {
 }
 
 impl<'c> AsyncTransactionBuilder<'c> {
-    /// Sets the isolation level.
-    pub fn isolation(mut self, level: IsolationLevel) -> Self {
-        self.options.isolation = Some(level);
-        self
-    }
-
-    /// `ISOLATION LEVEL SERIALIZABLE`.
-    pub fn serializable(self) -> Self {
-        self.isolation(IsolationLevel::Serializable)
-    }
-
-    /// `ISOLATION LEVEL REPEATABLE READ`.
-    pub fn repeatable_read(self) -> Self {
-        self.isolation(IsolationLevel::RepeatableRead)
-    }
-
-    /// `READ ONLY`: writes fail with a typed error.
-    pub fn read_only(mut self) -> Self {
-        self.options.read_only = Some(true);
-        self
-    }
-
-    /// `READ WRITE` (overrides a read-only default).
-    pub fn read_write(mut self) -> Self {
-        self.options.read_only = Some(false);
-        self
-    }
+    super::transaction::option_setters!();
 
     /// Opens the transaction as a guard.
     pub async fn begin(self) -> Result<AsyncTransaction<'c>, Error> {

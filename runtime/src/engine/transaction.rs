@@ -8,6 +8,42 @@ use crate::backend::{Backend, Postgres};
 use std::fmt;
 use std::time::Duration;
 
+/// The option setters both transaction builders have (blocking and async), on a struct
+/// with an `options: TransactionOptions` field.
+macro_rules! option_setters {
+    () => {
+        /// Sets the isolation level.
+        pub fn isolation(mut self, level: IsolationLevel) -> Self {
+            self.options.isolation = Some(level);
+            self
+        }
+
+        /// `ISOLATION LEVEL SERIALIZABLE`.
+        pub fn serializable(self) -> Self {
+            self.isolation(IsolationLevel::Serializable)
+        }
+
+        /// `ISOLATION LEVEL REPEATABLE READ`.
+        pub fn repeatable_read(self) -> Self {
+            self.isolation(IsolationLevel::RepeatableRead)
+        }
+
+        /// `READ ONLY`: writes fail with a typed error.
+        pub fn read_only(mut self) -> Self {
+            self.options.read_only = Some(true);
+            self
+        }
+
+        /// `READ WRITE` (overrides a read-only default).
+        pub fn read_write(mut self) -> Self {
+            self.options.read_only = Some(false);
+            self
+        }
+    };
+}
+#[cfg(feature = "tokio")]
+pub(crate) use option_setters;
+
 /// A transaction isolation level.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum IsolationLevel {
@@ -239,33 +275,7 @@ impl<'c, B: Backend> TransactionBuilder<'c, B> {
         }
     }
 
-    /// Sets the isolation level.
-    pub fn isolation(mut self, level: IsolationLevel) -> Self {
-        self.options.isolation = Some(level);
-        self
-    }
-
-    /// `ISOLATION LEVEL SERIALIZABLE`.
-    pub fn serializable(self) -> Self {
-        self.isolation(IsolationLevel::Serializable)
-    }
-
-    /// `ISOLATION LEVEL REPEATABLE READ`.
-    pub fn repeatable_read(self) -> Self {
-        self.isolation(IsolationLevel::RepeatableRead)
-    }
-
-    /// `READ ONLY`: writes fail with a typed error.
-    pub fn read_only(mut self) -> Self {
-        self.options.read_only = Some(true);
-        self
-    }
-
-    /// `READ WRITE` (overrides a read-only default).
-    pub fn read_write(mut self) -> Self {
-        self.options.read_only = Some(false);
-        self
-    }
+    option_setters!();
 
     /// Opens the transaction as a guard.
     pub fn begin(self) -> Result<Transaction<'c, B>, Error> {

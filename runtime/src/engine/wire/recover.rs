@@ -25,6 +25,7 @@ impl Wire {
 
     /// Whether a request was interrupted (its future dropped) and waits for the next use
     /// to bring the connection back in step (see [`recoverable`](Self::recoverable)).
+    #[cfg(feature = "tokio")]
     pub(crate) fn interrupted(&self) -> bool {
         self.closed.is_none() && self.pending && self.recoverable()
     }

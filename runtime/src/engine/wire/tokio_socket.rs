@@ -142,36 +142,26 @@ impl AsyncSocket {
 
 /// Opens the socket a configuration names, before `deadline`.
 pub(super) async fn open(config: &Config, deadline: Instant) -> Result<AsyncSocket, String> {
-    let left = || {
-        let left = deadline.saturating_duration_since(Instant::now());
-        if left.is_zero() {
-            Err(format!(
-                "timed out after {:?} opening the connection",
-                config.connect_timeout
-            ))
-        } else {
-            Ok(left)
-        }
-    };
+    use super::socket::{connect_failure, time_left, tune};
     match &config.host {
         #[cfg(unix)]
         Host::Unix(dir) => {
-            let path = dir.join(format!(".s.PGSQL.{}", config.port));
-            timed(Some(left()?), tokio::net::UnixStream::connect(&path))
-                .await
-                .map(AsyncSocket::Unix)
-                .map_err(|e| format!("{}: {e}", path.display()))
+            let path = super::socket::unix_path(dir, config);
+            timed(
+                Some(time_left(config, deadline)?),
+                tokio::net::UnixStream::connect(&path),
+            )
+            .await
+            .map(AsyncSocket::Unix)
+            .map_err(|e| format!("{}: {e}", path.display()))
         }
         #[cfg(not(unix))]
-        Host::Unix(dir) => Err(format!(
-            "{}: Unix-domain sockets are not available here",
-            dir.display()
-        )),
+        Host::Unix(dir) => Err(super::socket::no_unix(dir)),
         Host::Tcp(host) => {
             let addrs: Vec<std::net::SocketAddr> = match config.peer {
                 Some(addr) => vec![addr],
                 None => timed(
-                    Some(left()?),
+                    Some(time_left(config, deadline)?),
                     tokio::net::lookup_host((host.as_str(), config.port)),
                 )
                 .await
@@ -180,27 +170,13 @@ pub(super) async fn open(config: &Config, deadline: Instant) -> Result<AsyncSock
             };
             let mut last = format!("{host} resolves to no address");
             for addr in addrs {
-                match timed(Some(left()?), tokio::net::TcpStream::connect(addr)).await {
+                let left = time_left(config, deadline)?;
+                match timed(Some(left), tokio::net::TcpStream::connect(addr)).await {
                     Ok(s) => {
-                        let _ = s.set_nodelay(true);
-                        if let Some(k) = config.keepalive {
-                            let settings = socket2::TcpKeepalive::new()
-                                .with_time(k.idle)
-                                .with_interval(k.interval)
-                                .with_retries(k.count);
-                            socket2::SockRef::from(&s)
-                                .set_tcp_keepalive(&settings)
-                                .map_err(|e| format!("{addr}: cannot set TCP keepalive: {e}"))?;
-                        }
+                        tune(socket2::SockRef::from(&s), config, addr)?;
                         return Ok(AsyncSocket::Tcp(s));
                     }
-                    Err(e) if e.kind() == io::ErrorKind::TimedOut => {
-                        last = format!(
-                            "{addr}: timed out after {:?} opening the connection",
-                            config.connect_timeout
-                        );
-                    }
-                    Err(e) => last = format!("{addr}: {e}"),
+                    Err(e) => last = connect_failure(config, addr, &e),
                 }
             }
             Err(last)
