@@ -38,6 +38,7 @@ macro_rules! next_message {
 mod cancel;
 mod config;
 mod copy;
+mod open;
 mod pipeline;
 mod portal;
 mod query;
@@ -50,7 +51,8 @@ mod tls;
 #[cfg(feature = "tokio")]
 mod tokio_socket;
 mod unnamed;
-use socket::{is_timeout, open, Socket};
+use open::open;
+use socket::{is_timeout, Socket};
 pub(crate) use sync::{now, Sink};
 
 pub(crate) use cancel::{CancelShared, Outcome as CancelOutcome};

@@ -142,11 +142,11 @@ impl AsyncSocket {
 
 /// Opens the socket a configuration names, before `deadline`.
 pub(super) async fn open(config: &Config, deadline: Instant) -> Result<AsyncSocket, String> {
-    use super::socket::{connect_failure, time_left, tune};
+    use super::open::{connect_failure, time_left, tune};
     match &config.host {
         #[cfg(unix)]
         Host::Unix(dir) => {
-            let path = super::socket::unix_path(dir, config);
+            let path = super::open::unix_path(dir, config);
             timed(
                 Some(time_left(config, deadline)?),
                 tokio::net::UnixStream::connect(&path),
@@ -156,7 +156,7 @@ pub(super) async fn open(config: &Config, deadline: Instant) -> Result<AsyncSock
             .map_err(|e| format!("{}: {e}", path.display()))
         }
         #[cfg(not(unix))]
-        Host::Unix(dir) => Err(super::socket::no_unix(dir)),
+        Host::Unix(dir) => Err(super::open::no_unix(dir)),
         Host::Tcp(host) => {
             let addrs: Vec<std::net::SocketAddr> = match config.peer {
                 Some(addr) => vec![addr],
