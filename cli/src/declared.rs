@@ -200,7 +200,8 @@ fn meta(table: &Table, all: &[Table], types: &Types<'_>) -> Result<TableMeta, St
             default: c.default.clone().map(leak),
             check: c.check.as_ref().map(check_meta),
             references,
-            doc: "",
+            doc: leak(sqlwright_schema::doc_text(&c.docs)),
+            renamed_from: c.renamed_from.clone().map(leak),
         });
     }
     Ok(TableMeta {
@@ -265,6 +266,7 @@ fn meta(table: &Table, all: &[Table], types: &Types<'_>) -> Result<TableMeta, St
                 })
                 .collect(),
         ),
-        doc: "",
+        doc: leak(sqlwright_schema::doc_text(&table.docs)),
+        renamed_from: table.renamed_from.clone().map(leak),
     })
 }

@@ -182,6 +182,7 @@ impl Round {
             check: None,
             references: None,
             doc: "",
+            renamed_from: None,
         };
         let a = TableMeta {
             name: "probe_a",
@@ -225,6 +226,7 @@ impl Round {
             }]),
             foreign_keys: &[],
             doc: self.table_doc,
+            renamed_from: None,
         };
         let b = TableMeta {
             name: "probe_b",
@@ -254,6 +256,7 @@ impl Round {
             indexes: &[],
             foreign_keys: &[],
             doc: "",
+            renamed_from: None,
         };
         let a: &'static TableMeta = Box::leak(Box::new(a));
         let b: &'static TableMeta = Box::leak(Box::new(b));

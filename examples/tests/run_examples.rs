@@ -528,3 +528,66 @@ fn postgresql_only_examples_refuse_a_sqlite_url_and_say_why() {
     }
     let _ = std::fs::remove_dir_all(dir);
 }
+
+/// What `schema_history` prints when it goes through the whole history.
+fn check_schema_history(out: &str) {
+    assert_eq!(out.matches("verify-schema: no drift").count(), 4, "{out}");
+    for expected in [
+        "== step 2: add a column",
+        "--   - add column notes.stars",
+        "ALTER TABLE \"notes\" RENAME COLUMN \"body\" TO \"content\";",
+        "== step 4: add authors and a foreign key with cascade",
+        "--   - table authors and all its rows",
+        "verify-schema against step 3: 0 differences",
+        "Bob deleted: his note went with him",
+    ] {
+        assert!(out.contains(expected), "{expected:?} not in:\n{out}");
+    }
+    assert!(
+        !out.contains("DROP COLUMN \"body\""),
+        "a rename, not a drop:\n{out}"
+    );
+}
+
+#[test]
+fn schema_history_generates_each_step_and_finds_nothing_to_do_the_second_time() {
+    let notes = [
+        "note \"groceries\": \"milk, eggs\" (0 stars)",
+        "note \"ideas\": \"a typed SQL library\" (0 stars)",
+    ];
+    let out = run("schema_history", &[]);
+    check_schema_history(&out);
+    // SQLite adds the nullable key column with its reference inline (no rebuild); going
+    // back without the key is a rebuild.
+    assert!(
+        out.contains(
+            "ADD COLUMN \"author_id\" INTEGER REFERENCES \"authors\" (\"id\") ON DELETE CASCADE"
+        ),
+        "{out}"
+    );
+    assert!(
+        out.contains("CREATE TABLE \"_new_notes\""),
+        "SQLite rebuilds to go back:\n{out}"
+    );
+    for note in notes {
+        assert!(out.contains(note), "{note:?} not in:\n{out}");
+    }
+    let db = sqlwright::testing::database();
+    let url = db.url().to_string_with_password();
+    for round in 1..=2 {
+        let out = run_in("schema_history", &[], false, Some(&url));
+        if round == 1 {
+            check_schema_history(&out);
+            assert!(
+                out.contains("ADD CONSTRAINT \"notes_author_id_fkey\" FOREIGN KEY"),
+                "{out}"
+            );
+            assert!(out.contains("NOT VALID"), "the lint's recipe:\n{out}");
+        } else {
+            assert!(out.contains("nothing to generate"), "{out}");
+        }
+        for note in notes {
+            assert!(out.contains(note), "{note:?} not in:\n{out}");
+        }
+    }
+}

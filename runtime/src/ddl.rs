@@ -53,7 +53,7 @@ pub const fn meta_of<T: crate::query::StoredTable>() -> &'static TableMeta {
     T::META
 }
 
-fn quote(out: &mut String, ident: &str) {
+pub(crate) fn quote(out: &mut String, ident: &str) {
     out.push('"');
     out.push_str(&ident.replace('"', "\"\""));
     out.push('"');
@@ -68,7 +68,7 @@ fn push_name(out: &mut String, name: Option<&str>) {
     }
 }
 
-fn quote_list(out: &mut String, idents: &[&str]) {
+pub(crate) fn quote_list(out: &mut String, idents: &[&str]) {
     for (i, ident) in idents.iter().enumerate() {
         if i > 0 {
             out.push_str(", ");
@@ -84,7 +84,7 @@ impl TableMeta {
     }
 
     /// `CREATE TABLE` with only the foreign keys `keep` accepts inline; and its indexes.
-    fn create_sql_with(
+    pub(crate) fn create_sql_with(
         &self,
         dialect: Dialect,
         if_not_exists: bool,
@@ -242,24 +242,7 @@ impl Schema {
     /// The tables, each after the tables it references (declaration order where free).
     /// Tables in a reference cycle come last, in declaration order.
     pub fn dependency_order(&self) -> Vec<&'static TableMeta> {
-        let mut done: Vec<&'static TableMeta> = Vec::new();
-        let mut left: Vec<&'static TableMeta> = self.tables.to_vec();
-        while !left.is_empty() {
-            let ready = left.iter().position(|t| {
-                referenced_tables(t).all(|target| {
-                    target == t.sql_name
-                        || done.iter().any(|d| d.sql_name == target)
-                        || !left.iter().any(|l| l.sql_name == target)
-                })
-            });
-            match ready {
-                Some(i) => done.push(left.remove(i)),
-                None => {
-                    done.append(&mut left);
-                }
-            }
-        }
-        done
+        dependency_order(self.tables)
     }
 
     /// The `CREATE TYPE` statements of the enum types the tables use, then the `CREATE
@@ -409,6 +392,28 @@ impl Schema {
     }
 }
 
+/// `tables` in [`Schema::dependency_order`]'s order: each after the tables it references.
+pub(crate) fn dependency_order<'a>(tables: &[&'a TableMeta]) -> Vec<&'a TableMeta> {
+    let mut done: Vec<&'a TableMeta> = Vec::new();
+    let mut left: Vec<&'a TableMeta> = tables.to_vec();
+    while !left.is_empty() {
+        let ready = left.iter().position(|t| {
+            referenced_tables(t).all(|target| {
+                target == t.sql_name
+                    || done.iter().any(|d| d.sql_name == target)
+                    || !left.iter().any(|l| l.sql_name == target)
+            })
+        });
+        match ready {
+            Some(i) => done.push(left.remove(i)),
+            None => {
+                done.append(&mut left);
+            }
+        }
+    }
+    done
+}
+
 /// A dollar-quote delimiter that `body` does not contain (`$sqlwright$`, else
 /// `$sqlwright1$`, `$sqlwright2$`, ...): names in the body are the declaration's, and one
 /// holding the delimiter would end the quoted text early.
@@ -481,7 +486,7 @@ pub(crate) fn object_name(name1: &str, name2: &str, label: &str, used: &mut Vec<
 }
 
 /// FNV-1a, 64 bits: a stable hash (the same name on every build and machine).
-fn fnv1a(bytes: &[u8]) -> u64 {
+pub(crate) fn fnv1a(bytes: &[u8]) -> u64 {
     bytes.iter().fold(0xcbf2_9ce4_8422_2325, |h, b| {
         (h ^ u64::from(*b)).wrapping_mul(0x0100_0000_01b3)
     })

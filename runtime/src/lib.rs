@@ -233,6 +233,15 @@ pub fn create_engine(url: &str) -> Result<AnyEngine, Error> {
 #[cfg(feature = "sqlite")]
 pub type SqliteEngine = Engine<Sqlite>;
 pub use sqlwright_macros::alias;
+/// Compiles a migrations directory into the program: `embed_migrations!("migrations")`
+/// (relative to the crate's `Cargo.toml`) is a [`migrate::EmbeddedMigrations`] whose
+/// `run_pending(&mut conn)` applies what the database has not had yet. A missing directory,
+/// a malformed migration directory name or a missing `up.sql`/`down.sql` is a compile
+/// error naming the path; each file is included with `include_str!`, so editing one
+/// rebuilds the program. A migration directory *added* later is seen on the next build of
+/// the crate: add `println!("cargo:rerun-if-changed=migrations");` to its `build.rs` to
+/// make adding one trigger that build.
+pub use sqlwright_macros::embed_migrations;
 #[doc = include_str!("../doc/table.md")]
 pub use sqlwright_macros::table;
 #[doc = include_str!("../doc/derive_changeset.md")]
@@ -245,15 +254,6 @@ pub use sqlwright_macros::Insertable;
 pub use sqlwright_macros::RawRow;
 #[doc = include_str!("../doc/derive_row.md")]
 pub use sqlwright_macros::Row;
-/// Compiles a migrations directory into the program: `embed_migrations!("migrations")`
-/// (relative to the crate's `Cargo.toml`) is a [`migrate::EmbeddedMigrations`] whose
-/// `run_pending(&mut conn)` applies what the database has not had yet. A missing directory,
-/// a malformed migration directory name or a missing `up.sql`/`down.sql` is a compile
-/// error naming the path; each file is included with `include_str!`, so editing one
-/// rebuilds the program. A migration directory *added* later is seen on the next build of
-/// the crate: add `println!("cargo:rerun-if-changed=migrations");` to its `build.rs` to
-/// make adding one trigger that build.
-pub use sqlwright_macros::embed_migrations;
 pub use types::DbEnum;
 
 /// Everything a query needs in scope: `use sqlwright::prelude::*;`.

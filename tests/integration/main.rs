@@ -4,6 +4,8 @@
 mod aggregate_types;
 mod any;
 mod async_conn;
+mod autogen;
+mod autogen_constraints;
 mod both;
 mod cancel;
 mod composite_keys;

@@ -13,4 +13,4 @@ mod parse;
 mod sized;
 
 pub use enums::{snake_case, SqlEnum};
-pub use model::{Check, Column, CompositeKey, References, Rule, Schema, Table, Unique};
+pub use model::{doc_text, Check, Column, CompositeKey, References, Rule, Schema, Table, Unique};

@@ -37,6 +37,9 @@ pub struct Table {
     /// `#[derived]`: the shape of a derived table or CTE, not a stored table (no primary
     /// key; grouping by its columns never implies other columns).
     pub derived: bool,
+    /// `#[renamed_from(old_name)]`: the table's former SQL name, which migration
+    /// autogenerate turns into `ALTER TABLE .. RENAME` (nothing else reads it).
+    pub renamed_from: Option<String>,
 }
 
 /// A foreign key of several columns, declared on the table.
@@ -100,6 +103,9 @@ pub struct Column {
     pub check: Option<Check>,
     /// `#[references(table::column, ..)]`: a foreign key of this column alone.
     pub references: Option<References>,
+    /// `#[renamed_from(old_name)]`: the column's former SQL name (for autogenerate's
+    /// `RENAME COLUMN`).
+    pub renamed_from: Option<String>,
 }
 
 /// A single-column foreign key: `#[references(users::id, on_delete = cascade)]`.
@@ -162,6 +168,24 @@ impl Rule {
             Rule::SetDefault => "SET DEFAULT",
         }
     }
+}
+
+/// The doc text of `#[doc = "..."]` attributes, each line trimmed, joined by newlines: what
+/// the macro writes into `TableMeta::doc` (the database comment) and the CLI reads back.
+pub fn doc_text(docs: &[Attribute]) -> String {
+    docs.iter()
+        .filter_map(|a| match &a.meta {
+            syn::Meta::NameValue(nv) => match &nv.value {
+                syn::Expr::Lit(syn::ExprLit {
+                    lit: syn::Lit::Str(s),
+                    ..
+                }) => Some(s.value().trim().to_string()),
+                _ => None,
+            },
+            _ => None,
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
 }
 
 impl Table {

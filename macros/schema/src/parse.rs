@@ -65,6 +65,7 @@ impl Parse for Table {
         let mut foreign_keys = Vec::new();
         let mut derived = false;
         let mut primary_key_name = None;
+        let mut renamed_from = None;
         let column_list = |attr: &Attribute| {
             attr.parse_args_with(|input: ParseStream<'_>| {
                 Punctuated::<Ident, Token![,]>::parse_separated_nonempty_with(
@@ -108,11 +109,13 @@ impl Parse for Table {
                 derived = true;
             } else if path.is_ident("foreign_key") {
                 foreign_keys.push(attr.parse_args_with(parse_composite_key)?);
+            } else if path.is_ident("renamed_from") {
+                renamed_from = Some(parse_renamed_from(&attr)?);
             } else {
                 return Err(syn::Error::new_spanned(
                     path,
                     format!(
-                        "unknown table attribute `{}`; expected sql_name, unique(..), check, primary_key(name = ..), index(..), foreign_key(..), derived or a doc comment",
+                        "unknown table attribute `{}`; expected sql_name, unique(..), check, primary_key(name = ..), index(..), foreign_key(..), derived, renamed_from(..) or a doc comment",
                         path_text(path)
                     ),
                 ));
@@ -151,6 +154,7 @@ impl Parse for Table {
             indexes,
             foreign_keys,
             derived,
+            renamed_from,
         };
         table.validate(table.name.span())?;
         Ok(table)
@@ -181,6 +185,7 @@ impl Parse for Column {
             default: None,
             check: None,
             references: None,
+            renamed_from: None,
         };
         let mut sql_name = None;
         for attr in attrs {
@@ -210,11 +215,13 @@ impl Parse for Column {
                 column.check = Some(parse_check(&attr)?);
             } else if path.is_ident("references") {
                 column.references = Some(attr.parse_args_with(parse_references)?);
+            } else if path.is_ident("renamed_from") {
+                column.renamed_from = Some(parse_renamed_from(&attr)?);
             } else {
                 return Err(syn::Error::new_spanned(
                     path,
                     format!(
-                        "unknown column attribute `{}`; expected one of sql_name, serial, unique, sensitive, default, check, references",
+                        "unknown column attribute `{}`; expected one of sql_name, serial, unique, sensitive, default, check, references, renamed_from",
                         path_text(path)
                     ),
                 ));
@@ -226,6 +233,23 @@ impl Parse for Column {
         (column.ty, column.sized_type) = crate::sized::parse_column_type(input)?;
         Ok(column)
     }
+}
+
+/// `#[renamed_from(old_name)]` or `#[renamed_from("old name")]`: a former SQL name.
+fn parse_renamed_from(attr: &Attribute) -> syn::Result<String> {
+    let name = attr.parse_args_with(|input: ParseStream<'_>| {
+        let name = if input.peek(syn::LitStr) {
+            input.parse::<syn::LitStr>()?.value()
+        } else {
+            Ident::parse_any(input)?.unraw().to_string()
+        };
+        if !input.is_empty() {
+            return Err(input.error("expected one former name: `#[renamed_from(old_name)]`"));
+        }
+        Ok(name)
+    })?;
+    check_sql_name(&name, attr.span())?;
+    Ok(name)
 }
 
 /// `users::id, on_delete = cascade, on_update = restrict`

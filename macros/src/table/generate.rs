@@ -6,25 +6,8 @@ use super::types::absolute;
 use crate::ids;
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
-use sqlwright_schema::{Check, Column, CompositeKey, Table};
+use sqlwright_schema::{doc_text, Check, Column, CompositeKey, Table};
 use syn::ext::IdentExt;
-
-/// The doc text of `#[doc = "..."]` attributes, joined by newlines.
-fn doc_text(docs: &[syn::Attribute]) -> String {
-    docs.iter()
-        .filter_map(|a| match &a.meta {
-            syn::Meta::NameValue(nv) => match &nv.value {
-                syn::Expr::Lit(syn::ExprLit {
-                    lit: syn::Lit::Str(s),
-                    ..
-                }) => Some(s.value().trim().to_string()),
-                _ => None,
-            },
-            _ => None,
-        })
-        .collect::<Vec<_>>()
-        .join("\n")
-}
 
 pub fn table(t: &Table) -> TokenStream {
     let name = &t.name;
@@ -32,6 +15,7 @@ pub fn table(t: &Table) -> TokenStream {
     let sql_name = &t.sql_name;
     let rust_name = name.unraw().to_string();
     let doc = doc_text(&t.docs);
+    let renamed_from = opt_str(&t.renamed_from);
     let sp = quote!(::sqlwright::__private);
     let cols: Vec<_> = t.columns.iter().map(|c| &c.name).collect();
     let col_types: Vec<_> = cols.iter().map(|c| quote!(#sp::Col<#c>)).collect();
@@ -108,6 +92,7 @@ pub fn table(t: &Table) -> TokenStream {
                     indexes: &[#(#sp::IndexMeta { columns: &[#index_cols], unique: #index_unique }),*],
                     foreign_keys: &[#(#composite_metas),*],
                     doc: #doc,
+                    renamed_from: #renamed_from,
                 };
                 type KeyPositions = (#(#key_positions,)*);
                 type PrimaryKey = #pk_type;
@@ -205,6 +190,7 @@ fn column_meta(t: &Table, c: &Column) -> TokenStream {
     let serial = c.serial;
     let unique = c.unique;
     let doc = doc_text(&c.docs);
+    let renamed_from = opt_str(&c.renamed_from);
     let default = opt_str(&c.default);
     let check = match &c.check {
         Some(check) => {
@@ -247,6 +233,7 @@ fn column_meta(t: &Table, c: &Column) -> TokenStream {
             check: #check,
             references: #references,
             doc: #doc,
+            renamed_from: #renamed_from,
         }
     }
 }

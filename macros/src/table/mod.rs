@@ -176,6 +176,27 @@ mod tests {
     }
 
     #[test]
+    fn renamed_from_reaches_the_metadata() {
+        let out = expand(quote! {
+            #[renamed_from(people)]
+            persons (id) { id -> Int4, #[renamed_from("old mail")] email -> Text, }
+        })
+        .unwrap()
+        .to_string()
+        .replace(' ', "");
+        assert!(
+            out.contains("renamed_from:::core::option::Option::Some(\"people\")"),
+            "{out}"
+        );
+        assert!(
+            out.contains("renamed_from:::core::option::Option::Some(\"oldmail\")"),
+            "{out}"
+        );
+        let e = err(quote! { t (id) { id -> Int4, #[renamed_from(a, b)] c -> Int4, } });
+        assert!(e.contains("expected one former name"), "{e}");
+    }
+
+    #[test]
     fn unknown_attribute_is_named() {
         let e = err(quote! { users (id) { #[colour] id -> Int4, } });
         assert!(e.contains("unknown column attribute `colour`"), "{e}");

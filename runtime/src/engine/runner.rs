@@ -80,50 +80,74 @@ pub trait Work<'c, B: Backend, M: Mode> {
 #[doc(hidden)]
 pub type WriteFn<Q> = for<'q> fn(&'q Q, Option<&'q i64>, &mut SqlWriter<'q>) -> Result<bool, Error>;
 
-/// Decodes one row.
+/// How the rows of a statement decode: [`As`] a Rust type, or [`Affected`] (no rows: the
+/// result is the count). A type, not a function pointer, so the per-row decode is inlined.
 #[doc(hidden)]
-pub type DecodeFn<R> = fn(&mut RowReader<'_>) -> Result<R, Error>;
+pub trait Decode {
+    /// One decoded row.
+    type Row;
+    /// Whether the statement's rows are read (else only its count).
+    const ROWS: bool;
+    /// Decodes one row.
+    fn decode(row: &mut RowReader<'_>) -> Result<Self::Row, Error>;
+}
 
-/// One run of a query: the query, how it writes itself, how its rows decode (none for a
-/// statement whose row count is its result), and what the rows become.
+/// Rows of SQL type `ST` decoded as `R`.
 #[doc(hidden)]
-pub struct Job<Q, R, T> {
+pub struct As<R, ST>(std::marker::PhantomData<fn() -> (R, ST)>);
+
+impl<R: crate::types::FromRow<ST>, ST> Decode for As<R, ST> {
+    type Row = R;
+    const ROWS: bool = true;
+    #[inline(always)]
+    fn decode(row: &mut RowReader<'_>) -> Result<R, Error> {
+        R::from_row(row)
+    }
+}
+
+/// No rows: the statement's result is the number of rows it affected.
+#[doc(hidden)]
+pub enum Affected {}
+
+impl Decode for Affected {
+    type Row = ();
+    const ROWS: bool = false;
+    fn decode(_: &mut RowReader<'_>) -> Result<(), Error> {
+        Ok(())
+    }
+}
+
+/// One run of a query: the query, how it writes itself, how its rows decode (`D`), and
+/// what the rows become.
+#[doc(hidden)]
+pub struct Job<Q, D: Decode, T> {
     query: Q,
     limit: Option<i64>,
     write: WriteFn<Q>,
-    decode: Option<DecodeFn<R>>,
-    finish: fn(Vec<R>, u64) -> Result<T, Error>,
+    finish: fn(Vec<D::Row>, u64) -> Result<T, Error>,
 }
 
-impl<Q, R, T> Job<Q, R, T> {
-    /// A query whose rows decode with `decode` and become `finish(rows, count)`.
+impl<Q, D: Decode, T> Job<Q, D, T> {
+    /// A query whose rows decode as `D` says and become `finish(rows, count)`.
     pub(crate) fn rows(
         query: Q,
         limit: Option<i64>,
         write: WriteFn<Q>,
-        decode: DecodeFn<R>,
-        finish: fn(Vec<R>, u64) -> Result<T, Error>,
+        finish: fn(Vec<D::Row>, u64) -> Result<T, Error>,
     ) -> Self {
         Job {
             query,
             limit,
             write,
-            decode: Some(decode),
             finish,
         }
     }
 }
 
-impl<Q> Job<Q, (), u64> {
+impl<Q> Job<Q, Affected, u64> {
     /// A statement whose result is the number of rows it affected.
     pub(crate) fn affected(query: Q, write: WriteFn<Q>) -> Self {
-        Job {
-            query,
-            limit: None,
-            write,
-            decode: None,
-            finish: |_, count| Ok(count),
-        }
+        Job::rows(query, None, write, |_, count| Ok(count))
     }
 }
 
@@ -147,7 +171,7 @@ pub(crate) fn at_most_one<R>(rows: Vec<R>, _: u64) -> Result<Option<R>, Error> {
     super::at_most_one(rows)
 }
 
-impl<'c, B: Backend, Q, R, T: 'c> Work<'c, B, Blocking> for Job<Q, R, T> {
+impl<'c, B: Backend, Q, D: Decode, T: 'c> Work<'c, B, Blocking> for Job<Q, D, T> {
     type Output = T;
     #[inline]
     fn run(self, conn: &'c mut Connection<B>) -> Result<T, Error> {
@@ -158,14 +182,14 @@ impl<'c, B: Backend, Q, R, T: 'c> Work<'c, B, Blocking> for Job<Q, R, T> {
         if !written? {
             return (self.finish)(Vec::new(), 0);
         }
-        let Some(decode) = self.decode else {
+        if !D::ROWS {
             let count = conn.execute_rendered(&rendered)?;
             return (self.finish)(Vec::new(), count);
-        };
+        }
         let mut rows = Vec::new();
         let labels = &rendered.labels;
         let count = conn.query_each(&rendered, &mut |row| {
-            rows.push(decode(&mut RowReader::new(row, labels))?);
+            rows.push(D::decode(&mut RowReader::new(row, labels))?);
             Ok(())
         })?;
         (self.finish)(rows, count)
@@ -173,8 +197,8 @@ impl<'c, B: Backend, Q, R, T: 'c> Work<'c, B, Blocking> for Job<Q, R, T> {
 }
 
 #[cfg(feature = "tokio")]
-impl<'c, Q: Send + 'c, R: Send + 'c, T: Send + 'c> Work<'c, crate::Postgres, Async>
-    for Job<Q, R, T>
+impl<'c, Q: Send + 'c, D: Decode<Row: Send + 'c> + 'c, T: Send + 'c>
+    Work<'c, crate::Postgres, Async> for Job<Q, D, T>
 {
     type Output = T;
     fn run(self, conn: &'c mut Connection<crate::Postgres>) -> BoxFuture<'c, Result<T, Error>> {
@@ -187,16 +211,15 @@ impl<'c, Q: Send + 'c, R: Send + 'c, T: Send + 'c> Work<'c, crate::Postgres, Asy
                 return (self.finish)(Vec::new(), 0);
             }
             let mut rows = Vec::new();
-            let count = match self.decode {
-                None => conn.pg_run_io(&rendered, &mut |_| Ok(())).await?,
-                Some(decode) => {
-                    let labels = &rendered.labels;
-                    let mut sink = |row: crate::engine::RowData<'_>| {
-                        rows.push(decode(&mut RowReader::new(row, labels))?);
-                        Ok(())
-                    };
-                    conn.pg_run_io(&rendered, &mut sink).await?
-                }
+            let count = if D::ROWS {
+                let labels = &rendered.labels;
+                let mut sink = |row: crate::engine::RowData<'_>| {
+                    rows.push(D::decode(&mut RowReader::new(row, labels))?);
+                    Ok(())
+                };
+                conn.pg_run_io(&rendered, &mut sink).await?
+            } else {
+                conn.pg_run_io(&rendered, &mut |_| Ok(())).await?
             };
             (self.finish)(rows, count)
         })

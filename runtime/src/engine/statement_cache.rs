@@ -91,7 +91,10 @@ impl Connection {
     }
 
     /// Prepares `rendered` (which needs its text) when the cache does not have it.
-    async fn prepare_new(&mut self, rendered: &Rendered<'_>) -> Result<(Statement, Arc<str>), Error> {
+    async fn prepare_new(
+        &mut self,
+        rendered: &Rendered<'_>,
+    ) -> Result<(Statement, Arc<str>), Error> {
         if !rendered.has_text {
             return Err(Error::Misuse(
                 "a statement rendered without its SQL text reached a connection that has not \

@@ -1,5 +1,5 @@
 //! Migrations: the history of a schema as reviewable SQL files, applied in order and
-//! recorded in the database.
+//! recorded in the database; [`autogen`] writes them from the `table!` declarations.
 //!
 //! A migrations directory holds one directory per migration, `<version>_<name>`, with an
 //! `up.sql` that applies it and a `down.sql` that reverts it (`sqlwright migration new`
@@ -38,6 +38,7 @@
 //! # Ok(()) }
 //! ```
 
+pub mod autogen;
 mod embed;
 mod error;
 mod files;

@@ -12,7 +12,7 @@ use super::select::{RowType, Selected, SingleFrom};
 use super::{Col, DefaultSelection, Select, Source, SubSelect};
 use crate::check::{GroupBy, NoGroup, NotInFrom, Uncorrelated, ValidOrder};
 use crate::check::{ValidSelect, ValidWhere};
-use crate::engine::runner::{Job, Ran, Runner, Work};
+use crate::engine::runner::{As, Job, Ran, Runner, Work};
 use crate::engine::{Error, Executor};
 use crate::expr::{And, Binary, Eq};
 use crate::types::{NotNull, Null};
@@ -289,7 +289,10 @@ pub trait TableQuery: Source {
         C::Backend: crate::backend::Runs<crate::backend::Canonical<TableNeeds<Self, NoFilter, J>>>,
         Job<
             TableSelect<Self>,
-            RowType<SingleFrom<Self>, DefaultSelection<Self>, NoGroup, J>,
+            As<
+                RowType<SingleFrom<Self>, DefaultSelection<Self>, NoGroup, J>,
+                <DefaultSelection<Self> as super::SelectClause<SingleFrom<Self>, NoGroup, J>>::SqlType,
+            >,
             Vec<RowType<SingleFrom<Self>, DefaultSelection<Self>, NoGroup, J>>,
         >: Work<
             'c,
@@ -306,7 +309,8 @@ pub trait TableQuery: Source {
     where
         DefaultSelection<Self>: super::SelectClause<SingleFrom<Self>, NoGroup, J>,
         C::Backend: crate::backend::Runs<crate::backend::Canonical<TableNeeds<Self, NoFilter, J>>>,
-        Job<TableSelect<Self>, i64, i64>: Work<'c, C::Backend, C::Mode, Output = i64>,
+        Job<TableSelect<Self>, As<i64, crate::types::Int8>, i64>:
+            Work<'c, C::Backend, C::Mode, Output = i64>,
     {
         self.query().count(conn)
     }
@@ -429,7 +433,10 @@ pub trait KeyQuery: super::Table {
         >,
         Job<
             TableSelect<Self, Filter<E>>,
-            RowType<SingleFrom<Self>, DefaultSelection<Self>, NoGroup, J>,
+            As<
+                RowType<SingleFrom<Self>, DefaultSelection<Self>, NoGroup, J>,
+                <DefaultSelection<Self> as super::SelectClause<SingleFrom<Self>, NoGroup, J>>::SqlType,
+            >,
             Option<RowType<SingleFrom<Self>, DefaultSelection<Self>, NoGroup, J>>,
         >: Work<
             'c,
@@ -464,7 +471,10 @@ pub trait KeyQuery: super::Table {
         >,
         Job<
             TableSelect<Self, Filter<E>>,
-            RowType<SingleFrom<Self>, DefaultSelection<Self>, NoGroup, J>,
+            As<
+                RowType<SingleFrom<Self>, DefaultSelection<Self>, NoGroup, J>,
+                <DefaultSelection<Self> as super::SelectClause<SingleFrom<Self>, NoGroup, J>>::SqlType,
+            >,
             RowType<SingleFrom<Self>, DefaultSelection<Self>, NoGroup, J>,
         >: Work<
             'c,
@@ -491,6 +501,7 @@ pub trait RowByKey: super::Selectable + Sized {
             + crate::check::AppearsIn<SingleFrom<Self::Table>, JA, Lifted = ST>
             + crate::render::Render,
         ST: crate::types::RowOf<Row = Self>,
+        Self: crate::types::FromRow<ST>,
         C: Executor + ?Sized,
         C::Backend: crate::backend::Runs<crate::backend::Canonical<RowNeeds<Self, E>>>,
     {
@@ -508,6 +519,7 @@ pub trait RowByKey: super::Selectable + Sized {
             + crate::check::AppearsIn<SingleFrom<Self::Table>, JA, Lifted = ST>
             + crate::render::Render,
         ST: crate::types::RowOf<Row = Self>,
+        Self: crate::types::FromRow<ST>,
         C: Executor + ?Sized,
         C::Backend: crate::backend::Runs<crate::backend::Canonical<RowNeeds<Self, E>>>,
     {

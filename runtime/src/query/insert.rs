@@ -12,7 +12,7 @@ use crate::check::writes::{
     ColumnItem, DistinctColumns, DoUpdateSet, InsertColumns, InsertableInto, IsTable, IsUniqueKey,
     TargetVerdict,
 };
-use crate::engine::runner::{self, Job, Ran, Runner, Work};
+use crate::engine::runner::{self, Affected, As, Job, Ran, Runner, Work};
 
 use crate::render::{Render, Rendered, SqlWriter};
 use crate::types::FromRow;
@@ -544,7 +544,7 @@ impl<T: Table, V: InsertRows<VI>, VI, C: ConflictClause> Insert<T, V, VI, NoRetu
     where
         Conn::Backend:
             crate::backend::Runs<crate::backend::Canonical<<Self as WriteStatement>::Needs>>,
-        Job<Self, (), u64>: Work<'c, Conn::Backend, Conn::Mode, Output = u64>,
+        Job<Self, Affected, u64>: Work<'c, Conn::Backend, Conn::Mode, Output = u64>,
     {
         execute_job(self).run(conn.__connection())
     }
@@ -567,7 +567,7 @@ where
         Conn::Backend:
             crate::backend::Runs<crate::backend::Canonical<<Self as WriteStatement>::Needs>>,
         ReturnedRow<ST>: FromRow<ST>,
-        Job<Self, ReturnedRow<ST>, Vec<ReturnedRow<ST>>>:
+        Job<Self, As<ReturnedRow<ST>, ST>, Vec<ReturnedRow<ST>>>:
             Work<'c, Conn::Backend, Conn::Mode, Output = Vec<ReturnedRow<ST>>>,
     {
         returning_job::<_, ST, _>(self, runner::all).run(conn.__connection())
@@ -584,7 +584,7 @@ where
         Conn::Backend:
             crate::backend::Runs<crate::backend::Canonical<<Self as WriteStatement>::Needs>>,
         ReturnedRow<ST>: FromRow<ST>,
-        Job<Self, ReturnedRow<ST>, ReturnedRow<ST>>:
+        Job<Self, As<ReturnedRow<ST>, ST>, ReturnedRow<ST>>:
             Work<'c, Conn::Backend, Conn::Mode, Output = ReturnedRow<ST>>,
     {
         returning_job::<_, ST, _>(self, runner::exactly_one).run(conn.__connection())

@@ -21,7 +21,7 @@ use super::Rows;
 use crate::backend::needs::{features::RowLocks, Both, PgOnly};
 use crate::check::lock::{LockRules, LockableFrom, OfList, RunsLocked, TargetNames};
 use crate::check::{GroupingComplete, ValidOrder, ValidWhere};
-use crate::engine::runner::{self, Job, Ran, Runner, Work};
+use crate::engine::runner::{self, As, Job, Ran, Runner, Work};
 use crate::engine::{Error, Executor, RowRef};
 use crate::render::{Label, Rendered, SqlWriter};
 use crate::types::{FromRow, RowOf, RowReader};
@@ -331,7 +331,7 @@ where
         self,
         limit: Option<i64>,
         finish: fn(Vec<R>, u64) -> Result<T, Error>,
-    ) -> Job<Self, R, T>
+    ) -> Job<Self, As<R, S::SqlType>, T>
     where
         S: SelectClause<F, G, J>,
     {
@@ -342,7 +342,6 @@ where
                 query.render_with(out, limit);
                 Ok(true)
             },
-            <R as FromRow<S::SqlType>>::from_row,
             finish,
         )
     }
@@ -357,7 +356,7 @@ where
             crate::backend::Runs<crate::backend::Canonical<LockedNeeds<F, From, S, W, O, G, H, J>>>,
         G: GroupingComplete<C::Backend>,
         S: SelectClause<F, G, J, SqlType: RowOf>,
-        Job<Self, RowType<F, S, G, J>, Vec<RowType<F, S, G, J>>>:
+        Job<Self, As<RowType<F, S, G, J>, S::SqlType>, Vec<RowType<F, S, G, J>>>:
             Work<'c, C::Backend, C::Mode, Output = Vec<RowType<F, S, G, J>>>,
     {
         self.job(None, runner::all).run(conn.__connection())
@@ -373,7 +372,7 @@ where
             crate::backend::Runs<crate::backend::Canonical<LockedNeeds<F, From, S, W, O, G, H, J>>>,
         G: GroupingComplete<C::Backend>,
         S: SelectClause<F, G, J>,
-        Job<Self, R, Vec<R>>: Work<'c, C::Backend, C::Mode, Output = Vec<R>>,
+        Job<Self, As<R, S::SqlType>, Vec<R>>: Work<'c, C::Backend, C::Mode, Output = Vec<R>>,
     {
         self.job(None, runner::all).run(conn.__connection())
     }
@@ -388,7 +387,7 @@ where
             crate::backend::Runs<crate::backend::Canonical<LockedNeeds<F, From, S, W, O, G, H, J>>>,
         G: GroupingComplete<C::Backend>,
         S: SelectClause<F, G, J, SqlType: RowOf>,
-        Job<Self, RowType<F, S, G, J>, Option<RowType<F, S, G, J>>>:
+        Job<Self, As<RowType<F, S, G, J>, S::SqlType>, Option<RowType<F, S, G, J>>>:
             Work<'c, C::Backend, C::Mode, Output = Option<RowType<F, S, G, J>>>,
     {
         let one = self.query.limit.map_or(1, |l| l.min(1));
@@ -406,7 +405,7 @@ where
             crate::backend::Runs<crate::backend::Canonical<LockedNeeds<F, From, S, W, O, G, H, J>>>,
         G: GroupingComplete<C::Backend>,
         S: SelectClause<F, G, J, SqlType: RowOf>,
-        Job<Self, RowType<F, S, G, J>, RowType<F, S, G, J>>:
+        Job<Self, As<RowType<F, S, G, J>, S::SqlType>, RowType<F, S, G, J>>:
             Work<'c, C::Backend, C::Mode, Output = RowType<F, S, G, J>>,
     {
         let two = self.query.limit.map_or(2, |l| l.min(2));

@@ -23,6 +23,9 @@ pub struct TableMeta {
     pub foreign_keys: &'static [CompositeKeyMeta],
     /// The declaration's doc comment.
     pub doc: &'static str,
+    /// The table's former SQL name (`#[renamed_from(old)]`): migration autogenerate renames
+    /// a live table of that name instead of dropping it and creating this one.
+    pub renamed_from: Option<&'static str>,
 }
 
 impl TableMeta {
@@ -65,6 +68,8 @@ pub struct ColumnMeta {
     pub references: Option<ForeignKeyMeta>,
     /// The declaration's doc comment.
     pub doc: &'static str,
+    /// The column's former SQL name (`#[renamed_from(old)]`), for migration autogenerate.
+    pub renamed_from: Option<&'static str>,
 }
 
 /// An index declared on a table.

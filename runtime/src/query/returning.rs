@@ -2,7 +2,7 @@
 
 use super::SingleFrom;
 use crate::check::{AppearsIn, InsideWhere, ValidGrouping};
-use crate::engine::runner::Job;
+use crate::engine::runner::{Affected, As, Job};
 use crate::engine::{Error, Executor};
 use crate::render::{Render, SqlWriter};
 use crate::types::{FromRow, RowOf};
@@ -91,7 +91,7 @@ pub(crate) fn run_execute<S: WriteStatement, C: Executor + ?Sized>(
 }
 
 /// One run of a write statement: the number of rows it wrote.
-pub(crate) fn execute_job<S: WriteStatement>(statement: S) -> Job<S, (), u64> {
+pub(crate) fn execute_job<S: WriteStatement>(statement: S) -> Job<S, Affected, u64> {
     Job::affected(statement, |statement, _, out| {
         Ok(statement.render_statement(out))
     })
@@ -101,7 +101,7 @@ pub(crate) fn execute_job<S: WriteStatement>(statement: S) -> Job<S, (), u64> {
 pub(crate) fn returning_job<S: WriteStatement, ST, T>(
     statement: S,
     finish: fn(Vec<ReturnedRow<ST>>, u64) -> Result<T, Error>,
-) -> Job<S, ReturnedRow<ST>, T>
+) -> Job<S, As<ReturnedRow<ST>, ST>, T>
 where
     ST: RowOf,
     ReturnedRow<ST>: FromRow<ST>,
@@ -110,7 +110,6 @@ where
         statement,
         None,
         |statement, _, out| Ok(statement.render_statement(out)),
-        <ReturnedRow<ST> as FromRow<ST>>::from_row,
         finish,
     )
 }

@@ -10,7 +10,7 @@ use super::Source;
 use crate::check::{Agg, Cons, GroupBy, GroupingComplete, MixedNoGroup, Neutral, Nil, NoGroup};
 use crate::check::{Plain, Src, ValidOrder};
 use crate::check::{ValidSelect, ValidWhere};
-use crate::engine::runner::{self, Job, Ran, Runner, Work};
+use crate::engine::runner::{self, As, Job, Ran, Runner, Work};
 use crate::engine::{Error, Executor, RowRef};
 use crate::render::{Label, Render, Rendered, SqlWriter};
 use crate::types::{FromRow, NotNull, RowOf, RowReader};
@@ -354,7 +354,7 @@ where
         self,
         limit: Option<i64>,
         finish: fn(Vec<R>, u64) -> Result<T, Error>,
-    ) -> Job<Self, R, T>
+    ) -> Job<Self, As<R, S::SqlType>, T>
     where
         S: SelectClause<F, G, J>,
     {
@@ -365,7 +365,6 @@ where
                 query.render_with(out, limit);
                 Ok(true)
             },
-            <R as FromRow<S::SqlType>>::from_row,
             finish,
         )
     }
@@ -380,7 +379,7 @@ where
             crate::backend::Runs<crate::backend::Canonical<SelectNeeds<F, From, S, W, O, G, H, J>>>,
         G: GroupingComplete<C::Backend>,
         S: SelectClause<F, G, J, SqlType: RowOf>,
-        Job<Self, RowType<F, S, G, J>, Vec<RowType<F, S, G, J>>>:
+        Job<Self, As<RowType<F, S, G, J>, S::SqlType>, Vec<RowType<F, S, G, J>>>:
             Work<'c, C::Backend, C::Mode, Output = Vec<RowType<F, S, G, J>>>,
     {
         self.job(None, runner::all).run(conn.__connection())
@@ -397,7 +396,7 @@ where
             crate::backend::Runs<crate::backend::Canonical<SelectNeeds<F, From, S, W, O, G, H, J>>>,
         G: GroupingComplete<C::Backend>,
         S: SelectClause<F, G, J>,
-        Job<Self, R, Vec<R>>: Work<'c, C::Backend, C::Mode, Output = Vec<R>>,
+        Job<Self, As<R, S::SqlType>, Vec<R>>: Work<'c, C::Backend, C::Mode, Output = Vec<R>>,
     {
         self.job(None, runner::all).run(conn.__connection())
     }
@@ -412,7 +411,7 @@ where
             crate::backend::Runs<crate::backend::Canonical<SelectNeeds<F, From, S, W, O, G, H, J>>>,
         G: GroupingComplete<C::Backend>,
         S: SelectClause<F, G, J, SqlType: RowOf>,
-        Job<Self, RowType<F, S, G, J>, Option<RowType<F, S, G, J>>>:
+        Job<Self, As<RowType<F, S, G, J>, S::SqlType>, Option<RowType<F, S, G, J>>>:
             Work<'c, C::Backend, C::Mode, Output = Option<RowType<F, S, G, J>>>,
     {
         let one = self.limit.map_or(1, |l| l.min(1));
@@ -427,7 +426,7 @@ where
             crate::backend::Runs<crate::backend::Canonical<SelectNeeds<F, From, S, W, O, G, H, J>>>,
         G: GroupingComplete<C::Backend>,
         S: SelectClause<F, G, J, SqlType: RowOf>,
-        Job<Self, RowType<F, S, G, J>, RowType<F, S, G, J>>:
+        Job<Self, As<RowType<F, S, G, J>, S::SqlType>, RowType<F, S, G, J>>:
             Work<'c, C::Backend, C::Mode, Output = RowType<F, S, G, J>>,
     {
         let two = self.limit.map_or(2, |l| l.min(2));
@@ -446,7 +445,7 @@ where
             crate::backend::Runs<crate::backend::Canonical<SelectNeeds<F, From, S, W, O, G, H, J>>>,
         G: GroupingComplete<C::Backend>,
         S: SelectClause<F, G, J, SqlType: RowOf>,
-        Job<Self, RowType<F, S, G, J>, Option<RowType<F, S, G, J>>>:
+        Job<Self, As<RowType<F, S, G, J>, S::SqlType>, Option<RowType<F, S, G, J>>>:
             Work<'c, C::Backend, C::Mode, Output = Option<RowType<F, S, G, J>>>,
     {
         let two = self.limit.map_or(2, |l| l.min(2));
@@ -557,9 +556,9 @@ where
             crate::backend::Runs<crate::backend::Canonical<SelectNeeds<F, From, S, W, O, G, H, J>>>,
         G: GroupingComplete<C::Backend>,
         S: SelectClause<F, G, J>,
-        Job<Self, i64, i64>: Work<'c, C::Backend, C::Mode, Output = i64>,
+        Job<Self, As<i64, crate::types::Int8>, i64>: Work<'c, C::Backend, C::Mode, Output = i64>,
     {
-        Job::rows(
+        Job::<_, As<i64, crate::types::Int8>, _>::rows(
             self,
             None,
             |query, _, out| {
@@ -568,7 +567,6 @@ where
                 out.sql(") AS \"q\"");
                 Ok(true)
             },
-            <i64 as FromRow<crate::types::Int8>>::from_row,
             |counts, _| counts.first().copied().ok_or(Error::NotFound),
         )
         .run(conn.__connection())

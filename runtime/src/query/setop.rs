@@ -9,7 +9,7 @@ use super::select::Select;
 use super::TableRow;
 use crate::backend::Dialect;
 use crate::check::Both;
-use crate::engine::runner::{self, Job, Ran, Runner, Work};
+use crate::engine::runner::{self, As, Job, Ran, Runner, Work};
 use crate::engine::Error;
 use crate::render::{Rendered, SqlWriter};
 use crate::types::{FromRow, Nullability, NullableIf, RowOf, SqlType, Tagged};
@@ -309,9 +309,10 @@ where
     ) -> Ran<'c, C, Vec<T>>
     where
         C::Backend: crate::backend::Runs<crate::backend::Canonical<<Self as SubSelect<()>>::Needs>>,
-        Job<Self, T, Vec<T>>: Work<'c, C::Backend, C::Mode, Output = Vec<T>>,
+        Job<Self, As<T, <Self as SubSelect<()>>::SqlType>, Vec<T>>:
+            Work<'c, C::Backend, C::Mode, Output = Vec<T>>,
     {
-        Job::rows(
+        Job::<_, As<T, <Self as SubSelect<()>>::SqlType>, _>::rows(
             self,
             None,
             |query, _, out| {
@@ -323,7 +324,6 @@ where
                 query.render_subselect(out);
                 Ok(true)
             },
-            <T as FromRow<<Self as SubSelect<()>>::SqlType>>::from_row,
             runner::all,
         )
         .run(conn.__connection())
@@ -341,7 +341,7 @@ where
         C::Backend: crate::backend::Runs<crate::backend::Canonical<<Self as SubSelect<()>>::Needs>>,
         Job<
             Self,
-            <<Self as SubSelect<()>>::SqlType as RowOf>::Row,
+            As<<<Self as SubSelect<()>>::SqlType as RowOf>::Row, <Self as SubSelect<()>>::SqlType>,
             Vec<<<Self as SubSelect<()>>::SqlType as RowOf>::Row>,
         >: Work<
             'c,

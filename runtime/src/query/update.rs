@@ -9,7 +9,7 @@ use super::returning::{
 use super::{KeyFilter, SingleFrom, Table};
 use crate::check::writes::UpdateSet;
 use crate::check::ValidWhere;
-use crate::engine::runner::{self, Job, Ran, Runner, Work};
+use crate::engine::runner::{self, Affected, As, Job, Ran, Runner, Work};
 
 use crate::render::{Render, Rendered, SqlWriter};
 use crate::types::FromRow;
@@ -192,7 +192,7 @@ where
     where
         Conn::Backend:
             crate::backend::Runs<crate::backend::Canonical<<Self as WriteStatement>::Needs>>,
-        Job<Self, (), u64>: Work<'c, Conn::Backend, Conn::Mode, Output = u64>,
+        Job<Self, Affected, u64>: Work<'c, Conn::Backend, Conn::Mode, Output = u64>,
     {
         execute_job(self).run(conn.__connection())
     }
@@ -214,7 +214,7 @@ where
         Conn::Backend:
             crate::backend::Runs<crate::backend::Canonical<<Self as WriteStatement>::Needs>>,
         ReturnedRow<ST>: FromRow<ST>,
-        Job<Self, ReturnedRow<ST>, Vec<ReturnedRow<ST>>>:
+        Job<Self, As<ReturnedRow<ST>, ST>, Vec<ReturnedRow<ST>>>:
             Work<'c, Conn::Backend, Conn::Mode, Output = Vec<ReturnedRow<ST>>>,
     {
         returning_job::<_, ST, _>(self, runner::all).run(conn.__connection())
@@ -229,7 +229,7 @@ where
         Conn::Backend:
             crate::backend::Runs<crate::backend::Canonical<<Self as WriteStatement>::Needs>>,
         ReturnedRow<ST>: FromRow<ST>,
-        Job<Self, ReturnedRow<ST>, ReturnedRow<ST>>:
+        Job<Self, As<ReturnedRow<ST>, ST>, ReturnedRow<ST>>:
             Work<'c, Conn::Backend, Conn::Mode, Output = ReturnedRow<ST>>,
     {
         returning_job::<_, ST, _>(self, runner::exactly_one).run(conn.__connection())
@@ -253,7 +253,7 @@ where
     where
         Conn::Backend:
             crate::backend::Runs<crate::backend::Canonical<<Self as WriteStatement>::Needs>>,
-        Job<Self, (), u64>: Work<'c, Conn::Backend, Conn::Mode, Output = u64>,
+        Job<Self, Affected, u64>: Work<'c, Conn::Backend, Conn::Mode, Output = u64>,
     {
         execute_job(self).run(conn.__connection())
     }
@@ -275,7 +275,7 @@ where
         Conn::Backend:
             crate::backend::Runs<crate::backend::Canonical<<Self as WriteStatement>::Needs>>,
         ReturnedRow<ST>: FromRow<ST>,
-        Job<Self, ReturnedRow<ST>, Vec<ReturnedRow<ST>>>:
+        Job<Self, As<ReturnedRow<ST>, ST>, Vec<ReturnedRow<ST>>>:
             Work<'c, Conn::Backend, Conn::Mode, Output = Vec<ReturnedRow<ST>>>,
     {
         returning_job::<_, ST, _>(self, runner::all).run(conn.__connection())
@@ -290,7 +290,7 @@ where
         Conn::Backend:
             crate::backend::Runs<crate::backend::Canonical<<Self as WriteStatement>::Needs>>,
         ReturnedRow<ST>: FromRow<ST>,
-        Job<Self, ReturnedRow<ST>, ReturnedRow<ST>>:
+        Job<Self, As<ReturnedRow<ST>, ST>, ReturnedRow<ST>>:
             Work<'c, Conn::Backend, Conn::Mode, Output = ReturnedRow<ST>>,
     {
         returning_job::<_, ST, _>(self, runner::exactly_one).run(conn.__connection())

@@ -26,6 +26,7 @@ mod sqlite;
 mod verify;
 
 pub use print::{print_schema, PrintOptions, UnmappedTypes};
+pub(crate) use verify::type_agrees;
 pub use verify::{compare, verify_schema, Drift};
 
 use crate::backend::{Backend, Dialect, Postgres};

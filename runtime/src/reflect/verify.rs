@@ -243,11 +243,7 @@ pub fn compare(catalog: &Catalog, tables: &[&TableMeta]) -> Vec<Drift> {
             let sized = column
                 .sized_type
                 .filter(|_| catalog.dialect == Dialect::Postgres);
-            let agrees = match sized {
-                Some(sized) => same_sized_type(sized, actual),
-                None => same_type(catalog.dialect, column.sql_type, actual),
-            };
-            if !agrees {
+            if !type_agrees(catalog.dialect, column, actual) {
                 out.push(Drift::Type {
                     column: name.clone(),
                     declared: sized.unwrap_or(column.sql_type).to_string(),
@@ -282,6 +278,20 @@ pub fn compare(catalog: &Catalog, tables: &[&TableMeta]) -> Vec<Drift> {
         }
     }
     out
+}
+
+/// Whether a declared column's type is the live column's, by the rules of [`compare`]
+/// (sizes compared on PostgreSQL when declared; storage classes on SQLite). Migration
+/// autogenerate uses it so that the type changes it writes are the ones `compare` reports.
+pub(crate) fn type_agrees(
+    dialect: Dialect,
+    column: &crate::query::ColumnMeta,
+    actual: &ReflectedColumn,
+) -> bool {
+    match column.sized_type.filter(|_| dialect == Dialect::Postgres) {
+        Some(sized) => same_sized_type(sized, actual),
+        None => same_type(dialect, column.sql_type, actual),
+    }
 }
 
 /// The enum types the declared columns use whose labels differ from the database's type of

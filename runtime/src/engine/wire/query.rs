@@ -428,8 +428,12 @@ impl Wire {
                 }
                 Message::NoticeResponse(body) => notice(body.fields()),
                 Message::ParameterStatus(_) | Message::NotificationResponse(_) => {}
-                Message::CopyInResponse(_) => return Err(Box::pin(self.refuse_copy(true, true)).await),
-                Message::CopyOutResponse(_) => return Err(Box::pin(self.refuse_copy(false, true)).await),
+                Message::CopyInResponse(_) => {
+                    return Err(Box::pin(self.refuse_copy(true, true)).await)
+                }
+                Message::CopyOutResponse(_) => {
+                    return Err(Box::pin(self.refuse_copy(false, true)).await)
+                }
                 _ => {
                     return Err(self.broke(protocol("unexpected message after Execute")));
                 }
