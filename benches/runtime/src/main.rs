@@ -237,6 +237,12 @@ fn main() {
     let url = db.url().to_string_with_password();
     let mut env = data::Env::connect(&url);
     if args.iter().any(|a| a == "--async") {
+        // The async column measures its own connections; pinning their backends is not
+        // written, so the option is refused rather than silently dropped.
+        assert!(
+            !args.iter().any(|a| a == "--pin"),
+            "--pin is not supported with --async"
+        );
         asyncs::run(&mut env, &url, &only, scale);
         return;
     }
