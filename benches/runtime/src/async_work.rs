@@ -315,7 +315,7 @@ async fn assoc_sqlwright(conn: &mut sqlwright::AsyncConnection) -> u64 {
     for comment in comments {
         by_post.entry(comment.post_id).or_default().push(comment);
     }
-    let tree: Vec<(sw::User, Vec<(sw::Post, Vec<sw::Comment>)>)> = tree
+    let tree: sw::Tree = tree
         .into_iter()
         .map(|(u, posts)| {
             let posts = posts
