@@ -26,7 +26,7 @@ use std::process::ExitCode;
     name = "sqlwright",
     version,
     about = "Print table! declarations for an existing PostgreSQL or SQLite database, check declarations against it, and run migrations",
-    after_help = "Exit status: 0 on success, 1 when verify-schema finds differences (or `migration status` a changed, missing or dirty migration), 2 on an error."
+    after_help = "Exit status: 0 on success, 1 when verify-schema finds differences (or `migration status` a changed, missing or dirty migration, or `migration check` a disagreement), 2 on an error."
 )]
 struct Cli {
     /// The database: postgres://user:password@host:port/database, or a SQLite file as
@@ -46,7 +46,8 @@ enum Command {
     /// Compare the `table!` declarations in Rust source files with the database: missing
     /// tables and columns, types, nullability, primary keys.
     VerifySchema(VerifyArgs),
-    /// Migrations as SQL files: new, run, revert, redo, status (list), resolve.
+    /// Migrations as SQL files: new, generate, check, run, revert, redo, status (list),
+    /// resolve.
     Migration(migration::MigrationArgs),
 }
 

@@ -39,6 +39,8 @@ pages! {
     batch_jobs => "src/batch-jobs.md",
     backends => "src/backends.md",
     production => "src/production.md",
+    migrations => "src/migrations.md",
+    async_ => "src/async.md",
     from_sqlalchemy => "src/from-sqlalchemy.md",
     from_diesel => "src/from-diesel.md",
 }

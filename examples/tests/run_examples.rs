@@ -513,7 +513,7 @@ fn examples_keep_their_rows_in_a_postgresql_database_url_and_run_again() {
 #[test]
 fn postgresql_only_examples_refuse_a_sqlite_url_and_say_why() {
     let (dir, url) = sqlite_file("refused");
-    for name in ["engine", "batch_job", "job_queue", "shop"] {
+    for name in ["engine", "batch_job", "job_queue", "shop", "axum_service"] {
         let out = Command::new(example(name))
             .env("DATABASE_URL", &url)
             .output()
@@ -590,4 +590,128 @@ fn schema_history_generates_each_step_and_finds_nothing_to_do_the_second_time() 
             assert!(out.contains(note), "{note:?} not in:\n{out}");
         }
     }
+}
+
+/// One HTTP/1.1 request to `addr` (`Connection: close`): the status code and the body.
+fn http(addr: &str, method: &str, path: &str, json: Option<&str>) -> (u16, String) {
+    use std::io::{Read, Write};
+    let mut stream = std::net::TcpStream::connect(addr).expect("the service accepts");
+    let body = json.unwrap_or("");
+    let request = format!(
+        "{method} {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\
+         Content-Type: application/json\r\nContent-Length: {}\r\n\r\n{body}",
+        body.len()
+    );
+    stream.write_all(request.as_bytes()).unwrap();
+    let mut answer = String::new();
+    stream.read_to_string(&mut answer).unwrap();
+    let (head, body) = answer.split_once("\r\n\r\n").expect("a head and a body");
+    let status = head
+        .split(' ')
+        .nth(1)
+        .and_then(|code| code.parse().ok())
+        .unwrap_or_else(|| panic!("no status in {head}"));
+    (status, body.to_string())
+}
+
+#[test]
+fn axum_service_answers_typed_queries_from_the_pool_as_json() {
+    use std::io::{BufRead, BufReader};
+    use std::process::Stdio;
+    /// Killed if the test fails before it stopped.
+    struct Service(std::process::Child);
+    impl Drop for Service {
+        fn drop(&mut self) {
+            if let Ok(None) = self.0.try_wait() {
+                let _ = self.0.kill();
+                let _ = self.0.wait();
+            }
+        }
+    }
+    let mut child = Service(
+        Command::new(example("axum_service"))
+            .args(["--addr", "127.0.0.1:0"])
+            .env_remove("DATABASE_URL")
+            .stdout(Stdio::piped())
+            .spawn()
+            .expect("the service starts"),
+    );
+    let mut lines = BufReader::new(child.0.stdout.take().unwrap()).lines();
+    // Port 0: the service says which port it got.
+    let addr = loop {
+        let line = lines
+            .next()
+            .expect("the service prints its address")
+            .unwrap();
+        if let Some(addr) = line.strip_prefix("listening on http://") {
+            break addr.to_string();
+        }
+    };
+    let get = |path: &str| http(&addr, "GET", path, None);
+    let post = |json: &str| http(&addr, "POST", "/books", Some(json));
+
+    assert_eq!(
+        get("/books?min_pages=250"),
+        (
+            200,
+            r#"[{"id":1,"title":"Dune","author":"Herbert","pages":412},{"id":3,"title":"Eden","author":"Lem","pages":262}]"#
+                .into()
+        )
+    );
+    assert_eq!(
+        get("/books/2"),
+        (
+            200,
+            r#"{"id":2,"title":"Solaris","author":"Lem","pages":204}"#.into()
+        )
+    );
+    assert_eq!(
+        get("/books/99"),
+        (404, r#"{"error":"no such book"}"#.into())
+    );
+    assert_eq!(
+        post(r#"{"title":"Ubik","author":"Dick","pages":202}"#),
+        (
+            201,
+            r#"{"id":4,"title":"Ubik","author":"Dick","pages":202}"#.into()
+        )
+    );
+    assert_eq!(
+        get("/books/4").1,
+        r#"{"id":4,"title":"Ubik","author":"Dick","pages":202}"#
+    );
+    assert_eq!(
+        post(r#"{"title":"Ubik","author":"Someone","pages":10}"#).0,
+        409
+    );
+    assert_eq!(post(r#"{"title":"","author":"Nobody","pages":10}"#).0, 422);
+    // Requests at once, on a pool of ten connections: every one answered.
+    std::thread::scope(|s| {
+        let requests: Vec<_> = (0..40)
+            .map(|_| s.spawn(|| get("/books?min_pages=1")))
+            .collect();
+        for request in requests {
+            let (status, body) = request.join().unwrap();
+            assert_eq!(status, 200);
+            assert_eq!(body.matches("\"id\":").count(), 4, "{body}");
+        }
+    });
+    assert_eq!(
+        get("/authors"),
+        (
+            200,
+            r#"[{"author":"Dick","books":1,"pages":202},{"author":"Herbert","books":1,"pages":412},{"author":"Lem","books":2,"pages":466}]"#
+                .into()
+        )
+    );
+
+    // SIGINT: the service stops (and drops its throwaway database) on its own.
+    let stopped = Command::new("kill")
+        .args(["-INT", &child.0.id().to_string()])
+        .status()
+        .expect("kill runs");
+    assert!(stopped.success());
+    let rest: Vec<String> = lines.map(|line| line.unwrap()).collect();
+    assert_eq!(rest, ["stopped"]);
+    assert!(child.0.wait().unwrap().success());
 }

@@ -37,6 +37,11 @@ use postgres_types::Type;
 use std::marker::PhantomData;
 use std::sync::Arc;
 
+#[cfg(feature = "tokio")]
+mod on_tokio;
+mod plan;
+use plan::CopyPlan;
+
 /// Starts a bulk load into `table`; see the [module docs](self).
 pub fn copy_in<T: crate::query::StoredTable>(table: T) -> CopyIn<'static, T> {
     CopyIn {
@@ -51,7 +56,7 @@ pub fn copy_in<T: crate::query::StoredTable>(table: T) -> CopyIn<'static, T> {
 pub struct CopyIn<'p, T> {
     _table: T,
     every: u64,
-    progress: Option<Box<dyn FnMut(u64) + 'p>>,
+    progress: Option<Box<dyn FnMut(u64) + Send + 'p>>,
 }
 
 impl<T> std::fmt::Debug for CopyIn<'_, T> {
@@ -219,7 +224,7 @@ fn server_position(error: &Error, columns: &[String]) -> (Option<u64>, Option<St
 impl<'p, T: Table> CopyIn<'p, T> {
     /// Calls `f` with the number of rows sent so far every `every` rows, and once at the
     /// end with the total.
-    pub fn on_progress<'q>(self, every: u64, f: impl FnMut(u64) + 'q) -> CopyIn<'q, T> {
+    pub fn on_progress<'q>(self, every: u64, f: impl FnMut(u64) + Send + 'q) -> CopyIn<'q, T> {
         CopyIn {
             _table: self._table,
             every: every.max(1),
@@ -245,69 +250,17 @@ impl<'p, T: Table> CopyIn<'p, T> {
             }
             return Ok(0);
         };
-        let mut list = SqlWriter::new();
-        R::render_columns(&mut list);
-        let list = list.finish().sql;
-        let columns = column_names(&list);
-        let mut sql = SqlWriter::new();
-        sql.sql("COPY ");
-        sql.ident(T::SQL_NAME);
-        sql.sql(" (");
-        sql.sql(&list);
-        sql.sql(") FROM STDIN (FORMAT binary)");
-        let sql = sql.finish().sql;
-        // The first row fixes the parameter types and the shape every row must have: one
-        // plain value per column (an expression cannot be sent in COPY data).
-        let (types, key) = first.with_values(true, |r| {
-            if r.params.len() != columns.len() || !plain_values(&r.sql, r.params.len()) {
-                return Err(Error::Misuse(format!(
-                    "COPY into `{}` takes plain values only, one per column; got `{}`",
-                    T::SQL_NAME,
-                    r.sql
-                )));
-            }
-            Ok((r.types, r.key))
-        })?;
+        let plan = CopyPlan::new::<T, I, R>(&first)?;
         let every = self.every;
         let progress = &mut self.progress;
-        let bad_row = |row: u64, r: &Rendered<'_>| {
-            let (column, source) = match failing_param(&r.params, &r.types) {
-                Some((i, e)) => (columns.get(i).cloned(), e),
-                None => (None, Error::Parameter("the row could not be sent".into())),
-            };
-            Error::Copy {
-                row: Some(row),
-                column,
-                source: Box::new(source),
-            }
-        };
         let conn = <C::Backend as PostgresOnly<features::COPY>>::postgres(conn.connection());
-        conn.copy_in_with(&sql, |sink| {
+        conn.copy_in_with(&plan.sql, |sink| {
             let refused = std::cell::Cell::new(false);
             let mut write = |n: u64, r: Rendered<'_>| -> Result<(), Error> {
-                if r.key != key {
-                    return Err(Error::Misuse(format!(
-                        "COPY into `{}`: row {n} has another shape than row 1",
-                        T::SQL_NAME
-                    )));
-                }
-                if let Some((at, reason)) = &r.refused {
-                    return Err(Error::Copy {
-                        row: Some(n),
-                        column: columns.get(*at).cloned(),
-                        source: Box::new(Error::Parameter(reason.clone())),
-                    });
-                }
-                let sent = sink.row(&r.params, &types);
-                refused.set(sink.refused());
-                sent.map_err(|(at, e)| match (at, e) {
-                    (_, lost @ Error::ConnectionLost(_)) => lost,
-                    (Some(i), source) => Error::Copy {
-                        row: Some(n),
-                        column: columns.get(i).cloned(),
-                        source: Box::new(source),
-                    },
-                    (None, _) => bad_row(n, &r),
+                plan.write(n, r, |params, types| {
+                    let sent = sink.row(params, types);
+                    refused.set(sink.refused());
+                    sent
                 })
             };
             first.with_values(false, |r| write(1, r))?;
@@ -331,17 +284,7 @@ impl<'p, T: Table> CopyIn<'p, T> {
                     reported = Some(n);
                 }
             }
-            let stored = sink.finish().map_err(|error| {
-                if error.database_error().is_none() {
-                    return error;
-                }
-                let (row, column) = server_position(&error, &columns);
-                Error::Copy {
-                    row,
-                    column,
-                    source: Box::new(error),
-                }
-            })?;
+            let stored = sink.finish().map_err(|error| plan.finished(error))?;
             if let Some(f) = progress.as_mut().filter(|_| reported != Some(stored)) {
                 f(stored);
             }
@@ -416,6 +359,72 @@ fn copy_spans(data: &[u8], columns: usize, spans: &mut Vec<Span>) -> Result<bool
     Ok(true)
 }
 
+/// One CopyData message of binary COPY output (the file header first, once) decoded
+/// into a row; `Ok(None)` for the trailer.
+pub(crate) fn decode_copy_message<R>(
+    mut data: &[u8],
+    header: &mut bool,
+    columns: &Arc<[Column]>,
+    spans: &mut Vec<Span>,
+    decode: DecodeCopy<R>,
+    labels: &[crate::render::Label],
+) -> Result<Option<R>, Error> {
+    if !*header {
+        let n = header_len(data)
+            .ok_or_else(|| Error::ConnectionLost("malformed binary COPY header".into()))?;
+        *header = true;
+        data = &data[n..];
+    }
+    if !copy_spans(data, columns.len(), spans)? {
+        return Ok(None);
+    }
+    decode(RowRef::new(columns, data, spans), labels).map(Some)
+}
+
+/// One `copy_out` of a query: the query, how it writes itself, how its rows decode.
+#[doc(hidden)]
+pub struct CopyOutJob<Q, R, B: crate::backend::Backend = crate::backend::Postgres> {
+    pub(crate) query: Q,
+    pub(crate) write: crate::engine::runner::WriteFn<Q>,
+    pub(crate) decode: DecodeCopy<R>,
+    /// The connection as PostgreSQL's (see `StreamJob`).
+    pub(crate) postgres: crate::engine::stream_job::ToPostgres<B>,
+}
+
+/// What `copy_out` of rows `R` gives on runner `C`: [`CopyRows`] (an `Iterator`) on a
+/// blocking connection, [`AsyncCopyRows`](crate::AsyncCopyRows) (a `futures::Stream`) on
+/// an async one.
+pub type CopiedOut<'c, C, Q, R> =
+    <CopyOutJob<Q, R, <C as crate::engine::Runner>::Backend> as crate::engine::runner::Work<
+        'c,
+        <C as crate::engine::Runner>::Backend,
+        <C as crate::engine::Runner>::Mode,
+    >>::Output;
+
+impl<'c, B: crate::backend::Backend, Q, R: 'c>
+    crate::engine::runner::Work<'c, B, crate::engine::Blocking> for CopyOutJob<Q, R, B>
+{
+    type Output = CopyRows<'c, R>;
+    fn run(self, conn: &'c mut Connection<B>) -> Result<CopyRows<'c, R>, Error> {
+        let mut out = SqlWriter::new();
+        (self.write)(&self.query, None, &mut out)?;
+        copy_out(out.finish(), (self.postgres)(conn), self.decode)
+    }
+}
+
+/// The `COPY (query) TO STDOUT` text of a query without parameters (COPY takes none;
+/// values are never written into SQL text).
+pub(crate) fn copy_out_sql(rendered: &Rendered<'_>) -> Result<String, Error> {
+    if !rendered.params.is_empty() {
+        return Err(Error::Misuse(format!(
+            "COPY cannot take parameters, and this query has {} bound value(s); read it with \
+             `.stream(conn)`, which is as lean on memory",
+            rendered.params.len()
+        )));
+    }
+    Ok(format!("COPY ({}) TO STDOUT (FORMAT binary)", rendered.sql))
+}
+
 impl<R> Iterator for CopyRows<'_, R> {
     type Item = Result<R, Error>;
 
@@ -433,18 +442,9 @@ impl<R> Iterator for CopyRows<'_, R> {
                 header,
                 ..
             } = self;
-            let item = conn.copy_out_next(|mut data: &[u8]| {
-                if !*header {
-                    let n = header_len(data).ok_or_else(|| {
-                        Error::ConnectionLost("malformed binary COPY header".into())
-                    })?;
-                    *header = true;
-                    data = &data[n..];
-                }
-                if !copy_spans(data, columns.len(), spans)? {
-                    return Ok(None);
-                }
-                decode(RowRef::new(columns, data, spans), labels).map(Some)
+            let decode = *decode;
+            let item = conn.copy_out_next(|data: &[u8]| {
+                decode_copy_message(data, header, columns, spans, decode, labels)
             });
             match item {
                 None => {
@@ -494,16 +494,9 @@ pub(crate) fn copy_out<'c, R, C: Executor + ?Sized>(
 where
     C::Backend: PostgresOnly<features::COPY>,
 {
-    if !rendered.params.is_empty() {
-        return Err(Error::Misuse(format!(
-            "COPY cannot take parameters, and this query has {} bound value(s); read it with \
-             `.stream(conn)`, which is as lean on memory",
-            rendered.params.len()
-        )));
-    }
+    let sql = copy_out_sql(&rendered)?;
     let conn = <C::Backend as PostgresOnly<features::COPY>>::postgres(conn.connection());
     let columns = conn.columns_of(&rendered)?;
-    let sql = format!("COPY ({}) TO STDOUT (FORMAT binary)", rendered.sql);
     conn.copy_out_start(&sql)?;
     Ok(CopyRows {
         conn,

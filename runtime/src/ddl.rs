@@ -25,7 +25,8 @@
 //! declaration by the program's author and are copied as they are; identifiers are quoted.
 
 use crate::backend::{Backend, Dialect};
-use crate::engine::{Connection, Error, Executor};
+use crate::engine::runner::Work;
+use crate::engine::{Blocking, Connection, Error, Executor, Ran, Runner};
 use crate::query::TableMeta;
 
 /// A group of tables created and dropped together.
@@ -358,37 +359,61 @@ impl Schema {
     }
 
     /// Creates every table (`CREATE TABLE IF NOT EXISTS` when `if_not_exists`), in one
-    /// implicit transaction: all or nothing.
-    pub fn create_all<B: Backend>(
+    /// implicit transaction: all or nothing (a future of it on an async connection).
+    pub fn create_all<'c, C: Runner + ?Sized>(
         &self,
-        conn: &mut Connection<B>,
+        conn: &'c mut C,
         if_not_exists: bool,
-    ) -> Result<(), Error> {
-        let dialect = conn.dialect();
-        let sql = self.create_sql_for(dialect, if_not_exists);
-        if dialect == Dialect::Sqlite {
-            // One script is one transaction on PostgreSQL; SQLite runs it statement by
-            // statement, so it is wrapped.
-            return conn.transaction(|tx| tx.batch_execute(&sql));
-        }
-        conn.batch_execute(&sql)
+    ) -> Ran<'c, C, ()>
+    where
+        Script: Work<'c, C::Backend, C::Mode, Output = ()>,
+    {
+        let conn = conn.__connection();
+        Script(self.create_sql_for(conn.dialect(), if_not_exists)).run(conn)
     }
 
     /// Drops every table (`DROP TABLE IF EXISTS` when `if_exists`), dependents first, then
-    /// the enum types they use, in one implicit transaction: all or nothing. The flag is
-    /// [`create_all`](Self::create_all)'s, turned around (SQLAlchemy's `checkfirst` on
-    /// both): without it, a table that is not there is an error.
-    pub fn drop_all<B: Backend>(
+    /// the enum types they use, in one implicit transaction: all or nothing (a future of it
+    /// on an async connection). The flag is [`create_all`](Self::create_all)'s, turned
+    /// around (SQLAlchemy's `checkfirst` on both): without it, a table that is not there is
+    /// an error.
+    pub fn drop_all<'c, C: Runner + ?Sized>(
         &self,
-        conn: &mut Connection<B>,
+        conn: &'c mut C,
         if_exists: bool,
-    ) -> Result<(), Error> {
-        let dialect = conn.dialect();
-        let sql = self.drop_sql_for(dialect, if_exists);
-        if dialect == Dialect::Sqlite {
-            return conn.transaction(|tx| tx.batch_execute(&sql));
+    ) -> Ran<'c, C, ()>
+    where
+        Script: Work<'c, C::Backend, C::Mode, Output = ()>,
+    {
+        let conn = conn.__connection();
+        Script(self.drop_sql_for(conn.dialect(), if_exists)).run(conn)
+    }
+}
+
+/// A schema script (`create_all`, `drop_all`) run as one unit in either mode.
+#[doc(hidden)]
+pub struct Script(String);
+
+impl<'c, B: Backend> Work<'c, B, Blocking> for Script {
+    type Output = ();
+    fn run(self, conn: &'c mut Connection<B>) -> Result<(), Error> {
+        if conn.dialect() == Dialect::Sqlite {
+            // One script is one transaction on PostgreSQL; SQLite runs it statement by
+            // statement, so it is wrapped.
+            return conn.transaction(|tx| tx.batch_execute(&self.0));
         }
-        conn.batch_execute(&sql)
+        conn.batch_execute(&self.0)
+    }
+}
+
+#[cfg(feature = "tokio")]
+impl<'c> Work<'c, crate::Postgres, crate::engine::Async> for Script {
+    type Output = ();
+    fn run(
+        self,
+        conn: &'c mut Connection<crate::Postgres>,
+    ) -> crate::engine::BoxFuture<'c, Result<(), Error>> {
+        Box::pin(async move { conn.pg_batch_io(&self.0).await })
     }
 }
 

@@ -199,7 +199,10 @@ pub mod types;
 pub use backend::Sqlite;
 pub use backend::{Backend, Postgres};
 #[cfg(feature = "tokio")]
-pub use engine::AsyncConnection;
+pub use engine::{
+    AsyncBatches, AsyncConnection, AsyncCopyRows, AsyncEngine, AsyncPooledConnection, AsyncRows,
+    AsyncTransaction, AsyncTransactionBuilder,
+};
 pub use engine::{
     CancelHandle, Connection, DatabaseUrl, Engine, Error, IsolationLevel, PooledConnection,
     StatementCacheMode, Transaction, SQL_LOG_TARGET,

@@ -3,7 +3,13 @@
 
 mod aggregate_types;
 mod any;
+mod async_cancel;
 mod async_conn;
+mod async_copy;
+mod async_pool;
+mod async_relations;
+mod async_streams;
+mod async_tx;
 mod autogen;
 mod autogen_constraints;
 mod both;

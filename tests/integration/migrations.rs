@@ -502,4 +502,47 @@ on_both!(
     a_down_sql_outside_a_transaction_reverts_or_goes_dirty,
     empty_files_from_migration_new_apply_and_revert,
     concurrent_runners_apply_each_migration_once,
+    a_script_that_opened_its_own_transaction_is_rolled_back_when_it_fails,
 );
+
+/// A no-transaction file that opens a transaction itself (as SQLite's table rebuild does)
+/// and fails inside it: that transaction is rolled back, the dirty mark stays, and the
+/// connection is left outside any transaction.
+fn a_script_that_opened_its_own_transaction_is_rolled_back_when_it_fails<B: Db>() {
+    let (_keep, url) = B::fresh();
+    let mut conn = B::connect_to(&url);
+    let up = "-- sqlwright: no-transaction\n\
+              BEGIN;\n\
+              CREATE TABLE half (x int);\n\
+              INSERT INTO no_such_table VALUES (1);\n\
+              COMMIT;\n";
+    let d = dir::<B>(
+        "own_tx",
+        &[CREATE_EVENTS, ("2_half", up, "DROP TABLE half;")],
+    );
+    let m = Migrations::from_dir(&d).unwrap();
+    let err = m.run(&mut conn, Target::Latest).unwrap_err();
+    assert!(
+        matches!(
+            &err,
+            MigrateError::Failed {
+                version: 2,
+                dirty: true,
+                ..
+            }
+        ),
+        "{err}"
+    );
+    use MigrationState::*;
+    assert_eq!(states(&m, &mut conn), [(1, Applied), (2, Dirty)]);
+    // What the connection does next is committed on its own, not held in the script's
+    // transaction: another connection sees it.
+    conn.batch_execute("CREATE TABLE after_failure (x int)")
+        .unwrap();
+    let mut other = B::connect_to(&url);
+    other.batch_execute("SELECT x FROM after_failure").unwrap();
+    assert!(
+        other.batch_execute("SELECT x FROM half").is_err(),
+        "the script's table stayed"
+    );
+}

@@ -87,6 +87,7 @@ macro_rules! both_modes {
         }
     )*};
 }
+pub(crate) use both_modes;
 
 both_modes! {
     fn reads(conn) {
@@ -221,6 +222,62 @@ both_modes! {
         assert_eq!(nobody, None);
         let all = go!(books::table.load(&mut conn)).unwrap();
         assert_eq!(all.len(), 4);
+    }
+
+    fn batches(conn) {
+        use sqlwright::query::Batch;
+        // An INSERT of no rows: counted 0, not sent.
+        let mut none = vec![(books::writer_id.to(1), books::title.to("x"), books::pages.to(1))];
+        none.clear();
+        let counts = go!(Batch::new()
+            .with(insert_into(writers::table)
+                .values((writers::name.to("Eve"), writers::email.to("eve@x"))))
+            .with(update(books::table).set(books::pages.to(books::pages + 1)))
+            .with(insert_into(books::table).values(none))
+            .with(delete(books::table).filter(books::title.eq("Gamma")))
+            .execute(&mut conn))
+        .unwrap();
+        assert_eq!(counts, [1, 3, 0, 1]);
+        let pages: Vec<i32> = go!(books::table
+            .select(books::pages)
+            .order_by(books::id)
+            .load(&mut conn))
+        .unwrap();
+        assert_eq!(pages, [121, 301]);
+
+        // A failure names its statement; outside a transaction nothing of the batch stays.
+        match go!(Batch::new()
+            .with(insert_into(writers::table)
+                .values((writers::name.to("Fay"), writers::email.to("fay@x"))))
+            .with(insert_into(writers::table)
+                .values((writers::name.to("Ann again"), writers::email.to("ann@x"))))
+            .with(delete(books::table))
+            .execute(&mut conn))
+        {
+            Err(Error::Batch { index, source }) => {
+                assert_eq!(index, 1);
+                assert_eq!(source.kind(), Some(DbErrorKind::UniqueViolation));
+            }
+            other => panic!("expected a batch error, got {other:?}"),
+        }
+        assert_eq!(go!(writers::table.count(&mut conn)).unwrap(), 4);
+        assert_eq!(go!(books::table.count(&mut conn)).unwrap(), 2);
+
+        // Inside a transaction, the failure fails it, and the connection says so.
+        go!(conn.batch_execute("BEGIN")).unwrap();
+        let failed = go!(Batch::new()
+            .with(delete(books::table).filter(books::id.eq(1)))
+            .with(insert_into(writers::table)
+                .values((writers::name.to("Dup"), writers::email.to("bob@x"))))
+            .execute(&mut conn));
+        assert!(matches!(failed, Err(Error::Batch { index: 1, .. })), "{failed:?}");
+        let next = go!(books::table.count(&mut conn));
+        assert!(
+            matches!(&next, Err(e) if e.kind() == Some(DbErrorKind::InFailedTransaction)),
+            "{next:?}"
+        );
+        go!(conn.batch_execute("ROLLBACK")).unwrap();
+        assert_eq!(go!(books::table.count(&mut conn)).unwrap(), 2);
     }
 
     fn locking(conn) {

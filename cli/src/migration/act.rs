@@ -47,7 +47,11 @@ fn act<B: MigrationBackend>(
 ) -> Result<ExitCode, String> {
     let fail = |e: sqlwright::migrate::MigrateError| e.to_string();
     match command {
-        MigrationCommand::New { .. } => return Err("`migration new` needs no database".into()),
+        MigrationCommand::New { .. }
+        | MigrationCommand::Generate { .. }
+        | MigrationCommand::Check { .. } => {
+            return Err("not a command that acts on the database".into())
+        }
         MigrationCommand::Run { to } => {
             let target = to.map_or(Target::Latest, Target::Version);
             let applied = migrations.run(conn, target).map_err(fail)?;

@@ -9,7 +9,10 @@ use crate::backend::Postgres;
 use crate::render::Rendered;
 use std::time::Duration;
 
-/// A PostgreSQL connection driven by the tokio runtime.
+/// A PostgreSQL connection driven by the tokio runtime: the blocking [`Connection`]'s
+/// protocol client, statement cache and logging on a tokio socket. Every typed query runs on
+/// it with the blocking method names, awaited (`users::table.load(&mut conn).await?`), as
+/// does a [`Batch`](crate::query::Batch); the compiler checks it the same way.
 ///
 /// ```no_run
 /// # async fn demo() -> Result<(), sqlwright::Error> {
@@ -22,13 +25,14 @@ use std::time::Duration;
 /// ```
 ///
 /// A future of this connection dropped before it finished (a timeout, a `select!` that
-/// took another branch) leaves the request pending: the connection then refuses further
-/// use with [`Error::ConnectionLost`] ([`is_closed`](Self::is_closed) says so), and is
-/// dropped. Typed queries, transactions, streams and the pool are not async yet (issue
-/// #21); this type runs SQL text and rendered statements.
+/// took another branch) is finished by the next use: a statement that was sent is
+/// cancelled (outside a transaction block) and its answer read to its end, within the
+/// bounds of an abandoned stream's; one dropped before any of it was sent never
+/// happened; one dropped half-sent closes the connection ([`is_closed`](Self::is_closed)
+/// says so). Transactions: [`begin`](Self::begin), [`transaction`](Self::transaction).
 #[derive(Debug)]
 pub struct AsyncConnection {
-    inner: Connection<Postgres>,
+    pub(super) inner: Connection<Postgres>,
 }
 
 impl AsyncConnection {
@@ -47,17 +51,20 @@ impl AsyncConnection {
 
     /// Runs SQL text without parameters (several statements allowed), discarding rows.
     pub async fn batch_execute(&mut self, sql: &str) -> Result<(), Error> {
+        self.inner.settle_owed().await?;
         self.inner.pg_batch_io(sql).await
     }
 
     /// SQL text through the simple protocol: the rows of every statement, each value as
     /// the server's text (see [`Connection::query_text`]).
     pub async fn query_text(&mut self, sql: &str) -> Result<Vec<Vec<Option<String>>>, Error> {
+        self.inner.settle_owed().await?;
         self.inner.query_text_io(sql).await
     }
 
     /// Checks that the server still answers (one round trip).
     pub async fn ping(&mut self) -> Result<(), Error> {
+        self.inner.settle_owed().await?;
         self.inner.ping_io().await
     }
 
@@ -68,6 +75,7 @@ impl AsyncConnection {
         statement: &Rendered<'_>,
         sink: &mut (dyn FnMut(RowData<'_>) -> Result<(), Error> + Send),
     ) -> Result<u64, Error> {
+        self.inner.settle_owed().await?;
         self.inner.pg_run_io(statement, sink).await
     }
 
@@ -76,6 +84,7 @@ impl AsyncConnection {
         &mut self,
         statement: &Rendered<'_>,
     ) -> Result<Vec<OwnedRow>, Error> {
+        self.inner.settle_owed().await?;
         let mut rows = Vec::new();
         self.inner
             .pg_run_io(statement, &mut |row: RowData<'_>| {
@@ -88,6 +97,7 @@ impl AsyncConnection {
 
     /// Runs a rendered statement and returns the number of rows it affected.
     pub async fn execute_rendered(&mut self, statement: &Rendered<'_>) -> Result<u64, Error> {
+        self.inner.settle_owed().await?;
         self.inner
             .pg_run_io(statement, &mut |_: RowData<'_>| Ok(()))
             .await
@@ -101,9 +111,10 @@ impl AsyncConnection {
     }
 
     /// Whether the connection can no longer be used (lost, timed out, or a future of it
-    /// dropped half-way).
+    /// dropped while its request was half sent). A stream dropped early does not close
+    /// it: its statement is ended at the next use.
     pub fn is_closed(&self) -> bool {
-        self.inner.is_closed()
+        self.inner.is_closed() && !self.inner.link.wire.portal_owed()
     }
 
     /// Whether a transaction is open on the server.

@@ -137,6 +137,13 @@ impl<B: Backend> EngineBuilder<B> {
     /// a URL of another backend, `pool_size + max_overflow` of 0, and on SQLite an
     /// in-memory database (each pooled connection would get its own, empty).
     pub fn build(self) -> Result<Engine<B>, Error> {
+        let (url, opener, settings) = self.parts()?;
+        Ok(Engine::from_parts(url, opener, settings))
+    }
+
+    /// The checked URL, the backend's opener and the pool settings: what the blocking and
+    /// the async engine are built from.
+    pub(super) fn parts(self) -> Result<(DatabaseUrl, B::Opener, Settings), Error> {
         let url = self.url.map_err(|reason| Error::InvalidUrl {
             part: "url".into(),
             reason,
@@ -152,7 +159,7 @@ impl<B: Backend> EngineBuilder<B> {
             ));
         }
         let opener = B::opener(&url, &self.options)?;
-        Ok(Engine::from_parts(url, opener, self.settings))
+        Ok((url, opener, self.settings))
     }
 }
 

@@ -391,15 +391,21 @@ impl Connection {
         &mut self,
         rendered: &Rendered<'_>,
     ) -> Result<Arc<[wire::Column]>, Error> {
-        wire::now(async {
-            let (_, sql) = self.prepare_logged(rendered, Instant::now()).await?;
-            let described = self
-                .link
-                .wire
-                .prepare(Arc::from(""), &sql, &rendered.types)
-                .await;
-            Ok(self.note(described)?.columns)
-        })
+        wire::now(self.columns_of_io(rendered))
+    }
+
+    /// [`columns_of`](Self::columns_of), on either kind of socket.
+    pub(crate) async fn columns_of_io(
+        &mut self,
+        rendered: &Rendered<'_>,
+    ) -> Result<Arc<[wire::Column]>, Error> {
+        let (_, sql) = self.prepare_logged(rendered, Instant::now()).await?;
+        let described = self
+            .link
+            .wire
+            .prepare(Arc::from(""), &sql, &rendered.types)
+            .await;
+        Ok(self.note(described)?.columns)
     }
 
     /// Transaction control on PostgreSQL, giving up at `deadline` when there is one.
@@ -446,7 +452,7 @@ impl Connection {
         result
     }
 
-    fn check(statement: &Rendered<'_>) -> Result<(), Error> {
+    pub(super) fn check(statement: &Rendered<'_>) -> Result<(), Error> {
         if statement.nul_in_text {
             return Err(Error::NulInText);
         }
@@ -594,7 +600,7 @@ impl Connection {
 /// Whether the server refused a cached prepared statement that no longer fits: its result
 /// type changed with the schema (0A000), or it no longer exists (26000, after `DISCARD
 /// ALL`).
-fn is_stale_statement(e: &Error) -> bool {
+pub(super) fn is_stale_statement(e: &Error) -> bool {
     e.database_error().is_some_and(|db| {
         db.code == "26000" || (db.code == "0A000" && db.message.contains("cached plan"))
     })

@@ -26,6 +26,13 @@ impl<'c> CopySink<'c> {
         wire: &'c mut Wire,
         write: impl FnOnce(&mut CopySink<'c>) -> Result<u64, Error>,
     ) -> Result<u64, Error> {
+        let mut sink = CopySink::new(wire);
+        let result = write(&mut sink);
+        wire::now(sink.end_io(result))
+    }
+
+    /// A sink over `wire` (in COPY FROM STDIN), the binary header written.
+    pub(crate) fn new(wire: &'c mut Wire) -> Self {
         let mut sink = CopySink {
             wire,
             data: BytesMut::with_capacity(COPY_CHUNK + 1024),
@@ -34,15 +41,21 @@ impl<'c> CopySink<'c> {
         sink.data.put_slice(b"PGCOPY\n\xff\r\n\0");
         sink.data.put_i32(0);
         sink.data.put_i32(0);
-        let result = write(&mut sink);
-        if sink.finished {
+        sink
+    }
+
+    /// After the writing: `result` when the COPY was finished; otherwise the COPY is
+    /// aborted (the server then stores nothing; its answer to the abort is the expected
+    /// error) and the error returned.
+    pub(crate) async fn end_io(&mut self, result: Result<u64, Error>) -> Result<u64, Error> {
+        if self.finished {
             return result;
         }
         let reason = match &result {
             Err(e) => e.to_string(),
             Ok(_) => "the COPY was not finished".to_string(),
         };
-        let aborted = wire::now(sink.wire.copy_fail(&reason));
+        let aborted = self.wire.copy_fail(&reason).await;
         match (result, aborted) {
             (Err(e), _) | (Ok(_), Err(e)) => Err(e),
             (Ok(_), Ok(())) => Err(Error::Misuse("the COPY was not finished".into())),
@@ -52,6 +65,20 @@ impl<'c> CopySink<'c> {
     /// Writes one row of `values` of `types`. When a value cannot be serialized, nothing
     /// of the row is kept and its position and error are returned.
     pub(crate) fn row(
+        &mut self,
+        values: &[crate::render::Param<'_>],
+        types: &[Type],
+    ) -> Result<(), (Option<usize>, Error)> {
+        self.encode(values, types)?;
+        if self.data.len() >= COPY_CHUNK {
+            wire::now(self.flush_io()).map_err(|e| (None, e))?;
+        }
+        Ok(())
+    }
+
+    /// [`row`](Self::row) without sending: the caller sends when [`full`](Self::full).
+    #[inline]
+    pub(crate) fn encode(
         &mut self,
         values: &[crate::render::Param<'_>],
         types: &[Type],
@@ -75,10 +102,19 @@ impl<'c> CopySink<'c> {
                 return Err((Some(i), error));
             }
         }
-        if self.data.len() >= COPY_CHUNK {
-            wire::now(self.wire.copy_data(&self.data)).map_err(|e| (None, e))?;
-            self.data.clear();
-        }
+        Ok(())
+    }
+
+    /// Whether enough data has gathered to be sent.
+    #[cfg(feature = "tokio")]
+    pub(crate) fn full(&self) -> bool {
+        self.data.len() >= COPY_CHUNK
+    }
+
+    /// Sends the data gathered so far.
+    pub(crate) async fn flush_io(&mut self) -> Result<(), Error> {
+        self.wire.copy_data(&self.data).await?;
+        self.data.clear();
         Ok(())
     }
 
@@ -90,11 +126,15 @@ impl<'c> CopySink<'c> {
 
     /// Ends the data: the number of rows the server stored.
     pub(crate) fn finish(&mut self) -> Result<u64, Error> {
+        wire::now(self.finish_io())
+    }
+
+    /// [`finish`](Self::finish), on either kind of socket.
+    pub(crate) async fn finish_io(&mut self) -> Result<u64, Error> {
         self.finished = true;
         self.data.put_i16(-1);
-        wire::now(self.wire.copy_data(&self.data))?;
-        self.data.clear();
-        wire::now(self.wire.copy_done())
+        self.flush_io().await?;
+        self.wire.copy_done().await
     }
 }
 
@@ -125,8 +165,13 @@ impl Connection {
     /// Starts `COPY ... TO STDOUT` (`sql`, written by sqlwright); its data is then read
     /// with [`Connection::copy_out_next`].
     pub(crate) fn copy_out_start(&mut self, sql: &str) -> Result<(), Error> {
+        wire::now(self.copy_out_start_io(sql))
+    }
+
+    /// [`copy_out_start`](Self::copy_out_start), on either kind of socket.
+    pub(crate) async fn copy_out_start_io(&mut self, sql: &str) -> Result<(), Error> {
         let started = Instant::now();
-        let result = wire::now(self.link.wire.copy_out_start(sql));
+        let result = self.link.wire.copy_out_start(sql).await;
         log::statement(
             &self.echo,
             sql,

@@ -125,6 +125,15 @@ pub enum Error {
     /// The API was used in a way that cannot work, found at run time (a nested transaction
     /// asking for its own isolation level, a raw-SQL parameter without a value, ...).
     Misuse(String),
+    /// A statement of a [`Batch`](crate::query::Batch) failed; the statements after it
+    /// were not run. Outside a transaction the batch is one implicit transaction, so none
+    /// of it was kept; inside one, the transaction has failed (roll it back).
+    Batch {
+        /// The failed statement's position in the batch, from 0.
+        index: usize,
+        /// What failed.
+        source: Box<Error>,
+    },
     /// A row of a COPY could not be stored, so the COPY stored none of its rows.
     Copy {
         /// The 1-based number of the bad row, when known.
@@ -229,6 +238,11 @@ impl fmt::Display for Error {
             }
             Error::Driver(reason) => write!(f, "database driver error: {reason}"),
             Error::Misuse(reason) => f.write_str(reason),
+            Error::Batch { index, source } => write!(
+                f,
+                "statement {index} (counting from 0) of the batch failed, and the ones after \
+                 it were not run: {source}"
+            ),
             Error::Copy {
                 row,
                 column,
@@ -255,6 +269,7 @@ impl std::error::Error for Error {
             Error::Database(e) => Some(e),
             Error::Copy { source, .. } => Some(source),
             Error::ParameterType { source, .. } => Some(source),
+            Error::Batch { source, .. } => Some(source),
             _ => None,
         }
     }
@@ -549,6 +564,7 @@ impl Error {
             Error::Database(e) => Some(e),
             Error::Copy { source, .. } => source.database_error(),
             Error::ParameterType { source, .. } => source.database_error(),
+            Error::Batch { source, .. } => source.database_error(),
             _ => None,
         }
     }

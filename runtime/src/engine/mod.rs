@@ -2,6 +2,14 @@
 
 #[cfg(feature = "tokio")]
 mod async_connection;
+#[cfg(feature = "tokio")]
+mod async_copy;
+#[cfg(feature = "tokio")]
+mod async_pool;
+#[cfg(feature = "tokio")]
+mod async_rows;
+#[cfg(feature = "tokio")]
+mod async_transaction;
 mod builder;
 mod cancel;
 mod connection;
@@ -9,22 +17,38 @@ mod copy_sink;
 pub(crate) mod error;
 pub(crate) mod hosts;
 pub(crate) mod log;
+mod pipeline;
 mod pool;
 mod postgres;
 mod replicas;
 pub(crate) mod row_data;
 pub mod runner;
 mod statement_cache;
+#[doc(hidden)]
+pub mod step;
 mod stream;
+pub mod stream_job;
 mod transaction;
 mod url;
 pub(crate) mod wire;
 
 #[cfg(feature = "tokio")]
 pub use async_connection::AsyncConnection;
+#[cfg(feature = "tokio")]
+pub use async_copy::AsyncCopyRows;
+#[cfg(feature = "tokio")]
+pub(crate) use async_copy::CopyFeed;
+#[cfg(feature = "tokio")]
+pub use async_pool::{AsyncEngine, AsyncPooledConnection};
+#[cfg(feature = "tokio")]
+pub use async_rows::{AsyncBatches, AsyncRows};
+#[cfg(feature = "tokio")]
+pub use async_transaction::{AsyncTransaction, AsyncTransactionBuilder};
 pub use builder::EngineBuilder;
 pub use cancel::CancelHandle;
 pub use connection::{Connection, DEFAULT_MAX_MESSAGE_SIZE, DEFAULT_STATEMENT_CACHE};
+#[cfg(feature = "tokio")]
+pub(crate) use copy_sink::CopySink;
 pub use error::{DatabaseError, DbErrorKind, DecodeError, Error, TlsErrorKind};
 pub use log::SQL_LOG_TARGET;
 pub use pool::{Engine, PoolState, PooledConnection, REQUEST_TIMEOUT_GRACE};

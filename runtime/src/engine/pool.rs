@@ -26,7 +26,7 @@ use std::time::{Duration, Instant};
 
 /// The least time a pre-ping gets: with less left of the checkout timeout, a healthy
 /// connection could be closed as hung for want of time.
-const PING_BUDGET: Duration = Duration::from_millis(5);
+pub(super) const PING_BUDGET: Duration = Duration::from_millis(5);
 
 /// What an engine with a `statement_timeout` adds to it for its request timeout: the
 /// server's cancel and the answer's trip back.
@@ -46,7 +46,7 @@ pub(crate) struct Settings {
 
 impl Settings {
     /// The engine's echo settings for connection number `conn`.
-    fn echo(&self, conn: u64) -> Echo {
+    pub(super) fn echo(&self, conn: u64) -> Echo {
         Echo {
             print: self.echo,
             slow: self.slow_query,

@@ -84,6 +84,33 @@ pub struct PgOpener {
     options: PgOptions,
 }
 
+impl PgOpener {
+    /// Opens a connection with the engine's options on either kind of socket, giving up
+    /// at `deadline`: the blocking engine's and the async engine's one way to connect.
+    pub(super) async fn open_io(
+        &self,
+        deadline: Option<Instant>,
+        kind: super::wire::SocketKind,
+    ) -> Result<Connection<Postgres>, Error> {
+        let mut config = self.config.clone();
+        if let Some(deadline) = deadline {
+            let left = deadline.saturating_duration_since(Instant::now());
+            if left < config.connect_timeout {
+                config.connect_timeout = left.max(Duration::from_millis(1));
+            }
+            config.all_hosts_by = Some(deadline);
+        }
+        let mut conn = Connection::connect_config_io(&self.url, config, kind).await?;
+        let options = &self.options;
+        conn.set_statement_cache_size(options.statement_cache);
+        conn.set_statement_cache_mode(options.statement_cache_mode);
+        conn.set_max_rows(options.max_rows);
+        conn.set_max_message_size(options.max_message_size);
+        conn.set_request_timeout(self.request_timeout)?;
+        Ok(conn)
+    }
+}
+
 impl Pooled for Postgres {
     type Options = PgOptions;
     type Opener = PgOpener;
@@ -141,22 +168,7 @@ impl Pooled for Postgres {
         opener: &PgOpener,
         deadline: Option<Instant>,
     ) -> Result<Connection<Self>, Error> {
-        let mut config = opener.config.clone();
-        if let Some(deadline) = deadline {
-            let left = deadline.saturating_duration_since(Instant::now());
-            if left < config.connect_timeout {
-                config.connect_timeout = left.max(Duration::from_millis(1));
-            }
-            config.all_hosts_by = Some(deadline);
-        }
-        let mut conn = Connection::connect_config(&opener.url, config)?;
-        let options = &opener.options;
-        conn.set_statement_cache_size(options.statement_cache);
-        conn.set_statement_cache_mode(options.statement_cache_mode);
-        conn.set_max_rows(options.max_rows);
-        conn.set_max_message_size(options.max_message_size);
-        conn.set_request_timeout(opener.request_timeout)?;
-        Ok(conn)
+        super::wire::now(opener.open_io(deadline, super::wire::SocketKind::Blocking))
     }
 
     fn reset(opener: &PgOpener, conn: &mut Connection<Self>) -> Result<(), Error> {

@@ -80,6 +80,10 @@ pub trait Work<'c, B: Backend, M: Mode> {
 #[doc(hidden)]
 pub type WriteFn<Q> = for<'q> fn(&'q Q, Option<&'q i64>, &mut SqlWriter<'q>) -> Result<bool, Error>;
 
+/// Decodes one row (streams keep it as a pointer, as their blocking iterator always did).
+#[doc(hidden)]
+pub type DecodeFn<R> = fn(&mut RowReader<'_>) -> Result<R, Error>;
+
 /// How the rows of a statement decode: [`As`] a Rust type, or [`Affected`] (no rows: the
 /// result is the count). A type, not a function pointer, so the per-row decode is inlined.
 #[doc(hidden)]
@@ -203,6 +207,7 @@ impl<'c, Q: Send + 'c, D: Decode<Row: Send + 'c> + 'c, T: Send + 'c>
     type Output = T;
     fn run(self, conn: &'c mut Connection<crate::Postgres>) -> BoxFuture<'c, Result<T, Error>> {
         Box::pin(async move {
+            conn.settle_owed().await?;
             let mut written = Ok(true);
             let rendered = crate::render::render_for(conn, |out| {
                 written = (self.write)(&self.query, self.limit.as_ref(), out);

@@ -3,7 +3,7 @@
 //! (for connection poolers).
 
 use super::log;
-use super::wire::{self, Statement};
+use super::wire::Statement;
 use super::{Connection, Error};
 use crate::render::Rendered;
 use postgres_types::Type;
@@ -204,20 +204,20 @@ impl Connection {
     /// poolers, where a named statement may land on another server connection) or the
     /// server cannot infer them. For explaining a raw statement's type error: the
     /// statement is prepared under a fresh name and closed with the next request.
-    pub(crate) fn inferred_param_types(&mut self, sql: &str) -> Option<Vec<Type>> {
-        self.try_prepare(sql, &[])
+    pub(crate) async fn inferred_param_types_io(&mut self, sql: &str) -> Option<Vec<Type>> {
+        self.try_prepare_io(sql, &[]).await
     }
 
     /// The parameter types of `sql` prepared with `types` declared (`Type::UNKNOWN` for
     /// one the server is to infer), or `None` when the server refuses it or asking would
-    /// have effects (see [`inferred_param_types`](Self::inferred_param_types)): in a
+    /// have effects (see [`inferred_param_types_io`](Self::inferred_param_types_io)): in a
     /// pooler cache mode, or inside a transaction, which a refused statement would abort.
-    pub(crate) fn try_prepare(&mut self, sql: &str, types: &[Type]) -> Option<Vec<Type>> {
+    pub(crate) async fn try_prepare_io(&mut self, sql: &str, types: &[Type]) -> Option<Vec<Type>> {
         if self.link.mode != StatementCacheMode::Named || self.link.wire.in_transaction() {
             return None;
         }
         let name = self.link.wire.statement_name();
-        let prepared = wire::now(self.link.wire.prepare(Arc::clone(&name), sql, types));
+        let prepared = self.link.wire.prepare(Arc::clone(&name), sql, types).await;
         match prepared {
             Ok(statement) => {
                 self.link.wire.close_statement(name);

@@ -71,6 +71,41 @@ fn savepoint_name(level: u32) -> String {
     format!("\"sqlwright_sp_{level}\"")
 }
 
+/// The statement that opens the savepoint at `level` (2 and up).
+pub(crate) fn savepoint_sql(level: u32) -> String {
+    format!("SAVEPOINT {}", savepoint_name(level))
+}
+
+/// The statement that ends the transaction at `level` (1: the whole transaction, 2 and
+/// up: a savepoint): commits (releases) it, or rolls it back.
+pub(crate) fn end_sql(level: u32, commit: bool) -> std::borrow::Cow<'static, str> {
+    match (level, commit) {
+        (1, true) => "COMMIT".into(),
+        (1, false) => "ROLLBACK".into(),
+        (_, true) => format!("RELEASE SAVEPOINT {}", savepoint_name(level)).into(),
+        (_, false) => {
+            let name = savepoint_name(level);
+            format!("ROLLBACK TO SAVEPOINT {name}; RELEASE SAVEPOINT {name}").into()
+        }
+    }
+}
+
+/// A nested transaction (a savepoint) takes no options of its own, and cannot start in
+/// a failed transaction.
+pub(crate) fn check_nested(options: &TransactionOptions, aborted: bool) -> Result<(), Error> {
+    if options.isolation.is_some() || options.read_only.is_some() {
+        return Err(Error::Misuse(
+            "a nested transaction (a savepoint) cannot set its own isolation level or \
+             read-only mode; set them on the outermost transaction"
+                .into(),
+        ));
+    }
+    if aborted {
+        return Err(Error::TransactionAborted);
+    }
+    Ok(())
+}
+
 impl<'c, B: Backend> Transaction<'c, B> {
     /// Opens a transaction on `conn`, or a savepoint when one is already open.
     pub(crate) fn open(
@@ -83,17 +118,8 @@ impl<'c, B: Backend> Transaction<'c, B> {
             conn.control(&sql)?;
             conn.aborted = false;
         } else {
-            if options.isolation.is_some() || options.read_only.is_some() {
-                return Err(Error::Misuse(
-                    "a nested transaction (a savepoint) cannot set its own isolation level or \
-                     read-only mode; set them on the outermost transaction"
-                        .into(),
-                ));
-            }
-            if conn.aborted {
-                return Err(Error::TransactionAborted);
-            }
-            conn.control(&format!("SAVEPOINT {}", savepoint_name(level)))?;
+            check_nested(&options, conn.aborted)?;
+            conn.control(&savepoint_sql(level))?;
         }
         conn.depth = level;
         Ok(Transaction {
@@ -136,34 +162,24 @@ impl<'c, B: Backend> Transaction<'c, B> {
             conn.aborted = true;
         }
         let aborted = conn.aborted;
+        let releases = commit && !aborted;
+        let sql = end_sql(self.level, releases);
         let result = if self.level == 1 {
             conn.depth = 0;
-            let sql = if commit && !aborted {
-                "COMMIT"
-            } else {
-                "ROLLBACK"
-            };
             // Whatever the answer, no transaction is open afterwards (unless the connection
             // is gone, which `control` records as broken).
-            let r = conn.control(sql);
+            let r = conn.control(&sql);
             conn.aborted = false;
             r
         } else {
-            let name = savepoint_name(self.level);
             conn.depth = self.level - 1;
-            if commit && !aborted {
-                conn.control(&format!("RELEASE SAVEPOINT {name}"))
-            } else {
-                // On failure `control` marks the enclosing transaction aborted: it can
-                // only roll back.
-                let r = conn.control(&format!(
-                    "ROLLBACK TO SAVEPOINT {name}; RELEASE SAVEPOINT {name}"
-                ));
-                if r.is_ok() {
-                    conn.aborted = false;
-                }
-                r
+            // On failure `control` marks the enclosing transaction aborted: it can only
+            // roll back.
+            let r = conn.control(&sql);
+            if r.is_ok() && !releases {
+                conn.aborted = false;
             }
+            r
         };
         result?;
         if commit && aborted {
@@ -302,7 +318,7 @@ impl<'c, B: Backend> TransactionBuilder<'c, B> {
 
 /// A short, growing, jittered pause between attempts, so that two conflicting
 /// transactions do not collide again at once.
-pub(super) fn backoff(attempt: u32) -> Duration {
+pub(crate) fn backoff(attempt: u32) -> Duration {
     let base = 2u64.saturating_pow(attempt.min(7)); // 2 .. 128 ms
     let jitter = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)

@@ -433,7 +433,10 @@ fn apply<B: MigrationBackend>(
         if !claimed {
             return Ok(false);
         }
-        B::run_untransacted(conn, m.up_sql()).map_err(|e| failed(true, e))?;
+        if let Err(e) = B::run_untransacted(conn, m.up_sql()) {
+            end_script_transaction(conn);
+            return Err(failed(true, e));
+        }
         raw::sql(
             "UPDATE sqlwright_migrations SET dirty = :no, duration_ms = :ms WHERE version = :v",
         )
@@ -455,6 +458,15 @@ fn apply<B: MigrationBackend>(
         );
     }
     Ok(applied)
+}
+
+/// After a no-transaction script failed: a transaction the script itself opened (`BEGIN`
+/// in the file, as SQLite's table rebuild does) is rolled back, so the connection is left
+/// as it was found; the dirty mark, committed before the script ran, stays.
+fn end_script_transaction<B: MigrationBackend>(conn: &mut Connection<B>) {
+    if conn.server_in_transaction() {
+        let _ = conn.batch_execute("ROLLBACK");
+    }
 }
 
 /// Reverts `m`; `false` when another process reverted it meanwhile.
@@ -504,7 +516,10 @@ fn unapply<B: MigrationBackend>(
         if !claimed {
             return Ok(false);
         }
-        B::run_untransacted(conn, m.down_sql()).map_err(|e| failed(true, e))?;
+        if let Err(e) = B::run_untransacted(conn, m.down_sql()) {
+            end_script_transaction(conn);
+            return Err(failed(true, e));
+        }
         raw::sql(delete)
             .bind("v", m.version() as i64)
             .execute(conn)?;

@@ -13,7 +13,7 @@ use super::{Col, DefaultSelection, Select, Source, SubSelect};
 use crate::check::{GroupBy, NoGroup, NotInFrom, Uncorrelated, ValidOrder};
 use crate::check::{ValidSelect, ValidWhere};
 use crate::engine::runner::{As, Job, Ran, Runner, Work};
-use crate::engine::{Error, Executor};
+
 use crate::expr::{And, Binary, Eq};
 use crate::types::{NotNull, Null};
 
@@ -448,7 +448,8 @@ pub trait KeyQuery: super::Table {
         self.by_key(key).first(conn)
     }
 
-    /// The row whose primary key is `key`; [`Error::NotFound`] when there is none.
+    /// The row whose primary key is `key`; [`Error::NotFound`](crate::Error::NotFound) when
+    /// there is none.
     #[allow(clippy::type_complexity)]
     fn find<
         'c,
@@ -489,11 +490,22 @@ pub trait KeyQuery: super::Table {
 
 impl<T: super::Table> KeyQuery for T {}
 
-/// Structs deriving `Row` loaded by primary key: `User::get(5, &mut conn)`.
+/// The query [`RowByKey`] runs: the struct's columns of the row whose key matches `E`
+/// (`I`: how the select list was checked).
+#[doc(hidden)]
+pub type KeyRowQuery<S, E, I> = Select<
+    SingleFrom<<S as super::Selectable>::Table>,
+    <S as super::Selectable>::Table,
+    Selected<super::AsSelect<S, <S as super::Selectable>::Columns>, I>,
+    Filter<E>,
+>;
+
+/// Structs deriving `Row` loaded by primary key: `User::get(5, &mut conn)` (a future of the
+/// result on an async connection).
 pub trait RowByKey: super::Selectable + Sized {
     /// The struct of the row whose primary key is `key` (a tuple for a composite key), or
     /// `None`.
-    fn get<K, E, I, JA, JB, ST, C>(key: K, conn: &mut C) -> Result<Option<Self>, Error>
+    fn get<'c, K, E, I, JA, JB, ST, C>(key: K, conn: &'c mut C) -> Ran<'c, C, Option<Self>>
     where
         <Self::Table as super::Table>::PrimaryKey: KeyFilter<K, E>,
         E: ValidWhere<SingleFrom<Self::Table>, I> + crate::render::Render,
@@ -502,16 +514,18 @@ pub trait RowByKey: super::Selectable + Sized {
             + crate::render::Render,
         ST: crate::types::RowOf<Row = Self>,
         Self: crate::types::FromRow<ST>,
-        C: Executor + ?Sized,
+        C: Runner + ?Sized,
         C::Backend: crate::backend::Runs<crate::backend::Canonical<RowNeeds<Self, E>>>,
+        Job<KeyRowQuery<Self, E, (JA, JB, ST)>, As<Self, ST>, Option<Self>>:
+            Work<'c, C::Backend, C::Mode, Output = Option<Self>>,
     {
         let table = <Self::Table as Default>::default();
         table.by_key(key).select(Self::as_select()).first(conn)
     }
 
-    /// The struct of the row whose primary key is `key`; [`Error::NotFound`] when there is
-    /// none.
-    fn find<K, E, I, JA, JB, ST, C>(key: K, conn: &mut C) -> Result<Self, Error>
+    /// The struct of the row whose primary key is `key`;
+    /// [`Error::NotFound`](crate::Error::NotFound) when there is none.
+    fn find<'c, K, E, I, JA, JB, ST, C>(key: K, conn: &'c mut C) -> Ran<'c, C, Self>
     where
         <Self::Table as super::Table>::PrimaryKey: KeyFilter<K, E>,
         E: ValidWhere<SingleFrom<Self::Table>, I> + crate::render::Render,
@@ -520,10 +534,14 @@ pub trait RowByKey: super::Selectable + Sized {
             + crate::render::Render,
         ST: crate::types::RowOf<Row = Self>,
         Self: crate::types::FromRow<ST>,
-        C: Executor + ?Sized,
+        C: Runner + ?Sized,
         C::Backend: crate::backend::Runs<crate::backend::Canonical<RowNeeds<Self, E>>>,
+        Job<KeyRowQuery<Self, E, (JA, JB, ST)>, As<Self, ST>, Self>:
+            Work<'c, C::Backend, C::Mode, Output = Self>,
     {
-        Self::get(key, conn)?.ok_or(Error::NotFound)
+        // The key is unique, so `one` can only fail with `NotFound`.
+        let table = <Self::Table as Default>::default();
+        table.by_key(key).select(Self::as_select()).one(conn)
     }
 }
 

@@ -17,12 +17,13 @@ use super::compose::{FromClause, SelectNeeds, SubSelect};
 use super::distinct::{AppendItemFor, OrderItemFor};
 use super::select::{RowType, Select, SelectClause};
 use super::setop::SetOp;
-use super::Rows;
 use crate::backend::needs::{features::RowLocks, Both, PgOnly};
+use crate::backend::needs::{features::Streams, PostgresOnly};
 use crate::check::lock::{LockRules, LockableFrom, OfList, RunsLocked, TargetNames};
 use crate::check::{GroupingComplete, ValidOrder, ValidWhere};
 use crate::engine::runner::{self, As, Job, Ran, Runner, Work};
-use crate::engine::{Error, Executor, RowRef};
+use crate::engine::stream_job::{ForEachJob, StreamJob, Streamed};
+use crate::engine::{Error, RowRef};
 use crate::render::{Label, Rendered, SqlWriter};
 use crate::types::{FromRow, RowOf, RowReader};
 use std::marker::PhantomData;
@@ -416,52 +417,54 @@ where
     /// Runs the query and reads its rows as the server sends them (see
     /// [`Select::stream`]); each row is locked as it is read.
     #[allow(clippy::type_complexity)]
-    pub fn stream<'c, C: Executor + ?Sized + RunsLocked<F, L>, J>(
+    pub fn stream<'c, C: Runner + ?Sized + RunsLocked<F, L>, J>(
         self,
         conn: &'c mut C,
-    ) -> Result<
-        Rows<
-            'c,
-            RowType<F, S, G, J>,
-            for<'r> fn(RowRef<'r>, &[Label]) -> Result<RowType<F, S, G, J>, Error>,
-        >,
-        Error,
-    >
+    ) -> Ran<'c, C, Streamed<'c, C, Self, RowType<F, S, G, J>>>
     where
         S: SelectClause<F, G, J, SqlType: RowOf>,
         C::Backend: crate::backend::needs::PostgresOnly<crate::backend::needs::features::Streams>,
         G: GroupingComplete<C::Backend>,
+        StreamJob<Self, RowType<F, S, G, J>, C::Backend>: Work<'c, C::Backend, C::Mode>,
     {
-        use crate::backend::needs::{features::Streams, PostgresOnly};
-        let conn = <C::Backend as PostgresOnly<Streams>>::postgres(conn.connection());
-        let rendered = crate::render::render_for(conn, |out| self.render_with(out, None));
-        let stream = conn.stream_rendered(&rendered)?;
-        Ok(Rows::new(
-            stream,
-            decode_row::<RowType<F, S, G, J>, S::SqlType>,
-        ))
+        StreamJob {
+            query: self,
+            render: |query, conn| {
+                Ok(crate::render::render_for(conn, |out| {
+                    query.render_with(out, None)
+                }))
+            },
+            decode: decode_row::<RowType<F, S, G, J>, S::SqlType>,
+            postgres: <C::Backend as PostgresOnly<Streams>>::postgres,
+        }
+        .run(conn.__connection())
     }
 
     /// Runs the query and hands each row to `f` as it is read (see [`Select::for_each`]);
     /// returns how many rows there were.
-    pub fn for_each<C: Executor + ?Sized + RunsLocked<F, L>, J>(
+    pub fn for_each<'c, C: Runner + ?Sized + RunsLocked<F, L>, J, Each>(
         self,
-        conn: &mut C,
-        mut f: impl FnMut(RowType<F, S, G, J>) -> Result<(), Error>,
-    ) -> Result<u64, Error>
+        conn: &'c mut C,
+        f: Each,
+    ) -> Ran<'c, C, u64>
     where
+        Each: FnMut(RowType<F, S, G, J>) -> Result<(), Error> + 'c,
         S: SelectClause<F, G, J, SqlType: RowOf>,
         C::Backend:
             crate::backend::Runs<crate::backend::Canonical<LockedNeeds<F, From, S, W, O, G, H, J>>>,
         G: GroupingComplete<C::Backend>,
+        ForEachJob<Self, RowType<F, S, G, J>, Each>: Work<'c, C::Backend, C::Mode, Output = u64>,
     {
-        let rendered = crate::render::render_for(conn, |out| self.render_with(out, None));
-        let labels = &rendered.labels;
-        conn.query_each(&rendered, &mut |row| {
-            f(<RowType<F, S, G, J> as FromRow<S::SqlType>>::from_row(
-                &mut RowReader::new(row, labels),
-            )?)
-        })
+        ForEachJob {
+            query: self,
+            write: |query, _, out| {
+                query.render_with(out, None);
+                Ok(true)
+            },
+            decode: <RowType<F, S, G, J> as FromRow<S::SqlType>>::from_row,
+            each: f,
+        }
+        .run(conn.__connection())
     }
 }
 

@@ -2,6 +2,7 @@
 //! INSERT, UPDATE and DELETE.
 
 mod assign;
+mod batch;
 mod boxed;
 mod clauses;
 mod column;
@@ -25,6 +26,7 @@ mod subquery;
 mod unnest;
 mod update;
 
+pub use batch::Batch;
 pub use dsl::{KeyFilter, KeyQuery, RowByKey, TableQuery, TableSelect};
 /// Index markers of the join impls that `table!` generates.
 #[doc(hidden)]

@@ -5,13 +5,14 @@ use super::clauses::{
 };
 use super::compose::SelectNeeds;
 use super::distinct::{AppendItemFor, OrderItemFor, SelectFor, Unselected};
-use super::Rows;
 use super::Source;
+use crate::backend::needs::{features::Streams, PostgresOnly};
 use crate::check::{Agg, Cons, GroupBy, GroupingComplete, MixedNoGroup, Neutral, Nil, NoGroup};
 use crate::check::{Plain, Src, ValidOrder};
 use crate::check::{ValidSelect, ValidWhere};
 use crate::engine::runner::{self, As, Job, Ran, Runner, Work};
-use crate::engine::{Error, Executor, RowRef};
+use crate::engine::stream_job::{ForEachJob, StreamJob, Streamed};
+use crate::engine::{Error, RowRef};
 use crate::render::{Label, Render, Rendered, SqlWriter};
 use crate::types::{FromRow, NotNull, RowOf, RowReader};
 use std::marker::PhantomData;
@@ -462,6 +463,10 @@ where
     /// early ends the statement; inside a transaction, a failure aborts the transaction
     /// like any failed statement.
     ///
+    /// On an async connection (feature `tokio`) the same call returns a future of an
+    /// [`AsyncRows`](crate::AsyncRows), a `futures::Stream` read the same way:
+    /// `let mut rows = query.stream(&mut conn).await?; while let Some(row) = rows.next().await`.
+    ///
     /// ```no_run
     /// # use sqlwright::prelude::*;
     /// # sqlwright::table! { users (id) { id -> Int4, name -> Text, } }
@@ -477,76 +482,86 @@ where
     /// # Ok(()) }
     /// ```
     #[allow(clippy::type_complexity)]
-    pub fn stream<'c, C: Executor + ?Sized, J>(
+    pub fn stream<'c, C: Runner + ?Sized, J>(
         self,
         conn: &'c mut C,
-    ) -> Result<
-        Rows<
-            'c,
-            RowType<F, S, G, J>,
-            for<'r> fn(RowRef<'r>, &[Label]) -> Result<RowType<F, S, G, J>, Error>,
-        >,
-        Error,
-    >
+    ) -> Ran<'c, C, Streamed<'c, C, Self, RowType<F, S, G, J>>>
     where
         S: SelectClause<F, G, J, SqlType: RowOf>,
         C::Backend: crate::backend::needs::PostgresOnly<crate::backend::needs::features::Streams>,
         G: GroupingComplete<C::Backend>,
+        StreamJob<Self, RowType<F, S, G, J>, C::Backend>: Work<'c, C::Backend, C::Mode>,
     {
-        use crate::backend::needs::{features::Streams, PostgresOnly};
-        let conn = <C::Backend as PostgresOnly<Streams>>::postgres(conn.connection());
-        let rendered = crate::render::render_for(conn, |out| self.render_with(out, None));
-        let stream = conn.stream_rendered(&rendered)?;
-        Ok(Rows::new(
-            stream,
-            decode_row::<RowType<F, S, G, J>, S::SqlType>,
-        ))
+        StreamJob {
+            query: self,
+            render: |query, conn| {
+                Ok(crate::render::render_for(conn, |out| {
+                    query.render_with(out, None)
+                }))
+            },
+            decode: decode_row::<RowType<F, S, G, J>, S::SqlType>,
+            postgres: <C::Backend as PostgresOnly<Streams>>::postgres,
+        }
+        .run(conn.__connection())
     }
 
     /// Runs the query and hands each row to `f` as it is read, without holding the rows in
     /// memory, on any backend; returns how many rows there were. An error from `f` stops
     /// the decoding and is returned (the rest of the result is read and dropped). On
-    /// PostgreSQL [`stream`](Self::stream) gives the same as an iterator.
-    pub fn for_each<C: Executor + ?Sized, J>(
+    /// PostgreSQL [`stream`](Self::stream) gives the same as an iterator. On an async
+    /// connection it returns a future; `f` is still a plain closure, called as each row
+    /// is decoded from the read buffer (for async work per row, use `stream`).
+    pub fn for_each<'c, C: Runner + ?Sized, J, Each>(
         self,
-        conn: &mut C,
-        mut f: impl FnMut(RowType<F, S, G, J>) -> Result<(), Error>,
-    ) -> Result<u64, Error>
+        conn: &'c mut C,
+        f: Each,
+    ) -> Ran<'c, C, u64>
     where
+        Each: FnMut(RowType<F, S, G, J>) -> Result<(), Error> + 'c,
         S: SelectClause<F, G, J, SqlType: RowOf>,
         C::Backend:
             crate::backend::Runs<crate::backend::Canonical<SelectNeeds<F, From, S, W, O, G, H, J>>>,
         G: GroupingComplete<C::Backend>,
+        ForEachJob<Self, RowType<F, S, G, J>, Each>: Work<'c, C::Backend, C::Mode, Output = u64>,
     {
-        let rendered = crate::render::render_for(conn, |out| self.render_with(out, None));
-        let labels = &rendered.labels;
-        conn.query_each(&rendered, &mut |row| {
-            f(<RowType<F, S, G, J> as FromRow<S::SqlType>>::from_row(
-                &mut RowReader::new(row, labels),
-            )?)
-        })
+        ForEachJob {
+            query: self,
+            write: |query, _, out| {
+                query.render_with(out, None);
+                Ok(true)
+            },
+            decode: <RowType<F, S, G, J> as FromRow<S::SqlType>>::from_row,
+            each: f,
+        }
+        .run(conn.__connection())
     }
 
     /// Runs the query as `COPY (query) TO STDOUT (FORMAT binary)` and decodes its rows as
     /// they arrive: the fastest way to read a whole table or a large result. COPY takes no
     /// parameters, so a query with bound values is [`Error::Misuse`] (use
     /// [`stream`](Self::stream)).
-    pub fn copy_out<'c, C: Executor + ?Sized, J>(
+    #[allow(clippy::type_complexity)]
+    pub fn copy_out<'c, C: Runner + ?Sized, J>(
         self,
         conn: &'c mut C,
-    ) -> Result<crate::copy::CopyRows<'c, RowType<F, S, G, J>>, Error>
+    ) -> Ran<'c, C, crate::copy::CopiedOut<'c, C, Self, RowType<F, S, G, J>>>
     where
         S: SelectClause<F, G, J, SqlType: RowOf>,
         C::Backend: crate::backend::needs::PostgresOnly<crate::backend::needs::features::COPY>,
         G: GroupingComplete<C::Backend>,
+        crate::copy::CopyOutJob<Self, RowType<F, S, G, J>, C::Backend>:
+            Work<'c, C::Backend, C::Mode>,
     {
-        let mut out = SqlWriter::new();
-        self.render_with(&mut out, None);
-        crate::copy::copy_out(
-            out.finish(),
-            conn,
-            decode_row::<RowType<F, S, G, J>, S::SqlType>,
-        )
+        crate::copy::CopyOutJob {
+            query: self,
+            write: |query, _, out| {
+                query.render_with(out, None);
+                Ok(true)
+            },
+            decode: decode_row::<RowType<F, S, G, J>, S::SqlType>,
+            postgres: <C::Backend as PostgresOnly<crate::backend::needs::features::COPY>>::postgres,
+        }
+        .run(conn.__connection())
     }
 
     /// The number of rows this query returns: `SELECT COUNT(*) FROM (query) AS "q"`.

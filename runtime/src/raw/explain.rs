@@ -18,10 +18,30 @@ pub(crate) fn explain_type_error(
     query: &RawQuery<'_>,
     err: Error,
 ) -> Error {
-    let Some(db) = err.database_error() else {
+    if !is_type_mismatch(&err) {
         return err;
-    };
-    if !TYPE_MISMATCH.contains(&db.code.as_str()) {
+    }
+    let explained = crate::engine::wire::now(async {
+        Ok::<_, Error>(explain_type_error_io(conn, query, err).await)
+    });
+    match explained {
+        Ok(e) | Err(e) => e,
+    }
+}
+
+/// Whether the server refused a parameter's declared type.
+fn is_type_mismatch(err: &Error) -> bool {
+    err.database_error()
+        .is_some_and(|db| TYPE_MISMATCH.contains(&db.code.as_str()))
+}
+
+/// [`explain_type_error`], on either kind of socket.
+pub(crate) async fn explain_type_error_io(
+    conn: &mut crate::engine::Connection,
+    query: &RawQuery<'_>,
+    err: Error,
+) -> Error {
+    if !is_type_mismatch(&err) {
         return err;
     }
     let Ok(rendered) = query.render() else {
@@ -33,13 +53,13 @@ pub(crate) fn explain_type_error(
     ) else {
         return err;
     };
-    let Some(inferred) = conn.inferred_param_types(&rendered.sql) else {
+    let Some(inferred) = conn.inferred_param_types_io(&rendered.sql).await else {
         return err;
     };
     // A parameter whose declared type differs may still be one the server converts
     // (`int4` where it reads `int8`): the culprit is the first whose type, left to the
     // server, makes the statement prepare (a few tries, on the error path only).
-    let mismatch = rendered
+    let candidates: Vec<usize> = rendered
         .types
         .iter()
         .zip(&inferred)
@@ -47,11 +67,16 @@ pub(crate) fn explain_type_error(
         .filter(|(_, (declared, wanted))| declared != wanted && **wanted != Type::UNKNOWN)
         .map(|(i, _)| i)
         .take(8)
-        .find(|&i| {
-            let mut types = rendered.types.clone();
-            types[i] = Type::UNKNOWN;
-            conn.try_prepare(&rendered.sql, &types).is_some()
-        });
+        .collect();
+    let mut mismatch = None;
+    for i in candidates {
+        let mut types = rendered.types.clone();
+        types[i] = Type::UNKNOWN;
+        if conn.try_prepare_io(&rendered.sql, &types).await.is_some() {
+            mismatch = Some(i);
+            break;
+        }
+    }
     match (mismatch, mismatch.and_then(|i| parsed.names.get(i))) {
         (Some(i), Some(name)) => Error::ParameterType {
             name: name.clone(),

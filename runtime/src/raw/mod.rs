@@ -36,6 +36,7 @@
 
 mod explain;
 mod row;
+mod run;
 #[cfg(feature = "sqlite")]
 mod sqlite;
 pub(crate) use explain::explain_type_error;
@@ -105,7 +106,13 @@ impl RawBackend for crate::backend::Sqlite {
 }
 
 use crate::backend::Postgres;
+use crate::engine::runner::{Ran, Runner, Work};
+use crate::engine::stream_job::{StreamJob, Streamed};
 use crate::engine::{DecodeError, Error, Executor, OwnedRow};
+use run::{RawExecute, RawFirst, RawLoad};
+
+/// The row raw SQL gives on runner `C`'s backend.
+pub type RowOf<C> = <<C as Runner>::Backend as RawBackend>::Row;
 use crate::expr::{NaturalSqlType, SqlValue};
 use crate::render::{Param, Rendered};
 use crate::types::SqlType;
@@ -152,7 +159,12 @@ impl<T: NaturalSqlType + crate::backend::Encode> RawValue for Option<T> {
 pub struct RawQuery<'a> {
     text: &'a str,
     /// Name, value, declared type, and whether the value is sensitive.
-    values: Vec<(String, Box<dyn crate::backend::Encode + 'a>, Type, bool)>,
+    values: Vec<(
+        String,
+        Box<dyn crate::backend::Encode + Send + 'a>,
+        Type,
+        bool,
+    )>,
     /// Where each name's value is in `values`.
     index: HashMap<String, usize>,
 }
@@ -181,22 +193,22 @@ impl fmt::Debug for Redacted {
 
 impl<'a> RawQuery<'a> {
     /// Gives `:name` its value, declared with the value's natural SQL type.
-    pub fn bind<T: RawValue + 'a>(self, name: &str, value: T) -> Self {
+    pub fn bind<T: RawValue + Send + 'a>(self, name: &str, value: T) -> Self {
         self.bind_typed(name, value, T::sql_type(), false)
     }
 
     /// Gives `:name` its value, declared as SQL type `ST` (`bind_as::<Array<Int4>, _>`).
-    pub fn bind_as<ST: SqlType, T: SqlValue<ST> + 'a>(self, name: &str, value: T) -> Self {
+    pub fn bind_as<ST: SqlType, T: SqlValue<ST> + Send + 'a>(self, name: &str, value: T) -> Self {
         self.bind_typed(name, value, ST::PG_TYPE, false)
     }
 
     /// Like [`bind`](Self::bind), for a secret (a password, a token): the value is shown as
     /// `<redacted>` wherever the statement is logged or shown, and sent unchanged.
-    pub fn bind_sensitive<T: RawValue + 'a>(self, name: &str, value: T) -> Self {
+    pub fn bind_sensitive<T: RawValue + Send + 'a>(self, name: &str, value: T) -> Self {
         self.bind_typed(name, value, T::sql_type(), true)
     }
 
-    fn bind_typed<T: crate::backend::Encode + 'a>(
+    fn bind_typed<T: crate::backend::Encode + Send + 'a>(
         mut self,
         name: &str,
         value: T,
@@ -206,7 +218,7 @@ impl<'a> RawQuery<'a> {
         let name = name.strip_prefix(':').unwrap_or(name).to_string();
         let entry = (
             name.clone(),
-            Box::new(value) as Box<dyn crate::backend::Encode + 'a>,
+            Box::new(value) as Box<dyn crate::backend::Encode + Send + 'a>,
             ty,
             sensitive,
         );
@@ -280,89 +292,116 @@ impl<'a> RawQuery<'a> {
         })
     }
 
-    /// Runs the statement: every row, read by name or position.
-    pub fn load<C: Executor + ?Sized>(
-        &self,
-        conn: &mut C,
-    ) -> Result<Vec<<C::Backend as RawBackend>::Row>, Error>
+    /// Runs the statement: every row, read by name or position. On an async connection
+    /// the same, awaited.
+    pub fn load<'c, 'q, C: Runner + ?Sized>(&'q self, conn: &'c mut C) -> Ran<'c, C, Vec<RowOf<C>>>
     where
         C::Backend: RawBackend,
+        RawLoad<'q, 'a, RowOf<C>, Vec<RowOf<C>>>:
+            Work<'c, C::Backend, C::Mode, Output = Vec<RowOf<C>>>,
     {
-        let rendered = self.render_for(conn.connection().dialect())?;
-        <C::Backend as RawBackend>::load_rows(conn.connection(), &rendered).map_err(|e| {
-            <C::Backend as crate::backend::Backend>::explain_raw(conn.connection(), self, e)
-        })
+        RawLoad {
+            query: self,
+            finish: Ok,
+        }
+        .run(conn.__connection())
     }
 
     /// Runs the statement and maps each row into `T` by column name.
-    pub fn load_as<T: FromDynRow, C: Executor<Backend = Postgres> + ?Sized>(
-        &self,
-        conn: &mut C,
-    ) -> Result<Vec<T>, Error> {
-        let rendered = self.render()?;
-        conn.query_rows(&rendered)
-            .map_err(|e| explain_type_error(conn.connection(), self, e))?
-            .into_iter()
-            .map(|row| T::from_dyn_row(&DynRow(row)))
-            .collect()
+    pub fn load_as<'c, 'q, T: FromDynRow, C: Runner<Backend = Postgres> + ?Sized>(
+        &'q self,
+        conn: &'c mut C,
+    ) -> Ran<'c, C, Vec<T>>
+    where
+        RawLoad<'q, 'a, DynRow, Vec<T>>: Work<'c, Postgres, C::Mode, Output = Vec<T>>,
+    {
+        RawLoad {
+            query: self,
+            finish: run::rows_as::<T>,
+        }
+        .run(conn.__connection())
     }
 
     /// The first row, or `None`.
-    pub fn first<C: Executor + ?Sized>(
-        &self,
-        conn: &mut C,
-    ) -> Result<Option<<C::Backend as RawBackend>::Row>, Error>
+    pub fn first<'c, 'q, C: Runner + ?Sized>(
+        &'q self,
+        conn: &'c mut C,
+    ) -> Ran<'c, C, Option<RowOf<C>>>
     where
         C::Backend: RawBackend,
+        RawFirst<'q, 'a>: Work<'c, C::Backend, C::Mode, Output = Option<RowOf<C>>>,
     {
-        let rendered = self.render_for(conn.connection().dialect())?;
-        <C::Backend as RawBackend>::first_row(conn.connection(), &rendered).map_err(|e| {
-            <C::Backend as crate::backend::Backend>::explain_raw(conn.connection(), self, e)
-        })
+        RawFirst { query: self }.run(conn.__connection())
     }
 
     /// Exactly one row: [`Error::NotFound`] or [`Error::MultipleRows`] otherwise.
-    pub fn one<C: Executor + ?Sized>(
-        &self,
-        conn: &mut C,
-    ) -> Result<<C::Backend as RawBackend>::Row, Error>
+    pub fn one<'c, 'q, C: Runner + ?Sized>(&'q self, conn: &'c mut C) -> Ran<'c, C, RowOf<C>>
     where
         C::Backend: RawBackend,
+        RawLoad<'q, 'a, RowOf<C>, RowOf<C>>: Work<'c, C::Backend, C::Mode, Output = RowOf<C>>,
     {
-        crate::engine::exactly_one(self.load(conn)?)
+        RawLoad {
+            query: self,
+            finish: crate::engine::exactly_one,
+        }
+        .run(conn.__connection())
     }
 
     /// The first column of the only row, or `None` when there is no row: `scalar::<i64>(conn)`,
-    /// as `row.get::<i64>(..)` names only the value's type.
+    /// as `row.get::<i64>(..)` names only the value's type. On an async connection, where
+    /// the result's type follows from the connection's, it is
+    /// [`scalar_async`](Self::scalar_async).
     pub fn scalar<T: for<'r> FromSql<'r>>(
         &self,
         conn: &mut (impl Executor<Backend = Postgres> + ?Sized),
     ) -> Result<Option<T>, Error> {
-        crate::engine::at_most_one(self.load(conn)?)?
-            .map(|row| row.get(0))
-            .transpose()
+        let job = RawLoad {
+            query: self,
+            finish: run::scalar_of::<T>,
+        };
+        Work::<'_, Postgres, crate::engine::Blocking>::run(job, conn.connection())
+    }
+
+    /// [`scalar`](Self::scalar) on an async connection: `scalar_async::<i64>(&mut conn).await`.
+    /// (One name cannot serve both: the turbofish `scalar::<i64>` leaves no place to name
+    /// the connection's type, which decides what the call returns.)
+    #[cfg(feature = "tokio")]
+    pub fn scalar_async<'c, T: for<'r> FromSql<'r> + Send + 'c>(
+        &'c self,
+        conn: &'c mut (impl Runner<Backend = Postgres, Mode = crate::engine::Async> + ?Sized),
+    ) -> crate::engine::BoxFuture<'c, Result<Option<T>, Error>> {
+        let job = RawLoad {
+            query: self,
+            finish: run::scalar_of::<T>,
+        };
+        Work::<'c, Postgres, crate::engine::Async>::run(job, conn.__connection())
     }
 
     /// Runs the statement: the number of rows it affected.
-    pub fn execute<C: Executor + ?Sized>(&self, conn: &mut C) -> Result<u64, Error> {
-        let rendered = self.render_for(conn.connection().dialect())?;
-        conn.execute_rendered(&rendered).map_err(|e| {
-            <C::Backend as crate::backend::Backend>::explain_raw(conn.connection(), self, e)
-        })
+    pub fn execute<'c, 'q, C: Runner + ?Sized>(&'q self, conn: &'c mut C) -> Ran<'c, C, u64>
+    where
+        RawExecute<'q, 'a>: Work<'c, C::Backend, C::Mode, Output = u64>,
+    {
+        RawExecute { query: self }.run(conn.__connection())
     }
 
     /// Runs the statement and reads its rows one at a time as they arrive, without
-    /// holding them all in memory.
-    pub fn stream<'c, C: Executor<Backend = Postgres> + ?Sized>(
-        &self,
+    /// holding them all in memory: an `Iterator` on a blocking connection, a
+    /// `futures::Stream` ([`AsyncRows`](crate::AsyncRows)) on an async one.
+    pub fn stream<'c, 'q, C: Runner<Backend = Postgres> + ?Sized>(
+        &'q self,
         conn: &'c mut C,
-    ) -> Result<impl Iterator<Item = Result<DynRow, Error>> + 'c, Error> {
-        let rendered = self.render()?;
-        let stream = conn.stream_rows(&rendered)?;
-        Ok(crate::query::Rows::new(
-            stream,
-            |row: crate::engine::RowRef<'_>, _: &[crate::render::Label]| Ok(DynRow(row.to_row())),
-        ))
+    ) -> Ran<'c, C, Streamed<'c, C, &'q Self, DynRow>>
+    where
+        StreamJob<&'q Self, DynRow>: Work<'c, Postgres, C::Mode>,
+    {
+        StreamJob {
+            query: self,
+            render: |query, _| query.render(),
+            decode: |row, _| Ok(DynRow(row.to_row())),
+            postgres: |conn| conn,
+        }
+        .run(conn.__connection())
     }
 
     /// Runs the statement and reads its rows as they arrive, in batches of up to `n`

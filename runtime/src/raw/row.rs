@@ -4,7 +4,7 @@ use super::*;
 
 /// A row of hand-written SQL: columns by name or position, each converted with a typed
 /// error when it does not fit.
-pub struct DynRow(pub(super) OwnedRow);
+pub struct DynRow(pub(crate) OwnedRow);
 
 impl fmt::Debug for DynRow {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {

@@ -30,7 +30,9 @@ pub(crate) use verify::type_agrees;
 pub use verify::{compare, verify_schema, Drift};
 
 use crate::backend::{Backend, Dialect, Postgres};
-use crate::engine::{Connection, Error, Executor};
+use crate::engine::runner::Work;
+use crate::engine::step::Now;
+use crate::engine::{Blocking, Connection, Error, Ran, Runner};
 use std::collections::HashMap;
 
 /// A backend whose schema [`reflect`] reads: [`Postgres`] and
@@ -49,7 +51,7 @@ impl Reflects for Postgres {
         conn: &mut Connection<Self>,
         options: &ReflectOptions,
     ) -> Result<Catalog, Error> {
-        postgres::reflect(conn, options)
+        crate::engine::wire::now(postgres::reflect(&mut Now(conn), options))
     }
 }
 
@@ -64,13 +66,38 @@ impl Reflects for crate::Sqlite {
 }
 
 /// Reads the schema of the database `conn` is connected to (a connection or a
-/// transaction, on PostgreSQL or SQLite).
-pub fn reflect<E>(conn: &mut E, options: &ReflectOptions) -> Result<Catalog, Error>
+/// transaction, on PostgreSQL or SQLite; a future of it on an async connection).
+pub fn reflect<'c, C>(conn: &'c mut C, options: &'c ReflectOptions) -> Ran<'c, C, Catalog>
 where
-    E: Executor + ?Sized,
-    E::Backend: Reflects,
+    C: Runner + ?Sized,
+    C::Backend: Reflects,
+    Reflect<'c>: Work<'c, C::Backend, C::Mode, Output = Catalog>,
 {
-    <E::Backend as Reflects>::reflect_schema(conn.connection(), options)
+    Reflect(options).run(conn.__connection())
+}
+
+/// A run of [`reflect`] in either mode.
+#[doc(hidden)]
+pub struct Reflect<'o>(&'o ReflectOptions);
+
+impl<'c, B: Reflects> Work<'c, B, Blocking> for Reflect<'c> {
+    type Output = Catalog;
+    fn run(self, conn: &'c mut Connection<B>) -> Result<Catalog, Error> {
+        B::reflect_schema(conn, self.0)
+    }
+}
+
+#[cfg(feature = "tokio")]
+impl<'c> Work<'c, Postgres, crate::engine::Async> for Reflect<'c> {
+    type Output = Catalog;
+    fn run(
+        self,
+        conn: &'c mut Connection<Postgres>,
+    ) -> crate::engine::BoxFuture<'c, Result<Catalog, Error>> {
+        Box::pin(
+            async move { postgres::reflect(&mut crate::engine::step::Wait(conn), self.0).await },
+        )
+    }
 }
 
 /// What to reflect.

@@ -5,11 +5,39 @@ use super::{
     Catalog, ReflectOptions, ReflectedColumn, ReflectedForeignKey, ReflectedIndex, ReflectedTable,
     RelationKind,
 };
-use crate::backend::Postgres;
-use crate::engine::{Connection, Error};
-use crate::raw;
-use crate::types::{Array, Int8, Text};
+use crate::backend::{Encode, Postgres};
+use crate::engine::step::Io;
+use crate::engine::{Error, RowData};
+use crate::raw::DynRow;
+use postgres_types::Type;
 use std::collections::HashMap;
+
+/// Runs catalog query `text`, with `bound`'s value (of its type) wherever its `:name`
+/// stands, on either kind of connection; the rows, read by column name.
+async fn load<X: Io<Backend = Postgres>>(
+    x: &mut X,
+    text: &str,
+    bound: Option<(&str, &(dyn Encode + '_), Type)>,
+) -> Result<Vec<DynRow>, Error> {
+    let rendered = crate::render::render_for(x.conn(), |out| match &bound {
+        None => out.sql(text),
+        Some((name, value, ty)) => {
+            let mut pieces = text.split(name);
+            out.sql(pieces.next().unwrap_or_default());
+            for piece in pieces {
+                out.bind(*value, ty.clone());
+                out.sql(piece);
+            }
+        }
+    });
+    let mut rows = Vec::new();
+    x.run(&rendered, &mut |row: RowData<'_>| {
+        rows.extend(row.as_pg().map(|row| DynRow(row.to_row())));
+        Ok(())
+    })
+    .await?;
+    Ok(rows)
+}
 
 fn action(code: &str) -> &'static str {
     match code {
@@ -22,11 +50,12 @@ fn action(code: &str) -> &'static str {
 }
 
 /// Reads the schema of the PostgreSQL database `conn` is connected to.
-pub(super) fn reflect(
-    conn: &mut Connection<Postgres>,
+pub(super) async fn reflect<X: Io<Backend = Postgres>>(
+    x: &mut X,
     options: &ReflectOptions,
 ) -> Result<Catalog, Error> {
-    let relations = raw::sql(
+    let relations = load(
+        x,
         "SELECT c.oid, n.nspname::text AS schema, c.relname::text AS name, c.relkind::text AS kind,
                 obj_description(c.oid, 'pg_class') AS comment
          FROM pg_catalog.pg_class c
@@ -35,9 +64,9 @@ pub(super) fn reflect(
            AND (cardinality(:schemas) = 0 AND n.nspname NOT IN ('pg_catalog', 'information_schema')
                 AND n.nspname NOT LIKE 'pg\\_%' OR n.nspname = ANY(:schemas))
          ORDER BY n.nspname, c.relname",
+        Some((":schemas", &options.schemas, Type::TEXT_ARRAY)),
     )
-    .bind_as::<Array<Text>, _>("schemas", options.schemas.clone())
-    .load(conn)?;
+    .await?;
     let mut oids: Vec<u32> = Vec::with_capacity(relations.len());
     let mut tables: Vec<ReflectedTable> = Vec::with_capacity(relations.len());
     let mut index_of: HashMap<u32, usize> = HashMap::new();
@@ -72,7 +101,8 @@ pub(super) fn reflect(
     let oid_array = || oids.iter().map(|o| *o as i64).collect::<Vec<i64>>();
 
     // Columns, with a name per attribute number for the constraints below.
-    let columns = raw::sql(
+    let columns = load(
+        x,
         "SELECT a.attrelid::int8 AS rel, a.attnum, a.attname::text AS name,
                 format_type(a.atttypid, a.atttypmod) AS sql_type, a.atttypid AS type_oid,
                 CASE WHEN t.typcategory = 'A' THEN et.typname::text || '[]' ELSE t.typname::text END AS type_name,
@@ -90,9 +120,9 @@ pub(super) fn reflect(
          LEFT JOIN pg_catalog.pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
          WHERE a.attrelid::int8 = ANY(:rels) AND a.attnum > 0 AND NOT a.attisdropped
          ORDER BY a.attrelid, a.attnum",
+        Some((":rels", &oid_array(), Type::INT8_ARRAY)),
     )
-    .bind_as::<Array<Int8>, _>("rels", oid_array())
-    .load(conn)?;
+    .await?;
     let mut names: HashMap<(i64, i16), String> = HashMap::new();
     for row in &columns {
         let rel: i64 = row.get("rel")?;
@@ -127,7 +157,8 @@ pub(super) fn reflect(
     };
 
     // Constraints: primary key, unique, foreign keys, checks.
-    let constraints = raw::sql(
+    let constraints = load(
+        x,
         "SELECT c.conrelid::int8 AS rel, c.conname::text AS name, c.contype::text AS kind,
                 c.conkey AS columns, c.confrelid::int8 AS ref_rel,
                 rn.nspname::text AS ref_schema, r.relname::text AS ref_table, c.confkey AS ref_columns,
@@ -138,9 +169,9 @@ pub(super) fn reflect(
          LEFT JOIN pg_catalog.pg_namespace rn ON rn.oid = r.relnamespace
          WHERE c.conrelid::int8 = ANY(:rels)
          ORDER BY c.conrelid, c.conname",
+        Some((":rels", &oid_array(), Type::INT8_ARRAY)),
     )
-    .bind_as::<Array<Int8>, _>("rels", oid_array())
-    .load(conn)?;
+    .await?;
     let mut referenced: Vec<(usize, usize, i64, Vec<i16>)> = Vec::new();
     for row in &constraints {
         let rel: i64 = row.get("rel")?;
@@ -182,12 +213,13 @@ pub(super) fn reflect(
         .map(|(_, _, rel, _)| *rel)
         .collect();
     if !missing.is_empty() {
-        let extra = raw::sql(
+        let extra = load(
+            x,
             "SELECT attrelid::int8 AS rel, attnum, attname::text AS name FROM pg_catalog.pg_attribute
              WHERE attrelid::int8 = ANY(:rels) AND attnum > 0",
+            Some((":rels", &missing, Type::INT8_ARRAY)),
         )
-        .bind_as::<Array<Int8>, _>("rels", missing)
-        .load(conn)?;
+        .await?;
         for row in &extra {
             names.insert((row.get("rel")?, row.get("attnum")?), row.get("name")?);
         }
@@ -200,16 +232,17 @@ pub(super) fn reflect(
     }
 
     // Indexes.
-    let indexes = raw::sql(
+    let indexes = load(
+        x,
         "SELECT x.indrelid::int8 AS rel, i.relname::text AS name, x.indisunique AS is_unique,
                 x.indisprimary AS is_primary, (x.indkey::int2[])[:] AS columns,
                 pg_get_indexdef(x.indexrelid) AS definition
          FROM pg_catalog.pg_index x JOIN pg_catalog.pg_class i ON i.oid = x.indexrelid
          WHERE x.indrelid::int8 = ANY(:rels)
          ORDER BY x.indrelid, i.relname",
+        Some((":rels", &oid_array(), Type::INT8_ARRAY)),
     )
-    .bind_as::<Array<Int8>, _>("rels", oid_array())
-    .load(conn)?;
+    .await?;
     for row in &indexes {
         let rel: i64 = row.get("rel")?;
         let Some(&i) = index_of.get(&(rel as u32)) else {
@@ -228,15 +261,17 @@ pub(super) fn reflect(
         });
     }
 
-    let enums = raw::sql(
+    let enums = load(
+        x,
         "SELECT n.nspname::text || '.' || t.typname::text AS name,
                 array_agg(e.enumlabel::text ORDER BY e.enumsortorder) AS labels
          FROM pg_catalog.pg_enum e
          JOIN pg_catalog.pg_type t ON t.oid = e.enumtypid
          JOIN pg_catalog.pg_namespace n ON n.oid = t.typnamespace
          GROUP BY 1",
+        None,
     )
-    .load(conn)?
+    .await?
     .iter()
     .map(|row| Ok((row.get("name")?, row.get("labels")?)))
     .collect::<Result<HashMap<String, Vec<String>>, Error>>()?;

@@ -1,8 +1,9 @@
 //! Drift between `table!` declarations and a reflected schema.
 
-use super::{reflect, Catalog, ReflectOptions, ReflectedColumn, Reflects, RelationKind};
+use super::{Catalog, ReflectOptions, ReflectedColumn, Reflects, RelationKind};
 use crate::backend::Dialect;
-use crate::engine::{Error, Executor};
+use crate::engine::runner::Work;
+use crate::engine::{Blocking, Connection, Error, Ran, Runner};
 use crate::query::TableMeta;
 use std::fmt;
 
@@ -214,14 +215,43 @@ fn storage(type_name: &str) -> &'static str {
 }
 
 /// Compares `table!` declarations with the live database (PostgreSQL or SQLite): every
-/// difference, by `table.column`, table by table (empty when they agree).
-pub fn verify_schema<E>(conn: &mut E, tables: &[&TableMeta]) -> Result<Vec<Drift>, Error>
+/// difference, by `table.column`, table by table (empty when they agree); a future of it
+/// on an async connection.
+pub fn verify_schema<'c, C>(conn: &'c mut C, tables: &'c [&'c TableMeta]) -> Ran<'c, C, Vec<Drift>>
 where
-    E: Executor + ?Sized,
-    E::Backend: Reflects,
+    C: Runner + ?Sized,
+    C::Backend: Reflects,
+    Verify<'c>: Work<'c, C::Backend, C::Mode, Output = Vec<Drift>>,
 {
-    let catalog = reflect(conn, &ReflectOptions::default())?;
-    Ok(compare(&catalog, tables))
+    Verify(tables).run(conn.__connection())
+}
+
+/// A run of [`verify_schema`] in either mode.
+#[doc(hidden)]
+pub struct Verify<'t>(&'t [&'t TableMeta]);
+
+impl<'c, B: Reflects> Work<'c, B, Blocking> for Verify<'c> {
+    type Output = Vec<Drift>;
+    fn run(self, conn: &'c mut Connection<B>) -> Result<Vec<Drift>, Error> {
+        let catalog = B::reflect_schema(conn, &ReflectOptions::default())?;
+        Ok(compare(&catalog, self.0))
+    }
+}
+
+#[cfg(feature = "tokio")]
+impl<'c> Work<'c, crate::Postgres, crate::engine::Async> for Verify<'c> {
+    type Output = Vec<Drift>;
+    fn run(
+        self,
+        conn: &'c mut Connection<crate::Postgres>,
+    ) -> crate::engine::BoxFuture<'c, Result<Vec<Drift>, Error>> {
+        Box::pin(async move {
+            let options = ReflectOptions::default();
+            let catalog =
+                super::postgres::reflect(&mut crate::engine::step::Wait(conn), &options).await?;
+            Ok(compare(&catalog, self.0))
+        })
+    }
 }
 
 /// The differences between `tables` and a reflected catalog.

@@ -19,6 +19,10 @@
 //! need no API: a relation that was not loaded is not in the value you hold, so using it by
 //! mistake does not compile.
 //!
+//! The loaders take any connection: on an [`AsyncConnection`](crate::AsyncConnection)
+//! (feature `tokio`) the same call returns a future of the same result
+//! (`users.with_children::<Photo, _>(photos::id_user, &mut conn).await?`).
+//!
 //! ```no_run
 //! # fn main() {}
 //! use sqlwright::prelude::*;
@@ -51,6 +55,8 @@ mod insert;
 mod key;
 mod many;
 mod one;
+#[doc(hidden)]
+pub mod steps;
 
 pub use insert::insert_with_children;
 pub use key::{KeyColumns, Link, StructKey};
@@ -203,23 +209,6 @@ pub type ParentKeyOf<P, L> = <P as StructKey<<L as Link>::ParentKey>>::Key;
 /// The key columns by which the children in struct `Ch` are matched along link `L`.
 pub type ChildKeyOf<Ch, L> = <<Ch as Selectable>::Table as ChildOf<L>>::Key;
 
-/// Children in struct `Ch` whose columns `CK` hold one of `keys`.
-pub(crate) fn children_in<Ch, CK, K>(
-    keys: Vec<K>,
-    conn: &mut (impl Executor + ?Sized),
-) -> Result<Vec<Ch>, Error>
-where
-    Ch: RowStruct,
-    Ch::Columns: Render,
-    CK: KeyColumns<K>,
-{
-    let select = Ch::as_select();
-    let arrays = CK::arrays(keys);
-    select_where(conn, &select, |out| {
-        CK::render_in(<Ch::Table as Table>::SQL_NAME, &arrays, out);
-    })
-}
-
 /// Groups `children` by their key in columns `CK`, in the order of `parents` (keyed by
 /// `PK`).
 fn group<P, Ch, PK, CK>(parents: &[P], children: Vec<Ch>) -> Vec<Vec<Ch>>
@@ -254,25 +243,6 @@ fn keys_of<R: StructKey<K>, K>(rows: &[R]) -> Vec<R::Key> {
 /// Loading the related rows of many structs at once (select-in and subquery strategies),
 /// aligned with them: what [`WithRelated`] pairs up.
 pub(crate) trait Aligned<P> {
-    /// The children of every parent along foreign key `fk` (a foreign-key column, or the
-    /// marker of a `#[foreign_key(..)]` of several columns), in one statement
-    /// (`WHERE fk = ANY($1)`, from 9 keys `WHERE fk IN (SELECT unnest($1))`), aligned with
-    /// the parents. Each parent's children come in the order the server returns them; sort
-    /// them if the order matters.
-    // The key bound is written inline so that an error quotes one short line.
-    #[allow(clippy::multiple_bound_locations)]
-    fn load_children<Ch: StructKey<ChildKeyOf<Ch, L>, Key = ParentKeyOf<P, L>>, L: Link>(
-        &self,
-        fk: L,
-        conn: &mut (impl Executor + ?Sized),
-    ) -> Result<Vec<Vec<Ch>>, Error>
-    where
-        P: StructKey<L::ParentKey>,
-        Ch: RowStruct,
-        Ch::Table: ChildOf<L>,
-        Ch::Columns: Render,
-        ChildKeyOf<Ch, L>: KeyColumns<<P as StructKey<L::ParentKey>>::Key>;
-
     /// The children of the parents that `keys` (a query selecting the parents' referenced
     /// column, usually the parents' own query) selects, in one statement
     /// (`WHERE fk IN (SELECT ..)`), aligned with the parents.
@@ -289,22 +259,6 @@ pub(crate) trait Aligned<P> {
         Ch: RowStruct + Field<FK, Value: KeyValue<Key = <P::Value as KeyValue>::Key>>,
         Ch::Columns: Render,
         Q: SubSelect<J, SqlType = <FK::Referenced as ColumnDef>::SqlType>;
-
-    /// The parent of every child along foreign key `fk`, in one statement, aligned with
-    /// the children: the parent, or `Option` of it for a nullable key.
-    #[allow(clippy::type_complexity)]
-    fn load_parents<Pa, L>(
-        &self,
-        fk: L,
-        conn: &mut (impl Executor + ?Sized),
-    ) -> Result<Vec<<P as StructKey<L::ChildKey>>::Related<Pa>>, Error>
-    where
-        L: Link,
-        P: StructKey<L::ChildKey>,
-        L::Parent: RowOfTable<Pa>,
-        Pa: RowStruct + StructKey<L::ParentKey, Key = <P as StructKey<L::ChildKey>>::Key> + Clone,
-        Pa::Columns: Render,
-        L::ParentKey: KeyColumns<<P as StructKey<L::ChildKey>>::Key>;
 
     /// The rows of `T` related to each parent through an association table whose foreign
     /// key `to_parent` references the parents and `to_target` references `T`
@@ -327,34 +281,6 @@ pub(crate) trait Aligned<P> {
 }
 
 impl<P> Aligned<P> for [P] {
-    // The key bound is written inline so that an error quotes one short line.
-    #[allow(clippy::multiple_bound_locations)]
-    fn load_children<Ch: StructKey<ChildKeyOf<Ch, L>, Key = ParentKeyOf<P, L>>, L: Link>(
-        &self,
-        _fk: L,
-        conn: &mut (impl Executor + ?Sized),
-    ) -> Result<Vec<Vec<Ch>>, Error>
-    where
-        P: StructKey<L::ParentKey>,
-        Ch: RowStruct,
-        Ch::Table: ChildOf<L>,
-        Ch::Columns: Render,
-        ChildKeyOf<Ch, L>: KeyColumns<<P as StructKey<L::ParentKey>>::Key>,
-    {
-        if self.is_empty() {
-            return Ok(Vec::new());
-        }
-        let keys = keys_of::<P, L::ParentKey>(self);
-        let children = if keys.is_empty() {
-            Vec::new()
-        } else {
-            children_in::<Ch, ChildKeyOf<Ch, L>, _>(keys, conn)?
-        };
-        Ok(group::<P, Ch, L::ParentKey, ChildKeyOf<Ch, L>>(
-            self, children,
-        ))
-    }
-
     fn load_children_in<Ch, FK, Q, J>(
         &self,
         _fk: Col<FK>,
@@ -377,45 +303,6 @@ impl<P> Aligned<P> for [P] {
             out.sql(")");
         })?;
         Ok(group::<P, Ch, FK::Referenced, FK>(self, children))
-    }
-
-    fn load_parents<Pa, L>(
-        &self,
-        _fk: L,
-        conn: &mut (impl Executor + ?Sized),
-    ) -> Result<Vec<<P as StructKey<L::ChildKey>>::Related<Pa>>, Error>
-    where
-        L: Link,
-        P: StructKey<L::ChildKey>,
-        L::Parent: RowOfTable<Pa>,
-        Pa: RowStruct + StructKey<L::ParentKey, Key = <P as StructKey<L::ChildKey>>::Key> + Clone,
-        Pa::Columns: Render,
-        L::ParentKey: KeyColumns<<P as StructKey<L::ChildKey>>::Key>,
-    {
-        let keys = keys_of::<P, L::ChildKey>(self);
-        let parents: Vec<Pa> = if keys.is_empty() {
-            Vec::new()
-        } else {
-            let select = Pa::as_select();
-            let arrays = <L::ParentKey as KeyColumns<_>>::arrays(keys);
-            select_where(conn, &select, |out| {
-                <L::ParentKey as KeyColumns<_>>::render_in(
-                    <Pa::Table as Table>::SQL_NAME,
-                    &arrays,
-                    out,
-                );
-            })?
-        };
-        let by_key: HashMap<_, Pa> = parents
-            .into_iter()
-            .filter_map(|p| p.struct_key().map(|k| (k, p)))
-            .collect();
-        self.iter()
-            .map(|child| {
-                let found = child.struct_key().and_then(|k| by_key.get(&k)).cloned();
-                <P as StructKey<L::ChildKey>>::related(found)
-            })
-            .collect()
     }
 
     fn load_through<T, FA, FB>(

@@ -1,21 +1,54 @@
 //! Related rows of one struct, loaded when asked (the lazy strategy), and the rows of a
 //! joined load grouped by parent (the joined strategy).
 
-use super::{
-    children_in, ChildKeyOf, ChildOf, Field, ForeignKey, KeyColumns, KeyValue, Link, RowOfTable,
-    RowStruct, StructKey,
+use super::steps::{
+    all, arrays, at_most_one, field_keys, keys_in, only_items, the_parent, FieldKey, KeyArrays,
+    Select, Through,
 };
-use crate::engine::{Error, Executor};
+use super::{
+    ChildKeyOf, ChildOf, Field, ForeignKey, KeyColumns, KeyValue, Link, RowOfTable, RowStruct,
+    StructKey,
+};
+use crate::engine::runner::Work;
+use crate::engine::step::Load;
+use crate::engine::{Ran, Runner};
 use crate::query::{Col, ColumnDef, Selectable};
 use crate::render::Render;
 use crate::types::{Array, FromSqlValue, SqlType};
 use std::collections::HashMap;
 
+/// The statement of [`LoadOne::children`] and [`LoadOne::child`].
+#[doc(hidden)]
+pub type OwnChildren<S, Ch, L, Out> = Select<
+    Ch,
+    KeyArrays<ChildKeyOf<Ch, L>, <S as StructKey<<L as Link>::ParentKey>>::Key>,
+    (),
+    Out,
+>;
+
+/// The related row of a child along `L` (`Option` of it for a nullable key).
+type RelatedOf<S, L, Pa> = <S as StructKey<<L as Link>::ChildKey>>::Related<Pa>;
+
+/// The statement of [`LoadOne::parent`].
+#[doc(hidden)]
+pub type OwnParent<S, Pa, L> = Select<
+    Pa,
+    KeyArrays<<L as Link>::ParentKey, <S as StructKey<<L as Link>::ChildKey>>::Key>,
+    (),
+    RelatedOf<S, L, Pa>,
+>;
+
+/// The statement of [`LoadOne::through`].
+#[doc(hidden)]
+pub type OwnThrough<S, T, FA, FB> =
+    Through<FA, FB, T, FieldKey<S, <FA as ForeignKey>::Referenced>, (), Vec<T>>;
+
 /// Loading the related rows of one struct when asked (the lazy strategy: one statement
-/// per call).
-pub trait LoadOne: Sized {
+/// per call). On a blocking connection each method returns `Result`; on an async one, a
+/// future of it (`C` is the connection).
+pub trait LoadOne<C: Runner + ?Sized>: Sized {
     /// This parent's children along `fk`.
-    fn children<Ch, L>(&self, _fk: L, conn: &mut (impl Executor + ?Sized)) -> Result<Vec<Ch>, Error>
+    fn children<'c, Ch, L>(&self, _fk: L, conn: &'c mut C) -> Ran<'c, C, Vec<Ch>>
     where
         L: Link,
         Self: StructKey<L::ParentKey>,
@@ -24,16 +57,21 @@ pub trait LoadOne: Sized {
         Ch: StructKey<ChildKeyOf<Ch, L>, Key = <Self as StructKey<L::ParentKey>>::Key>,
         Ch::Columns: Render,
         ChildKeyOf<Ch, L>: KeyColumns<<Self as StructKey<L::ParentKey>>::Key>,
+        Load<OwnChildren<Self, Ch, L, Vec<Ch>>>: Work<'c, C::Backend, C::Mode, Output = Vec<Ch>>,
     {
-        let Some(key) = self.struct_key() else {
-            return Ok(Vec::new());
-        };
-        children_in::<Ch, ChildKeyOf<Ch, L>, _>(vec![key], conn)
+        let keys = self.struct_key().into_iter().collect();
+        Load(Select::new(
+            arrays::<ChildKeyOf<Ch, L>, _>(keys),
+            keys_in::<Ch, ChildKeyOf<Ch, L>, _>,
+            (),
+            all,
+        ))
+        .run(conn.__connection())
     }
 
     /// This parent's one child along a unique `fk` (one-to-one): `None` when it has none,
-    /// [`Error::MultipleRows`] when the key is not unique after all.
-    fn child<Ch, L>(&self, fk: L, conn: &mut (impl Executor + ?Sized)) -> Result<Option<Ch>, Error>
+    /// [`Error::MultipleRows`](crate::Error::MultipleRows) when the key is not unique after all.
+    fn child<'c, Ch, L>(&self, _fk: L, conn: &'c mut C) -> Ran<'c, C, Option<Ch>>
     where
         L: Link,
         Self: StructKey<L::ParentKey>,
@@ -42,16 +80,25 @@ pub trait LoadOne: Sized {
         Ch: StructKey<ChildKeyOf<Ch, L>, Key = <Self as StructKey<L::ParentKey>>::Key>,
         Ch::Columns: Render,
         ChildKeyOf<Ch, L>: KeyColumns<<Self as StructKey<L::ParentKey>>::Key>,
+        Load<OwnChildren<Self, Ch, L, Option<Ch>>>:
+            Work<'c, C::Backend, C::Mode, Output = Option<Ch>>,
     {
-        crate::engine::at_most_one(self.children::<Ch, L>(fk, conn)?)
+        let keys = self.struct_key().into_iter().collect();
+        Load(Select::new(
+            arrays::<ChildKeyOf<Ch, L>, _>(keys),
+            keys_in::<Ch, ChildKeyOf<Ch, L>, _>,
+            (),
+            at_most_one,
+        ))
+        .run(conn.__connection())
     }
 
     /// This child's parent along `fk` (`Option` of it for a nullable key).
-    fn parent<Pa, L>(
+    fn parent<'c, Pa, L>(
         &self,
-        fk: L,
-        conn: &mut (impl Executor + ?Sized),
-    ) -> Result<<Self as StructKey<L::ChildKey>>::Related<Pa>, Error>
+        _fk: L,
+        conn: &'c mut C,
+    ) -> Ran<'c, C, <Self as StructKey<L::ChildKey>>::Related<Pa>>
     where
         L: Link,
         Self: StructKey<L::ChildKey>,
@@ -61,22 +108,26 @@ pub trait LoadOne: Sized {
             + Clone,
         Pa::Columns: Render,
         L::ParentKey: KeyColumns<<Self as StructKey<L::ChildKey>>::Key>,
+        Load<OwnParent<Self, Pa, L>>:
+            Work<'c, C::Backend, C::Mode, Output = RelatedOf<Self, L, Pa>>,
     {
-        let mut found =
-            super::Aligned::load_parents::<Pa, L>(std::slice::from_ref(self), fk, conn)?;
-        match found.pop() {
-            Some(p) => Ok(p),
-            None => <Self as StructKey<L::ChildKey>>::related(None),
-        }
+        let keys = self.struct_key().into_iter().collect();
+        Load(Select::new(
+            arrays::<L::ParentKey, _>(keys),
+            keys_in::<Pa, L::ParentKey, _>,
+            (),
+            the_parent::<Self, L::ChildKey, Pa>,
+        ))
+        .run(conn.__connection())
     }
 
     /// The rows of `T` related to this one through an association table (many-to-many).
-    fn through<T, FA, FB>(
+    fn through<'c, T, FA, FB>(
         &self,
-        to_self: Col<FA>,
-        to_target: Col<FB>,
-        conn: &mut (impl Executor + ?Sized),
-    ) -> Result<Vec<T>, Error>
+        _to_self: Col<FA>,
+        _to_target: Col<FB>,
+        conn: &'c mut C,
+    ) -> Ran<'c, C, Vec<T>>
     where
         FA: ForeignKey,
         FB: ForeignKey<Table = <FA as ColumnDef>::Table>,
@@ -87,18 +138,14 @@ pub trait LoadOne: Sized {
         Array<<<FA as ColumnDef>::SqlType as SqlType>::NotNull>: SqlType,
         <Self::Value as KeyValue>::Key:
             FromSqlValue<<<FA as ColumnDef>::SqlType as SqlType>::NotNull>,
+        Load<OwnThrough<Self, T, FA, FB>>: Work<'c, C::Backend, C::Mode, Output = Vec<T>>,
     {
-        let mut all = super::Aligned::load_through::<T, FA, FB>(
-            std::slice::from_ref(self),
-            to_self,
-            to_target,
-            conn,
-        )?;
-        Ok(all.pop().unwrap_or_default())
+        let keys = field_keys::<Self, FA::Referenced>(std::slice::from_ref(self));
+        Load(Through::new(keys, (), only_items)).run(conn.__connection())
     }
 }
 
-impl<S: Selectable> LoadOne for S {}
+impl<S: Selectable, C: Runner + ?Sized> LoadOne<C> for S {}
 
 /// Groups the rows of a joined load, `(parent, Option<child>)` from a left join, into each
 /// parent with its children (the joined strategy: one statement). Parents come in the order

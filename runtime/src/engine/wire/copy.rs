@@ -118,7 +118,7 @@ impl Wire {
 
     /// Starts `COPY ... FROM STDIN`.
     pub(crate) async fn copy_in_start(&mut self, sql: &str) -> Result<(), Error> {
-        self.begin_request()?;
+        self.begin_request().await?;
         self.write_text(|buf| frontend::query(sql, buf))?;
         self.send_request().await?;
         loop {
@@ -201,7 +201,7 @@ impl Wire {
 
     /// Starts `COPY ... TO STDOUT`.
     pub(crate) async fn copy_out_start(&mut self, sql: &str) -> Result<(), Error> {
-        self.begin_request()?;
+        self.begin_request().await?;
         self.write_text(|buf| frontend::query(sql, buf))?;
         self.send_request().await?;
         loop {
@@ -220,6 +220,32 @@ impl Wire {
                 _ => {}
             }
         }
+    }
+
+    /// The next CopyData message of COPY TO STDOUT when it is already in the read buffer,
+    /// handed to `f` without waiting; `None` otherwise. The async stream's fast path.
+    #[cfg(feature = "tokio")]
+    pub(crate) fn copy_out_buffered<R>(&mut self, f: impl FnOnce(&[u8]) -> R) -> Option<R> {
+        match self.buffered()? {
+            (b'd', total) => {
+                let out = f(&self.rbuf[5..total]);
+                self.rbuf.advance(total);
+                Some(out)
+            }
+            _ => None,
+        }
+    }
+
+    /// Marks (or clears) a COPY TO STDOUT left unread by an async stream.
+    #[cfg(feature = "tokio")]
+    pub(crate) fn owe_copy_out(&mut self, owed: bool) {
+        self.copy_out_owed = owed && self.pending && self.closed.is_none();
+    }
+
+    /// Whether a COPY TO STDOUT was left unread (see [`Wire::owe_copy_out`]).
+    #[cfg(feature = "tokio")]
+    pub(crate) fn copy_out_owed(&self) -> bool {
+        self.copy_out_owed && self.closed.is_none()
     }
 
     /// The next CopyData message of COPY TO STDOUT, handed to `f`; `None` at the end.

@@ -38,8 +38,10 @@ macro_rules! next_message {
 mod cancel;
 mod config;
 mod copy;
+mod pipeline;
 mod portal;
 mod query;
+mod recover;
 mod row;
 mod socket;
 mod startup;
@@ -57,6 +59,7 @@ pub(crate) use tls::{ChannelBindingMode, ConnectFail, RootCerts, SslMode, TlsSet
 
 pub(crate) use config::{AuthMethods, Config, Host, Keepalive};
 pub(crate) use copy::write_copy_value;
+pub(crate) use pipeline::Piped;
 pub(crate) use query::MAX_PARAMS;
 pub use row::{Column, OwnedRow, RowRef};
 pub(crate) use row::{Span, Statement};
@@ -124,6 +127,12 @@ pub(crate) struct Wire {
     portal: Option<PortalState>,
     /// A request was sent whose response has not been read to its ReadyForQuery.
     pending: bool,
+    /// A send is under way: still set at the next request when its future was dropped
+    /// mid-write (see `recover.rs`).
+    writing: bool,
+    /// The transaction level whose rollback is owed (0: none), sent ahead of the next
+    /// request (an async transaction dropped without finishing; see `recover.rs`).
+    owed: u32,
     /// The transaction status of the last ReadyForQuery: `I` idle, `T` in a transaction,
     /// `E` in a failed one.
     status: u8,
@@ -135,6 +144,10 @@ pub(crate) struct Wire {
     /// COPY data messages flushed so far (every [`COPY_POLL_EVERY`]th, the server's
     /// messages are looked at without waiting, to learn early that it refused the COPY).
     copy_flushes: u32,
+    /// A COPY TO STDOUT stream of an async connection was dropped before its end: the
+    /// COPY's abandon is owed, done before the next request.
+    #[cfg(feature = "tokio")]
+    copy_out_owed: bool,
     next_statement: u64,
     /// What this connection shares with its cancel handles.
     cancel: Arc<CancelShared>,
@@ -229,9 +242,13 @@ impl Wire {
             server_fatal: None,
             portal: None,
             pending: false,
+            writing: false,
+            owed: 0,
             types: std::collections::HashMap::new(),
             copy_refused: false,
             copy_flushes: 0,
+            #[cfg(feature = "tokio")]
+            copy_out_owed: false,
             status: b'I',
             next_statement: 0,
             cancel: CancelShared::new(&Config {
@@ -282,8 +299,9 @@ impl Wire {
 
     /// Whether the connection can no longer be used.
     pub(crate) fn is_closed(&self) -> bool {
-        // A request still pending outside a call means an interrupted one: out of step.
-        self.closed.is_some() || self.pending
+        // A request still pending outside a call means an interrupted one: out of step,
+        // unless the next request can bring it back in step (see `recover.rs`).
+        self.closed.is_some() || (self.pending && !self.recoverable())
     }
 
     /// Whether bytes of the last request began going out: if the connection was lost
@@ -355,23 +373,20 @@ impl Wire {
         self.to_close.push(name);
     }
 
-    /// Before a request: refuses when the previous one was never read to its end (a
-    /// panic while its result was read, or a leaked stream): the connection is out of step
-    /// and is closed.
-    pub(super) fn begin_request(&mut self) -> Result<(), Error> {
+    /// Before a request: a request interrupted before its result was read (a panic, a
+    /// leaked stream, or a dropped future) is refused on a blocking connection, which is
+    /// out of step and closed; an async one is brought back in step, and an owed
+    /// rollback sent, first (see `recover.rs`).
+    pub(super) async fn begin_request(&mut self) -> Result<(), Error> {
+        if self.closed.is_some() || self.pending || self.owed != 0 {
+            // `sent` still tells whether the interrupted request went out.
+            if let Err(e) = Box::pin(self.restore()).await {
+                // This request sent nothing (see `Connection::settle`).
+                self.sent = false;
+                return Err(e);
+            }
+        }
         self.sent = false;
-        if self.closed.is_some() {
-            self.wbuf.clear();
-            return Err(self.closed_error());
-        }
-        if self.pending {
-            self.wbuf.clear();
-            return Err(self.broke(Error::ConnectionLost(
-                "a previous statement on this connection was interrupted before its result \
-                 was read (a panic, or a leaked stream); the connection cannot be used"
-                    .into(),
-            )));
-        }
         Ok(())
     }
 

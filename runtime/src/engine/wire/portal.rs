@@ -26,7 +26,7 @@ impl Wire {
         params: &[crate::render::Param<'_>],
         batch: i32,
     ) -> Result<(), Error> {
-        self.begin_statement(statement, text, params)?;
+        self.begin_statement(statement, text, params).await?;
         // A statement without rows runs to its end on the first Execute, and a second one
         // would be an error that rolls it back: it gets one.
         let executes = if statement.returns_rows { 2 } else { 1 };
@@ -253,6 +253,49 @@ impl Wire {
         }
         .await;
         self.leave_deadline(saved, result)
+    }
+
+    /// The next row of the portal when a whole DataRow is already in the read buffer,
+    /// decoded by `decode` without waiting; `None` when the next message is not a buffered
+    /// row (the caller then awaits [`Wire::portal_next`]). The async stream's fast path.
+    #[cfg(feature = "tokio")]
+    pub(crate) fn portal_buffered<R>(
+        &mut self,
+        decode: impl FnOnce(RowRef<'_>) -> Result<R, Error>,
+    ) -> Option<Result<R, Error>> {
+        let columns = Arc::clone(&self.portal.as_ref()?.columns);
+        match self.buffered()? {
+            (b'D', total) => {
+                if let Err(e) = self.row_spans(total, columns.len()) {
+                    self.portal = None;
+                    return Some(Err(e));
+                }
+                let result = decode(RowRef::new(&columns, &self.rbuf[..total], &self.spans));
+                self.rbuf.advance(total);
+                Some(result)
+            }
+            _ => None,
+        }
+    }
+
+    /// Whether a portal was left open by a stream dropped early on an async connection:
+    /// its abandon is owed, and done before the connection's next request.
+    #[cfg(feature = "tokio")]
+    pub(crate) fn portal_owed(&self) -> bool {
+        self.portal.is_some() && self.closed.is_none()
+    }
+
+    /// A read of the portal was dropped while it waited (its future cancelled): where the
+    /// exchange stopped is unknown, so the connection is closed.
+    #[cfg(feature = "tokio")]
+    pub(crate) fn interrupt_portal(&mut self) {
+        if self.portal.take().is_some() {
+            self.broke(Error::ConnectionLost(
+                "a stream's read was interrupted (its future was dropped while it waited for \
+                 the server); the connection was closed"
+                    .into(),
+            ));
+        }
     }
 
     /// Whether a portal is being read.

@@ -15,7 +15,7 @@ impl Wire {
     /// Runs SQL text through the simple protocol (several statements allowed), discarding
     /// any rows.
     pub(crate) async fn simple_query(&mut self, sql: &str) -> Result<(), Error> {
-        self.begin_request()?;
+        self.begin_request().await?;
         self.write_text(|buf| frontend::query(sql, buf))?;
         self.send_request().await?;
         self.until_ready(None).await.map(drop)
@@ -27,7 +27,7 @@ impl Wire {
         &mut self,
         sql: &str,
     ) -> Result<Vec<Vec<Option<String>>>, Error> {
-        self.begin_request()?;
+        self.begin_request().await?;
         self.write_text(|buf| frontend::query(sql, buf))?;
         self.send_request().await?;
         let mut rows = Vec::new();
@@ -113,7 +113,7 @@ impl Wire {
         sql: &str,
         types: &[Type],
     ) -> Result<Statement, Error> {
-        self.begin_request()?;
+        self.begin_request().await?;
         self.write_text(|buf| frontend::parse(&name, sql, types.iter().map(Type::oid), buf))?;
         frontend::describe(b'S', &name, &mut self.wbuf).map_err(|e| lost(&e))?;
         frontend::sync(&mut self.wbuf);
@@ -324,18 +324,18 @@ impl Wire {
     /// Describe of the portal are buffered — all of them or, when a value cannot be
     /// sent, nothing (a Parse written ahead, by catalog lookups or unnamed statements,
     /// must not be sent half).
-    pub(super) fn begin_statement(
+    pub(super) async fn begin_statement(
         &mut self,
         statement: &Statement,
         text: Option<&str>,
         params: &[crate::render::Param<'_>],
     ) -> Result<(), Error> {
-        if self.portal.is_some() {
+        if self.portal.is_some() && !self.recoverable() {
             return Err(Error::Misuse(
                 "a stream is still reading this connection".into(),
             ));
         }
-        self.begin_request()?;
+        self.begin_request().await?;
         let written = self
             .write_parse_ahead(statement, text)
             .and_then(|()| self.write_bind(statement, params))
@@ -375,7 +375,7 @@ impl Wire {
         max_rows: u32,
         sink: &mut S,
     ) -> Result<u64, Error> {
-        self.begin_statement(statement, text, params)?;
+        self.begin_statement(statement, text, params).await?;
         let limit = if max_rows == 0 {
             0
         } else {

@@ -401,7 +401,8 @@ impl Wire {
             self.wbuf.clear();
             return Err(self.closed_error());
         }
-        self.sent = true;
+        // Set until the loop ends: a future dropped in it leaves the mark (`recover.rs`).
+        self.writing = true;
         let mut at = 0;
         let result = loop {
             if let Err(e) = self.wait_budget() {
@@ -420,7 +421,11 @@ impl Wire {
             };
             match written {
                 Ok(0) => break Err(self.broke(lost(&io::ErrorKind::WriteZero.into()))),
-                Ok(n) => at += n,
+                Ok(n) => {
+                    // Bytes of the request went out: the server may run it.
+                    self.sent = true;
+                    at += n;
+                }
                 Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
                 Err(e) if is_timeout(&e) && self.deadline.is_some() => {}
                 Err(e) if is_timeout(&e) => {
@@ -430,6 +435,7 @@ impl Wire {
                 Err(e) => break Err(self.broke(lost(&e))),
             }
         };
+        self.writing = false;
         self.wbuf.clear();
         result
     }

@@ -1,0 +1,441 @@
+//! Async transactions (feature `tokio`): the blocking [`Transaction`](super::Transaction)'s
+//! forms, options and SQL on an [`AsyncConnection`] — a closure form with an async
+//! closure, a guard form, savepoints, isolation levels, read-only, retries.
+//!
+//! A future can be dropped at any await (a timeout, a `select!`), and `Drop` cannot
+//! await a ROLLBACK. So a transaction records what is under way (its BEGIN or SAVEPOINT,
+//! its work, its COMMIT), and one dropped unfinished leaves its rollback owed on the
+//! connection, which sends it ahead of the next request (after reading to its end any
+//! answer a dropped statement left; see `wire/recover.rs`). The depth is raised before
+//! BEGIN is written, so a BEGIN future dropped half-way is accounted for too.
+
+use super::transaction::{backoff, check_nested, end_sql, savepoint_sql};
+use super::{AsyncConnection, BoxFuture, Connection, Error, Runner, TransactionOptions};
+use crate::backend::driver::Driver;
+use crate::backend::Postgres;
+use crate::IsolationLevel;
+use std::borrow::Cow;
+use std::fmt;
+use std::future::Future;
+use std::panic::AssertUnwindSafe;
+use std::task::Poll;
+
+/// An open async transaction (or, nested, a savepoint). Every query runs on it as on the
+/// connection (`q.load(&mut tx).await`). [`commit`](Self::commit) makes its work
+/// permanent; dropped without it — by the caller, by a panic unwinding past it, or with
+/// the future that held it — it is rolled back ahead of the connection's next request.
+pub struct AsyncTransaction<'c> {
+    conn: &'c mut Connection<Postgres>,
+    /// 1 for BEGIN, 2 and up for savepoints.
+    level: u32,
+    state: State,
+}
+
+/// Where a transaction is, for what its `Drop` must leave owed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum State {
+    /// BEGIN or SAVEPOINT is on its way; `issued`: its request is being written or read
+    /// (the connection had been brought back in step first).
+    Opening { issued: bool },
+    /// Open on the server.
+    Open,
+    /// COMMIT, RELEASE or the rollback is on its way.
+    Ending { issued: bool },
+    /// Nothing is owed.
+    Done,
+}
+
+impl fmt::Debug for AsyncTransaction<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("AsyncTransaction")
+            .field("level", &self.level)
+            .field("state", &self.state)
+            .finish_non_exhaustive()
+    }
+}
+
+impl<'c> AsyncTransaction<'c> {
+    /// Opens a transaction on `conn`, or a savepoint when one is already open.
+    async fn open(
+        conn: &'c mut Connection<Postgres>,
+        options: TransactionOptions,
+    ) -> Result<AsyncTransaction<'c>, Error> {
+        let level = conn.depth + 1;
+        let sql: Cow<'static, str> = if level == 1 {
+            Postgres::begin_sql(&conn.link, &options)?.into()
+        } else {
+            check_nested(&options, conn.aborted)?;
+            savepoint_sql(level).into()
+        };
+        // Raised before BEGIN is written: a dropped BEGIN future is accounted for.
+        conn.depth = level;
+        let mut tx = AsyncTransaction {
+            conn,
+            level,
+            state: State::Opening { issued: false },
+        };
+        let opened = tx.control(&sql).await;
+        match opened {
+            Ok(()) => {
+                if level == 1 {
+                    tx.conn.aborted = false;
+                }
+                tx.state = State::Open;
+                Ok(tx)
+            }
+            Err(e) => {
+                // No transaction (for a savepoint, the server failed the enclosing one,
+                // which the connection recorded).
+                tx.state = State::Done;
+                tx.conn.depth = level - 1;
+                if level == 1 {
+                    tx.conn.aborted = false;
+                }
+                Err(e)
+            }
+        }
+    }
+
+    /// Runs transaction control: first brings the connection back in step (a dropped
+    /// statement's answer read, an owed rollback sent), then marks the request issued, so
+    /// that `Drop` can tell whether the server got it.
+    async fn control(&mut self, sql: &str) -> Result<(), Error> {
+        self.conn.link.wire.ready_for_request().await?;
+        self.state = match self.state {
+            State::Opening { .. } => State::Opening { issued: true },
+            State::Ending { .. } => State::Ending { issued: true },
+            other => other,
+        };
+        self.conn.pg_control_io(sql, None).await
+    }
+
+    /// Whether this is a savepoint inside another transaction.
+    pub fn is_nested(&self) -> bool {
+        self.level > 1
+    }
+
+    /// Makes the transaction's work permanent (for a savepoint: releases it into the
+    /// enclosing transaction). A transaction in which a statement failed cannot commit:
+    /// it is rolled back and [`Error::TransactionAborted`] returned.
+    pub async fn commit(mut self) -> Result<(), Error> {
+        self.finish(true).await
+    }
+
+    /// Undoes the transaction's work (for a savepoint: back to where it began).
+    pub async fn rollback(mut self) -> Result<(), Error> {
+        self.finish(false).await
+    }
+
+    async fn finish(&mut self, commit: bool) -> Result<(), Error> {
+        // In step first, so the server's status after any dropped statement is known.
+        self.conn.link.wire.ready_for_request().await?;
+        if self.conn.server_transaction_failed() {
+            // PostgreSQL answers COMMIT in a failed transaction with a silent ROLLBACK.
+            self.conn.aborted = true;
+        }
+        let aborted = self.conn.aborted;
+        let releases = commit && !aborted;
+        self.state = State::Ending { issued: false };
+        let result = self.control(&end_sql(self.level, releases)).await;
+        self.state = State::Done;
+        let conn = &mut *self.conn;
+        conn.depth = self.level - 1;
+        // A failed savepoint rollback leaves the enclosing transaction failed (recorded by
+        // the connection); whatever ended, the whole transaction is over.
+        if self.level == 1 || (result.is_ok() && !releases) {
+            conn.aborted = false;
+        }
+        result?;
+        if commit && aborted {
+            return Err(Error::TransactionAborted);
+        }
+        Ok(())
+    }
+
+    /// Opens a nested transaction (a savepoint) as a guard.
+    pub async fn begin(&mut self) -> Result<AsyncTransaction<'_>, Error> {
+        AsyncTransaction::open(&mut *self.conn, TransactionOptions::default()).await
+    }
+
+    /// Runs `f` in a nested transaction (a savepoint): released when it returns `Ok`,
+    /// rolled back when it returns `Err`, panics, or is dropped.
+    pub async fn transaction<T, E, F>(&mut self, f: F) -> Result<T, E>
+    where
+        E: From<Error>,
+        F: AsyncFnOnce(&mut AsyncTransaction<'_>) -> Result<T, E>,
+    {
+        run_in(&mut *self.conn, TransactionOptions::default(), f).await
+    }
+
+    /// A nested transaction with options: a savepoint takes none (isolation and read-only
+    /// belong to the outermost transaction), and is not retried.
+    pub fn build_transaction(&mut self) -> AsyncTransactionBuilder<'_> {
+        AsyncTransactionBuilder {
+            conn: &mut *self.conn,
+            options: TransactionOptions::default(),
+        }
+    }
+
+    /// Refused inside a transaction ([`Error::Misuse`]): a serialization failure or
+    /// deadlock aborts the whole transaction, so only the outermost one can be retried.
+    pub async fn transaction_with_retry<T, F>(&mut self, attempts: u32, f: F) -> Result<T, Error>
+    where
+        F: AsyncFnMut(&mut AsyncTransaction<'_>) -> Result<T, Error>,
+    {
+        self.build_transaction().run_with_retry(attempts, f).await
+    }
+
+    /// Runs SQL text without parameters (several statements allowed); see
+    /// [`Connection::batch_execute`]. The future is boxed, like a typed query's: an
+    /// `async fn` future borrowing `sql` trips rustc's `Send` check for futures of a
+    /// higher-ranked async closure (a retry closure in `tokio::spawn`).
+    pub fn batch_execute<'a>(&'a mut self, sql: &'a str) -> BoxFuture<'a, Result<(), Error>> {
+        Box::pin(self.conn.pg_batch_io(sql))
+    }
+
+    /// SQL text through the simple protocol: the rows of every statement, as text (see
+    /// [`Connection::query_text`]; boxed as [`batch_execute`](Self::batch_execute) is).
+    pub fn query_text<'a>(
+        &'a mut self,
+        sql: &'a str,
+    ) -> BoxFuture<'a, Result<Vec<Vec<Option<String>>>, Error>> {
+        Box::pin(self.conn.query_text_io(sql))
+    }
+}
+
+impl Drop for AsyncTransaction<'_> {
+    fn drop(&mut self) {
+        let went_out = self.conn.link.wire.request_went_out();
+        let open_on_server = match self.state {
+            State::Done => return,
+            State::Open => true,
+            State::Opening { issued } => issued && went_out,
+            State::Ending { issued } => !(issued && went_out),
+        };
+        if open_on_server {
+            self.conn.link.wire.owe_rollback(self.level);
+        }
+        self.conn.depth = self.level - 1;
+        self.conn.aborted = false;
+    }
+}
+
+impl Runner for AsyncTransaction<'_> {
+    type Backend = Postgres;
+    type Mode = super::runner::Async;
+    #[inline]
+    fn __connection(&mut self) -> &mut Connection<Postgres> {
+        self.conn
+    }
+}
+
+/// Builds an async transaction with options:
+/// `conn.build_transaction().serializable().read_only().run(async |tx| ..).await` (the
+/// blocking [`TransactionBuilder`](super::TransactionBuilder)'s names and options).
+pub struct AsyncTransactionBuilder<'c> {
+    conn: &'c mut Connection<Postgres>,
+    options: TransactionOptions,
+}
+
+impl fmt::Debug for AsyncTransactionBuilder<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("AsyncTransactionBuilder")
+            .field("options", &self.options)
+            .finish_non_exhaustive()
+    }
+}
+
+impl<'c> AsyncTransactionBuilder<'c> {
+    /// Sets the isolation level.
+    pub fn isolation(mut self, level: IsolationLevel) -> Self {
+        self.options.isolation = Some(level);
+        self
+    }
+
+    /// `ISOLATION LEVEL SERIALIZABLE`.
+    pub fn serializable(self) -> Self {
+        self.isolation(IsolationLevel::Serializable)
+    }
+
+    /// `ISOLATION LEVEL REPEATABLE READ`.
+    pub fn repeatable_read(self) -> Self {
+        self.isolation(IsolationLevel::RepeatableRead)
+    }
+
+    /// `READ ONLY`: writes fail with a typed error.
+    pub fn read_only(mut self) -> Self {
+        self.options.read_only = Some(true);
+        self
+    }
+
+    /// `READ WRITE` (overrides a read-only default).
+    pub fn read_write(mut self) -> Self {
+        self.options.read_only = Some(false);
+        self
+    }
+
+    /// Opens the transaction as a guard.
+    pub async fn begin(self) -> Result<AsyncTransaction<'c>, Error> {
+        AsyncTransaction::open(self.conn, self.options).await
+    }
+
+    /// Runs `f` in the transaction: commits when it returns `Ok`, rolls back when it
+    /// returns `Err`, panics (the panic then goes on), or is dropped.
+    pub async fn run<T, E, F>(self, f: F) -> Result<T, E>
+    where
+        E: From<Error>,
+        F: AsyncFnOnce(&mut AsyncTransaction<'_>) -> Result<T, E>,
+    {
+        run_in(self.conn, self.options, f).await
+    }
+
+    /// Runs `f` in the transaction, again (up to `attempts` times in all) when it or its
+    /// commit fails with a serialization failure or a deadlock, after a short growing
+    /// pause (a timer of the runtime, not a sleeping thread). Other errors, and the last
+    /// retryable one, are returned.
+    pub async fn run_with_retry<T, F>(self, attempts: u32, mut f: F) -> Result<T, Error>
+    where
+        F: AsyncFnMut(&mut AsyncTransaction<'_>) -> Result<T, Error>,
+    {
+        if self.conn.depth > 0 {
+            return Err(Error::Misuse(
+                "retrying a nested transaction cannot help: a serialization failure or \
+                 deadlock aborts the whole transaction; retry the outermost one"
+                    .into(),
+            ));
+        }
+        let attempts = attempts.max(1);
+        let mut attempt = 1;
+        loop {
+            let outcome = run_in(&mut *self.conn, self.options, &mut f).await;
+            match outcome {
+                Err(e) if e.is_retryable() && attempt < attempts => {
+                    log_retry(attempt, &e);
+                    tokio::time::sleep(backoff(attempt)).await;
+                    attempt += 1;
+                }
+                other => return other,
+            }
+        }
+    }
+}
+
+fn log_retry(attempt: u32, e: &Error) {
+    tracing::debug!(
+        target: super::SQL_LOG_TARGET,
+        attempt,
+        error = %e,
+        "retrying transaction"
+    );
+}
+
+async fn run_in<T, E, F>(
+    conn: &mut Connection<Postgres>,
+    options: TransactionOptions,
+    f: F,
+) -> Result<T, E>
+where
+    E: From<Error>,
+    F: AsyncFnOnce(&mut AsyncTransaction<'_>) -> Result<T, E>,
+{
+    let mut tx = AsyncTransaction::open(conn, options).await?;
+    let outcome = catch_unwind(f(&mut tx)).await;
+    match outcome {
+        Ok(Ok(value)) => {
+            tx.commit().await?;
+            Ok(value)
+        }
+        Ok(Err(e)) => {
+            // The caller's error is the one to report; a failed rollback marks the
+            // connection broken.
+            let _ = tx.rollback().await;
+            Err(e)
+        }
+        Err(panic) => {
+            let _ = tx.rollback().await;
+            std::panic::resume_unwind(panic)
+        }
+    }
+}
+
+/// Runs `work`, catching a panic in any of its polls (it is not polled again after one).
+async fn catch_unwind<F: Future>(work: F) -> std::thread::Result<F::Output> {
+    let mut work = std::pin::pin!(work);
+    std::future::poll_fn(move |cx| {
+        match std::panic::catch_unwind(AssertUnwindSafe(|| work.as_mut().poll(cx))) {
+            Ok(Poll::Ready(value)) => Poll::Ready(Ok(value)),
+            Ok(Poll::Pending) => Poll::Pending,
+            Err(panic) => Poll::Ready(Err(panic)),
+        }
+    })
+    .await
+}
+
+impl AsyncConnection {
+    /// Runs `f` in a transaction: commits when it returns `Ok`, rolls back when it
+    /// returns `Err`, panics (the panic then goes on), or is dropped (a timeout, a
+    /// `select!`: the rollback is sent ahead of the connection's next request).
+    ///
+    /// ```no_run
+    /// # async fn demo(conn: &mut sqlwright::AsyncConnection) -> Result<(), sqlwright::Error> {
+    /// conn.transaction(async |tx| {
+    ///     tx.batch_execute("UPDATE accounts SET balance = balance - 10 WHERE id = 1").await?;
+    ///     tx.batch_execute("UPDATE accounts SET balance = balance + 10 WHERE id = 2").await?;
+    ///     Ok::<_, sqlwright::Error>(())
+    /// })
+    /// .await?;
+    /// # Ok(()) }
+    /// ```
+    pub async fn transaction<T, E, F>(&mut self, f: F) -> Result<T, E>
+    where
+        E: From<Error>,
+        F: AsyncFnOnce(&mut AsyncTransaction<'_>) -> Result<T, E>,
+    {
+        run_in(self.__connection(), TransactionOptions::default(), f).await
+    }
+
+    /// Opens a transaction as a guard: call [`AsyncTransaction::commit`]; dropped
+    /// without it, the transaction is rolled back ahead of the connection's next
+    /// request.
+    pub async fn begin(&mut self) -> Result<AsyncTransaction<'_>, Error> {
+        AsyncTransaction::open(self.__connection(), TransactionOptions::default()).await
+    }
+
+    /// A transaction with options: isolation level, read-only, retries.
+    pub fn build_transaction(&mut self) -> AsyncTransactionBuilder<'_> {
+        AsyncTransactionBuilder {
+            conn: self.__connection(),
+            options: TransactionOptions::default(),
+        }
+    }
+
+    /// Runs `f` in a transaction, again (up to `attempts` times in all) when it fails with
+    /// a serialization failure or a deadlock (see
+    /// [`AsyncTransactionBuilder::run_with_retry`]).
+    pub async fn transaction_with_retry<T, F>(&mut self, attempts: u32, f: F) -> Result<T, Error>
+    where
+        F: AsyncFnMut(&mut AsyncTransaction<'_>) -> Result<T, Error>,
+    {
+        self.build_transaction().run_with_retry(attempts, f).await
+    }
+}
+
+#[allow(dead_code)]
+fn _is_send() {
+    fn send<T: Send>(_: T) {}
+    // A transaction's futures, with a concrete closure, can move between threads.
+    let _ = |conn: &'static mut AsyncConnection| {
+        send(conn.transaction(async |tx| {
+            tx.batch_execute("SELECT 1").await?;
+            Ok::<_, Error>(())
+        }))
+    };
+    let _ = |conn: &'static mut AsyncConnection| send(conn.begin());
+    let _ = |tx: &'static mut AsyncTransaction<'static>| send(tx.query_text("SELECT 1"));
+    let _ = |conn: &'static mut AsyncConnection| {
+        send(conn.transaction_with_retry(3, async |tx| {
+            tx.batch_execute("SELECT 1").await?;
+            Ok::<_, Error>(())
+        }))
+    };
+}
