@@ -9,7 +9,8 @@
 //! `BENCH_ITERS` calls untimed.
 //!
 //! Workload names on the command line: `select`, `join`, `insert`, `assoc`, or one size of
-//! one (`select100`, `join1`, `insert10`, ...).
+//! one (`select100`, `join1`, `insert10`, ...); `pool` (named only) adds 1000 concurrent
+//! tasks on a pool of 10 (`async_pool.rs`).
 
 use crate::async_work::{call, Conns, Work};
 use crate::data::{self, Env};
@@ -140,4 +141,9 @@ pub fn run(env: &mut Env, url: &str, only: &[&String], scale: usize) {
         });
     }
     println!("\n(sw = sqlwright's AsyncConnection; a ratio below 1 means sqlwright costs less)");
+    // Throughput, not a per-call cost: named on the command line only, never under callgrind.
+    if only.iter().any(|o| *o == "pool") && std::env::var_os("BENCH_IMPL").is_none() {
+        env.reset(&data::select_data(100));
+        rt.block_on(crate::async_pool::run(url, (20 / scale).max(5)));
+    }
 }

@@ -14,6 +14,7 @@
 //! `-- --async` runs the async column instead (`asyncs.rs`: sqlwright's `AsyncConnection`
 //! vs hand-written `tokio-postgres` vs `sqlx` vs `diesel-async`, one current-thread runtime).
 
+mod async_pool;
 mod async_work;
 mod asyncs;
 mod chart;
