@@ -7,6 +7,10 @@
 # BENCH_SQLITE=1 benches/runtime/callgrind.sh [N] [workload...]: the SQLite column (sqlwright,
 # hand-written rusqlite, Diesel). SQLite runs in-process, so there the count is everything:
 # client library and database engine.
+# BENCH_ASYNC=1 benches/runtime/callgrind.sh [N] [workload...]: the async column (sqlwright's
+# AsyncConnection, tokio-postgres, sqlx, diesel-async; one current-thread runtime, so the
+# connection tasks' work is counted too). Workloads there may name one size: select1,
+# select100, select10000, join1, join100, join1000, insert1, insert10, insert100, assoc.
 set -euo pipefail
 cd "$(dirname "$0")"
 cargo build --release --quiet
@@ -28,6 +32,24 @@ instr() {
     grep -o 'Collected : [0-9]*' "$out" | grep -o '[0-9]*'
     rm -f "$out" "$out.cg"
 }
+if [[ -n "${BENCH_ASYNC:-}" ]]; then
+    mode=(--async)
+    all=(sqlwright tokio-postgres sqlx diesel-async)
+    echo "| workload | sqlwright (async) | tokio-postgres | sqlx | diesel-async | sw/tokio-postgres | sw/sqlx | sw/diesel-async |"
+    echo "|---|---:|---:|---:|---:|---:|---:|---:|"
+    for w in ${workloads[@]}; do
+        per=()
+        for impl in "${all[@]}"; do
+            a=$(instr "$impl" "$n" "$w")
+            b=$(instr "$impl" "$((2 * n))" "$w")
+            per+=($(( (b - a) / n )))
+        done
+        python3 -c "
+s, t, x, d = ${per[0]}, ${per[1]}, ${per[2]}, ${per[3]}
+print(f'| $w | {s:,} | {t:,} | {x:,} | {d:,} | {s/t:.3f} | {s/x:.3f} | {s/d:.3f} |')"
+    done
+    exit 0
+fi
 base=${impls[1]}
 echo "| workload (all its sizes) | sqlwright | $base | diesel | sqlwright/$base | sqlwright/diesel |"
 echo "|---|---:|---:|---:|---:|---:|"

@@ -121,18 +121,23 @@ impl Env {
     }
 }
 
-fn checksum<'a>(ids: impl Iterator<Item = i32>, names: impl Iterator<Item = &'a str>) -> u64 {
+pub fn checksum<'a>(ids: impl Iterator<Item = i32>, names: impl Iterator<Item = &'a str>) -> u64 {
     let ids: u64 = ids.map(|i| i as u64).sum();
     let len: u64 = names.map(|n| n.len() as u64).sum();
     ids * 31 + len
 }
 
-/// `SELECT id, name, hair_color FROM users`, all `n` rows.
-pub fn select_all(env: &mut Env, report: &mut Report, n: usize, rounds: usize) {
-    env.reset(&format!(
+/// The select workload's data: `n` users, every second one with brown hair.
+pub fn select_data(n: usize) -> String {
+    format!(
         "INSERT INTO users (name, hair_color) SELECT 'User ' || i, CASE WHEN i % 2 = 0 THEN 'brown' END
          FROM generate_series(1, {n}) i"
-    ));
+    )
+}
+
+/// `SELECT id, name, hair_color FROM users`, all `n` rows.
+pub fn select_all(env: &mut Env, report: &mut Report, n: usize, rounds: usize) {
+    env.reset(&select_data(n));
     let Env {
         sw, pg, dl, pg2, ..
     } = env;
@@ -191,14 +196,19 @@ pub fn select_all(env: &mut Env, report: &mut Report, n: usize, rounds: usize) {
     report.measure(&format!("select all users, {n} rows"), rounds, &mut runs);
 }
 
-/// `users LEFT JOIN posts WHERE hair_color = $1`, returning `n` rows.
-pub fn left_join(env: &mut Env, report: &mut Report, n: usize, rounds: usize) {
-    env.reset(&format!(
+/// The join workload's data: `2 n` users, `n` of them brown-haired, one post each.
+pub fn join_data(n: usize) -> String {
+    format!(
         "INSERT INTO users (name, hair_color) SELECT 'User ' || i, CASE WHEN i <= {n} THEN 'brown' ELSE 'black' END
          FROM generate_series(1, {}) i;
          INSERT INTO posts (user_id, title) SELECT id, 'Post of ' || name FROM users",
         2 * n
-    ));
+    )
+}
+
+/// `users LEFT JOIN posts WHERE hair_color = $1`, returning `n` rows.
+pub fn left_join(env: &mut Env, report: &mut Report, n: usize, rounds: usize) {
+    env.reset(&join_data(n));
     let Env { sw, pg, dl, .. } = env;
     let stmt = pg
         .prepare(
@@ -256,13 +266,8 @@ pub fn left_join(env: &mut Env, report: &mut Report, n: usize, rounds: usize) {
     );
 }
 
-/// A multi-row INSERT of `n` users per call.
-pub fn insert(env: &mut Env, report: &mut Report, n: usize, rounds: usize) {
-    env.reset("SELECT 1");
-    let names: Vec<String> = (0..n).map(|i| format!("New user {i}")).collect();
-    let hair: Vec<Option<&str>> = (0..n).map(|i| (i % 2 == 0).then_some("red")).collect();
-    let Env { sw, pg, dl, .. } = env;
-    // The best hand-written code: one prepared statement for this row count, reused.
+/// The hand-written multi-row INSERT of `n` users: `($1, $2), ($3, $4), ...`.
+pub fn insert_sql(n: usize) -> String {
     let mut sql = String::from("INSERT INTO users (name, hair_color) VALUES ");
     for i in 0..n {
         if i > 0 {
@@ -270,7 +275,17 @@ pub fn insert(env: &mut Env, report: &mut Report, n: usize, rounds: usize) {
         }
         sql.push_str(&format!("(${}, ${})", 2 * i + 1, 2 * i + 2));
     }
-    let stmt = pg.prepare(&sql).unwrap();
+    sql
+}
+
+/// A multi-row INSERT of `n` users per call.
+pub fn insert(env: &mut Env, report: &mut Report, n: usize, rounds: usize) {
+    env.reset("SELECT 1");
+    let names: Vec<String> = (0..n).map(|i| format!("New user {i}")).collect();
+    let hair: Vec<Option<&str>> = (0..n).map(|i| (i % 2 == 0).then_some("red")).collect();
+    let Env { sw, pg, dl, .. } = env;
+    // The best hand-written code: one prepared statement for this row count, reused.
+    let stmt = pg.prepare(&insert_sql(n)).unwrap();
     let mut runs: Vec<Run<'_>> = vec![
         (
             "sqlwright",

@@ -11,7 +11,12 @@
 //! Uses `DATABASE_URL` if set, else a throwaway cluster (as the tests do).
 //! `-- --sqlite` runs the SQLite column instead (`sqlite.rs`: sqlwright vs hand-written
 //! `rusqlite` vs Diesel on one database file; no PostgreSQL needed).
+//! `-- --async` runs the async column instead (`asyncs.rs`: sqlwright's `AsyncConnection`
+//! vs hand-written `tokio-postgres` vs `sqlx` vs `diesel-async`, one current-thread runtime).
 
+mod async_pool;
+mod async_work;
+mod asyncs;
 mod chart;
 mod data;
 mod dl;
@@ -232,6 +237,16 @@ fn main() {
     let db = sqlwright::testing::database();
     let url = db.url().to_string_with_password();
     let mut env = data::Env::connect(&url);
+    if args.iter().any(|a| a == "--async") {
+        // The async column measures its own connections; pinning their backends is not
+        // written, so the option is refused rather than silently dropped.
+        assert!(
+            !args.iter().any(|a| a == "--pin"),
+            "--pin is not supported with --async"
+        );
+        asyncs::run(&mut env, &url, &only, scale);
+        return;
+    }
     let pin = args
         .iter()
         .position(|a| a == "--pin")

@@ -13,6 +13,15 @@ use diesel::{
 use sqlwright::prelude::*;
 use std::collections::HashMap;
 
+/// The associations' data: 100 users, 10 posts each, `comments_per_post` comments on each.
+pub fn association_data(comments_per_post: usize) -> String {
+    format!(
+        "INSERT INTO users (name) SELECT 'User ' || i FROM generate_series(1, 100) i;
+         INSERT INTO posts (user_id, title) SELECT u.id, 'Post ' || p FROM users u, generate_series(1, 10) p;
+         INSERT INTO comments (post_id, body) SELECT p.id, 'Comment ' || c FROM posts p, generate_series(1, {comments_per_post}) c"
+    )
+}
+
 /// Users -> posts -> comments, 100 users with 10 posts each and `comments_per_post`
 /// comments on each post, loaded one level at a time: `with_children` + `with_grandchildren` (sqlwright),
 /// `belonging_to` + `grouped_by` (Diesel), and hand-written prepared statements with
@@ -25,11 +34,7 @@ pub fn associations(
     comments_per_post: usize,
     name: &str,
 ) {
-    env.reset(&format!(
-        "INSERT INTO users (name) SELECT 'User ' || i FROM generate_series(1, 100) i;
-         INSERT INTO posts (user_id, title) SELECT u.id, 'Post ' || p FROM users u, generate_series(1, 10) p;
-         INSERT INTO comments (post_id, body) SELECT p.id, 'Comment ' || c FROM posts p, generate_series(1, {comments_per_post}) c"
-    ));
+    env.reset(&association_data(comments_per_post));
     let Env { sw, pg, dl, .. } = env;
     let users_stmt = pg
         .prepare("SELECT id, name, hair_color FROM users")
@@ -52,7 +57,7 @@ pub fn associations(
                     .select(sw::User::as_select())
                     .load(&mut *sw)
                     .unwrap();
-                let tree: Vec<(sw::User, Vec<(sw::Post, Vec<sw::Comment>)>)> = users
+                let tree: sw::Tree = users
                     .with_children(sw::posts::user_id, &mut *sw)
                     .unwrap()
                     .with_grandchildren(sw::comments::post_id, &mut *sw)

@@ -342,7 +342,7 @@ fn associations(env: &mut Env, report: &mut Report, rounds: usize) {
                     .select(sw::User::as_select())
                     .load(&mut *sw)
                     .unwrap();
-                let tree: Vec<(sw::User, Vec<(sw::Post, Vec<sw::Comment>)>)> = users
+                let tree: sw::Tree = users
                     .with_children(sw::posts::user_id, &mut *sw)
                     .unwrap()
                     .with_grandchildren(sw::comments::post_id, &mut *sw)

@@ -45,3 +45,6 @@ pub struct Comment {
     pub post_id: i32,
     pub body: String,
 }
+
+/// Users, each with their posts, each post with its comments.
+pub type Tree = Vec<(User, Vec<(Post, Vec<Comment>)>)>;
