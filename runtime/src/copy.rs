@@ -392,7 +392,7 @@ pub struct CopyOutJob<Q, R, B: crate::backend::Backend = crate::backend::Postgre
 }
 
 /// What `copy_out` of rows `R` gives on runner `C`: [`CopyRows`] (an `Iterator`) on a
-/// blocking connection, [`AsyncCopyRows`](crate::AsyncCopyRows) (a `futures::Stream`) on
+/// blocking connection, `AsyncCopyRows` (feature `tokio`) (a `futures::Stream`) on
 /// an async one.
 pub type CopiedOut<'c, C, Q, R> =
     <CopyOutJob<Q, R, <C as crate::engine::Runner>::Backend> as crate::engine::runner::Work<

@@ -122,6 +122,7 @@
 //! | `sqlite` | no | the SQLite backend (SQLite compiled in) |
 //! | `postgres-interop` | no | typed queries on a `postgres::Client` (`sqlwright::interop`) |
 //! | `testing` | no | `sqlwright::testing` |
+//! | `tokio` | no | the same queries on tokio: `AsyncConnection`, `AsyncEngine` (a deadpool pool), async transactions, streams and COPY; with `sqlite`, `AsyncSqliteConnection` |
 //!
 //! The crates of these value types are re-exported, so a program needs no matching
 //! dependency of its own: `sqlwright::deps::chrono`, `::uuid`, `::rust_decimal`,

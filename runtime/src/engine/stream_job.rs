@@ -33,7 +33,7 @@ pub struct StreamJob<Q, R, B: Backend = Postgres> {
 pub type ToPostgres<B> = fn(&mut Connection<B>) -> &mut Connection<Postgres>;
 
 /// What a `stream` of rows `R` gives on runner `C`: [`Rows`] (an `Iterator`) on a blocking
-/// connection, [`AsyncRows`](super::AsyncRows) (a `futures::Stream`) on an async one.
+/// connection, `AsyncRows` (feature `tokio`) (a `futures::Stream`) on an async one.
 pub type Streamed<'c, C, Q, R> = <StreamJob<Q, R, <C as super::Runner>::Backend> as Work<
     'c,
     <C as super::Runner>::Backend,

@@ -573,8 +573,8 @@ where
         returning_job::<_, ST, _>(self, runner::all).run(conn.__connection())
     }
 
-    /// Runs the INSERT of one row and returns its RETURNING values; [`Error::NotFound`]
-    /// when no row was written (a conflict skipped it), [`Error::MultipleRows`] when more were
+    /// Runs the INSERT of one row and returns its RETURNING values; [`Error::NotFound`](crate::Error::NotFound)
+    /// when no row was written (a conflict skipped it), [`Error::MultipleRows`](crate::Error::MultipleRows) when more were
     /// (use `get_results` for many rows).
     pub fn get_result<'c, Conn: Runner + ?Sized>(
         self,

@@ -464,7 +464,7 @@ where
     /// like any failed statement.
     ///
     /// On an async connection (feature `tokio`) the same call returns a future of an
-    /// [`AsyncRows`](crate::AsyncRows), a `futures::Stream` read the same way:
+    /// `AsyncRows` (feature `tokio`), a `futures::Stream` read the same way:
     /// `let mut rows = query.stream(&mut conn).await?; while let Some(row) = rows.next().await`.
     ///
     /// ```no_run

@@ -220,7 +220,7 @@ where
         returning_job::<_, ST, _>(self, runner::all).run(conn.__connection())
     }
     /// Runs the statement and returns the RETURNING values of its only row:
-    /// [`Error::NotFound`] when none was written, [`Error::MultipleRows`] when more were.
+    /// [`Error::NotFound`](crate::Error::NotFound) when none was written, [`Error::MultipleRows`](crate::Error::MultipleRows) when more were.
     pub fn get_result<'c, Conn: Runner + ?Sized>(
         self,
         conn: &'c mut Conn,
@@ -281,7 +281,7 @@ where
         returning_job::<_, ST, _>(self, runner::all).run(conn.__connection())
     }
     /// Runs the statement and returns the RETURNING values of its only row:
-    /// [`Error::NotFound`] when none was written, [`Error::MultipleRows`] when more were.
+    /// [`Error::NotFound`](crate::Error::NotFound) when none was written, [`Error::MultipleRows`](crate::Error::MultipleRows) when more were.
     pub fn get_result<'c, Conn: Runner + ?Sized>(
         self,
         conn: &'c mut Conn,

@@ -350,7 +350,7 @@ impl<'a> RawQuery<'a> {
     /// The first column of the only row, or `None` when there is no row: `scalar::<i64>(conn)`,
     /// as `row.get::<i64>(..)` names only the value's type. On an async connection, where
     /// the result's type follows from the connection's, it is
-    /// [`scalar_async`](Self::scalar_async).
+    /// `scalar_async` (feature `tokio`).
     pub fn scalar<T: for<'r> FromSql<'r>>(
         &self,
         conn: &mut (impl Executor<Backend = Postgres> + ?Sized),
@@ -387,7 +387,7 @@ impl<'a> RawQuery<'a> {
 
     /// Runs the statement and reads its rows one at a time as they arrive, without
     /// holding them all in memory: an `Iterator` on a blocking connection, a
-    /// `futures::Stream` ([`AsyncRows`](crate::AsyncRows)) on an async one.
+    /// `futures::Stream` (`AsyncRows`, feature `tokio`) on an async one.
     pub fn stream<'c, 'q, C: Runner<Backend = Postgres> + ?Sized>(
         &'q self,
         conn: &'c mut C,

@@ -19,7 +19,7 @@
 //! need no API: a relation that was not loaded is not in the value you hold, so using it by
 //! mistake does not compile.
 //!
-//! The loaders take any connection: on an [`AsyncConnection`](crate::AsyncConnection)
+//! The loaders take any connection: on an `AsyncConnection` (feature `tokio`)
 //! (feature `tokio`) the same call returns a future of the same result
 //! (`users.with_children::<Photo, _>(photos::id_user, &mut conn).await?`).
 //!
