@@ -503,7 +503,38 @@ on_both!(
     empty_files_from_migration_new_apply_and_revert,
     concurrent_runners_apply_each_migration_once,
     a_script_that_opened_its_own_transaction_is_rolled_back_when_it_fails,
+    a_script_that_leaves_its_own_transaction_open_is_not_taken_as_applied,
 );
+
+/// A no-transaction file whose BEGIN has no COMMIT: its work would end uncommitted with the
+/// session, so the run fails, rolls it back, and the migration stays dirty.
+fn a_script_that_leaves_its_own_transaction_open_is_not_taken_as_applied<B: Db>() {
+    let (_keep, url) = B::fresh();
+    let mut conn = B::connect_to(&url);
+    let up = "-- sqlwright: no-transaction\nBEGIN;\nCREATE TABLE open_ended (x int);\n";
+    let d = dir::<B>(
+        "open_tx",
+        &[CREATE_EVENTS, ("2_open", up, "DROP TABLE open_ended;")],
+    );
+    let m = Migrations::from_dir(&d).unwrap();
+    let err = m.run(&mut conn, Target::Latest).unwrap_err();
+    assert!(
+        matches!(
+            &err,
+            MigrateError::Failed {
+                version: 2,
+                dirty: true,
+                ..
+            }
+        ),
+        "{err}"
+    );
+    assert!(err.to_string().contains("left a transaction open"), "{err}");
+    use MigrationState::*;
+    assert_eq!(states(&m, &mut conn), [(1, Applied), (2, Dirty)]);
+    let mut other = B::connect_to(&url);
+    assert!(other.batch_execute("SELECT x FROM open_ended").is_err());
+}
 
 /// A no-transaction file that opens a transaction itself (as SQLite's table rebuild does)
 /// and fails inside it: that transaction is rolled back, the dirty mark stays, and the

@@ -278,6 +278,14 @@ both_modes! {
         );
         go!(conn.batch_execute("ROLLBACK")).unwrap();
         assert_eq!(go!(books::table.count(&mut conn)).unwrap(), 2);
+
+        // Over the cap: refused before anything is sent.
+        let mut big = Batch::new();
+        for _ in 0..=Batch::MAX {
+            big.push(delete(books::table).filter(books::id.eq(-1)));
+        }
+        assert!(matches!(go!(big.execute(&mut conn)), Err(Error::Misuse(_))));
+        assert_eq!(go!(books::table.count(&mut conn)).unwrap(), 2);
     }
 
     fn locking(conn) {

@@ -287,6 +287,7 @@ impl Connection {
 
     /// [`pg_batch`](Self::pg_batch), on either kind of socket.
     pub(crate) async fn pg_batch_io(&mut self, sql: &str) -> Result<(), Error> {
+        self.link.wire.close_abandoned_scopes()?;
         let started = Instant::now();
         let result = self.link.wire.simple_query(sql).await;
         log::statement(
@@ -313,6 +314,7 @@ impl Connection {
         &mut self,
         sql: &str,
     ) -> Result<Vec<Vec<Option<String>>>, Error> {
+        self.link.wire.close_abandoned_scopes()?;
         let started = Instant::now();
         let result = self.link.wire.simple_rows(sql).await;
         log::statement(
@@ -338,6 +340,7 @@ impl Connection {
 
     /// [`ping`](Self::ping), on either kind of socket.
     pub(crate) async fn ping_io(&mut self) -> Result<(), Error> {
+        self.link.wire.close_abandoned_scopes()?;
         let result = self.link.wire.simple_query("").await;
         self.note(result)
     }
@@ -349,6 +352,7 @@ impl Connection {
 
     /// [`pg_ping_before`](Self::pg_ping_before), on either kind of socket.
     pub(crate) async fn ping_before_io(&mut self, deadline: Instant) -> Result<(), Error> {
+        self.link.wire.close_abandoned_scopes()?;
         let wire = &mut self.link.wire;
         let saved = wire.enter_deadline(deadline, "the answer to a pre-ping");
         let result = wire.simple_query("").await;
@@ -419,6 +423,7 @@ impl Connection {
         sql: &str,
         deadline: Option<Instant>,
     ) -> Result<(), Error> {
+        self.link.wire.close_abandoned_scopes()?;
         let started = Instant::now();
         let wire = &mut self.link.wire;
         let result = match deadline {
@@ -496,6 +501,7 @@ impl Connection {
         statement: &Rendered<'_>,
         sink: &mut S,
     ) -> Result<u64, Error> {
+        self.link.wire.close_abandoned_scopes()?;
         Self::check(statement)?;
         let started = Instant::now();
         let (prepared, sql) = self.prepare_logged(statement, started).await?;
@@ -560,6 +566,7 @@ impl Connection {
     /// The start of [`stream_rendered`](Self::stream_rendered), on either kind of socket:
     /// the portal is open when this returns `Ok`.
     pub(crate) async fn start_stream_io(&mut self, statement: &Rendered<'_>) -> Result<(), Error> {
+        self.link.wire.close_abandoned_scopes()?;
         Self::check(statement)?;
         let started = Instant::now();
         let (prepared, sql) = self.prepare_logged(statement, started).await?;
@@ -622,5 +629,9 @@ fn may_write(sql: &str) -> bool {
 /// Whether an error came from the server (so an open transaction is now aborted), rather
 /// than from checks made before anything was sent.
 pub(crate) fn reached_server(e: &Error) -> bool {
-    !matches!(e, Error::NulInText | Error::Parameter(_) | Error::Misuse(_))
+    match e {
+        // A batch's statement: as that statement's own error.
+        Error::Batch { source, .. } => reached_server(source),
+        _ => !matches!(e, Error::NulInText | Error::Parameter(_) | Error::Misuse(_)),
+    }
 }

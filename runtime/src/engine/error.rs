@@ -589,13 +589,16 @@ impl Error {
 
     /// Whether the connection this came from can no longer be used.
     pub fn is_connection_lost(&self) -> bool {
-        matches!(
-            self,
-            Error::ConnectionLost(_)
-                | Error::Timeout { .. }
-                | Error::OutcomeUnknown { .. }
-                | Error::MessageTooLarge { .. }
-        )
+        match self {
+            Error::Batch { source, .. } => source.is_connection_lost(),
+            _ => matches!(
+                self,
+                Error::ConnectionLost(_)
+                    | Error::Timeout { .. }
+                    | Error::OutcomeUnknown { .. }
+                    | Error::MessageTooLarge { .. }
+            ),
+        }
     }
 
     /// Maps an error the server sent: 57P01-57P03 (the server ended this session:

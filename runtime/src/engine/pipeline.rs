@@ -19,6 +19,7 @@ impl Connection {
         &mut self,
         statements: &[Rendered<'_>],
     ) -> Result<Vec<u64>, Error> {
+        self.link.wire.close_abandoned_scopes()?;
         if statements.is_empty() {
             return Ok(Vec::new());
         }

@@ -437,6 +437,19 @@ fn apply<B: MigrationBackend>(
             end_script_transaction(conn);
             return Err(failed(true, e));
         }
+        if conn.server_in_transaction() {
+            // The file opened a transaction and did not end it: what it did is not
+            // committed, so it is rolled back and the migration stays dirty.
+            end_script_transaction(conn);
+            return Err(failed(
+                true,
+                Error::Misuse(
+                    "the file left a transaction open (a BEGIN without COMMIT); nothing of that \
+                     transaction was kept"
+                        .into(),
+                ),
+            ));
+        }
         raw::sql(
             "UPDATE sqlwright_migrations SET dirty = :no, duration_ms = :ms WHERE version = :v",
         )
@@ -519,6 +532,19 @@ fn unapply<B: MigrationBackend>(
         if let Err(e) = B::run_untransacted(conn, m.down_sql()) {
             end_script_transaction(conn);
             return Err(failed(true, e));
+        }
+        if conn.server_in_transaction() {
+            // The file opened a transaction and did not end it: what it did is not
+            // committed, so it is rolled back and the migration stays dirty.
+            end_script_transaction(conn);
+            return Err(failed(
+                true,
+                Error::Misuse(
+                    "the file left a transaction open (a BEGIN without COMMIT); nothing of that \
+                     transaction was kept"
+                        .into(),
+                ),
+            ));
         }
         raw::sql(delete)
             .bind("v", m.version() as i64)

@@ -27,6 +27,12 @@ impl<S: WriteStatement> Item for S {
 /// transaction, as any failed statement does. The first failure is [`Error::Batch`],
 /// naming its position; the statements after it were not run.
 ///
+/// A batch holds at most [`Batch::MAX`] statements: the whole batch is written before any
+/// answer is read, so its answers must fit in the sockets' buffers (a batch too large could
+/// leave client and server each waiting for the other to read). For the same reason, rows a
+/// statement returns (`RETURNING`) are read and dropped; a statement returning many rows
+/// belongs outside a batch.
+///
 /// ```no_run
 /// # use sqlwright::prelude::*;
 /// # sqlwright::table! { items (id) { #[serial] id -> Int4, name -> Text, stock -> Int4, } }
@@ -87,6 +93,9 @@ impl<'a> Batch<'a> {
         self.items.is_empty()
     }
 
+    /// The most statements one batch sends (see the type's docs); more is [`Error::Misuse`].
+    pub const MAX: usize = 1000;
+
     /// Sends the statements together: the number of rows each wrote, in order (0 for an
     /// INSERT of no rows, which is not sent).
     pub fn execute<'c, C: Runner<Backend = Postgres> + ?Sized>(
@@ -138,9 +147,21 @@ impl<'a> Batch<'a> {
     }
 }
 
+/// A batch over [`Batch::MAX`] statements.
+fn too_large(len: usize) -> Error {
+    Error::Misuse(format!(
+        "a batch of {len} statements; one batch sends at most {} (split it, inside a \
+         transaction when it must be all or nothing)",
+        Batch::MAX
+    ))
+}
+
 impl<'c> Work<'c, Postgres, Blocking> for Batch<'_> {
     type Output = Vec<u64>;
     fn run(self, conn: &'c mut Connection) -> Result<Vec<u64>, Error> {
+        if self.items.len() > Batch::MAX {
+            return Err(too_large(self.items.len()));
+        }
         let (rendered, positions) = self.render(conn);
         let result = conn.pg_pipeline(&rendered);
         self.spread(&positions, result)
@@ -155,6 +176,9 @@ impl<'c, 'a: 'c> Work<'c, Postgres, crate::engine::Async> for Batch<'a> {
         conn: &'c mut Connection,
     ) -> crate::engine::BoxFuture<'c, Result<Vec<u64>, Error>> {
         Box::pin(async move {
+            if self.items.len() > Batch::MAX {
+                return Err(too_large(self.items.len()));
+            }
             let (rendered, positions) = self.render(conn);
             let result = conn.pg_pipeline_io(&rendered).await;
             self.spread(&positions, result)

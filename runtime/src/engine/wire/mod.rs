@@ -118,6 +118,8 @@ pub(crate) struct Wire {
     deadline: Option<std::time::Instant>,
     /// When that deadline was set.
     deadline_started: std::time::Instant,
+    /// Deadline scopes open ([`Wire::enter_deadline`] not yet left).
+    deadline_scopes: u32,
     /// What the waits are for, for [`Error::Timeout`].
     waiting_for: &'static str,
     /// The longest message accepted from the server.
@@ -239,6 +241,7 @@ impl Wire {
             socket_timeout: None,
             deadline: None,
             deadline_started: started,
+            deadline_scopes: 0,
             waiting_for: "the server's answer",
             max_message: DEFAULT_MAX_MESSAGE,
             server_fatal: None,

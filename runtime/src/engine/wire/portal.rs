@@ -173,7 +173,7 @@ impl Wire {
         if self.portal.take().is_none() {
             return Ok(());
         }
-        let cancelled = self.cancel_unless_in_transaction();
+        let cancelled = self.cancel_unless_in_transaction().await;
         frontend::sync(&mut self.wbuf);
         self.send().await?;
         self.drop_rest(cancelled).await
@@ -185,7 +185,7 @@ impl Wire {
         if !self.pending || self.closed.is_some() {
             return Ok(());
         }
-        let cancelled = self.cancel_unless_in_transaction();
+        let cancelled = self.cancel_unless_in_transaction().await;
         self.drop_rest(cancelled).await
     }
 
@@ -194,9 +194,20 @@ impl Wire {
     /// which the caller would only learn from the next statement. Then the rest is read
     /// within the bounds of [`Wire::drop_rest`] (past them the connection closes, which
     /// ends the transaction visibly).
-    fn cancel_unless_in_transaction(&mut self) -> bool {
-        if self.in_transaction() {
+    ///
+    /// On an async socket the cancel (its own connection to the server) runs on the
+    /// runtime's blocking pool, not on the task's thread.
+    async fn cancel_unless_in_transaction(&mut self) -> bool {
+        if self.in_transaction() || !self.pending {
             return false;
+        }
+        #[cfg(feature = "tokio")]
+        if self.is_async() {
+            let shared = Arc::clone(&self.cancel);
+            let cancel = tokio::task::spawn_blocking(move || {
+                matches!(shared.cancel(), Ok(super::CancelOutcome::Delivered))
+            });
+            return cancel.await.unwrap_or(false);
         }
         self.cancel_own_request()
     }

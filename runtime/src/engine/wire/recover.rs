@@ -30,7 +30,7 @@ impl Wire {
         self.closed.is_none() && self.pending && self.recoverable()
     }
 
-    fn is_async(&self) -> bool {
+    pub(super) fn is_async(&self) -> bool {
         #[cfg(feature = "tokio")]
         {
             matches!(self.socket, Socket::Async(_))
@@ -90,9 +90,10 @@ impl Wire {
     /// cancelled unless inside a transaction block (see
     /// `cancel_unless_in_transaction`), then read to its end.
     async fn finish_abandoned(&mut self) -> Result<(), Error> {
-        let portal = self.portal.take().is_some();
+        // The portal is forgotten only once its Sync is written: a future dropped while the
+        // cancel is under way leaves it for the next try.
         let cancelled = self.cancel_off_thread().await;
-        if portal {
+        if self.portal.take().is_some() {
             // A portal is read without Sync: its end is asked for now (part of the
             // request already sent, so a drop during this send closes the connection).
             frontend::sync(&mut self.wbuf);

@@ -288,6 +288,7 @@ impl Wire {
     /// [`leave_deadline`](Self::leave_deadline), which gets what this returns.
     pub(crate) fn enter_deadline(&mut self, deadline: Instant, waiting_for: &'static str) -> Saved {
         let saved = Saved(self.deadline, self.deadline_started, self.waiting_for);
+        self.deadline_scopes += 1;
         self.deadline = Some(deadline);
         self.deadline_started = Instant::now();
         self.waiting_for = waiting_for;
@@ -301,11 +302,29 @@ impl Wire {
         result: Result<T, Error>,
     ) -> Result<T, Error> {
         (self.deadline, self.deadline_started, self.waiting_for) = (saved.0, saved.1, saved.2);
+        self.deadline_scopes = self.deadline_scopes.saturating_sub(1);
         if self.closed.is_none() && self.socket_timeout != self.timeout {
             // Back to the request timeout after the deadline shortened the socket's.
             self.set_request_timeout(self.timeout)?;
         }
         result
+    }
+
+    /// At the start of a top-level operation (no deadline scope can be open then): a scope
+    /// still open was left by a future dropped inside it, and its deadline would cut short
+    /// every later wait; it is closed.
+    #[inline]
+    pub(crate) fn close_abandoned_scopes(&mut self) -> Result<(), Error> {
+        if self.deadline_scopes == 0 {
+            return Ok(());
+        }
+        self.deadline_scopes = 0;
+        self.deadline = None;
+        self.waiting_for = "the server's answer";
+        if self.closed.is_none() && self.socket_timeout != self.timeout {
+            self.set_request_timeout(self.timeout)?;
+        }
+        Ok(())
     }
 
     /// Before a socket wait under a deadline: the socket's timeout shortened to what is
