@@ -24,6 +24,10 @@ use std::time::Duration;
 /// # Ok(()) }
 /// ```
 ///
+/// The runtime must have its I/O and time drivers (`#[tokio::main]` and
+/// `Runtime::new()` enable both; a hand-built runtime needs `enable_all()`): every wait
+/// is bounded by a tokio timer.
+///
 /// A future of this connection dropped before it finished (a timeout, a `select!` that
 /// took another branch) is finished by the next use: a statement that was sent is
 /// cancelled (outside a transaction block) and its answer read to its end, within the

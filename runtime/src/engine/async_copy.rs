@@ -48,8 +48,9 @@ impl<R> std::fmt::Debug for AsyncCopyRows<'_, R> {
     }
 }
 
-/// A refill dropped before it finished: where the COPY stopped is unknown, so the
-/// connection keeps its request pending (and refuses use) and is marked broken.
+/// A refill dropped before it finished: the connection is marked broken (a pool closes it
+/// on return); a connection of its own finishes the pending request at its next use,
+/// like any interrupted one (cancelled and read to its end, or closed past the bounds).
 struct Interrupted<'c>(Option<Reader<'c>>);
 
 impl Drop for Interrupted<'_> {
