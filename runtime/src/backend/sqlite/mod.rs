@@ -137,9 +137,24 @@ impl Connection<Sqlite> {
         if path != ":memory:" && !path.is_empty() {
             // WAL lets readers go on while one connection writes; it is a property of the
             // file, kept once set.
-            let _mode: String = db
-                .query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))
-                .map_err(fail)?;
+            // Switching to WAL takes a lock SQLite does not wait for through the busy
+            // handler (two processes opening a new file at once): retried until the busy
+            // timeout.
+            let started = std::time::Instant::now();
+            loop {
+                match db.query_row("PRAGMA journal_mode = WAL", [], |r| r.get::<_, String>(0)) {
+                    Ok(_) => break,
+                    Err(rusqlite::Error::SqliteFailure(e, _))
+                        if matches!(
+                            e.code,
+                            rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked
+                        ) && started.elapsed() < busy =>
+                    {
+                        std::thread::sleep(std::time::Duration::from_millis(5));
+                    }
+                    Err(e) => return Err(fail(e)),
+                }
+            }
         }
         let link = SqliteLink {
             db,
