@@ -180,3 +180,51 @@ fn copy_in_from_a_stream_of_100_000_rows_then_out_again() {
     });
     runtime.block_on(task).unwrap();
 }
+
+/// A COPY FROM STDIN whose future is dropped between rows (its source stalls, and a
+/// timeout gives up): the next use ends the COPY with CopyFail, nothing of it is stored,
+/// and the connection goes on.
+#[test]
+fn a_copy_in_dropped_between_rows_stores_nothing_and_keeps_the_connection() {
+    let db = testing::database();
+    let url = db.url().clone();
+    let runtime = runtime();
+    let task = runtime.spawn(async move {
+        let mut conn = AsyncConnection::connect_url(&url).await.unwrap();
+        conn.batch_execute(
+            "CREATE TABLE readings (id serial PRIMARY KEY, sensor text NOT NULL, \
+                 value int8 NOT NULL, note text)",
+        )
+        .await
+        .unwrap();
+        // 5000 rows (past the first 64 KiB sent), then nothing more, ever.
+        let rows = stream::iter(1..=5_000i64)
+            .map(|i| {
+                (
+                    readings::sensor.to(format!("s{i}")),
+                    readings::value.to(i),
+                    readings::note.to(None::<String>),
+                )
+            })
+            .chain(stream::pending());
+        let given_up = tokio::time::timeout(
+            std::time::Duration::from_millis(300),
+            copy_in(readings::table).stream_rows(rows, &mut conn),
+        )
+        .await;
+        assert!(
+            given_up.is_err(),
+            "the COPY should still be waiting for rows"
+        );
+        assert!(!conn.is_closed());
+        let started = std::time::Instant::now();
+        let count = conn
+            .query_text("SELECT count(*) FROM readings")
+            .await
+            .unwrap();
+        assert_eq!(count[0][0].as_deref(), Some("0"));
+        assert!(started.elapsed() < std::time::Duration::from_secs(2));
+        assert!(!conn.is_closed());
+    });
+    runtime.block_on(task).unwrap();
+}

@@ -55,6 +55,9 @@ impl Wire {
             self.wbuf.clear();
             return Err(self.closed_error());
         }
+        // Set until the loop ends: a future dropped in it leaves a CopyData half sent, and
+        // the connection cannot be brought back in step (`recover.rs`).
+        self.writing = true;
         let mut at = 0;
         let mut stalled_since: Option<std::time::Instant> = None;
         let result = loop {
@@ -106,6 +109,7 @@ impl Wire {
                 Err(e) => break Err(self.broke(lost(&e))),
             }
         };
+        self.writing = false;
         self.wbuf.clear();
         result
     }
@@ -125,6 +129,7 @@ impl Wire {
             match self.read_message().await? {
                 Message::CopyInResponse(_) => {
                     self.copy_refused = false;
+                    self.copy_in = true;
                     self.socket
                         .set_write_timeout(Some(COPY_WRITE_WAIT))
                         .map_err(|e| lost(&e))?;
@@ -174,6 +179,7 @@ impl Wire {
     pub(super) async fn end_copy(&mut self) -> Result<(), Error> {
         let sent = self.send_copy().await;
         self.copy_refused = false;
+        self.copy_in = false;
         let timeout = self.socket_timeout;
         if let Err(e) = self.socket.set_write_timeout(timeout) {
             return Err(self.broke(lost(&e)));

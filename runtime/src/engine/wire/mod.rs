@@ -134,6 +134,8 @@ pub(crate) struct Wire {
     /// A send is under way: still set at the next request when its future was dropped
     /// mid-write (see `recover.rs`).
     writing: bool,
+    /// COPY FROM STDIN is under way (from its CopyInResponse to its CopyDone or CopyFail).
+    copy_in: bool,
     /// The transaction level whose rollback is owed (0: none), sent ahead of the next
     /// request (an async transaction dropped without finishing; see `recover.rs`).
     owed: u32,
@@ -248,6 +250,7 @@ impl Wire {
             portal: None,
             pending: false,
             writing: false,
+            copy_in: false,
             owed: 0,
             types: std::collections::HashMap::new(),
             copy_refused: false,

@@ -90,6 +90,14 @@ impl Wire {
     /// cancelled unless inside a transaction block (see
     /// `cancel_unless_in_transaction`), then read to its end.
     async fn finish_abandoned(&mut self) -> Result<(), Error> {
+        if self.copy_in {
+            // COPY FROM STDIN left between messages: the server reads COPY data and would
+            // not act on a cancel; CopyFail ends it (nothing of it is stored), and its
+            // error and ReadyForQuery are read and dropped.
+            frontend::copy_fail("the COPY was abandoned", &mut self.wbuf).map_err(|e| lost(&e))?;
+            self.end_copy().await?;
+            return self.drop_rest(false).await;
+        }
         // The portal is forgotten only once its Sync is written: a future dropped while the
         // cancel is under way leaves it for the next try.
         let cancelled = self.cancel_off_thread().await;
