@@ -286,6 +286,19 @@ both_modes! {
         }
         assert!(matches!(go!(big.execute(&mut conn)), Err(Error::Misuse(_))));
         assert_eq!(go!(books::table.count(&mut conn)).unwrap(), 2);
+
+        // The server forgot the prepared statements (DEALLOCATE ALL, as a pooler may):
+        // outside a transaction the batch is prepared again and run once more.
+        let bump = || {
+            Batch::new().with(
+                update(books::table)
+                    .filter(books::id.eq(1))
+                    .set(books::pages.to(books::pages + 1)),
+            )
+        };
+        assert_eq!(go!(bump().execute(&mut conn)).unwrap(), [1]);
+        go!(conn.batch_execute("DEALLOCATE ALL")).unwrap();
+        assert_eq!(go!(bump().execute(&mut conn)).unwrap(), [1]);
     }
 
     fn locking(conn) {

@@ -36,21 +36,22 @@ impl Connection {
             let found = self.prepare_logged(statement, started).await;
             prepared.push(self.note(found).map_err(in_batch(index))?);
         }
-        let piped: Vec<Piped<'_, '_>> = prepared
-            .iter()
-            .zip(statements)
-            .map(|((statement, sql), rendered)| {
-                let text = statement.name.is_empty().then_some(&**sql);
-                (statement, text, &rendered.params[..])
-            })
-            .collect();
-        let result = self.link.wire.run_pipeline(&piped).await;
-        if let Err(Error::Batch { source, .. }) = &result {
-            if is_stale_statement(source) {
-                // A schema change under a cached statement: prepared again next time.
-                for statement in statements {
-                    self.forget(statement.key);
+        let mut result = self.run_prepared(&prepared, statements).await;
+        if matches!(&result, Err(Error::Batch { source, .. }) if is_stale_statement(source)) {
+            // A schema change under a cached statement (or a pooler that lost it): forgotten,
+            // and outside a transaction (where the failed batch left nothing) prepared again
+            // from the text the cache kept and run once more, as a single statement is.
+            for statement in statements {
+                self.forget(statement.key);
+            }
+            if self.depth == 0 && !self.link.wire.in_transaction() {
+                for (index, statement) in statements.iter().enumerate() {
+                    let again = self
+                        .prepare_text(statement.key, &prepared[index].1, &statement.types)
+                        .await;
+                    prepared[index].0 = self.note(again).map_err(in_batch(index))?;
                 }
+                result = self.run_prepared(&prepared, statements).await;
             }
         }
         let elapsed = started.elapsed();
@@ -63,6 +64,23 @@ impl Connection {
         }
         let first = Arc::clone(&prepared[0].1);
         self.settle(result, &first)
+    }
+
+    /// One pipeline of `statements`, prepared as `prepared` says.
+    async fn run_prepared(
+        &mut self,
+        prepared: &[(wire::Statement, Arc<str>)],
+        statements: &[Rendered<'_>],
+    ) -> Result<Vec<u64>, Error> {
+        let piped: Vec<Piped<'_, '_>> = prepared
+            .iter()
+            .zip(statements)
+            .map(|((statement, sql), rendered)| {
+                let text = statement.name.is_empty().then_some(&**sql);
+                (statement, text, &rendered.params[..])
+            })
+            .collect();
+        self.link.wire.run_pipeline(&piped).await
     }
 }
 
