@@ -55,6 +55,10 @@ fi
 # The library must also build without its default features (no value crates): a user who
 # turns them off gets a crate that compiles. A check, not a test run: it takes seconds.
 cargo check -q -p sqlwright --no-default-features
+# And with each optional part alone (what a user turning on only `tokio`, or `tokio` and
+# `sqlite`, compiles: tokio's own features are not unified with the tests' here).
+cargo check -q -p sqlwright --no-default-features --features tokio
+cargo check -q -p sqlwright --no-default-features --features tokio,sqlite
 
 # The publishable crates package (metadata, files, dependency order: cargo packages the
 # workspace crates that depend on each other together). Without verification it takes under a
