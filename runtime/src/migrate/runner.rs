@@ -433,23 +433,7 @@ fn apply<B: MigrationBackend>(
         if !claimed {
             return Ok(false);
         }
-        if let Err(e) = B::run_untransacted(conn, m.up_sql()) {
-            end_script_transaction(conn);
-            return Err(failed(true, e));
-        }
-        if conn.server_in_transaction() {
-            // The file opened a transaction and did not end it: what it did is not
-            // committed, so it is rolled back and the migration stays dirty.
-            end_script_transaction(conn);
-            return Err(failed(
-                true,
-                Error::Misuse(
-                    "the file left a transaction open (a BEGIN without COMMIT); nothing of that \
-                     transaction was kept"
-                        .into(),
-                ),
-            ));
-        }
+        run_outside_transaction(conn, m.up_sql()).map_err(|e| failed(true, e))?;
         raw::sql(
             "UPDATE sqlwright_migrations SET dirty = :no, duration_ms = :ms WHERE version = :v",
         )
@@ -471,6 +455,28 @@ fn apply<B: MigrationBackend>(
         );
     }
     Ok(applied)
+}
+
+/// Runs a no-transaction file. It fails when a statement fails, and when the file opened a
+/// transaction and did not end it (what it did is not committed): either way a transaction
+/// it left open is rolled back.
+fn run_outside_transaction<B: MigrationBackend>(
+    conn: &mut Connection<B>,
+    sql: &str,
+) -> Result<(), Error> {
+    if let Err(e) = B::run_untransacted(conn, sql) {
+        end_script_transaction(conn);
+        return Err(e);
+    }
+    if conn.server_in_transaction() {
+        end_script_transaction(conn);
+        return Err(Error::Misuse(
+            "the file left a transaction open (a BEGIN without COMMIT); nothing of that \
+             transaction was kept"
+                .into(),
+        ));
+    }
+    Ok(())
 }
 
 /// After a no-transaction script failed: a transaction the script itself opened (`BEGIN`
@@ -529,23 +535,7 @@ fn unapply<B: MigrationBackend>(
         if !claimed {
             return Ok(false);
         }
-        if let Err(e) = B::run_untransacted(conn, m.down_sql()) {
-            end_script_transaction(conn);
-            return Err(failed(true, e));
-        }
-        if conn.server_in_transaction() {
-            // The file opened a transaction and did not end it: what it did is not
-            // committed, so it is rolled back and the migration stays dirty.
-            end_script_transaction(conn);
-            return Err(failed(
-                true,
-                Error::Misuse(
-                    "the file left a transaction open (a BEGIN without COMMIT); nothing of that \
-                     transaction was kept"
-                        .into(),
-                ),
-            ));
-        }
+        run_outside_transaction(conn, m.down_sql()).map_err(|e| failed(true, e))?;
         raw::sql(delete)
             .bind("v", m.version() as i64)
             .execute(conn)?;
