@@ -19,6 +19,7 @@ mod copy_sink;
 pub(crate) mod error;
 pub(crate) mod hosts;
 pub(crate) mod log;
+mod outcome;
 mod pipeline;
 mod pool;
 mod postgres;
