@@ -275,59 +275,21 @@ async fn assoc(c: &mut Conns, stmts: &[Statement; 3], side: usize) -> u64 {
     }
 }
 
-/// sqlwright's typed queries: the parents' keys as an `in_` list (the statement
-/// `with_children` writes), each level grouped under its parent. The blocking
-/// `with_children`/`with_grandchildren` take an `Executor`; their async form is another
-/// piece of #21.
+/// sqlwright as the README writes it: `with_children` + `with_grandchildren`, awaited
+/// (the parents' keys as one `in_` list per level, grouped under each parent).
 async fn assoc_sqlwright(conn: &mut sqlwright::AsyncConnection) -> u64 {
     let users: Vec<sw::User> = sw::users::table
         .select(sw::User::as_select())
         .load(&mut *conn)
         .await
         .unwrap();
-    let posts: Vec<sw::Post> = sw::posts::table
-        .filter(sw::posts::user_id.in_(users.iter().map(|u| u.id)))
-        .select(sw::Post::as_select())
-        .load(&mut *conn)
+    let tree: sw::Tree = users
+        .with_children(sw::posts::user_id, &mut *conn)
+        .await
+        .unwrap()
+        .with_grandchildren(sw::comments::post_id, &mut *conn)
         .await
         .unwrap();
-    let mut by_user: HashMap<i32, Vec<sw::Post>> = HashMap::new();
-    for post in posts {
-        by_user.entry(post.user_id).or_default().push(post);
-    }
-    let tree: Vec<(sw::User, Vec<sw::Post>)> = users
-        .into_iter()
-        .map(|u| {
-            let posts = by_user.remove(&u.id).unwrap_or_default();
-            (u, posts)
-        })
-        .collect();
-    let post_ids = tree
-        .iter()
-        .flat_map(|(_, posts)| posts.iter().map(|p| p.id));
-    let comments: Vec<sw::Comment> = sw::comments::table
-        .filter(sw::comments::post_id.in_(post_ids))
-        .select(sw::Comment::as_select())
-        .load(&mut *conn)
-        .await
-        .unwrap();
-    let mut by_post: HashMap<i32, Vec<sw::Comment>> = HashMap::new();
-    for comment in comments {
-        by_post.entry(comment.post_id).or_default().push(comment);
-    }
-    let tree: sw::Tree = tree
-        .into_iter()
-        .map(|(u, posts)| {
-            let posts = posts
-                .into_iter()
-                .map(|p| {
-                    let comments = by_post.remove(&p.id).unwrap_or_default();
-                    (p, comments)
-                })
-                .collect();
-            (u, posts)
-        })
-        .collect();
     let posts = tree.iter().flat_map(|(_, posts)| posts);
     tally(
         tree.len(),

@@ -26,6 +26,15 @@ pub trait Encode: ToSql + Sync {
     fn check(&self) -> Result<(), String> {
         Ok(())
     }
+
+    /// Whether the value, bound as text, holds a NUL byte, when that can be told without
+    /// encoding it (`None`: the binder encodes the value and looks). PostgreSQL refuses
+    /// such text, so the statement is refused before it is sent.
+    #[doc(hidden)]
+    #[inline]
+    fn text_nul(&self) -> Option<bool> {
+        None
+    }
 }
 
 /// A value as it is bound to a SQLite statement.
@@ -105,12 +114,20 @@ impl Encode for String {
     fn to_sqlite(&self) -> Result<SqliteArg<'_>, String> {
         Ok(SqliteArg::Text(Cow::Borrowed(self)))
     }
+    #[inline]
+    fn text_nul(&self) -> Option<bool> {
+        Some(self.as_bytes().contains(&0))
+    }
 }
 
 impl Encode for &str {
     #[cfg(feature = "sqlite")]
     fn to_sqlite(&self) -> Result<SqliteArg<'_>, String> {
         Ok(SqliteArg::Text(Cow::Borrowed(self)))
+    }
+    #[inline]
+    fn text_nul(&self) -> Option<bool> {
+        Some(self.as_bytes().contains(&0))
     }
 }
 
@@ -136,6 +153,10 @@ impl<T: Encode> Encode for &T {
     fn check(&self) -> Result<(), String> {
         (**self).check()
     }
+    #[inline]
+    fn text_nul(&self) -> Option<bool> {
+        (**self).text_nul()
+    }
 }
 
 impl<T: Encode> Encode for Option<T> {
@@ -148,6 +169,10 @@ impl<T: Encode> Encode for Option<T> {
     }
     fn check(&self) -> Result<(), String> {
         self.as_ref().map_or(Ok(()), Encode::check)
+    }
+    #[inline]
+    fn text_nul(&self) -> Option<bool> {
+        self.as_ref().map_or(Some(false), Encode::text_nul)
     }
 }
 

@@ -223,10 +223,19 @@ impl<'a> SqlWriter<'a> {
     /// is refused before it is sent.
     pub fn bind_value<T: Encode>(&mut self, value: &'a T, ty: Type) {
         self.check_value(value);
-        if crate::types::is_text(&ty) || crate::types::is_text_array(&ty) {
-            let mut buf = bytes::BytesMut::new();
-            if value.to_sql_checked(&ty, &mut buf).is_ok() && crate::types::text_has_nul(&ty, &buf)
-            {
+        let text = crate::types::is_text(&ty);
+        if text || crate::types::is_text_array(&ty) {
+            // A string says so without being encoded (no buffer per value); anything else
+            // is encoded once to look.
+            let nul = match value.text_nul() {
+                Some(nul) if text => nul,
+                _ => {
+                    let mut buf = bytes::BytesMut::new();
+                    value.to_sql_checked(&ty, &mut buf).is_ok()
+                        && crate::types::text_has_nul(&ty, &buf)
+                }
+            };
+            if nul {
                 self.nul_in_text = true;
             }
         }

@@ -75,3 +75,25 @@ fn parameters_bound_while_redacting_are_shown_redacted() {
     );
     assert!(!format!("{r:?}").contains("secret"));
 }
+
+#[test]
+fn a_nul_byte_in_text_bound_by_reference_is_noticed_whatever_its_rust_type() {
+    macro_rules! nul_seen {
+        ($value:expr, $ty:expr) => {{
+            let value = $value;
+            let mut w = SqlWriter::new();
+            w.bind_value(&value, $ty);
+            w.finish().nul_in_text
+        }};
+    }
+    assert!(nul_seen!(String::from("a\0b"), Type::TEXT));
+    assert!(nul_seen!(Some("a\0b"), Type::VARCHAR));
+    assert!(!nul_seen!(None::<&str>, Type::TEXT));
+    assert!(nul_seen!(
+        vec![String::from("x"), String::from("y\0")],
+        Type::TEXT_ARRAY
+    ));
+    assert!(!nul_seen!(String::from("plain"), Type::TEXT));
+    // Not text: nothing to look for.
+    assert!(!nul_seen!(b"a\0b".to_vec(), Type::BYTEA));
+}
