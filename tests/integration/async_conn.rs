@@ -142,3 +142,44 @@ fn a_future_dropped_half_way_is_read_to_its_end_by_the_next_use() {
         );
     });
 }
+
+#[test]
+fn a_cancel_sent_from_async_code_stops_the_statement_and_keeps_the_connection() {
+    let db = testing::database();
+    let url = db.url().clone();
+    runtime().block_on(async move {
+        let mut conn = AsyncConnection::connect_url(&url).await.unwrap();
+        let mut watcher = AsyncConnection::connect_url(&url).await.unwrap();
+        let handle = conn.cancel_handle();
+        // Nothing runs yet: nothing is sent, and that is not an error.
+        handle.cancel_async().await.unwrap();
+        let canceller = tokio::spawn(async move {
+            // Once the server runs the sleep (at most 10 s of looking).
+            let check = "SELECT count(*) FROM pg_stat_activity WHERE state = 'active' \
+                         AND pid <> pg_backend_pid() AND wait_event = 'PgSleep'";
+            for _ in 0..500 {
+                let rows = watcher.query_text(check).await.unwrap();
+                if rows[0][0].as_deref() != Some("0") {
+                    return handle.cancel_async().await.map(|()| true);
+                }
+                tokio::time::sleep(Duration::from_millis(20)).await;
+            }
+            Ok(false)
+        });
+        let result = tokio::time::timeout(
+            Duration::from_secs(60),
+            sqlwright::raw::sql("SELECT pg_sleep(30)").execute(&mut conn),
+        )
+        .await
+        .expect("the cancel never stopped the statement");
+        assert!(canceller.await.unwrap().unwrap(), "the sleep never ran");
+        match result {
+            Err(Error::Database(e)) => {
+                assert_eq!(e.kind, sqlwright::engine::DbErrorKind::Canceled, "{e:?}")
+            }
+            other => panic!("expected a cancelled statement, got {other:?}"),
+        }
+        let rows = conn.query_text("SELECT 41 + 1").await.unwrap();
+        assert_eq!(rows, vec![vec![Some("42".into())]]);
+    });
+}

@@ -60,6 +60,25 @@ impl CancelHandle {
     }
 }
 
+#[cfg(feature = "tokio")]
+impl CancelHandle {
+    /// [`cancel`](Self::cancel) from async code: the request is sent from tokio's blocking
+    /// pool, so no runtime thread waits on the new socket. For an
+    /// [`AsyncConnection`](super::AsyncConnection)'s statement, get the handle before the
+    /// statement starts, then cancel from another task (`tokio::select!` with a timer, a
+    /// shutdown signal).
+    pub async fn cancel_async(&self) -> Result<(), Error> {
+        let handle = self.clone();
+        match tokio::task::spawn_blocking(move || handle.cancel()).await {
+            Ok(result) => result,
+            Err(e) => Err(Error::Connect {
+                target: self.target.to_string(),
+                reason: format!("cancel request: the blocking task ended: {e}"),
+            }),
+        }
+    }
+}
+
 /// A handle is shared with and moved to other threads.
 const _: fn() = || {
     fn shareable<T: Clone + Send + Sync + 'static>() {}
