@@ -8,10 +8,13 @@
 //! transaction: the new rows of each struct type in multi-row INSERTs, tables that others
 //! reference first (so foreign keys hold), then the statements in the order they were added.
 //! When the commit fails, the transaction is rolled back (nothing is half-written), the error
-//! is returned, and the pending work stays for inspection; [`Session::rollback`] discards it
-//! and the session is ready for new work.
+//! is returned, and the pending work stays for inspection ([`Session::failed`] names the
+//! item the commit stopped at); [`Session::rollback`] discards it and the session is ready
+//! for new work.
 //!
-//! Queries run through the session (it is an [`Executor`]) on its connection.
+//! Queries run through the session (it is an [`Executor`]) on its connection. On tokio
+//! (feature `tokio`), `AsyncSession` is the same unit of work over an async connection,
+//! with `commit().await`; both keep their pending work in one shared bookkeeping type.
 //!
 //! ```no_run
 //! use sqlwright::prelude::*;
