@@ -198,9 +198,9 @@ impl<'s, C: Executor> Session<'s, C> {
     }
 
     /// The pending item the last [`commit`](Self::commit) failed at (the INSERT of a
-    /// table's rows, or a statement), as [`pending`](Self::pending) lists it; `None` when
-    /// the last commit succeeded, failed in its BEGIN or COMMIT, or work was added or
-    /// discarded since.
+    /// table's rows, or a statement), as [`pending`](Self::pending) listed it; `None` when
+    /// the last commit succeeded or failed in its BEGIN or COMMIT, and after
+    /// [`rollback`](Self::rollback).
     pub fn failed(&self) -> Option<&Pending> {
         self.unit.failed()
     }

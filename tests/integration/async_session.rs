@@ -394,3 +394,26 @@ fn a_pooled_session_dropped_dirty_is_cleaned_before_reuse() {
         assert_eq!(engine.state().peak, 1);
     });
 }
+
+#[test]
+fn a_session_over_a_transaction_commits_into_it() {
+    let db = testing::database();
+    let mut watcher = db.connect().unwrap();
+    watcher.batch_execute(SCHEMA).unwrap();
+    let url = db.url().clone();
+    runtime().block_on(async move {
+        let mut conn = AsyncConnection::connect_url(&url).await.unwrap();
+        let tx = conn.begin().await.unwrap();
+        let mut session = AsyncSession::new(tx);
+        session.add(book(1, 1, "Нос"));
+        session.add(author(1, "Гоголь"));
+        // A savepoint inside the open transaction: written there, not yet for others.
+        assert_eq!(session.commit().await.unwrap(), 2);
+        assert_eq!(books::table.count(&mut session).await.unwrap(), 1);
+        assert_eq!(authors::table.count(&mut watcher).unwrap(), 0);
+        // The enclosing transaction decides.
+        session.into_inner().rollback().await.unwrap();
+        assert_eq!(authors::table.count(&mut conn).await.unwrap(), 0);
+        assert!(!conn.in_transaction());
+    });
+}

@@ -52,7 +52,7 @@ impl<S: WriteStatement> Described for Write<S> {
 pub(super) struct Unit<G: ?Sized, W: ?Sized> {
     pub(super) inserts: Vec<(TypeId, Box<G>)>,
     pub(super) writes: Vec<Box<W>>,
-    /// The item the last commit failed at.
+    /// The item the last commit failed at (a copy: adding work later does not move it).
     failed: Option<Pending>,
 }
 
@@ -71,7 +71,6 @@ impl<G: Group + ?Sized, W: Described + ?Sized> Unit<G, W> {
         rows: impl IntoIterator<Item = S>,
         boxed: impl FnOnce(Rows<S, T, I>) -> Box<G>,
     ) {
-        self.failed = None;
         let id = TypeId::of::<Rows<S, T, I>>();
         let index = match self.inserts.iter().position(|(t, _)| *t == id) {
             Some(i) => i,
@@ -91,7 +90,6 @@ impl<G: Group + ?Sized, W: Described + ?Sized> Unit<G, W> {
     }
 
     pub(super) fn add_write(&mut self, write: Box<W>) {
-        self.failed = None;
         self.writes.push(write);
     }
 
