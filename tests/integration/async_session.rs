@@ -417,3 +417,29 @@ fn a_session_over_a_transaction_commits_into_it() {
         assert!(!conn.in_transaction());
     });
 }
+
+/// The INSERTs are split under PostgreSQL's 65535 parameters as the blocking session's.
+#[test]
+fn many_rows_are_split_under_the_parameter_limit() {
+    let db = testing::database();
+    let mut watcher = db.connect().unwrap();
+    watcher.batch_execute(SCHEMA).unwrap();
+    let url = db.url().clone();
+    // On the test's own thread, where the log capture listens.
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let (written, log) = crate::session::capture_sql(|| {
+        runtime.block_on(async move {
+            let mut conn = AsyncConnection::connect_url(&url).await.unwrap();
+            let mut session = AsyncSession::new(&mut conn);
+            session.add_all((0..40_000).map(|i| author(i, &format!("a{i}"))));
+            session.commit().await.unwrap()
+        })
+    });
+    assert_eq!(written, 40_000);
+    let inserts = log.iter().filter(|l| l.contains("INSERT INTO")).count();
+    assert_eq!(inserts, 2, "65535 parameters / 2 per row: two statements");
+    assert_eq!(authors::table.count(&mut watcher).unwrap(), 40_000);
+}
