@@ -443,3 +443,35 @@ fn many_rows_are_split_under_the_parameter_limit() {
     assert_eq!(inserts, 2, "65535 parameters / 2 per row: two statements");
     assert_eq!(authors::table.count(&mut watcher).unwrap(), 40_000);
 }
+
+/// As the blocking session's test of the same name: statements borrow data that outlives
+/// the session, and the commit future stays `Send` (it runs in a spawned task).
+#[test]
+fn a_session_over_a_borrowed_connection_with_borrowed_changes() {
+    let db = testing::database();
+    let url = db.url().clone();
+    let runtime = runtime();
+    let task = runtime.spawn(async move {
+        let mut conn = AsyncConnection::connect_url(&url).await.unwrap();
+        conn.batch_execute(SCHEMA).await.unwrap();
+        let new_name = String::from("Лермонтов");
+        {
+            let mut session = AsyncSession::new(&mut conn);
+            session.add(author(1, "Тургенев"));
+            session.add_write(
+                update(authors::table)
+                    .by_key(1)
+                    .set(authors::name.to(&new_name)),
+            );
+            session.add_write(delete(authors::table).filter(authors::id.gt(100)));
+            assert_eq!(session.commit().await.unwrap(), 2);
+        }
+        let names: Vec<String> = authors::table
+            .select(authors::name)
+            .load(&mut conn)
+            .await
+            .unwrap();
+        assert_eq!(names, [new_name]);
+    });
+    runtime.block_on(task).unwrap();
+}
