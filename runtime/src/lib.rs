@@ -210,6 +210,8 @@ pub use engine::{
     CancelHandle, Connection, DatabaseUrl, Engine, Error, IsolationLevel, PooledConnection,
     StatementCacheMode, Transaction, SQL_LOG_TARGET,
 };
+#[cfg(feature = "tokio")]
+pub use session::AsyncSession;
 pub use session::Session;
 /// A `jsonb`/`json` value as a serde type (feature `serde_json`).
 #[cfg(feature = "serde_json")]

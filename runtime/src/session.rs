@@ -8,10 +8,13 @@
 //! transaction: the new rows of each struct type in multi-row INSERTs, tables that others
 //! reference first (so foreign keys hold), then the statements in the order they were added.
 //! When the commit fails, the transaction is rolled back (nothing is half-written), the error
-//! is returned, and the pending work stays for inspection; [`Session::rollback`] discards it
-//! and the session is ready for new work.
+//! is returned, and the pending work stays for inspection ([`Session::failed`] names the
+//! item the commit stopped at); [`Session::rollback`] discards it and the session is ready
+//! for new work.
 //!
-//! Queries run through the session (it is an [`Executor`]) on its connection.
+//! Queries run through the session (it is an [`Executor`]) on its connection. On tokio
+//! (feature `tokio`), `AsyncSession` is the same unit of work over an async connection,
+//! with `commit().await`; both keep their pending work in one shared bookkeeping type.
 //!
 //! ```no_run
 //! use sqlwright::prelude::*;
@@ -35,9 +38,15 @@ use crate::check::writes::InsertColumns;
 use crate::engine::{Connection, Engine, Error, Executor, PooledConnection};
 use crate::query::{insert_into, Assignments, Insertable, TableMeta, WriteStatement};
 use crate::render::SqlWriter;
-use std::any::{Any, TypeId};
 use std::fmt;
-use std::marker::PhantomData;
+use unit::{Described, Group, Rows, Unit, Write};
+
+#[cfg(feature = "tokio")]
+mod async_session;
+mod unit;
+
+#[cfg(feature = "tokio")]
+pub use async_session::{AsyncSession, AsyncSessionInsert};
 
 /// A struct whose values a [`Session`] can insert into table `T`: any struct deriving
 /// [`Insertable`](crate::Insertable) that owns its data (no borrowed fields). `I` is an
@@ -97,46 +106,23 @@ pub enum Pending {
     },
 }
 
-trait InsertGroup<B: Backend> {
-    fn table(&self) -> &'static TableMeta;
-    fn len(&self) -> usize;
+/// Pending rows of one struct type, run on a blocking connection.
+trait InsertGroup<B: Backend>: Group {
     fn run(&self, conn: &mut Connection<B>) -> Result<u64, Error>;
-    fn as_any(&mut self) -> &mut dyn Any;
 }
 
-/// The pending rows of one struct type, for a backend's connection.
-type Group<B> = Box<dyn InsertGroup<B>>;
-
-struct Rows<S, T, I>(Vec<S>, PhantomData<fn() -> (T, I)>);
-
 impl<S: SessionInsert<T, I>, T: 'static, I: 'static, B: Backend> InsertGroup<B> for Rows<S, T, I> {
-    fn table(&self) -> &'static TableMeta {
-        S::table_meta()
-    }
-    fn len(&self) -> usize {
-        self.0.len()
-    }
     fn run(&self, conn: &mut Connection<B>) -> Result<u64, Error> {
         S::insert_all(&self.0, conn)
     }
-    fn as_any(&mut self) -> &mut dyn Any {
-        self
-    }
 }
 
-trait PendingWrite<B: Backend> {
-    fn sql(&self) -> String;
+/// A pending statement, run on a blocking connection.
+trait PendingWrite<B: Backend>: Described {
     fn run(&self, conn: &mut Connection<B>) -> Result<u64, Error>;
 }
 
-struct Write<S>(S);
-
 impl<S: WriteStatement, B: Backend> PendingWrite<B> for Write<S> {
-    fn sql(&self) -> String {
-        let mut out = SqlWriter::new();
-        self.0.render_statement(&mut out);
-        out.finish().sql
-    }
     fn run(&self, conn: &mut Connection<B>) -> Result<u64, Error> {
         let mut out = SqlWriter::for_dialect(conn.dialect());
         if !self.0.render_statement(&mut out) {
@@ -146,12 +132,14 @@ impl<S: WriteStatement, B: Backend> PendingWrite<B> for Write<S> {
     }
 }
 
+/// A blocking session's pending work.
+type BlockingUnit<'s, B> = Unit<dyn InsertGroup<B> + 'static, dyn PendingWrite<B> + 's>;
+
 /// A unit of work over a connection `C` (a [`PooledConnection`], `&mut Connection`, ...);
 /// statements it holds may borrow data that lives for `'s`. See the [module docs](self).
 pub struct Session<'s, C: Executor> {
     conn: C,
-    inserts: Vec<(TypeId, Group<C::Backend>)>,
-    writes: Vec<Box<dyn PendingWrite<C::Backend> + 's>>,
+    unit: BlockingUnit<'s, C::Backend>,
 }
 
 impl<C: Executor> fmt::Debug for Session<'_, C> {
@@ -175,8 +163,7 @@ impl<'s, C: Executor> Session<'s, C> {
     pub fn new(conn: C) -> Self {
         Session {
             conn,
-            inserts: Vec::new(),
-            writes: Vec::new(),
+            unit: Unit::new(),
         }
     }
 
@@ -191,88 +178,31 @@ impl<'s, C: Executor> Session<'s, C> {
         &mut self,
         rows: impl IntoIterator<Item = S>,
     ) {
-        let id = TypeId::of::<Rows<S, T, I>>();
-        let index = match self.inserts.iter().position(|(t, _)| *t == id) {
-            Some(i) => i,
-            None => {
-                self.inserts
-                    .push((id, Box::new(Rows::<S, T, I>(Vec::new(), PhantomData))));
-                self.inserts.len() - 1
-            }
-        };
-        if let Some(group) = self.inserts[index]
-            .1
-            .as_any()
-            .downcast_mut::<Rows<S, T, I>>()
-        {
-            group.0.extend(rows);
-        }
+        self.unit.add_rows(rows, |group| Box::new(group));
     }
 
     /// Adds a write statement (UPDATE of changed rows, DELETE, INSERT), run at
     /// [`commit`](Self::commit) after the new rows, in the order added.
     pub fn add_write<S: WriteStatement + 's>(&mut self, statement: S) {
-        self.writes.push(Box::new(Write(statement)));
+        self.unit.add_write(Box::new(Write(statement)));
     }
 
     /// What [`commit`](Self::commit) will write, in the order it will write it.
     pub fn pending(&self) -> Vec<Pending> {
-        let mut out: Vec<Pending> = self
-            .insert_order()
-            .into_iter()
-            .map(|i| {
-                let group = &self.inserts[i].1;
-                Pending::Insert {
-                    table: group.table().sql_name,
-                    rows: group.len(),
-                }
-            })
-            .collect();
-        out.extend(
-            self.writes
-                .iter()
-                .map(|w| Pending::Statement { sql: w.sql() }),
-        );
-        out
+        self.unit.pending()
     }
 
     /// Whether there is nothing to write.
     pub fn is_clean(&self) -> bool {
-        self.inserts.iter().all(|(_, g)| g.len() == 0) && self.writes.is_empty()
+        self.unit.is_clean()
     }
 
-    /// The insert groups, tables referenced by others first, otherwise in the order their
-    /// first row was added.
-    fn insert_order(&self) -> Vec<usize> {
-        let mut left: Vec<usize> = (0..self.inserts.len()).collect();
-        let mut order = Vec::with_capacity(left.len());
-        while !left.is_empty() {
-            // The first group whose table references no table still waiting (itself
-            // aside). With a cycle of foreign keys none is free: take a group that others
-            // wait for and that waits itself (one on the cycle), not one merely hanging off
-            // it.
-            let table_of = |i: usize| self.inserts[i].1.table();
-            let waits_for = |i: usize, j: usize| {
-                let (a, b) = (table_of(i), table_of(j));
-                a.sql_name != b.sql_name
-                    && a.columns
-                        .iter()
-                        .filter_map(|c| c.references.as_ref())
-                        .any(|fk| fk.table == b.sql_name)
-            };
-            let pick = left
-                .iter()
-                .position(|&i| !left.iter().any(|&j| waits_for(i, j)))
-                .or_else(|| {
-                    left.iter().position(|&i| {
-                        left.iter().any(|&j| waits_for(j, i))
-                            && left.iter().any(|&j| waits_for(i, j))
-                    })
-                })
-                .unwrap_or(0);
-            order.push(left.remove(pick));
-        }
-        order
+    /// The pending item the last [`commit`](Self::commit) failed at (the INSERT of a
+    /// table's rows, or a statement), as [`pending`](Self::pending) listed it; `None` when
+    /// the last commit succeeded or failed in its BEGIN or COMMIT, and after
+    /// [`rollback`](Self::rollback).
+    pub fn failed(&self) -> Option<&Pending> {
+        self.unit.failed()
     }
 
     /// Writes everything pending in one transaction. On success the pending work is
@@ -282,32 +212,42 @@ impl<'s, C: Executor> Session<'s, C> {
     /// COMMIT itself is under way, whether it was written cannot be known; the error is
     /// [`Error::ConnectionLost`] and committing the same work again may write it twice.
     pub fn commit(&mut self) -> Result<u64, Error> {
-        if self.is_clean() {
+        if self.unit.is_clean() {
             return Ok(0);
         }
-        let order = self.insert_order();
-        let inserts = &self.inserts;
-        let writes = &self.writes;
+        let order = self.unit.insert_order();
+        let (inserts, writes) = (&self.unit.inserts, &self.unit.writes);
+        // The position in `pending()` of the item running.
+        let mut running = None;
         let written = self.conn.transaction(|tx| {
             let conn = tx.connection();
             let mut n = 0;
-            for i in order {
+            for (k, &i) in order.iter().enumerate() {
+                running = Some(k);
                 n += inserts[i].1.run(conn)?;
             }
-            for write in writes {
+            for (k, write) in writes.iter().enumerate() {
+                running = Some(order.len() + k);
                 n += write.run(conn)?;
             }
+            running = None;
             Ok::<_, Error>(n)
-        })?;
-        self.inserts.clear();
-        self.writes.clear();
-        Ok(written)
+        });
+        match written {
+            Ok(n) => {
+                self.unit.clear();
+                Ok(n)
+            }
+            Err(e) => {
+                self.unit.note_failure(running);
+                Err(e)
+            }
+        }
     }
 
     /// Discards the pending work.
     pub fn rollback(&mut self) {
-        self.inserts.clear();
-        self.writes.clear();
+        self.unit.clear();
     }
 
     /// The connection, back from the session (pending work is discarded).

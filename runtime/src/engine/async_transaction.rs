@@ -56,7 +56,7 @@ impl fmt::Debug for AsyncTransaction<'_> {
 
 impl<'c> AsyncTransaction<'c> {
     /// Opens a transaction on `conn`, or a savepoint when one is already open.
-    async fn open(
+    pub(crate) async fn open(
         conn: &'c mut Connection<Postgres>,
         options: TransactionOptions,
     ) -> Result<AsyncTransaction<'c>, Error> {
