@@ -47,6 +47,7 @@ mod modes;
 mod names;
 mod operators;
 mod pgbouncer;
+mod pipelined_reads;
 mod plans;
 mod pool;
 mod portable;

@@ -148,7 +148,7 @@ impl<'a> Batch<'a> {
 }
 
 /// A batch over [`Batch::MAX`] statements.
-fn too_large(len: usize) -> Error {
+pub(super) fn too_large(len: usize) -> Error {
     Error::Misuse(format!(
         "a batch of {len} statements; one batch sends at most {} (split it, inside a \
          transaction when it must be all or nothing)",
@@ -180,7 +180,9 @@ impl<'c, 'a: 'c> Work<'c, Postgres, crate::engine::Async> for Batch<'a> {
                 return Err(too_large(self.items.len()));
             }
             let (rendered, positions) = self.render(conn);
-            let result = conn.pg_pipeline_io(&rendered).await;
+            let result = conn
+                .pg_pipeline_io(&rendered, &mut crate::engine::Discard)
+                .await;
             self.spread(&positions, result)
         })
     }
