@@ -32,7 +32,7 @@ mod update;
 pub use batch::Batch;
 pub use dsl::{KeyFilter, KeyQuery, RowByKey, TableQuery, TableSelect};
 pub use pipeline::Pipeline;
-pub use reads::{reads, Reads};
+pub use reads::{reads, ReadBatch};
 /// Index markers of the join impls that `table!` generates.
 #[doc(hidden)]
 pub mod join_markers {

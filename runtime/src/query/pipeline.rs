@@ -25,7 +25,7 @@ use crate::types::{Int8, RowOf};
 /// [`count`](Self::count) — and checked where it is added, as that run method would check
 /// it; [`run`](Self::run) sends them all. Prepared statements, the one Sync, errors
 /// ([`Error::Batch`](crate::Error::Batch) naming the position of the first failure) and
-/// the implicit transaction are those of [`Reads`](super::Reads). PostgreSQL only.
+/// the implicit transaction are those of [`ReadBatch`](super::ReadBatch). PostgreSQL only.
 ///
 /// ```no_run
 /// # use sqlwright::prelude::*;

@@ -45,26 +45,26 @@ use crate::types::{FromRow, RowOf};
 /// # Ok(()) }
 /// ```
 #[must_use = "the reads run when `load`, `first` or `one` is called"]
-pub struct Reads<Q> {
+pub struct ReadBatch<Q> {
     queries: Vec<Q>,
 }
 
-impl<Q> std::fmt::Debug for Reads<Q> {
+impl<Q> std::fmt::Debug for ReadBatch<Q> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Reads")
+        f.debug_struct("ReadBatch")
             .field("statements", &self.queries.len())
             .finish()
     }
 }
 
-/// The SELECTs `queries`, to be sent together (see [`Reads`]).
-pub fn reads<Q>(queries: impl IntoIterator<Item = Q>) -> Reads<Q> {
-    Reads {
+/// The SELECTs `queries`, to be sent together (see [`ReadBatch`]).
+pub fn reads<Q>(queries: impl IntoIterator<Item = Q>) -> ReadBatch<Q> {
+    ReadBatch {
         queries: queries.into_iter().collect(),
     }
 }
 
-impl<Q> Reads<Q> {
+impl<Q> ReadBatch<Q> {
     /// Adds `query` at the end.
     pub fn push(&mut self, query: Q) {
         self.queries.push(query);
@@ -100,7 +100,7 @@ pub(super) fn write_select<'q, F, From, S, W, O, G, H, J>(
 /// The reads of `Q`'s rows as `R`, each made into `T`.
 type ReadsOf<Q, R, ST, T> = Pipelined<Vec<Read<Q, R, ST, T>>>;
 
-impl<F, From, S, W, O, G, H> Reads<Select<F, From, S, W, O, G, H>>
+impl<F, From, S, W, O, G, H> ReadBatch<Select<F, From, S, W, O, G, H>>
 where
     From: FromClause,
     W: Clause,
