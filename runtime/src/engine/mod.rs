@@ -22,7 +22,7 @@ pub(crate) mod log;
 mod outcome;
 mod pipeline;
 pub(crate) use pipeline::PipeSink;
-pub(crate) use wire::{Discard, Piping};
+pub(crate) use wire::Piping;
 mod pool;
 mod postgres;
 mod replicas;

@@ -181,7 +181,7 @@ impl<'c, 'a: 'c> Work<'c, Postgres, crate::engine::Async> for Batch<'a> {
             }
             let (rendered, positions) = self.render(conn);
             let result = conn
-                .pg_pipeline_io(&rendered, &mut crate::engine::Discard)
+                .pg_pipeline_io(&rendered, &mut crate::engine::wire::Discard)
                 .await;
             self.spread(&positions, result)
         })
