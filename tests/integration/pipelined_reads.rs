@@ -200,6 +200,32 @@ both_modes! {
         let by_id = |id: i32| posts::table.select(posts::title).filter(posts::id.eq(id));
         assert_eq!(go!(reads([4, 3].map(by_id)).one(&mut conn)).unwrap(), ["Four", "Three"]);
     }
+
+    fn a_row_that_does_not_decode(conn) {
+        // `words` is declared Int4; made int8 under the declaration, its rows no longer
+        // decode: the statement's position is named, the rows read before it are dropped.
+        go!(conn.batch_execute("ALTER TABLE posts ALTER COLUMN words TYPE int8")).unwrap();
+        match go!(Pipeline::new()
+            .load(authors::table.select(authors::name).filter(authors::id.le(2)))
+            .load(posts::table.select(posts::words))
+            .count(posts::table)
+            .run(&mut conn))
+        {
+            Err(Error::Batch { index, source }) => {
+                assert_eq!(index, 1);
+                assert!(source.to_string().contains("words"), "{source}");
+            }
+            other => panic!("expected a batch error, got {other:?}"),
+        }
+        // In step afterwards.
+        let (names, n) = go!(Pipeline::new()
+            .load(authors::table.select(authors::name).filter(authors::id.le(2)))
+            .count(posts::table)
+            .run(&mut conn))
+        .unwrap();
+        assert_eq!(names, ["author 1", "author 2"]);
+        assert_eq!(n, 4);
+    }
 }
 
 #[test]
