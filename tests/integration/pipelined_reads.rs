@@ -263,3 +263,37 @@ fn the_max_rows_guard_and_a_transaction() {
     assert_eq!(ids, [vec![1, 2], vec![]]);
     assert_eq!(count, 3);
 }
+
+#[test]
+fn in_an_async_transaction() {
+    let db = testing::database();
+    let url = db.url().clone();
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    runtime.block_on(async move {
+        let mut conn = AsyncConnection::connect_url(&url).await.unwrap();
+        conn.batch_execute(SCHEMA).await.unwrap();
+        let mut tx = conn.begin().await.unwrap();
+        tx.batch_execute("DELETE FROM posts WHERE author_id = 1")
+            .await
+            .unwrap();
+        // The reads see the transaction's own change.
+        let by_author = |author: i32| {
+            posts::table
+                .select(posts::id)
+                .filter(posts::author_id.eq(author))
+        };
+        let ids = reads([1, 2].map(by_author)).load(&mut tx).await.unwrap();
+        assert_eq!(ids, [vec![], vec![3]]);
+        let (n,) = Pipeline::new()
+            .count(posts::table)
+            .run(&mut tx)
+            .await
+            .unwrap();
+        assert_eq!(n, 2);
+        tx.rollback().await.unwrap();
+        assert_eq!(posts::table.count(&mut conn).await.unwrap(), 4);
+    });
+}
