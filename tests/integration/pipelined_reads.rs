@@ -297,3 +297,54 @@ fn in_an_async_transaction() {
         assert_eq!(posts::table.count(&mut conn).await.unwrap(), 4);
     });
 }
+
+#[test]
+fn without_named_statements() {
+    // Each statement parsed again as the unnamed one in the pipeline, its portal described
+    // (the cache modes a transaction-pooling pooler needs).
+    for mode in [
+        sqlwright::engine::StatementCacheMode::Unnamed,
+        sqlwright::engine::StatementCacheMode::Off,
+    ] {
+        let db = testing::database();
+        let mut conn = db.connect().unwrap();
+        conn.batch_execute(SCHEMA).unwrap();
+        conn.set_statement_cache_mode(mode);
+        let by_id = |id: i32| {
+            authors::table
+                .select((authors::id, authors::name))
+                .filter(authors::id.eq(id))
+        };
+        for _ in 0..2 {
+            let rows = reads([9, 2].map(by_id)).one(&mut conn).unwrap();
+            assert_eq!(
+                rows,
+                [(9, "author 9".to_string()), (2, "author 2".to_string())]
+            );
+        }
+        let (_, words) = Pipeline::new()
+            .one(by_id(1))
+            .load(posts::table.select(posts::words))
+            .run(&mut conn)
+            .unwrap();
+        assert_eq!(words, [100, 250, 50, 400]);
+        // A column's type changed under the cached description: the columns the server
+        // describes in the pipeline are the ones decoded, and the statement is named.
+        conn.batch_execute("ALTER TABLE posts ALTER COLUMN words TYPE int8")
+            .unwrap();
+        let failed = Pipeline::new()
+            .one(by_id(1))
+            .load(posts::table.select(posts::words))
+            .run(&mut conn);
+        assert!(
+            matches!(failed, Err(Error::Batch { index: 1, .. })),
+            "{mode:?}: {failed:?}"
+        );
+        let (name, n) = Pipeline::new()
+            .one(by_id(1))
+            .count(posts::table)
+            .run(&mut conn)
+            .unwrap();
+        assert_eq!((name, n), ((1, "author 1".to_string()), 4));
+    }
+}
