@@ -31,7 +31,8 @@ impl<S: WriteStatement> Item for S {
 /// answer is read, so its answers must fit in the sockets' buffers (a batch too large could
 /// leave client and server each waiting for the other to read). For the same reason, rows a
 /// statement returns (`RETURNING`) are read and dropped; a statement returning many rows
-/// belongs outside a batch.
+/// belongs outside a batch. Reads with typed results pipeline through
+/// [`reads`](super::reads) (many of one type) and [`Pipeline`](super::Pipeline) (a tuple).
 ///
 /// ```no_run
 /// # use sqlwright::prelude::*;
