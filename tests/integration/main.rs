@@ -48,6 +48,7 @@ mod modes;
 mod names;
 mod operators;
 mod pgbouncer;
+mod pipelined_reads;
 mod plans;
 mod pool;
 mod portable;

@@ -47,7 +47,7 @@ pub struct PgLink {
     pub(super) capacity: usize,
     pub(super) tick: u64,
     /// The `max_rows` guard of loads (0: none).
-    max_rows: u32,
+    pub(super) max_rows: u32,
     /// How statements are kept (named on the server, or described on the client only).
     pub(super) mode: StatementCacheMode,
 }

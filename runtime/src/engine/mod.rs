@@ -21,6 +21,8 @@ pub(crate) mod hosts;
 pub(crate) mod log;
 mod outcome;
 mod pipeline;
+pub(crate) use pipeline::PipeSink;
+pub(crate) use wire::Piping;
 mod pool;
 mod postgres;
 mod replicas;

@@ -2,22 +2,36 @@
 //! by one, then sent together and answered in one round trip (see `wire/pipeline.rs`).
 
 use super::connection::is_stale_statement;
-use super::wire::{self, Piped};
+use super::wire::{self, Piped, Piping};
 use super::{log, Connection, Error};
 use crate::render::Rendered;
+use std::sync::Arc;
 use std::time::Instant;
+
+/// Where a pipeline's rows go, and how to start again: a run that met a stale cached
+/// statement is run once more, so the rows of its first try are dropped.
+pub(crate) trait PipeSink: Piping {
+    /// Drops the rows collected so far.
+    fn restart(&mut self);
+}
+
+impl PipeSink for wire::Discard {
+    fn restart(&mut self) {}
+}
 
 impl Connection {
     /// Runs `statements` as one pipeline: the number of rows each affected, or
     /// [`Error::Batch`] naming the first that failed.
     pub(crate) fn pg_pipeline(&mut self, statements: &[Rendered<'_>]) -> Result<Vec<u64>, Error> {
-        wire::now(self.pg_pipeline_io(statements))
+        wire::now(self.pg_pipeline_io(statements, &mut wire::Discard))
     }
 
-    /// [`pg_pipeline`](Self::pg_pipeline), on either kind of socket.
-    pub(crate) async fn pg_pipeline_io(
+    /// [`pg_pipeline`](Self::pg_pipeline), on either kind of socket, with the rows of
+    /// each statement handed to `sink` (dropped unread by [`wire::Discard`]).
+    pub(crate) async fn pg_pipeline_io<P: PipeSink + ?Sized>(
         &mut self,
         statements: &[Rendered<'_>],
+        sink: &mut P,
     ) -> Result<Vec<u64>, Error> {
         self.link.wire.close_abandoned_scopes()?;
         if statements.is_empty() {
@@ -36,7 +50,10 @@ impl Connection {
             let found = self.prepare_logged(statement, started).await;
             prepared.push(self.note(found).map_err(in_batch(index))?);
         }
-        let mut result = self.run_prepared(&prepared, statements).await;
+        let max_rows = if P::ROWS { self.link.max_rows } else { 0 };
+        let mut result = self
+            .run_prepared(&prepared, statements, max_rows, sink)
+            .await;
         if matches!(&result, Err(Error::Batch { source, .. }) if is_stale_statement(source)) {
             // A schema change under a cached statement (or a pooler that lost it): forgotten,
             // and outside a transaction (where the failed batch left nothing) prepared again
@@ -51,7 +68,18 @@ impl Connection {
                         .await;
                     prepared[index].0 = self.note(again).map_err(in_batch(index))?;
                 }
-                result = self.run_prepared(&prepared, statements).await;
+                sink.restart();
+                result = self
+                    .run_prepared(&prepared, statements, max_rows, sink)
+                    .await;
+            }
+        }
+        if P::ROWS && self.link.wire.take_redescribe() {
+            // The result columns of a statement parsed again changed since it was described.
+            for ((statement, _), rendered) in prepared.iter().zip(statements) {
+                if statement.name.is_empty() {
+                    self.forget(rendered.key);
+                }
             }
         }
         let elapsed = started.elapsed();
@@ -67,21 +95,21 @@ impl Connection {
     }
 
     /// One pipeline of `statements`, prepared as `prepared` says.
-    async fn run_prepared(
+    async fn run_prepared<P: PipeSink + ?Sized>(
         &mut self,
         prepared: &[(wire::Statement, Arc<str>)],
         statements: &[Rendered<'_>],
+        max_rows: u32,
+        sink: &mut P,
     ) -> Result<Vec<u64>, Error> {
         let piped: Vec<Piped<'_, '_>> = prepared
             .iter()
             .zip(statements)
             .map(|((statement, sql), rendered)| {
                 let text = statement.name.is_empty().then_some(&**sql);
-                (statement, text, &rendered.params[..])
+                (statement, text, &rendered.params[..], &rendered.labels[..])
             })
             .collect();
-        self.link.wire.run_pipeline(&piped).await
+        self.link.wire.run_pipeline(&piped, max_rows, sink).await
     }
 }
-
-use std::sync::Arc;

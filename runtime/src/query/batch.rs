@@ -31,7 +31,8 @@ impl<S: WriteStatement> Item for S {
 /// answer is read, so its answers must fit in the sockets' buffers (a batch too large could
 /// leave client and server each waiting for the other to read). For the same reason, rows a
 /// statement returns (`RETURNING`) are read and dropped; a statement returning many rows
-/// belongs outside a batch.
+/// belongs outside a batch. Reads with typed results pipeline through
+/// [`reads`](super::reads) (many of one type) and [`Pipeline`](super::Pipeline) (a tuple).
 ///
 /// ```no_run
 /// # use sqlwright::prelude::*;
@@ -148,7 +149,7 @@ impl<'a> Batch<'a> {
 }
 
 /// A batch over [`Batch::MAX`] statements.
-fn too_large(len: usize) -> Error {
+pub(super) fn too_large(len: usize) -> Error {
     Error::Misuse(format!(
         "a batch of {len} statements; one batch sends at most {} (split it, inside a \
          transaction when it must be all or nothing)",
@@ -180,7 +181,9 @@ impl<'c, 'a: 'c> Work<'c, Postgres, crate::engine::Async> for Batch<'a> {
                 return Err(too_large(self.items.len()));
             }
             let (rendered, positions) = self.render(conn);
-            let result = conn.pg_pipeline_io(&rendered).await;
+            let result = conn
+                .pg_pipeline_io(&rendered, &mut crate::engine::wire::Discard)
+                .await;
             self.spread(&positions, result)
         })
     }

@@ -16,6 +16,9 @@ mod join;
 mod lateral;
 mod lock;
 mod meta;
+mod pipeline;
+mod read_list;
+mod reads;
 mod returning;
 mod select;
 mod selectable;
@@ -28,6 +31,8 @@ mod update;
 
 pub use batch::Batch;
 pub use dsl::{KeyFilter, KeyQuery, RowByKey, TableQuery, TableSelect};
+pub use pipeline::Pipeline;
+pub use reads::{reads, ReadBatch};
 /// Index markers of the join impls that `table!` generates.
 #[doc(hidden)]
 pub mod join_markers {

@@ -61,7 +61,7 @@ pub(crate) use tls::{ChannelBindingMode, ConnectFail, RootCerts, SslMode, TlsSet
 
 pub(crate) use config::{AuthMethods, Config, Host, Keepalive};
 pub(crate) use copy::write_copy_value;
-pub(crate) use pipeline::Piped;
+pub(crate) use pipeline::{Discard, Piped, Piping};
 pub(crate) use query::MAX_PARAMS;
 pub use row::{Column, OwnedRow, RowRef};
 pub(crate) use row::{Span, Statement};
