@@ -73,6 +73,28 @@ both_modes! {
         }
         assert_eq!(go!(items::table.count(&mut conn)).unwrap(), 50_000);
 
+        // A stream dropped early, then pipelines: a write batch and a read batch run.
+        for _ in 0..2 {
+            let mut rows = go!(items::table.select(items::id).stream(&mut conn)).unwrap();
+            assert!(go!(rows.next()).unwrap().is_ok());
+            drop(rows);
+            let counts = go!(sqlwright::query::Batch::new()
+                .with(update(items::table).filter(items::id.eq(1)).set(items::n.to(1)))
+                .with(update(items::table).filter(items::id.le(3)).set(items::n.to(1)))
+                .execute(&mut conn))
+            .unwrap();
+            assert_eq!(counts, vec![1, 3]);
+            let mut rows = go!(items::table.select(items::id).stream(&mut conn)).unwrap();
+            assert!(go!(rows.next()).unwrap().is_ok());
+            drop(rows);
+            let found = go!(sqlwright::query::reads(
+                [4, 5].map(|id| items::table.select(items::id).filter(items::id.eq(id)))
+            )
+            .one(&mut conn))
+            .unwrap();
+            assert_eq!(found, vec![4, 5]);
+        }
+
         // In batches: 12 of 4000 and the last 2000.
         let mut batches = go!(items::table.select(items::id).stream(&mut conn))
             .unwrap()

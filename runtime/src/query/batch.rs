@@ -180,6 +180,8 @@ impl<'c, 'a: 'c> Work<'c, Postgres, crate::engine::Async> for Batch<'a> {
             if self.items.len() > Batch::MAX {
                 return Err(too_large(self.items.len()));
             }
+            // What a dropped stream or COPY OUT left is ended first, as before any request.
+            conn.settle_owed().await?;
             let (rendered, positions) = self.render(conn);
             let result = conn
                 .pg_pipeline_io(&rendered, &mut crate::engine::wire::Discard)
