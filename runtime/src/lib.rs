@@ -196,6 +196,8 @@ pub mod session;
 pub mod testing;
 pub mod types;
 
+#[cfg(feature = "mysql")]
+pub use backend::Mysql;
 #[cfg(feature = "sqlite")]
 pub use backend::Sqlite;
 pub use backend::{Backend, Postgres};
@@ -217,6 +219,9 @@ pub use types::json::Json;
 /// A connection to SQLite (feature `sqlite`).
 #[cfg(feature = "sqlite")]
 pub type SqliteConnection = Connection<Sqlite>;
+/// A connection to MySQL or MariaDB (feature `mysql`).
+#[cfg(feature = "mysql")]
+pub type MysqlConnection = Connection<Mysql>;
 /// A connection whose backend its URL picks at run time (feature `sqlite`): it runs the
 /// queries every backend runs.
 #[cfg(feature = "sqlite")]

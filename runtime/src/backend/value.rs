@@ -18,6 +18,17 @@ pub trait Encode: ToSql + Sync {
     #[cfg(feature = "sqlite")]
     fn to_sqlite(&self) -> Result<SqliteArg<'_>, String>;
 
+    /// The value as it is bound to a MySQL statement (feature `mysql`): integers (booleans
+    /// as 0 and 1), floats, text and bytes so far; a type not yet sent to MySQL is refused
+    /// with an error naming it, before the statement is sent.
+    #[cfg(feature = "mysql")]
+    fn to_mysql(&self) -> Result<mysql::Value, String> {
+        Err(format!(
+            "{} is not sent to MySQL yet",
+            std::any::type_name::<Self>()
+        ))
+    }
+
     /// Whether the value can be sent: an error for one whose encoding would fail in a way
     /// the encoder cannot report (a `time::OffsetDateTime` that has no UTC form, which
     /// `postgres-types` would panic on). Asked where the value is bound, so the statement
@@ -81,6 +92,10 @@ macro_rules! encode_int {
             fn to_sqlite(&self) -> Result<SqliteArg<'_>, String> {
                 Ok(SqliteArg::Integer(i64::from(*self)))
             }
+            #[cfg(feature = "mysql")]
+            fn to_mysql(&self) -> Result<mysql::Value, String> {
+                Ok(mysql::Value::Int(i64::from(*self)))
+            }
         }
     )*};
 }
@@ -91,6 +106,10 @@ impl Encode for f32 {
     fn to_sqlite(&self) -> Result<SqliteArg<'_>, String> {
         Ok(SqliteArg::Real(f64::from(*self)))
     }
+    #[cfg(feature = "mysql")]
+    fn to_mysql(&self) -> Result<mysql::Value, String> {
+        Ok(mysql::Value::Float(*self))
+    }
 }
 
 impl Encode for f64 {
@@ -98,12 +117,35 @@ impl Encode for f64 {
     fn to_sqlite(&self) -> Result<SqliteArg<'_>, String> {
         Ok(SqliteArg::Real(*self))
     }
+    #[cfg(feature = "mysql")]
+    fn to_mysql(&self) -> Result<mysql::Value, String> {
+        Ok(mysql::Value::Double(*self))
+    }
+}
+
+/// What `to_mysql` answers for text holding a NUL byte: the MySQL backend reports it as
+/// [`Error::NulInText`](crate::Error::NulInText), as the other backends do.
+#[cfg(feature = "mysql")]
+pub(crate) const NUL_IN_TEXT: &str = "text holds a NUL byte";
+
+/// Text as MySQL takes it; a NUL byte is refused (MySQL would store it, and other backends
+/// cannot, so the same value must not work on one and fail on another).
+#[cfg(feature = "mysql")]
+fn mysql_text(text: &str) -> Result<mysql::Value, String> {
+    if crate::types::has_nul(text.as_bytes()) {
+        return Err(NUL_IN_TEXT.to_string());
+    }
+    Ok(mysql::Value::Bytes(text.as_bytes().to_vec()))
 }
 
 impl Encode for String {
     #[cfg(feature = "sqlite")]
     fn to_sqlite(&self) -> Result<SqliteArg<'_>, String> {
         Ok(SqliteArg::Text(Cow::Borrowed(self)))
+    }
+    #[cfg(feature = "mysql")]
+    fn to_mysql(&self) -> Result<mysql::Value, String> {
+        mysql_text(self)
     }
 }
 
@@ -112,6 +154,10 @@ impl Encode for &str {
     fn to_sqlite(&self) -> Result<SqliteArg<'_>, String> {
         Ok(SqliteArg::Text(Cow::Borrowed(self)))
     }
+    #[cfg(feature = "mysql")]
+    fn to_mysql(&self) -> Result<mysql::Value, String> {
+        mysql_text(self)
+    }
 }
 
 impl Encode for Vec<u8> {
@@ -119,12 +165,20 @@ impl Encode for Vec<u8> {
     fn to_sqlite(&self) -> Result<SqliteArg<'_>, String> {
         Ok(SqliteArg::Blob(Cow::Borrowed(self)))
     }
+    #[cfg(feature = "mysql")]
+    fn to_mysql(&self) -> Result<mysql::Value, String> {
+        Ok(mysql::Value::Bytes(self.to_vec()))
+    }
 }
 
 impl Encode for &[u8] {
     #[cfg(feature = "sqlite")]
     fn to_sqlite(&self) -> Result<SqliteArg<'_>, String> {
         Ok(SqliteArg::Blob(Cow::Borrowed(self)))
+    }
+    #[cfg(feature = "mysql")]
+    fn to_mysql(&self) -> Result<mysql::Value, String> {
+        Ok(mysql::Value::Bytes(self.to_vec()))
     }
 }
 
@@ -135,6 +189,10 @@ impl<T: Encode> Encode for &T {
     }
     fn check(&self) -> Result<(), String> {
         (**self).check()
+    }
+    #[cfg(feature = "mysql")]
+    fn to_mysql(&self) -> Result<mysql::Value, String> {
+        (**self).to_mysql()
     }
 }
 
@@ -148,6 +206,13 @@ impl<T: Encode> Encode for Option<T> {
     }
     fn check(&self) -> Result<(), String> {
         self.as_ref().map_or(Ok(()), Encode::check)
+    }
+    #[cfg(feature = "mysql")]
+    fn to_mysql(&self) -> Result<mysql::Value, String> {
+        match self {
+            Some(v) => v.to_mysql(),
+            None => Ok(mysql::Value::NULL),
+        }
     }
 }
 
