@@ -313,3 +313,69 @@ fn values_that_do_not_fit_are_decode_errors() {
     let max: Vec<Option<i64>> = notes::table.select(notes::score).load(&mut conn).unwrap();
     assert_eq!(max, [Some(i64::MAX)]);
 }
+
+/// The values of a note with `id` and `body`.
+macro_rules! note {
+    ($id:expr, $body:expr) => {
+        (
+            notes::id.to($id),
+            notes::body.to($body),
+            notes::ratio.to(0.0),
+            notes::done.to(false),
+        )
+    };
+}
+
+#[test]
+fn limit_and_offset_are_bound_too() {
+    let (_db, mut conn) = with_notes();
+    for id in 1..=5 {
+        insert_into(notes::table)
+            .values(note!(id, "n"))
+            .execute(&mut conn)
+            .unwrap();
+    }
+    let page: Vec<i32> = notes::table
+        .select(notes::id)
+        .order_by(notes::id)
+        .limit(2)
+        .offset(1)
+        .load(&mut conn)
+        .unwrap();
+    assert_eq!(page, [2, 3]);
+}
+
+#[test]
+fn a_transaction_commits_or_rolls_back() {
+    let (_db, mut conn) = with_notes();
+    let failed: Result<(), Error> = conn.transaction(|tx| {
+        insert_into(notes::table)
+            .values(note!(1, "undone"))
+            .execute(tx)?;
+        Err(Error::NotFound)
+    });
+    assert!(matches!(failed, Err(Error::NotFound)));
+    assert_eq!(notes::table.count(&mut conn).unwrap(), 0);
+    conn.transaction(|tx| {
+        insert_into(notes::table)
+            .values(note!(1, "kept"))
+            .execute(tx)?;
+        Ok::<_, Error>(())
+    })
+    .unwrap();
+    // Isolation level and access mode in the one text that opens the transaction.
+    let mut tx = conn
+        .build_transaction()
+        .serializable()
+        .read_only()
+        .begin()
+        .unwrap();
+    let err = insert_into(notes::table)
+        .values(note!(2, "refused"))
+        .execute(&mut tx)
+        .unwrap_err();
+    assert_eq!(kind(&err), Some(DbErrorKind::ReadOnlyTransaction), "{err}");
+    drop(tx);
+    let bodies: Vec<String> = notes::table.select(notes::body).load(&mut conn).unwrap();
+    assert_eq!(bodies, ["kept"]);
+}
