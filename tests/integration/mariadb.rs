@@ -343,6 +343,14 @@ fn limit_and_offset_are_bound_too() {
         .load(&mut conn)
         .unwrap();
     assert_eq!(page, [2, 3]);
+    // An OFFSET alone: MySQL takes one only after a LIMIT, so the largest is written.
+    let rest: Vec<i32> = notes::table
+        .select(notes::id)
+        .order_by(notes::id)
+        .offset(3)
+        .load(&mut conn)
+        .unwrap();
+    assert_eq!(rest, [4, 5]);
 }
 
 #[test]

@@ -279,14 +279,19 @@ impl<'a> SqlWriter<'a> {
     }
 
     /// Writes ` LIMIT $n` and ` OFFSET $m` for whichever is given. SQLite takes OFFSET only
-    /// after a LIMIT: there an OFFSET alone gets `LIMIT -1` (no limit).
+    /// after a LIMIT: there an OFFSET alone gets `LIMIT -1` (no limit); MySQL too, and
+    /// there its largest row count stands for no limit.
     #[inline]
     pub fn limit_offset(&mut self, limit: Option<&'a i64>, offset: Option<&'a i64>) {
         if let Some(limit) = limit {
             self.sql(" LIMIT ");
             self.bind(limit, Type::INT8);
-        } else if offset.is_some() && self.dialect == Dialect::Sqlite {
-            self.sql(" LIMIT -1");
+        } else if offset.is_some() && self.dialect != Dialect::Postgres {
+            self.sql(if self.dialect == Dialect::Sqlite {
+                " LIMIT -1"
+            } else {
+                " LIMIT 18446744073709551615"
+            });
         }
         if let Some(offset) = offset {
             self.sql(" OFFSET ");
