@@ -371,6 +371,29 @@ fn a_transaction_commits_or_rolls_back() {
         Ok::<_, Error>(())
     })
     .unwrap();
+    // A nested transaction is a savepoint: rolled back alone.
+    conn.transaction(|tx| {
+        insert_into(notes::table)
+            .values(note!(3, "outer"))
+            .execute(tx)?;
+        let inner: Result<(), Error> = tx.transaction(|sp| {
+            insert_into(notes::table)
+                .values(note!(4, "inner"))
+                .execute(sp)?;
+            Err(Error::NotFound)
+        });
+        assert!(inner.is_err());
+        Ok::<_, Error>(())
+    })
+    .unwrap();
+    let ids: Vec<i32> = notes::table
+        .select(notes::id)
+        .order_by(notes::id)
+        .load(&mut conn)
+        .unwrap();
+    assert_eq!(ids, [1, 3]);
+    conn.batch_execute("DELETE FROM notes WHERE id = 3")
+        .unwrap();
     // Isolation level and access mode in the one text that opens the transaction.
     let mut tx = conn
         .build_transaction()
