@@ -109,6 +109,11 @@ impl MariadbServer {
             c.arg(format!("--tmpdir={}", dir.display()))
                 .args(["--innodb-log-file-size=8M", "--innodb-use-native-aio=0"]);
         };
+        // Whatever fails before the server runs leaves no directory behind.
+        let gone = |e: TestingError| {
+            let _ = fs::remove_dir_all(&dir);
+            e
+        };
         let data = dir.join("data");
         let mut init = Command::new(&install);
         common(&mut init);
@@ -117,20 +122,19 @@ impl MariadbServer {
         let out = init
             .stdin(Stdio::null())
             .output()
-            .map_err(|e| fail(format!("cannot run {}: {e}", install.display())))?;
+            .map_err(|e| gone(fail(format!("cannot run {}: {e}", install.display()))))?;
         if !out.status.success() {
-            let _ = fs::remove_dir_all(&dir);
-            return Err(fail(format!(
+            return Err(gone(fail(format!(
                 "mariadb-install-db failed ({}): {}{}",
                 out.status,
                 String::from_utf8_lossy(&out.stdout),
                 String::from_utf8_lossy(&out.stderr)
-            )));
+            ))));
         }
         let port = TcpListener::bind("127.0.0.1:0")
             .and_then(|l| l.local_addr())
             .map(|a| a.port())
-            .map_err(|e| fail(format!("cannot find a free port: {e}")))?;
+            .map_err(|e| gone(fail(format!("cannot find a free port: {e}"))))?;
         let mut command = Command::new(&server);
         common(&mut command);
         command
@@ -153,7 +157,7 @@ impl MariadbServer {
             .stderr(Stdio::null());
         let child = command
             .spawn()
-            .map_err(|e| fail(format!("cannot run {}: {e}", server.display())))?;
+            .map_err(|e| gone(fail(format!("cannot run {}: {e}", server.display()))))?;
         let mut started = MariadbServer {
             child,
             dir,
