@@ -410,3 +410,23 @@ fn a_transaction_commits_or_rolls_back() {
     let bodies: Vec<String> = notes::table.select(notes::body).load(&mut conn).unwrap();
     assert_eq!(bodies, ["kept"]);
 }
+
+#[test]
+fn more_statements_than_the_cache_holds_all_run_again() {
+    let (_db, mut conn) = with_notes();
+    insert_into(notes::table)
+        .values(note!(1, "one"))
+        .execute(&mut conn)
+        .unwrap();
+    // 300 statements of different texts (one more filter each), twice over: the connection
+    // keeps 256 prepared statements, so the first ones are forgotten and prepared again.
+    for _ in 0..2 {
+        for filters in 1..=300 {
+            let mut q = notes::table.select(notes::id).into_boxed();
+            for _ in 0..filters {
+                q = q.filter(notes::id.gt(0));
+            }
+            assert_eq!(q.load(&mut conn).unwrap(), [1], "{filters} filters");
+        }
+    }
+}

@@ -35,10 +35,6 @@ pub const DEFAULT_PORT: u16 = 3306;
 /// How many prepared statements a connection keeps (the driver's cache, by SQL text).
 const STATEMENT_CACHE: usize = 256;
 
-/// How many statement texts a connection remembers by fingerprint before it forgets them
-/// all (a forgotten text is rendered again: nothing is lost but that work).
-const KNOWN_TEXTS: usize = 4 * STATEMENT_CACHE;
-
 /// The session's `sql_mode`: strict (errors, not silent truncation or zero dates),
 /// standard string literals (`NO_BACKSLASH_ESCAPES`) and `||` as concatenation
 /// (`PIPES_AS_CONCAT`: the shared renderer writes `||`, which would otherwise be `OR`).
@@ -48,8 +44,13 @@ NO_ZERO_DATE,NO_ZERO_IN_DATE,NO_ENGINE_SUBSTITUTION,NO_BACKSLASH_ESCAPES,PIPES_A
 /// MySQL's part of a connection.
 pub struct MysqlLink {
     conn: mysql::Conn,
-    /// The SQL text of each statement fingerprint run so far.
-    texts: HashMap<u64, Arc<str>>,
+    /// The text and prepared statement of each fingerprint run so far, so that a statement
+    /// seen before is neither rendered as text nor looked up by text again (the driver's
+    /// `prep` parses the text for named parameters and hashes it on every call). At most
+    /// [`STATEMENT_CACHE`] entries, the size of the driver's own cache: since every
+    /// statement is prepared through this map and the map is emptied when full, the driver
+    /// never evicts (and closes) a statement the map still holds.
+    statements: HashMap<u64, (Arc<str>, mysql::Statement)>,
     /// The socket failed or the driver lost its place in the protocol.
     closed: bool,
 }
@@ -99,7 +100,7 @@ impl Connection<Mysql> {
         })?;
         let link = MysqlLink {
             conn,
-            texts: HashMap::new(),
+            statements: HashMap::new(),
             closed: false,
         };
         Ok(Connection::from_link(link, target))
@@ -155,8 +156,21 @@ impl Connection<Mysql> {
             )));
         }
         let started = Instant::now();
-        let sql = self.link.text_of(statement)?;
-        let result = self.link.run_on(&sql, statement, sink);
+        let (sql, prepared) = match self.link.prepared(statement) {
+            Ok(found) => found,
+            Err(e) => {
+                let outcome = Err(&e);
+                log::rendered(
+                    &self.echo,
+                    &statement.sql,
+                    statement,
+                    started.elapsed(),
+                    outcome,
+                );
+                return self.note(Err(e));
+            }
+        };
+        let result = self.link.run_on(&prepared, statement, sink);
         log::rendered(
             &self.echo,
             &sql,
@@ -177,32 +191,36 @@ impl MysqlLink {
         from_mysql(e)
     }
 
-    /// The SQL text of `statement`: its own, remembered by fingerprint, or the one
-    /// remembered when it was rendered without text.
-    fn text_of(&mut self, statement: &Rendered<'_>) -> Result<Arc<str>, Error> {
-        if statement.has_text {
-            if self.texts.len() >= KNOWN_TEXTS && !self.texts.contains_key(&statement.key) {
-                self.texts.clear();
-            }
-            let text = self
-                .texts
-                .entry(statement.key)
-                .or_insert_with(|| Arc::from(statement.sql.as_str()));
-            return Ok(Arc::clone(text));
+    /// The text and prepared statement of `statement`: the ones kept for its fingerprint,
+    /// or its own text prepared now.
+    fn prepared(
+        &mut self,
+        statement: &Rendered<'_>,
+    ) -> Result<(Arc<str>, mysql::Statement), Error> {
+        if let Some((sql, prepared)) = self.statements.get(&statement.key) {
+            return Ok((Arc::clone(sql), prepared.clone()));
         }
-        self.texts.get(&statement.key).cloned().ok_or_else(|| {
-            Error::Misuse(
+        if !statement.has_text {
+            return Err(Error::Misuse(
                 "a statement rendered without its text was run on a MySQL connection that \
                  has not seen it; render it with SqlWriter::for_dialect"
                     .into(),
-            )
-        })
+            ));
+        }
+        if self.statements.len() >= STATEMENT_CACHE {
+            self.statements.clear();
+        }
+        let sql: Arc<str> = Arc::from(statement.sql.as_str());
+        let prepared = self.conn.prep(&*sql).map_err(|e| self.failed(e))?;
+        self.statements
+            .insert(statement.key, (Arc::clone(&sql), prepared.clone()));
+        Ok((sql, prepared))
     }
 
-    /// Prepares (or finds) `sql`, binds the parameters in order and reads the result.
+    /// Runs `prepared` with the statement's parameters bound in order, and reads the result.
     fn run_on(
         &mut self,
-        sql: &str,
+        prepared: &mysql::Statement,
         statement: &Rendered<'_>,
         sink: &mut dyn FnMut(RowData<'_>) -> Result<(), Error>,
     ) -> Result<u64, Error> {
@@ -222,11 +240,7 @@ impl MysqlLink {
         } else {
             mysql::Params::Positional(values)
         };
-        let prepared = match self.conn.prep(sql) {
-            Ok(prepared) => prepared,
-            Err(e) => return Err(self.failed(e)),
-        };
-        let mut result = match self.conn.exec_iter(&prepared, params) {
+        let mut result = match self.conn.exec_iter(prepared, params) {
             Ok(result) => result,
             Err(e) => {
                 if errors::breaks_connection(&e) {
@@ -350,7 +364,7 @@ impl Driver for Mysql {
 
     #[inline]
     fn knows(link: &Self::Link, key: u64, _types: &[postgres_types::Type]) -> bool {
-        link.texts.contains_key(&key)
+        link.statements.contains_key(&key)
     }
 
     fn is_closed(link: &Self::Link) -> bool {
