@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The test command: makes sure PostgreSQL's server programs (the tests start throwaway
-# clusters from them unless DATABASE_URL names a server) and pgbouncer (the pooler tests
-# start one) are installed, then runs every test.
+# clusters from them unless DATABASE_URL names a server), pgbouncer (the pooler tests
+# start one) and MariaDB's server (the MySQL tests start throwaway servers from it unless
+# MARIADB_URL names one) are installed, then runs every test.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -17,6 +18,11 @@ have_postgres() {
 
 have_pgbouncer() {
     command -v pgbouncer >/dev/null 2>&1 || [ -x /usr/sbin/pgbouncer ]
+}
+
+have_mariadb() {
+    { command -v mariadbd >/dev/null 2>&1 || [ -x /usr/sbin/mariadbd ]; } &&
+        command -v mariadb-install-db >/dev/null 2>&1
 }
 
 # apt_install PACKAGE WHAT ELSEWHERE: installs PACKAGE with apt-get (as root, or through
@@ -52,6 +58,16 @@ macOS: brew install pgbouncer): the PgBouncer tests need it."
     have_pgbouncer || { echo "pgbouncer was installed but is still not found." >&2; exit 1; }
 fi
 
+# Debian's package runs no server here (no init system) or leaves it alone: the tests start
+# their own mariadbd with no option files, on a free port and a socket of their own.
+if [ -z "${MARIADB_URL:-}" ] && ! have_mariadb; then
+    apt_install mariadb-server "MariaDB's server programs (mariadbd, mariadb-install-db) are" \
+        "Install it with your package manager (Fedora: dnf install mariadb-server;
+macOS: brew install mariadb), or set MARIADB_URL to a server where the user may create
+databases, e.g. MARIADB_URL=mysql://root:secret@127.0.0.1:3306/"
+    have_mariadb || { echo "MariaDB was installed but mariadbd is still not found." >&2; exit 1; }
+fi
+
 # The library must also build without its default features (no value crates): a user who
 # turns them off gets a crate that compiles. A check, not a test run: it takes seconds.
 cargo check -q -p sqlwright --no-default-features
@@ -59,6 +75,7 @@ cargo check -q -p sqlwright --no-default-features
 # `sqlite`, compiles: tokio's own features are not unified with the tests' here).
 cargo check -q -p sqlwright --no-default-features --features tokio
 cargo check -q -p sqlwright --no-default-features --features tokio,sqlite
+cargo check -q -p sqlwright --no-default-features --features mysql
 
 # The publishable crates package (metadata, files, dependency order: cargo packages the
 # workspace crates that depend on each other together). Without verification it takes under a

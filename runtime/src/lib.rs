@@ -106,7 +106,8 @@
 //!   `.batches(n)` in groups (fetchmany).
 //! - [`copy`]: bulk loads with binary `COPY ... FROM STDIN` ([`copy::copy_in`]) and
 //!   [`Select::copy_out`](query::Select::copy_out), with progress hooks.
-//! - `testing` (feature `testing`): throwaway PostgreSQL and SQLite databases for tests.
+//! - `testing` (feature `testing`): throwaway PostgreSQL, SQLite and MariaDB databases for
+//!   tests.
 //! - [`backend`]: [`Postgres`], `Sqlite` (feature `sqlite`) and the run-time `Any`, and how a
 //!   feature a backend lacks becomes a compile error naming it.
 //!
@@ -120,6 +121,7 @@
 //! | `time` | no | `Date`, `Time`, `Timestamp`, `Timestamptz` as `time` crate types |
 //! | `ipnetwork` | no | `Inet`, `Cidr` as `ipnetwork::IpNetwork` (`Inet` loads as `std::net::IpAddr` without it) |
 //! | `sqlite` | no | the SQLite backend (SQLite compiled in) |
+//! | `mysql` | no | `Connection<Mysql>` for MySQL and MariaDB on the `mysql` crate (groundwork: see `backend::mysql`); with `testing`, throwaway MariaDB servers |
 //! | `postgres-interop` | no | typed queries on a `postgres::Client` (`sqlwright::interop`) |
 //! | `testing` | no | `sqlwright::testing` |
 //! | `tokio` | no | the same queries on tokio: `AsyncConnection`, `AsyncEngine` (a deadpool pool), async transactions, streams and COPY; with `sqlite`, `AsyncSqliteConnection` |
@@ -196,6 +198,8 @@ pub mod session;
 pub mod testing;
 pub mod types;
 
+#[cfg(feature = "mysql")]
+pub use backend::Mysql;
 #[cfg(feature = "sqlite")]
 pub use backend::Sqlite;
 pub use backend::{Backend, Postgres};
@@ -219,6 +223,9 @@ pub use types::json::Json;
 /// A connection to SQLite (feature `sqlite`).
 #[cfg(feature = "sqlite")]
 pub type SqliteConnection = Connection<Sqlite>;
+/// A connection to MySQL or MariaDB (feature `mysql`).
+#[cfg(feature = "mysql")]
+pub type MysqlConnection = Connection<Mysql>;
 /// A connection whose backend its URL picks at run time (feature `sqlite`): it runs the
 /// queries every backend runs.
 #[cfg(feature = "sqlite")]

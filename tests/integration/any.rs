@@ -91,6 +91,9 @@ fn create_engine_pools_connections_of_the_backend_the_url_names() {
     assert_eq!(conn.dialect(), Dialect::Postgres);
     assert_eq!(exercise(&mut conn).len(), 2);
     // A URL of a database sqlwright does not speak is refused, naming the scheme.
-    let err = sqlwright::create_engine("mysql://u@localhost/db").unwrap_err();
+    let err = sqlwright::create_engine("oracle://u@localhost/db").unwrap_err();
     assert!(err.to_string().contains("not supported yet"), "{err}");
+    // MySQL has its own connection type, not yet one `Any` picks.
+    let err = sqlwright::create_engine("mysql://u@localhost/db").unwrap_err();
+    assert!(err.to_string().contains("Connection<Mysql>"), "{err}");
 }

@@ -42,6 +42,7 @@ mod json_values;
 mod lateral;
 mod limits;
 mod locking;
+mod mariadb;
 mod migrations;
 mod migrations_embed;
 mod modes;

@@ -177,6 +177,7 @@ impl Connection<Any> {
         let link = match url.dialect {
             Dialect::Postgres => AnyLink::Postgres(Box::new(Connection::connect_url(url)?)),
             Dialect::Sqlite => AnyLink::Sqlite(Box::new(Connection::<Sqlite>::open_url(url)?)),
+            Dialect::Mysql => return Err(mysql_not_any()),
         };
         Ok(Self::wrap(link))
     }
@@ -187,6 +188,17 @@ impl Connection<Any> {
             AnyLink::Sqlite(c) => c.target.clone(),
         };
         Connection::from_link(link, target)
+    }
+}
+
+/// `Any` picks PostgreSQL or SQLite; MySQL is not among them yet (its connection is
+/// `Connection<Mysql>`, feature `mysql`).
+fn mysql_not_any() -> Error {
+    Error::InvalidUrl {
+        part: "scheme".into(),
+        reason: "a MySQL URL: `Any` connects to PostgreSQL or SQLite; use Connection<Mysql> \
+                 (feature `mysql`)"
+            .into(),
     }
 }
 
@@ -213,6 +225,7 @@ impl Pooled for Any {
             Dialect::Sqlite => {
                 AnyOpener::Sqlite(Box::new(Sqlite::opener(url, &Default::default())?))
             }
+            Dialect::Mysql => return Err(mysql_not_any()),
         })
     }
 

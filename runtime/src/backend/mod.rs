@@ -19,6 +19,8 @@ use std::fmt;
 
 #[cfg(feature = "sqlite")]
 pub(crate) mod any;
+#[cfg(feature = "mysql")]
+pub mod mysql;
 pub mod needs;
 #[cfg(feature = "sqlite")]
 pub mod sqlite;
@@ -35,6 +37,9 @@ pub use value::{SqliteArg, SqliteValue};
 /// The most parameters one SQLite statement takes (`SQLITE_MAX_VARIABLE_NUMBER`).
 const SQLITE_MAX_PARAMS: usize = 32_766;
 
+/// The most parameters one MySQL prepared statement takes (its count is two bytes).
+const MYSQL_MAX_PARAMS: usize = 65_535;
+
 /// How a backend spells SQL: the renderer asks this, never the backend's type.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -43,6 +48,8 @@ pub enum Dialect {
     Postgres,
     /// SQLite: `?1` placeholders, lists as `json_each(?1)`.
     Sqlite,
+    /// MySQL and MariaDB: `?` placeholders (bound in order), backtick-quoted identifiers.
+    Mysql,
 }
 
 impl Dialect {
@@ -51,24 +58,53 @@ impl Dialect {
         match self {
             Dialect::Postgres => "PostgreSQL",
             Dialect::Sqlite => "SQLite",
+            Dialect::Mysql => "MySQL",
         }
     }
 
-    /// The most parameters one statement takes: PostgreSQL's 65535, SQLite's
+    /// The most parameters one statement takes: PostgreSQL's and MySQL's 65535, SQLite's
     /// `SQLITE_MAX_VARIABLE_NUMBER` (32766).
     pub fn max_params(self) -> usize {
         match self {
             Dialect::Postgres => crate::engine::wire::MAX_PARAMS,
             Dialect::Sqlite => SQLITE_MAX_PARAMS,
+            Dialect::Mysql => MYSQL_MAX_PARAMS,
         }
     }
 
-    /// The mark of the `n`th (1-based) parameter's place.
+    /// The mark of a numbered parameter's place, for hand-written SQL whose `:name`s are
+    /// turned into numbered placeholders (MySQL's are not numbered: see
+    /// [`write_placeholder`](Self::write_placeholder)).
     #[inline]
     pub(crate) fn placeholder_prefix(self) -> char {
         match self {
             Dialect::Postgres => '$',
-            Dialect::Sqlite => '?',
+            Dialect::Sqlite | Dialect::Mysql => '?',
+        }
+    }
+
+    /// Writes the placeholder of the `n`th (1-based) parameter: `$n`, `?n`, or MySQL's
+    /// plain `?` (whose parameters are bound in the order their marks appear).
+    #[inline]
+    pub(crate) fn write_placeholder(self, sql: &mut String, n: usize) {
+        use std::fmt::Write as _;
+        let _ = match self {
+            Dialect::Postgres => write!(sql, "${n}"),
+            Dialect::Sqlite => write!(sql, "?{n}"),
+            Dialect::Mysql => {
+                sql.push('?');
+                Ok(())
+            }
+        };
+    }
+
+    /// The character that quotes an identifier (and is doubled inside one): `"` in
+    /// standard SQL, a backtick on MySQL (whose `"` quotes strings by default).
+    #[inline]
+    pub(crate) fn quote(self) -> char {
+        match self {
+            Dialect::Postgres | Dialect::Sqlite => '"',
+            Dialect::Mysql => '`',
         }
     }
 }
@@ -128,6 +164,12 @@ impl Backend for Postgres {
 #[cfg(feature = "sqlite")]
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
 pub struct Sqlite;
+
+/// MySQL and MariaDB, through the `mysql` crate (feature `mysql`; see [`mod@mysql`] for
+/// what is built so far).
+#[cfg(feature = "mysql")]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub struct Mysql;
 
 /// What a connection of each backend does; not for use outside sqlwright.
 #[doc(hidden)]

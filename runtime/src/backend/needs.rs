@@ -101,6 +101,9 @@ pub trait LacksPgFeatures {}
 #[cfg(feature = "sqlite")]
 impl LacksPgFeatures for super::Sqlite {}
 
+#[cfg(feature = "mysql")]
+impl LacksPgFeatures for super::Mysql {}
+
 impl<B: LacksPgFeatures> Runs<()> for B {}
 
 impl<B: LacksPgFeatures, F: AvailableOn<B>> Runs<PgOnly<F>> for B {}

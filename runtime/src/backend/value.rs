@@ -18,6 +18,17 @@ pub trait Encode: ToSql + Sync {
     #[cfg(feature = "sqlite")]
     fn to_sqlite(&self) -> Result<SqliteArg<'_>, String>;
 
+    /// The value as it is bound to a MySQL statement (feature `mysql`): integers (booleans
+    /// as 0 and 1), floats, text and bytes so far; a type not yet sent to MySQL is refused
+    /// with an error naming it, before the statement is sent.
+    #[cfg(feature = "mysql")]
+    fn to_mysql(&self) -> Result<mysql::Value, String> {
+        Err(format!(
+            "{} is not sent to MySQL yet",
+            std::any::type_name::<Self>()
+        ))
+    }
+
     /// Whether the value can be sent: an error for one whose encoding would fail in a way
     /// the encoder cannot report (a `time::OffsetDateTime` that has no UTC form, which
     /// `postgres-types` would panic on). Asked where the value is bound, so the statement
@@ -90,6 +101,10 @@ macro_rules! encode_int {
             fn to_sqlite(&self) -> Result<SqliteArg<'_>, String> {
                 Ok(SqliteArg::Integer(i64::from(*self)))
             }
+            #[cfg(feature = "mysql")]
+            fn to_mysql(&self) -> Result<mysql::Value, String> {
+                Ok(mysql::Value::Int(i64::from(*self)))
+            }
         }
     )*};
 }
@@ -100,6 +115,10 @@ impl Encode for f32 {
     fn to_sqlite(&self) -> Result<SqliteArg<'_>, String> {
         Ok(SqliteArg::Real(f64::from(*self)))
     }
+    #[cfg(feature = "mysql")]
+    fn to_mysql(&self) -> Result<mysql::Value, String> {
+        Ok(mysql::Value::Float(*self))
+    }
 }
 
 impl Encode for f64 {
@@ -107,6 +126,25 @@ impl Encode for f64 {
     fn to_sqlite(&self) -> Result<SqliteArg<'_>, String> {
         Ok(SqliteArg::Real(*self))
     }
+    #[cfg(feature = "mysql")]
+    fn to_mysql(&self) -> Result<mysql::Value, String> {
+        Ok(mysql::Value::Double(*self))
+    }
+}
+
+/// What `to_mysql` answers for text holding a NUL byte: the MySQL backend reports it as
+/// [`Error::NulInText`](crate::Error::NulInText), as the other backends do.
+#[cfg(feature = "mysql")]
+pub(crate) const NUL_IN_TEXT: &str = "text holds a NUL byte";
+
+/// Text as MySQL takes it; a NUL byte is refused (MySQL would store it, and other backends
+/// cannot, so the same value must not work on one and fail on another).
+#[cfg(feature = "mysql")]
+fn mysql_text(text: &str) -> Result<mysql::Value, String> {
+    if crate::types::has_nul(text.as_bytes()) {
+        return Err(NUL_IN_TEXT.to_string());
+    }
+    Ok(mysql::Value::Bytes(text.as_bytes().to_vec()))
 }
 
 impl Encode for String {
@@ -117,6 +155,10 @@ impl Encode for String {
     #[inline]
     fn text_nul(&self) -> Option<bool> {
         Some(self.as_bytes().contains(&0))
+    }
+    #[cfg(feature = "mysql")]
+    fn to_mysql(&self) -> Result<mysql::Value, String> {
+        mysql_text(self)
     }
 }
 
@@ -129,6 +171,10 @@ impl Encode for &str {
     fn text_nul(&self) -> Option<bool> {
         Some(self.as_bytes().contains(&0))
     }
+    #[cfg(feature = "mysql")]
+    fn to_mysql(&self) -> Result<mysql::Value, String> {
+        mysql_text(self)
+    }
 }
 
 impl Encode for Vec<u8> {
@@ -136,12 +182,20 @@ impl Encode for Vec<u8> {
     fn to_sqlite(&self) -> Result<SqliteArg<'_>, String> {
         Ok(SqliteArg::Blob(Cow::Borrowed(self)))
     }
+    #[cfg(feature = "mysql")]
+    fn to_mysql(&self) -> Result<mysql::Value, String> {
+        Ok(mysql::Value::Bytes(self.to_vec()))
+    }
 }
 
 impl Encode for &[u8] {
     #[cfg(feature = "sqlite")]
     fn to_sqlite(&self) -> Result<SqliteArg<'_>, String> {
         Ok(SqliteArg::Blob(Cow::Borrowed(self)))
+    }
+    #[cfg(feature = "mysql")]
+    fn to_mysql(&self) -> Result<mysql::Value, String> {
+        Ok(mysql::Value::Bytes(self.to_vec()))
     }
 }
 
@@ -156,6 +210,10 @@ impl<T: Encode> Encode for &T {
     #[inline]
     fn text_nul(&self) -> Option<bool> {
         (**self).text_nul()
+    }
+    #[cfg(feature = "mysql")]
+    fn to_mysql(&self) -> Result<mysql::Value, String> {
+        (**self).to_mysql()
     }
 }
 
@@ -173,6 +231,13 @@ impl<T: Encode> Encode for Option<T> {
     #[inline]
     fn text_nul(&self) -> Option<bool> {
         self.as_ref().map_or(Some(false), Encode::text_nul)
+    }
+    #[cfg(feature = "mysql")]
+    fn to_mysql(&self) -> Result<mysql::Value, String> {
+        match self {
+            Some(v) => v.to_mysql(),
+            None => Ok(mysql::Value::NULL),
+        }
     }
 }
 

@@ -12,6 +12,8 @@ pub(crate) enum Inner<'r> {
     Pg(RowRef<'r>),
     #[cfg(feature = "sqlite")]
     Sqlite(crate::backend::sqlite::SqliteRow<'r>),
+    #[cfg(feature = "mysql")]
+    Mysql(&'r mysql::Row),
 }
 
 impl<'r> RowData<'r> {
@@ -28,6 +30,8 @@ impl<'r> RowData<'r> {
             Inner::Pg(row) => row.len(),
             #[cfg(feature = "sqlite")]
             Inner::Sqlite(row) => row.len(),
+            #[cfg(feature = "mysql")]
+            Inner::Mysql(row) => row.len(),
         }
     }
 
@@ -44,6 +48,8 @@ impl<'r> RowData<'r> {
             Inner::Pg(row) => row.value(i).is_none(),
             #[cfg(feature = "sqlite")]
             Inner::Sqlite(row) => row.is_null(i),
+            #[cfg(feature = "mysql")]
+            Inner::Mysql(row) => matches!(row.as_ref(i), Some(mysql::Value::NULL) | None),
         }
     }
 
@@ -53,6 +59,8 @@ impl<'r> RowData<'r> {
             Inner::Pg(row) => row.columns().get(i).map(|c| c.name().to_string()),
             #[cfg(feature = "sqlite")]
             Inner::Sqlite(row) => row.column_name(i),
+            #[cfg(feature = "mysql")]
+            Inner::Mysql(row) => row.columns_ref().get(i).map(|c| c.name_str().into_owned()),
         }
     }
 
@@ -63,6 +71,8 @@ impl<'r> RowData<'r> {
             Inner::Pg(row) => Some(row),
             #[cfg(feature = "sqlite")]
             Inner::Sqlite(_) => None,
+            #[cfg(feature = "mysql")]
+            Inner::Mysql(_) => None,
         }
     }
 
@@ -72,7 +82,7 @@ impl<'r> RowData<'r> {
     pub(crate) fn sqlite_value(&self, i: usize) -> Option<crate::backend::SqliteValue<'r>> {
         match self.0 {
             Inner::Sqlite(row) => row.value(i),
-            Inner::Pg(_) => None,
+            _ => None,
         }
     }
 }

@@ -103,8 +103,10 @@ impl<B: Backend> fmt::Debug for Transaction<'_, B> {
     }
 }
 
+/// A name every backend reads alike unquoted (PostgreSQL folds it to the same lower case;
+/// MySQL would take a double-quoted one for a string).
 fn savepoint_name(level: u32) -> String {
-    format!("\"sqlwright_sp_{level}\"")
+    format!("sqlwright_sp_{level}")
 }
 
 /// The statement that opens the savepoint at `level` (2 and up).

@@ -157,6 +157,11 @@ impl<ST: SqlType, T: crate::backend::Encode> crate::backend::Encode for Bound<ST
     fn to_sqlite(&self) -> Result<crate::backend::SqliteArg<'_>, String> {
         self.value.to_sqlite()
     }
+    #[cfg(feature = "mysql")]
+    #[inline]
+    fn to_mysql(&self) -> Result<mysql::Value, String> {
+        self.value.to_mysql()
+    }
     #[inline]
     fn check(&self) -> Result<(), String> {
         self.value.check()

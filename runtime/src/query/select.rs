@@ -579,7 +579,8 @@ where
             |query, _, out| {
                 out.sql("SELECT COUNT(*) FROM (");
                 query.render_with(out, None);
-                out.sql(") AS \"q\"");
+                out.sql(") AS ");
+                out.ident("q");
                 Ok(true)
             },
             |counts, _| counts.first().copied().ok_or(Error::NotFound),

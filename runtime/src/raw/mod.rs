@@ -242,6 +242,14 @@ impl<'a> RawQuery<'a> {
     /// [`render`](Self::render) with the placeholders of the backend of `dialect` (`?n`
     /// on SQLite).
     pub fn render_for(&self, dialect: crate::backend::Dialect) -> Result<Rendered<'_>, Error> {
+        if dialect == crate::backend::Dialect::Mysql {
+            // MySQL's `?` is not numbered: a name used twice needs its value bound twice.
+            return Err(Error::Misuse(
+                "hand-written SQL with `:name` parameters is not supported on MySQL yet; \
+                 use batch_execute for SQL without parameters"
+                    .into(),
+            ));
+        }
         let parsed = parse_named_with(self.text, dialect.placeholder_prefix())?;
         let used: std::collections::HashSet<&String> = parsed.names.iter().collect();
         let mut params: Vec<Param<'_>> = Vec::with_capacity(parsed.names.len());

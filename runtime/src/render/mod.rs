@@ -8,7 +8,7 @@
 
 use crate::backend::{Dialect, Encode};
 use postgres_types::Type;
-use std::fmt::{self, Write as _};
+use std::fmt;
 
 /// A parameter as the driver takes it: a value that says for itself how each backend
 /// stores it.
@@ -167,21 +167,23 @@ impl<'a> SqlWriter<'a> {
         self.key.word(0x5000_0000_0000_0000 | n as u64);
     }
 
-    /// Appends a quoted identifier: `"name"`, with embedded quotes doubled.
+    /// Appends a quoted identifier: `"name"` (`` `name` `` on MySQL), with embedded quotes
+    /// doubled.
     #[inline]
     pub fn ident(&mut self, name: &str) {
         self.key.bytes(b'i', name.as_bytes());
         if !self.text {
             return;
         }
-        self.sql.push('"');
+        let quote = self.dialect.quote();
+        self.sql.push(quote);
         for ch in name.chars() {
-            if ch == '"' {
-                self.sql.push('"');
+            if ch == quote {
+                self.sql.push(quote);
             }
             self.sql.push(ch);
         }
-        self.sql.push('"');
+        self.sql.push(quote);
     }
 
     /// Appends a qualified column: `"table"."column"`.
@@ -209,12 +211,8 @@ impl<'a> SqlWriter<'a> {
             self.types.push(ty);
         }
         if self.text {
-            let _ = write!(
-                self.sql,
-                "{}{}",
-                self.dialect.placeholder_prefix(),
-                self.params.len()
-            );
+            self.dialect
+                .write_placeholder(&mut self.sql, self.params.len());
         }
     }
 
@@ -290,14 +288,19 @@ impl<'a> SqlWriter<'a> {
     }
 
     /// Writes ` LIMIT $n` and ` OFFSET $m` for whichever is given. SQLite takes OFFSET only
-    /// after a LIMIT: there an OFFSET alone gets `LIMIT -1` (no limit).
+    /// after a LIMIT: there an OFFSET alone gets `LIMIT -1` (no limit); MySQL too, and
+    /// there its largest row count stands for no limit.
     #[inline]
     pub fn limit_offset(&mut self, limit: Option<&'a i64>, offset: Option<&'a i64>) {
         if let Some(limit) = limit {
             self.sql(" LIMIT ");
             self.bind(limit, Type::INT8);
-        } else if offset.is_some() && self.dialect == Dialect::Sqlite {
-            self.sql(" LIMIT -1");
+        } else if offset.is_some() && self.dialect != Dialect::Postgres {
+            self.sql(if self.dialect == Dialect::Sqlite {
+                " LIMIT -1"
+            } else {
+                " LIMIT 18446744073709551615"
+            });
         }
         if let Some(offset) = offset {
             self.sql(" OFFSET ");

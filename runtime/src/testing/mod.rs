@@ -1,7 +1,8 @@
-//! Throwaway PostgreSQL and SQLite databases for tests (feature `testing`).
+//! Throwaway PostgreSQL, SQLite and MariaDB databases for tests (feature `testing`).
 //!
 //! [`sqlite_database()`] (feature `sqlite` too) gives a fresh SQLite file in a temporary
-//! directory, removed when dropped.
+//! directory, removed when dropped. `mariadb_database()` (feature `mysql` too) gives a
+//! fresh database on a throwaway MariaDB server (see `MariadbServer`).
 //!
 //! [`database()`] gives each caller a fresh, empty database, dropped when the returned
 //! [`TestDatabase`] is dropped. Where the server comes from:
@@ -22,6 +23,10 @@
 
 use crate::engine::{Connection, DatabaseUrl, Error};
 
+#[cfg(feature = "mysql")]
+mod mariadb;
+#[cfg(feature = "mysql")]
+pub use mariadb::{mariadb_database, try_mariadb_database, MariadbDatabase, MariadbServer};
 #[cfg(feature = "sqlite")]
 mod sqlite;
 #[cfg(feature = "sqlite")]

@@ -63,6 +63,15 @@ impl DatabaseUrl {
         &self,
         env: impl Fn(&str) -> Option<String>,
     ) -> Result<Config, Error> {
+        if self.dialect != Dialect::Postgres {
+            return Err(bad(
+                "scheme",
+                format!(
+                    "a PostgreSQL connection needs a postgres:// URL, not a {} one",
+                    self.dialect
+                ),
+            ));
+        }
         let env = |var: &str| env(var).filter(|v| !v.is_empty());
         let text = |v: &str| Ok(v.to_string());
         self.check_lists()?;

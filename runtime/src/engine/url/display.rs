@@ -31,7 +31,11 @@ impl DatabaseUrl {
         if self.dialect == Dialect::Sqlite {
             return self.write_sqlite(f);
         }
-        f.write_str("postgres")?;
+        f.write_str(if self.dialect == Dialect::Mysql {
+            "mysql"
+        } else {
+            "postgres"
+        })?;
         if let Some(d) = &self.driver {
             write!(f, "+{d}")?;
         }

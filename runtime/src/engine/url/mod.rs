@@ -11,6 +11,7 @@ use std::time::Duration;
 mod config;
 mod display;
 mod hosts;
+mod mysql;
 mod params;
 mod sqlite;
 use hosts::*;
@@ -163,12 +164,13 @@ impl DatabaseUrl {
         };
         let dialect = match dialect_name.to_ascii_lowercase().as_str() {
             "postgres" | "postgresql" => Dialect::Postgres,
-            "mysql" | "mariadb" | "oracle" | "mssql" => {
+            "mysql" | "mariadb" => Dialect::Mysql,
+            "oracle" | "mssql" => {
                 return Err(bad(
                     "scheme",
                     format!(
                         "`{dialect_name}` is not supported yet; sqlwright runs on PostgreSQL \
-                         (postgres://) and SQLite (sqlite:///path.db)"
+                         (postgres://), SQLite (sqlite:///path.db) and MySQL/MariaDB (mysql://)"
                     ),
                 ))
             }
@@ -182,6 +184,7 @@ impl DatabaseUrl {
         };
         let driver = match driver {
             None => None,
+            Some(d) if dialect == Dialect::Mysql => Some(mysql::driver(d)?),
             Some(d @ ("postgres" | "psycopg2" | "psycopg")) => Some(d.to_string()),
             Some(d) => {
                 return Err(bad(
@@ -252,7 +255,12 @@ impl DatabaseUrl {
             let key = percent_decode(key, "parameter name")?;
             // A name that is not a word (a `?` left unencoded in the user name or password
             // with the `@` missing) may hold the password: it is not quoted.
-            if !key.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_') {
+            // MySQL's options are spelled with `-` (`ssl-mode`).
+            let dash_ok = dialect == Dialect::Mysql;
+            if !key
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'_' || (dash_ok && b == b'-'))
+            {
                 return Err(bad(
                     "parameter name",
                     "a parameter name is a word; a `?` in the user name or password must be \
@@ -264,6 +272,9 @@ impl DatabaseUrl {
         }
         // After every parameter: libpq lets `port=` come before `host=`.
         url.check_lists()?;
+        if dialect == Dialect::Mysql {
+            url.check_mysql()?;
+        }
         Ok(url)
     }
 
@@ -434,6 +445,9 @@ impl DatabaseUrl {
     /// The one check of a parameter, for [`DatabaseUrl::parse`] and the setters alike:
     /// validates `name=value` and applies it, or changes nothing.
     fn apply_param(&mut self, name: &str, value: &str) -> Result<(), Error> {
+        if self.dialect == Dialect::Mysql {
+            return self.apply_mysql_param(name, value);
+        }
         match name {
             // Empty means unset, as in the URL itself (`postgres://@/`).
             "host" => self.set_hosts(parse_host_list(value)?),

@@ -23,6 +23,13 @@ pub trait FromSqlValue<ST: ?Sized>: Sized {
     /// Decodes one value as SQLite returned it.
     #[cfg(feature = "sqlite")]
     fn decode_sqlite(value: crate::backend::SqliteValue<'_>) -> Result<Self, DecodeError>;
+
+    /// Decodes one value as MySQL returned it (feature `mysql`): integers, booleans,
+    /// floats, text and bytes so far; another type is a decode error naming it.
+    #[cfg(feature = "mysql")]
+    fn decode_mysql(_value: &::mysql::Value) -> Result<Self, DecodeError> {
+        Err(mysql::not_yet::<Self>())
+    }
 }
 
 /// Decodes through `postgres-types` `FromSql`, with our own NULL and type checks.
@@ -82,6 +89,14 @@ impl<T: FromSqlValue<ST>, ST: SqlType<Nullability = NotNull>> FromSqlValue<Nulla
             some => T::decode_sqlite(some).map(Some),
         }
     }
+
+    #[cfg(feature = "mysql")]
+    fn decode_mysql(value: &::mysql::Value) -> Result<Self, DecodeError> {
+        match value {
+            ::mysql::Value::NULL => Ok(None),
+            some => T::decode_mysql(some).map(Some),
+        }
+    }
 }
 
 /// The Rust type a SQL type loads into when the row type is inferred.
@@ -102,6 +117,10 @@ impl<T: DefaultRust + SqlType<Nullability = NotNull>> DefaultRust for Nullable<T
 // impls shows one line instead of a macro expansion.
 
 impl FromSqlValue<Int2> for i16 {
+    #[cfg(feature = "mysql")]
+    fn decode_mysql(value: &::mysql::Value) -> Result<Self, DecodeError> {
+        mysql::int(value)
+    }
     #[cfg(feature = "sqlite")]
     fn decode_sqlite(value: crate::backend::SqliteValue<'_>) -> Result<Self, DecodeError> {
         sqlite::int(value)
@@ -115,6 +134,10 @@ impl DefaultRust for Int2 {
 }
 
 impl FromSqlValue<Int4> for i32 {
+    #[cfg(feature = "mysql")]
+    fn decode_mysql(value: &::mysql::Value) -> Result<Self, DecodeError> {
+        mysql::int(value)
+    }
     #[cfg(feature = "sqlite")]
     fn decode_sqlite(value: crate::backend::SqliteValue<'_>) -> Result<Self, DecodeError> {
         sqlite::int(value)
@@ -128,6 +151,10 @@ impl DefaultRust for Int4 {
 }
 
 impl FromSqlValue<Int8> for i64 {
+    #[cfg(feature = "mysql")]
+    fn decode_mysql(value: &::mysql::Value) -> Result<Self, DecodeError> {
+        mysql::int(value)
+    }
     #[cfg(feature = "sqlite")]
     fn decode_sqlite(value: crate::backend::SqliteValue<'_>) -> Result<Self, DecodeError> {
         sqlite::int(value)
@@ -141,6 +168,10 @@ impl DefaultRust for Int8 {
 }
 
 impl FromSqlValue<Float4> for f32 {
+    #[cfg(feature = "mysql")]
+    fn decode_mysql(value: &::mysql::Value) -> Result<Self, DecodeError> {
+        mysql::float4(value)
+    }
     #[cfg(feature = "sqlite")]
     fn decode_sqlite(value: crate::backend::SqliteValue<'_>) -> Result<Self, DecodeError> {
         sqlite::float4(value)
@@ -154,6 +185,10 @@ impl DefaultRust for Float4 {
 }
 
 impl FromSqlValue<Float8> for f64 {
+    #[cfg(feature = "mysql")]
+    fn decode_mysql(value: &::mysql::Value) -> Result<Self, DecodeError> {
+        mysql::float(value)
+    }
     #[cfg(feature = "sqlite")]
     fn decode_sqlite(value: crate::backend::SqliteValue<'_>) -> Result<Self, DecodeError> {
         sqlite::float(value)
@@ -167,6 +202,10 @@ impl DefaultRust for Float8 {
 }
 
 impl FromSqlValue<Text> for String {
+    #[cfg(feature = "mysql")]
+    fn decode_mysql(value: &::mysql::Value) -> Result<Self, DecodeError> {
+        mysql::text(value)
+    }
     #[cfg(feature = "sqlite")]
     fn decode_sqlite(value: crate::backend::SqliteValue<'_>) -> Result<Self, DecodeError> {
         sqlite::text(value)
@@ -180,6 +219,10 @@ impl DefaultRust for Text {
 }
 
 impl FromSqlValue<Bool> for bool {
+    #[cfg(feature = "mysql")]
+    fn decode_mysql(value: &::mysql::Value) -> Result<Self, DecodeError> {
+        mysql::boolean(value)
+    }
     #[cfg(feature = "sqlite")]
     fn decode_sqlite(value: crate::backend::SqliteValue<'_>) -> Result<Self, DecodeError> {
         sqlite::boolean(value)
@@ -193,6 +236,10 @@ impl DefaultRust for Bool {
 }
 
 impl FromSqlValue<Bytea> for Vec<u8> {
+    #[cfg(feature = "mysql")]
+    fn decode_mysql(value: &::mysql::Value) -> Result<Self, DecodeError> {
+        mysql::bytes(value)
+    }
     #[cfg(feature = "sqlite")]
     fn decode_sqlite(value: crate::backend::SqliteValue<'_>) -> Result<Self, DecodeError> {
         sqlite::blob(value)
@@ -446,6 +493,8 @@ where
     type Rust = Vec<ST::Rust>;
 }
 
+#[cfg(feature = "mysql")]
+mod mysql;
 mod rows;
 pub(crate) use rows::decode_rows;
 pub use rows::{FromRow, RowOf, RowReader, Tagged};

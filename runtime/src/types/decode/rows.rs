@@ -44,6 +44,11 @@ impl<'r> RowReader<'r> {
                 Some(value) => T::decode_sqlite(value),
                 None => Err(DecodeError::MissingColumn),
             },
+            #[cfg(feature = "mysql")]
+            Inner::Mysql(row) => match row.as_ref(idx) {
+                Some(value) => T::decode_mysql(value),
+                None => Err(DecodeError::MissingColumn),
+            },
         };
         decoded.map_err(|source| Error::Decode {
             column: label(),

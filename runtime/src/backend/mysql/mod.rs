@@ -1,0 +1,393 @@
+//! MySQL and MariaDB, through the `mysql` crate (feature `mysql`).
+//!
+//! A connection speaks utf8mb4 and sets its session's `sql_mode` so that the server
+//! refuses what it would otherwise silently change (strict mode: no truncated text, no
+//! zero dates), reads `\` in string literals as a plain character (as standard SQL and
+//! PostgreSQL do), and reads `||` as concatenation, never as `OR`. Statements are prepared
+//! on the server (the binary protocol, so integers and floats arrive typed) and kept in the
+//! driver's statement cache. What is built so far: raw SQL text, and typed `load`/`execute`
+//! of statements whose values are integers, booleans, floats, text, bytes and NULL; see
+//! docs/design.md, "MariaDB groundwork (#23)".
+
+mod errors;
+mod pool;
+
+use super::driver::Driver;
+use super::{Backend, Mysql};
+use crate::engine::log;
+use crate::engine::row_data::Inner;
+use crate::engine::{Connection, DatabaseUrl, Dialect, Error, RowData, TransactionOptions};
+use crate::render::Rendered;
+use mysql::prelude::Queryable;
+use std::collections::HashMap;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+pub(crate) use errors::from_mysql;
+pub use pool::MysqlOptions;
+
+/// How long a connect may take when the URL says no `connect_timeout`.
+pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// MySQL's and MariaDB's default port.
+pub const DEFAULT_PORT: u16 = 3306;
+
+/// How many prepared statements a connection keeps (the driver's cache, by SQL text).
+const STATEMENT_CACHE: usize = 256;
+
+/// The session's `sql_mode`: strict (errors, not silent truncation or zero dates),
+/// standard string literals (`NO_BACKSLASH_ESCAPES`) and `||` as concatenation
+/// (`PIPES_AS_CONCAT`: the shared renderer writes `||`, which would otherwise be `OR`).
+const SQL_MODE: &str = "SET SESSION sql_mode = 'STRICT_ALL_TABLES,ERROR_FOR_DIVISION_BY_ZERO,\
+NO_ZERO_DATE,NO_ZERO_IN_DATE,NO_ENGINE_SUBSTITUTION,NO_BACKSLASH_ESCAPES,PIPES_AS_CONCAT'";
+
+/// MySQL's part of a connection.
+pub struct MysqlLink {
+    conn: mysql::Conn,
+    /// The text and prepared statement of each fingerprint run so far, so that a statement
+    /// seen before is neither rendered as text nor looked up by text again (the driver's
+    /// `prep` parses the text for named parameters and hashes it on every call). At most
+    /// [`STATEMENT_CACHE`] entries, the size of the driver's own cache: since every
+    /// statement is prepared through this map and the map is emptied when full, the driver
+    /// never evicts (and closes) a statement the map still holds.
+    statements: HashMap<u64, (Arc<str>, mysql::Statement)>,
+    /// The socket failed or the driver lost its place in the protocol.
+    closed: bool,
+}
+
+impl Connection<Mysql> {
+    /// Connects to the MySQL or MariaDB server a URL names (named `open`, as SQLite's is:
+    /// `connect` is PostgreSQL's): `mysql://user:password@host:port/db`
+    /// (also `mariadb://`, `mysql+pymysql://`, `mysql+mysqldb://`; a host starting with `/`
+    /// is a Unix socket). See [`DatabaseUrl`] for the options.
+    pub fn open(url: &str) -> Result<Self, Error> {
+        Self::open_url(&DatabaseUrl::parse(url)?)
+    }
+
+    /// Connects with an already parsed URL.
+    pub fn open_url(url: &DatabaseUrl) -> Result<Self, Error> {
+        if url.dialect != Dialect::Mysql {
+            return Err(Error::InvalidUrl {
+                part: "scheme".into(),
+                reason: format!("a MySQL connection needs a mysql:// URL, not {url}"),
+            });
+        }
+        let options = url.mysql_options()?;
+        let host = url.host.as_deref().unwrap_or("127.0.0.1");
+        let port = url.port.unwrap_or(DEFAULT_PORT);
+        let mut opts = mysql::OptsBuilder::new()
+            .user(url.user.as_deref())
+            .pass(url.password())
+            .db_name(url.database.as_deref())
+            .prefer_socket(false)
+            .stmt_cache_size(STATEMENT_CACHE)
+            .tcp_connect_timeout(Some(
+                options.connect_timeout.unwrap_or(DEFAULT_CONNECT_TIMEOUT),
+            ))
+            .read_timeout(options.read_timeout)
+            .write_timeout(options.write_timeout)
+            .init(vec!["SET NAMES utf8mb4", SQL_MODE]);
+        let target = if host.starts_with('/') {
+            opts = opts.socket(Some(host));
+            format!("{host}/{}", url.database.as_deref().unwrap_or(""))
+        } else {
+            opts = opts.ip_or_hostname(Some(host)).tcp_port(port);
+            format!("{host}:{port}/{}", url.database.as_deref().unwrap_or(""))
+        };
+        let conn = mysql::Conn::new(opts).map_err(|e| Error::Connect {
+            target: target.clone(),
+            reason: e.to_string(),
+        })?;
+        let link = MysqlLink {
+            conn,
+            statements: HashMap::new(),
+            closed: false,
+        };
+        Ok(Connection::from_link(link, target))
+    }
+
+    /// Checks that the server answers.
+    pub fn ping(&mut self) -> Result<(), Error> {
+        let result = self.link.conn.ping().map_err(|e| self.link.failed(e));
+        self.note(result)
+    }
+
+    /// The server's `VERSION()`, e.g. `10.11.19-MariaDB-0+deb12u1` (asked of the server:
+    /// MariaDB 10.x announces itself as `5.5.5-10.x` in its greeting).
+    pub fn server_version(&mut self) -> Result<String, Error> {
+        let result = self
+            .link
+            .conn
+            .query_first::<String, _>("SELECT VERSION()")
+            .map_err(|e| self.link.failed(e))
+            .and_then(|v| v.ok_or(Error::NotFound));
+        self.note(result)
+    }
+
+    /// Runs `statement`, handing each row to `sink`.
+    fn mysql_run(
+        &mut self,
+        statement: &Rendered<'_>,
+        sink: &mut dyn FnMut(RowData<'_>) -> Result<(), Error>,
+    ) -> Result<u64, Error> {
+        if statement.nul_in_text {
+            return Err(Error::NulInText);
+        }
+        if let Some((_, reason)) = &statement.refused {
+            return Err(Error::Parameter(reason.clone()));
+        }
+        if let Some(feature) = statement.lacking {
+            return Err(Error::Unsupported {
+                feature,
+                backend: "MySQL",
+            });
+        }
+        if statement.dialect != Dialect::Mysql {
+            return Err(Error::Misuse(format!(
+                "a statement rendered for {} was run on a MySQL connection",
+                statement.dialect
+            )));
+        }
+        let max = Dialect::Mysql.max_params();
+        if statement.params.len() > max {
+            return Err(Error::Parameter(format!(
+                "the statement has {} parameters; MySQL takes at most {max} in one statement",
+                statement.params.len()
+            )));
+        }
+        let started = Instant::now();
+        let (sql, prepared) = match self.link.prepared(statement) {
+            Ok(found) => found,
+            Err(e) => {
+                let outcome = Err(&e);
+                log::rendered(
+                    &self.echo,
+                    &statement.sql,
+                    statement,
+                    started.elapsed(),
+                    outcome,
+                );
+                return self.note(Err(e));
+            }
+        };
+        let result = self.link.run_on(&prepared, statement, sink);
+        log::rendered(
+            &self.echo,
+            &sql,
+            statement,
+            started.elapsed(),
+            result.as_ref().map(|n| Some(*n)),
+        );
+        self.note(result)
+    }
+}
+
+impl MysqlLink {
+    /// Notes a driver error that leaves the connection unusable, and converts it.
+    fn failed(&mut self, e: mysql::Error) -> Error {
+        if errors::breaks_connection(&e) {
+            self.closed = true;
+        }
+        from_mysql(e)
+    }
+
+    /// The text and prepared statement of `statement`: the ones kept for its fingerprint,
+    /// or its own text prepared now.
+    fn prepared(
+        &mut self,
+        statement: &Rendered<'_>,
+    ) -> Result<(Arc<str>, mysql::Statement), Error> {
+        if let Some((sql, prepared)) = self.statements.get(&statement.key) {
+            return Ok((Arc::clone(sql), prepared.clone()));
+        }
+        if !statement.has_text {
+            return Err(Error::Misuse(
+                "a statement rendered without its text was run on a MySQL connection that \
+                 has not seen it; render it with SqlWriter::for_dialect"
+                    .into(),
+            ));
+        }
+        if self.statements.len() >= STATEMENT_CACHE {
+            self.statements.clear();
+        }
+        let sql: Arc<str> = Arc::from(statement.sql.as_str());
+        let prepared = self.conn.prep(&*sql).map_err(|e| self.failed(e))?;
+        self.statements
+            .insert(statement.key, (Arc::clone(&sql), prepared.clone()));
+        Ok((sql, prepared))
+    }
+
+    /// Runs `prepared` with the statement's parameters bound in order, and reads the result.
+    fn run_on(
+        &mut self,
+        prepared: &mysql::Statement,
+        statement: &Rendered<'_>,
+        sink: &mut dyn FnMut(RowData<'_>) -> Result<(), Error>,
+    ) -> Result<u64, Error> {
+        let mut values = Vec::with_capacity(statement.params.len());
+        for (i, param) in statement.params.iter().enumerate() {
+            let value = param.to_mysql().map_err(|reason| {
+                if reason == crate::backend::value::NUL_IN_TEXT {
+                    Error::NulInText
+                } else {
+                    Error::Parameter(format!("parameter {} for MySQL: {reason}", i + 1))
+                }
+            })?;
+            values.push(value);
+        }
+        let params = if values.is_empty() {
+            mysql::Params::Empty
+        } else {
+            mysql::Params::Positional(values)
+        };
+        let mut result = match self.conn.exec_iter(prepared, params) {
+            Ok(result) => result,
+            Err(e) => {
+                if errors::breaks_connection(&e) {
+                    self.closed = true;
+                }
+                return Err(from_mysql(e));
+            }
+        };
+        if result.columns().as_ref().is_empty() {
+            return Ok(result.affected_rows());
+        }
+        let mut count = 0u64;
+        let mut failed = None;
+        let mut broke = false;
+        for row in result.by_ref() {
+            let row = match row {
+                Ok(row) => row,
+                Err(e) => {
+                    broke = errors::breaks_connection(&e);
+                    failed = Some(from_mysql(e));
+                    break;
+                }
+            };
+            count += 1;
+            if failed.is_none() {
+                if let Err(e) = sink(RowData(Inner::Mysql(&row))) {
+                    // Read to the end, as on the other backends: the server has done the
+                    // statement's work whatever the caller made of its rows.
+                    failed = Some(e);
+                }
+            }
+        }
+        drop(result);
+        if broke {
+            self.closed = true;
+        }
+        match failed {
+            Some(e) => Err(e),
+            None => Ok(count),
+        }
+    }
+}
+
+/// Runs SQL text without parameters (one or more statements) and logs it.
+fn logged_batch(conn: &mut Connection<Mysql>, sql: &str) -> Result<(), Error> {
+    let started = Instant::now();
+    let result = conn
+        .link
+        .conn
+        .query_drop(sql)
+        .map_err(|e| conn.link.failed(e));
+    log::statement(
+        &conn.echo,
+        sql,
+        &[],
+        started.elapsed(),
+        result.as_ref().map(|_| None),
+    );
+    result
+}
+
+impl Driver for Mysql {
+    type Link = MysqlLink;
+
+    fn open(url: &DatabaseUrl) -> Result<Connection<Self>, Error> {
+        Connection::<Mysql>::open_url(url)
+    }
+
+    #[inline]
+    fn run(
+        conn: &mut Connection<Self>,
+        statement: &Rendered<'_>,
+        sink: &mut dyn FnMut(RowData<'_>) -> Result<(), Error>,
+    ) -> Result<u64, Error> {
+        conn.mysql_run(statement, sink)
+    }
+
+    fn batch(conn: &mut Connection<Self>, sql: &str) -> Result<(), Error> {
+        let result = logged_batch(conn, sql);
+        conn.note(result)
+    }
+
+    /// The deadline is not used: the URL's `read_timeout` and `write_timeout` bound every
+    /// wait on the socket, and only the pool (not built for MySQL yet) passes one.
+    fn control(
+        conn: &mut Connection<Self>,
+        sql: &str,
+        _deadline: Option<Instant>,
+    ) -> Result<(), Error> {
+        let result = logged_batch(conn, sql);
+        if result.is_err() && conn.depth > 0 {
+            conn.aborted = true;
+        }
+        result
+    }
+
+    /// `SET TRANSACTION` names the next transaction's level and access mode; both go in
+    /// the same text as `START TRANSACTION`, so they cannot be separated.
+    fn begin_sql(_link: &Self::Link, options: &TransactionOptions) -> Result<String, Error> {
+        use crate::engine::IsolationLevel;
+        let mut sql = String::new();
+        let level = options.isolation.map(|level| match level {
+            IsolationLevel::ReadUncommitted => "READ UNCOMMITTED",
+            IsolationLevel::ReadCommitted => "READ COMMITTED",
+            IsolationLevel::RepeatableRead => "REPEATABLE READ",
+            IsolationLevel::Serializable => "SERIALIZABLE",
+        });
+        if let Some(level) = level {
+            sql.push_str("SET TRANSACTION ISOLATION LEVEL ");
+            sql.push_str(level);
+            sql.push_str("; ");
+        }
+        sql.push_str("START TRANSACTION");
+        match options.read_only {
+            Some(true) => sql.push_str(" READ ONLY"),
+            Some(false) => sql.push_str(" READ WRITE"),
+            None => {}
+        }
+        Ok(sql)
+    }
+
+    #[inline]
+    fn knows(link: &Self::Link, key: u64, _types: &[postgres_types::Type]) -> bool {
+        link.statements.contains_key(&key)
+    }
+
+    fn is_closed(link: &Self::Link) -> bool {
+        link.closed
+    }
+
+    /// What sqlwright itself opened: the driver keeps the server's status flags to itself.
+    /// Its readers (the pool's check of a returned connection, migrations) are not built
+    /// for MySQL yet; see docs/design.md.
+    fn server_in_transaction(_link: &Self::Link) -> bool {
+        false
+    }
+
+    /// MySQL undoes only the failed statement and keeps the transaction open.
+    fn server_transaction_failed(_link: &Self::Link) -> bool {
+        false
+    }
+
+    fn ping_before(conn: &mut Connection<Self>, _deadline: Option<Instant>) -> Result<(), Error> {
+        conn.ping()
+    }
+}
+
+impl Backend for Mysql {
+    const DIALECT: Dialect = Dialect::Mysql;
+}

@@ -1,0 +1,260 @@
+//! MySQL and MariaDB URLs: `mysql://user:password@host:port/database?option=value`, also
+//! spelled `mariadb://`, and SQLAlchemy's `mysql+pymysql://` and `mysql+mysqldb://`.
+
+use super::*;
+
+/// The options a MySQL URL may carry; any other is refused.
+const MYSQL_PARAMS: &[&str] = &[
+    "charset",
+    "ssl-mode",
+    "connect_timeout",
+    "read_timeout",
+    "write_timeout",
+];
+
+/// The driver part of a MySQL URL. SQLAlchemy's Python drivers are accepted so that the
+/// notes' URLs work as written, and kept only to be shown again: sqlwright always speaks
+/// through the `mysql` crate, which reads user, password, host, port, database and the
+/// options above as those drivers do.
+pub(super) fn driver(name: &str) -> Result<String, Error> {
+    match name {
+        "pymysql" | "mysqldb" => Ok(name.to_string()),
+        other => Err(bad(
+            "driver",
+            format!(
+                "unknown driver `{other}`; a MySQL URL names `pymysql` or `mysqldb`, or none \
+                 (sqlwright talks to MySQL and MariaDB through the `mysql` crate)"
+            ),
+        )),
+    }
+}
+
+/// What a MySQL URL's options ask of a connection, checked.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub(crate) struct MysqlOptions {
+    /// The longest the TCP connect may take (`connect_timeout`).
+    pub connect_timeout: Option<Duration>,
+    /// The longest one read from the server may wait (`read_timeout`).
+    pub read_timeout: Option<Duration>,
+    /// The longest one write to the server may wait (`write_timeout`).
+    pub write_timeout: Option<Duration>,
+}
+
+impl DatabaseUrl {
+    /// Checks and keeps option `name=value` of a MySQL URL.
+    pub(super) fn apply_mysql_param(&mut self, name: &str, value: &str) -> Result<(), Error> {
+        match name {
+            "charset" => parse_charset(value)?,
+            "ssl-mode" => parse_ssl_mode(value)?,
+            "connect_timeout" | "read_timeout" | "write_timeout" => {
+                parse_seconds(name, value)?;
+            }
+            _ => {
+                return Err(bad(
+                    name,
+                    format!(
+                        "unknown MySQL option (sqlwright acts on: {})",
+                        MYSQL_PARAMS.join(", ")
+                    ),
+                ))
+            }
+        }
+        self.params.retain(|(k, _)| k != name);
+        self.params.push((name.to_string(), value.to_string()));
+        Ok(())
+    }
+
+    /// What a whole MySQL URL must be: one host (a name, an address, or a socket path).
+    pub(super) fn check_mysql(&self) -> Result<(), Error> {
+        if !self.more_hosts.is_empty() || !self.more_ports.is_empty() {
+            return Err(bad(
+                "host",
+                "a MySQL URL names one host; several hosts are not supported",
+            ));
+        }
+        Ok(())
+    }
+
+    /// The options of a MySQL URL (read by the `mysql` backend).
+    #[cfg_attr(not(feature = "mysql"), allow(dead_code))]
+    pub(crate) fn mysql_options(&self) -> Result<MysqlOptions, Error> {
+        let seconds = |name| self.param(name).map(|v| parse_seconds(name, v)).transpose();
+        Ok(MysqlOptions {
+            connect_timeout: seconds("connect_timeout")?,
+            read_timeout: seconds("read_timeout")?,
+            write_timeout: seconds("write_timeout")?,
+        })
+    }
+}
+
+/// `charset`: only `utf8mb4` (the default), the one character set in which every Rust
+/// string can be sent and read back as it was.
+fn parse_charset(value: &str) -> Result<(), Error> {
+    if value.eq_ignore_ascii_case("utf8mb4") {
+        Ok(())
+    } else {
+        Err(bad(
+            "charset",
+            "only utf8mb4 (the default) is supported: Rust strings are UTF-8, and other \
+             character sets cannot hold every one of them",
+        ))
+    }
+}
+
+/// `ssl-mode`: TLS to MySQL is not built yet, so only `DISABLED` (what the connection does
+/// anyway) is taken; a mode that asks for TLS is refused rather than run without it.
+fn parse_ssl_mode(value: &str) -> Result<(), Error> {
+    let upper = value.to_ascii_uppercase();
+    match upper.as_str() {
+        "DISABLED" => Ok(()),
+        "PREFERRED" | "REQUIRED" | "VERIFY_CA" | "VERIFY_IDENTITY" => Err(bad(
+            "ssl-mode",
+            format!(
+                "{upper}: TLS to MySQL is not supported yet; connections are plain text \
+                 (say ssl-mode=DISABLED, or leave it out)"
+            ),
+        )),
+        _ => Err(bad(
+            "ssl-mode",
+            "expected DISABLED, PREFERRED, REQUIRED, VERIFY_CA or VERIFY_IDENTITY",
+        )),
+    }
+}
+
+/// A timeout option: whole seconds, 1 to a day.
+fn parse_seconds(name: &str, value: &str) -> Result<Duration, Error> {
+    let secs: u64 = value
+        .parse()
+        .map_err(|_| bad(name, "expected a whole number of seconds"))?;
+    if secs == 0 {
+        return Err(bad(name, "at least 1 second (0 would mean no timeout)"));
+    }
+    let timeout = Duration::from_secs(secs);
+    if timeout > MAX_CONNECT_TIMEOUT {
+        return Err(bad(name, "at most 86400 seconds (a day)"));
+    }
+    Ok(timeout)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn invalid(url: &str) -> (String, String) {
+        match DatabaseUrl::parse(url) {
+            Err(Error::InvalidUrl { part, reason }) => (part, reason),
+            other => panic!("{url}: expected InvalidUrl, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn every_scheme_parses_to_mysql() {
+        for (text, driver) in [
+            ("mysql://u:pw@db.example:3307/shop", None),
+            ("mariadb://u:pw@db.example:3307/shop", None),
+            ("mysql+pymysql://u:pw@db.example:3307/shop", Some("pymysql")),
+            ("mysql+mysqldb://u:pw@db.example:3307/shop", Some("mysqldb")),
+            (
+                "MariaDB+pymysql://u:pw@db.example:3307/shop",
+                Some("pymysql"),
+            ),
+        ] {
+            let url = DatabaseUrl::parse(text).unwrap();
+            assert_eq!(url.dialect, Dialect::Mysql, "{text}");
+            assert_eq!(url.driver.as_deref(), driver, "{text}");
+            assert_eq!(url.user.as_deref(), Some("u"));
+            assert_eq!(url.password(), Some("pw"));
+            assert_eq!(url.host.as_deref(), Some("db.example"));
+            assert_eq!(url.port, Some(3307));
+            assert_eq!(url.database.as_deref(), Some("shop"));
+        }
+    }
+
+    #[test]
+    fn a_mysql_url_is_written_back_without_its_password() {
+        let url =
+            DatabaseUrl::parse("mariadb://u:s%40cret@127.0.0.1:3307/shop?charset=utf8mb4").unwrap();
+        assert_eq!(
+            url.to_string(),
+            "mysql://u:***@127.0.0.1:3307/shop?charset=utf8mb4"
+        );
+        let again = DatabaseUrl::parse(&url.to_string_with_password()).unwrap();
+        assert_eq!(again.password(), Some("s@cret"));
+        assert_eq!(again.dialect, Dialect::Mysql);
+    }
+
+    #[test]
+    fn other_drivers_are_refused() {
+        let (part, reason) = invalid("mysql+asyncmy://u@h/db");
+        assert_eq!(part, "driver");
+        assert!(reason.contains("asyncmy"), "{reason}");
+        assert_eq!(invalid("mariadb+postgres://u@h/db").0, "driver");
+    }
+
+    #[test]
+    fn options_are_checked() {
+        let url = DatabaseUrl::parse(
+            "mysql://u@h/db?charset=UTF8MB4&ssl-mode=disabled&connect_timeout=5\
+             &read_timeout=30&write_timeout=7",
+        )
+        .unwrap();
+        assert_eq!(
+            url.mysql_options().unwrap(),
+            MysqlOptions {
+                connect_timeout: Some(Duration::from_secs(5)),
+                read_timeout: Some(Duration::from_secs(30)),
+                write_timeout: Some(Duration::from_secs(7)),
+            }
+        );
+        assert_eq!(
+            DatabaseUrl::parse("mysql://u@h/db")
+                .unwrap()
+                .mysql_options()
+                .unwrap(),
+            MysqlOptions::default()
+        );
+    }
+
+    #[test]
+    fn options_not_acted_on_are_refused() {
+        let (part, reason) = invalid("mysql://u@h/db?charset=latin1");
+        assert_eq!(part, "charset");
+        assert!(reason.contains("utf8mb4"), "{reason}");
+        for mode in ["REQUIRED", "preferred", "VERIFY_CA", "VERIFY_IDENTITY"] {
+            let (part, reason) = invalid(&format!("mysql://u@h/db?ssl-mode={mode}"));
+            assert_eq!(part, "ssl-mode");
+            assert!(reason.contains("not supported"), "{reason}");
+        }
+        assert_eq!(invalid("mysql://u@h/db?ssl-mode=sometimes").0, "ssl-mode");
+        for bad_timeout in ["0", "-1", "1.5", "x", "86401"] {
+            let (part, _) = invalid(&format!("mysql://u@h/db?read_timeout={bad_timeout}"));
+            assert_eq!(part, "read_timeout");
+        }
+        // PostgreSQL's parameters mean nothing to MySQL: refused by name.
+        for name in [
+            "sslmode",
+            "application_name",
+            "options",
+            "pool_size",
+            "host",
+        ] {
+            let (part, reason) = invalid(&format!("mysql://u@h/db?{name}=1"));
+            assert_eq!(part, name);
+            assert!(reason.contains("unknown MySQL option"), "{reason}");
+        }
+    }
+
+    #[test]
+    fn one_host_only() {
+        assert_eq!(invalid("mysql://u@h1:3306,h2:3306/db").0, "host");
+    }
+
+    #[test]
+    fn the_setters_check_mysql_options_too() {
+        let mut url = DatabaseUrl::parse("mysql://u@h/db").unwrap();
+        assert!(url.set_param("charset", "utf8").is_err());
+        assert!(url.set_param("sslmode", "disable").is_err());
+        url.set_param("connect_timeout", "3").unwrap();
+        assert_eq!(url.param("connect_timeout"), Some("3"));
+    }
+}
