@@ -8,6 +8,7 @@ mod async_conn;
 mod async_copy;
 mod async_pool;
 mod async_relations;
+mod async_shared;
 mod async_sqlite;
 mod async_streams;
 mod async_tx;
