@@ -33,6 +33,12 @@ pub const MAX_IN_FLIGHT: u64 = 1000;
 /// many can be joined. Single typed statements run this way (`load`, `first`, `one`,
 /// `optional`, `count`, `scalar`, `execute`, `get_result(s)`); streams, COPY, batches,
 /// relation loaders, raw SQL and transactions take `&mut AsyncConnection`.
+///
+/// Answers are read in the order the statements were written, each by its own future: a
+/// future waits for those written before it to be read (or dropped). Join the futures
+/// (`tokio::try_join!`, `try_join_all`) or await them in the order they were first
+/// polled; awaiting one while an earlier one sits unpolled waits for ever, as a lock
+/// would whose guard is held by a future nobody polls.
 #[derive(Debug)]
 pub struct Shared<'a>(PhantomData<&'a AsyncConnection>);
 
