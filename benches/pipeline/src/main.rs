@@ -18,6 +18,8 @@ sqlwright::table! {
     }
 }
 
+mod selects;
+
 const STATEMENTS: i32 = 100;
 
 /// A TCP proxy to `target` that holds every chunk for `delay` in each direction, keeping
@@ -41,7 +43,11 @@ fn delay_proxy(target: u16, delay: Duration) -> u16 {
                 std::thread::spawn(move || {
                     let mut buf = vec![0u8; 64 * 1024];
                     while let Ok(n) = from.read(&mut buf) {
-                        if n == 0 || tx.send((Instant::now() + delay, buf[..n].to_vec())).is_err() {
+                        if n == 0
+                            || tx
+                                .send((Instant::now() + delay, buf[..n].to_vec()))
+                                .is_err()
+                        {
                             break;
                         }
                     }
@@ -93,7 +99,10 @@ fn main() {
         .enable_all()
         .build()
         .unwrap();
-    let rounds: usize = std::env::var("ROUNDS").ok().and_then(|r| r.parse().ok()).unwrap_or(7);
+    let rounds: usize = std::env::var("ROUNDS")
+        .ok()
+        .and_then(|r| r.parse().ok())
+        .unwrap_or(7);
 
     println!("| path | statements/s, one by one | pipelined | pipelined / one by one |");
     println!("|---|---:|---:|---:|");
@@ -106,7 +115,9 @@ fn main() {
             "host=127.0.0.1 port={port} user={} dbname={}{}",
             url.user.clone().unwrap_or_default(),
             url.database.clone().unwrap_or_default(),
-            url.password().map(|p| format!(" password={p}")).unwrap_or_default()
+            url.password()
+                .map(|p| format!(" password={p}"))
+                .unwrap_or_default()
         );
         let (client, connection) = rt
             .block_on(tokio_postgres::connect(&pg_config, tokio_postgres::NoTls))
@@ -192,4 +203,10 @@ fn main() {
             println!("| {name} | {one:.0} | {piped:.0} | {:.1}x |", piped / one);
         }
     }
+    selects::run(
+        &url,
+        &[("loopback", port), ("1 ms round trip", proxied)],
+        &rt,
+        rounds,
+    );
 }
