@@ -39,10 +39,11 @@ use std::time::Duration;
 /// statement and they are read in order, so joined queries cost about one round trip.
 ///
 /// ```no_run
+/// # use sqlwright::prelude::*;
 /// # sqlwright::table! { users (id) { id -> Int4, name -> Text } }
 /// # async fn demo(conn: &sqlwright::AsyncConnection) -> Result<(), sqlwright::Error> {
 /// let names = users::table.select(users::name).load(&mut &*conn);
-/// let count = users::table.count().get_result(&mut &*conn);
+/// let count = users::table.count(&mut &*conn);
 /// // Join them (`tokio::try_join!`, `futures::future::try_join_all`) to send both
 /// // before reading either; awaited in turn, they run one after the other.
 /// let (names, count) = (names.await?, count.await?);
