@@ -369,7 +369,8 @@ impl Schema {
         Script: Work<'c, C::Backend, C::Mode, Output = ()>,
     {
         let conn = conn.__connection();
-        Script(self.create_sql_for(conn.dialect(), if_not_exists)).run(conn)
+        let dialect = <C::Mode as crate::engine::Mode>::dialect(&conn);
+        Script(self.create_sql_for(dialect, if_not_exists)).run(conn)
     }
 
     /// Drops every table (`DROP TABLE IF EXISTS` when `if_exists`), dependents first, then
@@ -386,7 +387,8 @@ impl Schema {
         Script: Work<'c, C::Backend, C::Mode, Output = ()>,
     {
         let conn = conn.__connection();
-        Script(self.drop_sql_for(conn.dialect(), if_exists)).run(conn)
+        let dialect = <C::Mode as crate::engine::Mode>::dialect(&conn);
+        Script(self.drop_sql_for(dialect, if_exists)).run(conn)
     }
 }
 

@@ -21,6 +21,8 @@ sqlwright::table! {
     }
 }
 
+mod selects;
+
 const STATEMENTS: i32 = 100;
 
 /// A TCP proxy to `target` that holds every chunk for `delay` in each direction, keeping
@@ -207,6 +209,12 @@ fn main() {
     reads::point_selects(
         &url,
         [("loopback", port), ("1 ms round trip", proxied)],
+        &rt,
+        rounds,
+    );
+    selects::run(
+        &url,
+        &[("loopback", port), ("1 ms round trip", proxied)],
         &rt,
         rounds,
     );

@@ -34,9 +34,30 @@ use std::time::Duration;
 /// bounds of an abandoned stream's; one dropped before any of it was sent never
 /// happened; one dropped half-sent closes the connection ([`is_closed`](Self::is_closed)
 /// says so). Transactions: [`begin`](Self::begin), [`transaction`](Self::transaction).
+///
+/// Shared (`&conn`), it runs single typed statements pipelined: each future writes its
+/// statement and they are read in order, so joined queries cost about one round trip.
+///
+/// ```no_run
+/// # use sqlwright::prelude::*;
+/// # sqlwright::table! { users (id) { id -> Int4, name -> Text } }
+/// # async fn demo(conn: &sqlwright::AsyncConnection) -> Result<(), sqlwright::Error> {
+/// let names = users::table.select(users::name).load(&mut &*conn);
+/// let count = users::table.count(&mut &*conn);
+/// // Join them (`tokio::try_join!`, `futures::future::try_join_all`) to send both
+/// // before reading either; awaited in turn, they run one after the other.
+/// let (names, count) = (names.await?, count.await?);
+/// # let _: (Vec<String>, i64) = (names, count);
+/// # Ok(()) }
+/// ```
 #[derive(Debug)]
 pub struct AsyncConnection {
-    pub(super) inner: Connection<Postgres>,
+    /// Behind a lock for shared requests; `&mut self` reaches it with `get_mut`.
+    pub(super) inner: tokio::sync::Mutex<Connection<Postgres>>,
+    /// The shared requests written and not yet read.
+    pub(super) queue: super::shared::Queue,
+    id: u64,
+    cancel: super::CancelHandle,
 }
 
 impl AsyncConnection {
@@ -50,26 +71,47 @@ impl AsyncConnection {
     pub async fn connect_url(url: &DatabaseUrl) -> Result<Self, Error> {
         let config = url.to_config()?;
         let inner = Connection::connect_config_io(url, config, SocketKind::Tokio).await?;
-        Ok(AsyncConnection { inner })
+        Ok(AsyncConnection::new(inner))
+    }
+
+    pub(super) fn new(inner: Connection<Postgres>) -> Self {
+        AsyncConnection {
+            id: inner.id(),
+            cancel: inner.cancel_handle(),
+            inner: tokio::sync::Mutex::new(inner),
+            queue: super::shared::Queue::default(),
+        }
+    }
+
+    /// The connection, for a request through `&mut self`: answers that shared requests
+    /// dropped before reading them are read and dropped first (by the request itself).
+    #[inline]
+    pub(super) fn exclusive(&mut self) -> &mut Connection<Postgres> {
+        let inner = self.inner.get_mut();
+        self.queue.hand_over(inner);
+        inner
     }
 
     /// Runs SQL text without parameters (several statements allowed), discarding rows.
     pub async fn batch_execute(&mut self, sql: &str) -> Result<(), Error> {
-        self.inner.settle_owed().await?;
-        self.inner.pg_batch_io(sql).await
+        let inner = self.exclusive();
+        inner.settle_owed().await?;
+        inner.pg_batch_io(sql).await
     }
 
     /// SQL text through the simple protocol: the rows of every statement, each value as
     /// the server's text (see [`Connection::query_text`]).
     pub async fn query_text(&mut self, sql: &str) -> Result<Vec<Vec<Option<String>>>, Error> {
-        self.inner.settle_owed().await?;
-        self.inner.query_text_io(sql).await
+        let inner = self.exclusive();
+        inner.settle_owed().await?;
+        inner.query_text_io(sql).await
     }
 
     /// Checks that the server still answers (one round trip).
     pub async fn ping(&mut self) -> Result<(), Error> {
-        self.inner.settle_owed().await?;
-        self.inner.ping_io().await
+        let inner = self.exclusive();
+        inner.settle_owed().await?;
+        inner.ping_io().await
     }
 
     /// Runs a rendered statement, handing each row to `sink` as it is read (see
@@ -79,8 +121,9 @@ impl AsyncConnection {
         statement: &Rendered<'_>,
         sink: &mut (dyn FnMut(RowData<'_>) -> Result<(), Error> + Send),
     ) -> Result<u64, Error> {
-        self.inner.settle_owed().await?;
-        self.inner.pg_run_io(statement, sink).await
+        let inner = self.exclusive();
+        inner.settle_owed().await?;
+        inner.pg_run_io(statement, sink).await
     }
 
     /// Runs a rendered statement and returns its rows.
@@ -88,9 +131,10 @@ impl AsyncConnection {
         &mut self,
         statement: &Rendered<'_>,
     ) -> Result<Vec<OwnedRow>, Error> {
-        self.inner.settle_owed().await?;
+        let inner = self.exclusive();
+        inner.settle_owed().await?;
         let mut rows = Vec::new();
-        self.inner
+        inner
             .pg_run_io(statement, &mut |row: RowData<'_>| {
                 rows.extend(row.as_pg().map(|row| row.to_row()));
                 Ok(())
@@ -101,8 +145,9 @@ impl AsyncConnection {
 
     /// Runs a rendered statement and returns the number of rows it affected.
     pub async fn execute_rendered(&mut self, statement: &Rendered<'_>) -> Result<u64, Error> {
-        self.inner.settle_owed().await?;
-        self.inner
+        let inner = self.exclusive();
+        inner.settle_owed().await?;
+        inner
             .pg_run_io(statement, &mut |_: RowData<'_>| Ok(()))
             .await
     }
@@ -111,35 +156,41 @@ impl AsyncConnection {
     /// [`Connection::set_request_timeout`]): past it the statement is cancelled, the call
     /// fails with [`Error::Timeout`] and the connection is closed.
     pub fn set_request_timeout(&mut self, timeout: Option<Duration>) -> Result<(), Error> {
-        self.inner.set_request_timeout(timeout)
+        self.exclusive().set_request_timeout(timeout)
     }
 
     /// Whether the connection can no longer be used (lost, timed out, or a future of it
     /// dropped while its request was half sent). A stream dropped early does not close
-    /// it: its statement is ended at the next use.
+    /// it: its statement is ended at the next use. While a shared request holds the
+    /// connection, `false`.
     pub fn is_closed(&self) -> bool {
-        self.inner.is_closed() && !self.inner.link.wire.portal_owed()
+        self.inner
+            .try_lock()
+            .is_ok_and(|inner| inner.is_closed() && !inner.link.wire.portal_owed())
     }
 
-    /// Whether a transaction is open on the server.
+    /// Whether a transaction is open on the server. While a shared request holds the
+    /// connection, `false`: ask through `&mut` for a sure answer.
     pub fn in_transaction(&self) -> bool {
-        self.inner.server_in_transaction()
+        self.inner
+            .try_lock()
+            .is_ok_and(|inner| inner.server_in_transaction())
     }
 
     /// Logs every statement (see [`Connection::set_echo`]).
     pub fn set_echo(&mut self, on: bool) {
-        self.inner.set_echo(on);
+        self.exclusive().set_echo(on);
     }
 
     /// A handle that cancels the statement this connection runs, from another task or
     /// thread (see [`CancelHandle`](super::CancelHandle)).
     pub fn cancel_handle(&self) -> super::CancelHandle {
-        self.inner.cancel_handle()
+        self.cancel.clone()
     }
 
     /// The connection's number in the log.
     pub fn id(&self) -> u64 {
-        self.inner.id()
+        self.id
     }
 }
 
@@ -148,7 +199,7 @@ impl super::Runner for AsyncConnection {
     type Mode = super::runner::Async;
     #[inline]
     fn __connection(&mut self) -> &mut Connection<Postgres> {
-        &mut self.inner
+        self.exclusive()
     }
 }
 
@@ -160,4 +211,6 @@ fn _is_send() {
     let _ = |conn: &'static mut AsyncConnection, r: &'static Rendered<'static>| {
         send(conn.query_rendered(r))
     };
+    // Shared, too: the connection is `Sync`.
+    let _ = |conn: &'static AsyncConnection| send(conn);
 }

@@ -178,7 +178,7 @@ impl managed::Manager for Manager {
         let deadline = CHECKOUT_DEADLINE.try_with(|d| *d).ok().flatten();
         let mut inner = self.opener.open_io(deadline, SocketKind::Tokio).await?;
         inner.echo = self.settings.echo(inner.echo.conn);
-        Ok(AsyncConnection { inner })
+        Ok(AsyncConnection::new(inner))
     }
 
     async fn recycle(
@@ -186,7 +186,7 @@ impl managed::Manager for Manager {
         conn: &mut AsyncConnection,
         _: &Metrics,
     ) -> Result<(), RecycleError<Error>> {
-        let conn = &mut conn.inner;
+        let conn = conn.exclusive();
         if conn.broken || conn.is_closed() {
             return Err(RecycleError::message("the connection is closed"));
         }
@@ -256,16 +256,16 @@ impl super::Runner for AsyncPooledConnection {
     type Mode = super::runner::Async;
     #[inline]
     fn __connection(&mut self) -> &mut Connection<Postgres> {
-        &mut self.deref_mut().inner
+        self.deref_mut().exclusive()
     }
 }
 
 impl Drop for AsyncPooledConnection {
     fn drop(&mut self) {
-        let Some(conn) = self.conn.take() else {
+        let Some(mut conn) = self.conn.take() else {
             return;
         };
-        let inner = &conn.inner;
+        let inner = conn.exclusive();
         // An interrupted request may still run on the server (holding locks): it is
         // cancelled and read to its end before the connection is idle again.
         let dirty =
@@ -292,7 +292,7 @@ async fn clean_up(mut conn: Object<Manager>) {
     let Some(pool) = Object::pool(&conn) else {
         return;
     };
-    match pool.manager().roll_back(&mut conn.inner).await {
+    match pool.manager().roll_back(conn.exclusive()).await {
         Ok(()) => give_back(conn),
         Err(_) => drop(Object::take(conn)),
     }
@@ -305,7 +305,7 @@ fn give_back(mut conn: Object<Manager>) {
         return;
     };
     let manager = pool.manager();
-    let inner = &mut conn.inner;
+    let inner = conn.exclusive();
     // Settings a user changed on the checked-out connection go back to the engine's.
     inner.echo = manager.settings.echo(inner.echo.conn);
     let reset = <Postgres as Pooled>::reset(&manager.opener, inner);

@@ -28,6 +28,8 @@ mod postgres;
 mod replicas;
 pub(crate) mod row_data;
 pub mod runner;
+#[cfg(feature = "tokio")]
+mod shared;
 mod statement_cache;
 #[doc(hidden)]
 pub mod step;
@@ -64,6 +66,8 @@ pub use row_data::RowData;
 #[cfg(feature = "tokio")]
 pub use runner::{Async, BoxFuture};
 pub use runner::{Blocking, Mode, Ran, Runner};
+#[cfg(feature = "tokio")]
+pub use shared::{Shared, MAX_IN_FLIGHT};
 pub use statement_cache::StatementCacheMode;
 pub use stream::{RowStream, STREAM_BATCH};
 pub use transaction::{IsolationLevel, Transaction, TransactionBuilder, TransactionOptions};

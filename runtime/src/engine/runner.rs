@@ -13,6 +13,12 @@ use crate::types::RowReader;
 pub trait Mode {
     /// What a run method returns, for a result `T`, borrowing the connection for `'c`.
     type Out<'c, T: 'c>;
+    /// What the work runs on: the connection itself (`&mut`), or a shared handle.
+    #[doc(hidden)]
+    type Target<'c, B: Backend>;
+    /// The dialect of the database the target speaks to.
+    #[doc(hidden)]
+    fn dialect<B: Backend>(target: &Self::Target<'_, B>) -> crate::backend::Dialect;
 }
 
 /// Runs on the calling thread: run methods return `Result<T, Error>`.
@@ -21,6 +27,11 @@ pub enum Blocking {}
 
 impl Mode for Blocking {
     type Out<'c, T: 'c> = Result<T, Error>;
+    type Target<'c, B: Backend> = &'c mut Connection<B>;
+    #[inline]
+    fn dialect<B: Backend>(target: &&mut Connection<B>) -> crate::backend::Dialect {
+        target.dialect()
+    }
 }
 
 /// Runs on the tokio runtime: run methods return a future of `Result<T, Error>`.
@@ -35,20 +46,27 @@ pub type BoxFuture<'c, T> = std::pin::Pin<Box<dyn std::future::Future<Output = T
 #[cfg(feature = "tokio")]
 impl Mode for Async {
     type Out<'c, T: 'c> = BoxFuture<'c, Result<T, Error>>;
+    type Target<'c, B: Backend> = &'c mut Connection<B>;
+    #[inline]
+    fn dialect<B: Backend>(target: &&mut Connection<B>) -> crate::backend::Dialect {
+        target.dialect()
+    }
 }
 
 /// What a query's run method returns on runner `C`: `Result<T, Error>`, or a future of it.
 pub type Ran<'c, C, T> = <<C as Runner>::Mode as Mode>::Out<'c, T>;
 
 /// Something queries run on: every [`Executor`] (a connection, pooled connection,
-/// transaction or session) blocking, and the async connection.
+/// transaction or session) blocking, the async connection, and a shared
+/// `&AsyncConnection` (statements pipelined, see [`Shared`](super::Shared)).
 pub trait Runner {
     /// The database the statements run on.
     type Backend: Backend;
     /// Blocking or async.
     type Mode: Mode;
+    /// What the work runs on (for every `&mut` runner, `&mut Connection<Self::Backend>`).
     #[doc(hidden)]
-    fn __connection(&mut self) -> &mut Connection<Self::Backend>;
+    fn __connection(&mut self) -> <Self::Mode as Mode>::Target<'_, Self::Backend>;
 }
 
 impl<E: Executor + ?Sized> Runner for E {
@@ -71,8 +89,8 @@ impl<E: Executor + ?Sized> Runner for E {
 pub trait Work<'c, B: Backend, M: Mode> {
     /// What the run gives.
     type Output: 'c;
-    /// Runs on `conn`.
-    fn run(self, conn: &'c mut Connection<B>) -> M::Out<'c, Self::Output>;
+    /// Runs on `conn` (for every `&mut` runner, `&'c mut Connection<B>`).
+    fn run(self, conn: M::Target<'c, B>) -> M::Out<'c, Self::Output>;
 }
 
 /// Writes a statement; `Ok(false)` when there is nothing to run (an INSERT of no rows),
@@ -125,10 +143,10 @@ impl Decode for Affected {
 /// what the rows become.
 #[doc(hidden)]
 pub struct Job<Q, D: Decode, T> {
-    query: Q,
-    limit: Option<i64>,
-    write: WriteFn<Q>,
-    finish: fn(Vec<D::Row>, u64) -> Result<T, Error>,
+    pub(super) query: Q,
+    pub(super) limit: Option<i64>,
+    pub(super) write: WriteFn<Q>,
+    pub(super) finish: fn(Vec<D::Row>, u64) -> Result<T, Error>,
 }
 
 impl<Q, D: Decode, T> Job<Q, D, T> {

@@ -44,6 +44,8 @@ mod portal;
 mod query;
 mod recover;
 mod row;
+#[cfg(feature = "tokio")]
+mod shared;
 mod socket;
 mod startup;
 mod sync;
@@ -139,6 +141,10 @@ pub(crate) struct Wire {
     /// The transaction level whose rollback is owed (0: none), sent ahead of the next
     /// request (an async transaction dropped without finishing; see `recover.rs`).
     owed: u32,
+    /// Answers of shared requests (`wire/shared.rs`) whose futures were dropped, read and
+    /// dropped before the next request through `&mut` (`pending` is set with it).
+    #[cfg(feature = "tokio")]
+    shared_owed: u64,
     /// The transaction status of the last ReadyForQuery: `I` idle, `T` in a transaction,
     /// `E` in a failed one.
     status: u8,
@@ -252,6 +258,8 @@ impl Wire {
             writing: false,
             copy_in: false,
             owed: 0,
+            #[cfg(feature = "tokio")]
+            shared_owed: 0,
             types: std::collections::HashMap::new(),
             copy_refused: false,
             copy_flushes: 0,

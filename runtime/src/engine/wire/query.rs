@@ -384,6 +384,20 @@ impl Wire {
         frontend::execute("", limit, &mut self.wbuf).map_err(|e| lost(&e))?;
         frontend::sync(&mut self.wbuf);
         self.send_request().await?;
+        self.read_answer(statement, text.is_some(), max_rows, sink)
+            .await
+    }
+
+    /// Reads the answer to one Bind/Execute/Sync (with the portal described when
+    /// `described`) to its ReadyForQuery, handing each row to `sink`.
+    #[inline]
+    pub(super) async fn read_answer<S: Sink + ?Sized>(
+        &mut self,
+        statement: &Statement,
+        described: bool,
+        max_rows: u32,
+        sink: &mut S,
+    ) -> Result<u64, Error> {
         let mut columns = Arc::clone(&statement.columns);
         let mut failed: Option<Error> = None;
         let mut count = 0;
@@ -406,7 +420,7 @@ impl Wire {
                     count = body.tag().map(rows_of_tag).unwrap_or(0);
                 }
                 Message::EmptyQueryResponse | Message::NoData => {}
-                Message::RowDescription(body) if text.is_some() => {
+                Message::RowDescription(body) if described => {
                     match self.described_columns(&body, &statement.columns) {
                         Ok(described) => columns = described,
                         Err(e) => {

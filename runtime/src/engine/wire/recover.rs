@@ -47,6 +47,13 @@ impl Wire {
             self.wbuf.clear();
             return Err(self.closed_error());
         }
+        #[cfg(feature = "tokio")]
+        while self.shared_owed > 0 {
+            // Answers of dropped shared requests come first, in the order they were
+            // written; each is counted off once read, so a drop in between loses none.
+            self.drain_one_shared().await?;
+            self.shared_owed -= 1;
+        }
         if self.pending {
             if !self.recoverable() {
                 self.wbuf.clear();
