@@ -1,9 +1,9 @@
 //! GROUP BY expressions: `date_trunc`, `extract`, `lower(..)`, arithmetic and casts as
 //! grouping items, recognised again in the select list, HAVING and ORDER BY.
 
-use crate::both::{text_of, with, TestBackend};
-use crate::on_both;
+use crate::both::{text_of, with};
 use crate::schema::*;
+use crate::twice::twice;
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 use sqlwright::backend::Dialect;
@@ -30,43 +30,43 @@ INSERT INTO sales (customer, ordered_at, total) VALUES
     ('Cid', '2025-12-31 23:59', 100.00);
 ";
 
-on_both!(grouped_by_an_expression_of_a_column,);
-
-fn grouped_by_an_expression_of_a_column<B: TestBackend>() {
-    let mut db = with::<B>(USERS_SCHEMA, USER_ROWS);
-    // lower(name) grouped, selected, ordered by, and named in HAVING
-    let q = users::table
-        .group_by(lower(users::name))
-        .select((lower(users::name), count_star()))
-        .having(lower(users::name).ne("bob"))
-        .order_by(lower(users::name).desc());
-    assert_eq!(
-        text_of(q.debug_sql_for(B::DIALECT)),
-        "SELECT lower(\"users\".\"name\"), COUNT(*) FROM \"users\" GROUP BY lower(\"users\".\"name\") \
+twice! {
+    fn grouped_by_an_expression_of_a_column<B>() {
+        let mut db = with::<B>(USERS_SCHEMA, USER_ROWS);
+        // lower(name) grouped, selected, ordered by, and named in HAVING
+        let q = users::table
+            .group_by(lower(users::name))
+            .select((lower(users::name), count_star()))
+            .having(lower(users::name).ne("bob"))
+            .order_by(lower(users::name).desc());
+        assert_eq!(
+            text_of(q.debug_sql_for(B::DIALECT)),
+            "SELECT lower(\"users\".\"name\"), COUNT(*) FROM \"users\" GROUP BY lower(\"users\".\"name\") \
          HAVING lower(\"users\".\"name\") <> ?1 ORDER BY lower(\"users\".\"name\") DESC"
-            .replace("?1", if B::DIALECT == Dialect::Postgres { "$1" } else { "?1" })
-    );
-    let rows: Vec<(String, i64)> = q.load(&mut db.conn).unwrap();
-    assert_eq!(rows.len(), 4);
-    assert!(rows.iter().all(|(n, c)| n != "bob" && *c == 1));
-    // (SQLite's lower() folds ASCII letters only)
-    assert_eq!(rows[0].0.to_lowercase(), "ёжик");
-    assert_eq!(rows[1].0, "dee");
-    // an expression of a grouped column needs no grouping of its own
-    let rows: Vec<(Option<String>, Option<String>, i64)> = users::table
-        .group_by((users::hair_color, upper(users::hair_color)))
-        .select((upper(users::hair_color), users::hair_color, count_star()))
-        .filter(users::hair_color.is_not_null())
-        .order_by(users::hair_color)
-        .load(&mut db.conn)
-        .unwrap();
-    assert_eq!(
-        rows,
-        [
-            (Some("BLACK".into()), Some("black".into()), 1),
-            (Some("RED".into()), Some("red".into()), 2),
-        ]
-    );
+                .replace("?1", if B::DIALECT == Dialect::Postgres { "$1" } else { "?1" })
+        );
+        let rows: Vec<(String, i64)> = go!(q.load(&mut db.conn)).unwrap();
+        assert_eq!(rows.len(), 4);
+        assert!(rows.iter().all(|(n, c)| n != "bob" && *c == 1));
+        // (SQLite's lower() folds ASCII letters only)
+        assert_eq!(rows[0].0.to_lowercase(), "ёжик");
+        assert_eq!(rows[1].0, "dee");
+        // an expression of a grouped column needs no grouping of its own
+        let rows: Vec<(Option<String>, Option<String>, i64)> = go!(users::table
+            .group_by((users::hair_color, upper(users::hair_color)))
+            .select((upper(users::hair_color), users::hair_color, count_star()))
+            .filter(users::hair_color.is_not_null())
+            .order_by(users::hair_color)
+            .load(&mut db.conn))
+            .unwrap();
+        assert_eq!(
+            rows,
+            [
+                (Some("BLACK".into()), Some("black".into()), 1),
+                (Some("RED".into()), Some("red".into()), 2),
+            ]
+        );
+    }
 }
 
 #[test]
