@@ -31,6 +31,19 @@ pub fn wait<F: Future + Send>(run: F) -> F::Output {
     runtime().block_on(run)
 }
 
+/// A `postgres` crate client beside the test's connection, in either mode, for helpers
+/// that compare with hand-written SQL.
+pub trait HandClient {
+    /// The client, connected on first use.
+    fn client(&mut self) -> &mut postgres::Client;
+}
+
+impl HandClient for crate::Db {
+    fn client(&mut self) -> &mut postgres::Client {
+        crate::Db::client(self)
+    }
+}
+
 /// The tokio counterparts of the suite's helpers: the same names and fields, with an
 /// `AsyncConnection` for `conn`.
 pub mod on_tokio {
@@ -85,18 +98,32 @@ pub mod on_tokio {
         db.client().query(sql, &[]).unwrap().iter().map(f).collect()
     }
 
+    impl super::HandClient for Db {
+        fn client(&mut self) -> &mut postgres::Client {
+            Db::client(self)
+        }
+    }
+
     /// An async connection to a fresh PostgreSQL database, dropped with it.
     pub struct Fresh {
         pub conn: AsyncConnection,
         db: TestDatabase,
     }
 
-    impl crate::both::HandWritten for Fresh {
-        fn by_hand<T>(&self, sql: &str, f: impl Fn(&postgres::Row) -> T) -> Option<Vec<T>> {
+    impl Fresh {
+        /// Hand-written SQL by the `postgres` crate, each row mapped with `f`: always
+        /// `Some`, as `both::Fresh::by_hand` is on PostgreSQL.
+        pub fn by_hand<T>(&self, sql: &str, f: impl Fn(&postgres::Row) -> T) -> Option<Vec<T>> {
             let url = self.db.url().to_string_with_password();
             let mut client =
                 postgres::Client::connect(&url, postgres::NoTls).expect("connect by hand");
             Some(client.query(sql, &[]).unwrap().iter().map(f).collect())
+        }
+    }
+
+    impl crate::both::HandWritten for Fresh {
+        fn by_hand<T>(&self, sql: &str, f: impl Fn(&postgres::Row) -> T) -> Option<Vec<T>> {
+            Fresh::by_hand(self, sql, f)
         }
     }
 
