@@ -4,8 +4,10 @@
 //!
 //! In the body, `go!(run)` is the run's result: the call itself when blocking, the future
 //! run to its end on [`runtime`] on tokio. The body otherwise reads as before: `setup`,
-//! `by_hand`, `with` and `B` name the blocking helpers in one copy and the tokio ones
-//! ([`on_tokio`]) in the other, whose `conn` is an `AsyncConnection`.
+//! `by_hand`, `with`, `Fresh`, `Db` and `B` name the blocking helpers in one copy and the
+//! tokio ones ([`on_tokio`]) in the other, whose `conn` is an `AsyncConnection`. Raw SQL's
+//! `scalar`, whose async counterpart has another name (`scalar_async`), is
+//! `go!(raw_scalar!(query, conn))`.
 
 use std::future::Future;
 use std::sync::OnceLock;
@@ -51,6 +53,7 @@ pub mod on_tokio {
     use sqlwright::ddl::Schema;
     use sqlwright::testing::TestDatabase;
     use sqlwright::AsyncConnection;
+    use std::marker::PhantomData;
 
     /// PostgreSQL, the one backend the async connection speaks.
     pub type B = sqlwright::Postgres;
@@ -104,10 +107,12 @@ pub mod on_tokio {
         }
     }
 
-    /// An async connection to a fresh PostgreSQL database, dropped with it.
-    pub struct Fresh {
+    /// An async connection to a fresh PostgreSQL database, dropped with it. Generic as
+    /// `both::Fresh` is, so a body's `Fresh<B>` names it on tokio.
+    pub struct Fresh<Backend = B> {
         pub conn: AsyncConnection,
         db: TestDatabase,
+        backend: PhantomData<Backend>,
     }
 
     impl Fresh {
@@ -135,7 +140,11 @@ pub mod on_tokio {
         if !data.trim().is_empty() {
             wait(conn.batch_execute(data)).expect("insert the test rows");
         }
-        Fresh { conn, db }
+        Fresh {
+            conn,
+            db,
+            backend: PhantomData,
+        }
     }
 
     /// A fresh, empty PostgreSQL database and an async connection to it.
@@ -144,6 +153,7 @@ pub mod on_tokio {
         Fresh {
             conn: connect(&db),
             db,
+            backend: PhantomData,
         }
     }
 }
@@ -164,6 +174,12 @@ macro_rules! twice {
                         $run
                     };
                 }
+                #[allow(unused_macros)]
+                macro_rules! raw_scalar {
+                    ($query:expr, $conn:expr) => {
+                        $query.scalar($conn)
+                    };
+                }
                 $body
             }
 
@@ -180,13 +196,19 @@ macro_rules! twice {
             #[test]
             fn on_tokio() {
                 #[allow(unused_imports)]
-                use crate::twice::on_tokio::{with, B};
+                use crate::twice::on_tokio::{with, Fresh, B};
                 #[allow(unused_imports)]
                 use sqlwright::backend::Backend as _;
                 #[allow(unused_macros)]
                 macro_rules! go {
                     ($run:expr) => {
                         crate::twice::wait($run)
+                    };
+                }
+                #[allow(unused_macros)]
+                macro_rules! raw_scalar {
+                    ($query:expr, $conn:expr) => {
+                        $query.scalar_async($conn)
                     };
                 }
                 $body
@@ -208,6 +230,12 @@ macro_rules! twice {
                         $run
                     };
                 }
+                #[allow(unused_macros)]
+                macro_rules! raw_scalar {
+                    ($query:expr, $conn:expr) => {
+                        $query.scalar($conn)
+                    };
+                }
                 $body
             }
 
@@ -219,6 +247,12 @@ macro_rules! twice {
                 macro_rules! go {
                     ($run:expr) => {
                         crate::twice::wait($run)
+                    };
+                }
+                #[allow(unused_macros)]
+                macro_rules! raw_scalar {
+                    ($query:expr, $conn:expr) => {
+                        $query.scalar_async($conn)
                     };
                 }
                 $body
