@@ -7,7 +7,7 @@
 //! `by_hand`, `with`, `Fresh`, `Db`, `Connection` and `B` name the blocking helpers in one copy and the
 //! tokio ones ([`on_tokio`]) in the other, whose `conn` is an `AsyncConnection`. Raw SQL's
 //! `scalar`, whose async counterpart has another name (`scalar_async`), is
-//! `go!(raw_scalar!(query, conn))`.
+//! `go!(raw_scalar!(query, conn))` or `go!(raw_scalar!(<T> query, conn))`.
 
 use std::future::Future;
 use std::sync::OnceLock;
@@ -179,6 +179,9 @@ macro_rules! twice {
                 }
                 #[allow(unused_macros)]
                 macro_rules! raw_scalar {
+                    (<$type:ty> $query:expr, $conn:expr) => {
+                        $query.scalar::<$type>($conn)
+                    };
                     ($query:expr, $conn:expr) => {
                         $query.scalar($conn)
                     };
@@ -210,6 +213,9 @@ macro_rules! twice {
                 }
                 #[allow(unused_macros)]
                 macro_rules! raw_scalar {
+                    (<$type:ty> $query:expr, $conn:expr) => {
+                        $query.scalar_async::<$type>($conn)
+                    };
                     ($query:expr, $conn:expr) => {
                         $query.scalar_async($conn)
                     };
@@ -235,6 +241,9 @@ macro_rules! twice {
                 }
                 #[allow(unused_macros)]
                 macro_rules! raw_scalar {
+                    (<$type:ty> $query:expr, $conn:expr) => {
+                        $query.scalar::<$type>($conn)
+                    };
                     ($query:expr, $conn:expr) => {
                         $query.scalar($conn)
                     };
@@ -254,6 +263,9 @@ macro_rules! twice {
                 }
                 #[allow(unused_macros)]
                 macro_rules! raw_scalar {
+                    (<$type:ty> $query:expr, $conn:expr) => {
+                        $query.scalar_async::<$type>($conn)
+                    };
                     ($query:expr, $conn:expr) => {
                         $query.scalar_async($conn)
                     };
