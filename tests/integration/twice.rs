@@ -4,7 +4,7 @@
 //!
 //! In the body, `go!(run)` is the run's result: the call itself when blocking, the future
 //! run to its end on [`runtime`] on tokio. The body otherwise reads as before: `setup`,
-//! `by_hand`, `with`, `Fresh`, `Db`, `Connection` and `B` name the blocking helpers in one copy and the
+//! `by_hand`, `with`, `Fresh`, `Db` and `B` name the blocking helpers in one copy and the
 //! tokio ones ([`on_tokio`]) in the other, whose `conn` is an `AsyncConnection`. Raw SQL's
 //! `scalar`, whose async counterpart has another name (`scalar_async`), is
 //! `go!(raw_scalar!(query, conn))` or `go!(raw_scalar!(<T> query, conn))`.
@@ -57,9 +57,6 @@ pub mod on_tokio {
 
     /// PostgreSQL, the one backend the async connection speaks.
     pub type B = sqlwright::Postgres;
-
-    /// The connection a body names as `Connection` (closures' parameters) on tokio.
-    pub type Connection = AsyncConnection;
 
     /// An async connection to a fresh database; the database is dropped after.
     pub struct Db {
@@ -149,16 +146,6 @@ pub mod on_tokio {
             backend: PhantomData,
         }
     }
-
-    /// A fresh, empty PostgreSQL database and an async connection to it.
-    pub fn fresh() -> Fresh {
-        let db = sqlwright::testing::database();
-        Fresh {
-            conn: connect(&db),
-            db,
-            backend: PhantomData,
-        }
-    }
 }
 
 /// See the module docs.
@@ -202,7 +189,7 @@ macro_rules! twice {
             #[test]
             fn on_tokio() {
                 #[allow(unused_imports)]
-                use crate::twice::on_tokio::{with, Connection, Fresh, B};
+                use crate::twice::on_tokio::{with, Fresh, B};
                 #[allow(unused_imports)]
                 use sqlwright::backend::Backend as _;
                 #[allow(unused_macros)]
@@ -254,7 +241,7 @@ macro_rules! twice {
             #[test]
             fn on_tokio() {
                 #[allow(unused_imports)]
-                use crate::twice::on_tokio::{by_hand, setup, Connection, Db};
+                use crate::twice::on_tokio::{by_hand, setup, Db};
                 #[allow(unused_macros)]
                 macro_rules! go {
                     ($run:expr) => {
