@@ -99,43 +99,44 @@ twice! {
     }
 }
 
-#[test]
-fn distinct_on_keeps_the_first_row_of_each_group() {
-    let mut db = with::<Postgres>(USERS_SCHEMA, USER_ROWS);
-    // the youngest user of each hair colour
-    let q = users::table
-        .distinct_on(users::hair_color)
-        .select((users::hair_color, users::name))
-        .order_by((users::hair_color, users::age.asc()));
-    assert_eq!(
-        text_of(q.debug_sql_for(Dialect::Postgres)),
-        "SELECT DISTINCT ON (\"users\".\"hair_color\") \"users\".\"hair_color\", \"users\".\"name\" \
+twice! {
+    fn distinct_on_keeps_the_first_row_of_each_group() {
+        let mut db = with::<Postgres>(USERS_SCHEMA, USER_ROWS);
+        // the youngest user of each hair colour
+        let q = users::table
+            .distinct_on(users::hair_color)
+            .select((users::hair_color, users::name))
+            .order_by((users::hair_color, users::age.asc()));
+        assert_eq!(
+            text_of(q.debug_sql_for(Dialect::Postgres)),
+            "SELECT DISTINCT ON (\"users\".\"hair_color\") \"users\".\"hair_color\", \"users\".\"name\" \
          FROM \"users\" ORDER BY \"users\".\"hair_color\", \"users\".\"age\" ASC"
-    );
-    let rows: Vec<(Option<String>, String)> = q.load(&mut db.conn).unwrap();
-    assert_eq!(
-        rows,
-        [
-            (Some("black".into()), "Cid".into()),
-            (Some("red".into()), "Dee".into()),
-            (None, "Ёжик".into()),
-        ]
-    );
-    // two columns, in either order at the head of ORDER BY, then anything else; the ORDER
-    // BY columns need not be selected
-    let rows: Vec<String> = users::table
-        .select(users::name)
-        .distinct_on((users::hair_color, users::age))
-        .order_by((users::age.desc(), users::hair_color, users::name))
-        .filter(users::hair_color.is_not_null())
-        .load(&mut db.conn)
-        .unwrap();
-    assert_eq!(rows, ["Cid", "Ann", "Dee"]);
-    // without ORDER BY: one row per value, whichever the server finds first
-    let count = users::table
-        .distinct_on(users::hair_color)
-        .select(users::hair_color)
-        .count(&mut db.conn)
-        .unwrap();
-    assert_eq!(count, 3);
+        );
+        let rows: Vec<(Option<String>, String)> = go!(q.load(&mut db.conn)).unwrap();
+        assert_eq!(
+            rows,
+            [
+                (Some("black".into()), "Cid".into()),
+                (Some("red".into()), "Dee".into()),
+                (None, "Ёжик".into()),
+            ]
+        );
+        // two columns, in either order at the head of ORDER BY, then anything else; the ORDER
+        // BY columns need not be selected
+        let rows: Vec<String> = go!(users::table
+            .select(users::name)
+            .distinct_on((users::hair_color, users::age))
+            .order_by((users::age.desc(), users::hair_color, users::name))
+            .filter(users::hair_color.is_not_null())
+            .load(&mut db.conn))
+            .unwrap();
+        assert_eq!(rows, ["Cid", "Ann", "Dee"]);
+        // without ORDER BY: one row per value, whichever the server finds first
+        let count = go!(users::table
+            .distinct_on(users::hair_color)
+            .select(users::hair_color)
+            .count(&mut db.conn))
+            .unwrap();
+        assert_eq!(count, 3);
+    }
 }

@@ -312,94 +312,127 @@ fn sqlite_stores_labels_as_checked_text() {
     );
 }
 
-#[test]
-fn order_by_follows_the_declared_order_on_postgres() {
-    let mut db = with::<Postgres>(SCHEMA, "");
-    insert_into(orders::table)
-        .values(&rows()[..])
-        .execute(&mut db.conn)
-        .unwrap();
-    let sorted: Vec<Status> = orders::table
-        .select(orders::status)
-        .order_by(orders::status)
-        .load_as(&mut db.conn)
-        .unwrap();
-    // pending < paid < shipped < on hold: the declaration's order, not the labels' text.
-    assert_eq!(
-        sorted,
-        [
-            Status::Pending,
-            Status::Paid,
-            Status::Shipped,
-            Status::OnHold
-        ]
-    );
-    // Text cast to the type (PostgreSQL's), the name quoted: the explicit way to compare
-    // with a label held as a string.
-    let from_text = orders::table
-        .filter(orders::status.eq(cast::<OrderStatus, _>(value("paid"))))
-        .select(orders::id);
-    assert_eq!(
-        from_text.to_sql(),
-        "SELECT \"orders\".\"id\" FROM \"orders\" WHERE \"orders\".\"status\" = CAST($1 AS \"order_status\")"
-    );
-    assert_eq!(from_text.load(&mut db.conn).unwrap(), [1]);
-    let later: Vec<i32> = orders::table
-        .filter(orders::status.gt(Status::Paid))
-        .select(orders::id)
-        .order_by(orders::id)
-        .load(&mut db.conn)
-        .unwrap();
-    assert_eq!(later, [3, 4]);
-}
-
-#[test]
-fn unknown_label_from_the_database_is_a_typed_error() {
-    let mut db = with::<Postgres>(SCHEMA, "");
-    insert_into(orders::table)
-        .values(&rows()[..])
-        .execute(&mut db.conn)
-        .unwrap();
-    // A label added behind the program's back, and a row that uses it.
-    db.conn
-        .batch_execute("ALTER TYPE order_status ADD VALUE 'refunded'")
-        .unwrap();
-    db.conn
-        .batch_execute("UPDATE orders SET status = 'refunded' WHERE id = 4")
-        .unwrap();
-    let err = orders::table
-        .select(Order::as_select())
-        .order_by(orders::id)
-        .load(&mut db.conn)
-        .unwrap_err();
-    match &err {
-        Error::Decode {
-            column,
-            source: DecodeError::UnknownLabel { label, .. },
-        } => {
-            assert_eq!(column, "orders.status");
-            assert_eq!(label, "refunded");
-        }
-        other => panic!("expected UnknownLabel, got {other:?}"),
+twice! {
+    fn order_by_follows_the_declared_order_on_postgres() {
+        let mut db = with::<Postgres>(SCHEMA, "");
+        go!(insert_into(orders::table)
+            .values(&rows()[..])
+            .execute(&mut db.conn))
+            .unwrap();
+        let sorted: Vec<Status> = go!(orders::table
+            .select(orders::status)
+            .order_by(orders::status)
+            .load_as(&mut db.conn))
+            .unwrap();
+        // pending < paid < shipped < on hold: the declaration's order, not the labels' text.
+        assert_eq!(
+            sorted,
+            [
+                Status::Pending,
+                Status::Paid,
+                Status::Shipped,
+                Status::OnHold
+            ]
+        );
+        // Text cast to the type (PostgreSQL's), the name quoted: the explicit way to compare
+        // with a label held as a string.
+        let from_text = orders::table
+            .filter(orders::status.eq(cast::<OrderStatus, _>(value("paid"))))
+            .select(orders::id);
+        assert_eq!(
+            from_text.to_sql(),
+            "SELECT \"orders\".\"id\" FROM \"orders\" WHERE \"orders\".\"status\" = CAST($1 AS \"order_status\")"
+        );
+        assert_eq!(go!(from_text.load(&mut db.conn)).unwrap(), [1]);
+        let later: Vec<i32> = go!(orders::table
+            .filter(orders::status.gt(Status::Paid))
+            .select(orders::id)
+            .order_by(orders::id)
+            .load(&mut db.conn))
+            .unwrap();
+        assert_eq!(later, [3, 4]);
     }
-    assert!(
-        err.to_string()
-            .contains("orders.status: the label `refunded` is not a variant of Rust enum"),
-        "{err}"
-    );
-    // Rows without it still load, and the label loads as text.
-    let fine: Vec<Order> = orders::table
-        .filter(orders::id.lt(4))
-        .select(Order::as_select())
-        .load(&mut db.conn)
-        .unwrap();
-    assert_eq!(fine.len(), 3);
-    let text: Vec<String> = orders::table
-        .filter(orders::id.eq(4))
-        .select(orders::status)
-        .load(&mut db.conn)
-        .unwrap();
-    assert_eq!(text, ["refunded"]);
+    fn unknown_label_from_the_database_is_a_typed_error() {
+        let mut db = with::<Postgres>(SCHEMA, "");
+        go!(insert_into(orders::table)
+            .values(&rows()[..])
+            .execute(&mut db.conn))
+            .unwrap();
+        // A label added behind the program's back, and a row that uses it.
+        go!(db.conn
+            .batch_execute("ALTER TYPE order_status ADD VALUE 'refunded'"))
+            .unwrap();
+        go!(db.conn
+            .batch_execute("UPDATE orders SET status = 'refunded' WHERE id = 4"))
+            .unwrap();
+        let err = go!(orders::table
+            .select(Order::as_select())
+            .order_by(orders::id)
+            .load(&mut db.conn))
+            .unwrap_err();
+        match &err {
+            Error::Decode {
+                column,
+                source: DecodeError::UnknownLabel { label, .. },
+            } => {
+                assert_eq!(column, "orders.status");
+                assert_eq!(label, "refunded");
+            }
+            other => panic!("expected UnknownLabel, got {other:?}"),
+        }
+        assert!(
+            err.to_string()
+                .contains("orders.status: the label `refunded` is not a variant of Rust enum"),
+            "{err}"
+        );
+        // Rows without it still load, and the label loads as text.
+        let fine: Vec<Order> = go!(orders::table
+            .filter(orders::id.lt(4))
+            .select(Order::as_select())
+            .load(&mut db.conn))
+            .unwrap();
+        assert_eq!(fine.len(), 3);
+        let text: Vec<String> = go!(orders::table
+            .filter(orders::id.eq(4))
+            .select(orders::status)
+            .load(&mut db.conn))
+            .unwrap();
+        assert_eq!(text, ["refunded"]);
+    }
+    fn verify_schema_reports_label_differences() {
+        use sqlwright::reflect::{verify_schema, Drift};
+        let mut db = with::<Postgres>(SCHEMA, "");
+        let meta = <orders::table as sqlwright::query::Table>::META;
+        assert_eq!(go!(verify_schema(&mut db.conn, &[meta])).unwrap(), []);
+        go!(db.conn
+            .batch_execute("ALTER TYPE order_status ADD VALUE 'refunded' BEFORE 'shipped'"))
+            .unwrap();
+        let drift = go!(verify_schema(&mut db.conn, &[meta])).unwrap();
+        assert_eq!(
+            drift,
+            [Drift::EnumLabels {
+                sql_type: "order_status".into(),
+                declared: vec![
+                    "pending".into(),
+                    "paid".into(),
+                    "shipped".into(),
+                    "on hold".into()
+                ],
+                actual: vec![
+                    "pending".into(),
+                    "paid".into(),
+                    "refunded".into(),
+                    "shipped".into(),
+                    "on hold".into()
+                ],
+            }]
+        );
+        assert_eq!(
+            drift[0].to_string(),
+            "enum order_status: declared (pending, paid, shipped, on hold), the database has \
+         (pending, paid, refunded, shipped, on hold); not declared: refunded"
+        );
+    }
 }
 
 #[test]
@@ -419,42 +452,6 @@ fn print_schema_declares_reflected_enums() {
     );
     // The declaration comes before the table that uses it.
     assert!(printed.find("enum OrderStatus").unwrap() < printed.find("orders (id)").unwrap());
-}
-
-#[test]
-fn verify_schema_reports_label_differences() {
-    use sqlwright::reflect::{verify_schema, Drift};
-    let mut db = with::<Postgres>(SCHEMA, "");
-    let meta = <orders::table as sqlwright::query::Table>::META;
-    assert_eq!(verify_schema(&mut db.conn, &[meta]).unwrap(), []);
-    db.conn
-        .batch_execute("ALTER TYPE order_status ADD VALUE 'refunded' BEFORE 'shipped'")
-        .unwrap();
-    let drift = verify_schema(&mut db.conn, &[meta]).unwrap();
-    assert_eq!(
-        drift,
-        [Drift::EnumLabels {
-            sql_type: "order_status".into(),
-            declared: vec![
-                "pending".into(),
-                "paid".into(),
-                "shipped".into(),
-                "on hold".into()
-            ],
-            actual: vec![
-                "pending".into(),
-                "paid".into(),
-                "refunded".into(),
-                "shipped".into(),
-                "on hold".into()
-            ],
-        }]
-    );
-    assert_eq!(
-        drift[0].to_string(),
-        "enum order_status: declared (pending, paid, shipped, on hold), the database has \
-         (pending, paid, refunded, shipped, on hold); not declared: refunded"
-    );
 }
 
 #[test]

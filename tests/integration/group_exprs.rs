@@ -69,85 +69,84 @@ twice! {
     }
 }
 
-#[test]
-fn monthly_totals_grouped_by_date_trunc() {
-    let mut db = with::<Postgres>(SALES_SCHEMA, SALES);
-    let month = date_trunc(Field::Month, sales::ordered_at);
-    let q = sales::table
-        .group_by(month)
-        .select((month, sum(sales::total), count_star()))
-        .having(count_star().gt(1))
-        .order_by(month);
-    assert_eq!(
-        text_of(q.debug_sql_for(Dialect::Postgres)),
-        "SELECT date_trunc('month', \"sales\".\"ordered_at\"), SUM(\"sales\".\"total\"), COUNT(*) \
+twice! {
+    fn monthly_totals_grouped_by_date_trunc() {
+        let mut db = with::<Postgres>(SALES_SCHEMA, SALES);
+        let month = date_trunc(Field::Month, sales::ordered_at);
+        let q = sales::table
+            .group_by(month)
+            .select((month, sum(sales::total), count_star()))
+            .having(count_star().gt(1))
+            .order_by(month);
+        assert_eq!(
+            text_of(q.debug_sql_for(Dialect::Postgres)),
+            "SELECT date_trunc('month', \"sales\".\"ordered_at\"), SUM(\"sales\".\"total\"), COUNT(*) \
          FROM \"sales\" GROUP BY date_trunc('month', \"sales\".\"ordered_at\") \
          HAVING COUNT(*) > $1 ORDER BY date_trunc('month', \"sales\".\"ordered_at\")"
-    );
-    let rows: Vec<(chrono::NaiveDateTime, Option<Decimal>, i64)> = q.load(&mut db.conn).unwrap();
-    let first = |m: u32| {
-        NaiveDate::from_ymd_opt(2026, m, 1)
-            .unwrap()
-            .and_hms_opt(0, 0, 0)
-            .unwrap()
-    };
-    assert_eq!(
-        rows,
-        [
-            (first(1), Some(Decimal::new(1450, 2)), 2),
-            (first(2), Some(Decimal::new(1000, 2)), 2),
-        ]
-    );
-    // the month next to a grouped column, in SQLAlchemy's order (select, then group_by)
-    let rows: Vec<(String, chrono::NaiveDateTime, Option<Decimal>)> = sales::table
-        .select((sales::customer, month, sum(sales::total)))
-        .group_by((sales::customer, month))
-        .filter(sales::ordered_at.ge(first(1)))
-        .order_by((sales::customer, month))
-        .load(&mut db.conn)
-        .unwrap();
-    assert_eq!(
-        rows,
-        [
-            ("Ann".into(), first(1), Some(Decimal::new(1050, 2))),
-            ("Ann".into(), first(2), Some(Decimal::new(275, 2))),
-            ("Bob".into(), first(1), Some(Decimal::new(400, 2))),
-            ("ann".into(), first(2), Some(Decimal::new(725, 2))),
-        ]
-    );
-}
-
-#[test]
-fn yearly_counts_grouped_by_extract_and_a_cast() {
-    let mut db = with::<Postgres>(SALES_SCHEMA, SALES);
-    let year = extract(Field::Year, sales::ordered_at);
-    let rows: Vec<(Decimal, i64)> = sales::table
-        .group_by(year)
-        .select((year, count_star()))
-        .order_by(year.desc())
-        .load(&mut db.conn)
-        .unwrap();
-    assert_eq!(rows, [(Decimal::from(2026), 4), (Decimal::from(2025), 1)]);
-    // a cast to date, and arithmetic on an aggregate of the group
-    let day = cast::<Date, _>(sales::ordered_at);
-    let rows: Vec<(NaiveDate, Option<Decimal>)> = sales::table
-        .group_by(day)
-        .select((day, sum(sales::total) + sum(sales::total)))
-        .filter(sales::customer.eq("Ann"))
-        .order_by(day)
-        .load(&mut db.conn)
-        .unwrap();
-    assert_eq!(
-        rows,
-        [
-            (
-                NaiveDate::from_ymd_opt(2026, 1, 3).unwrap(),
-                Some(Decimal::new(2100, 2))
-            ),
-            (
-                NaiveDate::from_ymd_opt(2026, 2, 14).unwrap(),
-                Some(Decimal::new(550, 2))
-            ),
-        ]
-    );
+        );
+        let rows: Vec<(chrono::NaiveDateTime, Option<Decimal>, i64)> = go!(q.load(&mut db.conn)).unwrap();
+        let first = |m: u32| {
+            NaiveDate::from_ymd_opt(2026, m, 1)
+                .unwrap()
+                .and_hms_opt(0, 0, 0)
+                .unwrap()
+        };
+        assert_eq!(
+            rows,
+            [
+                (first(1), Some(Decimal::new(1450, 2)), 2),
+                (first(2), Some(Decimal::new(1000, 2)), 2),
+            ]
+        );
+        // the month next to a grouped column, in SQLAlchemy's order (select, then group_by)
+        let rows: Vec<(String, chrono::NaiveDateTime, Option<Decimal>)> = go!(sales::table
+            .select((sales::customer, month, sum(sales::total)))
+            .group_by((sales::customer, month))
+            .filter(sales::ordered_at.ge(first(1)))
+            .order_by((sales::customer, month))
+            .load(&mut db.conn))
+            .unwrap();
+        assert_eq!(
+            rows,
+            [
+                ("Ann".into(), first(1), Some(Decimal::new(1050, 2))),
+                ("Ann".into(), first(2), Some(Decimal::new(275, 2))),
+                ("Bob".into(), first(1), Some(Decimal::new(400, 2))),
+                ("ann".into(), first(2), Some(Decimal::new(725, 2))),
+            ]
+        );
+    }
+    fn yearly_counts_grouped_by_extract_and_a_cast() {
+        let mut db = with::<Postgres>(SALES_SCHEMA, SALES);
+        let year = extract(Field::Year, sales::ordered_at);
+        let rows: Vec<(Decimal, i64)> = go!(sales::table
+            .group_by(year)
+            .select((year, count_star()))
+            .order_by(year.desc())
+            .load(&mut db.conn))
+            .unwrap();
+        assert_eq!(rows, [(Decimal::from(2026), 4), (Decimal::from(2025), 1)]);
+        // a cast to date, and arithmetic on an aggregate of the group
+        let day = cast::<Date, _>(sales::ordered_at);
+        let rows: Vec<(NaiveDate, Option<Decimal>)> = go!(sales::table
+            .group_by(day)
+            .select((day, sum(sales::total) + sum(sales::total)))
+            .filter(sales::customer.eq("Ann"))
+            .order_by(day)
+            .load(&mut db.conn))
+            .unwrap();
+        assert_eq!(
+            rows,
+            [
+                (
+                    NaiveDate::from_ymd_opt(2026, 1, 3).unwrap(),
+                    Some(Decimal::new(2100, 2))
+                ),
+                (
+                    NaiveDate::from_ymd_opt(2026, 2, 14).unwrap(),
+                    Some(Decimal::new(550, 2))
+                ),
+            ]
+        );
+    }
 }

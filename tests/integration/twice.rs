@@ -241,7 +241,7 @@ macro_rules! twice {
             #[test]
             fn on_tokio() {
                 #[allow(unused_imports)]
-                use crate::twice::on_tokio::{by_hand, setup, Db};
+                use crate::twice::on_tokio::{by_hand, setup, with, Db, Fresh};
                 #[allow(unused_macros)]
                 macro_rules! go {
                     ($run:expr) => {
