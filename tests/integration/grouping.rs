@@ -8,7 +8,7 @@ use rust_decimal::Decimal;
 use sqlwright::prelude::*;
 
 /// Asserts that `typed` are the rows `sql` gives when written by hand, on PostgreSQL.
-fn same_by_hand<B, T: for<'a> FromHand<'a> + PartialEq + std::fmt::Debug>(
+fn same_by_hand<T: for<'a> FromHand<'a> + PartialEq + std::fmt::Debug>(
     db: &impl HandWritten,
     typed: &[T],
     sql: &str,
@@ -47,7 +47,7 @@ twice! {
             i64,
         );
         let typed: Vec<Row> = go!(q.load(&mut db.conn)).unwrap();
-        same_by_hand::<B, Row>(
+        same_by_hand::<Row>(
             &db,
             &typed,
             "SELECT author_id, count(*), sum(id), avg(id), min(title), max(editor_id), count(editor_id)
@@ -98,7 +98,7 @@ twice! {
             .order_by(count_star().desc())
             .load(&mut db.conn))
             .unwrap();
-        same_by_hand::<B, (i32, i64)>(
+        same_by_hand::<(i32, i64)>(
             &db,
             &typed,
             "SELECT person_id, count(*) FROM remarks GROUP BY person_id HAVING count(*) > 1
@@ -115,7 +115,7 @@ twice! {
             .select((people::name, count(remarks::id)))
             .order_by(people::name);
         let typed: Vec<(String, i64)> = go!(q.load(&mut db.conn)).unwrap();
-        same_by_hand::<B, (String, i64)>(
+        same_by_hand::<(String, i64)>(
             &db,
             &typed,
             "SELECT p.name, count(r.id) FROM people p LEFT JOIN remarks r ON r.person_id = p.id
@@ -176,7 +176,7 @@ twice! {
             .order_by(author.col(people::name))
             .load(&mut db.conn))
             .unwrap();
-        same_by_hand::<B, (String, i64)>(
+        same_by_hand::<(String, i64)>(
             &db,
             &typed,
             "SELECT a.name, count(*) FROM articles JOIN people a ON author_id = a.id

@@ -115,7 +115,7 @@ pub mod on_tokio {
         backend: PhantomData<Backend>,
     }
 
-    impl Fresh {
+    impl<Backend> Fresh<Backend> {
         /// Hand-written SQL by the `postgres` crate, each row mapped with `f`: always
         /// `Some`, as `both::Fresh::by_hand` is on PostgreSQL.
         pub fn by_hand<T>(&self, sql: &str, f: impl Fn(&postgres::Row) -> T) -> Option<Vec<T>> {
@@ -126,14 +126,14 @@ pub mod on_tokio {
         }
     }
 
-    impl crate::both::HandWritten for Fresh {
+    impl<Backend> crate::both::HandWritten for Fresh<Backend> {
         fn by_hand<T>(&self, sql: &str, f: impl Fn(&postgres::Row) -> T) -> Option<Vec<T>> {
             Fresh::by_hand(self, sql, f)
         }
     }
 
     /// A fresh database with `schema` created and `data` run, as `both::with` makes.
-    pub fn with<Backend>(schema: Schema, data: &str) -> Fresh {
+    pub fn with<Backend>(schema: Schema, data: &str) -> Fresh<Backend> {
         let db = sqlwright::testing::database();
         let mut conn = connect(&db);
         wait(schema.create_all(&mut conn, false)).expect("create the schema");
