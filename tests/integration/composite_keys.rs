@@ -17,6 +17,7 @@ sqlwright::table! {
         line_no -> Int4,
         product -> Text,
     }
+
     /// Each shipment carries one order line, named by its two-column key.
     #[foreign_key((order_id, line_no) -> order_lines (order_id, line_no), name = line, on_delete = cascade)]
     shipments (id) {
@@ -147,6 +148,7 @@ twice! {
         let mut db = fixture!();
         enforced!(&mut db.conn);
     }
+
     fn joins_along_the_composite_key_compare_every_column<B>() {
         let mut db = fixture!();
         let query = shipments::table
@@ -169,6 +171,7 @@ twice! {
             ]
         );
     }
+
     /// Loading by a composite key binds one array per column: read with `unnest($1, $2)` on
     /// PostgreSQL, and on SQLite as JSON lists zipped by position (`json_each`).
     fn lazy_and_select_in_loading_by_a_composite_key<B>() {
@@ -235,6 +238,7 @@ twice! {
             .collect();
         assert_eq!(got, [("DHL", (1, 1)), ("UPS", (1, 1)), ("DHL", (2, 1))]);
     }
+
     fn joined_loading_groups_by_the_composite_key<B>() {
         let mut db = fixture!();
         let (rows, log) = capture_sql(|| {
@@ -265,6 +269,7 @@ twice! {
             ]
         );
     }
+
     /// Foreign keys in a reference cycle are added after both tables; with `if_not_exists`
     /// a second `create_all` leaves them as they are instead of adding copies.
     fn cyclic_foreign_keys_are_added_once() {

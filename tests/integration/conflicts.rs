@@ -119,6 +119,7 @@ twice! {
         );
         assert_eq!(go!(q.get_result(&mut *conn)).unwrap(), (1, "admin".to_string()));
     }
+
     fn several_columns_assigned_once_each<B>() {
         let mut db = with::<B>(KEYED, ROWS);
         let conn = &mut db.conn;

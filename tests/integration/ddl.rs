@@ -49,6 +49,7 @@ twice! {
             ]
         );
     }
+
     /// Index and constraint names built from a 63-byte table name are shortened as PostgreSQL
     /// shortens its own (the label kept), so they neither collide with the table nor with each
     /// other, and a second `create_all(.., true)` finds them.
@@ -84,6 +85,7 @@ twice! {
             "{keys:?}"
         );
     }
+
     /// Two long table names that share their first 50 bytes still get two index names.
     fn shortened_index_names_of_two_tables_stay_distinct() {
         const YEARS: sqlwright::ddl::Schema = sqlwright::schema!(

@@ -56,6 +56,7 @@ twice! {
             .collect();
         assert_eq!(ids, [3, 1, 4, 5]);
     }
+
     fn group_by_after_select<B>() {
         let mut db = with::<B>(USERS_SCHEMA, USER_ROWS);
         // SQLAlchemy's order: select, then group_by; the same query as SQL's order

@@ -171,6 +171,7 @@ twice! {
             [(1, Status::OnHold, None), (2, Status::Shipped, None)]
         );
     }
+
     fn text_mapping_and_unknown_text_labels<B>() {
         let mut db = with::<B>(SCHEMA, "");
         go!(insert_into(orders::table)
@@ -352,6 +353,7 @@ twice! {
             .unwrap();
         assert_eq!(later, [3, 4]);
     }
+
     fn unknown_label_from_the_database_is_a_typed_error() {
         let mut db = with::<Postgres>(SCHEMA, "");
         go!(insert_into(orders::table)
@@ -399,6 +401,7 @@ twice! {
             .unwrap();
         assert_eq!(text, ["refunded"]);
     }
+
     fn verify_schema_reports_label_differences() {
         use sqlwright::reflect::{verify_schema, Drift};
         let mut db = with::<Postgres>(SCHEMA, "");

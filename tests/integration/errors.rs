@@ -89,6 +89,7 @@ twice! {
             [1]
         );
     }
+
     fn nul_bytes_in_text_are_rejected_before_sending() {
         let mut db = setup(USERS);
         let err = go!(users::table
@@ -99,6 +100,7 @@ twice! {
         assert!(err.to_string().contains("NUL"));
         assert_eq!(go!(users::table.count(&mut db.conn)).unwrap(), 5);
     }
+
     fn integer_overflow_is_a_typed_error() {
         let mut db = setup(USERS);
         let err = go!(users::table
@@ -117,6 +119,7 @@ twice! {
         assert_eq!(err.kind(), Some(DbErrorKind::DivisionByZero), "{err}");
         assert_eq!(go!(users::table.count(&mut db.conn)).unwrap(), 5);
     }
+
     fn missing_table_is_a_typed_error() {
         let mut db = setup("SELECT 1");
         let err = go!(users::table.load(&mut db.conn)).unwrap_err();

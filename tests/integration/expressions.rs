@@ -113,6 +113,7 @@ twice! {
         assert_eq!(typed, hand);
         assert_eq!(typed[1].2, Some(vec![4, 3]));
     }
+
     fn date_time_functions_and_arithmetic() {
         let mut db = setup(DDL);
         let day = NaiveDate::from_ymd_opt(2021, 1, 1).unwrap();
@@ -201,6 +202,7 @@ twice! {
         assert_eq!((user, session), (who.clone(), who));
         assert!((0.0..1.0).contains(&r));
     }
+
     fn cast_to_sql_types() {
         let mut db = setup(DDL);
         let q = staff::table
@@ -231,6 +233,7 @@ twice! {
         assert!(err.to_string().contains("invalid input syntax"), "{err}");
         assert_eq!(go!(staff::table.count(&mut db.conn)).unwrap(), 5);
     }
+
     fn ordered_set_aggregates_and_grouping_sets() {
         let mut db = setup(DDL);
         let q = staff::table
@@ -309,6 +312,7 @@ twice! {
         );
         assert_eq!(typed, hand);
     }
+
     fn user_declared_functions_and_sequences() {
         let mut db = setup(DDL);
         let q = staff::table
@@ -351,6 +355,7 @@ twice! {
         assert_eq!(current, 5);
         go!(db.conn.batch_execute(&TICKETS.drop_sql())).unwrap();
     }
+
     /// `greatest`/`least` skip NULL arguments on PostgreSQL; SQLite's several-argument
     /// `max`/`min` return NULL if any argument is, so there is no exact rewrite for a nullable
     /// argument (docs/design.md): PostgreSQL's.
@@ -370,6 +375,7 @@ twice! {
         // arguments).
         assert_eq!(typed[1].0, 2);
     }
+
     /// Windows over dates: `date_trunc`, and RANGE frames by an interval.
     fn windows_over_dates() {
         let mut db = setup(DDL);
@@ -401,6 +407,7 @@ twice! {
         assert_eq!(typed, hand);
         assert!(typed.iter().any(|r| r.1 > 1), "{typed:?}");
     }
+
     /// `floor`, `ceil`, `mod`, `power` and `sqrt`: PostgreSQL's for now (the bundled SQLite is
     /// built without its math functions: "no such function: floor").
     fn math_functions() {
@@ -424,6 +431,7 @@ twice! {
         );
         assert_eq!(typed, hand);
     }
+
     /// Windows ordered by a decimal and CASE comparing one: PostgreSQL's for now. SQLite
     /// stores decimals as their text, so it compares and orders them as text ('100.5' < '90').
     fn windows_and_case_over_decimals() {

@@ -88,6 +88,7 @@ twice! {
         ];
         assert_eq!(typed, expected);
     }
+
     fn math_and_conditional_functions<B>() {
         let mut db = fixture!();
         let q = staff::table
@@ -125,6 +126,7 @@ twice! {
             ]
         );
     }
+
     fn case_when_types_and_nullability<B>() {
         let mut db = fixture!();
         // On a float: on a decimal, SQLite compares the decimals' text (see
@@ -178,6 +180,7 @@ twice! {
             .unwrap();
         assert_eq!(counted, (Some(3), Some(2)));
     }
+
     fn window_functions_with_partitions_orders_and_frames<B>() {
         let mut db = fixture!();
         // Ordered by a float: ordered by a decimal, SQLite compares the decimals' text (see

@@ -116,6 +116,7 @@ twice! {
             ]
         );
     }
+
     fn yearly_counts_grouped_by_extract_and_a_cast() {
         let mut db = with::<Postgres>(SALES_SCHEMA, SALES);
         let year = extract(Field::Year, sales::ordered_at);

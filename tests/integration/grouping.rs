@@ -89,6 +89,7 @@ twice! {
             ]
         );
     }
+
     fn having_and_ordering_by_aggregates<B>() {
         let mut db = with::<B>(SCHEMA, ROWS);
         let typed: Vec<(i32, i64)> = go!(remarks::table
@@ -106,6 +107,7 @@ twice! {
         );
         assert_eq!(typed, [(2, 2)]);
     }
+
     fn functional_dependency_on_the_primary_key<B>() {
         let mut db = with::<B>(SCHEMA, ROWS);
         // grouped by people.id, so people.name may be selected without being grouped
@@ -125,6 +127,7 @@ twice! {
         let n = |name: &str, count: i64| (name.to_string(), count);
         assert_eq!(typed, [n("Ann", 1), n("Bob", 2), n("Cid", 1), n("Dee", 0)]);
     }
+
     fn aggregate_only_queries_and_having_without_group_by<B>() {
         let mut db = with::<B>(SCHEMA, ROWS);
         let (n, first, last): (i64, Option<String>, Option<String>) = go!(people::table
@@ -166,6 +169,7 @@ twice! {
             .unwrap();
         assert_eq!(empty, None);
     }
+
     fn grouping_by_joined_and_aliased_columns<B>() {
         let mut db = with::<B>(SCHEMA, ROWS);
         sqlwright::alias!(author = people);

@@ -107,6 +107,7 @@ twice! {
             ])
         );
     }
+
     fn left_join_gives_options_and_null_rows<B>() {
         let mut db = with::<B>(SCHEMA, ROWS);
         let q = people::table
@@ -137,6 +138,7 @@ twice! {
             ]
         );
     }
+
     fn right_and_full_joins_make_the_other_side_optional<B>() {
         let mut db = with::<B>(SCHEMA, ROWS);
         // right join: every article, its remarks' ids optional on the left
@@ -191,6 +193,7 @@ twice! {
             ]
         );
     }
+
     fn cross_join<B>() {
         let mut db = with::<B>(SCHEMA, ROWS);
         let typed: Vec<(i32, i32)> = go!(people::table
@@ -215,6 +218,7 @@ twice! {
                 .collect::<Vec<_>>()
         );
     }
+
     fn three_tables_and_a_join_found_from_any_table_in_the_query<B>() {
         let mut db = with::<B>(SCHEMA, ROWS);
         // remarks relates to people (person_id) and articles (article_id): after people, the
@@ -250,6 +254,7 @@ twice! {
             .unwrap();
         assert_eq!(n, 4);
     }
+
     fn the_foreign_key_is_found_among_any_number_of_sources<B>() {
         let mut db = with::<B>(SCHEMA, ROWS);
         // With two sources in the query (articles and the alias editor), remarks joins along its
@@ -285,6 +290,7 @@ twice! {
             ]
         );
     }
+
     fn named_join_paths_and_aliases_for_the_same_table_twice<B>() {
         let mut db = with::<B>(SCHEMA, ROWS);
         let q = articles::table
@@ -324,6 +330,7 @@ twice! {
             .unwrap();
         assert_eq!(edited, ["Rust", "Types"]);
     }
+
     fn self_join_through_an_alias<B>() {
         let mut db = with::<B>(SCHEMA, ROWS);
         let q = people::table
@@ -366,6 +373,7 @@ twice! {
             [("Bob".into(), "Ann".into()), ("Cid".into(), "Ann".into())]
         );
     }
+
     fn whole_tables_and_structs_through_outer_joins<B>() {
         let mut db = with::<B>(SCHEMA, ROWS);
         // the default selection of a join: each table whole, the optional one as Option<tuple>

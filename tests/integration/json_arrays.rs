@@ -20,6 +20,7 @@ sqlwright::table! {
         tags -> Array<Text>,
         scores -> Nullable<Array<Int4>>,
     }
+
     /// The elements of an unnested array.
     #[derived]
     wanted { tag -> Text, }
@@ -138,6 +139,7 @@ twice! {
             [2]
         );
     }
+
     fn jsonb_keys_and_containment() {
         let mut db = setup(&format!("{TABLE}{ROWS}"));
         let q = products::table
@@ -192,6 +194,7 @@ twice! {
             [1, 2, 3]
         );
     }
+
     fn jsonb_functions() {
         let mut db = setup(&format!("{TABLE}{ROWS}"));
         let q = products::table
@@ -288,6 +291,7 @@ twice! {
             .unwrap();
         assert_eq!(none, None);
     }
+
     fn array_operators() {
         let mut db = setup(&format!("{TABLE}{ROWS}"));
         let q = products::table
@@ -324,6 +328,7 @@ twice! {
             .unwrap();
         assert_eq!(rows, [Some(true), None, Some(false)]);
     }
+
     fn array_functions() {
         let mut db = setup(&format!("{TABLE}{ROWS}"));
         let q = products::table
@@ -376,6 +381,7 @@ twice! {
             .unwrap();
         assert_eq!(none, None);
     }
+
     fn unnest_as_a_from_source() {
         let mut db = setup(&format!("{TABLE}{ROWS}"));
         let q = wanted::table
@@ -415,6 +421,7 @@ twice! {
             .unwrap();
         assert_eq!(found, [1, 3]);
     }
+
     /// A JSON member as a GROUP BY item, selected again and ordered by: the same expression
     /// (its key is a bound value, so it is grouped through the document column).
     fn grouped_by_a_json_member_and_an_array_length() {

@@ -35,6 +35,7 @@ sqlwright::table! {
         ordered_at -> Timestamp,
         total -> Int4,
     }
+
     /// Figures computed per customer.
     #[derived]
     stats {
@@ -118,6 +119,7 @@ twice! {
         assert_eq!(whole[0].1, Some((13, at(4, 1, 8, 15), 90)));
         assert_eq!(whole[2], ((3, "Cid".to_string(), 2), None));
     }
+
     fn inner_join_lateral_leaves_out_customers_without_orders() {
         let mut db = setup(DDL);
         let q = customers::table
@@ -146,6 +148,7 @@ twice! {
             "Cid, who has no orders, is left out"
         );
     }
+
     fn lateral_subquery_with_an_aggregate_per_customer() {
         let mut db = setup(DDL);
         let per_customer = orders::table
@@ -193,6 +196,7 @@ twice! {
         let ours: Vec<_> = rows.into_iter().map(|(n, c, s, _)| (n, c, s)).collect();
         assert_eq!(ours, by_hand);
     }
+
     fn lateral_subquery_reads_two_tables_joined_before_it() {
         let mut db = setup(DDL);
         // Orders at or above the customer's tier threshold: the subquery reads `customers` and
@@ -228,6 +232,7 @@ twice! {
             ]
         );
     }
+
     fn filters_and_order_on_the_lateral_columns() {
         let mut db = setup(DDL);
         // WHERE and ORDER BY of the outer query read the LATERAL columns; the subquery's LIMIT
@@ -294,6 +299,7 @@ twice! {
             ]
         );
     }
+
     fn lateral_join_after_a_left_join_and_inside_a_subquery() {
         let mut db = setup(DDL);
         // A LATERAL join after other joins, from a started query, and the whole query used as an
@@ -313,6 +319,7 @@ twice! {
         // Latest orders: Ann 90 (gold, 100: no), Bob 60 (basic, 20: yes), Dee 80 (gold: no).
         assert_eq!(names, ["Bob"]);
     }
+
     fn a_lateral_subquery_reads_an_earlier_lateral_one() {
         let mut db = setup(DDL);
         // For each of a customer's two latest orders, what the customer had ordered before it:

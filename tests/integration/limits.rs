@@ -87,6 +87,7 @@ twice! {
         assert!(err.to_string().contains("70000"), "{err}");
         assert_eq!(go!(items::table.count(&mut db.conn)).unwrap(), 50);
     }
+
     fn a_value_over_one_gibibyte_is_refused_before_it_is_sent() {
         let mut db = setup(ITEMS);
         let huge = "x".repeat((1 << 30) + 1);
@@ -102,6 +103,7 @@ twice! {
         // The next statement runs: nothing was sent, nothing is out of step.
         assert_eq!(go!(items::table.count(&mut db.conn)).unwrap(), 50);
     }
+
     fn raw_rows_are_exact_or_a_typed_error() {
         let mut db = setup(ITEMS);
         let row = go!(raw::sql(
@@ -132,6 +134,7 @@ twice! {
             .to_string()
             .contains("start at 0"));
     }
+
     fn a_nul_inside_a_text_array_is_refused_before_sending() {
         let mut db = setup(ITEMS);
         let labels = vec!["item 1".to_string(), "bad\0label".to_string()];
@@ -154,6 +157,7 @@ twice! {
             .unwrap();
         assert_eq!(ok, vec![1, 2]);
     }
+
     fn raw_rows_leave_the_exactness_checks_to_the_types_that_need_them() {
         let mut db = setup(ITEMS);
         let row = go!(raw::sql(
@@ -301,6 +305,7 @@ impl<'a> postgres::types::FromSql<'a> for AnyBytes {
     ) -> Result<Self, Box<dyn std::error::Error + Sync + Send>> {
         Ok(AnyBytes(raw.to_vec()))
     }
+
     fn accepts(_: &postgres::types::Type) -> bool {
         true
     }

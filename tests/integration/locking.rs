@@ -242,6 +242,7 @@ twice! {
             .unwrap();
         assert_eq!(got, [2]);
     }
+
     fn for_share_lets_another_for_share_through_but_not_for_update() {
         let mut db = setup(DDL);
         let mut second = other!(db);
@@ -294,6 +295,7 @@ twice! {
         assert_eq!(free, [3, 4]);
         go!(tx.commit()).unwrap();
     }
+
     fn of_locks_only_the_named_table_of_a_join() {
         let mut db = setup(DDL);
         let mut second = other!(db);

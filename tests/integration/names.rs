@@ -12,6 +12,7 @@ sqlwright::table! {
         имя -> Text,
         фамилия -> Nullable<Text>,
     }
+
     /// Reserved words as table and column names.
     user (id) {
         id -> Int4,
@@ -64,6 +65,7 @@ twice! {
             .unwrap();
         assert_eq!(rows, vec![(2, "Маша".to_string(), None)]);
     }
+
     fn reserved_words<B>() {
         let mut db = fixture!();
         let q = user::table
@@ -81,6 +83,7 @@ twice! {
             vec![("admins".to_string(), None, "human".to_string())]
         );
     }
+
     fn sql_names_with_spaces_and_quotes<B>() {
         let mut db = fixture!();
         let q = order_lines::table
@@ -94,6 +97,7 @@ twice! {
         );
         assert_eq!(go!(q.load(&mut db.conn)).unwrap(), vec![4, 3]);
     }
+
     fn composite_primary_keys<B>() {
         use sqlwright::query::Table;
         let meta = <memberships::table as Table>::META;

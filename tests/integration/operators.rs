@@ -75,6 +75,7 @@ twice! {
             ["Ann", "Cid", "Dee", "Ёжик"]
         );
     }
+
     fn boolean_combinators_follow_sql_precedence<B>() {
         let mut db = with::<B>(USERS_SCHEMA, USER_ROWS);
         let q = users::table
@@ -114,6 +115,7 @@ twice! {
             .unwrap();
         assert_eq!(rows, ["Ann", "Dee"]);
     }
+
     fn null_tests<B>() {
         let mut db = with::<B>(USERS_SCHEMA, USER_ROWS);
         assert_eq!(
@@ -130,6 +132,7 @@ twice! {
             "a comparison with NULL is NULL"
         );
     }
+
     fn like_and_not_like<B>() {
         let mut db = with::<B>(USERS_SCHEMA, USER_ROWS);
         assert_eq!(names!(&mut db.conn, users::name.like("_o%")), ["Bob"]);
@@ -146,6 +149,7 @@ twice! {
             ["Bob"]
         );
     }
+
     /// ILIKE is PostgreSQL's (SQLite's `lower()` folds only ASCII, so there is no exact
     /// rewrite; see docs/design.md).
     fn ilike() {
@@ -157,6 +161,7 @@ twice! {
             ["Ann", "Bob", "Ёжик"]
         );
     }
+
     fn in_and_not_in_lists<B>() {
         let mut db = with::<B>(USERS_SCHEMA, USER_ROWS);
         let q = users::table
@@ -193,6 +198,7 @@ twice! {
             ["Cid", "Dee", "Ёжик"]
         );
     }
+
     fn between_and_not_between<B>() {
         let mut db = with::<B>(USERS_SCHEMA, USER_ROWS);
         assert_eq!(
@@ -213,6 +219,7 @@ twice! {
             "bounds can be columns"
         );
     }
+
     fn arithmetic<B>() {
         let mut db = with::<B>(USERS_SCHEMA, USER_ROWS);
         let q = users::table.filter(users::name.eq("Ann")).select((
@@ -242,6 +249,7 @@ twice! {
             ["Ann", "Cid"]
         );
     }
+
     fn ordering_limit_offset_distinct<B>() {
         let mut db = with::<B>(USERS_SCHEMA, USER_ROWS);
         let q = users::table
@@ -299,6 +307,7 @@ twice! {
         );
         assert!(sql.ends_with(&spelled::<B>(" LIMIT $1")), "{sql}");
     }
+
     fn optional_filters_keep_the_query_type<B>() {
         let mut db = with::<B>(USERS_SCHEMA, USER_ROWS);
         // filters chosen at run time: the query's type is the same whichever are present

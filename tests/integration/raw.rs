@@ -47,6 +47,7 @@ twice! {
             Some(5)
         );
     }
+
     fn missing_extra_and_positional_parameters_are_errors() {
         let mut db = setup(USERS);
         let err = go!(raw::sql("SELECT :a, :b")
@@ -87,6 +88,7 @@ twice! {
             .unwrap();
         assert_eq!(arr, Some(3));
     }
+
     fn dynamic_rows_convert_with_typed_errors() {
         let mut db = setup(USERS);
         let row = go!(raw::sql("SELECT name, age, hair_color FROM users WHERE name = :n")
@@ -140,6 +142,7 @@ twice! {
             .unwrap()
             .is_none());
     }
+
     fn rows_map_into_structs_by_column_name() {
         let mut db = setup(USERS);
         let people: Vec<Person> =

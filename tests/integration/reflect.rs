@@ -125,6 +125,7 @@ twice! {
         assert_eq!(only.tables.len(), 1);
         assert_eq!(only.tables[0].foreign_keys[0].referenced_columns, ["id"]);
     }
+
     fn verify_schema_reports_each_kind_of_difference() {
         let mut db = setup(
             "CREATE TABLE accounts (
@@ -201,6 +202,7 @@ twice! {
         .unwrap();
         assert!(drift.is_empty(), "{drift:#?}");
     }
+
     /// Creates the declared schema, reads it back, and prints it: the output must be the
     /// golden file that `ui-tests/pass/print_schema_round_trip.rs` compiles and compares with
     /// the declarations. `SQLWRIGHT_BLESS=1` rewrites the golden file.
@@ -214,6 +216,7 @@ twice! {
         let printed = print_schema(&catalog, &PrintOptions::default()).unwrap();
         compare_golden(&printed, "printed.rs");
     }
+
     fn print_schema_filters_and_reports_unmapped_types() {
         use sqlwright::reflect::{print_schema, PrintOptions};
         let mut db = setup(FOREIGN_SCHEMA);
@@ -284,6 +287,7 @@ twice! {
             "{only}"
         );
     }
+
     fn tpch_schema_prints_as_declarations_that_compile() {
         use sqlwright::reflect::{print_schema, PrintOptions};
         let mut db = setup(TPCH_DDL);
@@ -321,6 +325,7 @@ twice! {
         }
         compare_golden(&printed, "tpch_printed.rs");
     }
+
     fn print_schema_names_two_composite_keys_to_one_table_apart() {
         use sqlwright::reflect::{print_schema, PrintOptions};
         let mut db = setup(

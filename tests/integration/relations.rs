@@ -131,6 +131,7 @@ twice! {
         let got: Vec<Vec<&str>> = posts.iter().map(|p| titles(p)).collect();
         assert_eq!(got, [vec!["a1", "a2"], vec!["b1"], vec![]]);
     }
+
     fn one_to_many_select_in_is_two_statements_for_any_number_of_parents<B>() {
         let mut db = fixture!();
         let (loaded, log) = capture_sql(|| {
@@ -199,6 +200,7 @@ twice! {
         });
         assert!(none.is_empty() && log.is_empty());
     }
+
     fn one_to_many_joined_is_one_statement_and_keeps_parents_without_children<B>() {
         let mut db = fixture!();
         let (grouped, log) = capture_sql(|| {
@@ -225,6 +227,7 @@ twice! {
             ]
         );
     }
+
     fn one_to_many_subquery_selects_children_by_the_parent_query<B>() {
         let mut db = fixture!();
         let (loaded, log) = capture_sql(|| {
@@ -256,6 +259,7 @@ twice! {
         let got: Vec<Vec<&str>> = loaded.1.iter().map(|p| titles(p)).collect();
         assert_eq!(got, [vec!["a1", "a2"], vec![]]);
     }
+
     fn many_to_one_backref_both_strategies_and_nullable_keys<B>() {
         let mut db = fixture!();
         let posts: Vec<Post> = go!(posts::table
@@ -299,6 +303,7 @@ twice! {
         let editor: Option<User> = go!(posts[1].parent(posts::editor_id, &mut db.conn)).unwrap();
         assert_eq!(editor, None);
     }
+
     fn one_to_one_through_a_unique_key<B>() {
         let mut db = fixture!();
         let users = all_users!(&mut db.conn);
@@ -340,6 +345,7 @@ twice! {
             .unwrap_err();
         assert_eq!(err.kind(), Some(DbErrorKind::UniqueViolation), "{err}");
     }
+
     fn many_to_many_through_an_association_table_with_a_composite_key<B>() {
         let mut db = fixture!();
         let users = all_users!(&mut db.conn);
@@ -387,6 +393,7 @@ twice! {
             .unwrap();
         assert_eq!(lazy.len(), 1);
     }
+
     fn nested_users_posts_comments_in_three_statements<B>() {
         let mut db = fixture!();
         let (tree, log) = capture_sql(|| {
@@ -418,6 +425,7 @@ twice! {
             ]
         );
     }
+
     fn cascade_set_null_and_restrict_on_delete<B>() {
         let mut db = fixture!();
         // Bob edits a1 (set null) and owns b1 (cascade, with its comment) and a passport

@@ -83,6 +83,7 @@ twice! {
             .unwrap();
         assert_eq!(limited, 1);
     }
+
     fn hostile_values_are_parameters<B>() {
         let mut db = with::<B>(USERS_SCHEMA, USER_ROWS);
         let evil = "x' OR '1'='1";

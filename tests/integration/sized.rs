@@ -98,6 +98,7 @@ twice! {
         ));
         assert_eq!(drift.unwrap(), []);
     }
+
     fn print_schema_writes_sizes_and_names_back() {
         let mut db = setup("");
         go!(SHOP.create_all(&mut db.conn, false)).unwrap();
@@ -123,6 +124,7 @@ twice! {
             assert!(printed.contains(expected), "{expected}\nnot in\n{printed}");
         }
     }
+
     fn verify_schema_reports_a_size_or_a_constraint_name_that_differs() {
         let mut db = setup("");
         go!(SHOP.create_all(&mut db.conn, false)).unwrap();
@@ -162,6 +164,7 @@ twice! {
             "customers: unique (email) is declared \"customers_mail_key\", the database names it \"customers_email_unique\""
         );
     }
+
     fn violations_name_the_declared_constraint_and_a_long_value_is_the_servers_error() {
         let mut db = setup("");
         go!(SHOP.create_all(&mut db.conn, false)).unwrap();

@@ -40,6 +40,7 @@ sqlwright::table! {
         spent -> Nullable<Int8>,
         orders -> Int8,
     }
+
     /// A recursive CTE walking the category tree.
     #[derived]
     tree {
@@ -47,11 +48,13 @@ sqlwright::table! {
         title -> Text,
         depth -> Int4,
     }
+
     /// Big spenders, as a CTE.
     #[derived]
     big {
         customer_id -> Int4,
     }
+
     /// Spending per customer, as a CTE that a second one reads.
     #[derived]
     spend {
@@ -152,6 +155,7 @@ twice! {
             .order_by(purchases::customer_id);
         assert_eq!(go!(q.load(&mut db.conn)).unwrap(), vec![1, 3]);
     }
+
     fn exists_and_in<B>() {
         let mut db = with::<B>(SCHEMA, ROWS);
         let bought = || {
@@ -244,6 +248,7 @@ twice! {
         }
         assert_eq!(typed, [10, 11, 12, 13, 14, 15]);
     }
+
     /// A scalar subquery compared through a CAST of an integer to a decimal, which SQLite
     /// computes as PostgreSQL does (casts are judged pair by pair: `expr/casts.rs`).
     fn scalar_subquery_compared_through_a_cast<B>() {
@@ -261,6 +266,7 @@ twice! {
         );
         assert_eq!(go!(q.load(&mut db.conn)).unwrap(), vec![11, 13]);
     }
+
     /// `> ALL (subquery)` and `= ANY (subquery)`: PostgreSQL's; SQLite has no quantified
     /// comparisons.
     fn quantified_comparisons() {
@@ -285,6 +291,7 @@ twice! {
             .unwrap();
         assert_eq!(equal_any, [10, 11]);
     }
+
     /// Derived tables with a column list, `(..) AS "totals"("customer_id", ..)`; SQLite takes
     /// no column list after a subquery's alias, so there it is `(WITH "totals"(..) AS (..)
     /// SELECT * FROM "totals") AS "totals"` (the text is checked on PostgreSQL).
@@ -383,6 +390,7 @@ twice! {
             .select(count_star());
         assert_eq!(go!(q.one(&mut db.conn)).unwrap(), 1);
     }
+
     fn ctes_plain_and_recursive<B>() {
         let mut db = with::<B>(SCHEMA, ROWS);
         // WITH big AS (...) SELECT ... FROM customers JOIN big (TPC-H Q15's shape: a CTE read by
@@ -470,6 +478,7 @@ twice! {
             ]
         );
     }
+
     fn ctes_in_insert_update_and_delete<B>() {
         let mut db = with::<B>(SCHEMA, ROWS);
         let big_ids = || {
@@ -531,6 +540,7 @@ twice! {
             ]
         );
     }
+
     fn set_operations_check_both_sides_and_order_the_whole<B>() {
         let mut db = with::<B>(SCHEMA, ROWS);
         let norse = customers::table
@@ -628,6 +638,7 @@ twice! {
             _ => assert_eq!(mixed, [Some(1), Some(3), None]),
         }
     }
+
     /// INTERSECT ALL and EXCEPT ALL: PostgreSQL's; SQLite has only the distinct forms.
     fn intersect_all_and_except_all() {
         let mut db = setup(DDL);

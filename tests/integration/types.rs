@@ -125,6 +125,7 @@ twice! {
             .unwrap();
         assert_eq!(n, 1);
     }
+
     fn dates_times_intervals() {
         use chrono::{NaiveDate, NaiveTime, TimeZone, Utc};
         let mut db = setup(DDL);
@@ -149,6 +150,7 @@ twice! {
         };
         assert_eq!(text, "1 year 2 mons 3 days 00:00:04.000001");
     }
+
     fn uuid_json_arrays() {
         let mut db = setup(DDL);
         round_trip!(
@@ -183,6 +185,7 @@ twice! {
             .unwrap();
         assert!(tags.is_empty());
     }
+
     fn inferred_row_types() {
         let mut db = setup(DDL);
         // The annotation only documents what the compiler inferred.
@@ -197,6 +200,7 @@ twice! {
         assert_eq!(whole[0].0, 2);
         assert_eq!(whole[0].10, None);
     }
+
     fn tables_wider_than_sixteen_columns() {
         let cols: Vec<String> = (1..=18).map(|i| format!("c{i:02} int4 NOT NULL")).collect();
         let mut db = setup(&format!(
@@ -222,6 +226,7 @@ twice! {
             (1, 18, "nineteen", None)
         );
     }
+
     fn arrays_with_null_elements_and_empty_arrays_load() {
         let mut db = setup(EDGES);
         set_edge!(db, "maybe", "'{1,NULL,3}'");
@@ -256,6 +261,7 @@ twice! {
             "{reason}"
         );
     }
+
     fn arrays_that_a_vec_would_misplace_are_errors() {
         let mut db = setup(EDGES);
         // Lower bound 0: a Vec would renumber the elements.
@@ -277,6 +283,7 @@ twice! {
         let reason = invalid("ints", go!(edges::table.select(edges::ints).load(&mut db.conn)));
         assert!(reason.contains("2 dimensions"), "{reason}");
     }
+
     fn numerics_load_exactly_or_not_at_all() {
         use rust_decimal::Decimal;
         let mut db = setup(EDGES);
@@ -333,6 +340,7 @@ twice! {
         let reason = invalid("nums", go!(edges::table.select(edges::nums).load(&mut db.conn)));
         assert!(reason.contains("element 2"), "{reason}");
     }
+
     fn time_24_00_is_an_error() {
         use chrono::NaiveTime;
         let mut db = setup(EDGES);

@@ -85,6 +85,7 @@ twice! {
             .unwrap();
         assert_eq!(before, [1]);
     }
+
     fn fixed_offsets_are_stored_as_the_instant_in_utc_on_postgres() {
         let mut db = setup("CREATE TABLE moments (id int4 PRIMARY KEY, d date, t time, ts timestamp, tstz timestamptz)");
         let at = FixedOffset::east_opt(5 * 3600 + 1800)
@@ -101,6 +102,7 @@ twice! {
         );
         assert_eq!(text, "1969-07-21 02:56:15");
     }
+
     /// `time::Date`, `Time`, `PrimitiveDateTime` and `OffsetDateTime` bind, compare and load;
     /// what they store reads back with chrono too (the same text on SQLite).
     fn time_crate_values_round_trip<B>() {
@@ -201,6 +203,7 @@ twice! {
         );
         assert_eq!(go!(moments::table.count(&mut db.conn)).unwrap(), 2);
     }
+
     fn network_types_round_trip_compare_and_read_as_text() {
         let mut db = setup("");
         let sql = HOSTS.create_sql(false);
@@ -328,6 +331,7 @@ twice! {
             .unwrap();
         assert_eq!(constants, [(v6, mac, Some(true))]);
     }
+
     fn network_columns_reflect_and_print_as_their_markers() {
         let mut db = setup("");
         go!(HOSTS.create_all(&mut db.conn, false)).unwrap();
@@ -348,6 +352,7 @@ twice! {
         .unwrap();
         assert_eq!(drift, []);
     }
+
     /// The re-exported value crates are the ones sqlwright binds: a program names
     /// `sqlwright::deps::rust_decimal::Decimal` and needs no `rust_decimal` of its own.
     fn re_exported_value_crates_bind_and_load() {
@@ -403,6 +408,7 @@ twice! {
             .unwrap();
         assert_eq!(loaded, [at]);
     }
+
     /// Arrays of the wrapped types bind and load through the wrappers.
     fn arrays_of_mac_addresses_and_networks_round_trip() {
         use net_arrays::fleets;

@@ -75,6 +75,7 @@ twice! {
             ]
         );
     }
+
     fn insert_many_rows_in_one_statement<B>() {
         let mut db = with::<B>(EMPTY_USERS, "");
         let rows: Vec<_> = ["a", "b", "c"]
@@ -111,6 +112,7 @@ twice! {
         );
         assert_eq!(go!(users::table.count(&mut db.conn)).unwrap(), 5);
     }
+
     fn upserts<B>() {
         let mut db = with::<B>(EMPTY_USERS, "");
         go!(insert_into(users::table)
@@ -151,6 +153,7 @@ twice! {
             .unwrap();
         assert_eq!(n, 0);
     }
+
     fn update_with_expressions_and_returning<B>() {
         let mut db = with::<B>(USERS_SCHEMA, USER_ROWS);
         let q = sqlwright::query::update(users::table)
@@ -187,6 +190,7 @@ twice! {
             ]
         );
     }
+
     fn delete_with_filter_and_returning<B>() {
         let mut db = with::<B>(USERS_SCHEMA, USER_ROWS);
         let q = delete(users::table).filter(users::hair_color.is_null());
@@ -215,6 +219,7 @@ twice! {
             Err(sqlwright::Error::NotFound)
         ));
     }
+
     fn constraint_violations_are_typed_and_leave_the_connection_usable<B>() {
         let mut db = with::<B>(EMPTY_USERS, "");
         go!(insert_into(users::table)
@@ -263,6 +268,7 @@ twice! {
         // nothing was lost, and the connection still works
         assert_eq!(go!(users::table.count(&mut db.conn)).unwrap(), 1);
     }
+
     fn insert_structs_by_field_name<B>() {
         let mut db = with::<B>(EMPTY_USERS, "");
         let ann = NewUser {
@@ -303,6 +309,7 @@ twice! {
             ]
         );
     }
+
     fn rows_by_primary_key<B>() {
         let mut db = with::<B>(USERS_SCHEMA, USER_ROWS);
         let q = users::table.by_key(3);
@@ -331,6 +338,7 @@ twice! {
             }
         );
     }
+
     fn composite_primary_keys_by_key<B>() {
         use crate::names::memberships;
         let mut db = with::<B>(
@@ -351,6 +359,7 @@ twice! {
         );
         assert_eq!(go!(memberships::table.get((2, 1), &mut db.conn)).unwrap(), None);
     }
+
     fn update_from_a_changeset_skips_none_fields<B>() {
         let mut db = with::<B>(USERS_SCHEMA, USER_ROWS);
         let changes = UserChanges {
@@ -399,6 +408,7 @@ twice! {
         assert!(matches!(err, sqlwright::Error::NulInText), "{err:?}");
         assert_eq!(go!(users::table.find(2, &mut db.conn)).unwrap().1, "Bob");
     }
+
     fn insert_select<B>() {
         let mut db = with::<B>(sqlwright::schema!(users, archive), USER_ROWS);
         let q = insert_into(archive::table).from_select(
@@ -425,6 +435,7 @@ twice! {
             ]
         );
     }
+
     fn save_and_delete_loaded_rows_by_primary_key<B>() {
         let mut db = with::<B>(USERS_SCHEMA, USER_ROWS);
         let mut bob = go!(users::table
