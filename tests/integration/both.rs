@@ -99,6 +99,19 @@ impl<B: Backend> Fresh<B> {
     }
 }
 
+/// Hand-written SQL on the test database, whichever connection the test runs on.
+pub trait HandWritten {
+    /// The rows of `sql`, each mapped with `f`, by the `postgres` crate: on PostgreSQL;
+    /// `None` on other backends.
+    fn by_hand<T>(&self, sql: &str, f: impl Fn(&postgres::Row) -> T) -> Option<Vec<T>>;
+}
+
+impl<B: Backend> HandWritten for Fresh<B> {
+    fn by_hand<T>(&self, sql: &str, f: impl Fn(&postgres::Row) -> T) -> Option<Vec<T>> {
+        Fresh::by_hand(self, sql, f)
+    }
+}
+
 /// A fresh database of backend `B` with `schema` created and `data` (portable SQL) run.
 pub fn with<B: TestBackend>(schema: Schema, data: &str) -> Fresh<B> {
     let mut db = B::fresh();

@@ -2,6 +2,7 @@
 
 use crate::schema::*;
 use crate::setup;
+use crate::twice::twice;
 use sqlwright::engine::{DbErrorKind, DecodeError};
 use sqlwright::prelude::*;
 
@@ -46,85 +47,83 @@ sqlwright::table! {
     }
 }
 
-#[test]
-fn rows_that_do_not_decode_name_the_column_and_both_types() {
-    let mut db = setup(
-        "CREATE TABLE drifted (id int4 PRIMARY KEY, amount text, label text);
+twice! {
+    fn rows_that_do_not_decode_name_the_column_and_both_types() {
+        let mut db = setup(
+            "CREATE TABLE drifted (id int4 PRIMARY KEY, amount text, label text);
          INSERT INTO drifted VALUES (1, 'twelve', NULL);",
-    );
-    let err = drifted::table
-        .select((drifted::id, drifted::amount))
-        .load(&mut db.conn)
-        .unwrap_err();
-    match &err {
-        sqlwright::Error::Decode {
-            column,
-            source: DecodeError::WrongType { rust, sql },
-        } => {
-            assert_eq!(column, "drifted.amount");
-            assert_eq!(*rust, "i32");
-            assert_eq!(sql, "text");
+        );
+        let err = go!(drifted::table
+            .select((drifted::id, drifted::amount))
+            .load(&mut db.conn))
+            .unwrap_err();
+        match &err {
+            sqlwright::Error::Decode {
+                column,
+                source: DecodeError::WrongType { rust, sql },
+            } => {
+                assert_eq!(column, "drifted.amount");
+                assert_eq!(*rust, "i32");
+                assert_eq!(sql, "text");
+            }
+            other => panic!("expected a decode error, got {other:?}"),
         }
-        other => panic!("expected a decode error, got {other:?}"),
+        assert!(err.to_string().contains("drifted.amount"), "{err}");
+        let err = go!(drifted::table
+            .select(drifted::label)
+            .load(&mut db.conn))
+            .unwrap_err();
+        match &err {
+            sqlwright::Error::Decode {
+                column,
+                source: DecodeError::UnexpectedNull { .. },
+            } => assert_eq!(column, "drifted.label"),
+            other => panic!("expected UnexpectedNull, got {other:?}"),
+        }
+        // the connection is still usable
+        assert_eq!(
+            go!(drifted::table
+                .select(drifted::id)
+                .load(&mut db.conn))
+                .unwrap(),
+            [1]
+        );
     }
-    assert!(err.to_string().contains("drifted.amount"), "{err}");
-    let err = drifted::table
-        .select(drifted::label)
-        .load(&mut db.conn)
-        .unwrap_err();
-    match &err {
-        sqlwright::Error::Decode {
-            column,
-            source: DecodeError::UnexpectedNull { .. },
-        } => assert_eq!(column, "drifted.label"),
-        other => panic!("expected UnexpectedNull, got {other:?}"),
+
+    fn nul_bytes_in_text_are_rejected_before_sending() {
+        let mut db = setup(USERS);
+        let err = go!(users::table
+            .filter(users::name.eq("bad\0name"))
+            .count(&mut db.conn))
+            .unwrap_err();
+        assert!(matches!(err, sqlwright::Error::NulInText), "{err:?}");
+        assert!(err.to_string().contains("NUL"));
+        assert_eq!(go!(users::table.count(&mut db.conn)).unwrap(), 5);
     }
-    // the connection is still usable
-    assert_eq!(
-        drifted::table
-            .select(drifted::id)
-            .load(&mut db.conn)
-            .unwrap(),
-        [1]
-    );
-}
 
-#[test]
-fn nul_bytes_in_text_are_rejected_before_sending() {
-    let mut db = setup(USERS);
-    let err = users::table
-        .filter(users::name.eq("bad\0name"))
-        .count(&mut db.conn)
-        .unwrap_err();
-    assert!(matches!(err, sqlwright::Error::NulInText), "{err:?}");
-    assert!(err.to_string().contains("NUL"));
-    assert_eq!(users::table.count(&mut db.conn).unwrap(), 5);
-}
+    fn integer_overflow_is_a_typed_error() {
+        let mut db = setup(USERS);
+        let err = go!(users::table
+            .filter(users::name.eq("Ann"))
+            .select(users::age + i32::MAX)
+            .load(&mut db.conn))
+            .unwrap_err();
+        assert_eq!(err.kind(), Some(DbErrorKind::NumericOutOfRange), "{err}");
+        let db_err = err.database_error().unwrap();
+        assert_eq!(db_err.code, "22003");
+        assert!(err.to_string().contains("out of range"), "{err}");
+        let err = go!(users::table
+            .select(users::id / 0)
+            .load(&mut db.conn))
+            .unwrap_err();
+        assert_eq!(err.kind(), Some(DbErrorKind::DivisionByZero), "{err}");
+        assert_eq!(go!(users::table.count(&mut db.conn)).unwrap(), 5);
+    }
 
-#[test]
-fn integer_overflow_is_a_typed_error() {
-    let mut db = setup(USERS);
-    let err = users::table
-        .filter(users::name.eq("Ann"))
-        .select(users::age + i32::MAX)
-        .load(&mut db.conn)
-        .unwrap_err();
-    assert_eq!(err.kind(), Some(DbErrorKind::NumericOutOfRange), "{err}");
-    let db_err = err.database_error().unwrap();
-    assert_eq!(db_err.code, "22003");
-    assert!(err.to_string().contains("out of range"), "{err}");
-    let err = users::table
-        .select(users::id / 0)
-        .load(&mut db.conn)
-        .unwrap_err();
-    assert_eq!(err.kind(), Some(DbErrorKind::DivisionByZero), "{err}");
-    assert_eq!(users::table.count(&mut db.conn).unwrap(), 5);
-}
-
-#[test]
-fn missing_table_is_a_typed_error() {
-    let mut db = setup("SELECT 1");
-    let err = users::table.load(&mut db.conn).unwrap_err();
-    assert_eq!(err.kind(), Some(DbErrorKind::UndefinedTable), "{err}");
-    assert!(err.to_string().contains("users"), "{err}");
+    fn missing_table_is_a_typed_error() {
+        let mut db = setup("SELECT 1");
+        let err = go!(users::table.load(&mut db.conn)).unwrap_err();
+        assert_eq!(err.kind(), Some(DbErrorKind::UndefinedTable), "{err}");
+        assert!(err.to_string().contains("users"), "{err}");
+    }
 }

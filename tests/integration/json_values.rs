@@ -3,7 +3,8 @@
 //! the column. Portable as values (SQLite stores the JSON text).
 
 use crate::json_arrays::{products, with_rows, Color, TABLE};
-use crate::setup;
+use crate::twice::twice;
+use crate::{by_hand, setup};
 use serde::{Deserialize, Serialize};
 use sqlwright::engine::DecodeError;
 use sqlwright::prelude::*;
@@ -33,100 +34,101 @@ struct Product {
     extra: Option<Json<Attributes>>,
 }
 
-#[test]
-fn serde_structs_round_trip_through_jsonb() {
-    let mut db = setup(TABLE);
-    let red = Attributes {
-        color: "red".into(),
-        legs: None,
-    };
-    let blue = Attributes {
-        color: "blue".into(),
-        legs: Some(4),
-    };
-    let new = [
-        NewProduct {
-            id: 1,
-            name: "lamp".into(),
-            attributes: Json(red.clone()),
-            extra: None,
-        },
-        NewProduct {
-            id: 2,
-            name: "chair".into(),
-            attributes: Json(blue.clone()),
-            extra: Some(Json(red.clone())),
-        },
-    ];
-    insert_into(products::table)
-        .values(&new[..])
-        .execute(&mut db.conn)
-        .unwrap();
-    // stored as JSON documents the server reads
-    let stored = crate::by_hand(
-        &mut db,
-        "SELECT attributes ->> 'color', attributes -> 'legs' IS NULL FROM products ORDER BY id",
-        |r| (r.get::<_, String>(0), r.get::<_, bool>(1)),
-    );
-    assert_eq!(stored, [("red".into(), true), ("blue".into(), false)]);
-
-    let loaded: Vec<Product> = products::table
-        .select(Product::as_select())
-        .order_by(products::id)
-        .load(&mut db.conn)
-        .unwrap();
-    assert_eq!(
-        loaded,
-        [
-            Product {
+twice! {
+    fn serde_structs_round_trip_through_jsonb() {
+        let mut db = setup(TABLE);
+        let red = Attributes {
+            color: "red".into(),
+            legs: None,
+        };
+        let blue = Attributes {
+            color: "blue".into(),
+            legs: Some(4),
+        };
+        let new = [
+            NewProduct {
                 id: 1,
+                name: "lamp".into(),
                 attributes: Json(red.clone()),
                 extra: None,
             },
-            Product {
+            NewProduct {
                 id: 2,
+                name: "chair".into(),
                 attributes: Json(blue.clone()),
                 extra: Some(Json(red.clone())),
             },
-        ]
-    );
+        ];
+        go!(insert_into(products::table)
+            .values(&new[..])
+            .execute(&mut db.conn))
+            .unwrap();
+        // stored as JSON documents the server reads
+        let stored = by_hand(
+            &mut db,
+            "SELECT attributes ->> 'color', attributes -> 'legs' IS NULL FROM products ORDER BY id",
+            |r| (r.get::<_, String>(0), r.get::<_, bool>(1)),
+        );
+        assert_eq!(stored, [("red".into(), true), ("blue".into(), false)]);
 
-    // filtered by containment of another serde value
-    let q = products::table
-        .filter(products::attributes.contains(Json(Color { color: "blue" })))
-        .select(products::attributes);
-    let found = q.load_as::<Json<Attributes>, _, _>(&mut db.conn).unwrap();
-    assert_eq!(found, [Json(blue.clone())]);
-    // and by equality (jsonb has `=`)
-    let found: Vec<i32> = products::table
-        .filter(products::attributes.eq(Json(red.clone())))
-        .select(products::id)
-        .load(&mut db.conn)
-        .unwrap();
-    assert_eq!(found, [1]);
+        let loaded: Vec<Product> = go!(products::table
+            .select(Product::as_select())
+            .order_by(products::id)
+            .load(&mut db.conn))
+            .unwrap();
+        assert_eq!(
+            loaded,
+            [
+                Product {
+                    id: 1,
+                    attributes: Json(red.clone()),
+                    extra: None,
+                },
+                Product {
+                    id: 2,
+                    attributes: Json(blue.clone()),
+                    extra: Some(Json(red.clone())),
+                },
+            ]
+        );
 
-    // updated: the new document replaces the old
-    let painted = Attributes {
-        color: "green".into(),
-        legs: Some(3),
-    };
-    let n = update(products::table)
-        .filter(products::id.eq(1))
-        .set((
-            products::attributes.to(Json(painted.clone())),
-            products::extra.to(Some(Json(blue.clone()))),
-        ))
-        .execute(&mut db.conn)
-        .unwrap();
-    assert_eq!(n, 1);
-    let mut rows = products::table
-        .filter(products::id.eq(1))
-        .select((products::attributes, products::extra))
-        .load_as::<(Json<Attributes>, Option<Json<Attributes>>), _, _>(&mut db.conn)
-        .unwrap();
-    let (attributes, extra) = rows.remove(0);
-    assert_eq!(attributes.into_inner(), painted);
-    assert_eq!(extra.map(Json::into_inner), Some(blue));
+        // filtered by containment of another serde value
+        let q = products::table
+            .filter(products::attributes.contains(Json(Color { color: "blue" })))
+            .select(products::attributes);
+        let found = go!(q.load_as::<Json<Attributes>, _, _>(&mut db.conn)).unwrap();
+        assert_eq!(found, [Json(blue.clone())]);
+        // and by equality (jsonb has `=`)
+        let found: Vec<i32> = go!(products::table
+            .filter(products::attributes.eq(Json(red.clone())))
+            .select(products::id)
+            .load(&mut db.conn))
+            .unwrap();
+        assert_eq!(found, [1]);
+
+        // updated: the new document replaces the old
+        let painted = Attributes {
+            color: "green".into(),
+            legs: Some(3),
+        };
+        let n = go!(update(products::table)
+            .filter(products::id.eq(1))
+            .set((
+                products::attributes.to(Json(painted.clone())),
+                products::extra.to(Some(Json(blue.clone()))),
+            ))
+            .execute(&mut db.conn))
+            .unwrap();
+        assert_eq!(n, 1);
+        let mut rows = go!(products::table
+            .filter(products::id.eq(1))
+            .select((products::attributes, products::extra))
+            .load_as::<(Json<Attributes>, Option<Json<Attributes>>), _, _>(&mut db.conn))
+            .unwrap();
+        let (attributes, extra) = rows.remove(0);
+        assert_eq!(attributes.into_inner(), painted);
+        assert_eq!(extra.map(Json::into_inner), Some(blue));
+    }
 }
 
 #[test]
@@ -192,7 +194,7 @@ struct Note {
     extra: Option<Json<Attributes>>,
 }
 
-crate::on_both!(json_values_are_portable);
+crate::on_both!(json_values_are_portable,);
 
 /// `Json<T>` is a value: it is written, read, compared for equality and assigned on every
 /// backend (SQLite stores the JSON text); only the operators are PostgreSQL's.

@@ -2,6 +2,7 @@
 //! anything is sent, streams and COPY abandoned early cancelled instead of read on, and a
 //! refused COPY that stops pulling the caller's rows.
 
+use crate::twice::twice;
 use crate::{engine_setup, setup};
 use sqlwright::prelude::*;
 use sqlwright::{raw, Error};
@@ -70,38 +71,114 @@ fn max_rows_set_on_the_engine_holds_for_every_connection() {
     assert!(matches!(err, Error::TooManyRows { limit: 5 }), "{err:?}");
 }
 
-#[test]
-fn too_many_parameters_names_the_limit_before_sending() {
-    let mut db = setup(ITEMS);
-    let names: Vec<String> = (0..70_000).map(|i| format!("p{i}")).collect();
-    let list: Vec<String> = names.iter().map(|n| format!(":{n}")).collect();
-    let text = format!("SELECT id FROM items WHERE id IN ({})", list.join(", "));
-    let mut query = raw::sql(&text);
-    for (i, n) in names.iter().enumerate() {
-        query = query.bind(n, i as i32);
+twice! {
+    fn too_many_parameters_names_the_limit_before_sending() {
+        let mut db = setup(ITEMS);
+        let names: Vec<String> = (0..70_000).map(|i| format!("p{i}")).collect();
+        let list: Vec<String> = names.iter().map(|n| format!(":{n}")).collect();
+        let text = format!("SELECT id FROM items WHERE id IN ({})", list.join(", "));
+        let mut query = raw::sql(&text);
+        for (i, n) in names.iter().enumerate() {
+            query = query.bind(n, i as i32);
+        }
+        let err = go!(query.load(&mut db.conn)).unwrap_err();
+        assert!(matches!(err, Error::Parameter(_)), "{err:?}");
+        assert!(err.to_string().contains("at most 65535"), "{err}");
+        assert!(err.to_string().contains("70000"), "{err}");
+        assert_eq!(go!(items::table.count(&mut db.conn)).unwrap(), 50);
     }
-    let err = query.load(&mut db.conn).unwrap_err();
-    assert!(matches!(err, Error::Parameter(_)), "{err:?}");
-    assert!(err.to_string().contains("at most 65535"), "{err}");
-    assert!(err.to_string().contains("70000"), "{err}");
-    assert_eq!(items::table.count(&mut db.conn).unwrap(), 50);
-}
 
-#[test]
-fn a_value_over_one_gibibyte_is_refused_before_it_is_sent() {
-    let mut db = setup(ITEMS);
-    let huge = "x".repeat((1 << 30) + 1);
-    let err = items::table
-        .select(items::id)
-        .filter(items::label.eq(huge.as_str()))
-        .load(&mut db.conn)
-        .unwrap_err();
-    drop(huge);
-    assert!(matches!(err, Error::Parameter(_)), "{err:?}");
-    assert!(err.to_string().contains("1 GiB"), "{err}");
-    assert!(!db.conn.is_closed());
-    // The next statement runs: nothing was sent, nothing is out of step.
-    assert_eq!(items::table.count(&mut db.conn).unwrap(), 50);
+    fn a_value_over_one_gibibyte_is_refused_before_it_is_sent() {
+        let mut db = setup(ITEMS);
+        let huge = "x".repeat((1 << 30) + 1);
+        let err = go!(items::table
+            .select(items::id)
+            .filter(items::label.eq(huge.as_str()))
+            .load(&mut db.conn))
+            .unwrap_err();
+        drop(huge);
+        assert!(matches!(err, Error::Parameter(_)), "{err:?}");
+        assert!(err.to_string().contains("1 GiB"), "{err}");
+        assert!(!db.conn.is_closed());
+        // The next statement runs: nothing was sent, nothing is out of step.
+        assert_eq!(go!(items::table.count(&mut db.conn)).unwrap(), 50);
+    }
+
+    fn raw_rows_are_exact_or_a_typed_error() {
+        let mut db = setup(ITEMS);
+        let row = go!(raw::sql(
+            "SELECT ARRAY[1, NULL]::int4[] AS a, 1e-29::numeric AS n, '24:00'::time AS t, \
+         '[0:1]={1,2}'::int4[] AS b, 1.5::numeric AS ok",
+        )
+        .one(&mut db.conn))
+        .unwrap();
+        let null_element = row.get::<Vec<i32>>("a").unwrap_err().to_string();
+        assert!(null_element.contains("Vec of Option"), "{null_element}");
+        assert!(
+            !null_element.contains("Option<alloc::vec"),
+            "{null_element}"
+        );
+        assert_eq!(
+            row.get::<Vec<Option<i32>>>("a").unwrap(),
+            vec![Some(1), None]
+        );
+        assert!(row.get::<rust_decimal::Decimal>("n").is_err());
+        assert_eq!(
+            row.get::<rust_decimal::Decimal>("ok").unwrap(),
+            rust_decimal::Decimal::new(15, 1)
+        );
+        assert!(row.get::<chrono::NaiveTime>("t").is_err());
+        assert!(row
+            .get::<Vec<i32>>("b")
+            .unwrap_err()
+            .to_string()
+            .contains("start at 0"));
+    }
+
+    fn a_nul_inside_a_text_array_is_refused_before_sending() {
+        let mut db = setup(ITEMS);
+        let labels = vec!["item 1".to_string(), "bad\0label".to_string()];
+        let err = go!(items::table
+            .filter(items::label.in_(labels.clone()))
+            .select(items::id)
+            .load(&mut db.conn))
+            .unwrap_err();
+        assert!(matches!(err, Error::NulInText), "{err:?}");
+        let err = go!(raw::sql("SELECT id FROM items WHERE label = ANY(:labels)")
+            .bind_as::<sqlwright::types::Array<sqlwright::types::Text>, _>("labels", labels)
+            .load(&mut db.conn))
+            .unwrap_err();
+        assert!(matches!(err, Error::NulInText), "{err:?}");
+        // Arrays without NUL in their text (their length words hold zero bytes) go through.
+        let ok = go!(items::table
+            .filter(items::label.in_(["item 1".to_string(), "item 2".to_string()]))
+            .select(items::id)
+            .load(&mut db.conn))
+            .unwrap();
+        assert_eq!(ok, vec![1, 2]);
+    }
+
+    fn raw_rows_leave_the_exactness_checks_to_the_types_that_need_them() {
+        let mut db = setup(ITEMS);
+        let row = go!(raw::sql(
+            "SELECT 1e-29::numeric AS n, '24:00'::time AS t, '[0:1]={1,2}'::int4[] AS b, \
+         'NaN'::numeric AS nan",
+        )
+        .one(&mut db.conn))
+        .unwrap();
+        // A type of the user's gets the bytes as they are...
+        for column in ["n", "t", "b", "nan"] {
+            assert!(
+                !row.get::<AnyBytes>(column).unwrap().0.is_empty(),
+                "{column}"
+            );
+        }
+        // ...while the types that would change the value refuse it.
+        assert!(row.get::<rust_decimal::Decimal>("n").is_err());
+        assert!(row.get::<Option<rust_decimal::Decimal>>("nan").is_err());
+        assert!(row.get::<chrono::NaiveTime>("t").is_err());
+        assert!(row.get::<Vec<i32>>("b").is_err());
+    }
 }
 
 #[test]
@@ -190,62 +267,6 @@ fn a_refused_copy_stops_pulling_the_callers_rows() {
 }
 
 #[test]
-fn raw_rows_are_exact_or_a_typed_error() {
-    let mut db = setup(ITEMS);
-    let row = raw::sql(
-        "SELECT ARRAY[1, NULL]::int4[] AS a, 1e-29::numeric AS n, '24:00'::time AS t, \
-         '[0:1]={1,2}'::int4[] AS b, 1.5::numeric AS ok",
-    )
-    .one(&mut db.conn)
-    .unwrap();
-    let null_element = row.get::<Vec<i32>>("a").unwrap_err().to_string();
-    assert!(null_element.contains("Vec of Option"), "{null_element}");
-    assert!(
-        !null_element.contains("Option<alloc::vec"),
-        "{null_element}"
-    );
-    assert_eq!(
-        row.get::<Vec<Option<i32>>>("a").unwrap(),
-        vec![Some(1), None]
-    );
-    assert!(row.get::<rust_decimal::Decimal>("n").is_err());
-    assert_eq!(
-        row.get::<rust_decimal::Decimal>("ok").unwrap(),
-        rust_decimal::Decimal::new(15, 1)
-    );
-    assert!(row.get::<chrono::NaiveTime>("t").is_err());
-    assert!(row
-        .get::<Vec<i32>>("b")
-        .unwrap_err()
-        .to_string()
-        .contains("start at 0"));
-}
-
-#[test]
-fn a_nul_inside_a_text_array_is_refused_before_sending() {
-    let mut db = setup(ITEMS);
-    let labels = vec!["item 1".to_string(), "bad\0label".to_string()];
-    let err = items::table
-        .filter(items::label.in_(labels.clone()))
-        .select(items::id)
-        .load(&mut db.conn)
-        .unwrap_err();
-    assert!(matches!(err, Error::NulInText), "{err:?}");
-    let err = raw::sql("SELECT id FROM items WHERE label = ANY(:labels)")
-        .bind_as::<sqlwright::types::Array<sqlwright::types::Text>, _>("labels", labels)
-        .load(&mut db.conn)
-        .unwrap_err();
-    assert!(matches!(err, Error::NulInText), "{err:?}");
-    // Arrays without NUL in their text (their length words hold zero bytes) go through.
-    let ok = items::table
-        .filter(items::label.in_(["item 1".to_string(), "item 2".to_string()]))
-        .select(items::id)
-        .load(&mut db.conn)
-        .unwrap();
-    assert_eq!(ok, vec![1, 2]);
-}
-
-#[test]
 fn a_stream_dropped_early_inside_a_transaction_never_fails_it_silently() {
     let mut db = setup(ITEMS);
     db.conn.batch_execute("BEGIN").unwrap();
@@ -284,30 +305,8 @@ impl<'a> postgres::types::FromSql<'a> for AnyBytes {
     ) -> Result<Self, Box<dyn std::error::Error + Sync + Send>> {
         Ok(AnyBytes(raw.to_vec()))
     }
+
     fn accepts(_: &postgres::types::Type) -> bool {
         true
     }
-}
-
-#[test]
-fn raw_rows_leave_the_exactness_checks_to_the_types_that_need_them() {
-    let mut db = setup(ITEMS);
-    let row = raw::sql(
-        "SELECT 1e-29::numeric AS n, '24:00'::time AS t, '[0:1]={1,2}'::int4[] AS b, \
-         'NaN'::numeric AS nan",
-    )
-    .one(&mut db.conn)
-    .unwrap();
-    // A type of the user's gets the bytes as they are...
-    for column in ["n", "t", "b", "nan"] {
-        assert!(
-            !row.get::<AnyBytes>(column).unwrap().0.is_empty(),
-            "{column}"
-        );
-    }
-    // ...while the types that would change the value refuse it.
-    assert!(row.get::<rust_decimal::Decimal>("n").is_err());
-    assert!(row.get::<Option<rust_decimal::Decimal>>("nan").is_err());
-    assert!(row.get::<chrono::NaiveTime>("t").is_err());
-    assert!(row.get::<Vec<i32>>("b").is_err());
 }

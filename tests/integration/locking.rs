@@ -6,6 +6,7 @@
 //! or runs with a short `lock_timeout`.
 
 use crate::setup;
+use crate::twice::twice;
 use sqlwright::dsl::{row_number, window};
 use sqlwright::engine::DbErrorKind;
 use sqlwright::prelude::*;
@@ -59,6 +60,16 @@ fn other(db: &crate::Db) -> Connection {
     conn.batch_execute("SET lock_timeout = '200ms'; SET statement_timeout = '10s'")
         .unwrap();
     conn
+}
+
+/// [`other`] in either mode (a macro: the connection is async on tokio).
+macro_rules! other {
+    ($db:expr) => {{
+        let mut conn = $db.connect_again();
+        go!(conn.batch_execute("SET lock_timeout = '200ms'; SET statement_timeout = '10s'"))
+            .unwrap();
+        conn
+    }};
 }
 
 #[test]
@@ -165,194 +176,193 @@ fn each_locking_form_renders_and_runs_in_a_transaction() {
         .unwrap();
 }
 
-#[test]
-fn no_wait_on_a_locked_row_is_a_typed_error_and_skip_locked_skips_it() {
-    let mut db = setup(DDL);
-    let mut second = other(&db);
-    let tx = db.conn.begin().unwrap();
-    let mut tx = tx;
-    let held: Vec<i32> = jobs::table
-        .filter(jobs::id.eq(2))
-        .select(jobs::id)
-        .for_update()
-        .load(&mut tx)
-        .unwrap();
-    assert_eq!(held, [2]);
+twice! {
+    fn no_wait_on_a_locked_row_is_a_typed_error_and_skip_locked_skips_it() {
+        let mut db = setup(DDL);
+        let mut second = other!(db);
+        let tx = go!(db.conn.begin()).unwrap();
+        let mut tx = tx;
+        let held: Vec<i32> = go!(jobs::table
+            .filter(jobs::id.eq(2))
+            .select(jobs::id)
+            .for_update()
+            .load(&mut tx))
+            .unwrap();
+        assert_eq!(held, [2]);
 
-    // NOWAIT on the held row: 55P03 at once, as a kind the caller can match on
-    let err = jobs::table
-        .filter(jobs::id.eq(2))
-        .select(jobs::id)
-        .for_update()
-        .no_wait()
-        .load(&mut second)
-        .unwrap_err();
-    assert!(err.is_lock_not_available(), "{err}");
-    assert_eq!(err.kind(), Some(DbErrorKind::LockNotAvailable));
-    assert_eq!(err.database_error().unwrap().code, "55P03");
-    assert!(!err.is_retryable());
-    assert!(err.to_string().contains("skip_locked()"), "{err}");
+        // NOWAIT on the held row: 55P03 at once, as a kind the caller can match on
+        let err = go!(jobs::table
+            .filter(jobs::id.eq(2))
+            .select(jobs::id)
+            .for_update()
+            .no_wait()
+            .load(&mut second))
+            .unwrap_err();
+        assert!(err.is_lock_not_available(), "{err}");
+        assert_eq!(err.kind(), Some(DbErrorKind::LockNotAvailable));
+        assert_eq!(err.database_error().unwrap().code, "55P03");
+        assert!(!err.is_retryable());
+        assert!(err.to_string().contains("skip_locked()"), "{err}");
 
-    // SKIP LOCKED: every row but the held one, in order
-    let free: Vec<i32> = jobs::table
-        .select(jobs::id)
-        .order_by(jobs::id)
-        .for_update()
-        .skip_locked()
-        .load(&mut second)
-        .unwrap();
-    assert_eq!(free, [1, 3, 4]);
-    let next: Option<i32> = jobs::table
-        .select(jobs::id)
-        .order_by(jobs::id)
-        .filter(jobs::id.ge(2))
-        .for_update()
-        .skip_locked()
-        .first(&mut second)
-        .unwrap();
-    assert_eq!(next, Some(3));
+        // SKIP LOCKED: every row but the held one, in order
+        let free: Vec<i32> = go!(jobs::table
+            .select(jobs::id)
+            .order_by(jobs::id)
+            .for_update()
+            .skip_locked()
+            .load(&mut second))
+            .unwrap();
+        assert_eq!(free, [1, 3, 4]);
+        let next: Option<i32> = go!(jobs::table
+            .select(jobs::id)
+            .order_by(jobs::id)
+            .filter(jobs::id.ge(2))
+            .for_update()
+            .skip_locked()
+            .first(&mut second))
+            .unwrap();
+        assert_eq!(next, Some(3));
 
-    // waiting (no NOWAIT) ends with the same kind when lock_timeout passes
-    let err = jobs::table
-        .filter(jobs::id.eq(2))
-        .for_update()
-        .load(&mut second)
-        .unwrap_err();
-    assert!(err.is_lock_not_available(), "{err}");
+        // waiting (no NOWAIT) ends with the same kind when lock_timeout passes
+        let err = go!(jobs::table
+            .filter(jobs::id.eq(2))
+            .for_update()
+            .load(&mut second))
+            .unwrap_err();
+        assert!(err.is_lock_not_available(), "{err}");
 
-    // once the holder's transaction ends, the row can be locked again
-    tx.rollback().unwrap();
-    let got: Vec<i32> = jobs::table
-        .filter(jobs::id.eq(2))
-        .select(jobs::id)
-        .for_update()
-        .no_wait()
-        .load(&mut second)
-        .unwrap();
-    assert_eq!(got, [2]);
-}
+        // once the holder's transaction ends, the row can be locked again
+        go!(tx.rollback()).unwrap();
+        let got: Vec<i32> = go!(jobs::table
+            .filter(jobs::id.eq(2))
+            .select(jobs::id)
+            .for_update()
+            .no_wait()
+            .load(&mut second))
+            .unwrap();
+        assert_eq!(got, [2]);
+    }
 
-#[test]
-fn for_share_lets_another_for_share_through_but_not_for_update() {
-    let mut db = setup(DDL);
-    let mut second = other(&db);
-    let mut tx = db.conn.begin().unwrap();
-    let mine: Vec<i32> = jobs::table
-        .select(jobs::id)
-        .filter(jobs::id.le(2))
-        .order_by(jobs::id)
-        .for_share()
-        .load(&mut tx)
-        .unwrap();
-    assert_eq!(mine, [1, 2]);
+    fn for_share_lets_another_for_share_through_but_not_for_update() {
+        let mut db = setup(DDL);
+        let mut second = other!(db);
+        let mut tx = go!(db.conn.begin()).unwrap();
+        let mine: Vec<i32> = go!(jobs::table
+            .select(jobs::id)
+            .filter(jobs::id.le(2))
+            .order_by(jobs::id)
+            .for_share()
+            .load(&mut tx))
+            .unwrap();
+        assert_eq!(mine, [1, 2]);
 
-    let mut tx2 = second.begin().unwrap();
-    let shared: Vec<i32> = jobs::table
-        .select(jobs::id)
-        .filter(jobs::id.le(2))
-        .order_by(jobs::id)
-        .for_share()
-        .no_wait()
-        .load(&mut tx2)
-        .unwrap();
-    assert_eq!(shared, [1, 2]);
-    // FOR KEY SHARE goes through too; FOR UPDATE does not
-    let key_shared: Vec<i32> = jobs::table
-        .select(jobs::id)
-        .filter(jobs::id.eq(1))
-        .for_key_share()
-        .no_wait()
-        .load(&mut tx2)
-        .unwrap();
-    assert_eq!(key_shared, [1]);
-    tx2.rollback().unwrap();
-    let err = jobs::table
-        .select(jobs::id)
-        .filter(jobs::id.eq(1))
-        .for_update()
-        .no_wait()
-        .load(&mut second)
-        .unwrap_err();
-    assert!(err.is_lock_not_available(), "{err}");
-    // rows the first transaction did not lock stay free
-    let free: Vec<i32> = jobs::table
-        .select(jobs::id)
-        .order_by(jobs::id)
-        .for_update()
-        .skip_locked()
-        .load(&mut second)
-        .unwrap();
-    assert_eq!(free, [3, 4]);
-    tx.commit().unwrap();
-}
+        let mut tx2 = go!(second.begin()).unwrap();
+        let shared: Vec<i32> = go!(jobs::table
+            .select(jobs::id)
+            .filter(jobs::id.le(2))
+            .order_by(jobs::id)
+            .for_share()
+            .no_wait()
+            .load(&mut tx2))
+            .unwrap();
+        assert_eq!(shared, [1, 2]);
+        // FOR KEY SHARE goes through too; FOR UPDATE does not
+        let key_shared: Vec<i32> = go!(jobs::table
+            .select(jobs::id)
+            .filter(jobs::id.eq(1))
+            .for_key_share()
+            .no_wait()
+            .load(&mut tx2))
+            .unwrap();
+        assert_eq!(key_shared, [1]);
+        go!(tx2.rollback()).unwrap();
+        let err = go!(jobs::table
+            .select(jobs::id)
+            .filter(jobs::id.eq(1))
+            .for_update()
+            .no_wait()
+            .load(&mut second))
+            .unwrap_err();
+        assert!(err.is_lock_not_available(), "{err}");
+        // rows the first transaction did not lock stay free
+        let free: Vec<i32> = go!(jobs::table
+            .select(jobs::id)
+            .order_by(jobs::id)
+            .for_update()
+            .skip_locked()
+            .load(&mut second))
+            .unwrap();
+        assert_eq!(free, [3, 4]);
+        go!(tx.commit()).unwrap();
+    }
 
-#[test]
-fn of_locks_only_the_named_table_of_a_join() {
-    let mut db = setup(DDL);
-    let mut second = other(&db);
-    let mut tx = db.conn.begin().unwrap();
-    let rows: Vec<(i32, String)> = jobs::table
-        .inner_join(owners::table)
-        .filter(owners::name.eq("ann"))
-        .select((jobs::id, owners::name))
-        .order_by(jobs::id)
-        .for_update()
-        .of(jobs::table)
-        .load(&mut tx)
-        .unwrap();
-    assert_eq!(rows, [(1, "ann".into()), (2, "ann".into())]);
+    fn of_locks_only_the_named_table_of_a_join() {
+        let mut db = setup(DDL);
+        let mut second = other!(db);
+        let mut tx = go!(db.conn.begin()).unwrap();
+        let rows: Vec<(i32, String)> = go!(jobs::table
+            .inner_join(owners::table)
+            .filter(owners::name.eq("ann"))
+            .select((jobs::id, owners::name))
+            .order_by(jobs::id)
+            .for_update()
+            .of(jobs::table)
+            .load(&mut tx))
+            .unwrap();
+        assert_eq!(rows, [(1, "ann".into()), (2, "ann".into())]);
 
-    // the owner row was read, not locked
-    let owner: Vec<String> = owners::table
-        .filter(owners::id.eq(1))
-        .select(owners::name)
-        .for_update()
-        .no_wait()
-        .load(&mut second)
-        .unwrap();
-    assert_eq!(owner, ["ann"]);
-    // the job rows were locked
-    let err = jobs::table
-        .filter(jobs::id.eq(1))
-        .for_update()
-        .no_wait()
-        .load(&mut second)
-        .unwrap_err();
-    assert!(err.is_lock_not_available(), "{err}");
-    tx.rollback().unwrap();
+        // the owner row was read, not locked
+        let owner: Vec<String> = go!(owners::table
+            .filter(owners::id.eq(1))
+            .select(owners::name)
+            .for_update()
+            .no_wait()
+            .load(&mut second))
+            .unwrap();
+        assert_eq!(owner, ["ann"]);
+        // the job rows were locked
+        let err = go!(jobs::table
+            .filter(jobs::id.eq(1))
+            .for_update()
+            .no_wait()
+            .load(&mut second))
+            .unwrap_err();
+        assert!(err.is_lock_not_available(), "{err}");
+        go!(tx.rollback()).unwrap();
 
-    // an outer join locks its required side by naming it; an alias is named by its alias
-    let mut tx = db.conn.begin().unwrap();
-    let rows: Vec<(i32, Option<String>)> = jobs::table
-        .left_join(owners::table)
-        .select((jobs::id, owners::name))
-        .order_by(jobs::id)
-        .for_update()
-        .of(jobs::table)
-        .skip_locked()
-        .load(&mut tx)
-        .unwrap();
-    assert_eq!(rows.len(), 4);
-    assert_eq!(rows[3], (4, None));
-    let q = boss
-        .select(boss.col(owners::name))
-        .filter(boss.col(owners::id).eq(2))
-        .for_share()
-        .of(boss);
-    assert!(
-        q.to_sql().ends_with("FOR SHARE OF \"boss\""),
-        "{}",
-        q.to_sql()
-    );
-    assert_eq!(q.load(&mut tx).unwrap(), ["bob"]);
-    let err = owners::table
-        .filter(owners::id.eq(2))
-        .for_update()
-        .no_wait()
-        .load(&mut second)
-        .unwrap_err();
-    assert!(err.is_lock_not_available(), "{err}");
-    tx.commit().unwrap();
+        // an outer join locks its required side by naming it; an alias is named by its alias
+        let mut tx = go!(db.conn.begin()).unwrap();
+        let rows: Vec<(i32, Option<String>)> = go!(jobs::table
+            .left_join(owners::table)
+            .select((jobs::id, owners::name))
+            .order_by(jobs::id)
+            .for_update()
+            .of(jobs::table)
+            .skip_locked()
+            .load(&mut tx))
+            .unwrap();
+        assert_eq!(rows.len(), 4);
+        assert_eq!(rows[3], (4, None));
+        let q = boss
+            .select(boss.col(owners::name))
+            .filter(boss.col(owners::id).eq(2))
+            .for_share()
+            .of(boss);
+        assert!(
+            q.to_sql().ends_with("FOR SHARE OF \"boss\""),
+            "{}",
+            q.to_sql()
+        );
+        assert_eq!(go!(q.load(&mut tx)).unwrap(), ["bob"]);
+        let err = go!(owners::table
+            .filter(owners::id.eq(2))
+            .for_update()
+            .no_wait()
+            .load(&mut second))
+            .unwrap_err();
+        assert!(err.is_lock_not_available(), "{err}");
+        go!(tx.commit()).unwrap();
+    }
 }
 
 #[test]

@@ -73,6 +73,7 @@ mod streaming;
 mod subqueries;
 mod tls;
 mod transactions;
+mod twice;
 mod types;
 mod types_more;
 mod writes;

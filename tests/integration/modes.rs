@@ -65,11 +65,8 @@ macro_rules! both_modes {
             #[test]
             fn on_tokio() {
                 let db = testing::database();
-                let runtime = tokio::runtime::Builder::new_multi_thread()
-                    .worker_threads(2)
-                    .enable_all()
-                    .build()
-                    .unwrap();
+                // The suite's one runtime (two workers), not one built per test.
+                let runtime = crate::twice::runtime();
                 // Spawned, so the test also proves the futures are `Send`.
                 let url = db.url().clone();
                 let task = runtime.spawn(async move {

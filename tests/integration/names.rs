@@ -1,16 +1,9 @@
 //! Unicode and reserved-word identifiers, and SQL names that differ from Rust names, on
 //! PostgreSQL and SQLite.
 
-use crate::both::{spelled, text_of, with, Fresh, TestBackend};
-use crate::on_both;
+use crate::both::{spelled, text_of, with};
+use crate::twice::twice;
 use sqlwright::prelude::*;
-
-on_both!(
-    cyrillic_names,
-    reserved_words,
-    sql_names_with_spaces_and_quotes,
-    composite_primary_keys,
-);
 
 sqlwright::table! {
     /// The notes' users table.
@@ -19,6 +12,7 @@ sqlwright::table! {
         имя -> Text,
         фамилия -> Nullable<Text>,
     }
+
     /// Reserved words as table and column names.
     user (id) {
         id -> Int4,
@@ -36,69 +30,91 @@ sqlwright::table! {
 }
 
 /// The three tables with their rows, created by their declarations on backend `B`.
-fn fixture<B: TestBackend>() -> Fresh<B> {
-    with::<B>(
-        sqlwright::schema!(пользователь_, user, order_lines),
-        r#"
+macro_rules! fixture {
+    () => {
+        with::<B>(
+            sqlwright::schema!(пользователь_, user, order_lines),
+            r#"
 INSERT INTO "пользователь_" VALUES (1, 'Петя', 'Иванов'), (2, 'Маша', NULL);
 INSERT INTO "user" VALUES (1, 10, 'admins', NULL, 'human'), (2, 5, 'guests', 'x', 'bot');
 INSERT INTO "Order Lines" VALUES (1, 3), (2, 4);
 "#,
-    )
+        )
+    };
 }
 
-fn cyrillic_names<B: TestBackend>() {
-    let mut db = fixture::<B>();
-    let q = пользователь_::table
-        .filter(пользователь_::имя.like("П%"))
-        .select((пользователь_::имя, пользователь_::фамилия));
-    assert_eq!(
-        text_of(q.debug_sql_for(B::DIALECT)),
-        spelled::<B>(
-            r#"SELECT "пользователь_"."имя", "пользователь_"."фамилия" FROM "пользователь_" WHERE "пользователь_"."имя" LIKE $1"#
-        )
-    );
-    assert_eq!(
-        q.load(&mut db.conn).unwrap(),
-        vec![("Петя".to_string(), Some("Иванов".to_string()))]
-    );
-    let rows = пользователь_::table
-        .filter(пользователь_::фамилия.is_null())
-        .load(&mut db.conn)
-        .unwrap();
-    assert_eq!(rows, vec![(2, "Маша".to_string(), None)]);
-}
+twice! {
+    fn cyrillic_names<B>() {
+        let mut db = fixture!();
+        let q = пользователь_::table
+            .filter(пользователь_::имя.like("П%"))
+            .select((пользователь_::имя, пользователь_::фамилия));
+        assert_eq!(
+            text_of(q.debug_sql_for(B::DIALECT)),
+            spelled::<B>(
+                r#"SELECT "пользователь_"."имя", "пользователь_"."фамилия" FROM "пользователь_" WHERE "пользователь_"."имя" LIKE $1"#
+            )
+        );
+        assert_eq!(
+            go!(q.load(&mut db.conn)).unwrap(),
+            vec![("Петя".to_string(), Some("Иванов".to_string()))]
+        );
+        let rows = go!(пользователь_::table
+            .filter(пользователь_::фамилия.is_null())
+            .load(&mut db.conn))
+            .unwrap();
+        assert_eq!(rows, vec![(2, "Маша".to_string(), None)]);
+    }
 
-fn reserved_words<B: TestBackend>() {
-    let mut db = fixture::<B>();
-    let q = user::table
-        .filter(user::order.gt(6) & user::r#type.eq("human"))
-        .select((user::group, user::select, user::r#type))
-        .order_by(user::order.desc());
-    assert_eq!(
-        text_of(q.debug_sql_for(B::DIALECT)),
-        spelled::<B>(
-            r#"SELECT "user"."group", "user"."select", "user"."type" FROM "user" WHERE ("user"."order" > $1) AND ("user"."type" = $2) ORDER BY "user"."order" DESC"#
-        )
-    );
-    assert_eq!(
-        q.load(&mut db.conn).unwrap(),
-        vec![("admins".to_string(), None, "human".to_string())]
-    );
-}
+    fn reserved_words<B>() {
+        let mut db = fixture!();
+        let q = user::table
+            .filter(user::order.gt(6) & user::r#type.eq("human"))
+            .select((user::group, user::select, user::r#type))
+            .order_by(user::order.desc());
+        assert_eq!(
+            text_of(q.debug_sql_for(B::DIALECT)),
+            spelled::<B>(
+                r#"SELECT "user"."group", "user"."select", "user"."type" FROM "user" WHERE ("user"."order" > $1) AND ("user"."type" = $2) ORDER BY "user"."order" DESC"#
+            )
+        );
+        assert_eq!(
+            go!(q.load(&mut db.conn)).unwrap(),
+            vec![("admins".to_string(), None, "human".to_string())]
+        );
+    }
 
-fn sql_names_with_spaces_and_quotes<B: TestBackend>() {
-    let mut db = fixture::<B>();
-    let q = order_lines::table
-        .select(order_lines::qty)
-        .order_by(order_lines::qty.desc());
-    assert_eq!(
-        text_of(q.debug_sql_for(B::DIALECT)),
-        spelled::<B>(
-            r#"SELECT "Order Lines"."Qty ""x""" FROM "Order Lines" ORDER BY "Order Lines"."Qty ""x""" DESC"#
-        )
-    );
-    assert_eq!(q.load(&mut db.conn).unwrap(), vec![4, 3]);
+    fn sql_names_with_spaces_and_quotes<B>() {
+        let mut db = fixture!();
+        let q = order_lines::table
+            .select(order_lines::qty)
+            .order_by(order_lines::qty.desc());
+        assert_eq!(
+            text_of(q.debug_sql_for(B::DIALECT)),
+            spelled::<B>(
+                r#"SELECT "Order Lines"."Qty ""x""" FROM "Order Lines" ORDER BY "Order Lines"."Qty ""x""" DESC"#
+            )
+        );
+        assert_eq!(go!(q.load(&mut db.conn)).unwrap(), vec![4, 3]);
+    }
+
+    fn composite_primary_keys<B>() {
+        use sqlwright::query::Table;
+        let meta = <memberships::table as Table>::META;
+        assert_eq!(meta.primary_key, ["group_id", "user_id"]);
+        assert!(meta.columns[0].primary_key && meta.columns[1].primary_key);
+        assert!(!meta.columns[2].primary_key);
+        let mut db = with::<B>(
+            sqlwright::schema!(memberships),
+            "INSERT INTO memberships VALUES (1, 1, 'owner'), (1, 2, 'member'), (2, 1, 'member');",
+        );
+        let roles = go!(memberships::table
+            .filter(memberships::group_id.eq(1) & memberships::user_id.eq(2))
+            .select(memberships::role)
+            .load(&mut db.conn))
+            .unwrap();
+        assert_eq!(roles, ["member"]);
+    }
 }
 
 #[test]
@@ -128,22 +144,4 @@ sqlwright::table! {
         user_id -> Int4,
         role -> Text,
     }
-}
-
-fn composite_primary_keys<B: TestBackend>() {
-    use sqlwright::query::Table;
-    let meta = <memberships::table as Table>::META;
-    assert_eq!(meta.primary_key, ["group_id", "user_id"]);
-    assert!(meta.columns[0].primary_key && meta.columns[1].primary_key);
-    assert!(!meta.columns[2].primary_key);
-    let mut db = with::<B>(
-        sqlwright::schema!(memberships),
-        "INSERT INTO memberships VALUES (1, 1, 'owner'), (1, 2, 'member'), (2, 1, 'member');",
-    );
-    let roles = memberships::table
-        .filter(memberships::group_id.eq(1) & memberships::user_id.eq(2))
-        .select(memberships::role)
-        .load(&mut db.conn)
-        .unwrap();
-    assert_eq!(roles, ["member"]);
 }

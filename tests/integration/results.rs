@@ -1,88 +1,99 @@
 //! Result shapes: all rows, first, one, scalar, count; and seeing SQL without running it.
 
-use crate::both::{spelled, with, TestBackend};
-use crate::on_both;
+use crate::both::{spelled, with};
 use crate::schema::*;
+use crate::twice::twice;
 use sqlwright::backend::Dialect;
 use sqlwright::prelude::*;
 
-on_both!(first_one_scalar_count, hostile_values_are_parameters);
+twice! {
+    fn first_one_scalar_count<B>() {
+        let mut db = with::<B>(USERS_SCHEMA, USER_ROWS);
+        let first = go!(users::table
+            .select(users::name)
+            .order_by(users::id)
+            .first(&mut db.conn))
+            .unwrap();
+        assert_eq!(first.as_deref(), Some("Ann"));
+        let none = go!(users::table
+            .filter(users::age.gt(100))
+            .select(users::name)
+            .first(&mut db.conn))
+            .unwrap();
+        assert_eq!(none, None);
 
-fn first_one_scalar_count<B: TestBackend>() {
-    let mut db = with::<B>(USERS_SCHEMA, USER_ROWS);
-    let first = users::table
-        .select(users::name)
-        .order_by(users::id)
-        .first(&mut db.conn)
-        .unwrap();
-    assert_eq!(first.as_deref(), Some("Ann"));
-    let none = users::table
-        .filter(users::age.gt(100))
-        .select(users::name)
-        .first(&mut db.conn)
-        .unwrap();
-    assert_eq!(none, None);
+        let one = go!(users::table
+            .filter(users::email.eq("cid@example.com"))
+            .select((users::id, users::name))
+            .one(&mut db.conn))
+            .unwrap();
+        assert_eq!(one, (3, "Cid".to_string()));
+        let err = go!(users::table
+            .filter(users::age.gt(100))
+            .select(users::id)
+            .one(&mut db.conn))
+            .unwrap_err();
+        assert!(matches!(err, sqlwright::Error::NotFound), "{err}");
+        let err = go!(users::table
+            .filter(users::hair_color.eq("red"))
+            .select(users::id)
+            .one(&mut db.conn))
+            .unwrap_err();
+        assert!(matches!(err, sqlwright::Error::MultipleRows), "{err}");
 
-    let one = users::table
-        .filter(users::email.eq("cid@example.com"))
-        .select((users::id, users::name))
-        .one(&mut db.conn)
-        .unwrap();
-    assert_eq!(one, (3, "Cid".to_string()));
-    let err = users::table
-        .filter(users::age.gt(100))
-        .select(users::id)
-        .one(&mut db.conn)
-        .unwrap_err();
-    assert!(matches!(err, sqlwright::Error::NotFound), "{err}");
-    let err = users::table
-        .filter(users::hair_color.eq("red"))
-        .select(users::id)
-        .one(&mut db.conn)
-        .unwrap_err();
-    assert!(matches!(err, sqlwright::Error::MultipleRows), "{err}");
+        let age = go!(users::table
+            .filter(users::name.eq("Dee"))
+            .select(users::age)
+            .scalar(&mut db.conn))
+            .unwrap();
+        assert_eq!(age, Some(Some(25)));
+        let missing = go!(users::table
+            .filter(users::name.eq("Zed"))
+            .select(users::age)
+            .scalar(&mut db.conn))
+            .unwrap();
+        assert_eq!(missing, None);
+        assert!(matches!(
+            go!(users::table.select(users::age).scalar(&mut db.conn)),
+            Err(sqlwright::Error::MultipleRows)
+        ));
 
-    let age = users::table
-        .filter(users::name.eq("Dee"))
-        .select(users::age)
-        .scalar(&mut db.conn)
-        .unwrap();
-    assert_eq!(age, Some(Some(25)));
-    let missing = users::table
-        .filter(users::name.eq("Zed"))
-        .select(users::age)
-        .scalar(&mut db.conn)
-        .unwrap();
-    assert_eq!(missing, None);
-    assert!(matches!(
-        users::table.select(users::age).scalar(&mut db.conn),
-        Err(sqlwright::Error::MultipleRows)
-    ));
+        assert_eq!(go!(users::table.count(&mut db.conn)).unwrap(), 5);
+        assert_eq!(
+            go!(users::table
+                .filter(users::hair_color.is_null())
+                .count(&mut db.conn))
+                .unwrap(),
+            2
+        );
+        assert_eq!(
+            go!(users::table
+                .select(users::hair_color)
+                .distinct()
+                .count(&mut db.conn))
+                .unwrap(),
+            3
+        );
+        // one() on a limited query still sees at most the limit
+        let limited = go!(users::table
+            .select(users::id)
+            .order_by(users::id)
+            .limit(1)
+            .one(&mut db.conn))
+            .unwrap();
+        assert_eq!(limited, 1);
+    }
 
-    assert_eq!(users::table.count(&mut db.conn).unwrap(), 5);
-    assert_eq!(
-        users::table
-            .filter(users::hair_color.is_null())
-            .count(&mut db.conn)
-            .unwrap(),
-        2
-    );
-    assert_eq!(
-        users::table
-            .select(users::hair_color)
-            .distinct()
-            .count(&mut db.conn)
-            .unwrap(),
-        3
-    );
-    // one() on a limited query still sees at most the limit
-    let limited = users::table
-        .select(users::id)
-        .order_by(users::id)
-        .limit(1)
-        .one(&mut db.conn)
-        .unwrap();
-    assert_eq!(limited, 1);
+    fn hostile_values_are_parameters<B>() {
+        let mut db = with::<B>(USERS_SCHEMA, USER_ROWS);
+        let evil = "x' OR '1'='1";
+        let n = go!(users::table
+            .filter(users::name.eq(evil))
+            .count(&mut db.conn))
+            .unwrap();
+        assert_eq!(n, 0);
+        assert_eq!(go!(users::table.count(&mut db.conn)).unwrap(), 5);
+    }
 }
 
 #[test]
@@ -111,15 +122,4 @@ fn sql_and_parameters_without_running() {
             spelled::<sqlwright::Sqlite>(&rendered.sql)
         )
     );
-}
-
-fn hostile_values_are_parameters<B: TestBackend>() {
-    let mut db = with::<B>(USERS_SCHEMA, USER_ROWS);
-    let evil = "x' OR '1'='1";
-    let n = users::table
-        .filter(users::name.eq(evil))
-        .count(&mut db.conn)
-        .unwrap();
-    assert_eq!(n, 0);
-    assert_eq!(users::table.count(&mut db.conn).unwrap(), 5);
 }

@@ -4,6 +4,7 @@
 
 use crate::both::{with, TestBackend};
 use crate::setup;
+use crate::twice::twice;
 use sqlwright::engine::DbErrorKind;
 use sqlwright::prelude::*;
 use sqlwright::reflect::{print_schema, reflect, verify_schema, Drift, ReflectOptions};
@@ -63,65 +64,166 @@ fn create_all_writes_sizes_and_constraint_names() {
     }
 }
 
-#[test]
-fn the_server_keeps_the_sizes_and_names_and_verify_finds_no_drift() {
-    let mut db = setup("");
-    SHOP.create_all(&mut db.conn, false).unwrap();
-    // create_all(.., true) again finds everything by name and adds nothing.
-    SHOP.create_all(&mut db.conn, true).unwrap();
-    let catalog = reflect(&mut db.conn, &ReflectOptions::default()).unwrap();
-    let c = catalog.table("customers").unwrap();
-    let col = |n: &str| c.column(n).unwrap();
-    assert_eq!(col("email").sql_type, "character varying(255)");
-    assert_eq!(col("email").size(), [255]);
-    assert_eq!(col("country").sql_type, "character(2)");
-    assert_eq!(col("credit").size(), [12, 2]);
-    assert_eq!(col("precision_ts").sql_type, "timestamp(3) with time zone");
-    assert_eq!(col("opens").sql_type, "time(0) without time zone");
-    assert_eq!(col("tags").sql_type, "character varying(16)[]");
-    assert_eq!(col("tags").size(), [16]);
-    assert_eq!(c.primary_key_name.as_deref(), Some("customers_pk"));
-    let mut uniques: Vec<&str> = c.uniques.iter().map(|(n, _)| n.as_str()).collect();
-    uniques.sort();
-    assert_eq!(uniques, ["customers_email_unique", "customers_vat_key"]);
-    let mut checks: Vec<&str> = c.checks.iter().map(|(n, _)| n.as_str()).collect();
-    checks.sort();
-    assert_eq!(checks, ["customers_credit_ok", "customers_seen_ok"]);
-    let o = catalog.table("orders").unwrap();
-    assert_eq!(o.foreign_keys[0].name, "orders_customer_fk");
-    assert_eq!(o.primary_key_name.as_deref(), Some("orders_pkey"));
+twice! {
+    fn the_server_keeps_the_sizes_and_names_and_verify_finds_no_drift() {
+        let mut db = setup("");
+        go!(SHOP.create_all(&mut db.conn, false)).unwrap();
+        // create_all(.., true) again finds everything by name and adds nothing.
+        go!(SHOP.create_all(&mut db.conn, true)).unwrap();
+        let catalog = go!(reflect(&mut db.conn, &ReflectOptions::default())).unwrap();
+        let c = catalog.table("customers").unwrap();
+        let col = |n: &str| c.column(n).unwrap();
+        assert_eq!(col("email").sql_type, "character varying(255)");
+        assert_eq!(col("email").size(), [255]);
+        assert_eq!(col("country").sql_type, "character(2)");
+        assert_eq!(col("credit").size(), [12, 2]);
+        assert_eq!(col("precision_ts").sql_type, "timestamp(3) with time zone");
+        assert_eq!(col("opens").sql_type, "time(0) without time zone");
+        assert_eq!(col("tags").sql_type, "character varying(16)[]");
+        assert_eq!(col("tags").size(), [16]);
+        assert_eq!(c.primary_key_name.as_deref(), Some("customers_pk"));
+        let mut uniques: Vec<&str> = c.uniques.iter().map(|(n, _)| n.as_str()).collect();
+        uniques.sort();
+        assert_eq!(uniques, ["customers_email_unique", "customers_vat_key"]);
+        let mut checks: Vec<&str> = c.checks.iter().map(|(n, _)| n.as_str()).collect();
+        checks.sort();
+        assert_eq!(checks, ["customers_credit_ok", "customers_seen_ok"]);
+        let o = catalog.table("orders").unwrap();
+        assert_eq!(o.foreign_keys[0].name, "orders_customer_fk");
+        assert_eq!(o.primary_key_name.as_deref(), Some("orders_pkey"));
 
-    let drift = verify_schema(
-        &mut db.conn,
-        &[meta::<customers::table>(), meta::<orders::table>()],
-    );
-    assert_eq!(drift.unwrap(), []);
-}
+        let drift = go!(verify_schema(
+            &mut db.conn,
+            &[meta::<customers::table>(), meta::<orders::table>()],
+        ));
+        assert_eq!(drift.unwrap(), []);
+    }
 
-#[test]
-fn print_schema_writes_sizes_and_names_back() {
-    let mut db = setup("");
-    SHOP.create_all(&mut db.conn, false).unwrap();
-    let catalog = reflect(&mut db.conn, &ReflectOptions::default()).unwrap();
-    let printed = print_schema(&catalog, &Default::default()).unwrap();
-    for expected in [
-        "    #[primary_key(name = \"customers_pk\")]\n",
-        "    #[unique(country, vat_number, name = \"customers_vat_key\")]\n",
-        "    #[check(\"((credit >= (0)::numeric))\", name = \"customers_credit_ok\")]\n",
-        "#[unique(name = \"customers_email_unique\")] email -> Varchar(255),",
-        "country -> Char(2),",
-        "vat_number -> Nullable<Varchar(20)>,",
-        "credit -> Numeric(12, 2),",
-        "precision_ts -> Nullable<Timestamptz(3)>,",
-        "opens -> Nullable<Time(0)>,",
-        "born -> Nullable<Timestamp(3)>,",
-        "tags -> Nullable<Array<Varchar(16)>>,",
-        "#[references(customers::id, constraint = \"orders_customer_fk\", on_delete = cascade)] customer_id -> Int4,",
-        "total -> Numeric(10, 0),",
-        // PostgreSQL's own names are not printed.
-        "    orders (id) {\n",
-    ] {
-        assert!(printed.contains(expected), "{expected}\nnot in\n{printed}");
+    fn print_schema_writes_sizes_and_names_back() {
+        let mut db = setup("");
+        go!(SHOP.create_all(&mut db.conn, false)).unwrap();
+        let catalog = go!(reflect(&mut db.conn, &ReflectOptions::default())).unwrap();
+        let printed = print_schema(&catalog, &Default::default()).unwrap();
+        for expected in [
+            "    #[primary_key(name = \"customers_pk\")]\n",
+            "    #[unique(country, vat_number, name = \"customers_vat_key\")]\n",
+            "    #[check(\"((credit >= (0)::numeric))\", name = \"customers_credit_ok\")]\n",
+            "#[unique(name = \"customers_email_unique\")] email -> Varchar(255),",
+            "country -> Char(2),",
+            "vat_number -> Nullable<Varchar(20)>,",
+            "credit -> Numeric(12, 2),",
+            "precision_ts -> Nullable<Timestamptz(3)>,",
+            "opens -> Nullable<Time(0)>,",
+            "born -> Nullable<Timestamp(3)>,",
+            "tags -> Nullable<Array<Varchar(16)>>,",
+            "#[references(customers::id, constraint = \"orders_customer_fk\", on_delete = cascade)] customer_id -> Int4,",
+            "total -> Numeric(10, 0),",
+            // PostgreSQL's own names are not printed.
+            "    orders (id) {\n",
+        ] {
+            assert!(printed.contains(expected), "{expected}\nnot in\n{printed}");
+        }
+    }
+
+    fn verify_schema_reports_a_size_or_a_constraint_name_that_differs() {
+        let mut db = setup("");
+        go!(SHOP.create_all(&mut db.conn, false)).unwrap();
+        let drift = go!(verify_schema(&mut db.conn, &[meta::<drifted::customers::table>()])).unwrap();
+        assert_eq!(
+            drift,
+            [
+                Drift::Type {
+                    column: "customers.email".into(),
+                    declared: "varchar(100)".into(),
+                    actual: "character varying(255)".into(),
+                },
+                Drift::Type {
+                    column: "customers.credit".into(),
+                    declared: "numeric(12,3)".into(),
+                    actual: "numeric(12,2)".into(),
+                },
+                Drift::Type {
+                    column: "customers.precision_ts".into(),
+                    declared: "timestamptz(6)".into(),
+                    actual: "timestamp(3) with time zone".into(),
+                },
+                Drift::ConstraintName {
+                    table: "customers".into(),
+                    constraint: "unique (email)".into(),
+                    declared: "customers_mail_key".into(),
+                    actual: Some("customers_email_unique".into()),
+                },
+            ]
+        );
+        assert_eq!(
+            drift[0].to_string(),
+            "customers.email: declared varchar(100), the database has character varying(255)"
+        );
+        assert_eq!(
+            drift[3].to_string(),
+            "customers: unique (email) is declared \"customers_mail_key\", the database names it \"customers_email_unique\""
+        );
+    }
+
+    fn violations_name_the_declared_constraint_and_a_long_value_is_the_servers_error() {
+        let mut db = setup("");
+        go!(SHOP.create_all(&mut db.conn, false)).unwrap();
+        let add = |email: &str, credit: &str| {
+            insert_into(customers::table).values((
+                customers::email.to(email.to_string()),
+                customers::country.to("NL"),
+                customers::credit.to(credit.parse::<rust_decimal::Decimal>().unwrap()),
+            ))
+        };
+        assert_eq!(go!(add("a@x", "10.50").execute(&mut db.conn)).unwrap(), 1);
+        let e = go!(add("a@x", "1").execute(&mut db.conn)).unwrap_err();
+        let db_err = e.database_error().unwrap();
+        assert_eq!(db_err.kind, DbErrorKind::UniqueViolation);
+        assert_eq!(db_err.constraint.as_deref(), Some("customers_email_unique"));
+        assert!(
+            e.to_string().contains("constraint customers_email_unique"),
+            "{e}"
+        );
+
+        let e = go!(add("b@x", "-1").execute(&mut db.conn)).unwrap_err();
+        assert_eq!(e.kind(), Some(DbErrorKind::CheckViolation));
+        assert_eq!(
+            e.database_error().unwrap().constraint.as_deref(),
+            Some("customers_credit_ok")
+        );
+
+        let e = go!(insert_into(orders::table)
+            .values((
+                orders::customer_id.to(999),
+                orders::total.to(rust_decimal::Decimal::ONE),
+            ))
+            .execute(&mut db.conn))
+            .unwrap_err();
+        assert_eq!(e.kind(), Some(DbErrorKind::ForeignKeyViolation));
+        assert_eq!(
+            e.database_error().unwrap().constraint.as_deref(),
+            Some("orders_customer_fk")
+        );
+
+        // The length is the server's to check: the typed error says the value is too long.
+        let long = format!("{}@x", "a".repeat(300));
+        let e = go!(add(&long, "1").execute(&mut db.conn)).unwrap_err();
+        assert_eq!(e.kind(), Some(DbErrorKind::StringTooLong), "{e}");
+        assert!(e.to_string().contains("character varying(255)"), "{e}");
+        assert!(
+            e.to_string()
+                .contains("longer than the column's declared length"),
+            "{e}"
+        );
+
+        // numeric(12,2) rounds on the server: what comes back is what it kept.
+        go!(add("c@x", "1.005").execute(&mut db.conn)).unwrap();
+        let credit: Vec<rust_decimal::Decimal> = go!(customers::table
+            .filter(customers::email.eq("c@x"))
+            .select(customers::credit)
+            .load(&mut db.conn))
+            .unwrap();
+        assert_eq!(credit, ["1.01".parse::<rust_decimal::Decimal>().unwrap()]);
     }
 }
 
@@ -140,109 +242,6 @@ mod drifted {
             tags -> Nullable<Array<Varchar(16)>>,
         }
     }
-}
-
-#[test]
-fn verify_schema_reports_a_size_or_a_constraint_name_that_differs() {
-    let mut db = setup("");
-    SHOP.create_all(&mut db.conn, false).unwrap();
-    let drift = verify_schema(&mut db.conn, &[meta::<drifted::customers::table>()]).unwrap();
-    assert_eq!(
-        drift,
-        [
-            Drift::Type {
-                column: "customers.email".into(),
-                declared: "varchar(100)".into(),
-                actual: "character varying(255)".into(),
-            },
-            Drift::Type {
-                column: "customers.credit".into(),
-                declared: "numeric(12,3)".into(),
-                actual: "numeric(12,2)".into(),
-            },
-            Drift::Type {
-                column: "customers.precision_ts".into(),
-                declared: "timestamptz(6)".into(),
-                actual: "timestamp(3) with time zone".into(),
-            },
-            Drift::ConstraintName {
-                table: "customers".into(),
-                constraint: "unique (email)".into(),
-                declared: "customers_mail_key".into(),
-                actual: Some("customers_email_unique".into()),
-            },
-        ]
-    );
-    assert_eq!(
-        drift[0].to_string(),
-        "customers.email: declared varchar(100), the database has character varying(255)"
-    );
-    assert_eq!(
-        drift[3].to_string(),
-        "customers: unique (email) is declared \"customers_mail_key\", the database names it \"customers_email_unique\""
-    );
-}
-
-#[test]
-fn violations_name_the_declared_constraint_and_a_long_value_is_the_servers_error() {
-    let mut db = setup("");
-    SHOP.create_all(&mut db.conn, false).unwrap();
-    let add = |email: &str, credit: &str| {
-        insert_into(customers::table).values((
-            customers::email.to(email.to_string()),
-            customers::country.to("NL"),
-            customers::credit.to(credit.parse::<rust_decimal::Decimal>().unwrap()),
-        ))
-    };
-    assert_eq!(add("a@x", "10.50").execute(&mut db.conn).unwrap(), 1);
-    let e = add("a@x", "1").execute(&mut db.conn).unwrap_err();
-    let db_err = e.database_error().unwrap();
-    assert_eq!(db_err.kind, DbErrorKind::UniqueViolation);
-    assert_eq!(db_err.constraint.as_deref(), Some("customers_email_unique"));
-    assert!(
-        e.to_string().contains("constraint customers_email_unique"),
-        "{e}"
-    );
-
-    let e = add("b@x", "-1").execute(&mut db.conn).unwrap_err();
-    assert_eq!(e.kind(), Some(DbErrorKind::CheckViolation));
-    assert_eq!(
-        e.database_error().unwrap().constraint.as_deref(),
-        Some("customers_credit_ok")
-    );
-
-    let e = insert_into(orders::table)
-        .values((
-            orders::customer_id.to(999),
-            orders::total.to(rust_decimal::Decimal::ONE),
-        ))
-        .execute(&mut db.conn)
-        .unwrap_err();
-    assert_eq!(e.kind(), Some(DbErrorKind::ForeignKeyViolation));
-    assert_eq!(
-        e.database_error().unwrap().constraint.as_deref(),
-        Some("orders_customer_fk")
-    );
-
-    // The length is the server's to check: the typed error says the value is too long.
-    let long = format!("{}@x", "a".repeat(300));
-    let e = add(&long, "1").execute(&mut db.conn).unwrap_err();
-    assert_eq!(e.kind(), Some(DbErrorKind::StringTooLong), "{e}");
-    assert!(e.to_string().contains("character varying(255)"), "{e}");
-    assert!(
-        e.to_string()
-            .contains("longer than the column's declared length"),
-        "{e}"
-    );
-
-    // numeric(12,2) rounds on the server: what comes back is what it kept.
-    add("c@x", "1.005").execute(&mut db.conn).unwrap();
-    let credit: Vec<rust_decimal::Decimal> = customers::table
-        .filter(customers::email.eq("c@x"))
-        .select(customers::credit)
-        .load(&mut db.conn)
-        .unwrap();
-    assert_eq!(credit, ["1.01".parse::<rust_decimal::Decimal>().unwrap()]);
 }
 
 crate::on_both!(sized_columns_store_and_load_as_their_rust_types,);

@@ -4,6 +4,7 @@
 use crate::both::{with, Fresh, TestBackend};
 use crate::on_both;
 use crate::schema::*;
+use crate::twice::twice;
 use crate::{engine_setup, setup};
 use sqlwright::engine::DbErrorKind;
 use sqlwright::prelude::*;
@@ -18,7 +19,6 @@ fn add<E: Executor>(conn: &mut E, name: &str) -> Result<u64, Error> {
 on_both!(
     closure_commits_on_ok_and_rolls_back_on_err,
     closure_rolls_back_on_panic_and_the_connection_stays_usable,
-    guard_commits_explicitly_and_rolls_back_when_dropped,
     nested_transactions_are_savepoints,
     a_failed_statement_makes_the_transaction_unable_to_commit,
     errors_found_before_sending_do_not_abort_the_transaction,
@@ -78,20 +78,44 @@ fn closure_rolls_back_on_panic_and_the_connection_stays_usable<B: TestBackend>()
     assert_eq!(names(&mut db.conn), ["Bob"]);
 }
 
-fn guard_commits_explicitly_and_rolls_back_when_dropped<B: TestBackend>() {
-    let mut db = empty::<B>();
-    let mut tx = db.conn.begin().unwrap();
-    add(&mut tx, "Ann").unwrap();
-    tx.commit().unwrap();
-    {
-        let mut tx = db.conn.begin().unwrap();
-        add(&mut tx, "Bob").unwrap();
-        // dropped without commit
+/// [`add`] in either mode (a macro: the run is awaited on tokio).
+macro_rules! add {
+    ($conn:expr, $name:expr) => {{
+        let name: &str = $name;
+        go!(insert_into(users::table)
+            .values((users::name.to(name), users::email.to(format!("{name}@x"))))
+            .execute($conn))
+    }};
+}
+
+/// [`names`] in either mode.
+macro_rules! names {
+    ($conn:expr) => {{
+        let names: Vec<String> = go!(users::table
+            .select(users::name)
+            .order_by(users::name)
+            .load($conn))
+        .unwrap();
+        names
+    }};
+}
+
+twice! {
+    fn guard_commits_explicitly_and_rolls_back_when_dropped<B>() {
+        let mut db = with::<B>(USERS_SCHEMA, "");
+        let mut tx = go!(db.conn.begin()).unwrap();
+        add!(&mut tx, "Ann").unwrap();
+        go!(tx.commit()).unwrap();
+        {
+            let mut tx = go!(db.conn.begin()).unwrap();
+            add!(&mut tx, "Bob").unwrap();
+            // dropped without commit
+        }
+        let mut tx = go!(db.conn.begin()).unwrap();
+        add!(&mut tx, "Cid").unwrap();
+        go!(tx.rollback()).unwrap();
+        assert_eq!(names!(&mut db.conn), ["Ann"]);
     }
-    let mut tx = db.conn.begin().unwrap();
-    add(&mut tx, "Cid").unwrap();
-    tx.rollback().unwrap();
-    assert_eq!(names(&mut db.conn), ["Ann"]);
 }
 
 fn nested_transactions_are_savepoints<B: TestBackend>() {
