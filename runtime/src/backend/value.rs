@@ -35,6 +35,26 @@ pub trait Encode: ToSql + Sync {
     fn text_nul(&self) -> Option<bool> {
         None
     }
+
+    /// Whether values of this type are Rust strings (`String`, `&str`, or an `Option` or
+    /// reference of one), which [`as_str`](Self::as_str) then gives: a string bound as SQL
+    /// text is written as its bytes without the generic encoder (see `Bound`'s `ToSql`).
+    #[doc(hidden)]
+    #[inline]
+    fn is_string() -> bool
+    where
+        Self: Sized,
+    {
+        false
+    }
+
+    /// The string, or `None` for NULL, of a type whose [`is_string`](Self::is_string) is
+    /// true (`None` for any other).
+    #[doc(hidden)]
+    #[inline]
+    fn as_str(&self) -> Option<&str> {
+        None
+    }
 }
 
 /// A value as it is bound to a SQLite statement.
@@ -118,6 +138,14 @@ impl Encode for String {
     fn text_nul(&self) -> Option<bool> {
         Some(self.as_bytes().contains(&0))
     }
+    #[inline]
+    fn is_string() -> bool {
+        true
+    }
+    #[inline]
+    fn as_str(&self) -> Option<&str> {
+        Some(self)
+    }
 }
 
 impl Encode for &str {
@@ -128,6 +156,14 @@ impl Encode for &str {
     #[inline]
     fn text_nul(&self) -> Option<bool> {
         Some(self.as_bytes().contains(&0))
+    }
+    #[inline]
+    fn is_string() -> bool {
+        true
+    }
+    #[inline]
+    fn as_str(&self) -> Option<&str> {
+        Some(self)
     }
 }
 
@@ -157,6 +193,14 @@ impl<T: Encode> Encode for &T {
     fn text_nul(&self) -> Option<bool> {
         (**self).text_nul()
     }
+    #[inline]
+    fn is_string() -> bool {
+        T::is_string()
+    }
+    #[inline]
+    fn as_str(&self) -> Option<&str> {
+        (**self).as_str()
+    }
 }
 
 impl<T: Encode> Encode for Option<T> {
@@ -173,6 +217,14 @@ impl<T: Encode> Encode for Option<T> {
     #[inline]
     fn text_nul(&self) -> Option<bool> {
         self.as_ref().map_or(Some(false), Encode::text_nul)
+    }
+    #[inline]
+    fn is_string() -> bool {
+        T::is_string()
+    }
+    #[inline]
+    fn as_str(&self) -> Option<&str> {
+        self.as_ref().and_then(Encode::as_str)
     }
 }
 
