@@ -67,10 +67,10 @@ impl TypesKey {
         TypesKey(0x1319_8a2e_0370_7344)
     }
 
-    /// Adds the next parameter's type.
+    /// Adds the next parameter's type, by its oid.
     #[inline]
-    pub(crate) fn add(&mut self, ty: &Type) {
-        self.0 = (self.0 ^ u64::from(ty.oid()))
+    pub(crate) fn add(&mut self, oid: u32) {
+        self.0 = (self.0 ^ u64::from(oid))
             .wrapping_mul(0xff51_afd7_ed55_8ccd)
             .rotate_left(29);
     }
@@ -86,7 +86,7 @@ impl TypesKey {
     pub(crate) fn of(types: &[Type]) -> u64 {
         let mut k = TypesKey::new();
         for ty in types {
-            k.add(ty);
+            k.add(ty.oid());
         }
         k.finish()
     }

@@ -200,7 +200,9 @@ impl<'a> SqlWriter<'a> {
     /// Appends a placeholder and records `value` as its parameter, declared as `ty`.
     #[inline]
     pub fn bind(&mut self, value: Param<'a>, ty: Type) {
-        self.key.word(0x7000_0000_0000_0000 | u64::from(ty.oid()));
+        // `Type::oid` is a large match, not inlined: asked once for both hashes.
+        let oid = ty.oid();
+        self.key.word(0x7000_0000_0000_0000 | u64::from(oid));
         if self.redacting {
             self.sensitive.push(self.params.len());
         }
@@ -210,7 +212,7 @@ impl<'a> SqlWriter<'a> {
         // not kept either: the statement is prepared already, and its cache entry, found by
         // the fingerprint and the types' own key, has them.
         if self.dialect == Dialect::Postgres {
-            self.types_key.add(&ty);
+            self.types_key.add(oid);
             if self.text {
                 self.types.push(ty);
             }
