@@ -388,3 +388,56 @@ fn too_many_parameters_is_a_parameter_error() {
     assert!(matches!(err, sqlwright::Error::Parameter(_)), "{err:?}");
     assert_eq!(users::table.count(&mut db.conn).unwrap(), 5);
 }
+
+/// The statement cache keys statements by a 64-bit fingerprint; a second hash of the
+/// parameter types guards a hit. Two statements made to share a fingerprint but binding
+/// other types never run each other's prepared statement.
+#[test]
+fn statements_of_one_fingerprint_but_other_types_share_no_cached_statement() {
+    use postgres::types::Type;
+    use sqlwright::render::{Rendered, SqlWriter};
+    let mut db = setup(USERS);
+    static NUMBER: i64 = 7;
+    static WORD: &str = "seven";
+    let select = |mut w: SqlWriter<'static>, int: bool| -> Rendered<'static> {
+        w.sql("SELECT ");
+        if int {
+            w.bind(&NUMBER, Type::INT8);
+        } else {
+            w.bind(&WORD, Type::TEXT);
+        }
+        w.sql(" AS v");
+        w.finish()
+    };
+    let returned_type = |rows: &[sqlwright::engine::OwnedRow]| rows[0].columns()[0].type_().clone();
+    let a = select(SqlWriter::new(), true);
+    let key = a.key;
+    assert_eq!(
+        returned_type(&db.conn.query_rendered(&a).unwrap()),
+        Type::INT8
+    );
+    assert!(db.conn.knows(key, &a.types));
+    assert!(!db.conn.knows(key, &[Type::TEXT]));
+    // The text statement under the int one's fingerprint, rendered without its text: not
+    // run as the cached int statement, refused (it has no text to be prepared from).
+    let mut bare = select(SqlWriter::fingerprint_only(), false);
+    bare.key = key;
+    let err = db.conn.query_rendered(&bare).unwrap_err();
+    assert!(matches!(err, sqlwright::Error::Misuse(_)), "{err:?}");
+    // With its text, it is prepared as itself and replaces the cached int statement.
+    let mut b = select(SqlWriter::new(), false);
+    b.key = key;
+    let rows = db.conn.query_rendered(&b).unwrap();
+    assert_eq!(returned_type(&rows), Type::TEXT);
+    assert_eq!(rows[0].raw().value(0), Some(&b"seven"[..]));
+    assert!(db.conn.knows(key, &[Type::TEXT]) && !db.conn.knows(key, &[Type::INT8]));
+    // And the int statement, bare, is not run as the text one now cached.
+    let mut bare = select(SqlWriter::fingerprint_only(), true);
+    bare.key = key;
+    let err = db.conn.query_rendered(&bare).unwrap_err();
+    assert!(matches!(err, sqlwright::Error::Misuse(_)), "{err:?}");
+    assert_eq!(
+        returned_type(&db.conn.query_rendered(&a).unwrap()),
+        Type::INT8
+    );
+}

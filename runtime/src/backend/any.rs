@@ -115,10 +115,10 @@ impl Driver for Any {
         }
     }
 
-    fn knows(link: &AnyLink, key: u64, types: &[postgres_types::Type]) -> bool {
+    fn knows(link: &AnyLink, key: u64, types_key: u64) -> bool {
         match link {
-            AnyLink::Postgres(c) => Postgres::knows(&c.link, key, types),
-            AnyLink::Sqlite(c) => Sqlite::knows(&c.link, key, types),
+            AnyLink::Postgres(c) => Postgres::knows(&c.link, key, types_key),
+            AnyLink::Sqlite(c) => Sqlite::knows(&c.link, key, types_key),
         }
     }
 

@@ -217,9 +217,10 @@ pub mod driver {
         /// why it cannot.
         fn begin_sql(link: &Self::Link, options: &TransactionOptions) -> Result<String, Error>;
 
-        /// Whether the connection has the statement of fingerprint `key` (so it can be
-        /// rendered without its text).
-        fn knows(link: &Self::Link, key: u64, types: &[postgres_types::Type]) -> bool;
+        /// Whether the connection has the statement of fingerprint `key` and parameter types
+        /// of key `types_key` ([`crate::render::TypesKey`]), so it can be rendered without
+        /// its text.
+        fn knows(link: &Self::Link, key: u64, types_key: u64) -> bool;
 
         /// Whether the connection is closed.
         fn is_closed(link: &Self::Link) -> bool;

@@ -46,6 +46,26 @@ pub trait Encode: ToSql + Sync {
     fn text_nul(&self) -> Option<bool> {
         None
     }
+
+    /// Whether values of this type are Rust strings (`String`, `&str`, or an `Option` or
+    /// reference of one), which [`as_str`](Self::as_str) then gives: a string bound as SQL
+    /// text is written as its bytes without the generic encoder (see `Bound`'s `ToSql`).
+    #[doc(hidden)]
+    #[inline]
+    fn is_string() -> bool
+    where
+        Self: Sized,
+    {
+        false
+    }
+
+    /// The string, or `None` for NULL, of a type whose [`is_string`](Self::is_string) is
+    /// true (`None` for any other).
+    #[doc(hidden)]
+    #[inline]
+    fn as_str(&self) -> Option<&str> {
+        None
+    }
 }
 
 /// A value as it is bound to a SQLite statement.
@@ -160,6 +180,14 @@ impl Encode for String {
     fn to_mysql(&self) -> Result<mysql::Value, String> {
         mysql_text(self)
     }
+    #[inline]
+    fn is_string() -> bool {
+        true
+    }
+    #[inline]
+    fn as_str(&self) -> Option<&str> {
+        Some(self)
+    }
 }
 
 impl Encode for &str {
@@ -174,6 +202,14 @@ impl Encode for &str {
     #[cfg(feature = "mysql")]
     fn to_mysql(&self) -> Result<mysql::Value, String> {
         mysql_text(self)
+    }
+    #[inline]
+    fn is_string() -> bool {
+        true
+    }
+    #[inline]
+    fn as_str(&self) -> Option<&str> {
+        Some(self)
     }
 }
 
@@ -215,6 +251,14 @@ impl<T: Encode> Encode for &T {
     fn to_mysql(&self) -> Result<mysql::Value, String> {
         (**self).to_mysql()
     }
+    #[inline]
+    fn is_string() -> bool {
+        T::is_string()
+    }
+    #[inline]
+    fn as_str(&self) -> Option<&str> {
+        (**self).as_str()
+    }
 }
 
 impl<T: Encode> Encode for Option<T> {
@@ -238,6 +282,14 @@ impl<T: Encode> Encode for Option<T> {
             Some(v) => v.to_mysql(),
             None => Ok(mysql::Value::NULL),
         }
+    }
+    #[inline]
+    fn is_string() -> bool {
+        T::is_string()
+    }
+    #[inline]
+    fn as_str(&self) -> Option<&str> {
+        self.as_ref().and_then(Encode::as_str)
     }
 }
 

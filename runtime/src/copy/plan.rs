@@ -80,7 +80,9 @@ impl CopyPlan {
                 source: Box::new(source),
             },
             (None, _) => {
-                let (column, source) = match failing_param(&r.params, &r.types) {
+                // The row was rendered without its text, so without types: the plan's are
+                // its (the fingerprints matched).
+                let (column, source) = match failing_param(&r.params, &self.types) {
                     Some((i, e)) => (self.columns.get(i).cloned(), e),
                     None => (None, Error::Parameter("the row could not be sent".into())),
                 };

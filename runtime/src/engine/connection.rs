@@ -179,7 +179,13 @@ impl<B: Backend> Connection<B> {
     /// connection, so that it can run without its SQL text (see
     /// [`crate::render::SqlWriter`]).
     pub fn knows(&self, key: u64, types: &[postgres_types::Type]) -> bool {
-        B::knows(&self.link, key, types)
+        B::knows(&self.link, key, crate::render::TypesKey::of(types))
+    }
+
+    /// [`knows`](Self::knows) with the types as their key ([`Rendered`]'s `types_key`).
+    #[inline]
+    pub(crate) fn knows_key(&self, key: u64, types_key: u64) -> bool {
+        B::knows(&self.link, key, types_key)
     }
 
     /// Runs a rendered statement and hands each row to `sink` as it is read (decoded
@@ -406,12 +412,15 @@ impl Connection {
         &mut self,
         rendered: &Rendered<'_>,
     ) -> Result<Arc<[wire::Column]>, Error> {
-        let (_, sql) = self.prepare_logged(rendered, Instant::now()).await?;
-        let described = self
-            .link
-            .wire
-            .prepare(Arc::from(""), &sql, &rendered.types)
-            .await;
+        let (prepared, sql) = self.prepare_logged(rendered, Instant::now()).await?;
+        // Rendered without its text, the statement has no types; the cached one's are the
+        // same (its types' key matched).
+        let types = if rendered.has_text {
+            &rendered.types[..]
+        } else {
+            &prepared.params[..]
+        };
+        let described = self.link.wire.prepare(Arc::from(""), &sql, types).await;
         Ok(self.note(described)?.columns)
     }
 
@@ -467,11 +476,11 @@ impl Connection {
         if let Some((_, reason)) = &statement.refused {
             return Err(Error::Parameter(reason.clone()));
         }
-        if statement.types.len() > wire::MAX_PARAMS {
+        if statement.params.len() > wire::MAX_PARAMS {
             return Err(Error::Parameter(format!(
                 "the statement has {} parameters; PostgreSQL takes at most {} in one statement \
                  (bind a list as one array parameter, `= ANY($1)`, or load rows with COPY)",
-                statement.types.len(),
+                statement.params.len(),
                 wire::MAX_PARAMS
             )));
         }
@@ -526,10 +535,10 @@ impl Connection {
             // The schema changed under the prepared statement (or it was deallocated):
             // forget it, and outside a transaction prepare it again and retry once.
             // The text comes from the cache when the statement was rendered without it.
-            self.forget(statement.key);
+            let types = self.forget(statement.key);
             if self.depth == 0 {
-                let prepared =
-                    Box::pin(self.prepare_text(statement.key, &sql, &statement.types)).await?;
+                let types = types.as_deref().unwrap_or(&statement.types);
+                let prepared = Box::pin(self.prepare_text(statement.key, &sql, types)).await?;
                 let wire = &mut self.link.wire;
                 result = if prepared.name.is_empty() {
                     wire.execute_text(&prepared, &sql, &statement.params, max_rows, sink)
@@ -580,11 +589,10 @@ impl Connection {
             .start_portal(&prepared, text, &statement.params, STREAM_BATCH)
             .await;
         if result.as_ref().is_err_and(is_stale_statement) {
-            self.forget(statement.key);
+            let types = self.forget(statement.key);
             if self.depth == 0 {
-                let prepared = self
-                    .prepare_text(statement.key, &sql, &statement.types)
-                    .await?;
+                let types = types.as_deref().unwrap_or(&statement.types);
+                let prepared = self.prepare_text(statement.key, &sql, types).await?;
                 let text = prepared.name.is_empty().then_some(&*sql);
                 result = self
                     .link

@@ -58,13 +58,16 @@ impl Connection {
             // A schema change under a cached statement (or a pooler that lost it): forgotten,
             // and outside a transaction (where the failed batch left nothing) prepared again
             // from the text the cache kept and run once more, as a single statement is.
-            for statement in statements {
-                self.forget(statement.key);
-            }
+            let forgotten: Vec<_> = statements
+                .iter()
+                .map(|statement| self.forget(statement.key))
+                .collect();
             if self.depth == 0 && !self.link.wire.in_transaction() {
                 for (index, statement) in statements.iter().enumerate() {
+                    // Rendered without its text, a statement has no types: the cache's.
+                    let types = forgotten[index].as_deref().unwrap_or(&statement.types);
                     let again = self
-                        .prepare_text(statement.key, &prepared[index].1, &statement.types)
+                        .prepare_text(statement.key, &prepared[index].1, types)
                         .await;
                     prepared[index].0 = self.note(again).map_err(in_batch(index))?;
                 }

@@ -51,8 +51,8 @@ impl Driver for Postgres {
     }
 
     #[inline]
-    fn knows(link: &Self::Link, key: u64, types: &[postgres_types::Type]) -> bool {
-        link.knows(key, types)
+    fn knows(link: &Self::Link, key: u64, types_key: u64) -> bool {
+        link.knows(key, types_key)
     }
 
     fn is_closed(link: &Self::Link) -> bool {

@@ -5,7 +5,7 @@
 use super::log;
 use super::wire::Statement;
 use super::{Connection, Error};
-use crate::render::Rendered;
+use crate::render::{Rendered, TypesKey};
 use postgres_types::Type;
 use std::sync::Arc;
 use std::time::Instant;
@@ -41,6 +41,8 @@ pub enum StatementCacheMode {
 pub(super) struct CachedStatement {
     pub(super) sql: Arc<str>,
     pub(super) types: Vec<Type>,
+    /// [`TypesKey::of`] the `types`: compared on every hit instead of the types.
+    pub(super) types_key: u64,
     pub(super) statement: Statement,
     pub(super) last_used: u64,
 }
@@ -78,13 +80,16 @@ impl Connection {
         self.link.statements.len()
     }
 
-    /// The prepared statement of `rendered` and its SQL text, when the cache has it.
+    /// The prepared statement of `rendered` and its SQL text, when the cache has it: the
+    /// same fingerprint and the same key of the parameter types (a second, independent
+    /// hash), and, when `rendered` has its text, the same text and types.
     #[inline]
     pub(super) fn cached(&mut self, rendered: &Rendered<'_>) -> Option<(Statement, Arc<str>)> {
         self.link.tick += 1;
         let tick = self.link.tick;
         let found = self.link.statements.get_mut(&rendered.key).filter(|c| {
-            c.types == rendered.types && (!rendered.has_text || *c.sql == *rendered.sql)
+            c.types_key == rendered.types_key
+                && (!rendered.has_text || (*c.sql == *rendered.sql && c.types == rendered.types))
         })?;
         found.last_used = tick;
         Some((found.statement.clone(), Arc::clone(&found.sql)))
@@ -135,6 +140,7 @@ impl Connection {
             CachedStatement {
                 sql: Arc::clone(sql),
                 types: types.to_vec(),
+                types_key: TypesKey::of(types),
                 statement: statement.clone(),
                 last_used: self.link.tick,
             },
@@ -181,20 +187,25 @@ impl Connection {
         }
     }
 
-    /// Forgets a cached statement (the server refused it as stale).
-    pub(super) fn forget(&mut self, key: u64) {
-        if let Some(old) = self.link.statements.remove(&key) {
-            self.link.wire.close_statement(old.statement.name);
-        }
+    /// Forgets a cached statement (the server refused it as stale), giving back its
+    /// declared parameter types (to prepare it again from a statement rendered without
+    /// them), or `None` when it was not cached.
+    pub(super) fn forget(&mut self, key: u64) -> Option<Vec<Type>> {
+        let old = self.link.statements.remove(&key)?;
+        self.link.wire.close_statement(old.statement.name);
+        Some(old.types)
     }
 }
 
 impl super::connection::PgLink {
-    /// Whether a statement of this fingerprint and these parameter types is prepared, so
-    /// that it can run without its SQL text (see [`crate::render::SqlWriter`]).
+    /// Whether a statement of this fingerprint and this key of its parameter types
+    /// ([`TypesKey`]) is prepared, so that it can run without its SQL text (see
+    /// [`crate::render::SqlWriter`]).
     #[inline]
-    pub(crate) fn knows(&self, key: u64, types: &[Type]) -> bool {
-        self.statements.get(&key).is_some_and(|c| c.types == types)
+    pub(crate) fn knows(&self, key: u64, types_key: u64) -> bool {
+        self.statements
+            .get(&key)
+            .is_some_and(|c| c.types_key == types_key)
     }
 }
 

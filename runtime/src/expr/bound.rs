@@ -134,11 +134,26 @@ impl<ST: SqlType, T: crate::backend::Encode> ToSql for Bound<ST, T> {
         T::accepts(ty)
     }
 
+    #[inline]
     fn to_sql_checked(
         &self,
         ty: &Type,
         out: &mut BytesMut,
     ) -> Result<IsNull, Box<dyn StdError + Sync + Send>> {
+        // A Rust string declared as one of the text types, and prepared as that same type:
+        // `accepts` holds (a string takes every text type) and the encoding is the string's
+        // bytes, so both are skipped and the bytes written here (the NUL check stays).
+        // The first two tests are constants of each `Bound<ST, T>`.
+        if crate::types::is_text(&ST::PG_TYPE) && T::is_string() && *ty == ST::PG_TYPE {
+            return match self.value.as_str() {
+                None => Ok(IsNull::Yes),
+                Some(s) if crate::types::has_nul(s.as_bytes()) => Err(Box::new(NulInText)),
+                Some(s) => {
+                    out.extend_from_slice(s.as_bytes());
+                    Ok(IsNull::No)
+                }
+            };
+        }
         if !T::accepts(ty) {
             return Err(format!(
                 "cannot send Rust `{}` as PostgreSQL `{}`",
@@ -495,4 +510,48 @@ crate::__impl_operators!([ST: SqlType, T: SqlValue<ST>,] Bound<ST, T>, shown = T
 
 crate::check::identity::opaque_keys! {
     [ST, T] Bound<ST, T>;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// What `b` writes as a parameter of type `ty`: its bytes, `None` for NULL.
+    fn sent<B: ToSql>(b: &B, ty: &Type) -> Result<Option<Vec<u8>>, String> {
+        let mut out = BytesMut::new();
+        match b.to_sql_checked(ty, &mut out) {
+            Ok(IsNull::No) => Ok(Some(out.to_vec())),
+            Ok(IsNull::Yes) if out.is_empty() => Ok(None),
+            Ok(IsNull::Yes) => Err("NULL with bytes written".into()),
+            Err(e) => Err(e.to_string()),
+        }
+    }
+
+    /// A string declared as text and prepared as text takes the short way; what is sent is
+    /// what the generic encoder sends, NUL bytes and NULL included.
+    #[test]
+    fn strings_sent_as_text_are_their_bytes_and_nul_is_refused() {
+        let text = Bound::<Text, &str>::new("héllo");
+        assert_eq!(sent(&text, &Type::TEXT).unwrap(), Some("héllo".into()));
+        // Prepared as another type than declared: the generic encoder, same bytes.
+        assert_eq!(sent(&text, &Type::VARCHAR).unwrap(), Some("héllo".into()));
+        let owned = Bound::<Text, String>::new("a\0b".to_owned());
+        assert_eq!(
+            sent(&owned, &Type::TEXT).unwrap_err(),
+            NulInText.to_string()
+        );
+        assert_eq!(
+            sent(&owned, &Type::VARCHAR).unwrap_err(),
+            NulInText.to_string()
+        );
+        let none = Bound::<Nullable<Text>, Option<&str>>::new(None);
+        assert_eq!(sent(&none, &Type::TEXT).unwrap(), None);
+        let some = Bound::<Nullable<Text>, Option<&&str>>::unchecked(Some(&"x"));
+        assert_eq!(sent(&some, &Type::TEXT).unwrap(), Some(b"x".to_vec()));
+        // A parameter of a type a string does not take is still refused.
+        assert!(sent(&text, &Type::INT4).is_err());
+        // Not a string: the generic path, whatever the declared type says.
+        let int = Bound::<Text, i32>::unchecked(5);
+        assert!(sent(&int, &Type::TEXT).is_err());
+    }
 }

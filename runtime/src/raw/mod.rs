@@ -288,6 +288,7 @@ impl<'a> RawQuery<'a> {
         Ok(Rendered {
             dialect,
             key: crate::render::Fingerprint::of_text(&parsed.sql, &types),
+            types_key: crate::render::TypesKey::of(&types),
             has_text: true,
             sql: parsed.sql,
             params,

@@ -53,3 +53,41 @@ impl Fingerprint {
         f.finish()
     }
 }
+
+/// A second hash of a statement's parameter types, independent of [`Fingerprint`] (its own
+/// seed, multiplier and finish): the statement cache's guard against two statements whose
+/// fingerprints collide but whose parameter types differ. Comparing it stands in for
+/// comparing the types one by one on every cache hit, and lets a statement rendered
+/// without its text skip collecting the types at all.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct TypesKey(u64);
+
+impl TypesKey {
+    pub(crate) const fn new() -> Self {
+        TypesKey(0x1319_8a2e_0370_7344)
+    }
+
+    /// Adds the next parameter's type, by its oid.
+    #[inline]
+    pub(crate) fn add(&mut self, oid: u32) {
+        self.0 = (self.0 ^ u64::from(oid))
+            .wrapping_mul(0xff51_afd7_ed55_8ccd)
+            .rotate_left(29);
+    }
+
+    pub(crate) fn finish(self) -> u64 {
+        let mut h = self.0;
+        h ^= h >> 33;
+        h = h.wrapping_mul(0xc4ce_b9fe_1a85_ec53);
+        h ^ (h >> 33)
+    }
+
+    /// The key of a list of parameter types.
+    pub(crate) fn of(types: &[Type]) -> u64 {
+        let mut k = TypesKey::new();
+        for ty in types {
+            k.add(ty.oid());
+        }
+        k.finish()
+    }
+}

@@ -59,6 +59,7 @@ pub struct SqlWriter<'a> {
     sensitive: Vec<usize>,
     redacting: bool,
     types: Vec<Type>,
+    types_key: TypesKey,
     labels: Vec<Label>,
     nul_in_text: bool,
     refused: Option<(usize, String)>,
@@ -76,7 +77,7 @@ pub const UNNEST_FROM: usize = 9;
 mod cast;
 mod fingerprint;
 mod rendered;
-pub(crate) use fingerprint::Fingerprint;
+pub(crate) use fingerprint::{Fingerprint, TypesKey};
 pub use rendered::Rendered;
 pub(crate) use rendered::ShownParams;
 
@@ -102,6 +103,7 @@ impl<'a> SqlWriter<'a> {
             sensitive: Vec::new(),
             redacting: false,
             types: Vec::new(),
+            types_key: TypesKey::new(),
             labels: Vec::new(),
             nul_in_text: false,
             refused: None,
@@ -200,15 +202,22 @@ impl<'a> SqlWriter<'a> {
     /// Appends a placeholder and records `value` as its parameter, declared as `ty`.
     #[inline]
     pub fn bind(&mut self, value: Param<'a>, ty: Type) {
-        self.key.word(0x7000_0000_0000_0000 | u64::from(ty.oid()));
+        // `Type::oid` is a large match, not inlined: asked once for both hashes.
+        let oid = ty.oid();
+        self.key.word(0x7000_0000_0000_0000 | u64::from(oid));
         if self.redacting {
             self.sensitive.push(self.params.len());
         }
         self.params.push(value);
         // Declared types are PostgreSQL's (its statements are prepared with them); another
-        // backend binds by storage class and does not keep them.
+        // backend binds by storage class and does not keep them. Without the text they are
+        // not kept either: the statement is prepared already, and its cache entry, found by
+        // the fingerprint and the types' own key, has them.
         if self.dialect == Dialect::Postgres {
-            self.types.push(ty);
+            self.types_key.add(oid);
+            if self.text {
+                self.types.push(ty);
+            }
         }
         if self.text {
             self.dialect
@@ -318,7 +327,7 @@ impl<'a> SqlWriter<'a> {
     #[inline]
     pub fn reserve_params(&mut self, n: usize) {
         self.params.reserve(n);
-        if self.dialect == Dialect::Postgres {
+        if self.dialect == Dialect::Postgres && self.text {
             self.types.reserve(n);
         }
     }
@@ -361,6 +370,7 @@ impl<'a> SqlWriter<'a> {
             dialect: self.dialect,
             sensitive: self.sensitive,
             types: self.types,
+            types_key: self.types_key.finish(),
             labels: self.labels,
             nul_in_text: self.nul_in_text,
             refused: self.refused,
@@ -379,7 +389,10 @@ pub(crate) fn render_for<'a, C: crate::engine::Executor + ?Sized>(
     let mut out = SqlWriter::fingerprint_only_for(dialect);
     write(&mut out);
     let rendered = out.finish();
-    if conn.connection().knows(rendered.key, &rendered.types) {
+    if conn
+        .connection()
+        .knows_key(rendered.key, rendered.types_key)
+    {
         return rendered;
     }
     let mut out = SqlWriter::for_dialect(dialect);

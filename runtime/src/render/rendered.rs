@@ -54,8 +54,13 @@ pub struct Rendered<'a> {
     /// are shown as [`REDACTED`] (see [`SqlWriter::redacting`](super::SqlWriter::redacting)).
     pub sensitive: Vec<usize>,
     /// The declared type of each parameter.
-    /// (PostgreSQL's statements only; empty for another backend's).
+    /// (PostgreSQL's statements only; empty for another backend's, and when rendered with
+    /// [`SqlWriter::fingerprint_only`](super::SqlWriter::fingerprint_only): the connection
+    /// has the statement, and its types, already).
     pub types: Vec<Type>,
+    /// A hash of the declared types, independent of `key`: with it the statement cache
+    /// tells apart statements whose fingerprints collide but whose types differ.
+    pub(crate) types_key: u64,
     /// The label of each selected column.
     pub labels: Vec<Label>,
     /// Whether a text parameter holds a NUL byte (the statement must not be sent).

@@ -97,3 +97,36 @@ fn a_nul_byte_in_text_bound_by_reference_is_noticed_whatever_its_rust_type() {
     // Not text: nothing to look for.
     assert!(!nul_seen!(b"a\0b".to_vec(), Type::BYTEA));
 }
+
+#[test]
+fn the_types_key_agrees_across_modes_and_tells_types_apart() {
+    static A: i32 = 1;
+    static B: &str = "x";
+    let render = |mut w: SqlWriter<'static>, second: Type| {
+        w.sql("SELECT ");
+        w.bind(&A, Type::INT4);
+        w.sql(", ");
+        w.bind(&B, second);
+        w.finish()
+    };
+    let text = render(SqlWriter::new(), Type::TEXT);
+    let bare = render(SqlWriter::fingerprint_only(), Type::TEXT);
+    // Without the text the types are not collected; their key is the same.
+    assert!(bare.types.is_empty() && bare.params.len() == 2);
+    assert_eq!(text.types_key, bare.types_key);
+    assert_eq!(text.types_key, TypesKey::of(&text.types));
+    let other = render(SqlWriter::new(), Type::VARCHAR);
+    assert_ne!(text.types_key, other.types_key);
+    // Order counts, and so does the count of types.
+    assert_ne!(
+        TypesKey::of(&[Type::INT4, Type::TEXT]),
+        TypesKey::of(&[Type::TEXT, Type::INT4])
+    );
+    assert_ne!(TypesKey::of(&[]), TypesKey::of(&[Type::UNKNOWN]));
+    // Another backend keeps no types and hashes none.
+    let mut w = SqlWriter::for_dialect(crate::backend::Dialect::Sqlite);
+    w.bind(&A, Type::INT4);
+    let sqlite = w.finish();
+    assert!(sqlite.types.is_empty());
+    assert_eq!(sqlite.types_key, TypesKey::of(&[]));
+}

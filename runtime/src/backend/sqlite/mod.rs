@@ -356,7 +356,7 @@ impl Driver for Sqlite {
     }
 
     #[inline]
-    fn knows(link: &Self::Link, key: u64, _types: &[postgres_types::Type]) -> bool {
+    fn knows(link: &Self::Link, key: u64, _types_key: u64) -> bool {
         link.texts.contains_key(&key)
     }
 
