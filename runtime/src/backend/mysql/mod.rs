@@ -363,7 +363,7 @@ impl Driver for Mysql {
     }
 
     #[inline]
-    fn knows(link: &Self::Link, key: u64, _types: &[postgres_types::Type]) -> bool {
+    fn knows(link: &Self::Link, key: u64, _types_key: u64) -> bool {
         link.statements.contains_key(&key)
     }
 

@@ -422,7 +422,11 @@ impl DatabaseUrl {
         let before = self.clone();
         let applied = self
             .apply_param(name, value)
-            .and_then(|()| self.check_lists());
+            .and_then(|()| self.check_lists())
+            .and_then(|()| match self.dialect {
+                Dialect::Mysql => self.check_mysql(),
+                _ => Ok(()),
+            });
         if applied.is_err() {
             *self = before;
         }
@@ -445,8 +449,13 @@ impl DatabaseUrl {
     /// The one check of a parameter, for [`DatabaseUrl::parse`] and the setters alike:
     /// validates `name=value` and applies it, or changes nothing.
     fn apply_param(&mut self, name: &str, value: &str) -> Result<(), Error> {
-        if self.dialect == Dialect::Mysql {
-            return self.apply_mysql_param(name, value);
+        let part = matches!(name, "host" | "port" | "user" | "password" | "dbname");
+        match self.dialect {
+            // The parts of the URL are set alike (a MySQL socket path is written as
+            // `?host=/path`); the options are each backend's own.
+            Dialect::Mysql if !part => return self.apply_mysql_param(name, value),
+            Dialect::Sqlite => return self.apply_sqlite_param(name, value),
+            _ => {}
         }
         match name {
             // Empty means unset, as in the URL itself (`postgres://@/`).

@@ -231,17 +231,17 @@ mod tests {
             assert_eq!(part, "read_timeout");
         }
         // PostgreSQL's parameters mean nothing to MySQL: refused by name.
-        for name in [
-            "sslmode",
-            "application_name",
-            "options",
-            "pool_size",
-            "host",
-        ] {
+        for name in ["sslmode", "application_name", "options", "pool_size"] {
             let (part, reason) = invalid(&format!("mysql://u@h/db?{name}=1"));
             assert_eq!(part, name);
             assert!(reason.contains("unknown MySQL option"), "{reason}");
         }
+        // `host` names a part of the URL, as the written form of a socket path does.
+        let url = DatabaseUrl::parse("mysql://u@/db?host=%2Ftmp%2Fmy.sock").unwrap();
+        assert_eq!(
+            url,
+            DatabaseUrl::parse("mysql://u@%2Ftmp%2Fmy.sock/db").unwrap()
+        );
     }
 
     #[test]
@@ -256,5 +256,17 @@ mod tests {
         assert!(url.set_param("sslmode", "disable").is_err());
         url.set_param("connect_timeout", "3").unwrap();
         assert_eq!(url.param("connect_timeout"), Some("3"));
+        // The parts are set as on PostgreSQL, and one host stays the rule.
+        url.set_param("user", "app").unwrap();
+        assert!(url.set_param("host", "h1,h2").is_err());
+        assert_eq!(url.to_string(), "mysql://app@h/db?connect_timeout=3");
+    }
+
+    #[test]
+    fn a_socket_path_round_trips() {
+        let url = DatabaseUrl::parse("mysql://u:pw@%2Ftmp%2Fmy.sock/db").unwrap();
+        let written = url.to_string_with_password();
+        assert!(written.contains("host=%2Ftmp%2Fmy.sock"), "{written}");
+        assert_eq!(DatabaseUrl::parse(&written).unwrap(), url);
     }
 }

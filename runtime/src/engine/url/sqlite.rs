@@ -78,6 +78,24 @@ impl DatabaseUrl {
         })
     }
 
+    /// Sets a parameter of a SQLite URL: only those it acts on (a SQLite URL has no host,
+    /// port, user or password, and its path is the database).
+    pub(super) fn apply_sqlite_param(&mut self, name: &str, value: &str) -> Result<(), Error> {
+        if !SQLITE_PARAMS.contains(&name) {
+            return Err(bad(
+                name,
+                format!(
+                    "unknown SQLite parameter (sqlwright acts on: {})",
+                    SQLITE_PARAMS.join(", ")
+                ),
+            ));
+        }
+        parse_busy_timeout(value)?;
+        self.params.retain(|(k, _)| k != name);
+        self.params.push((name.to_string(), value.to_string()));
+        Ok(())
+    }
+
     /// The `busy_timeout` of a SQLite URL, if it says one (read by the `sqlite` backend).
     #[cfg_attr(not(feature = "sqlite"), allow(dead_code))]
     pub(crate) fn sqlite_busy_timeout(&self) -> Result<Option<Duration>, Error> {
@@ -121,4 +139,29 @@ fn parse_busy_timeout(value: &str) -> Result<Duration, Error> {
         return Err(bad("busy_timeout", "at most a day (86400000 ms)"));
     }
     Ok(Duration::from_millis(ms))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_setters_take_only_what_a_sqlite_url_acts_on() {
+        let mut url = DatabaseUrl::parse("sqlite://").unwrap();
+        for (name, value) in [
+            ("user", "app"),
+            ("password", "pw"),
+            ("host", "db"),
+            ("port", "5432"),
+            ("dbname", "x"),
+            ("sslmode", "require"),
+        ] {
+            assert!(url.set_param(name, value).is_err(), "{name}");
+        }
+        assert!(url.set_param("busy_timeout", "soon").is_err());
+        assert_eq!(url.to_string(), "sqlite://:memory:");
+        url.set_param("busy_timeout", "250").unwrap();
+        assert_eq!(url.to_string(), "sqlite://:memory:?busy_timeout=250");
+        assert_eq!(DatabaseUrl::parse(&url.to_string()).unwrap(), url);
+    }
 }
