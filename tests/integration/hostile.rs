@@ -275,7 +275,8 @@ fn client_first(peer: &mut Peer) -> String {
     let (tag, body) = peer.read().expect("SASLInitialResponse");
     assert_eq!(tag, b'p');
     let text = String::from_utf8_lossy(&body).into_owned();
-    let nonce = text.split("r=").nth(1).expect("a nonce").to_string();
+    // Everything after `,r=` (a nonce has no comma, but may itself hold `r=`).
+    let (_, nonce) = text.split_once(",r=").expect("a nonce");
     nonce.trim_end_matches('\0').to_string()
 }
 
