@@ -143,8 +143,19 @@ fn a_recovery_conflict_on_a_replica_is_retried() {
     // the replica cancels it after max_standby_streaming_delay (100 ms) with 40001.
     let vacuum = {
         let url = primary.url();
+        let replica_url = replicas[0].url();
         std::thread::spawn(move || {
-            std::thread::sleep(Duration::from_millis(700));
+            // Once the replica runs the first attempt's sleep (at most 60 s of looking; a
+            // fixed wait lost the race on a loaded machine).
+            let mut watcher = Connection::connect(&replica_url).unwrap();
+            let check = "SELECT count(*) FROM pg_stat_activity WHERE state = 'active' \
+                         AND pid <> pg_backend_pid() AND wait_event = 'PgSleep'";
+            for _ in 0..3000 {
+                if watcher.query_text(check).unwrap()[0][0].as_deref() != Some("0") {
+                    break;
+                }
+                std::thread::sleep(Duration::from_millis(20));
+            }
             let mut conn = Connection::connect(&url).unwrap();
             conn.batch_execute("DELETE FROM big").unwrap();
             conn.batch_execute("VACUUM big").unwrap();
