@@ -156,7 +156,8 @@ fn a_cancel_sent_from_async_code_stops_the_statement_and_keeps_the_connection() 
         let canceller = tokio::spawn(async move {
             // Once the server runs the sleep (at most 10 s of looking).
             let check = "SELECT count(*) FROM pg_stat_activity WHERE state = 'active' \
-                         AND pid <> pg_backend_pid() AND wait_event = 'PgSleep'";
+                         AND pid <> pg_backend_pid() AND wait_event = 'PgSleep' \
+                         AND datname = current_database()";
             for _ in 0..500 {
                 let rows = watcher.query_text(check).await.unwrap();
                 if rows[0][0].as_deref() != Some("0") {

@@ -22,7 +22,7 @@ fn wait_until_running(watcher: &mut Connection, sql: &str) -> bool {
         // statement in a request of its own, which shows the same text): pg_sleep waits
         // on `PgSleep`.
         "SELECT count(*) FROM pg_stat_activity WHERE state = 'active' \
-         AND pid <> pg_backend_pid() AND query LIKE '{}%' \
+         AND pid <> pg_backend_pid() AND datname = current_database() AND query LIKE '{}%' \
          AND (query NOT LIKE '%pg_sleep%' OR wait_event = 'PgSleep')",
         sql.replace('\'', "''")
     );

@@ -149,7 +149,8 @@ fn a_recovery_conflict_on_a_replica_is_retried() {
             // fixed wait lost the race on a loaded machine).
             let mut watcher = Connection::connect(&replica_url).unwrap();
             let check = "SELECT count(*) FROM pg_stat_activity WHERE state = 'active' \
-                         AND pid <> pg_backend_pid() AND wait_event = 'PgSleep'";
+                         AND pid <> pg_backend_pid() AND wait_event = 'PgSleep' \
+                         AND datname = current_database()";
             for _ in 0..3000 {
                 if watcher.query_text(check).unwrap()[0][0].as_deref() != Some("0") {
                     break;
