@@ -199,6 +199,13 @@ both_modes! {
         go!(conn.batch_execute("DEALLOCATE ALL")).unwrap();
         let by_id = |id: i32| posts::table.select(posts::title).filter(posts::id.eq(id));
         assert_eq!(go!(reads([4, 3].map(by_id)).one(&mut conn)).unwrap(), ["Four", "Three"]);
+        // One cached statement run several times in a batch, gone stale: it is prepared
+        // again once, and every run of it uses that.
+        go!(conn.batch_execute("DEALLOCATE ALL")).unwrap();
+        assert_eq!(go!(reads([4, 3, 1].map(by_id)).one(&mut conn)).unwrap(), ["Four", "Three", "One"]);
+        go!(conn.batch_execute("ALTER TABLE posts ALTER COLUMN title TYPE text")).unwrap();
+        assert_eq!(go!(reads([2, 4].map(by_id)).one(&mut conn)).unwrap(), ["Two", "Four"]);
+        assert_eq!(go!(reads([1, 1].map(by_id)).one(&mut conn)).unwrap(), ["One", "One"]);
     }
 
     fn a_row_that_does_not_decode(conn) {
@@ -347,4 +354,44 @@ fn without_named_statements() {
             .unwrap();
         assert_eq!((name, n), ((1, "author 1".to_string()), 4));
     }
+}
+
+#[test]
+fn a_full_statement_cache_evicts_none_of_the_batch_own() {
+    let db = testing::database();
+    let mut conn = db.connect().unwrap();
+    conn.batch_execute(SCHEMA).unwrap();
+    conn.set_statement_cache_size(2);
+    let titles = || posts::table.select(posts::title).filter(posts::id.eq(1));
+    let words = || posts::table.select(posts::words).filter(posts::id.eq(1));
+    let names = || {
+        authors::table
+            .select(authors::name)
+            .filter(authors::id.eq(1))
+    };
+    // `titles` then `words` cached: `titles` is the least recently used.
+    assert_eq!(titles().one(&mut conn).unwrap(), "One");
+    assert_eq!(words().one(&mut conn).unwrap(), 100);
+    // A new statement and `titles`: preparing `names` evicts `words`, not `titles`.
+    for _ in 0..3 {
+        let (name, title) = Pipeline::new()
+            .one(names())
+            .one(titles())
+            .run(&mut conn)
+            .unwrap();
+        assert_eq!(title, "One");
+        assert!(!name.is_empty());
+        assert_eq!(words().one(&mut conn).unwrap(), 100);
+    }
+    // More different statements than the cache keeps: refused before anything is sent.
+    match Pipeline::new()
+        .one(names())
+        .one(titles())
+        .one(words())
+        .run(&mut conn)
+    {
+        Err(Error::Misuse(why)) => assert!(why.contains("set_statement_cache_size"), "{why}"),
+        other => panic!("expected Misuse, got {other:?}"),
+    }
+    assert_eq!(titles().one(&mut conn).unwrap(), "One");
 }

@@ -3,8 +3,11 @@
 
 use super::connection::is_stale_statement;
 use super::wire::{self, Piped, Piping};
+use super::StatementCacheMode;
 use super::{log, Connection, Error};
 use crate::render::Rendered;
+use postgres_types::Type;
+use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 use std::time::Instant;
 
@@ -44,9 +47,12 @@ impl Connection {
             }
         };
         let started = Instant::now();
-        let mut prepared = Vec::with_capacity(statements.len());
         for (index, statement) in statements.iter().enumerate() {
             Self::check(statement).map_err(in_batch(index))?;
+        }
+        self.keep_for_batch(statements)?;
+        let mut prepared = Vec::with_capacity(statements.len());
+        for (index, statement) in statements.iter().enumerate() {
             let found = self.prepare_logged(statement, started).await;
             prepared.push(self.note(found).map_err(in_batch(index))?);
         }
@@ -58,18 +64,33 @@ impl Connection {
             // A schema change under a cached statement (or a pooler that lost it): forgotten,
             // and outside a transaction (where the failed batch left nothing) prepared again
             // from the text the cache kept and run once more, as a single statement is.
-            let forgotten: Vec<_> = statements
-                .iter()
-                .map(|statement| self.forget(statement.key))
-                .collect();
+            // By key, not by position: a batch may run one statement several times, and
+            // only the first `forget` of a key finds it.
+            let mut forgotten: HashMap<u64, Vec<Type>> = HashMap::new();
+            for statement in statements {
+                if let Some(types) = self.forget(statement.key) {
+                    forgotten.entry(statement.key).or_insert(types);
+                }
+            }
             if self.depth == 0 && !self.link.wire.in_transaction() {
+                // Each statement prepared once, however often the batch runs it (a second
+                // prepare of a key would replace, and close, the first).
+                let mut again: HashMap<u64, wire::Statement> = HashMap::new();
                 for (index, statement) in statements.iter().enumerate() {
+                    if let Some(done) = again.get(&statement.key) {
+                        prepared[index].0 = done.clone();
+                        continue;
+                    }
                     // Rendered without its text, a statement has no types: the cache's.
-                    let types = forgotten[index].as_deref().unwrap_or(&statement.types);
-                    let again = self
+                    let types = forgotten
+                        .get(&statement.key)
+                        .map_or(&statement.types[..], Vec::as_slice);
+                    let prepared_again = self
                         .prepare_text(statement.key, &prepared[index].1, types)
                         .await;
-                    prepared[index].0 = self.note(again).map_err(in_batch(index))?;
+                    let done = self.note(prepared_again).map_err(in_batch(index))?;
+                    again.insert(statement.key, done.clone());
+                    prepared[index].0 = done;
                 }
                 sink.restart();
                 result = self
@@ -95,6 +116,30 @@ impl Connection {
         }
         let first = Arc::clone(&prepared[0].1);
         self.settle(result, &first)
+    }
+
+    /// Makes the cached statements of a batch the most recently used before any of its new
+    /// ones is prepared, so that preparing them evicts none of the batch's own (an evicted
+    /// statement rendered without its text could not be prepared again, and its Close
+    /// would go out ahead of the batch). A batch of more different statements than the
+    /// cache holds is refused before anything is sent.
+    fn keep_for_batch(&mut self, statements: &[Rendered<'_>]) -> Result<(), Error> {
+        if self.link.mode == StatementCacheMode::Off {
+            return Ok(());
+        }
+        let distinct: HashSet<u64> = statements.iter().map(|s| s.key).collect();
+        if distinct.len() > self.link.capacity {
+            return Err(Error::Misuse(format!(
+                "a batch of {} different statements on a connection that keeps {} prepared \
+                 statements: raise set_statement_cache_size, or split the batch",
+                distinct.len(),
+                self.link.capacity
+            )));
+        }
+        for statement in statements {
+            let _ = self.cached(statement);
+        }
+        Ok(())
     }
 
     /// One pipeline of `statements`, prepared as `prepared` says.
