@@ -274,96 +274,105 @@ where
         Box::pin(async move {
             let started = Instant::now();
             let queue = &shared.queue;
-            // Write: render, prepare when needed (only with no live request in the line),
-            // buffer Bind/Execute/Sync, take a ticket.
-            let (rendered, prepared, sql, max_rows, ticket) = loop {
+            // One retry of a statement the server found stale, as on the `&mut` path.
+            let mut may_retry = true;
+            loop {
+                // Write: render, prepare when needed (only with no live request in the line),
+                // buffer Bind/Execute/Sync, take a ticket.
+                let (rendered, prepared, sql, max_rows, ticket) = loop {
+                    let mut guard = shared.inner.lock().await;
+                    let conn = &mut *guard;
+                    let mut written = Ok(true);
+                    let rendered = crate::render::render_for(conn, |out| {
+                        written = (self.write)(&self.query, self.limit.as_ref(), out);
+                    });
+                    if !written? {
+                        return (self.finish)(Vec::new(), 0);
+                    }
+                    Connection::check(&rendered)?;
+                    let cached = conn.cached(&rendered);
+                    let (quiet, room) = queue.state();
+                    if !quiet && (cached.is_none() || !room) {
+                        drop(guard);
+                        queue.until(cached.is_none()).await;
+                        continue;
+                    }
+                    if quiet {
+                        drain_abandoned(queue, conn, u64::MAX).await?;
+                        conn.settle_owed().await?;
+                        conn.link.wire.close_abandoned_scopes()?;
+                    }
+                    let begun = conn.link.wire.begin_shared(quiet).await;
+                    conn.note(begun)?;
+                    let (prepared, sql) = match cached {
+                        Some(found) => found,
+                        None => conn.prepare_logged(&rendered, started).await?,
+                    };
+                    let max_rows = match conn.max_rows() {
+                        Some(n) if prepared.returns_rows => u32::try_from(n).unwrap_or(u32::MAX),
+                        _ => 0,
+                    };
+                    let text = prepared.name.is_empty().then_some(&*sql);
+                    conn.link
+                        .wire
+                        .write_shared(&prepared, text, &rendered.params, max_rows)?;
+                    break (rendered, prepared, sql, max_rows, Ticket::take(queue));
+                };
+                yield_once().await;
+                // Read: when every request before it was read (or abandoned), send what is
+                // buffered and read its own answer.
+                queue.turn(ticket.number).await;
                 let mut guard = shared.inner.lock().await;
                 let conn = &mut *guard;
-                let mut written = Ok(true);
-                let rendered = crate::render::render_for(conn, |out| {
-                    written = (self.write)(&self.query, self.limit.as_ref(), out);
-                });
-                if !written? {
-                    return (self.finish)(Vec::new(), 0);
+                let described = prepared.name.is_empty();
+                let mut rows = Vec::new();
+                let result = async {
+                    drain_abandoned(queue, conn, ticket.number).await?;
+                    conn.link.wire.flush_shared().await?;
+                    let wire = &mut conn.link.wire;
+                    if D::ROWS {
+                        let labels = &rendered.labels;
+                        let mut sink = |row: RowData<'_>| {
+                            rows.push(D::decode(&mut RowReader::new(row, labels))?);
+                            Ok(())
+                        };
+                        wire.read_shared(&prepared, described, max_rows, &mut sink)
+                            .await
+                    } else {
+                        wire.read_shared(&prepared, described, max_rows, &mut |_| Ok(()))
+                            .await
+                    }
                 }
-                Connection::check(&rendered)?;
-                let cached = conn.cached(&rendered);
-                let (quiet, room) = queue.state();
-                if !quiet && (cached.is_none() || !room) {
-                    drop(guard);
-                    queue.until(cached.is_none()).await;
-                    continue;
-                }
-                if quiet {
-                    drain_abandoned(queue, conn, u64::MAX).await?;
-                    conn.settle_owed().await?;
-                    conn.link.wire.close_abandoned_scopes()?;
-                }
-                let begun = conn.link.wire.begin_shared(quiet).await;
-                conn.note(begun)?;
-                let (prepared, sql) = match cached {
-                    Some(found) => found,
-                    None => conn.prepare_logged(&rendered, started).await?,
-                };
-                let max_rows = match conn.max_rows() {
-                    Some(n) if prepared.returns_rows => u32::try_from(n).unwrap_or(u32::MAX),
-                    _ => 0,
-                };
-                let text = prepared.name.is_empty().then_some(&*sql);
-                conn.link
-                    .wire
-                    .write_shared(&prepared, text, &rendered.params, max_rows)?;
-                break (rendered, prepared, sql, max_rows, Ticket::take(queue));
-            };
-            yield_once().await;
-            // Read: when every request before it was read (or abandoned), send what is
-            // buffered and read its own answer.
-            queue.turn(ticket.number).await;
-            let mut guard = shared.inner.lock().await;
-            let conn = &mut *guard;
-            let described = prepared.name.is_empty();
-            let mut rows = Vec::new();
-            let result = async {
-                drain_abandoned(queue, conn, ticket.number).await?;
-                conn.link.wire.flush_shared().await?;
-                let wire = &mut conn.link.wire;
-                if D::ROWS {
-                    let labels = &rendered.labels;
-                    let mut sink = |row: RowData<'_>| {
-                        rows.push(D::decode(&mut RowReader::new(row, labels))?);
-                        Ok(())
-                    };
-                    wire.read_shared(&prepared, described, max_rows, &mut sink)
-                        .await
-                } else {
-                    wire.read_shared(&prepared, described, max_rows, &mut |_| Ok(()))
-                        .await
-                }
-            }
-            .await;
-            ticket.done();
-            let redescribe = conn.link.wire.take_redescribe();
-            if redescribe
-                || result
+                .await;
+                ticket.done();
+                let stale = result
                     .as_ref()
-                    .is_err_and(super::connection::is_stale_statement)
-            {
-                // Forgotten only when no request in flight may bind it: otherwise its
-                // next use outside the line finds it stale again.
-                if queue.state().0 {
+                    .is_err_and(super::connection::is_stale_statement);
+                if conn.link.wire.take_redescribe() || stale {
+                    // Every request that may bind it was sent before this answer was read
+                    // (the reader sends all that is buffered and holds the lock until
+                    // here), so its Close goes after them; and no request in flight can
+                    // have prepared it again (statements are prepared with the line
+                    // empty), so the cached one is this one, or already forgotten.
                     conn.forget(rendered.key);
                 }
+                if stale && may_retry && conn.depth == 0 && !conn.link.wire.in_transaction() {
+                    // Prepared again with the line empty, run once more with a new ticket.
+                    // Inside a transaction block the error stands: the block is aborted.
+                    may_retry = false;
+                    continue;
+                }
+                log::rendered(
+                    &conn.echo,
+                    &sql,
+                    &rendered,
+                    started.elapsed(),
+                    result.as_ref().map(|n| Some(*n)),
+                );
+                let count = conn.settle(result, &sql)?;
+                drop(guard);
+                return (self.finish)(rows, count);
             }
-            log::rendered(
-                &conn.echo,
-                &sql,
-                &rendered,
-                started.elapsed(),
-                result.as_ref().map(|n| Some(*n)),
-            );
-            let count = conn.settle(result, &sql)?;
-            drop(guard);
-            (self.finish)(rows, count)
         })
     }
 }
