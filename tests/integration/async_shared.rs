@@ -26,6 +26,13 @@ INSERT INTO people (name, email)
 
 /// Runs `body` on a fresh database with `SCHEMA`, on a multi-threaded runtime.
 fn with_conn<F: Future<Output = ()> + Send + 'static>(body: impl FnOnce(AsyncConnection) -> F) {
+    with_two(|conn, _| body(conn));
+}
+
+/// [`with_conn`], with a second connection to the same database (for schema changes).
+fn with_two<F: Future<Output = ()> + Send + 'static>(
+    body: impl FnOnce(AsyncConnection, AsyncConnection) -> F,
+) {
     let db = testing::database();
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
@@ -36,7 +43,8 @@ fn with_conn<F: Future<Output = ()> + Send + 'static>(body: impl FnOnce(AsyncCon
     runtime.block_on(async move {
         let mut conn = AsyncConnection::connect_url(&url).await.unwrap();
         conn.batch_execute(SCHEMA).await.unwrap();
-        body(conn).await;
+        let other = AsyncConnection::connect_url(&url).await.unwrap();
+        body(conn, other).await;
     });
 }
 
@@ -372,5 +380,193 @@ fn a_pooled_connection_is_shared_the_same_way() {
         assert_eq!((a.as_str(), b), ("person 8", 100));
         let n: i64 = people::table.count(&mut conn).await.unwrap();
         assert_eq!(n, 100);
+    });
+}
+
+/// Names of people `1..=n` read through joined shared futures (one statement, bound `n`
+/// times), with the count and an update joined in.
+async fn joined_round(conn: &AsyncConnection, n: i32, rename: &'static str) -> Vec<String> {
+    let (names, count, renamed) = tokio::try_join!(
+        futures_util::future::try_join_all((1..=n).map(|id| name_of(conn, id))),
+        people::table.count(&mut &*conn),
+        update(people::table)
+            .filter(people::id.eq(n + 1))
+            .set(people::name.to(rename))
+            .returning(people::name)
+            .get_result(&mut &*conn),
+    )
+    .unwrap();
+    assert_eq!(count, 100);
+    assert_eq!(renamed, rename);
+    names
+}
+
+#[test]
+fn a_schema_change_under_joined_queries_is_invisible() {
+    with_two(|mut conn, mut other| async move {
+        let expected: Vec<String> = (1..=20).map(|id| format!("person {id}")).collect();
+        // Every statement prepared and cached.
+        assert_eq!(joined_round(&conn, 20, "before").await, expected);
+        // The result type of the cached statements changes (text to varchar): the server
+        // refuses them ("cached plan must not change result type") and each joined
+        // future prepares again and runs once more, twenty of them on the same statement.
+        other
+            .batch_execute("ALTER TABLE people ALTER COLUMN name TYPE varchar(200)")
+            .await
+            .unwrap();
+        assert_eq!(joined_round(&conn, 20, "after").await, expected);
+        // The new statement is cached and the new shape holds: a name too long is refused.
+        assert_eq!(joined_round(&conn, 20, "again").await, expected);
+        let long = update(people::table)
+            .filter(people::id.eq(1))
+            .set(people::name.to("x".repeat(201)))
+            .execute(&mut &conn)
+            .await;
+        assert!(
+            matches!(&long, Err(Error::Database(db)) if db.code == "22001"),
+            "{long:?}"
+        );
+        // A column added, and the statements forgotten by the server (26000): the same.
+        other
+            .batch_execute("ALTER TABLE people ADD COLUMN nick text")
+            .await
+            .unwrap();
+        conn.batch_execute("DISCARD ALL").await.unwrap();
+        assert_eq!(joined_round(&conn, 20, "discarded").await, expected);
+        let rows = other
+            .query_text("SELECT name FROM people WHERE id = 21")
+            .await
+            .unwrap();
+        assert_eq!(rows, vec![vec![Some("discarded".to_string())]]);
+        still_usable(&mut conn).await;
+    });
+}
+
+#[test]
+fn inside_a_transaction_a_stale_statement_is_reported() {
+    with_two(|mut conn, mut other| async move {
+        assert_eq!(name_of(&conn, 1).await.unwrap(), "person 1");
+        conn.batch_execute("BEGIN").await.unwrap();
+        other
+            .batch_execute("ALTER TABLE people ALTER COLUMN name TYPE varchar(200)")
+            .await
+            .unwrap();
+        let (stale, later) = tokio::join!(name_of(&conn, 1), name_of(&conn, 2));
+        // Not retried: the error aborted the transaction block, and the next request in
+        // flight reports it.
+        assert!(
+            matches!(&stale, Err(Error::Database(db)) if db.code == "0A000"),
+            "{stale:?}"
+        );
+        assert!(
+            matches!(&later, Err(Error::Database(db)) if db.code == "25P02"),
+            "{later:?}"
+        );
+        assert!(conn.in_transaction());
+        conn.batch_execute("ROLLBACK").await.unwrap();
+        // Forgotten: prepared again outside the transaction.
+        let names = futures_util::future::try_join_all((1..=3).map(|id| name_of(&conn, id)))
+            .await
+            .unwrap();
+        assert_eq!(names, ["person 1", "person 2", "person 3"]);
+        still_usable(&mut conn).await;
+    });
+}
+
+/// Inserts a person named "tx" through a shared transaction or connection runner.
+macro_rules! insert_tx {
+    ($runner:expr, $email:expr) => {
+        insert_into(people::table)
+            .values((people::name.to("tx"), people::email.to($email)))
+            .execute(&mut $runner)
+    };
+}
+
+/// How many people named "tx" there are, asked through `&mut`.
+async fn tx_rows(conn: &mut AsyncConnection) -> i64 {
+    people::table
+        .filter(people::name.eq("tx"))
+        .count(&mut *conn)
+        .await
+        .unwrap()
+}
+
+#[test]
+fn joined_queries_share_a_transaction_guard() {
+    with_conn(|mut conn| async move {
+        let tx = conn.begin().await.unwrap();
+        let (a, b, names, count) = tokio::try_join!(
+            insert_tx!(&tx, "a@x"),
+            insert_tx!(&tx, "b@x"),
+            futures_util::future::try_join_all((1..=5).map(|id| {
+                people::table
+                    .filter(people::id.eq(id))
+                    .select(people::name)
+                    .one(&mut &tx)
+            })),
+            people::table.filter(people::name.eq("tx")).count(&mut &tx),
+        )
+        .unwrap();
+        assert_eq!((a, b), (1, 1));
+        assert_eq!(names[4], "person 5");
+        // The count ran after both inserts, in the same transaction.
+        assert_eq!(count, 2);
+        tx.commit().await.unwrap();
+        assert_eq!(tx_rows(&mut conn).await, 2);
+        // Dropped without commit: rolled back, the shared work with it.
+        let tx = conn.begin().await.unwrap();
+        let (c, d) = tokio::try_join!(insert_tx!(&tx, "c@x"), insert_tx!(&tx, "d@x")).unwrap();
+        assert_eq!((c, d), (1, 1));
+        drop(tx);
+        assert_eq!(tx_rows(&mut conn).await, 2);
+        still_usable(&mut conn).await;
+    });
+}
+
+#[test]
+fn a_failure_in_a_shared_transaction_fails_it() {
+    with_conn(|mut conn| async move {
+        let tx = conn.begin().await.unwrap();
+        let (ok, failed, later) = tokio::join!(
+            insert_tx!(&tx, "ok@x"),
+            insert_tx!(&tx, "p2@x"),
+            insert_tx!(&tx, "later@x"),
+        );
+        assert_eq!(ok.unwrap(), 1);
+        assert!(
+            matches!(&failed, Err(Error::Database(db)) if db.code == "23505"),
+            "{failed:?}"
+        );
+        assert!(
+            matches!(&later, Err(Error::Database(db)) if db.code == "25P02"),
+            "{later:?}"
+        );
+        // The commit rolls back and says so.
+        let committed = tx.commit().await;
+        assert!(
+            matches!(committed, Err(Error::TransactionAborted)),
+            "{committed:?}"
+        );
+        assert_eq!(tx_rows(&mut conn).await, 0);
+        // The closure form's transaction is the same type: shared the same way.
+        let outcome = conn
+            .transaction(async |tx| {
+                tokio::try_join!(insert_tx!(&*tx, "e@x"), insert_tx!(&*tx, "p3@x"))
+            })
+            .await;
+        assert!(
+            matches!(&outcome, Err(Error::Database(db)) if db.code == "23505"),
+            "{outcome:?}"
+        );
+        assert_eq!(tx_rows(&mut conn).await, 0);
+        let (e, f) = conn
+            .transaction(async |tx| {
+                tokio::try_join!(insert_tx!(&*tx, "e@x"), insert_tx!(&*tx, "f@x"))
+            })
+            .await
+            .unwrap();
+        assert_eq!((e, f), (1, 1));
+        assert_eq!(tx_rows(&mut conn).await, 2);
+        still_usable(&mut conn).await;
     });
 }
