@@ -28,11 +28,31 @@ use std::time::Instant;
 /// the requests written after its own (as [`Batch::MAX`](crate::query::Batch::MAX)).
 pub const MAX_IN_FLIGHT: u64 = 1000;
 
-/// Runs on the tokio runtime through a shared `&'a AsyncConnection`: run methods return a
-/// future of `Result<T, Error>` that borrows the connection (not the `&mut` around it), so
-/// many can be joined. Single typed statements run this way (`load`, `first`, `one`,
-/// `optional`, `count`, `scalar`, `execute`, `get_result(s)`); streams, COPY, batches,
-/// relation loaders, raw SQL and transactions take `&mut AsyncConnection`.
+/// Runs on the tokio runtime through a shared `&'a AsyncConnection` (or a shared
+/// `&'a AsyncTransaction`, inside the transaction): run methods return a future of
+/// `Result<T, Error>` that borrows the connection (not the `&mut` around it), so many can
+/// be joined. Single typed statements run this way (`load`, `load_as`, `first`, `one`,
+/// `optional`, `count`, `scalar`, `execute`, `get_result(s)`, a table's `get`/`find`).
+///
+/// What does not compile on `&mut &conn` (the error is "this query cannot run on an
+/// async connection"), and why:
+/// - streams (`stream`, `for_each`) and COPY: they hold the connection between reads, a
+///   request with no single answer that could wait its turn in the line;
+/// - a [`Batch`](crate::query::Batch): it is its own pipeline, with one Sync;
+/// - raw SQL (`raw::sql`), relation loaders, reflection and DDL (`create_all`): each
+///   would need its own shared run, not built; they take `&mut AsyncConnection`;
+/// - transactions: `begin`/`transaction` are methods of `&mut AsyncConnection` (and
+///   `&mut AsyncTransaction` for a savepoint), since a transaction changes what every
+///   request after it means. Open it through `&mut`, then share the transaction.
+///
+/// ```compile_fail,E0277
+/// # use sqlwright::prelude::*;
+/// # sqlwright::table! { users (id) { id -> Int4, name -> Text } }
+/// # async fn demo(conn: &sqlwright::AsyncConnection) {
+/// // A stream holds the connection while it is read: not on a shared connection.
+/// let rows = users::table.select(users::name).stream(&mut &*conn);
+/// # }
+/// ```
 ///
 /// Answers are read in the order the statements were written, each by its own future: a
 /// future waits for those written before it to be read (or dropped). Join the futures
