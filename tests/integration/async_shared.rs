@@ -25,12 +25,14 @@ INSERT INTO people (name, email)
 ";
 
 /// Runs `body` on a fresh database with `SCHEMA`, on a multi-threaded runtime.
-fn with_conn<F: Future<Output = ()> + Send + 'static>(body: impl FnOnce(AsyncConnection) -> F) {
+pub(crate) fn with_conn<F: Future<Output = ()> + Send + 'static>(
+    body: impl FnOnce(AsyncConnection) -> F,
+) {
     with_two(|conn, _| body(conn));
 }
 
 /// [`with_conn`], with a second connection to the same database (for schema changes).
-fn with_two<F: Future<Output = ()> + Send + 'static>(
+pub(crate) fn with_two<F: Future<Output = ()> + Send + 'static>(
     body: impl FnOnce(AsyncConnection, AsyncConnection) -> F,
 ) {
     let db = testing::database();
@@ -49,7 +51,10 @@ fn with_two<F: Future<Output = ()> + Send + 'static>(
 }
 
 /// The name of person `id`, read back through the shared connection.
-fn name_of(conn: &AsyncConnection, id: i32) -> impl Future<Output = Result<String, Error>> + '_ {
+pub(crate) fn name_of(
+    conn: &AsyncConnection,
+    id: i32,
+) -> impl Future<Output = Result<String, Error>> + '_ {
     people::table
         .filter(people::id.eq(id))
         .select(people::name)
@@ -57,7 +62,7 @@ fn name_of(conn: &AsyncConnection, id: i32) -> impl Future<Output = Result<Strin
 }
 
 /// The connection answers through `&mut` and outside any transaction.
-async fn still_usable(conn: &mut AsyncConnection) {
+pub(crate) async fn still_usable(conn: &mut AsyncConnection) {
     let rows = conn.query_text("SELECT 41 + 1").await.unwrap();
     assert_eq!(rows, vec![vec![Some("42".to_string())]]);
     assert!(!conn.in_transaction());
@@ -469,104 +474,6 @@ fn inside_a_transaction_a_stale_statement_is_reported() {
             .await
             .unwrap();
         assert_eq!(names, ["person 1", "person 2", "person 3"]);
-        still_usable(&mut conn).await;
-    });
-}
-
-/// Inserts a person named "tx" through a shared transaction or connection runner.
-macro_rules! insert_tx {
-    ($runner:expr, $email:expr) => {
-        insert_into(people::table)
-            .values((people::name.to("tx"), people::email.to($email)))
-            .execute(&mut $runner)
-    };
-}
-
-/// How many people named "tx" there are, asked through `&mut`.
-async fn tx_rows(conn: &mut AsyncConnection) -> i64 {
-    people::table
-        .filter(people::name.eq("tx"))
-        .count(&mut *conn)
-        .await
-        .unwrap()
-}
-
-#[test]
-fn joined_queries_share_a_transaction_guard() {
-    with_conn(|mut conn| async move {
-        let tx = conn.begin().await.unwrap();
-        let (a, b, names, count) = tokio::try_join!(
-            insert_tx!(&tx, "a@x"),
-            insert_tx!(&tx, "b@x"),
-            futures_util::future::try_join_all((1..=5).map(|id| {
-                people::table
-                    .filter(people::id.eq(id))
-                    .select(people::name)
-                    .one(&mut &tx)
-            })),
-            people::table.filter(people::name.eq("tx")).count(&mut &tx),
-        )
-        .unwrap();
-        assert_eq!((a, b), (1, 1));
-        assert_eq!(names[4], "person 5");
-        // The count ran after both inserts, in the same transaction.
-        assert_eq!(count, 2);
-        tx.commit().await.unwrap();
-        assert_eq!(tx_rows(&mut conn).await, 2);
-        // Dropped without commit: rolled back, the shared work with it.
-        let tx = conn.begin().await.unwrap();
-        let (c, d) = tokio::try_join!(insert_tx!(&tx, "c@x"), insert_tx!(&tx, "d@x")).unwrap();
-        assert_eq!((c, d), (1, 1));
-        drop(tx);
-        assert_eq!(tx_rows(&mut conn).await, 2);
-        still_usable(&mut conn).await;
-    });
-}
-
-#[test]
-fn a_failure_in_a_shared_transaction_fails_it() {
-    with_conn(|mut conn| async move {
-        let tx = conn.begin().await.unwrap();
-        let (ok, failed, later) = tokio::join!(
-            insert_tx!(&tx, "ok@x"),
-            insert_tx!(&tx, "p2@x"),
-            insert_tx!(&tx, "later@x"),
-        );
-        assert_eq!(ok.unwrap(), 1);
-        assert!(
-            matches!(&failed, Err(Error::Database(db)) if db.code == "23505"),
-            "{failed:?}"
-        );
-        assert!(
-            matches!(&later, Err(Error::Database(db)) if db.code == "25P02"),
-            "{later:?}"
-        );
-        // The commit rolls back and says so.
-        let committed = tx.commit().await;
-        assert!(
-            matches!(committed, Err(Error::TransactionAborted)),
-            "{committed:?}"
-        );
-        assert_eq!(tx_rows(&mut conn).await, 0);
-        // The closure form's transaction is the same type: shared the same way.
-        let outcome = conn
-            .transaction(async |tx| {
-                tokio::try_join!(insert_tx!(&*tx, "e@x"), insert_tx!(&*tx, "p3@x"))
-            })
-            .await;
-        assert!(
-            matches!(&outcome, Err(Error::Database(db)) if db.code == "23505"),
-            "{outcome:?}"
-        );
-        assert_eq!(tx_rows(&mut conn).await, 0);
-        let (e, f) = conn
-            .transaction(async |tx| {
-                tokio::try_join!(insert_tx!(&*tx, "e@x"), insert_tx!(&*tx, "f@x"))
-            })
-            .await
-            .unwrap();
-        assert_eq!((e, f), (1, 1));
-        assert_eq!(tx_rows(&mut conn).await, 2);
         still_usable(&mut conn).await;
     });
 }
