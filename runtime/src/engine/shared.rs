@@ -59,6 +59,10 @@ pub const MAX_IN_FLIGHT: u64 = 1000;
 /// (`tokio::try_join!`, `try_join_all`) or await them in the order they were first
 /// polled; awaiting one while an earlier one sits unpolled waits for ever, as a lock
 /// would whose guard is held by a future nobody polls.
+///
+/// A cached statement the server finds stale (a schema change under it, or a pooler that
+/// lost it) is prepared again and run once more, as through `&mut`; inside a transaction
+/// block the error stands.
 #[derive(Debug)]
 pub struct Shared<'a>(PhantomData<&'a AsyncConnection>);
 
