@@ -5,7 +5,7 @@
 
 use super::async_shared::{name_of, people, still_usable, with_conn};
 use sqlwright::prelude::*;
-use sqlwright::{AsyncConnection, Error};
+use sqlwright::{AsyncConnection, AsyncTransaction, Error};
 use std::future::{poll_fn, Future};
 use std::pin::Pin;
 use std::task::Poll;
@@ -162,4 +162,47 @@ fn shared_futures_dropped_inside_a_transaction_leave_it_in_step() {
         }
         still_usable(&mut conn).await;
     });
+}
+
+#[test]
+fn a_savepoint_is_shared_the_same_way() {
+    with_conn(|mut conn| async move {
+        let mut tx = conn.begin().await.unwrap();
+        assert_eq!(insert_tx!(&tx, "outer@x").await.unwrap(), 1);
+        {
+            let savepoint = tx.begin().await.unwrap();
+            assert!(savepoint.is_nested());
+            let (ok, failed) = tokio::join!(
+                insert_tx!(&savepoint, "inner@x"),
+                insert_tx!(&savepoint, "p4@x"),
+            );
+            assert_eq!(ok.unwrap(), 1);
+            assert!(
+                matches!(&failed, Err(Error::Database(db)) if db.code == "23505"),
+                "{failed:?}"
+            );
+            // Rolled back to the savepoint: the outer transaction goes on.
+            savepoint.rollback().await.unwrap();
+        }
+        let (count, name) = tokio::try_join!(
+            people::table.filter(people::name.eq("tx")).count(&mut &tx),
+            name_of_tx(&tx, 4),
+        )
+        .unwrap();
+        assert_eq!((count, name.as_str()), (1, "person 4"));
+        tx.commit().await.unwrap();
+        assert_eq!(tx_rows(&mut conn).await, 1);
+        still_usable(&mut conn).await;
+    });
+}
+
+/// The name of person `id`, read through a shared transaction.
+fn name_of_tx<'a>(
+    tx: &'a AsyncTransaction<'_>,
+    id: i32,
+) -> impl Future<Output = Result<String, Error>> + 'a {
+    people::table
+        .filter(people::id.eq(id))
+        .select(people::name)
+        .one(&mut &*tx)
 }
