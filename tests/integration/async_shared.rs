@@ -25,7 +25,16 @@ INSERT INTO people (name, email)
 ";
 
 /// Runs `body` on a fresh database with `SCHEMA`, on a multi-threaded runtime.
-fn with_conn<F: Future<Output = ()> + Send + 'static>(body: impl FnOnce(AsyncConnection) -> F) {
+pub(crate) fn with_conn<F: Future<Output = ()> + Send + 'static>(
+    body: impl FnOnce(AsyncConnection) -> F,
+) {
+    with_two(|conn, _| body(conn));
+}
+
+/// [`with_conn`], with a second connection to the same database (for schema changes).
+pub(crate) fn with_two<F: Future<Output = ()> + Send + 'static>(
+    body: impl FnOnce(AsyncConnection, AsyncConnection) -> F,
+) {
     let db = testing::database();
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
@@ -36,12 +45,16 @@ fn with_conn<F: Future<Output = ()> + Send + 'static>(body: impl FnOnce(AsyncCon
     runtime.block_on(async move {
         let mut conn = AsyncConnection::connect_url(&url).await.unwrap();
         conn.batch_execute(SCHEMA).await.unwrap();
-        body(conn).await;
+        let other = AsyncConnection::connect_url(&url).await.unwrap();
+        body(conn, other).await;
     });
 }
 
 /// The name of person `id`, read back through the shared connection.
-fn name_of(conn: &AsyncConnection, id: i32) -> impl Future<Output = Result<String, Error>> + '_ {
+pub(crate) fn name_of(
+    conn: &AsyncConnection,
+    id: i32,
+) -> impl Future<Output = Result<String, Error>> + '_ {
     people::table
         .filter(people::id.eq(id))
         .select(people::name)
@@ -49,7 +62,7 @@ fn name_of(conn: &AsyncConnection, id: i32) -> impl Future<Output = Result<Strin
 }
 
 /// The connection answers through `&mut` and outside any transaction.
-async fn still_usable(conn: &mut AsyncConnection) {
+pub(crate) async fn still_usable(conn: &mut AsyncConnection) {
     let rows = conn.query_text("SELECT 41 + 1").await.unwrap();
     assert_eq!(rows, vec![vec![Some("42".to_string())]]);
     assert!(!conn.in_transaction());
@@ -372,5 +385,95 @@ fn a_pooled_connection_is_shared_the_same_way() {
         assert_eq!((a.as_str(), b), ("person 8", 100));
         let n: i64 = people::table.count(&mut conn).await.unwrap();
         assert_eq!(n, 100);
+    });
+}
+
+/// Names of people `1..=n` read through joined shared futures (one statement, bound `n`
+/// times), with the count and an update joined in.
+async fn joined_round(conn: &AsyncConnection, n: i32, rename: &'static str) -> Vec<String> {
+    let (names, count, renamed) = tokio::try_join!(
+        futures_util::future::try_join_all((1..=n).map(|id| name_of(conn, id))),
+        people::table.count(&mut &*conn),
+        update(people::table)
+            .filter(people::id.eq(n + 1))
+            .set(people::name.to(rename))
+            .returning(people::name)
+            .get_result(&mut &*conn),
+    )
+    .unwrap();
+    assert_eq!(count, 100);
+    assert_eq!(renamed, rename);
+    names
+}
+
+#[test]
+fn a_schema_change_under_joined_queries_is_invisible() {
+    with_two(|mut conn, mut other| async move {
+        let expected: Vec<String> = (1..=20).map(|id| format!("person {id}")).collect();
+        // Every statement prepared and cached.
+        assert_eq!(joined_round(&conn, 20, "before").await, expected);
+        // The result type of the cached statements changes (text to varchar): the server
+        // refuses them ("cached plan must not change result type") and each joined
+        // future prepares again and runs once more, twenty of them on the same statement.
+        other
+            .batch_execute("ALTER TABLE people ALTER COLUMN name TYPE varchar(200)")
+            .await
+            .unwrap();
+        assert_eq!(joined_round(&conn, 20, "after").await, expected);
+        // The new statement is cached and the new shape holds: a name too long is refused.
+        assert_eq!(joined_round(&conn, 20, "again").await, expected);
+        let long = update(people::table)
+            .filter(people::id.eq(1))
+            .set(people::name.to("x".repeat(201)))
+            .execute(&mut &conn)
+            .await;
+        assert!(
+            matches!(&long, Err(Error::Database(db)) if db.code == "22001"),
+            "{long:?}"
+        );
+        // A column added, and the statements forgotten by the server (26000): the same.
+        other
+            .batch_execute("ALTER TABLE people ADD COLUMN nick text")
+            .await
+            .unwrap();
+        conn.batch_execute("DISCARD ALL").await.unwrap();
+        assert_eq!(joined_round(&conn, 20, "discarded").await, expected);
+        let rows = other
+            .query_text("SELECT name FROM people WHERE id = 21")
+            .await
+            .unwrap();
+        assert_eq!(rows, vec![vec![Some("discarded".to_string())]]);
+        still_usable(&mut conn).await;
+    });
+}
+
+#[test]
+fn inside_a_transaction_a_stale_statement_is_reported() {
+    with_two(|mut conn, mut other| async move {
+        assert_eq!(name_of(&conn, 1).await.unwrap(), "person 1");
+        conn.batch_execute("BEGIN").await.unwrap();
+        other
+            .batch_execute("ALTER TABLE people ALTER COLUMN name TYPE varchar(200)")
+            .await
+            .unwrap();
+        let (stale, later) = tokio::join!(name_of(&conn, 1), name_of(&conn, 2));
+        // Not retried: the error aborted the transaction block, and the next request in
+        // flight reports it.
+        assert!(
+            matches!(&stale, Err(Error::Database(db)) if db.code == "0A000"),
+            "{stale:?}"
+        );
+        assert!(
+            matches!(&later, Err(Error::Database(db)) if db.code == "25P02"),
+            "{later:?}"
+        );
+        assert!(conn.in_transaction());
+        conn.batch_execute("ROLLBACK").await.unwrap();
+        // Forgotten: prepared again outside the transaction.
+        let names = futures_util::future::try_join_all((1..=3).map(|id| name_of(&conn, id)))
+            .await
+            .unwrap();
+        assert_eq!(names, ["person 1", "person 2", "person 3"]);
+        still_usable(&mut conn).await;
     });
 }

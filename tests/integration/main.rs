@@ -10,6 +10,7 @@ mod async_pool;
 mod async_relations;
 mod async_session;
 mod async_shared;
+mod async_shared_tx;
 mod async_sqlite;
 mod async_streams;
 mod async_tx;

@@ -24,8 +24,38 @@ use std::task::Poll;
 /// connection (`q.load(&mut tx).await`). [`commit`](Self::commit) makes its work
 /// permanent; dropped without it — by the caller, by a panic unwinding past it, or with
 /// the future that held it — it is rolled back ahead of the connection's next request.
-pub struct AsyncTransaction<'c> {
-    conn: &'c mut Connection<Postgres>,
+///
+/// Shared (`&tx`), it runs single typed statements pipelined inside the transaction, as a
+/// shared [`AsyncConnection`] does (`tokio::try_join!(a.load(&mut &tx), b.one(&mut &tx))`);
+/// a statement that fails aborts the transaction, so the ones after it report 25P02 and
+/// [`commit`](Self::commit) rolls back and returns [`Error::TransactionAborted`].
+pub struct AsyncTransaction<'c>(Scope<&'c mut AsyncConnection>);
+
+/// What a transaction holds its connection through: the async connection (so that its
+/// guard can be shared, `&mut &tx`), or the bare connection (a session's commit, over any
+/// async runner).
+pub(crate) trait Hold {
+    fn conn(&mut self) -> &mut Connection<Postgres>;
+}
+
+impl Hold for &mut Connection<Postgres> {
+    #[inline]
+    fn conn(&mut self) -> &mut Connection<Postgres> {
+        self
+    }
+}
+
+impl Hold for &mut AsyncConnection {
+    #[inline]
+    fn conn(&mut self) -> &mut Connection<Postgres> {
+        self.exclusive()
+    }
+}
+
+/// A transaction (or savepoint) on the connection `hold` holds: the state its `Drop`
+/// reads to leave a rollback owed.
+pub(crate) struct Scope<H: Hold> {
+    hold: H,
     /// 1 for BEGIN, 2 and up for savepoints.
     level: u32,
     state: State,
@@ -48,18 +78,17 @@ enum State {
 impl fmt::Debug for AsyncTransaction<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("AsyncTransaction")
-            .field("level", &self.level)
-            .field("state", &self.state)
+            .field("level", &self.0.level)
+            .field("state", &self.0.state)
             .finish_non_exhaustive()
     }
 }
 
-impl<'c> AsyncTransaction<'c> {
-    /// Opens a transaction on `conn`, or a savepoint when one is already open.
-    pub(crate) async fn open(
-        conn: &'c mut Connection<Postgres>,
-        options: TransactionOptions,
-    ) -> Result<AsyncTransaction<'c>, Error> {
+impl<H: Hold> Scope<H> {
+    /// Opens a transaction on the connection `hold` holds, or a savepoint when one is
+    /// already open.
+    pub(crate) async fn open(mut hold: H, options: TransactionOptions) -> Result<Self, Error> {
+        let conn = hold.conn();
         let level = conn.depth + 1;
         let sql: Cow<'static, str> = if level == 1 {
             Postgres::begin_sql(&conn.link, &options)?.into()
@@ -69,8 +98,8 @@ impl<'c> AsyncTransaction<'c> {
         };
         // Raised before BEGIN is written: a dropped BEGIN future is accounted for.
         conn.depth = level;
-        let mut tx = AsyncTransaction {
-            conn,
+        let mut tx = Scope {
+            hold,
             level,
             state: State::Opening { issued: false },
         };
@@ -78,7 +107,7 @@ impl<'c> AsyncTransaction<'c> {
         match opened {
             Ok(()) => {
                 if level == 1 {
-                    tx.conn.aborted = false;
+                    tx.conn().aborted = false;
                 }
                 tx.state = State::Open;
                 Ok(tx)
@@ -87,9 +116,10 @@ impl<'c> AsyncTransaction<'c> {
                 // No transaction (for a savepoint, the server failed the enclosing one,
                 // which the connection recorded).
                 tx.state = State::Done;
-                tx.conn.depth = level - 1;
+                let conn = tx.conn();
+                conn.depth = level - 1;
                 if level == 1 {
-                    tx.conn.aborted = false;
+                    conn.aborted = false;
                 }
                 Err(e)
             }
@@ -100,49 +130,51 @@ impl<'c> AsyncTransaction<'c> {
     /// statement's answer read, an owed rollback sent), then marks the request issued, so
     /// that `Drop` can tell whether the server got it.
     async fn control(&mut self, sql: &str) -> Result<(), Error> {
-        self.conn.link.wire.ready_for_request().await?;
+        self.conn().link.wire.ready_for_request().await?;
         self.state = match self.state {
             State::Opening { .. } => State::Opening { issued: true },
             State::Ending { .. } => State::Ending { issued: true },
             other => other,
         };
-        self.conn.pg_control_io(sql, None).await
+        self.conn().pg_control_io(sql, None).await
     }
 
-    /// Whether this is a savepoint inside another transaction.
-    pub fn is_nested(&self) -> bool {
-        self.level > 1
+    /// The connection, for a request inside the transaction.
+    #[inline]
+    pub(crate) fn conn(&mut self) -> &mut Connection<Postgres> {
+        self.hold.conn()
     }
 
-    /// Makes the transaction's work permanent (for a savepoint: releases it into the
-    /// enclosing transaction). A transaction in which a statement failed cannot commit:
-    /// it is rolled back and [`Error::TransactionAborted`] returned.
-    pub async fn commit(mut self) -> Result<(), Error> {
+    /// Commits (or releases the savepoint); see [`AsyncTransaction::commit`].
+    pub(crate) async fn commit(mut self) -> Result<(), Error> {
         self.finish(true).await
     }
 
-    /// Undoes the transaction's work (for a savepoint: back to where it began).
-    pub async fn rollback(mut self) -> Result<(), Error> {
+    /// Rolls back (to the savepoint).
+    pub(crate) async fn rollback(mut self) -> Result<(), Error> {
         self.finish(false).await
     }
 
     async fn finish(&mut self, commit: bool) -> Result<(), Error> {
-        // In step first, so the server's status after any dropped statement is known.
-        self.conn.link.wire.ready_for_request().await?;
-        if self.conn.server_transaction_failed() {
+        // In step first, so the server's status after any dropped statement (or shared
+        // request) is known.
+        let conn = self.conn();
+        conn.link.wire.ready_for_request().await?;
+        if conn.server_transaction_failed() {
             // PostgreSQL answers COMMIT in a failed transaction with a silent ROLLBACK.
-            self.conn.aborted = true;
+            conn.aborted = true;
         }
-        let aborted = self.conn.aborted;
+        let aborted = conn.aborted;
         let releases = commit && !aborted;
         self.state = State::Ending { issued: false };
         let result = self.control(&end_sql(self.level, releases)).await;
         self.state = State::Done;
-        let conn = &mut *self.conn;
-        conn.depth = self.level - 1;
+        let level = self.level;
+        let conn = self.conn();
+        conn.depth = level - 1;
         // A failed savepoint rollback leaves the enclosing transaction failed (recorded by
         // the connection); whatever ended, the whole transaction is over.
-        if self.level == 1 || (result.is_ok() && !releases) {
+        if level == 1 || (result.is_ok() && !releases) {
             conn.aborted = false;
         }
         result?;
@@ -151,10 +183,37 @@ impl<'c> AsyncTransaction<'c> {
         }
         Ok(())
     }
+}
+
+impl<'c> AsyncTransaction<'c> {
+    /// Opens a transaction on `conn`, or a savepoint when one is already open.
+    async fn open(
+        conn: &'c mut AsyncConnection,
+        options: TransactionOptions,
+    ) -> Result<AsyncTransaction<'c>, Error> {
+        Scope::open(conn, options).await.map(AsyncTransaction)
+    }
+
+    /// Whether this is a savepoint inside another transaction.
+    pub fn is_nested(&self) -> bool {
+        self.0.level > 1
+    }
+
+    /// Makes the transaction's work permanent (for a savepoint: releases it into the
+    /// enclosing transaction). A transaction in which a statement failed cannot commit:
+    /// it is rolled back and [`Error::TransactionAborted`] returned.
+    pub async fn commit(self) -> Result<(), Error> {
+        self.0.commit().await
+    }
+
+    /// Undoes the transaction's work (for a savepoint: back to where it began).
+    pub async fn rollback(self) -> Result<(), Error> {
+        self.0.rollback().await
+    }
 
     /// Opens a nested transaction (a savepoint) as a guard.
     pub async fn begin(&mut self) -> Result<AsyncTransaction<'_>, Error> {
-        AsyncTransaction::open(&mut *self.conn, TransactionOptions::default()).await
+        AsyncTransaction::open(&mut *self.0.hold, TransactionOptions::default()).await
     }
 
     /// Runs `f` in a nested transaction (a savepoint): released when it returns `Ok`,
@@ -164,14 +223,14 @@ impl<'c> AsyncTransaction<'c> {
         E: From<Error>,
         F: AsyncFnOnce(&mut AsyncTransaction<'_>) -> Result<T, E>,
     {
-        run_in(&mut *self.conn, TransactionOptions::default(), f).await
+        run_in(&mut *self.0.hold, TransactionOptions::default(), f).await
     }
 
     /// A nested transaction with options: a savepoint takes none (isolation and read-only
     /// belong to the outermost transaction), and is not retried.
     pub fn build_transaction(&mut self) -> AsyncTransactionBuilder<'_> {
         AsyncTransactionBuilder {
-            conn: &mut *self.conn,
+            conn: &mut *self.0.hold,
             options: TransactionOptions::default(),
         }
     }
@@ -190,7 +249,7 @@ impl<'c> AsyncTransaction<'c> {
     /// `async fn` future borrowing `sql` trips rustc's `Send` check for futures of a
     /// higher-ranked async closure (a retry closure in `tokio::spawn`).
     pub fn batch_execute<'a>(&'a mut self, sql: &'a str) -> BoxFuture<'a, Result<(), Error>> {
-        Box::pin(self.conn.pg_batch_io(sql))
+        Box::pin(self.0.conn().pg_batch_io(sql))
     }
 
     /// SQL text through the simple protocol: the rows of every statement, as text (see
@@ -199,24 +258,26 @@ impl<'c> AsyncTransaction<'c> {
         &'a mut self,
         sql: &'a str,
     ) -> BoxFuture<'a, Result<Vec<Vec<Option<String>>>, Error>> {
-        Box::pin(self.conn.query_text_io(sql))
+        Box::pin(self.0.conn().query_text_io(sql))
     }
 }
 
-impl Drop for AsyncTransaction<'_> {
+impl<H: Hold> Drop for Scope<H> {
     fn drop(&mut self) {
-        let went_out = self.conn.link.wire.request_went_out();
-        let open_on_server = match self.state {
+        let (level, state) = (self.level, self.state);
+        let conn = self.hold.conn();
+        let went_out = conn.link.wire.request_went_out();
+        let open_on_server = match state {
             State::Done => return,
             State::Open => true,
             State::Opening { issued } => issued && went_out,
             State::Ending { issued } => !(issued && went_out),
         };
         if open_on_server {
-            self.conn.link.wire.owe_rollback(self.level);
+            conn.link.wire.owe_rollback(level);
         }
-        self.conn.depth = self.level - 1;
-        self.conn.aborted = false;
+        conn.depth = level - 1;
+        conn.aborted = false;
     }
 }
 
@@ -225,7 +286,17 @@ impl Runner for AsyncTransaction<'_> {
     type Mode = super::runner::Async;
     #[inline]
     fn __connection(&mut self) -> &mut Connection<Postgres> {
-        self.conn
+        self.0.conn()
+    }
+}
+
+impl<'a> Runner for &'a AsyncTransaction<'_> {
+    type Backend = Postgres;
+    type Mode = super::shared::Shared<'a>;
+    #[inline]
+    fn __connection(&mut self) -> &'a AsyncConnection {
+        let tx: &'a AsyncTransaction<'_> = self;
+        &*tx.0.hold
     }
 }
 
@@ -233,7 +304,7 @@ impl Runner for AsyncTransaction<'_> {
 /// `conn.build_transaction().serializable().read_only().run(async |tx| ..).await` (the
 /// blocking [`TransactionBuilder`](super::TransactionBuilder)'s names and options).
 pub struct AsyncTransactionBuilder<'c> {
-    conn: &'c mut Connection<Postgres>,
+    conn: &'c mut AsyncConnection,
     options: TransactionOptions,
 }
 
@@ -271,7 +342,7 @@ impl<'c> AsyncTransactionBuilder<'c> {
     where
         F: AsyncFnMut(&mut AsyncTransaction<'_>) -> Result<T, Error>,
     {
-        if self.conn.depth > 0 {
+        if self.conn.exclusive().depth > 0 {
             return Err(Error::Misuse(
                 "retrying a nested transaction cannot help: a serialization failure or \
                  deadlock aborts the whole transaction; retry the outermost one"
@@ -304,7 +375,7 @@ fn log_retry(attempt: u32, e: &Error) {
 }
 
 async fn run_in<T, E, F>(
-    conn: &mut Connection<Postgres>,
+    conn: &mut AsyncConnection,
     options: TransactionOptions,
     f: F,
 ) -> Result<T, E>
@@ -365,20 +436,20 @@ impl AsyncConnection {
         E: From<Error>,
         F: AsyncFnOnce(&mut AsyncTransaction<'_>) -> Result<T, E>,
     {
-        run_in(self.__connection(), TransactionOptions::default(), f).await
+        run_in(self, TransactionOptions::default(), f).await
     }
 
     /// Opens a transaction as a guard: call [`AsyncTransaction::commit`]; dropped
     /// without it, the transaction is rolled back ahead of the connection's next
     /// request.
     pub async fn begin(&mut self) -> Result<AsyncTransaction<'_>, Error> {
-        AsyncTransaction::open(self.__connection(), TransactionOptions::default()).await
+        AsyncTransaction::open(self, TransactionOptions::default()).await
     }
 
     /// A transaction with options: isolation level, read-only, retries.
     pub fn build_transaction(&mut self) -> AsyncTransactionBuilder<'_> {
         AsyncTransactionBuilder {
-            conn: self.__connection(),
+            conn: self,
             options: TransactionOptions::default(),
         }
     }

@@ -52,6 +52,8 @@ pub use async_rows::{AsyncBatches, AsyncRows};
 #[cfg(all(feature = "tokio", feature = "sqlite"))]
 pub use async_sqlite::AsyncSqliteConnection;
 #[cfg(feature = "tokio")]
+pub(crate) use async_transaction::Scope as TransactionScope;
+#[cfg(feature = "tokio")]
 pub use async_transaction::{AsyncTransaction, AsyncTransactionBuilder};
 pub use builder::EngineBuilder;
 pub use cancel::CancelHandle;

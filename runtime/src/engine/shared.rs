@@ -28,17 +28,41 @@ use std::time::Instant;
 /// the requests written after its own (as [`Batch::MAX`](crate::query::Batch::MAX)).
 pub const MAX_IN_FLIGHT: u64 = 1000;
 
-/// Runs on the tokio runtime through a shared `&'a AsyncConnection`: run methods return a
-/// future of `Result<T, Error>` that borrows the connection (not the `&mut` around it), so
-/// many can be joined. Single typed statements run this way (`load`, `first`, `one`,
-/// `optional`, `count`, `scalar`, `execute`, `get_result(s)`); streams, COPY, batches,
-/// relation loaders, raw SQL and transactions take `&mut AsyncConnection`.
+/// Runs on the tokio runtime through a shared `&'a AsyncConnection` (or a shared
+/// `&'a AsyncTransaction`, inside the transaction): run methods return a future of
+/// `Result<T, Error>` that borrows the connection (not the `&mut` around it), so many can
+/// be joined. Single typed statements run this way (`load`, `load_as`, `first`, `one`,
+/// `optional`, `count`, `scalar`, `execute`, `get_result(s)`, a table's `get`/`find`).
+///
+/// What does not compile on `&mut &conn` (the error is "this query cannot run on an
+/// async connection"), and why:
+/// - streams (`stream`, `for_each`) and COPY: they hold the connection between reads, a
+///   request with no single answer that could wait its turn in the line;
+/// - a [`Batch`](crate::query::Batch): it is its own pipeline, with one Sync;
+/// - raw SQL (`raw::sql`), relation loaders, reflection and DDL (`create_all`): each
+///   would need its own shared run, not built; they take `&mut AsyncConnection`;
+/// - transactions: `begin`/`transaction` are methods of `&mut AsyncConnection` (and
+///   `&mut AsyncTransaction` for a savepoint), since a transaction changes what every
+///   request after it means. Open it through `&mut`, then share the transaction.
+///
+/// ```compile_fail,E0277
+/// # use sqlwright::prelude::*;
+/// # sqlwright::table! { users (id) { id -> Int4, name -> Text } }
+/// # async fn demo(conn: &sqlwright::AsyncConnection) {
+/// // A stream holds the connection while it is read: not on a shared connection.
+/// let rows = users::table.select(users::name).stream(&mut &*conn);
+/// # }
+/// ```
 ///
 /// Answers are read in the order the statements were written, each by its own future: a
 /// future waits for those written before it to be read (or dropped). Join the futures
 /// (`tokio::try_join!`, `try_join_all`) or await them in the order they were first
 /// polled; awaiting one while an earlier one sits unpolled waits for ever, as a lock
 /// would whose guard is held by a future nobody polls.
+///
+/// A cached statement the server finds stale (a schema change under it, or a pooler that
+/// lost it) is prepared again and run once more, as through `&mut`; inside a transaction
+/// block the error stands.
 #[derive(Debug)]
 pub struct Shared<'a>(PhantomData<&'a AsyncConnection>);
 
@@ -274,96 +298,105 @@ where
         Box::pin(async move {
             let started = Instant::now();
             let queue = &shared.queue;
-            // Write: render, prepare when needed (only with no live request in the line),
-            // buffer Bind/Execute/Sync, take a ticket.
-            let (rendered, prepared, sql, max_rows, ticket) = loop {
+            // One retry of a statement the server found stale, as on the `&mut` path.
+            let mut may_retry = true;
+            loop {
+                // Write: render, prepare when needed (only with no live request in the line),
+                // buffer Bind/Execute/Sync, take a ticket.
+                let (rendered, prepared, sql, max_rows, ticket) = loop {
+                    let mut guard = shared.inner.lock().await;
+                    let conn = &mut *guard;
+                    let mut written = Ok(true);
+                    let rendered = crate::render::render_for(conn, |out| {
+                        written = (self.write)(&self.query, self.limit.as_ref(), out);
+                    });
+                    if !written? {
+                        return (self.finish)(Vec::new(), 0);
+                    }
+                    Connection::check(&rendered)?;
+                    let cached = conn.cached(&rendered);
+                    let (quiet, room) = queue.state();
+                    if !quiet && (cached.is_none() || !room) {
+                        drop(guard);
+                        queue.until(cached.is_none()).await;
+                        continue;
+                    }
+                    if quiet {
+                        drain_abandoned(queue, conn, u64::MAX).await?;
+                        conn.settle_owed().await?;
+                        conn.link.wire.close_abandoned_scopes()?;
+                    }
+                    let begun = conn.link.wire.begin_shared(quiet).await;
+                    conn.note(begun)?;
+                    let (prepared, sql) = match cached {
+                        Some(found) => found,
+                        None => conn.prepare_logged(&rendered, started).await?,
+                    };
+                    let max_rows = match conn.max_rows() {
+                        Some(n) if prepared.returns_rows => u32::try_from(n).unwrap_or(u32::MAX),
+                        _ => 0,
+                    };
+                    let text = prepared.name.is_empty().then_some(&*sql);
+                    conn.link
+                        .wire
+                        .write_shared(&prepared, text, &rendered.params, max_rows)?;
+                    break (rendered, prepared, sql, max_rows, Ticket::take(queue));
+                };
+                yield_once().await;
+                // Read: when every request before it was read (or abandoned), send what is
+                // buffered and read its own answer.
+                queue.turn(ticket.number).await;
                 let mut guard = shared.inner.lock().await;
                 let conn = &mut *guard;
-                let mut written = Ok(true);
-                let rendered = crate::render::render_for(conn, |out| {
-                    written = (self.write)(&self.query, self.limit.as_ref(), out);
-                });
-                if !written? {
-                    return (self.finish)(Vec::new(), 0);
+                let described = prepared.name.is_empty();
+                let mut rows = Vec::new();
+                let result = async {
+                    drain_abandoned(queue, conn, ticket.number).await?;
+                    conn.link.wire.flush_shared().await?;
+                    let wire = &mut conn.link.wire;
+                    if D::ROWS {
+                        let labels = &rendered.labels;
+                        let mut sink = |row: RowData<'_>| {
+                            rows.push(D::decode(&mut RowReader::new(row, labels))?);
+                            Ok(())
+                        };
+                        wire.read_shared(&prepared, described, max_rows, &mut sink)
+                            .await
+                    } else {
+                        wire.read_shared(&prepared, described, max_rows, &mut |_| Ok(()))
+                            .await
+                    }
                 }
-                Connection::check(&rendered)?;
-                let cached = conn.cached(&rendered);
-                let (quiet, room) = queue.state();
-                if !quiet && (cached.is_none() || !room) {
-                    drop(guard);
-                    queue.until(cached.is_none()).await;
-                    continue;
-                }
-                if quiet {
-                    drain_abandoned(queue, conn, u64::MAX).await?;
-                    conn.settle_owed().await?;
-                    conn.link.wire.close_abandoned_scopes()?;
-                }
-                let begun = conn.link.wire.begin_shared(quiet).await;
-                conn.note(begun)?;
-                let (prepared, sql) = match cached {
-                    Some(found) => found,
-                    None => conn.prepare_logged(&rendered, started).await?,
-                };
-                let max_rows = match conn.max_rows() {
-                    Some(n) if prepared.returns_rows => u32::try_from(n).unwrap_or(u32::MAX),
-                    _ => 0,
-                };
-                let text = prepared.name.is_empty().then_some(&*sql);
-                conn.link
-                    .wire
-                    .write_shared(&prepared, text, &rendered.params, max_rows)?;
-                break (rendered, prepared, sql, max_rows, Ticket::take(queue));
-            };
-            yield_once().await;
-            // Read: when every request before it was read (or abandoned), send what is
-            // buffered and read its own answer.
-            queue.turn(ticket.number).await;
-            let mut guard = shared.inner.lock().await;
-            let conn = &mut *guard;
-            let described = prepared.name.is_empty();
-            let mut rows = Vec::new();
-            let result = async {
-                drain_abandoned(queue, conn, ticket.number).await?;
-                conn.link.wire.flush_shared().await?;
-                let wire = &mut conn.link.wire;
-                if D::ROWS {
-                    let labels = &rendered.labels;
-                    let mut sink = |row: RowData<'_>| {
-                        rows.push(D::decode(&mut RowReader::new(row, labels))?);
-                        Ok(())
-                    };
-                    wire.read_shared(&prepared, described, max_rows, &mut sink)
-                        .await
-                } else {
-                    wire.read_shared(&prepared, described, max_rows, &mut |_| Ok(()))
-                        .await
-                }
-            }
-            .await;
-            ticket.done();
-            let redescribe = conn.link.wire.take_redescribe();
-            if redescribe
-                || result
+                .await;
+                ticket.done();
+                let stale = result
                     .as_ref()
-                    .is_err_and(super::connection::is_stale_statement)
-            {
-                // Forgotten only when no request in flight may bind it: otherwise its
-                // next use outside the line finds it stale again.
-                if queue.state().0 {
+                    .is_err_and(super::connection::is_stale_statement);
+                if conn.link.wire.take_redescribe() || stale {
+                    // Every request that may bind it was sent before this answer was read
+                    // (the reader sends all that is buffered and holds the lock until
+                    // here), so its Close goes after them; and no request in flight can
+                    // have prepared it again (statements are prepared with the line
+                    // empty), so the cached one is this one, or already forgotten.
                     conn.forget(rendered.key);
                 }
+                if stale && may_retry && conn.depth == 0 && !conn.link.wire.in_transaction() {
+                    // Prepared again with the line empty, run once more with a new ticket.
+                    // Inside a transaction block the error stands: the block is aborted.
+                    may_retry = false;
+                    continue;
+                }
+                log::rendered(
+                    &conn.echo,
+                    &sql,
+                    &rendered,
+                    started.elapsed(),
+                    result.as_ref().map(|n| Some(*n)),
+                );
+                let count = conn.settle(result, &sql)?;
+                drop(guard);
+                return (self.finish)(rows, count);
             }
-            log::rendered(
-                &conn.echo,
-                &sql,
-                &rendered,
-                started.elapsed(),
-                result.as_ref().map(|n| Some(*n)),
-            );
-            let count = conn.settle(result, &sql)?;
-            drop(guard);
-            (self.finish)(rows, count)
         })
     }
 }

@@ -2,16 +2,17 @@
 //! [`Session`](super::Session)'s methods over an async connection, with its bookkeeping
 //! (the pending list, the insert order, the failed item) shared through `Unit`. Only
 //! running differs: each pending group or statement gives a boxed `Send` future, and
-//! [`commit`](AsyncSession::commit) awaits them inside an [`AsyncTransaction`], whose
-//! cancel safety makes a dropped commit leave no transaction behind.
+//! [`commit`](AsyncSession::commit) awaits them inside a transaction (the state machine of
+//! [`AsyncTransaction`](crate::AsyncTransaction)), whose cancel safety makes a dropped
+//! commit leave no transaction behind.
 
 use super::unit::{Described, Group, Rows, Unit, Write};
 use super::{Pending, SessionInsert};
 use crate::backend::Postgres;
 use crate::check::writes::InsertColumns;
 use crate::engine::{
-    Async, AsyncConnection, AsyncEngine, AsyncPooledConnection, AsyncTransaction, BoxFuture,
-    Connection, Error, Runner, TransactionOptions,
+    Async, AsyncConnection, AsyncEngine, AsyncPooledConnection, BoxFuture, Connection, Error,
+    Runner, TransactionOptions, TransactionScope,
 };
 use crate::query::{insert_into, Assignments, Insertable, WriteStatement};
 use crate::render::SqlWriter;
@@ -204,7 +205,7 @@ impl<'s, C: Runner<Backend = Postgres, Mode = Async>> AsyncSession<'s, C> {
         let unit = &mut self.unit;
         let conn = self.conn.__connection();
         conn.settle_owed().await?;
-        let mut tx = AsyncTransaction::open(conn, TransactionOptions::default()).await?;
+        let mut tx = TransactionScope::open(conn, TransactionOptions::default()).await?;
         // The position in `pending()` of the item running.
         let mut running = None;
         let mut written = 0;
@@ -212,8 +213,8 @@ impl<'s, C: Runner<Backend = Postgres, Mode = Async>> AsyncSession<'s, C> {
         for k in 0..order.len() + unit.writes.len() {
             running = Some(k);
             let step = match order.get(k) {
-                Some(&i) => unit.inserts[i].1.run(tx.__connection()),
-                None => unit.writes[k - order.len()].run(tx.__connection()),
+                Some(&i) => unit.inserts[i].1.run(tx.conn()),
+                None => unit.writes[k - order.len()].run(tx.conn()),
             };
             match step.await {
                 Ok(n) => written += n,

@@ -54,10 +54,12 @@ impl Wire {
     }
 
     /// Sends the shared requests written since the last send (with the Close messages of
-    /// forgotten statements ahead of them).
+    /// forgotten statements ahead of them). With none written, the Close messages wait for
+    /// the next request: a statement forgotten while answers are still unread (a stale
+    /// one) is never closed by a send of its own, without a Sync.
     pub(crate) async fn flush_shared(&mut self) -> Result<(), Error> {
         self.check_shared_send()?;
-        if self.wbuf.is_empty() && self.to_close.is_empty() {
+        if self.wbuf.is_empty() {
             return Ok(());
         }
         self.sent = false;
