@@ -477,3 +477,39 @@ fn inside_a_transaction_a_stale_statement_is_reported() {
         still_usable(&mut conn).await;
     });
 }
+
+/// A write dropped after its first poll was sent then, not left for a later request to
+/// send behind the user's back: another connection sees it without this one being used
+/// again (at most 10 s of looking).
+#[test]
+fn a_joined_write_dropped_after_its_first_poll_was_sent_then() {
+    with_two(|mut conn, mut other| async move {
+        let rename = |id: i32, name: &'static str| {
+            update(people::table)
+                .filter(people::id.eq(id))
+                .set(people::name.to(name))
+        };
+        // Prepared first: a statement not yet prepared waits for its Parse before writing.
+        assert_eq!(rename(8, "eight").execute(&mut &conn).await.unwrap(), 1);
+        let mut update = Box::pin(rename(7, "renamed").execute(&mut &conn));
+        let polled = poll_fn(|cx| Poll::Ready(update.as_mut().poll(cx).is_ready())).await;
+        assert!(!polled, "the update finished in one poll");
+        drop(update);
+        let mut seen = false;
+        for _ in 0..500 {
+            let rows = other
+                .query_text("SELECT name FROM people WHERE id = 7")
+                .await
+                .unwrap();
+            if rows[0][0].as_deref() == Some("renamed") {
+                seen = true;
+                break;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+        }
+        assert!(seen, "the dropped update never reached the server");
+        // Its answer is drained: the next shared and `&mut` requests read their own.
+        assert_eq!(name_of(&conn, 7).await.unwrap(), "renamed");
+        still_usable(&mut conn).await;
+    });
+}

@@ -279,8 +279,11 @@ async fn drain_abandoned(
     conn: &mut Connection<Postgres>,
     t: u64,
 ) -> Result<(), Error> {
+    // Draining all that is left (`t = u64::MAX`, no live request in the line), the
+    // statement the server runs is an abandoned one: it may be cancelled.
+    let quiet = t == u64::MAX;
     while queue.owes_before(t) {
-        let drained = conn.link.wire.drain_one_shared().await;
+        let drained = conn.link.wire.drain_one_shared(quiet).await;
         conn.note(drained)?;
         queue.advance();
     }
@@ -306,6 +309,9 @@ where
                 let (rendered, prepared, sql, max_rows, ticket) = loop {
                     let mut guard = shared.inner.lock().await;
                     let conn = &mut *guard;
+                    // A deadline scope left open by a future dropped while it held the
+                    // lock (draining) is closed first: none is open here legitimately.
+                    conn.link.wire.close_abandoned_scopes()?;
                     let mut written = Ok(true);
                     let rendered = crate::render::render_for(conn, |out| {
                         written = (self.write)(&self.query, self.limit.as_ref(), out);
@@ -324,7 +330,6 @@ where
                     if quiet {
                         drain_abandoned(queue, conn, u64::MAX).await?;
                         conn.settle_owed().await?;
-                        conn.link.wire.close_abandoned_scopes()?;
                     }
                     let begun = conn.link.wire.begin_shared(quiet).await;
                     conn.note(begun)?;
@@ -340,7 +345,13 @@ where
                     conn.link
                         .wire
                         .write_shared(&prepared, text, &rendered.params, max_rows)?;
-                    break (rendered, prepared, sql, max_rows, Ticket::take(queue));
+                    // Sent now, not left in the buffer for a later reader: a future dropped
+                    // after this point has sent its statement (its answer is drained), and
+                    // one dropped before never runs later behind the user's back. The
+                    // ticket is taken first, so an answer that may come always has one.
+                    let ticket = Ticket::take(queue);
+                    conn.link.wire.flush_shared().await?;
+                    break (rendered, prepared, sql, max_rows, ticket);
                 };
                 yield_once().await;
                 // Read: when every request before it was read (or abandoned), send what is
@@ -348,6 +359,7 @@ where
                 queue.turn(ticket.number).await;
                 let mut guard = shared.inner.lock().await;
                 let conn = &mut *guard;
+                conn.link.wire.close_abandoned_scopes()?;
                 let described = prepared.name.is_empty();
                 let mut rows = Vec::new();
                 let result = async {

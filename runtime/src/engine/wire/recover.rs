@@ -51,7 +51,8 @@ impl Wire {
         while self.shared_owed > 0 {
             // Answers of dropped shared requests come first, in the order they were
             // written; each is counted off once read, so a drop in between loses none.
-            self.drain_one_shared().await?;
+            // Nothing live behind them (the `&mut` path): each may be cancelled.
+            self.drain_one_shared(true).await?;
             self.shared_owed -= 1;
         }
         if self.pending {
@@ -122,7 +123,7 @@ impl Wire {
     /// learn from its next statement); with a rollback owed, the transaction or savepoint
     /// the statement ran in is rolled back anyway. The cancel's socket is opened on the
     /// runtime's blocking pool, not the task's thread. Whether the server confirmed it.
-    async fn cancel_off_thread(&mut self) -> bool {
+    pub(super) async fn cancel_off_thread(&mut self) -> bool {
         if self.in_transaction() && self.owed == 0 {
             return false;
         }

@@ -1,7 +1,7 @@
 //! The wire side of requests on a shared `&AsyncConnection` (see `engine/shared.rs`): each
-//! request is written whole (Bind, Execute, Sync) into the write buffer and read later, in
-//! the order written, by the future whose turn it is; a reader sends everything buffered
-//! before it reads, so requests written in the same round leave in one write.
+//! request is written whole (Bind, Execute, Sync) and sent at once, then read later, in
+//! the order written, by the future whose turn it is (a future dropped before its send
+//! never runs; one dropped after has its answer drained).
 
 use super::*;
 
@@ -83,12 +83,14 @@ impl Wire {
 
     /// Reads and drops the answer of one shared request whose future was dropped (the
     /// oldest not read), within [`Wire::drop_rest`]'s bounds (past them the connection is
-    /// closed). No cancel is sent: the statement the server runs may be a later, live
-    /// request's.
-    pub(crate) async fn drain_one_shared(&mut self) -> Result<(), Error> {
+    /// closed). With `quiet` (no live request behind it) the statement is cancelled first,
+    /// as an abandoned `&mut` request's is; otherwise no cancel is sent: the statement the
+    /// server runs may be a later, live request's.
+    pub(crate) async fn drain_one_shared(&mut self, quiet: bool) -> Result<(), Error> {
         self.flush_shared().await?;
         self.pending = true;
-        self.drop_rest(false).await
+        let cancelled = quiet && self.cancel_off_thread().await;
+        self.drop_rest(cancelled).await
     }
 
     /// `n` answers of shared requests are left unread when the connection is next used
