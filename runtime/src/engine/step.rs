@@ -73,7 +73,6 @@ where
         conn: &'c mut Connection<crate::Postgres>,
     ) -> super::BoxFuture<'c, Result<S::Output, Error>> {
         Box::pin(async move {
-            conn.settle_owed().await?;
             let step = self.0;
             let mut written = true;
             let rendered = crate::render::render_for(conn, |out| written = step.write(out));
