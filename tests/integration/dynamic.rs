@@ -292,45 +292,42 @@ twice! {
     }
 }
 
-/// `first()` asks the server for one row (`LIMIT 1`, or the query's own smaller limit,
-/// after its offset) instead of loading every row and keeping one.
-#[test]
-fn first_asks_for_one_row() {
-    use crate::session::capture_sql;
-    let mut db = setup(SCHEMA);
-    let catalog = reflect(&mut db.conn, &ReflectOptions::default()).unwrap();
-    let people = catalog.table("люди").unwrap();
-    let name = |row: Option<sqlwright::raw::DynRow>| row.map(|r| r.get::<String>("имя").unwrap());
+twice! {
+    /// `first()` asks the server for one row (`LIMIT 1`, or the query's own smaller limit,
+    /// after its offset) instead of loading every row and keeping one.
+    fn first_asks_for_one_row() {
+        use crate::session::capture_sql;
+        let mut db = setup(SCHEMA);
+        let catalog = go!(reflect(&mut db.conn, &ReflectOptions::default())).unwrap();
+        let people = catalog.table("люди").unwrap();
+        let name = |row: Option<sqlwright::raw::DynRow>| row.map(|r| r.get::<String>("имя").unwrap());
 
-    let (first, log) = capture_sql(|| people.select().order_by("id").first(&mut db.conn));
-    assert_eq!(name(first.unwrap()).as_deref(), Some("Петя"));
-    assert_eq!(log.len(), 1, "{log:#?}");
-    assert!(
-        log[0].contains(r#"FROM "public"."люди" ORDER BY "id" LIMIT $1 params=[1]"#)
-            && log[0].contains("rows=1"),
-        "{}",
-        log[0]
-    );
+        let (first, log) = capture_sql(|| go!(people.select().order_by("id").first(&mut db.conn)));
+        assert_eq!(name(first.unwrap()).as_deref(), Some("Петя"));
+        assert_eq!(log.len(), 1, "{log:#?}");
+        assert!(
+            log[0].contains(r#"FROM "public"."люди" ORDER BY "id" LIMIT $1 params=[1]"#)
+                && log[0].contains("rows=1"),
+            "{}",
+            log[0]
+        );
 
-    // The query's own limit and offset: the smaller limit wins, the offset stays.
-    let query = people.select().order_by("id").limit(10).offset(1);
-    let (first, log) = capture_sql(|| query.first(&mut db.conn));
-    assert_eq!(name(first.unwrap()).as_deref(), Some("Катя"));
-    assert!(
-        log[0].contains(r#"LIMIT $1 OFFSET $2 params=[1, 1]"#),
-        "{}",
-        log[0]
-    );
-    let (first, log) = capture_sql(|| people.select().limit(0).first(&mut db.conn));
-    assert!(first.unwrap().is_none());
-    assert!(log[0].contains("LIMIT $1 params=[0]"), "{}", log[0]);
-    // and the query itself still renders its own limit
-    assert!(query.render().unwrap().sql.ends_with("LIMIT $1 OFFSET $2"));
+        // The query's own limit and offset: the smaller limit wins, the offset stays.
+        let query = people.select().order_by("id").limit(10).offset(1);
+        let (first, log) = capture_sql(|| go!(query.first(&mut db.conn)));
+        assert_eq!(name(first.unwrap()).as_deref(), Some("Катя"));
+        assert!(
+            log[0].contains(r#"LIMIT $1 OFFSET $2 params=[1, 1]"#),
+            "{}",
+            log[0]
+        );
+        let (first, log) = capture_sql(|| go!(people.select().limit(0).first(&mut db.conn)));
+        assert!(first.unwrap().is_none());
+        assert!(log[0].contains("LIMIT $1 params=[0]"), "{}", log[0]);
+        // and the query itself still renders its own limit
+        assert!(query.render().unwrap().sql.ends_with("LIMIT $1 OFFSET $2"));
 
-    let none = people
-        .select()
-        .filter("age", ">", 100)
-        .first(&mut db.conn)
-        .unwrap();
-    assert!(none.is_none());
+        let none = go!(people.select().filter("age", ">", 100).first(&mut db.conn)).unwrap();
+        assert!(none.is_none());
+    }
 }
