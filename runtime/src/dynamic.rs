@@ -29,14 +29,16 @@
 //! # Ok(()) }
 //! ```
 
-use crate::backend::Postgres;
-use crate::engine::{Error, Executor};
-use crate::raw::{DynRow, FromDynRow};
+use crate::engine::Error;
 use crate::reflect::{ReflectedColumn, ReflectedTable};
 use crate::render::{Rendered, SqlWriter};
 use bytes::BytesMut;
 use postgres_types::{IsNull, Kind, ToSql, Type};
 use std::fmt;
+
+mod run;
+#[doc(hidden)]
+pub use run::DynRun;
 
 /// A value for a column of a reflected table.
 #[derive(Clone, Debug, PartialEq)]
@@ -591,17 +593,6 @@ fn mismatch(table: &ReflectedTable, column: &ReflectedColumn, value: &Value) -> 
     ))
 }
 
-fn load_rows<C: Executor<Backend = Postgres> + ?Sized>(
-    rendered: Result<Rendered<'_>, Error>,
-    conn: &mut C,
-) -> Result<Vec<DynRow>, Error> {
-    Ok(conn
-        .query_rows(&rendered?)?
-        .into_iter()
-        .map(DynRow::new)
-        .collect())
-}
-
 /// The filters every dynamic statement with a WHERE clause has. All filters are combined
 /// with AND.
 pub trait DynFilter<'t>: Sized {
@@ -775,54 +766,6 @@ impl DynSelect<'_> {
             }
         })
     }
-
-    /// Every row, columns read by name or position.
-    pub fn load<C: Executor<Backend = Postgres> + ?Sized>(
-        &self,
-        conn: &mut C,
-    ) -> Result<Vec<DynRow>, Error> {
-        load_rows(self.render(), conn)
-    }
-
-    /// Every row mapped into `T` by column name (`#[derive(RawRow)]`: the notes'
-    /// `mapper(Model, table)`).
-    pub fn load_as<T: FromDynRow, C: Executor<Backend = Postgres> + ?Sized>(
-        &self,
-        conn: &mut C,
-    ) -> Result<Vec<T>, Error> {
-        self.load(conn)?.iter().map(T::from_dyn_row).collect()
-    }
-
-    /// The first row, or `None`: the statement asks for one row (`LIMIT 1`, or the query's
-    /// own limit when smaller; its offset stays).
-    pub fn first<C: Executor<Backend = Postgres> + ?Sized>(
-        &self,
-        conn: &mut C,
-    ) -> Result<Option<DynRow>, Error> {
-        static ONE: i64 = 1;
-        let limit = match &self.limit {
-            Some(n) if *n < ONE => n,
-            _ => &ONE,
-        };
-        Ok(load_rows(self.render_limited(Some(limit)), conn)?
-            .into_iter()
-            .next())
-    }
-
-    /// The number of rows the filters match (`SELECT count(*)`).
-    pub fn count<C: Executor<Backend = Postgres> + ?Sized>(
-        &self,
-        conn: &mut C,
-    ) -> Result<i64, Error> {
-        let p = &self.parts;
-        let rendered = p.finish(|out| {
-            out.sql("SELECT count(*) FROM ");
-            p.write_table(out);
-            p.write_where(out);
-        });
-        let rows = load_rows(rendered, conn)?;
-        crate::engine::exactly_one(rows)?.get(0)
-    }
 }
 
 /// An INSERT of one row into a reflected table; columns not given get their defaults.
@@ -947,9 +890,8 @@ impl DynDelete<'_> {
     }
 }
 
-/// What INSERT, UPDATE and DELETE share: RETURNING, and running for the row count or the
-/// RETURNING rows.
-macro_rules! writes_run {
+/// What INSERT, UPDATE and DELETE share: RETURNING (run methods: `run.rs`).
+macro_rules! returning {
     ($($ty:ident),*) => {$(
         impl $ty<'_> {
             /// `RETURNING` these columns of the written rows (read them with `load`).
@@ -958,21 +900,11 @@ macro_rules! writes_run {
                 self.parts.returning(&columns);
                 self
             }
-
-            /// Runs the statement: the number of rows it wrote.
-            pub fn execute<C: Executor<Backend = Postgres> + ?Sized>(&self, conn: &mut C) -> Result<u64, Error> {
-                conn.execute_rendered(&self.render()?)
-            }
-
-            /// Runs the statement: the rows of its RETURNING list.
-            pub fn load<C: Executor<Backend = Postgres> + ?Sized>(&self, conn: &mut C) -> Result<Vec<DynRow>, Error> {
-                load_rows(self.render(), conn)
-            }
         }
     )*};
 }
 
-writes_run!(DynInsert, DynUpdate, DynDelete);
+returning!(DynInsert, DynUpdate, DynDelete);
 
 /// Display of every dynamic statement: the SQL and its parameters, or the mistake that
 /// stops it.

@@ -95,6 +95,21 @@ both_modes! {
             assert_eq!(found, vec![4, 5]);
         }
 
+        // A stream dropped early, then a statement run as a `Step` (a run-time select
+        // list's `load_dyn`): the stream is ended first.
+        let mut rows = go!(items::table.select(items::id).stream(&mut conn)).unwrap();
+        assert!(go!(rows.next()).unwrap().is_ok());
+        drop(rows);
+        let mut columns = sqlwright::query::BoxedColumns::default();
+        columns.push(items::label);
+        let q = items::table
+            .query()
+            .filter(items::id.eq(7))
+            .select_boxed(columns);
+        let found = go!(q.load_dyn(&mut conn)).unwrap();
+        assert_eq!(found.len(), 1);
+        assert_eq!(found[0].get::<String>("label").unwrap(), "item 7");
+
         // In batches: 12 of 4000 and the last 2000.
         let mut batches = go!(items::table.select(items::id).stream(&mut conn))
             .unwrap()

@@ -6,8 +6,8 @@ use sqlwright::ddl::Schema;
 use sqlwright::engine::EngineBuilder;
 use sqlwright::{Connection, Engine, Postgres, Sqlite};
 
-/// A backend the suite can make a fresh database of.
-pub trait TestBackend: Backend {
+/// A backend the suite can make a fresh database of (and reflect, as every backend can).
+pub trait TestBackend: Backend + sqlwright::reflect::Reflects {
     /// A fresh, empty database and a connection to it.
     fn fresh() -> Fresh<Self>;
 

@@ -3,7 +3,7 @@
 //! the declared order on PostgreSQL, an unknown label a typed error, and reflection and
 //! drift checks that read the labels back. The text mapping runs on both backends.
 
-use crate::both::{text_of, with, TestBackend};
+use crate::both::{text_of, with};
 use crate::twice::twice;
 use sqlwright::backend::Dialect;
 use sqlwright::ddl::Schema;
@@ -235,46 +235,43 @@ twice! {
     }
 }
 
-#[test]
-fn create_all_and_drop_all_manage_the_type() {
-    let sql = SCHEMA.create_sql(false);
-    let create_type =
-        "CREATE TYPE \"order_status\" AS ENUM ('pending', 'paid', 'shipped', 'on hold');\n";
-    assert!(sql.starts_with(create_type), "{sql}");
-    assert!(
-        sql.contains("\"status\" \"order_status\" NOT NULL,\n    \"previous\" \"order_status\",\n"),
-        "{sql}"
-    );
-    let drop = SCHEMA.drop_sql(true);
-    assert_eq!(
-        drop,
-        "DROP TABLE IF EXISTS \"orders\" CASCADE;\nDROP TYPE IF EXISTS \"order_status\";\n"
-    );
+twice! {
+    fn create_all_and_drop_all_manage_the_type() {
+        let sql = SCHEMA.create_sql(false);
+        let create_type =
+            "CREATE TYPE \"order_status\" AS ENUM ('pending', 'paid', 'shipped', 'on hold');\n";
+        assert!(sql.starts_with(create_type), "{sql}");
+        assert!(
+            sql.contains("\"status\" \"order_status\" NOT NULL,\n    \"previous\" \"order_status\",\n"),
+            "{sql}"
+        );
+        let drop = SCHEMA.drop_sql(true);
+        assert_eq!(
+            drop,
+            "DROP TABLE IF EXISTS \"orders\" CASCADE;\nDROP TYPE IF EXISTS \"order_status\";\n"
+        );
 
-    let mut db = Postgres::fresh();
-    SCHEMA.create_all(&mut db.conn, false).unwrap();
-    // Created again with IF NOT EXISTS: the type and the table stand.
-    SCHEMA.create_all(&mut db.conn, true).unwrap();
-    let labels = |db: &mut crate::both::Fresh<Postgres>| -> Vec<String> {
-        sqlwright::raw::sql(
+        let mut db = with::<Postgres>(Schema::new(&[]), "");
+        go!(SCHEMA.create_all(&mut db.conn, false)).unwrap();
+        // Created again with IF NOT EXISTS: the type and the table stand.
+        go!(SCHEMA.create_all(&mut db.conn, true)).unwrap();
+        let labels = sqlwright::raw::sql(
             "SELECT e.enumlabel::text AS label FROM pg_enum e \
              JOIN pg_type t ON t.oid = e.enumtypid WHERE t.typname = 'order_status' \
              ORDER BY e.enumsortorder",
-        )
-        .load(&mut db.conn)
-        .unwrap()
-        .iter()
-        .map(|r| r.get::<String>("label").unwrap())
-        .collect()
-    };
-    assert_eq!(labels(&mut db), ["pending", "paid", "shipped", "on hold"]);
-    // Without IF NOT EXISTS, an existing type is the server's error.
-    let err = SCHEMA.create_all(&mut db.conn, false).unwrap_err();
-    assert!(err.to_string().contains("order_status"), "{err}");
-    SCHEMA.drop_all(&mut db.conn, true).unwrap();
-    assert!(labels(&mut db).is_empty());
-    // Dropped when absent: nothing to do.
-    SCHEMA.drop_all(&mut db.conn, true).unwrap();
+        );
+        let label = |r: &sqlwright::raw::DynRow| r.get::<String>("label").unwrap();
+        let found: Vec<String> = go!(labels.load(&mut db.conn)).unwrap().iter().map(label).collect();
+        assert_eq!(found, ["pending", "paid", "shipped", "on hold"]);
+        // Without IF NOT EXISTS, an existing type is the server's error.
+        let err = go!(SCHEMA.create_all(&mut db.conn, false)).unwrap_err();
+        assert!(err.to_string().contains("order_status"), "{err}");
+        go!(SCHEMA.drop_all(&mut db.conn, true)).unwrap();
+        let found: Vec<String> = go!(labels.load(&mut db.conn)).unwrap().iter().map(label).collect();
+        assert!(found.is_empty());
+        // Dropped when absent: nothing to do.
+        go!(SCHEMA.drop_all(&mut db.conn, true)).unwrap();
+    }
 }
 
 #[test]
@@ -473,6 +470,7 @@ fn copy_in_sends_labels_in_binary_form() {
 mod arrays {
     use super::OrderStatus;
     use crate::both::with;
+    use crate::twice::twice;
     use sqlwright::prelude::*;
     use sqlwright::Postgres;
 
@@ -483,18 +481,19 @@ mod arrays {
         }
     }
 
-    #[test]
-    fn an_array_of_an_enum_type_loads_as_its_labels() {
-        let mut db = with::<Postgres>(
-            sqlwright::schema!(histories),
-            "INSERT INTO histories VALUES (1, ARRAY['pending', 'paid', 'on hold']::order_status[]),
-                                          (2, '{}');",
-        );
-        let steps: Vec<Vec<String>> = histories::table
-            .select(histories::steps)
-            .order_by(histories::id)
-            .load(&mut db.conn)
+    twice! {
+        fn an_array_of_an_enum_type_loads_as_its_labels() {
+            let mut db = with::<Postgres>(
+                sqlwright::schema!(histories),
+                "INSERT INTO histories VALUES (1, ARRAY['pending', 'paid', 'on hold']::order_status[]),
+                                              (2, '{}');",
+            );
+            let steps: Vec<Vec<String>> = go!(histories::table
+                .select(histories::steps)
+                .order_by(histories::id)
+                .load(&mut db.conn))
             .unwrap();
-        assert_eq!(steps, [vec!["pending", "paid", "on hold"], vec![]]);
+            assert_eq!(steps, [vec!["pending", "paid", "on hold"], vec![]]);
+        }
     }
 }

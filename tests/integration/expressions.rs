@@ -473,64 +473,60 @@ sqlwright::sql_function!(
 );
 sqlwright::sql_function!(aggregate fn every(b: Bool) -> Nullable<Bool>);
 
-#[test]
-fn boxed_queries_choose_filters_orders_and_columns_at_run_time() {
-    let mut db = setup(DDL);
-    let search = |conn: &mut Connection,
-                  dept: Option<&str>,
-                  min_salary: Option<i64>,
-                  newest_first: bool|
-     -> Vec<i32> {
-        let mut q = staff::table.select(staff::id).into_boxed();
-        if let Some(dept) = dept {
-            q = q.filter(staff::dept.eq(dept.to_string()));
-        }
-        if let Some(min) = min_salary {
-            q = q.filter(staff::salary.ge(Decimal::from(min)));
-        }
-        q = q.filter_opt(dept.is_none().then(|| staff::active.eq(true)));
-        q = if newest_first {
-            q.then_order_by(staff::hired.desc())
-        } else {
-            q.then_order_by(staff::id)
+twice! {
+    fn boxed_queries_choose_filters_orders_and_columns_at_run_time() {
+        let mut db = setup(DDL);
+        let search = |dept: Option<&str>, min_salary: Option<i64>, newest_first: bool| {
+            let mut q = staff::table.select(staff::id).into_boxed();
+            if let Some(dept) = dept {
+                q = q.filter(staff::dept.eq(dept.to_string()));
+            }
+            if let Some(min) = min_salary {
+                q = q.filter(staff::salary.ge(Decimal::from(min)));
+            }
+            q = q.filter_opt(dept.is_none().then(|| staff::active.eq(true)));
+            if newest_first {
+                q.then_order_by(staff::hired.desc())
+            } else {
+                q.then_order_by(staff::id)
+            }
         };
-        q.load(conn).unwrap()
-    };
-    assert_eq!(search(&mut db.conn, None, None, false), [1, 2, 4]);
-    assert_eq!(search(&mut db.conn, Some("eng"), None, true), [2, 1]);
-    assert_eq!(search(&mut db.conn, Some("ops"), Some(75), false), [4]);
-    assert_eq!(search(&mut db.conn, None, Some(85), true), [2, 1]);
+        let ids: Vec<i32> = go!(search(None, None, false).load(&mut db.conn)).unwrap();
+        assert_eq!(ids, [1, 2, 4]);
+        let ids: Vec<i32> = go!(search(Some("eng"), None, true).load(&mut db.conn)).unwrap();
+        assert_eq!(ids, [2, 1]);
+        let ids: Vec<i32> = go!(search(Some("ops"), Some(75), false).load(&mut db.conn)).unwrap();
+        assert_eq!(ids, [4]);
+        let ids: Vec<i32> = go!(search(None, Some(85), true).load(&mut db.conn)).unwrap();
+        assert_eq!(ids, [2, 1]);
 
-    // Columns chosen at run time; rows read by name.
-    for wanted in [vec!["name"], vec!["name", "city", "bonus"]] {
-        let mut columns = sqlwright::query::BoxedColumns::default();
-        for w in &wanted {
-            match *w {
-                "name" => columns.push(staff::name),
-                "city" => columns.push(staff::city),
-                "bonus" => columns.push(coalesce(staff::bonus, 0)),
-                _ => unreachable!(),
-            };
+        // Columns chosen at run time; rows read by name.
+        for wanted in [vec!["name"], vec!["name", "city", "bonus"]] {
+            let mut columns = sqlwright::query::BoxedColumns::default();
+            for w in &wanted {
+                match *w {
+                    "name" => columns.push(staff::name),
+                    "city" => columns.push(staff::city),
+                    "bonus" => columns.push(coalesce(staff::bonus, 0)),
+                    _ => unreachable!(),
+                };
+            }
+            let q = staff::table
+                .query()
+                .filter(staff::id.eq(2))
+                .select_boxed(columns);
+            let rows = go!(q.load_dyn(&mut db.conn)).unwrap();
+            assert_eq!(rows.len(), 1);
+            assert_eq!(rows[0].len(), wanted.len());
+            assert_eq!(rows[0].get::<String>("name").unwrap(), "Bob");
+            if wanted.len() == 3 {
+                assert_eq!(rows[0].get::<Option<String>>("city").unwrap(), None);
+                assert_eq!(rows[0].get::<i32>(2).unwrap(), 0);
+            }
         }
-        let rows = staff::table
-            .query()
-            .filter(staff::id.eq(2))
-            .select_boxed(columns)
-            .load_dyn(&mut db.conn)
-            .unwrap();
-        assert_eq!(rows.len(), 1);
-        assert_eq!(rows[0].len(), wanted.len());
-        assert_eq!(rows[0].get::<String>("name").unwrap(), "Bob");
-        if wanted.len() == 3 {
-            assert_eq!(rows[0].get::<Option<String>>("city").unwrap(), None);
-            assert_eq!(rows[0].get::<i32>(2).unwrap(), 0);
-        }
+        let empty = sqlwright::query::BoxedColumns::default();
+        let q = staff::table.query().select_boxed(empty);
+        let err = go!(q.load_dyn(&mut db.conn)).unwrap_err();
+        assert!(matches!(err, sqlwright::Error::Misuse(_)), "{err}");
     }
-    let empty = sqlwright::query::BoxedColumns::default();
-    let err = staff::table
-        .query()
-        .select_boxed(empty)
-        .load_dyn(&mut db.conn)
-        .unwrap_err();
-    assert!(matches!(err, sqlwright::Error::Misuse(_)), "{err}");
 }

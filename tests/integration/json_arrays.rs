@@ -30,16 +30,12 @@ pub(crate) const TABLE: &str = "
 CREATE TABLE products (id int4 PRIMARY KEY, name text NOT NULL, attributes jsonb NOT NULL,
     extra jsonb, raw json, tags text[] NOT NULL DEFAULT '{}', scores int4[]);";
 
-const ROWS: &str = r#"
+pub(crate) const ROWS: &str = r#"
 INSERT INTO products VALUES
     (1, 'lamp', '{"color": "red", "size": {"w": 10, "h": 20}, "dims": [1, 2, 3]}', NULL,
         '{"a": {"b": "x"}}', '{home,light}', '{1,2,3}'),
     (2, 'chair', '{"color": "blue", "legs": 4}', '{"k": 1}', NULL, '{home}', NULL),
     (3, 'pen', '{"size": {"w": 1}}', NULL, '[10, 20]', '{}', '{}');"#;
-
-pub(crate) fn with_rows() -> crate::Db {
-    setup(&format!("{TABLE}{ROWS}"))
-}
 
 /// The ids of the products that `filter` keeps, in order.
 macro_rules! ids {

@@ -2,7 +2,8 @@
 //! loaded, compared and updated; a stored document of another shape is a typed error naming
 //! the column. Portable as values (SQLite stores the JSON text).
 
-use crate::json_arrays::{products, with_rows, Color, TABLE};
+use crate::both::with;
+use crate::json_arrays::{products, Color, ROWS, TABLE};
 use crate::twice::twice;
 use crate::{by_hand, setup};
 use serde::{Deserialize, Serialize};
@@ -131,49 +132,50 @@ twice! {
     }
 }
 
-#[test]
-fn a_document_of_another_shape_is_a_decode_error_naming_the_column() {
-    let mut db = with_rows();
-    // row 3's attributes have no "color"
-    let err = products::table
-        .select(Product::as_select())
-        .order_by(products::id)
-        .load(&mut db.conn)
+twice! {
+    fn a_document_of_another_shape_is_a_decode_error_naming_the_column() {
+        let mut db = setup(&format!("{TABLE}{ROWS}"));
+        // row 3's attributes have no "color"
+        let err = go!(products::table
+            .select(Product::as_select())
+            .order_by(products::id)
+            .load(&mut db.conn))
         .unwrap_err();
-    match &err {
-        sqlwright::Error::Decode {
-            column,
-            source: DecodeError::Invalid { rust, reason },
-        } => {
-            // row 2's `extra` ({"k": 1}) is read before row 3
-            assert_eq!(column, "products.extra");
-            assert!(rust.ends_with("Attributes"), "{rust}");
-            assert!(reason.contains("missing field `color`"), "{reason}");
+        match &err {
+            sqlwright::Error::Decode {
+                column,
+                source: DecodeError::Invalid { rust, reason },
+            } => {
+                // row 2's `extra` ({"k": 1}) is read before row 3
+                assert_eq!(column, "products.extra");
+                assert!(rust.ends_with("Attributes"), "{rust}");
+                assert!(reason.contains("missing field `color`"), "{reason}");
+            }
+            other => panic!("expected a decode error, got {other:?}"),
         }
-        other => panic!("expected a decode error, got {other:?}"),
+        let err = go!(products::table
+            .filter(products::id.eq(3))
+            .select(products::attributes)
+            .load_as::<Json<Attributes>, _, _>(&mut db.conn))
+        .unwrap_err();
+        assert!(
+            matches!(&err, sqlwright::Error::Decode { column, .. } if column == "products.attributes"),
+            "{err:?}"
+        );
+        assert!(err.to_string().contains("missing field `color`"), "{err}");
+        // a member of another type
+        let err = go!(products::table
+            .filter(products::id.eq(2))
+            .select(products::attributes.get("legs"))
+            .load_as::<Option<Json<String>>, _, _>(&mut db.conn))
+        .unwrap_err();
+        assert!(
+            err.to_string().contains("invalid type: integer `4`"),
+            "{err}"
+        );
+        // the connection is still usable
+        assert_eq!(go!(products::table.count(&mut db.conn)).unwrap(), 3);
     }
-    let err = products::table
-        .filter(products::id.eq(3))
-        .select(products::attributes)
-        .load_as::<Json<Attributes>, _, _>(&mut db.conn)
-        .unwrap_err();
-    assert!(
-        matches!(&err, sqlwright::Error::Decode { column, .. } if column == "products.attributes"),
-        "{err:?}"
-    );
-    assert!(err.to_string().contains("missing field `color`"), "{err}");
-    // a member of another type
-    let err = products::table
-        .filter(products::id.eq(2))
-        .select(products::attributes.get("legs"))
-        .load_as::<Option<Json<String>>, _, _>(&mut db.conn)
-        .unwrap_err();
-    assert!(
-        err.to_string().contains("invalid type: integer `4`"),
-        "{err}"
-    );
-    // the connection is still usable
-    assert_eq!(products::table.count(&mut db.conn).unwrap(), 3);
 }
 
 sqlwright::table! {
@@ -194,66 +196,66 @@ struct Note {
     extra: Option<Json<Attributes>>,
 }
 
-crate::on_both!(json_values_are_portable,);
-
-/// `Json<T>` is a value: it is written, read, compared for equality and assigned on every
-/// backend (SQLite stores the JSON text); only the operators are PostgreSQL's.
-fn json_values_are_portable<B: crate::both::TestBackend>() {
-    let mut db = crate::both::with::<B>(NOTES, "");
-    let lamp = Attributes {
-        color: "red".into(),
-        legs: None,
-    };
-    let chair = Attributes {
-        color: "blue".into(),
-        legs: Some(4),
-    };
-    let rows = [
-        Note {
-            id: 1,
-            body: Json(lamp.clone()),
-            extra: None,
-        },
-        Note {
-            id: 2,
-            body: Json(chair.clone()),
-            extra: Some(Json(lamp.clone())),
-        },
-    ];
-    insert_into(notes::table)
-        .values(&rows[..])
-        .execute(&mut db.conn)
+twice! {
+    /// `Json<T>` is a value: it is written, read, compared for equality and assigned on every
+    /// backend (SQLite stores the JSON text); only the operators are PostgreSQL's.
+    fn json_values_are_portable<B>() {
+        let mut db = with::<B>(NOTES, "");
+        let lamp = Attributes {
+            color: "red".into(),
+            legs: None,
+        };
+        let chair = Attributes {
+            color: "blue".into(),
+            legs: Some(4),
+        };
+        let rows = [
+            Note {
+                id: 1,
+                body: Json(lamp.clone()),
+                extra: None,
+            },
+            Note {
+                id: 2,
+                body: Json(chair.clone()),
+                extra: Some(Json(lamp.clone())),
+            },
+        ];
+        go!(insert_into(notes::table)
+            .values(&rows[..])
+            .execute(&mut db.conn))
         .unwrap();
-    let loaded: Vec<Note> = notes::table
-        .select(Note::as_select())
-        .order_by(notes::id)
-        .load(&mut db.conn)
+        let loaded: Vec<Note> = go!(notes::table
+            .select(Note::as_select())
+            .order_by(notes::id)
+            .load(&mut db.conn))
         .unwrap();
-    assert_eq!(loaded, rows);
-    let found: Vec<i32> = notes::table
-        .filter(notes::body.eq(Json(chair.clone())))
-        .select(notes::id)
-        .load(&mut db.conn)
+        assert_eq!(loaded, rows);
+        let found: Vec<i32> = go!(notes::table
+            .filter(notes::body.eq(Json(chair.clone())))
+            .select(notes::id)
+            .load(&mut db.conn))
         .unwrap();
-    assert_eq!(found, [2]);
-    update(notes::table)
-        .filter(notes::id.eq(1))
-        .set(notes::extra.to(Some(Json(chair.clone()))))
-        .execute(&mut db.conn)
+        assert_eq!(found, [2]);
+        go!(update(notes::table)
+            .filter(notes::id.eq(1))
+            .set(notes::extra.to(Some(Json(chair.clone()))))
+            .execute(&mut db.conn))
         .unwrap();
-    let extra = notes::table
-        .filter(notes::id.eq(1))
-        .select(notes::extra)
-        .load_as::<Option<Json<Attributes>>, _, _>(&mut db.conn)
+        let extra = go!(notes::table
+            .filter(notes::id.eq(1))
+            .select(notes::extra)
+            .load_as::<Option<Json<Attributes>>, _, _>(&mut db.conn))
         .unwrap();
-    assert_eq!(extra, [Some(Json(chair))]);
-    // a document of another shape: the typed error, on both
-    let err = notes::table
-        .select(notes::body)
-        .load_as::<Json<Vec<i32>>, _, _>(&mut db.conn)
+        assert_eq!(extra, [Some(Json(chair))]);
+        // a document of another shape: the typed error, on both
+        let err = go!(notes::table
+            .select(notes::body)
+            .load_as::<Json<Vec<i32>>, _, _>(&mut db.conn))
         .unwrap_err();
-    assert!(
-        matches!(&err, sqlwright::Error::Decode { column, .. } if column == "notes.body"),
-        "{err:?}"
-    );
+        assert!(
+            matches!(&err, sqlwright::Error::Decode { column, .. } if column == "notes.body"),
+            "{err:?}"
+        );
+    }
 }

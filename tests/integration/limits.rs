@@ -19,47 +19,56 @@ sqlwright::table! {
 const ITEMS: &str = "CREATE TABLE items (id int4 PRIMARY KEY, label text NOT NULL);
     INSERT INTO items SELECT g, 'item ' || g FROM generate_series(1, 50) g;";
 
+twice! {
+    fn max_rows_refuses_a_larger_result_with_a_typed_error() {
+        let mut db = setup(ITEMS);
+        assert_eq!(db.conn.max_rows(), None);
+        db.conn.set_max_rows(Some(10));
+        assert_eq!(db.conn.max_rows(), Some(10));
+        let err = go!(items::table.select(items::id).load(&mut db.conn)).unwrap_err();
+        assert!(matches!(err, Error::TooManyRows { limit: 10 }), "{err:?}");
+        assert!(err.to_string().contains("more than 10 rows"), "{err}");
+        // Exactly the limit loads; the connection is in step after the refusal.
+        let ten = go!(items::table
+            .select(items::id)
+            .filter(items::id.le(10))
+            .load(&mut db.conn))
+        .unwrap();
+        assert_eq!(ten.len(), 10);
+        // Raw SQL too; statements without rows are not limited.
+        let err = go!(raw::sql("SELECT * FROM items").load(&mut db.conn)).unwrap_err();
+        assert!(matches!(err, Error::TooManyRows { .. }), "{err:?}");
+        let changed = go!(raw::sql("UPDATE items SET label = label || '!'").execute(&mut db.conn))
+            .unwrap();
+        assert_eq!(changed, 50);
+        db.conn.set_max_rows(None);
+        assert_eq!(db.conn.max_rows(), None);
+        assert_eq!(
+            go!(items::table.select(items::id).load(&mut db.conn))
+                .unwrap()
+                .len(),
+            50
+        );
+    }
+}
+
 #[test]
-fn max_rows_refuses_a_larger_result_with_a_typed_error() {
+fn max_rows_does_not_limit_streams() {
+    // Blocking: an async stream is consumed another way (see async_streams.rs).
     let mut db = setup(ITEMS);
     db.conn.set_max_rows(Some(10));
-    let err = items::table
-        .select(items::id)
-        .load(&mut db.conn)
-        .unwrap_err();
-    assert!(matches!(err, Error::TooManyRows { limit: 10 }), "{err:?}");
-    assert!(err.to_string().contains("more than 10 rows"), "{err}");
-    // Exactly the limit loads; the connection is in step after the refusal.
-    let ten = items::table
-        .select(items::id)
-        .filter(items::id.le(10))
-        .load(&mut db.conn)
-        .unwrap();
-    assert_eq!(ten.len(), 10);
-    // Raw SQL too; statements without rows and streams are not limited.
-    let err = raw::sql("SELECT * FROM items")
-        .load(&mut db.conn)
-        .unwrap_err();
-    assert!(matches!(err, Error::TooManyRows { .. }), "{err:?}");
-    let changed = raw::sql("UPDATE items SET label = label || '!'")
-        .execute(&mut db.conn)
-        .unwrap();
-    assert_eq!(changed, 50);
     let streamed = items::table
         .select(items::id)
         .stream(&mut db.conn)
         .unwrap()
         .count();
     assert_eq!(streamed, 50);
-    db.conn.set_max_rows(None);
-    assert_eq!(
-        items::table
-            .select(items::id)
-            .load(&mut db.conn)
-            .unwrap()
-            .len(),
-        50
-    );
+    // and the guard still holds after the stream
+    let err = items::table
+        .select(items::id)
+        .load(&mut db.conn)
+        .unwrap_err();
+    assert!(matches!(err, Error::TooManyRows { limit: 10 }), "{err:?}");
 }
 
 #[test]

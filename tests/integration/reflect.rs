@@ -354,50 +354,47 @@ twice! {
     }
 }
 
-/// Names with dots: a table `"a.b"`, a schema `"s.t"`; each readable as the whole name or
-/// with its schema, and `table_in` when two readings meet.
-#[test]
-fn table_names_with_dots_are_found() {
-    let mut db = setup(
-        r#"CREATE TABLE "a.b" (id int4 PRIMARY KEY);
-           INSERT INTO "a.b" VALUES (7);
-           CREATE SCHEMA "s.t";
-           CREATE TABLE "s.t".u (id int4);"#,
-    );
-    let catalog = reflect(&mut db.conn, &ReflectOptions::default()).unwrap();
-    let found = |name: &str| {
-        let t = catalog.table(name).unwrap();
-        format!("{}|{}", t.schema, t.name)
-    };
-    assert_eq!(found("a.b"), "public|a.b");
-    assert_eq!(found("public.a.b"), "public|a.b");
-    assert_eq!(found("s.t.u"), "s.t|u");
-    assert_eq!(found("u"), "s.t|u");
-    let exact = catalog.table_in("public", "a.b").unwrap();
-    assert_eq!(exact.name, "a.b");
-    assert!(catalog.table_in("s", "t.u").is_err());
-    assert!(catalog.table("a").is_err());
-    // and queried by name
-    let rows = catalog
-        .table("a.b")
-        .unwrap()
-        .select()
-        .load(&mut db.conn)
-        .unwrap();
-    assert_eq!(rows[0].get::<i32>("id").unwrap(), 7);
+twice! {
+    /// Names with dots: a table `"a.b"`, a schema `"s.t"`; each readable as the whole name
+    /// or with its schema, and `table_in` when two readings meet.
+    fn table_names_with_dots_are_found() {
+        let mut db = setup(
+            r#"CREATE TABLE "a.b" (id int4 PRIMARY KEY);
+               INSERT INTO "a.b" VALUES (7);
+               CREATE SCHEMA "s.t";
+               CREATE TABLE "s.t".u (id int4);"#,
+        );
+        let catalog = go!(reflect(&mut db.conn, &ReflectOptions::default())).unwrap();
+        let found = |name: &str| {
+            let t = catalog.table(name).unwrap();
+            format!("{}|{}", t.schema, t.name)
+        };
+        assert_eq!(found("a.b"), "public|a.b");
+        assert_eq!(found("public.a.b"), "public|a.b");
+        assert_eq!(found("s.t.u"), "s.t|u");
+        assert_eq!(found("u"), "s.t|u");
+        let exact = catalog.table_in("public", "a.b").unwrap();
+        assert_eq!(exact.name, "a.b");
+        assert!(catalog.table_in("s", "t.u").is_err());
+        assert!(catalog.table("a").is_err());
+        // and queried by name
+        let rows = go!(catalog.table("a.b").unwrap().select().load(&mut db.conn)).unwrap();
+        assert_eq!(rows[0].get::<i32>("id").unwrap(), 7);
 
-    // A schema `a` with a table `b`: "a.b" now reads two ways.
-    db.conn
-        .batch_execute("CREATE SCHEMA a; CREATE TABLE a.b (id int4)")
+        // A schema `a` with a table `b`: "a.b" now reads two ways.
+        go!(db
+            .conn
+            .batch_execute("CREATE SCHEMA a; CREATE TABLE a.b (id int4)"))
         .unwrap();
-    let catalog = reflect(&mut db.conn, &ReflectOptions::default()).unwrap();
-    let err = catalog.table("a.b").unwrap_err().to_string();
-    assert!(
-        err.contains("a.b") && err.contains("public") && err.contains("table_in"),
-        "{err}"
-    );
-    assert_eq!(catalog.table_in("a", "b").unwrap().schema, "a");
-    assert_eq!(catalog.table_in("public", "a.b").unwrap().schema, "public");
+        let catalog = go!(reflect(&mut db.conn, &ReflectOptions::default())).unwrap();
+        let err = catalog.table("a.b").unwrap_err().to_string();
+        assert!(
+            err.contains("a.b") && err.contains("public") && err.contains("table_in"),
+            "{err}"
+        );
+        assert_eq!(catalog.table_in("a", "b").unwrap().schema, "a");
+        assert_eq!(catalog.table_in("public", "a.b").unwrap().schema, "public");
+    }
 }
 
 sqlwright::table! {

@@ -2,7 +2,7 @@
 //! the DDL `create_all` writes, reflection, `print-schema` and `verify-schema` agreeing,
 //! and the server's errors naming the constraints.
 
-use crate::both::{with, TestBackend};
+use crate::both::with;
 use crate::setup;
 use crate::twice::twice;
 use sqlwright::engine::DbErrorKind;
@@ -244,33 +244,31 @@ mod drifted {
     }
 }
 
-crate::on_both!(sized_columns_store_and_load_as_their_rust_types,);
-
-fn sized_columns_store_and_load_as_their_rust_types<
-    B: TestBackend + sqlwright::reflect::Reflects,
->() {
-    let mut db = with::<B>(SHOP, "");
-    let q = insert_into(customers::table)
-        .values((
-            customers::email.to("z@x"),
-            customers::country.to("DE"),
-            customers::vat_number.to(Some("DE123")),
-            customers::credit.to(rust_decimal::Decimal::new(1234, 2)),
-        ))
-        .returning((customers::email, customers::country, customers::vat_number));
-    let row: (String, String, Option<String>) = q.get_result(&mut db.conn).unwrap();
-    assert_eq!(row, ("z@x".into(), "DE".into(), Some("DE123".into())));
-    let found: Vec<i64> = customers::table
-        .filter(customers::country.eq("DE").and(customers::email.like("z%")))
-        .select(count_star())
-        .load(&mut db.conn)
+twice! {
+    fn sized_columns_store_and_load_as_their_rust_types<B>() {
+        let mut db = with::<B>(SHOP, "");
+        let q = insert_into(customers::table)
+            .values((
+                customers::email.to("z@x"),
+                customers::country.to("DE"),
+                customers::vat_number.to(Some("DE123")),
+                customers::credit.to(rust_decimal::Decimal::new(1234, 2)),
+            ))
+            .returning((customers::email, customers::country, customers::vat_number));
+        let row: (String, String, Option<String>) = go!(q.get_result(&mut db.conn)).unwrap();
+        assert_eq!(row, ("z@x".into(), "DE".into(), Some("DE123".into())));
+        let found: Vec<i64> = go!(customers::table
+            .filter(customers::country.eq("DE").and(customers::email.like("z%")))
+            .select(count_star())
+            .load(&mut db.conn))
         .unwrap();
-    assert_eq!(found, [1]);
-    // The declarations agree with what create_all made (SQLite compares storage only).
-    let drift = verify_schema(
-        &mut db.conn,
-        &[meta::<customers::table>(), meta::<orders::table>()],
-    )
-    .unwrap();
-    assert_eq!(drift, []);
+        assert_eq!(found, [1]);
+        // The declarations agree with what create_all made (SQLite compares storage only).
+        let drift = go!(verify_schema(
+            &mut db.conn,
+            &[meta::<customers::table>(), meta::<orders::table>()],
+        ))
+        .unwrap();
+        assert_eq!(drift, []);
+    }
 }

@@ -159,6 +159,25 @@ impl AsyncConnection {
         self.exclusive().set_request_timeout(timeout)
     }
 
+    /// The `max_rows` guard (see [`Connection::set_max_rows`]): a load of more rows is
+    /// [`Error::TooManyRows`], and the server stops sending after one row more.
+    pub fn set_max_rows(&mut self, rows: Option<u64>) {
+        self.exclusive().set_max_rows(rows);
+    }
+
+    /// The `max_rows` guard in force (through `&mut`, as
+    /// [`cached_statements`](Self::cached_statements)).
+    pub fn max_rows(&mut self) -> Option<u64> {
+        self.exclusive().max_rows()
+    }
+
+    /// How many prepared statements are cached now. Through `&mut self`, unlike
+    /// [`Connection::cached_statements`]: the connection is behind the lock that shared
+    /// requests take, and `&mut` proves none is under way, so the answer is sure.
+    pub fn cached_statements(&mut self) -> usize {
+        self.exclusive().cached_statements()
+    }
+
     /// Whether the connection can no longer be used (lost, timed out, or a future of it
     /// dropped while its request was half sent). A stream dropped early does not close
     /// it: its statement is ended at the next use. While a shared request holds the

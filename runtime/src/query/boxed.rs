@@ -13,9 +13,12 @@ use super::compose::FromClause;
 use super::select::{rebuild, Select, SelectClause};
 use crate::backend::Postgres;
 use crate::check::ValidSelect;
-use crate::engine::{Error, Executor};
+use crate::engine::runner::{Ran, Runner, Work};
+use crate::engine::step::{Load, Step};
+use crate::engine::Error;
 use crate::raw::DynRow;
 use crate::render::{DynRender, Render, SqlWriter};
+use crate::types::RowReader;
 use std::marker::PhantomData;
 
 /// A WHERE clause of boxed conditions, ANDed.
@@ -24,11 +27,13 @@ pub struct BoxedFilter<'a>(Vec<Piece<'a>>);
 pub struct BoxedOrder<'a>(Vec<Piece<'a>>);
 
 /// A boxed piece, with the PostgreSQL-only feature it uses (its type, which said so, is
-/// erased; see [`SqlWriter::needs_postgres`]).
-struct Piece<'a>(Box<dyn DynRender + 'a>, Option<&'static str>);
+/// erased; see [`SqlWriter::needs_postgres`]). `Send`, so that the query can run on an
+/// async connection: a piece's values are `Encode`, hence `Sync`, and held by value or by
+/// shared reference.
+struct Piece<'a>(Box<dyn DynRender + Send + 'a>, Option<&'static str>);
 
 impl<'a> Piece<'a> {
-    fn new<E: Render + 'a>(e: E) -> Self {
+    fn new<E: Render + Send + 'a>(e: E) -> Self {
         Piece(Box::new(e), crate::backend::needs::lacks::<E::Needs>())
     }
 }
@@ -43,7 +48,7 @@ impl<'a> IntoBoxedFilter<'a> for NoFilter {
         BoxedFilter(Vec::new())
     }
 }
-impl<'a, E: Render + 'a> IntoBoxedFilter<'a> for Filter<E> {
+impl<'a, E: Render + Send + 'a> IntoBoxedFilter<'a> for Filter<E> {
     fn into_boxed(self) -> BoxedFilter<'a> {
         BoxedFilter(vec![Piece::new(self.0)])
     }
@@ -64,7 +69,7 @@ impl<'a> IntoBoxedOrder<'a> for NoOrder {
         BoxedOrder(Vec::new())
     }
 }
-impl<'a, E: Render + 'a> IntoBoxedOrder<'a> for OrderBy<E> {
+impl<'a, E: Render + Send + 'a> IntoBoxedOrder<'a> for OrderBy<E> {
     fn into_boxed(self) -> BoxedOrder<'a> {
         BoxedOrder(vec![Piece::new(self.0)])
     }
@@ -75,14 +80,14 @@ impl<'a> IntoBoxedOrder<'a> for BoxedOrder<'a> {
     }
 }
 
-impl<'a, E: Render + 'a> AddCondition<E> for BoxedFilter<'a> {
+impl<'a, E: Render + Send + 'a> AddCondition<E> for BoxedFilter<'a> {
     type Out = BoxedFilter<'a>;
     fn add(mut self, e: E) -> Self {
         self.0.push(Piece::new(e));
         self
     }
 }
-impl<'a, E: Render + 'a> AddOrder<E> for BoxedOrder<'a> {
+impl<'a, E: Render + Send + 'a> AddOrder<E> for BoxedOrder<'a> {
     type Out = BoxedOrder<'a>;
     fn add(mut self, e: E) -> Self {
         self.0.push(Piece::new(e));
@@ -163,7 +168,7 @@ impl<F, From, S, W, O, G, H> Select<F, From, S, W, O, G, H> {
 /// A select list chosen at run time, for a query with FROM list `F` and grouping `G`: each
 /// item is checked as `select` checks it when it is pushed. Rows load as [`DynRow`]s.
 pub struct BoxedColumns<'a, F, G> {
-    items: Vec<Box<dyn DynRender + 'a>>,
+    items: Vec<Box<dyn DynRender + Send + 'a>>,
     _q: PhantomData<(F, G)>,
 }
 
@@ -178,7 +183,7 @@ impl<'a, F, G> Default for BoxedColumns<'a, F, G> {
 
 impl<'a, F, G> BoxedColumns<'a, F, G> {
     /// Adds a column or expression (of any type; aggregates need a GROUP BY first).
-    pub fn push<E: ValidSelect<F, G, I, G> + Render + 'a, I>(&mut self, e: E) -> &mut Self {
+    pub fn push<E: ValidSelect<F, G, I, G> + Render + Send + 'a, I>(&mut self, e: E) -> &mut Self {
         self.items.push(Box::new(e));
         self
     }
@@ -244,20 +249,54 @@ where
     O: Clause,
 {
     /// Runs the query; each row is read by column name or position.
-    pub fn load_dyn<C: Executor<Backend = Postgres> + ?Sized>(
+    pub fn load_dyn<'c, C: Runner<Backend = Postgres> + ?Sized>(
         self,
-        conn: &mut C,
-    ) -> Result<Vec<DynRow>, Error> {
-        if self.select.is_empty() {
+        conn: &'c mut C,
+    ) -> Ran<'c, C, Vec<DynRow>>
+    where
+        Load<DynLoad<Self>>: Work<'c, Postgres, C::Mode, Output = Vec<DynRow>>,
+    {
+        Load(DynLoad(self)).run(conn.__connection())
+    }
+}
+
+/// The run of a query whose select list was chosen at run time: its rows kept whole, as
+/// [`DynRow`]s.
+#[doc(hidden)]
+pub struct DynLoad<Q>(Q);
+
+impl<F, From, S: DynSelect<F, G>, W, O, G, H> Step for DynLoad<Select<F, From, S, W, O, G, H>>
+where
+    From: FromClause,
+    W: Clause,
+    G: Clause,
+    H: Clause,
+    O: Clause,
+{
+    type Row = DynRow;
+    type Output = Vec<DynRow>;
+    fn write<'q>(&'q self, out: &mut SqlWriter<'q>) -> bool {
+        // An empty list writes nothing; `finish` refuses it.
+        if self.0.select.is_empty() {
+            return false;
+        }
+        self.0.render_with::<()>(out, None);
+        true
+    }
+    fn decode(row: &mut RowReader<'_>) -> Result<DynRow, Error> {
+        match row.data().as_pg() {
+            Some(row) => Ok(DynRow::new(row.to_row())),
+            None => Err(Error::Misuse(
+                "a boxed select list loads rows of PostgreSQL only".into(),
+            )),
+        }
+    }
+    fn finish(self, rows: Vec<DynRow>) -> Result<Vec<DynRow>, Error> {
+        if self.0.select.is_empty() {
             return Err(Error::Misuse(
                 "a boxed select list needs at least one column".into(),
             ));
         }
-        let rendered = crate::render::render_for(conn, |out| self.render_with::<()>(out, None));
-        Ok(conn
-            .query_rows(&rendered)?
-            .into_iter()
-            .map(DynRow::new)
-            .collect())
+        Ok(rows)
     }
 }

@@ -2,12 +2,18 @@
 //! key the parent got from the database (SQLAlchemy's `user.photos = [...]` then
 //! `session.add(user)`).
 
-use super::{Field, ForeignKey, KeyValue, RowStruct};
+use super::{Declared, Field, ForeignKey, KeyValue, RowStruct};
+use crate::backend::Backend;
 use crate::check::writes::InsertColumns;
-use crate::engine::{Error, Executor};
+use crate::engine::runner::{Blocking, Ran, Runner, Work};
+#[cfg(feature = "tokio")]
+use crate::engine::step::Wait;
+use crate::engine::step::{Io, Now};
+use crate::engine::{Connection, Error, Executor};
 use crate::query::{Assignments, Col, ColumnDef, Insertable, Selectable, Table};
-use crate::render::{render_for, Render, SqlWriter};
-use crate::types::SqlType;
+use crate::render::{render_for, Render, Rendered, SqlWriter};
+use crate::types::{FromRow, RowReader, SqlType};
+use std::marker::PhantomData;
 
 /// The table of foreign key `FK`'s referenced column: the parents' table.
 type ParentTable<FK> = <<FK as ForeignKey>::Referenced as ColumnDef>::Table;
@@ -57,14 +63,148 @@ type ParentTable<FK> = <<FK as ForeignKey>::Referenced as ColumnDef>::Table;
 /// # Ok(()) }
 /// ```
 #[allow(clippy::type_complexity)]
-pub fn insert_with_children<P, Ch, NP, NC, FK, IP, IC, C>(
-    parent: &NP,
+pub fn insert_with_children<'c, P, Ch, NP, NC, FK, IP, IC, C>(
+    parent: &'c NP,
     fk: Col<FK>,
+    children: &'c [NC],
+    conn: &'c mut C,
+) -> Ran<'c, C, (P, Vec<Ch>)>
+where
+    C: Runner + ?Sized,
+    FK: ForeignKey,
+    NP: for<'x> Insertable<'x, Table = ParentTable<FK>>,
+    NC: for<'x> Insertable<'x, Table = <FK as ColumnDef>::Table>,
+    WithChildren<'c, P, Ch, NP, NC, FK, IP, IC>:
+        Work<'c, C::Backend, C::Mode, Output = (P, Vec<Ch>)>,
+{
+    let _ = fk;
+    WithChildren {
+        parent,
+        children,
+        _rows: PhantomData,
+    }
+    .run(conn.__connection())
+}
+
+/// The types a [`WithChildren`] writes and reads, without holding them.
+type Rows<P, Ch, FK, IP, IC> = fn() -> (P, Ch, FK, IP, IC);
+
+/// A run of [`insert_with_children`] in either mode: the parent and the children to write,
+/// and the row types they come back as.
+#[doc(hidden)]
+pub struct WithChildren<'a, P, Ch, NP, NC, FK, IP, IC> {
+    parent: &'a NP,
+    children: &'a [NC],
+    _rows: PhantomData<Rows<P, Ch, FK, IP, IC>>,
+}
+
+impl<'c, 'a: 'c, B, P, Ch, NP, NC, FK, IP, IC> Work<'c, B, Blocking>
+    for WithChildren<'a, P, Ch, NP, NC, FK, IP, IC>
+where
+    B: Backend,
+    FK: ForeignKey,
+    NP: for<'x> Insertable<'x, Table = ParentTable<FK>>,
+    for<'x> <NP as Insertable<'x>>::Values: Assignments<ParentTable<FK>, InsertColumns, IP>,
+    P: RowStruct
+        + Selectable<Table = ParentTable<FK>>
+        + Field<FK::Referenced, Value: KeyValue>
+        + 'c,
+    P::Columns: Render,
+    NC: for<'x> Insertable<'x, Table = <FK as ColumnDef>::Table>,
+    for<'x> <NC as Insertable<'x>>::Values:
+        Assignments<<FK as ColumnDef>::Table, InsertColumns, IC>,
+    Ch: RowStruct + Selectable<Table = <FK as ColumnDef>::Table> + 'c,
+    Ch::Columns: Render,
+{
+    type Output = (P, Vec<Ch>);
+    fn run(self, conn: &'c mut Connection<B>) -> Result<(P, Vec<Ch>), Error> {
+        check_children::<<NC as Insertable<'_>>::Values, FK>(self.children.is_empty())?;
+        conn.transaction(|tx| {
+            crate::engine::wire::now(write_all::<_, P, Ch, NP, NC, FK, IP, IC>(
+                &mut Now(tx.connection()),
+                self.parent,
+                self.children,
+            ))
+        })
+    }
+}
+
+#[cfg(feature = "tokio")]
+impl<'c, 'a: 'c, P, Ch, NP, NC, FK, IP, IC> Work<'c, crate::Postgres, crate::engine::Async>
+    for WithChildren<'a, P, Ch, NP, NC, FK, IP, IC>
+where
+    FK: ForeignKey,
+    NP: for<'x> Insertable<'x, Table = ParentTable<FK>> + Sync,
+    for<'x> <NP as Insertable<'x>>::Values: Assignments<ParentTable<FK>, InsertColumns, IP> + Send,
+    P: RowStruct
+        + Selectable<Table = ParentTable<FK>>
+        + Field<FK::Referenced, Value: KeyValue<Key: Send> + Send>
+        + Send
+        + 'c,
+    P::Columns: Render + Send,
+    NC: for<'x> Insertable<'x, Table = <FK as ColumnDef>::Table> + Sync,
+    for<'x> <NC as Insertable<'x>>::Values:
+        Assignments<<FK as ColumnDef>::Table, InsertColumns, IC> + Send,
+    Ch: RowStruct + Selectable<Table = <FK as ColumnDef>::Table> + Send + 'c,
+    Ch::Columns: Render + Send,
+    IP: 'c,
+    IC: 'c,
+{
+    type Output = (P, Vec<Ch>);
+    fn run(
+        self,
+        conn: &'c mut Connection<crate::Postgres>,
+    ) -> crate::engine::BoxFuture<'c, Result<(P, Vec<Ch>), Error>> {
+        Box::pin(async move {
+            check_children::<<NC as Insertable<'_>>::Values, FK>(self.children.is_empty())?;
+            conn.settle_owed().await?;
+            let options = crate::engine::TransactionOptions::default();
+            let mut tx = crate::engine::AsyncTransaction::open(conn, options).await?;
+            let written = write_all::<_, P, Ch, NP, NC, FK, IP, IC>(
+                &mut Wait(tx.__connection()),
+                self.parent,
+                self.children,
+            )
+            .await;
+            match written {
+                Ok(rows) => tx.commit().await.map(|()| rows),
+                Err(e) => {
+                    // The statement's error is the one to report; a failed rollback has
+                    // closed the connection, which says so at its next use.
+                    let _ = tx.rollback().await;
+                    Err(e)
+                }
+            }
+        })
+    }
+}
+
+/// A children's struct that sets the foreign key is refused before anything is sent.
+fn check_children<V: crate::query::AssignList, FK: ForeignKey>(
+    no_children: bool,
+) -> Result<(), Error> {
+    if !no_children && sets_column::<V>(<FK as ColumnDef>::NAME) {
+        return Err(Error::Misuse(format!(
+            "the children's struct sets `{}.{}`, which `insert_with_children` fills in from \
+             the new parent: leave it out of the struct",
+            <<FK as ColumnDef>::Table as Table>::SQL_NAME,
+            <FK as ColumnDef>::NAME
+        )));
+    }
+    Ok(())
+}
+
+/// The statements, inside the transaction: the parent's INSERT, then the children's in
+/// chunks, each read back with RETURNING. Written once, run blocking (`Now`, polled once)
+/// or awaited (`Wait`).
+#[allow(clippy::type_complexity)]
+async fn write_all<I, P, Ch, NP, NC, FK, IP, IC>(
+    io: &mut I,
+    parent: &NP,
     children: &[NC],
-    conn: &mut C,
 ) -> Result<(P, Vec<Ch>), Error>
 where
-    C: Executor,
+    I: Io,
     FK: ForeignKey,
     NP: for<'x> Insertable<'x, Table = ParentTable<FK>>,
     for<'x> <NP as Insertable<'x>>::Values: Assignments<ParentTable<FK>, InsertColumns, IP>,
@@ -76,69 +216,74 @@ where
     Ch: RowStruct + Selectable<Table = <FK as ColumnDef>::Table>,
     Ch::Columns: Render,
 {
-    let _ = fk;
-    if !children.is_empty()
-        && sets_column::<<NC as Insertable<'_>>::Values>(<FK as ColumnDef>::NAME)
-    {
+    let values = parent.values();
+    let select = P::as_select();
+    let rendered = render_for(io.conn(), |out| {
+        out.sql("INSERT INTO ");
+        out.ident(<ParentTable<FK> as Table>::SQL_NAME);
+        out.sql(" (");
+        <<NP as Insertable<'_>>::Values as crate::query::AssignList>::render_columns(out);
+        out.sql(") VALUES (");
+        crate::query::AssignList::render_values(&values, out);
+        out.sql(") RETURNING ");
+        select.render_select(out);
+    });
+    let parent: P = crate::engine::exactly_one(decode_all(io, &rendered).await?)?;
+    drop(rendered);
+    let Some(key) = parent.field().key().cloned() else {
         return Err(Error::Misuse(format!(
-            "the children's struct sets `{}.{}`, which `insert_with_children` fills in from \
-             the new parent: leave it out of the struct",
-            <<FK as ColumnDef>::Table as Table>::SQL_NAME,
-            <FK as ColumnDef>::NAME
+            "the new `{}` row has no key in `{}` to give its children",
+            <ParentTable<FK> as Table>::SQL_NAME,
+            <FK::Referenced as ColumnDef>::NAME
         )));
-    }
-    conn.transaction(|tx| {
-        let values = parent.values();
-        let select = P::as_select();
-        let rendered = render_for(tx, |out| {
+    };
+    let mut written = Vec::with_capacity(children.len());
+    let columns = <<FK as ColumnDef>::Table as Table>::META
+        .columns
+        .len()
+        .max(1);
+    let per_statement = (io.conn().dialect().max_params() / columns).max(1);
+    let select = Ch::as_select();
+    for chunk in children.chunks(per_statement) {
+        let rows: Vec<_> = chunk.iter().map(|c| c.values()).collect();
+        let rendered = render_for(io.conn(), |out| {
             out.sql("INSERT INTO ");
-            out.ident(<ParentTable<FK> as Table>::SQL_NAME);
+            out.ident(<<FK as ColumnDef>::Table as Table>::SQL_NAME);
             out.sql(" (");
-            <<NP as Insertable<'_>>::Values as crate::query::AssignList>::render_columns(out);
-            out.sql(") VALUES (");
-            crate::query::AssignList::render_values(&values, out);
-            out.sql(") RETURNING ");
+            <<NC as Insertable<'_>>::Values as crate::query::AssignList>::render_columns(out);
+            out.sql(", ");
+            out.ident(<FK as ColumnDef>::NAME);
+            out.sql(") VALUES ");
+            for (i, row) in rows.iter().enumerate() {
+                out.sql(if i == 0 { "(" } else { ", (" });
+                crate::query::AssignList::render_values(row, out);
+                out.sql(", ");
+                bind_key::<FK, _>(&key, out);
+                out.sql(")");
+            }
+            out.sql(" RETURNING ");
             select.render_select(out);
         });
-        let parent: P = crate::engine::exactly_one(crate::types::decode_rows(tx, &rendered)?)?;
-        let Some(key) = parent.field().key().cloned() else {
-            return Err(Error::Misuse(format!(
-                "the new `{}` row has no key in `{}` to give its children",
-                <ParentTable<FK> as Table>::SQL_NAME,
-                <FK::Referenced as ColumnDef>::NAME
-            )));
-        };
-        let mut written = Vec::with_capacity(children.len());
-        let columns = <<FK as ColumnDef>::Table as Table>::META
-            .columns
-            .len()
-            .max(1);
-        let per_statement = (tx.connection().dialect().max_params() / columns).max(1);
-        let select = Ch::as_select();
-        for chunk in children.chunks(per_statement) {
-            let rows: Vec<_> = chunk.iter().map(|c| c.values()).collect();
-            let rendered = render_for(tx, |out| {
-                out.sql("INSERT INTO ");
-                out.ident(<<FK as ColumnDef>::Table as Table>::SQL_NAME);
-                out.sql(" (");
-                <<NC as Insertable<'_>>::Values as crate::query::AssignList>::render_columns(out);
-                out.sql(", ");
-                out.ident(<FK as ColumnDef>::NAME);
-                out.sql(") VALUES ");
-                for (i, row) in rows.iter().enumerate() {
-                    out.sql(if i == 0 { "(" } else { ", (" });
-                    crate::query::AssignList::render_values(row, out);
-                    out.sql(", ");
-                    bind_key::<FK, _>(&key, out);
-                    out.sql(")");
-                }
-                out.sql(" RETURNING ");
-                select.render_select(out);
-            });
-            written.extend(crate::types::decode_rows::<Ch, _, _>(tx, &rendered)?);
-        }
-        Ok((parent, written))
+        written.extend(decode_all::<_, Ch>(io, &rendered).await?);
+    }
+    Ok((parent, written))
+}
+
+/// Runs `statement` and decodes every row as `R`.
+async fn decode_all<I: Io, R: RowStruct>(
+    io: &mut I,
+    statement: &Rendered<'_>,
+) -> Result<Vec<R>, Error> {
+    let mut rows = Vec::new();
+    let labels = &statement.labels;
+    io.run(statement, &mut |row| {
+        rows.push(<R as FromRow<Declared<R>>>::from_row(&mut RowReader::new(
+            row, labels,
+        ))?);
+        Ok(())
     })
+    .await?;
+    Ok(rows)
 }
 
 /// Binds the parent's key as a value of foreign-key column `FK`.

@@ -469,8 +469,9 @@ impl<T: Render> DynRender for T {
 }
 
 /// A boxed piece needs nothing the type system can still see: boxed queries are checked for
-/// their backend when each piece is added (see [`crate::query::Select::into_boxed`]).
-impl Render for Box<dyn DynRender + '_> {
+/// their backend when each piece is added (see [`crate::query::Select::into_boxed`]). It is
+/// `Send`, so a boxed query runs on an async connection too.
+impl Render for Box<dyn DynRender + Send + '_> {
     type Needs = ();
     fn render<'a>(&'a self, out: &mut SqlWriter<'a>) {
         (**self).render_dyn(out);

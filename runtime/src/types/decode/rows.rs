@@ -22,6 +22,11 @@ impl<'r> RowReader<'r> {
         }
     }
 
+    /// The row as its backend delivered it (for rows kept whole, as [`DynRow`](crate::raw::DynRow)s).
+    pub(crate) fn data(&self) -> RowData<'r> {
+        self.row
+    }
+
     /// Decodes the next column as `T` loaded from SQL type `ST`.
     #[inline(always)]
     pub fn read<T: FromSqlValue<ST>, ST>(&mut self) -> Result<T, Error> {
