@@ -159,9 +159,9 @@ where
             check_children::<<NC as Insertable<'_>>::Values, FK>(self.children.is_empty())?;
             conn.settle_owed().await?;
             let options = crate::engine::TransactionOptions::default();
-            let mut tx = crate::engine::AsyncTransaction::open(conn, options).await?;
+            let mut tx = crate::engine::TransactionScope::open(conn, options).await?;
             let written = write_all::<_, P, Ch, NP, NC, FK, IP, IC>(
-                &mut Wait(tx.__connection()),
+                &mut Wait(tx.conn()),
                 self.parent,
                 self.children,
             )
