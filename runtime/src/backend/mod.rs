@@ -218,7 +218,7 @@ pub mod driver {
         fn begin_sql(link: &Self::Link, options: &TransactionOptions) -> Result<String, Error>;
 
         /// Whether the connection has the statement of fingerprint `key` and parameter types
-        /// of key `types_key` ([`crate::render::TypesKey`]), so it can be rendered without
+        /// of key `types_key` (a second, independent hash of the parameter types), so it can be rendered without
         /// its text.
         fn knows(link: &Self::Link, key: u64, types_key: u64) -> bool;
 

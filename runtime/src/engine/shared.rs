@@ -365,6 +365,9 @@ where
                 let result = async {
                     drain_abandoned(queue, conn, ticket.number).await?;
                     conn.link.wire.flush_shared().await?;
+                    // A "columns changed" mark left by a reader dropped after its
+                    // RowDescription is not this request's.
+                    let _ = conn.link.wire.take_redescribe();
                     let wire = &mut conn.link.wire;
                     if D::ROWS {
                         let labels = &rendered.labels;

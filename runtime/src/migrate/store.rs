@@ -35,8 +35,8 @@ pub struct AppliedRow {
     pub dirty: bool,
 }
 
-/// A backend migrations run on: [`Postgres`], [`Sqlite`](crate::Sqlite) and
-/// [`Any`](crate::backend::Any) (the backend its URL picked).
+/// A backend migrations run on: [`Postgres`], `Sqlite` and `Any` (the backend its URL
+/// picked) when feature `sqlite` is on.
 pub trait MigrationBackend: Backend {
     /// Creates the bookkeeping table if there is none.
     #[doc(hidden)]
