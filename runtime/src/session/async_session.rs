@@ -131,6 +131,9 @@ type AsyncUnit<'s> = Unit<dyn AsyncGroup + 'static, dyn AsyncWrite + 's>;
 pub struct AsyncSession<'s, C> {
     conn: C,
     unit: AsyncUnit<'s>,
+    /// A commit future was dropped while its COMMIT was in flight: whether the work is
+    /// stored is unknown, so the next `commit` is refused until `rollback`.
+    in_doubt: bool,
 }
 
 impl<C> fmt::Debug for AsyncSession<'_, C> {
@@ -155,6 +158,7 @@ impl<'s, C: Runner<Backend = Postgres, Mode = Async>> AsyncSession<'s, C> {
         AsyncSession {
             conn,
             unit: Unit::new(),
+            in_doubt: false,
         }
     }
 
@@ -198,6 +202,14 @@ impl<'s, C: Runner<Backend = Postgres, Mode = Async>> AsyncSession<'s, C> {
     /// [`Session::commit`](super::Session::commit) does: the rows written, or the error
     /// with nothing written and the pending work kept until [`rollback`](Self::rollback).
     pub async fn commit(&mut self) -> Result<u64, Error> {
+        if self.in_doubt {
+            return Err(Error::Misuse(
+                "a commit of this session was dropped while its COMMIT was in flight, so \
+                 whether its work is stored is unknown; look, then call rollback() before \
+                 committing again"
+                    .into(),
+            ));
+        }
         if self.unit.is_clean() {
             return Ok(0);
         }
@@ -227,7 +239,12 @@ impl<'s, C: Runner<Backend = Postgres, Mode = Async>> AsyncSession<'s, C> {
         let ended = match outcome {
             Ok(()) => {
                 running = None;
-                tx.commit().await
+                // Dropped from here until COMMIT's answer, the outcome is unknown: a
+                // second commit of the same work could write it twice.
+                self.in_doubt = true;
+                let committed = tx.commit().await;
+                self.in_doubt = false;
+                committed
             }
             Err(e) => {
                 // The statement's error is the one to report, as in the blocking session.
@@ -247,9 +264,11 @@ impl<'s, C: Runner<Backend = Postgres, Mode = Async>> AsyncSession<'s, C> {
         }
     }
 
-    /// Discards the pending work.
+    /// Discards the pending work (and the doubt a commit dropped while its COMMIT was in
+    /// flight left).
     pub fn rollback(&mut self) {
         self.unit.clear();
+        self.in_doubt = false;
     }
 
     /// The connection, back from the session (pending work is discarded).
