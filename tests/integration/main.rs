@@ -33,6 +33,7 @@ mod failover;
 mod fake;
 mod faults;
 mod functions;
+mod galera;
 mod group_exprs;
 mod grouping;
 mod hostile;

@@ -40,10 +40,10 @@ const START_TIMEOUT: Duration = Duration::from_secs(60);
 const STOP_TIMEOUT: Duration = Duration::from_secs(30);
 
 /// The user the tests connect as (created with a password when the server starts).
-const TEST_USER: &str = "sqlwright";
+pub(super) const TEST_USER: &str = "sqlwright";
 
 /// Where `name` is: on PATH, or in the places distributions put the server.
-fn find_program(name: &str) -> Option<PathBuf> {
+pub(super) fn find_program(name: &str) -> Option<PathBuf> {
     let path = std::env::var_os("PATH").unwrap_or_default();
     std::env::split_paths(&path)
         .chain(

@@ -2,7 +2,8 @@
 //!
 //! [`sqlite_database()`] (feature `sqlite` too) gives a fresh SQLite file in a temporary
 //! directory, removed when dropped. `mariadb_database()` (feature `mysql` too) gives a
-//! fresh database on a throwaway MariaDB server (see `MariadbServer`).
+//! fresh database on a throwaway MariaDB server (see `MariadbServer`); `GaleraCluster` starts
+//! a three-node MariaDB Galera cluster on loopback.
 //!
 //! [`database()`] gives each caller a fresh, empty database, dropped when the returned
 //! [`TestDatabase`] is dropped. Where the server comes from:
@@ -23,6 +24,10 @@
 
 use crate::engine::{Connection, DatabaseUrl, Error};
 
+#[cfg(feature = "mysql")]
+mod galera;
+#[cfg(feature = "mysql")]
+pub use galera::GaleraCluster;
 #[cfg(feature = "mysql")]
 mod mariadb;
 #[cfg(feature = "mysql")]
