@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # The test command: makes sure PostgreSQL's server programs (the tests start throwaway
 # clusters from them unless DATABASE_URL names a server), pgbouncer (the pooler tests
-# start one) and MariaDB's server (the MySQL tests start throwaway servers from it unless
-# MARIADB_URL names one) are installed, then runs every test.
+# start one), MariaDB's server (the MySQL tests start throwaway servers from it unless
+# MARIADB_URL names one) and Galera with rsync (the Galera test starts a three-node cluster)
+# are installed, then runs every test.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -66,6 +67,30 @@ if [ -z "${MARIADB_URL:-}" ] && ! have_mariadb; then
 macOS: brew install mariadb), or set MARIADB_URL to a server where the user may create
 databases, e.g. MARIADB_URL=mysql://root:secret@127.0.0.1:3306/"
     have_mariadb || { echo "MariaDB was installed but mariadbd is still not found." >&2; exit 1; }
+fi
+
+# The Galera test starts a three-node cluster of its own whatever MARIADB_URL says: it needs
+# mariadbd, the Galera 4 provider library (Debian: galera-4) and rsync (a joining node
+# receives its data by an rsync state transfer).
+have_galera() {
+    compgen -G "/usr/lib*/galera*/libgalera_smm.so" >/dev/null || [ -f /usr/lib/libgalera_smm.so ]
+}
+
+if ! have_mariadb; then
+    apt_install mariadb-server "MariaDB's server programs (for the Galera test) are" \
+        "Install it with your package manager (Fedora: dnf install mariadb-server-galera):
+the Galera test starts a cluster of its own."
+fi
+if ! have_galera; then
+    apt_install galera-4 "The Galera 4 provider library (libgalera_smm.so) is" \
+        "Install it with your package manager (Fedora: dnf install galera): the Galera
+test starts a three-node MariaDB Galera cluster."
+    have_galera || { echo "galera-4 was installed but libgalera_smm.so is still not found." >&2; exit 1; }
+fi
+if ! command -v rsync >/dev/null 2>&1; then
+    apt_install rsync "rsync (the Galera test's state transfer) is" \
+        "Install it with your package manager: the Galera test's joining nodes receive
+their data by rsync."
 fi
 
 # The library must also build without its default features (no value crates): a user who
