@@ -230,6 +230,11 @@ impl GaleraCluster {
                 cluster.create_user()?;
             }
         }
+        // A donor is back to `Synced` a moment after its joiner: every node is, before
+        // anyone uses the cluster.
+        for i in 0..count {
+            cluster.wait_synced(i, count)?;
+        }
         Ok(cluster)
     }
 
