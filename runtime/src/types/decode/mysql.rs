@@ -110,6 +110,16 @@ pub(crate) fn text(value: &Value) -> Result<String, DecodeError> {
     }
 }
 
+/// [`text`] of a value taken out of its row: the driver's buffer becomes the `String`.
+pub(crate) fn text_owned(value: Value) -> Result<String, DecodeError> {
+    match value {
+        Value::Bytes(b) => {
+            String::from_utf8(b).map_err(|_| invalid::<String>("the text is not UTF-8".into()))
+        }
+        other => Err(wrong::<String>(&other)),
+    }
+}
+
 pub(crate) fn bytes(value: &Value) -> Result<Vec<u8>, DecodeError> {
     match value {
         Value::Bytes(b) => Ok(b.clone()),
