@@ -46,6 +46,7 @@ mod lateral;
 mod limits;
 mod locking;
 mod mariadb;
+mod mariadb_stream;
 mod migrations;
 mod migrations_embed;
 mod modes;

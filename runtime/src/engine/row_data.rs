@@ -12,8 +12,10 @@ pub(crate) enum Inner<'r> {
     Pg(RowRef<'r>),
     #[cfg(feature = "sqlite")]
     Sqlite(crate::backend::sqlite::SqliteRow<'r>),
+    /// A MySQL row, in a cell so that a decoder can take a value out of it (text and
+    /// bytes then keep the driver's buffer): a value is read once, in column order.
     #[cfg(feature = "mysql")]
-    Mysql(&'r mysql::Row),
+    Mysql(&'r std::cell::RefCell<mysql::Row>),
 }
 
 impl<'r> RowData<'r> {
@@ -31,7 +33,7 @@ impl<'r> RowData<'r> {
             #[cfg(feature = "sqlite")]
             Inner::Sqlite(row) => row.len(),
             #[cfg(feature = "mysql")]
-            Inner::Mysql(row) => row.len(),
+            Inner::Mysql(row) => row.borrow().len(),
         }
     }
 
@@ -49,7 +51,9 @@ impl<'r> RowData<'r> {
             #[cfg(feature = "sqlite")]
             Inner::Sqlite(row) => row.is_null(i),
             #[cfg(feature = "mysql")]
-            Inner::Mysql(row) => matches!(row.as_ref(i), Some(mysql::Value::NULL) | None),
+            Inner::Mysql(row) => {
+                matches!(row.borrow().as_ref(i), Some(mysql::Value::NULL) | None)
+            }
         }
     }
 
@@ -60,7 +64,11 @@ impl<'r> RowData<'r> {
             #[cfg(feature = "sqlite")]
             Inner::Sqlite(row) => row.column_name(i),
             #[cfg(feature = "mysql")]
-            Inner::Mysql(row) => row.columns_ref().get(i).map(|c| c.name_str().into_owned()),
+            Inner::Mysql(row) => row
+                .borrow()
+                .columns_ref()
+                .get(i)
+                .map(|c| c.name_str().into_owned()),
         }
     }
 

@@ -257,7 +257,7 @@ impl MysqlLink {
         let mut broke = false;
         for row in result.by_ref() {
             let row = match row {
-                Ok(row) => row,
+                Ok(row) => std::cell::RefCell::new(row),
                 Err(e) => {
                     broke = errors::breaks_connection(&e);
                     failed = Some(from_mysql(e));

@@ -30,6 +30,14 @@ pub trait FromSqlValue<ST: ?Sized>: Sized {
     fn decode_mysql(_value: &::mysql::Value) -> Result<Self, DecodeError> {
         Err(mysql::not_yet::<Self>())
     }
+
+    /// [`decode_mysql`](Self::decode_mysql) of a value taken out of its row: text and
+    /// bytes keep the driver's buffer instead of copying it.
+    #[cfg(feature = "mysql")]
+    #[inline]
+    fn decode_mysql_owned(value: ::mysql::Value) -> Result<Self, DecodeError> {
+        Self::decode_mysql(&value)
+    }
 }
 
 /// Decodes through `postgres-types` `FromSql`, with our own NULL and type checks.
@@ -95,6 +103,15 @@ impl<T: FromSqlValue<ST>, ST: SqlType<Nullability = NotNull>> FromSqlValue<Nulla
         match value {
             ::mysql::Value::NULL => Ok(None),
             some => T::decode_mysql(some).map(Some),
+        }
+    }
+
+    #[cfg(feature = "mysql")]
+    #[inline]
+    fn decode_mysql_owned(value: ::mysql::Value) -> Result<Self, DecodeError> {
+        match value {
+            ::mysql::Value::NULL => Ok(None),
+            some => T::decode_mysql_owned(some).map(Some),
         }
     }
 }
@@ -206,6 +223,11 @@ impl FromSqlValue<Text> for String {
     fn decode_mysql(value: &::mysql::Value) -> Result<Self, DecodeError> {
         mysql::text(value)
     }
+    #[cfg(feature = "mysql")]
+    #[inline]
+    fn decode_mysql_owned(value: ::mysql::Value) -> Result<Self, DecodeError> {
+        mysql::text_owned(value)
+    }
     #[cfg(feature = "sqlite")]
     fn decode_sqlite(value: crate::backend::SqliteValue<'_>) -> Result<Self, DecodeError> {
         sqlite::text(value)
@@ -239,6 +261,14 @@ impl FromSqlValue<Bytea> for Vec<u8> {
     #[cfg(feature = "mysql")]
     fn decode_mysql(value: &::mysql::Value) -> Result<Self, DecodeError> {
         mysql::bytes(value)
+    }
+    #[cfg(feature = "mysql")]
+    #[inline]
+    fn decode_mysql_owned(value: ::mysql::Value) -> Result<Self, DecodeError> {
+        match value {
+            ::mysql::Value::Bytes(b) => Ok(b),
+            other => mysql::bytes(&other),
+        }
     }
     #[cfg(feature = "sqlite")]
     fn decode_sqlite(value: crate::backend::SqliteValue<'_>) -> Result<Self, DecodeError> {

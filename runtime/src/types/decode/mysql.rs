@@ -110,6 +110,16 @@ pub(crate) fn text(value: &Value) -> Result<String, DecodeError> {
     }
 }
 
+/// [`text`] of a value taken out of its row: the driver's buffer becomes the `String`.
+pub(crate) fn text_owned(value: Value) -> Result<String, DecodeError> {
+    match value {
+        Value::Bytes(b) => {
+            String::from_utf8(b).map_err(|_| invalid::<String>("the text is not UTF-8".into()))
+        }
+        other => Err(wrong::<String>(&other)),
+    }
+}
+
 pub(crate) fn bytes(value: &Value) -> Result<Vec<u8>, DecodeError> {
     match value {
         Value::Bytes(b) => Ok(b.clone()),
@@ -120,6 +130,46 @@ pub(crate) fn bytes(value: &Value) -> Result<Vec<u8>, DecodeError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn owned_values_keep_their_buffer_and_are_checked_alike() {
+        use crate::types::decode::FromSqlValue;
+        use crate::types::{Bytea, Nullable, Text};
+        let bytes = b"caf\xc3\xa9".to_vec();
+        let at = bytes.as_ptr();
+        let text = <String as FromSqlValue<Text>>::decode_mysql_owned(Value::Bytes(bytes)).unwrap();
+        assert_eq!(text, "caf\u{e9}");
+        assert_eq!(text.as_ptr(), at, "the driver's buffer became the String");
+        assert!(matches!(
+            <String as FromSqlValue<Text>>::decode_mysql_owned(Value::Bytes(vec![0xff, 0x41])),
+            Err(DecodeError::Invalid { .. })
+        ));
+        assert!(matches!(
+            <String as FromSqlValue<Text>>::decode_mysql_owned(Value::Int(3)),
+            Err(DecodeError::WrongType { .. })
+        ));
+        assert!(matches!(
+            <String as FromSqlValue<Text>>::decode_mysql_owned(Value::NULL),
+            Err(DecodeError::UnexpectedNull { .. })
+        ));
+        assert_eq!(
+            <Option<String> as FromSqlValue<Nullable<Text>>>::decode_mysql_owned(Value::NULL)
+                .unwrap(),
+            None
+        );
+        assert_eq!(
+            <Option<Vec<u8>> as FromSqlValue<Nullable<Bytea>>>::decode_mysql_owned(Value::Bytes(
+                vec![0, 1]
+            ))
+            .unwrap(),
+            Some(vec![0, 1])
+        );
+        // A type without an owned form decodes through the borrowed one.
+        assert_eq!(
+            <i32 as FromSqlValue<crate::types::Int4>>::decode_mysql_owned(Value::Int(7)).unwrap(),
+            7
+        );
+    }
 
     #[test]
     fn integers_must_fit() {
