@@ -77,6 +77,16 @@ impl<'r> RowData<'r> {
     }
 
     /// Value `i` of a SQLite row.
+    /// The MySQL value of column `i` (hand-written SQL's rows keep them).
+    #[cfg(feature = "mysql")]
+    #[inline]
+    pub(crate) fn mysql_value(&self, i: usize) -> Option<&'r mysql::Value> {
+        match self.0 {
+            Inner::Mysql(row) => row.as_ref(i),
+            _ => None,
+        }
+    }
+
     #[cfg(feature = "sqlite")]
     #[inline]
     pub(crate) fn sqlite_value(&self, i: usize) -> Option<crate::backend::SqliteValue<'r>> {

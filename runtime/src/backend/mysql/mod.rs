@@ -23,8 +23,8 @@ use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-pub(crate) use errors::from_mysql;
-pub use pool::MysqlOptions;
+use errors::from_mysql;
+pub use pool::{MysqlOpener, MysqlOptions};
 
 /// How long a connect may take when the URL says no `connect_timeout`.
 pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
@@ -53,6 +53,8 @@ pub struct MysqlLink {
     statements: HashMap<u64, (Arc<str>, mysql::Statement)>,
     /// The socket failed or the driver lost its place in the protocol.
     closed: bool,
+    /// The URL's `read_timeout`: a socket read that waited this long is a timeout.
+    read_timeout: Option<Duration>,
 }
 
 impl Connection<Mysql> {
@@ -66,6 +68,12 @@ impl Connection<Mysql> {
 
     /// Connects with an already parsed URL.
     pub fn open_url(url: &DatabaseUrl) -> Result<Self, Error> {
+        Self::open_before(url, None)
+    }
+
+    /// Connects, the TCP connect giving up at `deadline` if that comes before the URL's
+    /// `connect_timeout` (the pool's checkout deadline).
+    pub(crate) fn open_before(url: &DatabaseUrl, deadline: Option<Instant>) -> Result<Self, Error> {
         if url.dialect != Dialect::Mysql {
             return Err(Error::InvalidUrl {
                 part: "scheme".into(),
@@ -75,15 +83,19 @@ impl Connection<Mysql> {
         let options = url.mysql_options()?;
         let host = url.host.as_deref().unwrap_or("127.0.0.1");
         let port = url.port.unwrap_or(DEFAULT_PORT);
+        let mut connect_timeout = options.connect_timeout.unwrap_or(DEFAULT_CONNECT_TIMEOUT);
+        if let Some(deadline) = deadline {
+            let left = deadline.saturating_duration_since(Instant::now());
+            // A zero timeout would mean none to the socket: at least a millisecond.
+            connect_timeout = connect_timeout.min(left.max(Duration::from_millis(1)));
+        }
         let mut opts = mysql::OptsBuilder::new()
             .user(url.user.as_deref())
             .pass(url.password())
             .db_name(url.database.as_deref())
             .prefer_socket(false)
             .stmt_cache_size(STATEMENT_CACHE)
-            .tcp_connect_timeout(Some(
-                options.connect_timeout.unwrap_or(DEFAULT_CONNECT_TIMEOUT),
-            ))
+            .tcp_connect_timeout(Some(connect_timeout))
             .read_timeout(options.read_timeout)
             .write_timeout(options.write_timeout)
             .init(vec!["SET NAMES utf8mb4", SQL_MODE]);
@@ -102,6 +114,7 @@ impl Connection<Mysql> {
             conn,
             statements: HashMap::new(),
             closed: false,
+            read_timeout: options.read_timeout,
         };
         Ok(Connection::from_link(link, target))
     }
@@ -188,7 +201,16 @@ impl MysqlLink {
         if errors::breaks_connection(&e) {
             self.closed = true;
         }
-        from_mysql(e)
+        from_mysql(e, self.read_timeout)
+    }
+
+    /// Puts the session back as a new connection's (COM_RESET_CONNECTION: the transaction
+    /// rolled back, temporary tables, user variables, session variables and prepared
+    /// statements gone), then sets utf8mb4 and the `sql_mode` again (the driver runs the
+    /// connection's init statements after the reset).
+    pub(crate) fn reset(&mut self) -> Result<(), Error> {
+        self.statements.clear();
+        self.conn.reset().map_err(|e| self.failed(e))
     }
 
     /// The text and prepared statement of `statement`: the ones kept for its fingerprint,
@@ -246,7 +268,7 @@ impl MysqlLink {
                 if errors::breaks_connection(&e) {
                     self.closed = true;
                 }
-                return Err(from_mysql(e));
+                return Err(from_mysql(e, self.read_timeout));
             }
         };
         if result.columns().as_ref().is_empty() {
@@ -260,7 +282,7 @@ impl MysqlLink {
                 Ok(row) => row,
                 Err(e) => {
                     broke = errors::breaks_connection(&e);
-                    failed = Some(from_mysql(e));
+                    failed = Some(from_mysql(e, self.read_timeout));
                     break;
                 }
             };
