@@ -175,16 +175,32 @@ fn backticked(text: &str) -> (Option<String>, &str) {
 pub(crate) fn from_mysql(e: mysql::Error, read_timeout: Option<Duration>) -> Error {
     match e {
         mysql::Error::MySqlError(err) => server_error(err.code, &err.state, &err.message),
-        mysql::Error::IoError(io) => match (io.kind(), read_timeout) {
-            (std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut, Some(waited)) => {
-                Error::Timeout {
-                    waiting_for: "the server's answer (the URL's read_timeout)".into(),
-                    waited,
-                }
+        mysql::Error::IoError(io) => socket_error(&io, read_timeout),
+        // The packet reader's own socket errors (a read that timed out lands here); its
+        // type is `mysql_common`'s, reached through `source`.
+        mysql::Error::CodecError(codec) => {
+            match std::error::Error::source(&codec)
+                .and_then(|source| source.downcast_ref::<std::io::Error>())
+            {
+                Some(io) => socket_error(io, read_timeout),
+                None => Error::Driver(codec.to_string()),
             }
-            _ => Error::ConnectionLost(io.to_string()),
-        },
+        }
         other => Error::Driver(other.to_string()),
+    }
+}
+
+/// A failed socket: [`Error::Timeout`] when a read or write waited out the URL's timeout,
+/// [`Error::ConnectionLost`] otherwise.
+fn socket_error(io: &std::io::Error, read_timeout: Option<Duration>) -> Error {
+    match (io.kind(), read_timeout) {
+        (std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut, Some(waited)) => {
+            Error::Timeout {
+                waiting_for: "the server's answer (the URL's read_timeout)".into(),
+                waited,
+            }
+        }
+        _ => Error::ConnectionLost(io.to_string()),
     }
 }
 
