@@ -46,6 +46,7 @@ mod limits;
 mod locking;
 mod mariadb;
 mod mariadb_engine;
+mod mariadb_relations;
 mod migrations;
 mod migrations_embed;
 mod modes;

@@ -10,6 +10,7 @@
 //! docs/design.md, "MariaDB groundwork (#23)".
 
 mod errors;
+mod list;
 mod pool;
 
 use super::driver::Driver;
@@ -24,6 +25,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use errors::from_mysql;
+pub(crate) use list::json_list;
 pub use pool::{MysqlOpener, MysqlOptions};
 
 /// How long a connect may take when the URL says no `connect_timeout`.
