@@ -14,7 +14,7 @@ impl<'a> SqlWriter<'a> {
     /// LONGTEXT for text (in the database's default collation, which must be the text
     /// columns' for `IN` to compare them: MySQL refuses a mix). A list of another type is
     /// refused before the statement is sent ([`Error::Parameter`](crate::Error::Parameter)).
-    pub fn mysql_list(&mut self, bind: impl FnOnce(&mut Self)) {
+    pub(crate) fn mysql_list(&mut self, bind: impl FnOnce(&mut Self)) {
         debug_assert_eq!(self.dialect, Dialect::Mysql);
         self.sql("JSON_TABLE(");
         self.last_type = None;

@@ -5,9 +5,8 @@
 //! zero dates), reads `\` in string literals as a plain character (as standard SQL and
 //! PostgreSQL do), and reads `||` as concatenation, never as `OR`. Statements are prepared
 //! on the server (the binary protocol, so integers and floats arrive typed) and kept in the
-//! driver's statement cache. What is built so far: raw SQL text, and typed `load`/`execute`
-//! of statements whose values are integers, booleans, floats, text, bytes and NULL; see
-//! docs/design.md, "MariaDB groundwork (#23)".
+//! driver's statement cache. See docs/design.md, "MariaDB groundwork (#23)" and "MySQL
+//! engine, errors and the portable suite" for what is built.
 
 mod errors;
 mod list;
@@ -347,8 +346,9 @@ impl Driver for Mysql {
         conn.note(result)
     }
 
-    /// The deadline is not used: the URL's `read_timeout` and `write_timeout` bound every
-    /// wait on the socket, and only the pool (not built for MySQL yet) passes one.
+    /// The deadline is not used (the driver takes none per call): the URL's `read_timeout`
+    /// and `write_timeout` bound every wait on the socket. Only the pool passes one, for
+    /// the ROLLBACK of a connection returned inside a transaction.
     fn control(
         conn: &mut Connection<Self>,
         sql: &str,
@@ -396,8 +396,8 @@ impl Driver for Mysql {
     }
 
     /// What sqlwright itself opened: the driver keeps the server's status flags to itself.
-    /// Its readers (the pool's check of a returned connection, migrations) are not built
-    /// for MySQL yet; see docs/design.md.
+    /// The pool does not need it: COM_RESET_CONNECTION on return rolls back a transaction
+    /// opened as text too. See docs/design.md.
     fn server_in_transaction(_link: &Self::Link) -> bool {
         false
     }
