@@ -151,8 +151,9 @@ pub fn with<B: TestBackend>(schema: Schema, data: &str) -> Fresh<B> {
     db
 }
 
-/// `sql`, written with PostgreSQL's `$n` placeholders, as backend `B` spells it (MySQL's
-/// `?` is unnumbered: each `$n` must then appear once, in order).
+/// `sql`, written with PostgreSQL's `$n` placeholders (and `"` around names), as backend
+/// `B` spells it: on MySQL `?`, unnumbered (each `$n` must then appear once, in order), and
+/// backticks for the double quotes (`sql` must hold no double-quoted string).
 pub fn spelled<B: Backend>(sql: &str) -> String {
     match B::DIALECT {
         Dialect::Sqlite => sql.replace('$', "?"),
@@ -163,6 +164,8 @@ pub fn spelled<B: Backend>(sql: &str) -> String {
                 if c == '$' {
                     out.push('?');
                     while chars.next_if(char::is_ascii_digit).is_some() {}
+                } else if c == '"' {
+                    out.push('`');
                 } else {
                     out.push(c);
                 }

@@ -346,11 +346,12 @@ fn real_violations_name_their_key_constraint_table_and_column() {
             None
         )
     );
-    // The server's number and SQLSTATE are kept.
+    // `code` is PostgreSQL's SQLSTATE for the failure; the server's number and SQLSTATE are
+    // kept in `detail`.
     let e = err.database_error().unwrap();
     assert_eq!(
         (e.code.as_str(), e.detail.as_deref()),
-        ("23000", Some("MySQL error 4025"))
+        ("23514", Some("MySQL error 4025 (SQLSTATE 23000)"))
     );
 }
 
@@ -412,4 +413,29 @@ fn raw_sql_binds_each_use_of_a_name_and_leaves_literals_alone() {
     );
     let err = raw::sql("SELECT :missing").load(&mut conn).unwrap_err();
     assert!(matches!(err, Error::Misuse(_)), "{err:?}");
+}
+
+#[test]
+fn a_failed_statement_makes_the_transaction_refuse_the_rest_and_roll_back() {
+    let db = mariadb_database();
+    let mut conn = db.connect().unwrap();
+    conn.batch_execute(CONSTRAINED).unwrap();
+    let err = conn
+        .transaction(|tx| {
+            tx.batch_execute("INSERT INTO users VALUES (2, 'bob@x', 1)")?;
+            // MySQL undid only the failed INSERT and would run the next statement.
+            let dup = tx
+                .batch_execute("INSERT INTO users VALUES (3, 'ann@x', 1)")
+                .unwrap_err();
+            assert_eq!(dup.kind(), Some(DbErrorKind::UniqueViolation));
+            let next = tx
+                .batch_execute("INSERT INTO users VALUES (4, 'cid@x', 1)")
+                .unwrap_err();
+            assert_eq!(next.kind(), Some(DbErrorKind::InFailedTransaction));
+            Ok::<_, Error>(())
+        })
+        .unwrap_err();
+    assert!(matches!(err, Error::TransactionAborted), "{err}");
+    let users: i64 = scalar(&mut conn, "SELECT COUNT(*) FROM users");
+    assert_eq!(users, 1);
 }

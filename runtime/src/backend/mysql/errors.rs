@@ -55,16 +55,38 @@ struct Names {
     column: Option<String>,
 }
 
+/// The SQLSTATE PostgreSQL gives the same failure, so that code reading `code` works on
+/// every backend (as on SQLite); `None` where the server's own is kept.
+fn portable_sqlstate(kind: DbErrorKind) -> Option<&'static str> {
+    Some(match kind {
+        DbErrorKind::UniqueViolation => "23505",
+        DbErrorKind::ForeignKeyViolation => "23503",
+        DbErrorKind::NotNullViolation => "23502",
+        DbErrorKind::CheckViolation => "23514",
+        DbErrorKind::Deadlock => "40P01",
+        DbErrorKind::LockNotAvailable => "55P03",
+        DbErrorKind::StringTooLong => "22001",
+        DbErrorKind::NumericOutOfRange => "22003",
+        DbErrorKind::DivisionByZero => "22012",
+        DbErrorKind::UndefinedTable => "42P01",
+        DbErrorKind::UndefinedColumn => "42703",
+        DbErrorKind::ReadOnlyTransaction => "25006",
+        _ => return None,
+    })
+}
+
 /// A server error (number `code`, SQLSTATE `state`, `message`) as sqlwright's, typed by
-/// its number and naming what its message names.
+/// its number and naming what its message names. `code` is PostgreSQL's SQLSTATE for the
+/// same failure where there is one (MySQL's is `23000` for every integrity failure); the
+/// server's number and SQLSTATE are in `detail`.
 pub(crate) fn server_error(code: u16, state: &str, message: &str) -> Error {
     let kind = kind_of(code);
     let names = names_in(code, message);
     Error::Database(Box::new(DatabaseError {
         kind,
-        code: state.to_string(),
+        code: portable_sqlstate(kind).unwrap_or(state).to_string(),
         message: message.to_string(),
-        detail: Some(format!("MySQL error {code}")),
+        detail: Some(format!("MySQL error {code} (SQLSTATE {state})")),
         constraint: names.constraint,
         table: names.table,
         column: names.column,
@@ -146,27 +168,50 @@ fn last_quoted_after<'m>(message: &'m str, marker: &str) -> Option<&'m str> {
     (!name.is_empty()).then_some(name)
 }
 
-/// A backtick-quoted name at the start of `text` (a doubled backtick inside is one), and
-/// the text after it; `None` and `text` unchanged when it does not start with one.
+/// A quoted name at the start of `text`, in backticks or (when the session's `sql_mode`
+/// has ANSI_QUOTES, which the server's messages follow) double quotes, a doubled quote
+/// inside being one; and the text after it. `None` and `text` unchanged when it does not
+/// start with one.
 fn backticked(text: &str) -> (Option<String>, &str) {
-    let Some(body) = text.strip_prefix('`') else {
+    let Some(quote) = text.chars().next().filter(|c| matches!(c, '`' | '"')) else {
         return (None, text);
     };
+    let body = &text[1..];
     let mut name = String::new();
     let mut chars = body.char_indices();
     while let Some((i, c)) = chars.next() {
-        if c != '`' {
+        if c != quote {
             name.push(c);
             continue;
         }
-        if body[i + 1..].starts_with('`') {
-            name.push('`');
+        if body[i + 1..].starts_with(quote) {
+            name.push(quote);
             chars.next();
             continue;
         }
         return (Some(name), &body[i + 1..]);
     }
     (None, text)
+}
+
+/// What PostgreSQL answers a statement sent to a transaction that an earlier failure
+/// aborted (25P02). MySQL undoes only the failed statement (all of it after a deadlock) and
+/// would run the next one, but sqlwright rolls such a transaction back instead of
+/// committing it, so the statements in between are refused, as on the other backends.
+pub(crate) fn in_failed_transaction() -> Error {
+    Error::Database(Box::new(DatabaseError {
+        kind: DbErrorKind::InFailedTransaction,
+        code: "25P02".to_string(),
+        message: "current transaction is aborted, commands ignored until end of transaction \
+                  block"
+            .to_string(),
+        detail: Some("an earlier statement in this transaction failed (sqlwright)".into()),
+        constraint: None,
+        table: None,
+        column: None,
+        context: None,
+        hint: None,
+    }))
 }
 
 /// A `mysql` crate error as sqlwright's: the server's errors typed, a socket that timed
@@ -257,6 +302,14 @@ mod tests {
         assert_eq!(
             names(1062, "Duplicate entry 'x' for key 'y'' for key 'PRIMARY'"),
             expect(Some("PRIMARY"), None, None)
+        );
+        // Under ANSI_QUOTES the server quotes names with double quotes.
+        assert_eq!(
+            names(
+                1452,
+                "a foreign key constraint fails (\"db\".\"t\", CONSTRAINT \"c\" FOREIGN KEY"
+            ),
+            expect(Some("c"), Some("t"), None)
         );
         let fk = "Cannot add or update a child row: a foreign key constraint fails \
                   (`shop`.`order``s`, CONSTRAINT `fk_user` FOREIGN KEY (`user_id`) \

@@ -156,6 +156,9 @@ impl Connection<Mysql> {
                 backend: "MySQL",
             });
         }
+        if self.depth > 0 && self.aborted {
+            return Err(errors::in_failed_transaction());
+        }
         if statement.dialect != Dialect::Mysql {
             return Err(Error::Misuse(format!(
                 "a statement rendered for {} was run on a MySQL connection",
@@ -342,6 +345,9 @@ impl Driver for Mysql {
     }
 
     fn batch(conn: &mut Connection<Self>, sql: &str) -> Result<(), Error> {
+        if conn.depth > 0 && conn.aborted {
+            return Err(errors::in_failed_transaction());
+        }
         let result = logged_batch(conn, sql);
         conn.note(result)
     }
