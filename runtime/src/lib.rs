@@ -247,6 +247,10 @@ pub fn create_engine(url: &str) -> Result<AnyEngine, Error> {
 /// `Engine::sqlite("sqlite:///app.db")`.
 #[cfg(feature = "sqlite")]
 pub type SqliteEngine = Engine<Sqlite>;
+/// An engine (a pool of connections) for a MySQL or MariaDB database (feature `mysql`):
+/// `Engine::mysql("mysql://user:pw@host/db")`.
+#[cfg(feature = "mysql")]
+pub type MysqlEngine = Engine<Mysql>;
 pub use sqlwright_macros::alias;
 /// Compiles a migrations directory into the program: `embed_migrations!("migrations")`
 /// (relative to the crate's `Cargo.toml`) is a [`migrate::EmbeddedMigrations`] whose

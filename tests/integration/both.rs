@@ -1,13 +1,15 @@
 //! One test body, run on every backend: `on_both!(name, ...)` makes `name::postgres` and
-//! `name::sqlite` tests of a function `fn name<B: TestBackend>()`.
+//! `name::sqlite` tests of a function `fn name<B: TestBackend>()`, `on_all!` those and
+//! `name::mysql` (on MariaDB).
 
 use sqlwright::backend::{Backend, Dialect};
 use sqlwright::ddl::Schema;
 use sqlwright::engine::EngineBuilder;
-use sqlwright::{Connection, Engine, Postgres, Sqlite};
+use sqlwright::{Connection, Engine, Mysql, Postgres, Sqlite};
 
-/// A backend the suite can make a fresh database of (and reflect, as every backend can).
-pub trait TestBackend: Backend + sqlwright::reflect::Reflects {
+/// A backend the suite can make a fresh database of (tests that reflect it also ask for
+/// `Reflects`).
+pub trait TestBackend: Backend {
     /// A fresh, empty database and a connection to it.
     fn fresh() -> Fresh<Self>;
 
@@ -33,6 +35,7 @@ pub struct Fresh<B: Backend> {
 enum Keep {
     Pg(sqlwright::testing::TestDatabase),
     Sqlite(sqlwright::testing::SqliteDatabase),
+    Mysql(sqlwright::testing::MariadbDatabase),
 }
 
 impl TestBackend for Postgres {
@@ -83,6 +86,30 @@ impl TestBackend for Sqlite {
     }
 }
 
+impl TestBackend for Mysql {
+    fn fresh() -> Fresh<Self> {
+        let db = sqlwright::testing::mariadb_database();
+        let conn = db.connect().expect("connect to the MariaDB test database");
+        Fresh {
+            conn,
+            _keep: Keep::Mysql(db),
+        }
+    }
+
+    fn engine(
+        configure: impl FnOnce(EngineBuilder<Self>) -> EngineBuilder<Self>,
+    ) -> FreshEngine<Self> {
+        let db = sqlwright::testing::mariadb_database();
+        let engine = configure(Engine::mysql_builder_url(db.url().clone()))
+            .build()
+            .expect("build the engine");
+        FreshEngine {
+            engine,
+            _keep: Keep::Mysql(db),
+        }
+    }
+}
+
 impl<B: Backend> Fresh<B> {
     /// Hand-written SQL run on the same database by the `postgres` crate, each row mapped
     /// with `f`, to compare with a typed query: on PostgreSQL; `None` on other backends.
@@ -94,7 +121,7 @@ impl<B: Backend> Fresh<B> {
                     postgres::Client::connect(&url, postgres::NoTls).expect("connect by hand");
                 Some(client.query(sql, &[]).unwrap().iter().map(f).collect())
             }
-            Keep::Sqlite(_) => None,
+            Keep::Sqlite(_) | Keep::Mysql(_) => None,
         }
     }
 }
@@ -124,10 +151,27 @@ pub fn with<B: TestBackend>(schema: Schema, data: &str) -> Fresh<B> {
     db
 }
 
-/// `sql`, written with PostgreSQL's `$n` placeholders, as backend `B` spells it.
+/// `sql`, written with PostgreSQL's `$n` placeholders (and `"` around names), as backend
+/// `B` spells it: on MySQL `?`, unnumbered (each `$n` must then appear once, in order), and
+/// backticks for the double quotes (`sql` must hold no double-quoted string).
 pub fn spelled<B: Backend>(sql: &str) -> String {
     match B::DIALECT {
         Dialect::Sqlite => sql.replace('$', "?"),
+        Dialect::Mysql => {
+            let mut out = String::with_capacity(sql.len());
+            let mut chars = sql.chars().peekable();
+            while let Some(c) = chars.next() {
+                if c == '$' {
+                    out.push('?');
+                    while chars.next_if(char::is_ascii_digit).is_some() {}
+                } else if c == '"' {
+                    out.push('`');
+                } else {
+                    out.push(c);
+                }
+            }
+            out
+        }
         _ => sql.to_string(),
     }
 }
@@ -144,6 +188,28 @@ macro_rules! on_both {
             #[test]
             fn sqlite() {
                 super::$name::<sqlwright::Sqlite>()
+            }
+        }
+    )*};
+}
+
+/// Makes `name::postgres`, `name::sqlite` and `name::mysql` (MariaDB) tests of each generic
+/// `fn name<B: TestBackend>()`.
+#[macro_export]
+macro_rules! on_all {
+    ($($name:ident),* $(,)?) => {$(
+        mod $name {
+            #[test]
+            fn postgres() {
+                super::$name::<sqlwright::Postgres>()
+            }
+            #[test]
+            fn sqlite() {
+                super::$name::<sqlwright::Sqlite>()
+            }
+            #[test]
+            fn mysql() {
+                super::$name::<sqlwright::Mysql>()
             }
         }
     )*};

@@ -2,7 +2,7 @@
 //! returned inside a transaction, checkout timeouts, transactions, logging and sessions;
 //! then what only SQLite's engine has to say (in-memory URLs, a busy database file).
 
-use crate::both::{FreshEngine, TestBackend};
+use crate::both::{spelled, FreshEngine, TestBackend};
 use crate::on_both;
 use crate::session::capture_sql;
 use sqlwright::engine::{DbErrorKind, EngineBuilder, PoolState};
@@ -225,7 +225,7 @@ fn engine_settings_reach_every_connection_and_come_back<B: TestBackend>() {
     });
     let line = log
         .iter()
-        .find(|l| l.contains(r#"INSERT INTO "items""#))
+        .find(|l| l.contains(&spelled::<B>(r#"INSERT INTO "items""#)))
         .unwrap_or_else(|| panic!("{log:#?}"));
     assert!(
         line.contains("WARN") && line.contains("slow statement"),
@@ -238,7 +238,7 @@ fn engine_settings_reach_every_connection_and_come_back<B: TestBackend>() {
     let (_, log) = capture_sql(|| insert(&mut e.engine.connect().unwrap(), "secret two"));
     let line = log
         .iter()
-        .find(|l| l.contains(r#"INSERT INTO "items""#))
+        .find(|l| l.contains(&spelled::<B>(r#"INSERT INTO "items""#)))
         .unwrap_or_else(|| panic!("{log:#?}"));
     assert!(
         line.contains("WARN") && line.contains("<redacted>"),

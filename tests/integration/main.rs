@@ -46,6 +46,8 @@ mod lateral;
 mod limits;
 mod locking;
 mod mariadb;
+mod mariadb_engine;
+mod mariadb_relations;
 mod mariadb_stream;
 mod migrations;
 mod migrations_embed;

@@ -157,7 +157,7 @@ macro_rules! twice {
             #[allow(unused_imports)]
             use super::*;
 
-            fn body<B: crate::both::TestBackend>() {
+            fn body<B: crate::both::TestBackend + sqlwright::reflect::Reflects>() {
                 #[allow(unused_macros)]
                 macro_rules! go {
                     ($run:expr) => {

@@ -72,17 +72,6 @@ impl Dialect {
         }
     }
 
-    /// The mark of a numbered parameter's place, for hand-written SQL whose `:name`s are
-    /// turned into numbered placeholders (MySQL's are not numbered: see
-    /// [`write_placeholder`](Self::write_placeholder)).
-    #[inline]
-    pub(crate) fn placeholder_prefix(self) -> char {
-        match self {
-            Dialect::Postgres => '$',
-            Dialect::Sqlite | Dialect::Mysql => '?',
-        }
-    }
-
     /// Writes the placeholder of the `n`th (1-based) parameter: `$n`, `?n`, or MySQL's
     /// plain `?` (whose parameters are bound in the order their marks appear).
     #[inline]

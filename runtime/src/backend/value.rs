@@ -300,9 +300,9 @@ impl Encode for crate::types::PgInterval {
     }
 }
 
-/// An array goes to SQLite as a JSON array of its elements, which `json_each` reads
-/// (lists of `in_` and relation loaders): numbers as numbers, everything else as the text
-/// it is stored as.
+/// An array goes to SQLite (and MySQL) as a JSON array of its elements, which `json_each`
+/// (`JSON_TABLE`) reads (lists of `in_` and relation loaders): numbers as numbers,
+/// everything else as the text it is stored as.
 impl<T: Encode> Encode for Vec<T> {
     fn check(&self) -> Result<(), String> {
         self.iter().try_for_each(Encode::check)
@@ -328,6 +328,11 @@ impl<T: Encode> Encode for Vec<T> {
         }
         json.push(']');
         Ok(SqliteArg::Text(Cow::Owned(json)))
+    }
+    /// One JSON array, which MySQL reads with `JSON_TABLE`.
+    #[cfg(feature = "mysql")]
+    fn to_mysql(&self) -> Result<mysql::Value, String> {
+        crate::backend::mysql::json_list(self.iter().map(Encode::to_mysql))
     }
 }
 

@@ -170,6 +170,27 @@ impl Engine<crate::backend::Sqlite> {
     }
 }
 
+#[cfg(feature = "mysql")]
+impl Engine<crate::backend::Mysql> {
+    /// A MySQL or MariaDB engine with default settings:
+    /// `Engine::mysql("mysql://user:pw@host/db")`. A returned connection is reset
+    /// (COM_RESET_CONNECTION, then utf8mb4 and the `sql_mode` again).
+    pub fn mysql(url: &str) -> Result<Self, Error> {
+        Self::mysql_builder(url).build()
+    }
+
+    /// Starts building a MySQL engine; a bad URL is reported by
+    /// [`build`](EngineBuilder::build).
+    pub fn mysql_builder(url: &str) -> EngineBuilder<crate::backend::Mysql> {
+        EngineBuilder::with_url(DatabaseUrl::parse(url))
+    }
+
+    /// Starts building a MySQL engine from a parsed URL.
+    pub fn mysql_builder_url(url: DatabaseUrl) -> EngineBuilder<crate::backend::Mysql> {
+        EngineBuilder::with_url(Ok(url))
+    }
+}
+
 impl<B: Backend> Engine<B> {
     pub(super) fn from_parts(url: DatabaseUrl, opener: B::Opener, settings: Settings) -> Self {
         Engine {

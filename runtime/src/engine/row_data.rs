@@ -84,6 +84,17 @@ impl<'r> RowData<'r> {
         }
     }
 
+    /// The MySQL value of column `i`, taken out of the row (hand-written SQL's rows keep
+    /// them; each value is read once).
+    #[cfg(feature = "mysql")]
+    #[inline]
+    pub(crate) fn take_mysql_value(&self, i: usize) -> Option<mysql::Value> {
+        match self.0 {
+            Inner::Mysql(row) => row.borrow_mut().take(i),
+            _ => None,
+        }
+    }
+
     /// Value `i` of a SQLite row.
     #[cfg(feature = "sqlite")]
     #[inline]

@@ -47,10 +47,7 @@ pub(crate) async fn explain_type_error_io(
     let Ok(rendered) = query.render() else {
         return err;
     };
-    let Ok(parsed) = parse_named_with(
-        query.text,
-        crate::backend::Dialect::Postgres.placeholder_prefix(),
-    ) else {
+    let Ok(parsed) = parse_named_with(query.text, crate::backend::Dialect::Postgres) else {
         return err;
     };
     let Some(inferred) = conn.inferred_param_types_io(&rendered.sql).await else {

@@ -35,17 +35,22 @@
 //! ```
 
 mod explain;
+#[cfg(feature = "mysql")]
+mod mysql_rows;
+mod parse;
 mod row;
 mod run;
 #[cfg(feature = "sqlite")]
 mod sqlite;
 pub(crate) use explain::explain_type_error;
+#[cfg(feature = "mysql")]
+pub use mysql_rows::{MysqlDynRow, MysqlGet};
 pub use row::{ColumnKey, DynRow, FromDynRow};
 #[cfg(feature = "sqlite")]
 pub use sqlite::{SqliteDynRow, SqliteGet};
 
 /// What hand-written SQL returns on each backend: [`DynRow`] on PostgreSQL,
-/// [`SqliteDynRow`] on SQLite. Not for use outside sqlwright.
+/// [`SqliteDynRow`] on SQLite, [`MysqlDynRow`] on MySQL. Not for use outside sqlwright.
 #[doc(hidden)]
 pub trait RawBackend: crate::backend::Backend {
     /// A row read by column name or position.
@@ -105,10 +110,22 @@ impl RawBackend for crate::backend::Sqlite {
     }
 }
 
+#[cfg(feature = "mysql")]
+impl RawBackend for crate::backend::Mysql {
+    type Row = MysqlDynRow;
+    fn load_rows(
+        conn: &mut crate::engine::Connection<Self>,
+        rendered: &Rendered<'_>,
+    ) -> Result<Vec<MysqlDynRow>, Error> {
+        mysql_rows::load(conn, rendered)
+    }
+}
+
 use crate::backend::Postgres;
 use crate::engine::runner::{Ran, Runner, Work};
 use crate::engine::stream_job::{StreamJob, Streamed};
 use crate::engine::{DecodeError, Error, Executor, OwnedRow};
+use parse::parse_named_with;
 use run::{RawExecute, RawFirst, RawLoad};
 
 /// The row raw SQL gives on runner `C`'s backend.
@@ -240,23 +257,26 @@ impl<'a> RawQuery<'a> {
     }
 
     /// [`render`](Self::render) with the placeholders of the backend of `dialect` (`?n`
-    /// on SQLite).
+    /// on SQLite; on MySQL an unnumbered `?` per use, a name used twice bound twice).
     pub fn render_for(&self, dialect: crate::backend::Dialect) -> Result<Rendered<'_>, Error> {
-        if dialect == crate::backend::Dialect::Mysql {
-            // MySQL's `?` is not numbered: a name used twice needs its value bound twice.
-            return Err(Error::Misuse(
-                "hand-written SQL with `:name` parameters is not supported on MySQL yet; \
-                 use batch_execute for SQL without parameters"
-                    .into(),
-            ));
-        }
-        let parsed = parse_named_with(self.text, dialect.placeholder_prefix())?;
+        let parsed = parse_named_with(self.text, dialect)?;
         let used: std::collections::HashSet<&String> = parsed.names.iter().collect();
-        let mut params: Vec<Param<'_>> = Vec::with_capacity(parsed.names.len());
-        let mut types = Vec::with_capacity(parsed.names.len());
+        // One parameter per name, in order of first use; on MySQL one per `?`, in text
+        // order (`order` is empty elsewhere).
+        let count = if dialect == crate::backend::Dialect::Mysql {
+            parsed.order.len()
+        } else {
+            parsed.names.len()
+        };
+        let mut params: Vec<Param<'_>> = Vec::with_capacity(count);
+        let mut types = Vec::with_capacity(count);
         let mut sensitive = Vec::new();
         let mut nul_in_text = false;
-        for name in &parsed.names {
+        for k in 0..count {
+            let name = match parsed.order.get(k) {
+                Some(&i) => &parsed.names[i],
+                None => &parsed.names[k],
+            };
             let Some((_, value, ty, secret)) = self.index.get(name).map(|&i| &self.values[i])
             else {
                 return Err(Error::Misuse(format!(
@@ -427,189 +447,5 @@ impl<'a> RawQuery<'a> {
             n,
             |row: crate::engine::RowRef<'_>, _: &[crate::render::Label]| Ok(DynRow(row.to_row())),
         ))
-    }
-}
-
-/// The SQL text with `$n` placeholders and the parameter name of each `$n`.
-#[derive(Debug, PartialEq, Eq)]
-pub(crate) struct Parsed {
-    pub sql: String,
-    pub names: Vec<String>,
-}
-
-/// Replaces `:name` placeholders outside literals, quoted identifiers and comments.
-#[cfg(test)]
-pub(crate) fn parse_named(text: &str) -> Result<Parsed, Error> {
-    parse_named_with(text, '$')
-}
-
-/// Replaces `:name` placeholders outside literals, quoted identifiers and comments with
-/// `prefix` and a number (`$1` on PostgreSQL, `?1` on SQLite).
-pub(crate) fn parse_named_with(text: &str, prefix: char) -> Result<Parsed, Error> {
-    let chars: Vec<char> = text.chars().collect();
-    let mut sql = String::with_capacity(text.len() + 8);
-    let mut names: Vec<String> = Vec::new();
-    let mut positions: HashMap<String, usize> = HashMap::new();
-    let mut i = 0;
-    let copy_until =
-        |sql: &mut String, from: usize, to: usize| sql.extend(&chars[from..to.min(chars.len())]);
-    while i < chars.len() {
-        let c = chars[i];
-        let next = chars.get(i + 1).copied();
-        match c {
-            '\'' | '"' => {
-                // 'it''s' and "a""b": a doubled quote stays inside. E'..' escapes with \.
-                let escapes = c == '\''
-                    && i > 0
-                    && matches!(chars[i - 1], 'e' | 'E')
-                    && (i < 2 || !(chars[i - 2].is_alphanumeric() || chars[i - 2] == '_'));
-                let start = i;
-                i += 1;
-                while i < chars.len() {
-                    if escapes && chars[i] == '\\' {
-                        i += 2;
-                        continue;
-                    }
-                    if chars[i] == c {
-                        if chars.get(i + 1) == Some(&c) {
-                            i += 2;
-                            continue;
-                        }
-                        break;
-                    }
-                    i += 1;
-                }
-                i += 1;
-                copy_until(&mut sql, start, i);
-            }
-            '-' if next == Some('-') => {
-                let start = i;
-                while i < chars.len() && chars[i] != '\n' {
-                    i += 1;
-                }
-                copy_until(&mut sql, start, i);
-            }
-            '/' if next == Some('*') => {
-                let start = i;
-                let mut depth = 0;
-                while i < chars.len() {
-                    if chars[i] == '/' && chars.get(i + 1) == Some(&'*') {
-                        depth += 1;
-                        i += 2;
-                    } else if chars[i] == '*' && chars.get(i + 1) == Some(&'/') {
-                        depth -= 1;
-                        i += 2;
-                        if depth == 0 {
-                            break;
-                        }
-                    } else {
-                        i += 1;
-                    }
-                }
-                copy_until(&mut sql, start, i);
-            }
-            '$' if next.is_some_and(|n| n.is_ascii_digit())
-                && !(i > 0 && (chars[i - 1].is_alphanumeric() || chars[i - 1] == '_')) =>
-            {
-                return Err(Error::Misuse(
-                    "raw SQL uses a positional `$n` parameter; name it `:name` and bind it by name"
-                        .into(),
-                ));
-            }
-            '$' if !(i > 0 && (chars[i - 1].is_alphanumeric() || chars[i - 1] == '_')) => {
-                // A dollar quote $tag$ ... $tag$ (the tag may be empty).
-                let mut j = i + 1;
-                while j < chars.len() && (chars[j].is_alphanumeric() || chars[j] == '_') {
-                    j += 1;
-                }
-                if chars.get(j) == Some(&'$') {
-                    let tag: String = chars[i..=j].iter().collect();
-                    let tag: Vec<char> = tag.chars().collect();
-                    let start = i;
-                    i = j + 1;
-                    while i < chars.len() && !chars[i..].starts_with(&tag) {
-                        i += 1;
-                    }
-                    i += tag.len();
-                    copy_until(&mut sql, start, i);
-                } else {
-                    sql.push(c);
-                    i += 1;
-                }
-            }
-            ':' if next == Some(':') => {
-                sql.push_str("::");
-                i += 2;
-            }
-            ':' if next.is_some_and(|n| n.is_alphabetic() || n == '_')
-                && !(i > 0
-                    && (chars[i - 1].is_alphanumeric()
-                        || chars[i - 1] == '_'
-                        || chars[i - 1] == ':')) =>
-            {
-                let mut j = i + 1;
-                while j < chars.len() && (chars[j].is_alphanumeric() || chars[j] == '_') {
-                    j += 1;
-                }
-                let name: String = chars[i + 1..j].iter().collect();
-                let n = match positions.get(&name) {
-                    Some(&p) => p,
-                    None => {
-                        names.push(name.clone());
-                        positions.insert(name, names.len());
-                        names.len()
-                    }
-                };
-                sql.push(prefix);
-                sql.push_str(&n.to_string());
-                i = j;
-            }
-            _ => {
-                sql.push(c);
-                i += 1;
-            }
-        }
-    }
-    Ok(Parsed { sql, names })
-}
-
-#[cfg(test)]
-mod tests {
-    use super::parse_named;
-
-    fn parse(text: &str) -> (String, Vec<String>) {
-        let p = parse_named(text).unwrap();
-        (p.sql, p.names)
-    }
-
-    #[test]
-    fn names_become_numbered_placeholders() {
-        let (sql, names) = parse("SELECT * FROM t WHERE a > :max AND b = :name OR c < :max");
-        assert_eq!(sql, "SELECT * FROM t WHERE a > $1 AND b = $2 OR c < $1");
-        assert_eq!(names, ["max", "name"]);
-    }
-
-    #[test]
-    fn literals_comments_casts_and_quoted_names_are_left_alone() {
-        let text = "SELECT ':a', 'it'':s', E'\\':b', \"x:c\", $$ :d $$, $q$ :e $q$, a::int4 \
-                    -- :f\n/* :g /* :h */ */ FROM t WHERE id = :id";
-        let (sql, names) = parse(text);
-        assert_eq!(names, ["id"]);
-        assert!(sql.ends_with("WHERE id = $1"), "{sql}");
-        assert!(
-            sql.contains("':a'") && sql.contains("a::int4") && sql.contains(":f"),
-            "{sql}"
-        );
-    }
-
-    #[test]
-    fn cyrillic_names_and_positional_placeholders() {
-        let (sql, names) = parse("SELECT :имя");
-        assert_eq!(
-            (sql.as_str(), names),
-            ("SELECT $1", vec!["имя".to_string()])
-        );
-        assert!(parse_named("SELECT $1").is_err());
-        assert!(parse_named("SELECT a$1 FROM t").is_ok());
     }
 }

@@ -144,6 +144,34 @@ macro_rules! composite_keys {
                     }
                     out.column(table, $col::NAME);
                 )+
+                if out.dialect() == crate::backend::Dialect::Mysql {
+                    // MySQL has no arrays either: each list is a JSON array, read by
+                    // JSON_TABLE and zipped by position (`i`).
+                    out.sql(") IN (SELECT ");
+                    $(
+                        if $i > 0 {
+                            out.sql(", ");
+                        }
+                        out.sql(concat!("`k", $i, "`.`v`"));
+                    )+
+                    out.sql(" FROM ");
+                    $(
+                        if $i > 0 {
+                            out.sql(" JOIN ");
+                        }
+                        out.mysql_list(|out| {
+                            out.redacting($col::SENSITIVE, |out| {
+                                out.bind(&arrays.$i, array_type::<$col>())
+                            })
+                        });
+                        out.sql(concat!(" AS `k", $i, "`"));
+                        if $i > 0 {
+                            out.sql(concat!(" ON `k", $i, "`.`i` = `k0`.`i`"));
+                        }
+                    )+
+                    out.sql(")");
+                    return;
+                }
                 if out.dialect() == crate::backend::Dialect::Sqlite {
                     // SQLite has no unnest: each list is a JSON array, read by json_each and
                     // zipped by position (`key`).

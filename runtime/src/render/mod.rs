@@ -66,6 +66,9 @@ pub struct SqlWriter<'a> {
     depth: u32,
     dialect: Dialect,
     lacking: Option<&'static str>,
+    /// On MySQL, the declared type of the last value bound (a list's element type picks
+    /// the column type of the `JSON_TABLE` that reads it); `None` on the other backends.
+    last_type: Option<Type>,
 }
 
 /// From how many elements a list is matched as `IN (SELECT unnest($1))` rather than
@@ -76,6 +79,7 @@ pub const UNNEST_FROM: usize = 9;
 
 mod cast;
 mod fingerprint;
+mod mysql_list;
 mod rendered;
 pub(crate) use fingerprint::{Fingerprint, TypesKey};
 pub use rendered::Rendered;
@@ -110,6 +114,7 @@ impl<'a> SqlWriter<'a> {
             depth: 0,
             dialect,
             lacking: None,
+            last_type: None,
         }
     }
 
@@ -218,6 +223,8 @@ impl<'a> SqlWriter<'a> {
             if self.text {
                 self.types.push(ty);
             }
+        } else if self.dialect == Dialect::Mysql {
+            self.last_type = Some(ty);
         }
         if self.text {
             self.dialect
@@ -272,9 +279,20 @@ impl<'a> SqlWriter<'a> {
     ///
     /// SQLite has no arrays: the list is bound as one JSON array (see
     /// `Encode::to_sqlite`) and read with `json_each`, so the statement's text does not
-    /// depend on the list's length either.
+    /// depend on the list's length either; MySQL reads the same JSON with `JSON_TABLE`
+    /// (see [`mysql_list`](Self::mysql_list)).
     #[inline]
     pub fn in_array(&mut self, len: usize, negated: bool, bind: impl FnOnce(&mut Self)) {
+        if self.dialect == Dialect::Mysql {
+            self.sql(if negated {
+                " NOT IN (SELECT `l`.`v` FROM "
+            } else {
+                " IN (SELECT `l`.`v` FROM "
+            });
+            self.mysql_list(bind);
+            self.sql(" AS `l`)");
+            return;
+        }
         if self.dialect == Dialect::Sqlite {
             self.sql(if negated {
                 " NOT IN (SELECT value FROM json_each("

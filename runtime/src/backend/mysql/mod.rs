@@ -5,11 +5,11 @@
 //! zero dates), reads `\` in string literals as a plain character (as standard SQL and
 //! PostgreSQL do), and reads `||` as concatenation, never as `OR`. Statements are prepared
 //! on the server (the binary protocol, so integers and floats arrive typed) and kept in the
-//! driver's statement cache. What is built so far: raw SQL text, and typed `load`/`execute`
-//! of statements whose values are integers, booleans, floats, text, bytes and NULL; see
-//! docs/design.md, "MariaDB groundwork (#23)".
+//! driver's statement cache. See docs/design.md, "MariaDB groundwork (#23)" and "MySQL
+//! engine, errors and the portable suite" for what is built.
 
 mod errors;
+mod list;
 mod pool;
 
 use super::driver::Driver;
@@ -23,8 +23,9 @@ use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-pub(crate) use errors::from_mysql;
-pub use pool::MysqlOptions;
+use errors::from_mysql;
+pub(crate) use list::json_list;
+pub use pool::{MysqlOpener, MysqlOptions};
 
 /// How long a connect may take when the URL says no `connect_timeout`.
 pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
@@ -53,6 +54,8 @@ pub struct MysqlLink {
     statements: HashMap<u64, (Arc<str>, mysql::Statement)>,
     /// The socket failed or the driver lost its place in the protocol.
     closed: bool,
+    /// The URL's `read_timeout`: a socket read that waited this long is a timeout.
+    read_timeout: Option<Duration>,
 }
 
 impl Connection<Mysql> {
@@ -66,6 +69,12 @@ impl Connection<Mysql> {
 
     /// Connects with an already parsed URL.
     pub fn open_url(url: &DatabaseUrl) -> Result<Self, Error> {
+        Self::open_before(url, None)
+    }
+
+    /// Connects, the TCP connect giving up at `deadline` if that comes before the URL's
+    /// `connect_timeout` (the pool's checkout deadline).
+    pub(crate) fn open_before(url: &DatabaseUrl, deadline: Option<Instant>) -> Result<Self, Error> {
         if url.dialect != Dialect::Mysql {
             return Err(Error::InvalidUrl {
                 part: "scheme".into(),
@@ -75,15 +84,19 @@ impl Connection<Mysql> {
         let options = url.mysql_options()?;
         let host = url.host.as_deref().unwrap_or("127.0.0.1");
         let port = url.port.unwrap_or(DEFAULT_PORT);
+        let mut connect_timeout = options.connect_timeout.unwrap_or(DEFAULT_CONNECT_TIMEOUT);
+        if let Some(deadline) = deadline {
+            let left = deadline.saturating_duration_since(Instant::now());
+            // A zero timeout would mean none to the socket: at least a millisecond.
+            connect_timeout = connect_timeout.min(left.max(Duration::from_millis(1)));
+        }
         let mut opts = mysql::OptsBuilder::new()
             .user(url.user.as_deref())
             .pass(url.password())
             .db_name(url.database.as_deref())
             .prefer_socket(false)
             .stmt_cache_size(STATEMENT_CACHE)
-            .tcp_connect_timeout(Some(
-                options.connect_timeout.unwrap_or(DEFAULT_CONNECT_TIMEOUT),
-            ))
+            .tcp_connect_timeout(Some(connect_timeout))
             .read_timeout(options.read_timeout)
             .write_timeout(options.write_timeout)
             .init(vec!["SET NAMES utf8mb4", SQL_MODE]);
@@ -102,6 +115,7 @@ impl Connection<Mysql> {
             conn,
             statements: HashMap::new(),
             closed: false,
+            read_timeout: options.read_timeout,
         };
         Ok(Connection::from_link(link, target))
     }
@@ -141,6 +155,9 @@ impl Connection<Mysql> {
                 feature,
                 backend: "MySQL",
             });
+        }
+        if self.depth > 0 && self.aborted {
+            return Err(errors::in_failed_transaction());
         }
         if statement.dialect != Dialect::Mysql {
             return Err(Error::Misuse(format!(
@@ -188,7 +205,16 @@ impl MysqlLink {
         if errors::breaks_connection(&e) {
             self.closed = true;
         }
-        from_mysql(e)
+        from_mysql(e, self.read_timeout)
+    }
+
+    /// Puts the session back as a new connection's (COM_RESET_CONNECTION: the transaction
+    /// rolled back, temporary tables, user variables, session variables and prepared
+    /// statements gone), then sets utf8mb4 and the `sql_mode` again (the driver runs the
+    /// connection's init statements after the reset).
+    pub(crate) fn reset(&mut self) -> Result<(), Error> {
+        self.statements.clear();
+        self.conn.reset().map_err(|e| self.failed(e))
     }
 
     /// The text and prepared statement of `statement`: the ones kept for its fingerprint,
@@ -246,7 +272,7 @@ impl MysqlLink {
                 if errors::breaks_connection(&e) {
                     self.closed = true;
                 }
-                return Err(from_mysql(e));
+                return Err(from_mysql(e, self.read_timeout));
             }
         };
         if result.columns().as_ref().is_empty() {
@@ -260,7 +286,7 @@ impl MysqlLink {
                 Ok(row) => std::cell::RefCell::new(row),
                 Err(e) => {
                     broke = errors::breaks_connection(&e);
-                    failed = Some(from_mysql(e));
+                    failed = Some(from_mysql(e, self.read_timeout));
                     break;
                 }
             };
@@ -319,12 +345,16 @@ impl Driver for Mysql {
     }
 
     fn batch(conn: &mut Connection<Self>, sql: &str) -> Result<(), Error> {
+        if conn.depth > 0 && conn.aborted {
+            return Err(errors::in_failed_transaction());
+        }
         let result = logged_batch(conn, sql);
         conn.note(result)
     }
 
-    /// The deadline is not used: the URL's `read_timeout` and `write_timeout` bound every
-    /// wait on the socket, and only the pool (not built for MySQL yet) passes one.
+    /// The deadline is not used (the driver takes none per call): the URL's `read_timeout`
+    /// and `write_timeout` bound every wait on the socket. Only the pool passes one, for
+    /// the ROLLBACK of a connection returned inside a transaction.
     fn control(
         conn: &mut Connection<Self>,
         sql: &str,
@@ -372,8 +402,8 @@ impl Driver for Mysql {
     }
 
     /// What sqlwright itself opened: the driver keeps the server's status flags to itself.
-    /// Its readers (the pool's check of a returned connection, migrations) are not built
-    /// for MySQL yet; see docs/design.md.
+    /// The pool does not need it: COM_RESET_CONNECTION on return rolls back a transaction
+    /// opened as text too. See docs/design.md.
     fn server_in_transaction(_link: &Self::Link) -> bool {
         false
     }

@@ -1,43 +1,71 @@
-//! MySQL's part of the engine: not built yet. An engine (a pool) of MySQL connections is
-//! refused when it is built, so no pooled connection is ever opened, reset or pinged.
+//! MySQL's part of the engine: how a pooled connection is opened, and put back as new when
+//! it is returned (COM_RESET_CONNECTION, then the session settings again).
 
-use super::Mysql;
+use super::{Mysql, DEFAULT_CONNECT_TIMEOUT};
 use crate::backend::driver::Pooled;
-use crate::engine::{Connection, DatabaseUrl, Error};
+use crate::engine::{Connection, DatabaseUrl, Dialect, Error};
 use std::time::{Duration, Instant};
 
-/// MySQL's engine options: none (the pool itself is not built for MySQL yet).
+/// MySQL's engine options: none beyond the pool's own; the connection's settings
+/// (timeouts, charset, TLS mode) are the URL's, and PostgreSQL's engine options
+/// (`statement_timeout`, `isolation_level`, ...) are methods of `EngineBuilder<Postgres>`
+/// only, so they do not compile on a MySQL engine.
 #[derive(Clone, Debug, Default)]
 pub struct MysqlOptions {}
 
-/// What a MySQL engine would keep to open connections; no value of it exists.
-pub enum MysqlOpener {}
+/// What a MySQL engine keeps to open connections: the checked URL.
+pub struct MysqlOpener {
+    url: DatabaseUrl,
+    /// The longest a ROLLBACK on return may take: the URL's `read_timeout`, bounding every
+    /// wait on the socket; `None` when the URL sets none.
+    read_timeout: Option<Duration>,
+}
 
 impl Pooled for Mysql {
     type Options = MysqlOptions;
     type Opener = MysqlOpener;
 
-    /// Refused: pooling MySQL connections is the next step of issue #23.
-    fn opener(_url: &DatabaseUrl, _options: &MysqlOptions) -> Result<MysqlOpener, Error> {
-        Err(Error::Misuse(
-            "an engine (connection pool) for MySQL is not built yet; open a \
-             Connection<Mysql> with Connection::<Mysql>::open"
-                .into(),
-        ))
+    /// Checks that the URL is MySQL's and that its options are ones a MySQL connection
+    /// acts on (the same check as opening one), once, when the engine is built.
+    fn opener(url: &DatabaseUrl, _options: &MysqlOptions) -> Result<MysqlOpener, Error> {
+        if url.dialect != Dialect::Mysql {
+            return Err(Error::InvalidUrl {
+                part: "scheme".into(),
+                reason: format!(
+                    "Engine::mysql and Engine::mysql_builder open MySQL or MariaDB, not {url}; \
+                     for PostgreSQL use Engine::new or Engine::builder"
+                ),
+            });
+        }
+        let options = url.mysql_options()?;
+        Ok(MysqlOpener {
+            url: url.clone(),
+            read_timeout: options.read_timeout,
+        })
     }
 
+    /// The TCP connect gives up at the checkout deadline if the URL's `connect_timeout`
+    /// would wait longer.
     fn open_pooled(
         opener: &MysqlOpener,
-        _deadline: Option<Instant>,
+        deadline: Option<Instant>,
     ) -> Result<Connection<Self>, Error> {
-        match *opener {}
+        Connection::<Mysql>::open_before(&opener.url, deadline)
     }
 
-    fn reset(opener: &MysqlOpener, _conn: &mut Connection<Self>) -> Result<(), Error> {
-        match *opener {}
+    /// COM_RESET_CONNECTION: whatever the user left on the session (variables, user
+    /// variables, temporary tables, locks, prepared statements, a transaction) is gone;
+    /// utf8mb4 and the `sql_mode` are set again.
+    fn reset(_opener: &MysqlOpener, conn: &mut Connection<Self>) -> Result<(), Error> {
+        let result = conn.link.reset();
+        conn.note(result)
     }
 
+    /// The URL's `read_timeout`, which is what bounds the ROLLBACK's wait on the socket:
+    /// the driver takes no per-call deadline, so without a `read_timeout` in the URL the
+    /// ROLLBACK of a connection returned inside a transaction waits as long as the server
+    /// takes (docs/design.md, "MySQL engine").
     fn rollback_bound(opener: &MysqlOpener) -> Duration {
-        match *opener {}
+        opener.read_timeout.unwrap_or(DEFAULT_CONNECT_TIMEOUT)
     }
 }

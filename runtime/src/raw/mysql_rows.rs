@@ -1,0 +1,112 @@
+//! Rows of hand-written SQL on MySQL, read by column name or position.
+
+use super::ColumnKey;
+use crate::backend::Mysql;
+use crate::engine::{Connection, DecodeError, Error, RowData};
+use crate::expr::NaturalSqlType;
+use crate::render::Rendered;
+use crate::types::FromSqlValue;
+use std::fmt;
+use std::sync::Arc;
+
+/// A row of hand-written SQL on MySQL: columns by name or position, each converted with a
+/// typed error when it does not fit (as for typed queries: an integer is range-checked
+/// into the Rust type, a BOOLEAN holding 2 is an error).
+#[derive(Clone)]
+pub struct MysqlDynRow {
+    names: Arc<[String]>,
+    values: Vec<mysql::Value>,
+}
+
+impl fmt::Debug for MysqlDynRow {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut map = f.debug_map();
+        for (name, value) in self.names.iter().zip(&self.values) {
+            map.entry(name, &format_args!("{}", value.as_sql(true)));
+        }
+        map.finish()
+    }
+}
+
+/// A Rust type a MySQL value of a raw row loads into: the types with a natural SQL type
+/// that MySQL values decode into, and `Option`s of them for NULL.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` cannot be read from a MySQL column",
+    note = "read a type sqlwright maps (i32, i64, f64, bool, String, Vec<u8>, ...), or an Option of one"
+)]
+pub trait MysqlGet: Sized {
+    /// Converts the value.
+    fn from_mysql(value: &mysql::Value) -> Result<Self, DecodeError>;
+}
+
+impl<T: NaturalSqlType + FromSqlValue<T::SqlType>> MysqlGet for T {
+    fn from_mysql(value: &mysql::Value) -> Result<Self, DecodeError> {
+        T::decode_mysql(value)
+    }
+}
+
+impl<T: NaturalSqlType + FromSqlValue<T::SqlType>> MysqlGet for Option<T> {
+    fn from_mysql(value: &mysql::Value) -> Result<Self, DecodeError> {
+        match value {
+            mysql::Value::NULL => Ok(None),
+            other => T::decode_mysql(other).map(Some),
+        }
+    }
+}
+
+impl MysqlDynRow {
+    /// The column names, in order.
+    pub fn keys(&self) -> Vec<&str> {
+        self.names.iter().map(String::as_str).collect()
+    }
+
+    /// The number of columns.
+    pub fn len(&self) -> usize {
+        self.values.len()
+    }
+
+    /// Whether the row has no columns.
+    pub fn is_empty(&self) -> bool {
+        self.values.is_empty()
+    }
+
+    /// A column's value as `T`: an error names the column when there is no such column,
+    /// when its value does not load into `T`, or when it is NULL and `T` is not an `Option`.
+    pub fn get<T: MysqlGet>(&self, key: impl ColumnKey) -> Result<T, Error> {
+        let Some(i) = key.position(self.names.iter().map(String::as_str)) else {
+            return Err(Error::Decode {
+                column: key.to_string(),
+                source: DecodeError::MissingColumn,
+            });
+        };
+        T::from_mysql(&self.values[i]).map_err(|source| Error::Decode {
+            column: self.names[i].clone(),
+            source,
+        })
+    }
+}
+
+/// Runs `rendered` and keeps every row.
+pub(crate) fn load(
+    conn: &mut Connection<Mysql>,
+    rendered: &Rendered<'_>,
+) -> Result<Vec<MysqlDynRow>, Error> {
+    let mut names: Option<Arc<[String]>> = None;
+    let mut rows = Vec::new();
+    conn.query_each(rendered, &mut |row: RowData<'_>| {
+        let names = names.get_or_insert_with(|| {
+            (0..row.len())
+                .map(|i| row.column_name(i).unwrap_or_default())
+                .collect()
+        });
+        let values = (0..row.len())
+            .map(|i| row.take_mysql_value(i).unwrap_or(mysql::Value::NULL))
+            .collect();
+        rows.push(MysqlDynRow {
+            names: Arc::clone(names),
+            values,
+        });
+        Ok(())
+    })?;
+    Ok(rows)
+}
