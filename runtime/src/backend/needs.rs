@@ -12,26 +12,50 @@
 //! - SQLite runs `PgOnly<F>` only where `F` implements [`AvailableOn<Sqlite>`], which no
 //!   feature does: the error names the feature and the backend, "`Ilike` is not available
 //!   on `Sqlite`".
+//!
+//! A second kind, [`NotOnMysql<F>`], marks a feature PostgreSQL and SQLite have and MySQL
+//! lacks (`FULL JOIN`, `UPDATE .. RETURNING`). It folds below `PgOnly`: a query with both
+//! kinds has the `PgOnly` canon, so SQLite still refuses it by its PostgreSQL-only feature.
+//! SQLite (and `Any`) run it; MySQL runs it only where `F: AvailableOn<Mysql>` (never), and
+//! the error reads "`FullJoin` is not available on `Mysql`".
 
 use std::marker::PhantomData;
 
-/// A query's needs in canonical form: `()`, or the first [`PgOnly<F>`] it uses.
+/// A query's needs in canonical form: `()`, the first [`PgOnly<F>`] it uses, or (when it
+/// uses none) the first [`NotOnMysql<F>`].
 pub trait Canon {
-    /// This form followed by `Z`'s: the first feature wins.
+    /// This form followed by `Z`'s: the first feature wins, a `PgOnly` one over a
+    /// `NotOnMysql` one.
     type And<Z: Canon>: Canon;
-    /// The feature, by name, when there is one (the pieces of boxed queries, whose types
-    /// are erased, are checked with it when they are written).
+    /// `NotOnMysql<F>` followed by this form: `PgOnly` wins, otherwise the first.
+    type AfterMysqlGap<F: Feature>: Canon;
+    /// The PostgreSQL-only feature, by name, when there is one (the pieces of boxed
+    /// queries, whose types are erased, are checked with it when they are written).
     const LACKS: Option<&'static str>;
+    /// The feature MySQL lacks (and the others have), by name, when there is one and no
+    /// PostgreSQL-only feature.
+    const MYSQL_LACKS: Option<&'static str>;
 }
 
 impl Canon for () {
     type And<Z: Canon> = Z;
+    type AfterMysqlGap<F: Feature> = NotOnMysql<F>;
     const LACKS: Option<&'static str> = None;
+    const MYSQL_LACKS: Option<&'static str> = None;
 }
 
 impl<F: Feature> Canon for PgOnly<F> {
     type And<Z: Canon> = Self;
+    type AfterMysqlGap<G: Feature> = Self;
     const LACKS: Option<&'static str> = Some(F::NAME);
+    const MYSQL_LACKS: Option<&'static str> = None;
+}
+
+impl<F: Feature> Canon for NotOnMysql<F> {
+    type And<Z: Canon> = Z::AfterMysqlGap<F>;
+    type AfterMysqlGap<G: Feature> = NotOnMysql<G>;
+    const LACKS: Option<&'static str> = None;
+    const MYSQL_LACKS: Option<&'static str> = Some(F::NAME);
 }
 
 /// A feature some backend lacks, with its name for errors.
@@ -43,6 +67,12 @@ pub trait Feature {
 /// The feature that needs `N` use first, by name, if any.
 pub const fn lacks<N: Needs>() -> Option<&'static str> {
     <N::Canon as Canon>::LACKS
+}
+
+/// The feature MySQL lacks that needs `N` use first, by name, if any (and no PostgreSQL-only
+/// one: that is [`lacks`]'s).
+pub const fn mysql_lacks<N: Needs>() -> Option<&'static str> {
+    <N::Canon as Canon>::MYSQL_LACKS
 }
 
 /// What a piece of a query needs of the backend.
@@ -68,6 +98,13 @@ pub struct PgOnly<F>(PhantomData<F>);
 
 impl<F: Feature> Needs for PgOnly<F> {
     type Canon = PgOnly<F>;
+}
+
+/// Feature `F`, which PostgreSQL and SQLite have and MySQL lacks.
+pub struct NotOnMysql<F>(PhantomData<F>);
+
+impl<F: Feature> Needs for NotOnMysql<F> {
+    type Canon = NotOnMysql<F>;
 }
 
 /// The needs of three pieces.
@@ -107,6 +144,15 @@ impl LacksPgFeatures for super::Mysql {}
 impl<B: LacksPgFeatures> Runs<()> for B {}
 
 impl<B: LacksPgFeatures, F: AvailableOn<B>> Runs<PgOnly<F>> for B {}
+
+#[cfg(feature = "sqlite")]
+impl<F> Runs<NotOnMysql<F>> for super::Sqlite {}
+
+/// `Any` opens PostgreSQL and SQLite only, and both have these features.
+impl<F> Runs<NotOnMysql<F>> for super::Any {}
+
+#[cfg(feature = "mysql")]
+impl<F: AvailableOn<super::Mysql>> Runs<NotOnMysql<F>> for super::Mysql {}
 
 /// A backend with PostgreSQL-only feature `F` (a method only PostgreSQL's connection has:
 /// COPY, streams); gives the PostgreSQL connection to use it on.
@@ -174,6 +220,26 @@ pub mod features {
     /// The network types `inet`, `cidr` and `macaddr`: their columns and values.
     pub struct NetworkTypes;
 
+    /// `FULL [OUTER] JOIN` (SQLite has it since 3.39; MySQL and MariaDB do not).
+    pub struct FullJoin;
+    /// `UPDATE .. RETURNING` (MariaDB has RETURNING on INSERT and DELETE only; MySQL has
+    /// none).
+    pub struct UpdateReturning;
+
+    /// RETURNING on an INSERT that skips duplicates (`DO NOTHING`): MariaDB's
+    /// `ON DUPLICATE KEY UPDATE .. RETURNING` returns the skipped rows too, PostgreSQL only
+    /// the rows inserted.
+    pub struct DoNothingReturning;
+
+    impl super::Feature for DoNothingReturning {
+        const NAME: &'static str = "DoNothingReturning";
+    }
+    impl super::Feature for FullJoin {
+        const NAME: &'static str = "FullJoin";
+    }
+    impl super::Feature for UpdateReturning {
+        const NAME: &'static str = "UpdateReturning";
+    }
     impl super::Feature for DistinctOn {
         const NAME: &'static str = "DistinctOn";
     }

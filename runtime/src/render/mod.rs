@@ -66,6 +66,7 @@ pub struct SqlWriter<'a> {
     depth: u32,
     dialect: Dialect,
     lacking: Option<&'static str>,
+    mysql: MysqlMarks,
 }
 
 /// From how many elements a list is matched as `IN (SELECT unnest($1))` rather than
@@ -78,6 +79,7 @@ mod cast;
 mod fingerprint;
 mod rendered;
 pub(crate) use fingerprint::{Fingerprint, TypesKey};
+pub(crate) use rendered::MysqlMarks;
 pub use rendered::Rendered;
 pub(crate) use rendered::ShownParams;
 
@@ -110,6 +112,7 @@ impl<'a> SqlWriter<'a> {
             depth: 0,
             dialect,
             lacking: None,
+            mysql: MysqlMarks::default(),
         }
     }
 
@@ -136,6 +139,22 @@ impl<'a> SqlWriter<'a> {
         if self.dialect != Dialect::Postgres && self.lacking.is_none() {
             self.lacking = feature;
         }
+    }
+
+    /// Records that a piece written here uses `feature`, which PostgreSQL and SQLite have
+    /// and MySQL lacks (`None`: nothing), as [`needs_postgres`](Self::needs_postgres) does
+    /// for PostgreSQL-only features.
+    #[inline]
+    pub fn lacks_on_mysql(&mut self, feature: Option<&'static str>) {
+        if self.dialect == Dialect::Mysql && self.lacking.is_none() {
+            self.lacking = feature;
+        }
+    }
+
+    /// What a MySQL statement tells its connection (nothing on another backend).
+    #[inline]
+    pub(crate) fn mysql_marks(&mut self) -> Option<&mut MysqlMarks> {
+        (self.dialect == Dialect::Mysql).then_some(&mut self.mysql)
     }
 
     /// How the backend this statement is for spells SQL.
@@ -375,6 +394,7 @@ impl<'a> SqlWriter<'a> {
             nul_in_text: self.nul_in_text,
             refused: self.refused,
             lacking: self.lacking,
+            mysql: self.mysql,
         }
     }
 }
