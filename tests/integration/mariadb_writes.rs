@@ -1,7 +1,8 @@
 //! Writes on MariaDB that MySQL spells its own way: INSERT/DELETE .. RETURNING (MariaDB
 //! 10.5+), upserts as `ON DUPLICATE KEY UPDATE` with PostgreSQL's counts, `DO NOTHING`
 //! that silences nothing but duplicates, the refusal of a conflict target MySQL cannot
-//! honour, and `last_insert_id()`.
+//! honour, and `last_insert_id()`; and ORDER BY's `NULLS FIRST/LAST`, which MySQL lacks
+//! and sqlwright writes exactly.
 
 use sqlwright::engine::DbErrorKind;
 use sqlwright::prelude::*;
@@ -32,9 +33,13 @@ mod schema {
             #[unique] code -> Int4,
             n -> Int4,
         }
+        scores (id) {
+            id -> Int4,
+            score -> Nullable<Int4>,
+        }
     }
 }
-use schema::{accounts, pairs, posts, tags};
+use schema::{accounts, pairs, posts, scores, tags};
 
 const TABLES: &str = "
 CREATE TABLE accounts (
@@ -157,13 +162,13 @@ fn an_upsert_that_updates_counts_rows_as_postgresql_does() {
         accounts_of(&mut conn),
         vec![(1, "a@x".into(), "Anna".into(), 2)]
     );
-    // Several rows, one new and two duplicates (one of them left as it was would count 0 on
-    // MySQL): PostgreSQL counts every row.
+    // Several rows: a duplicate left as it was (MySQL counts 0) and two new ones (1 each):
+    // PostgreSQL counts every row.
     let rows = insert_into(accounts::table)
         .values(vec![
             account!("a@x", "Anna"),
             account!("b@x", "Bob"),
-            account!("a@x", "Anna"),
+            account!("c@x", "Cy"),
         ])
         .on_conflict(accounts::email)
         .do_update(accounts::name.to(excluded(accounts::name)));
@@ -175,7 +180,11 @@ fn an_upsert_that_updates_counts_rows_as_postgresql_does() {
         .unwrap();
     assert_eq!(
         names,
-        vec![("a@x".into(), "Anna".into()), ("b@x".into(), "Bob".into())]
+        vec![
+            ("a@x".into(), "Anna".into()),
+            ("b@x".into(), "Bob".into()),
+            ("c@x".into(), "Cy".into())
+        ]
     );
     // From a query: the rows it proposed.
     let copied = insert_into(tags::table)
@@ -185,7 +194,7 @@ fn an_upsert_that_updates_counts_rows_as_postgresql_does() {
         )
         .on_conflict(tags::name)
         .do_update(tags::uses.to(excluded(tags::uses)));
-    assert_eq!(copied.execute(&mut conn).unwrap(), 2);
+    assert_eq!(copied.execute(&mut conn).unwrap(), 3);
     let copied = insert_into(tags::table)
         .from_select(
             (tags::name, tags::uses),
@@ -193,13 +202,13 @@ fn an_upsert_that_updates_counts_rows_as_postgresql_does() {
         )
         .on_conflict(tags::name)
         .do_update(tags::uses.to(tags::uses + 10));
-    assert_eq!(copied.execute(&mut conn).unwrap(), 2);
+    assert_eq!(copied.execute(&mut conn).unwrap(), 3);
     let uses: Vec<i32> = tags::table
         .order_by(tags::name)
         .select(tags::uses)
         .load(&mut conn)
         .unwrap();
-    assert_eq!(uses, vec![12, 11]);
+    assert_eq!(uses, vec![12, 11, 11]);
 }
 
 #[test]
@@ -354,4 +363,77 @@ fn last_insert_id_is_the_new_key() {
         .execute(&mut conn)
         .unwrap();
     assert_eq!(conn.last_insert_id(), Some(2));
+}
+
+#[test]
+fn nulls_first_and_last_are_placed_exactly() {
+    let (_db, mut conn) = setup();
+    conn.batch_execute(
+        "CREATE TABLE scores (id INT PRIMARY KEY, score INT NULL) ENGINE = InnoDB;
+         INSERT INTO scores VALUES (1, 5), (2, NULL), (3, 1), (4, NULL), (5, 9)",
+    )
+    .unwrap();
+    let ids = |conn: &mut Connection<Mysql>, first: bool, desc: bool| -> Vec<i32> {
+        let key = if desc {
+            scores::score.desc()
+        } else {
+            scores::score.asc()
+        };
+        let key = if first {
+            key.nulls_first()
+        } else {
+            key.nulls_last()
+        };
+        scores::table
+            .select(scores::id)
+            .order_by((key, scores::id.asc()))
+            .load(conn)
+            .unwrap()
+    };
+    assert_eq!(ids(&mut conn, true, false), vec![2, 4, 3, 1, 5]);
+    assert_eq!(ids(&mut conn, false, false), vec![3, 1, 5, 2, 4]);
+    assert_eq!(ids(&mut conn, true, true), vec![2, 4, 5, 1, 3]);
+    assert_eq!(ids(&mut conn, false, true), vec![5, 1, 3, 2, 4]);
+    // An expression with a bound value: the value is bound for both sort keys.
+    let shifted: Vec<i32> = scores::table
+        .select(scores::id)
+        .order_by(((scores::score + 100).desc().nulls_last(), scores::id.asc()))
+        .load(&mut conn)
+        .unwrap();
+    assert_eq!(shifted, vec![5, 1, 3, 2, 4]);
+}
+
+#[test]
+fn in_a_limited_subquery_reads_it_through_a_derived_table() {
+    let (_db, mut conn) = setup();
+    conn.batch_execute("INSERT INTO pairs VALUES (1, 10, 0), (2, 20, 0), (3, 30, 0), (4, 40, 0)")
+        .unwrap();
+    let top = pairs::table
+        .select(pairs::id)
+        .order_by(pairs::code.desc())
+        .limit(2);
+    let ids: Vec<i32> = pairs::table
+        .filter(pairs::id.in_query(top))
+        .select(pairs::id)
+        .order_by(pairs::id)
+        .load(&mut conn)
+        .unwrap();
+    assert_eq!(ids, vec![3, 4]);
+    let middle = pairs::table
+        .select(pairs::id)
+        .order_by(pairs::id)
+        .limit(2)
+        .offset(1);
+    let changed = update(pairs::table)
+        .filter(pairs::id.not_in_query(middle))
+        .set(pairs::n.to(1))
+        .execute(&mut conn)
+        .unwrap();
+    assert_eq!(changed, 2);
+    let ns: Vec<i32> = pairs::table
+        .select(pairs::n)
+        .order_by(pairs::id)
+        .load(&mut conn)
+        .unwrap();
+    assert_eq!(ns, vec![1, 0, 0, 1]);
 }

@@ -16,8 +16,9 @@
 //! A second kind, [`NotOnMysql<F>`], marks a feature PostgreSQL and SQLite have and MySQL
 //! lacks (`FULL JOIN`, `UPDATE .. RETURNING`). It folds below `PgOnly`: a query with both
 //! kinds has the `PgOnly` canon, so SQLite still refuses it by its PostgreSQL-only feature.
-//! SQLite (and `Any`) run it; MySQL runs it only where `F: AvailableOn<Mysql>` (never), and
-//! the error reads "`FullJoin` is not available on `Mysql`".
+//! Every backend but PostgreSQL runs it where `F: PresentOn<Self>`: SQLite and `Any` for
+//! every such feature ([`MysqlLacks`]), MySQL never, and the error reads "`FullJoin` is not
+//! available on `Mysql`".
 
 use std::marker::PhantomData;
 
@@ -145,14 +146,30 @@ impl<B: LacksPgFeatures> Runs<()> for B {}
 
 impl<B: LacksPgFeatures, F: AvailableOn<B>> Runs<PgOnly<F>> for B {}
 
+/// Feature `Self`, which MySQL lacks, exists on backend `B` (SQLite and `Any`: every such
+/// feature; MySQL: none). Its own trait, not [`AvailableOn`], so that the errors about
+/// PostgreSQL-only features read exactly as before this kind existed.
+#[diagnostic::on_unimplemented(
+    message = "{Self} is not available on {B}",
+    label = "this query uses {Self}",
+    note = "the query type-checks for every backend, but runs only where its features exist: \
+            README's feature table lists them, and docs/design.md says what to write instead"
+)]
+pub trait PresentOn<B> {}
+
+impl<B: LacksPgFeatures, F: PresentOn<B>> Runs<NotOnMysql<F>> for B {}
+
+/// A feature PostgreSQL and SQLite have and MySQL lacks (used as `NotOnMysql<Self>`).
+pub trait MysqlLacks: Feature {}
+
 #[cfg(feature = "sqlite")]
-impl<F> Runs<NotOnMysql<F>> for super::Sqlite {}
+#[diagnostic::do_not_recommend]
+impl<F: MysqlLacks> PresentOn<super::Sqlite> for F {}
 
 /// `Any` opens PostgreSQL and SQLite only, and both have these features.
-impl<F> Runs<NotOnMysql<F>> for super::Any {}
-
-#[cfg(feature = "mysql")]
-impl<F: AvailableOn<super::Mysql>> Runs<NotOnMysql<F>> for super::Mysql {}
+#[cfg(feature = "sqlite")]
+#[diagnostic::do_not_recommend]
+impl<F: MysqlLacks> PresentOn<super::Any> for F {}
 
 /// A backend with PostgreSQL-only feature `F` (a method only PostgreSQL's connection has:
 /// COPY, streams); gives the PostgreSQL connection to use it on.
@@ -240,6 +257,9 @@ pub mod features {
     impl super::Feature for UpdateReturning {
         const NAME: &'static str = "UpdateReturning";
     }
+    impl super::MysqlLacks for DoNothingReturning {}
+    impl super::MysqlLacks for FullJoin {}
+    impl super::MysqlLacks for UpdateReturning {}
     impl super::Feature for DistinctOn {
         const NAME: &'static str = "DistinctOn";
     }
