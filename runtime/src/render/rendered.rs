@@ -71,6 +71,7 @@ pub struct Rendered<'a> {
     /// (the statement must not be sent).
     pub lacking: Option<&'static str>,
     /// What a MySQL statement tells its connection beyond its text.
+    #[cfg_attr(not(feature = "mysql"), allow(dead_code))]
     pub(crate) mysql: MysqlMarks,
 }
 
