@@ -63,3 +63,59 @@ pub(crate) fn check_target(out: &mut SqlWriter<'_>, meta: &TableMeta, target: &[
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::unhonoured_target;
+    use crate::query::Table;
+
+    mod shapes {
+        crate::table! {
+            serial_and_email (id) {
+                #[serial] id -> Int4,
+                #[unique] email -> Text,
+                name -> Text,
+            }
+            #[unique(owner, slug)]
+            repos (owner, slug) {
+                owner -> Text,
+                slug -> Text,
+                stars -> Int4,
+            }
+            #[index(code, unique)]
+            coded (id) {
+                id -> Int4,
+                code -> Int4,
+            }
+            plain (id) {
+                id -> Int4,
+                n -> Int4,
+            }
+        }
+    }
+    use shapes::*;
+
+    #[test]
+    fn a_target_is_honoured_only_as_the_one_unique_key() {
+        // A serial single-column key is left aside.
+        assert_eq!(
+            unhonoured_target(serial_and_email::table::META, &["email"]),
+            None
+        );
+        let refused = unhonoured_target(serial_and_email::table::META, &["id"]).unwrap();
+        assert!(refused.contains("(email)"), "{refused}");
+        // The same columns twice (primary key and a unique constraint), in any order.
+        assert_eq!(
+            unhonoured_target(repos::table::META, &["slug", "owner"]),
+            None
+        );
+        assert!(unhonoured_target(repos::table::META, &["owner"]).is_some());
+        // A unique index counts; a plain key alone is honoured.
+        let refused = unhonoured_target(coded::table::META, &["id"]).unwrap();
+        assert!(
+            refused.contains("(code)") && refused.contains("`coded`"),
+            "{refused}"
+        );
+        assert_eq!(unhonoured_target(plain::table::META, &["id"]), None);
+    }
+}
