@@ -373,6 +373,11 @@ fn nulls_first_and_last_are_placed_exactly() {
          INSERT INTO scores VALUES (1, 5), (2, NULL), (3, 1), (4, NULL), (5, 9)",
     )
     .unwrap();
+    // What the server refuses, and sqlwright therefore does not write.
+    let err = conn
+        .batch_execute("SELECT id FROM scores ORDER BY score ASC NULLS LAST")
+        .unwrap_err();
+    assert!(matches!(err, Error::Database(_)), "{err:?}");
     let ids = |conn: &mut Connection<Mysql>, first: bool, desc: bool| -> Vec<i32> {
         let key = if desc {
             scores::score.desc()
@@ -408,6 +413,11 @@ fn in_a_limited_subquery_reads_it_through_a_derived_table() {
     let (_db, mut conn) = setup();
     conn.batch_execute("INSERT INTO pairs VALUES (1, 10, 0), (2, 20, 0), (3, 30, 0), (4, 40, 0)")
         .unwrap();
+    // What the server refuses, and sqlwright therefore does not write.
+    let err = conn
+        .batch_execute("SELECT id FROM pairs WHERE id IN (SELECT id FROM pairs LIMIT 2)")
+        .unwrap_err();
+    assert!(matches!(err, Error::Database(_)), "{err:?}");
     let top = pairs::table
         .select(pairs::id)
         .order_by(pairs::code.desc())
