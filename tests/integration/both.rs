@@ -2,10 +2,29 @@
 //! `name::sqlite` tests of a function `fn name<B: TestBackend>()`, `on_all!` those and
 //! `name::mysql` (on MariaDB).
 
-use sqlwright::backend::{Backend, Dialect};
+use sqlwright::backend::needs::{features, NotOnMysql};
+use sqlwright::backend::{Backend, Dialect, Runs};
 use sqlwright::ddl::Schema;
 use sqlwright::engine::EngineBuilder;
 use sqlwright::{Connection, Engine, Mysql, Postgres, Sqlite};
+
+/// PostgreSQL or SQLite: a backend with FULL JOIN and UPDATE .. RETURNING, which MySQL
+/// lacks (the bound of the tests that use them, and of `twice!` bodies).
+pub trait PgOrSqlite:
+    TestBackend
+    + sqlwright::reflect::Reflects
+    + Runs<NotOnMysql<features::FullJoin>>
+    + Runs<NotOnMysql<features::UpdateReturning>>
+{
+}
+
+impl<B> PgOrSqlite for B where
+    B: TestBackend
+        + sqlwright::reflect::Reflects
+        + Runs<NotOnMysql<features::FullJoin>>
+        + Runs<NotOnMysql<features::UpdateReturning>>
+{
+}
 
 /// A backend the suite can make a fresh database of (tests that reflect it also ask for
 /// `Reflects`).

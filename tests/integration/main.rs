@@ -49,6 +49,7 @@ mod mariadb;
 mod mariadb_engine;
 mod mariadb_relations;
 mod mariadb_stream;
+mod mariadb_writes;
 mod migrations;
 mod migrations_embed;
 mod modes;

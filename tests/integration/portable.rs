@@ -208,7 +208,7 @@ fn windows_and_subqueries<B: TestBackend>() {
     assert_eq!(writers, ["Ann", "Bob", "Dee"]);
 }
 
-fn writes_with_returning_and_upsert<B: TestBackend>() {
+fn writes_with_returning_and_upsert<B: crate::both::PgOrSqlite>() {
     let mut db = with::<B>(SCHEMA, ROWS);
     let id: i32 = insert_into(users::table)
         .values((users::name.to("Eve"), users::email.to("eve@example.com")))

@@ -157,7 +157,7 @@ macro_rules! twice {
             #[allow(unused_imports)]
             use super::*;
 
-            fn body<B: crate::both::TestBackend + sqlwright::reflect::Reflects>() {
+            fn body<B: crate::both::PgOrSqlite>() {
                 #[allow(unused_macros)]
                 macro_rules! go {
                     ($run:expr) => {

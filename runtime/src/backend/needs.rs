@@ -12,26 +12,51 @@
 //! - SQLite runs `PgOnly<F>` only where `F` implements [`AvailableOn<Sqlite>`], which no
 //!   feature does: the error names the feature and the backend, "`Ilike` is not available
 //!   on `Sqlite`".
+//!
+//! A second kind, [`NotOnMysql<F>`], marks a feature PostgreSQL and SQLite have and MySQL
+//! lacks (`FULL JOIN`, `UPDATE .. RETURNING`). It folds below `PgOnly`: a query with both
+//! kinds has the `PgOnly` canon, so SQLite still refuses it by its PostgreSQL-only feature.
+//! Every backend but PostgreSQL runs it where `F: PresentOn<Self>`: SQLite and `Any` for
+//! every such feature ([`MysqlLacks`]), MySQL never, and the error reads "`FullJoin` is not
+//! available on `Mysql`".
 
 use std::marker::PhantomData;
 
-/// A query's needs in canonical form: `()`, or the first [`PgOnly<F>`] it uses.
+/// A query's needs in canonical form: `()`, the first [`PgOnly<F>`] it uses, or (when it
+/// uses none) the first [`NotOnMysql<F>`].
 pub trait Canon {
-    /// This form followed by `Z`'s: the first feature wins.
+    /// This form followed by `Z`'s: the first feature wins, a `PgOnly` one over a
+    /// `NotOnMysql` one.
     type And<Z: Canon>: Canon;
-    /// The feature, by name, when there is one (the pieces of boxed queries, whose types
-    /// are erased, are checked with it when they are written).
+    /// `NotOnMysql<F>` followed by this form: `PgOnly` wins, otherwise the first.
+    type AfterMysqlGap<F: Feature>: Canon;
+    /// The PostgreSQL-only feature, by name, when there is one (the pieces of boxed
+    /// queries, whose types are erased, are checked with it when they are written).
     const LACKS: Option<&'static str>;
+    /// The feature MySQL lacks (and the others have), by name, when there is one and no
+    /// PostgreSQL-only feature.
+    const MYSQL_LACKS: Option<&'static str>;
 }
 
 impl Canon for () {
     type And<Z: Canon> = Z;
+    type AfterMysqlGap<F: Feature> = NotOnMysql<F>;
     const LACKS: Option<&'static str> = None;
+    const MYSQL_LACKS: Option<&'static str> = None;
 }
 
 impl<F: Feature> Canon for PgOnly<F> {
     type And<Z: Canon> = Self;
+    type AfterMysqlGap<G: Feature> = Self;
     const LACKS: Option<&'static str> = Some(F::NAME);
+    const MYSQL_LACKS: Option<&'static str> = None;
+}
+
+impl<F: Feature> Canon for NotOnMysql<F> {
+    type And<Z: Canon> = Z::AfterMysqlGap<F>;
+    type AfterMysqlGap<G: Feature> = NotOnMysql<G>;
+    const LACKS: Option<&'static str> = None;
+    const MYSQL_LACKS: Option<&'static str> = Some(F::NAME);
 }
 
 /// A feature some backend lacks, with its name for errors.
@@ -43,6 +68,12 @@ pub trait Feature {
 /// The feature that needs `N` use first, by name, if any.
 pub const fn lacks<N: Needs>() -> Option<&'static str> {
     <N::Canon as Canon>::LACKS
+}
+
+/// The feature MySQL lacks that needs `N` use first, by name, if any (and no PostgreSQL-only
+/// one: that is [`lacks`]'s).
+pub const fn mysql_lacks<N: Needs>() -> Option<&'static str> {
+    <N::Canon as Canon>::MYSQL_LACKS
 }
 
 /// What a piece of a query needs of the backend.
@@ -68,6 +99,13 @@ pub struct PgOnly<F>(PhantomData<F>);
 
 impl<F: Feature> Needs for PgOnly<F> {
     type Canon = PgOnly<F>;
+}
+
+/// Feature `F`, which PostgreSQL and SQLite have and MySQL lacks.
+pub struct NotOnMysql<F>(PhantomData<F>);
+
+impl<F: Feature> Needs for NotOnMysql<F> {
+    type Canon = NotOnMysql<F>;
 }
 
 /// The needs of three pieces.
@@ -107,6 +145,31 @@ impl LacksPgFeatures for super::Mysql {}
 impl<B: LacksPgFeatures> Runs<()> for B {}
 
 impl<B: LacksPgFeatures, F: AvailableOn<B>> Runs<PgOnly<F>> for B {}
+
+/// Feature `Self`, which MySQL lacks, exists on backend `B` (SQLite and `Any`: every such
+/// feature; MySQL: none). Its own trait, not [`AvailableOn`], so that the errors about
+/// PostgreSQL-only features read exactly as before this kind existed.
+#[diagnostic::on_unimplemented(
+    message = "{Self} is not available on {B}",
+    label = "this query uses {Self}",
+    note = "the query type-checks for every backend, but runs only where its features exist: \
+            README's feature table lists them, and docs/design.md says what to write instead"
+)]
+pub trait PresentOn<B> {}
+
+impl<B: LacksPgFeatures, F: PresentOn<B>> Runs<NotOnMysql<F>> for B {}
+
+/// A feature PostgreSQL and SQLite have and MySQL lacks (used as `NotOnMysql<Self>`).
+pub trait MysqlLacks: Feature {}
+
+#[cfg(feature = "sqlite")]
+#[diagnostic::do_not_recommend]
+impl<F: MysqlLacks> PresentOn<super::Sqlite> for F {}
+
+/// `Any` opens PostgreSQL and SQLite only, and both have these features.
+#[cfg(feature = "sqlite")]
+#[diagnostic::do_not_recommend]
+impl<F: MysqlLacks> PresentOn<super::Any> for F {}
 
 /// A backend with PostgreSQL-only feature `F` (a method only PostgreSQL's connection has:
 /// COPY, streams); gives the PostgreSQL connection to use it on.
@@ -174,6 +237,29 @@ pub mod features {
     /// The network types `inet`, `cidr` and `macaddr`: their columns and values.
     pub struct NetworkTypes;
 
+    /// `FULL [OUTER] JOIN` (SQLite has it since 3.39; MySQL and MariaDB do not).
+    pub struct FullJoin;
+    /// `UPDATE .. RETURNING` (MariaDB has RETURNING on INSERT and DELETE only; MySQL has
+    /// none).
+    pub struct UpdateReturning;
+
+    /// RETURNING on an INSERT that skips duplicates (`DO NOTHING`): MariaDB's
+    /// `ON DUPLICATE KEY UPDATE .. RETURNING` returns the skipped rows too, PostgreSQL only
+    /// the rows inserted.
+    pub struct DoNothingReturning;
+
+    impl super::Feature for DoNothingReturning {
+        const NAME: &'static str = "DoNothingReturning";
+    }
+    impl super::Feature for FullJoin {
+        const NAME: &'static str = "FullJoin";
+    }
+    impl super::Feature for UpdateReturning {
+        const NAME: &'static str = "UpdateReturning";
+    }
+    impl super::MysqlLacks for DoNothingReturning {}
+    impl super::MysqlLacks for FullJoin {}
+    impl super::MysqlLacks for UpdateReturning {}
     impl super::Feature for DistinctOn {
         const NAME: &'static str = "DistinctOn";
     }

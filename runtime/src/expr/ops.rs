@@ -351,8 +351,22 @@ impl<E: ValidGrouping<G, J>, G, J> ValidGrouping<G, J> for Ordered<E> {
 impl<E: Render> Render for Ordered<E> {
     type Needs = E::Needs;
     fn render<'a>(&'a self, out: &mut SqlWriter<'a>) {
+        let mysql = out.dialect() == crate::backend::Dialect::Mysql;
+        if let (Some(first), true) = (self.nulls, mysql) {
+            // MySQL has no NULLS FIRST/LAST: sort on `x IS NULL` (1 for NULL) first, which
+            // places the NULLs exactly; `x`'s values are bound again for the second key.
+            operand(&self.expr, out);
+            out.sql(if first {
+                " IS NULL DESC, "
+            } else {
+                " IS NULL ASC, "
+            });
+        }
         self.expr.render(out);
         out.sql(if self.desc { " DESC" } else { " ASC" });
+        if mysql {
+            return;
+        }
         match self.nulls {
             Some(true) => out.sql(" NULLS FIRST"),
             Some(false) => out.sql(" NULLS LAST"),

@@ -365,6 +365,13 @@ impl<M: ColumnDef, G> ValidGrouping<G, ()> for Excluded<Col<M>> {
 impl<M: ColumnDef> Render for Excluded<Col<M>> {
     type Needs = ();
     fn render<'a>(&'a self, out: &mut SqlWriter<'a>) {
+        if out.dialect() == crate::backend::Dialect::Mysql {
+            // MariaDB's only spelling (MySQL 8.0.20+ still takes it, deprecated).
+            out.sql("VALUES(");
+            out.ident(M::NAME);
+            out.sql(")");
+            return;
+        }
         out.sql("EXCLUDED.");
         out.ident(M::NAME);
     }

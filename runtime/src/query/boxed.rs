@@ -30,11 +30,21 @@ pub struct BoxedOrder<'a>(Vec<Piece<'a>>);
 /// erased; see [`SqlWriter::needs_postgres`]). `Send`, so that the query can run on an
 /// async connection: a piece's values are `Encode`, hence `Sync`, and held by value or by
 /// shared reference.
-struct Piece<'a>(Box<dyn DynRender + Send + 'a>, Option<&'static str>);
+/// The third field is the feature MySQL lacks that it uses, if any
+/// ([`SqlWriter::lacks_on_mysql`]).
+struct Piece<'a>(
+    Box<dyn DynRender + Send + 'a>,
+    Option<&'static str>,
+    Option<&'static str>,
+);
 
 impl<'a> Piece<'a> {
     fn new<E: Render + Send + 'a>(e: E) -> Self {
-        Piece(Box::new(e), crate::backend::needs::lacks::<E::Needs>())
+        Piece(
+            Box::new(e),
+            crate::backend::needs::lacks::<E::Needs>(),
+            crate::backend::needs::mysql_lacks::<E::Needs>(),
+        )
     }
 }
 
@@ -96,11 +106,12 @@ impl<'a, E: Render + Send + 'a> AddOrder<E> for BoxedOrder<'a> {
 }
 
 fn render_list<'a>(items: &'a [Piece<'a>], out: &mut SqlWriter<'a>, sep: &str) {
-    for (i, Piece(item, lacks)) in items.iter().enumerate() {
+    for (i, Piece(item, lacks, mysql)) in items.iter().enumerate() {
         if i > 0 {
             out.sql(sep);
         }
         out.needs_postgres(*lacks);
+        out.lacks_on_mysql(*mysql);
         item.render(out);
     }
 }
@@ -112,11 +123,12 @@ impl Clause for BoxedFilter<'_> {
             return;
         }
         out.sql(" WHERE ");
-        for (i, Piece(item, lacks)) in self.0.iter().enumerate() {
+        for (i, Piece(item, lacks, mysql)) in self.0.iter().enumerate() {
             if i > 0 {
                 out.sql(" AND ");
             }
             out.needs_postgres(*lacks);
+            out.lacks_on_mysql(*mysql);
             crate::render::operand(item, out);
         }
     }

@@ -23,6 +23,11 @@ pub trait SubSelect<J> {
     fn member(&self) -> Member {
         Member::Wrapped
     }
+    /// Whether it has a LIMIT or OFFSET (MySQL refuses one in `IN (..)`).
+    #[doc(hidden)]
+    fn limited(&self) -> bool {
+        false
+    }
 }
 
 /// How a query stands as a member of a compound SELECT on a backend that takes no
@@ -54,6 +59,9 @@ where
     type Needs = SelectNeeds<F, From, S, W, O, G, H, J>;
     fn render_subselect<'a>(&'a self, out: &mut SqlWriter<'a>) {
         self.render_with(out, None);
+    }
+    fn limited(&self) -> bool {
+        self.limit.is_some() || self.offset.is_some()
     }
     fn member(&self) -> Member {
         if self.limit.is_some() || self.offset.is_some() || self.from.has_ctes() {

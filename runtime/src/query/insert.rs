@@ -2,16 +2,16 @@
 
 use super::assign::{AssignList, Assignments, ColumnList, ColumnNames, StoresInto, ValidSet};
 use super::compose::SubSelect;
+pub use super::conflict::{
+    AnyConstraint, ConflictClause, ConflictTarget, DoNothing, DoUpdate, NoConflict, TargetNames,
+    UniqueTarget,
+};
 use super::returning::{
     execute_job, render_write, returning_job, NoReturning, ReturnedRow, Returning, ReturningClause,
     ValidReturning, WriteStatement,
 };
-use super::{Col, ColumnDef, Source, Table};
-use crate::check::ids::{Bool, IdEq};
-use crate::check::writes::{
-    ColumnItem, DistinctColumns, DoUpdateSet, InsertColumns, InsertableInto, IsTable, IsUniqueKey,
-    TargetVerdict,
-};
+use super::Table;
+use crate::check::writes::{DistinctColumns, DoUpdateSet, InsertColumns, InsertableInto, IsTable};
 use crate::engine::runner::{self, Affected, As, Job, Ran, Runner, Work};
 
 use crate::render::{Render, Rendered, SqlWriter};
@@ -255,133 +255,6 @@ pub trait RowsFit<ST, N> {}
 #[diagnostic::do_not_recommend]
 impl<R: StoresInto<ST>, ST, N> RowsFit<ST, N> for R {}
 
-/// No ON CONFLICT clause.
-#[derive(Clone, Copy, Default)]
-pub struct NoConflict;
-/// `ON CONFLICT [(target)] DO NOTHING`.
-pub struct DoNothing<K>(PhantomData<K>);
-/// `ON CONFLICT (target) DO UPDATE SET ...`.
-pub struct DoUpdate<K, S> {
-    set: S,
-    _target: PhantomData<K>,
-}
-/// No conflict target: any constraint.
-pub struct AnyConstraint;
-
-/// The columns of an ON CONFLICT target as they are written: a column, or a tuple of them.
-pub trait TargetNames {
-    /// Writes `"a", "b"`.
-    fn render_target(out: &mut SqlWriter<'_>);
-}
-
-impl<M: ColumnDef> TargetNames for Col<M> {
-    fn render_target(out: &mut SqlWriter<'_>) {
-        out.ident(M::NAME);
-    }
-}
-
-/// A conflict target of table `T`: a column, or a tuple of columns. Whether it is a key of
-/// `T` is computed (from [`ConflictTarget::Positions`]), so that every mistake is one error.
-#[diagnostic::on_unimplemented(
-    message = "`{Self}` is not a conflict target",
-    note = "name the columns of a unique constraint: `on_conflict(users::email)`"
-)]
-pub trait ConflictTarget<T>: TargetNames {
-    /// The columns' positions, a tuple.
-    type Positions;
-    /// The columns' marker types (`users::email`, or a tuple), for messages.
-    type Names;
-    /// [`True`](crate::check::ids::True) when every column is a column of `T`.
-    type Own: Bool;
-}
-
-/// Whether column `M` is a column of table `T`.
-type OwnColumn<M, T> = <<<M as ColumnDef>::Table as Source>::Id as IdEq<<T as Source>::Id>>::Out;
-
-impl<M: ColumnDef, T: Table> ConflictTarget<T> for Col<M>
-where
-    <M::Table as Source>::Id: IdEq<T::Id>,
-{
-    type Positions = (M::Position,);
-    type Names = M;
-    type Own = OwnColumn<M, T>;
-}
-
-macro_rules! conflict_targets {
-    ($(($first:ident $($t:ident)*))*) => {$(
-        impl<$first: TargetNames, $($t: TargetNames),*> TargetNames for ($first, $($t,)*) {
-            fn render_target(out: &mut SqlWriter<'_>) {
-                $first::render_target(out);
-                $( out.sql(", "); $t::render_target(out); )*
-            }
-        }
-        impl<Tb, $first, $($t),*> ConflictTarget<Tb> for ($first, $($t,)*)
-        where
-            $first: ConflictTarget<Tb> + ColumnItem,
-            $($t: ConflictTarget<Tb> + ColumnItem,)*
-        {
-            type Positions = ($first::Position, $($t::Position,)*);
-            type Names = ($first::Column, $($t::Column,)*);
-            type Own = conflict_targets!(@own Tb $first $($t)*);
-        }
-    )*};
-    (@own $tb:ident $only:ident) => { <$only as ConflictTarget<$tb>>::Own };
-    (@own $tb:ident $first:ident $($t:ident)+) => {
-        <<$first as ConflictTarget<$tb>>::Own as Bool>::And<conflict_targets!(@own $tb $($t)+)>
-    };
-}
-conflict_targets! { (A) (A B) (A B C) (A B C D) (A B C D E) (A B C D E F) }
-
-/// A conflict target `Self` that is a unique key of `T`: checked by `on_conflict`.
-#[diagnostic::on_unimplemented(
-    message = "`{Self}` is not a conflict target of `{T}`",
-    note = "name the columns of the primary key or of a unique constraint: `on_conflict(users::email)`"
-)]
-pub trait UniqueTarget<T> {}
-impl<T, K> UniqueTarget<T> for K
-where
-    T: Table,
-    K: ConflictTarget<T>,
-    T::UniqueKeys: IsUniqueKey<K::Positions>,
-    (K::Own, <T::UniqueKeys as IsUniqueKey<K::Positions>>::Out): TargetVerdict<K::Names, T>,
-{
-}
-
-/// The ON CONFLICT clause of an INSERT.
-pub trait ConflictClause {
-    /// What the clause needs of the backend (the values of DO UPDATE SET).
-    type Needs: crate::backend::Needs;
-    /// Writes ` ON CONFLICT ...` or nothing.
-    fn render_conflict<'a>(&'a self, out: &mut SqlWriter<'a>);
-}
-impl ConflictClause for NoConflict {
-    type Needs = ();
-    fn render_conflict<'a>(&'a self, _: &mut SqlWriter<'a>) {}
-}
-impl ConflictClause for DoNothing<AnyConstraint> {
-    type Needs = ();
-    fn render_conflict<'a>(&'a self, out: &mut SqlWriter<'a>) {
-        out.sql(" ON CONFLICT DO NOTHING");
-    }
-}
-impl<K: TargetNames> ConflictClause for DoNothing<(K,)> {
-    type Needs = ();
-    fn render_conflict<'a>(&'a self, out: &mut SqlWriter<'a>) {
-        out.sql(" ON CONFLICT (");
-        K::render_target(out);
-        out.sql(") DO NOTHING");
-    }
-}
-impl<K: TargetNames, S: AssignList> ConflictClause for DoUpdate<K, S> {
-    type Needs = S::Needs;
-    fn render_conflict<'a>(&'a self, out: &mut SqlWriter<'a>) {
-        out.sql(" ON CONFLICT (");
-        K::render_target(out);
-        out.sql(") DO UPDATE SET ");
-        self.set.render_set(out);
-    }
-}
-
 /// An INSERT statement into `T` with values `V` (checked with index `VI`), RETURNING `R`
 /// and ON CONFLICT `C`.
 #[must_use = "an INSERT does nothing until it is run with `execute`, `get_result`, ..."]
@@ -510,14 +383,18 @@ where
     R: ReturningClause,
     C: ConflictClause,
 {
-    type Needs = crate::backend::needs::All3<V::Needs, C::Needs, R::Needs>;
+    type Needs = crate::backend::needs::All3<
+        V::Needs,
+        C::Needs,
+        crate::backend::needs::Both<R::Needs, C::Returned<R>>,
+    >;
     fn render_statement<'a>(&'a self, out: &mut SqlWriter<'a>) -> bool {
         out.sql("INSERT INTO ");
         out.ident(T::SQL_NAME);
         if !self.values.render_insert(out) {
             return false;
         }
-        self.conflict.render_conflict(out);
+        self.conflict.render_conflict(out, T::META);
         self.returning.render_returning(out);
         true
     }

@@ -204,16 +204,21 @@ where
 pub trait JoinKind {
     /// `INNER JOIN`, `LEFT JOIN`, ...
     const SQL: &'static str;
+    /// What the kind needs of the backend (`FULL JOIN`: not MySQL).
+    type Needs: crate::backend::Needs;
 }
 
 macro_rules! join_kinds {
-    ($($(#[$m:meta])* $name:ident = $sql:literal;)*) => {$(
+    ($($(#[$m:meta])* $name:ident = $sql:literal $([$needs:ty])?;)*) => {$(
         $(#[$m])*
         pub struct $name;
         impl JoinKind for $name {
             const SQL: &'static str = $sql;
+            type Needs = join_kinds!(@needs $($needs)?);
         }
     )*};
+    (@needs) => { () };
+    (@needs $needs:ty) => { $needs };
 }
 
 join_kinds! {
@@ -224,7 +229,8 @@ join_kinds! {
     /// `RIGHT JOIN`
     Right = " RIGHT JOIN ";
     /// `FULL JOIN`
-    Full = " FULL JOIN ";
+    Full = " FULL JOIN "
+        [crate::backend::needs::NotOnMysql<crate::backend::needs::features::FullJoin>];
     /// `CROSS JOIN`
     Cross = " CROSS JOIN ";
 }
@@ -249,7 +255,7 @@ impl<L, S, On, K> Join<L, S, On, K> {
 impl<L: super::FromClause, S: Source, On: Render, K: JoinKind> super::FromClause
     for Join<L, S, On, K>
 {
-    type Needs = crate::backend::needs::Both<L::Needs, On::Needs>;
+    type Needs = crate::backend::needs::All3<L::Needs, On::Needs, K::Needs>;
     fn render_from<'a>(&'a self, out: &mut SqlWriter<'a>) {
         self.left.render_from(out);
         out.sql(K::SQL);

@@ -7,6 +7,7 @@ mod boxed;
 mod clauses;
 mod column;
 mod compose;
+mod conflict;
 mod derived;
 mod distinct;
 mod dsl;
@@ -28,6 +29,7 @@ mod stream;
 mod subquery;
 mod unnest;
 mod update;
+mod upsert_mysql;
 
 pub use batch::Batch;
 pub use dsl::{KeyFilter, KeyQuery, RowByKey, TableQuery, TableSelect};

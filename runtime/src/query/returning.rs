@@ -50,16 +50,32 @@ impl<E, ST> Returning<E, ST> {
 pub trait ReturningClause {
     /// What the RETURNING list needs of the backend.
     type Needs: crate::backend::Needs;
+    /// What it needs on an UPDATE: MySQL has no `UPDATE .. RETURNING`.
+    type OnUpdate: crate::backend::Needs;
+    /// What it needs on an INSERT that skips duplicates: MariaDB's RETURNING would return
+    /// the skipped rows too.
+    type OnDoNothing: crate::backend::Needs;
     /// Writes ` RETURNING ...` or nothing.
     fn render_returning<'a>(&'a self, out: &mut SqlWriter<'a>);
 }
 impl ReturningClause for NoReturning {
     type Needs = ();
+    type OnUpdate = ();
+    type OnDoNothing = ();
     fn render_returning<'a>(&'a self, _: &mut SqlWriter<'a>) {}
 }
 impl<E: Render, ST> ReturningClause for Returning<E, ST> {
     type Needs = E::Needs;
+    type OnUpdate = crate::backend::needs::Both<
+        crate::backend::needs::NotOnMysql<crate::backend::needs::features::UpdateReturning>,
+        E::Needs,
+    >;
+    type OnDoNothing =
+        crate::backend::needs::NotOnMysql<crate::backend::needs::features::DoNothingReturning>;
     fn render_returning<'a>(&'a self, out: &mut SqlWriter<'a>) {
+        if let Some(marks) = out.mysql_marks() {
+            marks.returning = true;
+        }
         out.sql(" RETURNING ");
         self.expr.render_select(out);
     }

@@ -191,6 +191,9 @@ impl<L: SubSelect<JL>, R: SubSelect<JR>, JL, JR, ST> SubSelect<()> for SetOp<L, 
     type SqlType = ST;
     type FromList = Both<L::FromList, R::FromList>;
     type Needs = crate::backend::needs::Both<L::Needs, R::Needs>;
+    fn limited(&self) -> bool {
+        self.limit.is_some() || self.offset.is_some()
+    }
     fn render_subselect<'a>(&'a self, out: &mut SqlWriter<'a>) {
         if out.dialect() == Dialect::Sqlite {
             // SQLite takes no parenthesised members and groups compound operators from left

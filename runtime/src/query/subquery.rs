@@ -221,6 +221,16 @@ impl<E: Render, Q: SubSelect<J>, J> Render for InQuery<E, Q, J> {
     fn render<'a>(&'a self, out: &mut SqlWriter<'a>) {
         crate::render::operand(&self.expr, out);
         out.sql(if self.negated { " NOT IN " } else { " IN " });
+        if out.dialect() == crate::backend::Dialect::Mysql && self.query.limited() {
+            // MySQL refuses LIMIT in an IN subquery, and takes it in a derived table: the
+            // same rows, read through one.
+            out.sql("(SELECT * FROM ");
+            render_nested(&self.query, out);
+            out.sql(" AS ");
+            out.ident("sqlwright_in");
+            out.sql(")");
+            return;
+        }
         render_nested(&self.query, out);
     }
 }

@@ -78,7 +78,7 @@ pub struct Update<T, W, S, R = NoReturning> {
 // Running needs only what holds for every statement the builder methods return, checked or
 // not, so that a mistake is reported once, where it was made.
 impl<T: Table, W: Clause, S: AssignList, R: ReturningClause> WriteStatement for Update<T, W, S, R> {
-    type Needs = crate::backend::needs::All3<S::Needs, W::Needs, R::Needs>;
+    type Needs = crate::backend::needs::All3<S::Needs, W::Needs, R::OnUpdate>;
     fn render_statement<'a>(&'a self, out: &mut SqlWriter<'a>) -> bool {
         if self.set.is_empty() {
             return false;

@@ -318,6 +318,7 @@ impl<'a> RawQuery<'a> {
             nul_in_text,
             refused: None,
             lacking: None,
+            mysql: Default::default(),
         })
     }
 

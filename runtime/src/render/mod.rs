@@ -69,6 +69,7 @@ pub struct SqlWriter<'a> {
     /// On MySQL, the declared type of the last value bound (a list's element type picks
     /// the column type of the `JSON_TABLE` that reads it); `None` on the other backends.
     last_type: Option<Type>,
+    mysql: MysqlMarks,
 }
 
 /// From how many elements a list is matched as `IN (SELECT unnest($1))` rather than
@@ -82,6 +83,7 @@ mod fingerprint;
 mod mysql_list;
 mod rendered;
 pub(crate) use fingerprint::{Fingerprint, TypesKey};
+pub(crate) use rendered::MysqlMarks;
 pub use rendered::Rendered;
 pub(crate) use rendered::ShownParams;
 
@@ -115,6 +117,7 @@ impl<'a> SqlWriter<'a> {
             dialect,
             lacking: None,
             last_type: None,
+            mysql: MysqlMarks::default(),
         }
     }
 
@@ -141,6 +144,22 @@ impl<'a> SqlWriter<'a> {
         if self.dialect != Dialect::Postgres && self.lacking.is_none() {
             self.lacking = feature;
         }
+    }
+
+    /// Records that a piece written here uses `feature`, which PostgreSQL and SQLite have
+    /// and MySQL lacks (`None`: nothing), as [`needs_postgres`](Self::needs_postgres) does
+    /// for PostgreSQL-only features.
+    #[inline]
+    pub fn lacks_on_mysql(&mut self, feature: Option<&'static str>) {
+        if self.dialect == Dialect::Mysql && self.lacking.is_none() {
+            self.lacking = feature;
+        }
+    }
+
+    /// What a MySQL statement tells its connection (nothing on another backend).
+    #[inline]
+    pub(crate) fn mysql_marks(&mut self) -> Option<&mut MysqlMarks> {
+        (self.dialect == Dialect::Mysql).then_some(&mut self.mysql)
     }
 
     /// How the backend this statement is for spells SQL.
@@ -393,6 +412,7 @@ impl<'a> SqlWriter<'a> {
             nul_in_text: self.nul_in_text,
             refused: self.refused,
             lacking: self.lacking,
+            mysql: self.mysql,
         }
     }
 }

@@ -70,6 +70,24 @@ pub struct Rendered<'a> {
     /// A PostgreSQL-only feature a boxed piece uses, on a statement for another backend
     /// (the statement must not be sent).
     pub lacking: Option<&'static str>,
+    /// What a MySQL statement tells its connection beyond its text.
+    #[cfg_attr(not(feature = "mysql"), allow(dead_code))]
+    pub(crate) mysql: MysqlMarks,
+}
+
+/// What a statement rendered for MySQL tells the connection that runs it (all unset on
+/// another backend).
+#[derive(Clone, Debug, Default)]
+pub(crate) struct MysqlMarks {
+    /// The statement has a RETURNING clause: the connection checks that its server has one
+    /// (MySQL has none; MariaDB has it on INSERT and DELETE from 10.5).
+    pub returning: bool,
+    /// An upsert that updates: its count is the rows it inserted or updated, as on
+    /// PostgreSQL, not MySQL's affected rows (2 for an updated row, 0 for one left as it
+    /// was).
+    pub upsert_counts_rows: bool,
+    /// Why the statement cannot run on MySQL (an upsert target MySQL cannot honour).
+    pub refused: Option<String>,
 }
 
 impl<'a> Rendered<'a> {

@@ -11,6 +11,7 @@
 mod errors;
 mod list;
 mod pool;
+mod writes;
 
 use super::driver::Driver;
 use super::{Backend, Mysql};
@@ -56,6 +57,10 @@ pub struct MysqlLink {
     closed: bool,
     /// The URL's `read_timeout`: a socket read that waited this long is a timeout.
     read_timeout: Option<Duration>,
+    /// Whether the server takes RETURNING, once asked (`writes.rs`).
+    returning: Option<bool>,
+    /// The AUTO_INCREMENT value the last write generated (`last_insert_id`).
+    last_insert_id: Option<u64>,
 }
 
 impl Connection<Mysql> {
@@ -116,6 +121,8 @@ impl Connection<Mysql> {
             statements: HashMap::new(),
             closed: false,
             read_timeout: options.read_timeout,
+            returning: None,
+            last_insert_id: None,
         };
         Ok(Connection::from_link(link, target))
     }
@@ -165,6 +172,7 @@ impl Connection<Mysql> {
                 statement.dialect
             )));
         }
+        self.mysql_refusal(&statement.mysql)?;
         let max = Dialect::Mysql.max_params();
         if statement.params.len() > max {
             return Err(Error::Parameter(format!(
@@ -276,6 +284,10 @@ impl MysqlLink {
             }
         };
         if result.columns().as_ref().is_empty() {
+            note_insert_id(&mut self.last_insert_id, result.last_insert_id());
+            if statement.mysql.upsert_counts_rows {
+                return Ok(writes::upsert_count(&result.info_str()));
+            }
             return Ok(result.affected_rows());
         }
         let mut count = 0u64;
@@ -299,6 +311,7 @@ impl MysqlLink {
                 }
             }
         }
+        note_insert_id(&mut self.last_insert_id, result.last_insert_id());
         drop(result);
         if broke {
             self.closed = true;
@@ -307,6 +320,14 @@ impl MysqlLink {
             Some(e) => Err(e),
             None => Ok(count),
         }
+    }
+}
+
+/// Keeps the AUTO_INCREMENT value a statement generated (0: none, which leaves the last
+/// one, as the server's `LAST_INSERT_ID()` does).
+fn note_insert_id(last: &mut Option<u64>, id: Option<u64>) {
+    if let Some(id) = id.filter(|&id| id != 0) {
+        *last = Some(id);
     }
 }
 
@@ -349,6 +370,8 @@ impl Driver for Mysql {
             return Err(errors::in_failed_transaction());
         }
         let result = logged_batch(conn, sql);
+        let id = conn.link.conn.last_insert_id();
+        note_insert_id(&mut conn.link.last_insert_id, Some(id));
         conn.note(result)
     }
 
