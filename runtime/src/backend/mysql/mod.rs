@@ -11,6 +11,7 @@
 
 mod errors;
 mod pool;
+mod text;
 
 use super::driver::Driver;
 use super::{Backend, Mysql};
@@ -25,6 +26,7 @@ use std::time::{Duration, Instant};
 
 pub(crate) use errors::from_mysql;
 pub use pool::MysqlOptions;
+pub(crate) use text::Bound;
 
 /// How long a connect may take when the URL says no `connect_timeout`.
 pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
