@@ -378,3 +378,17 @@ fn an_enum_type_is_an_inline_enum_column_that_refuses_other_labels() {
         "{text}"
     );
 }
+
+#[test]
+fn batch_execute_reports_the_error_of_a_later_statement() {
+    let db = mariadb_database();
+    let mut conn = db.connect().unwrap();
+    let err = conn
+        .batch_execute(
+            "CREATE TABLE kept (id INT PRIMARY KEY); INSERT INTO no_such_table VALUES (1)",
+        )
+        .unwrap_err();
+    assert_eq!(kind(&err), Some(DbErrorKind::UndefinedTable), "{err}");
+    // The statement before it ran, and the connection still works.
+    assert_eq!(tables(&mut conn), ["kept"]);
+}

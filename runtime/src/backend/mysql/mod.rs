@@ -289,11 +289,9 @@ impl MysqlLink {
 /// Runs SQL text without parameters (one or more statements) and logs it.
 fn logged_batch(conn: &mut Connection<Mysql>, sql: &str) -> Result<(), Error> {
     let started = Instant::now();
-    let result = conn
-        .link
-        .conn
-        .query_drop(sql)
-        .map_err(|e| conn.link.failed(e));
+    // Every result set is read: the error of a later statement of a multi-statement text
+    // arrives with its result set (the driver's `query_drop` would drop it unseen).
+    let result = text::drain(&mut conn.link, sql);
     log::statement(
         &conn.echo,
         sql,

@@ -67,6 +67,28 @@ impl Connection<Mysql> {
     }
 }
 
+/// Runs SQL text (one or more statements) and reads every result set, failing with the
+/// first statement's error; the statements before it have run.
+pub(super) fn drain(link: &mut MysqlLink, sql: &str) -> Result<(), Error> {
+    let mut failed = None;
+    match link.conn.query_iter(sql) {
+        Ok(mut result) => {
+            while let Some(set) = result.iter() {
+                for row in set {
+                    if let Err(e) = row {
+                        failed.get_or_insert(e);
+                    }
+                }
+            }
+        }
+        Err(e) => failed = Some(e),
+    }
+    match failed {
+        Some(e) => Err(link.failed(e)),
+        None => Ok(()),
+    }
+}
+
 fn text_rows(link: &mut MysqlLink, sql: &str) -> Result<Vec<Vec<Option<String>>>, Error> {
     let mut out = Vec::new();
     let mut failed = None;
