@@ -193,6 +193,12 @@ fn same_type(dialect: Dialect, declared: &str, actual: &ReflectedColumn) -> bool
         return crate::ddl::sqlite_type(declared) == storage(&actual.type_name);
     }
     let text_like = |t: &str| matches!(t, "text" | "varchar" | "bpchar" | "name");
+    // MySQL keeps one date-time type for both, and one JSON type.
+    let declared = match declared {
+        "timestamptz" if dialect == Dialect::Mysql => "timestamp",
+        "jsonb" if dialect == Dialect::Mysql => "json",
+        other => other,
+    };
     let (d, a) = (declared, actual.type_name.as_str());
     if d == a {
         return true;
@@ -318,6 +324,10 @@ pub(crate) fn type_agrees(
     column: &crate::query::ColumnMeta,
     actual: &ReflectedColumn,
 ) -> bool {
+    if dialect == Dialect::Mysql && column.enum_type.is_some() {
+        // An inline ENUM: its labels are not compared (see docs/design.md).
+        return actual.is_enum;
+    }
     match column.sized_type.filter(|_| dialect == Dialect::Postgres) {
         Some(sized) => same_sized_type(sized, actual),
         None => same_type(dialect, column.sql_type, actual),
