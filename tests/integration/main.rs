@@ -46,6 +46,7 @@ mod limits;
 mod locking;
 mod mariadb;
 mod mariadb_migrations;
+mod mariadb_reflect;
 mod mariadb_schema;
 mod migrations;
 mod migrations_embed;

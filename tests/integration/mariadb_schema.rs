@@ -6,7 +6,7 @@ use sqlwright::engine::DbErrorKind;
 use sqlwright::testing::mariadb_database;
 use sqlwright::{Connection, Error, Mysql};
 
-mod shop {
+pub(crate) mod shop {
     sqlwright::table! {
         /// Who buys.
         customers (id) {
@@ -37,7 +37,7 @@ mod shop {
     }
 }
 
-const SHOP: sqlwright::ddl::Schema = sqlwright::schema!(shop::orders, shop::customers);
+pub(crate) const SHOP: sqlwright::ddl::Schema = sqlwright::schema!(shop::orders, shop::customers);
 
 /// One value of a one-row, one-column text query.
 fn one(conn: &mut Connection<Mysql>, sql: &str) -> Option<String> {
