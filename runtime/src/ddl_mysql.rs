@@ -115,10 +115,8 @@ pub(crate) fn mysql_type(table: &TableMeta, c: &ColumnMeta) -> Result<String, Er
             "time" => "TIME",
             _ => return refuse(""),
         };
-        if ty == "DATETIME" || ty == "TIME" {
-            if size.parse::<u32>().map_or(true, |p| p > 6) {
-                return refuse(" (MySQL keeps at most 6 fractional digits)");
-            }
+        if (ty == "DATETIME" || ty == "TIME") && size.parse::<u32>().map_or(true, |p| p > 6) {
+            return refuse(" (MySQL keeps at most 6 fractional digits)");
         }
         return Ok(format!("{ty}({size})"));
     }

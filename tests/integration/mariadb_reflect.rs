@@ -211,3 +211,20 @@ fn hand_written_ddl_reflects_and_drift_is_reported() {
     assert!(drift.iter().any(|d| matches!(d, Drift::Type { column, actual, .. } if column == "customers.age" && actual == "bigint(20)")), "{drift:?}");
     assert!(drift.iter().any(|d| matches!(d, Drift::Nullability { column, declared_nullable: true } if column == "customers.note")), "{drift:?}");
 }
+
+#[test]
+fn autogenerate_refuses_mysql_rather_than_writing_another_backends_ddl() {
+    let db = mariadb_database();
+    let mut conn = db.connect().unwrap();
+    let catalog = reflect(&mut conn, &ReflectOptions::default()).unwrap();
+    let err = sqlwright::migrate::autogen::plan(
+        &[<shop::customers::table as sqlwright::query::Table>::META],
+        &catalog,
+        sqlwright::backend::Dialect::Mysql,
+    )
+    .unwrap_err();
+    assert!(err.to_string().contains("not built for MySQL"), "{err}");
+    let err = sqlwright::migrate::replay(db.url(), &sqlwright::migrate::Migrations::default())
+        .unwrap_err();
+    assert!(err.to_string().contains("not built for MySQL"), "{err}");
+}
