@@ -392,3 +392,54 @@ fn batch_execute_reports_the_error_of_a_later_statement() {
     // The statement before it ran, and the connection still works.
     assert_eq!(tables(&mut conn), ["kept"]);
 }
+
+mod odd {
+    sqlwright::table! {
+        #[sql_name = "odd`table"]
+        odd_table (id) {
+            #[sql_name = "the `id`"] #[serial] id -> Int4,
+            #[sql_name = "it's"] #[unique] label -> Text,
+        }
+    }
+}
+
+#[test]
+fn names_holding_backticks_and_quotes_are_quoted() {
+    const ODD: sqlwright::ddl::Schema = sqlwright::schema!(odd::odd_table);
+    let db = mariadb_database();
+    let mut conn = db.connect().unwrap();
+    ODD.create_all(&mut conn, true).unwrap();
+    assert_eq!(tables(&mut conn), ["odd`table"]);
+    conn.batch_execute("INSERT INTO `odd``table` (`it's`) VALUES ('x')")
+        .unwrap();
+    assert_eq!(
+        one(&mut conn, "SELECT `the ``id``` FROM `odd``table`").as_deref(),
+        Some("1")
+    );
+    ODD.drop_all(&mut conn, false).unwrap();
+    assert!(tables(&mut conn).is_empty());
+}
+
+#[test]
+fn verify_schema_reports_enum_labels_that_differ() {
+    const DAYS: sqlwright::ddl::Schema = sqlwright::schema!(moods::days);
+    let db = mariadb_database();
+    let mut conn = db.connect().unwrap();
+    DAYS.create_all(&mut conn, false).unwrap();
+    let meta = [<moods::days::table as sqlwright::query::Table>::META];
+    assert!(sqlwright::reflect::verify_schema(&mut conn, &meta)
+        .unwrap()
+        .is_empty());
+    conn.batch_execute("ALTER TABLE days MODIFY mood ENUM('calm', 'very busy', 'sad') NOT NULL")
+        .unwrap();
+    let drift = sqlwright::reflect::verify_schema(&mut conn, &meta).unwrap();
+    match &drift[..] {
+        [sqlwright::reflect::Drift::EnumLabels {
+            sql_type, actual, ..
+        }] => {
+            assert_eq!(sql_type, "mood");
+            assert_eq!(actual, &["calm", "very busy", "sad"]);
+        }
+        other => panic!("{other:?}"),
+    }
+}
