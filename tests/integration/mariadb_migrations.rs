@@ -237,3 +237,27 @@ fn concurrent_runners_on_mariadb_apply_each_migration_once() {
     let mut conn = db.connect().unwrap();
     assert_eq!(notes(&mut conn), ["e1", "e2", "e3", "e4", "e5", "e6"]);
 }
+
+static EMBEDDED: sqlwright::migrate::EmbeddedMigrations =
+    sqlwright::embed_migrations!("fixtures/migrations");
+
+#[test]
+fn embedded_migrations_run_pending_on_mariadb() {
+    let db = mariadb_database();
+    let mut conn = db.connect().unwrap();
+    assert_eq!(
+        EMBEDDED.run_pending(&mut conn).unwrap(),
+        [20260101000000, 20260102000000]
+    );
+    assert_eq!(EMBEDDED.run_pending(&mut conn).unwrap(), Vec::<u64>::new());
+    let bodies = conn
+        .query_text("SELECT body FROM notes ORDER BY id")
+        .unwrap();
+    assert_eq!(
+        bodies,
+        [
+            vec![Some("first".to_string())],
+            vec![Some("second".to_string())]
+        ]
+    );
+}
