@@ -396,7 +396,8 @@ impl Schema {
 pub(crate) fn run<B: Backend>(conn: &mut Connection<B>, script: MysqlScript) -> Result<(), Error> {
     if conn.in_transaction() {
         return Err(Error::Misuse(
-            "create_all/drop_all on MySQL cannot run inside a transaction: each statement              commits it"
+            "create_all/drop_all on MySQL cannot run inside a transaction: each statement \
+             commits it"
                 .into(),
         ));
     }

@@ -3,6 +3,7 @@
 //! dirty mark (see `mariadb_migrations.rs`).
 
 use sqlwright::engine::DbErrorKind;
+use sqlwright::prelude::*;
 use sqlwright::testing::mariadb_database;
 use sqlwright::{Connection, Error, Mysql};
 
@@ -442,4 +443,18 @@ fn verify_schema_reports_enum_labels_that_differ() {
         }
         other => panic!("{other:?}"),
     }
+}
+
+#[test]
+fn create_all_inside_a_transaction_is_refused_on_mysql() {
+    let db = mariadb_database();
+    let mut conn = db.connect().unwrap();
+    let err = conn
+        .transaction(|tx| SHOP.create_all(tx, true))
+        .unwrap_err();
+    assert!(
+        matches!(&err, Error::Misuse(m) if m.contains("inside a transaction")),
+        "{err:?}"
+    );
+    assert!(tables(&mut conn).is_empty());
 }
