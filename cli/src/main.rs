@@ -9,7 +9,8 @@
 //!   `up.sql`/`down.sql` files (see `sqlwright::migrate`).
 //!
 //! All connect with `--database-url` or `DATABASE_URL`: a PostgreSQL server
-//! (`postgres://...`) or a SQLite file (`sqlite:///relative.db`, `sqlite:////absolute.db`).
+//! (`postgres://...`), a SQLite file (`sqlite:///relative.db`, `sqlite:////absolute.db`) or a
+//! MySQL/MariaDB database (`mysql://user:password@host/database`).
 
 mod declared;
 mod migration;
@@ -17,7 +18,7 @@ mod migration;
 use clap::{Args, Parser, Subcommand};
 use sqlwright::backend::Dialect;
 use sqlwright::reflect::{self, Catalog, PrintOptions, ReflectOptions};
-use sqlwright::{Connection, DatabaseUrl, Sqlite};
+use sqlwright::{Connection, DatabaseUrl, Mysql, Sqlite};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -25,7 +26,7 @@ use std::process::ExitCode;
 #[command(
     name = "sqlwright",
     version,
-    about = "Print table! declarations for an existing PostgreSQL or SQLite database, check declarations against it, and run migrations",
+    about = "Print table! declarations for an existing PostgreSQL, SQLite or MySQL database, check declarations against it, and run migrations",
     after_help = "Exit status: 0 on success, 1 when verify-schema finds differences (or `migration status` a changed, missing or dirty migration, or `migration check` a disagreement), 2 on an error."
 )]
 struct Cli {
@@ -101,7 +102,7 @@ fn parse_map(text: &str) -> Result<(String, String), String> {
 /// The schema of the database `url` names (PostgreSQL or SQLite).
 fn reflect_database(url: Option<&str>, common: &Common) -> Result<Catalog, String> {
     let url = url.ok_or(
-        "no database given: pass --database-url postgres://user:password@host/database (or sqlite:///path.db) or set DATABASE_URL",
+        "no database given: pass --database-url postgres://user:password@host/database (or sqlite:///path.db, mysql://user:password@host/database) or set DATABASE_URL",
     )?;
     let url = DatabaseUrl::parse(url).map_err(|e| e.to_string())?;
     let options = ReflectOptions {
@@ -115,6 +116,9 @@ fn reflect_database(url: Option<&str>, common: &Common) -> Result<Catalog, Strin
             }
         }
         let mut conn = Connection::<Sqlite>::open_url(&url).map_err(|e| e.to_string())?;
+        reflect::reflect(&mut conn, &options)
+    } else if url.dialect == Dialect::Mysql {
+        let mut conn = Connection::<Mysql>::open_url(&url).map_err(|e| e.to_string())?;
         reflect::reflect(&mut conn, &options)
     } else {
         let mut conn = Connection::connect_url(&url).map_err(|e| e.to_string())?;

@@ -198,10 +198,21 @@ fn errors_are_clear_and_exit_with_status_2() {
         text(&out.stderr)
     );
 
-    let out = sqlwright(Some("mysql://u:secret@h/db"), &["print-schema"]);
+    let out = sqlwright(Some("oracle://u:secret@h/db"), &["print-schema"]);
     assert_eq!(out.status.code(), Some(2));
     let err = text(&out.stderr);
     assert!(err.contains("invalid database URL: scheme"), "{err}");
+    assert!(!err.contains("secret"), "{err}");
+
+    // MySQL URLs are taken (the CLI has feature `mysql`); an unreachable server is a
+    // connect error that hides the password.
+    let out = sqlwright(
+        Some("mysql://u:secret@127.0.0.1:1/db?connect_timeout=2"),
+        &["print-schema"],
+    );
+    assert_eq!(out.status.code(), Some(2));
+    let err = text(&out.stderr);
+    assert!(err.contains("cannot connect to 127.0.0.1:1/db"), "{err}");
     assert!(!err.contains("secret"), "{err}");
 
     let out = sqlwright(

@@ -258,6 +258,9 @@ impl Schema {
     /// written, not when the table is created).
     pub fn create_sql_for(&self, dialect: Dialect, if_not_exists: bool) -> String {
         let order = self.dependency_order();
+        if dialect == Dialect::Mysql {
+            return self.mysql_text(self.mysql_create_statements(if_not_exists));
+        }
         if dialect == Dialect::Sqlite {
             return order
                 .iter()
@@ -336,6 +339,9 @@ impl Schema {
 
     /// [`drop_sql`](Self::drop_sql) for the backend of `dialect` (SQLite has no `CASCADE`).
     pub fn drop_sql_for(&self, dialect: Dialect, if_exists: bool) -> String {
+        if dialect == Dialect::Mysql {
+            return self.mysql_text(Ok(self.mysql_drop_statements(if_exists)));
+        }
         let mut sql = String::new();
         for table in self.dependency_order().iter().rev() {
             sql.push_str("DROP TABLE ");
@@ -360,6 +366,12 @@ impl Schema {
 
     /// Creates every table (`CREATE TABLE IF NOT EXISTS` when `if_not_exists`), in one
     /// implicit transaction: all or nothing (a future of it on an async connection).
+    ///
+    /// On MySQL and MariaDB every `CREATE TABLE` commits by itself, so this is NOT all or
+    /// nothing there: the tables are created one statement at a time, and when one fails
+    /// the tables before it stay (the error is the failed statement's). Running it again
+    /// with `if_not_exists` creates the rest. A column of a type MySQL cannot hold is an
+    /// error before anything is sent.
     pub fn create_all<'c, C: Runner + ?Sized>(
         &self,
         conn: &'c mut C,
@@ -370,14 +382,20 @@ impl Schema {
     {
         let conn = conn.__connection();
         let dialect = <C::Mode as crate::engine::Mode>::dialect(&conn);
-        Script(self.create_sql_for(dialect, if_not_exists)).run(conn)
+        if dialect == Dialect::Mysql {
+            let order = self.dependency_order();
+            let script = crate::ddl_mysql::create_all(&order, if_not_exists);
+            return Script(Body::Mysql(script)).run(conn);
+        }
+        Script(Body::Text(self.create_sql_for(dialect, if_not_exists))).run(conn)
     }
 
     /// Drops every table (`DROP TABLE IF EXISTS` when `if_exists`), dependents first, then
     /// the enum types they use, in one implicit transaction: all or nothing (a future of it
     /// on an async connection). The flag is [`create_all`](Self::create_all)'s, turned
     /// around (SQLAlchemy's `checkfirst` on both): without it, a table that is not there is
-    /// an error.
+    /// an error. On MySQL each `DROP TABLE` commits by itself: when one fails, the tables
+    /// dropped before it stay dropped.
     pub fn drop_all<'c, C: Runner + ?Sized>(
         &self,
         conn: &'c mut C,
@@ -388,23 +406,39 @@ impl Schema {
     {
         let conn = conn.__connection();
         let dialect = <C::Mode as crate::engine::Mode>::dialect(&conn);
-        Script(self.drop_sql_for(dialect, if_exists)).run(conn)
+        if dialect == Dialect::Mysql {
+            let script = crate::ddl_mysql::drop_all(&self.dependency_order(), if_exists);
+            return Script(Body::Mysql(Ok(script))).run(conn);
+        }
+        Script(Body::Text(self.drop_sql_for(dialect, if_exists))).run(conn)
     }
 }
 
 /// A schema script (`create_all`, `drop_all`) run as one unit in either mode.
 #[doc(hidden)]
-pub struct Script(String);
+pub struct Script(Body);
+
+/// What a [`Script`] runs.
+enum Body {
+    /// PostgreSQL's or SQLite's text.
+    Text(String),
+    /// MySQL's statements, one at a time (or why there are none).
+    Mysql(Result<crate::ddl_mysql::MysqlScript, Error>),
+}
 
 impl<'c, B: Backend> Work<'c, B, Blocking> for Script {
     type Output = ();
     fn run(self, conn: &'c mut Connection<B>) -> Result<(), Error> {
+        let sql = match self.0 {
+            Body::Text(sql) => sql,
+            Body::Mysql(script) => return crate::ddl_mysql::run(conn, script?),
+        };
         if conn.dialect() == Dialect::Sqlite {
             // One script is one transaction on PostgreSQL; SQLite runs it statement by
             // statement, so it is wrapped.
-            return conn.transaction(|tx| tx.batch_execute(&self.0));
+            return conn.transaction(|tx| tx.batch_execute(&sql));
         }
-        conn.batch_execute(&self.0)
+        conn.batch_execute(&sql)
     }
 }
 
@@ -415,7 +449,14 @@ impl<'c> Work<'c, crate::Postgres, crate::engine::Async> for Script {
         self,
         conn: &'c mut Connection<crate::Postgres>,
     ) -> crate::engine::BoxFuture<'c, Result<(), Error>> {
-        Box::pin(async move { conn.pg_batch_io(&self.0).await })
+        Box::pin(async move {
+            match self.0 {
+                Body::Text(sql) => conn.pg_batch_io(&sql).await,
+                Body::Mysql(_) => Err(Error::Misuse(
+                    "MySQL's DDL was run on a PostgreSQL connection".into(),
+                )),
+            }
+        })
     }
 }
 

@@ -180,6 +180,7 @@ pub mod check;
 pub mod copy;
 pub mod ddl;
 mod ddl_enums;
+mod ddl_mysql;
 #[doc(hidden)]
 pub mod deps;
 pub mod dynamic;

@@ -3,7 +3,7 @@
 use super::MigrationCommand;
 use sqlwright::backend::Dialect;
 use sqlwright::migrate::{MigrationBackend, MigrationState, Migrations, Resolution, Target};
-use sqlwright::{Connection, DatabaseUrl, Sqlite};
+use sqlwright::{Connection, DatabaseUrl, Mysql, Sqlite};
 use std::path::Path;
 use std::process::ExitCode;
 
@@ -19,11 +19,15 @@ pub fn on_database(
         .map_err(|e| e.to_string())?
         .echo(echo);
     let url = url.ok_or(
-        "no database given: pass --database-url postgres://user:password@host/database (or sqlite:///path.db) or set DATABASE_URL",
+        "no database given: pass --database-url postgres://user:password@host/database (or sqlite:///path.db, mysql://user:password@host/database) or set DATABASE_URL",
     )?;
     let url = DatabaseUrl::parse(url).map_err(|e| e.to_string())?;
     if url.dialect == Dialect::Sqlite {
         let mut conn = Connection::<Sqlite>::open_url(&url).map_err(|e| e.to_string())?;
+        conn.set_echo(echo);
+        act(&mut conn, &migrations, command)
+    } else if url.dialect == Dialect::Mysql {
+        let mut conn = Connection::<Mysql>::open_url(&url).map_err(|e| e.to_string())?;
         conn.set_echo(echo);
         act(&mut conn, &migrations, command)
     } else {

@@ -21,8 +21,11 @@
 //!   (`CREATE INDEX CONCURRENTLY`); its row is written first, marked dirty, and cleared
 //!   when all its statements succeeded.
 //! - Concurrent runs apply each migration once: a PostgreSQL advisory lock held for the
-//!   run; on SQLite, the write lock of each migration's `BEGIN IMMEDIATE` transaction,
-//!   inside which the bookkeeping row is read again.
+//!   run (`GET_LOCK` on MySQL); on SQLite, the write lock of each migration's `BEGIN
+//!   IMMEDIATE` transaction, inside which the bookkeeping row is read again.
+//! - On MySQL and MariaDB DDL commits implicitly, so every migration runs as a
+//!   no-transaction one does: a failure half way leaves the statements before it applied
+//!   and the dirty mark set, and runs refuse to start until `resolve`.
 //!
 //! ```no_run
 //! use sqlwright::migrate::{Migrations, Target};
@@ -46,6 +49,8 @@ mod runner;
 mod scratch;
 mod split;
 mod store;
+#[cfg(feature = "mysql")]
+mod store_mysql;
 
 pub use embed::{EmbeddedMigration, EmbeddedMigrations};
 pub use error::MigrateError;
@@ -53,4 +58,4 @@ pub use files::{Migration, Migrations};
 pub use runner::{MigrationState, MigrationStatus, Resolution, Target};
 pub use scratch::replay;
 pub use split::NO_TRANSACTION;
-pub use store::{AppliedRow, MigrationBackend, ADVISORY_LOCK_KEY, BOOKKEEPING_TABLE};
+pub use store::{AppliedRow, Bookkeeping, MigrationBackend, ADVISORY_LOCK_KEY, BOOKKEEPING_TABLE};

@@ -1,10 +1,9 @@
 //! The runner: run to the newest or to a version, revert, redo, status, resolve. The CLI
 //! and embedded migrations both call these.
 
-use super::store::{AppliedRow, MigrationBackend};
+use super::store::{AppliedRow, Bookkeeping, MigrationBackend};
 use super::{MigrateError, Migration, Migrations};
 use crate::engine::{Connection, Error, Executor};
-use crate::raw;
 use std::time::Instant;
 
 /// How far [`Migrations::run`] goes.
@@ -218,17 +217,14 @@ impl Migrations {
                     reason: "no migration of this version is marked dirty".into(),
                 });
             }
-            let sql = match resolution {
-                Resolution::Applied => {
-                    "UPDATE sqlwright_migrations SET dirty = :no WHERE version = :v"
-                }
-                Resolution::RolledBack => "DELETE FROM sqlwright_migrations WHERE version = :v",
+            let change = match resolution {
+                Resolution::Applied => Bookkeeping::Dirty {
+                    version,
+                    dirty: false,
+                },
+                Resolution::RolledBack => Bookkeeping::Delete { version },
             };
-            let mut query = raw::sql(sql).bind("v", version as i64);
-            if resolution == Resolution::Applied {
-                query = query.bind("no", false);
-            }
-            query.execute(conn)?;
+            <E::Backend as MigrationBackend>::write(conn, change)?;
             Ok(())
         })
     }
@@ -373,17 +369,16 @@ fn insert_row<B: MigrationBackend>(
     duration_ms: i64,
     dirty: bool,
 ) -> Result<(), Error> {
-    raw::sql(
-        "INSERT INTO sqlwright_migrations (version, name, checksum, duration_ms, dirty) \
-         VALUES (:v, :name, :checksum, :ms, :dirty)",
+    B::write(
+        conn,
+        Bookkeeping::Insert {
+            version: m.version(),
+            name: m.name(),
+            checksum: m.checksum(),
+            duration_ms,
+            dirty,
+        },
     )
-    .bind("v", m.version() as i64)
-    .bind("name", m.name())
-    .bind("checksum", m.checksum())
-    .bind("ms", duration_ms)
-    .bind("dirty", dirty)
-    .execute(conn)?;
-    Ok(())
 }
 
 fn millis(since: Instant) -> i64 {
@@ -396,7 +391,7 @@ fn apply<B: MigrationBackend>(
     m: &Migration,
     echo: bool,
 ) -> Result<bool, MigrateError> {
-    let how = if m.up_in_transaction() {
+    let how = if m.up_in_transaction() && B::TRANSACTIONAL_DDL {
         "in a transaction"
     } else {
         "outside a transaction"
@@ -410,7 +405,7 @@ fn apply<B: MigrationBackend>(
         dirty,
         source: Box::new(source),
     };
-    let applied = if m.up_in_transaction() {
+    let applied = if m.up_in_transaction() && B::TRANSACTIONAL_DDL {
         conn.transaction(|tx| {
             let c = tx.connection();
             if !B::read(c, Some(m.version()))?.is_empty() {
@@ -434,13 +429,13 @@ fn apply<B: MigrationBackend>(
             return Ok(false);
         }
         run_outside_transaction(conn, m.up_sql()).map_err(|e| failed(true, e))?;
-        raw::sql(
-            "UPDATE sqlwright_migrations SET dirty = :no, duration_ms = :ms WHERE version = :v",
-        )
-        .bind("no", false)
-        .bind("ms", millis(started))
-        .bind("v", m.version() as i64)
-        .execute(conn)?;
+        B::write(
+            conn,
+            Bookkeeping::Finished {
+                version: m.version(),
+                duration_ms: millis(started),
+            },
+        )?;
         true
     };
     if applied {
@@ -494,7 +489,7 @@ fn unapply<B: MigrationBackend>(
     m: &Migration,
     echo: bool,
 ) -> Result<bool, MigrateError> {
-    let how = if m.down_in_transaction() {
+    let how = if m.down_in_transaction() && B::TRANSACTIONAL_DDL {
         "in a transaction"
     } else {
         "outside a transaction"
@@ -508,8 +503,10 @@ fn unapply<B: MigrationBackend>(
         dirty,
         source: Box::new(source),
     };
-    let delete = "DELETE FROM sqlwright_migrations WHERE version = :v";
-    let reverted = if m.down_in_transaction() {
+    let delete = Bookkeeping::Delete {
+        version: m.version(),
+    };
+    let reverted = if m.down_in_transaction() && B::TRANSACTIONAL_DDL {
         conn.transaction(|tx| {
             let c = tx.connection();
             if B::read(c, Some(m.version()))?.is_empty() {
@@ -517,7 +514,7 @@ fn unapply<B: MigrationBackend>(
             }
             c.batch_execute(m.down_sql())
                 .map_err(|e| failed(false, e))?;
-            raw::sql(delete).bind("v", m.version() as i64).execute(c)?;
+            B::write(c, delete)?;
             Ok::<_, MigrateError>(true)
         })?
     } else {
@@ -526,19 +523,20 @@ fn unapply<B: MigrationBackend>(
             if B::read(c, Some(m.version()))?.is_empty() {
                 return Ok(false);
             }
-            raw::sql("UPDATE sqlwright_migrations SET dirty = :yes WHERE version = :v")
-                .bind("yes", true)
-                .bind("v", m.version() as i64)
-                .execute(c)?;
+            B::write(
+                c,
+                Bookkeeping::Dirty {
+                    version: m.version(),
+                    dirty: true,
+                },
+            )?;
             Ok::<_, MigrateError>(true)
         })?;
         if !claimed {
             return Ok(false);
         }
         run_outside_transaction(conn, m.down_sql()).map_err(|e| failed(true, e))?;
-        raw::sql(delete)
-            .bind("v", m.version() as i64)
-            .execute(conn)?;
+        B::write(conn, delete)?;
         true
     };
     if reverted {

@@ -27,6 +27,13 @@ pub fn replay(url: &DatabaseUrl, migrations: &Migrations) -> Result<Catalog, Mig
             migrations.run(&mut conn, Target::Latest)?;
             reflect::reflect(&mut conn, &ReflectOptions::default())?
         }
+        Dialect::Mysql => {
+            return Err(MigrateError::Misuse(
+                "replaying migrations (migration generate/check) is not built for MySQL yet: \
+                 autogenerate writes PostgreSQL's and SQLite's DDL"
+                    .into(),
+            ))
+        }
         #[allow(unreachable_patterns)]
         other => {
             return Err(MigrateError::Misuse(format!(

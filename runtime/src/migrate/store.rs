@@ -35,9 +35,106 @@ pub struct AppliedRow {
     pub dirty: bool,
 }
 
+/// A change to the bookkeeping table.
+#[doc(hidden)]
+#[derive(Clone, Copy, Debug)]
+pub enum Bookkeeping<'a> {
+    /// A new row.
+    Insert {
+        /// The migration's version.
+        version: u64,
+        /// Its name.
+        name: &'a str,
+        /// The SHA-256 of its `up.sql`.
+        checksum: &'a str,
+        /// How long it took.
+        duration_ms: i64,
+        /// Whether it is still running outside a transaction.
+        dirty: bool,
+    },
+    /// The migration finished: the dirty mark goes, the duration is recorded.
+    Finished {
+        /// The migration's version.
+        version: u64,
+        /// How long it took.
+        duration_ms: i64,
+    },
+    /// The dirty mark, set (a revert outside a transaction starts) or cleared (`resolve`).
+    Dirty {
+        /// The migration's version.
+        version: u64,
+        /// The mark.
+        dirty: bool,
+    },
+    /// The row goes (reverted, or resolved as rolled back).
+    Delete {
+        /// The migration's version.
+        version: u64,
+    },
+}
+
+impl Bookkeeping<'_> {
+    /// The change as a parameterized statement through `raw::sql` (PostgreSQL, SQLite).
+    fn run_raw<B: Backend>(self, conn: &mut Connection<B>) -> Result<(), Error> {
+        match self {
+            Bookkeeping::Insert {
+                version,
+                name,
+                checksum,
+                duration_ms,
+                dirty,
+            } => raw::sql(
+                "INSERT INTO sqlwright_migrations (version, name, checksum, duration_ms, dirty) \
+                 VALUES (:v, :name, :checksum, :ms, :dirty)",
+            )
+            .bind("v", version_param(version))
+            .bind("name", name)
+            .bind("checksum", checksum)
+            .bind("ms", duration_ms)
+            .bind("dirty", dirty)
+            .execute(conn)?,
+            Bookkeeping::Finished {
+                version,
+                duration_ms,
+            } => raw::sql(
+                "UPDATE sqlwright_migrations SET dirty = :no, duration_ms = :ms WHERE version = :v",
+            )
+            .bind("no", false)
+            .bind("ms", duration_ms)
+            .bind("v", version_param(version))
+            .execute(conn)?,
+            Bookkeeping::Dirty { version, dirty } => {
+                raw::sql("UPDATE sqlwright_migrations SET dirty = :d WHERE version = :v")
+                    .bind("d", dirty)
+                    .bind("v", version_param(version))
+                    .execute(conn)?
+            }
+            Bookkeeping::Delete { version } => {
+                raw::sql("DELETE FROM sqlwright_migrations WHERE version = :v")
+                    .bind("v", version_param(version))
+                    .execute(conn)?
+            }
+        };
+        Ok(())
+    }
+}
+
 /// A backend migrations run on: [`Postgres`], `Sqlite` and `Any` (the backend its URL
-/// picked) when feature `sqlite` is on.
+/// picked) when feature `sqlite` is on, `Mysql` when feature `mysql` is on.
 pub trait MigrationBackend: Backend {
+    /// Whether DDL is transactional: a migration then runs in a transaction with its
+    /// bookkeeping row, all or nothing. Where it is not (MySQL: DDL commits implicitly),
+    /// every migration runs as a no-transaction one does: its row is written first, dirty,
+    /// and cleared when all its statements succeeded.
+    #[doc(hidden)]
+    const TRANSACTIONAL_DDL: bool = true;
+
+    /// Writes a change to the bookkeeping table.
+    #[doc(hidden)]
+    fn write(conn: &mut Connection<Self>, change: Bookkeeping<'_>) -> Result<(), Error> {
+        change.run_raw(conn)
+    }
+
     /// Creates the bookkeeping table if there is none.
     #[doc(hidden)]
     fn create_table(conn: &mut Connection<Self>) -> Result<(), Error>;
@@ -72,7 +169,7 @@ const PG_SELECT_ROWS: &str = "SELECT version, name, checksum, \
     to_char(applied_at AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS.MS') || '+00' AS applied_at, \
     duration_ms, dirty FROM sqlwright_migrations";
 
-fn version_param(version: u64) -> i64 {
+pub(super) fn version_param(version: u64) -> i64 {
     // Versions have at most 18 digits (see `parse_dir_name`), so they fit.
     i64::try_from(version).unwrap_or(i64::MAX)
 }

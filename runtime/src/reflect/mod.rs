@@ -18,6 +18,8 @@
 //! # Ok(()) }
 //! ```
 
+#[cfg(feature = "mysql")]
+mod mysql;
 mod postgres;
 mod print;
 mod print_enums;
@@ -35,8 +37,8 @@ use crate::engine::step::Now;
 use crate::engine::{Blocking, Connection, Error, Ran, Runner};
 use std::collections::HashMap;
 
-/// A backend whose schema [`reflect`] reads: [`Postgres`] and
-/// `Sqlite`.
+/// A backend whose schema [`reflect`] reads: [`Postgres`], `Sqlite` and `Mysql` (the
+/// connection's database, from `information_schema`).
 pub trait Reflects: Backend {
     /// Reads the schema of the database `conn` is connected to.
     #[doc(hidden)]
@@ -62,6 +64,16 @@ impl Reflects for crate::Sqlite {
         options: &ReflectOptions,
     ) -> Result<Catalog, Error> {
         sqlite::reflect(conn, options)
+    }
+}
+
+#[cfg(feature = "mysql")]
+impl Reflects for crate::Mysql {
+    fn reflect_schema(
+        conn: &mut Connection<Self>,
+        options: &ReflectOptions,
+    ) -> Result<Catalog, Error> {
+        mysql::reflect(conn, options)
     }
 }
 

@@ -193,6 +193,12 @@ fn same_type(dialect: Dialect, declared: &str, actual: &ReflectedColumn) -> bool
         return crate::ddl::sqlite_type(declared) == storage(&actual.type_name);
     }
     let text_like = |t: &str| matches!(t, "text" | "varchar" | "bpchar" | "name");
+    // MySQL keeps one date-time type for both, and one JSON type.
+    let declared = match declared {
+        "timestamptz" if dialect == Dialect::Mysql => "timestamp",
+        "jsonb" if dialect == Dialect::Mysql => "json",
+        other => other,
+    };
     let (d, a) = (declared, actual.type_name.as_str());
     if d == a {
         return true;
@@ -280,6 +286,9 @@ pub fn compare(catalog: &Catalog, tables: &[&TableMeta]) -> Vec<Drift> {
                     actual: actual.sql_type.clone(),
                 });
             }
+            if catalog.dialect == Dialect::Mysql {
+                mysql_enum_labels(catalog, column, actual, &mut out);
+            }
             if column.nullable != actual.nullable {
                 out.push(Drift::Nullability {
                     column: name,
@@ -310,6 +319,30 @@ pub fn compare(catalog: &Catalog, tables: &[&TableMeta]) -> Vec<Drift> {
     out
 }
 
+/// On MySQL an enum column is an inline `ENUM(..)`: its labels are compared with the
+/// declared type's, per column.
+fn mysql_enum_labels(
+    catalog: &Catalog,
+    column: &crate::query::ColumnMeta,
+    actual: &ReflectedColumn,
+    out: &mut Vec<Drift>,
+) {
+    let Some(e) = column.enum_type.filter(|_| actual.is_enum) else {
+        return;
+    };
+    let key = format!("{}.{}", actual.type_schema, actual.type_name);
+    let Some(live) = catalog.enums.get(&key) else {
+        return;
+    };
+    if !live.iter().map(String::as_str).eq(e.labels.iter().copied()) {
+        out.push(Drift::EnumLabels {
+            sql_type: e.sql_name.to_string(),
+            declared: e.labels.iter().map(|l| l.to_string()).collect(),
+            actual: live.clone(),
+        });
+    }
+}
+
 /// Whether a declared column's type is the live column's, by the rules of [`compare`]
 /// (sizes compared on PostgreSQL when declared; storage classes on SQLite). Migration
 /// autogenerate uses it so that the type changes it writes are the ones `compare` reports.
@@ -318,6 +351,10 @@ pub(crate) fn type_agrees(
     column: &crate::query::ColumnMeta,
     actual: &ReflectedColumn,
 ) -> bool {
+    if dialect == Dialect::Mysql && column.enum_type.is_some() {
+        // An inline ENUM: its labels are compared by `compare` (`Drift::EnumLabels`).
+        return actual.is_enum;
+    }
     match column.sized_type.filter(|_| dialect == Dialect::Postgres) {
         Some(sized) => same_sized_type(sized, actual),
         None => same_type(dialect, column.sql_type, actual),

@@ -11,6 +11,7 @@
 mod errors;
 mod list;
 mod pool;
+mod text;
 mod writes;
 
 use super::driver::Driver;
@@ -24,9 +25,10 @@ use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use errors::from_mysql;
+pub(crate) use errors::from_mysql;
 pub(crate) use list::json_list;
 pub use pool::{MysqlOpener, MysqlOptions};
+pub(crate) use text::Bound;
 
 /// How long a connect may take when the URL says no `connect_timeout`.
 pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
@@ -334,11 +336,9 @@ fn note_insert_id(last: &mut Option<u64>, id: Option<u64>) {
 /// Runs SQL text without parameters (one or more statements) and logs it.
 fn logged_batch(conn: &mut Connection<Mysql>, sql: &str) -> Result<(), Error> {
     let started = Instant::now();
-    let result = conn
-        .link
-        .conn
-        .query_drop(sql)
-        .map_err(|e| conn.link.failed(e));
+    // Every result set is read: the error of a later statement of a multi-statement text
+    // arrives with its result set (the driver's `query_drop` would drop it unseen).
+    let result = text::drain(&mut conn.link, sql);
     log::statement(
         &conn.echo,
         sql,

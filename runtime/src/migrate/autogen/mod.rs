@@ -102,6 +102,12 @@ pub fn plan_with(
     dialect: Dialect,
     options: &PlanOptions,
 ) -> Result<Plan, Error> {
+    if dialect == Dialect::Mysql {
+        // Refused rather than planned in another backend's DDL.
+        return Err(Error::Misuse(
+            "migration autogenerate is not built for MySQL yet".into(),
+        ));
+    }
     if live.dialect != dialect {
         return Err(Error::Misuse(format!(
             "the catalog was read from {:?}, the plan is asked for {:?}: reflect the database the migration is for",
