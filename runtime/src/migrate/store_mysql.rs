@@ -9,9 +9,12 @@
 //! became of it.
 //!
 //! The lock is `GET_LOCK` on a name made from the database's name (a MySQL lock is the
-//! server's, not the database's), held by the runner's connection for the run. Galera does
-//! not support `GET_LOCK`: there the lock fails and the run with it (a typed error), rather
-//! than running unlocked.
+//! server's, not the database's), held by the runner's connection for the run. On a Galera
+//! cluster `GET_LOCK` is accepted but locks one node only (tests/integration/galera.rs):
+//! runners on two nodes both get it. A migration is still not applied twice there, since
+//! its dirty row is claimed first in a transaction of its own (the second runner sees the
+//! row, or its commit fails certification or the primary key), but run migrations through
+//! one node; see docs/design.md, "Galera".
 
 use super::store::{version_param, AppliedRow, Bookkeeping, MigrationBackend};
 use crate::backend::mysql::Bound;
