@@ -45,6 +45,7 @@ mod lateral;
 mod limits;
 mod locking;
 mod mariadb;
+mod mariadb_types;
 mod migrations;
 mod migrations_embed;
 mod modes;

@@ -366,11 +366,17 @@ impl Encode for rust_decimal::Decimal {
             )
         })
     }
+    #[cfg(feature = "mysql")]
+    fn to_mysql(&self) -> Result<mysql::Value, String> {
+        Ok(crate::types::mysql_forms::decimal_value(self))
+    }
 }
 
 #[cfg(feature = "chrono")]
 mod chrono_values {
     use super::*;
+    #[cfg(feature = "mysql")]
+    use crate::types::mysql_forms::{self, naive_date_time, Parts};
 
     impl Encode for chrono::NaiveDate {
         #[cfg(feature = "sqlite")]
@@ -378,6 +384,11 @@ mod chrono_values {
             Ok(SqliteArg::Text(Cow::Owned(
                 self.format(crate::types::sqlite_format::DATE).to_string(),
             )))
+        }
+        #[cfg(feature = "mysql")]
+        fn to_mysql(&self) -> Result<mysql::Value, String> {
+            use chrono::Datelike;
+            Parts::date(self.year(), self.month() as u8, self.day() as u8).to_value()
         }
     }
 
@@ -388,6 +399,16 @@ mod chrono_values {
                 self.format(crate::types::sqlite_format::TIME).to_string(),
             )))
         }
+        #[cfg(feature = "mysql")]
+        fn to_mysql(&self) -> Result<mysql::Value, String> {
+            use chrono::Timelike;
+            Ok(mysql_forms::time_value(
+                self.hour() as u8,
+                self.minute() as u8,
+                self.second() as u8,
+                mysql_forms::micros(self.nanosecond())?,
+            ))
+        }
     }
 
     impl Encode for chrono::NaiveDateTime {
@@ -397,6 +418,10 @@ mod chrono_values {
                 self.format(crate::types::sqlite_format::TIMESTAMP)
                     .to_string(),
             )))
+        }
+        #[cfg(feature = "mysql")]
+        fn to_mysql(&self) -> Result<mysql::Value, String> {
+            naive_date_time(self)
         }
     }
 
@@ -409,6 +434,10 @@ mod chrono_values {
                     .to_string(),
             )))
         }
+        #[cfg(feature = "mysql")]
+        fn to_mysql(&self) -> Result<mysql::Value, String> {
+            naive_date_time(&self.naive_utc())
+        }
     }
 }
 
@@ -418,6 +447,12 @@ impl Encode for uuid::Uuid {
     fn to_sqlite(&self) -> Result<SqliteArg<'_>, String> {
         Ok(SqliteArg::Text(Cow::Owned(self.hyphenated().to_string())))
     }
+    #[cfg(feature = "mysql")]
+    fn to_mysql(&self) -> Result<mysql::Value, String> {
+        Ok(mysql::Value::Bytes(
+            self.hyphenated().to_string().into_bytes(),
+        ))
+    }
 }
 
 #[cfg(feature = "serde_json")]
@@ -425,5 +460,9 @@ impl Encode for serde_json::Value {
     #[cfg(feature = "sqlite")]
     fn to_sqlite(&self) -> Result<SqliteArg<'_>, String> {
         Ok(SqliteArg::Text(Cow::Owned(self.to_string())))
+    }
+    #[cfg(feature = "mysql")]
+    fn to_mysql(&self) -> Result<mysql::Value, String> {
+        crate::types::mysql_forms::json_value(self)
     }
 }

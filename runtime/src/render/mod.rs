@@ -296,6 +296,41 @@ impl<'a> SqlWriter<'a> {
         self.sql(if unnest { "))" } else { ")" });
     }
 
+    /// [`in_array`](Self::in_array) for a list whose elements are at hand. MySQL has no
+    /// arrays and no JSON reader that keeps each element's type, so there the elements are
+    /// bound one by one, ` IN (?, ?, ..)`, their count rounded up to a power of two by
+    /// repeating the last one (a duplicate changes neither `IN` nor `NOT IN`), so that
+    /// lists of 1 to 1000 elements make 11 statements, not 1000. An empty list is
+    /// ` IN (SELECT 1 FROM DUAL WHERE FALSE)`: false, and `NOT IN` true, for NULL too, as
+    /// `= ANY('{}')` is on PostgreSQL. Elsewhere `bind_array` binds the list as one
+    /// parameter.
+    #[inline]
+    pub fn in_list<T: Encode>(
+        &mut self,
+        values: &'a [T],
+        negated: bool,
+        bind_array: impl FnOnce(&mut Self),
+    ) {
+        if self.dialect != Dialect::Mysql {
+            return self.in_array(values.len(), negated, bind_array);
+        }
+        self.sql(if negated { " NOT IN (" } else { " IN (" });
+        let Some(last) = values.last() else {
+            return self.sql("SELECT 1 FROM DUAL WHERE FALSE)");
+        };
+        let padded = values.len().next_power_of_two();
+        self.hash_count(padded);
+        for i in 0..padded {
+            if i > 0 {
+                self.sql_unhashed(", ");
+            }
+            let value = values.get(i).unwrap_or(last);
+            self.check_value(value);
+            self.bind(value, Type::UNKNOWN);
+        }
+        self.sql(")");
+    }
+
     /// Writes ` LIMIT $n` and ` OFFSET $m` for whichever is given. SQLite takes OFFSET only
     /// after a LIMIT: there an OFFSET alone gets `LIMIT -1` (no limit); MySQL too, and
     /// there its largest row count stands for no limit.

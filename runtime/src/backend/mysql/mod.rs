@@ -5,9 +5,9 @@
 //! zero dates), reads `\` in string literals as a plain character (as standard SQL and
 //! PostgreSQL do), and reads `||` as concatenation, never as `OR`. Statements are prepared
 //! on the server (the binary protocol, so integers and floats arrive typed) and kept in the
-//! driver's statement cache. What is built so far: raw SQL text, and typed `load`/`execute`
-//! of statements whose values are integers, booleans, floats, text, bytes and NULL; see
-//! docs/design.md, "MariaDB groundwork (#23)".
+//! driver's statement cache. The session's time zone is UTC. Values: integers, booleans,
+//! floats, text, bytes, dates and times, decimals, JSON, UUIDs and NULL; see docs/design.md,
+//! "MariaDB groundwork (#23)" and "MySQL values".
 
 mod errors;
 mod pool;
@@ -37,9 +37,15 @@ const STATEMENT_CACHE: usize = 256;
 
 /// The session's `sql_mode`: strict (errors, not silent truncation or zero dates),
 /// standard string literals (`NO_BACKSLASH_ESCAPES`) and `||` as concatenation
-/// (`PIPES_AS_CONCAT`: the shared renderer writes `||`, which would otherwise be `OR`).
+/// (`PIPES_AS_CONCAT`: sqlwright itself writes `CONCAT(a, b)`, but `||` in raw SQL then
+/// means what it means on PostgreSQL and SQLite, never `OR`).
 const SQL_MODE: &str = "SET SESSION sql_mode = 'STRICT_ALL_TABLES,ERROR_FOR_DIVISION_BY_ZERO,\
 NO_ZERO_DATE,NO_ZERO_IN_DATE,NO_ENGINE_SUBSTITUTION,NO_BACKSLASH_ESCAPES,PIPES_AS_CONCAT'";
+
+/// The session's time zone: UTC, so that a `Timestamptz` value (sent and read as its UTC
+/// date and time) means the same instant in a DATETIME and in a TIMESTAMP column, whose
+/// values MySQL converts through the session's zone (docs/design.md, "MySQL values").
+const TIME_ZONE: &str = "SET SESSION time_zone = '+00:00'";
 
 /// MySQL's part of a connection.
 pub struct MysqlLink {
@@ -86,7 +92,7 @@ impl Connection<Mysql> {
             ))
             .read_timeout(options.read_timeout)
             .write_timeout(options.write_timeout)
-            .init(vec!["SET NAMES utf8mb4", SQL_MODE]);
+            .init(vec!["SET NAMES utf8mb4", SQL_MODE, TIME_ZONE]);
         let target = if host.starts_with('/') {
             opts = opts.socket(Some(host));
             format!("{host}/{}", url.database.as_deref().unwrap_or(""))
