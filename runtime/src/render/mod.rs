@@ -77,6 +77,7 @@ pub const UNNEST_FROM: usize = 9;
 mod cast;
 mod fingerprint;
 mod rendered;
+pub(crate) use cast::mysql_cast_type;
 pub(crate) use fingerprint::{Fingerprint, TypesKey};
 pub use rendered::Rendered;
 pub(crate) use rendered::ShownParams;
@@ -220,8 +221,14 @@ impl<'a> SqlWriter<'a> {
             }
         }
         if self.text {
-            self.dialect
-                .write_placeholder(&mut self.sql, self.params.len());
+            if self.dialect == Dialect::Mysql && oid == Type::NUMERIC.oid() {
+                // A decimal is sent as its text, which MySQL's arithmetic would read as a
+                // double: the cast keeps it exact (the type is in the fingerprint).
+                self.sql.push_str("CAST(? AS DECIMAL(65, 30))");
+            } else {
+                self.dialect
+                    .write_placeholder(&mut self.sql, self.params.len());
+            }
         }
     }
 
