@@ -128,12 +128,13 @@ fn chrono_dates_and_times_round_trip_with_their_edges_and_nulls() {
             .unwrap();
     }
     insert_id(&mut conn, 4);
-    let back: Vec<(
+    type Row = (
         i32,
         Option<NaiveDate>,
         Option<NaiveTime>,
         Option<NaiveDateTime>,
-    )> = vals::table
+    );
+    let back: Vec<Row> = vals::table
         .select((vals::id, vals::day, vals::at, vals::stamp))
         .order_by(vals::id)
         .load_as(&mut conn)
@@ -335,7 +336,8 @@ fn instants_are_utc_whatever_the_offset_they_were_given_in() {
         ))
         .execute(&mut conn)
         .unwrap();
-    let back: Vec<(Option<DateTime<Utc>>, Option<DateTime<FixedOffset>>)> = vals::table
+    type Both = (Option<DateTime<Utc>>, Option<DateTime<FixedOffset>>);
+    let back: Vec<Both> = vals::table
         .select((vals::instant, vals::ts))
         .load_as(&mut conn)
         .unwrap();
@@ -361,7 +363,8 @@ fn instants_are_utc_whatever_the_offset_they_were_given_in() {
     // the instant loaded is then wrong by the offset, while a DATETIME column is unchanged.
     // (So sqlwright's connections keep `+00:00`, and DDL for `Timestamptz` is DATETIME(6).)
     conn.batch_execute("SET time_zone = '+02:00'").unwrap();
-    let moved: Vec<(Option<DateTime<Utc>>, Option<DateTime<Utc>>)> = vals::table
+    type Utcs = (Option<DateTime<Utc>>, Option<DateTime<Utc>>);
+    let moved: Vec<Utcs> = vals::table
         .select((vals::instant, vals::ts))
         .load_as(&mut conn)
         .unwrap();

@@ -9,6 +9,9 @@
 //! (docs/design.md, "MySQL values"). A decimal travels as its exact decimal text, JSON as
 //! its text, a UUID as its hyphenated text (MariaDB's `UUID` type reads and writes that).
 
+// Without chrono and `time` only the decimal, JSON and UUID forms are used.
+#![cfg_attr(not(any(feature = "chrono", feature = "time")), allow(dead_code))]
+
 use crate::engine::error::DecodeError;
 use mysql::Value;
 use std::any::type_name;
@@ -139,7 +142,7 @@ fn wrong<T>(value: &Value, what: &str) -> DecodeError {
     }
 }
 
-fn utf8<'v, T>(bytes: &'v [u8]) -> Result<&'v str, DecodeError> {
+fn utf8<T>(bytes: &[u8]) -> Result<&str, DecodeError> {
     std::str::from_utf8(bytes).map_err(|_| invalid::<T>("the text is not UTF-8".into()))
 }
 
