@@ -547,6 +547,33 @@ fn lists_are_bound_element_by_element_in_power_of_two_statements() {
         .load_as(&mut conn)
         .unwrap();
     assert_eq!(none.len(), 21);
+    // Decimals in a list are compared exactly (as DECIMAL, not as doubles, which would
+    // take 0.1 for 0.1000000000000000000000000001).
+    update(vals::table)
+        .filter(vals::id.eq(1))
+        .set(vals::big.to(Some(
+            Decimal::from_str("0.1000000000000000000000000001").unwrap(),
+        )))
+        .execute(&mut conn)
+        .unwrap();
+    let exact = |list: Vec<Decimal>, conn: &mut Connection<Mysql>| -> Vec<i32> {
+        vals::table
+            .filter(vals::big.in_(list))
+            .select(vals::id)
+            .load_as(conn)
+            .unwrap()
+    };
+    assert_eq!(
+        exact(vec![Decimal::from_str("0.1").unwrap()], &mut conn),
+        Vec::<i32>::new()
+    );
+    assert_eq!(
+        exact(
+            vec![Decimal::from_str("0.1000000000000000000000000001").unwrap()],
+            &mut conn
+        ),
+        [1]
+    );
     // A list of dates, bound as dates.
     let days: Vec<i32> = vals::table
         .filter(vals::day.in_([date(2024, 1, 1)]))

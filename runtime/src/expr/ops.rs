@@ -280,9 +280,12 @@ impl<E: Render, ST: ArrayElement, T: crate::backend::Encode> Render for InList<E
         operand(&self.expr, out);
         let sensitive = self.expr.is_sensitive();
         out.redacting(sensitive, |out| {
-            out.in_list(self.values.value(), self.negated, |out| {
-                self.values.render(out)
-            })
+            out.in_list(
+                self.values.value(),
+                &<Array<ST> as SqlType>::PG_TYPE,
+                self.negated,
+                |out| self.values.render(out),
+            )
         });
     }
 }

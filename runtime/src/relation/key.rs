@@ -99,7 +99,9 @@ where
     fn render_in<'a>(table: &str, arrays: &'a Vec<K>, out: &mut SqlWriter<'a>) {
         out.column(table, M::NAME);
         out.redacting(M::SENSITIVE, |out| {
-            out.in_list(arrays, false, |out| out.bind(arrays, array_type::<M>()))
+            out.in_list(arrays, &array_type::<M>(), false, |out| {
+                out.bind(arrays, array_type::<M>())
+            })
         });
     }
     fn names() -> Vec<&'static str> {

@@ -347,7 +347,7 @@ impl<P> Aligned<P> for [P] {
             out.sql(" WHERE ");
             out.column(link, <FA as ColumnDef>::NAME);
             out.redacting(<FA as ColumnDef>::SENSITIVE, |out| {
-                out.in_list(&keys, false, |out| out.bind(&keys, array.clone()))
+                out.in_list(&keys, &array, false, |out| out.bind(&keys, array.clone()))
             });
         });
         let mut slots: HashMap<<P::Value as KeyValue>::Key, usize> = HashMap::new();

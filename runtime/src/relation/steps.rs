@@ -250,9 +250,12 @@ where
         out.column(link, <FA as ColumnDef>::NAME);
         let keys = &self.keys;
         out.redacting(<FA as ColumnDef>::SENSITIVE, |out| {
-            out.in_list(keys, false, |out| {
-                out.bind(keys, <Array<NotNullOf<FA>> as SqlType>::PG_TYPE)
-            })
+            out.in_list(
+                keys,
+                &<Array<NotNullOf<FA>> as SqlType>::PG_TYPE,
+                false,
+                |out| out.bind(keys, <Array<NotNullOf<FA>> as SqlType>::PG_TYPE),
+            )
         });
         true
     }

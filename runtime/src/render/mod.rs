@@ -303,7 +303,8 @@ impl<'a> SqlWriter<'a> {
         self.sql(if unnest { "))" } else { ")" });
     }
 
-    /// [`in_array`](Self::in_array) for a list whose elements are at hand. MySQL has no
+    /// [`in_array`](Self::in_array) for a list whose elements are at hand (`array`: the
+    /// list's array type, whose element type each element is bound as). MySQL has no
     /// arrays and no JSON reader that keeps each element's type, so there the elements are
     /// bound one by one, ` IN (?, ?, ..)`, their count rounded up to a power of two by
     /// repeating the last one (a duplicate changes neither `IN` nor `NOT IN`), so that
@@ -315,12 +316,18 @@ impl<'a> SqlWriter<'a> {
     pub fn in_list<T: Encode>(
         &mut self,
         values: &'a [T],
+        array: &Type,
         negated: bool,
         bind_array: impl FnOnce(&mut Self),
     ) {
         if self.dialect != Dialect::Mysql {
             return self.in_array(values.len(), negated, bind_array);
         }
+        // Each element is bound as the array's element type (a decimal is then cast).
+        let element = match array.kind() {
+            postgres_types::Kind::Array(member) => member.clone(),
+            _ => Type::UNKNOWN,
+        };
         self.sql(if negated { " NOT IN (" } else { " IN (" });
         let Some(last) = values.last() else {
             return self.sql("SELECT 1 FROM DUAL WHERE FALSE)");
@@ -333,7 +340,7 @@ impl<'a> SqlWriter<'a> {
             }
             let value = values.get(i).unwrap_or(last);
             self.check_value(value);
-            self.bind(value, Type::UNKNOWN);
+            self.bind(value, element.clone());
         }
         self.sql(")");
     }
