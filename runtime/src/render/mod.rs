@@ -308,7 +308,8 @@ impl<'a> SqlWriter<'a> {
     /// arrays and no JSON reader that keeps each element's type, so there the elements are
     /// bound one by one, ` IN (?, ?, ..)`, their count rounded up to a power of two by
     /// repeating the last one (a duplicate changes neither `IN` nor `NOT IN`), so that
-    /// lists of 1 to 1000 elements make 11 statements, not 1000. An empty list is
+    /// lists of 1 to 1000 elements make 11 statements, not 1000 (lists of more than 32768
+    /// are not padded). An empty list is
     /// ` IN (SELECT 1 FROM DUAL WHERE FALSE)`: false, and `NOT IN` true, for NULL too, as
     /// `= ANY('{}')` is on PostgreSQL. Elsewhere `bind_array` binds the list as one
     /// parameter.
@@ -332,7 +333,11 @@ impl<'a> SqlWriter<'a> {
         let Some(last) = values.last() else {
             return self.sql("SELECT 1 FROM DUAL WHERE FALSE)");
         };
-        let padded = values.len().next_power_of_two();
+        // Past 32768 elements the next power of two could pass MySQL's 65535 parameters.
+        let padded = match values.len().next_power_of_two() {
+            p if p <= 1 << 15 => p,
+            _ => values.len(),
+        };
         self.hash_count(padded);
         for i in 0..padded {
             if i > 0 {
