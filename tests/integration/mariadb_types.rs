@@ -489,6 +489,17 @@ fn concatenation_is_written_concat_and_keeps_nulls_as_postgresql_does() {
         .unwrap();
     let rows: Vec<Option<String>> = query().load_as(&mut conn).unwrap();
     assert_eq!(rows, [Some("ab-ab".to_string()), None]);
+    // The function `concat(a, b)` skips NULLs, as PostgreSQL's does (`CONCAT_WS('', ..)`).
+    let skipped = || {
+        vals::table
+            .select(sqlwright::dsl::concat(
+                vals::label,
+                sqlwright::dsl::concat("-", vals::label),
+            ))
+            .order_by(vals::id)
+    };
+    let rows: Vec<String> = skipped().load_as(&mut conn).unwrap();
+    assert_eq!(rows, ["ab-ab", "-"]);
     // PostgreSQL answers the same.
     let pg = sqlwright::testing::database();
     let mut pg_conn = pg.connect().unwrap();
@@ -499,7 +510,9 @@ fn concatenation_is_written_concat_and_keeps_nulls_as_postgresql_does() {
         )
         .unwrap();
     let pg_rows: Vec<Option<String>> = query().load_as(&mut pg_conn).unwrap();
-    assert_eq!(pg_rows, rows);
+    assert_eq!(pg_rows, [Some("ab-ab".to_string()), None]);
+    let pg_skipped: Vec<String> = skipped().load_as(&mut pg_conn).unwrap();
+    assert_eq!(pg_skipped, rows);
 }
 
 #[test]

@@ -297,6 +297,27 @@ macro_rules! functions {
 
 use crate::backend::needs::{features as lacks, PgOnly};
 
+/// `concat(..)`, which skips NULLs (so the result is never NULL). MySQL's `CONCAT` is NULL
+/// when an argument is; its `CONCAT_WS('', ..)` skips them as PostgreSQL's `concat` does.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct ConcatFn;
+impl SqlFunction for ConcatFn {
+    type Needs = ();
+    const NAME: &'static str = "concat";
+    fn render_call<'a, A: Render>(args: &'a A, out: &mut SqlWriter<'a>) {
+        out.sql(if out.dialect() == crate::backend::Dialect::Mysql {
+            "CONCAT_WS('', "
+        } else {
+            "concat("
+        });
+        args.render(out);
+        out.sql(")");
+    }
+}
+impl NameId for ConcatFn {
+    type Id = ::sqlwright::__private::name_id!(fn ConcatFn);
+}
+
 functions! {
     /// `lower(text)`
     Lower = "lower";
@@ -318,8 +339,6 @@ functions! {
     Position = "strpos" sqlite "instr";
     /// `replace(text, from, to)`
     Replace = "replace";
-    /// `concat(..)`
-    ConcatFn = "concat";
     /// `floor(x)`
     Floor = "floor" [PgOnly<lacks::PgFunctions>];
     /// `ceil(x)`
