@@ -10,12 +10,15 @@
 //! exactly when PostgreSQL would (every function here is strict unless its docs say
 //! otherwise). A call with arguments of the wrong types does not compile, at the call.
 
-use super::{AggregatesAllowed, AsExpr, Expression, IntoOperand};
+use super::{AggregatesAllowed, AsExpr, Expression};
 use crate::check::identity::{ArgKeys, ExprKey, NameId, NodeOf};
 use crate::check::{Agg, AppearsIn, InsideAggregate, Neutral, ValidGrouping};
 use crate::render::{Render, SqlWriter};
 use crate::types::*;
 use std::marker::PhantomData;
+
+mod concat;
+pub use concat::{concat, ConcatFn};
 
 /// The SQL types of a tuple of argument expressions.
 pub trait ArgTypes {
@@ -297,27 +300,6 @@ macro_rules! functions {
 
 use crate::backend::needs::{features as lacks, PgOnly};
 
-/// `concat(..)`, which skips NULLs (so the result is never NULL). MySQL's `CONCAT` is NULL
-/// when an argument is; its `CONCAT_WS('', ..)` skips them as PostgreSQL's `concat` does.
-#[derive(Clone, Copy, Debug, Default)]
-pub struct ConcatFn;
-impl SqlFunction for ConcatFn {
-    type Needs = ();
-    const NAME: &'static str = "concat";
-    fn render_call<'a, A: Render>(args: &'a A, out: &mut SqlWriter<'a>) {
-        out.sql(if out.dialect() == crate::backend::Dialect::Mysql {
-            "CONCAT_WS('', "
-        } else {
-            "concat("
-        });
-        args.render(out);
-        out.sql(")");
-    }
-}
-impl NameId for ConcatFn {
-    type Id = ::sqlwright::__private::name_id!(fn ConcatFn);
-}
-
 functions! {
     /// `lower(text)`
     Lower = "lower";
@@ -496,15 +478,6 @@ where
     E::SqlType: SqlType<NotNull = Text>,
 {
     Func::new((e, from.into_expr(), to.into_expr()))
-}
-/// `concat(a, b)` of two values or expressions of any types, as text: NULLs are skipped, so
-/// the result is never NULL. For more, nest it: `concat(users::name, concat(" ", users::id))`
-/// is what `concat(name, ' ', id)` gives. (`a.concat(b)` is `||`, NULL when either is.)
-///
-/// Two arguments, like every function here that SQL calls with a list (`coalesce`,
-/// `greatest`): Rust has no variadic functions, and `concat(a, b)` is what one writes first.
-pub fn concat<A: IntoOperand, B: IntoOperand>(a: A, b: B) -> Func<ConcatFn, (A::Expr, B::Expr)> {
-    Func::new((a.into_operand(), b.into_operand()))
 }
 /// `round(x, digits)` of `numeric`.
 pub fn round_to<E: Expression, D: AsExpr<Int4>>(e: E, digits: D) -> Func<Round, (E, D::Expr)>
