@@ -373,6 +373,58 @@ fn portable_queries_give_postgresqls_answers_on_sqlite() {
     }
 }
 
+/// The same comparison on MariaDB (#23): the queries that compile for MySQL (so far the
+/// portable ones; the others are compile errors naming the feature MySQL lacks) give
+/// PostgreSQL's answers on the same data, loaded with `load::load_mysql`. Decimals are
+/// exact on MariaDB, but its `AVG` and division carry another scale than PostgreSQL's, so
+/// values compare as in the SQLite test.
+#[test]
+fn portable_queries_give_postgresqls_answers_on_mariadb() {
+    let (pg_db, maria_db) = (
+        sqlwright::testing::database(),
+        sqlwright::testing::mariadb_database(),
+    );
+    let mut pg = pg_db.connect().expect("a connection to the test database");
+    let mut maria = maria_db.connect().expect("a MariaDB connection");
+    load::load(&mut pg, SCALE_FACTOR).expect("TPC-H data loads into PostgreSQL");
+    let started = std::time::Instant::now();
+    let stats = load::load_mysql(&mut maria, SCALE_FACTOR).expect("TPC-H data loads into MariaDB");
+    eprintln!(
+        "loaded into MariaDB in {:.1} s",
+        started.elapsed().as_secs_f64()
+    );
+    for (table, rows) in TABLE_ROWS {
+        assert_eq!(stats.rows(table), Some(rows), "rows of {table} on MariaDB");
+    }
+    let mut failures = Vec::new();
+    for n in queries::PORTABLE {
+        let expected =
+            queries::run_portable(&mut pg, n).unwrap_or_else(|e| panic!("Q{n} on PostgreSQL: {e}"));
+        match queries::run_portable(&mut maria, n) {
+            Err(e) => failures.push(format!("Q{n}: {e}")),
+            Ok(answer) => {
+                if let Some(why) = sqlite_difference(n, &answer, &expected) {
+                    failures.push(format!("Q{n}: {why}"));
+                }
+            }
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "{} of {} queries differ on MariaDB:\n{}",
+        failures.len(),
+        queries::PORTABLE.len(),
+        failures.join("\n")
+    );
+    for (n, _) in queries::POSTGRES_ONLY {
+        let refused = queries::run_portable(&mut maria, n).expect_err("a PostgreSQL-only query");
+        assert!(
+            refused.to_string().contains("runs on PostgreSQL only"),
+            "{refused}"
+        );
+    }
+}
+
 /// `target/<profile>/examples/<name>`, next to this test's own `deps/` directory (`cargo
 /// test` builds the examples).
 fn example(name: &str) -> std::path::PathBuf {

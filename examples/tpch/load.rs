@@ -1,5 +1,6 @@
 //! Loads TPC-H data made by the `tpchgen` crate into the schema of [`super::schema`], on
-//! PostgreSQL ([`load`]) or SQLite ([`load_sqlite`]), the same rows on both.
+//! PostgreSQL ([`load`]), SQLite ([`load_sqlite`]) or MySQL/MariaDB ([`load_mysql`]), the
+//! same rows on each.
 //!
 //! Rows are built from the generator's rows as `column.to(value)` tuples of the `table!`
 //! declarations, so the compiler checks every value against its column. On PostgreSQL
@@ -20,11 +21,12 @@ use super::schema::{
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 use sqlwright::backend::Dialect;
+use sqlwright::backend::{Backend, Runs};
 use sqlwright::check::writes::InsertColumns;
 use sqlwright::copy::CopyRow;
 use sqlwright::prelude::*;
 use sqlwright::query::{AssignList, Assignments, StoredTable};
-use sqlwright::{Postgres, Sqlite};
+use sqlwright::{Mysql, Postgres, Sqlite};
 use std::fmt;
 use std::time::{Duration, Instant};
 use tpchgen::dates::TPCHDate;
@@ -200,6 +202,41 @@ pub fn load_sqlite<C: Executor<Backend = Sqlite>>(
     })
 }
 
+/// [`load`] for MySQL and MariaDB: drops the eight tables where they exist, creates them
+/// from TPC-H's own DDL ([`CREATE_TABLES`]: `char(n)`, `varchar(n)`, `decimal(15,2)`,
+/// `date`, which MySQL takes as written), fills them with the same rows as [`load`] in
+/// multi-row INSERTs of bound values (one transaction), then adds the foreign keys and the
+/// index and runs `ANALYZE TABLE`. MySQL commits DDL implicitly, so the schema statements
+/// run outside the transaction. MySQL's `char(n)` drops the padding blanks PostgreSQL
+/// prints; decimals and dates are exact.
+pub fn load_mysql<C: Executor<Backend = Mysql>>(
+    conn: &mut C,
+    sf: f64,
+) -> Result<LoadStats, LoadError> {
+    if !(sf > 0.0 && sf <= MAX_SCALE_FACTOR) {
+        return Err(LoadError::ScaleFactor(sf));
+    }
+    let started = Instant::now();
+    conn.batch_execute(DROP)?;
+    conn.batch_execute(CREATE_TABLES)?;
+    let tables = conn.transaction(|tx| fill(&mut Inserting(tx), sf))?;
+    let checking = Instant::now();
+    conn.batch_execute(ADD_FOREIGN_KEYS)?;
+    conn.batch_execute(CREATE_INDEXES)?;
+    let foreign_keys = checking.elapsed();
+    let analyzing = Instant::now();
+    conn.batch_execute(
+        "ANALYZE TABLE region, nation, part, supplier, partsupp, customer, orders, lineitem",
+    )?;
+    Ok(LoadStats {
+        scale_factor: sf,
+        tables,
+        foreign_keys,
+        analyze: analyzing.elapsed(),
+        total: started.elapsed(),
+    })
+}
+
 /// Generates the eight tables at scale factor `sf` into `store`, parents first, timing each.
 fn fill(store: &mut impl Store, sf: f64) -> Result<Vec<TableStats>, LoadError> {
     let mut tables = Vec::with_capacity(8);
@@ -227,7 +264,7 @@ fn fill(store: &mut impl Store, sf: f64) -> Result<Vec<TableStats>, LoadError> {
 }
 
 /// Where generated rows go: a COPY per table on PostgreSQL ([`Copying`]), multi-row
-/// INSERTs on SQLite ([`Inserting`]). Each store stops at the first row that could not be
+/// INSERTs on SQLite and MySQL ([`Inserting`]). Each store stops at the first row that could not be
 /// built and returns its error.
 trait Store {
     /// Stores `rows` into `table`; the number of rows stored.
@@ -268,11 +305,12 @@ impl<C: Executor<Backend = Postgres>> Store for Copying<'_, C> {
     }
 }
 
-/// Rows inserted with multi-row INSERTs, each of as many rows as SQLite's parameter limit
-/// allows (one parameter per column: 2047 rows of `lineitem`'s 16 columns).
+/// Rows inserted with multi-row INSERTs, each of as many rows as the backend's parameter
+/// limit allows (one parameter per column: on SQLite 2047 rows of `lineitem`'s 16 columns,
+/// on MySQL 4095).
 struct Inserting<'c, C>(&'c mut C);
 
-impl<C: Executor<Backend = Sqlite>> Store for Inserting<'_, C> {
+impl<C: Executor<Backend: Runs<()>>> Store for Inserting<'_, C> {
     fn store<T, R, I, J>(
         &mut self,
         table: T,
@@ -284,7 +322,7 @@ impl<C: Executor<Backend = Sqlite>> Store for Inserting<'_, C> {
             + Assignments<T, InsertColumns, J>
             + AssignList<Needs: sqlwright::backend::Needs<Canon = ()>>,
     {
-        let per_statement = Dialect::Sqlite.max_params() / T::META.columns.len().max(1);
+        let per_statement = C::Backend::DIALECT.max_params() / T::META.columns.len().max(1);
         let mut stored = 0;
         let mut chunk = Vec::with_capacity(per_statement);
         for row in rows {

@@ -8,7 +8,9 @@
 //! On SQLite, [`load::load_sqlite`] loads the same rows into a SQLite database and
 //! [`queries::run_portable`] runs the 10 queries that compile for SQLite
 //! ([`queries::PORTABLE`]); the other 12 are compile errors there, each listed with the
-//! feature it lacks ([`queries::POSTGRES_ONLY`]). The example program stays on PostgreSQL.
+//! feature it lacks ([`queries::POSTGRES_ONLY`]). On MySQL and MariaDB,
+//! [`load::load_mysql`] loads them with TPC-H's own DDL and the same 10 queries run (the
+//! other 12 are compile errors there too). The example program stays on PostgreSQL.
 
 pub mod load;
 pub mod queries;

@@ -52,6 +52,7 @@ mod mariadb_reflect;
 mod mariadb_relations;
 mod mariadb_schema;
 mod mariadb_stream;
+mod mariadb_types;
 mod mariadb_writes;
 mod migrations;
 mod migrations_embed;

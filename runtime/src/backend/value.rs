@@ -371,11 +371,17 @@ impl Encode for rust_decimal::Decimal {
             )
         })
     }
+    #[cfg(feature = "mysql")]
+    fn to_mysql(&self) -> Result<mysql::Value, String> {
+        Ok(crate::types::mysql_forms::decimal_value(self))
+    }
 }
 
 #[cfg(feature = "chrono")]
 mod chrono_values {
     use super::*;
+    #[cfg(feature = "mysql")]
+    use crate::types::mysql_forms::{self, naive_date_time, Parts};
 
     impl Encode for chrono::NaiveDate {
         #[cfg(feature = "sqlite")]
@@ -383,6 +389,11 @@ mod chrono_values {
             Ok(SqliteArg::Text(Cow::Owned(
                 self.format(crate::types::sqlite_format::DATE).to_string(),
             )))
+        }
+        #[cfg(feature = "mysql")]
+        fn to_mysql(&self) -> Result<mysql::Value, String> {
+            use chrono::Datelike;
+            Parts::date(self.year(), self.month() as u8, self.day() as u8).to_value()
         }
     }
 
@@ -393,6 +404,16 @@ mod chrono_values {
                 self.format(crate::types::sqlite_format::TIME).to_string(),
             )))
         }
+        #[cfg(feature = "mysql")]
+        fn to_mysql(&self) -> Result<mysql::Value, String> {
+            use chrono::Timelike;
+            Ok(mysql_forms::time_value(
+                self.hour() as u8,
+                self.minute() as u8,
+                self.second() as u8,
+                mysql_forms::micros(self.nanosecond())?,
+            ))
+        }
     }
 
     impl Encode for chrono::NaiveDateTime {
@@ -402,6 +423,10 @@ mod chrono_values {
                 self.format(crate::types::sqlite_format::TIMESTAMP)
                     .to_string(),
             )))
+        }
+        #[cfg(feature = "mysql")]
+        fn to_mysql(&self) -> Result<mysql::Value, String> {
+            naive_date_time(self)
         }
     }
 
@@ -414,6 +439,10 @@ mod chrono_values {
                     .to_string(),
             )))
         }
+        #[cfg(feature = "mysql")]
+        fn to_mysql(&self) -> Result<mysql::Value, String> {
+            naive_date_time(&self.naive_utc())
+        }
     }
 }
 
@@ -423,6 +452,12 @@ impl Encode for uuid::Uuid {
     fn to_sqlite(&self) -> Result<SqliteArg<'_>, String> {
         Ok(SqliteArg::Text(Cow::Owned(self.hyphenated().to_string())))
     }
+    #[cfg(feature = "mysql")]
+    fn to_mysql(&self) -> Result<mysql::Value, String> {
+        Ok(mysql::Value::Bytes(
+            self.hyphenated().to_string().into_bytes(),
+        ))
+    }
 }
 
 #[cfg(feature = "serde_json")]
@@ -430,5 +465,9 @@ impl Encode for serde_json::Value {
     #[cfg(feature = "sqlite")]
     fn to_sqlite(&self) -> Result<SqliteArg<'_>, String> {
         Ok(SqliteArg::Text(Cow::Owned(self.to_string())))
+    }
+    #[cfg(feature = "mysql")]
+    fn to_mysql(&self) -> Result<mysql::Value, String> {
+        crate::types::mysql_forms::json_value(self)
     }
 }

@@ -278,6 +278,9 @@ where
                     out.sql("[]");
                 }
             }
+            None if out.dialect() == crate::backend::Dialect::Mysql => {
+                out.sql(crate::render::mysql_cast_type(T::NAME))
+            }
             None => out.sql(T::NAME),
         }
         out.sql(")");

@@ -10,12 +10,15 @@
 //! exactly when PostgreSQL would (every function here is strict unless its docs say
 //! otherwise). A call with arguments of the wrong types does not compile, at the call.
 
-use super::{AggregatesAllowed, AsExpr, Expression, IntoOperand};
+use super::{AggregatesAllowed, AsExpr, Expression};
 use crate::check::identity::{ArgKeys, ExprKey, NameId, NodeOf};
 use crate::check::{Agg, AppearsIn, InsideAggregate, Neutral, ValidGrouping};
 use crate::render::{Render, SqlWriter};
 use crate::types::*;
 use std::marker::PhantomData;
+
+mod concat;
+pub use concat::{concat, ConcatFn};
 
 /// The SQL types of a tuple of argument expressions.
 pub trait ArgTypes {
@@ -318,8 +321,6 @@ functions! {
     Position = "strpos" sqlite "instr";
     /// `replace(text, from, to)`
     Replace = "replace";
-    /// `concat(..)`
-    ConcatFn = "concat";
     /// `floor(x)`
     Floor = "floor" [PgOnly<lacks::PgFunctions>];
     /// `ceil(x)`
@@ -477,15 +478,6 @@ where
     E::SqlType: SqlType<NotNull = Text>,
 {
     Func::new((e, from.into_expr(), to.into_expr()))
-}
-/// `concat(a, b)` of two values or expressions of any types, as text: NULLs are skipped, so
-/// the result is never NULL. For more, nest it: `concat(users::name, concat(" ", users::id))`
-/// is what `concat(name, ' ', id)` gives. (`a.concat(b)` is `||`, NULL when either is.)
-///
-/// Two arguments, like every function here that SQL calls with a list (`coalesce`,
-/// `greatest`): Rust has no variadic functions, and `concat(a, b)` is what one writes first.
-pub fn concat<A: IntoOperand, B: IntoOperand>(a: A, b: B) -> Func<ConcatFn, (A::Expr, B::Expr)> {
-    Func::new((a.into_operand(), b.into_operand()))
 }
 /// `round(x, digits)` of `numeric`.
 pub fn round_to<E: Expression, D: AsExpr<Int4>>(e: E, digits: D) -> Func<Round, (E, D::Expr)>

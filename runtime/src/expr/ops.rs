@@ -18,6 +18,8 @@ pub trait BinaryOp: NameId {
     type Out<L: SqlType, R: SqlType>: SqlType;
     /// Whether this is `AND`, which leaves out an absent side (`filter_opt(None)`).
     const IS_AND: bool = false;
+    /// Whether this is `||`, which MySQL spells `CONCAT(a, b)`.
+    const IS_CONCAT: bool = false;
 }
 
 /// Whether two strings are equal, at compile time.
@@ -45,6 +47,7 @@ macro_rules! binary_ops {
             const SQL: &'static str = $sql;
             type Out<$l: SqlType, $r: SqlType> = $out;
             const IS_AND: bool = same_text($sql, "AND");
+            const IS_CONCAT: bool = same_text($sql, "||");
         }
         impl crate::check::identity::NameId for $name {
             type Id = ::sqlwright::__private::name_id!(op $name);
@@ -146,6 +149,17 @@ impl<Op: BinaryOp, L: Render, R: Render> Render for Binary<Op, L, R> {
         }
         // A value on either side of a `#[sensitive]` column is redacted in logs.
         let sensitive = self.left.is_sensitive() || self.right.is_sensitive();
+        if Op::IS_CONCAT && out.dialect() == crate::engine::Dialect::Mysql {
+            // MySQL's `||` is `OR` unless the session's `sql_mode` says otherwise;
+            // `CONCAT` is NULL when either side is, as `||` is elsewhere.
+            return out.redacting(sensitive, |out| {
+                out.sql("CONCAT(");
+                self.left.render(out);
+                out.sql(", ");
+                self.right.render(out);
+                out.sql(")");
+            });
+        }
         out.redacting(sensitive, |out| {
             operand(&self.left, out);
             out.sql(" ");
@@ -265,8 +279,13 @@ impl<E: Render, ST: ArrayElement, T: crate::backend::Encode> Render for InList<E
     fn render<'a>(&'a self, out: &mut SqlWriter<'a>) {
         operand(&self.expr, out);
         let sensitive = self.expr.is_sensitive();
-        out.in_array(self.values.value().len(), self.negated, |out| {
-            out.redacting(sensitive, |out| self.values.render(out))
+        out.redacting(sensitive, |out| {
+            out.in_list(
+                self.values.value(),
+                &<Array<ST> as SqlType>::PG_TYPE,
+                self.negated,
+                |out| self.values.render(out),
+            )
         });
     }
 }

@@ -72,9 +72,10 @@ pub(super) fn render_name_and_columns<T: Table>(out: &mut SqlWriter<'_>) {
 impl<T: Table, Q: SubSelect<J>, J> FromClause for Derived<T, Q, J> {
     type Needs = Q::Needs;
     fn render_from<'a>(&'a self, out: &mut SqlWriter<'a>) {
-        if out.dialect() == crate::backend::Dialect::Sqlite {
-            // SQLite names a subquery's columns only in a CTE: `(WITH "t"("a", ..) AS
-            // (query) SELECT * FROM "t") AS "t"` reads the same rows under the same names.
+        if out.dialect() != crate::backend::Dialect::Postgres {
+            // SQLite and MariaDB name a subquery's columns only in a CTE: `(WITH "t"("a",
+            // ..) AS (query) SELECT * FROM "t") AS "t"` reads the same rows under the same
+            // names.
             out.sql("(WITH ");
             render_name_and_columns::<T>(out);
             out.sql(" AS ");

@@ -98,8 +98,10 @@ where
     }
     fn render_in<'a>(table: &str, arrays: &'a Vec<K>, out: &mut SqlWriter<'a>) {
         out.column(table, M::NAME);
-        out.in_array(arrays.len(), false, |out| {
-            out.redacting(M::SENSITIVE, |out| out.bind(arrays, array_type::<M>()))
+        out.redacting(M::SENSITIVE, |out| {
+            out.in_list(arrays, &array_type::<M>(), false, |out| {
+                out.bind(arrays, array_type::<M>())
+            })
         });
     }
     fn names() -> Vec<&'static str> {

@@ -346,10 +346,8 @@ impl<P> Aligned<P> for [P] {
             out.column(target, <FB::Referenced as ColumnDef>::NAME);
             out.sql(" WHERE ");
             out.column(link, <FA as ColumnDef>::NAME);
-            out.in_array(keys.len(), false, |out| {
-                out.redacting(<FA as ColumnDef>::SENSITIVE, |out| {
-                    out.bind(&keys, array.clone())
-                })
+            out.redacting(<FA as ColumnDef>::SENSITIVE, |out| {
+                out.in_list(&keys, &array, false, |out| out.bind(&keys, array.clone()))
             });
         });
         let mut slots: HashMap<<P::Value as KeyValue>::Key, usize> = HashMap::new();

@@ -249,10 +249,13 @@ where
         out.sql(" WHERE ");
         out.column(link, <FA as ColumnDef>::NAME);
         let keys = &self.keys;
-        out.in_array(keys.len(), false, |out| {
-            out.redacting(<FA as ColumnDef>::SENSITIVE, |out| {
-                out.bind(keys, <Array<NotNullOf<FA>> as SqlType>::PG_TYPE)
-            })
+        out.redacting(<FA as ColumnDef>::SENSITIVE, |out| {
+            out.in_list(
+                keys,
+                &<Array<NotNullOf<FA>> as SqlType>::PG_TYPE,
+                false,
+                |out| out.bind(keys, <Array<NotNullOf<FA>> as SqlType>::PG_TYPE),
+            )
         });
         true
     }

@@ -45,3 +45,22 @@ impl<'a> SqlWriter<'a> {
         }
     }
 }
+
+/// The type MySQL's `CAST(x AS ..)` takes for a SQL type named as PostgreSQL names it
+/// (`numeric` is `DECIMAL(65, 30)`, which holds every `Decimal`; integers are `SIGNED`, a
+/// BIGINT, which loads into a narrower Rust integer only when the value fits).
+pub(crate) fn mysql_cast_type(name: &'static str) -> &'static str {
+    match name {
+        "int2" | "int4" | "int8" => "SIGNED",
+        "float4" => "FLOAT",
+        "float8" => "DOUBLE",
+        "numeric" => "DECIMAL(65, 30)",
+        "text" => "CHAR",
+        "date" => "DATE",
+        "time" => "TIME(6)",
+        "timestamp" | "timestamptz" => "DATETIME(6)",
+        "bytea" => "BINARY",
+        "uuid" => "UUID",
+        other => other,
+    }
+}

@@ -82,6 +82,7 @@ mod cast;
 mod fingerprint;
 mod mysql_list;
 mod rendered;
+pub(crate) use cast::mysql_cast_type;
 pub(crate) use fingerprint::{Fingerprint, TypesKey};
 pub(crate) use rendered::MysqlMarks;
 pub use rendered::Rendered;
@@ -246,8 +247,14 @@ impl<'a> SqlWriter<'a> {
             self.last_type = Some(ty);
         }
         if self.text {
-            self.dialect
-                .write_placeholder(&mut self.sql, self.params.len());
+            if self.dialect == Dialect::Mysql && oid == Type::NUMERIC.oid() {
+                // A decimal is sent as its text, which MySQL's arithmetic would read as a
+                // double: the cast keeps it exact (the type is in the fingerprint).
+                self.sql.push_str("CAST(? AS DECIMAL(65, 30))");
+            } else {
+                self.dialect
+                    .write_placeholder(&mut self.sql, self.params.len());
+            }
         }
     }
 
@@ -298,20 +305,11 @@ impl<'a> SqlWriter<'a> {
     ///
     /// SQLite has no arrays: the list is bound as one JSON array (see
     /// `Encode::to_sqlite`) and read with `json_each`, so the statement's text does not
-    /// depend on the list's length either; MySQL reads the same JSON with `JSON_TABLE`
-    /// (see [`mysql_list`](Self::mysql_list)).
+    /// depend on the list's length either. MySQL binds the elements one by one (see
+    /// [`in_list`](Self::in_list), the caller on every backend); a composite key's lists
+    /// are read there with `JSON_TABLE` (`mysql_list`).
     #[inline]
     pub fn in_array(&mut self, len: usize, negated: bool, bind: impl FnOnce(&mut Self)) {
-        if self.dialect == Dialect::Mysql {
-            self.sql(if negated {
-                " NOT IN (SELECT `l`.`v` FROM "
-            } else {
-                " IN (SELECT `l`.`v` FROM "
-            });
-            self.mysql_list(bind);
-            self.sql(" AS `l`)");
-            return;
-        }
         if self.dialect == Dialect::Sqlite {
             self.sql(if negated {
                 " NOT IN (SELECT value FROM json_each("
@@ -331,6 +329,53 @@ impl<'a> SqlWriter<'a> {
         });
         bind(self);
         self.sql(if unnest { "))" } else { ")" });
+    }
+
+    /// [`in_array`](Self::in_array) for a list whose elements are at hand (`array`: the
+    /// list's array type, whose element type each element is bound as). MySQL has no
+    /// arrays and no JSON reader that keeps each element's type, so there the elements are
+    /// bound one by one, ` IN (?, ?, ..)`, their count rounded up to a power of two by
+    /// repeating the last one (a duplicate changes neither `IN` nor `NOT IN`), so that
+    /// lists of 1 to 1000 elements make 11 statements, not 1000 (lists of more than 32768
+    /// are not padded). An empty list is
+    /// ` IN (SELECT 1 FROM DUAL WHERE FALSE)`: false, and `NOT IN` true, for NULL too, as
+    /// `= ANY('{}')` is on PostgreSQL. Elsewhere `bind_array` binds the list as one
+    /// parameter.
+    #[inline]
+    pub fn in_list<T: Encode>(
+        &mut self,
+        values: &'a [T],
+        array: &Type,
+        negated: bool,
+        bind_array: impl FnOnce(&mut Self),
+    ) {
+        if self.dialect != Dialect::Mysql {
+            return self.in_array(values.len(), negated, bind_array);
+        }
+        // Each element is bound as the array's element type (a decimal is then cast).
+        let element = match array.kind() {
+            postgres_types::Kind::Array(member) => member.clone(),
+            _ => Type::UNKNOWN,
+        };
+        self.sql(if negated { " NOT IN (" } else { " IN (" });
+        let Some(last) = values.last() else {
+            return self.sql("SELECT 1 FROM DUAL WHERE FALSE)");
+        };
+        // Past 32768 elements the next power of two could pass MySQL's 65535 parameters.
+        let padded = match values.len().next_power_of_two() {
+            p if p <= 1 << 15 => p,
+            _ => values.len(),
+        };
+        self.hash_count(padded);
+        for i in 0..padded {
+            if i > 0 {
+                self.sql_unhashed(", ");
+            }
+            let value = values.get(i).unwrap_or(last);
+            self.check_value(value);
+            self.bind(value, element.clone());
+        }
+        self.sql(")");
     }
 
     /// Writes ` LIMIT $n` and ` OFFSET $m` for whichever is given. SQLite takes OFFSET only

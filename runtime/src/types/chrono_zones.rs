@@ -20,6 +20,10 @@ macro_rules! zoned {
             fn decode_sqlite(value: crate::backend::SqliteValue<'_>) -> Result<Self, DecodeError> {
                 <DateTime<chrono::Utc> as FromSqlValue<Timestamptz>>::decode_sqlite(value).map($from_utc)
             }
+            #[cfg(feature = "mysql")]
+            fn decode_mysql(value: &::mysql::Value) -> Result<Self, DecodeError> {
+                <DateTime<chrono::Utc> as FromSqlValue<Timestamptz>>::decode_mysql(value).map($from_utc)
+            }
             fn decode(ty: &Type, raw: Option<&[u8]>) -> Result<Self, DecodeError> {
                 decode_pg(ty, raw)
             }
@@ -42,6 +46,11 @@ macro_rules! zoned {
                         .to_string()
                         .into(),
                 ))
+            }
+            /// The instant, as its UTC date and time.
+            #[cfg(feature = "mysql")]
+            fn to_mysql(&self) -> Result<::mysql::Value, String> {
+                super::mysql_forms::naive_date_time(&self.naive_utc())
             }
         }
     )*};

@@ -90,6 +90,10 @@ impl<T: Serialize + std::fmt::Debug + Sync> crate::backend::Encode for Json<T> {
             .map(|text| crate::backend::SqliteArg::Text(text.into()))
             .map_err(|e| format!("the value does not serialize as JSON: {e}"))
     }
+    #[cfg(feature = "mysql")]
+    fn to_mysql(&self) -> Result<mysql::Value, String> {
+        super::mysql_forms::json_value(&self.0)
+    }
 }
 
 impl<T> RustValue for Json<T> {}
@@ -186,6 +190,10 @@ macro_rules! json_loads {
             #[cfg(feature = "sqlite")]
             fn decode_sqlite(value: crate::backend::SqliteValue<'_>) -> Result<Self, DecodeError> {
                 decode_json_sqlite(value)
+            }
+            #[cfg(feature = "mysql")]
+            fn decode_mysql(value: &::mysql::Value) -> Result<Self, DecodeError> {
+                super::mysql_forms::json(value).map(Json)
             }
         }
     )*};

@@ -15,6 +15,8 @@ pub(crate) mod guard;
 mod interval;
 #[cfg(feature = "serde_json")]
 pub(crate) mod json;
+#[cfg(feature = "mysql")]
+pub(crate) mod mysql_forms;
 mod network;
 #[cfg(feature = "rust_decimal")]
 mod numeric;

@@ -23,6 +23,10 @@ macro_rules! time_value {
             fn decode(ty: &Type, raw: Option<&[u8]>) -> Result<Self, DecodeError> {
                 decode_pg(ty, raw)
             }
+            #[cfg(feature = "mysql")]
+            fn decode_mysql(value: &::mysql::Value) -> Result<Self, DecodeError> {
+                mysql::FromMysql::from_mysql(value)
+            }
         }
         impl RustValue for $rust {}
         impl SqlValue<$st> for $rust {}
@@ -40,6 +44,10 @@ macro_rules! time_value {
             }
             fn check(&self) -> Result<(), String> {
                 InRange::in_range(self)
+            }
+            #[cfg(feature = "mysql")]
+            fn to_mysql(&self) -> Result<::mysql::Value, String> {
+                mysql::FromMysql::to_mysql(self)
             }
         }
     )*};
@@ -71,6 +79,94 @@ time_value! {
     time::Time => Time, text::time, text::parse_time;
     time::PrimitiveDateTime => Timestamp, text::timestamp, text::parse_timestamp;
     time::OffsetDateTime => Timestamptz, text::timestamptz, text::parse_timestamptz;
+}
+
+/// MySQL's forms (see `mysql_forms`): an `OffsetDateTime` is sent as its UTC date and time
+/// and loads with offset `+00:00`.
+#[cfg(feature = "mysql")]
+mod mysql {
+    use super::super::mysql_forms::{self, Parts};
+    use crate::engine::error::DecodeError;
+    use ::mysql::Value;
+
+    pub(super) trait FromMysql: Sized {
+        fn from_mysql(value: &Value) -> Result<Self, DecodeError>;
+        fn to_mysql(&self) -> Result<Value, String>;
+    }
+
+    fn invalid<T>(e: impl std::fmt::Display) -> DecodeError {
+        DecodeError::Invalid {
+            rust: std::any::type_name::<T>(),
+            reason: e.to_string(),
+        }
+    }
+
+    fn date<T>(p: Parts) -> Result<time::Date, DecodeError> {
+        let month = time::Month::try_from(p.month).map_err(invalid::<T>)?;
+        time::Date::from_calendar_date(p.year, month, p.day).map_err(invalid::<T>)
+    }
+
+    fn time_of<T>((h, m, s, us): (u8, u8, u8, u32)) -> Result<time::Time, DecodeError> {
+        time::Time::from_hms_micro(h, m, s, us).map_err(invalid::<T>)
+    }
+
+    fn parts(d: time::Date, t: time::Time) -> Parts {
+        Parts {
+            year: d.year(),
+            month: u8::from(d.month()),
+            day: d.day(),
+            hour: t.hour(),
+            minute: t.minute(),
+            second: t.second(),
+            micro: t.microsecond(),
+        }
+    }
+
+    impl FromMysql for time::Date {
+        fn from_mysql(value: &Value) -> Result<Self, DecodeError> {
+            mysql_forms::date::<Self>(value).and_then(date::<Self>)
+        }
+        fn to_mysql(&self) -> Result<Value, String> {
+            parts(*self, time::Time::MIDNIGHT).to_value()
+        }
+    }
+
+    impl FromMysql for time::Time {
+        fn from_mysql(value: &Value) -> Result<Self, DecodeError> {
+            mysql_forms::time::<Self>(value).and_then(time_of::<Self>)
+        }
+        fn to_mysql(&self) -> Result<Value, String> {
+            Ok(mysql_forms::time_value(
+                self.hour(),
+                self.minute(),
+                self.second(),
+                self.microsecond(),
+            ))
+        }
+    }
+
+    impl FromMysql for time::PrimitiveDateTime {
+        fn from_mysql(value: &Value) -> Result<Self, DecodeError> {
+            let p = mysql_forms::date_time::<Self>(value)?;
+            let t = time_of::<Self>((p.hour, p.minute, p.second, p.micro))?;
+            Ok(time::PrimitiveDateTime::new(date::<Self>(p)?, t))
+        }
+        fn to_mysql(&self) -> Result<Value, String> {
+            parts(self.date(), self.time()).to_value()
+        }
+    }
+
+    impl FromMysql for time::OffsetDateTime {
+        fn from_mysql(value: &Value) -> Result<Self, DecodeError> {
+            time::PrimitiveDateTime::from_mysql(value).map(|t| t.assume_utc())
+        }
+        fn to_mysql(&self) -> Result<Value, String> {
+            let utc = self
+                .checked_to_offset(time::UtcOffset::UTC)
+                .ok_or_else(|| format!("{self} has no UTC form within the `time` crate's range"))?;
+            parts(utc.date(), utc.time()).to_value()
+        }
+    }
 }
 
 #[cfg(feature = "sqlite")]

@@ -5,8 +5,9 @@
 //! zero dates), reads `\` in string literals as a plain character (as standard SQL and
 //! PostgreSQL do), and reads `||` as concatenation, never as `OR`. Statements are prepared
 //! on the server (the binary protocol, so integers and floats arrive typed) and kept in the
-//! driver's statement cache. See docs/design.md, "MariaDB groundwork (#23)" and "MySQL
-//! engine, errors and the portable suite" for what is built.
+//! driver's statement cache. The session's time zone is UTC. See docs/design.md, "MariaDB
+//! groundwork (#23)", "MySQL values" and "MySQL engine, errors and the portable suite" for
+//! what is built.
 
 mod errors;
 mod list;
@@ -41,9 +42,15 @@ const STATEMENT_CACHE: usize = 256;
 
 /// The session's `sql_mode`: strict (errors, not silent truncation or zero dates),
 /// standard string literals (`NO_BACKSLASH_ESCAPES`) and `||` as concatenation
-/// (`PIPES_AS_CONCAT`: the shared renderer writes `||`, which would otherwise be `OR`).
+/// (`PIPES_AS_CONCAT`: sqlwright itself writes `CONCAT(a, b)`, but `||` in raw SQL then
+/// means what it means on PostgreSQL and SQLite, never `OR`).
 const SQL_MODE: &str = "SET SESSION sql_mode = 'STRICT_ALL_TABLES,ERROR_FOR_DIVISION_BY_ZERO,\
 NO_ZERO_DATE,NO_ZERO_IN_DATE,NO_ENGINE_SUBSTITUTION,NO_BACKSLASH_ESCAPES,PIPES_AS_CONCAT'";
+
+/// The session's time zone: UTC, so that a `Timestamptz` value (sent and read as its UTC
+/// date and time) means the same instant in a DATETIME and in a TIMESTAMP column, whose
+/// values MySQL converts through the session's zone (docs/design.md, "MySQL values").
+const TIME_ZONE: &str = "SET SESSION time_zone = '+00:00'";
 
 /// MySQL's part of a connection.
 pub struct MysqlLink {
@@ -106,7 +113,7 @@ impl Connection<Mysql> {
             .tcp_connect_timeout(Some(connect_timeout))
             .read_timeout(options.read_timeout)
             .write_timeout(options.write_timeout)
-            .init(vec!["SET NAMES utf8mb4", SQL_MODE]);
+            .init(vec!["SET NAMES utf8mb4", SQL_MODE, TIME_ZONE]);
         let target = if host.starts_with('/') {
             opts = opts.socket(Some(host));
             format!("{host}/{}", url.database.as_deref().unwrap_or(""))
@@ -220,7 +227,7 @@ impl MysqlLink {
 
     /// Puts the session back as a new connection's (COM_RESET_CONNECTION: the transaction
     /// rolled back, temporary tables, user variables, session variables and prepared
-    /// statements gone), then sets utf8mb4 and the `sql_mode` again (the driver runs the
+    /// statements gone), then sets utf8mb4, the `sql_mode` and UTC again (the driver runs the
     /// connection's init statements after the reset).
     pub(crate) fn reset(&mut self) -> Result<(), Error> {
         self.statements.clear();

@@ -55,7 +55,7 @@ impl Pooled for Mysql {
 
     /// COM_RESET_CONNECTION: whatever the user left on the session (variables, user
     /// variables, temporary tables, locks, prepared statements, a transaction) is gone;
-    /// utf8mb4 and the `sql_mode` are set again.
+    /// utf8mb4, the `sql_mode` and the UTC time zone are set again.
     fn reset(_opener: &MysqlOpener, conn: &mut Connection<Self>) -> Result<(), Error> {
         let result = conn.link.reset();
         conn.note(result)

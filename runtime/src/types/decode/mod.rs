@@ -300,6 +300,10 @@ impl DefaultRust for Interval {
 /// more): never a rounded value.
 #[cfg(feature = "rust_decimal")]
 impl FromSqlValue<Numeric> for rust_decimal::Decimal {
+    #[cfg(feature = "mysql")]
+    fn decode_mysql(value: &::mysql::Value) -> Result<Self, DecodeError> {
+        super::mysql_forms::decimal(value)
+    }
     #[cfg(feature = "sqlite")]
     fn decode_sqlite(value: crate::backend::SqliteValue<'_>) -> Result<Self, DecodeError> {
         sqlite::decimal(value)
@@ -319,6 +323,10 @@ impl DefaultRust for Numeric {
 
 #[cfg(feature = "chrono")]
 impl FromSqlValue<Date> for chrono::NaiveDate {
+    #[cfg(feature = "mysql")]
+    fn decode_mysql(value: &::mysql::Value) -> Result<Self, DecodeError> {
+        super::mysql_forms::date::<Self>(value).and_then(super::mysql_forms::chrono_date::<Self>)
+    }
     #[cfg(feature = "sqlite")]
     fn decode_sqlite(value: crate::backend::SqliteValue<'_>) -> Result<Self, DecodeError> {
         sqlite::date(value)
@@ -336,6 +344,10 @@ impl DefaultRust for Date {
 /// so `24:00` is a [`DecodeError::Invalid`] (not the 00:00 of the same day).
 #[cfg(feature = "chrono")]
 impl FromSqlValue<Time> for chrono::NaiveTime {
+    #[cfg(feature = "mysql")]
+    fn decode_mysql(value: &::mysql::Value) -> Result<Self, DecodeError> {
+        super::mysql_forms::time::<Self>(value).and_then(super::mysql_forms::chrono_time::<Self>)
+    }
     #[cfg(feature = "sqlite")]
     fn decode_sqlite(value: crate::backend::SqliteValue<'_>) -> Result<Self, DecodeError> {
         sqlite::time(value)
@@ -377,6 +389,11 @@ impl DefaultRust for Time {
 
 #[cfg(feature = "chrono")]
 impl FromSqlValue<Timestamp> for chrono::NaiveDateTime {
+    #[cfg(feature = "mysql")]
+    fn decode_mysql(value: &::mysql::Value) -> Result<Self, DecodeError> {
+        super::mysql_forms::date_time::<Self>(value)
+            .and_then(super::mysql_forms::chrono_date_time::<Self>)
+    }
     #[cfg(feature = "sqlite")]
     fn decode_sqlite(value: crate::backend::SqliteValue<'_>) -> Result<Self, DecodeError> {
         sqlite::timestamp(value)
@@ -392,6 +409,12 @@ impl DefaultRust for Timestamp {
 
 #[cfg(feature = "chrono")]
 impl FromSqlValue<Timestamptz> for chrono::DateTime<chrono::Utc> {
+    #[cfg(feature = "mysql")]
+    fn decode_mysql(value: &::mysql::Value) -> Result<Self, DecodeError> {
+        super::mysql_forms::date_time::<Self>(value)
+            .and_then(super::mysql_forms::chrono_date_time::<Self>)
+            .map(|t| t.and_utc())
+    }
     #[cfg(feature = "sqlite")]
     fn decode_sqlite(value: crate::backend::SqliteValue<'_>) -> Result<Self, DecodeError> {
         sqlite::timestamptz(value)
@@ -407,6 +430,10 @@ impl DefaultRust for Timestamptz {
 
 #[cfg(feature = "uuid")]
 impl FromSqlValue<Uuid> for uuid::Uuid {
+    #[cfg(feature = "mysql")]
+    fn decode_mysql(value: &::mysql::Value) -> Result<Self, DecodeError> {
+        super::mysql_forms::uuid(value)
+    }
     #[cfg(feature = "sqlite")]
     fn decode_sqlite(value: crate::backend::SqliteValue<'_>) -> Result<Self, DecodeError> {
         sqlite::uuid(value)
@@ -422,6 +449,10 @@ impl DefaultRust for Uuid {
 
 #[cfg(feature = "serde_json")]
 impl FromSqlValue<Json> for serde_json::Value {
+    #[cfg(feature = "mysql")]
+    fn decode_mysql(value: &::mysql::Value) -> Result<Self, DecodeError> {
+        super::mysql_forms::json(value)
+    }
     #[cfg(feature = "sqlite")]
     fn decode_sqlite(value: crate::backend::SqliteValue<'_>) -> Result<Self, DecodeError> {
         sqlite::json(value)
@@ -437,6 +468,10 @@ impl DefaultRust for Json {
 
 #[cfg(feature = "serde_json")]
 impl FromSqlValue<Jsonb> for serde_json::Value {
+    #[cfg(feature = "mysql")]
+    fn decode_mysql(value: &::mysql::Value) -> Result<Self, DecodeError> {
+        super::mysql_forms::json(value)
+    }
     #[cfg(feature = "sqlite")]
     fn decode_sqlite(value: crate::backend::SqliteValue<'_>) -> Result<Self, DecodeError> {
         sqlite::json(value)
