@@ -3,7 +3,7 @@
 //! then what only SQLite's engine has to say (in-memory URLs, a busy database file).
 
 use crate::both::{spelled, FreshEngine, TestBackend};
-use crate::on_both;
+use crate::on_all;
 use crate::session::capture_sql;
 use sqlwright::engine::{DbErrorKind, EngineBuilder, PoolState};
 use sqlwright::prelude::*;
@@ -29,7 +29,7 @@ struct NewItem {
     name: String,
 }
 
-on_both!(
+on_all!(
     connections_are_returned_and_reused,
     a_connection_returned_inside_a_transaction_is_rolled_back,
     checkout_waits_then_times_out,

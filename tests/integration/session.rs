@@ -2,7 +2,7 @@
 
 use crate::both::{spelled, with, TestBackend};
 use crate::engine_setup;
-use crate::on_both;
+use crate::on_all;
 use sqlwright::backend::Dialect;
 use sqlwright::engine::DbErrorKind;
 use sqlwright::prelude::*;
@@ -20,7 +20,7 @@ sqlwright::table! {
     }
 }
 
-on_both!(
+on_all!(
     commit_writes_parents_first_in_one_multi_row_insert_per_table,
     a_failed_commit_writes_nothing_and_the_session_goes_on,
     a_session_over_a_borrowed_connection_with_borrowed_changes,

@@ -2,7 +2,7 @@
 //! what happens when a statement inside fails.
 
 use crate::both::{with, Fresh, TestBackend};
-use crate::on_both;
+use crate::on_all;
 use crate::schema::*;
 use crate::twice::twice;
 use crate::{engine_setup, setup};
@@ -16,7 +16,7 @@ fn add<E: Executor>(conn: &mut E, name: &str) -> Result<u64, Error> {
         .execute(conn)
 }
 
-on_both!(
+on_all!(
     closure_commits_on_ok_and_rolls_back_on_err,
     closure_rolls_back_on_panic_and_the_connection_stays_usable,
     nested_transactions_are_savepoints,

@@ -152,12 +152,21 @@ pub mod on_tokio {
 macro_rules! twice {
     () => {};
     ($(#[$attr:meta])* fn $name:ident<B>() $body:block $($rest:tt)*) => {
+        crate::twice::twice!(@generic [crate::both::TestBackend + sqlwright::reflect::Reflects]
+            [mysql] $(#[$attr])* fn $name $body);
+        crate::twice::twice!($($rest)*);
+    };
+    ($(#[$attr:meta])* fn $name:ident<B: PgOrSqlite>() $body:block $($rest:tt)*) => {
+        crate::twice::twice!(@generic [crate::both::PgOrSqlite] [] $(#[$attr])* fn $name $body);
+        crate::twice::twice!($($rest)*);
+    };
+    (@generic [$($bound:tt)*] [$($mysql:ident)?] $(#[$attr:meta])* fn $name:ident $body:block) => {
         $(#[$attr])*
         mod $name {
             #[allow(unused_imports)]
             use super::*;
 
-            fn body<B: crate::both::PgOrSqlite>() {
+            fn body<B: $($bound)*>() {
                 #[allow(unused_macros)]
                 macro_rules! go {
                     ($run:expr) => {
@@ -186,6 +195,13 @@ macro_rules! twice {
                 body::<sqlwright::Sqlite>()
             }
 
+            $(
+                #[test]
+                fn $mysql() {
+                    body::<sqlwright::Mysql>()
+                }
+            )?
+
             #[test]
             fn on_tokio() {
                 #[allow(unused_imports)]
@@ -210,7 +226,6 @@ macro_rules! twice {
                 $body
             }
         }
-        crate::twice::twice!($($rest)*);
     };
     ($(#[$attr:meta])* fn $name:ident() $body:block $($rest:tt)*) => {
         $(#[$attr])*

@@ -154,7 +154,8 @@ twice! {
         assert_eq!(n, 0);
     }
 
-    fn update_with_expressions_and_returning<B>() {
+    // UPDATE .. RETURNING, which MySQL lacks.
+    fn update_with_expressions_and_returning<B: PgOrSqlite>() {
         let mut db = with::<B>(USERS_SCHEMA, USER_ROWS);
         let q = sqlwright::query::update(users::table)
             .filter(users::age.is_not_null())
