@@ -1,7 +1,7 @@
 //! SELECT DISTINCT, DISTINCT ON (PostgreSQL) and `group_by` written after `select`: the
 //! queries the compile-time rules accept run, and give the rows the data implies.
 
-use crate::both::{text_of, with};
+use crate::both::{spelled, text_of, with};
 use crate::schema::*;
 use crate::twice::twice;
 use sqlwright::backend::Dialect;
@@ -34,7 +34,7 @@ twice! {
             .order_by(users::name)
             .select((users::name, users::hair_color))
             .distinct();
-        assert!(text_of(q.debug_sql_for(B::DIALECT)).starts_with("SELECT DISTINCT \"users\".\"name\""));
+        assert!(text_of(q.debug_sql_for(B::DIALECT)).starts_with(&spelled::<B>("SELECT DISTINCT \"users\".\"name\"")));
         let rows: Vec<(String, Option<String>)> = go!(q.load(&mut db.conn)).unwrap();
         assert_eq!(
             rows,

@@ -1,7 +1,7 @@
 //! GROUP BY expressions: `date_trunc`, `extract`, `lower(..)`, arithmetic and casts as
 //! grouping items, recognised again in the select list, HAVING and ORDER BY.
 
-use crate::both::{text_of, with};
+use crate::both::{spelled, text_of, with};
 use crate::schema::*;
 use crate::twice::twice;
 use chrono::NaiveDate;
@@ -31,7 +31,10 @@ INSERT INTO sales (customer, ordered_at, total) VALUES
 ";
 
 twice! {
-    fn grouped_by_an_expression_of_a_column<B>() {
+    // Not on MySQL yet: its HAVING cannot read `users`.`name` inside `lower(..)` (only
+    // grouped columns, select-list aliases and aggregates); writing the HAVING through the
+    // select list's alias is not built (docs/design.md, "MySQL: the portable suite").
+    fn grouped_by_an_expression_of_a_column<B: PgOrSqlite>() {
         let mut db = with::<B>(USERS_SCHEMA, USER_ROWS);
         // lower(name) grouped, selected, ordered by, and named in HAVING
         let q = users::table
@@ -41,9 +44,10 @@ twice! {
             .order_by(lower(users::name).desc());
         assert_eq!(
             text_of(q.debug_sql_for(B::DIALECT)),
-            "SELECT lower(\"users\".\"name\"), COUNT(*) FROM \"users\" GROUP BY lower(\"users\".\"name\") \
-         HAVING lower(\"users\".\"name\") <> ?1 ORDER BY lower(\"users\".\"name\") DESC"
-                .replace("?1", if B::DIALECT == Dialect::Postgres { "$1" } else { "?1" })
+            spelled::<B>(
+                "SELECT lower(\"users\".\"name\"), COUNT(*) FROM \"users\" GROUP BY lower(\"users\".\"name\") \
+         HAVING lower(\"users\".\"name\") <> $1 ORDER BY lower(\"users\".\"name\") DESC"
+            )
         );
         let rows: Vec<(String, i64)> = go!(q.load(&mut db.conn)).unwrap();
         assert_eq!(rows.len(), 4);

@@ -35,7 +35,7 @@ twice! {
             .order_by(articles::author_id);
         assert_eq!(
             text_of(q.debug_sql_for(B::DIALECT)),
-            r#"SELECT "articles"."author_id", COUNT(*), SUM("articles"."id"), AVG("articles"."id"), MIN("articles"."title"), MAX("articles"."editor_id"), COUNT("articles"."editor_id") FROM "articles" GROUP BY "articles"."author_id" ORDER BY "articles"."author_id""#
+            spelled::<B>(r#"SELECT "articles"."author_id", COUNT(*), SUM("articles"."id"), AVG("articles"."id"), MIN("articles"."title"), MAX("articles"."editor_id"), COUNT("articles"."editor_id") FROM "articles" GROUP BY "articles"."author_id" ORDER BY "articles"."author_id""#)
         );
         type Row = (
             i32,

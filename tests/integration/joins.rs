@@ -2,7 +2,7 @@
 //! checked against the rows the data gives, and on PostgreSQL also against the same SQL
 //! written by hand.
 
-use crate::both::{text_of, with, HandWritten};
+use crate::both::{spelled, text_of, with, HandWritten};
 use crate::twice::twice;
 use sqlwright::prelude::*;
 
@@ -83,7 +83,7 @@ twice! {
             .order_by(remarks::id);
         assert_eq!(
             text_of(q.debug_sql_for(B::DIALECT)),
-            r#"SELECT "people"."name", "remarks"."body" FROM "people" INNER JOIN "remarks" ON "remarks"."person_id" = "people"."id" ORDER BY "remarks"."id""#
+            spelled::<B>(r#"SELECT "people"."name", "remarks"."body" FROM "people" INNER JOIN "remarks" ON "remarks"."person_id" = "people"."id" ORDER BY "remarks"."id""#)
         );
         let typed: Vec<(String, String)> = go!(q.load(&mut db.conn)).unwrap();
         same_by_hand(
@@ -269,7 +269,7 @@ twice! {
             .order_by(remarks::id);
         assert_eq!(
             text_of(q.debug_sql_for(B::DIALECT)),
-            r#"SELECT "articles"."title", "editor"."name", "people"."name" FROM "articles" LEFT JOIN "people" AS "editor" ON "articles"."editor_id" = "editor"."id" INNER JOIN "remarks" ON "remarks"."article_id" = "articles"."id" INNER JOIN "people" ON "people"."id" = "remarks"."person_id" ORDER BY "remarks"."id""#
+            spelled::<B>(r#"SELECT "articles"."title", "editor"."name", "people"."name" FROM "articles" LEFT JOIN "people" AS "editor" ON "articles"."editor_id" = "editor"."id" INNER JOIN "remarks" ON "remarks"."article_id" = "articles"."id" INNER JOIN "people" ON "people"."id" = "remarks"."person_id" ORDER BY "remarks"."id""#)
         );
         let typed: Vec<(String, Option<String>, String)> = go!(q.load(&mut db.conn)).unwrap();
         same_by_hand(
@@ -301,7 +301,7 @@ twice! {
             .order_by(articles::id);
         assert_eq!(
             text_of(q.debug_sql_for(B::DIALECT)),
-            r#"SELECT "articles"."title", "people"."name", "editor"."name" FROM "articles" INNER JOIN "people" ON "articles"."author_id" = "people"."id" LEFT JOIN "people" AS "editor" ON "articles"."editor_id" = "editor"."id" ORDER BY "articles"."id""#
+            spelled::<B>(r#"SELECT "articles"."title", "people"."name", "editor"."name" FROM "articles" INNER JOIN "people" ON "articles"."author_id" = "people"."id" LEFT JOIN "people" AS "editor" ON "articles"."editor_id" = "editor"."id" ORDER BY "articles"."id""#)
         );
         let typed: Vec<(String, String, Option<String>)> = go!(q.load(&mut db.conn)).unwrap();
         same_by_hand(

@@ -144,6 +144,8 @@ twice! {
         // The parents' keys are one parameter on both: an array on PostgreSQL, JSON on SQLite.
         let by_keys = match B::DIALECT {
             Dialect::Sqlite => r#"WHERE "posts"."user_id" IN (SELECT value FROM json_each(?1))"#,
+            // MySQL: one `?` a key, padded to a power of two (3 parents: 4).
+            Dialect::Mysql => "WHERE `posts`.`user_id` IN (?, ?, ?, ?)",
             _ => r#"WHERE "posts"."user_id" = ANY($1)"#,
         };
         assert!(log[1].contains(by_keys), "{}", log[1]);

@@ -245,7 +245,9 @@ mod drifted {
 }
 
 twice! {
-    fn sized_columns_store_and_load_as_their_rust_types<B>() {
+    // The schema has an array column, which MySQL cannot hold (mariadb_schema.rs tests the
+    // sized types on MySQL).
+    fn sized_columns_store_and_load_as_their_rust_types<B: PgOrSqlite>() {
         let mut db = with::<B>(SHOP, "");
         let q = insert_into(customers::table)
             .values((

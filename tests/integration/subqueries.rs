@@ -111,7 +111,7 @@ twice! {
             .order_by(purchases::id);
         assert_eq!(
             text_of(q.debug_sql_for(B::DIALECT)),
-            r#"SELECT "purchases"."id" FROM "purchases" WHERE "purchases"."amount" > (SELECT MIN("purchases"."amount") FROM "purchases") ORDER BY "purchases"."id""#
+            spelled::<B>(r#"SELECT "purchases"."id" FROM "purchases" WHERE "purchases"."amount" > (SELECT MIN("purchases"."amount") FROM "purchases") ORDER BY "purchases"."id""#)
         );
         assert_eq!(go!(q.load(&mut db.conn)).unwrap(), vec![10, 11, 12, 13, 15]);
 
@@ -262,7 +262,9 @@ twice! {
             .order_by(purchases::id);
         assert_eq!(
             text_of(q.debug_sql_for(B::DIALECT)),
-            r#"SELECT "purchases"."id" FROM "purchases" WHERE CAST("purchases"."amount" AS numeric) > (SELECT AVG("purchases"."amount") FROM "purchases") ORDER BY "purchases"."id""#
+            // MySQL names the type DECIMAL, with the most digits it has.
+            spelled::<B>(r#"SELECT "purchases"."id" FROM "purchases" WHERE CAST("purchases"."amount" AS numeric) > (SELECT AVG("purchases"."amount") FROM "purchases") ORDER BY "purchases"."id""#)
+                .replace("AS numeric", if B::DIALECT == Dialect::Mysql { "AS DECIMAL(65, 30)" } else { "AS numeric" })
         );
         assert_eq!(go!(q.load(&mut db.conn)).unwrap(), vec![11, 13]);
     }
@@ -632,9 +634,9 @@ twice! {
             .load(&mut db.conn))
             .unwrap();
         // NULL sorts last in ascending order on PostgreSQL, first on SQLite (a set operation's
-        // ORDER BY position takes no NULLS FIRST/LAST here).
+        // ORDER BY position takes no NULLS FIRST/LAST here), and first on MySQL.
         match B::DIALECT {
-            Dialect::Sqlite => assert_eq!(mixed, [None, Some(1), Some(3)]),
+            Dialect::Sqlite | Dialect::Mysql => assert_eq!(mixed, [None, Some(1), Some(3)]),
             _ => assert_eq!(mixed, [Some(1), Some(3), None]),
         }
     }
