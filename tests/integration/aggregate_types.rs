@@ -84,7 +84,7 @@ mod portable {
     }
 }
 
-crate::on_both!(aggregates_load_into_their_declared_types);
+crate::on_all!(aggregates_load_into_their_declared_types);
 
 /// What each backend computes loads into the Rust type of the declared result type.
 fn aggregates_load_into_their_declared_types<B: crate::both::TestBackend>() {

@@ -61,7 +61,7 @@ fn arithmetic_result_types_match_the_server_for_every_pair() {
     }
 }
 
-crate::on_both!(
+crate::on_all!(
     promoted_arithmetic_loads_into_the_promoted_type,
     numeric_types_compare_with_each_other,
 );
