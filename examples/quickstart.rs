@@ -132,11 +132,16 @@ fn queries<B: Backend>(conn: &mut Connection<B>) -> Result<(), Box<dyn std::erro
         .first(&mut conn)?;
     println!("oldest: {}", oldest.unwrap_or_default());
 
-    let renamed: String = update(users::table)
+    // (UPDATE .. RETURNING would save the second statement on PostgreSQL and SQLite, but
+    // MySQL has none: this function runs on every backend.)
+    update(users::table)
         .filter(users::email.eq("bob@example.com"))
         .set(users::name.to("Robert"))
-        .returning(users::name)
-        .get_result(&mut conn)?;
+        .execute(&mut conn)?;
+    let renamed: String = users::table
+        .filter(users::email.eq("bob@example.com"))
+        .select(users::name)
+        .one(&mut conn)?;
     println!("renamed Bob to {renamed}");
 
     match users::table
