@@ -172,8 +172,13 @@ fn a_certification_conflict_fails_the_commit_and_the_retry_succeeds(cluster: &Ga
     assert!(err.is_retryable(), "{err:?}");
     let e = database_error(&err);
     assert_eq!(e.kind, DbErrorKind::Deadlock, "{err:?}");
-    assert_eq!(e.code, "40001", "{err:?}");
-    assert_eq!(e.detail.as_deref(), Some("MySQL error 1213"), "{err:?}");
+    // `code` is PostgreSQL's SQLSTATE for the kind (a deadlock), the server's in `detail`.
+    assert_eq!(e.code, "40P01", "{err:?}");
+    assert_eq!(
+        e.detail.as_deref(),
+        Some("MySQL error 1213 (SQLSTATE 40001)"),
+        "{err:?}"
+    );
     assert!(e.message.contains("Deadlock"), "{err:?}");
     // The loser's work is gone, the winner's is everywhere.
     assert_eq!(counter(&mut a), 10);
