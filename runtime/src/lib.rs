@@ -346,6 +346,10 @@ pub mod __private {
     pub use crate::render::{Label, Render, SqlWriter};
     pub use crate::types::{FromRow, FromSqlValue, RowReader, SqlType, Tagged};
     pub use bytes::BytesMut;
+    /// A value as it is bound to, or read from, a MySQL statement (generated `DbEnum`
+    /// impls name it; the calling crate need not depend on `mysql`).
+    #[cfg(feature = "mysql")]
+    pub use mysql::Value as MysqlValue;
     pub use postgres_types::{IsNull, ToSql, Type as PgType};
     pub use sqlwright_macros::__name_id as name_id;
 

