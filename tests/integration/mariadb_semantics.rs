@@ -2,9 +2,10 @@
 //! division, `DbEnum` values, constraint names as PostgreSQL gives them, text functions
 //! under MySQL's names, and window-function offsets written as literals.
 
+use sqlwright::engine::DbErrorKind;
 use sqlwright::prelude::*;
 use sqlwright::testing::mariadb_database;
-use sqlwright::{Connection, DbEnum, Mysql};
+use sqlwright::{Connection, DbEnum, Error, Mysql};
 
 mod schema {
     sqlwright::table! {
@@ -25,7 +26,7 @@ mod schema {
         }
     }
 }
-use schema::authors;
+use schema::{authors, books};
 
 const SCHEMA: sqlwright::ddl::Schema = sqlwright::schema!(schema::authors, schema::books);
 
@@ -96,4 +97,82 @@ fn derived_enums_are_sent_and_loaded_by_label() {
         .load(&mut conn)
         .unwrap();
     assert_eq!(label, ["calm"]);
+}
+
+fn constraint_of(err: &Error) -> (Option<DbErrorKind>, Option<String>) {
+    match err {
+        Error::Database(e) => (Some(e.kind), e.constraint.clone()),
+        _ => (None, None),
+    }
+}
+
+#[test]
+fn violated_constraints_have_postgresql_default_names() {
+    let (_db, mut conn) = setup();
+    let dup = insert_into(authors::table)
+        .values((
+            authors::id.to(2),
+            authors::email.to("a@x"),
+            authors::age.to(1),
+            authors::mood.to(Mood::Calm),
+            authors::label.to(None::<Label>),
+        ))
+        .execute(&mut conn)
+        .unwrap_err();
+    assert_eq!(
+        constraint_of(&dup),
+        (
+            Some(DbErrorKind::UniqueViolation),
+            Some("authors_email_key".into())
+        )
+    );
+    let check = insert_into(authors::table)
+        .values((
+            authors::id.to(3),
+            authors::email.to("b@x"),
+            authors::age.to(-1),
+            authors::mood.to(Mood::Calm),
+            authors::label.to(None::<Label>),
+        ))
+        .execute(&mut conn)
+        .unwrap_err();
+    assert_eq!(
+        constraint_of(&check),
+        (
+            Some(DbErrorKind::CheckViolation),
+            Some("authors_age_check".into())
+        )
+    );
+    let orphan = insert_into(books::table)
+        .values((
+            books::id.to(1),
+            books::author_id.to(99),
+            books::title.to("t"),
+        ))
+        .execute(&mut conn)
+        .unwrap_err();
+    assert_eq!(
+        constraint_of(&orphan),
+        (
+            Some(DbErrorKind::ForeignKeyViolation),
+            Some("books_author_id_fkey".into())
+        )
+    );
+    let book = (books::author_id.to(1), books::title.to("t"));
+    insert_into(books::table)
+        .values((books::id.to(1), book.0, book.1))
+        .execute(&mut conn)
+        .unwrap();
+    let again = insert_into(books::table)
+        .values((
+            books::id.to(2),
+            books::author_id.to(1),
+            books::title.to("t"),
+        ))
+        .execute(&mut conn)
+        .unwrap_err();
+    assert_eq!(
+        constraint_of(&again).1.as_deref(),
+        Some("books_author_id_title_key")
+    );
 }
