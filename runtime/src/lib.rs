@@ -363,6 +363,19 @@ pub mod __private {
         crate::expr::Binary::new(left, right)
     }
 
+    /// `left OP right` of `+ - * /`, knowing whether both sides are integers (see
+    /// [`both_integers`]).
+    pub fn arith<Op, L, R>(left: L, right: R, integers: bool) -> crate::expr::Binary<Op, L, R> {
+        crate::expr::Binary::arith(left, right, integers)
+    }
+
+    /// Whether both SQL types are integers (`int2`, `int4`, `int8`, or NULL-able ones).
+    #[inline]
+    pub fn both_integers<L: SqlType, R: SqlType>() -> bool {
+        use crate::types::NumericRank;
+        <L::Rank as NumericRank>::IS_INTEGER && <R::Rank as NumericRank>::IS_INTEGER
+    }
+
     /// `OP expr`, for the generated operator impls.
     pub fn unary<Op, E>(expr: E) -> crate::expr::Unary<Op, E> {
         crate::expr::Unary::new(expr)

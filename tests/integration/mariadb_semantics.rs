@@ -2,6 +2,7 @@
 //! division, `DbEnum` values, constraint names as PostgreSQL gives them, text functions
 //! under MySQL's names, and window-function offsets written as literals.
 
+use sqlwright::dsl::*;
 use sqlwright::engine::DbErrorKind;
 use sqlwright::prelude::*;
 use sqlwright::testing::mariadb_database;
@@ -61,6 +62,20 @@ fn setup() -> (sqlwright::testing::MariadbDatabase, Connection<Mysql>) {
         .execute(&mut conn)
         .unwrap();
     (db, conn)
+}
+
+#[test]
+fn integer_division_truncates_toward_zero_as_on_postgresql() {
+    let (_db, mut conn) = setup();
+    let q = authors::table.select((
+        authors::age / 7,
+        (authors::age - 70) / 7,
+        authors::age / (authors::id + 2),
+        authors::age / value(7.0_f64),
+    ));
+    let (div, negative, wide, float): (i32, i32, i32, f64) = q.first(&mut conn).unwrap().unwrap();
+    assert_eq!((div, negative, wide), (5, -4, 13));
+    assert!((float - 40.0 / 7.0).abs() < 1e-9, "{float}");
 }
 
 #[test]
