@@ -191,3 +191,24 @@ fn violated_constraints_have_postgresql_default_names() {
         Some("books_author_id_title_key")
     );
 }
+
+#[test]
+fn text_functions_count_characters_under_mysql_names() {
+    let (_db, mut conn) = setup();
+    update(authors::table)
+        .set(authors::email.to("  héllo wörld  "))
+        .execute(&mut conn)
+        .unwrap();
+    let row: (String, i32, i32, i32) = authors::table
+        .select((
+            trim(authors::email),
+            length(authors::email),
+            length(trim(authors::email)),
+            position("wö", authors::email),
+        ))
+        .first(&mut conn)
+        .unwrap()
+        .unwrap();
+    // PostgreSQL's `length` counts characters (MySQL's LENGTH counts bytes: 13 here).
+    assert_eq!(row, ("héllo wörld".to_string(), 15, 11, 9));
+}
