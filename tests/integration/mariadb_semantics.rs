@@ -212,3 +212,65 @@ fn text_functions_count_characters_under_mysql_names() {
     // PostgreSQL's `length` counts characters (MySQL's LENGTH counts bytes: 13 here).
     assert_eq!(row, ("héllo wörld".to_string(), 15, 11, 9));
 }
+
+#[test]
+fn window_offsets_are_written_as_literals_and_others_refused() {
+    let (_db, mut conn) = setup();
+    for (id, age) in [(2, 50), (3, 60), (4, 70)] {
+        insert_into(authors::table)
+            .values((
+                authors::id.to(id),
+                authors::email.to(format!("{id}@x")),
+                authors::age.to(age),
+                authors::mood.to(Mood::Calm),
+                authors::label.to(None::<Label>),
+            ))
+            .execute(&mut conn)
+            .unwrap();
+    }
+    let q = authors::table
+        .select((
+            authors::id,
+            lag_by(authors::age, 2).over(window().order_by(authors::id)),
+            lead_by(authors::age, 1).over(window().order_by(authors::id)),
+            ntile(2).over(window().order_by(authors::id)),
+            nth_value(authors::age, 3).over(window().order_by(authors::id).rows_between(
+                FrameBound::UnboundedPreceding,
+                FrameBound::UnboundedFollowing,
+            )),
+        ))
+        .order_by(authors::id);
+    type Row = (i32, Option<i32>, Option<i32>, i32, Option<i32>);
+    let rows: Vec<Row> = q.load(&mut conn).unwrap();
+    assert_eq!(
+        rows,
+        [
+            (1, None, Some(50), 1, Some(60)),
+            (2, None, Some(60), 1, Some(60)),
+            (3, Some(40), Some(70), 2, Some(60)),
+            (4, Some(50), None, 2, Some(60)),
+        ]
+    );
+    // Two offsets: two statements, not one cached text.
+    let by = |n: i32| {
+        authors::table
+            .select(lag_by(authors::age, n).over(window().order_by(authors::id)))
+            .order_by(authors::id)
+    };
+    let one: Vec<Option<i32>> = by(1).load(&mut conn).unwrap();
+    let three: Vec<Option<i32>> = by(3).load(&mut conn).unwrap();
+    assert_eq!(one, [None, Some(40), Some(50), Some(60)]);
+    assert_eq!(three, [None, None, None, Some(40)]);
+    // An offset from a column cannot be a literal: refused before it is sent.
+    let refused: Result<Vec<Option<i32>>, Error> = authors::table
+        .select(lag_by(authors::age, authors::id).over(window().order_by(authors::id)))
+        .load(&mut conn);
+    let err = refused.unwrap_err();
+    assert!(matches!(err, Error::Unsupported { .. }), "{err:?}");
+    // MariaDB's lag and lead take no default: refused, not sent.
+    let refused: Result<Vec<i32>, Error> = authors::table
+        .select(lag_or(authors::age, 1, 0).over(window().order_by(authors::id)))
+        .load(&mut conn);
+    let err = refused.unwrap_err();
+    assert!(matches!(err, Error::Unsupported { .. }), "{err:?}");
+}

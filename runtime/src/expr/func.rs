@@ -46,6 +46,14 @@ pub trait SqlFunction: NameId {
     /// Its name on MySQL/MariaDB, where that differs (`trim` for `btrim`, `char_length`
     /// for `length`, which counts bytes there).
     const MYSQL_NAME: &'static str = Self::NAME;
+    /// The argument MySQL/MariaDB take only as a literal, and what a refusal names when it
+    /// is not a Rust integer (`lag`'s offset; see [`SqlWriter::integer_literal`]).
+    #[doc(hidden)]
+    const MYSQL_LITERAL_ARG: Option<(usize, &'static str)> = None;
+    /// The most arguments MySQL/MariaDB take (`lag` and `lead` no default: 2); more are
+    /// refused before the statement is sent.
+    #[doc(hidden)]
+    const MYSQL_MAX_ARGS: usize = usize::MAX;
     /// The name as the backend of `out` spells it.
     fn name_for(out: &SqlWriter<'_>) -> &'static str {
         match out.dialect() {
