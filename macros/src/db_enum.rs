@@ -302,6 +302,13 @@ fn impls(
                         #ty::label_from_sqlite(value, <Self as #ty::DbEnum>::from_label)
                     }
                 }
+                ::sqlwright::__if_mysql! {
+                    fn decode_mysql(
+                        value: &::sqlwright::__private::MysqlValue,
+                    ) -> ::core::result::Result<Self, #sp::DecodeError> {
+                        #ty::label_from_mysql(value, <Self as #ty::DbEnum>::from_label)
+                    }
+                }
             }
         }
     });
@@ -355,6 +362,13 @@ fn impls(
                     &self,
                 ) -> ::core::result::Result<::sqlwright::backend::SqliteArg<'_>, ::std::string::String> {
                     ::core::result::Result::Ok(#ty::label_to_sqlite(#ty::DbEnum::label(self)))
+                }
+            }
+            ::sqlwright::__if_mysql! {
+                fn to_mysql(
+                    &self,
+                ) -> ::core::result::Result<::sqlwright::__private::MysqlValue, ::std::string::String> {
+                    ::core::result::Result::Ok(#ty::label_to_mysql(#ty::DbEnum::label(self)))
                 }
             }
         }

@@ -175,6 +175,8 @@ pub(crate) fn create_table(table: &TableMeta, if_not_exists: bool) -> Result<Str
     sql.push_str(" (");
     let mut items = Vec::new();
     let mut constraints = Vec::new();
+    // Names PostgreSQL would choose, so errors name the same constraint on each backend.
+    let mut used: Vec<String> = Vec::new();
     for c in table.columns {
         let mut item = String::from("\n    ");
         quote(&mut item, c.sql_name);
@@ -200,7 +202,14 @@ pub(crate) fn create_table(table: &TableMeta, if_not_exists: bool) -> Result<Str
         items.push(item);
         if c.unique {
             let mut item = String::from("\n   ");
-            push_name(&mut item, c.unique_name);
+            push_default_name(
+                &mut item,
+                c.unique_name,
+                table,
+                c.sql_name,
+                "key",
+                &mut used,
+            );
             item.push_str(" UNIQUE (");
             quote(&mut item, c.sql_name);
             item.push(')');
@@ -208,7 +217,7 @@ pub(crate) fn create_table(table: &TableMeta, if_not_exists: bool) -> Result<Str
         }
         if let Some(check) = c.check {
             let mut item = String::from("\n   ");
-            push_name(&mut item, check.name);
+            push_default_name(&mut item, check.name, table, c.sql_name, "check", &mut used);
             item.push_str(" CHECK (");
             item.push_str(check.sql);
             item.push(')');
@@ -216,7 +225,14 @@ pub(crate) fn create_table(table: &TableMeta, if_not_exists: bool) -> Result<Str
         }
         if let Some(fk) = &c.references {
             let mut item = String::from("\n   ");
-            push_name(&mut item, fk.constraint);
+            push_default_name(
+                &mut item,
+                fk.constraint,
+                table,
+                c.sql_name,
+                "fkey",
+                &mut used,
+            );
             item.push_str(" FOREIGN KEY (");
             quote(&mut item, c.sql_name);
             item.push_str(") REFERENCES ");
@@ -236,7 +252,8 @@ pub(crate) fn create_table(table: &TableMeta, if_not_exists: bool) -> Result<Str
     items.push(key);
     for unique in table.uniques {
         let mut item = String::from("\n   ");
-        push_name(&mut item, unique.name);
+        let columns = unique.columns.join("_");
+        push_default_name(&mut item, unique.name, table, &columns, "key", &mut used);
         item.push_str(" UNIQUE (");
         quote_list(&mut item, unique.columns);
         item.push(')');
@@ -245,7 +262,9 @@ pub(crate) fn create_table(table: &TableMeta, if_not_exists: bool) -> Result<Str
     items.append(&mut constraints);
     for check in table.checks {
         let mut item = String::from("\n   ");
-        push_name(&mut item, check.name);
+        // Named from its text, as the migrations name an unnamed table check.
+        let hash = format!("{:08x}", crate::ddl::fnv1a(check.sql.as_bytes()) as u32);
+        push_default_name(&mut item, check.name, table, &hash, "check", &mut used);
         item.push_str(" CHECK (");
         item.push_str(check.sql);
         item.push(')');
@@ -253,7 +272,8 @@ pub(crate) fn create_table(table: &TableMeta, if_not_exists: bool) -> Result<Str
     }
     for fk in table.foreign_keys {
         let mut item = String::from("\n   ");
-        push_name(&mut item, fk.constraint);
+        let columns = fk.columns.join("_");
+        push_default_name(&mut item, fk.constraint, table, &columns, "fkey", &mut used);
         item.push_str(" FOREIGN KEY (");
         quote_list(&mut item, fk.columns);
         item.push_str(") REFERENCES ");
@@ -264,7 +284,6 @@ pub(crate) fn create_table(table: &TableMeta, if_not_exists: bool) -> Result<Str
         push_actions(&mut item, table, fk.on_delete, fk.on_update)?;
         items.push(item);
     }
-    let mut used = Vec::new();
     for index in table.indexes {
         let mut item = String::from(if index.unique {
             "\n    UNIQUE INDEX "
@@ -293,6 +312,32 @@ fn push_name(out: &mut String, name: Option<&str>) {
     if let Some(name) = name {
         out.push_str(" CONSTRAINT ");
         quote(out, name);
+    }
+}
+
+/// ` CONSTRAINT `name`` before a unique key, check or foreign key: the declared name, or
+/// the one PostgreSQL gives an unnamed one (`users_email_key`, `books_author_id_fkey`,
+/// `t_price_check`; a table-level check `t_<hash of its text>_check` as the migrations
+/// name it), made by [`crate::ddl::object_name`]
+/// (63 bytes at most, numbered when taken), so that a typed error names the same
+/// constraint on every backend instead of MySQL's `email` or `books_ibfk_1`.
+fn push_default_name(
+    out: &mut String,
+    declared: Option<&str>,
+    table: &TableMeta,
+    columns: &str,
+    label: &str,
+    used: &mut Vec<String>,
+) {
+    match declared {
+        Some(name) => {
+            used.push(name.to_string());
+            push_name(out, Some(name));
+        }
+        None => {
+            let name = crate::ddl::object_name(table.sql_name, columns, label, used);
+            push_name(out, Some(&name));
+        }
     }
 }
 

@@ -346,6 +346,10 @@ pub mod __private {
     pub use crate::render::{Label, Render, SqlWriter};
     pub use crate::types::{FromRow, FromSqlValue, RowReader, SqlType, Tagged};
     pub use bytes::BytesMut;
+    /// A value as it is bound to, or read from, a MySQL statement (generated `DbEnum`
+    /// impls name it; the calling crate need not depend on `mysql`).
+    #[cfg(feature = "mysql")]
+    pub use mysql::Value as MysqlValue;
     pub use postgres_types::{IsNull, ToSql, Type as PgType};
     pub use sqlwright_macros::__name_id as name_id;
 
@@ -357,6 +361,19 @@ pub mod __private {
     /// `left OP right`, for the generated operator impls.
     pub fn binary<Op, L, R>(left: L, right: R) -> crate::expr::Binary<Op, L, R> {
         crate::expr::Binary::new(left, right)
+    }
+
+    /// `left OP right` of `+ - * /`, knowing whether both sides are integers (see
+    /// [`both_integers`]).
+    pub fn arith<Op, L, R>(left: L, right: R, integers: bool) -> crate::expr::Binary<Op, L, R> {
+        crate::expr::Binary::arith(left, right, integers)
+    }
+
+    /// Whether both SQL types are integers (`int2`, `int4`, `int8`, or NULL-able ones).
+    #[inline]
+    pub fn both_integers<L: SqlType, R: SqlType>() -> bool {
+        use crate::types::NumericRank;
+        <L::Rank as NumericRank>::IS_INTEGER && <R::Rank as NumericRank>::IS_INTEGER
     }
 
     /// `OP expr`, for the generated operator impls.

@@ -51,6 +51,7 @@ mod mariadb_migrations;
 mod mariadb_reflect;
 mod mariadb_relations;
 mod mariadb_schema;
+mod mariadb_semantics;
 mod mariadb_stream;
 mod mariadb_types;
 mod mariadb_writes;

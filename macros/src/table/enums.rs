@@ -86,6 +86,15 @@ pub fn sql_enum(e: &SqlEnum) -> TokenStream {
                     })
                 }
             }
+            ::sqlwright::__if_mysql! {
+                fn decode_mysql(
+                    value: &::sqlwright::__private::MysqlValue,
+                ) -> ::core::result::Result<Self, #sp::DecodeError> {
+                    #ty::label_from_mysql(value, |l| {
+                        ::core::option::Option::Some(::std::string::String::from(l))
+                    })
+                }
+            }
         }
         // Written per Rust type (here and by `DbEnum`), not as one blanket impl over enum
         // types: a blanket `FromRow` impl buries the messages of mistaken tuple loads.

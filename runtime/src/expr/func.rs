@@ -43,10 +43,22 @@ pub trait SqlFunction: NameId {
     const NAME: &'static str;
     /// Its name on SQLite, where that differs (`instr` for `strpos`).
     const SQLITE_NAME: &'static str = Self::NAME;
+    /// Its name on MySQL/MariaDB, where that differs (`trim` for `btrim`, `char_length`
+    /// for `length`, which counts bytes there).
+    const MYSQL_NAME: &'static str = Self::NAME;
+    /// The argument MySQL/MariaDB take only as a literal, and what a refusal names when it
+    /// is not a Rust integer (`lag`'s offset; see [`SqlWriter::integer_literal`]).
+    #[doc(hidden)]
+    const MYSQL_LITERAL_ARG: Option<(usize, &'static str)> = None;
+    /// The most arguments MySQL/MariaDB take (`lag` and `lead` no default: 2); more are
+    /// refused before the statement is sent.
+    #[doc(hidden)]
+    const MYSQL_MAX_ARGS: usize = usize::MAX;
     /// The name as the backend of `out` spells it.
     fn name_for(out: &SqlWriter<'_>) -> &'static str {
         match out.dialect() {
             crate::backend::Dialect::Sqlite => Self::SQLITE_NAME,
+            crate::backend::Dialect::Mysql => Self::MYSQL_NAME,
             _ => Self::NAME,
         }
     }
@@ -281,7 +293,8 @@ as_expr_for! {
 
 /// Declares a function marker: a unit struct with its SQL name.
 macro_rules! functions {
-    ($($(#[$m:meta])* $name:ident = $sql:literal $(sqlite $lite:literal)? $([$needs:ty])?;)*) => {$(
+    ($($(#[$m:meta])* $name:ident = $sql:literal $(sqlite $lite:literal)? $(mysql $my:literal)?
+        $([$needs:ty])?;)*) => {$(
         $(#[$m])*
         #[derive(Clone, Copy, Debug, Default)]
         pub struct $name;
@@ -289,6 +302,7 @@ macro_rules! functions {
             type Needs = functions!(@needs $($needs)?);
             const NAME: &'static str = $sql;
             $(const SQLITE_NAME: &'static str = $lite;)?
+            $(const MYSQL_NAME: &'static str = $my;)?
         }
         impl NameId for $name {
             type Id = ::sqlwright::__private::name_id!(fn $name);
@@ -306,11 +320,11 @@ functions! {
     /// `upper(text)`
     Upper = "upper";
     /// `length(text)`
-    Length = "length";
+    Length = "length" mysql "char_length";
     /// `char_length(text)`
     CharLength = "char_length" sqlite "length";
     /// `btrim(text)`, SQL's `trim(both from ..)`
-    Trim = "btrim" sqlite "trim";
+    Trim = "btrim" sqlite "trim" mysql "trim";
     /// `ltrim(text)`
     Ltrim = "ltrim";
     /// `rtrim(text)`
@@ -318,7 +332,7 @@ functions! {
     /// `substr(text, from [, count])`, SQL's `substring(.. from .. for ..)`
     Substring = "substr";
     /// `strpos(text, needle)`, SQL's `position(needle in text)`
-    Position = "strpos" sqlite "instr";
+    Position = "strpos" sqlite "instr" mysql "instr";
     /// `replace(text, from, to)`
     Replace = "replace";
     /// `floor(x)`

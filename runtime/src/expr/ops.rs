@@ -20,6 +20,8 @@ pub trait BinaryOp: NameId {
     const IS_AND: bool = false;
     /// Whether this is `||`, which MySQL spells `CONCAT(a, b)`.
     const IS_CONCAT: bool = false;
+    /// Whether this is `/`, which MySQL spells `DIV` between two integers.
+    const IS_DIV: bool = false;
 }
 
 /// Whether two strings are equal, at compile time.
@@ -48,6 +50,7 @@ macro_rules! binary_ops {
             type Out<$l: SqlType, $r: SqlType> = $out;
             const IS_AND: bool = same_text($sql, "AND");
             const IS_CONCAT: bool = same_text($sql, "||");
+            const IS_DIV: bool = same_text($sql, "/");
         }
         impl crate::check::identity::NameId for $name {
             type Id = ::sqlwright::__private::name_id!(op $name);
@@ -99,6 +102,9 @@ binary_ops! {
 pub struct Binary<Op, L, R> {
     left: L,
     right: R,
+    /// Whether both operands are of integer SQL types (set by `+ - * /`): `/` then
+    /// truncates as on PostgreSQL, which MySQL spells `DIV` (its `/` gives a decimal).
+    integers: bool,
     _op: PhantomData<Op>,
 }
 
@@ -107,6 +113,17 @@ impl<Op, L, R> Binary<Op, L, R> {
         Binary {
             left,
             right,
+            integers: false,
+            _op: PhantomData,
+        }
+    }
+
+    /// `left OP right` of arithmetic, knowing whether both sides are integers.
+    pub(crate) fn arith(left: L, right: R, integers: bool) -> Self {
+        Binary {
+            left,
+            right,
+            integers,
             _op: PhantomData,
         }
     }
@@ -160,10 +177,17 @@ impl<Op: BinaryOp, L: Render, R: Render> Render for Binary<Op, L, R> {
                 out.sql(")");
             });
         }
+        // PostgreSQL's `/` of two integers truncates toward zero; MySQL's gives a decimal
+        // (30 / 7 = 4.2857), its `DIV` truncates toward zero as PostgreSQL does.
+        let sql = if Op::IS_DIV && self.integers && out.dialect() == crate::engine::Dialect::Mysql {
+            "DIV"
+        } else {
+            Op::SQL
+        };
         out.redacting(sensitive, |out| {
             operand(&self.left, out);
             out.sql(" ");
-            out.sql(Op::SQL);
+            out.sql(sql);
             out.sql(" ");
             operand(&self.right, out);
         });
@@ -521,7 +545,14 @@ macro_rules! __impl_operators {
                 <__R as $crate::expr::ArithRhs<$v, $l>>::Expr,
             >;
             fn $method(self, rhs: __R) -> Self::Output {
-                $crate::__private::binary(self, $crate::expr::FromRhs::from_rhs(rhs))
+                $crate::__private::arith(
+                    self,
+                    $crate::expr::FromRhs::from_rhs(rhs),
+                    $crate::__private::both_integers::<
+                        <Self as $crate::expr::Expression>::SqlType,
+                        <__R as $crate::expr::ArithRhs<$v, $l>>::SqlType,
+                    >(),
+                )
             }
         }
     };

@@ -108,7 +108,18 @@ impl<N: SqlFunction, A: Render> Render for WinFn<N, A> {
     fn render<'a>(&'a self, out: &mut SqlWriter<'a>) {
         out.sql(N::NAME);
         out.sql("(");
-        self.args.render(out);
+        match N::MYSQL_LITERAL_ARG {
+            Some((at, what)) if out.dialect() == crate::backend::Dialect::Mysql => {
+                if N::MYSQL_MAX_ARGS < self.args.argument_count() {
+                    // MariaDB's `lag`/`lead` take no default (`lag_or`, `lead_or`).
+                    out.lacks_on_mysql(Some(
+                        "lag_or/lead_or (MariaDB's lag and lead take no default)",
+                    ));
+                }
+                self.args.render_literal_at(out, at, what)
+            }
+            _ => self.args.render(out),
+        }
         out.sql(")");
     }
     fn is_atomic(&self) -> bool {
@@ -445,13 +456,16 @@ window_functions! {
 }
 
 macro_rules! value_window_functions {
-    ($($name:ident = $sql:literal;)*) => {$(
+    ($($name:ident = $sql:literal $(literal $at:literal $what:literal)? $(max $max:literal)?;)*)
+    => {$(
         /// The window function's marker (what compile errors call it).
         #[derive(Clone, Copy, Debug, Default)]
         pub struct $name;
         impl SqlFunction for $name {
             type Needs = ();
             const NAME: &'static str = $sql;
+            $(const MYSQL_LITERAL_ARG: Option<(usize, &'static str)> = Some(($at, $what));)?
+            $(const MYSQL_MAX_ARGS: usize = $max;)?
         }
         impl crate::check::identity::NameId for $name {
             type Id = ::sqlwright::__private::name_id!(window $name);
@@ -459,12 +473,12 @@ macro_rules! value_window_functions {
     )*};
 }
 value_window_functions! {
-    Ntile = "ntile";
-    Lag = "lag";
-    Lead = "lead";
+    Ntile = "ntile" literal 0 "ntile(n) with an n that is not a Rust integer";
+    Lag = "lag" literal 1 "lag(e, offset) with an offset that is not a Rust integer" max 2;
+    Lead = "lead" literal 1 "lead(e, offset) with an offset that is not a Rust integer" max 2;
     FirstValue = "first_value";
     LastValue = "last_value";
-    NthValue = "nth_value";
+    NthValue = "nth_value" literal 1 "nth_value(e, n) with an n that is not a Rust integer";
 }
 
 #[diagnostic::do_not_recommend]

@@ -3,7 +3,7 @@
 use postgres_types::Type;
 
 /// A fast 64-bit hash of the pieces of a statement, in the order written.
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) struct Fingerprint(u64);
 
 const SEED: u64 = 0x243f_6a88_85a3_08d3;

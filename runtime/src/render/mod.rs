@@ -399,6 +399,50 @@ impl<'a> SqlWriter<'a> {
         }
     }
 
+    /// Runs `f`, which writes one argument of a function that MySQL/MariaDB take only as a
+    /// literal (the offset of `lag`/`lead`, `ntile`'s count, `nth_value`'s row: MariaDB
+    /// refuses a `?` there). Elsewhere `f` writes as ever. On MySQL, when all `f` wrote is
+    /// one bound `int4` that is an integer (a Rust number, not user text), it is written as
+    /// its digits instead of `?`, which go into the fingerprint too; anything else (a
+    /// column, an expression, NULL, a `#[sensitive]` value) refuses the statement, naming
+    /// `what`, before it is sent.
+    pub(crate) fn integer_literal(&mut self, what: &'static str, f: impl FnOnce(&mut Self)) {
+        if self.dialect != Dialect::Mysql {
+            return f(self);
+        }
+        let (key, params, sensitive, len) = (
+            self.key,
+            self.params.len(),
+            self.sensitive.len(),
+            self.sql.len(),
+        );
+        f(self);
+        let mut one_int = key;
+        one_int.word(0x7000_0000_0000_0000 | u64::from(Type::INT4.oid()));
+        let single = self.key == one_int
+            && self.params.len() == params + 1
+            && self.sensitive.len() == sensitive;
+        #[cfg(feature = "mysql")]
+        let value = match self.params.get(params).map(|p| p.to_mysql()) {
+            Some(Ok(mysql::Value::Int(n))) if single => Some(n),
+            _ => None,
+        };
+        #[cfg(not(feature = "mysql"))]
+        let value: Option<i64> = {
+            let _ = single;
+            None
+        };
+        match value {
+            Some(n) => {
+                self.params.truncate(params);
+                self.sql.truncate(len);
+                self.key = key;
+                self.sql(&n.to_string());
+            }
+            None => self.lacks_on_mysql(Some(what)),
+        }
+    }
+
     /// The number of parameters bound so far.
     #[inline]
     pub fn param_count(&self) -> usize {
@@ -521,6 +565,22 @@ pub trait Render {
     fn label(&self) -> Option<Label> {
         None
     }
+
+    /// The number of arguments a function's argument list (a tuple) holds; 1 for anything
+    /// else.
+    #[doc(hidden)]
+    fn argument_count(&self) -> usize {
+        1
+    }
+
+    /// Writes a function's argument list (a tuple) with its element `at` as an integer
+    /// literal on MySQL (see [`SqlWriter::integer_literal`]); anything but a tuple writes
+    /// itself as [`render`](Self::render) does.
+    #[doc(hidden)]
+    fn render_literal_at<'a>(&'a self, out: &mut SqlWriter<'a>, at: usize, what: &'static str) {
+        let _ = (at, what);
+        self.render(out);
+    }
 }
 
 /// A [`Render`] piece behind a pointer, with its needs erased: the pieces of boxed queries
@@ -595,6 +655,33 @@ macro_rules! tuple_render {
                 let ($first, $($t,)*) = self;
                 $first.render_select(out);
                 $( out.sql(", "); $t.render_select(out); )*
+            }
+            fn argument_count(&self) -> usize {
+                [stringify!($first) $(, stringify!($t))*].len()
+            }
+            #[allow(unused_mut, unused_assignments)]
+            fn render_literal_at<'a>(
+                &'a self,
+                out: &mut SqlWriter<'a>,
+                at: usize,
+                what: &'static str,
+            ) {
+                let ($first, $($t,)*) = self;
+                let mut i = 0usize;
+                if at == i {
+                    out.integer_literal(what, |out| $first.render(out));
+                } else {
+                    $first.render(out);
+                }
+                $(
+                    i += 1;
+                    out.sql(", ");
+                    if at == i {
+                        out.integer_literal(what, |out| $t.render(out));
+                    } else {
+                        $t.render(out);
+                    }
+                )*
             }
         }
     )*};

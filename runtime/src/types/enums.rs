@@ -108,6 +108,34 @@ pub fn label_from_sqlite<T>(
     }
 }
 
+/// [`label_from_pg`] for a value MySQL returned: an `ENUM` or text column's label, as
+/// bytes. Not API.
+#[cfg(feature = "mysql")]
+#[doc(hidden)]
+pub fn label_from_mysql<T>(
+    value: &::mysql::Value,
+    from_label: impl FnOnce(&str) -> Option<T>,
+) -> Result<T, DecodeError> {
+    use ::mysql::Value;
+    let rust = std::any::type_name::<T>();
+    match value {
+        Value::Bytes(bytes) => label_from_bytes(bytes, from_label),
+        Value::NULL => Err(DecodeError::UnexpectedNull { rust }),
+        _ => Err(DecodeError::WrongType {
+            rust,
+            sql: "a MySQL value that is not text".to_string(),
+        }),
+    }
+}
+
+/// The label as it is bound to a MySQL statement (text, which an `ENUM` column takes by
+/// its label). Not API.
+#[cfg(feature = "mysql")]
+#[doc(hidden)]
+pub fn label_to_mysql(label: &'static str) -> ::mysql::Value {
+    ::mysql::Value::Bytes(label.as_bytes().to_vec())
+}
+
 fn label_from_bytes<T>(
     raw: &[u8],
     from_label: impl FnOnce(&str) -> Option<T>,
@@ -204,6 +232,23 @@ macro_rules! __if_sqlite {
 #[doc(hidden)]
 #[macro_export]
 macro_rules! __if_sqlite {
+    ($($item:tt)*) => {};
+}
+
+/// Expands to its input when sqlwright is built with MySQL (feature `mysql`), to nothing
+/// otherwise, as [`__if_sqlite`] does for SQLite. Not API.
+#[cfg(feature = "mysql")]
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __if_mysql {
+    ($($item:tt)*) => { $($item)* };
+}
+
+/// See the `mysql` version.
+#[cfg(not(feature = "mysql"))]
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __if_mysql {
     ($($item:tt)*) => {};
 }
 

@@ -97,6 +97,9 @@ pub(crate) fn has_nul(bytes: &[u8]) -> bool {
 }
 #[doc(hidden)]
 pub use enums::{label_accepts, label_from_pg, label_to_sql, same_labels};
+#[cfg(feature = "mysql")]
+#[doc(hidden)]
+pub use enums::{label_from_mysql, label_to_mysql};
 #[cfg(feature = "sqlite")]
 #[doc(hidden)]
 pub use enums::{label_from_sqlite, label_to_sqlite};

@@ -42,6 +42,9 @@ pub trait NumericRank: 'static {
     type WithFloat4: NumericRank;
     /// `Join<RankFloat8>`.
     type WithFloat8: NumericRank;
+    /// Whether this is an integer rank (`int2`, `int4`, `int8`): `/` of two of them
+    /// truncates, which MySQL spells `DIV`.
+    const IS_INTEGER: bool = false;
 }
 
 /// The rank of `int2`.
@@ -72,9 +75,10 @@ pub type Promoted<L, R> =
 pub type ArithValue<L> = <<L as SqlType>::Rank as NumericRank>::Sql<Int4>;
 
 macro_rules! rank {
-    ($rank:ident => $sql:ty, dispatch $with:ident;
+    ($rank:ident => $sql:ty, dispatch $with:ident, integer $int:literal;
         $i2:ident $i4:ident $i8:ident $num:ident $f4:ident $f8:ident) => {
         impl NumericRank for $rank {
+            const IS_INTEGER: bool = $int;
             type Join<R: NumericRank> = R::$with;
             type Sql<Other: SqlType<Nullability = NotNull>> = $sql;
             type WithInt2 = $i2;
@@ -89,17 +93,17 @@ macro_rules! rank {
 
 // Each line: a rank, its SQL type, and its join with int2, int4, int8, numeric, float4 and
 // float8 (the table above, read along a row).
-rank!(RankInt2 => Int2, dispatch WithInt2;
+rank!(RankInt2 => Int2, dispatch WithInt2, integer true;
     RankInt2 RankInt4 RankInt8 RankNumeric RankFloat8 RankFloat8);
-rank!(RankInt4 => Int4, dispatch WithInt4;
+rank!(RankInt4 => Int4, dispatch WithInt4, integer true;
     RankInt4 RankInt4 RankInt8 RankNumeric RankFloat8 RankFloat8);
-rank!(RankInt8 => Int8, dispatch WithInt8;
+rank!(RankInt8 => Int8, dispatch WithInt8, integer true;
     RankInt8 RankInt8 RankInt8 RankNumeric RankFloat8 RankFloat8);
-rank!(RankNumeric => Numeric, dispatch WithNumeric;
+rank!(RankNumeric => Numeric, dispatch WithNumeric, integer false;
     RankNumeric RankNumeric RankNumeric RankNumeric RankFloat8 RankFloat8);
-rank!(RankFloat4 => Float4, dispatch WithFloat4;
+rank!(RankFloat4 => Float4, dispatch WithFloat4, integer false;
     RankFloat8 RankFloat8 RankFloat8 RankFloat8 RankFloat4 RankFloat8);
-rank!(RankFloat8 => Float8, dispatch WithFloat8;
+rank!(RankFloat8 => Float8, dispatch WithFloat8, integer false;
     RankFloat8 RankFloat8 RankFloat8 RankFloat8 RankFloat8 RankFloat8);
 
 // A mistaken operand takes the other operand's rank: `name + 1` (reported where it is written)
