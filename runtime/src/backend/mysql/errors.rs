@@ -17,8 +17,9 @@ fn kind_of(code: u16) -> DbErrorKind {
         1062 | 1586 => DbErrorKind::UniqueViolation,
         // ER_NO_REFERENCED_ROW(_2), ER_ROW_IS_REFERENCED(_2)
         1216 | 1217 | 1451 | 1452 => DbErrorKind::ForeignKeyViolation,
-        // ER_BAD_NULL_ERROR
-        1048 => DbErrorKind::NotNullViolation,
+        // ER_BAD_NULL_ERROR; ER_NO_DEFAULT_FOR_FIELD (a NOT NULL column without a default
+        // left out of an INSERT, in strict mode)
+        1048 | 1364 => DbErrorKind::NotNullViolation,
         // ER_CONSTRAINT_FAILED (MariaDB), ER_CHECK_CONSTRAINT_VIOLATED (MySQL)
         4025 | 3819 => DbErrorKind::CheckViolation,
         // ER_LOCK_DEADLOCK: a deadlock, and Galera's certification failure at COMMIT; the
@@ -129,6 +130,8 @@ fn names_in(code: u16, message: &str) -> Names {
         }
         // `Column 'name' cannot be null`
         1048 => names.column = quoted_after(message, "Column '"),
+        // `Field 'email' doesn't have a default value`
+        1364 => names.column = quoted_after(message, "Field '"),
         // MariaDB: ``CONSTRAINT `positive` failed for `db`.`t` ``
         4025 => {
             if let Some((_, rest)) = message.split_once("CONSTRAINT ") {
@@ -321,6 +324,10 @@ mod tests {
         assert_eq!(
             names(1048, "Column 'name' cannot be null"),
             expect(None, None, Some("name"))
+        );
+        assert_eq!(
+            names(1364, "Field 'email' doesn't have a default value"),
+            expect(None, None, Some("email"))
         );
         assert_eq!(
             names(4025, "CONSTRAINT `positive` failed for `shop`.`items`"),
