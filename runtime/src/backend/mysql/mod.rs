@@ -8,6 +8,7 @@
 //! driver's statement cache. See docs/design.md, "MariaDB groundwork (#23)" and "MySQL
 //! engine, errors and the portable suite" for what is built.
 
+mod client;
 mod errors;
 mod list;
 mod pool;

@@ -1,0 +1,451 @@
+//! The client against fake servers on loopback that send truncated, oversized, out of
+//! order or garbage packets (each must be a typed error: no panic, no hang), and against
+//! the real MariaDB that `sqlwright::testing` starts.
+
+use super::packet::{Packets, Stream, MAX_CHUNK};
+use super::*;
+use crate::engine::Error;
+use mysql_common::value::Value;
+use std::io::{Read, Write};
+use std::net::{TcpListener, TcpStream};
+use std::time::Duration;
+
+fn frame(seq: u8, payload: &[u8]) -> Vec<u8> {
+    let mut f = (payload.len() as u32).to_le_bytes().to_vec();
+    f[3] = seq;
+    f.extend_from_slice(payload);
+    f
+}
+
+fn greeting() -> Vec<u8> {
+    let mut g = vec![10];
+    g.extend_from_slice(b"5.5.5-10.11.0-fake\0");
+    g.extend_from_slice(&7u32.to_le_bytes());
+    g.extend_from_slice(b"abcdefgh\0");
+    // PROTOCOL_41 | SECURE_CONNECTION | TRANSACTIONS | LONG_PASSWORD | LONG_FLAG
+    g.extend_from_slice(&0xA205u16.to_le_bytes());
+    g.push(45);
+    g.extend_from_slice(&2u16.to_le_bytes());
+    // PLUGIN_AUTH | MULTI_STATEMENTS | MULTI_RESULTS | PS_MULTI_RESULTS
+    g.extend_from_slice(&0x000Fu16.to_le_bytes());
+    g.push(21);
+    g.extend_from_slice(&[0; 10]);
+    g.extend_from_slice(b"ijklmnopqrst\0");
+    g.extend_from_slice(b"mysql_native_password\0");
+    g
+}
+
+const OK: &[u8] = &[0, 0, 0, 2, 0, 0, 0];
+
+/// Reads one packet from the client.
+fn read_packet(s: &mut TcpStream) -> Option<Vec<u8>> {
+    let mut h = [0u8; 4];
+    s.read_exact(&mut h).ok()?;
+    let len = u32::from_le_bytes([h[0], h[1], h[2], 0]) as usize;
+    let mut p = vec![0; len];
+    s.read_exact(&mut p).ok()?;
+    Some(p)
+}
+
+/// A fake server: greets and logs the client in, then answers its first command with
+/// `answer` (raw bytes, framing included) and closes (or stays silent when `hold`).
+fn fake(answer: Vec<u8>, hold: bool) -> (u16, std::thread::JoinHandle<()>) {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let handle = std::thread::spawn(move || {
+        let (mut s, _) = listener.accept().unwrap();
+        s.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+        let _ = s.write_all(&frame(0, &greeting()));
+        if read_packet(&mut s).is_none() {
+            return;
+        }
+        let _ = s.write_all(&frame(2, OK));
+        if read_packet(&mut s).is_none() {
+            return;
+        }
+        let _ = s.write_all(&answer);
+        if hold {
+            // Silent until the client gives up and closes.
+            let _ = read_packet(&mut s);
+        }
+    });
+    (port, handle)
+}
+
+fn options(port: u16) -> ConnectOptions<'static> {
+    ConnectOptions {
+        host: "127.0.0.1",
+        port,
+        user: "u",
+        password: Some("p"),
+        database: None,
+        connect_timeout: Duration::from_secs(5),
+        read_timeout: Some(Duration::from_secs(2)),
+        write_timeout: Some(Duration::from_secs(2)),
+        init: "",
+    }
+}
+
+/// The error the client gets when the fake answers a prepare with `answer`.
+fn prepare_against(answer: Vec<u8>) -> (Error, bool) {
+    let (port, handle) = fake(answer, false);
+    let mut client = Client::connect(&options(port)).expect("the fake logs in");
+    let e = client.prepare("SELECT 1").expect_err("the answer is broken");
+    let closed = client.is_closed();
+    drop(client);
+    handle.join().unwrap();
+    (e, closed)
+}
+
+#[test]
+fn broken_answers_are_typed_errors_and_close_the_connection() {
+    let cases: Vec<(&str, Vec<u8>)> = vec![
+        ("nothing", Vec::new()),
+        ("a truncated header", vec![5, 0]),
+        ("a truncated payload", vec![20, 0, 0, 1, 0, 1, 2]),
+        ("a packet out of sequence", frame(7, &[0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0])),
+        ("a short prepare answer", frame(1, &[0, 1, 0])),
+        ("an empty packet", frame(1, &[])),
+        ("a 16 MiB packet announced, not sent", vec![0xFF, 0xFF, 0xFF, 1, 0]),
+        (
+            // One column announced, its definition's name longer than the packet.
+            "a column definition past its end",
+            [
+                frame(1, &[0, 1, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0]),
+                frame(2, &[3, b'd', b'e', b'f', 0, 0, 0, 0xFC, 0xFF, 0xFF]),
+            ]
+            .concat(),
+        ),
+    ];
+    for (what, answer) in cases {
+        let (e, closed) = prepare_against(answer);
+        assert!(matches!(e, Error::ConnectionLost(_)), "{what}: {e:?}");
+        assert!(closed, "{what}: the connection stays closed");
+    }
+}
+
+#[test]
+fn a_server_error_keeps_the_connection() {
+    let mut err = vec![0xFF];
+    err.extend_from_slice(&1146u16.to_le_bytes());
+    err.extend_from_slice(b"#42S02Table 'x' doesn't exist");
+    let (e, closed) = prepare_against(frame(1, &err));
+    match e {
+        Error::Database(db) => {
+            assert_eq!(db.code, "42P01");
+            assert!(db.message.contains("doesn't exist"));
+        }
+        other => panic!("{other:?}"),
+    }
+    assert!(!closed);
+}
+
+#[test]
+fn garbage_is_never_a_panic() {
+    // A fixed pseudo-random sequence: framed packets of random bytes, and raw bytes.
+    let mut x: u64 = 0x9E37_79B9_7F4A_7C15;
+    let mut next = move || {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        x
+    };
+    for round in 0..48 {
+        let len = (next() % 40) as usize;
+        let body: Vec<u8> = (0..len).map(|_| next() as u8).collect();
+        let answer = if round % 2 == 0 { frame(1, &body) } else { body };
+        let (port, handle) = fake(answer, false);
+        let mut client = Client::connect(&options(port)).unwrap();
+        let mut statement = Prepared {
+            id: 1,
+            params: 0,
+            columns: Vec::new(),
+        };
+        // Any outcome but a panic or a hang; rows handed over are read whole.
+        let _ = client.execute(&mut statement, &[], &mut |row| {
+            for i in 0..row.len() {
+                let _ = row.value(i);
+            }
+            Ok(())
+        });
+        drop(client);
+        handle.join().unwrap();
+    }
+}
+
+#[test]
+fn a_silent_server_is_a_timeout() {
+    let (port, handle) = fake(Vec::new(), true);
+    let mut opts = options(port);
+    opts.read_timeout = Some(Duration::from_millis(300));
+    let mut client = Client::connect(&opts).unwrap();
+    let e = client.ping().expect_err("no answer comes");
+    assert!(matches!(e, Error::Timeout { .. }), "{e:?}");
+    assert!(client.is_closed());
+    assert!(matches!(client.ping(), Err(Error::ConnectionLost(_))));
+    drop(client);
+    handle.join().unwrap();
+}
+
+#[test]
+fn unknown_plugins_and_old_servers_are_refused() {
+    for greeting in [
+        // Protocol 9.
+        frame(0, &[9, b'x', 0]),
+        // Protocol 10 without PROTOCOL_41.
+        frame(0, &[10, b'x', 0, 1, 0, 0, 0, 1, 2, 3, 4, 5, 6, 7, 8, 0, 0, 0]),
+    ] {
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let port = listener.local_addr().unwrap().port();
+        let handle = std::thread::spawn(move || {
+            let (mut s, _) = listener.accept().unwrap();
+            let _ = s.write_all(&greeting);
+        });
+        assert!(Client::connect(&options(port)).is_err());
+        handle.join().unwrap();
+    }
+    // An auth switch to a plugin sqlwright does not speak.
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let handle = std::thread::spawn(move || {
+        let (mut s, _) = listener.accept().unwrap();
+        s.write_all(&frame(0, &greeting())).unwrap();
+        read_packet(&mut s);
+        let _ = s.write_all(&frame(2, b"\xFEclient_ed25519\0nonce"));
+        read_packet(&mut s);
+    });
+    let e = Client::connect(&options(port)).err().expect("refused");
+    assert!(e.to_string().contains("client_ed25519"), "{e}");
+    handle.join().unwrap();
+}
+
+#[test]
+fn long_payloads_are_split_and_joined_and_limited() {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let handle = std::thread::spawn(move || {
+        let (s, _) = listener.accept().unwrap();
+        let mut packets = Packets::new(Stream::Tcp(s), None, None, 1 << 26);
+        let mut buf = Vec::new();
+        packets.read(&mut buf).unwrap();
+        // Echoed back as the next packets of the exchange.
+        packets.start().extend_from_slice(&buf);
+        packets.send().unwrap();
+        buf.len()
+    });
+    let s = TcpStream::connect(("127.0.0.1", port)).unwrap();
+    let mut packets = Packets::new(Stream::Tcp(s), None, None, 1 << 26);
+    for len in [MAX_CHUNK, 2 * MAX_CHUNK + 5] {
+        let _ = len;
+    }
+    // Exactly one chunk long: a second, empty packet ends it.
+    let payload: Vec<u8> = (0..MAX_CHUNK + MAX_CHUNK / 2).map(|i| i as u8).collect();
+    packets.start_command().extend_from_slice(&payload);
+    packets.send().unwrap();
+    let mut back = Vec::new();
+    packets.read(&mut back).unwrap();
+    assert_eq!(back.len(), payload.len());
+    assert!(back == payload);
+    assert_eq!(handle.join().unwrap(), payload.len());
+
+    // A payload over the limit is refused before it is read.
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let handle = std::thread::spawn(move || {
+        let (mut s, _) = listener.accept().unwrap();
+        let _ = s.write_all(&[0x00, 0x10, 0, 0]);
+        let _ = s.write_all(&[0; 4096]);
+    });
+    let s = TcpStream::connect(("127.0.0.1", port)).unwrap();
+    let mut packets = Packets::new(Stream::Tcp(s), None, None, 1024);
+    let e = packets.read(&mut back).expect_err("over the limit");
+    assert!(
+        matches!(e, Error::MessageTooLarge { size: 4096, limit: 1024 }),
+        "{e:?}"
+    );
+    handle.join().unwrap();
+}
+
+#[test]
+fn execute_writes_the_binary_protocol() {
+    let mut out = Vec::new();
+    command::write_execute(
+        &mut out,
+        9,
+        &[Value::Int(-1), Value::NULL, Value::Bytes(b"hi".to_vec())],
+    );
+    let expected: Vec<u8> = [
+        &[0x17, 9, 0, 0, 0, 0, 1, 0, 0, 0][..],
+        &[0b010, 1],
+        &[8, 0, 6, 0, 253, 0],
+        &(-1i64).to_le_bytes(),
+        &[2, b'h', b'i'],
+    ]
+    .concat();
+    assert_eq!(out, expected);
+}
+
+#[cfg(feature = "testing")]
+mod mariadb {
+    use super::*;
+    use crate::testing::mariadb_database;
+
+    const INIT: &str = "SET NAMES utf8mb4; SET SESSION sql_mode = 'STRICT_ALL_TABLES,\
+                        NO_BACKSLASH_ESCAPES,PIPES_AS_CONCAT'";
+
+    fn connect(db: &crate::testing::MariadbDatabase) -> Client {
+        let url = db.url();
+        Client::connect(&ConnectOptions {
+            host: url.host.as_deref().unwrap(),
+            port: url.port.unwrap(),
+            user: url.user.as_deref().unwrap(),
+            password: url.password(),
+            database: url.database.as_deref(),
+            connect_timeout: Duration::from_secs(10),
+            read_timeout: Some(Duration::from_secs(60)),
+            write_timeout: Some(Duration::from_secs(60)),
+            init: INIT,
+        })
+        .expect("connects to the test MariaDB")
+    }
+
+    fn rows(client: &mut Client, sql: &str, params: &[Value]) -> Vec<Vec<Value>> {
+        let mut statement = client.prepare(sql).unwrap();
+        let mut out = Vec::new();
+        client
+            .execute(&mut statement, params, &mut |row| {
+                let values = (0..row.len())
+                    .map(|i| row.value(i).unwrap().map(RawValue::to_value))
+                    .collect::<Result<Vec<_>, _>>()?;
+                out.push(values);
+                Ok(())
+            })
+            .unwrap();
+        client.close_statement(statement.id).unwrap();
+        out
+    }
+
+    #[test]
+    fn statements_run_on_mariadb() {
+        let db = mariadb_database();
+        let mut client = connect(&db);
+        assert!(client.server_version().contains("MariaDB"));
+        client.ping().unwrap();
+        client
+            .query(
+                "CREATE TABLE t (id BIGINT AUTO_INCREMENT PRIMARY KEY, n INT, \
+                 u TINYINT UNSIGNED, x DOUBLE, s TEXT, d DATETIME(6), b BLOB)",
+            )
+            .unwrap();
+        let mut insert = client
+            .prepare("INSERT INTO t (n, u, x, s, d, b) VALUES (?, ?, ?, ?, ?, ?)")
+            .unwrap();
+        assert_eq!(insert.params, 6);
+        for i in 0..3 {
+            let params = [
+                Value::Int(-7 * i),
+                Value::UInt(250),
+                Value::Double(0.5),
+                Value::Bytes("né ☃".as_bytes().to_vec()),
+                Value::Date(2024, 2, 29, 23, 59, 58, 123_456),
+                if i == 1 { Value::NULL } else { Value::Bytes(vec![0, 255]) },
+            ];
+            assert_eq!(client.execute(&mut insert, &params, &mut |_| Ok(())).unwrap(), 1);
+            assert_eq!(client.last_insert_id(), i as u64 + 1);
+        }
+        let got = rows(
+            &mut client,
+            "SELECT id, n, u, x, s, d, b FROM t WHERE id >= ? ORDER BY id",
+            &[Value::Int(2)],
+        );
+        assert_eq!(got.len(), 2);
+        assert_eq!(
+            got[0],
+            vec![
+                Value::Int(2),
+                Value::Int(-7),
+                Value::UInt(250),
+                Value::Double(0.5),
+                Value::Bytes("né ☃".as_bytes().to_vec()),
+                Value::Date(2024, 2, 29, 23, 59, 58, 123_456),
+                Value::NULL,
+            ]
+        );
+        // A wrong parameter count is refused before anything is sent.
+        assert!(matches!(
+            client.execute(&mut insert, &[], &mut |_| Ok(())),
+            Err(Error::Parameter(_))
+        ));
+        // The server's errors are typed and leave the connection usable.
+        let e = client.prepare("SELECT * FROM missing").unwrap_err();
+        assert!(matches!(e, Error::Database(_)), "{e:?}");
+        let e = client
+            .execute(&mut insert, &[Value::Int(1), Value::Int(999), Value::NULL,
+                Value::NULL, Value::NULL, Value::NULL], &mut |_| Ok(()))
+            .unwrap_err();
+        assert!(matches!(e, Error::Database(_)), "out of range: {e:?}");
+        assert!(!client.is_closed());
+        // A statement closed on the server is gone.
+        client.close_statement(insert.id).unwrap();
+        assert!(client.execute(&mut insert, &[const { Value::NULL }; 6], &mut |_| Ok(())).is_err());
+        client.ping().unwrap();
+    }
+
+    #[test]
+    fn batches_report_an_error_in_any_statement() {
+        let db = mariadb_database();
+        let mut client = connect(&db);
+        client
+            .query("CREATE TABLE b (n INT); INSERT INTO b VALUES (1); SELECT * FROM b; SELECT 2")
+            .unwrap();
+        let e = client
+            .query("INSERT INTO b VALUES (2); SELECT * FROM b; INSERT INTO nowhere VALUES (3)")
+            .unwrap_err();
+        assert!(matches!(e, Error::Database(_)), "{e:?}");
+        let got = rows(&mut client, "SELECT COUNT(*) FROM b", &[]);
+        assert_eq!(got, vec![vec![Value::Int(2)]]);
+    }
+
+    #[test]
+    fn the_server_says_whether_a_transaction_is_open() {
+        let db = mariadb_database();
+        let mut client = connect(&db);
+        client.query("CREATE TABLE tx (n INT)").unwrap();
+        assert!(!client.in_transaction());
+        client.query("START TRANSACTION").unwrap();
+        assert!(client.in_transaction());
+        client.query("INSERT INTO tx VALUES (1)").unwrap();
+        assert!(client.in_transaction());
+        client.query("COMMIT").unwrap();
+        assert!(!client.in_transaction());
+        client.query("BEGIN; SET SESSION sql_mode = ''").unwrap();
+        assert!(client.in_transaction());
+        // The reset rolls it back and runs the init statements again.
+        client.reset().unwrap();
+        assert!(!client.in_transaction());
+        let mode = rows(&mut client, "SELECT @@SESSION.sql_mode", &[]);
+        let Value::Bytes(mode) = &mode[0][0] else {
+            panic!("{mode:?}")
+        };
+        let mode = String::from_utf8_lossy(mode);
+        assert!(mode.contains("PIPES_AS_CONCAT") && mode.contains("STRICT_ALL_TABLES"), "{mode}");
+    }
+
+    #[test]
+    fn a_value_over_16_mib_round_trips() {
+        let db = mariadb_database();
+        let mut admin = connect(&db);
+        admin.query("SET GLOBAL max_allowed_packet = 67108864").unwrap();
+        drop(admin);
+        let mut client = connect(&db);
+        client.query("CREATE TABLE big (b LONGBLOB)").unwrap();
+        let value: Vec<u8> = (0..MAX_CHUNK * 2 + 10).map(|i| (i % 251) as u8).collect();
+        let mut insert = client.prepare("INSERT INTO big VALUES (?)").unwrap();
+        client
+            .execute(&mut insert, &[Value::Bytes(value.clone())], &mut |_| Ok(()))
+            .unwrap();
+        let got = rows(&mut client, "SELECT b, LENGTH(b) FROM big", &[]);
+        assert_eq!(got[0][1], Value::Int(value.len() as i64));
+        assert!(got[0][0] == Value::Bytes(value));
+    }
+}
