@@ -121,7 +121,7 @@
 //! | `time` | no | `Date`, `Time`, `Timestamp`, `Timestamptz` as `time` crate types |
 //! | `ipnetwork` | no | `Inet`, `Cidr` as `ipnetwork::IpNetwork` (`Inet` loads as `std::net::IpAddr` without it) |
 //! | `sqlite` | no | the SQLite backend (SQLite compiled in) |
-//! | `mysql` | no | `Connection<Mysql>` for MySQL and MariaDB on the `mysql` crate (groundwork: see `backend::mysql`); with `testing`, throwaway MariaDB servers |
+//! | `mysql` | no | `Connection<Mysql>` for MySQL and MariaDB with sqlwright's own protocol client on `mysql_common` (groundwork: see `backend::mysql`); with `testing`, throwaway MariaDB servers |
 //! | `postgres-interop` | no | typed queries on a `postgres::Client` (`sqlwright::interop`) |
 //! | `testing` | no | `sqlwright::testing` |
 //! | `tokio` | no | the same queries on tokio: `AsyncConnection`, `AsyncEngine` (a deadpool pool), async transactions, streams and COPY; with `sqlite`, `AsyncSqliteConnection` |

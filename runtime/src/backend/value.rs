@@ -22,7 +22,7 @@ pub trait Encode: ToSql + Sync {
     /// as 0 and 1), floats, text and bytes so far; a type not yet sent to MySQL is refused
     /// with an error naming it, before the statement is sent.
     #[cfg(feature = "mysql")]
-    fn to_mysql(&self) -> Result<mysql::Value, String> {
+    fn to_mysql(&self) -> Result<mysql_common::value::Value, String> {
         Err(format!(
             "{} is not sent to MySQL yet",
             std::any::type_name::<Self>()
@@ -122,8 +122,8 @@ macro_rules! encode_int {
                 Ok(SqliteArg::Integer(i64::from(*self)))
             }
             #[cfg(feature = "mysql")]
-            fn to_mysql(&self) -> Result<mysql::Value, String> {
-                Ok(mysql::Value::Int(i64::from(*self)))
+            fn to_mysql(&self) -> Result<mysql_common::value::Value, String> {
+                Ok(mysql_common::value::Value::Int(i64::from(*self)))
             }
         }
     )*};
@@ -136,8 +136,8 @@ impl Encode for f32 {
         Ok(SqliteArg::Real(f64::from(*self)))
     }
     #[cfg(feature = "mysql")]
-    fn to_mysql(&self) -> Result<mysql::Value, String> {
-        Ok(mysql::Value::Float(*self))
+    fn to_mysql(&self) -> Result<mysql_common::value::Value, String> {
+        Ok(mysql_common::value::Value::Float(*self))
     }
 }
 
@@ -147,8 +147,8 @@ impl Encode for f64 {
         Ok(SqliteArg::Real(*self))
     }
     #[cfg(feature = "mysql")]
-    fn to_mysql(&self) -> Result<mysql::Value, String> {
-        Ok(mysql::Value::Double(*self))
+    fn to_mysql(&self) -> Result<mysql_common::value::Value, String> {
+        Ok(mysql_common::value::Value::Double(*self))
     }
 }
 
@@ -160,11 +160,11 @@ pub(crate) const NUL_IN_TEXT: &str = "text holds a NUL byte";
 /// Text as MySQL takes it; a NUL byte is refused (MySQL would store it, and other backends
 /// cannot, so the same value must not work on one and fail on another).
 #[cfg(feature = "mysql")]
-fn mysql_text(text: &str) -> Result<mysql::Value, String> {
+fn mysql_text(text: &str) -> Result<mysql_common::value::Value, String> {
     if crate::types::has_nul(text.as_bytes()) {
         return Err(NUL_IN_TEXT.to_string());
     }
-    Ok(mysql::Value::Bytes(text.as_bytes().to_vec()))
+    Ok(mysql_common::value::Value::Bytes(text.as_bytes().to_vec()))
 }
 
 impl Encode for String {
@@ -177,7 +177,7 @@ impl Encode for String {
         Some(self.as_bytes().contains(&0))
     }
     #[cfg(feature = "mysql")]
-    fn to_mysql(&self) -> Result<mysql::Value, String> {
+    fn to_mysql(&self) -> Result<mysql_common::value::Value, String> {
         mysql_text(self)
     }
     #[inline]
@@ -200,7 +200,7 @@ impl Encode for &str {
         Some(self.as_bytes().contains(&0))
     }
     #[cfg(feature = "mysql")]
-    fn to_mysql(&self) -> Result<mysql::Value, String> {
+    fn to_mysql(&self) -> Result<mysql_common::value::Value, String> {
         mysql_text(self)
     }
     #[inline]
@@ -219,8 +219,8 @@ impl Encode for Vec<u8> {
         Ok(SqliteArg::Blob(Cow::Borrowed(self)))
     }
     #[cfg(feature = "mysql")]
-    fn to_mysql(&self) -> Result<mysql::Value, String> {
-        Ok(mysql::Value::Bytes(self.to_vec()))
+    fn to_mysql(&self) -> Result<mysql_common::value::Value, String> {
+        Ok(mysql_common::value::Value::Bytes(self.to_vec()))
     }
 }
 
@@ -230,8 +230,8 @@ impl Encode for &[u8] {
         Ok(SqliteArg::Blob(Cow::Borrowed(self)))
     }
     #[cfg(feature = "mysql")]
-    fn to_mysql(&self) -> Result<mysql::Value, String> {
-        Ok(mysql::Value::Bytes(self.to_vec()))
+    fn to_mysql(&self) -> Result<mysql_common::value::Value, String> {
+        Ok(mysql_common::value::Value::Bytes(self.to_vec()))
     }
 }
 
@@ -248,7 +248,7 @@ impl<T: Encode> Encode for &T {
         (**self).text_nul()
     }
     #[cfg(feature = "mysql")]
-    fn to_mysql(&self) -> Result<mysql::Value, String> {
+    fn to_mysql(&self) -> Result<mysql_common::value::Value, String> {
         (**self).to_mysql()
     }
     #[inline]
@@ -277,10 +277,10 @@ impl<T: Encode> Encode for Option<T> {
         self.as_ref().map_or(Some(false), Encode::text_nul)
     }
     #[cfg(feature = "mysql")]
-    fn to_mysql(&self) -> Result<mysql::Value, String> {
+    fn to_mysql(&self) -> Result<mysql_common::value::Value, String> {
         match self {
             Some(v) => v.to_mysql(),
-            None => Ok(mysql::Value::NULL),
+            None => Ok(mysql_common::value::Value::NULL),
         }
     }
     #[inline]
@@ -331,7 +331,7 @@ impl<T: Encode> Encode for Vec<T> {
     }
     /// One JSON array, which MySQL reads with `JSON_TABLE`.
     #[cfg(feature = "mysql")]
-    fn to_mysql(&self) -> Result<mysql::Value, String> {
+    fn to_mysql(&self) -> Result<mysql_common::value::Value, String> {
         crate::backend::mysql::json_list(self.iter().map(Encode::to_mysql))
     }
 }

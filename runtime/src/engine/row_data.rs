@@ -13,7 +13,7 @@ pub(crate) enum Inner<'r> {
     #[cfg(feature = "sqlite")]
     Sqlite(crate::backend::sqlite::SqliteRow<'r>),
     #[cfg(feature = "mysql")]
-    Mysql(&'r mysql::Row),
+    Mysql(crate::backend::mysql::MysqlRow<'r>),
 }
 
 impl<'r> RowData<'r> {
@@ -49,7 +49,7 @@ impl<'r> RowData<'r> {
             #[cfg(feature = "sqlite")]
             Inner::Sqlite(row) => row.is_null(i),
             #[cfg(feature = "mysql")]
-            Inner::Mysql(row) => matches!(row.as_ref(i), Some(mysql::Value::NULL) | None),
+            Inner::Mysql(row) => i >= row.len() || row.is_null(i),
         }
     }
 
@@ -60,7 +60,7 @@ impl<'r> RowData<'r> {
             #[cfg(feature = "sqlite")]
             Inner::Sqlite(row) => row.column_name(i),
             #[cfg(feature = "mysql")]
-            Inner::Mysql(row) => row.columns_ref().get(i).map(|c| c.name_str().into_owned()),
+            Inner::Mysql(row) => row.column_name(i).map(str::to_owned),
         }
     }
 
@@ -80,9 +80,9 @@ impl<'r> RowData<'r> {
     /// The MySQL value of column `i` (hand-written SQL's rows keep them).
     #[cfg(feature = "mysql")]
     #[inline]
-    pub(crate) fn mysql_value(&self, i: usize) -> Option<&'r mysql::Value> {
+    pub(crate) fn mysql_value(&self, i: usize) -> Option<crate::backend::mysql::MysqlValue<'r>> {
         match self.0 {
-            Inner::Mysql(row) => row.as_ref(i),
+            Inner::Mysql(row) => row.value(i),
             _ => None,
         }
     }

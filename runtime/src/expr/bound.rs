@@ -174,7 +174,7 @@ impl<ST: SqlType, T: crate::backend::Encode> crate::backend::Encode for Bound<ST
     }
     #[cfg(feature = "mysql")]
     #[inline]
-    fn to_mysql(&self) -> Result<mysql::Value, String> {
+    fn to_mysql(&self) -> Result<mysql_common::value::Value, String> {
         self.value.to_mysql()
     }
     #[inline]

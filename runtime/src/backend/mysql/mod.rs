@@ -1,11 +1,11 @@
-//! MySQL and MariaDB, through the `mysql` crate (feature `mysql`).
+//! MySQL and MariaDB (feature `mysql`), through sqlwright's own protocol client.
 //!
 //! A connection speaks utf8mb4 and sets its session's `sql_mode` so that the server
 //! refuses what it would otherwise silently change (strict mode: no truncated text, no
 //! zero dates), reads `\` in string literals as a plain character (as standard SQL and
 //! PostgreSQL do), and reads `||` as concatenation, never as `OR`. Statements are prepared
-//! on the server (the binary protocol, so integers and floats arrive typed) and kept in the
-//! driver's statement cache. See docs/design.md, "MariaDB groundwork (#23)" and "MySQL
+//! on the server (the binary protocol, so integers and floats arrive typed), kept per
+//! connection, and their rows decoded in place from the packets. See docs/design.md, "MariaDB groundwork (#23)" and "MySQL
 //! engine, errors and the portable suite" for what is built.
 
 mod client;
@@ -19,12 +19,13 @@ use crate::engine::log;
 use crate::engine::row_data::Inner;
 use crate::engine::{Connection, DatabaseUrl, Dialect, Error, RowData, TransactionOptions};
 use crate::render::Rendered;
-use mysql::prelude::Queryable;
+use client::{Client, ConnectOptions, Prepared};
 use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use errors::from_mysql;
+pub use client::MysqlValue;
+pub(crate) use client::Row as MysqlRow;
 pub(crate) use list::json_list;
 pub use pool::{MysqlOpener, MysqlOptions};
 
@@ -34,29 +35,27 @@ pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 /// MySQL's and MariaDB's default port.
 pub const DEFAULT_PORT: u16 = 3306;
 
-/// How many prepared statements a connection keeps (the driver's cache, by SQL text).
+/// How many prepared statements a connection keeps.
 const STATEMENT_CACHE: usize = 256;
 
 /// The session's `sql_mode`: strict (errors, not silent truncation or zero dates),
 /// standard string literals (`NO_BACKSLASH_ESCAPES`) and `||` as concatenation
 /// (`PIPES_AS_CONCAT`: the shared renderer writes `||`, which would otherwise be `OR`).
-const SQL_MODE: &str = "SET SESSION sql_mode = 'STRICT_ALL_TABLES,ERROR_FOR_DIVISION_BY_ZERO,\
-NO_ZERO_DATE,NO_ZERO_IN_DATE,NO_ENGINE_SUBSTITUTION,NO_BACKSLASH_ESCAPES,PIPES_AS_CONCAT'";
+/// Run after login and after every reset, with `SET NAMES utf8mb4` (one round trip).
+const INIT: &str = "SET NAMES utf8mb4; SET SESSION sql_mode = 'STRICT_ALL_TABLES,\
+ERROR_FOR_DIVISION_BY_ZERO,NO_ZERO_DATE,NO_ZERO_IN_DATE,NO_ENGINE_SUBSTITUTION,\
+NO_BACKSLASH_ESCAPES,PIPES_AS_CONCAT'";
 
 /// MySQL's part of a connection.
 pub struct MysqlLink {
-    conn: mysql::Conn,
+    client: Client,
     /// The text and prepared statement of each fingerprint run so far, so that a statement
-    /// seen before is neither rendered as text nor looked up by text again (the driver's
-    /// `prep` parses the text for named parameters and hashes it on every call). At most
-    /// [`STATEMENT_CACHE`] entries, the size of the driver's own cache: since every
-    /// statement is prepared through this map and the map is emptied when full, the driver
-    /// never evicts (and closes) a statement the map still holds.
-    statements: HashMap<u64, (Arc<str>, mysql::Statement)>,
-    /// The socket failed or the driver lost its place in the protocol.
-    closed: bool,
-    /// The URL's `read_timeout`: a socket read that waited this long is a timeout.
-    read_timeout: Option<Duration>,
+    /// seen before is neither rendered as text nor prepared again. At most
+    /// [`STATEMENT_CACHE`] entries: when full, every statement is closed on the server
+    /// (COM_STMT_CLOSE) and the map emptied.
+    statements: HashMap<u64, (Arc<str>, Prepared)>,
+    /// The parameters of the statement being run (kept to reuse their allocation).
+    params: Vec<mysql_common::value::Value>,
 }
 
 impl Connection<Mysql> {
@@ -91,51 +90,59 @@ impl Connection<Mysql> {
             // A zero timeout would mean none to the socket: at least a millisecond.
             connect_timeout = connect_timeout.min(left.max(Duration::from_millis(1)));
         }
-        let mut opts = mysql::OptsBuilder::new()
-            .user(url.user.as_deref())
-            .pass(url.password())
-            .db_name(url.database.as_deref())
-            .prefer_socket(false)
-            .stmt_cache_size(STATEMENT_CACHE)
-            .tcp_connect_timeout(Some(connect_timeout))
-            .read_timeout(options.read_timeout)
-            .write_timeout(options.write_timeout)
-            .init(vec!["SET NAMES utf8mb4", SQL_MODE]);
         let target = if host.starts_with('/') {
-            opts = opts.socket(Some(host));
             format!("{host}/{}", url.database.as_deref().unwrap_or(""))
         } else {
-            opts = opts.ip_or_hostname(Some(host)).tcp_port(port);
             format!("{host}:{port}/{}", url.database.as_deref().unwrap_or(""))
         };
-        let conn = mysql::Conn::new(opts).map_err(|e| Error::Connect {
+        let client = Client::connect(&ConnectOptions {
+            host,
+            port,
+            user: url.user.as_deref().unwrap_or(""),
+            password: url.password(),
+            database: url.database.as_deref().filter(|db| !db.is_empty()),
+            connect_timeout,
+            read_timeout: options.read_timeout,
+            write_timeout: options.write_timeout,
+            init: INIT,
+        })
+        .map_err(|e| Error::Connect {
             target: target.clone(),
             reason: e.to_string(),
         })?;
         let link = MysqlLink {
-            conn,
+            client,
             statements: HashMap::new(),
-            closed: false,
-            read_timeout: options.read_timeout,
+            params: Vec::new(),
         };
         Ok(Connection::from_link(link, target))
     }
 
     /// Checks that the server answers.
     pub fn ping(&mut self) -> Result<(), Error> {
-        let result = self.link.conn.ping().map_err(|e| self.link.failed(e));
+        let result = self.link.client.ping();
         self.note(result)
     }
 
     /// The server's `VERSION()`, e.g. `10.11.19-MariaDB-0+deb12u1` (asked of the server:
     /// MariaDB 10.x announces itself as `5.5.5-10.x` in its greeting).
     pub fn server_version(&mut self) -> Result<String, Error> {
-        let result = self
-            .link
-            .conn
-            .query_first::<String, _>("SELECT VERSION()")
-            .map_err(|e| self.link.failed(e))
-            .and_then(|v| v.ok_or(Error::NotFound));
+        let link = &mut self.link;
+        let result = link
+            .client
+            .prepare("SELECT VERSION()")
+            .and_then(|mut statement| {
+                let mut version = None;
+                let run = link.client.execute(&mut statement, &[], &mut |row| {
+                    if let Some(MysqlValue::Bytes(b)) = row.value(0) {
+                        version = Some(String::from_utf8_lossy(b).into_owned());
+                    }
+                    Ok(())
+                });
+                link.client.close_statement(statement.id)?;
+                run?;
+                version.ok_or(Error::NotFound)
+            });
         self.note(result)
     }
 
@@ -174,7 +181,7 @@ impl Connection<Mysql> {
             )));
         }
         let started = Instant::now();
-        let (sql, prepared) = match self.link.prepared(statement) {
+        let sql = match self.link.prepared(statement) {
             Ok(found) => found,
             Err(e) => {
                 let outcome = Err(&e);
@@ -188,7 +195,7 @@ impl Connection<Mysql> {
                 return self.note(Err(e));
             }
         };
-        let result = self.link.run_on(&prepared, statement, sink);
+        let result = self.link.run_on(statement, sink);
         log::rendered(
             &self.echo,
             &sql,
@@ -201,31 +208,33 @@ impl Connection<Mysql> {
 }
 
 impl MysqlLink {
-    /// Notes a driver error that leaves the connection unusable, and converts it.
-    fn failed(&mut self, e: mysql::Error) -> Error {
-        if errors::breaks_connection(&e) {
-            self.closed = true;
-        }
-        from_mysql(e, self.read_timeout)
+    /// The `AUTO_INCREMENT` value the last statement generated (0 when none), from its OK
+    /// packet. Kept for a `last_insert_id()` API (#23's RETURNING lane); not read yet.
+    #[allow(dead_code)]
+    pub(crate) fn last_insert_id(&self) -> u64 {
+        self.client.last_insert_id()
+    }
+
+    /// The rows the last statement changed, from its OK packet (not read yet: `run`
+    /// returns the count).
+    #[allow(dead_code)]
+    pub(crate) fn affected_rows(&self) -> u64 {
+        self.client.affected_rows()
     }
 
     /// Puts the session back as a new connection's (COM_RESET_CONNECTION: the transaction
     /// rolled back, temporary tables, user variables, session variables and prepared
-    /// statements gone), then sets utf8mb4 and the `sql_mode` again (the driver runs the
-    /// connection's init statements after the reset).
+    /// statements gone), then sets utf8mb4 and the `sql_mode` again.
     pub(crate) fn reset(&mut self) -> Result<(), Error> {
         self.statements.clear();
-        self.conn.reset().map_err(|e| self.failed(e))
+        self.client.reset()
     }
 
     /// The text and prepared statement of `statement`: the ones kept for its fingerprint,
     /// or its own text prepared now.
-    fn prepared(
-        &mut self,
-        statement: &Rendered<'_>,
-    ) -> Result<(Arc<str>, mysql::Statement), Error> {
-        if let Some((sql, prepared)) = self.statements.get(&statement.key) {
-            return Ok((Arc::clone(sql), prepared.clone()));
+    fn prepared(&mut self, statement: &Rendered<'_>) -> Result<Arc<str>, Error> {
+        if let Some((sql, _)) = self.statements.get(&statement.key) {
+            return Ok(Arc::clone(sql));
         }
         if !statement.has_text {
             return Err(Error::Misuse(
@@ -235,23 +244,25 @@ impl MysqlLink {
             ));
         }
         if self.statements.len() >= STATEMENT_CACHE {
-            self.statements.clear();
+            for (_, (_, old)) in self.statements.drain() {
+                self.client.close_statement(old.id)?;
+            }
         }
         let sql: Arc<str> = Arc::from(statement.sql.as_str());
-        let prepared = self.conn.prep(&*sql).map_err(|e| self.failed(e))?;
+        let prepared = self.client.prepare(&sql)?;
         self.statements
-            .insert(statement.key, (Arc::clone(&sql), prepared.clone()));
-        Ok((sql, prepared))
+            .insert(statement.key, (Arc::clone(&sql), prepared));
+        Ok(sql)
     }
 
-    /// Runs `prepared` with the statement's parameters bound in order, and reads the result.
+    /// Runs the statement prepared for `statement.key` with its parameters bound in
+    /// order, handing each row to `sink`.
     fn run_on(
         &mut self,
-        prepared: &mysql::Statement,
         statement: &Rendered<'_>,
         sink: &mut dyn FnMut(RowData<'_>) -> Result<(), Error>,
     ) -> Result<u64, Error> {
-        let mut values = Vec::with_capacity(statement.params.len());
+        self.params.clear();
         for (i, param) in statement.params.iter().enumerate() {
             let value = param.to_mysql().map_err(|reason| {
                 if reason == crate::backend::value::NUL_IN_TEXT {
@@ -260,65 +271,53 @@ impl MysqlLink {
                     Error::Parameter(format!("parameter {} for MySQL: {reason}", i + 1))
                 }
             })?;
-            values.push(value);
+            self.params.push(value);
         }
-        let params = if values.is_empty() {
-            mysql::Params::Empty
-        } else {
-            mysql::Params::Positional(values)
+        let Some((_, prepared)) = self.statements.get_mut(&statement.key) else {
+            return Err(Error::Misuse(
+                "a MySQL statement run before it was prepared".into(),
+            ));
         };
-        let mut result = match self.conn.exec_iter(prepared, params) {
-            Ok(result) => result,
-            Err(e) => {
-                if errors::breaks_connection(&e) {
-                    self.closed = true;
-                }
-                return Err(from_mysql(e, self.read_timeout));
-            }
-        };
-        if result.columns().as_ref().is_empty() {
-            return Ok(result.affected_rows());
-        }
-        let mut count = 0u64;
-        let mut failed = None;
-        let mut broke = false;
-        for row in result.by_ref() {
-            let row = match row {
-                Ok(row) => row,
-                Err(e) => {
-                    broke = errors::breaks_connection(&e);
-                    failed = Some(from_mysql(e, self.read_timeout));
-                    break;
-                }
-            };
-            count += 1;
-            if failed.is_none() {
-                if let Err(e) = sink(RowData(Inner::Mysql(&row))) {
-                    // Read to the end, as on the other backends: the server has done the
-                    // statement's work whatever the caller made of its rows.
-                    failed = Some(e);
-                }
-            }
-        }
-        drop(result);
-        if broke {
-            self.closed = true;
-        }
-        match failed {
-            Some(e) => Err(e),
-            None => Ok(count),
-        }
+        let result = self.client.execute(prepared, &self.params, &mut |row| {
+            sink(RowData(Inner::Mysql(row)))
+        });
+        // Large values are not kept past the statement.
+        self.params.clear();
+        result
     }
+}
+
+/// A connection over the Unix socket `socket` as `user` without a password (the test
+/// servers' `root`).
+#[cfg(feature = "testing")]
+pub(crate) fn open_socket(
+    socket: &str,
+    user: &str,
+    timeout: Duration,
+) -> Result<Connection<Mysql>, Error> {
+    let client = Client::connect(&ConnectOptions {
+        host: socket,
+        port: 0,
+        user,
+        password: None,
+        database: None,
+        connect_timeout: timeout,
+        read_timeout: Some(timeout),
+        write_timeout: Some(timeout),
+        init: INIT,
+    })?;
+    let link = MysqlLink {
+        client,
+        statements: HashMap::new(),
+        params: Vec::new(),
+    };
+    Ok(Connection::from_link(link, socket.to_string()))
 }
 
 /// Runs SQL text without parameters (one or more statements) and logs it.
 fn logged_batch(conn: &mut Connection<Mysql>, sql: &str) -> Result<(), Error> {
     let started = Instant::now();
-    let result = conn
-        .link
-        .conn
-        .query_drop(sql)
-        .map_err(|e| conn.link.failed(e));
+    let result = conn.link.client.query(sql);
     log::statement(
         &conn.echo,
         sql,
@@ -353,7 +352,7 @@ impl Driver for Mysql {
         conn.note(result)
     }
 
-    /// The deadline is not used (the driver takes none per call): the URL's `read_timeout`
+    /// The deadline is not used (the client takes none per call): the URL's `read_timeout`
     /// and `write_timeout` bound every wait on the socket. Only the pool passes one, for
     /// the ROLLBACK of a connection returned inside a transaction.
     fn control(
@@ -399,14 +398,13 @@ impl Driver for Mysql {
     }
 
     fn is_closed(link: &Self::Link) -> bool {
-        link.closed
+        link.client.is_closed()
     }
 
-    /// What sqlwright itself opened: the driver keeps the server's status flags to itself.
-    /// The pool does not need it: COM_RESET_CONNECTION on return rolls back a transaction
-    /// opened as text too. See docs/design.md.
-    fn server_in_transaction(_link: &Self::Link) -> bool {
-        false
+    /// The server's own word: `SERVER_STATUS_IN_TRANS` in its last OK or EOF packet (a
+    /// transaction opened as text counts too).
+    fn server_in_transaction(link: &Self::Link) -> bool {
+        link.client.in_transaction()
     }
 
     /// MySQL undoes only the failed statement and keeps the transaction open.

@@ -27,7 +27,7 @@ pub trait FromSqlValue<ST: ?Sized>: Sized {
     /// Decodes one value as MySQL returned it (feature `mysql`): integers, booleans,
     /// floats, text and bytes so far; another type is a decode error naming it.
     #[cfg(feature = "mysql")]
-    fn decode_mysql(_value: &::mysql::Value) -> Result<Self, DecodeError> {
+    fn decode_mysql(_value: &mysql::Value<'_>) -> Result<Self, DecodeError> {
         Err(mysql::not_yet::<Self>())
     }
 }
@@ -91,9 +91,9 @@ impl<T: FromSqlValue<ST>, ST: SqlType<Nullability = NotNull>> FromSqlValue<Nulla
     }
 
     #[cfg(feature = "mysql")]
-    fn decode_mysql(value: &::mysql::Value) -> Result<Self, DecodeError> {
+    fn decode_mysql(value: &mysql::Value<'_>) -> Result<Self, DecodeError> {
         match value {
-            ::mysql::Value::NULL => Ok(None),
+            mysql::Value::Null => Ok(None),
             some => T::decode_mysql(some).map(Some),
         }
     }
@@ -118,7 +118,7 @@ impl<T: DefaultRust + SqlType<Nullability = NotNull>> DefaultRust for Nullable<T
 
 impl FromSqlValue<Int2> for i16 {
     #[cfg(feature = "mysql")]
-    fn decode_mysql(value: &::mysql::Value) -> Result<Self, DecodeError> {
+    fn decode_mysql(value: &mysql::Value<'_>) -> Result<Self, DecodeError> {
         mysql::int(value)
     }
     #[cfg(feature = "sqlite")]
@@ -135,7 +135,7 @@ impl DefaultRust for Int2 {
 
 impl FromSqlValue<Int4> for i32 {
     #[cfg(feature = "mysql")]
-    fn decode_mysql(value: &::mysql::Value) -> Result<Self, DecodeError> {
+    fn decode_mysql(value: &mysql::Value<'_>) -> Result<Self, DecodeError> {
         mysql::int(value)
     }
     #[cfg(feature = "sqlite")]
@@ -152,7 +152,7 @@ impl DefaultRust for Int4 {
 
 impl FromSqlValue<Int8> for i64 {
     #[cfg(feature = "mysql")]
-    fn decode_mysql(value: &::mysql::Value) -> Result<Self, DecodeError> {
+    fn decode_mysql(value: &mysql::Value<'_>) -> Result<Self, DecodeError> {
         mysql::int(value)
     }
     #[cfg(feature = "sqlite")]
@@ -169,7 +169,7 @@ impl DefaultRust for Int8 {
 
 impl FromSqlValue<Float4> for f32 {
     #[cfg(feature = "mysql")]
-    fn decode_mysql(value: &::mysql::Value) -> Result<Self, DecodeError> {
+    fn decode_mysql(value: &mysql::Value<'_>) -> Result<Self, DecodeError> {
         mysql::float4(value)
     }
     #[cfg(feature = "sqlite")]
@@ -186,7 +186,7 @@ impl DefaultRust for Float4 {
 
 impl FromSqlValue<Float8> for f64 {
     #[cfg(feature = "mysql")]
-    fn decode_mysql(value: &::mysql::Value) -> Result<Self, DecodeError> {
+    fn decode_mysql(value: &mysql::Value<'_>) -> Result<Self, DecodeError> {
         mysql::float(value)
     }
     #[cfg(feature = "sqlite")]
@@ -203,7 +203,7 @@ impl DefaultRust for Float8 {
 
 impl FromSqlValue<Text> for String {
     #[cfg(feature = "mysql")]
-    fn decode_mysql(value: &::mysql::Value) -> Result<Self, DecodeError> {
+    fn decode_mysql(value: &mysql::Value<'_>) -> Result<Self, DecodeError> {
         mysql::text(value)
     }
     #[cfg(feature = "sqlite")]
@@ -220,7 +220,7 @@ impl DefaultRust for Text {
 
 impl FromSqlValue<Bool> for bool {
     #[cfg(feature = "mysql")]
-    fn decode_mysql(value: &::mysql::Value) -> Result<Self, DecodeError> {
+    fn decode_mysql(value: &mysql::Value<'_>) -> Result<Self, DecodeError> {
         mysql::boolean(value)
     }
     #[cfg(feature = "sqlite")]
@@ -237,7 +237,7 @@ impl DefaultRust for Bool {
 
 impl FromSqlValue<Bytea> for Vec<u8> {
     #[cfg(feature = "mysql")]
-    fn decode_mysql(value: &::mysql::Value) -> Result<Self, DecodeError> {
+    fn decode_mysql(value: &mysql::Value<'_>) -> Result<Self, DecodeError> {
         mysql::bytes(value)
     }
     #[cfg(feature = "sqlite")]

@@ -50,8 +50,8 @@ impl<'r> RowReader<'r> {
                 None => Err(DecodeError::MissingColumn),
             },
             #[cfg(feature = "mysql")]
-            Inner::Mysql(row) => match row.as_ref(idx) {
-                Some(value) => T::decode_mysql(value),
+            Inner::Mysql(row) => match row.value(idx) {
+                Some(value) => T::decode_mysql(&value),
                 None => Err(DecodeError::MissingColumn),
             },
         };

@@ -62,7 +62,9 @@ fn open_socket(options: &ConnectOptions<'_>) -> Result<Stream, Error> {
             backend: "MySQL on this platform",
         });
     }
-    let addrs = (options.host, options.port).to_socket_addrs().map_err(lost)?;
+    let addrs = (options.host, options.port)
+        .to_socket_addrs()
+        .map_err(lost)?;
     let mut last = None;
     for addr in addrs {
         match TcpStream::connect_timeout(&addr, options.connect_timeout) {
@@ -133,7 +135,7 @@ impl Client {
             match buf.first() {
                 Some(0x00) => {
                     let status = wire::ok(&buf)?.status;
-                    return finish(packets, capabilities, status, greeting, options);
+                    return finish(packets, capabilities, status, options);
                 }
                 Some(0xFF) => return Err(wire::err(&buf)),
                 Some(0xFE) => {
@@ -204,7 +206,6 @@ fn finish(
     packets: Packets,
     capabilities: u32,
     status: u16,
-    greeting: Greeting,
     options: &ConnectOptions<'_>,
 ) -> Result<Client, Error> {
     let mut packets = packets;
@@ -217,7 +218,6 @@ fn finish(
         spans: Vec::new(),
         closed: false,
         last: wire::Ok::default(),
-        server_version: greeting.server_version,
         init: options.init.into(),
     };
     if !options.init.is_empty() {

@@ -2,10 +2,6 @@
 //! scrambles and value types: packets (`packet`), the server's payloads read with every
 //! length checked (`wire`), the login (`connect`), the commands (`command`) and binary
 //! rows read in place (`row`). See docs/design.md, "MySQL client of our own".
-//!
-//! Not yet under `MysqlLink` (which still runs on the `mysql` crate): see the design
-//! notes for what the switch needs.
-#![allow(dead_code)]
 
 mod command;
 mod connect;
@@ -18,7 +14,8 @@ mod tests;
 
 pub(crate) use command::Prepared;
 pub(crate) use connect::ConnectOptions;
-pub(crate) use row::{RawValue, Row};
+pub use row::MysqlValue;
+pub(crate) use row::Row;
 
 use crate::engine::Error;
 use packet::Packets;
@@ -38,7 +35,6 @@ pub(crate) struct Client {
     closed: bool,
     /// What the last statement's OK packet said.
     last: wire::Ok,
-    server_version: String,
     /// The session's init statements (run again after a reset).
     init: Box<str>,
 }
@@ -59,12 +55,6 @@ impl Client {
     /// The `AUTO_INCREMENT` value the last statement generated (0 when none).
     pub(crate) fn last_insert_id(&self) -> u64 {
         self.last.last_insert_id
-    }
-
-    /// The version the server announced in its greeting (MariaDB 10.x and later prefix
-    /// it with `5.5.5-`).
-    pub(crate) fn server_version(&self) -> &str {
-        &self.server_version
     }
 
     pub(crate) fn is_closed(&self) -> bool {

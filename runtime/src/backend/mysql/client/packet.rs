@@ -113,12 +113,10 @@ impl Packets {
             (self.write_timeout, "write_timeout")
         };
         match (e.kind(), limit) {
-            (io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut, Some(waited)) => {
-                Error::Timeout {
-                    waiting_for: format!("the server (the URL's {which})"),
-                    waited,
-                }
-            }
+            (io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut, Some(waited)) => Error::Timeout {
+                waiting_for: format!("the server (the URL's {which})"),
+                waited,
+            },
             (io::ErrorKind::UnexpectedEof, _) => {
                 Error::ConnectionLost("the server closed the connection".into())
             }

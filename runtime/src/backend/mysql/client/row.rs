@@ -7,7 +7,6 @@ use super::wire::{Column, Reader, UNSIGNED};
 use crate::engine::Error;
 
 // `MYSQL_TYPE_*` (the column types the binary protocol sends in fixed widths).
-pub(crate) const TYPE_DECIMAL: u8 = 0;
 pub(crate) const TYPE_TINY: u8 = 1;
 pub(crate) const TYPE_SHORT: u8 = 2;
 pub(crate) const TYPE_LONG: u8 = 3;
@@ -25,35 +24,57 @@ pub(crate) const TYPE_TIMESTAMP2: u8 = 17;
 pub(crate) const TYPE_DATETIME2: u8 = 18;
 pub(crate) const TYPE_TIME2: u8 = 19;
 
-/// One value of a binary row, borrowed from the packet.
+/// One value of a MySQL row as the server sent it (the binary protocol), borrowed from
+/// the row's packet: what [`FromSqlValue::decode_mysql`](crate::types::FromSqlValue)
+/// reads.
 #[derive(Debug, Clone, Copy, PartialEq)]
-pub(crate) enum RawValue<'a> {
+pub enum MysqlValue<'a> {
+    /// NULL.
     Null,
+    /// A signed integer (TINYINT to BIGINT, YEAR).
     Int(i64),
+    /// An UNSIGNED integer.
     UInt(u64),
+    /// A FLOAT.
     Float(f32),
+    /// A DOUBLE.
     Double(f64),
     /// Text, binary strings, DECIMAL, JSON, BIT, ENUM, SET... as the server sent them.
     Bytes(&'a [u8]),
-    /// Year, month, day, hour, minute, second, microsecond.
+    /// DATE, DATETIME, TIMESTAMP: year, month, day, hour, minute, second, microsecond.
     Date(u16, u8, u8, u8, u8, u8, u32),
-    /// Negative, days, hours, minutes, seconds, microseconds.
+    /// TIME: negative, days, hours, minutes, seconds, microseconds.
     Time(bool, u32, u8, u8, u8, u32),
 }
 
-impl RawValue<'_> {
-    /// As the `mysql` crate's value (what the decoders read today).
+impl<'a> MysqlValue<'a> {
+    /// A view of an owned value (hand-written SQL's rows keep those).
+    pub(crate) fn of(value: &'a mysql_common::value::Value) -> MysqlValue<'a> {
+        use mysql_common::value::Value;
+        match value {
+            Value::NULL => MysqlValue::Null,
+            Value::Int(n) => MysqlValue::Int(*n),
+            Value::UInt(n) => MysqlValue::UInt(*n),
+            Value::Float(x) => MysqlValue::Float(*x),
+            Value::Double(x) => MysqlValue::Double(*x),
+            Value::Bytes(b) => MysqlValue::Bytes(b),
+            &Value::Date(y, mo, d, h, mi, s, us) => MysqlValue::Date(y, mo, d, h, mi, s, us),
+            &Value::Time(neg, d, h, mi, s, us) => MysqlValue::Time(neg, d, h, mi, s, us),
+        }
+    }
+
+    /// As an owned value (`mysql_common`'s).
     pub(crate) fn to_value(self) -> mysql_common::value::Value {
         use mysql_common::value::Value;
         match self {
-            RawValue::Null => Value::NULL,
-            RawValue::Int(n) => Value::Int(n),
-            RawValue::UInt(n) => Value::UInt(n),
-            RawValue::Float(x) => Value::Float(x),
-            RawValue::Double(x) => Value::Double(x),
-            RawValue::Bytes(b) => Value::Bytes(b.to_vec()),
-            RawValue::Date(y, mo, d, h, mi, s, us) => Value::Date(y, mo, d, h, mi, s, us),
-            RawValue::Time(neg, d, h, mi, s, us) => Value::Time(neg, d, h, mi, s, us),
+            MysqlValue::Null => Value::NULL,
+            MysqlValue::Int(n) => Value::Int(n),
+            MysqlValue::UInt(n) => Value::UInt(n),
+            MysqlValue::Float(x) => Value::Float(x),
+            MysqlValue::Double(x) => Value::Double(x),
+            MysqlValue::Bytes(b) => Value::Bytes(b.to_vec()),
+            MysqlValue::Date(y, mo, d, h, mi, s, us) => Value::Date(y, mo, d, h, mi, s, us),
+            MysqlValue::Time(neg, d, h, mi, s, us) => Value::Time(neg, d, h, mi, s, us),
         }
     }
 }
@@ -65,7 +86,11 @@ const NULL_AT: u32 = u32::MAX;
 /// Finds the values of a binary row (`payload` starts with its 0x00 header), writing one
 /// span per column into `spans` (emptied first). Every length is checked against the
 /// payload, and a payload with bytes left over is refused.
-pub(crate) fn locate(payload: &[u8], columns: &[Column], spans: &mut Vec<Span>) -> Result<(), Error> {
+pub(crate) fn locate(
+    payload: &[u8],
+    columns: &[Column],
+    spans: &mut Vec<Span>,
+) -> Result<(), Error> {
     spans.clear();
     if payload.len() > u32::MAX as usize - 1 {
         return Err(protocol("a row longer than 4 GiB"));
@@ -90,9 +115,22 @@ pub(crate) fn locate(payload: &[u8], columns: &[Column], spans: &mut Vec<Span>) 
             TYPE_LONG | TYPE_INT24 | TYPE_FLOAT => (0, 4),
             TYPE_LONGLONG | TYPE_DOUBLE => (0, 8),
             TYPE_NULL => (0, 0),
-            TYPE_DATE | TYPE_DATETIME | TYPE_TIMESTAMP | TYPE_TIME | TYPE_DATETIME2
-            | TYPE_TIMESTAMP2 | TYPE_TIME2 => {
-                let len = *rest.first().ok_or_else(|| protocol("a truncated binary row"))?;
+            TYPE_DATE | TYPE_DATETIME | TYPE_TIMESTAMP | TYPE_DATETIME2 | TYPE_TIMESTAMP2 => {
+                let len = *rest
+                    .first()
+                    .ok_or_else(|| protocol("a truncated binary row"))?;
+                if !matches!(len, 0 | 4 | 7 | 11) {
+                    return Err(protocol(format!("a date of {len} bytes")));
+                }
+                (1, usize::from(len))
+            }
+            TYPE_TIME | TYPE_TIME2 => {
+                let len = *rest
+                    .first()
+                    .ok_or_else(|| protocol("a truncated binary row"))?;
+                if !matches!(len, 0 | 8 | 12) {
+                    return Err(protocol(format!("a time of {len} bytes")));
+                }
                 (1, usize::from(len))
             }
             _ => {
@@ -133,12 +171,12 @@ impl<'a> Row<'a> {
         self.spans.get(i).is_some_and(|s| s.0 == NULL_AT)
     }
 
-    /// Value `i`, `None` past the last column. The spans were checked by [`locate`];
-    /// a temporal value of a length the protocol does not use is an error.
-    pub(crate) fn value(&self, i: usize) -> Option<Result<RawValue<'a>, Error>> {
+    /// Value `i`, `None` past the last column (the spans and the temporal values'
+    /// lengths were checked by [`locate`]).
+    pub(crate) fn value(&self, i: usize) -> Option<MysqlValue<'a>> {
         let &(start, len) = self.spans.get(i)?;
         if start == NULL_AT {
-            return Some(Ok(RawValue::Null));
+            return Some(MysqlValue::Null);
         }
         let column = &self.columns[i];
         let b = &self.payload[start as usize..start as usize + len as usize];
@@ -151,37 +189,36 @@ impl<'a> Row<'a> {
         let int = |n: usize| {
             let raw = le(n);
             if unsigned {
-                RawValue::UInt(raw)
+                MysqlValue::UInt(raw)
             } else {
                 // Sign-extend from n bytes.
                 let shift = 64 - 8 * n as u32;
-                RawValue::Int(((raw << shift) as i64) >> shift)
+                MysqlValue::Int(((raw << shift) as i64) >> shift)
             }
         };
-        Some(Ok(match column.kind {
+        Some(match column.kind {
             TYPE_TINY => int(1),
             TYPE_SHORT | TYPE_YEAR => int(2),
             TYPE_LONG | TYPE_INT24 => int(4),
             TYPE_LONGLONG => int(8),
-            TYPE_FLOAT => RawValue::Float(f32::from_bits(le(4) as u32)),
-            TYPE_DOUBLE => RawValue::Double(f64::from_bits(le(8))),
-            TYPE_NULL => RawValue::Null,
+            TYPE_FLOAT => MysqlValue::Float(f32::from_bits(le(4) as u32)),
+            TYPE_DOUBLE => MysqlValue::Double(f64::from_bits(le(8))),
+            TYPE_NULL => MysqlValue::Null,
             TYPE_DATE | TYPE_DATETIME | TYPE_TIMESTAMP | TYPE_DATETIME2 | TYPE_TIMESTAMP2 => {
-                match date(b) {
-                    Some(v) => v,
-                    None => return Some(Err(protocol("a date of an unknown length"))),
-                }
+                date(b)
             }
-            TYPE_TIME | TYPE_TIME2 => match time(b) {
-                Some(v) => v,
-                None => return Some(Err(protocol("a time of an unknown length"))),
-            },
-            _ => RawValue::Bytes(b),
-        }))
+            TYPE_TIME | TYPE_TIME2 => time(b),
+            _ => MysqlValue::Bytes(b),
+        })
+    }
+
+    /// The name of column `i`.
+    pub(crate) fn column_name(&self, i: usize) -> Option<&'a str> {
+        self.columns.get(i).map(|c| &*c.name)
     }
 }
 
-fn date(b: &[u8]) -> Option<RawValue<'_>> {
+fn date(b: &[u8]) -> MysqlValue<'_> {
     let (mut y, mut mo, mut d, mut h, mut mi, mut s, mut us) = (0, 0, 0, 0, 0, 0, 0);
     match b.len() {
         0 => {}
@@ -196,14 +233,13 @@ fn date(b: &[u8]) -> Option<RawValue<'_>> {
                 us = u32::from_le_bytes([b[7], b[8], b[9], b[10]]);
             }
         }
-        _ => return None,
+        _ => {}
     }
-    Some(RawValue::Date(y, mo, d, h, mi, s, us))
+    MysqlValue::Date(y, mo, d, h, mi, s, us)
 }
 
-fn time(b: &[u8]) -> Option<RawValue<'_>> {
+fn time(b: &[u8]) -> MysqlValue<'_> {
     match b.len() {
-        0 => Some(RawValue::Time(false, 0, 0, 0, 0, 0)),
         8 | 12 => {
             let days = u32::from_le_bytes([b[1], b[2], b[3], b[4]]);
             let us = if b.len() == 12 {
@@ -211,9 +247,9 @@ fn time(b: &[u8]) -> Option<RawValue<'_>> {
             } else {
                 0
             };
-            Some(RawValue::Time(b[0] == 1, days, b[5], b[6], b[7], us))
+            MysqlValue::Time(b[0] == 1, days, b[5], b[6], b[7], us)
         }
-        _ => None,
+        _ => MysqlValue::Time(false, 0, 0, 0, 0, 0),
     }
 }
 
@@ -232,7 +268,12 @@ mod tests {
 
     #[test]
     fn rows_are_read_in_place_and_checked() {
-        let columns = [col(TYPE_LONGLONG, 0), col(3, UNSIGNED), col(253, 0), col(TYPE_TINY, 0)];
+        let columns = [
+            col(TYPE_LONGLONG, 0),
+            col(3, UNSIGNED),
+            col(253, 0),
+            col(TYPE_TINY, 0),
+        ];
         // header, bitmap (bit 2+3 = column 1... here column 3 NULL: bit 5), values
         let mut p = vec![0x00, 0b0010_0000];
         p.extend_from_slice(&(-5i64).to_le_bytes());
@@ -245,14 +286,17 @@ mod tests {
             columns: &columns,
             spans: &spans,
         };
-        assert_eq!(row.value(0).unwrap().unwrap(), RawValue::Int(-5));
-        assert_eq!(row.value(1).unwrap().unwrap(), RawValue::UInt(u64::from(u32::MAX)));
-        assert_eq!(row.value(2).unwrap().unwrap(), RawValue::Bytes(b"abc"));
+        assert_eq!(row.value(0).unwrap(), MysqlValue::Int(-5));
+        assert_eq!(row.value(1).unwrap(), MysqlValue::UInt(u64::from(u32::MAX)));
+        assert_eq!(row.value(2).unwrap(), MysqlValue::Bytes(b"abc"));
         assert!(row.is_null(3));
         assert!(row.value(4).is_none());
         // Every truncation of it is an error, never a panic.
         for cut in 0..p.len() {
-            assert!(locate(&p[..cut], &columns, &mut spans).is_err(), "cut at {cut}");
+            assert!(
+                locate(&p[..cut], &columns, &mut spans).is_err(),
+                "cut at {cut}"
+            );
         }
         // A string length past the end, and bytes left over.
         let mut long = p.clone();
@@ -265,7 +309,11 @@ mod tests {
 
     #[test]
     fn small_signed_integers_are_sign_extended() {
-        let columns = [col(TYPE_TINY, 0), col(TYPE_SHORT, 0), col(TYPE_TINY, UNSIGNED)];
+        let columns = [
+            col(TYPE_TINY, 0),
+            col(TYPE_SHORT, 0),
+            col(TYPE_TINY, UNSIGNED),
+        ];
         let p = [0x00, 0x00, 0xFF, 0xFE, 0xFF, 0xFF];
         let mut spans = Vec::new();
         locate(&p, &columns, &mut spans).unwrap();
@@ -274,8 +322,8 @@ mod tests {
             columns: &columns,
             spans: &spans,
         };
-        assert_eq!(row.value(0).unwrap().unwrap(), RawValue::Int(-1));
-        assert_eq!(row.value(1).unwrap().unwrap(), RawValue::Int(-2));
-        assert_eq!(row.value(2).unwrap().unwrap(), RawValue::UInt(255));
+        assert_eq!(row.value(0).unwrap(), MysqlValue::Int(-1));
+        assert_eq!(row.value(1).unwrap(), MysqlValue::Int(-2));
+        assert_eq!(row.value(2).unwrap(), MysqlValue::UInt(255));
     }
 }

@@ -90,7 +90,9 @@ fn options(port: u16) -> ConnectOptions<'static> {
 fn prepare_against(answer: Vec<u8>) -> (Error, bool) {
     let (port, handle) = fake(answer, false);
     let mut client = Client::connect(&options(port)).expect("the fake logs in");
-    let e = client.prepare("SELECT 1").expect_err("the answer is broken");
+    let e = client
+        .prepare("SELECT 1")
+        .expect_err("the answer is broken");
     let closed = client.is_closed();
     drop(client);
     handle.join().unwrap();
@@ -103,10 +105,16 @@ fn broken_answers_are_typed_errors_and_close_the_connection() {
         ("nothing", Vec::new()),
         ("a truncated header", vec![5, 0]),
         ("a truncated payload", vec![20, 0, 0, 1, 0, 1, 2]),
-        ("a packet out of sequence", frame(7, &[0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0])),
+        (
+            "a packet out of sequence",
+            frame(7, &[0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]),
+        ),
         ("a short prepare answer", frame(1, &[0, 1, 0])),
         ("an empty packet", frame(1, &[])),
-        ("a 16 MiB packet announced, not sent", vec![0xFF, 0xFF, 0xFF, 1, 0]),
+        (
+            "a 16 MiB packet announced, not sent",
+            vec![0xFF, 0xFF, 0xFF, 1, 0],
+        ),
         (
             // One column announced, its definition's name longer than the packet.
             "a column definition past its end",
@@ -153,7 +161,11 @@ fn garbage_is_never_a_panic() {
     for round in 0..48 {
         let len = (next() % 40) as usize;
         let body: Vec<u8> = (0..len).map(|_| next() as u8).collect();
-        let answer = if round % 2 == 0 { frame(1, &body) } else { body };
+        let answer = if round % 2 == 0 {
+            frame(1, &body)
+        } else {
+            body
+        };
         let (port, handle) = fake(answer, false);
         let mut client = Client::connect(&options(port)).unwrap();
         let mut statement = Prepared {
@@ -164,7 +176,7 @@ fn garbage_is_never_a_panic() {
         // Any outcome but a panic or a hang; rows handed over are read whole.
         let _ = client.execute(&mut statement, &[], &mut |row| {
             for i in 0..row.len() {
-                let _ = row.value(i);
+                let _ = row.value(i).map(MysqlValue::to_value);
             }
             Ok(())
         });
@@ -193,7 +205,10 @@ fn unknown_plugins_and_old_servers_are_refused() {
         // Protocol 9.
         frame(0, &[9, b'x', 0]),
         // Protocol 10 without PROTOCOL_41.
-        frame(0, &[10, b'x', 0, 1, 0, 0, 0, 1, 2, 3, 4, 5, 6, 7, 8, 0, 0, 0]),
+        frame(
+            0,
+            &[10, b'x', 0, 1, 0, 0, 0, 1, 2, 3, 4, 5, 6, 7, 8, 0, 0, 0],
+        ),
     ] {
         let listener = TcpListener::bind("127.0.0.1:0").unwrap();
         let port = listener.local_addr().unwrap().port();
@@ -260,7 +275,13 @@ fn long_payloads_are_split_and_joined_and_limited() {
     let mut packets = Packets::new(Stream::Tcp(s), None, None, 1024);
     let e = packets.read(&mut back).expect_err("over the limit");
     assert!(
-        matches!(e, Error::MessageTooLarge { size: 4096, limit: 1024 }),
+        matches!(
+            e,
+            Error::MessageTooLarge {
+                size: 4096,
+                limit: 1024
+            }
+        ),
         "{e:?}"
     );
     handle.join().unwrap();
@@ -315,8 +336,8 @@ mod mariadb {
         client
             .execute(&mut statement, params, &mut |row| {
                 let values = (0..row.len())
-                    .map(|i| row.value(i).unwrap().map(RawValue::to_value))
-                    .collect::<Result<Vec<_>, _>>()?;
+                    .map(|i| row.value(i).unwrap().to_value())
+                    .collect();
                 out.push(values);
                 Ok(())
             })
@@ -329,7 +350,6 @@ mod mariadb {
     fn statements_run_on_mariadb() {
         let db = mariadb_database();
         let mut client = connect(&db);
-        assert!(client.server_version().contains("MariaDB"));
         client.ping().unwrap();
         client
             .query(
@@ -348,9 +368,18 @@ mod mariadb {
                 Value::Double(0.5),
                 Value::Bytes("né ☃".as_bytes().to_vec()),
                 Value::Date(2024, 2, 29, 23, 59, 58, 123_456),
-                if i == 1 { Value::NULL } else { Value::Bytes(vec![0, 255]) },
+                if i == 1 {
+                    Value::NULL
+                } else {
+                    Value::Bytes(vec![0, 255])
+                },
             ];
-            assert_eq!(client.execute(&mut insert, &params, &mut |_| Ok(())).unwrap(), 1);
+            assert_eq!(
+                client
+                    .execute(&mut insert, &params, &mut |_| Ok(()))
+                    .unwrap(),
+                1
+            );
             assert_eq!(client.last_insert_id(), i as u64 + 1);
         }
         let got = rows(
@@ -380,14 +409,26 @@ mod mariadb {
         let e = client.prepare("SELECT * FROM missing").unwrap_err();
         assert!(matches!(e, Error::Database(_)), "{e:?}");
         let e = client
-            .execute(&mut insert, &[Value::Int(1), Value::Int(999), Value::NULL,
-                Value::NULL, Value::NULL, Value::NULL], &mut |_| Ok(()))
+            .execute(
+                &mut insert,
+                &[
+                    Value::Int(1),
+                    Value::Int(999),
+                    Value::NULL,
+                    Value::NULL,
+                    Value::NULL,
+                    Value::NULL,
+                ],
+                &mut |_| Ok(()),
+            )
             .unwrap_err();
         assert!(matches!(e, Error::Database(_)), "out of range: {e:?}");
         assert!(!client.is_closed());
         // A statement closed on the server is gone.
         client.close_statement(insert.id).unwrap();
-        assert!(client.execute(&mut insert, &[const { Value::NULL }; 6], &mut |_| Ok(())).is_err());
+        assert!(client
+            .execute(&mut insert, &[const { Value::NULL }; 6], &mut |_| Ok(()))
+            .is_err());
         client.ping().unwrap();
     }
 
@@ -428,14 +469,19 @@ mod mariadb {
             panic!("{mode:?}")
         };
         let mode = String::from_utf8_lossy(mode);
-        assert!(mode.contains("PIPES_AS_CONCAT") && mode.contains("STRICT_ALL_TABLES"), "{mode}");
+        assert!(
+            mode.contains("PIPES_AS_CONCAT") && mode.contains("STRICT_ALL_TABLES"),
+            "{mode}"
+        );
     }
 
     #[test]
     fn a_value_over_16_mib_round_trips() {
         let db = mariadb_database();
         let mut admin = connect(&db);
-        admin.query("SET GLOBAL max_allowed_packet = 67108864").unwrap();
+        admin
+            .query("SET GLOBAL max_allowed_packet = 67108864")
+            .unwrap();
         drop(admin);
         let mut client = connect(&db);
         client.query("CREATE TABLE big (b LONGBLOB)").unwrap();

@@ -227,7 +227,6 @@ pub(crate) fn column_matches(payload: &[u8], known: &Column) -> Result<bool, Err
 /// The server's greeting (handshake v10).
 #[derive(Debug)]
 pub(crate) struct Greeting {
-    pub(crate) server_version: String,
     pub(crate) capabilities: u32,
     /// The 20-byte challenge (both parts, without the trailing NUL).
     pub(crate) nonce: Vec<u8>,
@@ -247,7 +246,7 @@ pub(crate) fn greeting(payload: &[u8]) -> Result<Greeting, Error> {
             "a greeting of protocol version {version} (10 is the one spoken)"
         )));
     }
-    let server_version = String::from_utf8_lossy(r.nul_bytes()?).into_owned();
+    r.nul_bytes()?; // the server's version
     r.u32()?; // connection id
     let mut nonce = r.bytes(8)?.to_vec();
     r.u8()?; // filler
@@ -255,7 +254,6 @@ pub(crate) fn greeting(payload: &[u8]) -> Result<Greeting, Error> {
     let mut plugin = b"mysql_native_password".to_vec();
     if r.is_empty() {
         return Ok(Greeting {
-            server_version,
             capabilities,
             nonce,
             plugin,
@@ -281,7 +279,6 @@ pub(crate) fn greeting(payload: &[u8]) -> Result<Greeting, Error> {
         }
     }
     Ok(Greeting {
-        server_version,
         capabilities,
         nonce,
         plugin,
@@ -289,7 +286,6 @@ pub(crate) fn greeting(payload: &[u8]) -> Result<Greeting, Error> {
 }
 
 pub(crate) const CLIENT_LONG_PASSWORD: u32 = 0x0000_0001;
-pub(crate) const CLIENT_FOUND_ROWS: u32 = 0x0000_0002;
 pub(crate) const CLIENT_LONG_FLAG: u32 = 0x0000_0004;
 pub(crate) const CLIENT_CONNECT_WITH_DB: u32 = 0x0000_0008;
 pub(crate) const CLIENT_PROTOCOL_41: u32 = 0x0000_0200;
