@@ -5,7 +5,8 @@
 //! zero dates), reads `\` in string literals as a plain character (as standard SQL and
 //! PostgreSQL do), and reads `||` as concatenation, never as `OR`. Statements are prepared
 //! on the server (the binary protocol, so integers and floats arrive typed), kept per
-//! connection, and their rows decoded in place from the packets. See docs/design.md, "MariaDB groundwork (#23)" and "MySQL
+//! connection, and their rows decoded in place from the packets. See docs/design.md,
+//! "MariaDB groundwork (#23)" and "MySQL
 //! engine, errors and the portable suite" for what is built.
 
 mod client;
