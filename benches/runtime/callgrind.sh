@@ -7,6 +7,9 @@
 # BENCH_SQLITE=1 benches/runtime/callgrind.sh [N] [workload...]: the SQLite column (sqlwright,
 # hand-written rusqlite, Diesel). SQLite runs in-process, so there the count is everything:
 # client library and database engine.
+# BENCH_MYSQL=1 benches/runtime/callgrind.sh [N] [workload...]: the MySQL column (sqlwright,
+# hand-written `mysql` crate code, Diesel) on MariaDB (MARIADB_URL, else a throwaway server:
+# another process, not counted). Workloads: select join insert.
 # BENCH_ASYNC=1 benches/runtime/callgrind.sh [N] [workload...]: the async column (sqlwright's
 # AsyncConnection, tokio-postgres, sqlx, diesel-async; one current-thread runtime, so the
 # connection tasks' work is counted too). Workloads there may name one size: select1,
@@ -14,15 +17,20 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 cargo build --release --quiet
+bin=${CARGO_TARGET_DIR:-target}/release/sqlwright-runtime-bench
 n=${1:-100}
 shift || true
 workloads=("${@:-select join insert assoc}")
-bin=target/release/sqlwright-runtime-bench
 impls=(sqlwright postgres diesel)
 mode=()
 if [[ -n "${BENCH_SQLITE:-}" ]]; then
     impls=(sqlwright rusqlite diesel)
     mode=(--sqlite)
+fi
+if [[ -n "${BENCH_MYSQL:-}" ]]; then
+    impls=(sqlwright mysql diesel)
+    mode=(--mysql)
+    [[ $# -gt 0 ]] || workloads=("select join insert")
 fi
 instr() {
     local out

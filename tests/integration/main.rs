@@ -47,6 +47,7 @@ mod locking;
 mod mariadb;
 mod mariadb_engine;
 mod mariadb_relations;
+mod mariadb_stream;
 mod migrations;
 mod migrations_embed;
 mod modes;

@@ -11,6 +11,8 @@
 //! Uses `DATABASE_URL` if set, else a throwaway cluster (as the tests do).
 //! `-- --sqlite` runs the SQLite column instead (`sqlite.rs`: sqlwright vs hand-written
 //! `rusqlite` vs Diesel on one database file; no PostgreSQL needed).
+//! `-- --mysql` runs the MySQL column instead (`mariadb.rs`: sqlwright vs hand-written `mysql`
+//! crate code vs Diesel on MariaDB; no PostgreSQL needed).
 //! `-- --async` runs the async column instead (`asyncs.rs`: sqlwright's `AsyncConnection`
 //! vs hand-written `tokio-postgres` vs `sqlx` vs `diesel-async`, one current-thread runtime).
 
@@ -20,6 +22,7 @@ mod asyncs;
 mod chart;
 mod data;
 mod dl;
+mod mariadb;
 mod plans;
 mod sqlalchemy;
 mod sqlite;
@@ -231,6 +234,16 @@ fn main() {
         let sa = sqlalchemy::SqlAlchemy::start("", Some("the SQLite column is Rust only"));
         let mut report = Report::new(sa, "rusqlite");
         sqlite::run(&mut report, &wanted, scale);
+        return;
+    }
+
+    if args.iter().any(|a| a == "--mysql") {
+        let sa = sqlalchemy::SqlAlchemy::start("", Some("the MySQL column is Rust only"));
+        let mut report = Report::new(sa, "mysql");
+        mariadb::run(&mut report, &wanted, scale);
+        if wanted("bulk") {
+            mariadb::bulk_load(if quick { 20_000 } else { 100_000 });
+        }
         return;
     }
 
