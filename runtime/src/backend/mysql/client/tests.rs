@@ -494,4 +494,48 @@ mod mariadb {
         assert_eq!(got[0][1], Value::Int(value.len() as i64));
         assert!(got[0][0] == Value::Bytes(value));
     }
+
+    #[test]
+    fn connections_report_the_servers_transaction_status() {
+        use crate::backend::Mysql;
+        use crate::engine::Connection;
+        let db = mariadb_database();
+        let mut conn = Connection::<Mysql>::open_url(db.url()).unwrap();
+        conn.batch_execute("CREATE TABLE s (n INT)").unwrap();
+        assert!(!conn.server_in_transaction());
+        // Opened as text, behind sqlwright's back: the server's flag says so.
+        conn.batch_execute("START TRANSACTION").unwrap();
+        assert!(conn.server_in_transaction());
+        crate::raw::sql("INSERT INTO s VALUES (1)")
+            .execute(&mut conn)
+            .unwrap();
+        assert!(
+            conn.server_in_transaction(),
+            "a prepared statement's OK keeps it"
+        );
+        conn.batch_execute("COMMIT").unwrap();
+        assert!(!conn.server_in_transaction());
+    }
+
+    #[test]
+    fn statements_evicted_from_the_cache_are_closed_on_the_server() {
+        use crate::backend::Mysql;
+        use crate::engine::Connection;
+        let db = mariadb_database();
+        let mut conn = Connection::<Mysql>::open_url(db.url()).unwrap();
+        for i in 0..=super::super::super::STATEMENT_CACHE {
+            crate::raw::sql(&format!("SELECT {i}"))
+                .execute(&mut conn)
+                .unwrap();
+        }
+        let rows = crate::raw::sql("SHOW SESSION STATUS LIKE 'Com_stmt_close'")
+            .load(&mut conn)
+            .unwrap();
+        let closed: String = rows[0].get(1).unwrap();
+        let closed: usize = closed.parse().unwrap();
+        assert!(
+            closed >= super::super::super::STATEMENT_CACHE,
+            "{closed} closed"
+        );
+    }
 }
