@@ -185,6 +185,79 @@ fn garbage_is_never_a_panic() {
     }
 }
 
+/// A fake server that logs the client in, then answers each command with the next of
+/// `answers`.
+fn scripted(answers: Vec<Vec<u8>>) -> (u16, std::thread::JoinHandle<()>) {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let handle = std::thread::spawn(move || {
+        let (mut s, _) = listener.accept().unwrap();
+        s.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+        s.write_all(&frame(0, &greeting())).unwrap();
+        read_packet(&mut s).unwrap();
+        s.write_all(&frame(2, OK)).unwrap();
+        for answer in answers {
+            read_packet(&mut s).unwrap();
+            s.write_all(&answer).unwrap();
+        }
+        // COM_QUIT, then the client closes.
+        let _ = read_packet(&mut s);
+    });
+    (port, handle)
+}
+
+/// A column definition of `kind` named `name`.
+fn column_def(name: &str, kind: u8) -> Vec<u8> {
+    let mut c = vec![3, b'd', b'e', b'f', 0, 0, 0, name.len() as u8];
+    c.extend_from_slice(name.as_bytes());
+    c.extend_from_slice(&[0, 0x0C, 63, 0, 20, 0, 0, 0, kind, 0, 0, 0, 0, 0]);
+    c
+}
+
+#[test]
+fn a_server_without_deprecate_eof_is_read_with_its_eof_packets() {
+    // EOF packets: 0xFE, warnings, status (IN_TRANS on the last one).
+    let eof = |status: u16| {
+        let mut e = vec![0xFE, 0, 0];
+        e.extend_from_slice(&status.to_le_bytes());
+        e
+    };
+    let prepare = [
+        frame(1, &[0, 5, 0, 0, 0, 1, 0, 1, 0, 0, 0, 0]),
+        frame(2, &column_def("?", 253)),
+        frame(3, &eof(2)),
+        frame(4, &column_def("n", row::TYPE_LONGLONG)),
+        frame(5, &eof(2)),
+    ]
+    .concat();
+    let mut row = vec![0, 0];
+    row.extend_from_slice(&42i64.to_le_bytes());
+    let execute = [
+        frame(1, &[1]),
+        frame(2, &column_def("n", row::TYPE_LONGLONG)),
+        frame(3, &eof(3)),
+        frame(4, &row),
+        frame(5, &eof(3)),
+    ]
+    .concat();
+    let (port, handle) = scripted(vec![prepare, execute]);
+    let mut client = Client::connect(&options(port)).unwrap();
+    let mut statement = client.prepare("SELECT ?").unwrap();
+    assert_eq!((statement.id, statement.params), (5, 1));
+    assert_eq!(&*statement.columns[0].name, "n");
+    let mut got = Vec::new();
+    let n = client
+        .execute(&mut statement, &[Value::Int(1)], &mut |row| {
+            got.push(row.value(0).unwrap().to_value());
+            Ok(())
+        })
+        .unwrap();
+    assert_eq!((n, got), (1, vec![Value::Int(42)]));
+    assert!(client.in_transaction());
+    drop(client);
+    handle.join().unwrap();
+}
+
 #[test]
 fn a_silent_server_is_a_timeout() {
     let (port, handle) = fake(Vec::new(), true);
