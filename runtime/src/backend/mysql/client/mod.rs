@@ -11,6 +11,8 @@ mod wire;
 
 #[cfg(test)]
 mod tests;
+#[cfg(all(test, feature = "testing"))]
+mod tests_mariadb;
 
 pub(crate) use command::Prepared;
 pub(crate) use connect::ConnectOptions;
