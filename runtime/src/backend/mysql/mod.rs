@@ -22,6 +22,7 @@ use crate::engine::{Connection, DatabaseUrl, Dialect, Error, RowData, Transactio
 use crate::render::Rendered;
 use client::{Client, ConnectOptions, Prepared};
 use std::collections::HashMap;
+use std::hash::BuildHasherDefault;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -47,6 +48,29 @@ const INIT: &str = "SET NAMES utf8mb4; SET SESSION sql_mode = 'STRICT_ALL_TABLES
 ERROR_FOR_DIVISION_BY_ZERO,NO_ZERO_DATE,NO_ZERO_IN_DATE,NO_ENGINE_SUBSTITUTION,\
 NO_BACKSLASH_ESCAPES,PIPES_AS_CONCAT'";
 
+/// Hashes a statement's fingerprint (already a hash) as itself.
+#[derive(Default)]
+struct Fingerprint(u64);
+
+impl std::hash::Hasher for Fingerprint {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        // Only `write_u64` is called for a `u64` key; anything else is folded in.
+        for &b in bytes {
+            self.0 = self.0.rotate_left(8) ^ u64::from(b);
+        }
+    }
+
+    fn write_u64(&mut self, n: u64) {
+        self.0 = n;
+    }
+}
+
+type Statements = HashMap<u64, (Arc<str>, Prepared), BuildHasherDefault<Fingerprint>>;
+
 /// MySQL's part of a connection.
 pub struct MysqlLink {
     client: Client,
@@ -54,7 +78,7 @@ pub struct MysqlLink {
     /// seen before is neither rendered as text nor prepared again. At most
     /// [`STATEMENT_CACHE`] entries: when full, every statement is closed on the server
     /// (COM_STMT_CLOSE) and the map emptied.
-    statements: HashMap<u64, (Arc<str>, Prepared)>,
+    statements: Statements,
     /// The parameters of the statement being run (kept to reuse their allocation).
     params: Vec<mysql_common::value::Value>,
 }
@@ -113,7 +137,7 @@ impl Connection<Mysql> {
         })?;
         let link = MysqlLink {
             client,
-            statements: HashMap::new(),
+            statements: Statements::default(),
             params: Vec::new(),
         };
         Ok(Connection::from_link(link, target))
@@ -182,24 +206,10 @@ impl Connection<Mysql> {
             )));
         }
         let started = Instant::now();
-        let sql = match self.link.prepared(statement) {
-            Ok(found) => found,
-            Err(e) => {
-                let outcome = Err(&e);
-                log::rendered(
-                    &self.echo,
-                    &statement.sql,
-                    statement,
-                    started.elapsed(),
-                    outcome,
-                );
-                return self.note(Err(e));
-            }
-        };
-        let result = self.link.run_on(statement, sink);
+        let (sql, result) = self.link.run(statement, sink);
         log::rendered(
             &self.echo,
-            &sql,
+            sql.as_deref().unwrap_or(&statement.sql),
             statement,
             started.elapsed(),
             result.as_ref().map(|n| Some(*n)),
@@ -231,12 +241,39 @@ impl MysqlLink {
         self.client.reset()
     }
 
-    /// The text and prepared statement of `statement`: the ones kept for its fingerprint,
-    /// or its own text prepared now.
-    fn prepared(&mut self, statement: &Rendered<'_>) -> Result<Arc<str>, Error> {
-        if let Some((sql, _)) = self.statements.get(&statement.key) {
-            return Ok(Arc::clone(sql));
+    /// Runs `statement` with its parameters bound in order, handing each row to `sink`:
+    /// through the statement kept for its fingerprint, or its own text prepared now.
+    /// Returns the text run (for the log) with the outcome.
+    fn run(
+        &mut self,
+        statement: &Rendered<'_>,
+        sink: &mut dyn FnMut(RowData<'_>) -> Result<(), Error>,
+    ) -> (Option<Arc<str>>, Result<u64, Error>) {
+        if let Err(e) = self.bind(statement) {
+            return (None, Err(e));
         }
+        if !self.statements.contains_key(&statement.key) {
+            if let Err(e) = self.prepare(statement) {
+                self.params.clear();
+                return (None, Err(e));
+            }
+        }
+        let Some((sql, prepared)) = self.statements.get_mut(&statement.key) else {
+            return (
+                None,
+                Err(Error::Misuse("a MySQL statement was not kept".into())),
+            );
+        };
+        let result = self.client.execute(prepared, &self.params, &mut |row| {
+            sink(RowData(Inner::Mysql(row)))
+        });
+        // Large values are not kept past the statement.
+        self.params.clear();
+        (Some(Arc::clone(sql)), result)
+    }
+
+    /// Prepares `statement`'s text and keeps it under its fingerprint.
+    fn prepare(&mut self, statement: &Rendered<'_>) -> Result<(), Error> {
         if !statement.has_text {
             return Err(Error::Misuse(
                 "a statement rendered without its text was run on a MySQL connection that \
@@ -251,18 +288,12 @@ impl MysqlLink {
         }
         let sql: Arc<str> = Arc::from(statement.sql.as_str());
         let prepared = self.client.prepare(&sql)?;
-        self.statements
-            .insert(statement.key, (Arc::clone(&sql), prepared));
-        Ok(sql)
+        self.statements.insert(statement.key, (sql, prepared));
+        Ok(())
     }
 
-    /// Runs the statement prepared for `statement.key` with its parameters bound in
-    /// order, handing each row to `sink`.
-    fn run_on(
-        &mut self,
-        statement: &Rendered<'_>,
-        sink: &mut dyn FnMut(RowData<'_>) -> Result<(), Error>,
-    ) -> Result<u64, Error> {
+    /// Converts the statement's parameters into `self.params`.
+    fn bind(&mut self, statement: &Rendered<'_>) -> Result<(), Error> {
         self.params.clear();
         for (i, param) in statement.params.iter().enumerate() {
             let value = param.to_mysql().map_err(|reason| {
@@ -274,17 +305,7 @@ impl MysqlLink {
             })?;
             self.params.push(value);
         }
-        let Some((_, prepared)) = self.statements.get_mut(&statement.key) else {
-            return Err(Error::Misuse(
-                "a MySQL statement run before it was prepared".into(),
-            ));
-        };
-        let result = self.client.execute(prepared, &self.params, &mut |row| {
-            sink(RowData(Inner::Mysql(row)))
-        });
-        // Large values are not kept past the statement.
-        self.params.clear();
-        result
+        Ok(())
     }
 }
 
@@ -309,7 +330,7 @@ pub(crate) fn open_socket(
     })?;
     let link = MysqlLink {
         client,
-        statements: HashMap::new(),
+        statements: Statements::default(),
         params: Vec::new(),
     };
     Ok(Connection::from_link(link, socket.to_string()))

@@ -289,7 +289,7 @@ impl Client {
         for i in 0..count as usize {
             self.read()?;
             match statement.columns.get(i) {
-                Some(known) if wire::column_matches(&self.buf, known)? => {}
+                Some(known) if *known.def == *self.buf => {}
                 _ => {
                     let column = wire::column(&self.buf)?;
                     if i < statement.columns.len() {

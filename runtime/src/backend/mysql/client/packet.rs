@@ -13,6 +13,9 @@ use std::time::Duration;
 /// next packet.
 pub(crate) const MAX_CHUNK: usize = 0xFF_FFFF;
 
+/// Packets up to this long are read straight into a buffer of their announced length.
+const DIRECT_READ: usize = 64 * 1024;
+
 /// The socket: TCP, or a Unix socket on the same machine.
 pub(crate) enum Stream {
     Tcp(TcpStream),
@@ -206,16 +209,24 @@ impl Packets {
                     limit: self.max_payload as u64,
                 });
             }
-            // Grows as bytes arrive: a length the server announces but never sends
-            // allocates nothing up front.
-            let got = (&mut self.reader)
-                .take(len as u64)
-                .read_to_end(buf)
-                .map_err(|e| self.io(e, true))?;
-            if got < len {
-                return Err(Error::ConnectionLost(
-                    "the server closed the connection in the middle of a packet".into(),
-                ));
+            let start = buf.len();
+            if len <= DIRECT_READ {
+                buf.resize(start + len, 0);
+                if let Err(e) = self.reader.read_exact(&mut buf[start..]) {
+                    return Err(self.io(e, true));
+                }
+            } else {
+                // Long: grows as bytes arrive, so a length the server announces but never
+                // sends allocates nothing up front.
+                let got = (&mut self.reader)
+                    .take(len as u64)
+                    .read_to_end(buf)
+                    .map_err(|e| self.io(e, true))?;
+                if got < len {
+                    return Err(Error::ConnectionLost(
+                        "the server closed the connection in the middle of a packet".into(),
+                    ));
+                }
             }
             if len < MAX_CHUNK {
                 return Ok(());

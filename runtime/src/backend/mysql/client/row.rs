@@ -263,6 +263,7 @@ mod tests {
             kind,
             flags,
             charset: 63,
+            def: Box::new([]),
         }
     }
 

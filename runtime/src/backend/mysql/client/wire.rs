@@ -179,6 +179,9 @@ pub(crate) struct Column {
     pub(crate) flags: u16,
     /// The collation's id (63 is binary).
     pub(crate) charset: u16,
+    /// The definition packet as the server sent it: the one an execution sends again is
+    /// compared with it byte for byte.
+    pub(crate) def: Box<[u8]>,
 }
 
 /// `UNSIGNED_FLAG`.
@@ -212,16 +215,8 @@ pub(crate) fn column(payload: &[u8]) -> Result<Column, Error> {
         kind,
         flags,
         charset,
+        def: payload.into(),
     })
-}
-
-/// Whether a column definition packet describes `known` (read without allocating).
-pub(crate) fn column_matches(payload: &[u8], known: &Column) -> Result<bool, Error> {
-    let (name, kind, flags, charset) = column_parts(payload)?;
-    Ok(name == known.name.as_bytes()
-        && kind == known.kind
-        && flags == known.flags
-        && charset == known.charset)
 }
 
 /// The server's greeting (handshake v10).
