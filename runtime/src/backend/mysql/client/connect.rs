@@ -86,6 +86,16 @@ impl Client {
     /// Opens a connection and logs in. The login waits at most `connect_timeout` for each
     /// answer (the URL's `read_timeout` applies from then on).
     pub(crate) fn connect(options: &ConnectOptions<'_>) -> Result<Client, Error> {
+        Self::login(options).map_err(|e| match e {
+            Error::Timeout { waited, .. } => Error::Timeout {
+                waiting_for: "the server's login (the URL's connect_timeout)".into(),
+                waited,
+            },
+            other => other,
+        })
+    }
+
+    fn login(options: &ConnectOptions<'_>) -> Result<Client, Error> {
         let stream = open_socket(options)?;
         let login_wait = Some(options.connect_timeout);
         stream
@@ -201,15 +211,13 @@ fn auth_response(plugin: &[u8], nonce: &[u8], password: &str) -> Result<Vec<u8>,
     }
 }
 
-/// Logged in: the URL's timeouts from now on, then the init statements.
+/// Logged in: the init statements, then the URL's timeouts.
 fn finish(
     packets: Packets,
     capabilities: u32,
     status: u16,
     options: &ConnectOptions<'_>,
 ) -> Result<Client, Error> {
-    let mut packets = packets;
-    packets.set_timeouts(options.read_timeout, options.write_timeout)?;
     let mut client = Client {
         packets,
         capabilities,
@@ -226,5 +234,9 @@ fn finish(
         client.init = init;
         result?;
     }
+    // The URL's timeouts from now on (the login and the init waited `connect_timeout`).
+    client
+        .packets
+        .set_timeouts(options.read_timeout, options.write_timeout)?;
     Ok(client)
 }

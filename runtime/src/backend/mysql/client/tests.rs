@@ -273,6 +273,26 @@ fn a_silent_server_is_a_timeout() {
 }
 
 #[test]
+fn a_server_that_never_greets_is_a_login_timeout() {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let handle = std::thread::spawn(move || {
+        let (mut s, _) = listener.accept().unwrap();
+        // Silent until the client gives up and closes.
+        let mut byte = [0u8; 1];
+        let _ = s.read(&mut byte);
+    });
+    let mut opts = options(port);
+    opts.connect_timeout = Duration::from_millis(300);
+    match Client::connect(&opts) {
+        Err(Error::Timeout { waiting_for, .. }) => assert!(waiting_for.contains("login")),
+        Err(other) => panic!("{other:?}"),
+        Ok(_) => panic!("logged in to a silent server"),
+    }
+    handle.join().unwrap();
+}
+
+#[test]
 fn unknown_plugins_and_old_servers_are_refused() {
     for greeting in [
         // Protocol 9.
