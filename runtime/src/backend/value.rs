@@ -29,6 +29,16 @@ pub trait Encode: ToSql + Sync {
         ))
     }
 
+    /// Writes the value as a MySQL statement's parameter (feature `mysql`): its binary
+    /// value onto `out`, its type and flag bytes returned (`MYSQL_TYPE_NULL`, writing
+    /// nothing, for NULL). The default goes through [`to_mysql`](Self::to_mysql); the
+    /// common types write themselves, without an intermediate value.
+    #[cfg(feature = "mysql")]
+    #[doc(hidden)]
+    fn write_mysql(&self, out: &mut Vec<u8>) -> Result<[u8; 2], String> {
+        Ok(crate::backend::mysql::write_param(&self.to_mysql()?, out))
+    }
+
     /// Whether the value can be sent: an error for one whose encoding would fail in a way
     /// the encoder cannot report (a `time::OffsetDateTime` that has no UTC form, which
     /// `postgres-types` would panic on). Asked where the value is bound, so the statement
@@ -125,6 +135,12 @@ macro_rules! encode_int {
             fn to_mysql(&self) -> Result<mysql_common::value::Value, String> {
                 Ok(mysql_common::value::Value::Int(i64::from(*self)))
             }
+            #[cfg(feature = "mysql")]
+            #[inline]
+            fn write_mysql(&self, out: &mut Vec<u8>) -> Result<[u8; 2], String> {
+                out.extend_from_slice(&i64::from(*self).to_le_bytes());
+                Ok([8, 0]) // MYSQL_TYPE_LONGLONG
+            }
         }
     )*};
 }
@@ -150,6 +166,12 @@ impl Encode for f64 {
     fn to_mysql(&self) -> Result<mysql_common::value::Value, String> {
         Ok(mysql_common::value::Value::Double(*self))
     }
+    #[cfg(feature = "mysql")]
+    #[inline]
+    fn write_mysql(&self, out: &mut Vec<u8>) -> Result<[u8; 2], String> {
+        out.extend_from_slice(&self.to_le_bytes());
+        Ok([5, 0]) // MYSQL_TYPE_DOUBLE
+    }
 }
 
 /// What `to_mysql` answers for text holding a NUL byte: the MySQL backend reports it as
@@ -167,6 +189,15 @@ fn mysql_text(text: &str) -> Result<mysql_common::value::Value, String> {
     Ok(mysql_common::value::Value::Bytes(text.as_bytes().to_vec()))
 }
 
+/// [`mysql_text`] written straight into the statement's packet.
+#[cfg(feature = "mysql")]
+fn write_mysql_text(text: &str, out: &mut Vec<u8>) -> Result<[u8; 2], String> {
+    if crate::types::has_nul(text.as_bytes()) {
+        return Err(NUL_IN_TEXT.to_string());
+    }
+    Ok(crate::backend::mysql::write_bytes(text.as_bytes(), out))
+}
+
 impl Encode for String {
     #[cfg(feature = "sqlite")]
     fn to_sqlite(&self) -> Result<SqliteArg<'_>, String> {
@@ -179,6 +210,11 @@ impl Encode for String {
     #[cfg(feature = "mysql")]
     fn to_mysql(&self) -> Result<mysql_common::value::Value, String> {
         mysql_text(self)
+    }
+    #[cfg(feature = "mysql")]
+    #[inline]
+    fn write_mysql(&self, out: &mut Vec<u8>) -> Result<[u8; 2], String> {
+        write_mysql_text(self, out)
     }
     #[inline]
     fn is_string() -> bool {
@@ -202,6 +238,11 @@ impl Encode for &str {
     #[cfg(feature = "mysql")]
     fn to_mysql(&self) -> Result<mysql_common::value::Value, String> {
         mysql_text(self)
+    }
+    #[cfg(feature = "mysql")]
+    #[inline]
+    fn write_mysql(&self, out: &mut Vec<u8>) -> Result<[u8; 2], String> {
+        write_mysql_text(self, out)
     }
     #[inline]
     fn is_string() -> bool {
@@ -251,6 +292,11 @@ impl<T: Encode> Encode for &T {
     fn to_mysql(&self) -> Result<mysql_common::value::Value, String> {
         (**self).to_mysql()
     }
+    #[cfg(feature = "mysql")]
+    #[inline]
+    fn write_mysql(&self, out: &mut Vec<u8>) -> Result<[u8; 2], String> {
+        (**self).write_mysql(out)
+    }
     #[inline]
     fn is_string() -> bool {
         T::is_string()
@@ -281,6 +327,14 @@ impl<T: Encode> Encode for Option<T> {
         match self {
             Some(v) => v.to_mysql(),
             None => Ok(mysql_common::value::Value::NULL),
+        }
+    }
+    #[cfg(feature = "mysql")]
+    #[inline]
+    fn write_mysql(&self, out: &mut Vec<u8>) -> Result<[u8; 2], String> {
+        match self {
+            Some(v) => v.write_mysql(out),
+            None => Ok([6, 0]), // MYSQL_TYPE_NULL
         }
     }
     #[inline]

@@ -28,6 +28,7 @@ use std::time::{Duration, Instant};
 
 pub use client::MysqlValue;
 pub(crate) use client::Row as MysqlRow;
+pub(crate) use client::{write_bytes, write_param};
 pub(crate) use list::json_list;
 pub use pool::{MysqlOpener, MysqlOptions};
 
@@ -79,8 +80,10 @@ pub struct MysqlLink {
     /// [`STATEMENT_CACHE`] entries: when full, every statement is closed on the server
     /// (COM_STMT_CLOSE) and the map emptied.
     statements: Statements,
-    /// The parameters of the statement being run (kept to reuse their allocation).
-    params: Vec<mysql_common::value::Value>,
+    /// The parameters of the statement being run, encoded: their type and flag bytes,
+    /// and their binary values (kept to reuse their allocations).
+    types: Vec<u8>,
+    values: Vec<u8>,
 }
 
 impl Connection<Mysql> {
@@ -138,7 +141,8 @@ impl Connection<Mysql> {
         let link = MysqlLink {
             client,
             statements: Statements::default(),
-            params: Vec::new(),
+            types: Vec::new(),
+            values: Vec::new(),
         };
         Ok(Connection::from_link(link, target))
     }
@@ -158,12 +162,14 @@ impl Connection<Mysql> {
             .prepare("SELECT VERSION()")
             .and_then(|mut statement| {
                 let mut version = None;
-                let run = link.client.execute(&mut statement, &[], &mut |row| {
-                    if let Some(MysqlValue::Bytes(b)) = row.value(0) {
-                        version = Some(String::from_utf8_lossy(b).into_owned());
-                    }
-                    Ok(())
-                });
+                let run = link
+                    .client
+                    .execute_encoded(&mut statement, &[], &[], &mut |row| {
+                        if let Some(MysqlValue::Bytes(b)) = row.value(0) {
+                            version = Some(String::from_utf8_lossy(b).into_owned());
+                        }
+                        Ok(())
+                    });
                 link.client.close_statement(statement.id)?;
                 run?;
                 version.ok_or(Error::NotFound)
@@ -254,7 +260,6 @@ impl MysqlLink {
         }
         if !self.statements.contains_key(&statement.key) {
             if let Err(e) = self.prepare(statement) {
-                self.params.clear();
                 return (None, Err(e));
             }
         }
@@ -264,11 +269,15 @@ impl MysqlLink {
                 Err(Error::Misuse("a MySQL statement was not kept".into())),
             );
         };
-        let result = self.client.execute(prepared, &self.params, &mut |row| {
-            sink(RowData(Inner::Mysql(row)))
-        });
+        let result = self
+            .client
+            .execute_encoded(prepared, &self.types, &self.values, &mut |row| {
+                sink(RowData(Inner::Mysql(row)))
+            });
         // Large values are not kept past the statement.
-        self.params.clear();
+        if self.values.capacity() > 1 << 16 {
+            self.values = Vec::new();
+        }
         (Some(Arc::clone(sql)), result)
     }
 
@@ -292,18 +301,19 @@ impl MysqlLink {
         Ok(())
     }
 
-    /// Converts the statement's parameters into `self.params`.
+    /// Encodes the statement's parameters into `self.types` and `self.values`.
     fn bind(&mut self, statement: &Rendered<'_>) -> Result<(), Error> {
-        self.params.clear();
+        self.types.clear();
+        self.values.clear();
         for (i, param) in statement.params.iter().enumerate() {
-            let value = param.to_mysql().map_err(|reason| {
+            let kind = param.write_mysql(&mut self.values).map_err(|reason| {
                 if reason == crate::backend::value::NUL_IN_TEXT {
                     Error::NulInText
                 } else {
                     Error::Parameter(format!("parameter {} for MySQL: {reason}", i + 1))
                 }
             })?;
-            self.params.push(value);
+            self.types.extend_from_slice(&kind);
         }
         Ok(())
     }
@@ -331,7 +341,8 @@ pub(crate) fn open_socket(
     let link = MysqlLink {
         client,
         statements: Statements::default(),
-        params: Vec::new(),
+        types: Vec::new(),
+        values: Vec::new(),
     };
     Ok(Connection::from_link(link, socket.to_string()))
 }

@@ -239,39 +239,56 @@ impl Client {
         self.note(result)
     }
 
-    /// Runs a prepared statement with `params` (COM_STMT_EXECUTE), handing each row to
-    /// `sink` as it arrives. Returns the rows read, or the rows changed when the
-    /// statement returns none. An error from `sink` is returned once every row was read
-    /// (the server has done the statement's work either way).
-    pub(crate) fn execute(
+    /// Runs a prepared statement (COM_STMT_EXECUTE) with its parameters already encoded:
+    /// `types` holds each one's type and flag bytes (`MYSQL_TYPE_NULL` for NULL), `values`
+    /// their binary values in order (see [`write_param`]). Each row is handed to `sink` as
+    /// it arrives. Returns the rows read, or the rows changed when the statement returns
+    /// none. An error from `sink` is returned once every row was read (the server has
+    /// done the statement's work either way).
+    pub(crate) fn execute_encoded(
         &mut self,
         statement: &mut Prepared,
-        params: &[Value],
+        types: &[u8],
+        values: &[u8],
         sink: &mut dyn FnMut(Row<'_>) -> Result<(), Error>,
     ) -> Result<u64, Error> {
         self.usable()?;
-        if params.len() != usize::from(statement.params) {
+        if types.len() != 2 * usize::from(statement.params) {
             return Err(Error::Parameter(format!(
                 "the statement takes {} parameters; {} were given",
                 statement.params,
-                params.len()
+                types.len() / 2
             )));
         }
-        let result = self.execute_inner(statement, params, sink);
+        write_execute(self.packets.start_command(), statement.id, types, values);
+        let result = self.execute_inner(statement, sink);
         match self.note(result) {
             Ok(Ok(count)) => Ok(count),
             Ok(Err(e)) | Err(e) => Err(e),
         }
     }
 
-    /// Outer error: the server's or the connection's; inner: the sink's.
-    fn execute_inner(
+    /// [`execute_encoded`](Self::execute_encoded) of owned values.
+    #[cfg(test)]
+    pub(crate) fn execute(
         &mut self,
         statement: &mut Prepared,
         params: &[Value],
         sink: &mut dyn FnMut(Row<'_>) -> Result<(), Error>,
+    ) -> Result<u64, Error> {
+        let (mut types, mut values) = (Vec::new(), Vec::new());
+        for param in params {
+            types.extend_from_slice(&write_param(param, &mut values));
+        }
+        self.execute_encoded(statement, &types, &values, sink)
+    }
+
+    /// Outer error: the server's or the connection's; inner: the sink's.
+    fn execute_inner(
+        &mut self,
+        statement: &mut Prepared,
+        sink: &mut dyn FnMut(Row<'_>) -> Result<(), Error>,
     ) -> Result<Result<u64, Error>, Error> {
-        write_execute(self.packets.start_command(), statement.id, params);
         self.packets.send()?;
         let count = match self.answer()? {
             Answer::Ok(ok) => {
@@ -336,38 +353,64 @@ impl Client {
 }
 
 /// Writes a COM_STMT_EXECUTE payload: the statement, no cursor, one iteration, the NULL
-/// bitmap, the parameters' types, then their values in the binary protocol.
-pub(crate) fn write_execute(out: &mut Vec<u8>, id: u32, params: &[Value]) {
+/// bitmap (from the types), the parameters' types, then their values.
+pub(crate) fn write_execute(out: &mut Vec<u8>, id: u32, types: &[u8], values: &[u8]) {
     out.push(COM_STMT_EXECUTE);
     out.extend_from_slice(&id.to_le_bytes());
     out.push(0);
     out.extend_from_slice(&1u32.to_le_bytes());
-    if params.is_empty() {
+    if types.is_empty() {
         return;
     }
+    let count = types.len() / 2;
     let bitmap = out.len();
-    out.resize(bitmap + params.len().div_ceil(8), 0);
-    for (i, param) in params.iter().enumerate() {
-        if matches!(param, Value::NULL) {
+    out.resize(bitmap + count.div_ceil(8), 0);
+    for (i, kind) in types.chunks_exact(2).enumerate() {
+        if kind[0] == row::TYPE_NULL {
             out[bitmap + i / 8] |= 1 << (i % 8);
         }
     }
     // New parameters bound: their types follow.
     out.push(1);
-    for param in params {
-        let (kind, flags) = match param {
-            Value::NULL => (row::TYPE_NULL, 0),
-            Value::Bytes(_) => (253, 0),
-            Value::Int(_) => (row::TYPE_LONGLONG, 0),
-            Value::UInt(_) => (row::TYPE_LONGLONG, 0x80),
-            Value::Float(_) => (row::TYPE_FLOAT, 0),
-            Value::Double(_) => (row::TYPE_DOUBLE, 0),
-            Value::Date(..) => (row::TYPE_DATETIME, 0),
-            Value::Time(..) => (row::TYPE_TIME, 0),
-        };
-        out.extend_from_slice(&[kind, flags]);
+    out.extend_from_slice(types);
+    out.extend_from_slice(values);
+}
+
+/// `MYSQL_TYPE_VAR_STRING`: how text and bytes are sent.
+pub(crate) const TYPE_VAR_STRING: u8 = 253;
+
+/// Writes `bytes` as a binary-protocol string (its length-encoded length, then itself).
+pub(crate) fn write_bytes(bytes: &[u8], out: &mut Vec<u8>) -> [u8; 2] {
+    let n = bytes.len() as u64;
+    if n < 0xFB {
+        out.push(n as u8);
+    } else if n <= 0xFFFF {
+        out.push(0xFC);
+        out.extend_from_slice(&(n as u16).to_le_bytes());
+    } else if n <= 0xFF_FFFF {
+        out.push(0xFD);
+        out.extend_from_slice(&(n as u32).to_le_bytes()[..3]);
+    } else {
+        out.push(0xFE);
+        out.extend_from_slice(&n.to_le_bytes());
     }
-    for param in params {
-        param.serialize(out);
-    }
+    out.extend_from_slice(bytes);
+    [TYPE_VAR_STRING, 0]
+}
+
+/// Writes an owned value as a parameter: its binary value onto `out`, its type and flag
+/// bytes returned.
+pub(crate) fn write_param(param: &Value, out: &mut Vec<u8>) -> [u8; 2] {
+    let kind = match param {
+        Value::NULL => [row::TYPE_NULL, 0],
+        Value::Bytes(b) => return write_bytes(b, out),
+        Value::Int(_) => [row::TYPE_LONGLONG, 0],
+        Value::UInt(_) => [row::TYPE_LONGLONG, 0x80],
+        Value::Float(_) => [row::TYPE_FLOAT, 0],
+        Value::Double(_) => [row::TYPE_DOUBLE, 0],
+        Value::Date(..) => [row::TYPE_DATETIME, 0],
+        Value::Time(..) => [row::TYPE_TIME, 0],
+    };
+    param.serialize(out);
+    kind
 }

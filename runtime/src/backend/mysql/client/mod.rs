@@ -14,7 +14,7 @@ mod tests;
 #[cfg(all(test, feature = "testing"))]
 mod tests_mariadb;
 
-pub(crate) use command::Prepared;
+pub(crate) use command::{write_bytes, write_param, Prepared};
 pub(crate) use connect::ConnectOptions;
 pub use row::MysqlValue;
 pub(crate) use row::Row;

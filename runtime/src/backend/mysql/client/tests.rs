@@ -382,12 +382,12 @@ fn long_payloads_are_split_and_joined_and_limited() {
 
 #[test]
 fn execute_writes_the_binary_protocol() {
+    let (mut types, mut values) = (Vec::new(), Vec::new());
+    for param in [Value::Int(-1), Value::NULL, Value::Bytes(b"hi".to_vec())] {
+        types.extend_from_slice(&command::write_param(&param, &mut values));
+    }
     let mut out = Vec::new();
-    command::write_execute(
-        &mut out,
-        9,
-        &[Value::Int(-1), Value::NULL, Value::Bytes(b"hi".to_vec())],
-    );
+    command::write_execute(&mut out, 9, &types, &values);
     let expected: Vec<u8> = [
         &[0x17, 9, 0, 0, 0, 0, 1, 0, 0, 0][..],
         &[0b010, 1],
@@ -397,4 +397,16 @@ fn execute_writes_the_binary_protocol() {
     ]
     .concat();
     assert_eq!(out, expected);
+}
+
+#[test]
+fn string_lengths_are_length_encoded_at_every_width() {
+    for len in [0, 250, 251, 0xFFFF, 0x1_0000, 0xFF_FFFF, 0x100_0000] {
+        let bytes = vec![7u8; len];
+        let mut out = Vec::new();
+        assert_eq!(command::write_bytes(&bytes, &mut out), [253, 0]);
+        let mut r = wire::Reader::new(&out, "test");
+        assert_eq!(r.lenenc_bytes().unwrap().len(), len, "{len}");
+        assert!(r.is_empty());
+    }
 }
