@@ -304,7 +304,7 @@ fn impls(
                 }
                 ::sqlwright::__if_mysql! {
                     fn decode_mysql(
-                        value: &::sqlwright::__private::MysqlValue,
+                        value: &::sqlwright::__private::MysqlValue<'_>,
                     ) -> ::core::result::Result<Self, #sp::DecodeError> {
                         #ty::label_from_mysql(value, <Self as #ty::DbEnum>::from_label)
                     }
@@ -367,7 +367,7 @@ fn impls(
             ::sqlwright::__if_mysql! {
                 fn to_mysql(
                     &self,
-                ) -> ::core::result::Result<::sqlwright::__private::MysqlValue, ::std::string::String> {
+                ) -> ::core::result::Result<::sqlwright::__private::MysqlParam, ::std::string::String> {
                     ::core::result::Result::Ok(#ty::label_to_mysql(#ty::DbEnum::label(self)))
                 }
             }

@@ -121,7 +121,7 @@
 //! | `time` | no | `Date`, `Time`, `Timestamp`, `Timestamptz` as `time` crate types |
 //! | `ipnetwork` | no | `Inet`, `Cidr` as `ipnetwork::IpNetwork` (`Inet` loads as `std::net::IpAddr` without it) |
 //! | `sqlite` | no | the SQLite backend (SQLite compiled in) |
-//! | `mysql` | no | `Connection<Mysql>` for MySQL and MariaDB on the `mysql` crate (groundwork: see `backend::mysql`); with `testing`, throwaway MariaDB servers |
+//! | `mysql` | no | `Connection<Mysql>` for MySQL and MariaDB with sqlwright's own protocol client on `mysql_common` (groundwork: see `backend::mysql`); with `testing`, throwaway MariaDB servers |
 //! | `postgres-interop` | no | typed queries on a `postgres::Client` (`sqlwright::interop`) |
 //! | `testing` | no | `sqlwright::testing` |
 //! | `tokio` | no | the same queries on tokio: `AsyncConnection`, `AsyncEngine` (a deadpool pool), async transactions, streams and COPY; with `sqlite`, `AsyncSqliteConnection` |
@@ -323,6 +323,10 @@ pub mod dsl {
 /// to be imported by a program.
 #[doc(hidden)]
 pub mod __private {
+    /// A value as it is read from a MySQL row, borrowed from its packet (generated
+    /// `DbEnum` impls name it).
+    #[cfg(feature = "mysql")]
+    pub use crate::backend::mysql::MysqlValue;
     pub use crate::backend::Encode;
     pub use crate::check::ids::{BEnd, False, NoKey, True, B0, B1};
     pub use crate::check::writes::{ChangesetOf, FieldFits, IsTable, UpdateSet};
@@ -346,10 +350,10 @@ pub mod __private {
     pub use crate::render::{Label, Render, SqlWriter};
     pub use crate::types::{FromRow, FromSqlValue, RowReader, SqlType, Tagged};
     pub use bytes::BytesMut;
-    /// A value as it is bound to, or read from, a MySQL statement (generated `DbEnum`
-    /// impls name it; the calling crate need not depend on `mysql`).
+    /// A value as it is bound to a MySQL statement (`mysql_common`'s; generated `DbEnum`
+    /// impls name it, and the calling crate need not depend on `mysql_common`).
     #[cfg(feature = "mysql")]
-    pub use mysql::Value as MysqlValue;
+    pub use mysql_common::value::Value as MysqlParam;
     pub use postgres_types::{IsNull, ToSql, Type as PgType};
     pub use sqlwright_macros::__name_id as name_id;
 

@@ -88,7 +88,7 @@ pub fn sql_enum(e: &SqlEnum) -> TokenStream {
             }
             ::sqlwright::__if_mysql! {
                 fn decode_mysql(
-                    value: &::sqlwright::__private::MysqlValue,
+                    value: &::sqlwright::__private::MysqlValue<'_>,
                 ) -> ::core::result::Result<Self, #sp::DecodeError> {
                     #ty::label_from_mysql(value, |l| {
                         ::core::option::Option::Some(::std::string::String::from(l))

@@ -154,8 +154,8 @@ impl Backend for Postgres {
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
 pub struct Sqlite;
 
-/// MySQL and MariaDB, through the `mysql` crate (feature `mysql`; see [`mod@mysql`] for
-/// what is built so far).
+/// MySQL and MariaDB, with sqlwright's own protocol client (feature `mysql`; see
+/// [`mod@mysql`] for what is built so far).
 #[cfg(feature = "mysql")]
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
 pub struct Mysql;

@@ -22,11 +22,21 @@ pub trait Encode: ToSql + Sync {
     /// as 0 and 1), floats, text and bytes so far; a type not yet sent to MySQL is refused
     /// with an error naming it, before the statement is sent.
     #[cfg(feature = "mysql")]
-    fn to_mysql(&self) -> Result<mysql::Value, String> {
+    fn to_mysql(&self) -> Result<mysql_common::value::Value, String> {
         Err(format!(
             "{} is not sent to MySQL yet",
             std::any::type_name::<Self>()
         ))
+    }
+
+    /// Writes the value as a MySQL statement's parameter (feature `mysql`): its binary
+    /// value onto `out`, its type and flag bytes returned (`MYSQL_TYPE_NULL`, writing
+    /// nothing, for NULL). The default goes through [`to_mysql`](Self::to_mysql); the
+    /// common types write themselves, without an intermediate value.
+    #[cfg(feature = "mysql")]
+    #[doc(hidden)]
+    fn write_mysql(&self, out: &mut Vec<u8>) -> Result<[u8; 2], String> {
+        Ok(crate::backend::mysql::write_param(&self.to_mysql()?, out))
     }
 
     /// Whether the value can be sent: an error for one whose encoding would fail in a way
@@ -122,8 +132,14 @@ macro_rules! encode_int {
                 Ok(SqliteArg::Integer(i64::from(*self)))
             }
             #[cfg(feature = "mysql")]
-            fn to_mysql(&self) -> Result<mysql::Value, String> {
-                Ok(mysql::Value::Int(i64::from(*self)))
+            fn to_mysql(&self) -> Result<mysql_common::value::Value, String> {
+                Ok(mysql_common::value::Value::Int(i64::from(*self)))
+            }
+            #[cfg(feature = "mysql")]
+            #[inline]
+            fn write_mysql(&self, out: &mut Vec<u8>) -> Result<[u8; 2], String> {
+                out.extend_from_slice(&i64::from(*self).to_le_bytes());
+                Ok([8, 0]) // MYSQL_TYPE_LONGLONG
             }
         }
     )*};
@@ -136,8 +152,8 @@ impl Encode for f32 {
         Ok(SqliteArg::Real(f64::from(*self)))
     }
     #[cfg(feature = "mysql")]
-    fn to_mysql(&self) -> Result<mysql::Value, String> {
-        Ok(mysql::Value::Float(*self))
+    fn to_mysql(&self) -> Result<mysql_common::value::Value, String> {
+        Ok(mysql_common::value::Value::Float(*self))
     }
 }
 
@@ -147,8 +163,14 @@ impl Encode for f64 {
         Ok(SqliteArg::Real(*self))
     }
     #[cfg(feature = "mysql")]
-    fn to_mysql(&self) -> Result<mysql::Value, String> {
-        Ok(mysql::Value::Double(*self))
+    fn to_mysql(&self) -> Result<mysql_common::value::Value, String> {
+        Ok(mysql_common::value::Value::Double(*self))
+    }
+    #[cfg(feature = "mysql")]
+    #[inline]
+    fn write_mysql(&self, out: &mut Vec<u8>) -> Result<[u8; 2], String> {
+        out.extend_from_slice(&self.to_le_bytes());
+        Ok([5, 0]) // MYSQL_TYPE_DOUBLE
     }
 }
 
@@ -160,11 +182,20 @@ pub(crate) const NUL_IN_TEXT: &str = "text holds a NUL byte";
 /// Text as MySQL takes it; a NUL byte is refused (MySQL would store it, and other backends
 /// cannot, so the same value must not work on one and fail on another).
 #[cfg(feature = "mysql")]
-fn mysql_text(text: &str) -> Result<mysql::Value, String> {
+fn mysql_text(text: &str) -> Result<mysql_common::value::Value, String> {
     if crate::types::has_nul(text.as_bytes()) {
         return Err(NUL_IN_TEXT.to_string());
     }
-    Ok(mysql::Value::Bytes(text.as_bytes().to_vec()))
+    Ok(mysql_common::value::Value::Bytes(text.as_bytes().to_vec()))
+}
+
+/// [`mysql_text`] written straight into the statement's packet.
+#[cfg(feature = "mysql")]
+fn write_mysql_text(text: &str, out: &mut Vec<u8>) -> Result<[u8; 2], String> {
+    if crate::types::has_nul(text.as_bytes()) {
+        return Err(NUL_IN_TEXT.to_string());
+    }
+    Ok(crate::backend::mysql::write_bytes(text.as_bytes(), out))
 }
 
 impl Encode for String {
@@ -177,8 +208,13 @@ impl Encode for String {
         Some(self.as_bytes().contains(&0))
     }
     #[cfg(feature = "mysql")]
-    fn to_mysql(&self) -> Result<mysql::Value, String> {
+    fn to_mysql(&self) -> Result<mysql_common::value::Value, String> {
         mysql_text(self)
+    }
+    #[cfg(feature = "mysql")]
+    #[inline]
+    fn write_mysql(&self, out: &mut Vec<u8>) -> Result<[u8; 2], String> {
+        write_mysql_text(self, out)
     }
     #[inline]
     fn is_string() -> bool {
@@ -200,8 +236,13 @@ impl Encode for &str {
         Some(self.as_bytes().contains(&0))
     }
     #[cfg(feature = "mysql")]
-    fn to_mysql(&self) -> Result<mysql::Value, String> {
+    fn to_mysql(&self) -> Result<mysql_common::value::Value, String> {
         mysql_text(self)
+    }
+    #[cfg(feature = "mysql")]
+    #[inline]
+    fn write_mysql(&self, out: &mut Vec<u8>) -> Result<[u8; 2], String> {
+        write_mysql_text(self, out)
     }
     #[inline]
     fn is_string() -> bool {
@@ -219,8 +260,8 @@ impl Encode for Vec<u8> {
         Ok(SqliteArg::Blob(Cow::Borrowed(self)))
     }
     #[cfg(feature = "mysql")]
-    fn to_mysql(&self) -> Result<mysql::Value, String> {
-        Ok(mysql::Value::Bytes(self.to_vec()))
+    fn to_mysql(&self) -> Result<mysql_common::value::Value, String> {
+        Ok(mysql_common::value::Value::Bytes(self.to_vec()))
     }
 }
 
@@ -230,8 +271,8 @@ impl Encode for &[u8] {
         Ok(SqliteArg::Blob(Cow::Borrowed(self)))
     }
     #[cfg(feature = "mysql")]
-    fn to_mysql(&self) -> Result<mysql::Value, String> {
-        Ok(mysql::Value::Bytes(self.to_vec()))
+    fn to_mysql(&self) -> Result<mysql_common::value::Value, String> {
+        Ok(mysql_common::value::Value::Bytes(self.to_vec()))
     }
 }
 
@@ -248,8 +289,13 @@ impl<T: Encode> Encode for &T {
         (**self).text_nul()
     }
     #[cfg(feature = "mysql")]
-    fn to_mysql(&self) -> Result<mysql::Value, String> {
+    fn to_mysql(&self) -> Result<mysql_common::value::Value, String> {
         (**self).to_mysql()
+    }
+    #[cfg(feature = "mysql")]
+    #[inline]
+    fn write_mysql(&self, out: &mut Vec<u8>) -> Result<[u8; 2], String> {
+        (**self).write_mysql(out)
     }
     #[inline]
     fn is_string() -> bool {
@@ -277,10 +323,18 @@ impl<T: Encode> Encode for Option<T> {
         self.as_ref().map_or(Some(false), Encode::text_nul)
     }
     #[cfg(feature = "mysql")]
-    fn to_mysql(&self) -> Result<mysql::Value, String> {
+    fn to_mysql(&self) -> Result<mysql_common::value::Value, String> {
         match self {
             Some(v) => v.to_mysql(),
-            None => Ok(mysql::Value::NULL),
+            None => Ok(mysql_common::value::Value::NULL),
+        }
+    }
+    #[cfg(feature = "mysql")]
+    #[inline]
+    fn write_mysql(&self, out: &mut Vec<u8>) -> Result<[u8; 2], String> {
+        match self {
+            Some(v) => v.write_mysql(out),
+            None => Ok([6, 0]), // MYSQL_TYPE_NULL
         }
     }
     #[inline]
@@ -331,7 +385,7 @@ impl<T: Encode> Encode for Vec<T> {
     }
     /// One JSON array, which MySQL reads with `JSON_TABLE`.
     #[cfg(feature = "mysql")]
-    fn to_mysql(&self) -> Result<mysql::Value, String> {
+    fn to_mysql(&self) -> Result<mysql_common::value::Value, String> {
         crate::backend::mysql::json_list(self.iter().map(Encode::to_mysql))
     }
 }
@@ -372,7 +426,7 @@ impl Encode for rust_decimal::Decimal {
         })
     }
     #[cfg(feature = "mysql")]
-    fn to_mysql(&self) -> Result<mysql::Value, String> {
+    fn to_mysql(&self) -> Result<mysql_common::value::Value, String> {
         Ok(crate::types::mysql_forms::decimal_value(self))
     }
 }
@@ -391,7 +445,7 @@ mod chrono_values {
             )))
         }
         #[cfg(feature = "mysql")]
-        fn to_mysql(&self) -> Result<mysql::Value, String> {
+        fn to_mysql(&self) -> Result<mysql_common::value::Value, String> {
             use chrono::Datelike;
             Parts::date(self.year(), self.month() as u8, self.day() as u8).to_value()
         }
@@ -405,7 +459,7 @@ mod chrono_values {
             )))
         }
         #[cfg(feature = "mysql")]
-        fn to_mysql(&self) -> Result<mysql::Value, String> {
+        fn to_mysql(&self) -> Result<mysql_common::value::Value, String> {
             use chrono::Timelike;
             Ok(mysql_forms::time_value(
                 self.hour() as u8,
@@ -425,7 +479,7 @@ mod chrono_values {
             )))
         }
         #[cfg(feature = "mysql")]
-        fn to_mysql(&self) -> Result<mysql::Value, String> {
+        fn to_mysql(&self) -> Result<mysql_common::value::Value, String> {
             naive_date_time(self)
         }
     }
@@ -440,7 +494,7 @@ mod chrono_values {
             )))
         }
         #[cfg(feature = "mysql")]
-        fn to_mysql(&self) -> Result<mysql::Value, String> {
+        fn to_mysql(&self) -> Result<mysql_common::value::Value, String> {
             naive_date_time(&self.naive_utc())
         }
     }
@@ -453,8 +507,8 @@ impl Encode for uuid::Uuid {
         Ok(SqliteArg::Text(Cow::Owned(self.hyphenated().to_string())))
     }
     #[cfg(feature = "mysql")]
-    fn to_mysql(&self) -> Result<mysql::Value, String> {
-        Ok(mysql::Value::Bytes(
+    fn to_mysql(&self) -> Result<mysql_common::value::Value, String> {
+        Ok(mysql_common::value::Value::Bytes(
             self.hyphenated().to_string().into_bytes(),
         ))
     }
@@ -467,7 +521,7 @@ impl Encode for serde_json::Value {
         Ok(SqliteArg::Text(Cow::Owned(self.to_string())))
     }
     #[cfg(feature = "mysql")]
-    fn to_mysql(&self) -> Result<mysql::Value, String> {
+    fn to_mysql(&self) -> Result<mysql_common::value::Value, String> {
         crate::types::mysql_forms::json_value(self)
     }
 }

@@ -12,10 +12,8 @@ pub(crate) enum Inner<'r> {
     Pg(RowRef<'r>),
     #[cfg(feature = "sqlite")]
     Sqlite(crate::backend::sqlite::SqliteRow<'r>),
-    /// A MySQL row, in a cell so that a decoder can take a value out of it (text and
-    /// bytes then keep the driver's buffer): a value is read once, in column order.
     #[cfg(feature = "mysql")]
-    Mysql(&'r std::cell::RefCell<mysql::Row>),
+    Mysql(crate::backend::mysql::MysqlRow<'r>),
 }
 
 impl<'r> RowData<'r> {
@@ -33,7 +31,7 @@ impl<'r> RowData<'r> {
             #[cfg(feature = "sqlite")]
             Inner::Sqlite(row) => row.len(),
             #[cfg(feature = "mysql")]
-            Inner::Mysql(row) => row.borrow().len(),
+            Inner::Mysql(row) => row.len(),
         }
     }
 
@@ -51,9 +49,7 @@ impl<'r> RowData<'r> {
             #[cfg(feature = "sqlite")]
             Inner::Sqlite(row) => row.is_null(i),
             #[cfg(feature = "mysql")]
-            Inner::Mysql(row) => {
-                matches!(row.borrow().as_ref(i), Some(mysql::Value::NULL) | None)
-            }
+            Inner::Mysql(row) => i >= row.len() || row.is_null(i),
         }
     }
 
@@ -64,11 +60,7 @@ impl<'r> RowData<'r> {
             #[cfg(feature = "sqlite")]
             Inner::Sqlite(row) => row.column_name(i),
             #[cfg(feature = "mysql")]
-            Inner::Mysql(row) => row
-                .borrow()
-                .columns_ref()
-                .get(i)
-                .map(|c| c.name_str().into_owned()),
+            Inner::Mysql(row) => row.column_name(i).map(str::to_owned),
         }
     }
 
@@ -84,13 +76,12 @@ impl<'r> RowData<'r> {
         }
     }
 
-    /// The MySQL value of column `i`, taken out of the row (hand-written SQL's rows keep
-    /// them; each value is read once).
+    /// The MySQL value of column `i`, borrowed from the row's packet.
     #[cfg(feature = "mysql")]
     #[inline]
-    pub(crate) fn take_mysql_value(&self, i: usize) -> Option<mysql::Value> {
+    pub(crate) fn mysql_value(&self, i: usize) -> Option<crate::backend::mysql::MysqlValue<'r>> {
         match self.0 {
-            Inner::Mysql(row) => row.borrow_mut().take(i),
+            Inner::Mysql(row) => row.value(i),
             _ => None,
         }
     }

@@ -174,8 +174,13 @@ impl<ST: SqlType, T: crate::backend::Encode> crate::backend::Encode for Bound<ST
     }
     #[cfg(feature = "mysql")]
     #[inline]
-    fn to_mysql(&self) -> Result<mysql::Value, String> {
+    fn to_mysql(&self) -> Result<mysql_common::value::Value, String> {
         self.value.to_mysql()
+    }
+    #[cfg(feature = "mysql")]
+    #[inline]
+    fn write_mysql(&self, out: &mut Vec<u8>) -> Result<[u8; 2], String> {
+        self.value.write_mysql(out)
     }
     #[inline]
     fn check(&self) -> Result<(), String> {

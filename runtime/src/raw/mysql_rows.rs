@@ -1,6 +1,7 @@
 //! Rows of hand-written SQL on MySQL, read by column name or position.
 
 use super::ColumnKey;
+use crate::backend::mysql::MysqlValue;
 use crate::backend::Mysql;
 use crate::engine::{Connection, DecodeError, Error, RowData};
 use crate::expr::NaturalSqlType;
@@ -15,7 +16,7 @@ use std::sync::Arc;
 #[derive(Clone)]
 pub struct MysqlDynRow {
     names: Arc<[String]>,
-    values: Vec<mysql::Value>,
+    values: Vec<mysql_common::value::Value>,
 }
 
 impl fmt::Debug for MysqlDynRow {
@@ -36,19 +37,19 @@ impl fmt::Debug for MysqlDynRow {
 )]
 pub trait MysqlGet: Sized {
     /// Converts the value.
-    fn from_mysql(value: &mysql::Value) -> Result<Self, DecodeError>;
+    fn from_mysql(value: &MysqlValue<'_>) -> Result<Self, DecodeError>;
 }
 
 impl<T: NaturalSqlType + FromSqlValue<T::SqlType>> MysqlGet for T {
-    fn from_mysql(value: &mysql::Value) -> Result<Self, DecodeError> {
+    fn from_mysql(value: &MysqlValue<'_>) -> Result<Self, DecodeError> {
         T::decode_mysql(value)
     }
 }
 
 impl<T: NaturalSqlType + FromSqlValue<T::SqlType>> MysqlGet for Option<T> {
-    fn from_mysql(value: &mysql::Value) -> Result<Self, DecodeError> {
+    fn from_mysql(value: &MysqlValue<'_>) -> Result<Self, DecodeError> {
         match value {
-            mysql::Value::NULL => Ok(None),
+            MysqlValue::Null => Ok(None),
             other => T::decode_mysql(other).map(Some),
         }
     }
@@ -79,7 +80,7 @@ impl MysqlDynRow {
                 source: DecodeError::MissingColumn,
             });
         };
-        T::from_mysql(&self.values[i]).map_err(|source| Error::Decode {
+        T::from_mysql(&MysqlValue::of(&self.values[i])).map_err(|source| Error::Decode {
             column: self.names[i].clone(),
             source,
         })
@@ -100,7 +101,10 @@ pub(crate) fn load(
                 .collect()
         });
         let values = (0..row.len())
-            .map(|i| row.take_mysql_value(i).unwrap_or(mysql::Value::NULL))
+            .map(|i| {
+                row.mysql_value(i)
+                    .map_or(mysql_common::value::Value::NULL, MysqlValue::to_value)
+            })
             .collect();
         rows.push(MysqlDynRow {
             names: Arc::clone(names),

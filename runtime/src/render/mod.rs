@@ -424,7 +424,7 @@ impl<'a> SqlWriter<'a> {
             && self.sensitive.len() == sensitive;
         #[cfg(feature = "mysql")]
         let value = match self.params.get(params).map(|p| p.to_mysql()) {
-            Some(Ok(mysql::Value::Int(n))) if single => Some(n),
+            Some(Ok(mysql_common::value::Value::Int(n))) if single => Some(n),
             _ => None,
         };
         #[cfg(not(feature = "mysql"))]

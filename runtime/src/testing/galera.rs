@@ -16,7 +16,8 @@
 
 use super::mariadb::{find_program, TEST_USER};
 use super::{fail, is_root, TestingError};
-use crate::engine::DatabaseUrl;
+use crate::backend::Mysql;
+use crate::engine::{Connection, DatabaseUrl, Error};
 use std::fmt;
 use std::fs;
 use std::net::TcpListener;
@@ -302,24 +303,18 @@ impl GaleraCluster {
     }
 
     /// A connection as node `node`'s `root` user, over its socket.
-    fn root_connection(&self, node: usize) -> Result<mysql::Conn, mysql::Error> {
+    fn root_connection(&self, node: usize) -> Result<Connection<Mysql>, Error> {
         let socket = self.nodes[node].dir.join("mysqld.sock");
-        mysql::Conn::new(
-            mysql::OptsBuilder::new()
-                .socket(Some(socket.to_string_lossy().into_owned()))
-                .user(Some("root"))
-                .tcp_connect_timeout(Some(Duration::from_secs(5)))
-                .read_timeout(Some(Duration::from_secs(10))),
-        )
+        let socket = socket.to_string_lossy().into_owned();
+        crate::backend::mysql::open_socket(&socket, "root", Duration::from_secs(10))
     }
 
     /// Whether node `node` is synced and ready in a cluster of `size` nodes.
     fn is_synced(&self, node: usize, size: usize) -> bool {
-        use mysql::prelude::Queryable;
         let Ok(mut conn) = self.root_connection(node) else {
             return false;
         };
-        let status: Vec<(String, String)> = match conn.query(
+        let status = match conn.query_text(
             "SHOW GLOBAL STATUS WHERE Variable_name IN \
              ('wsrep_ready', 'wsrep_local_state_comment', 'wsrep_cluster_size')",
         ) {
@@ -327,10 +322,10 @@ impl GaleraCluster {
             Err(_) => return false,
         };
         let value = |name: &str| {
-            status
-                .iter()
-                .find(|(n, _)| n.eq_ignore_ascii_case(name))
-                .map(|(_, v)| v.as_str())
+            status.iter().find_map(|row| match row.as_slice() {
+                [Some(n), Some(v)] if n.eq_ignore_ascii_case(name) => Some(v.as_str()),
+                _ => None,
+            })
         };
         value("wsrep_ready") == Some("ON")
             && value("wsrep_local_state_comment") == Some("Synced")
@@ -366,13 +361,12 @@ impl GaleraCluster {
     /// Creates the password-protected user the tests connect as over TCP (on node 0,
     /// before anyone joins).
     fn create_user(&self) -> Result<(), TestingError> {
-        use mysql::prelude::Queryable;
         let mut root = self
             .root_connection(0)
             .map_err(|e| fail(format!("cannot connect to node 0: {e}")))?;
         // The password is ours (letters, digits and `-`), never a caller's text.
         let host = format!("'{TEST_USER}'@'127.0.0.1'");
-        root.query_drop(format!(
+        root.batch_execute(&format!(
             "CREATE USER {host} IDENTIFIED BY '{}'; \
              GRANT ALL PRIVILEGES ON *.* TO {host} WITH GRANT OPTION",
             self.password

@@ -195,26 +195,20 @@ impl MariadbServer {
         }
     }
 
-    /// A connection as the server's `root` user, over its socket.
-    fn root_connection(&self) -> Result<mysql::Conn, mysql::Error> {
+    /// A connection as the server's `root` user (no password), over its socket.
+    fn root_connection(&self) -> Result<Connection<Mysql>, Error> {
         let socket = self.socket().to_string_lossy().into_owned();
-        mysql::Conn::new(
-            mysql::OptsBuilder::new()
-                .socket(Some(socket))
-                .user(Some("root"))
-                .tcp_connect_timeout(Some(Duration::from_secs(5))),
-        )
+        crate::backend::mysql::open_socket(&socket, "root", Duration::from_secs(5))
     }
 
     /// Creates the password-protected user the tests connect as over TCP.
     fn create_user(&self) -> Result<(), TestingError> {
-        use mysql::prelude::Queryable;
         let mut root = self
             .root_connection()
             .map_err(|e| fail(format!("cannot connect to the new MariaDB server: {e}")))?;
         // The password is ours (letters, digits and `-`), never a caller's text.
         let host = format!("'{TEST_USER}'@'127.0.0.1'");
-        root.query_drop(format!(
+        root.batch_execute(&format!(
             "CREATE USER {host} IDENTIFIED BY '{}'; \
              GRANT ALL PRIVILEGES ON *.* TO {host} WITH GRANT OPTION",
             self.password

@@ -21,7 +21,7 @@ macro_rules! zoned {
                 <DateTime<chrono::Utc> as FromSqlValue<Timestamptz>>::decode_sqlite(value).map($from_utc)
             }
             #[cfg(feature = "mysql")]
-            fn decode_mysql(value: &::mysql::Value) -> Result<Self, DecodeError> {
+            fn decode_mysql(value: &crate::backend::mysql::MysqlValue<'_>) -> Result<Self, DecodeError> {
                 <DateTime<chrono::Utc> as FromSqlValue<Timestamptz>>::decode_mysql(value).map($from_utc)
             }
             fn decode(ty: &Type, raw: Option<&[u8]>) -> Result<Self, DecodeError> {
@@ -49,7 +49,7 @@ macro_rules! zoned {
             }
             /// The instant, as its UTC date and time.
             #[cfg(feature = "mysql")]
-            fn to_mysql(&self) -> Result<::mysql::Value, String> {
+            fn to_mysql(&self) -> Result<::mysql_common::value::Value, String> {
                 super::mysql_forms::naive_date_time(&self.naive_utc())
             }
         }

@@ -113,14 +113,14 @@ pub fn label_from_sqlite<T>(
 #[cfg(feature = "mysql")]
 #[doc(hidden)]
 pub fn label_from_mysql<T>(
-    value: &::mysql::Value,
+    value: &crate::backend::mysql::MysqlValue<'_>,
     from_label: impl FnOnce(&str) -> Option<T>,
 ) -> Result<T, DecodeError> {
-    use ::mysql::Value;
+    use crate::backend::mysql::MysqlValue as Value;
     let rust = std::any::type_name::<T>();
     match value {
         Value::Bytes(bytes) => label_from_bytes(bytes, from_label),
-        Value::NULL => Err(DecodeError::UnexpectedNull { rust }),
+        Value::Null => Err(DecodeError::UnexpectedNull { rust }),
         _ => Err(DecodeError::WrongType {
             rust,
             sql: "a MySQL value that is not text".to_string(),
@@ -132,8 +132,8 @@ pub fn label_from_mysql<T>(
 /// its label). Not API.
 #[cfg(feature = "mysql")]
 #[doc(hidden)]
-pub fn label_to_mysql(label: &'static str) -> ::mysql::Value {
-    ::mysql::Value::Bytes(label.as_bytes().to_vec())
+pub fn label_to_mysql(label: &'static str) -> ::mysql_common::value::Value {
+    ::mysql_common::value::Value::Bytes(label.as_bytes().to_vec())
 }
 
 fn label_from_bytes<T>(

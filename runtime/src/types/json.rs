@@ -91,7 +91,7 @@ impl<T: Serialize + std::fmt::Debug + Sync> crate::backend::Encode for Json<T> {
             .map_err(|e| format!("the value does not serialize as JSON: {e}"))
     }
     #[cfg(feature = "mysql")]
-    fn to_mysql(&self) -> Result<mysql::Value, String> {
+    fn to_mysql(&self) -> Result<mysql_common::value::Value, String> {
         super::mysql_forms::json_value(&self.0)
     }
 }
@@ -192,7 +192,7 @@ macro_rules! json_loads {
                 decode_json_sqlite(value)
             }
             #[cfg(feature = "mysql")]
-            fn decode_mysql(value: &::mysql::Value) -> Result<Self, DecodeError> {
+            fn decode_mysql(value: &crate::backend::mysql::MysqlValue<'_>) -> Result<Self, DecodeError> {
                 super::mysql_forms::json(value).map(Json)
             }
         }

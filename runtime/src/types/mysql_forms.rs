@@ -12,8 +12,9 @@
 // Without chrono and `time` only the decimal, JSON and UUID forms are used.
 #![cfg_attr(not(any(feature = "chrono", feature = "time")), allow(dead_code))]
 
+use crate::backend::mysql::MysqlValue as V;
 use crate::engine::error::DecodeError;
-use mysql::Value;
+use mysql_common::value::Value;
 use std::any::type_name;
 
 /// The years MySQL's DATE and DATETIME hold (MariaDB documents 0001 to 9999; MySQL
@@ -130,9 +131,9 @@ fn invalid<T>(reason: String) -> DecodeError {
     }
 }
 
-fn wrong<T>(value: &Value, what: &str) -> DecodeError {
+fn wrong<T>(value: &V<'_>, what: &str) -> DecodeError {
     match value {
-        Value::NULL => DecodeError::UnexpectedNull {
+        V::Null => DecodeError::UnexpectedNull {
             rust: type_name::<T>(),
         },
         _ => DecodeError::WrongType {
@@ -191,9 +192,9 @@ fn parse_date_time(text: &str) -> Option<Parts> {
 
 /// A date and time of day, from a DATE, DATETIME or TIMESTAMP (or their text). The zero
 /// date (`0000-00-00`, which the session's `sql_mode` refuses to store) is an error.
-pub(crate) fn date_time<T>(value: &Value) -> Result<Parts, DecodeError> {
+pub(crate) fn date_time<T>(value: &V<'_>) -> Result<Parts, DecodeError> {
     let parts = match value {
-        Value::Date(y, mo, d, h, mi, s, us) => Parts {
+        V::Date(y, mo, d, h, mi, s, us) => Parts {
             year: i32::from(*y),
             month: *mo,
             day: *d,
@@ -202,7 +203,7 @@ pub(crate) fn date_time<T>(value: &Value) -> Result<Parts, DecodeError> {
             second: *s,
             micro: *us,
         },
-        Value::Bytes(b) => {
+        V::Bytes(b) => {
             let text = utf8::<T>(b)?;
             parse_date_time(text).ok_or_else(|| {
                 invalid::<T>(format!("`{text}` is not a MySQL date or date and time"))
@@ -220,7 +221,7 @@ pub(crate) fn date_time<T>(value: &Value) -> Result<Parts, DecodeError> {
 }
 
 /// A date alone: a value with a time of day other than midnight is an error, not cut.
-pub(crate) fn date<T>(value: &Value) -> Result<Parts, DecodeError> {
+pub(crate) fn date<T>(value: &V<'_>) -> Result<Parts, DecodeError> {
     let parts = date_time::<T>(value)?;
     if (parts.hour, parts.minute, parts.second, parts.micro) != (0, 0, 0, 0) {
         return Err(invalid::<T>(
@@ -232,9 +233,9 @@ pub(crate) fn date<T>(value: &Value) -> Result<Parts, DecodeError> {
 
 /// A time of day (hour, minute, second, microsecond). MySQL's TIME runs from -838:59:59 to
 /// 838:59:59 (a duration); a value outside one day is an error naming it.
-pub(crate) fn time<T>(value: &Value) -> Result<(u8, u8, u8, u32), DecodeError> {
+pub(crate) fn time<T>(value: &V<'_>) -> Result<(u8, u8, u8, u32), DecodeError> {
     match value {
-        Value::Time(negative, days, h, m, s, us) => {
+        V::Time(negative, days, h, m, s, us) => {
             if *negative || *days > 0 || *h >= 24 {
                 let sign = if *negative { "-" } else { "" };
                 let hours = u64::from(*days) * 24 + u64::from(*h);
@@ -244,7 +245,7 @@ pub(crate) fn time<T>(value: &Value) -> Result<(u8, u8, u8, u32), DecodeError> {
             }
             Ok((*h, *m, *s, *us))
         }
-        Value::Bytes(b) => {
+        V::Bytes(b) => {
             let text = utf8::<T>(b)?;
             parse_time(text)
                 .ok_or_else(|| invalid::<T>(format!("`{text}` is not a MySQL time within a day")))
@@ -254,9 +255,9 @@ pub(crate) fn time<T>(value: &Value) -> Result<(u8, u8, u8, u32), DecodeError> {
 }
 
 /// Text a value arrives as (decimals, JSON and UUIDs are sent as text in both protocols).
-fn text_of<'v, T>(value: &'v Value, what: &str) -> Result<&'v str, DecodeError> {
+fn text_of<'v, T>(value: &V<'v>, what: &str) -> Result<&'v str, DecodeError> {
     match value {
-        Value::Bytes(b) => utf8::<T>(b),
+        V::Bytes(b) => utf8::<T>(b),
         other => Err(wrong::<T>(other, what)),
     }
 }
@@ -265,13 +266,13 @@ fn text_of<'v, T>(value: &'v Value, what: &str) -> Result<&'v str, DecodeError> 
 /// not exact. A value `Decimal` cannot hold (more than 28 digits after the point that are
 /// not trailing zeros, a magnitude of 2^96 or more) is an error, never rounded.
 #[cfg(feature = "rust_decimal")]
-pub(crate) fn decimal(value: &Value) -> Result<rust_decimal::Decimal, DecodeError> {
+pub(crate) fn decimal(value: &V<'_>) -> Result<rust_decimal::Decimal, DecodeError> {
     use rust_decimal::Decimal;
     type D = Decimal;
     let text = match value {
-        Value::Int(n) => return Ok(Decimal::from(*n)),
-        Value::UInt(n) => return Ok(Decimal::from(*n)),
-        Value::Float(_) | Value::Double(_) => {
+        V::Int(n) => return Ok(Decimal::from(*n)),
+        V::UInt(n) => return Ok(Decimal::from(*n)),
+        V::Float(_) | V::Double(_) => {
             return Err(DecodeError::WrongType {
                 rust: type_name::<D>(),
                 sql: "a MySQL float (not exact; cast the expression to DECIMAL)".into(),
@@ -309,7 +310,7 @@ pub(crate) fn decimal_value(d: &rust_decimal::Decimal) -> Value {
 
 /// JSON read from its text as `T`.
 #[cfg(feature = "serde_json")]
-pub(crate) fn json<T: serde::de::DeserializeOwned>(value: &Value) -> Result<T, DecodeError> {
+pub(crate) fn json<T: serde::de::DeserializeOwned>(value: &V<'_>) -> Result<T, DecodeError> {
     let text = text_of::<T>(value, "JSON text")?;
     serde_json::from_str(text).map_err(|e| invalid::<T>(e.to_string()))
 }
@@ -325,10 +326,10 @@ pub(crate) fn json_value<T: serde::Serialize + ?Sized>(value: &T) -> Result<Valu
 /// A UUID: MariaDB's `UUID` type sends its hyphenated text; 16 bytes (a `BINARY(16)`)
 /// are read as the UUID's bytes.
 #[cfg(feature = "uuid")]
-pub(crate) fn uuid(value: &Value) -> Result<uuid::Uuid, DecodeError> {
+pub(crate) fn uuid(value: &V<'_>) -> Result<uuid::Uuid, DecodeError> {
     type U = uuid::Uuid;
     match value {
-        Value::Bytes(b) if b.len() == 16 => Ok(U::from_slice(b).expect("16 bytes")),
+        V::Bytes(b) if b.len() == 16 => Ok(U::from_slice(b).expect("16 bytes")),
         other => {
             let text = text_of::<U>(other, "a UUID")?;
             U::parse_str(text).map_err(|e| invalid::<U>(format!("`{text}`: {e}")))
@@ -342,19 +343,19 @@ mod tests {
 
     #[test]
     fn text_forms_parse_and_bad_ones_are_refused() {
-        let p = date_time::<()>(&Value::Bytes(b"2024-02-29 13:05:07.25".to_vec())).unwrap();
+        let p = date_time::<()>(&V::Bytes(b"2024-02-29 13:05:07.25")).unwrap();
         assert_eq!((p.year, p.month, p.day), (2024, 2, 29));
         assert_eq!((p.hour, p.minute, p.second, p.micro), (13, 5, 7, 250_000));
-        assert!(date::<()>(&Value::Bytes(b"2024-02-29 13:05:07".to_vec())).is_err());
-        assert!(date::<()>(&Value::Bytes(b"0000-00-00".to_vec())).is_err());
-        assert!(date::<()>(&Value::Bytes(b"2024-2-29".to_vec())).is_err());
+        assert!(date::<()>(&V::Bytes(b"2024-02-29 13:05:07")).is_err());
+        assert!(date::<()>(&V::Bytes(b"0000-00-00")).is_err());
+        assert!(date::<()>(&V::Bytes(b"2024-2-29")).is_err());
         assert_eq!(
-            time::<()>(&Value::Bytes(b"23:59:59.999999".to_vec())).unwrap(),
+            time::<()>(&V::Bytes(b"23:59:59.999999")).unwrap(),
             (23, 59, 59, 999_999)
         );
-        assert!(time::<()>(&Value::Bytes(b"24:00:00".to_vec())).is_err());
-        assert!(time::<()>(&Value::Time(true, 0, 1, 0, 0, 0)).is_err());
-        assert!(time::<()>(&Value::Time(false, 1, 0, 0, 0, 0)).is_err());
+        assert!(time::<()>(&V::Bytes(b"24:00:00")).is_err());
+        assert!(time::<()>(&V::Time(true, 0, 1, 0, 0, 0)).is_err());
+        assert!(time::<()>(&V::Time(false, 1, 0, 0, 0, 0)).is_err());
         assert!(Parts::date(10_000, 1, 1).to_value().is_err());
         assert!(Parts::date(0, 1, 1).to_value().is_err());
         assert!(micros(1_000_000_000).is_err());
@@ -363,7 +364,7 @@ mod tests {
     #[cfg(feature = "rust_decimal")]
     #[test]
     fn decimals_are_exact_or_refused() {
-        let d = |s: &str| decimal(&Value::Bytes(s.as_bytes().to_vec()));
+        let d = |s: &str| decimal(&V::Bytes(s.as_bytes()));
         assert_eq!(d("-12.50").unwrap().to_string(), "-12.50");
         assert_eq!(
             d("1.000000000000000000000000000000").unwrap(),
@@ -377,7 +378,7 @@ mod tests {
         );
         assert!(d("0.000000000000000000000000000001").is_err());
         assert!(d("99999999999999999999999999999999").is_err());
-        assert!(decimal(&Value::Double(1.5)).is_err());
-        assert_eq!(decimal(&Value::Int(-3)).unwrap().to_string(), "-3");
+        assert!(decimal(&V::Double(1.5)).is_err());
+        assert_eq!(decimal(&V::Int(-3)).unwrap().to_string(), "-3");
     }
 }

@@ -24,7 +24,7 @@ macro_rules! time_value {
                 decode_pg(ty, raw)
             }
             #[cfg(feature = "mysql")]
-            fn decode_mysql(value: &::mysql::Value) -> Result<Self, DecodeError> {
+            fn decode_mysql(value: &crate::backend::mysql::MysqlValue<'_>) -> Result<Self, DecodeError> {
                 mysql::FromMysql::from_mysql(value)
             }
         }
@@ -46,7 +46,7 @@ macro_rules! time_value {
                 InRange::in_range(self)
             }
             #[cfg(feature = "mysql")]
-            fn to_mysql(&self) -> Result<::mysql::Value, String> {
+            fn to_mysql(&self) -> Result<::mysql_common::value::Value, String> {
                 mysql::FromMysql::to_mysql(self)
             }
         }
@@ -86,11 +86,12 @@ time_value! {
 #[cfg(feature = "mysql")]
 mod mysql {
     use super::super::mysql_forms::{self, Parts};
+    use crate::backend::mysql::MysqlValue;
     use crate::engine::error::DecodeError;
-    use ::mysql::Value;
+    use mysql_common::value::Value;
 
     pub(super) trait FromMysql: Sized {
-        fn from_mysql(value: &Value) -> Result<Self, DecodeError>;
+        fn from_mysql(value: &MysqlValue<'_>) -> Result<Self, DecodeError>;
         fn to_mysql(&self) -> Result<Value, String>;
     }
 
@@ -123,7 +124,7 @@ mod mysql {
     }
 
     impl FromMysql for time::Date {
-        fn from_mysql(value: &Value) -> Result<Self, DecodeError> {
+        fn from_mysql(value: &MysqlValue<'_>) -> Result<Self, DecodeError> {
             mysql_forms::date::<Self>(value).and_then(date::<Self>)
         }
         fn to_mysql(&self) -> Result<Value, String> {
@@ -132,7 +133,7 @@ mod mysql {
     }
 
     impl FromMysql for time::Time {
-        fn from_mysql(value: &Value) -> Result<Self, DecodeError> {
+        fn from_mysql(value: &MysqlValue<'_>) -> Result<Self, DecodeError> {
             mysql_forms::time::<Self>(value).and_then(time_of::<Self>)
         }
         fn to_mysql(&self) -> Result<Value, String> {
@@ -146,7 +147,7 @@ mod mysql {
     }
 
     impl FromMysql for time::PrimitiveDateTime {
-        fn from_mysql(value: &Value) -> Result<Self, DecodeError> {
+        fn from_mysql(value: &MysqlValue<'_>) -> Result<Self, DecodeError> {
             let p = mysql_forms::date_time::<Self>(value)?;
             let t = time_of::<Self>((p.hour, p.minute, p.second, p.micro))?;
             Ok(time::PrimitiveDateTime::new(date::<Self>(p)?, t))
@@ -157,7 +158,7 @@ mod mysql {
     }
 
     impl FromMysql for time::OffsetDateTime {
-        fn from_mysql(value: &Value) -> Result<Self, DecodeError> {
+        fn from_mysql(value: &MysqlValue<'_>) -> Result<Self, DecodeError> {
             time::PrimitiveDateTime::from_mysql(value).map(|t| t.assume_utc())
         }
         fn to_mysql(&self) -> Result<Value, String> {

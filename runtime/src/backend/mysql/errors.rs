@@ -8,7 +8,6 @@
 //! words and quoted names, take nothing they cannot delimit, and never index past the text.
 
 use crate::engine::{DatabaseError, DbErrorKind, Error};
-use std::time::Duration;
 
 /// The kind of MySQL/MariaDB error number `code`.
 fn kind_of(code: u16) -> DbErrorKind {
@@ -215,50 +214,6 @@ pub(crate) fn in_failed_transaction() -> Error {
         context: None,
         hint: None,
     }))
-}
-
-/// A `mysql` crate error as sqlwright's: the server's errors typed, a socket that timed
-/// out (after `read_timeout`, the URL's; `None` when it has none) as [`Error::Timeout`],
-/// another failed socket as [`Error::ConnectionLost`], the rest as [`Error::Driver`].
-pub(crate) fn from_mysql(e: mysql::Error, read_timeout: Option<Duration>) -> Error {
-    match e {
-        mysql::Error::MySqlError(err) => server_error(err.code, &err.state, &err.message),
-        mysql::Error::IoError(io) => socket_error(&io, read_timeout),
-        // The packet reader's own socket errors (a read that timed out lands here); its
-        // type is `mysql_common`'s, reached through `source`.
-        mysql::Error::CodecError(codec) => {
-            match std::error::Error::source(&codec)
-                .and_then(|source| source.downcast_ref::<std::io::Error>())
-            {
-                Some(io) => socket_error(io, read_timeout),
-                None => Error::Driver(codec.to_string()),
-            }
-        }
-        other => Error::Driver(other.to_string()),
-    }
-}
-
-/// A failed socket: [`Error::Timeout`] when a read or write waited out the URL's timeout,
-/// [`Error::ConnectionLost`] otherwise.
-fn socket_error(io: &std::io::Error, read_timeout: Option<Duration>) -> Error {
-    match (io.kind(), read_timeout) {
-        (std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut, Some(waited)) => {
-            Error::Timeout {
-                waiting_for: "the server's answer (the URL's read_timeout)".into(),
-                waited,
-            }
-        }
-        _ => Error::ConnectionLost(io.to_string()),
-    }
-}
-
-/// Whether `e` leaves the connection unusable (the socket failed or the driver lost track
-/// of the protocol), so that it must be closed rather than reused.
-pub(crate) fn breaks_connection(e: &mysql::Error) -> bool {
-    matches!(
-        e,
-        mysql::Error::IoError(_) | mysql::Error::DriverError(_) | mysql::Error::CodecError(_)
-    )
 }
 
 #[cfg(test)]

@@ -7,31 +7,31 @@ use std::fmt::Write as _;
 /// as numbers, NULL as null, text as a string. Anything else (bytes that are not UTF-8,
 /// dates) is refused with a reason.
 pub(crate) fn json_list(
-    elements: impl Iterator<Item = Result<mysql::Value, String>>,
-) -> Result<mysql::Value, String> {
+    elements: impl Iterator<Item = Result<mysql_common::value::Value, String>>,
+) -> Result<mysql_common::value::Value, String> {
     let mut json = String::from("[");
     for (i, element) in elements.enumerate() {
         if i > 0 {
             json.push(',');
         }
         match element? {
-            mysql::Value::NULL => json.push_str("null"),
-            mysql::Value::Int(n) => {
+            mysql_common::value::Value::NULL => json.push_str("null"),
+            mysql_common::value::Value::Int(n) => {
                 let _ = write!(json, "{n}");
             }
-            mysql::Value::UInt(n) => {
+            mysql_common::value::Value::UInt(n) => {
                 let _ = write!(json, "{n}");
             }
-            mysql::Value::Float(x) if x.is_finite() => {
+            mysql_common::value::Value::Float(x) if x.is_finite() => {
                 let _ = write!(json, "{x:?}");
             }
-            mysql::Value::Double(x) if x.is_finite() => {
+            mysql_common::value::Value::Double(x) if x.is_finite() => {
                 let _ = write!(json, "{x:?}");
             }
-            mysql::Value::Float(_) | mysql::Value::Double(_) => {
+            mysql_common::value::Value::Float(_) | mysql_common::value::Value::Double(_) => {
                 return Err("a list holding NaN or an infinity has no JSON form".into())
             }
-            mysql::Value::Bytes(bytes) => match std::str::from_utf8(&bytes) {
+            mysql_common::value::Value::Bytes(bytes) => match std::str::from_utf8(&bytes) {
                 Ok(text) => json_string(&mut json, text),
                 Err(_) => return Err("a list of byte strings cannot be sent to MySQL".into()),
             },
@@ -39,7 +39,7 @@ pub(crate) fn json_list(
         }
     }
     json.push(']');
-    Ok(mysql::Value::Bytes(json.into_bytes()))
+    Ok(mysql_common::value::Value::Bytes(json.into_bytes()))
 }
 
 /// Appends `text` as a JSON string.
@@ -61,7 +61,7 @@ fn json_string(out: &mut String, text: &str) {
 #[cfg(test)]
 mod tests {
     use super::json_list;
-    use mysql::Value;
+    use mysql_common::value::Value;
 
     fn json(values: Vec<Value>) -> Result<String, String> {
         json_list(values.into_iter().map(Ok)).map(|v| match v {

@@ -1,14 +1,16 @@
-//! MySQL and MariaDB, through the `mysql` crate (feature `mysql`).
+//! MySQL and MariaDB (feature `mysql`), through sqlwright's own protocol client.
 //!
 //! A connection speaks utf8mb4 and sets its session's `sql_mode` so that the server
 //! refuses what it would otherwise silently change (strict mode: no truncated text, no
 //! zero dates), reads `\` in string literals as a plain character (as standard SQL and
 //! PostgreSQL do), and reads `||` as concatenation, never as `OR`. Statements are prepared
-//! on the server (the binary protocol, so integers and floats arrive typed) and kept in the
-//! driver's statement cache. The session's time zone is UTC. See docs/design.md, "MariaDB
-//! groundwork (#23)", "MySQL values" and "MySQL engine, errors and the portable suite" for
+//! on the server (the binary protocol, so integers and floats arrive typed), kept per
+//! connection, and their rows decoded in place from the packets. The session's time zone
+//! is UTC. See docs/design.md, "MariaDB groundwork (#23)", "MySQL values", "MySQL engine,
+//! errors and the portable suite" and "MySQL client of our own (#23, wt-myclient)" for
 //! what is built.
 
+mod client;
 mod errors;
 mod list;
 mod pool;
@@ -21,12 +23,15 @@ use crate::engine::log;
 use crate::engine::row_data::Inner;
 use crate::engine::{Connection, DatabaseUrl, Dialect, Error, RowData, TransactionOptions};
 use crate::render::Rendered;
-use mysql::prelude::Queryable;
+use client::{Client, ConnectOptions, Prepared};
 use std::collections::HashMap;
+use std::hash::BuildHasherDefault;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-pub(crate) use errors::from_mysql;
+pub use client::MysqlValue;
+pub(crate) use client::Row as MysqlRow;
+pub(crate) use client::{write_bytes, write_param};
 pub(crate) use list::json_list;
 pub use pool::{MysqlOpener, MysqlOptions};
 pub(crate) use text::Bound;
@@ -37,35 +42,57 @@ pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 /// MySQL's and MariaDB's default port.
 pub const DEFAULT_PORT: u16 = 3306;
 
-/// How many prepared statements a connection keeps (the driver's cache, by SQL text).
+/// How many prepared statements a connection keeps.
 const STATEMENT_CACHE: usize = 256;
 
 /// The session's `sql_mode`: strict (errors, not silent truncation or zero dates),
 /// standard string literals (`NO_BACKSLASH_ESCAPES`) and `||` as concatenation
 /// (`PIPES_AS_CONCAT`: sqlwright itself writes `CONCAT(a, b)`, but `||` in raw SQL then
-/// means what it means on PostgreSQL and SQLite, never `OR`).
-const SQL_MODE: &str = "SET SESSION sql_mode = 'STRICT_ALL_TABLES,ERROR_FOR_DIVISION_BY_ZERO,\
-NO_ZERO_DATE,NO_ZERO_IN_DATE,NO_ENGINE_SUBSTITUTION,NO_BACKSLASH_ESCAPES,PIPES_AS_CONCAT'";
+/// means what it means on PostgreSQL and SQLite, never `OR`), and the session's time zone
+/// UTC, so that a `Timestamptz` value (sent and read as its UTC date and time) means the
+/// same instant in a DATETIME and in a TIMESTAMP column, whose values MySQL converts
+/// through the session's zone (docs/design.md, "MySQL values"). Run after login and after
+/// every reset (COM_RESET_CONNECTION puts the zone back to the server's), with
+/// `SET NAMES utf8mb4`, in one round trip.
+const INIT: &str = "SET NAMES utf8mb4; SET SESSION sql_mode = 'STRICT_ALL_TABLES,\
+ERROR_FOR_DIVISION_BY_ZERO,NO_ZERO_DATE,NO_ZERO_IN_DATE,NO_ENGINE_SUBSTITUTION,\
+NO_BACKSLASH_ESCAPES,PIPES_AS_CONCAT'; SET SESSION time_zone = '+00:00'";
 
-/// The session's time zone: UTC, so that a `Timestamptz` value (sent and read as its UTC
-/// date and time) means the same instant in a DATETIME and in a TIMESTAMP column, whose
-/// values MySQL converts through the session's zone (docs/design.md, "MySQL values").
-const TIME_ZONE: &str = "SET SESSION time_zone = '+00:00'";
+/// Hashes a statement's fingerprint (already a hash) as itself.
+#[derive(Default)]
+struct Fingerprint(u64);
+
+impl std::hash::Hasher for Fingerprint {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        // Only `write_u64` is called for a `u64` key; anything else is folded in.
+        for &b in bytes {
+            self.0 = self.0.rotate_left(8) ^ u64::from(b);
+        }
+    }
+
+    fn write_u64(&mut self, n: u64) {
+        self.0 = n;
+    }
+}
+
+type Statements = HashMap<u64, (Arc<str>, Prepared), BuildHasherDefault<Fingerprint>>;
 
 /// MySQL's part of a connection.
 pub struct MysqlLink {
-    conn: mysql::Conn,
+    client: Client,
     /// The text and prepared statement of each fingerprint run so far, so that a statement
-    /// seen before is neither rendered as text nor looked up by text again (the driver's
-    /// `prep` parses the text for named parameters and hashes it on every call). At most
-    /// [`STATEMENT_CACHE`] entries, the size of the driver's own cache: since every
-    /// statement is prepared through this map and the map is emptied when full, the driver
-    /// never evicts (and closes) a statement the map still holds.
-    statements: HashMap<u64, (Arc<str>, mysql::Statement)>,
-    /// The socket failed or the driver lost its place in the protocol.
-    closed: bool,
-    /// The URL's `read_timeout`: a socket read that waited this long is a timeout.
-    read_timeout: Option<Duration>,
+    /// seen before is neither rendered as text nor prepared again. At most
+    /// [`STATEMENT_CACHE`] entries: when full, every statement is closed on the server
+    /// (COM_STMT_CLOSE) and the map emptied.
+    statements: Statements,
+    /// The parameters of the statement being run, encoded: their type and flag bytes,
+    /// and their binary values (kept to reuse their allocations).
+    types: Vec<u8>,
+    values: Vec<u8>,
     /// Whether the server takes RETURNING, once asked (`writes.rs`).
     returning: Option<bool>,
     /// The AUTO_INCREMENT value the last write generated (`last_insert_id`).
@@ -104,32 +131,31 @@ impl Connection<Mysql> {
             // A zero timeout would mean none to the socket: at least a millisecond.
             connect_timeout = connect_timeout.min(left.max(Duration::from_millis(1)));
         }
-        let mut opts = mysql::OptsBuilder::new()
-            .user(url.user.as_deref())
-            .pass(url.password())
-            .db_name(url.database.as_deref())
-            .prefer_socket(false)
-            .stmt_cache_size(STATEMENT_CACHE)
-            .tcp_connect_timeout(Some(connect_timeout))
-            .read_timeout(options.read_timeout)
-            .write_timeout(options.write_timeout)
-            .init(vec!["SET NAMES utf8mb4", SQL_MODE, TIME_ZONE]);
         let target = if host.starts_with('/') {
-            opts = opts.socket(Some(host));
             format!("{host}/{}", url.database.as_deref().unwrap_or(""))
         } else {
-            opts = opts.ip_or_hostname(Some(host)).tcp_port(port);
             format!("{host}:{port}/{}", url.database.as_deref().unwrap_or(""))
         };
-        let conn = mysql::Conn::new(opts).map_err(|e| Error::Connect {
+        let client = Client::connect(&ConnectOptions {
+            host,
+            port,
+            user: url.user.as_deref().unwrap_or(""),
+            password: url.password(),
+            database: url.database.as_deref().filter(|db| !db.is_empty()),
+            connect_timeout,
+            read_timeout: options.read_timeout,
+            write_timeout: options.write_timeout,
+            init: INIT,
+        })
+        .map_err(|e| Error::Connect {
             target: target.clone(),
             reason: e.to_string(),
         })?;
         let link = MysqlLink {
-            conn,
-            statements: HashMap::new(),
-            closed: false,
-            read_timeout: options.read_timeout,
+            client,
+            statements: Statements::default(),
+            types: Vec::new(),
+            values: Vec::new(),
             returning: None,
             last_insert_id: None,
         };
@@ -138,19 +164,31 @@ impl Connection<Mysql> {
 
     /// Checks that the server answers.
     pub fn ping(&mut self) -> Result<(), Error> {
-        let result = self.link.conn.ping().map_err(|e| self.link.failed(e));
+        let result = self.link.client.ping();
         self.note(result)
     }
 
     /// The server's `VERSION()`, e.g. `10.11.19-MariaDB-0+deb12u1` (asked of the server:
     /// MariaDB 10.x announces itself as `5.5.5-10.x` in its greeting).
     pub fn server_version(&mut self) -> Result<String, Error> {
-        let result = self
-            .link
-            .conn
-            .query_first::<String, _>("SELECT VERSION()")
-            .map_err(|e| self.link.failed(e))
-            .and_then(|v| v.ok_or(Error::NotFound));
+        let link = &mut self.link;
+        let result = link
+            .client
+            .prepare("SELECT VERSION()")
+            .and_then(|mut statement| {
+                let mut version = None;
+                let run = link
+                    .client
+                    .execute_encoded(&mut statement, &[], &[], &mut |row| {
+                        if let Some(MysqlValue::Bytes(b)) = row.value(0) {
+                            version = Some(String::from_utf8_lossy(b).into_owned());
+                        }
+                        Ok(())
+                    });
+                link.client.close_statement(statement.id)?;
+                run?;
+                version.ok_or(Error::NotFound)
+            });
         self.note(result)
     }
 
@@ -190,24 +228,10 @@ impl Connection<Mysql> {
             )));
         }
         let started = Instant::now();
-        let (sql, prepared) = match self.link.prepared(statement) {
-            Ok(found) => found,
-            Err(e) => {
-                let outcome = Err(&e);
-                log::rendered(
-                    &self.echo,
-                    &statement.sql,
-                    statement,
-                    started.elapsed(),
-                    outcome,
-                );
-                return self.note(Err(e));
-            }
-        };
-        let result = self.link.run_on(&prepared, statement, sink);
+        let (sql, result) = self.link.run(statement, sink);
         log::rendered(
             &self.echo,
-            &sql,
+            sql.as_deref().unwrap_or(&statement.sql),
             statement,
             started.elapsed(),
             result.as_ref().map(|n| Some(*n)),
@@ -217,32 +241,70 @@ impl Connection<Mysql> {
 }
 
 impl MysqlLink {
-    /// Notes a driver error that leaves the connection unusable, and converts it.
-    fn failed(&mut self, e: mysql::Error) -> Error {
-        if errors::breaks_connection(&e) {
-            self.closed = true;
+    /// Keeps the AUTO_INCREMENT value the last statement generated, from its OK packet (0:
+    /// none, which leaves the last one, as the server's `LAST_INSERT_ID()` does).
+    fn note_insert_id(&mut self) {
+        let id = self.client.last_insert_id();
+        if id != 0 {
+            self.last_insert_id = Some(id);
         }
-        from_mysql(e, self.read_timeout)
     }
 
     /// Puts the session back as a new connection's (COM_RESET_CONNECTION: the transaction
     /// rolled back, temporary tables, user variables, session variables and prepared
-    /// statements gone), then sets utf8mb4, the `sql_mode` and UTC again (the driver runs the
-    /// connection's init statements after the reset).
+    /// statements gone), then sets utf8mb4, the `sql_mode` and UTC again.
     pub(crate) fn reset(&mut self) -> Result<(), Error> {
         self.statements.clear();
-        self.conn.reset().map_err(|e| self.failed(e))
+        self.client.reset()
     }
 
-    /// The text and prepared statement of `statement`: the ones kept for its fingerprint,
-    /// or its own text prepared now.
-    fn prepared(
+    /// Runs `statement` with its parameters bound in order, handing each row to `sink`:
+    /// through the statement kept for its fingerprint, or its own text prepared now.
+    /// Returns the text run (for the log) with the outcome.
+    fn run(
         &mut self,
         statement: &Rendered<'_>,
-    ) -> Result<(Arc<str>, mysql::Statement), Error> {
-        if let Some((sql, prepared)) = self.statements.get(&statement.key) {
-            return Ok((Arc::clone(sql), prepared.clone()));
+        sink: &mut dyn FnMut(RowData<'_>) -> Result<(), Error>,
+    ) -> (Option<Arc<str>>, Result<u64, Error>) {
+        if let Err(e) = self.bind(statement) {
+            return (None, Err(e));
         }
+        if !self.statements.contains_key(&statement.key) {
+            if let Err(e) = self.prepare(statement) {
+                return (None, Err(e));
+            }
+        }
+        let Some((sql, prepared)) = self.statements.get_mut(&statement.key) else {
+            return (
+                None,
+                Err(Error::Misuse("a MySQL statement was not kept".into())),
+            );
+        };
+        let mut result =
+            self.client
+                .execute_encoded(prepared, &self.types, &self.values, &mut |row| {
+                    sink(RowData(Inner::Mysql(row)))
+                });
+        // A statement without rows: its count is the OK packet's (an upsert's, PostgreSQL's
+        // count of the rows it proposed).
+        if result.is_ok() {
+            let id = self.client.last_insert_id();
+            if id != 0 {
+                self.last_insert_id = Some(id);
+            }
+            if statement.mysql.upsert_counts_rows && prepared.columns.is_empty() {
+                result = Ok(writes::upsert_count(self.client.info_records()));
+            }
+        }
+        // Large values are not kept past the statement.
+        if self.values.capacity() > 1 << 16 {
+            self.values = Vec::new();
+        }
+        (Some(Arc::clone(sql)), result)
+    }
+
+    /// Prepares `statement`'s text and keeps it under its fingerprint.
+    fn prepare(&mut self, statement: &Rendered<'_>) -> Result<(), Error> {
         if !statement.has_text {
             return Err(Error::Misuse(
                 "a statement rendered without its text was run on a MySQL connection that \
@@ -251,101 +313,73 @@ impl MysqlLink {
             ));
         }
         if self.statements.len() >= STATEMENT_CACHE {
-            self.statements.clear();
+            for (_, (_, old)) in self.statements.drain() {
+                self.client.close_statement(old.id)?;
+            }
         }
         let sql: Arc<str> = Arc::from(statement.sql.as_str());
-        let prepared = self.conn.prep(&*sql).map_err(|e| self.failed(e))?;
-        self.statements
-            .insert(statement.key, (Arc::clone(&sql), prepared.clone()));
-        Ok((sql, prepared))
+        let prepared = self.client.prepare(&sql)?;
+        self.statements.insert(statement.key, (sql, prepared));
+        Ok(())
     }
 
-    /// Runs `prepared` with the statement's parameters bound in order, and reads the result.
-    fn run_on(
-        &mut self,
-        prepared: &mysql::Statement,
-        statement: &Rendered<'_>,
-        sink: &mut dyn FnMut(RowData<'_>) -> Result<(), Error>,
-    ) -> Result<u64, Error> {
-        let mut values = Vec::with_capacity(statement.params.len());
+    /// Encodes the statement's parameters into `self.types` and `self.values`.
+    fn bind(&mut self, statement: &Rendered<'_>) -> Result<(), Error> {
+        self.types.clear();
+        self.values.clear();
         for (i, param) in statement.params.iter().enumerate() {
-            let value = param.to_mysql().map_err(|reason| {
+            let kind = param.write_mysql(&mut self.values).map_err(|reason| {
                 if reason == crate::backend::value::NUL_IN_TEXT {
                     Error::NulInText
                 } else {
                     Error::Parameter(format!("parameter {} for MySQL: {reason}", i + 1))
                 }
             })?;
-            values.push(value);
+            self.types.extend_from_slice(&kind);
         }
-        let params = if values.is_empty() {
-            mysql::Params::Empty
-        } else {
-            mysql::Params::Positional(values)
-        };
-        let mut result = match self.conn.exec_iter(prepared, params) {
-            Ok(result) => result,
-            Err(e) => {
-                if errors::breaks_connection(&e) {
-                    self.closed = true;
-                }
-                return Err(from_mysql(e, self.read_timeout));
-            }
-        };
-        if result.columns().as_ref().is_empty() {
-            note_insert_id(&mut self.last_insert_id, result.last_insert_id());
-            if statement.mysql.upsert_counts_rows {
-                return Ok(writes::upsert_count(&result.info_str()));
-            }
-            return Ok(result.affected_rows());
-        }
-        let mut count = 0u64;
-        let mut failed = None;
-        let mut broke = false;
-        for row in result.by_ref() {
-            let row = match row {
-                Ok(row) => std::cell::RefCell::new(row),
-                Err(e) => {
-                    broke = errors::breaks_connection(&e);
-                    failed = Some(from_mysql(e, self.read_timeout));
-                    break;
-                }
-            };
-            count += 1;
-            if failed.is_none() {
-                if let Err(e) = sink(RowData(Inner::Mysql(&row))) {
-                    // Read to the end, as on the other backends: the server has done the
-                    // statement's work whatever the caller made of its rows.
-                    failed = Some(e);
-                }
-            }
-        }
-        note_insert_id(&mut self.last_insert_id, result.last_insert_id());
-        drop(result);
-        if broke {
-            self.closed = true;
-        }
-        match failed {
-            Some(e) => Err(e),
-            None => Ok(count),
-        }
+        Ok(())
     }
 }
 
-/// Keeps the AUTO_INCREMENT value a statement generated (0: none, which leaves the last
-/// one, as the server's `LAST_INSERT_ID()` does).
-fn note_insert_id(last: &mut Option<u64>, id: Option<u64>) {
-    if let Some(id) = id.filter(|&id| id != 0) {
-        *last = Some(id);
-    }
+/// A connection over the Unix socket `socket` as `user` without a password (the test
+/// servers' `root`).
+#[cfg(feature = "testing")]
+pub(crate) fn open_socket(
+    socket: &str,
+    user: &str,
+    timeout: Duration,
+) -> Result<Connection<Mysql>, Error> {
+    let client = Client::connect(&ConnectOptions {
+        host: socket,
+        port: 0,
+        user,
+        password: None,
+        database: None,
+        connect_timeout: timeout,
+        read_timeout: Some(timeout),
+        write_timeout: Some(timeout),
+        init: INIT,
+    })?;
+    let link = MysqlLink {
+        client,
+        statements: Statements::default(),
+        types: Vec::new(),
+        values: Vec::new(),
+        returning: None,
+        last_insert_id: None,
+    };
+    Ok(Connection::from_link(link, socket.to_string()))
 }
 
 /// Runs SQL text without parameters (one or more statements) and logs it.
 fn logged_batch(conn: &mut Connection<Mysql>, sql: &str) -> Result<(), Error> {
     let started = Instant::now();
-    // Every result set is read: the error of a later statement of a multi-statement text
-    // arrives with its result set (the driver's `query_drop` would drop it unseen).
-    let result = text::drain(&mut conn.link, sql);
+    // The client reads every result of a multi-statement text: the error of a later
+    // statement arrives with its result and is returned.
+    let result = conn.link.client.query(sql);
+    if result.is_ok() {
+        conn.link.note_insert_id();
+    }
     log::statement(
         &conn.echo,
         sql,
@@ -377,12 +411,10 @@ impl Driver for Mysql {
             return Err(errors::in_failed_transaction());
         }
         let result = logged_batch(conn, sql);
-        let id = conn.link.conn.last_insert_id();
-        note_insert_id(&mut conn.link.last_insert_id, Some(id));
         conn.note(result)
     }
 
-    /// The deadline is not used (the driver takes none per call): the URL's `read_timeout`
+    /// The deadline is not used (the client takes none per call): the URL's `read_timeout`
     /// and `write_timeout` bound every wait on the socket. Only the pool passes one, for
     /// the ROLLBACK of a connection returned inside a transaction.
     fn control(
@@ -428,14 +460,13 @@ impl Driver for Mysql {
     }
 
     fn is_closed(link: &Self::Link) -> bool {
-        link.closed
+        link.client.is_closed()
     }
 
-    /// What sqlwright itself opened: the driver keeps the server's status flags to itself.
-    /// The pool does not need it: COM_RESET_CONNECTION on return rolls back a transaction
-    /// opened as text too. See docs/design.md.
-    fn server_in_transaction(_link: &Self::Link) -> bool {
-        false
+    /// The server's own word: `SERVER_STATUS_IN_TRANS` in its last OK or EOF packet (a
+    /// transaction opened as text counts too).
+    fn server_in_transaction(link: &Self::Link) -> bool {
+        link.client.in_transaction()
     }
 
     /// MySQL undoes only the failed statement and keeps the transaction open.

@@ -62,7 +62,7 @@ impl Pooled for Mysql {
     }
 
     /// The URL's `read_timeout`, which is what bounds the ROLLBACK's wait on the socket:
-    /// the driver takes no per-call deadline, so without a `read_timeout` in the URL the
+    /// the client takes no per-call deadline, so without a `read_timeout` in the URL the
     /// ROLLBACK of a connection returned inside a transaction waits as long as the server
     /// takes (docs/design.md, "MySQL engine").
     fn rollback_bound(opener: &MysqlOpener) -> Duration {

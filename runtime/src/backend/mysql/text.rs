@@ -1,10 +1,11 @@
 //! Statements for administration on MySQL: catalog queries read as text (reflection,
 //! tests), and the migration runner's bookkeeping statements with bound values.
 
+use super::client::write_param;
 use super::MysqlLink;
 use crate::backend::Mysql;
 use crate::engine::{log, Connection, Error};
-use mysql::prelude::Queryable;
+use mysql_common::value::Value;
 use std::time::Instant;
 
 /// A value bound to a bookkeeping statement.
@@ -38,24 +39,7 @@ impl Connection<Mysql> {
     /// rows it changed. For sqlwright's own fixed statements (migration bookkeeping).
     pub(crate) fn exec_bound(&mut self, sql: &str, values: &[Bound<'_>]) -> Result<u64, Error> {
         let started = Instant::now();
-        let params: Vec<mysql::Value> = values
-            .iter()
-            .map(|v| match v {
-                Bound::Int(n) => mysql::Value::Int(*n),
-                Bound::Text(s) => mysql::Value::Bytes(s.as_bytes().to_vec()),
-            })
-            .collect();
-        let params = if params.is_empty() {
-            mysql::Params::Empty
-        } else {
-            mysql::Params::Positional(params)
-        };
-        let result = self
-            .link
-            .conn
-            .exec_iter(sql, params)
-            .map(|r| r.affected_rows())
-            .map_err(|e| self.link.failed(e));
+        let result = exec_bound(&mut self.link, sql, values);
         log::statement(
             &self.echo,
             sql,
@@ -67,61 +51,36 @@ impl Connection<Mysql> {
     }
 }
 
-/// Runs SQL text (one or more statements) and reads every result set, failing with the
-/// first statement's error; the statements before it have run.
-pub(super) fn drain(link: &mut MysqlLink, sql: &str) -> Result<(), Error> {
-    let mut failed = None;
-    match link.conn.query_iter(sql) {
-        Ok(mut result) => {
-            while let Some(set) = result.iter() {
-                for row in set {
-                    if let Err(e) = row {
-                        failed.get_or_insert(e);
-                    }
-                }
-            }
-        }
-        Err(e) => failed = Some(e),
+/// Prepares `sql`, runs it once with `values` and closes it (bookkeeping statements are
+/// few and rare: not kept).
+fn exec_bound(link: &mut MysqlLink, sql: &str, values: &[Bound<'_>]) -> Result<u64, Error> {
+    let (mut types, mut bytes) = (Vec::new(), Vec::new());
+    for value in values {
+        let value = match value {
+            Bound::Int(n) => Value::Int(*n),
+            Bound::Text(s) => Value::Bytes(s.as_bytes().to_vec()),
+        };
+        types.extend_from_slice(&write_param(&value, &mut bytes));
     }
-    match failed {
-        Some(e) => Err(link.failed(e)),
-        None => Ok(()),
-    }
+    let mut statement = link.client.prepare(sql)?;
+    let result = link
+        .client
+        .execute_encoded(&mut statement, &types, &bytes, &mut |_| Ok(()));
+    let closed = link.client.close_statement(statement.id);
+    let changed = result?;
+    closed?;
+    Ok(changed)
 }
 
 fn text_rows(link: &mut MysqlLink, sql: &str) -> Result<Vec<Vec<Option<String>>>, Error> {
     let mut out = Vec::new();
-    let mut failed = None;
-    match link.conn.query_iter(sql) {
-        Ok(mut result) => {
-            while let Some(set) = result.iter() {
-                for row in set {
-                    match row {
-                        Ok(row) => out.push(
-                            row.unwrap()
-                                .into_iter()
-                                .map(|v| match v {
-                                    mysql::Value::NULL => None,
-                                    mysql::Value::Bytes(b) => {
-                                        Some(String::from_utf8_lossy(&b).into_owned())
-                                    }
-                                    other => Some(other.as_sql(true)),
-                                })
-                                .collect(),
-                        ),
-                        Err(e) => {
-                            if failed.is_none() {
-                                failed = Some(e);
-                            }
-                        }
-                    }
-                }
-            }
-        }
-        Err(e) => failed = Some(e),
-    }
-    match failed {
-        Some(e) => Err(link.failed(e)),
-        None => Ok(out),
-    }
+    link.client.query_rows(sql, &mut |row| {
+        out.push(
+            row.iter()
+                .map(|v| v.map(|b| String::from_utf8_lossy(b).into_owned()))
+                .collect(),
+        );
+        Ok(())
+    })?;
+    Ok(out)
 }

@@ -3,7 +3,6 @@
 
 use super::super::Mysql;
 use crate::engine::{Connection, Error};
-use mysql::prelude::Queryable;
 
 impl Connection<Mysql> {
     /// The AUTO_INCREMENT value of the last statement on this connection that generated
@@ -22,13 +21,7 @@ impl Connection<Mysql> {
         if let Some(known) = self.link.returning {
             return Ok(known);
         }
-        let result = self
-            .link
-            .conn
-            .query_first::<String, _>("SELECT VERSION()")
-            .map_err(|e| self.link.failed(e))
-            .and_then(|v| v.ok_or(Error::NotFound));
-        let version = self.note(result)?;
+        let version = self.server_version()?;
         let known = has_returning(&version);
         self.link.returning = Some(known);
         Ok(known)
@@ -72,16 +65,15 @@ pub(crate) fn has_returning(version: &str) -> bool {
 /// proposed was inserted or updated. MySQL's OK packet says `Records: N  Duplicates: D
 /// Warnings: W` for a statement of several rows (N is the rows proposed) and nothing for
 /// one row; its affected-rows figure (1 per insert, 2 per changed row, 0 per row left as
-/// it was) cannot be turned back into that count.
-pub(crate) fn upsert_count(info: &str) -> u64 {
-    info.strip_prefix("Records: ")
-        .and_then(|rest| rest.split(' ').next())
-        .and_then(|n| n.parse().ok())
-        .unwrap_or(1)
+/// it was) cannot be turned back into that count. `records` is `N` as the client read it
+/// from the OK packet (`None` when the info text says no `Records: N`).
+pub(crate) fn upsert_count(records: Option<u64>) -> u64 {
+    records.unwrap_or(1)
 }
 
 #[cfg(test)]
 mod tests {
+    use super::super::client::records;
     use super::{has_returning, upsert_count};
 
     #[test]
@@ -99,8 +91,16 @@ mod tests {
 
     #[test]
     fn an_upsert_counts_its_rows() {
-        assert_eq!(upsert_count("Records: 3  Duplicates: 1  Warnings: 0"), 3);
-        assert_eq!(upsert_count("Records: 0  Duplicates: 0  Warnings: 0"), 0);
-        assert_eq!(upsert_count(""), 1);
+        let count = |info: &str| upsert_count(records(info.as_bytes()));
+        assert_eq!(count("Records: 3  Duplicates: 1  Warnings: 0"), 3);
+        assert_eq!(count("Records: 0  Duplicates: 0  Warnings: 0"), 0);
+        assert_eq!(count(""), 1);
+        assert_eq!(
+            count("Records: 18446744073709551615  Duplicates: 0"),
+            u64::MAX
+        );
+        // More digits than a u64 holds, or none: not a count.
+        assert_eq!(count("Records: 184467440737095516150000  Duplicates: 0"), 1);
+        assert_eq!(count("Records: x"), 1);
     }
 }

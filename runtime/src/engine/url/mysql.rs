@@ -14,7 +14,7 @@ const MYSQL_PARAMS: &[&str] = &[
 
 /// The driver part of a MySQL URL. SQLAlchemy's Python drivers are accepted so that the
 /// notes' URLs work as written, and kept only to be shown again: sqlwright always speaks
-/// through the `mysql` crate, which reads user, password, host, port, database and the
+/// with its own protocol client, which reads user, password, host, port, database and the
 /// options above as those drivers do.
 pub(super) fn driver(name: &str) -> Result<String, Error> {
     match name {
@@ -23,7 +23,7 @@ pub(super) fn driver(name: &str) -> Result<String, Error> {
             "driver",
             format!(
                 "unknown driver `{other}`; a MySQL URL names `pymysql` or `mysqldb`, or none \
-                 (sqlwright talks to MySQL and MariaDB through the `mysql` crate)"
+                 (sqlwright talks to MySQL and MariaDB with its own client)"
             ),
         )),
     }

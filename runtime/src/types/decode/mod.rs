@@ -27,16 +27,8 @@ pub trait FromSqlValue<ST: ?Sized>: Sized {
     /// Decodes one value as MySQL returned it (feature `mysql`): integers, booleans,
     /// floats, text and bytes so far; another type is a decode error naming it.
     #[cfg(feature = "mysql")]
-    fn decode_mysql(_value: &::mysql::Value) -> Result<Self, DecodeError> {
+    fn decode_mysql(_value: &mysql::Value<'_>) -> Result<Self, DecodeError> {
         Err(mysql::not_yet::<Self>())
-    }
-
-    /// [`decode_mysql`](Self::decode_mysql) of a value taken out of its row: text and
-    /// bytes keep the driver's buffer instead of copying it.
-    #[cfg(feature = "mysql")]
-    #[inline]
-    fn decode_mysql_owned(value: ::mysql::Value) -> Result<Self, DecodeError> {
-        Self::decode_mysql(&value)
     }
 }
 
@@ -99,19 +91,10 @@ impl<T: FromSqlValue<ST>, ST: SqlType<Nullability = NotNull>> FromSqlValue<Nulla
     }
 
     #[cfg(feature = "mysql")]
-    fn decode_mysql(value: &::mysql::Value) -> Result<Self, DecodeError> {
+    fn decode_mysql(value: &mysql::Value<'_>) -> Result<Self, DecodeError> {
         match value {
-            ::mysql::Value::NULL => Ok(None),
+            mysql::Value::Null => Ok(None),
             some => T::decode_mysql(some).map(Some),
-        }
-    }
-
-    #[cfg(feature = "mysql")]
-    #[inline]
-    fn decode_mysql_owned(value: ::mysql::Value) -> Result<Self, DecodeError> {
-        match value {
-            ::mysql::Value::NULL => Ok(None),
-            some => T::decode_mysql_owned(some).map(Some),
         }
     }
 }
@@ -135,7 +118,7 @@ impl<T: DefaultRust + SqlType<Nullability = NotNull>> DefaultRust for Nullable<T
 
 impl FromSqlValue<Int2> for i16 {
     #[cfg(feature = "mysql")]
-    fn decode_mysql(value: &::mysql::Value) -> Result<Self, DecodeError> {
+    fn decode_mysql(value: &mysql::Value<'_>) -> Result<Self, DecodeError> {
         mysql::int(value)
     }
     #[cfg(feature = "sqlite")]
@@ -152,7 +135,7 @@ impl DefaultRust for Int2 {
 
 impl FromSqlValue<Int4> for i32 {
     #[cfg(feature = "mysql")]
-    fn decode_mysql(value: &::mysql::Value) -> Result<Self, DecodeError> {
+    fn decode_mysql(value: &mysql::Value<'_>) -> Result<Self, DecodeError> {
         mysql::int(value)
     }
     #[cfg(feature = "sqlite")]
@@ -169,7 +152,7 @@ impl DefaultRust for Int4 {
 
 impl FromSqlValue<Int8> for i64 {
     #[cfg(feature = "mysql")]
-    fn decode_mysql(value: &::mysql::Value) -> Result<Self, DecodeError> {
+    fn decode_mysql(value: &mysql::Value<'_>) -> Result<Self, DecodeError> {
         mysql::int(value)
     }
     #[cfg(feature = "sqlite")]
@@ -186,7 +169,7 @@ impl DefaultRust for Int8 {
 
 impl FromSqlValue<Float4> for f32 {
     #[cfg(feature = "mysql")]
-    fn decode_mysql(value: &::mysql::Value) -> Result<Self, DecodeError> {
+    fn decode_mysql(value: &mysql::Value<'_>) -> Result<Self, DecodeError> {
         mysql::float4(value)
     }
     #[cfg(feature = "sqlite")]
@@ -203,7 +186,7 @@ impl DefaultRust for Float4 {
 
 impl FromSqlValue<Float8> for f64 {
     #[cfg(feature = "mysql")]
-    fn decode_mysql(value: &::mysql::Value) -> Result<Self, DecodeError> {
+    fn decode_mysql(value: &mysql::Value<'_>) -> Result<Self, DecodeError> {
         mysql::float(value)
     }
     #[cfg(feature = "sqlite")]
@@ -220,13 +203,8 @@ impl DefaultRust for Float8 {
 
 impl FromSqlValue<Text> for String {
     #[cfg(feature = "mysql")]
-    fn decode_mysql(value: &::mysql::Value) -> Result<Self, DecodeError> {
+    fn decode_mysql(value: &mysql::Value<'_>) -> Result<Self, DecodeError> {
         mysql::text(value)
-    }
-    #[cfg(feature = "mysql")]
-    #[inline]
-    fn decode_mysql_owned(value: ::mysql::Value) -> Result<Self, DecodeError> {
-        mysql::text_owned(value)
     }
     #[cfg(feature = "sqlite")]
     fn decode_sqlite(value: crate::backend::SqliteValue<'_>) -> Result<Self, DecodeError> {
@@ -242,7 +220,7 @@ impl DefaultRust for Text {
 
 impl FromSqlValue<Bool> for bool {
     #[cfg(feature = "mysql")]
-    fn decode_mysql(value: &::mysql::Value) -> Result<Self, DecodeError> {
+    fn decode_mysql(value: &mysql::Value<'_>) -> Result<Self, DecodeError> {
         mysql::boolean(value)
     }
     #[cfg(feature = "sqlite")]
@@ -259,16 +237,8 @@ impl DefaultRust for Bool {
 
 impl FromSqlValue<Bytea> for Vec<u8> {
     #[cfg(feature = "mysql")]
-    fn decode_mysql(value: &::mysql::Value) -> Result<Self, DecodeError> {
+    fn decode_mysql(value: &mysql::Value<'_>) -> Result<Self, DecodeError> {
         mysql::bytes(value)
-    }
-    #[cfg(feature = "mysql")]
-    #[inline]
-    fn decode_mysql_owned(value: ::mysql::Value) -> Result<Self, DecodeError> {
-        match value {
-            ::mysql::Value::Bytes(b) => Ok(b),
-            other => mysql::bytes(&other),
-        }
     }
     #[cfg(feature = "sqlite")]
     fn decode_sqlite(value: crate::backend::SqliteValue<'_>) -> Result<Self, DecodeError> {
@@ -301,7 +271,7 @@ impl DefaultRust for Interval {
 #[cfg(feature = "rust_decimal")]
 impl FromSqlValue<Numeric> for rust_decimal::Decimal {
     #[cfg(feature = "mysql")]
-    fn decode_mysql(value: &::mysql::Value) -> Result<Self, DecodeError> {
+    fn decode_mysql(value: &crate::backend::mysql::MysqlValue<'_>) -> Result<Self, DecodeError> {
         super::mysql_forms::decimal(value)
     }
     #[cfg(feature = "sqlite")]
@@ -324,7 +294,7 @@ impl DefaultRust for Numeric {
 #[cfg(feature = "chrono")]
 impl FromSqlValue<Date> for chrono::NaiveDate {
     #[cfg(feature = "mysql")]
-    fn decode_mysql(value: &::mysql::Value) -> Result<Self, DecodeError> {
+    fn decode_mysql(value: &crate::backend::mysql::MysqlValue<'_>) -> Result<Self, DecodeError> {
         super::mysql_forms::date::<Self>(value).and_then(super::mysql_forms::chrono_date::<Self>)
     }
     #[cfg(feature = "sqlite")]
@@ -345,7 +315,7 @@ impl DefaultRust for Date {
 #[cfg(feature = "chrono")]
 impl FromSqlValue<Time> for chrono::NaiveTime {
     #[cfg(feature = "mysql")]
-    fn decode_mysql(value: &::mysql::Value) -> Result<Self, DecodeError> {
+    fn decode_mysql(value: &crate::backend::mysql::MysqlValue<'_>) -> Result<Self, DecodeError> {
         super::mysql_forms::time::<Self>(value).and_then(super::mysql_forms::chrono_time::<Self>)
     }
     #[cfg(feature = "sqlite")]
@@ -390,7 +360,7 @@ impl DefaultRust for Time {
 #[cfg(feature = "chrono")]
 impl FromSqlValue<Timestamp> for chrono::NaiveDateTime {
     #[cfg(feature = "mysql")]
-    fn decode_mysql(value: &::mysql::Value) -> Result<Self, DecodeError> {
+    fn decode_mysql(value: &crate::backend::mysql::MysqlValue<'_>) -> Result<Self, DecodeError> {
         super::mysql_forms::date_time::<Self>(value)
             .and_then(super::mysql_forms::chrono_date_time::<Self>)
     }
@@ -410,7 +380,7 @@ impl DefaultRust for Timestamp {
 #[cfg(feature = "chrono")]
 impl FromSqlValue<Timestamptz> for chrono::DateTime<chrono::Utc> {
     #[cfg(feature = "mysql")]
-    fn decode_mysql(value: &::mysql::Value) -> Result<Self, DecodeError> {
+    fn decode_mysql(value: &crate::backend::mysql::MysqlValue<'_>) -> Result<Self, DecodeError> {
         super::mysql_forms::date_time::<Self>(value)
             .and_then(super::mysql_forms::chrono_date_time::<Self>)
             .map(|t| t.and_utc())
@@ -431,7 +401,7 @@ impl DefaultRust for Timestamptz {
 #[cfg(feature = "uuid")]
 impl FromSqlValue<Uuid> for uuid::Uuid {
     #[cfg(feature = "mysql")]
-    fn decode_mysql(value: &::mysql::Value) -> Result<Self, DecodeError> {
+    fn decode_mysql(value: &crate::backend::mysql::MysqlValue<'_>) -> Result<Self, DecodeError> {
         super::mysql_forms::uuid(value)
     }
     #[cfg(feature = "sqlite")]
@@ -450,7 +420,7 @@ impl DefaultRust for Uuid {
 #[cfg(feature = "serde_json")]
 impl FromSqlValue<Json> for serde_json::Value {
     #[cfg(feature = "mysql")]
-    fn decode_mysql(value: &::mysql::Value) -> Result<Self, DecodeError> {
+    fn decode_mysql(value: &crate::backend::mysql::MysqlValue<'_>) -> Result<Self, DecodeError> {
         super::mysql_forms::json(value)
     }
     #[cfg(feature = "sqlite")]
@@ -469,7 +439,7 @@ impl DefaultRust for Json {
 #[cfg(feature = "serde_json")]
 impl FromSqlValue<Jsonb> for serde_json::Value {
     #[cfg(feature = "mysql")]
-    fn decode_mysql(value: &::mysql::Value) -> Result<Self, DecodeError> {
+    fn decode_mysql(value: &crate::backend::mysql::MysqlValue<'_>) -> Result<Self, DecodeError> {
         super::mysql_forms::json(value)
     }
     #[cfg(feature = "sqlite")]

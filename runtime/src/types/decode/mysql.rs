@@ -1,15 +1,15 @@
-//! Decoding values as MySQL returns them. A prepared statement's row (the binary protocol)
+//! Decoding values as MySQL returns them, read in place from the row's packet. A prepared statement's row (the binary protocol)
 //! carries integers as integers and floats as floats; text, decimals and anything read
 //! through the text protocol arrive as bytes, which are parsed here when the Rust type is
 //! a number.
 
+pub(crate) use crate::backend::mysql::MysqlValue as Value;
 use crate::engine::error::DecodeError;
-use mysql::Value;
 use std::any::type_name;
 
-fn kind(value: &Value) -> &'static str {
+fn kind(value: &Value<'_>) -> &'static str {
     match value {
-        Value::NULL => "NULL",
+        Value::Null => "NULL",
         Value::Bytes(_) => "text or bytes",
         Value::Int(_) | Value::UInt(_) => "an integer",
         Value::Float(_) | Value::Double(_) => "a float",
@@ -18,9 +18,9 @@ fn kind(value: &Value) -> &'static str {
     }
 }
 
-fn wrong<T>(value: &Value) -> DecodeError {
+fn wrong<T>(value: &Value<'_>) -> DecodeError {
     match value {
-        Value::NULL => DecodeError::UnexpectedNull {
+        Value::Null => DecodeError::UnexpectedNull {
             rust: type_name::<T>(),
         },
         other => DecodeError::WrongType {
@@ -47,7 +47,7 @@ pub(crate) fn not_yet<T>() -> DecodeError {
 
 /// An integer that must fit `T` (a BIGINT in an `i32` is an error, not a wrap); signed or
 /// unsigned, or the decimal text of one.
-pub(crate) fn int<T: TryFrom<i64> + TryFrom<u64>>(value: &Value) -> Result<T, DecodeError> {
+pub(crate) fn int<T: TryFrom<i64> + TryFrom<u64>>(value: &Value<'_>) -> Result<T, DecodeError> {
     let too_big = |n: &dyn std::fmt::Display| {
         invalid::<T>(format!("{n} does not fit in a `{}`", type_name::<T>()))
     };
@@ -67,7 +67,7 @@ pub(crate) fn int<T: TryFrom<i64> + TryFrom<u64>>(value: &Value) -> Result<T, De
 
 /// A boolean: MySQL's BOOLEAN is TINYINT(1), so 0 and 1 (anything else is refused rather
 /// than read as true).
-pub(crate) fn boolean(value: &Value) -> Result<bool, DecodeError> {
+pub(crate) fn boolean(value: &Value<'_>) -> Result<bool, DecodeError> {
     match int::<i64>(value)? {
         0 => Ok(false),
         1 => Ok(true),
@@ -79,7 +79,7 @@ pub(crate) fn boolean(value: &Value) -> Result<bool, DecodeError> {
 
 /// A double; integers are taken too (`SUM` of integers is a DECIMAL, and an integral
 /// expression an integer).
-pub(crate) fn float(value: &Value) -> Result<f64, DecodeError> {
+pub(crate) fn float(value: &Value<'_>) -> Result<f64, DecodeError> {
     match value {
         Value::Double(x) => Ok(*x),
         Value::Float(x) => Ok(f64::from(*x)),
@@ -94,7 +94,7 @@ pub(crate) fn float(value: &Value) -> Result<f64, DecodeError> {
     }
 }
 
-pub(crate) fn float4(value: &Value) -> Result<f32, DecodeError> {
+pub(crate) fn float4(value: &Value<'_>) -> Result<f32, DecodeError> {
     match value {
         Value::Float(x) => Ok(*x),
         other => float(other).map(|x| x as f32),
@@ -102,27 +102,18 @@ pub(crate) fn float4(value: &Value) -> Result<f32, DecodeError> {
 }
 
 /// Text, which must be UTF-8 (connections use utf8mb4).
-pub(crate) fn text(value: &Value) -> Result<String, DecodeError> {
+pub(crate) fn text(value: &Value<'_>) -> Result<String, DecodeError> {
     match value {
-        Value::Bytes(b) => String::from_utf8(b.clone())
+        Value::Bytes(b) => std::str::from_utf8(b)
+            .map(str::to_owned)
             .map_err(|_| invalid::<String>("the text is not UTF-8".into())),
         other => Err(wrong::<String>(other)),
     }
 }
 
-/// [`text`] of a value taken out of its row: the driver's buffer becomes the `String`.
-pub(crate) fn text_owned(value: Value) -> Result<String, DecodeError> {
+pub(crate) fn bytes(value: &Value<'_>) -> Result<Vec<u8>, DecodeError> {
     match value {
-        Value::Bytes(b) => {
-            String::from_utf8(b).map_err(|_| invalid::<String>("the text is not UTF-8".into()))
-        }
-        other => Err(wrong::<String>(&other)),
-    }
-}
-
-pub(crate) fn bytes(value: &Value) -> Result<Vec<u8>, DecodeError> {
-    match value {
-        Value::Bytes(b) => Ok(b.clone()),
+        Value::Bytes(b) => Ok(b.to_vec()),
         other => Err(wrong::<Vec<u8>>(other)),
     }
 }
@@ -132,50 +123,10 @@ mod tests {
     use super::*;
 
     #[test]
-    fn owned_values_keep_their_buffer_and_are_checked_alike() {
-        use crate::types::decode::FromSqlValue;
-        use crate::types::{Bytea, Nullable, Text};
-        let bytes = b"caf\xc3\xa9".to_vec();
-        let at = bytes.as_ptr();
-        let text = <String as FromSqlValue<Text>>::decode_mysql_owned(Value::Bytes(bytes)).unwrap();
-        assert_eq!(text, "caf\u{e9}");
-        assert_eq!(text.as_ptr(), at, "the driver's buffer became the String");
-        assert!(matches!(
-            <String as FromSqlValue<Text>>::decode_mysql_owned(Value::Bytes(vec![0xff, 0x41])),
-            Err(DecodeError::Invalid { .. })
-        ));
-        assert!(matches!(
-            <String as FromSqlValue<Text>>::decode_mysql_owned(Value::Int(3)),
-            Err(DecodeError::WrongType { .. })
-        ));
-        assert!(matches!(
-            <String as FromSqlValue<Text>>::decode_mysql_owned(Value::NULL),
-            Err(DecodeError::UnexpectedNull { .. })
-        ));
-        assert_eq!(
-            <Option<String> as FromSqlValue<Nullable<Text>>>::decode_mysql_owned(Value::NULL)
-                .unwrap(),
-            None
-        );
-        assert_eq!(
-            <Option<Vec<u8>> as FromSqlValue<Nullable<Bytea>>>::decode_mysql_owned(Value::Bytes(
-                vec![0, 1]
-            ))
-            .unwrap(),
-            Some(vec![0, 1])
-        );
-        // A type without an owned form decodes through the borrowed one.
-        assert_eq!(
-            <i32 as FromSqlValue<crate::types::Int4>>::decode_mysql_owned(Value::Int(7)).unwrap(),
-            7
-        );
-    }
-
-    #[test]
     fn integers_must_fit() {
         assert_eq!(int::<i32>(&Value::Int(-7)).unwrap(), -7);
         assert_eq!(int::<i64>(&Value::UInt(42)).unwrap(), 42);
-        assert_eq!(int::<i16>(&Value::Bytes(b"12".to_vec())).unwrap(), 12);
+        assert_eq!(int::<i16>(&Value::Bytes(b"12")).unwrap(), 12);
         assert!(matches!(
             int::<i16>(&Value::Int(70_000)),
             Err(DecodeError::Invalid { .. })
@@ -185,7 +136,7 @@ mod tests {
             Err(DecodeError::Invalid { .. })
         ));
         assert!(matches!(
-            int::<i32>(&Value::NULL),
+            int::<i32>(&Value::Null),
             Err(DecodeError::UnexpectedNull { .. })
         ));
         assert!(matches!(
@@ -203,8 +154,8 @@ mod tests {
 
     #[test]
     fn text_is_utf8() {
-        assert_eq!(text(&Value::Bytes("é`?".into())).unwrap(), "é`?");
-        assert!(text(&Value::Bytes(vec![0xff])).is_err());
+        assert_eq!(text(&Value::Bytes("é`?".as_bytes())).unwrap(), "é`?");
+        assert!(text(&Value::Bytes(&[0xff])).is_err());
         assert!(text(&Value::Int(1)).is_err());
     }
 }

@@ -50,8 +50,8 @@ impl<'r> RowReader<'r> {
                 None => Err(DecodeError::MissingColumn),
             },
             #[cfg(feature = "mysql")]
-            Inner::Mysql(row) => match row.borrow_mut().take::<::mysql::Value, _>(idx) {
-                Some(value) => T::decode_mysql_owned(value),
+            Inner::Mysql(row) => match row.value(idx) {
+                Some(value) => T::decode_mysql(&value),
                 None => Err(DecodeError::MissingColumn),
             },
         };

@@ -1,0 +1,493 @@
+//! The commands: COM_QUERY (text batches, every result drained), COM_STMT_PREPARE,
+//! COM_STMT_EXECUTE (binary parameters, binary rows handed over in place),
+//! COM_STMT_CLOSE, COM_PING, COM_RESET_CONNECTION and COM_QUIT.
+
+use super::packet::protocol;
+use super::row::{self, Row};
+use super::wire::{self, Column, Reader, CLIENT_DEPRECATE_EOF, STATUS_MORE_RESULTS};
+use super::Client;
+use crate::engine::Error;
+use mysql_common::proto::MySerialize;
+use mysql_common::value::Value;
+
+pub(crate) const COM_QUIT: u8 = 0x01;
+const COM_QUERY: u8 = 0x03;
+const COM_PING: u8 = 0x0E;
+const COM_STMT_PREPARE: u8 = 0x16;
+const COM_STMT_EXECUTE: u8 = 0x17;
+const COM_STMT_CLOSE: u8 = 0x19;
+const COM_RESET_CONNECTION: u8 = 0x1F;
+
+/// The most columns a result may announce (MySQL's and MariaDB's tables hold at most
+/// 4096; a result's select list is bounded alike). A larger count is a broken packet.
+const MAX_COLUMNS: u64 = 65_535;
+
+/// A statement prepared on the server.
+#[derive(Debug)]
+pub(crate) struct Prepared {
+    pub(crate) id: u32,
+    /// How many parameters it takes.
+    pub(crate) params: u16,
+    /// Its result's columns (empty when it returns no rows), as of its last execution.
+    pub(crate) columns: Vec<Column>,
+}
+
+/// The answer to a command that reads no rows.
+enum Answer {
+    Ok(wire::Ok),
+    /// A result set follows, with this many columns.
+    Rows(u64),
+}
+
+impl Client {
+    fn read(&mut self) -> Result<(), Error> {
+        self.packets.read(&mut self.buf)
+    }
+
+    fn deprecate_eof(&self) -> bool {
+        self.capabilities & CLIENT_DEPRECATE_EOF != 0
+    }
+
+    /// Reads the first answer to a command: OK, ERR, or a result set's column count.
+    fn answer(&mut self) -> Result<Answer, Error> {
+        self.read()?;
+        match self.buf.first() {
+            Some(0x00) => {
+                let ok = wire::ok(&self.buf)?;
+                self.status = ok.status;
+                self.last = ok;
+                Ok(Answer::Ok(ok))
+            }
+            Some(0xFF) => Err(wire::err(&self.buf)),
+            Some(0xFB) => Err(protocol("a LOCAL INFILE request (never enabled)")),
+            Some(_) => {
+                let count = Reader::new(&self.buf, "column count").lenenc()?;
+                if count == 0 || count > MAX_COLUMNS {
+                    return Err(protocol(format!("a result of {count} columns")));
+                }
+                Ok(Answer::Rows(count))
+            }
+            None => Err(protocol("an empty packet")),
+        }
+    }
+
+    /// Reads the EOF packet after column definitions (none under `DEPRECATE_EOF`).
+    fn columns_end(&mut self) -> Result<(), Error> {
+        if !self.deprecate_eof() {
+            self.read()?;
+            if !wire::is_end(&self.buf) {
+                return Err(protocol("column definitions without their EOF packet"));
+            }
+        }
+        Ok(())
+    }
+
+    /// Reads the packet ending a result set (OK or EOF) in `self.buf`.
+    fn rows_end(&mut self) -> Result<(), Error> {
+        let end = if self.deprecate_eof() {
+            wire::ok(&self.buf)?
+        } else {
+            wire::eof(&self.buf)?
+        };
+        self.status = end.status;
+        self.last = wire::Ok {
+            status: end.status,
+            ..wire::Ok::default()
+        };
+        Ok(())
+    }
+
+    /// Skips the rest of a result set whose column count was read, then any results
+    /// after it. An ERR packet ends everything and is returned.
+    fn drain(&mut self, mut columns: u64) -> Result<(), Error> {
+        loop {
+            for _ in 0..columns {
+                self.read()?;
+            }
+            self.columns_end()?;
+            loop {
+                self.read()?;
+                if self.buf.first() == Some(&0xFF) {
+                    return Err(wire::err(&self.buf));
+                }
+                if wire::is_end(&self.buf) {
+                    break;
+                }
+            }
+            self.rows_end()?;
+            columns = match self.more()? {
+                Some(columns) => columns,
+                None => return Ok(()),
+            };
+        }
+    }
+
+    /// After a result: the next one's column count if the server says more follow
+    /// (reading any OK packets between), `None` when it was the last.
+    fn more(&mut self) -> Result<Option<u64>, Error> {
+        while self.status & STATUS_MORE_RESULTS != 0 {
+            match self.answer()? {
+                Answer::Ok(_) => continue,
+                Answer::Rows(columns) => return Ok(Some(columns)),
+            }
+        }
+        Ok(None)
+    }
+
+    /// Runs SQL text of one or more statements (COM_QUERY), draining every result; the
+    /// first statement that fails ends the text, and its error is returned.
+    pub(crate) fn query(&mut self, sql: &str) -> Result<(), Error> {
+        self.usable()?;
+        let result = self.query_inner(sql);
+        self.note(result)
+    }
+
+    fn query_inner(&mut self, sql: &str) -> Result<(), Error> {
+        let out = self.packets.start_command();
+        out.push(COM_QUERY);
+        out.extend_from_slice(sql.as_bytes());
+        self.packets.send()?;
+        match self.answer()? {
+            Answer::Ok(_) => match self.more()? {
+                Some(columns) => self.drain(columns),
+                None => Ok(()),
+            },
+            Answer::Rows(columns) => self.drain(columns),
+        }
+    }
+
+    /// Runs SQL text (COM_QUERY) and hands each row of every result to `sink` as its
+    /// values in the text protocol's form (`None` for NULL), borrowed from the packet. The
+    /// first statement that fails ends the text, and its error is returned once the rows
+    /// before it were read; an error from `sink` is returned once everything was read.
+    pub(crate) fn query_rows(
+        &mut self,
+        sql: &str,
+        sink: &mut dyn FnMut(&[Option<&[u8]>]) -> Result<(), Error>,
+    ) -> Result<(), Error> {
+        self.usable()?;
+        let result = self.query_rows_inner(sql, sink);
+        match self.note(result) {
+            Ok(Ok(())) => Ok(()),
+            Ok(Err(e)) | Err(e) => Err(e),
+        }
+    }
+
+    /// Outer error: the server's or the connection's; inner: the sink's.
+    fn query_rows_inner(
+        &mut self,
+        sql: &str,
+        sink: &mut dyn FnMut(&[Option<&[u8]>]) -> Result<(), Error>,
+    ) -> Result<Result<(), Error>, Error> {
+        let out = self.packets.start_command();
+        out.push(COM_QUERY);
+        out.extend_from_slice(sql.as_bytes());
+        self.packets.send()?;
+        let mut columns = match self.answer()? {
+            Answer::Ok(_) => self.more()?,
+            Answer::Rows(columns) => Some(columns),
+        };
+        let mut failed = None;
+        while let Some(count) = columns {
+            for _ in 0..count {
+                self.read()?;
+            }
+            self.columns_end()?;
+            loop {
+                self.read()?;
+                if self.buf.first() == Some(&0xFF) {
+                    return Err(wire::err(&self.buf));
+                }
+                if wire::is_end(&self.buf) {
+                    break;
+                }
+                if failed.is_some() {
+                    continue;
+                }
+                // One value per column: 0xFB for NULL, else length-encoded bytes, each
+                // length checked against the packet.
+                // (At most MAX_COLUMNS of them, checked by `answer`.)
+                let mut values = Vec::with_capacity(count as usize);
+                let mut r = Reader::new(&self.buf, "text row");
+                for _ in 0..count {
+                    if r.peek() == Some(0xFB) {
+                        r.skip(1)?;
+                        values.push(None);
+                    } else {
+                        values.push(Some(r.lenenc_bytes()?));
+                    }
+                }
+                if !r.is_empty() {
+                    return Err(protocol("a text row longer than its columns"));
+                }
+                if let Err(e) = sink(&values) {
+                    failed = Some(e);
+                }
+            }
+            self.rows_end()?;
+            columns = self.more()?;
+        }
+        Ok(match failed {
+            Some(e) => Err(e),
+            None => Ok(()),
+        })
+    }
+
+    /// A command answered by OK or ERR.
+    fn simple(&mut self, command: u8) -> Result<(), Error> {
+        self.usable()?;
+        self.packets.start_command().push(command);
+        let result = self.packets.send().and_then(|()| match self.answer()? {
+            Answer::Ok(_) => Ok(()),
+            Answer::Rows(_) => Err(protocol("rows in answer to a command that reads none")),
+        });
+        self.note(result)
+    }
+
+    /// Checks that the server answers (COM_PING).
+    pub(crate) fn ping(&mut self) -> Result<(), Error> {
+        self.simple(COM_PING)
+    }
+
+    /// Puts the session back as a new connection's (COM_RESET_CONNECTION: transaction
+    /// rolled back, temporary tables, variables and prepared statements gone), then runs
+    /// the init statements again.
+    pub(crate) fn reset(&mut self) -> Result<(), Error> {
+        self.simple(COM_RESET_CONNECTION)?;
+        if self.init.is_empty() {
+            return Ok(());
+        }
+        let init = std::mem::take(&mut self.init);
+        let result = self.query(&init);
+        self.init = init;
+        result
+    }
+
+    /// Prepares `sql` on the server (COM_STMT_PREPARE).
+    pub(crate) fn prepare(&mut self, sql: &str) -> Result<Prepared, Error> {
+        self.usable()?;
+        let result = self.prepare_inner(sql);
+        self.note(result)
+    }
+
+    fn prepare_inner(&mut self, sql: &str) -> Result<Prepared, Error> {
+        let out = self.packets.start_command();
+        out.push(COM_STMT_PREPARE);
+        out.extend_from_slice(sql.as_bytes());
+        self.packets.send()?;
+        self.read()?;
+        match self.buf.first() {
+            Some(0x00) => {}
+            Some(0xFF) => return Err(wire::err(&self.buf)),
+            _ => return Err(protocol("an unexpected answer to COM_STMT_PREPARE")),
+        }
+        let mut r = Reader::new(&self.buf[1..], "COM_STMT_PREPARE answer");
+        let id = r.u32()?;
+        let column_count = r.u16()?;
+        let params = r.u16()?;
+        if params > 0 {
+            for _ in 0..params {
+                self.read()?;
+            }
+            self.columns_end()?;
+        }
+        let mut columns = Vec::with_capacity(usize::from(column_count).min(64));
+        if column_count > 0 {
+            for _ in 0..column_count {
+                self.read()?;
+                columns.push(wire::column(&self.buf)?);
+            }
+            self.columns_end()?;
+        }
+        Ok(Prepared {
+            id,
+            params,
+            columns,
+        })
+    }
+
+    /// Frees a prepared statement on the server (COM_STMT_CLOSE; no answer comes).
+    pub(crate) fn close_statement(&mut self, id: u32) -> Result<(), Error> {
+        self.usable()?;
+        let out = self.packets.start_command();
+        out.push(COM_STMT_CLOSE);
+        out.extend_from_slice(&id.to_le_bytes());
+        let result = self.packets.send();
+        self.note(result)
+    }
+
+    /// Runs a prepared statement (COM_STMT_EXECUTE) with its parameters already encoded:
+    /// `types` holds each one's type and flag bytes (`MYSQL_TYPE_NULL` for NULL), `values`
+    /// their binary values in order (see [`write_param`]). Each row is handed to `sink` as
+    /// it arrives. Returns the rows read, or the rows changed when the statement returns
+    /// none. An error from `sink` is returned once every row was read (the server has
+    /// done the statement's work either way).
+    pub(crate) fn execute_encoded(
+        &mut self,
+        statement: &mut Prepared,
+        types: &[u8],
+        values: &[u8],
+        sink: &mut dyn FnMut(Row<'_>) -> Result<(), Error>,
+    ) -> Result<u64, Error> {
+        self.usable()?;
+        if types.len() != 2 * usize::from(statement.params) {
+            return Err(Error::Parameter(format!(
+                "the statement takes {} parameters; {} were given",
+                statement.params,
+                types.len() / 2
+            )));
+        }
+        write_execute(self.packets.start_command(), statement.id, types, values);
+        let result = self.execute_inner(statement, sink);
+        match self.note(result) {
+            Ok(Ok(count)) => Ok(count),
+            Ok(Err(e)) | Err(e) => Err(e),
+        }
+    }
+
+    /// [`execute_encoded`](Self::execute_encoded) of owned values.
+    #[cfg(test)]
+    pub(crate) fn execute(
+        &mut self,
+        statement: &mut Prepared,
+        params: &[Value],
+        sink: &mut dyn FnMut(Row<'_>) -> Result<(), Error>,
+    ) -> Result<u64, Error> {
+        let (mut types, mut values) = (Vec::new(), Vec::new());
+        for param in params {
+            types.extend_from_slice(&write_param(param, &mut values));
+        }
+        self.execute_encoded(statement, &types, &values, sink)
+    }
+
+    /// Outer error: the server's or the connection's; inner: the sink's.
+    fn execute_inner(
+        &mut self,
+        statement: &mut Prepared,
+        sink: &mut dyn FnMut(Row<'_>) -> Result<(), Error>,
+    ) -> Result<Result<u64, Error>, Error> {
+        self.packets.send()?;
+        let count = match self.answer()? {
+            Answer::Ok(ok) => {
+                if let Some(columns) = self.more()? {
+                    self.drain(columns)?;
+                }
+                return Ok(Ok(ok.affected_rows));
+            }
+            Answer::Rows(count) => count,
+        };
+        // The definitions as sent now (a table altered since the prepare changes them).
+        if count != statement.columns.len() as u64 {
+            statement.columns.clear();
+        }
+        for i in 0..count as usize {
+            self.read()?;
+            match statement.columns.get(i) {
+                Some(known) if *known.def == *self.buf => {}
+                _ => {
+                    let column = wire::column(&self.buf)?;
+                    if i < statement.columns.len() {
+                        statement.columns[i] = column;
+                    } else {
+                        statement.columns.push(column);
+                    }
+                }
+            }
+        }
+        self.columns_end()?;
+        let mut rows = 0u64;
+        let mut failed = None;
+        loop {
+            self.read()?;
+            if self.buf.first() == Some(&0xFF) {
+                return Err(wire::err(&self.buf));
+            }
+            if wire::is_end(&self.buf) {
+                break;
+            }
+            row::locate(&self.buf, &statement.columns, &mut self.spans)?;
+            rows += 1;
+            if failed.is_none() {
+                let row = Row {
+                    payload: &self.buf,
+                    columns: &statement.columns,
+                    spans: &self.spans,
+                };
+                if let Err(e) = sink(row) {
+                    failed = Some(e);
+                }
+            }
+        }
+        self.rows_end()?;
+        if let Some(columns) = self.more()? {
+            self.drain(columns)?;
+        }
+        Ok(match failed {
+            Some(e) => Err(e),
+            None => Ok(rows),
+        })
+    }
+}
+
+/// Writes a COM_STMT_EXECUTE payload: the statement, no cursor, one iteration, the NULL
+/// bitmap (from the types), the parameters' types, then their values.
+pub(crate) fn write_execute(out: &mut Vec<u8>, id: u32, types: &[u8], values: &[u8]) {
+    out.push(COM_STMT_EXECUTE);
+    out.extend_from_slice(&id.to_le_bytes());
+    out.push(0);
+    out.extend_from_slice(&1u32.to_le_bytes());
+    if types.is_empty() {
+        return;
+    }
+    let count = types.len() / 2;
+    let bitmap = out.len();
+    out.resize(bitmap + count.div_ceil(8), 0);
+    for (i, kind) in types.chunks_exact(2).enumerate() {
+        if kind[0] == row::TYPE_NULL {
+            out[bitmap + i / 8] |= 1 << (i % 8);
+        }
+    }
+    // New parameters bound: their types follow.
+    out.push(1);
+    out.extend_from_slice(types);
+    out.extend_from_slice(values);
+}
+
+/// `MYSQL_TYPE_VAR_STRING`: how text and bytes are sent.
+pub(crate) const TYPE_VAR_STRING: u8 = 253;
+
+/// Writes `bytes` as a binary-protocol string (its length-encoded length, then itself).
+pub(crate) fn write_bytes(bytes: &[u8], out: &mut Vec<u8>) -> [u8; 2] {
+    let n = bytes.len() as u64;
+    if n < 0xFB {
+        out.push(n as u8);
+    } else if n <= 0xFFFF {
+        out.push(0xFC);
+        out.extend_from_slice(&(n as u16).to_le_bytes());
+    } else if n <= 0xFF_FFFF {
+        out.push(0xFD);
+        out.extend_from_slice(&(n as u32).to_le_bytes()[..3]);
+    } else {
+        out.push(0xFE);
+        out.extend_from_slice(&n.to_le_bytes());
+    }
+    out.extend_from_slice(bytes);
+    [TYPE_VAR_STRING, 0]
+}
+
+/// Writes an owned value as a parameter: its binary value onto `out`, its type and flag
+/// bytes returned.
+pub(crate) fn write_param(param: &Value, out: &mut Vec<u8>) -> [u8; 2] {
+    let kind = match param {
+        Value::NULL => [row::TYPE_NULL, 0],
+        Value::Bytes(b) => return write_bytes(b, out),
+        Value::Int(_) => [row::TYPE_LONGLONG, 0],
+        Value::UInt(_) => [row::TYPE_LONGLONG, 0x80],
+        Value::Float(_) => [row::TYPE_FLOAT, 0],
+        Value::Double(_) => [row::TYPE_DOUBLE, 0],
+        Value::Date(..) => [row::TYPE_DATETIME, 0],
+        Value::Time(..) => [row::TYPE_TIME, 0],
+    };
+    param.serialize(out);
+    kind
+}
