@@ -410,3 +410,84 @@ fn string_lengths_are_length_encoded_at_every_width() {
         assert!(r.is_empty());
     }
 }
+
+#[test]
+fn text_rows_are_read_with_every_length_checked() {
+    let eof = [0xFE, 0, 0, 2, 0];
+    let result = |rows: &[&[u8]]| {
+        let mut packets = vec![
+            frame(1, &[2]),
+            frame(2, &column_def("a", 253)),
+            frame(3, &column_def("b", 253)),
+            frame(4, &eof),
+        ];
+        for (i, row) in rows.iter().enumerate() {
+            packets.push(frame(5 + i as u8, row));
+        }
+        packets.push(frame(5 + rows.len() as u8, &eof));
+        packets.concat()
+    };
+    // Two rows: text and NULL; the OK packet of an INSERT of several rows says
+    // `Records: 3`.
+    let info = b"Records: 3  Duplicates: 0  Warnings: 0";
+    let mut insert = vec![0, 3, 7, 2, 0, 0, 0, info.len() as u8];
+    insert.extend_from_slice(info);
+    let (port, handle) = scripted(vec![
+        result(&[b"\x02hi\xFB", b"\x00\x01x"]),
+        frame(1, &insert),
+        // A value's length past the packet's end.
+        result(&[b"\x05ab\xFB"]),
+    ]);
+    let mut client = Client::connect(&options(port)).unwrap();
+    let mut rows = Vec::new();
+    client
+        .query_rows("SELECT a, b FROM t", &mut |row| {
+            rows.push(
+                row.iter()
+                    .map(|v| v.map(<[u8]>::to_vec))
+                    .collect::<Vec<_>>(),
+            );
+            Ok(())
+        })
+        .unwrap();
+    assert_eq!(
+        rows,
+        vec![
+            vec![Some(b"hi".to_vec()), None],
+            vec![Some(Vec::new()), Some(b"x".to_vec())],
+        ]
+    );
+    client.query("INSERT INTO t VALUES (1), (2), (3)").unwrap();
+    assert_eq!(
+        (client.info_records(), client.last_insert_id()),
+        (Some(3), 7)
+    );
+    let e = client
+        .query_rows("SELECT a, b FROM t", &mut |_| Ok(()))
+        .expect_err("the row is broken");
+    assert!(matches!(e, Error::ConnectionLost(_)), "{e:?}");
+    assert!(client.is_closed());
+    drop(client);
+    handle.join().unwrap();
+}
+
+#[test]
+fn a_text_row_with_bytes_left_over_is_refused() {
+    let eof = [0xFE, 0, 0, 2, 0];
+    let answer = [
+        frame(1, &[1]),
+        frame(2, &column_def("a", 253)),
+        frame(3, &eof),
+        frame(4, b"\x01a\x01b"),
+        frame(5, &eof),
+    ]
+    .concat();
+    let (port, handle) = fake(answer, false);
+    let mut client = Client::connect(&options(port)).unwrap();
+    let e = client
+        .query_rows("SELECT a", &mut |_| Ok(()))
+        .expect_err("the row is longer than its column");
+    assert!(matches!(e, Error::ConnectionLost(_)), "{e:?}");
+    drop(client);
+    handle.join().unwrap();
+}

@@ -129,12 +129,12 @@ pub(crate) fn ok(payload: &[u8]) -> Result<Ok, Error> {
     let affected_rows = r.lenenc()?;
     let last_insert_id = r.lenenc()?;
     let status = r.u16()?;
-    // The warnings, then the info text (the rest of the packet: CLIENT_SESSION_TRACK is
-    // never asked for); an OK packet may end before either.
-    let records = if r.skip(2).is_ok() {
-        records(r.rest())
-    } else {
-        None
+    // The warnings, then the info text, length-encoded (as servers write it and libmysql
+    // reads it; CLIENT_SESSION_TRACK is never asked for, so nothing follows it). An OK
+    // packet may end before either; an info text past the packet's end is no count.
+    let records = match r.skip(2).and_then(|()| r.lenenc_bytes()) {
+        Ok(info) => records(info),
+        Err(_) => None,
     };
     Ok(Ok {
         affected_rows,
