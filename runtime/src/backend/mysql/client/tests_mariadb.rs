@@ -233,3 +233,28 @@ fn statements_evicted_from_the_cache_are_closed_on_the_server() {
     let closed: usize = closed.parse().unwrap();
     assert!(closed >= super::super::STATEMENT_CACHE, "{closed} closed");
 }
+
+#[test]
+fn the_session_is_utc_after_login_and_after_a_reset() {
+    use crate::backend::Mysql;
+    use crate::engine::Connection;
+    let db = mariadb_database();
+    let mut conn = Connection::<Mysql>::open_url(db.url()).unwrap();
+    let zone = |conn: &mut Connection<Mysql>| {
+        conn.query_text("SELECT @@SESSION.time_zone, @@SESSION.sql_mode")
+            .unwrap()
+            .remove(0)
+    };
+    let utc = zone(&mut conn);
+    assert_eq!(utc[0].as_deref(), Some("+00:00"));
+    assert!(utc[1].as_deref().unwrap().contains("PIPES_AS_CONCAT"));
+    conn.batch_execute("SET time_zone = '+02:00'; SET sql_mode = ''")
+        .unwrap();
+    assert_eq!(
+        zone(&mut conn),
+        [Some("+02:00".into()), Some(String::new())]
+    );
+    // COM_RESET_CONNECTION puts the server's zone back; the init sets UTC again.
+    conn.link.reset().unwrap();
+    assert_eq!(zone(&mut conn), utc);
+}
