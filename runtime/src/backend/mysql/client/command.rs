@@ -22,6 +22,9 @@ const COM_RESET_CONNECTION: u8 = 0x1F;
 /// 4096; a result's select list is bounded alike). A larger count is a broken packet.
 const MAX_COLUMNS: u64 = 65_535;
 
+/// What receives a text row: its values (`None` for NULL), borrowed from the packet.
+pub(crate) type TextSink<'s> = dyn FnMut(&[Option<&[u8]>]) -> Result<(), Error> + 's;
+
 /// A statement prepared on the server.
 #[derive(Debug)]
 pub(crate) struct Prepared {
@@ -160,11 +163,7 @@ impl Client {
     /// values in the text protocol's form (`None` for NULL), borrowed from the packet. The
     /// first statement that fails ends the text, and its error is returned once the rows
     /// before it were read; an error from `sink` is returned once everything was read.
-    pub(crate) fn query_rows(
-        &mut self,
-        sql: &str,
-        sink: &mut dyn FnMut(&[Option<&[u8]>]) -> Result<(), Error>,
-    ) -> Result<(), Error> {
+    pub(crate) fn query_rows(&mut self, sql: &str, sink: &mut TextSink<'_>) -> Result<(), Error> {
         self.usable()?;
         let result = self.query_rows_inner(sql, sink);
         match self.note(result) {
@@ -177,7 +176,7 @@ impl Client {
     fn query_rows_inner(
         &mut self,
         sql: &str,
-        sink: &mut dyn FnMut(&[Option<&[u8]>]) -> Result<(), Error>,
+        sink: &mut TextSink<'_>,
     ) -> Result<Result<(), Error>, Error> {
         let out = self.packets.start_command();
         out.push(COM_QUERY);
