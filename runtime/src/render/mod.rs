@@ -89,6 +89,9 @@ pub(crate) use rendered::MysqlMarks;
 pub use rendered::Rendered;
 pub(crate) use rendered::ShownParams;
 
+/// `numeric`'s oid (`Type::oid` is a match that is not inlined, so not asked per value).
+const NUMERIC_OID: u32 = 1700;
+
 impl Default for SqlWriter<'_> {
     fn default() -> Self {
         Self::new()
@@ -238,23 +241,36 @@ impl<'a> SqlWriter<'a> {
         // Declared types are PostgreSQL's (its statements are prepared with them); another
         // backend binds by storage class and does not keep them. Without the text they are
         // not kept either: the statement is prepared already, and its cache entry, found by
-        // the fingerprint and the types' own key, has them.
-        if self.dialect == Dialect::Postgres {
-            self.types_key.add(oid);
-            if self.text {
-                self.types.push(ty);
+        // the fingerprint and the types' own key, has them. One match on the dialect: this
+        // runs for every bound value.
+        match self.dialect {
+            Dialect::Postgres => {
+                self.types_key.add(oid);
+                if self.text {
+                    self.types.push(ty);
+                    self.dialect
+                        .write_placeholder(&mut self.sql, self.params.len());
+                }
             }
-        } else if self.dialect == Dialect::Mysql {
-            self.last_type = Some(ty);
-        }
-        if self.text {
-            if self.dialect == Dialect::Mysql && oid == Type::NUMERIC.oid() {
-                // A decimal is sent as its text, which MySQL's arithmetic would read as a
-                // double: the cast keeps it exact (the type is in the fingerprint).
-                self.sql.push_str("CAST(? AS DECIMAL(65, 30))");
-            } else {
-                self.dialect
-                    .write_placeholder(&mut self.sql, self.params.len());
+            Dialect::Mysql => {
+                self.last_type = Some(ty);
+                if self.text {
+                    if oid == NUMERIC_OID {
+                        // A decimal is sent as its text, which MySQL's arithmetic would read
+                        // as a double: the cast keeps it exact (the type is in the
+                        // fingerprint).
+                        self.sql.push_str("CAST(? AS DECIMAL(65, 30))");
+                    } else {
+                        self.dialect
+                            .write_placeholder(&mut self.sql, self.params.len());
+                    }
+                }
+            }
+            _ => {
+                if self.text {
+                    self.dialect
+                        .write_placeholder(&mut self.sql, self.params.len());
+                }
             }
         }
     }
