@@ -13,7 +13,8 @@
 //! 3. Neither: an error that says how to install MariaDB or set `MARIADB_URL`.
 //!
 //! [`MariadbServer::start`] starts a server of its own for one test (stopped and removed
-//! when dropped).
+//! when dropped); [`MariadbServer::start_with_tls`] one that also offers TLS with the
+//! certificates a test made.
 
 use super::{fail, is_root, TestingError};
 use crate::backend::Mysql;
@@ -82,10 +83,34 @@ impl fmt::Debug for MariadbServer {
     }
 }
 
+/// The certificates a [`MariadbServer`] offers TLS with, as PEM text: its own certificate
+/// chain and key, and the CA certificates it checks client certificates against (for users
+/// created `REQUIRE X509`).
+#[derive(Debug, Clone, Copy)]
+pub struct ServerTls<'a> {
+    /// The server's certificate (then any intermediates).
+    pub cert: &'a str,
+    /// Its private key.
+    pub key: &'a str,
+    /// The CA certificates client certificates must be signed by.
+    pub ca: &'a str,
+}
+
 impl MariadbServer {
     /// Initialises a data directory and starts `mariadbd` on it, waiting (at most a
-    /// minute) until it accepts connections; then creates the test user.
+    /// minute) until it accepts connections; then creates the test user. The server offers
+    /// no TLS (its greeting lacks `CLIENT_SSL`).
     pub fn start() -> Result<MariadbServer, TestingError> {
+        Self::start_with(None)
+    }
+
+    /// [`start`](Self::start), the server offering TLS with `tls`'s certificates
+    /// (`--ssl-cert`, `--ssl-key`, `--ssl-ca`, written into its directory).
+    pub fn start_with_tls(tls: ServerTls<'_>) -> Result<MariadbServer, TestingError> {
+        Self::start_with(Some(tls))
+    }
+
+    fn start_with(tls: Option<ServerTls<'_>>) -> Result<MariadbServer, TestingError> {
         static COUNTER: AtomicUsize = AtomicUsize::new(0);
         let server = find_program("mariadbd").ok_or_else(|| fail(INSTALL_HELP))?;
         let install = find_program("mariadb-install-db")
@@ -137,6 +162,18 @@ impl MariadbServer {
             .map_err(|e| gone(fail(format!("cannot find a free port: {e}"))))?;
         let mut command = Command::new(&server);
         common(&mut command);
+        if let Some(tls) = tls {
+            for (option, file, text) in [
+                ("--ssl-cert", "server-cert.pem", tls.cert),
+                ("--ssl-key", "server-key.pem", tls.key),
+                ("--ssl-ca", "ca.pem", tls.ca),
+            ] {
+                let path = dir.join(file);
+                fs::write(&path, text)
+                    .map_err(|e| gone(fail(format!("cannot write {}: {e}", path.display()))))?;
+                command.arg(format!("{option}={}", path.display()));
+            }
+        }
         command
             .arg(format!("--datadir={}", data.display()))
             .arg(format!("--socket={}", dir.join("mysqld.sock").display()))

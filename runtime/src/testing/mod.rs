@@ -31,7 +31,9 @@ pub use galera::GaleraCluster;
 #[cfg(feature = "mysql")]
 mod mariadb;
 #[cfg(feature = "mysql")]
-pub use mariadb::{mariadb_database, try_mariadb_database, MariadbDatabase, MariadbServer};
+pub use mariadb::{
+    mariadb_database, try_mariadb_database, MariadbDatabase, MariadbServer, ServerTls,
+};
 #[cfg(feature = "sqlite")]
 mod sqlite;
 #[cfg(feature = "sqlite")]

@@ -21,6 +21,7 @@ use super::driver::Driver;
 use super::{Backend, Mysql};
 use crate::engine::log;
 use crate::engine::row_data::Inner;
+use crate::engine::wire::TlsSettings;
 use crate::engine::{Connection, DatabaseUrl, Dialect, Error, RowData, TransactionOptions};
 use crate::render::Rendered;
 use client::{Client, ConnectOptions, Prepared};
@@ -110,12 +111,17 @@ impl Connection<Mysql> {
 
     /// Connects with an already parsed URL.
     pub fn open_url(url: &DatabaseUrl) -> Result<Self, Error> {
-        Self::open_before(url, None)
+        Self::open_before(url, None, None)
     }
 
     /// Connects, the TCP connect giving up at `deadline` if that comes before the URL's
-    /// `connect_timeout` (the pool's checkout deadline).
-    pub(crate) fn open_before(url: &DatabaseUrl, deadline: Option<Instant>) -> Result<Self, Error> {
+    /// `connect_timeout` (the pool's checkout deadline), with the URL's TLS settings or
+    /// `tls`, the same ones already read from it (a pool's, shared by its connections).
+    pub(crate) fn open_before(
+        url: &DatabaseUrl,
+        tls: Option<&TlsSettings>,
+        deadline: Option<Instant>,
+    ) -> Result<Self, Error> {
         if url.dialect != Dialect::Mysql {
             return Err(Error::InvalidUrl {
                 part: "scheme".into(),
@@ -146,10 +152,18 @@ impl Connection<Mysql> {
             read_timeout: options.read_timeout,
             write_timeout: options.write_timeout,
             init: INIT,
+            tls: tls.unwrap_or(&options.tls),
         })
-        .map_err(|e| Error::Connect {
-            target: target.clone(),
-            reason: e.to_string(),
+        .map_err(|e| match e {
+            Error::Tls { kind, reason, .. } => Error::Tls {
+                target: target.clone(),
+                kind,
+                reason,
+            },
+            e => Error::Connect {
+                target: target.clone(),
+                reason: e.to_string(),
+            },
         })?;
         let link = MysqlLink {
             client,
@@ -359,6 +373,7 @@ pub(crate) fn open_socket(
         read_timeout: Some(timeout),
         write_timeout: Some(timeout),
         init: INIT,
+        tls: &TlsSettings::new(crate::engine::wire::SslMode::Disable),
     })?;
     let link = MysqlLink {
         client,

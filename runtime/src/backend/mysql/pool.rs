@@ -3,6 +3,7 @@
 
 use super::{Mysql, DEFAULT_CONNECT_TIMEOUT};
 use crate::backend::driver::Pooled;
+use crate::engine::wire::TlsSettings;
 use crate::engine::{Connection, DatabaseUrl, Dialect, Error};
 use std::time::{Duration, Instant};
 
@@ -19,6 +20,9 @@ pub struct MysqlOpener {
     /// The longest a ROLLBACK on return may take: the URL's `read_timeout`, bounding every
     /// wait on the socket; `None` when the URL sets none.
     read_timeout: Option<Duration>,
+    /// The URL's TLS settings, kept so that the pool's connections share one rustls
+    /// configuration (the CA and client certificate files read once).
+    tls: TlsSettings,
 }
 
 impl Pooled for Mysql {
@@ -41,6 +45,7 @@ impl Pooled for Mysql {
         Ok(MysqlOpener {
             url: url.clone(),
             read_timeout: options.read_timeout,
+            tls: options.tls,
         })
     }
 
@@ -50,7 +55,7 @@ impl Pooled for Mysql {
         opener: &MysqlOpener,
         deadline: Option<Instant>,
     ) -> Result<Connection<Self>, Error> {
-        Connection::<Mysql>::open_before(&opener.url, deadline)
+        Connection::<Mysql>::open_before(&opener.url, Some(&opener.tls), deadline)
     }
 
     /// COM_RESET_CONNECTION: whatever the user left on the session (variables, user

@@ -1,12 +1,16 @@
 //! MySQL and MariaDB URLs: `mysql://user:password@host:port/database?option=value`, also
 //! spelled `mariadb://`, and SQLAlchemy's `mysql+pymysql://` and `mysql+mysqldb://`.
 
+use super::super::wire::Spelling;
 use super::*;
 
 /// The options a MySQL URL may carry; any other is refused.
 const MYSQL_PARAMS: &[&str] = &[
     "charset",
     "ssl-mode",
+    "ssl-ca",
+    "ssl-cert",
+    "ssl-key",
     "connect_timeout",
     "read_timeout",
     "write_timeout",
@@ -30,7 +34,8 @@ pub(super) fn driver(name: &str) -> Result<String, Error> {
 }
 
 /// What a MySQL URL's options ask of a connection, checked.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default)]
+#[cfg_attr(not(feature = "mysql"), allow(dead_code))]
 pub(crate) struct MysqlOptions {
     /// The longest the TCP connect may take (`connect_timeout`).
     pub connect_timeout: Option<Duration>,
@@ -38,6 +43,9 @@ pub(crate) struct MysqlOptions {
     pub read_timeout: Option<Duration>,
     /// The longest one write to the server may wait (`write_timeout`).
     pub write_timeout: Option<Duration>,
+    /// TLS (`ssl-mode`, `ssl-ca`, `ssl-cert`, `ssl-key`); `PREFERRED` by default. Its
+    /// rustls configuration is built once and shared by the clones (a pool's connections).
+    pub tls: TlsSettings,
 }
 
 impl DatabaseUrl {
@@ -45,7 +53,12 @@ impl DatabaseUrl {
     pub(super) fn apply_mysql_param(&mut self, name: &str, value: &str) -> Result<(), Error> {
         match name {
             "charset" => parse_charset(value)?,
-            "ssl-mode" => parse_ssl_mode(value)?,
+            "ssl-mode" => {
+                parse_ssl_mode(value)?;
+            }
+            "ssl-ca" | "ssl-cert" | "ssl-key" => {
+                parse_file(name, value)?;
+            }
             "connect_timeout" | "read_timeout" | "write_timeout" => {
                 parse_seconds(name, value)?;
             }
@@ -83,7 +96,52 @@ impl DatabaseUrl {
             connect_timeout: seconds("connect_timeout")?,
             read_timeout: seconds("read_timeout")?,
             write_timeout: seconds("write_timeout")?,
+            tls: self.mysql_tls()?,
         })
+    }
+
+    /// The TLS settings of `ssl-mode`, `ssl-ca`, `ssl-cert` and `ssl-key`, checked
+    /// together: each option is acted on or the combination is refused.
+    fn mysql_tls(&self) -> Result<TlsSettings, Error> {
+        let file = |name| self.param(name).map(|v| parse_file(name, v)).transpose();
+        let mode = match self.param("ssl-mode") {
+            Some(value) => parse_ssl_mode(value)?,
+            None => SslMode::Prefer,
+        };
+        let ca = file("ssl-ca")?;
+        let client_cert = match (file("ssl-cert")?, file("ssl-key")?) {
+            (Some(cert), Some(key)) => Some((cert, key)),
+            (None, None) => None,
+            (Some(_), None) => return Err(bad("ssl-key", "ssl-cert is set without ssl-key")),
+            (None, Some(_)) => return Err(bad("ssl-cert", "ssl-key is set without ssl-cert")),
+        };
+        if mode == SslMode::Disable {
+            let given = ["ssl-ca", "ssl-cert", "ssl-key"]
+                .into_iter()
+                .find(|name| self.param(name).is_some());
+            if let Some(name) = given {
+                return Err(bad(
+                    name,
+                    format!(
+                        "{name} is for TLS, which ssl-mode=DISABLED turns off (leave it out, \
+                         or ask for TLS with ssl-mode=PREFERRED or stronger)"
+                    ),
+                ));
+            }
+        }
+        if matches!(mode, SslMode::VerifyCa | SslMode::VerifyFull) && ca.is_none() {
+            return Err(bad(
+                "ssl-ca",
+                "ssl-mode=VERIFY_CA and VERIFY_IDENTITY need ssl-ca: the PEM file of the CA \
+                 certificates the server's certificate must be signed by",
+            ));
+        }
+        let mut tls = TlsSettings::new(mode);
+        tls.root_certs = ca.map(RootCerts::File);
+        tls.client_cert = client_cert;
+        tls.channel_binding = ChannelBindingMode::Disable;
+        tls.spelling = Spelling::Mysql;
+        Ok(tls)
     }
 }
 
@@ -101,19 +159,17 @@ fn parse_charset(value: &str) -> Result<(), Error> {
     }
 }
 
-/// `ssl-mode`: TLS to MySQL is not built yet, so only `DISABLED` (what the connection does
-/// anyway) is taken; a mode that asks for TLS is refused rather than run without it.
-fn parse_ssl_mode(value: &str) -> Result<(), Error> {
-    let upper = value.to_ascii_uppercase();
-    match upper.as_str() {
-        "DISABLED" => Ok(()),
-        "PREFERRED" | "REQUIRED" | "VERIFY_CA" | "VERIFY_IDENTITY" => Err(bad(
-            "ssl-mode",
-            format!(
-                "{upper}: TLS to MySQL is not supported yet; connections are plain text \
-                 (say ssl-mode=DISABLED, or leave it out)"
-            ),
-        )),
+/// `ssl-mode`, as MySQL's clients spell it (any case): `DISABLED` never asks for TLS,
+/// `PREFERRED` (the default) takes it when the server offers it, `REQUIRED` insists
+/// (checking the certificate only against an `ssl-ca`, if given), `VERIFY_CA` checks the
+/// chain against `ssl-ca`, `VERIFY_IDENTITY` the host name too.
+fn parse_ssl_mode(value: &str) -> Result<SslMode, Error> {
+    match value.to_ascii_uppercase().as_str() {
+        "DISABLED" => Ok(SslMode::Disable),
+        "PREFERRED" => Ok(SslMode::Prefer),
+        "REQUIRED" => Ok(SslMode::Require),
+        "VERIFY_CA" => Ok(SslMode::VerifyCa),
+        "VERIFY_IDENTITY" => Ok(SslMode::VerifyFull),
         _ => Err(bad(
             "ssl-mode",
             "expected DISABLED, PREFERRED, REQUIRED, VERIFY_CA or VERIFY_IDENTITY",
@@ -198,21 +254,100 @@ mod tests {
              &read_timeout=30&write_timeout=7",
         )
         .unwrap();
+        let options = url.mysql_options().unwrap();
+        assert_eq!(options.connect_timeout, Some(Duration::from_secs(5)));
+        assert_eq!(options.read_timeout, Some(Duration::from_secs(30)));
+        assert_eq!(options.write_timeout, Some(Duration::from_secs(7)));
+        assert_eq!(options.tls.mode, SslMode::Disable);
+        let plain = DatabaseUrl::parse("mysql://u@h/db")
+            .unwrap()
+            .mysql_options()
+            .unwrap();
+        let timeouts = (
+            plain.connect_timeout,
+            plain.read_timeout,
+            plain.write_timeout,
+        );
+        assert_eq!(timeouts, (None, None, None));
+        // MySQL's clients' default, and sqlwright's `sslmode=prefer` on PostgreSQL.
+        assert_eq!(plain.tls.mode, SslMode::Prefer);
+        assert_eq!(plain.tls.root_certs, None);
+        assert_eq!(plain.tls.client_cert, None);
+    }
+
+    fn tls_of(url: &str) -> TlsSettings {
+        DatabaseUrl::parse(url)
+            .unwrap()
+            .mysql_options()
+            .unwrap()
+            .tls
+    }
+
+    #[test]
+    fn every_ssl_mode_in_any_case() {
+        for (text, mode) in [
+            ("DISABLED", SslMode::Disable),
+            ("preferred", SslMode::Prefer),
+            ("Required", SslMode::Require),
+            ("verify_ca", SslMode::VerifyCa),
+            ("VERIFY_IDENTITY", SslMode::VerifyFull),
+        ] {
+            let verifies = matches!(mode, SslMode::VerifyCa | SslMode::VerifyFull);
+            let ca = if verifies {
+                "&ssl-ca=%2Fc%2Fca.pem"
+            } else {
+                ""
+            };
+            let tls = tls_of(&format!("mysql://u@h/db?ssl-mode={text}{ca}"));
+            assert_eq!(tls.mode, mode, "{text}");
+            assert_eq!(tls.spelling, Spelling::Mysql, "{text}");
+            assert_eq!(tls.channel_binding, ChannelBindingMode::Disable);
+        }
+        let tls = tls_of(
+            "mysql://u@h/db?ssl-mode=VERIFY_IDENTITY&ssl-ca=/c/ca.pem&ssl-cert=/c/me.pem\
+             &ssl-key=/c/me.key",
+        );
+        assert_eq!(tls.root_certs, Some(RootCerts::File("/c/ca.pem".into())));
         assert_eq!(
-            url.mysql_options().unwrap(),
-            MysqlOptions {
-                connect_timeout: Some(Duration::from_secs(5)),
-                read_timeout: Some(Duration::from_secs(30)),
-                write_timeout: Some(Duration::from_secs(7)),
+            tls.client_cert,
+            Some(("/c/me.pem".into(), "/c/me.key".into()))
+        );
+        // A CA with REQUIRED (or the default) is acted on: the chain is checked.
+        let tls = tls_of("mysql://u@h/db?ssl-ca=/c/ca.pem");
+        assert_eq!(tls.root_certs, Some(RootCerts::File("/c/ca.pem".into())));
+    }
+
+    #[test]
+    fn tls_options_that_cannot_be_acted_on_are_refused() {
+        for (query, part) in [
+            ("ssl-cert=/a.pem", "ssl-key"),
+            ("ssl-key=/a.key", "ssl-cert"),
+            ("ssl-mode=REQUIRED&ssl-key=/a.key", "ssl-cert"),
+            ("ssl-mode=DISABLED&ssl-ca=/ca.pem", "ssl-ca"),
+            (
+                "ssl-mode=disabled&ssl-cert=/a.pem&ssl-key=/a.key",
+                "ssl-cert",
+            ),
+            ("ssl-mode=VERIFY_CA", "ssl-ca"),
+            ("ssl-mode=verify_identity", "ssl-ca"),
+        ] {
+            let url = DatabaseUrl::parse(&format!("mysql://u@h/db?{query}")).unwrap();
+            match url.mysql_options() {
+                Err(Error::InvalidUrl { part: got, reason }) => {
+                    assert_eq!(got, part, "{query}: {reason}")
+                }
+                other => panic!("{query}: expected InvalidUrl, got {other:?}"),
             }
-        );
-        assert_eq!(
-            DatabaseUrl::parse("mysql://u@h/db")
-                .unwrap()
-                .mysql_options()
-                .unwrap(),
-            MysqlOptions::default()
-        );
+        }
+        for query in ["ssl-ca=", "ssl-cert=", "ssl-key="] {
+            let (part, _) = invalid(&format!("mysql://u@h/db?{query}"));
+            assert_eq!(format!("{part}="), query);
+        }
+        // PostgreSQL's spellings mean nothing here.
+        for name in ["sslrootcert", "sslcert", "sslkey", "ssl_ca"] {
+            let (part, _) = invalid(&format!("mysql://u@h/db?{name}=/a.pem"));
+            assert_eq!(part, name);
+        }
     }
 
     #[test]
@@ -220,11 +355,6 @@ mod tests {
         let (part, reason) = invalid("mysql://u@h/db?charset=latin1");
         assert_eq!(part, "charset");
         assert!(reason.contains("utf8mb4"), "{reason}");
-        for mode in ["REQUIRED", "preferred", "VERIFY_CA", "VERIFY_IDENTITY"] {
-            let (part, reason) = invalid(&format!("mysql://u@h/db?ssl-mode={mode}"));
-            assert_eq!(part, "ssl-mode");
-            assert!(reason.contains("not supported"), "{reason}");
-        }
         assert_eq!(invalid("mysql://u@h/db?ssl-mode=sometimes").0, "ssl-mode");
         for bad_timeout in ["0", "-1", "1.5", "x", "86401"] {
             let (part, _) = invalid(&format!("mysql://u@h/db?read_timeout={bad_timeout}"));

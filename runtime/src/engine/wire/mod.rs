@@ -59,7 +59,9 @@ pub(crate) use sync::{now, Sink};
 
 pub(crate) use cancel::{CancelShared, Outcome as CancelOutcome};
 use tls::open_like_session;
-pub(crate) use tls::{ChannelBindingMode, ConnectFail, RootCerts, SslMode, TlsSettings};
+#[cfg(feature = "mysql")]
+pub(crate) use tls::{handshake as tls_handshake, TlsStream};
+pub(crate) use tls::{ChannelBindingMode, ConnectFail, RootCerts, Spelling, SslMode, TlsSettings};
 
 pub(crate) use config::{AuthMethods, Config, Host, Keepalive};
 pub(crate) use copy::write_copy_value;

@@ -1,10 +1,12 @@
-//! Opening a connection: the socket, the server's greeting, the login (with
-//! `mysql_native_password` or `caching_sha2_password`, following an auth-switch request),
-//! then the session's init statements.
+//! Opening a connection: the socket, the server's greeting, TLS when the URL's `ssl-mode`
+//! and the server agree (`tls`), the login (with `mysql_native_password` or
+//! `caching_sha2_password`, following an auth-switch request), then the session's init
+//! statements.
 
 use super::packet::{protocol, Packets, Stream};
 use super::wire::{self, *};
 use super::Client;
+use crate::engine::wire::TlsSettings;
 use crate::engine::Error;
 use std::net::{TcpStream, ToSocketAddrs};
 use std::time::Duration;
@@ -22,18 +24,21 @@ pub(crate) struct ConnectOptions<'a> {
     pub(crate) write_timeout: Option<Duration>,
     /// SQL text run once logged in and after every reset (one or more statements).
     pub(crate) init: &'a str,
+    /// `ssl-mode` and its files.
+    pub(crate) tls: &'a TlsSettings,
 }
 
 /// The longest payload accepted from the server: MariaDB's and MySQL's largest
 /// `max_allowed_packet`.
-const MAX_PAYLOAD: usize = 1 << 30;
+pub(super) const MAX_PAYLOAD: usize = 1 << 30;
 
 /// utf8mb4_general_ci: the login's character set.
-const UTF8MB4_GENERAL_CI: u8 = 45;
+pub(super) const UTF8MB4_GENERAL_CI: u8 = 45;
 
 /// What the client asks for: 4.1 protocol and authentication, plugins, transactions'
 /// status, multi-statement texts (for batches) and their results, and OK packets in place
-/// of EOF. Never `LOCAL_FILES` (a server could ask for any file) nor `SSL`.
+/// of EOF. Never `LOCAL_FILES` (a server could ask for any file); `SSL` only when TLS is
+/// set up (`tls`).
 const WANTED: u32 = CLIENT_LONG_PASSWORD
     | CLIENT_LONG_FLAG
     | CLIENT_PROTOCOL_41
@@ -116,6 +121,11 @@ impl Client {
         if options.database.is_some() {
             capabilities |= CLIENT_CONNECT_WITH_DB & greeting.capabilities;
         }
+        let tls = super::tls::wanted(options, greeting.capabilities, unix)?;
+        if tls {
+            packets = super::tls::start(packets, capabilities, options)?;
+            capabilities |= CLIENT_SSL;
+        }
         let password = options.password.unwrap_or("");
         let mut plugin = greeting.plugin.clone();
         let mut nonce = greeting.nonce.clone();
@@ -161,9 +171,9 @@ impl Client {
                 Some(0x01) if plugin == b"caching_sha2_password" => match buf.get(1) {
                     // Fast path: the server had the password's hash cached; an OK follows.
                     Some(3) => {}
-                    Some(4) if unix => {
+                    Some(4) if unix || tls => {
                         // Full authentication: the password in clear is safe on a Unix
-                        // socket (the server accepts it there).
+                        // socket or over TLS (the server accepts it on either).
                         let out = packets.start();
                         out.extend_from_slice(password.as_bytes());
                         out.push(0);
@@ -172,9 +182,9 @@ impl Client {
                     Some(4) => {
                         return Err(Error::Unsupported {
                             feature: "caching_sha2_password's full authentication over TCP \
-                                      (it needs TLS or the server's RSA key; log in once over \
-                                      the Unix socket or with another client to fill the \
-                                      server's cache, or use mysql_native_password)",
+                                      without TLS (the password would travel in clear: use \
+                                      TLS, ssl-mode=PREFERRED or stronger with a server that \
+                                      offers it; the RSA key exchange is not built)",
                             backend: "MySQL",
                         })
                     }

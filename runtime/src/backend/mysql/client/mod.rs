@@ -7,6 +7,7 @@ mod command;
 mod connect;
 mod packet;
 mod row;
+mod tls;
 mod wire;
 
 #[cfg(test)]

@@ -2,6 +2,7 @@
 //! sequence id counting from 0 in each command), payloads of 16 MiB - 1 bytes or more split
 //! across packets (the last one shorter, empty if need be) and joined again on reading.
 
+use crate::engine::wire::TlsStream;
 use crate::engine::Error;
 use std::io::{self, BufReader, Read, Write};
 use std::net::TcpStream;
@@ -16,11 +17,14 @@ pub(crate) const MAX_CHUNK: usize = 0xFF_FFFF;
 /// Packets up to this long are read straight into a buffer of their announced length.
 const DIRECT_READ: usize = 64 * 1024;
 
-/// The socket: TCP, or a Unix socket on the same machine.
+/// The socket: TCP, a Unix socket on the same machine, or TLS over TCP. One match per
+/// read or write of the `BufReader` (not per packet), as between TCP and Unix before: the
+/// plain-text path gains a match arm, no allocation and no indirection.
 pub(crate) enum Stream {
     Tcp(TcpStream),
     #[cfg(unix)]
     Unix(UnixStream),
+    Tls(Box<TlsStream>),
 }
 
 impl Stream {
@@ -40,6 +44,11 @@ impl Stream {
                 s.set_read_timeout(read)?;
                 s.set_write_timeout(write)
             }
+            Stream::Tls(s) => {
+                s.tcp().set_read_timeout(read)?;
+                s.tcp().set_write_timeout(write)?;
+                s.tcp().set_nodelay(true)
+            }
         }
     }
 }
@@ -50,6 +59,7 @@ impl Read for Stream {
             Stream::Tcp(s) => s.read(buf),
             #[cfg(unix)]
             Stream::Unix(s) => s.read(buf),
+            Stream::Tls(s) => s.read(buf),
         }
     }
 }
@@ -60,6 +70,7 @@ impl Write for Stream {
             Stream::Tcp(s) => s.write(buf),
             #[cfg(unix)]
             Stream::Unix(s) => s.write(buf),
+            Stream::Tls(s) => s.write(buf),
         }
     }
 
@@ -68,6 +79,7 @@ impl Write for Stream {
             Stream::Tcp(s) => s.flush(),
             #[cfg(unix)]
             Stream::Unix(s) => s.flush(),
+            Stream::Tls(s) => s.flush(),
         }
     }
 }
@@ -137,6 +149,27 @@ impl Packets {
         self.write_timeout = write;
         let result = self.reader.get_ref().set_timeouts(read, write);
         result.map_err(|e| Error::ConnectionLost(format!("could not set the timeouts: {e}")))
+    }
+
+    /// Puts TLS under the packets after the SSLRequest: `upgrade` runs the handshake on the
+    /// TCP socket, and the exchange goes on over its stream with the next sequence id.
+    /// Anything the server sent before the handshake is a protocol violation (it could
+    /// only have been injected by whoever sits on the plain-text path).
+    pub(crate) fn upgrade(
+        self,
+        upgrade: impl FnOnce(TcpStream) -> Result<TlsStream, Error>,
+    ) -> Result<Packets, Error> {
+        if !self.reader.buffer().is_empty() {
+            return Err(protocol("bytes from the server before the TLS handshake"));
+        }
+        let Stream::Tcp(tcp) = self.reader.into_inner() else {
+            return Err(protocol("TLS asked for on a socket that is not TCP"));
+        };
+        let stream = Stream::Tls(Box::new(upgrade(tcp)?));
+        Ok(Packets {
+            reader: BufReader::with_capacity(16 * 1024, stream),
+            ..self
+        })
     }
 
     /// Starts a new command: the sequence counts from 0 again.

@@ -72,6 +72,13 @@ fn fake(answer: Vec<u8>, hold: bool) -> (u16, std::thread::JoinHandle<()>) {
     (port, handle)
 }
 
+/// `ssl-mode=PREFERRED`, the default (the fakes here offer no TLS).
+fn plain() -> &'static crate::engine::wire::TlsSettings {
+    static PLAIN: std::sync::OnceLock<crate::engine::wire::TlsSettings> =
+        std::sync::OnceLock::new();
+    PLAIN.get_or_init(crate::engine::wire::TlsSettings::default)
+}
+
 fn options(port: u16) -> ConnectOptions<'static> {
     ConnectOptions {
         host: "127.0.0.1",
@@ -83,6 +90,7 @@ fn options(port: u16) -> ConnectOptions<'static> {
         read_timeout: Some(Duration::from_secs(2)),
         write_timeout: Some(Duration::from_secs(2)),
         init: "",
+        tls: plain(),
     }
 }
 

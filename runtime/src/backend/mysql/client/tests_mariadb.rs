@@ -24,6 +24,7 @@ fn connect(db: &crate::testing::MariadbDatabase) -> Client {
         read_timeout: Some(Duration::from_secs(60)),
         write_timeout: Some(Duration::from_secs(60)),
         init: INIT,
+        tls: &crate::engine::wire::TlsSettings::default(),
     })
     .expect("connects to the test MariaDB")
 }

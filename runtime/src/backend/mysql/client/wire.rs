@@ -310,6 +310,7 @@ pub(crate) const CLIENT_LONG_PASSWORD: u32 = 0x0000_0001;
 pub(crate) const CLIENT_LONG_FLAG: u32 = 0x0000_0004;
 pub(crate) const CLIENT_CONNECT_WITH_DB: u32 = 0x0000_0008;
 pub(crate) const CLIENT_PROTOCOL_41: u32 = 0x0000_0200;
+pub(crate) const CLIENT_SSL: u32 = 0x0000_0800;
 pub(crate) const CLIENT_TRANSACTIONS: u32 = 0x0000_2000;
 pub(crate) const CLIENT_SECURE_CONNECTION: u32 = 0x0000_8000;
 pub(crate) const CLIENT_MULTI_STATEMENTS: u32 = 0x0001_0000;

@@ -70,6 +70,8 @@ pub(crate) struct TlsSettings {
     /// Whether to send the host name in the handshake (`sslsni`; never for an IP address).
     pub(crate) sni: bool,
     pub(crate) channel_binding: ChannelBindingMode,
+    /// Whose option names the failures use (PostgreSQL's or MySQL's).
+    pub(crate) spelling: Spelling,
     /// The rustls configuration, built on first use and shared by the connections made
     /// from these settings (a pool's), so files are read once.
     cache: Arc<OnceLock<Arc<ClientConfig>>>,
@@ -89,6 +91,7 @@ impl TlsSettings {
             client_cert: None,
             sni: true,
             channel_binding: ChannelBindingMode::Prefer,
+            spelling: Spelling::Libpq,
             cache: Arc::new(OnceLock::new()),
         }
     }
@@ -144,7 +147,7 @@ fn tls_fail(kind: TlsErrorKind, reason: impl Into<String>) -> ConnectFail {
 }
 
 /// A TLS session over TCP.
-pub(super) struct TlsStream {
+pub(crate) struct TlsStream {
     conn: ClientConnection,
     tcp: TcpStream,
     /// The server certificate's hash for `tls-server-end-point` channel binding (RFC
@@ -153,7 +156,7 @@ pub(super) struct TlsStream {
 }
 
 impl TlsStream {
-    pub(super) fn tcp(&self) -> &TcpStream {
+    pub(crate) fn tcp(&self) -> &TcpStream {
         &self.tcp
     }
 
@@ -171,7 +174,7 @@ impl TlsStream {
         Ok(())
     }
 
-    pub(super) fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+    pub(crate) fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
         loop {
             match self.conn.reader().read(buf) {
                 Ok(n) => return Ok(n),
@@ -192,14 +195,14 @@ impl TlsStream {
     /// Takes plain text. Records queued earlier go out first (an error there leaves
     /// nothing taken, so the caller may retry); the new ones are sent as far as the socket
     /// takes them now, and the rest by the next write or [`TlsStream::flush`].
-    pub(super) fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+    pub(crate) fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
         self.write_out()?;
         let n = self.conn.writer().write(buf)?;
         let _ = self.write_out();
         Ok(n)
     }
 
-    pub(super) fn flush(&mut self) -> io::Result<()> {
+    pub(crate) fn flush(&mut self) -> io::Result<()> {
         self.write_out()
     }
 
@@ -229,16 +232,6 @@ pub(super) fn start(
             return Ok(other);
         }
     };
-    let timed_out = || ConnectFail::Failed("timed out setting up TLS (connect_timeout)".into());
-    let budget = |tcp: &TcpStream| -> Result<(), ConnectFail> {
-        let left = deadline.saturating_duration_since(Instant::now());
-        if left.is_zero() {
-            return Err(timed_out());
-        }
-        tcp.set_read_timeout(Some(left))
-            .and_then(|()| tcp.set_write_timeout(Some(left)))
-            .map_err(|e| ConnectFail::Failed(format!("cannot set a socket timeout: {e}")))
-    };
     let io_fail = |e: io::Error| {
         if matches!(
             e.kind(),
@@ -249,14 +242,44 @@ pub(super) fn start(
             ConnectFail::Failed(format!("connection to the server failed: {e}"))
         }
     };
-    budget(&tcp)?;
+    budget(&tcp, deadline)?;
     tcp.write_all(&SSL_REQUEST).map_err(io_fail)?;
     let mut answer = [0u8; 1];
     tcp.read_exact(&mut answer).map_err(io_fail)?;
     if !server_agrees(answer[0], settings)? {
         return Ok(Socket::Tcp(tcp));
     }
-    let (config, server_name) = session_for(host, settings)?;
+    let stream = handshake(tcp, host_name(host), settings, deadline)?;
+    Ok(Socket::Tls(Box::new(stream)))
+}
+
+fn timed_out() -> ConnectFail {
+    ConnectFail::Failed("timed out setting up TLS (connect_timeout)".into())
+}
+
+/// Lets each read and write on `tcp` wait until `deadline` at most.
+fn budget(tcp: &TcpStream, deadline: Instant) -> Result<(), ConnectFail> {
+    let left = deadline.saturating_duration_since(Instant::now());
+    if left.is_zero() {
+        return Err(timed_out());
+    }
+    tcp.set_read_timeout(Some(left))
+        .and_then(|()| tcp.set_write_timeout(Some(left)))
+        .map_err(|e| ConnectFail::Failed(format!("cannot set a socket timeout: {e}")))
+}
+
+/// The TLS handshake on `tcp`, once the server has agreed to TLS (PostgreSQL's `S`, or
+/// MySQL's SSLRequest packet sent): the certificate checked as `settings` ask against
+/// `name`, every read and write done by `deadline`. The socket's timeouts are left for the
+/// caller to set.
+pub(crate) fn handshake(
+    tcp: TcpStream,
+    name: &str,
+    settings: &TlsSettings,
+    deadline: Instant,
+) -> Result<TlsStream, ConnectFail> {
+    let config = client_config(settings)?;
+    let server_name = server_name(name)?;
     let conn = ClientConnection::new(config, server_name)
         .map_err(|e| tls_fail(TlsErrorKind::Handshake, format!("TLS setup: {e}")))?;
     let mut stream = TlsStream {
@@ -265,9 +288,9 @@ pub(super) fn start(
         end_point: None,
     };
     while stream.conn.is_handshaking() {
-        budget(&stream.tcp)?;
+        budget(&stream.tcp, deadline)?;
         if let Err(e) = stream.conn.complete_io(&mut stream.tcp) {
-            return Err(handshake_error(e, settings.mode));
+            return Err(handshake_error(e, settings));
         }
     }
     stream.end_point = stream
@@ -275,7 +298,7 @@ pub(super) fn start(
         .peer_certificates()
         .and_then(|certs| certs.first())
         .and_then(|cert| server_end_point(cert.as_ref()));
-    Ok(Socket::Tls(Box::new(stream)))
+    Ok(stream)
 }
 
 /// A socket that cannot carry TLS (a Unix-domain one): refused when the mode needs TLS.
@@ -286,9 +309,9 @@ fn drop_unless_plain_allowed(settings: &TlsSettings) -> Result<(), ConnectFail> 
     Err(tls_fail(
         TlsErrorKind::NotOffered,
         format!(
-            "sslmode={} needs TLS, which is not used over a Unix-domain socket; connect over \
+            "{} needs TLS, which is not used over a Unix-domain socket; connect over \
              TCP, or use sslmode=prefer for a local socket",
-            mode_name(settings.mode)
+            settings.spelling.mode(settings.mode)
         ),
     ))
 }
@@ -301,9 +324,9 @@ fn server_agrees(answer: u8, settings: &TlsSettings) -> Result<bool, ConnectFail
         b'N' if settings.mode.requires_tls() => Err(tls_fail(
             TlsErrorKind::NotOffered,
             format!(
-                "sslmode={} needs TLS and the server does not offer it (ssl=off); nothing \
+                "{} needs TLS and the server does not offer it (ssl=off); nothing \
                  else was sent",
-                mode_name(settings.mode)
+                settings.spelling.mode(settings.mode)
             ),
         )),
         b'N' => Ok(false),
@@ -314,38 +337,25 @@ fn server_agrees(answer: u8, settings: &TlsSettings) -> Result<bool, ConnectFail
     }
 }
 
-/// The rustls configuration and the name the certificate is checked against.
-fn session_for(
-    host: &Host,
-    settings: &TlsSettings,
-) -> Result<(Arc<ClientConfig>, ServerName<'static>), ConnectFail> {
-    let config = client_config(settings)?;
-    let name = match host {
+/// The name a PostgreSQL host's certificate is checked against.
+fn host_name(host: &Host) -> &str {
+    match host {
         Host::Tcp(h) => h.trim_start_matches('[').trim_end_matches(']'),
         Host::Unix(_) => "localhost",
-    };
-    let server_name = ServerName::try_from(name.to_string()).map_err(|_| {
+    }
+}
+
+fn server_name(name: &str) -> Result<ServerName<'static>, ConnectFail> {
+    ServerName::try_from(name.to_string()).map_err(|_| {
         tls_fail(
             TlsErrorKind::HostName,
             format!("`{name}` is not a host name or IP address TLS can check"),
         )
-    })?;
-    Ok((config, server_name))
-}
-
-fn mode_name(mode: SslMode) -> &'static str {
-    match mode {
-        SslMode::Disable => "disable",
-        SslMode::Allow => "allow",
-        SslMode::Prefer => "prefer",
-        SslMode::Require => "require",
-        SslMode::VerifyCa => "verify-ca",
-        SslMode::VerifyFull => "verify-full",
-    }
+    })
 }
 
 /// A failed handshake, typed by what failed.
-fn handshake_error(e: io::Error, mode: SslMode) -> ConnectFail {
+fn handshake_error(e: io::Error, settings: &TlsSettings) -> ConnectFail {
     if matches!(
         e.kind(),
         io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut
@@ -358,12 +368,13 @@ fn handshake_error(e: io::Error, mode: SslMode) -> ConnectFail {
             format!("the TLS handshake failed: {e}"),
         );
     };
-    let mode = mode_name(mode);
+    let mode = settings.spelling.mode(settings.mode);
+    let root = settings.spelling.root();
     let (kind, what) = match tls {
         rustls::Error::InvalidCertificate(c) => match c {
             CertificateError::UnknownIssuer => (
                 TlsErrorKind::UnknownIssuer,
-                "the server's certificate is not signed by a certificate in sslrootcert",
+                "the server's certificate is not signed by a certificate in",
             ),
             CertificateError::NotValidForName | CertificateError::NotValidForNameContext { .. } => {
                 (
@@ -385,163 +396,15 @@ fn handshake_error(e: io::Error, mode: SslMode) -> ConnectFail {
         },
         _ => (TlsErrorKind::Handshake, "the TLS handshake failed"),
     };
+    let what = if kind == TlsErrorKind::UnknownIssuer {
+        format!("{what} {root}")
+    } else {
+        what.to_string()
+    };
     tls_fail(
         kind,
-        format!("{what} (sslmode={mode}): {tls}; nothing else was sent"),
+        format!("{what} ({mode}): {tls}; nothing else was sent"),
     )
-}
-
-/// The rustls configuration for `settings`, built once per settings.
-fn client_config(settings: &TlsSettings) -> Result<Arc<ClientConfig>, ConnectFail> {
-    if let Some(config) = settings.cache.get() {
-        return Ok(Arc::clone(config));
-    }
-    let config = Arc::new(build_config(settings)?);
-    // A racing connect may have set it first: either is right.
-    Ok(Arc::clone(settings.cache.get_or_init(|| config)))
-}
-
-fn files(reason: String) -> ConnectFail {
-    tls_fail(TlsErrorKind::Files, reason)
-}
-
-fn build_config(settings: &TlsSettings) -> Result<ClientConfig, ConnectFail> {
-    // `ring` builds with a C compiler alone (aws-lc-rs needs cmake); rustls marks its
-    // provider deprecated only for lacking post-quantum key exchange.
-    #[allow(deprecated)]
-    let provider = Arc::new(rustls::crypto::ring::default_provider());
-    let chain = match &settings.root_certs {
-        None => None,
-        Some(source) => {
-            let mut roots = rustls::RootCertStore::empty();
-            match source {
-                RootCerts::File(path) => {
-                    let certs = CertificateDer::pem_file_iter(path)
-                        .and_then(|it| it.collect::<Result<Vec<_>, _>>())
-                        .map_err(|e| files(format!("sslrootcert {}: {e}", path.display())))?;
-                    if certs.is_empty() {
-                        return Err(files(format!(
-                            "sslrootcert {}: no certificate in the file",
-                            path.display()
-                        )));
-                    }
-                    for cert in certs {
-                        roots
-                            .add(cert)
-                            .map_err(|e| files(format!("sslrootcert {}: {e}", path.display())))?;
-                    }
-                }
-                RootCerts::System => {
-                    let found = rustls_native_certs::load_native_certs();
-                    let (added, _) = roots.add_parsable_certificates(found.certs);
-                    if added == 0 {
-                        let why = found
-                            .errors
-                            .first()
-                            .map(|e| format!(": {e}"))
-                            .unwrap_or_default();
-                        return Err(files(format!(
-                            "sslrootcert=system: the platform's trust store has no usable \
-                             certificate{why} (on Debian, install ca-certificates)"
-                        )));
-                    }
-                }
-            }
-            let verifier =
-                WebPkiServerVerifier::builder_with_provider(Arc::new(roots), Arc::clone(&provider))
-                    .build()
-                    .map_err(|e| files(format!("sslrootcert: {e}")))?;
-            Some(verifier)
-        }
-    };
-    let verifier = Verifier {
-        chain,
-        check_name: settings.mode == SslMode::VerifyFull,
-        algorithms: provider.signature_verification_algorithms,
-    };
-    let builder = ClientConfig::builder_with_provider(Arc::clone(&provider))
-        .with_safe_default_protocol_versions()
-        .map_err(|e| tls_fail(TlsErrorKind::Handshake, format!("TLS setup: {e}")))?
-        .dangerous()
-        .with_custom_certificate_verifier(Arc::new(verifier));
-    let mut config = match &settings.client_cert {
-        None => builder.with_no_client_auth(),
-        Some((cert, key)) => {
-            let chain = CertificateDer::pem_file_iter(cert)
-                .and_then(|it| it.collect::<Result<Vec<_>, _>>())
-                .map_err(|e| files(format!("sslcert {}: {e}", cert.display())))?;
-            if chain.is_empty() {
-                return Err(files(format!(
-                    "sslcert {}: no certificate in the file",
-                    cert.display()
-                )));
-            }
-            let key_der = PrivateKeyDer::from_pem_file(key)
-                .map_err(|e| files(format!("sslkey {}: {e}", key.display())))?;
-            builder
-                .with_client_auth_cert(chain, key_der)
-                .map_err(|e| files(format!("sslcert/sslkey: {e}")))?
-        }
-    };
-    config.enable_sni = settings.sni;
-    // What PostgreSQL 17's direct TLS expects; older servers ignore it.
-    config.alpn_protocols = vec![b"postgresql".to_vec()];
-    Ok(config)
-}
-
-/// Checks the server's certificate as the mode says: no check without root
-/// certificates (`require`, `prefer`), the chain with them, and the host name too for
-/// `verify-full`. The handshake's signatures are always checked (the server holds the
-/// certificate's key).
-#[derive(Debug)]
-struct Verifier {
-    chain: Option<Arc<WebPkiServerVerifier>>,
-    check_name: bool,
-    algorithms: WebPkiSupportedAlgorithms,
-}
-
-impl ServerCertVerifier for Verifier {
-    fn verify_server_cert(
-        &self,
-        end_entity: &CertificateDer<'_>,
-        intermediates: &[CertificateDer<'_>],
-        server_name: &ServerName<'_>,
-        ocsp_response: &[u8],
-        now: UnixTime,
-    ) -> Result<ServerCertVerified, rustls::Error> {
-        let Some(chain) = &self.chain else {
-            return Ok(ServerCertVerified::assertion());
-        };
-        // webpki checks the name only after the chain: a name error means the chain is good.
-        match chain.verify_server_cert(end_entity, intermediates, server_name, ocsp_response, now) {
-            Err(rustls::Error::InvalidCertificate(
-                CertificateError::NotValidForName | CertificateError::NotValidForNameContext { .. },
-            )) if !self.check_name => Ok(ServerCertVerified::assertion()),
-            other => other,
-        }
-    }
-
-    fn verify_tls12_signature(
-        &self,
-        message: &[u8],
-        cert: &CertificateDer<'_>,
-        dss: &DigitallySignedStruct,
-    ) -> Result<HandshakeSignatureValid, rustls::Error> {
-        rustls::crypto::verify_tls12_signature(message, cert, dss, &self.algorithms)
-    }
-
-    fn verify_tls13_signature(
-        &self,
-        message: &[u8],
-        cert: &CertificateDer<'_>,
-        dss: &DigitallySignedStruct,
-    ) -> Result<HandshakeSignatureValid, rustls::Error> {
-        rustls::crypto::verify_tls13_signature(message, cert, dss, &self.algorithms)
-    }
-
-    fn supported_verify_schemes(&self) -> Vec<rustls::SignatureScheme> {
-        self.algorithms.supported_schemes()
-    }
 }
 
 /// Opens a new socket to the server `config` names with the session's TLS settings: a
@@ -555,7 +418,10 @@ pub(super) fn open_like_session(config: &Config, deadline: Instant) -> Result<So
     start(socket, &config.host, &config.tls, deadline)
 }
 
+mod config;
 mod end_point;
+use config::client_config;
+pub(crate) use config::Spelling;
 #[cfg(feature = "tokio")]
 pub(super) mod on_tokio;
 pub(super) use end_point::server_end_point;

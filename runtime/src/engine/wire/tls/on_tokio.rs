@@ -36,7 +36,8 @@ pub(in crate::engine::wire) async fn start(
     if !server_agrees(answer[0], settings)? {
         return Ok(AsyncSocket::Tcp(tcp));
     }
-    let (config, server_name) = session_for(host, settings)?;
+    let config = client_config(settings)?;
+    let server_name = server_name(host_name(host))?;
     let connector = ::tokio_rustls::TlsConnector::from(config);
     let stream = match ::tokio::time::timeout(left(), connector.connect(server_name, tcp)).await {
         Err(_) => {
@@ -44,7 +45,7 @@ pub(in crate::engine::wire) async fn start(
                 "timed out during the TLS handshake (connect_timeout)".into(),
             ))
         }
-        Ok(Err(e)) => return Err(handshake_error(e, settings.mode)),
+        Ok(Err(e)) => return Err(handshake_error(e, settings)),
         Ok(Ok(stream)) => stream,
     };
     let end_point = stream
