@@ -53,6 +53,8 @@ mod mariadb_relations;
 mod mariadb_schema;
 mod mariadb_semantics;
 mod mariadb_stream;
+mod mariadb_tls;
+mod mariadb_tls_fakes;
 mod mariadb_types;
 mod mariadb_writes;
 mod migrations;

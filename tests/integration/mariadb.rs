@@ -89,7 +89,10 @@ fn options_not_acted_on_are_refused_before_connecting() {
     let db = mariadb_database();
     let url = db.url().to_string_with_password();
     for (option, part) in [
-        ("ssl-mode=REQUIRED", "ssl-mode"),
+        ("ssl-mode=SOMETIMES", "ssl-mode"),
+        ("ssl-mode=VERIFY_CA", "ssl-ca"),
+        ("ssl-mode=DISABLED&ssl-ca=%2Fca.pem", "ssl-ca"),
+        ("ssl-cert=%2Fme.pem", "ssl-key"),
         ("charset=latin1", "charset"),
         ("sslmode=disable", "sslmode"),
         ("read_timeout=0", "read_timeout"),

@@ -17,14 +17,14 @@ use rcgen::{
     BasicConstraints, CertificateParams, DnType, IsCa, Issuer, KeyPair, KeyUsagePurpose, SanType,
 };
 
-/// A CA and what it signed, as PEM text.
-struct Pki {
-    ca: String,
+/// A CA and what it signed, as PEM text (also used by `mariadb_tls.rs`).
+pub(crate) struct Pki {
+    pub(crate) ca: String,
     /// Another CA, which signed nothing here: "the wrong CA".
     other_ca: String,
     /// For `localhost` only (not 127.0.0.1).
-    server_cert: String,
-    server_key: String,
+    pub(crate) server_cert: String,
+    pub(crate) server_key: String,
     /// For `localhost`, expired in 2021.
     expired_cert: String,
     expired_key: String,
@@ -59,7 +59,7 @@ fn leaf(issuer: &Issuer<'_, KeyPair>, cn: &str, names: &[&str], expired: bool) -
 }
 
 impl Pki {
-    fn new() -> Pki {
+    pub(crate) fn new() -> Pki {
         let (ca, issuer) = make_ca("sqlwright test CA");
         let (other_ca, _) = make_ca("some other CA");
         let (server_cert, server_key) = leaf(&issuer, "localhost", &["localhost"], false);
@@ -80,10 +80,10 @@ impl Pki {
 }
 
 /// A directory for the client's files, removed when dropped.
-struct Files(PathBuf);
+pub(crate) struct Files(PathBuf);
 
 impl Files {
-    fn new(pki: &Pki) -> Files {
+    pub(crate) fn new(pki: &Pki) -> Files {
         let dir = std::env::temp_dir().join(format!(
             "sqlwright-tls-{}-{:?}",
             std::process::id(),
@@ -101,7 +101,7 @@ impl Files {
         Files(dir)
     }
 
-    fn path(&self, name: &str) -> String {
+    pub(crate) fn path(&self, name: &str) -> String {
         self.0.join(name).display().to_string()
     }
 }
@@ -428,7 +428,10 @@ fn tls_startup(
 }
 
 /// A rustls server configuration for `cert_pem` and `key_pem`, and a loopback listener.
-fn tls_listener(cert_pem: &str, key_pem: &str) -> (Arc<rustls::ServerConfig>, TcpListener, u16) {
+pub(crate) fn tls_listener(
+    cert_pem: &str,
+    key_pem: &str,
+) -> (Arc<rustls::ServerConfig>, TcpListener, u16) {
     use rustls::pki_types::pem::PemObject;
     use rustls::pki_types::{CertificateDer, PrivateKeyDer};
     let chain = vec![CertificateDer::from_pem_slice(cert_pem.as_bytes()).unwrap()];
