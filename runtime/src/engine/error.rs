@@ -30,8 +30,8 @@ pub enum Error {
         reason: String,
     },
     /// TLS could not be set up as the URL's `sslmode`, `sslrootcert` and `channel_binding`
-    /// demand. The connection was given up before any authentication: no password (nor
-    /// user name) was sent.
+    /// (MySQL: `ssl-mode`, `ssl-ca`) demand. The connection was given up before any
+    /// authentication: no password (nor user name) was sent.
     Tls {
         /// `host:port/database` (never the password).
         target: String,
@@ -279,14 +279,15 @@ impl std::error::Error for Error {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum TlsErrorKind {
-    /// `sslmode` is `require` or stronger and the server does not offer TLS (or the
-    /// connection is over a Unix-domain socket, where TLS is not used).
+    /// `sslmode` is `require` or stronger (MySQL: `ssl-mode` is `REQUIRED` or stronger) and
+    /// the server does not offer TLS (or the connection is over a Unix-domain socket, where
+    /// TLS is not used).
     NotOffered,
-    /// The server's certificate is not signed by a certificate of `sslrootcert` (a wrong
-    /// CA, or a self-signed certificate).
+    /// The server's certificate is not signed by a certificate of `sslrootcert` (MySQL:
+    /// `ssl-ca`; a wrong CA, or a self-signed certificate).
     UnknownIssuer,
     /// The server's certificate is not valid for the host name (or IP address) connected
-    /// to (`verify-full`).
+    /// to (`verify-full`; MySQL: `VERIFY_IDENTITY`).
     HostName,
     /// The server's certificate has expired, or is not valid yet.
     Expired,
@@ -296,8 +297,8 @@ pub enum TlsErrorKind {
     /// The handshake failed otherwise (no common protocol version or cipher, an alert
     /// from the server).
     Handshake,
-    /// `sslrootcert`, `sslcert` or `sslkey` could not be read or holds no usable
-    /// certificate or key.
+    /// `sslrootcert`, `sslcert` or `sslkey` (MySQL: `ssl-ca`, `ssl-cert`, `ssl-key`) could
+    /// not be read or holds no usable certificate or key.
     Files,
     /// `channel_binding=require` cannot be met: no TLS, or the server does not offer
     /// SCRAM-SHA-256-PLUS.

@@ -105,6 +105,12 @@ impl Connection<Mysql> {
     /// `connect` is PostgreSQL's): `mysql://user:password@host:port/db`
     /// (also `mariadb://`, `mysql+pymysql://`, `mysql+mysqldb://`; a host starting with `/`
     /// is a Unix socket). See [`DatabaseUrl`] for the options.
+    ///
+    /// TLS as MySQL's clients spell it: `ssl-mode` = `DISABLED`, `PREFERRED` (the default:
+    /// TLS when the server offers it over TCP), `REQUIRED` (TLS or a typed error, the
+    /// certificate checked only against an `ssl-ca` if one is given), `VERIFY_CA` (the chain
+    /// against `ssl-ca`) or `VERIFY_IDENTITY` (the host name too); `ssl-cert` and `ssl-key`
+    /// for a client certificate. A failure is [`Error::Tls`], raised before the login.
     pub fn open(url: &str) -> Result<Self, Error> {
         Self::open_url(&DatabaseUrl::parse(url)?)
     }
