@@ -117,13 +117,19 @@ impl Connection<Mysql> {
 
     /// Connects with an already parsed URL.
     pub fn open_url(url: &DatabaseUrl) -> Result<Self, Error> {
-        Self::open_before(url, None, None)
+        Self::open_before(url, None)
     }
 
     /// Connects, the TCP connect giving up at `deadline` if that comes before the URL's
-    /// `connect_timeout` (the pool's checkout deadline), with the URL's TLS settings or
-    /// `tls`, the same ones already read from it (a pool's, shared by its connections).
-    pub(crate) fn open_before(
+    /// `connect_timeout` (the pool's checkout deadline).
+    pub(crate) fn open_before(url: &DatabaseUrl, deadline: Option<Instant>) -> Result<Self, Error> {
+        Self::open_with(url, None, deadline)
+    }
+
+    /// [`open_before`](Self::open_before) with `tls` in place of the URL's TLS settings:
+    /// the same ones, already read from it and kept by an engine, so that its connections
+    /// share one rustls configuration (the CA and certificate files read once).
+    pub(crate) fn open_with(
         url: &DatabaseUrl,
         tls: Option<&TlsSettings>,
         deadline: Option<Instant>,

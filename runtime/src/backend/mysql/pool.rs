@@ -55,7 +55,7 @@ impl Pooled for Mysql {
         opener: &MysqlOpener,
         deadline: Option<Instant>,
     ) -> Result<Connection<Self>, Error> {
-        Connection::<Mysql>::open_before(&opener.url, Some(&opener.tls), deadline)
+        Connection::<Mysql>::open_with(&opener.url, Some(&opener.tls), deadline)
     }
 
     /// COM_RESET_CONNECTION: whatever the user left on the session (variables, user
