@@ -499,3 +499,31 @@ fn a_text_row_with_bytes_left_over_is_refused() {
     drop(client);
     handle.join().unwrap();
 }
+
+#[test]
+fn tls_is_asked_for_as_the_mode_and_the_greeting_say() {
+    use crate::engine::error::TlsErrorKind;
+    use crate::engine::wire::{SslMode, TlsSettings};
+    let ssl = wire::CLIENT_SSL;
+    for (mode, offered, unix, expected) in [
+        (SslMode::Disable, ssl, false, Some(false)),
+        (SslMode::Prefer, ssl, false, Some(true)),
+        (SslMode::Prefer, 0, false, Some(false)),
+        (SslMode::Prefer, ssl, true, Some(false)),
+        (SslMode::Require, ssl, false, Some(true)),
+        (SslMode::Require, 0, false, None),
+        (SslMode::Require, ssl, true, None),
+        (SslMode::VerifyCa, 0, false, None),
+        (SslMode::VerifyFull, ssl, false, Some(true)),
+        (SslMode::VerifyFull, 0, false, None),
+    ] {
+        let settings = TlsSettings::new(mode);
+        let mut options = options(1);
+        options.tls = &settings;
+        match (tls::wanted(&options, offered, unix), expected) {
+            (Ok(got), Some(want)) => assert_eq!(got, want, "{mode:?} {offered} {unix}"),
+            (Err(Error::Tls { kind, .. }), None) => assert_eq!(kind, TlsErrorKind::NotOffered),
+            (other, _) => panic!("{mode:?} {offered} {unix}: {other:?}"),
+        }
+    }
+}
