@@ -5,7 +5,7 @@
 //! spelling of it), [`Both<A, B>`] for a piece made of two. Nothing is computed while a
 //! query is built. At `load`/`execute` the query's needs are folded into their canonical
 //! form ([`Needs::Canon`]): the SET of features it uses, every one of them, each once,
-//! sorted by a fixed order (`()` for none, the feature itself for one, [`Cons`] for more),
+//! sorted by a fixed order (`()` for none, the feature itself for one, [`Uses`] for more),
 //! and the connection's backend must implement [`Runs`] for it:
 //!
 //! - PostgreSQL runs everything, without looking (so code generic over a query's parts
@@ -30,7 +30,7 @@
 use std::marker::PhantomData;
 
 /// A query's needs in canonical form: `()`, one feature ([`PgOnly<F>`] or
-/// [`NotOnMysql<F>`]), or a [`Cons`] list of several, sorted by their [`Feature::Key`] and
+/// [`NotOnMysql<F>`]), or a [`Uses`] list of several, sorted by their [`Feature::Key`] and
 /// without repeats.
 pub trait Canon {
     /// The union of this set and `Z`.
@@ -50,9 +50,9 @@ pub trait Item: Canon {
     type Key: Key;
 }
 
-/// Several features: `X`, then the set `R` (one feature or another `Cons`), `X` sorting
+/// Several features: `X`, then the set `R` (one feature or another `Uses`), `X` sorting
 /// before every feature of `R`.
-pub struct Cons<X, R>(PhantomData<(X, R)>);
+pub struct Uses<X, R>(PhantomData<(X, R)>);
 
 impl Canon for () {
     type And<Z: Canon> = Z;
@@ -83,7 +83,7 @@ impl<F: Feature> Item for NotOnMysql<F> {
     type Key = F::Key;
 }
 
-impl<Y: Item, R: Canon> Canon for Cons<Y, R> {
+impl<Y: Item, R: Canon> Canon for Uses<Y, R> {
     type And<Z: Canon> = R::And<Z::Insert<Y>>;
     type Insert<X: Item> = <<X::Key as Key>::Cmp<Y::Key> as Order>::Front<X, Y, R>;
     const LACKS: Option<&'static str> = first(Y::LACKS, R::LACKS);
@@ -97,31 +97,31 @@ const fn first(a: Option<&'static str>, b: Option<&'static str>) -> Option<&'sta
     }
 }
 
-/// A feature's place in the order, as a number in unary (`Z`, `S<Z>`, ...).
+/// A feature's place in the order, as a number in unary (`K0`, `KNext<K0>`, ...).
 #[doc(hidden)]
-pub struct Z;
+pub struct K0;
 /// The number after `N`.
 #[doc(hidden)]
-pub struct S<N>(PhantomData<N>);
+pub struct KNext<N>(PhantomData<N>);
 
 /// A key of the order: compared with another by [`Key::Cmp`].
 #[doc(hidden)]
 pub trait Key {
-    /// How `Self` compares with `O`: [`Less`], [`Equal`] or [`Greater`].
+    /// How `Self` compares with `O`: [`Before`], [`Same`] or [`After`].
     type Cmp<O: Key>: Order;
     /// How zero compares with `Self`.
     type ZeroCmp: Order;
-    /// How `S<N>` compares with `Self`.
+    /// How `KNext<N>` compares with `Self`.
     type SuccCmp<N: Key>: Order;
 }
-impl Key for Z {
+impl Key for K0 {
     type Cmp<O: Key> = O::ZeroCmp;
-    type ZeroCmp = Equal;
-    type SuccCmp<N: Key> = Greater;
+    type ZeroCmp = Same;
+    type SuccCmp<N: Key> = After;
 }
-impl<M: Key> Key for S<M> {
+impl<M: Key> Key for KNext<M> {
     type Cmp<O: Key> = O::SuccCmp<M>;
-    type ZeroCmp = Less;
+    type ZeroCmp = Before;
     type SuccCmp<N: Key> = N::Cmp<M>;
 }
 
@@ -131,26 +131,26 @@ impl<M: Key> Key for S<M> {
 pub trait Order {
     /// `X` added to the one-feature set `Y`.
     type Pair<X: Item, Y: Item>: Canon;
-    /// `X` added to `Cons<Y, R>`.
+    /// `X` added to `Uses<Y, R>`.
     type Front<X: Item, Y: Item, R: Canon>: Canon;
 }
 #[doc(hidden)]
-pub struct Less;
+pub struct Before;
 #[doc(hidden)]
-pub struct Equal;
+pub struct Same;
 #[doc(hidden)]
-pub struct Greater;
-impl Order for Less {
-    type Pair<X: Item, Y: Item> = Cons<X, Y>;
-    type Front<X: Item, Y: Item, R: Canon> = Cons<X, Cons<Y, R>>;
+pub struct After;
+impl Order for Before {
+    type Pair<X: Item, Y: Item> = Uses<X, Y>;
+    type Front<X: Item, Y: Item, R: Canon> = Uses<X, Uses<Y, R>>;
 }
-impl Order for Equal {
+impl Order for Same {
     type Pair<X: Item, Y: Item> = Y;
-    type Front<X: Item, Y: Item, R: Canon> = Cons<Y, R>;
+    type Front<X: Item, Y: Item, R: Canon> = Uses<Y, R>;
 }
-impl Order for Greater {
-    type Pair<X: Item, Y: Item> = Cons<Y, X>;
-    type Front<X: Item, Y: Item, R: Canon> = Cons<Y, R::Insert<X>>;
+impl Order for After {
+    type Pair<X: Item, Y: Item> = Uses<Y, X>;
+    type Front<X: Item, Y: Item, R: Canon> = Uses<Y, R::Insert<X>>;
 }
 
 /// A feature some backend lacks, with its name for errors.
@@ -245,7 +245,9 @@ impl<B: LacksPgFeatures> Runs<()> for B {}
 
 impl<B: LacksPgFeatures, F: AvailableOn<B>> Runs<PgOnly<F>> for B {}
 
-impl<B: LacksPgFeatures + Runs<X> + Runs<R>, X, R> Runs<Cons<X, R>> for B {}
+// A set runs where its first feature and the rest do. The first feature is matched here
+// rather than through `Runs<X>`, so that an error about it is one note shorter.
+impl<B: LacksPgFeatures + Runs<R>, F: AvailableOn<B>, R> Runs<Uses<PgOnly<F>, R>> for B {}
 
 /// Feature `Self`, which MySQL lacks, exists on backend `B` (SQLite and `Any`: every such
 /// feature; MySQL: none). Its own trait, not [`AvailableOn`], so that the errors about
@@ -259,6 +261,8 @@ impl<B: LacksPgFeatures + Runs<X> + Runs<R>, X, R> Runs<Cons<X, R>> for B {}
 pub trait PresentOn<B> {}
 
 impl<B: LacksPgFeatures, F: PresentOn<B>> Runs<NotOnMysql<F>> for B {}
+
+impl<B: LacksPgFeatures + Runs<R>, F: PresentOn<B>, R> Runs<Uses<NotOnMysql<F>, R>> for B {}
 
 /// A feature PostgreSQL and SQLite have and MySQL lacks (used as `NotOnMysql<Self>`).
 pub trait MysqlLacks: Feature {}
@@ -374,21 +378,24 @@ pub mod features {
                 const ON_MYSQL: bool = features!(@on $($on)?);
             }
             $(features!(@impl $on $f);)?
-            features!(super::S<$key>; $($($rest)*)?);
+            features!(super::KNext<$key>; $($($rest)*)?);
         };
         (@on) => { false };
         (@on mysql) => { true };
         (@impl mysql $f:ident) => {
             #[cfg(feature = "mysql")]
+            #[diagnostic::do_not_recommend]
             impl super::AvailableOn<crate::backend::Mysql> for $f {}
         };
     }
 
-    features!(super::Z;
+    // PostgreSQL's own features first, then what only MySQL lacks, then what MySQL has: a
+    // backend's error is shortest when the feature it names comes first in the set.
+    features!(super::K0;
         Ilike, Arrays, JsonOperators, NetworkTypes, DistinctOn, Lateral, AnyAll, RowLocks,
         RollupCubeGroupingSets, WithinGroupAggregates, Sequences, PgFunctions, PgCasts,
-        Intervals, DateFunctions, DateParts(mysql), DateArithmetic(mysql), DateCasts(mysql),
-        Streams, COPY, FullJoin, UpdateReturning, DoNothingReturning,
+        Intervals, DateFunctions, Streams, COPY, FullJoin, UpdateReturning,
+        DoNothingReturning, DateParts(mysql), DateArithmetic(mysql), DateCasts(mysql),
     );
 
     impl super::MysqlLacks for DoNothingReturning {}
@@ -410,16 +417,16 @@ mod tests {
 
     #[test]
     fn a_set_keeps_every_feature_once_whatever_the_order() {
-        same::<C<Both<PgOnly<Ilike>, PgOnly<DateParts>>>, Cons<PgOnly<Ilike>, PgOnly<DateParts>>>();
-        same::<C<Both<PgOnly<DateParts>, PgOnly<Ilike>>>, Cons<PgOnly<Ilike>, PgOnly<DateParts>>>();
+        same::<C<Both<PgOnly<Ilike>, PgOnly<DateParts>>>, Uses<PgOnly<Ilike>, PgOnly<DateParts>>>();
+        same::<C<Both<PgOnly<DateParts>, PgOnly<Ilike>>>, Uses<PgOnly<Ilike>, PgOnly<DateParts>>>();
         same::<C<All3<PgOnly<DateParts>, (), PgOnly<DateParts>>>, PgOnly<DateParts>>();
         same::<
             C<All3<PgOnly<DateCasts>, Both<PgOnly<DateArithmetic>, PgOnly<DateCasts>>, ()>>,
-            Cons<PgOnly<DateArithmetic>, PgOnly<DateCasts>>,
+            Uses<PgOnly<DateArithmetic>, PgOnly<DateCasts>>,
         >();
         same::<
-            C<Both<All3<NotOnMysql<FullJoin>, PgOnly<Arrays>, PgOnly<Ilike>>, PgOnly<Arrays>>>,
-            Cons<PgOnly<Ilike>, Cons<PgOnly<Arrays>, NotOnMysql<FullJoin>>>,
+            C<Both<All3<NotOnMysql<FullJoin>, PgOnly<Arrays>, PgOnly<DateParts>>, PgOnly<Arrays>>>,
+            Uses<PgOnly<Arrays>, Uses<NotOnMysql<FullJoin>, PgOnly<DateParts>>>,
         >();
         same::<C<Both<(), ()>>, ()>();
     }
@@ -428,6 +435,7 @@ mod tests {
     fn the_names_for_boxed_pieces_are_the_first_feature_each_backend_lacks() {
         type Mixed = Both<PgOnly<DateParts>, Both<NotOnMysql<FullJoin>, PgOnly<DateCasts>>>;
         assert_eq!(lacks::<Mixed>(), Some("DateParts"));
+        assert_eq!(lacks::<Both<Mixed, PgOnly<Ilike>>>(), Some("Ilike"));
         assert_eq!(mysql_lacks::<Mixed>(), Some("FullJoin"));
         assert_eq!(
             mysql_lacks::<Both<PgOnly<DateParts>, PgOnly<DateCasts>>>(),
