@@ -312,3 +312,37 @@ fn an_interval_that_is_not_a_value_is_refused_on_mysql_before_it_is_sent() {
     let lacking = rendered.lacking.expect("refused");
     assert!(lacking.starts_with("Intervals"), "{lacking}");
 }
+
+/// A boxed query's pieces lose their types, so what they need is checked when the
+/// statement is written: on MySQL `extract(fields::Year, ..)` runs, and `extract` of a
+/// `Field` value (PostgreSQL's `DateFunctions`) is refused before anything is sent, while
+/// PostgreSQL runs both.
+#[test]
+fn boxed_pieces_run_what_mysql_has_and_are_refused_for_the_rest() {
+    let (_a, mut pg, _b, mut maria) = setup();
+    let in_2024 = || {
+        events::table
+            .select(events::id)
+            .into_boxed()
+            .filter(extract(fields::Year, events::day).eq(value(Decimal::from(2024))))
+    };
+    let mut on_pg: Vec<i32> = in_2024().load(&mut pg).unwrap();
+    let mut on_maria: Vec<i32> = in_2024().load(&mut maria).unwrap();
+    on_pg.sort();
+    on_maria.sort();
+    assert_eq!((on_pg, on_maria), (vec![1, 3, 4], vec![1, 3, 4]));
+
+    let by_week = || {
+        events::table
+            .select(events::id)
+            .into_boxed()
+            .filter(extract(Field::Week, events::day).gt(value(Decimal::from(0))))
+    };
+    assert_eq!(by_week().load(&mut pg).unwrap().len(), 4);
+    match by_week().load(&mut maria) {
+        Err(sqlwright::Error::Unsupported { feature, backend }) => {
+            assert_eq!(feature, "DateFunctions", "{backend}")
+        }
+        other => panic!("expected Unsupported, got {other:?}"),
+    }
+}

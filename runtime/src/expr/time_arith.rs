@@ -188,10 +188,6 @@ where
     }
 }
 
-/// The feature named when MySQL cannot write an interval that is not a bound value.
-const NOT_A_VALUE: &str =
-    "Intervals (on MySQL, a date plus or minus an interval takes only a bound interval value)";
-
 /// `l ± r` as MySQL writes it.
 fn mysql<'a>(
     left: &'a impl Render,
@@ -204,8 +200,10 @@ fn mysql<'a>(
     match form {
         MysqlForm::Interval => {
             let Some(interval) = right.bound_value().and_then(|v| v.interval()) else {
-                // A column, an expression: MySQL has no interval values to read them from.
-                out.lacks_on_mysql(Some(NOT_A_VALUE));
+                // A cast, a CASE: MySQL has no interval values, so only a bound interval
+                // (whose parts are bound one by one) can be written; the rest is refused as
+                // the interval values it needs.
+                out.lacks_on_mysql(Some("Intervals"));
                 return;
             };
             // A NULL interval makes the sum NULL, as on PostgreSQL: each part is NULL.
