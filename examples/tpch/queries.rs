@@ -48,9 +48,9 @@
 //! | Q21 | yes | yes | | |
 //! | Q22 | yes | yes | | `substring(c_phone, 1, 2)` is SQLite's `substr`, exact for a start of 1 |
 //!
-//! A query's needs are the set of every feature it uses; the error names the first one
-//! missing in the set's fixed order (`DateArithmetic` before `DateCasts`), and where a query
-//! has two (a cast of a date plus an interval), both would have to exist on SQLite.
+//! A query's needs are the set of every feature it uses; where a query has two (a cast of
+//! a date plus an interval), both would have to exist on SQLite, and the compiler reports
+//! one error for each, `DateArithmetic` first, then `DateCasts`.
 
 use super::schema::*;
 use super::text::PgRow;
