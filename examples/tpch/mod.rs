@@ -14,6 +14,7 @@
 //! `extract(year ..)`, which MySQL computes as PostgreSQL does). The example program stays
 //! on PostgreSQL.
 
+pub mod dated;
 pub mod load;
 pub mod queries;
 pub mod schema;
