@@ -16,46 +16,49 @@
 //!
 //! Each `qN` is generic over the connection (`C: Executor`), so the same typed value runs
 //! on PostgreSQL and, where it uses nothing SQLite lacks, on SQLite: 10 of the 22 do
-//! ([`PORTABLE`], run by [`run_portable`]). The other 12 say what they need with a bound,
-//! `C::Backend: Runs<PgOnly<F>>`, which PostgreSQL meets and SQLite does not; calling one
-//! with a `Connection<Sqlite>` is a compile error whose first line names the feature
-//! ([`POSTGRES_ONLY`]). None is rewritten for SQLite: a rewrite would be another query.
+//! ([`PORTABLE`], run by [`run_portable`]). The other 12 say what they need with a bound
+//! on their set of features, `C::Backend: Runs<PgOnly<DateParts>>` or
+//! `C::Backend: Runs<DateWindow>`, which PostgreSQL and MySQL meet and SQLite does not;
+//! calling one with a `Connection<Sqlite>` is a compile error whose first line names a
+//! feature ([`POSTGRES_ONLY`]). None is rewritten for SQLite: a rewrite would be another
+//! query. On MySQL all 22 compile ([`DATED`], [`run_dated`]).
 //!
-//! | Query | SQLite | First line of the compile error on a `Connection<Sqlite>` | Why |
-//! |-------|--------|------------------------------------------------------------|-----|
-//! | Q1  | no  | `Intervals is not available on sqlwright::Sqlite` | `date '1998-12-01' - interval '90' day` (date minus days) |
-//! | Q2  | yes | | |
-//! | Q3  | yes | | |
-//! | Q4  | no  | `PgCasts is not available on sqlwright::Sqlite` | `cast(date + interval '3' month as date)` (and the interval) |
-//! | Q5  | no  | `PgCasts is not available on sqlwright::Sqlite` | `cast(date + interval '1' year as date)` (and the interval) |
-//! | Q6  | no  | `PgCasts is not available on sqlwright::Sqlite` | `cast(date + interval '1' year as date)` (and the interval) |
-//! | Q7  | no  | `DateFunctions is not available on sqlwright::Sqlite` | `extract(year from l_shipdate)` |
-//! | Q8  | no  | `DateFunctions is not available on sqlwright::Sqlite` | `extract(year from o_orderdate)` |
-//! | Q9  | no  | `DateFunctions is not available on sqlwright::Sqlite` | `extract(year from o_orderdate)` |
-//! | Q10 | no  | `PgCasts is not available on sqlwright::Sqlite` | `cast(date + interval '3' month as date)` (and the interval) |
-//! | Q11 | yes | | (`cast(ps_availqty as numeric)`: an integer to a decimal is exact on SQLite) |
-//! | Q12 | no  | `PgCasts is not available on sqlwright::Sqlite` | `cast(date + interval '1' year as date)` (and the interval) |
-//! | Q13 | yes | | |
-//! | Q14 | no  | `PgCasts is not available on sqlwright::Sqlite` | `cast(date + interval '1' month as date)` (and the interval) |
-//! | Q15 | no  | `PgCasts is not available on sqlwright::Sqlite` | `cast(date + interval '3' month as date)` (and the interval) |
-//! | Q16 | yes | | |
-//! | Q17 | yes | | |
-//! | Q18 | yes | | |
-//! | Q19 | yes | | |
-//! | Q20 | no  | `PgCasts is not available on sqlwright::Sqlite` | `cast(date + interval '1' year as date)`, `cast(ps_availqty as numeric)` |
-//! | Q21 | yes | | |
-//! | Q22 | yes | | `substring(c_phone, 1, 2)` is SQLite's `substr`, exact for a start of 1 |
+//! | Query | SQLite | MySQL | First line of the compile error on a `Connection<Sqlite>` | Why |
+//! |-------|--------|-------|------------------------------------------------------------|-----|
+//! | Q1  | no  | yes | `DateArithmetic is not available on sqlwright::Sqlite` | `date '1998-12-01' - 90` (date minus days) |
+//! | Q2  | yes | yes | | |
+//! | Q3  | yes | yes | | |
+//! | Q4  | no  | yes | `DateArithmetic is not available on sqlwright::Sqlite` | `cast(date + interval '3' month as date)` |
+//! | Q5  | no  | yes | `DateArithmetic is not available on sqlwright::Sqlite` | `cast(date + interval '1' year as date)` |
+//! | Q6  | no  | yes | `DateArithmetic is not available on sqlwright::Sqlite` | `cast(date + interval '1' year as date)` |
+//! | Q7  | no  | yes | `DateParts is not available on sqlwright::Sqlite` | `extract(year from l_shipdate)` |
+//! | Q8  | no  | yes | `DateParts is not available on sqlwright::Sqlite` | `extract(year from o_orderdate)` |
+//! | Q9  | no  | yes | `DateParts is not available on sqlwright::Sqlite` | `extract(year from o_orderdate)` |
+//! | Q10 | no  | yes | `DateArithmetic is not available on sqlwright::Sqlite` | `cast(date + interval '3' month as date)` |
+//! | Q11 | yes | yes | | (`cast(ps_availqty as numeric)`: an integer to a decimal is exact on SQLite) |
+//! | Q12 | no  | yes | `DateArithmetic is not available on sqlwright::Sqlite` | `cast(date + interval '1' year as date)` |
+//! | Q13 | yes | yes | | |
+//! | Q14 | no  | yes | `DateArithmetic is not available on sqlwright::Sqlite` | `cast(date + interval '1' month as date)` |
+//! | Q15 | no  | yes | `DateArithmetic is not available on sqlwright::Sqlite` | `cast(date + interval '3' month as date)` |
+//! | Q16 | yes | yes | | |
+//! | Q17 | yes | yes | | |
+//! | Q18 | yes | yes | | |
+//! | Q19 | yes | yes | | |
+//! | Q20 | no  | yes | `DateArithmetic is not available on sqlwright::Sqlite` | `cast(date + interval '1' year as date)`, `cast(ps_availqty as numeric)` |
+//! | Q21 | yes | yes | | |
+//! | Q22 | yes | yes | | `substring(c_phone, 1, 2)` is SQLite's `substr`, exact for a start of 1 |
 //!
-//! The error is the first feature the check meets in the query; where a query has two
-//! (a cast of a date plus an interval), both would have to exist on SQLite.
+//! A query's needs are the set of every feature it uses; where a query has two (a cast of
+//! a date plus an interval), both would have to exist on SQLite, and the compiler reports
+//! one error for each, `DateArithmetic` first, then `DateCasts`.
 
 use super::schema::*;
 use super::text::PgRow;
 use super::ResultSet;
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
-use sqlwright::backend::needs::features::{DateFunctions, Intervals, PgCasts};
-use sqlwright::backend::needs::PgOnly;
+use sqlwright::backend::needs::features::{DateArithmetic, DateCasts, DateParts};
+use sqlwright::backend::needs::{Both, PgOnly};
 use sqlwright::backend::{Canonical, Needs, Runs};
 use sqlwright::check::GroupingComplete;
 use sqlwright::dsl::*;
@@ -116,6 +119,12 @@ sqlwright::table! {
     }
 }
 
+/// What a query needs that adds an interval to a date and casts the sum back to a date
+/// (`cast::<Date, _>(value(start).plus(months(3)))`): Q4-Q6, Q10, Q12, Q14, Q15, Q20.
+pub type DateWindow = Canonical<Both<PgOnly<DateCasts>, PgOnly<DateArithmetic>>>;
+
+pub use super::dated::{run_dated, RunsDates, DATED};
+
 /// Runs query `n` (1 to 22) and returns its columns and rows as PostgreSQL prints them.
 pub fn run(conn: &mut Connection, n: usize) -> Result<ResultSet, Error> {
     dispatch(conn, n, ToResultSet)
@@ -127,18 +136,18 @@ pub const PORTABLE: [usize; 10] = [2, 3, 11, 13, 16, 17, 18, 19, 21, 22];
 /// The queries that run on PostgreSQL only, each with the first line of the compile error
 /// it gives on a `Connection<Sqlite>` (see the module's table).
 pub const POSTGRES_ONLY: [(usize, &str); 12] = [
-    (1, "Intervals is not available on sqlwright::Sqlite"),
-    (4, "PgCasts is not available on sqlwright::Sqlite"),
-    (5, "PgCasts is not available on sqlwright::Sqlite"),
-    (6, "PgCasts is not available on sqlwright::Sqlite"),
-    (7, "DateFunctions is not available on sqlwright::Sqlite"),
-    (8, "DateFunctions is not available on sqlwright::Sqlite"),
-    (9, "DateFunctions is not available on sqlwright::Sqlite"),
-    (10, "PgCasts is not available on sqlwright::Sqlite"),
-    (12, "PgCasts is not available on sqlwright::Sqlite"),
-    (14, "PgCasts is not available on sqlwright::Sqlite"),
-    (15, "PgCasts is not available on sqlwright::Sqlite"),
-    (20, "PgCasts is not available on sqlwright::Sqlite"),
+    (1, "DateArithmetic is not available on sqlwright::Sqlite"),
+    (4, "DateArithmetic is not available on sqlwright::Sqlite"),
+    (5, "DateArithmetic is not available on sqlwright::Sqlite"),
+    (6, "DateArithmetic is not available on sqlwright::Sqlite"),
+    (7, "DateParts is not available on sqlwright::Sqlite"),
+    (8, "DateParts is not available on sqlwright::Sqlite"),
+    (9, "DateParts is not available on sqlwright::Sqlite"),
+    (10, "DateArithmetic is not available on sqlwright::Sqlite"),
+    (12, "DateArithmetic is not available on sqlwright::Sqlite"),
+    (14, "DateArithmetic is not available on sqlwright::Sqlite"),
+    (15, "DateArithmetic is not available on sqlwright::Sqlite"),
+    (20, "DateArithmetic is not available on sqlwright::Sqlite"),
 ];
 
 /// Runs query `n`, one of [`PORTABLE`], on a connection of any backend (the very query
@@ -346,7 +355,7 @@ macro_rules! disc_price {
 /// Q1: pricing summary report.
 pub fn q1<C: Executor, V: Rows<C>>(conn: &mut C, v: V) -> Result<V::Out, Error>
 where
-    C::Backend: Runs<PgOnly<Intervals>>,
+    C::Backend: Runs<PgOnly<DateArithmetic>>,
 {
     let query = lineitem::table
         .filter(lineitem::l_shipdate.le(value(date(1998, 12, 1)).minus(90)))
@@ -466,7 +475,7 @@ pub fn q3<C: Executor, V: Rows<C>>(conn: &mut C, v: V) -> Result<V::Out, Error> 
 /// Q4: order priority checking (a correlated EXISTS).
 pub fn q4<C: Executor, V: Rows<C>>(conn: &mut C, v: V) -> Result<V::Out, Error>
 where
-    C::Backend: Runs<PgOnly<PgCasts>>,
+    C::Backend: Runs<DateWindow>,
 {
     let start = date(1993, 7, 1);
     let late_line = lineitem::table
@@ -486,7 +495,7 @@ where
 /// Q5: local supplier volume.
 pub fn q5<C: Executor, V: Rows<C>>(conn: &mut C, v: V) -> Result<V::Out, Error>
 where
-    C::Backend: Runs<PgOnly<PgCasts>>,
+    C::Backend: Runs<DateWindow>,
 {
     let start = date(1994, 1, 1);
     let query = customer::table
@@ -512,7 +521,7 @@ where
 /// Q6: forecasting revenue change.
 pub fn q6<C: Executor, V: Rows<C>>(conn: &mut C, v: V) -> Result<V::Out, Error>
 where
-    C::Backend: Runs<PgOnly<PgCasts>>,
+    C::Backend: Runs<DateWindow>,
 {
     let start = date(1994, 1, 1);
     let query = lineitem::table
@@ -527,7 +536,7 @@ where
 /// Q7: volume shipping (a derived table over two aliases of `nation`).
 pub fn q7<C: Executor, V: Rows<C>>(conn: &mut C, v: V) -> Result<V::Out, Error>
 where
-    C::Backend: Runs<PgOnly<DateFunctions>>,
+    C::Backend: Runs<PgOnly<DateParts>>,
 {
     let pair = |a: &'static str, b: &'static str| {
         n1.col(nation::n_name)
@@ -545,7 +554,7 @@ where
         .select((
             n1.col(nation::n_name),
             n2.col(nation::n_name),
-            extract(Field::Year, lineitem::l_shipdate),
+            extract(fields::Year, lineitem::l_shipdate),
             disc_price!(),
         ));
     let query = shipping::table
@@ -576,7 +585,7 @@ where
 /// Q8: national market share (CASE inside an aggregate, over a derived table).
 pub fn q8<C: Executor, V: Rows<C>>(conn: &mut C, v: V) -> Result<V::Out, Error>
 where
-    C::Backend: Runs<PgOnly<DateFunctions>>,
+    C::Backend: Runs<PgOnly<DateParts>>,
 {
     let lines = part::table
         .inner_join(lineitem::table)
@@ -593,7 +602,7 @@ where
         .filter(orders::o_orderdate.between(date(1995, 1, 1), date(1996, 12, 31)))
         .filter(part::p_type.eq("ECONOMY ANODIZED STEEL"))
         .select((
-            extract(Field::Year, orders::o_orderdate),
+            extract(fields::Year, orders::o_orderdate),
             disc_price!(),
             n2.col(nation::n_name),
         ));
@@ -614,7 +623,7 @@ where
 /// Q9: product type profit measure (a join along the composite key lineitem -> partsupp).
 pub fn q9<C: Executor, V: Rows<C>>(conn: &mut C, v: V) -> Result<V::Out, Error>
 where
-    C::Backend: Runs<PgOnly<DateFunctions>>,
+    C::Backend: Runs<PgOnly<DateParts>>,
 {
     let lines = part::table
         .inner_join(lineitem::table)
@@ -625,7 +634,7 @@ where
         .filter(part::p_name.like("%green%"))
         .select((
             nation::n_name,
-            extract(Field::Year, orders::o_orderdate),
+            extract(fields::Year, orders::o_orderdate),
             disc_price!() - partsupp::ps_supplycost * lineitem::l_quantity,
         ));
     let query = profit::table
@@ -639,7 +648,7 @@ where
 /// Q10: returned item reporting.
 pub fn q10<C: Executor, V: Rows<C>>(conn: &mut C, v: V) -> Result<V::Out, Error>
 where
-    C::Backend: Runs<PgOnly<PgCasts>>,
+    C::Backend: Runs<DateWindow>,
 {
     let start = date(1993, 10, 1);
     let query = customer::table
@@ -709,7 +718,7 @@ pub fn q11<C: Executor, V: Rows<C>>(conn: &mut C, v: V) -> Result<V::Out, Error>
 /// Q12: shipping modes and order priority (CASE inside SUM).
 pub fn q12<C: Executor, V: Rows<C>>(conn: &mut C, v: V) -> Result<V::Out, Error>
 where
-    C::Backend: Runs<PgOnly<PgCasts>>,
+    C::Backend: Runs<DateWindow>,
 {
     let start = date(1994, 1, 1);
     let urgent = || {
@@ -766,7 +775,7 @@ pub fn q13<C: Executor, V: Rows<C>>(conn: &mut C, v: V) -> Result<V::Out, Error>
 /// Q14: promotion effect.
 pub fn q14<C: Executor, V: Rows<C>>(conn: &mut C, v: V) -> Result<V::Out, Error>
 where
-    C::Backend: Runs<PgOnly<PgCasts>>,
+    C::Backend: Runs<DateWindow>,
 {
     let start = date(1995, 9, 1);
     let promo = sum(case_when(part::p_type.like("PROMO%"), disc_price!()).otherwise(Decimal::ZERO));
@@ -781,7 +790,7 @@ where
 /// Q15: top supplier (the view as a CTE, read by the query and by its scalar subquery).
 pub fn q15<C: Executor, V: Rows<C>>(conn: &mut C, v: V) -> Result<V::Out, Error>
 where
-    C::Backend: Runs<PgOnly<PgCasts>>,
+    C::Backend: Runs<DateWindow>,
 {
     let start = date(1996, 1, 1);
     let revenue = lineitem::table
@@ -946,7 +955,7 @@ pub fn q19<C: Executor, V: Rows<C>>(conn: &mut C, v: V) -> Result<V::Out, Error>
 /// with the middle one).
 pub fn q20<C: Executor, V: Rows<C>>(conn: &mut C, v: V) -> Result<V::Out, Error>
 where
-    C::Backend: Runs<PgOnly<PgCasts>>,
+    C::Backend: Runs<DateWindow>,
 {
     let start = date(1994, 1, 1);
     let forest_parts = part::table

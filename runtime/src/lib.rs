@@ -304,6 +304,7 @@ pub mod prelude {
 /// with a program's own.) This module is API: its names follow the crate's version, and a
 /// glob import of it is the intended use.
 pub mod dsl {
+    pub use crate::expr::fields;
     pub use crate::expr::{
         abs, array_agg, array_length, avg, bool_and, bool_or, cardinality, case_when, cast, ceil,
         char_length, coalesce, concat, count, count_distinct, count_star, cume_dist, current_date,

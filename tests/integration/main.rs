@@ -46,6 +46,7 @@ mod lateral;
 mod limits;
 mod locking;
 mod mariadb;
+mod mariadb_dates;
 mod mariadb_engine;
 mod mariadb_migrations;
 mod mariadb_reflect;

@@ -1,77 +1,175 @@
 //! What a query needs of its backend, decided by the compiler at the call that runs it.
 //!
 //! Every piece of a query has a [`Needs`] type: `()` for what every backend has,
-//! [`PgOnly<F>`] for a feature `F` only PostgreSQL has, [`Both<A, B>`] for a piece made of
-//! two. Nothing is computed while a query is built. At `load`/`execute` the query's needs
-//! are folded into their canonical form ([`Needs::Canon`]: `()`, or the first `PgOnly<F>`),
+//! [`PgOnly<F>`] for a feature `F` only PostgreSQL has (or had, until another backend got a
+//! spelling of it), [`Both<A, B>`] for a piece made of two. Nothing is computed while a
+//! query is built. At `load`/`execute` the query's needs are folded into their canonical
+//! form ([`Needs::Canon`]): the SET of features it uses, every one of them, each once,
+//! sorted by a fixed order (`()` for none, the feature itself for one, [`Uses`] for more),
 //! and the connection's backend must implement [`Runs`] for it:
 //!
 //! - PostgreSQL runs everything, without looking (so code generic over a query's parts
 //!   needs no bound on PostgreSQL);
 //! - every backend runs `()` (so code generic over the backend runs portable queries);
-//! - SQLite runs `PgOnly<F>` only where `F` implements [`AvailableOn<Sqlite>`], which no
-//!   feature does: the error names the feature and the backend, "`Ilike` is not available
-//!   on `Sqlite`".
+//! - the other backends run a set when they run each feature in it: `PgOnly<F>` where `F`
+//!   implements [`AvailableOn<B>`] (for MySQL: the date parts, date arithmetic and date
+//!   casts it spells exactly, [`features::DateParts`] and its two neighbours; for SQLite:
+//!   none). The error names the first feature missing, "`Ilike` is not available on
+//!   `Mysql`", even when another feature of the same query is available there.
 //!
 //! A second kind, [`NotOnMysql<F>`], marks a feature PostgreSQL and SQLite have and MySQL
-//! lacks (`FULL JOIN`, `UPDATE .. RETURNING`). It folds below `PgOnly`: a query with both
-//! kinds has the `PgOnly` canon, so SQLite still refuses it by its PostgreSQL-only feature.
-//! Every backend but PostgreSQL runs it where `F: PresentOn<Self>`: SQLite and `Any` for
-//! every such feature ([`MysqlLacks`]), MySQL never, and the error reads "`FullJoin` is not
-//! available on `Mysql`".
+//! lacks (`FULL JOIN`, `UPDATE .. RETURNING`). Every backend but PostgreSQL runs it where
+//! `F: PresentOn<Self>`: SQLite and `Any` for every such feature ([`MysqlLacks`]), MySQL
+//! never, and the error reads "`FullJoin` is not available on `Mysql`".
+//!
+//! Because the set does not depend on the order or number of times a query uses its
+//! features, code generic over the backend can say what a query needs with a bound:
+//! `B: Runs<PgOnly<F>>` for a query using only `F`, `B: Runs<Canonical<Both<PgOnly<F>,
+//! PgOnly<G>>>>` for one using both.
 
 use std::marker::PhantomData;
 
-/// A query's needs in canonical form: `()`, the first [`PgOnly<F>`] it uses, or (when it
-/// uses none) the first [`NotOnMysql<F>`].
+/// A query's needs in canonical form: `()`, one feature ([`PgOnly<F>`] or
+/// [`NotOnMysql<F>`]), or a [`Uses`] list of several, sorted by their [`Feature::Key`] and
+/// without repeats.
 pub trait Canon {
-    /// This form followed by `Z`'s: the first feature wins, a `PgOnly` one over a
-    /// `NotOnMysql` one.
+    /// The union of this set and `Z`.
     type And<Z: Canon>: Canon;
-    /// `NotOnMysql<F>` followed by this form: `PgOnly` wins, otherwise the first.
-    type AfterMysqlGap<F: Feature>: Canon;
-    /// The PostgreSQL-only feature, by name, when there is one (the pieces of boxed
+    /// This set with feature `X` added (once).
+    type Insert<X: Item>: Canon;
+    /// The first feature SQLite lacks, by name, when there is one (the pieces of boxed
     /// queries, whose types are erased, are checked with it when they are written).
     const LACKS: Option<&'static str>;
-    /// The feature MySQL lacks (and the others have), by name, when there is one and no
-    /// PostgreSQL-only feature.
+    /// The first feature MySQL lacks, by name, when there is one.
     const MYSQL_LACKS: Option<&'static str>;
 }
 
+/// One feature of a set: [`PgOnly<F>`] or [`NotOnMysql<F>`].
+pub trait Item: Canon {
+    /// Where it sorts.
+    type Key: Key;
+}
+
+/// Several features: `X`, then the set `R` (one feature or another `Uses`), `X` sorting
+/// before every feature of `R`.
+pub struct Uses<X, R>(PhantomData<(X, R)>);
+
 impl Canon for () {
     type And<Z: Canon> = Z;
-    type AfterMysqlGap<F: Feature> = NotOnMysql<F>;
+    type Insert<X: Item> = X;
     const LACKS: Option<&'static str> = None;
     const MYSQL_LACKS: Option<&'static str> = None;
 }
 
 impl<F: Feature> Canon for PgOnly<F> {
-    type And<Z: Canon> = Self;
-    type AfterMysqlGap<G: Feature> = Self;
+    type And<Z: Canon> = Z::Insert<Self>;
+    type Insert<X: Item> = <<X::Key as Key>::Cmp<F::Key> as Order>::Pair<X, Self>;
     const LACKS: Option<&'static str> = Some(F::NAME);
-    const MYSQL_LACKS: Option<&'static str> = None;
+    const MYSQL_LACKS: Option<&'static str> = if F::ON_MYSQL { None } else { Some(F::NAME) };
+}
+
+impl<F: Feature> Item for PgOnly<F> {
+    type Key = F::Key;
 }
 
 impl<F: Feature> Canon for NotOnMysql<F> {
-    type And<Z: Canon> = Z::AfterMysqlGap<F>;
-    type AfterMysqlGap<G: Feature> = NotOnMysql<G>;
+    type And<Z: Canon> = Z::Insert<Self>;
+    type Insert<X: Item> = <<X::Key as Key>::Cmp<F::Key> as Order>::Pair<X, Self>;
     const LACKS: Option<&'static str> = None;
     const MYSQL_LACKS: Option<&'static str> = Some(F::NAME);
+}
+
+impl<F: Feature> Item for NotOnMysql<F> {
+    type Key = F::Key;
+}
+
+impl<Y: Item, R: Canon> Canon for Uses<Y, R> {
+    type And<Z: Canon> = R::And<Z::Insert<Y>>;
+    type Insert<X: Item> = <<X::Key as Key>::Cmp<Y::Key> as Order>::Front<X, Y, R>;
+    const LACKS: Option<&'static str> = first(Y::LACKS, R::LACKS);
+    const MYSQL_LACKS: Option<&'static str> = first(Y::MYSQL_LACKS, R::MYSQL_LACKS);
+}
+
+const fn first(a: Option<&'static str>, b: Option<&'static str>) -> Option<&'static str> {
+    match a {
+        Some(_) => a,
+        None => b,
+    }
+}
+
+/// A feature's place in the order, as a number in unary (`K0`, `KNext<K0>`, ...).
+#[doc(hidden)]
+pub struct K0;
+/// The number after `N`.
+#[doc(hidden)]
+pub struct KNext<N>(PhantomData<N>);
+
+/// A key of the order: compared with another by [`Key::Cmp`].
+#[doc(hidden)]
+pub trait Key {
+    /// How `Self` compares with `O`: [`Before`], [`Same`] or [`After`].
+    type Cmp<O: Key>: Order;
+    /// How zero compares with `Self`.
+    type ZeroCmp: Order;
+    /// How `KNext<N>` compares with `Self`.
+    type SuccCmp<N: Key>: Order;
+}
+impl Key for K0 {
+    type Cmp<O: Key> = O::ZeroCmp;
+    type ZeroCmp = Same;
+    type SuccCmp<N: Key> = After;
+}
+impl<M: Key> Key for KNext<M> {
+    type Cmp<O: Key> = O::SuccCmp<M>;
+    type ZeroCmp = Before;
+    type SuccCmp<N: Key> = N::Cmp<M>;
+}
+
+/// The result of comparing `X` with the first feature `Y` of a set, and what adding `X`
+/// makes of it.
+#[doc(hidden)]
+pub trait Order {
+    /// `X` added to the one-feature set `Y`.
+    type Pair<X: Item, Y: Item>: Canon;
+    /// `X` added to `Uses<Y, R>`.
+    type Front<X: Item, Y: Item, R: Canon>: Canon;
+}
+#[doc(hidden)]
+pub struct Before;
+#[doc(hidden)]
+pub struct Same;
+#[doc(hidden)]
+pub struct After;
+impl Order for Before {
+    type Pair<X: Item, Y: Item> = Uses<X, Y>;
+    type Front<X: Item, Y: Item, R: Canon> = Uses<X, Uses<Y, R>>;
+}
+impl Order for Same {
+    type Pair<X: Item, Y: Item> = Y;
+    type Front<X: Item, Y: Item, R: Canon> = Uses<Y, R>;
+}
+impl Order for After {
+    type Pair<X: Item, Y: Item> = Uses<Y, X>;
+    type Front<X: Item, Y: Item, R: Canon> = Uses<Y, R::Insert<X>>;
 }
 
 /// A feature some backend lacks, with its name for errors.
 pub trait Feature {
     /// The name, as errors spell it.
     const NAME: &'static str;
+    /// Where it sorts in a query's set of features (fixed by [`features`]' list).
+    type Key: Key;
+    /// Whether MySQL has it (`F: AvailableOn<Mysql>`, written by the same line of
+    /// [`features`]), for the run-time check of boxed pieces.
+    const ON_MYSQL: bool;
 }
 
-/// The feature that needs `N` use first, by name, if any.
+/// The first feature of needs `N` that SQLite lacks, by name, if any.
 pub const fn lacks<N: Needs>() -> Option<&'static str> {
     <N::Canon as Canon>::LACKS
 }
 
-/// The feature MySQL lacks that needs `N` use first, by name, if any (and no PostgreSQL-only
-/// one: that is [`lacks`]'s).
+/// The first feature of needs `N` that MySQL lacks, by name, if any.
 pub const fn mysql_lacks<N: Needs>() -> Option<&'static str> {
     <N::Canon as Canon>::MYSQL_LACKS
 }
@@ -133,7 +231,8 @@ pub trait Runs<N> {}
 impl<N> Runs<N> for super::Postgres {}
 
 /// The backends that lack PostgreSQL's own features: they run portable queries, and a
-/// `PgOnly<F>` one only where `F: AvailableOn<Self>` (never, so far).
+/// `PgOnly<F>` one only where `F: AvailableOn<Self>` (on MySQL: the date features it spells
+/// exactly), a set of features where they run each.
 pub trait LacksPgFeatures {}
 
 #[cfg(feature = "sqlite")]
@@ -145,6 +244,10 @@ impl LacksPgFeatures for super::Mysql {}
 impl<B: LacksPgFeatures> Runs<()> for B {}
 
 impl<B: LacksPgFeatures, F: AvailableOn<B>> Runs<PgOnly<F>> for B {}
+
+// A set runs where its first feature and the rest do. The first feature is matched here
+// rather than through `Runs<X>`, so that an error about it is one note shorter.
+impl<B: LacksPgFeatures + Runs<R>, F: AvailableOn<B>, R> Runs<Uses<PgOnly<F>, R>> for B {}
 
 /// Feature `Self`, which MySQL lacks, exists on backend `B` (SQLite and `Any`: every such
 /// feature; MySQL: none). Its own trait, not [`AvailableOn`], so that the errors about
@@ -158,6 +261,8 @@ impl<B: LacksPgFeatures, F: AvailableOn<B>> Runs<PgOnly<F>> for B {}
 pub trait PresentOn<B> {}
 
 impl<B: LacksPgFeatures, F: PresentOn<B>> Runs<NotOnMysql<F>> for B {}
+
+impl<B: LacksPgFeatures + Runs<R>, F: PresentOn<B>, R> Runs<Uses<NotOnMysql<F>, R>> for B {}
 
 /// A feature PostgreSQL and SQLite have and MySQL lacks (used as `NotOnMysql<Self>`).
 pub trait MysqlLacks: Feature {}
@@ -203,8 +308,21 @@ pub mod features {
     /// `jsonb_build_object`, `jsonb_agg`, `to_jsonb`): SQLite's JSON functions differ in
     /// name and meaning, so they are not written instead.
     pub struct JsonOperators;
-    /// `date_trunc`, `extract`, `date_part`.
+    /// `date_trunc`, `date_part`, and `extract` of a field chosen at run time
+    /// ([`Field`](crate::dsl::Field)) or one MySQL computes differently (seconds with
+    /// their fraction, epoch, ISO weeks, days of the week, ...), or of a `timestamptz`.
     pub struct DateFunctions;
+    /// `extract` of a field named by its type ([`fields`](crate::dsl::fields): year,
+    /// quarter, month, day, hour, minute) from a `date`, `time` or `timestamp`: MySQL's
+    /// `EXTRACT` gives the same numbers.
+    pub struct DateParts;
+    /// A `date` or `timestamp` plus or minus an interval value (`days(n)`, `months(n)`,
+    /// `years(n)`, a bound `PgInterval`), a `date` plus or minus a number of days, and the
+    /// days between two dates. MySQL writes them with `INTERVAL ? MONTH`, `INTERVAL ? DAY`
+    /// and `INTERVAL ? MICROSECOND`, in PostgreSQL's order.
+    pub struct DateArithmetic;
+    /// `CAST` of a `timestamp` to a `date` and back (`CAST(.. AS DATE)` on MySQL).
+    pub struct DateCasts;
     /// `ROLLUP`, `CUBE`, `GROUPING SETS` and `grouping(..)`.
     pub struct RollupCubeGroupingSets;
     /// Ordered-set aggregates: `percentile_cont`, `percentile_disc`, `mode` `WITHIN GROUP`.
@@ -248,67 +366,86 @@ pub mod features {
     /// the rows inserted.
     pub struct DoNothingReturning;
 
-    impl super::Feature for DoNothingReturning {
-        const NAME: &'static str = "DoNothingReturning";
+    /// Writes each feature's `Feature` impl, its key its place in this list (the first
+    /// feature of a set missing on a backend is the one its error names), and for the
+    /// features marked `mysql` the `AvailableOn<Mysql>` that goes with `ON_MYSQL`.
+    macro_rules! features {
+        ($key:ty;) => {};
+        ($key:ty; $f:ident $(($on:ident))? $(, $($rest:tt)*)?) => {
+            impl super::Feature for $f {
+                const NAME: &'static str = stringify!($f);
+                type Key = $key;
+                const ON_MYSQL: bool = features!(@on $($on)?);
+            }
+            $(features!(@impl $on $f);)?
+            features!(super::KNext<$key>; $($($rest)*)?);
+        };
+        (@on) => { false };
+        (@on mysql) => { true };
+        (@impl mysql $f:ident) => {
+            #[cfg(feature = "mysql")]
+            #[diagnostic::do_not_recommend]
+            impl super::AvailableOn<crate::backend::Mysql> for $f {}
+        };
     }
-    impl super::Feature for FullJoin {
-        const NAME: &'static str = "FullJoin";
-    }
-    impl super::Feature for UpdateReturning {
-        const NAME: &'static str = "UpdateReturning";
-    }
+
+    // PostgreSQL's own features first, then what only MySQL lacks, then what MySQL has: a
+    // backend's error is shortest when the feature it names comes first in the set.
+    features!(super::K0;
+        Ilike, Arrays, JsonOperators, NetworkTypes, DistinctOn, Lateral, AnyAll, RowLocks,
+        RollupCubeGroupingSets, WithinGroupAggregates, Sequences, PgFunctions, PgCasts,
+        Intervals, DateFunctions, Streams, COPY, FullJoin, UpdateReturning,
+        DoNothingReturning, DateParts(mysql), DateArithmetic(mysql), DateCasts(mysql),
+    );
+
     impl super::MysqlLacks for DoNothingReturning {}
     impl super::MysqlLacks for FullJoin {}
     impl super::MysqlLacks for UpdateReturning {}
-    impl super::Feature for DistinctOn {
-        const NAME: &'static str = "DistinctOn";
+}
+
+#[cfg(test)]
+mod tests {
+    use super::features::*;
+    use super::*;
+
+    /// Compiles only when `A` and `B` are the same type.
+    fn same<A, B: Is<A>>() {}
+    trait Is<T> {}
+    impl<T> Is<T> for T {}
+
+    type C<N> = <N as Needs>::Canon;
+
+    #[test]
+    fn a_set_keeps_every_feature_once_whatever_the_order() {
+        same::<C<Both<PgOnly<Ilike>, PgOnly<DateParts>>>, Uses<PgOnly<Ilike>, PgOnly<DateParts>>>();
+        same::<C<Both<PgOnly<DateParts>, PgOnly<Ilike>>>, Uses<PgOnly<Ilike>, PgOnly<DateParts>>>();
+        same::<C<All3<PgOnly<DateParts>, (), PgOnly<DateParts>>>, PgOnly<DateParts>>();
+        same::<
+            C<All3<PgOnly<DateCasts>, Both<PgOnly<DateArithmetic>, PgOnly<DateCasts>>, ()>>,
+            Uses<PgOnly<DateArithmetic>, PgOnly<DateCasts>>,
+        >();
+        same::<
+            C<Both<All3<NotOnMysql<FullJoin>, PgOnly<Arrays>, PgOnly<DateParts>>, PgOnly<Arrays>>>,
+            Uses<PgOnly<Arrays>, Uses<NotOnMysql<FullJoin>, PgOnly<DateParts>>>,
+        >();
+        same::<C<Both<(), ()>>, ()>();
     }
-    impl super::Feature for Ilike {
-        const NAME: &'static str = "Ilike";
-    }
-    impl super::Feature for Arrays {
-        const NAME: &'static str = "Arrays";
-    }
-    impl super::Feature for JsonOperators {
-        const NAME: &'static str = "JsonOperators";
-    }
-    impl super::Feature for Intervals {
-        const NAME: &'static str = "Intervals";
-    }
-    impl super::Feature for DateFunctions {
-        const NAME: &'static str = "DateFunctions";
-    }
-    impl super::Feature for RollupCubeGroupingSets {
-        const NAME: &'static str = "RollupCubeGroupingSets";
-    }
-    impl super::Feature for WithinGroupAggregates {
-        const NAME: &'static str = "WithinGroupAggregates";
-    }
-    impl super::Feature for Sequences {
-        const NAME: &'static str = "Sequences";
-    }
-    impl super::Feature for PgFunctions {
-        const NAME: &'static str = "PgFunctions";
-    }
-    impl super::Feature for PgCasts {
-        const NAME: &'static str = "PgCasts";
-    }
-    impl super::Feature for AnyAll {
-        const NAME: &'static str = "AnyAll";
-    }
-    impl super::Feature for Lateral {
-        const NAME: &'static str = "Lateral";
-    }
-    impl super::Feature for Streams {
-        const NAME: &'static str = "Streams";
-    }
-    impl super::Feature for RowLocks {
-        const NAME: &'static str = "RowLocks";
-    }
-    impl super::Feature for COPY {
-        const NAME: &'static str = "COPY";
-    }
-    impl super::Feature for NetworkTypes {
-        const NAME: &'static str = "NetworkTypes";
+
+    #[test]
+    fn the_names_for_boxed_pieces_are_the_first_feature_each_backend_lacks() {
+        type Mixed = Both<PgOnly<DateParts>, Both<NotOnMysql<FullJoin>, PgOnly<DateCasts>>>;
+        assert_eq!(lacks::<Mixed>(), Some("DateParts"));
+        assert_eq!(lacks::<Both<Mixed, PgOnly<Ilike>>>(), Some("Ilike"));
+        assert_eq!(mysql_lacks::<Mixed>(), Some("FullJoin"));
+        assert_eq!(
+            mysql_lacks::<Both<PgOnly<DateParts>, PgOnly<DateCasts>>>(),
+            None
+        );
+        assert_eq!(lacks::<NotOnMysql<FullJoin>>(), None);
+        assert_eq!(
+            mysql_lacks::<Both<PgOnly<DateParts>, PgOnly<Ilike>>>(),
+            Some("Ilike")
+        );
+        assert_eq!(lacks::<()>(), None);
     }
 }

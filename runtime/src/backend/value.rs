@@ -69,11 +69,33 @@ pub trait Encode: ToSql + Sync {
         false
     }
 
+    /// Whether values of this type are [`PgInterval`](crate::types::PgInterval)s (for an
+    /// `Option`'s `None`, which has no value to ask).
+    #[doc(hidden)]
+    #[inline]
+    fn interval_type() -> bool
+    where
+        Self: Sized,
+    {
+        false
+    }
+
     /// The string, or `None` for NULL, of a type whose [`is_string`](Self::is_string) is
     /// true (`None` for any other).
     #[doc(hidden)]
     #[inline]
     fn as_str(&self) -> Option<&str> {
+        None
+    }
+
+    /// The interval, `Some(None)` for a NULL one, when the value is a [`PgInterval`]
+    /// (or an `Option` or reference of one); `None` for any other type. MySQL has no
+    /// interval values: date arithmetic writes an interval's parts as parameters of their own.
+    ///
+    /// [`PgInterval`]: crate::types::PgInterval
+    #[doc(hidden)]
+    #[inline]
+    fn interval(&self) -> Option<Option<&crate::types::PgInterval>> {
         None
     }
 }
@@ -302,8 +324,16 @@ impl<T: Encode> Encode for &T {
         T::is_string()
     }
     #[inline]
+    fn interval_type() -> bool {
+        T::interval_type()
+    }
+    #[inline]
     fn as_str(&self) -> Option<&str> {
         (**self).as_str()
+    }
+    #[inline]
+    fn interval(&self) -> Option<Option<&crate::types::PgInterval>> {
+        (**self).interval()
     }
 }
 
@@ -342,8 +372,19 @@ impl<T: Encode> Encode for Option<T> {
         T::is_string()
     }
     #[inline]
+    fn interval_type() -> bool {
+        T::interval_type()
+    }
+    #[inline]
     fn as_str(&self) -> Option<&str> {
         self.as_ref().and_then(Encode::as_str)
+    }
+    #[inline]
+    fn interval(&self) -> Option<Option<&crate::types::PgInterval>> {
+        match self {
+            Some(v) => v.interval(),
+            None => T::interval_type().then_some(None),
+        }
     }
 }
 
@@ -351,6 +392,14 @@ impl Encode for crate::types::PgInterval {
     #[cfg(feature = "sqlite")]
     fn to_sqlite(&self) -> Result<SqliteArg<'_>, String> {
         Err("an interval has no SQLite type".into())
+    }
+    #[inline]
+    fn interval(&self) -> Option<Option<&crate::types::PgInterval>> {
+        Some(Some(self))
+    }
+    #[inline]
+    fn interval_type() -> bool {
+        true
     }
 }
 

@@ -90,6 +90,9 @@ impl<ST: SqlType, T: crate::backend::Encode> Render for Bound<ST, T> {
     fn is_atomic(&self) -> bool {
         true
     }
+    fn bound_value(&self) -> Option<&dyn crate::backend::Encode> {
+        Some(&self.value)
+    }
 }
 
 impl<ST, T: fmt::Debug> fmt::Debug for Bound<ST, T> {
@@ -185,6 +188,10 @@ impl<ST: SqlType, T: crate::backend::Encode> crate::backend::Encode for Bound<ST
     #[inline]
     fn check(&self) -> Result<(), String> {
         self.value.check()
+    }
+    #[inline]
+    fn interval(&self) -> Option<Option<&crate::types::PgInterval>> {
+        self.value.interval()
     }
 }
 

@@ -7,7 +7,8 @@
 //! is portable only where both give the same value: a type to itself, an integer to a wider
 //! integer, to a double, to a decimal (a decimal is an exact double on SQLite) or to text, a
 //! boolean to an integer, a decimal to a double. Every other pair is PostgreSQL's (a compile
-//! error naming `PgCasts` on SQLite), and so is every cast to or from an array. The table is
+//! error naming `PgCasts` on SQLite), and so is every cast to or from an array; a `date` to a
+//! `timestamp` and back is `DateCasts`, which MySQL computes as PostgreSQL does. The table is
 //! written out, one line per pair.
 
 use crate::types::*;
@@ -22,6 +23,9 @@ pub trait CastTo<T> {
 type Exact = ();
 /// A cast only PostgreSQL computes as written.
 type PgCast = crate::backend::needs::PgOnly<crate::backend::needs::features::PgCasts>;
+/// A `date` to a `timestamp` (midnight) and back (the time cut off): PostgreSQL's and
+/// MySQL's (`CAST(.. AS DATE)`, `CAST(.. AS DATETIME(6))`) computation, not SQLite's.
+type DateCast = crate::backend::needs::PgOnly<crate::backend::needs::features::DateCasts>;
 
 #[rustfmt::skip]
 mod table {
@@ -172,7 +176,7 @@ mod table {
     impl CastTo<Bool> for Date { type Needs = PgCast; }
     impl CastTo<Date> for Date { type Needs = Exact; }
     impl CastTo<Time> for Date { type Needs = PgCast; }
-    impl CastTo<Timestamp> for Date { type Needs = PgCast; }
+    impl CastTo<Timestamp> for Date { type Needs = DateCast; }
     impl CastTo<Timestamptz> for Date { type Needs = PgCast; }
     impl CastTo<Interval> for Date { type Needs = PgCast; }
     impl CastTo<Uuid> for Date { type Needs = PgCast; }
@@ -204,7 +208,7 @@ mod table {
     impl CastTo<Numeric> for Timestamp { type Needs = PgCast; }
     impl CastTo<Text> for Timestamp { type Needs = PgCast; }
     impl CastTo<Bool> for Timestamp { type Needs = PgCast; }
-    impl CastTo<Date> for Timestamp { type Needs = PgCast; }
+    impl CastTo<Date> for Timestamp { type Needs = DateCast; }
     impl CastTo<Time> for Timestamp { type Needs = PgCast; }
     impl CastTo<Timestamp> for Timestamp { type Needs = Exact; }
     impl CastTo<Timestamptz> for Timestamp { type Needs = PgCast; }

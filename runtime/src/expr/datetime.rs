@@ -1,11 +1,12 @@
 //! Date and time functions (`now()`, `current_date`, `extract`, `date_part`, `date_trunc`),
-//! `CAST`, and date/time arithmetic with intervals, with PostgreSQL's result types.
+//! `CAST`, and interval values, with PostgreSQL's result types (the arithmetic is in
+//! `time_arith.rs`).
 
 use super::func::*;
 use super::signatures::HasFields;
-use super::{Expression, IntoOperand};
+use super::Expression;
 use crate::backend::needs::{features as lacks, PgOnly};
-use crate::check::identity::{ExprKey, NameId, NodeOf};
+use crate::check::identity::{ExprKey, NodeOf};
 use crate::check::{AppearsIn, Neutral, ValidGrouping};
 use crate::render::{Render, SqlWriter};
 use crate::types::*;
@@ -123,38 +124,46 @@ impl Field {
 }
 
 /// `EXTRACT(field FROM value)`: `numeric` (PostgreSQL 14 and later; before 14 it was
-/// `double precision`), nullable as `value`.
+/// `double precision`), nullable as `value`. `K` is the field's kind: [`Field`] (chosen at
+/// run time) or a type of [`fields`](super::fields).
 #[derive(Clone, Copy)]
-pub struct Extract<E> {
-    field: Field,
+pub struct Extract<K, E> {
+    field: K,
     expr: E,
 }
 
-/// `EXTRACT(field FROM value)` of a date, time, timestamp or interval.
-pub fn extract<E: Expression>(field: Field, e: E) -> Extract<E>
+/// `EXTRACT(field FROM value)` of a date, time, timestamp or interval. `field` is a
+/// [`Field`] (PostgreSQL's `DateFunctions`) or one of [`fields`](super::fields)' types
+/// (`fields::Year`, ...), which MySQL computes too.
+pub fn extract<K: super::fields::ExtractField, E: Expression>(field: K, e: E) -> Extract<K, E>
 where
     <E::SqlType as SqlType>::NotNull: HasFields,
 {
     Extract { field, expr: e }
 }
 
-impl<E: Expression> Expression for Extract<E> {
+impl<K, E: Expression> Expression for Extract<K, E> {
     type SqlType = NullableAs<E::SqlType, Numeric>;
 }
-impl<E: AppearsIn<F, I, Lifted: SqlType>, F, I> AppearsIn<F, I> for Extract<E> {
+impl<K, E: AppearsIn<F, I, Lifted: SqlType>, F, I> AppearsIn<F, I> for Extract<K, E> {
     type Lifted = NullableAs<E::Lifted, Numeric>;
 }
-crate::check::identity::keyed_grouping!([E,] Extract<E> => E);
-impl<E: ExprKey> ExprKey for Extract<E> {
+crate::check::identity::keyed_grouping!([K, E,] Extract<K, E> => E);
+impl<K, E: ExprKey> ExprKey for Extract<K, E> {
     // The field is a value, not part of the type: `extract(Field::Year, d)` matches
     // `extract(Field::Month, d)` here, and PostgreSQL tells them apart.
     type Id = NodeOf<ExtractNode, (E,)>;
 }
-impl<E: Render> Render for Extract<E> {
-    type Needs = crate::backend::needs::PgOnly<crate::backend::needs::features::DateFunctions>;
+impl<K: super::fields::ExtractField, E: Render + Expression> Render for Extract<K, E>
+where
+    <E::SqlType as SqlType>::NotNull: HasFields,
+{
+    type Needs =
+        crate::backend::needs::Both<K::NeedsOn<<E::SqlType as SqlType>::NotNull>, E::Needs>;
     fn render<'a>(&'a self, out: &mut SqlWriter<'a>) {
+        // MySQL spells the six fields it computes exactly as PostgreSQL does.
         out.sql("EXTRACT(");
-        out.sql(self.field.sql());
+        out.sql(self.field.field().sql());
         out.sql(" FROM ");
         self.expr.render(out);
         out.sql(")");
@@ -163,8 +172,8 @@ impl<E: Render> Render for Extract<E> {
         true
     }
 }
-crate::__impl_operators!([E: Expression,] Extract<E>);
-as_expr_for! { [E,] Extract<E>; }
+crate::__impl_operators!([K, E: Expression,] Extract<K, E>);
+as_expr_for! { [K, E,] Extract<K, E>; }
 
 /// A [`Field`] as a text literal (`'month'`), written by sqlwright from the enum: the same
 /// call written twice is then the same expression to PostgreSQL (`GROUP BY`/`ORDER BY`
@@ -293,150 +302,8 @@ where
 crate::__impl_operators!([E: Expression, T: SqlType<Nullability = NotNull>,] Cast<E, T>);
 as_expr_for! { [E, T,] Cast<E, T>; }
 
-// ---- date/time arithmetic -------------------------------------------------------------------
-
-/// `+` on dates and times: `date + interval` is a `timestamp`, `date + integer` a `date`,
-/// `timestamp[tz] + interval` keeps its type, `interval + interval` is an interval.
-#[diagnostic::on_unimplemented(message = "cannot add SQL type `{R}` to `{Self}`")]
-pub trait TimePlus<R> {
-    /// The type of the sum.
-    type Out: SqlType<Nullability = NotNull>;
-}
-/// `-` on dates and times: `date - date` is an `integer` (days), `date - interval` a
-/// `timestamp`, `timestamp - timestamp` an interval.
-#[diagnostic::on_unimplemented(message = "cannot subtract SQL type `{R}` from `{Self}`")]
-pub trait TimeMinus<R> {
-    /// The type of the difference.
-    type Out: SqlType<Nullability = NotNull>;
-}
-
-macro_rules! time_ops {
-    ($tr:ident: $($l:ty, $r:ty => $o:ty;)*) => {$(
-        impl $tr<$r> for $l {
-            type Out = $o;
-        }
-    )*};
-}
-time_ops! { TimePlus:
-    Date, Interval => Timestamp;
-    Date, Int4 => Date;
-    Date, Time => Timestamp;
-    Timestamp, Interval => Timestamp;
-    Timestamptz, Interval => Timestamptz;
-    Time, Interval => Time;
-    Interval, Interval => Interval;
-}
-time_ops! { TimeMinus:
-    Date, Interval => Timestamp;
-    Date, Int4 => Date;
-    Date, Date => Int4;
-    Timestamp, Interval => Timestamp;
-    Timestamptz, Interval => Timestamptz;
-    Timestamp, Timestamp => Interval;
-    Timestamptz, Timestamptz => Interval;
-    Time, Interval => Time;
-    Time, Time => Interval;
-    Interval, Interval => Interval;
-}
-
-/// `left + right` or `left - right` on dates and times.
-pub struct TimeArith<L, R, const PLUS: bool> {
-    left: L,
-    right: R,
-}
-
-/// `+` (`PLUS`) or `-` of SQL types `Self` and `R`: the result type, from [`TimePlus`] or
-/// [`TimeMinus`] (one bridge, so that each node impl below is written once).
-pub trait TimeResult<R, const PLUS: bool> {
-    /// The result type.
-    type Out: SqlType<Nullability = NotNull>;
-}
-impl<L: TimePlus<R>, R> TimeResult<R, true> for L {
-    type Out = L::Out;
-}
-impl<L: TimeMinus<R>, R> TimeResult<R, false> for L {
-    type Out = L::Out;
-}
-
-/// The type of `l + r` / `l - r` for operand types `L` and `R`, NULL when either may be.
-type TimeOut<L, R, const P: bool> =
-    NullableIf<L, R, <<L as SqlType>::NotNull as TimeResult<<R as SqlType>::NotNull, P>>::Out>;
-
-impl<L: Expression, R: Expression, const P: bool> Expression for TimeArith<L, R, P>
-where
-    <L::SqlType as SqlType>::NotNull: TimeResult<<R::SqlType as SqlType>::NotNull, P>,
-{
-    type SqlType = TimeOut<L::SqlType, R::SqlType, P>;
-}
-impl<L, R, F, IL, IR, const P: bool> AppearsIn<F, (IL, IR)> for TimeArith<L, R, P>
-where
-    L: AppearsIn<F, IL, Lifted: SqlType>,
-    R: AppearsIn<F, IR, Lifted: SqlType>,
-    <L::Lifted as SqlType>::NotNull: TimeResult<<R::Lifted as SqlType>::NotNull, P>,
-{
-    type Lifted = TimeOut<L::Lifted, R::Lifted, P>;
-}
-crate::check::identity::keyed_grouping!([L, R, const P: bool,] TimeArith<L, R, P> => (L, R));
-impl<L: ExprKey, R: ExprKey, const P: bool> ExprKey for TimeArith<L, R, P>
-where
-    TimeNode<P>: NameId,
-{
-    type Id = NodeOf<TimeNode<P>, (L, R)>;
-}
-
-/// The marker of `+` (`P`) or `-` on dates and times, for [`ExprKey`].
-#[doc(hidden)]
-pub struct TimeNode<const P: bool>;
-impl NameId for TimeNode<true> {
-    type Id = ::sqlwright::__private::name_id!(node time_plus);
-}
-impl NameId for TimeNode<false> {
-    type Id = ::sqlwright::__private::name_id!(node time_minus);
-}
 crate::check::identity::name_ids! {
     ExtractNode = extract;
     FieldNode = field;
     CastNode = cast;
 }
-impl<L: Render, R: Render, const P: bool> Render for TimeArith<L, R, P> {
-    type Needs = crate::backend::needs::PgOnly<crate::backend::needs::features::Intervals>;
-    fn render<'a>(&'a self, out: &mut SqlWriter<'a>) {
-        crate::render::operand(&self.left, out);
-        out.sql(if P { " + " } else { " - " });
-        crate::render::operand(&self.right, out);
-    }
-}
-as_expr_for! { [L, R, const P: bool,] TimeArith<L, R, P>; }
-impl<L, R, const P: bool> super::Shown for TimeArith<L, R, P> {
-    type As = Self;
-    type Wait<X> = X;
-}
-
-/// Date and time arithmetic: `plus` / `minus` with PostgreSQL's result types.
-pub trait TimeMethods: Expression + Sized {
-    /// `self + rhs`: `date + interval` (a timestamp), `date + n` days, `timestamp +
-    /// interval`, ...
-    fn plus<R: IntoOperand>(self, rhs: R) -> TimeArith<Self, R::Expr, true>
-    where
-        <Self::SqlType as SqlType>::NotNull:
-            TimePlus<<<R::Expr as Expression>::SqlType as SqlType>::NotNull>,
-    {
-        TimeArith {
-            left: self,
-            right: rhs.into_operand(),
-        }
-    }
-    /// `self - rhs`: `date - interval` (a timestamp), `date - n` days, `date - date`
-    /// (days), `timestamp - timestamp` (an interval), ...
-    fn minus<R: IntoOperand>(self, rhs: R) -> TimeArith<Self, R::Expr, false>
-    where
-        <Self::SqlType as SqlType>::NotNull:
-            TimeMinus<<<R::Expr as Expression>::SqlType as SqlType>::NotNull>,
-    {
-        TimeArith {
-            left: self,
-            right: rhs.into_operand(),
-        }
-    }
-}
-impl<E: Expression> TimeMethods for E {}

@@ -10,6 +10,7 @@ mod bound;
 mod case;
 pub mod casts;
 mod datetime;
+pub mod fields;
 mod func;
 mod json;
 mod methods;
@@ -18,6 +19,7 @@ mod ops;
 mod ordered_set;
 mod signatures;
 mod special;
+mod time_arith;
 mod window;
 
 pub use aggregate::{
@@ -42,6 +44,7 @@ pub use ordered_set::{
 };
 pub use signatures::{Exact, HasFields, Rounded, Truncatable};
 pub use special::*;
+pub use time_arith::*;
 pub use window::{
     cume_dist, dense_rank, first_value, lag, lag_by, lag_or, last_value, lead, lead_by, lead_or,
     nth_value, ntile, percent_rank, rank, row_number, window, CumeDist, DenseRank, Empty,

@@ -152,12 +152,26 @@ impl<F: SqlType<NotNull = Text>, A: SqlType<NotNull: Truncatable>> Signature<(F,
 }
 
 /// Types `extract`/`date_part` read fields from.
-pub trait HasFields: SqlType {}
-impl HasFields for Date {}
-impl HasFields for Time {}
-impl HasFields for Timestamp {}
-impl HasFields for Timestamptz {}
-impl HasFields for Interval {}
+pub trait HasFields: SqlType {
+    /// What `extract` of a field named by its type ([`super::fields`]) needs from this
+    /// type.
+    type Parts: crate::backend::Needs;
+}
+impl HasFields for Date {
+    type Parts = super::fields::ExactParts;
+}
+impl HasFields for Time {
+    type Parts = super::fields::ExactParts;
+}
+impl HasFields for Timestamp {
+    type Parts = super::fields::ExactParts;
+}
+impl HasFields for Timestamptz {
+    type Parts = super::fields::PgParts;
+}
+impl HasFields for Interval {
+    type Parts = super::fields::PgParts;
+}
 
 #[diagnostic::do_not_recommend]
 impl<F: SqlType<NotNull = Text>, A: SqlType<NotNull: HasFields>> Signature<(F, A)> for DatePart {

@@ -26,11 +26,11 @@ pub struct BoxedFilter<'a>(Vec<Piece<'a>>);
 /// An ORDER BY clause of boxed items.
 pub struct BoxedOrder<'a>(Vec<Piece<'a>>);
 
-/// A boxed piece, with the PostgreSQL-only feature it uses (its type, which said so, is
-/// erased; see [`SqlWriter::needs_postgres`]). `Send`, so that the query can run on an
-/// async connection: a piece's values are `Encode`, hence `Sync`, and held by value or by
-/// shared reference.
-/// The third field is the feature MySQL lacks that it uses, if any
+/// A boxed piece, with the first feature it uses that SQLite lacks (its type, which said
+/// so, is erased; see [`SqlWriter::needs_postgres`]). `Send`, so that the query can run on
+/// an async connection: a piece's values are `Encode`, hence `Sync`, and held by value or
+/// by shared reference.
+/// The third field is the first feature it uses that MySQL lacks, if any
 /// ([`SqlWriter::lacks_on_mysql`]).
 struct Piece<'a>(
     Box<dyn DynRender + Send + 'a>,

@@ -141,19 +141,19 @@ impl<'a> SqlWriter<'a> {
         }
     }
 
-    /// Records that a piece written here uses PostgreSQL-only `feature` (`None`: nothing):
-    /// a piece of a boxed query, whose type no longer says. On another backend the statement
-    /// is then refused before it is sent ([`Error::Unsupported`](crate::Error::Unsupported)).
+    /// Records that a piece written here uses `feature`, which SQLite lacks (`None`:
+    /// nothing): a piece of a boxed query, whose type no longer says. On SQLite the statement
+    /// is then refused before it is sent ([`Error::Unsupported`](crate::Error::Unsupported));
+    /// MySQL has its own list ([`lacks_on_mysql`](Self::lacks_on_mysql)).
     #[inline]
     pub fn needs_postgres(&mut self, feature: Option<&'static str>) {
-        if self.dialect != Dialect::Postgres && self.lacking.is_none() {
+        if !matches!(self.dialect, Dialect::Postgres | Dialect::Mysql) && self.lacking.is_none() {
             self.lacking = feature;
         }
     }
 
-    /// Records that a piece written here uses `feature`, which PostgreSQL and SQLite have
-    /// and MySQL lacks (`None`: nothing), as [`needs_postgres`](Self::needs_postgres) does
-    /// for PostgreSQL-only features.
+    /// Records that a piece written here uses `feature`, which MySQL lacks (`None`:
+    /// nothing), as [`needs_postgres`](Self::needs_postgres) does for SQLite.
     #[inline]
     pub fn lacks_on_mysql(&mut self, feature: Option<&'static str>) {
         if self.dialect == Dialect::Mysql && self.lacking.is_none() {
@@ -420,6 +420,13 @@ pub trait Render {
     /// reads a sensitive column (`lower(password)`).
     fn is_sensitive(&self) -> bool {
         false
+    }
+
+    /// The value, when this piece is a bound value (`Bound`), for the nodes that write a
+    /// value differently on some backend (an interval's parts on MySQL).
+    #[doc(hidden)]
+    fn bound_value(&self) -> Option<&dyn crate::backend::Encode> {
+        None
     }
 
     /// Writes this piece as a select list, recording a label per column.
