@@ -367,17 +367,27 @@ pub mod __private {
         crate::expr::Binary::new(left, right)
     }
 
-    /// `left OP right` of `+ - * /`, knowing whether both sides are integers (see
+    /// `left OP right` of `+ - * /`, knowing whether the result is an integer (see
     /// [`both_integers`]).
-    pub fn arith<Op, L, R>(left: L, right: R, integers: bool) -> crate::expr::Binary<Op, L, R> {
+    pub fn arith<Op, L, R>(left: L, right: R, integers: u8) -> crate::expr::Binary<Op, L, R> {
         crate::expr::Binary::arith(left, right, integers)
     }
 
-    /// Whether both SQL types are integers (`int2`, `int4`, `int8`, or NULL-able ones).
+    /// Whether `L op R` is of an integer SQL type (`int2`, `int4`, `int8`, the unsigned
+    /// ones, or NULL-able ones): 0 no, 1 yes, 2 yes and kept as `numeric` on PostgreSQL
+    /// (`uint8`).
     #[inline]
-    pub fn both_integers<L: SqlType, R: SqlType>() -> bool {
+    pub fn both_integers<L: SqlType, R: SqlType>() -> u8 {
         use crate::types::NumericRank;
-        <L::Rank as NumericRank>::IS_INTEGER && <R::Rank as NumericRank>::IS_INTEGER
+        type Joined<L, R> = <<L as SqlType>::Rank as NumericRank>::Join<<R as SqlType>::Rank>;
+        match (
+            <Joined<L, R> as NumericRank>::IS_INTEGER,
+            <Joined<L, R> as NumericRank>::IS_PG_NUMERIC_INTEGER,
+        ) {
+            (true, true) => 2,
+            (true, false) => 1,
+            _ => 0,
+        }
     }
 
     /// `OP expr`, for the generated operator impls.

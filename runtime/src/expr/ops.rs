@@ -102,9 +102,11 @@ binary_ops! {
 pub struct Binary<Op, L, R> {
     left: L,
     right: R,
-    /// Whether both operands are of integer SQL types (set by `+ - * /`): `/` then
-    /// truncates as on PostgreSQL, which MySQL spells `DIV` (its `/` gives a decimal).
-    integers: bool,
+    /// Whether the result is of an integer SQL type (set by `+ - * /`, see
+    /// `__private::both_integers`): 0 no, 1 yes, 2 yes and stored as `numeric` on
+    /// PostgreSQL (`UInt8`). `/` then truncates as PostgreSQL's `/` of integers does,
+    /// which MySQL spells `DIV` (its `/` gives a decimal) and PostgreSQL's `numeric` `div`.
+    integers: u8,
     _op: PhantomData<Op>,
 }
 
@@ -113,13 +115,13 @@ impl<Op, L, R> Binary<Op, L, R> {
         Binary {
             left,
             right,
-            integers: false,
+            integers: 0,
             _op: PhantomData,
         }
     }
 
     /// `left OP right` of arithmetic, knowing whether both sides are integers.
-    pub(crate) fn arith(left: L, right: R, integers: bool) -> Self {
+    pub(crate) fn arith(left: L, right: R, integers: u8) -> Self {
         Binary {
             left,
             right,
@@ -179,11 +181,24 @@ impl<Op: BinaryOp, L: Render, R: Render> Render for Binary<Op, L, R> {
         }
         // PostgreSQL's `/` of two integers truncates toward zero; MySQL's gives a decimal
         // (30 / 7 = 4.2857), its `DIV` truncates toward zero as PostgreSQL does.
-        let sql = if Op::IS_DIV && self.integers && out.dialect() == crate::engine::Dialect::Mysql {
-            "DIV"
-        } else {
-            Op::SQL
-        };
+        let sql =
+            if Op::IS_DIV && self.integers != 0 && out.dialect() == crate::engine::Dialect::Mysql {
+                "DIV"
+            } else if Op::IS_DIV
+                && self.integers == 2
+                && out.dialect() == crate::engine::Dialect::Postgres
+            {
+                // `numeric / numeric` keeps the fraction; `div` truncates toward zero.
+                return out.redacting(sensitive, |out| {
+                    out.sql("div(");
+                    self.left.render(out);
+                    out.sql(", ");
+                    self.right.render(out);
+                    out.sql(")");
+                });
+            } else {
+                Op::SQL
+            };
         out.redacting(sensitive, |out| {
             operand(&self.left, out);
             out.sql(" ");
