@@ -4,7 +4,7 @@
 //! aggregates, arithmetic (and its overflow and negative results, typed errors on every
 //! backend), writes, upserts and RETURNING; DDL, reflection and `verify_schema`.
 
-use crate::both::{with, TestBackend};
+use crate::both::{text_of, with, TestBackend};
 use sqlwright::backend::Dialect;
 use sqlwright::engine::DbErrorKind;
 use sqlwright::prelude::*;
@@ -237,12 +237,19 @@ fn unsigned_arithmetic_gives_typed_errors_out_of_range<B: TestBackend>() {
         .one(&mut db.conn)
         .unwrap();
     assert_eq!((sum, product, quotient), (70_007, 14, 1_666_666_666));
-    // `/` of integers truncates on every backend (MySQL's `DIV`, PostgreSQL's `div`).
-    let halves: u64 = at(3)
-        .select((counters::big + 1u64) / 2u64)
-        .one(&mut db.conn)
-        .unwrap();
-    assert_eq!(halves, 2_500_000_000);
+    // `/` of integers truncates on every backend (MySQL's `DIV`, PostgreSQL's `div` of the
+    // numeric storage).
+    let halves = at(3).select((counters::big + 1u64) / 2u64);
+    let sql = text_of(halves.debug_sql_for(B::DIALECT));
+    let division = match B::DIALECT {
+        Dialect::Postgres => "SELECT div(\"counters\".\"big\" + $1, $2) FROM",
+        Dialect::Mysql => "SELECT (`counters`.`big` + ?) DIV ? FROM",
+        _ => "SELECT (\"counters\".\"big\" + ?1) / ?2 FROM",
+    };
+    assert!(sql.starts_with(division), "{sql}");
+    assert_eq!(halves.one(&mut db.conn).unwrap(), 2_500_000_000);
+    let odd: u64 = at(3).select(counters::big / 3000u64 / 7u64).one(&mut db.conn).unwrap();
+    assert_eq!(odd, 5_000_000_000 / 3000 / 7);
     // Beside a signed integer the result is signed, as PostgreSQL types the storage.
     let signed: i64 = at(3)
         .select(counters::mid + value(3i32))
@@ -354,6 +361,30 @@ fn unsigned_columns_update_upsert_and_return<B: TestBackend>() {
 }
 
 fn unsigned_columns_reflect_and_verify_clean<B: TestBackend + Reflects>() {
+    let ddl = sqlwright::schema!(counters).create_sql_for(B::DIALECT, false);
+    let expected: &[&str] = match B::DIALECT {
+        Dialect::Mysql => &[
+            "`tiny` TINYINT UNSIGNED NOT NULL",
+            "`small` SMALLINT UNSIGNED NOT NULL",
+            "`mid` INT UNSIGNED NOT NULL",
+            "`big` BIGINT UNSIGNED NOT NULL",
+            "`maybe` INT UNSIGNED,",
+        ],
+        Dialect::Postgres => &[
+            "\"tiny\" int2 NOT NULL CHECK (\"tiny\" >= 0 AND \"tiny\" <= 255)",
+            "\"small\" int4 NOT NULL CHECK (\"small\" >= 0 AND \"small\" <= 65535)",
+            "\"mid\" int8 NOT NULL CHECK (\"mid\" >= 0 AND \"mid\" <= 4294967295)",
+            "\"big\" numeric(20,0) NOT NULL CHECK (\"big\" >= 0 AND \"big\" <= 18446744073709551615)",
+            "\"maybe\" int8 CHECK (\"maybe\" >= 0 AND \"maybe\" <= 4294967295)",
+        ],
+        _ => &[
+            "\"tiny\" INTEGER NOT NULL CHECK (\"tiny\" >= 0 AND \"tiny\" <= 255)",
+            "\"big\" INTEGER NOT NULL CHECK (\"big\" >= 0 AND \"big\" <= 18446744073709551615)",
+        ],
+    };
+    for part in expected {
+        assert!(ddl.contains(part), "{part} in {ddl}");
+    }
     let mut db = filled::<B>();
     let meta = <counters::table as sqlwright::query::Table>::META;
     let drift = verify_schema(&mut db.conn, &[meta]).unwrap();
@@ -362,13 +393,39 @@ fn unsigned_columns_reflect_and_verify_clean<B: TestBackend + Reflects>() {
     let table = catalog.table("counters").unwrap();
     let types: Vec<&str> = table.columns.iter().map(|c| c.type_name.as_str()).collect();
     match B::DIALECT {
-        // MySQL's own unsigned types, read back as declared.
-        Dialect::Mysql => assert_eq!(types, ["uint4", "uint1", "uint2", "uint4", "uint8", "uint4"]),
+        // MySQL's own unsigned types, read back as declared, printed as `table!` types.
+        Dialect::Mysql => {
+            assert_eq!(types, ["uint4", "uint1", "uint2", "uint4", "uint8", "uint4"]);
+            let printed = sqlwright::reflect::print_schema(&catalog, &Default::default()).unwrap();
+            for line in ["tiny -> UInt1,", "small -> UInt2,", "big -> UInt8,", "maybe -> Nullable<UInt4>,"] {
+                assert!(printed.contains(line), "{line} in {printed}");
+            }
+        }
         // The signed storage, each column with its range check.
         Dialect::Postgres => {
             assert_eq!(types, ["int8", "int2", "int4", "int8", "numeric", "int8"]);
             assert_eq!(table.checks.len(), 6, "{:?}", table.checks);
         }
         _ => assert_eq!(table.checks.len(), 6, "{:?}", table.checks),
+    }
+    // A signed column where an unsigned one is declared is drift.
+    let signed = match B::DIALECT {
+        Dialect::Mysql => Some("ALTER TABLE counters MODIFY maybe INT"),
+        Dialect::Postgres => Some("ALTER TABLE counters ALTER COLUMN maybe TYPE int4"),
+        _ => None,
+    };
+    if let Some(alter) = signed {
+        // u32::MAX has no signed INT: the server refuses the change while the row is there.
+        delete(counters::table)
+            .filter(counters::id.eq(2))
+            .execute(&mut db.conn)
+            .unwrap();
+        db.conn.batch_execute(alter).unwrap();
+        let drift = verify_schema(&mut db.conn, &[meta]).unwrap();
+        assert!(
+            matches!(&drift[..], [sqlwright::reflect::Drift::Type { column, declared, .. }]
+                if column == "counters.maybe" && declared == "uint4"),
+            "{drift:?}"
+        );
     }
 }
