@@ -99,14 +99,20 @@ pub(crate) fn pg_storage(name: &str) -> Option<&'static str> {
         .map(|(_, pg, _)| *pg)
 }
 
-/// The range check a PostgreSQL or SQLite column of an unsigned type gets:
-/// ` CHECK ("c" >= 0 AND "c" <= max)` (the form PostgreSQL gives back, so migrations compare
-/// it as equal), empty for any other type.
-pub(crate) fn range_check(name: &str, column: &str) -> String {
-    let Some((.., max)) = STORAGE.iter().find(|(n, ..)| *n == name) else {
+/// The range check a PostgreSQL (`pg`) or SQLite column of an unsigned type gets:
+/// ` CHECK ("c" >= 0 AND "c" <= max)`, empty for any other type. On PostgreSQL a maximum
+/// beyond `integer` is written as PostgreSQL gives it back (`'4294967295'::bigint`), so
+/// that migrations compare the declared and the live check as equal.
+pub(crate) fn range_check(name: &str, column: &str, pg: bool) -> String {
+    let Some((_, storage, max)) = STORAGE.iter().find(|(n, ..)| *n == name) else {
         return String::new();
     };
     let quoted = format!("\"{}\"", column.replace('"', "\"\""));
+    let max = match (pg, *storage) {
+        (true, "int8") => format!("'{max}'::bigint"),
+        (true, "numeric(20,0)") => format!("'{max}'::numeric"),
+        _ => max.to_string(),
+    };
     format!(" CHECK ({quoted} >= 0 AND {quoted} <= {max})")
 }
 

@@ -142,7 +142,7 @@ pub(super) fn declared<'a>(tables: &[&'a TableMeta], dialect: Dialect) -> Model<
                     sql: k.sql.to_string(),
                 });
             }
-            let range = crate::types::unsigned::range_check(c.sql_type, c.sql_name);
+            let range = crate::types::unsigned::range_check(c.sql_type, c.sql_name, pg);
             if let Some(sql) = range
                 .strip_prefix(" CHECK (")
                 .and_then(|s| s.strip_suffix(')'))
