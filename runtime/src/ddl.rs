@@ -135,7 +135,9 @@ impl TableMeta {
                 item.push(')');
             }
             // An unsigned type's range, in its wider signed storage.
-            item.push_str(&crate::types::unsigned::range_check(c.sql_type, c.sql_name, !sqlite));
+            item.push_str(&crate::types::unsigned::range_check(
+                c.sql_type, c.sql_name, !sqlite,
+            ));
             if sqlite && c.sql_type == "bool" {
                 // SQLite stores booleans as integers; only 0 and 1 load as `bool`.
                 item.push_str(" CHECK (");

@@ -122,10 +122,7 @@ fn unsigned_values_round_trip_at_zero_the_maximum_and_null<B: TestBackend>() {
         ))
         .one(&mut db.conn)
         .unwrap();
-    assert_eq!(
-        top,
-        (255, 65_535, u32::MAX, big_max::<B>(), Some(u32::MAX))
-    );
+    assert_eq!(top, (255, 65_535, u32::MAX, big_max::<B>(), Some(u32::MAX)));
     // A bound value: a parameter of the column's type.
     let echoed: u64 = counters::table
         .filter(counters::id.eq(1))
@@ -143,10 +140,7 @@ fn unsigned_values_round_trip_at_zero_the_maximum_and_null<B: TestBackend>() {
             })
             .execute(&mut db.conn)
             .unwrap_err();
-        assert!(
-            err.to_string().contains("above i64::MAX"),
-            "{err:?}"
-        );
+        assert!(err.to_string().contains("above i64::MAX"), "{err:?}");
         assert_eq!(counters::table.count(&mut db.conn).unwrap(), 3);
     }
 }
@@ -194,14 +188,8 @@ fn unsigned_columns_filter_order_and_aggregate<B: TestBackend>() {
         .unwrap();
     assert_eq!(order, [big_max::<B>(), 5_000_000_000, 0]);
     // Aggregates: sums as PostgreSQL sums the storage, min and max of the type itself.
-    let (sum_tiny, sum_small, sum_mid, max_big, min_mid, counted): (
-        Option<i64>,
-        Option<i64>,
-        Option<rust_decimal::Decimal>,
-        Option<u64>,
-        Option<u32>,
-        i64,
-    ) = counters::table
+    // The types are the default Rust types of the aggregates' SQL types: inferred.
+    let (sum_tiny, sum_small, sum_mid, max_big, min_mid, counted) = counters::table
         .select((
             sum(counters::tiny),
             sum(counters::small),
@@ -212,6 +200,8 @@ fn unsigned_columns_filter_order_and_aggregate<B: TestBackend>() {
         ))
         .one(&mut db.conn)
         .unwrap();
+    let _: (Option<i64>, Option<i64>) = (sum_tiny, sum_small);
+    let _: (Option<u64>, Option<u32>, i64) = (max_big, min_mid, counted);
     assert_eq!(sum_tiny, Some(262));
     assert_eq!(sum_small, Some(65_835));
     // Past u32::MAX: no overflow, the sum is a numeric.
@@ -248,7 +238,10 @@ fn unsigned_arithmetic_gives_typed_errors_out_of_range<B: TestBackend>() {
     };
     assert!(sql.starts_with(division), "{sql}");
     assert_eq!(halves.one(&mut db.conn).unwrap(), 2_500_000_000);
-    let odd: u64 = at(3).select(counters::big / 3000u64 / 7u64).one(&mut db.conn).unwrap();
+    let odd: u64 = at(3)
+        .select(counters::big / 3000u64 / 7u64)
+        .one(&mut db.conn)
+        .unwrap();
     assert_eq!(odd, 5_000_000_000 / 3000 / 7);
     // Beside a signed integer the result is signed, as PostgreSQL types the storage.
     let signed: i64 = at(3)
@@ -415,9 +408,17 @@ fn unsigned_columns_reflect_and_verify_clean<B: TestBackend + Reflects>() {
     match B::DIALECT {
         // MySQL's own unsigned types, read back as declared, printed as `table!` types.
         Dialect::Mysql => {
-            assert_eq!(types, ["uint4", "uint1", "uint2", "uint4", "uint8", "uint4"]);
+            assert_eq!(
+                types,
+                ["uint4", "uint1", "uint2", "uint4", "uint8", "uint4"]
+            );
             let printed = sqlwright::reflect::print_schema(&catalog, &Default::default()).unwrap();
-            for line in ["tiny -> UInt1,", "small -> UInt2,", "big -> UInt8,", "maybe -> Nullable<UInt4>,"] {
+            for line in [
+                "tiny -> UInt1,",
+                "small -> UInt2,",
+                "big -> UInt8,",
+                "maybe -> Nullable<UInt4>,",
+            ] {
                 assert!(printed.contains(line), "{line} in {printed}");
             }
         }
