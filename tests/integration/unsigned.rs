@@ -450,3 +450,40 @@ fn unsigned_columns_reflect_and_verify_clean<B: TestBackend + Reflects>() {
         );
     }
 }
+
+/// Raw SQL on MariaDB: an unsigned value bound by its SQL type, read back by `get`, above
+/// `i64::MAX`; a hand-made `BIGINT UNSIGNED` column loads through the typed DSL as well.
+#[test]
+fn raw_sql_binds_and_reads_unsigned_values_on_mariadb() {
+    use sqlwright::raw;
+    use sqlwright::types::UInt8;
+    let db = sqlwright::testing::mariadb_database();
+    let mut conn = db.connect().unwrap();
+    sqlwright::schema!(counters)
+        .create_all(&mut conn, false)
+        .unwrap();
+    let n = raw::sql(
+        "INSERT INTO counters (id, tiny, small, mid, big) VALUES (1, 255, 65535, 4294967295, :big)",
+    )
+    .bind_as::<UInt8, _>("big", u64::MAX)
+    .execute(&mut conn)
+    .unwrap();
+    assert_eq!(n, 1);
+    let rows = raw::sql("SELECT big, tiny, big - :less AS less FROM counters WHERE big = :big")
+        .bind_as::<UInt8, _>("big", u64::MAX)
+        .bind_as::<UInt8, _>("less", 1u64 << 63)
+        .load(&mut conn)
+        .unwrap();
+    assert_eq!(rows.len(), 1);
+    assert_eq!(rows[0].get::<u64>("big").unwrap(), u64::MAX);
+    assert_eq!(rows[0].get::<u8>("tiny").unwrap(), 255);
+    assert_eq!(rows[0].get::<u64>("less").unwrap(), (1u64 << 63) - 1);
+    // Too large for the Rust type asked: an error naming the column.
+    let err = rows[0].get::<u32>("big").unwrap_err();
+    assert!(
+        matches!(&err, Error::Decode { column, .. } if column == "big"),
+        "{err:?}"
+    );
+    let big: u64 = counters::table.select(counters::big).one(&mut conn).unwrap();
+    assert_eq!(big, u64::MAX);
+}
