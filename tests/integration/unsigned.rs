@@ -484,6 +484,9 @@ fn raw_sql_binds_and_reads_unsigned_values_on_mariadb() {
         matches!(&err, Error::Decode { column, .. } if column == "big"),
         "{err:?}"
     );
-    let big: u64 = counters::table.select(counters::big).one(&mut conn).unwrap();
+    let big: u64 = counters::table
+        .select(counters::big)
+        .one(&mut conn)
+        .unwrap();
     assert_eq!(big, u64::MAX);
 }
