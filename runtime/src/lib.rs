@@ -294,7 +294,8 @@ pub mod prelude {
     pub use crate::session::Session;
     pub use crate::types::{
         Array, Bool, Bytea, Date, Float4, Float8, Int2, Int4, Int8, Interval, Json, Jsonb,
-        Nullable, Numeric, PgInterval, Text, Time, Timestamp, Timestamptz, Uuid, Varchar,
+        Nullable, Numeric, PgInterval, Text, Time, Timestamp, Timestamptz, UInt1, UInt2, UInt4,
+        UInt8, Uuid, Varchar,
     };
 }
 
