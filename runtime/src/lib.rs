@@ -374,21 +374,12 @@ pub mod __private {
         crate::expr::Binary::arith(left, right, integers)
     }
 
-    /// Whether `L op R` is of an integer SQL type (`int2`, `int4`, `int8`, the unsigned
-    /// ones, or NULL-able ones): 0 no, 1 yes, 2 yes and kept as `numeric` on PostgreSQL
-    /// (`uint8`).
+    /// How `L op R` is written when its operands are integers (`expr/arith.rs`): whether
+    /// the result is an integer, kept as `numeric` on PostgreSQL, or mixes an unsigned with
+    /// a signed operand.
     #[inline]
     pub fn both_integers<L: SqlType, R: SqlType>() -> u8 {
-        use crate::types::NumericRank;
-        type Joined<L, R> = <<L as SqlType>::Rank as NumericRank>::Join<<R as SqlType>::Rank>;
-        match (
-            <Joined<L, R> as NumericRank>::IS_INTEGER,
-            <Joined<L, R> as NumericRank>::IS_PG_NUMERIC_INTEGER,
-        ) {
-            (true, true) => 2,
-            (true, false) => 1,
-            _ => 0,
-        }
+        crate::expr::arith::flags::<L, R>()
     }
 
     /// `OP expr`, for the generated operator impls.

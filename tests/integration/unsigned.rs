@@ -243,12 +243,37 @@ fn unsigned_arithmetic_gives_typed_errors_out_of_range<B: TestBackend>() {
         .one(&mut db.conn)
         .unwrap();
     assert_eq!(odd, 5_000_000_000 / 3000 / 7);
-    // Beside a signed integer the result is signed, as PostgreSQL types the storage.
-    let signed: i64 = at(3)
-        .select(counters::mid + value(3i32))
+    // Beside a signed integer the result is signed, as PostgreSQL types the storage, and
+    // may be negative on every backend (MySQL's unsigned operand is cast first).
+    let signed = at(3).select(counters::mid + value(-70_010i32));
+    let sql = text_of(signed.debug_sql_for(B::DIALECT));
+    if B::DIALECT == Dialect::Mysql {
+        assert!(
+            sql.starts_with("SELECT CAST(`counters`.`mid` AS SIGNED) + ? FROM"),
+            "{sql}"
+        );
+    }
+    let signed: i64 = signed.one(&mut db.conn).unwrap();
+    assert_eq!(signed, -10);
+    let signed: i16 = at(3)
+        .select(value(3i16) - counters::tiny)
         .one(&mut db.conn)
         .unwrap();
-    assert_eq!(signed, 70_003);
+    assert_eq!(signed, -4);
+    // A u64 beside a signed integer is a numeric, exact on every backend.
+    let exact: rust_decimal::Decimal = at(2)
+        .select(counters::big - value(i64::MAX))
+        .one(&mut db.conn)
+        .unwrap();
+    assert_eq!(
+        exact,
+        rust_decimal::Decimal::from(big_max::<B>()) - rust_decimal::Decimal::from(i64::MAX)
+    );
+    let below: rust_decimal::Decimal = at(3)
+        .select(counters::big - value(5_000_000_001i64))
+        .one(&mut db.conn)
+        .unwrap();
+    assert_eq!(below, rust_decimal::Decimal::from(-1));
     // A negative result: MySQL refuses it (BIGINT UNSIGNED out of range), PostgreSQL and
     // SQLite compute -1, which no `u32` holds.
     let err = at(1)

@@ -102,10 +102,9 @@ binary_ops! {
 pub struct Binary<Op, L, R> {
     left: L,
     right: R,
-    /// Whether the result is of an integer SQL type (set by `+ - * /`, see
-    /// `__private::both_integers`): 0 no, 1 yes, 2 yes and stored as `numeric` on
-    /// PostgreSQL (`UInt8`). `/` then truncates as PostgreSQL's `/` of integers does,
-    /// which MySQL spells `DIV` (its `/` gives a decimal) and PostgreSQL's `numeric` `div`.
+    /// How `+ - * /` of integers are written (set by the arithmetic operators: an integer
+    /// result, one kept as `numeric` on PostgreSQL, an unsigned operand beside a signed
+    /// one; `expr/arith.rs`); 0 for every other operator.
     integers: u8,
     _op: PhantomData<Op>,
 }
@@ -120,7 +119,7 @@ impl<Op, L, R> Binary<Op, L, R> {
         }
     }
 
-    /// `left OP right` of arithmetic, knowing whether both sides are integers.
+    /// `left OP right` of arithmetic, with its `expr::arith::flags`.
     pub(crate) fn arith(left: L, right: R, integers: u8) -> Self {
         Binary {
             left,
@@ -179,33 +178,15 @@ impl<Op: BinaryOp, L: Render, R: Render> Render for Binary<Op, L, R> {
                 out.sql(")");
             });
         }
-        // PostgreSQL's `/` of two integers truncates toward zero; MySQL's gives a decimal
-        // (30 / 7 = 4.2857), its `DIV` truncates toward zero as PostgreSQL does.
-        let sql =
-            if Op::IS_DIV && self.integers != 0 && out.dialect() == crate::engine::Dialect::Mysql {
-                "DIV"
-            } else if Op::IS_DIV
-                && self.integers == 2
-                && out.dialect() == crate::engine::Dialect::Postgres
-            {
-                // `numeric / numeric` keeps the fraction; `div` truncates toward zero.
-                return out.redacting(sensitive, |out| {
-                    out.sql("div(");
-                    self.left.render(out);
-                    out.sql(", ");
-                    self.right.render(out);
-                    out.sql(")");
-                });
-            } else {
-                Op::SQL
-            };
-        out.redacting(sensitive, |out| {
-            operand(&self.left, out);
-            out.sql(" ");
-            out.sql(sql);
-            out.sql(" ");
-            operand(&self.right, out);
-        });
+        // Integer division and unsigned operands per backend (`expr/arith.rs`).
+        super::arith::render(
+            Op::SQL,
+            Op::IS_DIV,
+            self.integers,
+            (&self.left, &self.right),
+            sensitive,
+            out,
+        );
     }
 }
 

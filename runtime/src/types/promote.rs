@@ -239,9 +239,16 @@ mod tests {
         assert!(is::<ArithValue<UInt4>, UInt4>());
         assert!(is::<Promoted<Text, UInt8>, UInt8>());
         // Integer division: MySQL's `DIV`, PostgreSQL's `div` for the numeric-stored u64.
+        // (flags: 1 an integer, 2 kept as numeric on PostgreSQL, 4/8 the left/right operand
+        // unsigned beside a signed integer)
         assert_eq!(crate::__private::both_integers::<UInt4, UInt1>(), 1);
-        assert_eq!(crate::__private::both_integers::<UInt8, UInt8>(), 2);
-        assert_eq!(crate::__private::both_integers::<UInt8, Int4>(), 0);
+        assert_eq!(crate::__private::both_integers::<UInt8, UInt8>(), 1 | 2);
+        assert_eq!(crate::__private::both_integers::<UInt8, Int4>(), 4);
+        assert_eq!(
+            crate::__private::both_integers::<Int2, Nullable<UInt4>>(),
+            1 | 8
+        );
+        assert_eq!(crate::__private::both_integers::<UInt4, Numeric>(), 0);
         assert_eq!(crate::__private::both_integers::<Int4, Int8>(), 1);
         assert_eq!(crate::__private::both_integers::<Int4, Numeric>(), 0);
     }
