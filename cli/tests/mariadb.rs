@@ -45,7 +45,8 @@ fn print_schema_and_verify_schema_read_a_mariadb_database() {
     SCHEMA.create_all(&mut conn, false).unwrap();
     conn.batch_execute(
         "CREATE TABLE legacy (code VARCHAR(8) PRIMARY KEY, born DATE, n BIGINT NOT NULL DEFAULT 0,
-             kind ENUM('a', 'b') NOT NULL, doc JSON);
+             kind ENUM('a', 'b') NOT NULL, doc JSON, hits INT UNSIGNED NOT NULL,
+             total BIGINT UNSIGNED, level TINYINT UNSIGNED NOT NULL);
          CREATE TABLE log (line TEXT);",
     )
     .unwrap();
@@ -62,6 +63,9 @@ fn print_schema_and_verify_schema_read_a_mariadb_database() {
         "founded -> Nullable<Date>,",
         "#[default = \"0\"] n -> Int8,",
         "doc -> Nullable<Json>,",
+        "hits -> UInt4,",
+        "total -> Nullable<UInt8>,",
+        "level -> UInt1,",
         "// Not declared (views, or tables without a primary key):",
     ] {
         assert!(

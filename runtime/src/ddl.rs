@@ -108,6 +108,8 @@ impl TableMeta {
                 item.push_str(sqlite_type(c.sql_type));
             } else if let Some(ty) = crate::ddl_enums::pg_type(c) {
                 item.push_str(&ty);
+            } else if let Some(ty) = crate::types::unsigned::pg_storage(c.sql_type) {
+                item.push_str(ty);
             } else {
                 item.push_str(c.sized_type.unwrap_or(c.sql_type));
             }
@@ -132,6 +134,10 @@ impl TableMeta {
                 item.push_str(check.sql);
                 item.push(')');
             }
+            // An unsigned type's range, in its wider signed storage.
+            item.push_str(&crate::types::unsigned::range_check(
+                c.sql_type, c.sql_name, !sqlite,
+            ));
             if sqlite && c.sql_type == "bool" {
                 // SQLite stores booleans as integers; only 0 and 1 load as `bool`.
                 item.push_str(" CHECK (");
@@ -593,9 +599,8 @@ fn push_foreign_key(
 /// [`Encode::to_sqlite`](crate::backend::Encode::to_sqlite) writes.
 pub(crate) fn sqlite_type(pg: &str) -> &'static str {
     match pg {
-        "int2" | "int4" | "int8" | "bool" | "smallint" | "integer" | "bigint" | "boolean" => {
-            "INTEGER"
-        }
+        "int2" | "int4" | "int8" | "bool" | "smallint" | "integer" | "bigint" | "boolean"
+        | "uint1" | "uint2" | "uint4" | "uint8" => "INTEGER",
         "float4" | "float8" | "real" | "double precision" | "numeric" => "REAL",
         "bytea" => "BLOB",
         t if t.ends_with("[]") => "ANY",

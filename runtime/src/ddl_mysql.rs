@@ -70,7 +70,8 @@ fn is_keyed(table: &TableMeta, c: &ColumnMeta) -> bool {
 
 /// The MySQL type of a column, or why it has none.
 ///
-/// `int2`/`int4`/`int8` are `SMALLINT`/`INT`/`BIGINT`; `float4`/`float8` `FLOAT`/`DOUBLE`;
+/// `int2`/`int4`/`int8` are `SMALLINT`/`INT`/`BIGINT`, `uint1`/`uint2`/`uint4`/`uint8`
+/// `TINYINT`/`SMALLINT`/`INT`/`BIGINT UNSIGNED`; `float4`/`float8` `FLOAT`/`DOUBLE`;
 /// `numeric(p,s)` `DECIMAL(p,s)` and a bare `numeric` `DECIMAL(65,30)` (MySQL's widest: a
 /// bare `DECIMAL` would be `DECIMAL(10,0)` and drop every fraction); `bool` `BOOLEAN`
 /// (`TINYINT(1)`); `text` `TEXT` (`VARCHAR(255)` when keyed), `varchar(n)`/`char(n)` as
@@ -124,6 +125,10 @@ pub(crate) fn mysql_type(table: &TableMeta, c: &ColumnMeta) -> Result<String, Er
         "int2" => "SMALLINT",
         "int4" => "INT",
         "int8" => "BIGINT",
+        "uint1" => "TINYINT UNSIGNED",
+        "uint2" => "SMALLINT UNSIGNED",
+        "uint4" => "INT UNSIGNED",
+        "uint8" => "BIGINT UNSIGNED",
         "float4" => "FLOAT",
         "float8" => "DOUBLE",
         "numeric" => "DECIMAL(65,30)",

@@ -294,7 +294,8 @@ pub mod prelude {
     pub use crate::session::Session;
     pub use crate::types::{
         Array, Bool, Bytea, Date, Float4, Float8, Int2, Int4, Int8, Interval, Json, Jsonb,
-        Nullable, Numeric, PgInterval, Text, Time, Timestamp, Timestamptz, Uuid, Varchar,
+        Nullable, Numeric, PgInterval, Text, Time, Timestamp, Timestamptz, UInt1, UInt2, UInt4,
+        UInt8, Uuid, Varchar,
     };
 }
 
@@ -368,17 +369,18 @@ pub mod __private {
         crate::expr::Binary::new(left, right)
     }
 
-    /// `left OP right` of `+ - * /`, knowing whether both sides are integers (see
+    /// `left OP right` of `+ - * /`, knowing whether the result is an integer (see
     /// [`both_integers`]).
-    pub fn arith<Op, L, R>(left: L, right: R, integers: bool) -> crate::expr::Binary<Op, L, R> {
+    pub fn arith<Op, L, R>(left: L, right: R, integers: u8) -> crate::expr::Binary<Op, L, R> {
         crate::expr::Binary::arith(left, right, integers)
     }
 
-    /// Whether both SQL types are integers (`int2`, `int4`, `int8`, or NULL-able ones).
+    /// How `L op R` is written when its operands are integers (`expr/arith.rs`): whether
+    /// the result is an integer, kept as `numeric` on PostgreSQL, or mixes an unsigned with
+    /// a signed operand.
     #[inline]
-    pub fn both_integers<L: SqlType, R: SqlType>() -> bool {
-        use crate::types::NumericRank;
-        <L::Rank as NumericRank>::IS_INTEGER && <R::Rank as NumericRank>::IS_INTEGER
+    pub fn both_integers<L: SqlType, R: SqlType>() -> u8 {
+        crate::expr::arith::flags::<L, R>()
     }
 
     /// `OP expr`, for the generated operator impls.

@@ -90,6 +90,7 @@ mod transactions;
 mod twice;
 mod types;
 mod types_more;
+mod unsigned;
 mod writes;
 
 use sqlwright::testing::TestDatabase;

@@ -26,10 +26,13 @@ pub mod needs;
 pub mod sqlite;
 #[cfg(feature = "sqlite")]
 pub use any::{Any, AnyLink};
+mod bind;
 mod value;
 
 pub use needs::{AvailableOn, Needs, Portable, Runs};
 
+#[doc(hidden)]
+pub use bind::BindValue;
 pub use value::Encode;
 #[cfg(feature = "sqlite")]
 pub use value::{SqliteArg, SqliteValue};

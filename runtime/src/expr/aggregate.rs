@@ -57,6 +57,11 @@ agg_types!(Summable Sum: Int2 => Int8, Int4 => Int8, Int8 => Numeric, Numeric =>
     Float4 => Float4, Float8 => Float8, Interval => Interval);
 agg_types!(Averageable Avg: Int2 => Numeric, Int4 => Numeric, Int8 => Numeric,
     Numeric => Numeric, Float4 => Float8, Float8 => Float8, Interval => Interval);
+// The unsigned types sum as PostgreSQL sums their storage (`smallint`/`integer` to `bigint`,
+// `bigint`/`numeric` to `numeric`): never an overflow for the types' own range.
+agg_types!(Summable Sum: UInt1 => Int8, UInt2 => Int8, UInt4 => Numeric, UInt8 => Numeric);
+agg_types!(Averageable Avg: UInt1 => Numeric, UInt2 => Numeric, UInt4 => Numeric,
+    UInt8 => Numeric);
 
 /// `sum`
 pub struct SumFn;

@@ -1,6 +1,7 @@
 //! Rust values as bound parameters.
 
 use super::{AsExpr, Expression, RustValue};
+use crate::backend::BindValue;
 use crate::check::{AppearsIn, Neutral, ValidGrouping};
 use crate::render::{Render, SqlWriter};
 use crate::types::*;
@@ -60,7 +61,7 @@ impl<ST, T> Bound<ST, T> {
     message = "`{Self}` cannot be sent as a SQL `{ST}` value",
     label = "expected a Rust value of SQL type `{ST}`"
 )]
-pub trait SqlValue<ST>: crate::backend::Encode {}
+pub trait SqlValue<ST>: BindValue {}
 
 // The impls below ask of the value only that it can be sent (`Encode`); that it is a value of
 // `ST` is asked where a `Bound` is made (`Bound::new`, and the operand traits, which report a
@@ -81,7 +82,7 @@ impl<ST, T, G> ValidGrouping<G, ()> for Bound<ST, T> {
     type Kind = Neutral;
 }
 
-impl<ST: SqlType, T: crate::backend::Encode> Render for Bound<ST, T> {
+impl<ST: SqlType, T: BindValue> Render for Bound<ST, T> {
     type Needs = ST::Needs;
     fn render<'a>(&'a self, out: &mut SqlWriter<'a>) {
         out.check_value(&self.value);
@@ -111,14 +112,14 @@ impl fmt::Display for NulInText {
 }
 impl StdError for NulInText {}
 
-impl<ST: SqlType, T: crate::backend::Encode> ToSql for Bound<ST, T> {
+impl<ST: SqlType, T: BindValue> ToSql for Bound<ST, T> {
     fn to_sql(
         &self,
         ty: &Type,
         out: &mut BytesMut,
     ) -> Result<IsNull, Box<dyn StdError + Sync + Send>> {
         let start = out.len();
-        let is_null = self.value.to_sql(ty, out)?;
+        let is_null = self.value.to_pg(ty, out)?;
         // Decided by the declared SQL type, a constant of each `Bound<ST, _>`: no check
         // at all for the other types.
         if crate::types::is_text(&ST::PG_TYPE) {
@@ -134,7 +135,7 @@ impl<ST: SqlType, T: crate::backend::Encode> ToSql for Bound<ST, T> {
     }
 
     fn accepts(ty: &Type) -> bool {
-        T::accepts(ty)
+        T::accepts_pg(ty)
     }
 
     #[inline]
@@ -157,7 +158,7 @@ impl<ST: SqlType, T: crate::backend::Encode> ToSql for Bound<ST, T> {
                 }
             };
         }
-        if !T::accepts(ty) {
+        if !T::accepts_pg(ty) {
             return Err(format!(
                 "cannot send Rust `{}` as PostgreSQL `{}`",
                 std::any::type_name::<T>(),
@@ -169,7 +170,7 @@ impl<ST: SqlType, T: crate::backend::Encode> ToSql for Bound<ST, T> {
     }
 }
 
-impl<ST: SqlType, T: crate::backend::Encode> crate::backend::Encode for Bound<ST, T> {
+impl<ST: SqlType, T: BindValue> crate::backend::Encode for Bound<ST, T> {
     #[cfg(feature = "sqlite")]
     #[inline]
     fn to_sqlite(&self) -> Result<crate::backend::SqliteArg<'_>, String> {
@@ -387,7 +388,7 @@ impl<'s> AsExpr<Text> for &'s str {
 }
 /// A reference binds like the value it refers to (for structs inserted by reference).
 #[diagnostic::do_not_recommend]
-impl<ST, T: SqlValue<ST>> SqlValue<ST> for &T {}
+impl<ST, T: SqlValue<ST>> SqlValue<ST> for &T where for<'x> &'x T: BindValue {}
 impl<'s> AsExpr<Text> for &'s String {
     type Expr = Bound<Text, &'s str>;
     fn into_expr(self) -> Self::Expr {
@@ -402,8 +403,11 @@ impl<'s> AsExpr<Bytea> for &'s [u8] {
     }
 }
 /// Arrays bind from `Vec`s of values of the element type (`Option`s for nullable elements).
-impl<ST: ArrayElement, T: SqlValue<ST>> SqlValue<Array<ST>> for Vec<T> {}
-impl<ST: ArrayElement, T: SqlValue<ST>> AsExpr<Array<ST>> for Vec<T> {
+impl<ST: ArrayElement, T: SqlValue<ST>> SqlValue<Array<ST>> for Vec<T> where Vec<T>: BindValue {}
+impl<ST: ArrayElement, T: SqlValue<ST>> AsExpr<Array<ST>> for Vec<T>
+where
+    Vec<T>: BindValue,
+{
     type Expr = Bound<Array<ST>, Vec<T>>;
     fn into_expr(self) -> Self::Expr {
         Bound::new(self)
@@ -509,8 +513,14 @@ pub fn value<T: NaturalSqlType + SqlValue<T::SqlType>>(v: T) -> Bound<T::SqlType
 }
 
 /// `Option<T>` is a nullable value: `None` binds NULL.
-impl<ST: SqlType<Nullability = NotNull>, T: SqlValue<ST>> SqlValue<Nullable<ST>> for Option<T> {}
-impl<ST: SqlType<Nullability = NotNull>, T: SqlValue<ST>> AsExpr<Nullable<ST>> for Option<T> {
+impl<ST: SqlType<Nullability = NotNull>, T: SqlValue<ST>> SqlValue<Nullable<ST>> for Option<T> where
+    Option<T>: BindValue
+{
+}
+impl<ST: SqlType<Nullability = NotNull>, T: SqlValue<ST>> AsExpr<Nullable<ST>> for Option<T>
+where
+    Option<T>: BindValue,
+{
     type Expr = Bound<Nullable<ST>, Option<T>>;
     fn into_expr(self) -> Self::Expr {
         Bound::new(self)

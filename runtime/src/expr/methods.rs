@@ -145,7 +145,7 @@ pub trait ExpressionMethods: Expression + Sized {
     {
         InList {
             expr: self,
-            values: Bound::new(values.into_iter().collect()),
+            values: Bound::unchecked(values.into_iter().collect()),
             negated: false,
         }
     }
@@ -160,7 +160,7 @@ pub trait ExpressionMethods: Expression + Sized {
     {
         InList {
             expr: self,
-            values: Bound::new(values.into_iter().collect()),
+            values: Bound::unchecked(values.into_iter().collect()),
             negated: true,
         }
     }

@@ -5,6 +5,7 @@
 //! through outer joins, and whether it aggregates.
 
 mod aggregate;
+pub(crate) mod arith;
 mod array;
 mod bound;
 mod case;

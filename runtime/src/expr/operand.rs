@@ -137,7 +137,8 @@ macro_rules! numeric_ranks_compare {
     (@each $all:tt $($a:ident)*) => { $(numeric_ranks_compare!(@row $a $all);)* };
     (@row $a:ident [$($b:ident)*]) => { $(impl<X, ST> RanksCompare<$b, X, ST> for $a {})* };
 }
-numeric_ranks_compare!(RankInt2 RankInt4 RankInt8 RankNumeric RankFloat4 RankFloat8);
+numeric_ranks_compare!(RankInt2 RankInt4 RankInt8 RankNumeric RankFloat4 RankFloat8
+    RankUInt1 RankUInt2 RankUInt4 RankUInt8);
 
 /// `Self` (an expression's name), of SQL type `X`, can be a branch of a CASE whose first
 /// branch has SQL type `ST`.

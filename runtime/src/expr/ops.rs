@@ -102,9 +102,10 @@ binary_ops! {
 pub struct Binary<Op, L, R> {
     left: L,
     right: R,
-    /// Whether both operands are of integer SQL types (set by `+ - * /`): `/` then
-    /// truncates as on PostgreSQL, which MySQL spells `DIV` (its `/` gives a decimal).
-    integers: bool,
+    /// How `+ - * /` of integers are written (set by the arithmetic operators: an integer
+    /// result, one kept as `numeric` on PostgreSQL, an unsigned operand beside a signed
+    /// one; `expr/arith.rs`); 0 for every other operator.
+    integers: u8,
     _op: PhantomData<Op>,
 }
 
@@ -113,13 +114,13 @@ impl<Op, L, R> Binary<Op, L, R> {
         Binary {
             left,
             right,
-            integers: false,
+            integers: 0,
             _op: PhantomData,
         }
     }
 
-    /// `left OP right` of arithmetic, knowing whether both sides are integers.
-    pub(crate) fn arith(left: L, right: R, integers: bool) -> Self {
+    /// `left OP right` of arithmetic, with its `expr::arith::flags`.
+    pub(crate) fn arith(left: L, right: R, integers: u8) -> Self {
         Binary {
             left,
             right,
@@ -177,20 +178,15 @@ impl<Op: BinaryOp, L: Render, R: Render> Render for Binary<Op, L, R> {
                 out.sql(")");
             });
         }
-        // PostgreSQL's `/` of two integers truncates toward zero; MySQL's gives a decimal
-        // (30 / 7 = 4.2857), its `DIV` truncates toward zero as PostgreSQL does.
-        let sql = if Op::IS_DIV && self.integers && out.dialect() == crate::engine::Dialect::Mysql {
-            "DIV"
-        } else {
-            Op::SQL
-        };
-        out.redacting(sensitive, |out| {
-            operand(&self.left, out);
-            out.sql(" ");
-            out.sql(sql);
-            out.sql(" ");
-            operand(&self.right, out);
-        });
+        // Integer division and unsigned operands per backend (`expr/arith.rs`).
+        super::arith::render(
+            Op::SQL,
+            Op::IS_DIV,
+            self.integers,
+            (&self.left, &self.right),
+            sensitive,
+            out,
+        );
     }
 }
 

@@ -216,7 +216,12 @@ impl<'a> RawQuery<'a> {
 
     /// Gives `:name` its value, declared as SQL type `ST` (`bind_as::<Array<Int4>, _>`).
     pub fn bind_as<ST: SqlType, T: SqlValue<ST> + Send + 'a>(self, name: &str, value: T) -> Self {
-        self.bind_typed(name, value, ST::PG_TYPE, false)
+        self.bind_typed(
+            name,
+            crate::expr::Bound::<ST, T>::new(value),
+            ST::PG_TYPE,
+            false,
+        )
     }
 
     /// Like [`bind`](Self::bind), for a secret (a password, a token): the value is shown as

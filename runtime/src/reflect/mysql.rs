@@ -292,11 +292,17 @@ fn enum_labels(column_type: &str) -> Vec<String> {
 
 /// sqlwright's type (PostgreSQL's short name) of a MySQL column: `tinyint(1)` is `bool`,
 /// the integers `int2`/`int4`/`int8` by size (`tinyint` is `int2`, `mediumint` `int4`),
+/// the unsigned ones `uint1`/`uint2`/`uint4`/`uint8` (`mediumint unsigned` is `uint4`),
 /// `float`/`double` `float4`/`float8`, `decimal` `numeric`, `varchar`/`char` as such, the
 /// texts `text`, the blobs and binaries `bytea`, `datetime` and `timestamp` `timestamp`,
 /// `date`, `time`, `json`, `uuid`; any other type as MySQL names it.
 pub(crate) fn recovered_type<'a>(data_type: &'a str, column_type: &str) -> &'a str {
+    let unsigned = column_type.ends_with(" unsigned") || column_type.contains(" unsigned ");
     match data_type {
+        "tinyint" if unsigned => "uint1",
+        "smallint" if unsigned => "uint2",
+        "mediumint" | "int" | "integer" if unsigned => "uint4",
+        "bigint" if unsigned => "uint8",
         "tinyint" if column_type.starts_with("tinyint(1)") => "bool",
         "tinyint" | "smallint" => "int2",
         "mediumint" | "int" | "integer" => "int4",

@@ -355,7 +355,13 @@ pub(crate) fn type_agrees(
         // An inline ENUM: its labels are compared by `compare` (`Drift::EnumLabels`).
         return actual.is_enum;
     }
-    match column.sized_type.filter(|_| dialect == Dialect::Postgres) {
+    // An unsigned type is its signed storage on PostgreSQL (`uint4` is `int8`).
+    let unsigned = crate::types::unsigned::pg_storage(column.sql_type);
+    match column
+        .sized_type
+        .or(unsigned)
+        .filter(|_| dialect == Dialect::Postgres)
+    {
         Some(sized) => same_sized_type(sized, actual),
         None => same_type(dialect, column.sql_type, actual),
     }

@@ -11,7 +11,13 @@ impl<'a> SqlWriter<'a> {
     /// not known when the program is built, and the cast makes the server check the label.
     #[inline]
     pub fn bind_as<ST: SqlType>(&mut self, value: Param<'a>) {
-        self.bind(value, ST::PG_TYPE);
+        if ST::UNSIGNED && self.dialect() == Dialect::Mysql {
+            // An unsigned integer goes to MySQL as an unsigned BIGINT; `UInt8`'s declared
+            // type (`numeric`, its PostgreSQL storage) would add the decimal's cast.
+            self.bind(value, postgres_types::Type::INT8);
+        } else {
+            self.bind(value, ST::PG_TYPE);
+        }
         self.enum_cast::<ST>();
     }
 
@@ -26,7 +32,7 @@ impl<'a> SqlWriter<'a> {
     /// bound: the statement is refused before it is sent. Called with the value's own type,
     /// so that the check costs nothing for the values that always pass it.
     #[inline]
-    pub(crate) fn check_value<T: Encode + ?Sized>(&mut self, value: &T) {
+    pub(crate) fn check_value<T: crate::backend::BindValue + ?Sized>(&mut self, value: &T) {
         if let Err(reason) = value.check() {
             if self.refused.is_none() {
                 self.refused = Some((self.params.len(), reason));

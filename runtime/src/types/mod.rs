@@ -23,6 +23,7 @@ mod numeric;
 mod promote;
 #[cfg(feature = "time")]
 mod time_crate;
+pub(crate) mod unsigned;
 
 pub(crate) use decode::decode_rows;
 
@@ -110,8 +111,9 @@ pub use network::MacAddress;
 pub use network::Network;
 pub use promote::{
     ArithValue, NotNumeric, NumericRank, Promoted, RankFloat4, RankFloat8, RankInt2, RankInt4,
-    RankInt8, RankNumeric,
+    RankInt8, RankNumeric, RankUInt1, RankUInt2, RankUInt4, RankUInt8,
 };
+pub use unsigned::{UInt1, UInt2, UInt4, UInt8};
 
 use postgres_types::Type;
 use std::marker::PhantomData;
@@ -146,6 +148,10 @@ pub trait SqlType: 'static {
     /// The enum type declared in `table!` that this type is, or is an array of (`None` for
     /// the built-in types): DDL creates it, and parameters are cast to it on PostgreSQL.
     const ENUM: Option<&'static EnumMeta> = None;
+    /// Whether this is one of the unsigned integer types ([`UInt1`] .. [`UInt8`]), bound to
+    /// MySQL as unsigned `BIGINT`s. Not API.
+    #[doc(hidden)]
+    const UNSIGNED: bool = false;
 }
 
 /// Type-level nullability flag of a SQL type: [`NotNull`] or [`Null`].
@@ -187,6 +193,7 @@ impl<T: SqlType<Nullability = NotNull>> SqlType for Nullable<T> {
     type Needs = T::Needs;
     type Rank = T::Rank;
     const ENUM: Option<&'static EnumMeta> = T::ENUM;
+    const UNSIGNED: bool = T::UNSIGNED;
 }
 
 /// The result type of a binary operation: `Out` made nullable when either operand is.
@@ -222,7 +229,8 @@ macro_rules! sql_types {
         /// The built-in SQL type markers and the PostgreSQL names they declare (`("Int4",
         /// "int4")`): what `print-schema` writes for a reflected type, and how the CLI reads
         /// declarations back. [`Varchar`] is `Text`.
-        pub const BUILTIN_TYPES: &[(&str, &str)] = &[$((stringify!($name), $sql)),*];
+        pub const BUILTIN_TYPES: &[(&str, &str)] = &[$((stringify!($name), $sql)),*,
+            ("UInt1", "uint1"), ("UInt2", "uint2"), ("UInt4", "uint4"), ("UInt8", "uint8")];
     };
     (@needs Interval) => { crate::backend::needs::PgOnly<crate::backend::needs::features::Intervals> };
     (@needs Inet) => { crate::backend::needs::PgOnly<crate::backend::needs::features::NetworkTypes> };

@@ -142,6 +142,24 @@ pub(super) fn declared<'a>(tables: &[&'a TableMeta], dialect: Dialect) -> Model<
                     sql: k.sql.to_string(),
                 });
             }
+            let range = crate::types::unsigned::range_check(c.sql_type, c.sql_name, pg);
+            if let Some(sql) = range
+                .strip_prefix(" CHECK (")
+                .and_then(|s| s.strip_suffix(')'))
+            {
+                // As `create_all` writes it: unnamed, so PostgreSQL names it as any
+                // unnamed column check, and SQLite keeps no name.
+                let (name, named) = if pg {
+                    name_for(None, &one, "check")
+                } else {
+                    (String::new(), false)
+                };
+                checks.push(Check {
+                    name,
+                    named,
+                    sql: sql.to_string(),
+                });
+            }
             if !pg {
                 let label_check = crate::ddl_enums::sqlite_check(c);
                 if let Some(sql) = label_check

@@ -31,8 +31,12 @@ pub(super) fn literal(text: &str) -> String {
 pub(super) fn type_sql(dialect: Dialect, ty: Type<'_>) -> String {
     match (ty, dialect) {
         (Type::Declared(c), Dialect::Sqlite) => crate::ddl::sqlite_type(c.sql_type).to_string(),
-        (Type::Declared(c), _) => crate::ddl_enums::pg_type(c)
-            .unwrap_or_else(|| c.sized_type.unwrap_or(c.sql_type).to_string()),
+        (Type::Declared(c), _) => crate::ddl_enums::pg_type(c).unwrap_or_else(|| {
+            crate::types::unsigned::pg_storage(c.sql_type)
+                .or(c.sized_type)
+                .unwrap_or(c.sql_type)
+                .to_string()
+        }),
         (Type::Live(c), Dialect::Postgres) if c.is_enum => {
             let base = c.type_name.trim_end_matches("[]");
             let array = if c.type_name.ends_with("[]") {

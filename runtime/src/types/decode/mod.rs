@@ -536,6 +536,7 @@ pub use rows::{FromRow, RowOf, RowReader, Tagged};
 
 #[cfg(feature = "sqlite")]
 mod sqlite;
+mod unsigned;
 
 #[cfg(test)]
 mod tests;

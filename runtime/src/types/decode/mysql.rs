@@ -56,10 +56,14 @@ pub(crate) fn int<T: TryFrom<i64> + TryFrom<u64>>(value: &Value<'_>) -> Result<T
         Value::UInt(n) => T::try_from(*n).map_err(|_| too_big(n)),
         Value::Bytes(b) => {
             let text = std::str::from_utf8(b).map_err(|_| wrong::<T>(value))?;
-            let n: i64 = text
-                .parse()
-                .map_err(|_| invalid::<T>(format!("`{text}` is not an integer")))?;
-            T::try_from(n).map_err(|_| too_big(&n))
+            // Signed first; a BIGINT UNSIGNED above i64::MAX (or its DECIMAL sum) as u64.
+            if let Ok(n) = text.parse::<i64>() {
+                T::try_from(n).map_err(|_| too_big(&n))
+            } else if let Ok(n) = text.parse::<u64>() {
+                T::try_from(n).map_err(|_| too_big(&n))
+            } else {
+                Err(invalid::<T>(format!("`{text}` is not an integer")))
+            }
         }
         other => Err(wrong::<T>(other)),
     }

@@ -159,7 +159,7 @@ macro_rules! row_of_with {
 
 crate::__from_row_via_value! {
     [] Int2; [] Int4; [] Int8; [] Float4; [] Float8; [] Text; [] Bool; [] Interval; [] Bytea;
-    [] Inet; [] MacAddr;
+    [] Inet; [] MacAddr; [] UInt1; [] UInt2; [] UInt4; [] UInt8;
     [ST: SqlType<Nullability = NotNull>] Nullable<ST>; [ST: ArrayElement] Array<ST>;
 }
 crate::__from_row_only! {
