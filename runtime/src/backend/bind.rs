@@ -50,6 +50,12 @@ pub trait BindValue: fmt::Debug + Sync {
 
     /// [`Encode::as_str`].
     fn as_str(&self) -> Option<&str>;
+
+    /// [`Encode::interval`].
+    #[inline]
+    fn interval(&self) -> Option<Option<&crate::types::PgInterval>> {
+        None
+    }
 }
 
 impl<T: Encode> BindValue for T {
@@ -91,5 +97,9 @@ impl<T: Encode> BindValue for T {
     #[inline]
     fn as_str(&self) -> Option<&str> {
         Encode::as_str(self)
+    }
+    #[inline]
+    fn interval(&self) -> Option<Option<&crate::types::PgInterval>> {
+        Encode::interval(self)
     }
 }

@@ -92,7 +92,7 @@ impl<ST: SqlType, T: BindValue> Render for Bound<ST, T> {
         true
     }
     fn bound_value(&self) -> Option<&dyn crate::backend::Encode> {
-        Some(&self.value)
+        Some(self)
     }
 }
 
