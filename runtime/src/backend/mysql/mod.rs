@@ -51,12 +51,15 @@ const STATEMENT_CACHE: usize = 256;
 /// means what it means on PostgreSQL and SQLite, never `OR`), and the session's time zone
 /// UTC, so that a `Timestamptz` value (sent and read as its UTC date and time) means the
 /// same instant in a DATETIME and in a TIMESTAMP column, whose values MySQL converts
-/// through the session's zone (docs/design.md, "MySQL values"). Run after login and after
+/// through the session's zone (docs/design.md, "MySQL values"). The server's messages are
+/// English (`lc_messages`): the error parsers and an UPDATE's count of matched rows read
+/// them. Run after login and after
 /// every reset (COM_RESET_CONNECTION puts the zone back to the server's), with
 /// `SET NAMES utf8mb4`, in one round trip.
 const INIT: &str = "SET NAMES utf8mb4; SET SESSION sql_mode = 'STRICT_ALL_TABLES,\
 ERROR_FOR_DIVISION_BY_ZERO,NO_ZERO_DATE,NO_ZERO_IN_DATE,NO_ENGINE_SUBSTITUTION,\
-NO_BACKSLASH_ESCAPES,PIPES_AS_CONCAT'; SET SESSION time_zone = '+00:00'";
+NO_BACKSLASH_ESCAPES,PIPES_AS_CONCAT'; SET SESSION time_zone = '+00:00'; \
+SET SESSION lc_messages = 'en_US'";
 
 /// Hashes a statement's fingerprint (already a hash) as itself.
 #[derive(Default)]
