@@ -335,6 +335,24 @@ impl<'a> SqlWriter<'a> {
         self.labels.push(label.unwrap_or(Label::Expression(n)));
     }
 
+    /// Ends a selected column (after its [`label`](Self::label) and its text). Only in
+    /// `count()`'s derived table on MySQL does it write anything: the column's alias, `c1`,
+    /// `c2`, .., since MySQL refuses a derived table with two columns of one name (a join's
+    /// two `id`s).
+    #[inline]
+    pub fn end_item(&mut self) {
+        if self.mysql.alias_items && self.depth == 0 {
+            self.alias_item();
+        }
+    }
+
+    #[cold]
+    fn alias_item(&mut self) {
+        let name = format!("c{}", self.labels.len());
+        self.sql(" AS ");
+        self.ident(&name);
+    }
+
     /// Enters a nested query (a subquery, the right side of a UNION): its select list
     /// records no labels, since its columns are not the statement's.
     #[inline]
@@ -426,6 +444,7 @@ pub trait Render {
     fn render_select<'a>(&'a self, out: &mut SqlWriter<'a>) {
         out.label(self.label());
         self.render(out);
+        out.end_item();
     }
 
     /// The label of this expression as a selected column.

@@ -88,6 +88,9 @@ pub(crate) struct MysqlMarks {
     pub upsert_counts_rows: bool,
     /// Why the statement cannot run on MySQL (an upsert target MySQL cannot honour).
     pub refused: Option<String>,
+    /// Every selected column of the query being written gets an alias of its own
+    /// (`count()`'s derived table: see [`SqlWriter::end_item`](super::SqlWriter::end_item)).
+    pub alias_items: bool,
 }
 
 impl<'a> Rendered<'a> {
