@@ -429,7 +429,12 @@ impl<'a> RawQuery<'a> {
             query: self,
             render: |query, _| query.render(),
             decode: |row, _| Ok(DynRow(row.to_row())),
-            postgres: |conn| conn,
+            // Only PostgreSQL's decoder is used: this stream runs on PostgreSQL.
+            read: |_| {
+                Err(Error::Misuse(
+                    "a raw PostgreSQL stream read another backend's row".into(),
+                ))
+            },
         }
         .run(conn.__connection())
     }

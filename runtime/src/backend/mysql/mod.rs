@@ -14,6 +14,7 @@ mod client;
 mod errors;
 mod list;
 mod pool;
+mod stream;
 mod text;
 mod writes;
 
@@ -34,6 +35,7 @@ pub(crate) use client::Row as MysqlRow;
 pub(crate) use client::{write_bytes, write_param};
 pub(crate) use list::json_list;
 pub use pool::{MysqlOpener, MysqlOptions};
+pub use stream::MysqlRows;
 pub(crate) use text::Bound;
 
 /// How long a connect may take when the URL says no `connect_timeout`.
@@ -201,6 +203,23 @@ impl Connection<Mysql> {
         statement: &Rendered<'_>,
         sink: &mut dyn FnMut(RowData<'_>) -> Result<(), Error>,
     ) -> Result<u64, Error> {
+        self.mysql_check(statement)?;
+        let started = Instant::now();
+        let (sql, result) = self.link.run(statement, sink);
+        log::rendered(
+            &self.echo,
+            sql.as_deref().unwrap_or(&statement.sql),
+            statement,
+            started.elapsed(),
+            result.as_ref().map(|n| Some(*n)),
+        );
+        self.note(result)
+    }
+
+    /// Refuses what must not be sent: text with a NUL, a refused or lacking feature, a
+    /// statement in a failed transaction, one rendered for another backend, one this
+    /// server cannot run, too many parameters.
+    fn mysql_check(&mut self, statement: &Rendered<'_>) -> Result<(), Error> {
         if statement.nul_in_text {
             return Err(Error::NulInText);
         }
@@ -230,16 +249,7 @@ impl Connection<Mysql> {
                 statement.params.len()
             )));
         }
-        let started = Instant::now();
-        let (sql, result) = self.link.run(statement, sink);
-        log::rendered(
-            &self.echo,
-            sql.as_deref().unwrap_or(&statement.sql),
-            statement,
-            started.elapsed(),
-            result.as_ref().map(|n| Some(*n)),
-        );
-        self.note(result)
+        Ok(())
     }
 }
 
@@ -269,13 +279,8 @@ impl MysqlLink {
         statement: &Rendered<'_>,
         sink: &mut dyn FnMut(RowData<'_>) -> Result<(), Error>,
     ) -> (Option<Arc<str>>, Result<u64, Error>) {
-        if let Err(e) = self.bind(statement) {
+        if let Err(e) = self.ready(statement) {
             return (None, Err(e));
-        }
-        if !self.statements.contains_key(&statement.key) {
-            if let Err(e) = self.prepare(statement) {
-                return (None, Err(e));
-            }
         }
         let Some((sql, prepared)) = self.statements.get_mut(&statement.key) else {
             return (
@@ -304,6 +309,15 @@ impl MysqlLink {
             self.values = Vec::new();
         }
         (Some(Arc::clone(sql)), result)
+    }
+
+    /// Encodes `statement`'s parameters and prepares its text unless it is kept.
+    fn ready(&mut self, statement: &Rendered<'_>) -> Result<(), Error> {
+        self.bind(statement)?;
+        if !self.statements.contains_key(&statement.key) {
+            self.prepare(statement)?;
+        }
+        Ok(())
     }
 
     /// Prepares `statement`'s text and keeps it under its fingerprint.
