@@ -26,6 +26,7 @@ pub struct StreamJob<Q, R, B: Backend = Postgres> {
     pub(crate) query: Q,
     pub(crate) render: RenderFn<Q, B>,
     pub(crate) decode: RowDecode<R>,
+    #[cfg_attr(not(feature = "mysql"), allow(dead_code))]
     pub(crate) read: DecodeFn<R>,
 }
 
