@@ -51,18 +51,30 @@ pub type Streamed<'c, C, Q, R> = <StreamJob<Q, R, <C as super::Runner>::Backend>
     label = "this connection's backend has no Streams",
     note = "README's feature table lists what each backend has; `for_each` reads rows one at a time on every backend"
 )]
-pub trait Streaming: Backend {
+pub trait Streaming: StreamRows {}
+
+#[diagnostic::do_not_recommend]
+impl Streaming for Postgres {}
+
+#[cfg(feature = "mysql")]
+#[diagnostic::do_not_recommend]
+impl Streaming for crate::backend::Mysql {}
+
+/// How a backend's blocking connection streams rows: implemented by every backend, so that
+/// a `stream` on one without [`Streaming`] is that one error; only `Streaming` backends
+/// get here.
+#[doc(hidden)]
+pub trait StreamRows: Backend {
     /// The iterator of rows `R`.
     type Rows<'c, R: 'c>;
     /// Runs the job's statement on `conn`.
-    #[doc(hidden)]
     fn stream<'c, Q, R: 'c>(
         job: StreamJob<Q, R, Self>,
         conn: &'c mut Connection<Self>,
     ) -> Result<Self::Rows<'c, R>, Error>;
 }
 
-impl Streaming for Postgres {
+impl StreamRows for Postgres {
     type Rows<'c, R: 'c> = Rows<'c, R, RowDecode<R>>;
     #[inline]
     fn stream<'c, Q, R: 'c>(
@@ -76,7 +88,7 @@ impl Streaming for Postgres {
 }
 
 #[cfg(feature = "mysql")]
-impl Streaming for crate::backend::Mysql {
+impl StreamRows for crate::backend::Mysql {
     type Rows<'c, R: 'c> = crate::backend::mysql::MysqlRows<'c, R>;
     fn stream<'c, Q, R: 'c>(
         job: StreamJob<Q, R, Self>,
@@ -87,7 +99,30 @@ impl Streaming for crate::backend::Mysql {
     }
 }
 
-impl<'c, B: Streaming, Q, R: 'c> Work<'c, B, Blocking> for StreamJob<Q, R, B> {
+/// No streams: `stream` does not compile on these backends (they lack [`Streaming`]).
+macro_rules! no_streams {
+    ($($backend:ty, $name:literal;)*) => {$(
+        #[cfg(feature = "sqlite")]
+        impl StreamRows for $backend {
+            type Rows<'c, R: 'c> = std::iter::Empty<Result<R, Error>>;
+            fn stream<'c, Q, R: 'c>(
+                _: StreamJob<Q, R, Self>,
+                _: &'c mut Connection<Self>,
+            ) -> Result<Self::Rows<'c, R>, Error> {
+                Err(Error::Unsupported {
+                    feature: "Streams",
+                    backend: $name,
+                })
+            }
+        }
+    )*};
+}
+no_streams! {
+    crate::backend::Sqlite, "SQLite";
+    crate::backend::Any, "Any";
+}
+
+impl<'c, B: StreamRows, Q, R: 'c> Work<'c, B, Blocking> for StreamJob<Q, R, B> {
     type Output = B::Rows<'c, R>;
     #[inline]
     fn run(self, conn: &'c mut Connection<B>) -> Result<Self::Output, Error> {
