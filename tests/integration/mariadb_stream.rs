@@ -270,3 +270,29 @@ fn mariadb_stream_errors_in_the_middle_are_items_and_the_connection_goes_on() {
         .unwrap();
     assert_eq!(ids, vec![1, 2, 3, 4]);
 }
+
+#[test]
+fn mariadb_raw_sql_streams_its_rows() {
+    let (_db, mut conn) = with_wide();
+    let query = sqlwright::raw::sql("SELECT id, body FROM wide WHERE id > :from ORDER BY id")
+        .bind("from", ROWS - 3);
+    let rows: Vec<(i32, usize)> = query
+        .stream(&mut conn)
+        .unwrap()
+        .map(|row| {
+            let row = row?;
+            Ok((row.get::<i32>("id")?, row.get::<String>(1)?.len()))
+        })
+        .collect::<Result<_, Error>>()
+        .unwrap();
+    let last = ROWS as i32;
+    assert_eq!(rows, vec![(last - 2, BODY), (last - 1, BODY), (last, BODY)]);
+    // Dropped after one row of the whole table: the connection answers the next statement.
+    let all = sqlwright::raw::sql("SELECT id FROM wide ORDER BY id");
+    let mut stream = all.stream(&mut conn).unwrap();
+    let first = stream.next().unwrap().unwrap();
+    assert_eq!(first.keys(), vec!["id"]);
+    assert_eq!(first.get::<i64>(0).unwrap(), 1);
+    drop(stream);
+    assert_eq!(wide::table.count(&mut conn).unwrap(), ROWS);
+}
