@@ -353,6 +353,43 @@ impl<'a> SqlWriter<'a> {
         self.ident(&name);
     }
 
+    /// Notes that an aggregate call is being written (one store; read only on MySQL).
+    #[doc(hidden)]
+    #[inline]
+    pub fn note_aggregate(&mut self) {
+        self.mysql.aggregate = true;
+    }
+
+    /// Notes, on MySQL, that the query being written has a GROUP BY.
+    pub(crate) fn note_group_by(&mut self) {
+        if self.dialect == Dialect::Mysql {
+            self.mysql.grouped_depth = Some(self.depth);
+        }
+    }
+
+    /// Writes a HAVING condition with `write`; on MySQL, under this query's own GROUP BY,
+    /// a condition without an aggregate call is written `MAX(condition)`. MySQL resolves a
+    /// column in HAVING only against the select list, the GROUP BY columns and aggregates,
+    /// so `lower(name) <> ?` under `GROUP BY lower(name)` would be "Unknown column"; the
+    /// condition is one value per group (the grouping rule checked it), so its MAX over
+    /// the group's rows is that value, NULL included.
+    pub(crate) fn having(&mut self, write: impl FnOnce(&mut Self)) {
+        let wrap = self.dialect == Dialect::Mysql && self.mysql.grouped_depth == Some(self.depth);
+        if !wrap {
+            write(self);
+            return;
+        }
+        let outer = std::mem::replace(&mut self.mysql.aggregate, false);
+        let at = self.sql.len();
+        write(self);
+        if !self.mysql.aggregate && self.text {
+            self.sql.insert_str(at, "MAX(");
+            self.sql.push(')');
+        }
+        // The choice follows from the condition's structure, which the fingerprint holds.
+        self.mysql.aggregate |= outer;
+    }
+
     /// Enters a nested query (a subquery, the right side of a UNION): its select list
     /// records no labels, since its columns are not the statement's.
     #[inline]

@@ -91,6 +91,11 @@ pub(crate) struct MysqlMarks {
     /// Every selected column of the query being written gets an alias of its own
     /// (`count()`'s derived table: see [`SqlWriter::end_item`](super::SqlWriter::end_item)).
     pub alias_items: bool,
+    /// An aggregate call was written (set on every backend, read on MySQL only: a HAVING
+    /// without one is written through `MAX(..)`, see `clauses.rs`).
+    pub aggregate: bool,
+    /// The query depth of the last GROUP BY written on MySQL.
+    pub grouped_depth: Option<u32>,
 }
 
 impl<'a> Rendered<'a> {
