@@ -87,6 +87,7 @@ mod transactions;
 mod twice;
 mod types;
 mod types_more;
+mod update_counts;
 mod writes;
 
 use sqlwright::testing::TestDatabase;

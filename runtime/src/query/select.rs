@@ -580,15 +580,8 @@ where
             None,
             |query, _, out| {
                 out.sql("SELECT COUNT(*) FROM (");
-                // MySQL refuses a derived table with two columns of one name: each gets
-                // its own alias there (the other backends' text is unchanged).
-                let aliased = out.mysql_marks().map(|marks| marks.alias_items = true);
-                query.render_with(out, None);
-                if aliased.is_some() {
-                    if let Some(marks) = out.mysql_marks() {
-                        marks.alias_items = false;
-                    }
-                }
+                // MySQL refuses a derived table with two columns of one name.
+                out.with_item_aliases(|out| query.render_with(out, None));
                 out.sql(") AS ");
                 out.ident("q");
                 Ok(true)

@@ -82,6 +82,7 @@ mod cast;
 mod fingerprint;
 mod lists;
 mod mysql_list;
+mod mysql_shape;
 mod rendered;
 pub(crate) use cast::mysql_cast_type;
 pub(crate) use fingerprint::{Fingerprint, TypesKey};
@@ -333,61 +334,6 @@ impl<'a> SqlWriter<'a> {
         }
         let n = self.labels.len() + 1;
         self.labels.push(label.unwrap_or(Label::Expression(n)));
-    }
-
-    /// Ends a selected column (after its [`label`](Self::label) and its text). Only in
-    /// `count()`'s derived table on MySQL does it write anything: the column's alias, `c1`,
-    /// `c2`, .., since MySQL refuses a derived table with two columns of one name (a join's
-    /// two `id`s).
-    #[inline]
-    pub fn end_item(&mut self) {
-        if self.mysql.alias_items && self.depth == 0 {
-            self.alias_item();
-        }
-    }
-
-    #[cold]
-    fn alias_item(&mut self) {
-        let name = format!("c{}", self.labels.len());
-        self.sql(" AS ");
-        self.ident(&name);
-    }
-
-    /// Notes that an aggregate call is being written (one store; read only on MySQL).
-    #[doc(hidden)]
-    #[inline]
-    pub fn note_aggregate(&mut self) {
-        self.mysql.aggregate = true;
-    }
-
-    /// Notes, on MySQL, that the query being written has a GROUP BY.
-    pub(crate) fn note_group_by(&mut self) {
-        if self.dialect == Dialect::Mysql {
-            self.mysql.grouped_depth = Some(self.depth);
-        }
-    }
-
-    /// Writes a HAVING condition with `write`; on MySQL, under this query's own GROUP BY,
-    /// a condition without an aggregate call is written `MAX(condition)`. MySQL resolves a
-    /// column in HAVING only against the select list, the GROUP BY columns and aggregates,
-    /// so `lower(name) <> ?` under `GROUP BY lower(name)` would be "Unknown column"; the
-    /// condition is one value per group (the grouping rule checked it), so its MAX over
-    /// the group's rows is that value, NULL included.
-    pub(crate) fn having(&mut self, write: impl FnOnce(&mut Self)) {
-        let wrap = self.dialect == Dialect::Mysql && self.mysql.grouped_depth == Some(self.depth);
-        if !wrap {
-            write(self);
-            return;
-        }
-        let outer = std::mem::replace(&mut self.mysql.aggregate, false);
-        let at = self.sql.len();
-        write(self);
-        if !self.mysql.aggregate && self.text {
-            self.sql.insert_str(at, "MAX(");
-            self.sql.push(')');
-        }
-        // The choice follows from the condition's structure, which the fingerprint holds.
-        self.mysql.aggregate |= outer;
     }
 
     /// Enters a nested query (a subquery, the right side of a UNION): its select list
