@@ -60,6 +60,25 @@ twice! {
         // (SQLite's lower() folds ASCII letters only)
         assert_eq!(rows[0].0.to_lowercase(), "ёжик");
         assert_eq!(rows[1].0, "dee");
+        // beside an aggregate condition (on MySQL each side of the AND is its own condition,
+        // the one without an aggregate written through MAX)
+        let q = users::table
+            .group_by(lower(users::name))
+            .select((lower(users::name), count_star()))
+            .having(lower(users::name).ne("bob"))
+            .having(count_star().ge(1))
+            .order_by(lower(users::name).desc());
+        if B::DIALECT == Dialect::Mysql {
+            assert!(
+                text_of(q.debug_sql_for(B::DIALECT)).contains(
+                    " HAVING (MAX(lower(`users`.`name`) <> ?)) AND (COUNT(*) >= ?) ORDER BY"
+                ),
+                "{}",
+                q.debug_sql_for(B::DIALECT)
+            );
+        }
+        let again: Vec<(String, i64)> = go!(q.load(&mut db.conn)).unwrap();
+        assert_eq!(again, rows);
         // an expression of a grouped column needs no grouping of its own
         let rows: Vec<(Option<String>, Option<String>, i64)> = go!(users::table
             .group_by((users::hair_color, upper(users::hair_color)))

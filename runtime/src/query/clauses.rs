@@ -135,7 +135,7 @@ impl<E: Render> Clause for Having<E> {
     type Needs = E::Needs;
     fn render_clause<'a>(&'a self, out: &mut SqlWriter<'a>) {
         out.sql(" HAVING ");
-        out.having(|out| self.0.render(out));
+        self.0.render_having(out);
     }
 }
 impl Clause for NoOrder {

@@ -435,6 +435,13 @@ pub trait Render {
         None
     }
 
+    /// Writes this piece as a HAVING condition ([`SqlWriter::having`]; an AND writes each
+    /// side as one).
+    #[doc(hidden)]
+    fn render_having<'a>(&'a self, out: &mut SqlWriter<'a>) {
+        out.having(|out| self.render(out));
+    }
+
     /// The number of arguments a function's argument list (a tuple) holds; 1 for anything
     /// else.
     #[doc(hidden)]
