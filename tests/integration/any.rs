@@ -1,5 +1,6 @@
 //! A connection and an engine whose backend the URL picks at run time (SQLAlchemy's
-//! `create_engine(url)`): the same portable queries on either, each in its own dialect.
+//! `create_engine(url)`): the same portable queries on PostgreSQL, SQLite and MariaDB, each
+//! in its own dialect.
 
 use crate::session::capture_sql;
 use sqlwright::backend::Dialect;
@@ -51,9 +52,23 @@ fn exercise(conn: &mut AnyConnection) -> Vec<(String, Option<i32>)> {
 fn the_url_picks_the_backend_and_its_spelling() {
     let lite = sqlwright::testing::sqlite_database();
     let pg = sqlwright::testing::database();
-    for (url, dialect, placeholder) in [
-        (lite.url().to_string(), Dialect::Sqlite, "?1"),
-        (pg.url().to_string_with_password(), Dialect::Postgres, "$1"),
+    let maria = sqlwright::testing::mariadb_database();
+    for (url, dialect, compared) in [
+        (
+            lite.url().to_string(),
+            Dialect::Sqlite,
+            "\"notes\".\"stars\" >= ?1",
+        ),
+        (
+            pg.url().to_string_with_password(),
+            Dialect::Postgres,
+            "\"notes\".\"stars\" >= $1",
+        ),
+        (
+            maria.url().to_string_with_password(),
+            Dialect::Mysql,
+            "`notes`.`stars` >= ?",
+        ),
     ] {
         let mut conn = AnyConnection::open(&url).unwrap();
         assert_eq!(conn.dialect(), dialect);
@@ -63,11 +78,7 @@ fn the_url_picks_the_backend_and_its_spelling() {
             [("a".to_string(), Some(3)), ("b".to_string(), Some(5))],
             "{url}"
         );
-        assert!(
-            log.iter()
-                .any(|l| l.contains(&format!("\"notes\".\"stars\" >= {placeholder}"))),
-            "{log:#?}"
-        );
+        assert!(log.iter().any(|l| l.contains(compared)), "{log:#?}");
     }
 }
 
@@ -93,7 +104,53 @@ fn create_engine_pools_connections_of_the_backend_the_url_names() {
     // A URL of a database sqlwright does not speak is refused, naming the scheme.
     let err = sqlwright::create_engine("oracle://u@localhost/db").unwrap_err();
     assert!(err.to_string().contains("not supported yet"), "{err}");
-    // MySQL has its own connection type, not yet one `Any` picks.
-    let err = sqlwright::create_engine("mysql://u@localhost/db").unwrap_err();
-    assert!(err.to_string().contains("Connection<Mysql>"), "{err}");
+
+    // MariaDB: the pool resets a returned connection and reuses it.
+    let maria = sqlwright::testing::mariadb_database();
+    let engine = sqlwright::create_engine(&maria.url().to_string_with_password()).unwrap();
+    let mut conn = engine.connect().unwrap();
+    assert_eq!(conn.dialect(), Dialect::Mysql);
+    assert_eq!(exercise(&mut conn).len(), 2);
+    drop(conn);
+    let mut again = engine.connect().unwrap();
+    assert_eq!(notes::table.count(&mut again).unwrap(), 2);
+    assert_eq!(engine.state().open, 1);
+}
+
+/// Savepoints and a failed statement inside a transaction behave on a MariaDB URL as on
+/// `Connection<Mysql>`. (What MySQL lacks is a compile error on `Any` whatever the URL:
+/// ui-tests/fail/any_full_join.rs.)
+#[test]
+fn a_mariadb_url_keeps_transactions_and_savepoints() {
+    let maria = sqlwright::testing::mariadb_database();
+    let mut conn = AnyConnection::open_url(maria.url()).unwrap();
+    SCHEMA.create_all(&mut conn, true).unwrap();
+    conn.transaction(|tx| {
+        insert_into(notes::table)
+            .values(notes::body.to("kept"))
+            .execute(tx)?;
+        let inner: Result<(), Error> = tx.transaction(|sp| {
+            insert_into(notes::table)
+                .values(notes::body.to("undone"))
+                .execute(sp)?;
+            Err(Error::NotFound)
+        });
+        assert!(inner.is_err());
+        Ok::<_, Error>(())
+    })
+    .unwrap();
+    let bodies: Vec<String> = notes::table.select(notes::body).load(&mut conn).unwrap();
+    assert_eq!(bodies, ["kept"]);
+    // A duplicate key inside a transaction: the transaction refuses the rest and rolls back.
+    let failed: Result<(), Error> = conn.transaction(|tx| {
+        insert_into(notes::table)
+            .values((notes::id.to(1), notes::body.to("again")))
+            .execute(tx)?;
+        Ok(())
+    });
+    match failed.unwrap_err() {
+        Error::Database(e) => assert_eq!(e.code, "23505", "{e:?}"),
+        other => panic!("{other:?}"),
+    }
+    assert_eq!(notes::table.count(&mut conn).unwrap(), 1);
 }

@@ -91,6 +91,7 @@ mod twice;
 mod types;
 mod types_more;
 mod unsigned;
+mod update_counts;
 mod writes;
 
 use sqlwright::testing::TestDatabase;

@@ -1,41 +1,79 @@
 //! A connection whose backend its URL picks at run time, as SQLAlchemy's
 //! `create_engine(url)`: `Connection<Any>` (`AnyConnection`) and `Engine<Any>`.
 //!
-//! It runs what every compiled-in backend runs: a query using a feature one of them lacks
-//! (ILIKE, arrays, COPY, ...) is a compile error on it, as on that backend's own connection.
-//! Rendering asks the connection which dialect it speaks, so the one render walk writes `$1`
-//! for a PostgreSQL URL and `?1` for a SQLite one.
+//! It runs what every backend it can pick runs: a query using a feature one of them lacks
+//! (ILIKE, arrays, COPY, FULL JOIN, UPDATE .. RETURNING, ...) is a compile error on it, as
+//! on that backend's own connection. It picks PostgreSQL, SQLite, and with feature `mysql`
+//! MySQL/MariaDB; what it refuses does not depend on that feature (MySQL's gaps are refused
+//! either way), so enabling `mysql` in one crate breaks no other crate's build. Rendering
+//! asks the connection which dialect it speaks, so the one render walk writes `$1` for a
+//! PostgreSQL URL, `?1` for a SQLite one and `?` for a MySQL one.
 
 use super::driver::{Driver, Pooled};
 use super::needs::LacksPgFeatures;
+#[cfg(feature = "mysql")]
+use super::Mysql;
 use super::{Backend, Dialect, Postgres, Sqlite};
 use crate::engine::{Connection, DatabaseUrl, Error, RowData, TransactionOptions};
 use crate::render::Rendered;
 use std::time::{Duration, Instant};
 
-/// The backend a URL picks at run time: PostgreSQL or SQLite.
+/// The backend a URL picks at run time: PostgreSQL, SQLite, or (feature `mysql`) MySQL.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
 pub struct Any;
 
-/// The connection underneath an [`Any`] connection.
+/// The connection underneath an [`Any`] connection (non-exhaustive: feature `mysql` adds
+/// a variant).
+#[non_exhaustive]
 pub enum AnyLink {
     /// A PostgreSQL connection.
     Postgres(Box<Connection<Postgres>>),
     /// A SQLite connection.
     Sqlite(Box<Connection<Sqlite>>),
+    /// A MySQL or MariaDB connection.
+    #[cfg(feature = "mysql")]
+    Mysql(Box<Connection<Mysql>>),
 }
 
 impl LacksPgFeatures for Any {}
 
 /// The inner connection, borrowed.
-enum Inner<'a> {
+pub(crate) enum Inner<'a> {
     Postgres(&'a mut Connection<Postgres>),
     Sqlite(&'a mut Connection<Sqlite>),
+    #[cfg(feature = "mysql")]
+    Mysql(&'a mut Connection<Mysql>),
+}
+
+/// Runs `$body` with `$c` bound to the inner connection, whichever its backend (the body is
+/// written once and compiled per backend), with the outer connection's state.
+macro_rules! on_each {
+    ($conn:expr, |$c:ident| $body:expr) => {
+        $crate::backend::any::on_inner($conn, |inner| match inner {
+            $crate::backend::any::Inner::Postgres($c) => $body,
+            $crate::backend::any::Inner::Sqlite($c) => $body,
+            #[cfg(feature = "mysql")]
+            $crate::backend::any::Inner::Mysql($c) => $body,
+        })
+    };
+}
+pub(crate) use on_each;
+
+/// `$body` with `$c` bound to the inner connection's link-level part, whichever its backend.
+macro_rules! on_link {
+    ($link:expr, |$c:ident| $body:expr) => {
+        match $link {
+            AnyLink::Postgres($c) => $body,
+            AnyLink::Sqlite($c) => $body,
+            #[cfg(feature = "mysql")]
+            AnyLink::Mysql($c) => $body,
+        }
+    };
 }
 
 /// Runs `f` on the inner connection with the outer one's state (echo, transaction depth,
 /// the aborted flag) and brings back what the call changed.
-fn on_inner<T>(
+pub(crate) fn on_inner<T>(
     conn: &mut Connection<Any>,
     f: impl FnOnce(Inner<'_>) -> Result<T, Error>,
 ) -> Result<T, Error> {
@@ -53,23 +91,12 @@ fn on_inner<T>(
     let (result, aborted, broken) = match &mut conn.link {
         AnyLink::Postgres(inner) => sync!(inner, Postgres),
         AnyLink::Sqlite(inner) => sync!(inner, Sqlite),
+        #[cfg(feature = "mysql")]
+        AnyLink::Mysql(inner) => sync!(inner, Mysql),
     };
     conn.aborted = aborted;
     conn.broken |= broken;
     result
-}
-
-/// Runs `pg` or `lite` on the inner connection (with the outer one's state), for code that
-/// has one form per backend (the migration runner's bookkeeping).
-pub(crate) fn per_backend<T>(
-    conn: &mut Connection<Any>,
-    pg: impl FnOnce(&mut Connection<Postgres>) -> Result<T, Error>,
-    lite: impl FnOnce(&mut Connection<Sqlite>) -> Result<T, Error>,
-) -> Result<T, Error> {
-    on_inner(conn, |inner| match inner {
-        Inner::Postgres(c) => pg(c),
-        Inner::Sqlite(c) => lite(c),
-    })
 }
 
 impl Driver for Any {
@@ -84,17 +111,11 @@ impl Driver for Any {
         statement: &Rendered<'_>,
         sink: &mut dyn FnMut(RowData<'_>) -> Result<(), Error>,
     ) -> Result<u64, Error> {
-        on_inner(conn, |inner| match inner {
-            Inner::Postgres(c) => Postgres::run(c, statement, sink),
-            Inner::Sqlite(c) => Sqlite::run(c, statement, sink),
-        })
+        on_each!(conn, |c| Driver::run(c, statement, sink))
     }
 
     fn batch(conn: &mut Connection<Self>, sql: &str) -> Result<(), Error> {
-        on_inner(conn, |inner| match inner {
-            Inner::Postgres(c) => Postgres::batch(c, sql),
-            Inner::Sqlite(c) => Sqlite::batch(c, sql),
-        })
+        on_each!(conn, |c| Driver::batch(c, sql))
     }
 
     fn control(
@@ -102,53 +123,53 @@ impl Driver for Any {
         sql: &str,
         deadline: Option<Instant>,
     ) -> Result<(), Error> {
-        on_inner(conn, |inner| match inner {
-            Inner::Postgres(c) => Postgres::control(c, sql, deadline),
-            Inner::Sqlite(c) => Sqlite::control(c, sql, deadline),
-        })
+        on_each!(conn, |c| Driver::control(c, sql, deadline))
     }
 
     fn begin_sql(link: &AnyLink, options: &TransactionOptions) -> Result<String, Error> {
-        match link {
-            AnyLink::Postgres(c) => Postgres::begin_sql(&c.link, options),
-            AnyLink::Sqlite(c) => Sqlite::begin_sql(&c.link, options),
-        }
+        on_link!(link, |c| begin_sql_of(c, options))
     }
 
     fn knows(link: &AnyLink, key: u64, types_key: u64) -> bool {
-        match link {
-            AnyLink::Postgres(c) => Postgres::knows(&c.link, key, types_key),
-            AnyLink::Sqlite(c) => Sqlite::knows(&c.link, key, types_key),
-        }
+        on_link!(link, |c| knows_of(c, key, types_key))
     }
 
     fn is_closed(link: &AnyLink) -> bool {
-        match link {
-            AnyLink::Postgres(c) => Postgres::is_closed(&c.link),
-            AnyLink::Sqlite(c) => Sqlite::is_closed(&c.link),
-        }
+        on_link!(link, |c| is_closed_of(c))
     }
 
     fn server_in_transaction(link: &AnyLink) -> bool {
-        match link {
-            AnyLink::Postgres(c) => Postgres::server_in_transaction(&c.link),
-            AnyLink::Sqlite(c) => Sqlite::server_in_transaction(&c.link),
-        }
+        on_link!(link, |c| in_transaction_of(c))
     }
 
     fn server_transaction_failed(link: &AnyLink) -> bool {
-        match link {
-            AnyLink::Postgres(c) => Postgres::server_transaction_failed(&c.link),
-            AnyLink::Sqlite(c) => Sqlite::server_transaction_failed(&c.link),
-        }
+        on_link!(link, |c| transaction_failed_of(c))
     }
 
     fn ping_before(conn: &mut Connection<Self>, deadline: Option<Instant>) -> Result<(), Error> {
-        on_inner(conn, |inner| match inner {
-            Inner::Postgres(c) => Postgres::ping_before(c, deadline),
-            Inner::Sqlite(c) => Sqlite::ping_before(c, deadline),
-        })
+        on_each!(conn, |c| Driver::ping_before(c, deadline))
     }
+}
+
+// The link-level calls on an inner connection of backend `B` (named, so that `on_link!`'s
+// one body compiles for each backend).
+fn begin_sql_of<B: Driver + Backend>(
+    c: &Connection<B>,
+    options: &TransactionOptions,
+) -> Result<String, Error> {
+    B::begin_sql(&c.link, options)
+}
+fn knows_of<B: Driver + Backend>(c: &Connection<B>, key: u64, types_key: u64) -> bool {
+    B::knows(&c.link, key, types_key)
+}
+fn is_closed_of<B: Driver + Backend>(c: &Connection<B>) -> bool {
+    B::is_closed(&c.link)
+}
+fn in_transaction_of<B: Driver + Backend>(c: &Connection<B>) -> bool {
+    B::server_in_transaction(&c.link)
+}
+fn transaction_failed_of<B: Driver + Backend>(c: &Connection<B>) -> bool {
+    B::server_transaction_failed(&c.link)
 }
 
 impl Backend for Any {
@@ -160,14 +181,17 @@ impl Backend for Any {
         match link {
             AnyLink::Postgres(_) => Dialect::Postgres,
             AnyLink::Sqlite(_) => Dialect::Sqlite,
+            #[cfg(feature = "mysql")]
+            AnyLink::Mysql(_) => Dialect::Mysql,
         }
     }
 }
 
 impl Connection<Any> {
-    /// Connects to the database a URL names, PostgreSQL (`postgres://`) or SQLite
-    /// (`sqlite:///path.db`), as SQLAlchemy's `create_engine(url)` does: the queries that
-    /// run on it are those every backend runs.
+    /// Connects to the database a URL names, PostgreSQL (`postgres://`), SQLite
+    /// (`sqlite:///path.db`) or, with feature `mysql`, MySQL/MariaDB (`mysql://`,
+    /// `mariadb://`), as SQLAlchemy's `create_engine(url)` does: the queries that run on it
+    /// are those every backend runs.
     pub fn open(url: &str) -> Result<Self, Error> {
         Self::open_url(&DatabaseUrl::parse(url)?)
     }
@@ -177,38 +201,42 @@ impl Connection<Any> {
         let link = match url.dialect {
             Dialect::Postgres => AnyLink::Postgres(Box::new(Connection::connect_url(url)?)),
             Dialect::Sqlite => AnyLink::Sqlite(Box::new(Connection::<Sqlite>::open_url(url)?)),
+            #[cfg(feature = "mysql")]
+            Dialect::Mysql => AnyLink::Mysql(Box::new(Connection::<Mysql>::open_url(url)?)),
+            #[cfg(not(feature = "mysql"))]
             Dialect::Mysql => return Err(mysql_not_any()),
         };
         Ok(Self::wrap(link))
     }
 
     fn wrap(link: AnyLink) -> Self {
-        let target = match &link {
-            AnyLink::Postgres(c) => c.target.clone(),
-            AnyLink::Sqlite(c) => c.target.clone(),
-        };
+        let target = on_link!(&link, |c| c.target.clone());
         Connection::from_link(link, target)
     }
 }
 
-/// `Any` picks PostgreSQL or SQLite; MySQL is not among them yet (its connection is
-/// `Connection<Mysql>`, feature `mysql`).
+/// Without feature `mysql`, `Any` picks PostgreSQL or SQLite.
+#[cfg(not(feature = "mysql"))]
 fn mysql_not_any() -> Error {
     Error::InvalidUrl {
         part: "scheme".into(),
-        reason: "a MySQL URL: `Any` connects to PostgreSQL or SQLite; use Connection<Mysql> \
-                 (feature `mysql`)"
+        reason: "a MySQL URL: `Any` connects to MySQL with feature `mysql` (without it, to \
+                 PostgreSQL or SQLite)"
             .into(),
     }
 }
 
 /// What an `Any` engine keeps to open connections: the opener of the backend its URL
-/// picked.
+/// picked (non-exhaustive: feature `mysql` adds a variant).
+#[non_exhaustive]
 pub enum AnyOpener {
     /// PostgreSQL's.
     Postgres(Box<<Postgres as Pooled>::Opener>),
     /// SQLite's.
     Sqlite(Box<<Sqlite as Pooled>::Opener>),
+    /// MySQL's.
+    #[cfg(feature = "mysql")]
+    Mysql(Box<<Mysql as Pooled>::Opener>),
 }
 
 impl Pooled for Any {
@@ -225,6 +253,9 @@ impl Pooled for Any {
             Dialect::Sqlite => {
                 AnyOpener::Sqlite(Box::new(Sqlite::opener(url, &Default::default())?))
             }
+            #[cfg(feature = "mysql")]
+            Dialect::Mysql => AnyOpener::Mysql(Box::new(Mysql::opener(url, &Default::default())?)),
+            #[cfg(not(feature = "mysql"))]
             Dialect::Mysql => return Err(mysql_not_any()),
         })
     }
@@ -238,6 +269,8 @@ impl Pooled for Any {
                 AnyLink::Postgres(Box::new(Postgres::open_pooled(o, deadline)?))
             }
             AnyOpener::Sqlite(o) => AnyLink::Sqlite(Box::new(Sqlite::open_pooled(o, deadline)?)),
+            #[cfg(feature = "mysql")]
+            AnyOpener::Mysql(o) => AnyLink::Mysql(Box::new(Mysql::open_pooled(o, deadline)?)),
         };
         Ok(Connection::wrap(link))
     }
@@ -246,6 +279,8 @@ impl Pooled for Any {
         match (opener, &mut conn.link) {
             (AnyOpener::Postgres(o), AnyLink::Postgres(c)) => Postgres::reset(o, c),
             (AnyOpener::Sqlite(o), AnyLink::Sqlite(c)) => Sqlite::reset(o, c),
+            #[cfg(feature = "mysql")]
+            (AnyOpener::Mysql(o), AnyLink::Mysql(c)) => Mysql::reset(o, c),
             _ => Err(Error::Misuse(
                 "a pooled connection came back to an engine of another backend".into(),
             )),
@@ -256,12 +291,15 @@ impl Pooled for Any {
         match opener {
             AnyOpener::Postgres(o) => Postgres::rollback_bound(o),
             AnyOpener::Sqlite(o) => Sqlite::rollback_bound(o),
+            #[cfg(feature = "mysql")]
+            AnyOpener::Mysql(o) => Mysql::rollback_bound(o),
         }
     }
 }
 
 impl crate::engine::Engine<Any> {
-    /// An engine on the database a URL names, PostgreSQL or SQLite, with default settings
+    /// An engine on the database a URL names, PostgreSQL, SQLite or (feature `mysql`)
+    /// MySQL, with default settings
     /// (SQLAlchemy's `create_engine(url)`; see [`crate::create_engine`]).
     pub fn any(url: &str) -> Result<Self, Error> {
         Self::any_builder(url).build()

@@ -19,8 +19,9 @@
 //!
 //! A second kind, [`NotOnMysql<F>`], marks a feature PostgreSQL and SQLite have and MySQL
 //! lacks (`FULL JOIN`, `UPDATE .. RETURNING`). Every backend but PostgreSQL runs it where
-//! `F: PresentOn<Self>`: SQLite and `Any` for every such feature ([`MysqlLacks`]), MySQL
-//! never, and the error reads "`FullJoin` is not available on `Mysql`".
+//! `F: PresentOn<Self>`: SQLite for every such feature ([`MysqlLacks`]), MySQL and `Any`
+//! (which can pick MySQL) never, and the error reads "`FullJoin` is not available on
+//! `Mysql`".
 //!
 //! Because the set does not depend on the order or number of times a query uses its
 //! features, code generic over the backend can say what a query needs with a bound:
@@ -249,8 +250,8 @@ impl<B: LacksPgFeatures, F: AvailableOn<B>> Runs<PgOnly<F>> for B {}
 // rather than through `Runs<X>`, so that an error about it is one note shorter.
 impl<B: LacksPgFeatures + Runs<R>, F: AvailableOn<B>, R> Runs<Uses<PgOnly<F>, R>> for B {}
 
-/// Feature `Self`, which MySQL lacks, exists on backend `B` (SQLite and `Any`: every such
-/// feature; MySQL: none). Its own trait, not [`AvailableOn`], so that the errors about
+/// Feature `Self`, which MySQL lacks, exists on backend `B` (SQLite: every such feature;
+/// MySQL and `Any`: none). Its own trait, not [`AvailableOn`], so that the errors about
 /// PostgreSQL-only features read exactly as before this kind existed.
 #[diagnostic::on_unimplemented(
     message = "{Self} is not available on {B}",
@@ -271,10 +272,9 @@ pub trait MysqlLacks: Feature {}
 #[diagnostic::do_not_recommend]
 impl<F: MysqlLacks> PresentOn<super::Sqlite> for F {}
 
-/// `Any` opens PostgreSQL and SQLite only, and both have these features.
-#[cfg(feature = "sqlite")]
-#[diagnostic::do_not_recommend]
-impl<F: MysqlLacks> PresentOn<super::Any> for F {}
+// `Any` has none of these features: it can pick MySQL (with feature `mysql`), and what it
+// refuses must not depend on that feature, or enabling it in one crate would break another
+// crate's build.
 
 /// A backend with PostgreSQL-only feature `F` (a method only PostgreSQL's connection has:
 /// COPY, streams); gives the PostgreSQL connection to use it on.

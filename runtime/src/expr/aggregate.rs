@@ -143,6 +143,7 @@ impl<K, E: ValidGrouping<InsideAggregate, J>, G: AggregatesAllowed, J> ValidGrou
 impl<K: AggregateFnName, E: Render> Render for Aggregate<K, E> {
     type Needs = E::Needs;
     fn render<'a>(&'a self, out: &mut SqlWriter<'a>) {
+        out.note_aggregate();
         out.sql(K::NAME);
         out.sql(if self.distinct { "(DISTINCT " } else { "(" });
         self.arg.render(out);
@@ -234,6 +235,7 @@ impl<G: AggregatesAllowed> ValidGrouping<G, ()> for CountStar {
 impl Render for CountStar {
     type Needs = ();
     fn render<'a>(&'a self, out: &mut SqlWriter<'a>) {
+        out.note_aggregate();
         out.sql("COUNT(*)");
     }
     fn is_atomic(&self) -> bool {

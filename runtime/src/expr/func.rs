@@ -230,6 +230,7 @@ where
 impl<N: SqlFunction, A: Render, O: Render> Render for AggOrdered<N, A, O> {
     type Needs = crate::backend::needs::All3<N::Needs, A::Needs, O::Needs>;
     fn render<'a>(&'a self, out: &mut SqlWriter<'a>) {
+        out.note_aggregate();
         out.sql(N::NAME);
         out.sql(if self.call.distinct {
             "(DISTINCT "
@@ -263,6 +264,7 @@ impl<N, A: ValidGrouping<InsideAggregate, J>, G: AggregatesAllowed, J> ValidGrou
 impl<N: SqlFunction, A: Render> Render for AggFunc<N, A> {
     type Needs = crate::backend::needs::Both<N::Needs, A::Needs>;
     fn render<'a>(&'a self, out: &mut SqlWriter<'a>) {
+        out.note_aggregate();
         out.sql(N::NAME);
         out.sql(if self.distinct { "(DISTINCT " } else { "(" });
         self.args.render(out);

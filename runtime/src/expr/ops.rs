@@ -155,6 +155,25 @@ impl<Op: BinaryOp, L: Render, R: Render> Render for Binary<Op, L, R> {
     fn is_absent(&self) -> bool {
         Op::IS_AND && self.left.is_absent() && self.right.is_absent()
     }
+    /// On MySQL each side of an AND in HAVING is a condition of its own, so that one
+    /// without an aggregate can be written through `MAX(..)` beside one with an aggregate.
+    fn render_having<'a>(&'a self, out: &mut SqlWriter<'a>) {
+        if !Op::IS_AND || out.dialect() != crate::engine::Dialect::Mysql {
+            return out.having(|out| self.render(out));
+        }
+        match (self.left.is_absent(), self.right.is_absent()) {
+            (true, true) => out.sql("TRUE"),
+            (true, false) => self.right.render_having(out),
+            (false, true) => self.left.render_having(out),
+            (false, false) => {
+                out.sql("(");
+                self.left.render_having(out);
+                out.sql(") AND (");
+                self.right.render_having(out);
+                out.sql(")");
+            }
+        }
+    }
     fn render<'a>(&'a self, out: &mut SqlWriter<'a>) {
         if Op::IS_AND {
             // `filter_opt(None)` on one side: the other side alone (`TRUE` when both are).

@@ -157,6 +157,7 @@ impl<N: OrderedSetName, A: Render, E: Render> Render for WithinGroup<N, A, E> {
     type Needs =
         crate::backend::needs::PgOnly<crate::backend::needs::features::WithinGroupAggregates>;
     fn render<'a>(&'a self, out: &mut SqlWriter<'a>) {
+        out.note_aggregate();
         out.sql(N::NAME);
         out.sql("(");
         self.args.render(out);

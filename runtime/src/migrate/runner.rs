@@ -391,7 +391,7 @@ fn apply<B: MigrationBackend>(
     m: &Migration,
     echo: bool,
 ) -> Result<bool, MigrateError> {
-    let how = if m.up_in_transaction() && B::TRANSACTIONAL_DDL {
+    let how = if m.up_in_transaction() && B::transactional_ddl(conn) {
         "in a transaction"
     } else {
         "outside a transaction"
@@ -405,7 +405,7 @@ fn apply<B: MigrationBackend>(
         dirty,
         source: Box::new(source),
     };
-    let applied = if m.up_in_transaction() && B::TRANSACTIONAL_DDL {
+    let applied = if m.up_in_transaction() && B::transactional_ddl(conn) {
         conn.transaction(|tx| {
             let c = tx.connection();
             if !B::read(c, Some(m.version()))?.is_empty() {
@@ -489,7 +489,7 @@ fn unapply<B: MigrationBackend>(
     m: &Migration,
     echo: bool,
 ) -> Result<bool, MigrateError> {
-    let how = if m.down_in_transaction() && B::TRANSACTIONAL_DDL {
+    let how = if m.down_in_transaction() && B::transactional_ddl(conn) {
         "in a transaction"
     } else {
         "outside a transaction"
@@ -506,7 +506,7 @@ fn unapply<B: MigrationBackend>(
     let delete = Bookkeeping::Delete {
         version: m.version(),
     };
-    let reverted = if m.down_in_transaction() && B::TRANSACTIONAL_DDL {
+    let reverted = if m.down_in_transaction() && B::transactional_ddl(conn) {
         conn.transaction(|tx| {
             let c = tx.connection();
             if B::read(c, Some(m.version()))?.is_empty() {

@@ -129,6 +129,13 @@ pub trait MigrationBackend: Backend {
     #[doc(hidden)]
     const TRANSACTIONAL_DDL: bool = true;
 
+    /// [`TRANSACTIONAL_DDL`](Self::TRANSACTIONAL_DDL) of `conn`'s database (`Any`: of the
+    /// backend its URL picked).
+    #[doc(hidden)]
+    fn transactional_ddl(_conn: &Connection<Self>) -> bool {
+        Self::TRANSACTIONAL_DDL
+    }
+
     /// Writes a change to the bookkeeping table.
     #[doc(hidden)]
     fn write(conn: &mut Connection<Self>, change: Bookkeeping<'_>) -> Result<(), Error> {
@@ -308,46 +315,39 @@ impl MigrationBackend for crate::Sqlite {
 /// A connection whose URL picked its backend: each call goes to that backend's form.
 #[cfg(feature = "sqlite")]
 impl MigrationBackend for crate::backend::Any {
+    fn transactional_ddl(conn: &Connection<Self>) -> bool {
+        conn.dialect() != crate::backend::Dialect::Mysql
+    }
+
+    fn write(conn: &mut Connection<Self>, change: Bookkeeping<'_>) -> Result<(), Error> {
+        crate::backend::any::on_each!(conn, |c| MigrationBackend::write(c, change))
+    }
+
     fn create_table(conn: &mut Connection<Self>) -> Result<(), Error> {
-        use crate::backend::any::per_backend;
-        per_backend(conn, Postgres::create_table, crate::Sqlite::create_table)
+        crate::backend::any::on_each!(conn, |c| MigrationBackend::create_table(c))
     }
 
     fn has_table(conn: &mut Connection<Self>) -> Result<bool, Error> {
-        use crate::backend::any::per_backend;
-        per_backend(conn, Postgres::has_table, crate::Sqlite::has_table)
+        crate::backend::any::on_each!(conn, |c| MigrationBackend::has_table(c))
     }
 
     fn try_lock(conn: &mut Connection<Self>) -> Result<bool, Error> {
-        use crate::backend::any::per_backend;
-        per_backend(conn, Postgres::try_lock, crate::Sqlite::try_lock)
+        crate::backend::any::on_each!(conn, |c| MigrationBackend::try_lock(c))
     }
 
     fn lock(conn: &mut Connection<Self>) -> Result<(), Error> {
-        use crate::backend::any::per_backend;
-        per_backend(conn, Postgres::lock, crate::Sqlite::lock)
+        crate::backend::any::on_each!(conn, |c| MigrationBackend::lock(c))
     }
 
     fn unlock(conn: &mut Connection<Self>) -> Result<(), Error> {
-        use crate::backend::any::per_backend;
-        per_backend(conn, Postgres::unlock, crate::Sqlite::unlock)
+        crate::backend::any::on_each!(conn, |c| MigrationBackend::unlock(c))
     }
 
     fn read(conn: &mut Connection<Self>, version: Option<u64>) -> Result<Vec<AppliedRow>, Error> {
-        use crate::backend::any::per_backend;
-        per_backend(
-            conn,
-            |c| Postgres::read(c, version),
-            |c| crate::Sqlite::read(c, version),
-        )
+        crate::backend::any::on_each!(conn, |c| MigrationBackend::read(c, version))
     }
 
     fn run_untransacted(conn: &mut Connection<Self>, sql: &str) -> Result<(), Error> {
-        use crate::backend::any::per_backend;
-        per_backend(
-            conn,
-            |c| Postgres::run_untransacted(c, sql),
-            |c| crate::Sqlite::run_untransacted(c, sql),
-        )
+        crate::backend::any::on_each!(conn, |c| MigrationBackend::run_untransacted(c, sql))
     }
 }

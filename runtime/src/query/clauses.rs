@@ -124,6 +124,7 @@ impl<E: Render> Clause for GroupBy<E> {
     fn render_clause<'a>(&'a self, out: &mut SqlWriter<'a>) {
         out.sql(" GROUP BY ");
         self.0.render(out);
+        out.note_group_by();
     }
 }
 impl Clause for NoHaving {
@@ -134,7 +135,7 @@ impl<E: Render> Clause for Having<E> {
     type Needs = E::Needs;
     fn render_clause<'a>(&'a self, out: &mut SqlWriter<'a>) {
         out.sql(" HAVING ");
-        self.0.render(out);
+        self.0.render_having(out);
     }
 }
 impl Clause for NoOrder {

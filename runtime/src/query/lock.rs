@@ -18,7 +18,6 @@ use super::distinct::{AppendItemFor, OrderItemFor};
 use super::select::{RowType, Select, SelectClause};
 use super::setop::SetOp;
 use crate::backend::needs::{features::RowLocks, Both, PgOnly};
-use crate::backend::needs::{features::Streams, PostgresOnly};
 use crate::check::lock::{LockRules, LockableFrom, OfList, RunsLocked, TargetNames};
 use crate::check::{GroupingComplete, ValidOrder, ValidWhere};
 use crate::engine::runner::{self, As, Job, Ran, Runner, Work};
@@ -435,7 +434,7 @@ where
                 }))
             },
             decode: decode_row::<RowType<F, S, G, J>, S::SqlType>,
-            postgres: <C::Backend as PostgresOnly<Streams>>::postgres,
+            read: <RowType<F, S, G, J> as FromRow<S::SqlType>>::from_row,
         }
         .run(conn.__connection())
     }

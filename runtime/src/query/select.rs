@@ -6,7 +6,7 @@ use super::clauses::{
 use super::compose::SelectNeeds;
 use super::distinct::{AppendItemFor, OrderItemFor, SelectFor, Unselected};
 use super::Source;
-use crate::backend::needs::{features::Streams, PostgresOnly};
+use crate::backend::needs::PostgresOnly;
 use crate::check::{Agg, Cons, GroupBy, GroupingComplete, MixedNoGroup, Neutral, Nil, NoGroup};
 use crate::check::{Plain, Src, ValidOrder};
 use crate::check::{ValidSelect, ValidWhere};
@@ -488,7 +488,9 @@ where
     ) -> Ran<'c, C, Streamed<'c, C, Self, RowType<F, S, G, J>>>
     where
         S: SelectClause<F, G, J, SqlType: RowOf>,
-        C::Backend: crate::backend::needs::PostgresOnly<crate::backend::needs::features::Streams>,
+        C::Backend: crate::engine::stream_job::Streaming,
+        C::Backend:
+            crate::backend::Runs<crate::backend::Canonical<SelectNeeds<F, From, S, W, O, G, H, J>>>,
         G: GroupingComplete<C::Backend>,
         StreamJob<Self, RowType<F, S, G, J>, C::Backend>: Work<'c, C::Backend, C::Mode>,
     {
@@ -500,7 +502,7 @@ where
                 }))
             },
             decode: decode_row::<RowType<F, S, G, J>, S::SqlType>,
-            postgres: <C::Backend as PostgresOnly<Streams>>::postgres,
+            read: <RowType<F, S, G, J> as FromRow<S::SqlType>>::from_row,
         }
         .run(conn.__connection())
     }
@@ -578,7 +580,8 @@ where
             None,
             |query, _, out| {
                 out.sql("SELECT COUNT(*) FROM (");
-                query.render_with(out, None);
+                // MySQL refuses a derived table with two columns of one name.
+                out.with_item_aliases(|out| query.render_with(out, None));
                 out.sql(") AS ");
                 out.ident("q");
                 Ok(true)

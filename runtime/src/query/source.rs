@@ -181,6 +181,7 @@ fn render_all<S: Source>(out: &mut SqlWriter<'_>) {
             column: column.sql_name,
         }));
         out.column(S::NAME, column.sql_name);
+        out.end_item();
     }
 }
 

@@ -67,6 +67,15 @@ pub trait RawBackend: crate::backend::Backend {
     ) -> Result<Option<Self::Row>, Error> {
         Ok(Self::load_rows(conn, rendered)?.into_iter().next())
     }
+    /// How a streamed row becomes [`Row`](Self::Row): from PostgreSQL's buffer, or (every
+    /// other backend that streams) through a [`RowReader`](crate::types::RowReader).
+    #[doc(hidden)]
+    const STREAM_DECODE: crate::engine::stream_job::RowDecode<Self::Row> =
+        |_, _| Err(Error::Misuse("a streamed row of another backend".into()));
+    /// See [`STREAM_DECODE`](Self::STREAM_DECODE).
+    #[doc(hidden)]
+    const STREAM_READ: crate::engine::runner::DecodeFn<Self::Row> =
+        |_| Err(Error::Misuse("a streamed row of another backend".into()));
     /// `err`, from running `query`, explained where the backend can say more.
     fn explain(
         _conn: &mut crate::engine::Connection<Self>,
@@ -79,6 +88,8 @@ pub trait RawBackend: crate::backend::Backend {
 
 impl RawBackend for Postgres {
     type Row = DynRow;
+    const STREAM_DECODE: crate::engine::stream_job::RowDecode<DynRow> =
+        |row, _| Ok(DynRow(row.to_row()));
     fn load_rows(
         conn: &mut crate::engine::Connection,
         rendered: &Rendered<'_>,
@@ -113,6 +124,8 @@ impl RawBackend for crate::backend::Sqlite {
 #[cfg(feature = "mysql")]
 impl RawBackend for crate::backend::Mysql {
     type Row = MysqlDynRow;
+    const STREAM_READ: crate::engine::runner::DecodeFn<MysqlDynRow> =
+        |reader| Ok(mysql_rows::of_row(reader.data()));
     fn load_rows(
         conn: &mut crate::engine::Connection<Self>,
         rendered: &Rendered<'_>,
@@ -421,20 +434,24 @@ impl<'a> RawQuery<'a> {
     }
 
     /// Runs the statement and reads its rows one at a time as they arrive, without
-    /// holding them all in memory: an `Iterator` on a blocking connection, a
-    /// `futures::Stream` (`AsyncRows`, feature `tokio`) on an async one.
-    pub fn stream<'c, 'q, C: Runner<Backend = Postgres> + ?Sized>(
+    /// holding them all in memory: an `Iterator` on a blocking connection (of `DynRow` on
+    /// PostgreSQL, `MysqlDynRow` on MySQL), a `futures::Stream` (`AsyncRows`, feature
+    /// `tokio`) on an async one.
+    #[allow(clippy::type_complexity)]
+    pub fn stream<'c, 'q, C: Runner + ?Sized>(
         &'q self,
         conn: &'c mut C,
-    ) -> Ran<'c, C, Streamed<'c, C, &'q Self, DynRow>>
+    ) -> Ran<'c, C, Streamed<'c, C, &'q Self, <C::Backend as RawBackend>::Row>>
     where
-        StreamJob<&'q Self, DynRow>: Work<'c, Postgres, C::Mode>,
+        C::Backend: RawBackend + crate::engine::stream_job::Streaming,
+        StreamJob<&'q Self, <C::Backend as RawBackend>::Row, C::Backend>:
+            Work<'c, C::Backend, C::Mode>,
     {
         StreamJob {
             query: self,
-            render: |query, _| query.render(),
-            decode: |row, _| Ok(DynRow(row.to_row())),
-            postgres: |conn| conn,
+            render: |query, conn| query.render_for(conn.dialect()),
+            decode: <C::Backend as RawBackend>::STREAM_DECODE,
+            read: <C::Backend as RawBackend>::STREAM_READ,
         }
         .run(conn.__connection())
     }

@@ -87,6 +87,20 @@ impl MysqlDynRow {
     }
 }
 
+/// A row of a stream, copied out of its packet (its column names with it).
+pub(crate) fn of_row(row: RowData<'_>) -> MysqlDynRow {
+    let names = (0..row.len())
+        .map(|i| row.column_name(i).unwrap_or_default())
+        .collect();
+    let values = (0..row.len())
+        .map(|i| {
+            row.mysql_value(i)
+                .map_or(mysql_common::value::Value::NULL, MysqlValue::to_value)
+        })
+        .collect();
+    MysqlDynRow { names, values }
+}
+
 /// Runs `rendered` and keeps every row.
 pub(crate) fn load(
     conn: &mut Connection<Mysql>,

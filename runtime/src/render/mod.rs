@@ -82,6 +82,7 @@ mod cast;
 mod fingerprint;
 mod lists;
 mod mysql_list;
+mod mysql_shape;
 mod rendered;
 pub(crate) use cast::mysql_cast_type;
 pub(crate) use fingerprint::{Fingerprint, TypesKey};
@@ -433,11 +434,19 @@ pub trait Render {
     fn render_select<'a>(&'a self, out: &mut SqlWriter<'a>) {
         out.label(self.label());
         self.render(out);
+        out.end_item();
     }
 
     /// The label of this expression as a selected column.
     fn label(&self) -> Option<Label> {
         None
+    }
+
+    /// Writes this piece as a HAVING condition ([`SqlWriter::having`]; an AND writes each
+    /// side as one).
+    #[doc(hidden)]
+    fn render_having<'a>(&'a self, out: &mut SqlWriter<'a>) {
+        out.having(|out| self.render(out));
     }
 
     /// The number of arguments a function's argument list (a tuple) holds; 1 for anything

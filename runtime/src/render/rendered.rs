@@ -88,6 +88,14 @@ pub(crate) struct MysqlMarks {
     pub upsert_counts_rows: bool,
     /// Why the statement cannot run on MySQL (an upsert target MySQL cannot honour).
     pub refused: Option<String>,
+    /// Every selected column of the query being written gets an alias of its own
+    /// (`count()`'s derived table: see [`SqlWriter::end_item`](super::SqlWriter::end_item)).
+    pub alias_items: bool,
+    /// An aggregate call was written (set on every backend, read on MySQL only: a HAVING
+    /// without one is written through `MAX(..)`, see `clauses.rs`).
+    pub aggregate: bool,
+    /// The query depth of the last GROUP BY written on MySQL.
+    pub grouped_depth: Option<u32>,
 }
 
 impl<'a> Rendered<'a> {

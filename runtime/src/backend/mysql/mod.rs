@@ -14,6 +14,7 @@ mod client;
 mod errors;
 mod list;
 mod pool;
+mod stream;
 mod text;
 mod writes;
 
@@ -35,6 +36,7 @@ pub(crate) use client::Row as MysqlRow;
 pub(crate) use client::{write_bytes, write_param};
 pub(crate) use list::json_list;
 pub use pool::{MysqlOpener, MysqlOptions};
+pub use stream::MysqlRows;
 pub(crate) use text::Bound;
 
 /// How long a connect may take when the URL says no `connect_timeout`.
@@ -52,12 +54,15 @@ const STATEMENT_CACHE: usize = 256;
 /// means what it means on PostgreSQL and SQLite, never `OR`), and the session's time zone
 /// UTC, so that a `Timestamptz` value (sent and read as its UTC date and time) means the
 /// same instant in a DATETIME and in a TIMESTAMP column, whose values MySQL converts
-/// through the session's zone (docs/design.md, "MySQL values"). Run after login and after
+/// through the session's zone (docs/design.md, "MySQL values"). The server's messages are
+/// English (`lc_messages`): the error parsers and an UPDATE's count of matched rows read
+/// them. Run after login and after
 /// every reset (COM_RESET_CONNECTION puts the zone back to the server's), with
 /// `SET NAMES utf8mb4`, in one round trip.
 const INIT: &str = "SET NAMES utf8mb4; SET SESSION sql_mode = 'STRICT_ALL_TABLES,\
 ERROR_FOR_DIVISION_BY_ZERO,NO_ZERO_DATE,NO_ZERO_IN_DATE,NO_ENGINE_SUBSTITUTION,\
-NO_BACKSLASH_ESCAPES,PIPES_AS_CONCAT'; SET SESSION time_zone = '+00:00'";
+NO_BACKSLASH_ESCAPES,PIPES_AS_CONCAT'; SET SESSION time_zone = '+00:00'; \
+SET SESSION lc_messages = 'en_US'";
 
 /// Hashes a statement's fingerprint (already a hash) as itself.
 #[derive(Default)]
@@ -224,6 +229,23 @@ impl Connection<Mysql> {
         statement: &Rendered<'_>,
         sink: &mut dyn FnMut(RowData<'_>) -> Result<(), Error>,
     ) -> Result<u64, Error> {
+        self.mysql_check(statement)?;
+        let started = Instant::now();
+        let (sql, result) = self.link.run(statement, sink);
+        log::rendered(
+            &self.echo,
+            sql.as_deref().unwrap_or(&statement.sql),
+            statement,
+            started.elapsed(),
+            result.as_ref().map(|n| Some(*n)),
+        );
+        self.note(result)
+    }
+
+    /// Refuses what must not be sent: text with a NUL, a refused or lacking feature, a
+    /// statement in a failed transaction, one rendered for another backend, one this
+    /// server cannot run, too many parameters.
+    fn mysql_check(&mut self, statement: &Rendered<'_>) -> Result<(), Error> {
         if statement.nul_in_text {
             return Err(Error::NulInText);
         }
@@ -253,16 +275,7 @@ impl Connection<Mysql> {
                 statement.params.len()
             )));
         }
-        let started = Instant::now();
-        let (sql, result) = self.link.run(statement, sink);
-        log::rendered(
-            &self.echo,
-            sql.as_deref().unwrap_or(&statement.sql),
-            statement,
-            started.elapsed(),
-            result.as_ref().map(|n| Some(*n)),
-        );
-        self.note(result)
+        Ok(())
     }
 }
 
@@ -292,13 +305,8 @@ impl MysqlLink {
         statement: &Rendered<'_>,
         sink: &mut dyn FnMut(RowData<'_>) -> Result<(), Error>,
     ) -> (Option<Arc<str>>, Result<u64, Error>) {
-        if let Err(e) = self.bind(statement) {
+        if let Err(e) = self.ready(statement) {
             return (None, Err(e));
-        }
-        if !self.statements.contains_key(&statement.key) {
-            if let Err(e) = self.prepare(statement) {
-                return (None, Err(e));
-            }
         }
         let Some((sql, prepared)) = self.statements.get_mut(&statement.key) else {
             return (
@@ -327,6 +335,15 @@ impl MysqlLink {
             self.values = Vec::new();
         }
         (Some(Arc::clone(sql)), result)
+    }
+
+    /// Encodes `statement`'s parameters and prepares its text unless it is kept.
+    fn ready(&mut self, statement: &Rendered<'_>) -> Result<(), Error> {
+        self.bind(statement)?;
+        if !self.statements.contains_key(&statement.key) {
+            self.prepare(statement)?;
+        }
+        Ok(())
     }
 
     /// Prepares `statement`'s text and keeps it under its fingerprint.

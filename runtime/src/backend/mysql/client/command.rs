@@ -36,14 +36,14 @@ pub(crate) struct Prepared {
 }
 
 /// The answer to a command that reads no rows.
-enum Answer {
+pub(super) enum Answer {
     Ok(wire::Ok),
     /// A result set follows, with this many columns.
     Rows(u64),
 }
 
 impl Client {
-    fn read(&mut self) -> Result<(), Error> {
+    pub(super) fn read(&mut self) -> Result<(), Error> {
         self.packets.read(&mut self.buf)
     }
 
@@ -52,7 +52,7 @@ impl Client {
     }
 
     /// Reads the first answer to a command: OK, ERR, or a result set's column count.
-    fn answer(&mut self) -> Result<Answer, Error> {
+    pub(super) fn answer(&mut self) -> Result<Answer, Error> {
         self.read()?;
         match self.buf.first() {
             Some(0x00) => {
@@ -86,7 +86,7 @@ impl Client {
     }
 
     /// Reads the packet ending a result set (OK or EOF) in `self.buf`.
-    fn rows_end(&mut self) -> Result<(), Error> {
+    pub(super) fn rows_end(&mut self) -> Result<(), Error> {
         let end = if self.deprecate_eof() {
             wire::ok(&self.buf)?
         } else {
@@ -102,7 +102,7 @@ impl Client {
 
     /// Skips the rest of a result set whose column count was read, then any results
     /// after it. An ERR packet ends everything and is returned.
-    fn drain(&mut self, mut columns: u64) -> Result<(), Error> {
+    pub(super) fn drain(&mut self, mut columns: u64) -> Result<(), Error> {
         loop {
             for _ in 0..columns {
                 self.read()?;
@@ -127,7 +127,7 @@ impl Client {
 
     /// After a result: the next one's column count if the server says more follow
     /// (reading any OK packets between), `None` when it was the last.
-    fn more(&mut self) -> Result<Option<u64>, Error> {
+    pub(super) fn more(&mut self) -> Result<Option<u64>, Error> {
         while self.status & STATUS_MORE_RESULTS != 0 {
             match self.answer()? {
                 Answer::Ok(_) => continue,
@@ -328,6 +328,22 @@ impl Client {
         values: &[u8],
         sink: &mut dyn FnMut(Row<'_>) -> Result<(), Error>,
     ) -> Result<u64, Error> {
+        self.send_execute(statement, types, values)?;
+        let result = self.execute_inner(statement, sink);
+        match self.note(result) {
+            Ok(Ok(count)) => Ok(count),
+            Ok(Err(e)) | Err(e) => Err(e),
+        }
+    }
+
+    /// Builds COM_STMT_EXECUTE of `statement` (sent by the next `packets.send()`), after
+    /// checking that the connection is usable and the parameters are as many as it takes.
+    pub(super) fn send_execute(
+        &mut self,
+        statement: &Prepared,
+        types: &[u8],
+        values: &[u8],
+    ) -> Result<(), Error> {
         self.usable()?;
         if types.len() != 2 * usize::from(statement.params) {
             return Err(Error::Parameter(format!(
@@ -337,11 +353,35 @@ impl Client {
             )));
         }
         write_execute(self.packets.start_command(), statement.id, types, values);
-        let result = self.execute_inner(statement, sink);
-        match self.note(result) {
-            Ok(Ok(count)) => Ok(count),
-            Ok(Err(e)) | Err(e) => Err(e),
+        Ok(())
+    }
+
+    /// Reads a result's `count` column definitions into `statement` (kept as they are when
+    /// the bytes are the ones known: a table altered since the prepare changes them), then
+    /// the EOF packet after them.
+    pub(super) fn read_columns(
+        &mut self,
+        statement: &mut Prepared,
+        count: u64,
+    ) -> Result<(), Error> {
+        if count != statement.columns.len() as u64 {
+            statement.columns.clear();
         }
+        for i in 0..count as usize {
+            self.read()?;
+            match statement.columns.get(i) {
+                Some(known) if *known.def == *self.buf => {}
+                _ => {
+                    let column = wire::column(&self.buf)?;
+                    if i < statement.columns.len() {
+                        statement.columns[i] = column;
+                    } else {
+                        statement.columns.push(column);
+                    }
+                }
+            }
+        }
+        self.columns_end()
     }
 
     /// [`execute_encoded`](Self::execute_encoded) of owned values.
@@ -375,25 +415,7 @@ impl Client {
             }
             Answer::Rows(count) => count,
         };
-        // The definitions as sent now (a table altered since the prepare changes them).
-        if count != statement.columns.len() as u64 {
-            statement.columns.clear();
-        }
-        for i in 0..count as usize {
-            self.read()?;
-            match statement.columns.get(i) {
-                Some(known) if *known.def == *self.buf => {}
-                _ => {
-                    let column = wire::column(&self.buf)?;
-                    if i < statement.columns.len() {
-                        statement.columns[i] = column;
-                    } else {
-                        statement.columns.push(column);
-                    }
-                }
-            }
-        }
-        self.columns_end()?;
+        self.read_columns(statement, count)?;
         let mut rows = 0u64;
         let mut failed = None;
         loop {

@@ -235,6 +235,7 @@ fn finish(
         buf: Vec::new(),
         spans: Vec::new(),
         closed: false,
+        reading: false,
         last: wire::Ok::default(),
         init: options.init.into(),
     };

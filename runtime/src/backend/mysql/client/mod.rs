@@ -7,6 +7,7 @@ mod command;
 mod connect;
 mod packet;
 mod row;
+mod stream;
 mod tls;
 mod wire;
 
@@ -38,6 +39,8 @@ pub(crate) struct Client {
     spans: Vec<row::Span>,
     /// The socket failed or the protocol was broken: no command is sent again.
     closed: bool,
+    /// A result is being read row by row (`stream.rs`): no command is sent until it ends.
+    reading: bool,
     /// What the last statement's OK packet said.
     last: wire::Ok,
     /// The session's init statements (run again after a reset).
@@ -71,6 +74,10 @@ impl Client {
         if self.closed {
             Err(Error::ConnectionLost(
                 "the connection was closed after an earlier failure".into(),
+            ))
+        } else if self.reading {
+            Err(Error::Misuse(
+                "the rows of a stream are still being read on this connection".into(),
             ))
         } else {
             Ok(())

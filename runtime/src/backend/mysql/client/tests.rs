@@ -527,3 +527,31 @@ fn tls_is_asked_for_as_the_mode_and_the_greeting_say() {
         }
     }
 }
+
+#[test]
+fn an_update_counts_the_rows_it_matched() {
+    let ok = |info: &[u8]| {
+        // Affected rows 1, insert id 0, status 2, no warnings, then the info text.
+        let mut payload = vec![0, 1, 0, 2, 0, 0, 0, info.len() as u8];
+        payload.extend_from_slice(info);
+        super::wire::ok(&payload).unwrap()
+    };
+    // MySQL's affected rows leave out a row set to what it was; the info text says how
+    // many the UPDATE matched.
+    assert_eq!(
+        ok(b"Rows matched: 3  Changed: 1  Warnings: 0").affected_rows,
+        3
+    );
+    assert_eq!(ok(b"Rows matched: 0  Changed: 0").affected_rows, 0);
+    // Anything else keeps the affected rows.
+    assert_eq!(
+        ok(b"Records: 3  Duplicates: 0  Warnings: 0").affected_rows,
+        1
+    );
+    assert_eq!(ok(b"Rows matched: x").affected_rows, 1);
+    assert_eq!(ok(b"").affected_rows, 1);
+    // An info text announced longer than the packet is no count.
+    let mut cut = vec![0, 1, 0, 2, 0, 0, 0, 40];
+    cut.extend_from_slice(b"Rows matched: 3");
+    assert_eq!(super::wire::ok(&cut).unwrap().affected_rows, 1);
+}

@@ -132,12 +132,15 @@ pub(crate) fn ok(payload: &[u8]) -> Result<Ok, Error> {
     // The warnings, then the info text, length-encoded (as servers write it and libmysql
     // reads it; CLIENT_SESSION_TRACK is never asked for, so nothing follows it). An OK
     // packet may end before either; an info text past the packet's end is no count.
-    let records = match r.skip(2).and_then(|()| r.lenenc_bytes()) {
-        Ok(info) => records(info),
-        Err(_) => None,
+    let (records, matched) = match r.skip(2).and_then(|()| r.lenenc_bytes()) {
+        Ok(info) => (records(info), count_after(info, b"Rows matched: ")),
+        Err(_) => (None, None),
     };
     Ok(Ok {
-        affected_rows,
+        // An UPDATE's count is the rows it matched, as on PostgreSQL and SQLite (MySQL's
+        // affected rows leave out a row set to the values it had); see docs/design.md,
+        // "MySQL stream, Any, counts".
+        affected_rows: matched.unwrap_or(affected_rows),
         last_insert_id,
         status,
         records,
@@ -146,7 +149,13 @@ pub(crate) fn ok(payload: &[u8]) -> Result<Ok, Error> {
 
 /// `N` of an info text starting `Records: N` (at most 20 digits read: a `u64`), or `None`.
 pub(crate) fn records(info: &[u8]) -> Option<u64> {
-    let digits = info.strip_prefix(b"Records: ")?;
+    count_after(info, b"Records: ")
+}
+
+/// The number an info text starts with after `prefix` (`Records: N`, an UPDATE's
+/// `Rows matched: N`; at most 20 digits read: a `u64`), or `None`.
+fn count_after(info: &[u8], prefix: &[u8]) -> Option<u64> {
+    let digits = info.strip_prefix(prefix)?;
     let end = digits
         .iter()
         .take(21)
