@@ -114,3 +114,11 @@ pub fn postgres() -> Result<TestDatabase, Box<dyn std::error::Error>> {
     fill(&mut db.connect()?)?;
     Ok(db)
 }
+
+/// A fresh MariaDB database (from `sqlwright::testing`'s throwaway server, dropped when the
+/// value is dropped) with the blog's tables and rows.
+pub fn mariadb() -> Result<sqlwright::testing::MariadbDatabase, Box<dyn std::error::Error>> {
+    let db = sqlwright::testing::try_mariadb_database()?;
+    fill(&mut db.connect()?)?;
+    Ok(db)
+}
