@@ -47,6 +47,7 @@ mod limits;
 mod locking;
 mod mariadb;
 mod mariadb_dates;
+mod mariadb_decimals;
 mod mariadb_engine;
 mod mariadb_migrations;
 mod mariadb_reflect;

@@ -478,6 +478,11 @@ impl Encode for rust_decimal::Decimal {
     fn to_mysql(&self) -> Result<mysql_common::value::Value, String> {
         Ok(crate::types::mysql_forms::decimal_value(self))
     }
+    #[cfg(feature = "mysql")]
+    #[inline]
+    fn write_mysql(&self, out: &mut Vec<u8>) -> Result<[u8; 2], String> {
+        Ok(crate::types::mysql_forms::write_decimal(self, out))
+    }
 }
 
 #[cfg(feature = "chrono")]

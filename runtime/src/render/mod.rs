@@ -90,9 +90,6 @@ pub(crate) use rendered::MysqlMarks;
 pub use rendered::Rendered;
 pub(crate) use rendered::ShownParams;
 
-/// `numeric`'s oid (`Type::oid` is a match that is not inlined, so not asked per value).
-const NUMERIC_OID: u32 = 1700;
-
 impl Default for SqlWriter<'_> {
     fn default() -> Self {
         Self::new()
@@ -256,15 +253,10 @@ impl<'a> SqlWriter<'a> {
             Dialect::Mysql => {
                 self.last_type = Some(ty);
                 if self.text {
-                    if oid == NUMERIC_OID {
-                        // A decimal is sent as its text, which MySQL's arithmetic would read
-                        // as a double: the cast keeps it exact (the type is in the
-                        // fingerprint).
-                        self.sql.push_str("CAST(? AS DECIMAL(65, 30))");
-                    } else {
-                        self.dialect
-                            .write_placeholder(&mut self.sql, self.params.len());
-                    }
+                    // A decimal needs no cast: it is sent as MYSQL_TYPE_NEWDECIMAL, which
+                    // the server types as DECIMAL with the value's own scale.
+                    self.dialect
+                        .write_placeholder(&mut self.sql, self.params.len());
                 }
             }
             _ => {

@@ -130,8 +130,3 @@ fn the_types_key_agrees_across_modes_and_tells_types_apart() {
     assert!(sqlite.types.is_empty());
     assert_eq!(sqlite.types_key, TypesKey::of(&[]));
 }
-
-#[test]
-fn the_numeric_oid_constant_is_numerics() {
-    assert_eq!(super::NUMERIC_OID, Type::NUMERIC.oid());
-}

@@ -280,8 +280,8 @@ pub(crate) fn decimal(value: &V<'_>) -> Result<rust_decimal::Decimal, DecodeErro
         }
         other => text_of::<D>(other, "a decimal")?,
     };
-    // DECIMAL(65, 30) writes 30 digits after the point: trailing zeros carry nothing, and
-    // are dropped where `Decimal` could not hold them (it keeps the scale where it can:
+    // A DECIMAL(65, 30) (a bare `numeric` column, a cast to `Numeric`) writes 30 digits
+    // after the point: trailing zeros carry nothing, and are dropped where `Decimal` could not hold them (it keeps the scale where it can:
     // `1.50` stays `1.50`).
     let exact = Decimal::from_str_exact(text).or_else(|e| match text.split_once('.') {
         Some((whole, fraction)) if fraction.ends_with('0') => {
@@ -302,10 +302,32 @@ pub(crate) fn decimal(value: &V<'_>) -> Result<rust_decimal::Decimal, DecodeErro
     })
 }
 
-/// A decimal bound as its exact text (`Display` writes no exponent).
+/// A decimal as its exact text (`Display` writes no exponent).
 #[cfg(feature = "rust_decimal")]
 pub(crate) fn decimal_value(d: &rust_decimal::Decimal) -> Value {
     Value::Bytes(d.to_string().into_bytes())
+}
+
+/// `MYSQL_TYPE_NEWDECIMAL`: a parameter of this type is a DECIMAL with the scale of the
+/// digits sent, so arithmetic on it stays exact and keeps that scale.
+#[cfg(feature = "rust_decimal")]
+pub(crate) const TYPE_NEWDECIMAL: u8 = 0xF6;
+
+/// Writes a decimal as a statement's parameter: its text, as a length-encoded string, typed
+/// `MYSQL_TYPE_NEWDECIMAL`. Never longer than 31 bytes (a sign, 29 digits, a point; scale
+/// 28 puts at most 28 digits after `0.`), so the length is one byte, written before the text
+/// is known and set after, without a buffer of its own.
+#[cfg(feature = "rust_decimal")]
+pub(crate) fn write_decimal(d: &rust_decimal::Decimal, out: &mut Vec<u8>) -> [u8; 2] {
+    use std::io::Write;
+    let at = out.len();
+    out.push(0);
+    // Writing into a Vec cannot fail.
+    let _ = write!(out, "{d}");
+    let len = out.len() - at - 1;
+    debug_assert!(len < 0xFB, "a Decimal's text is at most 31 bytes");
+    out[at] = len as u8;
+    [TYPE_NEWDECIMAL, 0]
 }
 
 /// JSON read from its text as `T`.
@@ -380,5 +402,39 @@ mod tests {
         assert!(d("99999999999999999999999999999999").is_err());
         assert!(decimal(&V::Double(1.5)).is_err());
         assert_eq!(decimal(&V::Int(-3)).unwrap().to_string(), "-3");
+    }
+
+    /// A bound decimal is `MYSQL_TYPE_NEWDECIMAL` with its exact text, one length byte
+    /// before it, after whatever the packet already held; NULL is `MYSQL_TYPE_NULL`.
+    #[cfg(all(feature = "rust_decimal", feature = "mysql"))]
+    #[test]
+    fn decimals_are_written_as_newdecimal_text() {
+        use crate::backend::Encode;
+        use rust_decimal::Decimal;
+        let texts = [
+            "79228162514264337593543950335",
+            "-79228162514264337593543950335",
+            "-0.0000000000000000000000000001",
+            "-7.9228162514264337593543950335",
+            "0",
+            "1.50",
+            "-12.500",
+        ];
+        for text in texts {
+            let d: Decimal = text.parse().unwrap();
+            let mut out = vec![0xAA];
+            assert_eq!(d.write_mysql(&mut out), Ok([0xF6, 0]), "{text}");
+            assert_eq!(out[0], 0xAA);
+            assert_eq!(usize::from(out[1]), text.len(), "{text}");
+            assert_eq!(&out[2..], text.as_bytes());
+        }
+        assert_eq!(Decimal::MAX.to_string(), texts[0]);
+        assert_eq!(Decimal::MIN.to_string(), texts[1]);
+        let mut out = Vec::new();
+        assert_eq!(Some(Decimal::ONE).write_mysql(&mut out), Ok([0xF6, 0]));
+        assert_eq!(out, b"\x011");
+        out.clear();
+        assert_eq!(None::<Decimal>.write_mysql(&mut out), Ok([6, 0]));
+        assert!(out.is_empty());
     }
 }
