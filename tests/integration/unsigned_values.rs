@@ -178,3 +178,36 @@ fn relations_load_by_unsigned_keys<B: TestBackend>() {
     let found = Reading::find(7u64, &mut db.conn).unwrap();
     assert_eq!(found.counter_id, 3);
 }
+
+fn raw_sql_binds_unsigned_values_by_their_natural_type<B: TestBackend>() {
+    let mut db = filled::<B>();
+    // `bind` declares each value as its natural unsigned type (`u32` as `UInt4`, ...).
+    let n = sqlwright::raw::sql(
+        "UPDATE counters SET mid = :mid, tiny = :tiny, maybe = :maybe, big = :big WHERE id = :id",
+    )
+    .bind("mid", 5u32)
+    .bind("tiny", 9u8)
+    .bind("maybe", None::<u32>)
+    .bind("big", big_max::<B>())
+    .bind("id", 3u32)
+    .execute(&mut db.conn)
+    .unwrap();
+    assert_eq!(n, 1);
+    let row: (u32, u8, Option<u32>, u64) = counters::table
+        .filter(counters::id.eq(3))
+        .select((
+            counters::mid,
+            counters::tiny,
+            counters::maybe,
+            counters::big,
+        ))
+        .one(&mut db.conn)
+        .unwrap();
+    assert_eq!(row, (5, 9, None, big_max::<B>()));
+    let n = sqlwright::raw::sql("DELETE FROM counters WHERE small = :small AND big = :big")
+        .bind("small", Some(65_535u16))
+        .bind_sensitive("big", big_max::<B>())
+        .execute(&mut db.conn)
+        .unwrap();
+    assert_eq!(n, 1);
+}
