@@ -43,7 +43,12 @@ fn filled<B: TestBackend>() -> crate::both::Fresh<B> {
     db
 }
 
-crate::on_all!(unsigned_values_in_lists, relations_load_by_unsigned_keys,);
+crate::on_all!(
+    unsigned_values_in_lists,
+    relations_load_by_unsigned_keys,
+    raw_sql_binds_unsigned_values_by_their_natural_type,
+    a_parent_with_an_unsigned_key_is_inserted_with_its_children,
+);
 
 fn unsigned_values_in_lists<B: TestBackend>() {
     let mut db = filled::<B>();
@@ -210,4 +215,35 @@ fn raw_sql_binds_unsigned_values_by_their_natural_type<B: TestBackend>() {
         .execute(&mut db.conn)
         .unwrap();
     assert_eq!(n, 1);
+}
+
+#[derive(sqlwright::Insertable)]
+#[sqlwright(table = readings)]
+struct NewReading {
+    id: u64,
+    note: String,
+}
+
+fn a_parent_with_an_unsigned_key_is_inserted_with_its_children<B: TestBackend>() {
+    let mut db = filled::<B>();
+    let parent = Counter {
+        id: u32::MAX,
+        ..rows::<B>()[1].clone()
+    };
+    let children = [(big_max::<B>() - 1, "x"), (11, "y")].map(|(id, note)| NewReading {
+        id,
+        note: note.into(),
+    });
+    // The children get the parent's `u32::MAX` key, bound once for every child row.
+    let (saved, readings): (Counter, Vec<Reading>) = sqlwright::relation::insert_with_children(
+        &parent,
+        readings::counter_id,
+        &children,
+        &mut db.conn,
+    )
+    .unwrap();
+    assert_eq!(saved, parent);
+    let mut got: Vec<(u64, u32)> = readings.iter().map(|r| (r.id, r.counter_id)).collect();
+    got.sort();
+    assert_eq!(got, [(11, u32::MAX), (big_max::<B>() - 1, u32::MAX)]);
 }
