@@ -55,12 +55,12 @@ pub fn expand(input: TokenStream) -> syn::Result<TokenStream> {
         }
         let col = quote_spanned!(column.span()=> #table::#column);
         let st = quote!(<#col as #sp::ColumnDef>::SqlType);
+        // Spanned at the field's type: a type the changeset cannot bind is reported there.
+        let bind = quote_spanned! {inner.span()=> #sp::bind_field::<#st, _>(out, value)};
         sets.push(quote! {
             if let ::core::option::Option::Some(value) = &self.#fname {
                 #sp::set_item(out, &mut first, <#col as #sp::ColumnDef>::NAME);
-                out.redacting(<#col as #sp::ColumnDef>::SENSITIVE, |out| {
-                    out.bind_value_as::<#st, _>(value)
-                });
+                out.redacting(<#col as #sp::ColumnDef>::SENSITIVE, |out| #bind);
             }
         });
         nones.push(quote!(self.#fname.is_none()));

@@ -92,6 +92,7 @@ mod twice;
 mod types;
 mod types_more;
 mod unsigned;
+mod unsigned_values;
 mod update_counts;
 mod writes;
 

@@ -24,25 +24,25 @@ sqlwright::table! {
 
 #[derive(sqlwright::Insertable, sqlwright::Row, Debug, Clone, PartialEq)]
 #[sqlwright(table = counters)]
-struct Counter {
-    id: u32,
-    tiny: u8,
-    small: u16,
-    mid: u32,
-    big: u64,
-    maybe: Option<u32>,
+pub(crate) struct Counter {
+    pub(crate) id: u32,
+    pub(crate) tiny: u8,
+    pub(crate) small: u16,
+    pub(crate) mid: u32,
+    pub(crate) big: u64,
+    pub(crate) maybe: Option<u32>,
 }
 
 /// The largest `u64` the backend stores: all of them, but SQLite's integers end at
 /// `i64::MAX`.
-fn big_max<B: TestBackend>() -> u64 {
+pub(crate) fn big_max<B: TestBackend>() -> u64 {
     match B::DIALECT {
         Dialect::Sqlite => i64::MAX as u64,
         _ => u64::MAX,
     }
 }
 
-fn rows<B: TestBackend>() -> Vec<Counter> {
+pub(crate) fn rows<B: TestBackend>() -> Vec<Counter> {
     vec![
         Counter {
             id: 1,

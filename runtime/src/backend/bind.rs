@@ -56,6 +56,21 @@ pub trait BindValue: fmt::Debug + Sync {
     fn interval(&self) -> Option<Option<&crate::types::PgInterval>> {
         None
     }
+
+    /// The value as one element of a list of SQL type `ST` (`in_`, key lookups), which
+    /// is bound whole as an array and, on MySQL, element by element: each element must be
+    /// an [`Encode`] on its own. An `Encode` value is itself; an unsigned integer is a
+    /// [`Bound`](crate::expr::Bound) (of the same size, holding it).
+    type Item<ST: crate::types::SqlType>: Encode;
+
+    /// This value as [`Item`](Self::Item). The identity for an `Encode` value.
+    fn item<ST: crate::types::SqlType>(self) -> Self::Item<ST>;
+
+    /// `values` as items: for an `Encode` type the same vector, untouched; for an unsigned
+    /// integer each value wrapped in place (a `Bound` has its value's size).
+    fn items<ST: crate::types::SqlType>(values: Vec<Self>) -> Vec<Self::Item<ST>>
+    where
+        Self: Sized;
 }
 
 impl<T: Encode> BindValue for T {
@@ -101,5 +116,14 @@ impl<T: Encode> BindValue for T {
     #[inline]
     fn interval(&self) -> Option<Option<&crate::types::PgInterval>> {
         Encode::interval(self)
+    }
+    type Item<ST: crate::types::SqlType> = T;
+    #[inline]
+    fn item<ST: crate::types::SqlType>(self) -> T {
+        self
+    }
+    #[inline]
+    fn items<ST: crate::types::SqlType>(values: Vec<T>) -> Vec<T> {
+        values
     }
 }

@@ -141,11 +141,11 @@ pub trait ExpressionMethods: Expression + Sized {
         Self: Shown,
         I: IntoIterator<Item = T>,
         T: ListValue<Operand<Self>, ShownAs<Self>>,
-        Operand<Self>: ArrayElement + Comparable,
+        Operand<Self>: ListElement + Comparable,
     {
         InList {
             expr: self,
-            values: Bound::unchecked(values.into_iter().collect()),
+            values: Bound::unchecked(T::items(values.into_iter().collect())),
             negated: false,
         }
     }
@@ -156,11 +156,11 @@ pub trait ExpressionMethods: Expression + Sized {
         Self: Shown,
         I: IntoIterator<Item = T>,
         T: ListValue<Operand<Self>, ShownAs<Self>>,
-        Operand<Self>: ArrayElement + Comparable,
+        Operand<Self>: ListElement + Comparable,
     {
         InList {
             expr: self,
-            values: Bound::unchecked(values.into_iter().collect()),
+            values: Bound::unchecked(T::items(values.into_iter().collect())),
             negated: true,
         }
     }

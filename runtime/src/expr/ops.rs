@@ -2,6 +2,7 @@
 
 use super::{AsExpr, Bound, Expression, SqlValue};
 use crate::backend::needs::{features, PgOnly};
+use crate::backend::BindValue;
 use crate::check::identity::{ExprKey, NameId, NodeOf};
 use crate::check::{AppearsIn, ValidGrouping};
 use crate::render::{operand, Render, SqlWriter};
@@ -287,33 +288,39 @@ impl<Op: UnaryOp, E: Render> Render for Unary<Op, E> {
 /// `expr = ANY($1)` / `expr <> ALL($1)`, from 9 values `expr [NOT] IN (SELECT
 /// unnest($1))`: membership in a list of values, bound as one array parameter (so the SQL
 /// text does not change with the list's length; see [`SqlWriter::in_array`]).
-pub struct InList<E, ST, T> {
+pub struct InList<E, ST: ListElement, T: BindValue> {
     pub(super) expr: E,
-    pub(super) values: Bound<Array<ST>, Vec<T>>,
+    // Each value as a list item: the value itself, or an unsigned integer in a `Bound`
+    // (which MySQL binds element by element).
+    pub(super) values: Bound<ST::List, Vec<T::Item<ST>>>,
     pub(super) negated: bool,
 }
 
-impl<E: Expression, ST: SqlType, T> Expression for InList<E, ST, T> {
+impl<E: Expression, ST: ListElement, T: BindValue> Expression for InList<E, ST, T> {
     type SqlType = NullableIf<E::SqlType, E::SqlType, Bool>;
 }
 
-impl<E: AppearsIn<F, I, Lifted: SqlType>, ST, T, F, I> AppearsIn<F, I> for InList<E, ST, T> {
+impl<E: AppearsIn<F, I, Lifted: SqlType>, ST: ListElement, T: BindValue, F, I> AppearsIn<F, I>
+    for InList<E, ST, T>
+{
     type Lifted = NullableIf<E::Lifted, E::Lifted, Bool>;
 }
 
-impl<E: ValidGrouping<G, J>, ST, T, G, J> ValidGrouping<G, J> for InList<E, ST, T> {
+impl<E: ValidGrouping<G, J>, ST: ListElement, T: BindValue, G, J> ValidGrouping<G, J>
+    for InList<E, ST, T>
+{
     type Kind = E::Kind;
 }
 
 crate::check::identity::opaque_keys! {
-    [E, ST, T] InList<E, ST, T>;
+    [E, ST: ListElement, T: BindValue] InList<E, ST, T>;
     [E, Lo, Hi] Between<E, Lo, Hi>;
     [E] Ordered<E>;
 }
 
 // The list's values were checked by `in_` (`ListValue`); rendering asks only that they can be
 // sent, so that a mistaken list is reported there, once.
-impl<E: Render, ST: ArrayElement, T: crate::backend::Encode> Render for InList<E, ST, T> {
+impl<E: Render, ST: ListElement, T: BindValue> Render for InList<E, ST, T> {
     type Needs = E::Needs;
     fn render<'a>(&'a self, out: &mut SqlWriter<'a>) {
         operand(&self.expr, out);
@@ -321,7 +328,7 @@ impl<E: Render, ST: ArrayElement, T: crate::backend::Encode> Render for InList<E
         out.redacting(sensitive, |out| {
             out.in_list(
                 self.values.value(),
-                &<Array<ST> as SqlType>::PG_TYPE,
+                &crate::types::list_type::<ST>(out.dialect()),
                 self.negated,
                 |out| self.values.render(out),
             )
@@ -575,13 +582,13 @@ macro_rules! __impl_operators {
 
 crate::__impl_operators!([Op: BinaryOp, L: Expression, R: Expression,] Binary<Op, L, R>);
 crate::__impl_operators!([Op: UnaryOp, E: Expression,] Unary<Op, E>);
-crate::__impl_operators!([E: Expression, ST: SqlType, T,] InList<E, ST, T>);
+crate::__impl_operators!([E: Expression, ST: ListElement, T: BindValue,] InList<E, ST, T>);
 crate::__impl_operators!([E: Expression, Lo: Expression, Hi: Expression,] Between<E, Lo, Hi>);
 
 super::operand::as_expr_for! {
     [Op, L, R,] Binary<Op, L, R>;
     [Op, E,] Unary<Op, E>;
-    [E, ST, T,] InList<E, ST, T>;
+    [E, ST: ListElement, T: BindValue,] InList<E, ST, T>;
     [E, Lo, Hi,] Between<E, Lo, Hi>;
 }
 

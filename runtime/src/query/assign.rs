@@ -235,6 +235,29 @@ pub fn set_item(out: &mut SqlWriter<'_>, first: &mut bool, column: &str) {
     out.sql(" = ");
 }
 
+/// A value a derived changeset binds by reference. Every [`Encode`](crate::backend::Encode)
+/// type; not the unsigned integers, which are bound through a `Bound` they own and so
+/// cannot be borrowed from the struct (docs/design.md, "Unsigned values everywhere").
+#[doc(hidden)]
+#[diagnostic::on_unimplemented(
+    message = "a `#[derive(Changeset)]` field cannot be of type `{Self}` yet",
+    label = "unsigned integers are not bound from a changeset",
+    note = "set an unsigned column with `column.to(value)`, or write the row with an `Insertable` struct"
+)]
+pub trait ChangesetValue: crate::backend::Encode {}
+#[diagnostic::do_not_recommend]
+impl<T: crate::backend::Encode> ChangesetValue for T {}
+
+/// Binds one field of a derived changeset as a value of its column's type `ST`.
+#[doc(hidden)]
+#[inline]
+pub fn bind_field<'a, ST: crate::types::SqlType, T: ChangesetValue>(
+    out: &mut SqlWriter<'a>,
+    value: &'a T,
+) {
+    out.bind_value_as::<ST, T>(value);
+}
+
 impl<M: ColumnDef, E: Render> AssignList for Assign<Col<M>, E> {
     type Needs = E::Needs;
     fn render_columns(out: &mut SqlWriter<'_>) {

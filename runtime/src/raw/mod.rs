@@ -166,22 +166,47 @@ pub fn sql(text: &str) -> RawQuery<'_> {
     label = "no SQL type for this value",
     note = "bind a type sqlwright maps (i32, i64, f64, bool, String, &str, chrono, uuid, ...), or name the SQL type: `.bind_as::<Int8, _>(name, value)`"
 )]
-pub trait RawValue: crate::backend::Encode {
+pub trait RawValue: crate::backend::BindValue {
+    /// The SQL type the parameter is declared as.
+    type SqlType: SqlType;
     /// The SQL type the parameter is declared with.
-    fn sql_type() -> Type;
+    fn sql_type() -> Type {
+        <Self::SqlType as SqlType>::PG_TYPE
+    }
+    /// The value as a statement's parameter: itself, or an unsigned integer in a `Bound`
+    /// (which encodes it). Not API.
+    #[doc(hidden)]
+    fn into_param<'a>(self) -> Box<dyn crate::backend::Encode + Send + 'a>
+    where
+        Self: 'a;
 }
 
 #[diagnostic::do_not_recommend]
-impl<T: NaturalSqlType + crate::backend::Encode> RawValue for T {
-    fn sql_type() -> Type {
-        <T::SqlType as SqlType>::PG_TYPE
+impl<T: NaturalSqlType + crate::backend::BindValue> RawValue for T
+where
+    T::Item<T::SqlType>: Send,
+{
+    type SqlType = T::SqlType;
+    fn into_param<'a>(self) -> Box<dyn crate::backend::Encode + Send + 'a>
+    where
+        Self: 'a,
+    {
+        Box::new(crate::backend::BindValue::item::<T::SqlType>(self))
     }
 }
 
 #[diagnostic::do_not_recommend]
-impl<T: NaturalSqlType + crate::backend::Encode> RawValue for Option<T> {
-    fn sql_type() -> Type {
-        <T::SqlType as SqlType>::PG_TYPE
+impl<T: NaturalSqlType> RawValue for Option<T>
+where
+    Option<T>: crate::backend::BindValue,
+    <Option<T> as crate::backend::BindValue>::Item<<T::SqlType as SqlType>::Nullable>: Send,
+{
+    type SqlType = <T::SqlType as SqlType>::Nullable;
+    fn into_param<'a>(self) -> Box<dyn crate::backend::Encode + Send + 'a>
+    where
+        Self: 'a,
+    {
+        Box::new(crate::backend::BindValue::item::<Self::SqlType>(self))
     }
 }
 
@@ -224,14 +249,14 @@ impl fmt::Debug for Redacted {
 impl<'a> RawQuery<'a> {
     /// Gives `:name` its value, declared with the value's natural SQL type.
     pub fn bind<T: RawValue + Send + 'a>(self, name: &str, value: T) -> Self {
-        self.bind_typed(name, value, T::sql_type(), false)
+        self.bind_typed(name, value.into_param(), T::sql_type(), false)
     }
 
     /// Gives `:name` its value, declared as SQL type `ST` (`bind_as::<Array<Int4>, _>`).
     pub fn bind_as<ST: SqlType, T: SqlValue<ST> + Send + 'a>(self, name: &str, value: T) -> Self {
         self.bind_typed(
             name,
-            crate::expr::Bound::<ST, T>::new(value),
+            Box::new(crate::expr::Bound::<ST, T>::new(value)),
             ST::PG_TYPE,
             false,
         )
@@ -240,23 +265,18 @@ impl<'a> RawQuery<'a> {
     /// Like [`bind`](Self::bind), for a secret (a password, a token): the value is shown as
     /// `<redacted>` wherever the statement is logged or shown, and sent unchanged.
     pub fn bind_sensitive<T: RawValue + Send + 'a>(self, name: &str, value: T) -> Self {
-        self.bind_typed(name, value, T::sql_type(), true)
+        self.bind_typed(name, value.into_param(), T::sql_type(), true)
     }
 
-    fn bind_typed<T: crate::backend::Encode + Send + 'a>(
+    fn bind_typed(
         mut self,
         name: &str,
-        value: T,
+        value: Box<dyn crate::backend::Encode + Send + 'a>,
         ty: Type,
         sensitive: bool,
     ) -> Self {
         let name = name.strip_prefix(':').unwrap_or(name).to_string();
-        let entry = (
-            name.clone(),
-            Box::new(value) as Box<dyn crate::backend::Encode + Send + 'a>,
-            ty,
-            sensitive,
-        );
+        let entry = (name.clone(), value, ty, sensitive);
         match self.index.get(&name) {
             Some(&i) => self.values[i] = entry,
             None => {

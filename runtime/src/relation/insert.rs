@@ -141,6 +141,7 @@ where
         + Field<FK::Referenced, Value: KeyValue<Key: Send> + Send>
         + Send
         + 'c,
+    KeyItem<P, FK>: Send,
     P::Columns: Render + Send,
     NC: for<'x> Insertable<'x, Table = <FK as ColumnDef>::Table> + Sync,
     for<'x> <NC as Insertable<'x>>::Values:
@@ -237,6 +238,8 @@ where
             <FK::Referenced as ColumnDef>::NAME
         )));
     };
+    // Bound as one value of its own (an unsigned key in a `Bound`; any other as it is).
+    let key = crate::backend::BindValue::item::<<FK::SqlType as SqlType>::NotNull>(key);
     let mut written = Vec::with_capacity(children.len());
     let columns = <<FK as ColumnDef>::Table as Table>::META
         .columns
@@ -285,6 +288,10 @@ async fn decode_all<I: Io, R: RowStruct>(
     .await?;
     Ok(rows)
 }
+
+/// The parent's key as [`bind_key`] binds it.
+#[cfg(feature = "tokio")]
+type KeyItem<P, FK> = <<<P as Field<<FK as ForeignKey>::Referenced>>::Value as KeyValue>::Key as crate::backend::BindValue>::Item<<<FK as ColumnDef>::SqlType as SqlType>::NotNull>;
 
 /// Binds the parent's key as a value of foreign-key column `FK`.
 fn bind_key<'a, FK: ColumnDef, K: crate::backend::Encode>(key: &'a K, out: &mut SqlWriter<'a>) {

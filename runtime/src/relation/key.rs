@@ -3,10 +3,11 @@
 //! row struct holds in those columns, and the SQL that selects rows by many keys at once.
 
 use super::{Field, ForeignKey, KeyValue};
+use crate::backend::BindValue;
 use crate::engine::Error;
 use crate::query::{Col, ColumnDef, Table};
 use crate::render::SqlWriter;
-use crate::types::{Array, SqlType};
+use crate::types::{ListElement, SqlType};
 use std::hash::Hash;
 
 /// A foreign key as the loaders take it: which table holds it, which it references, and
@@ -80,27 +81,30 @@ pub trait KeyColumns<K> {
     fn names() -> Vec<&'static str>;
 }
 
-/// The SQL array type of keys of column `M`.
-fn array_type<M: ColumnDef>() -> postgres_types::Type
+/// The SQL type of keys of column `M`, without NULL.
+type KeyType<M> = <<M as ColumnDef>::SqlType as SqlType>::NotNull;
+
+/// The SQL type a list of keys of column `M` is bound as.
+fn list_type<M: ColumnDef>(out: &SqlWriter<'_>) -> postgres_types::Type
 where
-    Array<<M::SqlType as SqlType>::NotNull>: SqlType,
+    KeyType<M>: ListElement,
 {
-    <Array<<M::SqlType as SqlType>::NotNull> as SqlType>::PG_TYPE
+    crate::types::list_type::<KeyType<M>>(out.dialect())
 }
 
-impl<M: ColumnDef, K: crate::backend::Encode + Clone> KeyColumns<K> for M
+impl<M: ColumnDef, K: BindValue + Clone> KeyColumns<K> for M
 where
-    Array<<M::SqlType as SqlType>::NotNull>: SqlType,
+    KeyType<M>: ListElement,
 {
-    type Arrays = Vec<K>;
-    fn arrays(keys: Vec<K>) -> Vec<K> {
-        keys
+    type Arrays = Vec<K::Item<KeyType<M>>>;
+    fn arrays(keys: Vec<K>) -> Self::Arrays {
+        K::items(keys)
     }
-    fn render_in<'a>(table: &str, arrays: &'a Vec<K>, out: &mut SqlWriter<'a>) {
+    fn render_in<'a>(table: &str, arrays: &'a Self::Arrays, out: &mut SqlWriter<'a>) {
         out.column(table, M::NAME);
         out.redacting(M::SENSITIVE, |out| {
-            out.in_list(arrays, &array_type::<M>(), false, |out| {
-                out.bind(arrays, array_type::<M>())
+            out.in_list(arrays, &list_type::<M>(out), false, |out| {
+                out.bind(arrays, list_type::<M>(out))
             })
         });
     }
@@ -126,15 +130,15 @@ macro_rules! composite_keys {
             }
         }
 
-        impl<$($col: ColumnDef,)+ $($key: crate::backend::Encode + Clone,)+> KeyColumns<($($key,)+)> for ($($col,)+)
+        impl<$($col: ColumnDef,)+ $($key: BindValue + Clone,)+> KeyColumns<($($key,)+)> for ($($col,)+)
         where
-            $(Array<<$col::SqlType as SqlType>::NotNull>: SqlType,)+
+            $(KeyType<$col>: ListElement,)+
         {
-            type Arrays = ($(Vec<$key>,)+);
+            type Arrays = ($(Vec<<$key as BindValue>::Item<KeyType<$col>>>,)+);
             fn arrays(keys: Vec<($($key,)+)>) -> Self::Arrays {
-                let mut arrays = ($(Vec::<$key>::with_capacity(keys.len()),)+);
+                let mut arrays = ($(Vec::<<$key as BindValue>::Item<KeyType<$col>>>::with_capacity(keys.len()),)+);
                 for key in keys {
-                    $(arrays.$i.push(key.$i);)+
+                    $(arrays.$i.push(key.$i.item());)+
                 }
                 arrays
             }
@@ -163,7 +167,7 @@ macro_rules! composite_keys {
                         }
                         out.mysql_list(|out| {
                             out.redacting($col::SENSITIVE, |out| {
-                                out.bind(&arrays.$i, array_type::<$col>())
+                                out.bind(&arrays.$i, list_type::<$col>(out))
                             })
                         });
                         out.sql(concat!(" AS `k", $i, "`"));
@@ -191,7 +195,7 @@ macro_rules! composite_keys {
                         }
                         out.sql("json_each(");
                         out.redacting($col::SENSITIVE, |out| {
-                            out.bind(&arrays.$i, array_type::<$col>())
+                            out.bind(&arrays.$i, list_type::<$col>(out))
                         });
                         out.sql(concat!(") AS \"k", $i, "\""));
                         if $i > 0 {
@@ -207,7 +211,7 @@ macro_rules! composite_keys {
                         out.sql(", ");
                     }
                     out.redacting($col::SENSITIVE, |out| {
-                        out.bind(&arrays.$i, array_type::<$col>())
+                        out.bind(&arrays.$i, list_type::<$col>(out))
                     });
                 )+
                 out.sql("))");

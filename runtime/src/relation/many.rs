@@ -283,7 +283,7 @@ pub trait LoadMany<P> {
         <FB::Referenced as ColumnDef>::Table: RowOfTable<T>,
         T: RowStruct,
         T::Columns: Render,
-        Array<<<FA as ColumnDef>::SqlType as SqlType>::NotNull>: SqlType,
+        <<FA as ColumnDef>::SqlType as SqlType>::NotNull: crate::types::ListElement,
         <P::Value as KeyValue>::Key: FromSqlValue<<<FA as ColumnDef>::SqlType as SqlType>::NotNull>,
     {
         Aligned::load_through(self.parents(), to_parent, to_target, conn)

@@ -66,7 +66,7 @@ pub use one::{group_children, LoadOne};
 use crate::engine::{Error, Executor};
 use crate::query::{Col, ColumnDef, Selectable, SubSelect, Table};
 use crate::render::{render_for, Render, SqlWriter};
-use crate::types::{Array, FromRow, FromSqlValue, RowReader, SqlType};
+use crate::types::{FromRow, FromSqlValue, RowReader, SqlType};
 use std::collections::HashMap;
 use std::hash::Hash;
 
@@ -95,7 +95,7 @@ pub trait Field<M> {
 /// A value that relates rows: a key, or an `Option` of one (a nullable foreign key).
 pub trait KeyValue {
     /// The key without NULL.
-    type Key: Eq + Hash + Clone + crate::backend::Encode + 'static;
+    type Key: Eq + Hash + Clone + crate::backend::BindValue + 'static;
     /// The value as a key; `None` for NULL.
     fn key(&self) -> Option<&Self::Key>;
     /// What a lookup by this value gives: the related row, or an `Option` of it for a
@@ -132,7 +132,7 @@ macro_rules! key_values {
     )*};
 }
 
-key_values!(i16, i32, i64, String, uuid::Uuid; "uuid");
+key_values!(i16, i32, i64, u8, u16, u32, u64, String, uuid::Uuid; "uuid");
 
 /// The declared row type of struct `S`.
 type Declared<S> =
@@ -157,14 +157,6 @@ where
     R::Value: KeyValue + 'r,
 {
     row.field().key()
-}
-
-/// The SQL array type of keys of column `M`.
-fn array_type<M: ColumnDef>() -> postgres_types::Type
-where
-    Array<<M::SqlType as SqlType>::NotNull>: SqlType,
-{
-    <Array<<M::SqlType as SqlType>::NotNull> as SqlType>::PG_TYPE
 }
 
 /// Runs `SELECT <R's columns> FROM <R's table> WHERE <filter>` with `filter` written by
@@ -276,7 +268,7 @@ pub(crate) trait Aligned<P> {
         <FB::Referenced as ColumnDef>::Table: RowOfTable<T>,
         T: RowStruct,
         T::Columns: Render,
-        Array<<<FA as ColumnDef>::SqlType as SqlType>::NotNull>: SqlType,
+        <<FA as ColumnDef>::SqlType as SqlType>::NotNull: crate::types::ListElement,
         <P::Value as KeyValue>::Key: FromSqlValue<<<FA as ColumnDef>::SqlType as SqlType>::NotNull>;
 }
 
@@ -318,7 +310,7 @@ impl<P> Aligned<P> for [P] {
         <FB::Referenced as ColumnDef>::Table: RowOfTable<T>,
         T: RowStruct,
         T::Columns: Render,
-        Array<<<FA as ColumnDef>::SqlType as SqlType>::NotNull>: SqlType,
+        <<FA as ColumnDef>::SqlType as SqlType>::NotNull: crate::types::ListElement,
         <P::Value as KeyValue>::Key: FromSqlValue<<<FA as ColumnDef>::SqlType as SqlType>::NotNull>,
     {
         let mut keys: Vec<<P::Value as KeyValue>::Key> =
@@ -327,8 +319,10 @@ impl<P> Aligned<P> for [P] {
         if keys.is_empty() {
             return Ok((0..self.len()).map(|_| Vec::new()).collect());
         }
+        let keys = crate::backend::BindValue::items::<
+            <<FA as ColumnDef>::SqlType as SqlType>::NotNull,
+        >(keys);
         let select = T::as_select();
-        let array = array_type::<FA>();
         let link = <<FA as ColumnDef>::Table as Table>::SQL_NAME;
         let target = <T::Table as Table>::SQL_NAME;
         let rendered = render_for(conn, |out| {
@@ -347,6 +341,9 @@ impl<P> Aligned<P> for [P] {
             out.sql(" WHERE ");
             out.column(link, <FA as ColumnDef>::NAME);
             out.redacting(<FA as ColumnDef>::SENSITIVE, |out| {
+                let array = crate::types::list_type::<
+                    <<FA as ColumnDef>::SqlType as SqlType>::NotNull,
+                >(out.dialect());
                 out.in_list(&keys, &array, false, |out| out.bind(&keys, array.clone()))
             });
         });

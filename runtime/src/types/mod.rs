@@ -15,6 +15,7 @@ pub(crate) mod guard;
 mod interval;
 #[cfg(feature = "serde_json")]
 pub(crate) mod json;
+mod list;
 #[cfg(feature = "mysql")]
 pub(crate) mod mysql_forms;
 mod network;
@@ -106,6 +107,8 @@ pub use enums::{label_from_mysql, label_to_mysql};
 pub use enums::{label_from_sqlite, label_to_sqlite};
 pub use enums::{DbEnum, EnumMeta, EnumType};
 pub use interval::PgInterval;
+pub(crate) use list::list_type;
+pub use list::{ListElement, UnsignedList};
 pub use network::MacAddress;
 #[cfg(feature = "ipnetwork")]
 pub use network::Network;

@@ -310,6 +310,17 @@ macro_rules! bind_one {
             fn as_str(&self) -> Option<&str> {
                 None
             }
+            type Item<ST: SqlType> = crate::expr::Bound<ST, Self>;
+            #[inline]
+            fn item<ST: SqlType>(self) -> Self::Item<ST> {
+                crate::expr::Bound::unchecked(self)
+            }
+            fn items<ST: SqlType>(values: Vec<Self>) -> Vec<Self::Item<ST>> {
+                values
+                    .into_iter()
+                    .map(crate::expr::Bound::unchecked)
+                    .collect()
+            }
         }
     };
 }
