@@ -100,20 +100,32 @@ impl Client {
         Ok(())
     }
 
+    /// Reads one packet of a result's rows: `true` for a row (in `buf`), `false` for the
+    /// end of the rows; an ERR packet is the error.
+    #[inline]
+    pub(super) fn read_row_packet(&mut self) -> Result<bool, Error> {
+        self.read()?;
+        if self.buf.first() == Some(&0xFF) {
+            return Err(wire::err(&self.buf));
+        }
+        Ok(!wire::is_end(&self.buf))
+    }
+
+    /// Skips `count` column definitions and the end of the list.
+    fn skip_columns(&mut self, count: u64) -> Result<(), Error> {
+        for _ in 0..count {
+            self.read()?;
+        }
+        self.columns_end()
+    }
+
     /// Skips the rest of a result set whose column count was read, then any results
     /// after it. An ERR packet ends everything and is returned.
     pub(super) fn drain(&mut self, mut columns: u64) -> Result<(), Error> {
         loop {
-            for _ in 0..columns {
-                self.read()?;
-            }
-            self.columns_end()?;
+            self.skip_columns(columns)?;
             loop {
-                self.read()?;
-                if self.buf.first() == Some(&0xFF) {
-                    return Err(wire::err(&self.buf));
-                }
-                if wire::is_end(&self.buf) {
+                if !self.read_row_packet()? {
                     break;
                 }
             }
@@ -188,16 +200,9 @@ impl Client {
         };
         let mut failed = None;
         while let Some(count) = columns {
-            for _ in 0..count {
-                self.read()?;
-            }
-            self.columns_end()?;
+            self.skip_columns(count)?;
             loop {
-                self.read()?;
-                if self.buf.first() == Some(&0xFF) {
-                    return Err(wire::err(&self.buf));
-                }
-                if wire::is_end(&self.buf) {
+                if !self.read_row_packet()? {
                     break;
                 }
                 if failed.is_some() {
@@ -419,11 +424,7 @@ impl Client {
         let mut rows = 0u64;
         let mut failed = None;
         loop {
-            self.read()?;
-            if self.buf.first() == Some(&0xFF) {
-                return Err(wire::err(&self.buf));
-            }
-            if wire::is_end(&self.buf) {
+            if !self.read_row_packet()? {
                 break;
             }
             row::locate(&self.buf, &statement.columns, &mut self.spans)?;

@@ -5,7 +5,7 @@
 
 use super::command::{Answer, Prepared};
 use super::row::{self, Row};
-use super::wire::{self, Column};
+use super::wire::Column;
 use super::Client;
 use crate::engine::Error;
 use std::time::{Duration, Instant};
@@ -77,11 +77,7 @@ impl Client {
     /// Reads one packet of the result: `true` for a row (located against `columns` when
     /// given), `false` for its end.
     fn next_row_inner(&mut self, columns: Option<&[Column]>) -> Result<bool, Error> {
-        self.read()?;
-        if self.buf.first() == Some(&0xFF) {
-            return Err(wire::err(&self.buf));
-        }
-        if wire::is_end(&self.buf) {
+        if !self.read_row_packet()? {
             self.rows_end()?;
             if let Some(more) = self.more()? {
                 self.drain(more)?;
