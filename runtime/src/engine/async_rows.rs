@@ -245,7 +245,7 @@ impl<'c, Q: Send + 'c, R: 'c, F: FnMut(R) -> Result<(), Error> + Send + 'c>
         Box::pin(async move {
             conn.settle_owed().await?;
             let mut written = Ok(true);
-            let rendered = crate::render::render_for(conn, |out| {
+            let rendered = crate::render::render_for(conn, &mut |out| {
                 written = (self.write)(&self.query, None, out);
             });
             written?;

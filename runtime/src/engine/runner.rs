@@ -121,7 +121,7 @@ pub struct As<R, ST>(std::marker::PhantomData<fn() -> (R, ST)>);
 impl<R: crate::types::FromRow<ST>, ST> Decode for As<R, ST> {
     type Row = R;
     const ROWS: bool = true;
-    #[inline(always)]
+    #[cfg_attr(not(debug_assertions), inline(always))]
     fn decode(row: &mut RowReader<'_>) -> Result<R, Error> {
         R::from_row(row)
     }
@@ -197,25 +197,57 @@ impl<'c, B: Backend, Q, D: Decode, T: 'c> Work<'c, B, Blocking> for Job<Q, D, T>
     type Output = T;
     #[inline]
     fn run(self, conn: &'c mut Connection<B>) -> Result<T, Error> {
-        let mut written = Ok(true);
-        let rendered = crate::render::render_for(conn, |out| {
-            written = (self.write)(&self.query, self.limit.as_ref(), out);
-        });
-        if !written? {
-            return (self.finish)(Vec::new(), 0);
-        }
-        if !D::ROWS {
-            let count = conn.execute_rendered(&rendered)?;
-            return (self.finish)(Vec::new(), count);
-        }
-        let mut rows = Vec::new();
-        let labels = &rendered.labels;
-        let count = conn.query_each(&rendered, &mut |row| {
-            rows.push(D::decode(&mut RowReader::new(row, labels))?);
-            Ok(())
-        })?;
-        (self.finish)(rows, count)
+        let rendered = render_job(conn, &self)?;
+        run_rendered::<B, D, T>(conn, rendered.as_ref(), self.finish)
     }
+}
+
+/// A job's statement as a trait object, so that rendering it is compiled once per backend
+/// rather than once per query (docs/design.md, "Compile time: less code per query").
+trait WriteJob {
+    /// Writes the statement; `false` when there is nothing to run.
+    fn write_job<'a>(&'a self, out: &mut SqlWriter<'a>) -> Result<bool, Error>;
+}
+
+impl<Q, D: Decode, T> WriteJob for Job<Q, D, T> {
+    fn write_job<'a>(&'a self, out: &mut SqlWriter<'a>) -> Result<bool, Error> {
+        (self.write)(&self.query, self.limit.as_ref(), out)
+    }
+}
+
+/// Renders a job's statement for `conn` ([`crate::render::render_for`]); `None` when it
+/// wrote nothing to run (an empty list of rows, say).
+fn render_job<'a, B: Backend>(
+    conn: &mut Connection<B>,
+    job: &'a dyn WriteJob,
+) -> Result<Option<crate::render::Rendered<'a>>, Error> {
+    let mut written = Ok(true);
+    let rendered = crate::render::render_for(conn, &mut |out| written = job.write_job(out));
+    Ok(written?.then_some(rendered))
+}
+
+/// Runs a rendered statement and makes its rows (decoded as `D` says) `finish`'s result.
+/// Apart from [`Job::run`] so that it is compiled once per row type and result, not once
+/// per query (docs/design.md, "Compile time: less code per query").
+fn run_rendered<B: Backend, D: Decode, T>(
+    conn: &mut Connection<B>,
+    rendered: Option<&crate::render::Rendered<'_>>,
+    finish: fn(Vec<D::Row>, u64) -> Result<T, Error>,
+) -> Result<T, Error> {
+    let Some(rendered) = rendered else {
+        return finish(Vec::new(), 0);
+    };
+    if !D::ROWS {
+        let count = conn.execute_rendered(rendered)?;
+        return finish(Vec::new(), count);
+    }
+    let mut rows = Vec::new();
+    let labels = &rendered.labels;
+    let count = conn.query_each(rendered, &mut |row| {
+        rows.push(D::decode(&mut RowReader::new(row, labels))?);
+        Ok(())
+    })?;
+    finish(rows, count)
 }
 
 #[cfg(feature = "tokio")]
@@ -227,7 +259,7 @@ impl<'c, Q: Send + 'c, D: Decode<Row: Send + 'c> + 'c, T: Send + 'c>
         Box::pin(async move {
             conn.settle_owed().await?;
             let mut written = Ok(true);
-            let rendered = crate::render::render_for(conn, |out| {
+            let rendered = crate::render::render_for(conn, &mut |out| {
                 written = (self.write)(&self.query, self.limit.as_ref(), out);
             });
             if !written? {

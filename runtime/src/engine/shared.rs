@@ -313,7 +313,7 @@ where
                     // lock (draining) is closed first: none is open here legitimately.
                     conn.link.wire.close_abandoned_scopes()?;
                     let mut written = Ok(true);
-                    let rendered = crate::render::render_for(conn, |out| {
+                    let rendered = crate::render::render_for(conn, &mut |out| {
                         written = (self.write)(&self.query, self.limit.as_ref(), out);
                     });
                     if !written? {

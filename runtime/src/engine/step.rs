@@ -46,7 +46,7 @@ where
     fn run(self, conn: &'c mut Connection<B>) -> Result<S::Output, Error> {
         let step = self.0;
         let mut written = true;
-        let rendered = crate::render::render_for(conn, |out| written = step.write(out));
+        let rendered = crate::render::render_for(conn, &mut |out| written = step.write(out));
         if !written {
             return step.finish(Vec::new());
         }
@@ -75,7 +75,7 @@ where
         Box::pin(async move {
             let step = self.0;
             let mut written = true;
-            let rendered = crate::render::render_for(conn, |out| written = step.write(out));
+            let rendered = crate::render::render_for(conn, &mut |out| written = step.write(out));
             if !written {
                 return step.finish(Vec::new());
             }

@@ -146,7 +146,7 @@ impl<'c, B: Backend, Q, R, F: FnMut(R) -> Result<(), Error> + 'c> Work<'c, B, Bl
     #[inline]
     fn run(mut self, conn: &'c mut Connection<B>) -> Result<u64, Error> {
         let mut written = Ok(true);
-        let rendered = crate::render::render_for(conn, |out| {
+        let rendered = crate::render::render_for(conn, &mut |out| {
             written = (self.write)(&self.query, None, out);
         });
         written?;

@@ -9,7 +9,7 @@
 //!   `numeric` beside a `u64`), so on MySQL the unsigned operand is cast first
 //!   (`CAST(x AS SIGNED)`, exact up to `u32::MAX`; `CAST(x AS DECIMAL(20, 0))` for `UInt8`).
 
-use crate::render::{operand, Render, SqlWriter};
+use crate::render::{Erased, SqlWriter};
 use crate::types::{NumericRank, SqlType};
 
 /// The result is an integer.
@@ -42,33 +42,68 @@ pub fn flags<L: SqlType, R: SqlType>() -> u8 {
     flags
 }
 
-/// Writes `left op right` (`op` is `sql`; `div` says it is `/`) as `flags` and the dialect
-/// say, its values redacted when `sensitive`.
-#[inline]
-pub(crate) fn render<'a, L: Render, R: Render>(
-    sql: &'static str,
-    div: bool,
-    flags: u8,
-    (left, right): (&'a L, &'a R),
-    sensitive: bool,
+/// A binary operator as [`render_binary`] writes it.
+pub(crate) struct Operator {
+    /// Its SQL (`=`, `+`, `AND`, ...).
+    pub(crate) sql: &'static str,
+    /// It is `AND` (an absent side leaves the other alone).
+    pub(crate) and: bool,
+    /// It is `||` (MySQL writes `CONCAT`).
+    pub(crate) concat: bool,
+    /// It is `/`.
+    pub(crate) div: bool,
+    /// Its [`flags`].
+    pub(crate) flags: u8,
+}
+
+/// Writes `left op right`: an AND with an absent side (`filter_opt(None)`) as the other
+/// side alone, `||` on MySQL as `CONCAT`, integer division and unsigned operands per
+/// backend; values beside a `#[sensitive]` column redacted in logs. The operands are trait
+/// objects, so this is compiled once, not once per operator and pair of operand types (it
+/// was a sixth of the code generated for the compile benchmark's queries).
+pub(crate) fn render_binary<'a>(
+    op: Operator,
+    (left, right): (&'a dyn Erased, &'a dyn Erased),
     out: &mut SqlWriter<'a>,
 ) {
     use crate::backend::Dialect;
+    if op.and {
+        match (left.is_absent_erased(), right.is_absent_erased()) {
+            (true, true) => return out.sql("TRUE"),
+            (true, false) => return right.render_erased(out),
+            (false, true) => return left.render_erased(out),
+            (false, false) => {}
+        }
+    }
     let dialect = out.dialect();
-    if div && flags & PG_NUMERIC != 0 && dialect == Dialect::Postgres {
-        return out.redacting(sensitive, |out| {
-            out.sql("div(");
-            left.render(out);
-            out.sql(", ");
-            right.render(out);
-            out.sql(")");
-        });
+    let sensitive = left.is_sensitive_erased() || right.is_sensitive_erased();
+    let outer = out.begin_redacting(sensitive);
+    let flags = op.flags;
+    if op.concat && dialect == Dialect::Mysql {
+        // MySQL's `||` is `OR` unless the session's `sql_mode` says otherwise; `CONCAT`
+        // is NULL when either side is, as `||` is elsewhere.
+        out.sql("CONCAT(");
+        left.render_erased(out);
+        out.sql(", ");
+        right.render_erased(out);
+        out.sql(")");
+        out.end_redacting(outer);
+        return;
+    }
+    if op.div && flags & PG_NUMERIC != 0 && dialect == Dialect::Postgres {
+        out.sql("div(");
+        left.render_erased(out);
+        out.sql(", ");
+        right.render_erased(out);
+        out.sql(")");
+        out.end_redacting(outer);
+        return;
     }
     let mysql = dialect == Dialect::Mysql;
-    let sql = if div && flags & INTEGER != 0 && mysql {
+    let sql = if op.div && flags & INTEGER != 0 && mysql {
         "DIV"
     } else {
-        sql
+        op.sql
     };
     // The target of an unsigned operand's cast beside a signed integer, on MySQL.
     let cast = if flags & INTEGER != 0 {
@@ -76,23 +111,33 @@ pub(crate) fn render<'a, L: Render, R: Render>(
     } else {
         " AS DECIMAL(20, 0))"
     };
-    out.redacting(sensitive, |out| {
-        if mysql && flags & CAST_LEFT != 0 {
-            out.sql("CAST(");
-            left.render(out);
-            out.sql(cast);
-        } else {
-            operand(left, out);
-        }
-        out.sql(" ");
-        out.sql(sql);
-        out.sql(" ");
-        if mysql && flags & CAST_RIGHT != 0 {
-            out.sql("CAST(");
-            right.render(out);
-            out.sql(cast);
-        } else {
-            operand(right, out);
-        }
-    });
+    if mysql && flags & CAST_LEFT != 0 {
+        out.sql("CAST(");
+        left.render_erased(out);
+        out.sql(cast);
+    } else {
+        operand(left, out);
+    }
+    out.sql(" ");
+    out.sql(sql);
+    out.sql(" ");
+    if mysql && flags & CAST_RIGHT != 0 {
+        out.sql("CAST(");
+        right.render_erased(out);
+        out.sql(cast);
+    } else {
+        operand(right, out);
+    }
+    out.end_redacting(outer);
+}
+
+/// [`crate::render::operand`] of a trait object.
+fn operand<'a>(e: &'a dyn Erased, out: &mut SqlWriter<'a>) {
+    if e.is_atomic_erased() {
+        e.render_erased(out);
+    } else {
+        out.sql("(");
+        e.render_erased(out);
+        out.sql(")");
+    }
 }

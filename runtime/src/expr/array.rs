@@ -108,12 +108,12 @@ impl<A: Render, V: Render, El> Render for AnyEq<A, V, El> {
     type Needs = All3<PgOnly<features::Arrays>, V::Needs, A::Needs>;
     fn render<'a>(&'a self, out: &mut SqlWriter<'a>) {
         let sensitive = self.array.is_sensitive() || self.value.is_sensitive();
-        out.redacting(sensitive, |out| {
-            operand(&self.value, out);
-            out.sql(" = ANY(");
-            self.array.render(out);
-            out.sql(")");
-        });
+        let outer = out.begin_redacting(sensitive);
+        operand(&self.value, out);
+        out.sql(" = ANY(");
+        self.array.render(out);
+        out.sql(")");
+        out.end_redacting(outer);
     }
 }
 

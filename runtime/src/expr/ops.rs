@@ -176,35 +176,15 @@ impl<Op: BinaryOp, L: Render, R: Render> Render for Binary<Op, L, R> {
         }
     }
     fn render<'a>(&'a self, out: &mut SqlWriter<'a>) {
-        if Op::IS_AND {
-            // `filter_opt(None)` on one side: the other side alone (`TRUE` when both are).
-            match (self.left.is_absent(), self.right.is_absent()) {
-                (true, true) => return out.sql("TRUE"),
-                (true, false) => return self.right.render(out),
-                (false, true) => return self.left.render(out),
-                (false, false) => {}
-            }
-        }
-        // A value on either side of a `#[sensitive]` column is redacted in logs.
-        let sensitive = self.left.is_sensitive() || self.right.is_sensitive();
-        if Op::IS_CONCAT && out.dialect() == crate::engine::Dialect::Mysql {
-            // MySQL's `||` is `OR` unless the session's `sql_mode` says otherwise;
-            // `CONCAT` is NULL when either side is, as `||` is elsewhere.
-            return out.redacting(sensitive, |out| {
-                out.sql("CONCAT(");
-                self.left.render(out);
-                out.sql(", ");
-                self.right.render(out);
-                out.sql(")");
-            });
-        }
-        // Integer division and unsigned operands per backend (`expr/arith.rs`).
-        super::arith::render(
-            Op::SQL,
-            Op::IS_DIV,
-            self.integers,
+        super::arith::render_binary(
+            super::arith::Operator {
+                sql: Op::SQL,
+                and: Op::IS_AND,
+                concat: Op::IS_CONCAT,
+                div: Op::IS_DIV,
+                flags: self.integers,
+            },
             (&self.left, &self.right),
-            sensitive,
             out,
         );
     }
@@ -325,14 +305,14 @@ impl<E: Render, ST: ListElement, T: BindValue> Render for InList<E, ST, T> {
     fn render<'a>(&'a self, out: &mut SqlWriter<'a>) {
         operand(&self.expr, out);
         let sensitive = self.expr.is_sensitive();
-        out.redacting(sensitive, |out| {
-            out.in_list(
-                self.values.value(),
-                &crate::types::list_type::<ST>(out.dialect()),
-                self.negated,
-                |out| self.values.render(out),
-            )
-        });
+        let outer = out.begin_redacting(sensitive);
+        out.in_list(
+            self.values.value(),
+            &crate::types::list_type::<ST>(out.dialect()),
+            self.negated,
+            |out| self.values.render(out),
+        );
+        out.end_redacting(outer);
     }
 }
 
@@ -376,11 +356,11 @@ impl<E: Render, Lo: Render, Hi: Render> Render for Between<E, Lo, Hi> {
         } else {
             " BETWEEN "
         });
-        out.redacting(self.expr.is_sensitive(), |out| {
-            operand(&self.low, out);
-            out.sql(" AND ");
-            operand(&self.high, out);
-        });
+        let outer = out.begin_redacting(self.expr.is_sensitive());
+        operand(&self.low, out);
+        out.sql(" AND ");
+        operand(&self.high, out);
+        out.end_redacting(outer);
     }
 }
 

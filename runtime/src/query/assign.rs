@@ -264,12 +264,16 @@ impl<M: ColumnDef, E: Render> AssignList for Assign<Col<M>, E> {
         out.ident(M::NAME);
     }
     fn render_values<'a>(&'a self, out: &mut SqlWriter<'a>) {
-        out.redacting(M::SENSITIVE, |out| self.value.render(out));
+        let outer = out.begin_redacting(M::SENSITIVE);
+        self.value.render(out);
+        out.end_redacting(outer);
     }
     fn render_set<'a>(&'a self, out: &mut SqlWriter<'a>) {
         out.ident(M::NAME);
         out.sql(" = ");
-        out.redacting(M::SENSITIVE, |out| self.value.render(out));
+        let outer = out.begin_redacting(M::SENSITIVE);
+        self.value.render(out);
+        out.end_redacting(outer);
     }
 }
 

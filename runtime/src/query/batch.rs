@@ -116,7 +116,7 @@ impl<'a> Batch<'a> {
         let mut positions = Vec::with_capacity(self.items.len());
         for (i, item) in self.items.iter().enumerate() {
             let mut written = true;
-            let statement = crate::render::render_for(conn, |out| written = item.write(out));
+            let statement = crate::render::render_for(conn, &mut |out| written = item.write(out));
             if written {
                 rendered.push(statement);
                 positions.push(i);

@@ -93,17 +93,33 @@ pub trait FromClause {
     }
     /// Whether a WITH clause comes with this FROM clause (see `Select::with`).
     fn has_ctes(&self) -> bool {
-        self.left().is_some_and(|l| l.has_ctes())
+        left_has_ctes(self.left())
     }
     /// Whether one of its CTEs is recursive (`WITH RECURSIVE`).
     fn recursive_ctes(&self) -> bool {
-        self.left().is_some_and(|l| l.recursive_ctes())
+        left_recursive_ctes(self.left())
     }
     /// Writes the CTEs, `name(cols) AS (query)`, separated by commas.
     fn render_ctes<'a>(&'a self, out: &mut SqlWriter<'a>, first: &mut bool) {
         if let Some(left) = self.left() {
             left.render_ctes(out, first);
         }
+    }
+}
+
+// The default methods above are compiled once per FROM clause type; their bodies call these,
+// compiled once (docs/design.md, "Compile time: less code per query").
+fn left_has_ctes(left: Option<&dyn FromClause>) -> bool {
+    match left {
+        Some(l) => l.has_ctes(),
+        None => false,
+    }
+}
+
+fn left_recursive_ctes(left: Option<&dyn FromClause>) -> bool {
+    match left {
+        Some(l) => l.recursive_ctes(),
+        None => false,
     }
 }
 

@@ -61,11 +61,11 @@ impl<Q, R: FromRow<ST>, ST, T> PipedRead for Read<Q, R, ST, T> {
     type Row = R;
     type Output = T;
     fn render<'s>(&'s self, conn: &mut Connection) -> Rendered<'s> {
-        crate::render::render_for(conn, |out| {
+        crate::render::render_for(conn, &mut |out| {
             (self.write)(&self.query, self.limit.as_ref(), out);
         })
     }
-    #[inline(always)]
+    #[cfg_attr(not(debug_assertions), inline(always))]
     fn decode(row: &mut RowReader<'_>) -> Result<R, Error> {
         R::from_row(row)
     }

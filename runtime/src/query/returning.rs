@@ -97,7 +97,7 @@ pub(crate) fn run_execute<S: WriteStatement, C: Executor + ?Sized>(
     conn: &mut C,
 ) -> Result<u64, Error> {
     let mut empty = false;
-    let rendered = crate::render::render_for(conn, |out| {
+    let rendered = crate::render::render_for(conn, &mut |out| {
         empty = !statement.render_statement(out);
     });
     if empty {

@@ -497,7 +497,7 @@ where
         StreamJob {
             query: self,
             render: |query, conn| {
-                Ok(crate::render::render_for(conn, |out| {
+                Ok(crate::render::render_for(conn, &mut |out| {
                     query.render_with(out, None)
                 }))
             },

@@ -19,7 +19,7 @@ async fn load<X: Io<Backend = Postgres>>(
     text: &str,
     bound: Option<(&str, &(dyn Encode + '_), Type)>,
 ) -> Result<Vec<DynRow>, Error> {
-    let rendered = crate::render::render_for(x.conn(), |out| match &bound {
+    let rendered = crate::render::render_for(x.conn(), &mut |out| match &bound {
         None => out.sql(text),
         Some((name, value, ty)) => {
             let mut pieces = text.split(name);

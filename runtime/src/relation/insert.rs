@@ -219,7 +219,7 @@ where
 {
     let values = parent.values();
     let select = P::as_select();
-    let rendered = render_for(io.conn(), |out| {
+    let rendered = render_for(io.conn(), &mut |out| {
         out.sql("INSERT INTO ");
         out.ident(<ParentTable<FK> as Table>::SQL_NAME);
         out.sql(" (");
@@ -249,7 +249,7 @@ where
     let select = Ch::as_select();
     for chunk in children.chunks(per_statement) {
         let rows: Vec<_> = chunk.iter().map(|c| c.values()).collect();
-        let rendered = render_for(io.conn(), |out| {
+        let rendered = render_for(io.conn(), &mut |out| {
             out.sql("INSERT INTO ");
             out.ident(<<FK as ColumnDef>::Table as Table>::SQL_NAME);
             out.sql(" (");
@@ -296,9 +296,9 @@ type KeyItem<P, FK> = <<<P as Field<<FK as ForeignKey>::Referenced>>::Value as K
 /// Binds the parent's key as a value of foreign-key column `FK`.
 fn bind_key<'a, FK: ColumnDef, K: crate::backend::Encode>(key: &'a K, out: &mut SqlWriter<'a>) {
     // (cast to the key's type when it is a `table!` enum)
-    out.redacting(FK::SENSITIVE, |out| {
-        out.bind_value_as::<<FK::SqlType as SqlType>::NotNull, _>(key)
-    });
+    let outer = out.begin_redacting(FK::SENSITIVE);
+    out.bind_value_as::<<FK::SqlType as SqlType>::NotNull, _>(key);
+    out.end_redacting(outer);
 }
 
 /// Whether assignment list `V` names column `name`.

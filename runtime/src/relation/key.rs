@@ -102,11 +102,11 @@ where
     }
     fn render_in<'a>(table: &str, arrays: &'a Self::Arrays, out: &mut SqlWriter<'a>) {
         out.column(table, M::NAME);
-        out.redacting(M::SENSITIVE, |out| {
-            out.in_list(arrays, &list_type::<M>(out), false, |out| {
-                out.bind(arrays, list_type::<M>(out))
-            })
+        let outer = out.begin_redacting(M::SENSITIVE);
+        out.in_list(arrays, &list_type::<M>(out), false, |out| {
+            out.bind(arrays, list_type::<M>(out))
         });
+        out.end_redacting(outer);
     }
     fn names() -> Vec<&'static str> {
         vec![M::NAME]
@@ -166,9 +166,9 @@ macro_rules! composite_keys {
                             out.sql(" JOIN ");
                         }
                         out.mysql_list(|out| {
-                            out.redacting($col::SENSITIVE, |out| {
-                                out.bind(&arrays.$i, list_type::<$col>(out))
-                            })
+                            let outer = out.begin_redacting($col::SENSITIVE);
+                            out.bind(&arrays.$i, list_type::<$col>(out));
+                            out.end_redacting(outer);
                         });
                         out.sql(concat!(" AS `k", $i, "`"));
                         if $i > 0 {
@@ -194,9 +194,9 @@ macro_rules! composite_keys {
                             out.sql(" JOIN ");
                         }
                         out.sql("json_each(");
-                        out.redacting($col::SENSITIVE, |out| {
-                            out.bind(&arrays.$i, list_type::<$col>(out))
-                        });
+                        let outer = out.begin_redacting($col::SENSITIVE);
+                        out.bind(&arrays.$i, list_type::<$col>(out));
+                        out.end_redacting(outer);
                         out.sql(concat!(") AS \"k", $i, "\""));
                         if $i > 0 {
                             out.sql(concat!(" ON \"k", $i, "\".key = \"k0\".key"));
@@ -210,9 +210,9 @@ macro_rules! composite_keys {
                     if $i > 0 {
                         out.sql(", ");
                     }
-                    out.redacting($col::SENSITIVE, |out| {
-                        out.bind(&arrays.$i, list_type::<$col>(out))
-                    });
+                    let outer = out.begin_redacting($col::SENSITIVE);
+                    out.bind(&arrays.$i, list_type::<$col>(out));
+                    out.end_redacting(outer);
                 )+
                 out.sql("))");
             }

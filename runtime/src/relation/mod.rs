@@ -170,7 +170,7 @@ where
     R: RowStruct,
     R::Columns: Render,
 {
-    let rendered = render_for(conn, |out| {
+    let rendered = render_for(conn, &mut |out| {
         out.sql("SELECT ");
         select.render_select(out);
         out.sql(" FROM ");
@@ -325,7 +325,7 @@ impl<P> Aligned<P> for [P] {
         let select = T::as_select();
         let link = <<FA as ColumnDef>::Table as Table>::SQL_NAME;
         let target = <T::Table as Table>::SQL_NAME;
-        let rendered = render_for(conn, |out| {
+        let rendered = render_for(conn, &mut |out| {
             out.sql("SELECT ");
             out.column(link, <FA as ColumnDef>::NAME);
             out.sql(", ");
@@ -340,12 +340,12 @@ impl<P> Aligned<P> for [P] {
             out.column(target, <FB::Referenced as ColumnDef>::NAME);
             out.sql(" WHERE ");
             out.column(link, <FA as ColumnDef>::NAME);
-            out.redacting(<FA as ColumnDef>::SENSITIVE, |out| {
-                let array = crate::types::list_type::<
-                    <<FA as ColumnDef>::SqlType as SqlType>::NotNull,
-                >(out.dialect());
-                out.in_list(&keys, &array, false, |out| out.bind(&keys, array.clone()))
-            });
+            let outer = out.begin_redacting(<FA as ColumnDef>::SENSITIVE);
+            let array = crate::types::list_type::<<<FA as ColumnDef>::SqlType as SqlType>::NotNull>(
+                out.dialect(),
+            );
+            out.in_list(&keys, &array, false, |out| out.bind(&keys, array.clone()));
+            out.end_redacting(outer);
         });
         let mut slots: HashMap<<P::Value as KeyValue>::Key, usize> = HashMap::new();
         for (i, p) in self.iter().enumerate() {

@@ -249,14 +249,14 @@ where
         out.sql(" WHERE ");
         out.column(link, <FA as ColumnDef>::NAME);
         let keys = &self.keys;
-        out.redacting(<FA as ColumnDef>::SENSITIVE, |out| {
-            out.in_list(
-                keys,
-                &<Array<NotNullOf<FA>> as SqlType>::PG_TYPE,
-                false,
-                |out| out.bind(keys, <Array<NotNullOf<FA>> as SqlType>::PG_TYPE),
-            )
-        });
+        let outer = out.begin_redacting(<FA as ColumnDef>::SENSITIVE);
+        out.in_list(
+            keys,
+            &<Array<NotNullOf<FA>> as SqlType>::PG_TYPE,
+            false,
+            |out| out.bind(keys, <Array<NotNullOf<FA>> as SqlType>::PG_TYPE),
+        );
+        out.end_redacting(outer);
         true
     }
     fn decode(row: &mut RowReader<'_>) -> Result<(K, T), Error> {

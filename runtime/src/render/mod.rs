@@ -297,9 +297,27 @@ impl<'a> SqlWriter<'a> {
     /// `#[sensitive]` column ([`Render::is_sensitive`]): compared with it, assigned to it.
     #[inline]
     pub fn redacting(&mut self, on: bool, f: impl FnOnce(&mut Self)) {
+        let outer = self.begin_redacting(on);
+        f(self);
+        self.end_redacting(outer);
+    }
+
+    /// [`redacting`](Self::redacting) without a closure: what follows, up to
+    /// [`end_redacting`](Self::end_redacting) with the returned value, is redacted when `on`.
+    /// The library's own pieces use this pair, so that no closure is compiled per piece
+    /// (see docs/design.md, "Compile time: less code per query").
+    #[doc(hidden)]
+    #[inline]
+    pub fn begin_redacting(&mut self, on: bool) -> bool {
         let outer = self.redacting;
         self.redacting = outer || on;
-        f(self);
+        outer
+    }
+
+    /// Ends what [`begin_redacting`](Self::begin_redacting) began.
+    #[doc(hidden)]
+    #[inline]
+    pub fn end_redacting(&mut self, outer: bool) {
         self.redacting = outer;
     }
 
@@ -370,7 +388,7 @@ impl<'a> SqlWriter<'a> {
 /// connection already has the statement prepared, with its SQL text otherwise.
 pub(crate) fn render_for<'a, C: crate::engine::Executor + ?Sized>(
     conn: &mut C,
-    mut write: impl FnMut(&mut SqlWriter<'a>),
+    write: &mut dyn FnMut(&mut SqlWriter<'a>),
 ) -> Rendered<'a> {
     let dialect = conn.connection().dialect();
     let mut out = SqlWriter::fingerprint_only_for(dialect);
@@ -482,6 +500,35 @@ impl<T: Render> DynRender for T {
         self.is_atomic()
     }
     fn is_sensitive_dyn(&self) -> bool {
+        self.is_sensitive()
+    }
+}
+
+/// A [`Render`] piece behind a pointer, for the library's own writers that are compiled
+/// once rather than once per piece type (a binary operator's, `expr/arith.rs`): what such a
+/// writer asks of its operands. See docs/design.md, "Compile time: less code per query".
+pub(crate) trait Erased {
+    /// [`Render::render`].
+    fn render_erased<'a>(&'a self, out: &mut SqlWriter<'a>);
+    /// [`Render::is_atomic`].
+    fn is_atomic_erased(&self) -> bool;
+    /// [`Render::is_absent`].
+    fn is_absent_erased(&self) -> bool;
+    /// [`Render::is_sensitive`].
+    fn is_sensitive_erased(&self) -> bool;
+}
+
+impl<T: Render> Erased for T {
+    fn render_erased<'a>(&'a self, out: &mut SqlWriter<'a>) {
+        self.render(out);
+    }
+    fn is_atomic_erased(&self) -> bool {
+        self.is_atomic()
+    }
+    fn is_absent_erased(&self) -> bool {
+        self.is_absent()
+    }
+    fn is_sensitive_erased(&self) -> bool {
         self.is_sensitive()
     }
 }

@@ -54,7 +54,7 @@ where
                 let rows: Vec<_> = chunk.iter().map(|row| row.values()).collect();
                 let insert = insert_into(T::default()).values(rows);
                 let mut empty = false;
-                let rendered = crate::render::render_for(&mut *conn, |out| {
+                let rendered = crate::render::render_for(&mut *conn, &mut |out| {
                     empty = !insert.render_statement(out);
                 });
                 if empty {

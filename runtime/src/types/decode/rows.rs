@@ -28,7 +28,7 @@ impl<'r> RowReader<'r> {
     }
 
     /// Decodes the next column as `T` loaded from SQL type `ST`.
-    #[inline(always)]
+    #[cfg_attr(not(debug_assertions), inline(always))]
     pub fn read<T: FromSqlValue<ST>, ST>(&mut self) -> Result<T, Error> {
         let idx = self.next;
         self.next += 1;
@@ -137,7 +137,7 @@ macro_rules! __from_row_via_value {
 macro_rules! __from_row_only {
     ($([$($gen:tt)*] $st:ty;)*) => {$(
         impl<__T: $crate::types::FromSqlValue<$st>, $($gen)*> $crate::types::FromRow<$st> for __T {
-            #[inline(always)]
+            #[cfg_attr(not(debug_assertions), inline(always))]
             fn from_row(
                 row: &mut $crate::types::RowReader<'_>,
             ) -> ::core::result::Result<Self, $crate::Error> {
@@ -186,7 +186,7 @@ pub trait RowOf {
 macro_rules! tuple_rows {
     ($(($($t:ident $s:ident),+))*) => {$(
         impl<$($t: FromRow<$s>, $s),+> FromRow<($($s,)+)> for ($($t,)+) {
-            #[inline(always)]
+            #[cfg_attr(not(debug_assertions), inline(always))]
             fn from_row(row: &mut RowReader<'_>) -> Result<Self, Error> {
                 Ok(($($t::from_row(row)?,)+))
             }
