@@ -143,10 +143,10 @@ impl Decode for Affected {
 /// what the rows become.
 #[doc(hidden)]
 pub struct Job<Q, D: Decode, T> {
-    pub(super) query: Q,
-    pub(super) limit: Option<i64>,
-    pub(super) write: WriteFn<Q>,
-    pub(super) finish: fn(Vec<D::Row>, u64) -> Result<T, Error>,
+    pub(crate) query: Q,
+    pub(crate) limit: Option<i64>,
+    pub(crate) write: WriteFn<Q>,
+    pub(crate) finish: fn(Vec<D::Row>, u64) -> Result<T, Error>,
 }
 
 impl<Q, D: Decode, T> Job<Q, D, T> {
@@ -169,8 +169,19 @@ impl<Q, D: Decode, T> Job<Q, D, T> {
 impl<Q> Job<Q, Affected, u64> {
     /// A statement whose result is the number of rows it affected.
     pub(crate) fn affected(query: Q, write: WriteFn<Q>) -> Self {
-        Job::rows(query, None, write, |_, count| Ok(count))
+        Job {
+            query,
+            limit: None,
+            write,
+            finish: affected_count,
+        }
     }
+}
+
+/// The number of rows a statement affected (a named function, so that it is compiled once
+/// rather than as a closure per statement type).
+fn affected_count(_: Vec<()>, count: u64) -> Result<u64, Error> {
+    Ok(count)
 }
 
 /// All the rows.
@@ -241,13 +252,43 @@ fn run_rendered<B: Backend, D: Decode, T>(
         let count = conn.execute_rendered(rendered)?;
         return finish(Vec::new(), count);
     }
-    let mut rows = Vec::new();
-    let labels = &rendered.labels;
-    let count = conn.query_each(rendered, &mut |row| {
-        rows.push(D::decode(&mut RowReader::new(row, labels))?);
+    let mut collect = Collect::<D> {
+        rows: Vec::new(),
+        labels: &rendered.labels,
+    };
+    let count = collect_rows(conn, rendered, &mut collect)?;
+    finish(collect.rows, count)
+}
+
+/// Where a statement's rows go: decoded and kept.
+trait CollectRow {
+    /// Decodes and keeps one row.
+    fn collect(&mut self, row: crate::engine::RowData<'_>) -> Result<(), Error>;
+}
+
+/// The rows of a statement, decoded as `D` says.
+struct Collect<'l, D: Decode> {
+    rows: Vec<D::Row>,
+    labels: &'l [crate::render::Label],
+}
+
+impl<D: Decode> CollectRow for Collect<'_, D> {
+    #[cfg_attr(not(debug_assertions), inline(always))]
+    fn collect(&mut self, row: crate::engine::RowData<'_>) -> Result<(), Error> {
+        self.rows
+            .push(D::decode(&mut RowReader::new(row, self.labels))?);
         Ok(())
-    })?;
-    finish(rows, count)
+    }
+}
+
+/// Runs a statement into a collector: one closure for every row type, so that a query adds
+/// one function (its `collect`) rather than a closure with its call shims.
+fn collect_rows<B: Backend>(
+    conn: &mut Connection<B>,
+    rendered: &crate::render::Rendered<'_>,
+    collect: &mut dyn CollectRow,
+) -> Result<u64, Error> {
+    conn.query_each(rendered, &mut |row| collect.collect(row))
 }
 
 #[cfg(feature = "tokio")]

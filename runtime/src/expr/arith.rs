@@ -63,38 +63,38 @@ pub(crate) struct Operator {
 /// was a sixth of the code generated for the compile benchmark's queries).
 pub(crate) fn render_binary<'a>(
     op: Operator,
-    (left, right): (&'a dyn Erased, &'a dyn Erased),
+    (left, right): (Operand<'a>, Operand<'a>),
     out: &mut SqlWriter<'a>,
 ) {
     use crate::backend::Dialect;
     if op.and {
-        match (left.is_absent_erased(), right.is_absent_erased()) {
+        match (left.absent, right.absent) {
             (true, true) => return out.sql("TRUE"),
-            (true, false) => return right.render_erased(out),
-            (false, true) => return left.render_erased(out),
+            (true, false) => return right.piece.render_erased(out),
+            (false, true) => return left.piece.render_erased(out),
             (false, false) => {}
         }
     }
     let dialect = out.dialect();
-    let sensitive = left.is_sensitive_erased() || right.is_sensitive_erased();
+    let sensitive = left.sensitive || right.sensitive;
     let outer = out.begin_redacting(sensitive);
     let flags = op.flags;
     if op.concat && dialect == Dialect::Mysql {
         // MySQL's `||` is `OR` unless the session's `sql_mode` says otherwise; `CONCAT`
         // is NULL when either side is, as `||` is elsewhere.
         out.sql("CONCAT(");
-        left.render_erased(out);
+        left.piece.render_erased(out);
         out.sql(", ");
-        right.render_erased(out);
+        right.piece.render_erased(out);
         out.sql(")");
         out.end_redacting(outer);
         return;
     }
     if op.div && flags & PG_NUMERIC != 0 && dialect == Dialect::Postgres {
         out.sql("div(");
-        left.render_erased(out);
+        left.piece.render_erased(out);
         out.sql(", ");
-        right.render_erased(out);
+        right.piece.render_erased(out);
         out.sql(")");
         out.end_redacting(outer);
         return;
@@ -113,7 +113,7 @@ pub(crate) fn render_binary<'a>(
     };
     if mysql && flags & CAST_LEFT != 0 {
         out.sql("CAST(");
-        left.render_erased(out);
+        left.piece.render_erased(out);
         out.sql(cast);
     } else {
         operand(left, out);
@@ -123,7 +123,7 @@ pub(crate) fn render_binary<'a>(
     out.sql(" ");
     if mysql && flags & CAST_RIGHT != 0 {
         out.sql("CAST(");
-        right.render_erased(out);
+        right.piece.render_erased(out);
         out.sql(cast);
     } else {
         operand(right, out);
@@ -131,13 +131,27 @@ pub(crate) fn render_binary<'a>(
     out.end_redacting(outer);
 }
 
-/// [`crate::render::operand`] of a trait object.
-fn operand<'a>(e: &'a dyn Erased, out: &mut SqlWriter<'a>) {
-    if e.is_atomic_erased() {
-        e.render_erased(out);
+/// An operand of [`render_binary`]: the piece behind a pointer, and what its `Render`
+/// impl says of it.
+#[derive(Clone, Copy)]
+pub(crate) struct Operand<'a> {
+    /// The piece.
+    pub(crate) piece: &'a dyn Erased,
+    /// [`Render::is_atomic`](crate::render::Render::is_atomic).
+    pub(crate) atomic: bool,
+    /// [`Render::is_absent`](crate::render::Render::is_absent).
+    pub(crate) absent: bool,
+    /// [`Render::is_sensitive`](crate::render::Render::is_sensitive).
+    pub(crate) sensitive: bool,
+}
+
+/// [`crate::render::operand`] of an [`Operand`].
+fn operand<'a>(e: Operand<'a>, out: &mut SqlWriter<'a>) {
+    if e.atomic {
+        e.piece.render_erased(out);
     } else {
         out.sql("(");
-        e.render_erased(out);
+        e.piece.render_erased(out);
         out.sql(")");
     }
 }

@@ -184,7 +184,20 @@ impl<Op: BinaryOp, L: Render, R: Render> Render for Binary<Op, L, R> {
                 div: Op::IS_DIV,
                 flags: self.integers,
             },
-            (&self.left, &self.right),
+            (
+                super::arith::Operand {
+                    piece: &self.left,
+                    atomic: self.left.is_atomic(),
+                    absent: Op::IS_AND && self.left.is_absent(),
+                    sensitive: self.left.is_sensitive(),
+                },
+                super::arith::Operand {
+                    piece: &self.right,
+                    atomic: self.right.is_atomic(),
+                    absent: Op::IS_AND && self.right.is_absent(),
+                    sensitive: self.right.is_sensitive(),
+                },
+            ),
             out,
         );
     }

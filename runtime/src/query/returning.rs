@@ -108,9 +108,16 @@ pub(crate) fn run_execute<S: WriteStatement, C: Executor + ?Sized>(
 
 /// One run of a write statement: the number of rows it wrote.
 pub(crate) fn execute_job<S: WriteStatement>(statement: S) -> Job<S, Affected, u64> {
-    Job::affected(statement, |statement, _, out| {
-        Ok(statement.render_statement(out))
-    })
+    Job::affected(statement, write_statement::<S>)
+}
+
+/// Writes a write statement for a [`Job`] (a named function: no call shim per statement).
+fn write_statement<'q, S: WriteStatement>(
+    statement: &'q S,
+    _: Option<&'q i64>,
+    out: &mut SqlWriter<'q>,
+) -> Result<bool, Error> {
+    Ok(statement.render_statement(out))
 }
 
 /// One run of a write statement with RETURNING: its rows, made into `T` by `finish`.
@@ -122,12 +129,12 @@ where
     ST: RowOf,
     ReturnedRow<ST>: FromRow<ST>,
 {
-    Job::rows(
-        statement,
-        None,
-        |statement, _, out| Ok(statement.render_statement(out)),
+    Job {
+        query: statement,
+        limit: None,
+        write: write_statement::<S>,
         finish,
-    )
+    }
 }
 
 /// The Rust row type a RETURNING list of SQL type `ST` loads into.

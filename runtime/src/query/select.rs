@@ -359,15 +359,26 @@ where
     where
         S: SelectClause<F, G, J>,
     {
-        Job::rows(
-            self,
+        Job {
+            query: self,
             limit,
-            |query, limit, out| {
-                query.render_with(out, limit);
-                Ok(true)
-            },
+            write: Self::write_job::<J>,
             finish,
-        )
+        }
+    }
+
+    /// Writes the query for a [`Job`] (a named function rather than a closure: no call
+    /// shim per query).
+    fn write_job<'q, J>(
+        query: &'q Self,
+        limit: Option<&'q i64>,
+        out: &mut SqlWriter<'q>,
+    ) -> Result<bool, Error>
+    where
+        S: SelectClause<F, G, J>,
+    {
+        query.render_with(out, limit);
+        Ok(true)
     }
 
     /// Runs the query and returns every row.

@@ -505,31 +505,18 @@ impl<T: Render> DynRender for T {
 }
 
 /// A [`Render`] piece behind a pointer, for the library's own writers that are compiled
-/// once rather than once per piece type (a binary operator's, `expr/arith.rs`): what such a
-/// writer asks of its operands. See docs/design.md, "Compile time: less code per query".
+/// once rather than once per piece type (a binary operator's, `expr/arith.rs`). Only
+/// `render` is behind the pointer; what else such a writer asks is passed as values
+/// (see [`crate::expr::arith::Operand`]), so each piece type adds one function to a build,
+/// not four. See docs/design.md, "Compile time: less code per query".
 pub(crate) trait Erased {
     /// [`Render::render`].
     fn render_erased<'a>(&'a self, out: &mut SqlWriter<'a>);
-    /// [`Render::is_atomic`].
-    fn is_atomic_erased(&self) -> bool;
-    /// [`Render::is_absent`].
-    fn is_absent_erased(&self) -> bool;
-    /// [`Render::is_sensitive`].
-    fn is_sensitive_erased(&self) -> bool;
 }
 
 impl<T: Render> Erased for T {
     fn render_erased<'a>(&'a self, out: &mut SqlWriter<'a>) {
         self.render(out);
-    }
-    fn is_atomic_erased(&self) -> bool {
-        self.is_atomic()
-    }
-    fn is_absent_erased(&self) -> bool {
-        self.is_absent()
-    }
-    fn is_sensitive_erased(&self) -> bool {
-        self.is_sensitive()
     }
 }
 
