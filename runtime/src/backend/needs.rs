@@ -308,9 +308,6 @@ pub mod features {
     /// `jsonb_build_object`, `jsonb_agg`, `to_jsonb`): SQLite's JSON functions differ in
     /// name and meaning, so they are not written instead.
     pub struct JsonOperators;
-    /// `extract`, `date_part` and `date_trunc` of an `interval` (MySQL has no interval
-    /// values).
-    pub struct DateFunctions;
     /// `extract` and `date_part` of any field (a [`Field`](crate::dsl::Field) value or a
     /// type of [`fields`](crate::dsl::fields)) from a `date`, `time`, `timestamp` or
     /// `timestamptz`: MySQL writes each field as an expression that gives PostgreSQL's value
@@ -398,7 +395,7 @@ pub mod features {
     features!(super::K0;
         Ilike, Arrays, JsonOperators, NetworkTypes, DistinctOn, Lateral, AnyAll, RowLocks,
         RollupCubeGroupingSets, WithinGroupAggregates, Sequences, PgFunctions, PgCasts,
-        Intervals, DateFunctions, Streams, COPY, FullJoin, UpdateReturning,
+        Intervals, Streams, COPY, FullJoin, UpdateReturning,
         DoNothingReturning, DateParts(mysql), DateArithmetic(mysql), DateCasts(mysql),
         DateTrunc(mysql),
     );

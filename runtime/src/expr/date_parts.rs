@@ -2,7 +2,7 @@
 //! timestamp truncated to a field, with PostgreSQL's result types. On MySQL each field is
 //! a MySQL expression that gives PostgreSQL's value (`mysql_dates.rs`).
 
-use super::fields::ExtractField;
+use super::fields::{ExtractField, TruncField};
 use super::mysql_dates::{write_form, Func};
 use super::operand::as_expr_for;
 use super::signatures::{HasFields, Truncatable};
@@ -59,7 +59,7 @@ where
 
 /// `date_trunc('field', value)` of a timestamp, a date or an interval: the value truncated
 /// to `field` (`microseconds` to `millennium`; `week` begins on Monday).
-pub fn date_trunc<K: ExtractField, E: Expression>(field: K, e: E) -> DateTrunc<K, E>
+pub fn date_trunc<K: TruncField, E: Expression>(field: K, e: E) -> DateTrunc<K, E>
 where
     <E::SqlType as SqlType>::NotNull: Truncatable,
 {

@@ -8,8 +8,8 @@
 //! gives it in a session whose time zone is UTC, which every MySQL session of sqlwright's
 //! is). A field PostgreSQL has no value of for the type (`extract(year from time)`,
 //! `date_trunc('dow', ..)`) is its error on PostgreSQL, and refused before anything is sent
-//! on MySQL. The fields of an `interval` are PostgreSQL's
-//! ([`DateFunctions`](crate::backend::needs::features::DateFunctions)).
+//! on MySQL. An `interval` has its fields on PostgreSQL only (an interval value needs
+//! [`Intervals`](crate::backend::needs::features::Intervals), which MySQL lacks).
 //!
 //! ```
 //! use sqlwright::dsl::{current_date, date_trunc, extract, fields, Field};
@@ -41,6 +41,28 @@ impl ExtractField for Field {
     type NeedsOn<T: HasFields> = T::Parts;
 }
 
+/// A field [`date_trunc`](super::date_trunc) truncates to: `microseconds` to `millennium`
+/// (not `dow`, `isodow`, `doy`, `isoyear` or `epoch`, which are no unit of time). A
+/// [`Field`] value may be any field; PostgreSQL refuses the others when the statement runs,
+/// and MySQL before it is sent.
+#[diagnostic::on_unimplemented(
+    message = "`date_trunc` has no field `{Self}`",
+    label = "not a unit `date_trunc` truncates to",
+    note = "`date_trunc` takes `fields::Microseconds`, `Milliseconds`, `Second`, `Minute`, `Hour`, \
+            `Day`, `Week`, `Month`, `Quarter`, `Year`, `Decade`, `Century` or `Millennium`"
+)]
+pub trait TruncField: ExtractField {}
+
+/// The fields [`TruncField`] is written for (a blanket impl, so that an error about a
+/// field lists no others: the note names them).
+#[doc(hidden)]
+pub trait Unit: ExtractField {}
+
+#[diagnostic::do_not_recommend]
+impl<K: Unit> TruncField for K {}
+
+impl Unit for Field {}
+
 macro_rules! fields {
     ($($(#[$m:meta])* $name:ident = $field:ident;)*) => {$(
         $(#[$m])*
@@ -53,6 +75,12 @@ macro_rules! fields {
             }
             type NeedsOn<T: HasFields> = T::Parts;
         }
+    )*};
+}
+
+macro_rules! units {
+    ($($name:ident),*) => {$(
+        impl Unit for $name {}
     )*};
 }
 
@@ -96,10 +124,27 @@ fields! {
     Millennium = Millennium;
 }
 
+units!(
+    Microseconds,
+    Milliseconds,
+    Second,
+    Minute,
+    Hour,
+    Day,
+    Week,
+    Month,
+    Quarter,
+    Year,
+    Decade,
+    Century,
+    Millennium
+);
+
 /// What reading one of these fields from SQL type `T` needs: `DateParts` from a `date`,
-/// `time`, `timestamp` or `timestamptz`; PostgreSQL's `DateFunctions` from an `interval`.
+/// `time`, `timestamp` or `timestamptz`; nothing more from an `interval`, whose own
+/// `Intervals` already keeps the call PostgreSQL's (one error, naming that).
 pub type PartsOf<T> = <T as HasFields>::Parts;
 
 pub(super) type ExactParts = PgOnly<features::DateParts>;
 pub(super) type ExactTrunc = PgOnly<features::DateTrunc>;
-pub(super) type PgParts = PgOnly<features::DateFunctions>;
+pub(super) type IntervalParts = ();

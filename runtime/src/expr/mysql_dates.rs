@@ -51,7 +51,8 @@ impl DateKind {
 
 /// Writes `func(field, e)` as MySQL's expression; a field PostgreSQL has no value of for
 /// this kind of value (its error there) is refused before the statement is sent, and an
-/// `interval` (which MySQL has no values of) is refused as `DateFunctions`.
+/// `interval` (which MySQL has no values of) is refused as `Intervals` (its type says so
+/// already; this is for boxed pieces, whose types are erased).
 pub(crate) fn write_form<'a, E: Render>(
     out: &mut SqlWriter<'a>,
     func: Func,
@@ -60,7 +61,7 @@ pub(crate) fn write_form<'a, E: Render>(
     e: &'a E,
 ) {
     if kind == DateKind::Interval {
-        out.lacks_on_mysql(Some("DateFunctions"));
+        out.lacks_on_mysql(Some("Intervals"));
         return;
     }
     let Some(form) = form(func, field, kind) else {

@@ -164,7 +164,7 @@ impl Truncatable for Date {
 }
 impl Truncatable for Interval {
     type Out = Interval;
-    type Needs = super::fields::PgParts;
+    type Needs = super::fields::IntervalParts;
 }
 
 /// Which kind of date or time value a field is read from (how MySQL writes it, and which
@@ -209,6 +209,6 @@ impl HasFields for Timestamptz {
     const KIND: DateKind = DateKind::Timestamptz;
 }
 impl HasFields for Interval {
-    type Parts = super::fields::PgParts;
+    type Parts = super::fields::IntervalParts;
     const KIND: DateKind = DateKind::Interval;
 }
