@@ -314,9 +314,10 @@ fn an_interval_that_is_not_a_value_is_refused_on_mysql_before_it_is_sent() {
 }
 
 /// A boxed query's pieces lose their types, so what they need is checked when the
-/// statement is written: on MySQL `extract(fields::Year, ..)` runs, and `extract` of a
-/// `Field` value (PostgreSQL's `DateFunctions`) is refused before anything is sent, while
-/// PostgreSQL runs both.
+/// statement is written: on MySQL `extract(fields::Year, ..)` and `extract` of a `Field`
+/// value run (session 13: every field of a date is written for MySQL), and `extract` of an
+/// interval (PostgreSQL's `Intervals`) is refused before anything is
+/// sent, while PostgreSQL runs all three.
 #[test]
 fn boxed_pieces_run_what_mysql_has_and_are_refused_for_the_rest() {
     let (_a, mut pg, _b, mut maria) = setup();
@@ -336,12 +337,26 @@ fn boxed_pieces_run_what_mysql_has_and_are_refused_for_the_rest() {
         events::table
             .select(events::id)
             .into_boxed()
-            .filter(extract(Field::Week, events::day).gt(value(Decimal::from(0))))
+            .filter(extract(Field::Week, events::day).gt(value(Decimal::from(5))))
     };
-    assert_eq!(by_week().load(&mut pg).unwrap().len(), 4);
-    match by_week().load(&mut maria) {
+    let mut on_pg: Vec<i32> = by_week().load(&mut pg).unwrap();
+    let mut on_maria: Vec<i32> = by_week().load(&mut maria).unwrap();
+    on_pg.sort();
+    on_maria.sort();
+    // 2024-02-29 is in ISO week 9, 2024-03-31 in week 13; the January days are not.
+    assert_eq!((on_pg, on_maria), (vec![3, 4], vec![3, 4]));
+
+    let by_interval = || {
+        events::table.select(events::id).into_boxed().filter(
+            extract(Field::Day, days(3))
+                .gt(value(Decimal::from(0)))
+                .and(events::id.gt(0)),
+        )
+    };
+    assert_eq!(by_interval().load(&mut pg).unwrap().len(), 4);
+    match by_interval().load(&mut maria) {
         Err(sqlwright::Error::Unsupported { feature, backend }) => {
-            assert_eq!(feature, "DateFunctions", "{backend}")
+            assert_eq!(feature, "Intervals", "{backend}")
         }
         other => panic!("expected Unsupported, got {other:?}"),
     }

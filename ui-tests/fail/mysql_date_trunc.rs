@@ -2,11 +2,12 @@ use sqlwright::dsl::*;
 use sqlwright::prelude::*;
 sqlwright_ui_tests::schema!();
 
-// `extract(fields::Year, ..)` runs on MySQL; `date_trunc` has no exact MySQL form.
+// `date_trunc` of a timestamp or a date runs on MySQL; of an interval it does not: MySQL
+// has no interval values.
 #[allow(dead_code)]
-fn months(conn: &mut sqlwright::MysqlConnection) -> Result<Vec<i32>, sqlwright::Error> {
+fn hours(conn: &mut sqlwright::MysqlConnection) -> Result<Vec<i32>, sqlwright::Error> {
     let ids = users::table
-        .filter(date_trunc(Field::Month, cast::<Timestamp, _>(current_date())).is_not_null())
+        .filter(date_trunc(Field::Hour, days(1)).is_not_null())
         .select(users::id)
         .load(conn)?;
     Ok(ids)

@@ -12,8 +12,8 @@
 //!   needs no bound on PostgreSQL);
 //! - every backend runs `()` (so code generic over the backend runs portable queries);
 //! - the other backends run a set when they run each feature in it: `PgOnly<F>` where `F`
-//!   implements [`AvailableOn<B>`] (for MySQL: the date parts, date arithmetic and date
-//!   casts it spells exactly, [`features::DateParts`] and its two neighbours; for SQLite:
+//!   implements [`AvailableOn<B>`] (for MySQL: the date parts, truncation, arithmetic and
+//!   casts it spells exactly, [`features::DateParts`] and its three neighbours; for SQLite:
 //!   none). The error names the first feature missing, "`Ilike` is not available on
 //!   `Mysql`", even when another feature of the same query is available there.
 //!
@@ -308,13 +308,11 @@ pub mod features {
     /// `jsonb_build_object`, `jsonb_agg`, `to_jsonb`): SQLite's JSON functions differ in
     /// name and meaning, so they are not written instead.
     pub struct JsonOperators;
-    /// `date_trunc`, `date_part`, and `extract` of a field chosen at run time
-    /// ([`Field`](crate::dsl::Field)) or one MySQL computes differently (seconds with
-    /// their fraction, epoch, ISO weeks, days of the week, ...), or of a `timestamptz`.
-    pub struct DateFunctions;
-    /// `extract` of a field named by its type ([`fields`](crate::dsl::fields): year,
-    /// quarter, month, day, hour, minute) from a `date`, `time` or `timestamp`: MySQL's
-    /// `EXTRACT` gives the same numbers.
+    /// `extract` and `date_part` of any field (a [`Field`](crate::dsl::Field) value or a
+    /// type of [`fields`](crate::dsl::fields)) from a `date`, `time`, `timestamp` or
+    /// `timestamptz`: MySQL writes each field as an expression that gives PostgreSQL's value
+    /// (a `timestamptz`'s as PostgreSQL gives it in a session at UTC, as every MySQL session
+    /// of sqlwright's is).
     pub struct DateParts;
     /// A `date` or `timestamp` plus or minus an interval value (`days(n)`, `months(n)`,
     /// `years(n)`, a bound `PgInterval`), a `date` plus or minus a number of days, and the
@@ -323,6 +321,9 @@ pub mod features {
     pub struct DateArithmetic;
     /// `CAST` of a `timestamp` to a `date` and back (`CAST(.. AS DATE)` on MySQL).
     pub struct DateCasts;
+    /// `date_trunc` of a `timestamp`, `timestamptz` or `date`: MySQL counts whole units
+    /// since 0001-01-01 and adds them back (`TIMESTAMPADD(MONTH, TIMESTAMPDIFF(MONTH, ..))`).
+    pub struct DateTrunc;
     /// `ROLLUP`, `CUBE`, `GROUPING SETS` and `grouping(..)`.
     pub struct RollupCubeGroupingSets;
     /// Ordered-set aggregates: `percentile_cont`, `percentile_disc`, `mode` `WITHIN GROUP`.
@@ -394,8 +395,9 @@ pub mod features {
     features!(super::K0;
         Ilike, Arrays, JsonOperators, NetworkTypes, DistinctOn, Lateral, AnyAll, RowLocks,
         RollupCubeGroupingSets, WithinGroupAggregates, Sequences, PgFunctions, PgCasts,
-        Intervals, DateFunctions, Streams, COPY, FullJoin, UpdateReturning,
+        Intervals, Streams, COPY, FullJoin, UpdateReturning,
         DoNothingReturning, DateParts(mysql), DateArithmetic(mysql), DateCasts(mysql),
+        DateTrunc(mysql),
     );
 
     impl super::MysqlLacks for DoNothingReturning {}

@@ -1,13 +1,12 @@
-//! Date and time functions (`now()`, `current_date`, `extract`, `date_part`, `date_trunc`),
-//! `CAST`, and interval values, with PostgreSQL's result types (the arithmetic is in
-//! `time_arith.rs`).
+//! Date and time functions (`now()`, `current_date`), the fields `extract`, `date_part` and
+//! `date_trunc` name, `CAST`, and interval values, with PostgreSQL's result types (the
+//! arithmetic is in `time_arith.rs`, the field functions in `date_parts.rs`).
 
 use super::func::*;
-use super::signatures::HasFields;
 use super::Expression;
 use crate::backend::needs::{features as lacks, PgOnly};
 use crate::check::identity::{ExprKey, NodeOf};
-use crate::check::{AppearsIn, Neutral, ValidGrouping};
+use crate::check::AppearsIn;
 use crate::render::{Render, SqlWriter};
 use crate::types::*;
 use std::marker::PhantomData;
@@ -123,98 +122,6 @@ impl Field {
     }
 }
 
-/// `EXTRACT(field FROM value)`: `numeric` (PostgreSQL 14 and later; before 14 it was
-/// `double precision`), nullable as `value`. `K` is the field's kind: [`Field`] (chosen at
-/// run time) or a type of [`fields`](super::fields).
-#[derive(Clone, Copy)]
-pub struct Extract<K, E> {
-    field: K,
-    expr: E,
-}
-
-/// `EXTRACT(field FROM value)` of a date, time, timestamp or interval. `field` is a
-/// [`Field`] (PostgreSQL's `DateFunctions`) or one of [`fields`](super::fields)' types
-/// (`fields::Year`, ...), which MySQL computes too.
-pub fn extract<K: super::fields::ExtractField, E: Expression>(field: K, e: E) -> Extract<K, E>
-where
-    <E::SqlType as SqlType>::NotNull: HasFields,
-{
-    Extract { field, expr: e }
-}
-
-impl<K, E: Expression> Expression for Extract<K, E> {
-    type SqlType = NullableAs<E::SqlType, Numeric>;
-}
-impl<K, E: AppearsIn<F, I, Lifted: SqlType>, F, I> AppearsIn<F, I> for Extract<K, E> {
-    type Lifted = NullableAs<E::Lifted, Numeric>;
-}
-crate::check::identity::keyed_grouping!([K, E,] Extract<K, E> => E);
-impl<K, E: ExprKey> ExprKey for Extract<K, E> {
-    // The field is a value, not part of the type: `extract(Field::Year, d)` matches
-    // `extract(Field::Month, d)` here, and PostgreSQL tells them apart.
-    type Id = NodeOf<ExtractNode, (E,)>;
-}
-impl<K: super::fields::ExtractField, E: Render + Expression> Render for Extract<K, E>
-where
-    <E::SqlType as SqlType>::NotNull: HasFields,
-{
-    type Needs =
-        crate::backend::needs::Both<K::NeedsOn<<E::SqlType as SqlType>::NotNull>, E::Needs>;
-    fn render<'a>(&'a self, out: &mut SqlWriter<'a>) {
-        // MySQL spells the six fields it computes exactly as PostgreSQL does.
-        out.sql("EXTRACT(");
-        out.sql(self.field.field().sql());
-        out.sql(" FROM ");
-        self.expr.render(out);
-        out.sql(")");
-    }
-    fn is_atomic(&self) -> bool {
-        true
-    }
-}
-crate::__impl_operators!([K, E: Expression,] Extract<K, E>);
-as_expr_for! { [K, E,] Extract<K, E>; }
-
-/// A [`Field`] as a text literal (`'month'`), written by sqlwright from the enum: the same
-/// call written twice is then the same expression to PostgreSQL (`GROUP BY`/`ORDER BY`
-/// matching, expression indexes), which two parameters would not be.
-#[derive(Clone, Copy, Debug)]
-pub struct FieldName(Field);
-
-impl Expression for FieldName {
-    type SqlType = Text;
-}
-impl<F> AppearsIn<F, ()> for FieldName {
-    type Lifted = Text;
-}
-impl<G> ValidGrouping<G, ()> for FieldName {
-    type Kind = Neutral;
-}
-impl ExprKey for FieldName {
-    type Id = NodeOf<FieldNode, ()>;
-}
-impl Render for FieldName {
-    type Needs = ();
-    fn render<'a>(&'a self, out: &mut SqlWriter<'a>) {
-        out.sql("'");
-        out.sql(self.0.sql());
-        out.sql("'");
-    }
-    fn is_atomic(&self) -> bool {
-        true
-    }
-}
-
-/// `date_part('field', value)`: `double precision`.
-pub fn date_part<E: Expression>(field: Field, e: E) -> Func<DatePart, (FieldName, E)> {
-    Func::new((FieldName(field), e))
-}
-
-/// `date_trunc('field', value)` of a timestamp or interval: the value truncated to `field`.
-pub fn date_trunc<E: Expression>(field: Field, e: E) -> Func<DateTrunc, (FieldName, E)> {
-    Func::new((FieldName(field), e))
-}
-
 /// An interval of `n` days, as a bound value.
 pub fn days(n: i32) -> super::Bound<Interval, PgInterval> {
     super::Bound::new(PgInterval::new(0, n, 0))
@@ -303,7 +210,5 @@ crate::__impl_operators!([E: Expression, T: SqlType<Nullability = NotNull>,] Cas
 as_expr_for! { [E, T,] Cast<E, T>; }
 
 crate::check::identity::name_ids! {
-    ExtractNode = extract;
-    FieldNode = field;
     CastNode = cast;
 }

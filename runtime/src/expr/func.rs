@@ -367,10 +367,6 @@ functions! {
     BoolAnd = "bool_and" sqlite "min";
     /// `bool_or(bool)`
     BoolOr = "bool_or" sqlite "max";
-    /// `date_trunc(field, timestamp)`
-    DateTrunc = "date_trunc" [PgOnly<lacks::DateFunctions>];
-    /// `date_part(field, value)`
-    DatePart = "date_part" [PgOnly<lacks::DateFunctions>];
     /// `nextval(sequence)`
     NextVal = "nextval" [PgOnly<lacks::Sequences>];
     /// `currval(sequence)`

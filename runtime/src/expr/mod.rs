@@ -10,11 +10,13 @@ mod array;
 mod bound;
 mod case;
 pub mod casts;
+mod date_parts;
 mod datetime;
 pub mod fields;
 mod func;
 mod json;
 mod methods;
+mod mysql_dates;
 pub(crate) mod operand;
 mod ops;
 mod ordered_set;
@@ -31,6 +33,7 @@ pub use array::*;
 pub(crate) use bound::NulInText;
 pub use bound::{value, Bound, IntoOperand, NaturalSqlType, SqlValue};
 pub use case::{case_when, Case, CaseWhen, Else, NoElse};
+pub use date_parts::{date_part, date_trunc, extract, DatePart, DateTrunc, Extract};
 pub use datetime::*;
 pub use func::*;
 pub use json::*;
@@ -43,7 +46,7 @@ pub use ops::*;
 pub use ordered_set::{
     mode, percentile_cont, percentile_disc, OrderedSet, OrderedSetOf, WithinGroup,
 };
-pub use signatures::{Exact, HasFields, Rounded, Truncatable};
+pub use signatures::{DateKind, Exact, HasFields, Rounded, Truncatable};
 pub use special::*;
 pub use time_arith::*;
 pub use window::{

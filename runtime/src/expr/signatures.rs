@@ -140,40 +140,75 @@ impl<A: SqlType<NotNull = Bool>> Signature<(A,)> for BoolOr {
     type Out = Nullable<Bool>;
 }
 
-/// Types `date_trunc` accepts (and returns).
-pub trait Truncatable: SqlType {}
-impl Truncatable for Timestamp {}
-impl Truncatable for Timestamptz {}
-impl Truncatable for Interval {}
+/// Types `date_trunc` accepts, and what it returns for each: a `timestamp` stays one, a
+/// `timestamptz` too, an `interval` too, and a `date` is read as a `timestamptz` (at
+/// midnight in the session's time zone: PostgreSQL has no `date_trunc` of a `date`, and
+/// picks its preferred `timestamptz` one).
+pub trait Truncatable: HasFields {
+    /// The result's SQL type.
+    type Out: SqlType<Nullability = NotNull>;
+    /// What truncating a value of this type needs of the backend.
+    type Needs: crate::backend::Needs;
+}
+impl Truncatable for Timestamp {
+    type Out = Timestamp;
+    type Needs = super::fields::ExactTrunc;
+}
+impl Truncatable for Timestamptz {
+    type Out = Timestamptz;
+    type Needs = super::fields::ExactTrunc;
+}
+impl Truncatable for Date {
+    type Out = Timestamptz;
+    type Needs = super::fields::ExactTrunc;
+}
+impl Truncatable for Interval {
+    type Out = Interval;
+    type Needs = super::fields::IntervalParts;
+}
 
-#[diagnostic::do_not_recommend]
-impl<F: SqlType<NotNull = Text>, A: SqlType<NotNull: Truncatable>> Signature<(F, A)> for DateTrunc {
-    type Out = NullableIf<F, A, A::NotNull>;
+/// Which kind of date or time value a field is read from (how MySQL writes it, and which
+/// fields PostgreSQL has for it).
+#[doc(hidden)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DateKind {
+    /// `date`
+    Date,
+    /// `time`
+    Time,
+    /// `timestamp`
+    Timestamp,
+    /// `timestamptz` (UTC on MySQL, where every session is)
+    Timestamptz,
+    /// `interval`
+    Interval,
 }
 
 /// Types `extract`/`date_part` read fields from.
 pub trait HasFields: SqlType {
-    /// What `extract` of a field named by its type ([`super::fields`]) needs from this
-    /// type.
+    /// What `extract`, `date_part` or `date_trunc` of this type needs of the backend.
     type Parts: crate::backend::Needs;
+    /// Which kind of value it is.
+    #[doc(hidden)]
+    const KIND: DateKind;
 }
 impl HasFields for Date {
     type Parts = super::fields::ExactParts;
+    const KIND: DateKind = DateKind::Date;
 }
 impl HasFields for Time {
     type Parts = super::fields::ExactParts;
+    const KIND: DateKind = DateKind::Time;
 }
 impl HasFields for Timestamp {
     type Parts = super::fields::ExactParts;
+    const KIND: DateKind = DateKind::Timestamp;
 }
 impl HasFields for Timestamptz {
-    type Parts = super::fields::PgParts;
+    type Parts = super::fields::ExactParts;
+    const KIND: DateKind = DateKind::Timestamptz;
 }
 impl HasFields for Interval {
-    type Parts = super::fields::PgParts;
-}
-
-#[diagnostic::do_not_recommend]
-impl<F: SqlType<NotNull = Text>, A: SqlType<NotNull: HasFields>> Signature<(F, A)> for DatePart {
-    type Out = NullableIf<F, A, Float8>;
+    type Parts = super::fields::IntervalParts;
+    const KIND: DateKind = DateKind::Interval;
 }
