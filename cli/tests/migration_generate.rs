@@ -145,3 +145,9 @@ fn a_history_is_generated_checked_and_reverted_on_sqlite() {
     let url = format!("sqlite:///{}", work.join("app.db").display());
     history(&url, "sqlite");
 }
+
+#[test]
+fn a_history_is_generated_checked_and_reverted_on_mariadb() {
+    let db = sqlwright::testing::mariadb_database();
+    history(&db.url().to_string_with_password(), "mariadb");
+}
