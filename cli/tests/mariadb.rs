@@ -1,7 +1,8 @@
 //! The `sqlwright` binary on MariaDB (`mysql://` URLs): a database made by `create_all` (and
 //! a table written by hand) printed as `table!` declarations that verify clean, then drift;
 //! and `migration run|status|resolve|revert|redo` with the dirty mark a half-applied
-//! migration leaves (MySQL's DDL is not transactional).
+//! migration leaves (MySQL's DDL is not transactional); `migration generate` and `check`
+//! (exit 0 when the migrations produce the declarations, 1 when not).
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};

@@ -1,6 +1,6 @@
 //! `sqlwright migration generate` and `migration check` as processes: a schema's history
 //! written from its declarations (create, add a column, rename one), each step applied,
-//! checked against the declarations, and reverted, on PostgreSQL and SQLite.
+//! checked against the declarations, and reverted, on PostgreSQL, SQLite and MariaDB.
 
 use std::path::{Path, PathBuf};
 use std::process::Output;

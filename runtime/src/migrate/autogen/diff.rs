@@ -160,7 +160,7 @@ pub(super) fn diff(from: &Model<'_>, to: &Model<'_>, dialect: Dialect) -> Diff {
         rekey_references(&names, &pairs, &mut d);
     }
     if dialect == Dialect::Mysql {
-        create_tables_mysql(&names, &table_pairs, &mut d);
+        super::mysql::create_tables(&names, &table_pairs, &mut d);
     } else {
         create_tables(&names, &table_pairs, dialect, &mut d);
     }
@@ -469,66 +469,6 @@ fn create_tables(names: &Names<'_, '_>, pairs: &[Option<usize>], dialect: Dialec
             sql,
             format!("create table {} (as it was)", t.name),
         );
-    }
-}
-
-/// MySQL's `CREATE TABLE` for the `to` tables without a `from` one: declared ones as
-/// `create_all` writes them (foreign keys inline, in dependency order; a reference cycle
-/// between new tables runs with `foreign_key_checks` off), live ones (down re-creating a
-/// dropped table) with their foreign keys added once every table exists.
-fn create_tables_mysql(names: &Names<'_, '_>, pairs: &[Option<usize>], d: &mut Diff) {
-    let new: Vec<&Table<'_>> = pairs
-        .iter()
-        .enumerate()
-        .filter(|(_, p)| p.is_none())
-        .map(|(ti, _)| &names.to.tables[ti])
-        .collect();
-    let metas: Vec<&crate::query::TableMeta> = new
-        .iter()
-        .filter_map(|t| match t.source {
-            Source::Declared(m) => Some(m),
-            Source::Live => None,
-        })
-        .collect();
-    let order = crate::ddl::dependency_order(&metas);
-    let cycle = order.iter().enumerate().any(|(i, m)| {
-        let targets = m
-            .columns
-            .iter()
-            .filter_map(|c| c.references.as_ref().map(|r| r.table))
-            .chain(m.foreign_keys.iter().map(|fk| fk.table));
-        targets.into_iter().any(|target| {
-            target != m.sql_name && order[i + 1..].iter().any(|o| o.sql_name == target)
-        })
-    });
-    for (i, meta) in order.iter().enumerate() {
-        // Checked by `plan_with` before the model was made.
-        let mut sql = crate::ddl_mysql::create_table(meta, false).unwrap_or_default() + ";\n";
-        if cycle && i == 0 {
-            sql = format!("SET foreign_key_checks = 0;\n{sql}");
-        }
-        if cycle && i + 1 == order.len() {
-            sql.push_str("SET foreign_key_checks = 1;\n");
-        }
-        d.push_step(
-            Phase::CreateTables,
-            sql,
-            format!("create table {}", meta.sql_name),
-        );
-    }
-    for t in new.iter().filter(|t| matches!(t.source, Source::Live)) {
-        d.push_step(
-            Phase::CreateTables,
-            super::mysql::create_live_table(t),
-            format!("create table {} (as it was)", t.name),
-        );
-        for fk in &t.foreign_keys {
-            d.push_step(
-                Phase::AddForeignKeys,
-                super::mysql::add_foreign_key(&t.name, fk),
-                format!("add foreign key {} on {}", fk.name, t.name),
-            );
-        }
     }
 }
 

@@ -28,6 +28,13 @@
 //! is one the plan changes. A table or column declared with `#[renamed_from(old)]` is
 //! renamed when the database has the old name and not the new one. On SQLite, changes its
 //! `ALTER TABLE` cannot make rebuild the table (see [`Plan::up_in_transaction`]).
+//! On MySQL and MariaDB a changed column is one `ALTER TABLE .. MODIFY COLUMN` with its
+//! whole definition, uniques and indexes are dropped with `DROP INDEX`, foreign keys with
+//! `DROP FOREIGN KEY` (and the index InnoDB made for them), checks with `DROP CONSTRAINT`;
+//! types, defaults and checks are compared in MySQL's spelling as MariaDB gives it back
+//! (`int(11)` is `INT`, `current_timestamp(6)` is `now()`), so a schema made by
+//! `create_all` plans nothing. DDL commits by itself there: the plan never runs in the
+//! runner's transaction.
 
 mod diff;
 mod lint;
@@ -71,7 +78,8 @@ pub struct Plan {
     /// that other tables reference is rebuilt: dropping the old copy with foreign keys
     /// enforced would run those tables' ON DELETE actions, and `PRAGMA foreign_keys=OFF`
     /// works only outside a transaction, so the script turns enforcement off, opens its
-    /// own transaction, checks the keys (`pragma_foreign_key_check`) and commits.
+    /// own transaction, checks the keys (`pragma_foreign_key_check`) and commits. Always
+    /// `false` on MySQL, where each DDL statement commits by itself.
     pub up_in_transaction: bool,
     /// The same for down.
     pub down_in_transaction: bool,

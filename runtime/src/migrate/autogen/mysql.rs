@@ -12,7 +12,7 @@
 
 use super::diff::{Diff, Names, Phase};
 use super::lint::Warning;
-use super::model::{Check, Column, ForeignKey, Table};
+use super::model::{Check, Column, ForeignKey, Source, Table};
 use super::mysql_norm::{check_key, default_key, type_key};
 
 /// `` `name` ``.
@@ -100,6 +100,66 @@ pub(super) fn create_live_table(t: &Table<'_>) -> String {
         q(&t.name),
         items.join(",\n    ")
     )
+}
+
+/// MySQL's `CREATE TABLE` for the `to` tables without a `from` one: declared ones as
+/// `create_all` writes them (foreign keys inline, in dependency order; a reference cycle
+/// between new tables runs with `foreign_key_checks` off), live ones (down re-creating a
+/// dropped table) with their foreign keys added once every table exists.
+pub(super) fn create_tables(names: &Names<'_, '_>, pairs: &[Option<usize>], d: &mut Diff) {
+    let new: Vec<&Table<'_>> = pairs
+        .iter()
+        .enumerate()
+        .filter(|(_, p)| p.is_none())
+        .map(|(ti, _)| &names.to.tables[ti])
+        .collect();
+    let metas: Vec<&crate::query::TableMeta> = new
+        .iter()
+        .filter_map(|t| match t.source {
+            Source::Declared(m) => Some(m),
+            Source::Live => None,
+        })
+        .collect();
+    let order = crate::ddl::dependency_order(&metas);
+    let cycle = order.iter().enumerate().any(|(i, m)| {
+        let targets = m
+            .columns
+            .iter()
+            .filter_map(|c| c.references.as_ref().map(|r| r.table))
+            .chain(m.foreign_keys.iter().map(|fk| fk.table));
+        targets.into_iter().any(|target| {
+            target != m.sql_name && order[i + 1..].iter().any(|o| o.sql_name == target)
+        })
+    });
+    for (i, meta) in order.iter().enumerate() {
+        // Checked by `plan_with` before the model was made.
+        let mut sql = crate::ddl_mysql::create_table(meta, false).unwrap_or_default() + ";\n";
+        if cycle && i == 0 {
+            sql = format!("SET foreign_key_checks = 0;\n{sql}");
+        }
+        if cycle && i + 1 == order.len() {
+            sql.push_str("SET foreign_key_checks = 1;\n");
+        }
+        d.push_step(
+            Phase::CreateTables,
+            sql,
+            format!("create table {}", meta.sql_name),
+        );
+    }
+    for t in new.iter().filter(|t| matches!(t.source, Source::Live)) {
+        d.push_step(
+            Phase::CreateTables,
+            create_live_table(t),
+            format!("create table {} (as it was)", t.name),
+        );
+        for fk in &t.foreign_keys {
+            d.push_step(
+                Phase::AddForeignKeys,
+                add_foreign_key(&t.name, fk),
+                format!("add foreign key {} on {}", fk.name, t.name),
+            );
+        }
+    }
 }
 
 /// Whether two sides' column types are the same in MySQL's terms.
@@ -262,6 +322,35 @@ pub(super) fn table(
         );
     }
 
+    // A kept foreign key whose index goes away with a unique or index dropped here: InnoDB
+    // refuses that drop (error 1553), so the key gets an index of its own first, named as
+    // InnoDB would name it.
+    let fk_match = super::table::foreign_key_matches(names, f, t);
+    let after: Vec<&[String]> = std::iter::once(t.primary_key.as_slice())
+        .chain(t.uniques.iter().map(|u| u.columns.as_slice()))
+        .chain(t.indexes.iter().map(|i| i.columns.as_slice()))
+        .collect();
+    for (i, fk) in f.foreign_keys.iter().enumerate() {
+        let columns = cols(&fk.columns);
+        let covered = after
+            .iter()
+            .any(|k| k.len() >= columns.len() && k[..columns.len()] == columns[..]);
+        if fk_match[i].is_some() && !fk.implicit_index && !covered {
+            d.push_step(
+                Phase::DropConstraints,
+                format!(
+                    "CREATE INDEX {} ON {tq} ({});\n",
+                    q(&fk.name),
+                    q_list(&columns)
+                ),
+                format!(
+                    "create index {} on {} (for the foreign key, before the index it used goes)",
+                    fk.name, t.name
+                ),
+            );
+        }
+    }
+
     let unique_match = matches(&f.uniques, &t.uniques, |a, b| cols(&a.columns) == b.columns);
     for (i, u) in f.uniques.iter().enumerate() {
         if unique_match[i].is_none() {
@@ -339,7 +428,6 @@ pub(super) fn table(
         }
     }
 
-    let fk_match = super::table::foreign_key_matches(names, f, t);
     for (i, fk) in f.foreign_keys.iter().enumerate() {
         if fk_match[i].is_some() {
             continue;

@@ -364,3 +364,88 @@ fn a_type_mysql_cannot_hold_is_refused_naming_the_column() {
     let err = plan(&[arrays::tags::table::META], &live, Dialect::Mysql).unwrap_err();
     assert!(err.to_string().contains("`tags`.`names`"), "{err}");
 }
+
+#[test]
+fn an_index_a_foreign_key_uses_can_be_dropped_and_made_again() {
+    mod indexed {
+        crate::table! {
+            parents (id) {
+                id -> Int4,
+            }
+            #[index(parent_id)]
+            children (id) {
+                id -> Int4,
+                #[references(parents::id)] parent_id -> Int4,
+            }
+        }
+    }
+    mod bare {
+        crate::table! {
+            parents (id) {
+                id -> Int4,
+            }
+            children (id) {
+                id -> Int4,
+                #[references(parents::id)] parent_id -> Int4,
+            }
+        }
+    }
+    let indexed = [
+        indexed::parents::table::META,
+        indexed::children::table::META,
+    ];
+    let bare = [bare::parents::table::META, bare::children::table::META];
+    let (_db, mut conn) = database();
+    crate::schema!(indexed::parents, indexed::children)
+        .create_all(&mut conn, false)
+        .unwrap();
+    settled(&mut conn, &indexed);
+    let plan = plan_to(&mut conn, &bare);
+    let at = |s: &str| {
+        plan.up
+            .find(s)
+            .unwrap_or_else(|| panic!("{s} not in {}", plan.up))
+    };
+    assert!(
+        at("CREATE INDEX `children_parent_id_fkey`") < at("DROP INDEX `children_parent_id_idx`")
+    );
+    conn.batch_execute(&plan.up)
+        .unwrap_or_else(|e| panic!("{e}\n{}", plan.up));
+    settled(&mut conn, &bare);
+    conn.batch_execute(&plan.down)
+        .unwrap_or_else(|e| panic!("{e}\n{}", plan.down));
+    settled(&mut conn, &indexed);
+    // Dropping the key drops the index InnoDB made for it too.
+    mod unlinked {
+        crate::table! {
+            parents (id) {
+                id -> Int4,
+            }
+            children (id) {
+                id -> Int4,
+                parent_id -> Int4,
+            }
+        }
+    }
+    let unlinked = [
+        unlinked::parents::table::META,
+        unlinked::children::table::META,
+    ];
+    let (_db2, mut conn) = database();
+    crate::schema!(bare::parents, bare::children)
+        .create_all(&mut conn, false)
+        .unwrap();
+    let plan = plan_to(&mut conn, &unlinked);
+    assert!(
+        plan.up
+            .contains("ALTER TABLE `children` DROP INDEX `children_parent_id_fkey`;"),
+        "{}",
+        plan.up
+    );
+    conn.batch_execute(&plan.up)
+        .unwrap_or_else(|e| panic!("{e}\n{}", plan.up));
+    settled(&mut conn, &unlinked);
+    conn.batch_execute(&plan.down)
+        .unwrap_or_else(|e| panic!("{e}\n{}", plan.down));
+    settled(&mut conn, &bare);
+}
