@@ -175,6 +175,11 @@ fn same_default(a: &Column<'_>, b: &Column<'_>) -> bool {
 /// the same kind.
 fn narrows(a: &Column<'_>, b: &Column<'_>) -> bool {
     let (from, to) = (type_key(&a.spelled), type_key(&b.spelled));
+    if let (Some(x), Some(y)) = (from.strip_prefix("enum"), to.strip_prefix("enum")) {
+        // An ENUM keeps its values by label: only a label taken away loses some.
+        let (x, y) = (labels(x), labels(y));
+        return x.iter().any(|l| !y.contains(l));
+    }
     let sized = |t: &str, base: &str| -> Option<u64> {
         t.strip_prefix(base)?
             .strip_prefix('(')?
@@ -196,6 +201,30 @@ fn narrows(a: &Column<'_>, b: &Column<'_>) -> bool {
         return false;
     }
     true
+}
+
+/// The quoted labels of an ENUM's list, as written (`'a','b''c'`).
+fn labels(list: &str) -> Vec<&str> {
+    let mut out = Vec::new();
+    let mut rest = list;
+    while let Some(start) = rest.find('\'') {
+        let body = &rest[start + 1..];
+        let mut end = 0;
+        let bytes = body.as_bytes();
+        while end < bytes.len() {
+            if bytes[end] == b'\'' {
+                if bytes.get(end + 1) == Some(&b'\'') {
+                    end += 2;
+                    continue;
+                }
+                break;
+            }
+            end += 1;
+        }
+        out.push(&body[..end.min(body.len())]);
+        rest = body.get(end + 1..).unwrap_or("");
+    }
+    out
 }
 
 /// The changes inside one table that exists on both sides.
@@ -283,10 +312,11 @@ pub(super) fn table(
                 t.name, b.name, a.spelled, b.spelled
             ));
         }
-        if retyped {
-            step.warning = Some(Warning::rewrites_column_mysql(&t.name, &b.name));
-        } else if a.nullable && !b.nullable {
+        // One warning a step: NOT NULL first (it fails on a NULL), else the copy.
+        if a.nullable && !b.nullable {
             step.warning = Some(Warning::sets_not_null(&t.name, &b.name));
+        } else if retyped {
+            step.warning = Some(Warning::rewrites_column_mysql(&t.name, &b.name));
         }
     }
     for (i, a) in f.columns.iter().enumerate() {
