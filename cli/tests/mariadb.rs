@@ -1,7 +1,8 @@
 //! The `sqlwright` binary on MariaDB (`mysql://` URLs): a database made by `create_all` (and
 //! a table written by hand) printed as `table!` declarations that verify clean, then drift;
 //! and `migration run|status|resolve|revert|redo` with the dirty mark a half-applied
-//! migration leaves (MySQL's DDL is not transactional).
+//! migration leaves (MySQL's DDL is not transactional); `migration generate` and `check`
+//! (exit 0 when the migrations produce the declarations, 1 when not).
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
@@ -199,4 +200,74 @@ fn migrations_on_mariadb_run_go_dirty_resolve_revert_and_redo() {
         "{}",
         text(&out.stdout)
     );
+}
+
+#[test]
+fn migration_generate_and_check_on_mariadb_agree_with_the_declarations() {
+    let db = sqlwright::testing::mariadb_database();
+    let url = db.url().to_string_with_password();
+    let work = scratch("generate");
+    let dir = work.join("migrations");
+    let dir_arg = dir.to_str().unwrap();
+    let out = sqlwright(
+        &url,
+        &[
+            "migration",
+            "--dir",
+            dir_arg,
+            "generate",
+            "teams",
+            DECLARATIONS,
+        ],
+    );
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let made: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    let up = std::fs::read_to_string(made[0].join("up.sql")).unwrap();
+    assert!(up.starts_with("-- sqlwright: no-transaction\n"), "{up}");
+    assert!(up.contains("CREATE TABLE `players`"), "{up}");
+    // The scratch replay leaves the target database alone.
+    let out = sqlwright(&url, &["verify-schema", DECLARATIONS]);
+    assert!(!out.status.success(), "{}", text(&out.stdout));
+    for args in [&["run"][..], &["check", DECLARATIONS][..]] {
+        let mut all = vec!["migration", "--dir", dir_arg];
+        all.extend_from_slice(args);
+        let out = sqlwright(&url, &all);
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "{args:?}: {}{}",
+            text(&out.stdout),
+            text(&out.stderr)
+        );
+    }
+    let out = sqlwright(&url, &["verify-schema", DECLARATIONS]);
+    assert!(out.status.success(), "{}", text(&out.stdout));
+    // A declaration the migrations do not produce: exit 1, naming the change.
+    let changed = work.join("changed.rs");
+    let declared = std::fs::read_to_string(DECLARATIONS).unwrap();
+    std::fs::write(
+        &changed,
+        declared.replace("rating -> Nullable<Float8>,", "rating -> Nullable<Float4>,"),
+    )
+    .unwrap();
+    let out = sqlwright(
+        &url,
+        &[
+            "migration",
+            "--dir",
+            dir_arg,
+            "check",
+            changed.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stdout).contains("modify column players.rating (type double to FLOAT)"),
+        "{}",
+        text(&out.stdout)
+    );
+    let _ = std::fs::remove_dir_all(&work);
 }

@@ -1,6 +1,6 @@
 //! `sqlwright migration generate` and `migration check` as processes: a schema's history
 //! written from its declarations (create, add a column, rename one), each step applied,
-//! checked against the declarations, and reverted, on PostgreSQL and SQLite.
+//! checked against the declarations, and reverted, on PostgreSQL, SQLite and MariaDB.
 
 use std::path::{Path, PathBuf};
 use std::process::Output;
@@ -144,4 +144,10 @@ fn a_history_is_generated_checked_and_reverted_on_sqlite() {
     let work = scratch("sqlite-db");
     let url = format!("sqlite:///{}", work.join("app.db").display());
     history(&url, "sqlite");
+}
+
+#[test]
+fn a_history_is_generated_checked_and_reverted_on_mariadb() {
+    let db = sqlwright::testing::mariadb_database();
+    history(&db.url().to_string_with_password(), "mariadb");
 }

@@ -214,18 +214,29 @@ fn hand_written_ddl_reflects_and_drift_is_reported() {
 }
 
 #[test]
-fn autogenerate_refuses_mysql_rather_than_writing_another_backends_ddl() {
+fn autogenerate_on_the_shop_schema_plans_nothing_and_replay_reads_an_empty_history() {
     let db = mariadb_database();
     let mut conn = db.connect().unwrap();
+    SHOP.create_all(&mut conn, false).unwrap();
     let catalog = reflect(&mut conn, &ReflectOptions::default()).unwrap();
-    let err = sqlwright::migrate::autogen::plan(
-        &[<shop::customers::table as sqlwright::query::Table>::META],
+    let metas = [
+        <shop::customers::table as sqlwright::query::Table>::META,
+        <shop::orders::table as sqlwright::query::Table>::META,
+    ];
+    let plan =
+        sqlwright::migrate::autogen::plan(&metas, &catalog, sqlwright::backend::Dialect::Mysql)
+            .unwrap();
+    assert!(plan.is_empty(), "{}\n{}", plan.up, plan.down);
+    // Without the orders table, the plan drops it (and down makes it again).
+    let plan = sqlwright::migrate::autogen::plan(
+        &metas[..1],
         &catalog,
         sqlwright::backend::Dialect::Mysql,
     )
-    .unwrap_err();
-    assert!(err.to_string().contains("not built for MySQL"), "{err}");
-    let err = sqlwright::migrate::replay(db.url(), &sqlwright::migrate::Migrations::default())
-        .unwrap_err();
-    assert!(err.to_string().contains("not built for MySQL"), "{err}");
+    .unwrap();
+    assert_eq!(plan.actions, ["drop table orders"]);
+    assert!(plan.down.contains("CREATE TABLE `orders`"), "{}", plan.down);
+    let replayed =
+        sqlwright::migrate::replay(db.url(), &sqlwright::migrate::Migrations::default()).unwrap();
+    assert!(replayed.tables.is_empty(), "{:?}", replayed.tables);
 }

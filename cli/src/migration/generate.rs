@@ -20,7 +20,7 @@ fn plan_for(
     let tables = crate::declared::read_files(files, map_types)?;
     let migrations = Migrations::from_dir(dir).map_err(|e| e.to_string())?;
     let url = url.ok_or(
-        "no database given: pass --database-url postgres://user:password@host/database (or sqlite:///path.db) or set DATABASE_URL; the migrations are replayed on a scratch database there",
+        "no database given: pass --database-url postgres://user:password@host/database (or sqlite:///path.db, mysql://user:password@host/database) or set DATABASE_URL; the migrations are replayed on a scratch database there",
     )?;
     let url = DatabaseUrl::parse(url).map_err(|e| e.to_string())?;
     let catalog = migrate::replay(&url, &migrations).map_err(|e| e.to_string())?;

@@ -12,7 +12,9 @@ use std::sync::atomic::{AtomicU64, Ordering};
 /// `migration run`, to a scratch database, which is then reflected. On PostgreSQL the
 /// scratch database is created (`CREATE DATABASE ... TEMPLATE template0`, a name of its
 /// own) on the server `url` names and dropped afterwards, also when a migration fails; on
-/// SQLite it is a private in-memory database. The database `url` names is never changed.
+/// SQLite it is a private in-memory database; on MySQL and MariaDB a database of its own
+/// (utf8mb4, binary collation) on the server `url` names, dropped afterwards (the URL's
+/// user needs `CREATE` and `DROP` on databases). The database `url` names is never changed.
 /// The bookkeeping table is left out of the catalog.
 pub fn replay(url: &DatabaseUrl, migrations: &Migrations) -> Result<Catalog, MigrateError> {
     let migrations = Migrations {
@@ -27,13 +29,8 @@ pub fn replay(url: &DatabaseUrl, migrations: &Migrations) -> Result<Catalog, Mig
             migrations.run(&mut conn, Target::Latest)?;
             reflect::reflect(&mut conn, &ReflectOptions::default())?
         }
-        Dialect::Mysql => {
-            return Err(MigrateError::Misuse(
-                "replaying migrations (migration generate/check) is not built for MySQL yet: \
-                 autogenerate writes PostgreSQL's and SQLite's DDL"
-                    .into(),
-            ))
-        }
+        #[cfg(feature = "mysql")]
+        Dialect::Mysql => replay_mysql(url, &migrations)?,
         #[allow(unreachable_patterns)]
         other => {
             return Err(MigrateError::Misuse(format!(
@@ -68,15 +65,7 @@ fn quoted(name: &str) -> String {
 }
 
 fn replay_postgres(url: &DatabaseUrl, migrations: &Migrations) -> Result<Catalog, MigrateError> {
-    static COUNTER: AtomicU64 = AtomicU64::new(0);
-    let nanos = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| d.subsec_nanos());
-    let name = format!(
-        "sqlwright_scratch_{}_{}_{nanos}",
-        std::process::id(),
-        COUNTER.fetch_add(1, Ordering::Relaxed)
-    );
+    let name = scratch_name();
     let mut admin = Connection::connect_url(url)?;
     admin.batch_execute(&format!(
         "CREATE DATABASE {} TEMPLATE template0 ENCODING 'UTF8'",
@@ -89,4 +78,56 @@ fn replay_postgres(url: &DatabaseUrl, migrations: &Migrations) -> Result<Catalog
     drop(conn);
     drop(scratch);
     Ok(catalog)
+}
+
+/// A scratch MySQL database, dropped when this is dropped.
+#[cfg(feature = "mysql")]
+struct MysqlScratch {
+    admin: Connection<crate::Mysql>,
+    name: String,
+}
+
+#[cfg(feature = "mysql")]
+impl Drop for MysqlScratch {
+    fn drop(&mut self) {
+        let sql = format!("DROP DATABASE IF EXISTS {}", backticked(&self.name));
+        if let Err(e) = self.admin.batch_execute(&sql) {
+            tracing::warn!(target: "sqlwright::migrate", "could not drop scratch database {}: {e}", self.name);
+        }
+    }
+}
+
+#[cfg(feature = "mysql")]
+fn backticked(name: &str) -> String {
+    format!("`{}`", name.replace('`', "``"))
+}
+
+#[cfg(feature = "mysql")]
+fn replay_mysql(url: &DatabaseUrl, migrations: &Migrations) -> Result<Catalog, MigrateError> {
+    let mut admin = Connection::<crate::Mysql>::open_url(url)?;
+    let name = scratch_name();
+    admin.batch_execute(&format!(
+        "CREATE DATABASE {} CHARACTER SET utf8mb4 COLLATE utf8mb4_bin",
+        backticked(&name)
+    ))?;
+    let scratch = MysqlScratch { admin, name };
+    let mut conn = Connection::<crate::Mysql>::open_url(&url.with_database(&scratch.name))?;
+    migrations.run(&mut conn, Target::Latest)?;
+    let catalog = reflect::reflect(&mut conn, &ReflectOptions::default())?;
+    drop(conn);
+    drop(scratch);
+    Ok(catalog)
+}
+
+/// A database name no other replay uses: the process, a counter and the clock.
+fn scratch_name() -> String {
+    static COUNTER: AtomicU64 = AtomicU64::new(0);
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.subsec_nanos());
+    format!(
+        "sqlwright_scratch_{}_{}_{nanos}",
+        std::process::id(),
+        COUNTER.fetch_add(1, Ordering::Relaxed)
+    )
 }

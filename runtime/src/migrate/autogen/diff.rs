@@ -135,20 +135,36 @@ pub(super) fn diff(from: &Model<'_>, to: &Model<'_>, dialect: Dialect) -> Diff {
     };
     for p in &pairs {
         let (f, t) = (&from.tables[p.from], &to.tables[p.to]);
+        let quote = |n: &str| match dialect {
+            Dialect::Mysql => super::mysql::q(n),
+            _ => q(n),
+        };
         if f.name != t.name {
             d.push_step(
                 Phase::Renames,
-                format!("ALTER TABLE {} RENAME TO {};\n", q(&f.name), q(&t.name)),
+                format!(
+                    "ALTER TABLE {} RENAME TO {};\n",
+                    quote(&f.name),
+                    quote(&t.name)
+                ),
                 format!("rename table {} to {}", f.name, t.name),
             );
         }
-        super::table::table(&names, p.to, p.from, &p.columns, dialect, &mut d);
+        if dialect == Dialect::Mysql {
+            super::mysql::table(&names, p.to, p.from, &p.columns, &mut d);
+        } else {
+            super::table::table(&names, p.to, p.from, &p.columns, dialect, &mut d);
+        }
     }
     if dialect == Dialect::Postgres {
         rekey_references(&names, &pairs, &mut d);
     }
-    create_tables(&names, &table_pairs, dialect, &mut d);
-    drop_tables(from, &table_pairs, &mut d);
+    if dialect == Dialect::Mysql {
+        super::mysql::create_tables(&names, &table_pairs, &mut d);
+    } else {
+        create_tables(&names, &table_pairs, dialect, &mut d);
+    }
+    drop_tables(from, &table_pairs, dialect, &mut d);
     d.steps.sort_by_key(|s| s.phase);
     d
 }
@@ -458,7 +474,7 @@ fn create_tables(names: &Names<'_, '_>, pairs: &[Option<usize>], dialect: Dialec
 
 /// `DROP TABLE` for the `from` tables without a `to` one, tables that reference others
 /// first.
-fn drop_tables(from: &Model<'_>, pairs: &[Option<usize>], d: &mut Diff) {
+fn drop_tables(from: &Model<'_>, pairs: &[Option<usize>], dialect: Dialect, d: &mut Diff) {
     let mut left: Vec<&Table<'_>> = from
         .tables
         .iter()
@@ -478,7 +494,13 @@ fn drop_tables(from: &Model<'_>, pairs: &[Option<usize>], d: &mut Diff) {
         let t = left.remove(i);
         let step = d.push_step(
             Phase::DropTables,
-            format!("DROP TABLE {};\n", q(&t.name)),
+            format!(
+                "DROP TABLE {};\n",
+                match dialect {
+                    Dialect::Mysql => super::mysql::q(&t.name),
+                    _ => q(&t.name),
+                }
+            ),
             format!("drop table {}", t.name),
         );
         step.loses = Some(format!("table {} and all its rows", t.name));

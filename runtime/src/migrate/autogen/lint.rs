@@ -139,6 +139,30 @@ impl Warning {
         }
     }
 
+    pub(super) fn rewrites_column_mysql(table: &str, column: &str) -> Warning {
+        Warning {
+            kind: WarningKind::RewritesTable,
+            subject: format!("{table}.{column}"),
+            advice: "changing the type on MySQL copies the table (ALGORITHM=COPY: writes wait \
+                     for the whole copy), and strict mode fails the change on a value the new \
+                     type cannot hold. Safe recipe: add a column of the new type, fill it in \
+                     batches, switch the code to it, then drop the old one."
+                .into(),
+        }
+    }
+
+    pub(super) fn not_null_without_default_mysql(table: &str, column: &str) -> Warning {
+        Warning {
+            kind: WarningKind::NotNullWithoutDefault,
+            subject: format!("{table}.{column}"),
+            advice: "adding a NOT NULL column without a default to a table with rows gives \
+                     them the type's implicit value (0, '', or an error for dates) on MySQL. \
+                     Safe recipe: add it nullable (or with a default), fill it in batches, \
+                     then make it NOT NULL."
+                .into(),
+        }
+    }
+
     pub(super) fn rebuilds_table(table: &str) -> Warning {
         Warning {
             kind: WarningKind::RewritesTable,
@@ -179,6 +203,8 @@ mod tests {
             Warning::rewrites_column("users", "age"),
             Warning::rebuilds_table("users"),
             Warning::validates_foreign_key("posts", "posts_user_id_fkey"),
+            Warning::rewrites_column_mysql("users", "age"),
+            Warning::not_null_without_default_mysql("users", "age"),
         ];
         for w in &all {
             let text = w.to_string();

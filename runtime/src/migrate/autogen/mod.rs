@@ -28,10 +28,20 @@
 //! is one the plan changes. A table or column declared with `#[renamed_from(old)]` is
 //! renamed when the database has the old name and not the new one. On SQLite, changes its
 //! `ALTER TABLE` cannot make rebuild the table (see [`Plan::up_in_transaction`]).
+//! On MySQL and MariaDB a changed column is one `ALTER TABLE .. MODIFY COLUMN` with its
+//! whole definition, uniques and indexes are dropped with `DROP INDEX`, foreign keys with
+//! `DROP FOREIGN KEY` (and the index InnoDB made for them), checks with `DROP CONSTRAINT`;
+//! types, defaults and checks are compared in MySQL's spelling as MariaDB gives it back
+//! (`int(11)` is `INT`, `current_timestamp(6)` is `now()`), so a schema made by
+//! `create_all` plans nothing. DDL commits by itself there: the plan never runs in the
+//! runner's transaction.
 
 mod diff;
 mod lint;
 mod model;
+mod mysql;
+mod mysql_model;
+mod mysql_norm;
 mod rebuild;
 mod sql;
 mod table;
@@ -68,7 +78,8 @@ pub struct Plan {
     /// that other tables reference is rebuilt: dropping the old copy with foreign keys
     /// enforced would run those tables' ON DELETE actions, and `PRAGMA foreign_keys=OFF`
     /// works only outside a transaction, so the script turns enforcement off, opens its
-    /// own transaction, checks the keys (`pragma_foreign_key_check`) and commits.
+    /// own transaction, checks the keys (`pragma_foreign_key_check`) and commits. Always
+    /// `false` on MySQL, where each DDL statement commits by itself.
     pub up_in_transaction: bool,
     /// The same for down.
     pub down_in_transaction: bool,
@@ -102,12 +113,6 @@ pub fn plan_with(
     dialect: Dialect,
     options: &PlanOptions,
 ) -> Result<Plan, Error> {
-    if dialect == Dialect::Mysql {
-        // Refused rather than planned in another backend's DDL.
-        return Err(Error::Misuse(
-            "migration autogenerate is not built for MySQL yet".into(),
-        ));
-    }
     if live.dialect != dialect {
         return Err(Error::Misuse(format!(
             "the catalog was read from {:?}, the plan is asked for {:?}: reflect the database the migration is for",
@@ -120,6 +125,13 @@ pub fn plan_with(
                 "table `{}`: names starting with `_sqlwright` are sqlwright's own",
                 t.sql_name
             )));
+        }
+    }
+    if dialect == Dialect::Mysql {
+        // A type MySQL cannot hold, or an action InnoDB refuses: an error naming the
+        // column before anything is planned.
+        for t in declared {
+            crate::ddl_mysql::create_table(t, false)?;
         }
     }
     let declared_model = model::declared(declared, dialect);
@@ -140,8 +152,8 @@ pub fn plan_with(
                 .to_string(),
         );
     }
-    let (up_sql, up_tx) = script(&up);
-    let (down_sql, down_tx) = script(&down);
+    let (up_sql, up_tx) = script(&up, dialect);
+    let (down_sql, down_tx) = script(&down, dialect);
     Ok(Plan {
         dialect,
         up: up_sql,
@@ -165,8 +177,12 @@ INSERT INTO \"_sqlwright_fk_check\" SELECT count(*) FROM pragma_foreign_key_chec
 DROP TABLE \"_sqlwright_fk_check\";\n";
 
 /// The statements of a diff as one script, and whether it runs in the runner's transaction.
-fn script(d: &diff::Diff) -> (String, bool) {
+fn script(d: &diff::Diff, dialect: Dialect) -> (String, bool) {
     let body: String = d.steps.iter().map(|s| s.sql.as_str()).collect();
+    if dialect == Dialect::Mysql {
+        // Each DDL statement commits by itself: the file runs statement by statement.
+        return (body, false);
+    }
     if d.rebuilds_referenced {
         let sql = format!(
             "PRAGMA foreign_keys=OFF;\nBEGIN;\n{body}{FOREIGN_KEY_CHECK}COMMIT;\nPRAGMA foreign_keys=ON;\n"
@@ -196,6 +212,7 @@ fn header(
     losses: &[String],
     extra: &[String],
     tx: bool,
+    dialect: Dialect,
 ) -> String {
     let mut out = String::new();
     if !tx {
@@ -222,7 +239,13 @@ fn header(
             out.push_str(&format!("--   - {}\n", comment_line(e)));
         }
     }
-    if !tx {
+    if !tx && dialect == Dialect::Mysql {
+        out.push_str(
+            "-- MySQL commits each DDL statement by itself: the statements run one by one, \
+             and a failure half way leaves those before it applied and the migration marked \
+             dirty (`sqlwright migration resolve`).\n",
+        );
+    } else if !tx {
         out.push_str(
             "-- Runs outside the runner's transaction: it turns SQLite's foreign keys off \
              (which a transaction ignores) and opens its own.\n",
@@ -253,6 +276,7 @@ impl Plan {
             &self.data_loss,
             &extra,
             self.up_in_transaction,
+            self.dialect,
         ) + &self.up
     }
 
@@ -264,9 +288,12 @@ impl Plan {
             &self.down_data_loss,
             &[],
             self.down_in_transaction,
+            self.dialect,
         ) + &self.down
     }
 }
 
 #[cfg(test)]
 mod tests;
+#[cfg(all(test, feature = "mysql", feature = "testing"))]
+mod tests_mysql;

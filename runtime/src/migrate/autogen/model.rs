@@ -50,6 +50,9 @@ pub(super) struct Column<'a> {
     pub default: Option<String>,
     pub serial: bool,
     pub comment: Option<String>,
+    /// The type in the backend's own DDL (MySQL only: `INT UNSIGNED`, `varchar(40)`,
+    /// `enum('a','b')`), compared by [`super::mysql_norm::type_key`]; empty elsewhere.
+    pub spelled: String,
 }
 
 /// A unique constraint; `name` is the declared or live name, or the name sqlwright gives
@@ -69,6 +72,9 @@ pub(super) struct ForeignKey {
     pub referenced: Vec<String>,
     pub on_delete: String,
     pub on_update: String,
+    /// MySQL: the index InnoDB made for the key (named as the key) because no other index
+    /// starts with its columns. Dropping the key leaves it behind, so it is dropped too.
+    pub implicit_index: bool,
 }
 
 pub(super) struct Check {
@@ -97,7 +103,9 @@ pub(super) fn is_internal(name: &str) -> bool {
 /// The model of `table!` declarations as `dialect` stores them.
 pub(super) fn declared<'a>(tables: &[&'a TableMeta], dialect: Dialect) -> Model<'a> {
     let pg = dialect == Dialect::Postgres;
-    let comment = |doc: &str| Some(doc.trim().to_string()).filter(|d| pg && !d.is_empty());
+    let sqlite = dialect == Dialect::Sqlite;
+    // PostgreSQL's COMMENT ON and MySQL's COMMENT clauses; SQLite keeps none.
+    let comment = |doc: &str| Some(doc.trim().to_string()).filter(|d| !sqlite && !d.is_empty());
     let mut enums: Vec<(String, Vec<String>)> = Vec::new();
     let mut out = Vec::new();
     for t in tables {
@@ -132,6 +140,7 @@ pub(super) fn declared<'a>(tables: &[&'a TableMeta], dialect: Dialect) -> Model<
                     referenced: vec![fk.column.to_string()],
                     on_delete: fk.on_delete.to_string(),
                     on_update: fk.on_update.to_string(),
+                    implicit_index: false,
                 });
             }
             if let Some(k) = c.check {
@@ -142,7 +151,11 @@ pub(super) fn declared<'a>(tables: &[&'a TableMeta], dialect: Dialect) -> Model<
                     sql: k.sql.to_string(),
                 });
             }
-            let range = crate::types::unsigned::range_check(c.sql_type, c.sql_name, pg);
+            // MySQL's unsigned types hold the range themselves: no check.
+            let range = match dialect {
+                Dialect::Mysql => String::new(),
+                _ => crate::types::unsigned::range_check(c.sql_type, c.sql_name, pg),
+            };
             if let Some(sql) = range
                 .strip_prefix(" CHECK (")
                 .and_then(|s| s.strip_suffix(')'))
@@ -160,7 +173,7 @@ pub(super) fn declared<'a>(tables: &[&'a TableMeta], dialect: Dialect) -> Model<
                     sql: sql.to_string(),
                 });
             }
-            if !pg {
+            if sqlite {
                 let label_check = crate::ddl_enums::sqlite_check(c);
                 if let Some(sql) = label_check
                     .strip_prefix(" CHECK (")
@@ -198,6 +211,7 @@ pub(super) fn declared<'a>(tables: &[&'a TableMeta], dialect: Dialect) -> Model<
                 referenced: strings(fk.referenced),
                 on_delete: fk.on_delete.to_string(),
                 on_update: fk.on_update.to_string(),
+                implicit_index: false,
             });
         }
         for k in t.checks {
@@ -238,6 +252,7 @@ pub(super) fn declared<'a>(tables: &[&'a TableMeta], dialect: Dialect) -> Model<
                     default: c.default.map(str::to_string),
                     serial: c.serial,
                     comment: comment(c.doc),
+                    spelled: String::new(),
                 })
                 .collect(),
             primary_key: strings(t.primary_key),
@@ -249,7 +264,11 @@ pub(super) fn declared<'a>(tables: &[&'a TableMeta], dialect: Dialect) -> Model<
             comment: comment(t.doc),
         });
     }
-    Model { tables: out, enums }
+    let mut model = Model { tables: out, enums };
+    if dialect == Dialect::Mysql {
+        super::mysql_model::declared(&mut model);
+    }
+    model
 }
 
 /// The model of a reflected catalog: its ordinary tables (in `schema` on PostgreSQL),
@@ -289,6 +308,7 @@ pub(super) fn live<'a>(catalog: &'a Catalog, schema: &str, ignore: &[String]) ->
                     default: c.default.clone().filter(|_| !c.serial),
                     serial: c.serial,
                     comment: c.comment.clone(),
+                    spelled: String::new(),
                 })
                 .collect(),
             primary_key: t.primary_key.clone(),
@@ -313,6 +333,7 @@ pub(super) fn live<'a>(catalog: &'a Catalog, schema: &str, ignore: &[String]) ->
                     referenced: fk.referenced_columns.clone(),
                     on_delete: fk.on_delete.to_string(),
                     on_update: fk.on_update.to_string(),
+                    implicit_index: false,
                 })
                 .collect(),
             checks: t
@@ -353,7 +374,11 @@ pub(super) fn live<'a>(catalog: &'a Catalog, schema: &str, ignore: &[String]) ->
         .collect();
     enums.sort();
     enums.dedup_by(|a, b| a.0 == b.0);
-    Model { tables, enums }
+    let mut model = Model { tables, enums };
+    if catalog.dialect == Dialect::Mysql {
+        super::mysql_model::live(&mut model);
+    }
+    model
 }
 
 /// A check's condition without PostgreSQL's `CHECK (..)` wrapping and `NOT VALID` mark.
