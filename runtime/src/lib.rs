@@ -211,6 +211,8 @@ pub use engine::{
     AsyncBatches, AsyncConnection, AsyncCopyRows, AsyncEngine, AsyncPooledConnection, AsyncRows,
     AsyncTransaction, AsyncTransactionBuilder,
 };
+#[cfg(all(feature = "tokio", feature = "mysql"))]
+pub use engine::{AsyncMysqlConnection, AsyncMysqlTransaction, AsyncMysqlTransactionBuilder};
 pub use engine::{
     CancelHandle, Connection, DatabaseUrl, Engine, Error, IsolationLevel, PooledConnection,
     StatementCacheMode, Transaction, SQL_LOG_TARGET,

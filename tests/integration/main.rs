@@ -46,6 +46,7 @@ mod lateral;
 mod limits;
 mod locking;
 mod mariadb;
+mod mariadb_async;
 mod mariadb_dates;
 mod mariadb_decimals;
 mod mariadb_engine;

@@ -4,6 +4,10 @@
 mod async_connection;
 #[cfg(feature = "tokio")]
 mod async_copy;
+#[cfg(all(feature = "tokio", feature = "mysql"))]
+mod async_mysql;
+#[cfg(all(feature = "tokio", feature = "mysql"))]
+mod async_mysql_tx;
 #[cfg(feature = "tokio")]
 mod async_pool;
 #[cfg(feature = "tokio")]
@@ -45,6 +49,10 @@ pub use async_connection::AsyncConnection;
 pub use async_copy::AsyncCopyRows;
 #[cfg(feature = "tokio")]
 pub(crate) use async_copy::CopyFeed;
+#[cfg(all(feature = "tokio", feature = "mysql"))]
+pub use async_mysql::AsyncMysqlConnection;
+#[cfg(all(feature = "tokio", feature = "mysql"))]
+pub use async_mysql_tx::{AsyncMysqlTransaction, AsyncMysqlTransactionBuilder};
 #[cfg(feature = "tokio")]
 pub use async_pool::{AsyncEngine, AsyncPooledConnection};
 #[cfg(feature = "tokio")]

@@ -261,6 +261,11 @@ impl Connection<Mysql> {
         statement: &Rendered<'_>,
         sink: &mut S,
     ) -> Result<u64, Error> {
+        if statement.mysql.returning && self.link.returning.is_none() {
+            // Asked once, through the same socket (`mysql_refusal` then reads the answer).
+            let version = Box::pin(self.server_version_io()).await?;
+            self.link.returning = Some(writes::has_returning(&version));
+        }
         self.mysql_check(statement)?;
         let started = Instant::now();
         let (sql, result) = self.link.run(statement, sink).await;
@@ -326,6 +331,12 @@ impl MysqlLink {
     /// statements gone), then sets utf8mb4, the `sql_mode` and UTC again.
     pub(crate) fn reset(&mut self) -> Result<(), Error> {
         now(self.reset_io())
+    }
+
+    /// Reads the rest of an answer a dropped future left and sends an owed rollback (what
+    /// every command does first), so that the server's state is known.
+    pub(crate) async fn settle(&mut self) -> Result<(), Error> {
+        self.client.settle().await
     }
 
     /// [`reset`](Self::reset), awaited.
@@ -454,6 +465,32 @@ pub(crate) fn open_socket(
         last_insert_id: None,
     };
     Ok(Connection::from_link(link, socket.to_string()))
+}
+
+impl Connection<Mysql> {
+    /// [`batch_execute`](Connection::batch_execute) on either socket.
+    pub(crate) async fn mysql_batch_io(&mut self, sql: &str) -> Result<(), Error> {
+        if self.depth > 0 && self.aborted {
+            return Err(errors::in_failed_transaction());
+        }
+        let result = logged_batch_io(self, sql).await;
+        self.note(result)
+    }
+
+    /// Transaction control on either socket (see `Driver::control`).
+    pub(crate) async fn mysql_control_io(&mut self, sql: &str) -> Result<(), Error> {
+        let result = logged_batch_io(self, sql).await;
+        if result.is_err() && self.depth > 0 {
+            self.aborted = true;
+        }
+        result
+    }
+
+    /// Leaves the rollback of transaction level `level` owed on the connection, sent
+    /// ahead of its next statement (an async transaction dropped open).
+    pub(crate) fn mysql_owe_rollback(&mut self, level: u32) {
+        self.link.client.owe_rollback(level);
+    }
 }
 
 /// Runs SQL text without parameters (one or more statements) and logs it.

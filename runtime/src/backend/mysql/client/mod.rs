@@ -79,8 +79,9 @@ impl Client {
         self.last.records
     }
 
+    /// Closed after a failure, or by a future dropped half-way through a send.
     pub(crate) fn is_closed(&self) -> bool {
-        self.closed
+        self.closed || self.packets.partial
     }
 
     /// Refuses a command on a connection that failed.

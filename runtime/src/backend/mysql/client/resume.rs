@@ -29,10 +29,9 @@ impl Client {
         Ok(())
     }
 
-    /// Whether a dropped future left this connection with an answer to read or a rollback
-    /// to send (done by the next command).
-    pub(crate) fn out_of_step(&self) -> bool {
-        self.phase != Phase::Idle || self.owed != 0
+    /// Brings the connection in step (see [`ready`](Self::ready)) without a command.
+    pub(crate) async fn settle(&mut self) -> Result<(), Error> {
+        self.ready().await
     }
 
     /// Leaves the rollback of transaction level `level` (1: the transaction, 2 and up: a
