@@ -212,7 +212,10 @@ pub use engine::{
     AsyncTransaction, AsyncTransactionBuilder,
 };
 #[cfg(all(feature = "tokio", feature = "mysql"))]
-pub use engine::{AsyncMysqlConnection, AsyncMysqlTransaction, AsyncMysqlTransactionBuilder};
+pub use engine::{
+    AsyncMysqlConnection, AsyncMysqlEngine, AsyncMysqlPooledConnection, AsyncMysqlTransaction,
+    AsyncMysqlTransactionBuilder,
+};
 pub use engine::{
     CancelHandle, Connection, DatabaseUrl, Engine, Error, IsolationLevel, PooledConnection,
     StatementCacheMode, Transaction, SQL_LOG_TARGET,

@@ -7,6 +7,8 @@ mod async_copy;
 #[cfg(all(feature = "tokio", feature = "mysql"))]
 mod async_mysql;
 #[cfg(all(feature = "tokio", feature = "mysql"))]
+mod async_mysql_pool;
+#[cfg(all(feature = "tokio", feature = "mysql"))]
 mod async_mysql_tx;
 #[cfg(feature = "tokio")]
 mod async_pool;
@@ -51,6 +53,8 @@ pub use async_copy::AsyncCopyRows;
 pub(crate) use async_copy::CopyFeed;
 #[cfg(all(feature = "tokio", feature = "mysql"))]
 pub use async_mysql::AsyncMysqlConnection;
+#[cfg(all(feature = "tokio", feature = "mysql"))]
+pub use async_mysql_pool::{AsyncMysqlEngine, AsyncMysqlPooledConnection};
 #[cfg(all(feature = "tokio", feature = "mysql"))]
 pub use async_mysql_tx::{AsyncMysqlTransaction, AsyncMysqlTransactionBuilder};
 #[cfg(feature = "tokio")]

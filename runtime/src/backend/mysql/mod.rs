@@ -333,6 +333,7 @@ impl MysqlLink {
         now(self.reset_io())
     }
 
+    #[cfg(feature = "tokio")]
     /// Reads the rest of an answer a dropped future left and sends an owed rollback (what
     /// every command does first), so that the server's state is known.
     pub(crate) async fn settle(&mut self) -> Result<(), Error> {
@@ -468,6 +469,7 @@ pub(crate) fn open_socket(
 }
 
 impl Connection<Mysql> {
+    #[cfg(feature = "tokio")]
     /// [`batch_execute`](Connection::batch_execute) on either socket.
     pub(crate) async fn mysql_batch_io(&mut self, sql: &str) -> Result<(), Error> {
         if self.depth > 0 && self.aborted {
@@ -477,6 +479,7 @@ impl Connection<Mysql> {
         self.note(result)
     }
 
+    #[cfg(feature = "tokio")]
     /// Transaction control on either socket (see `Driver::control`).
     pub(crate) async fn mysql_control_io(&mut self, sql: &str) -> Result<(), Error> {
         let result = logged_batch_io(self, sql).await;
@@ -486,6 +489,7 @@ impl Connection<Mysql> {
         result
     }
 
+    #[cfg(feature = "tokio")]
     /// Leaves the rollback of transaction level `level` owed on the connection, sent
     /// ahead of its next statement (an async transaction dropped open).
     pub(crate) fn mysql_owe_rollback(&mut self, level: u32) {

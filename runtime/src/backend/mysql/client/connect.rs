@@ -27,6 +27,7 @@ pub(crate) struct ConnectOptions<'a> {
     /// `ssl-mode` and its files.
     pub(crate) tls: &'a TlsSettings,
     /// A blocking socket or a tokio one.
+    #[cfg_attr(not(feature = "tokio"), allow(dead_code))]
     pub(crate) kind: SocketKind,
 }
 

@@ -29,11 +29,13 @@ impl Client {
         Ok(())
     }
 
+    #[cfg(feature = "tokio")]
     /// Brings the connection in step (see [`ready`](Self::ready)) without a command.
     pub(crate) async fn settle(&mut self) -> Result<(), Error> {
         self.ready().await
     }
 
+    #[cfg(feature = "tokio")]
     /// Leaves the rollback of transaction level `level` (1: the transaction, 2 and up: a
     /// savepoint) owed: sent ahead of the next command. An outer level owed takes in the
     /// inner ones.
