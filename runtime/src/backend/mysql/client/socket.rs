@@ -23,8 +23,10 @@ pub(crate) enum Stream {
     Async(Box<AsyncStream>),
 }
 
-/// A tokio socket.
+/// A tokio socket (boxed whole in [`Stream::Async`], so its TLS variant's size costs the
+/// blocking ones nothing).
 #[cfg(feature = "tokio")]
+#[allow(clippy::large_enum_variant)]
 pub(crate) enum AsyncStream {
     Tcp(tokio::net::TcpStream),
     #[cfg(unix)]
