@@ -48,6 +48,7 @@ mod locking;
 mod mariadb;
 mod mariadb_async;
 mod mariadb_async_pool;
+mod mariadb_async_tls;
 mod mariadb_dates;
 mod mariadb_decimals;
 mod mariadb_engine;
