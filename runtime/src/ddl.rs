@@ -466,6 +466,24 @@ impl<'c> Work<'c, crate::Postgres, crate::engine::Async> for Script {
     }
 }
 
+#[cfg(all(feature = "tokio", feature = "mysql"))]
+impl<'c> Work<'c, crate::backend::Mysql, crate::engine::Async> for Script {
+    type Output = ();
+    fn run(
+        self,
+        conn: &'c mut Connection<crate::backend::Mysql>,
+    ) -> crate::engine::BoxFuture<'c, Result<(), Error>> {
+        Box::pin(async move {
+            match self.0 {
+                Body::Mysql(script) => crate::ddl_mysql::run_io(conn, script?).await,
+                Body::Text(_) => Err(Error::Misuse(
+                    "PostgreSQL's or SQLite's DDL was run on a MySQL connection".into(),
+                )),
+            }
+        })
+    }
+}
+
 /// `tables` in [`Schema::dependency_order`]'s order: each after the tables it references.
 pub(crate) fn dependency_order<'a>(tables: &[&'a TableMeta]) -> Vec<&'a TableMeta> {
     let mut done: Vec<&'a TableMeta> = Vec::new();

@@ -465,3 +465,37 @@ pub(crate) fn run<B: Backend>(conn: &mut Connection<B>, script: MysqlScript) -> 
     }
     result
 }
+
+/// [`run`] on an async connection: the same statements, awaited.
+#[cfg(feature = "tokio")]
+pub(crate) async fn run_io(
+    conn: &mut Connection<crate::backend::Mysql>,
+    script: MysqlScript,
+) -> Result<(), Error> {
+    if conn.in_transaction() {
+        return Err(Error::Misuse(
+            "create_all/drop_all on MySQL cannot run inside a transaction: each statement \
+             commits it"
+                .into(),
+        ));
+    }
+    if script.needs_fk_checks_off {
+        conn.mysql_batch_io("SET SESSION foreign_key_checks = 0")
+            .await?;
+    }
+    let mut result = Ok(());
+    for statement in &script.statements {
+        result = conn.mysql_batch_io(statement).await;
+        if result.is_err() {
+            break;
+        }
+    }
+    if script.needs_fk_checks_off {
+        let restored = conn
+            .mysql_batch_io("SET SESSION foreign_key_checks = 1")
+            .await;
+        result?;
+        return restored;
+    }
+    result
+}

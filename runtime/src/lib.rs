@@ -124,7 +124,7 @@
 //! | `mysql` | no | `Connection<Mysql>` for MySQL and MariaDB with sqlwright's own protocol client on `mysql_common` (groundwork: see `backend::mysql`); with `testing`, throwaway MariaDB servers |
 //! | `postgres-interop` | no | typed queries on a `postgres::Client` (`sqlwright::interop`) |
 //! | `testing` | no | `sqlwright::testing` |
-//! | `tokio` | no | the same queries on tokio: `AsyncConnection`, `AsyncEngine` (a deadpool pool), async transactions, streams and COPY; with `sqlite`, `AsyncSqliteConnection` |
+//! | `tokio` | no | the same queries on tokio: `AsyncConnection`, `AsyncEngine` (a deadpool pool), async transactions, streams and COPY; with `sqlite`, `AsyncSqliteConnection`; with `mysql`, `AsyncMysqlConnection` and `AsyncMysqlEngine` |
 //!
 //! The crates of these value types are re-exported, so a program needs no matching
 //! dependency of its own: `sqlwright::deps::chrono`, `::uuid`, `::rust_decimal`,
@@ -210,6 +210,11 @@ pub use engine::AsyncSqliteConnection;
 pub use engine::{
     AsyncBatches, AsyncConnection, AsyncCopyRows, AsyncEngine, AsyncPooledConnection, AsyncRows,
     AsyncTransaction, AsyncTransactionBuilder,
+};
+#[cfg(all(feature = "tokio", feature = "mysql"))]
+pub use engine::{
+    AsyncMysqlConnection, AsyncMysqlEngine, AsyncMysqlPooledConnection, AsyncMysqlTransaction,
+    AsyncMysqlTransactionBuilder,
 };
 pub use engine::{
     CancelHandle, Connection, DatabaseUrl, Engine, Error, IsolationLevel, PooledConnection,

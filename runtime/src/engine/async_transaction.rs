@@ -404,7 +404,7 @@ where
 }
 
 /// Runs `work`, catching a panic in any of its polls (it is not polled again after one).
-async fn catch_unwind<F: Future>(work: F) -> std::thread::Result<F::Output> {
+pub(super) async fn catch_unwind<F: Future>(work: F) -> std::thread::Result<F::Output> {
     let mut work = std::pin::pin!(work);
     std::future::poll_fn(move |cx| {
         match std::panic::catch_unwind(AssertUnwindSafe(|| work.as_mut().poll(cx))) {

@@ -4,6 +4,12 @@
 mod async_connection;
 #[cfg(feature = "tokio")]
 mod async_copy;
+#[cfg(all(feature = "tokio", feature = "mysql"))]
+mod async_mysql;
+#[cfg(all(feature = "tokio", feature = "mysql"))]
+mod async_mysql_pool;
+#[cfg(all(feature = "tokio", feature = "mysql"))]
+mod async_mysql_tx;
 #[cfg(feature = "tokio")]
 mod async_pool;
 #[cfg(feature = "tokio")]
@@ -45,6 +51,12 @@ pub use async_connection::AsyncConnection;
 pub use async_copy::AsyncCopyRows;
 #[cfg(feature = "tokio")]
 pub(crate) use async_copy::CopyFeed;
+#[cfg(all(feature = "tokio", feature = "mysql"))]
+pub use async_mysql::AsyncMysqlConnection;
+#[cfg(all(feature = "tokio", feature = "mysql"))]
+pub use async_mysql_pool::{AsyncMysqlEngine, AsyncMysqlPooledConnection};
+#[cfg(all(feature = "tokio", feature = "mysql"))]
+pub use async_mysql_tx::{AsyncMysqlTransaction, AsyncMysqlTransactionBuilder};
 #[cfg(feature = "tokio")]
 pub use async_pool::{AsyncEngine, AsyncPooledConnection};
 #[cfg(feature = "tokio")]
@@ -72,6 +84,7 @@ pub use runner::{Blocking, Mode, Ran, Runner};
 pub use shared::{Shared, MAX_IN_FLIGHT};
 pub use statement_cache::StatementCacheMode;
 pub use stream::{RowStream, STREAM_BATCH};
+pub(crate) use transaction::end_sql;
 pub use transaction::{IsolationLevel, Transaction, TransactionBuilder, TransactionOptions};
 pub use url::{DatabaseUrl, Dialect};
 pub use wire::{Column, OwnedRow, RowRef};

@@ -106,9 +106,17 @@ pub(crate) fn load(
     conn: &mut Connection<Mysql>,
     rendered: &Rendered<'_>,
 ) -> Result<Vec<MysqlDynRow>, Error> {
+    crate::engine::wire::now(load_io(conn, rendered))
+}
+
+/// [`load`] on either socket (an async connection's too).
+pub(crate) async fn load_io(
+    conn: &mut Connection<Mysql>,
+    rendered: &Rendered<'_>,
+) -> Result<Vec<MysqlDynRow>, Error> {
     let mut names: Option<Arc<[String]>> = None;
     let mut rows = Vec::new();
-    conn.query_each(rendered, &mut |row: RowData<'_>| {
+    let mut sink = |row: RowData<'_>| {
         let names = names.get_or_insert_with(|| {
             (0..row.len())
                 .map(|i| row.column_name(i).unwrap_or_default())
@@ -125,6 +133,7 @@ pub(crate) fn load(
             values,
         });
         Ok(())
-    })?;
+    };
+    conn.mysql_run_io(rendered, &mut sink).await?;
     Ok(rows)
 }

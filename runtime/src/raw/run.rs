@@ -131,3 +131,48 @@ mod on_tokio {
         }
     }
 }
+
+#[cfg(all(feature = "tokio", feature = "mysql"))]
+mod on_tokio_mysql {
+    use super::*;
+    use crate::backend::Mysql;
+    use crate::engine::runner::{Async, BoxFuture};
+    use crate::engine::RowData;
+    use crate::raw::MysqlDynRow;
+
+    impl<'c, 'q: 'c, 'a: 'q, T: Send + 'c> Work<'c, Mysql, Async> for RawLoad<'q, 'a, MysqlDynRow, T> {
+        type Output = T;
+        fn run(self, conn: &'c mut Connection<Mysql>) -> BoxFuture<'c, Result<T, Error>> {
+            Box::pin(async move {
+                let rendered = self.query.render_for(conn.dialect())?;
+                let rows = crate::raw::mysql_rows::load_io(conn, &rendered).await?;
+                (self.finish)(rows)
+            })
+        }
+    }
+
+    impl<'c, 'q: 'c, 'a: 'q> Work<'c, Mysql, Async> for RawFirst<'q, 'a> {
+        type Output = Option<MysqlDynRow>;
+        fn run(
+            self,
+            conn: &'c mut Connection<Mysql>,
+        ) -> BoxFuture<'c, Result<Option<MysqlDynRow>, Error>> {
+            Box::pin(async move {
+                let rendered = self.query.render_for(conn.dialect())?;
+                let rows = crate::raw::mysql_rows::load_io(conn, &rendered).await?;
+                Ok(rows.into_iter().next())
+            })
+        }
+    }
+
+    impl<'c, 'q: 'c, 'a: 'q> Work<'c, Mysql, Async> for RawExecute<'q, 'a> {
+        type Output = u64;
+        fn run(self, conn: &'c mut Connection<Mysql>) -> BoxFuture<'c, Result<u64, Error>> {
+            Box::pin(async move {
+                let rendered = self.query.render_for(conn.dialect())?;
+                conn.mysql_run_io(&rendered, &mut |_: RowData<'_>| Ok(()))
+                    .await
+            })
+        }
+    }
+}

@@ -22,7 +22,7 @@ use super::driver::Driver;
 use super::{Backend, Mysql};
 use crate::engine::log;
 use crate::engine::row_data::Inner;
-use crate::engine::wire::TlsSettings;
+use crate::engine::wire::{now, Sink, SocketKind, TlsSettings};
 use crate::engine::{Connection, DatabaseUrl, Dialect, Error, RowData, TransactionOptions};
 use crate::render::Rendered;
 use client::{Client, ConnectOptions, Prepared};
@@ -139,6 +139,16 @@ impl Connection<Mysql> {
         tls: Option<&TlsSettings>,
         deadline: Option<Instant>,
     ) -> Result<Self, Error> {
+        now(Self::open_io(url, tls, deadline, SocketKind::Blocking))
+    }
+
+    /// [`open_with`](Self::open_with) on a blocking or a tokio socket.
+    pub(crate) async fn open_io(
+        url: &DatabaseUrl,
+        tls: Option<&TlsSettings>,
+        deadline: Option<Instant>,
+        kind: SocketKind,
+    ) -> Result<Self, Error> {
         if url.dialect != Dialect::Mysql {
             return Err(Error::InvalidUrl {
                 part: "scheme".into(),
@@ -170,7 +180,9 @@ impl Connection<Mysql> {
             write_timeout: options.write_timeout,
             init: INIT,
             tls: tls.unwrap_or(&options.tls),
+            kind,
         })
+        .await
         .map_err(|e| match e {
             Error::Tls { kind, reason, .. } => Error::Tls {
                 target: target.clone(),
@@ -195,43 +207,68 @@ impl Connection<Mysql> {
 
     /// Checks that the server answers.
     pub fn ping(&mut self) -> Result<(), Error> {
-        let result = self.link.client.ping();
+        now(self.mysql_ping_io())
+    }
+
+    /// [`ping`](Self::ping), awaited.
+    pub(crate) async fn mysql_ping_io(&mut self) -> Result<(), Error> {
+        let result = self.link.client.ping().await;
         self.note(result)
     }
 
     /// The server's `VERSION()`, e.g. `10.11.19-MariaDB-0+deb12u1` (asked of the server:
     /// MariaDB 10.x announces itself as `5.5.5-10.x` in its greeting).
     pub fn server_version(&mut self) -> Result<String, Error> {
-        let link = &mut self.link;
-        let result = link
-            .client
-            .prepare("SELECT VERSION()")
-            .and_then(|mut statement| {
-                let mut version = None;
-                let run = link
-                    .client
-                    .execute_encoded(&mut statement, &[], &[], &mut |row| {
-                        if let Some(MysqlValue::Bytes(b)) = row.value(0) {
-                            version = Some(String::from_utf8_lossy(b).into_owned());
-                        }
-                        Ok(())
-                    });
-                link.client.close_statement(statement.id)?;
-                run?;
-                version.ok_or(Error::NotFound)
-            });
+        now(self.server_version_io())
+    }
+
+    /// [`server_version`](Self::server_version), awaited.
+    pub(crate) async fn server_version_io(&mut self) -> Result<String, Error> {
+        let client = &mut self.link.client;
+        let result = async {
+            let mut statement = client.prepare("SELECT VERSION()").await?;
+            let mut version = None;
+            let run = client
+                .execute_encoded(&mut statement, &[], &[], &mut |row: MysqlRow<'_>| {
+                    if let Some(MysqlValue::Bytes(b)) = row.value(0) {
+                        version = Some(String::from_utf8_lossy(b).into_owned());
+                    }
+                    Ok(())
+                })
+                .await;
+            client.close_statement(statement.id).await?;
+            run?;
+            version.ok_or(Error::NotFound)
+        }
+        .await;
         self.note(result)
     }
 
     /// Runs `statement`, handing each row to `sink`.
+    #[inline]
     fn mysql_run(
         &mut self,
         statement: &Rendered<'_>,
         sink: &mut dyn FnMut(RowData<'_>) -> Result<(), Error>,
     ) -> Result<u64, Error> {
+        now(self.mysql_run_io(statement, sink))
+    }
+
+    /// [`mysql_run`](Self::mysql_run) on either socket (the async connection's, with a
+    /// `Send` sink).
+    pub(crate) async fn mysql_run_io<S: Sink + ?Sized>(
+        &mut self,
+        statement: &Rendered<'_>,
+        sink: &mut S,
+    ) -> Result<u64, Error> {
+        if statement.mysql.returning && self.link.returning.is_none() {
+            // Asked once, through the same socket (`mysql_refusal` then reads the answer).
+            let version = Box::pin(self.server_version_io()).await?;
+            self.link.returning = Some(writes::has_returning(&version));
+        }
         self.mysql_check(statement)?;
         let started = Instant::now();
-        let (sql, result) = self.link.run(statement, sink);
+        let (sql, result) = self.link.run(statement, sink).await;
         log::rendered(
             &self.echo,
             sql.as_deref().unwrap_or(&statement.sql),
@@ -293,19 +330,31 @@ impl MysqlLink {
     /// rolled back, temporary tables, user variables, session variables and prepared
     /// statements gone), then sets utf8mb4, the `sql_mode` and UTC again.
     pub(crate) fn reset(&mut self) -> Result<(), Error> {
+        now(self.reset_io())
+    }
+
+    #[cfg(feature = "tokio")]
+    /// Reads the rest of an answer a dropped future left and sends an owed rollback (what
+    /// every command does first), so that the server's state is known.
+    pub(crate) async fn settle(&mut self) -> Result<(), Error> {
+        self.client.settle().await
+    }
+
+    /// [`reset`](Self::reset), awaited.
+    pub(crate) async fn reset_io(&mut self) -> Result<(), Error> {
         self.statements.clear();
-        self.client.reset()
+        self.client.reset().await
     }
 
     /// Runs `statement` with its parameters bound in order, handing each row to `sink`:
     /// through the statement kept for its fingerprint, or its own text prepared now.
     /// Returns the text run (for the log) with the outcome.
-    fn run(
+    async fn run<S: Sink + ?Sized>(
         &mut self,
         statement: &Rendered<'_>,
-        sink: &mut dyn FnMut(RowData<'_>) -> Result<(), Error>,
+        sink: &mut S,
     ) -> (Option<Arc<str>>, Result<u64, Error>) {
-        if let Err(e) = self.ready(statement) {
+        if let Err(e) = self.ready(statement).await {
             return (None, Err(e));
         }
         let Some((sql, prepared)) = self.statements.get_mut(&statement.key) else {
@@ -314,11 +363,14 @@ impl MysqlLink {
                 Err(Error::Misuse("a MySQL statement was not kept".into())),
             );
         };
-        let mut result =
-            self.client
-                .execute_encoded(prepared, &self.types, &self.values, &mut |row| {
-                    sink(RowData(Inner::Mysql(row)))
-                });
+        let mut result = self
+            .client
+            .execute_encoded(prepared, &self.types, &self.values, &mut |row: MysqlRow<
+                '_,
+            >| {
+                sink(RowData(Inner::Mysql(row)))
+            })
+            .await;
         // A statement without rows: its count is the OK packet's (an upsert's, PostgreSQL's
         // count of the rows it proposed).
         if result.is_ok() {
@@ -338,16 +390,16 @@ impl MysqlLink {
     }
 
     /// Encodes `statement`'s parameters and prepares its text unless it is kept.
-    fn ready(&mut self, statement: &Rendered<'_>) -> Result<(), Error> {
+    async fn ready(&mut self, statement: &Rendered<'_>) -> Result<(), Error> {
         self.bind(statement)?;
         if !self.statements.contains_key(&statement.key) {
-            self.prepare(statement)?;
+            Box::pin(self.prepare(statement)).await?;
         }
         Ok(())
     }
 
     /// Prepares `statement`'s text and keeps it under its fingerprint.
-    fn prepare(&mut self, statement: &Rendered<'_>) -> Result<(), Error> {
+    async fn prepare(&mut self, statement: &Rendered<'_>) -> Result<(), Error> {
         if !statement.has_text {
             return Err(Error::Misuse(
                 "a statement rendered without its text was run on a MySQL connection that \
@@ -357,11 +409,11 @@ impl MysqlLink {
         }
         if self.statements.len() >= STATEMENT_CACHE {
             for (_, (_, old)) in self.statements.drain() {
-                self.client.close_statement(old.id)?;
+                self.client.close_statement(old.id).await?;
             }
         }
         let sql: Arc<str> = Arc::from(statement.sql.as_str());
-        let prepared = self.client.prepare(&sql)?;
+        let prepared = self.client.prepare(&sql).await?;
         self.statements.insert(statement.key, (sql, prepared));
         Ok(())
     }
@@ -392,7 +444,7 @@ pub(crate) fn open_socket(
     user: &str,
     timeout: Duration,
 ) -> Result<Connection<Mysql>, Error> {
-    let client = Client::connect(&ConnectOptions {
+    let client = now(Client::connect(&ConnectOptions {
         host: socket,
         port: 0,
         user,
@@ -403,7 +455,8 @@ pub(crate) fn open_socket(
         write_timeout: Some(timeout),
         init: INIT,
         tls: &TlsSettings::new(crate::engine::wire::SslMode::Disable),
-    })?;
+        kind: SocketKind::Blocking,
+    }))?;
     let link = MysqlLink {
         client,
         statements: Statements::default(),
@@ -415,12 +468,46 @@ pub(crate) fn open_socket(
     Ok(Connection::from_link(link, socket.to_string()))
 }
 
+impl Connection<Mysql> {
+    #[cfg(feature = "tokio")]
+    /// [`batch_execute`](Connection::batch_execute) on either socket.
+    pub(crate) async fn mysql_batch_io(&mut self, sql: &str) -> Result<(), Error> {
+        if self.depth > 0 && self.aborted {
+            return Err(errors::in_failed_transaction());
+        }
+        let result = logged_batch_io(self, sql).await;
+        self.note(result)
+    }
+
+    #[cfg(feature = "tokio")]
+    /// Transaction control on either socket (see `Driver::control`).
+    pub(crate) async fn mysql_control_io(&mut self, sql: &str) -> Result<(), Error> {
+        let result = logged_batch_io(self, sql).await;
+        if result.is_err() && self.depth > 0 {
+            self.aborted = true;
+        }
+        result
+    }
+
+    #[cfg(feature = "tokio")]
+    /// Leaves the rollback of transaction level `level` owed on the connection, sent
+    /// ahead of its next statement (an async transaction dropped open).
+    pub(crate) fn mysql_owe_rollback(&mut self, level: u32) {
+        self.link.client.owe_rollback(level);
+    }
+}
+
 /// Runs SQL text without parameters (one or more statements) and logs it.
 fn logged_batch(conn: &mut Connection<Mysql>, sql: &str) -> Result<(), Error> {
+    now(logged_batch_io(conn, sql))
+}
+
+/// [`logged_batch`] on either socket.
+pub(crate) async fn logged_batch_io(conn: &mut Connection<Mysql>, sql: &str) -> Result<(), Error> {
     let started = Instant::now();
     // The client reads every result of a multi-statement text: the error of a later
     // statement arrives with its result and is returned.
-    let result = conn.link.client.query(sql);
+    let result = conn.link.client.query(sql).await;
     if result.is_ok() {
         conn.link.note_insert_id();
     }

@@ -25,6 +25,18 @@ pub struct MysqlOpener {
     tls: TlsSettings,
 }
 
+impl MysqlOpener {
+    /// Opens a connection on a tokio socket for the async engine (see `open_pooled`).
+    #[cfg(feature = "tokio")]
+    pub(crate) async fn open_io(
+        &self,
+        deadline: Option<Instant>,
+    ) -> Result<Connection<Mysql>, Error> {
+        let kind = crate::engine::wire::SocketKind::Tokio;
+        Connection::<Mysql>::open_io(&self.url, Some(&self.tls), deadline, kind).await
+    }
+}
+
 impl Pooled for Mysql {
     type Options = MysqlOptions;
     type Opener = MysqlOpener;

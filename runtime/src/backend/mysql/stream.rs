@@ -6,6 +6,7 @@ use super::super::Mysql;
 use crate::engine::log;
 use crate::engine::row_data::Inner;
 use crate::engine::runner::DecodeFn;
+use crate::engine::wire::now;
 use crate::engine::{Connection, Error, RowData};
 use crate::render::{Label, Rendered};
 use crate::types::RowReader;
@@ -50,12 +51,12 @@ impl<'c, R> MysqlRows<'c, R> {
         conn.mysql_check(statement)?;
         let started = Instant::now();
         let link = &mut conn.link;
-        let (sql, result) = match link.ready(statement) {
+        let (sql, result) = match now(link.ready(statement)) {
             Err(e) => (None, Err(e)),
             Ok(()) => match link.statements.get_mut(&statement.key) {
                 Some((sql, prepared)) => (
                     Some(std::sync::Arc::clone(sql)),
-                    link.client.start_rows(prepared, &link.types, &link.values),
+                    now(link.client.start_rows(prepared, &link.types, &link.values)),
                 ),
                 None => (
                     None,
@@ -120,7 +121,7 @@ impl<R> Iterator for MysqlRows<'_, R> {
         }
         let link = &mut self.conn.link;
         let item = match link.statements.get(&self.key) {
-            Some((_, prepared)) => match link.client.next_row(&prepared.columns) {
+            Some((_, prepared)) => match now(link.client.next_row(&prepared.columns)) {
                 Ok(Some(row)) => {
                     let row = RowData(Inner::Mysql(row));
                     (self.read)(&mut RowReader::new(row, &self.labels))
@@ -146,7 +147,7 @@ impl<R> Drop for MysqlRows<'_, R> {
     /// ready for the next statement.
     fn drop(&mut self) {
         if self.conn.link.client.reading() {
-            let skipped = self.conn.link.client.skip_rows(DRAIN_BUDGET);
+            let skipped = now(self.conn.link.client.skip_rows(DRAIN_BUDGET));
             let _ = self.conn.note(skipped);
         }
     }

@@ -4,6 +4,7 @@
 use super::client::write_param;
 use super::MysqlLink;
 use crate::backend::Mysql;
+use crate::engine::wire::now;
 use crate::engine::{log, Connection, Error};
 use mysql_common::value::Value;
 use std::time::Instant;
@@ -62,11 +63,11 @@ fn exec_bound(link: &mut MysqlLink, sql: &str, values: &[Bound<'_>]) -> Result<u
         };
         types.extend_from_slice(&write_param(&value, &mut bytes));
     }
-    let mut statement = link.client.prepare(sql)?;
-    let result = link
+    let mut statement = now(link.client.prepare(sql))?;
+    let result = now(link
         .client
-        .execute_encoded(&mut statement, &types, &bytes, &mut |_| Ok(()));
-    let closed = link.client.close_statement(statement.id);
+        .execute_encoded(&mut statement, &types, &bytes, &mut |_| Ok(())));
+    let closed = now(link.client.close_statement(statement.id));
     let changed = result?;
     closed?;
     Ok(changed)
@@ -74,13 +75,13 @@ fn exec_bound(link: &mut MysqlLink, sql: &str, values: &[Bound<'_>]) -> Result<u
 
 fn text_rows(link: &mut MysqlLink, sql: &str) -> Result<Vec<Vec<Option<String>>>, Error> {
     let mut out = Vec::new();
-    link.client.query_rows(sql, &mut |row| {
+    now(link.client.query_rows(sql, &mut |row: &[Option<&[u8]>]| {
         out.push(
             row.iter()
                 .map(|v| v.map(|b| String::from_utf8_lossy(b).into_owned()))
                 .collect(),
         );
         Ok(())
-    })?;
+    }))?;
     Ok(out)
 }

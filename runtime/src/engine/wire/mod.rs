@@ -58,6 +58,8 @@ use socket::{is_timeout, Socket};
 pub(crate) use sync::{now, Sink};
 
 pub(crate) use cancel::{CancelShared, Outcome as CancelOutcome};
+#[cfg(all(feature = "mysql", feature = "tokio"))]
+pub(crate) use tls::on_tokio::handshake_tokio as tls_handshake_tokio;
 use tls::open_like_session;
 #[cfg(feature = "mysql")]
 pub(crate) use tls::{handshake as tls_handshake, TlsStream};

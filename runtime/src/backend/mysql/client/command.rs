@@ -3,9 +3,10 @@
 //! COM_STMT_CLOSE, COM_PING, COM_RESET_CONNECTION and COM_QUIT.
 
 use super::packet::protocol;
+use super::resume::after_end;
 use super::row::{self, Row};
 use super::wire::{self, Column, Reader, CLIENT_DEPRECATE_EOF, STATUS_MORE_RESULTS};
-use super::Client;
+use super::{Client, Phase};
 use crate::engine::Error;
 use mysql_common::proto::MySerialize;
 use mysql_common::value::Value;
@@ -23,7 +24,15 @@ const COM_RESET_CONNECTION: u8 = 0x1F;
 const MAX_COLUMNS: u64 = 65_535;
 
 /// What receives a text row: its values (`None` for NULL), borrowed from the packet.
-pub(crate) type TextSink<'s> = dyn FnMut(&[Option<&[u8]>]) -> Result<(), Error> + 's;
+pub(crate) trait TextSink: FnMut(&[Option<&[u8]>]) -> Result<(), Error> {}
+
+impl<S: FnMut(&[Option<&[u8]>]) -> Result<(), Error> + ?Sized> TextSink for S {}
+
+/// What receives a binary row, borrowed from the packet (`dyn FnMut` for the blocking
+/// API, `dyn FnMut + Send` for the async one, so that its futures are `Send`).
+pub(crate) trait RowSink: FnMut(Row<'_>) -> Result<(), Error> {}
+
+impl<S: FnMut(Row<'_>) -> Result<(), Error> + ?Sized> RowSink for S {}
 
 /// A statement prepared on the server.
 #[derive(Debug)]
@@ -43,31 +52,37 @@ pub(super) enum Answer {
 }
 
 impl Client {
-    pub(super) fn read(&mut self) -> Result<(), Error> {
-        self.packets.read(&mut self.buf)
+    #[inline]
+    pub(super) async fn read(&mut self) -> Result<(), Error> {
+        self.packets.read(&mut self.buf).await
     }
 
-    fn deprecate_eof(&self) -> bool {
+    pub(super) fn deprecate_eof(&self) -> bool {
         self.capabilities & CLIENT_DEPRECATE_EOF != 0
     }
 
     /// Reads the first answer to a command: OK, ERR, or a result set's column count.
-    pub(super) fn answer(&mut self) -> Result<Answer, Error> {
-        self.read()?;
+    pub(super) async fn answer(&mut self) -> Result<Answer, Error> {
+        self.read().await?;
         match self.buf.first() {
             Some(0x00) => {
                 let ok = wire::ok(&self.buf)?;
                 self.status = ok.status;
                 self.last = ok;
+                self.phase = after_end(ok.status);
                 Ok(Answer::Ok(ok))
             }
-            Some(0xFF) => Err(wire::err(&self.buf)),
+            Some(0xFF) => {
+                self.phase = Phase::Idle;
+                Err(wire::err(&self.buf))
+            }
             Some(0xFB) => Err(protocol("a LOCAL INFILE request (never enabled)")),
             Some(_) => {
                 let count = Reader::new(&self.buf, "column count").lenenc()?;
                 if count == 0 || count > MAX_COLUMNS {
                     return Err(protocol(format!("a result of {count} columns")));
                 }
+                self.phase = Phase::Columns(count + u64::from(!self.deprecate_eof()));
                 Ok(Answer::Rows(count))
             }
             None => Err(protocol("an empty packet")),
@@ -75,9 +90,9 @@ impl Client {
     }
 
     /// Reads the EOF packet after column definitions (none under `DEPRECATE_EOF`).
-    fn columns_end(&mut self) -> Result<(), Error> {
+    async fn columns_end(&mut self) -> Result<(), Error> {
         if !self.deprecate_eof() {
-            self.read()?;
+            self.read().await?;
             if !wire::is_end(&self.buf) {
                 return Err(protocol("column definitions without their EOF packet"));
             }
@@ -93,6 +108,7 @@ impl Client {
             wire::eof(&self.buf)?
         };
         self.status = end.status;
+        self.phase = after_end(end.status);
         self.last = wire::Ok {
             status: end.status,
             ..wire::Ok::default()
@@ -103,34 +119,39 @@ impl Client {
     /// Reads one packet of a result's rows: `true` for a row (in `buf`), `false` for the
     /// end of the rows; an ERR packet is the error.
     #[inline]
-    pub(super) fn read_row_packet(&mut self) -> Result<bool, Error> {
-        self.read()?;
+    pub(super) async fn read_row_packet(&mut self) -> Result<bool, Error> {
+        self.read().await?;
         if self.buf.first() == Some(&0xFF) {
+            self.phase = Phase::Idle;
             return Err(wire::err(&self.buf));
         }
         Ok(!wire::is_end(&self.buf))
     }
 
     /// Skips `count` column definitions and the end of the list.
-    fn skip_columns(&mut self, count: u64) -> Result<(), Error> {
-        for _ in 0..count {
-            self.read()?;
+    async fn skip_columns(&mut self, count: u64) -> Result<(), Error> {
+        let eof = u64::from(!self.deprecate_eof());
+        for i in 0..count {
+            self.read().await?;
+            self.phase = Phase::Columns(count - i - 1 + eof);
         }
-        self.columns_end()
+        self.columns_end().await?;
+        self.phase = Phase::Rows;
+        Ok(())
     }
 
     /// Skips the rest of a result set whose column count was read, then any results
     /// after it. An ERR packet ends everything and is returned.
-    pub(super) fn drain(&mut self, mut columns: u64) -> Result<(), Error> {
+    pub(super) async fn drain(&mut self, mut columns: u64) -> Result<(), Error> {
         loop {
-            self.skip_columns(columns)?;
+            self.skip_columns(columns).await?;
             loop {
-                if !self.read_row_packet()? {
+                if !self.read_row_packet().await? {
                     break;
                 }
             }
             self.rows_end()?;
-            columns = match self.more()? {
+            columns = match self.more().await? {
                 Some(columns) => columns,
                 None => return Ok(()),
             };
@@ -139,9 +160,9 @@ impl Client {
 
     /// After a result: the next one's column count if the server says more follow
     /// (reading any OK packets between), `None` when it was the last.
-    pub(super) fn more(&mut self) -> Result<Option<u64>, Error> {
+    pub(super) async fn more(&mut self) -> Result<Option<u64>, Error> {
         while self.status & STATUS_MORE_RESULTS != 0 {
-            match self.answer()? {
+            match self.answer().await? {
                 Answer::Ok(_) => continue,
                 Answer::Rows(columns) => return Ok(Some(columns)),
             }
@@ -151,23 +172,24 @@ impl Client {
 
     /// Runs SQL text of one or more statements (COM_QUERY), draining every result; the
     /// first statement that fails ends the text, and its error is returned.
-    pub(crate) fn query(&mut self, sql: &str) -> Result<(), Error> {
-        self.usable()?;
-        let result = self.query_inner(sql);
+    pub(crate) async fn query(&mut self, sql: &str) -> Result<(), Error> {
+        self.ready().await?;
+        let result = self.query_inner(sql).await;
         self.note(result)
     }
 
-    fn query_inner(&mut self, sql: &str) -> Result<(), Error> {
+    pub(super) async fn query_inner(&mut self, sql: &str) -> Result<(), Error> {
         let out = self.packets.start_command();
         out.push(COM_QUERY);
         out.extend_from_slice(sql.as_bytes());
-        self.packets.send()?;
-        match self.answer()? {
-            Answer::Ok(_) => match self.more()? {
-                Some(columns) => self.drain(columns),
+        self.phase = Phase::Answer;
+        self.packets.send().await?;
+        match self.answer().await? {
+            Answer::Ok(_) => match self.more().await? {
+                Some(columns) => self.drain(columns).await,
                 None => Ok(()),
             },
-            Answer::Rows(columns) => self.drain(columns),
+            Answer::Rows(columns) => self.drain(columns).await,
         }
     }
 
@@ -175,9 +197,13 @@ impl Client {
     /// values in the text protocol's form (`None` for NULL), borrowed from the packet. The
     /// first statement that fails ends the text, and its error is returned once the rows
     /// before it were read; an error from `sink` is returned once everything was read.
-    pub(crate) fn query_rows(&mut self, sql: &str, sink: &mut TextSink<'_>) -> Result<(), Error> {
-        self.usable()?;
-        let result = self.query_rows_inner(sql, sink);
+    pub(crate) async fn query_rows<S: TextSink + ?Sized>(
+        &mut self,
+        sql: &str,
+        sink: &mut S,
+    ) -> Result<(), Error> {
+        self.ready().await?;
+        let result = self.query_rows_inner(sql, sink).await;
         match self.note(result) {
             Ok(Ok(())) => Ok(()),
             Ok(Err(e)) | Err(e) => Err(e),
@@ -185,24 +211,25 @@ impl Client {
     }
 
     /// Outer error: the server's or the connection's; inner: the sink's.
-    fn query_rows_inner(
+    async fn query_rows_inner<S: TextSink + ?Sized>(
         &mut self,
         sql: &str,
-        sink: &mut TextSink<'_>,
+        sink: &mut S,
     ) -> Result<Result<(), Error>, Error> {
         let out = self.packets.start_command();
         out.push(COM_QUERY);
         out.extend_from_slice(sql.as_bytes());
-        self.packets.send()?;
-        let mut columns = match self.answer()? {
-            Answer::Ok(_) => self.more()?,
+        self.phase = Phase::Answer;
+        self.packets.send().await?;
+        let mut columns = match self.answer().await? {
+            Answer::Ok(_) => self.more().await?,
             Answer::Rows(columns) => Some(columns),
         };
         let mut failed = None;
         while let Some(count) = columns {
-            self.skip_columns(count)?;
+            self.skip_columns(count).await?;
             loop {
-                if !self.read_row_packet()? {
+                if !self.read_row_packet().await? {
                     break;
                 }
                 if failed.is_some() {
@@ -229,7 +256,7 @@ impl Client {
                 }
             }
             self.rows_end()?;
-            columns = self.more()?;
+            columns = self.more().await?;
         }
         Ok(match failed {
             Some(e) => Err(e),
@@ -238,71 +265,89 @@ impl Client {
     }
 
     /// A command answered by OK or ERR.
-    fn simple(&mut self, command: u8) -> Result<(), Error> {
-        self.usable()?;
+    async fn simple(&mut self, command: u8) -> Result<(), Error> {
+        self.ready().await?;
         self.packets.start_command().push(command);
-        let result = self.packets.send().and_then(|()| match self.answer()? {
-            Answer::Ok(_) => Ok(()),
-            Answer::Rows(_) => Err(protocol("rows in answer to a command that reads none")),
-        });
+        self.phase = Phase::Answer;
+        let result = async {
+            self.packets.send().await?;
+            match self.answer().await? {
+                Answer::Ok(_) => Ok(()),
+                Answer::Rows(_) => Err(protocol("rows in answer to a command that reads none")),
+            }
+        }
+        .await;
         self.note(result)
     }
 
     /// Checks that the server answers (COM_PING).
-    pub(crate) fn ping(&mut self) -> Result<(), Error> {
-        self.simple(COM_PING)
+    pub(crate) async fn ping(&mut self) -> Result<(), Error> {
+        self.simple(COM_PING).await
     }
 
     /// Puts the session back as a new connection's (COM_RESET_CONNECTION: transaction
     /// rolled back, temporary tables, variables and prepared statements gone), then runs
     /// the init statements again.
-    pub(crate) fn reset(&mut self) -> Result<(), Error> {
-        self.simple(COM_RESET_CONNECTION)?;
+    pub(crate) async fn reset(&mut self) -> Result<(), Error> {
+        self.simple(COM_RESET_CONNECTION).await?;
         if self.init.is_empty() {
             return Ok(());
         }
         let init = std::mem::take(&mut self.init);
-        let result = self.query(&init);
+        let result = self.query(&init).await;
         self.init = init;
         result
     }
 
     /// Prepares `sql` on the server (COM_STMT_PREPARE).
-    pub(crate) fn prepare(&mut self, sql: &str) -> Result<Prepared, Error> {
-        self.usable()?;
-        let result = self.prepare_inner(sql);
+    pub(crate) async fn prepare(&mut self, sql: &str) -> Result<Prepared, Error> {
+        self.ready().await?;
+        let result = self.prepare_inner(sql).await;
         self.note(result)
     }
 
-    fn prepare_inner(&mut self, sql: &str) -> Result<Prepared, Error> {
+    async fn prepare_inner(&mut self, sql: &str) -> Result<Prepared, Error> {
         let out = self.packets.start_command();
         out.push(COM_STMT_PREPARE);
         out.extend_from_slice(sql.as_bytes());
-        self.packets.send()?;
-        self.read()?;
+        self.phase = Phase::PrepareAnswer;
+        self.packets.send().await?;
+        self.read().await?;
         match self.buf.first() {
             Some(0x00) => {}
-            Some(0xFF) => return Err(wire::err(&self.buf)),
+            Some(0xFF) => {
+                self.phase = Phase::Idle;
+                return Err(wire::err(&self.buf));
+            }
             _ => return Err(protocol("an unexpected answer to COM_STMT_PREPARE")),
         }
-        let mut r = Reader::new(&self.buf[1..], "COM_STMT_PREPARE answer");
-        let id = r.u32()?;
-        let column_count = r.u16()?;
-        let params = r.u16()?;
+        let (phase, params, column_count) = self.prepare_defs()?;
+        let Phase::PrepareDefs { id, mut left } = phase else {
+            unreachable!("prepare_defs gives PrepareDefs")
+        };
+        self.phase = phase;
+        // Each definition read counts down what a dropped future leaves to read.
         if params > 0 {
             for _ in 0..params {
-                self.read()?;
+                self.read().await?;
+                left -= 1;
+                self.phase = Phase::PrepareDefs { id, left };
             }
-            self.columns_end()?;
+            self.columns_end().await?;
+            left -= u64::from(!self.deprecate_eof());
+            self.phase = Phase::PrepareDefs { id, left };
         }
         let mut columns = Vec::with_capacity(usize::from(column_count).min(64));
         if column_count > 0 {
             for _ in 0..column_count {
-                self.read()?;
+                self.read().await?;
+                left -= 1;
+                self.phase = Phase::PrepareDefs { id, left };
                 columns.push(wire::column(&self.buf)?);
             }
-            self.columns_end()?;
+            self.columns_end().await?;
         }
+        self.phase = Phase::Idle;
         Ok(Prepared {
             id,
             params,
@@ -311,13 +356,18 @@ impl Client {
     }
 
     /// Frees a prepared statement on the server (COM_STMT_CLOSE; no answer comes).
-    pub(crate) fn close_statement(&mut self, id: u32) -> Result<(), Error> {
-        self.usable()?;
+    pub(crate) async fn close_statement(&mut self, id: u32) -> Result<(), Error> {
+        self.ready().await?;
+        let result = self.send_close(id).await;
+        self.note(result)
+    }
+
+    /// Sends COM_STMT_CLOSE.
+    pub(super) async fn send_close(&mut self, id: u32) -> Result<(), Error> {
         let out = self.packets.start_command();
         out.push(COM_STMT_CLOSE);
         out.extend_from_slice(&id.to_le_bytes());
-        let result = self.packets.send();
-        self.note(result)
+        self.packets.send().await
     }
 
     /// Runs a prepared statement (COM_STMT_EXECUTE) with its parameters already encoded:
@@ -326,15 +376,15 @@ impl Client {
     /// it arrives. Returns the rows read, or the rows changed when the statement returns
     /// none. An error from `sink` is returned once every row was read (the server has
     /// done the statement's work either way).
-    pub(crate) fn execute_encoded(
+    pub(crate) async fn execute_encoded<S: RowSink + ?Sized>(
         &mut self,
         statement: &mut Prepared,
         types: &[u8],
         values: &[u8],
-        sink: &mut dyn FnMut(Row<'_>) -> Result<(), Error>,
+        sink: &mut S,
     ) -> Result<u64, Error> {
-        self.send_execute(statement, types, values)?;
-        let result = self.execute_inner(statement, sink);
+        self.send_execute(statement, types, values).await?;
+        let result = self.execute_inner(statement, sink).await;
         match self.note(result) {
             Ok(Ok(count)) => Ok(count),
             Ok(Err(e)) | Err(e) => Err(e),
@@ -343,13 +393,13 @@ impl Client {
 
     /// Builds COM_STMT_EXECUTE of `statement` (sent by the next `packets.send()`), after
     /// checking that the connection is usable and the parameters are as many as it takes.
-    pub(super) fn send_execute(
+    pub(super) async fn send_execute(
         &mut self,
         statement: &Prepared,
         types: &[u8],
         values: &[u8],
     ) -> Result<(), Error> {
-        self.usable()?;
+        self.ready().await?;
         if types.len() != 2 * usize::from(statement.params) {
             return Err(Error::Parameter(format!(
                 "the statement takes {} parameters; {} were given",
@@ -364,7 +414,7 @@ impl Client {
     /// Reads a result's `count` column definitions into `statement` (kept as they are when
     /// the bytes are the ones known: a table altered since the prepare changes them), then
     /// the EOF packet after them.
-    pub(super) fn read_columns(
+    pub(super) async fn read_columns(
         &mut self,
         statement: &mut Prepared,
         count: u64,
@@ -372,8 +422,10 @@ impl Client {
         if count != statement.columns.len() as u64 {
             statement.columns.clear();
         }
+        let eof = u64::from(!self.deprecate_eof());
         for i in 0..count as usize {
-            self.read()?;
+            self.read().await?;
+            self.phase = Phase::Columns(count - i as u64 - 1 + eof);
             match statement.columns.get(i) {
                 Some(known) if *known.def == *self.buf => {}
                 _ => {
@@ -386,12 +438,14 @@ impl Client {
                 }
             }
         }
-        self.columns_end()
+        self.columns_end().await?;
+        self.phase = Phase::Rows;
+        Ok(())
     }
 
     /// [`execute_encoded`](Self::execute_encoded) of owned values.
     #[cfg(test)]
-    pub(crate) fn execute(
+    pub(crate) async fn execute(
         &mut self,
         statement: &mut Prepared,
         params: &[Value],
@@ -401,30 +455,31 @@ impl Client {
         for param in params {
             types.extend_from_slice(&write_param(param, &mut values));
         }
-        self.execute_encoded(statement, &types, &values, sink)
+        self.execute_encoded(statement, &types, &values, sink).await
     }
 
     /// Outer error: the server's or the connection's; inner: the sink's.
-    fn execute_inner(
+    async fn execute_inner<S: RowSink + ?Sized>(
         &mut self,
         statement: &mut Prepared,
-        sink: &mut dyn FnMut(Row<'_>) -> Result<(), Error>,
+        sink: &mut S,
     ) -> Result<Result<u64, Error>, Error> {
-        self.packets.send()?;
-        let count = match self.answer()? {
+        self.phase = Phase::Answer;
+        self.packets.send().await?;
+        let count = match self.answer().await? {
             Answer::Ok(ok) => {
-                if let Some(columns) = self.more()? {
-                    self.drain(columns)?;
+                if let Some(columns) = self.more().await? {
+                    self.drain(columns).await?;
                 }
                 return Ok(Ok(ok.affected_rows));
             }
             Answer::Rows(count) => count,
         };
-        self.read_columns(statement, count)?;
+        self.read_columns(statement, count).await?;
         let mut rows = 0u64;
         let mut failed = None;
         loop {
-            if !self.read_row_packet()? {
+            if !self.read_row_packet().await? {
                 break;
             }
             row::locate(&self.buf, &statement.columns, &mut self.spans)?;
@@ -441,8 +496,8 @@ impl Client {
             }
         }
         self.rows_end()?;
-        if let Some(columns) = self.more()? {
-            self.drain(columns)?;
+        if let Some(columns) = self.more().await? {
+            self.drain(columns).await?;
         }
         Ok(match failed {
             Some(e) => Err(e),

@@ -6,7 +6,7 @@
 use super::packet::{protocol, Packets, Stream};
 use super::wire::{self, *};
 use super::Client;
-use crate::engine::wire::TlsSettings;
+use crate::engine::wire::{SocketKind, TlsSettings};
 use crate::engine::Error;
 use std::net::{TcpStream, ToSocketAddrs};
 use std::time::Duration;
@@ -26,6 +26,9 @@ pub(crate) struct ConnectOptions<'a> {
     pub(crate) init: &'a str,
     /// `ssl-mode` and its files.
     pub(crate) tls: &'a TlsSettings,
+    /// A blocking socket or a tokio one.
+    #[cfg_attr(not(feature = "tokio"), allow(dead_code))]
+    pub(crate) kind: SocketKind,
 }
 
 /// The longest payload accepted from the server: MariaDB's and MySQL's largest
@@ -53,7 +56,11 @@ const WANTED: u32 = CLIENT_LONG_PASSWORD
 /// Capabilities the server must have.
 const REQUIRED: u32 = CLIENT_PROTOCOL_41 | CLIENT_SECURE_CONNECTION;
 
-fn open_socket(options: &ConnectOptions<'_>) -> Result<Stream, Error> {
+async fn open_socket(options: &ConnectOptions<'_>) -> Result<Stream, Error> {
+    #[cfg(feature = "tokio")]
+    if options.kind == SocketKind::Tokio {
+        return super::tokio_open::open(options).await;
+    }
     let lost = |e: std::io::Error| Error::ConnectionLost(format!("could not connect: {e}"));
     if options.host.starts_with('/') {
         #[cfg(unix)]
@@ -90,8 +97,8 @@ fn open_socket(options: &ConnectOptions<'_>) -> Result<Stream, Error> {
 impl Client {
     /// Opens a connection and logs in. The login waits at most `connect_timeout` for each
     /// answer (the URL's `read_timeout` applies from then on).
-    pub(crate) fn connect(options: &ConnectOptions<'_>) -> Result<Client, Error> {
-        Self::login(options).map_err(|e| match e {
+    pub(crate) async fn connect(options: &ConnectOptions<'_>) -> Result<Client, Error> {
+        Self::login(options).await.map_err(|e| match e {
             Error::Timeout { waited, .. } => Error::Timeout {
                 waiting_for: "the server's login (the URL's connect_timeout)".into(),
                 waited,
@@ -100,16 +107,16 @@ impl Client {
         })
     }
 
-    fn login(options: &ConnectOptions<'_>) -> Result<Client, Error> {
-        let stream = open_socket(options)?;
+    async fn login(options: &ConnectOptions<'_>) -> Result<Client, Error> {
+        let stream = open_socket(options).await?;
         let login_wait = Some(options.connect_timeout);
         stream
             .set_timeouts(login_wait, login_wait)
             .map_err(|e| Error::ConnectionLost(e.to_string()))?;
-        let unix = !matches!(&stream, Stream::Tcp(_));
+        let unix = stream.is_unix();
         let mut packets = Packets::new(stream, login_wait, login_wait, MAX_PAYLOAD);
         let mut buf = Vec::new();
-        packets.read(&mut buf)?;
+        packets.read(&mut buf).await?;
         let greeting = wire::greeting(&buf)?;
         if greeting.capabilities & REQUIRED != REQUIRED {
             return Err(Error::Unsupported {
@@ -123,7 +130,7 @@ impl Client {
         }
         let tls = super::tls::wanted(options, greeting.capabilities, unix)?;
         if tls {
-            packets = super::tls::start(packets, capabilities, options)?;
+            packets = super::tls::start(packets, capabilities, options).await?;
             capabilities |= CLIENT_SSL;
         }
         let password = options.password.unwrap_or("");
@@ -147,15 +154,15 @@ impl Client {
             out.extend_from_slice(&plugin);
             out.push(0);
         }
-        packets.send()?;
+        packets.send().await?;
         // The login's exchange: an OK ends it; an auth switch or the plugin's own packets
         // may come first. Bounded: a server that keeps asking is refused.
         for _ in 0..8 {
-            packets.read(&mut buf)?;
+            packets.read(&mut buf).await?;
             match buf.first() {
                 Some(0x00) => {
                     let status = wire::ok(&buf)?.status;
-                    return finish(packets, capabilities, status, options);
+                    return finish(packets, capabilities, status, options).await;
                 }
                 Some(0xFF) => return Err(wire::err(&buf)),
                 Some(0xFE) => {
@@ -166,7 +173,7 @@ impl Client {
                     nonce = data.strip_suffix(&[0]).unwrap_or(data).to_vec();
                     let answer = auth_response(&plugin, &nonce, password)?;
                     packets.start().extend_from_slice(&answer);
-                    packets.send()?;
+                    packets.send().await?;
                 }
                 Some(0x01) if plugin == b"caching_sha2_password" => match buf.get(1) {
                     // Fast path: the server had the password's hash cached; an OK follows.
@@ -177,7 +184,7 @@ impl Client {
                         let out = packets.start();
                         out.extend_from_slice(password.as_bytes());
                         out.push(0);
-                        packets.send()?;
+                        packets.send().await?;
                     }
                     Some(4) => {
                         return Err(Error::Unsupported {
@@ -222,7 +229,7 @@ fn auth_response(plugin: &[u8], nonce: &[u8], password: &str) -> Result<Vec<u8>,
 }
 
 /// Logged in: the init statements, then the URL's timeouts.
-fn finish(
+async fn finish(
     packets: Packets,
     capabilities: u32,
     status: u16,
@@ -236,12 +243,14 @@ fn finish(
         spans: Vec::new(),
         closed: false,
         reading: false,
+        phase: super::Phase::Idle,
+        owed: 0,
         last: wire::Ok::default(),
         init: options.init.into(),
     };
     if !options.init.is_empty() {
         let init = std::mem::take(&mut client.init);
-        let result = client.query(&init);
+        let result = client.query(&init).await;
         client.init = init;
         result?;
     }

@@ -1,14 +1,21 @@
-//! sqlwright's own MySQL/MariaDB protocol client (blocking), on `mysql_common`'s
-//! scrambles and value types: packets (`packet`), the server's payloads read with every
-//! length checked (`wire`), the login (`connect`), the commands (`command`) and binary
-//! rows read in place (`row`). See docs/design.md, "MySQL client of our own".
+//! sqlwright's own MySQL/MariaDB protocol client, on `mysql_common`'s scrambles and value
+//! types: the socket, blocking or tokio (`socket`), packets (`packet`), the server's
+//! payloads read with every length checked (`wire`), the login (`connect`), the commands
+//! (`command`) and binary rows read in place (`row`). Every read loop is an `async fn`:
+//! the blocking API polls it once (`engine::wire::now`), `AsyncMysqlConnection` awaits it;
+//! a command whose future was dropped half-way is read to its end by the next one
+//! (`resume`). See docs/design.md, "MySQL client of our own" and "Async on MySQL".
 
 mod command;
 mod connect;
 mod packet;
+mod resume;
 mod row;
+mod socket;
 mod stream;
 mod tls;
+#[cfg(feature = "tokio")]
+mod tokio_open;
 mod wire;
 
 #[cfg(test)]
@@ -41,6 +48,13 @@ pub(crate) struct Client {
     closed: bool,
     /// A result is being read row by row (`stream.rs`): no command is sent until it ends.
     reading: bool,
+    /// Where the answer to the command under way is: `Idle` once it was read to its end;
+    /// anything else at the start of a command means the future of the one before was
+    /// dropped, and the rest of its answer is read first (`resume.rs`).
+    phase: Phase,
+    /// The transaction level whose rollback is owed (0: none): an async transaction was
+    /// dropped open; sent ahead of the next command (`resume.rs`).
+    owed: u32,
     /// What the last statement's OK packet said.
     last: wire::Ok,
     /// The session's init statements (run again after a reset).
@@ -65,13 +79,15 @@ impl Client {
         self.last.records
     }
 
+    /// Closed after a failure, or by a future dropped half-way through a send.
     pub(crate) fn is_closed(&self) -> bool {
-        self.closed
+        self.closed || self.packets.partial
     }
 
     /// Refuses a command on a connection that failed.
+    #[inline]
     fn usable(&self) -> Result<(), Error> {
-        if self.closed {
+        if self.closed || self.packets.partial {
             Err(Error::ConnectionLost(
                 "the connection was closed after an earlier failure".into(),
             ))
@@ -96,12 +112,33 @@ impl Client {
     }
 }
 
+/// Where the answer to a command is (see `Client::phase`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Phase {
+    /// Read to its end: the next command may go.
+    Idle,
+    /// A command was sent; its first answer (OK, ERR or a column count) is next.
+    Answer,
+    /// This many packets of column definitions (their EOF counted) are next, then rows.
+    Columns(u64),
+    /// Rows, until the packet ending them.
+    Rows,
+    /// A result ended; another follows if the status says so.
+    More,
+    /// A COM_STMT_PREPARE was sent; its answer is next.
+    PrepareAnswer,
+    /// This many packets of a prepare's definitions are next; then its statement `id`,
+    /// which nobody holds, is closed.
+    PrepareDefs { id: u32, left: u64 },
+}
+
 impl Drop for Client {
     /// COM_QUIT, so that the server does not log an aborted connection; no answer comes.
+    /// Sent only if the socket takes it now (a tokio socket's `Drop` cannot wait).
     fn drop(&mut self) {
-        if !self.closed {
+        if !self.closed && !self.packets.partial {
             self.packets.start_command().push(command::COM_QUIT);
-            let _ = self.packets.send();
+            self.packets.send_now();
         }
     }
 }

@@ -15,28 +15,29 @@ impl Client {
     /// [`execute_encoded`](Client::execute_encoded)) and reads its column definitions.
     /// `true`: rows follow, read with [`next_row`](Self::next_row); `false`: the statement
     /// returned no rows (its OK packet was read).
-    pub(crate) fn start_rows(
+    pub(crate) async fn start_rows(
         &mut self,
         statement: &mut Prepared,
         types: &[u8],
         values: &[u8],
     ) -> Result<bool, Error> {
-        self.send_execute(statement, types, values)?;
-        let result = self.start_rows_inner(statement);
+        self.send_execute(statement, types, values).await?;
+        let result = self.start_rows_inner(statement).await;
         self.note(result)
     }
 
-    fn start_rows_inner(&mut self, statement: &mut Prepared) -> Result<bool, Error> {
-        self.packets.send()?;
-        match self.answer()? {
+    async fn start_rows_inner(&mut self, statement: &mut Prepared) -> Result<bool, Error> {
+        self.phase = super::Phase::Answer;
+        self.packets.send().await?;
+        match self.answer().await? {
             Answer::Ok(_) => {
-                if let Some(columns) = self.more()? {
-                    self.drain(columns)?;
+                if let Some(columns) = self.more().await? {
+                    self.drain(columns).await?;
                 }
                 Ok(false)
             }
             Answer::Rows(count) => {
-                self.read_columns(statement, count)?;
+                self.read_columns(statement, count).await?;
                 self.reading = true;
                 Ok(true)
             }
@@ -52,14 +53,14 @@ impl Client {
     /// packet (`columns` are the statement's), or `None` at the end (the packet ending the
     /// result, and any result after it, read). An ERR packet ends the result and is
     /// returned, the connection still usable; any other failure closes it.
-    pub(crate) fn next_row<'a>(
+    pub(crate) async fn next_row<'a>(
         &'a mut self,
         columns: &'a [Column],
     ) -> Result<Option<Row<'a>>, Error> {
         if !self.reading {
             return Ok(None);
         }
-        let result = self.next_row_inner(Some(columns));
+        let result = self.next_row_inner(Some(columns)).await;
         if !matches!(result, Ok(true)) {
             self.reading = false;
         }
@@ -76,11 +77,11 @@ impl Client {
 
     /// Reads one packet of the result: `true` for a row (located against `columns` when
     /// given), `false` for its end.
-    fn next_row_inner(&mut self, columns: Option<&[Column]>) -> Result<bool, Error> {
-        if !self.read_row_packet()? {
+    async fn next_row_inner(&mut self, columns: Option<&[Column]>) -> Result<bool, Error> {
+        if !self.read_row_packet().await? {
             self.rows_end()?;
-            if let Some(more) = self.more()? {
-                self.drain(more)?;
+            if let Some(more) = self.more().await? {
+                self.drain(more).await?;
             }
             return Ok(false);
         }
@@ -94,7 +95,7 @@ impl Client {
     /// bounded by the URL's `read_timeout`); past it the connection is closed (a pool opens
     /// a new one), since the server would still be sending rows. An ERR packet in the rest
     /// ends it and is returned.
-    pub(crate) fn skip_rows(&mut self, budget: Duration) -> Result<(), Error> {
+    pub(crate) async fn skip_rows(&mut self, budget: Duration) -> Result<(), Error> {
         let deadline = Instant::now() + budget;
         while self.reading {
             if Instant::now() >= deadline {
@@ -107,7 +108,7 @@ impl Client {
                     waited: budget,
                 });
             }
-            let result = self.next_row_inner(None);
+            let result = self.next_row_inner(None).await;
             if !matches!(result, Ok(true)) {
                 self.reading = false;
             }

@@ -4,6 +4,7 @@
 
 use super::packet::{Packets, Stream, MAX_CHUNK};
 use super::*;
+use crate::engine::wire::now;
 use crate::engine::Error;
 use mysql_common::value::Value;
 use std::io::{Read, Write};
@@ -91,16 +92,15 @@ fn options(port: u16) -> ConnectOptions<'static> {
         write_timeout: Some(Duration::from_secs(2)),
         init: "",
         tls: plain(),
+        kind: crate::engine::wire::SocketKind::Blocking,
     }
 }
 
 /// The error the client gets when the fake answers a prepare with `answer`.
 fn prepare_against(answer: Vec<u8>) -> (Error, bool) {
     let (port, handle) = fake(answer, false);
-    let mut client = Client::connect(&options(port)).expect("the fake logs in");
-    let e = client
-        .prepare("SELECT 1")
-        .expect_err("the answer is broken");
+    let mut client = now(Client::connect(&options(port))).expect("the fake logs in");
+    let e = now(client.prepare("SELECT 1")).expect_err("the answer is broken");
     let closed = client.is_closed();
     drop(client);
     handle.join().unwrap();
@@ -175,19 +175,19 @@ fn garbage_is_never_a_panic() {
             body
         };
         let (port, handle) = fake(answer, false);
-        let mut client = Client::connect(&options(port)).unwrap();
+        let mut client = now(Client::connect(&options(port))).unwrap();
         let mut statement = Prepared {
             id: 1,
             params: 0,
             columns: Vec::new(),
         };
         // Any outcome but a panic or a hang; rows handed over are read whole.
-        let _ = client.execute(&mut statement, &[], &mut |row| {
+        let _ = now(client.execute(&mut statement, &[], &mut |row| {
             for i in 0..row.len() {
                 let _ = row.value(i).map(MysqlValue::to_value);
             }
             Ok(())
-        });
+        }));
         drop(client);
         handle.join().unwrap();
     }
@@ -249,17 +249,18 @@ fn a_server_without_deprecate_eof_is_read_with_its_eof_packets() {
     ]
     .concat();
     let (port, handle) = scripted(vec![prepare, execute]);
-    let mut client = Client::connect(&options(port)).unwrap();
-    let mut statement = client.prepare("SELECT ?").unwrap();
+    let mut client = now(Client::connect(&options(port))).unwrap();
+    let mut statement = now(client.prepare("SELECT ?")).unwrap();
     assert_eq!((statement.id, statement.params), (5, 1));
     assert_eq!(&*statement.columns[0].name, "n");
     let mut got = Vec::new();
-    let n = client
-        .execute(&mut statement, &[Value::Int(1)], &mut |row| {
+    let n = now(
+        client.execute(&mut statement, &[Value::Int(1)], &mut |row| {
             got.push(row.value(0).unwrap().to_value());
             Ok(())
-        })
-        .unwrap();
+        }),
+    )
+    .unwrap();
     assert_eq!((n, got), (1, vec![Value::Int(42)]));
     assert!(client.in_transaction());
     drop(client);
@@ -271,11 +272,11 @@ fn a_silent_server_is_a_timeout() {
     let (port, handle) = fake(Vec::new(), true);
     let mut opts = options(port);
     opts.read_timeout = Some(Duration::from_millis(300));
-    let mut client = Client::connect(&opts).unwrap();
-    let e = client.ping().expect_err("no answer comes");
+    let mut client = now(Client::connect(&opts)).unwrap();
+    let e = now(client.ping()).expect_err("no answer comes");
     assert!(matches!(e, Error::Timeout { .. }), "{e:?}");
     assert!(client.is_closed());
-    assert!(matches!(client.ping(), Err(Error::ConnectionLost(_))));
+    assert!(matches!(now(client.ping()), Err(Error::ConnectionLost(_))));
     drop(client);
     handle.join().unwrap();
 }
@@ -292,7 +293,7 @@ fn a_server_that_never_greets_is_a_login_timeout() {
     });
     let mut opts = options(port);
     opts.connect_timeout = Duration::from_millis(300);
-    match Client::connect(&opts) {
+    match now(Client::connect(&opts)) {
         Err(Error::Timeout { waiting_for, .. }) => assert!(waiting_for.contains("login")),
         Err(other) => panic!("{other:?}"),
         Ok(_) => panic!("logged in to a silent server"),
@@ -317,7 +318,7 @@ fn unknown_plugins_and_old_servers_are_refused() {
             let (mut s, _) = listener.accept().unwrap();
             let _ = s.write_all(&greeting);
         });
-        assert!(Client::connect(&options(port)).is_err());
+        assert!(now(Client::connect(&options(port))).is_err());
         handle.join().unwrap();
     }
     // An auth switch to a plugin sqlwright does not speak.
@@ -330,7 +331,7 @@ fn unknown_plugins_and_old_servers_are_refused() {
         let _ = s.write_all(&frame(2, b"\xFEclient_ed25519\0nonce"));
         read_packet(&mut s);
     });
-    let e = Client::connect(&options(port)).err().expect("refused");
+    let e = now(Client::connect(&options(port))).err().expect("refused");
     assert!(e.to_string().contains("client_ed25519"), "{e}");
     handle.join().unwrap();
 }
@@ -343,10 +344,10 @@ fn long_payloads_are_split_and_joined_and_limited() {
         let (s, _) = listener.accept().unwrap();
         let mut packets = Packets::new(Stream::Tcp(s), None, None, 1 << 26);
         let mut buf = Vec::new();
-        packets.read(&mut buf).unwrap();
+        now(packets.read(&mut buf)).unwrap();
         // Echoed back as the next packets of the exchange.
         packets.start().extend_from_slice(&buf);
-        packets.send().unwrap();
+        now(packets.send()).unwrap();
         buf.len()
     });
     let s = TcpStream::connect(("127.0.0.1", port)).unwrap();
@@ -357,9 +358,9 @@ fn long_payloads_are_split_and_joined_and_limited() {
     // Exactly one chunk long: a second, empty packet ends it.
     let payload: Vec<u8> = (0..MAX_CHUNK + MAX_CHUNK / 2).map(|i| i as u8).collect();
     packets.start_command().extend_from_slice(&payload);
-    packets.send().unwrap();
+    now(packets.send()).unwrap();
     let mut back = Vec::new();
-    packets.read(&mut back).unwrap();
+    now(packets.read(&mut back)).unwrap();
     assert_eq!(back.len(), payload.len());
     assert!(back == payload);
     assert_eq!(handle.join().unwrap(), payload.len());
@@ -374,7 +375,7 @@ fn long_payloads_are_split_and_joined_and_limited() {
     });
     let s = TcpStream::connect(("127.0.0.1", port)).unwrap();
     let mut packets = Packets::new(Stream::Tcp(s), None, None, 1024);
-    let e = packets.read(&mut back).expect_err("over the limit");
+    let e = now(packets.read(&mut back)).expect_err("over the limit");
     assert!(
         matches!(
             e,
@@ -446,18 +447,17 @@ fn text_rows_are_read_with_every_length_checked() {
         // A value's length past the packet's end.
         result(&[b"\x05ab\xFB"]),
     ]);
-    let mut client = Client::connect(&options(port)).unwrap();
+    let mut client = now(Client::connect(&options(port))).unwrap();
     let mut rows = Vec::new();
-    client
-        .query_rows("SELECT a, b FROM t", &mut |row| {
-            rows.push(
-                row.iter()
-                    .map(|v| v.map(<[u8]>::to_vec))
-                    .collect::<Vec<_>>(),
-            );
-            Ok(())
-        })
-        .unwrap();
+    now(client.query_rows("SELECT a, b FROM t", &mut |row| {
+        rows.push(
+            row.iter()
+                .map(|v| v.map(<[u8]>::to_vec))
+                .collect::<Vec<_>>(),
+        );
+        Ok(())
+    }))
+    .unwrap();
     assert_eq!(
         rows,
         vec![
@@ -465,13 +465,12 @@ fn text_rows_are_read_with_every_length_checked() {
             vec![Some(Vec::new()), Some(b"x".to_vec())],
         ]
     );
-    client.query("INSERT INTO t VALUES (1), (2), (3)").unwrap();
+    now(client.query("INSERT INTO t VALUES (1), (2), (3)")).unwrap();
     assert_eq!(
         (client.info_records(), client.last_insert_id()),
         (Some(3), 7)
     );
-    let e = client
-        .query_rows("SELECT a, b FROM t", &mut |_| Ok(()))
+    let e = now(client.query_rows("SELECT a, b FROM t", &mut |_| Ok(())))
         .expect_err("the row is broken");
     assert!(matches!(e, Error::ConnectionLost(_)), "{e:?}");
     assert!(client.is_closed());
@@ -491,9 +490,8 @@ fn a_text_row_with_bytes_left_over_is_refused() {
     ]
     .concat();
     let (port, handle) = fake(answer, false);
-    let mut client = Client::connect(&options(port)).unwrap();
-    let e = client
-        .query_rows("SELECT a", &mut |_| Ok(()))
+    let mut client = now(Client::connect(&options(port))).unwrap();
+    let e = now(client.query_rows("SELECT a", &mut |_| Ok(())))
         .expect_err("the row is longer than its column");
     assert!(matches!(e, Error::ConnectionLost(_)), "{e:?}");
     drop(client);

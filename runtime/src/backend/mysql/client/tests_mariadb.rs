@@ -4,6 +4,7 @@
 
 use super::packet::MAX_CHUNK;
 use super::*;
+use crate::engine::wire::now;
 use crate::engine::Error;
 use crate::testing::mariadb_database;
 use mysql_common::value::Value;
@@ -14,7 +15,7 @@ const INIT: &str = "SET NAMES utf8mb4; SET SESSION sql_mode = 'STRICT_ALL_TABLES
 
 fn connect(db: &crate::testing::MariadbDatabase) -> Client {
     let url = db.url();
-    Client::connect(&ConnectOptions {
+    now(Client::connect(&ConnectOptions {
         host: url.host.as_deref().unwrap(),
         port: url.port.unwrap(),
         user: url.user.as_deref().unwrap(),
@@ -25,23 +26,23 @@ fn connect(db: &crate::testing::MariadbDatabase) -> Client {
         write_timeout: Some(Duration::from_secs(60)),
         init: INIT,
         tls: &crate::engine::wire::TlsSettings::default(),
-    })
+        kind: crate::engine::wire::SocketKind::Blocking,
+    }))
     .expect("connects to the test MariaDB")
 }
 
 fn rows(client: &mut Client, sql: &str, params: &[Value]) -> Vec<Vec<Value>> {
-    let mut statement = client.prepare(sql).unwrap();
+    let mut statement = now(client.prepare(sql)).unwrap();
     let mut out = Vec::new();
-    client
-        .execute(&mut statement, params, &mut |row| {
-            let values = (0..row.len())
-                .map(|i| row.value(i).unwrap().to_value())
-                .collect();
-            out.push(values);
-            Ok(())
-        })
-        .unwrap();
-    client.close_statement(statement.id).unwrap();
+    now(client.execute(&mut statement, params, &mut |row| {
+        let values = (0..row.len())
+            .map(|i| row.value(i).unwrap().to_value())
+            .collect();
+        out.push(values);
+        Ok(())
+    }))
+    .unwrap();
+    now(client.close_statement(statement.id)).unwrap();
     out
 }
 
@@ -49,16 +50,14 @@ fn rows(client: &mut Client, sql: &str, params: &[Value]) -> Vec<Vec<Value>> {
 fn statements_run_on_mariadb() {
     let db = mariadb_database();
     let mut client = connect(&db);
-    client.ping().unwrap();
-    client
-        .query(
-            "CREATE TABLE t (id BIGINT AUTO_INCREMENT PRIMARY KEY, n INT, \
+    now(client.ping()).unwrap();
+    now(client.query(
+        "CREATE TABLE t (id BIGINT AUTO_INCREMENT PRIMARY KEY, n INT, \
              u TINYINT UNSIGNED, x DOUBLE, s TEXT, d DATETIME(6), b BLOB)",
-        )
-        .unwrap();
-    let mut insert = client
-        .prepare("INSERT INTO t (n, u, x, s, d, b) VALUES (?, ?, ?, ?, ?, ?)")
-        .unwrap();
+    ))
+    .unwrap();
+    let mut insert =
+        now(client.prepare("INSERT INTO t (n, u, x, s, d, b) VALUES (?, ?, ?, ?, ?, ?)")).unwrap();
     assert_eq!(insert.params, 6);
     for i in 0..3 {
         let params = [
@@ -74,9 +73,7 @@ fn statements_run_on_mariadb() {
             },
         ];
         assert_eq!(
-            client
-                .execute(&mut insert, &params, &mut |_| Ok(()))
-                .unwrap(),
+            now(client.execute(&mut insert, &params, &mut |_| Ok(()))).unwrap(),
             1
         );
         assert_eq!(client.last_insert_id(), i as u64 + 1);
@@ -101,45 +98,45 @@ fn statements_run_on_mariadb() {
     );
     // A wrong parameter count is refused before anything is sent.
     assert!(matches!(
-        client.execute(&mut insert, &[], &mut |_| Ok(())),
+        now(client.execute(&mut insert, &[], &mut |_| Ok(()))),
         Err(Error::Parameter(_))
     ));
     // The server's errors are typed and leave the connection usable.
-    let e = client.prepare("SELECT * FROM missing").unwrap_err();
+    let e = now(client.prepare("SELECT * FROM missing")).unwrap_err();
     assert!(matches!(e, Error::Database(_)), "{e:?}");
-    let e = client
-        .execute(
-            &mut insert,
-            &[
-                Value::Int(1),
-                Value::Int(999),
-                Value::NULL,
-                Value::NULL,
-                Value::NULL,
-                Value::NULL,
-            ],
-            &mut |_| Ok(()),
-        )
-        .unwrap_err();
+    let e = now(client.execute(
+        &mut insert,
+        &[
+            Value::Int(1),
+            Value::Int(999),
+            Value::NULL,
+            Value::NULL,
+            Value::NULL,
+            Value::NULL,
+        ],
+        &mut |_| Ok(()),
+    ))
+    .unwrap_err();
     assert!(matches!(e, Error::Database(_)), "out of range: {e:?}");
     assert!(!client.is_closed());
     // A statement closed on the server is gone.
-    client.close_statement(insert.id).unwrap();
-    assert!(client
-        .execute(&mut insert, &[const { Value::NULL }; 6], &mut |_| Ok(()))
-        .is_err());
-    client.ping().unwrap();
+    now(client.close_statement(insert.id)).unwrap();
+    assert!(
+        now(client.execute(&mut insert, &[const { Value::NULL }; 6], &mut |_| Ok(()))).is_err()
+    );
+    now(client.ping()).unwrap();
 }
 
 #[test]
 fn batches_report_an_error_in_any_statement() {
     let db = mariadb_database();
     let mut client = connect(&db);
-    client
-        .query("CREATE TABLE b (n INT); INSERT INTO b VALUES (1); SELECT * FROM b; SELECT 2")
+    now(client
+        .query("CREATE TABLE b (n INT); INSERT INTO b VALUES (1); SELECT * FROM b; SELECT 2"))
         .unwrap();
-    let e = client
-        .query("INSERT INTO b VALUES (2); SELECT * FROM b; INSERT INTO nowhere VALUES (3)")
+    let e =
+        now(client
+            .query("INSERT INTO b VALUES (2); SELECT * FROM b; INSERT INTO nowhere VALUES (3)"))
         .unwrap_err();
     assert!(matches!(e, Error::Database(_)), "{e:?}");
     let got = rows(&mut client, "SELECT COUNT(*) FROM b", &[]);
@@ -150,18 +147,18 @@ fn batches_report_an_error_in_any_statement() {
 fn the_server_says_whether_a_transaction_is_open() {
     let db = mariadb_database();
     let mut client = connect(&db);
-    client.query("CREATE TABLE tx (n INT)").unwrap();
+    now(client.query("CREATE TABLE tx (n INT)")).unwrap();
     assert!(!client.in_transaction());
-    client.query("START TRANSACTION").unwrap();
+    now(client.query("START TRANSACTION")).unwrap();
     assert!(client.in_transaction());
-    client.query("INSERT INTO tx VALUES (1)").unwrap();
+    now(client.query("INSERT INTO tx VALUES (1)")).unwrap();
     assert!(client.in_transaction());
-    client.query("COMMIT").unwrap();
+    now(client.query("COMMIT")).unwrap();
     assert!(!client.in_transaction());
-    client.query("BEGIN; SET SESSION sql_mode = ''").unwrap();
+    now(client.query("BEGIN; SET SESSION sql_mode = ''")).unwrap();
     assert!(client.in_transaction());
     // The reset rolls it back and runs the init statements again.
-    client.reset().unwrap();
+    now(client.reset()).unwrap();
     assert!(!client.in_transaction());
     let mode = rows(&mut client, "SELECT @@SESSION.sql_mode", &[]);
     let Value::Bytes(mode) = &mode[0][0] else {
@@ -178,17 +175,13 @@ fn the_server_says_whether_a_transaction_is_open() {
 fn a_value_over_16_mib_round_trips() {
     let db = mariadb_database();
     let mut admin = connect(&db);
-    admin
-        .query("SET GLOBAL max_allowed_packet = 67108864")
-        .unwrap();
+    now(admin.query("SET GLOBAL max_allowed_packet = 67108864")).unwrap();
     drop(admin);
     let mut client = connect(&db);
-    client.query("CREATE TABLE big (b LONGBLOB)").unwrap();
+    now(client.query("CREATE TABLE big (b LONGBLOB)")).unwrap();
     let value: Vec<u8> = (0..MAX_CHUNK * 2 + 10).map(|i| (i % 251) as u8).collect();
-    let mut insert = client.prepare("INSERT INTO big VALUES (?)").unwrap();
-    client
-        .execute(&mut insert, &[Value::Bytes(value.clone())], &mut |_| Ok(()))
-        .unwrap();
+    let mut insert = now(client.prepare("INSERT INTO big VALUES (?)")).unwrap();
+    now(client.execute(&mut insert, &[Value::Bytes(value.clone())], &mut |_| Ok(()))).unwrap();
     let got = rows(&mut client, "SELECT b, LENGTH(b) FROM big", &[]);
     assert_eq!(got[0][1], Value::Int(value.len() as i64));
     assert!(got[0][0] == Value::Bytes(value));

@@ -48,9 +48,10 @@ pub(super) fn wanted(
 }
 
 /// Sends the SSLRequest (the handshake response's first 32 bytes, `CLIENT_SSL` among the
-/// capabilities) and runs the TLS handshake; the full handshake response follows over TLS
-/// with the next sequence id.
-pub(super) fn start(
+/// capabilities) and runs the TLS handshake (rustls on a blocking socket, `tokio-rustls`
+/// on a tokio one: the same settings and checks); the full handshake response follows over
+/// TLS with the next sequence id.
+pub(super) async fn start(
     mut packets: Packets,
     capabilities: u32,
     options: &ConnectOptions<'_>,
@@ -60,9 +61,30 @@ pub(super) fn start(
     out.extend_from_slice(&(MAX_PAYLOAD as u32).to_le_bytes());
     out.push(UTF8MB4_GENERAL_CI);
     out.extend_from_slice(&[0; 23]);
-    packets.send()?;
+    packets.send().await?;
     let deadline = Instant::now() + options.connect_timeout;
     let name = options.host.trim_start_matches('[').trim_end_matches(']');
+    #[cfg(feature = "tokio")]
+    if packets.is_async() {
+        use super::socket::{AsyncStream, Stream};
+        let upgrade = async |stream: Stream| {
+            let Stream::Async(stream) = stream else {
+                return Err(super::packet::protocol(
+                    "TLS asked for on a socket that is not TCP",
+                ));
+            };
+            let AsyncStream::Tcp(tcp) = *stream else {
+                return Err(super::packet::protocol(
+                    "TLS asked for on a socket that is not TCP",
+                ));
+            };
+            let tls = crate::engine::wire::tls_handshake_tokio(tcp, name, options.tls, deadline)
+                .await
+                .map_err(fail)?;
+            Ok(Stream::Async(Box::new(AsyncStream::Tls(tls))))
+        };
+        return packets.upgrade_async(upgrade).await;
+    }
     let mut packets =
         packets.upgrade(|tcp| tls_handshake(tcp, name, options.tls, deadline).map_err(fail))?;
     // The handshake left its own deadline on the socket: the login's wait again.

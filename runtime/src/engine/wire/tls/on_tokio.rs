@@ -56,3 +56,25 @@ pub(in crate::engine::wire) async fn start(
         .and_then(|cert| server_end_point(cert.as_ref()));
     Ok(AsyncSocket::Tls(Box::new(stream), end_point))
 }
+
+/// [`handshake`] on a tokio TCP socket (MySQL's, after its SSLRequest packet): the same
+/// settings, certificate checks and typed failures, done by `deadline`.
+#[cfg(feature = "mysql")]
+pub(crate) async fn handshake_tokio(
+    tcp: ::tokio::net::TcpStream,
+    name: &str,
+    settings: &TlsSettings,
+    deadline: Instant,
+) -> Result<::tokio_rustls::client::TlsStream<::tokio::net::TcpStream>, ConnectFail> {
+    let config = client_config(settings)?;
+    let server_name = server_name(name)?;
+    let connector = ::tokio_rustls::TlsConnector::from(config);
+    let left = deadline.saturating_duration_since(Instant::now());
+    match ::tokio::time::timeout(left, connector.connect(server_name, tcp)).await {
+        Err(_) => Err(ConnectFail::Failed(
+            "timed out during the TLS handshake (connect_timeout)".into(),
+        )),
+        Ok(Err(e)) => Err(handshake_error(e, settings)),
+        Ok(Ok(stream)) => Ok(stream),
+    }
+}
