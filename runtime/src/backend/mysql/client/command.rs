@@ -120,7 +120,27 @@ impl Client {
     /// end of the rows; an ERR packet is the error.
     #[inline]
     pub(super) async fn read_row_packet(&mut self) -> Result<bool, Error> {
+        if let Some(row) = self.buffered_row_packet()? {
+            return Ok(row);
+        }
         self.read().await?;
+        self.row_packet_kind()
+    }
+
+    /// [`read_row_packet`](Self::read_row_packet) of a packet wholly buffered, in plain
+    /// code; `None` (nothing read) when it is not buffered.
+    #[inline]
+    pub(super) fn buffered_row_packet(&mut self) -> Result<Option<bool>, Error> {
+        if !self.packets.read_buffered(&mut self.buf)? {
+            return Ok(None);
+        }
+        self.row_packet_kind().map(Some)
+    }
+
+    /// What the row packet in `buf` is: a row (`true`), the end of the rows (`false`), or an
+    /// ERR packet (the error).
+    #[inline]
+    fn row_packet_kind(&mut self) -> Result<bool, Error> {
         if self.buf.first() == Some(&0xFF) {
             self.phase = Phase::Idle;
             return Err(wire::err(&self.buf));
@@ -479,7 +499,12 @@ impl Client {
         let mut rows = 0u64;
         let mut failed = None;
         loop {
-            if !self.read_row_packet().await? {
+            // A buffered row is read in plain code; the await only at a refill.
+            let row = match self.buffered_row_packet()? {
+                Some(row) => row,
+                None => self.read_row_packet().await?,
+            };
+            if !row {
                 break;
             }
             row::locate(&self.buf, &statement.columns, &mut self.spans)?;

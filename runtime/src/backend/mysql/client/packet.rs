@@ -256,6 +256,18 @@ impl Packets {
     /// refused before it is read. A packet already in the buffer is taken without an await.
     #[inline]
     pub(crate) async fn read(&mut self, buf: &mut Vec<u8>) -> Result<(), Error> {
+        if self.read_buffered(buf)? {
+            return Ok(());
+        }
+        self.read_more(buf).await
+    }
+
+    /// Takes the next payload into `buf` (emptied first) when its packet is wholly in the
+    /// buffer, in plain code: `false` (nothing taken) when it is not. A row loop calls this
+    /// first and awaits [`read`](Self::read) only at a refill, so a buffered row costs no
+    /// future (see docs/design.md, "Async on MySQL": the blocking path's cost).
+    #[inline]
+    pub(crate) fn read_buffered(&mut self, buf: &mut Vec<u8>) -> Result<bool, Error> {
         buf.clear();
         if self.rend - self.rpos >= 4 {
             let len = self.header(0)?;
@@ -264,10 +276,10 @@ impl Packets {
                 buf.extend_from_slice(&self.rbuf[at..at + len]);
                 self.rpos = at + len;
                 self.seq = self.seq.wrapping_add(1);
-                return Ok(());
+                return Ok(true);
             }
         }
-        self.read_more(buf).await
+        Ok(false)
     }
 
     /// [`read`](Self::read) of a packet not (wholly) buffered.
