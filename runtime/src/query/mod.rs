@@ -49,8 +49,8 @@ pub use selectable::{AsSelect, ColumnTypes, Selectable, TaggedIn};
 pub use source::{Alias, AliasCol, AliasMethods, Source, SourceColumn, TableRow};
 
 pub use assign::{
-    bind_field, excluded, set_item, Assign, AssignList, AssignMethods, AssignTo, Assignment,
-    Assignments, ChangesetValue, ColumnList, ColumnNames, Excluded, StoresInto,
+    excluded, set_field, set_item, unlisted_changeset, Assign, AssignList, AssignMethods, AssignTo, Assignment,
+    Assignments, ColumnList, ColumnNames, Excluded, StoresInto,
 };
 pub use boxed::{
     BoxedColumns, BoxedFilter, BoxedOrder, DynamicRow, IntoBoxedFilter, IntoBoxedOrder,

@@ -101,6 +101,8 @@ pub struct MysqlLink {
     values: Vec<u8>,
     /// Whether the server takes RETURNING, once asked (`writes.rs`).
     returning: Option<bool>,
+    /// Whether the server is MariaDB, once asked (`writes.rs`).
+    mariadb: Option<bool>,
     /// The AUTO_INCREMENT value the last write generated (`last_insert_id`).
     last_insert_id: Option<u64>,
 }
@@ -188,6 +190,7 @@ impl Connection<Mysql> {
             types: Vec::new(),
             values: Vec::new(),
             returning: None,
+            mariadb: None,
             last_insert_id: None,
         };
         Ok(Connection::from_link(link, target))
@@ -231,7 +234,10 @@ impl Connection<Mysql> {
     ) -> Result<u64, Error> {
         self.mysql_check(statement)?;
         let started = Instant::now();
-        let (sql, result) = self.link.run(statement, sink);
+        let (sql, mut result) = self.link.run(statement, sink);
+        if statement.mysql.nowait {
+            result = result.map_err(errors::lock_not_taken);
+        }
         log::rendered(
             &self.echo,
             sql.as_deref().unwrap_or(&statement.sql),
@@ -410,6 +416,7 @@ pub(crate) fn open_socket(
         types: Vec::new(),
         values: Vec::new(),
         returning: None,
+        mariadb: None,
         last_insert_id: None,
     };
     Ok(Connection::from_link(link, socket.to_string()))
