@@ -94,7 +94,13 @@ fn each_locking_form_mysql_has_renders_and_runs_on_mariadb() {
         format!("{base} LOCK IN SHARE MODE")
     );
     assert_eq!(
-        text(pending().limit(1).for_update().skip_locked().debug_sql_for(mysql)),
+        text(
+            pending()
+                .limit(1)
+                .for_update()
+                .skip_locked()
+                .debug_sql_for(mysql)
+        ),
         format!("{base} LIMIT ? FOR UPDATE SKIP LOCKED")
     );
     assert_eq!(
@@ -117,10 +123,7 @@ fn each_locking_form_mysql_has_renders_and_runs_on_mariadb() {
     ];
     assert_eq!(pending().for_update().load(&mut tx).unwrap(), all);
     assert_eq!(pending().for_share().load(&mut tx).unwrap(), all);
-    assert_eq!(
-        pending().for_update().no_wait().load(&mut tx).unwrap(),
-        all
-    );
+    assert_eq!(pending().for_update().no_wait().load(&mut tx).unwrap(), all);
     assert_eq!(
         pending().for_share().skip_locked().load(&mut tx).unwrap(),
         all
@@ -303,7 +306,10 @@ fn job_queue_workers_on_mariadb_claim_every_job_exactly_once() {
             )
         })
         .collect();
-    insert_into(jobs::table).values(more).execute(&mut conn).unwrap();
+    insert_into(jobs::table)
+        .values(more)
+        .execute(&mut conn)
+        .unwrap();
     let per_worker: Vec<usize> = std::thread::scope(|s| {
         let workers: Vec<_> = (0..WORKERS)
             .map(|worker| {

@@ -50,9 +50,7 @@ fn a_changeset_with_unsigned_fields_updates_them<B: TestBackend>() {
         big: Some(big_max::<B>()),
         maybe: Some(Some(u32::MAX)),
     };
-    let statement = update(counters::table)
-        .filter(counters::id.eq(1))
-        .set(&all);
+    let statement = update(counters::table).filter(counters::id.eq(1)).set(&all);
     let mut out = sqlwright::render::SqlWriter::for_dialect(B::DIALECT);
     statement.render_statement(&mut out);
     let rendered = out.finish();

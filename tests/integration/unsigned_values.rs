@@ -88,7 +88,12 @@ fn many_to_many_loads_by_unsigned_keys<B: TestBackend>() {
         .unwrap();
     let links: Vec<_> = [(u32::MAX, top), (u32::MAX, 5), (3, 5)]
         .into_iter()
-        .map(|(c, l)| (counter_labels::counter_id.to(c), counter_labels::label_id.to(l)))
+        .map(|(c, l)| {
+            (
+                counter_labels::counter_id.to(c),
+                counter_labels::label_id.to(l),
+            )
+        })
         .collect();
     insert_into(counter_labels::table)
         .values(links)
@@ -143,7 +148,10 @@ fn many_to_many_loads_by_unsigned_keys<B: TestBackend>() {
             (l.id, ids)
         })
         .collect();
-    assert_eq!(got, [(5, vec![3, u32::MAX]), (6, vec![]), (top, vec![u32::MAX])]);
+    assert_eq!(
+        got,
+        [(5, vec![3, u32::MAX]), (6, vec![]), (top, vec![u32::MAX])]
+    );
 
     // One row's related rows.
     let top_label = labels.last().unwrap();

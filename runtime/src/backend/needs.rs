@@ -225,6 +225,15 @@ impl<T: crate::render::Render<Needs: Needs<Canon = ()>>> Portable for T {}
 )]
 pub trait AvailableOn<B> {}
 
+/// A PostgreSQL feature MySQL has too (written by [`features`]' list). `AvailableOn<Mysql>`
+/// is one blanket impl over it rather than one impl per feature, so that SQLite's error
+/// for such a feature does not add "but `AvailableOn<Mysql>` is implemented for it".
+pub trait OnMysql {}
+
+#[cfg(feature = "mysql")]
+#[diagnostic::do_not_recommend]
+impl<F: OnMysql> AvailableOn<super::Mysql> for F {}
+
 /// Backend `Self` runs a query whose canonical needs are `N`.
 pub trait Runs<N> {}
 
@@ -390,9 +399,7 @@ pub mod features {
         (@on) => { false };
         (@on mysql) => { true };
         (@impl mysql $f:ident) => {
-            #[cfg(feature = "mysql")]
-            #[diagnostic::do_not_recommend]
-            impl super::AvailableOn<crate::backend::Mysql> for $f {}
+            impl super::OnMysql for $f {}
         };
     }
 

@@ -413,8 +413,7 @@ where
         conn: &'c mut C,
     ) -> Ran<'c, C, Vec<RowType<F, S, G, J>>>
     where
-        C::Backend:
-            crate::backend::Runs<crate::backend::Canonical<LockedNeeds<M, L, F, From, S, W, O, G, H, J>>>,
+        C::Backend: crate::backend::Runs<LockedCanon<M, L, F, From, S, W, O, G, H, J>>,
         G: GroupingComplete<C::Backend>,
         S: SelectClause<F, G, J, SqlType: RowOf>,
         Job<Self, As<RowType<F, S, G, J>, S::SqlType>, Vec<RowType<F, S, G, J>>>:
@@ -429,8 +428,7 @@ where
         conn: &'c mut C,
     ) -> Ran<'c, C, Vec<R>>
     where
-        C::Backend:
-            crate::backend::Runs<crate::backend::Canonical<LockedNeeds<M, L, F, From, S, W, O, G, H, J>>>,
+        C::Backend: crate::backend::Runs<LockedCanon<M, L, F, From, S, W, O, G, H, J>>,
         G: GroupingComplete<C::Backend>,
         S: SelectClause<F, G, J>,
         Job<Self, As<R, S::SqlType>, Vec<R>>: Work<'c, C::Backend, C::Mode, Output = Vec<R>>,
@@ -444,8 +442,7 @@ where
         conn: &'c mut C,
     ) -> Ran<'c, C, Option<RowType<F, S, G, J>>>
     where
-        C::Backend:
-            crate::backend::Runs<crate::backend::Canonical<LockedNeeds<M, L, F, From, S, W, O, G, H, J>>>,
+        C::Backend: crate::backend::Runs<LockedCanon<M, L, F, From, S, W, O, G, H, J>>,
         G: GroupingComplete<C::Backend>,
         S: SelectClause<F, G, J, SqlType: RowOf>,
         Job<Self, As<RowType<F, S, G, J>, S::SqlType>, Option<RowType<F, S, G, J>>>:
@@ -462,8 +459,7 @@ where
         conn: &'c mut C,
     ) -> Ran<'c, C, RowType<F, S, G, J>>
     where
-        C::Backend:
-            crate::backend::Runs<crate::backend::Canonical<LockedNeeds<M, L, F, From, S, W, O, G, H, J>>>,
+        C::Backend: crate::backend::Runs<LockedCanon<M, L, F, From, S, W, O, G, H, J>>,
         G: GroupingComplete<C::Backend>,
         S: SelectClause<F, G, J, SqlType: RowOf>,
         Job<Self, As<RowType<F, S, G, J>, S::SqlType>, RowType<F, S, G, J>>:
@@ -484,8 +480,7 @@ where
     where
         S: SelectClause<F, G, J, SqlType: RowOf>,
         C::Backend: crate::engine::stream_job::Streaming,
-        C::Backend:
-            crate::backend::Runs<crate::backend::Canonical<LockedNeeds<M, L, F, From, S, W, O, G, H, J>>>,
+        C::Backend: crate::backend::Runs<LockedCanon<M, L, F, From, S, W, O, G, H, J>>,
         G: GroupingComplete<C::Backend>,
         StreamJob<Self, RowType<F, S, G, J>, C::Backend>: Work<'c, C::Backend, C::Mode>,
     {
@@ -512,8 +507,7 @@ where
     where
         Each: FnMut(RowType<F, S, G, J>) -> Result<(), Error> + 'c,
         S: SelectClause<F, G, J, SqlType: RowOf>,
-        C::Backend:
-            crate::backend::Runs<crate::backend::Canonical<LockedNeeds<M, L, F, From, S, W, O, G, H, J>>>,
+        C::Backend: crate::backend::Runs<LockedCanon<M, L, F, From, S, W, O, G, H, J>>,
         G: GroupingComplete<C::Backend>,
         ForEachJob<Self, RowType<F, S, G, J>, Each>: Work<'c, C::Backend, C::Mode, Output = u64>,
     {
@@ -584,6 +578,10 @@ impl NotInSetOperation for crate::check::lock::Unlocked {}
 /// then the query's own.
 pub type LockedNeeds<M, L, F, From, S, W, O, G, H, J> =
     Both<<M as LockStrength>::Needs<L>, SelectNeeds<F, From, S, W, O, G, H, J>>;
+
+/// [`LockedNeeds`] in canonical form: what the connection's backend must run.
+pub type LockedCanon<M, L, F, From, S, W, O, G, H, J> =
+    crate::backend::Canonical<LockedNeeds<M, L, F, From, S, W, O, G, H, J>>;
 
 /// Decodes one streamed row into `R`.
 fn decode_row<R: FromRow<ST>, ST>(row: RowRef<'_>, labels: &[Label]) -> Result<R, Error> {

@@ -260,14 +260,24 @@ mod tests {
         match &nowait {
             Error::Database(e) => {
                 assert_eq!(e.code, "55P03");
-                assert_eq!(e.detail.as_deref(), Some("MySQL error 1205 (SQLSTATE HY000)"));
+                assert_eq!(
+                    e.detail.as_deref(),
+                    Some("MySQL error 1205 (SQLSTATE HY000)")
+                );
             }
             other => panic!("{other:?}"),
         }
         // MySQL 8's own number is already the kind; other errors are left alone
         let mysql8 = server_error(3572, "HY000", "Statement aborted because lock(s) could not be acquired immediately and NOWAIT is set.");
-        assert_eq!(lock_not_taken(mysql8).kind(), Some(DbErrorKind::LockNotAvailable));
-        let dup = lock_not_taken(server_error(1062, "23000", "Duplicate entry '1' for key 'PRIMARY'"));
+        assert_eq!(
+            lock_not_taken(mysql8).kind(),
+            Some(DbErrorKind::LockNotAvailable)
+        );
+        let dup = lock_not_taken(server_error(
+            1062,
+            "23000",
+            "Duplicate entry '1' for key 'PRIMARY'",
+        ));
         assert_eq!(dup.kind(), Some(DbErrorKind::UniqueViolation));
     }
 
