@@ -29,6 +29,9 @@ pub fn expand(input: TokenStream) -> syn::Result<TokenStream> {
     let table = table_option(&input, "Changeset")?;
     let fields = named_fields(&input, "Changeset")?;
     let sp = quote!(::sqlwright::__private);
+    let list = quote::format_ident!("__SqlwrightSet{}", name);
+    let mut list_fields = Vec::new();
+    let mut list_values = Vec::new();
     let mut sets = Vec::new();
     let mut nones = Vec::new();
     let mut checks = Vec::new();
@@ -55,21 +58,39 @@ pub fn expand(input: TokenStream) -> syn::Result<TokenStream> {
         }
         let col = quote_spanned!(column.span()=> #table::#column);
         let st = quote!(<#col as #sp::ColumnDef>::SqlType);
+        // The list `set` stores: each field as a `Bound` borrowing it, as `column.to(&field)`
+        // binds it (an unsigned integer has no `Encode` of its own to borrow).
+        list_fields.push(quote!(#fname: ::core::option::Option<#sp::Bound<#st, &'__x #inner>>));
+        list_values.push(quote!(#fname: self.#fname.as_ref().map(#sp::Bound::unchecked)));
         // Spanned at the field's type: a type the changeset cannot bind is reported there.
-        let bind = quote_spanned! {inner.span()=> #sp::bind_field::<#st, _>(out, value)};
-        sets.push(quote! {
-            if let ::core::option::Option::Some(value) = &self.#fname {
-                #sp::set_item(out, &mut first, <#col as #sp::ColumnDef>::NAME);
-                out.redacting(<#col as #sp::ColumnDef>::SENSITIVE, |out| #bind);
-            }
+        sets.push(quote_spanned! {inner.span()=>
+            #sp::set_field::<#col, _>(out, &mut first, &self.#fname);
         });
         nones.push(quote!(self.#fname.is_none()));
         checks.push(quote_spanned! {inner.span()=>
             __sqlwright_stores::<#inner, #col, #st>();
         });
     }
+    let vis = &input.vis;
     let (_, ty_generics, where_clause) = input.generics.split_for_impl();
     let params = &input.generics.params;
+    let args: Vec<TokenStream> = params
+        .iter()
+        .map(|p| match p {
+            syn::GenericParam::Lifetime(l) => {
+                let l = &l.lifetime;
+                quote!(#l)
+            }
+            syn::GenericParam::Type(t) => {
+                let t = &t.ident;
+                quote!(#t)
+            }
+            syn::GenericParam::Const(c) => {
+                let c = &c.ident;
+                quote!(#c)
+            }
+        })
+        .collect();
     let where_preds = where_clause.map(|w| &w.predicates);
     let (lifetimes, others): (Vec<_>, Vec<_>) = params
         .iter()
@@ -93,6 +114,16 @@ pub fn expand(input: TokenStream) -> syn::Result<TokenStream> {
         #(#errors)*
         #check
 
+        /// The fields of a changeset as `set(&changes)` stores them (not API).
+        #[doc(hidden)]
+        #vis struct #list<'__x, #params>
+        where
+            #where_preds
+        {
+            #(#list_fields,)*
+            __sqlwright_of: ::core::marker::PhantomData<&'__x #name #ty_generics>,
+        }
+
         impl<'__x, #params> #sp::AssignList for &'__x #name #ty_generics
         where
             Self: '__x,
@@ -101,6 +132,32 @@ pub fn expand(input: TokenStream) -> syn::Result<TokenStream> {
             // Values of the columns' own types, bound as parameters: what a SET of the
             // same columns needs.
             type Needs = ();
+            type List = #list<'__x, #(#args),*>;
+            fn into_list(self) -> Self::List {
+                #list {
+                    #(#list_values,)*
+                    __sqlwright_of: ::core::marker::PhantomData,
+                }
+            }
+            fn render_columns(_: &mut #sp::SqlWriter<'_>) {}
+            fn render_values<'__w>(&'__w self, _: &mut #sp::SqlWriter<'__w>) {}
+            fn render_set<'__w>(&'__w self, out: &mut #sp::SqlWriter<'__w>) {
+                #sp::unlisted_changeset(out);
+            }
+            fn is_empty(&self) -> bool {
+                true #(&& #nones)*
+            }
+        }
+
+        impl<'__x, #params> #sp::AssignList for #list<'__x, #(#args),*>
+        where
+            #where_preds
+        {
+            type Needs = ();
+            type List = Self;
+            fn into_list(self) -> Self {
+                self
+            }
             fn render_columns(_: &mut #sp::SqlWriter<'_>) {}
             fn render_values<'__w>(&'__w self, _: &mut #sp::SqlWriter<'__w>) {}
             fn render_set<'__w>(&'__w self, out: &mut #sp::SqlWriter<'__w>) {

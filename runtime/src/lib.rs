@@ -346,7 +346,9 @@ pub mod __private {
     pub use crate::expr::{And, Binary, Bound, Eq, SqlValue};
     pub use crate::expr::{AsExpr, Expression};
     pub use crate::query::join_markers::ByPath;
-    pub use crate::query::{bind_field, set_item, AssignList, Assignments, SingleFrom};
+    pub use crate::query::{
+        set_field, set_item, unlisted_changeset, AssignList, Assignments, SingleFrom,
+    };
     pub use crate::query::{
         Alias, Assign, CheckMeta, Col, Column, ColumnDef, ColumnMeta, ColumnTuple,
         CompositeKeyMeta, FkRef, ForeignKeyMeta, ForeignKeys, IndexMeta, Insertable, JoinPath,

@@ -16,6 +16,24 @@ sqlwright::table! {
     }
 }
 
+sqlwright::table! {
+    labels (id) {
+        id -> UInt8,
+        name -> Text,
+    }
+    counter_labels (counter_id, label_id) {
+        #[references(counters::id, on_delete = cascade)] counter_id -> UInt4,
+        #[references(labels::id, on_delete = cascade)] label_id -> UInt8,
+    }
+}
+
+#[derive(sqlwright::Insertable, sqlwright::Row, Debug, Clone, PartialEq)]
+#[sqlwright(table = labels)]
+struct Label {
+    id: u64,
+    name: String,
+}
+
 #[derive(sqlwright::Insertable, sqlwright::Row, Debug, Clone, PartialEq)]
 #[sqlwright(table = readings)]
 struct Reading {
@@ -48,7 +66,104 @@ crate::on_all!(
     relations_load_by_unsigned_keys,
     raw_sql_binds_unsigned_values_by_their_natural_type,
     a_parent_with_an_unsigned_key_is_inserted_with_its_children,
+    many_to_many_loads_by_unsigned_keys,
 );
+
+fn many_to_many_loads_by_unsigned_keys<B: TestBackend>() {
+    let mut db = with::<B>(sqlwright::schema!(counters, labels, counter_labels), "");
+    let mut counters_made = rows::<B>();
+    counters_made[1].id = u32::MAX;
+    insert_into(counters::table)
+        .values(&counters_made[..])
+        .execute(&mut db.conn)
+        .unwrap();
+    let top = big_max::<B>();
+    let labels_made = [(top, "top"), (5, "five"), (6, "unused")].map(|(id, name)| Label {
+        id,
+        name: name.into(),
+    });
+    insert_into(labels::table)
+        .values(&labels_made[..])
+        .execute(&mut db.conn)
+        .unwrap();
+    let links: Vec<_> = [(u32::MAX, top), (u32::MAX, 5), (3, 5)]
+        .into_iter()
+        .map(|(c, l)| {
+            (
+                counter_labels::counter_id.to(c),
+                counter_labels::label_id.to(l),
+            )
+        })
+        .collect();
+    insert_into(counter_labels::table)
+        .values(links)
+        .execute(&mut db.conn)
+        .unwrap();
+
+    // Counters with their labels: keyed by u32 counter ids, u32::MAX among them.
+    let parents: Vec<Counter> = counters::table
+        .select(Counter::as_select())
+        .order_by(counters::id)
+        .load(&mut db.conn)
+        .unwrap();
+    let loaded = parents
+        .clone()
+        .with_through::<Label, _, _>(
+            counter_labels::counter_id,
+            counter_labels::label_id,
+            &mut db.conn,
+        )
+        .unwrap();
+    let got: Vec<(u32, Vec<u64>)> = loaded
+        .iter()
+        .map(|(c, ls)| {
+            let mut ids: Vec<u64> = ls.iter().map(|l| l.id).collect();
+            ids.sort();
+            (c.id, ids)
+        })
+        .collect();
+    let mut both = vec![5, top];
+    both.sort();
+    assert_eq!(got, [(1, vec![]), (3, vec![5]), (u32::MAX, both)]);
+
+    // Labels with their counters: keyed by u64 label ids, the backend's largest among them.
+    let labels: Vec<Label> = labels::table
+        .select(Label::as_select())
+        .order_by(labels::id)
+        .load(&mut db.conn)
+        .unwrap();
+    let loaded = labels
+        .clone()
+        .with_through::<Counter, _, _>(
+            counter_labels::label_id,
+            counter_labels::counter_id,
+            &mut db.conn,
+        )
+        .unwrap();
+    let got: Vec<(u64, Vec<u32>)> = loaded
+        .iter()
+        .map(|(l, cs)| {
+            let mut ids: Vec<u32> = cs.iter().map(|c| c.id).collect();
+            ids.sort();
+            (l.id, ids)
+        })
+        .collect();
+    assert_eq!(
+        got,
+        [(5, vec![3, u32::MAX]), (6, vec![]), (top, vec![u32::MAX])]
+    );
+
+    // One row's related rows.
+    let top_label = labels.last().unwrap();
+    let counters_of: Vec<Counter> = top_label
+        .through(
+            counter_labels::label_id,
+            counter_labels::counter_id,
+            &mut db.conn,
+        )
+        .unwrap();
+    assert_eq!(counters_of, [counters_made[1].clone()]);
+}
 
 fn unsigned_values_in_lists<B: TestBackend>() {
     let mut db = filled::<B>();

@@ -12,9 +12,9 @@
 //!   needs no bound on PostgreSQL);
 //! - every backend runs `()` (so code generic over the backend runs portable queries);
 //! - the other backends run a set when they run each feature in it: `PgOnly<F>` where `F`
-//!   implements [`AvailableOn<B>`] (for MySQL: the date parts, truncation, arithmetic and
-//!   casts it spells exactly, [`features::DateParts`] and its three neighbours; for SQLite:
-//!   none). The error names the first feature missing, "`Ilike` is not available on
+//!   implements [`AvailableOn<B>`] (for MySQL: row locks, and the date parts, truncation,
+//!   arithmetic and casts it spells exactly, [`features::DateParts`] and its three
+//!   neighbours; for SQLite: none). The error names the first feature missing, "`Ilike` is not available on
 //!   `Mysql`", even when another feature of the same query is available there.
 //!
 //! A second kind, [`NotOnMysql<F>`], marks a feature PostgreSQL and SQLite have and MySQL
@@ -225,6 +225,15 @@ impl<T: crate::render::Render<Needs: Needs<Canon = ()>>> Portable for T {}
 )]
 pub trait AvailableOn<B> {}
 
+/// A PostgreSQL feature MySQL has too (written by [`features`]' list). `AvailableOn<Mysql>`
+/// is one blanket impl over it rather than one impl per feature, so that SQLite's error
+/// for such a feature does not add "but `AvailableOn<Mysql>` is implemented for it".
+pub trait OnMysql {}
+
+#[cfg(feature = "mysql")]
+#[diagnostic::do_not_recommend]
+impl<F: OnMysql> AvailableOn<super::Mysql> for F {}
+
 /// Backend `Self` runs a query whose canonical needs are `N`.
 pub trait Runs<N> {}
 
@@ -347,8 +356,15 @@ pub mod features {
     /// time into a closure.
     pub struct Streams;
     /// Row locks: `SELECT .. FOR UPDATE`, `FOR SHARE`, `NOWAIT`, `SKIP LOCKED` (SQLite locks
-    /// the whole database for a write transaction, and has no locking clause).
+    /// the whole database for a write transaction, and has no locking clause). MySQL and
+    /// MariaDB have them (`FOR SHARE` is written `LOCK IN SHARE MODE` there).
     pub struct RowLocks;
+    /// The key-level lock strengths `FOR NO KEY UPDATE` and `FOR KEY SHARE` (MySQL and
+    /// MariaDB lock whole rows only: `for_update()` or `for_share()` is the nearest).
+    pub struct ForNoKeyUpdateOrKeyShare;
+    /// A locking clause naming the tables it locks, `FOR UPDATE OF t` / `FOR SHARE OF t`
+    /// (`.of(..)`): MariaDB has no `OF`, so a locked join locks every table's rows there.
+    pub struct ForUpdateOf;
     /// `COPY ... FROM STDIN` and `COPY ... TO STDOUT` (named as SQL spells it: `Copy` is
     /// Rust's).
     #[allow(non_camel_case_types)]
@@ -384,20 +400,18 @@ pub mod features {
         (@on) => { false };
         (@on mysql) => { true };
         (@impl mysql $f:ident) => {
-            #[cfg(feature = "mysql")]
-            #[diagnostic::do_not_recommend]
-            impl super::AvailableOn<crate::backend::Mysql> for $f {}
+            impl super::OnMysql for $f {}
         };
     }
 
     // PostgreSQL's own features first, then what only MySQL lacks, then what MySQL has: a
     // backend's error is shortest when the feature it names comes first in the set.
     features!(super::K0;
-        Ilike, Arrays, JsonOperators, NetworkTypes, DistinctOn, Lateral, AnyAll, RowLocks,
-        RollupCubeGroupingSets, WithinGroupAggregates, Sequences, PgFunctions, PgCasts,
-        Intervals, Streams, COPY, FullJoin, UpdateReturning,
-        DoNothingReturning, DateParts(mysql), DateArithmetic(mysql), DateCasts(mysql),
-        DateTrunc(mysql),
+        Ilike, Arrays, JsonOperators, NetworkTypes, DistinctOn, Lateral, AnyAll,
+        ForNoKeyUpdateOrKeyShare, ForUpdateOf, RollupCubeGroupingSets, WithinGroupAggregates,
+        Sequences, PgFunctions, PgCasts, Intervals, Streams, COPY, FullJoin,
+        UpdateReturning, DoNothingReturning, RowLocks(mysql), DateParts(mysql),
+        DateArithmetic(mysql), DateCasts(mysql), DateTrunc(mysql),
     );
 
     impl super::MysqlLacks for DoNothingReturning {}

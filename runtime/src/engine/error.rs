@@ -584,6 +584,9 @@ impl Error {
     /// Whether a lock was not available: the server's 55P03, from a locking query with
     /// `NOWAIT` (`.for_update().no_wait()`) on a row another transaction holds, or from a
     /// wait longer than `lock_timeout`. The transaction is aborted, as after any error.
+    /// On MySQL and MariaDB: a `NOWAIT` query's row held by another transaction (MySQL's
+    /// 3572; MariaDB's 1205 from a statement with `NOWAIT`). A wait past MySQL's
+    /// `innodb_lock_wait_timeout` is 1205 [`DbErrorKind::Busy`], retryable, instead.
     pub fn is_lock_not_available(&self) -> bool {
         self.kind() == Some(DbErrorKind::LockNotAvailable)
     }

@@ -196,6 +196,14 @@ pub trait AssignList {
     fn is_empty(&self) -> bool {
         false
     }
+    /// What `set` stores: the list itself, or for a derived changeset by reference, its
+    /// fields as `Bound`s borrowing them (so that a field whose type is no `Encode` of its
+    /// own, an unsigned integer, is bound as `column.to(&field)` binds it).
+    type List: AssignList;
+    /// This list as `set` stores it.
+    fn into_list(self) -> Self::List
+    where
+        Self: Sized;
 }
 
 /// A valid list of assignments in clause `K` ([`InsertColumns`], [`UpdateSet`],
@@ -214,7 +222,7 @@ pub trait Assignments<T, K, I>: AssignList {}
     message = "`{Self}` cannot be a SET list of a statement on `{T}`",
     note = "assign columns of `{T}` with `column.to(value)`, a tuple of them, or `&changes` of a struct deriving `Changeset`"
 )]
-pub trait ValidSet<T, K, I> {}
+pub trait ValidSet<T, K, I>: AssignList {}
 impl<S: Assignments<T, K, I>, T, K, I> ValidSet<T, K, I> for S {}
 
 /// One `column.to(value)` in clause `K` of a statement on table `T`.
@@ -235,31 +243,37 @@ pub fn set_item(out: &mut SqlWriter<'_>, first: &mut bool, column: &str) {
     out.sql(" = ");
 }
 
-/// A value a derived changeset binds by reference. Every [`Encode`](crate::backend::Encode)
-/// type; not the unsigned integers, which are bound through a `Bound` they own and so
-/// cannot be borrowed from the struct (docs/design.md, "Unsigned values everywhere").
-#[doc(hidden)]
-#[diagnostic::on_unimplemented(
-    message = "a `#[derive(Changeset)]` field cannot be of type `{Self}` yet",
-    label = "unsigned integers are not bound from a changeset",
-    note = "set an unsigned column with `column.to(value)`, or write the row with an `Insertable` struct"
-)]
-pub trait ChangesetValue: crate::backend::Encode {}
-#[diagnostic::do_not_recommend]
-impl<T: crate::backend::Encode> ChangesetValue for T {}
-
-/// Binds one field of a derived changeset as a value of its column's type `ST`.
+/// Writes one field of a derived changeset (`"column" = $n`), bound as `column.to(&field)`
+/// binds it.
 #[doc(hidden)]
 #[inline]
-pub fn bind_field<'a, ST: crate::types::SqlType, T: ChangesetValue>(
+pub fn set_field<'a, C: ColumnDef, T: crate::backend::BindValue>(
     out: &mut SqlWriter<'a>,
-    value: &'a T,
+    first: &mut bool,
+    value: &'a Option<Bound<C::SqlType, T>>,
 ) {
-    out.bind_value_as::<ST, T>(value);
+    if let Some(value) = value {
+        set_item(out, first, C::NAME);
+        let outer = out.begin_redacting(C::SENSITIVE);
+        value.render(out);
+        out.end_redacting(outer);
+    }
+}
+
+/// What a derived changeset by reference writes if it is ever written itself rather than
+/// through the list `set` stores ([`AssignList::into_list`]): a refusal, before sending.
+#[doc(hidden)]
+pub fn unlisted_changeset(out: &mut SqlWriter<'_>) {
+    out.refuse("a #[derive(Changeset)] struct is written through `set(&changes)`".into());
 }
 
 impl<M: ColumnDef, E: Render> AssignList for Assign<Col<M>, E> {
     type Needs = E::Needs;
+    type List = Self;
+    #[inline]
+    fn into_list(self) -> Self {
+        self
+    }
     fn render_columns(out: &mut SqlWriter<'_>) {
         out.ident(M::NAME);
     }
@@ -319,6 +333,11 @@ macro_rules! assignment_tuples {
         #[allow(non_snake_case)]
         impl<$first: AssignList, $($t: AssignList),*> AssignList for ($first, $($t,)*) {
             type Needs = assignment_tuples!(@needs $first $($t)*);
+            type List = Self;
+            #[inline]
+            fn into_list(self) -> Self {
+                self
+            }
             fn render_columns(out: &mut SqlWriter<'_>) {
                 $first::render_columns(out);
                 $( out.sql(", "); $t::render_columns(out); )*

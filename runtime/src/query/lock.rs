@@ -1,5 +1,6 @@
 //! Row locking: `SELECT .. FOR UPDATE | FOR NO KEY UPDATE | FOR SHARE | FOR KEY SHARE
-//! [OF t, ..] [NOWAIT | SKIP LOCKED]` (PostgreSQL).
+//! [OF t, ..] [NOWAIT | SKIP LOCKED]` (PostgreSQL); on MySQL and MariaDB `FOR UPDATE` and
+//! `LOCK IN SHARE MODE` with `NOWAIT` or `SKIP LOCKED`.
 //!
 //! A locking clause is written last in SQL: `for_update()` (or `for_share()`, ..) turns a
 //! [`Select`] whose select list, joins, grouping and DISTINCT are final into a [`Locked`]
@@ -10,14 +11,18 @@
 //! (window functions are the server's error). A locked query may be a subquery, a derived
 //! table or a CTE body: `UPDATE .. WHERE id IN (SELECT .. FOR UPDATE SKIP LOCKED LIMIT 1)`.
 //! SQLite has no row locks: running a locked query on it is the compile error "RowLocks is
-//! not available on sqlwright::Sqlite".
+//! not available on sqlwright::Sqlite". MySQL has no `FOR NO KEY UPDATE`, `FOR KEY SHARE`
+//! or (MariaDB) `OF`: those are the compile errors "ForNoKeyUpdateOrKeyShare is not
+//! available on sqlwright::Mysql" and "ForUpdateOf is not available on sqlwright::Mysql".
 
 use super::clauses::{AddCondition, AddOrder, OrderBy};
 use super::compose::{FromClause, SelectNeeds, SubSelect};
 use super::distinct::{AppendItemFor, OrderItemFor};
 use super::select::{RowType, Select, SelectClause};
 use super::setop::SetOp;
-use crate::backend::needs::{features::RowLocks, Both, PgOnly};
+use crate::backend::needs::features::{ForNoKeyUpdateOrKeyShare, ForUpdateOf, RowLocks};
+use crate::backend::needs::{Both, Needs, PgOnly};
+use crate::backend::Dialect;
 use crate::check::lock::{LockRules, LockableFrom, OfList, RunsLocked, TargetNames};
 use crate::check::{GroupingComplete, ValidOrder, ValidWhere};
 use crate::engine::runner::{self, As, Job, Ran, Runner, Work};
@@ -76,22 +81,43 @@ pub struct ForShare;
 /// `FOR UPDATE`.
 pub struct ForKeyShare;
 
-/// A lock strength, as SQL writes it.
+/// A lock strength, as SQL writes it, and what it needs of the backend.
 pub trait LockStrength {
     /// ` FOR UPDATE`, ...
     const SQL: &'static str;
+    /// MySQL's spelling: ` FOR UPDATE`, or ` LOCK IN SHARE MODE` for a shared lock (what
+    /// MariaDB, which has no `FOR SHARE`, and MySQL 8 both take).
+    const MYSQL: &'static str;
+    /// Whether it is `FOR SHARE` (MySQL 8 takes `NOWAIT`/`SKIP LOCKED` only after its own
+    /// `FOR SHARE`, MariaDB only after `LOCK IN SHARE MODE`).
+    const SHARED: bool;
+    /// The needs of this strength locking sources `L`: row locks (which MySQL has), or the
+    /// key-level strengths and `OF` (which it has not).
+    type Needs<L: LockNames>: Needs;
 }
 impl LockStrength for ForUpdate {
     const SQL: &'static str = " FOR UPDATE";
+    const MYSQL: &'static str = Self::SQL;
+    const SHARED: bool = false;
+    type Needs<L: LockNames> = L::Needs;
 }
 impl LockStrength for ForNoKeyUpdate {
     const SQL: &'static str = " FOR NO KEY UPDATE";
+    const MYSQL: &'static str = Self::SQL;
+    const SHARED: bool = false;
+    type Needs<L: LockNames> = L::KeyNeeds;
 }
 impl LockStrength for ForShare {
     const SQL: &'static str = " FOR SHARE";
+    const MYSQL: &'static str = " LOCK IN SHARE MODE";
+    const SHARED: bool = true;
+    type Needs<L: LockNames> = L::Needs;
 }
 impl LockStrength for ForKeyShare {
     const SQL: &'static str = " FOR KEY SHARE";
+    const MYSQL: &'static str = Self::SQL;
+    const SHARED: bool = false;
+    type Needs<L: LockNames> = L::KeyNeeds;
 }
 
 /// Wait for rows another transaction has locked (the default; bounded by the session's
@@ -107,12 +133,17 @@ pub struct SkipLocked;
 pub trait LockWait {
     /// Nothing, ` NOWAIT` or ` SKIP LOCKED`.
     const SQL: &'static str;
+    /// Whether it is `NOWAIT` (MariaDB reports a lock not taken with the lock wait
+    /// timeout's error number, 1205: a statement with `NOWAIT` is how the two are told
+    /// apart).
+    const NOWAIT: bool = false;
 }
 impl LockWait for Wait {
     const SQL: &'static str = "";
 }
 impl LockWait for NoWait {
     const SQL: &'static str = " NOWAIT";
+    const NOWAIT: bool = true;
 }
 impl LockWait for SkipLocked {
     const SQL: &'static str = " SKIP LOCKED";
@@ -127,13 +158,22 @@ pub struct Of<T, I>(PhantomData<(T, I)>);
 /// Which sources a locking clause locks, and how it writes them: every one (no `OF`) or
 /// those named by `.of(..)`.
 pub trait LockNames {
+    /// The needs of `FOR UPDATE` / `FOR SHARE` locking these sources: `PgOnly<RowLocks>`
+    /// without `OF` (MySQL has it), `PgOnly<ForUpdateOf>` with it (MariaDB has no `OF`).
+    type Needs: Needs;
+    /// The same for `FOR NO KEY UPDATE` / `FOR KEY SHARE`.
+    type KeyNeeds: Needs;
     /// Writes ` OF ..` or nothing.
     fn render_of(out: &mut SqlWriter<'_>);
 }
 impl LockNames for AllSources {
+    type Needs = PgOnly<RowLocks>;
+    type KeyNeeds = PgOnly<ForNoKeyUpdateOrKeyShare>;
     fn render_of(_: &mut SqlWriter<'_>) {}
 }
 impl<T: TargetNames, I> LockNames for Of<T, I> {
+    type Needs = PgOnly<ForUpdateOf>;
+    type KeyNeeds = Both<PgOnly<ForNoKeyUpdateOrKeyShare>, PgOnly<ForUpdateOf>>;
     fn render_of(out: &mut SqlWriter<'_>) {
         out.sql(" OF ");
         T::render_names(out);
@@ -295,6 +335,16 @@ where
         S: SelectClause<F, G, J>,
     {
         self.query.render_with(out, limit);
+        if out.dialect() == Dialect::Mysql {
+            out.sql(M::MYSQL);
+            L::render_of(out);
+            out.sql(Wt::SQL);
+            if let Some(marks) = out.mysql_marks() {
+                marks.nowait |= Wt::NOWAIT;
+                marks.shared_lock_option |= M::SHARED && !Wt::SQL.is_empty();
+            }
+            return;
+        }
         out.sql(M::SQL);
         L::render_of(out);
         out.sql(Wt::SQL);
@@ -324,6 +374,17 @@ where
         S: SelectClause<F, G, J>,
     {
         self.render().to_string()
+    }
+
+    /// [`debug_sql`](Self::debug_sql) as the backend of `dialect` spells it (on MySQL:
+    /// `LOCK IN SHARE MODE` for `for_share()`).
+    pub fn debug_sql_for<J>(&self, dialect: Dialect) -> String
+    where
+        S: SelectClause<F, G, J>,
+    {
+        let mut out = SqlWriter::for_dialect(dialect);
+        self.render_with(&mut out, None);
+        out.finish().to_string()
     }
 
     /// One run of the query: its rows decoded as `R` and made into `T` by `finish`.
@@ -363,8 +424,7 @@ where
         conn: &'c mut C,
     ) -> Ran<'c, C, Vec<RowType<F, S, G, J>>>
     where
-        C::Backend:
-            crate::backend::Runs<crate::backend::Canonical<LockedNeeds<F, From, S, W, O, G, H, J>>>,
+        C::Backend: crate::backend::Runs<LockedCanon<M, L, F, From, S, W, O, G, H, J>>,
         G: GroupingComplete<C::Backend>,
         S: SelectClause<F, G, J, SqlType: RowOf>,
         Job<Self, As<RowType<F, S, G, J>, S::SqlType>, Vec<RowType<F, S, G, J>>>:
@@ -379,8 +439,7 @@ where
         conn: &'c mut C,
     ) -> Ran<'c, C, Vec<R>>
     where
-        C::Backend:
-            crate::backend::Runs<crate::backend::Canonical<LockedNeeds<F, From, S, W, O, G, H, J>>>,
+        C::Backend: crate::backend::Runs<LockedCanon<M, L, F, From, S, W, O, G, H, J>>,
         G: GroupingComplete<C::Backend>,
         S: SelectClause<F, G, J>,
         Job<Self, As<R, S::SqlType>, Vec<R>>: Work<'c, C::Backend, C::Mode, Output = Vec<R>>,
@@ -394,8 +453,7 @@ where
         conn: &'c mut C,
     ) -> Ran<'c, C, Option<RowType<F, S, G, J>>>
     where
-        C::Backend:
-            crate::backend::Runs<crate::backend::Canonical<LockedNeeds<F, From, S, W, O, G, H, J>>>,
+        C::Backend: crate::backend::Runs<LockedCanon<M, L, F, From, S, W, O, G, H, J>>,
         G: GroupingComplete<C::Backend>,
         S: SelectClause<F, G, J, SqlType: RowOf>,
         Job<Self, As<RowType<F, S, G, J>, S::SqlType>, Option<RowType<F, S, G, J>>>:
@@ -412,8 +470,7 @@ where
         conn: &'c mut C,
     ) -> Ran<'c, C, RowType<F, S, G, J>>
     where
-        C::Backend:
-            crate::backend::Runs<crate::backend::Canonical<LockedNeeds<F, From, S, W, O, G, H, J>>>,
+        C::Backend: crate::backend::Runs<LockedCanon<M, L, F, From, S, W, O, G, H, J>>,
         G: GroupingComplete<C::Backend>,
         S: SelectClause<F, G, J, SqlType: RowOf>,
         Job<Self, As<RowType<F, S, G, J>, S::SqlType>, RowType<F, S, G, J>>:
@@ -433,7 +490,8 @@ where
     ) -> Ran<'c, C, Streamed<'c, C, Self, RowType<F, S, G, J>>>
     where
         S: SelectClause<F, G, J, SqlType: RowOf>,
-        C::Backend: crate::backend::needs::PostgresOnly<crate::backend::needs::features::Streams>,
+        C::Backend: crate::engine::stream_job::Streaming,
+        C::Backend: crate::backend::Runs<LockedCanon<M, L, F, From, S, W, O, G, H, J>>,
         G: GroupingComplete<C::Backend>,
         StreamJob<Self, RowType<F, S, G, J>, C::Backend>: Work<'c, C::Backend, C::Mode>,
     {
@@ -460,8 +518,7 @@ where
     where
         Each: FnMut(RowType<F, S, G, J>) -> Result<(), Error> + 'c,
         S: SelectClause<F, G, J, SqlType: RowOf>,
-        C::Backend:
-            crate::backend::Runs<crate::backend::Canonical<LockedNeeds<F, From, S, W, O, G, H, J>>>,
+        C::Backend: crate::backend::Runs<LockedCanon<M, L, F, From, S, W, O, G, H, J>>,
         G: GroupingComplete<C::Backend>,
         ForEachJob<Self, RowType<F, S, G, J>, Each>: Work<'c, C::Backend, C::Mode, Output = u64>,
     {
@@ -498,9 +555,12 @@ where
 {
     type SqlType = S::SqlType;
     type FromList = F;
-    type Needs = LockedNeeds<F, From, S, W, O, G, H, J>;
+    type Needs = LockedNeeds<M, L, F, From, S, W, O, G, H, J>;
     fn render_subselect<'a>(&'a self, out: &mut SqlWriter<'a>) {
         self.render_with(out, None);
+    }
+    fn limited(&self) -> bool {
+        self.query.limit.is_some() || self.query.offset.is_some()
     }
 }
 
@@ -524,9 +584,15 @@ pub trait NotInSetOperation {}
 #[diagnostic::do_not_recommend]
 impl NotInSetOperation for crate::check::lock::Unlocked {}
 
-/// The needs of a locked SELECT: row locks (PostgreSQL's), then the query's own.
-pub type LockedNeeds<F, From, S, W, O, G, H, J> =
-    Both<PgOnly<RowLocks>, SelectNeeds<F, From, S, W, O, G, H, J>>;
+/// The needs of a SELECT locked with strength `M` over sources `L`: the lock's (row locks,
+/// which PostgreSQL and MySQL have; the key-level strengths and `OF`, PostgreSQL's only),
+/// then the query's own.
+pub type LockedNeeds<M, L, F, From, S, W, O, G, H, J> =
+    Both<<M as LockStrength>::Needs<L>, SelectNeeds<F, From, S, W, O, G, H, J>>;
+
+/// [`LockedNeeds`] in canonical form: what the connection's backend must run.
+pub type LockedCanon<M, L, F, From, S, W, O, G, H, J> =
+    crate::backend::Canonical<LockedNeeds<M, L, F, From, S, W, O, G, H, J>>;
 
 /// Decodes one streamed row into `R`.
 fn decode_row<R: FromRow<ST>, ST>(row: RowRef<'_>, labels: &[Label]) -> Result<R, Error> {

@@ -49,8 +49,8 @@ pub use selectable::{AsSelect, ColumnTypes, Selectable, TaggedIn};
 pub use source::{Alias, AliasCol, AliasMethods, Source, SourceColumn, TableRow};
 
 pub use assign::{
-    bind_field, excluded, set_item, Assign, AssignList, AssignMethods, AssignTo, Assignment,
-    Assignments, ChangesetValue, ColumnList, ColumnNames, Excluded, StoresInto,
+    excluded, set_field, set_item, unlisted_changeset, Assign, AssignList, AssignMethods, AssignTo,
+    Assignment, Assignments, ColumnList, ColumnNames, Excluded, StoresInto,
 };
 pub use boxed::{
     BoxedColumns, BoxedFilter, BoxedOrder, DynamicRow, IntoBoxedFilter, IntoBoxedOrder,
@@ -77,8 +77,8 @@ pub use insert::{
 pub use lateral::{JoinLateral, LateralJoined, LateralJoins, OnTrue};
 pub use lock::{
     AllSources, ForKeyShare, ForNoKeyUpdate, ForShare, ForUpdate, LockNames, LockStrength,
-    LockWait, Locked, LockedNeeds, NoWait, NotInSetOperation, NotSetOperation, Of, SetMember,
-    SetMemberKind, SetOperation, SkipLocked, Wait,
+    LockWait, Locked, LockedCanon, LockedNeeds, NoWait, NotInSetOperation, NotSetOperation, Of,
+    SetMember, SetMemberKind, SetOperation, SkipLocked, Wait,
 };
 pub use meta::{
     CheckMeta, ColumnMeta, CompositeKeyMeta, ForeignKeyMeta, IndexMeta, TableMeta, UniqueMeta,

@@ -56,10 +56,10 @@ impl<T: Table, W> UpdateTarget<T, W> {
     /// `SET column = value, ...`: values may read the row's columns (`price.to(price * 2)`);
     /// a `Changeset` struct by reference; or an `Insertable` struct's `values()`, to save a
     /// whole loaded row: `update(users::table).by_key(user.id).set(user.values())`.
-    pub fn set<S: ValidSet<T, UpdateSet, I>, I>(self, set: S) -> Update<T, W, S> {
+    pub fn set<S: ValidSet<T, UpdateSet, I>, I>(self, set: S) -> Update<T, W, S::List> {
         Update {
             filter: self.filter,
-            set,
+            set: set.into_list(),
             returning: NoReturning,
             _table: PhantomData,
         }

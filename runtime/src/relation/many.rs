@@ -16,7 +16,7 @@ use crate::engine::step::Load;
 use crate::engine::{Error, Executor, Ran, Runner};
 use crate::query::{Col, ColumnDef, SubSelect};
 use crate::render::Render;
-use crate::types::{Array, FromSqlValue, SqlType};
+use crate::types::{FromSqlValue, SqlType};
 
 /// The select-in statement of [`WithRelated::with_children`].
 #[doc(hidden)]
@@ -154,7 +154,7 @@ pub trait WithRelated<P, C: Runner + ?Sized>: Sized {
         <FB::Referenced as ColumnDef>::Table: RowOfTable<T>,
         T: RowStruct,
         T::Columns: Render,
-        Array<<<FA as ColumnDef>::SqlType as SqlType>::NotNull>: SqlType,
+        FA: KeyColumns<<P::Value as KeyValue>::Key>,
         <P::Value as KeyValue>::Key: FromSqlValue<<<FA as ColumnDef>::SqlType as SqlType>::NotNull>,
         Load<PairsThrough<P, T, FA, FB>>: Work<'c, C::Backend, C::Mode, Output = Vec<(P, Vec<T>)>>,
     {

@@ -14,7 +14,7 @@ use crate::engine::step::Load;
 use crate::engine::{Ran, Runner};
 use crate::query::{Col, ColumnDef, Selectable};
 use crate::render::Render;
-use crate::types::{Array, FromSqlValue, SqlType};
+use crate::types::{FromSqlValue, SqlType};
 use std::collections::HashMap;
 
 /// The statement of [`LoadOne::children`] and [`LoadOne::child`].
@@ -135,7 +135,7 @@ pub trait LoadOne<C: Runner + ?Sized>: Sized {
         <FB::Referenced as ColumnDef>::Table: RowOfTable<T>,
         T: RowStruct,
         T::Columns: Render,
-        Array<<<FA as ColumnDef>::SqlType as SqlType>::NotNull>: SqlType,
+        FA: KeyColumns<<Self::Value as KeyValue>::Key>,
         <Self::Value as KeyValue>::Key:
             FromSqlValue<<<FA as ColumnDef>::SqlType as SqlType>::NotNull>,
         Load<OwnThrough<Self, T, FA, FB>>: Work<'c, C::Backend, C::Mode, Output = Vec<T>>,

@@ -9,7 +9,7 @@ use crate::engine::step::Step;
 use crate::engine::Error;
 use crate::query::{AsSelect, ColumnDef, Selectable, SubSelect, Table};
 use crate::render::{Render, SqlWriter};
-use crate::types::{Array, FromSqlValue, RowReader, SqlType};
+use crate::types::{FromSqlValue, RowReader, SqlType};
 use std::collections::HashMap;
 use std::marker::PhantomData;
 
@@ -197,19 +197,20 @@ type FinishThrough<K, T, St, Out> = fn(St, Vec<(K, T)>) -> Result<Out, Error>;
 /// FROM <link> JOIN <T's table> ON <FB> = <T's key> WHERE <FA> = ANY($1)`, each row read as
 /// (key, `T`), then `finish(state, rows)`.
 #[doc(hidden)]
-pub struct Through<FA, FB, T: Selectable, K, St, Out> {
+pub struct Through<FA: KeyColumns<K>, FB, T: Selectable, K, St, Out> {
     select: AsSelect<T, T::Columns>,
-    keys: Vec<K>,
+    /// The keys as bound (`None`: no keys, nothing to run).
+    keys: Option<FA::Arrays>,
     state: St,
     finish: FinishThrough<K, T, St, Out>,
     columns: PhantomData<fn() -> (FA, FB)>,
 }
 
-impl<FA, FB, T: RowStruct, K, St, Out> Through<FA, FB, T, K, St, Out> {
+impl<FA: KeyColumns<K>, FB, T: RowStruct, K, St, Out> Through<FA, FB, T, K, St, Out> {
     pub(crate) fn new(keys: Vec<K>, state: St, finish: FinishThrough<K, T, St, Out>) -> Self {
         Through {
             select: T::as_select(),
-            keys,
+            keys: arrays::<FA, K>(keys),
             state,
             finish,
             columns: PhantomData,
@@ -223,15 +224,15 @@ where
     FB: ForeignKey<Table = <FA as ColumnDef>::Table>,
     T: RowStruct,
     T::Columns: Render,
-    Array<NotNullOf<FA>>: SqlType,
-    K: FromSqlValue<NotNullOf<FA>> + crate::backend::Encode + Clone,
+    FA: KeyColumns<K>,
+    K: FromSqlValue<NotNullOf<FA>>,
 {
     type Row = (K, T);
     type Output = Out;
     fn write<'q>(&'q self, out: &mut SqlWriter<'q>) -> bool {
-        if self.keys.is_empty() {
+        let Some(keys) = &self.keys else {
             return false;
-        }
+        };
         let link = <<FA as ColumnDef>::Table as Table>::SQL_NAME;
         let target = <T::Table as Table>::SQL_NAME;
         out.sql("SELECT ");
@@ -247,16 +248,7 @@ where
         out.sql(" = ");
         out.column(target, <FB::Referenced as ColumnDef>::NAME);
         out.sql(" WHERE ");
-        out.column(link, <FA as ColumnDef>::NAME);
-        let keys = &self.keys;
-        let outer = out.begin_redacting(<FA as ColumnDef>::SENSITIVE);
-        out.in_list(
-            keys,
-            &<Array<NotNullOf<FA>> as SqlType>::PG_TYPE,
-            false,
-            |out| out.bind(keys, <Array<NotNullOf<FA>> as SqlType>::PG_TYPE),
-        );
-        out.end_redacting(outer);
+        FA::render_in(link, keys, out);
         true
     }
     fn decode(row: &mut RowReader<'_>) -> Result<(K, T), Error> {

@@ -28,6 +28,16 @@ impl<'a> SqlWriter<'a> {
         self.enum_cast::<ST>();
     }
 
+    /// Refuses the statement being written, for `reason` (the first reason recorded is
+    /// kept): it is not sent, and running it is [`Error::Parameter`](crate::Error::Parameter)
+    /// with the reason.
+    #[doc(hidden)]
+    pub fn refuse(&mut self, reason: String) {
+        if self.refused.is_none() {
+            self.refused = Some((self.params.len(), reason));
+        }
+    }
+
     /// Records a value that cannot be sent ([`Encode::check`]), as the parameter about to be
     /// bound: the statement is refused before it is sent. Called with the value's own type,
     /// so that the check costs nothing for the values that always pass it.

@@ -159,15 +159,6 @@ impl<'a> SqlWriter<'a> {
         }
     }
 
-    /// Refuses the statement being written, for `reason` (the first reason recorded is
-    /// kept): it is not sent, and running it is [`Error::Parameter`](crate::Error::Parameter)
-    /// with the reason.
-    pub(crate) fn refuse(&mut self, reason: String) {
-        if self.refused.is_none() {
-            self.refused = Some((self.params.len(), reason));
-        }
-    }
-
     /// What a MySQL statement tells its connection (nothing on another backend).
     #[inline]
     pub(crate) fn mysql_marks(&mut self) -> Option<&mut MysqlMarks> {

@@ -96,6 +96,12 @@ pub(crate) struct MysqlMarks {
     pub aggregate: bool,
     /// The query depth of the last GROUP BY written on MySQL.
     pub grouped_depth: Option<u32>,
+    /// A locking clause with `NOWAIT` was written: MariaDB reports a row it could not lock
+    /// with error 1205, which is otherwise a lock wait timeout.
+    pub nowait: bool,
+    /// `LOCK IN SHARE MODE` with `NOWAIT` or `SKIP LOCKED` was written: MariaDB's form,
+    /// which MySQL refuses (it spells it `FOR SHARE NOWAIT`, which MariaDB refuses).
+    pub shared_lock_option: bool,
 }
 
 impl<'a> Rendered<'a> {

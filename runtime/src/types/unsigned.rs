@@ -332,6 +332,9 @@ macro_rules! bind_unsigned {
         bind_one!(Option<$u>, |s| s.map(u64::from));
         bind_one!(&Option<$u>, |s| s.map(u64::from));
         bind_one!(Option<&$u>, |s| s.map(|v| u64::from(*v)));
+        // A changeset's borrowed field (`Option<&u32>`, `Option<Option<&u32>>`), borrowed again.
+        bind_one!(&&$u, |s| Some(u64::from(***s)));
+        bind_one!(&Option<&$u>, |s| s.map(|v| u64::from(*v)));
     )*};
 }
 

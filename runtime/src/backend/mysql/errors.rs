@@ -24,8 +24,9 @@ fn kind_of(code: u16) -> DbErrorKind {
         // ER_LOCK_DEADLOCK: a deadlock, and Galera's certification failure at COMMIT; the
         // server has rolled the whole transaction back.
         1213 => DbErrorKind::Deadlock,
-        // ER_LOCK_WAIT_TIMEOUT: waited `innodb_lock_wait_timeout` for a row lock (and
-        // MariaDB's NOWAIT); only the statement was undone. Retryable, as SQLite's busy.
+        // ER_LOCK_WAIT_TIMEOUT: waited `innodb_lock_wait_timeout` for a row lock; only the
+        // statement was undone. Retryable, as SQLite's busy. (MariaDB's NOWAIT gives the same
+        // number: see `lock_not_taken`.)
         1205 => DbErrorKind::Busy,
         // ER_LOCK_NOWAIT (MySQL 8)
         3572 => DbErrorKind::LockNotAvailable,
@@ -93,6 +94,23 @@ pub(crate) fn server_error(code: u16, state: &str, message: &str) -> Error {
         context: None,
         hint: None,
     }))
+}
+
+/// `err`, from a statement with a `NOWAIT` locking clause: MariaDB reports the row it could
+/// not lock as a lock wait timeout (1205, `Busy`), MySQL 8 as 3572; from such a statement
+/// both are [`DbErrorKind::LockNotAvailable`], PostgreSQL's 55P03 (not retryable: rerun at
+/// once, the statement would meet the same lock). Any other error is returned as it is.
+pub(crate) fn lock_not_taken(err: Error) -> Error {
+    match err {
+        Error::Database(mut e) if e.kind == DbErrorKind::Busy => {
+            e.kind = DbErrorKind::LockNotAvailable;
+            if let Some(code) = portable_sqlstate(e.kind) {
+                e.code = code.to_string();
+            }
+            Error::Database(e)
+        }
+        err => err,
+    }
 }
 
 /// What the message of error `code` names, as far as it can be read.
@@ -230,6 +248,37 @@ mod tests {
         assert!(kind_of(1213).is_retryable() && kind_of(1205).is_retryable());
         assert_eq!(kind_of(1146), DbErrorKind::UndefinedTable);
         assert_eq!(kind_of(9999), DbErrorKind::Other);
+    }
+
+    #[test]
+    fn a_lock_wait_timeout_from_a_nowait_statement_is_a_lock_not_taken() {
+        let timeout = || server_error(1205, "HY000", "Lock wait timeout exceeded");
+        assert_eq!(timeout().kind(), Some(DbErrorKind::Busy));
+        let nowait = lock_not_taken(timeout());
+        assert_eq!(nowait.kind(), Some(DbErrorKind::LockNotAvailable));
+        assert!(nowait.is_lock_not_available() && !nowait.is_retryable());
+        match &nowait {
+            Error::Database(e) => {
+                assert_eq!(e.code, "55P03");
+                assert_eq!(
+                    e.detail.as_deref(),
+                    Some("MySQL error 1205 (SQLSTATE HY000)")
+                );
+            }
+            other => panic!("{other:?}"),
+        }
+        // MySQL 8's own number is already the kind; other errors are left alone
+        let mysql8 = server_error(3572, "HY000", "Statement aborted because lock(s) could not be acquired immediately and NOWAIT is set.");
+        assert_eq!(
+            lock_not_taken(mysql8).kind(),
+            Some(DbErrorKind::LockNotAvailable)
+        );
+        let dup = lock_not_taken(server_error(
+            1062,
+            "23000",
+            "Duplicate entry '1' for key 'PRIMARY'",
+        ));
+        assert_eq!(dup.kind(), Some(DbErrorKind::UniqueViolation));
     }
 
     /// The constraint, table and column read from `message` of error `code`.

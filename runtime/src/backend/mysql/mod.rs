@@ -101,6 +101,8 @@ pub struct MysqlLink {
     values: Vec<u8>,
     /// Whether the server takes RETURNING, once asked (`writes.rs`).
     returning: Option<bool>,
+    /// Whether the server is MariaDB, once asked (`writes.rs`).
+    mariadb: Option<bool>,
     /// The AUTO_INCREMENT value the last write generated (`last_insert_id`).
     last_insert_id: Option<u64>,
 }
@@ -200,6 +202,7 @@ impl Connection<Mysql> {
             types: Vec::new(),
             values: Vec::new(),
             returning: None,
+            mariadb: None,
             last_insert_id: None,
         };
         Ok(Connection::from_link(link, target))
@@ -268,7 +271,10 @@ impl Connection<Mysql> {
         }
         self.mysql_check(statement)?;
         let started = Instant::now();
-        let (sql, result) = self.link.run(statement, sink).await;
+        let (sql, mut result) = self.link.run(statement, sink).await;
+        if statement.mysql.nowait {
+            result = result.map_err(errors::lock_not_taken);
+        }
         log::rendered(
             &self.echo,
             sql.as_deref().unwrap_or(&statement.sql),
@@ -463,6 +469,7 @@ pub(crate) fn open_socket(
         types: Vec::new(),
         values: Vec::new(),
         returning: None,
+        mariadb: None,
         last_insert_id: None,
     };
     Ok(Connection::from_link(link, socket.to_string()))

@@ -71,6 +71,11 @@ impl<'c, R> MysqlRows<'c, R> {
             started.elapsed(),
             result.as_ref().map(|_| None),
         );
+        let result = if statement.mysql.nowait {
+            result.map_err(super::errors::lock_not_taken)
+        } else {
+            result
+        };
         let rows = conn.note(result)?;
         Ok(MysqlRows {
             conn,

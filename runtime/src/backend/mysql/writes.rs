@@ -21,16 +21,40 @@ impl Connection<Mysql> {
         if let Some(known) = self.link.returning {
             return Ok(known);
         }
+        self.learn_server()?;
+        Ok(self.link.returning.unwrap_or(false))
+    }
+
+    /// Whether the server is MariaDB rather than MySQL. Asked of the server once, the first
+    /// time a statement needs it.
+    pub fn is_mariadb(&mut self) -> Result<bool, Error> {
+        if let Some(known) = self.link.mariadb {
+            return Ok(known);
+        }
+        self.learn_server()?;
+        Ok(self.link.mariadb.unwrap_or(false))
+    }
+
+    /// Asks the server's version and keeps what sqlwright reads from it.
+    fn learn_server(&mut self) -> Result<(), Error> {
         let version = self.server_version()?;
-        let known = has_returning(&version);
-        self.link.returning = Some(known);
-        Ok(known)
+        self.link.returning = Some(has_returning(&version));
+        self.link.mariadb = Some(version.contains("MariaDB"));
+        Ok(())
     }
 
     /// Refuses a statement this server cannot run as sqlwright wrote it (before sending).
     pub(super) fn mysql_refusal(&mut self, marks: &crate::render::MysqlMarks) -> Result<(), Error> {
         if let Some(reason) = &marks.refused {
             return Err(Error::Misuse(reason.clone()));
+        }
+        if marks.shared_lock_option && !self.is_mariadb()? {
+            return Err(Error::Misuse(
+                "`for_share()` with `no_wait()` or `skip_locked()` is written as MariaDB's \
+                 `LOCK IN SHARE MODE NOWAIT` / `SKIP LOCKED`, which MySQL refuses: on MySQL use \
+                 `for_update()` with them, or `for_share()` alone"
+                    .into(),
+            ));
         }
         if marks.returning && !self.has_returning()? {
             return Err(Error::Misuse(
