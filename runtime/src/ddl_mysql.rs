@@ -467,7 +467,7 @@ pub(crate) fn run<B: Backend>(conn: &mut Connection<B>, script: MysqlScript) -> 
 }
 
 /// [`run`] on an async connection: the same statements, awaited.
-#[cfg(feature = "tokio")]
+#[cfg(all(feature = "tokio", feature = "mysql"))]
 pub(crate) async fn run_io(
     conn: &mut Connection<crate::backend::Mysql>,
     script: MysqlScript,

@@ -84,6 +84,7 @@ pub use runner::{Blocking, Mode, Ran, Runner};
 pub use shared::{Shared, MAX_IN_FLIGHT};
 pub use statement_cache::StatementCacheMode;
 pub use stream::{RowStream, STREAM_BATCH};
+#[cfg(feature = "mysql")]
 pub(crate) use transaction::end_sql;
 pub use transaction::{IsolationLevel, Transaction, TransactionBuilder, TransactionOptions};
 pub use url::{DatabaseUrl, Dialect};
