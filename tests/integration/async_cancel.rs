@@ -6,17 +6,11 @@
 //! correctly, outside any transaction, and the server must show no session idle inside
 //! one.
 
+use crate::trickle::{poll_at_most, server_address, Trickle};
 use sqlwright::prelude::*;
 use sqlwright::testing;
 use sqlwright::{AsyncConnection, Connection, DatabaseUrl, Error};
-use std::future::Future;
-use std::io::{Read, Write};
-use std::net::{Shutdown, TcpListener, TcpStream};
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::Arc;
-use std::task::Poll;
-use std::thread;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 sqlwright::table! {
     marks (id) {
@@ -27,103 +21,6 @@ sqlwright::table! {
 
 /// More polls than any operation here needs: past it the test fails instead of looping.
 const MAX_POLLS: usize = 3000;
-
-/// A loopback proxy in front of the test server: the client's bytes go through `up`
-/// bytes per write, the server's one at a time. Its threads end within 120 s, or when it is dropped
-/// and its connections close.
-struct Trickle {
-    port: u16,
-    stop: Arc<AtomicBool>,
-}
-
-impl Trickle {
-    fn start(upstream: (String, u16), up: usize) -> Trickle {
-        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-        listener.set_nonblocking(true).unwrap();
-        let port = listener.local_addr().unwrap().port();
-        let stop = Arc::new(AtomicBool::new(false));
-        let stopped = Arc::clone(&stop);
-        thread::spawn(move || {
-            let until = Instant::now() + Duration::from_secs(120);
-            while !stopped.load(Ordering::SeqCst) && Instant::now() < until {
-                let Ok((client, _)) = listener.accept() else {
-                    thread::sleep(Duration::from_millis(2));
-                    continue;
-                };
-                client.set_nonblocking(false).unwrap();
-                let server = TcpStream::connect(upstream.clone()).unwrap();
-                for s in [&client, &server] {
-                    s.set_read_timeout(Some(Duration::from_secs(120))).unwrap();
-                    s.set_nodelay(true).unwrap();
-                }
-                let (c2, s2) = (client.try_clone().unwrap(), server.try_clone().unwrap());
-                thread::spawn(move || pump(c2, s2, up));
-                thread::spawn(move || pump(server, client, 1));
-            }
-        });
-        Trickle { port, stop }
-    }
-
-    fn url(&self, base: &DatabaseUrl) -> DatabaseUrl {
-        base.clone()
-            .with_param("host", "127.0.0.1")
-            .and_then(|u| u.with_param("port", &self.port.to_string()))
-            .and_then(|u| u.with_param("sslmode", "disable"))
-            .unwrap()
-    }
-}
-
-impl Drop for Trickle {
-    fn drop(&mut self) {
-        self.stop.store(true, Ordering::SeqCst);
-    }
-}
-
-/// Copies `from` to `to`, `step` bytes per write, until `from` ends; then ends `to`'s
-/// sending side.
-fn pump(mut from: TcpStream, mut to: TcpStream, step: usize) {
-    let mut buf = [0u8; 16 * 1024];
-    'copy: while let Ok(n) = from.read(&mut buf) {
-        if n == 0 {
-            break;
-        }
-        for chunk in buf[..n].chunks(step.min(n)) {
-            if to.write_all(chunk).is_err() {
-                break 'copy;
-            }
-            if step < buf.len() {
-                thread::sleep(Duration::from_micros(50));
-            }
-        }
-    }
-    let _ = to.shutdown(Shutdown::Write);
-}
-
-/// The test server's TCP address, as it reports it.
-fn server_address(conn: &mut Connection) -> (String, u16) {
-    let rows = conn
-        .query_text("SELECT host(inet_server_addr()), inet_server_port()")
-        .unwrap();
-    let host = rows[0][0]
-        .clone()
-        .expect("the test server is reached over TCP");
-    (host, rows[0][1].as_deref().unwrap().parse().unwrap())
-}
-
-/// Polls `work` at most `n` times (each after a wake-up), then drops it: its output
-/// when it finished within them.
-async fn poll_at_most<F: Future>(work: F, n: usize) -> Option<F::Output> {
-    let mut work = std::pin::pin!(work);
-    let mut polls = 0;
-    std::future::poll_fn(|cx| {
-        if polls == n {
-            return Poll::Ready(None);
-        }
-        polls += 1;
-        work.as_mut().poll(cx).map(Some)
-    })
-    .await
-}
 
 /// After a drop after `n` polls: the connection answers, and nothing is left open.
 async fn check_in_step(conn: &mut AsyncConnection, watcher: &mut Connection, n: usize) {
@@ -170,7 +67,7 @@ fn setup(db: &testing::TestDatabase) -> (DatabaseUrl, Connection, Trickle) {
     watcher
         .batch_execute("CREATE TABLE marks (id int4 PRIMARY KEY, note text NOT NULL)")
         .unwrap();
-    let proxy = Trickle::start(server_address(&mut watcher), usize::MAX);
+    let proxy = Trickle::start(server_address(&mut watcher), usize::MAX, 1);
     (proxy.url(db.url()), watcher, proxy)
 }
 
@@ -255,7 +152,7 @@ fn a_request_dropped_half_sent_closes_the_connection() {
     let db = testing::database();
     let mut watcher = db.connect().unwrap();
     // The client's bytes go through slowly: a large request waits for room to be sent.
-    let proxy = Trickle::start(server_address(&mut watcher), 1024);
+    let proxy = Trickle::start(server_address(&mut watcher), 1024, 1);
     runtime().block_on(async {
         let mut conn = AsyncConnection::connect_url(&proxy.url(db.url()))
             .await

@@ -3,6 +3,7 @@
 //! own deadline runs out. (Streams and COPY OUT dropped early: limits.rs.)
 
 use crate::fake::{FakeServer, Peer};
+use crate::trickle::server_address;
 use sqlwright::engine::DbErrorKind;
 use sqlwright::testing::TestDatabase;
 use sqlwright::{raw, Connection, DatabaseUrl, Error};
@@ -216,18 +217,6 @@ fn pump(mut from: TcpStream, mut to: TcpStream) {
         }
     }
     let _ = to.shutdown(Shutdown::Write);
-}
-
-/// The test server's TCP address, as it reports it.
-fn server_address(conn: &mut Connection) -> (String, u16) {
-    let rows = conn
-        .query_text("SELECT host(inet_server_addr()), inet_server_port()")
-        .unwrap();
-    let host = rows[0][0]
-        .clone()
-        .expect("the test server is reached over TCP");
-    let port = rows[0][1].as_deref().unwrap().parse().unwrap();
-    (host, port)
 }
 
 #[test]

@@ -93,6 +93,7 @@ mod streaming;
 mod subqueries;
 mod tls;
 mod transactions;
+mod trickle;
 mod twice;
 mod types;
 mod types_more;

@@ -5,17 +5,11 @@
 //! the client one byte at a time, leaves the connection answering correctly with no
 //! transaction open.
 
+use crate::trickle::{poll_at_most, Trickle};
 use sqlwright::engine::DbErrorKind;
 use sqlwright::prelude::*;
 use sqlwright::testing::mariadb_database;
-use sqlwright::{raw, AsyncMysqlConnection, Connection, DatabaseUrl, Error, Mysql};
-use std::future::Future;
-use std::io::{Read, Write};
-use std::net::{Shutdown, TcpListener, TcpStream};
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::Arc;
-use std::task::Poll;
-use std::thread;
+use sqlwright::{raw, AsyncMysqlConnection, Connection, Error, Mysql};
 use std::time::{Duration, Instant};
 
 sqlwright::table! {
@@ -311,91 +305,6 @@ fn the_futures_are_send_and_run_on_a_multi_threaded_runtime() {
     assert_eq!(total, 1);
 }
 
-/// A loopback proxy in front of the server: the client's bytes pass `up` bytes per write,
-/// the server's one at a time. Its threads end within 120 s, or when it is dropped and its
-/// connections close.
-struct Trickle {
-    port: u16,
-    stop: Arc<AtomicBool>,
-}
-
-impl Trickle {
-    fn start(upstream: u16, up: usize) -> Trickle {
-        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-        listener.set_nonblocking(true).unwrap();
-        let port = listener.local_addr().unwrap().port();
-        let stop = Arc::new(AtomicBool::new(false));
-        let stopped = Arc::clone(&stop);
-        thread::spawn(move || {
-            let until = Instant::now() + Duration::from_secs(120);
-            while !stopped.load(Ordering::SeqCst) && Instant::now() < until {
-                let Ok((client, _)) = listener.accept() else {
-                    thread::sleep(Duration::from_millis(2));
-                    continue;
-                };
-                client.set_nonblocking(false).unwrap();
-                let server = TcpStream::connect(("127.0.0.1", upstream)).unwrap();
-                for s in [&client, &server] {
-                    s.set_read_timeout(Some(Duration::from_secs(120))).unwrap();
-                    s.set_nodelay(true).unwrap();
-                }
-                let (c2, s2) = (client.try_clone().unwrap(), server.try_clone().unwrap());
-                thread::spawn(move || pump(c2, s2, up));
-                thread::spawn(move || pump(server, client, 1));
-            }
-        });
-        Trickle { port, stop }
-    }
-
-    fn url(&self, base: &DatabaseUrl) -> DatabaseUrl {
-        let mut url = base.clone();
-        url.host = Some("127.0.0.1".into());
-        url.port = Some(self.port);
-        url.with_param("ssl-mode", "DISABLED").unwrap()
-    }
-}
-
-impl Drop for Trickle {
-    fn drop(&mut self) {
-        self.stop.store(true, Ordering::SeqCst);
-    }
-}
-
-/// Copies `from` to `to`, `step` bytes per write, until `from` ends; then ends `to`'s
-/// sending side.
-fn pump(mut from: TcpStream, mut to: TcpStream, step: usize) {
-    let mut buf = [0u8; 16 * 1024];
-    'copy: while let Ok(n) = from.read(&mut buf) {
-        if n == 0 {
-            break;
-        }
-        for chunk in buf[..n].chunks(step.min(n)) {
-            if to.write_all(chunk).is_err() {
-                break 'copy;
-            }
-            if step < buf.len() {
-                thread::sleep(Duration::from_micros(20));
-            }
-        }
-    }
-    let _ = to.shutdown(Shutdown::Write);
-}
-
-/// Polls `work` at most `n` times (each after a wake-up), then drops it: its output
-/// when it finished within them.
-async fn poll_at_most<F: Future>(work: F, n: usize) -> Option<F::Output> {
-    let mut work = std::pin::pin!(work);
-    let mut polls = 0;
-    std::future::poll_fn(|cx| {
-        if polls == n {
-            return Poll::Ready(None);
-        }
-        polls += 1;
-        work.as_mut().poll(cx).map(Some)
-    })
-    .await
-}
-
 /// After a drop after `n` polls: the connection answers the next statement correctly,
 /// no transaction is open on it, and the server shows none open for it.
 async fn check_in_step(conn: &mut AsyncMysqlConnection, watcher: &mut Connection<Mysql>, n: usize) {
@@ -443,8 +352,8 @@ fn a_statement_dropped_at_any_await_leaves_the_connection_in_step() {
     watcher
         .batch_execute("INSERT INTO notes VALUES (1, 'a'), (2, 'b'), (3, 'c')")
         .unwrap();
-    let proxy = Trickle::start(db.url().port.unwrap(), usize::MAX);
-    let url = proxy.url(db.url());
+    let proxy = Trickle::start(("127.0.0.1".into(), db.url().port.unwrap()), usize::MAX, 1);
+    let url = proxy.mysql_url(db.url());
     runtime().block_on(async {
         let mut conn = AsyncMysqlConnection::open_url(&url).await.unwrap();
         // A new statement each time round: its prepare is dropped at every await too.
@@ -472,8 +381,8 @@ fn a_transaction_dropped_at_any_await_is_rolled_back_or_committed_whole() {
     let db = mariadb_database();
     let mut watcher = db.connect().unwrap();
     watcher.batch_execute(NOTES).unwrap();
-    let proxy = Trickle::start(db.url().port.unwrap(), usize::MAX);
-    let url = proxy.url(db.url());
+    let proxy = Trickle::start(("127.0.0.1".into(), db.url().port.unwrap()), usize::MAX, 1);
+    let url = proxy.mysql_url(db.url());
     runtime().block_on(async {
         let mut conn = AsyncMysqlConnection::open_url(&url).await.unwrap();
         let polls = at_every_await!(conn, &mut watcher, |n| conn.transaction(async |tx| {
@@ -509,8 +418,8 @@ fn a_statement_dropped_half_sent_closes_the_connection() {
     let db = mariadb_database();
     // The proxy takes the client's bytes 64 at a time: a long statement is sent in many
     // writes once the socket's buffers are full.
-    let proxy = Trickle::start(db.url().port.unwrap(), 64);
-    let url = proxy.url(db.url());
+    let proxy = Trickle::start(("127.0.0.1".into(), db.url().port.unwrap()), 64, 1);
+    let url = proxy.mysql_url(db.url());
     runtime().block_on(async {
         let mut conn = AsyncMysqlConnection::open_url(&url).await.unwrap();
         let sql = format!("SELECT '{}'", "x".repeat(8 << 20));

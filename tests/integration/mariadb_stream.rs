@@ -23,6 +23,11 @@ sqlwright::table! {
         id -> Int4,
         k -> Int4,
     }
+    /// A view no reader could finish: `wide` crossed with itself three times.
+    endless (id) {
+        id -> Int4,
+        body -> Text,
+    }
 }
 
 const ROWS: i64 = 100_000;
@@ -295,4 +300,60 @@ fn mariadb_raw_sql_streams_its_rows() {
     assert_eq!(first.get::<i64>(0).unwrap(), 1);
     drop(stream);
     assert_eq!(wide::table.count(&mut conn).unwrap(), ROWS);
+}
+
+/// A result nobody could read to its end: 1000 rows crossed with themselves three times,
+/// 10^9 rows of 100 bytes. A stream dropped after its first row, or a `for_each` whose
+/// closure stops there, cannot drain it: the rest is read for 2 s, then the server is asked
+/// to stop the statement (`KILL QUERY` on a second connection), and the connection goes on,
+/// in a transaction too (whose work survives the kill and commits).
+#[test]
+fn mariadb_a_result_no_drain_could_finish_is_stopped_and_the_connection_goes_on() {
+    let db = mariadb_database();
+    let mut conn = db.connect().unwrap();
+    conn.batch_execute(
+        "CREATE TABLE wide (id INT PRIMARY KEY, body TEXT NOT NULL);
+         INSERT INTO wide (id, body)
+         WITH RECURSIVE g(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM g WHERE i < 1000)
+         SELECT i, REPEAT('x', 100) FROM g;
+         CREATE VIEW endless AS
+         SELECT a.id, b.body FROM wide a CROSS JOIN wide b CROSS JOIN wide c",
+    )
+    .unwrap();
+    let alive = |conn: &mut Connection<Mysql>| wide::table.count(conn).unwrap();
+
+    let mut rows = endless::table
+        .select(endless::id)
+        .stream(&mut conn)
+        .unwrap();
+    let _first: i32 = rows.next().unwrap().unwrap();
+    drop(rows);
+    assert_eq!(alive(&mut conn), 1000);
+
+    let raw = sqlwright::raw::sql("SELECT id, body FROM endless");
+    let mut rows = raw.stream(&mut conn).unwrap();
+    assert_eq!(rows.next().unwrap().unwrap().keys(), vec!["id", "body"]);
+    drop(rows);
+    assert_eq!(alive(&mut conn), 1000);
+
+    let err = endless::table
+        .select((endless::id, endless::body))
+        .for_each(&mut conn, |_: (i32, String)| Err(Error::NotFound))
+        .unwrap_err();
+    assert!(matches!(err, Error::NotFound), "{err:?}");
+    assert_eq!(alive(&mut conn), 1000);
+
+    conn.transaction(|tx| {
+        sqlwright::query::delete(wide::table)
+            .filter(wide::id.eq(1))
+            .execute(tx)?;
+        let mut rows = endless::table.select(endless::id).stream(tx)?;
+        assert!(rows.next().transpose()?.is_some());
+        drop(rows);
+        sqlwright::query::delete(wide::table)
+            .filter(wide::id.eq(2))
+            .execute(tx)
+    })
+    .unwrap();
+    assert_eq!(alive(&mut conn), 998);
 }

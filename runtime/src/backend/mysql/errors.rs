@@ -44,6 +44,12 @@ fn kind_of(code: u16) -> DbErrorKind {
         1064 | 1149 | 1142 | 1143 => DbErrorKind::SyntaxOrAccess,
         // ER_CANT_EXECUTE_IN_READ_ONLY_TRANSACTION
         1792 => DbErrorKind::ReadOnlyTransaction,
+        // ER_QUERY_INTERRUPTED: `KILL QUERY` from another session (or sqlwright's own, to
+        // end a dropped stream's result: `backend/mysql/kill.rs`)
+        1317 => DbErrorKind::Canceled,
+        // ER_STATEMENT_TIMEOUT (MariaDB's `max_statement_time`), MySQL's
+        // ER_QUERY_TIMEOUT (`max_execution_time`)
+        1969 | 3024 => DbErrorKind::StatementTimeout,
         _ => DbErrorKind::Other,
     }
 }
@@ -72,6 +78,7 @@ fn portable_sqlstate(kind: DbErrorKind) -> Option<&'static str> {
         DbErrorKind::UndefinedTable => "42P01",
         DbErrorKind::UndefinedColumn => "42703",
         DbErrorKind::ReadOnlyTransaction => "25006",
+        DbErrorKind::Canceled | DbErrorKind::StatementTimeout => "57014",
         _ => return None,
     })
 }

@@ -11,18 +11,15 @@ use crate::engine::{Connection, Error, RowData};
 use crate::render::{Label, Rendered};
 use crate::types::RowReader;
 use std::fmt;
-use std::time::{Duration, Instant};
-
-/// How long a stream dropped before its end may spend reading the rest of its result
-/// (each read also bounded by the URL's `read_timeout`); past it the connection is closed.
-const DRAIN_BUDGET: Duration = Duration::from_secs(2);
+use std::time::Instant;
 
 /// The rows of a query on MySQL, decoded one at a time as the server sends them (what
 /// `stream()` gives on `Connection<Mysql>`). Stops after the first error, which is an item:
 /// the server's (the connection stays usable), a decoding error, or a lost connection.
 /// Dropping it before the end reads the rest of the result and drops it (for at most 2 s,
-/// each read bounded by the URL's `read_timeout`; past that the connection is closed and a
-/// pool opens a new one), so the connection is ready for the next statement.
+/// each read bounded by the URL's `read_timeout`; past that the server is asked, over a
+/// second connection, to stop the statement with `KILL QUERY`), so the connection is ready
+/// for the next statement.
 pub struct MysqlRows<'c, R> {
     conn: &'c mut Connection<Mysql>,
     /// The statement's fingerprint: its prepared form (with the result's columns) is kept
@@ -152,8 +149,8 @@ impl<R> Drop for MysqlRows<'_, R> {
     /// ready for the next statement.
     fn drop(&mut self) {
         if self.conn.link.client.reading() {
-            let skipped = now(self.conn.link.client.skip_rows(DRAIN_BUDGET));
-            let _ = self.conn.note(skipped);
+            let ended = now(self.conn.link.client.stop_rows());
+            let _ = self.conn.note(ended);
         }
     }
 }

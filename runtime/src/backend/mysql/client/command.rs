@@ -216,7 +216,9 @@ impl Client {
     /// Runs SQL text (COM_QUERY) and hands each row of every result to `sink` as its
     /// values in the text protocol's form (`None` for NULL), borrowed from the packet. The
     /// first statement that fails ends the text, and its error is returned once the rows
-    /// before it were read; an error from `sink` is returned once everything was read.
+    /// before it were read; an error from `sink` is returned once the rest was read and
+    /// dropped, or stopped when that takes long ([`stop_rows`](Self::stop_rows)): a text's
+    /// statements after a stopped one do not run.
     pub(crate) async fn query_rows<S: TextSink + ?Sized>(
         &mut self,
         sql: &str,
@@ -245,15 +247,11 @@ impl Client {
             Answer::Ok(_) => self.more().await?,
             Answer::Rows(columns) => Some(columns),
         };
-        let mut failed = None;
         while let Some(count) = columns {
             self.skip_columns(count).await?;
             loop {
                 if !self.read_row_packet().await? {
                     break;
-                }
-                if failed.is_some() {
-                    continue;
                 }
                 // One value per column: 0xFB for NULL, else length-encoded bytes, each
                 // length checked against the packet.
@@ -272,16 +270,15 @@ impl Client {
                     return Err(protocol("a text row longer than its columns"));
                 }
                 if let Err(e) = sink(&values) {
-                    failed = Some(e);
+                    // The rest is nobody's: read on, or stopped (`kill.rs`).
+                    Box::pin(self.stop_rows_inner()).await?;
+                    return Ok(Err(e));
                 }
             }
             self.rows_end()?;
             columns = self.more().await?;
         }
-        Ok(match failed {
-            Some(e) => Err(e),
-            None => Ok(()),
-        })
+        Ok(Ok(()))
     }
 
     /// A command answered by OK or ERR.
@@ -394,8 +391,8 @@ impl Client {
     /// `types` holds each one's type and flag bytes (`MYSQL_TYPE_NULL` for NULL), `values`
     /// their binary values in order (see [`write_param`]). Each row is handed to `sink` as
     /// it arrives. Returns the rows read, or the rows changed when the statement returns
-    /// none. An error from `sink` is returned once every row was read (the server has
-    /// done the statement's work either way).
+    /// none. An error from `sink` is returned once the rest of the result was read and
+    /// dropped, or stopped when that takes long ([`stop_rows`](Self::stop_rows)).
     pub(crate) async fn execute_encoded<S: RowSink + ?Sized>(
         &mut self,
         statement: &mut Prepared,
@@ -497,7 +494,6 @@ impl Client {
         };
         self.read_columns(statement, count).await?;
         let mut rows = 0u64;
-        let mut failed = None;
         loop {
             // A buffered row is read in plain code; the await only at a refill.
             let row = match self.buffered_row_packet()? {
@@ -509,25 +505,22 @@ impl Client {
             }
             row::locate(&self.buf, &statement.columns, &mut self.spans)?;
             rows += 1;
-            if failed.is_none() {
-                let row = Row {
-                    payload: &self.buf,
-                    columns: &statement.columns,
-                    spans: &self.spans,
-                };
-                if let Err(e) = sink(row) {
-                    failed = Some(e);
-                }
+            let row = Row {
+                payload: &self.buf,
+                columns: &statement.columns,
+                spans: &self.spans,
+            };
+            if let Err(e) = sink(row) {
+                // The rest is nobody's: read on, or stopped (`kill.rs`).
+                Box::pin(self.stop_rows_inner()).await?;
+                return Ok(Err(e));
             }
         }
         self.rows_end()?;
         if let Some(columns) = self.more().await? {
             self.drain(columns).await?;
         }
-        Ok(match failed {
-            Some(e) => Err(e),
-            None => Ok(rows),
-        })
+        Ok(Ok(rows))
     }
 }
 

@@ -162,7 +162,8 @@ impl Client {
             match buf.first() {
                 Some(0x00) => {
                     let status = wire::ok(&buf)?.status;
-                    return finish(packets, capabilities, status, options).await;
+                    let id = greeting.connection_id;
+                    return finish(packets, capabilities, status, id, options).await;
                 }
                 Some(0xFF) => return Err(wire::err(&buf)),
                 Some(0xFE) => {
@@ -233,12 +234,14 @@ async fn finish(
     packets: Packets,
     capabilities: u32,
     status: u16,
+    id: u32,
     options: &ConnectOptions<'_>,
 ) -> Result<Client, Error> {
     let mut client = Client {
         packets,
         capabilities,
         status,
+        id,
         buf: Vec::new(),
         spans: Vec::new(),
         closed: false,
@@ -247,6 +250,7 @@ async fn finish(
         owed: 0,
         last: wire::Ok::default(),
         init: options.init.into(),
+        reach: super::kill::Reach::of(options),
     };
     if !options.init.is_empty() {
         let init = std::mem::take(&mut client.init);

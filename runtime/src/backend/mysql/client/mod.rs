@@ -8,6 +8,7 @@
 
 mod command;
 mod connect;
+mod kill;
 mod packet;
 mod resume;
 mod row;
@@ -40,6 +41,8 @@ pub(crate) struct Client {
     capabilities: u32,
     /// The server's status flags, from its last OK or EOF packet.
     status: u16,
+    /// The server's id of this connection, from its greeting.
+    id: u32,
     /// The payload last read.
     buf: Vec<u8>,
     /// Where the values of the row being read lie.
@@ -59,6 +62,8 @@ pub(crate) struct Client {
     last: wire::Ok,
     /// The session's init statements (run again after a reset).
     init: Box<str>,
+    /// How to reach the server again, for `KILL QUERY` (`kill.rs`).
+    reach: kill::Reach,
 }
 
 impl Client {

@@ -1,14 +1,13 @@
 //! A prepared statement's rows read one packet at a time (`stream()`): the command is sent
 //! and its column definitions read, then each call reads the next row or the end, so
 //! nothing holds the result. While a result is being read the connection refuses other
-//! commands; a result left half way is read to its end and dropped (`skip_rows`).
+//! commands; a result left half way is ended by `stop_rows` (`kill.rs`).
 
 use super::command::{Answer, Prepared};
 use super::row::{self, Row};
 use super::wire::Column;
 use super::Client;
 use crate::engine::Error;
-use std::time::{Duration, Instant};
 
 impl Client {
     /// Runs `statement` (COM_STMT_EXECUTE, parameters encoded as for
@@ -89,31 +88,5 @@ impl Client {
             row::locate(&self.buf, columns, &mut self.spans)?;
         }
         Ok(true)
-    }
-
-    /// Reads the rest of the result and drops it, for at most `budget` (each read also
-    /// bounded by the URL's `read_timeout`); past it the connection is closed (a pool opens
-    /// a new one), since the server would still be sending rows. An ERR packet in the rest
-    /// ends it and is returned.
-    pub(crate) async fn skip_rows(&mut self, budget: Duration) -> Result<(), Error> {
-        let deadline = Instant::now() + budget;
-        while self.reading {
-            if Instant::now() >= deadline {
-                self.reading = false;
-                self.closed = true;
-                return Err(Error::Timeout {
-                    waiting_for: "the rest of a dropped stream's rows (the connection was \
-                                  closed)"
-                        .into(),
-                    waited: budget,
-                });
-            }
-            let result = self.next_row_inner(None).await;
-            if !matches!(result, Ok(true)) {
-                self.reading = false;
-            }
-            self.note(result)?;
-        }
-        Ok(())
     }
 }

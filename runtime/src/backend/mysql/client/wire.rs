@@ -258,6 +258,8 @@ pub(crate) fn column(payload: &[u8]) -> Result<Column, Error> {
 #[derive(Debug)]
 pub(crate) struct Greeting {
     pub(crate) capabilities: u32,
+    /// The server's id of this connection (what `KILL QUERY` names).
+    pub(crate) connection_id: u32,
     /// The 20-byte challenge (both parts, without the trailing NUL).
     pub(crate) nonce: Vec<u8>,
     /// The plugin the server starts with (`mysql_native_password` when it names none).
@@ -277,7 +279,7 @@ pub(crate) fn greeting(payload: &[u8]) -> Result<Greeting, Error> {
         )));
     }
     r.nul_bytes()?; // the server's version
-    r.u32()?; // connection id
+    let connection_id = r.u32()?;
     let mut nonce = r.bytes(8)?.to_vec();
     r.u8()?; // filler
     let mut capabilities = u32::from(r.u16()?);
@@ -285,6 +287,7 @@ pub(crate) fn greeting(payload: &[u8]) -> Result<Greeting, Error> {
     if r.is_empty() {
         return Ok(Greeting {
             capabilities,
+            connection_id,
             nonce,
             plugin,
         });
@@ -310,6 +313,7 @@ pub(crate) fn greeting(payload: &[u8]) -> Result<Greeting, Error> {
     }
     Ok(Greeting {
         capabilities,
+        connection_id,
         nonce,
         plugin,
     })
