@@ -1,4 +1,5 @@
-//! Type-level ids: a name hashed to 32 bits and spelled as `B0<B1<...BEnd>>`.
+//! Type-level ids: a name hashed to 32 bits and spelled in hexadecimal digits,
+//! `X3<XA<...BEnd>>`.
 
 use proc_macro2::TokenStream;
 use quote::quote;
@@ -13,16 +14,14 @@ pub fn hash(text: &str) -> u32 {
     h
 }
 
-/// The type `B?<B?<...BEnd>>` for the low `bits` bits of `value`, lowest bit outermost (so
-/// that two different ids usually differ at the first step).
+/// The type `X?<X?<...BEnd>>` for the low `bits` bits of `value` (a multiple of 4), one
+/// hexadecimal digit a step, lowest digit outermost (so that two different ids usually
+/// differ at the first step, and two equal ones are walked in `bits / 4` steps).
 pub fn bits(value: u32, bits: u32) -> TokenStream {
     let mut ty = quote!(::sqlwright::__private::BEnd);
-    for i in (0..bits).rev() {
-        ty = if value >> i & 1 == 1 {
-            quote!(::sqlwright::__private::B1<#ty>)
-        } else {
-            quote!(::sqlwright::__private::B0<#ty>)
-        };
+    for i in (0..bits / 4).rev() {
+        let digit = quote::format_ident!("X{:X}", value >> (4 * i) & 0xF);
+        ty = quote!(::sqlwright::__private::#digit<#ty>);
     }
     ty
 }
@@ -43,11 +42,11 @@ mod tests {
     }
 
     #[test]
-    fn bits_spell_the_value_lowest_first() {
-        let t = bits(0b10, 2).to_string().replace(' ', "");
+    fn bits_spell_the_value_lowest_digit_first() {
+        let t = bits(0xA2, 8).to_string().replace(' ', "");
         assert_eq!(
             t,
-            "::sqlwright::__private::B0<::sqlwright::__private::B1<::sqlwright::__private::BEnd>>"
+            "::sqlwright::__private::X2<::sqlwright::__private::XA<::sqlwright::__private::BEnd>>"
         );
     }
 }

@@ -335,7 +335,9 @@ pub mod __private {
     #[cfg(feature = "mysql")]
     pub use crate::backend::mysql::MysqlValue;
     pub use crate::backend::Encode;
-    pub use crate::check::ids::{BEnd, False, NoKey, True, B0, B1};
+    pub use crate::check::ids::{
+        BEnd, False, NoKey, True, X0, X1, X2, X3, X4, X5, X6, X7, X8, X9, XA, XB, XC, XD, XE, XF,
+    };
     pub use crate::check::writes::{ChangesetOf, FieldFits, IsTable, UpdateSet};
     pub use crate::check::{
         AppearsIn, ColumnMode, HasColumn, HasSource, LiftColumn, SourceMode, ValidGrouping,

@@ -26,7 +26,7 @@ pub trait ExprKey {
 
 /// The type-level id of a function or operator marker (a hash of its name).
 pub trait NameId {
-    /// A chain of [`super::ids::B0`]/[`super::ids::B1`].
+    /// A chain of hexadecimal digits ([`super::ids::X0`] ..).
     type Id;
 }
 

@@ -3,17 +3,26 @@
 //!
 //! Membership proofs by inferred index (`HasSource<T, I>`) answer "where is `T`?" but cannot
 //! answer "is `T` absent?" nor "is this column one of those?" without ambiguity. For those
-//! questions every source carries an `Id` (a 64-bit hash of its name, spelled as a chain of
-//! [`B0`]/[`B1`] ending in [`BEnd`]) and every column a [`ColumnId`] (its source's id and its
-//! position), and equality is computed as an associated type: no inference, no ambiguity,
-//! and the walk stops at the first differing bit.
+//! questions every source carries an `Id` (a 32-bit hash of its name, spelled as a chain of
+//! hexadecimal digits [`X0`] .. [`XF`] ending in [`BEnd`], lowest digit outermost) and every
+//! column a [`ColumnId`] (its source's id and its position, two digits), and equality is
+//! computed as an associated type: no inference, no ambiguity, and the walk stops at the
+//! first differing digit. Digits rather than bits: two equal ids (a column of the table an
+//! INSERT writes, a grouped column) are walked to their end, 8 steps rather than 32 (see
+//! docs/design.md, "Compile time: ids in hexadecimal").
 
 use std::marker::PhantomData;
 
-/// Bit 0, followed by the rest of the id.
-pub struct B0<Rest>(PhantomData<Rest>);
-/// Bit 1, followed by the rest of the id.
-pub struct B1<Rest>(PhantomData<Rest>);
+macro_rules! digits {
+    ($($d:ident)*) => {$(
+        /// A hexadecimal digit of an id, followed by the rest of the id.
+        pub struct $d<Rest>(PhantomData<Rest>);
+        impl<A> IdEq<NoKey> for $d<A> {
+            type Out = False;
+        }
+    )*};
+}
+digits!(X0 X1 X2 X3 X4 X5 X6 X7 X8 X9 XA XB XC XD XE XF);
 /// The end of an id.
 pub struct BEnd;
 
@@ -50,17 +59,36 @@ pub trait IdEq<Other> {
 impl IdEq<BEnd> for BEnd {
     type Out = True;
 }
-impl<A, B> IdEq<B1<B>> for B0<A> {
-    type Out = False;
+/// Digit `d` against every digit: the same one walks on, any other is `False`.
+macro_rules! digit_eq {
+    ($($d:ident; $($other:ident)*),*) => {$(
+        impl<A: IdEq<B>, B> IdEq<$d<B>> for $d<A> {
+            type Out = A::Out;
+        }
+        $(
+            impl<A, B> IdEq<$other<B>> for $d<A> {
+                type Out = False;
+            }
+        )*
+    )*};
 }
-impl<A, B> IdEq<B0<B>> for B1<A> {
-    type Out = False;
-}
-impl<A: IdEq<B>, B> IdEq<B0<B>> for B0<A> {
-    type Out = A::Out;
-}
-impl<A: IdEq<B>, B> IdEq<B1<B>> for B1<A> {
-    type Out = A::Out;
+digit_eq! {
+    X0; X1 X2 X3 X4 X5 X6 X7 X8 X9 XA XB XC XD XE XF,
+    X1; X0 X2 X3 X4 X5 X6 X7 X8 X9 XA XB XC XD XE XF,
+    X2; X0 X1 X3 X4 X5 X6 X7 X8 X9 XA XB XC XD XE XF,
+    X3; X0 X1 X2 X4 X5 X6 X7 X8 X9 XA XB XC XD XE XF,
+    X4; X0 X1 X2 X3 X5 X6 X7 X8 X9 XA XB XC XD XE XF,
+    X5; X0 X1 X2 X3 X4 X6 X7 X8 X9 XA XB XC XD XE XF,
+    X6; X0 X1 X2 X3 X4 X5 X7 X8 X9 XA XB XC XD XE XF,
+    X7; X0 X1 X2 X3 X4 X5 X6 X8 X9 XA XB XC XD XE XF,
+    X8; X0 X1 X2 X3 X4 X5 X6 X7 X9 XA XB XC XD XE XF,
+    X9; X0 X1 X2 X3 X4 X5 X6 X7 X8 XA XB XC XD XE XF,
+    XA; X0 X1 X2 X3 X4 X5 X6 X7 X8 X9 XB XC XD XE XF,
+    XB; X0 X1 X2 X3 X4 X5 X6 X7 X8 X9 XA XC XD XE XF,
+    XC; X0 X1 X2 X3 X4 X5 X6 X7 X8 X9 XA XB XD XE XF,
+    XD; X0 X1 X2 X3 X4 X5 X6 X7 X8 X9 XA XB XC XE XF,
+    XE; X0 X1 X2 X3 X4 X5 X6 X7 X8 X9 XA XB XC XD XF,
+    XF; X0 X1 X2 X3 X4 X5 X6 X7 X8 X9 XA XB XC XD XE
 }
 
 /// The key position of a table without a primary key (a derived table): equal to nothing.
@@ -69,12 +97,6 @@ impl<X> IdEq<X> for NoKey {
     type Out = False;
 }
 impl IdEq<NoKey> for BEnd {
-    type Out = False;
-}
-impl<A> IdEq<NoKey> for B0<A> {
-    type Out = False;
-}
-impl<A> IdEq<NoKey> for B1<A> {
     type Out = False;
 }
 
@@ -170,8 +192,8 @@ mod tests {
         std::any::type_name::<T>().ends_with("False")
     }
 
-    type X = B0<B1<BEnd>>;
-    type Y = B0<B0<BEnd>>;
+    type X = X0<XA<BEnd>>;
+    type Y = X0<X5<BEnd>>;
 
     #[test]
     fn equality_and_lists() {

@@ -220,15 +220,15 @@ impl<T: crate::expr::SqlValue<ST>, C, ST> FieldFits<C, ST> for T {}
 
 #[cfg(test)]
 mod tests {
-    use super::super::ids::{BEnd, B0, B1};
+    use super::super::ids::{BEnd, X0, X1, X2};
     use super::*;
 
     fn is_true<T: Bool<Not = False>>() {}
     fn is_false<T: Bool<Not = True>>() {}
 
-    type P0 = B0<B0<BEnd>>;
-    type P1 = B1<B0<BEnd>>;
-    type P2 = B0<B1<BEnd>>;
+    type P0 = X0<X0<BEnd>>;
+    type P1 = X1<X0<BEnd>>;
+    type P2 = X2<X0<BEnd>>;
     /// A primary key `(P0)` and a unique constraint `(P1, P2)`.
     type Keys = ((P0,), ((P1, P2), ()));
 

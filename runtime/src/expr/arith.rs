@@ -42,7 +42,7 @@ pub fn flags<L: SqlType, R: SqlType>() -> u8 {
     flags
 }
 
-/// A binary operator as [`render_binary`] writes it.
+/// A binary operator as [`render_binary`] writes it: one constant per operator type.
 pub(crate) struct Operator {
     /// Its SQL (`=`, `+`, `AND`, ...).
     pub(crate) sql: &'static str,
@@ -52,49 +52,48 @@ pub(crate) struct Operator {
     pub(crate) concat: bool,
     /// It is `/`.
     pub(crate) div: bool,
-    /// Its [`flags`].
-    pub(crate) flags: u8,
 }
 
 /// Writes `left op right`: an AND with an absent side (`filter_opt(None)`) as the other
 /// side alone, `||` on MySQL as `CONCAT`, integer division and unsigned operands per
-/// backend; values beside a `#[sensitive]` column redacted in logs. The operands are trait
-/// objects, so this is compiled once, not once per operator and pair of operand types (it
-/// was a sixth of the code generated for the compile benchmark's queries).
+/// backend (`flags`); values beside a `#[sensitive]` column redacted in logs. The operands
+/// are trait objects and the operator a constant, so this is compiled once, not once per
+/// operator and pair of operand types (it was a sixth of the code generated for the compile
+/// benchmark's queries), and each operator node's own `render` is one call.
 pub(crate) fn render_binary<'a>(
-    op: Operator,
-    (left, right): (Operand<'a>, Operand<'a>),
+    op: &Operator,
+    flags: u8,
+    (left, right): (&'a dyn Erased, &'a dyn Erased),
     out: &mut SqlWriter<'a>,
 ) {
     use crate::backend::Dialect;
     if op.and {
-        match (left.absent, right.absent) {
+        match (left.absent_erased(), right.absent_erased()) {
             (true, true) => return out.sql("TRUE"),
-            (true, false) => return right.piece.render_erased(out),
-            (false, true) => return left.piece.render_erased(out),
+            (true, false) => return right.render_erased(out),
+            (false, true) => return left.render_erased(out),
             (false, false) => {}
         }
     }
     let dialect = out.dialect();
-    let sensitive = left.sensitive || right.sensitive;
+    let sensitive = left.sensitive_erased() || right.sensitive_erased();
     let outer = out.begin_redacting(sensitive);
-    let flags = op.flags;
     if op.concat && dialect == Dialect::Mysql {
         // MySQL's `||` is `OR` unless the session's `sql_mode` says otherwise; `CONCAT`
         // is NULL when either side is, as `||` is elsewhere.
         out.sql("CONCAT(");
-        left.piece.render_erased(out);
+        left.render_erased(out);
         out.sql(", ");
-        right.piece.render_erased(out);
+        right.render_erased(out);
         out.sql(")");
         out.end_redacting(outer);
         return;
     }
     if op.div && flags & PG_NUMERIC != 0 && dialect == Dialect::Postgres {
         out.sql("div(");
-        left.piece.render_erased(out);
+        left.render_erased(out);
         out.sql(", ");
-        right.piece.render_erased(out);
+        right.render_erased(out);
         out.sql(")");
         out.end_redacting(outer);
         return;
@@ -113,7 +112,7 @@ pub(crate) fn render_binary<'a>(
     };
     if mysql && flags & CAST_LEFT != 0 {
         out.sql("CAST(");
-        left.piece.render_erased(out);
+        left.render_erased(out);
         out.sql(cast);
     } else {
         operand(left, out);
@@ -123,7 +122,7 @@ pub(crate) fn render_binary<'a>(
     out.sql(" ");
     if mysql && flags & CAST_RIGHT != 0 {
         out.sql("CAST(");
-        right.piece.render_erased(out);
+        right.render_erased(out);
         out.sql(cast);
     } else {
         operand(right, out);
@@ -131,27 +130,13 @@ pub(crate) fn render_binary<'a>(
     out.end_redacting(outer);
 }
 
-/// An operand of [`render_binary`]: the piece behind a pointer, and what its `Render`
-/// impl says of it.
-#[derive(Clone, Copy)]
-pub(crate) struct Operand<'a> {
-    /// The piece.
-    pub(crate) piece: &'a dyn Erased,
-    /// [`Render::is_atomic`](crate::render::Render::is_atomic).
-    pub(crate) atomic: bool,
-    /// [`Render::is_absent`](crate::render::Render::is_absent).
-    pub(crate) absent: bool,
-    /// [`Render::is_sensitive`](crate::render::Render::is_sensitive).
-    pub(crate) sensitive: bool,
-}
-
-/// [`crate::render::operand`] of an [`Operand`].
-fn operand<'a>(e: Operand<'a>, out: &mut SqlWriter<'a>) {
-    if e.atomic {
-        e.piece.render_erased(out);
+/// [`crate::render::operand`] of a piece behind a pointer.
+fn operand<'a>(e: &'a dyn Erased, out: &mut SqlWriter<'a>) {
+    if e.atomic_erased() {
+        e.render_erased(out);
     } else {
         out.sql("(");
-        e.piece.render_erased(out);
+        e.render_erased(out);
         out.sql(")");
     }
 }

@@ -176,30 +176,15 @@ impl<Op: BinaryOp, L: Render, R: Render> Render for Binary<Op, L, R> {
         }
     }
     fn render<'a>(&'a self, out: &mut SqlWriter<'a>) {
-        super::arith::render_binary(
-            super::arith::Operator {
+        let op = const {
+            &super::arith::Operator {
                 sql: Op::SQL,
                 and: Op::IS_AND,
                 concat: Op::IS_CONCAT,
                 div: Op::IS_DIV,
-                flags: self.integers,
-            },
-            (
-                super::arith::Operand {
-                    piece: &self.left,
-                    atomic: self.left.is_atomic(),
-                    absent: Op::IS_AND && self.left.is_absent(),
-                    sensitive: self.left.is_sensitive(),
-                },
-                super::arith::Operand {
-                    piece: &self.right,
-                    atomic: self.right.is_atomic(),
-                    absent: Op::IS_AND && self.right.is_absent(),
-                    sensitive: self.right.is_sensitive(),
-                },
-            ),
-            out,
-        );
+            }
+        };
+        super::arith::render_binary(op, self.integers, (&self.left, &self.right), out);
     }
 }
 

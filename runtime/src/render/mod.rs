@@ -505,18 +505,33 @@ impl<T: Render> DynRender for T {
 }
 
 /// A [`Render`] piece behind a pointer, for the library's own writers that are compiled
-/// once rather than once per piece type (a binary operator's, `expr/arith.rs`). Only
-/// `render` is behind the pointer; what else such a writer asks is passed as values
-/// (see [`crate::expr::arith::Operand`]), so each piece type adds one function to a build,
-/// not four. See docs/design.md, "Compile time: less code per query".
+/// once rather than once per piece type (a binary operator's, `expr/arith.rs`): what such
+/// a writer asks of a piece is behind the pointer, so the node that calls it passes two
+/// pointers and compiles to one call. See docs/design.md, "Compile time: less code per
+/// query".
 pub(crate) trait Erased {
     /// [`Render::render`].
     fn render_erased<'a>(&'a self, out: &mut SqlWriter<'a>);
+    /// [`Render::is_atomic`].
+    fn atomic_erased(&self) -> bool;
+    /// [`Render::is_absent`].
+    fn absent_erased(&self) -> bool;
+    /// [`Render::is_sensitive`].
+    fn sensitive_erased(&self) -> bool;
 }
 
 impl<T: Render> Erased for T {
     fn render_erased<'a>(&'a self, out: &mut SqlWriter<'a>) {
         self.render(out);
+    }
+    fn atomic_erased(&self) -> bool {
+        self.is_atomic()
+    }
+    fn absent_erased(&self) -> bool {
+        self.is_absent()
+    }
+    fn sensitive_erased(&self) -> bool {
+        self.is_sensitive()
     }
 }
 
