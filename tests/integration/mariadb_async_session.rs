@@ -228,27 +228,28 @@ fn a_failure_mid_commit_writes_nothing_and_names_the_failed_item() {
     });
 }
 
-/// No transaction open on `conn` (by its own count and the server's `@@in_transaction`)
-/// and none on the server at all (`information_schema.innodb_trx`).
+/// No transaction open on `conn`: by its own count, the server's `@@in_transaction`, and
+/// InnoDB's list of transactions (`information_schema.innodb_trx`, for its session only:
+/// other tests share the server).
 async fn no_transaction(
     conn: &mut AsyncMysqlConnection,
     watcher: &mut Connection<Mysql>,
     n: usize,
 ) {
     assert!(!conn.in_transaction(), "after {n} polls");
-    let rows = raw::sql("SELECT 41 + 1, @@in_transaction")
-        .load(conn)
+    let rows = raw::sql("SELECT 41 + 1, @@in_transaction, CONNECTION_ID()")
+        .load(&mut *conn)
         .await
         .unwrap_or_else(|e| panic!("after {n} polls the connection failed: {e}"));
     assert_eq!(rows[0].get::<i64>(0).unwrap(), 42, "after {n} polls");
     assert_eq!(rows[0].get::<i64>(1).unwrap(), 0, "after {n} polls");
-    no_transaction_on_server(watcher, n);
-}
-
-fn no_transaction_on_server(watcher: &mut Connection<Mysql>, n: usize) {
-    let open = raw::sql("SELECT COUNT(*) FROM information_schema.innodb_trx")
-        .load(watcher)
-        .unwrap();
+    let id = rows[0].get::<i64>(2).unwrap();
+    let open = raw::sql(
+        "SELECT COUNT(*) FROM information_schema.innodb_trx WHERE trx_mysql_thread_id = :id",
+    )
+    .bind("id", id)
+    .load(watcher)
+    .unwrap();
     assert_eq!(open[0].get::<i64>(0).unwrap(), 0, "after {n} polls");
 }
 

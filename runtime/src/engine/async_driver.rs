@@ -54,8 +54,10 @@ pub trait AsyncDriver: Backend {
 
     /// Runs SQL text without parameters inside a transaction.
     #[doc(hidden)]
-    fn __batch_io<'a>(conn: &'a mut Connection<Self>, sql: &'a str)
-        -> BoxFuture<'a, Result<(), Error>>;
+    fn __batch_io<'a>(
+        conn: &'a mut Connection<Self>,
+        sql: &'a str,
+    ) -> BoxFuture<'a, Result<(), Error>>;
 
     /// Runs a rendered write, its rows (if any) dropped: the rows affected.
     #[doc(hidden)]
@@ -86,8 +88,10 @@ pub trait AsyncDriver: Backend {
     /// On return: the engine's settings put back when that needs no I/O (`Some`), or
     /// `None` when [`__clean_io`](Self::__clean_io) must run in a task first.
     #[doc(hidden)]
-    fn __return_now(opener: &Self::Opener, conn: &mut Connection<Self>)
-        -> Option<Result<(), Error>>;
+    fn __return_now(
+        opener: &Self::Opener,
+        conn: &mut Connection<Self>,
+    ) -> Option<Result<(), Error>>;
 
     /// On return, in a task: the connection put back as new (bounded in time).
     #[doc(hidden)]

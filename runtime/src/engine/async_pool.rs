@@ -206,9 +206,10 @@ impl<B: AsyncDriver> managed::Manager for Manager<B> {
             return Err(RecycleError::message("the connection is closed"));
         }
         // The pre-ping counts against the checkout timeout, with a floor.
-        let ping = self.settings.pre_ping.then(|| {
-            ping_deadline(CHECKOUT_DEADLINE.try_with(|d| *d).ok().flatten())
-        });
+        let ping = self
+            .settings
+            .pre_ping
+            .then(|| ping_deadline(CHECKOUT_DEADLINE.try_with(|d| *d).ok().flatten()));
         B::__recycle_io(&self.opener, conn, ping)
             .await
             .map_err(RecycleError::Backend)

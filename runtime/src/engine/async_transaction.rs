@@ -206,7 +206,9 @@ impl<'c, B: AsyncDriver> AsyncTransaction<'c, B> {
         conn: &'c mut B::AsyncConn,
         options: TransactionOptions,
     ) -> Result<AsyncTransaction<'c, B>, Error> {
-        Scope::open(Owner(conn), options).await.map(AsyncTransaction)
+        Scope::open(Owner(conn), options)
+            .await
+            .map(AsyncTransaction)
     }
 
     /// Whether this is a savepoint inside another transaction.

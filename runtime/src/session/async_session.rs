@@ -147,9 +147,7 @@ impl<C: Runner<Mode = Async, Backend: AsyncDriver>> fmt::Debug for AsyncSession<
 impl<B: AsyncDriver> AsyncEngine<B> {
     /// A session on a connection checked out of this engine (returned when the session is
     /// dropped, rolled back first if a commit was dropped half-way).
-    pub async fn session(
-        &self,
-    ) -> Result<AsyncSession<'static, AsyncPooledConnection<B>>, Error> {
+    pub async fn session(&self) -> Result<AsyncSession<'static, AsyncPooledConnection<B>>, Error> {
         Ok(AsyncSession::new(self.connect().await?))
     }
 }

@@ -4,8 +4,8 @@
 //! in a [`Unit`], each with its own boxes (the async one's are `Send` and run as futures).
 
 use super::{Pending, SessionInsert};
-use crate::query::{TableMeta, WriteStatement};
 use crate::backend::Dialect;
+use crate::query::{TableMeta, WriteStatement};
 use crate::render::SqlWriter;
 use std::any::{Any, TypeId};
 use std::marker::PhantomData;
@@ -110,13 +110,9 @@ impl<G: Group + ?Sized, W: Described + ?Sized> Unit<G, W> {
                 }
             })
             .collect();
-        out.extend(
-            self.writes
-                .iter()
-                .map(|w| Pending::Statement {
-                    sql: w.sql(self.dialect),
-                }),
-        );
+        out.extend(self.writes.iter().map(|w| Pending::Statement {
+            sql: w.sql(self.dialect),
+        }));
         out
     }
 
