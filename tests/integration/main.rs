@@ -48,7 +48,6 @@ mod locking;
 mod mariadb;
 mod mariadb_async;
 mod mariadb_async_pool;
-mod mariadb_async_relations;
 mod mariadb_async_session;
 mod mariadb_async_tls;
 mod mariadb_date_functions;
