@@ -103,6 +103,20 @@ impl AsyncMysqlConnection {
 /// The async engine on MySQL: `Engine::mysql_builder(url)…build_async()` or
 /// `AsyncEngine::mysql(url)` (see [`AsyncEngine`]). Every returned connection is put back
 /// as new (COM_RESET_CONNECTION, then the session settings) by a task before it is idle.
+///
+/// ```no_run
+/// use sqlwright::prelude::*;
+///
+/// # async fn demo() -> Result<(), sqlwright::Error> {
+/// let engine = Engine::mysql_builder("mysql://app:secret@localhost/shop")
+///     .pool_size(10)
+///     .build_async()?;
+/// let mut conn = engine.connect().await?; // back to the pool, reset, when dropped
+/// conn.batch_execute("UPDATE stock SET n = n - 1 WHERE n > 0").await?;
+/// let mut session = engine.session().await?; // the unit of work, on MySQL too
+/// # let _ = &mut session;
+/// # Ok(()) }
+/// ```
 pub type AsyncMysqlEngine = AsyncEngine<Mysql>;
 
 /// A connection checked out of an [`AsyncMysqlEngine`]: use it as an
