@@ -160,10 +160,11 @@ impl<B: Backend> Engine<B> {
 
 impl<'s, C: Executor> Session<'s, C> {
     /// A session writing through `conn`.
-    pub fn new(conn: C) -> Self {
+    pub fn new(mut conn: C) -> Self {
+        let dialect = conn.connection().dialect();
         Session {
             conn,
-            unit: Unit::new(),
+            unit: Unit::new(dialect),
         }
     }
 

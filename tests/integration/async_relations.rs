@@ -1,12 +1,14 @@
 //! Relation loaders, `RowByKey`, reflection and schema scripts in both modes: each body
 //! runs on a blocking `Connection` and again on an `AsyncConnection` (`go!` awaits), with
-//! the same names and the same assertions.
+//! the same names and the same assertions. The loaders' bodies run a third time on an
+//! `AsyncMysqlConnection` to MariaDB (`on_mariadb::NAME`, with `MYSQL_SCHEMA`: the same
+//! rows; MySQL has no arrays, so each key list goes bound one by one).
 
 use crate::modes::both_modes;
 use sqlwright::prelude::*;
 use sqlwright::reflect::{reflect, verify_schema, Drift, ReflectOptions};
 use sqlwright::testing;
-use sqlwright::{AsyncConnection, Error};
+use sqlwright::{AsyncConnection, AsyncMysqlConnection, Error};
 
 sqlwright::table! {
     authors (id) {
@@ -71,6 +73,59 @@ INSERT INTO post_tags VALUES (1, 1), (1, 2), (3, 2);
 INSERT INTO profiles (author_id, bio) VALUES (3, 'writes C');
 ";
 
+/// `SCHEMA` in MySQL's DDL, with the same rows (their ids given).
+const MYSQL_SCHEMA: &str = "
+CREATE TABLE authors (id INT PRIMARY KEY, name TEXT NOT NULL);
+CREATE TABLE posts (id INT PRIMARY KEY, author_id INT NOT NULL REFERENCES authors (id),
+                    editor_id INT REFERENCES authors (id), title TEXT NOT NULL);
+CREATE TABLE comments (id INT PRIMARY KEY, post_id INT NOT NULL REFERENCES posts (id),
+                       body TEXT NOT NULL);
+CREATE TABLE tags (id INT PRIMARY KEY, label TEXT NOT NULL);
+CREATE TABLE post_tags (post_id INT NOT NULL REFERENCES posts (id),
+                        tag_id INT NOT NULL REFERENCES tags (id),
+                        PRIMARY KEY (post_id, tag_id));
+CREATE TABLE profiles (id INT PRIMARY KEY,
+                       author_id INT NOT NULL UNIQUE REFERENCES authors (id), bio TEXT NOT NULL);
+INSERT INTO authors VALUES (1, 'Ann'), (2, 'Bob'), (3, 'Cid');
+INSERT INTO posts VALUES (1, 1, 2, 'A1'), (2, 1, NULL, 'A2'), (3, 3, 1, 'C1');
+INSERT INTO comments VALUES (1, 1, 'first'), (2, 1, 'second'), (3, 3, 'third');
+INSERT INTO tags VALUES (1, 'rust'), (2, 'sql'), (3, 'async');
+INSERT INTO post_tags VALUES (1, 1), (1, 2), (3, 2);
+INSERT INTO profiles VALUES (1, 3, 'writes C');
+";
+
+/// `both_modes!`, and each body once more on an `AsyncMysqlConnection` to a fresh MariaDB
+/// database with `MYSQL_SCHEMA` (`on_mariadb::NAME`).
+macro_rules! three_modes {
+    ($(fn $name:ident($conn:ident) $body:block)*) => {
+        both_modes! { $(fn $name($conn) $body)* }
+
+        mod on_mariadb {
+            use super::*;
+            $(
+                #[test]
+                fn $name() {
+                    let db = sqlwright::testing::mariadb_database();
+                    db.connect().unwrap().batch_execute(MYSQL_SCHEMA).unwrap();
+                    let runtime = crate::twice::runtime();
+                    // Spawned, so the test also proves the futures are `Send` on MySQL.
+                    let url = db.url().clone();
+                    let task = runtime.spawn(async move {
+                        let mut $conn = AsyncMysqlConnection::open_url(&url).await.unwrap();
+                        macro_rules! go {
+                            ($run:expr) => {
+                                $run.await
+                            };
+                        }
+                        $body
+                    });
+                    runtime.block_on(task).unwrap();
+                }
+            )*
+        }
+    };
+}
+
 #[derive(sqlwright::Row, Debug, Clone, PartialEq)]
 #[sqlwright(table = authors)]
 struct Author {
@@ -116,7 +171,7 @@ fn titles(posts: &[Post]) -> Vec<&str> {
     t
 }
 
-both_modes! {
+three_modes! {
     fn select_in_loaders(conn) {
         let authors: Vec<Author> = go!(authors::table
             .select(Author::as_select())
@@ -224,7 +279,9 @@ both_modes! {
             [Tag { id: 1, label: "rust".into() }, Tag { id: 2, label: "sql".into() }]
         );
     }
+}
 
+both_modes! {
     fn reflection_and_schema_scripts(conn) {
         let options = ReflectOptions::default();
         let catalog = go!(reflect(&mut conn, &options)).unwrap();

@@ -48,6 +48,7 @@ mod locking;
 mod mariadb;
 mod mariadb_async;
 mod mariadb_async_pool;
+mod mariadb_async_session;
 mod mariadb_async_tls;
 mod mariadb_date_functions;
 mod mariadb_dates;

@@ -228,6 +228,13 @@ fn a_session_commits_its_unit_of_work_or_nothing() {
         },
     ]);
     session.add_write(update(books::table).by_key(3).set(books::title.to("Чайка")));
+    // Shown as it will be sent: MySQL's quoting and placeholders.
+    assert_eq!(
+        session.pending().last(),
+        Some(&sqlwright::session::Pending::Statement {
+            sql: "UPDATE `books` SET `title` = ? WHERE `books`.`id` = ?".into()
+        })
+    );
     let (written, log) = capture_sql(|| session.commit().unwrap());
     assert_eq!(written, 6);
     assert!(session.is_clean());

@@ -125,7 +125,13 @@ fn commit_writes_parents_first_in_one_multi_row_insert_per_table<B: TestBackend>
                 rows: 3
             },
             Pending::Statement {
-                sql: r#"UPDATE "books" SET "title" = $1 WHERE "books"."id" = $2"#.into()
+                // As it will be sent: in the connection's own spelling.
+                sql: match B::DIALECT {
+                    Dialect::Sqlite => r#"UPDATE "books" SET "title" = ?1 WHERE "books"."id" = ?2"#,
+                    Dialect::Mysql => "UPDATE `books` SET `title` = ? WHERE `books`.`id` = ?",
+                    _ => r#"UPDATE "books" SET "title" = $1 WHERE "books"."id" = $2"#,
+                }
+                .into()
             },
         ]
     );

@@ -166,6 +166,8 @@ pub struct Mysql;
 /// What a connection of each backend does; not for use outside sqlwright.
 #[doc(hidden)]
 pub mod driver {
+    #[cfg(feature = "tokio")]
+    pub use crate::engine::async_driver::AsyncDriver;
     use crate::engine::{Connection, DatabaseUrl, Error, RowData, TransactionOptions};
     use crate::render::Rendered;
     use std::fmt;

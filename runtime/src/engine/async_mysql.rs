@@ -4,10 +4,14 @@
 //! blocking API polls once; here it is awaited, each wait bounded by the URL's
 //! `read_timeout`/`write_timeout` with tokio timers (see docs/design.md, "Async on MySQL").
 
+use super::async_transaction::transaction_methods;
 use super::runner::{Async, BoxFuture, Decode, Job, Runner, Work};
 use super::step::{Load, Step};
 use super::wire::SocketKind;
-use super::{Connection, DatabaseUrl, Error, RowData};
+use super::{
+    AsyncEngine, AsyncPooledConnection, AsyncTransaction, AsyncTransactionBuilder, Connection,
+    DatabaseUrl, Error, RowData,
+};
 use crate::backend::Mysql;
 use crate::types::RowReader;
 
@@ -96,6 +100,50 @@ impl AsyncMysqlConnection {
     }
 }
 
+/// The async engine on MySQL: `Engine::mysql_builder(url)…build_async()` or
+/// `AsyncEngine::mysql(url)` (see [`AsyncEngine`]). Every returned connection is put back
+/// as new (COM_RESET_CONNECTION, then the session settings) by a task before it is idle.
+///
+/// ```no_run
+/// use sqlwright::prelude::*;
+///
+/// # async fn demo() -> Result<(), sqlwright::Error> {
+/// let engine = Engine::mysql_builder("mysql://app:secret@localhost/shop")
+///     .pool_size(10)
+///     .build_async()?;
+/// let mut conn = engine.connect().await?; // back to the pool, reset, when dropped
+/// conn.batch_execute("UPDATE stock SET n = n - 1 WHERE n > 0").await?;
+/// let mut session = engine.session().await?; // the unit of work, on MySQL too
+/// # let _ = &mut session;
+/// # Ok(()) }
+/// ```
+pub type AsyncMysqlEngine = AsyncEngine<Mysql>;
+
+/// A connection checked out of an [`AsyncMysqlEngine`]: use it as an
+/// [`AsyncMysqlConnection`]. It returns to the pool, reset, when dropped.
+pub type AsyncMysqlPooledConnection = AsyncPooledConnection<Mysql>;
+
+/// An async transaction on MySQL (see [`AsyncTransaction`]).
+pub type AsyncMysqlTransaction<'c> = AsyncTransaction<'c, Mysql>;
+
+/// Builds an async MySQL transaction with options (see [`AsyncTransactionBuilder`]).
+pub type AsyncMysqlTransactionBuilder<'c> = AsyncTransactionBuilder<'c, Mysql>;
+
+impl AsyncMysqlConnection {
+    transaction_methods!(Mysql);
+}
+
+/// A borrowed async connection runs queries as the connection does (so a session can
+/// borrow one: `AsyncSession::new(&mut conn)`).
+impl Runner for &mut AsyncMysqlConnection {
+    type Backend = Mysql;
+    type Mode = Async;
+    #[inline]
+    fn __connection(&mut self) -> &mut Connection<Mysql> {
+        &mut self.inner
+    }
+}
+
 impl Runner for AsyncMysqlConnection {
     type Backend = Mysql;
     type Mode = Async;
@@ -169,4 +217,11 @@ fn _is_send() {
     let _ = |conn: &'static mut AsyncMysqlConnection| send(conn.batch_execute("SELECT 1"));
     let _ = |conn: &'static mut AsyncMysqlConnection| send(conn.ping());
     let _ = |url: &'static str| send(AsyncMysqlConnection::open(url));
+    let _ = |conn: &'static mut AsyncMysqlConnection| {
+        send(conn.transaction(async |tx| {
+            tx.batch_execute("SELECT 1").await?;
+            Ok::<_, Error>(())
+        }))
+    };
+    let _ = |conn: &'static mut AsyncMysqlConnection| send(conn.begin());
 }

@@ -1,5 +1,7 @@
 //! The async engine (feature `tokio`): the blocking [`Engine`](super::Engine)'s pool
-//! semantics on tokio, built on `deadpool` from the same builder.
+//! semantics on tokio, built on `deadpool` from the same builder, for PostgreSQL
+//! (`Engine::builder(url)…build_async()`) and MySQL (`Engine::mysql_builder(url)…
+//! .build_async()`); what differs between them is in `async_driver.rs`.
 //!
 //! - `pool_size + max_overflow` connections at most (deadpool's `max_size`); a connection
 //!   returned while `pool_size` others are idle is closed (`Object::take`), so under load
@@ -8,20 +10,22 @@
 //!   [`Error::PoolTimeout`]; opening a connection, the pre-ping and a left-over ROLLBACK
 //!   count against the same deadline (carried to deadpool's `create`/`recycle` in a task
 //!   local, since deadpool's manager takes no per-call argument).
-//! - A connection returned inside a transaction is rolled back by a task that owns it
-//!   (still checked out from deadpool's point of view, so nobody else gets it before it is
-//!   clean); no idle connection holds locks. Without a runtime to run that task, the
+//! - A connection returned inside a transaction is cleaned by a task that owns it (still
+//!   checked out from deadpool's point of view, so nobody else gets it before it is
+//!   clean); no idle connection holds locks. On PostgreSQL that is a ROLLBACK, only when
+//!   one is needed; on MySQL every return is put back as new (the rest of any answer a
+//!   dropped future left, then COM_RESET_CONNECTION and the session settings), within the
+//!   URL's `read_timeout` (10 s without one). Without a runtime to run that task, the
 //!   connection is closed and the server rolls back.
-//! - A broken connection, or one whose request was interrupted (a dropped future), is
-//!   closed on return and never handed out again.
+//! - A broken connection, or one whose request was interrupted past repair, is closed on
+//!   return and never handed out again.
 //! - At checkout, deadpool's async `recycle` pings an idle connection first (`pre_ping`).
 
+use super::async_driver::{ping_deadline, AsyncDriver};
 use super::builder::EngineBuilder;
-use super::pool::{Settings, PING_BUDGET};
-use super::postgres::PgOpener;
-use super::wire::SocketKind;
-use super::{AsyncConnection, Connection, DatabaseUrl, Error, PoolState};
-use crate::backend::{driver::Pooled, Postgres};
+use super::pool::Settings;
+use super::{Connection, DatabaseUrl, Error, PoolState};
+use crate::backend::Postgres;
 use deadpool::managed::{self, Metrics, Object, PoolError, QueueMode, RecycleError};
 use std::fmt;
 use std::ops::{Deref, DerefMut};
@@ -33,8 +37,8 @@ tokio::task_local! {
     static CHECKOUT_DEADLINE: Option<Instant>;
 }
 
-/// A PostgreSQL database and a pool of async connections to it; cheap to clone and share
-/// between tasks. Built from the blocking engine's builder, with the same options:
+/// A database and a pool of async connections to it; cheap to clone and share between
+/// tasks. Built from the blocking engine's builder, with the same options:
 ///
 /// ```no_run
 /// use sqlwright::prelude::*;
@@ -50,21 +54,32 @@ tokio::task_local! {
 /// conn.batch_execute("UPDATE stock SET n = n - 1 WHERE n > 0").await?;
 /// # Ok(()) }
 /// ```
-#[derive(Clone)]
-pub struct AsyncEngine {
+///
+/// `B` is the backend: PostgreSQL by default, [`Mysql`](crate::backend::Mysql) from
+/// `Engine::mysql_builder(url)…build_async()` (named [`AsyncMysqlEngine`](crate::AsyncMysqlEngine)).
+pub struct AsyncEngine<B: AsyncDriver = Postgres> {
     url: DatabaseUrl,
-    pool: managed::Pool<Manager>,
+    pool: managed::Pool<Manager<B>>,
+}
+
+impl<B: AsyncDriver> Clone for AsyncEngine<B> {
+    fn clone(&self) -> Self {
+        AsyncEngine {
+            url: self.url.clone(),
+            pool: self.pool.clone(),
+        }
+    }
 }
 
 /// Opens, checks and cleans the pool's connections.
-struct Manager {
-    opener: PgOpener,
+struct Manager<B: AsyncDriver> {
+    opener: B::Opener,
     settings: Settings,
     /// The most connections open (or being opened) at once.
     peak: AtomicUsize,
 }
 
-impl fmt::Debug for AsyncEngine {
+impl<B: AsyncDriver> fmt::Debug for AsyncEngine<B> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let settings = &self.pool.manager().settings;
         f.debug_struct("AsyncEngine")
@@ -76,11 +91,11 @@ impl fmt::Debug for AsyncEngine {
     }
 }
 
-impl EngineBuilder<Postgres> {
+impl<B: AsyncDriver> EngineBuilder<B> {
     /// The async engine (feature `tokio`) with this builder's settings and options: see
     /// [`AsyncEngine`]. Fails as [`build`](Self::build) does. No connection is opened until
     /// the first checkout.
-    pub fn build_async(self) -> Result<AsyncEngine, Error> {
+    pub fn build_async(self) -> Result<AsyncEngine<B>, Error> {
         let (url, opener, settings) = self.parts()?;
         let max_size = settings.pool_size.saturating_add(settings.max_overflow);
         // A timeout too long to add to now waits for ever, as in the blocking engine.
@@ -109,7 +124,19 @@ impl AsyncEngine {
     pub fn new(url: &str) -> Result<AsyncEngine, Error> {
         super::Engine::builder(url).build_async()
     }
+}
 
+#[cfg(feature = "mysql")]
+impl AsyncEngine<crate::backend::Mysql> {
+    /// An async MySQL or MariaDB engine with default settings (pool_size 5, max_overflow
+    /// 10, 30 s checkout timeout): `AsyncEngine::mysql("mysql://user:pw@host/db")`;
+    /// `Engine::mysql_builder(url)…build_async()` sets them.
+    pub fn mysql(url: &str) -> Result<Self, Error> {
+        super::Engine::mysql_builder(url).build_async()
+    }
+}
+
+impl<B: AsyncDriver> AsyncEngine<B> {
     /// The URL (its password redacted when shown).
     pub fn url(&self) -> &DatabaseUrl {
         &self.url
@@ -130,10 +157,10 @@ impl AsyncEngine {
         self.pool.retain(|_, _| false);
     }
 
-    /// Checks a connection out of the pool: an idle one (pinged first), or a new one when
-    /// the pool may grow, or the next one returned, waiting at most the checkout timeout
-    /// ([`Error::PoolTimeout`]). It goes back when dropped.
-    pub async fn connect(&self) -> Result<AsyncPooledConnection, Error> {
+    /// Checks a connection out of the pool: an idle one (pinged first when `pre_ping` is
+    /// on), or a new one when the pool may grow, or the next one returned, waiting at most
+    /// the checkout timeout ([`Error::PoolTimeout`]). It goes back when dropped.
+    pub async fn connect(&self) -> Result<AsyncPooledConnection<B>, Error> {
         let manager = self.pool.manager();
         let settings = &manager.settings;
         let deadline = Instant::now().checked_add(settings.checkout_timeout);
@@ -158,64 +185,45 @@ impl AsyncEngine {
     }
 }
 
-impl Manager {
-    /// Rolls back the transaction a returned connection was left in, bounded: the return
-    /// path must not hang on a server that stopped answering.
-    async fn roll_back(&self, conn: &mut Connection<Postgres>) -> Result<(), Error> {
-        let deadline = Instant::now() + <Postgres as Pooled>::rollback_bound(&self.opener);
-        conn.pg_control_io("ROLLBACK", Some(deadline)).await?;
-        conn.depth = 0;
-        conn.aborted = false;
-        Ok(())
-    }
-}
-
-impl managed::Manager for Manager {
-    type Type = AsyncConnection;
+impl<B: AsyncDriver> managed::Manager for Manager<B> {
+    type Type = B::AsyncConn;
     type Error = Error;
 
-    async fn create(&self) -> Result<AsyncConnection, Error> {
+    async fn create(&self) -> Result<B::AsyncConn, Error> {
         let deadline = CHECKOUT_DEADLINE.try_with(|d| *d).ok().flatten();
-        let mut inner = self.opener.open_io(deadline, SocketKind::Tokio).await?;
+        let mut inner = B::__open_io(&self.opener, deadline).await?;
         inner.echo = self.settings.echo(inner.echo.conn);
-        Ok(AsyncConnection::new(inner))
+        Ok(B::__wrap(inner))
     }
 
     async fn recycle(
         &self,
-        conn: &mut AsyncConnection,
+        conn: &mut B::AsyncConn,
         _: &Metrics,
     ) -> Result<(), RecycleError<Error>> {
-        let conn = conn.exclusive();
+        let conn = B::__exclusive(conn);
         if conn.broken || conn.is_closed() {
             return Err(RecycleError::message("the connection is closed"));
         }
-        // Left in a transaction when no task could clean it on return (it was dropped
-        // outside a runtime, or the runtime stopped): roll back before handing it out.
-        if conn.depth > 0 || conn.server_in_transaction() {
-            self.roll_back(conn).await.map_err(RecycleError::Backend)?;
-        }
-        if self.settings.pre_ping {
-            // The pre-ping counts against the checkout timeout, but gets at least
-            // PING_BUDGET: with less, a healthy connection would be closed as hung.
-            let deadline = CHECKOUT_DEADLINE.try_with(|d| *d).ok().flatten();
-            let least = Instant::now() + PING_BUDGET;
-            let deadline = deadline.map_or(least + super::REQUEST_TIMEOUT_GRACE, |d| d.max(least));
-            conn.ping_before_io(deadline)
-                .await
-                .map_err(RecycleError::Backend)?;
-        }
-        Ok(())
+        // The pre-ping counts against the checkout timeout, with a floor.
+        let ping = self
+            .settings
+            .pre_ping
+            .then(|| ping_deadline(CHECKOUT_DEADLINE.try_with(|d| *d).ok().flatten()));
+        B::__recycle_io(&self.opener, conn, ping)
+            .await
+            .map_err(RecycleError::Backend)
     }
 }
 
-/// A connection checked out of an [`AsyncEngine`]: use it as an [`AsyncConnection`]
-/// (typed queries run on it with `.await`). It returns to the pool when dropped.
-pub struct AsyncPooledConnection {
-    conn: Option<Object<Manager>>,
+/// A connection checked out of an [`AsyncEngine`]: use it as the backend's async
+/// connection ([`AsyncConnection`](crate::AsyncConnection) on PostgreSQL; typed queries
+/// run on it with `.await`). It returns to the pool when dropped.
+pub struct AsyncPooledConnection<B: AsyncDriver = Postgres> {
+    conn: Option<Object<Manager<B>>>,
 }
 
-impl fmt::Debug for AsyncPooledConnection {
+impl<B: AsyncDriver> fmt::Debug for AsyncPooledConnection<B> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_tuple("AsyncPooledConnection")
             .field(&self.conn.as_deref())
@@ -223,9 +231,9 @@ impl fmt::Debug for AsyncPooledConnection {
     }
 }
 
-impl AsyncPooledConnection {
+impl<B: AsyncDriver> AsyncPooledConnection<B> {
     /// Takes the connection out of the pool for good (the pool may open another).
-    pub fn detach(mut self) -> AsyncConnection {
+    pub fn detach(mut self) -> B::AsyncConn {
         let conn = self
             .conn
             .take()
@@ -234,86 +242,96 @@ impl AsyncPooledConnection {
     }
 }
 
-impl Deref for AsyncPooledConnection {
-    type Target = AsyncConnection;
-    fn deref(&self) -> &AsyncConnection {
+impl<B: AsyncDriver> Deref for AsyncPooledConnection<B> {
+    type Target = B::AsyncConn;
+    fn deref(&self) -> &B::AsyncConn {
         self.conn
             .as_ref()
             .expect("a pooled connection holds its connection until dropped")
     }
 }
 
-impl DerefMut for AsyncPooledConnection {
-    fn deref_mut(&mut self) -> &mut AsyncConnection {
+impl<B: AsyncDriver> DerefMut for AsyncPooledConnection<B> {
+    fn deref_mut(&mut self) -> &mut B::AsyncConn {
         self.conn
             .as_mut()
             .expect("a pooled connection holds its connection until dropped")
     }
 }
 
-impl super::Runner for AsyncPooledConnection {
-    type Backend = Postgres;
+impl<B: AsyncDriver> super::Runner for AsyncPooledConnection<B> {
+    type Backend = B;
     type Mode = super::runner::Async;
     #[inline]
-    fn __connection(&mut self) -> &mut Connection<Postgres> {
-        self.deref_mut().exclusive()
+    fn __connection(&mut self) -> &mut Connection<B> {
+        B::__exclusive(self.deref_mut())
     }
 }
 
-impl Drop for AsyncPooledConnection {
+/// A borrowed pooled async connection runs queries as the connection does (so a session
+/// can borrow one).
+impl<B: AsyncDriver> super::Runner for &mut AsyncPooledConnection<B> {
+    type Backend = B;
+    type Mode = super::runner::Async;
+    #[inline]
+    fn __connection(&mut self) -> &mut Connection<B> {
+        B::__exclusive((**self).deref_mut())
+    }
+}
+
+impl<B: AsyncDriver> Drop for AsyncPooledConnection<B> {
     fn drop(&mut self) {
         let Some(mut conn) = self.conn.take() else {
             return;
         };
-        let inner = conn.exclusive();
-        // An interrupted request may still run on the server (holding locks): it is
-        // cancelled and read to its end before the connection is idle again.
-        let dirty =
-            inner.depth > 0 || inner.server_in_transaction() || inner.link.wire.interrupted();
-        if !dirty || inner.broken || inner.is_closed() {
-            give_back(conn);
+        let Some(pool) = Object::pool(&conn) else {
+            return;
+        };
+        let manager = pool.manager();
+        let inner = B::__exclusive(&mut conn);
+        if inner.broken || inner.is_closed() {
+            drop(Object::take(conn));
             return;
         }
-        // The ROLLBACK needs the runtime: a task owns the connection until it is clean.
+        // Settings a user changed on the checked-out connection go back to the engine's.
+        inner.echo = manager.settings.echo(inner.echo.conn);
+        if let Some(reset) = B::__return_now(&manager.opener, inner) {
+            give_back(conn, reset);
+            return;
+        }
+        // The clean-up needs the runtime: a task owns the connection until it is clean.
         match tokio::runtime::Handle::try_current() {
             Ok(runtime) => {
                 runtime.spawn(clean_up(conn));
             }
-            // No runtime to roll back on: closing the session rolls it back on the server.
+            // No runtime to clean up on: closing the session rolls it back on the server.
             Err(_) => drop(Object::take(conn)),
         }
     }
 }
 
-/// Rolls back a connection returned inside a transaction (after finishing an interrupted
-/// request: the ROLLBACK's request does that first), then gives it back (or closes it when
-/// that fails).
-async fn clean_up(mut conn: Object<Manager>) {
+/// Puts a returned connection back as new (on PostgreSQL, after finishing an interrupted
+/// request and rolling back; on MySQL, the reset), then gives it back.
+async fn clean_up<B: AsyncDriver>(mut conn: Object<Manager<B>>) {
     let Some(pool) = Object::pool(&conn) else {
         return;
     };
-    match pool.manager().roll_back(conn.exclusive()).await {
-        Ok(()) => give_back(conn),
-        Err(_) => drop(Object::take(conn)),
-    }
+    let cleaned = B::__clean_io(&pool.manager().opener, B::__exclusive(&mut conn)).await;
+    give_back(conn, cleaned);
 }
 
-/// Takes a connection back: kept for the next checkout, or closed (broken, interrupted,
-/// or an overflow connection returned while `pool_size` others are idle).
-fn give_back(mut conn: Object<Manager>) {
+/// Takes a connection back: kept for the next checkout, or closed (its reset failed, it
+/// is broken, or an overflow connection returned while `pool_size` others are idle).
+fn give_back<B: AsyncDriver>(mut conn: Object<Manager<B>>, reset: Result<(), Error>) {
     let Some(pool) = Object::pool(&conn) else {
         return;
     };
-    let manager = pool.manager();
-    let inner = conn.exclusive();
-    // Settings a user changed on the checked-out connection go back to the engine's.
-    inner.echo = manager.settings.echo(inner.echo.conn);
-    let reset = <Postgres as Pooled>::reset(&manager.opener, inner);
+    let inner = B::__exclusive(&mut conn);
     // `available` counts the idle connections (this one is still checked out).
     let keep = reset.is_ok()
         && !inner.broken
         && !inner.is_closed()
-        && pool.status().available < manager.settings.pool_size;
+        && pool.status().available < pool.manager().settings.pool_size;
     if keep {
         drop(conn);
     } else {
@@ -325,4 +343,6 @@ fn give_back(mut conn: Object<Manager>) {
 fn _is_send() {
     fn send<T: Send>(_: T) {}
     let _ = |engine: &'static AsyncEngine| send(engine.connect());
+    #[cfg(feature = "mysql")]
+    let _ = |engine: &'static AsyncEngine<crate::backend::Mysql>| send(engine.connect());
 }

@@ -1,14 +1,18 @@
 //! Async transactions (feature `tokio`): the blocking [`Transaction`](super::Transaction)'s
-//! forms, options and SQL on an [`AsyncConnection`] — a closure form with an async
-//! closure, a guard form, savepoints, isolation levels, read-only, retries.
+//! forms, options and SQL on an async connection — a closure form with an async closure,
+//! a guard form, savepoints, isolation levels, read-only, retries — written once for
+//! PostgreSQL ([`AsyncConnection`]) and MySQL (`AsyncMysqlConnection`); the steps that
+//! differ are `AsyncDriver`'s.
 //!
 //! A future can be dropped at any await (a timeout, a `select!`), and `Drop` cannot
 //! await a ROLLBACK. So a transaction records what is under way (its BEGIN or SAVEPOINT,
 //! its work, its COMMIT), and one dropped unfinished leaves its rollback owed on the
 //! connection, which sends it ahead of the next request (after reading to its end any
-//! answer a dropped statement left; see `wire/recover.rs`). The depth is raised before
-//! BEGIN is written, so a BEGIN future dropped half-way is accounted for too.
+//! answer a dropped statement left; see `wire/recover.rs` and MySQL's `resume.rs`). The
+//! depth is raised before BEGIN is written, so a BEGIN future dropped half-way is
+//! accounted for too.
 
+use super::async_driver::AsyncDriver;
 use super::transaction::{backoff, check_nested, end_sql, savepoint_sql};
 use super::{AsyncConnection, BoxFuture, Connection, Error, Runner, TransactionOptions};
 use crate::backend::driver::Driver;
@@ -25,30 +29,41 @@ use std::task::Poll;
 /// permanent; dropped without it — by the caller, by a panic unwinding past it, or with
 /// the future that held it — it is rolled back ahead of the connection's next request.
 ///
-/// Shared (`&tx`), it runs single typed statements pipelined inside the transaction, as a
-/// shared [`AsyncConnection`] does (`tokio::try_join!(a.load(&mut &tx), b.one(&mut &tx))`);
-/// a statement that fails aborts the transaction, so the ones after it report 25P02 and
-/// [`commit`](Self::commit) rolls back and returns [`Error::TransactionAborted`].
-pub struct AsyncTransaction<'c>(Scope<&'c mut AsyncConnection>);
+/// `B` is the backend: PostgreSQL by default, MySQL on an `AsyncMysqlConnection` (named
+/// `AsyncMysqlTransaction`).
+///
+/// On PostgreSQL, shared (`&tx`), it runs single typed statements pipelined inside the
+/// transaction, as a shared [`AsyncConnection`] does
+/// (`tokio::try_join!(a.load(&mut &tx), b.one(&mut &tx))`); a statement that fails aborts
+/// the transaction, so the ones after it report 25P02 and [`commit`](Self::commit) rolls
+/// back and returns [`Error::TransactionAborted`].
+pub struct AsyncTransaction<'c, B: AsyncDriver = Postgres>(Scope<Owner<'c, B>>);
 
 /// What a transaction holds its connection through: the async connection (so that its
 /// guard can be shared, `&mut &tx`), or the bare connection (a session's commit, over any
 /// async runner).
-pub(crate) trait Hold {
-    fn conn(&mut self) -> &mut Connection<Postgres>;
+pub(crate) trait Hold: Send {
+    /// The backend of the connection held.
+    type Backend: AsyncDriver;
+    fn conn(&mut self) -> &mut Connection<Self::Backend>;
 }
 
-impl Hold for &mut Connection<Postgres> {
+impl<B: AsyncDriver> Hold for &mut Connection<B> {
+    type Backend = B;
     #[inline]
-    fn conn(&mut self) -> &mut Connection<Postgres> {
+    fn conn(&mut self) -> &mut Connection<B> {
         self
     }
 }
 
-impl Hold for &mut AsyncConnection {
+/// A transaction's hold on its async connection.
+pub(crate) struct Owner<'c, B: AsyncDriver>(&'c mut B::AsyncConn);
+
+impl<B: AsyncDriver> Hold for Owner<'_, B> {
+    type Backend = B;
     #[inline]
-    fn conn(&mut self) -> &mut Connection<Postgres> {
-        self.exclusive()
+    fn conn(&mut self) -> &mut Connection<B> {
+        B::__exclusive(self.0)
     }
 }
 
@@ -75,7 +90,7 @@ enum State {
     Done,
 }
 
-impl fmt::Debug for AsyncTransaction<'_> {
+impl<B: AsyncDriver> fmt::Debug for AsyncTransaction<'_, B> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("AsyncTransaction")
             .field("level", &self.0.level)
@@ -91,7 +106,7 @@ impl<H: Hold> Scope<H> {
         let conn = hold.conn();
         let level = conn.depth + 1;
         let sql: Cow<'static, str> = if level == 1 {
-            Postgres::begin_sql(&conn.link, &options)?.into()
+            H::Backend::begin_sql(&conn.link, &options)?.into()
         } else {
             check_nested(&options, conn.aborted)?;
             savepoint_sql(level).into()
@@ -130,18 +145,18 @@ impl<H: Hold> Scope<H> {
     /// statement's answer read, an owed rollback sent), then marks the request issued, so
     /// that `Drop` can tell whether the server got it.
     async fn control(&mut self, sql: &str) -> Result<(), Error> {
-        self.conn().link.wire.ready_for_request().await?;
+        H::Backend::__in_step(self.conn()).await?;
         self.state = match self.state {
             State::Opening { .. } => State::Opening { issued: true },
             State::Ending { .. } => State::Ending { issued: true },
             other => other,
         };
-        self.conn().pg_control_io(sql, None).await
+        H::Backend::__control_io(self.conn(), sql).await
     }
 
     /// The connection, for a request inside the transaction.
     #[inline]
-    pub(crate) fn conn(&mut self) -> &mut Connection<Postgres> {
+    pub(crate) fn conn(&mut self) -> &mut Connection<H::Backend> {
         self.hold.conn()
     }
 
@@ -159,7 +174,7 @@ impl<H: Hold> Scope<H> {
         // In step first, so the server's status after any dropped statement (or shared
         // request) is known.
         let conn = self.conn();
-        conn.link.wire.ready_for_request().await?;
+        H::Backend::__in_step(conn).await?;
         if conn.server_transaction_failed() {
             // PostgreSQL answers COMMIT in a failed transaction with a silent ROLLBACK.
             conn.aborted = true;
@@ -185,13 +200,15 @@ impl<H: Hold> Scope<H> {
     }
 }
 
-impl<'c> AsyncTransaction<'c> {
+impl<'c, B: AsyncDriver> AsyncTransaction<'c, B> {
     /// Opens a transaction on `conn`, or a savepoint when one is already open.
     async fn open(
-        conn: &'c mut AsyncConnection,
+        conn: &'c mut B::AsyncConn,
         options: TransactionOptions,
-    ) -> Result<AsyncTransaction<'c>, Error> {
-        Scope::open(conn, options).await.map(AsyncTransaction)
+    ) -> Result<AsyncTransaction<'c, B>, Error> {
+        Scope::open(Owner(conn), options)
+            .await
+            .map(AsyncTransaction)
     }
 
     /// Whether this is a savepoint inside another transaction.
@@ -212,8 +229,8 @@ impl<'c> AsyncTransaction<'c> {
     }
 
     /// Opens a nested transaction (a savepoint) as a guard.
-    pub async fn begin(&mut self) -> Result<AsyncTransaction<'_>, Error> {
-        AsyncTransaction::open(&mut *self.0.hold, TransactionOptions::default()).await
+    pub async fn begin(&mut self) -> Result<AsyncTransaction<'_, B>, Error> {
+        AsyncTransaction::open(&mut *self.0.hold.0, TransactionOptions::default()).await
     }
 
     /// Runs `f` in a nested transaction (a savepoint): released when it returns `Ok`,
@@ -221,16 +238,16 @@ impl<'c> AsyncTransaction<'c> {
     pub async fn transaction<T, E, F>(&mut self, f: F) -> Result<T, E>
     where
         E: From<Error>,
-        F: AsyncFnOnce(&mut AsyncTransaction<'_>) -> Result<T, E>,
+        F: AsyncFnOnce(&mut AsyncTransaction<'_, B>) -> Result<T, E>,
     {
-        run_in(&mut *self.0.hold, TransactionOptions::default(), f).await
+        run_in(&mut *self.0.hold.0, TransactionOptions::default(), f).await
     }
 
     /// A nested transaction with options: a savepoint takes none (isolation and read-only
     /// belong to the outermost transaction), and is not retried.
-    pub fn build_transaction(&mut self) -> AsyncTransactionBuilder<'_> {
+    pub fn build_transaction(&mut self) -> AsyncTransactionBuilder<'_, B> {
         AsyncTransactionBuilder {
-            conn: &mut *self.0.hold,
+            conn: &mut *self.0.hold.0,
             options: TransactionOptions::default(),
         }
     }
@@ -239,7 +256,7 @@ impl<'c> AsyncTransaction<'c> {
     /// deadlock aborts the whole transaction, so only the outermost one can be retried.
     pub async fn transaction_with_retry<T, F>(&mut self, attempts: u32, f: F) -> Result<T, Error>
     where
-        F: AsyncFnMut(&mut AsyncTransaction<'_>) -> Result<T, Error>,
+        F: AsyncFnMut(&mut AsyncTransaction<'_, B>) -> Result<T, Error>,
     {
         self.build_transaction().run_with_retry(attempts, f).await
     }
@@ -249,9 +266,11 @@ impl<'c> AsyncTransaction<'c> {
     /// `async fn` future borrowing `sql` trips rustc's `Send` check for futures of a
     /// higher-ranked async closure (a retry closure in `tokio::spawn`).
     pub fn batch_execute<'a>(&'a mut self, sql: &'a str) -> BoxFuture<'a, Result<(), Error>> {
-        Box::pin(self.0.conn().pg_batch_io(sql))
+        B::__batch_io(self.0.conn(), sql)
     }
+}
 
+impl AsyncTransaction<'_> {
     /// SQL text through the simple protocol: the rows of every statement, as text (see
     /// [`Connection::query_text`]; boxed as [`batch_execute`](Self::batch_execute) is).
     pub fn query_text<'a>(
@@ -266,7 +285,7 @@ impl<H: Hold> Drop for Scope<H> {
     fn drop(&mut self) {
         let (level, state) = (self.level, self.state);
         let conn = self.hold.conn();
-        let went_out = conn.link.wire.request_went_out();
+        let went_out = H::Backend::__request_went_out(conn);
         let open_on_server = match state {
             State::Done => return,
             State::Open => true,
@@ -274,18 +293,18 @@ impl<H: Hold> Drop for Scope<H> {
             State::Ending { issued } => !(issued && went_out),
         };
         if open_on_server {
-            conn.link.wire.owe_rollback(level);
+            H::Backend::__owe_rollback(conn, level);
         }
         conn.depth = level - 1;
         conn.aborted = false;
     }
 }
 
-impl Runner for AsyncTransaction<'_> {
-    type Backend = Postgres;
+impl<B: AsyncDriver> Runner for AsyncTransaction<'_, B> {
+    type Backend = B;
     type Mode = super::runner::Async;
     #[inline]
-    fn __connection(&mut self) -> &mut Connection<Postgres> {
+    fn __connection(&mut self) -> &mut Connection<B> {
         self.0.conn()
     }
 }
@@ -296,19 +315,19 @@ impl<'a> Runner for &'a AsyncTransaction<'_> {
     #[inline]
     fn __connection(&mut self) -> &'a AsyncConnection {
         let tx: &'a AsyncTransaction<'_> = self;
-        &*tx.0.hold
+        &*tx.0.hold.0
     }
 }
 
 /// Builds an async transaction with options:
 /// `conn.build_transaction().serializable().read_only().run(async |tx| ..).await` (the
 /// blocking [`TransactionBuilder`](super::TransactionBuilder)'s names and options).
-pub struct AsyncTransactionBuilder<'c> {
-    conn: &'c mut AsyncConnection,
+pub struct AsyncTransactionBuilder<'c, B: AsyncDriver = Postgres> {
+    conn: &'c mut B::AsyncConn,
     options: TransactionOptions,
 }
 
-impl fmt::Debug for AsyncTransactionBuilder<'_> {
+impl<B: AsyncDriver> fmt::Debug for AsyncTransactionBuilder<'_, B> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("AsyncTransactionBuilder")
             .field("options", &self.options)
@@ -316,11 +335,19 @@ impl fmt::Debug for AsyncTransactionBuilder<'_> {
     }
 }
 
-impl<'c> AsyncTransactionBuilder<'c> {
+impl<'c, B: AsyncDriver> AsyncTransactionBuilder<'c, B> {
+    /// A builder for a transaction on `conn`, without options yet.
+    pub(super) fn new(conn: &'c mut B::AsyncConn) -> Self {
+        AsyncTransactionBuilder {
+            conn,
+            options: TransactionOptions::default(),
+        }
+    }
+
     super::transaction::option_setters!();
 
     /// Opens the transaction as a guard.
-    pub async fn begin(self) -> Result<AsyncTransaction<'c>, Error> {
+    pub async fn begin(self) -> Result<AsyncTransaction<'c, B>, Error> {
         AsyncTransaction::open(self.conn, self.options).await
     }
 
@@ -329,7 +356,7 @@ impl<'c> AsyncTransactionBuilder<'c> {
     pub async fn run<T, E, F>(self, f: F) -> Result<T, E>
     where
         E: From<Error>,
-        F: AsyncFnOnce(&mut AsyncTransaction<'_>) -> Result<T, E>,
+        F: AsyncFnOnce(&mut AsyncTransaction<'_, B>) -> Result<T, E>,
     {
         run_in(self.conn, self.options, f).await
     }
@@ -340,9 +367,9 @@ impl<'c> AsyncTransactionBuilder<'c> {
     /// retryable one, are returned.
     pub async fn run_with_retry<T, F>(self, attempts: u32, mut f: F) -> Result<T, Error>
     where
-        F: AsyncFnMut(&mut AsyncTransaction<'_>) -> Result<T, Error>,
+        F: AsyncFnMut(&mut AsyncTransaction<'_, B>) -> Result<T, Error>,
     {
-        if self.conn.exclusive().depth > 0 {
+        if B::__exclusive(self.conn).depth > 0 {
             return Err(Error::Misuse(
                 "retrying a nested transaction cannot help: a serialization failure or \
                  deadlock aborts the whole transaction; retry the outermost one"
@@ -374,14 +401,16 @@ fn log_retry(attempt: u32, e: &Error) {
     );
 }
 
-async fn run_in<T, E, F>(
-    conn: &mut AsyncConnection,
+/// The closure form: `f` in a transaction on `conn`, committed on `Ok`, rolled back
+/// otherwise.
+async fn run_in<B: AsyncDriver, T, E, F>(
+    conn: &mut B::AsyncConn,
     options: TransactionOptions,
     f: F,
 ) -> Result<T, E>
 where
     E: From<Error>,
-    F: AsyncFnOnce(&mut AsyncTransaction<'_>) -> Result<T, E>,
+    F: AsyncFnOnce(&mut AsyncTransaction<'_, B>) -> Result<T, E>,
 {
     let mut tx = AsyncTransaction::open(conn, options).await?;
     let outcome = catch_unwind(f(&mut tx)).await;
@@ -416,53 +445,63 @@ pub(super) async fn catch_unwind<F: Future>(work: F) -> std::thread::Result<F::O
     .await
 }
 
-impl AsyncConnection {
-    /// Runs `f` in a transaction: commits when it returns `Ok`, rolls back when it
-    /// returns `Err`, panics (the panic then goes on), or is dropped (a timeout, a
-    /// `select!`: the rollback is sent ahead of the connection's next request).
-    ///
-    /// ```no_run
-    /// # async fn demo(conn: &mut sqlwright::AsyncConnection) -> Result<(), sqlwright::Error> {
-    /// conn.transaction(async |tx| {
-    ///     tx.batch_execute("UPDATE accounts SET balance = balance - 10 WHERE id = 1").await?;
-    ///     tx.batch_execute("UPDATE accounts SET balance = balance + 10 WHERE id = 2").await?;
-    ///     Ok::<_, sqlwright::Error>(())
-    /// })
-    /// .await?;
-    /// # Ok(()) }
-    /// ```
-    pub async fn transaction<T, E, F>(&mut self, f: F) -> Result<T, E>
-    where
-        E: From<Error>,
-        F: AsyncFnOnce(&mut AsyncTransaction<'_>) -> Result<T, E>,
-    {
-        run_in(self, TransactionOptions::default(), f).await
-    }
-
-    /// Opens a transaction as a guard: call [`AsyncTransaction::commit`]; dropped
-    /// without it, the transaction is rolled back ahead of the connection's next
-    /// request.
-    pub async fn begin(&mut self) -> Result<AsyncTransaction<'_>, Error> {
-        AsyncTransaction::open(self, TransactionOptions::default()).await
-    }
-
-    /// A transaction with options: isolation level, read-only, retries.
-    pub fn build_transaction(&mut self) -> AsyncTransactionBuilder<'_> {
-        AsyncTransactionBuilder {
-            conn: self,
-            options: TransactionOptions::default(),
+/// The transaction methods of an async connection type, for backend `$backend` (the
+/// same four on PostgreSQL's and MySQL's connection).
+macro_rules! transaction_methods {
+    ($backend:ty) => {
+        /// Runs `f` in a transaction: commits when it returns `Ok`, rolls back when it
+        /// returns `Err`, panics (the panic then goes on), or is dropped (a timeout, a
+        /// `select!`: the rollback is sent ahead of the connection's next request).
+        pub async fn transaction<T, E, F>(&mut self, f: F) -> Result<T, E>
+        where
+            E: From<Error>,
+            F: AsyncFnOnce(&mut AsyncTransaction<'_, $backend>) -> Result<T, E>,
+        {
+            self.build_transaction().run(f).await
         }
-    }
 
-    /// Runs `f` in a transaction, again (up to `attempts` times in all) when it fails with
-    /// a serialization failure or a deadlock (see
-    /// [`AsyncTransactionBuilder::run_with_retry`]).
-    pub async fn transaction_with_retry<T, F>(&mut self, attempts: u32, f: F) -> Result<T, Error>
-    where
-        F: AsyncFnMut(&mut AsyncTransaction<'_>) -> Result<T, Error>,
-    {
-        self.build_transaction().run_with_retry(attempts, f).await
-    }
+        /// Opens a transaction as a guard: call [`AsyncTransaction::commit`]; dropped
+        /// without it, the transaction is rolled back ahead of the connection's next
+        /// request.
+        pub async fn begin(&mut self) -> Result<AsyncTransaction<'_, $backend>, Error> {
+            self.build_transaction().begin().await
+        }
+
+        /// A transaction with options: isolation level, read-only, retries.
+        pub fn build_transaction(&mut self) -> AsyncTransactionBuilder<'_, $backend> {
+            AsyncTransactionBuilder::new(self)
+        }
+
+        /// Runs `f` in a transaction, again (up to `attempts` times in all) when it fails
+        /// with a serialization failure or a deadlock (see
+        /// [`AsyncTransactionBuilder::run_with_retry`]).
+        pub async fn transaction_with_retry<T, F>(
+            &mut self,
+            attempts: u32,
+            f: F,
+        ) -> Result<T, Error>
+        where
+            F: AsyncFnMut(&mut AsyncTransaction<'_, $backend>) -> Result<T, Error>,
+        {
+            self.build_transaction().run_with_retry(attempts, f).await
+        }
+    };
+}
+#[cfg(feature = "mysql")]
+pub(super) use transaction_methods;
+
+/// ```no_run
+/// # async fn demo(conn: &mut sqlwright::AsyncConnection) -> Result<(), sqlwright::Error> {
+/// conn.transaction(async |tx| {
+///     tx.batch_execute("UPDATE accounts SET balance = balance - 10 WHERE id = 1").await?;
+///     tx.batch_execute("UPDATE accounts SET balance = balance + 10 WHERE id = 2").await?;
+///     Ok::<_, sqlwright::Error>(())
+/// })
+/// .await?;
+/// # Ok(()) }
+/// ```
+impl AsyncConnection {
+    transaction_methods!(Postgres);
 }
 
 #[allow(dead_code)]

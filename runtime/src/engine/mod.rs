@@ -4,12 +4,10 @@
 mod async_connection;
 #[cfg(feature = "tokio")]
 mod async_copy;
+#[cfg(feature = "tokio")]
+pub(crate) mod async_driver;
 #[cfg(all(feature = "tokio", feature = "mysql"))]
 mod async_mysql;
-#[cfg(all(feature = "tokio", feature = "mysql"))]
-mod async_mysql_pool;
-#[cfg(all(feature = "tokio", feature = "mysql"))]
-mod async_mysql_tx;
 #[cfg(feature = "tokio")]
 mod async_pool;
 #[cfg(feature = "tokio")]
@@ -54,9 +52,10 @@ pub(crate) use async_copy::CopyFeed;
 #[cfg(all(feature = "tokio", feature = "mysql"))]
 pub use async_mysql::AsyncMysqlConnection;
 #[cfg(all(feature = "tokio", feature = "mysql"))]
-pub use async_mysql_pool::{AsyncMysqlEngine, AsyncMysqlPooledConnection};
-#[cfg(all(feature = "tokio", feature = "mysql"))]
-pub use async_mysql_tx::{AsyncMysqlTransaction, AsyncMysqlTransactionBuilder};
+pub use async_mysql::{
+    AsyncMysqlEngine, AsyncMysqlPooledConnection, AsyncMysqlTransaction,
+    AsyncMysqlTransactionBuilder,
+};
 #[cfg(feature = "tokio")]
 pub use async_pool::{AsyncEngine, AsyncPooledConnection};
 #[cfg(feature = "tokio")]

@@ -1,5 +1,6 @@
 //! The unit of work on tokio (feature `tokio`): [`AsyncSession`], the blocking
-//! [`Session`](super::Session)'s methods over an async connection, with its bookkeeping
+//! [`Session`](super::Session)'s methods over an async connection (PostgreSQL or MySQL:
+//! what differs is `AsyncDriver`'s), with its bookkeeping
 //! (the pending list, the insert order, the failed item) shared through `Unit`. Only
 //! running differs: each pending group or statement gives a boxed `Send` future, and
 //! [`commit`](AsyncSession::commit) awaits them inside a transaction (the state machine of
@@ -8,7 +9,7 @@
 
 use super::unit::{Described, Group, Rows, Unit, Write};
 use super::{Pending, SessionInsert};
-use crate::backend::Postgres;
+use crate::backend::driver::AsyncDriver;
 use crate::check::writes::InsertColumns;
 use crate::engine::{
     Async, AsyncConnection, AsyncEngine, AsyncPooledConnection, BoxFuture, Connection, Error,
@@ -28,9 +29,9 @@ use std::fmt;
 )]
 pub trait AsyncSessionInsert<T, I>: SessionInsert<T, I> + Send + Sync {
     /// Inserts `rows` as [`SessionInsert::insert_all`] does, awaited.
-    fn insert_all_async<'a>(
+    fn insert_all_async<'a, B: AsyncDriver>(
         rows: &'a [Self],
-        conn: &'a mut Connection<Postgres>,
+        conn: &'a mut Connection<B>,
     ) -> BoxFuture<'a, Result<u64, Error>>;
 }
 
@@ -41,9 +42,9 @@ where
     I: Send,
     for<'x> <S as Insertable<'x>>::Values: Assignments<T, InsertColumns, I> + Send,
 {
-    fn insert_all_async<'a>(
+    fn insert_all_async<'a, B: AsyncDriver>(
         rows: &'a [Self],
-        conn: &'a mut Connection<Postgres>,
+        conn: &'a mut Connection<B>,
     ) -> BoxFuture<'a, Result<u64, Error>> {
         Box::pin(async move {
             // The same statements as the blocking `insert_all`: split under the parameter
@@ -60,33 +61,33 @@ where
                 if empty {
                     continue;
                 }
-                written += conn
-                    .pg_run_io(&rendered, &mut |_: crate::engine::RowData<'_>| Ok(()))
-                    .await?;
+                written += B::__write_io(conn, &rendered).await?;
             }
             Ok(written)
         })
     }
 }
 
-/// Pending rows of one struct type, run on an async connection.
-trait AsyncGroup: Group + Send {
-    fn run<'a>(&'a self, conn: &'a mut Connection<Postgres>) -> BoxFuture<'a, Result<u64, Error>>;
+/// Pending rows of one struct type, run on an async connection of backend `B`.
+trait AsyncGroup<B: AsyncDriver>: Group + Send {
+    fn run<'a>(&'a self, conn: &'a mut Connection<B>) -> BoxFuture<'a, Result<u64, Error>>;
 }
 
-impl<S: AsyncSessionInsert<T, I>, T: 'static, I: 'static> AsyncGroup for Rows<S, T, I> {
-    fn run<'a>(&'a self, conn: &'a mut Connection<Postgres>) -> BoxFuture<'a, Result<u64, Error>> {
+impl<S: AsyncSessionInsert<T, I>, T: 'static, I: 'static, B: AsyncDriver> AsyncGroup<B>
+    for Rows<S, T, I>
+{
+    fn run<'a>(&'a self, conn: &'a mut Connection<B>) -> BoxFuture<'a, Result<u64, Error>> {
         S::insert_all_async(&self.0, conn)
     }
 }
 
-/// A pending statement, run on an async connection.
-trait AsyncWrite: Described + Send {
-    fn run<'a>(&'a self, conn: &'a mut Connection<Postgres>) -> BoxFuture<'a, Result<u64, Error>>;
+/// A pending statement, run on an async connection of backend `B`.
+trait AsyncWrite<B: AsyncDriver>: Described + Send {
+    fn run<'a>(&'a self, conn: &'a mut Connection<B>) -> BoxFuture<'a, Result<u64, Error>>;
 }
 
-impl<S: WriteStatement + Send> AsyncWrite for Write<S> {
-    fn run<'a>(&'a self, conn: &'a mut Connection<Postgres>) -> BoxFuture<'a, Result<u64, Error>> {
+impl<S: WriteStatement + Send, B: AsyncDriver> AsyncWrite<B> for Write<S> {
+    fn run<'a>(&'a self, conn: &'a mut Connection<B>) -> BoxFuture<'a, Result<u64, Error>> {
         // Rendered before the future: it holds the parameters (`Sync` values), not the
         // statement, so the statement need only be `Send`.
         let mut out = SqlWriter::for_dialect(conn.dialect());
@@ -94,20 +95,19 @@ impl<S: WriteStatement + Send> AsyncWrite for Write<S> {
             return Box::pin(async { Ok(0) });
         }
         let rendered = out.finish();
-        Box::pin(async move {
-            conn.pg_run_io(&rendered, &mut |_: crate::engine::RowData<'_>| Ok(()))
-                .await
-        })
+        Box::pin(async move { B::__write_io(conn, &rendered).await })
     }
 }
 
 /// An async session's pending work.
-type AsyncUnit<'s> = Unit<dyn AsyncGroup + 'static, dyn AsyncWrite + 's>;
+type AsyncUnit<'s, B> = Unit<dyn AsyncGroup<B> + 'static, dyn AsyncWrite<B> + 's>;
 
 /// The unit of work of [`Session`](super::Session) on tokio, over an async connection `C`
-/// (an [`AsyncPooledConnection`] from [`AsyncEngine::session`], an [`AsyncConnection`], or
-/// `&mut` either): the same methods, insert order, transaction and errors, with
+/// (an [`AsyncPooledConnection`] from [`AsyncEngine::session`], an [`AsyncConnection`],
+/// an async transaction, or `&mut` a connection; on MySQL, the same over
+/// `AsyncMysqlConnection`): the same methods, insert order, transaction and errors, with
 /// [`commit`](Self::commit) awaited. Queries run through it (`q.load(&mut session).await`).
+/// Over a transaction, the commit writes inside a savepoint of it.
 ///
 /// A commit future dropped before it finished (a timeout, a `select!`) leaves no
 /// transaction open: its rollback is sent ahead of the connection's next request, and a
@@ -128,15 +128,15 @@ type AsyncUnit<'s> = Unit<dyn AsyncGroup + 'static, dyn AsyncWrite + 's>;
 /// session.commit().await?; // one transaction: the INSERT, then the UPDATE
 /// # Ok(()) }
 /// ```
-pub struct AsyncSession<'s, C> {
+pub struct AsyncSession<'s, C: Runner<Mode = Async, Backend: AsyncDriver>> {
     conn: C,
-    unit: AsyncUnit<'s>,
+    unit: AsyncUnit<'s, C::Backend>,
     /// A commit future was dropped while its COMMIT was in flight: whether the work is
     /// stored is unknown, so the next `commit` is refused until `rollback`.
     in_doubt: bool,
 }
 
-impl<C> fmt::Debug for AsyncSession<'_, C> {
+impl<C: Runner<Mode = Async, Backend: AsyncDriver>> fmt::Debug for AsyncSession<'_, C> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("AsyncSession")
             .field("pending", &self.unit.pending())
@@ -144,20 +144,21 @@ impl<C> fmt::Debug for AsyncSession<'_, C> {
     }
 }
 
-impl AsyncEngine {
+impl<B: AsyncDriver> AsyncEngine<B> {
     /// A session on a connection checked out of this engine (returned when the session is
     /// dropped, rolled back first if a commit was dropped half-way).
-    pub async fn session(&self) -> Result<AsyncSession<'static, AsyncPooledConnection>, Error> {
+    pub async fn session(&self) -> Result<AsyncSession<'static, AsyncPooledConnection<B>>, Error> {
         Ok(AsyncSession::new(self.connect().await?))
     }
 }
 
-impl<'s, C: Runner<Backend = Postgres, Mode = Async>> AsyncSession<'s, C> {
+impl<'s, C: Runner<Mode = Async, Backend: AsyncDriver>> AsyncSession<'s, C> {
     /// A session writing through `conn`.
-    pub fn new(conn: C) -> Self {
+    pub fn new(mut conn: C) -> Self {
+        let dialect = conn.__connection().dialect();
         AsyncSession {
             conn,
-            unit: Unit::new(),
+            unit: Unit::new(dialect),
             in_doubt: false,
         }
     }
@@ -216,7 +217,7 @@ impl<'s, C: Runner<Backend = Postgres, Mode = Async>> AsyncSession<'s, C> {
         let order = self.unit.insert_order();
         let unit = &mut self.unit;
         let conn = self.conn.__connection();
-        conn.settle_owed().await?;
+        <C::Backend as AsyncDriver>::__settle_owed(conn).await?;
         let mut tx = TransactionScope::open(conn, TransactionOptions::default()).await?;
         // The position in `pending()` of the item running.
         let mut running = None;
@@ -277,11 +278,11 @@ impl<'s, C: Runner<Backend = Postgres, Mode = Async>> AsyncSession<'s, C> {
     }
 }
 
-impl<C: Runner<Backend = Postgres, Mode = Async>> Runner for AsyncSession<'_, C> {
-    type Backend = Postgres;
+impl<C: Runner<Mode = Async, Backend: AsyncDriver>> Runner for AsyncSession<'_, C> {
+    type Backend = C::Backend;
     type Mode = Async;
     #[inline]
-    fn __connection(&mut self) -> &mut Connection<Postgres> {
+    fn __connection(&mut self) -> &mut Connection<C::Backend> {
         self.conn.__connection()
     }
 }
@@ -289,20 +290,10 @@ impl<C: Runner<Backend = Postgres, Mode = Async>> Runner for AsyncSession<'_, C>
 /// A borrowed async connection runs queries as the connection does (so a session can
 /// borrow one: `AsyncSession::new(&mut conn)`).
 impl Runner for &mut AsyncConnection {
-    type Backend = Postgres;
+    type Backend = crate::backend::Postgres;
     type Mode = Async;
     #[inline]
-    fn __connection(&mut self) -> &mut Connection<Postgres> {
-        (**self).__connection()
-    }
-}
-
-/// A borrowed pooled async connection runs queries as the connection does.
-impl Runner for &mut AsyncPooledConnection {
-    type Backend = Postgres;
-    type Mode = Async;
-    #[inline]
-    fn __connection(&mut self) -> &mut Connection<Postgres> {
+    fn __connection(&mut self) -> &mut Connection<crate::backend::Postgres> {
         (**self).__connection()
     }
 }

@@ -4,6 +4,7 @@
 //! in a [`Unit`], each with its own boxes (the async one's are `Send` and run as futures).
 
 use super::{Pending, SessionInsert};
+use crate::backend::Dialect;
 use crate::query::{TableMeta, WriteStatement};
 use crate::render::SqlWriter;
 use std::any::{Any, TypeId};
@@ -18,8 +19,8 @@ pub(super) trait Group {
 
 /// A pending statement, whatever runs it.
 pub(super) trait Described {
-    /// The SQL text, for [`Pending::Statement`].
-    fn sql(&self) -> String;
+    /// The SQL text in `dialect`, for [`Pending::Statement`].
+    fn sql(&self, dialect: Dialect) -> String;
 }
 
 /// The rows of struct type `S` for table `T` (`I`: the inferred check index).
@@ -41,8 +42,8 @@ impl<S: SessionInsert<T, I>, T: 'static, I: 'static> Group for Rows<S, T, I> {
 pub(super) struct Write<S>(pub(super) S);
 
 impl<S: WriteStatement> Described for Write<S> {
-    fn sql(&self) -> String {
-        let mut out = SqlWriter::new();
+    fn sql(&self, dialect: Dialect) -> String {
+        let mut out = SqlWriter::for_dialect(dialect);
         self.0.render_statement(&mut out);
         out.finish().sql
     }
@@ -54,14 +55,17 @@ pub(super) struct Unit<G: ?Sized, W: ?Sized> {
     pub(super) writes: Vec<Box<W>>,
     /// The item the last commit failed at (a copy: adding work later does not move it).
     failed: Option<Pending>,
+    /// How the connection spells SQL: statements are shown as they will be sent.
+    dialect: Dialect,
 }
 
 impl<G: Group + ?Sized, W: Described + ?Sized> Unit<G, W> {
-    pub(super) fn new() -> Self {
+    pub(super) fn new(dialect: Dialect) -> Self {
         Unit {
             inserts: Vec::new(),
             writes: Vec::new(),
             failed: None,
+            dialect,
         }
     }
 
@@ -106,11 +110,9 @@ impl<G: Group + ?Sized, W: Described + ?Sized> Unit<G, W> {
                 }
             })
             .collect();
-        out.extend(
-            self.writes
-                .iter()
-                .map(|w| Pending::Statement { sql: w.sql() }),
-        );
+        out.extend(self.writes.iter().map(|w| Pending::Statement {
+            sql: w.sql(self.dialect),
+        }));
         out
     }
 
