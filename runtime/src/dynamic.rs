@@ -44,6 +44,7 @@ mod value;
 pub use value::Value;
 
 mod writes;
+pub use writes::{DynDelete, DynInsert, DynUpdate};
 
 /// A comparison in a filter, from its SQL spelling. Private: its variants share names with
 /// the typed operators in `expr`, and rustc would then print those with full paths in
@@ -408,29 +409,6 @@ impl ReflectedTable {
             offset: None,
         }
     }
-
-    /// `INSERT` one row; see [`DynInsert`].
-    pub fn insert(&self) -> DynInsert<'_> {
-        DynInsert {
-            parts: Parts::new(self),
-            values: Vec::new(),
-        }
-    }
-
-    /// `UPDATE` rows; see [`DynUpdate`].
-    pub fn update(&self) -> DynUpdate<'_> {
-        DynUpdate {
-            parts: Parts::new(self),
-            sets: Vec::new(),
-        }
-    }
-
-    /// `DELETE` rows; see [`DynDelete`].
-    pub fn delete(&self) -> DynDelete<'_> {
-        DynDelete {
-            parts: Parts::new(self),
-        }
-    }
 }
 
 /// A SELECT on a reflected table.
@@ -522,26 +500,6 @@ impl DynSelect<'_> {
             }
         })
     }
-}
-
-/// An INSERT of one row into a reflected table; columns not given get their defaults.
-#[derive(Debug)]
-pub struct DynInsert<'t> {
-    parts: Parts<'t>,
-    values: Vec<(usize, usize)>,
-}
-
-/// An UPDATE of a reflected table. Without a filter it changes every row.
-#[derive(Debug)]
-pub struct DynUpdate<'t> {
-    parts: Parts<'t>,
-    sets: Vec<(usize, usize)>,
-}
-
-/// A DELETE from a reflected table. Without a filter it deletes every row.
-#[derive(Debug)]
-pub struct DynDelete<'t> {
-    parts: Parts<'t>,
 }
 
 /// Display of every dynamic statement: the SQL and its parameters, or the mistake that

@@ -1,9 +1,55 @@
 //! INSERT, UPDATE and DELETE on a reflected table: giving values, filters and RETURNING,
-//! and writing the statement (the types are declared in `dynamic.rs`, run in `run.rs`).
+//! and writing the statement (run in `run.rs`).
 
-use super::{DynDelete, DynFilter, DynInsert, DynUpdate, Parts, Value};
+use super::{DynFilter, Parts, Value};
 use crate::engine::Error;
+use crate::reflect::ReflectedTable;
 use crate::render::Rendered;
+
+/// An INSERT of one row into a reflected table; columns not given get their defaults.
+#[derive(Debug)]
+pub struct DynInsert<'t> {
+    parts: Parts<'t>,
+    values: Vec<(usize, usize)>,
+}
+
+/// An UPDATE of a reflected table. Without a filter it changes every row.
+#[derive(Debug)]
+pub struct DynUpdate<'t> {
+    parts: Parts<'t>,
+    sets: Vec<(usize, usize)>,
+}
+
+/// A DELETE from a reflected table. Without a filter it deletes every row.
+#[derive(Debug)]
+pub struct DynDelete<'t> {
+    parts: Parts<'t>,
+}
+
+impl ReflectedTable {
+    /// `INSERT` one row; see [`DynInsert`].
+    pub fn insert(&self) -> DynInsert<'_> {
+        DynInsert {
+            parts: Parts::new(self),
+            values: Vec::new(),
+        }
+    }
+
+    /// `UPDATE` rows; see [`DynUpdate`].
+    pub fn update(&self) -> DynUpdate<'_> {
+        DynUpdate {
+            parts: Parts::new(self),
+            sets: Vec::new(),
+        }
+    }
+
+    /// `DELETE` rows; see [`DynDelete`].
+    pub fn delete(&self) -> DynDelete<'_> {
+        DynDelete {
+            parts: Parts::new(self),
+        }
+    }
+}
 
 impl DynInsert<'_> {
     /// Gives `column` a value.
