@@ -368,3 +368,66 @@ impl fmt::Display for DecodeError {
 }
 
 impl std::error::Error for DecodeError {}
+
+impl Error {
+    /// The server's error, if this is one.
+    pub fn database_error(&self) -> Option<&DatabaseError> {
+        match self {
+            Error::Database(e) => Some(e),
+            Error::Copy { source, .. } => source.database_error(),
+            Error::ParameterType { source, .. } => source.database_error(),
+            Error::Batch { source, .. } => source.database_error(),
+            _ => None,
+        }
+    }
+
+    /// The kind of the server's error, if this is one.
+    pub fn kind(&self) -> Option<DbErrorKind> {
+        self.database_error().map(|e| e.kind)
+    }
+
+    /// Whether running the transaction again may succeed (serialization failure,
+    /// deadlock).
+    pub fn is_retryable(&self) -> bool {
+        self.kind().is_some_and(DbErrorKind::is_retryable)
+    }
+
+    /// Whether a lock was not available: the server's 55P03, from a locking query with
+    /// `NOWAIT` (`.for_update().no_wait()`) on a row another transaction holds, or from a
+    /// wait longer than `lock_timeout`. The transaction is aborted, as after any error.
+    /// On MySQL and MariaDB: a `NOWAIT` query's row held by another transaction (MySQL's
+    /// 3572; MariaDB's 1205 from a statement with `NOWAIT`). A wait past MySQL's
+    /// `innodb_lock_wait_timeout` is 1205 [`DbErrorKind::Busy`], retryable, instead.
+    pub fn is_lock_not_available(&self) -> bool {
+        self.kind() == Some(DbErrorKind::LockNotAvailable)
+    }
+
+    /// Whether the connection this came from can no longer be used.
+    pub fn is_connection_lost(&self) -> bool {
+        match self {
+            Error::Batch { source, .. } => source.is_connection_lost(),
+            _ => matches!(
+                self,
+                Error::ConnectionLost(_)
+                    | Error::Timeout { .. }
+                    | Error::OutcomeUnknown { .. }
+                    | Error::MessageTooLarge { .. }
+            ),
+        }
+    }
+
+    /// Maps an error the server sent: 57P01-57P03 (the server ended this session:
+    /// pg_terminate_backend, shutdown, restart) mean the connection is gone.
+    pub(crate) fn from_database(mut db: DatabaseError) -> Error {
+        if db.code.starts_with("57P") {
+            return Error::ConnectionLost(format!("{} (SQLSTATE {})", db.message, db.code));
+        }
+        db.kind = DbErrorKind::from_sqlstate(&db.code);
+        // 57014 is both; only the timeout's message names it (the server's English text,
+        // or a translation that keeps the setting's name).
+        if db.kind == DbErrorKind::StatementTimeout && !db.message.contains("statement timeout") {
+            db.kind = DbErrorKind::Canceled;
+        }
+        Error::Database(Box::new(db))
+    }
+}
