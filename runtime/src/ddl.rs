@@ -24,10 +24,14 @@
 //! Defaults and checks (`#[default = ".."]`, `#[check = ".."]`) are SQL written in the
 //! declaration by the program's author and are copied as they are; identifiers are quoted.
 
-use crate::backend::{Backend, Dialect};
+use crate::backend::Dialect;
 use crate::engine::runner::Work;
-use crate::engine::{Blocking, Connection, Error, Executor, Ran, Runner};
+use crate::engine::{Error, Ran, Runner};
 use crate::query::TableMeta;
+
+mod names;
+mod script;
+pub(crate) use names::{dollar_tag, fnv1a, object_name};
 
 /// A group of tables created and dropped together.
 #[derive(Clone, Copy, Debug)]
@@ -432,58 +436,6 @@ enum Body {
     Mysql(Result<crate::ddl_mysql::MysqlScript, Error>),
 }
 
-impl<'c, B: Backend> Work<'c, B, Blocking> for Script {
-    type Output = ();
-    fn run(self, conn: &'c mut Connection<B>) -> Result<(), Error> {
-        let sql = match self.0 {
-            Body::Text(sql) => sql,
-            Body::Mysql(script) => return crate::ddl_mysql::run(conn, script?),
-        };
-        if conn.dialect() == Dialect::Sqlite {
-            // One script is one transaction on PostgreSQL; SQLite runs it statement by
-            // statement, so it is wrapped.
-            return conn.transaction(|tx| tx.batch_execute(&sql));
-        }
-        conn.batch_execute(&sql)
-    }
-}
-
-#[cfg(feature = "tokio")]
-impl<'c> Work<'c, crate::Postgres, crate::engine::Async> for Script {
-    type Output = ();
-    fn run(
-        self,
-        conn: &'c mut Connection<crate::Postgres>,
-    ) -> crate::engine::BoxFuture<'c, Result<(), Error>> {
-        Box::pin(async move {
-            match self.0 {
-                Body::Text(sql) => conn.pg_batch_io(&sql).await,
-                Body::Mysql(_) => Err(Error::Misuse(
-                    "MySQL's DDL was run on a PostgreSQL connection".into(),
-                )),
-            }
-        })
-    }
-}
-
-#[cfg(all(feature = "tokio", feature = "mysql"))]
-impl<'c> Work<'c, crate::backend::Mysql, crate::engine::Async> for Script {
-    type Output = ();
-    fn run(
-        self,
-        conn: &'c mut Connection<crate::backend::Mysql>,
-    ) -> crate::engine::BoxFuture<'c, Result<(), Error>> {
-        Box::pin(async move {
-            match self.0 {
-                Body::Mysql(script) => crate::ddl_mysql::run_io(conn, script?).await,
-                Body::Text(_) => Err(Error::Misuse(
-                    "PostgreSQL's or SQLite's DDL was run on a MySQL connection".into(),
-                )),
-            }
-        })
-    }
-}
-
 /// `tables` in [`Schema::dependency_order`]'s order: each after the tables it references.
 pub(crate) fn dependency_order<'a>(tables: &[&'a TableMeta]) -> Vec<&'a TableMeta> {
     let mut done: Vec<&'a TableMeta> = Vec::new();
@@ -504,84 +456,6 @@ pub(crate) fn dependency_order<'a>(tables: &[&'a TableMeta]) -> Vec<&'a TableMet
         }
     }
     done
-}
-
-/// A dollar-quote delimiter that `body` does not contain (`$sqlwright$`, else
-/// `$sqlwright1$`, `$sqlwright2$`, ...): names in the body are the declaration's, and one
-/// holding the delimiter would end the quoted text early.
-pub(crate) fn dollar_tag(body: &str) -> String {
-    (0..)
-        .map(|n| match n {
-            0 => "$sqlwright$".to_string(),
-            n => format!("$sqlwright{n}$"),
-        })
-        .find(|tag| !body.contains(tag.as_str()))
-        .unwrap_or_default()
-}
-
-/// PostgreSQL's longest identifier, in bytes (`NAMEDATALEN - 1`); longer ones are cut.
-const MAX_IDENTIFIER: usize = 63;
-
-/// A name for an index or constraint: `name1_name2_label` as PostgreSQL makes one when it
-/// fits in 63 bytes. A longer one is shortened as PostgreSQL's `makeObjectName` does (the
-/// longer of `name1` and `name2` first, at a character boundary, the label kept) and gets
-/// 8 hex digits of a hash of the whole name before its label, so that two tables whose long
-/// names share a prefix do not get one index name (index names are unique in a schema). A
-/// name already in `used` (two indexes of one table) gets a number after the label
-/// (`_idx1`), as PostgreSQL's own choice of names does.
-pub(crate) fn object_name(name1: &str, name2: &str, label: &str, used: &mut Vec<String>) -> String {
-    let shorten = |text: &str, len: usize| {
-        let mut end = len.min(text.len());
-        while !text.is_char_boundary(end) {
-            end -= 1;
-        }
-        end
-    };
-    let mut pass = 0usize;
-    loop {
-        let label = match pass {
-            0 => label.to_string(),
-            n => format!("{label}{n}"),
-        };
-        let whole = if name2.is_empty() {
-            format!("{name1}_{label}")
-        } else {
-            format!("{name1}_{name2}_{label}")
-        };
-        let name = if whole.len() <= MAX_IDENTIFIER {
-            whole
-        } else {
-            let tag = format!("{:08x}", fnv1a(whole.as_bytes()) as u32);
-            let room =
-                MAX_IDENTIFIER - label.len() - tag.len() - 2 - usize::from(!name2.is_empty());
-            let (mut n1, mut n2) = (name1.len(), name2.len());
-            while n1 + n2 > room {
-                if n1 > n2 {
-                    n1 = shorten(name1, n1 - 1);
-                } else {
-                    n2 = shorten(name2, n2 - 1);
-                }
-            }
-            if name2.is_empty() {
-                format!("{}_{tag}_{label}", &name1[..n1])
-            } else {
-                format!("{}_{}_{tag}_{label}", &name1[..n1], &name2[..n2])
-            }
-        };
-        if !used.contains(&name) {
-            used.push(name.clone());
-            return name;
-        }
-        // `used` is finite: some number is free.
-        pass += 1;
-    }
-}
-
-/// FNV-1a, 64 bits: a stable hash (the same name on every build and machine).
-pub(crate) fn fnv1a(bytes: &[u8]) -> u64 {
-    bytes.iter().fold(0xcbf2_9ce4_8422_2325, |h, b| {
-        (h ^ u64::from(*b)).wrapping_mul(0x0100_0000_01b3)
-    })
 }
 
 /// The tables `t`'s foreign keys reference.

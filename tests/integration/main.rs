@@ -52,6 +52,7 @@ mod mariadb_async_session;
 mod mariadb_async_tls;
 mod mariadb_date_functions;
 mod mariadb_dates;
+mod mariadb_dates_tz;
 mod mariadb_decimals;
 mod mariadb_engine;
 mod mariadb_locking;

@@ -323,10 +323,12 @@ pub mod features {
     /// (a `timestamptz`'s as PostgreSQL gives it in a session at UTC, as every MySQL session
     /// of sqlwright's is).
     pub struct DateParts;
-    /// A `date` or `timestamp` plus or minus an interval value (`days(n)`, `months(n)`,
-    /// `years(n)`, a bound `PgInterval`), a `date` plus or minus a number of days, and the
-    /// days between two dates. MySQL writes them with `INTERVAL ? MONTH`, `INTERVAL ? DAY`
-    /// and `INTERVAL ? MICROSECOND`, in PostgreSQL's order.
+    /// A `date`, `timestamp` or `timestamptz` plus or minus an interval value (`days(n)`,
+    /// `months(n)`, `years(n)`, a bound `PgInterval`), a `date` plus or minus a number of
+    /// days, and the days between two dates. MySQL writes them with `INTERVAL ? MONTH`,
+    /// `INTERVAL ? DAY` and `INTERVAL ? MICROSECOND`, in PostgreSQL's order (a
+    /// `timestamptz`'s sum as PostgreSQL gives it in a session at UTC, as every MySQL
+    /// session of sqlwright's is).
     pub struct DateArithmetic;
     /// `CAST` of a `timestamp` to a `date` and back (`CAST(.. AS DATE)` on MySQL).
     pub struct DateCasts;

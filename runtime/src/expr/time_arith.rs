@@ -1,12 +1,18 @@
 //! Date and time arithmetic (`plus`/`minus`) with PostgreSQL's result types, and how MySQL
 //! writes the part of it it computes exactly.
 //!
-//! What each pair needs ([`TimeNeeds`]): a `date` or `timestamp` plus or minus an interval
-//! value, a `date` plus or minus days and the days between two dates are
+//! What each pair needs ([`TimeNeeds`]): a `date`, `timestamp` or `timestamptz` plus or
+//! minus an interval value, a `date` plus or minus days and the days between two dates are
 //! [`DateArithmetic`](crate::backend::needs::features::DateArithmetic), which MySQL has;
-//! every other pair (a `timestamptz`, whose arithmetic follows the session's time zone, a
-//! `time`, intervals added together, the interval between two timestamps) is
-//! [`Intervals`](crate::backend::needs::features::Intervals), PostgreSQL's.
+//! every other pair (a `time`, intervals added together, the interval between two
+//! timestamps, `date + time`) is [`Intervals`](crate::backend::needs::features::Intervals),
+//! PostgreSQL's.
+//!
+//! A `timestamptz`'s sum follows the session's time zone on PostgreSQL (a day is 23 or 25
+//! hours across a DST change there). sqlwright pins every MySQL session to `+00:00` and
+//! keeps a `timestamptz` as its UTC `DATETIME`, so MySQL's sum is PostgreSQL's in a
+//! session whose `TimeZone` is UTC: that is the rule, as for `date_trunc` of a
+//! `timestamptz`.
 
 use super::{Expression, IntoOperand};
 use crate::backend::needs::{features, Both, Needs, PgOnly};
@@ -99,10 +105,10 @@ macro_rules! time_needs {
 time_needs! {
     Date, Interval => Interval, PgOnly<features::DateArithmetic>;
     Timestamp, Interval => Interval, PgOnly<features::DateArithmetic>;
+    Timestamptz, Interval => Interval, PgOnly<features::DateArithmetic>;
     Date, Int4 => Days, Both<PgOnly<features::DateArithmetic>, N>;
     Date, Date => DaysBetween, Both<PgOnly<features::DateArithmetic>, N>;
     Date, Time => None, Both<PgOnly<features::Intervals>, N>;
-    Timestamptz, Interval => None, Both<PgOnly<features::Intervals>, N>;
     Timestamp, Timestamp => None, Both<PgOnly<features::Intervals>, N>;
     Timestamptz, Timestamptz => None, Both<PgOnly<features::Intervals>, N>;
     Time, Interval => None, Both<PgOnly<features::Intervals>, N>;
@@ -262,7 +268,8 @@ impl<L, R, const P: bool> super::Shown for TimeArith<L, R, P> {
 /// Date and time arithmetic: `plus` / `minus` with PostgreSQL's result types.
 pub trait TimeMethods: Expression + Sized {
     /// `self + rhs`: `date + interval` (a timestamp), `date + n` days, `timestamp +
-    /// interval`, ...
+    /// interval`, `timestamptz + interval` (on MySQL PostgreSQL's sum in a session at
+    /// UTC), ...
     fn plus<R: IntoOperand>(self, rhs: R) -> TimeArith<Self, R::Expr, true>
     where
         <Self::SqlType as SqlType>::NotNull:
