@@ -212,6 +212,8 @@ pub use engine::{
     AsyncTransaction, AsyncTransactionBuilder,
 };
 #[cfg(all(feature = "tokio", feature = "mysql"))]
+pub use backend::mysql::AsyncMysqlRows;
+#[cfg(all(feature = "tokio", feature = "mysql"))]
 pub use engine::{
     AsyncMysqlConnection, AsyncMysqlEngine, AsyncMysqlPooledConnection, AsyncMysqlTransaction,
     AsyncMysqlTransactionBuilder,

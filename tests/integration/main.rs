@@ -47,6 +47,7 @@ mod limits;
 mod locking;
 mod mariadb;
 mod mariadb_async;
+mod mariadb_async_stream;
 mod mariadb_async_pool;
 mod mariadb_async_tls;
 mod mariadb_date_functions;

@@ -64,9 +64,11 @@ impl Client {
                     }
                     self.phase = Phase::Rows;
                 }
-                Phase::Rows => match self.read_row_packet().await {
-                    Ok(true) | Err(Error::Database(_)) => {}
-                    Ok(false) => self.rows_end()?,
+                // Rows nobody reads: read and dropped for a bounded time, then stopped
+                // with KILL QUERY (`kill.rs`), so that a dropped future of a huge result
+                // holds the next command up for seconds, not for the whole result.
+                Phase::Rows => match Box::pin(self.stop_rows_inner()).await {
+                    Ok(()) | Err(Error::Database(_)) => {}
                     Err(e) => return Err(e),
                 },
                 Phase::More => {
