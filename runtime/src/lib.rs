@@ -199,6 +199,8 @@ pub mod session;
 pub mod testing;
 pub mod types;
 
+#[cfg(all(feature = "tokio", feature = "mysql"))]
+pub use backend::mysql::AsyncMysqlRows;
 #[cfg(feature = "mysql")]
 pub use backend::Mysql;
 #[cfg(feature = "sqlite")]
@@ -211,8 +213,6 @@ pub use engine::{
     AsyncBatches, AsyncConnection, AsyncCopyRows, AsyncEngine, AsyncPooledConnection, AsyncRows,
     AsyncTransaction, AsyncTransactionBuilder,
 };
-#[cfg(all(feature = "tokio", feature = "mysql"))]
-pub use backend::mysql::AsyncMysqlRows;
 #[cfg(all(feature = "tokio", feature = "mysql"))]
 pub use engine::{
     AsyncMysqlConnection, AsyncMysqlEngine, AsyncMysqlPooledConnection, AsyncMysqlTransaction,

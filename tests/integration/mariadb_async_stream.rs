@@ -111,8 +111,8 @@ fn mariadb_async_streams_and_for_each_read_every_row_and_leave_the_connection_in
         assert_eq!(sizes, vec![3000, 3000, 3000, 3000, 3000, 3000, 2000]);
 
         // Raw SQL, with a bound value: rows by name.
-        let query = raw::sql("SELECT id, body FROM wide WHERE id > :from ORDER BY id")
-            .bind("from", 19_990);
+        let query =
+            raw::sql("SELECT id, body FROM wide WHERE id > :from ORDER BY id").bind("from", 19_990);
         let mut rows = query.stream(&mut conn).await.unwrap();
         let first = rows.next().await.unwrap().unwrap();
         assert_eq!(first.keys(), vec!["id", "body"]);
@@ -137,7 +137,10 @@ fn mariadb_async_streams_and_for_each_read_every_row_and_leave_the_connection_in
             }
         };
         assert_eq!(read, 499);
-        assert!(matches!(&err, Error::Decode { column, .. } if column.contains('n')), "{err:?}");
+        assert!(
+            matches!(&err, Error::Decode { column, .. } if column.contains('n')),
+            "{err:?}"
+        );
         assert!(rows.next().await.is_none());
         drop(rows);
         assert_eq!(count(&mut conn).await, ROWS);
@@ -172,7 +175,10 @@ fn mariadb_async_streams_and_for_each_read_every_row_and_leave_the_connection_in
         // In a transaction: a stream dropped early and a for_each stopped early between
         // two deletes, all committed.
         conn.transaction(async |tx| {
-            sqlwright::query::delete(wide::table).filter(wide::id.eq(1)).execute(tx).await?;
+            sqlwright::query::delete(wide::table)
+                .filter(wide::id.eq(1))
+                .execute(tx)
+                .await?;
             let mut rows = wide::table.select(wide::id).stream(tx).await?;
             assert!(rows.next().await.transpose()?.is_some());
             drop(rows);
@@ -195,7 +201,10 @@ fn mariadb_async_streams_and_for_each_read_every_row_and_leave_the_connection_in
             }
             drop(rows);
             assert_eq!(left, ROWS - 1);
-            sqlwright::query::delete(wide::table).filter(wide::id.eq(2)).execute(tx).await?;
+            sqlwright::query::delete(wide::table)
+                .filter(wide::id.eq(2))
+                .execute(tx)
+                .await?;
             Ok::<_, Error>(())
         })
         .await
@@ -247,7 +256,10 @@ fn mariadb_async_a_result_no_drain_could_finish_is_stopped_and_the_connection_go
 
         let query = raw::sql("SELECT id, body FROM endless");
         let mut rows = query.stream(&mut conn).await.unwrap();
-        assert_eq!(rows.next().await.unwrap().unwrap().keys(), vec!["id", "body"]);
+        assert_eq!(
+            rows.next().await.unwrap().unwrap().keys(),
+            vec!["id", "body"]
+        );
         drop(rows);
         assert_eq!(alive(&mut conn, "a raw stream dropped").await, 1000);
 
@@ -263,21 +275,20 @@ fn mariadb_async_a_result_no_drain_could_finish_is_stopped_and_the_connection_go
         let mut rows = 0u64;
         let timed = tokio::time::timeout(
             short,
-            endless::table.select(endless::id).for_each(&mut conn, |_: i32| {
-                rows += 1;
-                Ok(())
-            }),
+            endless::table
+                .select(endless::id)
+                .for_each(&mut conn, |_: i32| {
+                    rows += 1;
+                    Ok(())
+                }),
         )
         .await;
         assert!(timed.is_err(), "10^9 rows read in {short:?}");
         assert!(rows > 0);
         assert_eq!(alive(&mut conn, "a for_each future dropped").await, 1000);
 
-        let timed = tokio::time::timeout(
-            short,
-            endless::table.select(endless::id).load(&mut conn),
-        )
-        .await;
+        let timed =
+            tokio::time::timeout(short, endless::table.select(endless::id).load(&mut conn)).await;
         assert!(timed.is_err(), "10^9 rows loaded in {short:?}");
         assert_eq!(alive(&mut conn, "a load future dropped").await, 1000);
 
@@ -298,7 +309,10 @@ fn mariadb_async_a_result_no_drain_could_finish_is_stopped_and_the_connection_go
         assert_eq!(alive(&mut conn, "a stream dropped mid-loop").await, 1000);
 
         conn.transaction(async |tx| {
-            sqlwright::query::delete(wide::table).filter(wide::id.eq(1)).execute(tx).await?;
+            sqlwright::query::delete(wide::table)
+                .filter(wide::id.eq(1))
+                .execute(tx)
+                .await?;
             let mut rows = endless::table.select(endless::id).stream(tx).await?;
             assert!(rows.next().await.transpose()?.is_some());
             drop(rows);
@@ -313,16 +327,24 @@ fn mariadb_async_a_result_no_drain_could_finish_is_stopped_and_the_connection_go
             assert!(matches!(stopped, Err(Error::NotFound)));
             let timed = tokio::time::timeout(
                 short,
-                endless::table.select(endless::id).for_each(tx, |_: i32| Ok(())),
+                endless::table
+                    .select(endless::id)
+                    .for_each(tx, |_: i32| Ok(())),
             )
             .await;
             assert!(timed.is_err());
-            sqlwright::query::delete(wide::table).filter(wide::id.eq(2)).execute(tx).await?;
+            sqlwright::query::delete(wide::table)
+                .filter(wide::id.eq(2))
+                .execute(tx)
+                .await?;
             Ok::<_, Error>(())
         })
         .await
         .unwrap();
-        assert_eq!(alive(&mut conn, "a transaction's abandoned results").await, 998);
+        assert_eq!(
+            alive(&mut conn, "a transaction's abandoned results").await,
+            998
+        );
         assert!(!conn.is_closed());
     });
 }
@@ -379,6 +401,9 @@ fn mariadb_async_a_stream_dropped_at_every_await_leaves_the_connection_in_step()
         }
         // The statement's send, its answer, columns and rows: more awaits than a handful
         // (how many depends on how the proxy's bytes bunch up).
-        assert!(n > 5, "the stream finished after {n} polls: the proxy did not trickle");
+        assert!(
+            n > 5,
+            "the stream finished after {n} polls: the proxy did not trickle"
+        );
     });
 }

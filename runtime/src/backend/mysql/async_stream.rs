@@ -209,8 +209,8 @@ impl<'c, Q: Send + 'c, R: Send + 'c> Work<'c, Mysql, Async> for StreamJob<Q, R, 
     }
 }
 
-impl<'c, Q: Send + 'c, R: 'c, F: FnMut(R) -> Result<(), Error> + Send + 'c>
-    Work<'c, Mysql, Async> for ForEachJob<Q, R, F>
+impl<'c, Q: Send + 'c, R: 'c, F: FnMut(R) -> Result<(), Error> + Send + 'c> Work<'c, Mysql, Async>
+    for ForEachJob<Q, R, F>
 {
     type Output = u64;
     fn run(mut self, conn: &'c mut Connection<Mysql>) -> BoxFuture<'c, Result<u64, Error>> {
