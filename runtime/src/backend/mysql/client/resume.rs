@@ -3,7 +3,8 @@
 //! server meet again, so the client notes where it is in each answer (`Client::phase`: the
 //! first answer, column definitions left, rows, more results, a prepare's definitions);
 //! the next command first reads the rest of the dropped one's answer from there and drops
-//! it (a statement a dropped prepare left is closed), then sends a rollback a dropped
+//! it (rows through `stop_rows`' bounds: 2 s, then `KILL QUERY`; a statement a dropped
+//! prepare left is closed), then sends a rollback a dropped
 //! transaction owes. Packets are taken from the read buffer only whole (`packet.rs`), so
 //! a read dropped at any await loses no byte. A send dropped half-way (or a read of a
 //! payload longer than the buffer) cannot be finished: the connection is then closed.
