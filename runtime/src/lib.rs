@@ -199,6 +199,8 @@ pub mod session;
 pub mod testing;
 pub mod types;
 
+#[cfg(all(feature = "tokio", feature = "mysql"))]
+pub use backend::mysql::AsyncMysqlRows;
 #[cfg(feature = "mysql")]
 pub use backend::Mysql;
 #[cfg(feature = "sqlite")]

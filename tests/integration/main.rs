@@ -49,6 +49,7 @@ mod mariadb;
 mod mariadb_async;
 mod mariadb_async_pool;
 mod mariadb_async_session;
+mod mariadb_async_stream;
 mod mariadb_async_tls;
 mod mariadb_date_functions;
 mod mariadb_dates;

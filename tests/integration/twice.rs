@@ -1,6 +1,7 @@
 //! One test body, both modes: `twice! { fn name() { .. } }` makes `name::blocking` and
 //! `name::on_tokio`; `fn name<B>() { .. }` (a body generic over `B: TestBackend`) makes
-//! `name::postgres` and `name::sqlite`, blocking, and `name::on_tokio` on PostgreSQL.
+//! `name::postgres`, `name::sqlite` and `name::mysql`, blocking, `name::on_tokio` on
+//! PostgreSQL and `name::mysql_on_tokio` on MariaDB (`AsyncMysqlConnection`).
 //!
 //! In the body, `go!(run)` is the run's result: the call itself when blocking, the future
 //! run to its end on [`runtime`] on tokio. The body otherwise reads as before: `setup`,
@@ -148,6 +149,57 @@ pub mod on_tokio {
     }
 }
 
+/// The tokio counterparts of the suite's helpers on MySQL (MariaDB): `with` and `Fresh`,
+/// with an `AsyncMysqlConnection` for `conn`, for the `mysql_on_tokio` copy of a
+/// `fn name<B>()` body.
+pub mod on_tokio_mysql {
+    use super::wait;
+    use sqlwright::ddl::Schema;
+    use sqlwright::testing::MariadbDatabase;
+    use sqlwright::AsyncMysqlConnection;
+    use std::marker::PhantomData;
+
+    /// MySQL, spoken by the async connection.
+    pub type B = sqlwright::Mysql;
+
+    /// An async connection to a fresh MariaDB database, dropped with it. Generic as
+    /// `both::Fresh` is, so a body's `Fresh<B>` names it.
+    pub struct Fresh<Backend = B> {
+        pub conn: AsyncMysqlConnection,
+        _db: MariadbDatabase,
+        backend: PhantomData<Backend>,
+    }
+
+    impl<Backend> Fresh<Backend> {
+        /// `None`, as `both::Fresh::by_hand` is off PostgreSQL.
+        pub fn by_hand<T>(&self, _: &str, _: impl Fn(&postgres::Row) -> T) -> Option<Vec<T>> {
+            None
+        }
+    }
+
+    impl<Backend> crate::both::HandWritten for Fresh<Backend> {
+        fn by_hand<T>(&self, sql: &str, f: impl Fn(&postgres::Row) -> T) -> Option<Vec<T>> {
+            Fresh::by_hand(self, sql, f)
+        }
+    }
+
+    /// A fresh database with `schema` created and `data` run, as `both::with` makes.
+    pub fn with<Backend>(schema: Schema, data: &str) -> Fresh<Backend> {
+        let db = sqlwright::testing::mariadb_database();
+        let mut conn = wait(AsyncMysqlConnection::open_url(db.url()))
+            .expect("connect to the MariaDB test database");
+        wait(schema.create_all(&mut conn, false)).expect("create the schema");
+        if !data.trim().is_empty() {
+            wait(conn.batch_execute(data)).expect("insert the test rows");
+        }
+        Fresh {
+            conn,
+            _db: db,
+            backend: PhantomData,
+        }
+    }
+}
+
 /// See the module docs.
 macro_rules! twice {
     () => {};
@@ -199,6 +251,21 @@ macro_rules! twice {
                 #[test]
                 fn $mysql() {
                     body::<sqlwright::Mysql>()
+                }
+
+                #[test]
+                fn mysql_on_tokio() {
+                    #[allow(unused_imports)]
+                    use crate::twice::on_tokio_mysql::{with, Fresh, B};
+                    #[allow(unused_imports)]
+                    use sqlwright::backend::Backend as _;
+                    #[allow(unused_macros)]
+                    macro_rules! go {
+                        ($run:expr) => {
+                            crate::twice::wait($run)
+                        };
+                    }
+                    $body
                 }
             )?
 

@@ -36,7 +36,9 @@ use crate::types::RowReader;
 /// The runtime must have its I/O and time drivers (`#[tokio::main]` and `Runtime::new()`
 /// enable both). A future of this connection dropped before it finished (a timeout, a
 /// `select!` that took another branch) is finished by the next use: the rest of the
-/// statement's answer is read and dropped first; one dropped half-sent closes the
+/// statement's answer is read and dropped first (rows for at most 2 s, then the statement
+/// is stopped with `KILL QUERY`), as is the rest of a [`stream`](crate::AsyncMysqlRows)
+/// dropped before its end; one dropped half-sent closes the
 /// connection ([`is_closed`](Self::is_closed) says so); a transaction dropped open is
 /// rolled back ahead of the next statement.
 #[derive(Debug)]

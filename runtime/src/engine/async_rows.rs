@@ -111,11 +111,7 @@ impl<'c, R: Send + 'c> AsyncRows<'c, R> {
     /// Up to `n` rows at a time (`n` of 0 is taken as 1), as the blocking
     /// [`Rows::batches`](crate::query::Rows::batches).
     pub fn batches(self, n: usize) -> AsyncBatches<'c, R> {
-        AsyncBatches {
-            rows: self,
-            n: n.max(1),
-            batch: Vec::new(),
-        }
+        AsyncBatches::over(self, n)
     }
 }
 
@@ -162,14 +158,27 @@ impl<'c, R: Send + 'c> Stream for AsyncRows<'c, R> {
 }
 
 /// A query's rows in batches of up to `n`, on an async connection: see
-/// [`AsyncRows::batches`].
-pub struct AsyncBatches<'c, R> {
-    rows: AsyncRows<'c, R>,
+/// [`AsyncRows::batches`] (and `AsyncMysqlRows::batches` on MySQL, whose rows `S` are).
+pub struct AsyncBatches<'c, R, S = AsyncRows<'c, R>> {
+    rows: S,
     n: usize,
     batch: Vec<R>,
+    _rows: std::marker::PhantomData<&'c ()>,
 }
 
-impl<R> std::fmt::Debug for AsyncBatches<'_, R> {
+impl<'c, R, S> AsyncBatches<'c, R, S> {
+    /// Batches of up to `n` (0 taken as 1) of the rows of `rows`.
+    pub(crate) fn over(rows: S, n: usize) -> Self {
+        AsyncBatches {
+            rows,
+            n: n.max(1),
+            batch: Vec::new(),
+            _rows: std::marker::PhantomData,
+        }
+    }
+}
+
+impl<R, S> std::fmt::Debug for AsyncBatches<'_, R, S> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("AsyncBatches")
             .field("n", &self.n)
@@ -177,9 +186,9 @@ impl<R> std::fmt::Debug for AsyncBatches<'_, R> {
     }
 }
 
-impl<R> Unpin for AsyncBatches<'_, R> {}
+impl<R, S: Unpin> Unpin for AsyncBatches<'_, R, S> {}
 
-impl<'c, R: Send + 'c> Stream for AsyncBatches<'c, R> {
+impl<R, S: Stream<Item = Result<R, Error>> + Unpin> Stream for AsyncBatches<'_, R, S> {
     type Item = Result<Vec<R>, Error>;
 
     fn poll_next(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {

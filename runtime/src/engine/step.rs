@@ -142,3 +142,22 @@ impl Io for Wait<'_> {
         self.0.pg_run_io(statement, sink).await
     }
 }
+
+/// An async connection's MySQL connection as [`Io`].
+#[cfg(all(feature = "tokio", feature = "mysql"))]
+pub(crate) struct WaitMysql<'a>(pub(crate) &'a mut Connection<crate::backend::Mysql>);
+
+#[cfg(all(feature = "tokio", feature = "mysql"))]
+impl Io for WaitMysql<'_> {
+    type Backend = crate::backend::Mysql;
+    fn conn(&mut self) -> &mut Connection<crate::backend::Mysql> {
+        self.0
+    }
+    async fn run<S: FnMut(RowData<'_>) -> Result<(), Error>>(
+        &mut self,
+        statement: &Rendered<'_>,
+        sink: &mut S,
+    ) -> Result<u64, Error> {
+        self.0.mysql_run_io(statement, sink).await
+    }
+}

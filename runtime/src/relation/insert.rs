@@ -180,6 +180,55 @@ where
     }
 }
 
+#[cfg(all(feature = "tokio", feature = "mysql"))]
+impl<'c, 'a: 'c, P, Ch, NP, NC, FK, IP, IC> Work<'c, crate::backend::Mysql, crate::engine::Async>
+    for WithChildren<'a, P, Ch, NP, NC, FK, IP, IC>
+where
+    FK: ForeignKey,
+    NP: for<'x> Insertable<'x, Table = ParentTable<FK>> + Sync,
+    for<'x> <NP as Insertable<'x>>::Values: Assignments<ParentTable<FK>, InsertColumns, IP> + Send,
+    P: RowStruct
+        + Selectable<Table = ParentTable<FK>>
+        + Field<FK::Referenced, Value: KeyValue<Key: Send> + Send>
+        + Send
+        + 'c,
+    KeyItem<P, FK>: Send,
+    P::Columns: Render + Send,
+    NC: for<'x> Insertable<'x, Table = <FK as ColumnDef>::Table> + Sync,
+    for<'x> <NC as Insertable<'x>>::Values:
+        Assignments<<FK as ColumnDef>::Table, InsertColumns, IC> + Send,
+    Ch: RowStruct + Selectable<Table = <FK as ColumnDef>::Table> + Send + 'c,
+    Ch::Columns: Render + Send,
+    IP: 'c,
+    IC: 'c,
+{
+    type Output = (P, Vec<Ch>);
+    fn run(
+        self,
+        conn: &'c mut Connection<crate::backend::Mysql>,
+    ) -> crate::engine::BoxFuture<'c, Result<(P, Vec<Ch>), Error>> {
+        Box::pin(async move {
+            check_children::<<NC as Insertable<'_>>::Values, FK>(self.children.is_empty())?;
+            let options = crate::engine::TransactionOptions::default();
+            let mut tx = crate::engine::TransactionScope::open(conn, options).await?;
+            let written = write_all::<_, P, Ch, NP, NC, FK, IP, IC>(
+                &mut crate::engine::step::WaitMysql(tx.conn()),
+                self.parent,
+                self.children,
+            )
+            .await;
+            match written {
+                Ok(rows) => tx.commit().await.map(|()| rows),
+                Err(e) => {
+                    // As on PostgreSQL: the statement's error is the one reported.
+                    let _ = tx.rollback().await;
+                    Err(e)
+                }
+            }
+        })
+    }
+}
+
 /// A children's struct that sets the foreign key is refused before anything is sent.
 fn check_children<V: crate::query::AssignList, FK: ForeignKey>(
     no_children: bool,

@@ -10,6 +10,8 @@
 //! errors and the portable suite" and "MySQL client of our own (#23, wt-myclient)" for
 //! what is built.
 
+#[cfg(feature = "tokio")]
+mod async_stream;
 mod client;
 mod errors;
 mod list;
@@ -31,6 +33,8 @@ use std::hash::BuildHasherDefault;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+#[cfg(feature = "tokio")]
+pub use async_stream::AsyncMysqlRows;
 pub use client::MysqlValue;
 pub(crate) use client::Row as MysqlRow;
 pub(crate) use client::{write_bytes, write_param};

@@ -45,35 +45,7 @@ impl<'c, R> MysqlRows<'c, R> {
         statement: &Rendered<'_>,
         read: DecodeFn<R>,
     ) -> Result<Self, Error> {
-        conn.mysql_check(statement)?;
-        let started = Instant::now();
-        let link = &mut conn.link;
-        let (sql, result) = match now(link.ready(statement)) {
-            Err(e) => (None, Err(e)),
-            Ok(()) => match link.statements.get_mut(&statement.key) {
-                Some((sql, prepared)) => (
-                    Some(std::sync::Arc::clone(sql)),
-                    now(link.client.start_rows(prepared, &link.types, &link.values)),
-                ),
-                None => (
-                    None,
-                    Err(Error::Misuse("a MySQL statement was not kept".into())),
-                ),
-            },
-        };
-        log::rendered(
-            &conn.echo,
-            sql.as_deref().unwrap_or(&statement.sql),
-            statement,
-            started.elapsed(),
-            result.as_ref().map(|_| None),
-        );
-        let result = if statement.mysql.nowait {
-            result.map_err(super::errors::lock_not_taken)
-        } else {
-            result
-        };
-        let rows = conn.note(result)?;
+        let rows = now(begin(conn, statement))?;
         Ok(MysqlRows {
             conn,
             key: statement.key,
@@ -153,4 +125,43 @@ impl<R> Drop for MysqlRows<'_, R> {
             let _ = self.conn.note(ended);
         }
     }
+}
+
+/// Runs `statement` for a stream, on either socket: `true` when rows follow (read then
+/// with `next_row`), `false` when it returned none. Logged as a statement's start.
+pub(super) async fn begin(
+    conn: &mut Connection<Mysql>,
+    statement: &Rendered<'_>,
+) -> Result<bool, Error> {
+    conn.mysql_check(statement)?;
+    let started = Instant::now();
+    let link = &mut conn.link;
+    let (sql, result) = match link.ready(statement).await {
+        Err(e) => (None, Err(e)),
+        Ok(()) => match link.statements.get_mut(&statement.key) {
+            Some((sql, prepared)) => (
+                Some(std::sync::Arc::clone(sql)),
+                link.client
+                    .start_rows(prepared, &link.types, &link.values)
+                    .await,
+            ),
+            None => (
+                None,
+                Err(Error::Misuse("a MySQL statement was not kept".into())),
+            ),
+        },
+    };
+    log::rendered(
+        &conn.echo,
+        sql.as_deref().unwrap_or(&statement.sql),
+        statement,
+        started.elapsed(),
+        result.as_ref().map(|_| None),
+    );
+    let result = if statement.mysql.nowait {
+        result.map_err(super::errors::lock_not_taken)
+    } else {
+        result
+    };
+    conn.note(result)
 }

@@ -3,7 +3,8 @@
 //! server meet again, so the client notes where it is in each answer (`Client::phase`: the
 //! first answer, column definitions left, rows, more results, a prepare's definitions);
 //! the next command first reads the rest of the dropped one's answer from there and drops
-//! it (a statement a dropped prepare left is closed), then sends a rollback a dropped
+//! it (rows through `stop_rows`' bounds: 2 s, then `KILL QUERY`; a statement a dropped
+//! prepare left is closed), then sends a rollback a dropped
 //! transaction owes. Packets are taken from the read buffer only whole (`packet.rs`), so
 //! a read dropped at any await loses no byte. A send dropped half-way (or a read of a
 //! payload longer than the buffer) cannot be finished: the connection is then closed.
@@ -64,9 +65,11 @@ impl Client {
                     }
                     self.phase = Phase::Rows;
                 }
-                Phase::Rows => match self.read_row_packet().await {
-                    Ok(true) | Err(Error::Database(_)) => {}
-                    Ok(false) => self.rows_end()?,
+                // Rows nobody reads: read and dropped for a bounded time, then stopped
+                // with KILL QUERY (`kill.rs`), so that a dropped future of a huge result
+                // holds the next command up for seconds, not for the whole result.
+                Phase::Rows => match Box::pin(self.stop_rows_inner()).await {
+                    Ok(()) | Err(Error::Database(_)) => {}
                     Err(e) => return Err(e),
                 },
                 Phase::More => {

@@ -6,7 +6,7 @@
 use super::command::{Answer, Prepared};
 use super::row::{self, Row};
 use super::wire::Column;
-use super::Client;
+use super::{Client, Phase};
 use crate::engine::Error;
 
 impl Client {
@@ -26,7 +26,7 @@ impl Client {
     }
 
     async fn start_rows_inner(&mut self, statement: &mut Prepared) -> Result<bool, Error> {
-        self.phase = super::Phase::Answer;
+        self.phase = Phase::Answer;
         self.packets.send().await?;
         match self.answer().await? {
             Answer::Ok(_) => {
@@ -74,19 +74,72 @@ impl Client {
         }
     }
 
-    /// Reads one packet of the result: `true` for a row (located against `columns` when
-    /// given), `false` for its end.
-    async fn next_row_inner(&mut self, columns: Option<&[Column]>) -> Result<bool, Error> {
-        if !self.read_row_packet().await? {
-            self.rows_end()?;
-            if let Some(more) = self.more().await? {
-                self.drain(more).await?;
+    /// [`next_row`](Self::next_row) without a future when the next packet is wholly
+    /// buffered: `Some` of what `next_row` would give, `None` when a read must be awaited
+    /// (`next_row` then goes on from where this left off). An async stream reads its
+    /// buffered rows through this, so that a row costs no future.
+    #[cfg(feature = "tokio")]
+    pub(crate) fn next_row_buffered<'a>(
+        &'a mut self,
+        columns: &'a [Column],
+    ) -> Option<Result<Option<Row<'a>>, Error>> {
+        if !self.reading {
+            return Some(Ok(None));
+        }
+        if self.phase != Phase::Rows {
+            return None;
+        }
+        let result = match self.buffered_row_packet() {
+            Ok(None) => return None,
+            Ok(Some(true)) => row::locate(&self.buf, columns, &mut self.spans).map(|()| true),
+            Ok(Some(false)) => self.rows_end().map(|()| false),
+            Err(e) => Err(e),
+        };
+        match result {
+            Ok(true) => Some(Ok(Some(Row {
+                payload: &self.buf,
+                columns,
+                spans: &self.spans,
+            }))),
+            // Another result follows: reading it takes awaits.
+            Ok(false) if self.phase != Phase::Idle => None,
+            Ok(false) => {
+                self.reading = false;
+                Some(Ok(None))
             }
-            return Ok(false);
+            Err(e) => {
+                self.reading = false;
+                Some(self.note(Err(e)))
+            }
         }
-        if let Some(columns) = columns {
-            row::locate(&self.buf, columns, &mut self.spans)?;
+    }
+
+    /// Leaves the result under way to the next command, which ends it through
+    /// [`stop_rows`](Self::stop_rows)' bounds (`resume.rs`): an async stream dropped
+    /// before its end, whose `Drop` cannot await. Packets are taken whole, so the phase
+    /// says exactly where the result is.
+    #[cfg(feature = "tokio")]
+    pub(crate) fn leave_rows(&mut self) {
+        self.reading = false;
+    }
+
+    /// Reads one packet of the result: `true` for a row (located against `columns` when
+    /// given), `false` for its end (and any result after it, read and dropped). Goes on
+    /// after a [`next_row_buffered`](Self::next_row_buffered) that read the end of a
+    /// result that others follow.
+    async fn next_row_inner(&mut self, columns: Option<&[Column]>) -> Result<bool, Error> {
+        if self.phase == Phase::Rows {
+            if self.read_row_packet().await? {
+                if let Some(columns) = columns {
+                    row::locate(&self.buf, columns, &mut self.spans)?;
+                }
+                return Ok(true);
+            }
+            self.rows_end()?;
         }
-        Ok(true)
+        if let Some(more) = self.more().await? {
+            self.drain(more).await?;
+        }
+        Ok(false)
     }
 }
