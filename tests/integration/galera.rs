@@ -43,13 +43,21 @@ CREATE TABLE seen (id BIGINT AUTO_INCREMENT PRIMARY KEY, node INT NOT NULL, text
 /// A sqlwright connection to `node`'s database `galera`. Its reads wait until the node has
 /// applied every write the cluster committed before them (`wsrep_sync_wait`): without it
 /// a read on one node may not yet see a commit made on another.
+/// The database itself is replicated DDL, which a node applies after the commit on
+/// another returned: a read with `wsrep_sync_wait` on a connection without a database
+/// waits until `node` has it, so that a busy machine cannot make the login's database
+/// unknown.
 fn open(cluster: &GaleraCluster, node: usize) -> Connection<Mysql> {
-    let url = cluster
+    let base = cluster
         .url(node)
         .unwrap()
-        .with_database("galera")
         .with_param("read_timeout", "60")
         .unwrap();
+    Connection::<Mysql>::open_url(&base)
+        .unwrap()
+        .batch_execute("SET SESSION wsrep_sync_wait = 1; SELECT 1")
+        .unwrap();
+    let url = base.with_database("galera");
     let mut conn = Connection::<Mysql>::open_url(&url).unwrap();
     conn.batch_execute("SET SESSION wsrep_sync_wait = 1")
         .unwrap();

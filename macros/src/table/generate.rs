@@ -25,8 +25,12 @@ pub fn table(t: &Table) -> TokenStream {
         .iter()
         .map(|k| t.column(k).map(|c| c.sql_name.clone()).unwrap_or_default())
         .collect();
-    let metas = t.columns.iter().map(|c| column_meta(t, c));
-    let columns = t.columns.iter().enumerate().map(|(i, c)| column(i, c));
+    let metas = t
+        .columns
+        .iter()
+        .zip(&types)
+        .map(|(c, ty)| column_meta(t, c, ty));
+    let columns = (t.columns.iter().zip(&types).enumerate()).map(|(i, (c, ty))| column(i, c, ty));
     let relations = relations(t);
     let composites = t.foreign_keys.iter().map(composite_key);
     let composite_metas = t.foreign_keys.iter().map(|fk| composite_meta(t, fk));
@@ -181,11 +185,10 @@ fn check_meta(check: &Check) -> TokenStream {
     quote!(::sqlwright::__private::CheckMeta { sql: #sql, name: #name })
 }
 
-fn column_meta(t: &Table, c: &Column) -> TokenStream {
+fn column_meta(t: &Table, c: &Column, ty: &syn::Type) -> TokenStream {
     let sp = quote!(::sqlwright::__private);
     let name = c.name.unraw().to_string();
     let sql_name = &c.sql_name;
-    let ty = absolute(&c.ty);
     let primary_key = t.primary_key.contains(&c.name);
     let serial = c.serial;
     let unique = c.unique;
@@ -331,11 +334,10 @@ fn relations(t: &Table) -> Vec<TokenStream> {
     out
 }
 
-fn column(position: usize, c: &Column) -> TokenStream {
+fn column(position: usize, c: &Column, ty: &syn::Type) -> TokenStream {
     let sp = quote!(::sqlwright::__private);
     let name = &c.name;
     let docs = &c.docs;
-    let ty = absolute(&c.ty);
     let sql_name = &c.sql_name;
     let fallback_doc = format!("The `{sql_name}` column.");
     let position_bits = ids::bits(position as u32, 8);

@@ -62,10 +62,15 @@ fn rewrite(ty: &mut Type) {
                 }
             }
             let bare = p.path.leading_colon.is_none() && p.path.segments.len() == 1;
-            let name = p.path.segments[0].ident.to_string();
-            if bare && SQL_TYPES.contains(&name.as_str()) {
-                let last = p.path.segments[0].clone();
-                p.path = syn::parse_quote!(::sqlwright::types::#last);
+            if bare && SQL_TYPES.iter().any(|t| p.path.segments[0].ident == t) {
+                // `::sqlwright::types::` put in front, built rather than parsed: this runs
+                // for every column, in a proc macro compiled without optimisation.
+                let span = proc_macro2::Span::call_site();
+                p.path.leading_colon = Some(syn::Token![::](span));
+                for (i, name) in ["sqlwright", "types"].into_iter().enumerate() {
+                    let segment = syn::PathSegment::from(syn::Ident::new(name, span));
+                    p.path.segments.insert(i, segment);
+                }
             }
         }
         Type::Group(g) => rewrite(&mut g.elem),
