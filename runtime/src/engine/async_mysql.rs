@@ -6,7 +6,7 @@
 
 use super::async_transaction::transaction_methods;
 use super::runner::{Async, BoxFuture, Decode, Job, Runner, Work};
-use super::step::{Load, Step};
+use super::step::{load_on, Load, Step, WaitMysql};
 use super::wire::SocketKind;
 use super::{
     AsyncEngine, AsyncPooledConnection, AsyncTransaction, AsyncTransactionBuilder, Connection,
@@ -192,23 +192,7 @@ where
 {
     type Output = S::Output;
     fn run(self, conn: &'c mut Connection<Mysql>) -> BoxFuture<'c, Result<S::Output, Error>> {
-        Box::pin(async move {
-            let step = self.0;
-            let mut written = true;
-            let rendered = crate::render::render_for(conn, &mut |out| written = step.write(out));
-            if !written {
-                return step.finish(Vec::new());
-            }
-            let mut rows = Vec::new();
-            let labels = &rendered.labels;
-            let mut sink = |row: RowData<'_>| {
-                rows.push(S::decode(&mut RowReader::new(row, labels))?);
-                Ok(())
-            };
-            conn.mysql_run_io(&rendered, &mut sink).await?;
-            drop(rendered);
-            step.finish(rows)
-        })
+        Box::pin(async move { load_on(self.0, &mut WaitMysql(conn)).await })
     }
 }
 

@@ -61,6 +61,26 @@ where
     }
 }
 
+/// Runs `step`'s statement on `io` and finishes it with the decoded rows: the async
+/// [`Load`] of each server.
+#[cfg(feature = "tokio")]
+pub(crate) async fn load_on<S: Step, I: Io>(step: S, io: &mut I) -> Result<S::Output, Error> {
+    let mut written = true;
+    let rendered = crate::render::render_for(io.conn(), &mut |out| written = step.write(out));
+    if !written {
+        return step.finish(Vec::new());
+    }
+    let mut rows = Vec::new();
+    let labels = &rendered.labels;
+    let mut sink = |row: RowData<'_>| {
+        rows.push(S::decode(&mut RowReader::new(row, labels))?);
+        Ok(())
+    };
+    io.run(&rendered, &mut sink).await?;
+    drop(rendered);
+    step.finish(rows)
+}
+
 #[cfg(feature = "tokio")]
 impl<'c, S: Step + Send + 'c> Work<'c, crate::Postgres, super::runner::Async> for Load<S>
 where
@@ -72,23 +92,7 @@ where
         self,
         conn: &'c mut Connection<crate::Postgres>,
     ) -> super::BoxFuture<'c, Result<S::Output, Error>> {
-        Box::pin(async move {
-            let step = self.0;
-            let mut written = true;
-            let rendered = crate::render::render_for(conn, &mut |out| written = step.write(out));
-            if !written {
-                return step.finish(Vec::new());
-            }
-            let mut rows = Vec::new();
-            let labels = &rendered.labels;
-            let mut sink = |row: RowData<'_>| {
-                rows.push(S::decode(&mut RowReader::new(row, labels))?);
-                Ok(())
-            };
-            conn.pg_run_io(&rendered, &mut sink).await?;
-            drop(rendered);
-            step.finish(rows)
-        })
+        Box::pin(async move { load_on(self.0, &mut Wait(conn)).await })
     }
 }
 

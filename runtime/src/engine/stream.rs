@@ -1,8 +1,12 @@
-//! Rows read from the server as the caller asks for them.
+//! Rows read from the server as the caller asks for them, and starting such a read
+//! (`Connection::stream_rendered`).
 
+use super::connection::is_stale_statement;
+use super::log;
 use super::wire::{self, OwnedRow, RowRef};
 use super::{Connection, Error};
-use crate::render::Label;
+use crate::render::{Label, Rendered};
+use std::time::Instant;
 
 /// Rows per batch of a stream (two batches are in flight at a time).
 pub const STREAM_BATCH: i32 = 4096;
@@ -70,5 +74,58 @@ impl Drop for RowStream<'_> {
             let ended = wire::now(self.conn.link.wire.abandon_portal());
             let _ = self.conn.note(ended);
         }
+    }
+}
+
+impl Connection {
+    /// Runs a rendered statement and reads its rows one at a time as the server sends
+    /// them: memory stays bounded however many rows there are. The rows come in batches of
+    /// [`STREAM_BATCH`] with the next batch always requested ahead, so the server produces
+    /// rows while the client decodes; a stream dropped early cancels the statement and keeps
+    /// the connection (see [`RowStream`]). No transaction is
+    /// opened (the statement's own implicit one lasts until the end of the stream), and
+    /// the server's `statement_timeout` counts the time the caller takes to read it.
+    pub fn stream_rendered(&mut self, statement: &Rendered<'_>) -> Result<RowStream<'_>, Error> {
+        wire::now(self.start_stream_io(statement))?;
+        Ok(RowStream::new(self, statement.labels.clone()))
+    }
+
+    /// The start of [`stream_rendered`](Self::stream_rendered), on either kind of socket:
+    /// the portal is open when this returns `Ok`.
+    pub(crate) async fn start_stream_io(&mut self, statement: &Rendered<'_>) -> Result<(), Error> {
+        self.link.wire.close_abandoned_scopes()?;
+        Self::check(statement)?;
+        let started = Instant::now();
+        let (prepared, sql) = self.prepare_logged(statement, started).await?;
+        let text = prepared.name.is_empty().then_some(&*sql);
+        let mut result = self
+            .link
+            .wire
+            .start_portal(&prepared, text, &statement.params, STREAM_BATCH)
+            .await;
+        if result.as_ref().is_err_and(is_stale_statement) {
+            let types = self.forget(statement.key);
+            if self.depth == 0 {
+                let types = types.as_deref().unwrap_or(&statement.types);
+                let prepared = self.prepare_text(statement.key, &sql, types).await?;
+                let text = prepared.name.is_empty().then_some(&*sql);
+                result = self
+                    .link
+                    .wire
+                    .start_portal(&prepared, text, &statement.params, STREAM_BATCH)
+                    .await;
+            }
+        }
+        if self.link.wire.take_redescribe() {
+            self.forget(statement.key);
+        }
+        log::rendered(
+            &self.echo,
+            &sql,
+            statement,
+            started.elapsed(),
+            result.as_ref().map(|_| None),
+        );
+        self.note(result)
     }
 }
