@@ -5,7 +5,7 @@
 //! the client one byte at a time, leaves the connection answering correctly with no
 //! transaction open.
 
-use crate::trickle::{poll_at_most, Trickle};
+use crate::trickle::{innodb_transactions, poll_at_most, Trickle};
 use sqlwright::engine::DbErrorKind;
 use sqlwright::prelude::*;
 use sqlwright::testing::mariadb_database;
@@ -322,13 +322,7 @@ async fn check_in_step(conn: &mut AsyncMysqlConnection, watcher: &mut Connection
     );
     assert!(!conn.in_transaction(), "after {n} polls");
     let id = rows[0].get::<i64>(2).unwrap();
-    let open = raw::sql(
-        "SELECT COUNT(*) FROM information_schema.innodb_trx WHERE trx_mysql_thread_id = :id",
-    )
-    .bind("id", id)
-    .load(watcher)
-    .unwrap();
-    assert_eq!(open[0].get::<i64>(0).unwrap(), 0, "after {n} polls");
+    assert_eq!(innodb_transactions(watcher, id), 0, "after {n} polls");
 }
 
 /// Runs `$work` (an expression using `$conn`) dropped after every number of polls until
