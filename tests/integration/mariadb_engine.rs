@@ -443,3 +443,110 @@ fn a_failed_statement_makes_the_transaction_refuse_the_rest_and_roll_back() {
     let users: i64 = scalar(&mut conn, "SELECT COUNT(*) FROM users");
     assert_eq!(users, 1);
 }
+
+/// A billion rows to count: longer than any test's patience, so only a timeout ends it.
+const ENDLESS_COUNT: &str = "SELECT COUNT(*) FROM wide a CROSS JOIN wide b CROSS JOIN wide c";
+
+fn wide(db: &MariadbDatabase) {
+    db.connect()
+        .unwrap()
+        .batch_execute(
+            "CREATE TABLE wide (id INT PRIMARY KEY);
+             INSERT INTO wide (id)
+             WITH RECURSIVE g(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM g WHERE i < 1000)
+             SELECT i FROM g",
+        )
+        .unwrap();
+}
+
+fn max_statement_time(conn: &mut Connection<Mysql>) -> f64 {
+    scalar(conn, "SELECT @@SESSION.max_statement_time")
+}
+
+#[test]
+fn a_statement_timeout_stops_long_statements_on_every_connection_of_an_engine() {
+    let db = mariadb_database();
+    wide(&db);
+    let engine = Engine::mysql_builder_url(db.url().clone())
+        .pool_size(1)
+        .max_overflow(0)
+        .statement_timeout(Duration::from_millis(300))
+        .build()
+        .unwrap();
+    let mut conn = engine.connect().unwrap();
+    assert_eq!(max_statement_time(&mut conn), 0.3);
+    let err = raw::sql(ENDLESS_COUNT).load(&mut *conn).unwrap_err();
+    assert_eq!(err.kind(), Some(DbErrorKind::StatementTimeout), "{err:?}");
+    // The connection goes on, and a user's change of the bound ends with its checkout.
+    assert_eq!(scalar::<i64>(&mut conn, "SELECT COUNT(*) FROM wide"), 1000);
+    conn.batch_execute("SET SESSION max_statement_time = 0")
+        .unwrap();
+    let id = connection_id(&mut conn);
+    drop(conn);
+    let mut conn = engine.connect().unwrap();
+    assert_eq!(connection_id(&mut conn), id, "the same connection, reset");
+    assert_eq!(max_statement_time(&mut conn), 0.3);
+    let err = raw::sql(ENDLESS_COUNT).load(&mut *conn).unwrap_err();
+    assert_eq!(err.kind(), Some(DbErrorKind::StatementTimeout), "{err:?}");
+    // Inside a transaction the statement fails, and the transaction refuses to commit.
+    let outcome: Result<(), Error> = conn.transaction(|tx| {
+        tx.batch_execute("INSERT INTO wide (id) VALUES (5000)")?;
+        raw::sql(ENDLESS_COUNT).load(tx)?;
+        Ok(())
+    });
+    assert_eq!(
+        outcome.unwrap_err().kind(),
+        Some(DbErrorKind::StatementTimeout)
+    );
+    assert_eq!(scalar::<i64>(&mut conn, "SELECT COUNT(*) FROM wide"), 1000);
+
+    // The async engine sets it the same way.
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let engine = Engine::mysql_builder_url(db.url().clone())
+        .statement_timeout(Duration::from_millis(1500))
+        .build_async()
+        .unwrap();
+    runtime.block_on(async {
+        let mut conn = engine.connect().await.unwrap();
+        let rows = raw::sql("SELECT @@SESSION.max_statement_time")
+            .load(&mut conn)
+            .await
+            .unwrap();
+        assert_eq!(rows[0].get::<f64>(0).unwrap(), 1.5);
+        let err = raw::sql(ENDLESS_COUNT).load(&mut conn).await.unwrap_err();
+        assert_eq!(err.kind(), Some(DbErrorKind::StatementTimeout), "{err:?}");
+    });
+}
+
+#[test]
+fn a_statement_timeout_in_the_url_bounds_one_connection() {
+    let db = mariadb_database();
+    wide(&db);
+    let url = db
+        .url()
+        .clone()
+        .with_param("statement_timeout", "0.25")
+        .unwrap();
+    let mut conn = Connection::<Mysql>::open_url(&url).unwrap();
+    assert_eq!(max_statement_time(&mut conn), 0.25);
+    let err = raw::sql(ENDLESS_COUNT).load(&mut conn).unwrap_err();
+    assert_eq!(err.kind(), Some(DbErrorKind::StatementTimeout), "{err:?}");
+    assert_eq!(scalar::<i64>(&mut conn, "SELECT COUNT(*) FROM wide"), 1000);
+    // Without it, no bound is set.
+    let mut plain = db.connect().unwrap();
+    assert_eq!(max_statement_time(&mut plain), 0.0);
+    // A bound that cannot be set is refused when the engine is built, naming the option.
+    for bad in [Duration::ZERO, Duration::from_secs(86_401)] {
+        let err = Engine::mysql_builder_url(db.url().clone())
+            .statement_timeout(bad)
+            .build()
+            .unwrap_err();
+        assert!(
+            matches!(&err, Error::InvalidUrl { part, .. } if part == "statement_timeout"),
+            "{err:?}"
+        );
+    }
+}

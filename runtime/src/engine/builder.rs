@@ -12,7 +12,7 @@ use std::time::Duration;
 pub struct EngineBuilder<B: Backend = Postgres> {
     url: Result<DatabaseUrl, String>,
     pub(super) settings: Settings,
-    pub(super) options: <B as Pooled>::Options,
+    pub(crate) options: <B as Pooled>::Options,
 }
 
 impl<B: Backend> Clone for EngineBuilder<B> {

@@ -86,6 +86,8 @@ pub use stream::{RowStream, STREAM_BATCH};
 #[cfg(feature = "mysql")]
 pub(crate) use transaction::end_sql;
 pub use transaction::{IsolationLevel, Transaction, TransactionBuilder, TransactionOptions};
+#[cfg(feature = "mysql")]
+pub(crate) use url::statement_timeout_param;
 pub use url::{DatabaseUrl, Dialect};
 pub use wire::{Column, OwnedRow, RowRef};
 

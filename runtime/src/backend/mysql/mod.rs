@@ -175,6 +175,21 @@ impl Connection<Mysql> {
         } else {
             format!("{host}:{port}/{}", url.database.as_deref().unwrap_or(""))
         };
+        // A statement timeout is a session variable, set with the others (and again after
+        // every reset); the client then waits for an answer at most that plus a grace,
+        // unless the URL's read_timeout says otherwise, as on PostgreSQL.
+        let (init, read_timeout) = match options.statement_timeout {
+            Some(limit) => (
+                format!(
+                    "{INIT}; SET SESSION max_statement_time = {}",
+                    crate::engine::statement_timeout_param(limit)
+                ),
+                options
+                    .read_timeout
+                    .or(Some(limit + crate::engine::REQUEST_TIMEOUT_GRACE)),
+            ),
+            None => (INIT.to_string(), options.read_timeout),
+        };
         let client = Client::connect(&ConnectOptions {
             host,
             port,
@@ -182,9 +197,9 @@ impl Connection<Mysql> {
             password: url.password(),
             database: url.database.as_deref().filter(|db| !db.is_empty()),
             connect_timeout,
-            read_timeout: options.read_timeout,
+            read_timeout,
             write_timeout: options.write_timeout,
-            init: INIT,
+            init: &init,
             tls: tls.unwrap_or(&options.tls),
             kind,
         })

@@ -7,12 +7,32 @@ use crate::engine::wire::TlsSettings;
 use crate::engine::{Connection, DatabaseUrl, Dialect, Error};
 use std::time::{Duration, Instant};
 
-/// MySQL's engine options: none beyond the pool's own; the connection's settings
-/// (timeouts, charset, TLS mode) are the URL's, and PostgreSQL's engine options
-/// (`statement_timeout`, `isolation_level`, ...) are methods of `EngineBuilder<Postgres>`
-/// only, so they do not compile on a MySQL engine.
+/// MySQL's engine options (set with the methods of `EngineBuilder<Mysql>`): a statement
+/// timeout. The connection's other settings (timeouts, charset, TLS mode) are the URL's;
+/// PostgreSQL's other engine options (`isolation_level`, `max_rows`, ...) are methods of
+/// `EngineBuilder<Postgres>` only, so they do not compile on a MySQL engine.
 #[derive(Clone, Debug, Default)]
-pub struct MysqlOptions {}
+pub struct MysqlOptions {
+    statement_timeout: Option<Duration>,
+}
+
+/// Options only MySQL's engine has.
+impl crate::engine::EngineBuilder<Mysql> {
+    /// Statements running longer are stopped by the server (MariaDB's
+    /// `max_statement_time`, set on every connection and again after every reset) with
+    /// [`DbErrorKind::StatementTimeout`](crate::engine::DbErrorKind::StatementTimeout); the
+    /// client then waits at most this plus
+    /// [`REQUEST_TIMEOUT_GRACE`](crate::engine::REQUEST_TIMEOUT_GRACE) for any answer
+    /// unless the URL's `read_timeout` says otherwise. The same as the URL's
+    /// `statement_timeout` (which this replaces); at least a microsecond, at most a day.
+    /// MySQL 8 has no `max_statement_time` (its `max_execution_time` bounds SELECTs only):
+    /// there, connecting fails with the server's "unknown system variable" error rather
+    /// than run without the bound.
+    pub fn statement_timeout(mut self, timeout: Duration) -> Self {
+        self.options.statement_timeout = Some(timeout);
+        self
+    }
+}
 
 /// What a MySQL engine keeps to open connections: the checked URL.
 pub struct MysqlOpener {
@@ -43,7 +63,7 @@ impl Pooled for Mysql {
 
     /// Checks that the URL is MySQL's and that its options are ones a MySQL connection
     /// acts on (the same check as opening one), once, when the engine is built.
-    fn opener(url: &DatabaseUrl, _options: &MysqlOptions) -> Result<MysqlOpener, Error> {
+    fn opener(url: &DatabaseUrl, engine: &MysqlOptions) -> Result<MysqlOpener, Error> {
         if url.dialect != Dialect::Mysql {
             return Err(Error::InvalidUrl {
                 part: "scheme".into(),
@@ -53,10 +73,19 @@ impl Pooled for Mysql {
                 ),
             });
         }
+        let url = match engine.statement_timeout {
+            Some(limit) => url.clone().with_param(
+                "statement_timeout",
+                &crate::engine::statement_timeout_param(limit),
+            )?,
+            None => url.clone(),
+        };
         let options = url.mysql_options()?;
         Ok(MysqlOpener {
-            url: url.clone(),
-            read_timeout: options.read_timeout,
+            url,
+            read_timeout: options.read_timeout.or(options
+                .statement_timeout
+                .map(|limit| limit + crate::engine::REQUEST_TIMEOUT_GRACE)),
             tls: options.tls,
         })
     }

@@ -15,6 +15,8 @@ mod mysql;
 mod params;
 mod sqlite;
 use hosts::*;
+#[cfg(feature = "mysql")]
+pub(crate) use mysql::statement_timeout_param;
 pub(crate) use params::MAX_CONNECT_TIMEOUT;
 use params::*;
 

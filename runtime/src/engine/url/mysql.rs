@@ -14,6 +14,7 @@ const MYSQL_PARAMS: &[&str] = &[
     "connect_timeout",
     "read_timeout",
     "write_timeout",
+    "statement_timeout",
 ];
 
 /// The driver part of a MySQL URL. SQLAlchemy's Python drivers are accepted so that the
@@ -43,6 +44,9 @@ pub(crate) struct MysqlOptions {
     pub read_timeout: Option<Duration>,
     /// The longest one write to the server may wait (`write_timeout`).
     pub write_timeout: Option<Duration>,
+    /// The longest a statement may run on the server (`statement_timeout`, MariaDB's
+    /// `max_statement_time`).
+    pub statement_timeout: Option<Duration>,
     /// TLS (`ssl-mode`, `ssl-ca`, `ssl-cert`, `ssl-key`); `PREFERRED` by default. Its
     /// rustls configuration is built once and shared by the clones (a pool's connections).
     pub tls: TlsSettings,
@@ -61,6 +65,9 @@ impl DatabaseUrl {
             }
             "connect_timeout" | "read_timeout" | "write_timeout" => {
                 parse_seconds(name, value)?;
+            }
+            "statement_timeout" => {
+                parse_statement_timeout(value)?;
             }
             _ => {
                 return Err(bad(
@@ -96,6 +103,10 @@ impl DatabaseUrl {
             connect_timeout: seconds("connect_timeout")?,
             read_timeout: seconds("read_timeout")?,
             write_timeout: seconds("write_timeout")?,
+            statement_timeout: self
+                .param("statement_timeout")
+                .map(parse_statement_timeout)
+                .transpose()?,
             tls: self.mysql_tls()?,
         })
     }
@@ -192,6 +203,41 @@ fn parse_seconds(name: &str, value: &str) -> Result<Duration, Error> {
     Ok(timeout)
 }
 
+/// `statement_timeout`: seconds, a fraction allowed down to the microsecond (MariaDB's
+/// `max_statement_time` takes the same), more than zero and at most a day.
+fn parse_statement_timeout(value: &str) -> Result<Duration, Error> {
+    const WHAT: &str = "statement_timeout";
+    let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+    let (whole, fraction, fraction_ok) = match value.split_once('.') {
+        Some((whole, fraction)) => (whole, fraction, digits(fraction) && fraction.len() <= 6),
+        None => (value, "", true),
+    };
+    if !digits(whole) || !fraction_ok {
+        return Err(bad(
+            WHAT,
+            "expected seconds, with at most six decimals (`30`, `0.5`)",
+        ));
+    }
+    let secs: u64 = whole
+        .parse()
+        .map_err(|_| bad(WHAT, "at most 86400 seconds (a day)"))?;
+    let micros: u32 = format!("{fraction:0<6}").parse().unwrap_or(0);
+    let timeout = Duration::from_secs(secs) + Duration::from_micros(u64::from(micros));
+    if timeout.is_zero() {
+        return Err(bad(WHAT, "more than 0 seconds (0 would mean no timeout)"));
+    }
+    if timeout > MAX_CONNECT_TIMEOUT {
+        return Err(bad(WHAT, "at most 86400 seconds (a day)"));
+    }
+    Ok(timeout)
+}
+
+/// `timeout` as `statement_timeout` spells it: seconds with six decimals.
+#[cfg_attr(not(feature = "mysql"), allow(dead_code))]
+pub(crate) fn statement_timeout_param(timeout: Duration) -> String {
+    format!("{}.{:06}", timeout.as_secs(), timeout.subsec_micros())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -269,6 +315,24 @@ mod tests {
             plain.write_timeout,
         );
         assert_eq!(timeouts, (None, None, None));
+        assert_eq!(plain.statement_timeout, None);
+        for (given, micros) in [
+            ("30", 30_000_000),
+            ("0.5", 500_000),
+            ("1.000001", 1_000_001),
+        ] {
+            let url = DatabaseUrl::parse(&format!("mysql://u@h/db?statement_timeout={given}"));
+            let options = url.unwrap().mysql_options().unwrap();
+            assert_eq!(
+                options.statement_timeout,
+                Some(Duration::from_micros(micros))
+            );
+            let written = statement_timeout_param(Duration::from_micros(micros));
+            assert_eq!(
+                parse_statement_timeout(&written).unwrap().as_micros(),
+                micros as u128
+            );
+        }
         // MySQL's clients' default, and sqlwright's `sslmode=prefer` on PostgreSQL.
         assert_eq!(plain.tls.mode, SslMode::Prefer);
         assert_eq!(plain.tls.root_certs, None);
@@ -359,6 +423,20 @@ mod tests {
         for bad_timeout in ["0", "-1", "1.5", "x", "86401"] {
             let (part, _) = invalid(&format!("mysql://u@h/db?read_timeout={bad_timeout}"));
             assert_eq!(part, "read_timeout");
+        }
+        for bad_timeout in [
+            "0",
+            "0.0",
+            "-1",
+            "1.",
+            ".5",
+            "0.0000001",
+            "1e3",
+            "86400.5",
+            "x",
+        ] {
+            let (part, _) = invalid(&format!("mysql://u@h/db?statement_timeout={bad_timeout}"));
+            assert_eq!(part, "statement_timeout", "{bad_timeout}");
         }
         // PostgreSQL's parameters mean nothing to MySQL: refused by name.
         for name in ["sslmode", "application_name", "options", "pool_size"] {
