@@ -88,6 +88,12 @@ impl Packets {
         }
     }
 
+    /// The socket (for tests that look at its settings).
+    #[cfg(test)]
+    pub(crate) fn stream(&self) -> &Stream {
+        &self.stream
+    }
+
     /// Sets how long a read or a write may wait from now on.
     pub(crate) fn set_timeouts(
         &mut self,

@@ -34,6 +34,21 @@ pub(crate) enum AsyncStream {
     Tls(tokio_rustls::client::TlsStream<tokio::net::TcpStream>),
 }
 
+/// A TCP socket to the server: no Nagle delay (a request goes out whole at once), and
+/// keepalive probes as on PostgreSQL's connections (one minute idle, then every 10 s, 6
+/// unanswered), so that a server host or network gone silent is found within about two
+/// minutes instead of the kernel's two hours, even while waiting with no `read_timeout`.
+fn tune(tcp: socket2::SockRef<'_>) -> io::Result<()> {
+    tcp.set_tcp_nodelay(true)?;
+    let probes = crate::engine::wire::Keepalive::default();
+    tcp.set_tcp_keepalive(
+        &socket2::TcpKeepalive::new()
+            .with_time(probes.idle)
+            .with_interval(probes.interval)
+            .with_retries(probes.count),
+    )
+}
+
 /// `work`, given up after `timeout` with [`io::ErrorKind::TimedOut`].
 #[cfg(feature = "tokio")]
 async fn timed<T>(
@@ -50,7 +65,8 @@ async fn timed<T>(
 }
 
 impl Stream {
-    /// Sets the blocking socket's timeouts (a tokio socket's waits get theirs as they start).
+    /// Sets the blocking socket's timeouts (a tokio socket's waits get theirs as they
+    /// start), and on TCP no Nagle delay and keepalive probes.
     pub(crate) fn set_timeouts(
         &self,
         read: Option<Duration>,
@@ -60,24 +76,38 @@ impl Stream {
             Stream::Tcp(s) => {
                 s.set_read_timeout(read)?;
                 s.set_write_timeout(write)?;
-                s.set_nodelay(true)
             }
             #[cfg(unix)]
             Stream::Unix(s) => {
                 s.set_read_timeout(read)?;
-                s.set_write_timeout(write)
+                s.set_write_timeout(write)?;
             }
             Stream::Tls(s) => {
                 s.tcp().set_read_timeout(read)?;
                 s.tcp().set_write_timeout(write)?;
-                s.tcp().set_nodelay(true)
             }
             #[cfg(feature = "tokio")]
+            Stream::Async(_) => {}
+        }
+        match self.tcp() {
+            Some(tcp) => tune(tcp),
+            None => Ok(()),
+        }
+    }
+
+    /// The TCP socket under the stream (`None` on a Unix socket).
+    pub(crate) fn tcp(&self) -> Option<socket2::SockRef<'_>> {
+        match self {
+            Stream::Tcp(s) => Some(socket2::SockRef::from(s)),
+            #[cfg(unix)]
+            Stream::Unix(_) => None,
+            Stream::Tls(s) => Some(socket2::SockRef::from(s.tcp())),
+            #[cfg(feature = "tokio")]
             Stream::Async(s) => match &**s {
-                AsyncStream::Tcp(s) => s.set_nodelay(true),
-                AsyncStream::Tls(s) => s.get_ref().0.set_nodelay(true),
+                AsyncStream::Tcp(s) => Some(socket2::SockRef::from(s)),
+                AsyncStream::Tls(s) => Some(socket2::SockRef::from(s.get_ref().0)),
                 #[cfg(unix)]
-                AsyncStream::Unix(_) => Ok(()),
+                AsyncStream::Unix(_) => None,
             },
         }
     }

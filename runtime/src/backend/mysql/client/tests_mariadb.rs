@@ -252,3 +252,22 @@ fn the_session_is_utc_after_login_and_after_a_reset() {
     conn.link.reset().unwrap();
     assert_eq!(zone(&mut conn), utc);
 }
+
+#[test]
+fn a_tcp_connection_sends_keepalive_probes_and_no_nagle_delay() {
+    let db = mariadb_database();
+    let client = connect(&db);
+    let tcp = client
+        .packets
+        .stream()
+        .tcp()
+        .expect("the test server is reached over TCP");
+    assert!(tcp.keepalive().unwrap());
+    assert_eq!(tcp.tcp_keepalive_time().unwrap(), Duration::from_secs(60));
+    assert_eq!(
+        tcp.tcp_keepalive_interval().unwrap(),
+        Duration::from_secs(10)
+    );
+    assert_eq!(tcp.tcp_keepalive_retries().unwrap(), 6);
+    assert!(tcp.tcp_nodelay().unwrap());
+}
