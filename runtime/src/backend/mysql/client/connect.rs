@@ -251,6 +251,7 @@ async fn finish(
         last: wire::Ok::default(),
         init: options.init.into(),
         reach: super::kill::Reach::of(options),
+        kill_pending: false,
     };
     if !options.init.is_empty() {
         let init = std::mem::take(&mut client.init);

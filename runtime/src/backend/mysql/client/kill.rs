@@ -90,6 +90,8 @@ impl Client {
         if self.skip_until(Instant::now() + DRAIN_BUDGET).await? {
             return Ok(());
         }
+        // From here until the kill is absorbed, a drop of this future leaves it owed.
+        self.kill_pending = true;
         // Boxed: a login's future is large, and this path is rare.
         let kill = Box::pin(self.reach.kill_query(self.id)).await;
         kill.map_err(|e| {
@@ -112,7 +114,14 @@ impl Client {
             Err(_) if killed(&rest) => {}
             Err(e) => return Err(e),
         }
+        self.absorb_kill().await
+    }
+
+    /// Runs a no-op (`DO 0`) that a kill arriving after its statement ended stops instead
+    /// of the next statement; either way the kill is spent.
+    pub(super) async fn absorb_kill(&mut self) -> Result<(), Error> {
         let absorb = self.query_inner("DO 0").await;
+        self.kill_pending = false;
         if killed(&absorb) {
             return Ok(());
         }

@@ -64,6 +64,10 @@ pub(crate) struct Client {
     init: Box<str>,
     /// How to reach the server again, for `KILL QUERY` (`kill.rs`).
     reach: kill::Reach,
+    /// A `KILL QUERY` may have reached the server and not been absorbed yet (by the
+    /// statement it stopped, or by `DO 0`): the future stopping a result was dropped in
+    /// between. The next command first runs `DO 0`, so the kill cannot stop it.
+    kill_pending: bool,
 }
 
 impl Client {

@@ -23,7 +23,7 @@ impl Client {
     #[inline]
     pub(super) async fn ready(&mut self) -> Result<(), Error> {
         self.usable()?;
-        if self.phase != Phase::Idle || self.owed != 0 {
+        if self.phase != Phase::Idle || self.owed != 0 || self.kill_pending {
             let result = Box::pin(self.resume()).await;
             return self.note(result);
         }
@@ -98,6 +98,9 @@ impl Client {
             }
         }
         self.reading = false;
+        if self.kill_pending {
+            self.absorb_kill().await?;
+        }
         if self.owed != 0 {
             let level = std::mem::take(&mut self.owed);
             let sql = crate::engine::end_sql(level, false);
