@@ -38,6 +38,7 @@ pages! {
     relationships => "src/relationships.md",
     batch_jobs => "src/batch-jobs.md",
     backends => "src/backends.md",
+    mysql => "src/mysql.md",
     production => "src/production.md",
     migrations => "src/migrations.md",
     async_ => "src/async.md",
