@@ -1,11 +1,12 @@
 //! `reflect` and `verify_schema` awaited on MariaDB: on an `AsyncMysqlConnection`, inside
 //! its transactions and on a pooled connection of `AsyncEngine::mysql`, they read what the
 //! blocking calls read (the same statements, one body for both modes), and report drift
-//! made by an `ALTER TABLE`. Each async body runs in a spawned task, so the futures are
-//! also proved `Send`.
+//! made by an `ALTER TABLE`; one dropped part-way leaves the connection in step. Each async
+//! body runs in a spawned task, so the futures are also proved `Send`.
 
 use crate::mariadb_reflect::KIDS;
 use crate::mariadb_schema::{shop, SHOP};
+use crate::trickle::{poll_at_most, Trickle};
 use sqlwright::query::{Table, TableMeta};
 use sqlwright::reflect::{reflect, verify_schema, Catalog, Drift, ReflectOptions};
 use sqlwright::testing::mariadb_database;
@@ -154,4 +155,45 @@ fn awaited_verify_schema_is_clean_on_create_all_and_reports_an_alter_table() {
         assert_eq!(verify_schema(&mut tx, &DECLARED).await.unwrap(), expected);
         tx.commit().await.unwrap();
     });
+}
+
+#[test]
+fn a_reflection_dropped_part_way_leaves_the_connection_in_step() {
+    let db = mariadb_database();
+    let mut conn = db.connect().unwrap();
+    SHOP.create_all(&mut conn, false).unwrap();
+    conn.batch_execute(KIDS).unwrap();
+    let expected = described(&reflect(&mut conn, &ReflectOptions::default()).unwrap());
+    // The server's answers reach the client 256 bytes a write: the six statements' rows
+    // make the future wait at many points.
+    let proxy = Trickle::start(
+        ("127.0.0.1".into(), db.url().port.unwrap()),
+        usize::MAX,
+        256,
+    );
+    let url = proxy.mysql_url(db.url());
+    spawned(async move {
+        let options = ReflectOptions::default();
+        let mut conn = AsyncMysqlConnection::open_url(&url).await.unwrap();
+        let (mut polls, mut dropped) = (1, 0);
+        loop {
+            match poll_at_most(reflect(&mut conn, &options), polls).await {
+                Some(finished) => {
+                    assert_eq!(described(&finished.unwrap()), expected);
+                    break;
+                }
+                None => dropped += 1,
+            }
+            // The next reflection reads what the dropped one left, then its own answers.
+            let next = reflect(&mut conn, &options).await.unwrap();
+            assert_eq!(described(&next), expected, "after a drop at poll {polls}");
+            polls *= 2;
+            assert!(polls < 1 << 20, "the reflection never finished");
+        }
+        assert!(
+            dropped >= 4,
+            "only {dropped} drops: the proxy made too few await points"
+        );
+    });
+    drop(proxy);
 }

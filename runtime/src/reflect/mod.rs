@@ -5,8 +5,11 @@
 //! primary keys, unique constraints, foreign keys with their actions, indexes and check
 //! constraints. On PostgreSQL it reads `pg_catalog` (every schema but PostgreSQL's own, with
 //! types' length and precision), in four statements however many tables there are; on
+//! MySQL and MariaDB, the connection's database from `information_schema`, in six; on
 //! SQLite it reads the `main` database through SQLite's pragma functions, and recovers
 //! sqlwright's types from SQLite's four as far as they can be (see [`ReflectedColumn`]).
+//! On an async connection (PostgreSQL's or MySQL's, a transaction or a pooled one),
+//! [`reflect`] and [`verify_schema`] are futures running the same statements.
 //!
 //! ```no_run
 //! # fn demo(conn: &mut sqlwright::Connection) -> Result<(), sqlwright::Error> {
