@@ -1,6 +1,6 @@
 //! Relation loaders, `RowByKey`, reflection and schema scripts in both modes: each body
 //! runs on a blocking `Connection` and again on an `AsyncConnection` (`go!` awaits), with
-//! the same names and the same assertions. The loaders' bodies run a third time on an
+//! the same names and the same assertions. Each body runs a third time on an
 //! `AsyncMysqlConnection` to MariaDB (`on_mariadb::NAME`, with `MYSQL_SCHEMA`: the same
 //! rows; MySQL has no arrays, so each key list goes bound one by one).
 
@@ -279,9 +279,7 @@ three_modes! {
             [Tag { id: 1, label: "rust".into() }, Tag { id: 2, label: "sql".into() }]
         );
     }
-}
 
-both_modes! {
     fn reflection_and_schema_scripts(conn) {
         let options = ReflectOptions::default();
         let catalog = go!(reflect(&mut conn, &options)).unwrap();

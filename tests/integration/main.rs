@@ -48,6 +48,7 @@ mod locking;
 mod mariadb;
 mod mariadb_async;
 mod mariadb_async_pool;
+mod mariadb_async_reflect;
 mod mariadb_async_session;
 mod mariadb_async_stream;
 mod mariadb_async_tls;

@@ -5,8 +5,11 @@
 //! primary keys, unique constraints, foreign keys with their actions, indexes and check
 //! constraints. On PostgreSQL it reads `pg_catalog` (every schema but PostgreSQL's own, with
 //! types' length and precision), in four statements however many tables there are; on
+//! MySQL and MariaDB, the connection's database from `information_schema`, in six; on
 //! SQLite it reads the `main` database through SQLite's pragma functions, and recovers
 //! sqlwright's types from SQLite's four as far as they can be (see [`ReflectedColumn`]).
+//! On an async connection (PostgreSQL's or MySQL's, a transaction or a pooled one),
+//! [`reflect`] and [`verify_schema`] are futures running the same statements.
 //!
 //! ```no_run
 //! # fn demo(conn: &mut sqlwright::Connection) -> Result<(), sqlwright::Error> {
@@ -73,12 +76,12 @@ impl Reflects for crate::Mysql {
         conn: &mut Connection<Self>,
         options: &ReflectOptions,
     ) -> Result<Catalog, Error> {
-        mysql::reflect(conn, options)
+        crate::engine::wire::now(mysql::reflect(&mut Now(conn), options))
     }
 }
 
 /// Reads the schema of the database `conn` is connected to (a connection or a
-/// transaction, on PostgreSQL or SQLite; a future of it on an async connection).
+/// transaction, on PostgreSQL, MySQL or SQLite; a future of it on an async connection).
 pub fn reflect<'c, C>(conn: &'c mut C, options: &'c ReflectOptions) -> Ran<'c, C, Catalog>
 where
     C: Runner + ?Sized,
@@ -111,6 +114,25 @@ impl<'c> Work<'c, Postgres, crate::engine::Async> for Reflect<'c> {
         )
     }
 }
+
+#[cfg(all(feature = "tokio", feature = "mysql"))]
+impl<'c> Work<'c, crate::Mysql, crate::engine::Async> for Reflect<'c> {
+    type Output = Catalog;
+    fn run(
+        self,
+        conn: &'c mut Connection<crate::Mysql>,
+    ) -> crate::engine::BoxFuture<'c, Result<Catalog, Error>> {
+        Box::pin(
+            async move { mysql::reflect(&mut crate::engine::step::WaitMysql(conn), self.0).await },
+        )
+    }
+}
+
+/// Every schema: what [`verify_schema`] reads.
+#[cfg(feature = "tokio")]
+static EVERY_SCHEMA: ReflectOptions = ReflectOptions {
+    schemas: Vec::new(),
+};
 
 /// What to reflect.
 #[derive(Clone, Debug, Default)]

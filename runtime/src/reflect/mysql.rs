@@ -17,7 +17,8 @@ use super::{
     RelationKind,
 };
 use crate::backend::{Dialect, Mysql};
-use crate::engine::{Connection, Error};
+use crate::engine::step::Io;
+use crate::engine::Error;
 use std::collections::HashMap;
 
 type Rows = Vec<Vec<Option<String>>>;
@@ -30,13 +31,20 @@ fn opt(row: &[Option<String>], i: usize) -> Option<String> {
     row.get(i).cloned().flatten()
 }
 
-/// Reads the connection's database.
-pub(super) fn reflect(
-    conn: &mut Connection<Mysql>,
+/// Runs one of the fixed catalog statements below through MySQL's text protocol, on either
+/// kind of connection (a blocking one answers when first polled, as `Now` does).
+async fn text<X: Io<Backend = Mysql>>(x: &mut X, sql: &'static str) -> Result<Rows, Error> {
+    x.conn().query_text_io(sql).await
+}
+
+/// Reads the connection's database: one body for both modes (blocking through
+/// [`Now`](crate::engine::step::Now) and `wire::now`, async through `WaitMysql`).
+pub(super) async fn reflect<X: Io<Backend = Mysql>>(
+    x: &mut X,
     options: &ReflectOptions,
 ) -> Result<Catalog, Error> {
-    let database = conn
-        .query_text("SELECT DATABASE()")?
+    let database = text(x, "SELECT DATABASE()")
+        .await?
         .into_iter()
         .next()
         .and_then(|r| r.into_iter().next().flatten())
@@ -47,16 +55,21 @@ pub(super) fn reflect(
              `{other}`"
         )));
     }
-    let tables = conn.query_text(
+    let tables = text(
+        x,
         "SELECT table_name, table_type, table_comment FROM information_schema.tables \
          WHERE table_schema = DATABASE() ORDER BY table_name",
-    )?;
-    let columns = conn.query_text(
+    )
+    .await?;
+    let columns = text(
+        x,
         "SELECT table_name, column_name, column_type, data_type, is_nullable, column_default, \
          extra, column_comment FROM information_schema.columns \
          WHERE table_schema = DATABASE() ORDER BY table_name, ordinal_position",
-    )?;
-    let keys = conn.query_text(
+    )
+    .await?;
+    let keys = text(
+        x,
         "SELECT k.table_name, k.constraint_name, c.constraint_type, k.column_name, \
          k.referenced_table_schema, k.referenced_table_name, k.referenced_column_name \
          FROM information_schema.key_column_usage k \
@@ -64,23 +77,30 @@ pub(super) fn reflect(
          k.constraint_schema AND c.table_name = k.table_name AND c.constraint_name = \
          k.constraint_name WHERE k.constraint_schema = DATABASE() \
          ORDER BY k.table_name, k.constraint_name, k.ordinal_position",
-    )?;
-    let actions = conn.query_text(
+    )
+    .await?;
+    let actions = text(
+        x,
         "SELECT table_name, constraint_name, delete_rule, update_rule \
          FROM information_schema.referential_constraints WHERE constraint_schema = DATABASE()",
-    )?;
-    let indexes = conn.query_text(
+    )
+    .await?;
+    let indexes = text(
+        x,
         "SELECT table_name, index_name, non_unique, column_name FROM \
          information_schema.statistics WHERE table_schema = DATABASE() \
          ORDER BY table_name, index_name, seq_in_index",
-    )?;
-    let checks = conn.query_text(
+    )
+    .await?;
+    let checks = text(
+        x,
         "SELECT table_name, constraint_name, check_clause FROM \
          information_schema.check_constraints WHERE constraint_schema = DATABASE() \
          ORDER BY table_name, constraint_name",
-    )?;
+    )
+    .await?;
     let mut enums = HashMap::new();
-    let tables = tables
+    let mut tables: Vec<ReflectedTable> = tables
         .iter()
         .map(|t| {
             let name = get(t, 0);
@@ -98,6 +118,9 @@ pub(super) fn reflect(
             )
         })
         .collect();
+    // In name order as PostgreSQL's `name` sorts (bytes): the server's ORDER BY follows
+    // its collation, which puts `posts` before `post_tags`.
+    tables.sort_by(|a, b| a.name.cmp(&b.name));
     Ok(Catalog {
         dialect: Dialect::Mysql,
         tables,

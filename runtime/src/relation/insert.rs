@@ -6,8 +6,6 @@ use super::{Declared, Field, ForeignKey, KeyValue, RowStruct};
 use crate::backend::Backend;
 use crate::check::writes::InsertColumns;
 use crate::engine::runner::{Blocking, Ran, Runner, Work};
-#[cfg(feature = "tokio")]
-use crate::engine::step::Wait;
 use crate::engine::step::{Io, Now};
 use crate::engine::{Connection, Error, Executor};
 use crate::query::{Assignments, Col, ColumnDef, Insertable, Selectable, Table};
@@ -129,105 +127,81 @@ where
     }
 }
 
+/// The async run of [`WithChildren`], one text for each server with an async connection
+/// (`$backend`, its async [`Io`] `$io`): what a stream dropped early left owed ended, a
+/// transaction (or savepoint) opened through the generic `TransactionScope`, the
+/// statements, then COMMIT, or ROLLBACK and the statement's error. A macro, not one impl
+/// generic over `AsyncDriver`: with the server generic, the future of `write_all` over the
+/// server's `Io` cannot be proved `Send` on stable Rust (docs/design.md, "Async reflection
+/// on MySQL, and one async insert_with_children").
 #[cfg(feature = "tokio")]
-impl<'c, 'a: 'c, P, Ch, NP, NC, FK, IP, IC> Work<'c, crate::Postgres, crate::engine::Async>
-    for WithChildren<'a, P, Ch, NP, NC, FK, IP, IC>
-where
-    FK: ForeignKey,
-    NP: for<'x> Insertable<'x, Table = ParentTable<FK>> + Sync,
-    for<'x> <NP as Insertable<'x>>::Values: Assignments<ParentTable<FK>, InsertColumns, IP> + Send,
-    P: RowStruct
-        + Selectable<Table = ParentTable<FK>>
-        + Field<FK::Referenced, Value: KeyValue<Key: Send> + Send>
-        + Send
-        + 'c,
-    KeyItem<P, FK>: Send,
-    P::Columns: Render + Send,
-    NC: for<'x> Insertable<'x, Table = <FK as ColumnDef>::Table> + Sync,
-    for<'x> <NC as Insertable<'x>>::Values:
-        Assignments<<FK as ColumnDef>::Table, InsertColumns, IC> + Send,
-    Ch: RowStruct + Selectable<Table = <FK as ColumnDef>::Table> + Send + 'c,
-    Ch::Columns: Render + Send,
-    IP: 'c,
-    IC: 'c,
-{
-    type Output = (P, Vec<Ch>);
-    fn run(
-        self,
-        conn: &'c mut Connection<crate::Postgres>,
-    ) -> crate::engine::BoxFuture<'c, Result<(P, Vec<Ch>), Error>> {
-        Box::pin(async move {
-            check_children::<<NC as Insertable<'_>>::Values, FK>(self.children.is_empty())?;
-            conn.settle_owed().await?;
-            let options = crate::engine::TransactionOptions::default();
-            let mut tx = crate::engine::TransactionScope::open(conn, options).await?;
-            let written = write_all::<_, P, Ch, NP, NC, FK, IP, IC>(
-                &mut Wait(tx.conn()),
-                self.parent,
-                self.children,
-            )
-            .await;
-            match written {
-                Ok(rows) => tx.commit().await.map(|()| rows),
-                Err(e) => {
-                    // The statement's error is the one to report; a failed rollback has
-                    // closed the connection, which says so at its next use.
-                    let _ = tx.rollback().await;
-                    Err(e)
-                }
+macro_rules! async_with_children {
+    ($(#[$attr:meta])* $backend:ty, $io:path) => {
+        $(#[$attr])*
+        impl<'c, 'a: 'c, P, Ch, NP, NC, FK, IP, IC> Work<'c, $backend, crate::engine::Async>
+            for WithChildren<'a, P, Ch, NP, NC, FK, IP, IC>
+        where
+            FK: ForeignKey,
+            NP: for<'x> Insertable<'x, Table = ParentTable<FK>> + Sync,
+            for<'x> <NP as Insertable<'x>>::Values:
+                Assignments<ParentTable<FK>, InsertColumns, IP> + Send,
+            P: RowStruct
+                + Selectable<Table = ParentTable<FK>>
+                + Field<FK::Referenced, Value: KeyValue<Key: Send> + Send>
+                + Send
+                + 'c,
+            KeyItem<P, FK>: Send,
+            P::Columns: Render + Send,
+            NC: for<'x> Insertable<'x, Table = <FK as ColumnDef>::Table> + Sync,
+            for<'x> <NC as Insertable<'x>>::Values:
+                Assignments<<FK as ColumnDef>::Table, InsertColumns, IC> + Send,
+            Ch: RowStruct + Selectable<Table = <FK as ColumnDef>::Table> + Send + 'c,
+            Ch::Columns: Render + Send,
+            IP: 'c,
+            IC: 'c,
+        {
+            type Output = (P, Vec<Ch>);
+            fn run(
+                self,
+                conn: &'c mut Connection<$backend>,
+            ) -> crate::engine::BoxFuture<'c, Result<(P, Vec<Ch>), Error>> {
+                Box::pin(async move {
+                    check_children::<<NC as Insertable<'_>>::Values, FK>(
+                        self.children.is_empty(),
+                    )?;
+                    <$backend as crate::backend::driver::AsyncDriver>::__settle_owed(conn).await?;
+                    let options = crate::engine::TransactionOptions::default();
+                    let mut tx = crate::engine::TransactionScope::open(conn, options).await?;
+                    let written = write_all::<_, P, Ch, NP, NC, FK, IP, IC>(
+                        &mut $io(tx.conn()),
+                        self.parent,
+                        self.children,
+                    )
+                    .await;
+                    match written {
+                        Ok(rows) => tx.commit().await.map(|()| rows),
+                        Err(e) => {
+                            // The statement's error is the one to report; a failed
+                            // rollback has closed the connection, which says so at its
+                            // next use.
+                            let _ = tx.rollback().await;
+                            Err(e)
+                        }
+                    }
+                })
             }
-        })
-    }
+        }
+    };
 }
 
-#[cfg(all(feature = "tokio", feature = "mysql"))]
-impl<'c, 'a: 'c, P, Ch, NP, NC, FK, IP, IC> Work<'c, crate::backend::Mysql, crate::engine::Async>
-    for WithChildren<'a, P, Ch, NP, NC, FK, IP, IC>
-where
-    FK: ForeignKey,
-    NP: for<'x> Insertable<'x, Table = ParentTable<FK>> + Sync,
-    for<'x> <NP as Insertable<'x>>::Values: Assignments<ParentTable<FK>, InsertColumns, IP> + Send,
-    P: RowStruct
-        + Selectable<Table = ParentTable<FK>>
-        + Field<FK::Referenced, Value: KeyValue<Key: Send> + Send>
-        + Send
-        + 'c,
-    KeyItem<P, FK>: Send,
-    P::Columns: Render + Send,
-    NC: for<'x> Insertable<'x, Table = <FK as ColumnDef>::Table> + Sync,
-    for<'x> <NC as Insertable<'x>>::Values:
-        Assignments<<FK as ColumnDef>::Table, InsertColumns, IC> + Send,
-    Ch: RowStruct + Selectable<Table = <FK as ColumnDef>::Table> + Send + 'c,
-    Ch::Columns: Render + Send,
-    IP: 'c,
-    IC: 'c,
-{
-    type Output = (P, Vec<Ch>);
-    fn run(
-        self,
-        conn: &'c mut Connection<crate::backend::Mysql>,
-    ) -> crate::engine::BoxFuture<'c, Result<(P, Vec<Ch>), Error>> {
-        Box::pin(async move {
-            check_children::<<NC as Insertable<'_>>::Values, FK>(self.children.is_empty())?;
-            let options = crate::engine::TransactionOptions::default();
-            let mut tx = crate::engine::TransactionScope::open(conn, options).await?;
-            let written = write_all::<_, P, Ch, NP, NC, FK, IP, IC>(
-                &mut crate::engine::step::WaitMysql(tx.conn()),
-                self.parent,
-                self.children,
-            )
-            .await;
-            match written {
-                Ok(rows) => tx.commit().await.map(|()| rows),
-                Err(e) => {
-                    // As on PostgreSQL: the statement's error is the one reported.
-                    let _ = tx.rollback().await;
-                    Err(e)
-                }
-            }
-        })
-    }
-}
+#[cfg(feature = "tokio")]
+async_with_children!(crate::Postgres, crate::engine::step::Wait);
+#[cfg(feature = "tokio")]
+async_with_children!(
+    #[cfg(feature = "mysql")]
+    crate::backend::Mysql,
+    crate::engine::step::WaitMysql
+);
 
 /// A children's struct that sets the foreign key is refused before anything is sent.
 fn check_children<V: crate::query::AssignList, FK: ForeignKey>(

@@ -24,8 +24,17 @@ impl Connection<Mysql> {
     /// queries), as [`Connection::query_text`] is on PostgreSQL. Never build this text from
     /// user data.
     pub fn query_text(&mut self, sql: &str) -> Result<Vec<Vec<Option<String>>>, Error> {
+        now(self.query_text_io(sql))
+    }
+
+    /// [`query_text`](Self::query_text), on either kind of socket (reflection's one body
+    /// runs it in both modes).
+    pub(crate) async fn query_text_io(
+        &mut self,
+        sql: &str,
+    ) -> Result<Vec<Vec<Option<String>>>, Error> {
         let started = Instant::now();
-        let result = text_rows(&mut self.link, sql);
+        let result = text_rows(&mut self.link, sql).await;
         log::statement(
             &self.echo,
             sql,
@@ -73,15 +82,17 @@ fn exec_bound(link: &mut MysqlLink, sql: &str, values: &[Bound<'_>]) -> Result<u
     Ok(changed)
 }
 
-fn text_rows(link: &mut MysqlLink, sql: &str) -> Result<Vec<Vec<Option<String>>>, Error> {
+async fn text_rows(link: &mut MysqlLink, sql: &str) -> Result<Vec<Vec<Option<String>>>, Error> {
     let mut out = Vec::new();
-    now(link.client.query_rows(sql, &mut |row: &[Option<&[u8]>]| {
-        out.push(
-            row.iter()
-                .map(|v| v.map(|b| String::from_utf8_lossy(b).into_owned()))
-                .collect(),
-        );
-        Ok(())
-    }))?;
+    link.client
+        .query_rows(sql, &mut |row: &[Option<&[u8]>]| {
+            out.push(
+                row.iter()
+                    .map(|v| v.map(|b| String::from_utf8_lossy(b).into_owned()))
+                    .collect(),
+            );
+            Ok(())
+        })
+        .await?;
     Ok(out)
 }
