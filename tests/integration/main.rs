@@ -66,6 +66,7 @@ mod mariadb_stream;
 mod mariadb_tls;
 mod mariadb_tls_fakes;
 mod mariadb_types;
+mod mariadb_unsigned_casts;
 mod mariadb_writes;
 mod migrations;
 mod migrations_embed;
