@@ -51,6 +51,7 @@ mod mariadb_async_pool;
 mod mariadb_async_session;
 mod mariadb_async_stream;
 mod mariadb_async_tls;
+mod mariadb_batch;
 mod mariadb_date_functions;
 mod mariadb_dates;
 mod mariadb_dates_tz;
