@@ -365,3 +365,59 @@ fn batches_and_reads_on_sqlite() {
     .unwrap();
     assert_eq!(stock, [Some(11), None]);
 }
+
+/// 100 single-row INSERTs as a batch (one transaction) against the same INSERTs one by one
+/// (each its own autocommit) and one by one inside one transaction: the rows and counts are
+/// checked; the times are printed for BENCHMARKS.md (`-- --nocapture`), not asserted.
+#[test]
+fn a_hundred_inserts_batched_and_one_by_one_on_mariadb() {
+    use std::time::{Duration, Instant};
+    let db = sqlwright::testing::mariadb_database();
+    let mut conn = db.connect().unwrap();
+    conn.batch_execute(SHELVES).unwrap();
+    let row = |id: i32| {
+        insert_into(shelves::table).values((
+            shelves::id.to(id),
+            shelves::name.to(format!("s{id}")),
+            shelves::stock.to(id),
+        ))
+    };
+    let (mut batched, mut single, mut in_tx) = (Vec::new(), Vec::new(), Vec::new());
+    for round in 0..5 {
+        let base = round * 1000;
+        let started = Instant::now();
+        let mut batch = Batch::new();
+        for id in base + 1..=base + 100 {
+            batch.push(row(id));
+        }
+        assert_eq!(batch.execute(&mut conn).unwrap(), vec![1; 100]);
+        batched.push(started.elapsed());
+
+        let started = Instant::now();
+        for id in base + 101..=base + 200 {
+            assert_eq!(row(id).execute(&mut conn).unwrap(), 1);
+        }
+        single.push(started.elapsed());
+
+        let started = Instant::now();
+        conn.transaction(|tx| {
+            for id in base + 201..=base + 300 {
+                row(id).execute(&mut *tx)?;
+            }
+            Ok::<_, Error>(())
+        })
+        .unwrap();
+        in_tx.push(started.elapsed());
+    }
+    assert_eq!(shelves::table.count(&mut conn).unwrap(), 1500);
+    let median = |v: &mut Vec<Duration>| {
+        v.sort();
+        v[v.len() / 2]
+    };
+    eprintln!(
+        "100 inserts, median of 5: batch {:?}, one by one {:?}, one by one in a transaction {:?}",
+        median(&mut batched),
+        median(&mut single),
+        median(&mut in_tx)
+    );
+}
