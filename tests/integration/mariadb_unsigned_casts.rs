@@ -284,6 +284,22 @@ fn unsigned_casts_are_refused_before_sending_on_postgres() {
         ),
         "{e:?}"
     );
+    // COPY's text is refused the same way.
+    let copied = sources::table
+        .select(cast::<UInt1, _>(sources::small))
+        .copy_out(&mut conn)
+        .map(|_| ())
+        .unwrap_err();
+    assert!(
+        matches!(
+            copied,
+            Error::Unsupported {
+                feature: "UnsignedCasts",
+                backend: "PostgreSQL"
+            }
+        ),
+        "{copied:?}"
+    );
     let n: i64 = sources::table.count(&mut conn).unwrap();
     assert_eq!(n, 0);
 }

@@ -167,7 +167,7 @@ impl<'a> SqlWriter<'a> {
     /// needs without looking at them, so its statement is refused here, before it is sent
     /// ([`Error::Unsupported`](crate::Error::Unsupported)).
     #[inline]
-    pub fn mysql_only(&mut self, feature: &'static str) {
+    pub(crate) fn mysql_only(&mut self, feature: &'static str) {
         if self.dialect != Dialect::Mysql && self.lacking.is_none() {
             self.lacking = Some(feature);
         }
