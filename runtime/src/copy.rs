@@ -415,6 +415,12 @@ impl<'c, B: crate::backend::Backend, Q, R: 'c>
 /// The `COPY (query) TO STDOUT` text of a query without parameters (COPY takes none;
 /// values are never written into SQL text).
 pub(crate) fn copy_out_sql(rendered: &Rendered<'_>) -> Result<String, Error> {
+    if let Some(feature) = rendered.lacking {
+        return Err(Error::Unsupported {
+            feature,
+            backend: "PostgreSQL",
+        });
+    }
     if !rendered.params.is_empty() {
         return Err(Error::Misuse(format!(
             "COPY cannot take parameters, and this query has {} bound value(s); read it with \

@@ -132,6 +132,12 @@ fn check(rendered: &Rendered<'_>) -> Result<(), Error> {
     if let Some((_, reason)) = &rendered.refused {
         return Err(Error::Parameter(reason.clone()));
     }
+    if let Some(feature) = rendered.lacking {
+        return Err(Error::Unsupported {
+            feature,
+            backend: "PostgreSQL",
+        });
+    }
     Ok(())
 }
 

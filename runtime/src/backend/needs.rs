@@ -367,6 +367,12 @@ pub mod features {
     /// A locking clause naming the tables it locks, `FOR UPDATE OF t` / `FOR SHARE OF t`
     /// (`.of(..)`): MariaDB has no `OF`, so a locked join locks every table's rows there.
     pub struct ForUpdateOf;
+    /// `CAST` to an unsigned type (`cast::<UInt1, _>` .. `cast::<UInt8, _>`) of an integer or
+    /// a decimal: MySQL's, written so that a value outside the type's range is the server's
+    /// out-of-range error (MySQL's own `CAST(-1 AS UNSIGNED)` wraps around). SQLite lacks it
+    /// (a compile error); PostgreSQL, which has no unsigned types and runs every need without
+    /// looking, refuses the statement before sending it (`Error::Unsupported`).
+    pub struct UnsignedCasts;
     /// `COPY ... FROM STDIN` and `COPY ... TO STDOUT` (named as SQL spells it: `Copy` is
     /// Rust's).
     #[allow(non_camel_case_types)]
@@ -413,7 +419,7 @@ pub mod features {
         ForNoKeyUpdateOrKeyShare, ForUpdateOf, RollupCubeGroupingSets, WithinGroupAggregates,
         Sequences, PgFunctions, PgCasts, Intervals, Streams, COPY, FullJoin,
         UpdateReturning, DoNothingReturning, RowLocks(mysql), DateParts(mysql),
-        DateArithmetic(mysql), DateCasts(mysql), DateTrunc(mysql),
+        DateArithmetic(mysql), DateCasts(mysql), DateTrunc(mysql), UnsignedCasts(mysql),
     );
 
     impl super::MysqlLacks for DoNothingReturning {}

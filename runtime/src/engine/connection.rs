@@ -476,6 +476,12 @@ impl Connection {
         if let Some((_, reason)) = &statement.refused {
             return Err(Error::Parameter(reason.clone()));
         }
+        if let Some(feature) = statement.lacking {
+            return Err(Error::Unsupported {
+                feature,
+                backend: "PostgreSQL",
+            });
+        }
         if statement.params.len() > wire::MAX_PARAMS {
             return Err(Error::Parameter(format!(
                 "the statement has {} parameters; PostgreSQL takes at most {} in one statement \

@@ -8,8 +8,10 @@
 //! integer, to a double, to a decimal (a decimal is an exact double on SQLite) or to text, a
 //! boolean to an integer, a decimal to a double. Every other pair is PostgreSQL's (a compile
 //! error naming `PgCasts` on SQLite), and so is every cast to or from an array; a `date` to a
-//! `timestamp` and back is `DateCasts`, which MySQL computes as PostgreSQL does. The table is
-//! written out, one line per pair.
+//! `timestamp` and back is `DateCasts`, which MySQL computes as PostgreSQL does. An integer, a
+//! decimal or an unsigned integer to an unsigned type is `UnsignedCasts`, MySQL's alone (other
+//! sources, text among them, have no line: MySQL reads text as a number laxly, `'abc'` as 0).
+//! The table is written out, one line per pair.
 
 use crate::types::*;
 
@@ -26,6 +28,9 @@ type PgCast = crate::backend::needs::PgOnly<crate::backend::needs::features::PgC
 /// A `date` to a `timestamp` (midnight) and back (the time cut off): PostgreSQL's and
 /// MySQL's (`CAST(.. AS DATE)`, `CAST(.. AS DATETIME(6))`) computation, not SQLite's.
 type DateCast = crate::backend::needs::PgOnly<crate::backend::needs::features::DateCasts>;
+/// An integer or a decimal to an unsigned type: MySQL's alone (range-checked there, see
+/// `Cast`'s rendering); a compile error on SQLite, refused before sending on PostgreSQL.
+type UnsignedCast = crate::backend::needs::PgOnly<crate::backend::needs::features::UnsignedCasts>;
 
 #[rustfmt::skip]
 mod table {
@@ -337,4 +342,81 @@ mod table {
     impl<T> CastTo<Array<T>> for Jsonb { type Needs = PgCast; }
     impl<T> CastTo<Array<T>> for Bytea { type Needs = PgCast; }
     impl<A, T> CastTo<T> for Array<A> { type Needs = PgCast; }
+    impl CastTo<UInt1> for Int2 { type Needs = UnsignedCast; }
+    impl CastTo<UInt1> for Int4 { type Needs = UnsignedCast; }
+    impl CastTo<UInt1> for Int8 { type Needs = UnsignedCast; }
+    impl CastTo<UInt1> for Numeric { type Needs = UnsignedCast; }
+    impl CastTo<UInt1> for UInt1 { type Needs = UnsignedCast; }
+    impl CastTo<UInt1> for UInt2 { type Needs = UnsignedCast; }
+    impl CastTo<UInt1> for UInt4 { type Needs = UnsignedCast; }
+    impl CastTo<UInt1> for UInt8 { type Needs = UnsignedCast; }
+    impl CastTo<UInt2> for Int2 { type Needs = UnsignedCast; }
+    impl CastTo<UInt2> for Int4 { type Needs = UnsignedCast; }
+    impl CastTo<UInt2> for Int8 { type Needs = UnsignedCast; }
+    impl CastTo<UInt2> for Numeric { type Needs = UnsignedCast; }
+    impl CastTo<UInt2> for UInt1 { type Needs = UnsignedCast; }
+    impl CastTo<UInt2> for UInt2 { type Needs = UnsignedCast; }
+    impl CastTo<UInt2> for UInt4 { type Needs = UnsignedCast; }
+    impl CastTo<UInt2> for UInt8 { type Needs = UnsignedCast; }
+    impl CastTo<UInt4> for Int2 { type Needs = UnsignedCast; }
+    impl CastTo<UInt4> for Int4 { type Needs = UnsignedCast; }
+    impl CastTo<UInt4> for Int8 { type Needs = UnsignedCast; }
+    impl CastTo<UInt4> for Numeric { type Needs = UnsignedCast; }
+    impl CastTo<UInt4> for UInt1 { type Needs = UnsignedCast; }
+    impl CastTo<UInt4> for UInt2 { type Needs = UnsignedCast; }
+    impl CastTo<UInt4> for UInt4 { type Needs = UnsignedCast; }
+    impl CastTo<UInt4> for UInt8 { type Needs = UnsignedCast; }
+    impl CastTo<UInt8> for Int2 { type Needs = UnsignedCast; }
+    impl CastTo<UInt8> for Int4 { type Needs = UnsignedCast; }
+    impl CastTo<UInt8> for Int8 { type Needs = UnsignedCast; }
+    impl CastTo<UInt8> for Numeric { type Needs = UnsignedCast; }
+    impl CastTo<UInt8> for UInt1 { type Needs = UnsignedCast; }
+    impl CastTo<UInt8> for UInt2 { type Needs = UnsignedCast; }
+    impl CastTo<UInt8> for UInt4 { type Needs = UnsignedCast; }
+    impl CastTo<UInt8> for UInt8 { type Needs = UnsignedCast; }
+}
+
+/// Writes `CAST(e AS T)` for an unsigned `T` (`UInt1` .. `UInt8`), from an integer, a decimal
+/// or an unsigned integer `S` (the lines above).
+///
+/// MySQL's `CAST(x AS UNSIGNED)` is always a `BIGINT UNSIGNED`, and it wraps a negative value
+/// around (`CAST(-1 AS UNSIGNED)` is 2^64 - 1, with only a note) and saturates a decimal past
+/// the range (with a warning): wrong values, silently. So the cast is written as unsigned
+/// arithmetic, which MySQL checks: `(CAST(max AS UNSIGNED) - (CAST(max AS UNSIGNED) - x))`,
+/// `max` the type's largest value. The inner difference is negative, so the server's
+/// out-of-range error 1690, when `x > max`, and the outer one when `x < 0`; otherwise the
+/// result is `x`, as a `BIGINT UNSIGNED` (read into the Rust type with a range check). `x`
+/// is written once. A decimal is first rounded to an integer as PostgreSQL's cast rounds
+/// (half away from zero), `(ROUND(e) DIV 1)`, a signed BIGINT, so a decimal above
+/// `i64::MAX` is the out-of-range error too (even for `UInt8`): refused, never wrong.
+///
+/// PostgreSQL has no unsigned types, and runs a query's needs without looking at them: the
+/// statement is refused there before it is sent (`Error::Unsupported`). SQLite never gets
+/// here for a typed query (a compile error); a boxed piece is refused by its feature.
+pub(crate) fn render_unsigned<'a, S: SqlType, T: SqlType>(
+    e: &'a (impl crate::render::Render + ?Sized),
+    out: &mut crate::render::SqlWriter<'a>,
+) {
+    use crate::backend::Dialect;
+    let max = crate::types::unsigned::unsigned_max(T::NAME).unwrap_or(u64::MAX);
+    if out.dialect() != Dialect::Mysql {
+        out.mysql_only("UnsignedCasts");
+    }
+    // The constants are chosen by the library (the type's maximum), never a user's value.
+    let max = max.to_string();
+    out.sql("(CAST(");
+    out.sql(&max);
+    out.sql(" AS UNSIGNED) - (CAST(");
+    out.sql(&max);
+    out.sql(" AS UNSIGNED) - ");
+    if S::NotNull::NAME == Numeric::NAME {
+        out.sql("(ROUND(");
+        e.render(out);
+        out.sql(") DIV 1)");
+    } else {
+        out.sql("(");
+        e.render(out);
+        out.sql(")");
+    }
+    out.sql("))");
 }

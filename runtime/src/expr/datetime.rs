@@ -183,6 +183,9 @@ where
         E::Needs,
     >;
     fn render<'a>(&'a self, out: &mut SqlWriter<'a>) {
+        if T::UNSIGNED {
+            return super::casts::render_unsigned::<E::SqlType, T>(&self.expr, out);
+        }
         out.sql("CAST(");
         self.expr.render(out);
         out.sql(" AS ");

@@ -1,14 +1,16 @@
 //! A batch of write statements sent together: one round trip for all of them (PostgreSQL's
-//! pipelining), in both modes.
+//! pipelining), in both modes; on MySQL and SQLite one after another in one transaction
+//! (`backend/sequenced.rs`).
 
 use super::returning::WriteStatement;
-use crate::backend::Postgres;
+use crate::backend::{Backend, Postgres};
 use crate::engine::runner::{Blocking, Ran, Runner, Work};
 use crate::engine::{Connection, Error};
 use crate::render::{Rendered, SqlWriter};
+use std::marker::PhantomData;
 
 /// One statement of a batch, its type erased.
-trait Item {
+pub(crate) trait Item {
     fn write<'s>(&'s self, out: &mut SqlWriter<'s>) -> bool;
 }
 
@@ -26,6 +28,13 @@ impl<S: WriteStatement> Item for S {
 /// transaction: all are kept, or (when one fails) none. Inside one, a failure fails the
 /// transaction, as any failed statement does. The first failure is [`Error::Batch`],
 /// naming its position; the statements after it were not run.
+///
+/// On MySQL and SQLite (`Batch<'_, Mysql>`, `Batch<'_, Sqlite>`, the backend inferred from
+/// the connection) the statements run one after another, each a round trip on MySQL, in a
+/// transaction the batch opens (a savepoint inside the caller's transaction): all kept or,
+/// when one fails, none, the transaction around it going on. The counts and
+/// [`Error::Batch`] are as on PostgreSQL. Each statement is checked for the backend where
+/// it is added, as its own `execute` would check it.
 ///
 /// A batch holds at most [`Batch::MAX`] statements: the whole batch is written before any
 /// answer is read, so its answers must fit in the sockets' buffers (a batch too large could
@@ -46,12 +55,21 @@ impl<S: WriteStatement> Item for S {
 /// assert_eq!(counts.len(), 3);
 /// # Ok(()) }
 /// ```
-#[derive(Default)]
-pub struct Batch<'a> {
-    items: Vec<Box<dyn Item + Send + 'a>>,
+pub struct Batch<'a, B = Postgres> {
+    pub(crate) items: Vec<Box<dyn Item + Send + 'a>>,
+    _backend: PhantomData<fn() -> B>,
 }
 
-impl std::fmt::Debug for Batch<'_> {
+impl<B> Default for Batch<'_, B> {
+    fn default() -> Self {
+        Batch {
+            items: Vec::new(),
+            _backend: PhantomData,
+        }
+    }
+}
+
+impl<B> std::fmt::Debug for Batch<'_, B> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Batch")
             .field("statements", &self.items.len())
@@ -59,17 +77,17 @@ impl std::fmt::Debug for Batch<'_> {
     }
 }
 
-impl<'a> Batch<'a> {
+impl<'a, B> Batch<'a, B> {
     /// An empty batch.
     pub fn new() -> Self {
-        Batch { items: Vec::new() }
+        Self::default()
     }
 
     /// The batch with `statement` added at its end.
     pub fn with<S>(mut self, statement: S) -> Self
     where
         S: WriteStatement + Send + 'a,
-        Postgres: crate::backend::Runs<crate::backend::Canonical<S::Needs>>,
+        B: crate::backend::Runs<crate::backend::Canonical<S::Needs>>,
     {
         self.push(statement);
         self
@@ -79,7 +97,7 @@ impl<'a> Batch<'a> {
     pub fn push<S>(&mut self, statement: S)
     where
         S: WriteStatement + Send + 'a,
-        Postgres: crate::backend::Runs<crate::backend::Canonical<S::Needs>>,
+        B: crate::backend::Runs<crate::backend::Canonical<S::Needs>>,
     {
         self.items.push(Box::new(statement));
     }
@@ -94,17 +112,15 @@ impl<'a> Batch<'a> {
         self.items.is_empty()
     }
 
-    /// The most statements one batch sends (see the type's docs); more is [`Error::Misuse`].
-    pub const MAX: usize = 1000;
-
     /// Sends the statements together: the number of rows each wrote, in order (0 for an
     /// INSERT of no rows, which is not sent).
-    pub fn execute<'c, C: Runner<Backend = Postgres> + ?Sized>(
+    pub fn execute<'c, C: Runner<Backend = B> + ?Sized>(
         self,
         conn: &'c mut C,
     ) -> Ran<'c, C, Vec<u64>>
     where
-        Self: Work<'c, Postgres, C::Mode, Output = Vec<u64>>,
+        B: Backend,
+        Self: Work<'c, B, C::Mode, Output = Vec<u64>>,
     {
         self.run(conn.__connection())
     }
@@ -146,6 +162,11 @@ impl<'a> Batch<'a> {
             Err(e) => Err(e),
         }
     }
+}
+
+impl Batch<'_> {
+    /// The most statements one batch sends (see the type's docs); more is [`Error::Misuse`].
+    pub const MAX: usize = 1000;
 }
 
 /// A batch over [`Batch::MAX`] statements.

@@ -23,6 +23,7 @@ mod reads;
 mod returning;
 mod select;
 mod selectable;
+mod sequenced;
 mod setop;
 mod source;
 mod stream;

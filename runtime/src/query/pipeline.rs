@@ -11,7 +11,7 @@ use super::dsl::{TableQuery, TableSelect};
 use super::read_list::{Pipelined, Read, ReadList};
 use super::reads::write_select;
 use super::select::{RowType, Select, SelectClause};
-use crate::backend::{Canonical, Postgres, Runs};
+use crate::backend::{Backend, Canonical, Postgres, Runs};
 use crate::check::GroupingComplete;
 use crate::engine::runner::{self, Ran, Runner, Work};
 use crate::render::SqlWriter;
@@ -25,7 +25,10 @@ use crate::types::{Int8, RowOf};
 /// [`count`](Self::count) — and checked where it is added, as that run method would check
 /// it; [`run`](Self::run) sends them all. Prepared statements, the one Sync, errors
 /// ([`Error::Batch`](crate::Error::Batch) naming the position of the first failure) and
-/// the implicit transaction are those of [`ReadBatch`](super::ReadBatch). PostgreSQL only.
+/// the implicit transaction are those of [`ReadBatch`](super::ReadBatch). On MySQL and
+/// SQLite (`Pipeline<_, Mysql>`, the backend inferred from the connection `run` is given)
+/// the reads run one after another in one transaction, each checked for that backend where
+/// it is added.
 ///
 /// ```no_run
 /// # use sqlwright::prelude::*;
@@ -40,15 +43,32 @@ use crate::types::{Int8, RowOf};
 /// # Ok(()) }
 /// ```
 #[must_use = "the reads run when `run` is called"]
-#[derive(Debug, Default)]
-pub struct Pipeline<L = ()> {
+pub struct Pipeline<L = (), B = Postgres> {
     reads: L,
+    _backend: std::marker::PhantomData<fn() -> B>,
 }
 
-impl Pipeline {
+impl<L: std::fmt::Debug, B> std::fmt::Debug for Pipeline<L, B> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Pipeline")
+            .field("reads", &self.reads)
+            .finish()
+    }
+}
+
+impl<B> Default for Pipeline<(), B> {
+    fn default() -> Self {
+        Pipeline {
+            reads: (),
+            _backend: std::marker::PhantomData,
+        }
+    }
+}
+
+impl<B> Pipeline<(), B> {
     /// A pipeline of no reads yet.
     pub fn new() -> Self {
-        Pipeline { reads: () }
+        Self::default()
     }
 }
 
@@ -103,7 +123,8 @@ fn write_count<'q, F, From, S, W, O, G, H, J>(
 {
     out.sql("SELECT COUNT(*) FROM (");
     query.render_with(out, None);
-    out.sql(") AS \"q\"");
+    out.sql(") AS ");
+    out.ident("q");
 }
 
 /// A query, or a table or alias standing for `SELECT <all columns> FROM` it.
@@ -129,19 +150,20 @@ impl<T: TableQuery> IntoSelect for T {
     }
 }
 
-impl<L> Pipeline<L> {
+impl<L, B> Pipeline<L, B> {
     /// The pipeline with `read` at its end.
-    fn with<X>(self, read: X) -> Pipeline<L::Out>
+    fn with<X>(self, read: X) -> Pipeline<L::Out, B>
     where
         L: Append<X>,
     {
         Pipeline {
             reads: self.reads.append(read),
+            _backend: std::marker::PhantomData,
         }
     }
 
     /// Adds `query`; its result is every row (as [`Select::load`]).
-    pub fn load<Q, F, From, S, W, O, G, H, J>(self, query: Q) -> Pipeline<L::Out>
+    pub fn load<Q, F, From, S, W, O, G, H, J>(self, query: Q) -> Pipeline<L::Out, B>
     where
         Q: IntoSelect<Select = Select<F, From, S, W, O, G, H>>,
         From: FromClause,
@@ -149,8 +171,8 @@ impl<L> Pipeline<L> {
         G: Clause,
         H: Clause,
         O: Clause,
-        Postgres: Runs<Canonical<SelectNeeds<F, From, S, W, O, G, H, J>>>,
-        G: GroupingComplete<Postgres>,
+        B: Runs<Canonical<SelectNeeds<F, From, S, W, O, G, H, J>>>,
+        G: GroupingComplete<B>,
         S: SelectClause<F, G, J, SqlType: RowOf>,
         L: Append<
             ReadOf<
@@ -174,7 +196,7 @@ impl<L> Pipeline<L> {
 
     /// Adds `query`; its result is the first row or `None`, with `LIMIT 1` (as
     /// [`Select::first`]).
-    pub fn first<Q, F, From, S, W, O, G, H, J>(self, query: Q) -> Pipeline<L::Out>
+    pub fn first<Q, F, From, S, W, O, G, H, J>(self, query: Q) -> Pipeline<L::Out, B>
     where
         Q: IntoSelect<Select = Select<F, From, S, W, O, G, H>>,
         From: FromClause,
@@ -182,8 +204,8 @@ impl<L> Pipeline<L> {
         G: Clause,
         H: Clause,
         O: Clause,
-        Postgres: Runs<Canonical<SelectNeeds<F, From, S, W, O, G, H, J>>>,
-        G: GroupingComplete<Postgres>,
+        B: Runs<Canonical<SelectNeeds<F, From, S, W, O, G, H, J>>>,
+        G: GroupingComplete<B>,
         S: SelectClause<F, G, J, SqlType: RowOf>,
         L: Append<
             ReadOf<
@@ -211,7 +233,7 @@ impl<L> Pipeline<L> {
     /// [`Error::Batch`](crate::Error::Batch) naming it, with
     /// [`Error::NotFound`](crate::Error::NotFound) or
     /// [`Error::MultipleRows`](crate::Error::MultipleRows) inside).
-    pub fn one<Q, F, From, S, W, O, G, H, J>(self, query: Q) -> Pipeline<L::Out>
+    pub fn one<Q, F, From, S, W, O, G, H, J>(self, query: Q) -> Pipeline<L::Out, B>
     where
         Q: IntoSelect<Select = Select<F, From, S, W, O, G, H>>,
         From: FromClause,
@@ -219,8 +241,8 @@ impl<L> Pipeline<L> {
         G: Clause,
         H: Clause,
         O: Clause,
-        Postgres: Runs<Canonical<SelectNeeds<F, From, S, W, O, G, H, J>>>,
-        G: GroupingComplete<Postgres>,
+        B: Runs<Canonical<SelectNeeds<F, From, S, W, O, G, H, J>>>,
+        G: GroupingComplete<B>,
         S: SelectClause<F, G, J, SqlType: RowOf>,
         L: Append<
             ReadOf<
@@ -246,7 +268,7 @@ impl<L> Pipeline<L> {
 
     /// Adds `SELECT COUNT(*) FROM (query)`; its result is the number of rows `query`
     /// returns (as [`Select::count`]).
-    pub fn count<Q, F, From, S, W, O, G, H, J>(self, query: Q) -> Pipeline<L::Out>
+    pub fn count<Q, F, From, S, W, O, G, H, J>(self, query: Q) -> Pipeline<L::Out, B>
     where
         Q: IntoSelect<Select = Select<F, From, S, W, O, G, H>>,
         From: FromClause,
@@ -254,8 +276,8 @@ impl<L> Pipeline<L> {
         G: Clause,
         H: Clause,
         O: Clause,
-        Postgres: Runs<Canonical<SelectNeeds<F, From, S, W, O, G, H, J>>>,
-        G: GroupingComplete<Postgres>,
+        B: Runs<Canonical<SelectNeeds<F, From, S, W, O, G, H, J>>>,
+        G: GroupingComplete<B>,
         S: SelectClause<F, G, J>,
         L: Append<Read<Select<F, From, S, W, O, G, H>, i64, Int8, i64>>,
     {
@@ -268,13 +290,11 @@ impl<L> Pipeline<L> {
     }
 
     /// Sends the reads together: a tuple of their results, in the order they were added.
-    pub fn run<'c, C: Runner<Backend = Postgres> + ?Sized>(
-        self,
-        conn: &'c mut C,
-    ) -> Ran<'c, C, L::Output>
+    pub fn run<'c, C: Runner<Backend = B> + ?Sized>(self, conn: &'c mut C) -> Ran<'c, C, L::Output>
     where
+        B: Backend,
         L: ReadList,
-        Pipelined<L>: Work<'c, Postgres, C::Mode, Output = L::Output>,
+        Pipelined<L>: Work<'c, B, C::Mode, Output = L::Output>,
     {
         Pipelined(self.reads).run(conn.__connection())
     }

@@ -50,7 +50,7 @@ pub trait PipedRead {
     /// What the rows become.
     type Output;
     /// The statement, rendered for `conn`.
-    fn render<'s>(&'s self, conn: &mut Connection) -> Rendered<'s>;
+    fn render<'s, B: crate::backend::Backend>(&'s self, conn: &mut Connection<B>) -> Rendered<'s>;
     /// Decodes one row.
     fn decode(row: &mut RowReader<'_>) -> Result<Self::Row, Error>;
     /// What the rows (and the row count) become.
@@ -60,7 +60,7 @@ pub trait PipedRead {
 impl<Q, R: FromRow<ST>, ST, T> PipedRead for Read<Q, R, ST, T> {
     type Row = R;
     type Output = T;
-    fn render<'s>(&'s self, conn: &mut Connection) -> Rendered<'s> {
+    fn render<'s, B: crate::backend::Backend>(&'s self, conn: &mut Connection<B>) -> Rendered<'s> {
         crate::render::render_for(conn, &mut |out| {
             (self.write)(&self.query, self.limit.as_ref(), out);
         })
@@ -85,6 +85,12 @@ pub trait ReadList {
     fn count(&self) -> usize;
     /// The statements, rendered for `conn`.
     fn render<'s>(&'s self, conn: &mut Connection) -> Vec<Rendered<'s>>;
+    /// Statement `index`, rendered for `conn` (`None` past the last).
+    fn render_at<'s, B: crate::backend::Backend>(
+        &'s self,
+        index: usize,
+        conn: &mut Connection<B>,
+    ) -> Option<Rendered<'s>>;
     /// Nothing read yet.
     fn no_rows(&self) -> Self::Rows;
     /// A row of read `index`.
@@ -96,7 +102,7 @@ pub trait ReadList {
 }
 
 /// Error `e` of read `index`.
-fn in_batch(index: usize) -> impl Fn(Error) -> Error {
+pub(super) fn in_batch(index: usize) -> impl Fn(Error) -> Error {
     move |e| Error::Batch {
         index,
         source: Box::new(e),
@@ -112,6 +118,13 @@ impl<X: PipedRead> ReadList for Vec<X> {
     }
     fn render<'s>(&'s self, conn: &mut Connection) -> Vec<Rendered<'s>> {
         self.iter().map(|read| read.render(conn)).collect()
+    }
+    fn render_at<'s, B: crate::backend::Backend>(
+        &'s self,
+        index: usize,
+        conn: &mut Connection<B>,
+    ) -> Option<Rendered<'s>> {
+        self.get(index).map(|read| read.render(conn))
     }
     fn no_rows(&self) -> Self::Rows {
         self.iter().map(|_| Vec::new()).collect()
@@ -149,6 +162,16 @@ macro_rules! tuple_reads {
             }
             fn render<'s>(&'s self, conn: &mut Connection) -> Vec<Rendered<'s>> {
                 vec![$(self.$i.render(conn)),+]
+            }
+            fn render_at<'s, BK: crate::backend::Backend>(
+                &'s self,
+                index: usize,
+                conn: &mut Connection<BK>,
+            ) -> Option<Rendered<'s>> {
+                match index {
+                    $($i => Some(self.$i.render(conn)),)+
+                    _ => None,
+                }
             }
             fn no_rows(&self) -> Self::Rows {
                 ($(Vec::<$X::Row>::new(),)+)
@@ -189,8 +212,8 @@ tuple_reads!(A 0, B 1, C 2, D 3, E 4, F 5, G 6);
 tuple_reads!(A 0, B 1, C 2, D 3, E 4, F 5, G 6, H 7);
 
 /// The rows of a list of reads, as the pipeline's sink.
-struct Collect<L: ReadList> {
-    rows: L::Rows,
+pub(super) struct Collect<L: ReadList> {
+    pub(super) rows: L::Rows,
     _list: PhantomData<fn() -> L>,
 }
 
@@ -214,7 +237,7 @@ pub struct Pipelined<L>(pub(crate) L);
 
 impl<L: ReadList> Pipelined<L> {
     /// The reads and an empty sink for their rows; a list over [`Batch::MAX`] refused.
-    fn start(self) -> Result<(L, Collect<L>), Error> {
+    pub(super) fn start(self) -> Result<(L, Collect<L>), Error> {
         let list = self.0;
         if list.count() > Batch::MAX {
             return Err(too_large(list.count()));

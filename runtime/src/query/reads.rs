@@ -8,7 +8,7 @@ use super::clauses::Clause;
 use super::compose::{FromClause, SelectNeeds};
 use super::read_list::{Pipelined, Read};
 use super::select::{RowType, Select, SelectClause};
-use crate::backend::{Canonical, Postgres, Runs};
+use crate::backend::{Canonical, Runs};
 use crate::check::GroupingComplete;
 use crate::engine::runner::{self, Ran, Runner, Work};
 use crate::render::SqlWriter;
@@ -30,7 +30,8 @@ use crate::types::{FromRow, RowOf};
 ///
 /// The run methods are those of a single query, giving a list with one result per
 /// query, in order: `load`, `load_as`, `first`, `one`; on an async connection they are
-/// awaited. PostgreSQL only.
+/// awaited. On MySQL and SQLite the statements run one after another in one transaction
+/// (a savepoint inside the caller's), with the same results and errors.
 ///
 /// ```no_run
 /// # use sqlwright::prelude::*;
@@ -133,7 +134,7 @@ where
     }
 
     /// Every row of every query: one list of rows per query, in order.
-    pub fn load<'c, C: Runner<Backend = Postgres> + ?Sized, J>(
+    pub fn load<'c, C: Runner + ?Sized, J>(
         self,
         conn: &'c mut C,
     ) -> Ran<'c, C, Vec<Vec<RowType<F, S, G, J>>>>
@@ -146,14 +147,14 @@ where
             RowType<F, S, G, J>,
             S::SqlType,
             Vec<RowType<F, S, G, J>>,
-        >: Work<'c, Postgres, C::Mode, Output = Vec<Vec<RowType<F, S, G, J>>>>,
+        >: Work<'c, C::Backend, C::Mode, Output = Vec<Vec<RowType<F, S, G, J>>>>,
     {
         Pipelined(self.list(None, runner::all)).run(conn.__connection())
     }
 
     /// Every row of every query loaded into `R` (see
     /// [`Select::load_as`](super::Select::load_as)).
-    pub fn load_as<'c, R: FromRow<S::SqlType>, C: Runner<Backend = Postgres> + ?Sized, J>(
+    pub fn load_as<'c, R: FromRow<S::SqlType>, C: Runner + ?Sized, J>(
         self,
         conn: &'c mut C,
     ) -> Ran<'c, C, Vec<Vec<R>>>
@@ -162,13 +163,13 @@ where
         G: GroupingComplete<C::Backend>,
         S: SelectClause<F, G, J>,
         ReadsOf<Select<F, From, S, W, O, G, H>, R, S::SqlType, Vec<R>>:
-            Work<'c, Postgres, C::Mode, Output = Vec<Vec<R>>>,
+            Work<'c, C::Backend, C::Mode, Output = Vec<Vec<R>>>,
     {
         Pipelined(self.list(None, runner::all)).run(conn.__connection())
     }
 
     /// The first row of each query, or `None` (each runs with `LIMIT 1`).
-    pub fn first<'c, C: Runner<Backend = Postgres> + ?Sized, J>(
+    pub fn first<'c, C: Runner + ?Sized, J>(
         self,
         conn: &'c mut C,
     ) -> Ran<'c, C, Vec<Option<RowType<F, S, G, J>>>>
@@ -181,7 +182,7 @@ where
             RowType<F, S, G, J>,
             S::SqlType,
             Option<RowType<F, S, G, J>>,
-        >: Work<'c, Postgres, C::Mode, Output = Vec<Option<RowType<F, S, G, J>>>>,
+        >: Work<'c, C::Backend, C::Mode, Output = Vec<Option<RowType<F, S, G, J>>>>,
     {
         Pipelined(self.list(Some(1), runner::first)).run(conn.__connection())
     }
@@ -190,7 +191,7 @@ where
     /// [`Error::Batch`](crate::Error::Batch) naming it, with
     /// [`Error::NotFound`](crate::Error::NotFound) or
     /// [`Error::MultipleRows`](crate::Error::MultipleRows) inside.
-    pub fn one<'c, C: Runner<Backend = Postgres> + ?Sized, J>(
+    pub fn one<'c, C: Runner + ?Sized, J>(
         self,
         conn: &'c mut C,
     ) -> Ran<'c, C, Vec<RowType<F, S, G, J>>>
@@ -203,7 +204,7 @@ where
             RowType<F, S, G, J>,
             S::SqlType,
             RowType<F, S, G, J>,
-        >: Work<'c, Postgres, C::Mode, Output = Vec<RowType<F, S, G, J>>>,
+        >: Work<'c, C::Backend, C::Mode, Output = Vec<RowType<F, S, G, J>>>,
     {
         Pipelined(self.list(Some(2), runner::exactly_one)).run(conn.__connection())
     }

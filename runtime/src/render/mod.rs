@@ -162,6 +162,17 @@ impl<'a> SqlWriter<'a> {
         }
     }
 
+    /// Records that a piece written here uses `feature`, which only MySQL has (SQLite's
+    /// typed queries never get here: a compile error). PostgreSQL runs every typed query's
+    /// needs without looking at them, so its statement is refused here, before it is sent
+    /// ([`Error::Unsupported`](crate::Error::Unsupported)).
+    #[inline]
+    pub(crate) fn mysql_only(&mut self, feature: &'static str) {
+        if self.dialect != Dialect::Mysql && self.lacking.is_none() {
+            self.lacking = Some(feature);
+        }
+    }
+
     /// What a MySQL statement tells its connection (nothing on another backend).
     #[inline]
     pub(crate) fn mysql_marks(&mut self) -> Option<&mut MysqlMarks> {

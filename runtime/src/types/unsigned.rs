@@ -90,6 +90,15 @@ const STORAGE: &[(&str, &str, u64)] = &[
     ("uint8", "numeric(20,0)", u64::MAX),
 ];
 
+/// The largest value of an unsigned type, by its name (`uint1` is 255), `None` for any
+/// other type.
+pub(crate) fn unsigned_max(name: &str) -> Option<u64> {
+    STORAGE
+        .iter()
+        .find(|(n, ..)| *n == name)
+        .map(|(.., max)| *max)
+}
+
 /// The PostgreSQL storage of an unsigned type's name (`uint4` is `int8`), `None` for any
 /// other type.
 pub(crate) fn pg_storage(name: &str) -> Option<&'static str> {
