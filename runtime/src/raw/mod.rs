@@ -36,7 +36,7 @@
 
 mod explain;
 #[cfg(feature = "mysql")]
-mod mysql_rows;
+pub(crate) mod mysql_rows;
 mod parse;
 mod row;
 mod run;
