@@ -9,6 +9,14 @@
 //! is rendered); nothing is sent then. SQL is written by the same [`SqlWriter`] as typed
 //! queries: identifiers quoted, values bound as parameters declared with the column's type.
 //!
+//! The statements run on every backend, in its own SQL (chosen by the connection they run
+//! on): rows are that backend's raw rows ([`DynRow`](crate::raw::DynRow) on PostgreSQL,
+//! `MysqlDynRow` on MySQL/MariaDB, `SqliteDynRow` on SQLite). On MySQL and SQLite, whose
+//! columns have no type OIDs, values are checked against the reflected type's name
+//! (`int4`, `uint8`, `numeric`, ...) and, for MySQL's integers, the declared width
+//! (`tinyint(4)`). RETURNING needs MariaDB 10.5+ (INSERT and DELETE only); ILIKE is
+//! PostgreSQL's.
+//!
 //! ```no_run
 //! use sqlwright::dynamic::{DynFilter, Value};
 //! use sqlwright::reflect::{reflect, ReflectOptions};

@@ -37,6 +37,21 @@ INSERT INTO people (name, age, visits, balance, mood) VALUES
     ('Ваня', NULL, 7, 99, NULL);
 ";
 
+#[derive(sqlwright::RawRow, Debug, PartialEq)]
+struct Person {
+    id: i32,
+    name: String,
+    age: Option<i16>,
+    visits: u64,
+}
+
+/// A struct whose field does not fit its column (`name` is text).
+#[derive(sqlwright::RawRow, Debug)]
+#[allow(dead_code)]
+struct Numbered {
+    name: i32,
+}
+
 fn setup() -> (MariadbDatabase, Connection<Mysql>, Catalog) {
     let db = mariadb_database();
     let mut conn = db.connect().unwrap();
@@ -151,6 +166,53 @@ fn select_filters_orders_limits_and_counts_in_mysql_sql() {
         ),
         2
     );
+}
+
+#[test]
+fn rows_map_into_structs_by_column_name() {
+    let (db, mut conn, catalog) = setup();
+    let people = catalog.table("people").unwrap();
+    let query = people.select().filter("visits", ">", 0).order_by("id");
+    let expected = [
+        Person {
+            id: 1,
+            name: "Петя".into(),
+            age: Some(30),
+            visits: u64::MAX,
+        },
+        Person {
+            id: 3,
+            name: "Ваня".into(),
+            age: None,
+            visits: 7,
+        },
+    ];
+    let mapped: Vec<Person> = query.load_as(&mut conn).unwrap();
+    assert_eq!(mapped, expected);
+    // Raw SQL maps the same way on MySQL.
+    let raw: Vec<Person> = raw::sql("SELECT id, name, age, visits FROM people WHERE visits > :v")
+        .bind("v", 0)
+        .load_as(&mut conn)
+        .unwrap();
+    assert_eq!(raw, expected);
+    let err = people
+        .select()
+        .load_as::<Numbered, _>(&mut conn)
+        .unwrap_err();
+    assert!(
+        matches!(&err, Error::Decode { column, .. } if column == "name"),
+        "{err:?}"
+    );
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let url = db.url().clone();
+    runtime.block_on(async {
+        let mut conn = AsyncMysqlConnection::open_url(&url).await.unwrap();
+        let mapped: Vec<Person> = query.load_as(&mut conn).await.unwrap();
+        assert_eq!(mapped, expected);
+    });
 }
 
 #[test]

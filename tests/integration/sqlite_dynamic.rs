@@ -19,6 +19,12 @@ CREATE TABLE items (
 INSERT INTO items (name, qty, price) VALUES ('bolt', 10, 0.5), ('nut', NULL, 0.25);
 ";
 
+#[derive(sqlwright::RawRow)]
+struct Item {
+    name: String,
+    qty: Option<i64>,
+}
+
 fn misuse(err: Error) -> String {
     match err {
         Error::Misuse(m) => m,
@@ -68,6 +74,19 @@ fn dynamic_statements_run_on_sqlite_blocking_and_async() {
     assert_eq!(
         items.select().filter_null("qty").count(&mut conn).unwrap(),
         1
+    );
+
+    let mapped: Vec<Item> = items
+        .select()
+        .order_by_desc("id")
+        .load_as(&mut conn)
+        .unwrap();
+    assert_eq!(
+        mapped
+            .iter()
+            .map(|i| (i.name.as_str(), i.qty))
+            .collect::<Vec<_>>(),
+        [("washer", Some(4)), ("nut", None), ("bolt", Some(10))]
     );
 
     let wrong = misuse(

@@ -8,7 +8,7 @@ use super::{DynDelete, DynInsert, DynSelect, DynUpdate};
 use crate::backend::Postgres;
 use crate::engine::runner::{Blocking, Ran, Runner, Work};
 use crate::engine::{Connection, Error};
-use crate::raw::{DynRow, FromDynRow, RawBackend, RowOf};
+use crate::raw::{DynRow, FromRawRow, RawBackend, RowOf};
 use crate::render::Rendered;
 
 /// One run of a dynamic statement: the statement (or the mistake that stops it), whether
@@ -134,8 +134,8 @@ fn all<R>(rows: Vec<R>, _: u64) -> Result<Vec<R>, Error> {
     Ok(rows)
 }
 
-fn mapped<T: FromDynRow>(rows: Vec<DynRow>, _: u64) -> Result<Vec<T>, Error> {
-    rows.iter().map(T::from_dyn_row).collect()
+fn mapped<T: FromRawRow<R>, R>(rows: Vec<R>, _: u64) -> Result<Vec<T>, Error> {
+    rows.iter().map(T::from_raw_row).collect()
 }
 
 fn first<R>(rows: Vec<R>, _: u64) -> Result<Option<R>, Error> {
@@ -162,15 +162,17 @@ impl DynSelect<'_> {
     }
 
     /// Every row mapped into `T` by column name (`#[derive(RawRow)]`: the notes'
-    /// `mapper(Model, table)`). PostgreSQL only, as raw SQL's `load_as`.
-    pub fn load_as<'c, T: FromDynRow, C: Runner<Backend = Postgres> + ?Sized>(
+    /// `mapper(Model, table)`), from the rows of any backend.
+    pub fn load_as<'c, T: FromRawRow<RowOf<C>>, C: Runner + ?Sized>(
         &'c self,
         conn: &'c mut C,
     ) -> Ran<'c, C, Vec<T>>
     where
-        DynRun<'c, DynRow, Vec<T>>: Work<'c, Postgres, C::Mode, Output = Vec<T>>,
+        C::Backend: RawBackend,
+        DynRun<'c, RowOf<C>, Vec<T>>: Work<'c, C::Backend, C::Mode, Output = Vec<T>>,
     {
-        DynRun::rows(self.render(), mapped::<T>).run(conn.__connection())
+        DynRun::rows(self.render_for(dialect::<C>()), mapped::<T, RowOf<C>>)
+            .run(conn.__connection())
     }
 
     /// The first row, or `None`: the statement asks for one row (`LIMIT 1`, or the query's
