@@ -4,21 +4,27 @@
 //! #[derive(RawRow)]
 //! struct Total { name: String, #[sqlwright(column = n)] count: i64 }
 //! ```
-//! generates `FromDynRow`, reading each field from the column of its name (or the one
-//! `#[sqlwright(column = ..)]` gives) with the driver's conversion, so a missing column,
-//! a type that does not fit or an unexpected NULL is an error naming the column.
+//! generates `FromRawRow<R>` for every row type `R` that reads each field's type
+//! (`GetColumn`: PostgreSQL's `DynRow`, `MysqlDynRow`, `SqliteDynRow`), reading each field
+//! from the column of its name (or the one `#[sqlwright(column = ..)]` gives) with the
+//! backend's conversion, so a missing column, a type that does not fit or an unexpected
+//! NULL is an error naming the column. `FromDynRow` follows from `FromRawRow<DynRow>`.
 
 use crate::row::{named_fields, options};
 use proc_macro2::TokenStream;
 use quote::quote;
+use syn::spanned::Spanned;
 use syn::DeriveInput;
 
 pub fn expand(input: TokenStream) -> syn::Result<TokenStream> {
     let input: DeriveInput = syn::parse2(input)?;
     let name = &input.ident;
     let fields = named_fields(&input, "RawRow")?;
-    let (impl_generics, ty_generics, where_clause) = input.generics.split_for_impl();
-    let mut reads = Vec::new();
+    let (_, ty_generics, _) = input.generics.split_for_impl();
+    let mut generic_reads = Vec::new();
+    let mut any_row = input.generics.clone();
+    any_row.params.push(syn::parse_quote!(__SqlwrightRow));
+    let bounds = any_row.make_where_clause();
     for field in fields {
         let fname = field.ident.as_ref().expect("named fields have names");
         let column = match options(&field.attrs, false)?.column {
@@ -26,14 +32,25 @@ pub fn expand(input: TokenStream) -> syn::Result<TokenStream> {
             None => fname.to_string(),
         };
         let column = column.strip_prefix("r#").unwrap_or(&column).to_string();
-        reads.push(quote!(#fname: row.get(#column)?));
+        let ty = &field.ty;
+        generic_reads.push(quote!(
+            #fname: ::sqlwright::raw::GetColumn::<#ty>::get_column(row, #column)?
+        ));
+        // Spanned at the field's type: a row that cannot read it points there.
+        bounds.predicates.push(syn::parse_quote_spanned!(ty.span()=>
+            __SqlwrightRow: ::sqlwright::raw::GetColumn<#ty>
+        ));
     }
+    let (any_impl, _, any_where) = any_row.split_for_impl();
     Ok(quote! {
-        impl #impl_generics ::sqlwright::raw::FromDynRow for #name #ty_generics #where_clause {
-            fn from_dyn_row(
-                row: &::sqlwright::raw::DynRow,
+        #[diagnostic::do_not_recommend]
+        impl #any_impl ::sqlwright::raw::FromRawRow<__SqlwrightRow> for #name #ty_generics
+            #any_where
+        {
+            fn from_raw_row(
+                row: &__SqlwrightRow,
             ) -> ::core::result::Result<Self, ::sqlwright::Error> {
-                ::core::result::Result::Ok(#name { #(#reads,)* })
+                ::core::result::Result::Ok(#name { #(#generic_reads,)* })
             }
         }
     })
@@ -47,11 +64,16 @@ pub fn fallback(input: TokenStream) -> TokenStream {
         return TokenStream::new();
     };
     let name = &input.ident;
-    let (impl_generics, ty_generics, where_clause) = input.generics.split_for_impl();
+    let (_, ty_generics, where_clause) = input.generics.split_for_impl();
+    let mut any_row = input.generics.clone();
+    any_row.params.push(syn::parse_quote!(__SqlwrightRow));
+    let (any_impl, _, _) = any_row.split_for_impl();
     quote! {
-        impl #impl_generics ::sqlwright::raw::FromDynRow for #name #ty_generics #where_clause {
-            fn from_dyn_row(
-                _: &::sqlwright::raw::DynRow,
+        impl #any_impl ::sqlwright::raw::FromRawRow<__SqlwrightRow> for #name #ty_generics
+            #where_clause
+        {
+            fn from_raw_row(
+                _: &__SqlwrightRow,
             ) -> ::core::result::Result<Self, ::sqlwright::Error> {
                 ::core::result::Result::Err(::sqlwright::Error::Misuse(
                     "the RawRow derive of this struct failed".into(),

@@ -9,6 +9,14 @@
 //! is rendered); nothing is sent then. SQL is written by the same [`SqlWriter`] as typed
 //! queries: identifiers quoted, values bound as parameters declared with the column's type.
 //!
+//! The statements run on every backend, in its own SQL (chosen by the connection they run
+//! on): rows are that backend's raw rows ([`DynRow`](crate::raw::DynRow) on PostgreSQL,
+//! `MysqlDynRow` on MySQL/MariaDB, `SqliteDynRow` on SQLite). On MySQL and SQLite, whose
+//! columns have no type OIDs, values are checked against the reflected type's name
+//! (`int4`, `uint8`, `numeric`, ...) and, for MySQL's integers, the declared width
+//! (`tinyint(4)`). RETURNING needs MariaDB 10.5+ (INSERT and DELETE only); ILIKE is
+//! PostgreSQL's.
+//!
 //! ```no_run
 //! use sqlwright::dynamic::{DynFilter, Value};
 //! use sqlwright::reflect::{reflect, ReflectOptions};
@@ -29,6 +37,7 @@
 //! # Ok(()) }
 //! ```
 
+use crate::backend::Dialect;
 use crate::engine::Error;
 use crate::reflect::{ReflectedColumn, ReflectedTable};
 use crate::render::{Rendered, SqlWriter};
@@ -36,9 +45,10 @@ use bytes::BytesMut;
 use postgres_types::{IsNull, Kind, ToSql, Type};
 use std::fmt;
 
+mod named;
 mod run;
 #[doc(hidden)]
-pub use run::DynRun;
+pub use run::{DynCount, DynRun};
 
 mod value;
 pub use value::Value;
@@ -108,13 +118,15 @@ impl Cmp {
     }
 }
 
-/// A value resolved against its column: the parameter type, and the SQL type to cast to
-/// when the driver has no type for the column (enums, domains: sent as text).
+/// A value resolved against its column: the parameter type, the SQL type to cast to
+/// when the driver has no type for the column (enums, domains: sent as text), and what
+/// MySQL is sent instead of the value, when not the value itself.
 #[derive(Debug)]
 struct Param {
     value: Value,
     ty: Type,
     cast: Option<(String, String)>,
+    mysql: Option<Value>,
 }
 
 #[derive(Debug)]
@@ -162,9 +174,29 @@ impl<'t> Parts<'t> {
         }
     }
 
-    /// Records `value` as a parameter for column `col`, if it fits the column's type.
+    /// Records `value` as a parameter for column `col`, if it fits the column's type: by
+    /// the type's OID on PostgreSQL, by its reflected name on MySQL and SQLite (which have
+    /// no OIDs: see `named.rs`).
     fn param(&mut self, col: usize, value: Value) -> Option<usize> {
         let column = &self.table.columns[col];
+        if column.type_oid == 0 {
+            let Some(ty) = named::declared(column) else {
+                self.fail(cannot_bind(self.table, column));
+                return None;
+            };
+            if !named::fits(&value, column) {
+                self.fail(mismatch(self.table, column, &value));
+                return None;
+            }
+            let mysql = named::mysql_form(&value, column);
+            self.params.push(Param {
+                value,
+                ty,
+                cast: None,
+                mysql,
+            });
+            return Some(self.params.len() - 1);
+        }
         let (ty, cast) = match Type::from_oid(column.type_oid) {
             Some(ty) => (ty, None),
             None if !column.type_name.ends_with("[]") => (
@@ -172,10 +204,7 @@ impl<'t> Parts<'t> {
                 Some((column.type_schema.clone(), column.type_name.clone())),
             ),
             None => {
-                self.fail(Error::Misuse(format!(
-                    "column `{}.{}` has type {}, which dynamic queries cannot bind",
-                    self.table.name, column.name, column.sql_type
-                )));
+                self.fail(cannot_bind(self.table, column));
                 return None;
             }
         };
@@ -183,7 +212,12 @@ impl<'t> Parts<'t> {
             self.fail(mismatch(self.table, column, &value));
             return None;
         }
-        self.params.push(Param { value, ty, cast });
+        self.params.push(Param {
+            value,
+            ty,
+            cast,
+            mysql: None,
+        });
         Some(self.params.len() - 1)
     }
 
@@ -266,6 +300,15 @@ impl<'t> Parts<'t> {
     fn write_param<'a>(&'a self, p: usize, out: &mut SqlWriter<'a>) {
         let param = &self.params[p];
         match &param.cast {
+            // Only a column reflected from PostgreSQL has a cast (its type's OID is
+            // unknown to the driver); elsewhere the value goes as it is.
+            _ if out.dialect() != Dialect::Postgres => {
+                let value = match (&param.mysql, out.dialect()) {
+                    (Some(sent), Dialect::Mysql) => sent,
+                    _ => &param.value,
+                };
+                out.bind(value, param.ty.clone());
+            }
             Some((schema, name)) => {
                 out.sql("CAST(");
                 out.bind(&param.value, param.ty.clone());
@@ -323,21 +366,50 @@ impl<'t> Parts<'t> {
         if !self.returning.is_empty() {
             out.sql(" RETURNING ");
             self.write_columns(&self.returning, out);
+            // The connection checks that its server has RETURNING (MariaDB 10.5+).
+            if let Some(marks) = out.mysql_marks() {
+                marks.returning = true;
+            }
         }
     }
 
-    /// The statement, or the first mistake made while building it.
-    fn finish<'a>(&'a self, write: impl FnOnce(&mut SqlWriter<'a>)) -> Result<Rendered<'a>, Error> {
+    /// The statement as `dialect` spells it, or the first mistake made while building it
+    /// (or one the dialect makes: ILIKE is PostgreSQL's).
+    fn finish<'a>(
+        &'a self,
+        dialect: Dialect,
+        write: impl FnOnce(&mut SqlWriter<'a>),
+    ) -> Result<Rendered<'a>, Error> {
         if let Some(e) = &self.error {
             return Err(Error::Misuse(e.clone()));
         }
+        let ilike = self
+            .conds
+            .iter()
+            .any(|c| matches!(c, Cond::Compare(_, Cmp::ILike, _)));
+        if ilike && dialect != Dialect::Postgres {
+            return Err(Error::Misuse(format!(
+                "{} has no ILIKE; use like (on MySQL it follows the column's collation, \
+                 case-insensitive by default; on SQLite it ignores ASCII case)",
+                dialect.name()
+            )));
+        }
+        // Text holding NUL is refused on every backend (PostgreSQL cannot store it, so the
+        // same value must not work on one and fail on another).
         if self.params.iter().any(|p| p.value.has_nul()) {
             return Err(Error::NulInText);
         }
-        let mut out = SqlWriter::new();
+        let mut out = SqlWriter::for_dialect(dialect);
         write(&mut out);
         Ok(out.finish())
     }
+}
+
+fn cannot_bind(table: &ReflectedTable, column: &ReflectedColumn) -> Error {
+    Error::Misuse(format!(
+        "column `{}.{}` has type {}, which dynamic queries cannot bind",
+        table.name, column.name, column.sql_type
+    ))
 }
 
 fn mismatch(table: &ReflectedTable, column: &ReflectedColumn, value: &Value) -> Error {
@@ -469,15 +541,25 @@ impl DynSelect<'_> {
         self
     }
 
-    /// The statement as it will be sent, or the first mistake in it.
+    /// The statement as it will be sent to PostgreSQL, or the first mistake in it.
     pub fn render(&self) -> Result<Rendered<'_>, Error> {
-        self.render_limited(self.limit.as_ref())
+        self.render_for(Dialect::Postgres)
+    }
+
+    /// The statement as it will be sent to a database of `dialect` (as a run method on
+    /// a connection renders it), or the first mistake in it.
+    pub fn render_for(&self, dialect: Dialect) -> Result<Rendered<'_>, Error> {
+        self.render_limited(dialect, self.limit.as_ref())
     }
 
     /// The statement with `limit` in place of the query's own.
-    fn render_limited<'s>(&'s self, limit: Option<&'s i64>) -> Result<Rendered<'s>, Error> {
+    fn render_limited<'s>(
+        &'s self,
+        dialect: Dialect,
+        limit: Option<&'s i64>,
+    ) -> Result<Rendered<'s>, Error> {
         let p = &self.parts;
-        p.finish(|out| {
+        p.finish(dialect, |out| {
             out.sql("SELECT ");
             p.write_columns(&self.columns, out);
             out.sql(" FROM ");
@@ -490,14 +572,7 @@ impl DynSelect<'_> {
                     out.sql(" DESC");
                 }
             }
-            if let Some(n) = limit {
-                out.sql(" LIMIT ");
-                out.bind(n, Type::INT8);
-            }
-            if let Some(n) = &self.offset {
-                out.sql(" OFFSET ");
-                out.bind(n, Type::INT8);
-            }
+            out.limit_offset(limit, self.offset.as_ref());
         })
     }
 }

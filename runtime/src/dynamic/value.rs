@@ -11,6 +11,9 @@ pub enum Value {
     Bool(bool),
     /// Any integer; fits integer columns it is in range of, and float and numeric columns.
     Int(i64),
+    /// An unsigned integer (`u64`): as [`Int`](Value::Int), for the values past `i64::MAX`
+    /// too (MySQL's `BIGINT UNSIGNED`).
+    UInt(u64),
     /// A float; fits `real`, `double precision` and `numeric`.
     Float(f64),
     /// Text; fits text-like columns, and enum and other types without a Rust mapping
@@ -52,6 +55,9 @@ impl crate::backend::Encode for Value {
             Value::Null => Ok(SqliteArg::Null),
             Value::Bool(b) => b.to_sqlite(),
             Value::Int(n) => Ok(SqliteArg::Integer(*n)),
+            Value::UInt(n) => i64::try_from(*n)
+                .map(SqliteArg::Integer)
+                .map_err(|_| format!("{n} is above SQLite's largest integer ({})", i64::MAX)),
             Value::Float(x) => Ok(SqliteArg::Real(*x)),
             Value::Text(t) => Ok(SqliteArg::Text(Cow::Borrowed(t))),
             Value::Bytes(b) => Ok(SqliteArg::Blob(Cow::Borrowed(b))),
@@ -72,6 +78,57 @@ impl crate::backend::Encode for Value {
             Value::Array(items) => items.to_sqlite(),
         }
     }
+
+    #[cfg(feature = "mysql")]
+    fn to_mysql(&self) -> Result<mysql_common::value::Value, String> {
+        match self {
+            Value::UInt(n) => Ok(mysql_common::value::Value::UInt(*n)),
+            other => other.mysql_inner()?.to_mysql(),
+        }
+    }
+
+    #[cfg(feature = "mysql")]
+    fn write_mysql(&self, out: &mut Vec<u8>) -> Result<[u8; 2], String> {
+        match self {
+            Value::UInt(n) => Ok(crate::backend::mysql::write_param(
+                &mysql_common::value::Value::UInt(*n),
+                out,
+            )),
+            other => other.mysql_inner()?.write_mysql(out),
+        }
+    }
+}
+
+impl Value {
+    /// The Rust value inside, which binds itself to a MySQL statement (`UInt` is bound by
+    /// the caller; MySQL has no arrays).
+    #[cfg(feature = "mysql")]
+    fn mysql_inner(&self) -> Result<&dyn crate::backend::Encode, String> {
+        const NULL: Option<i64> = None;
+        Ok(match self {
+            Value::Null | Value::UInt(_) => &NULL,
+            Value::Bool(b) => b,
+            Value::Int(n) => n,
+            Value::Float(x) => x,
+            Value::Text(t) => t,
+            Value::Bytes(b) => b,
+            #[cfg(feature = "rust_decimal")]
+            Value::Numeric(d) => d,
+            #[cfg(feature = "chrono")]
+            Value::Date(d) => d,
+            #[cfg(feature = "chrono")]
+            Value::Time(t) => t,
+            #[cfg(feature = "chrono")]
+            Value::Timestamp(t) => t,
+            #[cfg(feature = "chrono")]
+            Value::Timestamptz(t) => t,
+            #[cfg(feature = "uuid")]
+            Value::Uuid(u) => u,
+            #[cfg(feature = "serde_json")]
+            Value::Json(j) => j,
+            Value::Array(_) => return Err("MySQL has no arrays".into()),
+        })
+    }
 }
 
 impl Value {
@@ -86,6 +143,7 @@ impl Value {
             Value::Null => "NULL".into(),
             Value::Bool(_) => "a bool".into(),
             Value::Int(i) => format!("the integer {i}"),
+            Value::UInt(i) => format!("the integer {i}"),
             Value::Float(_) => "a float".into(),
             Value::Text(_) => "a text value".into(),
             Value::Bytes(_) => "a byte string".into(),
@@ -117,6 +175,14 @@ impl Value {
                 Type::INT2 => i16::try_from(*i).is_ok(),
                 Type::INT4 => i32::try_from(*i).is_ok(),
                 Type::INT8 | Type::FLOAT4 | Type::FLOAT8 => true,
+                Type::NUMERIC => cfg!(feature = "rust_decimal"),
+                _ => false,
+            },
+            Value::UInt(u) => match *ty {
+                Type::INT2 => i16::try_from(*u).is_ok(),
+                Type::INT4 => i32::try_from(*u).is_ok(),
+                Type::INT8 => i64::try_from(*u).is_ok(),
+                Type::FLOAT4 | Type::FLOAT8 => true,
                 Type::NUMERIC => cfg!(feature = "rust_decimal"),
                 _ => false,
             },
@@ -174,6 +240,13 @@ impl ToSql for Value {
                 Type::NUMERIC => rust_decimal::Decimal::from(*i).to_sql(ty, out),
                 _ => i.to_sql(ty, out),
             },
+            Value::UInt(u) => match *ty {
+                Type::FLOAT4 => (*u as f32).to_sql(ty, out),
+                Type::FLOAT8 => (*u as f64).to_sql(ty, out),
+                #[cfg(feature = "rust_decimal")]
+                Type::NUMERIC => rust_decimal::Decimal::from(*u).to_sql(ty, out),
+                _ => Value::Int(i64::try_from(*u)?).to_sql(ty, out),
+            },
             Value::Float(f) => match *ty {
                 Type::FLOAT4 => (*f as f32).to_sql(ty, out),
                 #[cfg(feature = "rust_decimal")]
@@ -223,7 +296,10 @@ value_from! {
     i16 => Int via i64::from,
     i32 => Int via i64::from,
     i64 => Int via std::convert::identity,
+    u8 => Int via i64::from,
+    u16 => Int via i64::from,
     u32 => Int via i64::from,
+    u64 => UInt via std::convert::identity,
     f32 => Float via f64::from,
     f64 => Float via std::convert::identity,
     String => Text via std::convert::identity,

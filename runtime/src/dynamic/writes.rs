@@ -2,6 +2,7 @@
 //! and writing the statement (run in `run.rs`).
 
 use super::{DynFilter, Parts, Value};
+use crate::backend::Dialect;
 use crate::engine::Error;
 use crate::reflect::ReflectedTable;
 use crate::render::Rendered;
@@ -67,14 +68,20 @@ impl DynInsert<'_> {
         self
     }
 
-    /// The statement as it will be sent, or the first mistake in it.
-    pub fn render(&self) -> Result<Rendered<'_>, Error> {
+    /// The statement as it will be sent to a database of `dialect`, or the first mistake
+    /// in it.
+    pub fn render_for(&self, dialect: Dialect) -> Result<Rendered<'_>, Error> {
         let p = &self.parts;
-        p.finish(|out| {
+        p.finish(dialect, |out| {
             out.sql("INSERT INTO ");
             p.write_table(out);
             if self.values.is_empty() {
-                out.sql(" DEFAULT VALUES");
+                // MySQL has no DEFAULT VALUES; an empty column list means the same there.
+                out.sql(if dialect == Dialect::Mysql {
+                    " () VALUES ()"
+                } else {
+                    " DEFAULT VALUES"
+                });
             } else {
                 out.sql(" (");
                 let cols: Vec<usize> = self.values.iter().map(|(c, _)| *c).collect();
@@ -110,8 +117,9 @@ impl DynUpdate<'_> {
         self
     }
 
-    /// The statement as it will be sent, or the first mistake in it.
-    pub fn render(&self) -> Result<Rendered<'_>, Error> {
+    /// The statement as it will be sent to a database of `dialect`, or the first mistake
+    /// in it.
+    pub fn render_for(&self, dialect: Dialect) -> Result<Rendered<'_>, Error> {
         let p = &self.parts;
         if self.sets.is_empty() && p.error.is_none() {
             return Err(Error::Misuse(format!(
@@ -119,7 +127,14 @@ impl DynUpdate<'_> {
                 p.table.name
             )));
         }
-        p.finish(|out| {
+        if dialect == Dialect::Mysql && !p.returning.is_empty() && p.error.is_none() {
+            return Err(Error::Misuse(format!(
+                "an UPDATE of `{}` cannot return rows on MySQL (MariaDB has RETURNING on \
+                 INSERT and DELETE only): run it with `execute`, then select the rows",
+                p.table.name
+            )));
+        }
+        p.finish(dialect, |out| {
             out.sql("UPDATE ");
             p.write_table(out);
             for (i, (col, param)) in self.sets.iter().enumerate() {
@@ -141,10 +156,11 @@ impl<'t> DynFilter<'t> for DynDelete<'t> {
 }
 
 impl DynDelete<'_> {
-    /// The statement as it will be sent, or the first mistake in it.
-    pub fn render(&self) -> Result<Rendered<'_>, Error> {
+    /// The statement as it will be sent to a database of `dialect`, or the first mistake
+    /// in it.
+    pub fn render_for(&self, dialect: Dialect) -> Result<Rendered<'_>, Error> {
         let p = &self.parts;
-        p.finish(|out| {
+        p.finish(dialect, |out| {
             out.sql("DELETE FROM ");
             p.write_table(out);
             p.write_where(out);
@@ -153,10 +169,17 @@ impl DynDelete<'_> {
     }
 }
 
-/// What INSERT, UPDATE and DELETE share: RETURNING (run methods: `run.rs`).
+/// What INSERT, UPDATE and DELETE share: RETURNING, and rendering for PostgreSQL (run
+/// methods: `run.rs`).
 macro_rules! returning {
     ($($ty:ident),*) => {$(
         impl $ty<'_> {
+            /// The statement as it will be sent to PostgreSQL, or the first mistake in it
+            /// ([`render_for`](Self::render_for) for another database).
+            pub fn render(&self) -> Result<Rendered<'_>, Error> {
+                self.render_for(Dialect::Postgres)
+            }
+
             /// `RETURNING` these columns of the written rows (read them with `load`).
             pub fn returning<'c>(mut self, columns: impl IntoIterator<Item = &'c str>) -> Self {
                 let columns: Vec<&str> = columns.into_iter().collect();

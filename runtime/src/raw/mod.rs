@@ -36,7 +36,7 @@
 
 mod explain;
 #[cfg(feature = "mysql")]
-mod mysql_rows;
+pub(crate) mod mysql_rows;
 mod parse;
 mod row;
 mod run;
@@ -45,7 +45,7 @@ mod sqlite;
 pub(crate) use explain::explain_type_error;
 #[cfg(feature = "mysql")]
 pub use mysql_rows::{MysqlDynRow, MysqlGet};
-pub use row::{ColumnKey, DynRow, FromDynRow};
+pub use row::{ColumnKey, DynRow, FromDynRow, FromRawRow, GetColumn};
 #[cfg(feature = "sqlite")]
 pub use sqlite::{SqliteDynRow, SqliteGet};
 
@@ -375,17 +375,19 @@ impl<'a> RawQuery<'a> {
         .run(conn.__connection())
     }
 
-    /// Runs the statement and maps each row into `T` by column name.
-    pub fn load_as<'c, 'q, T: FromDynRow, C: Runner<Backend = Postgres> + ?Sized>(
+    /// Runs the statement and maps each row into `T` by column name (`#[derive(RawRow)]`),
+    /// on any backend.
+    pub fn load_as<'c, 'q, T: FromRawRow<RowOf<C>>, C: Runner + ?Sized>(
         &'q self,
         conn: &'c mut C,
     ) -> Ran<'c, C, Vec<T>>
     where
-        RawLoad<'q, 'a, DynRow, Vec<T>>: Work<'c, Postgres, C::Mode, Output = Vec<T>>,
+        C::Backend: RawBackend,
+        RawLoad<'q, 'a, RowOf<C>, Vec<T>>: Work<'c, C::Backend, C::Mode, Output = Vec<T>>,
     {
         RawLoad {
             query: self,
-            finish: run::rows_as::<T>,
+            finish: run::rows_as::<T, RowOf<C>>,
         }
         .run(conn.__connection())
     }

@@ -87,6 +87,13 @@ impl MysqlDynRow {
     }
 }
 
+#[diagnostic::do_not_recommend]
+impl<T: MysqlGet> super::GetColumn<T> for MysqlDynRow {
+    fn get_column(&self, column: &str) -> Result<T, Error> {
+        self.get(column)
+    }
+}
+
 /// A row of a stream, copied out of its packet (its column names with it).
 pub(crate) fn of_row(row: RowData<'_>) -> MysqlDynRow {
     let names = (0..row.len())

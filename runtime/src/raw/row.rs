@@ -168,3 +168,43 @@ pub trait FromDynRow: Sized {
     /// Reads each field from the column of its name.
     fn from_dyn_row(row: &DynRow) -> Result<Self, Error>;
 }
+
+/// Every struct that fills from a PostgreSQL row (`#[derive(RawRow)]` with fields
+/// PostgreSQL's rows read).
+impl<T: FromRawRow<DynRow>> FromDynRow for T {
+    fn from_dyn_row(row: &DynRow) -> Result<Self, Error> {
+        T::from_raw_row(row)
+    }
+}
+
+/// A row of hand-written SQL that reads a column, by name, as `T`: [`DynRow`] on
+/// PostgreSQL, [`MysqlDynRow`](super::MysqlDynRow) on MySQL,
+/// [`SqliteDynRow`](super::SqliteDynRow) on SQLite. What `#[derive(RawRow)]` reads each
+/// field with.
+#[diagnostic::on_unimplemented(
+    message = "a field of type `{T}` cannot be read from a `{Self}`",
+    note = "give the field a type this backend's rows load (i32, i64, f64, bool, String, ...), or an Option of one"
+)]
+pub trait GetColumn<T> {
+    /// The column's value as `T`, with the errors of the row's `get`.
+    fn get_column(&self, column: &str) -> Result<T, Error>;
+}
+
+#[diagnostic::do_not_recommend]
+impl<T: for<'r> FromSql<'r>> GetColumn<T> for DynRow {
+    fn get_column(&self, column: &str) -> Result<T, Error> {
+        self.get(column)
+    }
+}
+
+/// A struct filled from a row `R` of hand-written SQL by column name, on whichever backend
+/// the row comes from: `#[derive(RawRow)]` implements it for every row type whose
+/// [`GetColumn`] reads each field (dynamic statements' `load_as`).
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` cannot be loaded from a `{R}`: a field has a type these rows do not read",
+    note = "`#[derive(RawRow)]` reads each field with `GetColumn`; give every field a type this backend loads (i32, i64, f64, bool, String, ...), or an Option of one"
+)]
+pub trait FromRawRow<R>: Sized {
+    /// Reads each field from the column of its name.
+    fn from_raw_row(row: &R) -> Result<Self, Error>;
+}

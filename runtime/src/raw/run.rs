@@ -60,8 +60,8 @@ impl<'c, B: Backend> Work<'c, B, Blocking> for RawExecute<'_, '_> {
 }
 
 /// The rows as `T`, by column name.
-pub(super) fn rows_as<T: super::FromDynRow>(rows: Vec<DynRow>) -> Result<Vec<T>, Error> {
-    rows.iter().map(T::from_dyn_row).collect()
+pub(super) fn rows_as<T: super::FromRawRow<R>, R>(rows: Vec<R>) -> Result<Vec<T>, Error> {
+    rows.iter().map(T::from_raw_row).collect()
 }
 
 /// The first column of the only row, or `None` without a row.

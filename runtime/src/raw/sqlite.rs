@@ -148,3 +148,10 @@ pub(crate) fn load(
     })?;
     Ok(rows)
 }
+
+#[diagnostic::do_not_recommend]
+impl<T: SqliteGet> super::GetColumn<T> for SqliteDynRow {
+    fn get_column(&self, column: &str) -> Result<T, Error> {
+        self.get(column)
+    }
+}
