@@ -470,11 +470,11 @@ fn a_statement_timeout_stops_long_statements_on_every_connection_of_an_engine() 
     let engine = Engine::mysql_builder_url(db.url().clone())
         .pool_size(1)
         .max_overflow(0)
-        .statement_timeout(Duration::from_millis(300))
+        .statement_timeout(Duration::from_millis(1250))
         .build()
         .unwrap();
     let mut conn = engine.connect().unwrap();
-    assert_eq!(max_statement_time(&mut conn), 0.3);
+    assert_eq!(max_statement_time(&mut conn), 1.25);
     let err = raw::sql(ENDLESS_COUNT).load(&mut *conn).unwrap_err();
     assert_eq!(err.kind(), Some(DbErrorKind::StatementTimeout), "{err:?}");
     // The connection goes on, and a user's change of the bound ends with its checkout.
@@ -485,7 +485,7 @@ fn a_statement_timeout_stops_long_statements_on_every_connection_of_an_engine() 
     drop(conn);
     let mut conn = engine.connect().unwrap();
     assert_eq!(connection_id(&mut conn), id, "the same connection, reset");
-    assert_eq!(max_statement_time(&mut conn), 0.3);
+    assert_eq!(max_statement_time(&mut conn), 1.25);
     let err = raw::sql(ENDLESS_COUNT).load(&mut *conn).unwrap_err();
     assert_eq!(err.kind(), Some(DbErrorKind::StatementTimeout), "{err:?}");
     // Inside a transaction the statement fails, and the transaction refuses to commit.
@@ -528,10 +528,10 @@ fn a_statement_timeout_in_the_url_bounds_one_connection() {
     let url = db
         .url()
         .clone()
-        .with_param("statement_timeout", "0.25")
+        .with_param("statement_timeout", "1.5")
         .unwrap();
     let mut conn = Connection::<Mysql>::open_url(&url).unwrap();
-    assert_eq!(max_statement_time(&mut conn), 0.25);
+    assert_eq!(max_statement_time(&mut conn), 1.5);
     let err = raw::sql(ENDLESS_COUNT).load(&mut conn).unwrap_err();
     assert_eq!(err.kind(), Some(DbErrorKind::StatementTimeout), "{err:?}");
     assert_eq!(scalar::<i64>(&mut conn, "SELECT COUNT(*) FROM wide"), 1000);
