@@ -127,6 +127,10 @@ struct Param {
     ty: Type,
     cast: Option<(String, String)>,
     mysql: Option<Value>,
+    /// The column of a table reflected without OIDs (MySQL's or SQLite's), whose type the
+    /// value is checked against when the statement is rendered, for the dialect it is
+    /// rendered for (`named::fits`).
+    named: Option<usize>,
 }
 
 #[derive(Debug)]
@@ -176,7 +180,8 @@ impl<'t> Parts<'t> {
 
     /// Records `value` as a parameter for column `col`, if it fits the column's type: by
     /// the type's OID on PostgreSQL, by its reflected name on MySQL and SQLite (which have
-    /// no OIDs: see `named.rs`).
+    /// no OIDs: see `named.rs`), checked when the statement is rendered, since what fits
+    /// depends on which of the two it is rendered for.
     fn param(&mut self, col: usize, value: Value) -> Option<usize> {
         let column = &self.table.columns[col];
         if column.type_oid == 0 {
@@ -184,16 +189,13 @@ impl<'t> Parts<'t> {
                 self.fail(cannot_bind(self.table, column));
                 return None;
             };
-            if !named::fits(&value, column) {
-                self.fail(mismatch(self.table, column, &value));
-                return None;
-            }
             let mysql = named::mysql_form(&value, column);
             self.params.push(Param {
                 value,
                 ty,
                 cast: None,
                 mysql,
+                named: Some(col),
             });
             return Some(self.params.len() - 1);
         }
@@ -217,6 +219,7 @@ impl<'t> Parts<'t> {
             ty,
             cast,
             mysql: None,
+            named: None,
         });
         Some(self.params.len() - 1)
     }
@@ -382,6 +385,14 @@ impl<'t> Parts<'t> {
     ) -> Result<Rendered<'a>, Error> {
         if let Some(e) = &self.error {
             return Err(Error::Misuse(e.clone()));
+        }
+        for param in &self.params {
+            if let Some(col) = param.named {
+                let column = &self.table.columns[col];
+                if !named::fits(&param.value, column, dialect == Dialect::Mysql) {
+                    return Err(mismatch(self.table, column, &param.value));
+                }
+            }
         }
         let ilike = self
             .conds

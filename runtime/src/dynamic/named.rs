@@ -3,17 +3,19 @@
 //! MySQL's unsigned ones (`uint1` .. `uint8`). A value is checked against the name, and
 //! on MySQL against the integer's real width, which the short name rounds up
 //! (`TINYINT` is `int2`, `MEDIUMINT` `int4`): the declared type (`tinyint(4) unsigned`)
-//! says which.
+//! says which. SQLite stores any 64-bit integer whatever the declared type, so there the
+//! short name's range is the bound, as for the typed API's `Int2`.
 
 use super::Value;
 use crate::reflect::ReflectedColumn;
 use postgres_types::Type;
 
-/// The smallest and largest integer column `column` holds, when it is an integer column.
-fn int_range(column: &ReflectedColumn) -> Option<(i128, i128)> {
+/// The smallest and largest integer column `column` holds, when it is an integer column
+/// (`mysql`: the table is MySQL's, whose TINYINT and MEDIUMINT are narrower).
+fn int_range(column: &ReflectedColumn, mysql: bool) -> Option<(i128, i128)> {
     let declared = column.sql_type.to_ascii_lowercase();
-    let tiny = declared.starts_with("tinyint");
-    let medium = declared.starts_with("mediumint");
+    let tiny = mysql && declared.starts_with("tinyint");
+    let medium = mysql && declared.starts_with("mediumint");
     Some(match column.type_name.as_str() {
         "int2" if tiny => (i8::MIN.into(), i8::MAX.into()),
         "int2" => (i16::MIN.into(), i16::MAX.into()),
@@ -81,8 +83,9 @@ pub(super) fn declared(column: &ReflectedColumn) -> Option<Type> {
     })
 }
 
-/// Whether `value` fits `column`, a column reflected without an OID.
-pub(super) fn fits(value: &Value, column: &ReflectedColumn) -> bool {
+/// Whether `value` fits `column`, a column reflected without an OID, in a statement
+/// rendered for MySQL (`mysql`) or SQLite.
+pub(super) fn fits(value: &Value, column: &ReflectedColumn, mysql: bool) -> bool {
     let name = column.type_name.as_str();
     // SQLite's column without a type takes any value.
     let any = name == "any";
@@ -91,7 +94,7 @@ pub(super) fn fits(value: &Value, column: &ReflectedColumn) -> bool {
     let integer = |n: i128| {
         any || float
             || numeric
-            || int_range(column).is_some_and(|(min, max)| (min..=max).contains(&n))
+            || int_range(column, mysql).is_some_and(|(min, max)| (min..=max).contains(&n))
     };
     match value {
         Value::Null => true,
@@ -114,15 +117,10 @@ pub(super) fn fits(value: &Value, column: &ReflectedColumn) -> bool {
         #[cfg(feature = "chrono")]
         Value::Timestamp(_) => any || name == "timestamp",
         // MySQL keeps an instant as its UTC date and time (the session's time zone is
-        // +00:00) in a DATETIME or a TIMESTAMP, both reflected as `timestamp` and declared
-        // in MySQL's lower case; SQLite's `timestamp` is a local date and time.
+        // +00:00) in a DATETIME or a TIMESTAMP, both reflected as `timestamp`; SQLite's
+        // `timestamp` is a local date and time.
         #[cfg(feature = "chrono")]
-        Value::Timestamptz(_) => {
-            any || name == "timestamptz"
-                || (name == "timestamp"
-                    && (column.sql_type.starts_with("datetime")
-                        || column.sql_type.starts_with("timestamp")))
-        }
+        Value::Timestamptz(_) => any || name == "timestamptz" || (mysql && name == "timestamp"),
         #[cfg(feature = "uuid")]
         Value::Uuid(_) => any || name == "uuid",
         #[cfg(feature = "serde_json")]
@@ -163,39 +161,68 @@ mod tests {
     #[test]
     fn integers_are_checked_against_the_declared_width() {
         let tiny = column("int2", "tinyint(4)");
-        assert!(fits(&Value::Int(127), &tiny));
-        assert!(!fits(&Value::Int(128), &tiny));
-        assert!(!fits(&Value::Int(-129), &tiny));
+        assert!(fits(&Value::Int(127), &tiny, true));
+        assert!(!fits(&Value::Int(128), &tiny, true));
+        assert!(!fits(&Value::Int(-129), &tiny, true));
         let medium = column("uint4", "mediumint(8) unsigned");
-        assert!(fits(&Value::Int((1 << 24) - 1), &medium));
-        assert!(!fits(&Value::Int(1 << 24), &medium));
-        assert!(!fits(&Value::Int(-1), &medium));
+        assert!(fits(&Value::Int((1 << 24) - 1), &medium, true));
+        assert!(!fits(&Value::Int(1 << 24), &medium, true));
+        assert!(!fits(&Value::Int(-1), &medium, true));
         let big = column("uint8", "bigint(20) unsigned");
-        assert!(fits(&Value::UInt(u64::MAX), &big));
-        assert!(!fits(&Value::Int(-1), &big));
+        assert!(fits(&Value::UInt(u64::MAX), &big, true));
+        assert!(!fits(&Value::Int(-1), &big, true));
         let signed = column("int8", "bigint(20)");
-        assert!(!fits(&Value::UInt(u64::MAX), &signed));
-        assert!(fits(&Value::UInt(i64::MAX as u64), &signed));
+        assert!(!fits(&Value::UInt(u64::MAX), &signed, true));
+        assert!(fits(&Value::UInt(i64::MAX as u64), &signed, true));
     }
 
     #[test]
     fn kinds_go_to_their_own_columns() {
         let flag = column("bool", "tinyint(1)");
-        assert!(fits(&Value::Bool(true), &flag));
-        assert!(!fits(&Value::Int(1), &flag));
+        assert!(fits(&Value::Bool(true), &flag, true));
+        assert!(!fits(&Value::Int(1), &flag, true));
         let text = column("varchar", "varchar(20)");
-        assert!(fits(&Value::Text("x".into()), &text));
-        assert!(!fits(&Value::Int(1), &text));
-        assert!(fits(&Value::Text("::1".into()), &column("inet6", "inet6")));
-        assert!(!fits(&Value::Text("1".into()), &column("int4", "int(11)")));
+        assert!(fits(&Value::Text("x".into()), &text, true));
+        assert!(!fits(&Value::Int(1), &text, true));
+        assert!(fits(
+            &Value::Text("::1".into()),
+            &column("inet6", "inet6"),
+            true
+        ));
+        assert!(!fits(
+            &Value::Text("1".into()),
+            &column("int4", "int(11)"),
+            true
+        ));
         let money = column("numeric", "decimal(12,2)");
-        assert!(fits(&Value::Float(0.1), &money));
-        assert!(!fits(&Value::Float(f64::NAN), &money));
+        assert!(fits(&Value::Float(0.1), &money, true));
+        assert!(!fits(&Value::Float(f64::NAN), &money, true));
         assert_eq!(
             mysql_form(&Value::Float(0.1), &money),
             Some(Value::Text("0.1".into()))
         );
-        assert!(!fits(&Value::array([1]), &column("any", "")));
-        assert!(fits(&Value::Int(1), &column("any", "")));
+        assert!(!fits(&Value::array([1]), &column("any", ""), true));
+        assert!(fits(&Value::Int(1), &column("any", ""), true));
+    }
+
+    #[test]
+    fn sqlite_columns_take_the_short_names_range_and_no_instants_in_timestamps() {
+        // SQLite stores any 64-bit integer in a column declared TINYINT (reflected `int2`).
+        let tiny = column("int2", "TINYINT");
+        assert!(fits(&Value::Int(300), &tiny, false));
+        assert!(!fits(&Value::Int(300), &tiny, true));
+        assert!(!fits(&Value::Int(40_000), &tiny, false));
+        let medium = column("int4", "mediumint");
+        assert!(fits(&Value::Int(1 << 24), &medium, false));
+        assert!(!fits(&Value::Int(1 << 24), &medium, true));
+        #[cfg(feature = "chrono")]
+        {
+            let instant = Value::Timestamptz(chrono::DateTime::UNIX_EPOCH);
+            for declared in ["timestamp", "TIMESTAMP", "datetime"] {
+                let local = column("timestamp", declared);
+                assert!(!fits(&instant, &local, false), "{declared}");
+                assert!(fits(&instant, &local, true), "{declared}");
+            }
+        }
     }
 }

@@ -1,6 +1,6 @@
 //! A batch of write statements sent together: one round trip for all of them (PostgreSQL's
 //! pipelining), in both modes; on MySQL and SQLite one after another in one transaction
-//! (`backend/sequenced.rs`).
+//! (`query/sequenced.rs`).
 
 use super::returning::WriteStatement;
 use crate::backend::{Backend, Postgres};
@@ -36,8 +36,8 @@ impl<S: WriteStatement> Item for S {
 /// [`Error::Batch`] are as on PostgreSQL. Each statement is checked for the backend where
 /// it is added, as its own `execute` would check it.
 ///
-/// A batch holds at most [`Batch::MAX`] statements: the whole batch is written before any
-/// answer is read, so its answers must fit in the sockets' buffers (a batch too large could
+/// A batch holds at most [`Batch::MAX`] statements: on PostgreSQL the whole batch is
+/// written before any answer is read, so its answers must fit in the sockets' buffers (a batch too large could
 /// leave client and server each waiting for the other to read). For the same reason, rows a
 /// statement returns (`RETURNING`) are read and dropped; a statement returning many rows
 /// belongs outside a batch. Reads with typed results pipeline through
@@ -112,8 +112,9 @@ impl<'a, B> Batch<'a, B> {
         self.items.is_empty()
     }
 
-    /// Sends the statements together: the number of rows each wrote, in order (0 for an
-    /// INSERT of no rows, which is not sent).
+    /// Runs the statements: on PostgreSQL sent together (one round trip), on MySQL and
+    /// SQLite one after another in one transaction. The number of rows each wrote, in
+    /// order (0 for an INSERT of no rows, which is not sent).
     pub fn execute<'c, C: Runner<Backend = B> + ?Sized>(
         self,
         conn: &'c mut C,

@@ -1,6 +1,7 @@
 //! SELECTs of different types sent together:
 //! `Pipeline::new().load(a).one(b).count(c).run(&mut conn)` gives `(rows, row, n)` in one
-//! round trip (PostgreSQL's pipelining).
+//! round trip (PostgreSQL's pipelining; on MySQL and SQLite one after another in one
+//! transaction, `sequenced.rs`).
 
 // Query types spell out their FROM lists; naming every piece would not make them clearer.
 #![allow(clippy::type_complexity)]
@@ -289,7 +290,8 @@ impl<L, B> Pipeline<L, B> {
         ))
     }
 
-    /// Sends the reads together: a tuple of their results, in the order they were added.
+    /// Runs the reads (on PostgreSQL sent together, on MySQL and SQLite one after another
+    /// in one transaction): a tuple of their results, in the order they were added.
     pub fn run<'c, C: Runner<Backend = B> + ?Sized>(self, conn: &'c mut C) -> Ran<'c, C, L::Output>
     where
         B: Backend,

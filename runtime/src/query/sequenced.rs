@@ -3,7 +3,9 @@
 //! each rendered just before it runs (so that a statement cache emptied by an earlier one
 //! never meets a statement written without its text), inside one transaction the run opens
 //! (a savepoint inside the caller's): a batch of writes is all kept or none, and the reads
-//! see one snapshot under REPEATABLE READ, MySQL's default. Why not pipelined on MySQL:
+//! see one snapshot under REPEATABLE READ, MySQL's default (inside a caller's transaction,
+//! under the caller's isolation level; locking reads see the current rows, as MySQL's
+//! always do). Why not pipelined on MySQL:
 //! docs/design.md, "Unsigned casts and batches on MySQL".
 
 use super::batch::{too_large, Batch};

@@ -74,13 +74,16 @@ impl MysqlDynRow {
     /// A column's value as `T`: an error names the column when there is no such column,
     /// when its value does not load into `T`, or when it is NULL and `T` is not an `Option`.
     pub fn get<T: MysqlGet>(&self, key: impl ColumnKey) -> Result<T, Error> {
-        let Some(i) = key.position(self.names.iter().map(String::as_str)) else {
+        // A name without a value (a row shorter than the names it shares with the rows
+        // before it) is a missing column too, never an index out of bounds.
+        let found = key.position(self.names.iter().map(String::as_str));
+        let Some((i, value)) = found.and_then(|i| Some((i, self.values.get(i)?))) else {
             return Err(Error::Decode {
                 column: key.to_string(),
                 source: DecodeError::MissingColumn,
             });
         };
-        T::from_mysql(&MysqlValue::of(&self.values[i])).map_err(|source| Error::Decode {
+        T::from_mysql(&MysqlValue::of(value)).map_err(|source| Error::Decode {
             column: self.names[i].clone(),
             source,
         })
