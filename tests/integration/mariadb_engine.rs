@@ -436,6 +436,10 @@ fn a_failed_statement_makes_the_transaction_refuse_the_rest_and_roll_back() {
                 .batch_execute("INSERT INTO users VALUES (4, 'cid@x', 1)")
                 .unwrap_err();
             assert_eq!(next.kind(), Some(DbErrorKind::InFailedTransaction));
+            // Reflection's text queries too.
+            let options = sqlwright::reflect::ReflectOptions::default();
+            let reflected = sqlwright::reflect::reflect(&mut *tx, &options).unwrap_err();
+            assert_eq!(reflected.kind(), Some(DbErrorKind::InFailedTransaction));
             Ok::<_, Error>(())
         })
         .unwrap_err();

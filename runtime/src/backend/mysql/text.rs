@@ -33,6 +33,10 @@ impl Connection<Mysql> {
         &mut self,
         sql: &str,
     ) -> Result<Vec<Vec<Option<String>>>, Error> {
+        // As every other statement: refused after a failed one in the same transaction.
+        if self.depth > 0 && self.aborted {
+            return Err(super::errors::in_failed_transaction());
+        }
         let started = Instant::now();
         let result = text_rows(&mut self.link, sql).await;
         log::statement(
